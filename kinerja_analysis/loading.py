@@ -218,7 +218,10 @@ class Dataset:
             tmp = cache / f".{name}.parquet.tmp"
             df.to_parquet(tmp, index=False)
             tmp.replace(cache / f"{name}.parquet")
-        for name, df in (("_summary", self.validation.summary), ("_issues", self.validation.issues)):
+        for name, df in (
+            ("_summary", self.validation.summary),
+            ("_issues", self.validation.issues),
+        ):
             tmp = cache / f".{name}.parquet.tmp"
             df.astype({"nilai": "string"} if "nilai" in df else {}).to_parquet(tmp, index=False)
             tmp.replace(cache / f"{name}.parquet")
@@ -270,7 +273,9 @@ def _find_file(data_dir: Path, name: str, tm: TableMapping) -> Path | None:
                 f"File untuk tabel '{name}' yang disebut dalam pemetaan tidak ada: {tm.file}"
             )
         return path
-    found = [data_dir / f"{name}{ext}" for ext in _EXTENSIONS if (data_dir / f"{name}{ext}").is_file()]
+    found = [
+        data_dir / f"{name}{ext}" for ext in _EXTENSIONS if (data_dir / f"{name}{ext}").is_file()
+    ]
     if len(found) > 1:
         raise DatasetError(
             f"Tabel '{name}' ada dalam lebih dari satu file: {[p.name for p in found]}; "
@@ -321,8 +326,16 @@ def _read_raw(path: Path, tm: TableMapping) -> tuple[pd.DataFrame, pd.DataFrame]
                 raw = pd.read_excel(path, sheet_name=tm.sheet or 0, dtype=object)
             else:
                 raw = pd.read_parquet(path)
+            # Excel keeps every number as a double (15-16 significant digits), so any
+            # numeric cell may have lost digits of an 18-digit NIP; Parquet int64 is exact.
+            kinds = (
+                (float, np.floating, int, np.integer) if suffix == ".xlsx" else (float, np.floating)
+            )
             numeric = pd.DataFrame(
-                {c: raw[c].map(lambda v: isinstance(v, (float, np.floating))) for c in raw.columns}
+                {
+                    c: raw[c].map(lambda v: isinstance(v, kinds) and not isinstance(v, bool))
+                    for c in raw.columns
+                }
             )
             df = pd.DataFrame({c: raw[c].map(_cell_text).astype("string") for c in raw.columns})
         else:  # pragma: no cover - _find_file only returns known suffixes
@@ -330,7 +343,9 @@ def _read_raw(path: Path, tm: TableMapping) -> tuple[pd.DataFrame, pd.DataFrame]
     except DatasetError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
-        raise DatasetError(f"{path.name}: file tidak dapat dibaca ({type(exc).__name__}: {exc})") from exc
+        raise DatasetError(
+            f"{path.name}: file tidak dapat dibaca ({type(exc).__name__}: {exc})"
+        ) from exc
     df.columns = [str(c).strip() for c in df.columns]
     numeric.columns = df.columns
     df = df.rename(columns=dict(tm.kolom))
@@ -406,7 +421,9 @@ def _parse_column(
         if col.kind == "int":
             frac = present & values.notna() & (values != np.round(values))
             bad = bad | frac
-            reason = pd.Series(np.where(frac, "harus bilangan bulat", "bukan angka"), index=text.index)
+            reason = pd.Series(
+                np.where(frac, "harus bilangan bulat", "bukan angka"), index=text.index
+            )
             values = values.where(~bad).round().astype("Int64")
         return values.where(~bad), bad, reason
     if col.kind == "date":
@@ -544,14 +561,23 @@ def _b(mask: pd.Series) -> pd.Series:
     return mask.astype("boolean").fillna(False).astype(bool)
 
 
-def _reject(res: _TableResult, mask: pd.Series, column: str | None, rule: str, message: Any,
-            level: str = "tolak", values: pd.Series | None = None) -> None:
+def _reject(
+    res: _TableResult,
+    mask: pd.Series,
+    column: str | None,
+    rule: str,
+    message: Any,
+    level: str = "tolak",
+    values: pd.Series | None = None,
+) -> None:
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return
     rows = res.data.loc[mask, ROW]
-    vals = values[mask] if values is not None else (
-        res.raw.loc[mask, column] if column and column in res.raw else None
+    vals = (
+        values[mask]
+        if values is not None
+        else (res.raw.loc[mask, column] if column and column in res.raw else None)
     )
     msg = message[mask] if isinstance(message, pd.Series) else message
     res.issues.add(rows, column, vals, rule, msg, level)
@@ -568,9 +594,14 @@ def _check_key(res: _TableResult, t: Table) -> None:
     if dup.any():
         first = key.drop_duplicates(keep="first")
         first_row = res.data.loc[first.index, [*t.key, ROW]].rename(columns={ROW: "_first"})
-        merged = res.data.loc[dup[dup].index, [*t.key, ROW]].merge(first_row, on=list(t.key), how="left")
+        merged = res.data.loc[dup[dup].index, [*t.key, ROW]].merge(
+            first_row, on=list(t.key), how="left"
+        )
         msg = pd.Series(
-            [f"duplikat kunci ({', '.join(t.key)}) dengan baris {int(r)}" for r in merged["_first"]],
+            [
+                f"duplikat kunci ({', '.join(t.key)}) dengan baris {int(r)}"
+                for r in merged["_first"]
+            ],
             index=dup[dup].index,
         )
         mask = pd.Series(False, index=res.data.index)
@@ -587,30 +618,56 @@ def _check_nip_structure(res: _TableResult) -> None:
     start = pd.to_datetime(nip.str[8:14] + "01", format="%Y%m%d", errors="coerce")
     gender = nip.str[14]
     invalid = ok & (born.isna() | start.isna() | ~_b(gender.isin(["1", "2"])))
-    _reject(res, invalid, "nip", "nip_struktur",
-            "struktur NIP tidak valid (8 digit tanggal lahir, 6 digit TMT CPNS, 1 digit jenis "
-            "kelamin, 3 digit urut)")
+    _reject(
+        res,
+        invalid,
+        "nip",
+        "nip_struktur",
+        "struktur NIP tidak valid (8 digit tanggal lahir, 6 digit TMT CPNS, 1 digit jenis "
+        "kelamin, 3 digit urut)",
+    )
     ok &= ~invalid
     born_mis = ok & d["tanggal_lahir"].notna() & _b(born != d["tanggal_lahir"])
-    msg = "tanggal lahir dalam NIP (" + nip.str[:8] + ") tidak sama dengan kolom tanggal_lahir (" + \
-        d["tanggal_lahir"].dt.strftime("%Y-%m-%d") + ")"
+    msg = (
+        "tanggal lahir dalam NIP ("
+        + nip.str[:8]
+        + ") tidak sama dengan kolom tanggal_lahir ("
+        + d["tanggal_lahir"].dt.strftime("%Y-%m-%d")
+        + ")"
+    )
     _reject(res, born_mis, "nip", "nip_tanggal_lahir", msg)
     tmt = d["tmt_cpns"]
-    start_mis = ok & tmt.notna() & _b(
-        (start.dt.year != tmt.dt.year) | (start.dt.month != tmt.dt.month)
+    start_mis = (
+        ok & tmt.notna() & _b((start.dt.year != tmt.dt.year) | (start.dt.month != tmt.dt.month))
     )
-    msg = "TMT CPNS dalam NIP (" + nip.str[8:14] + ") tidak sama dengan kolom tmt_cpns (" + \
-        tmt.dt.strftime("%Y-%m") + ")"
+    msg = (
+        "TMT CPNS dalam NIP ("
+        + nip.str[8:14]
+        + ") tidak sama dengan kolom tmt_cpns ("
+        + tmt.dt.strftime("%Y-%m")
+        + ")"
+    )
     _reject(res, start_mis, "nip", "nip_tmt_cpns", msg)
     expected = d["jenis_kelamin"].map({"L": "1", "P": "2"})
     g_mis = ok & expected.notna() & _b(gender != expected)
-    msg = "digit jenis kelamin dalam NIP (" + gender.fillna("") + ") tidak sesuai jenis_kelamin (" + \
-        d["jenis_kelamin"].fillna("") + ")"
+    msg = (
+        "digit jenis kelamin dalam NIP ("
+        + gender.fillna("")
+        + ") tidak sesuai jenis_kelamin ("
+        + d["jenis_kelamin"].fillna("")
+        + ")"
+    )
     _reject(res, g_mis, "nip", "nip_jenis_kelamin", msg)
 
 
-def _check_references(res: _TableResult, column: str, known: pd.Index, what: str,
-                      level: str = "tolak", message: str | None = None) -> None:
+def _check_references(
+    res: _TableResult,
+    column: str,
+    known: pd.Index,
+    what: str,
+    level: str = "tolak",
+    message: str | None = None,
+) -> None:
     d = res.data
     mask = ~res.bad & d[column].notna().to_numpy() & ~_b(d[column].isin(known))
     msg = message or f"{column} tidak dikenal: tidak ada dalam {what}"
@@ -639,11 +696,18 @@ def _table_rules(name: str, res: _TableResult) -> None:
     if name == "skp":
         _reject(res, ok & _b(d["target"] <= 0), "target", "target_positif", "target harus > 0")
     elif name == "pelatihan":
-        _reject(res, ok & _b(d["tanggal_selesai"] < d["tanggal_mulai"]), "tanggal_selesai",
-                "tanggal_urut", "tanggal_selesai sebelum tanggal_mulai")
+        _reject(
+            res,
+            ok & _b(d["tanggal_selesai"] < d["tanggal_mulai"]),
+            "tanggal_selesai",
+            "tanggal_urut",
+            "tanggal_selesai sebelum tanggal_mulai",
+        )
     elif name == "pegawai":
         self_sup = ok & _b(d["nip_atasan"] == d["nip"])
-        _reject(res, self_sup, "nip_atasan", "atasan_diri", "pegawai tercatat sebagai atasannya sendiri")
+        _reject(
+            res, self_sup, "nip_atasan", "atasan_diri", "pegawai tercatat sebagai atasannya sendiri"
+        )
     elif name == "layanan":
         units = [f"u{i}" for i in range(1, 10)]
         have_u = d.reindex(columns=units).notna().all(axis=1) if set(units) <= set(d) else False
@@ -664,8 +728,14 @@ def _check_dates_in_period(res: _TableResult, column: str) -> None:
     lo = d["periode"].map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[0])
     hi = d["periode"].map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[1])
     outside = ok & _b((d[column] < lo) | (d[column] > hi))
-    _reject(res, outside, column, "tanggal_dalam_periode",
-            "tanggal tidak berada di dalam periode baris ini", level="peringatan")
+    _reject(
+        res,
+        outside,
+        column,
+        "tanggal_dalam_periode",
+        "tanggal tidak berada di dalam periode baris ini",
+        level="peringatan",
+    )
 
 
 def _survey_item_rules(res: _TableResult, instrumen: pd.DataFrame) -> None:
@@ -802,7 +872,10 @@ def load_dataset(
             _check_references(res, "nip", known_nip, "pegawai")
         if "periode" in res.data and name != "penerapan":
             _check_references(
-                res, "periode", pd.Index(ds_periods), "periode dataset",
+                res,
+                "periode",
+                pd.Index(ds_periods),
+                "periode dataset",
                 message="periode di luar periode dataset "
                 f"({ds_periods[0]}–{ds_periods[-1]}, dari tabel skp)",
             )
@@ -826,7 +899,9 @@ def load_dataset(
             )
             rej = res.raw.loc[res.bad].rename(columns={ROW: "baris"})
             rej["alasan"] = rej["baris"].map(first_reason)
-            rejected[name] = rej[["baris", "alasan", *[c for c in rej.columns if c not in {"baris", "alasan"}]]]
+            rejected[name] = rej[
+                ["baris", "alasan", *[c for c in rej.columns if c not in {"baris", "alasan"}]]
+            ]
         summary_rows.append(
             {
                 "tabel": name,
@@ -857,4 +932,3 @@ def load_dataset(
         pseudonim=pseudonim,
         survey_items=items,
     )
-

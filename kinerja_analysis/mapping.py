@@ -85,9 +85,7 @@ _FORMAT_KEYS = set(FormatSpec.__dataclass_fields__)
 def _check_keys(where: str, got: Mapping[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(got) - allowed)
     if unknown:
-        raise DatasetError(
-            f"{where}: kunci tidak dikenal {unknown}; yang boleh: {sorted(allowed)}"
-        )
+        raise DatasetError(f"{where}: kunci tidak dikenal {unknown}; yang boleh: {sorted(allowed)}")
 
 
 def _as_mapping(where: str, value: Any) -> Mapping[str, Any]:
@@ -122,7 +120,9 @@ def read_mapping(path: str | Path | None) -> ColumnMapping:
             raise DatasetError(f"{where}: tabel tidak dikenal; yang ada: {list(TABLES)}")
         spec = _as_mapping(where, spec)
         _check_keys(where, spec, _TABLE_KEYS)
-        kolom = {str(k): str(v) for k, v in _as_mapping(f"{where}.kolom", spec.get("kolom")).items()}
+        kolom = {
+            str(k): str(v) for k, v in _as_mapping(f"{where}.kolom", spec.get("kolom")).items()
+        }
         nilai = {
             str(col): {str(k): str(v) for k, v in _as_mapping(f"{where}.nilai.{col}", m).items()}
             for col, m in _as_mapping(f"{where}.nilai", spec.get("nilai")).items()
