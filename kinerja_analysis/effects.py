@@ -97,7 +97,7 @@ def siapkan_layanan(
     before = g.notna() & (g < min(periods))
     out["g"] = g.map(idx).astype("Float64")
     out.loc[before, "g"] = 1  # adopted before the window: treated throughout
-    out["g"] = out["g"].fillna(0)
+    out["g"] = out["g"].fillna(0).astype("float64")
     return out.sort_values(["opd", "t"], ignore_index=True)
 
 
@@ -411,7 +411,7 @@ def ordinal_predikat(
     d = d[d["predikat"].isin(PREDIKAT_NAIK)]
     y = pd.Categorical(d["predikat"], categories=list(PREDIKAT_NAIK), ordered=True)
     present = [c for c in PREDIKAT_NAIK if (y == c).any()]
-    y = pd.Categorical(d["predikat"], categories=present, ordered=True)
+    y = pd.Series(pd.Categorical(d["predikat"], categories=present, ordered=True), index=d.index)
     X = pd.concat(
         [
             d[cols].astype(float),
@@ -419,7 +419,7 @@ def ordinal_predikat(
         ],
         axis=1,
     )
-    X = X.loc[:, X.std() > 0]
+    X = X.loc[:, X.std() > 0].astype("float64")
     model = OrderedModel(y, X, distr=distr)
     res = model.fit(
         method="bfgs",
@@ -447,3 +447,240 @@ def ordinal_predikat(
             )
         )
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- training
+
+ALASAN_TWFE = (
+    "TWFE membandingkan pegawai yang baru dilatih dengan pegawai yang sudah lebih dulu "
+    "dilatih; bila efek pelatihan berubah menurut waktu atau kelompok, perbandingan itu "
+    "dapat membiaskan angka TWFE (bahkan tandanya). Estimator Callaway–Sant'Anna hanya "
+    "membandingkan dengan pegawai yang belum/tidak dilatih."
+)
+
+
+def staggered_did(*args, **kwargs):
+    """Callaway–Sant'Anna staggered DiD; see :func:`kinerja_analysis.did.staggered_did`."""
+    from .did import staggered_did as _sd
+
+    return _sd(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """Training effects on one outcome.
+
+    ``overall``: CS simple ATT and TWFE (rows ``ATT (Callaway–Sant'Anna)``,
+    ``TWFE``) with ``estimate_sd``; ``dynamic``: event study with uniform bands;
+    ``group``: by cohort; ``pretrend``: Wald pre-test; ``heterogeneity``: ATT per
+    subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells.
+    """
+
+    outcome: str
+    overall: pd.DataFrame
+    dynamic: pd.DataFrame
+    group: pd.DataFrame
+    pretrend: pd.DataFrame
+    heterogeneity: pd.DataFrame
+    att_gt: pd.DataFrame
+    outcome_sd: float
+    notes: tuple[str, ...] = ()
+    twfe_reason: str = ALASAN_TWFE
+
+    def tidy(self) -> pd.DataFrame:
+        parts = [
+            self.overall,
+            self.dynamic.assign(agregasi="dinamis"),
+            self.group.assign(agregasi="kohort"),
+            self.heterogeneity,
+        ]
+        return pd.concat([p for p in parts if len(p)], ignore_index=True)
+
+
+def _baseline(panel: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
+    """Time-invariant covariates: each employee's value in their first period."""
+    first = panel.sort_values("t").groupby("nip", sort=False)[list(covariates)].first()
+    return first.add_suffix("_awal")
+
+
+def _did_sample(panel: pd.DataFrame, outcome: str, g_col: str, covariates: Sequence[str]):
+    d = panel[["nip", "t", outcome, g_col]].copy()
+    d[g_col] = d[g_col].astype("float64")
+    before = d[g_col] == 0  # trained before the window: always treated
+    d = d[~before]
+    d["g_did"] = d[g_col].fillna(0)
+    cov = []
+    if covariates:
+        base = _baseline(panel, covariates)
+        d = d.join(base, on="nip")
+        cov = list(base.columns)
+    return d, cov
+
+
+def _simple_row(res, term: str, sd: float, **ctx: object) -> dict[str, object]:
+    a = res.aggregate("simple").iloc[0]
+    return _tidy_row(
+        term,
+        float(a["estimate"]),
+        float(a["std_error"]),
+        float(a["ci_low"]),
+        float(a["ci_high"]),
+        float(a["p_value"]),
+        int(res.n_units),
+        "Callaway–Sant'Anna (DR)",
+        estimate_sd=float(a["estimate"]) / sd if sd > 0 else np.nan,
+        **ctx,
+    )
+
+
+def efek_pelatihan(
+    panel: pd.DataFrame,
+    outcome: str = "capaian",
+    *,
+    g_col: str = "g",
+    covariates: Sequence[str] = ("golongan_num", "masa_kerja", "perempuan"),
+    control_group: Literal["never_treated", "not_yet_treated"] = "never_treated",
+    method: Literal["dr", "ipw", "reg"] = "dr",
+    subgroups: Sequence[str] = ("sumber_pertama", "relevansi"),
+    min_n: int = 20,
+    n_boot: int = 999,
+    seed: int = 0,
+) -> TrainingResult:
+    """Effect of the first training on ``outcome`` (staggered DiD) with TWFE beside it.
+
+    Parameters
+    ----------
+    panel
+        :func:`kinerja_analysis.panel.build_panel` data (``nip, t, g`` and the outcome).
+    covariates
+        Entered at their first-period values (time-invariant, as the method requires).
+    subgroups
+        Panel columns describing the first training; for each level with at least
+        ``min_n`` trained employees, its ATT against the same never-treated controls.
+
+    Returns
+    -------
+    TrainingResult
+    """
+    from .did import twfe
+
+    d, cov = _did_sample(panel, outcome, g_col, covariates)
+    notes = []
+    n_before = int(panel.loc[panel[g_col] == 0, "nip"].nunique())
+    if n_before:
+        notes.append(f"{n_before} pegawai dilatih sebelum periode pertama: tidak dipakai.")
+    sd = float(panel[outcome].std())
+    res = staggered_did(
+        d,
+        outcome,
+        "nip",
+        "t",
+        "g_did",
+        covariates=cov or None,
+        control_group=control_group,
+        method=method,
+        n_boot=n_boot,
+        seed=seed,
+    )
+    notes.extend(res.notes)
+    overall = [_simple_row(res, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
+    tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
+    overall.append(
+        _tidy_row(
+            "TWFE",
+            float(tw["estimate"]),
+            float(tw["std_error"]),
+            float(tw["ci_low"]),
+            float(tw["ci_high"]),
+            float(tw["p_value"]),
+            int(tw["n_obs"]),
+            "TWFE (efek tetap pegawai + periode)",
+            estimate_sd=float(tw["estimate"]) / sd if sd > 0 else np.nan,
+            outcome=outcome,
+        )
+    )
+    dyn = res.aggregate("dynamic").assign(outcome=outcome)
+    grp = res.aggregate("group").assign(outcome=outcome)
+    het = _heterogeneity(
+        panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes
+    )
+    return TrainingResult(
+        outcome,
+        pd.DataFrame(overall),
+        dyn,
+        grp,
+        res.pretrend_test().assign(outcome=outcome),
+        het,
+        res.tidy(),
+        sd,
+        tuple(notes),
+    )
+
+
+def _heterogeneity(
+    panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes
+) -> pd.DataFrame:
+    rows = []
+    never = d["g_did"] == 0
+    for col in subgroups:
+        if col not in panel:
+            continue
+        level_of = panel.groupby("nip")[col].first()
+        for level in sorted(level_of.dropna().unique()):
+            treated_units = level_of.index[level_of == level]
+            keep = never | d["nip"].isin(treated_units)
+            n_tr = int(d.loc[keep & ~never, "nip"].nunique())
+            if n_tr < min_n:
+                notes.append(
+                    f"{col}={level}: hanya {n_tr} pegawai dilatih (< {min_n}); tidak diestimasi."
+                )
+                continue
+            r = staggered_did(
+                d[keep],
+                outcome,
+                "nip",
+                "t",
+                "g_did",
+                covariates=cov or None,
+                control_group=control_group,
+                method=method,
+                n_boot=n_boot,
+                seed=seed,
+            )
+            rows.append(
+                _simple_row(
+                    r,
+                    f"{col}={level}",
+                    sd,
+                    outcome=outcome,
+                    subkelompok=col,
+                    level=str(level),
+                    n_dilatih=n_tr,
+                )
+            )
+    return _frame(rows)
+
+
+def selisih_subkelompok(het: pd.DataFrame, a: str, b: str) -> dict[str, object]:
+    """Difference of two subgroup ATTs (e.g. ``relevansi=relevan`` − ``relevansi=tidak_sesuai``).
+
+    The SE is sqrt(se_a² + se_b²): both subgroups share the never-treated controls, whose
+    noise enters both estimates with the same sign, so the true SE of the difference is
+    smaller — the interval is conservative.
+    """
+    ra = het.set_index("term").loc[a]
+    rb = het.set_index("term").loc[b]
+    est = float(ra["estimate"] - rb["estimate"])
+    se = float(np.hypot(ra["std_error"], rb["std_error"]))
+    z = stats.norm.ppf(0.975)
+    p = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else np.nan
+    return _tidy_row(
+        f"{a} − {b}",
+        est,
+        se,
+        est - z * se,
+        est + z * se,
+        p,
+        int(ra["n_obs"] + rb["n_obs"]),
+        "selisih ATT (SE konservatif)",
+    )

@@ -745,7 +745,7 @@ def _survey_item_rules(res: _TableResult, instrumen: pd.DataFrame) -> None:
         lo = 1 if pd.isna(lo) else lo
         hi = 5 if pd.isna(hi) else hi
         v = res.data[r.item]
-        out = ~res.bad & _b((v < lo) | (v > hi) | (v != np.round(v)))
+        out = ~res.bad & v.notna() & _b((v < lo) | (v > hi) | (v != np.round(v)))
         _reject(res, out, r.item, "skala_butir", f"jawaban harus bilangan bulat {lo:g}–{hi:g}")
 
 

@@ -81,7 +81,11 @@ def _edit_csv(path: Path, row: int, column: str, value: str) -> None:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -275,3 +279,69 @@ def test_checksum_changes_with_data(mini: Path) -> None:
 )
 def test_periode_bounds(code: str, first: str, last: str) -> None:
     assert periode_bounds(code) == (pd.Timestamp(first), pd.Timestamp(last))
+
+
+# --------------------------------------------------------------------------- on synthetic data
+
+
+@pytest.fixture(scope="module")
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kinerja_analysis import synth
+
+    out = tmp_path_factory.mktemp("kotalama")
+    synth.write_dataset(synth.generate(n_pegawai=300, seed=7), out)
+    return out
+
+
+def test_generated_data_has_no_rejects(synth_dir: Path) -> None:
+    ds = load_dataset(synth_dir)
+    assert ds.validation.n_rejected == 0, ds.validation.messages(limit=5)
+    assert ds.validation.n_warnings == 0
+    assert all(ds.has(t) for t in ("pelatihan", "umpan_balik", "layanan", "survei"))
+    assert ds.survey_items and ds.survei[list(ds.survey_items)].isna().any().any()
+
+
+def test_broken_copy_of_generated_data(synth_dir: Path, tmp_path: Path) -> None:
+    """The issue's scenario: lost NIP, score 7, 31/02/2024, unknown NIP, missing column."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.cli import app
+
+    copy = tmp_path / "rusak"
+    shutil.copytree(synth_dir, copy)
+    _edit_csv(copy / "pegawai.csv", 5, "nip", "1.98503E+17")
+    _edit_csv(copy / "perilaku.csv", 10, "skor", "7")
+    _edit_csv(copy / "pelatihan.csv", 3, "tanggal_mulai", "31/02/2024")
+    _edit_csv(copy / "perilaku.csv", 11, "nip", "199909092020011999")
+    before = _digest(copy)
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["validate", str(copy), "--out", str(tmp_path / "v"), "--show", "1000"]
+    )
+    assert res.exit_code == 1
+    out = " ".join(res.output.split())
+    assert "pegawai.csv baris 5, kolom nip, nilai '1.98503E+17'" in out
+    assert "perilaku.csv baris 10, kolom skor, nilai '7'" in out
+    assert "pelatihan.csv baris 3, kolom tanggal_mulai, nilai '31/02/2024'" in out
+    assert "perilaku.csv baris 11, kolom nip, nilai '199909092020011999'" in out
+    assert _digest(copy) == before
+    # a required column missing: unusable, exit 2, named
+    df = pd.read_csv(copy / "perilaku.csv", dtype=str).drop(columns=["peran_penilai"])
+    df.to_csv(copy / "perilaku.csv", index=False)
+    res = runner.invoke(app, ["validate", str(copy)])
+    assert res.exit_code == 2
+    assert "peran_penilai" in res.output and "perilaku.csv" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_survey_answer_outside_scale_rejected(synth_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "s"
+    shutil.copytree(synth_dir, copy)
+    _edit_csv(copy / "survei.csv", 2, "mot1", "6")
+    ds = load_dataset(copy)
+    hit = ds.validation.issues.query("tabel == 'survei'")
+    assert hit[["baris", "kolom", "nilai"]].values.tolist() == [[2, "mot1", "6"]]

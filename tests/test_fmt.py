@@ -1,0 +1,141 @@
+"""Tests of kinerja_analysis.fmt — Indonesian number, period and date conventions.
+
+Expected strings follow Indonesian usage (KBBI / PUEBI: comma as decimal mark, point
+as thousands separator; month names Januari … Desember) and the period words of
+DESIGN.md §2 ("Triwulan I 2025", "Semester I 2025", "Tahun 2025").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinerja_analysis import fmt
+
+
+@pytest.mark.parametrize(
+    ("x", "desimal", "bahasa", "expected"),
+    [
+        (0.2103, 2, "id", "0,21"),
+        (6012, 2, "id", "6.012"),  # integers never get decimals
+        (np.int64(6012), 2, "en", "6,012"),
+        (1234567.891, 2, "id", "1.234.567,89"),
+        (1234567.891, 2, "en", "1,234,567.89"),
+        (-1234.5, 1, "id", "-1.234,5"),
+        (-0.004, 2, "id", "0,00"),  # no "-0,00"
+        (3.0, 0, "id", "3"),
+        (0.125, None, "id", "0,125"),
+        (2.5, None, "en", "2.5"),
+        (np.float32(0.5), 1, "id", "0,5"),
+    ],
+)
+def test_angka(x, desimal, bahasa, expected):
+    assert fmt.angka(x, desimal, bahasa) == expected
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA])
+def test_angka_missing(missing):
+    assert fmt.angka(missing) == fmt.KOSONG
+    assert fmt.persen(missing) == fmt.KOSONG
+
+
+def test_angka_rejects_bad_input():
+    with pytest.raises(ValueError, match="bahasa"):
+        fmt.angka(1.0, bahasa="fr")
+    with pytest.raises(ValueError, match="bukan angka"):
+        fmt.angka("abc")
+    with pytest.raises(ValueError, match="boolean"):
+        fmt.angka(True)
+    with pytest.raises(ValueError, match="desimal"):
+        fmt.angka(1.0, -1)
+
+
+def test_persen():
+    assert fmt.persen(0.125) == "12,5%"
+    assert fmt.persen(0.125, 1, "en") == "12.5%"
+    assert fmt.persen(12.5, skala="persen") == "12,5%"
+    assert fmt.persen(1) == "100,0%"
+    assert fmt.persen(0.4567, 0) == "46%"
+    with pytest.raises(ValueError, match="skala"):
+        fmt.persen(0.1, skala="per-mil")
+
+
+@pytest.mark.parametrize(
+    ("code", "id_", "en"),
+    [
+        ("2025Q1", "Triwulan I 2025", "Quarter 1 2025"),
+        ("2025Q4", "Triwulan IV 2025", "Quarter 4 2025"),
+        ("2025S1", "Semester I 2025", "Semester 1 2025"),
+        ("2024S2", "Semester II 2024", "Semester 2 2024"),
+        ("2025", "Tahun 2025", "Year 2025"),
+        (" 2025q3 ", "Triwulan III 2025", "Quarter 3 2025"),
+    ],
+)
+def test_periode_kata(code, id_, en):
+    assert fmt.periode_kata(code) == id_
+    assert fmt.periode_kata(code, "en") == en
+
+
+def test_parse_periode():
+    assert fmt.parse_periode("2025Q3") == (2025, "Q", 3)
+    assert fmt.parse_periode("2025S2") == (2025, "S", 2)
+    assert fmt.parse_periode("2025") == (2025, "Y", 1)
+    p = fmt.parse_periode("2025Q2")
+    assert (p.bulan_awal, p.bulan_akhir, p.kode) == (4, 6, "2025Q2")
+    assert fmt.parse_periode("2025S2").bulan_awal == 7
+
+
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        ("2025Q5", "triwulan ke-5"),
+        ("2025Q0", "triwulan ke-0"),
+        ("2025S3", "semester ke-3"),
+        ("25Q1", "tidak valid"),
+        ("2025-Q1", "tidak valid"),
+        ("1800", "1900"),
+        ("", "tidak valid"),
+        (2025, "harus teks"),
+    ],
+)
+def test_parse_periode_rejects(bad, match):
+    with pytest.raises(ValueError, match=match):
+        fmt.parse_periode(bad)
+
+
+def test_periode_urut():
+    assert fmt.periode_urut(["2025Q2", "2024Q4", "2025q1", "2025Q2"]) == [
+        "2024Q4",
+        "2025Q1",
+        "2025Q2",
+    ]
+    assert fmt.periode_urut(["2025S2", "2024S1", "2025S1"]) == ["2024S1", "2025S1", "2025S2"]
+    assert fmt.periode_urut(["2026", "2024", "2025"]) == ["2024", "2025", "2026"]
+    with pytest.raises(ValueError):
+        fmt.periode_urut(["2025Q1", "kemarin"])
+
+
+def test_tanggal():
+    assert fmt.tanggal(dt.date(2026, 11, 28)) == "28 November 2026"
+    assert fmt.tanggal(dt.date(2026, 8, 17)) == "17 Agustus 2026"
+    assert fmt.tanggal(dt.date(2026, 8, 17), "en") == "17 August 2026"
+    assert fmt.tanggal(dt.datetime(2025, 2, 1, 13, 5)) == "1 Februari 2025"
+    assert fmt.tanggal(pd.Timestamp("2025-05-09")) == "9 Mei 2025"
+    assert fmt.tanggal("2025-12-31") == "31 Desember 2025"
+    assert fmt.tanggal(pd.NaT) == fmt.KOSONG
+    with pytest.raises(ValueError, match="tanggal tidak valid"):
+        fmt.tanggal("31/12/2025")
+
+
+def test_slug():
+    assert fmt.slug("Dinas Kesehatan") == "dinas-kesehatan"
+    assert fmt.slug("  Badan Kepegawaian & Pengembangan SDM ") == (
+        "badan-kepegawaian-pengembangan-sdm"
+    )
+    assert fmt.slug("Dinas Pekerjaan Umum/Penataan Ruang") == "dinas-pekerjaan-umum-penataan-ruang"
+    assert fmt.slug("Kecamatan Éast") == "kecamatan-east"
+    with pytest.raises(ValueError):
+        fmt.slug("///")
