@@ -472,7 +472,9 @@ class TrainingResult:
 
     ``overall``: CS simple ATT and TWFE (rows ``ATT (Callaway–Sant'Anna)``,
     ``TWFE``) with ``estimate_sd``; ``dynamic``: event study with uniform bands;
-    ``group``: by cohort; ``pretrend``: Wald pre-test; ``heterogeneity``: ATT per
+    ``group``: by cohort; ``pretrend``: Wald pre-tests, first on the event-time
+    estimates (the one the report uses: it keeps its size with small cohorts), then on
+    all pre-treatment ATT(g,t) cells as R ``did`` prints it; ``heterogeneity``: ATT per
     subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells.
     """
 
@@ -609,7 +611,10 @@ def efek_pelatihan(
         pd.DataFrame(overall),
         dyn,
         grp,
-        res.pretrend_test().assign(outcome=outcome),
+        pd.concat(
+            [res.pretrend_test(kind="dynamic"), res.pretrend_test(kind="cells")],
+            ignore_index=True,
+        ).assign(outcome=outcome),
         het,
         res.tidy(),
         sd,
