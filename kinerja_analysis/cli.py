@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .batch import batch_command
 from .errors import DatasetError
 
 app = typer.Typer(
@@ -116,15 +117,7 @@ def validate(
     raise typer.Exit(report.exit_code)
 
 
-def _register_batch() -> None:
-    try:
-        from .batch import batch_command
-    except ImportError:  # pragma: no cover - batch module not installed
-        return
-    app.command("batch")(batch_command)
-
-
-_register_batch()
+app.command("batch")(batch_command)
 
 
 def main() -> None:  # pragma: no cover

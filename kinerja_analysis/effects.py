@@ -189,80 +189,58 @@ def efek_penerapan(
             notes.append(f"{y}: data tidak cukup untuk estimasi penerapan.")
             continue
         ctx = {"outcome": y, "n_klaster": int(d["opd"].nunique())}
-        X, names, info = _etwfe_design(d, leads=False)
-        r = wild_cluster_test(
-            X,
-            d[y].to_numpy(),
-            d["opd"].to_numpy(),
-            _combo(names, info, info["e"] >= 0),
-            n_boot=n_boot,
-            seed=seed + k,
-            alpha=alpha,
+        yv, cl = d[y].to_numpy(), d["opd"].to_numpy()
+        kw = dict(
+            y=yv, clusters=cl, n_boot=n_boot, seed=seed + k, alpha=alpha, method=method, ctx=ctx
         )
-        overall.append(
-            _tidy_row(
-                "ATT",
-                r.estimate,
-                r.std_error,
-                r.ci_low,
-                r.ci_high,
-                r.p_value,
-                r.n_obs,
-                method,
-                **ctx,
-            )
-        )
-        Xl, names_l, info_l = _etwfe_design(d, leads=True)
-        for e in sorted(info_l["e"].unique()):
-            if info_l.loc[info_l["e"] == e, "n"].sum() < 2:
-                continue
-            r = wild_cluster_test(
-                Xl,
-                d[y].to_numpy(),
-                d["opd"].to_numpy(),
-                _combo(names_l, info_l, info_l["e"] == e),
-                n_boot=n_boot,
-                seed=seed + k,
-                alpha=alpha,
-            )
-            event.append(
-                _tidy_row(
-                    f"e={e}",
-                    r.estimate,
-                    r.std_error,
-                    r.ci_low,
-                    r.ci_high,
-                    r.p_value,
-                    r.n_obs,
-                    method,
-                    e=int(e),
-                    **ctx,
+        try:
+            X, names, info = _etwfe_design(d, leads=False)
+            overall.append(_wcr_row(X, names, info, info["e"] >= 0, "ATT", **kw))
+        except ValueError as exc:
+            notes.append(f"{y}: efek penerapan tidak dapat diestimasi ({exc}).")
+            continue
+        try:
+            Xl, names_l, info_l = _etwfe_design(d, leads=True)
+            for e in sorted(info_l["e"].unique()):
+                if info_l.loc[info_l["e"] == e, "n"].sum() >= 2:
+                    event.append(
+                        _wcr_row(Xl, names_l, info_l, info_l["e"] == e, f"e={e}", e=int(e), **kw)
+                    )
+            if (info_l["e"] < -1).any():
+                pre.append(
+                    _wcr_row(
+                        Xl,
+                        names_l,
+                        info_l,
+                        info_l["e"] < -1,
+                        "pra-penerapan (rata-rata e<-1)",
+                        **kw,
+                    )
                 )
-            )
-        if (info_l["e"] < -1).any():
-            r = wild_cluster_test(
-                Xl,
-                d[y].to_numpy(),
-                d["opd"].to_numpy(),
-                _combo(names_l, info_l, info_l["e"] < -1),
-                n_boot=n_boot,
-                seed=seed + k,
-                alpha=alpha,
-            )
-            pre.append(
-                _tidy_row(
-                    "pra-penerapan (rata-rata e<-1)",
-                    r.estimate,
-                    r.std_error,
-                    r.ci_low,
-                    r.ci_high,
-                    r.p_value,
-                    r.n_obs,
-                    method,
-                    **ctx,
-                )
-            )
+        except ValueError as exc:
+            notes.append(f"{y}: studi peristiwa penerapan tidak dapat diestimasi ({exc}).")
     return RolloutResult(_frame(overall), _frame(event), _frame(pre), tuple(notes))
+
+
+def _wcr_row(
+    X, names, info, mask, term, *, y, clusters, n_boot, seed, alpha, method, ctx, **extra
+) -> dict[str, object]:
+    """One tidy row: WCR bootstrap test of the cell-weighted combination selected by mask."""
+    r = wild_cluster_test(
+        X, y, clusters, _combo(names, info, mask), n_boot=n_boot, seed=seed, alpha=alpha
+    )
+    return _tidy_row(
+        term,
+        r.estimate,
+        r.std_error,
+        r.ci_low,
+        r.ci_high,
+        r.p_value,
+        r.n_obs,
+        method,
+        **extra,
+        **ctx,
+    )
 
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:

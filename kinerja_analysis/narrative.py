@@ -1207,6 +1207,13 @@ class Laporan:
             parts.append(f"## {b.judul}\n\n{b.teks}")
         return "\n\n".join(parts) + "\n"
 
+    def bagian_markdown(self, kunci: str) -> str:
+        """One section as markdown with its ``##`` heading."""
+        for b in self.bagian:
+            if b.kunci == kunci:
+                return f"## {b.judul}\n\n{b.teks}"
+        raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
+
     def tidy(self) -> pd.DataFrame:
         """``kunci, judul, teks``, one row per section."""
         return pd.DataFrame(

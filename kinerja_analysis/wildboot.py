@@ -68,7 +68,12 @@ class _Design:
         self.X, self.y, self.c = X, y, c
         self.codes, uniq = _codes(clusters)
         self.G = len(uniq)
-        n, k = X.shape
+        n = X.shape[0]
+        k = int(np.linalg.matrix_rank(X))
+        if n - k < 1:
+            raise ValueError(
+                f"desain jenuh: {n} observasi untuk {k} parameter; tidak ada derajat bebas sisa"
+            )
         self.xtx_inv = np.linalg.pinv(X.T @ X)
         self.beta = self.xtx_inv @ X.T @ y
         self.z = X @ (self.xtx_inv @ c)  # c'β = z'y

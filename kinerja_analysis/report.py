@@ -1,0 +1,756 @@
+"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+
+The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
+Every table function takes DataFrames and returns a new aggregate DataFrame — never
+employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
+Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
+printed as "–").
+
+Tables a notebook wants in the XLSX workbook are registered with :func:`simpan_tabel`;
+the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`baca_tabel`.
+
+These are descriptive summaries; the estimators (effects, reliability, survey models)
+are in their own modules and are swapped into the notebooks as they land.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from .contract import BERAKHLAK
+
+__all__ = [
+    "JP_MINIMUM",
+    "muat_data",
+    "dir_bersama",
+    "tabel_data",
+    "cek_periode",
+    "simpan_tabel",
+    "baca_tabel",
+    "sembunyikan_kecil",
+    "tabel",
+    "gaya_grafik",
+    "ringkasan_validasi",
+    "masalah_per_aturan",
+    "kelengkapan_periode",
+    "pegawai_per_opd",
+    "capaian_per_asn",
+    "capaian_per_periode",
+    "perilaku_per_dimensi",
+    "ikm_per_opd",
+    "jp_per_asn",
+    "ringkasan_jp",
+    "paparan_pelatihan",
+    "umpan_balik_per_periode",
+    "capaian_menurut_pelatihan",
+    "survei_butir",
+    "survei_konstruk",
+    "angka_utama",
+    "ringkasan_lintas_periode",
+    "label_indikator",
+    "nilai_indikator",
+    "angka_utama_tampil",
+]
+
+#: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
+JP_MINIMUM = 20.0
+_TABEL_DIR = "tabel"
+_NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def muat_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None = None):
+    """The validated dataset: from the batch's cache if there is one, else validated now.
+
+    Parameters
+    ----------
+    data_dir
+        The raw dataset folder (``load_dataset``).
+    cache_dir
+        The cache written by the batch (``Dataset.save_cache``); used when it holds a
+        ``meta.json``.
+
+    Returns
+    -------
+    Dataset
+    """
+    from .loading import Dataset, load_dataset
+
+    if cache_dir is not None and (Path(cache_dir) / "meta.json").exists():
+        return Dataset.load_cache(cache_dir)
+    return load_dataset(data_dir)
+
+
+def dir_bersama(cache_dir: str | os.PathLike | None) -> Path | None:
+    """The batch's shared folder for cross-period models (``<cache>/../shared``), if any.
+
+    Hook for heavy models estimated once per batch (effects across all periods): the
+    batch creates it beside the data cache; notebooks read their results from it.
+    """
+    if cache_dir is None:
+        return None
+    p = Path(cache_dir).parent / "shared"
+    return p if p.is_dir() else None
+
+
+def tabel_data(ds, opd: str | None = None) -> dict[str, pd.DataFrame]:
+    """The dataset's tables, restricted to one OPD when ``opd`` is given.
+
+    Employee tables keep the employees of that OPD; ``layanan``/``penerapan`` its rows.
+
+    Raises
+    ------
+    ValueError
+        ``opd`` is not an OPD of ``pegawai``.
+    """
+    tables = {k: v for k, v in ds.tables.items()}
+    if opd is None:
+        return tables
+    peg = tables["pegawai"]
+    if opd not in set(peg["opd"]):
+        raise ValueError(f"OPD {opd!r} tidak ada dalam data pegawai")
+    nips = set(peg.loc[peg["opd"] == opd, "nip"])
+    out = {}
+    for name, df in tables.items():
+        if name == "pegawai":
+            out[name] = df[df["opd"] == opd].reset_index(drop=True)
+        elif "nip" in df.columns:
+            out[name] = df[df["nip"].isin(nips)].reset_index(drop=True)
+        elif "opd" in df.columns:
+            out[name] = df[df["opd"] == opd].reset_index(drop=True)
+        else:
+            out[name] = df
+    return out
+
+
+def cek_periode(ds, periode: str) -> str:
+    """Normalise ``periode`` and check it is one of the dataset's periods.
+
+    Raises ``ValueError`` naming the periods available.
+    """
+    kode = fmt.parse_periode(periode).kode
+    if kode not in ds.periods:
+        raise ValueError(f"periode {kode} tidak ada dalam data (tersedia: {', '.join(ds.periods)})")
+    return kode
+
+
+# ----------------------------------------------------------------------------- tables out
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def simpan_tabel(
+    output_dir: str | os.PathLike, nama: str, df: pd.DataFrame, *, judul: str | None = None
+) -> Path:
+    """Register an aggregate table for the report's XLSX workbook.
+
+    Writes ``<output_dir>/tabel/<nama>.parquet`` and records the order and title in
+    ``tabel/_daftar.json``. Both writes are atomic.
+
+    Parameters
+    ----------
+    nama
+        Sheet name: lower-case letters, digits and ``_``, at most 40 characters.
+    judul
+        A human title, written above the sheet's table.
+    """
+    if not _NAMA_RE.match(nama):
+        raise ValueError(f"nama tabel {nama!r}: pakai huruf kecil, angka dan _ (maks. 40)")
+    d = Path(output_dir) / _TABEL_DIR
+    d.mkdir(parents=True, exist_ok=True)
+    out = df.copy()
+    if not isinstance(out.index, pd.RangeIndex):
+        out = out.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    path = d / f"{nama}.parquet"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    out.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    daftar_path = d / "_daftar.json"
+    daftar = json.loads(daftar_path.read_text("utf-8")) if daftar_path.exists() else []
+    daftar = [e for e in daftar if e["nama"] != nama] + [{"nama": nama, "judul": judul or nama}]
+    _atomic_bytes(daftar_path, json.dumps(daftar, ensure_ascii=False, indent=1).encode("utf-8"))
+    return path
+
+
+def baca_tabel(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """The tables registered by :func:`simpan_tabel`, in registration order.
+
+    Each DataFrame carries its title in ``df.attrs["judul"]``. Empty dict when none.
+    """
+    d = Path(output_dir) / _TABEL_DIR
+    daftar_path = d / "_daftar.json"
+    if not daftar_path.exists():
+        return {}
+    out = {}
+    for e in json.loads(daftar_path.read_text("utf-8")):
+        df = pd.read_parquet(d / f"{e['nama']}.parquet")
+        df.attrs["judul"] = e["judul"]
+        out[e["nama"]] = df
+    return out
+
+
+def sembunyikan_kecil(
+    df: pd.DataFrame, kolom_n: str, min_sel: int, kolom: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Suppress statistics of groups with fewer than ``min_sel`` members.
+
+    Parameters
+    ----------
+    df
+        An aggregate table with a group-size column ``kolom_n``.
+    min_sel
+        Smallest group whose statistics may be shown (>= 1).
+    kolom
+        Columns to blank; default: every numeric column except ``kolom_n``.
+
+    Returns
+    -------
+    DataFrame
+        A copy where those columns are missing (NaN; integer columns become nullable
+        ``Int64`` with NA) on rows with ``n < min_sel``, plus a boolean column
+        ``disembunyikan``.
+    """
+    if min_sel < 1:
+        raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
+    out = df.copy()
+    if kolom is None:
+        kolom = [c for c in out.columns if c != kolom_n and pd.api.types.is_numeric_dtype(out[c])]
+    kecil = out[kolom_n] < min_sel
+    for c in kolom:
+        if pd.api.types.is_integer_dtype(out[c]):
+            out[c] = out[c].astype("Int64").where(~kecil, pd.NA)
+        else:
+            out[c] = out[c].astype(float).where(~kecil)
+    out["disembunyikan"] = kecil
+    return out
+
+
+def tabel(
+    df: pd.DataFrame,
+    *,
+    bahasa: fmt.Bahasa = "id",
+    desimal: int | Mapping[str, int] = 2,
+    persen_kolom: Sequence[str] = (),
+    label: Mapping[str, str] | None = None,
+):
+    """An aggregate table rendered for the report: numbers in ``bahasa``'s format.
+
+    ``persen_kolom`` are fractions shown as percentages; ``desimal`` may be one number or
+    a ``{column: digits}`` mapping; ``label`` renames columns for display. Returns an
+    ``IPython.display.HTML`` object (no index, missing values as "–").
+    """
+    from IPython.display import HTML
+
+    out = df.copy()
+    for c in out.columns:
+        if c in persen_kolom:
+            out[c] = [fmt.persen(v, 1, bahasa) for v in out[c]]
+        elif pd.api.types.is_bool_dtype(out[c]):
+            ya, tidak = ("ya", "tidak") if bahasa == "id" else ("yes", "no")
+            out[c] = [ya if v else tidak for v in out[c]]
+        elif pd.api.types.is_integer_dtype(out[c]):
+            out[c] = [fmt.angka(v, 0, bahasa) for v in out[c]]
+        elif pd.api.types.is_numeric_dtype(out[c]):
+            d = desimal.get(c, 2) if isinstance(desimal, Mapping) else desimal
+            out[c] = [fmt.angka(v, d, bahasa) for v in out[c]]
+        else:
+            out[c] = out[c].astype(object).where(out[c].notna(), fmt.KOSONG)
+    if label:
+        out = out.rename(columns=dict(label))
+    html = out.to_html(index=False, classes="tabel-laporan", border=0, escape=True)
+    return HTML(html)
+
+
+def gaya_grafik() -> None:
+    """Set the report's plot style (seaborn ``whitegrid``, readable sizes, 110 dpi)."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", palette="deep")
+    mpl.rcParams.update({"figure.dpi": 110, "figure.figsize": (7.5, 4.0), "savefig.dpi": 110})
+
+
+# ----------------------------------------------------------------------------- 00 quality
+
+
+def ringkasan_validasi(validation) -> pd.DataFrame:
+    """Rows read/accepted/rejected per table with the share accepted.
+
+    Returns
+    -------
+    DataFrame
+        ``tabel, rows_read, rows_accepted, rows_rejected, n_peringatan, pct_diterima``.
+    """
+    s = validation.summary.copy()
+    cols = ["tabel", "rows_read", "rows_accepted", "rows_rejected", "n_peringatan"]
+    s = s[[c for c in cols if c in s.columns]]
+    s["pct_diterima"] = (s["rows_accepted"] / s["rows_read"].where(s["rows_read"] > 0)).astype(
+        float
+    )
+    return s.reset_index(drop=True)
+
+
+def masalah_per_aturan(validation) -> pd.DataFrame:
+    """Validation problems counted per table, rule and level — never the values.
+
+    Returns
+    -------
+    DataFrame
+        ``tabel, aturan, tingkat, n_masalah`` sorted by count (largest first).
+    """
+    iss = validation.issues
+    if len(iss) == 0:
+        return pd.DataFrame(
+            {"tabel": [], "aturan": [], "tingkat": [], "n_masalah": pd.Series([], dtype="int64")}
+        )
+    out = iss.groupby(["tabel", "aturan", "tingkat"], as_index=False).size()
+    out = out.rename(columns={"size": "n_masalah"})
+    return out.sort_values("n_masalah", ascending=False, ignore_index=True)
+
+
+def kelengkapan_periode(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+    """Coverage of one period: rows and employees per table, share of all employees.
+
+    Returns
+    -------
+    DataFrame
+        ``tabel, n_baris, n_asn, pct_asn`` for the period tables present (``skp``,
+        ``perilaku``, ``umpan_balik``, ``survei``) and ``pelatihan`` (trainings that
+        started in the period).
+    """
+    from .loading import periode_bounds
+
+    n_all = tables["pegawai"]["nip"].nunique()
+    rows = []
+    for name in ("skp", "perilaku", "umpan_balik", "survei"):
+        if name in tables:
+            d = tables[name]
+            d = d[d["periode"] == periode]
+            rows.append((name, len(d), d["nip"].nunique()))
+    if "pelatihan" in tables:
+        a, b = periode_bounds(periode)
+        p = tables["pelatihan"]
+        p = p[(p["tanggal_mulai"] >= a) & (p["tanggal_mulai"] <= b)]
+        rows.append(("pelatihan", len(p), p["nip"].nunique()))
+    out = pd.DataFrame(rows, columns=["tabel", "n_baris", "n_asn"])
+    out["pct_asn"] = out["n_asn"] / n_all if n_all else np.nan
+    return out
+
+
+# ----------------------------------------------------------------------------- 10 period
+
+
+def pegawai_per_opd(pegawai: pd.DataFrame) -> pd.DataFrame:
+    """Number of ASN per OPD and share of the total.
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n_asn, pct_asn``, largest OPD first.
+    """
+    out = pegawai.groupby("opd", as_index=False)["nip"].nunique()
+    out = out.rename(columns={"nip": "n_asn"})
+    out["pct_asn"] = out["n_asn"] / out["n_asn"].sum()
+    return out.sort_values(["n_asn", "opd"], ascending=[False, True], ignore_index=True)
+
+
+def capaian_per_asn(skp: pd.DataFrame) -> pd.DataFrame:
+    """Mean SKP capaian (percent) per employee and period (internal; not for display).
+
+    Capaian per indicator row by :func:`kinerja_analysis.scoring.capaian_skp`
+    (PermenPAN-RB 8/2021, waktu: smaller is better, capped at 120 %).
+
+    Returns
+    -------
+    DataFrame
+        ``nip, periode, capaian``.
+    """
+    from .scoring import capaian_skp
+
+    c = capaian_skp(skp)
+    return c.groupby(["nip", "periode"], as_index=False)["capaian"].mean()
+
+
+def capaian_per_periode(skp: pd.DataFrame) -> pd.DataFrame:
+    """SKP capaian per period over employees.
+
+    Returns
+    -------
+    DataFrame
+        ``periode, n_asn, capaian_rerata, capaian_median, pct_di_bawah_100`` (share of
+        employees whose mean capaian is below 100 %).
+    """
+    per = capaian_per_asn(skp)
+    g = per.groupby("periode")["capaian"]
+    out = pd.DataFrame(
+        {
+            "n_asn": g.size(),
+            "capaian_rerata": g.mean(),
+            "capaian_median": g.median(),
+            "pct_di_bawah_100": g.apply(lambda s: float((s < 100).mean())),
+        }
+    ).reset_index()
+    out["periode"] = pd.Categorical(out["periode"], fmt.periode_urut(out["periode"]), True)
+    return out.sort_values("periode", ignore_index=True).astype({"periode": str})
+
+
+def perilaku_per_dimensi(perilaku: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Mean BerAKHLAK rating per dimension in one period, overall and by rater role.
+
+    Raw scores (1–5), not yet adjusted for rater leniency (that is
+    :func:`kinerja_analysis.scoring.perilaku_kerja`).
+
+    Returns
+    -------
+    DataFrame
+        ``dimensi, n_asn, n_penilaian, skor_rerata`` and one ``skor_<peran>`` column per
+        rater role present, in BerAKHLAK order.
+    """
+    d = perilaku[perilaku["periode"] == periode]
+    g = d.groupby("dimensi")
+    out = pd.DataFrame(
+        {"n_asn": g["nip"].nunique(), "n_penilaian": g.size(), "skor_rerata": g["skor"].mean()}
+    )
+    per_peran = d.pivot_table(
+        index="dimensi", columns="peran_penilai", values="skor", aggfunc="mean"
+    )
+    per_peran.columns = [f"skor_{c}" for c in per_peran.columns]
+    out = out.join(per_peran)
+    order = [x for x in BERAKHLAK if x in out.index]
+    out = out.loc[order].reset_index().rename(columns={"index": "dimensi"})
+    out["n_asn"] = out["n_asn"].astype("int64")
+    out["n_penilaian"] = out["n_penilaian"].astype("int64")
+    return out
+
+
+def ikm_per_opd(layanan: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """IKM per OPD in one period (PermenPAN-RB 14/2017), best first.
+
+    IKM = mean(u1..u9) × 25 when the nine elements are present (else the reported
+    ``ikm``), by :func:`kinerja_analysis.scoring.ikm`.
+
+    Returns
+    -------
+    DataFrame
+        ``opd, ikm, mutu, kinerja, tepat_waktu_pct, jumlah_pengaduan``.
+    """
+    from .scoring import ikm
+
+    d = layanan[layanan["periode"] == periode].reset_index(drop=True)
+    if len(d) == 0:
+        return pd.DataFrame(columns=["opd", "ikm", "mutu", "kinerja"])
+    k = ikm(d)
+    out = k[["opd", "ikm", "mutu", "kinerja"]].copy()
+    for c in ("tepat_waktu_pct", "jumlah_pengaduan"):
+        if c in d.columns:
+            out[c] = d[c].to_numpy()
+    return out.sort_values("ikm", ascending=False, ignore_index=True)
+
+
+def jp_per_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """JP of training per employee over the 12 months ending with ``periode``.
+
+    A rolling year makes quarters comparable; the PP 11/2017 right of 20 JP is per year.
+    Trainings count by ``tanggal_mulai``. Employees without training get 0 JP.
+
+    Returns
+    -------
+    DataFrame
+        ``nip, opd, jp, jp_difasilitasi, jp_mandiri`` (internal; not for display).
+    """
+    from .loading import periode_bounds
+
+    _, akhir = periode_bounds(periode)
+    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    base = pegawai[["nip", "opd"]].drop_duplicates("nip").reset_index(drop=True)
+    p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
+    by = p.pivot_table(index="nip", columns="sumber", values="jp", aggfunc="sum", fill_value=0)
+    out = base.merge(by, left_on="nip", right_index=True, how="left")
+    for s in ("difasilitasi", "mandiri"):
+        out[f"jp_{s}"] = out[s].fillna(0.0).astype(float) if s in out.columns else 0.0
+    out["jp"] = out["jp_difasilitasi"] + out["jp_mandiri"]
+    return out[["nip", "opd", "jp", "jp_difasilitasi", "jp_mandiri"]]
+
+
+def ringkasan_jp(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.DataFrame:
+    """JP per ASN summarised overall (``opd = "Semua OPD"``) and per OPD.
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n_asn, jp_rerata, jp_median, pct_di_bawah_20, pct_jp_mandiri``; OPDs with
+        fewer than ``min_sel`` ASN suppressed (``disembunyikan``).
+    """
+
+    def summarise(g: pd.DataFrame) -> dict[str, float]:
+        tot = g["jp"].sum()
+        return {
+            "n_asn": len(g),
+            "jp_rerata": g["jp"].mean(),
+            "jp_median": g["jp"].median(),
+            "pct_di_bawah_20": float((g["jp"] < JP_MINIMUM).mean()),
+            "pct_jp_mandiri": g["jp_mandiri"].sum() / tot if tot > 0 else np.nan,
+        }
+
+    rows = [{"opd": "Semua OPD", **summarise(jp)}]
+    if per_opd:
+        rows += [{"opd": o, **summarise(g)} for o, g in jp.groupby("opd")]
+    out = pd.DataFrame(rows)
+    out["n_asn"] = out["n_asn"].astype("int64")
+    return sembunyikan_kecil(out, "n_asn", min_sel)
+
+
+# ----------------------------------------------------------------------------- 20 exposure
+
+
+def paparan_pelatihan(pelatihan: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Trainings in the 12 months ending with ``periode`` by type and source.
+
+    Returns
+    -------
+    DataFrame
+        ``jenis, sumber, n_pelatihan, n_asn, jp_total, jp_rerata``.
+    """
+    from .loading import periode_bounds
+
+    _, akhir = periode_bounds(periode)
+    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
+    g = p.groupby(["jenis", "sumber"], observed=True)
+    out = pd.DataFrame(
+        {
+            "n_pelatihan": g.size(),
+            "n_asn": g["nip"].nunique(),
+            "jp_total": g["jp"].sum(),
+            "jp_rerata": g["jp"].mean(),
+        }
+    ).reset_index()
+    return out.astype({"n_pelatihan": "int64", "n_asn": "int64"})
+
+
+def umpan_balik_per_periode(umpan_balik: pd.DataFrame, pegawai: pd.DataFrame) -> pd.DataFrame:
+    """Feedback sessions per ASN per period, overall and by form.
+
+    Returns
+    -------
+    DataFrame
+        ``periode, n_sesi, sesi_per_asn, pct_asn_tanpa_sesi, kualitas_rerata`` and one
+        ``sesi_<bentuk>`` column per form.
+    """
+    n_all = pegawai["nip"].nunique()
+    g = umpan_balik.groupby("periode")
+    out = pd.DataFrame({"n_sesi": g.size(), "n_asn_dapat": g["nip"].nunique()})
+    out["sesi_per_asn"] = out["n_sesi"] / n_all
+    out["pct_asn_tanpa_sesi"] = 1 - out["n_asn_dapat"] / n_all
+    if "kualitas" in umpan_balik.columns:
+        out["kualitas_rerata"] = g["kualitas"].mean().astype(float)
+    bentuk = umpan_balik.pivot_table(
+        index="periode", columns="bentuk", values="nip", aggfunc="size"
+    )
+    bentuk = bentuk.fillna(0).astype("int64")
+    bentuk.columns = [f"sesi_{c}" for c in bentuk.columns]
+    out = out.join(bentuk).drop(columns="n_asn_dapat").reset_index()
+    out["n_sesi"] = out["n_sesi"].astype("int64")
+    order = fmt.periode_urut(out["periode"])
+    return out.set_index("periode").loc[order].reset_index()
+
+
+def capaian_menurut_pelatihan(
+    skp: pd.DataFrame, jp: pd.DataFrame, periode: str, min_sel: int
+) -> pd.DataFrame:
+    """Mean SKP capaian in ``periode`` by training exposure (descriptive, not causal).
+
+    Groups: 0 JP, 1–19 JP, ≥ 20 JP in the 12 months ending with the period.
+
+    Returns
+    -------
+    DataFrame
+        ``kelompok_jp, n_asn, capaian_rerata, capaian_sd`` (small groups suppressed).
+    """
+    c = capaian_per_asn(skp[skp["periode"] == periode])
+    d = c.merge(jp[["nip", "jp"]], on="nip", how="left").fillna({"jp": 0.0})
+    d["kelompok_jp"] = pd.cut(
+        d["jp"], [-np.inf, 0, JP_MINIMUM - 1e-9, np.inf], labels=["0 JP", "1–19 JP", "≥ 20 JP"]
+    )
+    g = d.groupby("kelompok_jp", observed=False)["capaian"]
+    out = pd.DataFrame(
+        {"n_asn": g.size(), "capaian_rerata": g.mean(), "capaian_sd": g.std()}
+    ).reset_index()
+    out["kelompok_jp"] = out["kelompok_jp"].astype(str)
+    out["n_asn"] = out["n_asn"].astype("int64")
+    return sembunyikan_kecil(out, "n_asn", min_sel)
+
+
+# ----------------------------------------------------------------------------- 30 survey
+
+
+def survei_butir(
+    survei: pd.DataFrame, instrumen: pd.DataFrame, periode: str, min_sel: int
+) -> pd.DataFrame:
+    """Item means of the survey in one period, reverse-scored items flipped.
+
+    A reversed item is scored ``skala_min + skala_max - x`` (default scale 1–5).
+
+    Returns
+    -------
+    DataFrame
+        ``konstruk, item, teks, terbalik, n, rerata, sd`` (items with fewer than
+        ``min_sel`` answers suppressed).
+    """
+    d = survei[survei["periode"] == periode]
+    rows = []
+    for r in instrumen.itertuples(index=False):
+        if r.item not in d.columns:
+            continue
+        x = pd.to_numeric(d[r.item], errors="coerce").astype(float).dropna()
+        lo = getattr(r, "skala_min", None)
+        hi = getattr(r, "skala_max", None)
+        lo = 1 if lo is None or pd.isna(lo) else lo
+        hi = 5 if hi is None or pd.isna(hi) else hi
+        if bool(r.terbalik):
+            x = lo + hi - x
+        rows.append(
+            {
+                "konstruk": r.konstruk,
+                "item": r.item,
+                "teks": r.teks,
+                "terbalik": bool(r.terbalik),
+                "n": len(x),
+                "rerata": x.mean() if len(x) else np.nan,
+                "sd": x.std() if len(x) > 1 else np.nan,
+            }
+        )
+    out = pd.DataFrame(rows, columns=["konstruk", "item", "teks", "terbalik", "n", "rerata", "sd"])
+    out["n"] = out["n"].astype("int64")
+    return sembunyikan_kecil(out, "n", min_sel, ["rerata", "sd"])
+
+
+def survei_konstruk(butir: pd.DataFrame) -> pd.DataFrame:
+    """Construct means from :func:`survei_butir` (mean of its item means).
+
+    Returns
+    -------
+    DataFrame
+        ``konstruk, n_butir, n_min, rerata``.
+    """
+    g = butir.groupby("konstruk", sort=False)
+    return pd.DataFrame(
+        {"n_butir": g.size(), "n_min": g["n"].min(), "rerata": g["rerata"].mean()}
+    ).reset_index()
+
+
+# ----------------------------------------------------------------------------- headline
+
+
+def angka_utama(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+    """Headline numbers of one period (for the report's first lines and the index page).
+
+    Returns
+    -------
+    DataFrame
+        ``indikator, nilai, satuan`` with indikator in ``n_asn, n_opd,
+        capaian_rerata, perilaku_rerata, ikm_rerata, jp_rerata, pct_jp_di_bawah_20``
+        (those computable from the tables present).
+    """
+    peg = tables["pegawai"]
+    rows = [
+        ("n_asn", float(peg["nip"].nunique()), "orang"),
+        ("n_opd", float(peg["opd"].nunique()), "OPD"),
+    ]
+    skp = tables["skp"]
+    cap = capaian_per_asn(skp[skp["periode"] == periode])
+    rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
+    if "perilaku" in tables:
+        p = tables["perilaku"]
+        rows.append(
+            ("perilaku_rerata", float(p.loc[p["periode"] == periode, "skor"].mean()), "skor 1–5")
+        )
+    if "layanan" in tables:
+        k = ikm_per_opd(tables["layanan"], periode)
+        if len(k):
+            rows.append(("ikm_rerata", float(k["ikm"].mean()), "indeks 25–100"))
+    if "pelatihan" in tables:
+        jp = jp_per_asn(tables["pelatihan"], peg, periode)
+        rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
+        rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
+    return pd.DataFrame(rows, columns=["indikator", "nilai", "satuan"])
+
+
+def ringkasan_lintas_periode(
+    tables: Mapping[str, pd.DataFrame], periods: Sequence[str]
+) -> pd.DataFrame:
+    """:func:`angka_utama` for every period, wide: one row per period.
+
+    Returns
+    -------
+    DataFrame
+        ``periode`` and one column per headline indikator.
+    """
+    rows = []
+    for p in fmt.periode_urut(periods):
+        a = angka_utama(tables, p).set_index("indikator")["nilai"]
+        rows.append({"periode": p, **a.to_dict()})
+    out = pd.DataFrame(rows)
+    for c in ("n_asn", "n_opd"):
+        if c in out.columns:
+            out[c] = out[c].round().astype("Int64")
+    return out
+
+
+_LABEL_UTAMA: dict[str, tuple[str, str]] = {
+    "n_asn": ("Jumlah ASN", "Number of ASN"),
+    "n_opd": ("Jumlah OPD", "Number of units (OPD)"),
+    "capaian_rerata": ("Rata-rata capaian SKP", "Mean SKP achievement"),
+    "perilaku_rerata": ("Rata-rata skor perilaku (1–5)", "Mean behaviour score (1–5)"),
+    "ikm_rerata": ("Rata-rata IKM OPD", "Mean IKM across units"),
+    "jp_rerata": ("Rata-rata JP per ASN (12 bulan)", "Mean training hours (JP) per ASN, 12 months"),
+    "pct_jp_di_bawah_20": ("ASN dengan JP < 20", "ASN with fewer than 20 JP"),
+}
+
+
+def label_indikator(indikator: str, bahasa: fmt.Bahasa = "id") -> str:
+    """Human label of a headline indikator code of :func:`angka_utama`."""
+    pair = _LABEL_UTAMA.get(indikator)
+    if pair is None:
+        return indikator
+    return pair[0] if bahasa == "id" else pair[1]
+
+
+def nilai_indikator(indikator: str, nilai: float, bahasa: fmt.Bahasa = "id") -> str:
+    """A headline value written for the report (counts, percent, index, share)."""
+    if indikator in ("n_asn", "n_opd"):
+        return fmt.angka(int(round(nilai)), 0, bahasa)
+    if indikator == "capaian_rerata":
+        return fmt.persen(nilai, 1, bahasa, skala="persen")
+    if indikator.startswith("pct_"):
+        return fmt.persen(nilai, 1, bahasa)
+    return fmt.angka(nilai, 2, bahasa)
+
+
+def angka_utama_tampil(angka: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
+    """:func:`angka_utama` as two text columns (``indikator``, ``nilai``) for display."""
+    kol = ("Indikator", "Nilai") if bahasa == "id" else ("Indicator", "Value")
+    return pd.DataFrame(
+        {
+            kol[0]: [label_indikator(i, bahasa) for i in angka["indikator"]],
+            kol[1]: [
+                nilai_indikator(i, v, bahasa)
+                for i, v in zip(angka["indikator"], angka["nilai"], strict=True)
+            ],
+        }
+    )

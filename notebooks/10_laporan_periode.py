@@ -1,0 +1,216 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Evaluasi Pengelolaan Kinerja ASN
+#
+# Dokumen evaluasi satu periode penilaian. Setiap angka dan setiap arah yang disebut
+# dihitung dari data kepegawaian yang telah divalidasi; tabel hanya memuat agregat (tanpa
+# NIP atau nama), dan kelompok yang terlalu kecil disembunyikan.
+
+# %% tags=["parameters"]
+# Optional[...] (bukan "str | None"): papermill --help-notebook hanya membaca bentuk ini.
+# ruff: noqa: E402, UP045
+from typing import Optional
+
+periode: str = "2025Q4"  # periode evaluasi: YYYYQn (triwulan), YYYYSn (semester) atau YYYY
+data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
+output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
+bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
+opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
+min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
+seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+
+# %%
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from kinerja_analysis import __version__, analisis, fmt, narrative, plots, report
+
+report.gaya_grafik()
+ds = report.muat_data(data_dir, cache_dir)
+periode = report.cek_periode(ds, periode)
+t = report.tabel_data(ds, opd)
+periode_teks = fmt.periode_kata(periode, bahasa)
+bersama = analisis.muat_atau_hitung(ds, report.dir_bersama(cache_dir), seed=seed)
+fakta = analisis.fakta_periode(
+    ds, bersama, periode, bahasa=bahasa, min_sel=min_sel, opd=opd, versi=__version__
+)
+laporan = narrative.tulis_laporan(fakta)
+angka = report.angka_utama(t, periode)
+report.simpan_tabel(output_dir, "angka_utama", angka, judul=f"Angka utama {periode_teks}")
+display(Markdown(f"**{laporan.judul}**"))
+
+# %%
+display(Markdown(laporan.bagian_markdown("pendahuluan")))
+
+# %%
+display(Markdown(laporan.bagian_markdown("tujuan")))
+
+# %%
+display(Markdown(laporan.bagian_markdown("metode")))
+
+# %%
+display(Markdown(laporan.bagian_markdown("hasil")))
+
+# %% [markdown]
+# ### Angka utama
+
+# %%
+report.tabel(report.angka_utama_tampil(angka, bahasa), bahasa=bahasa)
+
+# %% [markdown]
+# ### Sebaran ASN per OPD
+
+# %%
+per_opd = report.pegawai_per_opd(t["pegawai"])
+report.simpan_tabel(output_dir, "asn_per_opd", per_opd, judul="Jumlah ASN per OPD")
+report.tabel(
+    per_opd,
+    bahasa=bahasa,
+    persen_kolom=["pct_asn"],
+    label={"opd": "OPD", "n_asn": "Jumlah ASN", "pct_asn": "Persentase"},
+)
+
+# %% [markdown]
+# ### Capaian hasil kerja (SKP) antarperiode
+
+# %%
+skp_lalu = t["skp"][t["skp"]["periode"] <= periode]
+capaian = report.sembunyikan_kecil(report.capaian_per_periode(skp_lalu), "n_asn", min_sel)
+report.simpan_tabel(output_dir, "capaian_per_periode", capaian, judul="Capaian SKP per periode")
+report.tabel(
+    capaian.drop(columns="disembunyikan"),
+    bahasa=bahasa,
+    desimal=1,
+    persen_kolom=["pct_di_bawah_100"],
+    label={
+        "n_asn": "Jumlah ASN",
+        "capaian_rerata": "Rata-rata capaian (%)",
+        "capaian_median": "Median capaian (%)",
+        "pct_di_bawah_100": "ASN dengan capaian < 100%",
+    },
+)
+
+# %% [markdown]
+# ### Penilaian perilaku per dimensi dan peran penilai
+
+# %%
+perilaku = report.sembunyikan_kecil(
+    report.perilaku_per_dimensi(t["perilaku"], periode), "n_asn", min_sel
+)
+report.simpan_tabel(
+    output_dir, "perilaku_per_dimensi", perilaku, judul="Skor perilaku per dimensi BerAKHLAK"
+)
+report.tabel(
+    perilaku.drop(columns="disembunyikan"),
+    bahasa=bahasa,
+    label={
+        "dimensi": "Dimensi",
+        "n_asn": "Jumlah ASN",
+        "n_penilaian": "Jumlah penilaian",
+        "skor_rerata": "Rata-rata skor",
+        **{f"skor_{p}": f"Skor dari {p}" for p in ("atasan", "rekan", "bawahan", "diri")},
+    },
+)
+
+# %% [markdown]
+# ### Sebaran predikat kinerja per OPD
+
+# %%
+predikat_opd = analisis.tabel_predikat(ds, bersama, periode, opd=opd, min_sel=min_sel)
+report.simpan_tabel(output_dir, "predikat_per_opd", predikat_opd, judul="Predikat kinerja per OPD")
+fig = plots.plot_distribusi_predikat(
+    predikat_opd.rename(columns={"opd": "kelompok"}),
+    judul=f"Sebaran predikat kinerja, {periode_teks}",
+    bahasa=bahasa,
+)
+plt.show()
+
+# %% [markdown]
+# ### Profil BerAKHLAK per OPD
+
+# %%
+profil = analisis.tabel_profil_opd(ds, bersama, periode, opd=opd, min_sel=min_sel)
+report.simpan_tabel(output_dir, "profil_berakhlak_opd", profil, judul="Skor BerAKHLAK per OPD")
+fig = plots.plot_profil_opd(profil, judul=f"Skor perilaku BerAKHLAK (1–5), {periode_teks}", bahasa=bahasa)
+plt.show()
+
+# %% [markdown]
+# ### Pengaruh pelatihan, umpan balik dan penerapan sistem evaluasi
+
+# %%
+efek = analisis.tabel_efek(bersama, bahasa)
+if len(efek) and opd is None:
+    report.simpan_tabel(output_dir, "efek", efek, judul="Perkiraan pengaruh (IK 95%)")
+    fig = plots.plot_koefisien(
+        efek[efek["term"].str.startswith("pelatihan") & (efek["term"] != "pelatihan_komunikasi")],
+        label="label",
+        judul="Pengaruh pelatihan terhadap capaian SKP (poin)",
+        bahasa=bahasa,
+    )
+    plt.show()
+    if bersama.pelatihan_dinamis is not None:
+        fig = plots.plot_event_study(
+            bersama.pelatihan_dinamis,
+            judul="Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
+            bahasa=bahasa,
+        )
+        plt.show()
+else:
+    display(Markdown("Perkiraan pengaruh disajikan pada laporan tingkat kota."))
+
+# %% [markdown]
+# ### Kualitas pelayanan publik (IKM)
+
+# %%
+ikm = report.ikm_per_opd(t["layanan"], periode) if "layanan" in t else None
+if ikm is not None and len(ikm):
+    report.simpan_tabel(output_dir, "ikm_per_opd", ikm, judul=f"IKM per OPD {periode_teks}")
+    display(report.tabel(ikm, bahasa=bahasa, desimal={"ikm": 2, "tepat_waktu_pct": 1}))
+else:
+    display(Markdown("Data layanan (IKM) tidak tersedia untuk periode ini."))
+
+# %%
+display(Markdown(laporan.bagian_markdown("tantangan")))
+
+# %%
+jp = report.jp_per_asn(t["pelatihan"], t["pegawai"], periode) if "pelatihan" in t else None
+if jp is not None:
+    jp_opd = report.ringkasan_jp(jp, min_sel)
+    report.simpan_tabel(output_dir, "jp_per_opd", jp_opd, judul="JP pelatihan per ASN (12 bulan)")
+    display(
+        report.tabel(
+            jp_opd.drop(columns="disembunyikan"),
+            bahasa=bahasa,
+            desimal=1,
+            persen_kolom=["pct_di_bawah_20", "pct_jp_mandiri"],
+            label={
+                "n_asn": "Jumlah ASN",
+                "jp_rerata": "Rata-rata JP",
+                "jp_median": "Median JP",
+                "pct_di_bawah_20": "JP < 20",
+                "pct_jp_mandiri": "Porsi JP mandiri",
+            },
+        )
+    )
+
+# %%
+display(Markdown(laporan.bagian_markdown("rekomendasi")))
+
+# %%
+display(Markdown(laporan.bagian_markdown("kesimpulan")))
+
+# %%
+display(Markdown(laporan.bagian_markdown("lampiran")))

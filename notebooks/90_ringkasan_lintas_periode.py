@@ -1,0 +1,85 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Ringkasan Lintas Periode
+#
+# Perkembangan angka utama evaluasi kinerja ASN dari periode ke periode, sampai dengan
+# periode laporan.
+
+# %% tags=["parameters"]
+# Optional[...] (bukan "str | None"): papermill --help-notebook hanya membaca bentuk ini.
+# ruff: noqa: E402, UP045
+from typing import Optional
+
+periode: str = "2025Q4"  # periode evaluasi: YYYYQn (triwulan), YYYYSn (semester) atau YYYY
+data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
+output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
+bahasa: str = "id"  # format angka dan periode: "id" (Indonesia) atau "en" (English)
+opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
+min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
+seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+
+# %%
+import matplotlib.pyplot as plt
+import seaborn as sns
+from IPython.display import Markdown, display
+
+from kinerja_analysis import fmt, report
+
+report.gaya_grafik()
+ds = report.muat_data(data_dir, cache_dir)
+periode = report.cek_periode(ds, periode)
+t = report.tabel_data(ds, opd)
+periode_teks = fmt.periode_kata(periode, bahasa)
+cakupan = f"OPD {opd}" if opd else "seluruh OPD Pemerintah Kota Kotalama"
+
+periode_semua = [p for p in ds.periods if p <= periode]
+
+# %% [markdown]
+# ## Angka utama per periode
+
+# %%
+lintas = report.ringkasan_lintas_periode(t, periode_semua)
+report.simpan_tabel(output_dir, "ringkasan_lintas_periode", lintas, judul="Angka utama per periode")
+display(
+    Markdown(
+        f"Cakupan: {cakupan}; {len(periode_semua)} periode, "
+        f"{fmt.periode_kata(periode_semua[0], bahasa)} – {fmt.periode_kata(periode_semua[-1], bahasa)}."
+    )
+)
+report.tabel(
+    lintas,
+    bahasa=bahasa,
+    persen_kolom=[c for c in lintas.columns if c.startswith("pct_")],
+    label={c: report.label_indikator(c, bahasa) for c in lintas.columns},
+)
+
+# %% [markdown]
+# ## Tren
+
+# %%
+kolom_tren = [
+    c
+    for c in ("capaian_rerata", "perilaku_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
+    if c in lintas.columns
+]
+fig, axes = plt.subplots(
+    len(kolom_tren), 1, figsize=(7.5, 2.3 * len(kolom_tren)), sharex=True, squeeze=False
+)
+for ax, kolom in zip(axes[:, 0], kolom_tren, strict=True):
+    sns.lineplot(data=lintas, x="periode", y=kolom, marker="o", ax=ax)
+    ax.set(ylabel="", title=report.label_indikator(kolom, bahasa))
+axes[-1, 0].set_xlabel("Periode")
+plt.show()

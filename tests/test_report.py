@@ -1,0 +1,91 @@
+"""Tests of kinerja_analysis.report — the notebooks' aggregate tables (planted values)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kinerja_analysis import report
+
+
+def test_sembunyikan_kecil():
+    d = pd.DataFrame({"g": ["a", "b"], "n": [4, 5], "m": [3, 4], "x": [1.5, 2.5]})
+    out = report.sembunyikan_kecil(d, "n", 5)
+    assert out["x"].isna().tolist() == [True, False]
+    assert out["m"].isna().tolist() == [True, False] and str(out["m"].dtype) == "Int64"
+    assert out["n"].tolist() == [4, 5]  # group sizes stay visible
+    assert out["disembunyikan"].tolist() == [True, False]
+    assert d["x"].tolist() == [1.5, 2.5]  # input untouched
+    with pytest.raises(ValueError, match="min_sel"):
+        report.sembunyikan_kecil(d, "n", 0)
+
+
+def test_jp_per_asn_rolling_year():
+    peg = pd.DataFrame({"nip": ["a", "b", "c"], "opd": ["X", "X", "Y"]})
+    pel = pd.DataFrame(
+        {
+            "nip": ["a", "a", "a", "b"],
+            "jp": [10.0, 12.0, 99.0, 8.0],
+            "sumber": ["difasilitasi", "mandiri", "difasilitasi", "mandiri"],
+            # 2025Q2 ends 2025-06-30: the 12-month window is 2024-07-01 .. 2025-06-30
+            "tanggal_mulai": pd.to_datetime(
+                ["2024-07-01", "2025-06-30", "2024-06-30", "2025-01-15"]
+            ),
+        }
+    )
+    jp = report.jp_per_asn(pel, peg, "2025Q2").set_index("nip")
+    assert jp.loc["a", "jp"] == 22.0 and jp.loc["a", "jp_mandiri"] == 12.0
+    assert jp.loc["b", "jp"] == 8.0 and jp.loc["c", "jp"] == 0.0
+    s = report.ringkasan_jp(jp.reset_index(), min_sel=1).set_index("opd")
+    assert s.loc["Semua OPD", "pct_di_bawah_20"] == pytest.approx(2 / 3)
+    assert s.loc["Semua OPD", "pct_jp_mandiri"] == pytest.approx(20 / 30)
+    assert s.loc["X", "jp_rerata"] == pytest.approx(15.0)
+    s5 = report.ringkasan_jp(jp.reset_index(), min_sel=2).set_index("opd")
+    assert pd.isna(s5.loc["Y", "jp_rerata"]) and s5.loc["Y", "disembunyikan"]
+
+
+def test_survei_butir_reverses_items():
+    instr = pd.DataFrame(
+        {
+            "item": ["p1", "p2"],
+            "konstruk": ["k", "k"],
+            "teks": ["a", "b"],
+            "terbalik": [False, True],
+        }
+    )
+    sv = pd.DataFrame(
+        {
+            "nip": list("abcdef"),
+            "periode": "2025Q1",
+            "p1": [5, 4, 5, 4, 5, 4],
+            "p2": [1, 2, 1, 2, 1, 2],
+        }
+    )
+    b = report.survei_butir(sv, instr, "2025Q1", min_sel=5).set_index("item")
+    assert b.loc["p1", "rerata"] == pytest.approx(4.5)
+    assert b.loc["p2", "rerata"] == pytest.approx(4.5)  # 6 - 1.5 on a 1-5 scale
+    k = report.survei_konstruk(b.reset_index())
+    assert k.loc[0, "rerata"] == pytest.approx(4.5) and k.loc[0, "n_min"] == 6
+    b7 = report.survei_butir(sv, instr, "2025Q1", min_sel=7)
+    assert b7["rerata"].isna().all()
+
+
+def test_simpan_baca_tabel(tmp_path):
+    a = pd.DataFrame({"x": [1, 2]})
+    b = pd.DataFrame({"y": [1.5]}, index=pd.Index(["r"], name="baris"))
+    report.simpan_tabel(tmp_path, "b_dulu", b, judul="Judul B")
+    report.simpan_tabel(tmp_path, "a", a)
+    report.simpan_tabel(tmp_path, "b_dulu", b, judul="Judul B2")  # re-registering keeps one entry
+    got = report.baca_tabel(tmp_path)
+    assert list(got) == ["a", "b_dulu"]
+    assert got["b_dulu"].attrs["judul"] == "Judul B2"
+    assert list(got["b_dulu"].columns) == ["baris", "y"]
+    with pytest.raises(ValueError, match="nama tabel"):
+        report.simpan_tabel(tmp_path, "Nama Salah", a)
+    assert report.baca_tabel(tmp_path / "kosong") == {}
+
+
+def test_tabel_formats_indonesian():
+    d = pd.DataFrame({"opd": ["A"], "n": [6012], "r": [0.2103], "p": [0.125]})
+    html = report.tabel(d, persen_kolom=["p"]).data
+    assert "<td>6.012</td>" in html and "<td>0,21</td>" in html and "<td>12,5%</td>" in html
