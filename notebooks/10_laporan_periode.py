@@ -144,7 +144,9 @@ plt.show()
 # %%
 profil = analisis.tabel_profil_opd(ds, bersama, periode, opd=opd, min_sel=min_sel)
 report.simpan_tabel(output_dir, "profil_berakhlak_opd", profil, judul="Skor BerAKHLAK per OPD")
-fig = plots.plot_profil_opd(profil, judul=f"Skor perilaku BerAKHLAK (1–5), {periode_teks}", bahasa=bahasa)
+fig = plots.plot_profil_opd(
+    profil, judul=f"Skor perilaku BerAKHLAK (1–5), {periode_teks}", bahasa=bahasa
+)
 plt.show()
 
 # %% [markdown]

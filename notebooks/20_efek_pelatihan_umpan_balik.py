@@ -16,9 +16,11 @@
 #
 # Gambaran paparan ASN terhadap pelatihan dan umpan balik kinerja: siapa yang mendapat
 # berapa, dari sumber mana, dan bagaimana capaian SKP berbeda menurut paparan tersebut.
-# Perbandingan di sini **deskriptif**, bukan efek kausal: ASN yang ikut pelatihan bisa
-# berbeda sejak awal. Estimasi efek (difference-in-differences bertahap untuk pelatihan,
-# model efek tetap untuk umpan balik) disajikan oleh modul efek.
+# Bagian pertama **deskriptif**: ASN yang ikut pelatihan bisa berbeda sejak awal. Bagian
+# kedua memperkirakan **pengaruh** dengan desain yang sesuai: difference-in-differences
+# bertahap (Callaway–Sant'Anna) untuk pelatihan, model efek tetap dalam-pegawai untuk
+# umpan balik, DiD tingkat OPD dengan wild cluster bootstrap untuk penerapan sistem
+# evaluasi, dan regresi logit ordinal sebagai uji ketahanan.
 
 # %% tags=["parameters"]
 # Optional[...] (bukan "str | None"): papermill --help-notebook hanya membaca bentuk ini.
@@ -39,7 +41,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from IPython.display import Markdown, display
 
-from kinerja_analysis import fmt, report
+from kinerja_analysis import analisis, effects, fmt, plots, report
 
 report.gaya_grafik()
 ds = report.muat_data(data_dir, cache_dir)
@@ -47,6 +49,17 @@ periode = report.cek_periode(ds, periode)
 t = report.tabel_data(ds, opd)
 periode_teks = fmt.periode_kata(periode, bahasa)
 cakupan = f"OPD {opd}" if opd else "seluruh OPD Pemerintah Kota Kotalama"
+bersama = analisis.muat_atau_hitung(ds, report.dir_bersama(cache_dir), seed=seed)
+kolom_efek = ["term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "n_obs"]
+label_efek = {
+    "term": "Perkiraan",
+    "estimate": "Efek",
+    "std_error": "SE",
+    "ci_low": "IK 95% bawah",
+    "ci_high": "IK 95% atas",
+    "p_value": "p",
+    "n_obs": "n",
+}
 
 # %% [markdown]
 # ## Paparan pelatihan (12 bulan terakhir)
@@ -135,8 +148,121 @@ else:
     display(Markdown("Data umpan balik tidak tersedia."))
 
 # %% [markdown]
+# ## Pengaruh pelatihan pertama terhadap capaian SKP
+#
+# Pelatihan adalah perlakuan bertahap dan dipilih sendiri: ASN mengikuti pelatihan pertama
+# pada periode yang berbeda-beda. Estimator Callaway–Sant'Anna membandingkan setiap
+# kelompok (kohort) hanya dengan ASN yang tidak pernah dilatih, dengan penyesuaian
+# doubly robust untuk golongan, masa kerja dan jenis kelamin pada awal periode. TWFE
+# ditampilkan di sampingnya sebagai angka yang lazim.
+
+# %%
+if bersama.pelatihan is not None:
+    report.simpan_tabel(output_dir, "efek_pelatihan", bersama.pelatihan, judul="Efek pelatihan")
+    display(report.tabel(bersama.pelatihan[kolom_efek], bahasa=bahasa, desimal=3, label=label_efek))
+    display(Markdown(effects.ALASAN_TWFE))
+    fig = plots.plot_event_study(
+        bersama.pelatihan_dinamis,
+        judul="Studi peristiwa: capaian SKP sebelum dan sesudah pelatihan pertama",
+        bahasa=bahasa,
+    )
+    plt.show()
+    display(
+        report.tabel(
+            bersama.pelatihan_pretrend[["term", "statistic", "df", "p_value"]],
+            bahasa=bahasa,
+            desimal=3,
+            label={"term": "Uji tren sejajar", "statistic": "Statistik Wald", "df": "db"},
+        )
+    )
+else:
+    display(Markdown("Efek pelatihan belum dapat diestimasi dari data ini."))
+
+# %% [markdown]
+# ### Menurut sumber dan relevansi pelatihan
+#
+# *Relevan*: kompetensi sasaran pelatihan pertama adalah dimensi BerAKHLAK terlemah ASN
+# sebelum pelatihan; *lain*: dimensi BerAKHLAK lain; *tidak_sesuai*: kompetensi di luar
+# kebutuhan jabatan. Selisih antarkelompok memakai SE konservatif (kedua kelompok berbagi
+# kelompok pembanding).
+
+# %%
+het = bersama.pelatihan_heterogen
+if het is not None and len(het):
+    report.simpan_tabel(output_dir, "efek_pelatihan_subkelompok", het, judul="Efek per subkelompok")
+    display(
+        report.tabel(het[kolom_efek + ["n_dilatih"]], bahasa=bahasa, desimal=3, label=label_efek)
+    )
+    terms = set(het["term"])
+    if {"relevansi=relevan", "relevansi=tidak_sesuai"} <= terms:
+        selisih = effects.selisih_subkelompok(het, "relevansi=relevan", "relevansi=tidak_sesuai")
+        display(
+            Markdown(
+                f"Selisih efek pelatihan relevan dan tidak sesuai: "
+                f"{fmt.angka(selisih['estimate'], 2, bahasa)} poin (IK 95%: "
+                f"{fmt.angka(selisih['ci_low'], 2, bahasa)} sampai "
+                f"{fmt.angka(selisih['ci_high'], 2, bahasa)})."
+            )
+        )
+
+# %% [markdown]
+# ## Pengaruh umpan balik
+#
+# Model efek tetap pegawai dan periode: capaian SKP pada suatu periode dijelaskan oleh
+# jumlah sesi umpan balik berkualitas baik (kualitas 4–5), sedang (3) dan buruk (1–2)
+# pada periode sebelumnya; SE dikelompokkan per pegawai.
+
+# %%
+if bersama.umpan_balik is not None:
+    ub_efek = bersama.umpan_balik
+    report.simpan_tabel(output_dir, "efek_umpan_balik", ub_efek, judul="Efek umpan balik")
+    display(
+        report.tabel(ub_efek[["model"] + kolom_efek], bahasa=bahasa, desimal=3, label=label_efek)
+    )
+    display(Markdown(effects.IDENTIFIKASI_UMPAN_BALIK))
+
+# %% [markdown]
+# ## Penerapan sistem evaluasi terstruktur dan pelayanan publik (tingkat OPD)
+
+# %%
+if bersama.penerapan is not None and len(bersama.penerapan):
+    pen = bersama.penerapan
+    report.simpan_tabel(output_dir, "efek_penerapan", pen, judul="Efek penerapan sistem evaluasi")
+    display(report.tabel(pen[["outcome"] + kolom_efek], bahasa=bahasa, desimal=3, label=label_efek))
+    if bersama.penerapan_pretrend is not None and len(bersama.penerapan_pretrend):
+        display(
+            report.tabel(
+                bersama.penerapan_pretrend[["outcome"] + kolom_efek],
+                bahasa=bahasa,
+                desimal=3,
+                label=label_efek,
+            )
+        )
+else:
+    display(Markdown("Data layanan atau penerapan tidak cukup untuk estimasi."))
+
+# %% [markdown]
+# ## Uji ketahanan: logit ordinal predikat kinerja
+
+# %%
+if bersama.ordinal is not None and len(bersama.ordinal):
+    display(
+        report.tabel(
+            bersama.ordinal[kolom_efek + ["odds_ratio"]], bahasa=bahasa, desimal=3, label=label_efek
+        )
+    )
+    display(
+        Markdown(
+            "Koefisien positif berarti predikat yang lebih tinggi lebih mungkin. Model ini "
+            "menunjukkan hubungan setelah memperhitungkan kovariat dan periode, bukan sebab-akibat."
+        )
+    )
+
+# %% [markdown]
 # ## Catatan metode
 #
 # Paparan pelatihan dihitung dari tanggal mulai pelatihan dalam 12 bulan yang berakhir
 # pada akhir periode. Perbedaan capaian antarkelompok JP mencampur efek pelatihan dengan
-# perbedaan awal antar-ASN (seleksi diri); efek kausal diestimasi terpisah.
+# perbedaan awal antar-ASN (seleksi diri); karena itu efeknya diestimasi dengan
+# desain di atas. Semua pilihan acak (bootstrap) memakai `seed` sehingga hasil dapat
+# diulang.

@@ -37,7 +37,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from IPython.display import Markdown, display
 
-from kinerja_analysis import fmt, report
+from kinerja_analysis import analisis, fmt, report, survey
 
 report.gaya_grafik()
 ds = report.muat_data(data_dir, cache_dir)
@@ -100,3 +100,81 @@ if ada_survei:
             },
         )
     )
+
+# %% [markdown]
+# ## Uji instrumen: validitas butir dan reliabilitas
+#
+# Validitas: korelasi butir dengan total butir lain dalam konstruknya (corrected item–total),
+# dibandingkan dengan r-tabel untuk jumlah responden (α = 0,05, dua sisi). Reliabilitas:
+# Cronbach's α (dengan interval Feldt), α jika butir dihapus, dan McDonald's ω.
+
+# %%
+if ada_survei:
+    valid = survey.validitas_item(t["survei"], t["survei_instrumen"], periode=periode)
+    rel = survey.reliabilitas(t["survei"], t["survei_instrumen"], periode=periode)
+    report.simpan_tabel(output_dir, "validitas_butir", valid, judul="Validitas butir")
+    report.simpan_tabel(output_dir, "reliabilitas", rel.konstruk, judul="Reliabilitas konstruk")
+    display(report.tabel(valid, bahasa=bahasa, desimal=3))
+    display(report.tabel(rel.konstruk, bahasa=bahasa, desimal=3))
+
+# %% [markdown]
+# ## Struktur faktor (CFA) dan invariansi antarperiode
+#
+# Analisis faktor konfirmatori memeriksa apakah butir benar-benar mengukur konstruknya
+# (muatan, CFI, TLI, RMSEA, SRMR). Uji invariansi (konfigural, metrik, skalar) memeriksa
+# apakah instrumen bekerja sama pada setiap periode, sehingga perubahan skor antarperiode
+# adalah perubahan konstruk, bukan perubahan cara butir dipahami.
+
+# %%
+if ada_survei:
+    hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=periode)
+    report.simpan_tabel(output_dir, "cfa_muatan", hasil_cfa.muatan, judul="Muatan faktor CFA")
+    report.simpan_tabel(output_dir, "cfa_fit", hasil_cfa.fit, judul="Indeks kecocokan CFA")
+    display(report.tabel(hasil_cfa.fit, bahasa=bahasa, desimal=3))
+    display(report.tabel(hasil_cfa.muatan, bahasa=bahasa, desimal=3))
+    sebelum = [p for p in ds.periods if p <= periode][-4:]
+    if len(sebelum) >= 2:
+        inv = survey.invarians(
+            t["survei"][t["survei"]["periode"].isin(sebelum)], t["survei_instrumen"]
+        )
+        report.simpan_tabel(output_dir, "invariansi", inv, judul="Invariansi antarperiode")
+        display(report.tabel(inv, bahasa=bahasa, desimal=3))
+
+# %% [markdown]
+# ## Regresi motivasi dengan uji asumsi klasik
+#
+# Motivasi kerja dijelaskan oleh persepsi kualitas umpan balik, relevansi pelatihan dan
+# penerimaan sistem evaluasi. Setiap uji asumsi diberi satu kalimat tafsiran.
+
+# %%
+if ada_survei:
+    skor = survey.skor_konstruk(t["survei"], t["survei_instrumen"], bentuk="wide")
+    skor_p = skor[skor["periode"] == periode]
+    prediktor = [
+        k
+        for k in ("kualitas_umpan_balik", "relevansi_pelatihan", "penerimaan_sistem")
+        if k in skor_p
+    ]
+    if "motivasi" in skor_p and prediktor:
+        reg = survey.regresi_asumsi_klasik(skor_p, "motivasi", prediktor)
+        report.simpan_tabel(output_dir, "regresi_motivasi", reg.koefisien, judul="Regresi motivasi")
+        display(report.tabel(reg.koefisien, bahasa=bahasa, desimal=3))
+        display(report.tabel(reg.model, bahasa=bahasa, desimal=3))
+        display(report.tabel(reg.asumsi, bahasa=bahasa, desimal=3))
+        display(Markdown(reg.catatan))
+
+# %% [markdown]
+# ## Pelatihan komunikasi dan rasa percaya diri; penerimaan sistem per OPD
+
+# %%
+if ada_survei:
+    bersama = analisis.muat_atau_hitung(ds, report.dir_bersama(cache_dir), seed=seed)
+    if bersama.komunikasi is not None:
+        display(report.tabel(bersama.komunikasi, bahasa=bahasa, desimal=3))
+    skor_long = survey.skor_konstruk(t["survei"], t["survei_instrumen"])
+    penerimaan = survey.penerimaan_per_opd(skor_long, t["pegawai"], min_n=min_sel)
+    penerimaan = penerimaan[penerimaan["periode"] == periode]
+    report.simpan_tabel(
+        output_dir, "penerimaan_per_opd", penerimaan, judul="Penerimaan sistem per OPD"
+    )
+    display(report.tabel(penerimaan, bahasa=bahasa, desimal=2))
