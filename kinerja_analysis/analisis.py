@@ -719,3 +719,68 @@ def tabel_profil_opd(
     prof = S.profil_opd(sd, peg)
     prof.loc[prof["n_pegawai"] < min_sel, ["rerata", "sd"]] = np.nan
     return prof
+
+
+# --------------------------------------------------------------------------- confidential sheets
+
+
+def lembar_individu(ds, h: HasilBersama, periode: str) -> pd.DataFrame:
+    """CONFIDENTIAL: each employee's evaluation, strengths and weaknesses for one period.
+
+    For the employee and their direct supervisor only — identified by NIP, never part of a
+    stakeholder report. Written by ``kinerja batch --rahasia`` into a separate folder.
+
+    Returns ``nip, opd, jabatan, predikat, capaian, rating_hasil, skor_perilaku,
+    rating_perilaku, selisih_diri, kekuatan, kelemahan`` (dimensions where the employee
+    stands at least one SD above/below peers in the same job family, with at least three
+    raters; see :func:`kinerja_analysis.scoring.kekuatan_kelemahan`).
+    """
+    ev = h.evaluasi[h.evaluasi["periode"] == periode]
+    sd = h.skor_dimensi[h.skor_dimensi["periode"] == periode]
+    kk = S.kekuatan_kelemahan(sd, ds.pegawai)
+    kk = kk[kk["kategori"].notna()]
+    lists = (
+        kk.groupby(["nip", "kategori"])["dimensi"]
+        .agg(lambda d: ", ".join(sorted(x.replace("_", " ") for x in d)))
+        .unstack()
+        .reindex(columns=["kekuatan", "kelemahan"])
+    )
+    cols = [
+        "nip",
+        "predikat",
+        "capaian",
+        "rating_hasil",
+        "skor_perilaku",
+        "rating_perilaku",
+        "selisih_diri",
+    ]
+    out = ds.pegawai[["nip", "opd", "jabatan"]].merge(
+        ev[[c for c in cols if c in ev]], on="nip", how="inner"
+    )
+    out = out.join(lists, on="nip")
+    out["predikat"] = out["predikat"].astype("string")
+    return out.sort_values(["opd", "nip"], ignore_index=True)
+
+
+def tulis_lembar_rahasia(ds, h: HasilBersama, periods, folder: str | Path) -> list[Path]:
+    """Write one confidential XLSX per period into ``folder/<periode>/`` (atomic)."""
+    from .export import to_xlsx
+
+    written = []
+    for p in periods:
+        df = lembar_individu(ds, h, p)
+        df.attrs["judul"] = f"RAHASIA — umpan balik individual {p}"
+        target = Path(folder) / p / f"RAHASIA_umpan_balik_individu_{p}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written.append(
+            to_xlsx(
+                {"rahasia": df},
+                target,
+                info={
+                    "Klasifikasi": "RAHASIA — hanya untuk pegawai yang bersangkutan dan atasan langsung",
+                    "Periode": p,
+                    "Catatan": "Jangan diteruskan, dicetak untuk umum, atau dilampirkan pada laporan.",
+                },
+            )
+        )
+    return written

@@ -968,6 +968,14 @@ def batch_command(
         list[str] | None,
         typer.Option("--notebook", "-n", help="Kode notebook (00, 10, …); default semua."),
     ] = None,
+    rahasia: Annotated[
+        bool,
+        typer.Option(
+            "--rahasia",
+            help="Tulis juga lembar umpan balik individual (ber-NIP, RAHASIA) ke folder "
+            "terpisah di samping folder laporan.",
+        ),
+    ] = False,
     cache: Annotated[
         Path | None,
         typer.Option(
@@ -1011,6 +1019,19 @@ def batch_command(
         console.print("[yellow]Dibatalkan. Laporan yang sudah selesai tetap utuh.[/]")
         raise typer.Exit(130) from None
     console.print(summary.rich_table())
+    if rahasia:
+        from . import analisis
+        from .loading import Dataset
+
+        ds = Dataset.load_cache(summary.cache_dir / "data")
+        h = analisis.muat_bersama(summary.cache_dir / "shared")
+        folder = summary.out_dir.parent / f"RAHASIA-{summary.out_dir.name}"
+        chosen = periode or list(ds.periods)
+        paths = analisis.tulis_lembar_rahasia(ds, h, chosen, folder)
+        console.print(
+            f"[bold red]RAHASIA[/]: {len(paths)} lembar umpan balik individual di {folder} "
+            "(ber-NIP; jangan disebarkan)."
+        )
     n_ok = sum(r.status == "ok" for r in summary.runs)
     n_skip = sum(r.status == "dilewati" for r in summary.runs)
     console.print(

@@ -229,7 +229,7 @@ _TEKS_EXT = {
 _JSON_EXT = {".json", ".ipynb"}
 _GAMBAR_KEYS = {"image/png", "image/jpeg", "image/gif", "application/pdf"}
 # 18 digits not touching other hexadecimal characters (so a sha256 digest does not count)
-_NIP18 = re.compile(r"(?<![0-9A-Fa-f])\d{18}(?![0-9A-Fa-f])")
+_NIP18 = re.compile(r"(?<![0-9A-Fa-f])(?<!\d[.,])\d{18}(?![0-9A-Fa-f])")  # not a decimal fraction
 # NIP written in its printed groups: 19850101 201001 1 001
 _NIP_SPASI = re.compile(r"(?<!\d)\d{8}[ .\u00a0]\d{6}[ .\u00a0]\d[ .\u00a0]\d{3}(?!\d)")
 _DIGITS = re.compile(r"\d{18,}")

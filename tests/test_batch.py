@@ -121,6 +121,8 @@ def test_layout_and_no_leftovers(run_ok, last):
     assert not [p for p in everything if p.suffix in (".ipynb", ".parquet")]
     assert not (out / "_gagal").exists() and not (out / "_cache").exists()
     assert (out.parent / f".{out.name}-cache" / "data" / "meta.json").exists()
+    # individual (NIP-identified) sheets are written only on explicit request (--rahasia)
+    assert not (out.parent / f"RAHASIA-{out.name}").exists()
     manifest = json.loads((out / last / "manifest.json").read_text())
     assert set(manifest["runs"]) == {k for k in NOTEBOOKS if not k.startswith("9")}
 
@@ -160,6 +162,18 @@ def test_no_personal_data_in_outputs(run_ok, dataset):
     found_nip = set(re.findall(r"\d{18}", blob)) & nips
     assert not found_nip
     assert not [n for n in names if n in blob]
+
+
+def test_privacy_scan_of_every_file_the_batch_writes(run_ok, dataset):
+    """Every file under reports/ (HTML, PDF, XLSX, index, manifests): no NIP, no name."""
+    from kinerja_analysis.privacy import pindai_pribadi
+
+    out, _ = run_ok
+    peg = dataset.pegawai
+    found = pindai_pribadi(out, peg["nip"], peg["nama"].dropna() if "nama" in peg else ())
+    assert found.empty, found.head().to_dict("records")
+    scanned = {str(p).rsplit(".", 1)[-1] for p in found.attrs.get("dipindai", [])}
+    assert {"html", "pdf", "xlsx"} <= scanned
 
 
 def test_pdf(run_ok, last):

@@ -182,3 +182,11 @@ def test_scan_unknown_18_digit_number_and_clean_files(tmp_path):
 def test_scan_missing_path_raises(tmp_path):
     with pytest.raises(ValueError, match="tidak ada"):
         pindai_pribadi([tmp_path / "tidak-ada"], [], [])
+
+
+def test_decimal_fractions_are_not_nips(tmp_path):
+    from kinerja_analysis.privacy import pindai_pribadi
+
+    f = tmp_path / "angka.csv"
+    f.write_text("nilai\n0.123456789012345678\n-0,987654321098765432\n", encoding="utf-8")
+    assert pindai_pribadi(f).empty

@@ -1,0 +1,90 @@
+"""End to end: planted effects in the synthetic city drive the words of the report.
+
+The same pipeline as the batch (validated data → shared analyses → facts → narrative),
+on a synthetic city with the training effect planted, and on one where every training
+effect is set to zero. The wording must follow the evidence, and every effect number in
+the text must equal the number in the result table it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kinerja_analysis import analisis, fmt, load_dataset, narrative, synth
+
+ZERO_TRAINING = {
+    "effect_relevan": 0.0,
+    "effect_lain": 0.0,
+    "effect_tidak_sesuai": 0.0,
+}
+
+
+def _report(tmp_path, name: str, seed: int = 5, **overrides):
+    res = synth.generate(n_pegawai=1500, seed=seed, **overrides)
+    synth.write_dataset(res, tmp_path / name)
+    ds = load_dataset(tmp_path / name)
+    h = analisis.hitung_bersama(ds, seed=1, n_boot=199, reliabilitas=False)
+    fakta = analisis.fakta_periode(ds, h, ds.periods[-1], tanggal=dt.date(2026, 11, 28))
+    return ds, h, narrative.tulis_laporan(fakta)
+
+
+def _training_sentence(lap) -> str:
+    hasil = lap["hasil"]
+    starts = (
+        "Pelatihan meningkatkan",
+        "Pelatihan menurunkan",
+        "Belum terdapat bukti bahwa pelatihan memengaruhi",
+        "Ada indikasi bahwa pelatihan ",
+    )
+    return next(x for x in hasil.splitlines() if x.lstrip("- •*").startswith(starts))
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    return _report(tmp_path_factory.mktemp("e2e"), "ada")
+
+
+def test_clear_planted_effect_reads_as_raising(planted) -> None:
+    _, h, lap = planted
+    line = _training_sentence(lap)
+    assert line.lstrip("- •").startswith("Pelatihan meningkatkan capaian SKP"), line
+    # the number in the sentence is the estimate in the result table
+    att = h.pelatihan.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
+    for value in (att["estimate"], att["ci_low"], att["ci_high"]):
+        assert fmt.angka(value, 2, "id") in line
+
+
+def test_no_planted_effect_reads_as_no_evidence(tmp_path) -> None:
+    _, h, lap = _report(tmp_path, "nol", seed=6, **ZERO_TRAINING)
+    line = _training_sentence(lap)
+    att = h.pelatihan.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
+    # with no planted effect a draw is "indikatif" (p < 0.10) one time in ten; this seeded
+    # draw is not, so the text must say there is no evidence yet
+    assert att["ci_low"] <= 0 <= att["ci_high"] and att["p_value"] >= 0.10, att.to_dict()
+    assert "belum terdapat bukti" in line.lower(), line
+    assert "meningkatkan" not in line
+    assert fmt.angka(att["estimate"], 2, "id") in line
+
+
+def test_rollout_effect_numbers_match_table(planted) -> None:
+    _, h, lap = planted
+    row = h.penerapan.set_index("outcome").loc["ikm"]
+    hasil = lap["hasil"]
+    assert f"IKM sebesar {fmt.angka(row['estimate'], 2, 'id')} poin" in hasil
+
+
+def test_confidential_sheets_only_on_request(planted, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    ds, h, _ = planted
+    last = ds.periods[-1]
+    sheet = analisis.lembar_individu(ds, h, last)
+    ev = h.evaluasi[h.evaluasi["periode"] == last]
+    assert set(sheet["nip"]) == set(ev["nip"])
+    assert sheet["kekuatan"].notna().any() and sheet["kelemahan"].notna().any()
+    paths = analisis.tulis_lembar_rahasia(ds, h, [last], tmp_path / "RAHASIA")
+    wb = load_workbook(paths[0], read_only=True)
+    text = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "RAHASIA" in text and sheet["nip"].iloc[0] in text
