@@ -784,3 +784,34 @@ def tulis_lembar_rahasia(ds, h: HasilBersama, periods, folder: str | Path) -> li
             )
         )
     return written
+
+
+def tabel_hasil_vs_kompetensi(
+    ds, h: HasilBersama, periode: str, *, opd: str | None = None, min_sel: int = 5
+) -> pd.DataFrame:
+    """The seed's example made measurable: per OPD, how many ASN move up or down in
+    predikat when behaviour (competency) is counted beside output, versus output alone
+    (:func:`kinerja_analysis.scoring.hasil_vs_kompetensi`); counts under ``min_sel``
+    suppressed with their complements within each OPD."""
+    from .privacy import sembunyikan
+
+    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    ev = h.evaluasi[(h.evaluasi["periode"] == periode) & h.evaluasi["nip"].isin(set(peg["nip"]))]
+    per = S.hasil_vs_kompetensi(ev, peg).per_opd
+    long = per.melt(
+        id_vars=["opd", "n_pegawai"],
+        value_vars=["n_naik", "n_turun", "n_tetap"],
+        var_name="arah",
+        value_name="n",
+    )
+    long["arah"] = long["arah"].map({"n_naik": "naik", "n_turun": "turun", "n_tetap": "tetap"})
+    long["persen"] = long["n"] / long["n_pegawai"]
+    # complements within each OPD and within each direction across OPDs, so the city
+    # totals below cannot be used to recover a suppressed OPD cell by subtraction
+    out = sembunyikan(long, "n", min_sel, by="opd", value_cols=["persen"], by_tambahan=["arah"])
+    kota = long.groupby("arah", as_index=False).agg(n=("n", "sum"), n_pegawai=("n_pegawai", "sum"))
+    kota["persen"] = kota["n"] / kota["n_pegawai"]
+    kota["opd"] = "Seluruh OPD"
+    kota = sembunyikan(kota, "n", min_sel, value_cols=["persen"], total_ditampilkan=False)
+    out = out.sort_values(["opd", "arah"], ignore_index=True)
+    return pd.concat([kota[out.columns], out], ignore_index=True)

@@ -754,3 +754,10 @@ def angka_utama_tampil(angka: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.Dat
             ],
         }
     )
+
+
+def nilai_jumlah(n: object, bahasa: fmt.Bahasa = "id", min_sel: int = 5) -> str:
+    """A count for running text: the number, or "kurang dari <min_sel>" when suppressed."""
+    if n is None or pd.isna(n):
+        return f"kurang dari {min_sel}" if bahasa == "id" else f"fewer than {min_sel}"
+    return fmt.angka(int(n), 0, bahasa)

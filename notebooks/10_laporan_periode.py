@@ -150,6 +150,43 @@ fig = plots.plot_profil_opd(
 plt.show()
 
 # %% [markdown]
+# ### Hasil kerja saja atau hasil kerja dan perilaku?
+#
+# Dokumen evaluasi menyatakan bahwa ASN yang berkomunikasi baik dinilai lebih tinggi
+# daripada ASN dengan hasil kerja yang sama. Tabel ini mengukurnya: berapa ASN yang
+# predikatnya naik, turun atau tetap bila perilaku (kompetensi) ikut dinilai, dibanding
+# bila hanya hasil kerja yang dihitung.
+
+# %%
+hvk = analisis.tabel_hasil_vs_kompetensi(ds, bersama, periode, opd=opd, min_sel=min_sel)
+report.simpan_tabel(
+    output_dir, "hasil_vs_kompetensi", hvk, judul="Predikat: hasil saja vs hasil+perilaku"
+)
+kota_hvk = hvk[hvk["opd"] == "Seluruh OPD"]
+display(
+    Markdown(
+        "Bila perilaku ikut dinilai, di seluruh OPD predikat "
+        + "; ".join(
+            f"{r.arah} untuk {report.nilai_jumlah(r.n, bahasa, min_sel)} ASN"
+            for r in kota_hvk.itertuples()
+        )
+        + "."
+    )
+)
+report.tabel(
+    hvk.drop(columns=["disembunyikan"]),
+    bahasa=bahasa,
+    persen_kolom=["persen"],
+    label={
+        "opd": "OPD",
+        "n_pegawai": "ASN",
+        "arah": "Predikat",
+        "n": "Jumlah",
+        "persen": "Persentase",
+    },
+)
+
+# %% [markdown]
 # ### Pengaruh pelatihan, umpan balik dan penerapan sistem evaluasi
 
 # %%

@@ -88,3 +88,17 @@ def test_confidential_sheets_only_on_request(planted, tmp_path) -> None:
     wb = load_workbook(paths[0], read_only=True)
     text = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "RAHASIA" in text and sheet["nip"].iloc[0] in text
+
+
+def test_output_vs_competency_table(planted) -> None:
+    from kinerja_analysis import scoring
+    from kinerja_analysis.privacy import cek_sel_kecil
+
+    ds, h, _ = planted
+    last = ds.periods[-1]
+    tab = analisis.tabel_hasil_vs_kompetensi(ds, h, last, min_sel=5)
+    ev = h.evaluasi[h.evaluasi["periode"] == last]
+    per = scoring.hasil_vs_kompetensi(ev, ds.pegawai).per_opd
+    kota = tab[tab["opd"] == "Seluruh OPD"].set_index("arah")["n"]
+    assert kota["naik"] == per["n_naik"].sum() and kota["turun"] == per["n_turun"].sum()
+    assert cek_sel_kecil(tab, "n", 5).empty
