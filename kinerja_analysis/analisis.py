@@ -73,6 +73,7 @@ class HasilBersama:
     penerapan_pretrend: pd.DataFrame | None = None
     ordinal: pd.DataFrame | None = None
     komunikasi: pd.DataFrame | None = None
+    komunikasi_perilaku: pd.DataFrame | None = None
     survei_skor: pd.DataFrame | None = None
     reliabilitas: pd.DataFrame | None = None
     catatan: tuple[str, ...] = ()
@@ -117,7 +118,7 @@ def hitung_bersama(
             E.efek_pelatihan,
             panel,
             "capaian",
-            subgroups=("sumber_pertama", "relevansi"),
+            subgroups=("sumber_pertama", "relevansi", "jenis_jabatan", "opd"),
             min_n=min_n,
             n_boot=n_boot,
             seed=seed,
@@ -130,6 +131,11 @@ def hitung_bersama(
                 pelatihan_heterogen=tr.heterogeneity,
             )
             notes.extend(tr.notes)
+        pel = _pelayanan_komunikasi(
+            panel, skor_dimensi, notes, n_boot=n_boot, seed=seed, min_n=min_n
+        )
+        if pel is not None:
+            out["komunikasi_perilaku"] = pel
     if "umpan_balik" in t:
         fb = _safe(notes, "Efek umpan balik", E.efek_umpan_balik, panel, "capaian")
         if fb is not None:
@@ -178,6 +184,42 @@ def hitung_bersama(
         parameter={"seed": seed, "n_boot": n_boot, "min_n": min_n},
         **out,
     )
+
+
+def _pelayanan_komunikasi(panel, skor_dimensi, notes, *, n_boot, seed, min_n):
+    """Communication training → the service-orientation rating (berorientasi_pelayanan).
+
+    Staggered DiD with the first communication training as treatment; controls are ASN
+    never trained in communication (they may have had other trainings — noted).
+    """
+    if "g_komunikasi" not in panel or panel["g_komunikasi"].notna().sum() == 0:
+        return None
+    pel = skor_dimensi.loc[
+        skor_dimensi["dimensi"] == "berorientasi_pelayanan", ["nip", "periode", "skor"]
+    ].rename(columns={"skor": "skor_pelayanan"})
+    d = panel.merge(pel, on=["nip", "periode"], how="left")
+    n_tr = int(d.loc[d["g_komunikasi"] > 0, "nip"].nunique())
+    if n_tr < min_n:
+        notes.append(f"Pelatihan komunikasi: hanya {n_tr} ASN (< {min_n}); tidak diestimasi.")
+        return None
+    r = _safe(
+        notes,
+        "Efek pelatihan komunikasi pada perilaku pelayanan",
+        E.efek_pelatihan,
+        d,
+        "skor_pelayanan",
+        g_col="g_komunikasi",
+        subgroups=(),
+        n_boot=n_boot,
+        seed=seed,
+    )
+    if r is None:
+        return None
+    notes.append(
+        "Pelatihan komunikasi → perilaku pelayanan: pembanding adalah ASN yang belum "
+        "pernah ikut pelatihan komunikasi (sebagian mengikuti pelatihan lain)."
+    )
+    return r.overall.assign(pretrend_p=float(r.pretrend["p_value"].iloc[0]))
 
 
 def simpan_bersama(h: HasilBersama, folder: str | Path) -> Path:
@@ -404,6 +446,22 @@ def daftar_efek(h: HasilBersama) -> tuple:
                 desain="kausal_fe",
                 satuan_id="poin skala",
                 satuan_en="scale points",
+            )
+        )
+    kp = _row(h.komunikasi_perilaku, term="ATT (Callaway–Sant'Anna)")
+    if kp is not None:
+        out.append(
+            _efek(
+                "pelatihan_komunikasi_perilaku",
+                kp,
+                label_id="Pelatihan komunikasi",
+                label_en="Communication training",
+                hasil_id="skor perilaku berorientasi pelayanan (360°, skala 1–5)",
+                hasil_en="the service-orientation rating (360°, 1–5 scale)",
+                desain="kausal_did",
+                satuan_id="poin skala",
+                satuan_en="scale points",
+                pretrend_p=_f(kp.get("pretrend_p")),
             )
         )
     return tuple(e for e in out if e is not None)

@@ -118,7 +118,9 @@ def first_training(
     out["komunikasi"] = first["komunikasi"]
     out.loc[after, ["g_periode", "jenis_pertama", "sumber_pertama", "sasaran_pertama"]] = pd.NA
     out["relevansi"] = _relevance(out, weakest_before)
-    komm = p[p["komunikasi"]].groupby("nip")["periode_latihan"].min().map(idx)
+    first_komm = p[p["komunikasi"]].groupby("nip")["periode_latihan"].min()
+    komm = first_komm.map(idx).astype("Float64")
+    komm[first_komm < min(periods)] = 0  # before the window: always treated
     out["g_komunikasi"] = komm.reindex(out.index).astype("Float64")
     return out.reset_index()
 

@@ -181,7 +181,8 @@ else:
 # %% [markdown]
 # ### Menurut sumber dan relevansi pelatihan
 #
-# *Relevan*: kompetensi sasaran pelatihan pertama adalah dimensi BerAKHLAK terlemah ASN
+# Juga menurut jenis jabatan dan OPD, bila jumlah ASN yang dilatih dalam kelompok itu
+# cukup (minimal 20). *Relevan*: kompetensi sasaran pelatihan pertama adalah dimensi BerAKHLAK terlemah ASN
 # sebelum pelatihan; *lain*: dimensi BerAKHLAK lain; *tidak_sesuai*: kompetensi di luar
 # kebutuhan jabatan. Selisih antarkelompok memakai SE konservatif (kedua kelompok berbagi
 # kelompok pembanding).
@@ -204,6 +205,21 @@ if het is not None and len(het):
                 f"{fmt.angka(selisih['ci_high'], 2, bahasa)})."
             )
         )
+
+# %% [markdown]
+# ### Pelatihan komunikasi dan perilaku pelayanan
+#
+# Perlakuan: pelatihan komunikasi pertama; hasil: skor 360° *berorientasi pelayanan*.
+# Pembanding: ASN yang belum pernah mengikuti pelatihan komunikasi (sebagian mengikuti
+# pelatihan lain, sehingga angka ini adalah tambahan dari pelatihan komunikasi).
+
+# %%
+if bersama.komunikasi_perilaku is not None:
+    display(
+        report.tabel(
+            bersama.komunikasi_perilaku[kolom_efek], bahasa=bahasa, desimal=3, label=label_efek
+        )
+    )
 
 # %% [markdown]
 # ## Pengaruh umpan balik
