@@ -518,15 +518,18 @@ def ringkasan_jp(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.
 # ----------------------------------------------------------------------------- 20 exposure
 
 
-def paparan_pelatihan(pelatihan: pd.DataFrame, periode: str) -> pd.DataFrame:
+def paparan_pelatihan(pelatihan: pd.DataFrame, periode: str, min_sel: int = 5) -> pd.DataFrame:
     """Trainings in the 12 months ending with ``periode`` by type and source.
 
     Returns
     -------
     DataFrame
-        ``jenis, sumber, n_pelatihan, n_asn, jp_total, jp_rerata``.
+        ``jenis, sumber, n_pelatihan, n_asn, jp_total, jp_rerata, disembunyikan``; groups
+        of fewer than ``min_sel`` ASN are suppressed (groups overlap — one ASN can attend
+        several types — and no total is shown, so no complementary cells are needed).
     """
     from .loading import periode_bounds
+    from .privacy import sembunyikan
 
     _, akhir = periode_bounds(periode)
     awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
@@ -540,7 +543,14 @@ def paparan_pelatihan(pelatihan: pd.DataFrame, periode: str) -> pd.DataFrame:
             "jp_rerata": g["jp"].mean(),
         }
     ).reset_index()
-    return out.astype({"n_pelatihan": "int64", "n_asn": "int64"})
+    out = out.astype({"n_pelatihan": "int64", "n_asn": "int64"})
+    return sembunyikan(
+        out,
+        "n_asn",
+        min_sel,
+        value_cols=["n_pelatihan", "jp_total", "jp_rerata"],
+        total_ditampilkan=False,
+    )
 
 
 def umpan_balik_per_periode(umpan_balik: pd.DataFrame, pegawai: pd.DataFrame) -> pd.DataFrame:

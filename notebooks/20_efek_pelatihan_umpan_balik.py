@@ -65,7 +65,7 @@ label_efek = {
 # ## Paparan pelatihan (12 bulan terakhir)
 
 # %%
-paparan = report.paparan_pelatihan(t["pelatihan"], periode)
+paparan = report.paparan_pelatihan(t["pelatihan"], periode, min_sel)
 report.simpan_tabel(
     output_dir, "paparan_pelatihan", paparan, judul="Pelatihan menurut jenis dan sumber"
 )
@@ -84,7 +84,7 @@ sns.barplot(data=paparan, x="jenis", y="jp_total", hue="sumber", ax=ax)
 ax.set(xlabel="Jenis pelatihan", ylabel="Total JP", title="JP pelatihan menurut jenis dan sumber")
 plt.show()
 report.tabel(
-    paparan,
+    paparan.drop(columns="disembunyikan"),
     bahasa=bahasa,
     desimal=1,
     label={

@@ -176,6 +176,32 @@ def test_privacy_scan_of_every_file_the_batch_writes(run_ok, dataset):
     assert {"html", "pdf", "xlsx"} <= scanned
 
 
+def test_no_small_cells_in_workbooks(run_ok):
+    """Employee-count columns of every XLSX sheet: no value between 1 and min_sel − 1."""
+    from openpyxl import load_workbook
+
+    out, _ = run_ok
+    counts = {"n", "n_asn", "n_pegawai", "n_dilatih", "n_responden"}
+    bad, checked = [], 0
+    for path in out.rglob("*.xlsx"):
+        wb = load_workbook(path, read_only=True)
+        for ws in wb:
+            rows = list(ws.iter_rows(values_only=True))
+            head = next((i for i, r in enumerate(rows) if counts & {str(c) for c in r}), None)
+            if head is None:
+                continue
+            cols = [j for j, c in enumerate(rows[head]) if str(c) in counts]
+            for r in rows[head + 1 :]:
+                for j in cols:
+                    v = r[j] if j < len(r) else None
+                    if isinstance(v, (int, float)):
+                        checked += 1
+                        if 0 < v < 5:
+                            bad.append((path.name, ws.title, rows[head][j], v))
+    assert checked > 50
+    assert not bad, bad[:10]
+
+
 def test_pdf(run_ok, last):
     from pypdf import PdfReader
 
