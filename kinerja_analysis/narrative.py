@@ -777,7 +777,8 @@ def _data_berakhlak(fk: FaktaPeriode) -> dict[str, Any] | None:
         return {
             "dimensi": _label_dimensi(r["dimensi"], fk.bahasa),
             "skor": float(r["skor"]),
-            "perubahan": None if _hilang(ch) else float(ch),
+            # rounded as printed, so a change that prints as 0,00 reads "tetap"
+            "perubahan": None if _hilang(ch) else round(float(ch), 2),
         }
 
     hi = d.loc[d["skor"].idxmax()]
