@@ -205,39 +205,39 @@ def baca_tabel(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
 
 
 def sembunyikan_kecil(
-    df: pd.DataFrame, kolom_n: str, min_sel: int, kolom: Sequence[str] | None = None
+    df: pd.DataFrame,
+    kolom_n: str,
+    min_sel: int,
+    kolom: Sequence[str] | None = None,
+    *,
+    total_ditampilkan: bool = False,
 ) -> pd.DataFrame:
-    """Suppress statistics of groups with fewer than ``min_sel`` members.
+    """Suppress groups with fewer than ``min_sel`` members (their size too).
+
+    A thin front to :func:`kinerja_analysis.privacy.sembunyikan`, the project's one
+    suppression mechanism: statistics and the group size of small groups become missing
+    (integer columns nullable ``Int64``), with a boolean ``disembunyikan`` column. With
+    ``total_ditampilkan`` (the groups add up to a total shown elsewhere) the next-smallest
+    groups are suppressed too, so a hidden group cannot be recovered by subtraction.
 
     Parameters
     ----------
-    df
-        An aggregate table with a group-size column ``kolom_n``.
-    min_sel
-        Smallest group whose statistics may be shown (>= 1).
     kolom
-        Columns to blank; default: every numeric column except ``kolom_n``.
-
-    Returns
-    -------
-    DataFrame
-        A copy where those columns are missing (NaN; integer columns become nullable
-        ``Int64`` with NA) on rows with ``n < min_sel``, plus a boolean column
-        ``disembunyikan``.
+        Statistic columns to blank; default every numeric column except ``kolom_n``.
     """
+    from .privacy import sembunyikan
+
     if min_sel < 1:
         raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
-    out = df.copy()
     if kolom is None:
-        kolom = [c for c in out.columns if c != kolom_n and pd.api.types.is_numeric_dtype(out[c])]
-    kecil = out[kolom_n] < min_sel
+        kolom = [c for c in df.columns if c != kolom_n and pd.api.types.is_numeric_dtype(df[c])]
+    out = df.copy()
     for c in kolom:
         if pd.api.types.is_integer_dtype(out[c]):
-            out[c] = out[c].astype("Int64").where(~kecil, pd.NA)
-        else:
-            out[c] = out[c].astype(float).where(~kecil)
-    out["disembunyikan"] = kecil
-    return out
+            out[c] = out[c].astype("Int64")
+    return sembunyikan(
+        out, kolom_n, min_sel, value_cols=list(kolom), total_ditampilkan=total_ditampilkan
+    )
 
 
 def tabel(
@@ -512,7 +512,8 @@ def ringkasan_jp(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.
         rows += [{"opd": o, **summarise(g)} for o, g in jp.groupby("opd")]
     out = pd.DataFrame(rows)
     out["n_asn"] = out["n_asn"].astype("int64")
-    return sembunyikan_kecil(out, "n_asn", min_sel)
+    # the groups add up to every ASN, whose mean capaian is shown elsewhere
+    return sembunyikan_kecil(out, "n_asn", min_sel, total_ditampilkan=True)
 
 
 # ----------------------------------------------------------------------------- 20 exposure
@@ -603,7 +604,8 @@ def capaian_menurut_pelatihan(
     ).reset_index()
     out["kelompok_jp"] = out["kelompok_jp"].astype(str)
     out["n_asn"] = out["n_asn"].astype("int64")
-    return sembunyikan_kecil(out, "n_asn", min_sel)
+    # the groups add up to every ASN, whose mean capaian is shown elsewhere
+    return sembunyikan_kecil(out, "n_asn", min_sel, total_ditampilkan=True)
 
 
 # ----------------------------------------------------------------------------- 30 survey

@@ -13,7 +13,8 @@ def test_sembunyikan_kecil():
     out = report.sembunyikan_kecil(d, "n", 5)
     assert out["x"].isna().tolist() == [True, False]
     assert out["m"].isna().tolist() == [True, False] and str(out["m"].dtype) == "Int64"
-    assert out["n"].tolist() == [4, 5]  # group sizes stay visible
+    # a group of fewer than min_sel is a small cell itself: its size is hidden too
+    assert out["n"].isna().tolist() == [True, False]
     assert out["disembunyikan"].tolist() == [True, False]
     assert d["x"].tolist() == [1.5, 2.5]  # input untouched
     with pytest.raises(ValueError, match="min_sel"):
