@@ -1182,7 +1182,11 @@ def twfe(
         data, outcome, unit, time, first_treated, treated_col, covariates, cluster
     )
     rhs = " + ".join(["_d", *[c for c, _ in cov]])
-    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=df, vcov={"CRV1": "_cl"})
+    # clustering by the unit itself reuses the fixed-effect column (as a direct call would)
+    cl = "_unit" if cluster is None or cluster == unit else "_cl"
+    # only the model's columns: pyfixest copies and scans whatever frame it is given
+    used = list(dict.fromkeys(["_y", "_d", *[c for c, _ in cov], "_unit", "_t", cl]))
+    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=df[used], vcov={"CRV1": cl})
     names = {"_d": "D", **dict(cov)}
     return _feols_tidy(fit, names, "TWFE", alpha)
 
