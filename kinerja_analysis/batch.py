@@ -104,6 +104,7 @@ class NotebookSpec:
     nama: str
     judul: str
     path: Path
+    judul_en: str | None = None
 
     @property
     def lintas(self) -> bool:
@@ -128,11 +129,21 @@ def temukan_notebook(notebook_dir: str | os.PathLike | None = None) -> dict[str,
         if not m:
             continue
         judul = m.group(2).replace("_", " ").capitalize()
-        for line in p.read_text("utf-8").splitlines():
+        lines = p.read_text("utf-8").splitlines()
+        for line in lines:
             if line.startswith("# # "):
                 judul = line[4:].strip()
                 break
-        out[m.group(1)] = NotebookSpec(m.group(1), m.group(2), judul, p)
+        # an English title may be given in the title cell as "# <!-- judul_en: ... -->"
+        en = next(
+            (
+                x.split(":", 1)[1].replace("-->", "").strip()
+                for x in lines
+                if x.startswith("# <!-- judul_en:")
+            ),
+            None,
+        )
+        out[m.group(1)] = NotebookSpec(m.group(1), m.group(2), judul, p, judul_en=en)
     return out
 
 
@@ -343,7 +354,8 @@ def rencana(
                 opd=opd,
                 folder=folder,
                 stem=stem,
-                judul=nb.judul + (f" — {opd}" if opd else ""),
+                judul=(nb.judul_en or nb.judul if bahasa == "en" else nb.judul)
+                + (f" — {opd}" if opd else ""),
                 periode_label=label,
                 parameters=params,
                 formats=tuple(formats),

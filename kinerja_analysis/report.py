@@ -773,3 +773,119 @@ def nilai_jumlah(n: object, bahasa: fmt.Bahasa = "id", min_sel: int = 5) -> str:
     if n is None or pd.isna(n):
         return f"kurang dari {min_sel}" if bahasa == "id" else f"fewer than {min_sel}"
     return fmt.angka(int(n), 0, bahasa)
+
+
+#: Headings and fixed sentences of the period report, per language (``teks``).
+TEKS: dict[str, dict[str, str]] = {
+    "id": {
+        "pengantar": "Dokumen evaluasi satu periode penilaian. Setiap angka dan setiap arah yang "
+        "disebut dihitung dari data kepegawaian yang telah divalidasi; tabel hanya memuat "
+        "agregat (tanpa NIP atau nama), dan kelompok yang terlalu kecil disembunyikan.",
+        "angka_utama": "### Angka utama",
+        "asn_per_opd": "### Sebaran ASN per OPD",
+        "capaian": "### Capaian hasil kerja (SKP) antarperiode",
+        "perilaku": "### Penilaian perilaku per dimensi dan peran penilai",
+        "predikat": "### Sebaran predikat kinerja per OPD",
+        "profil": "### Profil BerAKHLAK per OPD",
+        "hvk": "### Hasil kerja saja atau hasil kerja dan perilaku?\n\n"
+        "Dokumen evaluasi menyatakan bahwa ASN yang berkomunikasi baik dinilai lebih tinggi "
+        "daripada ASN dengan hasil kerja yang sama. Tabel ini mengukurnya: berapa ASN yang "
+        "predikatnya naik, turun atau tetap bila perilaku (kompetensi) ikut dinilai, "
+        "dibanding bila hanya hasil kerja yang dihitung.",
+        "hvk_kalimat": "Bila perilaku ikut dinilai, di seluruh OPD predikat {rincian}.",
+        "hvk_bagian": "{arah} untuk {n} ASN",
+        "efek": "### Pengaruh pelatihan, umpan balik dan penerapan sistem evaluasi",
+        "efek_kota": "Perkiraan pengaruh disajikan pada laporan tingkat kota.",
+        "ikm": "### Kualitas pelayanan publik (IKM)",
+        "ikm_kosong": "Data layanan (IKM) tidak tersedia untuk periode ini.",
+        "jp": "### Jam pelajaran (JP) pelatihan per OPD",
+        "judul_koef": "Pengaruh pelatihan terhadap capaian SKP (poin)",
+        "judul_studi": "Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
+        "judul_predikat": "Sebaran predikat kinerja, {periode}",
+        "judul_profil": "Skor perilaku BerAKHLAK (1–5), {periode}",
+    },
+    "en": {
+        "pengantar": "The evaluation document of one assessment period. Every number and "
+        "every direction stated is computed from validated personnel data; tables show "
+        "aggregates only (no NIP or name), and groups that are too small are suppressed.",
+        "angka_utama": "### Headline figures",
+        "asn_per_opd": "### ASN per OPD",
+        "capaian": "### SKP achievement across periods",
+        "perilaku": "### Behaviour ratings by dimension and rater role",
+        "predikat": "### Performance ratings (predikat) by OPD",
+        "profil": "### BerAKHLAK profile by OPD",
+        "hvk": "### Output alone, or output and behaviour?\n\n"
+        "The evaluation document says that an ASN who communicates well is rated higher than "
+        "one with the same output. This table measures it: how many ASN move up, down or stay "
+        "when behaviour (competency) is counted beside output, compared with output alone.",
+        "hvk_kalimat": "When behaviour is counted, across all OPDs the rating {rincian}.",
+        "hvk_bagian": "{arah} for {n} ASN",
+        "efek": "### Effects of training, feedback and the structured evaluation system",
+        "efek_kota": "Effect estimates are given in the city-wide report.",
+        "ikm": "### Public service quality (IKM)",
+        "ikm_kosong": "Service data (IKM) are not available for this period.",
+        "jp": "### Training hours (JP) by OPD",
+        "judul_koef": "Effect of training on SKP achievement (points)",
+        "judul_studi": "SKP achievement before and after the first training (event study)",
+        "judul_predikat": "Performance ratings, {periode}",
+        "judul_profil": "BerAKHLAK behaviour scores (1–5), {periode}",
+    },
+}
+_ARAH_EN = {"naik": "goes up", "turun": "goes down", "tetap": "stays the same"}
+
+
+def teks(kunci: str, bahasa: fmt.Bahasa = "id", **isi: object) -> str:
+    """A heading or fixed sentence of the period report in ``bahasa`` (see :data:`TEKS`)."""
+    if bahasa not in TEKS:
+        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+    return TEKS[bahasa][kunci].format(**isi)
+
+
+def kalimat_hasil_vs_kompetensi(kota: pd.DataFrame, bahasa: fmt.Bahasa, min_sel: int) -> str:
+    """The city-wide sentence of the output-vs-competency table (rows ``arah, n``)."""
+    parts = [
+        teks(
+            "hvk_bagian",
+            bahasa,
+            arah=r.arah if bahasa == "id" else _ARAH_EN.get(r.arah, r.arah),
+            n=nilai_jumlah(r.n, bahasa, min_sel),
+        )
+        for r in kota.itertuples()
+    ]
+    return teks("hvk_kalimat", bahasa, rincian="; ".join(parts))
+
+
+_LABEL: dict[str, dict[str, str]] = {
+    "opd": {"id": "OPD", "en": "OPD"},
+    "periode": {"id": "Periode", "en": "Period"},
+    "dimensi": {"id": "Dimensi", "en": "Dimension"},
+    "n_asn": {"id": "Jumlah ASN", "en": "ASN"},
+    "n_pegawai": {"id": "ASN", "en": "ASN"},
+    "n": {"id": "Jumlah", "en": "Count"},
+    "n_penilaian": {"id": "Jumlah penilaian", "en": "Ratings"},
+    "pct_asn": {"id": "Persentase", "en": "Share"},
+    "persen": {"id": "Persentase", "en": "Share"},
+    "arah": {"id": "Predikat", "en": "Rating"},
+    "capaian_rerata": {"id": "Rata-rata capaian (%)", "en": "Mean achievement (%)"},
+    "capaian_median": {"id": "Median capaian (%)", "en": "Median achievement (%)"},
+    "pct_di_bawah_100": {"id": "ASN dengan capaian < 100%", "en": "ASN below 100%"},
+    "skor_rerata": {"id": "Rata-rata skor", "en": "Mean score"},
+    "skor_atasan": {"id": "Skor dari atasan", "en": "Score by supervisor"},
+    "skor_rekan": {"id": "Skor dari rekan", "en": "Score by peers"},
+    "skor_bawahan": {"id": "Skor dari bawahan", "en": "Score by subordinates"},
+    "skor_diri": {"id": "Skor diri", "en": "Self score"},
+    "jp_rerata": {"id": "Rata-rata JP", "en": "Mean JP"},
+    "jp_median": {"id": "Median JP", "en": "Median JP"},
+    "pct_di_bawah_20": {"id": "JP < 20", "en": "Below 20 JP"},
+    "pct_jp_mandiri": {"id": "Porsi JP mandiri", "en": "Share of self-sought JP"},
+    "ikm": {"id": "IKM", "en": "IKM"},
+    "mutu": {"id": "Mutu", "en": "Grade"},
+    "kinerja": {"id": "Kinerja", "en": "Performance"},
+    "tepat_waktu_pct": {"id": "Tepat waktu (%)", "en": "On time (%)"},
+    "jumlah_pengaduan": {"id": "Pengaduan", "en": "Complaints"},
+}
+
+
+def label_kolom(bahasa: fmt.Bahasa = "id") -> dict[str, str]:
+    """Column labels of the report tables in ``bahasa``."""
+    return {k: v[bahasa] for k, v in _LABEL.items()}

@@ -13,10 +13,7 @@
 
 # %% [markdown]
 # # Evaluasi Pengelolaan Kinerja ASN
-#
-# Dokumen evaluasi satu periode penilaian. Setiap angka dan setiap arah yang disebut
-# dihitung dari data kepegawaian yang telah divalidasi; tabel hanya memuat agregat (tanpa
-# NIP atau nama), dan kelompok yang terlalu kecil disembunyikan.
+# <!-- judul_en: ASN Performance Management Evaluation -->
 
 # %% tags=["parameters"]
 # Optional[...] (bukan "str | None"): papermill --help-notebook hanya membaca bentuk ini.
@@ -50,7 +47,7 @@ fakta = analisis.fakta_periode(
 laporan = narrative.tulis_laporan(fakta)
 angka = report.angka_utama(t, periode)
 report.simpan_tabel(output_dir, "angka_utama", angka, judul=f"Angka utama {periode_teks}")
-display(Markdown(f"**{laporan.judul}**"))
+display(Markdown(report.teks("pengantar", bahasa)))
 
 # %%
 display(Markdown(laporan.bagian_markdown("pendahuluan")))
@@ -64,29 +61,23 @@ display(Markdown(laporan.bagian_markdown("metode")))
 # %%
 display(Markdown(laporan.bagian_markdown("hasil")))
 
-# %% [markdown]
-# ### Angka utama
-
 # %%
+display(Markdown(report.teks("angka_utama", bahasa)))
 report.tabel(report.angka_utama_tampil(angka, bahasa), bahasa=bahasa)
 
-# %% [markdown]
-# ### Sebaran ASN per OPD
-
 # %%
+display(Markdown(report.teks("asn_per_opd", bahasa)))
 per_opd = report.pegawai_per_opd(t["pegawai"])
 report.simpan_tabel(output_dir, "asn_per_opd", per_opd, judul="Jumlah ASN per OPD")
 report.tabel(
     per_opd,
     bahasa=bahasa,
     persen_kolom=["pct_asn"],
-    label={"opd": "OPD", "n_asn": "Jumlah ASN", "pct_asn": "Persentase"},
+    label=report.label_kolom(bahasa),
 )
 
-# %% [markdown]
-# ### Capaian hasil kerja (SKP) antarperiode
-
 # %%
+display(Markdown(report.teks("capaian", bahasa)))
 skp_lalu = t["skp"][t["skp"]["periode"] <= periode]
 capaian = report.sembunyikan_kecil(report.capaian_per_periode(skp_lalu), "n_asn", min_sel)
 report.simpan_tabel(output_dir, "capaian_per_periode", capaian, judul="Capaian SKP per periode")
@@ -95,18 +86,11 @@ report.tabel(
     bahasa=bahasa,
     desimal=1,
     persen_kolom=["pct_di_bawah_100"],
-    label={
-        "n_asn": "Jumlah ASN",
-        "capaian_rerata": "Rata-rata capaian (%)",
-        "capaian_median": "Median capaian (%)",
-        "pct_di_bawah_100": "ASN dengan capaian < 100%",
-    },
+    label=report.label_kolom(bahasa),
 )
 
-# %% [markdown]
-# ### Penilaian perilaku per dimensi dan peran penilai
-
 # %%
+display(Markdown(report.teks("perilaku", bahasa)))
 perilaku = report.sembunyikan_kecil(
     report.perilaku_per_dimensi(t["perilaku"], periode), "n_asn", min_sel
 )
@@ -116,110 +100,81 @@ report.simpan_tabel(
 report.tabel(
     perilaku.drop(columns="disembunyikan"),
     bahasa=bahasa,
-    label={
-        "dimensi": "Dimensi",
-        "n_asn": "Jumlah ASN",
-        "n_penilaian": "Jumlah penilaian",
-        "skor_rerata": "Rata-rata skor",
-        **{f"skor_{p}": f"Skor dari {p}" for p in ("atasan", "rekan", "bawahan", "diri")},
-    },
+    label=report.label_kolom(bahasa),
 )
 
-# %% [markdown]
-# ### Sebaran predikat kinerja per OPD
-
 # %%
+display(Markdown(report.teks("predikat", bahasa)))
 predikat_opd = analisis.tabel_predikat(ds, bersama, periode, opd=opd, min_sel=min_sel)
 report.simpan_tabel(output_dir, "predikat_per_opd", predikat_opd, judul="Predikat kinerja per OPD")
 fig = plots.plot_distribusi_predikat(
     predikat_opd.rename(columns={"opd": "kelompok"}),
-    judul=f"Sebaran predikat kinerja, {periode_teks}",
+    judul=report.teks("judul_predikat", bahasa, periode=periode_teks),
     bahasa=bahasa,
 )
 plt.show()
 
-# %% [markdown]
-# ### Profil BerAKHLAK per OPD
-
 # %%
+display(Markdown(report.teks("profil", bahasa)))
 profil = analisis.tabel_profil_opd(ds, bersama, periode, opd=opd, min_sel=min_sel)
 report.simpan_tabel(output_dir, "profil_berakhlak_opd", profil, judul="Skor BerAKHLAK per OPD")
 fig = plots.plot_profil_opd(
-    profil, judul=f"Skor perilaku BerAKHLAK (1–5), {periode_teks}", bahasa=bahasa
+    profil, judul=report.teks("judul_profil", bahasa, periode=periode_teks), bahasa=bahasa
 )
 plt.show()
 
-# %% [markdown]
-# ### Hasil kerja saja atau hasil kerja dan perilaku?
-#
-# Dokumen evaluasi menyatakan bahwa ASN yang berkomunikasi baik dinilai lebih tinggi
-# daripada ASN dengan hasil kerja yang sama. Tabel ini mengukurnya: berapa ASN yang
-# predikatnya naik, turun atau tetap bila perilaku (kompetensi) ikut dinilai, dibanding
-# bila hanya hasil kerja yang dihitung.
-
 # %%
+display(Markdown(report.teks("hvk", bahasa)))
 hvk = analisis.tabel_hasil_vs_kompetensi(ds, bersama, periode, opd=opd, min_sel=min_sel)
 report.simpan_tabel(
     output_dir, "hasil_vs_kompetensi", hvk, judul="Predikat: hasil saja vs hasil+perilaku"
 )
 kota_hvk = hvk[hvk["opd"] == "Seluruh OPD"]
-display(
-    Markdown(
-        "Bila perilaku ikut dinilai, di seluruh OPD predikat "
-        + "; ".join(
-            f"{r.arah} untuk {report.nilai_jumlah(r.n, bahasa, min_sel)} ASN"
-            for r in kota_hvk.itertuples()
-        )
-        + "."
-    )
-)
+display(Markdown(report.kalimat_hasil_vs_kompetensi(kota_hvk, bahasa, min_sel)))
 report.tabel(
     hvk.drop(columns=["disembunyikan"]),
     bahasa=bahasa,
     persen_kolom=["persen"],
-    label={
-        "opd": "OPD",
-        "n_pegawai": "ASN",
-        "arah": "Predikat",
-        "n": "Jumlah",
-        "persen": "Persentase",
-    },
+    label=report.label_kolom(bahasa),
 )
 
-# %% [markdown]
-# ### Pengaruh pelatihan, umpan balik dan penerapan sistem evaluasi
-
 # %%
+display(Markdown(report.teks("efek", bahasa)))
 efek = analisis.tabel_efek(bersama, bahasa)
 if len(efek) and opd is None:
     report.simpan_tabel(output_dir, "efek", efek, judul="Perkiraan pengaruh (IK 95%)")
     fig = plots.plot_koefisien(
         efek[efek["term"].str.startswith("pelatihan") & (efek["term"] != "pelatihan_komunikasi")],
         label="label",
-        judul="Pengaruh pelatihan terhadap capaian SKP (poin)",
+        judul=report.teks("judul_koef", bahasa),
         bahasa=bahasa,
     )
     plt.show()
     if bersama.pelatihan_dinamis is not None:
         fig = plots.plot_event_study(
             bersama.pelatihan_dinamis,
-            judul="Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
+            judul=report.teks("judul_studi", bahasa),
             bahasa=bahasa,
         )
         plt.show()
 else:
-    display(Markdown("Perkiraan pengaruh disajikan pada laporan tingkat kota."))
-
-# %% [markdown]
-# ### Kualitas pelayanan publik (IKM)
+    display(Markdown(report.teks("efek_kota", bahasa)))
 
 # %%
+display(Markdown(report.teks("ikm", bahasa)))
 ikm = report.ikm_per_opd(t["layanan"], periode) if "layanan" in t else None
 if ikm is not None and len(ikm):
     report.simpan_tabel(output_dir, "ikm_per_opd", ikm, judul=f"IKM per OPD {periode_teks}")
-    display(report.tabel(ikm, bahasa=bahasa, desimal={"ikm": 2, "tepat_waktu_pct": 1}))
+    display(
+        report.tabel(
+            ikm,
+            bahasa=bahasa,
+            desimal={"ikm": 2, "tepat_waktu_pct": 1},
+            label=report.label_kolom(bahasa),
+        )
+    )
 else:
-    display(Markdown("Data layanan (IKM) tidak tersedia untuk periode ini."))
+    display(Markdown(report.teks("ikm_kosong", bahasa)))
 
 # %%
 display(Markdown(laporan.bagian_markdown("tantangan")))
@@ -235,13 +190,7 @@ if jp is not None:
             bahasa=bahasa,
             desimal=1,
             persen_kolom=["pct_di_bawah_20", "pct_jp_mandiri"],
-            label={
-                "n_asn": "Jumlah ASN",
-                "jp_rerata": "Rata-rata JP",
-                "jp_median": "Median JP",
-                "pct_di_bawah_20": "JP < 20",
-                "pct_jp_mandiri": "Porsi JP mandiri",
-            },
+            label=report.label_kolom(bahasa),
         )
     )
 

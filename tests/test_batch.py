@@ -143,6 +143,8 @@ def test_html_content(run_ok, last):
         assert not re.search(r"""(src|href)=["']?https?:""", h), f.name
         assert "<img" in h, f.name
         assert "Traceback" not in h and "Error" not in _text(h), f.name
+        # no stray cell results (paths of the staging folder, object reprs)
+        assert "PosixPath" not in h and ".kerja-" not in h, f.name
 
 
 def test_no_personal_data_in_outputs(run_ok, dataset):

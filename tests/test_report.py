@@ -90,3 +90,11 @@ def test_tabel_formats_indonesian():
     d = pd.DataFrame({"opd": ["A"], "n": [6012], "r": [0.2103], "p": [0.125]})
     html = report.tabel(d, persen_kolom=["p"]).data
     assert "<td>6.012</td>" in html and "<td>0,21</td>" in html and "<td>12,5%</td>" in html
+
+
+def test_report_texts_exist_in_both_languages():
+    assert set(report.TEKS["id"]) == set(report.TEKS["en"])
+    assert report.teks("judul_profil", "en", periode="Quarter 4 2025").endswith("Quarter 4 2025")
+    assert set(report.label_kolom("id")) == set(report.label_kolom("en"))
+    with pytest.raises(ValueError):
+        report.teks("ikm", "fr")  # type: ignore[arg-type]
