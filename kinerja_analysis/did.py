@@ -1186,7 +1186,8 @@ def twfe(
     cl = "_unit" if cluster is None or cluster == unit else "_cl"
     # only the model's columns: pyfixest copies and scans whatever frame it is given
     used = list(dict.fromkeys(["_y", "_d", *[c for c, _ in cov], "_unit", "_t", cl]))
-    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=df[used], vcov={"CRV1": cl})
+    model = df[used].astype({"_t": "int64"})  # integer codes factorise faster than floats
+    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=model, vcov={"CRV1": cl})
     names = {"_d": "D", **dict(cov)}
     return _feols_tidy(fit, names, "TWFE", alpha)
 
