@@ -408,3 +408,30 @@ def test_headless_browser_renders_report(run_ok, last, tmp_path):
         # the page is not blank: some dark (text) pixels in the top part
         px = im.convert("L").crop((0, 0, 390, 300)).getextrema()
         assert px[0] < 100
+
+
+def test_per_opd_reports(data_dir, dataset, last, tmp_path):
+    """--per-opd: one report per OPD under <periode>/opd/<slug>/, aggregates only."""
+    from kinerja_analysis.privacy import pindai_pribadi
+
+    out = tmp_path / "reports"
+    s = run_batch(
+        data_dir,
+        out,
+        periods=[last],
+        per_opd=True,
+        notebooks=["10"],
+        workers=2,
+        formats=("html", "xlsx"),
+        progress=False,
+    )
+    tidy = s.tidy()
+    assert (tidy["status"] == "ok").all(), tidy[["kunci", "pesan"]]
+    opds = sorted(dataset.pegawai["opd"].unique())
+    assert tidy["opd"].notna().sum() == len(opds)
+    for opd in opds:
+        folder = out / last / "opd" / fmt.slug(opd)
+        html = (folder / f"laporan_periode_{last}_{fmt.slug(opd)}.html").read_text("utf-8")
+        assert opd in html  # the report is about that OPD
+    peg = dataset.pegawai
+    assert pindai_pribadi(out, peg["nip"], peg["nama"].dropna()).empty
