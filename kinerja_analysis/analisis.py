@@ -37,24 +37,6 @@ __all__ = [
     "daftar_efek",
 ]
 
-_FRAMES = (
-    "evaluasi",
-    "skor_dimensi",
-    "panel",
-    "pelatihan",
-    "pelatihan_dinamis",
-    "pelatihan_pretrend",
-    "pelatihan_heterogen",
-    "umpan_balik",
-    "penerapan",
-    "penerapan_dinamis",
-    "penerapan_pretrend",
-    "ordinal",
-    "komunikasi",
-    "survei_skor",
-    "reliabilitas",
-)
-
 
 @dataclass(frozen=True)
 class HasilBersama:
@@ -78,6 +60,13 @@ class HasilBersama:
     reliabilitas: pd.DataFrame | None = None
     catatan: tuple[str, ...] = ()
     parameter: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: The tables of :class:`HasilBersama` (every field but the notes and parameters), derived
+#: from the class so that a new result is stored and reloaded without a second list.
+_FRAMES: tuple[str, ...] = tuple(
+    f.name for f in fields(HasilBersama) if f.name not in ("catatan", "parameter")
+)
 
 
 def _safe(notes: list[str], what: str, fn, *args, **kwargs):
