@@ -312,14 +312,12 @@ def _read_raw(path: Path, tm: TableMapping) -> tuple[pd.DataFrame, pd.DataFrame]
     try:
         if suffix == ".csv":
             sep = tm.format.pemisah or _detect_sep(path)
-            df = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                sep=sep,
-                encoding="utf-8-sig",
-            )
+            kw = dict(dtype=str, keep_default_na=False, na_values=[""], sep=sep)
+            try:
+                df = pd.read_csv(path, encoding="utf-8-sig", **kw)
+            except UnicodeDecodeError:
+                # exports from older Windows spreadsheets are often Windows-1252
+                df = pd.read_csv(path, encoding="cp1252", **kw)
             numeric = pd.DataFrame(False, index=df.index, columns=df.columns)
         elif suffix in {".xlsx", ".parquet"}:
             if suffix == ".xlsx":
@@ -372,9 +370,13 @@ def _parse_number(text: pd.Series, fmt: FormatSpec) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
+_KELAMIN = {"LAKI-LAKI": "L", "LAKI LAKI": "L", "PRIA": "L", "PEREMPUAN": "P", "WANITA": "P"}
+
+
 def _norm_category(col: Column, text: pd.Series) -> pd.Series:
     if col.name == "jenis_kelamin":
-        return text.str.upper()
+        up = text.str.upper().str.strip()
+        return up.replace(_KELAMIN)
     if col.name == "golongan":
         return text.str.replace(
             _ROMAN, lambda m: f"{m.group(1).upper()}/{m.group(2).lower()}", regex=True
@@ -392,6 +394,9 @@ def _parse_column(
     """Parse one column. Returns (values, bad-mask, reason for bad cells)."""
     present = text.notna()
     if col.kind == "nip":
+        # the printed layout "19850312 201001 1 001" (spaces or dots) is the same NIP
+        spaced = text.str.fullmatch(r"\d{8}[ .]\d{6}[ .]\d[ .]\d{3}").fillna(False)
+        text = text.where(~spaced, text.str.replace(r"[ .]", "", regex=True))
         sci = present & text.str.match(_SCI.pattern).fillna(False)
         was_number = numeric.fillna(False).astype(bool) if numeric is not None else False
         lost = sci | (present & was_number & ~text.str.fullmatch(r"\d{1,15}").fillna(False))
@@ -428,6 +433,12 @@ def _parse_column(
         return values.where(~bad), bad, reason
     if col.kind == "date":
         values = pd.to_datetime(text, format=fmt.tanggal, errors="coerce")
+        # XLSX/Parquet date cells arrive as ISO text whatever the export's text format
+        iso = values.isna() & text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+        if iso.any():
+            values = values.where(
+                ~iso, pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
+            )
         bad = present & values.isna()
         human = fmt.tanggal.replace("%Y", "yyyy").replace("%m", "mm").replace("%d", "dd")
         return values, bad, f"tanggal tidak valid (format yang diharapkan {human})"

@@ -345,3 +345,31 @@ def test_survey_answer_outside_scale_rejected(synth_dir: Path, tmp_path: Path) -
     ds = load_dataset(copy)
     hit = ds.validation.issues.query("tabel == 'survei'")
     assert hit[["baris", "kolom", "nilai"]].values.tolist() == [[2, "mot1", "6"]]
+
+
+def test_common_export_quirks(mini: Path) -> None:
+    """Printed NIP layout, gender words, Windows-1252 text, XLSX date cells with a
+    dd/mm/yyyy mapping: all read correctly."""
+    df = pd.read_csv(mini / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.loc[1, "nip"] = "19900101 201503 2 002"
+    df.loc[1, "jenis_kelamin"] = "Perempuan"
+    df.loc[0, "jenis_kelamin"] = "laki-laki"
+    df.loc[2, "jabatan"] = "Analis Kebijakan Ahli Pertama – Bagian Umum"  # en dash
+    df.to_csv(mini / "pegawai.csv", index=False, encoding="cp1252")
+    ds = load_dataset(mini)
+    assert ds.validation.n_rejected == 0, ds.validation.messages()
+    assert STAFF in set(ds.pegawai["nip"])
+    assert ds.pegawai.set_index("nip").loc[STAFF, "jenis_kelamin"] == "P"
+    assert "–" in ds.pegawai["jabatan"].iloc[2]
+    # XLSX with real date cells, and a mapping that says dates are dd/mm/yyyy
+    peg = pd.read_csv(mini / "pegawai.csv", dtype=str, keep_default_na=False, encoding="cp1252")
+    for c in ("tanggal_lahir", "tmt_cpns"):
+        peg[c] = pd.to_datetime(peg[c])
+    (mini / "pegawai.csv").unlink()
+    peg.to_excel(mini / "pegawai.xlsx", index=False)
+    m = mini.parent / "m.yaml"
+    m.write_text('format:\n  tanggal: "%d/%m/%Y"\n', encoding="utf-8")
+    # pelatihan.csv keeps ISO text dates: accepted too (ISO is unambiguous)
+    ds = load_dataset(mini, mapping=m)
+    assert ds.validation.n_rejected == 0, ds.validation.messages()
+    assert ds.pegawai["tanggal_lahir"].notna().all()
