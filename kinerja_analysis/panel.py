@@ -234,21 +234,19 @@ def _golongan_num(g: pd.Series) -> pd.Series:
 
 
 def _covariates(pegawai: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
-    kind = _kind(periods)
+    from .loading import periode_bounds
+
     grid = pd.MultiIndex.from_product([pegawai["nip"], sorted(periods)], names=["nip", "periode"])
     base = pegawai.set_index("nip")[
         ["opd", "jenis_jabatan", "golongan", "jenis_kelamin", "tanggal_lahir", "tmt_cpns"]
     ]
     out = pd.DataFrame(index=grid).join(base, on="nip").reset_index()
-    from .loading import periode_bounds
-
     start = out["periode"].map({p: periode_bounds(p)[0] for p in periods})
     out["masa_kerja"] = (start - out["tmt_cpns"]).dt.days / 365.25
     out["usia"] = (start - out["tanggal_lahir"]).dt.days / 365.25
     out["golongan_num"] = _golongan_num(out["golongan"])
     out["perempuan"] = (out["jenis_kelamin"] == "P").astype(int)
     out["t"] = out["periode"].map(period_index(periods))
-    _ = kind
     return out.drop(columns=["tanggal_lahir", "tmt_cpns"])
 
 
