@@ -13,14 +13,7 @@
 
 # %% [markdown]
 # # Pelatihan dan Umpan Balik
-#
-# Gambaran paparan ASN terhadap pelatihan dan umpan balik kinerja: siapa yang mendapat
-# berapa, dari sumber mana, dan bagaimana capaian SKP berbeda menurut paparan tersebut.
-# Bagian pertama **deskriptif**: ASN yang ikut pelatihan bisa berbeda sejak awal. Bagian
-# kedua memperkirakan **pengaruh** dengan desain yang sesuai: difference-in-differences
-# bertahap (Callaway–Sant'Anna) untuk pelatihan, model efek tetap dalam-pegawai untuk
-# umpan balik, DiD tingkat OPD dengan wild cluster bootstrap untuk penerapan sistem
-# evaluasi, dan regresi logit ordinal sebagai uji ketahanan.
+# <!-- judul_en: Training and Feedback -->
 
 # %% tags=["parameters"]
 # Optional[...] (bukan "str | None"): papermill --help-notebook hanya membaca bentuk ini.
@@ -31,7 +24,7 @@ periode: str = "2025Q4"  # periode evaluasi: YYYYQn (triwulan), YYYYSn (semester
 data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
 output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
-bahasa: str = "id"  # format angka dan periode: "id" (Indonesia) atau "en" (English)
+bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
@@ -48,23 +41,18 @@ ds = report.muat_data(data_dir, cache_dir)
 periode = report.cek_periode(ds, periode)
 t = report.tabel_data(ds, opd)
 periode_teks = fmt.periode_kata(periode, bahasa)
-cakupan = f"OPD {opd}" if opd else "seluruh OPD Pemerintah Kota Kotalama"
+cakupan = (
+    report.teks("umum_cakupan_opd", bahasa, opd=opd)
+    if opd
+    else report.teks("umum_cakupan_kota", bahasa)
+)
 bersama = analisis.muat_atau_hitung(ds, report.dir_bersama(cache_dir), seed=seed)
 kolom_efek = ["term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "n_obs"]
-label_efek = {
-    "term": "Perkiraan",
-    "estimate": "Efek",
-    "std_error": "SE",
-    "ci_low": "IK 95% bawah",
-    "ci_high": "IK 95% atas",
-    "p_value": "p",
-    "n_obs": "n",
-}
-
-# %% [markdown]
-# ## Paparan pelatihan (12 bulan terakhir)
+label_efek = report.label_kolom(bahasa)
+display(Markdown(report.teks("n20_pengantar", bahasa)))
 
 # %%
+display(Markdown(report.teks("n20_paparan", bahasa)))
 paparan = report.paparan_pelatihan(t["pelatihan"], periode, min_sel)
 report.simpan_tabel(
     output_dir, "paparan_pelatihan", paparan, judul="Pelatihan menurut jenis dan sumber"
@@ -73,34 +61,33 @@ jp = report.jp_per_asn(t["pelatihan"], t["pegawai"], periode)
 jp_kota = report.ringkasan_jp(jp, min_sel, per_opd=False)
 display(
     Markdown(
-        f"Dalam 12 bulan yang berakhir pada {periode_teks}, rata-rata JP per ASN adalah "
-        f"{fmt.angka(jp_kota.loc[0, 'jp_rerata'], 1, bahasa)}; "
-        f"{fmt.persen(jp_kota.loc[0, 'pct_di_bawah_20'], 1, bahasa)} ASN di bawah 20 JP dan "
-        f"{fmt.persen(jp_kota.loc[0, 'pct_jp_mandiri'], 1, bahasa)} JP berasal dari pelatihan mandiri."
+        report.teks(
+            "n20_jp_kalimat",
+            bahasa,
+            periode=periode_teks,
+            jp_rerata=fmt.angka(jp_kota.loc[0, "jp_rerata"], 1, bahasa),
+            pct_di_bawah_20=fmt.persen(jp_kota.loc[0, "pct_di_bawah_20"], 1, bahasa),
+            pct_mandiri=fmt.persen(jp_kota.loc[0, "pct_jp_mandiri"], 1, bahasa),
+        )
     )
 )
 fig, ax = plt.subplots()
 sns.barplot(data=paparan, x="jenis", y="jp_total", hue="sumber", ax=ax)
-ax.set(xlabel="Jenis pelatihan", ylabel="Total JP", title="JP pelatihan menurut jenis dan sumber")
+ax.set(
+    xlabel=report.teks("n20_sumbu_jenis", bahasa),
+    ylabel=report.teks("n20_sumbu_total_jp", bahasa),
+    title=report.teks("n20_judul_paparan", bahasa),
+)
 plt.show()
 report.tabel(
     paparan.drop(columns="disembunyikan"),
     bahasa=bahasa,
     desimal=1,
-    label={
-        "jenis": "Jenis",
-        "sumber": "Sumber",
-        "n_pelatihan": "Pelatihan",
-        "n_asn": "ASN",
-        "jp_total": "Total JP",
-        "jp_rerata": "Rata-rata JP",
-    },
+    label=report.label_kolom(bahasa),
 )
 
-# %% [markdown]
-# ## Capaian SKP menurut paparan pelatihan (deskriptif)
-
 # %%
+display(Markdown(report.teks("n20_capaian_jp", bahasa)))
 menurut_jp = report.capaian_menurut_pelatihan(t["skp"], jp, periode, min_sel)
 report.simpan_tabel(
     output_dir, "capaian_menurut_jp", menurut_jp, judul="Capaian SKP menurut kelompok JP"
@@ -109,18 +96,11 @@ report.tabel(
     menurut_jp.drop(columns="disembunyikan"),
     bahasa=bahasa,
     desimal=1,
-    label={
-        "kelompok_jp": "Kelompok JP (12 bulan)",
-        "n_asn": "Jumlah ASN",
-        "capaian_rerata": "Rata-rata capaian (%)",
-        "capaian_sd": "Simpangan baku",
-    },
+    label=report.label_kolom(bahasa),
 )
 
-# %% [markdown]
-# ## Umpan balik kinerja per periode
-
 # %%
+display(Markdown(report.teks("n20_umpan_balik", bahasa)))
 if "umpan_balik" in t:
     ub = report.umpan_balik_per_periode(t["umpan_balik"], t["pegawai"])
     ub = ub[ub["periode"] <= periode]
@@ -129,41 +109,32 @@ if "umpan_balik" in t:
     )
     fig, ax = plt.subplots()
     sns.lineplot(data=ub, x="periode", y="sesi_per_asn", marker="o", ax=ax)
-    ax.set(xlabel="Periode", ylabel="Sesi per ASN", title="Intensitas umpan balik per periode")
+    ax.set(
+        xlabel=report.teks("umum_periode", bahasa),
+        ylabel=report.teks("n20_sumbu_sesi", bahasa),
+        title=report.teks("n20_judul_umpan_balik", bahasa),
+    )
     plt.show()
     display(
         report.tabel(
             ub,
             bahasa=bahasa,
             persen_kolom=["pct_asn_tanpa_sesi"],
-            label={
-                "n_sesi": "Jumlah sesi",
-                "sesi_per_asn": "Sesi per ASN",
-                "pct_asn_tanpa_sesi": "ASN tanpa sesi",
-                "kualitas_rerata": "Rata-rata kualitas (1–5)",
-            },
+            label=report.label_kolom(bahasa),
         )
     )
 else:
-    display(Markdown("Data umpan balik tidak tersedia."))
-
-# %% [markdown]
-# ## Pengaruh pelatihan pertama terhadap capaian SKP
-#
-# Pelatihan adalah perlakuan bertahap dan dipilih sendiri: ASN mengikuti pelatihan pertama
-# pada periode yang berbeda-beda. Estimator Callaway–Sant'Anna membandingkan setiap
-# kelompok (kohort) hanya dengan ASN yang tidak pernah dilatih, dengan penyesuaian
-# doubly robust untuk golongan, masa kerja dan jenis kelamin pada awal periode. TWFE
-# ditampilkan di sampingnya sebagai angka yang lazim.
+    display(Markdown(report.teks("n20_umpan_balik_kosong", bahasa)))
 
 # %%
+display(Markdown(report.teks("n20_efek_pelatihan", bahasa)))
 if bersama.pelatihan is not None:
     report.simpan_tabel(output_dir, "efek_pelatihan", bersama.pelatihan, judul="Efek pelatihan")
     display(report.tabel(bersama.pelatihan[kolom_efek], bahasa=bahasa, desimal=3, label=label_efek))
-    display(Markdown(effects.ALASAN_TWFE))
+    display(Markdown(report.teks("n20_alasan_twfe", bahasa, alasan=effects.ALASAN_TWFE)))
     fig = plots.plot_event_study(
         bersama.pelatihan_dinamis,
-        judul="Studi peristiwa: capaian SKP sebelum dan sesudah pelatihan pertama",
+        judul=report.teks("n20_judul_studi", bahasa),
         bahasa=bahasa,
     )
     plt.show()
@@ -172,22 +143,18 @@ if bersama.pelatihan is not None:
             bersama.pelatihan_pretrend[["term", "statistic", "df", "p_value"]],
             bahasa=bahasa,
             desimal=3,
-            label={"term": "Uji tren sejajar", "statistic": "Statistik Wald", "df": "db"},
+            label=report.label_kolom(bahasa)
+            | {
+                "term": report.teks("n20_uji_tren", bahasa),
+                "statistic": report.teks("n20_statistik_wald", bahasa),
+            },
         )
     )
 else:
-    display(Markdown("Efek pelatihan belum dapat diestimasi dari data ini."))
-
-# %% [markdown]
-# ### Menurut sumber dan relevansi pelatihan
-#
-# Juga menurut jenis jabatan dan OPD, bila jumlah ASN yang dilatih dalam kelompok itu
-# cukup (minimal 20). *Relevan*: kompetensi sasaran pelatihan pertama adalah dimensi BerAKHLAK terlemah ASN
-# sebelum pelatihan; *lain*: dimensi BerAKHLAK lain; *tidak_sesuai*: kompetensi di luar
-# kebutuhan jabatan. Selisih antarkelompok memakai SE konservatif (kedua kelompok berbagi
-# kelompok pembanding).
+    display(Markdown(report.teks("n20_efek_pelatihan_kosong", bahasa)))
 
 # %%
+display(Markdown(report.teks("n20_subkelompok", bahasa)))
 het = bersama.pelatihan_heterogen
 if het is not None and len(het):
     report.simpan_tabel(output_dir, "efek_pelatihan_subkelompok", het, judul="Efek per subkelompok")
@@ -199,21 +166,18 @@ if het is not None and len(het):
         selisih = effects.selisih_subkelompok(het, "relevansi=relevan", "relevansi=tidak_sesuai")
         display(
             Markdown(
-                f"Selisih efek pelatihan relevan dan tidak sesuai: "
-                f"{fmt.angka(selisih['estimate'], 2, bahasa)} poin (IK 95%: "
-                f"{fmt.angka(selisih['ci_low'], 2, bahasa)} sampai "
-                f"{fmt.angka(selisih['ci_high'], 2, bahasa)})."
+                report.teks(
+                    "n20_selisih",
+                    bahasa,
+                    estimate=fmt.angka(selisih["estimate"], 2, bahasa),
+                    ci_low=fmt.angka(selisih["ci_low"], 2, bahasa),
+                    ci_high=fmt.angka(selisih["ci_high"], 2, bahasa),
+                )
             )
         )
 
-# %% [markdown]
-# ### Pelatihan komunikasi dan perilaku pelayanan
-#
-# Perlakuan: pelatihan komunikasi pertama; hasil: skor 360° *berorientasi pelayanan*.
-# Pembanding: ASN yang belum pernah mengikuti pelatihan komunikasi (sebagian mengikuti
-# pelatihan lain, sehingga angka ini adalah tambahan dari pelatihan komunikasi).
-
 # %%
+display(Markdown(report.teks("n20_komunikasi", bahasa)))
 if bersama.komunikasi_perilaku is not None:
     display(
         report.tabel(
@@ -221,26 +185,22 @@ if bersama.komunikasi_perilaku is not None:
         )
     )
 
-# %% [markdown]
-# ## Pengaruh umpan balik
-#
-# Model efek tetap pegawai dan periode: capaian SKP pada suatu periode dijelaskan oleh
-# jumlah sesi umpan balik berkualitas baik (kualitas 4–5), sedang (3) dan buruk (1–2)
-# pada periode sebelumnya; SE dikelompokkan per pegawai.
-
 # %%
+display(Markdown(report.teks("n20_efek_umpan_balik", bahasa)))
 if bersama.umpan_balik is not None:
     ub_efek = bersama.umpan_balik
     report.simpan_tabel(output_dir, "efek_umpan_balik", ub_efek, judul="Efek umpan balik")
     display(
         report.tabel(ub_efek[["model"] + kolom_efek], bahasa=bahasa, desimal=3, label=label_efek)
     )
-    display(Markdown(effects.IDENTIFIKASI_UMPAN_BALIK))
-
-# %% [markdown]
-# ## Penerapan sistem evaluasi terstruktur dan pelayanan publik (tingkat OPD)
+    display(
+        Markdown(
+            report.teks("n20_identifikasi", bahasa, identifikasi=effects.IDENTIFIKASI_UMPAN_BALIK)
+        )
+    )
 
 # %%
+display(Markdown(report.teks("n20_penerapan", bahasa)))
 if bersama.penerapan is not None and len(bersama.penerapan):
     pen = bersama.penerapan
     report.simpan_tabel(output_dir, "efek_penerapan", pen, judul="Efek penerapan sistem evaluasi")
@@ -255,30 +215,17 @@ if bersama.penerapan is not None and len(bersama.penerapan):
             )
         )
 else:
-    display(Markdown("Data layanan atau penerapan tidak cukup untuk estimasi."))
-
-# %% [markdown]
-# ## Uji ketahanan: logit ordinal predikat kinerja
+    display(Markdown(report.teks("n20_penerapan_kosong", bahasa)))
 
 # %%
+display(Markdown(report.teks("n20_ordinal", bahasa)))
 if bersama.ordinal is not None and len(bersama.ordinal):
     display(
         report.tabel(
             bersama.ordinal[kolom_efek + ["odds_ratio"]], bahasa=bahasa, desimal=3, label=label_efek
         )
     )
-    display(
-        Markdown(
-            "Koefisien positif berarti predikat yang lebih tinggi lebih mungkin. Model ini "
-            "menunjukkan hubungan setelah memperhitungkan kovariat dan periode, bukan sebab-akibat."
-        )
-    )
+    display(Markdown(report.teks("n20_ordinal_catatan", bahasa)))
 
-# %% [markdown]
-# ## Catatan metode
-#
-# Paparan pelatihan dihitung dari tanggal mulai pelatihan dalam 12 bulan yang berakhir
-# pada akhir periode. Perbedaan capaian antarkelompok JP mencampur efek pelatihan dengan
-# perbedaan awal antar-ASN (seleksi diri); karena itu efeknya diestimasi dengan
-# desain di atas. Semua pilihan acak (bootstrap) memakai `seed` sehingga hasil dapat
-# diulang.
+# %%
+display(Markdown(report.teks("n20_catatan_metode", bahasa)))

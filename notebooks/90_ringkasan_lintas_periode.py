@@ -13,9 +13,7 @@
 
 # %% [markdown]
 # # Ringkasan Lintas Periode
-#
-# Perkembangan angka utama evaluasi kinerja ASN dari periode ke periode, sampai dengan
-# periode laporan.
+# <!-- judul_en: Cross-Period Summary -->
 
 # %% tags=["parameters"]
 # Optional[...] (bukan "str | None"): papermill --help-notebook hanya membaca bentuk ini.
@@ -26,7 +24,7 @@ periode: str = "2025Q4"  # periode evaluasi: YYYYQn (triwulan), YYYYSn (semester
 data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
 output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
-bahasa: str = "id"  # format angka dan periode: "id" (Indonesia) atau "en" (English)
+bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
@@ -43,33 +41,41 @@ ds = report.muat_data(data_dir, cache_dir)
 periode = report.cek_periode(ds, periode)
 t = report.tabel_data(ds, opd)
 periode_teks = fmt.periode_kata(periode, bahasa)
-cakupan = f"OPD {opd}" if opd else "seluruh OPD Pemerintah Kota Kotalama"
+cakupan = (
+    report.teks("umum_cakupan_opd", bahasa, opd=opd)
+    if opd
+    else report.teks("umum_cakupan_kota", bahasa)
+)
 
 periode_semua = [p for p in ds.periods if p <= periode]
-
-# %% [markdown]
-# ## Angka utama per periode
+display(Markdown(report.teks("n90_pengantar", bahasa)))
 
 # %%
+display(Markdown(report.teks("n90_angka_utama", bahasa)))
 lintas = report.ringkasan_lintas_periode(t, periode_semua)
 report.simpan_tabel(output_dir, "ringkasan_lintas_periode", lintas, judul="Angka utama per periode")
 display(
     Markdown(
-        f"Cakupan: {cakupan}; {len(periode_semua)} periode, "
-        f"{fmt.periode_kata(periode_semua[0], bahasa)} – {fmt.periode_kata(periode_semua[-1], bahasa)}."
+        report.teks(
+            "n90_cakupan",
+            bahasa,
+            cakupan=cakupan,
+            n=len(periode_semua),
+            awal=fmt.periode_kata(periode_semua[0], bahasa),
+            akhir=fmt.periode_kata(periode_semua[-1], bahasa),
+        )
     )
 )
 report.tabel(
     lintas,
     bahasa=bahasa,
     persen_kolom=[c for c in lintas.columns if c.startswith("pct_")],
-    label={c: report.label_indikator(c, bahasa) for c in lintas.columns},
+    label=report.label_kolom(bahasa)
+    | {c: report.label_indikator(c, bahasa) for c in lintas.columns if c != "periode"},
 )
 
-# %% [markdown]
-# ## Tren
-
 # %%
+display(Markdown(report.teks("n90_tren", bahasa)))
 kolom_tren = [
     c
     for c in ("capaian_rerata", "perilaku_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
@@ -81,5 +87,5 @@ fig, axes = plt.subplots(
 for ax, kolom in zip(axes[:, 0], kolom_tren, strict=True):
     sns.lineplot(data=lintas, x="periode", y=kolom, marker="o", ax=ax)
     ax.set(ylabel="", title=report.label_indikator(kolom, bahasa))
-axes[-1, 0].set_xlabel("Periode")
+axes[-1, 0].set_xlabel(report.teks("umum_periode", bahasa))
 plt.show()

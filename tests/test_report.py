@@ -98,3 +98,19 @@ def test_report_texts_exist_in_both_languages():
     assert set(report.label_kolom("id")) == set(report.label_kolom("en"))
     with pytest.raises(ValueError):
         report.teks("ikm", "fr")  # type: ignore[arg-type]
+
+
+def test_report_texts_format_alike_in_both_languages():
+    # every text formats in both languages with the union of the two languages' placeholders
+    # (what a notebook passes), a heading stays a heading of the same level, and no English
+    # text is an untranslated copy (common Indonesian function words)
+    import re
+    import string
+
+    fmt_ = string.Formatter()
+    for kunci, id_teks in report.TEKS["id"].items():
+        en_teks = report.TEKS["en"][kunci]
+        isi = {f: "X" for t in (id_teks, en_teks) for _, f, _, _ in fmt_.parse(t) if f}
+        assert report.teks(kunci, "id", **isi) and report.teks(kunci, "en", **isi)
+        assert re.match(r"#*", id_teks).group() == re.match(r"#*", en_teks).group(), kunci
+        assert not re.search(r"\b(yang|dan|tidak|dari|untuk|dengan)\b", en_teks), kunci
