@@ -592,20 +592,26 @@ def _resistensi(ds, h: HasilBersama, periode: str, peg: pd.DataFrame) -> pd.Data
 
 
 def _pelatihan(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:
+    """Training resources over the 12 months ending with ``periode`` — the same window as
+    the report's tables (:func:`kinerja_analysis.report.jp_per_asn`), so the narrative and
+    the tables state the same share below the 20 JP a year of PP 11/2017."""
+    from .loading import periode_bounds
+    from .report import jp_per_asn
+
     if not ds.has("pelatihan"):
         return None
-    year = int(periode[:4])
-    jp = P.jp_per_tahun(ds.pelatihan, peg, [year])
+    jp = jp_per_asn(ds.pelatihan, peg, periode)
+    _, akhir = periode_bounds(periode)
+    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
     p = ds.pelatihan[ds.pelatihan["nip"].isin(set(peg["nip"]))]
-    p = p[pd.to_datetime(p["tanggal_mulai"]).dt.year == year]
+    p = p[(p["tanggal_mulai"] >= awal) & (p["tanggal_mulai"] <= akhir)]
     mandiri = p[p["sumber"] == "mandiri"]
     tidak = (
         ~mandiri["kompetensi_sasaran"].isin(BERAKHLAK) if len(mandiri) else pd.Series(dtype=bool)
     )
     per_opd = jp.groupby("opd").agg(jp_per_asn=("jp", "mean"), n=("nip", "size")).reset_index()
     return {
-        "tahun": year,
-        "pct_di_bawah_20jp": float(jp["di_bawah_20"].mean()),
+        "pct_di_bawah_20jp": float((jp["jp"] < 20).mean()),
         "jp_per_asn": float(jp["jp"].mean()),
         "jp_per_opd": per_opd,
         "pct_mandiri": float(len(mandiri) / len(p)) if len(p) else None,

@@ -102,3 +102,15 @@ def test_output_vs_competency_table(planted) -> None:
     kota = tab[tab["opd"] == "Seluruh OPD"].set_index("arah")["n"]
     assert kota["naik"] == per["n_naik"].sum() and kota["turun"] == per["n_turun"].sum()
     assert cek_sel_kecil(tab, "n", 5).empty
+
+
+def test_narrative_and_tables_use_the_same_training_window(planted) -> None:
+    """The share below 20 JP in the text equals the report table's (12 months to period end)."""
+    from kinerja_analysis import report
+
+    ds, h, _ = planted
+    last = ds.periods[-1]
+    fakta = analisis.fakta_periode(ds, h, last, tanggal=dt.date(2026, 11, 28))
+    jp = report.jp_per_asn(ds.pelatihan, ds.pegawai, last)
+    kota = report.ringkasan_jp(jp, 5, per_opd=False)
+    assert fakta.pelatihan["pct_di_bawah_20jp"] == pytest.approx(kota.loc[0, "pct_di_bawah_20"])
