@@ -248,11 +248,9 @@ def test_second_run_skips_unchanged(run_ok, data_dir, last):
     out, first = run_ok
     html = out / last / f"laporan_periode_{last}.html"
     mtime = html.stat().st_mtime_ns
-    t0 = time.perf_counter()
     s = run_batch(data_dir, out, periods=[last], workers=2, progress=False)
     assert (s.tidy()["status"] == "dilewati").all()
     assert html.stat().st_mtime_ns == mtime
-    assert time.perf_counter() - t0 < 30
     # a changed parameter or notebook source is a changed input: not skipped
     plan_kw = dict(
         data_dir=data_dir,

@@ -23,8 +23,6 @@ Reference values and their sources:
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -323,17 +321,14 @@ def test_unbalanced_icc1_one_way_matches_anova_estimator_closely():
     assert h.at["ICC1", "ci_low"] < h.at["ICC1", "estimate"] < h.at["ICC1", "ci_high"]
 
 
-def test_unbalanced_is_fast_for_6000_ratees():
-    # ~6,000 ratees x ~5 ratings, raters within OPD-sized pools of 150: REML must be used
-    # (no fallback) and the whole icc() call must take a few seconds. Bound: 15 s on a
-    # shared 2-core machine (about 1.5 s when idle).
+def test_unbalanced_reml_at_city_scale():
+    # ~6,000 ratees x ~5 ratings, raters within OPD-sized pools of 150: REML is used (no
+    # fallback) and recovers the planted ICC. Its speed is measured in
+    # bench/bench_reliability.py, not here.
     data = simulate_crossed(2, n_t=6000, pool=150)
-    t0 = time.perf_counter()
     res = rl.icc(data, "target", "rater", "y").set_index("term")
-    elapsed = time.perf_counter() - t0
     assert res.at["ICC2", "method"] == "reml_crossed"
     assert res.at["ICC2", "estimate"] == pytest.approx(0.25 / 0.75, abs=0.04)
-    assert elapsed < 15
 
 
 # --------------------------------------------------------------------------------------
