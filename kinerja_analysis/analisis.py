@@ -318,47 +318,43 @@ def daftar_efek(h: HasilBersama) -> tuple:
     sd = float(h.panel["capaian"].std()) if "capaian" in h.panel else None
     pre = _f(h.pelatihan_pretrend["p_value"].iloc[0]) if h.pelatihan_pretrend is not None else None
     cap = dict(hasil_id="capaian SKP", hasil_en="SKP achievement", sd=sd, pretrend_p=pre)
+    # (key, result table, term, label id, label en): the training effects
+    pelatihan = (
+        ("pelatihan", h.pelatihan, "ATT (Callaway–Sant'Anna)", "Pelatihan", "Training"),
+        (
+            "pelatihan_difasilitasi",
+            h.pelatihan_heterogen,
+            "sumber_pertama=difasilitasi",
+            "Pelatihan yang difasilitasi pemerintah daerah",
+            "Training arranged by the city",
+        ),
+        (
+            "pelatihan_mandiri",
+            h.pelatihan_heterogen,
+            "sumber_pertama=mandiri",
+            "Pelatihan yang dicari sendiri (mandiri)",
+            "Self-sought training",
+        ),
+        (
+            "pelatihan_relevan",
+            h.pelatihan_heterogen,
+            "relevansi=relevan",
+            "Pelatihan yang relevan dengan kompetensi terlemah",
+            "Training aimed at the weakest competency",
+        ),
+        (
+            "pelatihan_tidak_sesuai",
+            h.pelatihan_heterogen,
+            "relevansi=tidak_sesuai",
+            "Pelatihan yang tidak sesuai kebutuhan jabatan",
+            "Training that does not fit the job",
+        ),
+    )
     out = [
         _efek(
-            "pelatihan",
-            _row(h.pelatihan, term="ATT (Callaway–Sant'Anna)"),
-            label_id="Pelatihan",
-            label_en="Training",
-            desain="kausal_did",
-            **cap,
-        ),
-        _efek(
-            "pelatihan_difasilitasi",
-            _row(h.pelatihan_heterogen, term="sumber_pertama=difasilitasi"),
-            label_id="Pelatihan yang difasilitasi pemerintah daerah",
-            label_en="Training arranged by the city",
-            desain="kausal_did",
-            **cap,
-        ),
-        _efek(
-            "pelatihan_mandiri",
-            _row(h.pelatihan_heterogen, term="sumber_pertama=mandiri"),
-            label_id="Pelatihan yang dicari sendiri (mandiri)",
-            label_en="Self-sought training",
-            desain="kausal_did",
-            **cap,
-        ),
-        _efek(
-            "pelatihan_relevan",
-            _row(h.pelatihan_heterogen, term="relevansi=relevan"),
-            label_id="Pelatihan yang relevan dengan kompetensi terlemah",
-            label_en="Training aimed at the weakest competency",
-            desain="kausal_did",
-            **cap,
-        ),
-        _efek(
-            "pelatihan_tidak_sesuai",
-            _row(h.pelatihan_heterogen, term="relevansi=tidak_sesuai"),
-            label_id="Pelatihan yang tidak sesuai kebutuhan jabatan",
-            label_en="Training that does not fit the job",
-            desain="kausal_did",
-            **cap,
-        ),
+            kunci, _row(tabel, term=term), label_id=lid, label_en=len_, desain="kausal_did", **cap
+        )
+        for kunci, tabel, term, lid, len_ in pelatihan
     ]
     fb = h.umpan_balik
     fbk = dict(

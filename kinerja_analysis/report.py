@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,8 @@ __all__ = [
     "label_indikator",
     "nilai_indikator",
     "angka_utama_tampil",
+    "Konteks",
+    "konteks",
 ]
 
 #: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
@@ -1173,3 +1176,31 @@ _LABEL: dict[str, dict[str, str]] = {
 def label_kolom(bahasa: fmt.Bahasa = "id") -> dict[str, str]:
     """Column labels of the report tables in ``bahasa``."""
     return {k: v[bahasa] for k, v in _LABEL.items()}
+
+
+class Konteks(NamedTuple):
+    """What every report notebook sets up first (unpack it in the notebook's first cell)."""
+
+    ds: Any
+    periode: str
+    tabel: dict[str, pd.DataFrame]
+    periode_teks: str
+    cakupan: str
+
+
+def konteks(
+    data_dir: str | os.PathLike,
+    cache_dir: str | os.PathLike | None,
+    periode: str,
+    opd: str | None,
+    bahasa: fmt.Bahasa = "id",
+) -> Konteks:
+    """Load the validated data (from the batch's cache when given), check the period and
+    restrict the tables to one OPD if asked: the common start of every report notebook."""
+    gaya_grafik()
+    ds = muat_data(data_dir, cache_dir)
+    kode = cek_periode(ds, periode)
+    cakupan = (
+        teks("umum_cakupan_opd", bahasa, opd=opd) if opd else teks("umum_cakupan_kota", bahasa)
+    )
+    return Konteks(ds, kode, tabel_data(ds, opd), fmt.periode_kata(kode, bahasa), cakupan)

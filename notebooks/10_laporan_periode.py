@@ -33,13 +33,9 @@ seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed y
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from kinerja_analysis import __version__, analisis, fmt, narrative, plots, report
+from kinerja_analysis import __version__, analisis, narrative, plots, report
 
-report.gaya_grafik()
-ds = report.muat_data(data_dir, cache_dir)
-periode = report.cek_periode(ds, periode)
-t = report.tabel_data(ds, opd)
-periode_teks = fmt.periode_kata(periode, bahasa)
+ds, periode, t, periode_teks, cakupan = report.konteks(data_dir, cache_dir, periode, opd, bahasa)
 bersama = analisis.muat_atau_hitung(ds, report.dir_bersama(cache_dir), seed=seed)
 fakta = analisis.fakta_periode(
     ds, bersama, periode, bahasa=bahasa, min_sel=min_sel, opd=opd, versi=__version__

@@ -36,16 +36,7 @@ from IPython.display import Markdown, display
 
 from kinerja_analysis import analisis, effects, fmt, plots, report
 
-report.gaya_grafik()
-ds = report.muat_data(data_dir, cache_dir)
-periode = report.cek_periode(ds, periode)
-t = report.tabel_data(ds, opd)
-periode_teks = fmt.periode_kata(periode, bahasa)
-cakupan = (
-    report.teks("umum_cakupan_opd", bahasa, opd=opd)
-    if opd
-    else report.teks("umum_cakupan_kota", bahasa)
-)
+ds, periode, t, periode_teks, cakupan = report.konteks(data_dir, cache_dir, periode, opd, bahasa)
 bersama = analisis.muat_atau_hitung(ds, report.dir_bersama(cache_dir), seed=seed)
 kolom_efek = ["term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "n_obs"]
 label_efek = report.label_kolom(bahasa)
