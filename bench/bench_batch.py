@@ -26,8 +26,9 @@ from pathlib import Path
 
 import psutil
 
-from kinerja_analysis import batch, synth
-from kinerja_analysis.loading import load_dataset
+from kinerja_analysis.data.synth import generate, write_dataset
+from kinerja_analysis.pipeline.batch import find_notebooks, run_batch, to_ipynb
+from kinerja_analysis.data.loading import load_dataset
 
 
 class PeakRSS:
@@ -60,11 +61,11 @@ class PeakRSS:
 
 def naive(data: Path, out: Path, periods: list[str], codes: list[str]) -> None:
     bindir = Path(sys.executable).parent
-    nbs = batch.temukan_notebook()
+    nbs = find_notebooks()
     out.mkdir(parents=True, exist_ok=True)
     for code in codes:
         nb = nbs[code]
-        ipynb = batch.ke_ipynb(nb.path, out / f"{nb.path.stem}.ipynb")
+        ipynb = to_ipynb(nb.path, out / f"{nb.path.stem}.ipynb")
         runs = [periods[-1]] if nb.lintas else periods
         for p in runs:
             executed = out / f"{nb.path.stem}_{p}.ipynb"
@@ -107,13 +108,13 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench_kinerja_"))
     try:
         data = root / "data"
-        synth.write_dataset(synth.generate(n_pegawai=args.n_pegawai, seed=args.seed), data)
+        write_dataset(generate(n_pegawai=args.n_pegawai, seed=args.seed), data)
         periods = list(load_dataset(data).periods)
         print(f"{args.n_pegawai} ASN, {len(periods)} periode, notebook {codes}")
 
         t0 = time.perf_counter()
         with PeakRSS() as mem_b:
-            s = batch.run_batch(
+            s = run_batch(
                 data, root / "batch", workers=args.workers, notebooks=codes, progress=False
             )
         t_batch = time.perf_counter() - t0

@@ -3,11 +3,11 @@
 Not a test. Builds a synthetic staggered panel (default 100,000 units x 10 periods,
 seeded), then, each in a fresh process so that peak memory is per implementation:
 
-1. ``kinerja_analysis.did.staggered_did`` (doubly robust, never-treated controls), with
+1. ``kinerja_analysis.methods.did.estimator.staggered_did`` (doubly robust, never-treated controls), with
    and without a covariate, plus the dynamic aggregation with its bootstrap band;
 2. the same ATT(g,t) from the PyPI package ``differences`` (``ATTgt(...).fit``), if it is
    installed (``pip install differences``; it is not a project dependency);
-3. ``kinerja_analysis.did.twfe`` and ``pyfixest.feols`` called directly.
+3. ``kinerja_analysis.methods.did.twfe.twfe`` and ``pyfixest.feols`` called directly.
 
 Each process first runs a 1,000-unit warm-up (lazy imports, numba compilation), then
 prints wall times, their ratios, the largest absolute difference between the two
@@ -56,7 +56,7 @@ def _peak_mb() -> float:
 
 
 def _ours(args, q) -> None:
-    from kinerja_analysis.did import staggered_did
+    from kinerja_analysis.methods.did.estimator import staggered_did
 
     staggered_did(make_panel(1000, args[1], 1), "y", "id", "t", "g", n_boot=0)  # warm-up
     d = make_panel(*args)
@@ -109,7 +109,7 @@ def _differences(args, q) -> None:
 def _twfe(args, q) -> None:
     import pyfixest as pf
 
-    from kinerja_analysis.did import twfe
+    from kinerja_analysis.methods.did.twfe import twfe
 
     d = make_panel(*args)
     d["D"] = ((d["g"] > 0) & (d["t"] >= d["g"])).astype(float)

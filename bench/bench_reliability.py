@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from test_reliability import simulate_crossed  # noqa: E402
 
-from kinerja_analysis import reliability as rl  # noqa: E402
+from kinerja_analysis.methods.reliability import icc
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
     data = simulate_crossed(2, n_t=a.ratees, pool=a.pool)
     for method in ("reml", "henderson3"):
         t0 = time.perf_counter()
-        res = rl.icc(data, "target", "rater", "y", method=method).set_index("term")
+        res = icc(data, "target", "rater", "y", method=method).set_index("term")
         dt = time.perf_counter() - t0
         print(
             f"{method:>10}: {dt:6.2f} s  ICC2 = {res.at['ICC2', 'estimate']:.3f} "

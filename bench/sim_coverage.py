@@ -18,16 +18,16 @@ import time
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis import effects as E
-from kinerja_analysis import panel as P
-from kinerja_analysis import synth
+from kinerja_analysis.analyses.panel import build_panel
+from kinerja_analysis.analyses.training import estimate_training_effects
+from kinerja_analysis.data.synth import generate
 
 
 def one(seed: int, n: int) -> dict[str, float]:
-    res = synth.generate(n_pegawai=n, seed=seed)
+    res = generate(n_pegawai=n, seed=seed)
     periods = sorted(res.tables["skp"]["periode"].unique())
-    panel = P.build_panel(dict(res.tables), periods).data
-    r = E.efek_pelatihan(panel, "capaian", subgroups=(), n_boot=99, seed=seed)
+    panel = build_panel(dict(res.tables), periods).data
+    r = estimate_training_effects(panel, "capaian", subgroups=(), n_boot=99, seed=seed)
     truth = res.truth["realised"]["pelatihan"]["att_capaian"]
     o = r.overall.set_index("term")
     cs, tw = o.loc["ATT (Callaway–Sant'Anna)"], o.loc["TWFE"]

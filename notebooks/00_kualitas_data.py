@@ -20,7 +20,7 @@
 # ruff: noqa: E402, UP045
 from typing import Optional
 
-periode: str = "2025Q4"  # periode evaluasi: YYYYQn (triwulan), YYYYSn (semester) atau YYYY
+periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
 data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
 output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
@@ -32,71 +32,63 @@ seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed y
 # %%
 import matplotlib.pyplot as plt
 import seaborn as sns
-from IPython.display import Markdown, display
 
-from kinerja_analysis import fmt, report
+from kinerja_analysis.reporting import tables
+from kinerja_analysis.reporting.notebook import setup
 
-ds, periode, t, periode_teks, cakupan = report.konteks(data_dir, cache_dir, periode, opd, bahasa)
-display(Markdown(report.teks("n00_pengantar", bahasa)))
+doc = setup(
+    periode=periode,
+    data_dir=data_dir,
+    output_dir=output_dir,
+    cache_dir=cache_dir,
+    bahasa=bahasa,
+    opd=opd,
+    min_sel=min_sel,
+    seed=seed,
+)
+t = doc.tables
+doc.say("n00_pengantar")
 
 # %%
-display(Markdown(report.teks("n00_validasi", bahasa)))
-validasi = report.ringkasan_validasi(ds.validation)
-report.simpan_tabel(
-    output_dir, "ringkasan_validasi", validasi, judul="Ringkasan validasi per tabel"
-)
+doc.say("n00_validasi")
+validasi = tables.validation_summary(doc.ds.validation)
 n_baca = int(validasi["rows_read"].sum())
 n_tolak = int(validasi["rows_rejected"].sum())
-display(
-    Markdown(
-        report.teks(
-            "n00_ditolak",
-            bahasa,
-            n_baca=fmt.angka(n_baca, 0, bahasa),
-            n_tolak=fmt.angka(n_tolak, 0, bahasa),
-            persen=fmt.persen(n_tolak / n_baca if n_baca else float("nan"), 2, bahasa),
-        )
-    )
+doc.say(
+    "n00_ditolak",
+    n_baca=doc.number(n_baca, 0),
+    n_tolak=doc.number(n_tolak, 0),
+    persen=doc.percent(n_tolak / n_baca if n_baca else float("nan"), 2),
 )
-report.tabel(
-    validasi,
-    bahasa=bahasa,
-    persen_kolom=["pct_diterima"],
-    label=report.label_kolom(bahasa),
+doc.table(
+    validasi, "ringkasan_validasi", "Ringkasan validasi per tabel", percent_cols=["pct_diterima"]
 )
 
 # %%
-display(Markdown(report.teks("n00_masalah", bahasa)))
-masalah = report.masalah_per_aturan(ds.validation)
-report.simpan_tabel(output_dir, "masalah_per_aturan", masalah, judul="Jumlah masalah per aturan")
+doc.say("n00_masalah")
+masalah = tables.issues_by_rule(doc.ds.validation)
 if len(masalah):
-    display(report.tabel(masalah, bahasa=bahasa, label=report.label_kolom(bahasa)))
+    doc.table(masalah, "masalah_per_aturan", "Jumlah masalah per aturan")
 else:
-    display(Markdown(report.teks("n00_tanpa_masalah", bahasa)))
+    doc.say("n00_tanpa_masalah")
 
 # %%
-if ds.validation.notes:
-    display(Markdown("\n".join(f"- {catatan}" for catatan in ds.validation.notes)))
+if doc.ds.validation.notes:
+    doc.markdown("\n".join(f"- {catatan}" for catatan in doc.ds.validation.notes))
 
 # %%
-display(Markdown(report.teks("n00_kelengkapan", bahasa)))
-lengkap = report.kelengkapan_periode(t, periode)
-report.simpan_tabel(
-    output_dir, "kelengkapan_periode", lengkap, judul=f"Kelengkapan data {periode_teks}"
-)
-display(Markdown(report.teks("n00_cakupan", bahasa, cakupan=cakupan, periode=periode_teks)))
+doc.say("n00_kelengkapan")
+lengkap = tables.period_coverage(t, doc.periode)
+doc.say("n00_cakupan", cakupan=doc.cakupan, periode=doc.periode_teks)
 fig, ax = plt.subplots(figsize=(7.5, 3))
 sns.barplot(data=lengkap, y="tabel", x="pct_asn", color="#2a6f97", ax=ax)
 ax.set(
     xlim=(0, 1),
-    xlabel=report.teks("n00_sumbu_porsi", bahasa),
+    xlabel=doc.text("n00_sumbu_porsi"),
     ylabel="",
-    title=report.teks("n00_judul_cakupan", bahasa, periode=periode_teks),
+    title=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
 )
 plt.show()
-report.tabel(
-    lengkap,
-    bahasa=bahasa,
-    persen_kolom=["pct_asn"],
-    label=report.label_kolom(bahasa),
+doc.table(
+    lengkap, "kelengkapan_periode", f"Kelengkapan data {doc.periode_teks}", percent_cols=["pct_asn"]
 )

@@ -20,7 +20,7 @@
 # ruff: noqa: E402, UP045
 from typing import Optional
 
-periode: str = "2025Q4"  # periode evaluasi: YYYYQn (triwulan), YYYYSn (semester) atau YYYY
+periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
 data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
 output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
@@ -32,96 +32,80 @@ seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed y
 # %%
 import matplotlib.pyplot as plt
 import seaborn as sns
-from IPython.display import Markdown, display
 
-from kinerja_analysis import analisis, fmt, report, survey
+from kinerja_analysis.analyses.survey_panel import acceptance_by_opd
+from kinerja_analysis.domain import survey
+from kinerja_analysis.methods.regression import ols_assumption_checks
+from kinerja_analysis.reporting import tables
+from kinerja_analysis.reporting.notebook import setup
 
-ds, periode, t, periode_teks, cakupan = report.konteks(data_dir, cache_dir, periode, opd, bahasa)
-display(Markdown(report.teks("n30_pengantar", bahasa)))
+doc = setup(
+    periode=periode,
+    data_dir=data_dir,
+    output_dir=output_dir,
+    cache_dir=cache_dir,
+    bahasa=bahasa,
+    opd=opd,
+    min_sel=min_sel,
+    seed=seed,
+)
+t = doc.tables
+ada_survei = "survei" in t and "survei_instrumen" in t
+doc.say("n30_pengantar")
 
 # %%
-display(Markdown(report.teks("n30_konstruk", bahasa)))
-ada_survei = "survei" in t and "survei_instrumen" in t
+doc.say("n30_konstruk")
 if ada_survei:
-    butir = report.survei_butir(t["survei"], t["survei_instrumen"], periode, min_sel)
-    konstruk = report.survei_konstruk(butir)
-    n_responden = int(t["survei"].loc[t["survei"]["periode"] == periode, "nip"].nunique())
-    report.simpan_tabel(
-        output_dir, "survei_konstruk", konstruk, judul=f"Survei per konstruk {periode_teks}"
-    )
-    report.simpan_tabel(output_dir, "survei_butir", butir, judul=f"Survei per butir {periode_teks}")
-    display(
-        Markdown(
-            report.teks(
-                "n30_responden",
-                bahasa,
-                periode=periode_teks,
-                n=fmt.angka(n_responden, 0, bahasa),
-                cakupan=cakupan,
-            )
-        )
+    butir = tables.survei_items(t["survei"], t["survei_instrumen"], doc.periode, min_sel)
+    konstruk = tables.survei_constructs(butir)
+    n_responden = int(t["survei"].loc[t["survei"]["periode"] == doc.periode, "nip"].nunique())
+    doc.say(
+        "n30_responden", periode=doc.periode_teks, n=doc.number(n_responden, 0), cakupan=doc.cakupan
     )
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(konstruk) + 1.2))
     sns.barplot(data=konstruk, y="konstruk", x="rerata", color="#2a6f97", ax=ax)
     ax.set(
         xlim=(1, 5),
-        xlabel=report.teks("n30_sumbu_rerata", bahasa),
+        xlabel=doc.text("n30_sumbu_rerata"),
         ylabel="",
-        title=report.teks("n30_judul_konstruk", bahasa, periode=periode_teks),
+        title=doc.text("n30_judul_konstruk", periode=doc.periode_teks),
     )
     plt.show()
-    display(
-        report.tabel(
-            konstruk,
-            bahasa=bahasa,
-            label=report.label_kolom(bahasa),
-        )
-    )
+    doc.table(konstruk, "survei_konstruk", f"Survei per konstruk {doc.periode_teks}")
 else:
-    display(Markdown(report.teks("n30_kosong", bahasa)))
+    doc.say("n30_kosong")
 
 # %%
-display(Markdown(report.teks("n30_butir", bahasa)))
+doc.say("n30_butir")
 if ada_survei:
-    display(
-        report.tabel(
-            butir.drop(columns="disembunyikan"),
-            bahasa=bahasa,
-            label=report.label_kolom(bahasa),
-        )
-    )
+    doc.table(butir, "survei_butir", f"Survei per butir {doc.periode_teks}")
 
 # %%
-display(Markdown(report.teks("n30_uji", bahasa)))
+doc.say("n30_uji")
 if ada_survei:
-    valid = survey.validitas_item(t["survei"], t["survei_instrumen"], periode=periode)
-    rel = survey.reliabilitas(t["survei"], t["survei_instrumen"], periode=periode)
-    report.simpan_tabel(output_dir, "validitas_butir", valid, judul="Validitas butir")
-    report.simpan_tabel(output_dir, "reliabilitas", rel.konstruk, judul="Reliabilitas konstruk")
-    display(report.tabel(valid, bahasa=bahasa, desimal=3))
-    display(report.tabel(rel.konstruk, bahasa=bahasa, desimal=3))
+    valid = survey.item_validity(t["survei"], t["survei_instrumen"], periode=doc.periode)
+    rel = survey.scale_reliability(t["survei"], t["survei_instrumen"], periode=doc.periode)
+    doc.table(valid, "validitas_butir", "Validitas butir", decimals=3)
+    doc.table(rel.konstruk, "reliabilitas", "Reliabilitas konstruk", decimals=3)
 
 # %%
-display(Markdown(report.teks("n30_cfa", bahasa)))
+doc.say("n30_cfa")
 if ada_survei:
-    hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=periode)
-    report.simpan_tabel(output_dir, "cfa_muatan", hasil_cfa.muatan, judul="Muatan faktor CFA")
-    report.simpan_tabel(output_dir, "cfa_fit", hasil_cfa.fit, judul="Indeks kecocokan CFA")
-    display(report.tabel(hasil_cfa.fit, bahasa=bahasa, desimal=3))
-    display(report.tabel(hasil_cfa.muatan, bahasa=bahasa, desimal=3))
-    sebelum = [p for p in ds.periods if p <= periode][-4:]
+    hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=doc.periode)
+    doc.table(hasil_cfa.fit, "cfa_fit", "Indeks kecocokan CFA", decimals=3)
+    doc.table(hasil_cfa.muatan, "cfa_muatan", "Muatan faktor CFA", decimals=3)
+    sebelum = [p for p in doc.ds.periods if p <= doc.periode][-4:]
     if len(sebelum) >= 2:
-        inv = survey.invarians(
+        inv = survey.invariance(
             t["survei"][t["survei"]["periode"].isin(sebelum)], t["survei_instrumen"]
         )
-        report.simpan_tabel(output_dir, "invariansi", inv, judul="Invariansi antarperiode")
-        display(report.tabel(inv, bahasa=bahasa, desimal=3))
+        doc.table(inv, "invariansi", "Invariansi antarperiode", decimals=3)
 
 # %%
-display(Markdown(report.teks("n30_regresi", bahasa)))
+doc.say("n30_regresi")
 if ada_survei:
-    skor = survey.skor_konstruk(t["survei"], t["survei_instrumen"], bentuk="wide")
-    skor_p = skor[skor["periode"] == periode]
+    skor = survey.construct_scores(t["survei"], t["survei_instrumen"], bentuk="wide")
+    skor_p = skor[skor["periode"] == doc.periode]
     prediktor = [
         k
         for k in ("kualitas_umpan_balik", "relevansi_pelatihan", "penerimaan_sistem")
@@ -129,27 +113,18 @@ if ada_survei:
     ]
     if "motivasi" in skor_p and prediktor:
         galat_robust = "HC3"
-        reg = survey.regresi_asumsi_klasik(skor_p, "motivasi", prediktor, robust=galat_robust)
-        report.simpan_tabel(output_dir, "regresi_motivasi", reg.koefisien, judul="Regresi motivasi")
-        display(report.tabel(reg.koefisien, bahasa=bahasa, desimal=3))
-        display(report.tabel(reg.model, bahasa=bahasa, desimal=3))
-        display(report.tabel(reg.asumsi, bahasa=bahasa, desimal=3))
-        display(
-            Markdown(
-                report.teks("n30_catatan_regresi", bahasa, catatan=reg.catatan, robust=galat_robust)
-            )
-        )
+        reg = ols_assumption_checks(skor_p, "motivasi", prediktor, robust=galat_robust)
+        doc.table(reg.koefisien, "regresi_motivasi", "Regresi motivasi", decimals=3)
+        doc.table(reg.model, decimals=3)
+        doc.table(reg.asumsi, decimals=3)
+        doc.say("n30_catatan_regresi", catatan=reg.catatan, robust=galat_robust)
 
 # %%
-display(Markdown(report.teks("n30_komunikasi", bahasa)))
+doc.say("n30_komunikasi")
 if ada_survei:
-    bersama = analisis.muat_atau_hitung(ds, report.dir_bersama(cache_dir), seed=seed)
-    if bersama.komunikasi is not None:
-        display(report.tabel(bersama.komunikasi, bahasa=bahasa, desimal=3))
-    skor_long = survey.skor_konstruk(t["survei"], t["survei_instrumen"])
-    penerimaan = survey.penerimaan_per_opd(skor_long, t["pegawai"], min_n=min_sel)
-    penerimaan = penerimaan[penerimaan["periode"] == periode]
-    report.simpan_tabel(
-        output_dir, "penerimaan_per_opd", penerimaan, judul="Penerimaan sistem per OPD"
-    )
-    display(report.tabel(penerimaan, bahasa=bahasa, desimal=2))
+    if doc.shared.komunikasi is not None:
+        doc.table(doc.shared.komunikasi, decimals=3)
+    skor_long = survey.construct_scores(t["survei"], t["survei_instrumen"])
+    penerimaan = acceptance_by_opd(skor_long, t["pegawai"], min_n=min_sel)
+    penerimaan = penerimaan[penerimaan["periode"] == doc.periode]
+    doc.table(penerimaan, "penerimaan_per_opd", "Penerimaan sistem per OPD")

@@ -20,7 +20,7 @@
 # ruff: noqa: E402, UP045
 from typing import Optional
 
-periode: str = "2025Q4"  # periode evaluasi: YYYYQn (triwulan), YYYYSn (semester) atau YYYY
+periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
 data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
 output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
@@ -32,41 +32,46 @@ seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed y
 # %%
 import matplotlib.pyplot as plt
 import seaborn as sns
-from IPython.display import Markdown, display
 
-from kinerja_analysis import fmt, report
+from kinerja_analysis.core.periods import period_label
+from kinerja_analysis.reporting import tables
+from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.text import headline_label
 
-ds, periode, t, periode_teks, cakupan = report.konteks(data_dir, cache_dir, periode, opd, bahasa)
-
-periode_semua = [p for p in ds.periods if p <= periode]
-display(Markdown(report.teks("n90_pengantar", bahasa)))
-
-# %%
-display(Markdown(report.teks("n90_angka_utama", bahasa)))
-lintas = report.ringkasan_lintas_periode(t, periode_semua)
-report.simpan_tabel(output_dir, "ringkasan_lintas_periode", lintas, judul="Angka utama per periode")
-display(
-    Markdown(
-        report.teks(
-            "n90_cakupan",
-            bahasa,
-            cakupan=cakupan,
-            n=len(periode_semua),
-            awal=fmt.periode_kata(periode_semua[0], bahasa),
-            akhir=fmt.periode_kata(periode_semua[-1], bahasa),
-        )
-    )
-)
-report.tabel(
-    lintas,
+doc = setup(
+    periode=periode,
+    data_dir=data_dir,
+    output_dir=output_dir,
+    cache_dir=cache_dir,
     bahasa=bahasa,
-    persen_kolom=[c for c in lintas.columns if c.startswith("pct_")],
-    label=report.label_kolom(bahasa)
-    | {c: report.label_indikator(c, bahasa) for c in lintas.columns if c != "periode"},
+    opd=opd,
+    min_sel=min_sel,
+    seed=seed,
+)
+t = doc.tables
+periode_semua = [p for p in doc.ds.periods if p <= doc.periode]
+doc.say("n90_pengantar")
+
+# %%
+doc.say("n90_angka_utama")
+lintas = tables.cross_period_summary(t, periode_semua)
+doc.say(
+    "n90_cakupan",
+    cakupan=doc.cakupan,
+    n=len(periode_semua),
+    awal=period_label(periode_semua[0], bahasa),
+    akhir=period_label(periode_semua[-1], bahasa),
+)
+doc.table(
+    lintas,
+    "ringkasan_lintas_periode",
+    "Angka utama per periode",
+    percent_cols=[c for c in lintas.columns if c.startswith("pct_")],
+    labels={c: headline_label(c, bahasa) for c in lintas.columns if c != "periode"},
 )
 
 # %%
-display(Markdown(report.teks("n90_tren", bahasa)))
+doc.say("n90_tren")
 kolom_tren = [
     c
     for c in ("capaian_rerata", "perilaku_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
@@ -77,6 +82,6 @@ fig, axes = plt.subplots(
 )
 for ax, kolom in zip(axes[:, 0], kolom_tren, strict=True):
     sns.lineplot(data=lintas, x="periode", y=kolom, marker="o", ax=ax)
-    ax.set(ylabel="", title=report.label_indikator(kolom, bahasa))
-axes[-1, 0].set_xlabel(report.teks("umum_periode", bahasa))
+    ax.set(ylabel="", title=headline_label(kolom, bahasa))
+axes[-1, 0].set_xlabel(doc.text("umum_periode"))
 plt.show()

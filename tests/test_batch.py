@@ -20,11 +20,21 @@ from pathlib import Path
 
 import pytest
 
-from kinerja_analysis import batch, fmt
-from kinerja_analysis.batch import run_batch
+from kinerja_analysis.core.io import code_fingerprint
+from kinerja_analysis.core.periods import period_label
+from kinerja_analysis.data.synth import generate, write_dataset
+from kinerja_analysis.pipeline import batch
+from kinerja_analysis.pipeline.batch import (
+    _default_notebook_dir,
+    _tidak_berubah,
+    find_notebooks,
+    plan_runs,
+    run_batch,
+)
+from kinerja_analysis.reporting.fmt import slug
 
 pytestmark = pytest.mark.slow
-NOTEBOOKS = sorted(batch.temukan_notebook())
+NOTEBOOKS = sorted(find_notebooks())
 SECTIONS_10 = (
     "Pendahuluan",
     "Tujuan Evaluasi",
@@ -40,19 +50,18 @@ SECTIONS_10 = (
 def fixed_code_hash():
     """Pin the package-source hash: other work on the package while the tests run
     must not turn "unchanged inputs" into "changed" between two batches."""
-    real = batch._kode_paket()
-    assert re.fullmatch(r"[0-9a-f]{64}", real)
+    real = code_fingerprint()
+    assert re.fullmatch(r"[0-9a-f]{16}", real)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(batch, "_kode_paket", lambda: real)
+        mp.setattr(batch, "code_fingerprint", lambda: real)
         yield
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    from kinerja_analysis import synth
 
     d = tmp_path_factory.mktemp("data")
-    synth.write_dataset(synth.generate(n_pegawai=300, seed=1), d)
+    write_dataset(generate(n_pegawai=300, seed=1), d)
     return d
 
 
@@ -129,7 +138,7 @@ def test_layout_and_no_leftovers(run_ok, last):
 
 def test_html_content(run_ok, last):
     out, _ = run_ok
-    words = fmt.periode_kata(last)
+    words = period_label(last)
     html = (out / last / f"laporan_periode_{last}.html").read_text("utf-8")
     for h in SECTIONS_10:
         assert re.search(rf"<h2[^>]*>{h}</h2>", html), h
@@ -168,11 +177,11 @@ def test_no_personal_data_in_outputs(run_ok, dataset):
 
 def test_privacy_scan_of_every_file_the_batch_writes(run_ok, dataset):
     """Every file under reports/ (HTML, PDF, XLSX, index, manifests): no NIP, no name."""
-    from kinerja_analysis.privacy import pindai_pribadi
+    from kinerja_analysis.reporting.privacy import scan_personal_data
 
     out, _ = run_ok
     peg = dataset.pegawai
-    found = pindai_pribadi(out, peg["nip"], peg["nama"].dropna() if "nama" in peg else ())
+    found = scan_personal_data(out, peg["nip"], peg["nama"].dropna() if "nama" in peg else ())
     assert found.empty, found.head().to_dict("records")
     scanned = {str(p).rsplit(".", 1)[-1] for p in found.attrs.get("dipindai", [])}
     assert {"html", "pdf", "xlsx"} <= scanned
@@ -214,7 +223,7 @@ def test_pdf(run_ok, last):
     flat = re.sub(r"\s+", " ", text)
     for h in SECTIONS_10:
         assert h in flat, h
-    assert fmt.periode_kata(last) in flat
+    assert period_label(last) in flat
     assert "Halaman 1 /" in flat
 
 
@@ -236,7 +245,7 @@ def test_xlsx_tables(run_ok, last):
 def test_index(run_ok, last):
     out, _ = run_ok
     html = (out / "index.html").read_text("utf-8")
-    assert fmt.periode_kata(last) in html
+    assert period_label(last) in html
     assert f'href="{last}/laporan_periode_{last}.pdf"' in html
     assert f'href="{last}/laporan_periode_{last}.xlsx"' in html
     assert "lintas_periode/" in html
@@ -257,11 +266,11 @@ def test_second_run_skips_unchanged(run_ok, data_dir, last):
         cache_dir=out.parent / f".{out.name}-cache" / "data",
         checksum=s_checksum(out, last),
     )
-    nbs = batch.temukan_notebook()
-    same = batch.rencana(nbs, [last], out, **plan_kw)
-    assert all(batch._tidak_berubah(r) is not None for r in same)
-    other = batch.rencana(nbs, [last], out, min_sel=3, **plan_kw)
-    assert all(batch._tidak_berubah(r) is None for r in other)
+    nbs = find_notebooks()
+    same = plan_runs(nbs, [last], out, **plan_kw)
+    assert all(_tidak_berubah(r) is not None for r in same)
+    other = plan_runs(nbs, [last], out, min_sel=3, **plan_kw)
+    assert all(_tidak_berubah(r) is None for r in other)
 
 
 def s_checksum(out: Path, last: str) -> str:
@@ -279,8 +288,8 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     bad_period, good_period = dataset.periods[-1], dataset.periods[0]
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
-    src = (batch._default_notebook_dir() / "10_laporan_periode.py").read_text("utf-8")
-    marker = '# %%\ndisplay(Markdown(laporan.bagian_markdown("pendahuluan")))'
+    src = (_default_notebook_dir() / "10_laporan_periode.py").read_text("utf-8")
+    marker = '# %%\ndoc.markdown(laporan.bagian_markdown("pendahuluan"))'
     assert marker in src
     src = src.replace(
         marker,
@@ -327,7 +336,7 @@ def test_interrupt_keeps_earlier_reports_and_rerun_completes(data_dir, dataset, 
     cmd = [
         sys.executable,
         "-m",
-        "kinerja_analysis.batch",
+        "kinerja_analysis.pipeline.batch",
         "--data",
         str(data_dir),
         "--out",
@@ -410,7 +419,7 @@ def test_headless_browser_renders_report(run_ok, last, tmp_path):
 
 def test_per_opd_reports(data_dir, dataset, last, tmp_path):
     """--per-opd: one report per OPD under <periode>/opd/<slug>/, aggregates only."""
-    from kinerja_analysis.privacy import pindai_pribadi
+    from kinerja_analysis.reporting.privacy import scan_personal_data
 
     out = tmp_path / "reports"
     s = run_batch(
@@ -428,8 +437,8 @@ def test_per_opd_reports(data_dir, dataset, last, tmp_path):
     opds = sorted(dataset.pegawai["opd"].unique())
     assert tidy["opd"].notna().sum() == len(opds)
     for opd in opds:
-        folder = out / last / "opd" / fmt.slug(opd)
-        html = (folder / f"laporan_periode_{last}_{fmt.slug(opd)}.html").read_text("utf-8")
+        folder = out / last / "opd" / slug(opd)
+        html = (folder / f"laporan_periode_{last}_{slug(opd)}.html").read_text("utf-8")
         assert opd in html  # the report is about that OPD
     peg = dataset.pegawai
-    assert pindai_pribadi(out, peg["nip"], peg["nama"].dropna()).empty
+    assert scan_personal_data(out, peg["nip"], peg["nama"].dropna()).empty

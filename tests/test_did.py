@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis.did import staggered_did, twfe, twfe_event_study
+from kinerja_analysis.methods.did.estimator import staggered_did
+from kinerja_analysis.methods.did.twfe import twfe, twfe_event_study
 
 DATA = Path(__file__).parent / "data"
 TOL = 1e-6

@@ -12,16 +12,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis import effects as E
-from kinerja_analysis import panel as P
-from kinerja_analysis import synth
+from kinerja_analysis.analyses.feedback import estimate_feedback_effects
+from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat
+from kinerja_analysis.analyses.panel import RELEVANSI, build_panel, jp_per_year
+from kinerja_analysis.analyses.rollout import estimate_rollout_effects, prepare_layanan
+from kinerja_analysis.analyses.training import estimate_training_effects
+from kinerja_analysis.core.results import TIDY_COLUMNS
+from kinerja_analysis.data.synth import generate
+from kinerja_analysis.domain.perilaku import perilaku_kerja
 
 
 @pytest.fixture(scope="module")
 def city():
-    res = synth.generate(n_pegawai=1500, seed=11)
+    res = generate(n_pegawai=1500, seed=11)
     periods = sorted(res.tables["skp"]["periode"].unique())
-    panel = P.build_panel(dict(res.tables), periods)
+    panel = build_panel(dict(res.tables), periods)
     return res, panel
 
 
@@ -30,7 +35,7 @@ def test_panel_shape_and_contents(city) -> None:
     d = panel.data
     n, T = len(res.tables["pegawai"]), len(panel.periods)
     assert len(d) == n * T and not d.duplicated(["nip", "periode"]).any()
-    assert set(d["relevansi"].dropna()) <= set(P.RELEVANSI)
+    assert set(d["relevansi"].dropna()) <= set(RELEVANSI)
     # the lag is last period's value of the same employee
     one = d[d["nip"] == d["nip"].iloc[0]].sort_values("t")
     assert one["n_umpan_balik_lag1"].iloc[1:].tolist() == one["n_umpan_balik"].iloc[:-1].tolist()
@@ -54,7 +59,7 @@ def test_first_training_period_matches_truth(city) -> None:
 
 def test_training_did_covers_planted_att_and_twfe_shown(city) -> None:
     res, panel = city
-    r = E.efek_pelatihan(panel.data, "capaian", subgroups=("relevansi",), min_n=20)
+    r = estimate_training_effects(panel.data, "capaian", subgroups=("relevansi",), min_n=20)
     truth = res.truth["realised"]["pelatihan"]["att_capaian"]
     cs = r.overall.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
     assert cs["ci_low"] <= truth <= cs["ci_high"]
@@ -74,7 +79,7 @@ def test_training_did_covers_planted_att_and_twfe_shown(city) -> None:
 
 def test_feedback_good_helps_poor_hurts(city) -> None:
     res, panel = city
-    fb = E.efek_umpan_balik(panel.data, "capaian")
+    fb = estimate_feedback_effects(panel.data, "capaian")
     planted = res.truth["planted"]["feedback_next_period_capaian"]
     c = fb.coefficients.set_index("term")
     good, poor = c.loc["n_baik_lag1"], c.loc["n_buruk_lag1"]
@@ -86,10 +91,10 @@ def test_feedback_good_helps_poor_hurts(city) -> None:
 
 
 def test_reverse_timing_is_detected() -> None:
-    res = synth.generate(n_pegawai=1500, seed=11, reverse_timing=1.5)
+    res = generate(n_pegawai=1500, seed=11, reverse_timing=1.5)
     periods = sorted(res.tables["skp"]["periode"].unique())
-    panel = P.build_panel(dict(res.tables), periods)
-    fb = E.efek_umpan_balik(panel.data, "capaian")
+    panel = build_panel(dict(res.tables), periods)
+    fb = estimate_feedback_effects(panel.data, "capaian")
     assert fb.lead_test["p_value"].iloc[0] < 0.01
 
 
@@ -97,8 +102,8 @@ def test_rollout_on_synthetic_city(city) -> None:
     res, _ = city
     t = res.tables
     periods = sorted(t["skp"]["periode"].unique())
-    lay = E.siapkan_layanan(t["layanan"], t["penerapan"], periods)
-    r = E.efek_penerapan(lay, outcomes=("ikm", "tepat_waktu_pct"), n_boot=1999, seed=1)
+    lay = prepare_layanan(t["layanan"], t["penerapan"], periods)
+    r = estimate_rollout_effects(lay, outcomes=("ikm", "tepat_waktu_pct"), n_boot=1999, seed=1)
     o = r.overall.set_index("outcome")
     realised = res.truth["realised"]["layanan"]
     assert o.loc["ikm", "ci_low"] <= realised["att_ikm"] <= o.loc["ikm", "ci_high"]
@@ -112,8 +117,8 @@ def test_rollout_on_synthetic_city(city) -> None:
 
 def test_ordinal_predikat_runs_and_is_tidy(city) -> None:
     _, panel = city
-    o = E.ordinal_predikat(panel.data)
-    assert list(o.columns[:8]) == E.TIDY_COLUMNS
+    o = fit_ordinal_predikat(panel.data)
+    assert tuple(o.columns[:8]) == TIDY_COLUMNS
     assert set(o["term"]) == {"pasca_latih", "n_baik_lag1", "n_buruk_lag1"}
     assert o.set_index("term").loc["n_baik_lag1", "estimate"] > 0
 
@@ -121,7 +126,7 @@ def test_ordinal_predikat_runs_and_is_tidy(city) -> None:
 def test_jp_per_tahun_counts_everyone(city) -> None:
     res, _ = city
     t = res.tables
-    jp = P.jp_per_tahun(t["pelatihan"], t["pegawai"], [2024, 2025])
+    jp = jp_per_year(t["pelatihan"], t["pegawai"], [2024, 2025])
     assert len(jp) == 2 * len(t["pegawai"])
     share = jp.groupby("tahun")["di_bawah_20"].mean()
     truth = res.truth["realised"]["pelatihan"]["jp_per_year"]
@@ -136,19 +141,20 @@ def test_jp_per_tahun_counts_everyone(city) -> None:
 def test_functions_do_not_mutate_input(city) -> None:
     _, panel = city
     d = panel.data.copy()
-    E.efek_umpan_balik(panel.data, "capaian")
+    estimate_feedback_effects(panel.data, "capaian")
     pd.testing.assert_frame_equal(d, panel.data)
 
 
 def test_communication_training_raises_service_rating(city) -> None:
     """Planted: communication training raises the berorientasi_pelayanan rating."""
-    from kinerja_analysis import scoring
 
     res, panel = city
-    sd = scoring.perilaku_kerja(res.tables["perilaku"])
+    sd = perilaku_kerja(res.tables["perilaku"])
     pel = sd.loc[sd["dimensi"] == "berorientasi_pelayanan", ["nip", "periode", "skor"]]
     d = panel.data.merge(pel.rename(columns={"skor": "skor_pelayanan"}), on=["nip", "periode"])
-    r = E.efek_pelatihan(d, "skor_pelayanan", g_col="g_komunikasi", subgroups=(), n_boot=99)
+    r = estimate_training_effects(
+        d, "skor_pelayanan", g_col="g_komunikasi", subgroups=(), n_boot=99
+    )
     cs = r.overall.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
     assert res.truth["planted"]["komunikasi"]["berorientasi_pelayanan_rating"] > 0
     assert cs["ci_low"] > 0  # direction recovered, clearly
@@ -156,7 +162,9 @@ def test_communication_training_raises_service_rating(city) -> None:
 
 def test_subgroups_by_jabatan_respect_minimum_size(city) -> None:
     _, panel = city
-    r = E.efek_pelatihan(panel.data, "capaian", subgroups=("jenis_jabatan",), min_n=40, n_boot=99)
+    r = estimate_training_effects(
+        panel.data, "capaian", subgroups=("jenis_jabatan",), min_n=40, n_boot=99
+    )
     het = r.heterogeneity
     assert (het["n_dilatih"] >= 40).all()
     skipped = [n for n in r.notes if n.startswith("jenis_jabatan=")]

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kinerja_analysis import export
+from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.reporting.export import to_html, to_pdf, to_xlsx
 
 TANGGAL = dt.date(2026, 11, 28)
 
@@ -76,7 +77,7 @@ def nb():
 
 @pytest.fixture(scope="module")
 def html(nb):
-    return export.to_html(nb, title="Laporan Uji", periode="2025Q4", tanggal_buat=TANGGAL)
+    return to_html(nb, title="Laporan Uji", periode="2025Q4", tanggal_buat=TANGGAL)
 
 
 def test_html_cover_and_sections(html):
@@ -114,26 +115,24 @@ def test_html_self_contained(html):
 
 def test_html_does_not_modify_notebook(nb):
     before = copy.deepcopy(nb)
-    export.to_html(nb, title="x", periode="2025Q4", tanggal_buat=TANGGAL)
+    to_html(nb, title="x", periode="2025Q4", tanggal_buat=TANGGAL)
     assert nb == before
 
 
 def test_html_english_and_free_text_period(nb):
-    h = export.to_html(nb, title="Report", periode="2025S1", bahasa="en", tanggal_buat=TANGGAL)
+    h = to_html(nb, title="Report", periode="2025S1", bahasa="en", tanggal_buat=TANGGAL)
     assert "Government of Kotalama City" in h and "Semester 1 2025" in h
     assert "Generated 28 November 2026" in h and 'lang="en"' in h
-    h2 = export.to_html(
-        nb, title="R", periode="Triwulan I 2024 – Triwulan IV 2025", tanggal_buat=TANGGAL
-    )
+    h2 = to_html(nb, title="R", periode="Triwulan I 2024 – Triwulan IV 2025", tanggal_buat=TANGGAL)
     assert "Triwulan I 2024 – Triwulan IV 2025" in h2
     with pytest.raises(ValueError, match="bahasa"):
-        export.to_html(nb, title="R", periode="2025Q1", bahasa="fr")
+        to_html(nb, title="R", periode="2025Q1", bahasa="fr")
 
 
 def test_pdf_a4_with_page_numbers(html, tmp_path):
     from pypdf import PdfReader
 
-    path = export.to_pdf(html, tmp_path / "laporan.pdf")
+    path = to_pdf(html, tmp_path / "laporan.pdf")
     reader = PdfReader(str(path))
     assert 1 <= len(reader.pages) <= 3
     box = reader.pages[0].mediabox
@@ -163,7 +162,7 @@ def test_xlsx_sheets_header_widths(tmp_path):
         "periode"
     )
     long_name = "nama_tabel_yang_sangat_panjang_sekali_lebih_31"
-    path = export.to_xlsx(
+    path = to_xlsx(
         {"ikm_per_opd": a, "a/b:c": b, long_name: a, long_name + "_2": a},
         tmp_path / "t.xlsx",
         info={"judul": "Uji", "periode": "2025Q1"},
@@ -188,19 +187,19 @@ def test_xlsx_sheets_header_widths(tmp_path):
 
 def test_xlsx_failure_keeps_previous_file(tmp_path):
     path = tmp_path / "t.xlsx"
-    export.to_xlsx({"a": pd.DataFrame({"x": [1]})}, path)
+    to_xlsx({"a": pd.DataFrame({"x": [1]})}, path)
     before = path.read_bytes()
     with pytest.raises(Exception):  # noqa: B017 - openpyxl's own error type for a dict cell
-        export.to_xlsx({"a": pd.DataFrame({"x": [{"tidak": "bisa"}]})}, path)
+        to_xlsx({"a": pd.DataFrame({"x": [{"tidak": "bisa"}]})}, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
     with pytest.raises(ValueError, match="tidak ada tabel"):
-        export.to_xlsx({}, tmp_path / "kosong.xlsx")
+        to_xlsx({}, tmp_path / "kosong.xlsx")
 
 
 def test_atomic_write(tmp_path):
-    p = export.atomic_write(tmp_path / "sub" / "a.html", "satu")
-    export.atomic_write(p, b"dua")
+    p = atomic_write(tmp_path / "sub" / "a.html", "satu")
+    atomic_write(p, b"dua")
     assert p.read_bytes() == b"dua"
     assert [x.name for x in p.parent.iterdir()] == ["a.html"]
 

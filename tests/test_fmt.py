@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis import fmt
+from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
+from kinerja_analysis.reporting.fmt import EMPTY, date, number, percent, slug
 
 
 @pytest.mark.parametrize(
@@ -33,34 +34,34 @@ from kinerja_analysis import fmt
     ],
 )
 def test_angka(x, desimal, bahasa, expected):
-    assert fmt.angka(x, desimal, bahasa) == expected
+    assert number(x, desimal, bahasa) == expected
 
 
 @pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA])
 def test_angka_missing(missing):
-    assert fmt.angka(missing) == fmt.KOSONG
-    assert fmt.persen(missing) == fmt.KOSONG
+    assert number(missing) == EMPTY
+    assert percent(missing) == EMPTY
 
 
 def test_angka_rejects_bad_input():
     with pytest.raises(ValueError, match="bahasa"):
-        fmt.angka(1.0, bahasa="fr")
+        number(1.0, bahasa="fr")
     with pytest.raises(ValueError, match="bukan angka"):
-        fmt.angka("abc")
+        number("abc")
     with pytest.raises(ValueError, match="boolean"):
-        fmt.angka(True)
+        number(True)
     with pytest.raises(ValueError, match="desimal"):
-        fmt.angka(1.0, -1)
+        number(1.0, -1)
 
 
 def test_persen():
-    assert fmt.persen(0.125) == "12,5%"
-    assert fmt.persen(0.125, 1, "en") == "12.5%"
-    assert fmt.persen(12.5, skala="persen") == "12,5%"
-    assert fmt.persen(1) == "100,0%"
-    assert fmt.persen(0.4567, 0) == "46%"
+    assert percent(0.125) == "12,5%"
+    assert percent(0.125, 1, "en") == "12.5%"
+    assert percent(12.5, skala="persen") == "12,5%"
+    assert percent(1) == "100,0%"
+    assert percent(0.4567, 0) == "46%"
     with pytest.raises(ValueError, match="skala"):
-        fmt.persen(0.1, skala="per-mil")
+        percent(0.1, skala="per-mil")
 
 
 @pytest.mark.parametrize(
@@ -75,17 +76,17 @@ def test_persen():
     ],
 )
 def test_periode_kata(code, id_, en):
-    assert fmt.periode_kata(code) == id_
-    assert fmt.periode_kata(code, "en") == en
+    assert period_label(code) == id_
+    assert period_label(code, "en") == en
 
 
 def test_parse_periode():
-    assert fmt.parse_periode("2025Q3") == (2025, "Q", 3)
-    assert fmt.parse_periode("2025S2") == (2025, "S", 2)
-    assert fmt.parse_periode("2025") == (2025, "Y", 1)
-    p = fmt.parse_periode("2025Q2")
-    assert (p.bulan_awal, p.bulan_akhir, p.kode) == (4, 6, "2025Q2")
-    assert fmt.parse_periode("2025S2").bulan_awal == 7
+    assert parse_period("2025Q3") == (2025, "Q", 3)
+    assert parse_period("2025S2") == (2025, "S", 2)
+    assert parse_period("2025") == (2025, "Y", 1)
+    p = parse_period("2025Q2")
+    assert (p.first_month, p.last_month, p.code) == (4, 6, "2025Q2")
+    assert parse_period("2025S2").first_month == 7
 
 
 @pytest.mark.parametrize(
@@ -103,39 +104,37 @@ def test_parse_periode():
 )
 def test_parse_periode_rejects(bad, match):
     with pytest.raises(ValueError, match=match):
-        fmt.parse_periode(bad)
+        parse_period(bad)
 
 
 def test_periode_urut():
-    assert fmt.periode_urut(["2025Q2", "2024Q4", "2025q1", "2025Q2"]) == [
+    assert sort_periods(["2025Q2", "2024Q4", "2025q1", "2025Q2"]) == [
         "2024Q4",
         "2025Q1",
         "2025Q2",
     ]
-    assert fmt.periode_urut(["2025S2", "2024S1", "2025S1"]) == ["2024S1", "2025S1", "2025S2"]
-    assert fmt.periode_urut(["2026", "2024", "2025"]) == ["2024", "2025", "2026"]
+    assert sort_periods(["2025S2", "2024S1", "2025S1"]) == ["2024S1", "2025S1", "2025S2"]
+    assert sort_periods(["2026", "2024", "2025"]) == ["2024", "2025", "2026"]
     with pytest.raises(ValueError):
-        fmt.periode_urut(["2025Q1", "kemarin"])
+        sort_periods(["2025Q1", "kemarin"])
 
 
 def test_tanggal():
-    assert fmt.tanggal(dt.date(2026, 11, 28)) == "28 November 2026"
-    assert fmt.tanggal(dt.date(2026, 8, 17)) == "17 Agustus 2026"
-    assert fmt.tanggal(dt.date(2026, 8, 17), "en") == "17 August 2026"
-    assert fmt.tanggal(dt.datetime(2025, 2, 1, 13, 5)) == "1 Februari 2025"
-    assert fmt.tanggal(pd.Timestamp("2025-05-09")) == "9 Mei 2025"
-    assert fmt.tanggal("2025-12-31") == "31 Desember 2025"
-    assert fmt.tanggal(pd.NaT) == fmt.KOSONG
+    assert date(dt.date(2026, 11, 28)) == "28 November 2026"
+    assert date(dt.date(2026, 8, 17)) == "17 Agustus 2026"
+    assert date(dt.date(2026, 8, 17), "en") == "17 August 2026"
+    assert date(dt.datetime(2025, 2, 1, 13, 5)) == "1 Februari 2025"
+    assert date(pd.Timestamp("2025-05-09")) == "9 Mei 2025"
+    assert date("2025-12-31") == "31 Desember 2025"
+    assert date(pd.NaT) == EMPTY
     with pytest.raises(ValueError, match="tanggal tidak valid"):
-        fmt.tanggal("31/12/2025")
+        date("31/12/2025")
 
 
 def test_slug():
-    assert fmt.slug("Dinas Kesehatan") == "dinas-kesehatan"
-    assert fmt.slug("  Badan Kepegawaian & Pengembangan SDM ") == (
-        "badan-kepegawaian-pengembangan-sdm"
-    )
-    assert fmt.slug("Dinas Pekerjaan Umum/Penataan Ruang") == "dinas-pekerjaan-umum-penataan-ruang"
-    assert fmt.slug("Kecamatan Éast") == "kecamatan-east"
+    assert slug("Dinas Kesehatan") == "dinas-kesehatan"
+    assert slug("  Badan Kepegawaian & Pengembangan SDM ") == ("badan-kepegawaian-pengembangan-sdm")
+    assert slug("Dinas Pekerjaan Umum/Penataan Ruang") == "dinas-pekerjaan-umum-penataan-ruang"
+    assert slug("Kecamatan Éast") == "kecamatan-east"
     with pytest.raises(ValueError):
-        fmt.slug("///")
+        slug("///")

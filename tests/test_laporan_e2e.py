@@ -12,7 +12,15 @@ import datetime as dt
 
 import pytest
 
-from kinerja_analysis import analisis, fmt, load_dataset, narrative, synth
+from kinerja_analysis import load_dataset
+from kinerja_analysis.analyses.shared import compute_shared
+from kinerja_analysis.data.synth import generate, write_dataset
+from kinerja_analysis.domain.predikat import output_vs_competency
+from kinerja_analysis.reporting.confidential import individual_sheet, write_confidential_sheets
+from kinerja_analysis.reporting.facts import period_facts
+from kinerja_analysis.reporting.fmt import number
+from kinerja_analysis.reporting.narrative import write_report
+from kinerja_analysis.reporting.tables import jp_by_asn, jp_summary, output_vs_competency_by_opd
 
 ZERO_TRAINING = {
     "effect_relevan": 0.0,
@@ -22,12 +30,12 @@ ZERO_TRAINING = {
 
 
 def _report(tmp_path, name: str, seed: int = 5, **overrides):
-    res = synth.generate(n_pegawai=1500, seed=seed, **overrides)
-    synth.write_dataset(res, tmp_path / name)
+    res = generate(n_pegawai=1500, seed=seed, **overrides)
+    write_dataset(res, tmp_path / name)
     ds = load_dataset(tmp_path / name)
-    h = analisis.hitung_bersama(ds, seed=1, n_boot=199, reliabilitas=False)
-    fakta = analisis.fakta_periode(ds, h, ds.periods[-1], tanggal=dt.date(2026, 11, 28))
-    return ds, h, narrative.tulis_laporan(fakta)
+    h = compute_shared(ds, seed=1, n_boot=199, reliabilitas=False)
+    fakta = period_facts(ds, h, ds.periods[-1], tanggal=dt.date(2026, 11, 28))
+    return ds, h, write_report(fakta)
 
 
 def _training_sentence(lap) -> str:
@@ -53,7 +61,7 @@ def test_clear_planted_effect_reads_as_raising(planted) -> None:
     # the number in the sentence is the estimate in the result table
     att = h.pelatihan.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
     for value in (att["estimate"], att["ci_low"], att["ci_high"]):
-        assert fmt.angka(value, 2, "id") in line
+        assert number(value, 2, "id") in line
 
 
 def test_no_planted_effect_reads_as_no_evidence(tmp_path) -> None:
@@ -65,14 +73,14 @@ def test_no_planted_effect_reads_as_no_evidence(tmp_path) -> None:
     assert att["ci_low"] <= 0 <= att["ci_high"] and att["p_value"] >= 0.10, att.to_dict()
     assert "belum terdapat bukti" in line.lower(), line
     assert "meningkatkan" not in line
-    assert fmt.angka(att["estimate"], 2, "id") in line
+    assert number(att["estimate"], 2, "id") in line
 
 
 def test_rollout_effect_numbers_match_table(planted) -> None:
     _, h, lap = planted
     row = h.penerapan.set_index("outcome").loc["ikm"]
     hasil = lap["hasil"]
-    assert f"IKM sebesar {fmt.angka(row['estimate'], 2, 'id')} poin" in hasil
+    assert f"IKM sebesar {number(row['estimate'], 2, 'id')} poin" in hasil
 
 
 def test_confidential_sheets_only_on_request(planted, tmp_path) -> None:
@@ -80,37 +88,35 @@ def test_confidential_sheets_only_on_request(planted, tmp_path) -> None:
 
     ds, h, _ = planted
     last = ds.periods[-1]
-    sheet = analisis.lembar_individu(ds, h, last)
+    sheet = individual_sheet(ds, h, last)
     ev = h.evaluasi[h.evaluasi["periode"] == last]
     assert set(sheet["nip"]) == set(ev["nip"])
     assert sheet["kekuatan"].notna().any() and sheet["kelemahan"].notna().any()
-    paths = analisis.tulis_lembar_rahasia(ds, h, [last], tmp_path / "RAHASIA")
+    paths = write_confidential_sheets(ds, h, [last], tmp_path / "RAHASIA")
     wb = load_workbook(paths[0], read_only=True)
     text = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "RAHASIA" in text and sheet["nip"].iloc[0] in text
 
 
 def test_output_vs_competency_table(planted) -> None:
-    from kinerja_analysis import scoring
-    from kinerja_analysis.privacy import cek_sel_kecil
+    from kinerja_analysis.reporting.privacy import check_small_cells
 
     ds, h, _ = planted
     last = ds.periods[-1]
-    tab = analisis.tabel_hasil_vs_kompetensi(ds, h, last, min_sel=5)
+    tab = output_vs_competency_by_opd(ds, h, last, min_sel=5)
     ev = h.evaluasi[h.evaluasi["periode"] == last]
-    per = scoring.hasil_vs_kompetensi(ev, ds.pegawai).per_opd
+    per = output_vs_competency(ev, ds.pegawai).per_opd
     kota = tab[tab["opd"] == "Seluruh OPD"].set_index("arah")["n"]
     assert kota["naik"] == per["n_naik"].sum() and kota["turun"] == per["n_turun"].sum()
-    assert cek_sel_kecil(tab, "n", 5).empty
+    assert check_small_cells(tab, "n", 5).empty
 
 
 def test_narrative_and_tables_use_the_same_training_window(planted) -> None:
     """The share below 20 JP in the text equals the report table's (12 months to period end)."""
-    from kinerja_analysis import report
 
     ds, h, _ = planted
     last = ds.periods[-1]
-    fakta = analisis.fakta_periode(ds, h, last, tanggal=dt.date(2026, 11, 28))
-    jp = report.jp_per_asn(ds.pelatihan, ds.pegawai, last)
-    kota = report.ringkasan_jp(jp, 5, per_opd=False)
+    fakta = period_facts(ds, h, last, tanggal=dt.date(2026, 11, 28))
+    jp = jp_by_asn(ds.pelatihan, ds.pegawai, last)
+    kota = jp_summary(jp, 5, per_opd=False)
     assert fakta.pelatihan["pct_di_bawah_20jp"] == pytest.approx(kota.loc[0, "pct_di_bawah_20"])

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from kinerja_analysis import DatasetError, load_dataset
-from kinerja_analysis.loading import periode_bounds
-from kinerja_analysis.mapping import read_mapping
+from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.data.mapping import read_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "contoh" / "ekspor_siasn"
@@ -278,7 +278,7 @@ def test_checksum_changes_with_data(mini: Path) -> None:
     ],
 )
 def test_periode_bounds(code: str, first: str, last: str) -> None:
-    assert periode_bounds(code) == (pd.Timestamp(first), pd.Timestamp(last))
+    assert period_bounds(code) == (pd.Timestamp(first), pd.Timestamp(last))
 
 
 # --------------------------------------------------------------------------- on synthetic data
@@ -286,10 +286,10 @@ def test_periode_bounds(code: str, first: str, last: str) -> None:
 
 @pytest.fixture(scope="module")
 def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kinerja_analysis import synth
+    from kinerja_analysis.data.synth import generate, write_dataset
 
     out = tmp_path_factory.mktemp("kotalama")
-    synth.write_dataset(synth.generate(n_pegawai=300, seed=7), out)
+    write_dataset(generate(n_pegawai=300, seed=7), out)
     return out
 
 
@@ -307,7 +307,7 @@ def test_broken_copy_of_generated_data(synth_dir: Path, tmp_path: Path) -> None:
 
     from typer.testing import CliRunner
 
-    from kinerja_analysis.cli import app
+    from kinerja_analysis.pipeline.cli import app
 
     copy = tmp_path / "rusak"
     shutil.copytree(synth_dir, copy)

@@ -10,16 +10,17 @@ import re
 import pandas as pd
 import pytest
 
-from kinerja_analysis import fmt
-from kinerja_analysis.narrative import (
-    Ambang,
-    Efek,
-    FaktaPeriode,
-    fakta_angka,
-    kalimat_efek,
-    kategori_icc,
-    tingkat_bukti,
-    tulis_laporan,
+from kinerja_analysis.core.periods import period_label
+from kinerja_analysis.reporting.fmt import number, percent
+from kinerja_analysis.reporting.narrative import (
+    Effect,
+    PeriodFacts,
+    Thresholds,
+    effect_sentence,
+    evidence_grade,
+    icc_category,
+    numbers_in_text,
+    write_report,
 )
 
 PREDIKAT = ["Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"]
@@ -27,7 +28,7 @@ KAUSAL_ID = ("meningkatkan", "menurunkan")
 KAUSAL_EN = ("raised", "lowered")
 
 
-def efek(**kw) -> Efek:
+def efek(**kw) -> Effect:
     base = dict(
         kunci="pelatihan_relevan",
         label_id="Pelatihan yang relevan",
@@ -45,7 +46,7 @@ def efek(**kw) -> Efek:
         metode="Callaway–Sant'Anna (doubly robust)",
     )
     base.update(kw)
-    return Efek(**base)
+    return Effect(**base)
 
 
 DIST = pd.DataFrame({"predikat": PREDIKAT, "n": [601, 5012, 350, 46, 3]})
@@ -76,7 +77,7 @@ REL = pd.DataFrame(
 )
 
 
-def fakta(efek_=(), bahasa="id", **kw) -> FaktaPeriode:
+def fakta(efek_=(), bahasa="id", **kw) -> PeriodFacts:
     base = dict(
         periode="2025Q1",
         periode_sebelumnya="2024Q4",
@@ -92,7 +93,7 @@ def fakta(efek_=(), bahasa="id", **kw) -> FaktaPeriode:
         efek=tuple(efek_),
     )
     base.update(kw)
-    return FaktaPeriode(**base)
+    return PeriodFacts(**base)
 
 
 # ----------------------------------------------------------------------------- grading
@@ -117,7 +118,7 @@ def fakta(efek_=(), bahasa="id", **kw) -> FaktaPeriode:
     ],
 )
 def test_tingkat_bukti_rule(kw, expected):
-    assert tingkat_bukti(efek(**kw)) == expected
+    assert evidence_grade(efek(**kw)) == expected
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,7 @@ def test_tingkat_bukti_rule(kw, expected):
 )
 def test_kategori_icc_koo_li(icc, kata):
     # Koo & Li (2016): < .5 poor, .5-.75 moderate, .75-.9 good, > .9 excellent
-    assert kategori_icc(icc) == kata
+    assert icc_category(icc) == kata
 
 
 def test_efek_validation():
@@ -149,31 +150,29 @@ def test_efek_validation():
 
 
 def test_clear_causal_effect_sentence_exact():
-    assert kalimat_efek(efek()) == (
+    assert effect_sentence(efek()) == (
         "Pelatihan yang relevan meningkatkan capaian SKP sebesar 2,41 poin "
         "(0,21 SD; IK 95%: 1,10 sampai 3,72)."
     )
-    assert kalimat_efek(efek(), "en") == (
+    assert effect_sentence(efek(), "en") == (
         "Relevant training raised SKP achievement by 2.41 points (0.21 SD; 95% CI: 1.10 to 3.72)."
     )
 
 
 def test_clear_effect_in_report():
-    md = tulis_laporan(fakta([efek()])).markdown()
+    md = write_report(fakta([efek()])).markdown()
     assert "Pelatihan yang relevan meningkatkan capaian SKP sebesar 2,41 poin" in md
-    assert (
-        "raised SKP achievement by 2.41 points" in tulis_laporan(fakta([efek()], "en")).markdown()
-    )
+    assert "raised SKP achievement by 2.41 points" in write_report(fakta([efek()], "en")).markdown()
 
 
 def test_ci_spanning_zero_no_causal_verb_anywhere():
     e = efek(estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.38, estimate_sd=0.03)
-    md = tulis_laporan(fakta([e])).markdown()
+    md = write_report(fakta([e])).markdown()
     assert "Belum terdapat bukti bahwa pelatihan yang relevan memengaruhi capaian SKP" in md
     assert "IK 95%: -0,50 sampai 1,30" in md
     for verb in KAUSAL_ID:
         assert verb not in md.lower()
-    md_en = tulis_laporan(fakta([e], "en")).markdown()
+    md_en = write_report(fakta([e], "en")).markdown()
     assert "There is no evidence yet that relevant training affects SKP achievement" in md_en
     for verb in KAUSAL_EN:
         assert verb not in md_en.lower()
@@ -191,13 +190,15 @@ def test_negative_clear_effect_lowers():
         desain="kausal_fe",
         pretrend_p=None,
     )
-    s = kalimat_efek(e)
+    s = effect_sentence(e)
     assert s == (
         "Umpan balik berkualitas buruk menurunkan capaian SKP sebesar 1,20 poin "
         "(0,10 SD; IK 95%: -2,00 sampai -0,40)."
     )
     assert "meningkatkan" not in s
-    assert kalimat_efek(e, "en").startswith("Poor-quality feedback lowered SKP achievement by 1.20")
+    assert effect_sentence(e, "en").startswith(
+        "Poor-quality feedback lowered SKP achievement by 1.20"
+    )
 
 
 def test_association_never_causal():
@@ -215,8 +216,8 @@ def test_association_never_causal():
             desain="asosiasi",
             pretrend_p=None,
         )
-        md = tulis_laporan(fakta([e])).markdown().lower()
-        md_en = tulis_laporan(fakta([e], "en")).markdown().lower()
+        md = write_report(fakta([e])).markdown().lower()
+        md_en = write_report(fakta([e], "en")).markdown().lower()
         assert "berkaitan dengan kepercayaan diri" in md
         assert "associated with" in md_en
         for verb in KAUSAL_ID:
@@ -227,11 +228,11 @@ def test_association_never_causal():
 
 def test_failed_pretrend_is_indicative_not_causal():
     e = efek(pretrend_p=0.01)
-    s = kalimat_efek(e)
+    s = effect_sentence(e)
     assert s.startswith("Ada indikasi bahwa pelatihan yang relevan cenderung")
     assert "uji tren sebelum program menolak asumsi tren sejajar (p = 0,010)" in s
     assert "meningkatkan" not in s
-    s_en = kalimat_efek(e, "en")
+    s_en = effect_sentence(e, "en")
     assert s_en.startswith("There is some indication that relevant training tends to be")
     assert "raised" not in s_en
 
@@ -239,51 +240,51 @@ def test_failed_pretrend_is_indicative_not_causal():
 # ----------------------------------------------------------------------------- numbers
 
 
-def _ok_numbers(f: FaktaPeriode, efek_: list[Efek]) -> set[str]:
+def _ok_numbers(f: PeriodFacts, efek_: list[Effect]) -> set[str]:
     """Every number the Hasil section may print, formatted independently from the inputs."""
     b = f.bahasa
     ok: set[str] = set()
 
     def add_pct(x):
-        ok.add(fmt.persen(x, 1, b).rstrip("%"))
+        ok.add(percent(x, 1, b).rstrip("%"))
 
     # distribution: counts, shares, changes in points of the printed (rounded) percentages
     n = DIST["n"]
-    ok.add(fmt.angka(int(n.sum()), 0, b))
+    ok.add(number(int(n.sum()), 0, b))
     for v in n:
-        ok.add(fmt.angka(int(v), 0, b))
+        ok.add(number(int(v), 0, b))
     share = n / n.sum()
     share_prev = DIST_LALU["n"] / DIST_LALU["n"].sum()
     for s, sp in zip(share, share_prev, strict=True):
         add_pct(s)
         d = round(float(f"{s * 100:.1f}") - float(f"{sp * 100:.1f}"), 1)
-        ok.add(fmt.angka(abs(d), 1, b))
+        ok.add(number(abs(d), 1, b))
     # conformity
-    ok.add(fmt.angka(KEPATUHAN["opd"].nunique(), 0, b))
-    ok.add(fmt.angka(int((~KEPATUHAN.groupby("opd")["patuh"].all()).sum()), 0, b))
-    ok.add(fmt.angka(KEPATUHAN["selisih"].max() * 100, 1, b))
+    ok.add(number(KEPATUHAN["opd"].nunique(), 0, b))
+    ok.add(number(int((~KEPATUHAN.groupby("opd")["patuh"].all()).sum()), 0, b))
+    ok.add(number(KEPATUHAN["selisih"].max() * 100, 1, b))
     ok.update(re.findall(r"\d+", " ".join(KEPATUHAN["aturan"])))
     # profile and reliability
     for v in PROFIL["skor"]:
-        ok.add(fmt.angka(v, 2, b))
+        ok.add(number(v, 2, b))
     for v in PROFIL["perubahan"]:
-        ok.add(fmt.angka(abs(v), 2, b))
+        ok.add(number(abs(v), 2, b))
     for c in ("icc1", "icc1k", "alpha_k"):
         for v in REL[c]:
-            ok.add(fmt.angka(v, 2, b))
+            ok.add(number(v, 2, b))
     # effects
     for e in efek_:
         for v in (e.estimate, e.ci_low, e.ci_high, e.estimate_sd):
             if v is not None:
-                ok.add(fmt.angka(v, 2, b))
-                ok.add(fmt.angka(abs(v), 2, b))
+                ok.add(number(v, 2, b))
+                ok.add(number(abs(v), 2, b))
         for p in (e.p_value, e.pretrend_p):
             if p is not None:
-                ok.add(fmt.angka(p, 3, b))
+                ok.add(number(p, 3, b))
     # periods, the regulation SE MenPAN-RB 3/2023, the 95% interval, p < 0,001, min_sel
     for kode in (f.periode, f.periode_sebelumnya):  # "Quarter 1 2025" has two numbers
-        ok.update(re.findall(r"\d+", fmt.periode_kata(kode, b)))
-    ok.update({"3", "2023", "95", fmt.angka(0.001, 3, b), str(f.min_sel)})
+        ok.update(re.findall(r"\d+", period_label(kode, b)))
+    ok.update({"3", "2023", "95", number(0.001, 3, b), str(f.min_sel)})
     return ok
 
 
@@ -295,8 +296,8 @@ def test_every_number_in_hasil_comes_from_inputs(bahasa):
         efek(kunci="y", estimate=-3.0, ci_low=-6.0, ci_high=0.5, p_value=0.08, pretrend_p=0.3),
     ]
     f = fakta(ef, bahasa)
-    lap = tulis_laporan(f)
-    nums = fakta_angka(lap, "hasil")
+    lap = write_report(f)
+    nums = numbers_in_text(lap, "hasil")
     assert len(nums) > 20
     ok = _ok_numbers(f, ef)
     stray = [x for x in nums if x not in ok]
@@ -304,8 +305,8 @@ def test_every_number_in_hasil_comes_from_inputs(bahasa):
     # and the key inputs are actually stated
     hasil = lap["hasil"]
     for must in (
-        fmt.angka(6012, 0, bahasa),
-        fmt.persen(601 / 6012, 1, bahasa),
+        number(6012, 0, bahasa),
+        percent(601 / 6012, 1, bahasa),
         "2" + ("," if bahasa == "id" else ".") + "41",
     ):
         assert must in hasil
@@ -314,14 +315,14 @@ def test_every_number_in_hasil_comes_from_inputs(bahasa):
 def test_distribution_change_in_points_hand_computed():
     # 601/6012 = 9.997% -> 10.0; 500/6012 = 8.317% -> 8.3; change +1.7 points
     # 5012/6012 = 83.367% -> 83.4; 5100/6012 = 84.830% -> 84.8; change -1.4 points
-    hasil = tulis_laporan(fakta())["hasil"]
+    hasil = write_report(fakta())["hasil"]
     assert "**Sangat Baik**: 601 ASN (10,0%); naik 1,7 poin." in hasil
     assert "**Baik**: 5.012 ASN (83,4%); turun 1,4 poin." in hasil
     assert "Triwulan IV 2024" in hasil
 
 
 def test_conformity_and_profile_and_reliability_sentences():
-    hasil = tulis_laporan(fakta())["hasil"]
+    hasil = write_report(fakta())["hasil"]
     # OPD A breaks one rule (12.5 pts), OPD B one (3.1 pts), OPD C none -> 2 of 3
     assert "Dari 3 OPD, 2 OPD belum memenuhi" in hasil
     assert "Dinas A" in hasil and "12,5 poin persentase" in hasil
@@ -333,7 +334,7 @@ def test_conformity_and_profile_and_reliability_sentences():
 
 
 def test_small_predikat_cells_suppressed_with_complement():
-    hasil = tulis_laporan(fakta())["hasil"]
+    hasil = write_report(fakta())["hasil"]
     # Sangat Kurang has 3 ASN (< 5): hidden, and the next-smallest (46) hidden with it
     assert "**Sangat Kurang**: tidak ditampilkan" in hasil
     assert "**Kurang/Misconduct**: tidak ditampilkan" in hasil
@@ -345,25 +346,33 @@ def test_indonesian_conventions():
         [efek()],
         pelatihan={"pct_di_bawah_20jp": 0.125, "jp_per_asn": 14.0},
     )
-    md = tulis_laporan(f).markdown()
+    md = write_report(f).markdown()
     for s in ("0,21", "6.012", "12,5%", "Triwulan I 2025", "28 November 2026"):
         assert s in md, s
-    md_en = tulis_laporan(fakta([efek()], "en", pelatihan={"pct_di_bawah_20jp": 0.125})).markdown()
+    md_en = write_report(fakta([efek()], "en", pelatihan={"pct_di_bawah_20jp": 0.125})).markdown()
     for s in ("0.21", "6,012", "12.5%", "Quarter 1 2025", "28 November 2026"):
         assert s in md_en, s
 
 
 def test_fakta_angka_extracts_numbers():
     teks = "Ada 6.012 ASN; 12,5% di bawah 20 JP, IK 95%: -1,10 sampai 3,72. Triwulan I 2025."
-    assert fakta_angka(teks, bahasa="id") == ["6.012", "12,5", "20", "95", "-1,10", "3,72", "2025"]
-    assert fakta_angka("6,012 ASN and 0.21 SD.", bahasa="en") == ["6,012", "0.21"]
+    assert numbers_in_text(teks, bahasa="id") == [
+        "6.012",
+        "12,5",
+        "20",
+        "95",
+        "-1,10",
+        "3,72",
+        "2025",
+    ]
+    assert numbers_in_text("6,012 ASN and 0.21 SD.", bahasa="en") == ["6,012", "0.21"]
 
 
 # ----------------------------------------------------------------------------- structure, gaps
 
 
 def test_sections_in_seed_order_with_headings():
-    lap = tulis_laporan(fakta())
+    lap = write_report(fakta())
     md = lap.markdown()
     heads = re.findall(r"^## (.+)$", md, flags=re.M)
     assert heads == [
@@ -376,7 +385,7 @@ def test_sections_in_seed_order_with_headings():
         "Kesimpulan",
         "Lampiran",
     ]
-    heads_en = re.findall(r"^## (.+)$", tulis_laporan(fakta(bahasa="en")).markdown(), flags=re.M)
+    heads_en = re.findall(r"^## (.+)$", write_report(fakta(bahasa="en")).markdown(), flags=re.M)
     assert heads_en == [
         "Introduction",
         "Objectives",
@@ -392,10 +401,10 @@ def test_sections_in_seed_order_with_headings():
 
 @pytest.mark.parametrize("bahasa, kata", [("id", "belum tersedia"), ("en", "not available")])
 def test_missing_parts_say_not_available(bahasa, kata):
-    f = FaktaPeriode(
+    f = PeriodFacts(
         periode="2025Q1", bahasa=bahasa, tanggal_laporan="2026-11-28", n_pegawai=10, n_opd=2
     )
-    lap = tulis_laporan(f)
+    lap = write_report(f)
     # Hasil: distribution, conformity, profile, reliability, effects -> 5 statements
     assert lap["hasil"].count(kata) == 5
     # Tantangan: resistance, training resources, self-sought training -> 3
@@ -403,7 +412,7 @@ def test_missing_parts_say_not_available(bahasa, kata):
     assert kata in lap["lampiran"]
     assert lap.rekomendasi == ()
     # no number may appear in Hasil when nothing was given
-    assert fakta_angka(lap, "hasil") == ["3", "2023"]  # only "SE MenPAN-RB 3/2023" in a heading
+    assert numbers_in_text(lap, "hasil") == ["3", "2023"]  # only "SE MenPAN-RB 3/2023" in a heading
 
 
 def test_bad_inputs_raise_clear_errors():
@@ -423,15 +432,15 @@ def test_recommendations_follow_findings_only():
         kunci="pelatihan_difasilitasi", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.4
     )
     f = fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.10})
-    lap = tulis_laporan(f)
+    lap = write_report(f)
     assert "pelatihan_difasilitasi" not in lap.rekomendasi  # no effect, 10% < 25%
     assert "umpan_balik" not in lap.rekomendasi
     # clear facilitated effect -> recommended; so is a substantial JP shortfall on its own
     assert (
         "pelatihan_difasilitasi"
-        in tulis_laporan(fakta([efek(kunci="pelatihan_difasilitasi")])).rekomendasi
+        in write_report(fakta([efek(kunci="pelatihan_difasilitasi")])).rekomendasi
     )
-    lap2 = tulis_laporan(fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.43}))
+    lap2 = write_report(fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.43}))
     assert "pelatihan_difasilitasi" in lap2.rekomendasi
     assert "43,0% ASN belum mencapai hak 20 JP" in lap2["rekomendasi"]
     # poor feedback share above the threshold in one OPD -> feedback recommendation naming it
@@ -443,12 +452,14 @@ def test_recommendations_follow_findings_only():
             "n": [100, 200, 3],
         }
     )
-    lap3 = tulis_laporan(fakta(umpan_balik_perlu=ub))
+    lap3 = write_report(fakta(umpan_balik_perlu=ub))
     assert "umpan_balik" in lap3.rekomendasi
     assert "Dinas A (35,0%)" in lap3["rekomendasi"]
     assert "Dinas Kecil" not in lap3.markdown()  # 3 ASN: below min_sel, never named
     # a higher threshold silences it
-    lap4 = tulis_laporan(fakta(umpan_balik_perlu=ub, ambang=Ambang(umpan_balik_buruk_tinggi=0.5)))
+    lap4 = write_report(
+        fakta(umpan_balik_perlu=ub, ambang=Thresholds(umpan_balik_buruk_tinggi=0.5))
+    )
     assert "umpan_balik" not in lap4.rekomendasi
 
 
@@ -464,7 +475,7 @@ def test_rollout_without_evidence_is_not_claimed():
         ci_high=3.8,
         p_value=0.2,
     )
-    lap = tulis_laporan(fakta([e]))
+    lap = write_report(fakta([e]))
     assert "Teruskan pemantauan" in lap["rekomendasi"]
     assert "Lanjutkan dan perluas" not in lap["rekomendasi"]
     assert "belum menunjukkan bukti" in lap["kesimpulan"]
@@ -475,7 +486,7 @@ def test_reward_pool_by_criteria_with_small_counts_hidden():
     kp = pd.DataFrame(
         {"kriteria": ["Sangat Baik dua periode", "Capaian di atas 110%"], "n": [120, 3]}
     )
-    r = tulis_laporan(fakta(kandidat_penghargaan=kp))["rekomendasi"]
+    r = write_report(fakta(kandidat_penghargaan=kp))["rekomendasi"]
     assert "Sangat Baik dua periode: 120 ASN" in r
     assert "Capaian di atas 110%: kurang dari 5 ASN" in r
 
@@ -491,7 +502,7 @@ def test_mismatched_training_challenge_compares_estimates():
         ci_high=1.3,
         p_value=0.38,
     )
-    t = tulis_laporan(fakta([rel, ts], pelatihan={"pct_mandiri_tidak_sesuai": 0.41}))["tantangan"]
+    t = write_report(fakta([rel, ts], pelatihan={"pct_mandiri_tidak_sesuai": 0.41}))["tantangan"]
     assert "41,0% pelatihan mandiri tidak sesuai" in t
     assert (
         "(0,40 poin) lebih kecil daripada perkiraan untuk pelatihan yang relevan (2,41 poin)" in t

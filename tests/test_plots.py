@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kinerja_analysis import plots
+from kinerja_analysis.reporting.plots import (
+    plot_coefficients,
+    plot_event_study,
+    plot_opd_profile,
+    plot_predikat_distribution,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +34,7 @@ def test_event_study_draws_every_event_time() -> None:
             "cband_high": 0.5,
         }
     )
-    fig = plots.plot_event_study(d, judul="Uji")
+    fig = plot_event_study(d, judul="Uji")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert [t for t in ax.get_xticks()] == list(e)
@@ -41,10 +46,10 @@ def test_coefficient_plot_and_bad_input() -> None:
     d = pd.DataFrame(
         {"term": ["a", "b"], "estimate": [1.0, -0.2], "ci_low": [0.5, -0.6], "ci_high": [1.5, 0.2]}
     )
-    fig = plots.plot_koefisien(d)
+    fig = plot_coefficients(d)
     assert {t.get_text() for t in fig.axes[0].get_yticklabels()} == {"a", "b"}
     with pytest.raises(ValueError, match="ci_low"):
-        plots.plot_koefisien(d.drop(columns=["ci_low"]))
+        plot_coefficients(d.drop(columns=["ci_low"]))
 
 
 def test_predikat_and_heatmap() -> None:
@@ -55,7 +60,7 @@ def test_predikat_and_heatmap() -> None:
             "persen": [0.8, 0.2, 1.0],
         }
     )
-    fig = plots.plot_distribusi_predikat(dist)
+    fig = plot_predikat_distribution(dist)
     assert len(fig.axes[0].patches) == 2 * 5  # two groups x five predikat
     prof = pd.DataFrame(
         {
@@ -64,5 +69,5 @@ def test_predikat_and_heatmap() -> None:
             "rerata": [3.9, 3.5, np.nan],
         }
     )
-    fig = plots.plot_profil_opd(prof)
+    fig = plot_opd_profile(prof)
     assert isinstance(fig, Figure)

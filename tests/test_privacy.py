@@ -8,7 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis.privacy import cek_sel_kecil, pindai_pribadi, sembunyikan
+from kinerja_analysis.reporting.privacy import (
+    check_small_cells,
+    scan_personal_data,
+    suppress_small_cells,
+)
 
 # ----------------------------------------------------------------------------- suppression
 
@@ -17,7 +21,7 @@ def test_lone_small_cell_pulls_next_smallest():
     df = pd.DataFrame(
         {"kelompok": list("abcd"), "n": [3, 10, 12, 50], "rerata": [1.0, 2.0, 3.0, 4.0]}
     )
-    out = sembunyikan(df, "n", 5)
+    out = suppress_small_cells(df, "n", 5)
     assert out["disembunyikan"].tolist() == [True, True, False, False]
     assert out["rerata"].isna().tolist() == [True, True, False, False]
     assert out["n"].isna().tolist() == [True, True, False, False]
@@ -30,7 +34,7 @@ def test_lone_small_cell_pulls_next_smallest():
 def test_two_small_cells_summing_below_min_pull_a_third():
     # 1 and 2 hidden sum to 3 < 5: their values would follow (1 + 2, both >= 1), so hide 8 too
     df = pd.DataFrame({"n": [1, 2, 8, 40]})
-    assert sembunyikan(df, "n", 5)["disembunyikan"].tolist() == [True, True, True, False]
+    assert suppress_small_cells(df, "n", 5)["disembunyikan"].tolist() == [True, True, True, False]
 
 
 def test_complement_within_by_groups():
@@ -41,22 +45,22 @@ def test_complement_within_by_groups():
             "n": [2, 30, 20, 10, 20, 30],
         }
     )
-    out = sembunyikan(df, "n", 5, by="opd")
+    out = suppress_small_cells(df, "n", 5, by="opd")
     assert out["disembunyikan"].tolist() == [True, False, True, False, False, False]
 
 
 def test_primary_only_when_no_total_shown_and_zero_cells():
     df = pd.DataFrame({"n": [3, 10, 0, 50]})
-    assert sembunyikan(df, "n", 5, total_ditampilkan=False)["disembunyikan"].tolist() == [
+    assert suppress_small_cells(df, "n", 5, total_ditampilkan=False)["disembunyikan"].tolist() == [
         True,
         False,
         False,
         False,
     ]
-    assert sembunyikan(df, "n", 5, total_ditampilkan=False, sembunyikan_nol=True)[
+    assert suppress_small_cells(df, "n", 5, total_ditampilkan=False, sembunyikan_nol=True)[
         "disembunyikan"
     ].tolist() == [True, False, True, False]
-    out = sembunyikan(df, "n", 5, total_ditampilkan=False, sembunyikan_n=False)
+    out = suppress_small_cells(df, "n", 5, total_ditampilkan=False, sembunyikan_n=False)
     assert out["n"].tolist() == [3, 10, 0, 50]
 
 
@@ -66,7 +70,7 @@ def test_two_way_margins_are_protected():
     pred = ["SB", "B", "BP", "K", "SK"]
     df = pd.DataFrame([(o, p) for o in opd for p in pred], columns=["opd", "predikat"])
     df["n"] = rng.choice([0, 1, 2, 3, 4, 6, 15, 40, 120], size=len(df))
-    out = sembunyikan(df, "n", 5, by="opd", by_tambahan=["predikat"])
+    out = suppress_small_cells(df, "n", 5, by="opd", by_tambahan=["predikat"])
     hide = out["disembunyikan"].to_numpy()
     assert hide[(df["n"] > 0) & (df["n"] < 5)].all()
     for col in ("opd", "predikat"):
@@ -81,18 +85,18 @@ def test_two_way_margins_are_protected():
 def test_sembunyikan_bad_arguments():
     df = pd.DataFrame({"n": [1, 2]})
     with pytest.raises(ValueError, match="min_sel"):
-        sembunyikan(df, "n", 0)
+        suppress_small_cells(df, "n", 0)
     with pytest.raises(ValueError, match="jumlah"):
-        sembunyikan(df, "jumlah", 5)
+        suppress_small_cells(df, "jumlah", 5)
     with pytest.raises(ValueError, match="pengelompokan"):
-        sembunyikan(df, "n", 5, by="opd")
+        suppress_small_cells(df, "n", 5, by="opd")
 
 
 def test_cek_sel_kecil_before_and_after():
     df = pd.DataFrame({"opd": list("abcd"), "n": [3, 10, 0, 50]})
-    assert cek_sel_kecil(df, "n", 5)["opd"].tolist() == ["a"]
-    assert cek_sel_kecil(df, "n", 5, nol_boleh=False)["opd"].tolist() == ["a", "c"]
-    assert len(cek_sel_kecil(sembunyikan(df, "n", 5), "n", 5)) == 0
+    assert check_small_cells(df, "n", 5)["opd"].tolist() == ["a"]
+    assert check_small_cells(df, "n", 5, nol_boleh=False)["opd"].tolist() == ["a", "c"]
+    assert len(check_small_cells(suppress_small_cells(df, "n", 5), "n", 5)) == 0
 
 
 # ----------------------------------------------------------------------------- scan
@@ -147,7 +151,7 @@ def test_scan_finds_planted_data_in_html_pdf_xlsx_and_more(tmp_path):
     (d / "run.log").write_text("peringatan baris 4: NIP 19850101 201001 1 001 ganda\n", "utf-8")
     (d / "gambar.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
 
-    t = pindai_pribadi([d], nip_values=[NIP, NIP2], names=[NAMA, "Ani"])
+    t = scan_personal_data([d], nip_values=[NIP, NIP2], names=[NAMA, "Ani"])
     by_file = {f.split("/")[-1]: set(g["jenis"]) for f, g in t.groupby("file")}
     assert by_file["laporan.html"] == {"nip_dikenal", "nama"}
     assert by_file["laporan.pdf"] == {"nip_dikenal", "nama"}
@@ -169,24 +173,24 @@ def test_scan_finds_planted_data_in_html_pdf_xlsx_and_more(tmp_path):
 
 def test_scan_unknown_18_digit_number_and_clean_files(tmp_path):
     d = _write_clean(tmp_path / "bersih")
-    t = pindai_pribadi(d, nip_values=[NIP], names=[NAMA, "Ani"])
+    t = scan_personal_data(d, nip_values=[NIP], names=[NAMA, "Ani"])
     assert len(t) == 0
     assert len(t.attrs["dipindai"]) == 3
     # an 18-digit number nobody listed is still flagged; a 3-letter name is ignored
     (d / "lain.md").write_text("Ani menulis 200001012020121003 di sini.", "utf-8")
-    t2 = pindai_pribadi(d, nip_values=[NIP], names=[NAMA, "Ani"])
+    t2 = scan_personal_data(d, nip_values=[NIP], names=[NAMA, "Ani"])
     assert t2["jenis"].tolist() == ["nip"]
     assert "Ani menulis [NIP] di sini." == t2["cuplikan"].iloc[0]
 
 
 def test_scan_missing_path_raises(tmp_path):
     with pytest.raises(ValueError, match="tidak ada"):
-        pindai_pribadi([tmp_path / "tidak-ada"], [], [])
+        scan_personal_data([tmp_path / "tidak-ada"], [], [])
 
 
 def test_decimal_fractions_are_not_nips(tmp_path):
-    from kinerja_analysis.privacy import pindai_pribadi
+    from kinerja_analysis.reporting.privacy import scan_personal_data
 
     f = tmp_path / "angka.csv"
     f.write_text("nilai\n0.123456789012345678\n-0,987654321098765432\n", encoding="utf-8")
-    assert pindai_pribadi(f).empty
+    assert scan_personal_data(f).empty

@@ -27,8 +27,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis import reliability as rl
-from kinerja_analysis.contract import BERAKHLAK
+from kinerja_analysis.analyses.rater_reliability import rating_reliability
+from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.methods.reliability import (
+    ICC_TERMS,
+    alpha_if_deleted,
+    cronbach_alpha,
+    icc,
+    krippendorff_alpha,
+    variance_components,
+)
 
 # --------------------------------------------------------------------------------------
 # Data
@@ -161,7 +169,7 @@ def _independent_sf_iccs(x: np.ndarray) -> dict[str, float]:
 
 
 def test_icc_shrout_fleiss_table2_published_values():
-    res = rl.icc(_long(SF_TABLE2), "target", "rater", "y").set_index("term")
+    res = icc(_long(SF_TABLE2), "target", "rater", "y").set_index("term")
     published = {
         "ICC1": 0.17,
         "ICC2": 0.29,
@@ -170,7 +178,7 @@ def test_icc_shrout_fleiss_table2_published_values():
         "ICC2k": 0.62,
         "ICC3k": 0.91,
     }
-    assert list(res.index) == list(rl.ICC_TERMS)
+    assert list(res.index) == list(ICC_TERMS)
     for term, value in published.items():
         assert round(res.at[term, "estimate"], 2) == value, term
     assert (res["method"] == "anova_two_way").all()
@@ -184,8 +192,8 @@ def test_icc_shrout_fleiss_independent_computation():
     # (BMS 11.24, JMS 32.49, WMS 6.26, EMS 1.02).
     assert round(ref["BMS"], 2) == 11.24 and round(ref["JMS"], 2) == 32.49
     assert round(ref["WMS"], 2) == 6.26 and round(ref["EMS"], 2) == 1.02
-    res = rl.icc(_long(SF_TABLE2), "target", "rater", "y").set_index("term")
-    for term in rl.ICC_TERMS:
+    res = icc(_long(SF_TABLE2), "target", "rater", "y").set_index("term")
+    for term in ICC_TERMS:
         assert res.at[term, "estimate"] == pytest.approx(ref[term], abs=1e-10)
     # F tests: ICC1 uses BMS / WMS on (n-1, n(k-1)); ICC2/3 use BMS / EMS on (n-1, (n-1)(k-1))
     assert res.at["ICC1", "f_stat"] == pytest.approx(ref["BMS"] / ref["WMS"], rel=1e-12)
@@ -198,7 +206,7 @@ def test_icc_wine_matches_pingouin_documented_output():
     # pingouin.intraclass_corr docstring, data = pg.read_dataset('icc'), .round(3):
     #   ICC1 0.728 F 11.680 (7, 24) CI [0.43, 0.93]; ICC2 0.728 F 11.787 (7, 21) [0.43, 0.93]
     #   ICC3 0.729 [0.43, 0.93]; ICC1k 0.914 [0.75, 0.98]; ICC2k 0.914; ICC3k 0.915
-    res = rl.icc(WINE, "Wine", "Judge", "Scores").set_index("term")
+    res = icc(WINE, "Wine", "Judge", "Scores").set_index("term")
     expected = {
         "ICC1": (0.728, 11.680, 7, 24, (0.43, 0.93)),
         "ICC2": (0.728, 11.787, 7, 21, (0.43, 0.93)),
@@ -219,16 +227,16 @@ def test_icc_wine_matches_pingouin_documented_output():
 def test_icc_does_not_mutate_and_rejects_bad_options():
     data = _long(SF_TABLE2)
     before = data.copy()
-    rl.icc(data, "target", "rater", "y", design="unbalanced")
+    icc(data, "target", "rater", "y", design="unbalanced")
     pd.testing.assert_frame_equal(data, before)
     with pytest.raises(ValueError, match="design"):
-        rl.icc(data, "target", "rater", "y", design="two-way")
+        icc(data, "target", "rater", "y", design="two-way")
     with pytest.raises(ValueError, match="method"):
-        rl.icc(data, "target", "rater", "y", method="ml")
+        icc(data, "target", "rater", "y", method="ml")
     with pytest.raises(ValueError, match="ci"):
-        rl.icc(data, "target", "rater", "y", ci=95)
+        icc(data, "target", "rater", "y", ci=95)
     with pytest.raises(ValueError, match="balanced"):
-        rl.icc(data.iloc[1:], "target", "rater", "y", design="balanced")
+        icc(data.iloc[1:], "target", "rater", "y", design="balanced")
 
 
 # --------------------------------------------------------------------------------------
@@ -248,12 +256,12 @@ def test_unbalanced_path_agrees_with_anova_on_balanced_data(method):
     sim = sim + rng.normal(0, 0.7, (30, 5))
     for mat in (SF_TABLE2, sim):
         data = _long(mat)
-        a = rl.icc(data, "target", "rater", "y").set_index("term")
-        b = rl.icc(data, "target", "rater", "y", design="unbalanced", method=method)
+        a = icc(data, "target", "rater", "y").set_index("term")
+        b = icc(data, "target", "rater", "y", design="unbalanced", method=method)
         b = b.set_index("term")
         assert b.loc["ICC2", "method"] == f"{method}_crossed"
         assert b["estimable"].all()
-        for term in rl.ICC_TERMS:
+        for term in ICC_TERMS:
             assert b.at[term, "estimate"] == pytest.approx(a.at[term, "estimate"], abs=tol)
         # one-way F test and its approximate CI reduce to the balanced ones (n0 = k)
         for col in ("f_stat", "ci_low", "ci_high", "p_value"):
@@ -273,21 +281,21 @@ def test_unbalanced_recovers_planted_components():
         "ICC3k": s2a / (s2a + s2e / k_h),
     }
     for method in ("reml", "henderson3"):
-        vc = rl.variance_components(data, "target", "rater", "y", method=method)
+        vc = variance_components(data, "target", "rater", "y", method=method)
         assert vc.method == method and vc.rater_identifiable
         # ~10,000 ratings: sampling SD of each component is about 0.01;
         # tolerance 0.04 / 0.025 (about 3-4 SD).
         assert vc.var_target == pytest.approx(s2a, abs=0.04)
         assert vc.var_rater == pytest.approx(s2b, abs=0.04)
         assert vc.var_error == pytest.approx(s2e, abs=0.025)
-        res = rl.icc(data, "target", "rater", "y", method=method).set_index("term")
+        res = icc(data, "target", "rater", "y", method=method).set_index("term")
         assert res["estimable"].all()
         assert res.at["ICC1k", "k"] == pytest.approx(k_h)
         for term, value in truth.items():
             assert res.at[term, "estimate"] == pytest.approx(value, abs=0.05), (method, term)
     # REML and Henderson III are two estimators of the same quantities: close here.
-    a = rl.variance_components(data, "target", "rater", "y", method="reml")
-    b = rl.variance_components(data, "target", "rater", "y", method="henderson3")
+    a = variance_components(data, "target", "rater", "y", method="reml")
+    b = variance_components(data, "target", "rater", "y", method="henderson3")
     for x, y in ((a.var_target, b.var_target), (a.var_rater, b.var_rater)):
         assert x == pytest.approx(y, abs=0.02)
 
@@ -300,7 +308,7 @@ def test_rater_variance_not_identifiable_when_raters_nested():
         for j in range(rng.integers(2, 6)):
             rows.append((i, f"r{i}_{j}", 3 + rng.normal() + rng.normal()))
     data = pd.DataFrame(rows, columns=["target", "rater", "y"])
-    res = rl.icc(data, "target", "rater", "y").set_index("term")
+    res = icc(data, "target", "rater", "y").set_index("term")
     assert bool(res.at["ICC1", "estimable"]) and bool(res.at["ICC1k", "estimable"])
     assert 0 < res.at["ICC1", "estimate"] < 1
     for term in ("ICC2", "ICC3", "ICC2k", "ICC3k"):
@@ -313,8 +321,8 @@ def test_unbalanced_icc1_one_way_matches_anova_estimator_closely():
     # REML and the one-way ANOVA estimator (n0) differ on unbalanced data but estimate
     # the same ICC(1); with 2000 targets they must agree within 0.02.
     data = simulate_crossed(5, n_t=2000)
-    r = rl.icc(data, "target", "rater", "y", method="reml").set_index("term")
-    h = rl.icc(data, "target", "rater", "y", method="henderson3").set_index("term")
+    r = icc(data, "target", "rater", "y", method="reml").set_index("term")
+    h = icc(data, "target", "rater", "y", method="henderson3").set_index("term")
     assert r.at["ICC1", "method"] == "reml_one_way"
     assert h.at["ICC1", "method"] == "anova_one_way"
     assert r.at["ICC1", "estimate"] == pytest.approx(h.at["ICC1", "estimate"], abs=0.02)
@@ -326,7 +334,7 @@ def test_unbalanced_reml_at_city_scale():
     # fallback) and recovers the planted ICC. Its speed is measured in
     # bench/bench_reliability.py, not here.
     data = simulate_crossed(2, n_t=6000, pool=150)
-    res = rl.icc(data, "target", "rater", "y").set_index("term")
+    res = icc(data, "target", "rater", "y").set_index("term")
     assert res.at["ICC2", "method"] == "reml_crossed"
     assert res.at["ICC2", "estimate"] == pytest.approx(0.25 / 0.75, abs=0.04)
 
@@ -339,7 +347,7 @@ def test_unbalanced_reml_at_city_scale():
 def test_cronbach_alpha_pingouin_reference():
     # pingouin.cronbach_alpha(data=pg.read_dataset('cronbach_alpha'), items='Items',
     #   scores='Scores', subject='Subj') -> (0.591719, array([0.195, 0.84]))
-    res = rl.cronbach_alpha(CRONBACH_ITEMS).iloc[0]
+    res = cronbach_alpha(CRONBACH_ITEMS).iloc[0]
     assert round(res["estimate"], 6) == 0.591719
     assert round(res["ci_low"], 3) == 0.195
     assert round(res["ci_high"], 3) == 0.840
@@ -348,27 +356,27 @@ def test_cronbach_alpha_pingouin_reference():
 
 def test_cronbach_alpha_missing_values_and_pairwise():
     items = CRONBACH_ITEMS.astype(float)
-    complete = rl.cronbach_alpha(items, nan_policy="pairwise").iloc[0]
+    complete = cronbach_alpha(items, nan_policy="pairwise").iloc[0]
     # without missing values pairwise == listwise
-    assert complete["estimate"] == pytest.approx(rl.cronbach_alpha(items).iloc[0]["estimate"])
+    assert complete["estimate"] == pytest.approx(cronbach_alpha(items).iloc[0]["estimate"])
     miss = items.copy()
     miss.iloc[2, 3] = np.nan
-    lw = rl.cronbach_alpha(miss).iloc[0]
+    lw = cronbach_alpha(miss).iloc[0]
     assert lw["n_obs"] == 14
     assert lw["estimate"] == pytest.approx(
-        rl.cronbach_alpha(miss.drop(index=2)).iloc[0]["estimate"], abs=1e-12
+        cronbach_alpha(miss.drop(index=2)).iloc[0]["estimate"], abs=1e-12
     )
-    pw = rl.cronbach_alpha(miss, nan_policy="pairwise").iloc[0]
+    pw = cronbach_alpha(miss, nan_policy="pairwise").iloc[0]
     assert pw["n_obs"] == 15 and pw["estimate"] != lw["estimate"]
     with pytest.raises(ValueError, match="nan_policy"):
-        rl.cronbach_alpha(items, nan_policy="drop")
+        cronbach_alpha(items, nan_policy="drop")
 
 
 def test_alpha_if_deleted_against_direct_recomputation():
-    res = rl.alpha_if_deleted(CRONBACH_ITEMS).set_index("term")
+    res = alpha_if_deleted(CRONBACH_ITEMS).set_index("term")
     for item in CRONBACH_ITEMS.columns:
         rest = CRONBACH_ITEMS.drop(columns=item)
-        expected = rl.cronbach_alpha(rest).iloc[0]["estimate"]
+        expected = cronbach_alpha(rest).iloc[0]["estimate"]
         assert res.at[item, "estimate"] == pytest.approx(expected, abs=1e-12)
         r = np.corrcoef(CRONBACH_ITEMS[item], rest.sum(axis=1))[0, 1]
         assert res.at[item, "item_rest_r"] == pytest.approx(r, abs=1e-12)
@@ -384,9 +392,9 @@ def test_alpha_if_deleted_against_direct_recomputation():
     [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
 )
 def test_krippendorff_2011_worked_example(level, expected):
-    res = rl.krippendorff_alpha(
-        _coder_matrix_long(KRIPP_2011), "unit", "coder", "value", level
-    ).iloc[0]
+    res = krippendorff_alpha(_coder_matrix_long(KRIPP_2011), "unit", "coder", "value", level).iloc[
+        0
+    ]
     assert round(res["estimate"], 3) == expected
     # unit 12 has a single value: not pairable; 40 pairable values in 11 units
     assert res["n_units"] == 11 and res["n_obs"] == 40 and res["n_coders"] == 4
@@ -395,7 +403,7 @@ def test_krippendorff_2011_worked_example(level, expected):
 def test_krippendorff_nominal_exact_fraction():
     # Krippendorff (2011): alpha = 1 - D_o / D_e with n = 40 pairable values; the
     # krippendorff package gives 0.743421 for this example (D_o = 0.2, D_e = 0.779487).
-    res = rl.krippendorff_alpha(_coder_matrix_long(KRIPP_2011), "unit", "coder", "value", "nominal")
+    res = krippendorff_alpha(_coder_matrix_long(KRIPP_2011), "unit", "coder", "value", "nominal")
     assert res.iloc[0]["estimate"] == pytest.approx(0.743421, abs=1e-6)
     assert res.iloc[0]["observed_disagreement"] == pytest.approx(0.2, abs=1e-12)
     assert res.iloc[0]["expected_disagreement"] == pytest.approx(0.779487, abs=1e-6)
@@ -403,24 +411,24 @@ def test_krippendorff_nominal_exact_fraction():
 
 @pytest.mark.parametrize(("level", "expected"), [("nominal", 0.691358), ("interval", 0.810845)])
 def test_krippendorff_wikipedia_example(level, expected):
-    res = rl.krippendorff_alpha(_coder_matrix_long(KRIPP_WIKI), "unit", "coder", "value", level)
+    res = krippendorff_alpha(_coder_matrix_long(KRIPP_WIKI), "unit", "coder", "value", level)
     assert round(res.iloc[0]["estimate"], 6) == expected
 
 
 def test_krippendorff_bootstrap_and_errors():
     data = _coder_matrix_long(KRIPP_2011)
-    a = rl.krippendorff_alpha(data, "unit", "coder", "value", n_boot=300, seed=4).iloc[0]
-    b = rl.krippendorff_alpha(data, "unit", "coder", "value", n_boot=300, seed=4).iloc[0]
+    a = krippendorff_alpha(data, "unit", "coder", "value", n_boot=300, seed=4).iloc[0]
+    b = krippendorff_alpha(data, "unit", "coder", "value", n_boot=300, seed=4).iloc[0]
     assert a["ci_low"] == b["ci_low"] and a["ci_high"] == b["ci_high"]  # seeded
     assert a["ci_low"] < a["estimate"] <= a["ci_high"] <= 1
     assert a["std_error"] > 0
     perfect = _coder_matrix_long(np.array([[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4.0]]))
-    assert rl.krippendorff_alpha(perfect, "unit", "coder", "value").iloc[0]["estimate"] == 1
+    assert krippendorff_alpha(perfect, "unit", "coder", "value").iloc[0]["estimate"] == 1
     dup = pd.concat([data.dropna().iloc[:1], data.dropna()])
     with pytest.raises(ValueError, match="more than one value"):
-        rl.krippendorff_alpha(dup, "unit", "coder", "value")
+        krippendorff_alpha(dup, "unit", "coder", "value")
     with pytest.raises(ValueError, match="level"):
-        rl.krippendorff_alpha(data, "unit", "coder", "value", "metric")
+        krippendorff_alpha(data, "unit", "coder", "value", "metric")
 
 
 # --------------------------------------------------------------------------------------
@@ -457,7 +465,7 @@ def simulate_perilaku(seed: int = 3, n: int = 300, pool: int = 30) -> pd.DataFra
 def test_rating_reliability_structure_and_values():
     per = simulate_perilaku()
     before = per.copy()
-    out = rl.rating_reliability(per)
+    out = rating_reliability(per)
     pd.testing.assert_frame_equal(per, before)
     icc_rows = out[out["analysis"] == "icc"]
     kr = out[out["analysis"] == "krippendorff"]
@@ -488,7 +496,7 @@ def test_rating_reliability_structure_and_values():
 
 def test_rating_reliability_including_self_changes_counts():
     per = simulate_perilaku(n=60, pool=20)
-    out = rl.rating_reliability(per, exclude_roles=(), method="henderson3")
+    out = rating_reliability(per, exclude_roles=(), method="henderson3")
     icc_rows = out[out["analysis"] == "icc"]
     assert (icc_rows["n_obs"] == 60 * 5).all()
 
@@ -497,7 +505,7 @@ def test_rating_reliability_pooled_over_dimensions():
     # by=("periode",): units are employee x dimensi, so Krippendorff gets one value per
     # rater and unit, and the ICC pools the seven dimensions.
     per = simulate_perilaku(n=60, pool=20)
-    out = rl.rating_reliability(per, by=("periode",), method="henderson3")
+    out = rating_reliability(per, by=("periode",), method="henderson3")
     assert "dimensi" not in out.columns
     icc_rows = out[out["analysis"] == "icc"]
     assert (icc_rows["n_targets"] == 60 * 7).all() and (icc_rows["n_obs"] == 60 * 7 * 4).all()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja_analysis import report
+from kinerja_analysis.reporting.notebook import read_tables, render_table, save_table
+from kinerja_analysis.reporting.privacy import suppress_small_groups
+from kinerja_analysis.reporting.tables import jp_by_asn, jp_summary, survei_constructs, survei_items
+from kinerja_analysis.reporting.text import TEXTS, column_labels, text
 
 
 def test_sembunyikan_kecil():
     d = pd.DataFrame({"g": ["a", "b"], "n": [4, 5], "m": [3, 4], "x": [1.5, 2.5]})
-    out = report.sembunyikan_kecil(d, "n", 5)
+    out = suppress_small_groups(d, "n", 5)
     assert out["x"].isna().tolist() == [True, False]
     assert out["m"].isna().tolist() == [True, False] and str(out["m"].dtype) == "Int64"
     # a group of fewer than min_sel is a small cell itself: its size is hidden too
@@ -18,7 +21,7 @@ def test_sembunyikan_kecil():
     assert out["disembunyikan"].tolist() == [True, False]
     assert d["x"].tolist() == [1.5, 2.5]  # input untouched
     with pytest.raises(ValueError, match="min_sel"):
-        report.sembunyikan_kecil(d, "n", 0)
+        suppress_small_groups(d, "n", 0)
 
 
 def test_jp_per_asn_rolling_year():
@@ -34,14 +37,14 @@ def test_jp_per_asn_rolling_year():
             ),
         }
     )
-    jp = report.jp_per_asn(pel, peg, "2025Q2").set_index("nip")
+    jp = jp_by_asn(pel, peg, "2025Q2").set_index("nip")
     assert jp.loc["a", "jp"] == 22.0 and jp.loc["a", "jp_mandiri"] == 12.0
     assert jp.loc["b", "jp"] == 8.0 and jp.loc["c", "jp"] == 0.0
-    s = report.ringkasan_jp(jp.reset_index(), min_sel=1).set_index("opd")
+    s = jp_summary(jp.reset_index(), min_sel=1).set_index("opd")
     assert s.loc["Semua OPD", "pct_di_bawah_20"] == pytest.approx(2 / 3)
     assert s.loc["Semua OPD", "pct_jp_mandiri"] == pytest.approx(20 / 30)
     assert s.loc["X", "jp_rerata"] == pytest.approx(15.0)
-    s5 = report.ringkasan_jp(jp.reset_index(), min_sel=2).set_index("opd")
+    s5 = jp_summary(jp.reset_index(), min_sel=2).set_index("opd")
     assert pd.isna(s5.loc["Y", "jp_rerata"]) and s5.loc["Y", "disembunyikan"]
 
 
@@ -62,42 +65,42 @@ def test_survei_butir_reverses_items():
             "p2": [1, 2, 1, 2, 1, 2],
         }
     )
-    b = report.survei_butir(sv, instr, "2025Q1", min_sel=5).set_index("item")
+    b = survei_items(sv, instr, "2025Q1", min_sel=5).set_index("item")
     assert b.loc["p1", "rerata"] == pytest.approx(4.5)
     assert b.loc["p2", "rerata"] == pytest.approx(4.5)  # 6 - 1.5 on a 1-5 scale
-    k = report.survei_konstruk(b.reset_index())
+    k = survei_constructs(b.reset_index())
     assert k.loc[0, "rerata"] == pytest.approx(4.5) and k.loc[0, "n_min"] == 6
-    b7 = report.survei_butir(sv, instr, "2025Q1", min_sel=7)
+    b7 = survei_items(sv, instr, "2025Q1", min_sel=7)
     assert b7["rerata"].isna().all()
 
 
 def test_simpan_baca_tabel(tmp_path):
     a = pd.DataFrame({"x": [1, 2]})
     b = pd.DataFrame({"y": [1.5]}, index=pd.Index(["r"], name="baris"))
-    report.simpan_tabel(tmp_path, "b_dulu", b, judul="Judul B")
-    report.simpan_tabel(tmp_path, "a", a)
-    report.simpan_tabel(tmp_path, "b_dulu", b, judul="Judul B2")  # re-registering keeps one entry
-    got = report.baca_tabel(tmp_path)
+    save_table(tmp_path, "b_dulu", b, judul="Judul B")
+    save_table(tmp_path, "a", a)
+    save_table(tmp_path, "b_dulu", b, judul="Judul B2")  # re-registering keeps one entry
+    got = read_tables(tmp_path)
     assert list(got) == ["a", "b_dulu"]
     assert got["b_dulu"].attrs["judul"] == "Judul B2"
     assert list(got["b_dulu"].columns) == ["baris", "y"]
     with pytest.raises(ValueError, match="nama tabel"):
-        report.simpan_tabel(tmp_path, "Nama Salah", a)
-    assert report.baca_tabel(tmp_path / "kosong") == {}
+        save_table(tmp_path, "Nama Salah", a)
+    assert read_tables(tmp_path / "kosong") == {}
 
 
 def test_tabel_formats_indonesian():
     d = pd.DataFrame({"opd": ["A"], "n": [6012], "r": [0.2103], "p": [0.125]})
-    html = report.tabel(d, persen_kolom=["p"]).data
+    html = render_table(d, persen_kolom=["p"]).data
     assert "<td>6.012</td>" in html and "<td>0,21</td>" in html and "<td>12,5%</td>" in html
 
 
 def test_report_texts_exist_in_both_languages():
-    assert set(report.TEKS["id"]) == set(report.TEKS["en"])
-    assert report.teks("judul_profil", "en", periode="Quarter 4 2025").endswith("Quarter 4 2025")
-    assert set(report.label_kolom("id")) == set(report.label_kolom("en"))
+    assert set(TEXTS["id"]) == set(TEXTS["en"])
+    assert text("judul_profil", "en", periode="Quarter 4 2025").endswith("Quarter 4 2025")
+    assert set(column_labels("id")) == set(column_labels("en"))
     with pytest.raises(ValueError):
-        report.teks("ikm", "fr")  # type: ignore[arg-type]
+        text("ikm", "fr")  # type: ignore[arg-type]
 
 
 def test_report_texts_format_alike_in_both_languages():
@@ -108,9 +111,9 @@ def test_report_texts_format_alike_in_both_languages():
     import string
 
     fmt_ = string.Formatter()
-    for kunci, id_teks in report.TEKS["id"].items():
-        en_teks = report.TEKS["en"][kunci]
+    for kunci, id_teks in TEXTS["id"].items():
+        en_teks = TEXTS["en"][kunci]
         isi = {f: "X" for t in (id_teks, en_teks) for _, f, _, _ in fmt_.parse(t) if f}
-        assert report.teks(kunci, "id", **isi) and report.teks(kunci, "en", **isi)
+        assert text(kunci, "id", **isi) and text(kunci, "en", **isi)
         assert re.match(r"#*", id_teks).group() == re.match(r"#*", en_teks).group(), kunci
         assert not re.search(r"\b(yang|dan|tidak|dari|untuk|dengan)\b", en_teks), kunci

@@ -11,8 +11,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis import scoring as sc
-from kinerja_analysis.contract import BERAKHLAK, IKM_UNSUR
+from kinerja_analysis.data.contract import BERAKHLAK, IKM_UNSUR
+from kinerja_analysis.domain.ikm import ikm, ikm_from_responses, ikm_kategori
+from kinerja_analysis.domain.perilaku import (
+    RoleWeights,
+    opd_profile,
+    perilaku_kerja,
+    rater_effects,
+    rater_model,
+    strengths_weaknesses,
+    summarise_perilaku,
+)
+from kinerja_analysis.domain.predikat import (
+    PREDIKAT_DTYPE,
+    PREDIKAT_ORDER,
+    PREDIKAT_ORGANISASI,
+    check_distribution,
+    evaluate_period,
+    output_vs_competency,
+    predikat,
+)
+from kinerja_analysis.domain.skp import HasilCutoffs, capaian_skp, hasil_kerja
 
 SA, SE, SB_ = "Di Atas Ekspektasi", "Sesuai Ekspektasi", "Di Bawah Ekspektasi"
 
@@ -128,9 +147,9 @@ def test_capaian_kuantitas_kualitas_and_cap():
             ("a", "2024Q1", "i3", "kuantitas", 10, 15),  # 150 -> capped at 120
         ]
     )
-    c = sc.capaian_skp(skp)
+    c = capaian_skp(skp)
     np.testing.assert_allclose(c["capaian"], [120.0, 90.0, 120.0], atol=1e-12)
-    c200 = sc.capaian_skp(skp, cap=200.0)
+    c200 = capaian_skp(skp, cap=200.0)
     np.testing.assert_allclose(c200["capaian"], [120.0, 90.0, 150.0], atol=1e-12)
 
 
@@ -152,27 +171,27 @@ def test_capaian_waktu_rules():
             ("a", "p", "w6", "waktu", 10, 25),  # very late: formula negative -> floor 0
         ]
     )
-    pm = sc.capaian_skp(skp)["capaian"].to_numpy()
+    pm = capaian_skp(skp)["capaian"].to_numpy()
     np.testing.assert_allclose(
         pm, [(2 - 6.5 / 7) * 100, 87.5, 100.0, 120.0, (2 - 10 / 12) * 100, 0.0]
     )
     assert round(pm[0]) == 107  # as printed in the regulation
-    bkn = sc.capaian_skp(skp, waktu_rule="bkn2013")["capaian"].to_numpy()
+    bkn = capaian_skp(skp, waktu_rule="bkn2013")["capaian"].to_numpy()
     # Perka BKN 1/2013: on time -> (1.76*12-12)/12*100 = 76.00 (its worked example);
     # eff <= 24%: (1.76*12-10)/12*100 = 92.667; eff > 24%: 76 - ((1.76*12-8)/12*100 - 100)
     #   = 76 - (109.333 - 100) = 66.667
     np.testing.assert_allclose(bkn[2:5], [76.0, 76.0 - (176 - 800 / 12 - 100), 176 - 1000 / 12])
     np.testing.assert_allclose(bkn[2:5], [76.0, 66.6666667, 92.6666667], atol=1e-6)
-    ras = sc.capaian_skp(skp, waktu_rule="rasio")["capaian"].to_numpy()
+    ras = capaian_skp(skp, waktu_rule="rasio")["capaian"].to_numpy()
     np.testing.assert_allclose(ras[[1, 2, 4]], [800 / 9, 100.0, 120.0])  # 12/10*100=120 (cap)
 
 
 def test_capaian_bad_target_and_options():
     skp = _skp([("a", "p", "i1", "kuantitas", 10, 5), ("a", "p", "i2", "kuantitas", 0, 5)])
     with pytest.raises(ValueError, match=r"row 1 .*target=0"):
-        sc.capaian_skp(skp)
+        capaian_skp(skp)
     with pytest.raises(ValueError, match="waktu_rule"):
-        sc.capaian_skp(skp.iloc[:1], waktu_rule="lama")
+        capaian_skp(skp.iloc[:1], waktu_rule="lama")
 
 
 def test_hasil_kerja_cutoffs_and_averaging():
@@ -190,7 +209,7 @@ def test_hasil_kerja_cutoffs_and_averaging():
             ("two", "p", "i2", "kuantitas", 10, 13),
         ]
     )
-    h = sc.hasil_kerja(skp).set_index("nip")
+    h = hasil_kerja(skp).set_index("nip")
     assert h.loc["atas", "rating_hasil"] == SA
     assert h.loc["atas2", "rating_hasil"] == SA
     assert h.loc["sesuai_hi", "rating_hasil"] == SE
@@ -198,11 +217,11 @@ def test_hasil_kerja_cutoffs_and_averaging():
     assert h.loc["bawah", "rating_hasil"] == SB_
     assert h.loc["two", "capaian"] == pytest.approx(105.0)
     assert h.loc["two", "n_indikator"] == 2
-    h2 = sc.hasil_kerja(skp, cutoffs=sc.HasilCutoffs(di_atas=105.0, di_bawah=95.0)).set_index("nip")
+    h2 = hasil_kerja(skp, cutoffs=HasilCutoffs(di_atas=105.0, di_bawah=95.0)).set_index("nip")
     assert h2.loc["two", "rating_hasil"] == SA
     assert h2.loc["sesuai_lo", "rating_hasil"] == SB_
     with pytest.raises(ValueError):
-        sc.HasilCutoffs(di_atas=90.0, di_bawah=110.0)
+        HasilCutoffs(di_atas=90.0, di_bawah=110.0)
 
 
 # ------------------------------------------------------------------------------------
@@ -226,35 +245,35 @@ ALIAS = {SA: "di_atas", SE: "sesuai", SB_: "di_bawah"}
 
 @pytest.mark.parametrize(("hasil", "perilaku", "expected"), MATRIX)
 def test_predikat_matrix_cells(hasil, perilaku, expected):
-    assert sc.predikat(hasil, perilaku) == expected
-    assert sc.predikat(ALIAS[hasil], ALIAS[perilaku]) == expected
-    assert sc.predikat(ALIAS[hasil], perilaku) == expected
+    assert predikat(hasil, perilaku) == expected
+    assert predikat(ALIAS[hasil], ALIAS[perilaku]) == expected
+    assert predikat(ALIAS[hasil], perilaku) == expected
 
 
 def test_predikat_vectorised_and_errors():
     h = pd.Series([m[0] for m in MATRIX] + [None], index=range(10, 20))
     p = pd.Series([ALIAS[m[1]] for m in MATRIX] + [SE], index=range(10, 20))
-    out = sc.predikat(h, p)
+    out = predikat(h, p)
     assert isinstance(out, pd.Series)
     assert out.index.equals(h.index)
-    assert out.dtype == sc.PREDIKAT_DTYPE
+    assert out.dtype == PREDIKAT_DTYPE
     assert list(out.iloc[:9].astype(str)) == [m[2] for m in MATRIX]
     assert pd.isna(out.iloc[9])
     # ordered: Sangat Baik is the best
     assert out.max() == "Sangat Baik" and out.min() == "Sangat Kurang"
-    assert sc.PREDIKAT_ORDER == (
+    assert PREDIKAT_ORDER == (
         "Sangat Kurang",
         "Kurang/Misconduct",
         "Butuh Perbaikan",
         "Baik",
         "Sangat Baik",
     )
-    arr = sc.predikat(np.array(["di_atas", "di_bawah"]), "sesuai")  # scalar broadcast
+    arr = predikat(np.array(["di_atas", "di_bawah"]), "sesuai")  # scalar broadcast
     assert list(arr) == ["Baik", "Butuh Perbaikan"]
     with pytest.raises(ValueError, match="Luar Biasa"):
-        sc.predikat("Luar Biasa", "sesuai")
+        predikat("Luar Biasa", "sesuai")
     with pytest.raises(ValueError, match="sangat_sesuai"):
-        sc.predikat(pd.Series(["sesuai", "sangat_sesuai"]), pd.Series(["sesuai", "sesuai"]))
+        predikat(pd.Series(["sesuai", "sangat_sesuai"]), pd.Series(["sesuai", "sesuai"]))
 
 
 # ------------------------------------------------------------------------------------
@@ -319,9 +338,9 @@ def _distribusi_data():
 def test_cek_distribusi_hand_made():
     ev, peg = _distribusi_data()
     org = {opd: v[0] for opd, v in OPD_CASES.items()}
-    out = sc.cek_distribusi(ev, peg, org)
+    out = check_distribution(ev, peg, org)
     assert len(out) == len(OPD_EXPECTED)
-    assert set(out["predikat_organisasi"]) == set(sc.PREDIKAT_ORGANISASI)
+    assert set(out["predikat_organisasi"]) == set(PREDIKAT_ORGANISASI)
     out["i"] = out.groupby("opd").cumcount()
     for (opd, i), (prop, patuh, gap, people) in OPD_EXPECTED.items():
         row = out[(out["opd"] == opd) & (out["i"] == i)].iloc[0]
@@ -331,13 +350,13 @@ def test_cek_distribusi_hand_made():
         assert row["selisih"] == pytest.approx(gap, abs=1e-12), (opd, i)
         assert row["selisih_pegawai"] == people, (opd, i)
     # one predikat for all OPDs
-    all_ist = sc.cek_distribusi(ev, peg, "Istimewa")
+    all_ist = check_distribution(ev, peg, "Istimewa")
     assert len(all_ist) == len(OPD_CASES)
     assert all_ist.set_index("opd").loc["J", "proporsi"] == pytest.approx(0.1)
     with pytest.raises(ValueError, match="Luar Biasa"):
-        sc.cek_distribusi(ev, peg, "Luar Biasa")
+        check_distribution(ev, peg, "Luar Biasa")
     with pytest.raises(ValueError, match="predikat_organisasi"):
-        sc.cek_distribusi(ev, peg, {"A": "Baik"})
+        check_distribution(ev, peg, {"A": "Baik"})
 
 
 # ------------------------------------------------------------------------------------
@@ -348,7 +367,7 @@ def test_cek_distribusi_hand_made():
 def test_rater_model_recovers_planted_effects_continuous():
     # Unrounded scores: the model is exactly the data-generating model.
     per, _, _, planted = simulate_360(seed=7, rounded=False)
-    m = sc.rater_model(per)
+    m = rater_model(per)
     pen = m.penilai.set_index("id_penilai")
     r = np.corrcoef(pen["leniency"], planted.reindex(pen.index))[0, 1]
     assert r >= 0.9, r
@@ -361,7 +380,7 @@ def test_rater_model_recovers_role_effects():
     # Continuous scores, 10 OPDs. Over seeds 1-8 the estimates were rekan 0.308 (SD
     # 0.017) and bawahan 0.213 (SD 0.035): tolerances of about 3 SD.
     per, _, _, _ = simulate_360(seed=7, n_opd=10, rounded=False)
-    roles = sc.rater_model(per).peran.set_index("peran_penilai")["efek"]
+    roles = rater_model(per).peran.set_index("peran_penilai")["efek"]
     assert roles["atasan"] == 0.0  # reference
     assert roles["rekan"] == pytest.approx(0.3, abs=0.05)
     assert roles["bawahan"] == pytest.approx(0.2, abs=0.1)
@@ -372,7 +391,7 @@ def test_fe_solution_matches_dense_least_squares():
     # roles, raters) of a small design; fitted values and identified contrasts agree.
     per, _, _, _ = simulate_360(seed=5, n_opd=1, n_unit=2, per_unit=4, periods=("2024Q1",))
     d = per[per["peran_penilai"] != "diri"].reset_index(drop=True)
-    m = sc.rater_model(per)
+    m = rater_model(per)
     cells = pd.get_dummies(d["nip"] + "|" + d["dimensi"], dtype=float)
     roles = pd.get_dummies(d["peran_penilai"], dtype=float).drop(columns="atasan")
     raters = pd.get_dummies(d["id_penilai"], dtype=float)
@@ -391,15 +410,15 @@ def test_fe_solution_matches_dense_least_squares():
 
 def test_rater_adjustment_realistic_rounded(sim):
     per, _, true, planted = sim
-    eff = sc.rater_effects(per).set_index("id_penilai")
+    eff = rater_effects(per).set_index("id_penilai")
     r = np.corrcoef(eff["leniency"], planted.reindex(eff.index))[0, 1]
     assert r >= 0.8, r  # stated threshold
     assert (eff["faktor_susut"].between(0, 1)).all()
     assert (eff["leniency"].abs() <= eff["leniency_raw"].abs() + 1e-12).all()
     # Adjusted scores track true competence better than raw role-weighted means
     # (employee x dimension, averaged over the four periods).
-    adj = sc.perilaku_kerja(per).groupby(["nip", "dimensi"])["skor"].mean()
-    raw = sc.perilaku_kerja(per, adjust=False).groupby(["nip", "dimensi"])["skor"].mean()
+    adj = perilaku_kerja(per).groupby(["nip", "dimensi"])["skor"].mean()
+    raw = perilaku_kerja(per, adjust=False).groupby(["nip", "dimensi"])["skor"].mean()
     t = true.set_index(["nip", "dimensi"])["true_score"]
     r_adj = np.corrcoef(adj, t.reindex(adj.index))[0, 1]
     r_raw = np.corrcoef(raw, t.reindex(raw.index))[0, 1]
@@ -411,26 +430,27 @@ def test_rater_adjustment_on_synthetic_city():
     # kinerja_analysis.synth plants rater leniency N(0, 0.35^2) and role biases; over
     # seeds 1-3 and 11 (300 employees): corr(leniency) 0.955-0.968, corr with true
     # competence adjusted 0.951-0.954 vs raw 0.869-0.921, share "Baik" 0.815-0.862.
-    synth = pytest.importorskip("kinerja_analysis.synth")
-    res = synth.generate(n_pegawai=300, seed=2)
+    from kinerja_analysis.data.synth import generate
+
+    res = generate(n_pegawai=300, seed=2)
     per = res.tables["perilaku"]
-    eff = sc.rater_effects(per).merge(
+    eff = rater_effects(per).merge(
         res.truth_tables["rater"], on="id_penilai", suffixes=("", "_true")
     )
     assert np.corrcoef(eff["leniency"], eff["leniency_true"])[0, 1] >= 0.8
     k = res.truth_tables["kompetensi"].set_index(["nip", "dimensi"])["true_score"]
-    adj = sc.perilaku_kerja(per).groupby(["nip", "dimensi"])["skor"].mean()
-    raw = sc.perilaku_kerja(per, adjust=False).groupby(["nip", "dimensi"])["skor"].mean()
+    adj = perilaku_kerja(per).groupby(["nip", "dimensi"])["skor"].mean()
+    raw = perilaku_kerja(per, adjust=False).groupby(["nip", "dimensi"])["skor"].mean()
     r_adj = np.corrcoef(adj, k.reindex(adj.index))[0, 1]
     r_raw = np.corrcoef(raw, k.reindex(raw.index))[0, 1]
     assert r_adj > r_raw + 0.02, (r_adj, r_raw)
-    ev = sc.evaluasi_periode(res.tables["skp"], per)
+    ev = evaluate_period(res.tables["skp"], per)
     assert (ev["predikat"] == "Baik").mean() >= 0.6  # "most employees end up Baik"
 
 
 def test_shrinkage_fixed_k_and_zero_variance():
     per, _, _, _ = simulate_360(seed=3, n_opd=2, sd_leniency=0.4)
-    m = sc.rater_model(per, shrinkage_k=5.0)
+    m = rater_model(per, shrinkage_k=5.0)
     pen = m.penilai
     np.testing.assert_allclose(
         pen["leniency"], pen["leniency_raw"] * pen["n_efektif"] / (pen["n_efektif"] + 5.0)
@@ -443,12 +463,12 @@ def test_shrinkage_fixed_k_and_zero_variance():
         role_effect={"atasan": 0, "rekan": 0, "bawahan": 0},
         rounded=False,
     )
-    m0 = sc.rater_model(per0)
+    m0 = rater_model(per0)
     # over seeds 1-6 the estimated leniency variance was 0 (k infinite) every time
     assert m0.var_leniency < 0.005
     assert m0.penilai["leniency"].abs().max() < 0.1
     with pytest.raises(ValueError, match="shrinkage_k"):
-        sc.rater_model(per0, shrinkage_k=-1)
+        rater_model(per0, shrinkage_k=-1)
 
 
 def test_perilaku_kerja_weights_and_self():
@@ -468,18 +488,18 @@ def test_perilaku_kerja_weights_and_self():
     per = pd.DataFrame(
         rows, columns=["nip", "periode", "id_penilai", "peran_penilai", "dimensi", "skor"]
     )
-    out = sc.perilaku_kerja(per, adjust=False).set_index("dimensi")
+    out = perilaku_kerja(per, adjust=False).set_index("dimensi")
     assert out.loc["loyal", "skor"] == pytest.approx(3.7)
     assert out.loc["adaptif", "skor"] == pytest.approx((0.6 * 4 + 0.25 * 3) / 0.85)
     assert out.loc["loyal", "n_rekan"] == 2 and out.loc["loyal", "n_penilai"] == 4
     assert out.loc["loyal", "skor_diri"] == 5
     assert out.loc["loyal", "selisih_diri"] == pytest.approx(5 - 3.7)
     assert np.isnan(out.loc["adaptif", "skor_diri"])
-    ring = sc.perilaku_ringkas(out.reset_index())
+    ring = summarise_perilaku(out.reset_index())
     assert ring.loc[0, "skor_perilaku"] == pytest.approx((3.7 + 3.70588235) / 2, abs=1e-6)
     assert ring.loc[0, "rating_perilaku"] == SE
-    w = sc.RoleWeights(atasan=1.0, rekan=0.0, bawahan=0.0)
-    only_boss = sc.perilaku_kerja(per, adjust=False, weights=w)
+    w = RoleWeights(atasan=1.0, rekan=0.0, bawahan=0.0)
+    only_boss = perilaku_kerja(per, adjust=False, weights=w)
     assert (only_boss["skor"] == 4.0).all()
 
 
@@ -492,7 +512,7 @@ def test_perilaku_ringkas_cutoffs():
             "skor": [4.25, 4.2499, 3.0, 2.9999],
         }
     )
-    r = sc.perilaku_ringkas(ps).set_index("nip")["rating_perilaku"]
+    r = summarise_perilaku(ps).set_index("nip")["rating_perilaku"]
     assert list(r) == [SA, SE, SE, SB_]
 
 
@@ -506,7 +526,7 @@ def test_evaluasi_periode_keeps_missing_sides(sim):
             (nips[2], "2024Q1", "i1", "kuantitas", 10, 5),
         ]
     )
-    ev = sc.evaluasi_periode(skp, per1, adjust=False).set_index("nip")
+    ev = evaluate_period(skp, per1, adjust=False).set_index("nip")
     assert ev.loc[nips[0], "keterangan"] == "lengkap"
     assert ev.loc[nips[0], "predikat"] in ("Baik", "Kurang/Misconduct")
     assert ev.loc[nips[1], "keterangan"] == "tanpa_hasil"
@@ -539,17 +559,17 @@ def test_kekuatan_kelemahan_and_profil():
             "opd": ["X"] * 3 + ["Y"] * 5,
         }
     )
-    kk = sc.kekuatan_kelemahan(ps, peg).set_index("nip")
+    kk = strengths_weaknesses(ps, peg).set_index("nip")
     assert kk.loc["e5", "z"] == pytest.approx(1.25 / np.sqrt(1.875 / 5))
     assert kk.loc["e5", "kategori"] == "kekuatan"
     assert pd.isna(kk.loc["e0", "kategori"])
     assert pd.isna(kk.loc["f0", "kategori"])  # group of 2 < min_kelompok
     ps2 = ps.assign(skor=[3, 3, 3, 3, 3, 1.5, 2, 4], n_penilai=[5] * 5 + [2, 5, 5])
-    kk2 = sc.kekuatan_kelemahan(ps2, peg).set_index("nip")
+    kk2 = strengths_weaknesses(ps2, peg).set_index("nip")
     assert kk2.loc["e5", "z"] < -1 and pd.isna(kk2.loc["e5", "kategori"])  # too few raters
-    kk3 = sc.kekuatan_kelemahan(ps2, peg, min_penilai=2).set_index("nip")
+    kk3 = strengths_weaknesses(ps2, peg, min_penilai=2).set_index("nip")
     assert kk3.loc["e5", "kategori"] == "kelemahan"
-    prof = sc.profil_opd(ps, peg).set_index("opd")
+    prof = opd_profile(ps, peg).set_index("opd")
     assert prof.loc["X", "rerata"] == pytest.approx(3.0)
     assert prof.loc["Y", "rerata"] == pytest.approx((3 + 3 + 4.5 + 2 + 4) / 5)
     assert prof.loc["Y", "n_pegawai"] == 5
@@ -572,9 +592,9 @@ def test_hasil_vs_kompetensi():
             "rating_perilaku": [SB_, SB_, SE, SE, SA],
         }
     )
-    ev["predikat"] = sc.predikat(ev["rating_hasil"], ev["rating_perilaku"])
+    ev["predikat"] = predikat(ev["rating_hasil"], ev["rating_perilaku"])
     peg = pd.DataFrame({"nip": list("abcde"), "opd": ["X", "X", "Y", "Y", "Y"]})
-    res = sc.hasil_vs_kompetensi(ev, peg)
+    res = output_vs_competency(ev, peg)
     emp = res.pegawai.set_index("nip")
     # output only: a Butuh Perbaikan, b..d Baik, e Baik
     assert list(emp["predikat_hasil_saja"].astype(str)) == [BP, B, B, B, B]
@@ -607,7 +627,7 @@ NRR = [3.0, 3.5, 2.75, 2.75, 3.5, 3.5, 2.75, 2.75, 3.5]
 def test_ikm_dari_responden_worked_example():
     resp = pd.DataFrame(RESPONDEN, columns=list(IKM_UNSUR))
     resp["opd"] = "Dinas A"
-    out = sc.ikm_dari_responden(resp)
+    out = ikm_from_responses(resp)
     assert out.loc[0, "n_responden"] == 4
     np.testing.assert_allclose(out.loc[0, list(IKM_UNSUR)].astype(float), NRR)
     assert out.loc[0, "ikm"] == pytest.approx(28.0 / 9 * 25)  # 77.777...
@@ -615,11 +635,11 @@ def test_ikm_dari_responden_worked_example():
     # a missing answer: NRR over those who answered; u1 = (4+3+3)/3
     resp2 = resp.astype({"u1": float})
     resp2.loc[3, "u1"] = np.nan
-    assert sc.ikm_dari_responden(resp2).loc[0, "u1"] == pytest.approx(10 / 3)
+    assert ikm_from_responses(resp2).loc[0, "u1"] == pytest.approx(10 / 3)
     bad = resp.copy()
     bad.loc[2, "u5"] = 5
     with pytest.raises(ValueError, match=r"u5.*row 2"):
-        sc.ikm_dari_responden(bad)
+        ikm_from_responses(bad)
 
 
 def test_ikm_from_layanan_consistency():
@@ -631,14 +651,14 @@ def test_ikm_from_layanan_consistency():
             {"opd": "C", "periode": "2024", **{k: np.nan for k in u}, "ikm": 70.0},
         ]
     )
-    out = sc.ikm(lay).set_index("opd")
+    out = ikm(lay).set_index("opd")
     assert out.loc["A", "ikm"] == pytest.approx(28.0 / 9 * 25)
     assert bool(out.loc["A", "konsisten"]) is True
     assert bool(out.loc["B", "konsisten"]) is False
     assert out.loc["B", "selisih"] == pytest.approx(80 - 28.0 / 9 * 25)
     assert out.loc["C", "sumber"] == "dilaporkan" and pd.isna(out.loc["C", "konsisten"])
     assert (out.loc["C", "mutu"], out.loc["C", "kinerja"]) == ("C", "Kurang Baik")
-    only_ikm = sc.ikm(lay[["opd", "periode", "ikm"]])
+    only_ikm = ikm(lay[["opd", "periode", "ikm"]])
     assert list(only_ikm["ikm"]) == [77.78, 80.0, 70.0]
 
 
@@ -658,18 +678,18 @@ def test_ikm_from_layanan_consistency():
     ],
 )
 def test_ikm_kategori_boundaries(value, mutu, kinerja):
-    assert sc.ikm_kategori(value) == (mutu, kinerja)
+    assert ikm_kategori(value) == (mutu, kinerja)
 
 
 def test_ikm_kategori_vector_and_range():
     s = pd.Series([64.99, np.nan, 88.31], index=[5, 6, 7])
-    out = sc.ikm_kategori(s)
+    out = ikm_kategori(s)
     assert list(out.index) == [5, 6, 7]
     assert out.loc[5, "mutu"] == "D" and out.loc[7, "mutu"] == "A" and pd.isna(out.loc[6, "mutu"])
     with pytest.raises(ValueError, match="24.9"):
-        sc.ikm_kategori(24.9)
+        ikm_kategori(24.9)
     with pytest.raises(ValueError, match="100.5"):
-        sc.ikm_kategori(100.5)
+        ikm_kategori(100.5)
 
 
 # ------------------------------------------------------------------------------------
@@ -698,19 +718,19 @@ def test_no_input_mutation(sim):
     inputs = [per, peg, skp, ev_d, peg_d, lay, resp]
     copies = [x.copy(deep=True) for x in inputs]
 
-    sc.capaian_skp(skp)
-    sc.hasil_kerja(skp)
-    sc.rater_effects(per)
-    ps = sc.perilaku_kerja(per)
+    capaian_skp(skp)
+    hasil_kerja(skp)
+    rater_effects(per)
+    ps = perilaku_kerja(per)
     ps_copy = ps.copy(deep=True)
-    sc.perilaku_ringkas(ps)
-    ev = sc.evaluasi_periode(skp, per)
+    summarise_perilaku(ps)
+    ev = evaluate_period(skp, per)
     ev_copy = ev.copy(deep=True)
-    sc.cek_distribusi(ev_d, peg_d, "Baik")
-    sc.kekuatan_kelemahan(ps, peg)
-    sc.profil_opd(ps, peg)
-    sc.hasil_vs_kompetensi(ev, peg)
-    sc.ikm(lay)
-    sc.ikm_dari_responden(resp)
+    check_distribution(ev_d, peg_d, "Baik")
+    strengths_weaknesses(ps, peg)
+    opd_profile(ps, peg)
+    output_vs_competency(ev, peg)
+    ikm(lay)
+    ikm_from_responses(resp)
     for orig, cp in zip(inputs + [ps, ev], copies + [ps_copy, ev_copy], strict=True):
         pd.testing.assert_frame_equal(orig, cp)

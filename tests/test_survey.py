@@ -29,8 +29,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis import survey as sv
-from kinerja_analysis.loading import periode_bounds
+from kinerja_analysis.analyses.survey_panel import (
+    acceptance_by_opd,
+    estimate_communication_training_effect,
+)
+from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.domain.survey import (
+    cfa,
+    construct_scores,
+    describe_constructs,
+    describe_items,
+    interval_category,
+    invariance,
+    item_validity,
+    r_critical,
+    scale_reliability,
+)
+from kinerja_analysis.methods.regression import ols_assumption_checks
 
 DATA = Path(__file__).parent / "data"
 
@@ -91,29 +106,29 @@ def test_skor_konstruk_reverses_and_applies_80_percent_rule():
             "a5": [1, 2, 2],  # reversed: 6 - x
         }
     )
-    out = sv.skor_konstruk(survei, ins)
+    out = construct_scores(survei, ins)
     assert out["skor"].iloc[0] == pytest.approx(5.0)
     # 4 of 5 answered (80 %): mean of answered, reversed a5 = 4
     assert out["skor"].iloc[1] == pytest.approx(4.0)
     assert out["n_item_dijawab"].tolist() == [5, 4, 3]
     assert np.isnan(out["skor"].iloc[2])  # 3 of 5 answered: below the rule
-    wide = sv.skor_konstruk(survei, ins, bentuk="wide")
+    wide = construct_scores(survei, ins, bentuk="wide")
     assert list(wide.columns) == ["nip", "periode", "a"]
     assert survei["a5"].tolist() == [1, 2, 2]  # input not mutated
     with pytest.raises(ValueError, match="di luar skala"):
-        sv.skor_konstruk(survei.assign(a1=[6, 4, 4]), ins)
+        construct_scores(survei.assign(a1=[6, 4, 4]), ins)
 
 
 def test_r_tabel_matches_printed_table():
     # r table (two-tailed 0.05) printed in Indonesian statistics textbooks:
     # n = 30 -> 0.361, n = 100 -> 0.197 (df 28 and 98)
-    assert sv.r_tabel(30) == pytest.approx(0.361, abs=0.0005)
-    assert sv.r_tabel(100) == pytest.approx(0.1966, abs=0.0005)
+    assert r_critical(30) == pytest.approx(0.361, abs=0.0005)
+    assert r_critical(100) == pytest.approx(0.1966, abs=0.0005)
 
 
 def test_kategori_interval_boundaries():
     v = [1.0, 1.8, 1.81, 2.6, 3.4, 3.41, 4.2, 4.21, 5.0]
-    got = sv.kategori_interval(v).tolist()
+    got = interval_category(v).tolist()
     assert got == [
         "sangat rendah",
         "sangat rendah",
@@ -162,12 +177,12 @@ def _pg_data() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_alpha_and_feldt_ci_match_pingouin_psych():
     d, ins = _pg_data()
-    listwise = sv.reliabilitas(d, ins).konstruk.iloc[0]
+    listwise = scale_reliability(d, ins).konstruk.iloc[0]
     assert listwise["n_obs"] == 9
     assert listwise["alpha"] == pytest.approx(0.801695, abs=1e-6)
     items = ins["item"].tolist()
     filled = d.assign(**{c: d[c].fillna(d[c].median()) for c in items})
-    r = sv.reliabilitas(filled, ins).konstruk.iloc[0]
+    r = scale_reliability(filled, ins).konstruk.iloc[0]
     assert r["alpha"] == pytest.approx(0.738019, abs=1e-6)
     assert r["ci_low"] == pytest.approx(0.447, abs=0.0005)
     assert r["ci_high"] == pytest.approx(0.911, abs=0.0005)
@@ -176,23 +191,23 @@ def test_alpha_and_feldt_ci_match_pingouin_psych():
 def test_alpha_rdrop_alpha_if_deleted_match_psych(hs):
     d, ins = hs
     one = ins.assign(konstruk="semua")
-    rel = sv.reliabilitas(d, one)
+    rel = scale_reliability(d, one)
     assert rel.konstruk["alpha"].iloc[0] == pytest.approx(0.76, abs=0.005)
     # psych::alpha(HolzingerSwineford1939[, 7:15]): r.drop and raw_alpha if dropped
     r_drop = [0.52, 0.28, 0.37, 0.58, 0.53, 0.60, 0.25, 0.37, 0.49]
     a_drop = [0.72, 0.76, 0.75, 0.72, 0.72, 0.71, 0.77, 0.75, 0.73]
     np.testing.assert_allclose(rel.butir["r_drop"], r_drop, atol=0.0051)
     np.testing.assert_allclose(rel.butir["alpha_jika_dihapus"], a_drop, atol=0.0051)
-    val = sv.validitas_item(d, one)
+    val = item_validity(d, one)
     np.testing.assert_allclose(val["r_hitung"], r_drop, atol=0.0051)
-    assert val["r_tabel"].iloc[0] == pytest.approx(sv.r_tabel(301))
+    assert val["r_tabel"].iloc[0] == pytest.approx(r_critical(301))
     assert val["valid"].all()  # every r.drop (>= 0.25) exceeds r table 0.113
 
 
 def test_omega_three_items_equals_closed_form(hs):
     d, ins = hs
     vis = ins[ins["konstruk"] == "visual"]
-    rel = sv.reliabilitas(d, vis)
+    rel = scale_reliability(d, vis)
     # a one-factor model of 3 items is just identified: lambda_1^2 = s12 s13 / s23 ...
     S = np.cov(d[["x1", "x2", "x3"]].to_numpy(), rowvar=False, ddof=0)
     lam = np.sqrt(
@@ -209,7 +224,7 @@ def test_omega_three_items_equals_closed_form(hs):
 
 def test_cfa_reproduces_lavaan_holzinger_swineford(hs):
     d, ins = hs
-    r = sv.cfa(d, ins)
+    r = cfa(d, ins)
     fit = r.fit.iloc[0]
     assert fit["chi2"] == pytest.approx(85.306, abs=0.001)
     assert fit["df"] == 24
@@ -239,7 +254,7 @@ def test_cfa_reproduces_lavaan_holzinger_swineford(hs):
 
 def test_invarians_reproduces_lavaan_multigroup(hs):
     d, ins = hs
-    inv = sv.invarians(d, ins, group="school")
+    inv = invariance(d, ins, group="school")
     np.testing.assert_allclose(inv["chi2"], [115.851, 124.044, 164.103], atol=0.001)
     assert inv["df"].tolist() == [48, 54, 60]
     assert inv["p_delta"].iloc[1] == pytest.approx(0.2244, abs=0.0001)
@@ -265,7 +280,7 @@ def test_cfa_recovers_planted_loadings():
     x = _simulate_cfa(rng, 2000, _LAM, _FACTOR, _PHI)
     d = _survei_from(x, "2025Q1")
     ins = _instrumen({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
-    r = sv.cfa(d, ins)
+    r = cfa(d, ins)
     assert np.max(np.abs(r.muatan["std_estimate"] - _LAM)) < 0.07
     np.testing.assert_allclose(r.korelasi_faktor["estimate"], [0.4, 0.3, 0.5], atol=0.07)
     fit = r.fit.iloc[0]
@@ -287,10 +302,8 @@ def test_invarians_detects_planted_loading_change():
             lam[[1, 2, 5, 6]] = [0.2, 0.25, 0.2, 0.25]  # items stop measuring the construct
         parts_bad.append(_survei_from(_simulate_cfa(rng, 800, lam, _FACTOR, _PHI), per))
     ins = _instrumen({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
-    ok = sv.invarians(pd.concat(parts, ignore_index=True), ins, tingkat=["konfigural", "metrik"])
-    bad = sv.invarians(
-        pd.concat(parts_bad, ignore_index=True), ins, tingkat=["konfigural", "metrik"]
-    )
+    ok = invariance(pd.concat(parts, ignore_index=True), ins, tingkat=["konfigural", "metrik"])
+    bad = invariance(pd.concat(parts_bad, ignore_index=True), ins, tingkat=["konfigural", "metrik"])
     assert ok["kesimpulan"].iloc[1] == "invarian"
     assert ok["delta_cfi"].iloc[1] > -0.005
     assert bad["kesimpulan"].iloc[1] == "tidak invarian"
@@ -303,14 +316,14 @@ def test_deskriptif_item_and_konstruk():
     d = pd.DataFrame(
         {"nip": list("1234"), "periode": "2025Q1", "a1": [5, 4, 4, 3], "a2": [1, 2, 2, 3]}
     )
-    it = sv.deskriptif_item(d, ins)
+    it = describe_items(d, ins)
     a1 = it[it["item"] == "a1"].iloc[0]
     assert a1["mean"] == pytest.approx(4.0)
     assert a1["pct_4"] == pytest.approx(50.0) and a1["pct_1"] == 0
     assert a1["kategori"] == "tinggi"  # 4.0 in (3.40, 4.20]
     a2 = it[it["item"] == "a2"].iloc[0]
     assert a2["mean"] == pytest.approx(4.0)  # reversed
-    ko = sv.deskriptif_konstruk(d, ins).iloc[0]
+    ko = describe_constructs(d, ins).iloc[0]
     assert ko["mean"] == pytest.approx(4.0) and ko["n"] == 4
     assert ko["pct_sangat_tinggi"] == pytest.approx(25.0)  # one respondent at 5.0
 
@@ -330,7 +343,7 @@ def test_regresi_vif_matches_hand_computation_and_bp_detects_heteroskedasticity(
     d["y_homo"] = 1 + 0.5 * x1 - 0.3 * x2 + e_homo
     d["y_het"] = 1 + 0.5 * x1 - 0.3 * x2 + e_het
 
-    res = sv.regresi_asumsi_klasik(d, "y_homo", ["x1", "x2", "x3"])
+    res = ols_assumption_checks(d, "y_homo", ["x1", "x2", "x3"])
     # hand computation: VIF_j is the j-th diagonal element of the inverse correlation matrix
     vif_hand = np.diag(np.linalg.inv(np.corrcoef(d[["x1", "x2", "x3"]].to_numpy(), rowvar=False)))
     np.testing.assert_allclose(res.vif["vif"], vif_hand, rtol=1e-8)
@@ -345,16 +358,16 @@ def test_regresi_vif_matches_hand_computation_and_bp_detects_heteroskedasticity(
     assert co.loc["x1", "ci_low"] < 0.5 < co.loc["x1", "ci_high"]
     assert co.loc["x1", "method"] == "OLS, SE robust HC3"
 
-    het = sv.regresi_asumsi_klasik(d, "y_het", ["x1", "x2", "x3"])
+    het = ols_assumption_checks(d, "y_het", ["x1", "x2", "x3"])
     h = het.asumsi.set_index("uji")
     assert h.loc["heteroskedastisitas_breusch_pagan", "p_value"] < 0.001
     assert h.loc["heteroskedastisitas_breusch_pagan", "kesimpulan"] == "tidak terpenuhi"
     assert h.loc["heteroskedastisitas_white", "p_value"] < 0.001
     # robust and classical SEs differ under heteroskedasticity
-    cl = sv.regresi_asumsi_klasik(d, "y_het", ["x1", "x2", "x3"], robust=None).tidy()
+    cl = ols_assumption_checks(d, "y_het", ["x1", "x2", "x3"], robust=None).tidy()
     assert het.tidy()["std_error"].iloc[1] > 1.2 * cl["std_error"].iloc[1]
     with pytest.raises(ValueError, match="robust"):
-        sv.regresi_asumsi_klasik(d, "y_het", ["x1"], robust="HC9")  # type: ignore[arg-type]
+        ols_assumption_checks(d, "y_het", ["x1"], robust="HC9")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- panel links
@@ -371,7 +384,7 @@ def _panel(seed: int, effect: float):
     for i in range(n):
         nip = f"{199001012020011000 + i}"
         if g[i] >= 0:
-            start, end = periode_bounds(periods[g[i]])
+            start, end = period_bounds(periods[g[i]])
             day = start + (end - start) * rng.random()
             # alternate the two identification rules: kompetensi_sasaran or the name
             kom = i % 2 == 0
@@ -402,19 +415,21 @@ def _panel(seed: int, effect: float):
 def test_efek_pelatihan_komunikasi_recovers_planted_effect():
     skor, pel = _panel(5, 0.3)
     # half the planted trainings are identified by their target competency only
-    out = sv.efek_pelatihan_komunikasi(skor, pel, kompetensi=("berorientasi_pelayanan",)).iloc[0]
+    out = estimate_communication_training_effect(
+        skor, pel, kompetensi=("berorientasi_pelayanan",)
+    ).iloc[0]
     assert out["ci_low"] <= 0.3 <= out["ci_high"]
     assert out["ci_low"] > 0.15  # clearly positive
     assert out["n_pegawai"] == 800
     assert 300 < out["n_pegawai_dilatih"] < 500
     # a rule that ignores the name misses half the trained employees -> diluted estimate
-    narrow = sv.efek_pelatihan_komunikasi(
+    narrow = estimate_communication_training_effect(
         skor, pel, kompetensi=("berorientasi_pelayanan",), kata_kunci=()
     ).iloc[0]
     assert narrow["n_pegawai_dilatih"] < 0.6 * out["n_pegawai_dilatih"]
     # no effect planted: interval covers zero
     skor0, pel0 = _panel(6, 0.0)
-    z = sv.efek_pelatihan_komunikasi(skor0, pel0).iloc[0]
+    z = estimate_communication_training_effect(skor0, pel0).iloc[0]
     assert z["ci_low"] <= 0 <= z["ci_high"]
 
 
@@ -428,7 +443,7 @@ def test_penerimaan_per_opd_suppresses_small_groups():
         }
     )
     pegawai = pd.DataFrame({"nip": [str(i) for i in range(8)], "opd": ["A"] * 5 + ["B"] * 3})
-    out = sv.penerimaan_per_opd(skor, pegawai, min_n=5).set_index("opd")
+    out = acceptance_by_opd(skor, pegawai, min_n=5).set_index("opd")
     assert out.loc["A", "estimate"] == pytest.approx(4.0)
     se = np.std([3.0, 3.5, 4.0, 4.5, 5.0], ddof=1) / np.sqrt(5)
     assert out.loc["A", "ci_high"] == pytest.approx(4.0 + 2.776445 * se, abs=1e-5)  # t_.975,4
@@ -453,16 +468,15 @@ def test_synthetic_city_loadings_and_communication_effect():
     the name rule is used (``kompetensi=()``): the default rule also counts every
     service-oriented course and dilutes the estimate.
     """
-    synth = pytest.importorskip("kinerja_analysis.synth")
     from scipy import stats
 
-    cuts = getattr(synth, "_LIKERT_CUTS", None)
-    if cuts is None or not hasattr(synth, "generate"):
-        pytest.skip("synth generator without survey thresholds")
+    from kinerja_analysis.data import synth
+
+    cuts = synth._LIKERT_CUTS
     r = synth.generate(n_pegawai=2000, seed=3)
     s, ins = r.tables["survei"], r.tables["survei_instrumen"]
     butir = r.truth_tables["survei_butir"]
-    res = sv.cfa(s, ins)
+    res = cfa(s, ins)
     m = res.muatan.merge(butir[["item", "loading"]], on="item")
     unit = m["konstruk"].isin(["motivasi", "percaya_diri", "penerimaan_sistem"])
     assert np.max(np.abs(m.loc[unit, "std_estimate"] - m.loc[unit, "loading"])) < 0.07
@@ -475,6 +489,6 @@ def test_synthetic_city_loadings_and_communication_effect():
         [(stats.norm.cdf(mu + lam * delta - cuts) - stats.norm.cdf(mu - cuts)).sum()
          for lam in pd_b["loading"]]
     )  # fmt: skip
-    sk = sv.skor_konstruk(s, ins)
-    est = sv.efek_pelatihan_komunikasi(sk, r.tables["pelatihan"], kompetensi=()).iloc[0]
+    sk = construct_scores(s, ins)
+    est = estimate_communication_training_effect(sk, r.tables["pelatihan"], kompetensi=()).iloc[0]
     assert est["ci_low"] <= expected <= est["ci_high"]

@@ -13,8 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis import load_dataset, synth
-from kinerja_analysis.contract import BERAKHLAK, IKM_UNSUR, TABLES
+from kinerja_analysis import load_dataset
+from kinerja_analysis.data.contract import BERAKHLAK, IKM_UNSUR, TABLES
+from kinerja_analysis.data.synth import (
+    KOMUNIKASI_PELATIHAN,
+    SynthConfig,
+    SynthResult,
+    generate,
+    write_dataset,
+)
 
 N = 500
 SEED = 11
@@ -23,16 +30,16 @@ START_OF_WINDOW = pd.Timestamp("2024-01-01")
 
 
 @pytest.fixture(scope="module")
-def res() -> synth.SynthResult:
-    return synth.generate(n_pegawai=N, seed=SEED)
+def res() -> SynthResult:
+    return generate(n_pegawai=N, seed=SEED)
 
 
 # --------------------------------------------------------------------------- determinism
 
 
 def test_same_seed_gives_identical_tables_and_truth():
-    a = synth.generate(n_pegawai=300, seed=3)
-    b = synth.generate(n_pegawai=300, seed=3)
+    a = generate(n_pegawai=300, seed=3)
+    b = generate(n_pegawai=300, seed=3)
     assert a.tables.keys() == b.tables.keys()
     for name in a.tables:
         pd.testing.assert_frame_equal(a.tables[name], b.tables[name], obj=name)
@@ -44,7 +51,7 @@ def test_same_seed_gives_identical_tables_and_truth():
 def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path: Path):
     paths = {}
     for tag, seed in (("a", 5), ("b", 5), ("c", 6)):
-        written = synth.write_dataset(synth.generate(n_pegawai=300, seed=seed), tmp_path / tag)
+        written = write_dataset(generate(n_pegawai=300, seed=seed), tmp_path / tag)
         paths[tag] = {p.relative_to(tmp_path / tag): p.read_bytes() for p in written}
     assert paths["a"] == paths["b"]
     assert set(paths["a"]) == set(paths["c"])
@@ -59,16 +66,16 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path: Path):
 
 def test_write_layout_and_parquet_replaces_csv(tmp_path: Path, res):
     out = tmp_path / "kota"
-    synth.write_dataset(res, out)
+    write_dataset(res, out)
     names = {p.name for p in out.iterdir()}
     assert names == {f"{t}.csv" for t in TABLES} | {"truth.json", "_truth"}
     assert {p.stem for p in (out / "_truth").iterdir()} == set(res.truth_tables)
-    synth.write_dataset(res, out, fmt="parquet")
+    write_dataset(res, out, fmt="parquet")
     assert not list(out.glob("*.csv"))
     back = pd.read_parquet(out / "pegawai.parquet")
     assert back["nip"].str.fullmatch(r"\d{18}").all()
     with pytest.raises(ValueError, match="fmt"):
-        synth.write_dataset(res, out, fmt="xlsx")  # type: ignore[arg-type]
+        write_dataset(res, out, fmt="xlsx")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- contract
@@ -95,7 +102,7 @@ def test_tables_follow_the_contract(res):
             if col.high is not None:
                 assert (s.dropna() <= col.high).all(), (name, col.name)
             if col.kind == "periode":
-                assert set(s.dropna()) <= set(synth.SynthConfig().periods), (name, col.name)
+                assert set(s.dropna()) <= set(SynthConfig().periods), (name, col.name)
         if t.key:
             assert not df.duplicated(list(t.key)).any(), (name, t.key)
     # optional columns asked for
@@ -167,18 +174,18 @@ def test_supervisor_hierarchy(res):
 
 
 def test_loader_accepts_every_row(tmp_path: Path):
-    r = synth.generate(n_pegawai=300, seed=2)  # with ~2 % empty survey answers
-    synth.write_dataset(r, tmp_path / "ds")
+    r = generate(n_pegawai=300, seed=2)  # with ~2 % empty survey answers
+    write_dataset(r, tmp_path / "ds")
     ds = load_dataset(tmp_path / "ds")
     assert ds.validation.n_rejected == 0, ds.validation.messages(limit=5)
     assert ds.validation.n_warnings == 0, ds.validation.messages(limit=5)
     assert set(ds.tables) == set(TABLES)
-    assert ds.periods == synth.SynthConfig().periods
+    assert ds.periods == SynthConfig().periods
 
 
 def test_semester_periods_work():
     per = ("2024S1", "2024S2", "2025S1", "2025S2")
-    r = synth.generate(n_pegawai=200, seed=1, periods=per)
+    r = generate(n_pegawai=200, seed=1, periods=per)
     ub = r.tables["umpan_balik"]
     assert set(r.tables["skp"]["periode"]) == set(per)
     first = ub["periode"].str[:4].astype(int)
@@ -189,13 +196,13 @@ def test_semester_periods_work():
 
 def test_bad_configuration_raises():
     with pytest.raises(ValueError, match="period"):
-        synth.generate(n_pegawai=300, periods=("2024Q1", "2024-2", "2024Q3"))
+        generate(n_pegawai=300, periods=("2024Q1", "2024-2", "2024Q3"))
     with pytest.raises(ValueError, match="unknown"):
-        synth.generate(n_pegawai=300, effect_relevan_typo=1.0)
+        generate(n_pegawai=300, effect_relevan_typo=1.0)
     with pytest.raises(ValueError, match="n_pegawai"):
-        synth.SynthConfig(n_pegawai=10)
+        SynthConfig(n_pegawai=10)
     with pytest.raises(ValueError, match="probability"):
-        synth.SynthConfig(p_difasilitasi=1.5)
+        SynthConfig(p_difasilitasi=1.5)
 
 
 # --------------------------------------------------------------------------- 360 ratings
@@ -207,7 +214,7 @@ def test_perilaku_design_and_leniency_truth(res):
     # every employee-period-dimension has exactly one self rating
     diri = pl[pl["peran_penilai"] == "diri"]
     assert (diri["id_penilai"] == diri["nip"]).all()
-    assert len(diri) == len(peg) * len(synth.SynthConfig().periods) * len(BERAKHLAK)
+    assert len(diri) == len(peg) * len(SynthConfig().periods) * len(BERAKHLAK)
     at = pl[pl["peran_penilai"] == "atasan"]
     assert (at["id_penilai"].to_numpy() == peg.loc[at["nip"], "nip_atasan"].to_numpy()).all()
     rk = pl[pl["peran_penilai"] == "rekan"]
@@ -230,8 +237,9 @@ def test_perilaku_design_and_leniency_truth(res):
 
 
 def test_most_employees_are_baik(res):
-    sc = pytest.importorskip("kinerja_analysis.scoring")
-    ev = sc.evaluasi_periode(res.tables["skp"], res.tables["perilaku"])
+    from kinerja_analysis.domain.predikat import evaluate_period
+
+    ev = evaluate_period(res.tables["skp"], res.tables["perilaku"])
     share = ev["predikat"].value_counts(normalize=True)
     assert share["Baik"] > 0.6
     assert 95 < ev["capaian"].mean() < 110
@@ -243,7 +251,7 @@ def test_most_employees_are_baik(res):
 def test_training_treatment_structure(res):
     pel = res.tables["pelatihan"]
     tp = res.truth_tables["pegawai"].set_index("nip")
-    per = synth.SynthConfig().periods
+    per = SynthConfig().periods
     assert (pel["tanggal_selesai"] >= pel["tanggal_mulai"]).all()
     # nobody is treated in the first period
     q = pel["tanggal_mulai"].dt.year.astype(str) + "Q" + pel["tanggal_mulai"].dt.quarter.astype(str)
@@ -258,7 +266,7 @@ def test_training_treatment_structure(res):
     weak = tp.loc[f.index, "weakest_dimensi"]
     assert (cls == np.where(f["kompetensi_sasaran"] == weak, "relevan", np.where(
         f["kompetensi_sasaran"].isin(BERAKHLAK), "lain", "tidak_sesuai"))).all()  # fmt: skip
-    kom = pel[pel["nama_pelatihan"] == synth.KOMUNIKASI_PELATIHAN]
+    kom = pel[pel["nama_pelatihan"] == KOMUNIKASI_PELATIHAN]
     assert len(kom) > 0 and (kom["kompetensi_sasaran"] == "berorientasi_pelayanan").all()
     assert (kom["sumber"] == "difasilitasi").mean() > 0.8
 
@@ -286,7 +294,7 @@ def test_training_truth_realistic_and_ordered(res):
 
 
 def test_raw_did_on_capaian_is_positive_and_selection_biases_levels():
-    r = synth.generate(n_pegawai=600, seed=21)
+    r = generate(n_pegawai=600, seed=21)
     kin = r.truth_tables["kinerja"]
     tp = r.truth_tables["pegawai"].set_index("nip")
     skp = r.tables["skp"]
@@ -327,7 +335,7 @@ def test_feedback_sessions(res):
     assert set(k.dropna().unique()) <= {1.0, 2.0, 3.0, 4.0, 5.0}
     q = ub["tanggal"].dt.year.astype(str) + "Q" + ub["tanggal"].dt.quarter.astype(str)
     assert (q == ub["periode"]).all()
-    n_ep = N * len(synth.SynthConfig().periods)
+    n_ep = N * len(SynthConfig().periods)
     assert 0.9 < len(ub) / n_ep < 1.8  # mean ~1.2 sessions, x1.25 after rollout
     # some employee-periods get no feedback at all
     assert ub.groupby(["nip", "periode"]).ngroups < 0.8 * n_ep
@@ -336,7 +344,7 @@ def test_feedback_sessions(res):
 def test_reverse_timing_adds_sessions_after_a_drop():
     counts = {}
     for rt in (0.0, 2.0):
-        r = synth.generate(n_pegawai=400, seed=4, reverse_timing=rt)
+        r = generate(n_pegawai=400, seed=4, reverse_timing=rt)
         kin = r.truth_tables["kinerja"]
         P = kin.pivot(index="nip", columns="periode", values="P")
         n_s = (
@@ -356,7 +364,7 @@ def test_rollout_raises_ikm_relative_to_other_opds(res):
     lay = res.tables["layanan"].copy()
     pen = res.tables["penerapan"].set_index("opd")["periode_mulai"]
     assert pen.isna().any() and pen.notna().any()
-    assert (pen.dropna() > synth.SynthConfig().periods[0]).all()
+    assert (pen.dropna() > SynthConfig().periods[0]).all()
     lay["ikm"] = lay[list(IKM_UNSUR)].mean(axis=1) * 25
     start = lay["opd"].map(pen)
     lay["D"] = (start.notna() & (lay["periode"] >= start.fillna("9999"))).astype(float)

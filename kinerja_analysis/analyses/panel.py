@@ -1,0 +1,320 @@
+"""The employee × period panel that the effect estimates run on.
+
+:func:`build_panel` joins, per employee and evaluation period, the outcomes (SKP
+capaian, rater-adjusted BerAKHLAK score, a standardised composite, capaian on
+service-type indicators), the treatments (period of first training, its type, source and
+relevance; feedback sessions, their quality, lagged) and the covariates (golongan,
+jenis jabatan, tenure, age, OPD, gender).
+
+Relevance of a training (DESIGN.md §4, issue 4): a training is *relevan* when its
+``kompetensi_sasaran`` is the employee's weakest BerAKHLAK dimension measured *before*
+the training (rater-adjusted scores of the periods before it, averaged); *lain* when it
+targets another BerAKHLAK dimension; *tidak_sesuai* when it targets a competency outside
+the BerAKHLAK framework of the job; *tidak_diketahui* when no rating before the
+training exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kinerja_analysis.core.periods import period_index, period_kind, period_of
+from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN
+from kinerja_analysis.domain.perilaku import perilaku_kerja
+from kinerja_analysis.domain.predikat import evaluate_period
+from kinerja_analysis.domain.skp import hasil_kerja
+
+RELEVANSI = ("relevan", "lain", "tidak_sesuai", "tidak_diketahui")
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """The panel and what went into it.
+
+    Attributes
+    ----------
+    data
+        One row per employee × period (every employee of ``pegawai`` in every period).
+    periods
+        The evaluation periods, sorted.
+    notes
+        What was excluded or could not be computed, in words.
+    """
+
+    data: pd.DataFrame
+    periods: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    def tidy(self) -> pd.DataFrame:
+        return self.data
+
+
+def first_training(
+    pelatihan: pd.DataFrame,
+    periods: Sequence[str],
+    weakest_before: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """First training of each employee within (or before) the evaluation window.
+
+    Returns
+    -------
+    DataFrame
+        ``nip, g_periode`` (period of the first training; ``"<sebelum>"`` when it started
+        before the first period), ``g`` (its index 1..T; 0 for before the window),
+        ``jenis_pertama``, ``sumber_pertama``, ``sasaran_pertama``, ``relevansi``,
+        ``komunikasi`` (the first training is a communication/service training),
+        ``g_komunikasi`` (index of the first communication training, NaN if none).
+    """
+    if pelatihan.empty:
+        return pd.DataFrame(columns=["nip", "g_periode", "g"])
+    kind = period_kind(periods)
+    idx = period_index(periods)
+    p = pelatihan.sort_values(["nip", "tanggal_mulai", "id_pelatihan"]).copy()
+    p["periode_latihan"] = period_of(p["tanggal_mulai"], kind)
+    p["komunikasi"] = _is_communication(p)
+    first = p.groupby("nip", sort=True).head(1).set_index("nip")
+    before = first["periode_latihan"] < min(periods)
+    after = first["periode_latihan"] > max(periods)
+    out = pd.DataFrame(index=first.index)
+    out["g_periode"] = first["periode_latihan"].where(~before, "<sebelum>").where(~after, pd.NA)
+    out["g"] = first["periode_latihan"].map(idx).astype("Float64")
+    out.loc[before, "g"] = 0
+    out["jenis_pertama"] = first["jenis"]
+    out["sumber_pertama"] = first["sumber"]
+    out["sasaran_pertama"] = first["kompetensi_sasaran"]
+    out["komunikasi"] = first["komunikasi"]
+    out.loc[after, ["g_periode", "jenis_pertama", "sumber_pertama", "sasaran_pertama"]] = pd.NA
+    out["relevansi"] = _relevance(out, weakest_before)
+    first_komm = p[p["komunikasi"]].groupby("nip")["periode_latihan"].min()
+    komm = first_komm.map(idx).astype("Float64")
+    komm[first_komm < min(periods)] = 0  # before the window: always treated
+    out["g_komunikasi"] = komm.reindex(out.index).astype("Float64")
+    return out.reset_index()
+
+
+def _is_communication(p: pd.DataFrame, kata_kunci: tuple[str, ...] = ("komunikasi",)) -> pd.Series:
+    """A communication training: its name contains one of ``kata_kunci``.
+
+    The target competency alone is not enough: many service-orientation webinars target
+    ``berorientasi_pelayanan`` without training communication.
+    """
+    name = p["nama_pelatihan"].astype("string").str.lower()
+    hit = pd.Series(False, index=p.index)
+    for word in kata_kunci:
+        hit |= name.str.contains(word.lower(), regex=False).fillna(False).astype(bool)
+    return hit
+
+
+def _relevance(first: pd.DataFrame, weakest_before: pd.DataFrame | None) -> pd.Series:
+    target = first["sasaran_pertama"].astype("string")
+    in_framework = target.isin(BERAKHLAK).fillna(False)
+    rel = pd.Series(np.where(in_framework, "lain", "tidak_sesuai"), index=first.index)
+    if weakest_before is None or weakest_before.empty:
+        rel[in_framework] = "tidak_diketahui"
+    else:
+        weakest = weakest_before.set_index("nip")["dimensi_terlemah"].reindex(first.index)
+        rel[in_framework & (target == weakest).fillna(False)] = "relevan"
+        rel[in_framework & weakest.isna()] = "tidak_diketahui"
+    rel[first["sasaran_pertama"].isna()] = pd.NA
+    return rel
+
+
+def weakest_dimension_before(
+    skor_dimensi: pd.DataFrame, g_periode: pd.Series, periods: Sequence[str]
+) -> pd.DataFrame:
+    """Each employee's weakest BerAKHLAK dimension in the periods before ``g_periode``.
+
+    ``skor_dimensi`` is :func:`kinerja_analysis.domain.perilaku.perilaku_kerja` output (``nip,
+    periode, dimensi, skor``); ``g_periode`` is indexed by nip.
+    """
+    s = skor_dimensi[["nip", "periode", "dimensi", "skor"]].merge(
+        g_periode.rename("g_periode").reset_index(), on="nip", how="inner"
+    )
+    g = s["g_periode"].fillna(max(periods) + "~")
+    s = s[(g != "<sebelum>") & (s["periode"] < g)]
+    means = s.groupby(["nip", "dimensi"], observed=True)["skor"].mean().reset_index()
+    means = means.sort_values(["nip", "skor", "dimensi"])
+    return (
+        means.groupby("nip")
+        .head(1)
+        .rename(columns={"dimensi": "dimensi_terlemah"})[["nip", "dimensi_terlemah"]]
+    )
+
+
+def feedback_per_period(
+    umpan_balik: pd.DataFrame, *, baik: float = 4, buruk: float = 2
+) -> pd.DataFrame:
+    """Feedback sessions per employee × period.
+
+    Returns ``nip, periode, n_umpan_balik, n_baik`` (kualitas ≥ ``baik``), ``n_buruk``
+    (kualitas ≤ ``buruk``), ``n_netral``, ``n_tanpa_kualitas``, ``kualitas_rata``.
+    """
+    u = umpan_balik
+    q = u["kualitas"] if "kualitas" in u else pd.Series(np.nan, index=u.index)
+    frame = pd.DataFrame(
+        {
+            "nip": u["nip"],
+            "periode": u["periode"],
+            "n_umpan_balik": 1,
+            "n_baik": (q >= baik).astype(int),
+            "n_buruk": (q <= buruk).astype(int),
+            "n_netral": ((q > buruk) & (q < baik)).astype(int),
+            "n_tanpa_kualitas": q.isna().astype(int),
+            "kualitas": q,
+        }
+    )
+    g = frame.groupby(["nip", "periode"], sort=True)
+    out = g[["n_umpan_balik", "n_baik", "n_buruk", "n_netral", "n_tanpa_kualitas"]].sum()
+    out["kualitas_rata"] = g["kualitas"].mean()
+    return out.reset_index()
+
+
+def jp_per_year(
+    pelatihan: pd.DataFrame, pegawai: pd.DataFrame, years: Sequence[int]
+) -> pd.DataFrame:
+    """JP of competency development per employee and calendar year (by ``tanggal_mulai``).
+
+    Every employee appears for every year (0 JP when no training), so the share below the
+    20 JP right (PP 11/2017 art. 203(4)) is computed over all ASN, not only the trained.
+
+    Returns ``nip, opd, tahun, jp, jp_difasilitasi, jp_mandiri, di_bawah_20``.
+    """
+    p = pelatihan.assign(tahun=pd.to_datetime(pelatihan["tanggal_mulai"]).dt.year)
+    p = p[p["tahun"].isin(list(years))]
+    jp = p.pivot_table(
+        index=["nip", "tahun"], columns="sumber", values="jp", aggfunc="sum", fill_value=0
+    )
+    grid = pd.MultiIndex.from_product([pegawai["nip"], list(years)], names=["nip", "tahun"])
+    jp = jp.reindex(grid, fill_value=0)
+    out = pd.DataFrame(index=grid)
+    out["jp_difasilitasi"] = jp.get("difasilitasi", 0.0)
+    out["jp_mandiri"] = jp.get("mandiri", 0.0)
+    out["jp"] = out["jp_difasilitasi"] + out["jp_mandiri"]
+    out["di_bawah_20"] = out["jp"] < 20
+    out = out.reset_index().merge(pegawai[["nip", "opd"]], on="nip", how="left")
+    return out[["nip", "opd", "tahun", "jp", "jp_difasilitasi", "jp_mandiri", "di_bawah_20"]]
+
+
+def _golongan_num(g: pd.Series) -> pd.Series:
+    order = {v: i + 1 for i, v in enumerate(GOLONGAN)}
+    return g.map(order).astype("Float64")
+
+
+def _covariates(pegawai: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
+    from kinerja_analysis.core.periods import period_bounds
+
+    grid = pd.MultiIndex.from_product([pegawai["nip"], sorted(periods)], names=["nip", "periode"])
+    base = pegawai.set_index("nip")[
+        ["opd", "jenis_jabatan", "golongan", "jenis_kelamin", "tanggal_lahir", "tmt_cpns"]
+    ]
+    out = pd.DataFrame(index=grid).join(base, on="nip").reset_index()
+    start = out["periode"].map({p: period_bounds(p)[0] for p in periods})
+    out["masa_kerja"] = (start - out["tmt_cpns"]).dt.days / 365.25
+    out["usia"] = (start - out["tanggal_lahir"]).dt.days / 365.25
+    out["golongan_num"] = _golongan_num(out["golongan"])
+    out["perempuan"] = (out["jenis_kelamin"] == "P").astype(int)
+    out["t"] = out["periode"].map(period_index(periods))
+    return out.drop(columns=["tanggal_lahir", "tmt_cpns"])
+
+
+def _zscore(x: pd.Series) -> pd.Series:
+    sd = x.std()
+    return (x - x.mean()) / sd if sd and np.isfinite(sd) else x * np.nan
+
+
+def build_panel(
+    tables: dict[str, pd.DataFrame],
+    periods: Sequence[str],
+    *,
+    evaluasi: pd.DataFrame | None = None,
+    skor_dimensi: pd.DataFrame | None = None,
+) -> PanelData:
+    """Build the employee × period panel.
+
+    Parameters
+    ----------
+    tables
+        Canonical tables (``Dataset.tables``): ``pegawai``, ``skp``, ``perilaku`` and,
+        when present, ``pelatihan``, ``umpan_balik``, ``survei``.
+    periods
+        Evaluation periods (``Dataset.periods``).
+    evaluasi, skor_dimensi
+        Precomputed :func:`kinerja_analysis.domain.predikat.evaluate_period` and
+        :func:`kinerja_analysis.domain.perilaku.perilaku_kerja` results (computed here if not given).
+
+    Returns
+    -------
+    PanelData
+        ``data`` columns: ``nip, periode, t, opd, jenis_jabatan, golongan, golongan_num,
+        jenis_kelamin, perempuan, masa_kerja, usia`` (covariates); ``capaian,
+        skor_perilaku, komposit`` (mean of the z-scores of capaian and skor_perilaku over
+        all employee-periods), ``capaian_layanan``, ``predikat``, ``rating_hasil``,
+        ``rating_perilaku`` (outcomes); ``g, g_periode, jenis_pertama, sumber_pertama,
+        relevansi, komunikasi, g_komunikasi, pasca_latih`` (training); ``n_umpan_balik,
+        n_baik, n_buruk, n_netral, kualitas_rata`` and their ``_lag1`` versions (feedback).
+    """
+
+    periods = tuple(sorted(periods))
+    notes: list[str] = []
+    pegawai = tables["pegawai"]
+    panel = _covariates(pegawai, periods)
+    if skor_dimensi is None:
+        skor_dimensi = perilaku_kerja(tables["perilaku"])
+    if evaluasi is None:
+        evaluasi = evaluate_period(tables["skp"], tables["perilaku"])
+    ev_cols = [
+        c
+        for c in ("capaian", "skor_perilaku", "predikat", "rating_hasil", "rating_perilaku")
+        if c in evaluasi
+    ]
+    panel = panel.merge(evaluasi[["nip", "periode", *ev_cols]], on=["nip", "periode"], how="left")
+    panel["komposit"] = (_zscore(panel["capaian"]) + _zscore(panel["skor_perilaku"])) / 2
+    panel = panel.merge(_service_capaian(tables["skp"]), on=["nip", "periode"], how="left")
+
+    if "pelatihan" in tables and len(tables["pelatihan"]):
+        ft = first_training(tables["pelatihan"], periods)
+        weakest = weakest_dimension_before(skor_dimensi, ft.set_index("nip")["g_periode"], periods)
+        ft = first_training(tables["pelatihan"], periods, weakest)
+        panel = panel.merge(ft, on="nip", how="left")
+        n_before = int((ft["g"] == 0).sum())
+        if n_before:
+            notes.append(
+                f"{n_before} pegawai sudah mengikuti pelatihan sebelum periode pertama; "
+                "mereka tidak dipakai dalam estimasi DiD pelatihan."
+            )
+    else:
+        notes.append("Tabel pelatihan tidak tersedia: efek pelatihan tidak diestimasi.")
+        panel["g"] = np.nan
+    panel["g"] = panel["g"].astype("Float64")
+    panel["pasca_latih"] = ((panel["g"] > 0) & (panel["t"] >= panel["g"])).fillna(False).astype(int)
+
+    fb_cols = ["n_umpan_balik", "n_baik", "n_buruk", "n_netral", "kualitas_rata"]
+    if "umpan_balik" in tables:
+        fb = feedback_per_period(tables["umpan_balik"])
+        panel = panel.merge(
+            fb.drop(columns=["n_tanpa_kualitas"]), on=["nip", "periode"], how="left"
+        )
+        counts = ["n_umpan_balik", "n_baik", "n_buruk", "n_netral"]
+        panel[counts] = panel[counts].fillna(0)
+        panel = panel.sort_values(["nip", "t"], ignore_index=True)
+        lagged = panel.groupby("nip", sort=False)[fb_cols].shift(1)
+        lagged.loc[panel["t"] == 1] = np.nan  # no lag in the first period
+        for c in fb_cols:
+            panel[f"{c}_lag1"] = lagged[c]
+    else:
+        notes.append("Tabel umpan_balik tidak tersedia: efek umpan balik tidak diestimasi.")
+    panel = panel.sort_values(["nip", "t"], ignore_index=True)
+    return PanelData(panel, periods, tuple(notes))
+
+
+def _service_capaian(skp: pd.DataFrame) -> pd.DataFrame:
+
+    if "indikator_layanan" not in skp or not skp["indikator_layanan"].fillna(False).any():
+        return pd.DataFrame(columns=["nip", "periode", "capaian_layanan"])
+    svc = skp[skp["indikator_layanan"].fillna(False).astype(bool)]
+    h = hasil_kerja(svc)
+    return h[["nip", "periode", "capaian"]].rename(columns={"capaian": "capaian_layanan"})

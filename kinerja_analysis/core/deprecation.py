@@ -1,0 +1,264 @@
+"""Old import paths and names keep working for one release, with a ``DeprecationWarning``.
+
+One mechanism for the whole package: a meta-path finder serves every old flat module
+(``kinerja_analysis.did``, ``kinerja_analysis.analisis``…) as a proxy that looks each
+attribute up in the modules that now hold it (:data:`MOVED`), under its new name when it
+was renamed (:data:`RENAMED`), and warns once per old module and once per renamed name.
+
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as w:
+...     warnings.simplefilter("always")
+...     from kinerja_analysis.analisis import hitung_bersama
+>>> hitung_bersama.__name__, w[-1].category.__name__
+('compute_shared', 'DeprecationWarning')
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+import warnings
+
+__all__ = ["MOVED", "RENAMED", "install", "resolve"]
+
+_PKG = "kinerja_analysis"
+
+#: Old module (relative to the package) → the modules that now hold its names.
+MOVED: dict[str, tuple[str, ...]] = {
+    "errors": ("core.errors",),
+    "contract": ("data.contract",),
+    "schemas": ("data.schemas",),
+    "mapping": ("data.mapping",),
+    "loading": ("data.loading", "core.periods"),
+    "synth": ("data.synth",),
+    "did": ("methods.did", "methods.did.estimator", "methods.did.twfe"),
+    "wildboot": ("methods.wildboot",),
+    "reliability": ("methods.reliability", "analyses.rater_reliability"),
+    "survey": ("domain.survey", "methods.cfa", "methods.regression", "analyses.survey_panel"),
+    "scoring": (
+        "domain.ratings",
+        "domain.skp",
+        "domain.perilaku",
+        "domain.predikat",
+        "domain.ikm",
+    ),
+    "panel": ("analyses.panel", "core.periods"),
+    "effects": (
+        "analyses.training",
+        "analyses.feedback",
+        "analyses.rollout",
+        "analyses.ordinal",
+        "methods.did",
+        "core.results",
+    ),
+    "analisis": (
+        "analyses.shared",
+        "reporting.facts",
+        "reporting.tables",
+        "reporting.confidential",
+    ),
+    "narrative": ("reporting.narrative",),
+    "privacy": ("reporting.privacy",),
+    "fmt": ("reporting.fmt", "core.periods", "core.text"),
+    "plots": ("reporting.plots",),
+    "export": ("reporting.export", "core.io"),
+    "report": (
+        "reporting.notebook",
+        "reporting.tables",
+        "reporting.text",
+        "reporting.privacy",
+        "core.config",
+    ),
+    "batch": ("pipeline.batch",),
+    "cli": ("pipeline.cli",),
+}
+
+#: Old public name → new name (the naming rule: English verbs, regulation nouns kept).
+RENAMED: dict[str, str] = {
+    "ALASAN_TWFE": "TWFE_CAVEAT",
+    "Ambang": "Thresholds",
+    "Bagian": "Section",
+    "Desain": "Design",
+    "Efek": "Effect",
+    "FaktaPeriode": "PeriodFacts",
+    "HasilBersama": "SharedResults",
+    "HasilVsKompetensi": "OutputVsCompetency",
+    "IDENTIFIKASI_UMPAN_BALIK": "FEEDBACK_IDENTIFICATION",
+    "JUDUL_BAGIAN": "SECTION_TITLES",
+    "KATEGORI_INTERVAL": "INTERVAL_CATEGORIES",
+    "KOLOM_TEMUAN": "FINDING_COLUMNS",
+    "KOSONG": "EMPTY",
+    "KUNCI_EFEK": "EFFECT_KEYS",
+    "Konteks": "ReportSession",
+    "Laporan": "Report",
+    "PREDIKAT_NAIK": "PREDIKAT_ASCENDING",
+    "Periode": "Period",
+    "RegresiResult": "RegressionResult",
+    "Reliabilitas": "ScaleReliability",
+    "TEKS": "TEXTS",
+    "TingkatBukti": "EvidenceGrade",
+    "angka": "number",
+    "angka_utama": "headline_figures",
+    "angka_utama_tampil": "headline_display",
+    "baca_tabel": "read_tables",
+    "capaian_menurut_pelatihan": "capaian_by_training",
+    "capaian_per_asn": "capaian_by_asn",
+    "capaian_per_periode": "capaian_by_period",
+    "cek_distribusi": "check_distribution",
+    "cek_periode": "check_period",
+    "cek_sel_kecil": "check_small_cells",
+    "daftar_efek": "effect_list",
+    "deskriptif_item": "describe_items",
+    "deskriptif_konstruk": "describe_constructs",
+    "dir_bersama": "shared_dir",
+    "efek_pelatihan": "estimate_training_effects",
+    "efek_pelatihan_komunikasi": "estimate_communication_training_effect",
+    "efek_penerapan": "estimate_rollout_effects",
+    "efek_umpan_balik": "estimate_feedback_effects",
+    "evaluasi_periode": "evaluate_period",
+    "fakta_angka": "numbers_in_text",
+    "fakta_periode": "period_facts",
+    "gaya_grafik": "set_plot_style",
+    "hasil_vs_kompetensi": "output_vs_competency",
+    "hitung_bersama": "compute_shared",
+    "ikm_dari_responden": "ikm_from_responses",
+    "ikm_per_opd": "ikm_by_opd",
+    "invarians": "invariance",
+    "jp_per_asn": "jp_by_asn",
+    "jp_per_tahun": "jp_per_year",
+    "kalimat_efek": "effect_sentence",
+    "kalimat_hasil_vs_kompetensi": "output_vs_competency_sentence",
+    "kategori_icc": "icc_category",
+    "kategori_interval": "interval_category",
+    "ke_ipynb": "to_ipynb",
+    "kekuatan_kelemahan": "strengths_weaknesses",
+    "kelengkapan_periode": "period_coverage",
+    "konteks": "legacy_context",
+    "label_indikator": "headline_label",
+    "label_kolom": "column_labels",
+    "lembar_individu": "individual_sheet",
+    "masalah_per_aturan": "issues_by_rule",
+    "muat_atau_hitung": "load_or_compute_shared",
+    "muat_bersama": "load_shared",
+    "muat_data": "load_data",
+    "nilai_indikator": "headline_value",
+    "nilai_jumlah": "count_text",
+    "ordinal_predikat": "fit_ordinal_predikat",
+    "paparan_pelatihan": "training_exposure",
+    "parse_periode": "parse_period",
+    "pegawai_per_opd": "pegawai_by_opd",
+    "penerimaan_per_opd": "acceptance_by_opd",
+    "perilaku_per_dimensi": "perilaku_by_dimension",
+    "perilaku_ringkas": "summarise_perilaku",
+    "periode_bounds": "period_bounds",
+    "periode_kata": "period_label",
+    "periode_of": "period_of",
+    "periode_urut": "sort_periods",
+    "persen": "percent",
+    "pindai_pribadi": "scan_personal_data",
+    "plot_distribusi_predikat": "plot_predikat_distribution",
+    "plot_koefisien": "plot_coefficients",
+    "plot_profil_opd": "plot_opd_profile",
+    "profil_opd": "opd_profile",
+    "r_tabel": "r_critical",
+    "regresi_asumsi_klasik": "ols_assumption_checks",
+    "reliabilitas": "scale_reliability",
+    "rencana": "plan_runs",
+    "ringkasan_jp": "jp_summary",
+    "ringkasan_lintas_periode": "cross_period_summary",
+    "ringkasan_validasi": "validation_summary",
+    "selisih_subkelompok": "subgroup_difference",
+    "sembunyikan": "suppress_small_cells",
+    "sembunyikan_kecil": "suppress_small_groups",
+    "siapkan_bersama": "prepare_shared",
+    "siapkan_layanan": "prepare_layanan",
+    "simpan_bersama": "save_shared",
+    "simpan_tabel": "save_table",
+    "skor_konstruk": "construct_scores",
+    "survei_butir": "survei_items",
+    "survei_konstruk": "survei_constructs",
+    "tabel": "render_table",
+    "tabel_data": "tables_for",
+    "tabel_efek": "effects_table",
+    "tabel_hasil_vs_kompetensi": "output_vs_competency_by_opd",
+    "tabel_predikat": "predikat_by_opd",
+    "tabel_profil_opd": "berakhlak_by_opd",
+    "tanggal": "date",
+    "teks": "text",
+    "temukan_notebook": "find_notebooks",
+    "tingkat_bukti": "evidence_grade",
+    "tulis_laporan": "write_report",
+    "tulis_lembar_rahasia": "write_confidential_sheets",
+    "umpan_balik_per_periode": "umpan_balik_by_period",
+    "validitas_item": "item_validity",
+}
+
+
+def resolve(old_module: str, name: str) -> tuple[object, str]:
+    """The object an old ``kinerja_analysis.<old_module>.<name>`` now is, and its new path.
+
+    Raises ``AttributeError`` when no new module holds it.
+    """
+    new_name = RENAMED.get(name, name)
+    for target in MOVED[old_module]:
+        mod = importlib.import_module(f"{_PKG}.{target}")
+        for candidate in dict.fromkeys((new_name, name)):
+            if hasattr(mod, candidate):
+                return getattr(mod, candidate), f"{_PKG}.{target}.{candidate}"
+    raise AttributeError(f"module '{_PKG}.{old_module}' has no attribute {name!r}")
+
+
+class _OldModule(types.ModuleType):
+    """Proxy for an old flat module: resolves attributes lazily, warns when used."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        old = self.__name__.rsplit(".", 1)[1]
+        obj, new_path = resolve(old, name)
+        warnings.warn(
+            f"{self.__name__}.{name} is deprecated and will be removed in the next "
+            f"release; use {new_path}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        setattr(self, name, obj)
+        return obj
+
+    def __dir__(self) -> list[str]:
+        old = self.__name__.rsplit(".", 1)[1]
+        names: set[str] = set()
+        for target in MOVED[old]:
+            names.update(dir(importlib.import_module(f"{_PKG}.{target}")))
+        return sorted(names)
+
+
+class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN001 - importlib API
+        prefix, _, old = fullname.rpartition(".")
+        if prefix != _PKG or old not in MOVED:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec):  # noqa: ANN001 - importlib API
+        return _OldModule(spec.name)
+
+    def exec_module(self, module) -> None:  # noqa: ANN001 - importlib API
+        old = module.__name__.rsplit(".", 1)[1]
+        targets = ", ".join(f"{_PKG}.{t}" for t in MOVED[old])
+        module.__doc__ = f"Deprecated import path; the code now lives in {targets}."
+        warnings.warn(
+            f"{module.__name__} is deprecated and will be removed in the next release; "
+            f"use {targets}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+
+def install() -> None:
+    """Put the finder on ``sys.meta_path`` (idempotent)."""
+    if not any(isinstance(f, _Finder) for f in sys.meta_path):
+        sys.meta_path.append(_Finder())

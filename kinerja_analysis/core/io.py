@@ -1,0 +1,99 @@
+"""Writing files safely and fingerprinting the package's code.
+
+- :func:`atomic_write` / :func:`atomic_writer` — every file the project writes goes to a
+  unique temporary name in the target folder and is then ``os.replace``-d into place, so
+  a reader (or a second run) never sees a half-written file, and a failed write leaves
+  the previous file untouched.
+- :func:`code_fingerprint` — one hash of the package's source and templates (recursive),
+  used to decide whether cached results and reports are still current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+__all__ = ["atomic_write", "atomic_writer", "hash_bytes", "code_fingerprint", "PACKAGE_ROOT"]
+
+#: The installed package folder (``kinerja_analysis/``).
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+#: File endings that belong to the code fingerprint (sources and templates).
+_CODE_SUFFIXES = (".py", ".j2", ".css", ".html", ".yaml", ".yml", ".json", ".md")
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike) -> Iterator[Path]:
+    """Context manager yielding a temporary path; on success it replaces ``path``.
+
+    The folder is created if needed. The temporary file is unique (several processes
+    may write the same target at once: the last complete file wins, none is mixed).
+    On an exception the temporary file is removed and ``path`` is left as it was.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_writer(d / "a.txt") as tmp:
+    ...     _ = tmp.write_text("isi")
+    >>> (d / "a.txt").read_text()
+    'isi'
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, p)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes | Callable[[Path], object]) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`); returns the path.
+
+    ``data`` is text (written as UTF-8), bytes, or a callable that writes the temporary
+    path it is given (e.g. ``lambda p: df.to_parquet(p, index=False)``).
+    """
+    with atomic_writer(path) as tmp:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8")
+        elif isinstance(data, bytes | bytearray):
+            tmp.write_bytes(bytes(data))
+        else:
+            data(tmp)
+    return Path(path)
+
+
+def hash_bytes(*parts: bytes) -> str:
+    """SHA-256 over the SHA-256 of each part (so part boundaries count), as hex."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(hashlib.sha256(p).digest())
+    return h.hexdigest()
+
+
+def code_fingerprint(root: str | os.PathLike | None = None) -> str:
+    """Hash of every source and template file below ``root`` (default: the package).
+
+    Recursive; file paths (relative to ``root``) count as well as contents, so editing,
+    adding, renaming or removing any module or template changes the fingerprint.
+    Caches (``__pycache__``) and hidden files are skipped. Returns 16 hex characters.
+    """
+    base = Path(root) if root is not None else PACKAGE_ROOT
+    files = sorted(
+        p
+        for p in base.rglob("*")
+        if p.is_file()
+        and p.suffix in _CODE_SUFFIXES
+        and "__pycache__" not in p.parts
+        and not any(part.startswith(".") for part in p.relative_to(base).parts)
+    )
+    parts = []
+    for f in files:
+        parts.append(f.relative_to(base).as_posix().encode())
+        parts.append(f.read_bytes())
+    return hash_bytes(*parts)[:16]

@@ -1,0 +1,76 @@
+"""The text layer's mechanism: languages and message catalogues.
+
+Text a person reads is looked up by key in a :class:`Catalog` in Indonesian (``"id"``, the
+default) or English (``"en"``); a catalogue lives with the layer whose messages it holds
+(data-validation messages in :mod:`kinerja_analysis.data`, report text and labels in
+:mod:`kinerja_analysis.reporting.text`). Errors meant for programmers are plain English
+and do not go through a catalogue.
+
+Examples
+--------
+>>> c = Catalog({"id": {"halo": "Halo, {nama}!"}, "en": {"halo": "Hello, {nama}!"}})
+>>> c("halo", nama="Sekda"), c("halo", "en", nama="Sekda")
+('Halo, Sekda!', 'Hello, Sekda!')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+__all__ = ["Bahasa", "LANGUAGES", "check_bahasa", "Catalog"]
+
+#: A document language: Indonesian (default) or English.
+Bahasa = Literal["id", "en"]
+LANGUAGES: tuple[str, ...] = ("id", "en")
+
+
+def check_bahasa(bahasa: object) -> None:
+    """Raise ``ValueError`` unless ``bahasa`` is ``"id"`` or ``"en"``."""
+    if bahasa not in LANGUAGES:
+        raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
+
+
+class Catalog:
+    """Keyed texts in each language, with ``str.format`` fields.
+
+    Parameters
+    ----------
+    entries
+        ``{bahasa: {key: text}}``. Every language must have the same keys (checked).
+
+    Raises
+    ------
+    ValueError
+        A language is unknown or the languages' keys differ.
+    """
+
+    def __init__(self, entries: Mapping[str, Mapping[str, str]]) -> None:
+        for b in entries:
+            check_bahasa(b)
+        keys = [set(v) for v in entries.values()]
+        if keys and any(k != keys[0] for k in keys):
+            missing = set.union(*keys) - set.intersection(*keys)
+            raise ValueError(f"catalogue keys differ between languages: {sorted(missing)}")
+        self._entries = {b: dict(v) for b, v in entries.items()}
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in v for v in self._entries.values())
+
+    def keys(self) -> list[str]:
+        """The catalogue's keys."""
+        first = next(iter(self._entries.values()), {})
+        return list(first)
+
+    def __call__(self, key: str, bahasa: Bahasa = "id", /, **fields: object) -> str:
+        """The text of ``key`` in ``bahasa`` with ``fields`` filled in.
+
+        Raises ``KeyError`` for an unknown key (a programming error).
+        """
+        check_bahasa(bahasa)
+        return self._entries[bahasa][key].format(**fields)
+
+    def raw(self, bahasa: Bahasa = "id") -> dict[str, str]:
+        """All texts of one language (a copy)."""
+        check_bahasa(bahasa)
+        return dict(self._entries[bahasa])

@@ -1,0 +1,1 @@
+"""Data: the contract, its schemas, column mappings, loading and validation, and the synthetic city."""

@@ -1,0 +1,203 @@
+"""Wild cluster restricted (WCR) bootstrap for a linear combination of OLS coefficients.
+
+Inference that holds with few clusters (Cameron, Gelbach & Miller 2008; MacKinnon &
+Webb 2017; Roodman, MacKinnon, Nielsen & Webb 2019, "Fast and wild"): the null
+hypothesis ``c'β = θ`` is imposed on the bootstrap data-generating process, residuals
+are multiplied by one random weight per cluster (Webb's six-point weights by default,
+which behave better than Rademacher with fewer than ~12 clusters), and the bootstrap
+t-statistics (CR1 standard errors) give the p-value. Confidence intervals come from
+inverting the test over θ with the same weights, so they agree with the p-value.
+
+The design here is small (OPD × period panels with dummies), so everything is dense
+numpy; the cost per bootstrap draw is one matrix product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import optimize
+
+_WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+
+
+def bootstrap_weights(
+    n_clusters: int, n_boot: int, kind: Literal["webb", "rademacher"], seed: int
+) -> np.ndarray:
+    """Cluster weights, shape ``(n_clusters, n_boot)``, from ``default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    if kind == "webb":
+        return rng.choice(_WEBB, size=(n_clusters, n_boot))
+    if kind == "rademacher":
+        return rng.choice(np.array([-1.0, 1.0]), size=(n_clusters, n_boot))
+    raise ValueError(f"bobot bootstrap tidak dikenal: {kind!r} (webb atau rademacher)")
+
+
+@dataclass(frozen=True)
+class WildResult:
+    """Result of :func:`wild_cluster_test`."""
+
+    estimate: float
+    std_error: float  # CR1 cluster-robust standard error of c'β
+    t_stat: float
+    p_value: float  # WCR bootstrap p-value of H0: c'β = 0 (two-sided, symmetric)
+    ci_low: float
+    ci_high: float
+    n_obs: int
+    n_clusters: int
+    n_boot: int
+    weights: str
+
+
+def _cr1_var(
+    z: np.ndarray, resid: np.ndarray, codes: np.ndarray, g: int, factor: float
+) -> np.ndarray:
+    """CR1 variance of a'β for residual matrix ``resid`` (n × B), z = X (X'X)^-1 c."""
+    scores = z[:, None] * resid
+    per_cluster = np.zeros((g, resid.shape[1]))
+    np.add.at(per_cluster, codes, scores)
+    return factor * (per_cluster**2).sum(axis=0)
+
+
+class _Design:
+    def __init__(self, X: np.ndarray, y: np.ndarray, clusters: np.ndarray, c: np.ndarray) -> None:
+        self.X, self.y, self.c = X, y, c
+        self.codes, uniq = _codes(clusters)
+        self.G = len(uniq)
+        n = X.shape[0]
+        k = int(np.linalg.matrix_rank(X))
+        if n - k < 1:
+            raise ValueError(
+                f"desain jenuh: {n} observasi untuk {k} parameter; tidak ada derajat bebas sisa"
+            )
+        self.xtx_inv = np.linalg.pinv(X.T @ X)
+        self.beta = self.xtx_inv @ X.T @ y
+        self.z = X @ (self.xtx_inv @ c)  # c'β = z'y
+        self.a = self.xtx_inv @ c
+        self.cac = float(c @ self.a)
+        self.factor = self.G / (self.G - 1) * (n - 1) / (n - k)
+        self.resid = y - X @ self.beta
+        self.estimate = float(c @ self.beta)
+        self.var = float(_cr1_var(self.z, self.resid[:, None], self.codes, self.G, self.factor)[0])
+
+    def restricted(self, theta: float) -> tuple[np.ndarray, np.ndarray]:
+        beta_r = self.beta - self.a * (self.estimate - theta) / self.cac
+        fitted = self.X @ beta_r
+        return fitted, self.y - fitted
+
+    def boot_t(self, theta: float, v: np.ndarray) -> np.ndarray:
+        """Bootstrap t-statistics, computed at the cluster level (Roodman et al. 2019).
+
+        With y* = Xβ_r + u_r ⊙ v[cluster]: c'β* − θ = Σ_h s_h v_h with
+        s_h = Σ_{i∈h} z_i u_r,i, and the CR1 score of cluster g is Σ_h C_gh v_h with
+        C_gh = Σ_{i∈g} z_i (M U)_{ih}, M the residual maker and U the n × G matrix holding
+        u_r in its cluster's column (M Xβ_r = 0). Cost O(n·k·G + G²·B), not O(n·k·B).
+        """
+        _, u_r = self.restricted(theta)
+        U = np.zeros((u_r.shape[0], self.G))
+        U[np.arange(u_r.shape[0]), self.codes] = u_r
+        MU = U - self.X @ (self.xtx_inv @ (self.X.T @ U))
+        Z = np.zeros_like(U)
+        Z[np.arange(u_r.shape[0]), self.codes] = self.z
+        C = Z.T @ MU  # G x G
+        s_h = U.T @ self.z  # G
+        diff = s_h @ v  # B: c'β* − θ
+        q = C @ v  # G x B cluster scores
+        var = self.factor * (q**2).sum(axis=0)
+        return diff / np.sqrt(var)
+
+    def p_value(self, theta: float, v: np.ndarray) -> float:
+        t_obs = (self.estimate - theta) / np.sqrt(self.var)
+        t_boot = self.boot_t(theta, v)
+        return float(np.mean(np.abs(t_boot) >= abs(t_obs)))
+
+
+def _codes(clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    uniq, codes = np.unique(np.asarray(clusters), return_inverse=True)
+    return codes, uniq
+
+
+def wild_cluster_test(
+    X: np.ndarray,
+    y: np.ndarray,
+    clusters: np.ndarray,
+    c: np.ndarray,
+    *,
+    n_boot: int = 9999,
+    weights: Literal["webb", "rademacher"] = "webb",
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> WildResult:
+    """Test ``c'β = 0`` in ``y = Xβ + u`` with the wild cluster restricted bootstrap.
+
+    Parameters
+    ----------
+    X, y
+        Design matrix (including fixed-effect dummies) and outcome; no missing values.
+    clusters
+        Cluster label of each row.
+    c
+        The linear combination of coefficients (length ``X.shape[1]``).
+
+    Returns
+    -------
+    WildResult
+        Estimate, CR1 standard error, bootstrap p-value and the confidence interval
+        obtained by test inversion (the set of θ with WCR p-value > ``alpha``).
+
+    Notes
+    -----
+    Checked against the ``wildboottest`` package (pyfixest's backend) in the tests.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    c = np.asarray(c, dtype=float)
+    if X.shape[0] != y.shape[0] or X.shape[1] != c.shape[0]:
+        raise ValueError("ukuran X, y dan c tidak cocok")
+    d = _Design(X, y, np.asarray(clusters), c)
+    if d.G < 2:
+        raise ValueError("wild cluster bootstrap memerlukan minimal 2 klaster")
+    v = bootstrap_weights(d.G, n_boot, weights, seed)
+    p0 = d.p_value(0.0, v)
+    se = np.sqrt(d.var)
+    lo, hi = _invert(d, v, alpha, se)
+    return WildResult(
+        estimate=d.estimate,
+        std_error=float(se),
+        t_stat=float(d.estimate / se) if se > 0 else np.nan,
+        p_value=p0,
+        ci_low=lo,
+        ci_high=hi,
+        n_obs=int(X.shape[0]),
+        n_clusters=int(d.G),
+        n_boot=int(n_boot),
+        weights=weights,
+    )
+
+
+def _invert(d: _Design, v: np.ndarray, alpha: float, se: float) -> tuple[float, float]:
+    """Bounds of {θ : p(θ) > alpha} by root finding on each side of the estimate."""
+    if not np.isfinite(se) or se <= 0:
+        return np.nan, np.nan
+
+    def f(theta: float) -> float:
+        return d.p_value(theta, v) - alpha
+
+    bounds = []
+    for direction in (-1.0, 1.0):
+        step = 2.0 * se
+        far = d.estimate + direction * step
+        tries = 0
+        while f(far) > 0 and tries < 30:
+            step *= 2.0
+            far = d.estimate + direction * step
+            tries += 1
+        if f(far) > 0:
+            bounds.append(direction * np.inf)
+            continue
+        # p(θ) is a step function: brentq on it still brackets the boundary to xtol
+        root = optimize.brentq(f, min(d.estimate, far), max(d.estimate, far), xtol=se * 1e-3)
+        bounds.append(root)
+    return float(bounds[0]), float(bounds[1])

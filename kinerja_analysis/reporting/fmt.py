@@ -1,0 +1,157 @@
+"""Numbers, percentages and dates written the Indonesian (or English) way.
+
+Stakeholder reports are in Bahasa Indonesia: a comma is the decimal mark and a point
+groups thousands (``0,21``, ``6.012``) and dates carry Indonesian month names
+(``28 November 2026``). English (``bahasa="en"``) uses ``0.21``, ``6,012``. Periods in
+words are :func:`kinerja_analysis.core.periods.period_label`.
+
+>>> number(0.2103), number(6012), percent(0.125), number(-1234.5, 1, "en")
+('0,21', '6.012', '12,5%', '-1,234.5')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from kinerja_analysis.core.periods import MONTH_NAMES
+from kinerja_analysis.core.text import Bahasa, check_bahasa
+
+__all__ = ["Bahasa", "EMPTY", "is_missing", "number", "percent", "date", "slug"]
+
+#: What a missing value prints as.
+EMPTY = "–"
+
+
+def is_missing(x: object) -> bool:
+    """Whether ``x`` is a missing scalar (None, NA, NaT or a float NaN)."""
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    try:
+        return bool(isinstance(x, float | np.floating) and math.isnan(x))
+    except TypeError:  # pragma: no cover - exotic types
+        return False
+
+
+def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:
+    """Write a number with the decimal and thousands marks of ``bahasa``.
+
+    Parameters
+    ----------
+    x
+        A number (Python, NumPy or pandas scalar). Missing values (None, NaN, NA)
+        give :data:`EMPTY` (``"–"``).
+    desimal
+        Digits after the decimal mark. Integers (``int``, NumPy integers) are always
+        written without decimals; ``None`` writes floats with as few decimals as
+        needed (at most 6).
+    bahasa
+        ``"id"``: ``1.234,5``; ``"en"``: ``1,234.5``.
+
+    Returns
+    -------
+    str
+        ``angka(0.2103) == "0,21"``, ``angka(6012) == "6.012"``,
+        ``angka(-1234.5, 1, "en") == "-1,234.5"``.
+
+    Notes
+    -----
+    Rounding is Python's ``format`` (round half to even on the binary value), the same
+    as pandas' display.
+    """
+    check_bahasa(bahasa)
+    if is_missing(x):
+        return EMPTY
+    if isinstance(x, bool | np.bool_):
+        raise ValueError(f"angka: nilai boolean {x!r} bukan angka")
+    if isinstance(x, int | np.integer):
+        teks = f"{int(x):,}"
+    else:
+        try:
+            v = float(x)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"angka: {x!r} bukan angka") from e
+        if math.isinf(v):
+            return "∞" if v > 0 else "-∞"
+        if desimal is None:
+            teks = f"{v:,.6f}".rstrip("0").rstrip(".")
+        else:
+            if desimal < 0:
+                raise ValueError(f"desimal harus >= 0, bukan {desimal}")
+            teks = f"{v:,.{desimal}f}"
+        if teks.startswith("-") and float(teks[1:].replace(",", "")) == 0:
+            teks = teks[1:]  # "-0,0" -> "0,0"
+    if bahasa == "id":
+        teks = teks.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return teks
+
+
+def percent(
+    x: object,
+    desimal: int = 1,
+    bahasa: Bahasa = "id",
+    *,
+    skala: Literal["fraksi", "persen"] = "fraksi",
+) -> str:
+    """Write a share as a percentage: ``persen(0.125) == "12,5%"``.
+
+    Parameters
+    ----------
+    x
+        The share. With ``skala="fraksi"`` (default) 0.125 means 12.5 %; with
+        ``skala="persen"`` the value is already in percent (``12.5``).
+    desimal, bahasa
+        As in :func:`number`.
+
+    Returns
+    -------
+    str
+        The number followed by ``%`` without a space (Indonesian and English house
+        style alike); :data:`EMPTY` for a missing value.
+    """
+    if skala not in ("fraksi", "persen"):
+        raise ValueError(f"skala harus 'fraksi' atau 'persen', bukan {skala!r}")
+    if is_missing(x):
+        return EMPTY
+    v = float(x) * (100.0 if skala == "fraksi" else 1.0)  # type: ignore[arg-type]
+    return number(v, desimal, bahasa) + "%"
+
+
+def date(d: _dt.date | _dt.datetime | pd.Timestamp | str, bahasa: Bahasa = "id") -> str:
+    """A date in words: ``2026-11-28`` → ``"28 November 2026"``, ``2026-08-17`` → ``"17 Agustus 2026"``.
+
+    Accepts ``datetime.date``/``datetime``, ``pandas.Timestamp`` or an ISO string
+    (``"2026-11-28"``). Missing values give :data:`EMPTY`.
+    """
+    check_bahasa(bahasa)
+    if is_missing(d):
+        return EMPTY
+    if isinstance(d, str):
+        try:
+            d = _dt.date.fromisoformat(d.strip()[:10])
+        except ValueError as e:
+            raise ValueError(f"tanggal tidak valid (format YYYY-MM-DD): {d!r}") from e
+    if not isinstance(d, _dt.date):
+        raise ValueError(f"tanggal: {d!r} bukan tanggal")
+    return f"{d.day} {MONTH_NAMES[bahasa][d.month - 1]} {d.year}"
+
+
+def slug(teks: str) -> str:
+    """A file-name-safe slug: ``"Dinas Kesehatan"`` → ``"dinas-kesehatan"``.
+
+    Accents are folded to ASCII, everything other than letters and digits becomes a
+    single hyphen, lower case. Raises ``ValueError`` when nothing is left.
+    """
+    if not isinstance(teks, str):
+        raise ValueError(f"slug: harus teks, bukan {teks!r}")
+    ascii_ = unicodedata.normalize("NFKD", teks).encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    if not s:
+        raise ValueError(f"slug: {teks!r} tidak menghasilkan nama yang dapat dipakai")
+    return s

@@ -1,0 +1,1341 @@
+"""The evaluation document, written for one period from the numbers (Bahasa Indonesia / English).
+
+The report follows the sections of the seed document (``seed/evaluasi_kinerja_asn_kotalama.txt``):
+Pendahuluan, Tujuan Evaluasi, Metode Evaluasi, Hasil dan Temuan, Tantangan, Rekomendasi,
+Kesimpulan, plus a Lampiran (methods in plain words, data quality, assumptions,
+provenance). Nothing is asserted that the data did not show:
+
+* every number in the text comes from the :class:`PeriodFacts` given, formatted by
+  :mod:`kinerja_analysis.fmt`;
+* a part that is missing (``None``) is reported as not available ("belum tersedia");
+* the wording of an effect is graded by its evidence (:func:`evidence_grade`) and by the
+  design that estimated it — causal verbs ("meningkatkan", "menurunkan") only for a causal
+  design with clear evidence, "berkaitan dengan" for associations;
+* recommendations are triggered by findings only (:func:`write_report`, Notes);
+* any count describing fewer than ``min_sel`` employees is suppressed
+  (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`).
+
+The wording lives in Jinja2 templates, one set per language:
+``templates/narasi/{id,en}/*.md.j2``. Python chooses *what* is said (which OPDs, which
+evidence grade); the templates say it.
+
+Typical use::
+
+    fakta = FaktaPeriode(periode="2025Q1", bahasa="id", tanggal_laporan="2026-11-28",
+                         n_pegawai=6012, n_opd=24, distribusi_predikat=dist, efek=(...))
+    laporan = tulis_laporan(fakta)
+    md = laporan.markdown()
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from kinerja_analysis.core.periods import parse_period, period_label
+from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.privacy import suppress_small_cells
+
+Design = Literal["kausal_did", "kausal_fe", "asosiasi"]
+EvidenceGrade = Literal["jelas", "indikatif", "belum_ada_bukti"]
+_DESAIN = ("kausal_did", "kausal_fe", "asosiasi")
+
+#: Effect keys the narrative recognises (others are reported in *Hasil* only).
+EFFECT_KEYS: dict[str, str] = {
+    "pelatihan": "training, any source (overall ATT)",
+    "pelatihan_difasilitasi": "training arranged by the government",
+    "pelatihan_mandiri": "training sought by the employee",
+    "pelatihan_relevan": "training relevant to the job",
+    "pelatihan_tidak_sesuai": "self-sought training that does not fit the job",
+    "umpan_balik_baik": "good-quality feedback (dose)",
+    "umpan_balik_buruk": "poor-quality feedback (dose)",
+    "penerapan_ikm": "structured evaluation rollout -> IKM",
+    "penerapan_tepat_waktu": "structured evaluation rollout -> timeliness",
+    "penerapan_pengaduan": "structured evaluation rollout -> complaints",
+    "pelatihan_komunikasi": "communication training -> confidence (survey)",
+}
+
+#: Section keys and headings, in the seed document's order.
+SECTION_TITLES: dict[str, dict[str, str]] = {
+    "id": {
+        "pendahuluan": "Pendahuluan",
+        "tujuan": "Tujuan Evaluasi",
+        "metode": "Metode Evaluasi",
+        "hasil": "Hasil dan Temuan",
+        "tantangan": "Tantangan",
+        "rekomendasi": "Rekomendasi",
+        "kesimpulan": "Kesimpulan",
+        "lampiran": "Lampiran",
+    },
+    "en": {
+        "pendahuluan": "Introduction",
+        "tujuan": "Objectives",
+        "metode": "Methods",
+        "hasil": "Results and Findings",
+        "tantangan": "Challenges",
+        "rekomendasi": "Recommendations",
+        "kesimpulan": "Conclusion",
+        "lampiran": "Appendix",
+    },
+}
+
+_PREDIKAT_URUT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
+_PREDIKAT_EN = {
+    "Sangat Baik": "Very Good",
+    "Baik": "Good",
+    "Butuh Perbaikan": "Needs Improvement",
+    "Kurang/Misconduct": "Poor/Misconduct",
+    "Sangat Kurang": "Very Poor",
+}
+_DIMENSI = {
+    "berorientasi_pelayanan": ("Berorientasi Pelayanan", "Service Orientation"),
+    "akuntabel": ("Akuntabel", "Accountability"),
+    "kompeten": ("Kompeten", "Competence"),
+    "harmonis": ("Harmonis", "Harmony"),
+    "loyal": ("Loyal", "Loyalty"),
+    "adaptif": ("Adaptif", "Adaptability"),
+    "kolaboratif": ("Kolaboratif", "Collaboration"),
+}
+assert set(_DIMENSI) == set(BERAKHLAK)
+
+_TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def _hilang(x: object) -> bool:
+    if x is None or x is pd.NA:
+        return True
+    try:
+        return bool(math.isnan(float(x)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Effect:
+    """One estimated effect, as the narrative needs it.
+
+    Parameters
+    ----------
+    kunci
+        Identifier; the keys in :data:`EFFECT_KEYS` drive the Tantangan/Rekomendasi logic.
+    label_id, label_en
+        The cause, as a sentence subject: ``"Pelatihan yang relevan"`` /
+        ``"Relevant training"``.
+    hasil_id, hasil_en
+        The outcome: ``"capaian SKP"`` / ``"SKP achievement"``.
+    estimate, ci_low, ci_high
+        Effect and its 95 % confidence interval, in natural units.
+    p_value
+        Two-sided p-value (optional; used for the "indikatif" grade).
+    n_obs
+        Observations used.
+    satuan_id, satuan_en
+        Natural unit: ``"poin"`` / ``"points"``, ``"poin persentase"`` / ...
+    estimate_sd
+        The effect in standard deviations of the outcome (optional).
+    desain
+        ``"kausal_did"`` (difference-in-differences / Callaway–Sant'Anna),
+        ``"kausal_fe"`` (within-employee fixed effects) or ``"asosiasi"`` (no causal
+        identification claimed).
+    pretrend_p
+        p-value of the pre-trend test (DiD). Missing for a DiD means the parallel-trend
+        assumption was not checked, which caps the grade at "indikatif".
+    metode
+        Estimator, in words (shown in the appendix).
+    arah_baik
+        ``"naik"`` if a higher outcome is better (capaian, IKM), ``"turun"`` if lower is
+        better (complaints).
+    desimal
+        Decimals of the estimate in text.
+    """
+
+    kunci: str
+    label_id: str
+    label_en: str
+    hasil_id: str
+    hasil_en: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    desain: Design
+    p_value: float | None = None
+    n_obs: int | None = None
+    satuan_id: str = "poin"
+    satuan_en: str = "points"
+    estimate_sd: float | None = None
+    pretrend_p: float | None = None
+    metode: str = ""
+    arah_baik: Literal["naik", "turun"] = "naik"
+    desimal: int = 2
+
+    def __post_init__(self) -> None:
+        if self.desain not in _DESAIN:
+            raise ValueError(
+                f"Efek {self.kunci!r}: desain harus salah satu {_DESAIN}, bukan {self.desain!r}"
+            )
+        if self.arah_baik not in ("naik", "turun"):
+            raise ValueError(f"Efek {self.kunci!r}: arah_baik harus 'naik' atau 'turun'")
+        if (
+            not _hilang(self.ci_low)
+            and not _hilang(self.ci_high)
+            and float(self.ci_low) > float(self.ci_high)
+        ):
+            raise ValueError(
+                f"Efek {self.kunci!r}: ci_low ({self.ci_low}) lebih besar dari ci_high ({self.ci_high})"
+            )
+        for nama in ("p_value", "pretrend_p"):
+            v = getattr(self, nama)
+            if not _hilang(v) and not 0.0 <= float(v) <= 1.0:
+                raise ValueError(f"Efek {self.kunci!r}: {nama} harus di antara 0 dan 1, bukan {v}")
+
+    def tidy(self) -> pd.DataFrame:
+        """One row: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method,
+        desain, pretrend_p, estimate_sd, tingkat_bukti``."""
+        return pd.DataFrame(
+            [
+                {
+                    "term": self.kunci,
+                    "estimate": self.estimate,
+                    "std_error": np.nan,
+                    "ci_low": self.ci_low,
+                    "ci_high": self.ci_high,
+                    "p_value": np.nan if _hilang(self.p_value) else self.p_value,
+                    "n_obs": self.n_obs,
+                    "method": self.metode,
+                    "desain": self.desain,
+                    "pretrend_p": np.nan if _hilang(self.pretrend_p) else self.pretrend_p,
+                    "estimate_sd": np.nan if _hilang(self.estimate_sd) else self.estimate_sd,
+                    "tingkat_bukti": evidence_grade(self),
+                }
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Thresholds that turn a finding into a recommendation (policy choices; shown in the appendix).
+
+    Attributes
+    ----------
+    jp_substansial
+        Share of ASN below 20 JP/year from which the shortfall counts as substantial.
+    tidak_sesuai_tinggi
+        Share of self-sought training not fitting the job counted as high.
+    umpan_balik_buruk_tinggi
+        Share of poor-quality feedback (in an OPD) counted as high.
+    tanpa_umpan_balik_tinggi
+        Share of ASN without any feedback session (in an OPD) counted as high.
+    skp_kosong_tinggi
+        Share of ASN with an empty SKP (in an OPD) read as a sign of resistance.
+    n_sebut
+        How many OPDs/rows to name in a sentence.
+    """
+
+    jp_substansial: float = 0.25
+    tidak_sesuai_tinggi: float = 0.25
+    umpan_balik_buruk_tinggi: float = 0.20
+    tanpa_umpan_balik_tinggi: float = 0.25
+    skp_kosong_tinggi: float = 0.10
+    n_sebut: int = 3
+
+
+_KOLOM = {
+    "distribusi_predikat": ("predikat", "n"),
+    "distribusi_sebelumnya": ("predikat", "n"),
+    "kepatuhan_distribusi": ("opd", "aturan", "patuh", "selisih"),
+    "profil_berakhlak": ("dimensi", "skor"),
+    "reliabilitas": ("dimensi", "icc1", "icc1k"),
+    "resistensi": ("opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"),
+    "prioritas_pelatihan": ("opd", "dimensi", "kesenjangan", "n_asn"),
+    "umpan_balik_perlu": ("opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"),
+    "kandidat_penghargaan": ("kriteria", "n"),
+}
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class PeriodFacts:
+    """Everything the narrative of one period may say. Any part may be ``None`` (not available).
+
+    Shares are fractions (0–1) throughout; scores are in their own scale.
+
+    Parameters
+    ----------
+    periode
+        Period code (``2025Q1``).
+    bahasa
+        ``"id"`` or ``"en"``.
+    tanggal_laporan
+        Report date (date or ISO string).
+    n_pegawai, n_opd
+        Employees and OPDs covered.
+    distribusi_predikat, distribusi_sebelumnya
+        ``predikat, n`` (+ optional ``persen``, a fraction; computed from ``n`` if absent),
+        the current and the previous period.
+    periode_sebelumnya
+        Code of the previous period (for the comparison sentence).
+    kepatuhan_distribusi
+        :func:`kinerja_analysis.domain.predikat.check_distribution`: ``opd, aturan, patuh, selisih``
+        (``selisih`` as a fraction).
+    profil_berakhlak
+        ``dimensi, skor`` (+ optional ``perubahan`` vs previous period).
+    reliabilitas
+        ``dimensi, icc1, icc1k`` (+ optional ``alpha_k``, Krippendorff's α).
+    efek
+        The estimated effects.
+    resistensi
+        ``opd, penerimaan`` (acceptance score of the new system, e.g. survey mean 1–5),
+        ``pct_skp_kosong``, ``pct_tanpa_umpan_balik``, ``n``.
+    pelatihan
+        Mapping with any of ``pct_di_bawah_20jp`` (fraction of ASN below 20 JP in 12
+        months), ``jp_by_asn`` (mean JP), ``jp_per_opd`` (DataFrame ``opd, jp_per_asn``
+        [+ ``n``]), ``pct_mandiri`` (share of trainings self-sought),
+        ``pct_mandiri_tidak_sesuai`` (share of self-sought trainings not fitting the job).
+    prioritas_pelatihan
+        ``opd, dimensi, kesenjangan, n_asn``: competency gaps (larger = more urgent).
+    umpan_balik_perlu
+        ``opd, pct_tanpa_umpan_balik, pct_kualitas_buruk, n``.
+    kandidat_penghargaan
+        ``kriteria, n``: reward pool by criterion.
+    kualitas_data
+        Any small table of data-quality counts (shown as is, numbers formatted).
+    provenans
+        ``checksum``, ``parameter`` (mapping), ``versi``, ``tanggal``.
+    nama_daerah
+        Name of the city/regency.
+    min_sel
+        Counts below this are not shown (privacy).
+    ambang
+        Recommendation thresholds.
+    """
+
+    periode: str
+    bahasa: fmt.Bahasa = "id"
+    tanggal_laporan: _dt.date | str
+    n_pegawai: int
+    n_opd: int
+    distribusi_predikat: pd.DataFrame | None = None
+    distribusi_sebelumnya: pd.DataFrame | None = None
+    periode_sebelumnya: str | None = None
+    kepatuhan_distribusi: pd.DataFrame | None = None
+    profil_berakhlak: pd.DataFrame | None = None
+    reliabilitas: pd.DataFrame | None = None
+    efek: tuple[Effect, ...] = ()
+    resistensi: pd.DataFrame | None = None
+    pelatihan: Mapping[str, Any] | None = None
+    prioritas_pelatihan: pd.DataFrame | None = None
+    umpan_balik_perlu: pd.DataFrame | None = None
+    kandidat_penghargaan: pd.DataFrame | None = None
+    kualitas_data: pd.DataFrame | None = None
+    provenans: Mapping[str, Any] | None = None
+    nama_daerah: str = "Kotalama"
+    min_sel: int = 5
+    ambang: Thresholds = field(default_factory=Thresholds)
+
+    def __post_init__(self) -> None:
+        if self.bahasa not in ("id", "en"):
+            raise ValueError(f"bahasa harus 'id' atau 'en', bukan {self.bahasa!r}")
+        object.__setattr__(self, "periode", parse_period(self.periode).code)
+        if self.periode_sebelumnya is not None:
+            object.__setattr__(
+                self, "periode_sebelumnya", parse_period(self.periode_sebelumnya).code
+            )
+        object.__setattr__(self, "efek", tuple(self.efek))
+        for e in self.efek:
+            if not isinstance(e, Effect):
+                raise ValueError(f"efek harus berisi objek Efek, bukan {type(e).__name__}")
+        for nama, kolom in _KOLOM.items():
+            df = getattr(self, nama)
+            if df is None:
+                continue
+            if not isinstance(df, pd.DataFrame):
+                raise ValueError(f"{nama} harus DataFrame atau None, bukan {type(df).__name__}")
+            kurang = [c for c in kolom if c not in df.columns]
+            if kurang:
+                raise ValueError(
+                    f"{nama}: kolom {kurang} tidak ada (kolom yang ada: {list(df.columns)})"
+                )
+        for nama in ("distribusi_predikat", "distribusi_sebelumnya"):
+            df = getattr(self, nama)
+            if df is not None and "persen" in df.columns:
+                v = pd.to_numeric(df["persen"], errors="coerce")
+                if (v > 1 + 1e-9).any() or (v < 0).any():
+                    raise ValueError(
+                        f"{nama}: kolom 'persen' harus berupa fraksi 0–1 (0,125 = 12,5%), "
+                        f"bukan {v.max()}"
+                    )
+        if self.n_pegawai < 0 or self.n_opd < 0:
+            raise ValueError("n_pegawai dan n_opd tidak boleh negatif")
+
+
+# ----------------------------------------------------------------------------- evidence
+
+
+def evidence_grade(
+    efek: Effect, *, alpha: float = 0.05, alpha_indikatif: float = 0.10
+) -> EvidenceGrade:
+    """Grade the evidence for an effect.
+
+    Returns
+    -------
+    str
+        ``"jelas"`` (clear), ``"indikatif"`` (indicative) or ``"belum_ada_bukti"``.
+
+    Notes
+    -----
+    Rule (documented in the report's appendix, too):
+
+    * **jelas** — the 95 % confidence interval excludes zero **and** the pre-trend test
+      does not reject parallel trends (``pretrend_p >= alpha``). For ``kausal_did`` a
+      missing pre-trend test counts as *not passed*; for other designs it is only
+      checked when given.
+    * **indikatif** — not *jelas*, but the interval excludes zero (the pre-trend test
+      failed or is missing) or ``p_value < alpha_indikatif`` (0.10).
+    * **belum_ada_bukti** — otherwise (including a missing estimate or interval).
+
+    The interval decides, not the p-value, because bootstrap intervals and p-values can
+    disagree slightly; the p-value only adds the "indikatif" grade.
+    """
+    lo, hi = efek.ci_low, efek.ci_high
+    ci_ada = not (_hilang(lo) or _hilang(hi) or _hilang(efek.estimate))
+    ci_lepas = ci_ada and (float(lo) > 0 or float(hi) < 0)
+    if _hilang(efek.pretrend_p):
+        pre_ok = efek.desain != "kausal_did"
+    else:
+        pre_ok = float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
+    if ci_lepas and pre_ok:
+        return "jelas"
+    p = efek.p_value
+    if ci_lepas or (not _hilang(p) and not _hilang(efek.estimate) and float(p) < alpha_indikatif):  # type: ignore[arg-type]
+        return "indikatif"
+    return "belum_ada_bukti"
+
+
+def _arah(efek: Effect) -> Literal["naik", "turun", "nol"]:
+    if _hilang(efek.estimate):
+        return "nol"
+    lo, hi = efek.ci_low, efek.ci_high
+    if not _hilang(lo) and float(lo) > 0:
+        return "naik"
+    if not _hilang(hi) and float(hi) < 0:
+        return "turun"
+    e = float(efek.estimate)
+    return "naik" if e > 0 else "turun" if e < 0 else "nol"
+
+
+def icc_category(icc: float, bahasa: fmt.Bahasa = "id") -> str:
+    """Koo & Li (2016) reliability category of an ICC.
+
+    ``< 0.5`` rendah/poor, ``0.5–0.75`` sedang/moderate, ``0.75–0.9`` baik/good,
+    ``> 0.9`` sangat baik/excellent. Boundaries belong to the higher class except 0.9
+    (``0.5`` is sedang, ``0.75`` is baik, ``0.9`` is baik). Missing gives :data:`fmt.EMPTY`.
+
+    Reference: Koo, T. K., & Li, M. Y. (2016). A guideline of selecting and reporting
+    intraclass correlation coefficients for reliability research. *Journal of
+    Chiropractic Medicine*, 15(2), 155–163.
+    """
+    if _hilang(icc):
+        return fmt.EMPTY
+    v = float(icc)
+    i = 0 if v < 0.5 else 1 if v < 0.75 else 2 if v <= 0.9 else 3
+    kata = {
+        "id": ("rendah", "sedang", "baik", "sangat baik"),
+        "en": ("poor", "moderate", "good", "excellent"),
+    }
+    return kata[bahasa][i]
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+class _F:
+    """Number formatting for templates (all through :mod:`fmt`)."""
+
+    def __init__(self, bahasa: fmt.Bahasa):
+        self.b = bahasa
+
+    def n(self, x: object) -> str:
+        """A count."""
+        if _hilang(x):
+            return fmt.EMPTY
+        return fmt.number(int(round(float(x))), 0, self.b)  # type: ignore[arg-type]
+
+    def angka(self, x: object, d: int = 2) -> str:
+        return fmt.number(x, d, self.b)
+
+    def abs(self, x: object, d: int = 2) -> str:
+        return fmt.EMPTY if _hilang(x) else fmt.number(abs(float(x)), d, self.b)  # type: ignore[arg-type]
+
+    def pct(self, x: object, d: int = 1) -> str:
+        return fmt.percent(x, d, self.b)
+
+    def pp(self, x: object) -> str:
+        """Percentage points, already in points, absolute value."""
+        return self.abs(x, 1)
+
+    def p(self, x: object) -> str:
+        """``p = 0,032`` or ``p < 0,001``."""
+        if _hilang(x):
+            return "p " + fmt.EMPTY
+        v = float(x)  # type: ignore[arg-type]
+        return (
+            "p < " + fmt.number(0.001, 3, self.b)
+            if v < 0.001
+            else "p = " + fmt.number(v, 3, self.b)
+        )
+
+    def periode(self, kode: str) -> str:
+        return period_label(kode, self.b)
+
+    def tanggal(self, d: object) -> str:
+        return fmt.date(d, self.b)  # type: ignore[arg-type]
+
+
+def _awal_kecil(s: str) -> str:
+    """Lower-case the first letter unless the first word looks like an acronym (IKM, SKP)."""
+    if len(s) >= 2 and s[0].isupper() and s[1].islower():
+        return s[0].lower() + s[1:]
+    return s
+
+
+def _awal_besar(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _label_dimensi(d: object, bahasa: fmt.Bahasa) -> str:
+    pair = _DIMENSI.get(str(d))
+    if pair is None:
+        return str(d).replace("_", " ").title()
+    return pair[0] if bahasa == "id" else pair[1]
+
+
+def _label_predikat(p: object, bahasa: fmt.Bahasa) -> str:
+    return str(p) if bahasa == "id" else _PREDIKAT_EN.get(str(p), str(p))
+
+
+def _md_sel(x: object) -> str:
+    return str(x).replace("|", "\\|").replace("\n", " ")
+
+
+def _tabel_md(df: pd.DataFrame, f: _F) -> str:
+    """A pipe table with numbers formatted by ``fmt`` (``pct_*``/``persen*`` as percent)."""
+    if df is None or len(df) == 0:
+        return ""
+    head = "| " + " | ".join(_md_sel(c) for c in df.columns) + " |"
+    sep = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in df.columns:
+            v = r[c]
+            s = df[c]
+            if _hilang(v):
+                cells.append(fmt.EMPTY)
+            elif pd.api.types.is_bool_dtype(s):
+                cells.append(("ya" if v else "tidak") if f.b == "id" else ("yes" if v else "no"))
+            elif str(c).startswith(
+                ("pct_", "persen", "proporsi")
+            ) and pd.api.types.is_numeric_dtype(s):
+                cells.append(f.pct(v))
+            elif pd.api.types.is_integer_dtype(s):
+                cells.append(f.n(v))
+            elif pd.api.types.is_numeric_dtype(s):
+                cells.append(f.angka(v, 2))
+            else:
+                cells.append(_md_sel(v))
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join([head, sep, *rows])
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+@lru_cache(maxsize=2)
+def _env(bahasa: str):
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATE_DIR / bahasa)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(bahasa: str, nama: str, **ctx: Any) -> str:
+    teks = _env(bahasa).get_template(f"{nama}.md.j2").render(**ctx)
+    teks = re.sub(r"[ \t]+\n", "\n", teks)
+    teks = re.sub(r"\n{3,}", "\n\n", teks)
+    # numbered items always separated by one blank line (a consistent "loose" list)
+    teks = re.sub(r"\n+(?=\d+\. \*\*)", "\n\n", teks)
+    return teks.strip()
+
+
+# ----------------------------------------------------------------------------- effects
+
+
+def _konteks_efek(e: Effect, bahasa: fmt.Bahasa, f: _F) -> dict[str, Any]:
+    t = evidence_grade(e)
+    arah = _arah(e)
+    label = e.label_id if bahasa == "id" else e.label_en
+    lo, hi = e.ci_low, e.ci_high
+    ci_lepas = not (_hilang(lo) or _hilang(hi)) and (float(lo) > 0 or float(hi) < 0)
+    if t == "indikatif":
+        if ci_lepas:
+            alasan = "pretrend_gagal" if not _hilang(e.pretrend_p) else "pretrend_tidak_ada"
+        else:
+            alasan = "ci"
+    else:
+        alasan = None
+    baik = None if arah == "nol" else arah == e.arah_baik
+    return {
+        "kunci": e.kunci,
+        "tingkat": t,
+        "kausal": e.desain.startswith("kausal"),
+        "desain": e.desain,
+        "arah": arah,
+        "baik": baik,
+        "alasan": alasan,
+        "Label": _awal_besar(label),
+        "label": _awal_kecil(label),
+        "hasil": e.hasil_id if bahasa == "id" else e.hasil_en,
+        "satuan": e.satuan_id if bahasa == "id" else e.satuan_en,
+        "ada_estimasi": not _hilang(e.estimate),
+        "besar": f.abs(e.estimate, e.desimal),
+        "est": f.angka(e.estimate, e.desimal),
+        "sd": None if _hilang(e.estimate_sd) else f.abs(e.estimate_sd, 2),
+        "sd_bertanda": None if _hilang(e.estimate_sd) else f.angka(e.estimate_sd, 2),
+        "lo": f.angka(lo, e.desimal),
+        "hi": f.angka(hi, e.desimal),
+        "p": None if _hilang(e.p_value) else f.p(e.p_value),
+        "pretrend": None if _hilang(e.pretrend_p) else f.p(e.pretrend_p),
+        "n_obs": None if e.n_obs is None or _hilang(e.n_obs) else f.n(e.n_obs),
+        "metode": e.metode,
+        "estimate": None if _hilang(e.estimate) else float(e.estimate),
+    }
+
+
+def effect_sentence(efek: Effect, bahasa: fmt.Bahasa = "id") -> str:
+    """The sentence that reports one effect, graded by evidence and design.
+
+    Returns
+    -------
+    str
+        E.g. ``"Pelatihan yang relevan meningkatkan capaian SKP sebesar 2,41 poin
+        (0,21 SD; IK 95%: 1,10 sampai 3,72)."``
+
+    Notes
+    -----
+    Causal verbs ("meningkatkan"/"menurunkan", "raised"/"lowered") only for a
+    ``kausal_*`` design with evidence "jelas"; "ada indikasi … cenderung" for
+    "indikatif"; "belum terdapat bukti bahwa …" otherwise; an ``asosiasi`` design says
+    "berkaitan dengan" and never uses a causal verb.
+    """
+    if bahasa not in ("id", "en"):
+        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+    f = _F(bahasa)
+    return _render(bahasa, "efek", e=_konteks_efek(efek, bahasa, f))
+
+
+# ----------------------------------------------------------------------------- section data
+
+
+def _int_atau_nan(x: object) -> float:
+    return np.nan if _hilang(x) else float(x)  # type: ignore[arg-type]
+
+
+def _urut_predikat(df: pd.DataFrame) -> pd.DataFrame:
+    rank = {p: i for i, p in enumerate(_PREDIKAT_URUT)}
+    d = df.copy()
+    d["_r"] = [rank.get(str(p), len(rank)) for p in d["predikat"]]
+    return d.sort_values(["_r"], kind="stable").drop(columns="_r").reset_index(drop=True)
+
+
+def _proporsi(df: pd.DataFrame) -> pd.Series:
+    if "persen" in df.columns:
+        return pd.to_numeric(df["persen"], errors="coerce").astype(float)
+    n = pd.to_numeric(df["n"], errors="coerce").astype(float)
+    tot = n.sum()
+    return n / tot if tot > 0 else n * np.nan
+
+
+def _r1(x: float) -> float:
+    """Round a share to the 1-decimal percent that the text prints."""
+    return float(f"{x * 100:.1f}")
+
+
+def _data_distribusi(fk: PeriodFacts) -> dict[str, Any] | None:
+    if fk.distribusi_predikat is None:
+        return None
+    cur = _urut_predikat(fk.distribusi_predikat)
+    cur = cur.assign(prop=_proporsi(cur).to_numpy())
+    prev = None
+    if fk.distribusi_sebelumnya is not None:
+        prev = fk.distribusi_sebelumnya.copy()
+        prev = prev.assign(prop=_proporsi(prev).to_numpy())
+        prev_s = suppress_small_cells(prev[["predikat", "n", "prop"]], "n", fk.min_sel)
+        prev_map = {
+            str(r.predikat): (None if r.disembunyikan else r.prop)
+            for r in prev_s.itertuples(index=False)
+        }
+    sup = suppress_small_cells(cur[["predikat", "n", "prop"]], "n", fk.min_sel)
+    n_total = int(pd.to_numeric(cur["n"]).sum())
+    rows = []
+    for r_raw, r in zip(cur.itertuples(index=False), sup.itertuples(index=False), strict=True):
+        row: dict[str, Any] = {
+            "predikat": _label_predikat(r_raw.predikat, fk.bahasa),
+            "kecil": bool(r.disembunyikan),
+            "n": None if r.disembunyikan else int(r_raw.n),
+            "prop": None if r.disembunyikan else float(r_raw.prop),
+            "beda": None,
+        }
+        if prev is not None and not r.disembunyikan:
+            pv = prev_map.get(str(r_raw.predikat), 0.0)
+            if pv is not None and not _hilang(pv) and not _hilang(r_raw.prop):
+                row["beda"] = round(_r1(float(r_raw.prop)) - _r1(float(pv)), 1)
+        rows.append(row)
+    terbanyak = max((r for r in rows if r["n"] is not None), key=lambda r: r["n"], default=None)
+    return {
+        "n_total": n_total,
+        "baris": rows,
+        "ada_sebelumnya": prev is not None,
+        "periode_sebelumnya": fk.periode_sebelumnya,
+        "terbanyak": terbanyak,
+        "ada_kecil": any(r["kecil"] for r in rows),
+    }
+
+
+def _data_kepatuhan(fk: PeriodFacts) -> dict[str, Any] | None:
+    k = fk.kepatuhan_distribusi
+    if k is None:
+        return None
+    d = k.copy()
+    patuh = d["patuh"].astype("boolean")
+    opd_semua = pd.unique(d["opd"])
+    tidak = d.loc[(patuh == False).fillna(False).to_numpy()]  # noqa: E712
+    opd_tidak = list(pd.unique(tidak["opd"]))
+    tanpa_data = [o for o in opd_semua if patuh[d["opd"] == o].isna().all()]
+    terbesar = None
+    if len(tidak):
+        sel = pd.to_numeric(tidak["selisih"], errors="coerce")
+        r = tidak.loc[sel.idxmax()]
+        terbesar = {
+            "opd": str(r["opd"]),
+            "aturan": str(r["aturan"]),
+            "selisih": float(sel.max()) * 100,
+        }
+    return {
+        "n_opd": len(opd_semua),
+        "n_tidak": len(opd_tidak),
+        "opd_tidak": [str(o) for o in opd_tidak],
+        "n_tanpa_data": len(tanpa_data),
+        "n_dinilai": len(opd_semua) - len(tanpa_data),
+        "terbesar": terbesar,
+    }
+
+
+def _data_berakhlak(fk: PeriodFacts) -> dict[str, Any] | None:
+    p = fk.profil_berakhlak
+    if p is None or len(p) == 0:
+        return None
+    d = p.copy()
+    d["skor"] = pd.to_numeric(d["skor"], errors="coerce")
+    d = d.dropna(subset=["skor"])
+    if len(d) == 0:
+        return None
+    ada_perubahan = "perubahan" in d.columns and d["perubahan"].notna().any()
+
+    def baris(r: pd.Series) -> dict[str, Any]:
+        ch = r["perubahan"] if "perubahan" in r.index else None
+        return {
+            "dimensi": _label_dimensi(r["dimensi"], fk.bahasa),
+            "skor": float(r["skor"]),
+            # rounded as printed, so a change that prints as 0,00 reads "tetap"
+            "perubahan": None if _hilang(ch) else round(float(ch), 2),
+        }
+
+    hi = d.loc[d["skor"].idxmax()]
+    lo = d.loc[d["skor"].idxmin()]
+    return {
+        "terkuat": baris(hi),
+        "terlemah": baris(lo),
+        "sama": bool(d["skor"].max() == d["skor"].min()),
+        "ada_perubahan": bool(ada_perubahan),
+        "n_dimensi": len(d),
+    }
+
+
+def _rentang(s: pd.Series, bahasa: fmt.Bahasa) -> dict[str, Any] | None:
+    v = pd.to_numeric(s, errors="coerce").dropna()
+    if len(v) == 0:
+        return None
+    a, b = float(v.min()), float(v.max())
+    ka, kb = icc_category(a, bahasa), icc_category(b, bahasa)
+    return {"min": a, "max": b, "kat_min": ka, "kat_max": kb, "satu": len(v) == 1 or a == b}
+
+
+def _data_reliabilitas(fk: PeriodFacts) -> dict[str, Any] | None:
+    r = fk.reliabilitas
+    if r is None or len(r) == 0:
+        return None
+    out = {
+        "icc1": _rentang(r["icc1"], fk.bahasa),
+        "icc1k": _rentang(r["icc1k"], fk.bahasa),
+        "alpha": None,
+        "terendah": None,
+    }
+    if "alpha_k" in r.columns:
+        a = pd.to_numeric(r["alpha_k"], errors="coerce").dropna()
+        if len(a):
+            out["alpha"] = {
+                "min": float(a.min()),
+                "max": float(a.max()),
+                "satu": a.min() == a.max(),
+            }
+    k = pd.to_numeric(r["icc1k"], errors="coerce")
+    if k.notna().any() and len(r) > 1:
+        out["terendah"] = _label_dimensi(r.loc[k.idxmin(), "dimensi"], fk.bahasa)
+    return out
+
+
+def _baris_aman(df: pd.DataFrame, n_col: str, fk: PeriodFacts) -> pd.DataFrame:
+    """Rows describing at least ``min_sel`` employees (no totals shown: primary only)."""
+    s = suppress_small_cells(df, n_col, fk.min_sel, total_ditampilkan=False, sembunyikan_n=False)
+    return df.loc[~s["disembunyikan"].to_numpy()].copy()
+
+
+def _data_resistensi(fk: PeriodFacts) -> dict[str, Any] | None:
+    r = fk.resistensi
+    if r is None:
+        return None
+    aman = _baris_aman(r, "n", fk)
+    n_kecil = len(r) - len(aman)
+    aman["penerimaan"] = pd.to_numeric(aman["penerimaan"], errors="coerce")
+    terendah = aman.dropna(subset=["penerimaan"]).sort_values("penerimaan", kind="stable")
+    terendah = terendah.head(fk.ambang.n_sebut)
+    a = fk.ambang
+    sinyal = aman[
+        (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.skp_kosong_tinggi)
+        | (
+            pd.to_numeric(aman["pct_tanpa_umpan_balik"], errors="coerce")
+            >= a.tanpa_umpan_balik_tinggi
+        )
+    ]
+    return {
+        "terendah": [
+            {
+                "opd": str(x.opd),
+                "penerimaan": float(x.penerimaan),
+                "skp_kosong": _int_atau_nan(x.pct_skp_kosong),
+                "tanpa_ub": _int_atau_nan(x.pct_tanpa_umpan_balik),
+            }
+            for x in terendah.itertuples(index=False)
+        ],
+        "n_opd": len(aman),
+        "n_kecil": n_kecil,
+        "sinyal": [str(o) for o in sinyal["opd"]],
+    }
+
+
+def _data_pelatihan(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    p = fk.pelatihan
+    if p is None:
+        return None
+
+    def ambil(k: str) -> float | None:
+        v = p.get(k)
+        return None if _hilang(v) else float(v)
+
+    jp_opd = None
+    tabel = p.get("jp_per_opd")
+    if isinstance(tabel, pd.DataFrame) and len(tabel) and "jp_per_asn" in tabel.columns:
+        t = _baris_aman(tabel, "n", fk) if "n" in tabel.columns else tabel
+        t = t.assign(jp_per_asn=pd.to_numeric(t["jp_per_asn"], errors="coerce"))
+        t = t.dropna(subset=["jp_per_asn"]).sort_values("jp_per_asn", kind="stable")
+        jp_opd = [
+            {"opd": str(x.opd), "jp": float(x.jp_per_asn)}
+            for x in t.head(fk.ambang.n_sebut).itertuples(index=False)
+        ]
+    ts = efek.get("pelatihan_tidak_sesuai")
+    pembanding = efek.get("pelatihan_relevan") or efek.get("pelatihan_difasilitasi")
+    lebih_lemah = (
+        ts is not None
+        and pembanding is not None
+        and ts["estimate"] is not None
+        and pembanding["estimate"] is not None
+        and ts["estimate"] < pembanding["estimate"]
+    )
+    return {
+        "pct_di_bawah_20jp": ambil("pct_di_bawah_20jp"),
+        "jp_per_asn": ambil("jp_per_asn"),
+        "pct_mandiri": ambil("pct_mandiri"),
+        "pct_mandiri_tidak_sesuai": ambil("pct_mandiri_tidak_sesuai"),
+        "jp_opd": jp_opd,
+        "efek_tidak_sesuai": ts,
+        "pembanding": pembanding,
+        "lebih_lemah": lebih_lemah,
+    }
+
+
+def _cukup(e: dict[str, Any] | None) -> bool:
+    """At least indicative evidence, in the beneficial direction."""
+    return e is not None and e["tingkat"] != "belum_ada_bukti" and e["baik"] is True
+
+
+def _merugikan(e: dict[str, Any] | None) -> bool:
+    return e is not None and e["tingkat"] != "belum_ada_bukti" and e["baik"] is False
+
+
+def _data_rekomendasi(
+    fk: PeriodFacts,
+    efek: dict[str, dict[str, Any]],
+    kepatuhan: dict[str, Any] | None,
+    pelatihan: dict[str, Any] | None,
+    resistensi: dict[str, Any] | None,
+) -> list[dict[str, Any]]:
+    a = fk.ambang
+    out: list[dict[str, Any]] = []
+
+    # 1. more facilitated, relevant training
+    alasan_efek = [
+        efek[k] for k in ("pelatihan_difasilitasi", "pelatihan_relevan") if _cukup(efek.get(k))
+    ]
+    pct20 = pelatihan["pct_di_bawah_20jp"] if pelatihan else None
+    jp_kurang = pct20 is not None and pct20 >= a.jp_substansial
+    if alasan_efek or jp_kurang:
+        out.append(
+            {
+                "kunci": "pelatihan_difasilitasi",
+                "efek": alasan_efek,
+                "pct_di_bawah_20jp": pct20 if jp_kurang else None,
+            }
+        )
+
+    # 2. self-sought training that does not fit the job
+    pts = pelatihan["pct_mandiri_tidak_sesuai"] if pelatihan else None
+    if pts is not None and pts >= a.tidak_sesuai_tinggi:
+        out.append(
+            {
+                "kunci": "pelatihan_sesuai_kebutuhan",
+                "pct": pts,
+                "lebih_lemah": bool(pelatihan and pelatihan["lebih_lemah"]),
+            }
+        )
+
+    # 3. priority competency gaps
+    if fk.prioritas_pelatihan is not None and len(fk.prioritas_pelatihan):
+        t = _baris_aman(fk.prioritas_pelatihan, "n_asn", fk)
+        t = t.assign(kesenjangan=pd.to_numeric(t["kesenjangan"], errors="coerce"))
+        t = t[t["kesenjangan"] > 0].sort_values("kesenjangan", ascending=False, kind="stable")
+        if len(t):
+            out.append(
+                {
+                    "kunci": "prioritas",
+                    "baris": [
+                        {
+                            "opd": str(x.opd),
+                            "dimensi": _label_dimensi(x.dimensi, fk.bahasa),
+                            "kesenjangan": float(x.kesenjangan),
+                            "n_asn": int(x.n_asn),
+                        }
+                        for x in t.head(a.n_sebut).itertuples(index=False)
+                    ],
+                }
+            )
+
+    # 4. feedback quality and coverage
+    ub_buruk = efek.get("umpan_balik_buruk")
+    ub_baik = efek.get("umpan_balik_baik")
+    opd_buruk: list[dict[str, Any]] = []
+    opd_tanpa: list[dict[str, Any]] = []
+    if fk.umpan_balik_perlu is not None and len(fk.umpan_balik_perlu):
+        t = _baris_aman(fk.umpan_balik_perlu, "n", fk)
+        kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
+        tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")
+        tb = t.assign(nilai=kb)[kb >= a.umpan_balik_buruk_tinggi].sort_values(
+            "nilai", ascending=False
+        )
+        tt = t.assign(nilai=tu)[tu >= a.tanpa_umpan_balik_tinggi].sort_values(
+            "nilai", ascending=False
+        )
+        opd_buruk = [
+            {"opd": str(x.opd), "pct": float(x.nilai)}
+            for x in tb.head(a.n_sebut).itertuples(index=False)
+        ]
+        opd_tanpa = [
+            {"opd": str(x.opd), "pct": float(x.nilai)}
+            for x in tt.head(a.n_sebut).itertuples(index=False)
+        ]
+    if opd_buruk or opd_tanpa or _merugikan(ub_buruk) or _cukup(ub_baik):
+        out.append(
+            {
+                "kunci": "umpan_balik",
+                "opd_buruk": opd_buruk,
+                "opd_tanpa": opd_tanpa,
+                "efek_buruk": ub_buruk if _merugikan(ub_buruk) else None,
+                "efek_baik": ub_baik if _cukup(ub_baik) else None,
+            }
+        )
+
+    # 5. communication training
+    kom = efek.get("pelatihan_komunikasi")
+    if _cukup(kom):
+        out.append({"kunci": "komunikasi", "efek": kom})
+
+    # 6. calibrate predikat where the distribution does not conform
+    if kepatuhan and kepatuhan["n_tidak"] > 0:
+        out.append(
+            {
+                "kunci": "kalibrasi",
+                "n_tidak": kepatuhan["n_tidak"],
+                "opd": kepatuhan["opd_tidak"][: a.n_sebut],
+            }
+        )
+
+    # 7. support OPDs with signs of resistance
+    if resistensi and resistensi["sinyal"]:
+        out.append(
+            {
+                "kunci": "pendampingan",
+                "opd": resistensi["sinyal"][: a.n_sebut],
+                "n": len(resistensi["sinyal"]),
+            }
+        )
+
+    # 8. structured evaluation rollout
+    rollout = [
+        efek[k]
+        for k in ("penerapan_ikm", "penerapan_tepat_waktu", "penerapan_pengaduan")
+        if k in efek
+    ]
+    if rollout:
+        out.append(
+            {
+                "kunci": "penerapan",
+                "terbukti": [e for e in rollout if e["tingkat"] == "jelas" and e["baik"] is True],
+                "merugikan": [e for e in rollout if _merugikan(e)],
+            }
+        )
+
+    # 9. reward pool
+    if fk.kandidat_penghargaan is not None and len(fk.kandidat_penghargaan):
+        kp = fk.kandidat_penghargaan
+        s = suppress_small_cells(kp, "n", fk.min_sel, total_ditampilkan=False)
+        out.append(
+            {
+                "kunci": "penghargaan",
+                "baris": [
+                    {"kriteria": str(r0.kriteria), "n": None if r1.disembunyikan else int(r0.n)}
+                    for r0, r1 in zip(
+                        kp.itertuples(index=False), s.itertuples(index=False), strict=True
+                    )
+                ],
+            }
+        )
+    return out
+
+
+def _data_kesimpulan(
+    efek_list: list[dict[str, Any]], dist: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "n_efek": len(efek_list),
+        "jelas_baik": [e for e in efek_list if e["tingkat"] == "jelas" and e["baik"] is True],
+        "jelas_buruk": [e for e in efek_list if e["tingkat"] == "jelas" and e["baik"] is not True],
+        "indikatif": [e for e in efek_list if e["tingkat"] == "indikatif"],
+        "belum": [e for e in efek_list if e["tingkat"] == "belum_ada_bukti"],
+        "terbanyak": dist["terbanyak"] if dist else None,
+        "n_total": dist["n_total"] if dist else None,
+    }
+
+
+def _tabel_efek(efek: tuple[Effect, ...], f: _F) -> str:
+    if not efek:
+        return ""
+    id_ = f.b == "id"
+    kol = (
+        (
+            "Pengaruh",
+            "Hasil",
+            "Perkiraan",
+            "IK 95%",
+            "SD",
+            "p",
+            "Uji tren awal (p)",
+            "n",
+            "Desain",
+            "Metode",
+            "Tingkat bukti",
+        )
+        if id_
+        else (
+            "Effect",
+            "Outcome",
+            "Estimate",
+            "95% CI",
+            "SD",
+            "p",
+            "Pre-trend test (p)",
+            "n",
+            "Design",
+            "Method",
+            "Evidence",
+        )
+    )
+    desain = {
+        "kausal_did": ("kausal (DiD)", "causal (DiD)"),
+        "kausal_fe": ("kausal (efek tetap)", "causal (fixed effects)"),
+        "asosiasi": ("asosiasi", "association"),
+    }
+    tingkat = {
+        "jelas": ("jelas", "clear"),
+        "indikatif": ("indikatif", "indicative"),
+        "belum_ada_bukti": ("belum ada bukti", "no evidence yet"),
+    }
+    sep = " sampai " if id_ else " to "
+    rows = []
+    for e in efek:
+        i = 0 if id_ else 1
+        rows.append(
+            [
+                e.label_id if id_ else e.label_en,
+                e.hasil_id if id_ else e.hasil_en,
+                f"{f.angka(e.estimate, e.desimal)} {e.satuan_id if id_ else e.satuan_en}",
+                f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
+                f.angka(e.estimate_sd, 2),
+                f.angka(e.p_value, 3),
+                f.angka(e.pretrend_p, 3),
+                f.n(e.n_obs),
+                desain[e.desain][i],
+                e.metode or fmt.EMPTY,
+                tingkat[evidence_grade(e)][i],
+            ]
+        )
+    head = "| " + " | ".join(kol) + " |"
+    sep_row = "|" + "|".join("---" for _ in kol) + "|"
+    return "\n".join(
+        [head, sep_row, *("| " + " | ".join(_md_sel(c) for c in r) + " |" for r in rows)]
+    )
+
+
+def _data_provenans(fk: PeriodFacts) -> dict[str, Any] | None:
+    p = fk.provenans
+    if p is None:
+        return None
+    param = p.get("parameter") or {}
+    tgl = p.get("tanggal")
+    try:
+        tgl_teks = fmt.date(tgl, fk.bahasa) if tgl is not None else None
+    except ValueError:
+        tgl_teks = str(tgl)
+    return {
+        "checksum": p.get("checksum"),
+        "versi": p.get("versi"),
+        "tanggal": tgl_teks,
+        "parameter": [(str(k), str(v)) for k, v in dict(param).items()],
+    }
+
+
+# ----------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section: ``kunci`` (``hasil``), ``judul`` (heading), ``teks`` (markdown body)."""
+
+    kunci: str
+    judul: str
+    teks: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The written report of one period.
+
+    Attributes
+    ----------
+    periode, bahasa, judul
+        Period code, language, document title.
+    bagian
+        The sections in the seed's order (:data:`SECTION_TITLES`).
+    rekomendasi
+        Keys of the recommendations the findings triggered (for tests and logs).
+    """
+
+    periode: str
+    bahasa: fmt.Bahasa
+    judul: str
+    bagian: tuple[Section, ...]
+    rekomendasi: tuple[str, ...] = ()
+
+    def __getitem__(self, kunci: str) -> str:
+        for b in self.bagian:
+            if b.kunci == kunci:
+                return b.teks
+        raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
+
+    def markdown(self) -> str:
+        """The whole document: ``# judul`` then ``## heading`` + body per section."""
+        parts = [f"# {self.judul}"]
+        for b in self.bagian:
+            parts.append(f"## {b.judul}\n\n{b.teks}")
+        return "\n\n".join(parts) + "\n"
+
+    def bagian_markdown(self, kunci: str) -> str:
+        """One section as markdown with its ``##`` heading."""
+        for b in self.bagian:
+            if b.kunci == kunci:
+                return f"## {b.judul}\n\n{b.teks}"
+        raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
+
+    def tidy(self) -> pd.DataFrame:
+        """``kunci, judul, teks``, one row per section."""
+        return pd.DataFrame(
+            [(b.kunci, b.judul, b.teks) for b in self.bagian], columns=["kunci", "judul", "teks"]
+        )
+
+
+def write_report(fakta: PeriodFacts) -> Report:
+    """Write the evaluation document of one period.
+
+    Parameters
+    ----------
+    fakta
+        The numbers of the period (:class:`PeriodFacts`). Missing parts give a
+        "belum tersedia" / "not available" sentence, never an error.
+
+    Returns
+    -------
+    Laporan
+        Sections Pendahuluan … Lampiran as markdown; ``Laporan.markdown()`` joins them.
+
+    Notes
+    -----
+    Recommendations are triggered only by findings (thresholds in :class:`Thresholds`):
+
+    * more facilitated, job-relevant training — the ``pelatihan_difasilitasi`` or
+      ``pelatihan_relevan`` effect is at least indicative and beneficial, or the share of
+      ASN below 20 JP is at least ``jp_substansial``;
+    * align self-sought training with job needs — ``pct_mandiri_tidak_sesuai`` at least
+      ``tidak_sesuai_tinggi``;
+    * priority competency gaps — rows of ``prioritas_pelatihan`` with a positive gap;
+    * feedback quality/coverage — OPDs above ``umpan_balik_buruk_tinggi`` /
+      ``tanpa_umpan_balik_tinggi``, or a harmful poor-feedback effect, or a beneficial
+      good-feedback effect (at least indicative);
+    * communication training — its effect at least indicative and beneficial;
+    * calibrating predikat — OPDs not conforming to SE MenPAN-RB 3/2023;
+    * support for OPDs with signs of resistance — empty SKPs or no feedback above the
+      thresholds;
+    * the rollout — continue/extend if an outcome improved with clear evidence, otherwise
+      keep monitoring (never "it worked" without evidence);
+    * the reward pool — described by criteria and counts; its effect is not claimed.
+    """
+    if not isinstance(fakta, PeriodFacts):
+        raise ValueError(f"tulis_laporan membutuhkan FaktaPeriode, bukan {type(fakta).__name__}")
+    b = fakta.bahasa
+    f = _F(b)
+    efek_list = [_konteks_efek(e, b, f) for e in fakta.efek]
+    for ctx, e in zip(efek_list, fakta.efek, strict=True):
+        ctx["kalimat"] = _render(b, "efek", e=ctx)
+        del e
+    efek_map = {c["kunci"]: c for c in efek_list}
+    dist = _data_distribusi(fakta)
+    kep = _data_kepatuhan(fakta)
+    res = _data_resistensi(fakta)
+    pel = _data_pelatihan(fakta, efek_map)
+    rek = _data_rekomendasi(fakta, efek_map, kep, pel, res)
+    ctx: dict[str, Any] = {
+        "f": f,
+        "fk": fakta,
+        "periode_kata": f.periode(fakta.periode),
+        "tanggal": f.tanggal(fakta.tanggal_laporan),
+        "distribusi": dist,
+        "kepatuhan": kep,
+        "berakhlak": _data_berakhlak(fakta),
+        "reliabilitas": _data_reliabilitas(fakta),
+        "efek": efek_list,
+        "resistensi": res,
+        "pelatihan": pel,
+        "rekomendasi": rek,
+        "kesimpulan": _data_kesimpulan(efek_list, dist),
+        "tabel_efek": _tabel_efek(fakta.efek, f),
+        "tabel_kualitas": _tabel_md(fakta.kualitas_data, f)
+        if fakta.kualitas_data is not None
+        else None,
+        "provenans": _data_provenans(fakta),
+        "ambang": fakta.ambang,
+        "min_sel": fakta.min_sel,
+        "metode_efek": sorted({e.metode for e in fakta.efek if e.metode}),
+        "desain_efek": sorted({e.desain for e in fakta.efek}),
+    }
+    if fakta.periode_sebelumnya is not None:
+        ctx["periode_sebelumnya_kata"] = f.periode(fakta.periode_sebelumnya)
+    else:
+        ctx["periode_sebelumnya_kata"] = None
+    bagian = tuple(
+        Section(k, judul, _render(b, k, **ctx)) for k, judul in SECTION_TITLES[b].items()
+    )
+    judul = (
+        f"Evaluasi Pengelolaan Kinerja ASN {fakta.nama_daerah} — {ctx['periode_kata']}"
+        if b == "id"
+        else f"Evaluation of ASN Performance Management, {fakta.nama_daerah} — {ctx['periode_kata']}"
+    )
+    return Report(fakta.periode, b, judul, bagian, tuple(r["kunci"] for r in rek))
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_ANGKA_RE = {
+    "id": re.compile(
+        r"(?<![\w,.])-?\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\w)|(?<![\w,.])-?\d+(?:,\d+)?(?!\w)"
+    ),
+    "en": re.compile(
+        r"(?<![\w,.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\w)|(?<![\w,.])-?\d+(?:\.\d+)?(?!\w)"
+    ),
+}
+
+
+def numbers_in_text(
+    laporan: Report | str, bagian: str | None = None, bahasa: fmt.Bahasa | None = None
+) -> list[str]:
+    """Every number written in the report (or one section), as printed.
+
+    Parameters
+    ----------
+    laporan
+        A :class:`Report`, or a markdown string (then give ``bahasa``).
+    bagian
+        A section key (``"hasil"``); ``None``: the whole document.
+
+    Returns
+    -------
+    list of str
+        Numbers in order of appearance, e.g. ``["6.012", "12,5", "0,21", "-1,10"]``
+        (Indonesian: point groups thousands, comma is the decimal mark; ``%`` is not
+        included). A trailing sentence point is not part of a number.
+    """
+    if isinstance(laporan, Report):
+        teks = laporan.markdown() if bagian is None else laporan[bagian]
+        bahasa = laporan.bahasa
+    else:
+        teks = laporan
+        if bahasa is None:
+            raise ValueError("fakta_angka: berikan bahasa untuk teks biasa")
+    hasil = []
+    for m in _ANGKA_RE[bahasa].finditer(teks):
+        s = m.group(0)
+        hasil.append(s)
+    return hasil

@@ -1,0 +1,503 @@
+"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+
+The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
+Every table function takes DataFrames and returns a new aggregate DataFrame — never
+employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
+Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
+printed as "–").
+
+Tables a notebook wants in the XLSX workbook are registered with :func:`save_table`;
+the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`read_tables`.
+
+These are descriptive summaries; the estimators (effects, reliability, survey models)
+are in their own modules and are swapped into the notebooks as they land.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def suppress_small_groups(
+    df: pd.DataFrame,
+    kolom_n: str,
+    min_sel: int,
+    kolom: Sequence[str] | None = None,
+    *,
+    total_ditampilkan: bool = False,
+) -> pd.DataFrame:
+    """Suppress groups with fewer than ``min_sel`` members (their size too).
+
+    A thin front to :func:`kinerja_analysis.reporting.privacy.suppress_small_cells`, the project's one
+    suppression mechanism: statistics and the group size of small groups become missing
+    (integer columns nullable ``Int64``), with a boolean ``disembunyikan`` column. With
+    ``total_ditampilkan`` (the groups add up to a total shown elsewhere) the next-smallest
+    groups are suppressed too, so a hidden group cannot be recovered by subtraction.
+
+    Parameters
+    ----------
+    kolom
+        Statistic columns to blank; default every numeric column except ``kolom_n``.
+    """
+    from kinerja_analysis.reporting.privacy import suppress_small_cells
+
+    if min_sel < 1:
+        raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
+    if kolom is None:
+        kolom = [c for c in df.columns if c != kolom_n and pd.api.types.is_numeric_dtype(df[c])]
+    out = df.copy()
+    for c in kolom:
+        if pd.api.types.is_integer_dtype(out[c]):
+            out[c] = out[c].astype("Int64")
+    return suppress_small_cells(
+        out, kolom_n, min_sel, value_cols=list(kolom), total_ditampilkan=total_ditampilkan
+    )
+
+
+#: Columns of :func:`scan_personal_data`'s result.
+FINDING_COLUMNS: tuple[str, ...] = ("file", "jenis", "lokasi", "cuplikan")
+
+# ----------------------------------------------------------------------------- suppression
+
+
+def _groupings(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def suppress_small_cells(
+    df: pd.DataFrame,
+    count_col: str = "n",
+    min_sel: int = 5,
+    *,
+    by: str | Sequence[str] | None = None,
+    value_cols: Sequence[str] | None = None,
+    by_tambahan: Sequence[str | Sequence[str]] = (),
+    total_ditampilkan: bool = True,
+    sembunyikan_n: bool = True,
+    sembunyikan_nol: bool = False,
+) -> pd.DataFrame:
+    """Suppress cells describing fewer than ``min_sel`` employees, with complementary cells.
+
+    Parameters
+    ----------
+    df
+        An aggregate table: one row per cell, ``count_col`` = employees the row describes.
+    count_col
+        The group-size column.
+    min_sel
+        Smallest number of employees a published cell may describe (>= 1).
+    by
+        Column(s) defining the groups whose total is published (e.g. ``"opd"`` in an
+        OPD x predikat table with one total per OPD). ``None``: the whole table is one group.
+    value_cols
+        Columns blanked on a suppressed row. Default: every numeric column except
+        ``count_col`` (which is governed by ``sembunyikan_n``).
+    by_tambahan
+        Further groupings whose totals are also published (e.g. ``["predikat"]`` for the
+        column margins of a two-way table). Suppression is repeated over ``by`` and these
+        until nothing changes.
+    total_ditampilkan
+        Whether group totals are published or derivable (the sum of ``count_col``, or an
+        overall mean that the group means average to). ``False`` switches complementary
+        suppression off — only then is primary suppression alone safe.
+    sembunyikan_n
+        Also blank ``count_col`` itself on suppressed rows (default). Set ``False`` only
+        when the count is public anyway (e.g. the head-count of an OPD).
+    sembunyikan_nol
+        Also treat cells with ``count_col == 0`` as small. By default empty cells are shown:
+        they describe nobody.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` with the values of suppressed rows set to missing (integer columns
+        become nullable ``Int64``) and a boolean column ``disembunyikan``. Which rows are
+        primary and which complementary is deliberately *not* recorded, since that would
+        reveal which cells are small.
+
+    Notes
+    -----
+    Rule:
+
+    1. *Primary*: a row with ``0 < n < min_sel`` (``0 <= n`` with ``sembunyikan_nol``) is
+       suppressed.
+    2. *Complementary* (when ``total_ditampilkan``): within every group of ``by`` (and of
+       each ``by_tambahan`` grouping) that has at least one suppressed row, further rows
+       are suppressed, smallest ``n`` first (ties: first row), until the group has at least
+       two suppressed rows **and** the suppressed rows together describe at least
+       ``min_sel`` employees — or every row of the group is suppressed. Two hidden cells
+       are needed so that "total minus the shown cells" gives only their sum; the sum must
+       itself reach ``min_sel`` because hidden cells are known to be >= 1 (two hidden
+       cells summing to 2 are both 1).
+    3. Step 2 is repeated over all groupings until no row changes (a complementary cell
+       chosen for a row margin may break a column margin).
+
+    A group with a single row that is suppressed cannot be protected inside the group;
+    its total must then not be published (the total equals the cell). This is the
+    simple, conservative heuristic agencies use for one- and two-way tables; it does not
+    solve the optimal (linear-programming) cell-suppression problem, so it may hide more
+    than strictly necessary, never less for the groupings given.
+
+    Checked in ``tests/test_privacy.py`` against hand-worked tables: a lone small cell
+    pulls the next-smallest into suppression; two small cells summing below ``min_sel``
+    pull a third; two-way margins converge.
+    """
+    if not isinstance(min_sel, int | np.integer) or min_sel < 1:
+        raise ValueError(f"min_sel harus bilangan bulat >= 1, bukan {min_sel!r}")
+    if count_col not in df.columns:
+        raise ValueError(
+            f"kolom jumlah {count_col!r} tidak ada dalam tabel (kolom: {list(df.columns)})"
+        )
+    groupings = [_groupings(by)] + [_groupings(g) for g in by_tambahan]
+    for g in groupings:
+        missing = [c for c in g if c not in df.columns]
+        if missing:
+            raise ValueError(f"kolom pengelompokan {missing} tidak ada dalam tabel")
+    if value_cols is None:
+        value_cols = [
+            c
+            for c in df.columns
+            if c != count_col
+            and pd.api.types.is_numeric_dtype(df[c])
+            and not pd.api.types.is_bool_dtype(df[c])
+        ]
+    else:
+        missing = [c for c in value_cols if c not in df.columns]
+        if missing:
+            raise ValueError(f"value_cols {missing} tidak ada dalam tabel")
+
+    out = df.copy()
+    n = pd.to_numeric(out[count_col], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(n).any():
+        raise ValueError(f"kolom {count_col!r} memuat nilai kosong atau bukan angka")
+    kecil = (n < min_sel) & ((n > 0) | sembunyikan_nol)
+    hide = kecil.copy()
+
+    if total_ditampilkan:
+        order_all = np.arange(len(out))
+        changed = True
+        while changed:
+            changed = False
+            for g in groupings:
+                keys = (
+                    [np.zeros(len(out), dtype=int)]
+                    if not g
+                    else [out[c].astype(object).to_numpy() for c in g]
+                )
+                grp = pd.Series(order_all).groupby(keys, sort=False, dropna=False)
+                for _, idx in grp:
+                    rows = idx.to_numpy()
+                    if not hide[rows].any():
+                        continue
+                    # candidates: shown rows, smallest n first, stable
+                    while True:
+                        h = rows[hide[rows]]
+                        if len(h) == len(rows):
+                            break
+                        if len(h) >= 2 and n[h].sum() >= min_sel:
+                            break
+                        shown = rows[~hide[rows]]
+                        pick = shown[np.argsort(n[shown], kind="stable")[0]]
+                        hide[pick] = True
+                        changed = True
+
+    cols = list(value_cols) + ([count_col] if sembunyikan_n else [])
+    mask = pd.Series(hide, index=out.index)
+    for c in cols:
+        s = out[c]
+        if pd.api.types.is_integer_dtype(s) or pd.api.types.is_bool_dtype(s):
+            s = s.astype("Int64" if pd.api.types.is_integer_dtype(s) else "boolean")
+            out[c] = s.mask(mask)
+        elif pd.api.types.is_numeric_dtype(s):
+            out[c] = s.mask(mask)
+        else:
+            out[c] = s.astype(object).mask(mask)
+    out["disembunyikan"] = hide
+    return out
+
+
+def check_small_cells(
+    table: pd.DataFrame, count_col: str = "n", min_sel: int = 5, *, nol_boleh: bool = True
+) -> pd.DataFrame:
+    """Rows of a table that would be published while describing fewer than ``min_sel`` people.
+
+    Parameters
+    ----------
+    table
+        An aggregate table as it is about to be published.
+    count_col
+        Its group-size column. Missing values (already suppressed) are not violations.
+    nol_boleh
+        Empty cells (``n == 0``) are allowed (default), as in :func:`suppress_small_cells`.
+
+    Returns
+    -------
+    DataFrame
+        The violating rows (same columns as ``table``); empty when the table is safe.
+    """
+    if count_col not in table.columns:
+        raise ValueError(f"kolom jumlah {count_col!r} tidak ada dalam tabel")
+    n = pd.to_numeric(table[count_col], errors="coerce")
+    bad = n.notna() & (n < min_sel) & ((n > 0) | (not nol_boleh))
+    return table.loc[bad.to_numpy()].copy()
+
+
+# ----------------------------------------------------------------------------- scan
+
+_TEKS_EXT = {
+    ".html", ".htm", ".md", ".txt", ".log", ".csv", ".tsv", ".yaml", ".yml", ".svg",
+    ".xml", ".css", ".js", ".py", ".tex", ".rst", ".j2",
+}  # fmt: skip
+_JSON_EXT = {".json", ".ipynb"}
+_GAMBAR_KEYS = {"image/png", "image/jpeg", "image/gif", "application/pdf"}
+# 18 digits not touching other hexadecimal characters (so a sha256 digest does not count)
+_NIP18 = re.compile(r"(?<![0-9A-Fa-f])(?<!\d[.,])\d{18}(?![0-9A-Fa-f])")  # not a decimal fraction
+# NIP written in its printed groups: 19850101 201001 1 001
+_NIP_SPASI = re.compile(r"(?<!\d)\d{8}[ .\u00a0]\d{6}[ .\u00a0]\d[ .\u00a0]\d{3}(?!\d)")
+_DIGITS = re.compile(r"\d{18,}")
+_KATA = re.compile(r"\w+")
+_DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
+
+
+def _kata(teks: str) -> list[str]:
+    return [m.group(0).casefold() for m in _KATA.finditer(teks)]
+
+
+class _Pola:
+    """The compiled search: known NIPs as a set, names as token tuples by length."""
+
+    def __init__(self, nip_values: Iterable[object], names: Iterable[object]):
+        self.nips = {
+            re.sub(r"\D", "", str(x)) for x in nip_values if x is not None and not pd.isna(x)
+        }
+        self.nips = {x for x in self.nips if len(x) == 18}
+        self.names: dict[int, set[tuple[str, ...]]] = {}
+        for nm in names:
+            if nm is None or (isinstance(nm, float) and np.isnan(nm)):
+                continue
+            s = " ".join(str(nm).split())
+            if len(s) < 4:
+                continue
+            tok = tuple(_kata(s))
+            if not tok:
+                continue
+            self.names.setdefault(len(tok), set()).add(tok)
+
+    def cari(self, teks: str) -> list[tuple[int, int, str]]:
+        """Spans ``(start, end, jenis)`` of personal data in ``teks``."""
+        spans: list[tuple[int, int, str]] = []
+        for m in _DIGITS.finditer(teks):
+            run = m.group(0)
+            for i in range(len(run) - 17):
+                if run[i : i + 18] in self.nips:
+                    spans.append((m.start() + i, m.start() + i + 18, "nip_dikenal"))
+        for m in _NIP_SPASI.finditer(teks):
+            if re.sub(r"\D", "", m.group(0)) in self.nips:
+                spans.append((m.start(), m.end(), "nip_dikenal"))
+            else:
+                spans.append((m.start(), m.end(), "nip"))
+        for m in _NIP18.finditer(teks):
+            if not any(a <= m.start() < b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), "nip"))
+        if self.names:
+            toks = list(_KATA.finditer(teks))
+            low = [t.group(0).casefold() for t in toks]
+            for k, pool in self.names.items():
+                for i in range(len(low) - k + 1):
+                    if tuple(low[i : i + k]) in pool:
+                        spans.append((toks[i].start(), toks[i + k - 1].end(), "nama"))
+        return sorted(set(spans))
+
+
+def _cuplikan(teks: str, a: int, b: int, spans: list[tuple[int, int, str]], lebar: int = 40) -> str:
+    lo, hi = max(0, a - lebar), min(len(teks), b + lebar)
+    parts, pos = [], lo
+    for s, e, jenis in spans:
+        if e <= lo or s >= hi:
+            continue
+        s2, e2 = max(s, lo), min(e, hi)
+        if s2 < pos:
+            continue
+        parts.append(teks[pos:s2])
+        parts.append("[NAMA]" if jenis == "nama" else "[NIP]")
+        pos = e2
+    parts.append(teks[pos:hi])
+    out = " ".join("".join(parts).split())
+    # any remaining long digit run is masked too
+    return re.sub(r"\d{8,}", "[ANGKA]", out)
+
+
+def _json_strings(obj: object, out: list[str]) -> None:
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out.append(str(k))
+            if k in _GAMBAR_KEYS:
+                continue
+            _json_strings(v, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            _json_strings(v, out)
+    elif obj is not None:
+        out.append(str(obj))
+
+
+def _sel_teks(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    if isinstance(v, float | np.floating):
+        if np.isfinite(v) and float(v).is_integer() and abs(v) >= 1e9:
+            return str(int(v))  # a NIP typed as a number
+        return str(v)
+    return str(v)
+
+
+def _segmen(path: Path) -> tuple[list[tuple[str, str]], str | None]:
+    """Text segments ``(lokasi, teks)`` of a file, or a reason it was not scanned."""
+    ext = path.suffix.lower()
+    if ext == ".pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        return [
+            (f"halaman {i + 1}", p.extract_text() or "") for i, p in enumerate(reader.pages)
+        ], None
+    if ext in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        segs = []
+        try:
+            for ws in wb.worksheets:
+                segs.append((f"{ws.title}!judul", ws.title))
+                for row in ws.iter_rows():
+                    for c in row:
+                        t = _sel_teks(c.value)
+                        if t:
+                            coord = getattr(c, "coordinate", "?")
+                            segs.append((f"{ws.title}!{coord}", t))
+        finally:
+            wb.close()
+        return segs, None
+    if ext == ".parquet":
+        df = pd.read_parquet(path)
+        segs = [("kolom", " | ".join(map(str, df.columns)))]
+        for c in df.columns:
+            for i, v in enumerate(df[c].tolist()):
+                t = _sel_teks(v)
+                if t:
+                    segs.append((f"{c}[{i}]", t))
+        return segs, None
+    raw = path.read_bytes()
+    if ext in _JSON_EXT:
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            pass
+        else:
+            strings: list[str] = []
+            _json_strings(obj, strings)
+            return [("json", "\n".join(strings))], None
+    if ext not in _TEKS_EXT and ext not in _JSON_EXT and b"\x00" in raw[:8192]:
+        return [], "berkas biner yang tidak dikenal"
+    teks = raw.decode("utf-8", errors="replace")
+    if ext in (".html", ".htm", ".svg", ".xml"):
+        teks = _html.unescape(_DATA_URI.sub("data:", teks))
+    return [("teks", teks)], None
+
+
+def _daftar_berkas(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(q for q in p.rglob("*") if q.is_file()))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise ValueError(f"pindai_pribadi: berkas atau folder tidak ada: {p}")
+    return files
+
+
+def scan_personal_data(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    nip_values: Iterable[object] = (),
+    names: Iterable[object] = (),
+) -> pd.DataFrame:
+    """Scan files for NIPs and employees' names.
+
+    Parameters
+    ----------
+    paths
+        Files and/or folders (scanned recursively).
+    nip_values
+        Known NIPs (any separators are removed; only 18-digit values are used).
+    names
+        Known names. Names shorter than 4 characters are ignored (too many false hits).
+
+    Returns
+    -------
+    DataFrame
+        One row per finding: ``file`` (path as given/found), ``jenis`` (``nip_dikenal`` a
+        known NIP, ``nip`` any other 18-digit number or a number in printed NIP layout,
+        ``nama`` a known name), ``lokasi`` (``baris N``, ``halaman N``, ``Sheet!B3``,
+        ``kolom[i]`` or ``json``), ``cuplikan`` (about 40 characters either side with every
+        NIP and name replaced by ``[NIP]``/``[NAMA]`` and digit runs of 8+ by ``[ANGKA]``).
+        ``attrs["dipindai"]`` lists the files read, ``attrs["dilewati"]`` the files skipped
+        (unknown binary formats such as PNG) with the reason.
+
+    Notes
+    -----
+    Formats: PDF (text from ``pypdf``), XLSX (every cell through ``openpyxl``; numbers of
+    10+ digits written as integers, so a NIP stored as a number is still found), Parquet,
+    notebooks and JSON (every string, except embedded images), HTML (entities decoded,
+    ``data:`` URIs removed), and any other UTF-8 text (CSV, logs, Markdown).
+
+    *NIP*: any run of exactly 18 digits not touching other hexadecimal characters (so
+    hex digests are not flagged), any 8-6-1-3 digit group separated by space or point,
+    and any known NIP inside a longer digit run. *Names*: compared word by word
+    (Unicode word characters, case-folded), so ``"siti  AMINAH"`` matches ``Siti Aminah``
+    but ``Sitiaminah`` does not.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    pola = _Pola(nip_values, names)
+    rows: list[dict[str, str]] = []
+    dipindai, dilewati = [], []
+    for f in _daftar_berkas(paths):
+        segs, alasan = _segmen(f)
+        if alasan is not None:
+            dilewati.append((str(f), alasan))
+            continue
+        dipindai.append(str(f))
+        for lokasi, teks in segs:
+            spans = pola.cari(teks)
+            for a, b, jenis in spans:
+                lok = f"baris {teks.count(chr(10), 0, a) + 1}" if lokasi == "teks" else lokasi
+                rows.append(
+                    {
+                        "file": str(f),
+                        "jenis": jenis,
+                        "lokasi": lok,
+                        "cuplikan": _cuplikan(teks, a, b, spans),
+                    }
+                )
+    out = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    out.attrs["dipindai"] = dipindai
+    out.attrs["dilewati"] = dilewati
+    return out

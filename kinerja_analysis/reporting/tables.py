@@ -1,0 +1,551 @@
+"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+
+The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
+Every table function takes DataFrames and returns a new aggregate DataFrame — never
+employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
+Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
+printed as "–").
+
+Tables a notebook wants in the XLSX workbook are registered with :func:`save_table`;
+the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`read_tables`.
+
+These are descriptive summaries; the estimators (effects, reliability, survey models)
+are in their own modules and are swapped into the notebooks as they land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kinerja_analysis.analyses.shared import SharedResults
+from kinerja_analysis.core.periods import sort_periods
+from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.domain.perilaku import opd_profile
+from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, output_vs_competency
+from kinerja_analysis.reporting.facts import effect_list
+from kinerja_analysis.reporting.privacy import suppress_small_groups
+
+#: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
+JP_MINIMUM = 20.0
+
+
+# ----------------------------------------------------------------------------- 00 quality
+
+
+def validation_summary(validation) -> pd.DataFrame:
+    """Rows read/accepted/rejected per table with the share accepted.
+
+    Returns
+    -------
+    DataFrame
+        ``tabel, rows_read, rows_accepted, rows_rejected, n_peringatan, pct_diterima``.
+    """
+    s = validation.summary.copy()
+    cols = ["tabel", "rows_read", "rows_accepted", "rows_rejected", "n_peringatan"]
+    s = s[[c for c in cols if c in s.columns]]
+    s["pct_diterima"] = (s["rows_accepted"] / s["rows_read"].where(s["rows_read"] > 0)).astype(
+        float
+    )
+    return s.reset_index(drop=True)
+
+
+def issues_by_rule(validation) -> pd.DataFrame:
+    """Validation problems counted per table, rule and level — never the values.
+
+    Returns
+    -------
+    DataFrame
+        ``tabel, aturan, tingkat, n_masalah`` sorted by count (largest first).
+    """
+    iss = validation.issues
+    if len(iss) == 0:
+        return pd.DataFrame(
+            {"tabel": [], "aturan": [], "tingkat": [], "n_masalah": pd.Series([], dtype="int64")}
+        )
+    out = iss.groupby(["tabel", "aturan", "tingkat"], as_index=False).size()
+    out = out.rename(columns={"size": "n_masalah"})
+    return out.sort_values("n_masalah", ascending=False, ignore_index=True)
+
+
+def period_coverage(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+    """Coverage of one period: rows and employees per table, share of all employees.
+
+    Returns
+    -------
+    DataFrame
+        ``tabel, n_baris, n_asn, pct_asn`` for the period tables present (``skp``,
+        ``perilaku``, ``umpan_balik``, ``survei``) and ``pelatihan`` (trainings that
+        started in the period).
+    """
+    from kinerja_analysis.core.periods import period_bounds
+
+    n_all = tables["pegawai"]["nip"].nunique()
+    rows = []
+    for name in ("skp", "perilaku", "umpan_balik", "survei"):
+        if name in tables:
+            d = tables[name]
+            d = d[d["periode"] == periode]
+            rows.append((name, len(d), d["nip"].nunique()))
+    if "pelatihan" in tables:
+        a, b = period_bounds(periode)
+        p = tables["pelatihan"]
+        p = p[(p["tanggal_mulai"] >= a) & (p["tanggal_mulai"] <= b)]
+        rows.append(("pelatihan", len(p), p["nip"].nunique()))
+    out = pd.DataFrame(rows, columns=["tabel", "n_baris", "n_asn"])
+    out["pct_asn"] = out["n_asn"] / n_all if n_all else np.nan
+    return out
+
+
+# ----------------------------------------------------------------------------- 10 period
+
+
+def pegawai_by_opd(pegawai: pd.DataFrame) -> pd.DataFrame:
+    """Number of ASN per OPD and share of the total.
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n_asn, pct_asn``, largest OPD first.
+    """
+    out = pegawai.groupby("opd", as_index=False)["nip"].nunique()
+    out = out.rename(columns={"nip": "n_asn"})
+    out["pct_asn"] = out["n_asn"] / out["n_asn"].sum()
+    return out.sort_values(["n_asn", "opd"], ascending=[False, True], ignore_index=True)
+
+
+def capaian_by_asn(skp: pd.DataFrame) -> pd.DataFrame:
+    """Mean SKP capaian (percent) per employee and period (internal; not for display).
+
+    Capaian per indicator row by :func:`kinerja_analysis.domain.skp.capaian_skp`
+    (PermenPAN-RB 8/2021, waktu: smaller is better, capped at 120 %).
+
+    Returns
+    -------
+    DataFrame
+        ``nip, periode, capaian``.
+    """
+    from kinerja_analysis.domain.skp import capaian_skp
+
+    c = capaian_skp(skp)
+    return c.groupby(["nip", "periode"], as_index=False)["capaian"].mean()
+
+
+def capaian_by_period(skp: pd.DataFrame) -> pd.DataFrame:
+    """SKP capaian per period over employees.
+
+    Returns
+    -------
+    DataFrame
+        ``periode, n_asn, capaian_rerata, capaian_median, pct_di_bawah_100`` (share of
+        employees whose mean capaian is below 100 %).
+    """
+    per = capaian_by_asn(skp)
+    g = per.groupby("periode")["capaian"]
+    out = pd.DataFrame(
+        {
+            "n_asn": g.size(),
+            "capaian_rerata": g.mean(),
+            "capaian_median": g.median(),
+            "pct_di_bawah_100": g.apply(lambda s: float((s < 100).mean())),
+        }
+    ).reset_index()
+    out["periode"] = pd.Categorical(out["periode"], sort_periods(out["periode"]), True)
+    return out.sort_values("periode", ignore_index=True).astype({"periode": str})
+
+
+def perilaku_by_dimension(perilaku: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Mean BerAKHLAK rating per dimension in one period, overall and by rater role.
+
+    Raw scores (1–5), not yet adjusted for rater leniency (that is
+    :func:`kinerja_analysis.domain.perilaku.perilaku_kerja`).
+
+    Returns
+    -------
+    DataFrame
+        ``dimensi, n_asn, n_penilaian, skor_rerata`` and one ``skor_<peran>`` column per
+        rater role present, in BerAKHLAK order.
+    """
+    d = perilaku[perilaku["periode"] == periode]
+    g = d.groupby("dimensi")
+    out = pd.DataFrame(
+        {"n_asn": g["nip"].nunique(), "n_penilaian": g.size(), "skor_rerata": g["skor"].mean()}
+    )
+    per_peran = d.pivot_table(
+        index="dimensi", columns="peran_penilai", values="skor", aggfunc="mean"
+    )
+    per_peran.columns = [f"skor_{c}" for c in per_peran.columns]
+    out = out.join(per_peran)
+    order = [x for x in BERAKHLAK if x in out.index]
+    out = out.loc[order].reset_index().rename(columns={"index": "dimensi"})
+    out["n_asn"] = out["n_asn"].astype("int64")
+    out["n_penilaian"] = out["n_penilaian"].astype("int64")
+    return out
+
+
+def ikm_by_opd(layanan: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """IKM per OPD in one period (PermenPAN-RB 14/2017), best first.
+
+    IKM = mean(u1..u9) × 25 when the nine elements are present (else the reported
+    ``ikm``), by :func:`kinerja_analysis.domain.ikm.ikm`.
+
+    Returns
+    -------
+    DataFrame
+        ``opd, ikm, mutu, kinerja, tepat_waktu_pct, jumlah_pengaduan``.
+    """
+    from kinerja_analysis.domain.ikm import ikm
+
+    d = layanan[layanan["periode"] == periode].reset_index(drop=True)
+    if len(d) == 0:
+        return pd.DataFrame(columns=["opd", "ikm", "mutu", "kinerja"])
+    k = ikm(d)
+    out = k[["opd", "ikm", "mutu", "kinerja"]].copy()
+    for c in ("tepat_waktu_pct", "jumlah_pengaduan"):
+        if c in d.columns:
+            out[c] = d[c].to_numpy()
+    return out.sort_values("ikm", ascending=False, ignore_index=True)
+
+
+def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """JP of training per employee over the 12 months ending with ``periode``.
+
+    A rolling year makes quarters comparable; the PP 11/2017 right of 20 JP is per year.
+    Trainings count by ``tanggal_mulai``. Employees without training get 0 JP.
+
+    Returns
+    -------
+    DataFrame
+        ``nip, opd, jp, jp_difasilitasi, jp_mandiri`` (internal; not for display).
+    """
+    from kinerja_analysis.core.periods import period_bounds
+
+    _, akhir = period_bounds(periode)
+    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    base = pegawai[["nip", "opd"]].drop_duplicates("nip").reset_index(drop=True)
+    p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
+    by = p.pivot_table(index="nip", columns="sumber", values="jp", aggfunc="sum", fill_value=0)
+    out = base.merge(by, left_on="nip", right_index=True, how="left")
+    for s in ("difasilitasi", "mandiri"):
+        out[f"jp_{s}"] = out[s].fillna(0.0).astype(float) if s in out.columns else 0.0
+    out["jp"] = out["jp_difasilitasi"] + out["jp_mandiri"]
+    return out[["nip", "opd", "jp", "jp_difasilitasi", "jp_mandiri"]]
+
+
+def jp_summary(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.DataFrame:
+    """JP per ASN summarised overall (``opd = "Semua OPD"``) and per OPD.
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n_asn, jp_rerata, jp_median, pct_di_bawah_20, pct_jp_mandiri``; OPDs with
+        fewer than ``min_sel`` ASN suppressed (``disembunyikan``).
+    """
+
+    def summarise(g: pd.DataFrame) -> dict[str, float]:
+        tot = g["jp"].sum()
+        return {
+            "n_asn": len(g),
+            "jp_rerata": g["jp"].mean(),
+            "jp_median": g["jp"].median(),
+            "pct_di_bawah_20": float((g["jp"] < JP_MINIMUM).mean()),
+            "pct_jp_mandiri": g["jp_mandiri"].sum() / tot if tot > 0 else np.nan,
+        }
+
+    rows = [{"opd": "Semua OPD", **summarise(jp)}]
+    if per_opd:
+        rows += [{"opd": o, **summarise(g)} for o, g in jp.groupby("opd")]
+    out = pd.DataFrame(rows)
+    out["n_asn"] = out["n_asn"].astype("int64")
+    # the groups add up to every ASN, whose mean capaian is shown elsewhere
+    return suppress_small_groups(out, "n_asn", min_sel, total_ditampilkan=True)
+
+
+# ----------------------------------------------------------------------------- 20 exposure
+
+
+def training_exposure(pelatihan: pd.DataFrame, periode: str, min_sel: int = 5) -> pd.DataFrame:
+    """Trainings in the 12 months ending with ``periode`` by type and source.
+
+    Returns
+    -------
+    DataFrame
+        ``jenis, sumber, n_pelatihan, n_asn, jp_total, jp_rerata, disembunyikan``; groups
+        of fewer than ``min_sel`` ASN are suppressed (groups overlap — one ASN can attend
+        several types — and no total is shown, so no complementary cells are needed).
+    """
+    from kinerja_analysis.core.periods import period_bounds
+    from kinerja_analysis.reporting.privacy import suppress_small_cells
+
+    _, akhir = period_bounds(periode)
+    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
+    g = p.groupby(["jenis", "sumber"], observed=True)
+    out = pd.DataFrame(
+        {
+            "n_pelatihan": g.size(),
+            "n_asn": g["nip"].nunique(),
+            "jp_total": g["jp"].sum(),
+            "jp_rerata": g["jp"].mean(),
+        }
+    ).reset_index()
+    out = out.astype({"n_pelatihan": "int64", "n_asn": "int64"})
+    return suppress_small_cells(
+        out,
+        "n_asn",
+        min_sel,
+        value_cols=["n_pelatihan", "jp_total", "jp_rerata"],
+        total_ditampilkan=False,
+    )
+
+
+def umpan_balik_by_period(umpan_balik: pd.DataFrame, pegawai: pd.DataFrame) -> pd.DataFrame:
+    """Feedback sessions per ASN per period, overall and by form.
+
+    Returns
+    -------
+    DataFrame
+        ``periode, n_sesi, sesi_per_asn, pct_asn_tanpa_sesi, kualitas_rerata`` and one
+        ``sesi_<bentuk>`` column per form.
+    """
+    n_all = pegawai["nip"].nunique()
+    g = umpan_balik.groupby("periode")
+    out = pd.DataFrame({"n_sesi": g.size(), "n_asn_dapat": g["nip"].nunique()})
+    out["sesi_per_asn"] = out["n_sesi"] / n_all
+    out["pct_asn_tanpa_sesi"] = 1 - out["n_asn_dapat"] / n_all
+    if "kualitas" in umpan_balik.columns:
+        out["kualitas_rerata"] = g["kualitas"].mean().astype(float)
+    bentuk = umpan_balik.pivot_table(
+        index="periode", columns="bentuk", values="nip", aggfunc="size"
+    )
+    bentuk = bentuk.fillna(0).astype("int64")
+    bentuk.columns = [f"sesi_{c}" for c in bentuk.columns]
+    out = out.join(bentuk).drop(columns="n_asn_dapat").reset_index()
+    out["n_sesi"] = out["n_sesi"].astype("int64")
+    order = sort_periods(out["periode"])
+    return out.set_index("periode").loc[order].reset_index()
+
+
+def capaian_by_training(
+    skp: pd.DataFrame, jp: pd.DataFrame, periode: str, min_sel: int
+) -> pd.DataFrame:
+    """Mean SKP capaian in ``periode`` by training exposure (descriptive, not causal).
+
+    Groups: 0 JP, 1–19 JP, ≥ 20 JP in the 12 months ending with the period.
+
+    Returns
+    -------
+    DataFrame
+        ``kelompok_jp, n_asn, capaian_rerata, capaian_sd`` (small groups suppressed).
+    """
+    c = capaian_by_asn(skp[skp["periode"] == periode])
+    d = c.merge(jp[["nip", "jp"]], on="nip", how="left").fillna({"jp": 0.0})
+    d["kelompok_jp"] = pd.cut(
+        d["jp"], [-np.inf, 0, JP_MINIMUM - 1e-9, np.inf], labels=["0 JP", "1–19 JP", "≥ 20 JP"]
+    )
+    g = d.groupby("kelompok_jp", observed=False)["capaian"]
+    out = pd.DataFrame(
+        {"n_asn": g.size(), "capaian_rerata": g.mean(), "capaian_sd": g.std()}
+    ).reset_index()
+    out["kelompok_jp"] = out["kelompok_jp"].astype(str)
+    out["n_asn"] = out["n_asn"].astype("int64")
+    # the groups add up to every ASN, whose mean capaian is shown elsewhere
+    return suppress_small_groups(out, "n_asn", min_sel, total_ditampilkan=True)
+
+
+# ----------------------------------------------------------------------------- 30 survey
+
+
+def survei_items(
+    survei: pd.DataFrame, instrumen: pd.DataFrame, periode: str, min_sel: int
+) -> pd.DataFrame:
+    """Item means of the survey in one period, reverse-scored items flipped.
+
+    A reversed item is scored ``skala_min + skala_max - x`` (default scale 1–5).
+
+    Returns
+    -------
+    DataFrame
+        ``konstruk, item, teks, terbalik, n, rerata, sd`` (items with fewer than
+        ``min_sel`` answers suppressed).
+    """
+    d = survei[survei["periode"] == periode]
+    rows = []
+    for r in instrumen.itertuples(index=False):
+        if r.item not in d.columns:
+            continue
+        x = pd.to_numeric(d[r.item], errors="coerce").astype(float).dropna()
+        lo = getattr(r, "skala_min", None)
+        hi = getattr(r, "skala_max", None)
+        lo = 1 if lo is None or pd.isna(lo) else lo
+        hi = 5 if hi is None or pd.isna(hi) else hi
+        if bool(r.terbalik):
+            x = lo + hi - x
+        rows.append(
+            {
+                "konstruk": r.konstruk,
+                "item": r.item,
+                "teks": r.teks,
+                "terbalik": bool(r.terbalik),
+                "n": len(x),
+                "rerata": x.mean() if len(x) else np.nan,
+                "sd": x.std() if len(x) > 1 else np.nan,
+            }
+        )
+    out = pd.DataFrame(rows, columns=["konstruk", "item", "teks", "terbalik", "n", "rerata", "sd"])
+    out["n"] = out["n"].astype("int64")
+    return suppress_small_groups(out, "n", min_sel, ["rerata", "sd"])
+
+
+def survei_constructs(butir: pd.DataFrame) -> pd.DataFrame:
+    """Construct means from :func:`survei_items` (mean of its item means).
+
+    Returns
+    -------
+    DataFrame
+        ``konstruk, n_butir, n_min, rerata``.
+    """
+    g = butir.groupby("konstruk", sort=False)
+    return pd.DataFrame(
+        {"n_butir": g.size(), "n_min": g["n"].min(), "rerata": g["rerata"].mean()}
+    ).reset_index()
+
+
+# ----------------------------------------------------------------------------- headline
+
+
+def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+    """Headline numbers of one period (for the report's first lines and the index page).
+
+    Returns
+    -------
+    DataFrame
+        ``indikator, nilai, satuan`` with indikator in ``n_asn, n_opd,
+        capaian_rerata, perilaku_rerata, ikm_rerata, jp_rerata, pct_jp_di_bawah_20``
+        (those computable from the tables present).
+    """
+    peg = tables["pegawai"]
+    rows = [
+        ("n_asn", float(peg["nip"].nunique()), "orang"),
+        ("n_opd", float(peg["opd"].nunique()), "OPD"),
+    ]
+    skp = tables["skp"]
+    cap = capaian_by_asn(skp[skp["periode"] == periode])
+    rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
+    if "perilaku" in tables:
+        p = tables["perilaku"]
+        rows.append(
+            ("perilaku_rerata", float(p.loc[p["periode"] == periode, "skor"].mean()), "skor 1–5")
+        )
+    if "layanan" in tables:
+        k = ikm_by_opd(tables["layanan"], periode)
+        if len(k):
+            rows.append(("ikm_rerata", float(k["ikm"].mean()), "indeks 25–100"))
+    if "pelatihan" in tables:
+        jp = jp_by_asn(tables["pelatihan"], peg, periode)
+        rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
+        rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
+    return pd.DataFrame(rows, columns=["indikator", "nilai", "satuan"])
+
+
+def cross_period_summary(
+    tables: Mapping[str, pd.DataFrame], periods: Sequence[str]
+) -> pd.DataFrame:
+    """:func:`headline_figures` for every period, wide: one row per period.
+
+    Returns
+    -------
+    DataFrame
+        ``periode`` and one column per headline indikator.
+    """
+    rows = []
+    for p in sort_periods(periods):
+        a = headline_figures(tables, p).set_index("indikator")["nilai"]
+        rows.append({"periode": p, **a.to_dict()})
+    out = pd.DataFrame(rows)
+    for c in ("n_asn", "n_opd"):
+        if c in out.columns:
+            out[c] = out[c].round().astype("Int64")
+    return out
+
+
+def predikat_by_opd(
+    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = 5
+) -> pd.DataFrame:
+    """Predikat counts and shares per OPD (long: ``opd, predikat, n, persen``), small cells
+    and their complements suppressed (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`)."""
+    from kinerja_analysis.reporting.privacy import suppress_small_cells
+
+    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    ev = h.evaluasi[(h.evaluasi["periode"] == periode) & h.evaluasi["nip"].isin(set(peg["nip"]))]
+    ev = ev.merge(peg[["nip", "opd"]], on="nip")
+    order = list(PREDIKAT_ORDER)
+    grid = pd.MultiIndex.from_product(
+        [sorted(ev["opd"].unique()), order], names=["opd", "predikat"]
+    )
+    n = ev.groupby(["opd", ev["predikat"].astype("string")]).size()
+    n.index = n.index.set_names(["opd", "predikat"])
+    out = n.reindex(grid, fill_value=0).rename("n").reset_index()
+    out["persen"] = out["n"] / out.groupby("opd")["n"].transform("sum")
+    return suppress_small_cells(
+        out, "n", min_sel, by="opd", value_cols=["persen"], by_tambahan=["predikat"]
+    )
+
+
+def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:
+    """Every estimated effect with its evidence grade (the appendix table, as data)."""
+    efek = effect_list(h)
+    if not efek:
+        return pd.DataFrame()
+    out = pd.concat([e.tidy() for e in efek], ignore_index=True)
+    out["label"] = [e.label_id if bahasa == "id" else e.label_en for e in efek]
+    out["hasil"] = [e.hasil_id if bahasa == "id" else e.hasil_en for e in efek]
+    return out
+
+
+def berakhlak_by_opd(
+    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = 5
+) -> pd.DataFrame:
+    """OPD × BerAKHLAK mean scores of the period; cells of fewer than ``min_sel`` ASN blank."""
+    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    sd = h.skor_dimensi[
+        (h.skor_dimensi["periode"] == periode) & h.skor_dimensi["nip"].isin(set(peg["nip"]))
+    ]
+    prof = opd_profile(sd, peg)
+    prof.loc[prof["n_pegawai"] < min_sel, ["rerata", "sd"]] = np.nan
+    return prof
+
+
+def output_vs_competency_by_opd(
+    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = 5
+) -> pd.DataFrame:
+    """The seed's example made measurable: per OPD, how many ASN move up or down in
+    predikat when behaviour (competency) is counted beside output, versus output alone
+    (:func:`kinerja_analysis.domain.predikat.output_vs_competency`); counts under ``min_sel``
+    suppressed with their complements within each OPD."""
+    from kinerja_analysis.reporting.privacy import suppress_small_cells
+
+    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    ev = h.evaluasi[(h.evaluasi["periode"] == periode) & h.evaluasi["nip"].isin(set(peg["nip"]))]
+    per = output_vs_competency(ev, peg).per_opd
+    long = per.melt(
+        id_vars=["opd", "n_pegawai"],
+        value_vars=["n_naik", "n_turun", "n_tetap"],
+        var_name="arah",
+        value_name="n",
+    )
+    long["arah"] = long["arah"].map({"n_naik": "naik", "n_turun": "turun", "n_tetap": "tetap"})
+    long["persen"] = long["n"] / long["n_pegawai"]
+    # complements within each OPD and within each direction across OPDs, so the city
+    # totals below cannot be used to recover a suppressed OPD cell by subtraction
+    out = suppress_small_cells(
+        long, "n", min_sel, by="opd", value_cols=["persen"], by_tambahan=["arah"]
+    )
+    kota = long.groupby("arah", as_index=False).agg(n=("n", "sum"), n_pegawai=("n_pegawai", "sum"))
+    kota["persen"] = kota["n"] / kota["n_pegawai"]
+    kota["opd"] = "Seluruh OPD"
+    kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], total_ditampilkan=False)
+    out = out.sort_values(["opd", "arah"], ignore_index=True)
+    return pd.concat([kota[out.columns], out], ignore_index=True)
