@@ -26,9 +26,9 @@ from pathlib import Path
 
 import psutil
 
+from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline.batch import find_notebooks, run_batch, to_ipynb
-from kinerja_analysis.data.loading import load_dataset
 
 
 class PeakRSS:
