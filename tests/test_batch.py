@@ -26,7 +26,7 @@ from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline import batch
 from kinerja_analysis.pipeline.batch import (
     _default_notebook_dir,
-    _tidak_berubah,
+    _unchanged,
     find_notebooks,
     plan_runs,
     run_batch,
@@ -268,9 +268,9 @@ def test_second_run_skips_unchanged(run_ok, data_dir, last):
     )
     nbs = find_notebooks()
     same = plan_runs(nbs, [last], out, **plan_kw)
-    assert all(_tidak_berubah(r) is not None for r in same)
+    assert all(_unchanged(r) is not None for r in same)
     other = plan_runs(nbs, [last], out, min_sel=3, **plan_kw)
-    assert all(_tidak_berubah(r) is None for r in other)
+    assert all(_unchanged(r) is None for r in other)
 
 
 def s_checksum(out: Path, last: str) -> str:

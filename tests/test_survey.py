@@ -70,7 +70,7 @@ def hs() -> tuple[pd.DataFrame, pd.DataFrame]:
     return d, ins
 
 
-def _instrumen(konstruk: dict[str, int], skala=(1, 5), terbalik=()) -> pd.DataFrame:
+def _check_instrument(konstruk: dict[str, int], skala=(1, 5), terbalik=()) -> pd.DataFrame:
     rows = []
     for k, m in konstruk.items():
         for j in range(1, m + 1):
@@ -94,7 +94,7 @@ def _simulate_cfa(
 
 
 def test_skor_konstruk_reverses_and_applies_80_percent_rule():
-    ins = _instrumen({"a": 5}, terbalik=("a5",))
+    ins = _check_instrument({"a": 5}, terbalik=("a5",))
     survei = pd.DataFrame(
         {
             "nip": ["1", "2", "3"],
@@ -268,7 +268,7 @@ _PHI = np.array([[1.0, 0.4, 0.3], [0.4, 1.0, 0.5], [0.3, 0.5, 1.0]])
 
 
 def _survei_from(x: np.ndarray, periode) -> pd.DataFrame:
-    ins = _instrumen({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
+    ins = _check_instrument({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
     d = pd.DataFrame(x, columns=ins["item"])
     d.insert(0, "nip", [str(i) for i in range(len(d))])
     d.insert(1, "periode", periode)
@@ -279,7 +279,7 @@ def test_cfa_recovers_planted_loadings():
     rng = np.random.default_rng(20240601)
     x = _simulate_cfa(rng, 2000, _LAM, _FACTOR, _PHI)
     d = _survei_from(x, "2025Q1")
-    ins = _instrumen({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
+    ins = _check_instrument({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
     r = cfa(d, ins)
     assert np.max(np.abs(r.muatan["std_estimate"] - _LAM)) < 0.07
     np.testing.assert_allclose(r.korelasi_faktor["estimate"], [0.4, 0.3, 0.5], atol=0.07)
@@ -301,7 +301,7 @@ def test_invarians_detects_planted_loading_change():
         if per == "2025Q3":
             lam[[1, 2, 5, 6]] = [0.2, 0.25, 0.2, 0.25]  # items stop measuring the construct
         parts_bad.append(_survei_from(_simulate_cfa(rng, 800, lam, _FACTOR, _PHI), per))
-    ins = _instrumen({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
+    ins = _check_instrument({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
     ok = invariance(pd.concat(parts, ignore_index=True), ins, tingkat=["konfigural", "metrik"])
     bad = invariance(pd.concat(parts_bad, ignore_index=True), ins, tingkat=["konfigural", "metrik"])
     assert ok["kesimpulan"].iloc[1] == "invarian"
@@ -312,7 +312,7 @@ def test_invarians_detects_planted_loading_change():
 
 
 def test_deskriptif_item_and_konstruk():
-    ins = _instrumen({"a": 2}, terbalik=("a2",))
+    ins = _check_instrument({"a": 2}, terbalik=("a2",))
     d = pd.DataFrame(
         {"nip": list("1234"), "periode": "2025Q1", "a1": [5, 4, 4, 3], "a2": [1, 2, 2, 3]}
     )

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.feedback import estimate_feedback_effects
@@ -28,7 +27,9 @@ from kinerja_analysis.analyses.panel import build_panel
 from kinerja_analysis.analyses.rollout import estimate_rollout_effects, prepare_layanan
 from kinerja_analysis.analyses.survey_panel import estimate_communication_training_effect
 from kinerja_analysis.analyses.training import estimate_training_effects
-from kinerja_analysis.core.io import code_fingerprint
+from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.io import atomic_write, code_fingerprint
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
 from kinerja_analysis.domain.survey import construct_scores
@@ -66,16 +67,27 @@ _FRAMES: tuple[str, ...] = tuple(
 
 
 def _safe(notes: list[str], what: str, fn, *args, **kwargs):
-    """Run one analysis; a failure becomes a note in the report, not a crashed batch."""
+    """Run one analysis step; if it cannot be estimated on these data, note why.
+
+    Only :class:`~kinerja_analysis.core.errors.NotEstimable` becomes a note in the report
+    (too few units, no variation, no comparison group…), as does a singular design
+    (``LinAlgError``: collinear data); any other exception is a programming error and
+    propagates.
+    """
     try:
         return fn(*args, **kwargs)
-    except (ValueError, np.linalg.LinAlgError, KeyError) as exc:
-        notes.append(f"{what}: tidak dapat diestimasi ({type(exc).__name__}: {exc}).")
+    except (NotEstimable, np.linalg.LinAlgError) as exc:
+        notes.append(f"{what}: tidak dapat diestimasi ({exc}).")
         return None
 
 
 def compute_shared(
-    ds, *, seed: int = 2025, n_boot: int = 999, min_n: int = 20, reliabilitas: bool = True
+    ds,
+    *,
+    seed: int = DEFAULTS.seed,
+    n_boot: int = DEFAULTS.n_boot,
+    min_n: int = DEFAULTS.min_n_subgroup,
+    reliabilitas: bool = True,
 ) -> SharedResults:
     """Compute everything that uses all periods at once (see the module docstring).
 
@@ -116,7 +128,7 @@ def compute_shared(
                 pelatihan_heterogen=tr.heterogeneity,
             )
             notes.extend(tr.notes)
-        pel = _pelayanan_komunikasi(
+        pel = _communication_on_service(
             panel, skor_dimensi, notes, n_boot=n_boot, seed=seed, min_n=min_n
         )
         if pel is not None:
@@ -132,7 +144,7 @@ def compute_shared(
             "Efek penerapan sistem evaluasi",
             estimate_rollout_effects,
             lay,
-            n_boot=max(n_boot, 1999),
+            n_boot=max(n_boot, DEFAULTS.n_boot_wild),
             seed=seed,
         )
         if ro is not None:
@@ -169,7 +181,7 @@ def compute_shared(
     )
 
 
-def _pelayanan_komunikasi(panel, skor_dimensi, notes, *, n_boot, seed, min_n):
+def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n):
     """Communication training → the service-orientation rating (berorientasi_pelayanan).
 
     Staggered DiD with the first communication training as treatment; controls are ASN
@@ -218,14 +230,10 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
         for c in df.columns:
             if df[c].dtype == object or isinstance(df[c].dtype, pd.CategoricalDtype):
                 df[c] = df[c].astype("string")
-        tmp = folder / f".{name}.parquet.tmp"
-        df.to_parquet(tmp, index=False)
-        tmp.replace(folder / f"{name}.parquet")
+        atomic_write(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
         present.append(name)
     meta = {"tables": present, "catatan": list(h.catatan), "parameter": dict(h.parameter)}
-    tmp = folder / ".meta.json.tmp"
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(folder / "meta.json")
+    atomic_write(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1))
     return folder
 
 
@@ -245,7 +253,9 @@ def load_shared(folder: str | Path) -> SharedResults:
 # --------------------------------------------------------------------------- batch & notebooks
 
 
-def prepare_shared(ds, folder: str | Path, *, seed: int = 2025, n_boot: int = 999) -> Path:
+def prepare_shared(
+    ds, folder: str | Path, *, seed: int = DEFAULTS.seed, n_boot: int = DEFAULTS.n_boot
+) -> Path:
     """Batch hook: compute the shared results once into ``folder`` (reused when the data,
     the parameters and the package code are unchanged)."""
     folder = Path(folder)
@@ -259,13 +269,13 @@ def prepare_shared(ds, folder: str | Path, *, seed: int = 2025, n_boot: int = 99
     save_shared(h, folder)
     m = json.loads(meta.read_text(encoding="utf-8"))
     m["kunci"] = kunci
-    tmp = folder / ".meta.json.tmp"
-    tmp.write_text(json.dumps(m, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(meta)
+    atomic_write(meta, json.dumps(m, ensure_ascii=False, indent=1))
     return folder
 
 
-def load_or_compute_shared(ds, folder: str | Path | None, *, seed: int = 2025) -> SharedResults:
+def load_or_compute_shared(
+    ds, folder: str | Path | None, *, seed: int = DEFAULTS.seed
+) -> SharedResults:
     """Shared results from the batch's folder, or computed now (interactive use)."""
     if folder is not None and (Path(folder) / "meta.json").is_file():
         return load_shared(folder)

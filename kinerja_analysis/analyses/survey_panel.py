@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.periods import period_bounds
 
 # --------------------------------------------------------------------------- panel links
@@ -44,13 +45,13 @@ def _long_scores(skor: pd.DataFrame, konstruk: str) -> pd.DataFrame:
         raise ValueError(f"skor_konstruk tidak memuat konstruk {konstruk!r}")
     d = d.dropna(subset=["skor"]).copy()
     if d.empty:
-        raise ValueError(f"tidak ada skor untuk konstruk {konstruk!r}")
+        raise NotEstimable(f"tidak ada skor untuk konstruk {konstruk!r}")
     d["nip"] = d["nip"].astype(str)
     d["periode"] = d["periode"].astype(str)
     return d
 
 
-def _periode_mulai(tanggal: pd.Series, periods: Sequence[str], aturan: str) -> pd.Series:
+def _start_period(tanggal: pd.Series, periods: Sequence[str], aturan: str) -> pd.Series:
     """Index (into sorted periods) of the first period counted as 'after' each date."""
     ends = np.array([period_bounds(p)[1] for p in periods], dtype="datetime64[ns]")
     starts = np.array([period_bounds(p)[0] for p in periods], dtype="datetime64[ns]")
@@ -133,7 +134,7 @@ def estimate_communication_training_effect(
     pl = pl[is_kom.to_numpy(dtype=bool)]
     pl = pl.assign(nip=pl["nip"].astype(str))
     first = pl.groupby("nip")["tanggal_selesai"].min()
-    g_idx = _periode_mulai(first, periods, mulai)
+    g_idx = _start_period(first, periods, mulai)
     pidx = {p: i for i, p in enumerate(periods)}
     d["t"] = d["periode"].map(pidx)
     d["g"] = d["nip"].map(g_idx)

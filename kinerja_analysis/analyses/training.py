@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.results import tidy_frame, tidy_row
 from kinerja_analysis.methods.did import staggered_did
 
@@ -127,8 +128,8 @@ def estimate_training_effects(
     control_group: Literal["never_treated", "not_yet_treated"] = "never_treated",
     method: Literal["dr", "ipw", "reg"] = "dr",
     subgroups: Sequence[str] = ("sumber_pertama", "relevansi"),
-    min_n: int = 20,
-    n_boot: int = 999,
+    min_n: int = DEFAULTS.min_n_subgroup,
+    n_boot: int = DEFAULTS.n_boot,
     seed: int = 0,
 ) -> TrainingResult:
     """Effect of the first training on ``outcome`` (staggered DiD) with TWFE beside it.

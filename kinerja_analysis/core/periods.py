@@ -46,6 +46,7 @@ __all__ = [
     "period_of",
     "period_index",
     "period_ordinal",
+    "period_from_ordinal",
     "shift_period",
 ]
 
@@ -267,6 +268,18 @@ def period_index(codes: Iterable[str]) -> dict[str, int]:
     return {c: period_ordinal(c) - base + 1 for c in ordered}
 
 
+def period_from_ordinal(ordinal: int, kind: str) -> str:
+    """The period code at a calendar position of a kind (inverse of :attr:`Period.ordinal`).
+
+    >>> period_from_ordinal(period_ordinal("2025Q1"), "Q")
+    '2025Q1'
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown period kind {kind!r} (expected M, Q, S or Y)")
+    year, number = divmod(int(ordinal), KINDS[kind])
+    return Period(year, kind, number + 1).code
+
+
 def shift_period(code: str, k: int) -> str:
     """The period ``k`` steps after ``code`` (before, for negative ``k``), same kind.
 
@@ -274,6 +287,4 @@ def shift_period(code: str, k: int) -> str:
     ('2025Q1', '2024-12')
     """
     p = parse_period(code)
-    n = KINDS[p.kind]
-    year, number = divmod(p.ordinal + k, n)
-    return Period(year, p.kind, number + 1).code
+    return period_from_ordinal(p.ordinal + k, p.kind)

@@ -28,10 +28,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kinerja_analysis.core.errors import DatasetError
-from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.periods import PERIOD_PATTERN, period_bounds
 from kinerja_analysis.data.contract import TABLE_ORDER, TABLES, Column, Table
 from kinerja_analysis.data.mapping import ColumnMapping, FormatSpec, TableMapping, read_mapping
-from kinerja_analysis.data.schemas import PERIODE_PATTERN, schema_for
+from kinerja_analysis.data.schemas import schema_for
 
 ROW = "_baris"
 ISSUE_COLUMNS = ["tabel", "file", "baris", "kolom", "nilai", "aturan", "pesan", "tingkat"]
@@ -123,9 +124,7 @@ def _format_issue(r: Any) -> str:
 
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    df.to_csv(tmp, index=False)
-    tmp.replace(path)
+    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
     return path
 
 
@@ -214,16 +213,17 @@ class Dataset:
         cache = Path(cache_dir)
         cache.mkdir(parents=True, exist_ok=True)
         for name, df in self.tables.items():
-            tmp = cache / f".{name}.parquet.tmp"
-            df.to_parquet(tmp, index=False)
-            tmp.replace(cache / f"{name}.parquet")
+            atomic_write(
+                cache / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)
+            )
         for name, df in (
             ("_summary", self.validation.summary),
             ("_issues", self.validation.issues),
         ):
-            tmp = cache / f".{name}.parquet.tmp"
-            df.astype({"nilai": "string"} if "nilai" in df else {}).to_parquet(tmp, index=False)
-            tmp.replace(cache / f"{name}.parquet")
+            df = df.astype({"nilai": "string"} if "nilai" in df else {})
+            atomic_write(
+                cache / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)
+            )
         meta = {
             "tables": sorted(self.tables),
             "periods": list(self.periods),
@@ -232,9 +232,7 @@ class Dataset:
             "survey_items": list(self.survey_items),
             "notes": list(self.validation.notes),
         }
-        tmp = cache / ".meta.json.tmp"
-        tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        tmp.replace(cache / "meta.json")
+        atomic_write(cache / "meta.json", json.dumps(meta, indent=2))
         return cache
 
     @classmethod
@@ -718,7 +716,7 @@ def _check_dates_in_period(res: _TableResult, column: str) -> None:
     if not ok.any():
         return
     codes = d.loc[ok, "periode"].unique()
-    bounds = {c: period_bounds(c) for c in codes if re.fullmatch(PERIODE_PATTERN, c)}
+    bounds = {c: period_bounds(c) for c in codes if re.fullmatch(PERIOD_PATTERN, c)}
     lo = d["periode"].map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[0])
     hi = d["periode"].map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[1])
     outside = ok & _b((d[column] < lo) | (d[column] > hi))
@@ -761,7 +759,7 @@ def _checksum(paths: Iterable[Path], mapping: ColumnMapping, pseudonim: bool) ->
 def _dataset_periods(skp: pd.DataFrame, explicit: Iterable[str] | None) -> tuple[str, ...]:
     if explicit is not None:
         periods = tuple(sorted({str(p) for p in explicit}))
-        bad = [p for p in periods if not re.fullmatch(PERIODE_PATTERN, p)]
+        bad = [p for p in periods if not re.fullmatch(PERIOD_PATTERN, p)]
         if bad:
             raise DatasetError(f"kode periode tidak valid: {bad}")
     else:

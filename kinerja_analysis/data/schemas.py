@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from kinerja_analysis.core.periods import PERIOD_PATTERN
 from kinerja_analysis.data.contract import TABLES, Column, Table
-
-#: ``YYYYQn`` (quarter), ``YYYYSn`` (semester) or ``YYYY`` (year).
-PERIODE_PATTERN = r"^\d{4}(Q[1-4]|S[12])?$"
 
 _DTYPES = {
     "nip": str,
@@ -37,7 +35,7 @@ def _checks(col: Column) -> list[pa.Check]:
     elif col.high is not None:
         checks.append(pa.Check.le(col.high))
     if col.kind == "periode":
-        checks.append(pa.Check.str_matches(PERIODE_PATTERN))
+        checks.append(pa.Check.str_matches(PERIOD_PATTERN))
     if col.kind in {"str", "category", "nip"} and not col.nullable:
         checks.append(pa.Check.str_length(min_value=1))
     return checks

@@ -100,6 +100,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period, period_bounds
 from kinerja_analysis.data.contract import ASPEK_SKP, BERAKHLAK, IKM_UNSUR, TABLES
 
 #: Relevance classes of a training relative to the employee's needs.
@@ -109,7 +110,6 @@ NONJOB_KOMPETENSI: tuple[str, ...] = ("desain_grafis", "bahasa_asing", "fotograf
 #: Name of the planted communication training.
 KOMUNIKASI_PELATIHAN = "Pelatihan Komunikasi Pelayanan Publik"
 
-_PERIODE_RE = re.compile(r"^\d{4}(Q[1-4]|S[12])?$")
 _ROLES = ("atasan", "rekan", "bawahan", "diri")
 _JABATAN = ("jpt", "administrator", "pengawas", "pelaksana", "fungsional")
 
@@ -218,11 +218,11 @@ class SynthConfig:
         per = tuple(self.periods)
         if len(per) < 3:
             raise ValueError(f"periods needs at least 3 period codes, got {per!r}")
-        bad = [p for p in per if not isinstance(p, str) or not _PERIODE_RE.match(p)]
+        bad = [p for p in per if not isinstance(p, str) or not re.fullmatch(PERIOD_PATTERN, p)]
         if bad:
-            raise ValueError(f"invalid period codes {bad}; use YYYYQn, YYYYSn or YYYY")
-        if len({len(p) == 4 or p[4] for p in per}) > 1:
-            raise ValueError(f"periods mix quarters, semesters and years: {per!r}")
+            raise ValueError(f"invalid period codes {bad}; use YYYY-MM, YYYYQn, YYYYSn or YYYY")
+        if len({parse_period(p).kind for p in per}) > 1:
+            raise ValueError(f"periods mix months, quarters, semesters and years: {per!r}")
         if list(per) != sorted(set(per)):
             raise ValueError(f"periods must be unique and in increasing order: {per!r}")
         for name in (
@@ -441,16 +441,9 @@ _KONSTRUK_MEAN = {"motivasi": 0.3, "percaya_diri": 0.2, "penerimaan_sistem": 0.0
 
 
 def _period_bounds(code: str) -> tuple[np.datetime64, np.datetime64]:
-    """First and last day of ``YYYYQn`` / ``YYYYSn`` / ``YYYY`` as ``datetime64[D]``."""
-    year = int(code[:4])
-    if len(code) == 4:
-        m0, months = 1, 12
-    elif code[4] == "Q":
-        m0, months = 3 * (int(code[5]) - 1) + 1, 3
-    else:
-        m0, months = 6 * (int(code[5]) - 1) + 1, 6
-    first = np.datetime64(f"{year:04d}-{m0:02d}", "M")
-    return first.astype("datetime64[D]"), (first + months).astype("datetime64[D]") - 1
+    """First and last day of a period as ``datetime64[D]`` (:func:`period_bounds`)."""
+    first, last = period_bounds(code)
+    return np.datetime64(first.date(), "D"), np.datetime64(last.date(), "D")
 
 
 def _strs(values: Any, idx: np.ndarray | None = None) -> pd.Series:

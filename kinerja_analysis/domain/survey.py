@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.methods.cfa import (
     CfaResult,
     _fit_groups,
@@ -53,7 +54,7 @@ INTERVAL_CATEGORIES: tuple[str, ...] = (
 _SKALA_DEFAULT = (1.0, 5.0)
 
 
-def _instrumen(instrumen: pd.DataFrame, survei: pd.DataFrame | None = None) -> pd.DataFrame:
+def _check_instrument(instrumen: pd.DataFrame, survei: pd.DataFrame | None = None) -> pd.DataFrame:
     """Normalised instrument: item, konstruk, terbalik (bool), skala_min, skala_max (float)."""
     require_columns(instrumen, ["item", "konstruk", "terbalik"], "survei_instrumen")
     ins = instrumen.copy()
@@ -79,7 +80,7 @@ def _instrumen(instrumen: pd.DataFrame, survei: pd.DataFrame | None = None) -> p
     return ins.reset_index(drop=True)
 
 
-def _skor_butir(survei: pd.DataFrame, ins: pd.DataFrame) -> pd.DataFrame:
+def _score_items(survei: pd.DataFrame, ins: pd.DataFrame) -> pd.DataFrame:
     """Item answers as floats, reverse-keyed items recoded (skala_min + skala_max - x)."""
     x = survei[ins["item"].tolist()].apply(pd.to_numeric, errors="coerce").astype(float)
     lo = ins.set_index("item")["skala_min"]
@@ -96,17 +97,17 @@ def _skor_butir(survei: pd.DataFrame, ins: pd.DataFrame) -> pd.DataFrame:
     return x
 
 
-def _filter_periode(survei: pd.DataFrame, periode: str | Sequence[str] | None) -> pd.DataFrame:
+def _select_periods(survei: pd.DataFrame, periode: str | Sequence[str] | None) -> pd.DataFrame:
     if periode is None:
         return survei
     per = [periode] if isinstance(periode, str) else list(periode)
     out = survei[survei["periode"].astype(str).isin(per)]
     if out.empty:
-        raise ValueError(f"survei: tidak ada baris untuk periode {per}")
+        raise NotEstimable(f"survei: tidak ada baris untuk periode {per}")
     return out
 
 
-def _konstruk_items(ins: pd.DataFrame) -> dict[str, list[str]]:
+def _items_by_construct(ins: pd.DataFrame) -> dict[str, list[str]]:
     return {k: g["item"].tolist() for k, g in ins.groupby("konstruk", sort=False)}
 
 
@@ -151,10 +152,10 @@ def construct_scores(
     if bentuk not in ("long", "wide"):
         raise ValueError(f"bentuk harus 'long' atau 'wide', bukan {bentuk!r}")
     require_columns(survei, ["nip", "periode"], "survei")
-    ins = _instrumen(instrumen, survei)
-    x = _skor_butir(survei, ins)
+    ins = _check_instrument(instrumen, survei)
+    x = _score_items(survei, ins)
     parts = []
-    for k, items in _konstruk_items(ins).items():
+    for k, items in _items_by_construct(ins).items():
         sub = x[items]
         n_ans = sub.notna().sum(axis=1)
         mean = sub.mean(axis=1, skipna=True)
@@ -224,10 +225,10 @@ def item_validity(
     Holzinger–Swineford data (``tests/test_survey.py``).
     """
     require_columns(survei, ["periode"], "survei")
-    ins = _instrumen(instrumen, survei)
-    x = _skor_butir(_filter_periode(survei, periode), ins)
+    ins = _check_instrument(instrumen, survei)
+    x = _score_items(_select_periods(survei, periode), ins)
     rows = []
-    for k, items in _konstruk_items(ins).items():
+    for k, items in _items_by_construct(ins).items():
         sub = x[items].dropna()
         n = len(sub)
         total = sub.sum(axis=1)
@@ -277,7 +278,7 @@ def _feldt_ci(a: float, n: int, k: int, level: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def _omega_satu_faktor(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+def _omega_one_factor(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     """McDonald's omega total from a one-factor ML model on the covariance matrix."""
     p = x.shape[1]
     if p < 3:
@@ -366,15 +367,15 @@ def scale_reliability(
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci harus di antara 0 dan 1, bukan {ci}")
-    ins = _instrumen(instrumen, survei)
-    x = _skor_butir(_filter_periode(survei, periode), ins)
+    ins = _check_instrument(instrumen, survei)
+    x = _score_items(_select_periods(survei, periode), ins)
     krows, brows = [], []
-    for k, items in _konstruk_items(ins).items():
+    for k, items in _items_by_construct(ins).items():
         sub = x[items].dropna().to_numpy()
         n, p = sub.shape
         a = _alpha(sub) if n > 1 else np.nan
         lo, hi = _feldt_ci(a, n, p, ci)
-        om, lam, theta = _omega_satu_faktor(sub) if n > p else (np.nan, [np.nan] * p, [np.nan] * p)
+        om, lam, theta = _omega_one_factor(sub) if n > p else (np.nan, [np.nan] * p, [np.nan] * p)
         krows.append(
             {
                 "konstruk": k,
@@ -434,7 +435,7 @@ def interval_category(
     return out
 
 
-def _distribusi(values: pd.Series, lo: float, hi: float) -> dict[str, float]:
+def _distribution(values: pd.Series, lo: float, hi: float) -> dict[str, float]:
     cats = np.arange(int(lo), int(hi) + 1)
     v = values.dropna()
     n = len(v)
@@ -465,8 +466,8 @@ def describe_items(
         answer category ``c`` (percent of the answers), ``kategori`` (interval label of
         the mean, see :func:`interval_category`).
     """
-    ins = _instrumen(instrumen, survei)
-    x = _skor_butir(survei, ins) if skor_terbalik else survei[ins["item"].tolist()].astype(float)
+    ins = _check_instrument(instrumen, survei)
+    x = _score_items(survei, ins) if skor_terbalik else survei[ins["item"].tolist()].astype(float)
     keys = [survei["periode"].astype(str)] if per_periode else []
     groups = x.groupby(keys, sort=True) if keys else [((), x)]
     rows = []
@@ -485,7 +486,7 @@ def describe_items(
                 min=float(v.min()),
                 max=float(v.max()),
             )
-            row.update(_distribusi(v, r.skala_min, r.skala_max))
+            row.update(_distribution(v, r.skala_min, r.skala_max))
             row["kategori"] = interval_category(mean, r.skala_min, r.skala_max).iloc[0]
             rows.append(row)
     return pd.DataFrame(rows)
@@ -507,7 +508,7 @@ def describe_constructs(
         respondents whose score falls in each interval category) and ``kategori`` (the
         interval label of the mean).
     """
-    ins = _instrumen(instrumen, survei)
+    ins = _check_instrument(instrumen, survei)
     skala = ins.groupby("konstruk")[["skala_min", "skala_max"]].first()
     sk = construct_scores(survei, ins, min_jawab=min_jawab)
     keys = ["konstruk", "periode"] if per_periode else ["konstruk"]
@@ -538,8 +539,8 @@ def describe_constructs(
 def _model_data(
     survei: pd.DataFrame, instrumen: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str], np.ndarray, list[str]]:
-    ins = _instrumen(instrumen, survei)
-    items_by = _konstruk_items(ins)
+    ins = _check_instrument(instrumen, survei)
+    items_by = _items_by_construct(ins)
     konstruk = list(items_by)
     items = [i for k in konstruk for i in items_by[k]]
     factor = np.array([konstruk.index(k) for k in konstruk for _ in items_by[k]])
@@ -548,7 +549,7 @@ def _model_data(
         raise ValueError(f"CFA: setiap konstruk perlu minimal 2 butir: {small}")
     if len(konstruk) == 1 and len(items) < 3:
         raise ValueError("CFA: model satu faktor perlu minimal 3 butir")
-    x = _skor_butir(survei, ins.set_index("item").loc[items].reset_index())
+    x = _score_items(survei, ins.set_index("item").loc[items].reset_index())
     return x, items, factor, konstruk
 
 
@@ -587,11 +588,11 @@ def cfa(
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci harus di antara 0 dan 1, bukan {ci}")
-    x, items, factor, konstruk = _model_data(_filter_periode(survei, periode), instrumen)
+    x, items, factor, konstruk = _model_data(_select_periods(survei, periode), instrumen)
     data = x.dropna().to_numpy()
     p = len(items)
     if data.shape[0] <= p:
-        raise ValueError(f"CFA: data lengkap terlalu sedikit ({data.shape[0]} responden)")
+        raise NotEstimable(f"CFA: data lengkap terlalu sedikit ({data.shape[0]} responden)")
     k = len(konstruk)
     spec = _spec_single(factor, k)
     fit = _fit_groups([_moments(data)], spec, meanstructure=False)
@@ -712,12 +713,12 @@ def invariance(
     grp = survei.loc[ok, group].astype(str)
     levels = sorted(grp.unique())
     if len(levels) < 2:
-        raise ValueError("invarians: perlu minimal 2 grup dengan data lengkap")
+        raise NotEstimable("invarians: perlu minimal 2 grup dengan data lengkap")
     mom = []
     for lv in levels:
         d = x.loc[ok][grp == lv].to_numpy()
         if d.shape[0] <= len(items):
-            raise ValueError(f"invarians: grup {lv!r} hanya punya {d.shape[0]} responden lengkap")
+            raise NotEstimable(f"invarians: grup {lv!r} hanya punya {d.shape[0]} responden lengkap")
         mom.append(_moments(d))
     k = len(konstruk)
     rows = []

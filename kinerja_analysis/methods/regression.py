@@ -180,9 +180,9 @@ def ols_assumption_checks(
         cmp = ">" if ok else "≤"
         if np.isfinite(p):
             txt = (
-                f"{txt} ({_p_teks(p)})"
+                f"{txt} ({_p_text(p)})"
                 if p < 0.001
-                else f"{txt} ({_p_teks(p)} {cmp} {_angka(alpha)})"
+                else f"{txt} ({_p_text(p)} {cmp} {_number_id(alpha)})"
             )
         rows.append(
             {
@@ -236,10 +236,10 @@ def ols_assumption_checks(
             "p_value": np.nan,
             "kesimpulan": "terpenuhi" if vmax < batas_vif else "tidak terpenuhi",
             "interpretasi": (
-                f"Tidak ada multikolinearitas (VIF tertinggi {_angka(vmax)} pada {worst} "
-                f"< {_angka(batas_vif, 0)}; tolerance > {_angka(1 / batas_vif)})."
+                f"Tidak ada multikolinearitas (VIF tertinggi {_number_id(vmax)} pada {worst} "
+                f"< {_number_id(batas_vif, 0)}; tolerance > {_number_id(1 / batas_vif)})."
                 if vmax < batas_vif
-                else f"Ada multikolinearitas: VIF {worst} = {_angka(vmax)} ≥ {_angka(batas_vif, 0)}."
+                else f"Ada multikolinearitas: VIF {worst} = {_number_id(vmax)} ≥ {_number_id(batas_vif, 0)}."
             ),
         }
     )
@@ -273,7 +273,7 @@ def ols_assumption_checks(
             "p_value": np.nan,
             "kesimpulan": "terpenuhi" if ok_dw else "tidak terpenuhi",
             "interpretasi": (
-                f"Durbin–Watson = {_angka(dw)} "
+                f"Durbin–Watson = {_number_id(dw)} "
                 + ("(1,5–2,5: tidak ada indikasi autokorelasi)" if ok_dw else "(di luar 1,5–2,5)")
                 + "; uji ini hanya bermakna bila baris berurutan menurut waktu."
             ),
@@ -295,16 +295,16 @@ def ols_assumption_checks(
 # --------------------------------------------------------------------------- helpers
 
 
-def _angka(x: float, desimal: int = 2) -> str:
+def _number_id(x: float, desimal: int = 2) -> str:
     """Indonesian decimal comma, e.g. ``0,21`` (kept local: no formatting dependency)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     return f"{x:,.{desimal}f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def _p_teks(p: float) -> str:
+def _p_text(p: float) -> str:
     if p is None or math.isnan(p):
         return "p tidak tersedia"
     if p < 0.001:
         return "p < 0,001"
-    return f"p = {_angka(p, 3 if p < 0.01 else 2)}"
+    return f"p = {_number_id(p, 3 if p < 0.01 else 2)}"

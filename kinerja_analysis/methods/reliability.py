@@ -35,6 +35,7 @@ from scipy.sparse import csgraph
 from scipy.sparse import linalg as spla
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.errors import NotEstimable
 
 #: The six Shrout & Fleiss (1979) forms, in output order.
 ICC_TERMS: tuple[str, ...] = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
@@ -493,7 +494,7 @@ def _variance_components(
     y = d[ratings].to_numpy(dtype=float)
     n, n_t, n_r = len(y), len(tu), len(ru)
     if n_t < 2 or n < 3:
-        raise ValueError(f"need at least 2 targets and 3 ratings, got {n_t} and {n}")
+        raise NotEstimable(f"need at least 2 targets and 3 ratings, got {n_t} and {n}")
     n_i = np.bincount(t, minlength=n_t)
     k_h = float(n_t / np.sum(1.0 / n_i))
     m = _henderson3_moments(y, t, r, n_t, n_r)
@@ -808,7 +809,7 @@ def icc(
     dropped_note = f"{n_drop} row(s) with missing values dropped" if n_drop else ""
     n_t, n_r = d[targets].nunique(), d[raters].nunique()
     if n_t < 2:
-        raise ValueError(f"icc: need at least 2 targets, got {n_t}")
+        raise NotEstimable(f"icc: need at least 2 targets, got {n_t}")
     counts = d.groupby([targets, raters], sort=False).size()
     complete = bool(len(counts) == n_t * n_r and (counts == 1).all() and n_r >= 2)
     if design == "balanced" and not complete:

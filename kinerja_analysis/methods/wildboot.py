@@ -20,6 +20,8 @@ from typing import Literal
 import numpy as np
 from scipy import optimize
 
+from kinerja_analysis.core.errors import NotEstimable
+
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
@@ -69,7 +71,7 @@ class _Design:
         n = X.shape[0]
         k = int(np.linalg.matrix_rank(X))
         if n - k < 1:
-            raise ValueError(
+            raise NotEstimable(
                 f"desain jenuh: {n} observasi untuk {k} parameter; tidak ada derajat bebas sisa"
             )
         self.xtx_inv = np.linalg.pinv(X.T @ X)
@@ -158,7 +160,7 @@ def wild_cluster_test(
         raise ValueError("ukuran X, y dan c tidak cocok")
     d = _Design(X, y, np.asarray(clusters), c)
     if d.G < 2:
-        raise ValueError("wild cluster bootstrap memerlukan minimal 2 klaster")
+        raise NotEstimable("wild cluster bootstrap memerlukan minimal 2 klaster")
     v = bootstrap_weights(d.G, n_boot, weights, seed)
     p0 = d.p_value(0.0, v)
     se = np.sqrt(d.var)

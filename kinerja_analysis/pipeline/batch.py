@@ -67,6 +67,7 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import typer
 
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.io import PACKAGE_ROOT, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.reporting import fmt
@@ -272,8 +273,8 @@ def plan_runs(
     opds: Sequence[str] = (),
     per_opd_notebooks: Sequence[str] = ("10",),
     bahasa: str = "id",
-    min_sel: int = 5,
-    seed: int = 2025,
+    min_sel: int = DEFAULTS.min_sel,
+    seed: int = DEFAULTS.seed,
     formats: Sequence[str] = FORMATS,
 ) -> list[RunSpec]:
     """The runs of a batch (pure: nothing is executed or written).
@@ -382,7 +383,7 @@ def plan_runs(
 # ----------------------------------------------------------------------------- manifest
 
 
-def _baca_manifest(folder: Path) -> dict[str, Any]:
+def _read_manifest(folder: Path) -> dict[str, Any]:
     p = folder / _MANIFEST
     if not p.exists():
         return {"runs": {}}
@@ -392,15 +393,15 @@ def _baca_manifest(folder: Path) -> dict[str, Any]:
         return {"runs": {}}
 
 
-def _tulis_manifest(folder: Path, data: dict[str, Any]) -> None:
+def _write_manifest(folder: Path, data: dict[str, Any]) -> None:
     from kinerja_analysis.core.io import atomic_write
 
     atomic_write(folder / _MANIFEST, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
-def _tidak_berubah(spec: RunSpec) -> dict[str, Any] | None:
+def _unchanged(spec: RunSpec) -> dict[str, Any] | None:
     """The manifest entry when the run's inputs are unchanged and its outputs exist."""
-    entry = _baca_manifest(spec.folder)["runs"].get(spec.notebook.kode)
+    entry = _read_manifest(spec.folder)["runs"].get(spec.notebook.kode)
     if not entry or entry.get("masukan") != json.loads(json.dumps(spec.masukan)):
         return None
     if not all(p.exists() for p in spec.keluaran):
@@ -408,7 +409,7 @@ def _tidak_berubah(spec: RunSpec) -> dict[str, Any] | None:
     return entry
 
 
-def _bersihkan_sisa(folder: Path) -> None:
+def _remove_leftovers(folder: Path) -> None:
     """Remove staging folders and temp files a killed run left in ``folder``."""
     if not folder.is_dir():
         return
@@ -435,13 +436,13 @@ def _init_worker(log_dir: str) -> None:
     os.close(fd)
 
 
-def _pesan_error(exc: BaseException) -> str:
+def _error_message(exc: BaseException) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
     return f"{ename}: {evalue}".strip()[:500]
 
 
-def _jalankan(spec: RunSpec) -> RunResult:
+def _run_one(spec: RunSpec) -> RunResult:
     """Execute one run and export it (in a worker process)."""
     import jupytext
     import papermill as pm
@@ -478,7 +479,7 @@ def _jalankan(spec: RunSpec) -> RunResult:
             if executed.exists():
                 export.atomic_write(spec.gagal_path, executed.read_bytes())
             return RunResult(
-                **base, status="gagal", detik=time.perf_counter() - t0, pesan=_pesan_error(exc)
+                **base, status="gagal", detik=time.perf_counter() - t0, pesan=_error_message(exc)
             )
         html = export.to_html(
             nb, title=spec.judul, periode=spec.periode_label, bahasa=spec.parameters["bahasa"]
@@ -514,7 +515,7 @@ def _jalankan(spec: RunSpec) -> RunResult:
             **base,
             status="gagal",
             detik=time.perf_counter() - t0,
-            pesan="ekspor: " + _pesan_error(exc),
+            pesan="ekspor: " + _error_message(exc),
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -523,7 +524,7 @@ def _jalankan(spec: RunSpec) -> RunResult:
 # ----------------------------------------------------------------------------- index
 
 
-def _grafik_tren(rows: pd.DataFrame, bahasa: str) -> str:
+def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str:
     """Trend of headline numbers across periods as a base64 PNG ``<img>`` (or "")."""
     from matplotlib.figure import Figure
 
@@ -560,7 +561,7 @@ def _grafik_tren(rows: pd.DataFrame, bahasa: str) -> str:
     return f'<img alt="{alt}" src="data:image/png;base64,{b64}">'
 
 
-def _tulis_index(out_dir: Path, bahasa: str) -> Path:
+def _write_index(out_dir: Path, bahasa: str) -> Path:
     """Write ``index.html``: every period's reports, headline numbers, trend chart."""
     from kinerja_analysis.core.io import atomic_write
     from kinerja_analysis.reporting.text import headline_label, headline_value
@@ -575,7 +576,7 @@ def _tulis_index(out_dir: Path, bahasa: str) -> Path:
     periodes = sort_periods(periodes)
     utama_rows, blok = [], []
     for periode in periodes:
-        runs = _baca_manifest(out_dir / periode)["runs"]
+        runs = _read_manifest(out_dir / periode)["runs"]
         angka = next((r.get("angka_utama") for r in runs.values() if r.get("angka_utama")), {})
         utama_rows.append({"periode": periode, **angka})
         links = []
@@ -588,7 +589,7 @@ def _tulis_index(out_dir: Path, bahasa: str) -> Path:
             links.append(f"<li>{_html.escape(r.get('judul', kode))}: {files}</li>")
         opd_dir = out_dir / periode / "opd"
         for d in sorted(opd_dir.iterdir()) if opd_dir.is_dir() else []:
-            for kode, r in sorted(_baca_manifest(d)["runs"].items()):
+            for kode, r in sorted(_read_manifest(d)["runs"].items()):
                 files = " · ".join(
                     f'<a href="{periode}/opd/{d.name}/{_html.escape(f)}">'
                     f"{f.rsplit('.', 1)[-1].upper()}</a>"
@@ -604,7 +605,7 @@ def _tulis_index(out_dir: Path, bahasa: str) -> Path:
             f"<section><h3>{period_label(periode, bahasa)}</h3>"
             f"<p class='kepala'>{kepala}</p><ul>{''.join(links)}</ul></section>"
         )
-    lintas = _baca_manifest(out_dir / LINTAS)["runs"]
+    lintas = _read_manifest(out_dir / LINTAS)["runs"]
     lintas_html = "".join(
         f"<li>{_html.escape(r.get('judul', k))}: "
         + " · ".join(
@@ -614,7 +615,7 @@ def _tulis_index(out_dir: Path, bahasa: str) -> Path:
         + "</li>"
         for k, r in sorted(lintas.items())
     )
-    tren = _grafik_tren(pd.DataFrame(utama_rows), bahasa) if utama_rows else ""
+    tren = _trend_chart(pd.DataFrame(utama_rows), bahasa) if utama_rows else ""
     from kinerja_analysis.reporting.export import INSTANSI
 
     judul = (
@@ -645,7 +646,7 @@ section{{border-bottom:1px solid #d5dbe3;padding-bottom:.5rem}} a{{color:#1f5f8b
 # ----------------------------------------------------------------------------- batch
 
 
-def _siapkan_cache(ds, cache_root: Path) -> Path:
+def _prepare_cache(ds, cache_root: Path) -> Path:
     """Write the validated tables once to ``<cache_root>/data`` (reused if unchanged)."""
     data = cache_root / "data"
     meta = data / "meta.json"
@@ -666,7 +667,7 @@ def _siapkan_cache(ds, cache_root: Path) -> Path:
     return data
 
 
-def _matikan_pekerja(executor: ProcessPoolExecutor) -> None:
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
     """Kill the pool's worker processes and everything they started (kernels)."""
     import psutil
 
@@ -694,9 +695,9 @@ def run_batch(
     workers: int | None = None,
     force: bool = False,
     bahasa: fmt.Bahasa = "id",
-    min_sel: int = 5,
+    min_sel: int = DEFAULTS.min_sel,
     notebooks: Sequence[str] | None = None,
-    seed: int = 2025,
+    seed: int = DEFAULTS.seed,
     formats: Sequence[str] = FORMATS,
     mapping: str | os.PathLike | None = None,
     pseudonim: bool = False,
@@ -788,7 +789,7 @@ def run_batch(
             "cache_dir tidak boleh berada di dalam folder laporan (berisi data pegawai)"
         )
     cache_root.mkdir(parents=True, exist_ok=True)
-    cache_dir = _siapkan_cache(ds, cache_root)
+    cache_dir = _prepare_cache(ds, cache_root)
     shared = cache_root / "shared"
     shared.mkdir(parents=True, exist_ok=True)
     if shared_hook is None:
@@ -817,8 +818,8 @@ def run_batch(
     results: dict[str, RunResult] = {}
     todo: list[RunSpec] = []
     for spec in plan:
-        _bersihkan_sisa(spec.folder)
-        entry = None if force else _tidak_berubah(spec)
+        _remove_leftovers(spec.folder)
+        entry = None if force else _unchanged(spec)
         if entry is not None:
             results[spec.kunci] = RunResult(
                 spec.kunci,
@@ -833,7 +834,7 @@ def run_batch(
         else:
             todo.append(spec)
     if todo:
-        _eksekusi(
+        _execute(
             todo,
             results,
             workers=workers,
@@ -841,14 +842,14 @@ def run_batch(
             progress=progress,
             console=console,
         )
-    index = _tulis_index(out, bahasa)
+    index = _write_index(out, bahasa)
     ordered = tuple(results[s.kunci] for s in plan)
     return BatchSummary(ordered, out, index, time.perf_counter() - t0, cache_root)
 
 
-def _catat(spec: RunSpec, res: RunResult) -> None:
+def _log_run(spec: RunSpec, res: RunResult) -> None:
     """Record a finished run in its folder's manifest (drop the entry if it failed)."""
-    m = _baca_manifest(spec.folder)
+    m = _read_manifest(spec.folder)
     m.setdefault("runs", {})
     if res.status == "ok":
         m["runs"][spec.notebook.kode] = {
@@ -862,10 +863,10 @@ def _catat(spec: RunSpec, res: RunResult) -> None:
     else:
         m["runs"].pop(spec.notebook.kode, None)
     spec.folder.mkdir(parents=True, exist_ok=True)
-    _tulis_manifest(spec.folder, m)
+    _write_manifest(spec.folder, m)
 
 
-def _eksekusi(
+def _execute(
     todo: list[RunSpec],
     results: dict[str, RunResult],
     *,
@@ -896,7 +897,7 @@ def _eksekusi(
     try:
         with bar:
             task = bar.add_task("laporan", total=len(todo))
-            futures = {executor.submit(_jalankan, s): s for s in todo}
+            futures = {executor.submit(_run_one, s): s for s in todo}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -911,19 +912,19 @@ def _eksekusi(
                             spec.notebook.kode,
                             spec.opd,
                             "gagal",
-                            pesan=_pesan_error(exc),
+                            pesan=_error_message(exc),
                         )
                     results[spec.kunci] = res
-                    _catat(spec, res)
+                    _log_run(spec, res)
                     bar.update(task, advance=1, description=f"{spec.kunci} {res.status}")
         executor.shutdown(wait=True)
     except BaseException:
         for f in futures:
             f.cancel()
-        _matikan_pekerja(executor)
+        _kill_workers(executor)
         executor.shutdown(wait=False, cancel_futures=True)
         for spec in futures.values():
-            _bersihkan_sisa(spec.folder)
+            _remove_leftovers(spec.folder)
         raise
 
 
@@ -951,7 +952,7 @@ def batch_command(
     bahasa: Annotated[str, typer.Option("--bahasa", help="id atau en.")] = "id",
     min_sel: Annotated[
         int, typer.Option("--min-sel", help="Ukuran kelompok terkecil yang ditampilkan.")
-    ] = 5,
+    ] = DEFAULTS.min_sel,
     notebook: Annotated[
         list[str] | None,
         typer.Option("--notebook", "-n", help="Kode notebook (00, 10, …); default semua."),

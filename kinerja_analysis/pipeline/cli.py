@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.pipeline.batch import batch_command
 
@@ -34,7 +35,7 @@ def generate_data(
         "data/kotalama"
     ),
     n_pegawai: Annotated[int, typer.Option(help="Jumlah ASN.")] = 6000,
-    seed: Annotated[int, typer.Option(help="Seed pembangkit acak.")] = 2025,
+    seed: Annotated[int, typer.Option(help="Seed pembangkit acak.")] = DEFAULTS.seed,
     fmt: Annotated[str, typer.Option("--format", help="csv atau parquet.")] = "csv",
     force: Annotated[bool, typer.Option(help="Timpa dataset yang sudah ada.")] = False,
 ) -> None:

@@ -258,13 +258,4 @@ def to_xlsx(
         for j, col in enumerate(data.columns, start=1):
             lens = [len(col)] + [len(str(v)) for v in data[col].head(500)]
             ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(lens) + 2))
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, p)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return p
+    return atomic_write(path, wb.save)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, SANGAT_BAIK, check_distribution
 from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
@@ -39,7 +40,7 @@ def _row(df: pd.DataFrame | None, **match: object) -> pd.Series | None:
     return None if hit.empty else hit.iloc[0]
 
 
-def _efek(
+def _effect(
     kunci: str,
     r: pd.Series | None,
     *,
@@ -127,7 +128,7 @@ def effect_list(h: SharedResults) -> tuple:
         ),
     )
     out = [
-        _efek(
+        _effect(
             kunci, _row(tabel, term=term), label_id=lid, label_en=len_, desain="kausal_did", **cap
         )
         for kunci, tabel, term, lid, len_ in pelatihan
@@ -142,14 +143,14 @@ def effect_list(h: SharedResults) -> tuple:
         satuan_en="points per session",
     )
     out += [
-        _efek(
+        _effect(
             "umpan_balik_baik",
             _row(fb, model="kualitas", term="n_baik_lag1"),
             label_id="Umpan balik berkualitas baik",
             label_en="Good-quality feedback",
             **fbk,
         ),
-        _efek(
+        _effect(
             "umpan_balik_buruk",
             _row(fb, model="kualitas", term="n_buruk_lag1"),
             label_id="Umpan balik berkualitas buruk",
@@ -159,7 +160,7 @@ def effect_list(h: SharedResults) -> tuple:
     ]
     ro = h.penerapan
     out += [
-        _efek(
+        _effect(
             "penerapan_ikm",
             _row(ro, outcome="ikm"),
             label_id="Penerapan sistem evaluasi terstruktur",
@@ -167,9 +168,9 @@ def effect_list(h: SharedResults) -> tuple:
             hasil_id="IKM",
             hasil_en="the IKM",
             desain="kausal_did",
-            pretrend_p=_pre(h, "ikm"),
+            pretrend_p=_pretrend_p(h, "ikm"),
         ),
-        _efek(
+        _effect(
             "penerapan_tepat_waktu",
             _row(ro, outcome="tepat_waktu_pct"),
             label_id="Penerapan sistem evaluasi terstruktur",
@@ -179,9 +180,9 @@ def effect_list(h: SharedResults) -> tuple:
             satuan_id="poin persen",
             satuan_en="percentage points",
             desain="kausal_did",
-            pretrend_p=_pre(h, "tepat_waktu_pct"),
+            pretrend_p=_pretrend_p(h, "tepat_waktu_pct"),
         ),
-        _efek(
+        _effect(
             "penerapan_pengaduan",
             _row(ro, outcome="pengaduan_per_1000"),
             label_id="Penerapan sistem evaluasi terstruktur",
@@ -192,12 +193,12 @@ def effect_list(h: SharedResults) -> tuple:
             satuan_en="complaints",
             desain="kausal_did",
             arah_baik="turun",
-            pretrend_p=_pre(h, "pengaduan_per_1000"),
+            pretrend_p=_pretrend_p(h, "pengaduan_per_1000"),
         ),
     ]
     if h.komunikasi is not None and len(h.komunikasi):
         out.append(
-            _efek(
+            _effect(
                 "pelatihan_komunikasi",
                 h.komunikasi.iloc[0],
                 label_id="Pelatihan komunikasi",
@@ -212,7 +213,7 @@ def effect_list(h: SharedResults) -> tuple:
     kp = _row(h.komunikasi_perilaku, term="ATT (Callaway–Sant'Anna)")
     if kp is not None:
         out.append(
-            _efek(
+            _effect(
                 "pelatihan_komunikasi_perilaku",
                 kp,
                 label_id="Pelatihan komunikasi",
@@ -228,12 +229,12 @@ def effect_list(h: SharedResults) -> tuple:
     return tuple(e for e in out if e is not None)
 
 
-def _pre(h: SharedResults, outcome: str) -> float | None:
+def _pretrend_p(h: SharedResults, outcome: str) -> float | None:
     r = _row(h.penerapan_pretrend, outcome=outcome)
     return None if r is None else _f(r["p_value"])
 
 
-def _distribusi(ev: pd.DataFrame) -> pd.DataFrame | None:
+def _distribution(ev: pd.DataFrame) -> pd.DataFrame | None:
     if ev.empty:
         return None
     order = list(PREDIKAT_ORDER)
@@ -241,7 +242,7 @@ def _distribusi(ev: pd.DataFrame) -> pd.DataFrame | None:
     return pd.DataFrame({"predikat": order, "n": n.to_numpy().astype(int)})
 
 
-def _previous(periods: tuple[str, ...], periode: str) -> str | None:
+def _previous_period(periods: tuple[str, ...], periode: str) -> str | None:
     i = periods.index(periode)
     return periods[i - 1] if i > 0 else None
 
@@ -252,7 +253,7 @@ def period_facts(
     periode: str,
     *,
     bahasa: str = "id",
-    min_sel: int = 5,
+    min_sel: int = DEFAULTS.min_sel,
     opd: str | None = None,
     predikat_organisasi: str = "Baik",
     tanggal: _dt.date | None = None,
@@ -271,7 +272,7 @@ def period_facts(
     nips = set(peg["nip"])
     ev_all = h.evaluasi[h.evaluasi["nip"].isin(nips)]
     ev = ev_all[ev_all["periode"] == periode]
-    prev = _previous(ds.periods, periode)
+    prev = _previous_period(ds.periods, periode)
     ev_prev = ev_all[ev_all["periode"] == prev] if prev else ev_all.iloc[0:0]
     sd = h.skor_dimensi[h.skor_dimensi["nip"].isin(nips)]
     kep = check_distribution(ev, peg, predikat_organisasi) if len(ev) else None
@@ -281,21 +282,21 @@ def period_facts(
         tanggal_laporan=tanggal or _dt.date.today(),
         n_pegawai=int(ev["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
-        distribusi_predikat=_distribusi(ev),
-        distribusi_sebelumnya=_distribusi(ev_prev) if prev else None,
+        distribusi_predikat=_distribution(ev),
+        distribusi_sebelumnya=_distribution(ev_prev) if prev else None,
         periode_sebelumnya=prev,
         kepatuhan_distribusi=kep[["opd", "aturan", "patuh", "selisih"]]
         if kep is not None
         else None,
-        profil_berakhlak=_profil(sd, periode, prev),
-        reliabilitas=_reliabilitas(h.reliabilitas, periode) if opd is None else None,
+        profil_berakhlak=_berakhlak_profile(sd, periode, prev),
+        reliabilitas=_reliability_facts(h.reliabilitas, periode) if opd is None else None,
         efek=effect_list(h) if opd is None else (),
-        resistensi=_resistensi(ds, h, periode, peg),
-        pelatihan=_pelatihan(ds, periode, peg),
-        prioritas_pelatihan=_prioritas(sd, peg, periode),
-        umpan_balik_perlu=_umpan_balik_perlu(ds, periode, peg),
-        kandidat_penghargaan=_penghargaan(ev_all, periode, prev),
-        kualitas_data=_kualitas(ds),
+        resistensi=_resistance_facts(ds, h, periode, peg),
+        pelatihan=_training_facts(ds, periode, peg),
+        prioritas_pelatihan=_training_priorities(sd, peg, periode),
+        umpan_balik_perlu=_feedback_needs(ds, periode, peg),
+        kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
+        kualitas_data=_data_quality(ds),
         provenans={
             "checksum": ds.checksum[:16],
             "versi": versi,
@@ -312,7 +313,7 @@ def period_facts(
     )
 
 
-def _profil(sd: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame | None:
+def _berakhlak_profile(sd: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame | None:
     cur = sd[sd["periode"] == periode].groupby("dimensi")["skor"].mean()
     if cur.empty:
         return None
@@ -324,7 +325,7 @@ def _profil(sd: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame | 
     return out.sort_values("dimensi", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def _reliabilitas(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame | None:
+def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame | None:
     if rel is None or rel.empty:
         return None
     r = rel[(rel["periode"] == periode)]
@@ -343,7 +344,7 @@ def _reliabilitas(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame | None
     return out.reset_index(drop=True)
 
 
-def _resistensi(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
+def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
     skp_p = ds.skp.loc[ds.skp["periode"] == periode, "nip"].unique()
     base["pct_skp_kosong"] = 1 - peg.assign(ada=peg["nip"].isin(skp_p)).groupby("opd")["ada"].mean()
@@ -363,7 +364,7 @@ def _resistensi(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.Dat
     return base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
 
 
-def _pelatihan(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:
+def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:
     """Training resources over the 12 months ending with ``periode`` — the same window as
     the report's tables (:func:`kinerja_analysis.reporting.tables.jp_by_asn`), so the narrative and
     the tables state the same share below the 20 JP a year of PP 11/2017."""
@@ -391,7 +392,7 @@ def _pelatihan(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:
     }
 
 
-def _prioritas(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> pd.DataFrame | None:
+def _training_priorities(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> pd.DataFrame | None:
     cur = sd[sd["periode"] == periode]
     if cur.empty:
         return None
@@ -412,7 +413,7 @@ def _prioritas(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> pd.DataFram
     )
 
 
-def _umpan_balik_perlu(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
+def _feedback_needs(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
     if not ds.has("umpan_balik"):
         return None
     fb = ds.umpan_balik[
@@ -432,7 +433,7 @@ def _umpan_balik_perlu(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | No
     ]
 
 
-def _penghargaan(ev_all: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame:
+def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame:
     cur = ev_all[ev_all["periode"] == periode]
     sb = set(cur.loc[cur["predikat"].astype("string") == SANGAT_BAIK, "nip"])
     rows = [{"kriteria": "Predikat Sangat Baik pada periode ini", "n": len(sb)}]
@@ -453,7 +454,7 @@ def _penghargaan(ev_all: pd.DataFrame, periode: str, prev: str | None) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def _kualitas(ds) -> pd.DataFrame:
+def _data_quality(ds) -> pd.DataFrame:
     s = ds.validation.summary
     return s.rename(
         columns={"rows_read": "dibaca", "rows_accepted": "diterima", "rows_rejected": "ditolak"}

@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.periods import MONTH_NAMES
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 
@@ -27,16 +28,6 @@ __all__ = ["Bahasa", "EMPTY", "is_missing", "number", "percent", "date", "slug"]
 
 #: What a missing value prints as.
 EMPTY = "–"
-
-
-def is_missing(x: object) -> bool:
-    """Whether ``x`` is a missing scalar (None, NA, NaT or a float NaN)."""
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    try:
-        return bool(isinstance(x, float | np.floating) and math.isnan(x))
-    except TypeError:  # pragma: no cover - exotic types
-        return False
 
 
 def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:

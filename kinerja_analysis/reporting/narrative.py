@@ -30,7 +30,6 @@ Typical use::
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +40,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.checks import is_missing
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
@@ -113,15 +114,6 @@ _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
 # ----------------------------------------------------------------------------- inputs
 
 
-def _hilang(x: object) -> bool:
-    if x is None or x is pd.NA:
-        return True
-    try:
-        return bool(math.isnan(float(x)))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-
-
 @dataclass(frozen=True, kw_only=True)
 class Effect:
     """One estimated effect, as the narrative needs it.
@@ -188,8 +180,8 @@ class Effect:
         if self.arah_baik not in ("naik", "turun"):
             raise ValueError(f"Efek {self.kunci!r}: arah_baik harus 'naik' atau 'turun'")
         if (
-            not _hilang(self.ci_low)
-            and not _hilang(self.ci_high)
+            not is_missing(self.ci_low)
+            and not is_missing(self.ci_high)
             and float(self.ci_low) > float(self.ci_high)
         ):
             raise ValueError(
@@ -197,7 +189,7 @@ class Effect:
             )
         for nama in ("p_value", "pretrend_p"):
             v = getattr(self, nama)
-            if not _hilang(v) and not 0.0 <= float(v) <= 1.0:
+            if not is_missing(v) and not 0.0 <= float(v) <= 1.0:
                 raise ValueError(f"Efek {self.kunci!r}: {nama} harus di antara 0 dan 1, bukan {v}")
 
     def tidy(self) -> pd.DataFrame:
@@ -211,12 +203,12 @@ class Effect:
                     "std_error": np.nan,
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
-                    "p_value": np.nan if _hilang(self.p_value) else self.p_value,
+                    "p_value": np.nan if is_missing(self.p_value) else self.p_value,
                     "n_obs": self.n_obs,
                     "method": self.metode,
                     "desain": self.desain,
-                    "pretrend_p": np.nan if _hilang(self.pretrend_p) else self.pretrend_p,
-                    "estimate_sd": np.nan if _hilang(self.estimate_sd) else self.estimate_sd,
+                    "pretrend_p": np.nan if is_missing(self.pretrend_p) else self.pretrend_p,
+                    "estimate_sd": np.nan if is_missing(self.estimate_sd) else self.estimate_sd,
                     "tingkat_bukti": evidence_grade(self),
                 }
             ]
@@ -340,7 +332,7 @@ class PeriodFacts:
     kualitas_data: pd.DataFrame | None = None
     provenans: Mapping[str, Any] | None = None
     nama_daerah: str = "Kotalama"
-    min_sel: int = 5
+    min_sel: int = DEFAULTS.min_sel
     ambang: Thresholds = field(default_factory=Thresholds)
 
     def __post_init__(self) -> None:
@@ -383,7 +375,10 @@ class PeriodFacts:
 
 
 def evidence_grade(
-    efek: Effect, *, alpha: float = 0.05, alpha_indikatif: float = 0.10
+    efek: Effect,
+    *,
+    alpha: float = DEFAULTS.alpha,
+    alpha_indikatif: float = DEFAULTS.alpha_indicative,
 ) -> EvidenceGrade:
     """Grade the evidence for an effect.
 
@@ -408,27 +403,29 @@ def evidence_grade(
     disagree slightly; the p-value only adds the "indikatif" grade.
     """
     lo, hi = efek.ci_low, efek.ci_high
-    ci_ada = not (_hilang(lo) or _hilang(hi) or _hilang(efek.estimate))
+    ci_ada = not (is_missing(lo) or is_missing(hi) or is_missing(efek.estimate))
     ci_lepas = ci_ada and (float(lo) > 0 or float(hi) < 0)
-    if _hilang(efek.pretrend_p):
+    if is_missing(efek.pretrend_p):
         pre_ok = efek.desain != "kausal_did"
     else:
         pre_ok = float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
     if ci_lepas and pre_ok:
         return "jelas"
     p = efek.p_value
-    if ci_lepas or (not _hilang(p) and not _hilang(efek.estimate) and float(p) < alpha_indikatif):  # type: ignore[arg-type]
+    if ci_lepas or (
+        not is_missing(p) and not is_missing(efek.estimate) and float(p) < alpha_indikatif
+    ):  # type: ignore[arg-type]
         return "indikatif"
     return "belum_ada_bukti"
 
 
-def _arah(efek: Effect) -> Literal["naik", "turun", "nol"]:
-    if _hilang(efek.estimate):
+def _direction(efek: Effect) -> Literal["naik", "turun", "nol"]:
+    if is_missing(efek.estimate):
         return "nol"
     lo, hi = efek.ci_low, efek.ci_high
-    if not _hilang(lo) and float(lo) > 0:
+    if not is_missing(lo) and float(lo) > 0:
         return "naik"
-    if not _hilang(hi) and float(hi) < 0:
+    if not is_missing(hi) and float(hi) < 0:
         return "turun"
     e = float(efek.estimate)
     return "naik" if e > 0 else "turun" if e < 0 else "nol"
@@ -445,7 +442,7 @@ def icc_category(icc: float, bahasa: fmt.Bahasa = "id") -> str:
     intraclass correlation coefficients for reliability research. *Journal of
     Chiropractic Medicine*, 15(2), 155–163.
     """
-    if _hilang(icc):
+    if is_missing(icc):
         return fmt.EMPTY
     v = float(icc)
     i = 0 if v < 0.5 else 1 if v < 0.75 else 2 if v <= 0.9 else 3
@@ -459,7 +456,7 @@ def icc_category(icc: float, bahasa: fmt.Bahasa = "id") -> str:
 # ----------------------------------------------------------------------------- formatting
 
 
-class _F:
+class _TemplateFormat:
     """Number formatting for templates (all through :mod:`fmt`)."""
 
     def __init__(self, bahasa: fmt.Bahasa):
@@ -467,7 +464,7 @@ class _F:
 
     def n(self, x: object) -> str:
         """A count."""
-        if _hilang(x):
+        if is_missing(x):
             return fmt.EMPTY
         return fmt.number(int(round(float(x))), 0, self.b)  # type: ignore[arg-type]
 
@@ -475,7 +472,7 @@ class _F:
         return fmt.number(x, d, self.b)
 
     def abs(self, x: object, d: int = 2) -> str:
-        return fmt.EMPTY if _hilang(x) else fmt.number(abs(float(x)), d, self.b)  # type: ignore[arg-type]
+        return fmt.EMPTY if is_missing(x) else fmt.number(abs(float(x)), d, self.b)  # type: ignore[arg-type]
 
     def pct(self, x: object, d: int = 1) -> str:
         return fmt.percent(x, d, self.b)
@@ -486,7 +483,7 @@ class _F:
 
     def p(self, x: object) -> str:
         """``p = 0,032`` or ``p < 0,001``."""
-        if _hilang(x):
+        if is_missing(x):
             return "p " + fmt.EMPTY
         v = float(x)  # type: ignore[arg-type]
         return (
@@ -502,37 +499,37 @@ class _F:
         return fmt.date(d, self.b)  # type: ignore[arg-type]
 
 
-def _awal_kecil(s: str) -> str:
+def _lowercase_first(s: str) -> str:
     """Lower-case the first letter unless the first word looks like an acronym (IKM, SKP)."""
     if len(s) >= 2 and s[0].isupper() and s[1].islower():
         return s[0].lower() + s[1:]
     return s
 
 
-def _awal_besar(s: str) -> str:
+def _capitalise(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def _label_dimensi(d: object, bahasa: fmt.Bahasa) -> str:
+def _dimension_label(d: object, bahasa: fmt.Bahasa) -> str:
     pair = _DIMENSI.get(str(d))
     if pair is None:
         return str(d).replace("_", " ").title()
     return pair[0] if bahasa == "id" else pair[1]
 
 
-def _label_predikat(p: object, bahasa: fmt.Bahasa) -> str:
+def _predikat_label(p: object, bahasa: fmt.Bahasa) -> str:
     return str(p) if bahasa == "id" else _PREDIKAT_EN.get(str(p), str(p))
 
 
-def _md_sel(x: object) -> str:
+def _md_cell(x: object) -> str:
     return str(x).replace("|", "\\|").replace("\n", " ")
 
 
-def _tabel_md(df: pd.DataFrame, f: _F) -> str:
+def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
     """A pipe table with numbers formatted by ``fmt`` (``pct_*``/``persen*`` as percent)."""
     if df is None or len(df) == 0:
         return ""
-    head = "| " + " | ".join(_md_sel(c) for c in df.columns) + " |"
+    head = "| " + " | ".join(_md_cell(c) for c in df.columns) + " |"
     sep = "|" + "|".join("---" for _ in df.columns) + "|"
     rows = []
     for _, r in df.iterrows():
@@ -540,7 +537,7 @@ def _tabel_md(df: pd.DataFrame, f: _F) -> str:
         for c in df.columns:
             v = r[c]
             s = df[c]
-            if _hilang(v):
+            if is_missing(v):
                 cells.append(fmt.EMPTY)
             elif pd.api.types.is_bool_dtype(s):
                 cells.append(("ya" if v else "tidak") if f.b == "id" else ("yes" if v else "no"))
@@ -553,7 +550,7 @@ def _tabel_md(df: pd.DataFrame, f: _F) -> str:
             elif pd.api.types.is_numeric_dtype(s):
                 cells.append(f.angka(v, 2))
             else:
-                cells.append(_md_sel(v))
+                cells.append(_md_cell(v))
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join([head, sep, *rows])
 
@@ -587,15 +584,15 @@ def _render(bahasa: str, nama: str, **ctx: Any) -> str:
 # ----------------------------------------------------------------------------- effects
 
 
-def _konteks_efek(e: Effect, bahasa: fmt.Bahasa, f: _F) -> dict[str, Any]:
+def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[str, Any]:
     t = evidence_grade(e)
-    arah = _arah(e)
+    arah = _direction(e)
     label = e.label_id if bahasa == "id" else e.label_en
     lo, hi = e.ci_low, e.ci_high
-    ci_lepas = not (_hilang(lo) or _hilang(hi)) and (float(lo) > 0 or float(hi) < 0)
+    ci_lepas = not (is_missing(lo) or is_missing(hi)) and (float(lo) > 0 or float(hi) < 0)
     if t == "indikatif":
         if ci_lepas:
-            alasan = "pretrend_gagal" if not _hilang(e.pretrend_p) else "pretrend_tidak_ada"
+            alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
         else:
             alasan = "ci"
     else:
@@ -609,22 +606,22 @@ def _konteks_efek(e: Effect, bahasa: fmt.Bahasa, f: _F) -> dict[str, Any]:
         "arah": arah,
         "baik": baik,
         "alasan": alasan,
-        "Label": _awal_besar(label),
-        "label": _awal_kecil(label),
+        "Label": _capitalise(label),
+        "label": _lowercase_first(label),
         "hasil": e.hasil_id if bahasa == "id" else e.hasil_en,
         "satuan": e.satuan_id if bahasa == "id" else e.satuan_en,
-        "ada_estimasi": not _hilang(e.estimate),
+        "ada_estimasi": not is_missing(e.estimate),
         "besar": f.abs(e.estimate, e.desimal),
         "est": f.angka(e.estimate, e.desimal),
-        "sd": None if _hilang(e.estimate_sd) else f.abs(e.estimate_sd, 2),
-        "sd_bertanda": None if _hilang(e.estimate_sd) else f.angka(e.estimate_sd, 2),
+        "sd": None if is_missing(e.estimate_sd) else f.abs(e.estimate_sd, 2),
+        "sd_bertanda": None if is_missing(e.estimate_sd) else f.angka(e.estimate_sd, 2),
         "lo": f.angka(lo, e.desimal),
         "hi": f.angka(hi, e.desimal),
-        "p": None if _hilang(e.p_value) else f.p(e.p_value),
-        "pretrend": None if _hilang(e.pretrend_p) else f.p(e.pretrend_p),
-        "n_obs": None if e.n_obs is None or _hilang(e.n_obs) else f.n(e.n_obs),
+        "p": None if is_missing(e.p_value) else f.p(e.p_value),
+        "pretrend": None if is_missing(e.pretrend_p) else f.p(e.pretrend_p),
+        "n_obs": None if e.n_obs is None or is_missing(e.n_obs) else f.n(e.n_obs),
         "metode": e.metode,
-        "estimate": None if _hilang(e.estimate) else float(e.estimate),
+        "estimate": None if is_missing(e.estimate) else float(e.estimate),
     }
 
 
@@ -646,25 +643,25 @@ def effect_sentence(efek: Effect, bahasa: fmt.Bahasa = "id") -> str:
     """
     if bahasa not in ("id", "en"):
         raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
-    f = _F(bahasa)
-    return _render(bahasa, "efek", e=_konteks_efek(efek, bahasa, f))
+    f = _TemplateFormat(bahasa)
+    return _render(bahasa, "efek", e=_effect_context(efek, bahasa, f))
 
 
 # ----------------------------------------------------------------------------- section data
 
 
-def _int_atau_nan(x: object) -> float:
-    return np.nan if _hilang(x) else float(x)  # type: ignore[arg-type]
+def _int_or_nan(x: object) -> float:
+    return np.nan if is_missing(x) else float(x)  # type: ignore[arg-type]
 
 
-def _urut_predikat(df: pd.DataFrame) -> pd.DataFrame:
+def _sort_predikat(df: pd.DataFrame) -> pd.DataFrame:
     rank = {p: i for i, p in enumerate(_PREDIKAT_URUT)}
     d = df.copy()
     d["_r"] = [rank.get(str(p), len(rank)) for p in d["predikat"]]
     return d.sort_values(["_r"], kind="stable").drop(columns="_r").reset_index(drop=True)
 
 
-def _proporsi(df: pd.DataFrame) -> pd.Series:
+def _shares(df: pd.DataFrame) -> pd.Series:
     if "persen" in df.columns:
         return pd.to_numeric(df["persen"], errors="coerce").astype(float)
     n = pd.to_numeric(df["n"], errors="coerce").astype(float)
@@ -677,15 +674,15 @@ def _r1(x: float) -> float:
     return float(f"{x * 100:.1f}")
 
 
-def _data_distribusi(fk: PeriodFacts) -> dict[str, Any] | None:
+def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
     if fk.distribusi_predikat is None:
         return None
-    cur = _urut_predikat(fk.distribusi_predikat)
-    cur = cur.assign(prop=_proporsi(cur).to_numpy())
+    cur = _sort_predikat(fk.distribusi_predikat)
+    cur = cur.assign(prop=_shares(cur).to_numpy())
     prev = None
     if fk.distribusi_sebelumnya is not None:
         prev = fk.distribusi_sebelumnya.copy()
-        prev = prev.assign(prop=_proporsi(prev).to_numpy())
+        prev = prev.assign(prop=_shares(prev).to_numpy())
         prev_s = suppress_small_cells(prev[["predikat", "n", "prop"]], "n", fk.min_sel)
         prev_map = {
             str(r.predikat): (None if r.disembunyikan else r.prop)
@@ -696,7 +693,7 @@ def _data_distribusi(fk: PeriodFacts) -> dict[str, Any] | None:
     rows = []
     for r_raw, r in zip(cur.itertuples(index=False), sup.itertuples(index=False), strict=True):
         row: dict[str, Any] = {
-            "predikat": _label_predikat(r_raw.predikat, fk.bahasa),
+            "predikat": _predikat_label(r_raw.predikat, fk.bahasa),
             "kecil": bool(r.disembunyikan),
             "n": None if r.disembunyikan else int(r_raw.n),
             "prop": None if r.disembunyikan else float(r_raw.prop),
@@ -704,7 +701,7 @@ def _data_distribusi(fk: PeriodFacts) -> dict[str, Any] | None:
         }
         if prev is not None and not r.disembunyikan:
             pv = prev_map.get(str(r_raw.predikat), 0.0)
-            if pv is not None and not _hilang(pv) and not _hilang(r_raw.prop):
+            if pv is not None and not is_missing(pv) and not is_missing(r_raw.prop):
                 row["beda"] = round(_r1(float(r_raw.prop)) - _r1(float(pv)), 1)
         rows.append(row)
     terbanyak = max((r for r in rows if r["n"] is not None), key=lambda r: r["n"], default=None)
@@ -718,7 +715,7 @@ def _data_distribusi(fk: PeriodFacts) -> dict[str, Any] | None:
     }
 
 
-def _data_kepatuhan(fk: PeriodFacts) -> dict[str, Any] | None:
+def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     k = fk.kepatuhan_distribusi
     if k is None:
         return None
@@ -747,7 +744,7 @@ def _data_kepatuhan(fk: PeriodFacts) -> dict[str, Any] | None:
     }
 
 
-def _data_berakhlak(fk: PeriodFacts) -> dict[str, Any] | None:
+def _berakhlak_context(fk: PeriodFacts) -> dict[str, Any] | None:
     p = fk.profil_berakhlak
     if p is None or len(p) == 0:
         return None
@@ -761,10 +758,10 @@ def _data_berakhlak(fk: PeriodFacts) -> dict[str, Any] | None:
     def baris(r: pd.Series) -> dict[str, Any]:
         ch = r["perubahan"] if "perubahan" in r.index else None
         return {
-            "dimensi": _label_dimensi(r["dimensi"], fk.bahasa),
+            "dimensi": _dimension_label(r["dimensi"], fk.bahasa),
             "skor": float(r["skor"]),
             # rounded as printed, so a change that prints as 0,00 reads "tetap"
-            "perubahan": None if _hilang(ch) else round(float(ch), 2),
+            "perubahan": None if is_missing(ch) else round(float(ch), 2),
         }
 
     hi = d.loc[d["skor"].idxmax()]
@@ -778,7 +775,7 @@ def _data_berakhlak(fk: PeriodFacts) -> dict[str, Any] | None:
     }
 
 
-def _rentang(s: pd.Series, bahasa: fmt.Bahasa) -> dict[str, Any] | None:
+def _range(s: pd.Series, bahasa: fmt.Bahasa) -> dict[str, Any] | None:
     v = pd.to_numeric(s, errors="coerce").dropna()
     if len(v) == 0:
         return None
@@ -787,13 +784,13 @@ def _rentang(s: pd.Series, bahasa: fmt.Bahasa) -> dict[str, Any] | None:
     return {"min": a, "max": b, "kat_min": ka, "kat_max": kb, "satu": len(v) == 1 or a == b}
 
 
-def _data_reliabilitas(fk: PeriodFacts) -> dict[str, Any] | None:
+def _reliability_context(fk: PeriodFacts) -> dict[str, Any] | None:
     r = fk.reliabilitas
     if r is None or len(r) == 0:
         return None
     out = {
-        "icc1": _rentang(r["icc1"], fk.bahasa),
-        "icc1k": _rentang(r["icc1k"], fk.bahasa),
+        "icc1": _range(r["icc1"], fk.bahasa),
+        "icc1k": _range(r["icc1k"], fk.bahasa),
         "alpha": None,
         "terendah": None,
     }
@@ -807,21 +804,21 @@ def _data_reliabilitas(fk: PeriodFacts) -> dict[str, Any] | None:
             }
     k = pd.to_numeric(r["icc1k"], errors="coerce")
     if k.notna().any() and len(r) > 1:
-        out["terendah"] = _label_dimensi(r.loc[k.idxmin(), "dimensi"], fk.bahasa)
+        out["terendah"] = _dimension_label(r.loc[k.idxmin(), "dimensi"], fk.bahasa)
     return out
 
 
-def _baris_aman(df: pd.DataFrame, n_col: str, fk: PeriodFacts) -> pd.DataFrame:
+def _safe_rows(df: pd.DataFrame, n_col: str, fk: PeriodFacts) -> pd.DataFrame:
     """Rows describing at least ``min_sel`` employees (no totals shown: primary only)."""
     s = suppress_small_cells(df, n_col, fk.min_sel, total_ditampilkan=False, sembunyikan_n=False)
     return df.loc[~s["disembunyikan"].to_numpy()].copy()
 
 
-def _data_resistensi(fk: PeriodFacts) -> dict[str, Any] | None:
+def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     r = fk.resistensi
     if r is None:
         return None
-    aman = _baris_aman(r, "n", fk)
+    aman = _safe_rows(r, "n", fk)
     n_kecil = len(r) - len(aman)
     aman["penerimaan"] = pd.to_numeric(aman["penerimaan"], errors="coerce")
     terendah = aman.dropna(subset=["penerimaan"]).sort_values("penerimaan", kind="stable")
@@ -839,8 +836,8 @@ def _data_resistensi(fk: PeriodFacts) -> dict[str, Any] | None:
             {
                 "opd": str(x.opd),
                 "penerimaan": float(x.penerimaan),
-                "skp_kosong": _int_atau_nan(x.pct_skp_kosong),
-                "tanpa_ub": _int_atau_nan(x.pct_tanpa_umpan_balik),
+                "skp_kosong": _int_or_nan(x.pct_skp_kosong),
+                "tanpa_ub": _int_or_nan(x.pct_tanpa_umpan_balik),
             }
             for x in terendah.itertuples(index=False)
         ],
@@ -850,19 +847,19 @@ def _data_resistensi(fk: PeriodFacts) -> dict[str, Any] | None:
     }
 
 
-def _data_pelatihan(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     p = fk.pelatihan
     if p is None:
         return None
 
     def ambil(k: str) -> float | None:
         v = p.get(k)
-        return None if _hilang(v) else float(v)
+        return None if is_missing(v) else float(v)
 
     jp_opd = None
     tabel = p.get("jp_per_opd")
     if isinstance(tabel, pd.DataFrame) and len(tabel) and "jp_per_asn" in tabel.columns:
-        t = _baris_aman(tabel, "n", fk) if "n" in tabel.columns else tabel
+        t = _safe_rows(tabel, "n", fk) if "n" in tabel.columns else tabel
         t = t.assign(jp_per_asn=pd.to_numeric(t["jp_per_asn"], errors="coerce"))
         t = t.dropna(subset=["jp_per_asn"]).sort_values("jp_per_asn", kind="stable")
         jp_opd = [
@@ -890,16 +887,16 @@ def _data_pelatihan(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[st
     }
 
 
-def _cukup(e: dict[str, Any] | None) -> bool:
+def _is_clear(e: dict[str, Any] | None) -> bool:
     """At least indicative evidence, in the beneficial direction."""
     return e is not None and e["tingkat"] != "belum_ada_bukti" and e["baik"] is True
 
 
-def _merugikan(e: dict[str, Any] | None) -> bool:
+def _is_harmful(e: dict[str, Any] | None) -> bool:
     return e is not None and e["tingkat"] != "belum_ada_bukti" and e["baik"] is False
 
 
-def _data_rekomendasi(
+def _recommendation_context(
     fk: PeriodFacts,
     efek: dict[str, dict[str, Any]],
     kepatuhan: dict[str, Any] | None,
@@ -911,7 +908,7 @@ def _data_rekomendasi(
 
     # 1. more facilitated, relevant training
     alasan_efek = [
-        efek[k] for k in ("pelatihan_difasilitasi", "pelatihan_relevan") if _cukup(efek.get(k))
+        efek[k] for k in ("pelatihan_difasilitasi", "pelatihan_relevan") if _is_clear(efek.get(k))
     ]
     pct20 = pelatihan["pct_di_bawah_20jp"] if pelatihan else None
     jp_kurang = pct20 is not None and pct20 >= a.jp_substansial
@@ -937,7 +934,7 @@ def _data_rekomendasi(
 
     # 3. priority competency gaps
     if fk.prioritas_pelatihan is not None and len(fk.prioritas_pelatihan):
-        t = _baris_aman(fk.prioritas_pelatihan, "n_asn", fk)
+        t = _safe_rows(fk.prioritas_pelatihan, "n_asn", fk)
         t = t.assign(kesenjangan=pd.to_numeric(t["kesenjangan"], errors="coerce"))
         t = t[t["kesenjangan"] > 0].sort_values("kesenjangan", ascending=False, kind="stable")
         if len(t):
@@ -947,7 +944,7 @@ def _data_rekomendasi(
                     "baris": [
                         {
                             "opd": str(x.opd),
-                            "dimensi": _label_dimensi(x.dimensi, fk.bahasa),
+                            "dimensi": _dimension_label(x.dimensi, fk.bahasa),
                             "kesenjangan": float(x.kesenjangan),
                             "n_asn": int(x.n_asn),
                         }
@@ -962,7 +959,7 @@ def _data_rekomendasi(
     opd_buruk: list[dict[str, Any]] = []
     opd_tanpa: list[dict[str, Any]] = []
     if fk.umpan_balik_perlu is not None and len(fk.umpan_balik_perlu):
-        t = _baris_aman(fk.umpan_balik_perlu, "n", fk)
+        t = _safe_rows(fk.umpan_balik_perlu, "n", fk)
         kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
         tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")
         tb = t.assign(nilai=kb)[kb >= a.umpan_balik_buruk_tinggi].sort_values(
@@ -979,20 +976,20 @@ def _data_rekomendasi(
             {"opd": str(x.opd), "pct": float(x.nilai)}
             for x in tt.head(a.n_sebut).itertuples(index=False)
         ]
-    if opd_buruk or opd_tanpa or _merugikan(ub_buruk) or _cukup(ub_baik):
+    if opd_buruk or opd_tanpa or _is_harmful(ub_buruk) or _is_clear(ub_baik):
         out.append(
             {
                 "kunci": "umpan_balik",
                 "opd_buruk": opd_buruk,
                 "opd_tanpa": opd_tanpa,
-                "efek_buruk": ub_buruk if _merugikan(ub_buruk) else None,
-                "efek_baik": ub_baik if _cukup(ub_baik) else None,
+                "efek_buruk": ub_buruk if _is_harmful(ub_buruk) else None,
+                "efek_baik": ub_baik if _is_clear(ub_baik) else None,
             }
         )
 
     # 5. communication training
     kom = efek.get("pelatihan_komunikasi")
-    if _cukup(kom):
+    if _is_clear(kom):
         out.append({"kunci": "komunikasi", "efek": kom})
 
     # 6. calibrate predikat where the distribution does not conform
@@ -1026,7 +1023,7 @@ def _data_rekomendasi(
             {
                 "kunci": "penerapan",
                 "terbukti": [e for e in rollout if e["tingkat"] == "jelas" and e["baik"] is True],
-                "merugikan": [e for e in rollout if _merugikan(e)],
+                "merugikan": [e for e in rollout if _is_harmful(e)],
             }
         )
 
@@ -1048,7 +1045,7 @@ def _data_rekomendasi(
     return out
 
 
-def _data_kesimpulan(
+def _conclusion_context(
     efek_list: list[dict[str, Any]], dist: dict[str, Any] | None
 ) -> dict[str, Any]:
     return {
@@ -1062,7 +1059,7 @@ def _data_kesimpulan(
     }
 
 
-def _tabel_efek(efek: tuple[Effect, ...], f: _F) -> str:
+def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
     if not efek:
         return ""
     id_ = f.b == "id"
@@ -1127,11 +1124,11 @@ def _tabel_efek(efek: tuple[Effect, ...], f: _F) -> str:
     head = "| " + " | ".join(kol) + " |"
     sep_row = "|" + "|".join("---" for _ in kol) + "|"
     return "\n".join(
-        [head, sep_row, *("| " + " | ".join(_md_sel(c) for c in r) + " |" for r in rows)]
+        [head, sep_row, *("| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows)]
     )
 
 
-def _data_provenans(fk: PeriodFacts) -> dict[str, Any] | None:
+def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     p = fk.provenans
     if p is None:
         return None
@@ -1246,17 +1243,17 @@ def write_report(fakta: PeriodFacts) -> Report:
     if not isinstance(fakta, PeriodFacts):
         raise ValueError(f"tulis_laporan membutuhkan FaktaPeriode, bukan {type(fakta).__name__}")
     b = fakta.bahasa
-    f = _F(b)
-    efek_list = [_konteks_efek(e, b, f) for e in fakta.efek]
+    f = _TemplateFormat(b)
+    efek_list = [_effect_context(e, b, f) for e in fakta.efek]
     for ctx, e in zip(efek_list, fakta.efek, strict=True):
         ctx["kalimat"] = _render(b, "efek", e=ctx)
         del e
     efek_map = {c["kunci"]: c for c in efek_list}
-    dist = _data_distribusi(fakta)
-    kep = _data_kepatuhan(fakta)
-    res = _data_resistensi(fakta)
-    pel = _data_pelatihan(fakta, efek_map)
-    rek = _data_rekomendasi(fakta, efek_map, kep, pel, res)
+    dist = _distribution_context(fakta)
+    kep = _compliance_context(fakta)
+    res = _resistance_context(fakta)
+    pel = _training_context(fakta, efek_map)
+    rek = _recommendation_context(fakta, efek_map, kep, pel, res)
     ctx: dict[str, Any] = {
         "f": f,
         "fk": fakta,
@@ -1264,18 +1261,18 @@ def write_report(fakta: PeriodFacts) -> Report:
         "tanggal": f.tanggal(fakta.tanggal_laporan),
         "distribusi": dist,
         "kepatuhan": kep,
-        "berakhlak": _data_berakhlak(fakta),
-        "reliabilitas": _data_reliabilitas(fakta),
+        "berakhlak": _berakhlak_context(fakta),
+        "reliabilitas": _reliability_context(fakta),
         "efek": efek_list,
         "resistensi": res,
         "pelatihan": pel,
         "rekomendasi": rek,
-        "kesimpulan": _data_kesimpulan(efek_list, dist),
-        "tabel_efek": _tabel_efek(fakta.efek, f),
-        "tabel_kualitas": _tabel_md(fakta.kualitas_data, f)
+        "kesimpulan": _conclusion_context(efek_list, dist),
+        "tabel_efek": _effects_table_md(fakta.efek, f),
+        "tabel_kualitas": _table_md(fakta.kualitas_data, f)
         if fakta.kualitas_data is not None
         else None,
-        "provenans": _data_provenans(fakta),
+        "provenans": _provenance_context(fakta),
         "ambang": fakta.ambang,
         "min_sel": fakta.min_sel,
         "metode_efek": sorted({e.metode for e in fakta.efek if e.metode}),

@@ -29,6 +29,7 @@ import pandas as pd
 from kinerja_analysis.analyses.shared import SharedResults, load_or_compute_shared
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import PeriodError
+from kinerja_analysis.core.io import atomic_write
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.reporting import fmt
@@ -124,12 +125,6 @@ def check_period(ds, periode: str) -> str:
 # ----------------------------------------------------------------------------- tables out
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def save_table(
     output_dir: str | os.PathLike, nama: str, df: pd.DataFrame, *, judul: str | None = None
 ) -> Path:
@@ -154,13 +149,11 @@ def save_table(
         out = out.reset_index()
     out.columns = [str(c) for c in out.columns]
     path = d / f"{nama}.parquet"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    out.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: out.to_parquet(tmp, index=False))
     daftar_path = d / "_daftar.json"
     daftar = json.loads(daftar_path.read_text("utf-8")) if daftar_path.exists() else []
     daftar = [e for e in daftar if e["nama"] != nama] + [{"nama": nama, "judul": judul or nama}]
-    _atomic_bytes(daftar_path, json.dumps(daftar, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write(daftar_path, json.dumps(daftar, ensure_ascii=False, indent=1))
     return path
 
 

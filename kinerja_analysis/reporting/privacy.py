@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.config import DEFAULTS
+
 
 def suppress_small_groups(
     df: pd.DataFrame,
@@ -79,7 +81,7 @@ def _groupings(by: str | Sequence[str] | None) -> list[str]:
 def suppress_small_cells(
     df: pd.DataFrame,
     count_col: str = "n",
-    min_sel: int = 5,
+    min_sel: int = DEFAULTS.min_sel,
     *,
     by: str | Sequence[str] | None = None,
     value_cols: Sequence[str] | None = None,
@@ -229,7 +231,11 @@ def suppress_small_cells(
 
 
 def check_small_cells(
-    table: pd.DataFrame, count_col: str = "n", min_sel: int = 5, *, nol_boleh: bool = True
+    table: pd.DataFrame,
+    count_col: str = "n",
+    min_sel: int = DEFAULTS.min_sel,
+    *,
+    nol_boleh: bool = True,
 ) -> pd.DataFrame:
     """Rows of a table that would be published while describing fewer than ``min_sel`` people.
 
@@ -271,11 +277,11 @@ _KATA = re.compile(r"\w+")
 _DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
 
 
-def _kata(teks: str) -> list[str]:
+def _words(teks: str) -> list[str]:
     return [m.group(0).casefold() for m in _KATA.finditer(teks)]
 
 
-class _Pola:
+class _Pattern:
     """The compiled search: known NIPs as a set, names as token tuples by length."""
 
     def __init__(self, nip_values: Iterable[object], names: Iterable[object]):
@@ -290,7 +296,7 @@ class _Pola:
             s = " ".join(str(nm).split())
             if len(s) < 4:
                 continue
-            tok = tuple(_kata(s))
+            tok = tuple(_words(s))
             if not tok:
                 continue
             self.names.setdefault(len(tok), set()).add(tok)
@@ -321,7 +327,7 @@ class _Pola:
         return sorted(set(spans))
 
 
-def _cuplikan(teks: str, a: int, b: int, spans: list[tuple[int, int, str]], lebar: int = 40) -> str:
+def _snippet(teks: str, a: int, b: int, spans: list[tuple[int, int, str]], lebar: int = 40) -> str:
     lo, hi = max(0, a - lebar), min(len(teks), b + lebar)
     parts, pos = [], lo
     for s, e, jenis in spans:
@@ -353,7 +359,7 @@ def _json_strings(obj: object, out: list[str]) -> None:
         out.append(str(obj))
 
 
-def _sel_teks(v: object) -> str:
+def _cell_text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -367,7 +373,7 @@ def _sel_teks(v: object) -> str:
     return str(v)
 
 
-def _segmen(path: Path) -> tuple[list[tuple[str, str]], str | None]:
+def _segments(path: Path) -> tuple[list[tuple[str, str]], str | None]:
     """Text segments ``(lokasi, teks)`` of a file, or a reason it was not scanned."""
     ext = path.suffix.lower()
     if ext == ".pdf":
@@ -387,7 +393,7 @@ def _segmen(path: Path) -> tuple[list[tuple[str, str]], str | None]:
                 segs.append((f"{ws.title}!judul", ws.title))
                 for row in ws.iter_rows():
                     for c in row:
-                        t = _sel_teks(c.value)
+                        t = _cell_text(c.value)
                         if t:
                             coord = getattr(c, "coordinate", "?")
                             segs.append((f"{ws.title}!{coord}", t))
@@ -399,7 +405,7 @@ def _segmen(path: Path) -> tuple[list[tuple[str, str]], str | None]:
         segs = [("kolom", " | ".join(map(str, df.columns)))]
         for c in df.columns:
             for i, v in enumerate(df[c].tolist()):
-                t = _sel_teks(v)
+                t = _cell_text(v)
                 if t:
                     segs.append((f"{c}[{i}]", t))
         return segs, None
@@ -421,7 +427,7 @@ def _segmen(path: Path) -> tuple[list[tuple[str, str]], str | None]:
     return [("teks", teks)], None
 
 
-def _daftar_berkas(paths: Iterable[str | os.PathLike]) -> list[Path]:
+def _list_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         p = Path(p)
@@ -476,11 +482,11 @@ def scan_personal_data(
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    pola = _Pola(nip_values, names)
+    pola = _Pattern(nip_values, names)
     rows: list[dict[str, str]] = []
     dipindai, dilewati = [], []
-    for f in _daftar_berkas(paths):
-        segs, alasan = _segmen(f)
+    for f in _list_files(paths):
+        segs, alasan = _segments(f)
         if alasan is not None:
             dilewati.append((str(f), alasan))
             continue
@@ -494,7 +500,7 @@ def scan_personal_data(
                         "file": str(f),
                         "jenis": jenis,
                         "lokasi": lok,
-                        "cuplikan": _cuplikan(teks, a, b, spans),
+                        "cuplikan": _snippet(teks, a, b, spans),
                     }
                 )
     out = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))

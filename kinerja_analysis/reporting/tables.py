@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import sort_periods
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.perilaku import opd_profile
@@ -29,7 +30,7 @@ from kinerja_analysis.reporting.facts import effect_list
 from kinerja_analysis.reporting.privacy import suppress_small_groups
 
 #: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
-JP_MINIMUM = 20.0
+JP_MINIMUM = DEFAULTS.jp_minimum
 
 
 # ----------------------------------------------------------------------------- 00 quality
@@ -266,7 +267,9 @@ def jp_summary(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.Da
 # ----------------------------------------------------------------------------- 20 exposure
 
 
-def training_exposure(pelatihan: pd.DataFrame, periode: str, min_sel: int = 5) -> pd.DataFrame:
+def training_exposure(
+    pelatihan: pd.DataFrame, periode: str, min_sel: int = DEFAULTS.min_sel
+) -> pd.DataFrame:
     """Trainings in the 12 months ending with ``periode`` by type and source.
 
     Returns
@@ -472,7 +475,7 @@ def cross_period_summary(
 
 
 def predikat_by_opd(
-    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = 5
+    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame:
     """Predikat counts and shares per OPD (long: ``opd, predikat, n, persen``), small cells
     and their complements suppressed (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`)."""
@@ -506,7 +509,7 @@ def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:
 
 
 def berakhlak_by_opd(
-    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = 5
+    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame:
     """OPD × BerAKHLAK mean scores of the period; cells of fewer than ``min_sel`` ASN blank."""
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
@@ -519,7 +522,7 @@ def berakhlak_by_opd(
 
 
 def output_vs_competency_by_opd(
-    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = 5
+    ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame:
     """The seed's example made measurable: per OPD, how many ASN move up or down in
     predikat when behaviour (competency) is counted beside output, versus output alone

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.reporting import fmt
 
 _LABEL_UTAMA: dict[str, tuple[str, str]] = {
@@ -63,7 +64,7 @@ def headline_display(angka: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataF
     )
 
 
-def count_text(n: object, bahasa: fmt.Bahasa = "id", min_sel: int = 5) -> str:
+def count_text(n: object, bahasa: fmt.Bahasa = "id", min_sel: int = DEFAULTS.min_sel) -> str:
     """A count for running text: the number, or "kurang dari <min_sel>" when suppressed."""
     if n is None or pd.isna(n):
         return f"kurang dari {min_sel}" if bahasa == "id" else f"fewer than {min_sel}"

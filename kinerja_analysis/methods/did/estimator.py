@@ -67,7 +67,6 @@ Sampling weights and clustering above the unit level are not supported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -76,7 +75,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-_PERIOD_RE = re.compile(r"^(\d{4})(?:([QS])(\d))?$")
+from kinerja_analysis.core.errors import NotEstimable, PeriodError
+from kinerja_analysis.core.periods import parse_period, period_from_ordinal
+
 _EPS_SE = np.sqrt(np.finfo(float).eps) * 10  # R: sqrt(.Machine$double.eps) * 10
 _NEVER = np.inf
 
@@ -86,7 +87,7 @@ _NEVER = np.inf
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _TimeAxis:
-    """How the user's time labels map to integers (``kind``: int, Q, S or Y)."""
+    """How the user's time labels map to integers (``kind``: int, M, Q, S or Y)."""
 
     kind: str
 
@@ -96,10 +97,7 @@ class _TimeAxis:
         c = int(code)
         if self.kind == "int":
             return c
-        if self.kind == "Y":
-            return f"{c:04d}"
-        per = 4 if self.kind == "Q" else 2
-        return f"{c // per:04d}{self.kind}{c % per + 1}"
+        return period_from_ordinal(c, self.kind)
 
     def labels(self, codes: np.ndarray) -> list:
         return [self.label(c) for c in codes]
@@ -117,25 +115,19 @@ def _is_never(value: object) -> bool:
 
 
 def _parse_codes(uniques: Sequence[object], what: str) -> tuple[dict, str]:
-    """Map distinct period codes to integers; all must share one frequency."""
+    """Map distinct period codes to calendar integers (:func:`period_ordinal`); one kind."""
     out: dict = {}
     kinds: set[str] = set()
     for u in uniques:
-        m = _PERIOD_RE.match(str(u).strip().upper())
-        if m is None:
+        try:
+            p = parse_period(str(u))
+        except PeriodError:
             raise ValueError(
-                f"{what}: {u!r} is not an integer period nor a period code (YYYY, YYYYQn, YYYYSn)"
-            )
-        year, freq, num = int(m.group(1)), m.group(2), m.group(3)
-        if freq is None:
-            kinds.add("Y")
-            out[u] = year
-        else:
-            k = int(num)
-            if (freq == "Q" and not 1 <= k <= 4) or (freq == "S" and not 1 <= k <= 2):
-                raise ValueError(f"{what}: invalid period code {u!r}")
-            kinds.add(freq)
-            out[u] = (4 if freq == "Q" else 2) * year + k - 1
+                f"{what}: {u!r} is not an integer period nor a period code "
+                "(YYYY, YYYYSn, YYYYQn, YYYY-MM)"
+            ) from None
+        kinds.add(p.kind)
+        out[u] = p.ordinal
     if len(kinds) > 1:
         raise ValueError(f"{what}: period codes mix frequencies {sorted(kinds)}; use one")
     return out, (kinds.pop() if kinds else "Y")
@@ -547,7 +539,7 @@ class DidResult:
                 eseq = eseq[(eseq <= balance_e) & (eseq >= balance_e - tmax + tmin)]
             eseq = eseq[(eseq >= min_e) & (eseq <= max_e)]
             if eseq.size == 0:
-                raise ValueError("no event times left after min_e/max_e/balance_e")
+                raise NotEstimable("no event times left after min_e/max_e/balance_e")
             ests, ifs, ntr = [], [], []
             for e in eseq:
                 we = np.flatnonzero((ev == e) & include)
@@ -856,7 +848,7 @@ def staggered_did(
     tcode, gcode, y, uid = tcode[keep], gcode[keep], y[keep], uid[keep]
     xmat = xcov.to_numpy(dtype=float)[keep] if xcov.shape[1] else np.empty((keep.sum(), 0))
     if tcode.size == 0:
-        raise ValueError("no usable rows")
+        raise NotEstimable("no usable rows")
 
     # 2. unit index, constant first_treated, duplicates
     ucode, uniq_units = pd.factorize(pd.Series(uid))
@@ -864,7 +856,7 @@ def staggered_did(
     tidx = np.searchsorted(tlist, tcode)
     nu, nt = len(uniq_units), len(tlist)
     if nt < 2:
-        raise ValueError("need at least two periods")
+        raise NotEstimable("need at least two periods")
     key = ucode.astype(np.int64) * nt + tidx
     if np.bincount(key, minlength=nu * nt).max() > 1:
         raise ValueError(f"duplicate ({unit}, {time}) rows: the panel must be one row per pair")
@@ -920,7 +912,7 @@ def staggered_did(
     # 5. no never-treated group
     if not np.any(~np.isfinite(g_unit)):
         if control_group == "never_treated":
-            raise ValueError(
+            raise NotEstimable(
                 "there are no never-treated units; use control_group='not_yet_treated'"
             )
         glast = np.max(g_unit)
@@ -935,7 +927,7 @@ def staggered_did(
         g_unit = np.where(g_unit == glast, _NEVER, g_unit)
         nt = len(tlist)
         if nt < 2:
-            raise ValueError("fewer than two periods before the last cohort is treated")
+            raise NotEstimable("fewer than two periods before the last cohort is treated")
 
     # 6. treated in the first period -> dropped (R did)
     first = np.isfinite(g_unit) & (g_unit <= tlist[0])
@@ -961,7 +953,7 @@ def staggered_did(
             "(their units stay in the sample, as in R did)."
         )
     if glist.size == 0:
-        raise ValueError("no treated cohort with a pre-treatment period")
+        raise NotEstimable("no treated cohort with a pre-treatment period")
     counts["units_never_treated"] = int(np.sum(~np.isfinite(g_unit)))
     counts["cohorts"] = int(glist.size)
     gsize = {g: int(np.sum(g_unit == g)) for g in glist}
@@ -969,7 +961,7 @@ def staggered_did(
     small = [axis.label(g) for g, s in gsize.items() if s < req]
     if counts["units_never_treated"] and counts["units_never_treated"] < req:
         if control_group == "never_treated":
-            raise ValueError(
+            raise NotEstimable(
                 f"the never-treated group is too small ({counts['units_never_treated']} "
                 "units); try control_group='not_yet_treated'"
             )
