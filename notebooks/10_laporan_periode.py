@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 
 from kinerja_analysis import __version__
 from kinerja_analysis.reporting import plots, tables
-from kinerja_analysis.reporting.facts import period_facts
+from kinerja_analysis.reporting.facts import effects_table, period_facts
 from kinerja_analysis.reporting.narrative import write_report
 from kinerja_analysis.reporting.notebook import setup
 from kinerja_analysis.reporting.privacy import suppress_small_groups
@@ -133,7 +133,7 @@ doc.table(
 
 # %%
 doc.say("efek")
-efek = tables.effects_table(doc.shared, bahasa)
+efek = effects_table(doc.shared, bahasa)
 if len(efek) and opd is None:
     doc.save(efek, "efek", "Perkiraan pengaruh (IK 95%)")
     pelatihan = efek["term"].str.startswith("pelatihan") & (efek["term"] != "pelatihan_komunikasi")

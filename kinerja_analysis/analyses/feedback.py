@@ -119,7 +119,7 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
         Tidy coefficients with ``model`` and ``estimate_sd`` (estimate divided by the
         outcome's SD over all employee-periods); ``contrast``: good minus poor session.
     """
-    import pyfixest as pf
+    import pyfixest as pf  # lazy: heavy; only for FE models
 
     need = {"nip", "periode", "t", outcome, "n_umpan_balik_lag1", "n_baik_lag1", "n_buruk_lag1"}
     missing = need - set(panel.columns)

@@ -61,7 +61,9 @@ def fit_ordinal_predikat(
     means a higher predikat is more likely. ``estimate`` is the log-odds coefficient,
     ``odds_ratio`` its exponential.
     """
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.miscmodels.ordinal_model import (
+        OrderedModel,  # lazy: heavy; only for this model
+    )
 
     cols = list(regressors) + list(covariates)
     d = panel.dropna(subset=[*cols, "predikat"]).copy()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.core.periods import period_index, period_kind, period_of
+from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
 from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
@@ -205,7 +205,6 @@ def _golongan_num(g: pd.Series) -> pd.Series:
 
 
 def _covariates(pegawai: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
-    from kinerja_analysis.core.periods import period_bounds
 
     grid = pd.MultiIndex.from_product([pegawai["nip"], sorted(periods)], names=["nip", "periode"])
     base = pegawai.set_index("nip")[

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.results import tidy_frame, tidy_row
+from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.methods.wildboot import wild_cluster_test
 
 # --------------------------------------------------------------------------- rollout
@@ -49,7 +50,6 @@ def prepare_layanan(
     window), ``ikm``, ``tepat_waktu_pct``, ``pengaduan_per_1000`` (complaints per 1,000
     services), ``jumlah_layanan``.
     """
-    from kinerja_analysis.domain.ikm import ikm
 
     idx = {p: i + 1 for i, p in enumerate(sorted(periods))}
     ik = ikm(layanan)[["opd", "periode", "ikm"]]

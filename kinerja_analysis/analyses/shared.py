@@ -19,11 +19,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.feedback import estimate_feedback_effects
 from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat
 from kinerja_analysis.analyses.panel import build_panel
+from kinerja_analysis.analyses.rater_reliability import rating_reliability
 from kinerja_analysis.analyses.rollout import estimate_rollout_effects, prepare_layanan
 from kinerja_analysis.analyses.survey_panel import estimate_communication_training_effect
 from kinerja_analysis.analyses.training import estimate_training_effects
@@ -166,8 +168,6 @@ def compute_shared(
                 t["pelatihan"],
             )
     if reliabilitas:
-        from kinerja_analysis.analyses.rater_reliability import rating_reliability
-
         out["reliabilitas"] = _safe(
             notes, "Reliabilitas penilai", rating_reliability, t["perilaku"]
         )

@@ -115,7 +115,7 @@ def estimate_communication_training_effect(
     time-constant traits is absorbed by ``a_i``; selection on a dip just before
     training is not.
     """
-    import pyfixest as pf
+    import pyfixest as pf  # lazy: heavy; only for FE models
 
     if mulai not in ("periode_selesai", "periode_berikutnya"):
         raise ValueError(

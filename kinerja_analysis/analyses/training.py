@@ -39,6 +39,7 @@ from scipy import stats
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.results import tidy_frame, tidy_row
 from kinerja_analysis.methods.did import staggered_did
+from kinerja_analysis.methods.did.twfe import twfe
 
 # --------------------------------------------------------------------------- training
 
@@ -148,7 +149,6 @@ def estimate_training_effects(
     -------
     TrainingResult
     """
-    from kinerja_analysis.methods.did.twfe import twfe
 
     d, cov = _did_sample(panel, outcome, g_col, covariates)
     notes = []

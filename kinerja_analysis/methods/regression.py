@@ -122,9 +122,12 @@ def ols_assumption_checks(
     samples (Long & Ervin 2000), and costs little when errors are homoskedastic. The
     F test uses the same covariance (a Wald test) when robust errors are requested.
     """
-    import statsmodels.api as sm
-    from statsmodels.stats import diagnostic as smd
-    from statsmodels.stats.stattools import durbin_watson, jarque_bera
+    import statsmodels.api as sm  # lazy: heavy; only for this model
+    from statsmodels.stats import diagnostic as smd  # lazy: heavy; only for this model
+    from statsmodels.stats.stattools import (  # lazy: heavy; only for this model
+        durbin_watson,
+        jarque_bera,
+    )
 
     if robust not in ("HC3", "HC1", None):
         raise ValueError(f"robust harus 'HC3', 'HC1' atau None, bukan {robust!r}")

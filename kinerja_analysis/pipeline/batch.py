@@ -67,10 +67,17 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import typer
 
+from kinerja_analysis.analyses.shared import load_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.io import PACKAGE_ROOT, code_fingerprint, hash_bytes
+from kinerja_analysis.core.errors import DatasetError
+from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
-from kinerja_analysis.reporting import fmt
+from kinerja_analysis.data.loading import Dataset, load_dataset
+from kinerja_analysis.reporting import export, fmt
+from kinerja_analysis.reporting.confidential import write_confidential_sheets
+from kinerja_analysis.reporting.export import INSTANSI
+from kinerja_analysis.reporting.notebook import read_tables
+from kinerja_analysis.reporting.text import headline_label, headline_value
 
 Format = Literal["html", "pdf", "xlsx"]
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
@@ -139,8 +146,8 @@ def find_notebooks(notebook_dir: str | os.PathLike | None = None) -> dict[str, N
 
 def to_ipynb(py_path: str | os.PathLike, ipynb_path: str | os.PathLike) -> Path:
     """Convert a jupytext py:percent notebook to ``.ipynb`` (for papermill's CLI)."""
-    import jupytext
-    import nbformat
+    import jupytext  # lazy: only when running notebooks
+    import nbformat  # lazy: only when running notebooks
 
     nb = jupytext.read(str(py_path))
     out = Path(ipynb_path)
@@ -244,7 +251,7 @@ class BatchSummary:
 
     def rich_table(self):
         """A ``rich.table.Table`` of the runs, for the console."""
-        from rich.table import Table
+        from rich.table import Table  # lazy: only for console output
 
         warna = {"ok": "green", "dilewati": "cyan", "gagal": "bold red", "dibatalkan": "yellow"}
         t = Table(title=f"Ringkasan batch ({fmt.number(self.detik, 1)} detik)")
@@ -284,7 +291,7 @@ def plan_runs(
     with ``periode`` = the last period, over the data's periods up to it
     (``periode_data``).
     """
-    from kinerja_analysis import __version__
+    from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
     kode = code_fingerprint()
     runs: list[RunSpec] = []
@@ -394,7 +401,6 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _write_manifest(folder: Path, data: dict[str, Any]) -> None:
-    from kinerja_analysis.core.io import atomic_write
 
     atomic_write(folder / _MANIFEST, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
@@ -444,11 +450,8 @@ def _error_message(exc: BaseException) -> str:
 
 def _run_one(spec: RunSpec) -> RunResult:
     """Execute one run and export it (in a worker process)."""
-    import jupytext
-    import papermill as pm
-
-    from kinerja_analysis.reporting import export
-    from kinerja_analysis.reporting.notebook import read_tables
+    import jupytext  # lazy: only when running notebooks
+    import papermill as pm  # lazy: only in batch workers
 
     t0 = time.perf_counter()
     work = Path(spec.parameters["output_dir"])
@@ -526,7 +529,7 @@ def _run_one(spec: RunSpec) -> RunResult:
 
 def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str:
     """Trend of headline numbers across periods as a base64 PNG ``<img>`` (or "")."""
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: heavy; only for figures
 
     panels = [
         (
@@ -563,8 +566,6 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str:
 
 def _write_index(out_dir: Path, bahasa: str) -> Path:
     """Write ``index.html``: every period's reports, headline numbers, trend chart."""
-    from kinerja_analysis.core.io import atomic_write
-    from kinerja_analysis.reporting.text import headline_label, headline_value
 
     periodes = []
     for p in out_dir.iterdir():
@@ -616,7 +617,6 @@ def _write_index(out_dir: Path, bahasa: str) -> Path:
         for k, r in sorted(lintas.items())
     )
     tren = _trend_chart(pd.DataFrame(utama_rows), bahasa) if utama_rows else ""
-    from kinerja_analysis.reporting.export import INSTANSI
 
     judul = (
         "Laporan evaluasi kinerja ASN" if bahasa == "id" else "ASN performance evaluation reports"
@@ -669,7 +669,7 @@ def _prepare_cache(ds, cache_root: Path) -> Path:
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
     """Kill the pool's worker processes and everything they started (kernels)."""
-    import psutil
+    import psutil  # lazy: only to stop workers
 
     procs = []
     for p in list(getattr(executor, "_processes", {}).values()):
@@ -750,7 +750,6 @@ def run_batch(
         After cancelling pending runs and killing the workers; reports written before
         stay intact.
     """
-    from kinerja_analysis.data.loading import load_dataset
 
     if bahasa not in ("id", "en"):
         raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
@@ -793,8 +792,6 @@ def run_batch(
     shared = cache_root / "shared"
     shared.mkdir(parents=True, exist_ok=True)
     if shared_hook is None:
-        from kinerja_analysis.analyses.shared import prepare_shared
-
         prepare_shared(ds, shared, seed=seed)
     else:
         shared_hook(ds, shared)
@@ -875,8 +872,14 @@ def _execute(
     progress: bool,
     console,
 ) -> None:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.console import Console  # lazy: only for console output
+    from rich.progress import (  # lazy: only for console output
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     console = console or Console(stderr=True)
@@ -979,9 +982,7 @@ def batch_command(
     Exit 0: semua laporan selesai (atau tidak berubah); 1: ada laporan yang gagal
     (notebook-nya di folder cache, gagal/); 2: data tidak dapat dipakai; 130: dibatalkan.
     """
-    from rich.console import Console
-
-    from kinerja_analysis.core.errors import DatasetError
+    from rich.console import Console  # lazy: only for console output
 
     console = Console(stderr=True)
     try:
@@ -1009,10 +1010,6 @@ def batch_command(
         raise typer.Exit(130) from None
     console.print(summary.rich_table())
     if rahasia:
-        from kinerja_analysis.analyses.shared import load_shared
-        from kinerja_analysis.data.loading import Dataset
-        from kinerja_analysis.reporting.confidential import write_confidential_sheets
-
         ds = Dataset.load_cache(summary.cache_dir / "data")
         h = load_shared(summary.cache_dir / "shared")
         folder = summary.out_dir.parent / f"RAHASIA-{summary.out_dir.name}"

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
+from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.pipeline.batch import batch_command
 
 app = typer.Typer(
@@ -89,7 +90,6 @@ def validate(
     show: Annotated[int, typer.Option(help="Jumlah masalah yang ditampilkan.")] = 30,
 ) -> None:
     """Validasi dataset: exit 0 bersih, 1 ada baris ditolak/peringatan, 2 tidak dapat dipakai."""
-    from kinerja_analysis.data.loading import load_dataset
 
     try:
         ds = load_dataset(data_dir, mapping=mapping, pseudonim=pseudonim, rejects_dir=out)

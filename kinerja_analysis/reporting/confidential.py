@@ -19,6 +19,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults
 from kinerja_analysis.domain.perilaku import strengths_weaknesses
+from kinerja_analysis.reporting.export import to_xlsx
 
 # --------------------------------------------------------------------------- confidential sheets
 
@@ -63,7 +64,6 @@ def individual_sheet(ds, h: SharedResults, periode: str) -> pd.DataFrame:
 
 def write_confidential_sheets(ds, h: SharedResults, periods, folder: str | Path) -> list[Path]:
     """Write one confidential XLSX per period into ``folder/<periode>/`` (atomic)."""
-    from kinerja_analysis.reporting.export import to_xlsx
 
     written = []
     for p in periods:

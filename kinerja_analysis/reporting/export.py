@@ -67,9 +67,9 @@ def _clean_notebook(nb: Any) -> Any:
 
 
 def _body_html(nb: Any) -> str:
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
+    from nbconvert import HTMLExporter  # lazy: heavy; only for HTML export
+    from nbconvert.preprocessors import TagRemovePreprocessor  # lazy: heavy; only for HTML export
+    from traitlets.config import Config  # lazy: with nbconvert
 
     c = Config()
     c.TagRemovePreprocessor.enabled = True
@@ -121,7 +121,7 @@ def to_html(
     str
         A complete HTML document without ``<script>`` or external resources.
     """
-    from jinja2 import Environment
+    from jinja2 import Environment  # lazy: only when rendering
 
     if bahasa not in ("id", "en"):
         raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
@@ -136,7 +136,7 @@ def to_html(
         "en": "Generated automatically from validated HR data. Tables show aggregates "
         "only; small groups are suppressed (–).",
     }[bahasa]
-    from kinerja_analysis import __version__
+    from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
     env = Environment(autoescape=True)
     page = env.from_string(_template("laporan.html.j2")).render(
@@ -156,7 +156,7 @@ def to_html(
 
 
 def _Markup(s: str) -> Any:  # noqa: N802 - mirrors markupsafe.Markup
-    from markupsafe import Markup
+    from markupsafe import Markup  # lazy: with jinja2
 
     return Markup(s)
 
@@ -170,7 +170,7 @@ def to_pdf(html: str, path: str | os.PathLike) -> Path:
     page size, margins and the page counter come from the ``@page`` rules of
     ``templates/laporan.css``.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: heavy (Pango); only for PDF
 
     pdf = HTML(string=html, base_url=None).write_pdf()
     return atomic_write(path, pdf)
@@ -222,9 +222,9 @@ def to_xlsx(
     -------
     Path
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # lazy: only when writing/reading workbooks
+    from openpyxl.styles import Font  # lazy: only when writing/reading workbooks
+    from openpyxl.utils import get_column_letter  # lazy: only when writing/reading workbooks
 
     if not tables and not info:
         raise ValueError("to_xlsx: tidak ada tabel untuk ditulis")

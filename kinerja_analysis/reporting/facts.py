@@ -21,9 +21,12 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.periods import period_bounds
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, SANGAT_BAIK, check_distribution
 from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
+from kinerja_analysis.reporting.narrative import Effect, PeriodFacts
+from kinerja_analysis.reporting.tables import jp_by_asn
 
 # --------------------------------------------------------------------------- facts
 
@@ -56,7 +59,6 @@ def _effect(
     arah_baik: str = "naik",
     metode: str = "",
 ):
-    from kinerja_analysis.reporting.narrative import Effect
 
     if r is None or not np.isfinite(float(r["estimate"])):
         return None
@@ -264,7 +266,6 @@ def period_facts(
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
     own predikat that sets the SE MenPAN-RB 3/2023 distribution rules.
     """
-    from kinerja_analysis.reporting.narrative import PeriodFacts
 
     if periode not in ds.periods:
         raise ValueError(f"periode {periode!r} tidak ada dalam dataset ({', '.join(ds.periods)})")
@@ -368,8 +369,6 @@ def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | Non
     """Training resources over the 12 months ending with ``periode`` — the same window as
     the report's tables (:func:`kinerja_analysis.reporting.tables.jp_by_asn`), so the narrative and
     the tables state the same share below the 20 JP a year of PP 11/2017."""
-    from kinerja_analysis.core.periods import period_bounds
-    from kinerja_analysis.reporting.tables import jp_by_asn
 
     if not ds.has("pelatihan"):
         return None
@@ -459,3 +458,14 @@ def _data_quality(ds) -> pd.DataFrame:
     return s.rename(
         columns={"rows_read": "dibaca", "rows_accepted": "diterima", "rows_rejected": "ditolak"}
     )[["tabel", "dibaca", "diterima", "ditolak"]]
+
+
+def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:
+    """Every estimated effect with its evidence grade (the appendix table, as data)."""
+    efek = effect_list(h)
+    if not efek:
+        return pd.DataFrame()
+    out = pd.concat([e.tidy() for e in efek], ignore_index=True)
+    out["label"] = [e.label_id if bahasa == "id" else e.label_en for e in efek]
+    out["hasil"] = [e.hasil_id if bahasa == "id" else e.hasil_en for e in efek]
+    return out

@@ -560,7 +560,7 @@ def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
 
 @lru_cache(maxsize=2)
 def _env(bahasa: str):
-    import jinja2
+    import jinja2  # lazy: only when rendering
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATE_DIR / bahasa)),

@@ -32,6 +32,7 @@ from kinerja_analysis.core.errors import PeriodError
 from kinerja_analysis.core.io import atomic_write
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.text import Bahasa, check_bahasa
+from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.text import column_labels, text
 
@@ -57,7 +58,6 @@ def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None =
     -------
     Dataset
     """
-    from kinerja_analysis.data.loading import Dataset, load_dataset
 
     if cache_dir is not None and (Path(cache_dir) / "meta.json").exists():
         return Dataset.load_cache(cache_dir)
@@ -188,7 +188,7 @@ def render_table(
     a ``{column: digits}`` mapping; ``label`` renames columns for display. Returns an
     ``IPython.display.HTML`` object (no index, missing values as "–").
     """
-    from IPython.display import HTML
+    from IPython.display import HTML  # lazy: only inside a notebook kernel
 
     out = df.copy()
     for c in out.columns:
@@ -212,8 +212,8 @@ def render_table(
 
 def set_plot_style() -> None:
     """Set the report's plot style (seaborn ``whitegrid``, readable sizes, 110 dpi)."""
-    import matplotlib as mpl
-    import seaborn as sns
+    import matplotlib as mpl  # lazy: heavy; only for figures
+    import seaborn as sns  # lazy: heavy; only for figures
 
     sns.set_theme(style="whitegrid", context="notebook", palette="deep")
     mpl.rcParams.update({"figure.dpi": 110, "figure.figsize": (7.5, 4.0), "savefig.dpi": 110})
@@ -260,7 +260,7 @@ class ReportSession:
 
     def markdown(self, md: str) -> None:
         """Display Markdown (already written by the narrative or the text layer)."""
-        from IPython.display import Markdown, display
+        from IPython.display import Markdown, display  # lazy: only inside a notebook kernel
 
         display(Markdown(md))
 
@@ -292,7 +292,7 @@ class ReportSession:
         out of the shown table; columns are labelled with :attr:`labels` updated by
         ``labels``.
         """
-        from IPython.display import display
+        from IPython.display import display  # lazy: only inside a notebook kernel
 
         if name is not None:
             self.save(df, name, title)

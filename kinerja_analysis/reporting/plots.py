@@ -137,7 +137,7 @@ def plot_opd_profile(profil: pd.DataFrame, *, judul: str = "", bahasa: str = "id
     ``profil``: ``opd, dimensi, rerata`` (:func:`kinerja_analysis.domain.perilaku.opd_profile`,
     suppressed cells as NaN are left blank).
     """
-    import seaborn as sns
+    import seaborn as sns  # lazy: heavy; only for figures
 
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_profil_opd")
     wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata")

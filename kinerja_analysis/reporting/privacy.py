@@ -49,7 +49,6 @@ def suppress_small_groups(
     kolom
         Statistic columns to blank; default every numeric column except ``kolom_n``.
     """
-    from kinerja_analysis.reporting.privacy import suppress_small_cells
 
     if min_sel < 1:
         raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
@@ -377,14 +376,14 @@ def _segments(path: Path) -> tuple[list[tuple[str, str]], str | None]:
     """Text segments ``(lokasi, teks)`` of a file, or a reason it was not scanned."""
     ext = path.suffix.lower()
     if ext == ".pdf":
-        from pypdf import PdfReader
+        from pypdf import PdfReader  # lazy: only when scanning PDFs
 
         reader = PdfReader(str(path))
         return [
             (f"halaman {i + 1}", p.extract_text() or "") for i, p in enumerate(reader.pages)
         ], None
     if ext in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # lazy: only when writing/reading workbooks
 
         wb = load_workbook(path, read_only=True, data_only=True)
         segs = []

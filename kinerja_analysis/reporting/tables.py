@@ -22,12 +22,13 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.periods import sort_periods
+from kinerja_analysis.core.periods import period_bounds, sort_periods
 from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.domain.perilaku import opd_profile
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, output_vs_competency
-from kinerja_analysis.reporting.facts import effect_list
-from kinerja_analysis.reporting.privacy import suppress_small_groups
+from kinerja_analysis.domain.skp import capaian_skp
+from kinerja_analysis.reporting.privacy import suppress_small_cells, suppress_small_groups
 
 #: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
 JP_MINIMUM = DEFAULTS.jp_minimum
@@ -81,7 +82,6 @@ def period_coverage(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Data
         ``perilaku``, ``umpan_balik``, ``survei``) and ``pelatihan`` (trainings that
         started in the period).
     """
-    from kinerja_analysis.core.periods import period_bounds
 
     n_all = tables["pegawai"]["nip"].nunique()
     rows = []
@@ -128,7 +128,6 @@ def capaian_by_asn(skp: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``nip, periode, capaian``.
     """
-    from kinerja_analysis.domain.skp import capaian_skp
 
     c = capaian_skp(skp)
     return c.groupby(["nip", "periode"], as_index=False)["capaian"].mean()
@@ -197,7 +196,6 @@ def ikm_by_opd(layanan: pd.DataFrame, periode: str) -> pd.DataFrame:
     DataFrame
         ``opd, ikm, mutu, kinerja, tepat_waktu_pct, jumlah_pengaduan``.
     """
-    from kinerja_analysis.domain.ikm import ikm
 
     d = layanan[layanan["periode"] == periode].reset_index(drop=True)
     if len(d) == 0:
@@ -221,7 +219,6 @@ def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> p
     DataFrame
         ``nip, opd, jp, jp_difasilitasi, jp_mandiri`` (internal; not for display).
     """
-    from kinerja_analysis.core.periods import period_bounds
 
     _, akhir = period_bounds(periode)
     awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
@@ -279,8 +276,6 @@ def training_exposure(
         of fewer than ``min_sel`` ASN are suppressed (groups overlap — one ASN can attend
         several types — and no total is shown, so no complementary cells are needed).
     """
-    from kinerja_analysis.core.periods import period_bounds
-    from kinerja_analysis.reporting.privacy import suppress_small_cells
 
     _, akhir = period_bounds(periode)
     awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
@@ -479,7 +474,6 @@ def predikat_by_opd(
 ) -> pd.DataFrame:
     """Predikat counts and shares per OPD (long: ``opd, predikat, n, persen``), small cells
     and their complements suppressed (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`)."""
-    from kinerja_analysis.reporting.privacy import suppress_small_cells
 
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     ev = h.evaluasi[(h.evaluasi["periode"] == periode) & h.evaluasi["nip"].isin(set(peg["nip"]))]
@@ -495,17 +489,6 @@ def predikat_by_opd(
     return suppress_small_cells(
         out, "n", min_sel, by="opd", value_cols=["persen"], by_tambahan=["predikat"]
     )
-
-
-def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:
-    """Every estimated effect with its evidence grade (the appendix table, as data)."""
-    efek = effect_list(h)
-    if not efek:
-        return pd.DataFrame()
-    out = pd.concat([e.tidy() for e in efek], ignore_index=True)
-    out["label"] = [e.label_id if bahasa == "id" else e.label_en for e in efek]
-    out["hasil"] = [e.hasil_id if bahasa == "id" else e.hasil_en for e in efek]
-    return out
 
 
 def berakhlak_by_opd(
@@ -528,7 +511,6 @@ def output_vs_competency_by_opd(
     predikat when behaviour (competency) is counted beside output, versus output alone
     (:func:`kinerja_analysis.domain.predikat.output_vs_competency`); counts under ``min_sel``
     suppressed with their complements within each OPD."""
-    from kinerja_analysis.reporting.privacy import suppress_small_cells
 
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     ev = h.evaluasi[(h.evaluasi["periode"] == periode) & h.evaluasi["nip"].isin(set(peg["nip"]))]

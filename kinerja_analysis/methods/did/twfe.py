@@ -175,7 +175,7 @@ def twfe(
     average treatment effect, even of the wrong sign; use it only beside
     :func:`staggered_did`.
     """
-    import pyfixest as pf
+    import pyfixest as pf  # lazy: heavy; only for FE models
 
     df, _, cov = _twfe_frame(
         data, outcome, unit, time, first_treated, treated_col, covariates, cluster
@@ -223,7 +223,7 @@ def twfe_event_study(
     periods' effects (Sun & Abraham 2021); compare with
     ``staggered_did(...).aggregate("dynamic")``.
     """
-    import pyfixest as pf
+    import pyfixest as pf  # lazy: heavy; only for FE models
 
     df, _, cov = _twfe_frame(data, outcome, unit, time, first_treated, None, covariates, cluster)
     ev = df["_t"] - df["_g"]
