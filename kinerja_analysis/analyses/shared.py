@@ -1,14 +1,11 @@
-"""The analyses behind a period report, in two steps.
+"""The cross-period results every period document draws on, computed once per batch.
 
-1. :func:`compute_shared` — the heavy cross-period work, done once per batch: scores for
-   every period (hasil kerja, 360° behaviour, predikat), the employee × period panel, the
-   training / feedback / rollout estimates, the ordinal robustness check, the survey
-   scores and the communication-training effect. :func:`save_shared` /
-   :func:`load_shared` store it (Parquet + JSON) in the batch's private cache, never in
-   ``reports/``: it holds employee-level rows.
-2. :func:`period_facts` — the facts of one period (and optionally one OPD) as a
-   :class:`kinerja_analysis.reporting.narrative.PeriodFacts`, aggregates only, from which the
-   narrative and the tables of the report are written.
+:func:`compute_shared` does the heavy work: scores for every period (hasil kerja, 360°
+behaviour, predikat), the employee × period panel, the training / feedback / roll-out
+estimates, the ordinal robustness check, the survey scores and the communication-training
+effect, rater reliability. :func:`save_shared` / :func:`load_shared` store it (Parquet +
+JSON) in the batch's private cache, never in ``reports/``: it holds employee-level rows.
+A step that cannot be estimated on the data becomes a note (:class:`NotEstimable`).
 """
 
 from __future__ import annotations

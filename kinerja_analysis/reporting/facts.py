@@ -1,14 +1,10 @@
-"""The analyses behind a period report, in two steps.
+"""The facts of one period (and optionally one OPD): aggregates only.
 
-1. :func:`compute_shared` — the heavy cross-period work, done once per batch: scores for
-   every period (hasil kerja, 360° behaviour, predikat), the employee × period panel, the
-   training / feedback / rollout estimates, the ordinal robustness check, the survey
-   scores and the communication-training effect. :func:`save_shared` /
-   :func:`load_shared` store it (Parquet + JSON) in the batch's private cache, never in
-   ``reports/``: it holds employee-level rows.
-2. :func:`period_facts` — the facts of one period (and optionally one OPD) as a
-   :class:`kinerja_analysis.reporting.narrative.PeriodFacts`, aggregates only, from which the
-   narrative and the tables of the report are written.
+:func:`period_facts` turns the dataset and the shared results into a
+:class:`~kinerja_analysis.reporting.narrative.PeriodFacts` — predikat distribution, SE
+3/2023 compliance, BerAKHLAK profile, reliability, effects with their evidence, resistance,
+training resources, priorities, data quality, provenance — from which the narrative and
+the tables of the report are written. :func:`effect_list` lists the estimated effects.
 """
 
 from __future__ import annotations

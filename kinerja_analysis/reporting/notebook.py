@@ -1,16 +1,11 @@
-"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+"""What the report notebooks call: set-up, saving and showing tables.
 
-The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
-Every table function takes DataFrames and returns a new aggregate DataFrame — never
-employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
-Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
-printed as "–").
-
-Tables a notebook wants in the XLSX workbook are registered with :func:`save_table`;
-the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`read_tables`.
-
-These are descriptive summaries; the estimators (effects, reliability, survey models)
-are in their own modules and are swapped into the notebooks as they land.
+A notebook's first code cell is ``doc = setup(...)`` (:func:`setup`): it loads the
+validated data (from the batch's cache when given), checks the period, restricts the
+tables to one OPD if asked and returns a :class:`ReportSession`; every later cell says
+things (``doc.say``), shows and saves tables (``doc.table``) and reads the shared results
+(``doc.shared``). Tables saved with :func:`save_table` go into the report's XLSX workbook;
+the batch reads them with :func:`read_tables`.
 """
 
 from __future__ import annotations

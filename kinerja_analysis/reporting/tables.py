@@ -1,16 +1,10 @@
-"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+"""Aggregate tables of the report: every function returns a new aggregate DataFrame.
 
-The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
-Every table function takes DataFrames and returns a new aggregate DataFrame — never
-employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
-Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
-printed as "–").
-
-Tables a notebook wants in the XLSX workbook are registered with :func:`save_table`;
-the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`read_tables`.
-
-These are descriptive summaries; the estimators (effects, reliability, survey models)
-are in their own modules and are swapped into the notebooks as they land.
+Descriptive summaries per period and OPD — validation, coverage, ASN per OPD, capaian,
+behaviour by dimension, predikat by OPD, BerAKHLAK profile, IKM, training hours (JP),
+feedback, survey items — never employee-level rows, with groups of fewer than ``min_sel``
+employees suppressed (:mod:`kinerja_analysis.reporting.privacy`), so whatever a notebook
+shows is safe to publish.
 """
 
 from __future__ import annotations

@@ -1,16 +1,9 @@
-"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+"""The report's fixed texts and labels in Indonesian and English.
 
-The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
-Every table function takes DataFrames and returns a new aggregate DataFrame — never
-employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
-Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
-printed as "–").
-
-Tables a notebook wants in the XLSX workbook are registered with :func:`save_table`;
-the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`read_tables`.
-
-These are descriptive summaries; the estimators (effects, reliability, survey models)
-are in their own modules and are swapped into the notebooks as they land.
+:data:`TEXTS` holds the headings and fixed sentences of the report notebooks
+(:func:`text`), the column labels of published tables (:func:`column_labels`) and the
+names and values of the headline figures (:func:`headline_label`,
+:func:`headline_value`).
 """
 
 from __future__ import annotations
