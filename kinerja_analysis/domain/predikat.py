@@ -88,6 +88,30 @@ def _predikat_one(h: object, p: object) -> object:
     return _PREDIKAT_MATRIX[(rating_label(h), rating_label(p))]  # type: ignore[arg-type]
 
 
+_SHORT: tuple[str, ...] = ("di_bawah", "sesuai", "di_atas")
+_MISSING, _UNKNOWN = -1, -2
+#: The matrix as codes: ``[hasil, perilaku]`` (both in ``_SHORT`` order) -> code in
+#: :data:`PREDIKAT_ORDER`.
+_MATRIX_CODES = np.array(
+    [[PREDIKAT_ORDER.index(_PREDIKAT_MATRIX[(h, p)]) for p in _SHORT] for h in _SHORT]
+)
+
+
+def _rating_codes(values: np.ndarray) -> np.ndarray:
+    """Index in ``_SHORT`` of each rating label; -1 missing, -2 unknown."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    lookup = np.empty(len(uniques), dtype=np.int64)
+    for j, u in enumerate(uniques):
+        if is_missing(u):
+            lookup[j] = _MISSING
+        else:
+            try:
+                lookup[j] = _SHORT.index(rating_label(u))
+            except ValueError:
+                lookup[j] = _UNKNOWN
+    return lookup[codes]
+
+
 def predikat(hasil, perilaku):
     """Predikat kinerja from the hasil kerja and perilaku kerja ratings.
 
@@ -136,10 +160,17 @@ def predikat(hasil, perilaku):
     if isinstance(hasil, pd.Series) and isinstance(perilaku, pd.Series):
         if not hasil.index.equals(perilaku.index):
             raise ValueError("hasil and perilaku Series must share the same index")
-    h_list = [hasil] * n if h_arr is None else list(h_arr)
-    p_list = [perilaku] * n if p_arr is None else list(p_arr)
-    vals = [_predikat_one(h, p) for h, p in zip(h_list, p_list, strict=True)]
-    cat = pd.Categorical(vals, dtype=PREDIKAT_DTYPE)
+    h_codes = _rating_codes(np.full(n, hasil, dtype=object) if h_arr is None else h_arr)
+    p_codes = _rating_codes(np.full(n, perilaku, dtype=object) if p_arr is None else p_arr)
+    both = (h_codes != _MISSING) & (p_codes != _MISSING)
+    bad = both & ((h_codes == _UNKNOWN) | (p_codes == _UNKNOWN))
+    if bad.any():  # the first such row, hasil checked before perilaku (as row by row)
+        i = int(np.argmax(bad))
+        h_i = hasil if h_arr is None else h_arr[i]
+        p_i = perilaku if p_arr is None else p_arr[i]
+        _predikat_one(h_i, p_i)  # raises ValueError naming the value
+    codes = np.where(both, _MATRIX_CODES[np.maximum(h_codes, 0), np.maximum(p_codes, 0)], -1)
+    cat = pd.Categorical.from_codes(codes, dtype=PREDIKAT_DTYPE)
     if index is not None:
         return pd.Series(cat, index=index, name="predikat")
     return cat
@@ -156,8 +187,13 @@ def evaluate_period(
     shrinkage_k: float | Literal["auto"] = "auto",
     cap: float = 120.0,
     waktu_rule: Literal["permenpan", "bkn2013", "rasio"] = "permenpan",
+    skor_dimensi: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Hasil, perilaku and predikat per employee x period.
+
+    ``skor_dimensi`` is :func:`~kinerja_analysis.domain.perilaku.perilaku_kerja` output
+    already computed with the same ``weights``, ``adjust`` and ``shrinkage_k`` (the 360°
+    rater model is then not fitted a second time); ``perilaku`` is not read then.
 
     Returns
     -------
@@ -174,7 +210,11 @@ def evaluate_period(
     :func:`perilaku_kerja`) on ``nip, periode``; predikat by :func:`predikat`.
     """
     h = hasil_kerja(skp, cutoffs=hasil_cutoffs, cap=cap, waktu_rule=waktu_rule)
-    ps = perilaku_kerja(perilaku, weights=weights, adjust=adjust, shrinkage_k=shrinkage_k)
+    ps = (
+        skor_dimensi
+        if skor_dimensi is not None
+        else perilaku_kerja(perilaku, weights=weights, adjust=adjust, shrinkage_k=shrinkage_k)
+    )
     p = summarise_perilaku(ps, cutoffs=perilaku_cutoffs)
     p = p.drop(columns=["skor_diri"])
     out = h.merge(p, on=["nip", "periode"], how="outer", sort=True)

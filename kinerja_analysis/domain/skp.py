@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.keys import text_codes
 from kinerja_analysis.domain.ratings import EPS, rate
 
 # --------------------------------------------------------------------------------------
@@ -94,6 +95,15 @@ def capaian_skp(
     *kuantitas* and *kualitas*: ``realisasi/target x 100`` (PermenPAN-RB 8/2021,
     "kondisi normal"). A target <= 0 or missing raises ``ValueError`` naming the row.
     """
+    out = skp.copy()
+    out["capaian"] = _capaian_values(skp, cap=cap, waktu_rule=waktu_rule)
+    return out
+
+
+def _capaian_values(
+    skp: pd.DataFrame, *, cap: float, waktu_rule: Literal["permenpan", "bkn2013", "rasio"]
+) -> np.ndarray:
+    """Capaian of every row (float array): the formulas of :func:`capaian_skp`."""
     require_columns(skp, ["aspek", "target", "realisasi"], "capaian_skp")
     if waktu_rule not in ("permenpan", "bkn2013", "rasio"):
         raise ValueError(
@@ -101,37 +111,36 @@ def capaian_skp(
         )
     if not (isinstance(cap, int | float) and cap > 0):
         raise ValueError(f"cap must be a positive number, got {cap!r}")
-    out = skp.copy()
-    target = pd.to_numeric(out["target"], errors="coerce").astype(float)
-    real = pd.to_numeric(out["realisasi"], errors="coerce").astype(float)
+    target = pd.to_numeric(skp["target"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    real = pd.to_numeric(skp["realisasi"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~(target > 0)
     if bad.any():
-        i = bad[bad].index[0]
+        i = skp.index[int(np.argmax(bad))]
         val = skp.at[i, "target"]
         val = val.item() if isinstance(val, np.generic) else val
         raise ValueError(
             f"skp: target must be > 0; row {i!r} has target={val!r} ({int(bad.sum())} such row(s))"
         )
-    aspek = out["aspek"].astype(str)
-    unknown = ~aspek.isin(["kuantitas", "kualitas", "waktu"])
+    codes, _, text = text_codes(skp["aspek"])
+    known = np.isin(text, ["kuantitas", "kualitas", "waktu"])
+    unknown = (codes < 0) | ~known[np.maximum(codes, 0)] if len(text) else codes < 0
     if unknown.any():
-        i = unknown[unknown].index[0]
+        i = skp.index[int(np.argmax(unknown))]
         raise ValueError(f"skp: unknown aspek {skp.at[i, 'aspek']!r} in row {i!r}")
     ratio = real / target
     cap_val = ratio * 100.0
-    waktu = aspek == "waktu"
+    waktu = codes == list(text).index("waktu") if "waktu" in text else np.zeros(len(codes), bool)
     if waktu_rule == "permenpan":
         w = (2.0 - ratio) * 100.0
     elif waktu_rule == "bkn2013":
         base = (1.76 - ratio) * 100.0
         efisiensi = 1.0 - ratio
-        w = base.where(efisiensi <= 0.24 + EPS, 76.0 - (base - 100.0))
+        w = np.where(efisiensi <= 0.24 + EPS, base, 76.0 - (base - 100.0))
     else:
         with np.errstate(divide="ignore"):
-            w = pd.Series(np.where(real > 0, 100.0 / ratio, np.inf), index=out.index)
-    cap_val = cap_val.where(~waktu, w)
-    out["capaian"] = cap_val.clip(lower=0.0, upper=float(cap))
-    return out
+            w = np.where(real > 0, 100.0 / ratio, np.inf)
+    cap_val = np.where(waktu, w, cap_val)
+    return np.clip(cap_val, 0.0, float(cap))
 
 
 def hasil_kerja(
@@ -158,9 +167,19 @@ def hasil_kerja(
     the per-aspect formulas.
     """
     require_columns(skp, ["nip", "periode", "indikator"], "hasil_kerja")
-    c = capaian_skp(skp, cap=cap, waktu_rule=waktu_rule)
-    per_ind = c.groupby(["nip", "periode", "indikator"], sort=True, observed=True)["capaian"].mean()
-    g = per_ind.groupby(level=["nip", "periode"], observed=True)
-    out = pd.DataFrame({"capaian": g.mean(), "n_indikator": g.size()}).reset_index()
+    capaian = _capaian_values(skp, cap=cap, waktu_rule=waktu_rule)
+    nip, nip_values, _ = text_codes(skp["nip"])
+    periode, periode_values, _ = text_codes(skp["periode"])
+    indikator, indikator_values, _ = text_codes(skp["indikator"])
+    ok = (nip >= 0) & (periode >= 0) & (indikator >= 0)  # groupby leaves out missing keys
+    n_p, n_i = max(len(periode_values), 1), max(len(indikator_values), 1)
+    key = ((nip * n_p + periode) * n_i + indikator)[ok]
+    per_ind = pd.Series(capaian[ok]).groupby(key, sort=True).mean()
+    g = per_ind.groupby(per_ind.index.to_numpy() // n_i, sort=True)
+    out = pd.DataFrame({"capaian": g.mean(), "n_indikator": g.size()})
+    emp = out.index.to_numpy()
+    out = out.reset_index(drop=True)
+    out.insert(0, "periode", periode_values.take(emp % n_p))
+    out.insert(0, "nip", nip_values.take(emp // n_p))
     out["rating_hasil"] = rate(out["capaian"], cutoffs.di_atas, cutoffs.di_bawah)
     return out
