@@ -16,7 +16,7 @@ training exists.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +71,13 @@ def first_training(
     """
     if pelatihan.empty:
         return pd.DataFrame(columns=["nip", "g_periode", "g"])
+    out = _first_training_rows(pelatihan, periods)
+    out.insert(out.columns.get_loc("g_komunikasi"), "relevansi", _relevance(out, weakest_before))
+    return out.reset_index()
+
+
+def _first_training_rows(pelatihan: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
+    """:func:`first_training` without ``relevansi``, indexed by nip."""
     kind = period_kind(periods)
     idx = period_index(periods)
     p = pelatihan.sort_values(["nip", "tanggal_mulai", "id_pelatihan"]).copy()
@@ -88,12 +95,11 @@ def first_training(
     out["sasaran_pertama"] = first["kompetensi_sasaran"]
     out["komunikasi"] = first["komunikasi"]
     out.loc[after, ["g_periode", "jenis_pertama", "sumber_pertama", "sasaran_pertama"]] = pd.NA
-    out["relevansi"] = _relevance(out, weakest_before)
     first_komm = p[p["komunikasi"]].groupby("nip")["periode_latihan"].min()
     komm = first_komm.map(idx).astype("Float64")
     komm[first_komm < min(periods)] = 0  # before the window: always treated
     out["g_komunikasi"] = komm.reindex(out.index).astype("Float64")
-    return out.reset_index()
+    return out
 
 
 def _is_communication(p: pd.DataFrame, kata_kunci: tuple[str, ...] = ("komunikasi",)) -> pd.Series:
@@ -264,7 +270,7 @@ def build_panel(
     if skor_dimensi is None:
         skor_dimensi = perilaku_kerja(tables["perilaku"])
     if evaluasi is None:
-        evaluasi = evaluate_period(tables["skp"], tables["perilaku"])
+        evaluasi = evaluate_period(tables["skp"], tables["perilaku"], skor_dimensi=skor_dimensi)
     ev_cols = [
         c
         for c in ("capaian", "skor_perilaku", "predikat", "rating_hasil", "rating_perilaku")
@@ -275,9 +281,10 @@ def build_panel(
     panel = panel.merge(_service_capaian(tables["skp"]), on=["nip", "periode"], how="left")
 
     if "pelatihan" in tables and len(tables["pelatihan"]):
-        ft = first_training(tables["pelatihan"], periods)
-        weakest = weakest_dimension_before(skor_dimensi, ft.set_index("nip")["g_periode"], periods)
-        ft = first_training(tables["pelatihan"], periods, weakest)
+        ft = _first_training_rows(tables["pelatihan"], periods)
+        weakest = weakest_dimension_before(skor_dimensi, ft["g_periode"], periods)
+        ft.insert(ft.columns.get_loc("g_komunikasi"), "relevansi", _relevance(ft, weakest))
+        ft = ft.reset_index()
         panel = panel.merge(ft, on="nip", how="left")
         n_before = int((ft["g"] == 0).sum())
         if n_before:
@@ -308,6 +315,74 @@ def build_panel(
         notes.append("Tabel umpan_balik tidak tersedia: efek umpan balik tidak diestimasi.")
     panel = panel.sort_values(["nip", "t"], ignore_index=True)
     return PanelData(panel, periods, tuple(notes))
+
+
+@dataclass(frozen=True)
+class EmployeeFrames:
+    """Everything computed per employee from the row-level tables.
+
+    The estimators of the study read these frames only, never the ratings or SKP rows:
+    this is the boundary at which a dataset too large for one machine moves to a
+    distributed engine (``docs/scaling.md``).
+
+    Attributes
+    ----------
+    evaluasi
+        One row per employee x period: :func:`kinerja_analysis.domain.predikat.evaluate_period`.
+    skor_dimensi
+        One row per employee x period x BerAKHLAK dimension:
+        :func:`kinerja_analysis.domain.perilaku.perilaku_kerja`.
+    panel
+        One row per employee x period: :func:`build_panel`'s ``data``.
+    notes
+        What was excluded or could not be computed, in words.
+    """
+
+    evaluasi: pd.DataFrame
+    skor_dimensi: pd.DataFrame
+    panel: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def aggregate_per_employee(
+    tables: Mapping[str, pd.DataFrame], periods: Sequence[str]
+) -> EmployeeFrames:
+    """Scores and panel of every employee: the per-employee aggregation of a dataset.
+
+    Parameters
+    ----------
+    tables
+        Canonical tables (``Dataset.tables``): ``pegawai``, ``skp``, ``perilaku`` and,
+        when present, ``pelatihan``, ``umpan_balik``.
+    periods
+        Evaluation periods (``Dataset.periods``).
+
+    Returns
+    -------
+    EmployeeFrames
+        ``evaluasi``, ``skor_dimensi``, ``panel`` and notes.
+
+    Notes
+    -----
+    The seam between the row-level data (millions of SKP rows and 360° ratings) and the
+    estimators (which need one row per employee x period). Everything here is a
+    group-by over employee, period (and dimension or indicator) — plus the 360° rater
+    model, whose normal equations are sums over ratee cells and raters — so a Dask or
+    Spark implementation with this signature and the same output frames can replace it
+    when the data outgrow one machine (``docs/scaling.md``); the estimators downstream
+    do not change. The 360° rater model is fitted once and shared by ``evaluasi`` and
+    ``skor_dimensi``.
+
+    >>> from kinerja_analysis.data.synth import generate
+    >>> res = generate(n_pegawai=120, seed=3)
+    >>> frames = aggregate_per_employee(res.tables, sorted(res.tables["skp"]["periode"].unique()))
+    >>> len(frames.panel) == 120 * 8
+    True
+    """
+    skor_dimensi = perilaku_kerja(tables["perilaku"])
+    evaluasi = evaluate_period(tables["skp"], tables["perilaku"], skor_dimensi=skor_dimensi)
+    pdata = build_panel(dict(tables), periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
+    return EmployeeFrames(evaluasi, skor_dimensi, pdata.data, pdata.notes)
 
 
 def _service_capaian(skp: pd.DataFrame) -> pd.DataFrame:

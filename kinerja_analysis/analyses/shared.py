@@ -11,7 +11,7 @@ A step that cannot be estimated on the data becomes a note (:class:`NotEstimable
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.feedback import estimate_feedback_effects
 from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat
-from kinerja_analysis.analyses.panel import build_panel
+from kinerja_analysis.analyses.panel import EmployeeFrames, aggregate_per_employee
 from kinerja_analysis.analyses.rater_reliability import rating_reliability
 from kinerja_analysis.analyses.rollout import estimate_rollout_effects, prepare_layanan
 from kinerja_analysis.analyses.survey_panel import estimate_communication_training_effect
@@ -29,8 +29,6 @@ from kinerja_analysis.analyses.training import estimate_training_effects
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.io import atomic_write, code_fingerprint
-from kinerja_analysis.domain.perilaku import perilaku_kerja
-from kinerja_analysis.domain.predikat import evaluate_period
 from kinerja_analysis.domain.survey import construct_scores
 
 
@@ -87,6 +85,7 @@ def compute_shared(
     n_boot: int = DEFAULTS.n_boot,
     min_n: int = DEFAULTS.min_n_subgroup,
     reliabilitas: bool = True,
+    aggregate: Callable[..., EmployeeFrames] = aggregate_per_employee,
 ) -> SharedResults:
     """Compute everything that uses all periods at once (see the module docstring).
 
@@ -98,14 +97,16 @@ def compute_shared(
         Bootstrap seed and draws (multiplier bootstrap bands, wild cluster bootstrap).
     min_n
         Minimum trained employees for a subgroup estimate.
+    aggregate
+        The per-employee aggregation (:func:`~kinerja_analysis.analyses.panel.aggregate_per_employee`
+        by default; a distributed implementation with the same signature replaces it for
+        data larger than one machine, ``docs/scaling.md``).
     """
     t = ds.tables
     notes: list[str] = []
-    evaluasi = evaluate_period(t["skp"], t["perilaku"])
-    skor_dimensi = perilaku_kerja(t["perilaku"])
-    pdata = build_panel(dict(t), ds.periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
-    notes.extend(pdata.notes)
-    panel = pdata.data
+    frames = aggregate(t, ds.periods)
+    evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
+    notes.extend(frames.notes)
     out: dict[str, Any] = {}
     if "pelatihan" in t and panel["g"].notna().any():
         tr = _safe(
