@@ -273,40 +273,109 @@ class _Moments:
     converged: bool
 
 
+class _CrossedDesign:
+    """What the crossed-model estimators need from the design alone.
+
+    The design is which target and which rater gave each rating (``t``, ``r``): the
+    count matrix, its connected components and rank, the Henderson III constants, the
+    reduced normal equations of the rater effects and their factorisation, and the
+    size of the REML factor. Blocks of ratings with the same design — the seven
+    BerAKHLAK dimensions of one period are rated in one sitting — reuse all of it
+    (:func:`_crossed_design`); only the ratings ``y`` differ.
+    """
+
+    def __init__(self, t: np.ndarray, r: np.ndarray, n_t: int, n_r: int) -> None:
+        self.t, self.r, self.n_t, self.n_r = t, r, n_t, n_r
+        n = len(t)
+        self.za, self.zb = _design(t, r, n_t, n_r)
+        self.n_i = np.bincount(t, minlength=n_t).astype(float)
+        self.n_j = np.bincount(r, minlength=n_r).astype(float)
+        nab = (self.za.T @ self.zb).tocsr()  # n_t x n_r counts n_ij
+        self.n_comp, labels = csgraph.connected_components(
+            sparse.bmat([[None, nab], [nab.T, None]], format="csr"), directed=False
+        )
+        self.rank_ab = n_t + n_r - self.n_comp
+        nab2 = nab.multiply(nab)
+        self.k_b = n - float((nab2.multiply(1 / self.n_i[:, None])).sum())
+        self.k_a = n - float((nab2.multiply(1 / self.n_j[None, :])).sum())
+        # Reduced normal equations for rater effects after absorbing target effects.
+        self.a_mat = sparse.diags(self.n_j) - (nab.T @ sparse.diags(1 / self.n_i) @ nab)
+        # a_mat is singular: rater effects are determined up to a constant within each
+        # connected component of the target-rater graph. Fixing the first rater of every
+        # component at 0 leaves a positive definite system.
+        rater_comp = labels[n_t:]
+        _, anchor = np.unique(rater_comp, return_index=True)
+        self.free = np.setdiff1d(np.arange(n_r), anchor)
+        self._lu: object | None = None
+        self.reml_fill: int | None = None  # non-zeros of the REML factor, once known
+        wr = sparse.hstack([sparse.csr_matrix(np.ones((n, 1))), self.zb], format="csc")
+        self.wr = wr
+        self.ctr = (self.za.T @ wr).tocsr()
+        self.crr = (wr.T @ wr).tocsc()
+
+    def same(self, t: np.ndarray, r: np.ndarray, n_t: int, n_r: int) -> bool:
+        return (
+            (n_t, n_r) == (self.n_t, self.n_r)
+            and np.array_equal(t, self.t)
+            and np.array_equal(r, self.r)
+        )
+
+    def solve_raters(self, rhs: np.ndarray) -> np.ndarray | None:
+        """A solution ``b`` of ``a_mat b = rhs`` (consistent), or None if it cannot be
+        factorised."""
+        b = np.zeros(self.n_r)
+        if len(self.free) == 0:
+            return b
+        if self._lu is None:
+            sub = self.a_mat.tocsr()[self.free][:, self.free].tocsc()
+            try:
+                self._lu = spla.splu(sub, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0)
+            except RuntimeError:  # pragma: no cover - singular despite the anchoring
+                self._lu = False
+        if self._lu is False:
+            return None
+        b[self.free] = self._lu.solve(rhs[self.free])
+        return b
+
+
+_DESIGN_CACHE: list[_CrossedDesign] = []
+
+
+def _crossed_design(t: np.ndarray, r: np.ndarray, n_t: int, n_r: int) -> _CrossedDesign:
+    """The :class:`_CrossedDesign` of ``(t, r)``, reused when the last one was the same."""
+    if _DESIGN_CACHE and _DESIGN_CACHE[0].same(t, r, n_t, n_r):
+        return _DESIGN_CACHE[0]
+    _DESIGN_CACHE[:] = [_CrossedDesign(t, r, n_t, n_r)]
+    return _DESIGN_CACHE[0]
+
+
 def _henderson3_moments(
     y: np.ndarray, t: np.ndarray, r: np.ndarray, n_t: int, n_r: int
 ) -> _Moments:
     """Sums of squares of Henderson's method III (fitting constants) for the crossed model.
 
     ``R(b | mu, a)`` is obtained by absorbing target means and solving the (singular,
-    consistent) reduced normal equations for rater effects by preconditioned conjugate
-    gradients; ``SSE`` is the residual sum of squares of the fixed two-way model.
+    consistent) reduced normal equations for rater effects exactly: one rater per
+    connected component of the target-rater graph is fixed at 0 and the remaining
+    positive definite system is factorised by sparse LU (once per design, shared by
+    blocks with the same design); conjugate gradients only if that factorisation fails.
+    ``SSE`` is the residual sum of squares of the fixed two-way model.
     """
     n = len(y)
-    za, zb = _design(t, r, n_t, n_r)
-    n_i = np.bincount(t, minlength=n_t).astype(float)
-    n_j = np.bincount(r, minlength=n_r).astype(float)
-    ybar_t = np.bincount(t, weights=y, minlength=n_t) / n_i
-    ybar_r = np.bincount(r, weights=y, minlength=n_r) / n_j
+    dz = _crossed_design(t, r, n_t, n_r)
+    ybar_t = np.bincount(t, weights=y, minlength=n_t) / dz.n_i
+    ybar_r = np.bincount(r, weights=y, minlength=n_r) / dz.n_j
     ssw_a = float(((y - ybar_t[t]) ** 2).sum())
     ssw_b = float(((y - ybar_r[r]) ** 2).sum())
-    nab = (za.T @ zb).tocsr()  # n_t x n_r counts n_ij
-    n_comp = csgraph.connected_components(
-        sparse.bmat([[None, nab], [nab.T, None]], format="csr"), directed=False
-    )[0]
-    rank_ab = n_t + n_r - n_comp
-    nab2 = nab.multiply(nab)
-    k_b = n - float((nab2.multiply(1 / n_i[:, None])).sum())
-    k_a = n - float((nab2.multiply(1 / n_j[None, :])).sum())
-    # Reduced normal equations for rater effects after absorbing target effects.
-    a_mat = sparse.diags(n_j) - (nab.T @ sparse.diags(1 / n_i) @ nab)
-    rhs = zb.T @ (y - ybar_t[t])
+    rhs = dz.zb.T @ (y - ybar_t[t])
     converged = True
     if n_r > 1 and float(np.abs(rhs).max(initial=0.0)) > 0:
-        diag = a_mat.diagonal()
-        m_inv = sparse.diags(np.where(diag > 1e-12, 1 / np.maximum(diag, 1e-12), 1.0))
-        b, info = spla.cg(a_mat, rhs, rtol=1e-12, atol=0.0, maxiter=20 * n_r + 1000, M=m_inv)
-        converged = info == 0
+        b = dz.solve_raters(rhs)
+        if b is None:  # pragma: no cover - defensive
+            diag = dz.a_mat.diagonal()
+            m_inv = sparse.diags(np.where(diag > 1e-12, 1 / np.maximum(diag, 1e-12), 1.0))
+            b, info = spla.cg(dz.a_mat, rhs, rtol=1e-12, atol=0.0, maxiter=20 * n_r + 1000, M=m_inv)
+            converged = info == 0
         r_b = float(b @ rhs)
     else:
         r_b = 0.0
@@ -315,11 +384,11 @@ def _henderson3_moments(
         sse=sse,
         r_a_given_b=max(ssw_b - sse, 0.0),
         r_b_given_a=r_b,
-        df_a=rank_ab - n_r,
-        df_b=rank_ab - n_t,
-        df_e=n - rank_ab,
-        k_a=k_a,
-        k_b=k_b,
+        df_a=dz.rank_ab - n_r,
+        df_b=dz.rank_ab - n_t,
+        df_e=n - dz.rank_ab,
+        k_a=dz.k_a,
+        k_b=dz.k_b,
         converged=converged,
     )
 
@@ -353,16 +422,16 @@ def _reml_crossed(
     rating across large, unclustered pools), where REML would take tens of seconds.
     """
     n = len(y)
-    za, zb = _design(t, r, n_t, n_r)
-    wr = sparse.hstack([sparse.csr_matrix(np.ones((n, 1))), zb], format="csc")
-    n_i = np.bincount(t, minlength=n_t).astype(float)
-    ctr = (za.T @ wr).tocsr()
-    crr = (wr.T @ wr).tocsc()
-    b_t = za.T @ y
-    b_r = wr.T @ y
+    dz = _crossed_design(t, r, n_t, n_r)
+    n_i, ctr, crr = dz.n_i, dz.ctr, dz.crr
+    b_t = dz.za.T @ y
+    b_r = dz.wr.T @ y
     yty = float(y @ y)
 
     def fit(log_g: np.ndarray) -> tuple[float, float]:
+        # the factor's size depends on the design only: known after the first factorisation
+        if dz.reml_fill is not None and dz.reml_fill > max_fill:
+            raise _FillTooLarge(dz.reml_fill)
         g_a, g_b = np.exp(np.asarray(log_g, dtype=float))
         d_t = n_i + 1 / g_a
         s = (
@@ -373,6 +442,7 @@ def _reml_crossed(
         lu = spla.splu(
             s.tocsc(), permc_spec="COLAMD", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
         )
+        dz.reml_fill = int(lu.L.nnz)
         if lu.L.nnz > max_fill:
             raise _FillTooLarge(lu.L.nnz)
         logdet = float(np.log(d_t).sum() + np.log(np.abs(lu.U.diagonal())).sum())
