@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.keys import text_codes
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.methods.reliability import (
     _DESC_UNBALANCED,
@@ -81,16 +82,42 @@ def rating_reliability(
     by = list(by)
     require_columns(perilaku, by, "rating_reliability (by)")
     ci = _check_ci(ci)
-    d = perilaku.loc[~perilaku["peran_penilai"].astype(str).isin(list(exclude_roles))]
-    d = d[list(dict.fromkeys([*cols, *by]))].copy()
-    d["skor"] = pd.to_numeric(d["skor"], errors="coerce").astype(float)
-    d = d[d["skor"].notna()]
+    # Keys as integer codes in text order (core.keys): the blocks and the Cronbach table
+    # come out in the same order, with the same values, as grouping by the text, without
+    # copying a table of millions of ratings as strings.
+    role, _, role_text = text_codes(perilaku["peran_penilai"])
+    excluded = np.append(np.isin(role_text, [str(x) for x in exclude_roles]), False)
+    skor = pd.to_numeric(perilaku["skor"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    used = np.flatnonzero(~excluded[role] & ~np.isnan(skor))  # role -1 (missing): kept
+    codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
+    for c in dict.fromkeys(["nip", "periode", "dimensi", "id_penilai", *by]):
+        k, values, _ = text_codes(perilaku[c])
+        codes[c] = (k[used], values)
+    y = skor[used]
+    index = perilaku.index[used]
+    _check_one_rating(perilaku, index, codes)
+
+    def key_of(columns: Sequence[str]) -> np.ndarray:
+        """One int64 code per row for ``columns`` together, in their text order."""
+        key = np.zeros(len(used), dtype=np.int64)
+        for c in columns:
+            key = key * (len(codes[c][1]) + 1) + (codes[c][0] + 1)
+        return key
+
     # The rated unit: the employee, crossed with the key columns that are not grouped on
     # (e.g. employee x dimensi when by=("periode",)), so that a rater gives one value per unit.
     unit_keys = ["nip", *[c for c in ("periode", "dimensi") if c not in by]]
-    d["_unit"] = d[unit_keys[0]].astype(str)
-    for c in unit_keys[1:]:
-        d["_unit"] = d["_unit"] + "|" + d[c].astype(str)
+    unit: np.ndarray | pd.Series = key_of(unit_keys)
+    rater: np.ndarray | pd.Series = codes["id_penilai"][0]
+    # a missing employee or rater stays missing (icc drops the row and says so)
+    missing = np.zeros(len(used), dtype=bool)
+    for c in unit_keys:
+        missing |= codes[c][0] < 0
+    if missing.any():
+        unit = pd.Series(unit, dtype="Int64").mask(missing)
+    if (rater < 0).any():
+        rater = pd.Series(rater, dtype="Int64").mask(rater < 0)
+    unit, rater = np.asarray(unit), np.asarray(rater)
     out_cols = [
         *by,
         "analysis",
@@ -110,10 +137,9 @@ def rating_reliability(
         "note",
     ]
     blocks: list[pd.DataFrame] = []
-    groups = d.groupby(by, sort=True, observed=True) if by else [((), d)]
-    for key, g in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        ctx = dict(zip(by, key, strict=True))
+    for ctx, rows in _groups(by, codes, key_of(by)):
+        g = pd.DataFrame({"_unit": unit[rows], "id_penilai": rater[rows], "skor": y[rows]})
+        g.index = index[rows]
         if g["_unit"].nunique() >= 2:
             res = icc(g, "_unit", "id_penilai", "skor", ci=ci, method=method)
         else:
@@ -147,19 +173,30 @@ def rating_reliability(
         blocks += [res, ka]
     # Cronbach's alpha across the BerAKHLAK dimensions.
     cby = [c for c in by if c != "dimensi"]
-    person = [c for c in dict.fromkeys(["nip", "periode", *cby])]
-    means = d.groupby([*person, "dimensi"], observed=True)["skor"].mean().unstack("dimensi")
-    dims = [c for c in BERAKHLAK if c in means.columns] + [
-        c for c in means.columns if c not in BERAKHLAK
-    ]
-    means = means[dims].reset_index()
-    cgroups = means.groupby(cby, sort=True) if cby else [((), means)]
-    for key, g in cgroups:
-        key = key if isinstance(key, tuple) else (key,)
-        ctx = dict(zip(cby, key, strict=True))
+    person = list(dict.fromkeys(["nip", "periode", *cby]))
+    n_dim = len(codes["dimensi"][1]) + 1
+    cell = key_of(person) * n_dim + (codes["dimensi"][0] + 1)
+    cell_means = pd.Series(y).groupby(cell, sort=True).mean()
+    people, at = np.unique(cell_means.index.to_numpy() // n_dim, return_inverse=True)
+    dim_names = codes["dimensi"][1]
+    wide = np.full((len(people), len(dim_names)), np.nan)
+    wide[at, cell_means.index.to_numpy() % n_dim - 1] = cell_means.to_numpy()
+    present = np.zeros(len(dim_names), dtype=bool)
+    present[np.unique(cell_means.index.to_numpy() % n_dim - 1)] = True
+    names = [str(v) for v in dim_names]
+    col_of = {nm: j for j, nm in enumerate(names) if present[j]}
+    dims = [c for c in BERAKHLAK if c in col_of] + [c for c in col_of if c not in BERAKHLAK]
+    means = pd.DataFrame(wide[:, [col_of[c] for c in dims]], columns=dims)
+    # the groups of cby among the people, from the first row of each person
+    _, first_row = np.unique(cell // n_dim, return_index=True)
+    person_codes = {c: (codes[c][0][first_row], codes[c][1]) for c in cby}
+    cby_key = np.zeros(len(people), dtype=np.int64)
+    for c in cby:
+        cby_key = cby_key * (len(codes[c][1]) + 1) + (person_codes[c][0] + 1)
+    for ctx, rows in _groups(cby, person_codes, cby_key):
         if len(dims) < 2:
             continue
-        ca = cronbach_alpha(g[dims], ci=ci)
+        ca = cronbach_alpha(means.iloc[rows], ci=ci)
         ca = ca.assign(
             analysis="cronbach",
             description=f"Cronbach's alpha of {len(dims)} dimension means per employee",
@@ -179,3 +216,45 @@ def rating_reliability(
     for c in ("n_targets", "n_raters", "n_obs"):
         out[c] = pd.to_numeric(out[c]).round().astype("Int64")
     return out
+
+
+def _groups(
+    by: Sequence[str], codes: dict[str, tuple[np.ndarray, pd.Index]], key: np.ndarray
+) -> list[tuple[dict[str, object], np.ndarray]]:
+    """Rows of each group of ``by`` (keys sorted as text), with the group's key values.
+
+    Rows with a missing key belong to no group, as in ``groupby``.
+    """
+    if not by:
+        return [({}, np.arange(len(key)))]
+    ok = np.ones(len(key), dtype=bool)
+    for c in by:
+        ok &= codes[c][0] >= 0
+    rows = np.flatnonzero(ok)
+    order = rows[np.argsort(key[rows], kind="stable")]
+    bounds = np.flatnonzero(np.diff(key[order])) + 1
+    out = []
+    for part in np.split(order, bounds):
+        if len(part) == 0:
+            continue
+        i = part[0]
+        ctx = {c: codes[c][1][codes[c][0][i]] for c in by}
+        out.append((ctx, part))
+    return out
+
+
+def _check_one_rating(
+    perilaku: pd.DataFrame, index: pd.Index, codes: dict[str, tuple[np.ndarray, pd.Index]]
+) -> None:
+    """A rater rates an employee once per period and dimension; name the first repeat."""
+    key = np.zeros(len(index), dtype=np.int64)
+    for c in ("nip", "periode", "dimensi", "id_penilai"):
+        key = key * (len(codes[c][1]) + 1) + (codes[c][0] + 1)
+    dup = pd.Series(key).duplicated().to_numpy()
+    if dup.any():
+        i = index[int(np.argmax(dup))]
+        raise ValueError(
+            f"rating_reliability: rater {perilaku.at[i, 'id_penilai']!r} rated "
+            f"{perilaku.at[i, 'nip']!r} more than once on {perilaku.at[i, 'dimensi']!r} in "
+            f"{perilaku.at[i, 'periode']!r} (row {i!r})"
+        )
