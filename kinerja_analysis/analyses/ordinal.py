@@ -6,6 +6,7 @@ an identified causal effect (statsmodels ``OrderedModel``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Literal
 
@@ -39,10 +40,6 @@ def fit_ordinal_predikat(
     means a higher predikat is more likely. ``estimate`` is the log-odds coefficient,
     ``odds_ratio`` its exponential.
     """
-    from statsmodels.miscmodels.ordinal_model import (
-        OrderedModel,  # lazy: heavy; only for this model
-    )
-
     cols = list(regressors) + list(covariates)
     d = panel.dropna(subset=[*cols, "predikat"]).copy()
     d = d[d["predikat"].isin(PREDIKAT_ASCENDING)]
@@ -57,7 +54,7 @@ def fit_ordinal_predikat(
         axis=1,
     )
     X = X.loc[:, X.std() > 0].astype("float64")
-    model = OrderedModel(y, X, distr=distr)
+    model = _ordered_model_class()(y, X, distr=distr)
     res = model.fit(
         method="bfgs",
         disp=False,
@@ -84,3 +81,73 @@ def fit_ordinal_predikat(
             )
         )
     return pd.DataFrame(rows)
+
+
+@functools.cache
+def _ordered_model_class() -> type:
+    """statsmodels' ``OrderedModel`` with analytic derivatives of its log-likelihood.
+
+    ``OrderedModel`` differentiates the log-likelihood numerically: every BFGS step costs
+    2k evaluations over all rows and the Hessian about 2k² (k parameters), which on a
+    province's 800,000 employee-periods takes minutes. The same model, parameterisation
+    (``beta``, then the first threshold and the logs of the threshold increments),
+    likelihood and optimiser are kept; only ``score_obs``, ``score`` and ``hessian`` are
+    exact here (logit and probit). Tested against the numerical derivatives.
+    """
+    from scipy import stats  # lazy: with statsmodels, only for this model
+    from statsmodels.miscmodels.ordinal_model import (
+        OrderedModel,  # lazy: heavy; only for this model
+    )
+
+    class _AnalyticOrderedModel(OrderedModel):
+        def _pieces(self, params):
+            params = np.asarray(params, dtype=float)
+            k_x, n_th = self.k_vars, self.k_levels - 1
+            low, upp = self._bounds(params)
+            prob = self.prob(low, upp) + 1e-20  # as in loglikeobs
+            if self.distr is stats.logistic:
+                f_u, f_l = self.pdf(upp), self.pdf(low)
+                d_u = f_u * (1 - 2 * self.cdf(upp))
+                d_l = f_l * (1 - 2 * self.cdf(low))
+            elif self.distr is stats.norm:
+                f_u, f_l = self.pdf(upp), self.pdf(low)
+                d_u = -np.where(np.isfinite(upp), upp, 0.0) * f_u
+                d_l = -np.where(np.isfinite(low), low, 0.0) * f_l
+            else:  # pragma: no cover - only logit and probit are offered
+                raise NotImplementedError(f"analytic derivatives for {self.distr}")
+            # d threshold_j / d (first threshold, log increments): 1 and exp(c_m), m <= j
+            incr = np.exp(params[k_x + 1 :])
+            jac_th = np.zeros((n_th + 2, n_th))  # rows: thresholds -inf, 1..K-1, +inf
+            jac_th[1 : n_th + 1, 0] = 1.0
+            for m in range(1, n_th):
+                jac_th[m + 1 : n_th + 1, m] = incr[m - 1]
+            exog = np.asarray(self.exog, dtype=float)
+            y = np.asarray(self.endog)
+            a_u = np.hstack([-exog, jac_th[y + 1]])
+            a_l = np.hstack([-exog, jac_th[y]])
+            return prob, f_u, f_l, d_u, d_l, a_u, a_l, incr
+
+        def score_obs(self, params, **kwds):
+            prob, f_u, f_l, _, _, a_u, a_l, _ = self._pieces(params)
+            return (f_u / prob)[:, None] * a_u - (f_l / prob)[:, None] * a_l
+
+        def score(self, params, **kwds):
+            return self.score_obs(params).sum(axis=0)
+
+        def hessian(self, params):
+            prob, f_u, f_l, d_u, d_l, a_u, a_l, incr = self._pieces(params)
+            sc = (f_u / prob)[:, None] * a_u - (f_l / prob)[:, None] * a_l
+            h = (a_u * (d_u / prob)[:, None]).T @ a_u - (a_l * (d_l / prob)[:, None]).T @ a_l
+            h -= sc.T @ sc
+            # second derivatives of the thresholds: d2 threshold_j / d c_m^2 = exp(c_m)
+            k_x, n_th = self.k_vars, self.k_levels - 1
+            y = np.asarray(self.endog)
+            for m in range(1, n_th):
+                on_u = (y + 1 >= m + 1) & (y + 1 <= n_th)
+                on_l = (y >= m + 1) & (y <= n_th)
+                h[k_x + m, k_x + m] += incr[m - 1] * (
+                    float((f_u / prob)[on_u].sum()) - float((f_l / prob)[on_l].sum())
+                )
+            return h
+
+    return _AnalyticOrderedModel
