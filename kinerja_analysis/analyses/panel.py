@@ -381,8 +381,32 @@ def aggregate_per_employee(
     """
     skor_dimensi = perilaku_kerja(tables["perilaku"])
     evaluasi = evaluate_period(tables["skp"], tables["perilaku"], skor_dimensi=skor_dimensi)
-    pdata = build_panel(dict(tables), periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
+    pdata = build_panel(
+        decode_small_tables(tables), periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi
+    )
     return EmployeeFrames(evaluasi, skor_dimensi, pdata.data, pdata.notes)
+
+
+#: The tables of millions of rows, read only through integer codes (``core.keys``).
+ROW_LEVEL_TABLES: tuple[str, ...] = ("perilaku", "skp")
+
+
+def decode_small_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``tables`` with the categorical columns of every table but the row-level ones
+    decoded to their values.
+
+    A loader may keep identifier columns dictionary-encoded (pandas categorical): for the
+    ratings of a province that is the difference between 0.5 GB and 2.7 GB. The scores
+    read those tables through integer codes and return keys as values; the smaller
+    tables (employees, trainings, feedback, services, survey) are decoded here, so that
+    joins and period comparisons see one dtype.
+    """
+    out = dict(tables)
+    for name, df in tables.items():
+        cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+        if name not in ROW_LEVEL_TABLES and cats:
+            out[name] = df.assign(**{c: df[c].astype(df[c].cat.categories.dtype) for c in cats})
+    return out
 
 
 def _service_capaian(skp: pd.DataFrame) -> pd.DataFrame:

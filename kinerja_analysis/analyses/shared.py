@@ -21,7 +21,11 @@ import pandas as pd
 
 from kinerja_analysis.analyses.feedback import estimate_feedback_effects
 from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat
-from kinerja_analysis.analyses.panel import EmployeeFrames, aggregate_per_employee
+from kinerja_analysis.analyses.panel import (
+    EmployeeFrames,
+    aggregate_per_employee,
+    decode_small_tables,
+)
 from kinerja_analysis.analyses.rater_reliability import rating_reliability
 from kinerja_analysis.analyses.rollout import estimate_rollout_effects, prepare_layanan
 from kinerja_analysis.analyses.survey_panel import estimate_communication_training_effect
@@ -102,7 +106,7 @@ def compute_shared(
         by default; a distributed implementation with the same signature replaces it for
         data larger than one machine, ``docs/scaling.md``).
     """
-    t = ds.tables
+    t = decode_small_tables(ds.tables)
     notes: list[str] = []
     frames = aggregate(t, ds.periods)
     evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel

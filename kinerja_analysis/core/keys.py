@@ -31,8 +31,8 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np
         ``codes`` (int64, one per row, -1 where missing) number the distinct values in
         the order of their text (``str``), so that grouping or sorting by the codes
         orders rows exactly as grouping or sorting by the text would; ``uniques`` are
-        the distinct values themselves (an Index with the input's dtype) in that order
-        and ``text`` their ``str`` form (object array).
+        the distinct values themselves (an Index with the input's dtype; a categorical's
+        categories dtype) in that order and ``text`` their ``str`` form (object array).
 
     Notes
     -----
@@ -46,6 +46,8 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np
     """
     codes, uniques = pd.factorize(values, sort=False)
     uniques = uniques if isinstance(uniques, pd.Index) else pd.Index(uniques, dtype=object)
+    if isinstance(uniques, pd.CategoricalIndex):  # results carry the values, not codes
+        uniques = pd.Index(np.asarray(uniques), dtype=uniques.categories.dtype)
     text = np.asarray([str(v) for v in np.asarray(uniques, dtype=object)], dtype=object)
     order = np.argsort(text, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
