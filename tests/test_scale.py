@@ -1,0 +1,183 @@
+"""The code paths that make 100,000 ASN fit on one machine give the numbers of the
+straightforward ones.
+
+Each optimisation of issue 12 is checked here against the computation it replaces, on
+small data: keys grouped as integer codes (``core.keys``) against grouping by text, for
+text, string and categorical columns; the per-employee aggregation seam against the
+separate calls; the analytic derivatives of the ordered logit against statsmodels'
+numerical ones (and the fit against plain ``OrderedModel``); the exact Henderson III
+solve and the design shared across blocks against conjugate gradients and fresh
+designs. Speed itself is measured in ``bench/bench_scale.py``, not here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinerja_analysis.analyses.ordinal import _ordered_model_class, fit_ordinal_predikat
+from kinerja_analysis.analyses.panel import aggregate_per_employee, build_panel
+from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes
+from kinerja_analysis.data.synth import generate
+from kinerja_analysis.domain.perilaku import perilaku_kerja, rater_model
+from kinerja_analysis.domain.predikat import evaluate_period
+from kinerja_analysis.domain.skp import hasil_kerja
+from kinerja_analysis.methods import reliability as rel
+
+
+@pytest.fixture(scope="module")
+def city():
+    res = generate(n_pegawai=400, seed=5)
+    return res, sorted(res.tables["skp"]["periode"].unique())
+
+
+def _categorical(df: pd.DataFrame) -> pd.DataFrame:
+    """Every text column dictionary-encoded, categories in a scrambled (non-text) order."""
+    out = df.copy()
+    for c in df.columns:
+        if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
+            cats = pd.unique(df[c].dropna())[::-1]
+            out[c] = pd.Categorical(df[c], categories=cats)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["object", "string", "category"])
+def test_text_codes_order_like_text(kind) -> None:
+    s = pd.Series(["b10", "a", "b2", None, "a", "B"], dtype=object)
+    s = (
+        s.astype(kind)
+        if kind != "category"
+        else pd.Series(pd.Categorical(s, ["b2", "a", "B", "b10"]))
+    )
+    codes, uniques, text = text_codes(s)
+    assert list(text) == sorted(["b10", "a", "b2", "B"])  # "B" < "a" < "b10" < "b2"
+    assert [str(uniques[c]) if c >= 0 else None for c in codes] == [
+        None if pd.isna(v) else str(v) for v in s
+    ]
+    assert codes[3] == -1
+    used, new = compress_codes(np.array([3, 1, 3]), 4)
+    assert used.tolist() == [1, 3] and new.tolist() == [1, 0, 1]
+    c, first = first_appearance(np.array([9, 9, 4, 9, 2, 4]))
+    assert c.tolist() == [0, 0, 1, 0, 2, 1] and first.tolist() == [0, 2, 4]
+
+
+def test_scores_same_for_text_and_categorical_keys(city) -> None:
+    res, _ = city
+    per, skp = res.tables["perilaku"], res.tables["skp"]
+    a = perilaku_kerja(per)
+    b = perilaku_kerja(_categorical(per))
+    pd.testing.assert_frame_equal(a, b, check_dtype=False, check_exact=True)
+    assert a[["nip", "periode", "dimensi"]].equals(
+        a[["nip", "periode", "dimensi"]].sort_values(["nip", "periode", "dimensi"])
+    )
+    h = hasil_kerja(skp)
+    pd.testing.assert_frame_equal(h, hasil_kerja(_categorical(skp)), check_dtype=False)
+    m1, m2 = rater_model(per), rater_model(_categorical(per))
+    pd.testing.assert_frame_equal(m1.penilai, m2.penilai, check_exact=True)
+
+
+def test_rater_ids_sorted_as_text_and_roles_listed(city) -> None:
+    res, _ = city
+    m = rater_model(res.tables["perilaku"])
+    ids = m.penilai["id_penilai"].tolist()
+    assert ids == sorted(ids)
+    per = res.tables["perilaku"]
+    others = per[per["peran_penilai"] != "diri"]
+    expected = others.groupby("id_penilai")["peran_penilai"].agg(lambda s: ",".join(sorted(set(s))))
+    assert m.penilai.set_index("id_penilai")["peran"].equals(
+        expected.rename("peran").rename_axis("id_penilai")
+    )
+
+
+def test_aggregation_seam_equals_separate_calls(city) -> None:
+    res, periods = city
+    t = res.tables
+    frames = aggregate_per_employee(t, periods)
+    sd = perilaku_kerja(t["perilaku"])
+    ev = evaluate_period(t["skp"], t["perilaku"])
+    panel = build_panel(dict(t), periods)
+    pd.testing.assert_frame_equal(frames.skor_dimensi, sd, check_exact=True)
+    pd.testing.assert_frame_equal(frames.evaluasi, ev, check_exact=True)
+    pd.testing.assert_frame_equal(frames.panel, panel.data, check_exact=True)
+    assert frames.notes == panel.notes
+    cat = aggregate_per_employee({k: _categorical(v) for k, v in t.items()}, periods)
+    pd.testing.assert_frame_equal(cat.panel, panel.data, check_dtype=False, check_exact=True)
+
+
+@pytest.mark.parametrize("distr", ["logit", "probit"])
+def test_ordered_model_analytic_derivatives(distr) -> None:
+    from statsmodels.tools.numdiff import approx_fprime, approx_hess
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    x = pd.DataFrame({"a": rng.normal(size=n), "b": rng.integers(0, 3, n).astype(float)})
+    lat = 0.5 * x["a"] - 0.3 * x["b"] + rng.logistic(size=n)
+    y = pd.Series(pd.Categorical(np.digitize(lat, [-2, -0.5, 1, 2.5]), ordered=True))
+    m = _ordered_model_class()(y, x, distr=distr)
+    p = m.start_params + rng.normal(scale=0.2, size=len(m.start_params))
+    # numerical derivatives are accurate to about 1e-6 (score) and 1e-6 relative (Hessian)
+    np.testing.assert_allclose(
+        m.score_obs(p), approx_fprime(p, m.loglikeobs, centered=True), atol=1e-6
+    )
+    np.testing.assert_allclose(m.score(p), approx_fprime(p, m.loglike, centered=True), atol=1e-4)
+    h_num = approx_hess(p, m.loglike)
+    np.testing.assert_allclose(m.hessian(p), h_num, atol=1e-5 * np.abs(h_num).max())
+
+
+def test_ordinal_fit_equals_statsmodels_numerical(city) -> None:
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    res, periods = city
+    panel = build_panel(dict(res.tables), periods).data
+    ours = fit_ordinal_predikat(panel).set_index("term")
+    import kinerja_analysis.analyses.ordinal as mod
+
+    saved = mod._ordered_model_class
+    try:
+        mod._ordered_model_class = lambda: OrderedModel  # the numerical-derivative model
+        ref = fit_ordinal_predikat(panel).set_index("term")
+    finally:
+        mod._ordered_model_class = saved
+    # both are the maximum likelihood estimate; BFGS stops within its gradient tolerance
+    cols = ["estimate", "std_error", "ci_low", "ci_high", "p_value", "odds_ratio"]
+    np.testing.assert_allclose(ours[cols], ref[cols], rtol=1e-5, atol=1e-6)
+
+
+def _crossed(seed: int, n_t: int = 60, pool: int = 12) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t in range(n_t):
+        for r in rng.choice(pool, 4, replace=False):
+            r = int(r) + (pool if t >= n_t // 2 else 0)  # two disconnected halves
+            rows.append((t, r, 3 + 0.5 * rng.normal() + 0.1 * (r % 5) + 0.4 * (t % 3)))
+    return pd.DataFrame(rows, columns=["t", "r", "y"])
+
+
+def test_henderson3_direct_equals_conjugate_gradients() -> None:
+    from scipy import sparse
+    from scipy.sparse import linalg as spla
+
+    d = _crossed(1)
+    t, tu = pd.factorize(d["t"])
+    r, ru = pd.factorize(d["r"])
+    y = d["y"].to_numpy()
+    m = rel._henderson3_moments(y, t, r, len(tu), len(ru))
+    dz = rel._crossed_design(t, r, len(tu), len(ru))
+    assert dz.n_comp == 2
+    rhs = dz.zb.T @ (y - (np.bincount(t, y) / dz.n_i)[t])
+    diag = dz.a_mat.diagonal()
+    b, info = spla.cg(dz.a_mat, rhs, rtol=1e-13, atol=0.0, maxiter=10000, M=sparse.diags(1 / diag))
+    assert info == 0
+    assert m.r_b_given_a == pytest.approx(float(b @ rhs), rel=1e-10)
+
+
+def test_design_shared_across_blocks_gives_fresh_results() -> None:
+    d = _crossed(2)
+    d2 = d.assign(y=d["y"][::-1].to_numpy())  # same design, other ratings
+    rel._DESIGN_CACHE.clear()
+    first = rel.icc(d2, "t", "r", "y")
+    rel._DESIGN_CACHE.clear()
+    rel.icc(d, "t", "r", "y")  # caches d's design, then d2 reuses it
+    again = rel.icc(d2, "t", "r", "y")
+    pd.testing.assert_frame_equal(first, again)
