@@ -89,24 +89,44 @@ class _Design:
         fitted = self.X @ beta_r
         return fitted, self.y - fitted
 
-    def boot_t(self, theta: float, v: np.ndarray) -> np.ndarray:
-        """Bootstrap t-statistics, computed at the cluster level (Roodman et al. 2019).
+    def _linear_parts(self, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Bootstrap numerators and cluster scores as ``p0 + delta * p1``, delta = c'β − θ.
 
         With y* = Xβ_r + u_r ⊙ v[cluster]: c'β* − θ = Σ_h s_h v_h with
         s_h = Σ_{i∈h} z_i u_r,i, and the CR1 score of cluster g is Σ_h C_gh v_h with
         C_gh = Σ_{i∈g} z_i (M U)_{ih}, M the residual maker and U the n × G matrix holding
-        u_r in its cluster's column (M Xβ_r = 0). Cost O(n·k·G + G²·B), not O(n·k·B).
+        u_r in its cluster's column (M Xβ_r = 0) (Roodman et al. 2019). The restricted
+        residuals are u_r = û + (delta / c'a) z (z = X a), so every piece is affine in
+        delta: computed once per weight matrix, each θ then costs O(G·B).
         """
-        _, u_r = self.restricted(theta)
-        U = np.zeros((u_r.shape[0], self.G))
-        U[np.arange(u_r.shape[0]), self.codes] = u_r
-        MU = U - self.X @ (self.xtx_inv @ (self.X.T @ U))
-        Z = np.zeros_like(U)
-        Z[np.arange(u_r.shape[0]), self.codes] = self.z
-        C = Z.T @ MU  # G x G
-        s_h = U.T @ self.z  # G
-        diff = s_h @ v  # B: c'β* − θ
-        q = C @ v  # G x B cluster scores
+        if getattr(self, "_parts_for", None) is v:
+            return self._parts
+        n = self.X.shape[0]
+        rows = np.arange(n)
+
+        def pieces(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            U = np.zeros((n, self.G))
+            U[rows, self.codes] = u
+            MU = U - self.X @ (self.xtx_inv @ (self.X.T @ U))
+            Z = np.zeros_like(U)
+            Z[rows, self.codes] = self.z
+            return (U.T @ self.z) @ v, (Z.T @ MU) @ v  # numerators (B), scores (G x B)
+
+        d0, q0 = pieces(self.resid)
+        d1, q1 = pieces(self.z / self.cac)
+        self._parts_for, self._parts = v, (d0, q0, d1, q1)
+        return self._parts
+
+    def boot_t(self, theta: float, v: np.ndarray) -> np.ndarray:
+        """Bootstrap t-statistics, computed at the cluster level (Roodman et al. 2019).
+
+        Cost O(n·k·G + G²·B) once per weight matrix (:meth:`_linear_parts`), then
+        O(G·B) per θ — the confidence interval's test inversion evaluates many θ.
+        """
+        d0, q0, d1, q1 = self._linear_parts(v)
+        delta = self.estimate - theta
+        diff = d0 + delta * d1  # B: c'β* − θ
+        q = q0 + delta * q1  # G x B cluster scores
         var = self.factor * (q**2).sum(axis=0)
         return diff / np.sqrt(var)
 
