@@ -92,16 +92,17 @@ def rating_reliability(
     codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
     for c in dict.fromkeys(["nip", "periode", "dimensi", "id_penilai", *by]):
         k, values, _ = text_codes(perilaku[c])
-        codes[c] = (k[used], values)
+        codes[c] = (k[used].astype(np.int32), values)
+        del k
     y = skor[used]
+    del skor, role
     index = perilaku.index[used]
-    _check_one_rating(perilaku, index, codes)
 
     def key_of(columns: Sequence[str]) -> np.ndarray:
         """One int64 code per row for ``columns`` together, in their text order."""
         key = np.zeros(len(used), dtype=np.int64)
         for c in columns:
-            key = key * (len(codes[c][1]) + 1) + (codes[c][0] + 1)
+            key = key * (len(codes[c][1]) + 1) + (codes[c][0].astype(np.int64) + 1)
         return key
 
     # The rated unit: the employee, crossed with the key columns that are not grouped on
@@ -140,6 +141,7 @@ def rating_reliability(
     for ctx, rows in _groups(by, codes, key_of(by)):
         g = pd.DataFrame({"_unit": unit[rows], "id_penilai": rater[rows], "skor": y[rows]})
         g.index = index[rows]
+        _check_one_rating(perilaku, g)
         if g["_unit"].nunique() >= 2:
             res = icc(g, "_unit", "id_penilai", "skor", ci=ci, method=method)
         else:
@@ -176,7 +178,8 @@ def rating_reliability(
     person = list(dict.fromkeys(["nip", "periode", *cby]))
     n_dim = len(codes["dimensi"][1]) + 1
     cell = key_of(person) * n_dim + (codes["dimensi"][0] + 1)
-    cell_means = pd.Series(y).groupby(cell, sort=True).mean()
+    cell_means = _group_means(cell, y)
+    del unit, rater
     people, at = np.unique(cell_means.index.to_numpy() // n_dim, return_inverse=True)
     dim_names = codes["dimensi"][1]
     wide = np.full((len(people), len(dim_names)), np.nan)
@@ -243,18 +246,29 @@ def _groups(
     return out
 
 
-def _check_one_rating(
-    perilaku: pd.DataFrame, index: pd.Index, codes: dict[str, tuple[np.ndarray, pd.Index]]
-) -> None:
-    """A rater rates an employee once per period and dimension; name the first repeat."""
-    key = np.zeros(len(index), dtype=np.int64)
-    for c in ("nip", "periode", "dimensi", "id_penilai"):
-        key = key * (len(codes[c][1]) + 1) + (codes[c][0] + 1)
-    dup = pd.Series(key).duplicated().to_numpy()
+def _check_one_rating(perilaku: pd.DataFrame, g: pd.DataFrame) -> None:
+    """A rater rates a unit once in a block (the contract's key); name the first repeat."""
+    dup = g.duplicated(["_unit", "id_penilai"]).to_numpy()
     if dup.any():
-        i = index[int(np.argmax(dup))]
+        i = g.index[int(np.argmax(dup))]
         raise ValueError(
             f"rating_reliability: rater {perilaku.at[i, 'id_penilai']!r} rated "
             f"{perilaku.at[i, 'nip']!r} more than once on {perilaku.at[i, 'dimensi']!r} in "
             f"{perilaku.at[i, 'periode']!r} (row {i!r})"
         )
+
+
+def _group_means(key: np.ndarray, y: np.ndarray) -> pd.Series:
+    """Mean of ``y`` per distinct ``key`` (sorted), as ``Series.groupby(key).mean()``.
+
+    Whole-number ratings (the contract's 1-5 scores) are summed exactly in any order, so
+    a dense ``bincount`` over the key range gives the same means as pandas' compensated
+    sums, with no hash table over millions of rows; other values go through pandas.
+    """
+    whole = bool(np.all(y == np.round(y))) and float(np.abs(y).sum()) < 2.0**52
+    if len(key) and whole and key.min() >= 0 and key.max() < 4 * len(key) + 1024:
+        n = np.bincount(key)
+        s = np.bincount(key, weights=y)
+        at = np.flatnonzero(n)
+        return pd.Series(s[at] / n[at], index=at)
+    return pd.Series(y).groupby(key, sort=True).mean()
