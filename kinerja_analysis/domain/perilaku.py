@@ -575,14 +575,15 @@ def _perilaku_scores(
     self_rows = np.flatnonzero(rt.diri)
     if len(self_rows):
         diri = pd.Series(rt.skor[self_rows]).groupby(rt.cell(self_rows), sort=True).mean()
-        all_cells = np.union1d(cells, diri.index.to_numpy())
-        cols = {
-            c: _spread(v, np.searchsorted(all_cells, cells), len(all_cells))
-            for c, v in cols.items()
-        }
-        skor_diri = _spread(
-            diri.to_numpy(), np.searchsorted(all_cells, diri.index.to_numpy()), len(all_cells)
-        )
+        diri_cells = diri.index.to_numpy()
+        at = np.searchsorted(cells, diri_cells)
+        found = at < len(cells)
+        found[found] = cells[at[found]] == diri_cells[found]
+        # both are sorted: timsort merges the two runs in linear time
+        all_cells = np.sort(np.concatenate([cells, diri_cells[~found]]), kind="stable")
+        at_others = np.searchsorted(all_cells, cells)
+        cols = {c: _spread(v, at_others, len(all_cells)) for c, v in cols.items()}
+        skor_diri = _spread(diri.to_numpy(), np.searchsorted(all_cells, diri_cells), len(all_cells))
         cells = all_cells
     else:
         skor_diri = np.full(len(cells), np.nan)
