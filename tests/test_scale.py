@@ -133,15 +133,22 @@ def test_ordinal_fit_equals_statsmodels_numerical(city) -> None:
     ours = fit_ordinal_predikat(panel).set_index("term")
     import kinerja_analysis.analyses.ordinal as mod
 
+    class Numerical(OrderedModel):
+        """statsmodels' own numerical derivatives; Newton to the tolerance they allow."""
+
+        def fit(self, **kw):
+            return super().fit(**{**kw, "tol": 1e-7})
+
     saved = mod._ordered_model_class
     try:
-        mod._ordered_model_class = lambda: OrderedModel  # the numerical-derivative model
+        mod._ordered_model_class = lambda: Numerical
         ref = fit_ordinal_predikat(panel).set_index("term")
     finally:
         mod._ordered_model_class = saved
-    # both are the maximum likelihood estimate; BFGS stops within its gradient tolerance
+    # the same maximum likelihood estimate and cluster sandwich; numerical second
+    # derivatives carry relative errors near 1e-5 (BFGS stopping early was 1e-3 off)
     cols = ["estimate", "std_error", "ci_low", "ci_high", "p_value", "odds_ratio"]
-    np.testing.assert_allclose(ours[cols], ref[cols], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours[cols], ref[cols], rtol=1e-4, atol=1e-5)
 
 
 def _crossed(seed: int, n_t: int = 60, pool: int = 12) -> pd.DataFrame:
