@@ -31,8 +31,9 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np
         ``codes`` (int64, one per row, -1 where missing) number the distinct values in
         the order of their text (``str``), so that grouping or sorting by the codes
         orders rows exactly as grouping or sorting by the text would; ``uniques`` are
-        the distinct values themselves (an Index with the input's dtype; a categorical's
-        categories dtype) in that order and ``text`` their ``str`` form (object array).
+        the distinct values themselves (an Index with the input's dtype; for a
+        categorical, its categories, used or not) in that order and ``text`` their
+        ``str`` form (object array).
 
     Notes
     -----
@@ -44,18 +45,21 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np
     >>> codes.tolist(), list(text)
     ([1, 0, 1, -1], ['a', 'b'])
     """
-    codes, uniques = pd.factorize(values, sort=False)
-    uniques = uniques if isinstance(uniques, pd.Index) else pd.Index(uniques, dtype=object)
-    if isinstance(uniques, pd.CategoricalIndex):  # results carry the values, not codes
-        uniques = pd.Index(np.asarray(uniques), dtype=uniques.categories.dtype)
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        # the column's own codes; its categories are the distinct values (results carry
+        # the values, not the categorical)
+        cat = pd.Categorical(values)
+        codes, uniques = cat.codes, pd.Index(cat.categories, dtype=cat.categories.dtype)
+    else:
+        codes, uniques = pd.factorize(values, sort=False)
+        uniques = uniques if isinstance(uniques, pd.Index) else pd.Index(uniques, dtype=object)
     text = np.asarray([str(v) for v in np.asarray(uniques, dtype=object)], dtype=object)
     order = np.argsort(text, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    codes = np.asarray(codes, dtype=np.int64)
-    if len(order):
-        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
-    return codes, uniques.take(order), text[order]
+    # rank of each distinct value in text order; index -1 (missing) maps to the -1 at the end
+    lookup = np.empty(len(order) + 1, dtype=np.int64)
+    lookup[order] = np.arange(len(order))
+    lookup[-1] = -1
+    return lookup[codes], uniques.take(order), text[order]
 
 
 def first_appearance(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
