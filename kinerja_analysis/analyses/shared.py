@@ -19,21 +19,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.analyses.feedback import estimate_feedback_effects
-from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat
 from kinerja_analysis.analyses.panel import (
     EmployeeFrames,
     aggregate_per_employee,
     decode_small_tables,
 )
-from kinerja_analysis.analyses.rater_reliability import rating_reliability
-from kinerja_analysis.analyses.rollout import estimate_rollout_effects, prepare_layanan
-from kinerja_analysis.analyses.survey_panel import estimate_communication_training_effect
-from kinerja_analysis.analyses.training import estimate_training_effects
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.io import atomic_write, code_fingerprint
-from kinerja_analysis.domain.survey import construct_scores
 
 
 @dataclass(frozen=True)
@@ -106,6 +99,21 @@ def compute_shared(
         by default; a distributed implementation with the same signature replaces it for
         data larger than one machine, ``docs/scaling.md``).
     """
+    # The estimators (scipy.stats, statsmodels, pyfixest) are needed to compute the shared
+    # results, not to load them: a report run only calls load_shared.
+    from kinerja_analysis.analyses.feedback import estimate_feedback_effects  # lazy: as said
+    from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat  # lazy: as said
+    from kinerja_analysis.analyses.rater_reliability import rating_reliability  # lazy: as said
+    from kinerja_analysis.analyses.rollout import (  # lazy: as said
+        estimate_rollout_effects,
+        prepare_layanan,
+    )
+    from kinerja_analysis.analyses.survey_panel import (  # lazy: as said
+        estimate_communication_training_effect,
+    )
+    from kinerja_analysis.analyses.training import estimate_training_effects  # lazy: as said
+    from kinerja_analysis.domain.survey import construct_scores  # lazy: as said
+
     t = decode_small_tables(ds.tables)
     notes: list[str] = []
     frames = aggregate(t, ds.periods)
@@ -189,6 +197,10 @@ def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n
     Staggered DiD with the first communication training as treatment; controls are ASN
     never trained in communication (they may have had other trainings — noted).
     """
+    from kinerja_analysis.analyses.training import (  # lazy: computing, not loading
+        estimate_training_effects,
+    )
+
     if "g_komunikasi" not in panel or panel["g_komunikasi"].notna().sum() == 0:
         return None
     pel = skor_dimensi.loc[

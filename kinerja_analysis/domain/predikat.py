@@ -20,7 +20,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kinerja_analysis.core.checks import is_missing, require_columns
 from kinerja_analysis.domain.perilaku import (
@@ -424,6 +423,8 @@ def _spearman_row(x: pd.Series, y: pd.Series, term: str) -> dict[str, object]:
     if n < 4 or x.nunique() < 2 or y.nunique() < 2:
         rho = p = se = lo = hi = np.nan
     else:
+        from scipy import stats  # lazy: 0.4 s to import; only for these correlations
+
         res = stats.spearmanr(x, y)
         rho, p = float(res.statistic), float(res.pvalue)
         rho_c = min(max(rho, -0.999999), 0.999999)
