@@ -32,6 +32,7 @@ the batch vs naive wall times with peak resident memory of the process tree. Not
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import statistics
 import subprocess
@@ -222,6 +223,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--skip-naive", action="store_true")
     args = ap.parse_args()
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
     codes = args.batch_notebooks.split(",")
     root = Path(tempfile.mkdtemp(prefix="bench_kinerja_"))
     try:

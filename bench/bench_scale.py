@@ -73,11 +73,19 @@ def timed(name, fn):
         finally:
             steps[name] = steps.get(name, 0.0) + time.process_time() - c
     return run
-for name in ("aggregate_per_employee", "estimate_training_effects", "_communication_on_service",
-             "estimate_feedback_effects", "estimate_rollout_effects", "fit_ordinal_predikat",
-             "construct_scores", "estimate_communication_training_effect", "rating_reliability"):
-    if hasattr(S, name):
-        setattr(S, name, timed(name, getattr(S, name)))
+import importlib
+for mod, name in (("analyses.shared", "aggregate_per_employee"),
+                  ("analyses.training", "estimate_training_effects"),
+                  ("analyses.shared", "_communication_on_service"),
+                  ("analyses.feedback", "estimate_feedback_effects"),
+                  ("analyses.rollout", "estimate_rollout_effects"),
+                  ("analyses.ordinal", "fit_ordinal_predikat"),
+                  ("domain.survey", "construct_scores"),
+                  ("analyses.survey_panel", "estimate_communication_training_effect"),
+                  ("analyses.rater_reliability", "rating_reliability")):
+    m = importlib.import_module("kinerja_analysis." + mod)
+    if hasattr(m, name):
+        setattr(m, name, timed(name, getattr(m, name)))
 t1 = time.perf_counter()
 h = S.compute_shared(ds, aggregate=S.aggregate_per_employee)
 t_compute = time.perf_counter() - t1
