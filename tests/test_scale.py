@@ -188,3 +188,18 @@ def test_design_shared_across_blocks_gives_fresh_results() -> None:
     rel.icc(d, "t", "r", "y")  # caches d's design, then d2 reuses it
     again = rel.icc(d2, "t", "r", "y")
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_rater_model_cross_counts_equal_sparse_product() -> None:
+    from scipy import sparse
+
+    from kinerja_analysis.domain.perilaku import _cross_counts
+
+    rng = np.random.default_rng(0)
+    m, ng, nr = 5000, 3, 400
+    role, rater = rng.integers(0, ng, m), rng.integers(0, nr, m)
+    x = sparse.csr_matrix(
+        (np.ones(2 * m), np.column_stack([role, ng + rater]).ravel(), np.arange(0, 2 * m + 1, 2)),
+        shape=(m, ng + nr),
+    )
+    assert np.array_equal((x.T @ x).toarray(), _cross_counts(role, rater, ng, nr).toarray())

@@ -227,6 +227,20 @@ def _indicator(codes: np.ndarray, n: int) -> sparse.csr_matrix:
     )
 
 
+def _cross_counts(role: np.ndarray, rater: np.ndarray, ng: int, nr: int) -> sparse.csr_matrix:
+    """``x'x`` for the role and rater indicators ``x``: counts, from bincounts."""
+    n_role = np.bincount(role, minlength=ng).astype(float)
+    n_rater = np.bincount(rater, minlength=nr).astype(float)
+    pair = np.bincount(np.asarray(role, dtype=np.int64) * nr + rater, minlength=ng * nr)
+    g, r = np.divmod(np.flatnonzero(pair), nr)
+    v = pair[pair > 0].astype(float)
+    rows = np.concatenate([np.arange(ng), ng + np.arange(nr), g, ng + r])
+    cols = np.concatenate([np.arange(ng), ng + np.arange(nr), ng + r, g])
+    vals = np.concatenate([n_role, n_rater, v, v])
+    keep = vals != 0
+    return sparse.csr_matrix((vals[keep], (rows[keep], cols[keep])), shape=(ng + nr, ng + nr))
+
+
 def _fe_solve(
     y: np.ndarray,
     cell: np.ndarray,
@@ -255,18 +269,17 @@ def _fe_solve(
     nc, ng, nr = n
     dc = _indicator(cell, nc)
     m = len(y2)
+    cols = np.empty(2 * m, dtype=np.int32)  # row i: [role_i, ng + rater_i]
+    cols[0::2] = role
+    cols[1::2] = ng + np.asarray(rater)
     x = sparse.csr_matrix(
-        (
-            np.ones(2 * m),
-            np.column_stack([role, ng + np.asarray(rater, dtype=np.int64)]).ravel(),
-            np.arange(0, 2 * m + 1, 2, dtype=np.int64),
-        ),
-        shape=(m, ng + nr),
+        (np.ones(2 * m), cols, np.arange(0, 2 * m + 1, 2, dtype=np.int64)), shape=(m, ng + nr)
     )
+    del cols
     cc = np.bincount(cell, minlength=nc).astype(float)
     inv_cc = sparse.diags(1.0 / cc)
     bx = (dc.T @ x).tocsr()
-    a_mat = (x.T @ x - bx.T @ inv_cc @ bx).tocsc()
+    a_mat = (_cross_counts(role, rater, ng, nr) - bx.T @ inv_cc @ bx).tocsc()
     rhs = x.T @ y2 - bx.T @ (inv_cc @ (dc.T @ y2))
     cnt_r = np.bincount(rater, minlength=nr)
     drop = ref if ref is not None else 0
