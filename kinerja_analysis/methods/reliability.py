@@ -308,6 +308,7 @@ class _CrossedDesign:
         self.free = np.setdiff1d(np.arange(n_r), anchor)
         self._lu: object | None = None
         self.reml_fill: int | None = None  # non-zeros of the REML factor, once known
+        self.reml_order: np.ndarray | None = None  # its fill-reducing order, once known
         wr = sparse.hstack([sparse.csr_matrix(np.ones((n, 1))), self.zb], format="csc")
         self.wr = wr
         self.ctr = (self.za.T @ wr).tocsr()
@@ -415,11 +416,12 @@ def _reml_crossed(
     ``n_t log g_a + n_r log g_b + log|C| + (N - 1) log(y'Py / (N - 1))``, where
     ``y'Py = y'y - theta'W'y``, ``theta = C^{-1} W'y`` (Harville 1977; uses
     ``|H| |X'H^{-1}X| = |Gamma| |C|``). The diagonal target block of ``C`` is absorbed;
-    the Schur complement on ``[1, raters]`` is factorised by sparse LU (SuperLU, COLAMD).
+    the Schur complement on ``[1, raters]`` is factorised by sparse LU (SuperLU; a
+    minimum-degree order computed once per design and reused by every evaluation).
     The two log-ratios are optimised by Newton steps with finite-difference derivatives
     from the Henderson III values (bounded Nelder-Mead as fallback). Raises
-    :class:`_FillTooLarge` when the factor has more than ``max_fill`` non-zeros (raters
-    rating across large, unclustered pools), where REML would take tens of seconds.
+    :class:`_FillTooLarge` when the COLAMD factor has more than ``max_fill`` non-zeros
+    (raters rating across large, unclustered pools), where REML would take tens of seconds.
     """
     n = len(y)
     dz = _crossed_design(t, r, n_t, n_r)
@@ -439,14 +441,23 @@ def _reml_crossed(
             + sparse.diags(np.r_[0.0, np.full(n_r, 1 / g_b)])
             - (ctr.T @ sparse.diags(1 / d_t) @ ctr)
         )
-        lu = spla.splu(
-            s.tocsc(), permc_spec="COLAMD", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
-        )
-        dz.reml_fill = int(lu.L.nnz)
-        if lu.L.nnz > max_fill:
-            raise _FillTooLarge(lu.L.nnz)
+        s = s.tocsc()
+        opts = {"diag_pivot_thresh": 0.0, "options": {"SymmetricMode": True}}
+        if dz.reml_order is None:
+            # the rule: REML only if the COLAMD factor is small (decided once per design)
+            fill = int(spla.splu(s, permc_spec="COLAMD", **opts).L.nnz)
+            dz.reml_fill = fill
+            if fill > max_fill:
+                raise _FillTooLarge(fill)
+            # then one minimum-degree ordering, reused by every evaluation: each one
+            # is only a numeric factorisation of the permuted matrix
+            dz.reml_order = np.argsort(spla.splu(s, permc_spec="MMD_AT_PLUS_A", **opts).perm_c)
+        order = dz.reml_order
+        lu = spla.splu(s[order][:, order].tocsc(), permc_spec="NATURAL", **opts)
         logdet = float(np.log(d_t).sum() + np.log(np.abs(lu.U.diagonal())).sum())
-        th_r = lu.solve(b_r - ctr.T @ (b_t / d_t))
+        rhs_r = b_r - ctr.T @ (b_t / d_t)
+        th_r = np.empty_like(rhs_r)
+        th_r[order] = lu.solve(rhs_r[order])
         th_t = (b_t - ctr @ th_r) / d_t
         ypy = max(yty - float(th_t @ b_t) - float(th_r @ b_r), 1e-300)
         obj = n_t * math.log(g_a) + n_r * math.log(g_b) + logdet
