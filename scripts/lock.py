@@ -93,6 +93,7 @@ CONDA_NAMES: dict[str, str | None] = {
     "jupytext": "jupytext",
     "jupyterlab": "jupyterlab",
     "weasyprint": "weasyprint",
+    "threadpoolctl": "threadpoolctl",
     "pytest": "pytest",
     "ruff": "ruff",
     "pypdf": "pypdf",
