@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from kinerja_analysis.analyses.panel import (
     EmployeeFrames,
@@ -75,6 +76,7 @@ def _safe(notes: list[str], what: str, fn, *args, **kwargs):
         return None
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def compute_shared(
     ds,
     *,
@@ -85,6 +87,10 @@ def compute_shared(
     aggregate: Callable[..., EmployeeFrames] = aggregate_per_employee,
 ) -> SharedResults:
     """Compute everything that uses all periods at once (see the module docstring).
+
+    Runs with one BLAS thread (threadpoolctl): its matrix products are tall and thin,
+    where OpenBLAS's threads cost more than they give (a fifth of the CPU time at
+    100,000 ASN on 2 cores); the numbers do not depend on it.
 
     Parameters
     ----------
