@@ -18,6 +18,7 @@ import pandas as pd
 from kinerja_analysis.analyses.shared import SharedResults
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.core.profile import AgencyProfile, default_profile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, SANGAT_BAIK, check_distribution
 from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
@@ -256,12 +257,15 @@ def period_facts(
     predikat_organisasi: str = "Baik",
     tanggal: _dt.date | None = None,
     versi: str = "",
+    profil: AgencyProfile | None = None,
 ) -> Any:
     """The facts of one period (optionally one OPD) for :func:`narrative.write_report`.
 
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
-    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules.
+    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profil`` is
+    the agency the document speaks for (default: the bundled example).
     """
+    profil = profil or default_profile()
 
     if periode not in ds.periods:
         raise ValueError(f"periode {periode!r} tidak ada dalam dataset ({', '.join(ds.periods)})")
@@ -294,6 +298,8 @@ def period_facts(
         umpan_balik_perlu=_feedback_needs(ds, periode, peg),
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
+        nama_daerah=profil.name,
+        instansi=profil.government(bahasa),
         provenans={
             "checksum": ds.checksum[:16],
             "versi": versi,

@@ -26,6 +26,7 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import PeriodError
 from kinerja_analysis.core.io import atomic_write
 from kinerja_analysis.core.periods import parse_period, period_label
+from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
@@ -234,6 +235,7 @@ class ReportSession:
     seed: int
     output_dir: Path
     cache_dir: Path | None
+    profile: AgencyProfile | None = None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -313,11 +315,14 @@ def setup(
     opd: str | None = None,
     min_sel: int = DEFAULTS.min_sel,
     seed: int = DEFAULTS.seed,
+    profil: AgencyProfile | str | os.PathLike | None = None,
 ) -> ReportSession:
     """Start a report notebook: the one call after its ``parameters`` cell.
 
     Loads the validated data (from the batch's cache when given), checks the period,
-    restricts the tables to one OPD if asked and sets the plot style.
+    restricts the tables to one OPD if asked and sets the plot style. ``profil`` is the
+    agency profile (a YAML file, see :mod:`kinerja_analysis.core.profile`; default the
+    bundled Kotalama example): the session's :attr:`ReportSession.profile`.
 
     Raises
     ------
@@ -329,11 +334,14 @@ def setup(
         ``opd`` is not an OPD of the data, or ``bahasa`` is not ``"id"``/``"en"``.
     """
     check_bahasa(bahasa)
+    profile = load_profile(profil)
     set_plot_style()
     ds = load_data(data_dir, cache_dir)
     kode = check_period(ds, periode)
     cakupan = (
-        text("umum_cakupan_opd", bahasa, opd=opd) if opd else text("umum_cakupan_kota", bahasa)
+        text("umum_cakupan_opd", bahasa, opd=opd)
+        if opd
+        else text("umum_cakupan_kota", bahasa, instansi=profile.government(bahasa))
     )
     return ReportSession(
         ds=ds,
@@ -347,6 +355,7 @@ def setup(
         seed=seed,
         output_dir=Path(output_dir),
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        profile=profile,
     )
 
 

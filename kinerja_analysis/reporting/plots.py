@@ -142,6 +142,12 @@ def plot_opd_profile(profil: pd.DataFrame, *, judul: str = "", bahasa: str = "id
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_profil_opd")
     wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata")
     fig, ax = plt.subplots(figsize=(8.0, 0.32 * len(wide) + 1.8), dpi=110)
+    if not np.isfinite(wide.to_numpy(dtype=float)).any():  # every cell suppressed or empty
+        ax.axis("off")
+        ax.text(0.5, 0.5, "–", ha="center", va="center", fontsize=20)
+        if judul:
+            ax.set_title(judul, loc="left", fontsize=11)
+        return fig
     center = float(np.nanmean(wide.to_numpy())) if wide.size else 0.0
     sns.heatmap(
         wide,

@@ -94,7 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "judul_profil": "Skor perilaku BerAKHLAK (1–5), {periode}",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
-        "umum_cakupan_kota": "seluruh OPD Pemerintah Kota Kotalama",
+        "umum_cakupan_kota": "seluruh OPD {instansi}",
         "umum_periode": "Periode",
         # --- 00 kualitas data
         "n00_pengantar": "Ringkasan hasil validasi data yang menjadi dasar evaluasi kinerja: "
@@ -235,7 +235,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "judul_profil": "BerAKHLAK behaviour scores (1–5), {periode}",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
-        "umum_cakupan_kota": "all OPDs of the Kotalama city government",
+        "umum_cakupan_kota": "all OPDs of the {instansi}",
         "umum_periode": "Period",
         # --- 00 data quality
         "n00_pengantar": "Summary of the validation of the data behind the performance "
