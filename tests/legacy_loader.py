@@ -9,7 +9,6 @@ one by one. Do not edit or "improve" this file: it is a test oracle, not package
 """
 # ruff: noqa
 
-
 from __future__ import annotations
 
 import hashlib
