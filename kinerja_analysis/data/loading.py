@@ -678,6 +678,19 @@ def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
         bahasa=run.bahasa,
         item_columns=items,
     )
+    if raw.broken:
+        delim = raw.info.delimiter or ","
+        st.issues.add_row_numbers(
+            [b for b, _, _ in raw.broken],
+            "",
+            [t if len(t) <= 200 else t[:200] + "…" for _, t, _ in raw.broken],
+            "baris_rusak",
+            [
+                st.msg("baris_rusak", n=k, m=raw.n_header_fields, pemisah=delim)
+                for _, _, k in raw.broken
+            ],
+            "tolak",
+        )
     run.states[name] = st
     return st
 

@@ -173,7 +173,7 @@ class RawColumn:
         out[ok] = self.cats[codes[ok]]
         if self.num is not None:
             num = self.num if rows is None else self.num[rows]
-            isn = ~np.isnan(num)
+            isn = ~np.isnan(num) & ~ok
             if isn.any():
                 out[isn] = [number_text(v) for v in num[isn]]
         return out
@@ -183,7 +183,7 @@ class RawColumn:
         columns read as text: identifiers, names, categories)."""
         if self.num is None:
             return self
-        isn = ~np.isnan(self.num)
+        isn = ~np.isnan(self.num) & (self.codes < 0)
         if not isn.any():
             return RawColumn(self.name, self.header, self.position, self.codes, self.cats, None)
         uniq, inv = np.unique(self.num[isn], return_inverse=True)
@@ -632,7 +632,7 @@ def _sheet_structure(path: Path, sheet: str) -> tuple[list[tuple[int, int, int, 
     if "<f" in xml:
         for m in re.finditer(r'<c\s+r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):
             body = m.group(3) or ""
-            if "<f" in body and "<v" not in body:
+            if "<f" in body and not re.search(r"<v>[^<]+</v>", body):
                 no_value.add((int(m.group(2)) - 1, _col_index(m.group(1))))
     return merged, no_value
 
@@ -643,8 +643,11 @@ def _cell_kind(v: Any) -> tuple[str | None, float]:
         return None, np.nan
     if isinstance(v, bool):
         return ("true" if v else "false"), np.nan
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return None, float(v)
+    if isinstance(v, (int, float)):
+        # a whole number past 15 digits shows the digits the cell holds (as Excel and
+        # pandas show them), which the message quotes; the value itself is the float
+        whole = isinstance(v, int) or (np.isfinite(v) and float(v).is_integer())
+        return (str(int(v)) if whole and abs(v) >= 10**15 else None), float(v)
     if isinstance(v, datetime):
         if v.hour == v.minute == v.second == v.microsecond == 0:
             return v.strftime("%Y-%m-%d"), np.nan
@@ -699,15 +702,21 @@ def _read_xlsx(
                     Problem("sheet_dipilih", "info", fields={"sheet": chosen, "sheets": names})
                 )
         merged, no_value = _sheet_structure(path, chosen)
+        width = max((len(r) for r in head_rows), default=0)
+
+        def resolved(i: int) -> tuple[list[str], list[str]]:
+            cells = list(head_rows[i]) if i < len(head_rows) else []
+            cells += [None] * (width - len(cells))
+            return _resolve_header(cells, head_rows, i, merged, spec)
+
         if header_row is not None:
             hidx = max(0, int(header_row) - 1)
         else:
-            hidx, _ = _best_header(head_rows, spec)
+            # score each candidate row with merged cells resolved (a two-row header)
+            scores = [spec.score(resolved(i)[0]) for i in range(len(head_rows))]
+            hidx = int(np.argmax(scores)) if scores else 0
             detected.append("baris_header")
-        width = max((len(r) for r in head_rows), default=0)
-        header_cells = list(head_rows[hidx]) if hidx < len(head_rows) else []
-        header_cells += [None] * (width - len(header_cells))
-        header, merged_notes = _resolve_header(header_cells, head_rows, hidx, merged, spec)
+        header, merged_notes = resolved(hidx)
         if merged_notes:
             problems.append(
                 Problem("header_digabung", "info", fields={"ranges": ", ".join(merged_notes)})

@@ -401,13 +401,13 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
     if rc.num is not None:
         isn = ~np.isnan(rc.num)
         if isn.any():
+            reason_key = reason_key.copy()
             num = rc.num[isn]
             whole = np.isfinite(num) & (num == np.round(num)) & (np.abs(num) < 1e15)
             texts = np.array([number_text(v) for v in num], dtype=object)
             digits = pd.Series(texts, dtype=object).str.fullmatch(r"\d{1,15}").to_numpy()
             lost = ~(whole & digits)
             k = np.where(lost, "nip_hilang_digit", "" if pseudonim else "nip_18")
-            reason_key = reason_key.copy()
             reason_key[isn] = k
             # numeric cells of a NIP column keep their text (an ID, not a number)
             extra = np.unique(texts[~lost])
