@@ -17,12 +17,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import legacy_loader
 import pandas as pd
 import pytest
-
-import legacy_loader
-from kinerja_analysis.data.loading import validate_dataset
 from test_loading import BOSS, EXAMPLE, PEER, STAFF, _edit_csv, _write_mini
+
+from kinerja_analysis.data.loading import validate_dataset
 
 KEY = ["tabel", "file", "baris", "kolom", "nilai", "aturan", "pesan", "tingkat"]
 OLD_PERIOD_MSG = "format periode salah (YYYYQn, YYYYSn atau YYYY)"
