@@ -54,7 +54,9 @@ def assert_equivalent(path: Path, **kw) -> tuple:
         a[old_dep][key4].reset_index(drop=True), b[dep][key4].reset_index(drop=True)
     )
     assert b[dep]["pesan"].str.contains("ditolak di pegawai").all()
-    pd.testing.assert_frame_equal(a[~old_dep].reset_index(drop=True), b[~dep].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        a[~old_dep].reset_index(drop=True), b[~dep].reset_index(drop=True)
+    )
     # accepted rows: same values, same dtypes (new columns may be added)
     assert set(old.tables) == set(tables)
     for name, df in old.tables.items():
@@ -62,7 +64,9 @@ def assert_equivalent(path: Path, **kw) -> tuple:
             df.reset_index(drop=True), tables[name][list(df.columns)].reset_index(drop=True)
         )
     # summary counts and rejected rows
-    s_old = old.validation.summary.set_index("tabel")[["rows_read", "rows_accepted", "rows_rejected"]]
+    s_old = old.validation.summary.set_index("tabel")[
+        ["rows_read", "rows_accepted", "rows_rejected"]
+    ]
     s_new = rep.summary.set_index("tabel")[["rows_read", "rows_accepted", "rows_rejected"]]
     pd.testing.assert_frame_equal(s_old.sort_index(), s_new.sort_index(), check_dtype=False)
     for name, rows in old.validation.rejected_rows.items():

@@ -174,7 +174,9 @@ def test_nip_sequence_000_and_15_digit_collision(base: Path) -> None:
     assert hit["aturan"].tolist() == ["nip_urut_000"]
     assert "15 digit" in hit["pesan"].iloc[0] and "baris 3" in hit["pesan"].iloc[0]
     twin = hits(rep, "pegawai.csv", 3, "nip", STAFF)
-    assert twin["aturan"].tolist() == ["nip_tabrakan_15"] and (twin["tingkat"] == "peringatan").all()
+    assert (
+        twin["aturan"].tolist() == ["nip_tabrakan_15"] and (twin["tingkat"] == "peringatan").all()
+    )
     assert cut not in set(tables["pegawai"]["nip"])
     # alone (no twin), the sequence 000 is still flagged with the reason
     edit(base / "pegawai.csv", 4, "nip", PEER[:15] + "000")
@@ -193,7 +195,11 @@ def test_missing_columns_in_three_tables_in_one_run(base: Path) -> None:
     assert not rep.usable and rep.exit_code == 2
     fatal = rep.structure[rep.structure["tingkat"] == "fatal"]
     text = " ".join(fatal["pesan"])
-    for file, col in (("pegawai.csv", "golongan"), ("skp.csv", "realisasi"), ("pelatihan.csv", "jp")):
+    for file, col in (
+        ("pegawai.csv", "golongan"),
+        ("skp.csv", "realisasi"),
+        ("pelatihan.csv", "jp"),
+    ):
         assert file in text and col in text
     with pytest.raises(DatasetError) as exc:
         load_dataset(base, today=TODAY)
@@ -242,7 +248,9 @@ def test_stray_future_period_never_becomes_a_dataset_period(base: Path) -> None:
     rep, tables = validate(base)
     assert rep.periods == ("2024Q1", "2024Q2")
     hit = hits(rep, "skp.csv", 13, "periode", "2030Q1")
-    assert hit["aturan"].tolist() == ["periode_tidak_dipakai"] and "2030-01-01" in hit["pesan"].iloc[0]
+    assert (
+        hit["aturan"].tolist() == ["periode_tidak_dipakai"] and "2030-01-01" in hit["pesan"].iloc[0]
+    )
     assert rep.causes()["sebab"].tolist() == ["periode 2030Q1"]
     assert "2030Q1" not in set(tables["skp"]["periode"])
 
@@ -256,7 +264,14 @@ def test_period_held_by_a_handful_of_rows_is_reported_not_adopted(tmp_path: Path
     pd.concat([peg, more]).to_csv(folder / "pegawai.csv", index=False)
     skp = pd.read_csv(folder / "skp.csv", dtype=str)
     rows = [
-        {"nip": n, "periode": p, "indikator": "i1", "aspek": "kuantitas", "target": "10", "realisasi": "9"}
+        {
+            "nip": n,
+            "periode": p,
+            "indikator": "i1",
+            "aspek": "kuantitas",
+            "target": "10",
+            "realisasi": "9",
+        }
         for n in nips
         for p in ("2024Q1", "2024Q2")
     ]
@@ -339,11 +354,15 @@ def test_mangled_supervisor_nip_keeps_the_employee(base: Path) -> None:
 def test_cascade_is_grouped_under_its_root_cause(base: Path) -> None:
     edit(base / "pegawai.csv", 3, "golongan", "III/z")
     rep, _ = validate(base)
-    dep = rep.issues[(rep.issues["sebab"] == "pegawai.csv baris 3") & (rep.issues["tingkat"] == "tolak")]
+    dep = rep.issues[
+        (rep.issues["sebab"] == "pegawai.csv baris 3") & (rep.issues["tingkat"] == "tolak")
+    ]
     assert len(dep) == 9  # 4 skp + 4 perilaku + 1 pelatihan rows of STAFF
     assert not rep.issues["pesan"].str.contains("tidak dikenal").any()
     cause = rep.causes().iloc[0]
-    assert cause["n_baris"] == 9 and "skp: 4" in cause["rincian"] and "perilaku: 4" in cause["rincian"]
+    assert (
+        cause["n_baris"] == 9 and "skp: 4" in cause["rincian"] and "perilaku: 4" in cause["rincian"]
+    )
     assert "pegawai.csv baris 3 ditolak" in cause["pesan"]
 
 
@@ -423,7 +442,9 @@ def test_semicolon_csv_with_decimal_commas_without_mapping(base: Path) -> None:
     assert "desimal" in row["terdeteksi"]
 
 
-def test_declared_thousands_mark_does_not_turn_decimals_into_thousands(base: Path, tmp_path: Path) -> None:
+def test_declared_thousands_mark_does_not_turn_decimals_into_thousands(
+    base: Path, tmp_path: Path
+) -> None:
     edit(base / "skp.csv", 2, "realisasi", "76.35")
     m = tmp_path / "m.yaml"
     m.write_text('format:\n  desimal: ","\n  ribuan: "."\n', encoding="utf-8")
@@ -602,7 +623,9 @@ def test_declared_periods(base: Path) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_reports_everything_in_one_run_and_never_a_traceback(base: Path, tmp_path: Path) -> None:
+def test_cli_reports_everything_in_one_run_and_never_a_traceback(
+    base: Path, tmp_path: Path
+) -> None:
     edit(base / "pegawai.csv", 3, "golongan", "III/z")
     edit(base / "skp.csv", 13, "periode", "2030Q1")
     (base / "pelatihan.csv").write_bytes(b"")
