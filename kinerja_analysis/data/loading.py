@@ -733,6 +733,12 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame
         n_warn = int((iss["tingkat"] == "peringatan").sum()) if len(iss) else 0
         if n_bad:
             rejected[name] = _rejected_rows(st)
+        # the table is done: free its working columns before the next one is built
+        st.values.clear()
+        st.derived.clear()
+        for rc in st.raw.columns.values():
+            rc.codes = rc.codes[:0]
+            rc.num = None if rc.num is None else rc.num[:0]
         rows.append(
             _summary_row(
                 name, st.file, st.n + n_broken, len(keep), n_bad, n_warn, status or "ok",

@@ -426,6 +426,20 @@ def _sniff_csv(
     return d, idx, header, delimiter is None
 
 
+def _has_quotes(path: Path, encoding: str) -> bool:
+    """Whether the file contains a double quote (cheap: a memory-mapped search)."""
+    if encoding not in {"utf-8", "utf-8-sig", "cp1252"}:
+        return True
+    import mmap  # lazy: only CSV reading needs it
+
+    with path.open("rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b'"') >= 0
+        except ValueError:  # pragma: no cover - empty file
+            return False
+
+
 def _csv_record_widths(path: Path, encoding: str, delimiter: str, skip: int) -> list[int]:
     """Field count of every record after ``skip`` records (the slow exact pass, used only
     when a file has broken lines)."""
@@ -481,11 +495,13 @@ def _read_csv(
         column_names=names,
         skip_rows=idx + 1,
         encoding="utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding,
-        block_size=1 << 24,
+        block_size=1 << 23,
     )
+    # a value can only hold a line break inside quotes: without any quote in the file the
+    # parser may split blocks at line ends and run in parallel (4x faster)
     parse_opts = pacsv.ParseOptions(
         delimiter=d,
-        newlines_in_values=True,
+        newlines_in_values=_has_quotes(path, encoding),
         ignore_empty_lines=False,
         invalid_row_handler=on_invalid,
     )
@@ -538,6 +554,7 @@ def _read_csv(
         cols.append((header[i], codes, cats))
         del arr
     del table
+    pa.default_memory_pool().release_unused()
     info = ReadInfo(
         file=path.name,
         format="csv",

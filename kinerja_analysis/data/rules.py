@@ -679,7 +679,8 @@ def check_reference(
     if isinstance(s.dtype, pd.CategoricalDtype):
         cats = s.cat.categories.to_numpy(dtype=object)
         codes = s.cat.codes.to_numpy()
-        known_cat = np.asarray(pd.Index(cats).isin(known), dtype=bool)
+        known_set = known if isinstance(known, (set, frozenset)) else set(known.tolist())
+        known_cat = np.fromiter((c in known_set for c in cats), dtype=bool, count=len(cats))
         present = codes >= 0
         unknown = present & ~known_cat[np.maximum(codes, 0)] & ~st.bad
         vals = np.where(present, cats[np.maximum(codes, 0)] if len(cats) else None, None)
