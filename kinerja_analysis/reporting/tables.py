@@ -429,9 +429,10 @@ def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Dat
         ("n_asn", float(peg["nip"].nunique()), "orang"),
         ("n_opd", float(peg["opd"].nunique()), "OPD"),
     ]
-    skp = tables["skp"]
-    cap = capaian_by_asn(skp[skp["periode"] == periode])
-    rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
+    if "skp" in tables:
+        skp = tables["skp"]
+        cap = capaian_by_asn(skp[skp["periode"] == periode])
+        rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
     if "perilaku" in tables:
         p = tables["perilaku"]
         rows.append(
@@ -534,3 +535,38 @@ def output_vs_competency_by_opd(
     kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], total_ditampilkan=False)
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
+
+
+def official_agreement_by_opd(
+    kesesuaian: pd.DataFrame,
+    periode: str,
+    min_sel: int = DEFAULTS.min_sel,
+    opd: str | None = None,
+) -> pd.DataFrame:
+    """Agreement of the official and the computed predikat per OPD in one period, with
+    OPDs of fewer than ``min_sel`` compared employees suppressed (with complements).
+
+    Parameters
+    ----------
+    kesesuaian
+        :attr:`~kinerja_analysis.analyses.shared.SharedResults.kesesuaian_resmi`
+        (:func:`kinerja_analysis.domain.official.agreement_by_opd`).
+
+    opd
+        For an OPD's own report: only that OPD's row (and the all-OPD row).
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n, pct_sama, kappa, n_resmi_lebih_tinggi, n_resmi_lebih_rendah`` (+
+        ``disembunyikan``), the all-OPD row last; the OPD rows add up to it, so small OPDs
+        are suppressed with their complements.
+    """
+    d = kesesuaian[kesesuaian["periode"] == periode].drop(columns=["periode", "n_sama"])
+    total = d[d["opd"] == "Seluruh OPD"].assign(disembunyikan=False)
+    per_opd = suppress_small_groups(
+        d[d["opd"] != "Seluruh OPD"], "n", min_sel, total_ditampilkan=True
+    )
+    if opd is not None:
+        per_opd = per_opd[per_opd["opd"] == opd]
+    return pd.concat([per_opd, total], ignore_index=True)
