@@ -57,14 +57,16 @@ __all__ = ["TableStore", "Engine", "LocalEngine", "AGGREGATIONS", "PARTITION_COL
 PARTITION_COLUMN = "periode"
 #: Aggregations an engine must provide (pandas / pyarrow / Spark SQL names agree).
 AGGREGATIONS = ("count", "sum", "mean", "min", "max", "nunique")
-_ORDER = "_urutan"
 
 
 class TableStore:
     """Validated tables as partitioned Parquet under ``root`` (see the module docstring).
 
-    Row order is kept (an ``_urutan`` column, dropped on reading), so a table read back
-    equals the table written.
+    A table with a ``periode`` column is written one partition per period, in period
+    order, each partition keeping the table's row order; the loader returns period tables
+    in that canonical order (stable by period), so a table read back equals the table
+    written, without a sort. Text columns are stored as Arrow ``large_string`` and read
+    back into pandas ``string`` columns without a copy.
     """
 
     def __init__(self, root: str | os.PathLike) -> None:
@@ -82,28 +84,21 @@ class TableStore:
         tmp = self.root / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        table = pa.Table.from_pandas(
-            df.assign(**{_ORDER: np.arange(len(df), dtype=np.int64)}), preserve_index=False
-        )
         if PARTITION_COLUMN in df.columns and len(df) and df[PARTITION_COLUMN].notna().all():
-            part = pads.partitioning(
-                pa.schema([pa.field(PARTITION_COLUMN, pa.string())]), flavor="hive"
-            )
-            table = table.set_column(
-                table.schema.get_field_index(PARTITION_COLUMN),
-                PARTITION_COLUMN,
-                table.column(PARTITION_COLUMN).cast(pa.string()),
-            )
-            pads.write_dataset(
-                table,
-                tmp,
-                format="parquet",
-                partitioning=part,
-                basename_template="part-{i}.parquet",
-                existing_data_behavior="overwrite_or_ignore",
-            )
+            per = df[PARTITION_COLUMN].astype(str).to_numpy()
+            order = np.argsort(_period_rank(per), kind="stable")
+            if not np.array_equal(order, np.arange(len(order))):
+                df, per = df.iloc[order], per[order]
+            starts = np.flatnonzero(np.r_[True, per[1:] != per[:-1]])
+            ends = np.r_[starts[1:], len(per)]
+            rest = df.drop(columns=[PARTITION_COLUMN])
+            for a, b in zip(starts, ends, strict=True):
+                part = tmp / f"{PARTITION_COLUMN}={per[a]}"
+                part.mkdir()
+                table = pa.Table.from_pandas(rest.iloc[a:b], preserve_index=False)
+                pq.write_table(table, part / "part-0.parquet")
         else:
-            pq.write_table(table, tmp / "part-0.parquet")
+            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / "part-0.parquet")
         dtypes = {c: str(t) for c, t in df.dtypes.items()}
         atomic_write(tmp / "_dtypes.json", json.dumps(dtypes, indent=1))
         if folder.exists():
@@ -115,21 +110,29 @@ class TableStore:
             os.replace(tmp, folder)
         return folder
 
+    def partitions(self, name: str) -> list[str]:
+        """The periods of a partitioned table, in period order (``[]`` if not partitioned)."""
+        folder = self.root / name
+        found = [
+            p.name.split("=", 1)[1]
+            for p in folder.iterdir()
+            if p.is_dir() and p.name.startswith(f"{PARTITION_COLUMN}=")
+        ]
+        return [
+            found[i] for i in np.argsort(_period_rank(np.array(found, dtype=object)), kind="stable")
+        ]
+
     def dataset(self, name: str) -> pads.Dataset:
         """The table as a ``pyarrow.dataset`` (lazy; filters and projections pushed down)."""
         folder = self.root / name
         if not (folder / "_dtypes.json").is_file():
             raise KeyError(f"table {name!r} not in store {self.root}")
-        return pads.dataset(
-            folder,
-            format="parquet",
-            partitioning=pads.partitioning(
+        part = None
+        if self.partitions(name):
+            part = pads.partitioning(
                 pa.schema([pa.field(PARTITION_COLUMN, pa.string())]), flavor="hive"
             )
-            if any(p.is_dir() for p in folder.iterdir())
-            else None,
-            exclude_invalid_files=True,
-        )
+        return pads.dataset(folder, format="parquet", partitioning=part, exclude_invalid_files=True)
 
     def dtypes(self, name: str) -> dict[str, str]:
         return json.loads((self.root / name / "_dtypes.json").read_text(encoding="utf-8"))
@@ -141,19 +144,61 @@ class TableStore:
         periods: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Read a table (optionally some columns, some periods) as pandas, dtypes restored."""
-        ds = self.dataset(name)
+        folder = self.root / name
         dtypes = self.dtypes(name)
         cols = list(dtypes) if columns is None else list(columns)
-        flt = None
-        if periods is not None and PARTITION_COLUMN in dtypes:
-            flt = pads.field(PARTITION_COLUMN).isin(list(periods))
-        table = ds.to_table(columns=[*cols, _ORDER], filter=flt)
-        order = np.argsort(table.column(_ORDER).to_numpy(), kind="stable")
-        table = table.drop_columns([_ORDER]).take(order)
-        df = table.to_pandas(types_mapper=_types_mapper)
-        return df.astype(
-            {c: dtypes[c] for c in cols if c in df.columns and str(df[c].dtype) != dtypes[c]}
-        )
+        parts = self.partitions(name)
+        if not parts:
+            table = pq.read_table(folder / "part-0.parquet", columns=cols)
+            return _to_pandas(table, cols, dtypes)
+        if periods is not None:
+            wanted = set(periods)
+            parts = [p for p in parts if p in wanted]
+        stored = [c for c in cols if c != PARTITION_COLUMN]
+        tables = []
+        for p in parts:
+            t = pq.read_table(folder / f"{PARTITION_COLUMN}={p}" / "part-0.parquet", columns=stored)
+            if PARTITION_COLUMN in cols:
+                t = t.append_column(
+                    PARTITION_COLUMN,
+                    pa.DictionaryArray.from_arrays(
+                        pa.array(np.zeros(t.num_rows, dtype=np.int32)),
+                        pa.array([p], type=pa.large_string()),
+                    ).dictionary_decode(),
+                )
+            tables.append(t)
+        if not tables:
+            return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in cols})
+        table = pa.concat_tables(tables)
+        del tables
+        return _to_pandas(table, cols, dtypes)
+
+
+def _period_rank(codes: np.ndarray) -> np.ndarray:
+    """Rank of each period code in calendar order (unknown codes last, by text)."""
+    from kinerja_analysis.core.periods import is_period, sort_periods  # lazy: tiny, core
+
+    uniq = list(dict.fromkeys(codes.tolist()))
+    good = sort_periods([u for u in uniq if is_period(u)])
+    bad = sorted(u for u in uniq if not is_period(u))
+    rank = {c: i for i, c in enumerate([*good, *bad])}
+    return pd.Series(codes, dtype=object).map(rank).to_numpy(dtype=np.int64)
+
+
+def _to_pandas(table: pa.Table, cols: Sequence[str], dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """Arrow → pandas column by column: text without a copy, dtypes as written."""
+    out: dict[str, object] = {}
+    for c in cols:
+        arr = table.column(c)
+        want = dtypes.get(c, "")
+        if want in {"string", "str"} or pa.types.is_large_string(arr.type):
+            if not pa.types.is_large_string(arr.type):
+                arr = arr.cast(pa.large_string())
+            out[c] = pd.arrays.ArrowStringArray(arr)
+        else:
+            s = arr.to_pandas()
+            out[c] = s.astype(want) if want and str(s.dtype) != want else s
+    return pd.DataFrame(out, copy=False)
 
 
 def _types_mapper(t: pa.DataType):

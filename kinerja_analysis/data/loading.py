@@ -43,6 +43,7 @@ import pandas as pd
 
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.periods import is_period, sort_periods
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data import rules
 from kinerja_analysis.data.contract import PERIOD_TABLES, TABLE_ORDER, TABLES, Table
@@ -719,7 +720,7 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame
                 file = run.files[name].name if name in run.files else ""
                 rows.append(_summary_row(name, file, 0, 0, 0, 0, status or "dilewati", None, None))
             continue
-        keep = np.flatnonzero(~st.bad)
+        keep = _canonical_order(st, np.flatnonzero(~st.bad))
         df = pd.DataFrame({c: _final_series(v, keep) for c, v in st.values.items()})
         if name == "perilaku" and "skor" in df and len(df):
             df["skor"] = df["skor"].astype("int64")
@@ -739,6 +740,7 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame
         for rc in st.raw.columns.values():
             rc.codes = rc.codes[:0]
             rc.num = None if rc.num is None else rc.num[:0]
+        release_memory()
         rows.append(
             _summary_row(
                 name, st.file, st.n + n_broken, len(keep), n_bad, n_warn, status or "ok",
@@ -746,6 +748,29 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame
             )
         )  # fmt: skip
     return tables, rejected, pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def release_memory() -> None:
+    """Return freed Arrow buffers to the operating system (peak memory on big files)."""
+    import pyarrow as pa  # lazy: already loaded by the reader
+
+    pa.default_memory_pool().release_unused()
+
+
+def _canonical_order(st: TableState, keep: np.ndarray) -> np.ndarray:
+    """Accepted rows in the dataset's order: a table with a ``periode`` column is ordered
+    by period (stable: file order within a period), the order of its partitioned Parquet
+    store (:class:`~kinerja_analysis.data.engine.TableStore`); other tables file order."""
+    per = st.values.get("periode")
+    if per is None or not len(keep) or not isinstance(per.dtype, pd.CategoricalDtype):
+        return keep
+    cats = per.cat.categories.to_numpy(dtype=object)
+    valid = [c for c in cats.tolist() if is_period(c)]
+    rank_of = {c: i for i, c in enumerate(sort_periods(valid))}
+    rank = np.array([rank_of.get(c, len(rank_of)) for c in cats.tolist()] + [len(rank_of) + 1])
+    codes = per.cat.codes.to_numpy()[keep]
+    order = np.argsort(rank[codes], kind="stable")  # code -1 (missing) → last entry
+    return keep[order]
 
 
 def _summary_row(name, file, read, acc, rej, warn, status, raw, st) -> dict[str, Any]:
@@ -788,8 +813,10 @@ def _summary_row(name, file, read, acc, rej, warn, status, raw, st) -> dict[str,
 
 def _rejected_rows(st: TableState) -> pd.DataFrame:
     pos = np.flatnonzero(st.bad)
-    reason = st.issues.first_reject_reason(st.n)
-    cols: dict[str, Any] = {"baris": st.raw.rows[pos], "alasan": reason[pos]}
+    cols: dict[str, Any] = {
+        "baris": st.raw.rows[pos],
+        "alasan": st.issues.first_reject_reason(pos),
+    }
     for name, rc in st.raw.columns.items():
         cols[name] = rc.text(pos)
     out = pd.DataFrame(cols)

@@ -539,20 +539,27 @@ def _read_csv(
             problems.append(Problem("baris_rusak_posisi", "peringatan"))
             broken = [(0, text, k) for (_, text, k) in broken]
     cols: list[tuple[str, np.ndarray, np.ndarray]] = []
-    table = table.unify_dictionaries()
     for i, name in enumerate(names):
-        arr = table.column(name)
-        if arr.num_chunks == 0:
-            codes = np.full(n, -1, dtype=np.int32)
-            cats = np.array([], dtype=object)
-        else:
-            dict_arr = arr.chunk(0).dictionary
-            idx_arr = pa.chunked_array([c.indices for c in arr.chunks], type=pa.int32())
-            codes = idx_arr.fill_null(-1).to_numpy().astype(np.int32, copy=False)
-            cats, remap = _unique_texts(dict_arr.to_numpy(zero_copy_only=False))
-            codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1).astype(np.int32)
+        # one column at a time: unify its chunks' dictionaries, copy its codes out, and
+        # drop it from the table, so the file is never held twice
+        one = pa.table({name: table.column(name)}).unify_dictionaries().column(name)
+        table = table.drop_columns([name])
+        codes = np.full(n, -1, dtype=np.int32)
+        off = 0
+        for ch in one.chunks:
+            k = len(ch)
+            codes[off : off + k] = ch.indices.fill_null(-1).to_numpy()
+            off += k
+        raw_cats = (
+            one.chunk(0).dictionary.to_numpy(zero_copy_only=False)
+            if one.num_chunks
+            else np.array([], dtype=object)
+        )
+        del one
+        cats, remap = _unique_texts(raw_cats)
+        codes[:] = np.append(remap, np.int32(-1))[codes]  # code -1 stays -1
         cols.append((header[i], codes, cats))
-        del arr
+        pa.default_memory_pool().release_unused()
     del table
     pa.default_memory_pool().release_unused()
     info = ReadInfo(

@@ -122,7 +122,7 @@ def check_key(st: TableState) -> None:
         )
 
     def vals(pos: np.ndarray) -> np.ndarray:
-        parts = [_text(st.values[k]).to_numpy()[pos] for k in t.key]
+        parts = [_text(st.values[k].iloc[pos]).to_numpy() for k in t.key]
         return np.array(
             [
                 " | ".join("" if v is None else str(v) for v in row)
@@ -441,25 +441,26 @@ def nip_sequence_other(st: TableState, pseudonim: bool) -> None:
 
 
 def _period_support(states: Mapping[str, TableState]) -> dict[str, int]:
-    """Distinct employees per period code in the period tables' accepted rows."""
-    frames = []
+    """Distinct employees per period code in the period tables' accepted rows (computed on
+    the columns' codes: no text per row)."""
+    pairs: dict[str, set] = {}
     for name in PERIOD_TABLES:
         st = states.get(name)
         if st is None or "periode" not in st.values:
             continue
         ok = ~st.bad
-        frames.append(
-            pd.DataFrame(
-                {
-                    "nip": _text(st.values["nip"])[ok].to_numpy(),
-                    "periode": _text(st.values["periode"])[ok].to_numpy(),
-                }
-            )
-        )
-    if not frames:
-        return {}
-    df = pd.concat(frames, ignore_index=True).dropna()
-    return df.drop_duplicates().groupby("periode").size().astype(int).to_dict()
+        nip, per = st.values["nip"], st.values["periode"]
+        width = len(nip.cat.categories) + 1
+        nc, pc = nip.cat.codes.to_numpy()[ok], per.cat.codes.to_numpy()[ok]
+        good = (nc >= 0) & (pc >= 0)
+        uniq = np.unique(pc[good].astype(np.int64) * width + nc[good])
+        per_cats = per.cat.categories.to_numpy(dtype=object)
+        nip_cats = nip.cat.categories.to_numpy(dtype=object)
+        p_idx, n_idx = np.divmod(uniq, width)
+        for p_code in np.unique(p_idx):
+            members = nip_cats[n_idx[p_idx == p_code]]
+            pairs.setdefault(str(per_cats[p_code]), set()).update(members.tolist())
+    return {p: len(v) for p, v in pairs.items()}
 
 
 def choose_periods(
@@ -570,14 +571,18 @@ def _future_dates(st: TableState, cols: list[str], end64, lo, end) -> None:
 def dates_in_period(st: TableState, column: str) -> None:
     """A dated row whose date is outside its period (warning)."""
     d = st.values
-    per = _text(d["periode"])
-    ok = ~st.bad & d[column].notna().to_numpy() & per.notna().to_numpy()
+    per = d["periode"]
+    codes = per.cat.codes.to_numpy()
+    ok = ~st.bad & d[column].notna().to_numpy() & (codes >= 0)
     if not ok.any():
         return
-    codes = pd.unique(per[ok])
-    bounds = {c: period_bounds(c) for c in codes if is_period(c)}
-    lo = per.map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[0]).to_numpy(dtype="datetime64[us]")
-    hi = per.map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[1]).to_numpy(dtype="datetime64[us]")
+    cats = per.cat.categories.to_numpy(dtype=object)
+    nat = np.datetime64("NaT", "us")
+    bounds = [period_bounds(c) if is_period(c) else (None, None) for c in cats]
+    lo_c = np.array([nat if a is None else a.to_datetime64() for a, _ in bounds] + [nat])
+    hi_c = np.array([nat if b is None else b.to_datetime64() for _, b in bounds] + [nat])
+    lo = lo_c.astype("datetime64[us]")[codes]  # code -1 → the trailing NaT
+    hi = hi_c.astype("datetime64[us]")[codes]
     v = d[column].to_numpy().astype("datetime64[us]")
     outside = ok & ((v < lo) | (v > hi))
     reject(
@@ -651,10 +656,10 @@ def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str]]:
     if not len(bad):
         return {}
     nip = _text(peg.values["nip"]).to_numpy(dtype=object)
-    reasons = peg.issues.first_reject_reason(peg.n)
+    reasons = dict(zip(bad.tolist(), peg.issues.first_reject_reason(bad).tolist(), strict=True))
     accepted = set(nip[~peg.bad].tolist())
     out: dict[str, tuple[int, str]] = {}
-    for i in bad:
+    for i in bad.tolist():
         v = nip[i]
         if v is None:
             # the NIP cell itself failed: its text may still match a dependent row
@@ -676,29 +681,18 @@ def check_reference(
     """Values of ``column`` must be in ``known``; those that belong to a rejected employee
     are set aside under that root cause instead of "unknown"."""
     s = st.values[column]
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = s.cat.categories.to_numpy(dtype=object)
-        codes = s.cat.codes.to_numpy()
-        known_set = known if isinstance(known, (set, frozenset)) else set(known.tolist())
-        known_cat = np.fromiter((c in known_set for c in cats), dtype=bool, count=len(cats))
-        present = codes >= 0
-        unknown = present & ~known_cat[np.maximum(codes, 0)] & ~st.bad
-        vals = np.where(present, cats[np.maximum(codes, 0)] if len(cats) else None, None)
-    else:
-        v = _text(s)
-        present = v.notna().to_numpy()
-        unknown = present & ~_bool(v.isin(known)) & ~st.bad
-        vals = v.to_numpy(dtype=object)
+    cats = s.cat.categories.to_numpy(dtype=object)
+    codes = s.cat.codes.to_numpy()
+    known_set = known if isinstance(known, (set, frozenset)) else set(known.tolist())
+    known_cat = np.fromiter((c in known_set for c in cats), dtype=bool, count=len(cats))
+    present = codes >= 0
+    unknown = present & ~np.append(known_cat, True)[codes] & ~st.bad
     if not unknown.any():
         return
-    is_rej = (
-        unknown
-        & np.array(
-            [rejected.get(x) is not None if x is not None else False for x in vals], dtype=bool
-        )
-        if rejected
-        else np.zeros(st.n, dtype=bool)
-    )
+    rej_cat = np.fromiter((c in rejected for c in cats), dtype=bool, count=len(cats))
+    is_rej = unknown & np.append(rej_cat, False)[codes]
+    vals = np.full(st.n, None, dtype=object)
+    vals[unknown] = cats[codes[unknown]]
     plain = unknown & ~is_rej
     reject(
         st, plain, column, f"referensi:{what}", st.msg("referensi", kolom=column, apa=what), level
@@ -729,16 +723,17 @@ def period_membership(
     """Rows whose period is not a dataset period are rejected; a candidate period that was
     not adopted is named as the root cause."""
     per = st.values["periode"]
-    v = _text(per)
-    present = v.notna().to_numpy()
-    outside = present & ~_bool(v.isin(list(periods))) & ~st.bad
+    cats = per.cat.categories.to_numpy(dtype=object)
+    codes = per.cat.codes.to_numpy()
+    inside = np.append(np.isin(cats, list(periods)), True)
+    outside = (codes >= 0) & ~inside[codes] & ~st.bad
     if not outside.any():
         return
-    vals = v.to_numpy(dtype=object)
-    named = (
-        outside & np.isin(vals, list(not_adopted)) if not_adopted else np.zeros(st.n, dtype=bool)
-    )
+    named_cat = np.append(np.isin(cats, list(not_adopted)), False)
+    named = outside & named_cat[codes]
     plain = outside & ~named
+    vals = np.full(st.n, None, dtype=object)
+    vals[outside] = cats[codes[outside]]
     if periods:
         reject(
             st, plain, "periode", "referensi:periode dataset",

@@ -133,20 +133,25 @@ class Issues:
         out["baris"] = out["baris"].astype("Int64").mask(out["baris"] < 0)
         return out
 
-    def first_reject_reason(self, n: int) -> np.ndarray:
-        """Per row position, the first rejecting message (``""`` where none)."""
-        out = np.full(n, "", dtype=object)
-        done = np.zeros(n, dtype=bool)
+    def first_reject_reason(self, positions: np.ndarray) -> np.ndarray:
+        """The first rejecting message of each row position in ``positions`` (``""`` where
+        none)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        out = np.full(len(positions), "", dtype=object)
+        done = np.zeros(len(positions), dtype=bool)
         for p in self.parts:
             if p["tingkat"] != "tolak":
                 continue
             pos = p["_pos"]
-            m = (pos >= 0) & ~done[np.maximum(pos, 0)]
-            if not m.any():
+            where = np.searchsorted(positions, pos)
+            hit = (where < len(positions)) & (pos >= 0)
+            hit[hit] = positions[where[hit]] == pos[hit]
+            hit[hit] = ~done[where[hit]]
+            if not hit.any():
                 continue
             msg = _broadcast(p["pesan"], len(pos))
-            out[pos[m]] = msg[m]
-            done[pos[m]] = True
+            out[where[hit]] = msg[hit]
+            done[where[hit]] = True
         return out
 
 
@@ -288,7 +293,8 @@ def number_format_for(
 
 @dataclass
 class Parsed:
-    """A parsed column: values (pandas, aligned to rows), failing rows, their reasons."""
+    """A parsed column: values (pandas, aligned to rows), failing rows, and their reasons
+    (one per failing row, in row order, or one text for all)."""
 
     values: pd.Series
     bad: np.ndarray
@@ -322,7 +328,8 @@ def string_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
         return pd.Series(pd.array([pd.NA] * len(codes), dtype="string"))
     idx = pa.array(codes, mask=codes < 0, type=pa.int32())
     arr = pa.DictionaryArray.from_arrays(idx, pa.array(cats, type=pa.large_string()))
-    return pd.Series(pd.array(arr.dictionary_decode(), dtype="string"))
+    # large_string is what pandas' Arrow-backed strings hold: wrapped without a copy
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr.dictionary_decode()])))
 
 
 def _numbers(texts: np.ndarray, dec: str, th: str) -> tuple[np.ndarray, np.ndarray]:
@@ -356,21 +363,31 @@ def _numbers(texts: np.ndarray, dec: str, th: str) -> tuple[np.ndarray, np.ndarr
     return values, reason
 
 
+#: Reasons a cell fails to parse, as small integers (a row-length array of them is cheap).
+_REASONS = ("", "bukan_angka", "bukan_angka_format", "tak_berhingga", "bulat",
+            "nip_hilang_digit", "nip_18")  # fmt: skip
+_R = {k: i for i, k in enumerate(_REASONS)}
+
+
+def _reason_codes(keys: np.ndarray) -> np.ndarray:
+    return np.array([_R[k] for k in keys.tolist()], dtype=np.int8)
+
+
 def _parse_numeric(col: Column, rc: RawColumn, st: TableState) -> Parsed:
     dec, th = st.number_format or (".", "")
     per_val, per_reason = _numbers(rc.cats, dec, th)
     values = _spread(per_val, rc.codes, np.nan)
-    reason_key = _spread(per_reason, rc.codes, "")
+    reason = _spread(_reason_codes(per_reason), rc.codes, 0)
     if rc.num is not None:
         isn = ~np.isnan(rc.num)
         values = np.where(isn, rc.num, values)
         fin = np.isfinite(rc.num)
-        reason_key = np.where(isn, np.where(fin, "", "tak_berhingga"), reason_key)
+        reason = np.where(isn, np.where(fin, 0, _R["tak_berhingga"]), reason).astype(np.int8)
         values = np.where(isn & ~fin, np.nan, values)
-    bad = reason_key != ""
+    bad = reason != 0
     if col.kind == "int":
         frac = ~bad & ~np.isnan(values) & (values != np.round(values))
-        reason_key = np.where(frac, "bulat", reason_key)
+        reason = np.where(frac, _R["bulat"], reason).astype(np.int8)
         bad = bad | frac
     texts = {
         "bukan_angka": st.msg("bukan_angka"),
@@ -378,13 +395,18 @@ def _parse_numeric(col: Column, rc: RawColumn, st: TableState) -> Parsed:
         "tak_berhingga": st.msg("tak_berhingga"),
         "bulat": st.msg("bulat"),
     }
-    reason = np.array([texts.get(k, "") for k in reason_key], dtype=object) if bad.any() else ""
-    values = np.where(bad, np.nan, values)
+    # the reasons of the failing rows only, in row order
+    why = np.array([texts[_REASONS[k]] for k in reason[bad].tolist()], dtype=object)
+    if bad.any():
+        values[bad] = np.nan
     if col.kind == "int":
-        series = pd.Series(pd.array(np.round(values), dtype="Float64")).astype("Int64")
+        missing = np.isnan(values)
+        ints = np.where(missing, 0, np.round(values)).astype(np.int64)
+        del values
+        series = pd.Series(pd.arrays.IntegerArray(ints, missing))
     else:
-        series = pd.Series(values, dtype="float64")
-    return Parsed(series, bad, reason, f"tipe:{col.kind}")
+        series = pd.Series(values, dtype="float64", copy=False)
+    return Parsed(series, bad, why if bad.any() else "", f"tipe:{col.kind}")
 
 
 def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> Parsed:
@@ -395,9 +417,9 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
     wrong = ~sci & ~pd.Series(norm, dtype=object).str.fullmatch(r"\d{18}").to_numpy()
     if pseudonim:
         wrong[:] = False
-    cat_reason = np.where(sci, "nip_hilang_digit", np.where(wrong, "nip_18", ""))
+    cat_reason = np.where(sci, _R["nip_hilang_digit"], np.where(wrong, _R["nip_18"], 0))
     codes = rc.codes
-    reason_key = _spread(cat_reason.astype(object), codes, "")
+    reason_key = _spread(cat_reason.astype(np.int8), codes, 0)
     if rc.num is not None:
         isn = ~np.isnan(rc.num)
         if isn.any():
@@ -407,7 +429,7 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
             texts = np.array([number_text(v) for v in num], dtype=object)
             digits = pd.Series(texts, dtype=object).str.fullmatch(r"\d{1,15}").to_numpy()
             lost = ~(whole & digits)
-            k = np.where(lost, "nip_hilang_digit", "" if pseudonim else "nip_18")
+            k = np.where(lost, _R["nip_hilang_digit"], 0 if pseudonim else _R["nip_18"])
             reason_key[isn] = k
             # numeric cells of a NIP column keep their text (an ID, not a number)
             extra = np.unique(texts[~lost])
@@ -416,12 +438,16 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
                 codes = codes.copy()
                 where = np.flatnonzero(isn)[~lost]
                 codes[where] = len(rc.cats) + np.searchsorted(extra, texts[~lost])
-    bad = reason_key != ""
+    bad = reason_key != 0
     norm_cats, remap = np.unique(norm.astype(str), return_inverse=True)
     new_codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1).astype(np.int32)
     new_codes[bad] = -1
     texts = {"nip_hilang_digit": st.msg("nip_hilang_digit"), "nip_18": st.msg("nip_18")}
-    reason = np.array([texts.get(k, "") for k in reason_key], dtype=object) if bad.any() else ""
+    reason = (
+        np.array([texts[_REASONS[k]] for k in reason_key[bad].tolist()], dtype=object)
+        if bad.any()
+        else ""
+    )
     return Parsed(_cat_series(new_codes, norm_cats.astype(object)), bad, reason, "tipe:nip")
 
 
@@ -542,7 +568,7 @@ def _parse_text(col: Column, rc: RawColumn, st: TableState, labels: Mapping[str,
         else rc.codes
     )
     bad = _spread(bad_cat, rc.codes, False)
-    reason = _spread(reason_cat, rc.codes, "") if bad.any() else ""
+    reason = reason_cat[rc.codes[bad]] if bad.any() else ""
     if col.kind == "bool":
         is_true = np.isin(
             np.array([c.lower() for c in new_cats.tolist()], dtype=object), list(_TRUE)
@@ -571,13 +597,15 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
     present_text = rc.codes >= 0
     bad = present_text & np.isnat(values)
     human = fmt.replace("%Y", "yyyy").replace("%m", "mm").replace("%d", "dd")
-    reason = np.full(len(values), "", dtype=object)
-    reason[bad] = st.msg("tanggal", format=human)
+    serial = np.zeros(len(values), dtype=bool)
     if rc.num is not None:
-        isn = ~np.isnan(rc.num)
-        bad = bad | isn
-        reason[isn] = st.msg("tanggal_serial", format=human)
-        values[isn] = np.datetime64("NaT")
+        serial = ~np.isnan(rc.num)
+        bad = bad | serial
+        values[serial] = np.datetime64("NaT")
+    # the reasons of the failing rows only, in row order
+    reason = np.where(
+        serial[bad], st.msg("tanggal_serial", format=human), st.msg("tanggal", format=human)
+    ).astype(object)
     series = pd.Series(values.astype("datetime64[us]"))
     return Parsed(series, bad, reason if bad.any() else "", "tipe:date")
 
