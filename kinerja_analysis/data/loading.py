@@ -638,7 +638,8 @@ def validate_dataset(
     ds_periods = rules.check_all(run.states, run, declared, pseudonim=pseudonim)
     if not ds_periods:
         run.fatal = True
-    tables, rejected, summary = _collect(run)
+    rejected = _keep_rejected_rows(run)
+    tables, summary = _collect(run)
     notes = list(run.notes)
     if pseudonim:
         notes.insert(0, run.msg("pseudonim"))
@@ -708,9 +709,24 @@ def _final_series(s: pd.Series, keep: np.ndarray) -> pd.Series:
     return out.reset_index(drop=True)
 
 
-def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], pd.DataFrame]:
-    tables: dict[str, pd.DataFrame] = {}
+def _keep_rejected_rows(run: _Run) -> dict[str, pd.DataFrame]:
+    """Every rule has run: keep the rejected rows' text, then let the raw columns go (the
+    accepted rows are built from the parsed columns)."""
     rejected: dict[str, pd.DataFrame] = {}
+    for name, st in run.states.items():
+        if st.bad.any() or st.raw.broken:
+            rejected[name] = _rejected_rows(st)
+        for rc in st.raw.columns.values():
+            rc.codes = rc.codes[:0]
+            rc.num = None if rc.num is None else rc.num[:0]
+        st.raw.rows = st.raw.rows[:0]
+        st.issues.rows = st.issues.rows[:0]
+    release_memory()
+    return rejected
+
+
+def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    tables: dict[str, pd.DataFrame] = {}
     rows = []
     for name in TABLE_ORDER:
         st = run.states.get(name)
@@ -721,25 +737,24 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame
                 rows.append(_summary_row(name, file, 0, 0, 0, 0, status or "dilewati", None, None))
             continue
         keep = _canonical_order(st, np.flatnonzero(~st.bad))
-        df = pd.DataFrame({c: _final_series(v, keep) for c, v in st.values.items()})
-        if name == "perilaku" and "skor" in df and len(df):
-            df["skor"] = df["skor"].astype("int64")
+        cols: dict[str, Any] = {}
+        for c in list(st.values):
+            v = st.values.pop(c)  # each working column goes as soon as its final is built
+            if name == "perilaku" and c == "skor":
+                cols[c] = v.to_numpy(dtype=np.int64, na_value=0)[keep]
+            else:
+                cols[c] = _final_series(v, keep)
+            del v
+        df = pd.DataFrame(cols, copy=False)
+        del cols
         if name == "pegawai" and "status_kepegawaian" in st.derived:
             df["status_kepegawaian"] = _final_series(st.derived["status_kepegawaian"], keep)
         if status == "ok" or status is None:
             tables[name] = df
         n_broken = len(st.raw.broken)
         n_bad = int(st.bad.sum()) + n_broken
-        iss = st.issues.frame()
-        n_warn = int((iss["tingkat"] == "peringatan").sum()) if len(iss) else 0
-        if n_bad:
-            rejected[name] = _rejected_rows(st)
-        # the table is done: free its working columns before the next one is built
-        st.values.clear()
+        n_warn = sum(len(p["baris"]) for p in st.issues.parts if p["tingkat"] == "peringatan")
         st.derived.clear()
-        for rc in st.raw.columns.values():
-            rc.codes = rc.codes[:0]
-            rc.num = None if rc.num is None else rc.num[:0]
         release_memory()
         rows.append(
             _summary_row(
@@ -747,14 +762,24 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame
                 st.raw, st,
             )
         )  # fmt: skip
-    return tables, rejected, pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return tables, pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
 def release_memory() -> None:
-    """Return freed Arrow buffers to the operating system (peak memory on big files)."""
+    """Return freed memory to the operating system (Arrow's pool; glibc's heap), so the
+    peak of a big run is what it holds, not what it once held."""
+    import ctypes  # lazy: only the loader releases memory
+    import ctypes.util  # lazy: as above
+
     import pyarrow as pa  # lazy: already loaded by the reader
 
     pa.default_memory_pool().release_unused()
+    name = ctypes.util.find_library("c")
+    if name:
+        try:
+            ctypes.CDLL(name).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc
+            pass
 
 
 def _canonical_order(st: TableState, keep: np.ndarray) -> np.ndarray:

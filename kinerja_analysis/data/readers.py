@@ -192,7 +192,7 @@ class RawColumn:
         codes = self.codes.copy()
         codes[isn] = len(self.cats) + inv.astype(np.int32)
         cats, remap = _unique_texts(all_cats)
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1).astype(np.int32)
+        codes = remap_codes(codes, remap)
         return RawColumn(self.name, self.header, self.position, codes, cats, self.num)
 
 
@@ -233,6 +233,12 @@ def normalise_header(text: object) -> str:
     s = "" if text is None else str(text)
     s = s.replace("\ufeff", "").strip().lower()
     return re.sub(r"[\s_.]+", " ", s).strip()
+
+
+def remap_codes(codes: np.ndarray, remap: np.ndarray) -> np.ndarray:
+    """``remap[codes]`` as ``int32``, code ``-1`` (empty) kept: one allocation, no temporaries
+    the length of the column."""
+    return np.append(remap.astype(np.int32, copy=False), np.int32(-1))[codes]
 
 
 def _unique_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -557,7 +563,7 @@ def _read_csv(
         )
         del one
         cats, remap = _unique_texts(raw_cats)
-        codes[:] = np.append(remap, np.int32(-1))[codes]  # code -1 stays -1
+        codes = remap_codes(codes, remap)
         cols.append((header[i], codes, cats))
         pa.default_memory_pool().release_unused()
     del table
@@ -859,7 +865,7 @@ def _read_parquet(
                 enc = pc.cast(arr, pa.string()).dictionary_encode().combine_chunks()
                 codes = enc.indices.fill_null(-1).to_numpy().astype(np.int32)
                 cats, remap = _unique_texts(enc.dictionary.to_numpy(zero_copy_only=False))
-                codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1).astype(np.int32)
+                codes = remap_codes(codes, remap)
                 num = None
         else:
             if pa.types.is_timestamp(t) or pa.types.is_date(t):
@@ -875,7 +881,7 @@ def _read_parquet(
             enc = arr.dictionary_encode().combine_chunks()
             codes = enc.indices.fill_null(-1).to_numpy().astype(np.int32)
             cats, remap = _unique_texts(enc.dictionary.to_numpy(zero_copy_only=False))
-            codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1).astype(np.int32)
+            codes = remap_codes(codes, remap)
         cols.append((name, codes, cats, num))
     rows = np.arange(table.num_rows, dtype=np.int64) + 2
     return cols, rows, ReadInfo(file=path.name, format="parquet")

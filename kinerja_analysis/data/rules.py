@@ -69,13 +69,14 @@ def _text(s: pd.Series) -> pd.Series:
 def _codes(s: pd.Series) -> tuple[np.ndarray, int]:
     """Integer codes of a column for grouping (``-1`` = missing) and their count."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy().astype(np.int64), len(s.cat.categories)
+        return s.cat.codes.to_numpy(), len(s.cat.categories)
     codes, uniq = pd.factorize(s, use_na_sentinel=True)
     return codes.astype(np.int64), len(uniq)
 
 
 def _combined_key(cols: Sequence[pd.Series]) -> np.ndarray:
-    """One int64 per row identifying the combination of ``cols`` (mixed radix)."""
+    """One int64 per row identifying the combination of ``cols`` (mixed radix), built in
+    place."""
     key = np.zeros(len(cols[0]), dtype=np.int64)
     span = 1
     for s in cols:
@@ -85,8 +86,11 @@ def _combined_key(cols: Sequence[pd.Series]) -> np.ndarray:
             _, key = np.unique(key, return_inverse=True)
             key = key.astype(np.int64)
             span = int(key.max()) + 1 if len(key) else 1
-        key = key * n + (c + 1)
+        key *= n
+        key += c
+        key += 1
         span *= n
+        del c
     return key
 
 
@@ -104,12 +108,19 @@ def check_key(st: TableState) -> None:
         return
     ok = ~st.bad
     key = _combined_key([st.values[k] for k in t.key])
-    key_ok = np.where(ok, key, -1 - np.arange(len(key)))  # rejected rows never collide
-    dup = pd.Series(key_ok).duplicated(keep="first").to_numpy() & ok
+    key[~ok] = -1 - np.flatnonzero(~ok)  # rejected rows never collide
+    # duplicates by sorting (a stable sort keeps the first row of a key first): half the
+    # memory of a hash table over tens of millions of keys
+    order = np.argsort(key, kind="stable")
+    same = key[order[1:]] == key[order[:-1]]
+    dup = np.zeros(len(key), dtype=bool)
+    dup[order[1:][same]] = True
+    del order, same
     if not dup.any():
         return
-    dup_keys = np.unique(key_ok[dup])
-    cand = np.flatnonzero(np.isin(key_ok, dup_keys) & ok & ~dup)
+    dup_keys = np.unique(key[dup])
+    cand = np.flatnonzero(np.isin(key, dup_keys) & ok & ~dup)
+    key_ok = key
     first_of = dict(zip(key_ok[cand].tolist(), st.raw.rows[cand].tolist(), strict=True))
 
     def msg(pos: np.ndarray) -> np.ndarray:
@@ -425,7 +436,7 @@ def nip_sequence_other(st: TableState, pseudonim: bool) -> None:
         if not hit_cat.any():
             continue
         codes = s.cat.codes.to_numpy()
-        hit = (codes >= 0) & hit_cat[np.maximum(codes, 0)] & ~st.bad
+        hit = np.append(hit_cat, False)[codes] & ~st.bad
         soft = col.nullable or not col.required
         if soft:
             pos = reject(

@@ -30,7 +30,7 @@ from kinerja_analysis.core.text import Bahasa
 from kinerja_analysis.data.contract import PREDIKAT, RATING, Column, Table
 from kinerja_analysis.data.mapping import FormatSpec
 from kinerja_analysis.data.messages import message
-from kinerja_analysis.data.readers import RawColumn, RawTable, number_text
+from kinerja_analysis.data.readers import RawColumn, RawTable, number_text, remap_codes
 
 __all__ = ["ISSUE_COLUMNS", "Issues", "TableState", "parse_table", "reject"]
 
@@ -196,7 +196,7 @@ class TableState:
 
     @property
     def n(self) -> int:
-        return self.raw.n_rows
+        return len(self.bad)
 
     def msg(self, key: str, **fields: Any) -> str:
         return message(key, self.bahasa, **fields)
@@ -306,17 +306,15 @@ def _spread(per_cat: np.ndarray, codes: np.ndarray, fill: Any) -> np.ndarray:
     """Per-row values from per-distinct-text values (``fill`` where the cell is empty)."""
     if len(per_cat) == 0:
         return np.full(len(codes), fill, dtype=per_cat.dtype if per_cat.dtype != object else object)
-    out = per_cat[np.maximum(codes, 0)]
-    if (codes < 0).any():
-        out = out.copy()
-        out[codes < 0] = fill
-    return out
+    return np.append(per_cat, np.array([fill], dtype=per_cat.dtype))[codes]  # -1 → fill
 
 
 def _cat_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
     """A categorical Series from codes into distinct texts (cheap: no string per row)."""
     return pd.Series(
-        pd.Categorical.from_codes(codes.astype(np.int32), categories=pd.Index(cats, dtype=object))
+        pd.Categorical.from_codes(
+            codes.astype(np.int32, copy=False), categories=pd.Index(cats, dtype=object)
+        )
     )
 
 
@@ -440,7 +438,7 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
                 codes[where] = len(rc.cats) + np.searchsorted(extra, texts[~lost])
     bad = reason_key != 0
     norm_cats, remap = np.unique(norm.astype(str), return_inverse=True)
-    new_codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1).astype(np.int32)
+    new_codes = remap_codes(codes, remap)
     new_codes[bad] = -1
     texts = {"nip_hilang_digit": st.msg("nip_hilang_digit"), "nip_18": st.msg("nip_18")}
     reason = (
@@ -562,11 +560,7 @@ def _parse_text(col: Column, rc: RawColumn, st: TableState, labels: Mapping[str,
         if len(cats)
         else (cats, np.array([], dtype=np.int64))
     )
-    codes = (
-        np.where(rc.codes >= 0, remap[np.maximum(rc.codes, 0)], -1).astype(np.int32)
-        if len(cats)
-        else rc.codes
-    )
+    codes = remap_codes(rc.codes, remap) if len(cats) else rc.codes
     bad = _spread(bad_cat, rc.codes, False)
     reason = reason_cat[rc.codes[bad]] if bad.any() else ""
     if col.kind == "bool":
@@ -579,7 +573,9 @@ def _parse_text(col: Column, rc: RawColumn, st: TableState, labels: Mapping[str,
         )
         vals[(codes < 0) | bad] = pd.NA
         return Parsed(pd.Series(vals), bad, reason, rule)
-    codes = np.where(bad, -1, codes).astype(np.int32)
+    if bad.any():
+        codes = codes.copy() if codes is rc.codes else codes
+        codes[bad] = -1
     return Parsed(_cat_series(codes, new_cats.astype(object)), bad, reason, rule)
 
 
