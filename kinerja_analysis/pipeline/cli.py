@@ -116,9 +116,12 @@ def _print_report(report, bahasa: str, show: int) -> None:
     for r in report.summary.itertuples(index=False):
         how = _read_as(r, bahasa) if r.status == "ok" else str(r.status)
         _print("  " + message("cara_baca_baris", bahasa, file=r.file or r.tabel, cara=how))
+    info = report.structure[report.structure["tingkat"] == "info"]
+    for r in info.itertuples(index=False):
+        _print(f"  - {r.file or r.tabel}: {r.pesan}")
     if report.periods:
         _print(message("periode_dataset", bahasa, periode=", ".join(report.periods)))
-    struct = report.structure
+    struct = report.structure[report.structure["tingkat"] != "info"]
     if len(struct):
         console.print(f"[bold]{message('masalah_struktur', bahasa)}[/]")
         for r in struct.itertuples(index=False):
