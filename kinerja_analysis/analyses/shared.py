@@ -36,6 +36,7 @@ from kinerja_analysis.data.contract import TABLES
 from kinerja_analysis.domain.official import agreement_by_opd, official_evaluation
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
+from kinerja_analysis.domain.skp import hasil_kerja
 from kinerja_analysis.domain.survey import construct_scores
 
 
@@ -110,16 +111,26 @@ def compute_shared(
     notes: list[str] = []
     skp, perilaku = _table(t, "skp"), _table(t, "perilaku")
     resmi = official_evaluation(t["penilaian_resmi"]) if "penilaian_resmi" in t else None
-    numeric = "skp" in t or "perilaku" in t
+    # the predikat come from the numbers when both numeric tables exist (or when there is
+    # nothing else); otherwise from the official e-Kinerja results
+    numeric = ("skp" in t and "perilaku" in t) or resmi is None
     if numeric:
         evaluasi = evaluate_period(skp, perilaku)
+        sumber = "angka"
     else:
-        # only the official e-Kinerja results: they are the predikat of the report
         evaluasi = resmi
+        sumber = "resmi"
+        if "skp" in t:
+            sumber = "resmi_skp"
+            h = hasil_kerja(skp)[["nip", "periode", "capaian", "n_indikator"]]
+            evaluasi = evaluasi.drop(columns=["capaian", "n_indikator"]).merge(
+                h, on=["nip", "periode"], how="left"
+            )
         notes.append(
-            "Predikat diambil dari hasil resmi e-Kinerja: data capaian SKP dan penilaian 360° "
-            "numerik tidak tersedia, sehingga efek pada capaian, kemurahan penilai dan "
-            "reliabilitas penilaian tidak dapat dihitung."
+            "Predikat diambil dari hasil resmi e-Kinerja: penilaian 360° numerik tidak "
+            "tersedia, sehingga kemurahan penilai dan reliabilitas penilaian tidak dapat "
+            "dihitung"
+            + ("." if "skp" in t else "; capaian SKP numerik juga tidak tersedia.")
         )
     skor_dimensi = perilaku_kerja(perilaku)
     tables = {**t, "skp": skp, "perilaku": perilaku}
@@ -200,7 +211,7 @@ def compute_shared(
             "seed": seed,
             "n_boot": n_boot,
             "min_n": min_n,
-            "sumber_predikat": "angka" if numeric else "resmi",
+            "sumber_predikat": sumber,
         },
         **out,
     )
