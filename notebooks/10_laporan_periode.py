@@ -87,6 +87,8 @@ doc.table(
 # %%
 if doc.shared.parameter.get("sumber_predikat") == "resmi":
     doc.say("hanya_resmi")
+elif doc.shared.parameter.get("sumber_predikat") == "resmi_skp":
+    doc.say("resmi_tanpa_perilaku")
 
 # %%
 doc.say("capaian")

@@ -106,6 +106,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "SKP, kemurahan (leniency) penilai, reliabilitas penilaian, profil BerAKHLAK per "
         "dimensi, maupun pengaruh pelatihan dan umpan balik terhadap capaian; predikat yang "
         "disajikan adalah predikat resmi.",
+        "resmi_tanpa_perilaku": "Predikat dalam dokumen ini adalah predikat resmi e-Kinerja: "
+        "data periode ini memuat capaian SKP dan hasil penilaian resmi, tetapi tidak memuat "
+        "skor penilaian 360°. Karena itu kemurahan (leniency) penilai, reliabilitas "
+        "penilaian dan profil BerAKHLAK per dimensi tidak dapat ditunjukkan.",
         "tanpa_skp": "Capaian SKP numerik tidak tersedia dalam data ini.",
         "tanpa_perilaku": "Skor penilaian perilaku 360° tidak tersedia dalam data ini; "
         "kemurahan penilai dan reliabilitas penilaian tidak dapat ditunjukkan.",
@@ -265,6 +269,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "achievement, rater leniency, the reliability of the ratings, the BerAKHLAK profile "
         "by dimension, nor the effects of training and feedback on achievement; the predikat "
         "shown are the official ones.",
+        "resmi_tanpa_perilaku": "The predikat in this document are the official e-Kinerja "
+        "ones: the data of this period hold SKP achievement and the official results, but no "
+        "360° scores. Rater leniency, the reliability of the ratings and the BerAKHLAK "
+        "profile by dimension therefore cannot be shown.",
         "tanpa_skp": "Numeric SKP achievement is not available in these data.",
         "tanpa_perilaku": "Numeric 360° behaviour scores are not available in these data; "
         "rater leniency and the reliability of the ratings cannot be shown.",
