@@ -716,11 +716,12 @@ def _keep_rejected_rows(run: _Run) -> dict[str, pd.DataFrame]:
     for name, st in run.states.items():
         if st.bad.any() or st.raw.broken:
             rejected[name] = _rejected_rows(st)
+        # new empty arrays, not empty slices: a slice would keep the whole buffer alive
         for rc in st.raw.columns.values():
-            rc.codes = rc.codes[:0]
-            rc.num = None if rc.num is None else rc.num[:0]
-        st.raw.rows = st.raw.rows[:0]
-        st.issues.rows = st.issues.rows[:0]
+            rc.codes = np.empty(0, dtype=np.int32)
+            rc.num = None if rc.num is None else np.empty(0)
+        st.raw.rows = np.empty(0, dtype=np.int64)
+        st.issues.rows = st.raw.rows
     release_memory()
     return rejected
 
