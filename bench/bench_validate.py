@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> None:
     args.data_dir.mkdir(parents=True, exist_ok=True)
     rows = []
     gb = 1024**3
-    print(f"{'ASN':>8} {'CSV GB':>7} {'rows M':>7} {'run':>7} {'wall s':>7} {'peak GB':>8} {'RSS/CSV':>8}")
+    print(
+        f"{'ASN':>8} {'CSV GB':>7} {'rows M':>7} {'run':>7} {'wall s':>7} {'peak GB':>8} {'RSS/CSV':>8}"
+    )
     for n in args.sizes:
         folder = ensure_city(args.data_dir, n)
         cache = args.data_dir / f"cache_{n}"

@@ -129,7 +129,9 @@ def test_agreement_when_both_exist(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_official_only_monthly_dataset_gives_a_full_report(official_only: Path, tmp_path: Path) -> None:
+def test_official_only_monthly_dataset_gives_a_full_report(
+    official_only: Path, tmp_path: Path
+) -> None:
     from kinerja_analysis.pipeline.batch import run_batch
 
     out = tmp_path / "laporan"

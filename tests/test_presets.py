@@ -53,7 +53,10 @@ def test_a_mapping_laid_over_a_preset(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("folder", "expected"),
     [
-        ("siasn", ["DATA_UTAMA.csv: CSV, header baris 1, pemisah ','", "Periode dataset: 2024, 2025"]),
+        (
+            "siasn",
+            ["DATA_UTAMA.csv: CSV, header baris 1, pemisah ','", "Periode dataset: 2024, 2025"],
+        ),
         (
             "ekinerja_bkn",
             [
@@ -64,7 +67,9 @@ def test_a_mapping_laid_over_a_preset(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_examples_validate_clean_and_say_how_they_were_read(folder: str, expected: list[str]) -> None:
+def test_examples_validate_clean_and_say_how_they_were_read(
+    folder: str, expected: list[str]
+) -> None:
     path = CONTOH / folder
     res = CliRunner().invoke(app, ["validate", str(path), "--mapping", str(path / "pemetaan.yaml")])
     assert res.exit_code == 0, res.output
@@ -78,9 +83,11 @@ def test_examples_hold_pppk_and_official_ratings() -> None:
     peg = ds.pegawai.set_index("nip")
     assert set(peg["status_kepegawaian"]) == {"pns", "pppk", "pppk_paruh_waktu"}
     assert peg.loc["196804042023212001", "golongan"] == "IX"
-    assert ds.penilaian_resmi["rating_hasil"].isin(
-        ["Di Atas Ekspektasi", "Sesuai Ekspektasi", "Di Bawah Ekspektasi"]
-    ).all()
+    assert (
+        ds.penilaian_resmi["rating_hasil"]
+        .isin(["Di Atas Ekspektasi", "Sesuai Ekspektasi", "Di Bawah Ekspektasi"])
+        .all()
+    )
     assert set(ds.penilaian_resmi["predikat"]) <= {
         "Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang",
     }  # fmt: skip
@@ -102,6 +109,7 @@ def test_examples_are_what_the_script_writes(tmp_path: Path) -> None:
     for folder in ("siasn", "ekinerja_bkn"):
         for f in sorted((tmp_path / folder).iterdir()):
             committed = CONTOH / folder / f.name
-            assert hashlib.sha256(f.read_bytes()).digest() == hashlib.sha256(
-                committed.read_bytes()
-            ).digest(), committed.name
+            assert (
+                hashlib.sha256(f.read_bytes()).digest()
+                == hashlib.sha256(committed.read_bytes()).digest()
+            ), committed.name

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_validation_inputs import TODAY, edit, write_base
 
 from kinerja_analysis import load_dataset
 from kinerja_analysis.data.engine import LocalEngine, TableStore
 from kinerja_analysis.data.loading import Dataset
-from test_validation_inputs import TODAY, edit, write_base
 
 
 @pytest.fixture

@@ -28,7 +28,9 @@ def test_period_text_forms(text: str, code: str) -> None:
     assert parse_period_text(text).code == code
 
 
-@pytest.mark.parametrize("text", ["2025-13", "13/2025", "2025Q5", "Triwulan V 2025", "abc", "", "20251"])
+@pytest.mark.parametrize(
+    "text", ["2025-13", "13/2025", "2025Q5", "Triwulan V 2025", "abc", "", "20251"]
+)
 def test_not_a_period(text: str) -> None:
     with pytest.raises(PeriodError):
         parse_period_text(text)
