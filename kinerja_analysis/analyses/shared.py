@@ -129,8 +129,7 @@ def compute_shared(
         notes.append(
             "Predikat diambil dari hasil resmi e-Kinerja: penilaian 360° numerik tidak "
             "tersedia, sehingga kemurahan penilai dan reliabilitas penilaian tidak dapat "
-            "dihitung"
-            + ("." if "skp" in t else "; capaian SKP numerik juga tidak tersedia.")
+            "dihitung" + ("." if "skp" in t else "; capaian SKP numerik juga tidak tersedia.")
         )
     skor_dimensi = perilaku_kerja(perilaku)
     tables = {**t, "skp": skp, "perilaku": perilaku}
