@@ -6,9 +6,10 @@ Run by hand (not in CI)::
     python bench/bench_validate.py --sizes 6000 --legacy  # also the old row-by-row loader
 
 For each size the synthetic city (8 quarters) is generated once into ``--data-dir``
-(default ``.bench-data/``), then validated in a fresh process (so the peak RSS is the
-validation's own): cold (from the CSV files, writing the Parquet cache) and warm (from the
-cache keyed by the files' checksums). Printed per size: CSV size, rows, wall seconds, peak
+(default ``bench/results/data/``, not committed), then loaded in a fresh process each time (so the peak RSS is
+the run's own): ``validasi`` (validate the CSV files), ``+cache`` (validate and write the
+partitioned Parquet cache) and ``cache`` (load from the cache keyed by the files'
+checksums). Printed per size: CSV size, rows, wall seconds, peak
 RSS and its ratio to the CSV size; then the growth exponent of time and memory in the
 number of ASN (slope of log-log). Targets (issue 12): peak RSS <= 2x the CSV size and
 100,000 ASN x 8 periods in <= 60 s wall on a 2-core machine.
@@ -100,7 +101,7 @@ def _slope(xs: list[float], ys: list[float]) -> float:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[6000, 20000, 100000])
-    ap.add_argument("--data-dir", type=Path, default=ROOT / ".bench-data")
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "results" / "data")
     ap.add_argument("--legacy", action="store_true", help="also time the old row-by-row loader")
     args = ap.parse_args(argv)
     args.data_dir.mkdir(parents=True, exist_ok=True)
@@ -113,8 +114,9 @@ def main(argv: list[str] | None = None) -> None:
         folder = ensure_city(args.data_dir, n)
         cache = args.data_dir / f"cache_{n}"
         shutil.rmtree(cache, ignore_errors=True)
-        runs = [("kalt", measure_validate(folder, cache=cache))]
-        runs.append(("hangat", measure_validate(folder, cache=cache)))
+        runs = [("validasi", measure_validate(folder))]
+        runs.append(("+cache", measure_validate(folder, cache=cache)))
+        runs.append(("cache", measure_validate(folder, cache=cache)))
         if args.legacy:
             runs.append(("lama", measure_validate(folder, legacy=True)))
         for name, r in runs:
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     if len(rows) >= 2:
         ns = [float(n) for n, _ in rows]
         print(
-            "growth exponent (cold): wall "
+            "growth exponent (validasi): wall "
             f"{_slope(ns, [r['process_wall_s'] for _, r in rows]):.2f}, peak RSS "
             f"{_slope(ns, [float(r['peak_rss']) for _, r in rows]):.2f}"
         )

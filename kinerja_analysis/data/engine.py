@@ -50,6 +50,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.periods import is_period, sort_periods
 
 __all__ = ["TableStore", "Engine", "LocalEngine", "AGGREGATIONS", "PARTITION_COLUMN"]
 
@@ -85,18 +86,25 @@ class TableStore:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if PARTITION_COLUMN in df.columns and len(df) and df[PARTITION_COLUMN].notna().all():
-            per = df[PARTITION_COLUMN].astype(str).to_numpy()
-            order = np.argsort(_period_rank(per), kind="stable")
-            if not np.array_equal(order, np.arange(len(order))):
-                df, per = df.iloc[order], per[order]
-            starts = np.flatnonzero(np.r_[True, per[1:] != per[:-1]])
-            ends = np.r_[starts[1:], len(per)]
+            # period codes as integers (no text per row), ranked in calendar order
+            codes, uniques = pd.factorize(df[PARTITION_COLUMN])
+            rank_of = _period_rank(np.asarray(uniques, dtype=object))
+            rank = rank_of[codes]
+            del codes
+            if np.any(rank[1:] < rank[:-1]):
+                order = np.argsort(rank, kind="stable")
+                df, rank = df.iloc[order], rank[order]
+                del order
+            starts = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]])
+            ends = np.r_[starts[1:], len(rank)]
+            by_rank = {int(r): str(u) for r, u in zip(rank_of, uniques, strict=True)}
             rest = df.drop(columns=[PARTITION_COLUMN])
             for a, b in zip(starts, ends, strict=True):
-                part = tmp / f"{PARTITION_COLUMN}={per[a]}"
+                part = tmp / f"{PARTITION_COLUMN}={by_rank[int(rank[a])]}"
                 part.mkdir()
                 table = pa.Table.from_pandas(rest.iloc[a:b], preserve_index=False)
                 pq.write_table(table, part / "part-0.parquet")
+                del table
         else:
             pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / "part-0.parquet")
         dtypes = {c: str(t) for c, t in df.dtypes.items()}
@@ -176,8 +184,6 @@ class TableStore:
 
 def _period_rank(codes: np.ndarray) -> np.ndarray:
     """Rank of each period code in calendar order (unknown codes last, by text)."""
-    from kinerja_analysis.core.periods import is_period, sort_periods  # lazy: tiny, core
-
     uniq = list(dict.fromkeys(codes.tolist()))
     good = sort_periods([u for u in uniq if is_period(u)])
     bad = sorted(u for u in uniq if not is_period(u))

@@ -29,9 +29,12 @@ files are only ever read.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write
@@ -769,11 +773,6 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
 def release_memory() -> None:
     """Return freed memory to the operating system (Arrow's pool; glibc's heap), so the
     peak of a big run is what it holds, not what it once held."""
-    import ctypes  # lazy: only the loader releases memory
-    import ctypes.util  # lazy: as above
-
-    import pyarrow as pa  # lazy: already loaded by the reader
-
     pa.default_memory_pool().release_unused()
     name = ctypes.util.find_library("c")
     if name:
@@ -1005,8 +1004,6 @@ def _to_cache(ds: Dataset, cache, bahasa: str, today: date | None) -> None:
     root.mkdir(parents=True, exist_ok=True)
     folder = root / _cache_key(ds.checksum, bahasa)
     tmp = root / f".{folder.name}.{os.getpid()}.tmp"
-    import shutil  # lazy: only when writing a cache
-
     shutil.rmtree(tmp, ignore_errors=True)
     ds.save_cache(tmp)
     nxt = rules.next_period_start(ds.validation, today)

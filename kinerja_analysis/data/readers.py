@@ -42,6 +42,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -436,8 +437,6 @@ def _has_quotes(path: Path, encoding: str) -> bool:
     """Whether the file contains a double quote (cheap: a memory-mapped search)."""
     if encoding not in {"utf-8", "utf-8-sig", "cp1252"}:
         return True
-    import mmap  # lazy: only CSV reading needs it
-
     with path.open("rb") as fh:
         try:
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kinerja_analysis.core.errors import PeriodError
 from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period_text
@@ -30,7 +31,13 @@ from kinerja_analysis.core.text import Bahasa
 from kinerja_analysis.data.contract import PREDIKAT, RATING, Column, Table
 from kinerja_analysis.data.mapping import FormatSpec
 from kinerja_analysis.data.messages import message
-from kinerja_analysis.data.readers import RawColumn, RawTable, number_text, remap_codes
+from kinerja_analysis.data.readers import (
+    RawColumn,
+    RawTable,
+    detect_number_format,
+    number_text,
+    remap_codes,
+)
 
 __all__ = ["ISSUE_COLUMNS", "Issues", "TableState", "parse_table", "reject"]
 
@@ -265,8 +272,6 @@ def number_format_for(
     (:func:`~kinerja_analysis.data.readers.detect_number_format`); otherwise ``.`` and none.
     Returns ``((desimal, ribuan), detected)``.
     """
-    from kinerja_analysis.data.readers import detect_number_format  # lazy: avoid a cycle
-
     declared = st_fmt.declared
     if "desimal" in declared or "ribuan" in declared:
         dec = st_fmt.desimal
@@ -320,8 +325,6 @@ def _cat_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
 
 def string_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
     """A ``string`` Series from codes into distinct texts (empty → ``<NA>``)."""
-    import pyarrow as pa  # lazy: pyarrow is only needed to build the string column
-
     if len(cats) == 0:
         return pd.Series(pd.array([pd.NA] * len(codes), dtype="string"))
     idx = pa.array(codes, mask=codes < 0, type=pa.int32())
