@@ -127,6 +127,16 @@ fig = plots.plot_predikat_distribution(
 plt.show()
 
 # %%
+if t["pegawai"]["status_kepegawaian"].nunique() > 1:
+    doc.say("status")
+    doc.table(
+        tables.status_breakdown(doc.shared.evaluasi, t["pegawai"], doc.periode, bahasa, min_sel),
+        "asn_per_status",
+        doc.text("judul_status"),
+        percent_cols=["pct_asn", "pct_sangat_baik", "pct_baik", "pct_di_bawah_baik"],
+    )
+
+# %%
 if doc.shared.kesesuaian_resmi is not None:
     doc.say("kesesuaian_resmi")
     kesesuaian = tables.official_agreement_by_opd(

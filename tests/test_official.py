@@ -147,4 +147,6 @@ def test_official_only_monthly_dataset_gives_a_full_report(
     assert "kemurahan (leniency) penilai" in text and "reliabilitas penilaian" in text
     assert "Sebaran predikat kinerja" in text
     assert "hanya_resmi" not in text and "tanpa_skp" not in text  # no raw text keys
+    assert "per status kepegawaian" in text and "PPPK" in text  # PPPK rows in this city
+    assert "pppk_paruh_waktu" not in text and "status_kepegawaian" not in text
     assert (out / "2025-12" / "laporan_periode_2025-12.pdf").is_file()

@@ -121,6 +121,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "untuk {pct} ASN (κ = {kappa}); predikat resmi lebih tinggi untuk {tinggi} ASN dan "
         "lebih rendah untuk {rendah} ASN.",
         "judul_kesesuaian": "Kesesuaian predikat resmi dan predikat dari angka per OPD",
+        "status": "### ASN dan predikat per status kepegawaian (PNS, PPPK)",
+        "judul_status": "ASN dan predikat per status kepegawaian",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "seluruh OPD Pemerintah Kota Kotalama",
@@ -284,6 +286,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "numbers for {pct} of ASN (κ = {kappa}); the official predikat is higher for {tinggi} "
         "ASN and lower for {rendah}.",
         "judul_kesesuaian": "Agreement of official and computed predikat by OPD",
+        "status": "### ASN and ratings by employment status (PNS, PPPK)",
+        "judul_status": "ASN and ratings by employment status",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "all OPDs of the Kotalama city government",
@@ -439,6 +443,15 @@ def output_vs_competency_sentence(kota: pd.DataFrame, bahasa: fmt.Bahasa, min_se
 
 _LABEL: dict[str, dict[str, str]] = {
     "opd": {"id": "OPD", "en": "OPD"},
+    # --- official e-Kinerja results and employment status
+    "pct_sama": {"id": "Predikat sama", "en": "Same predikat"},
+    "kappa": {"id": "κ (Cohen)", "en": "κ (Cohen)"},
+    "n_resmi_lebih_tinggi": {"id": "Resmi lebih tinggi", "en": "Official higher"},
+    "n_resmi_lebih_rendah": {"id": "Resmi lebih rendah", "en": "Official lower"},
+    "status_kepegawaian": {"id": "Status kepegawaian", "en": "Employment status"},
+    "pct_sangat_baik": {"id": "Sangat Baik", "en": "Very good"},
+    "pct_baik": {"id": "Baik", "en": "Good"},
+    "pct_di_bawah_baik": {"id": "Di bawah Baik", "en": "Below good"},
     "periode": {"id": "Periode", "en": "Period"},
     "dimensi": {"id": "Dimensi", "en": "Dimension"},
     "n_asn": {"id": "Jumlah ASN", "en": "ASN"},
@@ -508,6 +521,14 @@ _LABEL: dict[str, dict[str, str]] = {
     "n_butir": {"id": "Butir", "en": "Items"},
     "n_min": {"id": "n terkecil", "en": "Smallest n"},
 }
+
+
+#: Employment status of an ASN as a document names it (UU 20/2023).
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "id": {"pns": "PNS", "pppk": "PPPK", "pppk_paruh_waktu": "PPPK paruh waktu"},
+    "en": {"pns": "PNS (civil servant)", "pppk": "PPPK (contract)",
+           "pppk_paruh_waktu": "PPPK part-time"},
+}  # fmt: skip
 
 
 def column_labels(bahasa: fmt.Bahasa = "id") -> dict[str, str]:
