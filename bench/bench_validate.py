@@ -6,13 +6,14 @@ Run by hand (not in CI)::
     python bench/bench_validate.py --sizes 6000 --legacy  # also the old row-by-row loader
 
 For each size the synthetic city (8 quarters) is generated once into ``--data-dir``
-(default ``bench/results/data/``, not committed), then loaded in a fresh process each time (so the peak RSS is
-the run's own): ``validasi`` (validate the CSV files), ``+cache`` (validate and write the
-partitioned Parquet cache) and ``cache`` (load from the cache keyed by the files'
-checksums). Printed per size: CSV size, rows, wall seconds, peak
-RSS and its ratio to the CSV size; then the growth exponent of time and memory in the
-number of ASN (slope of log-log). Targets (issue 12): peak RSS <= 2x the CSV size and
-100,000 ASN x 8 periods in <= 60 s wall on a 2-core machine.
+(default ``bench/results/data/``, not committed), then loaded in a fresh process each
+time, so the peak RSS is the run's own: ``validasi`` (validate the CSV files), ``+cache``
+(validate and write the partitioned Parquet cache) and ``cache`` (load from the cache
+keyed by the files' checksums). Printed per run: CSV size, rows, wall seconds, CPU seconds
+(user + system: on a shared machine they show the work itself), peak RSS and its ratio to
+the CSV size; then the growth exponent of time and memory in the number of ASN (slope of
+log-log). Targets (issue 12): peak RSS <= 2x the CSV size and 100,000 ASN x 8 periods in
+<= 60 s wall on a 2-core machine.
 
 ``measure_validate(folder)`` is importable (``bench/bench_scale.py`` uses it).
 """
@@ -43,8 +44,9 @@ else:
     ds = load_dataset(folder, cache=None if cache == "-" else cache)
 rows = int(sum(len(df) for df in ds.tables.values()))
 wall = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"wall_s": wall, "peak_rss": rss, "rows": rows,
+ru = resource.getrusage(resource.RUSAGE_SELF)
+rss, cpu = ru.ru_maxrss * 1024, ru.ru_utime + ru.ru_stime
+print(json.dumps({"wall_s": wall, "cpu_s": cpu, "peak_rss": rss, "rows": rows,
                   "rejected": int(ds.validation.n_rejected), "periods": len(ds.periods)}))
 """
 
@@ -121,8 +123,8 @@ def main(argv: list[str] | None = None) -> None:
             runs.append(("lama", measure_validate(folder, legacy=True)))
         for name, r in runs:
             print(
-                f"{n:>8,} {r['csv_bytes'] / gb:>7.2f} {r['rows'] / 1e6:>7.2f} {name:>7} "
-                f"{r['process_wall_s']:>7.1f} {r['peak_rss'] / gb:>8.2f} "
+                f"{n:>8,} {r['csv_bytes'] / gb:>7.2f} {r['rows'] / 1e6:>7.2f} {name:>8} "
+                f"{r['process_wall_s']:>7.1f} {r['cpu_s']:>7.1f} {r['peak_rss'] / gb:>8.2f} "
                 f"{r['peak_rss'] / r['csv_bytes']:>8.2f}",
                 flush=True,
             )

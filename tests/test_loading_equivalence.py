@@ -95,6 +95,14 @@ def test_synthetic_city(city: Path) -> None:
     assert old.validation.n_rejected == 0 and len(rep.issues) == 0
 
 
+def test_synthetic_city_as_parquet(tmp_path: Path) -> None:
+    from kinerja_analysis.data.synth import generate, write_dataset
+
+    write_dataset(generate(n_pegawai=120, seed=8, official_ratings=False), tmp_path, fmt="parquet")
+    old, rep = assert_equivalent(tmp_path)
+    assert len(rep.issues) == 0 and rep.summary["format"].eq("parquet").all()
+
+
 def test_broken_synthetic_city(city: Path, tmp_path: Path) -> None:
     copy = tmp_path / "rusak"
     shutil.copytree(city, copy)

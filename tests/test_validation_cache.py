@@ -165,3 +165,10 @@ def test_load_cache_of_another_version_is_refused(base: Path, tmp_path: Path) ->
     with pytest.raises(DatasetError, match="versi lain"):
         Dataset.load_cache(c)
     shutil.rmtree(c)
+
+
+def test_dataset_aggregates_through_the_engine(base: Path) -> None:
+    ds = load_dataset(base, today=TODAY)
+    got = ds.aggregate("perilaku", ["nip", "periode"], {"rerata": ("skor", "mean")})
+    want = ds.perilaku.groupby(["nip", "periode"])["skor"].mean()
+    assert np.allclose(got.set_index(["nip", "periode"])["rerata"].sort_index(), want.sort_index())

@@ -334,6 +334,22 @@ class Dataset:
     def has(self, name: str) -> bool:
         return name in self.tables
 
+    def aggregate(
+        self,
+        table: str,
+        by: list[str],
+        metrics: Mapping[str, tuple[str, str]],
+        engine: Any = None,
+    ) -> pd.DataFrame:
+        """Per-group aggregates of one table through an engine (the seam a distributed
+        engine implements; :class:`~kinerja_analysis.data.engine.LocalEngine` by default).
+
+        >>> # ds.aggregate("perilaku", ["nip", "periode"], {"skor": ("skor", "mean")})
+        """
+        from kinerja_analysis.data.engine import LocalEngine  # lazy: pyarrow.dataset
+
+        return (engine or LocalEngine()).aggregate(self.tables[table], by, metrics)
+
     # -- cache: the batch validates once and the notebooks reload the result quickly
     def save_cache(self, cache_dir: str | Path) -> Path:
         """Write the validated tables (partitioned Parquet) and metadata to ``cache_dir``.
@@ -378,10 +394,12 @@ class Dataset:
         return cache
 
     @classmethod
-    def load_cache(cls, cache_dir: str | Path) -> Dataset:
-        """Read a dataset written by :meth:`save_cache`."""
-        from kinerja_analysis.data.engine import TableStore  # lazy: pyarrow.dataset
+    def load_cache(cls, cache_dir: str | Path, engine: Any = None) -> Dataset:
+        """Read a dataset written by :meth:`save_cache` through ``engine`` (an
+        :class:`~kinerja_analysis.data.engine.Engine`; default the single-machine one)."""
+        from kinerja_analysis.data.engine import LocalEngine, TableStore  # lazy: pyarrow.dataset
 
+        engine = engine or LocalEngine()
         cache = Path(cache_dir)
         meta_path = cache / "meta.json"
         if not meta_path.is_file():
@@ -390,7 +408,7 @@ class Dataset:
         if meta.get("version") != CACHE_VERSION:
             raise DatasetError(f"Cache dataset di {cache.name} berasal dari versi lain")
         store = TableStore(cache / "tabel")
-        tables = {n: store.read(n) for n in meta["tables"]}
+        tables = {n: engine.read(store, n) for n in meta["tables"]}
         v = cache / "_validasi"
         issues = pd.read_parquet(v / "issues.parquet")
         issues["baris"] = issues["baris"].astype("Int64")
