@@ -867,12 +867,15 @@ def _read_parquet(
                 codes = remap_codes(codes, remap)
                 num = None
         else:
-            if pa.types.is_timestamp(t) or pa.types.is_date(t):
-                ts = arr.cast(pa.timestamp("us")) if pa.types.is_date(t) else arr
-                day = pc.strftime(ts, format="%Y-%m-%d")
-                full = pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S")
-                midnight = pc.equal(pc.strftime(ts, format="%H:%M:%S"), "00:00:00")
-                arr = pc.if_else(midnight, day, full)
+            if pa.types.is_date(t):
+                arr = pc.strftime(arr.cast(pa.timestamp("s")), format="%Y-%m-%d")
+            elif pa.types.is_timestamp(t):
+                # a midnight timestamp is a date (as a spreadsheet's date cell)
+                secs = arr.cast(pa.timestamp("s"), safe=False).combine_chunks()
+                whole_day = pc.cast(secs, pa.int64()).fill_null(0).to_numpy() % 86400 == 0
+                day = pc.strftime(secs, format="%Y-%m-%d")
+                full = pc.strftime(secs, format="%Y-%m-%dT%H:%M:%S")
+                arr = pa.chunked_array([pc.if_else(pa.array(whole_day), day, full)])
             elif pa.types.is_boolean(t):
                 arr = pc.if_else(arr, "true", "false")
             elif not (pa.types.is_string(t) or pa.types.is_large_string(t)):
