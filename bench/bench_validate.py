@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     gb = 1024**3
     print(
-        f"{'ASN':>8} {'CSV GB':>7} {'rows M':>7} {'run':>7} {'wall s':>7} {'peak GB':>8} {'RSS/CSV':>8}"
+        f"{'ASN':>8} {'CSV GB':>7} {'rows M':>7} {'run':>8} {'wall s':>7} {'CPU s':>7} "
+        f"{'peak GB':>8} {'RSS/CSV':>8}"
     )
     for n in args.sizes:
         folder = ensure_city(args.data_dir, n)
