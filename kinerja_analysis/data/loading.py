@@ -275,6 +275,9 @@ def _int_or_na(text: str) -> Any:
         return pd.NA
 
 
+_LEVELS = ("tolak", "peringatan", "fatal", "info")
+
+
 def _format_issue(r: Any, bahasa: str = "id") -> str:
     """``[tingkat] file baris N, kolom C, nilai 'V': pesan``; a group (from
     :meth:`ValidationReport.grouped`) shows its row count and first rows instead of N."""
@@ -294,7 +297,8 @@ def _format_issue(r: Any, bahasa: str = "id") -> str:
         where += f", {kol} {r.kolom}"
     if isinstance(r.nilai, str) and r.nilai != "":
         where += f", {val} {r.nilai!r}"
-    return f"[{r.tingkat}] {where}: {r.pesan}"
+    level = message(f"tingkat_{r.tingkat}", bahasa) if r.tingkat in _LEVELS else r.tingkat
+    return f"[{level}] {where}: {r.pesan}"
 
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:

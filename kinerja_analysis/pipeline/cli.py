@@ -128,7 +128,7 @@ def _print_report(report, bahasa: str, show: int) -> None:
             where = r.file or r.tabel
             text = str(r.pesan)
             prefix = f"{where}: " if where and not text.startswith(f"{where}:") else ""
-            _print(f"  [{r.tingkat}] {prefix}{text}")
+            _print(f"  [{message(f'tingkat_{r.tingkat}', bahasa)}] {prefix}{text}")
     causes = report.causes()
     if len(causes):
         console.print(f"[bold]{message('sebab_utama', bahasa)}[/]")
