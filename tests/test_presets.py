@@ -113,3 +113,13 @@ def test_examples_are_what_the_script_writes(tmp_path: Path) -> None:
                 hashlib.sha256(f.read_bytes()).digest()
                 == hashlib.sha256(committed.read_bytes()).digest()
             ), committed.name
+
+
+def test_mapping_to_a_column_the_contract_does_not_have_is_named(tmp_path: Path) -> None:
+    m = tmp_path / "m.yaml"
+    m.write_text("tabel:\n  pegawai:\n    kolom: {'NIP Atasan': nip_atasn}\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="nip_atasn"):
+        read_mapping(m)
+    m.write_bytes("tabel:\n  pegawai:\n    kolom: {'Tgl Lahir': tanggal_lahir}\n".encode("utf-16"))
+    with pytest.raises(DatasetError, match="UTF-8"):
+        read_mapping(m)

@@ -148,7 +148,10 @@ def read_mapping(path: str | Path | None) -> ColumnMapping:
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"File pemetaan kolom tidak ditemukan: {path.name}")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{path.name}: file pemetaan harus UTF-8 ({exc.reason})") from exc
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -172,6 +175,13 @@ def read_mapping(path: str | Path | None) -> ColumnMapping:
         kolom = {
             str(k): str(v) for k, v in _as_mapping(f"{where}.kolom", spec.get("kolom")).items()
         }
+        known = {c.name for c in TABLES[name].columns}
+        unknown = sorted({v for v in kolom.values() if v not in known})
+        if unknown and not TABLES[name].wide_items:
+            raise DatasetError(
+                f"{where}.kolom: kolom tujuan tidak ada dalam kontrak: {unknown}; "
+                f"yang ada: {sorted(known)}"
+            )
         nilai = {
             str(col): {str(k): str(v) for k, v in _as_mapping(f"{where}.nilai.{col}", m).items()}
             for col, m in _as_mapping(f"{where}.nilai", spec.get("nilai")).items()

@@ -819,7 +819,9 @@ def check_all(
                     name,
                     st.file,
                     "",
-                    run.msg("semua_ditolak", file=st.file, n=st.n, contoh=contoh),
+                    run.msg(
+                        "semua_ditolak", file=st.file, n=st.n + len(st.raw.broken), contoh=contoh
+                    ),
                     "fatal",
                 )
         run.problem("", "", "periode", run.msg("tidak_ada_periode"), "fatal")
