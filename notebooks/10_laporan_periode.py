@@ -94,23 +94,35 @@ doc.table(
 )
 
 # %%
+if doc.shared.parameter.get("sumber_predikat") == "resmi":
+    doc.say("hanya_resmi")
+elif doc.shared.parameter.get("sumber_predikat") == "resmi_skp":
+    doc.say("resmi_tanpa_perilaku")
+
+# %%
 doc.say("capaian")
-skp_sampai_periode = t["skp"][t["skp"]["periode"] <= doc.periode]
-capaian = suppress_small_groups(tables.capaian_by_period(skp_sampai_periode), "n_asn", min_sel)
-doc.table(
-    capaian,
-    "capaian_per_periode",
-    "Capaian SKP per periode",
-    decimals=1,
-    percent_cols=["pct_di_bawah_100"],
-)
+if "skp" in t:
+    skp_sampai_periode = t["skp"][t["skp"]["periode"] <= doc.periode]
+    capaian = suppress_small_groups(tables.capaian_by_period(skp_sampai_periode), "n_asn", min_sel)
+    doc.table(
+        capaian,
+        "capaian_per_periode",
+        "Capaian SKP per periode",
+        decimals=1,
+        percent_cols=["pct_di_bawah_100"],
+    )
+else:
+    doc.say("tanpa_skp")
 
 # %%
 doc.say("perilaku")
-perilaku = suppress_small_groups(
-    tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
-)
-doc.table(perilaku, "perilaku_per_dimensi", "Skor perilaku per dimensi BerAKHLAK")
+if "perilaku" in t:
+    perilaku = suppress_small_groups(
+        tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+    )
+    doc.table(perilaku, "perilaku_per_dimensi", "Skor perilaku per dimensi BerAKHLAK")
+else:
+    doc.say("tanpa_perilaku")
 
 # %%
 doc.say("predikat")
@@ -124,21 +136,60 @@ fig = plots.plot_predikat_distribution(
 plt.show()
 
 # %%
-doc.say("profil")
-profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.save(profil, "profil_berakhlak_opd", "Skor BerAKHLAK per OPD")
-fig = plots.plot_opd_profile(
-    profil, judul=doc.text("judul_profil", periode=doc.periode_teks), bahasa=bahasa
-)
-plt.show()
+if t["pegawai"]["status_kepegawaian"].nunique() > 1:
+    doc.say("status")
+    doc.table(
+        tables.status_breakdown(doc.shared.evaluasi, t["pegawai"], doc.periode, bahasa, min_sel),
+        "asn_per_status",
+        doc.text("judul_status"),
+        percent_cols=["pct_asn", "pct_sangat_baik", "pct_baik", "pct_di_bawah_baik"],
+    )
 
 # %%
-doc.say("hvk")
-hvk = tables.output_vs_competency_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.markdown(output_vs_competency_sentence(hvk[hvk["opd"] == "Seluruh OPD"], bahasa, min_sel))
-doc.table(
-    hvk, "hasil_vs_kompetensi", "Predikat: hasil saja vs hasil+perilaku", percent_cols=["persen"]
-)
+if doc.shared.kesesuaian_resmi is not None:
+    doc.say("kesesuaian_resmi")
+    kesesuaian = tables.official_agreement_by_opd(
+        doc.shared.kesesuaian_resmi, doc.periode, min_sel, opd=opd
+    )
+    total = kesesuaian[kesesuaian["opd"] == "Seluruh OPD"]
+    if len(total) and total["n"].iloc[0] > 0:
+        doc.say(
+            "kesesuaian_kalimat",
+            pct=doc.percent(total["pct_sama"].iloc[0]),
+            kappa=doc.number(total["kappa"].iloc[0]),
+            tinggi=int(total["n_resmi_lebih_tinggi"].iloc[0]),
+            rendah=int(total["n_resmi_lebih_rendah"].iloc[0]),
+        )
+    doc.table(
+        kesesuaian,
+        "kesesuaian_predikat_resmi",
+        doc.text("judul_kesesuaian"),
+        percent_cols=["pct_sama"],
+    )
+
+# %%
+if "perilaku" in t:
+    doc.say("profil")
+    profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
+    doc.save(profil, "profil_berakhlak_opd", "Skor BerAKHLAK per OPD")
+    fig = plots.plot_opd_profile(
+        profil, judul=doc.text("judul_profil", periode=doc.periode_teks), bahasa=bahasa
+    )
+    plt.show()
+
+# %%
+if "skp" in t and "perilaku" in t:
+    doc.say("hvk")
+    hvk = tables.output_vs_competency_by_opd(
+        doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel
+    )
+    doc.markdown(output_vs_competency_sentence(hvk[hvk["opd"] == "Seluruh OPD"], bahasa, min_sel))
+    doc.table(
+        hvk,
+        "hasil_vs_kompetensi",
+        "Predikat: hasil saja vs hasil+perilaku",
+        percent_cols=["persen"],
+    )
 
 # %%
 doc.say("efek")

@@ -79,8 +79,11 @@ doc.table(paparan, "paparan_pelatihan", "Pelatihan menurut jenis dan sumber", de
 
 # %%
 doc.say("n20_capaian_jp")
-menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
-doc.table(menurut_jp, "capaian_menurut_jp", "Capaian SKP menurut kelompok JP", decimals=1)
+if "skp" in t:
+    menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
+    doc.table(menurut_jp, "capaian_menurut_jp", "Capaian SKP menurut kelompok JP", decimals=1)
+else:
+    doc.say("tanpa_skp")
 
 # %%
 doc.say("n20_umpan_balik")

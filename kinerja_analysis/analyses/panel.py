@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
-from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN
+from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
 from kinerja_analysis.domain.skp import hasil_kerja
@@ -200,8 +200,8 @@ def jp_per_year(
 
 
 def _golongan_num(g: pd.Series) -> pd.Series:
-    order = {v: i + 1 for i, v in enumerate(GOLONGAN)}
-    return g.map(order).astype("Float64")
+    """Grade as its rank 1–17, PNS (I/a … IV/e) and PPPK (I … XVII) alike."""
+    return g.map(GOLONGAN_RANK).astype("Float64")
 
 
 def _covariates(pegawai: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:

@@ -29,8 +29,11 @@ from kinerja_analysis.analyses.training import estimate_training_effects
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.io import atomic_write, code_fingerprint
+from kinerja_analysis.data.contract import TABLES
+from kinerja_analysis.domain.official import agreement_by_opd, official_evaluation
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
+from kinerja_analysis.domain.skp import hasil_kerja
 from kinerja_analysis.domain.survey import construct_scores
 
 
@@ -54,6 +57,8 @@ class SharedResults:
     komunikasi_perilaku: pd.DataFrame | None = None
     survei_skor: pd.DataFrame | None = None
     reliabilitas: pd.DataFrame | None = None
+    evaluasi_resmi: pd.DataFrame | None = None
+    kesesuaian_resmi: pd.DataFrame | None = None
     catatan: tuple[str, ...] = ()
     parameter: Mapping[str, Any] = field(default_factory=dict)
 
@@ -101,13 +106,38 @@ def compute_shared(
     """
     t = ds.tables
     notes: list[str] = []
-    evaluasi = evaluate_period(t["skp"], t["perilaku"])
-    skor_dimensi = perilaku_kerja(t["perilaku"])
-    pdata = build_panel(dict(t), ds.periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
+    skp, perilaku = _table(t, "skp"), _table(t, "perilaku")
+    resmi = official_evaluation(t["penilaian_resmi"]) if "penilaian_resmi" in t else None
+    # the predikat come from the numbers when both numeric tables exist (or when there is
+    # nothing else); otherwise from the official e-Kinerja results
+    numeric = ("skp" in t and "perilaku" in t) or resmi is None
+    if numeric:
+        evaluasi = evaluate_period(skp, perilaku)
+        sumber = "angka"
+    else:
+        evaluasi = resmi
+        sumber = "resmi"
+        if "skp" in t:
+            sumber = "resmi_skp"
+            h = hasil_kerja(skp)[["nip", "periode", "capaian", "n_indikator"]]
+            evaluasi = evaluasi.drop(columns=["capaian", "n_indikator"]).merge(
+                h, on=["nip", "periode"], how="left"
+            )
+        notes.append(
+            "Predikat diambil dari hasil resmi e-Kinerja: penilaian 360° numerik tidak "
+            "tersedia, sehingga kemurahan penilai dan reliabilitas penilaian tidak dapat "
+            "dihitung" + ("." if "skp" in t else "; capaian SKP numerik juga tidak tersedia.")
+        )
+    skor_dimensi = perilaku_kerja(perilaku)
+    tables = {**t, "skp": skp, "perilaku": perilaku}
+    pdata = build_panel(tables, ds.periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
     notes.extend(pdata.notes)
     panel = pdata.data
     out: dict[str, Any] = {}
-    if "pelatihan" in t and panel["g"].notna().any():
+    if resmi is not None and numeric:
+        out["evaluasi_resmi"] = resmi
+        out["kesesuaian_resmi"] = agreement_by_opd(resmi, evaluasi, t["pegawai"])
+    if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
         tr = _safe(
             notes,
             "Efek pelatihan",
@@ -132,7 +162,7 @@ def compute_shared(
         )
         if pel is not None:
             out["komunikasi_perilaku"] = pel
-    if "umpan_balik" in t:
+    if "umpan_balik" in t and "skp" in t:
         fb = _safe(notes, "Efek umpan balik", estimate_feedback_effects, panel, "capaian")
         if fb is not None:
             out["umpan_balik"] = fb.tidy()
@@ -164,7 +194,7 @@ def compute_shared(
                 skor,
                 t["pelatihan"],
             )
-    if reliabilitas:
+    if reliabilitas and "perilaku" in t:
         out["reliabilitas"] = _safe(
             notes, "Reliabilitas penilai", rating_reliability, t["perilaku"]
         )
@@ -173,8 +203,24 @@ def compute_shared(
         skor_dimensi=skor_dimensi,
         panel=panel,
         catatan=tuple(notes),
-        parameter={"seed": seed, "n_boot": n_boot, "min_n": min_n},
+        parameter={
+            "seed": seed,
+            "n_boot": n_boot,
+            "min_n": min_n,
+            "sumber_predikat": sumber,
+        },
         **out,
+    )
+
+
+def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table of the dataset, or an empty one with the contract's columns (optional
+    numeric tables: an agency with only official e-Kinerja results has neither)."""
+    if name in tables:
+        return tables[name]
+    kinds = {"float": "float64", "int": "int64", "date": "datetime64[us]", "bool": "boolean"}
+    return pd.DataFrame(
+        {c.name: pd.Series(dtype=kinds.get(c.kind, "string")) for c in TABLES[name].columns}
     )
 
 

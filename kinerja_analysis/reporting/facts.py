@@ -313,6 +313,7 @@ def period_facts(
             "tanggal": (tanggal or _dt.date.today()).isoformat(),
         },
         min_sel=min_sel,
+        sumber_predikat=str(h.parameter.get("sumber_predikat", "angka")),
     )
 
 
@@ -349,7 +350,9 @@ def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame |
 
 def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
-    skp_p = ds.skp.loc[ds.skp["periode"] == periode, "nip"].unique()
+    # who has a result this period: SKP rows, or the official e-Kinerja result without them
+    hasil = ds.skp if ds.has("skp") else ds.penilaian_resmi
+    skp_p = hasil.loc[hasil["periode"] == periode, "nip"].unique()
     base["pct_skp_kosong"] = 1 - peg.assign(ada=peg["nip"].isin(skp_p)).groupby("opd")["ada"].mean()
     if ds.has("umpan_balik"):
         fb = ds.umpan_balik.loc[ds.umpan_balik["periode"] == periode, "nip"].unique()

@@ -314,6 +314,9 @@ class PeriodFacts:
         Counts below this are not shown (privacy).
     ambang
         Recommendation thresholds.
+    sumber_predikat
+        ``"angka"``: predikat computed from SKP and 360° scores; ``"resmi"``: the official
+        e-Kinerja predikat (no numeric data: the methods section says so).
     """
 
     periode: str
@@ -339,6 +342,7 @@ class PeriodFacts:
     instansi: str | None = None
     min_sel: int = DEFAULTS.min_sel
     ambang: Thresholds = field(default_factory=Thresholds)
+    sumber_predikat: str = "angka"
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
@@ -1285,6 +1289,7 @@ def write_report(fakta: PeriodFacts) -> Report:
         "min_sel": fakta.min_sel,
         "metode_efek": sorted({e.metode for e in fakta.efek if e.metode}),
         "desain_efek": sorted({e.desain for e in fakta.efek}),
+        "sumber_predikat": fakta.sumber_predikat,
     }
     if fakta.periode_sebelumnya is not None:
         ctx["periode_sebelumnya_kata"] = f.periode(fakta.periode_sebelumnya)

@@ -23,6 +23,7 @@ from kinerja_analysis.domain.perilaku import opd_profile
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, output_vs_competency
 from kinerja_analysis.domain.skp import capaian_skp
 from kinerja_analysis.reporting.privacy import suppress_small_cells, suppress_small_groups
+from kinerja_analysis.reporting.text import STATUS_LABELS
 
 #: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
 JP_MINIMUM = DEFAULTS.jp_minimum
@@ -423,9 +424,10 @@ def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Dat
         ("n_asn", float(peg["nip"].nunique()), "orang"),
         ("n_opd", float(peg["opd"].nunique()), "OPD"),
     ]
-    skp = tables["skp"]
-    cap = capaian_by_asn(skp[skp["periode"] == periode])
-    rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
+    if "skp" in tables:
+        skp = tables["skp"]
+        cap = capaian_by_asn(skp[skp["periode"] == periode])
+        rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
     if "perilaku" in tables:
         p = tables["perilaku"]
         rows.append(
@@ -528,3 +530,88 @@ def output_vs_competency_by_opd(
     kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], total_ditampilkan=False)
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
+
+
+def official_agreement_by_opd(
+    kesesuaian: pd.DataFrame,
+    periode: str,
+    min_sel: int = DEFAULTS.min_sel,
+    opd: str | None = None,
+) -> pd.DataFrame:
+    """Agreement of the official and the computed predikat per OPD in one period, with
+    OPDs of fewer than ``min_sel`` compared employees suppressed (with complements).
+
+    Parameters
+    ----------
+    kesesuaian
+        :attr:`~kinerja_analysis.analyses.shared.SharedResults.kesesuaian_resmi`
+        (:func:`kinerja_analysis.domain.official.agreement_by_opd`).
+
+    opd
+        For an OPD's own report: only that OPD's row (and the all-OPD row).
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n, pct_sama, kappa, n_resmi_lebih_tinggi, n_resmi_lebih_rendah`` (+
+        ``disembunyikan``), the all-OPD row last; the OPD rows add up to it, so small OPDs
+        are suppressed with their complements.
+    """
+    d = kesesuaian[kesesuaian["periode"] == periode].drop(columns=["periode", "n_sama"])
+    total = d[d["opd"] == "Seluruh OPD"].assign(disembunyikan=False)
+    per_opd = suppress_small_groups(
+        d[d["opd"] != "Seluruh OPD"], "n", min_sel, total_ditampilkan=True
+    )
+    if opd is not None:
+        per_opd = per_opd[per_opd["opd"] == opd]
+    return pd.concat([per_opd, total], ignore_index=True)
+
+
+def status_breakdown(
+    evaluasi: pd.DataFrame,
+    pegawai: pd.DataFrame,
+    periode: str,
+    bahasa: str = "id",
+    min_sel: int = DEFAULTS.min_sel,
+) -> pd.DataFrame:
+    """ASN and predikat by employment status (PNS, PPPK, PPPK paruh waktu) in one period.
+
+    Parameters
+    ----------
+    evaluasi
+        ``nip, periode, predikat`` (the shared results' evaluation).
+    pegawai
+        ``nip, status_kepegawaian``.
+
+    Returns
+    -------
+    DataFrame
+        ``status_kepegawaian`` (label in ``bahasa``), ``n_asn``, ``pct_asn``,
+        ``pct_sangat_baik``, ``pct_baik``, ``pct_di_bawah_baik`` (shares of those with a
+        predikat) and ``disembunyikan``; groups under ``min_sel`` are suppressed with their
+        complements (the groups add up to all ASN).
+    """
+    peg = pegawai[["nip", "status_kepegawaian"]]
+    ev = evaluasi.loc[evaluasi["periode"] == periode, ["nip", "predikat"]]
+    d = peg.merge(ev, on="nip", how="left")
+    pred = d["predikat"].astype(object)
+    d = d.assign(
+        _sb=(pred == "Sangat Baik").astype(float).where(pred.notna()),
+        _b=(pred == "Baik").astype(float).where(pred.notna()),
+        _bawah=pred.isin(["Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"])
+        .astype(float)
+        .where(pred.notna()),
+    )
+    g = d.groupby("status_kepegawaian", sort=True, observed=True)
+    out = pd.DataFrame(
+        {
+            "n_asn": g.size(),
+            "pct_sangat_baik": g["_sb"].mean(),
+            "pct_baik": g["_b"].mean(),
+            "pct_di_bawah_baik": g["_bawah"].mean(),
+        }
+    ).reset_index()
+    out.insert(2, "pct_asn", out["n_asn"] / max(len(peg), 1))
+    labels = STATUS_LABELS.get(bahasa, STATUS_LABELS["id"])
+    out["status_kepegawaian"] = out["status_kepegawaian"].map(lambda s: labels.get(s, s))
+    return suppress_small_groups(out, "n_asn", min_sel, total_ditampilkan=True)

@@ -92,6 +92,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "judul_studi": "Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
         "judul_predikat": "Sebaran predikat kinerja, {periode}",
         "judul_profil": "Skor perilaku BerAKHLAK (1–5), {periode}",
+        # --- official e-Kinerja results (penilaian_resmi)
+        "hanya_resmi": "Data periode ini memuat hasil resmi e-Kinerja saja (rating hasil "
+        "kerja, rating perilaku kerja dan predikat per pegawai), tanpa capaian SKP numerik dan "
+        "tanpa skor penilaian 360°. Karena itu dokumen ini tidak dapat menunjukkan capaian "
+        "SKP, kemurahan (leniency) penilai, reliabilitas penilaian, profil BerAKHLAK per "
+        "dimensi, maupun pengaruh pelatihan dan umpan balik terhadap capaian; predikat yang "
+        "disajikan adalah predikat resmi.",
+        "resmi_tanpa_perilaku": "Predikat dalam dokumen ini adalah predikat resmi e-Kinerja: "
+        "data periode ini memuat capaian SKP dan hasil penilaian resmi, tetapi tidak memuat "
+        "skor penilaian 360°. Karena itu kemurahan (leniency) penilai, reliabilitas "
+        "penilaian dan profil BerAKHLAK per dimensi tidak dapat ditunjukkan.",
+        "tanpa_skp": "Capaian SKP numerik tidak tersedia dalam data ini.",
+        "tanpa_perilaku": "Skor penilaian perilaku 360° tidak tersedia dalam data ini; "
+        "kemurahan penilai dan reliabilitas penilaian tidak dapat ditunjukkan.",
+        "kesesuaian_resmi": "### Predikat resmi e-Kinerja dan predikat dari angka\n\n"
+        "Seberapa sering predikat yang tercatat di e-Kinerja sama dengan predikat yang "
+        "dihitung dari capaian SKP dan penilaian 360° (matriks PermenPAN-RB 6/2022), per OPD. "
+        "κ (kappa Cohen) mengoreksi kesamaan yang terjadi karena kebetulan.",
+        "kesesuaian_kalimat": "Di seluruh OPD, predikat resmi sama dengan predikat dari angka "
+        "untuk {pct} ASN (κ = {kappa}); predikat resmi lebih tinggi untuk {tinggi} ASN dan "
+        "lebih rendah untuk {rendah} ASN.",
+        "judul_kesesuaian": "Kesesuaian predikat resmi dan predikat dari angka per OPD",
+        "status": "### ASN dan predikat per status kepegawaian (PNS, PPPK)",
+        "judul_status": "ASN dan predikat per status kepegawaian",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "seluruh OPD {instansi}",
@@ -233,6 +257,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "judul_studi": "SKP achievement before and after the first training (event study)",
         "judul_predikat": "Performance ratings, {periode}",
         "judul_profil": "BerAKHLAK behaviour scores (1–5), {periode}",
+        # --- official e-Kinerja results (penilaian_resmi)
+        "hanya_resmi": "The data of this period hold the official e-Kinerja results only "
+        "(rating of results, rating of behaviour and predikat per employee), without numeric "
+        "SKP achievement and without 360° scores. This document therefore cannot show SKP "
+        "achievement, rater leniency, the reliability of the ratings, the BerAKHLAK profile "
+        "by dimension, nor the effects of training and feedback on achievement; the predikat "
+        "shown are the official ones.",
+        "resmi_tanpa_perilaku": "The predikat in this document are the official e-Kinerja "
+        "ones: the data of this period hold SKP achievement and the official results, but no "
+        "360° scores. Rater leniency, the reliability of the ratings and the BerAKHLAK "
+        "profile by dimension therefore cannot be shown.",
+        "tanpa_skp": "Numeric SKP achievement is not available in these data.",
+        "tanpa_perilaku": "Numeric 360° behaviour scores are not available in these data; "
+        "rater leniency and the reliability of the ratings cannot be shown.",
+        "kesesuaian_resmi": "### Official e-Kinerja predikat and predikat from the numbers\n\n"
+        "How often the predikat recorded in e-Kinerja equals the one computed from SKP "
+        "achievement and the 360° ratings (PermenPAN-RB 6/2022 matrix), by OPD. κ (Cohen's "
+        "kappa) corrects for agreement by chance.",
+        "kesesuaian_kalimat": "Across all OPDs the official predikat equals the one from the "
+        "numbers for {pct} of ASN (κ = {kappa}); the official predikat is higher for {tinggi} "
+        "ASN and lower for {rendah}.",
+        "judul_kesesuaian": "Agreement of official and computed predikat by OPD",
+        "status": "### ASN and ratings by employment status (PNS, PPPK)",
+        "judul_status": "ASN and ratings by employment status",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "all OPDs of the {instansi}",
@@ -388,6 +436,15 @@ def output_vs_competency_sentence(kota: pd.DataFrame, bahasa: fmt.Bahasa, min_se
 
 _LABEL: dict[str, dict[str, str]] = {
     "opd": {"id": "OPD", "en": "OPD"},
+    # --- official e-Kinerja results and employment status
+    "pct_sama": {"id": "Predikat sama", "en": "Same predikat"},
+    "kappa": {"id": "κ (Cohen)", "en": "κ (Cohen)"},
+    "n_resmi_lebih_tinggi": {"id": "Resmi lebih tinggi", "en": "Official higher"},
+    "n_resmi_lebih_rendah": {"id": "Resmi lebih rendah", "en": "Official lower"},
+    "status_kepegawaian": {"id": "Status kepegawaian", "en": "Employment status"},
+    "pct_sangat_baik": {"id": "Sangat Baik", "en": "Very good"},
+    "pct_baik": {"id": "Baik", "en": "Good"},
+    "pct_di_bawah_baik": {"id": "Di bawah Baik", "en": "Below good"},
     "periode": {"id": "Periode", "en": "Period"},
     "dimensi": {"id": "Dimensi", "en": "Dimension"},
     "n_asn": {"id": "Jumlah ASN", "en": "ASN"},
@@ -457,6 +514,14 @@ _LABEL: dict[str, dict[str, str]] = {
     "n_butir": {"id": "Butir", "en": "Items"},
     "n_min": {"id": "n terkecil", "en": "Smallest n"},
 }
+
+
+#: Employment status of an ASN as a document names it (UU 20/2023).
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "id": {"pns": "PNS", "pppk": "PPPK", "pppk_paruh_waktu": "PPPK paruh waktu"},
+    "en": {"pns": "PNS (civil servant)", "pppk": "PPPK (contract)",
+           "pppk_paruh_waktu": "PPPK part-time"},
+}  # fmt: skip
 
 
 def column_labels(bahasa: fmt.Bahasa = "id") -> dict[str, str]:
