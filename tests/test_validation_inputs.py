@@ -335,11 +335,32 @@ def test_supervisor_loop_is_a_warning(base: Path) -> None:
 
 
 def test_nul_and_control_characters(base: Path) -> None:
+    # free text (a position, an OPD name): the character is removed, reported as a
+    # warning with the original value, and the employee is kept
     edit(base / "pegawai.csv", 3, "jabatan", "Ana\x00lis")
     rep, tables = validate(base)
     hit = hits(rep, "pegawai.csv", 3, "jabatan")
     assert hit["aturan"].tolist() == ["karakter_kontrol"] and hit["nilai"].iloc[0] == "Ana\x00lis"
+    assert (hit["tingkat"] == "peringatan").all()
+    peg = tables["pegawai"].set_index("nip")
+    assert peg.loc[STAFF, "jabatan"] == "Analis"
+
+
+def test_vertical_tab_in_an_opd_name_keeps_the_opd(base: Path) -> None:
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str)
+    opd = peg.loc[1, "opd"]
+    edit(base / "pegawai.csv", 3, "opd", opd.replace(" ", "\x0b", 1))
+    rep, tables = validate(base)
+    hit = hits(rep, "pegawai.csv", 3, "opd")
+    assert hit["aturan"].tolist() == ["karakter_kontrol"]
+    assert tables["pegawai"].set_index("nip").loc[STAFF, "opd"] == opd  # same OPD as before
+
+
+def test_control_character_in_a_nip_rejects_the_row(base: Path) -> None:
+    edit(base / "pegawai.csv", 3, "nip", STAFF[:9] + "\x00" + STAFF[10:])
+    rep, tables = validate(base)
     assert STAFF not in set(tables["pegawai"]["nip"])
+    assert len(hits(rep, "pegawai.csv", 3, "nip")) >= 1
 
 
 def test_mangled_supervisor_nip_keeps_the_employee(base: Path) -> None:

@@ -42,6 +42,10 @@ _ID: dict[str, str] = {
     "karakter_kontrol": (
         "nilai berisi karakter kontrol (mis. NUL \\x00): isi sel rusak atau file terpotong"
     ),
+    "karakter_kontrol_dibersihkan": (
+        "teks berisi karakter kontrol (mis. tab vertikal, NUL); karakter itu dihapus dan "
+        "baris tetap dipakai"
+    ),
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
     "kunci_unik": "duplikat kunci ({kunci}) dengan baris {baris}",
@@ -263,6 +267,10 @@ _EN: dict[str, str] = {
     "kosong": "empty value (required)",
     "karakter_kontrol": (
         "value contains control characters (e.g. NUL \\x00): damaged cell or truncated file"
+    ),
+    "karakter_kontrol_dibersihkan": (
+        "text contains control characters (e.g. vertical tab, NUL); they were removed and "
+        "the row is kept"
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",

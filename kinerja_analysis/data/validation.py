@@ -635,6 +635,36 @@ def _control_chars(rc: RawColumn) -> np.ndarray:
     return _spread(hit, rc.codes, False)
 
 
+def _clean_free_text(rc: RawColumn) -> tuple[RawColumn, np.ndarray]:
+    """A free-text column with control characters cleaned, and the rows that changed.
+
+    Vertical tab and form feed become a space, other control characters are removed,
+    runs of spaces fold to one: an OPD name or a training title typed with a stray
+    control character keeps its row (reported as a warning with the original value)
+    instead of rejecting every employee of that OPD. Texts that clean to the same
+    value share one category.
+    """
+    if len(rc.cats) == 0:
+        return rc, np.zeros(len(rc.codes), dtype=bool)
+    cats = rc.cats.tolist()
+    hit = np.array([bool(_CONTROL.search(c)) for c in cats], dtype=bool)
+    if not hit.any():
+        return rc, np.zeros(len(rc.codes), dtype=bool)
+    cleaned = [
+        " ".join(_CONTROL.sub("", c.replace("\x0b", " ").replace("\x0c", " ")).split()) if h else c
+        for c, h in zip(cats, hit, strict=True)
+    ]
+    uniq, inverse = np.unique(np.array(cleaned, dtype=object), return_inverse=True)
+    empty = np.array([u == "" for u in uniq.tolist()], dtype=bool)
+    remap = np.where(empty[inverse], -1, inverse).astype(np.int32)
+    keep = uniq[~empty]
+    shift = np.cumsum(empty)  # codes after removed empty categories move down
+    remap = np.where(remap >= 0, remap - shift[np.maximum(remap, 0)], -1).astype(np.int32)
+    codes = np.where(rc.codes >= 0, remap[np.maximum(rc.codes, 0)], -1).astype(np.int32)
+    out = RawColumn(rc.name, rc.header, rc.position, codes, keep, rc.num)
+    return out, _spread(hit, rc.codes, False)
+
+
 def _range_rule(col: Column) -> tuple[str, str, np.ndarray | None]:
     if col.low is not None and col.high is not None:
         return f"skema:in_range({col.low!r}, {col.high!r})", "in_range", None
@@ -676,11 +706,22 @@ def parse_table(
         if rc is None:
             continue
         soft = col.nullable or not col.required
+        if col.kind == "str":  # free text: clean control characters, keep the row
+            rc, cleaned = _clean_free_text(rc)
+            if cleaned.any():
+                reject(
+                    st,
+                    cleaned,
+                    col.name,
+                    "karakter_kontrol",
+                    st.msg("karakter_kontrol_dibersihkan"),
+                    level="peringatan",
+                )
         parsed = parse_column(col, rc, st, pseudonim, labels.get(col.name, {}))
         values = parsed.values
         if parsed.bad.any():
             _report(st, col, parsed.bad, parsed.rule, parsed.reason, soft)
-        if col.kind in {"str", "category", "nip", "periode"}:
+        if col.kind in {"category", "nip", "periode"}:  # codes: a control character is damage
             ctrl = _control_chars(rc) & ~parsed.bad
             if ctrl.any():
                 _report(st, col, ctrl, "karakter_kontrol", st.msg("karakter_kontrol"), soft)
