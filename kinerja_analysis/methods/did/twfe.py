@@ -1,68 +1,11 @@
-"""Staggered difference-in-differences: Callaway & Sant'Anna (2021) and TWFE beside it.
+"""Two-way fixed effects beside Callaway–Sant'Anna: the familiar number, and why it misleads.
 
-The engine behind ``effects.staggered_did``. It works on any long panel (unit x period)
-with an absorbing, staggered treatment: training (``pelatihan``) at employee level, the
-structured evaluation system (``penerapan``) at OPD level, or anything else.
-
-Why our own implementation
---------------------------
-Two installable PyPI packages reproduce R's ``did`` (``differences`` 0.3.0, ``csdid``
-0.4.3; ``moderndid`` needs Python >= 3.12). ``csdid`` drags in ``plotnine`` and
-``twine``, ``differences`` drags in ``polars`` and ``formulaic``; both are small
-projects whose internals (and speed) we cannot pin. The estimator is fully specified by
-R's source (``did::compute.att_gt``, ``did::compute.aggte``, ``did::mboot``,
-``DRDID::drdid_panel``, ``DRDID::std_ipw_did_panel``, ``DRDID::reg_did_panel``), so it is
-written here with numpy/scipy only: each group-time cell is a few vectorised array
-operations over the units, and the numbers depend on nothing but this file.
-``bench/bench_did.py`` on 100,000 units x 10 periods (63 cells, doubly robust, 2 shared
-cores, warm process): 0.4-1.2 s here against 21-38 s for ``differences`` on the same
-data, with the same ATT(g,t) to 2e-16 and standard errors to 3e-13; peak RSS 470 MB
-against 620 MB. ``tests/test_did.py`` checks it
-against R ``did`` output on ``mpdta`` to 1e-6 (estimates and analytic standard errors).
-
-What matches R ``did`` exactly (``att_gt(..., bstrap = FALSE)`` then ``aggte``)
------------------------------------------------------------------------------
-- ATT(g,t) for ``est_method`` ``"dr"`` (``DRDID::drdid_panel``, the locally efficient
-  doubly robust panel estimator, which is what ``did`` calls for panel data; note: not
-  ``drdid_imp_panel``), ``"ipw"`` (``std_ipw_did_panel``) and ``"reg"``
-  (``reg_did_panel``); the propensity score is a logit fitted along the IRLS path of
-  R's ``glm`` (same start, same convergence rule), its information matrix taken at the
-  fitted probabilities as in R ``did`` 2.5.1 / ``DRDID`` 1.3.0.
-- Never-treated or not-yet-treated controls, ``anticipation``, ``varying`` or
-  ``universal`` base period.
-- Analytic standard errors from the influence functions (``sqrt(mean(IF^2) / n)``),
-  the aggregations ``simple``, ``group``, ``dynamic`` (event study), ``calendar`` with
-  ``min_e``, ``max_e``, ``balance_e``, including the influence function of the
-  estimated group shares, and the Wald pre-test of parallel trends.
-- Uniform (simultaneous) bands from the multiplier bootstrap as in ``did::mboot``
-  (Mammen weights by default, Rademacher optional; IQR-based bootstrap scale; critical
-  value never below the pointwise normal quantile). The draws come from
-  ``numpy.random.default_rng(seed)``, so the band is reproducible here but is not R's
-  draw-for-draw.
-
-Data handling (each step is counted in ``DidResult.counts`` and described in
-``DidResult.notes``; nothing is dropped silently)
---------------------------------------------------------------------------------
-- ``time`` may be integers or period codes (``2024Q1``, ``2024S1``, ``2024``; one
-  frequency per call). Codes are mapped to consecutive integers (quarters: 4 * year +
-  quarter - 1) and mapped back in every output table; event times are in periods
-  (differences of those integers, as R uses ``t - g``). A period absent from the whole
-  data set is simply not there: the varying base period is the previous observed one.
-- ``first_treated`` uses the same coding as ``time``; never-treated units may be 0,
-  NaN, None or "" (0 always means never treated).
-- Rows with a missing outcome, time, unit or covariate are dropped; then the panel is
-  balanced like R's ``did`` default (``allow_unbalanced_panel = FALSE``): units not seen
-  in every period are dropped (``unbalanced="error"`` raises instead).
-- Units first treated after the last period are treated as never treated, as R does.
-- Units treated in (or before) the first period are dropped, as R does; cohorts left
-  without a pre-treatment period by ``anticipation`` get no ATT(g,t) (noted).
-- With ``not_yet_treated`` and no never-treated units, periods from the last cohort's
-  start on are dropped and the last cohort serves only as control, as R does.
-- Covariates enter at the earlier of the two periods of each 2x2 comparison (R's
-  ``panel2cs2``); use time-invariant (pre-treatment) covariates, as the method assumes.
-  Non-numeric covariates are dummy-coded (first level dropped).
-
-Sampling weights and clustering above the unit level are not supported.
+:func:`twfe` is the static regression ``y ~ D | unit + time``; :func:`twfe_event_study`
+the dynamic one with relative-time dummies. Both go through the pyfixest adapter
+(:mod:`kinerja_analysis.methods.fixest`). With staggered adoption and effects that change
+over time, the TWFE coefficient is a weighted average of 2x2 comparisons some of which
+use already-treated units as controls (Goodman-Bacon 2021), and event-study leads and
+lags are contaminated by other periods' effects (Sun & Abraham 2021).
 """
 
 from __future__ import annotations
@@ -72,11 +15,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.methods.did.estimator import (
-    _covariate_frame,
-    _encode_first_treated,
-    _encode_time,
+from kinerja_analysis.core.results import tidy_frame
+from kinerja_analysis.methods import fixest
+from kinerja_analysis.methods.did.preprocess import (
+    covariate_frame,
+    encode_first_treated,
+    encode_time,
 )
+
+__all__ = ["twfe", "twfe_event_study"]
 
 
 # --------------------------------------------------------------------------------------
@@ -93,7 +40,7 @@ def _twfe_frame(data, outcome, unit, time, first_treated, treated_col, covariate
     missing = [c for c in dict.fromkeys(cols) if c not in data.columns]
     if missing:
         raise ValueError(f"columns not in data: {missing}")
-    tcode, axis = _encode_time(data[time])
+    tcode, axis = encode_time(data[time])
     df = pd.DataFrame(
         {
             "_y": pd.to_numeric(data[outcome]).to_numpy(dtype=float),
@@ -103,35 +50,17 @@ def _twfe_frame(data, outcome, unit, time, first_treated, treated_col, covariate
         }
     )
     if first_treated is not None:
-        df["_g"] = _encode_first_treated(data[first_treated], axis)
+        df["_g"] = encode_first_treated(data[first_treated], axis)
         df["_d"] = (np.isfinite(df["_g"]) & (df["_t"] >= df["_g"])).astype(float)
     else:
         df["_d"] = pd.to_numeric(data[treated_col]).to_numpy(dtype=float)
     cov_names = []
-    xc = _covariate_frame(data, covariates)
+    xc = covariate_frame(data, covariates)
     for i, c in enumerate(xc.columns):
         name = f"_x{i}"
         df[name] = xc[c].to_numpy(dtype=float)
         cov_names.append((name, c))
     return df.dropna(), axis, cov_names
-
-
-def _feols_tidy(fit, names: dict[str, str], method: str, alpha: float) -> pd.DataFrame:
-    tb = fit.tidy(alpha=alpha)
-    lo_col, hi_col = tb.columns[-2], tb.columns[-1]
-    out = pd.DataFrame(
-        {
-            "term": [names.get(i, i) for i in tb.index],
-            "estimate": tb["Estimate"].to_numpy(),
-            "std_error": tb["Std. Error"].to_numpy(),
-            "ci_low": tb[lo_col].to_numpy(),
-            "ci_high": tb[hi_col].to_numpy(),
-            "p_value": tb["Pr(>|t|)"].to_numpy(),
-            "n_obs": int(fit._N),
-            "method": method,
-        }
-    )
-    return out
 
 
 def twfe(
@@ -169,26 +98,21 @@ def twfe(
 
     Notes
     -----
-    Fitted by ``pyfixest.feols``. With staggered adoption and effects that change over
+    Fitted by ``pyfixest.feols`` (through :mod:`kinerja_analysis.methods.fixest`). With staggered adoption and effects that change over
     time, the TWFE coefficient is a weighted average of 2x2 comparisons some of which
     use already-treated units as controls (Goodman-Bacon 2021), so it can be far from any
     average treatment effect, even of the wrong sign; use it only beside
     :func:`staggered_did`.
     """
-    import pyfixest as pf  # lazy: heavy; only for FE models
-
     df, _, cov = _twfe_frame(
         data, outcome, unit, time, first_treated, treated_col, covariates, cluster
     )
-    rhs = " + ".join(["_d", *[c for c, _ in cov]])
     # clustering by the unit itself reuses the fixed-effect column (as a direct call would)
     cl = "_unit" if cluster is None or cluster == unit else "_cl"
-    # only the model's columns: pyfixest copies and scans whatever frame it is given
-    used = list(dict.fromkeys(["_y", "_d", *[c for c, _ in cov], "_unit", "_t", cl]))
-    model = df[used].astype({"_t": "int64"})  # integer codes factorise faster than floats
-    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=model, vcov={"CRV1": cl})
-    names = {"_d": "D", **dict(cov)}
-    return _feols_tidy(fit, names, "TWFE", alpha)
+    df["_t"] = df["_t"].astype("int64")  # integer codes factorise faster than floats
+    regs = ["_d", *[c for c, _ in cov]]
+    fit = fixest.feols(df, "_y", regs, ["_unit", "_t"], cluster=cl)
+    return fixest.tidy(fit, method="TWFE", alpha=alpha, names={"_d": "D", **dict(cov)})
 
 
 def twfe_event_study(
@@ -223,8 +147,6 @@ def twfe_event_study(
     periods' effects (Sun & Abraham 2021); compare with
     ``staggered_did(...).aggregate("dynamic")``.
     """
-    import pyfixest as pf  # lazy: heavy; only for FE models
-
     df, _, cov = _twfe_frame(data, outcome, unit, time, first_treated, None, covariates, cluster)
     ev = df["_t"] - df["_g"]
     lo = -np.inf if min_e is None else min_e
@@ -236,20 +158,12 @@ def twfe_event_study(
         name = f"_e{'m' if e < 0 else 'p'}{abs(e)}"
         df[name] = (ev == e).astype(float)
         names[name] = f"e={e}"
-    rhs = " + ".join([*names, *[c for c, _ in cov]])
-    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=df, vcov={"CRV1": "_cl"})
-    out = _feols_tidy(fit, {**names, **dict(cov)}, "TWFE event study", alpha)
-    out = out[out["term"].str.startswith("e=")].copy()
-    ref_row = {
-        "term": f"e={ref}",
-        "estimate": 0.0,
-        "std_error": np.nan,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "p_value": np.nan,
-        "n_obs": int(fit._N),
-        "method": "TWFE event study",
-    }
-    out = pd.concat([out, pd.DataFrame([ref_row])], ignore_index=True)
+    regs = [*names, *[c for c, _ in cov]]
+    fit = fixest.feols(df, "_y", regs, ["_unit", "_t"], cluster="_cl")
+    method = "TWFE event study"
+    out = fixest.tidy(fit, method=method, alpha=alpha, names={**names, **dict(cov)})
+    out = out[out["term"].str.startswith("e=")]
+    ref_row = {"term": f"e={ref}", "estimate": 0.0, "n_obs": fixest.n_obs(fit), "method": method}
+    out = tidy_frame(pd.concat([out, pd.DataFrame([ref_row])], ignore_index=True))
     out["event_time"] = out["term"].str[2:].astype(int)
     return out.sort_values("event_time").reset_index(drop=True)
