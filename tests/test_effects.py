@@ -61,11 +61,11 @@ def test_training_did_covers_planted_att_and_twfe_shown(city) -> None:
     res, panel = city
     r = estimate_training_effects(panel.data, "capaian", subgroups=("relevansi",), min_n=20)
     truth = res.truth["realised"]["pelatihan"]["att_capaian"]
-    cs = r.overall.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
+    cs = r.overall.set_index("term").loc["att_cs"]
     assert cs["ci_low"] <= truth <= cs["ci_high"]
-    assert "TWFE" in set(r.overall["term"])
+    assert "twfe" in set(r.overall["term"])
     # parallel trends hold by construction: the event-time pre-test must not reject
-    assert r.pretrend["term"].iloc[0] == "pre-trend Wald test (event time)"
+    assert r.pretrend["term"].iloc[0] == "pretrend_wald_event_time"
     assert r.pretrend["p_value"].iloc[0] > 0.01
     het = r.heterogeneity.set_index("term")
     rel, mis = (
@@ -155,7 +155,7 @@ def test_communication_training_raises_service_rating(city) -> None:
     r = estimate_training_effects(
         d, "skor_pelayanan", g_col="g_komunikasi", subgroups=(), n_boot=99
     )
-    cs = r.overall.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
+    cs = r.overall.set_index("term").loc["att_cs"]
     assert res.truth["planted"]["komunikasi"]["berorientasi_pelayanan_rating"] > 0
     assert cs["ci_low"] > 0  # direction recovered, clearly
 

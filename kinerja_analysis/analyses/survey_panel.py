@@ -1,22 +1,12 @@
-"""Survey instruments: scoring, the checks Indonesian theses report, and what they skip.
+"""Survey scores linked to the employee panel.
 
-The usual sequence a reviewer expects — *uji validitas* (corrected item–total
-correlation against the r-table), *uji reliabilitas* (Cronbach's α), *statistik
-deskriptif* with the interval categories, *uji asumsi klasik* and the regression — is
-here, computed properly (reverse-keyed items, the missing-answer rule written down,
-robust standard errors, confidence intervals). Beyond that: a confirmatory factor
-analysis with fit indices, McDonald's ω, measurement invariance across periods, and the
-link to the employee panel (within-employee effect of a communication training on
-confidence; acceptance of the evaluation system per OPD).
+- :func:`estimate_communication_training_effect` — within-employee change in a survey
+  construct (default ``percaya_diri``, confidence) after a communication training: a
+  two-way fixed-effects regression through :mod:`kinerja_analysis.methods.fixest`.
+- :func:`acceptance_by_opd` — mean acceptance of the evaluation system per OPD and
+  period, small groups suppressed.
 
-Data contract (see :mod:`kinerja_analysis.contract`): ``survei`` has ``nip, periode``
-plus one column per item; ``survei_instrumen`` has ``item, konstruk, teks, terbalik``
-and optionally ``skala_min, skala_max`` (default 1–5).
-
-The confirmatory factor analysis is a small maximum-likelihood engine written here
-(correlated factors, each item loading on one factor, optional multi-group equality
-constraints) rather than a dependency: it reproduces lavaan's published
-Holzinger–Swineford results (see ``tests/test_survey.py``).
+Scores come from :func:`kinerja_analysis.domain.survey.construct_scores`.
 """
 
 from __future__ import annotations
@@ -32,6 +22,8 @@ from scipy import stats
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.core.results import tidy_frame
+from kinerja_analysis.methods import fixest
 
 # --------------------------------------------------------------------------- panel links
 
@@ -115,8 +107,6 @@ def estimate_communication_training_effect(
     time-constant traits is absorbed by ``a_i``; selection on a dip just before
     training is not.
     """
-    import pyfixest as pf  # lazy: heavy; only for FE models
-
     if mulai not in ("periode_selesai", "periode_berikutnya"):
         raise ValueError(
             f"mulai harus 'periode_selesai' atau 'periode_berikutnya', bukan {mulai!r}"
@@ -139,26 +129,17 @@ def estimate_communication_training_effect(
     d["t"] = d["periode"].map(pidx)
     d["g"] = d["nip"].map(g_idx)
     d["pasca"] = (d["g"].notna() & (d["t"] >= d["g"])).astype(float)
-    fit = pf.feols("skor ~ pasca | nip + periode", data=d, vcov={"CRV1": "nip"})
-    tid = fit.tidy(alpha=alpha).loc["pasca"]
-    n_treated = int(d.loc[d["pasca"] > 0, "nip"].nunique())
-    return pd.DataFrame(
-        [
-            {
-                "term": "pasca_pelatihan_komunikasi",
-                "estimate": float(tid["Estimate"]),
-                "std_error": float(tid["Std. Error"]),
-                "ci_low": float(tid.iloc[4]),
-                "ci_high": float(tid.iloc[5]),
-                "p_value": float(tid["Pr(>|t|)"]),
-                "n_obs": int(fit._N),
-                "method": "TWFE (FE pegawai + periode), SE cluster pegawai",
-                "konstruk": konstruk,
-                "n_pegawai": int(d["nip"].nunique()),
-                "n_pegawai_dilatih": n_treated,
-            }
-        ]
+    fit = fixest.feols(d, "skor", ["pasca"], ["nip", "periode"], cluster="nip")
+    out = fixest.tidy(
+        fit,
+        method="TWFE (FE pegawai + periode), SE cluster pegawai",
+        alpha=alpha,
+        names={"pasca": "pasca_pelatihan_komunikasi"},
     )
+    out["konstruk"] = konstruk
+    out["n_pegawai"] = int(d["nip"].nunique())
+    out["n_pegawai_dilatih"] = int(d.loc[d["pasca"] > 0, "nip"].nunique())
+    return tidy_frame(out)
 
 
 def acceptance_by_opd(

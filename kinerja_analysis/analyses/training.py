@@ -1,33 +1,20 @@
-"""Effects of training, feedback and the structured evaluation rollout.
+"""Training: the effect of the first training, staggered DiD with TWFE beside it.
 
-What each estimate identifies (written into the results' ``method`` and the report):
-
-* **Training** (:func:`estimate_training_effects`): Callaway & Sant'Anna (2021) group-time ATTs for
-  the staggered, self-selected, absorbing treatment "first training", with never-treated
-  (or not-yet-treated) employees as controls, doubly robust with covariates. Identified
-  under parallel trends conditional on covariates and no anticipation; self-selection
-  on *levels* (motivated employees train more) is allowed, selection on *trends* is not —
-  the pre-trend test checks what it can. TWFE is shown beside it as the familiar number:
-  with staggered timing and effects that change over time it compares late-treated with
-  already-treated employees ("forbidden comparisons") and can be biased, even in sign.
-* **Feedback** (:func:`estimate_feedback_effects`): within-employee fixed-effects regressions of
-  the outcome on last period's number of good / neutral / poor feedback sessions, with
-  employee and period fixed effects and SEs clustered by employee. Identified only if
-  feedback timing is not driven by the employee's own performance shocks (strict
-  exogeneity); the lead test (does *next* period's feedback "predict" this period's
-  outcome?) detects feedback that follows a drop in performance.
-* **Rollout** (:func:`estimate_rollout_effects`): OPD-level staggered DiD for IKM, timeliness and
-  complaints, estimated as the extended TWFE of Wooldridge (2021) — one coefficient per
-  cohort × post-period cell, so heterogeneous effects do not contaminate each other —
-  and aggregated to the ATT. With ~35 OPDs, inference is the wild cluster restricted
-  bootstrap (Webb weights), CIs by test inversion (:mod:`kinerja_analysis.wildboot`).
-* **Ordinal robustness** (:func:`fit_ordinal_predikat`): ordered logit of the predikat on
-  training and feedback, conditional on covariates and period — an association, not an
-  identified causal effect.
+Callaway & Sant'Anna (2021) group-time ATTs for the staggered, self-selected, absorbing
+treatment "first training", with never-treated (or not-yet-treated) employees as
+controls, doubly robust with covariates (:mod:`kinerja_analysis.methods.did`). Identified
+under parallel trends conditional on covariates and no anticipation; self-selection on
+*levels* (motivated employees train more) is allowed, selection on *trends* is not — the
+pre-trend test checks what it can, and the sensitivity analysis of Rambachan & Roth
+(2023) says how large a violation of parallel trends the conclusion survives. TWFE is
+shown beside it as the familiar number: with staggered timing and effects that change
+over time it compares late-treated with already-treated employees ("forbidden
+comparisons") and can be biased, even in sign.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -37,11 +24,23 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.results import tidy_frame, tidy_row
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.methods.did import staggered_did
 from kinerja_analysis.methods.did.twfe import twfe
 
-# --------------------------------------------------------------------------- training
+__all__ = [
+    "TWFE_CAVEAT",
+    "TERM_CS",
+    "TERM_TWFE",
+    "TrainingResult",
+    "estimate_training_effects",
+    "subgroup_difference",
+    "ascii_key",
+]
+
+#: Term keys of the overall rows (labels in ``label``).
+TERM_CS = "att_cs"
+TERM_TWFE = "twfe"
 
 TWFE_CAVEAT = (
     "TWFE membandingkan pegawai yang baru dilatih dengan pegawai yang sudah lebih dulu "
@@ -52,11 +51,12 @@ TWFE_CAVEAT = (
 
 
 @dataclass(frozen=True)
-class TrainingResult:
+class TrainingResult(Result):
     """Training effects on one outcome.
 
-    ``overall``: CS simple ATT and TWFE (rows ``ATT (Callaway–Sant'Anna)``,
-    ``TWFE``) with ``estimate_sd``; ``dynamic``: event study with uniform bands;
+    ``overall``: CS simple ATT and TWFE (terms ``att_cs``, ``twfe``; ``label`` says
+    which) with ``estimate_sd`` and ``flags`` (cell flags of the DiD engine that the
+    estimate met, e.g. ``ps_separation``); ``dynamic``: event study with uniform bands;
     ``group``: by cohort; ``pretrend``: Wald pre-tests, first on the event-time
     estimates (the one the report uses: it keeps its size with small cohorts), then on
     all pre-treatment ATT(g,t) cells as R ``did`` prints it; ``heterogeneity``: ATT per
@@ -75,13 +75,31 @@ class TrainingResult:
     twfe_reason: str = TWFE_CAVEAT
 
     def tidy(self) -> pd.DataFrame:
+        """Overall rows, event study, cohorts and subgroups (``agregasi`` says which)."""
         parts = [
-            self.overall,
+            self.overall.assign(agregasi="keseluruhan"),
             self.dynamic.assign(agregasi="dinamis"),
             self.group.assign(agregasi="kohort"),
-            self.heterogeneity,
+            self.heterogeneity.assign(agregasi="subkelompok"),
         ]
-        return pd.concat([p for p in parts if len(p)], ignore_index=True)
+        out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+        return check_tidy(tidy_frame(out))
+
+    def glance(self) -> pd.DataFrame:
+        """One row: outcome, its SD, the event-time pre-test, flags and notes."""
+        pre = self.pretrend["p_value"].iloc[0] if len(self.pretrend) else np.nan
+        flags = self.overall["flags"].iloc[0] if "flags" in self.overall else ""
+        return pd.DataFrame(
+            [
+                {
+                    "outcome": self.outcome,
+                    "outcome_sd": self.outcome_sd,
+                    "pretrend_p": pre,
+                    "flags": flags,
+                    "n_notes": len(self.notes),
+                }
+            ]
+        )
 
 
 def _baseline(panel: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
@@ -104,7 +122,19 @@ def _did_sample(panel: pd.DataFrame, outcome: str, g_col: str, covariates: Seque
     return d, cov
 
 
-def _simple_row(res, term: str, sd: float, **ctx: object) -> dict[str, object]:
+def ascii_key(text: object) -> str:
+    """An ASCII key for a data value (an OPD name, a level): letters, digits, ``_``.
+
+    >>> ascii_key("Dinas Pendidikan & Kebudayaan"), ascii_key("Kecamatan Ciledug Utara")
+    ('dinas_pendidikan_kebudayaan', 'kecamatan_ciledug_utara')
+    """
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    s = "".join(ch if ch.isalnum() else "_" for ch in s.lower())
+    s = "_".join(p for p in s.split("_") if p)
+    return s or "x"
+
+
+def _simple_row(res, term: str, label: str, sd: float, **ctx: object) -> dict[str, object]:
     a = res.aggregate("simple").iloc[0]
     return tidy_row(
         term,
@@ -116,6 +146,8 @@ def _simple_row(res, term: str, sd: float, **ctx: object) -> dict[str, object]:
         int(res.n_units),
         "Callaway–Sant'Anna (DR)",
         estimate_sd=float(a["estimate"]) / sd if sd > 0 else np.nan,
+        label=label,
+        flags=str(a["flags"]),
         **ctx,
     )
 
@@ -169,11 +201,11 @@ def estimate_training_effects(
         seed=seed,
     )
     notes.extend(res.notes)
-    overall = [_simple_row(res, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
+    overall = [_simple_row(res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
     tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
     overall.append(
         tidy_row(
-            "TWFE",
+            TERM_TWFE,
             float(tw["estimate"]),
             float(tw["std_error"]),
             float(tw["ci_low"]),
@@ -182,6 +214,8 @@ def estimate_training_effects(
             int(tw["n_obs"]),
             "TWFE (efek tetap pegawai + periode)",
             estimate_sd=float(tw["estimate"]) / sd if sd > 0 else np.nan,
+            label="TWFE",
+            flags="",
             outcome=outcome,
         )
     )
@@ -192,7 +226,7 @@ def estimate_training_effects(
     )
     return TrainingResult(
         outcome,
-        pd.DataFrame(overall),
+        tidy_frame(overall),
         dyn,
         grp,
         pd.concat(
@@ -215,7 +249,9 @@ def _heterogeneity(
         if col not in panel:
             continue
         level_of = panel.groupby("nip")[col].first()
-        for level in sorted(level_of.dropna().unique()):
+        levels = sorted(level_of.dropna().unique())
+        keys = _unique_keys(levels)
+        for level in levels:
             treated_units = level_of.index[level_of == level]
             keep = never | d["nip"].isin(treated_units)
             n_tr = int(d.loc[keep & ~never, "nip"].nunique())
@@ -239,7 +275,8 @@ def _heterogeneity(
             rows.append(
                 _simple_row(
                     r,
-                    f"{col}={level}",
+                    f"{col}={keys[level]}",
+                    f"{col} = {level}",
                     sd,
                     outcome=outcome,
                     subkelompok=col,
@@ -248,6 +285,17 @@ def _heterogeneity(
                 )
             )
     return tidy_frame(rows)
+
+
+def _unique_keys(levels) -> dict:
+    """ASCII keys of subgroup levels, made unique (``_2``, ``_3``… on a clash)."""
+    out: dict = {}
+    seen: dict[str, int] = {}
+    for lv in levels:
+        k = ascii_key(lv)
+        seen[k] = seen.get(k, 0) + 1
+        out[lv] = k if seen[k] == 1 else f"{k}_{seen[k]}"
+    return out
 
 
 def subgroup_difference(het: pd.DataFrame, a: str, b: str) -> dict[str, object]:
@@ -264,7 +312,7 @@ def subgroup_difference(het: pd.DataFrame, a: str, b: str) -> dict[str, object]:
     z = stats.norm.ppf(0.975)
     p = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else np.nan
     return tidy_row(
-        f"{a} − {b}",
+        f"{a}-{b}",
         est,
         se,
         est - z * se,
