@@ -30,7 +30,7 @@ def one(seed: int, n: int) -> dict[str, float]:
     r = estimate_training_effects(panel, "capaian", subgroups=(), n_boot=99, seed=seed)
     truth = res.truth["realised"]["pelatihan"]["att_capaian"]
     o = r.overall.set_index("term")
-    cs, tw = o.loc["ATT (Callaway–Sant'Anna)"], o.loc["TWFE"]
+    cs, tw = o.loc["att_cs"], o.loc["twfe"]
     return {
         "seed": seed,
         "truth": truth,

@@ -99,7 +99,7 @@ def effect_list(h: SharedResults) -> tuple:
     cap = dict(hasil_id="capaian SKP", hasil_en="SKP achievement", sd=sd, pretrend_p=pre)
     # (key, result table, term, label id, label en): the training effects
     pelatihan = (
-        ("pelatihan", h.pelatihan, "ATT (Callaway–Sant'Anna)", "Pelatihan", "Training"),
+        ("pelatihan", h.pelatihan, "att_cs", "Pelatihan", "Training"),
         (
             "pelatihan_difasilitasi",
             h.pelatihan_heterogen,
@@ -212,7 +212,7 @@ def effect_list(h: SharedResults) -> tuple:
                 satuan_en="scale points",
             )
         )
-    kp = _row(h.komunikasi_perilaku, term="ATT (Callaway–Sant'Anna)")
+    kp = _row(h.komunikasi_perilaku, term="att_cs")
     if kp is not None:
         out.append(
             _effect(
