@@ -169,3 +169,52 @@ def test_subgroups_by_jabatan_respect_minimum_size(city) -> None:
     assert (het["n_dilatih"] >= 40).all()
     skipped = [n for n in r.notes if n.startswith("jenis_jabatan=")]
     assert len(het) + len(skipped) == panel.data["jenis_jabatan"].nunique()
+
+
+def test_lag_and_lead_use_calendar_periods_on_gapped_panels(city) -> None:
+    """A period missing from the data gives a missing lag/lead, not the nearest row."""
+    from kinerja_analysis.analyses.panel import shift_by_period
+    from kinerja_analysis.methods import fixest
+
+    res, _ = city
+    periods = sorted(res.tables["skp"]["periode"].unique())
+    gone = periods[3]
+    tables = {
+        k: (v[v["periode"] != gone] if "periode" in v.columns else v)
+        for k, v in res.tables.items()
+    }
+    kept = [p for p in periods if p != gone]
+    d = build_panel(tables, kept).data
+    after = d[d["periode"] == periods[4]]
+    assert after["t"].iloc[0] == 5  # calendar position, the gap kept
+    assert after["n_umpan_balik_lag1"].isna().all()  # t - 1 = 4 is not in the data
+    before = d[d["periode"] == periods[2]]
+    assert before["n_umpan_balik_lag1"].notna().all()
+    fb = estimate_feedback_effects(d, "capaian")
+    # the right lead: next calendar period's sessions, missing before the gap
+    lead = shift_by_period(d, ["n_umpan_balik"], 1)["n_umpan_balik"]
+    assert lead[d["periode"] == periods[2]].isna().all()
+    fit = fixest.feols(
+        d.assign(lead=lead),
+        "capaian",
+        ["lead", "n_umpan_balik_lag1"],
+        ["nip", "periode"],
+        cluster="nip",
+    )
+    want = fixest.tidy(fit, method="m").set_index("term").loc["lead"]
+    got = fb.lead_test.iloc[0]
+    assert got["estimate"] == pytest.approx(want["estimate"], abs=1e-12)
+    assert got["std_error"] == pytest.approx(want["std_error"], abs=1e-12)
+    # and it is not the row-based shift
+    row_lead = d.sort_values(["nip", "t"]).groupby("nip")["n_umpan_balik"].shift(-1)
+    assert not row_lead[d["periode"] == periods[2]].isna().all()
+
+
+def test_shift_by_period_hand_example() -> None:
+    from kinerja_analysis.analyses.panel import shift_by_period
+
+    p = pd.DataFrame({"nip": ["a", "a", "a", "b"], "t": [1, 2, 4, 1], "x": [1.0, 2.0, 4.0, 9.0]})
+    lead = shift_by_period(p, ["x"], 1)["x"].to_numpy()
+    np.testing.assert_array_equal(lead, [2.0, np.nan, np.nan, np.nan])
+    lag = shift_by_period(p, ["x"], -1)["x"].tolist()
+    assert np.isnan(lag[0]) and lag[1] == 1.0 and np.isnan(lag[2]) and np.isnan(lag[3])
