@@ -38,6 +38,7 @@ from kinerja_analysis.domain import survey
 from kinerja_analysis.methods.regression import ols_assumption_checks
 from kinerja_analysis.reporting import tables
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.text import assumption_checks_table
 
 doc = setup(
     periode=periode,
@@ -114,10 +115,10 @@ if ada_survei:
     if "motivasi" in skor_p and prediktor:
         galat_robust = "HC3"
         reg = ols_assumption_checks(skor_p, "motivasi", prediktor, robust=galat_robust)
-        doc.table(reg.koefisien, "regresi_motivasi", "Regresi motivasi", decimals=3)
+        doc.table(reg.coefficients, "regresi_motivasi", "Regresi motivasi", decimals=3)
         doc.table(reg.model, decimals=3)
-        doc.table(reg.asumsi, decimals=3)
-        doc.say("n30_catatan_regresi", catatan=reg.catatan, robust=galat_robust)
+        doc.table(assumption_checks_table(reg, bahasa), decimals=3)
+        doc.say("n30_catatan_regresi", robust=galat_robust)
 
 # %%
 doc.say("n30_komunikasi")

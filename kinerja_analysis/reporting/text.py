@@ -15,6 +15,7 @@ are in their own modules and are swapped into the notebooks as they land.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.config import DEFAULTS
@@ -205,7 +206,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "n30_regresi": "## Regresi motivasi dengan uji asumsi klasik\n\n"
         "Motivasi kerja dijelaskan oleh persepsi kualitas umpan balik, relevansi pelatihan "
         "dan penerimaan sistem evaluasi. Setiap uji asumsi diberi satu kalimat tafsiran.",
-        "n30_catatan_regresi": "{catatan}",
+        "n30_catatan_regresi": "Galat baku memakai estimator robust {robust} (tahan "
+        "heteroskedastisitas): skor Likert terbatas dan sering heteroskedastis, sehingga uji t "
+        "klasik bisa menyesatkan; bila residual homoskedastis, hasilnya hampir sama dengan SE "
+        "klasik.",
         "n30_komunikasi": "## Pelatihan komunikasi dan rasa percaya diri; penerimaan sistem "
         "per OPD",
         # --- 90 ringkasan lintas periode
@@ -391,6 +395,130 @@ def output_vs_competency_sentence(kota: pd.DataFrame, bahasa: fmt.Bahasa, min_se
         for r in kota.itertuples()
     ]
     return text("hvk_kalimat", bahasa, rincian="; ".join(parts))
+
+
+#: The classical assumption checks (:mod:`kinerja_analysis.methods.regression`) in words:
+#: (name of the check, sentence when it holds, sentence when it is violated).
+_ASUMSI: dict[str, dict[str, tuple[str, str, str]]] = {
+    "id": {
+        "normality_ks_lilliefors": (
+            "Normalitas (Kolmogorov–Smirnov, koreksi Lilliefors)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "normality_shapiro_wilk": (
+            "Normalitas (Shapiro–Wilk)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "normality_jarque_bera": (
+            "Normalitas (Jarque–Bera)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "multicollinearity_vif": (
+            "Multikolinearitas (VIF)",
+            "Tidak ada multikolinearitas (VIF tertinggi {stat} pada {term} < {limit}; "
+            "tolerance > {tol})",
+            "Ada multikolinearitas: VIF {term} = {stat} ≥ {limit}",
+        ),
+        "heteroskedasticity_breusch_pagan": (
+            "Heteroskedastisitas (Breusch–Pagan)",
+            "Tidak ada heteroskedastisitas",
+            "Terjadi heteroskedastisitas; SE robust diperlukan",
+        ),
+        "heteroskedasticity_white": (
+            "Heteroskedastisitas (White)",
+            "Tidak ada heteroskedastisitas",
+            "Terjadi heteroskedastisitas; SE robust diperlukan",
+        ),
+        "autocorrelation_durbin_watson": (
+            "Autokorelasi (Durbin–Watson)",
+            "Durbin–Watson = {stat} (1,5–2,5: tidak ada indikasi autokorelasi); uji ini hanya "
+            "bermakna bila baris berurutan menurut waktu",
+            "Durbin–Watson = {stat} (di luar 1,5–2,5); uji ini hanya bermakna bila baris "
+            "berurutan menurut waktu",
+        ),
+    },
+    "en": {
+        "normality_ks_lilliefors": (
+            "Normality (Kolmogorov–Smirnov, Lilliefors correction)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "normality_shapiro_wilk": (
+            "Normality (Shapiro–Wilk)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "normality_jarque_bera": (
+            "Normality (Jarque–Bera)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "multicollinearity_vif": (
+            "Multicollinearity (VIF)",
+            "No multicollinearity (largest VIF {stat} for {term} < {limit}; tolerance > {tol})",
+            "Multicollinearity: VIF of {term} = {stat} ≥ {limit}",
+        ),
+        "heteroskedasticity_breusch_pagan": (
+            "Heteroskedasticity (Breusch–Pagan)",
+            "No heteroskedasticity",
+            "Heteroskedasticity; robust SEs are needed",
+        ),
+        "heteroskedasticity_white": (
+            "Heteroskedasticity (White)",
+            "No heteroskedasticity",
+            "Heteroskedasticity; robust SEs are needed",
+        ),
+        "autocorrelation_durbin_watson": (
+            "Autocorrelation (Durbin–Watson)",
+            "Durbin–Watson = {stat} (1.5–2.5: no sign of autocorrelation); the test is only "
+            "meaningful when rows are in time order",
+            "Durbin–Watson = {stat} (outside 1.5–2.5); the test is only meaningful when rows "
+            "are in time order",
+        ),
+    },
+}
+
+
+def _p_words(p: float, alpha: float, holds: bool, bahasa: fmt.Bahasa) -> str:
+    if p < 0.001:
+        return "p < " + fmt.number(0.001, 3, bahasa)
+    cmp = ">" if holds else "≤"
+    return f"p = {fmt.number(p, 3 if p < 0.01 else 2, bahasa)} {cmp} {fmt.number(alpha, 2, bahasa)}"
+
+
+def assumption_checks_table(reg, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
+    """The classical assumption checks of a regression as a table with one sentence each.
+
+    ``reg`` is a :class:`kinerja_analysis.methods.regression.RegressionResult`. Returns
+    ``uji`` (the check, in words), ``statistic``, ``p_value``, ``kesimpulan``
+    (terpenuhi / tidak terpenuhi; holds / violated) and ``interpretasi``.
+    """
+    words = _ASUMSI[bahasa]
+    held = ("terpenuhi", "tidak terpenuhi") if bahasa == "id" else ("holds", "violated")
+    rows = []
+    for r in reg.checks.itertuples(index=False):
+        name, yes, no = words[r.check]
+        txt = (yes if r.holds else no).format(
+            stat=fmt.number(r.statistic, 2, bahasa),
+            term=r.term,
+            limit=fmt.number(r.limit, 0, bahasa),
+            tol=fmt.number(1 / r.limit, 2, bahasa) if r.limit else "",
+        )
+        if np.isfinite(r.p_value):
+            txt += f" ({_p_words(r.p_value, reg.alpha, r.holds, bahasa)})"
+        rows.append(
+            {
+                "uji": name,
+                "statistic": r.statistic,
+                "p_value": r.p_value,
+                "kesimpulan": held[0] if r.holds else held[1],
+                "interpretasi": txt + ".",
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 _LABEL: dict[str, dict[str, str]] = {
