@@ -1,24 +1,9 @@
-"""Reliability of 360-degree ratings and of rating scales.
+"""Reliability of the 360-degree BerAKHLAK ratings (the ``perilaku`` table).
 
-Pure functions that take long or wide DataFrames and return tidy DataFrames:
-
-1. :func:`icc` — intraclass correlations. Complete designs (every target rated once by
-   every rater) get the six Shrout & Fleiss (1979) forms from the two-way ANOVA, with
-   F tests and confidence intervals as in R ``psych::ICC`` / pingouin. Incomplete,
-   unbalanced designs (360-degree ratings: different raters and different numbers of
-   ratings per ratee) get ICCs from variance components of the crossed random-effects
-   model ``y = mu + target + rater + error``, estimated by REML on sparse matrices or by
-   Henderson's method III (method of moments).
-2. :func:`cronbach_alpha` and :func:`alpha_if_deleted` — internal consistency of a scale,
-   with the Feldt (1987) confidence interval.
-3. :func:`krippendorff_alpha` — Krippendorff's alpha from the coincidence matrix
-   (nominal, ordinal, interval, ratio), any number of coders per unit, optional bootstrap
-   confidence interval over units.
-4. :func:`rating_reliability` — all of the above applied to the ``perilaku`` table, one
-   block of rows per periode x dimensi, plus Cronbach's alpha of the seven BerAKHLAK
-   dimensions per period.
-
-All functions are pure: inputs are never modified.
+:func:`rating_reliability` applies the generic estimators of
+:mod:`kinerja_analysis.methods.reliability` — ICC from variance components (unbalanced
+designs), Krippendorff's alpha, Cronbach's alpha of the seven BerAKHLAK dimensions — one
+block of rows per periode × dimensi, in the tidy column set.
 """
 
 from __future__ import annotations
@@ -30,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.results import tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.methods.reliability import (
     _DESC_UNBALANCED,
@@ -80,9 +66,9 @@ def rating_reliability(
     Returns
     -------
     DataFrame
-        Context columns (``by``), then ``analysis`` ("icc", "krippendorff", "cronbach"),
-        ``term, description, estimate, std_error, ci_low, ci_high, p_value, k,
-        n_targets, n_raters, n_obs, method, estimable, note``. Cronbach rows have
+        Tidy: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method``,
+        then the context columns (``by``), ``analysis`` ("icc", "krippendorff",
+        "cronbach"), ``description, k, n_targets, n_raters, estimable, note``. Cronbach rows have
         ``dimensi`` missing and ``n_targets`` = employee-periods used.
 
     Notes
@@ -107,20 +93,20 @@ def rating_reliability(
     for c in unit_keys[1:]:
         d["_unit"] = d["_unit"] + "|" + d[c].astype(str)
     out_cols = [
-        *by,
-        "analysis",
         "term",
-        "description",
         "estimate",
         "std_error",
         "ci_low",
         "ci_high",
         "p_value",
+        "n_obs",
+        "method",
+        *by,
+        "analysis",
+        "description",
         "k",
         "n_targets",
         "n_raters",
-        "n_obs",
-        "method",
         "estimable",
         "note",
     ]
@@ -193,4 +179,4 @@ def rating_reliability(
     out["estimable"] = out["estimable"].astype(bool)
     for c in ("n_targets", "n_raters", "n_obs"):
         out[c] = pd.to_numeric(out[c]).round().astype("Int64")
-    return out
+    return tidy_frame(out)

@@ -1,29 +1,10 @@
-"""Effects of training, feedback and the structured evaluation rollout.
+"""The structured evaluation rollout: OPD-level staggered DiD on service outcomes.
 
-What each estimate identifies (written into the results' ``method`` and the report):
-
-* **Training** (:func:`estimate_training_effects`): Callaway & Sant'Anna (2021) group-time ATTs for
-  the staggered, self-selected, absorbing treatment "first training", with never-treated
-  (or not-yet-treated) employees as controls, doubly robust with covariates. Identified
-  under parallel trends conditional on covariates and no anticipation; self-selection
-  on *levels* (motivated employees train more) is allowed, selection on *trends* is not —
-  the pre-trend test checks what it can. TWFE is shown beside it as the familiar number:
-  with staggered timing and effects that change over time it compares late-treated with
-  already-treated employees ("forbidden comparisons") and can be biased, even in sign.
-* **Feedback** (:func:`estimate_feedback_effects`): within-employee fixed-effects regressions of
-  the outcome on last period's number of good / neutral / poor feedback sessions, with
-  employee and period fixed effects and SEs clustered by employee. Identified only if
-  feedback timing is not driven by the employee's own performance shocks (strict
-  exogeneity); the lead test (does *next* period's feedback "predict" this period's
-  outcome?) detects feedback that follows a drop in performance.
-* **Rollout** (:func:`estimate_rollout_effects`): OPD-level staggered DiD for IKM, timeliness and
-  complaints, estimated as the extended TWFE of Wooldridge (2021) — one coefficient per
-  cohort × post-period cell, so heterogeneous effects do not contaminate each other —
-  and aggregated to the ATT. With ~35 OPDs, inference is the wild cluster restricted
-  bootstrap (Webb weights), CIs by test inversion (:mod:`kinerja_analysis.wildboot`).
-* **Ordinal robustness** (:func:`fit_ordinal_predikat`): ordered logit of the predikat on
-  training and feedback, conditional on covariates and period — an association, not an
-  identified causal effect.
+IKM, timeliness and complaints per 1,000 services, estimated as the extended TWFE of
+Wooldridge (2021) — one coefficient per cohort × post-period cell, so heterogeneous
+effects do not contaminate each other — and aggregated to the ATT. With ~35 OPDs,
+inference is the wild cluster restricted bootstrap (Webb weights), CIs by test inversion
+(:mod:`kinerja_analysis.methods.wildboot`).
 """
 
 from __future__ import annotations
@@ -34,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.core.results import tidy_frame, tidy_row
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.methods.wildboot import wild_cluster_test
 
@@ -72,7 +53,7 @@ def prepare_layanan(
 
 
 @dataclass(frozen=True)
-class RolloutResult:
+class RolloutResult(Result):
     """OPD-level rollout effects.
 
     ``overall``: one row per outcome (term ``ATT``); ``event``: per outcome and event time
@@ -86,7 +67,22 @@ class RolloutResult:
     notes: tuple[str, ...] = ()
 
     def tidy(self) -> pd.DataFrame:
-        return pd.concat([self.overall, self.event], ignore_index=True)
+        """Overall ATT per outcome, then the event-time rows."""
+        out = pd.concat([self.overall, self.event, self.pretrend], ignore_index=True)
+        return check_tidy(tidy_frame(out))
+
+    def glance(self) -> pd.DataFrame:
+        """Outcomes estimated, clusters and notes."""
+        o = self.overall
+        return pd.DataFrame(
+            [
+                {
+                    "outcomes": ",".join(map(str, o.get("outcome", pd.Series(dtype=str)))),
+                    "n_klaster": int(o["n_klaster"].max()) if len(o) else 0,
+                    "n_notes": len(self.notes),
+                }
+            ]
+        )
 
 
 def _etwfe_design(d: pd.DataFrame, *, leads: bool) -> tuple[np.ndarray, list[str], pd.DataFrame]:
@@ -183,7 +179,7 @@ def estimate_rollout_effects(
                         names_l,
                         info_l,
                         info_l["e"] < -1,
-                        "pra-penerapan (rata-rata e<-1)",
+                        "pretrend_mean_pre",
                         **kw,
                     )
                 )

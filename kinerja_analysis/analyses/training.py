@@ -14,7 +14,6 @@ comparisons") and can be biased, even in sign.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -24,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
+from kinerja_analysis.core.results import Result, ascii_key, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.methods.did import staggered_did
 from kinerja_analysis.methods.did.twfe import twfe
 
@@ -35,7 +34,6 @@ __all__ = [
     "TrainingResult",
     "estimate_training_effects",
     "subgroup_difference",
-    "ascii_key",
 ]
 
 #: Term keys of the overall rows (labels in ``label``).
@@ -120,18 +118,6 @@ def _did_sample(panel: pd.DataFrame, outcome: str, g_col: str, covariates: Seque
         d = d.join(base, on="nip")
         cov = list(base.columns)
     return d, cov
-
-
-def ascii_key(text: object) -> str:
-    """An ASCII key for a data value (an OPD name, a level): letters, digits, ``_``.
-
-    >>> ascii_key("Dinas Pendidikan & Kebudayaan"), ascii_key("Kecamatan Ciledug Utara")
-    ('dinas_pendidikan_kebudayaan', 'kecamatan_ciledug_utara')
-    """
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    s = "".join(ch if ch.isalnum() else "_" for ch in s.lower())
-    s = "_".join(p for p in s.split("_") if p)
-    return s or "x"
 
 
 def _simple_row(res, term: str, label: str, sd: float, **ctx: object) -> dict[str, object]:

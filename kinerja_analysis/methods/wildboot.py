@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 
 from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
@@ -38,7 +40,7 @@ def bootstrap_weights(
 
 
 @dataclass(frozen=True)
-class WildResult:
+class WildResult(Result):
     """Result of :func:`wild_cluster_test`."""
 
     estimate: float
@@ -51,6 +53,22 @@ class WildResult:
     n_clusters: int
     n_boot: int
     weights: str
+
+    def tidy(self) -> pd.DataFrame:
+        """One row, ``term = "contrast"`` (``c'b``): CR1 SE, WCR p-value and interval."""
+        row = {
+            "term": "contrast",
+            "estimate": self.estimate,
+            "std_error": self.std_error,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "p_value": self.p_value,
+            "n_obs": self.n_obs,
+            "method": f"wild cluster restricted bootstrap ({self.weights}, {self.n_boot} draws)",
+            "t_stat": self.t_stat,
+            "n_clusters": self.n_clusters,
+        }
+        return check_tidy(tidy_frame([row]))
 
 
 def _cr1_var(
