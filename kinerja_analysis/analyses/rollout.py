@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.analyses.training import sensitivity_frame
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.domain.ikm import ikm
-from kinerja_analysis.methods.wildboot import wild_cluster_test
+from kinerja_analysis.methods.wildboot import cr1_covariance, wild_cluster_test
 
 # --------------------------------------------------------------------------- rollout
 
@@ -58,13 +59,16 @@ class RolloutResult(Result):
 
     ``overall``: one row per outcome (term ``ATT``); ``event``: per outcome and event time
     (``e=-3``, …, ``e=0``, ``e=1``; ``e=-1`` is the reference); ``pretrend``: WCR test of
-    the mean of the pre-period coefficients (placebo).
+    the mean of the pre-period coefficients (placebo); ``sensitivity``: Rambachan & Roth
+    sensitivity of each outcome's event study (CR1 covariance; with few clusters the
+    normal approximation it assumes is rough).
     """
 
     overall: pd.DataFrame
     event: pd.DataFrame
     pretrend: pd.DataFrame
     notes: tuple[str, ...] = ()
+    sensitivity: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
         """Overall ATT per outcome, then the event-time rows."""
@@ -148,7 +152,7 @@ def estimate_rollout_effects(
         )
     d_all = data[data["g"] != 1]
     method = "ETWFE (Wooldridge 2021), wild cluster bootstrap (Webb) per OPD"
-    overall, event, pre = [], [], []
+    overall, event, pre, sens = [], [], [], []
     for k, y in enumerate(outcomes):
         d = d_all[d_all[y].notna()].reset_index(drop=True)
         if d["g"].gt(0).sum() == 0 or d["opd"].nunique() < 4:
@@ -167,11 +171,19 @@ def estimate_rollout_effects(
             continue
         try:
             Xl, names_l, info_l = _etwfe_design(d, leads=True)
+            es = []
             for e in sorted(info_l["e"].unique()):
                 if info_l.loc[info_l["e"] == e, "n"].sum() >= 2:
                     event.append(
                         _wcr_row(Xl, names_l, info_l, info_l["e"] == e, f"e={e}", e=int(e), **kw)
                     )
+                    es.append(int(e))
+            if es:
+                cmat = np.column_stack([_combo(names_l, info_l, info_l["e"] == e) for e in es])
+                beta = cmat.T @ np.linalg.lstsq(Xl, yv, rcond=None)[0]
+                v = cr1_covariance(Xl, yv, cl, cmat)
+                n_e = np.array([int((info_l["e"] == e).sum()) for e in es])  # cohorts
+                sens.append(sensitivity_frame(np.array(es), beta, v, n_e, outcome=y))
             if (info_l["e"] < -1).any():
                 pre.append(
                     _wcr_row(
@@ -185,7 +197,14 @@ def estimate_rollout_effects(
                 )
         except ValueError as exc:
             notes.append(f"{y}: studi peristiwa penerapan tidak dapat diestimasi ({exc}).")
-    return RolloutResult(tidy_frame(overall), tidy_frame(event), tidy_frame(pre), tuple(notes))
+    sens = [x for x in sens if len(x)]
+    return RolloutResult(
+        tidy_frame(overall),
+        tidy_frame(event),
+        tidy_frame(pre),
+        tuple(notes),
+        tidy_frame(pd.concat(sens, ignore_index=True)) if sens else None,
+    )
 
 
 def _wcr_row(

@@ -25,6 +25,7 @@ from scipy import stats
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.results import Result, ascii_key, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.methods.did import staggered_did
+from kinerja_analysis.methods.did.sensitivity import honest_did
 from kinerja_analysis.methods.did.twfe import twfe
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "TrainingResult",
     "estimate_training_effects",
     "subgroup_difference",
+    "sensitivity_frame",
 ]
 
 #: Term keys of the overall rows (labels in ``label``).
@@ -58,7 +60,8 @@ class TrainingResult(Result):
     ``group``: by cohort; ``pretrend``: Wald pre-tests, first on the event-time
     estimates (the one the report uses: it keeps its size with small cohorts), then on
     all pre-treatment ATT(g,t) cells as R ``did`` prints it; ``heterogeneity``: ATT per
-    subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells.
+    subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells;
+    ``sensitivity``: :func:`sensitivity_frame` of the event study (Rambachan & Roth).
     """
 
     outcome: str
@@ -71,6 +74,7 @@ class TrainingResult(Result):
     outcome_sd: float
     notes: tuple[str, ...] = ()
     twfe_reason: str = TWFE_CAVEAT
+    sensitivity: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
         """Overall rows, event study, cohorts and subgroups (``agregasi`` says which)."""
@@ -98,6 +102,87 @@ class TrainingResult(Result):
                 }
             ]
         )
+
+
+def sensitivity_frame(
+    event_time: np.ndarray,
+    beta: np.ndarray,
+    vcov: np.ndarray,
+    n_cohorts: np.ndarray | None = None,
+    *,
+    min_share: float = 0.5,
+    **ctx: object,
+) -> pd.DataFrame:
+    """Rambachan & Roth (2023) sensitivity of an event study, as one tidy table.
+
+    ``event_time`` labels ``beta`` (the reference period ``e = -1`` left out): pre-periods
+    ``e < -1``, post-periods ``e >= 0``. The target is the average post-period effect.
+    The window: event times to which at least ``min_share`` of the cohorts contribute
+    (``n_cohorts`` per event time, relative to ``e = 0``, where every cohort does).
+    Leads seen by the last cohorts only, lags by the first ones only, are so noisy (and
+    so unlike the average cohort) that the largest pre-period "violation" would be
+    noise, and the breakdown value would say more about sample size than about trends.
+    Rows: for relative magnitudes (``delta = "relative_magnitudes"``: C-LF sets at
+    ``Mbar`` 0, 0.5, 1, 1.5, 2) and smoothness (``"smoothness"``: FLCIs at five ``M``
+    from 0 to the largest pre-period second difference), the original CI then one row
+    per value; ``breakdown`` (largest ``Mbar``/``M`` at which zero stays excluded) and
+    ``breakdown_censored`` repeated on each row of its ``delta``. Empty when there is
+    no pre-period before the reference or no post-period.
+    """
+    e = np.asarray(event_time)
+    keep = e != -1
+    if n_cohorts is not None and (e == 0).any():
+        nc = np.asarray(n_cohorts, dtype=float)
+        keep &= nc >= min_share * nc[e == 0][0]
+    e, b, v = e[keep], np.asarray(beta)[keep], np.asarray(vcov)[np.ix_(keep, keep)]
+    order = np.argsort(e)
+    e, b, v = e[order], b[order], v[np.ix_(order, order)]
+    n_pre, n_post = int((e < -1).sum()), int((e >= 0).sum())
+    if n_pre < 1 or n_post < 1 or not np.all(np.isfinite(v)):
+        return pd.DataFrame()
+    lv = np.full(n_post, 1 / n_post)
+    parts = []
+    for delta in ("relative_magnitudes", "smoothness"):
+        kw = {"values": [0.0, 0.5, 1.0, 1.5, 2.0]} if delta == "relative_magnitudes" else {}
+        if delta == "smoothness":
+            pre = np.r_[b[:n_pre], 0.0]
+            top = float(np.max(np.abs(np.diff(pre, 2)))) if n_pre >= 2 else 0.0
+            kw = {"values": list(np.linspace(0, top, 5))} if top > 0 else {}
+        r = honest_did(b, v, n_pre, n_post, delta=delta, l_vec=lv, **kw)
+        t = r.tidy().assign(
+            breakdown=r.breakdown,
+            breakdown_censored=r.breakdown_censored,
+            n_pre=n_pre,
+            n_post=n_post,
+            **ctx,
+        )
+        t["delta"] = delta
+        parts.append(t)
+    return tidy_frame(pd.concat(parts, ignore_index=True))
+
+
+def _event_study_sensitivity(d, y, cov, control_group, method, **ctx) -> pd.DataFrame:
+    """Sensitivity of the universal-base event study (the form HonestDiD expects)."""
+    uni = staggered_did(
+        d,
+        y,
+        "nip",
+        "t",
+        "g_did",
+        covariates=cov or None,
+        control_group=control_group,
+        method=method,
+        base_period="universal",
+        n_boot=0,
+    )
+    es, v = uni.event_study_vcov()
+    return sensitivity_frame(
+        es["event_time"].to_numpy(),
+        es["estimate"].to_numpy(),
+        v,
+        es["n_cohorts"].to_numpy(),
+        **ctx,
+    )
 
 
 def _baseline(panel: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
@@ -150,6 +235,7 @@ def estimate_training_effects(
     min_n: int = DEFAULTS.min_n_subgroup,
     n_boot: int = DEFAULTS.n_boot,
     seed: int = 0,
+    sensitivity: bool = True,
 ) -> TrainingResult:
     """Effect of the first training on ``outcome`` (staggered DiD) with TWFE beside it.
 
@@ -162,6 +248,9 @@ def estimate_training_effects(
     subgroups
         Panel columns describing the first training; for each level with at least
         ``min_n`` trained employees, its ATT against the same never-treated controls.
+    sensitivity
+        Add the Rambachan & Roth sensitivity of the event study (:func:`sensitivity_frame`
+        on the universal-base event study, the form HonestDiD's authors use for it).
 
     Returns
     -------
@@ -210,6 +299,11 @@ def estimate_training_effects(
     het = _heterogeneity(
         panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes
     )
+    sens = (
+        _event_study_sensitivity(d, outcome, cov, control_group, method, outcome=outcome)
+        if sensitivity
+        else None
+    )
     return TrainingResult(
         outcome,
         tidy_frame(overall),
@@ -223,6 +317,7 @@ def estimate_training_effects(
         res.tidy(),
         sd,
         tuple(notes),
+        sensitivity=sens,
     )
 
 

@@ -134,6 +134,27 @@ class _Design:
         return float(np.mean(np.abs(t_boot) >= abs(t_obs)))
 
 
+def cr1_covariance(X: np.ndarray, y: np.ndarray, clusters: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """CR1 cluster-robust covariance of ``C' beta`` (``C``: k × m) in ``y = X beta + u``.
+
+    ``V = G/(G-1) (n-1)/(n-k) A' (sum_g X_g' u_g u_g' X_g) A`` with ``A = (X'X)^-1 C``, the
+    covariance whose diagonal is the CR1 variance :func:`wild_cluster_test` reports.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    C = np.asarray(C, dtype=float)
+    codes, uniq = _codes(np.asarray(clusters))
+    g, n = len(uniq), X.shape[0]
+    k = int(np.linalg.matrix_rank(X))
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    u = y - X @ (xtx_inv @ (X.T @ y))
+    z = X @ (xtx_inv @ C)  # n x m: scores of each combination
+    per = np.zeros((g, C.shape[1]))
+    np.add.at(per, codes, z * u[:, None])
+    factor = g / (g - 1) * (n - 1) / (n - k)
+    return factor * per.T @ per
+
+
 def _codes(clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     uniq, codes = np.unique(np.asarray(clusters), return_inverse=True)
     return codes, uniq

@@ -236,7 +236,7 @@ def staggered_did(
     >>> rng = np.random.default_rng(0)
     >>> d = pd.DataFrame({"id": np.repeat(np.arange(200), 4), "t": np.tile([1, 2, 3, 4], 200)})
     >>> d["g"] = np.repeat(rng.choice([0, 3], 200), 4)
-    >>> d["y"] = rng.normal(size=800) + 1.0 * ((d["g"] > 0) & (d["t"] >= d["g"]))
+    >>> d["y"] = 0.1 * rng.normal(size=800) + 1.0 * ((d["g"] > 0) & (d["t"] >= d["g"]))
     >>> res = staggered_did(d, "y", "id", "t", "g", n_boot=0)
     >>> round(float(res.aggregate("simple")["estimate"].iloc[0]), 1)
     1.0

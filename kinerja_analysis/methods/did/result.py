@@ -183,14 +183,26 @@ class DidResult(Result):
         """Event-study estimates and their covariance (for sensitivity analysis).
 
         Returns the ``aggregate("dynamic")`` rows without the overall row (``event_time,
-        estimate, std_error``) and ``V = psi' psi / n^2`` of those estimates, the input
-        of :func:`kinerja_analysis.methods.did.sensitivity.honest_did`.
+        estimate, std_error, n_treated, n_cohorts``) and ``V = psi' psi / n^2`` of those
+        estimates, the input of :func:`kinerja_analysis.methods.did.sensitivity.honest_did`.
         """
-        ev, est, inf, _, _ = aggregation.event_study(self._cells, include=self._cells.ok)
+        c = self._cells
+        ev, est, inf, ntr, _ = aggregation.event_study(c, include=c.ok)
         n = inf.shape[0]
         v = inf.T @ inf / n**2
         se = np.sqrt(np.diag(v))
-        return pd.DataFrame({"event_time": ev.astype(int), "estimate": est, "std_error": se}), v
+        cell_e = c.time - c.group
+        n_coh = [int(np.sum(c.ok & (cell_e == e))) for e in ev]
+        frame = pd.DataFrame(
+            {
+                "event_time": ev.astype(int),
+                "estimate": est,
+                "std_error": se,
+                "n_treated": ntr,
+                "n_cohorts": n_coh,
+            }
+        )
+        return frame, v
 
     # ---- kept for tests and sensitivity ---------------------------------------
     def _dynamic_pre(self) -> tuple[np.ndarray, np.ndarray]:

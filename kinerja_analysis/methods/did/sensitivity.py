@@ -58,7 +58,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 
@@ -135,8 +135,24 @@ def _qfoldednormal(p: float, mu: float) -> float:
 
 
 def _qtruncnorm(p: float, lo: float, hi: float) -> float:
-    """Quantile of the standard normal truncated to ``[lo, hi]``."""
-    return float(stats.truncnorm.ppf(p, lo, hi))
+    """Quantile of the standard normal truncated to ``[lo, hi]`` (``TruncatedNormal::norminvp``).
+
+    Computed on the lower tail (mirrored when ``lo > 0``) so that bounds far in a tail
+    keep their precision; beyond where the normal CDF underflows, the exponential tail
+    approximation ``lo + E/lo``.
+    """
+    if not lo < hi:
+        return lo
+    if lo > 0:
+        return -_qtruncnorm(1.0 - p, -hi, -lo)
+    a, b = special.ndtr(lo), special.ndtr(hi)
+    if b - a > 0:
+        x = float(special.ndtri(a + p * (b - a)))
+        return min(max(x, lo), hi)
+    # both bounds beyond about -38: the density is exp(-x^2/2) ~ exp(-lo (x - lo)) near hi
+    s = -hi  # mirror: truncated to [s, -lo] with s > 37
+    t = -math.log1p(-(1 - p) * -math.expm1(-s * (hi - lo))) / s
+    return -(s + t)
 
 
 # --------------------------------------------------------------------------------------
@@ -597,13 +613,85 @@ class _Flci:
                 hi = mid
         return w_lo + lo * (w_hi - w_lo)
 
+    def _in_u(self):
+        """The variance as a quadratic in the free cumulative weights ``v``.
+
+        With ``u_k = sum_{j<=k} w_j`` (so ``u_K = target``) and ``v = u_{1..K-1}``:
+        ``w = M v + m0`` and ``var = v'Pv + q'v + c``.
+        """
+        if getattr(self, "_u", None) is None:
+            k = self.k
+            d = np.eye(k) - np.eye(k, k=-1)  # w = D u
+            m, m0 = d[:, : k - 1], d[:, k - 1] * self.target
+            p = m.T @ self.q @ m
+            q = 2 * m.T @ self.q @ m0 + m.T @ self.lin
+            c = float(m0 @ self.q @ m0 + self.lin @ m0 + self.const)
+            self._u = (m, m0, p, q, c)
+        return self._u
+
     def bias(self, h: float) -> tuple[float, np.ndarray]:
         """Smallest worst-case bias (M = 1) with SD at most ``h``, and its weights.
 
-        A small convex program (HonestDiD solves it with ECOS): minimise
-        ``sum_k |sum_{j<=k} w_j|`` subject to ``sum(w) = target`` and ``var(w) <= h^2``,
-        here by SLSQP from feasible starting points, keeping the best feasible solution.
+        HonestDiD solves this convex program with ECOS. In the cumulative weights
+        ``u_k = sum_{j<=k} w_j`` (``u_K`` fixed by ``sum(w)``) the bias is
+        ``bias0 + |target| + ||v||_1`` over the ellipsoid ``var(v) <= h^2``; here it is
+        solved exactly: on each face of the L1 ball (a support and a sign pattern) the
+        minimum of a linear function over the ellipsoid is in closed form, and the
+        optimum is the best face whose minimiser keeps its signs. Above 11 free weights
+        (3^11 faces) SLSQP is used instead.
         """
+        k = self.k
+        if k == 1:
+            w = np.array([self.target])
+            ok = self.var(w) <= h * h * (1 + 1e-12)
+            return (abs(self.target) + self.bias0 if ok else np.inf), w
+        if k - 1 > 11:
+            return self._bias_slsqp(h)
+        m, m0, p, q, c = self._in_u()
+        p_inv = np.linalg.inv(p)
+        v0 = -p_inv @ q / 2
+        r2 = h * h - c + v0 @ p @ v0
+        if r2 < -1e-10 * max(h * h, abs(c), 1e-300):  # below the smallest variance
+            return np.inf, m @ v0 + m0
+        r2 = max(r2, 0.0)
+        n = k - 1
+        pv0 = p @ v0
+        base = v0 @ pv0
+        best_val, best_v = np.inf, v0
+        for size in range(n + 1):
+            for supp in itertools.combinations(range(n), size):
+                a = list(supp)
+                if not a:
+                    if base <= r2 + 1e-10 * max(h * h, abs(c)):
+                        best_val, best_v = 0.0, np.zeros(n)
+                    continue
+                paa = p[np.ix_(a, a)]
+                paa_inv = np.linalg.inv(paa)
+                x0 = paa_inv @ pv0[a]
+                ra2 = r2 - base + x0 @ paa @ x0
+                if ra2 < -1e-10 * max(h * h, abs(c)):
+                    continue
+                ra2 = max(ra2, 0.0)
+                signs = np.array(list(itertools.product((-1.0, 1.0), repeat=size)))
+                quad = np.einsum("ij,jk,ik->i", signs, paa_inv, signs)
+                x = x0[None, :] - math.sqrt(ra2) * (signs @ paa_inv) / np.sqrt(quad)[:, None]
+                ok = (signs * x >= -1e-12).all(axis=1)
+                if not ok.any():
+                    continue
+                vals = np.abs(x).sum(axis=1)
+                vals[~ok] = np.inf
+                j = int(np.argmin(vals))
+                if vals[j] < best_val:
+                    best_val = float(vals[j])
+                    best_v = np.zeros(n)
+                    best_v[a] = x[j]
+        if not np.isfinite(best_val):
+            return np.inf, m @ v0 + m0
+        w = m @ best_v + m0
+        return float(best_val + abs(self.target) + self.bias0), w
+
+    def _bias_slsqp(self, h: float) -> tuple[float, np.ndarray]:
+        """The same program by SLSQP from feasible starting points (many pre-periods)."""
         k = self.k
         cum = np.tril(np.ones((k, k)))
         # variables z = (U, w): minimise sum(U) s.t. |cumsum(w)| <= U, sum(w) = target,
@@ -628,7 +716,7 @@ class _Flci:
                 options={"ftol": 1e-15, "maxiter": 5000},
             )
             w = res.x[k:]
-            val = float(np.abs(cum @ w).sum())  # the objective at the point, U exact
+            val = float(np.abs(cum @ w).sum())
             feasible = self.var(w) <= h * h * (1 + 1e-9) and abs(w.sum() - self.target) < 1e-9
             if feasible and val < best_val:
                 best_val, best_w = val, w
