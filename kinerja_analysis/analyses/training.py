@@ -22,8 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.results import Result, ascii_key, check_tidy, tidy_frame, tidy_row
+from kinerja_analysis.methods import power as pw
 from kinerja_analysis.methods.did import staggered_did
 from kinerja_analysis.methods.did.sensitivity import honest_did
 from kinerja_analysis.methods.did.twfe import twfe
@@ -36,6 +38,7 @@ __all__ = [
     "estimate_training_effects",
     "subgroup_difference",
     "sensitivity_frame",
+    "training_power",
 ]
 
 #: Term keys of the overall rows (labels in ``label``).
@@ -402,3 +405,63 @@ def subgroup_difference(het: pd.DataFrame, a: str, b: str) -> dict[str, object]:
         int(ra["n_obs"] + rb["n_obs"]),
         "selisih ATT (SE konservatif)",
     )
+
+
+def training_power(
+    panel: pd.DataFrame,
+    periode: str,
+    outcome: str = "capaian",
+    *,
+    g_col: str = "g",
+    target_sd: float = 0.1,
+    alpha: float = DEFAULTS.alpha,
+    power: float = 0.8,
+) -> dict[str, float] | None:
+    """Power for the next round of training, from this period's variance and cohort sizes.
+
+    A new cohort of ``n_t`` employees trained in one period is compared with the
+    ``n_c`` employees never trained, one period later (the 2×2 difference in
+    differences of the first post-period effect). Its minimum detectable effect is
+    ``M × sd(ΔY) × sqrt(1/n_t + 1/n_c)`` (Bloom 1995; :mod:`kinerja_analysis.methods.power`),
+    with ``sd(ΔY)`` the standard deviation of the change in ``outcome`` from the
+    previous period to ``periode`` among never-trained employees, ``n_c`` their number
+    and ``n_t`` the mean size of the training cohorts up to ``periode``.
+
+    Returns
+    -------
+    dict or None
+        ``sd_change, n_control, n_per_period`` (mean cohort size), ``mde`` (outcome
+        units) and ``mde_sd`` (in SDs of ``outcome`` over all employee-periods, the
+        scale of the report), ``target_sd``, ``n_needed`` (treated employees per period
+        for an MDE of ``target_sd`` SD; ``inf`` if the comparison group is too small);
+        ``None`` when ``periode`` has no previous period or no cohort yet.
+    """
+    d = panel[panel["periode"].astype(str) <= periode]
+    now = d[d["periode"].astype(str) == periode]
+    if now.empty:
+        return None
+    t_now = int(now["t"].iloc[0])
+    lag = shift_by_period(d, [outcome], -1)[outcome]
+    never = d[g_col].isna()
+    change = (d[outcome] - lag)[never & (d["t"] == t_now)].dropna()
+    cohorts = d.drop_duplicates("nip")[g_col]
+    sizes = [int((cohorts == t).sum()) for t in range(2, t_now + 1)]
+    if len(change) < 2 or not sizes or sum(sizes) == 0:
+        return None
+    sd_change = float(change.std())
+    n_c = int(len(change))
+    n_t = float(np.mean(sizes))
+    sd_level = float(panel[outcome].std())
+    if not (sd_change > 0 and sd_level > 0 and n_t > 0):
+        return None
+    mde = pw.mde_two_groups(sd_change, n_t, n_c, alpha, power)
+    need = pw.n_treated_for(target_sd * sd_level, sd_change, n_c, alpha, power)
+    return {
+        "sd_change": sd_change,
+        "n_control": n_c,
+        "n_per_period": n_t,
+        "mde": mde,
+        "mde_sd": mde / sd_level,
+        "target_sd": target_sd,
+        "n_needed": need,
+    }
