@@ -40,8 +40,20 @@ def headline_label(indikator: str, bahasa: fmt.Bahasa = "id") -> str:
     return pair[0] if bahasa == "id" else pair[1]
 
 
+_JP_NA = {
+    "id": "tidak tersedia (jendela 12 bulan dimulai sebelum data pelatihan)",
+    "en": "not available (the 12-month window starts before the training data)",
+}
+
+
 def headline_value(indikator: str, nilai: float, bahasa: fmt.Bahasa = "id") -> str:
-    """A headline value written for the report (counts, percent, index, share)."""
+    """A headline value written for the report (counts, percent, index, share).
+
+    A missing JP figure is written as not available, with the reason (the 12-month
+    window reaches before the data begin, :func:`kinerja_analysis.reporting.tables.jp_window_covered`).
+    """
+    if indikator in ("jp_rerata", "pct_jp_di_bawah_20") and (nilai is None or nilai != nilai):
+        return _JP_NA[bahasa]
     if indikator in ("n_asn", "n_opd"):
         return fmt.number(int(round(nilai)), 0, bahasa)
     if indikator == "capaian_rerata":
