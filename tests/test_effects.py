@@ -80,14 +80,53 @@ def test_training_did_covers_planted_att_and_twfe_shown(city) -> None:
 def test_feedback_good_helps_poor_hurts(city) -> None:
     res, panel = city
     fb = estimate_feedback_effects(panel.data, "capaian")
-    planted = res.truth["planted"]["feedback_next_period_capaian"]
+    realised = res.truth["realised"]["umpan_balik"]["effect_capaian_next_period"]
     c = fb.coefficients.set_index("term")
     good, poor = c.loc["n_baik_lag1"], c.loc["n_buruk_lag1"]
-    assert good["ci_low"] <= planted["per_good_session"] <= good["ci_high"]
-    assert poor["ci_low"] <= planted["per_poor_session"] <= poor["ci_high"]
+    assert good["ci_low"] <= realised["per_good_session"] <= good["ci_high"]
+    assert poor["ci_low"] <= realised["per_poor_session"] <= poor["ci_high"]
     assert fb.contrast["estimate"].iloc[0] > 0
     # no reverse timing planted: the lead coefficient is not significant at 1%
     assert fb.lead_test["p_value"].iloc[0] > 0.01
+
+
+def test_feedback_recovers_realised_truth_at_a_larger_effect() -> None:
+    """Planted 0.2 P per good session = 2.0 capaian points before the 120 cap; the data
+    contain less (the realised effect on capaian), and that is what the model recovers."""
+    res = generate(n_pegawai=1500, seed=23, feedback_effect_good=0.2, feedback_effect_poor=-0.15)
+    periods = sorted(res.tables["skp"]["periode"].unique())
+    panel = build_panel(dict(res.tables), periods)
+    fb = estimate_feedback_effects(panel.data, "capaian")
+    c = fb.coefficients.set_index("term")
+    planted = res.truth["planted"]["feedback_next_period_capaian"]
+    realised = res.truth["realised"]["umpan_balik"]["effect_capaian_next_period"]
+    assert planted["per_good_session"] == pytest.approx(2.0)
+    assert planted["per_good_session"] - realised["per_good_session"] > 0.15  # the cap binds
+    for k, term in (("per_good_session", "n_baik_lag1"), ("per_poor_session", "n_buruk_lag1")):
+        assert c.loc[term, "ci_low"] <= realised[k] <= c.loc[term, "ci_high"], (k, realised[k])
+
+
+def test_realised_effects_on_report_scales() -> None:
+    """Every planted effect has its realised value on the scale the report estimates."""
+    res = generate(n_pegawai=600, seed=3)
+    r = res.truth["realised"]
+    lay = res.truth_tables["layanan_efek"]
+    tr = lay["diterapkan"]
+    per = 1000 * (lay["pengaduan1"] - lay["pengaduan0"]) / lay["jumlah_layanan"]
+    assert r["layanan"]["att_pengaduan_per_1000"] == pytest.approx(per[tr].mean(), abs=1e-6)
+    for key in (
+        "komunikasi_berorientasi_pelayanan_rating",
+        "training_rating_on_affected_dimensions",
+    ):
+        assert 0 < r["perilaku"][key] < 1  # integer ratings move less than the latent
+    for key in ("komunikasi_percaya_diri_score", "rollout_penerimaan_score"):
+        assert 0 < r["survei"][key] < 1.5
+    assert r["umpan_balik"]["effect_capaian_next_period"]["per_good_session"] > 0
+    # no effect planted -> none realised
+    zero = generate(n_pegawai=600, seed=3, feedback_effect_good=0.0, komunikasi_pd_effect=0.0)
+    z = zero.truth["realised"]
+    assert z["umpan_balik"]["effect_capaian_next_period"]["per_good_session"] == 0.0
+    assert z["survei"]["komunikasi_percaya_diri_score"] == 0.0
 
 
 def test_reverse_timing_is_detected() -> None:
@@ -180,8 +219,7 @@ def test_lag_and_lead_use_calendar_periods_on_gapped_panels(city) -> None:
     periods = sorted(res.tables["skp"]["periode"].unique())
     gone = periods[3]
     tables = {
-        k: (v[v["periode"] != gone] if "periode" in v.columns else v)
-        for k, v in res.tables.items()
+        k: (v[v["periode"] != gone] if "periode" in v.columns else v) for k, v in res.tables.items()
     }
     kept = [p for p in periods if p != gone]
     d = build_panel(tables, kept).data
