@@ -234,8 +234,13 @@ class GroupTimeCells:
     flags: list[str]
 
 
-def _estimate_cell(dy, d, xx, method: str, min_ps: int, n_treated: int, flags: list[str]):
-    """One 2×2 cell with the propensity score rule of the module docstring."""
+def _estimate_cell(dy, d, xx, method: str, min_ps: int, n_treated: int, flags, ps_cache):
+    """One 2×2 cell with the propensity score rule of the module docstring.
+
+    ``ps_cache`` holds the logit of this cell's sample (cohort + comparison units with the
+    same covariate values): with time-invariant covariates every cell of a cohort has
+    the same propensity score, which R ``did`` re-fits per cell with identical results.
+    """
     if xx.shape[1] > 1:
         cols = _cell_columns(xx, d == 0)
         if cols is not None:
@@ -246,14 +251,30 @@ def _estimate_cell(dy, d, xx, method: str, min_ps: int, n_treated: int, flags: l
     if n_treated < min_ps:
         flags.append("ps_small_cohort")
         return reg_panel(dy, d, xx)
-    try:
-        p_hat, hess, ok = logit_glm(d, xx)
-    except np.linalg.LinAlgError:
-        ok = False
+    key = xx.shape[1]
+    if key not in ps_cache:
+        try:
+            ps_cache[key] = logit_glm(d, xx)
+        except np.linalg.LinAlgError:
+            ps_cache[key] = (None, None, False)
+    p_hat, hess, ok = ps_cache[key]
     if not ok:
         flags.append("ps_separation")
         return reg_panel(dy, d, xx)
     return _ESTIMATORS[method](dy, d, xx, ps=(p_hat, hess))
+
+
+def _unconditional(dy_t: np.ndarray, dy_c: np.ndarray, n: int):
+    """The 2×2 DiD without covariates: ``(att, psi_treated, psi_controls)``, scaled as R.
+
+    With an intercept only, the DR, IPW and outcome-regression estimators of ``DRDID``
+    reduce to the difference of mean changes, and their influence functions to
+    ``(n_cell / n_1)(dY - mean_1)`` for the cohort and ``-(n_cell / n_0)(dY - mean_0)``
+    for the comparison units (the propensity-score and regression terms cancel); times
+    R's ``n / n_cell`` this is ``(n / n_1)(...)`` and ``-(n / n_0)(...)``.
+    """
+    m1, m0 = float(dy_t.mean()), float(dy_c.mean())
+    return m1 - m0, (n / dy_t.size) * (dy_t - m1), -(n / dy_c.size) * (dy_c - m0)
 
 
 def group_time_cells(
@@ -270,6 +291,8 @@ def group_time_cells(
     under a varying base, ``g - anticipation - 1`` otherwise) and comparison units ``C``
     (never treated, or not yet treated by ``max(t, b) + anticipation``), ATT(g,t) is the
     2×2 DiD of ``Y_t - Y_b`` between ``g`` and ``C`` (R ``did::compute.att_gt``).
+    Without covariates the closed form of :func:`_unconditional` is used (identical to
+    the estimators' general path; the controls' changes are shared between cohorts).
     """
     Y, X, g_unit, tlist = panel.Y, panel.X, panel.g_unit, panel.tlist
     n, nt, k = Y.shape[0], len(tlist), X.shape[2]
@@ -278,13 +301,18 @@ def group_time_cells(
     min_ps = k + 5
     tfac = 0 if base_period == "universal" else 1
     never = ~np.isfinite(g_unit)
+    time_invariant = k == 0 or not np.any(np.nanmax(X, axis=0) - np.nanmin(X, axis=0) > 1e-12)
     # unit x cell influence functions, column-major so each cell's column is contiguous
     inffunc = np.zeros((n, glist.size * nt), order="F")
     ones = np.ones((n, 1))
+    dy_cache: dict[tuple, np.ndarray] = {}
+    ctrl_cache: dict[object, np.ndarray] = {}
     cg, ct, att, nobs, ntr, flags = [], [], [], [], [], []
     for g in glist:
         is_g = g_unit == g
-        n_g = int(is_g.sum())
+        t_idx = np.flatnonzero(is_g)
+        n_g = int(t_idx.size)
+        ps_caches: dict[tuple, dict] = {}
         pre_ix = np.flatnonzero(tlist + anticipation < g)
         base_post = int(pre_ix[-1]) if pre_ix.size else None
         for t in range(nt - tfac):
@@ -305,24 +333,36 @@ def group_time_cells(
                 flags.append("")
                 continue
             if control_group == "never_treated":
-                ctrl = never
+                ckey: object = "never"
             else:
-                cut = tlist[max(cur, pret)] + anticipation
-                ctrl = never | ((g_unit > cut) & ~is_g)
-            idx = np.flatnonzero(is_g | ctrl)
-            nobs.append(int(idx.size))
-            if not ctrl.any():
+                ckey = float(tlist[max(cur, pret)] + anticipation)
+            if ckey not in ctrl_cache:
+                ctrl = never if ckey == "never" else never | (g_unit > ckey)
+                ctrl_cache[ckey] = np.flatnonzero(ctrl)
+            c_idx = ctrl_cache[ckey]
+            c_idx = c_idx[g_unit[c_idx] != g]
+            nobs.append(int(n_g + c_idx.size))
+            if c_idx.size == 0:
                 att.append(np.nan)
                 flags.append("no_controls")
                 continue
+            if k == 0 and (method == "reg" or n_g / (n_g + c_idx.size) < 0.995):
+                dkey = (ckey, g if control_group != "never_treated" else None, cur, pret)
+                if dkey not in dy_cache:
+                    dy_cache[dkey] = Y[c_idx, cur] - Y[c_idx, pret]
+                a, inf_t, inf_c = _unconditional(Y[t_idx, cur] - Y[t_idx, pret], dy_cache[dkey], n)
+                inffunc[t_idx, j] = inf_t
+                inffunc[c_idx, j] = inf_c
+                att.append(a)
+                flags.append("")
+                continue
+            idx = np.sort(np.concatenate([t_idx, c_idx]))
             d = is_g[idx].astype(float)
             dy = Y[idx, cur] - Y[idx, pret]
-            xx = (
-                np.column_stack([ones[: idx.size], X[min(cur, pret)][idx]])
-                if k
-                else ones[: idx.size]
-            )
-            a, inf_c = _estimate_cell(dy, d, xx, method, min_ps, n_g, cell_flags)
+            xper = 0 if time_invariant else min(cur, pret)
+            xx = np.column_stack([ones[: idx.size], X[xper][idx]]) if k else ones[: idx.size]
+            cache = ps_caches.setdefault((ckey, xper), {})
+            a, inf_c = _estimate_cell(dy, d, xx, method, min_ps, n_g, cell_flags, cache)
             inffunc[idx, j] = inf_c * (n / idx.size)
             att.append(a)
             flags.append(",".join(cell_flags))

@@ -41,26 +41,33 @@ def _twfe_frame(data, outcome, unit, time, first_treated, treated_col, covariate
     if missing:
         raise ValueError(f"columns not in data: {missing}")
     tcode, axis = encode_time(data[time])
-    df = pd.DataFrame(
-        {
-            "_y": pd.to_numeric(data[outcome]).to_numpy(dtype=float),
-            "_unit": data[unit].to_numpy(),
-            "_t": tcode,
-            "_cl": (data[cluster] if cluster is not None else data[unit]).to_numpy(),
-        }
-    )
+    cols_out: dict[str, np.ndarray] = {
+        "_y": pd.to_numeric(data[outcome]).to_numpy(dtype=float),
+        "_unit": data[unit].to_numpy(),
+        "_t": tcode,
+    }
+    if cluster is not None and cluster != unit:
+        cols_out["_cl"] = data[cluster].to_numpy()
     if first_treated is not None:
-        df["_g"] = encode_first_treated(data[first_treated], axis)
-        df["_d"] = (np.isfinite(df["_g"]) & (df["_t"] >= df["_g"])).astype(float)
+        g = encode_first_treated(data[first_treated], axis)
+        cols_out["_g"] = g
+        cols_out["_d"] = (np.isfinite(g) & (tcode >= g)).astype(float)
     else:
-        df["_d"] = pd.to_numeric(data[treated_col]).to_numpy(dtype=float)
+        cols_out["_d"] = pd.to_numeric(data[treated_col]).to_numpy(dtype=float)
     cov_names = []
     xc = covariate_frame(data, covariates)
     for i, c in enumerate(xc.columns):
         name = f"_x{i}"
-        df[name] = xc[c].to_numpy(dtype=float)
+        cols_out[name] = xc[c].to_numpy(dtype=float)
         cov_names.append((name, c))
-    return df.dropna(), axis, cov_names
+    # rows with a missing value are dropped (never treated: _g = inf, not missing)
+    ok = np.ones(len(data), dtype=bool)
+    for name, v in cols_out.items():
+        if name != "_g":
+            ok &= ~pd.isna(v)
+    if not ok.all():
+        cols_out = {k: v[ok] for k, v in cols_out.items()}
+    return pd.DataFrame(cols_out), axis, cov_names
 
 
 def twfe(
@@ -159,7 +166,8 @@ def twfe_event_study(
         df[name] = (ev == e).astype(float)
         names[name] = f"e={e}"
     regs = [*names, *[c for c, _ in cov]]
-    fit = fixest.feols(df, "_y", regs, ["_unit", "_t"], cluster="_cl")
+    cl = "_unit" if cluster is None or cluster == unit else "_cl"
+    fit = fixest.feols(df, "_y", regs, ["_unit", "_t"], cluster=cl)
     method = "TWFE event study"
     out = fixest.tidy(fit, method=method, alpha=alpha, names={**names, **dict(cov)})
     out = out[out["term"].str.startswith("e=")]
