@@ -256,3 +256,28 @@ def test_shift_by_period_hand_example() -> None:
     np.testing.assert_array_equal(lead, [2.0, np.nan, np.nan, np.nan])
     lag = shift_by_period(p, ["x"], -1)["x"].tolist()
     assert np.isnan(lag[0]) and lag[1] == 1.0 and np.isnan(lag[2]) and np.isnan(lag[3])
+
+
+def test_training_power_hand_calculation() -> None:
+    from kinerja_analysis.analyses.training import training_power
+
+    rows = []
+    # 6 never-trained employees: changes 2024Q1 -> 2024Q2 of 1, 2, ..., 6 points
+    for i in range(6):
+        rows += [(f"n{i}", "2024Q1", 1, np.nan, 80.0), (f"n{i}", "2024Q2", 2, np.nan, 81.0 + i)]
+    for i in range(3):  # cohort of 2024Q2 (t = 2): 3 employees
+        rows += [(f"a{i}", "2024Q1", 1, 2.0, 70.0), (f"a{i}", "2024Q2", 2, 2.0, 75.0)]
+    for i in range(5):  # cohort of 2024Q3 (t = 3): after the period, not counted
+        rows += [(f"b{i}", "2024Q1", 1, 3.0, 90.0), (f"b{i}", "2024Q2", 2, 3.0, 90.0)]
+    p = pd.DataFrame(rows, columns=["nip", "periode", "t", "g", "capaian"])
+    out = training_power(p, "2024Q2", target_sd=0.1)
+    sd_change = np.std([1, 2, 3, 4, 5, 6], ddof=1)
+    m = 1.959963984540054 + 0.8416212335729143
+    assert out["sd_change"] == pytest.approx(sd_change)
+    assert out["n_control"] == 6 and out["n_per_period"] == 3.0
+    assert out["mde"] == pytest.approx(m * sd_change * np.sqrt(1 / 3 + 1 / 6), rel=1e-12)
+    sd_level = p["capaian"].std()
+    assert out["mde_sd"] == pytest.approx(out["mde"] / sd_level, rel=1e-12)
+    inv = (0.1 * sd_level / (m * sd_change)) ** 2 - 1 / 6
+    assert out["n_needed"] == (np.inf if inv <= 0 else pytest.approx(1 / inv, rel=1e-12))
+    assert training_power(p, "2024Q1") is None  # no previous period
