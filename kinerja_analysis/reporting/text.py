@@ -160,6 +160,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "penyesuaian doubly robust untuk golongan, masa kerja dan jenis kelamin pada awal "
         "periode. TWFE ditampilkan di sampingnya sebagai angka yang lazim.",
         "n20_alasan_twfe": "{alasan}",
+        "n20_jp_tidak_tersedia": "JP per ASN dalam 12 bulan yang berakhir pada {periode} belum "
+        "dapat dihitung: jendela 12 bulan dimulai sebelum data pelatihan tersedia, sehingga "
+        "pelatihan sebelum awal data tidak terhitung.",
+        "n20_sensitivitas": "Kepekaan terhadap asumsi tren sejajar (Rambachan dan Roth 2023): "
+        "interval kepercayaan untuk rata-rata pengaruh setelah program bila tren setelah "
+        "program boleh menyimpang hingga M̄ kali penyimpangan terbesar sebelum program "
+        "(relative magnitudes) atau bila kemiringan tren boleh berubah hingga M per periode "
+        "(smoothness). Batas sensitivitas (breakdown) adalah nilai terbesar yang masih membuat "
+        "interval tidak mencakup nol.",
         "n20_judul_studi": "Studi peristiwa: capaian SKP sebelum dan sesudah pelatihan pertama",
         "n20_uji_tren": "Uji tren sejajar",
         "n20_statistik_wald": "Statistik Wald",
@@ -303,6 +312,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "only with ASN never trained, with a doubly robust adjustment for grade, years of "
         "service and sex at the start of the period. TWFE is shown beside it as the customary "
         "figure.",
+        "n20_jp_tidak_tersedia": "JP per ASN in the 12 months ending in {periode} cannot be "
+        "computed: the 12-month window starts before the training data do, so trainings "
+        "before the data would be missed.",
+        "n20_sensitivitas": "Sensitivity to the parallel-trends assumption (Rambachan and Roth "
+        "2023): confidence intervals for the average effect after the programme when the "
+        "trend after it may depart from parallel by up to M̄ times the largest departure "
+        "before it (relative magnitudes) or when the trend's slope may change by up to M per "
+        "period (smoothness). The breakdown value is the largest value at which the interval "
+        "still excludes zero.",
         "n20_alasan_twfe": "TWFE compares newly trained employees with employees trained "
         "earlier; when the training effect changes over time or across groups, that "
         "comparison can bias the TWFE figure (even its sign). The Callaway–Sant'Anna "
