@@ -164,20 +164,17 @@ def sensitivity_frame(
     return tidy_frame(pd.concat(parts, ignore_index=True))
 
 
+def _did(d, y, cov, control_group, method, **kw):
+    """The study's DiD call: employees (``nip``) by period (``t``), first training ``g_did``."""
+    return staggered_did(
+        d, y, "nip", "t", "g_did", covariates=cov or None, control_group=control_group,
+        method=method, **kw,
+    )  # fmt: skip
+
+
 def _event_study_sensitivity(d, y, cov, control_group, method, **ctx) -> pd.DataFrame:
     """Sensitivity of the universal-base event study (the form HonestDiD expects)."""
-    uni = staggered_did(
-        d,
-        y,
-        "nip",
-        "t",
-        "g_did",
-        covariates=cov or None,
-        control_group=control_group,
-        method=method,
-        base_period="universal",
-        n_boot=0,
-    )
+    uni = _did(d, y, cov, control_group, method, base_period="universal", n_boot=0)
     es, v = uni.event_study_vcov()
     return sensitivity_frame(
         es["event_time"].to_numpy(),
@@ -266,18 +263,7 @@ def estimate_training_effects(
     if n_before:
         notes.append(f"{n_before} pegawai dilatih sebelum periode pertama: tidak dipakai.")
     sd = float(panel[outcome].std())
-    res = staggered_did(
-        d,
-        outcome,
-        "nip",
-        "t",
-        "g_did",
-        covariates=cov or None,
-        control_group=control_group,
-        method=method,
-        n_boot=n_boot,
-        seed=seed,
-    )
+    res = _did(d, outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
     notes.extend(res.notes)
     overall = [_simple_row(res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
     tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
@@ -344,18 +330,7 @@ def _heterogeneity(
                     f"{col}={level}: hanya {n_tr} pegawai dilatih (< {min_n}); tidak diestimasi."
                 )
                 continue
-            r = staggered_did(
-                d[keep],
-                outcome,
-                "nip",
-                "t",
-                "g_did",
-                covariates=cov or None,
-                control_group=control_group,
-                method=method,
-                n_boot=n_boot,
-                seed=seed,
-            )
+            r = _did(d[keep], outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
             rows.append(
                 _simple_row(
                     r,

@@ -942,40 +942,40 @@ def honest_did(
         raise ValueError(f"delta must be 'relative_magnitudes' or 'smoothness', got {delta!r}")
     est = float(lv @ b[n_pre:])
     lo0, hi0 = original_ci(b, s, n_pre, n_post, l_vec=lv, alpha=alpha)
-    rows = [{"value": np.nan, "lb": lo0, "ub": hi0, "method": "original", "delta": ""}]
     if delta == "relative_magnitudes":
-        vals = list(values) if values is not None else [0.0, 0.5, 1.0, 1.5, 2.0]
-        for mb in vals:
-            lb, ub, _, _ = relative_magnitudes_ci(
+
+        def interval(mb: float) -> tuple[float, float]:
+            return relative_magnitudes_ci(
                 b, s, n_pre, n_post, mb, l_vec=lv, alpha=alpha, grid_points=grid_points
-            )
-            rows.append(
-                {"value": float(mb), "lb": lb, "ub": ub, "method": "C-LF", "delta": "DeltaRM"}
-            )
+            )[:2]
 
         def holds(mb: float) -> bool:
             return _rm_rejects_zero(
                 b, s, n_pre, n_post, lv, mb, alpha, "deviation from parallel trends"
             )
 
-        hi, step = (5.0 if max_value is None else max_value), (0.01 if tol is None else tol)
+        default = [0.0, 0.5, 1.0, 1.5, 2.0]
+        hi, step, method, name = 5.0, 0.01, "C-LF", "DeltaRM"
     else:
         pre = np.r_[b[:n_pre], 0.0]
         scale = float(np.max(np.abs(np.diff(pre, 2)))) if n_pre >= 2 else float(np.sqrt(s[0, 0]))
         scale = scale if scale > 0 else float(np.sqrt(np.mean(np.diag(s))))
-        vals = list(values) if values is not None else list(np.linspace(0, scale, 10))
-        for m in vals:
-            lb, ub = smoothness_flci(b, s, n_pre, n_post, m, l_vec=lv, alpha=alpha)
-            rows.append(
-                {"value": float(m), "lb": lb, "ub": ub, "method": "FLCI", "delta": "DeltaSD"}
-            )
+
+        def interval(m: float) -> tuple[float, float]:
+            return smoothness_flci(b, s, n_pre, n_post, m, l_vec=lv, alpha=alpha)
 
         def holds(m: float) -> bool:
-            lb, ub = smoothness_flci(b, s, n_pre, n_post, m, l_vec=lv, alpha=alpha)
+            lb, ub = interval(m)
             return lb > 0 or ub < 0
 
-        hi = 20 * scale if max_value is None else max_value
-        step = 0.01 * scale if tol is None else tol
+        default = list(np.linspace(0, scale, 10))
+        hi, step, method, name = 20 * scale, 0.01 * scale, "FLCI", "DeltaSD"
+    rows = [{"value": np.nan, "lb": lo0, "ub": hi0, "method": "original", "delta": ""}]
+    for v in list(values) if values is not None else default:
+        lb, ub = interval(v)
+        rows.append({"value": float(v), "lb": lb, "ub": ub, "method": method, "delta": name})
+    hi = hi if max_value is None else max_value
+    step = step if tol is None else tol
     if not (lo0 > 0 or hi0 < 0):
         brk, cens = 0.0, False
     else:
