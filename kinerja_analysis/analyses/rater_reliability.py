@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
-from kinerja_analysis.core.results import tidy_frame
+from kinerja_analysis.core.results import TIDY_COLUMNS, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.methods.reliability import (
     _DESC_UNBALANCED,
@@ -93,14 +93,7 @@ def rating_reliability(
     for c in unit_keys[1:]:
         d["_unit"] = d["_unit"] + "|" + d[c].astype(str)
     out_cols = [
-        "term",
-        "estimate",
-        "std_error",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "n_obs",
-        "method",
+        *TIDY_COLUMNS,
         *by,
         "analysis",
         "description",

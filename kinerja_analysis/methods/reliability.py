@@ -36,20 +36,19 @@ from scipy.sparse import linalg as spla
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.errors import NotEstimable
-from kinerja_analysis.core.results import Result, ascii_key, check_tidy, tidy_frame
+from kinerja_analysis.core.results import (
+    TIDY_COLUMNS,
+    Result,
+    ascii_key,
+    check_tidy,
+    tidy_frame,
+)
 
 #: The six Shrout & Fleiss (1979) forms, in output order.
 ICC_TERMS: tuple[str, ...] = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
 
 _ICC_COLUMNS: list[str] = [
-    "term",
-    "estimate",
-    "std_error",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "n_obs",
-    "method",
+    *TIDY_COLUMNS,
     "description",
     "f_stat",
     "df1",
@@ -685,23 +684,22 @@ def _icc_unbalanced(
     meth2 = f"{vc.method}_crossed"
     note2 = "; ".join(x for x in (vc.note, "no CI for variance-component ICC") if x)
     why2 = vc.note or "variance components not estimable"
-    for term, est, kk in (
-        ("ICC2", _ratio(s2a, s2a + s2b + s2e), 1.0),
-        ("ICC3", _ratio(s2a, s2a + s2e), 1.0),
-    ):
-        rows.append(
-            _row(
-                term,
-                _DESC_UNBALANCED[term],
-                estimate=est if ok2 else np.nan,
-                k=kk,
-                method=meth2,
-                estimable=bool(ok2 and np.isfinite(est)),
-                note=note2 if ok2 else why2,
-                **ftest,
-                **common,
-            )
+
+    def crossed(term: str, est: float, kk: float, note: str) -> dict[str, object]:
+        return _row(
+            term,
+            _DESC_UNBALANCED[term],
+            estimate=est if ok2 else np.nan,
+            k=kk,
+            method=meth2,
+            estimable=bool(ok2 and np.isfinite(est)),
+            note=note if ok2 else why2,
+            **ftest,
+            **common,
         )
+
+    rows.append(crossed("ICC2", _ratio(s2a, s2a + s2b + s2e), 1.0, note2))
+    rows.append(crossed("ICC3", _ratio(s2a, s2a + s2e), 1.0, note2))
     rows.append(
         _row(
             "ICC1k",
@@ -720,23 +718,8 @@ def _icc_unbalanced(
             **common,
         )
     )
-    for term, est in (
-        ("ICC2k", _ratio(s2a, s2a + (s2b + s2e) / k)),
-        ("ICC3k", _ratio(s2a, s2a + s2e / k)),
-    ):
-        rows.append(
-            _row(
-                term,
-                _DESC_UNBALANCED[term],
-                estimate=est if ok2 else np.nan,
-                k=k,
-                method=meth2,
-                estimable=bool(ok2 and np.isfinite(est)),
-                note=f"{k_note}; {note2}" if ok2 else why2,
-                **ftest,
-                **common,
-            )
-        )
+    rows.append(crossed("ICC2k", _ratio(s2a, s2a + (s2b + s2e) / k), k, f"{k_note}; {note2}"))
+    rows.append(crossed("ICC3k", _ratio(s2a, s2a + s2e / k), k, f"{k_note}; {note2}"))
     out = tidy_frame(pd.DataFrame(rows, columns=_ICC_COLUMNS))
     if dropped_note:
         out["note"] = [f"{x}; {dropped_note}" if x else dropped_note for x in out["note"]]
