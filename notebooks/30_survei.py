@@ -95,6 +95,12 @@ if ada_survei:
     hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=doc.periode)
     doc.table(hasil_cfa.fit, "cfa_fit", "Indeks kecocokan CFA", decimals=3)
     doc.table(hasil_cfa.muatan, "cfa_muatan", "Muatan faktor CFA", decimals=3)
+    if hasil_cfa.improper:
+        doc.say(
+            "n30_cfa_tidak_wajar",
+            masalah=hasil_cfa.fit["masalah"].iloc[0],
+            konstruk=", ".join(hasil_cfa.omega.loc[~hasil_cfa.omega["omega_layak"], "konstruk"]),
+        )
     sebelum = [p for p in doc.ds.periods if p <= doc.periode][-4:]
     if len(sebelum) >= 2:
         inv = survey.invariance(

@@ -224,6 +224,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "(muatan, CFI, TLI, RMSEA, SRMR). Uji invariansi (konfigural, metrik, skalar) "
         "memeriksa apakah instrumen bekerja sama pada setiap periode, sehingga perubahan skor "
         "antarperiode adalah perubahan konstruk, bukan perubahan cara butir dipahami.",
+        "n30_cfa_tidak_wajar": "**Solusi CFA tidak wajar** ({masalah}). Estimasi untuk konstruk "
+        "{konstruk} tidak dapat dipercaya, termasuk reliabilitasnya (omega): biasanya karena "
+        "responden terlalu sedikit atau butirnya hampir sama; tambah data atau tinjau butir "
+        "sebelum menafsirkannya.",
         "n30_regresi": "## Regresi motivasi dengan uji asumsi klasik\n\n"
         "Motivasi kerja dijelaskan oleh persepsi kualitas umpan balik, relevansi pelatihan "
         "dan penerimaan sistem evaluasi. Setiap uji asumsi diberi satu kalimat tafsiran.",
@@ -385,6 +389,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "(loadings, CFI, TLI, RMSEA, SRMR). Invariance tests (configural, metric, scalar) "
         "check whether the instrument works the same way in every period, so that score "
         "changes across periods are changes in the construct, not in how items are understood.",
+        "n30_cfa_tidak_wajar": "**Improper CFA solution** ({masalah}). The estimates for "
+        "{konstruk}, including its reliability (omega), cannot be trusted: usually too few "
+        "respondents or near-identical items; collect more data or review the items before "
+        "interpreting them.",
         "n30_regresi": "## Regression of motivation with classical assumption checks\n\n"
         "Work motivation is explained by perceived feedback quality, training relevance and "
         "acceptance of the evaluation system. Each assumption check comes with a one-sentence "
