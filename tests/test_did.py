@@ -644,3 +644,25 @@ def test_docstring_examples_run():
     for mod in (estimator, preprocess, fixest):
         failed, _ = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
         assert failed == 0, mod.__name__
+
+
+def test_importing_the_estimator_loads_only_what_it_needs():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kinerja_analysis.methods.did import staggered_did\n"
+        "print('\\n'.join(sorted(sys.modules)))"
+    )
+    mods = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    heavy = {"pyfixest", "statsmodels", "scipy.stats", "scipy.optimize", "matplotlib"}
+    assert not heavy & mods, heavy & mods
+    ours = {m for m in mods if m.startswith("kinerja_analysis.")}
+    assert "kinerja_analysis.methods.did.twfe" not in ours
+    assert "kinerja_analysis.methods.did.sensitivity" not in ours
+    assert {m.split(".")[1] for m in ours} <= {"core", "methods"}
