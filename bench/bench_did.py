@@ -9,8 +9,8 @@ processes (``--repeat`` times, medians reported):
   same with the covariate ``x``; then the dynamic aggregation with a 999-draw multiplier
   bootstrap band;
 - **whole process**: the wall time of the process (interpreter start, imports, reading,
-  computing), measured from outside; **compute only**: the fits and aggregations,
-  timed inside.
+  computing), measured from outside, with the band and without it; **compute only**: the
+  fits and analytic aggregations, timed inside.
 
 The other implementation is diff-diff (``CallawaySantAnna``, PyPI ``diff-diff``; not a
 project dependency): give the interpreter that has it with ``--other-python`` (default:
@@ -84,9 +84,12 @@ for label, cov in (("none", None), ("x", ["x"])):
                   "e": dyn["event_time"].iloc[1:].astype(int).tolist(),
                   "dyn": dyn["estimate"].iloc[1:].tolist(), "dyn_se": dyn["std_error"].iloc[1:].tolist()}
 t3 = time.perf_counter()
-rb = staggered_did(d, "y", "id", "t", "g", n_boot=999, seed=1)
-t4 = time.perf_counter()
-rb.aggregate("dynamic")
+if sys.argv[2] == "band":
+    rb = staggered_did(d, "y", "id", "t", "g", n_boot=999, seed=1)
+    t4 = time.perf_counter()
+    rb.aggregate("dynamic")
+else:
+    t4 = time.perf_counter()
 t5 = time.perf_counter()
 out["times"] = {"import": t1 - t0, "read": t2 - t1, "compute": t3 - t2,
                 "band_fit": t4 - t3, "band_dynamic": t5 - t4}
@@ -114,10 +117,13 @@ for label, cov in (("none", None), ("x", ["x"])):
                   "e": [int(e) for e in es.event_time], "dyn": [float(v) for v in es.att],
                   "dyn_se": [float(v) for v in es.se]}
 t3 = time.perf_counter()
-rb = CallawaySantAnna(control_group="never_treated", estimation_method="dr",
-                      n_bootstrap=999, seed=1).fit(d, "y", "id", "t", "g")
-t4 = time.perf_counter()
-rb.aggregate("event_study")
+if sys.argv[2] == "band":
+    rb = CallawaySantAnna(control_group="never_treated", estimation_method="dr",
+                          n_bootstrap=999, seed=1).fit(d, "y", "id", "t", "g")
+    t4 = time.perf_counter()
+    rb.aggregate("event_study")
+else:
+    t4 = time.perf_counter()
 t5 = time.perf_counter()
 out["times"] = {"import": t1 - t0, "read": t2 - t1, "compute": t3 - t2,
                 "band_fit": t4 - t3, "band_dynamic": t5 - t4}
@@ -125,9 +131,9 @@ print(json.dumps(out))
 """
 
 
-def _run(python: str, code: str, path: Path) -> tuple[float, dict] | None:
+def _run(python: str, code: str, path: Path, mode: str) -> tuple[float, dict] | None:
     t0 = time.perf_counter()
-    p = subprocess.run([python, "-c", code, str(path)], capture_output=True, text=True)
+    p = subprocess.run([python, "-c", code, str(path), mode], capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         print(p.stderr.strip().splitlines()[-1] if p.stderr else "failed", file=sys.stderr)
@@ -135,8 +141,8 @@ def _run(python: str, code: str, path: Path) -> tuple[float, dict] | None:
     return wall, json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def _median_runs(python, code, path, repeat):
-    runs = [r for r in (_run(python, code, path) for _ in range(repeat)) if r is not None]
+def _median_runs(python, code, path, repeat, mode="band"):
+    runs = [r for r in (_run(python, code, path, mode) for _ in range(repeat)) if r is not None]
     if not runs:
         return None
     walls = [w for w, _ in runs]
@@ -214,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         make_panel(a.units, a.periods, a.seed).to_parquet(path)
         ours = _median_runs(sys.executable, OURS, path, a.repeat)
         other = _median_runs(a.other_python, DIFF_DIFF, path, a.repeat)
+        ours_nb = _median_runs(sys.executable, OURS, path, a.repeat, "noband")
+        other_nb = _median_runs(a.other_python, DIFF_DIFF, path, a.repeat, "noband")
     assert ours is not None, "kinerja's run failed"
     w_o, t_o, r_o = ours
     print(
@@ -234,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{t_o['compute'] / t_d['compute']:.2f}, dynamic with band "
             f"{t_o['band_dynamic'] / t_d['band_dynamic']:.2f}"
         )
+        if ours_nb is not None and other_nb is not None:
+            print(
+                f"without the band: whole process kinerja {ours_nb[0]:.2f} s, diff-diff "
+                f"{other_nb[0]:.2f} s, ratio {ours_nb[0] / other_nb[0]:.2f}"
+            )
         print(_diffs(r_o, r_d))
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
