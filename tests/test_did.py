@@ -638,10 +638,10 @@ def test_result_contract(fits):
 def test_docstring_examples_run():
     import doctest
 
-    from kinerja_analysis.methods import fixest
-    from kinerja_analysis.methods.did import estimator, preprocess
+    from kinerja_analysis.methods import cfa, fixest, multiplicity, power
+    from kinerja_analysis.methods.did import estimator, preprocess, sensitivity
 
-    for mod in (estimator, preprocess, fixest):
+    for mod in (estimator, preprocess, sensitivity, fixest, cfa, power, multiplicity):
         failed, _ = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
         assert failed == 0, mod.__name__
 
