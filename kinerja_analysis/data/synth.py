@@ -91,7 +91,7 @@ the communication training's effect on the integer 1-5 berorientasi_pelayanan ra
 and the training effects on the rated dimensions (``realised.perilaku``); the survey
 effects on the construct scores, the mean of the answered 1-5 items
 (``realised.survei``: communication training -> percaya_diri, rollout ->
-penerimaan_sistem, one more good session -> motivasi). A test checks each estimator
+penerimaan_sistem, one more good / poor session -> motivasi). A test checks each estimator
 against the realised value, not the planted one.
 """
 
@@ -1347,10 +1347,13 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
     # counterfactual shifts of the latent, per construct, for the realised effects on the
     # construct score (mean of the answered items, 1-5): without the communication
     # training, without the rollout, and with one more good feedback session
+    # (construct, shift of its latent, +1: the effect is observed minus counterfactual,
+    # -1: counterfactual minus observed, i.e. the effect of one more session)
     shift = {
-        "percaya_diri": -cfg.komunikasi_pd_effect * comm_on,
-        "penerimaan_sistem": -cfg.penerimaan_rollout_effect * D,
-        "motivasi": np.full((n, T), cfg.motivasi_feedback_good),
+        "percaya_diri": ("percaya_diri", -cfg.komunikasi_pd_effect * comm_on, 1.0),
+        "penerimaan_sistem": ("penerimaan_sistem", -cfg.penerimaan_rollout_effect * D, 1.0),
+        "motivasi_good": ("motivasi", np.full((n, T), cfg.motivasi_feedback_good), -1.0),
+        "motivasi_poor": ("motivasi", np.full((n, T), cfg.motivasi_feedback_poor), -1.0),
     }
     diff_sum = {k: np.zeros(len(ee)) for k in shift}
     diff_cnt = {k: np.zeros(len(ee)) for k in shift}
@@ -1362,18 +1365,17 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
             + np.sqrt(1 - lam**2) * rng.normal(size=len(ee))
         )
         y = np.searchsorted(_LIKERT_CUTS, ystar).astype(float) + 1
-        y_cf = None
-        if konstruk in shift:
-            y_cf = np.searchsorted(_LIKERT_CUTS, ystar + lam * shift[konstruk][ee, tt]) + 1.0
+        y_raw = y.copy()
         if rev:
             y = 6.0 - y
         missing = rng.random(len(ee)) < cfg.survey_item_missing
         y[missing] = np.nan
-        if y_cf is not None:
-            y_raw = np.where(rev, 6.0 - y, y)
-            sign = 1.0 if konstruk != "motivasi" else -1.0  # motivasi: one more session
-            diff_sum[konstruk] += np.where(missing, 0.0, sign * (y_raw - y_cf))
-            diff_cnt[konstruk] += ~missing
+        for key, (k, delta, sign) in shift.items():
+            if k != konstruk:
+                continue
+            y_cf = np.searchsorted(_LIKERT_CUTS, ystar + lam * delta[ee, tt]) + 1.0
+            diff_sum[key] += np.where(missing, 0.0, sign * (y_raw - y_cf))
+            diff_cnt[key] += ~missing
         data[item] = y
     survei = pd.DataFrame(data)
     instrumen = pd.DataFrame(
@@ -1403,7 +1405,8 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
     real = {
         "komunikasi_percaya_diri_score": realised("percaya_diri", comm_on[ee, tt]),
         "rollout_penerimaan_score": realised("penerimaan_sistem", D[ee, tt]),
-        "motivasi_per_good_session_score": realised("motivasi", np.ones(len(ee), bool)),
+        "motivasi_per_good_session_score": realised("motivasi_good", np.ones(len(ee), bool)),
+        "motivasi_per_poor_session_score": realised("motivasi_poor", np.ones(len(ee), bool)),
     }
     return survei, instrumen, butir, real
 
