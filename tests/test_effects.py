@@ -142,7 +142,9 @@ def test_rollout_on_synthetic_city(city) -> None:
     t = res.tables
     periods = sorted(t["skp"]["periode"].unique())
     lay = prepare_layanan(t["layanan"], t["penerapan"], periods)
-    r = estimate_rollout_effects(lay, outcomes=("ikm", "tepat_waktu_pct"), n_boot=1999, seed=1)
+    r = estimate_rollout_effects(
+        lay, outcomes=("ikm", "tepat_waktu_pct"), n_boot=1999, seed=1, sensitivity=False
+    )
     o = r.overall.set_index("outcome")
     realised = res.truth["realised"]["layanan"]
     assert o.loc["ikm", "ci_low"] <= realised["att_ikm"] <= o.loc["ikm", "ci_high"]

@@ -128,6 +128,7 @@ def estimate_rollout_effects(
     n_boot: int = 9999,
     seed: int = 0,
     alpha: float = 0.05,
+    sensitivity: bool = True,
 ) -> RolloutResult:
     """Staggered DiD of the structured evaluation rollout on OPD service outcomes.
 
@@ -135,6 +136,9 @@ def estimate_rollout_effects(
     ----------
     data
         :func:`prepare_layanan` output (``opd, t, g`` and the outcome columns).
+    sensitivity
+        Add the Rambachan & Roth sensitivity of each outcome's event study
+        (:func:`kinerja_analysis.analyses.training.sensitivity_frame`).
 
     Returns
     -------
@@ -178,7 +182,7 @@ def estimate_rollout_effects(
                         _wcr_row(Xl, names_l, info_l, info_l["e"] == e, f"e={e}", e=int(e), **kw)
                     )
                     es.append(int(e))
-            if es:
+            if es and sensitivity:
                 cmat = np.column_stack([_combo(names_l, info_l, info_l["e"] == e) for e in es])
                 beta = cmat.T @ np.linalg.lstsq(Xl, yv, rcond=None)[0]
                 v = cr1_covariance(Xl, yv, cl, cmat)
