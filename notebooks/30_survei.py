@@ -39,6 +39,7 @@ from kinerja_analysis.domain import survey
 from kinerja_analysis.methods.regression import ols_assumption_checks
 from kinerja_analysis.reporting import tables
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.text import assumption_checks_table
 
 doc = setup(
     periode=periode,
@@ -96,6 +97,12 @@ if ada_survei:
     hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=doc.periode)
     doc.table(hasil_cfa.fit, "cfa_fit", "Indeks kecocokan CFA", decimals=3)
     doc.table(hasil_cfa.muatan, "cfa_muatan", "Muatan faktor CFA", decimals=3)
+    if hasil_cfa.improper:
+        doc.say(
+            "n30_cfa_tidak_wajar",
+            masalah=hasil_cfa.fit["masalah"].iloc[0],
+            konstruk=", ".join(hasil_cfa.omega.loc[~hasil_cfa.omega["omega_layak"], "konstruk"]),
+        )
     sebelum = [p for p in doc.ds.periods if p <= doc.periode][-4:]
     if len(sebelum) >= 2:
         inv = survey.invariance(
@@ -116,10 +123,10 @@ if ada_survei:
     if "motivasi" in skor_p and prediktor:
         galat_robust = "HC3"
         reg = ols_assumption_checks(skor_p, "motivasi", prediktor, robust=galat_robust)
-        doc.table(reg.koefisien, "regresi_motivasi", "Regresi motivasi", decimals=3)
+        doc.table(reg.coefficients, "regresi_motivasi", "Regresi motivasi", decimals=3)
         doc.table(reg.model, decimals=3)
-        doc.table(reg.asumsi, decimals=3)
-        doc.say("n30_catatan_regresi", catatan=reg.catatan, robust=galat_robust)
+        doc.table(assumption_checks_table(reg, bahasa), decimals=3)
+        doc.say("n30_catatan_regresi", robust=galat_robust)
 
 # %%
 doc.say("n30_komunikasi")

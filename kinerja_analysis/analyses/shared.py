@@ -48,10 +48,12 @@ class SharedResults:
     pelatihan_dinamis: pd.DataFrame | None = None
     pelatihan_pretrend: pd.DataFrame | None = None
     pelatihan_heterogen: pd.DataFrame | None = None
+    pelatihan_sensitivitas: pd.DataFrame | None = None
     umpan_balik: pd.DataFrame | None = None
     penerapan: pd.DataFrame | None = None
     penerapan_dinamis: pd.DataFrame | None = None
     penerapan_pretrend: pd.DataFrame | None = None
+    penerapan_sensitivitas: pd.DataFrame | None = None
     ordinal: pd.DataFrame | None = None
     komunikasi: pd.DataFrame | None = None
     komunikasi_perilaku: pd.DataFrame | None = None
@@ -155,6 +157,7 @@ def compute_shared(
                 pelatihan_dinamis=tr.dynamic,
                 pelatihan_pretrend=tr.pretrend,
                 pelatihan_heterogen=tr.heterogeneity,
+                pelatihan_sensitivitas=tr.sensitivity,
             )
             notes.extend(tr.notes)
         pel = _communication_on_service(
@@ -178,7 +181,10 @@ def compute_shared(
         )
         if ro is not None:
             out.update(
-                penerapan=ro.overall, penerapan_dinamis=ro.event, penerapan_pretrend=ro.pretrend
+                penerapan=ro.overall,
+                penerapan_dinamis=ro.event,
+                penerapan_pretrend=ro.pretrend,
+                penerapan_sensitivitas=ro.sensitivity,
             )
             notes.extend(ro.notes)
     if "umpan_balik" in t and "predikat" in panel:
@@ -250,6 +256,7 @@ def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n
         subgroups=(),
         n_boot=n_boot,
         seed=seed,
+        sensitivity=False,
     )
     if r is None:
         return None

@@ -92,6 +92,19 @@ overall (Callaway-Sant'Anna "simple" weighting: the mean over treated employee-p
 with ``t >= g``), by event time, by cohort, by relevance class and by sumber - and the
 ATT of the rollout on IKM, timeliness and complaints; plus the realised share of ASN
 under 20 JP per calendar year. Per-unit truth is in :attr:`SynthResult.truth_tables`.
+
+The ``planted`` values are the model's parameters; the ``realised`` ones are what the
+data contain, on the scale the report estimates, from the same random draws with and
+without the effect: the feedback effect per good / poor session on next-period capaian
+(after the 120 cap, over employee-periods from the second period on:
+``realised.umpan_balik.effect_capaian_next_period``); the rollout's effect on complaints
+per 1,000 services (``realised.layanan.att_pengaduan_per_1000``, beside the raw counts);
+the communication training's effect on the integer 1-5 berorientasi_pelayanan ratings
+and the training effects on the rated dimensions (``realised.perilaku``); the survey
+effects on the construct scores, the mean of the answered 1-5 items
+(``realised.survei``: communication training -> percaya_diri, rollout ->
+penerimaan_sistem, one more good / poor session -> motivasi). A test checks each estimator
+against the realised value, not the planted one.
 """
 
 from __future__ import annotations
@@ -1167,6 +1180,17 @@ def _make_skp(cfg, rng, city: _City, perf: _Perf, trn: _Training):
     cap_obs[pe, pt] = y1
     cap_cf[pe, pt] = y0
 
+    def shifted(delta: float) -> float:
+        """Mean change in capaian (the report's scale, capped at 120) from shifting P."""
+        ys = _group_mean(pair, np.clip(cap1 + cfg.capaian_per_p * delta, 0, 120).mean(axis=1),
+                         len(pe))  # fmt: skip
+        return float(np.mean((ys - y1)[pt >= 1])) if (pt >= 1).any() else float("nan")
+
+    # realised effect of one more good / poor session last period on capaian, over the
+    # employee-periods from the second period on (the sample of the feedback model)
+    fb_real = {"per_good_session": shifted(cfg.feedback_effect_good),
+               "per_poor_session": shifted(cfg.feedback_effect_poor)}  # fmt: skip
+
     nr = len(r_ind)
     rows = pd.DataFrame(
         {
@@ -1179,7 +1203,7 @@ def _make_skp(cfg, rng, city: _City, perf: _Perf, trn: _Training):
             "indikator_layanan": np.repeat(is_lay[r_ind], 3),
         }
     )
-    return rows, present, cap_obs, cap_cf
+    return rows, present, cap_obs, cap_cf, fb_real
 
 
 # --------------------------------------------------------------------------- 360
@@ -1232,6 +1256,10 @@ def _make_perilaku(cfg, rng, city: _City, lat: _Latent, trn: _Training):
     bias = dict(cfg.role_bias)
     role_bias = np.array([bias[r] for r in _ROLES])
     frames = []
+    # realised effects on the integer 1-5 ratings (the scale the report estimates): the
+    # same ratings without the communication training's effect on berorientasi_pelayanan
+    # (dimension 0), and without every training effect on the rated dimension
+    comm_sum = comm_n = train_sum = train_n = 0.0
     for t, periode in enumerate(cfg.periods):
         ratee, rater, role = _rater_pairs(city, rng)
         o = np.lexsort((rater, ratee))
@@ -1249,6 +1277,16 @@ def _make_perilaku(cfg, rng, city: _City, lat: _Latent, trn: _Training):
             + rng.normal(0.0, cfg.rating_noise_sd, len(e))
         )
         skor = np.clip(_round_half_up(cont), 1, 5).astype(np.int64)
+        comm_on = (d == 0) & (trn.comm[e] >= 0) & (t >= trn.comm[e])
+        if comm_on.any():
+            s0 = np.clip(_round_half_up(cont[comm_on] - cfg.komunikasi_behav_effect), 1, 5)
+            comm_sum += float((skor[comm_on] - s0).sum())
+            comm_n += float(comm_on.sum())
+        bt = trn.behav[e, t, d]
+        on = bt != 0
+        if on.any():
+            train_sum += float((skor[on] - np.clip(_round_half_up(cont[on] - bt[on]), 1, 5)).sum())
+            train_n += float(on.sum())
         # sort within (ratee, rater) by dimension name for a stable key order
         frames.append(
             pd.DataFrame(
@@ -1262,7 +1300,11 @@ def _make_perilaku(cfg, rng, city: _City, lat: _Latent, trn: _Training):
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True), leniency
+    real = {
+        "komunikasi_berorientasi_pelayanan_rating": comm_sum / comm_n if comm_n else None,
+        "training_rating_on_affected_dimensions": train_sum / train_n if train_n else None,
+    }
+    return pd.concat(frames, ignore_index=True), leniency, real
 
 
 # --------------------------------------------------------------------------- official
@@ -1373,6 +1415,7 @@ def _make_layanan(cfg, rng, city: _City):
             "tepat_waktu1": tw1r.ravel(),
             "pengaduan0": p0.ravel(),
             "pengaduan1": p1_all.ravel(),
+            "jumlah_layanan": vol.ravel().astype(np.int64),
         }
     )
     mulai = np.where(city.rollout >= 0, np.array(cfg.periods, dtype=object)[city.rollout], None)
@@ -1416,6 +1459,19 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
     resp = rng.random((n, T)) < cfg.survey_response_rate
     tt, ee = np.nonzero(resp.T)  # period-major, then employee (NIP) order
     data: dict[str, Any] = {"nip": _strs(city.nip, ee), "periode": _strs(cfg.periods, tt)}
+    # counterfactual shifts of the latent, per construct, for the realised effects on the
+    # construct score (mean of the answered items, 1-5): without the communication
+    # training, without the rollout, and with one more good feedback session
+    # (construct, shift of its latent, +1: the effect is observed minus counterfactual,
+    # -1: counterfactual minus observed, i.e. the effect of one more session)
+    shift = {
+        "percaya_diri": ("percaya_diri", -cfg.komunikasi_pd_effect * comm_on, 1.0),
+        "penerimaan_sistem": ("penerimaan_sistem", -cfg.penerimaan_rollout_effect * D, 1.0),
+        "motivasi_good": ("motivasi", np.full((n, T), cfg.motivasi_feedback_good), -1.0),
+        "motivasi_poor": ("motivasi", np.full((n, T), cfg.motivasi_feedback_poor), -1.0),
+    }
+    diff_sum = {k: np.zeros(len(ee)) for k in shift}
+    diff_cnt = {k: np.zeros(len(ee)) for k in shift}
     for j, (item, konstruk, _, rev) in enumerate(_INSTRUMEN):
         lam = loadings[j]
         ystar = (
@@ -1424,9 +1480,17 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
             + np.sqrt(1 - lam**2) * rng.normal(size=len(ee))
         )
         y = np.searchsorted(_LIKERT_CUTS, ystar).astype(float) + 1
+        y_raw = y.copy()
         if rev:
             y = 6.0 - y
-        y[rng.random(len(ee)) < cfg.survey_item_missing] = np.nan
+        missing = rng.random(len(ee)) < cfg.survey_item_missing
+        y[missing] = np.nan
+        for key, (k, delta, sign) in shift.items():
+            if k != konstruk:
+                continue
+            y_cf = np.searchsorted(_LIKERT_CUTS, ystar + lam * delta[ee, tt]) + 1.0
+            diff_sum[key] += np.where(missing, 0.0, sign * (y_raw - y_cf))
+            diff_cnt[key] += ~missing
         data[item] = y
     survei = pd.DataFrame(data)
     instrumen = pd.DataFrame(
@@ -1448,7 +1512,18 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
             "intercept": [_KONSTRUK_MEAN[r[1]] for r in _INSTRUMEN],
         }
     )
-    return survei, instrumen, butir
+
+    def realised(k: str, mask: np.ndarray) -> float | None:
+        ok = (diff_cnt[k] > 0) & mask
+        return float((diff_sum[k][ok] / diff_cnt[k][ok]).mean()) if ok.any() else None
+
+    real = {
+        "komunikasi_percaya_diri_score": realised("percaya_diri", comm_on[ee, tt]),
+        "rollout_penerimaan_score": realised("penerimaan_sistem", D[ee, tt]),
+        "motivasi_per_good_session_score": realised("motivasi_good", np.ones(len(ee), bool)),
+        "motivasi_per_poor_session_score": realised("motivasi_poor", np.ones(len(ee), bool)),
+    }
+    return survei, instrumen, butir, real
 
 
 # --------------------------------------------------------------------------- truth
@@ -1546,6 +1621,11 @@ def _layanan_truth(eff: pd.DataFrame, cfg: SynthConfig, city: _City) -> dict:
     if tr.any():
         out["ratio_pengaduan"] = float(eff.loc[tr, "pengaduan1"].sum() / max(
             eff.loc[tr, "pengaduan0"].sum(), 1))  # fmt: skip
+        # on the scale the report estimates: complaints per 1,000 services
+        vol = eff["jumlah_layanan"].to_numpy(dtype=float)
+        ok = tr & (vol > 0)
+        per = 1000 * (eff["pengaduan1"] - eff["pengaduan0"]).to_numpy(dtype=float)
+        out["att_pengaduan_per_1000"] = float((per[ok] / vol[ok]).mean()) if ok.any() else None
     per = {p: i for i, p in enumerate(cfg.periods)}
     t = eff["periode"].map(per).to_numpy()
     r = pd.Series(city.rollout, index=list(city.opd_names))[eff["opd"]].to_numpy()
@@ -1641,10 +1721,11 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
     lat = _make_latent(cfg, rngs["latent"], len(city.nip))
     trn = _make_training(cfg, rngs["training"], city, lat)
     perf = _make_performance(cfg, rngs["perf"], city, lat, trn)
-    skp, present, cap1, cap0 = _make_skp(cfg, rngs["skp"], city, perf, trn)
-    perilaku, leniency = _make_perilaku(cfg, rngs["perilaku"], city, lat, trn)
+    skp, present, cap1, cap0, fb_real = _make_skp(cfg, rngs["skp"], city, perf, trn)
+    perilaku, leniency, rating_real = _make_perilaku(cfg, rngs["perilaku"], city, lat, trn)
     layanan, penerapan, lay_eff = _make_layanan(cfg, rngs["layanan"], city)
-    survei, instrumen, butir = _make_survei(cfg, rngs["survei"], city, lat, trn, perf)
+    survei, instrumen, butir, survey_real = _make_survei(cfg, rngs["survei"], city, lat, trn,
+                                                         perf)  # fmt: skip
 
     tables = {
         "pegawai": city.pegawai,
@@ -1675,6 +1756,7 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
                 "pelatihan": _training_truth(cfg, city, trn, perf, present, cap1, cap0, trn.rows),
                 "layanan": _layanan_truth(lay_eff, cfg, city),
                 "umpan_balik": {
+                    "effect_capaian_next_period": fb_real,
                     "sessions_per_pegawai_periode": float(len(perf.rows) / perf.P.size),
                     "share_poor": float((fb[fb.notna()] <= 2).mean()),
                     "share_good": float((fb[fb.notna()] >= 4).mean()),
@@ -1684,6 +1766,8 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
                 "capaian_mean": float(np.nanmean(cap1)),
                 "capaian_sd": float(np.nanstd(cap1)),
                 "survey_response_share": float(len(survei) / perf.P.size),
+                "perilaku": rating_real,
+                "survei": survey_real,
             }
         ),
         "survei_loadings": {r.item: round(float(r.loading), 6) for r in butir.itertuples()},

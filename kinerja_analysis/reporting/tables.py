@@ -203,6 +203,22 @@ def ikm_by_opd(layanan: pd.DataFrame, periode: str) -> pd.DataFrame:
     return out.sort_values("ikm", ascending=False, ignore_index=True)
 
 
+def jp_window(periode: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The 12 months ending with ``periode`` (first and last day) over which JP are counted."""
+    _, akhir = period_bounds(periode)
+    return akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1), akhir
+
+
+def jp_window_covered(periode: str, first_period: str) -> bool:
+    """Whether the data (starting with ``first_period``) cover the JP window of ``periode``.
+
+    A share computed on a window that reaches before the data begin would count every
+    training before the data as missing (2024Q1 of a dataset starting in 2024Q1: 100%
+    of ASN "below 20 JP"), so such a share is not available.
+    """
+    return jp_window(periode)[0] >= period_bounds(first_period)[0]
+
+
 def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> pd.DataFrame:
     """JP of training per employee over the 12 months ending with ``periode``.
 
@@ -215,8 +231,7 @@ def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> p
         ``nip, opd, jp, jp_difasilitasi, jp_mandiri`` (internal; not for display).
     """
 
-    _, akhir = period_bounds(periode)
-    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    awal, akhir = jp_window(periode)
     base = pegawai[["nip", "opd"]].drop_duplicates("nip").reset_index(drop=True)
     p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
     by = p.pivot_table(index="nip", columns="sumber", values="jp", aggfunc="sum", fill_value=0)
@@ -417,7 +432,9 @@ def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Dat
     DataFrame
         ``indikator, nilai, satuan`` with indikator in ``n_asn, n_opd,
         capaian_rerata, perilaku_rerata, ikm_rerata, jp_rerata, pct_jp_di_bawah_20``
-        (those computable from the tables present).
+        (those computable from the tables present). The JP figures are missing (NaN) when
+        the 12-month window reaches before the first period of the data
+        (:func:`jp_window_covered`).
     """
     peg = tables["pegawai"]
     rows = [
@@ -438,9 +455,14 @@ def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Dat
         if len(k):
             rows.append(("ikm_rerata", float(k["ikm"].mean()), "indeks 25–100"))
     if "pelatihan" in tables:
-        jp = jp_by_asn(tables["pelatihan"], peg, periode)
-        rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
-        rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
+        first = sort_periods(skp["periode"].astype(str).unique())[0]
+        if jp_window_covered(periode, first):
+            jp = jp_by_asn(tables["pelatihan"], peg, periode)
+            rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
+            rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
+        else:
+            rows.append(("jp_rerata", np.nan, "JP/12 bulan"))
+            rows.append(("pct_jp_di_bawah_20", np.nan, "fraksi"))
     return pd.DataFrame(rows, columns=["indikator", "nilai", "satuan"])
 
 

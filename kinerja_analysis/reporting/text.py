@@ -8,6 +8,7 @@ names and values of the headline figures (:func:`headline_label`,
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.config import DEFAULTS
@@ -32,8 +33,20 @@ def headline_label(indikator: str, bahasa: fmt.Bahasa = "id") -> str:
     return pair[0] if bahasa == "id" else pair[1]
 
 
+_JP_NA = {
+    "id": "tidak tersedia (jendela 12 bulan dimulai sebelum data pelatihan)",
+    "en": "not available (the 12-month window starts before the training data)",
+}
+
+
 def headline_value(indikator: str, nilai: float, bahasa: fmt.Bahasa = "id") -> str:
-    """A headline value written for the report (counts, percent, index, share)."""
+    """A headline value written for the report (counts, percent, index, share).
+
+    A missing JP figure is written as not available, with the reason (the 12-month
+    window reaches before the data begin, :func:`kinerja_analysis.reporting.tables.jp_window_covered`).
+    """
+    if indikator in ("jp_rerata", "pct_jp_di_bawah_20") and (nilai is None or nilai != nilai):
+        return _JP_NA[bahasa]
     if indikator in ("n_asn", "n_opd"):
         return fmt.number(int(round(nilai)), 0, bahasa)
     if indikator == "capaian_rerata":
@@ -164,6 +177,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "penyesuaian doubly robust untuk golongan, masa kerja dan jenis kelamin pada awal "
         "periode. TWFE ditampilkan di sampingnya sebagai angka yang lazim.",
         "n20_alasan_twfe": "{alasan}",
+        "n20_jp_tidak_tersedia": "JP per ASN dalam 12 bulan yang berakhir pada {periode} belum "
+        "dapat dihitung: jendela 12 bulan dimulai sebelum data pelatihan tersedia, sehingga "
+        "pelatihan sebelum awal data tidak terhitung.",
+        "n20_sensitivitas": "Kepekaan terhadap asumsi tren sejajar (Rambachan dan Roth 2023): "
+        "interval kepercayaan untuk rata-rata pengaruh setelah program bila tren setelah "
+        "program boleh menyimpang hingga M̄ kali penyimpangan terbesar sebelum program "
+        "(relative magnitudes) atau bila kemiringan tren boleh berubah hingga M per periode "
+        "(smoothness). Batas sensitivitas (breakdown) adalah nilai terbesar yang masih membuat "
+        "interval tidak mencakup nol.",
         "n20_judul_studi": "Studi peristiwa: capaian SKP sebelum dan sesudah pelatihan pertama",
         "n20_uji_tren": "Uji tren sejajar",
         "n20_statistik_wald": "Statistik Wald",
@@ -219,10 +241,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "(muatan, CFI, TLI, RMSEA, SRMR). Uji invariansi (konfigural, metrik, skalar) "
         "memeriksa apakah instrumen bekerja sama pada setiap periode, sehingga perubahan skor "
         "antarperiode adalah perubahan konstruk, bukan perubahan cara butir dipahami.",
+        "n30_cfa_tidak_wajar": "**Solusi CFA tidak wajar** ({masalah}). Estimasi untuk konstruk "
+        "{konstruk} tidak dapat dipercaya, termasuk reliabilitasnya (omega): biasanya karena "
+        "responden terlalu sedikit atau butirnya hampir sama; tambah data atau tinjau butir "
+        "sebelum menafsirkannya.",
         "n30_regresi": "## Regresi motivasi dengan uji asumsi klasik\n\n"
         "Motivasi kerja dijelaskan oleh persepsi kualitas umpan balik, relevansi pelatihan "
         "dan penerimaan sistem evaluasi. Setiap uji asumsi diberi satu kalimat tafsiran.",
-        "n30_catatan_regresi": "{catatan}",
+        "n30_catatan_regresi": "Galat baku memakai estimator robust {robust} (tahan "
+        "heteroskedastisitas): skor Likert terbatas dan sering heteroskedastis, sehingga uji t "
+        "klasik bisa menyesatkan; bila residual homoskedastis, hasilnya hampir sama dengan SE "
+        "klasik.",
         "n30_komunikasi": "## Pelatihan komunikasi dan rasa percaya diri; penerimaan sistem "
         "per OPD",
         # --- 90 ringkasan lintas periode
@@ -328,6 +357,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "only with ASN never trained, with a doubly robust adjustment for grade, years of "
         "service and sex at the start of the period. TWFE is shown beside it as the customary "
         "figure.",
+        "n20_jp_tidak_tersedia": "JP per ASN in the 12 months ending in {periode} cannot be "
+        "computed: the 12-month window starts before the training data do, so trainings "
+        "before the data would be missed.",
+        "n20_sensitivitas": "Sensitivity to the parallel-trends assumption (Rambachan and Roth "
+        "2023): confidence intervals for the average effect after the programme when the "
+        "trend after it may depart from parallel by up to M̄ times the largest departure "
+        "before it (relative magnitudes) or when the trend's slope may change by up to M per "
+        "period (smoothness). The breakdown value is the largest value at which the interval "
+        "still excludes zero.",
         "n20_alasan_twfe": "TWFE compares newly trained employees with employees trained "
         "earlier; when the training effect changes over time or across groups, that "
         "comparison can bias the TWFE figure (even its sign). The Callaway–Sant'Anna "
@@ -392,6 +430,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "(loadings, CFI, TLI, RMSEA, SRMR). Invariance tests (configural, metric, scalar) "
         "check whether the instrument works the same way in every period, so that score "
         "changes across periods are changes in the construct, not in how items are understood.",
+        "n30_cfa_tidak_wajar": "**Improper CFA solution** ({masalah}). The estimates for "
+        "{konstruk}, including its reliability (omega), cannot be trusted: usually too few "
+        "respondents or near-identical items; collect more data or review the items before "
+        "interpreting them.",
         "n30_regresi": "## Regression of motivation with classical assumption checks\n\n"
         "Work motivation is explained by perceived feedback quality, training relevance and "
         "acceptance of the evaluation system. Each assumption check comes with a one-sentence "
@@ -432,6 +474,130 @@ def output_vs_competency_sentence(kota: pd.DataFrame, bahasa: fmt.Bahasa, min_se
         for r in kota.itertuples()
     ]
     return text("hvk_kalimat", bahasa, rincian="; ".join(parts))
+
+
+#: The classical assumption checks (:mod:`kinerja_analysis.methods.regression`) in words:
+#: (name of the check, sentence when it holds, sentence when it is violated).
+_ASUMSI: dict[str, dict[str, tuple[str, str, str]]] = {
+    "id": {
+        "normality_ks_lilliefors": (
+            "Normalitas (Kolmogorov–Smirnov, koreksi Lilliefors)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "normality_shapiro_wilk": (
+            "Normalitas (Shapiro–Wilk)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "normality_jarque_bera": (
+            "Normalitas (Jarque–Bera)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "multicollinearity_vif": (
+            "Multikolinearitas (VIF)",
+            "Tidak ada multikolinearitas (VIF tertinggi {stat} pada {term} < {limit}; "
+            "tolerance > {tol})",
+            "Ada multikolinearitas: VIF {term} = {stat} ≥ {limit}",
+        ),
+        "heteroskedasticity_breusch_pagan": (
+            "Heteroskedastisitas (Breusch–Pagan)",
+            "Tidak ada heteroskedastisitas",
+            "Terjadi heteroskedastisitas; SE robust diperlukan",
+        ),
+        "heteroskedasticity_white": (
+            "Heteroskedastisitas (White)",
+            "Tidak ada heteroskedastisitas",
+            "Terjadi heteroskedastisitas; SE robust diperlukan",
+        ),
+        "autocorrelation_durbin_watson": (
+            "Autokorelasi (Durbin–Watson)",
+            "Durbin–Watson = {stat} (1,5–2,5: tidak ada indikasi autokorelasi); uji ini hanya "
+            "bermakna bila baris berurutan menurut waktu",
+            "Durbin–Watson = {stat} (di luar 1,5–2,5); uji ini hanya bermakna bila baris "
+            "berurutan menurut waktu",
+        ),
+    },
+    "en": {
+        "normality_ks_lilliefors": (
+            "Normality (Kolmogorov–Smirnov, Lilliefors correction)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "normality_shapiro_wilk": (
+            "Normality (Shapiro–Wilk)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "normality_jarque_bera": (
+            "Normality (Jarque–Bera)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "multicollinearity_vif": (
+            "Multicollinearity (VIF)",
+            "No multicollinearity (largest VIF {stat} for {term} < {limit}; tolerance > {tol})",
+            "Multicollinearity: VIF of {term} = {stat} ≥ {limit}",
+        ),
+        "heteroskedasticity_breusch_pagan": (
+            "Heteroskedasticity (Breusch–Pagan)",
+            "No heteroskedasticity",
+            "Heteroskedasticity; robust SEs are needed",
+        ),
+        "heteroskedasticity_white": (
+            "Heteroskedasticity (White)",
+            "No heteroskedasticity",
+            "Heteroskedasticity; robust SEs are needed",
+        ),
+        "autocorrelation_durbin_watson": (
+            "Autocorrelation (Durbin–Watson)",
+            "Durbin–Watson = {stat} (1.5–2.5: no sign of autocorrelation); the test is only "
+            "meaningful when rows are in time order",
+            "Durbin–Watson = {stat} (outside 1.5–2.5); the test is only meaningful when rows "
+            "are in time order",
+        ),
+    },
+}
+
+
+def _p_words(p: float, alpha: float, holds: bool, bahasa: fmt.Bahasa) -> str:
+    if p < 0.001:
+        return "p < " + fmt.number(0.001, 3, bahasa)
+    cmp = ">" if holds else "≤"
+    return f"p = {fmt.number(p, 3 if p < 0.01 else 2, bahasa)} {cmp} {fmt.number(alpha, 2, bahasa)}"
+
+
+def assumption_checks_table(reg, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
+    """The classical assumption checks of a regression as a table with one sentence each.
+
+    ``reg`` is a :class:`kinerja_analysis.methods.regression.RegressionResult`. Returns
+    ``uji`` (the check, in words), ``statistic``, ``p_value``, ``kesimpulan``
+    (terpenuhi / tidak terpenuhi; holds / violated) and ``interpretasi``.
+    """
+    words = _ASUMSI[bahasa]
+    held = ("terpenuhi", "tidak terpenuhi") if bahasa == "id" else ("holds", "violated")
+    rows = []
+    for r in reg.checks.itertuples(index=False):
+        name, yes, no = words[r.check]
+        txt = (yes if r.holds else no).format(
+            stat=fmt.number(r.statistic, 2, bahasa),
+            term=r.term,
+            limit=fmt.number(r.limit, 0, bahasa),
+            tol=fmt.number(1 / r.limit, 2, bahasa) if r.limit else "",
+        )
+        if np.isfinite(r.p_value):
+            txt += f" ({_p_words(r.p_value, reg.alpha, r.holds, bahasa)})"
+        rows.append(
+            {
+                "uji": name,
+                "statistic": r.statistic,
+                "p_value": r.p_value,
+                "kesimpulan": held[0] if r.holds else held[1],
+                "interpretasi": txt + ".",
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 _LABEL: dict[str, dict[str, str]] = {
