@@ -283,3 +283,40 @@ def test_training_power_hand_calculation() -> None:
     inv = (0.1 * sd_level / (m * sd_change)) ** 2 - 1 / 6
     assert out["n_needed"] == (np.inf if inv <= 0 else pytest.approx(1 / inv, rel=1e-12))
     assert training_power(p, "2024Q1") is None  # no previous period
+
+
+def test_feedback_on_three_periods_is_estimated_without_its_lead_test():
+    """Regression: on a three-period panel the lead model has no observation left after
+    the lag and the lead; pyfixest's compiled demeaning then aborted the whole process.
+    The adapter now refuses such a fit (NotEstimable) and the feedback models are still
+    reported, the lead test as a note."""
+    from kinerja_analysis.analyses.feedback import estimate_feedback_effects
+    from kinerja_analysis.analyses.panel import build_panel
+    from kinerja_analysis.data.synth import generate
+    from kinerja_analysis.domain.perilaku import perilaku_kerja
+    from kinerja_analysis.domain.predikat import evaluate_period
+
+    r = generate(n_pegawai=120, seed=1, periods=("2025Q1", "2025Q2", "2025Q3"))
+    t = r.tables
+    periods = tuple(sorted(t["skp"]["periode"].unique()))
+    p = build_panel(
+        dict(t),
+        periods,
+        evaluasi=evaluate_period(t["skp"], t["perilaku"]),
+        skor_dimensi=perilaku_kerja(t["perilaku"]),
+    )
+    res = estimate_feedback_effects(p.data, "capaian")
+    assert set(res.coefficients["model"]) == {"dosis", "kualitas"}
+    assert len(res.lead_test) == 0
+    assert any("lead" in n for n in res.notes)
+
+
+def test_fixest_adapter_refuses_a_fit_with_nothing_left():
+    import pandas as pd
+
+    from kinerja_analysis.core.errors import NotEstimable
+    from kinerja_analysis.methods import fixest
+
+    d = pd.DataFrame({"y": [1.0, 2.0, 3.0], "x": [0.0, 1.0, 0.0], "u": ["a", "b", "c"]})
+    with pytest.raises(NotEstimable, match="only 0 observations"):
+        fixest.feols(d, "y", ["x"], ["u"], cluster="u")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.panel import shift_by_period
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 from kinerja_analysis.methods import fixest
 
@@ -136,13 +137,24 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
     contrast = fixest.contrast(
         d, outcome, quality, fe, "n_baik_lag1", "n_buruk_lag1", cluster="nip", method=method
     )
-    lead = fixest.feols(
-        d, outcome, ["n_umpan_balik_lead1", "n_umpan_balik_lag1"], fe, cluster="nip"
-    )
-    lead_t = fixest.tidy(lead, method=method, keep=["n_umpan_balik_lead1"])
+    notes: list[str] = []
+    try:  # the lead needs a next period as well as a last one: three periods at least
+        lead = fixest.feols(
+            d, outcome, ["n_umpan_balik_lead1", "n_umpan_balik_lag1"], fe, cluster="nip"
+        )
+        lead_t = _with_sd(
+            fixest.tidy(lead, method=method, keep=["n_umpan_balik_lead1"]), "lead", sd
+        )
+    except NotEstimable as exc:
+        lead_t = pd.DataFrame(columns=[*coefs.columns])
+        notes.append(
+            "Uji lead umpan balik tidak dapat diestimasi (terlalu sedikit periode dengan "
+            f"periode sebelum dan sesudahnya): {exc}"
+        )
     return FeedbackResult(
         tidy_frame(coefs),
         tidy_frame(_with_sd(contrast, "kontras", sd)),
-        tidy_frame(_with_sd(lead_t, "lead", sd)),
+        tidy_frame(lead_t),
         sd,
+        notes=tuple(notes),
     )

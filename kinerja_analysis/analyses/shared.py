@@ -169,6 +169,7 @@ def compute_shared(
         fb = _safe(notes, "Efek umpan balik", estimate_feedback_effects, panel, "capaian")
         if fb is not None:
             out["umpan_balik"] = fb.tidy()
+            notes.extend(fb.notes)
     if "layanan" in t and "penerapan" in t:
         lay = prepare_layanan(t["layanan"], t["penerapan"], ds.periods)
         ro = _safe(

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import tidy_frame
 
 __all__ = ["feols", "tidy", "n_obs", "linear_combination", "vcov", "contrast"]
@@ -38,6 +39,27 @@ def _check_names(names: Sequence[str]) -> None:
     bad = [n for n in names if not _NAME.match(str(n))]
     if bad:
         raise ValueError(f"column names used in a formula must be identifiers, got {bad}")
+
+
+def _estimable_rows(data: pd.DataFrame, cols: Sequence[str], fixed_effects: Sequence[str]) -> int:
+    """Rows left after dropping missing values and, iteratively, fixed-effect singletons.
+
+    The same rule as fixest/pyfixest (a level seen once carries no within variation).
+    Checked before fitting: pyfixest's compiled demeaning aborts the whole process
+    (a Rust panic, not an exception) when nothing is left to demean.
+    """
+    d = data[list(dict.fromkeys(cols))].dropna()
+    if not fixed_effects:
+        return len(d)
+    while len(d):
+        keep = np.ones(len(d), dtype=bool)
+        for fe in fixed_effects:
+            counts = d[fe].map(d[fe].value_counts())
+            keep &= counts.to_numpy() > 1
+        if keep.all():
+            break
+        d = d[keep]
+    return len(d)
 
 
 def feols(
@@ -60,11 +82,23 @@ def feols(
     -------
     pyfixest.Feols
         The fitted model, to pass to the other functions of this module.
+
+    Raises
+    ------
+    NotEstimable
+        Fewer observations than coefficients + 1 remain after dropping missing values
+        and fixed-effect singletons (e.g. a lead and a lag on a three-period panel).
     """
     import pyfixest as pf  # lazy: heavy; only for fixed-effects models
 
     cols = [outcome, *regressors, *fixed_effects, *([cluster] if cluster else [])]
     _check_names(cols)
+    n = _estimable_rows(data, cols, fixed_effects)
+    if n <= len(regressors) + 1:
+        raise NotEstimable(
+            f"{outcome} ~ {' + '.join(regressors)}: only {n} observations left after "
+            "dropping missing values and fixed-effect singletons"
+        )
     fml = f"{outcome} ~ {' + '.join(regressors)}"
     if fixed_effects:
         fml += f" | {' + '.join(fixed_effects)}"

@@ -209,6 +209,16 @@ def jp_window(periode: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1), akhir
 
 
+def first_period(tables: Mapping[str, pd.DataFrame]) -> str | None:
+    """The earliest period of the evaluation tables present (``skp``, ``penilaian_resmi``,
+    ``perilaku``, ``umpan_balik``), or ``None`` when none is present."""
+    codes: set[str] = set()
+    for name in ("skp", "penilaian_resmi", "perilaku", "umpan_balik"):
+        if name in tables and "periode" in tables[name]:
+            codes.update(tables[name]["periode"].dropna().astype(str).unique())
+    return sort_periods(codes)[0] if codes else None
+
+
 def jp_window_covered(periode: str, first_period: str) -> bool:
     """Whether the data (starting with ``first_period``) cover the JP window of ``periode``.
 
@@ -455,8 +465,8 @@ def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Dat
         if len(k):
             rows.append(("ikm_rerata", float(k["ikm"].mean()), "indeks 25–100"))
     if "pelatihan" in tables:
-        first = sort_periods(skp["periode"].astype(str).unique())[0]
-        if jp_window_covered(periode, first):
+        first = first_period(tables)
+        if first is not None and jp_window_covered(periode, first):
             jp = jp_by_asn(tables["pelatihan"], peg, periode)
             rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
             rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
