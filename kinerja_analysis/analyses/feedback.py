@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import tidy_row
 
 # --------------------------------------------------------------------------- feedback
@@ -129,6 +130,14 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
     d["n_umpan_balik_lead1"] = d.groupby("nip")["n_umpan_balik"].shift(-1)
     d.loc[d["t"] == d["t"].max(), "n_umpan_balik_lead1"] = np.nan
     d = d[[c for c in d.columns if c in need | {"n_netral_lag1", "n_umpan_balik_lead1"}]]
+    # two-way fixed effects need at least two periods with last period's feedback known
+    # (pyfixest aborts the process on a sample without within variation in periods)
+    n_t = d.loc[d[outcome].notna() & d["n_umpan_balik_lag1"].notna(), "t"].nunique()
+    if n_t < 2:
+        raise NotEstimable(
+            "butuh paling sedikit dua periode yang umpan balik periode sebelumnya diketahui "
+            f"(ada {n_t})"
+        )
     sd = float(d[outcome].std())
     method = "FE pegawai + periode (pyfixest), SE klaster pegawai"
     vcov = {"CRV1": "nip"}
@@ -144,9 +153,16 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
     contrast = pd.DataFrame(
         [_contrast(fits["kualitas"], "n_baik_lag1", "n_buruk_lag1", sd, method)]
     )
-    lead = pf.feols(
-        f"{outcome} ~ n_umpan_balik_lead1 + n_umpan_balik_lag1 | nip + periode", data=d, vcov=vcov
-    )
-    lead_t = _feols_tidy(lead, "lead", sd, method)
-    lead_t = lead_t[lead_t["term"] == "n_umpan_balik_lead1"].reset_index(drop=True)
+    with_lead = d[outcome].notna() & d["n_umpan_balik_lag1"].notna()
+    with_lead &= d["n_umpan_balik_lead1"].notna()
+    if d.loc[with_lead, "t"].nunique() >= 2:
+        lead = pf.feols(
+            f"{outcome} ~ n_umpan_balik_lead1 + n_umpan_balik_lag1 | nip + periode",
+            data=d,
+            vcov=vcov,
+        )
+        lead_t = _feols_tidy(lead, "lead", sd, method)
+        lead_t = lead_t[lead_t["term"] == "n_umpan_balik_lead1"].reset_index(drop=True)
+    else:  # too few periods for a lead test: an empty table, the models above still hold
+        lead_t = coefs.iloc[0:0].copy()
     return FeedbackResult(coefs, contrast, lead_t, sd)

@@ -139,6 +139,12 @@ def estimate_communication_training_effect(
     d["t"] = d["periode"].map(pidx)
     d["g"] = d["nip"].map(g_idx)
     d["pasca"] = (d["g"].notna() & (d["t"] >= d["g"])).astype(float)
+    # two-way fixed effects need two periods and both states (pyfixest aborts otherwise)
+    if len(periods) < 2 or d["pasca"].nunique() < 2:
+        raise NotEstimable(
+            f"{len(periods)} periode survei, {int((d['pasca'] > 0).sum())} pengamatan "
+            "sesudah pelatihan komunikasi; butuh dua periode dan kedua keadaan"
+        )
     fit = pf.feols("skor ~ pasca | nip + periode", data=d, vcov={"CRV1": "nip"})
     tid = fit.tidy(alpha=alpha).loc["pasca"]
     n_treated = int(d.loc[d["pasca"] > 0, "nip"].nunique())
