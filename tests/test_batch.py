@@ -118,7 +118,7 @@ def test_batch_summary(run_ok, last):
         }
 
 
-def test_layout_and_no_leftovers(run_ok, last):
+def test_layout_and_no_leftovers(run_ok, data_dir, last):
     out, _ = run_ok
     assert (out / last / f"laporan_periode_{last}.html").exists()
     assert (out / last / f"laporan_periode_{last}.pdf").exists()
@@ -129,7 +129,7 @@ def test_layout_and_no_leftovers(run_ok, last):
     assert not [p for p in everything if p.name.startswith(".")]
     assert not [p for p in everything if p.suffix in (".ipynb", ".parquet")]
     assert not (out / "_gagal").exists() and not (out / "_cache").exists()
-    assert (out.parent / f".{out.name}-cache" / "data" / "meta.json").exists()
+    assert (batch.default_cache_dir(data_dir, out) / "data" / "meta.json").exists()
     # individual (NIP-identified) sheets are written only on explicit request (--rahasia)
     assert not (out.parent / f"RAHASIA-{out.name}").exists()
     manifest = json.loads((out / last / "manifest.json").read_text())
@@ -263,7 +263,7 @@ def test_second_run_skips_unchanged(run_ok, data_dir, last):
     # a changed parameter or notebook source is a changed input: not skipped
     plan_kw = dict(
         data_dir=data_dir,
-        cache_dir=out.parent / f".{out.name}-cache" / "data",
+        cache_dir=batch.default_cache_dir(data_dir, out) / "data",
         checksum=s_checksum(out, last),
     )
     nbs = find_notebooks()

@@ -28,8 +28,9 @@ Layout::
       2025Q4/laporan_periode_2025Q4.{html,pdf,xlsx}, kualitas_data_2025Q4.*, …, manifest.json
       2025Q4/opd/<opd-slug>/laporan_periode_2025Q4_<opd-slug>.*   (per_opd)
       lintas_periode/ringkasan_lintas_periode_2025Q4.*
-    .reports-cache/                         private, beside reports/ (default; --cache)
-      data/, shared/, log/
+    data/.kotalama-cache/                   private, beside the data folder (default; --cache)
+      data/, shared/<periode>-<key>/, log/  shared results per data window, keyed by data
+                                            and parameters (not by the report folder)
       gagal/<periode>/<notebook>.ipynb      executed notebook of a failed run, with its error
 
 Personal data: executed notebooks are *not* kept for successful runs — only the exported
@@ -76,8 +77,8 @@ from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import export, fmt
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.export import INSTANSI
-from kinerja_analysis.reporting.notebook import read_tables
-from kinerja_analysis.reporting.text import headline_label, headline_value
+from kinerja_analysis.reporting.notebook import read_tables, workbook_tables
+from kinerja_analysis.reporting.text import column_label, headline_label, headline_value
 
 Format = Literal["html", "pdf", "xlsx"]
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
@@ -494,14 +495,20 @@ def _run_one(spec: RunSpec) -> RunResult:
             written.append(export.to_pdf(html, spec.folder / f"{spec.stem}.pdf"))
         tables = read_tables(work)
         if "xlsx" in spec.formats:
+            b = spec.parameters["bahasa"]
             info = {
-                "judul": spec.judul,
-                "periode": spec.periode_label,
-                "dibuat": fmt.date(_dt.date.today(), spec.parameters["bahasa"]),
-                "checksum_data": spec.masukan["data"],
-                "versi_kinerja": spec.masukan["versi"],
+                column_label(k, b): v
+                for k, v in (
+                    ("judul", spec.judul),
+                    ("periode", spec.periode_label),
+                    ("dibuat", fmt.date(_dt.date.today(), b)),
+                    ("checksum_data", spec.masukan["data"]),
+                    ("versi_kinerja", spec.masukan["versi"]),
+                )
             }
-            written.append(export.to_xlsx(tables, spec.folder / f"{spec.stem}.xlsx", info=info))
+            written.append(
+                export.to_xlsx(workbook_tables(work), spec.folder / f"{spec.stem}.xlsx", info=info)
+            )
         angka = {}
         if "angka_utama" in tables:
             a = tables["angka_utama"]
@@ -667,6 +674,21 @@ def _prepare_cache(ds, cache_root: Path) -> Path:
     return data
 
 
+def default_cache_dir(data_dir: Path, out_dir: Path) -> Path:
+    """The batch's private working folder when none is given.
+
+    Beside the data folder (``data/.kotalama-cache`` for ``data/kotalama``): what it
+    holds — the validated tables and the shared results, stored by what they are computed
+    from — belongs to the data, so a second batch of the same data into another report
+    folder (``--bahasa en``, per-OPD documents) reuses it. Beside the report folder
+    (``.reports-cache``) when the data's parent folder cannot be written.
+    """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if os.access(data_dir.parent, os.W_OK):
+        return data_dir.parent / f".{data_dir.name}-cache"
+    return out_dir.parent / f".{out_dir.name}-cache"
+
+
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
     """Kill the pool's worker processes and everything they started (kernels)."""
     import psutil  # lazy: only to stop workers
@@ -735,7 +757,8 @@ def run_batch(
     cache_dir
         The batch's private working folder: validated tables, shared models, logs and
         failed runs' notebooks — employee-level data, so it is kept *outside* the report
-        folder. Default: ``.<out name>-cache`` beside ``out_dir``.
+        folder. Default: :func:`default_cache_dir` (``.<data name>-cache`` beside the
+        data folder).
     progress, console
         Show a rich progress bar (on ``console``, default stderr).
 
@@ -781,7 +804,7 @@ def run_batch(
             raise ValueError(f"notebook tidak ditemukan: {unknown}; tersedia: {sorted(found)}")
         found = {k: v for k, v in found.items() if k in notebooks}
     cache_root = (
-        Path(cache_dir).resolve() if cache_dir is not None else out.parent / f".{out.name}-cache"
+        Path(cache_dir).resolve() if cache_dir is not None else default_cache_dir(data, out)
     )
     if cache_root == out or out in cache_root.parents:
         raise ValueError(
@@ -792,7 +815,7 @@ def run_batch(
     shared = cache_root / "shared"
     shared.mkdir(parents=True, exist_ok=True)
     if shared_hook is None:
-        prepare_shared(ds, shared, seed=seed)
+        prepare_shared(ds, shared, periods=chosen, seed=seed)
     else:
         shared_hook(ds, shared)
     opds = sorted(ds.pegawai["opd"].unique()) if per_opd else []
@@ -973,7 +996,7 @@ def batch_command(
         typer.Option(
             "--cache",
             help="Folder kerja pribadi (data pegawai tervalidasi, model bersama, log); "
-            "default .<out>-cache di samping folder laporan.",
+            "default .<nama data>-cache di samping folder data.",
         ),
     ] = None,
 ) -> None:
