@@ -21,8 +21,8 @@
 from typing import Optional
 
 periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
-data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
-output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+data_dir: str = "data/kotalama"  # folder dataset (relatif: dari folder kerja atau akar proyek)
+output_dir: Optional[str] = None  # diisi batch (folder kerja tabel); None: tidak menulis berkas
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
 bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
@@ -30,8 +30,6 @@ min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
 
 # %%
-import matplotlib.pyplot as plt
-
 from kinerja_analysis import __version__
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.facts import effects_table, period_facts
@@ -55,10 +53,14 @@ fakta = period_facts(
     doc.ds, doc.shared, doc.periode, bahasa=bahasa, min_sel=min_sel, opd=opd, versi=__version__
 )
 laporan = write_report(fakta)
-doc.say("pengantar")
+doc.markdown(laporan.bagian_markdown("ringkasan"))
+
+# %%
+doc.contents(laporan)
 
 # %%
 doc.markdown(laporan.bagian_markdown("pendahuluan"))
+doc.say("pengantar")
 
 # %%
 doc.markdown(laporan.bagian_markdown("tujuan"))
@@ -72,93 +74,76 @@ doc.markdown(laporan.bagian_markdown("hasil"))
 # %%
 doc.say("angka_utama")
 angka = tables.headline_figures(t, doc.periode)
-doc.save(angka, "angka_utama", f"Angka utama {doc.periode_teks}")
+doc.save(angka, "angka_utama")
 doc.table(headline_display(angka, bahasa))
 
 # %%
-doc.say("asn_per_opd")
-doc.table(
-    tables.pegawai_by_opd(t["pegawai"]),
-    "asn_per_opd",
-    "Jumlah ASN per OPD",
-    percent_cols=["pct_asn"],
-)
-
-# %%
 doc.say("capaian")
-skp_sampai_periode = t["skp"][t["skp"]["periode"] <= doc.periode]
-capaian = suppress_small_groups(tables.capaian_by_period(skp_sampai_periode), "n_asn", min_sel)
-doc.table(
-    capaian,
-    "capaian_per_periode",
-    "Capaian SKP per periode",
-    decimals=1,
-    percent_cols=["pct_di_bawah_100"],
-)
+capaian = suppress_small_groups(tables.capaian_by_period(t["skp"]), "n_asn", min_sel)
+doc.table(capaian, "capaian_per_periode", percent_cols=["pct_di_bawah_100"])
 
 # %%
 doc.say("perilaku")
 perilaku = suppress_small_groups(
     tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
 )
-doc.table(perilaku, "perilaku_per_dimensi", "Skor perilaku per dimensi BerAKHLAK")
+doc.table(perilaku, "perilaku_per_dimensi")
 
 # %%
 doc.say("predikat")
 predikat_opd = tables.predikat_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.save(predikat_opd, "predikat_per_opd", "Predikat kinerja per OPD")
-fig = plots.plot_predikat_distribution(
-    predikat_opd.rename(columns={"opd": "kelompok"}),
+doc.save(predikat_opd, "predikat_per_opd")
+doc.say("predikat_urut")
+doc.figure(
+    plots.plot_predikat_pages,
+    predikat_opd,
     judul=doc.text("judul_predikat", periode=doc.periode_teks),
-    bahasa=bahasa,
+    urutan=tables.order_groups(predikat_opd),
 )
-plt.show()
 
 # %%
 doc.say("profil")
 profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.save(profil, "profil_berakhlak_opd", "Skor BerAKHLAK per OPD")
-fig = plots.plot_opd_profile(
-    profil, judul=doc.text("judul_profil", periode=doc.periode_teks), bahasa=bahasa
+doc.save(profil, "profil_berakhlak_opd")
+doc.figure(
+    plots.plot_opd_profile_pages, profil, judul=doc.text("judul_profil", periode=doc.periode_teks)
 )
-plt.show()
 
 # %%
 doc.say("hvk")
 hvk = tables.output_vs_competency_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.markdown(output_vs_competency_sentence(hvk[hvk["opd"] == "Seluruh OPD"], bahasa, min_sel))
-doc.table(
-    hvk, "hasil_vs_kompetensi", "Predikat: hasil saja vs hasil+perilaku", percent_cols=["persen"]
-)
+hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
+doc.save(hvk, "hasil_vs_kompetensi")
+doc.markdown(output_vs_competency_sentence(hvk_kota, bahasa, min_sel))
+doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
+doc.say("hvk_ringkas")
 
 # %%
 doc.say("efek")
 efek = effects_table(doc.shared, bahasa)
 if len(efek) and opd is None:
-    doc.save(efek, "efek", "Perkiraan pengaruh (IK 95%)")
-    pelatihan = efek["term"].str.startswith("pelatihan") & (efek["term"] != "pelatihan_komunikasi")
-    fig = plots.plot_coefficients(
-        efek[pelatihan], label="label", judul=doc.text("judul_koef"), bahasa=bahasa
+    doc.save(efek, "efek")
+    pelatihan = efek["term"].str.startswith("pelatihan") & ~efek["term"].str.startswith(
+        "pelatihan_komunikasi"
     )
-    plt.show()
+    doc.say("efek_rinci")
+    doc.figure(
+        plots.plot_coefficients, efek[pelatihan], label="label", judul=doc.text("judul_koef")
+    )
     if doc.shared.pelatihan_dinamis is not None:
-        fig = plots.plot_event_study(
-            doc.shared.pelatihan_dinamis, judul=doc.text("judul_studi"), bahasa=bahasa
+        doc.figure(
+            plots.plot_event_study, doc.shared.pelatihan_dinamis, judul=doc.text("judul_studi")
         )
-        plt.show()
-else:
+elif opd is not None:
     doc.say("efek_kota")
 
 # %%
 doc.say("ikm")
 ikm = tables.ikm_by_opd(t["layanan"], doc.periode) if "layanan" in t else None
 if ikm is not None and len(ikm):
-    doc.table(
-        ikm,
-        "ikm_per_opd",
-        f"IKM per OPD {doc.periode_teks}",
-        decimals={"ikm": 2, "tepat_waktu_pct": 1},
-    )
+    doc.save(ikm, "ikm_per_opd")
+    doc.say("ikm_ringkas")
+    doc.table(tables.ikm_by_grade(ikm), "ikm_per_mutu")
 else:
     doc.say("ikm_kosong")
 
@@ -168,11 +153,12 @@ doc.markdown(laporan.bagian_markdown("tantangan"))
 # %%
 if "pelatihan" in t:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
+    jp_opd = tables.jp_summary(jp, min_sel)
+    doc.save(jp_opd, "jp_per_opd")
+    doc.say("jp_ringkas")
     doc.table(
-        tables.jp_summary(jp, min_sel),
-        "jp_per_opd",
-        "JP pelatihan per ASN (12 bulan)",
-        decimals=1,
+        jp_opd[jp_opd["opd"] == "Semua OPD"].drop(columns="opd"),
+        "jp_kota",
         percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"],
     )
 
@@ -184,3 +170,24 @@ doc.markdown(laporan.bagian_markdown("kesimpulan"))
 
 # %%
 doc.markdown(laporan.bagian_markdown("lampiran"))
+
+# %%
+doc.markdown(laporan.bagian_markdown("lampiran_tabel"))
+doc.say("lampiran_asn")
+doc.table(tables.pegawai_by_opd(t["pegawai"]), "asn_per_opd", percent_cols=["pct_asn"])
+
+# %%
+if ikm is not None and len(ikm):
+    doc.say("lampiran_ikm")
+    doc.table(ikm)
+
+# %%
+if "pelatihan" in t:
+    doc.say("lampiran_jp")
+    doc.table(
+        jp_opd[jp_opd["opd"] != "Semua OPD"], percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"]
+    )
+
+# %%
+doc.say("lampiran_hvk")
+doc.table(tables.output_vs_competency_wide(hvk[hvk["opd"] != "Seluruh OPD"]))

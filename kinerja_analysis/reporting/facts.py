@@ -1,14 +1,14 @@
-"""The analyses behind a period report, in two steps.
+"""The facts of one period's document, as of that period.
 
-1. :func:`compute_shared` — the heavy cross-period work, done once per batch: scores for
-   every period (hasil kerja, 360° behaviour, predikat), the employee × period panel, the
-   training / feedback / rollout estimates, the ordinal robustness check, the survey
-   scores and the communication-training effect. :func:`save_shared` /
-   :func:`load_shared` store it (Parquet + JSON) in the batch's private cache, never in
-   ``reports/``: it holds employee-level rows.
-2. :func:`period_facts` — the facts of one period (and optionally one OPD) as a
-   :class:`kinerja_analysis.reporting.narrative.PeriodFacts`, aggregates only, from which the
-   narrative and the tables of the report are written.
+:func:`period_facts` gathers what the narrative of one period (and optionally one OPD)
+may say — aggregates only — as a
+:class:`kinerja_analysis.reporting.narrative.PeriodFacts`, from the validated dataset
+and the shared results of the same data window
+(:func:`kinerja_analysis.analyses.shared.compute_shared` with ``through=periode``).
+Data of later periods never enter: the dataset is cut at the period's end
+(:func:`kinerja_analysis.analyses.shared.data_through`) and shared results computed on a
+longer window are refused. :func:`effect_list` turns the shared estimates into the
+narrative's effects; :func:`effects_table` lists them as data.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults
+from kinerja_analysis.analyses.shared import SharedResults, data_through
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import period_bounds
 from kinerja_analysis.data.contract import BERAKHLAK
@@ -265,10 +265,27 @@ def period_facts(
 
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
     own predikat that sets the SE MenPAN-RB 3/2023 distribution rules.
+
+    As of ``periode``: ``ds`` is cut at the end of the period
+    (:func:`~kinerja_analysis.analyses.shared.data_through`), and ``h`` must be the shared
+    results of that same window (``h.periode_akhir == periode``).
+
+    Raises
+    ------
+    ValueError
+        ``periode`` is not a period of the data, or ``h`` was computed on data that go
+        beyond it (a document may not use later data).
     """
 
     if periode not in ds.periods:
         raise ValueError(f"periode {periode!r} tidak ada dalam dataset ({', '.join(ds.periods)})")
+    if h.periode_akhir is not None and h.periode_akhir != periode:
+        raise ValueError(
+            f"hasil bersama dihitung dengan data sampai {h.periode_akhir}; dokumen {periode} "
+            f"hanya boleh memakai data sampai {periode} "
+            f"(compute_shared(ds, through={periode!r}))"
+        )
+    ds = data_through(ds, periode)
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     nips = set(peg["nip"])
     ev_all = h.evaluasi[h.evaluasi["nip"].isin(nips)]
@@ -298,6 +315,7 @@ def period_facts(
         umpan_balik_perlu=_feedback_needs(ds, periode, peg),
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
+        periode_data=tuple(ds.periods),
         provenans={
             "checksum": ds.checksum[:16],
             "versi": versi,
@@ -454,10 +472,16 @@ def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None
 
 
 def _data_quality(ds) -> pd.DataFrame:
-    s = ds.validation.summary
-    return s.rename(
-        columns={"rows_read": "dibaca", "rows_accepted": "diterima", "rows_rejected": "ditolak"}
-    )[["tabel", "dibaca", "diterima", "ditolak"]]
+    """Rows of each table this document uses (the window's accepted rows), per table in
+    the order of the validation report. Rejections are in the data-quality document."""
+    order = [t for t in ds.validation.summary["tabel"] if t in ds.tables]
+    order += [t for t in ds.tables if t not in order]
+    return pd.DataFrame(
+        {
+            "tabel": order,
+            "baris_dipakai": [int(len(ds.tables[t])) for t in order],
+        }
+    )
 
 
 def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:

@@ -15,26 +15,36 @@ are in their own modules and are swapped into the notebooks as they land.
 
 from __future__ import annotations
 
+import base64
+import html as _html
+import io
 import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults, load_or_compute_shared
+from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.errors import PeriodError
-from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.errors import DatasetError, PeriodError
+from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
-from kinerja_analysis.reporting.text import column_labels, text
+from kinerja_analysis.reporting.text import (
+    TEXTS,
+    column_label,
+    column_labels,
+    display_frame,
+    format_value,
+    text,
+)
 
 _TABEL_DIR = "tabel"
 _NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -43,13 +53,38 @@ _NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 # ----------------------------------------------------------------------------- data
 
 
+def resolve_data_dir(data_dir: str | os.PathLike) -> Path:
+    """The dataset folder a notebook means by ``data_dir``.
+
+    An absolute path is taken as is. A relative path is tried against the working
+    directory first (a notebook opened in ``notebooks/``, papermill run from the project
+    root), then against the project root (the folder above ``notebooks/``), so the
+    notebooks' default ``data/kotalama`` works from either place.
+
+    Raises
+    ------
+    DatasetError
+        No such folder; the message lists every absolute path tried.
+    """
+    p = Path(data_dir).expanduser()
+    tried = [p] if p.is_absolute() else [Path.cwd() / p, PACKAGE_ROOT.parent / p]
+    for cand in tried:
+        if cand.is_dir():
+            return cand.resolve()
+    raise DatasetError(
+        "Folder data tidak ditemukan: "
+        + " ; ".join(str(c.resolve()) for c in dict.fromkeys(tried))
+        + " (ubah parameter data_dir)"
+    )
+
+
 def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None = None):
     """The validated dataset: from the batch's cache if there is one, else validated now.
 
     Parameters
     ----------
     data_dir
-        The raw dataset folder (``load_dataset``).
+        The raw dataset folder (``load_dataset``), resolved by :func:`resolve_data_dir`.
     cache_dir
         The cache written by the batch (``Dataset.save_cache``); used when it holds a
         ``meta.json``.
@@ -57,18 +92,25 @@ def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None =
     Returns
     -------
     Dataset
+
+    Raises
+    ------
+    DatasetError
+        The folder does not exist (the message gives the paths tried) or cannot be used.
     """
 
     if cache_dir is not None and (Path(cache_dir) / "meta.json").exists():
         return Dataset.load_cache(cache_dir)
-    return load_dataset(data_dir)
+    return load_dataset(resolve_data_dir(data_dir))
 
 
 def shared_dir(cache_dir: str | os.PathLike | None) -> Path | None:
-    """The batch's shared folder for cross-period models (``<cache>/../shared``), if any.
+    """The store of shared results beside the batch's data cache (``<cache>/../shared``).
 
-    Hook for heavy models estimated once per batch (effects across all periods): the
-    batch creates it beside the data cache; notebooks read their results from it.
+    Each data window has its own folder there
+    (:func:`kinerja_analysis.analyses.shared.window_dir`), keyed by the data and the
+    parameters; ``None`` when there is no batch cache (interactive use: the window is
+    computed in the notebook).
     """
     if cache_dir is None:
         return None
@@ -126,12 +168,19 @@ def check_period(ds, periode: str) -> str:
 
 
 def save_table(
-    output_dir: str | os.PathLike, nama: str, df: pd.DataFrame, *, judul: str | None = None
+    output_dir: str | os.PathLike,
+    nama: str,
+    df: pd.DataFrame,
+    *,
+    judul: str | None = None,
+    bahasa: Bahasa = "id",
 ) -> Path:
     """Register an aggregate table for the report's XLSX workbook.
 
-    Writes ``<output_dir>/tabel/<nama>.parquet`` and records the order and title in
-    ``tabel/_daftar.json``. Both writes are atomic.
+    Writes ``<output_dir>/tabel/<nama>.parquet`` and records the order, title and
+    language in ``tabel/_daftar.json``. Both writes are atomic. The batch gives every run
+    a private staging folder as ``output_dir``; nothing here is meant for a
+    stakeholder folder.
 
     Parameters
     ----------
@@ -139,9 +188,12 @@ def save_table(
         Sheet name: lower-case letters, digits and ``_``, at most 40 characters.
     judul
         A human title, written above the sheet's table.
+    bahasa
+        Language of the workbook's headers and labels (:func:`workbook_tables`).
     """
     if not _NAMA_RE.match(nama):
         raise ValueError(f"nama tabel {nama!r}: pakai huruf kecil, angka dan _ (maks. 40)")
+    check_bahasa(bahasa)
     d = Path(output_dir) / _TABEL_DIR
     d.mkdir(parents=True, exist_ok=True)
     out = df.copy()
@@ -152,15 +204,18 @@ def save_table(
     atomic_write(path, lambda tmp: out.to_parquet(tmp, index=False))
     daftar_path = d / "_daftar.json"
     daftar = json.loads(daftar_path.read_text("utf-8")) if daftar_path.exists() else []
-    daftar = [e for e in daftar if e["nama"] != nama] + [{"nama": nama, "judul": judul or nama}]
+    entry = {"nama": nama, "judul": judul or nama, "bahasa": bahasa}
+    daftar = [e for e in daftar if e["nama"] != nama] + [entry]
     atomic_write(daftar_path, json.dumps(daftar, ensure_ascii=False, indent=1))
     return path
 
 
 def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
-    """The tables registered by :func:`save_table`, in registration order.
+    """The tables registered by :func:`save_table`, in registration order, as saved.
 
-    Each DataFrame carries its title in ``df.attrs["judul"]``. Empty dict when none.
+    Each DataFrame carries its title in ``df.attrs["judul"]`` and its language in
+    ``df.attrs["bahasa"]``; columns and values are the machine keys (for code). Empty
+    dict when none.
     """
     d = Path(output_dir) / _TABEL_DIR
     daftar_path = d / "_daftar.json"
@@ -170,7 +225,32 @@ def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
     for e in json.loads(daftar_path.read_text("utf-8")):
         df = pd.read_parquet(d / f"{e['nama']}.parquet")
         df.attrs["judul"] = e["judul"]
+        df.attrs["bahasa"] = e.get("bahasa", "id")
         out[e["nama"]] = df
+    return out
+
+
+def workbook_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """The registered tables as a person reads them in the workbook.
+
+    Headers and categorical values are words from the label registry
+    (:func:`kinerja_analysis.reporting.text.display_frame`); numbers stay numbers
+    (fractions as fractions). ``df.attrs``: ``judul``, ``bahasa``, ``kunci`` (the
+    machine key of each column, in order) and ``jenis`` (``{header: (kind, decimals)}``,
+    kinds as in :class:`kinerja_analysis.reporting.text.Column`) so the workbook writer
+    can give each column its number format.
+    """
+    out = {}
+    for nama, df in read_tables(output_dir).items():
+        bahasa = df.attrs.get("bahasa", "id")
+        shown, kinds = display_frame(df, bahasa)
+        shown.attrs.update(
+            judul=df.attrs.get("judul", nama),
+            bahasa=bahasa,
+            kunci=[str(c) for c in df.columns],
+            jenis=kinds,
+        )
+        out[nama] = shown
     return out
 
 
@@ -178,54 +258,107 @@ def render_table(
     df: pd.DataFrame,
     *,
     bahasa: fmt.Bahasa = "id",
-    desimal: int | Mapping[str, int] = 2,
+    desimal: int | Mapping[str, int] | None = None,
     persen_kolom: Sequence[str] = (),
     label: Mapping[str, str] | None = None,
+    max_kolom: int = 8,
 ):
-    """An aggregate table rendered for the report: numbers in ``bahasa``'s format.
+    """An aggregate table rendered for the report, as a person reads it.
 
-    ``persen_kolom`` are fractions shown as percentages; ``desimal`` may be one number or
-    a ``{column: digits}`` mapping; ``label`` renames columns for display. Returns an
-    ``IPython.display.HTML`` object (no index, missing values as "–").
+    Headers and categorical values come from the label registry
+    (:func:`kinerja_analysis.reporting.text.display_frame`; ``label`` overrides a
+    header), numbers are written by each column's kind in ``bahasa``'s format (counts,
+    decimals, shares as percentages, p-values as ``<0,001``). ``persen_kolom`` marks more
+    columns as shares (fractions); ``desimal`` (one number or ``{column: digits}``)
+    overrides the registry's decimals.
+
+    A table wider than ``max_kolom`` columns is split into several tables of at most
+    that many, each repeating the first column, so it fits a portrait A4 page and a
+    phone screen. Returns an ``IPython.display.HTML`` object (no index, missing values
+    as "–"); every value is escaped.
     """
     from IPython.display import HTML  # lazy: only inside a notebook kernel
 
-    out = df.copy()
-    for c in out.columns:
-        if c in persen_kolom:
-            out[c] = [fmt.percent(v, 1, bahasa) for v in out[c]]
-        elif pd.api.types.is_bool_dtype(out[c]):
-            ya, tidak = ("ya", "tidak") if bahasa == "id" else ("yes", "no")
-            out[c] = [ya if v else tidak for v in out[c]]
-        elif pd.api.types.is_integer_dtype(out[c]):
-            out[c] = [fmt.number(v, 0, bahasa) for v in out[c]]
-        elif pd.api.types.is_numeric_dtype(out[c]):
-            d = desimal.get(c, 2) if isinstance(desimal, Mapping) else desimal
-            out[c] = [fmt.number(v, d, bahasa) for v in out[c]]
-        else:
-            out[c] = out[c].astype(object).where(out[c].notna(), fmt.EMPTY)
-    if label:
-        out = out.rename(columns=dict(label))
-    html = out.to_html(index=False, classes="tabel-laporan", border=0, escape=True)
-    return HTML(html)
+    return HTML(
+        table_html(
+            df,
+            bahasa=bahasa,
+            desimal=desimal,
+            persen_kolom=persen_kolom,
+            label=label,
+            max_kolom=max_kolom,
+        )
+    )
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    bahasa: fmt.Bahasa = "id",
+    desimal: int | Mapping[str, int] | None = None,
+    persen_kolom: Sequence[str] = (),
+    label: Mapping[str, str] | None = None,
+    max_kolom: int = 8,
+) -> str:
+    """The HTML of :func:`render_table` (a string; see there)."""
+    keys = [str(c) for c in df.columns]
+    shown, kinds = display_frame(df, bahasa, label)
+    cells = pd.DataFrame(index=shown.index)
+    for key, col in zip(keys, shown.columns, strict=True):
+        jenis, d = kinds[col]
+        s = shown[col]
+        if key in persen_kolom:
+            jenis, d = "fraksi", 1
+        elif jenis == "teks" and pd.api.types.is_bool_dtype(s):
+            jenis = "ya_tidak"
+        elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
+            jenis = "bilangan"
+        elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
+            jenis = "angka"
+        if isinstance(desimal, Mapping) and key in desimal:
+            d = desimal[key]
+        elif isinstance(desimal, int) and jenis in ("angka",):
+            d = desimal
+        cells[col] = [format_value(v, jenis, d, bahasa) for v in s]
+    cols = list(cells.columns)
+    if len(cols) <= max_kolom or max_kolom < 2:
+        parts = [cols]
+    else:
+        head, rest = cols[:1], cols[1:]
+        step = max_kolom - 1
+        parts = [head + rest[i : i + step] for i in range(0, len(rest), step)]
+    kelas = "tabel-laporan" + (" tabel-panjang" if len(cells) > 25 else "")
+    html = []
+    for i, part in enumerate(parts):
+        if i:
+            html.append(
+                f'<p class="lanjutan">{"Tabel dilanjutkan" if bahasa == "id" else "Table continued"}'
+                f" ({i + 1}/{len(parts)})</p>"
+            )
+        html.append(cells[part].to_html(index=False, classes=kelas, border=0, escape=True))
+    return "\n".join(html)
 
 
 def set_plot_style() -> None:
-    """Set the report's plot style (seaborn ``whitegrid``, readable sizes, 110 dpi)."""
-    import matplotlib as mpl  # lazy: heavy; only for figures
-    import seaborn as sns  # lazy: heavy; only for figures
+    """Set the report's plot style (:func:`kinerja_analysis.reporting.plots.use_style`)."""
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
-    sns.set_theme(style="whitegrid", context="notebook", palette="deep")
-    mpl.rcParams.update({"figure.dpi": 110, "figure.figsize": (7.5, 4.0), "savefig.dpi": 110})
+    plots.use_style()
 
 
 @dataclass
 class ReportSession:
-    """What a report notebook works with: the data, its parameters and the output calls.
+    """What a report notebook works with: the data as of its period, its parameters and
+    the output calls.
 
     Made by :func:`setup` in a notebook's first code cell; every later cell says things
-    (:meth:`say`), shows and saves tables (:meth:`table`) and reads shared results
-    (:attr:`shared`) through it, so each notebook reads as the document it produces.
+    (:meth:`say`), shows and saves tables (:meth:`table`), shows figures
+    (:meth:`figure`) and reads shared results (:attr:`shared`) through it, so each
+    notebook reads as the document it produces.
+
+    ``ds`` and ``tables`` hold only what was known at the end of ``periode``
+    (:func:`kinerja_analysis.analyses.shared.data_through`): a notebook cannot use a
+    later period by accident.
     """
 
     ds: Any
@@ -237,8 +370,9 @@ class ReportSession:
     opd: str | None
     min_sel: int
     seed: int
-    output_dir: Path
+    output_dir: Path | None
     cache_dir: Path | None
+    saved: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -247,8 +381,11 @@ class ReportSession:
 
     @cached_property
     def shared(self) -> SharedResults:
-        """Cross-period results: from the batch's cache when there is one, else computed."""
-        return load_or_compute_shared(self.ds, shared_dir(self.cache_dir), seed=self.seed)
+        """Cross-period results of the window ending with :attr:`periode`: from the
+        batch's store when it holds that window, else computed (and stored)."""
+        return load_or_compute_shared(
+            self.ds, shared_dir(self.cache_dir), through=self.periode, seed=self.seed
+        )
 
     def text(self, key: str, **fields: object) -> str:
         """A fixed text of the report (:data:`kinerja_analysis.reporting.text.TEXTS`)."""
@@ -264,6 +401,13 @@ class ReportSession:
 
         display(Markdown(md))
 
+    def contents(self, report) -> None:
+        """Display the table of contents of a :class:`~kinerja_analysis.reporting.narrative.Report`
+        (escaped HTML with links to its sections; page numbers when printed)."""
+        from IPython.display import HTML, display  # lazy: only inside a notebook kernel
+
+        display(HTML(report.contents_html()))
+
     def number(self, x: object, decimals: int = 2) -> str:
         """A number in the session's language (:func:`kinerja_analysis.reporting.fmt.number`)."""
         return fmt.number(x, decimals, self.bahasa)
@@ -272,9 +416,41 @@ class ReportSession:
         """A fraction as a percentage in the session's language."""
         return fmt.percent(x, decimals, self.bahasa)
 
+    def label(self, key: str) -> str:
+        """A column, term or value in words (:func:`kinerja_analysis.reporting.text.column_label`)."""
+        return column_label(key, self.bahasa)
+
+    def _title(self, name: str, title: str | None) -> str:
+        if title is not None:
+            return title
+        key = f"tabel_{name}"
+        return self.text(key, periode=self.periode_teks) if key in TEXTS[self.bahasa] else name
+
     def save(self, df: pd.DataFrame, name: str, title: str | None = None) -> None:
-        """Save ``df`` for the workbook without showing it (:func:`save_table`)."""
-        save_table(self.output_dir, name, df, judul=title)
+        """Keep ``df`` for the workbook without showing it.
+
+        With an ``output_dir`` (the batch's staging folder) the table is registered
+        there (:func:`save_table`); without one it is kept in :attr:`saved` only — an
+        interactive or papermill run writes nothing beside the documents.
+        The title defaults to the text ``tabel_<name>`` of :data:`TEXTS`.
+        """
+        judul = self._title(name, title)
+        kept = df.copy()
+        kept.attrs["judul"] = judul
+        self.saved[name] = kept
+        if self.output_dir is not None:
+            save_table(self.output_dir, name, df, judul=judul, bahasa=self.bahasa)
+
+    def write_workbook(self, path: str | os.PathLike) -> Path:
+        """Write the tables kept so far to an XLSX workbook at ``path`` (labelled)."""
+        from kinerja_analysis.reporting import export  # lazy: openpyxl only when asked
+
+        tables = {}
+        for name, df in self.saved.items():
+            shown, kinds = display_frame(df, self.bahasa)
+            shown.attrs.update(judul=df.attrs.get("judul", name), jenis=kinds)
+            tables[name] = shown
+        return export.to_xlsx(tables, path)
 
     def table(
         self,
@@ -283,36 +459,100 @@ class ReportSession:
         title: str | None = None,
         *,
         percent_cols: Sequence[str] = (),
-        decimals: int | Mapping[str, int] = 2,
+        decimals: int | Mapping[str, int] | None = None,
         labels: Mapping[str, str] | None = None,
+        columns: Sequence[str] | None = None,
+        max_columns: int = 8,
     ) -> None:
         """Save ``df`` for the workbook (when ``name`` is given) and show it.
 
-        The suppression flag column ``disembunyikan`` is kept in the workbook and left
-        out of the shown table; columns are labelled with :attr:`labels` updated by
-        ``labels``.
+        The workbook keeps every column; the document shows ``columns`` (default all but
+        the suppression flag ``disembunyikan`` and the ``method`` text), labelled from
+        the registry (``labels`` overrides a header) and split into parts of at most
+        ``max_columns`` columns (:func:`render_table`).
         """
         from IPython.display import display  # lazy: only inside a notebook kernel
 
         if name is not None:
             self.save(df, name, title)
-        shown = df.drop(columns=["disembunyikan"], errors="ignore")
+        if columns is not None:
+            shown = df[list(columns)]
+        else:
+            shown = df.drop(columns=["disembunyikan", "method"], errors="ignore")
         display(
             render_table(
                 shown,
                 bahasa=self.bahasa,
                 desimal=decimals,
                 persen_kolom=percent_cols,
-                label={**self.labels, **dict(labels or {})},
+                label=labels,
+                max_kolom=max_columns,
             )
         )
+
+    def figure(self, plot, *args: object, alt: str = "", **kwargs: object) -> None:
+        """Show a figure in the document, drawn for the page and for a phone.
+
+        ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (called twice,
+        with ``lebar=PAGE_WIDTH`` and ``lebar=PHONE_WIDTH``, and ``bahasa``) or a ready
+        ``Figure`` (drawn once). The output is one ``<picture>``: the phone version for
+        screens narrower than 40 rem, the page version otherwise and on paper.
+        """
+        from IPython.display import HTML, display  # lazy: only inside a notebook kernel
+
+        display(HTML(figure_html(plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)))
+
+
+def _png(fig) -> tuple[str, float, float]:
+    import matplotlib.pyplot as plt  # lazy: heavy; only for figures
+
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
+
+    buf = io.BytesIO()
+    w, h = fig.get_size_inches()
+    fig.savefig(buf, format="png", dpi=plots.DPI)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii"), float(w), float(h)
+
+
+def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwargs: object) -> str:
+    """The HTML of :meth:`ReportSession.figure`: a ``<figure>`` with a responsive picture
+    per figure (``plot`` may return a list of figures: one ``<figure>`` each).
+
+    The ``<img>`` carries its size on the page (CSS pixels, 96 per inch) so the fonts
+    print at the size the figure was designed for; ``alt`` is escaped.
+    """
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
+
+    if callable(plot):
+        pages = plot(*args, bahasa=bahasa, lebar=plots.PAGE_WIDTH, **kwargs)
+        phones = plot(*args, bahasa=bahasa, lebar=plots.PHONE_WIDTH, **kwargs)
+    else:
+        pages, phones = plot, None
+    if not isinstance(pages, list | tuple):
+        pages, phones = [pages], None if phones is None else [phones]
+    out = []
+    for i, fig in enumerate(pages):
+        b64, w, h = _png(fig)
+        src = (
+            f'<img src="data:image/png;base64,{b64}" width="{round(w * 96)}" '
+            f'height="{round(h * 96)}" alt="{_html.escape(alt)}">'
+        )
+        if phones is not None:
+            small = _png(phones[i])[0]
+            src = (
+                f'<picture><source media="(max-width: 40rem)" '
+                f'srcset="data:image/png;base64,{small}">{src}</picture>'
+            )
+        out.append(f'<figure class="grafik">{src}</figure>')
+    return "\n".join(out)
 
 
 def setup(
     *,
     periode: str,
     data_dir: str | os.PathLike,
-    output_dir: str | os.PathLike,
+    output_dir: str | os.PathLike | None = None,
     cache_dir: str | os.PathLike | None = None,
     bahasa: Bahasa = "id",
     opd: str | None = None,
@@ -321,13 +561,19 @@ def setup(
 ) -> ReportSession:
     """Start a report notebook: the one call after its ``parameters`` cell.
 
-    Loads the validated data (from the batch's cache when given), checks the period,
-    restricts the tables to one OPD if asked and sets the plot style.
+    Loads the validated data (from the batch's cache when given, else from ``data_dir``
+    resolved by :func:`resolve_data_dir`), checks the period, keeps only the data up to
+    and including it (:func:`kinerja_analysis.analyses.shared.data_through`), restricts
+    the tables to one OPD if asked and sets the plot style.
+
+    ``output_dir`` is where the batch collects the workbook's tables (its private
+    staging folder); ``None`` (interactive use, papermill) keeps them in memory
+    (:meth:`ReportSession.write_workbook` writes them on request).
 
     Raises
     ------
     DatasetError
-        The data folder cannot be used.
+        The data folder cannot be found (the message gives the paths tried) or used.
     PeriodError
         ``periode`` is not a period of the data (the message lists those that are).
     ValueError
@@ -335,8 +581,9 @@ def setup(
     """
     check_bahasa(bahasa)
     set_plot_style()
-    ds = load_data(data_dir, cache_dir)
-    kode = check_period(ds, periode)
+    ds_all = load_data(data_dir, cache_dir)
+    kode = check_period(ds_all, periode)
+    ds = data_through(ds_all, kode)
     cakupan = (
         text("umum_cakupan_opd", bahasa, opd=opd) if opd else text("umum_cakupan_kota", bahasa)
     )
@@ -350,7 +597,7 @@ def setup(
         opd=opd,
         min_sel=min_sel,
         seed=seed,
-        output_dir=Path(output_dir),
+        output_dir=Path(output_dir) if output_dir is not None else None,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
     )
 
@@ -369,7 +616,7 @@ def legacy_context(
     s = setup(
         periode=periode,
         data_dir=data_dir,
-        output_dir=".",
+        output_dir=None,
         cache_dir=cache_dir,
         bahasa=bahasa,
         opd=opd,
