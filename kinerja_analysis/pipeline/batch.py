@@ -642,7 +642,7 @@ section{{border-bottom:1px solid #d5dbe3;padding-bottom:.5rem}} a{{color:#1f5f8b
 <p>{INSTANSI[bahasa]}</p><h1>{judul}</h1>
 <p>{"Diperbarui" if bahasa == "id" else "Updated"} {fmt.date(_dt.date.today(), bahasa)}</p>
 {tren}
-{"<h2>Ringkasan lintas periode</h2><ul>" + lintas_html + "</ul>" if lintas_html else ""}
+{"<h2>" + ("Ringkasan lintas periode" if bahasa == "id" else "Cross-period summary") + "</h2><ul>" + lintas_html + "</ul>" if lintas_html else ""}
 <h2>{"Laporan per periode" if bahasa == "id" else "Reports by period"}</h2>
 {"".join(reversed(blok))}
 </body></html>
