@@ -62,17 +62,20 @@ doc.say(
     pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
     pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
 )
-doc.figure(
-    plots.plot_bars,
-    paparan,
-    kategori="jenis",
-    nilai="jp_total",
-    kelompok="sumber",
-    desimal=0,
-    judul=doc.text("n20_judul_paparan"),
-    label_nilai=doc.text("n20_sumbu_total_jp"),
-)
-doc.table(paparan, "paparan_pelatihan", decimals=1)
+if len(paparan):
+    doc.figure(
+        plots.plot_bars,
+        paparan,
+        kategori="jenis",
+        nilai="jp_total",
+        kelompok="sumber",
+        desimal=0,
+        judul=doc.text("n20_judul_paparan"),
+        label_nilai=doc.text("n20_sumbu_total_jp"),
+    )
+    doc.table(paparan, "paparan_pelatihan", decimals=1)
+else:
+    doc.say("n20_paparan_kosong")
 
 # %%
 doc.say("n20_capaian_jp")

@@ -400,7 +400,17 @@ def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | Non
         ~mandiri["kompetensi_sasaran"].isin(BERAKHLAK) if len(mandiri) else pd.Series(dtype=bool)
     )
     per_opd = jp.groupby("opd").agg(jp_per_asn=("jp", "mean"), n=("nip", "size")).reset_index()
+    # months of the 12-month window that the data cover (the window may reach back before
+    # the first period of the data, where no training can have been recorded)
+    mulai_data = period_bounds(ds.periods[0])[0]
+    bulan = (
+        (akhir.year - max(awal, mulai_data).year) * 12
+        + akhir.month
+        - max(awal, mulai_data).month
+        + 1
+    )
     return {
+        "bulan_data": int(min(12, max(0, bulan))),
         "pct_di_bawah_20jp": float((jp["jp"] < 20).mean()),
         "jp_per_asn": float(jp["jp"].mean()),
         "jp_per_opd": per_opd,

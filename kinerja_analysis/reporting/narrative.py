@@ -54,6 +54,7 @@ from kinerja_analysis.reporting.text import (
     dimension_label,
     format_value,
     label_values,
+    method_label,
     parameter_label,
     rule_label,
     value_label,
@@ -297,7 +298,8 @@ class PeriodFacts:
         ``pct_skp_kosong``, ``pct_tanpa_umpan_balik``, ``n``.
     pelatihan
         Mapping with any of ``pct_di_bawah_20jp`` (fraction of ASN below 20 JP in 12
-        months), ``jp_by_asn`` (mean JP), ``jp_per_opd`` (DataFrame ``opd, jp_per_asn``
+        months), ``bulan_data`` (months of those 12 that the data cover, when fewer),
+        ``jp_by_asn`` (mean JP), ``jp_per_opd`` (DataFrame ``opd, jp_per_asn``
         [+ ``n``]), ``pct_mandiri`` (share of trainings self-sought),
         ``pct_mandiri_tidak_sesuai`` (share of self-sought trainings not fitting the job).
     prioritas_pelatihan
@@ -889,7 +891,9 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         and pembanding["estimate"] is not None
         and ts["estimate"] < pembanding["estimate"]
     )
+    bulan = p.get("bulan_data")
     return {
+        "bulan_data": None if is_missing(bulan) else int(bulan),
         "pct_di_bawah_20jp": ambil("pct_di_bawah_20jp"),
         "jp_per_asn": ambil("jp_per_asn"),
         "pct_mandiri": ambil("pct_mandiri"),
@@ -1371,7 +1375,7 @@ def write_report(fakta: PeriodFacts) -> Report:
         "provenans": _provenance_context(fakta),
         "ambang": fakta.ambang,
         "min_sel": fakta.min_sel,
-        "metode_efek": sorted({e.metode for e in fakta.efek if e.metode}),
+        "metode_efek": sorted({method_label(e.metode, b) for e in fakta.efek if e.metode}),
         "desain_efek": sorted({e.desain for e in fakta.efek}),
     }
     if fakta.periode_sebelumnya is not None:
@@ -1464,6 +1468,7 @@ def _findings(
         r = by_key.get("pelatihan_difasilitasi")
         cand["jp"] = {
             "pct": pel["pct_di_bawah_20jp"],
+            "bulan_data": pel["bulan_data"],
             "tingkat": "terukur",
             "rekomendasi": r if r is not None and r.get("pct_di_bawah_20jp") is not None else None,
         }

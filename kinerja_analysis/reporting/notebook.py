@@ -240,18 +240,40 @@ def workbook_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
     kinds as in :class:`kinerja_analysis.reporting.text.Column`) so the workbook writer
     can give each column its number format.
     """
-    out = {}
+    out: dict[str, pd.DataFrame] = {}
     for nama, df in read_tables(output_dir).items():
         bahasa = df.attrs.get("bahasa", "id")
         shown, kinds = display_frame(df, bahasa)
+        judul = df.attrs.get("judul", nama)
         shown.attrs.update(
-            judul=df.attrs.get("judul", nama),
+            judul=judul,
             bahasa=bahasa,
             kunci=[str(c) for c in df.columns],
             jenis=kinds,
+            nama=nama,
         )
-        out[nama] = shown
+        out[sheet_title(judul, out)] = shown
     return out
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]+")
+
+
+def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
+    """A worksheet name from a table title: Excel's forbidden characters (``[]:*?/\\``)
+    replaced by a dash, cut at a word boundary to Excel's 31 characters, made unique
+    against ``used`` with a number."""
+    base = _SHEET_BAD.sub(" - ", str(judul)).replace("  ", " ").strip(" -'") or "Tabel"
+    if len(base) > 31:
+        cut = base[:31].rsplit(" ", 1)[0].rstrip(" ,;-(")
+        base = cut if len(cut) >= 12 else base[:31]
+    title, i = base, 2
+    taken = {str(u).lower() for u in used}
+    while title.lower() in taken:
+        suffix = f" ({i})"
+        title = base[: 31 - len(suffix)].rstrip() + suffix
+        i += 1
+    return title
 
 
 def render_table(

@@ -480,6 +480,8 @@ def plot_bars(
     written with the label registry.
     """
     require_columns(data, [kategori, nilai] + ([kelompok] if kelompok else []), "plot_bars")
+    if len(data) == 0:
+        raise ValueError("plot_bars: tabel kosong, tidak ada yang digambar")
     d = data.copy()
     d[kategori] = [value_label(v, bahasa) for v in d[kategori]]
     cats = list(pd.unique(d[kategori]))

@@ -193,6 +193,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "adalah {jp_rerata}; {pct_di_bawah_20} ASN di bawah 20 JP dan {pct_mandiri} JP berasal "
         "dari pelatihan mandiri.",
         "n20_sumbu_jenis": "Jenis pelatihan",
+        "n20_paparan_kosong": "Belum ada pelatihan yang dimulai dalam 12 bulan ini.",
         "n20_sumbu_total_jp": "Total JP",
         "n20_judul_paparan": "JP pelatihan menurut jenis dan sumber",
         "n20_capaian_jp": "## Capaian SKP menurut paparan pelatihan (deskriptif)",
@@ -214,8 +215,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "n20_subkelompok": "### Menurut sumber dan relevansi pelatihan\n\n"
         "Juga menurut jenis jabatan dan OPD, bila jumlah ASN yang dilatih dalam kelompok itu "
         "cukup (minimal 20). *Relevan*: kompetensi sasaran pelatihan pertama adalah dimensi "
-        "BerAKHLAK terlemah ASN sebelum pelatihan; *lain*: dimensi BerAKHLAK lain; "
-        "*tidak_sesuai*: kompetensi di luar kebutuhan jabatan. Selisih antarkelompok memakai "
+        "BerAKHLAK terlemah ASN sebelum pelatihan; *nilai BerAKHLAK lain*: dimensi BerAKHLAK "
+        "lain; *tidak sesuai kebutuhan jabatan*: kompetensi di luar kebutuhan jabatan. Selisih antarkelompok memakai "
         "SE konservatif (kedua kelompok berbagi kelompok pembanding).",
         "n20_selisih": "Selisih efek pelatihan relevan dan tidak sesuai: {estimate} poin "
         "(IK 95%: {ci_low} sampai {ci_high}).",
@@ -386,6 +387,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "per ASN were {jp_rerata}; {pct_di_bawah_20} of ASN had fewer than 20 JP and "
         "{pct_mandiri} of JP came from self-sought training.",
         "n20_sumbu_jenis": "Training type",
+        "n20_paparan_kosong": "No training started in these 12 months.",
         "n20_sumbu_total_jp": "Total JP",
         "n20_judul_paparan": "Training hours (JP) by type and source",
         "n20_capaian_jp": "## SKP achievement by training exposure (descriptive)",
@@ -409,9 +411,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "n20_efek_pelatihan_kosong": "The training effect cannot be estimated from these data.",
         "n20_subkelompok": "### By training source and relevance\n\n"
         "Also by position type and OPD, when the number of trained ASN in the group is large "
-        "enough (at least 20). *Relevan* (relevant): the competency targeted by the first "
-        "training is the ASN's weakest BerAKHLAK dimension before training; *lain* (other): "
-        "another BerAKHLAK dimension; *tidak_sesuai* (mismatched): a competency outside the "
+        "enough (at least 20). *Relevant*: the competency targeted by the first "
+        "training is the ASN's weakest BerAKHLAK dimension before training; *another "
+        "BerAKHLAK value*: another dimension; *does not fit the job*: a competency outside the "
         "position's needs. Differences between groups use a conservative SE (both groups share "
         "the comparison group).",
         "n20_selisih": "Difference between the effects of relevant and mismatched training: "
@@ -804,6 +806,36 @@ TERMS: dict[str, tuple[str, str]] = {
     "ICC3k": ("ICC(3,k): rata-rata penilai tetap", "ICC(3,k): mean of fixed raters"),
     "alpha_interval": ("Alpha Krippendorff (interval)", "Krippendorff's alpha (interval)"),
     "alpha": ("Alpha Cronbach", "Cronbach's alpha"),
+    # the effects of the narrative (keys of kinerja_analysis.reporting.narrative.EFFECT_KEYS)
+    "pelatihan_difasilitasi": (
+        "Pelatihan yang difasilitasi pemerintah daerah",
+        "Training arranged by the government",
+    ),
+    "pelatihan_mandiri": ("Pelatihan mandiri", "Self-sought training"),
+    "pelatihan_relevan": ("Pelatihan yang relevan", "Relevant training"),
+    "pelatihan_tidak_sesuai": (
+        "Pelatihan yang tidak sesuai kebutuhan jabatan",
+        "Training that does not fit the job",
+    ),
+    "umpan_balik_baik": ("Umpan balik berkualitas baik", "Good-quality feedback"),
+    "umpan_balik_buruk": ("Umpan balik berkualitas buruk", "Poor-quality feedback"),
+    "penerapan_ikm": ("Penerapan sistem evaluasi → IKM", "Evaluation system → IKM"),
+    "penerapan_tepat_waktu": (
+        "Penerapan sistem evaluasi → ketepatan waktu",
+        "Evaluation system → timeliness",
+    ),
+    "penerapan_pengaduan": (
+        "Penerapan sistem evaluasi → pengaduan",
+        "Evaluation system → complaints",
+    ),
+    "pelatihan_komunikasi": (
+        "Pelatihan komunikasi → rasa percaya diri",
+        "Communication training → self-confidence",
+    ),
+    "pelatihan_komunikasi_perilaku": (
+        "Pelatihan komunikasi → perilaku pelayanan",
+        "Communication training → service behaviour",
+    ),
     # feedback models
     "dosis": ("Jumlah sesi", "Number of sessions"),
     "kualitas": ("Menurut kualitas sesi", "By session quality"),
@@ -907,6 +939,12 @@ VALUES: dict[str, tuple[str, str]] = {
     "penerapan": ("Penerapan sistem evaluasi", "Evaluation system roll-out"),
     "survei": ("Survei ASN", "ASN survey"),
     "survei_instrumen": ("Instrumen survei", "Survey instrument"),
+    # units of the headline figures
+    "orang": ("orang", "persons"),
+    "skor 1–5": ("skor 1–5", "score 1–5"),
+    "indeks 25–100": ("indeks 25–100", "index 25–100"),
+    "JP/12 bulan": ("JP/12 bulan", "JP/12 months"),
+    "fraksi": ("proporsi (0–1)", "share (0–1)"),
     # the reward pool (facts)
     "Predikat Sangat Baik pada periode ini": (
         "Predikat Sangat Baik pada periode ini",
@@ -978,6 +1016,66 @@ RULES: dict[str, tuple[str, str]] = {
     "tidak ada Sangat Baik (0%)": ("tidak ada Sangat Baik (0%)", "no Very Good (0%)"),
 }
 
+#: Estimators as the ``method`` column of a result names them.
+METHODS: dict[str, tuple[str, str]] = {
+    "CS-DR/never_treated": (
+        "Callaway–Sant'Anna doubly robust, pembanding ASN yang tidak pernah dilatih",
+        "Callaway–Sant'Anna doubly robust, never-treated comparison",
+    ),
+    "Callaway–Sant'Anna (DR)": (
+        "Callaway–Sant'Anna (doubly robust)",
+        "Callaway–Sant'Anna (doubly robust)",
+    ),
+    "ETWFE (Wooldridge 2021), wild cluster bootstrap (Webb) per OPD": (
+        "ETWFE (Wooldridge 2021), wild cluster bootstrap (Webb) per OPD",
+        "ETWFE (Wooldridge 2021), wild cluster bootstrap (Webb) by unit",
+    ),
+    "FE pegawai + periode (pyfixest), SE klaster pegawai": (
+        "Efek tetap pegawai dan periode, SE klaster per pegawai",
+        "Employee and period fixed effects, SEs clustered by employee",
+    ),
+    "TWFE (FE pegawai + periode), SE cluster pegawai": (
+        "TWFE (efek tetap pegawai dan periode), SE klaster per pegawai",
+        "TWFE (employee and period fixed effects), SEs clustered by employee",
+    ),
+    "TWFE (efek tetap pegawai + periode)": (
+        "TWFE (efek tetap pegawai dan periode)",
+        "TWFE (employee and period fixed effects)",
+    ),
+    "ordered logit, SE klaster pegawai": (
+        "Logit ordinal, SE klaster per pegawai",
+        "Ordered logit, SEs clustered by employee",
+    ),
+    "cronbach_feldt_listwise": (
+        "Alpha Cronbach (interval Feldt)",
+        "Cronbach's alpha (Feldt interval)",
+    ),
+    "krippendorff_interval": ("Alpha Krippendorff (interval)", "Krippendorff's alpha (interval)"),
+    "reml_crossed": (
+        "Komponen varians REML (penilai silang)",
+        "REML variance components (crossed raters)",
+    ),
+    "reml_one_way": ("Komponen varians REML (satu arah)", "REML variance components (one-way)"),
+    "henderson3_crossed": ("Komponen varians Henderson III", "Henderson III variance components"),
+    "korelasi butir-total terkoreksi (Pearson)": (
+        "Korelasi butir-total terkoreksi (Pearson)",
+        "Corrected item–total correlation (Pearson)",
+    ),
+    "CFA multi-grup ML (periode)": (
+        "CFA multi-kelompok ML (per periode)",
+        "Multi-group ML CFA (by period)",
+    ),
+}
+
+
+def method_label(method: object, bahasa: fmt.Bahasa = "id") -> str:
+    """An estimator named in words (:data:`METHODS`; unknown names as given, keys humanised)."""
+    m = str(method)
+    if m in METHODS:
+        return _pick(METHODS[m], bahasa)
+    return m if "_" not in m else humanize(m)
+
+
 #: Study parameters shown in a document's appendix.
 PARAMETERS: dict[str, tuple[str, str]] = {
     "periode": ("Periode laporan", "Report period"),
@@ -1021,8 +1119,18 @@ _VALUE_COLUMNS: dict[str, str] = {
     "outcome": "istilah",
     "analysis": "istilah",
     "uji": "istilah",
+    "method": "metode",
     "subkelompok": "kolom",
+    "indikator": "kolom",
+    "satuan": "nilai",
     "periode": "periode",
+    "opd": "opd",
+}
+
+#: Total rows of per-OPD tables (the only ``opd`` values that are words, not data).
+TOTAL_ROWS: dict[str, tuple[str, str]] = {
+    "Seluruh OPD": ("Seluruh OPD", "All units"),
+    "Semua OPD": ("Semua OPD", "All units"),
 }
 
 _EVENT_RE = re.compile(r"^e=(-?\d+)$")
@@ -1163,11 +1271,18 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
             "istilah": term_label,
             "kolom": column_label,
             "periode": _period_or_text,
+            "opd": _total_or_name,
+            "metode": method_label,
         }[kind]
         s = out[col]
         mapped = {v: fn(v, bahasa) for v in pd.unique(s.dropna())}
         out[col] = s.astype(object).map(lambda v, m=mapped: m.get(v, v) if pd.notna(v) else v)
     return out
+
+
+def _total_or_name(value: object, bahasa: fmt.Bahasa) -> str:
+    pair = TOTAL_ROWS.get(str(value))
+    return _pick(pair, bahasa) if pair else value  # type: ignore[return-value]
 
 
 def _period_or_text(value: object, bahasa: fmt.Bahasa) -> str:
