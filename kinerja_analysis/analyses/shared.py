@@ -110,8 +110,9 @@ def data_through(ds, periode: str):
           ``periode``;
         - ``pelatihan``: trainings that started on or before that day
           (``tanggal_mulai``, as the report's 12-month training window counts them);
-        - ``penerapan``: OPDs whose structured evaluation started by then (an OPD that
-          starts later is not yet treated in this window);
+        - ``penerapan``: OPDs whose structured evaluation started by then, and those
+          listed without a start (an OPD that starts later is not yet treated in this
+          window);
         - ``pegawai`` and ``survei_instrumen`` unchanged (registers, not events);
 
         and ``periods`` those of ``ds.periods`` up to ``periode``.
@@ -148,7 +149,8 @@ def data_through(ds, periode: str):
             start = df["periode_mulai"].map(
                 lambda c: period_bounds(str(c))[0] if pd.notna(c) else pd.NaT
             )
-            keep = (start <= akhir).fillna(False).astype(bool)
+            # an OPD listed without a start has not adopted the system: kept as it was
+            keep = (start.isna() | (start <= akhir)).astype(bool)
         elif "periode" in df.columns:
             keep = within(df["periode"].astype("string"))
         else:
