@@ -32,6 +32,7 @@ from kinerja_analysis.pipeline.batch import (
     run_batch,
 )
 from kinerja_analysis.reporting.fmt import slug
+from kinerja_analysis.reporting.text import column_label
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = sorted(find_notebooks())
@@ -192,7 +193,10 @@ def test_no_small_cells_in_workbooks(run_ok):
     from openpyxl import load_workbook
 
     out, _ = run_ok
-    counts = {"n", "n_asn", "n_pegawai", "n_dilatih", "n_responden"}
+    # the workbook's headers are the label registry's words for these count columns
+    counts = {
+        column_label(k, "id") for k in ("n", "n_asn", "n_pegawai", "n_dilatih", "n_responden")
+    }
     bad, checked = [], 0
     for path in out.rglob("*.xlsx"):
         wb = load_workbook(path, read_only=True)
@@ -233,12 +237,11 @@ def test_xlsx_tables(run_ok, last):
     out, _ = run_ok
     wb = load_workbook(out / last / f"laporan_periode_{last}.xlsx", read_only=True)
     assert wb.sheetnames[0] == "info"
-    assert {"angka_utama", "asn_per_opd", "capaian_per_periode", "perilaku_per_dimensi"} <= set(
-        wb.sheetnames
-    )
-    rows = list(wb["asn_per_opd"].iter_rows(values_only=True))
+    # sheets are named by their titles, headers are words (the label registry)
+    assert {"Jumlah ASN per OPD", "Capaian SKP per periode"} <= set(wb.sheetnames)
+    rows = list(wb["Jumlah ASN per OPD"].iter_rows(values_only=True))
     header = rows[2]
-    assert header[:2] == ("opd", "n_asn")
+    assert header[:2] == ("OPD", "Jumlah ASN")
     assert sum(r[1] for r in rows[3:]) == 300  # every ASN counted once
 
 

@@ -48,10 +48,8 @@ papermill on the command line needs ``.ipynb``; convert a notebook first::
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html as _html
-import io
 import json
 import multiprocessing
 import os
@@ -77,7 +75,12 @@ from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import export, fmt
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.export import INSTANSI
-from kinerja_analysis.reporting.notebook import read_tables, workbook_tables
+from kinerja_analysis.reporting.notebook import (
+    default_cache_dir,
+    figure_html,
+    read_tables,
+    workbook_tables,
+)
 from kinerja_analysis.reporting.text import column_label, headline_label, headline_value
 
 Format = Literal["html", "pdf", "xlsx"]
@@ -535,40 +538,17 @@ def _run_one(spec: RunSpec) -> RunResult:
 
 
 def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str:
-    """Trend of headline numbers across periods as a base64 PNG ``<img>`` (or "")."""
-    from matplotlib.figure import Figure  # lazy: heavy; only for figures
+    """Trend of headline numbers across periods (:func:`plots.plot_headline_trends`: the
+    document's number format, honest axes, a phone version) as an inline picture, or ""."""
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for the index figure
 
-    panels = [
-        (
-            "capaian_rerata",
-            "Rata-rata capaian SKP (%)" if bahasa == "id" else "Mean SKP achievement (%)",
-        ),
-        (
-            "perilaku_rerata",
-            "Rata-rata skor perilaku" if bahasa == "id" else "Mean behaviour score",
-        ),
-        ("ikm_rerata", "Rata-rata IKM" if bahasa == "id" else "Mean IKM"),
-        (
-            "pct_jp_di_bawah_20",
-            "ASN dengan JP < 20 (%)" if bahasa == "id" else "ASN below 20 JP (%)",
-        ),
-    ]
-    panels = [(c, t) for c, t in panels if c in rows.columns and rows[c].notna().any()]
-    if len(rows) < 1 or not panels:
+    if len(rows) < 1 or not any(
+        c in rows.columns and rows[c].notna().any() for c in plots.HEADLINE_SCALES
+    ):
         return ""
-    fig = Figure(figsize=(3.2 * len(panels), 2.8), dpi=100, layout="constrained")
-    for i, (c, t) in enumerate(panels):
-        ax = fig.add_subplot(1, len(panels), i + 1)
-        y = rows[c] * (100 if c.startswith("pct_") else 1)
-        ax.plot(range(len(rows)), y, marker="o", color="#1f5f8b")
-        ax.set_xticks(range(len(rows)), rows["periode"], rotation=45, fontsize=8)
-        ax.set_title(t, fontsize=9)
-        ax.grid(alpha=0.3)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    b64 = base64.b64encode(buf.getvalue()).decode("ascii")
     alt = "Tren angka utama antarperiode" if bahasa == "id" else "Headline trends across periods"
-    return f'<img alt="{alt}" src="data:image/png;base64,{b64}">'
+    judul = "Angka utama per periode" if bahasa == "id" else "Headline figures by period"
+    return figure_html(plots.plot_headline_trends, rows, judul=judul, alt=alt, bahasa=bahasa)
 
 
 def _write_index(out_dir: Path, bahasa: str) -> Path:
@@ -672,21 +652,6 @@ def _prepare_cache(ds, cache_root: Path) -> Path:
     os.replace(tmp, data)
     shutil.rmtree(old, ignore_errors=True)
     return data
-
-
-def default_cache_dir(data_dir: Path, out_dir: Path) -> Path:
-    """The batch's private working folder when none is given.
-
-    Beside the data folder (``data/.kotalama-cache`` for ``data/kotalama``): what it
-    holds — the validated tables and the shared results, stored by what they are computed
-    from — belongs to the data, so a second batch of the same data into another report
-    folder (``--bahasa en``, per-OPD documents) reuses it. Beside the report folder
-    (``.reports-cache``) when the data's parent folder cannot be written.
-    """
-    data_dir, out_dir = Path(data_dir), Path(out_dir)
-    if os.access(data_dir.parent, os.W_OK):
-        return data_dir.parent / f".{data_dir.name}-cache"
-    return out_dir.parent / f".{out_dir.name}-cache"
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
