@@ -72,9 +72,8 @@ if doc.ds.validation.notes:
     doc.markdown("\n".join(f"- {catatan}" for catatan in doc.ds.validation.notes))
 
 # %%
-doc.say("n00_kelengkapan")
 lengkap = tables.period_coverage(t, doc.periode)
-doc.say("n00_cakupan", cakupan=doc.cakupan, periode=doc.periode_teks)
+doc.say("n00_kelengkapan", "n00_cakupan", cakupan=doc.cakupan, periode=doc.periode_teks)
 doc.figure(
     plots.plot_bars,
     lengkap,

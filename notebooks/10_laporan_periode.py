@@ -60,7 +60,6 @@ doc.contents(laporan)
 
 # %%
 doc.markdown(laporan.bagian_markdown("pendahuluan"))
-doc.say("pengantar")
 
 # %%
 doc.markdown(laporan.bagian_markdown("tujuan"))
@@ -90,10 +89,9 @@ perilaku = suppress_small_groups(
 doc.table(perilaku, "perilaku_per_dimensi")
 
 # %%
-doc.say("predikat")
 predikat_opd = tables.predikat_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
 doc.save(predikat_opd, "predikat_per_opd")
-doc.say("predikat_urut")
+doc.say("predikat", "predikat_urut")
 doc.figure(
     plots.plot_predikat_pages,
     predikat_opd,
@@ -110,23 +108,21 @@ doc.figure(
 )
 
 # %%
-doc.say("hvk")
 hvk = tables.output_vs_competency_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
 hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
 doc.save(hvk, "hasil_vs_kompetensi")
-doc.markdown(output_vs_competency_sentence(hvk_kota, bahasa, min_sel))
+doc.markdown(doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel))
 doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
 doc.say("hvk_ringkas")
 
 # %%
-doc.say("efek")
 efek = effects_table(doc.shared, bahasa)
 if len(efek) and opd is None:
+    doc.say("efek", "efek_rinci")
     doc.save(efek, "efek")
     pelatihan = efek["term"].str.startswith("pelatihan") & ~efek["term"].str.startswith(
         "pelatihan_komunikasi"
     )
-    doc.say("efek_rinci")
     doc.figure(
         plots.plot_coefficients, efek[pelatihan], label="label", judul=doc.text("judul_koef")
     )
@@ -135,17 +131,16 @@ if len(efek) and opd is None:
             plots.plot_event_study, doc.shared.pelatihan_dinamis, judul=doc.text("judul_studi")
         )
 elif opd is not None:
-    doc.say("efek_kota")
+    doc.say("efek", "efek_kota")
 
 # %%
-doc.say("ikm")
 ikm = tables.ikm_by_opd(t["layanan"], doc.periode) if "layanan" in t else None
 if ikm is not None and len(ikm):
     doc.save(ikm, "ikm_per_opd")
-    doc.say("ikm_ringkas")
+    doc.say("ikm", "ikm_ringkas")
     doc.table(tables.ikm_by_grade(ikm), "ikm_per_mutu")
 else:
-    doc.say("ikm_kosong")
+    doc.say("ikm", "ikm_kosong")
 
 # %%
 doc.markdown(laporan.bagian_markdown("tantangan"))
@@ -155,7 +150,7 @@ if "pelatihan" in t:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
     jp_opd = tables.jp_summary(jp, min_sel)
     doc.save(jp_opd, "jp_per_opd")
-    doc.say("jp_ringkas")
+    doc.say("jp", "jp_ringkas")
     doc.table(
         jp_opd[jp_opd["opd"] == "Semua OPD"].drop(columns="opd"),
         "jp_kota",

@@ -51,11 +51,11 @@ kolom_efek = ["term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "
 doc.say("n20_pengantar")
 
 # %%
-doc.say("n20_paparan")
 paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel)
 jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
 jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
 doc.say(
+    "n20_paparan",
     "n20_jp_kalimat",
     periode=doc.periode_teks,
     jp_rerata=doc.number(jp_kota.loc[0, "jp_rerata"], 1),

@@ -51,13 +51,16 @@ ada_survei = "survei" in t and "survei_instrumen" in t
 doc.say("n30_pengantar")
 
 # %%
-doc.say("n30_konstruk")
 if ada_survei:
     butir = tables.survei_items(t["survei"], t["survei_instrumen"], doc.periode, min_sel)
     konstruk = tables.survei_constructs(butir)
     n_responden = int(t["survei"].loc[t["survei"]["periode"] == doc.periode, "nip"].nunique())
     doc.say(
-        "n30_responden", periode=doc.periode_teks, n=doc.number(n_responden, 0), cakupan=doc.cakupan
+        "n30_konstruk",
+        "n30_responden",
+        periode=doc.periode_teks,
+        n=doc.number(n_responden, 0),
+        cakupan=doc.cakupan,
     )
     doc.figure(
         plots.plot_bars,
@@ -71,7 +74,7 @@ if ada_survei:
     )
     doc.table(konstruk, "survei_konstruk")
 else:
-    doc.say("n30_kosong")
+    doc.say("n30_konstruk", "n30_kosong")
 
 # %%
 doc.say("n30_butir")

@@ -49,9 +49,9 @@ periode_semua = list(doc.ds.periods)  # the data up to and including the report 
 doc.say("n90_pengantar")
 
 # %%
-doc.say("n90_angka_utama")
 lintas = tables.cross_period_summary(t, periode_semua)
 doc.say(
+    "n90_angka_utama",
     "n90_cakupan",
     cakupan=doc.cakupan,
     n=len(periode_semua),

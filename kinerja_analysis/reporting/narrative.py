@@ -553,7 +553,16 @@ def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
     shown = label_values(df, f.b)
     heads = [column_label(str(c), f.b) for c in df.columns]
     head = "| " + " | ".join(_md_cell(h) for h in heads) + " |"
-    sep = "|" + "|".join("---" for _ in df.columns) + "|"
+    sep = (
+        "|"
+        + "|".join(
+            "---:"
+            if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+            else ":---"
+            for c in df.columns
+        )
+        + "|"
+    )
     rows = []
     for i in range(len(df)):
         cells = []
@@ -1134,10 +1143,11 @@ def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
         return ""
     i = 0 if f.b == "id" else 1
     cells = [_effect_cells(e, f) for e in efek]
+    text_cols = ("pengaruh", "hasil", "tingkat", "desain")
     out = []
     for spec in _EFFECT_TABLES:
         head = "| " + " | ".join(col[1 + i] for col in spec) + " |"
-        sep_row = "|" + "|".join("---" for _ in spec) + "|"
+        sep_row = "|" + "|".join(":---" if c[0] in text_cols else "---:" for c in spec) + "|"
         rows = ["| " + " | ".join(_md_cell(c[col[0]]) for col in spec) + " |" for c in cells]
         out.append("\n".join([head, sep_row, *rows]))
     return "\n\n".join(out)

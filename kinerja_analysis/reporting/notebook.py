@@ -104,6 +104,25 @@ def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None =
     return load_dataset(resolve_data_dir(data_dir))
 
 
+def default_cache_dir(
+    data_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None
+) -> Path:
+    """The batch's private working folder for a data folder, when none is given.
+
+    Beside the data folder (``data/.kotalama-cache`` for ``data/kotalama``): what it
+    holds — the validated tables and the shared results, stored by what they are computed
+    from — belongs to the data, so a second batch of the same data into another report
+    folder (``--bahasa en``, per-OPD documents) and a notebook opened on the same data
+    reuse it. Beside the report folder (``.reports-cache``) when the data's parent folder
+    cannot be written.
+    """
+    data_dir = Path(data_dir)
+    if os.access(data_dir.parent, os.W_OK) or out_dir is None:
+        return data_dir.parent / f".{data_dir.name}-cache"
+    out_dir = Path(out_dir)
+    return out_dir.parent / f".{out_dir.name}-cache"
+
+
 def shared_dir(cache_dir: str | os.PathLike | None) -> Path | None:
     """The store of shared results beside the batch's data cache (``<cache>/../shared``).
 
@@ -325,7 +344,8 @@ def table_html(
     """The HTML of :func:`render_table` (a string; see there)."""
     keys = [str(c) for c in df.columns]
     shown, kinds = display_frame(df, bahasa, label)
-    cells = pd.DataFrame(index=shown.index)
+    cells: dict[str, list[str]] = {}
+    numeric: dict[str, bool] = {}
     for key, col in zip(keys, shown.columns, strict=True):
         jenis, d = kinds[col]
         s = shown[col]
@@ -342,14 +362,15 @@ def table_html(
         elif isinstance(desimal, int) and jenis in ("angka",):
             d = desimal
         cells[col] = [format_value(v, jenis, d, bahasa) for v in s]
-    cols = list(cells.columns)
+        numeric[col] = jenis not in ("teks", "ya_tidak")
+    cols = list(cells)
     if len(cols) <= max_kolom or max_kolom < 2:
         parts = [cols]
     else:
         head, rest = cols[:1], cols[1:]
         step = max_kolom - 1
         parts = [head + rest[i : i + step] for i in range(0, len(rest), step)]
-    kelas = "tabel-laporan" + (" tabel-panjang" if len(cells) > 25 else "")
+    kelas = "tabel-laporan" + (" tabel-panjang" if len(shown) > 25 else "")
     html = []
     for i, part in enumerate(parts):
         if i:
@@ -357,8 +378,24 @@ def table_html(
                 f'<p class="lanjutan">{"Tabel dilanjutkan" if bahasa == "id" else "Table continued"}'
                 f" ({i + 1}/{len(parts)})</p>"
             )
-        html.append(cells[part].to_html(index=False, classes=kelas, border=0, escape=True))
+        html.append(_table(part, cells, numeric, kelas))
     return "\n".join(html)
+
+
+def _table(cols: Sequence[str], cells: Mapping[str, list[str]], numeric, kelas: str) -> str:
+    """A table of already written cells: numbers right-aligned (class ``angka``), text
+    left-aligned; every header and cell escaped."""
+
+    def cls(c: str) -> str:
+        return ' class="angka"' if numeric[c] else ' class="teks"'
+
+    head = "".join(f"<th{cls(c)}>{_html.escape(str(c))}</th>" for c in cols)
+    n = len(cells[cols[0]]) if cols else 0
+    rows = "".join(
+        "<tr>" + "".join(f"<td{cls(c)}>{_html.escape(cells[c][r])}</td>" for c in cols) + "</tr>"
+        for r in range(n)
+    )
+    return f'<table class="{kelas}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def set_plot_style() -> None:
@@ -395,6 +432,7 @@ class ReportSession:
     output_dir: Path | None
     cache_dir: Path | None
     saved: dict[str, pd.DataFrame] = field(default_factory=dict)
+    store: Path | None = None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -404,18 +442,22 @@ class ReportSession:
     @cached_property
     def shared(self) -> SharedResults:
         """Cross-period results of the window ending with :attr:`periode`: from the
-        batch's store when it holds that window, else computed (and stored)."""
-        return load_or_compute_shared(
-            self.ds, shared_dir(self.cache_dir), through=self.periode, seed=self.seed
-        )
+        batch's store when it holds that window (the batch's cache, or the store beside
+        the data folder a batch of the same data left), else computed (and stored)."""
+        store = shared_dir(self.cache_dir) or self.store
+        return load_or_compute_shared(self.ds, store, through=self.periode, seed=self.seed)
 
     def text(self, key: str, **fields: object) -> str:
         """A fixed text of the report (:data:`kinerja_analysis.reporting.text.TEXTS`)."""
         return text(key, self.bahasa, **fields)
 
-    def say(self, key: str, **fields: object) -> None:
-        """Display a fixed text of the report as Markdown."""
-        self.markdown(self.text(key, **fields))
+    def say(self, *keys: str, **fields: object) -> None:
+        """Display fixed texts of the report as one Markdown block.
+
+        Several keys (a heading and the note that introduces the next table or figure)
+        go in one block, which the print style keeps on the page of what follows.
+        """
+        self.markdown("\n\n".join(self.text(k, **fields) for k in keys))
 
     def markdown(self, md: str) -> None:
         """Display Markdown (already written by the narrative or the text layer)."""
@@ -517,8 +559,10 @@ class ReportSession:
 
         ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (called twice,
         with ``lebar=PAGE_WIDTH`` and ``lebar=PHONE_WIDTH``, and ``bahasa``) or a ready
-        ``Figure`` (drawn once). The output is one ``<picture>``: the phone version for
-        screens narrower than 40 rem, the page version otherwise and on paper.
+        ``Figure`` (drawn once). Both versions are in the page: the style sheet shows the
+        phone version on screens narrower than 40 rem, the page version otherwise and on
+        paper (a function may return a list of figures, and the phone version may split
+        them differently).
         """
         from IPython.display import HTML, display  # lazy: only inside a notebook kernel
 
@@ -538,8 +582,9 @@ def _png(fig) -> tuple[str, float, float]:
 
 
 def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwargs: object) -> str:
-    """The HTML of :meth:`ReportSession.figure`: a ``<figure>`` with a responsive picture
-    per figure (``plot`` may return a list of figures: one ``<figure>`` each).
+    """The HTML of :meth:`ReportSession.figure`: ``<figure>`` elements for the page
+    (``div.grafik-lebar``) and, when ``plot`` is a function, for a phone
+    (``div.grafik-sempit``); ``plot`` may return a list of figures.
 
     The ``<img>`` carries its size on the page (CSS pixels, 96 per inch) so the fonts
     print at the size the figure was designed for; ``alt`` is escaped.
@@ -552,22 +597,26 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
     else:
         pages, phones = plot, None
     if not isinstance(pages, list | tuple):
-        pages, phones = [pages], None if phones is None else [phones]
-    out = []
-    for i, fig in enumerate(pages):
+        pages = [pages]
+    if phones is not None and not isinstance(phones, list | tuple):
+        phones = [phones]
+
+    def img(fig) -> str:
         b64, w, h = _png(fig)
-        src = (
-            f'<img src="data:image/png;base64,{b64}" width="{round(w * 96)}" '
-            f'height="{round(h * 96)}" alt="{_html.escape(alt)}">'
+        # the size on the page in CSS pixels, as attributes and as style (WeasyPrint
+        # reads only the style); the style sheet still caps it at the column's width
+        pw, ph = round(w * 96), round(h * 96)
+        return (
+            f'<img src="data:image/png;base64,{b64}" width="{pw}" height="{ph}" '
+            f'style="width:{pw}px" alt="{_html.escape(alt)}">'
         )
-        if phones is not None:
-            small = _png(phones[i])[0]
-            src = (
-                f'<picture><source media="(max-width: 40rem)" '
-                f'srcset="data:image/png;base64,{small}">{src}</picture>'
-            )
-        out.append(f'<figure class="grafik">{src}</figure>')
-    return "\n".join(out)
+
+    wide = "".join(f'<figure class="grafik">{img(f)}</figure>' for f in pages)
+    if phones is None:
+        return wide
+    narrow = "".join(f'<figure class="grafik">{img(f)}</figure>' for f in phones)
+    # the page version on wide screens and paper, the phone version on narrow screens
+    return f'<div class="grafik-lebar">{wide}</div><div class="grafik-sempit">{narrow}</div>'
 
 
 def setup(
@@ -604,6 +653,10 @@ def setup(
     check_bahasa(bahasa)
     set_plot_style()
     ds_all = load_data(data_dir, cache_dir)
+    store = None
+    if cache_dir is None:  # a notebook opened by hand: the store a batch left beside the data
+        candidate = default_cache_dir(resolve_data_dir(data_dir)) / "shared"
+        store = candidate if candidate.is_dir() else None
     kode = check_period(ds_all, periode)
     ds = data_through(ds_all, kode)
     cakupan = (
@@ -621,6 +674,7 @@ def setup(
         seed=seed,
         output_dir=Path(output_dir) if output_dir is not None else None,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        store=store,
     )
 
 

@@ -194,15 +194,16 @@ def _decimals_for(lo: float, hi: float) -> int:
     return 3
 
 
-def _chars_per_line(lebar: float, share: float = 1.0) -> int:
-    """Characters of :data:`FONT_PT` text that fit ``share`` of a ``lebar``-inch width."""
-    return int(lebar * share * 72 / (FONT_PT * 0.56))
+def _chars_per_line(lebar: float, share: float = 1.0, pt: float = FONT_PT) -> int:
+    """Characters of ``pt``-point text that surely fit ``share`` of a ``lebar``-inch width
+    (DejaVu Sans averages about 0,6 em per character; bold a little more)."""
+    return max(8, int(lebar * share * 72 / (pt * 0.62)))
 
 
 def _finish(fig: Figure, judul: str, lebar: float) -> Figure:
     if judul:
         fig.suptitle(
-            wrap(judul, _chars_per_line(lebar, 0.95)),
+            wrap(judul, _chars_per_line(lebar, 0.97, FONT_PT + 2.5)),
             x=0.01,
             ha="left",
             fontsize=FONT_PT + 1.5,
@@ -333,7 +334,7 @@ def plot_predikat_distribution(
         index="kelompok", columns="predikat", values="persen", aggfunc="sum", sort=False
     ).reindex(columns=list(_PREDIKAT))
     n = len(wide)
-    width = _chars_per_line(lebar, 1.0)
+    width = _chars_per_line(lebar, 0.8, FONT_PT - 0.5)
     names = [wrap(k, width) for k in wide.index.astype(str)]
     extra_lines = sum(x.count("\n") for x in names)
     row = 0.44  # label line + bar
@@ -395,7 +396,7 @@ def plot_opd_profile(
     wide = wide[order + [c for c in wide.columns if c not in order]]
     n_rows, n_cols = wide.shape
     label_share = 0.38
-    row_w = _chars_per_line(lebar, label_share)
+    row_w = _chars_per_line(lebar, label_share, FONT_PT - 1)
     row_names = [wrap(o, row_w) for o in wide.index.astype(str)]
     row_lines = max((x.count("\n") + 1 for x in row_names), default=1)
     cell_h = max(0.17 * row_lines, 0.24)
@@ -576,7 +577,7 @@ def plot_trend(
         ax.yaxis.set_major_locator(MaxNLocator(4))
         dec = _decimals_for(lo * (100 if pct else 1), hi * (100 if pct else 1))
         _number_axis(ax, bahasa, "y", dec, percent=pct)
-        ax.set_title(wrap(lab, _chars_per_line(lebar, 0.9)), fontsize=FONT_PT, fontweight="normal")
+        ax.set_title(wrap(lab, _chars_per_line(lebar, 0.95)), fontsize=FONT_PT, fontweight="normal")
     axes[-1].set_xticks(xs)
     step = 1 if len(xs) <= 8 or lebar >= PAGE_WIDTH else 2
     axes[-1].set_xticklabels(
@@ -607,10 +608,11 @@ def plot_predikat_pages(
     ``per_figure`` OPDs (each fits a page), in ``urutan`` (default: by name).
 
     ``predikat_opd``: ``opd, predikat, persen`` (:func:`kinerja_analysis.reporting.tables.predikat_by_opd`).
+    Drawn for a phone (``lebar`` below :data:`PAGE_WIDTH`), half as many OPDs per figure.
     """
     require_columns(predikat_opd, ["opd", "predikat", "persen"], "plot_predikat_pages")
     order = list(urutan) if urutan is not None else sorted(pd.unique(predikat_opd["opd"]))
-    parts = chunks(order, per_figure)
+    parts = chunks(order, per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2))
     figs = []
     for i, part in enumerate(parts, start=1):
         d = predikat_opd[predikat_opd["opd"].isin(part)].rename(columns={"opd": "kelompok"})
@@ -634,13 +636,14 @@ def plot_opd_profile_pages(
     lebar: float = PAGE_WIDTH,
     per_figure: int = 18,
 ) -> list[Figure]:
-    """:func:`plot_opd_profile` split into figures of at most ``per_figure`` OPDs that
-    share one colour scale (centred on the mean of every cell)."""
+    """:func:`plot_opd_profile` split into figures of at most ``per_figure`` OPDs (half as
+    many for a phone) that share one colour scale (centred on the mean of every cell)."""
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
     vals = pd.to_numeric(profil["rerata"], errors="coerce")
     pusat = float(vals.mean()) if vals.notna().any() else None
     rentang = float((vals - pusat).abs().max()) if pusat is not None else None
-    parts = chunks(sorted(pd.unique(profil["opd"])), per_figure)
+    per = per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2)
+    parts = chunks(sorted(pd.unique(profil["opd"])), per)
     return [
         plot_opd_profile(
             profil[profil["opd"].isin(part)],
