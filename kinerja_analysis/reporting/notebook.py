@@ -370,7 +370,8 @@ def table_html(
         head, rest = cols[:1], cols[1:]
         step = max_kolom - 1
         parts = [head + rest[i : i + step] for i in range(0, len(rest), step)]
-    kelas = "tabel-laporan" + (" tabel-panjang" if len(shown) > 25 else "")
+    # a table of more than a dozen rows may continue on the next page (header repeated)
+    kelas = "tabel-laporan" + (" tabel-panjang" if len(shown) > 12 else "")
     html = []
     for i, part in enumerate(parts):
         if i:

@@ -336,20 +336,32 @@ def plot_predikat_distribution(
     n = len(wide)
     width = _chars_per_line(lebar, 0.8, FONT_PT - 0.5)
     names = [wrap(k, width) for k in wide.index.astype(str)]
-    extra_lines = sum(x.count("\n") for x in names)
-    row = 0.44  # label line + bar
-    height = min(MAX_HEIGHT, 1.45 + row * n + 0.16 * extra_lines)
+    # in inches: each row is its label (one line per wrapped line) above a bar
+    line, bar, gap = (FONT_PT + 2) / 72, 0.2, 0.1
+    heights = [x.count("\n") * line + line + bar + gap for x in names]
+    total = float(sum(heights))
+    height = min(MAX_HEIGHT, 1.2 + total)
     fig = plt.figure(figsize=(lebar, height), layout="constrained")
     ax = fig.add_subplot()
-    ypos = np.arange(n, dtype=float)
+    # bar centres (y grows downwards, in inches from the top of the plot)
+    tops = np.cumsum([0.0, *heights[:-1]])
+    ypos = np.array([t + h - gap - bar / 2 for t, h in zip(tops, heights, strict=True)])
     left = np.zeros(n)
     for cat, col in zip(_PREDIKAT, _PREDIKAT_WARNA, strict=True):
         vals = wide[cat].fillna(0).to_numpy()
-        ax.barh(ypos, vals, left=left, height=0.42, color=col, label=value_label(cat, bahasa))
+        ax.barh(ypos, vals, left=left, height=bar, color=col, label=value_label(cat, bahasa))
         left += vals
     for y, name in zip(ypos, names, strict=True):
-        ax.text(0, y - 0.27, name, ha="left", va="bottom", fontsize=FONT_PT - 0.5)
-    ax.set_ylim(n - 0.5, -0.95)
+        ax.text(
+            0,
+            y - bar / 2 - 0.02,
+            name,
+            ha="left",
+            va="bottom",
+            fontsize=FONT_PT - 0.5,
+            linespacing=1.0,
+        )
+    ax.set_ylim(total, 0)
     ax.set_yticks([])
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0, bahasa)))
