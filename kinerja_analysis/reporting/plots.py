@@ -367,9 +367,34 @@ def plot_predikat_distribution(
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0, bahasa)))
     ax.grid(axis="y", visible=False)
     ax.spines[["left"]].set_visible(False)
-    ncol = 3 if lebar >= PAGE_WIDTH else 2
-    ax.legend(ncol=ncol, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06))
+    if lebar >= PAGE_WIDTH:
+        ax.legend(ncol=3, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06))
+    else:  # two columns from the left edge, a little smaller: it fits a phone's width
+        ax.legend(
+            ncol=2,
+            frameon=False,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.06),
+            fontsize=FONT_PT - 1.5,
+            handlelength=1.2,
+            columnspacing=1.0,
+        )
     return _finish(fig, judul, lebar)
+
+
+_HEATMAP_EXTRA = 2.6  # inches of title, slanted column names and colour bar
+
+
+def _heatmap_label_share(lebar: float) -> float:
+    """Share of the width given to OPD names (more on a phone, so they wrap less)."""
+    return 0.38 if lebar >= PAGE_WIDTH else 0.46
+
+
+def _heatmap_row_height(names: Sequence[str], lebar: float) -> float:
+    """Inches per heatmap row: room for the longest wrapped OPD name (at least 0,24)."""
+    width = _chars_per_line(lebar, _heatmap_label_share(lebar), FONT_PT - 1)
+    lines = max((wrap(o, width).count("\n") + 1 for o in names), default=1)
+    return max(lines * (FONT_PT - 1) * 1.25 / 72 + 0.04, 0.24)
 
 
 def plot_opd_profile(
@@ -407,12 +432,11 @@ def plot_opd_profile(
     ]
     wide = wide[order + [c for c in wide.columns if c not in order]]
     n_rows, n_cols = wide.shape
-    label_share = 0.38
+    label_share = _heatmap_label_share(lebar)
     row_w = _chars_per_line(lebar, label_share, FONT_PT - 1)
     row_names = [wrap(o, row_w) for o in wide.index.astype(str)]
-    row_lines = max((x.count("\n") + 1 for x in row_names), default=1)
-    cell_h = max(0.17 * row_lines, 0.24)
-    height = min(MAX_HEIGHT, 1.9 + cell_h * n_rows)
+    cell_h = _heatmap_row_height(list(wide.index.astype(str)), lebar)
+    height = min(MAX_HEIGHT, _HEATMAP_EXTRA + cell_h * n_rows)
     fig = plt.figure(figsize=(lebar, height), layout="constrained")
     ax = fig.add_subplot()
     vals = wide.to_numpy(dtype=float)
@@ -459,7 +483,11 @@ def plot_opd_profile(
                         fontsize=FONT_PT - 2,
                         color="white" if dark else "#1d2733",
                     )
-    cb = fig.colorbar(im, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02, aspect=40)
+    # the colour bar under the cells, inset so that its end labels stay in the figure
+    cax = ax.inset_axes([0.08, -0.6 / max(n_rows, 1) - 0.03, 0.84, 0.018 * 18 / max(n_rows, 4)])
+    cb = fig.colorbar(im, cax=cax, orientation="horizontal")
+    ticks = MaxNLocator(5).tick_values(center - dev, center + dev)
+    cb.set_ticks([t for t in ticks if center - dev <= t <= center + dev])
     cb.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, 2, bahasa)))
     cb.ax.tick_params(labelsize=FONT_PT - 1.5)
     cb.set_label(
@@ -654,8 +682,11 @@ def plot_opd_profile_pages(
     vals = pd.to_numeric(profil["rerata"], errors="coerce")
     pusat = float(vals.mean()) if vals.notna().any() else None
     rentang = float((vals - pusat).abs().max()) if pusat is not None else None
+    names = sorted(pd.unique(profil["opd"]))
     per = per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2)
-    parts = chunks(sorted(pd.unique(profil["opd"])), per)
+    # no more rows than fit the page at the height the longest wrapped name needs
+    per = max(1, min(per, int((MAX_HEIGHT - _HEATMAP_EXTRA) / _heatmap_row_height(names, lebar))))
+    parts = chunks(names, per)
     return [
         plot_opd_profile(
             profil[profil["opd"].isin(part)],
