@@ -53,22 +53,22 @@ fakta = period_facts(
     doc.ds, doc.shared, doc.periode, bahasa=bahasa, min_sel=min_sel, opd=opd, versi=__version__
 )
 laporan = write_report(fakta)
-doc.markdown(laporan.bagian_markdown("ringkasan"))
+doc.section(laporan, "ringkasan")
 
 # %%
 doc.contents(laporan)
 
 # %%
-doc.markdown(laporan.bagian_markdown("pendahuluan"))
+doc.section(laporan, "pendahuluan")
 
 # %%
-doc.markdown(laporan.bagian_markdown("tujuan"))
+doc.section(laporan, "tujuan")
 
 # %%
-doc.markdown(laporan.bagian_markdown("metode"))
+doc.section(laporan, "metode")
 
 # %%
-doc.markdown(laporan.bagian_markdown("hasil"))
+doc.section(laporan, "hasil")
 
 # %%
 doc.say("angka_utama")
@@ -143,7 +143,7 @@ else:
     doc.say("ikm", "ikm_kosong")
 
 # %%
-doc.markdown(laporan.bagian_markdown("tantangan"))
+doc.section(laporan, "tantangan")
 
 # %%
 if "pelatihan" in t:
@@ -158,16 +158,16 @@ if "pelatihan" in t:
     )
 
 # %%
-doc.markdown(laporan.bagian_markdown("rekomendasi"))
+doc.section(laporan, "rekomendasi")
 
 # %%
-doc.markdown(laporan.bagian_markdown("kesimpulan"))
+doc.section(laporan, "kesimpulan")
 
 # %%
-doc.markdown(laporan.bagian_markdown("lampiran"))
+doc.section(laporan, "lampiran")
 
 # %%
-doc.markdown(laporan.bagian_markdown("lampiran_tabel"))
+doc.section(laporan, "lampiran_tabel")
 doc.say("lampiran_asn")
 doc.table(tables.pegawai_by_opd(t["pegawai"]), "asn_per_opd", percent_cols=["pct_asn"])
 

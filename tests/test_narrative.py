@@ -408,14 +408,13 @@ def test_contents_link_every_section_heading():
     lap = write_report(fakta())
     toc = lap.contents_html()
     targets = re.findall(r'href="#([^"]+)"', toc)
-    ids = [
-        re.search(r'<h2 id="([^"]+)"', lap.bagian_markdown(b.kunci)).group(1) for b in lap.bagian
-    ]
+    ids = [re.search(r'<h2 id="([^"]+)"', lap.heading_html(b.kunci)).group(1) for b in lap.bagian]
     assert targets == ids and len(set(ids)) == len(ids)
     assert "Daftar Isi" in toc and "Contents" in write_report(fakta(bahasa="en")).contents_html()
     # the sections that start a printed page say so; a hostile title would be escaped
-    assert 'class="halaman-baru"' in lap.bagian_markdown("pendahuluan")
-    assert 'class="halaman-baru"' not in lap.bagian_markdown("hasil")
+    assert 'class="halaman-baru"' in lap.heading_html("pendahuluan")
+    assert 'class="halaman-baru"' not in lap.heading_html("hasil")
+    assert "<" not in lap.bagian_markdown("hasil")  # the Markdown itself holds no HTML
 
 
 def test_executive_summary_five_findings_with_grade_and_recommendation():

@@ -1263,19 +1263,19 @@ class Report:
                 parts.append(self.contents_markdown())
         return "\n\n".join(parts) + "\n"
 
-    def bagian_markdown(self, kunci: str, *, anchor: bool = True) -> str:
-        """One section with its heading, for a notebook cell.
-
-        With ``anchor`` the heading is an HTML ``<h2>`` carrying the section's id (the
-        table of contents links to it) and, for sections that start a page when printed,
-        the class ``halaman-baru``; without, a Markdown ``##`` heading.
-        """
+    def bagian_markdown(self, kunci: str) -> str:
+        """One section as Markdown with its ``##`` heading."""
         b = self._section(kunci)
-        if not anchor:
-            return f"## {b.judul}\n\n{b.teks}"
+        return f"## {b.judul}\n\n{b.teks}"
+
+    def heading_html(self, kunci: str) -> str:
+        """The section's heading as HTML: an escaped ``<h2>`` with the section's id (the
+        table of contents links to it) and, for sections that open a page when printed,
+        the class ``halaman-baru``. Shown apart from the section's Markdown body, so no
+        Markdown renderer has to let HTML through."""
+        b = self._section(kunci)
         kelas = ' class="halaman-baru"' if kunci in _NEW_PAGE else ""
-        head = f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.judul)}</h2>'
-        return f"{head}\n\n{b.teks}" if b.teks else head
+        return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.judul)}</h2>'
 
     def contents_markdown(self) -> str:
         """The table of contents as a Markdown list of links (``## Daftar Isi`` excluded)."""

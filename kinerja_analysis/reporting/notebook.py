@@ -466,6 +466,16 @@ class ReportSession:
 
         display(Markdown(md))
 
+    def section(self, report, kunci: str) -> None:
+        """Display one section of a :class:`~kinerja_analysis.reporting.narrative.Report`:
+        its heading (with the id the table of contents links to) and its Markdown body."""
+        from IPython.display import HTML, Markdown, display  # lazy: only inside a kernel
+
+        display(HTML(report.heading_html(kunci)))
+        body = report[kunci]
+        if body:
+            display(Markdown(body))
+
     def contents(self, report) -> None:
         """Display the table of contents of a :class:`~kinerja_analysis.reporting.narrative.Report`
         (escaped HTML with links to its sections; page numbers when printed)."""
