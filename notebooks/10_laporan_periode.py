@@ -28,6 +28,7 @@ bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+profil: Optional[str] = None  # file profil instansi (YAML); None: contoh Kotalama
 
 # %%
 from kinerja_analysis import __version__
@@ -47,10 +48,18 @@ doc = setup(
     opd=opd,
     min_sel=min_sel,
     seed=seed,
+    profil=profil,
 )
 t = doc.tables
 fakta = period_facts(
-    doc.ds, doc.shared, doc.periode, bahasa=bahasa, min_sel=min_sel, opd=opd, versi=__version__
+    doc.ds,
+    doc.shared,
+    doc.periode,
+    bahasa=bahasa,
+    min_sel=min_sel,
+    opd=opd,
+    versi=__version__,
+    profil=doc.profile,
 )
 laporan = write_report(fakta)
 doc.section(laporan, "ringkasan")

@@ -1,29 +1,7 @@
-"""Effects of training, feedback and the structured evaluation rollout.
+"""Robustness check: ordered logit of the predikat on training and feedback.
 
-What each estimate identifies (written into the results' ``method`` and the report):
-
-* **Training** (:func:`estimate_training_effects`): Callaway & Sant'Anna (2021) group-time ATTs for
-  the staggered, self-selected, absorbing treatment "first training", with never-treated
-  (or not-yet-treated) employees as controls, doubly robust with covariates. Identified
-  under parallel trends conditional on covariates and no anticipation; self-selection
-  on *levels* (motivated employees train more) is allowed, selection on *trends* is not —
-  the pre-trend test checks what it can. TWFE is shown beside it as the familiar number:
-  with staggered timing and effects that change over time it compares late-treated with
-  already-treated employees ("forbidden comparisons") and can be biased, even in sign.
-* **Feedback** (:func:`estimate_feedback_effects`): within-employee fixed-effects regressions of
-  the outcome on last period's number of good / neutral / poor feedback sessions, with
-  employee and period fixed effects and SEs clustered by employee. Identified only if
-  feedback timing is not driven by the employee's own performance shocks (strict
-  exogeneity); the lead test (does *next* period's feedback "predict" this period's
-  outcome?) detects feedback that follows a drop in performance.
-* **Rollout** (:func:`estimate_rollout_effects`): OPD-level staggered DiD for IKM, timeliness and
-  complaints, estimated as the extended TWFE of Wooldridge (2021) — one coefficient per
-  cohort × post-period cell, so heterogeneous effects do not contaminate each other —
-  and aggregated to the ATT. With ~35 OPDs, inference is the wild cluster restricted
-  bootstrap (Webb weights), CIs by test inversion (:mod:`kinerja_analysis.wildboot`).
-* **Ordinal robustness** (:func:`fit_ordinal_predikat`): ordered logit of the predikat on
-  training and feedback, conditional on covariates and period — an association, not an
-  identified causal effect.
+:func:`fit_ordinal_predikat` — conditional on covariates and period; an association, not
+an identified causal effect (statsmodels ``OrderedModel``).
 """
 
 from __future__ import annotations

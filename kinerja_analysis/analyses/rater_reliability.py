@@ -1,24 +1,9 @@
-"""Reliability of 360-degree ratings and of rating scales.
+"""Reliability of the 360° BerAKHLAK ratings, per period and dimension.
 
-Pure functions that take long or wide DataFrames and return tidy DataFrames:
-
-1. :func:`icc` — intraclass correlations. Complete designs (every target rated once by
-   every rater) get the six Shrout & Fleiss (1979) forms from the two-way ANOVA, with
-   F tests and confidence intervals as in R ``psych::ICC`` / pingouin. Incomplete,
-   unbalanced designs (360-degree ratings: different raters and different numbers of
-   ratings per ratee) get ICCs from variance components of the crossed random-effects
-   model ``y = mu + target + rater + error``, estimated by REML on sparse matrices or by
-   Henderson's method III (method of moments).
-2. :func:`cronbach_alpha` and :func:`alpha_if_deleted` — internal consistency of a scale,
-   with the Feldt (1987) confidence interval.
-3. :func:`krippendorff_alpha` — Krippendorff's alpha from the coincidence matrix
-   (nominal, ordinal, interval, ratio), any number of coders per unit, optional bootstrap
-   confidence interval over units.
-4. :func:`rating_reliability` — all of the above applied to the ``perilaku`` table, one
-   block of rows per periode x dimensi, plus Cronbach's alpha of the seven BerAKHLAK
-   dimensions per period.
-
-All functions are pure: inputs are never modified.
+:func:`rating_reliability` applies the generic estimators of
+:mod:`kinerja_analysis.methods.reliability` (ICC from variance components for the
+unbalanced 360° design, Krippendorff's α) to the ``perilaku`` table, one block of rows
+per periode × dimensi, plus Cronbach's α of the seven BerAKHLAK dimensions per period.
 """
 
 from __future__ import annotations

@@ -1,22 +1,9 @@
-"""Survey instruments: scoring, the checks Indonesian theses report, and what they skip.
+"""The survey linked to the employee panel.
 
-The usual sequence a reviewer expects — *uji validitas* (corrected item–total
-correlation against the r-table), *uji reliabilitas* (Cronbach's α), *statistik
-deskriptif* with the interval categories, *uji asumsi klasik* and the regression — is
-here, computed properly (reverse-keyed items, the missing-answer rule written down,
-robust standard errors, confidence intervals). Beyond that: a confirmatory factor
-analysis with fit indices, McDonald's ω, measurement invariance across periods, and the
-link to the employee panel (within-employee effect of a communication training on
-confidence; acceptance of the evaluation system per OPD).
-
-Data contract (see :mod:`kinerja_analysis.contract`): ``survei`` has ``nip, periode``
-plus one column per item; ``survei_instrumen`` has ``item, konstruk, teks, terbalik``
-and optionally ``skala_min, skala_max`` (default 1–5).
-
-The confirmatory factor analysis is a small maximum-likelihood engine written here
-(correlated factors, each item loading on one factor, optional multi-group equality
-constraints) rather than a dependency: it reproduces lavaan's published
-Holzinger–Swineford results (see ``tests/test_survey.py``).
+:func:`estimate_communication_training_effect` — within-employee effect of the first
+communication training on self-confidence (survey construct ``percaya_diri``);
+:func:`acceptance_by_opd` — acceptance of the evaluation system per OPD with small
+groups suppressed.
 """
 
 from __future__ import annotations

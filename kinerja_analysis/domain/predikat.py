@@ -1,23 +1,14 @@
-"""Per-period evaluation of employees: hasil kerja, perilaku kerja, predikat, IKM.
+"""Predikat kinerja and its distribution (PermenPAN-RB 6/2022; SE MenPAN-RB 3/2023).
 
-Turns the canonical tables of :mod:`kinerja_analysis.contract` into evaluations:
+- :func:`predikat` — the matrix of hasil kerja × perilaku kerja ratings (not symmetric:
+  poor behaviour gives *Kurang/Misconduct* whatever the results); :func:`evaluate_period`
+  — hasil kerja, perilaku kerja and predikat per employee × period.
+- :func:`check_distribution` — the share of each predikat per OPD against the
+  distribution SE MenPAN-RB 3/2023 prescribes for the unit's own predikat.
+- :func:`output_vs_competency` — how predikat moves when behaviour is counted beside
+  output.
 
-1. *Hasil kerja* — capaian per SKP indicator and a rating per employee x period
-   (:func:`capaian_skp`, :func:`hasil_kerja`).
-2. *Perilaku kerja* — 360-degree BerAKHLAK ratings adjusted for rater leniency and role
-   effects (:func:`rater_model`, :func:`rater_effects`, :func:`perilaku_kerja`,
-   :func:`summarise_perilaku`).
-3. *Predikat kinerja* — the PermenPAN-RB 6/2022 matrix (:func:`predikat`,
-   :func:`evaluate_period`).
-4. Distribution of predikat per OPD against SE MenPAN-RB 3/2023 (:func:`check_distribution`).
-5. Strengths and weaknesses per BerAKHLAK dimension (:func:`strengths_weaknesses`,
-   :func:`opd_profile`).
-6. Output versus behaviour (:func:`output_vs_competency`).
-7. Indeks Kepuasan Masyarakat, PermenPAN-RB 14/2017 (:func:`ikm`, :func:`ikm_kategori`,
-   :func:`ikm_from_responses`).
-
-Every function is pure: inputs are never modified, results are new DataFrames or frozen
-dataclasses.
+Every function is pure: inputs are never modified.
 """
 
 from __future__ import annotations

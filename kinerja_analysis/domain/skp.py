@@ -1,23 +1,9 @@
-"""Per-period evaluation of employees: hasil kerja, perilaku kerja, predikat, IKM.
+"""Hasil kerja: SKP capaian per indicator and the rating per employee × period.
 
-Turns the canonical tables of :mod:`kinerja_analysis.contract` into evaluations:
-
-1. *Hasil kerja* — capaian per SKP indicator and a rating per employee x period
-   (:func:`capaian_skp`, :func:`hasil_kerja`).
-2. *Perilaku kerja* — 360-degree BerAKHLAK ratings adjusted for rater leniency and role
-   effects (:func:`rater_model`, :func:`rater_effects`, :func:`perilaku_kerja`,
-   :func:`summarise_perilaku`).
-3. *Predikat kinerja* — the PermenPAN-RB 6/2022 matrix (:func:`predikat`,
-   :func:`evaluate_period`).
-4. Distribution of predikat per OPD against SE MenPAN-RB 3/2023 (:func:`check_distribution`).
-5. Strengths and weaknesses per BerAKHLAK dimension (:func:`strengths_weaknesses`,
-   :func:`opd_profile`).
-6. Output versus behaviour (:func:`output_vs_competency`).
-7. Indeks Kepuasan Masyarakat, PermenPAN-RB 14/2017 (:func:`ikm`, :func:`ikm_kategori`,
-   :func:`ikm_from_responses`).
-
-Every function is pure: inputs are never modified, results are new DataFrames or frozen
-dataclasses.
+:func:`capaian_skp` computes capaian per indicator row (PermenPAN-RB 8/2021 annex: waktu
+is "smaller is better" with its efficiency formula; Perka BKN 1/2013 and a plain ratio as
+options; capped at 120 %); :func:`hasil_kerja` aggregates to the employee × period and
+rates it Di Atas / Sesuai / Di Bawah Ekspektasi (:class:`HasilCutoffs`).
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
-"""The analyses behind a period report, in two steps.
+"""CONFIDENTIAL individual feedback sheets (``kinerja batch --rahasia``).
 
-1. :func:`compute_shared` — the heavy cross-period work, done once per batch: scores for
-   every period (hasil kerja, 360° behaviour, predikat), the employee × period panel, the
-   training / feedback / rollout estimates, the ordinal robustness check, the survey
-   scores and the communication-training effect. :func:`save_shared` /
-   :func:`load_shared` store it (Parquet + JSON) in the batch's private cache, never in
-   ``reports/``: it holds employee-level rows.
-2. :func:`period_facts` — the facts of one period (and optionally one OPD) as a
-   :class:`kinerja_analysis.reporting.narrative.PeriodFacts`, aggregates only, from which the
-   narrative and the tables of the report are written.
+:func:`individual_sheet` — each employee's evaluation, strengths and weaknesses for one
+period, identified by NIP, for the employee and their direct supervisor only;
+:func:`write_confidential_sheets` writes one workbook per period outside ``reports/``.
+Never part of a stakeholder document.
 """
 
 from __future__ import annotations

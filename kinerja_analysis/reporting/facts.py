@@ -22,6 +22,7 @@ import pandas as pd
 from kinerja_analysis.analyses.shared import SharedResults, data_through
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.core.profile import AgencyProfile, default_profile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, SANGAT_BAIK, check_distribution
 from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
@@ -260,11 +261,13 @@ def period_facts(
     predikat_organisasi: str = "Baik",
     tanggal: _dt.date | None = None,
     versi: str = "",
+    profil: AgencyProfile | None = None,
 ) -> Any:
     """The facts of one period (optionally one OPD) for :func:`narrative.write_report`.
 
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
-    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules.
+    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profil`` is
+    the agency the document speaks for (default: the bundled example).
 
     As of ``periode``: ``ds`` is cut at the end of the period
     (:func:`~kinerja_analysis.analyses.shared.data_through`), and ``h`` must be the shared
@@ -276,6 +279,7 @@ def period_facts(
         ``periode`` is not a period of the data, or ``h`` was computed on data that go
         beyond it (a document may not use later data).
     """
+    profil = profil or default_profile()
 
     if periode not in ds.periods:
         raise ValueError(f"periode {periode!r} tidak ada dalam dataset ({', '.join(ds.periods)})")
@@ -316,6 +320,8 @@ def period_facts(
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
         periode_data=tuple(ds.periods),
+        nama_daerah=profil.name,
+        instansi=profil.government(bahasa),
         provenans={
             "checksum": ds.checksum[:16],
             "versi": versi,

@@ -44,6 +44,7 @@ import pandas as pd
 from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import parse_period, period_label
+from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.privacy import suppress_small_cells
@@ -318,6 +319,9 @@ class PeriodFacts:
         appendix. Empty: not stated.
     nama_daerah
         Name of the city/regency.
+    instansi
+        The government as printed (``"Pemerintah Kota Kotalama"``); default the
+        ``kota`` of ``nama_daerah`` (:class:`kinerja_analysis.core.profile.AgencyProfile`).
     min_sel
         Counts below this are not shown (privacy).
     ambang
@@ -345,6 +349,7 @@ class PeriodFacts:
     provenans: Mapping[str, Any] | None = None
     periode_data: tuple[str, ...] = ()
     nama_daerah: str = "Kotalama"
+    instansi: str | None = None
     min_sel: int = DEFAULTS.min_sel
     ambang: Thresholds = field(default_factory=Thresholds)
 
@@ -352,6 +357,9 @@ class PeriodFacts:
         if self.bahasa not in ("id", "en"):
             raise ValueError(f"bahasa harus 'id' atau 'en', bukan {self.bahasa!r}")
         object.__setattr__(self, "periode", parse_period(self.periode).code)
+        if self.instansi is None:
+            gov = AgencyProfile(name=self.nama_daerah, kind="kota").government(self.bahasa)
+            object.__setattr__(self, "instansi", gov)
         if self.periode_sebelumnya is not None:
             object.__setattr__(
                 self, "periode_sebelumnya", parse_period(self.periode_sebelumnya).code

@@ -1,16 +1,11 @@
-"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+"""What the report notebooks call: set-up, saving and showing tables.
 
-The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
-Every table function takes DataFrames and returns a new aggregate DataFrame — never
-employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
-Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
-printed as "–").
-
-Tables a notebook wants in the XLSX workbook are registered with :func:`save_table`;
-the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`read_tables`.
-
-These are descriptive summaries; the estimators (effects, reliability, survey models)
-are in their own modules and are swapped into the notebooks as they land.
+A notebook's first code cell is ``doc = setup(...)`` (:func:`setup`): it loads the
+validated data (from the batch's cache when given), checks the period, restricts the
+tables to one OPD if asked and returns a :class:`ReportSession`; every later cell says
+things (``doc.say``), shows and saves tables (``doc.table``) and reads the shared results
+(``doc.shared``). Tables saved with :func:`save_table` go into the report's XLSX workbook;
+the batch reads them with :func:`read_tables`.
 """
 
 from __future__ import annotations
@@ -34,15 +29,18 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import parse_period, period_label
+from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.text import (
     TEXTS,
+    column_kind,
     column_label,
     column_labels,
     display_frame,
     format_value,
+    label_values,
     text,
 )
 
@@ -249,30 +247,65 @@ def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
     return out
 
 
-def workbook_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
-    """The registered tables as a person reads them in the workbook.
+#: The workbook writer's number kinds (:func:`kinerja_analysis.reporting.export.xlsx_bytes`)
+#: for the label registry's column kinds (:class:`kinerja_analysis.reporting.text.Column`).
+_XLSX_KIND = {
+    "teks": "teks",
+    "bilangan": "bilangan",
+    "angka": "desimal",
+    "fraksi": "persen",
+    "persen": "persen_poin",
+    "p": "p",
+    "ya_tidak": "boolean",
+}
 
-    Headers and categorical values are words from the label registry
-    (:func:`kinerja_analysis.reporting.text.display_frame`); numbers stay numbers
-    (fractions as fractions). ``df.attrs``: ``judul``, ``bahasa``, ``kunci`` (the
-    machine key of each column, in order) and ``jenis`` (``{header: (kind, decimals)}``,
-    kinds as in :class:`kinerja_analysis.reporting.text.Column`) so the workbook writer
-    can give each column its number format.
+
+def workbook_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """The registered tables as the workbook shows them, named by their titles.
+
+    Categorical values are words from the label registry
+    (:func:`kinerja_analysis.reporting.text.label_values`); columns keep their machine
+    keys and numbers stay numbers (fractions as fractions), so the workbook writer gives
+    each column its header and number format from ``df.attrs``: ``judul`` (the title),
+    ``label`` (``{key: header}``, :func:`kinerja_analysis.reporting.text.column_label`),
+    ``format`` (``{key: {"jenis", "desimal"}}``, the writer's kinds) and ``bahasa``.
+    Sheets are named by :func:`sheet_title`.
     """
+    return workbook_frames(read_tables(output_dir))
+
+
+def workbook_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """:func:`workbook_tables` of tables in memory (``{name: df}`` with ``df.attrs``
+    ``judul`` and ``bahasa``)."""
     out: dict[str, pd.DataFrame] = {}
-    for nama, df in read_tables(output_dir).items():
+    for nama, df in tables.items():
         bahasa = df.attrs.get("bahasa", "id")
-        shown, kinds = display_frame(df, bahasa)
+        shown = label_values(df, bahasa)
         judul = df.attrs.get("judul", nama)
-        shown.attrs.update(
-            judul=judul,
-            bahasa=bahasa,
-            kunci=[str(c) for c in df.columns],
-            jenis=kinds,
-            nama=nama,
-        )
+        fmt_spec, labels = {}, {}
+        for c in df.columns:
+            key = str(c)
+            jenis, d = column_kind(key)
+            s = df[c]
+            if jenis == "teks" and pd.api.types.is_bool_dtype(s):
+                jenis = "ya_tidak"
+            elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
+                jenis = "bilangan"
+            elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
+                jenis = "angka"
+            fmt_spec[key] = {"jenis": _XLSX_KIND[jenis], "desimal": d}
+            labels[key] = column_label(key, bahasa)
+        shown.attrs.update(judul=judul, bahasa=bahasa, format=fmt_spec, label=labels, nama=nama)
         out[sheet_title(judul, out)] = shown
     return out
+
+
+def workbook_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Every column header of :func:`workbook_tables` (``{key: header}``), for the writer."""
+    labels: dict[str, str] = {}
+    for df in tables.values():
+        labels.update(df.attrs.get("label", {}))
+    return labels
 
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]+")
@@ -434,6 +467,7 @@ class ReportSession:
     cache_dir: Path | None
     saved: dict[str, pd.DataFrame] = field(default_factory=dict)
     store: Path | None = None
+    profile: AgencyProfile | None = None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -511,7 +545,7 @@ class ReportSession:
         """
         judul = self._title(name, title)
         kept = df.copy()
-        kept.attrs["judul"] = judul
+        kept.attrs.update(judul=judul, bahasa=self.bahasa)
         self.saved[name] = kept
         if self.output_dir is not None:
             save_table(self.output_dir, name, df, judul=judul, bahasa=self.bahasa)
@@ -520,12 +554,8 @@ class ReportSession:
         """Write the tables kept so far to an XLSX workbook at ``path`` (labelled)."""
         from kinerja_analysis.reporting import export  # lazy: openpyxl only when asked
 
-        tables = {}
-        for name, df in self.saved.items():
-            shown, kinds = display_frame(df, self.bahasa)
-            shown.attrs.update(judul=df.attrs.get("judul", name), jenis=kinds)
-            tables[name] = shown
-        return export.to_xlsx(tables, path)
+        sheets = workbook_frames(self.saved)
+        return export.to_xlsx(sheets, path, bahasa=self.bahasa, labels=workbook_labels(sheets))
 
     def table(
         self,
@@ -640,13 +670,16 @@ def setup(
     opd: str | None = None,
     min_sel: int = DEFAULTS.min_sel,
     seed: int = DEFAULTS.seed,
+    profil: AgencyProfile | str | os.PathLike | None = None,
 ) -> ReportSession:
     """Start a report notebook: the one call after its ``parameters`` cell.
 
     Loads the validated data (from the batch's cache when given, else from ``data_dir``
     resolved by :func:`resolve_data_dir`), checks the period, keeps only the data up to
     and including it (:func:`kinerja_analysis.analyses.shared.data_through`), restricts
-    the tables to one OPD if asked and sets the plot style.
+    the tables to one OPD if asked and sets the plot style. ``profil`` is the agency
+    profile (a YAML file, see :mod:`kinerja_analysis.core.profile`; default the bundled
+    Kotalama example): the session's :attr:`ReportSession.profile`.
 
     ``output_dir`` is where the batch collects the workbook's tables (its private
     staging folder); ``None`` (interactive use, papermill) keeps them in memory
@@ -662,6 +695,7 @@ def setup(
         ``opd`` is not an OPD of the data, or ``bahasa`` is not ``"id"``/``"en"``.
     """
     check_bahasa(bahasa)
+    profile = load_profile(profil)
     set_plot_style()
     ds_all = load_data(data_dir, cache_dir)
     store = None
@@ -671,7 +705,9 @@ def setup(
     kode = check_period(ds_all, periode)
     ds = data_through(ds_all, kode)
     cakupan = (
-        text("umum_cakupan_opd", bahasa, opd=opd) if opd else text("umum_cakupan_kota", bahasa)
+        text("umum_cakupan_opd", bahasa, opd=opd)
+        if opd
+        else text("umum_cakupan_kota", bahasa, instansi=profile.government(bahasa))
     )
     return ReportSession(
         ds=ds,
@@ -686,6 +722,7 @@ def setup(
         output_dir=Path(output_dir) if output_dir is not None else None,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         store=store,
+        profile=profile,
     )
 
 

@@ -441,6 +441,10 @@ def plot_opd_profile(
     ax = fig.add_subplot()
     vals = wide.to_numpy(dtype=float)
     finite = np.isfinite(vals).any()
+    if not finite:  # every cell suppressed or empty: a dash, not an empty grid
+        ax.axis("off")
+        ax.text(0.5, 0.5, fmt.EMPTY, ha="center", va="center", fontsize=20)
+        return _finish(fig, judul, lebar)
     center = pusat if pusat is not None else (float(np.nanmean(vals)) if finite else 0.0)
     dev = rentang if rentang is not None else (np.nanmax(np.abs(vals - center)) if finite else 1.0)
     dev = dev if dev and dev > 0 else 1.0

@@ -1,16 +1,16 @@
-"""Helpers the report notebooks call: loading, aggregate tables, small-cell suppression.
+"""Protecting employees in published output: small-cell suppression and a personal-data scan.
 
-The notebooks in ``notebooks/`` stay thin (no ``def``); what they compute lives here.
-Every table function takes DataFrames and returns a new aggregate DataFrame — never
-employee-level rows — so whatever a notebook shows to stakeholders is safe to publish.
-Groups with fewer than ``min_sel`` employees are suppressed (values set to missing,
-printed as "–").
+* :func:`suppress_small_cells` — statistical disclosure control of aggregate tables. A
+  cell that describes fewer than ``min_sel`` employees is hidden (*primary suppression*),
+  and, where a total is published, enough further cells are hidden that the first cannot
+  be worked back by subtraction (*complementary suppression*);
+  :func:`suppress_small_groups` is its front for one-row-per-group tables and
+  :func:`check_small_cells` lists rows that still break the rule.
+* :func:`scan_personal_data` — a scan of every file a run writes (HTML, PDF, XLSX,
+  notebooks, JSON, CSV, Parquet, logs) for NIPs and employees' names, so tests can prove
+  that nothing personal leaves the machine.
 
-Tables a notebook wants in the XLSX workbook are registered with :func:`save_table`;
-the batch (:mod:`kinerja_analysis.batch`) collects them with :func:`read_tables`.
-
-These are descriptive summaries; the estimators (effects, reliability, survey models)
-are in their own modules and are swapped into the notebooks as they land.
+Findings never repeat the personal data: excerpts are masked (``[NIP]``, ``[NAMA]``).
 """
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tabel_ringkasan_lintas_periode": "Angka utama per periode",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
-        "umum_cakupan_kota": "seluruh OPD",
+        "umum_cakupan_kota": "seluruh OPD {instansi}",
         "umum_periode": "Periode",
         # --- 00 kualitas data
         "n00_pengantar": "Ringkasan hasil validasi data yang menjadi dasar evaluasi kinerja: "
@@ -355,7 +355,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tabel_ringkasan_lintas_periode": "Headline figures by period",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
-        "umum_cakupan_kota": "all units (OPD)",
+        "umum_cakupan_kota": "all units (OPD) of the {instansi}",
         "umum_periode": "Period",
         # --- 00 data quality
         "n00_pengantar": "Summary of the validation of the data behind the performance "

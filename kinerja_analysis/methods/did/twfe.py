@@ -1,68 +1,9 @@
-"""Staggered difference-in-differences: Callaway & Sant'Anna (2021) and TWFE beside it.
+"""Two-way fixed effects beside Callaway & Sant'Anna: the familiar number and its event study.
 
-The engine behind ``effects.staggered_did``. It works on any long panel (unit x period)
-with an absorbing, staggered treatment: training (``pelatihan``) at employee level, the
-structured evaluation system (``penerapan``) at OPD level, or anything else.
-
-Why our own implementation
---------------------------
-Two installable PyPI packages reproduce R's ``did`` (``differences`` 0.3.0, ``csdid``
-0.4.3; ``moderndid`` needs Python >= 3.12). ``csdid`` drags in ``plotnine`` and
-``twine``, ``differences`` drags in ``polars`` and ``formulaic``; both are small
-projects whose internals (and speed) we cannot pin. The estimator is fully specified by
-R's source (``did::compute.att_gt``, ``did::compute.aggte``, ``did::mboot``,
-``DRDID::drdid_panel``, ``DRDID::std_ipw_did_panel``, ``DRDID::reg_did_panel``), so it is
-written here with numpy/scipy only: each group-time cell is a few vectorised array
-operations over the units, and the numbers depend on nothing but this file.
-``bench/bench_did.py`` on 100,000 units x 10 periods (63 cells, doubly robust, 2 shared
-cores, warm process): 0.4-1.2 s here against 21-38 s for ``differences`` on the same
-data, with the same ATT(g,t) to 2e-16 and standard errors to 3e-13; peak RSS 470 MB
-against 620 MB. ``tests/test_did.py`` checks it
-against R ``did`` output on ``mpdta`` to 1e-6 (estimates and analytic standard errors).
-
-What matches R ``did`` exactly (``att_gt(..., bstrap = FALSE)`` then ``aggte``)
------------------------------------------------------------------------------
-- ATT(g,t) for ``est_method`` ``"dr"`` (``DRDID::drdid_panel``, the locally efficient
-  doubly robust panel estimator, which is what ``did`` calls for panel data; note: not
-  ``drdid_imp_panel``), ``"ipw"`` (``std_ipw_did_panel``) and ``"reg"``
-  (``reg_did_panel``); the propensity score is a logit fitted along the IRLS path of
-  R's ``glm`` (same start, same convergence rule), its information matrix taken at the
-  fitted probabilities as in R ``did`` 2.5.1 / ``DRDID`` 1.3.0.
-- Never-treated or not-yet-treated controls, ``anticipation``, ``varying`` or
-  ``universal`` base period.
-- Analytic standard errors from the influence functions (``sqrt(mean(IF^2) / n)``),
-  the aggregations ``simple``, ``group``, ``dynamic`` (event study), ``calendar`` with
-  ``min_e``, ``max_e``, ``balance_e``, including the influence function of the
-  estimated group shares, and the Wald pre-test of parallel trends.
-- Uniform (simultaneous) bands from the multiplier bootstrap as in ``did::mboot``
-  (Mammen weights by default, Rademacher optional; IQR-based bootstrap scale; critical
-  value never below the pointwise normal quantile). The draws come from
-  ``numpy.random.default_rng(seed)``, so the band is reproducible here but is not R's
-  draw-for-draw.
-
-Data handling (each step is counted in ``DidResult.counts`` and described in
-``DidResult.notes``; nothing is dropped silently)
---------------------------------------------------------------------------------
-- ``time`` may be integers or period codes (``2024Q1``, ``2024S1``, ``2024``; one
-  frequency per call). Codes are mapped to consecutive integers (quarters: 4 * year +
-  quarter - 1) and mapped back in every output table; event times are in periods
-  (differences of those integers, as R uses ``t - g``). A period absent from the whole
-  data set is simply not there: the varying base period is the previous observed one.
-- ``first_treated`` uses the same coding as ``time``; never-treated units may be 0,
-  NaN, None or "" (0 always means never treated).
-- Rows with a missing outcome, time, unit or covariate are dropped; then the panel is
-  balanced like R's ``did`` default (``allow_unbalanced_panel = FALSE``): units not seen
-  in every period are dropped (``unbalanced="error"`` raises instead).
-- Units first treated after the last period are treated as never treated, as R does.
-- Units treated in (or before) the first period are dropped, as R does; cohorts left
-  without a pre-treatment period by ``anticipation`` get no ATT(g,t) (noted).
-- With ``not_yet_treated`` and no never-treated units, periods from the last cohort's
-  start on are dropped and the last cohort serves only as control, as R does.
-- Covariates enter at the earlier of the two periods of each 2x2 comparison (R's
-  ``panel2cs2``); use time-invariant (pre-treatment) covariates, as the method assumes.
-  Non-numeric covariates are dummy-coded (first level dropped).
-
-Sampling weights and clustering above the unit level are not supported.
+:func:`twfe` and :func:`twfe_event_study` estimate the static and dynamic TWFE regressions
+with pyfixest (unit and period fixed effects, SEs clustered by unit). With staggered timing
+and effects that change over time they can mislead (forbidden comparisons); they are shown
+as the customary figure next to the Callaway–Sant'Anna estimates.
 """
 
 from __future__ import annotations
