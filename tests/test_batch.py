@@ -293,7 +293,7 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
     src = (_default_notebook_dir() / "10_laporan_periode.py").read_text("utf-8")
-    marker = '# %%\ndoc.markdown(laporan.bagian_markdown("pendahuluan"))'
+    marker = '# %%\ndoc.section(laporan, "pendahuluan")'
     assert marker in src
     src = src.replace(
         marker,
