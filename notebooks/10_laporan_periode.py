@@ -86,16 +86,28 @@ doc.save(angka, "angka_utama")
 doc.table(headline_display(angka, bahasa))
 
 # %%
-doc.say("capaian")
-capaian = suppress_small_groups(tables.capaian_by_period(t["skp"]), "n_asn", min_sel)
-doc.table(capaian, "capaian_per_periode", percent_cols=["pct_di_bawah_100"])
+if doc.shared.parameter.get("sumber_predikat") == "resmi":
+    doc.say("hanya_resmi")
+elif doc.shared.parameter.get("sumber_predikat") == "resmi_skp":
+    doc.say("resmi_tanpa_perilaku")
 
 # %%
-doc.say("perilaku")
-perilaku = suppress_small_groups(
-    tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
-)
-doc.table(perilaku, "perilaku_per_dimensi")
+if "skp" in t:
+    capaian = suppress_small_groups(tables.capaian_by_period(t["skp"]), "n_asn", min_sel)
+    doc.say("capaian")
+    doc.table(capaian, "capaian_per_periode", percent_cols=["pct_di_bawah_100"])
+else:
+    doc.say("capaian", "tanpa_skp")
+
+# %%
+if "perilaku" in t:
+    perilaku = suppress_small_groups(
+        tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+    )
+    doc.say("perilaku")
+    doc.table(perilaku, "perilaku_per_dimensi")
+else:
+    doc.say("perilaku", "tanpa_perilaku")
 
 # %%
 predikat_opd = tables.predikat_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
@@ -109,20 +121,58 @@ doc.figure(
 )
 
 # %%
-doc.say("profil")
-profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.save(profil, "profil_berakhlak_opd")
-doc.figure(
-    plots.plot_opd_profile_pages, profil, judul=doc.text("judul_profil", periode=doc.periode_teks)
-)
+if t["pegawai"]["status_kepegawaian"].nunique() > 1:
+    doc.say("status")
+    doc.table(
+        tables.status_breakdown(doc.shared.evaluasi, t["pegawai"], doc.periode, bahasa, min_sel),
+        "asn_per_status",
+        doc.text("judul_status"),
+        percent_cols=["pct_asn", "pct_sangat_baik", "pct_baik", "pct_di_bawah_baik"],
+    )
 
 # %%
-hvk = tables.output_vs_competency_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
-doc.save(hvk, "hasil_vs_kompetensi")
-doc.markdown(doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel))
-doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
-doc.say("hvk_ringkas")
+kesesuaian = None
+if doc.shared.kesesuaian_resmi is not None:
+    kesesuaian = tables.official_agreement_by_opd(
+        doc.shared.kesesuaian_resmi, doc.periode, min_sel, opd=opd
+    )
+    doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
+    total = kesesuaian[kesesuaian["opd"] == "Seluruh OPD"]
+    if len(total) and total["n"].iloc[0] > 0:
+        doc.say(
+            "kesesuaian_resmi",
+            "kesesuaian_kalimat",
+            pct=doc.percent(total["pct_sama"].iloc[0]),
+            kappa=doc.number(total["kappa"].iloc[0]),
+            tinggi=int(total["n_resmi_lebih_tinggi"].iloc[0]),
+            rendah=int(total["n_resmi_lebih_rendah"].iloc[0]),
+        )
+        doc.table(total, percent_cols=["pct_sama"])
+
+# %%
+if "perilaku" in t:
+    doc.say("profil")
+    profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
+    doc.save(profil, "profil_berakhlak_opd")
+    doc.figure(
+        plots.plot_opd_profile_pages,
+        profil,
+        judul=doc.text("judul_profil", periode=doc.periode_teks),
+    )
+
+# %%
+hvk = None
+if "skp" in t and "perilaku" in t:
+    hvk = tables.output_vs_competency_by_opd(
+        doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel
+    )
+    hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
+    doc.save(hvk, "hasil_vs_kompetensi")
+    doc.markdown(
+        doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel)
+    )
+    doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
+    doc.say("hvk_ringkas")
 
 # %%
 efek = effects_table(doc.shared, bahasa)
@@ -193,5 +243,11 @@ if "pelatihan" in t:
     )
 
 # %%
-doc.say("lampiran_hvk")
-doc.table(tables.output_vs_competency_wide(hvk[hvk["opd"] != "Seluruh OPD"]))
+if hvk is not None:
+    doc.say("lampiran_hvk")
+    doc.table(tables.output_vs_competency_wide(hvk[hvk["opd"] != "Seluruh OPD"]))
+
+# %%
+if kesesuaian is not None:
+    doc.say("lampiran_kesesuaian")
+    doc.table(kesesuaian[kesesuaian["opd"] != "Seluruh OPD"], percent_cols=["pct_sama"])

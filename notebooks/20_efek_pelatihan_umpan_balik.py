@@ -56,14 +56,17 @@ doc.say("n20_pengantar")
 paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel)
 jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
 jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
-doc.say(
-    "n20_paparan",
-    "n20_jp_kalimat",
-    periode=doc.periode_teks,
-    jp_rerata=doc.number(jp_kota.loc[0, "jp_rerata"], 1),
-    pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
-    pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
-)
+if tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
+    doc.say(
+        "n20_paparan",
+        "n20_jp_kalimat",
+        periode=doc.periode_teks,
+        jp_rerata=doc.number(jp_kota.loc[0, "jp_rerata"], 1),
+        pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
+        pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
+    )
+else:
+    doc.say("n20_paparan", "n20_jp_tidak_tersedia", periode=doc.periode_teks)
 if len(paparan):
     doc.figure(
         plots.plot_bars,
@@ -80,9 +83,12 @@ else:
     doc.say("n20_paparan_kosong")
 
 # %%
-doc.say("n20_capaian_jp")
-menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
-doc.table(menurut_jp, "capaian_menurut_jp", decimals=1)
+if "skp" in t:
+    menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
+    doc.say("n20_capaian_jp")
+    doc.table(menurut_jp, "capaian_menurut_jp", decimals=1)
+else:
+    doc.say("n20_capaian_jp", "tanpa_skp")
 
 # %%
 doc.say("n20_umpan_balik")
@@ -116,6 +122,10 @@ if bersama.pelatihan is not None:
             "statistic": doc.text("n20_statistik_wald"),
         },
     )
+    sens = bersama.pelatihan_sensitivitas
+    if sens is not None and len(sens):
+        doc.say("n20_sensitivitas")
+        doc.table(sens[["delta", "term", "ci_low", "ci_high", "breakdown"]], decimals=3)
 else:
     doc.say("n20_efek_pelatihan_kosong")
 
@@ -153,6 +163,11 @@ if bersama.penerapan is not None and len(bersama.penerapan):
     doc.table(bersama.penerapan[["outcome"] + kolom_efek], decimals=3)
     if bersama.penerapan_pretrend is not None and len(bersama.penerapan_pretrend):
         doc.table(bersama.penerapan_pretrend[["outcome"] + kolom_efek], decimals=3)
+    sens = bersama.penerapan_sensitivitas
+    if sens is not None and len(sens):
+        doc.say("n20_sensitivitas")
+        cols = ["outcome", "delta", "term", "ci_low", "ci_high", "breakdown"]
+        doc.table(sens[cols], decimals=3)
 else:
     doc.say("n20_penerapan_kosong")
 

@@ -36,6 +36,7 @@ from kinerja_analysis.domain import survey
 from kinerja_analysis.methods.regression import ols_assumption_checks
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.text import assumption_checks_table
 
 doc = setup(
     periode=periode,
@@ -115,6 +116,12 @@ if ada_survei:
         "cfa_muatan",
         columns=["konstruk", "item", "estimate", "std_estimate", "p_value", "r2"],
     )
+    if hasil_cfa.improper:
+        doc.say(
+            "n30_cfa_tidak_wajar",
+            masalah=hasil_cfa.fit["masalah"].iloc[0],
+            konstruk=", ".join(hasil_cfa.omega.loc[~hasil_cfa.omega["omega_layak"], "konstruk"]),
+        )
     sebelum = [p for p in doc.ds.periods if p <= doc.periode][-4:]
     if len(sebelum) >= 2:
         inv = survey.invariance(
@@ -140,14 +147,10 @@ if ada_survei:
     if doc.label("motivasi") in skor_p and prediktor:
         galat_robust = "HC3"
         reg = ols_assumption_checks(skor_p, doc.label("motivasi"), prediktor, robust=galat_robust)
-        doc.table(reg.koefisien, "regresi_motivasi")
+        doc.table(reg.coefficients, "regresi_motivasi")
         doc.table(reg.model)
-        doc.table(
-            reg.asumsi,
-            columns=["uji", "statistic", "p_value", "kesimpulan"]
-            + (["interpretasi"] if bahasa == "id" else []),
-        )
-        doc.say("n30_catatan_regresi", catatan=reg.catatan, robust=galat_robust)
+        doc.table(assumption_checks_table(reg, bahasa))
+        doc.say("n30_catatan_regresi", robust=galat_robust)
 
 # %%
 doc.say("n30_komunikasi")

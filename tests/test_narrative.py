@@ -122,6 +122,126 @@ def test_tingkat_bukti_rule(kw, expected):
     assert evidence_grade(efek(**kw)) == expected
 
 
+# Boundaries of the evidence grade, exhaustively (issue 14 item 8). Each case states the
+# rule it pins; together they fail if any comparison of the rule is loosened or shifted
+# (e.g. "hi < 0" turned into "hi < 1", ">= alpha" into "> alpha").
+_NEG = {"estimate": -0.4, "ci_low": -0.9}  # a negative estimate
+GRADE_EDGES = [
+    # the interval must exclude zero strictly, from either side
+    ({"ci_low": 0.0, "p_value": 0.2}, "belum_ada_bukti"),  # lower bound touches zero
+    ({"ci_low": 1e-9}, "jelas"),
+    ({**_NEG, "ci_high": 0.0, "p_value": 0.2}, "belum_ada_bukti"),  # upper bound touches 0
+    ({**_NEG, "ci_high": -1e-9}, "jelas"),
+    ({**_NEG, "ci_high": 0.5, "p_value": 0.3}, "belum_ada_bukti"),  # "hi < 1" would pass
+    ({**_NEG, "ci_high": 0.99, "p_value": 0.2}, "belum_ada_bukti"),
+    ({"ci_low": -0.5, "ci_high": 0.99, "p_value": 0.2}, "belum_ada_bukti"),
+    ({**_NEG, "ci_high": 0.5, "p_value": 0.09}, "indikatif"),  # p < 0.10 only
+    # the pre-trend test: p exactly at alpha passes, just below fails
+    ({"pretrend_p": 0.05}, "jelas"),
+    ({"pretrend_p": 0.0499999}, "indikatif"),
+    ({"pretrend_p": 0.0}, "indikatif"),
+    ({"pretrend_p": 1.0}, "jelas"),
+    # a missing pre-trend test caps a DiD, not a fixed-effects or associational design
+    ({"pretrend_p": None}, "indikatif"),
+    ({"pretrend_p": None, "desain": "kausal_fe"}, "jelas"),
+    ({"pretrend_p": None, "desain": "asosiasi"}, "jelas"),
+    ({"pretrend_p": 0.01, "desain": "asosiasi"}, "indikatif"),  # given, it is checked
+    # multiplicity: the Holm-adjusted p must be below alpha (exactly alpha is not)
+    ({"p_adjusted": 0.049}, "jelas"),
+    ({"p_adjusted": 0.05}, "indikatif"),
+    ({"p_adjusted": 0.2}, "indikatif"),
+    ({"p_value": 0.05, "p_adjusted": None}, "indikatif"),  # raw p used when not adjusted
+    ({"p_value": None, "p_adjusted": None}, "jelas"),  # no p: the interval decides
+    # the "indikatif" p threshold: strictly below 0.10
+    ({"ci_low": -0.2, "p_value": 0.0999}, "indikatif"),
+    ({"ci_low": -0.2, "p_value": 0.10}, "belum_ada_bukti"),
+    # estimation flags: resolved by the stated rule -> no change; unresolved -> capped
+    ({"catatan": ("ps_separation", "ps_small_cohort")}, "jelas"),
+    ({"catatan": ("no_controls",)}, "indikatif"),
+    # a missing estimate or bound is never evidence
+    ({"ci_high": float("nan"), "p_value": 0.2}, "belum_ada_bukti"),
+    ({"estimate": float("nan"), "p_value": 0.001}, "belum_ada_bukti"),
+]
+
+
+@pytest.mark.parametrize("kw, expected", GRADE_EDGES)
+def test_evidence_grade_boundaries(kw, expected):
+    assert evidence_grade(efek(**kw)) == expected
+
+
+def test_evidence_grade_alpha_is_a_parameter():
+    e = efek(p_adjusted=0.03, pretrend_p=0.02)
+    assert evidence_grade(e) == "indikatif"
+    assert evidence_grade(e, alpha=0.01) == "indikatif"  # Holm p 0.03 >= 0.01
+    assert evidence_grade(efek(p_adjusted=0.03, pretrend_p=0.02), alpha=0.02) == "indikatif"
+    assert evidence_grade(efek(p_adjusted=0.03), alpha=0.04) == "jelas"
+
+
+def test_negative_uncertain_effect_never_reads_as_causal():
+    e = efek(estimate=-0.4, ci_low=-0.9, ci_high=0.5, p_value=0.3)
+    for b, verbs in (("id", KAUSAL_ID), ("en", KAUSAL_EN)):
+        kal = effect_sentence(e, b)
+        assert not any(v in kal for v in verbs), kal
+
+
+def test_holm_demotion_and_sensitivity_sentences():
+    # CI excludes zero and the pre-trend passes, but the Holm-adjusted p is 0.12
+    e = efek(p_value=0.012, p_adjusted=0.12)
+    kal = effect_sentence(e)
+    assert kal.startswith("Ada indikasi bahwa pelatihan yang relevan")
+    assert "koreksi Holm" in kal and "p = 0,120" in kal
+    assert "Holm correction" in effect_sentence(e, "en")
+    # the sensitivity sentence: present for a clear effect with a breakdown value
+    s = efek(breakdown_rm=1.2345, program_id="pelatihan", program_en="training")
+    lap = write_report(fakta([s]))
+    want = (
+        "Kesimpulan ini tetap berlaku selama pelanggaran tren setelah pelatihan tidak "
+        "melebihi 1,23 kali pelanggaran terbesar sebelum pelatihan."
+    )
+    assert want in lap["hasil"]
+    en = write_report(fakta([s], bahasa="en"))["hasil"]
+    assert "does not exceed 1.23 times the largest violation before training" in en
+    # and absent when there is no evidence, or no breakdown value
+    none = efek(ci_low=-0.5, p_value=0.4, breakdown_rm=0.0, program_id="pelatihan")
+    assert "Kesimpulan ini" not in write_report(fakta([none]))["hasil"]
+    assert "Kesimpulan ini" not in write_report(fakta([efek()]))["hasil"]
+    cens = efek(breakdown_rm=5.0, breakdown_rm_censored=True, program_id="pelatihan")
+    assert "bahkan bila pelanggaran tren" in write_report(fakta([cens]))["hasil"]
+
+
+def test_appendix_shows_raw_and_holm_p_and_estimation_notes():
+    e1 = efek(p_value=0.012, p_adjusted=0.048, breakdown_rm=0.8, program_id="pelatihan")
+    e2 = efek(kunci="umpan_balik_baik", label_id="Umpan balik baik", p_value=0.2, ci_low=-1.0,
+              p_adjusted=0.4, desain="kausal_fe", pretrend_p=None, catatan=("ps_separation",))  # fmt: skip
+    lamp = write_report(fakta([e1, e2]))["lampiran"]
+    assert "| p | p (Holm) |" in lamp
+    # the appendix gives each effect in two tables (size and evidence; tests and design)
+    rows = [x for x in lamp.splitlines() if x.startswith("| Pelatihan yang relevan")]
+    assert any("| 0,012 | 0,048 |" in r and "| 0,80 |" in r for r in rows), rows
+    assert "koreksi Holm" in lamp or "Holm" in lamp
+    assert "Catatan estimasi" in lamp and "Umpan balik baik" in lamp
+    assert "model skor kecenderungan tidak dapat diestimasi" in lamp
+
+
+def test_power_recommendation_sentence():
+    kk = {
+        "pelatihan": {"mde": 1.5, "mde_sd": 0.12, "n_per_period": 150.0, "n_needed": 212.4,
+                      "target_sd": 0.1, "per_id": "triwulan", "per_en": "quarter"},
+        "umpan_balik": {"mde": 0.4, "mde_sd": 0.03},
+    }  # fmt: skip
+    rek = write_report(fakta(kekuatan=kk))["rekomendasi"]
+    assert (
+        "Untuk mendeteksi peningkatan 0,1 SD pada capaian SKP, diperlukan sekitar 212 ASN "
+        "terlatih per triwulan"
+    ) in rek
+    assert "150 ASN terlatih per triwulan" in rek and "1,50 poin (0,12 SD)" in rek
+    assert "0,40 poin per sesi (0,03 SD)" in rek
+    en = write_report(fakta(kekuatan=kk, bahasa="en"))["rekomendasi"]
+    assert "about 212 trained ASN per quarter are needed" in en
+    never = {**kk, "pelatihan": {**kk["pelatihan"], "n_needed": float("inf")}}
+    assert "belum dapat dideteksi berapa pun" in write_report(fakta(kekuatan=never))["rekomendasi"]
+
+
 @pytest.mark.parametrize(
     "icc, kata",
     [

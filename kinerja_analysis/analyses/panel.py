@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
-from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN
+from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
 from kinerja_analysis.domain.skp import hasil_kerja
@@ -199,9 +199,29 @@ def jp_per_year(
     return out[["nip", "opd", "tahun", "jp", "jp_difasilitasi", "jp_mandiri", "di_bawah_20"]]
 
 
+def shift_by_period(
+    panel: pd.DataFrame, cols: Sequence[str], k: int, *, unit: str = "nip", t: str = "t"
+) -> pd.DataFrame:
+    """Each unit's values of ``cols`` at period ``t + k`` (a lead for ``k > 0``, a lag for
+    ``k < 0``), aligned with ``panel``'s rows; missing where that period has no row.
+
+    ``t`` must be the calendar position of the period (consecutive periods differ by 1),
+    so a gap in the data gives a missing value, not the nearest observed period.
+
+    >>> p = pd.DataFrame({"nip": ["a", "a", "a"], "t": [1, 2, 4], "x": [10.0, 20.0, 40.0]})
+    >>> shift_by_period(p, ["x"], 1)["x"].tolist()
+    [20.0, nan, nan]
+    """
+    src = panel[[unit, t, *cols]].assign(**{t: panel[t] - k})
+    if src.duplicated([unit, t]).any():
+        raise ValueError(f"panel has duplicate ({unit}, {t}) rows")
+    key = panel[[unit, t]]
+    return key.merge(src, on=[unit, t], how="left")[list(cols)].set_index(panel.index)
+
+
 def _golongan_num(g: pd.Series) -> pd.Series:
-    order = {v: i + 1 for i, v in enumerate(GOLONGAN)}
-    return g.map(order).astype("Float64")
+    """Grade as its rank 1–17, PNS (I/a … IV/e) and PPPK (I … XVII) alike."""
+    return g.map(GOLONGAN_RANK).astype("Float64")
 
 
 def _covariates(pegawai: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
@@ -300,8 +320,7 @@ def build_panel(
         counts = ["n_umpan_balik", "n_baik", "n_buruk", "n_netral"]
         panel[counts] = panel[counts].fillna(0)
         panel = panel.sort_values(["nip", "t"], ignore_index=True)
-        lagged = panel.groupby("nip", sort=False)[fb_cols].shift(1)
-        lagged.loc[panel["t"] == 1] = np.nan  # no lag in the first period
+        lagged = shift_by_period(panel, fb_cols, -1)  # t - 1 on the calendar, not the row above
         for c in fb_cols:
             panel[f"{c}_lag1"] = lagged[c]
     else:

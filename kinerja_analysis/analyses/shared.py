@@ -50,8 +50,11 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import NotEstimable, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_bounds, sort_periods
+from kinerja_analysis.data.contract import TABLES
+from kinerja_analysis.domain.official import agreement_by_opd, official_evaluation
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
+from kinerja_analysis.domain.skp import hasil_kerja
 from kinerja_analysis.domain.survey import construct_scores
 
 
@@ -66,15 +69,19 @@ class SharedResults:
     pelatihan_dinamis: pd.DataFrame | None = None
     pelatihan_pretrend: pd.DataFrame | None = None
     pelatihan_heterogen: pd.DataFrame | None = None
+    pelatihan_sensitivitas: pd.DataFrame | None = None
     umpan_balik: pd.DataFrame | None = None
     penerapan: pd.DataFrame | None = None
     penerapan_dinamis: pd.DataFrame | None = None
     penerapan_pretrend: pd.DataFrame | None = None
+    penerapan_sensitivitas: pd.DataFrame | None = None
     ordinal: pd.DataFrame | None = None
     komunikasi: pd.DataFrame | None = None
     komunikasi_perilaku: pd.DataFrame | None = None
     survei_skor: pd.DataFrame | None = None
     reliabilitas: pd.DataFrame | None = None
+    evaluasi_resmi: pd.DataFrame | None = None
+    kesesuaian_resmi: pd.DataFrame | None = None
     catatan: tuple[str, ...] = ()
     parameter: Mapping[str, Any] = field(default_factory=dict)
     periode_akhir: str | None = None  # the window's last period (None: not recorded)
@@ -217,13 +224,38 @@ def compute_shared(
         ds = data_through(ds, akhir)
     t = ds.tables
     notes: list[str] = []
-    evaluasi = evaluate_period(t["skp"], t["perilaku"])
-    skor_dimensi = perilaku_kerja(t["perilaku"])
-    pdata = build_panel(dict(t), ds.periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
+    skp, perilaku = _table(t, "skp"), _table(t, "perilaku")
+    resmi = official_evaluation(t["penilaian_resmi"]) if "penilaian_resmi" in t else None
+    # the predikat come from the numbers when both numeric tables exist (or when there is
+    # nothing else); otherwise from the official e-Kinerja results
+    numeric = ("skp" in t and "perilaku" in t) or resmi is None
+    if numeric:
+        evaluasi = evaluate_period(skp, perilaku)
+        sumber = "angka"
+    else:
+        evaluasi = resmi
+        sumber = "resmi"
+        if "skp" in t:
+            sumber = "resmi_skp"
+            h = hasil_kerja(skp)[["nip", "periode", "capaian", "n_indikator"]]
+            evaluasi = evaluasi.drop(columns=["capaian", "n_indikator"]).merge(
+                h, on=["nip", "periode"], how="left"
+            )
+        notes.append(
+            "Predikat diambil dari hasil resmi e-Kinerja: penilaian 360° numerik tidak "
+            "tersedia, sehingga kemurahan penilai dan reliabilitas penilaian tidak dapat "
+            "dihitung" + ("." if "skp" in t else "; capaian SKP numerik juga tidak tersedia.")
+        )
+    skor_dimensi = perilaku_kerja(perilaku)
+    tables = {**t, "skp": skp, "perilaku": perilaku}
+    pdata = build_panel(tables, ds.periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
     notes.extend(pdata.notes)
     panel = pdata.data
     out: dict[str, Any] = {}
-    if "pelatihan" in t and panel["g"].notna().any():
+    if resmi is not None and numeric:
+        out["evaluasi_resmi"] = resmi
+        out["kesesuaian_resmi"] = agreement_by_opd(resmi, evaluasi, t["pegawai"])
+    if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
         tr = _safe(
             notes,
             "Efek pelatihan",
@@ -241,6 +273,7 @@ def compute_shared(
                 pelatihan_dinamis=tr.dynamic,
                 pelatihan_pretrend=tr.pretrend,
                 pelatihan_heterogen=tr.heterogeneity,
+                pelatihan_sensitivitas=tr.sensitivity,
             )
             notes.extend(tr.notes)
         pel = _communication_on_service(
@@ -248,7 +281,7 @@ def compute_shared(
         )
         if pel is not None:
             out["komunikasi_perilaku"] = pel
-    if "umpan_balik" in t:
+    if "umpan_balik" in t and "skp" in t:
         fb = _safe(notes, "Efek umpan balik", estimate_feedback_effects, panel, "capaian")
         if fb is not None:
             out["umpan_balik"] = fb.tidy()
@@ -269,7 +302,10 @@ def compute_shared(
         )
         if ro is not None:
             out.update(
-                penerapan=ro.overall, penerapan_dinamis=ro.event, penerapan_pretrend=ro.pretrend
+                penerapan=ro.overall,
+                penerapan_dinamis=ro.event,
+                penerapan_pretrend=ro.pretrend,
+                penerapan_sensitivitas=ro.sensitivity,
             )
             notes.extend(ro.notes)
     if "umpan_balik" in t and "predikat" in panel:
@@ -287,7 +323,7 @@ def compute_shared(
                 skor,
                 t["pelatihan"],
             )
-    if reliabilitas:
+    if reliabilitas and "perilaku" in t:
         rel = _periods_of(per_period, "reliabilitas", ds.periods)
         if rel is None:
             rel = _safe(notes, "Reliabilitas penilai", rating_reliability, t["perilaku"])
@@ -297,7 +333,13 @@ def compute_shared(
         skor_dimensi=skor_dimensi,
         panel=panel,
         catatan=tuple(notes),
-        parameter={"seed": seed, "n_boot": n_boot, "min_n": min_n, "sampai": akhir},
+        parameter={
+            "seed": seed,
+            "n_boot": n_boot,
+            "min_n": min_n,
+            "sumber_predikat": sumber,
+            "sampai": akhir,
+        },
         periode_akhir=akhir,
         **out,
     )
@@ -354,6 +396,17 @@ def compute_windows(
     return {p: out[p] for p in order}
 
 
+def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table of the dataset, or an empty one with the contract's columns (optional
+    numeric tables: an agency with only official e-Kinerja results has neither)."""
+    if name in tables:
+        return tables[name]
+    kinds = {"float": "float64", "int": "int64", "date": "datetime64[us]", "bool": "boolean"}
+    return pd.DataFrame(
+        {c.name: pd.Series(dtype=kinds.get(c.kind, "string")) for c in TABLES[name].columns}
+    )
+
+
 def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n):
     """Communication training → the service-orientation rating (berorientasi_pelayanan).
 
@@ -380,6 +433,7 @@ def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n
         subgroups=(),
         n_boot=n_boot,
         seed=seed,
+        sensitivity=False,
     )
     if r is None:
         return None

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import datetime as _dt
 import hashlib
 import io
@@ -89,7 +90,7 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
-from kinerja_analysis.core.profile import AgencyProfile, ProfileError, load_profile
+from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.pipeline.console import BatchConsole, duration, plain
 from kinerja_analysis.pipeline.preflight import check_periods, scan_periods
@@ -1093,6 +1094,13 @@ def run_batch(
             raise ValueError(f"notebook tidak ditemukan: {unknown}; tersedia: {sorted(found)}")
         found = {k: v for k, v in found.items() if k in notebooks}
     available = scan_periods(data, mapping)
+    if profile is None and available:
+        # the bundled example stands in for the synthetic city: it takes the city's
+        # period kind (a monthly synthetic city is reported by month)
+        kind = {parse_period(c).kind for c in available}
+        if len(kind) == 1:
+            word = {v: k for k, v in PERIOD_KINDS.items()}[kind.pop()]
+            profil = dataclasses.replace(profil, period=word)
     chosen = check_periods(periods, profil, available)
     cache_root = (
         Path(cache_dir).resolve() if cache_dir is not None else default_cache_dir(data, out)

@@ -26,15 +26,30 @@ _EXT = (".csv", ".parquet", ".xlsx")
 _KIND_WORD = {v: k for k, v in PERIOD_KINDS.items()}
 
 
-def _skp_file(data_dir: Path, cmap: ColumnMapping) -> Path | None:
-    tm = cmap.for_table("skp")
+#: Tables whose ``periode`` column gives the dataset's periods, in order of preference
+#: (an agency may have only the official e-Kinerja results).
+_PERIOD_TABLES = ("skp", "penilaian_resmi", "perilaku")
+
+
+def _table_file(data_dir: Path, cmap: ColumnMapping, table: str) -> Path | None:
+    tm = cmap.for_table(table)
     if tm.file:
         p = data_dir / tm.file
         if not p.is_file():
-            raise DatasetError(f"File tabel 'skp' yang disebut dalam pemetaan tidak ada: {tm.file}")
+            raise DatasetError(
+                f"File tabel '{table}' yang disebut dalam pemetaan tidak ada: {tm.file}"
+            )
         return p
-    found = [data_dir / f"skp{e}" for e in _EXT if (data_dir / f"skp{e}").is_file()]
+    found = [data_dir / f"{table}{e}" for e in _EXT if (data_dir / f"{table}{e}").is_file()]
     return found[0] if len(found) == 1 else None
+
+
+def _period_file(data_dir: Path, cmap: ColumnMapping) -> tuple[Path, str] | None:
+    for table in _PERIOD_TABLES:
+        path = _table_file(data_dir, cmap, table)
+        if path is not None:
+            return path, table
+    return None
 
 
 def _normalise(raw: Iterable[object]) -> set[str]:
@@ -55,7 +70,8 @@ def _normalise(raw: Iterable[object]) -> set[str]:
 def scan_periods(
     data_dir: str | os.PathLike, mapping: str | os.PathLike | ColumnMapping | None = None
 ) -> tuple[str, ...] | None:
-    """The period codes in the ``skp`` table's ``periode`` column, read quickly.
+    """The period codes in the ``periode`` column of ``skp`` (else ``penilaian_resmi``,
+    else ``perilaku``), read quickly.
 
     Returns ``None`` when the column cannot be read this way (the full validation will
     then say why); never validates rows.
@@ -69,10 +85,11 @@ def scan_periods(
     if not d.is_dir():
         raise DatasetError(f"Folder data tidak ditemukan: {d}")
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
-    path = _skp_file(d, cmap)
-    if path is None:
+    found = _period_file(d, cmap)
+    if found is None:
         return None
-    tm = cmap.for_table("skp")
+    path, table = found
+    tm = cmap.for_table(table)
     col = next((src for src, dst in tm.kolom.items() if dst == "periode"), "periode")
     try:
         if path.suffix.lower() == ".csv":

@@ -159,6 +159,22 @@ class Effect:
         better (complaints).
     desimal
         Decimals of the estimate in text.
+    p_adjusted
+        The p-value adjusted for the family of effects the document states (Holm;
+        :func:`kinerja_analysis.reporting.facts.effect_list`). A "jelas" grade needs it
+        below ``alpha``.
+    catatan
+        Estimation flags of the estimate (keys of
+        :data:`kinerja_analysis.methods.did.attgt.FLAGS`, e.g. ``ps_separation``): shown in
+        the appendix; an unresolved one (:data:`UNRESOLVED_FLAGS`) caps the grade at
+        "indikatif".
+    breakdown_rm, breakdown_rm_censored, breakdown_sd
+        Rambachan & Roth (2023) breakdown values: the largest post-programme violation of
+        parallel trends, relative to the largest pre-programme one (relative magnitudes),
+        or the largest change in slope per period (smoothness), at which the conclusion
+        still holds; ``breakdown_rm_censored`` when it holds over the whole range searched.
+    program_id, program_en
+        The programme, as it is named in the sensitivity sentence (``"pelatihan"``).
     """
 
     kunci: str
@@ -179,6 +195,13 @@ class Effect:
     metode: str = ""
     arah_baik: Literal["naik", "turun"] = "naik"
     desimal: int = 2
+    p_adjusted: float | None = None
+    catatan: tuple[str, ...] = ()
+    breakdown_rm: float | None = None
+    breakdown_rm_censored: bool = False
+    breakdown_sd: float | None = None
+    program_id: str = ""
+    program_en: str = ""
 
     def __post_init__(self) -> None:
         if self.desain not in _DESAIN:
@@ -195,14 +218,20 @@ class Effect:
             raise ValueError(
                 f"Efek {self.kunci!r}: ci_low ({self.ci_low}) lebih besar dari ci_high ({self.ci_high})"
             )
-        for nama in ("p_value", "pretrend_p"):
+        object.__setattr__(self, "catatan", tuple(self.catatan))
+        for nama in ("p_value", "pretrend_p", "p_adjusted"):
             v = getattr(self, nama)
             if not is_missing(v) and not 0.0 <= float(v) <= 1.0:
                 raise ValueError(f"Efek {self.kunci!r}: {nama} harus di antara 0 dan 1, bukan {v}")
 
     def tidy(self) -> pd.DataFrame:
         """One row: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method,
-        desain, pretrend_p, estimate_sd, tingkat_bukti``."""
+        desain, pretrend_p, p_adjusted, estimate_sd, breakdown_rm, breakdown_sd, catatan,
+        tingkat_bukti``."""
+
+        def num(x: object) -> float:
+            return np.nan if is_missing(x) else float(x)  # type: ignore[arg-type]
+
         return pd.DataFrame(
             [
                 {
@@ -211,12 +240,16 @@ class Effect:
                     "std_error": np.nan,
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
-                    "p_value": np.nan if is_missing(self.p_value) else self.p_value,
+                    "p_value": num(self.p_value),
                     "n_obs": self.n_obs,
                     "method": self.metode,
                     "desain": self.desain,
-                    "pretrend_p": np.nan if is_missing(self.pretrend_p) else self.pretrend_p,
-                    "estimate_sd": np.nan if is_missing(self.estimate_sd) else self.estimate_sd,
+                    "pretrend_p": num(self.pretrend_p),
+                    "p_adjusted": num(self.p_adjusted),
+                    "estimate_sd": num(self.estimate_sd),
+                    "breakdown_rm": num(self.breakdown_rm),
+                    "breakdown_sd": num(self.breakdown_sd),
+                    "catatan": ",".join(self.catatan),
                     "tingkat_bukti": evidence_grade(self),
                 }
             ]
@@ -299,8 +332,7 @@ class PeriodFacts:
         ``pct_skp_kosong``, ``pct_tanpa_umpan_balik``, ``n``.
     pelatihan
         Mapping with any of ``pct_di_bawah_20jp`` (fraction of ASN below 20 JP in 12
-        months), ``bulan_data`` (months of those 12 that the data cover, when fewer),
-        ``jp_by_asn`` (mean JP), ``jp_per_opd`` (DataFrame ``opd, jp_per_asn``
+        months), ``jp_by_asn`` (mean JP), ``jp_per_opd`` (DataFrame ``opd, jp_per_asn``
         [+ ``n``]), ``pct_mandiri`` (share of trainings self-sought),
         ``pct_mandiri_tidak_sesuai`` (share of self-sought trainings not fitting the job).
     prioritas_pelatihan
@@ -311,6 +343,10 @@ class PeriodFacts:
         ``kriteria, n``: reward pool by criterion.
     kualitas_data
         Any small table of data-quality counts (shown as is, numbers formatted).
+    kekuatan
+        Power for the next round: ``{"pelatihan": {mde, mde_sd, n_per_period, n_needed,
+        target_sd, per_id, per_en}, "umpan_balik": {mde, mde_sd}}`` (any part may be
+        absent; :func:`kinerja_analysis.reporting.facts.period_facts`).
     provenans
         ``checksum``, ``parameter`` (mapping), ``versi``, ``tanggal``.
     periode_data
@@ -326,6 +362,9 @@ class PeriodFacts:
         Counts below this are not shown (privacy).
     ambang
         Recommendation thresholds.
+    sumber_predikat
+        ``"angka"``: predikat computed from SKP and 360° scores; ``"resmi"``: the official
+        e-Kinerja predikat (no numeric data: the methods section says so).
     """
 
     periode: str
@@ -346,12 +385,14 @@ class PeriodFacts:
     umpan_balik_perlu: pd.DataFrame | None = None
     kandidat_penghargaan: pd.DataFrame | None = None
     kualitas_data: pd.DataFrame | None = None
+    kekuatan: Mapping[str, Any] | None = None
     provenans: Mapping[str, Any] | None = None
     periode_data: tuple[str, ...] = ()
     nama_daerah: str = "Kotalama"
     instansi: str | None = None
     min_sel: int = DEFAULTS.min_sel
     ambang: Thresholds = field(default_factory=Thresholds)
+    sumber_predikat: str = "angka"
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
@@ -398,6 +439,30 @@ class PeriodFacts:
 # ----------------------------------------------------------------------------- evidence
 
 
+#: Estimation flags that leave part of an estimate undefined (cells not estimable): they
+#: cap the grade at "indikatif". Flags resolved by a stated rule (the propensity-score
+#: rule of the DiD engine) are reported but do not change the grade.
+UNRESOLVED_FLAGS: frozenset[str] = frozenset({"no_controls"})
+
+
+def _ci_excludes_zero(efek: Effect) -> bool:
+    lo, hi = efek.ci_low, efek.ci_high
+    if is_missing(lo) or is_missing(hi) or is_missing(efek.estimate):
+        return False
+    return float(lo) > 0 or float(hi) < 0  # type: ignore[arg-type]
+
+
+def _pretrend_ok(efek: Effect, alpha: float) -> bool:
+    if is_missing(efek.pretrend_p):
+        return efek.desain != "kausal_did"
+    return float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
+
+
+def _multiplicity_ok(efek: Effect, alpha: float) -> bool:
+    p = efek.p_adjusted if not is_missing(efek.p_adjusted) else efek.p_value
+    return is_missing(p) or float(p) < alpha  # type: ignore[arg-type]
+
+
 def evidence_grade(
     efek: Effect,
     *,
@@ -415,30 +480,34 @@ def evidence_grade(
     -----
     Rule (documented in the report's appendix, too):
 
-    * **jelas** — the 95 % confidence interval excludes zero **and** the pre-trend test
-      does not reject parallel trends (``pretrend_p >= alpha``). For ``kausal_did`` a
-      missing pre-trend test counts as *not passed*; for other designs it is only
-      checked when given.
-    * **indikatif** — not *jelas*, but the interval excludes zero (the pre-trend test
-      failed or is missing) or ``p_value < alpha_indikatif`` (0.10).
+    * **jelas** — all of: the 95 % confidence interval excludes zero (strictly: a bound
+      at exactly 0 does not exclude it); the p-value adjusted for the family of effects
+      the document states (Holm; ``p_adjusted``, else the raw ``p_value``) is below
+      ``alpha``; the pre-trend test does not reject parallel trends
+      (``pretrend_p >= alpha``; for ``kausal_did`` a missing pre-trend test counts as
+      *not passed*, for other designs it is only checked when given); and no
+      unresolved estimation flag (:data:`UNRESOLVED_FLAGS`).
+    * **indikatif** — not *jelas*, but the interval excludes zero or the raw
+      ``p_value < alpha_indikatif`` (0.10).
     * **belum_ada_bukti** — otherwise (including a missing estimate or interval).
 
-    The interval decides, not the p-value, because bootstrap intervals and p-values can
-    disagree slightly; the p-value only adds the "indikatif" grade.
+    The interval decides, not the raw p-value, because bootstrap intervals and p-values
+    can disagree slightly; the p-values add the multiplicity condition and the
+    "indikatif" grade.
     """
-    lo, hi = efek.ci_low, efek.ci_high
-    ci_ada = not (is_missing(lo) or is_missing(hi) or is_missing(efek.estimate))
-    ci_lepas = ci_ada and (float(lo) > 0 or float(hi) < 0)
-    if is_missing(efek.pretrend_p):
-        pre_ok = efek.desain != "kausal_did"
-    else:
-        pre_ok = float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
-    if ci_lepas and pre_ok:
+    ci_lepas = _ci_excludes_zero(efek)
+    clear = (
+        ci_lepas
+        and _pretrend_ok(efek, alpha)
+        and _multiplicity_ok(efek, alpha)
+        and not (set(efek.catatan) & UNRESOLVED_FLAGS)
+    )
+    if clear:
         return "jelas"
     p = efek.p_value
     if ci_lepas or (
-        not is_missing(p) and not is_missing(efek.estimate) and float(p) < alpha_indikatif
-    ):  # type: ignore[arg-type]
+        not is_missing(p) and not is_missing(efek.estimate) and float(p) < alpha_indikatif  # type: ignore[arg-type]
+    ):
         return "indikatif"
     return "belum_ada_bukti"
 
@@ -622,14 +691,17 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
     arah = _direction(e)
     label = e.label_id if bahasa == "id" else e.label_en
     lo, hi = e.ci_low, e.ci_high
-    ci_lepas = not (is_missing(lo) or is_missing(hi)) and (float(lo) > 0 or float(hi) < 0)
+    ci_lepas = _ci_excludes_zero(e)
+    alasan = None
     if t == "indikatif":
-        if ci_lepas:
-            alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
-        else:
+        if not ci_lepas:
             alasan = "ci"
-    else:
-        alasan = None
+        elif not _pretrend_ok(e, DEFAULTS.alpha):
+            alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
+        elif set(e.catatan) & UNRESOLVED_FLAGS:
+            alasan = "estimasi"
+        else:
+            alasan = "multiplisitas"
     baik = None if arah == "nol" else arah == e.arah_baik
     return {
         "kunci": e.kunci,
@@ -651,10 +723,29 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
         "lo": f.angka(lo, e.desimal),
         "hi": f.angka(hi, e.desimal),
         "p": None if is_missing(e.p_value) else f.p(e.p_value),
+        "p_holm": None if is_missing(e.p_adjusted) else f.p(e.p_adjusted),
         "pretrend": None if is_missing(e.pretrend_p) else f.p(e.pretrend_p),
         "n_obs": None if e.n_obs is None or is_missing(e.n_obs) else f.n(e.n_obs),
         "metode": e.metode,
         "estimate": None if is_missing(e.estimate) else float(e.estimate),
+        "catatan": list(e.catatan),
+        "sensitivitas": _sensitivity_context(e, t, ci_lepas, bahasa, f),
+    }
+
+
+def _sensitivity_context(
+    e: Effect, tingkat: str, ci_lepas: bool, bahasa: fmt.Bahasa, f: _TemplateFormat
+) -> dict[str, Any] | None:
+    """What the sensitivity sentence needs: the breakdown value of a significant effect."""
+    program = e.program_id if bahasa == "id" else e.program_en
+    if is_missing(e.breakdown_rm) or not program or not ci_lepas or tingkat == "belum_ada_bukti":
+        return None
+    m = float(e.breakdown_rm)  # type: ignore[arg-type]
+    return {
+        "program": program,
+        "mbar": f.angka(m, 2),
+        "nol": m < 0.005,
+        "batas_atas": bool(e.breakdown_rm_censored),
     }
 
 
@@ -908,13 +999,12 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         and pembanding["estimate"] is not None
         and ts["estimate"] < pembanding["estimate"]
     )
-    bulan = p.get("bulan_data")
     return {
-        "bulan_data": None if is_missing(bulan) else int(bulan),
         "pct_di_bawah_20jp": ambil("pct_di_bawah_20jp"),
         "jp_per_asn": ambil("jp_per_asn"),
         "pct_mandiri": ambil("pct_mandiri"),
         "pct_mandiri_tidak_sesuai": ambil("pct_mandiri_tidak_sesuai"),
+        "jp_tidak_tersedia_sejak": p.get("jp_tidak_tersedia_sejak"),
         "jp_opd": jp_opd,
         "efek_tidak_sesuai": ts,
         "pembanding": pembanding,
@@ -1062,7 +1152,25 @@ def _recommendation_context(
             }
         )
 
-    # 9. reward pool
+    # 9. power for the next round (minimum detectable effects)
+    kekuatan = dict(fk.kekuatan or {})
+    if kekuatan.get("pelatihan") or kekuatan.get("umpan_balik"):
+        pel = kekuatan.get("pelatihan")
+        out.append(
+            {
+                "kunci": "kekuatan",
+                "pelatihan": None
+                if not pel
+                else {
+                    **pel,
+                    "per": pel["per_id"] if fk.bahasa == "id" else pel["per_en"],
+                    "tercapai": bool(np.isfinite(pel["n_needed"])),
+                },
+                "umpan_balik": kekuatan.get("umpan_balik"),
+            }
+        )
+
+    # 10. reward pool
     if fk.kandidat_penghargaan is not None and len(fk.kandidat_penghargaan):
         kp = fk.kandidat_penghargaan
         s = suppress_small_cells(kp, "n", fk.min_sel, total_ditampilkan=False)
@@ -1119,7 +1227,13 @@ def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
         "ik": f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
         "sd": f.angka(e.estimate_sd, 2),
         "p": f.p_cell(e.p_value),
+        "p_holm": f.p_cell(e.p_adjusted),
         "pretrend": f.p_cell(e.pretrend_p),
+        "batas": (
+            ("≥ " if e.breakdown_rm_censored else "") + f.angka(e.breakdown_rm, 2)
+            if not is_missing(e.breakdown_rm)
+            else fmt.EMPTY
+        ),
         "n": f.n(e.n_obs),
         "desain": value_label(e.desain, f.b),
         "tingkat": value_label(evidence_grade(e), f.b),
@@ -1131,14 +1245,16 @@ _EFFECT_TABLES: tuple[tuple[tuple[str, str, str], ...], ...] = (
         ("pengaruh", "Pengaruh", "Effect"),
         ("hasil", "Hasil yang diukur", "Outcome"),
         ("perkiraan", "Perkiraan", "Estimate"),
+        ("sd", "Perkiraan (SD)", "Estimate (SD)"),
         ("ik", "IK 95%", "95% CI"),
         ("tingkat", "Tingkat bukti", "Evidence"),
     ),
     (
         ("pengaruh", "Pengaruh", "Effect"),
-        ("sd", "Perkiraan (SD)", "Estimate (SD)"),
         ("p", "p", "p"),
+        ("p_holm", "p (Holm)", "p (Holm)"),
         ("pretrend", "Uji tren awal (p)", "Pre-trend test (p)"),
+        ("batas", "Batas sensitivitas (M̄)", "Sensitivity bound (M̄)"),
         ("n", "n", "n"),
         ("desain", "Desain", "Design"),
     ),
@@ -1159,6 +1275,15 @@ def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
         rows = ["| " + " | ".join(_md_cell(c[col[0]]) for col in spec) + " |" for c in cells]
         out.append("\n".join([head, sep_row, *rows]))
     return "\n\n".join(out)
+
+
+def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str, Any]]:
+    """Effects with estimation flags: the label and the flag keys (worded by the template)."""
+    return [
+        {"label": e.label_id if bahasa == "id" else e.label_en, "catatan": list(e.catatan)}
+        for e in efek
+        if e.catatan
+    ]
 
 
 def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
@@ -1346,6 +1471,9 @@ def write_report(fakta: PeriodFacts) -> Report:
       thresholds;
     * the rollout — continue/extend if an outcome improved with clear evidence, otherwise
       keep monitoring (never "it worked" without evidence);
+    * power for the next round — the minimum detectable effect of training and feedback
+      and the trained employees per period needed for a 0.1 SD effect, whenever the
+      period's data give them;
     * the reward pool — described by criteria and counts; its effect is not claimed.
 
     The executive summary gives at most five findings (:func:`_findings`), each with its
@@ -1356,9 +1484,11 @@ def write_report(fakta: PeriodFacts) -> Report:
     b = fakta.bahasa
     f = _TemplateFormat(b)
     efek_list = [_effect_context(e, b, f) for e in fakta.efek]
-    for ctx, e in zip(efek_list, fakta.efek, strict=True):
+    for ctx in efek_list:
         ctx["kalimat"] = _render(b, "efek", e=ctx)
-        del e
+        ctx["kalimat_sensitivitas"] = (
+            _render(b, "sensitivitas", e=ctx) if ctx["sensitivitas"] else ""
+        )
     efek_map = {c["kunci"]: c for c in efek_list}
     dist = _distribution_context(fakta)
     kep = _compliance_context(fakta)
@@ -1387,6 +1517,7 @@ def write_report(fakta: PeriodFacts) -> Report:
         "temuan": temuan,
         "kesimpulan": _conclusion_context(efek_list, dist),
         "tabel_efek": _effects_table_md(fakta.efek, f),
+        "catatan_efek": _effect_notes(fakta.efek, b),
         "tabel_kualitas": _table_md(fakta.kualitas_data, f)
         if fakta.kualitas_data is not None
         else None,
@@ -1395,6 +1526,7 @@ def write_report(fakta: PeriodFacts) -> Report:
         "min_sel": fakta.min_sel,
         "metode_efek": sorted({method_label(e.metode, b) for e in fakta.efek if e.metode}),
         "desain_efek": sorted({e.desain for e in fakta.efek}),
+        "sumber_predikat": fakta.sumber_predikat,
     }
     if fakta.periode_sebelumnya is not None:
         ctx["periode_sebelumnya_kata"] = f.periode(fakta.periode_sebelumnya)
@@ -1486,7 +1618,6 @@ def _findings(
         r = by_key.get("pelatihan_difasilitasi")
         cand["jp"] = {
             "pct": pel["pct_di_bawah_20jp"],
-            "bulan_data": pel["bulan_data"],
             "tingkat": "terukur",
             "rekomendasi": r if r is not None and r.get("pct_di_bawah_20jp") is not None else None,
         }

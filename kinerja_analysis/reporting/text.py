@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.config import DEFAULTS
@@ -49,8 +50,20 @@ def headline_label(indikator: str, bahasa: fmt.Bahasa = "id") -> str:
     return pair[0] if bahasa == "id" else pair[1]
 
 
+_JP_NA = {
+    "id": "tidak tersedia (jendela 12 bulan dimulai sebelum data pelatihan)",
+    "en": "not available (the 12-month window starts before the training data)",
+}
+
+
 def headline_value(indikator: str, nilai: float, bahasa: fmt.Bahasa = "id") -> str:
-    """A headline value written for the report (counts, percent, index, share)."""
+    """A headline value written for the report (counts, percent, index, share).
+
+    A missing JP figure is written as not available, with the reason (the 12-month
+    window reaches before the data begin, :func:`kinerja_analysis.reporting.tables.jp_window_covered`).
+    """
+    if indikator in ("jp_rerata", "pct_jp_di_bawah_20") and (nilai is None or nilai != nilai):
+        return _JP_NA[bahasa]
     if indikator in ("n_asn", "n_opd"):
         return fmt.number(int(round(nilai)), 0, bahasa)
     if indikator == "capaian_rerata":
@@ -124,6 +137,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "lampiran_ikm": "### IKM dan pelayanan per OPD",
         "lampiran_jp": "### JP pelatihan per OPD",
         "lampiran_hvk": "### Perubahan predikat bila perilaku ikut dinilai, per OPD",
+        "lampiran_kesesuaian": "### Kesesuaian predikat resmi dan predikat terhitung, per OPD",
         "judul_predikat_bagian": "Sebaran predikat kinerja per OPD, {periode} ({bagian})",
         "judul_profil_bagian": "Skor perilaku BerAKHLAK per OPD (1–5), {periode} ({bagian})",
         "tabel_angka_utama": "Angka utama {periode}",
@@ -159,6 +173,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "tabel_regresi_motivasi": "Regresi motivasi kerja, {periode}",
         "tabel_penerimaan_per_opd": "Penerimaan sistem evaluasi per OPD, {periode}",
         "tabel_ringkasan_lintas_periode": "Angka utama per periode",
+        # --- official e-Kinerja results (penilaian_resmi)
+        "hanya_resmi": "Data periode ini memuat hasil resmi e-Kinerja saja (rating hasil "
+        "kerja, rating perilaku kerja dan predikat per pegawai), tanpa capaian SKP numerik dan "
+        "tanpa skor penilaian 360°. Karena itu dokumen ini tidak dapat menunjukkan capaian "
+        "SKP, kemurahan (leniency) penilai, reliabilitas penilaian, profil BerAKHLAK per "
+        "dimensi, maupun pengaruh pelatihan dan umpan balik terhadap capaian; predikat yang "
+        "disajikan adalah predikat resmi.",
+        "resmi_tanpa_perilaku": "Predikat dalam dokumen ini adalah predikat resmi e-Kinerja: "
+        "data periode ini memuat capaian SKP dan hasil penilaian resmi, tetapi tidak memuat "
+        "skor penilaian 360°. Karena itu kemurahan (leniency) penilai, reliabilitas "
+        "penilaian dan profil BerAKHLAK per dimensi tidak dapat ditunjukkan.",
+        "tanpa_skp": "Capaian SKP numerik tidak tersedia dalam data ini.",
+        "tanpa_perilaku": "Skor penilaian perilaku 360° tidak tersedia dalam data ini; "
+        "kemurahan penilai dan reliabilitas penilaian tidak dapat ditunjukkan.",
+        "kesesuaian_resmi": "### Predikat resmi e-Kinerja dan predikat dari angka\n\n"
+        "Seberapa sering predikat yang tercatat di e-Kinerja sama dengan predikat yang "
+        "dihitung dari capaian SKP dan penilaian 360° (matriks PermenPAN-RB 6/2022), per OPD. "
+        "κ (kappa Cohen) mengoreksi kesamaan yang terjadi karena kebetulan.",
+        "kesesuaian_kalimat": "Di seluruh OPD, predikat resmi sama dengan predikat dari angka "
+        "untuk {pct} ASN (κ = {kappa}); predikat resmi lebih tinggi untuk {tinggi} ASN dan "
+        "lebih rendah untuk {rendah} ASN.",
+        "judul_kesesuaian": "Kesesuaian predikat resmi dan predikat dari angka per OPD",
+        "status": "### ASN dan predikat per status kepegawaian (PNS, PPPK)",
+        "judul_status": "ASN dan predikat per status kepegawaian",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "seluruh OPD {instansi}",
@@ -208,6 +246,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "penyesuaian doubly robust untuk golongan, masa kerja dan jenis kelamin pada awal "
         "periode. TWFE ditampilkan di sampingnya sebagai angka yang lazim.",
         "n20_alasan_twfe": "{alasan}",
+        "n20_jp_tidak_tersedia": "JP per ASN dalam 12 bulan yang berakhir pada {periode} belum "
+        "dapat dihitung: jendela 12 bulan dimulai sebelum data pelatihan tersedia, sehingga "
+        "pelatihan sebelum awal data tidak terhitung.",
+        "n20_sensitivitas": "Kepekaan terhadap asumsi tren sejajar (Rambachan dan Roth 2023): "
+        "interval kepercayaan untuk rata-rata pengaruh setelah program bila tren setelah "
+        "program boleh menyimpang hingga M̄ kali penyimpangan terbesar sebelum program "
+        "(relative magnitudes) atau bila kemiringan tren boleh berubah hingga M per periode "
+        "(smoothness). Batas sensitivitas (breakdown) adalah nilai terbesar yang masih membuat "
+        "interval tidak mencakup nol.",
         "n20_judul_studi": "Studi peristiwa: capaian SKP sebelum dan sesudah pelatihan pertama",
         "n20_uji_tren": "Uji tren sejajar",
         "n20_statistik_wald": "Statistik Wald",
@@ -263,10 +310,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "(muatan, CFI, TLI, RMSEA, SRMR). Uji invariansi (konfigural, metrik, skalar) "
         "memeriksa apakah instrumen bekerja sama pada setiap periode, sehingga perubahan skor "
         "antarperiode adalah perubahan konstruk, bukan perubahan cara butir dipahami.",
+        "n30_cfa_tidak_wajar": "**Solusi CFA tidak wajar** ({masalah}). Estimasi untuk konstruk "
+        "{konstruk} tidak dapat dipercaya, termasuk reliabilitasnya (omega): biasanya karena "
+        "responden terlalu sedikit atau butirnya hampir sama; tambah data atau tinjau butir "
+        "sebelum menafsirkannya.",
         "n30_regresi": "## Regresi motivasi dengan uji asumsi klasik\n\n"
         "Motivasi kerja dijelaskan oleh persepsi kualitas umpan balik, relevansi pelatihan "
         "dan penerimaan sistem evaluasi. Setiap uji asumsi diberi satu kalimat tafsiran.",
-        "n30_catatan_regresi": "{catatan}",
+        "n30_catatan_regresi": "Galat baku memakai estimator robust {robust} (tahan "
+        "heteroskedastisitas): skor Likert terbatas dan sering heteroskedastis, sehingga uji t "
+        "klasik bisa menyesatkan; bila residual homoskedastis, hasilnya hampir sama dengan SE "
+        "klasik.",
         "n30_komunikasi": "## Pelatihan komunikasi dan rasa percaya diri; penerimaan sistem "
         "per OPD",
         # --- 90 ringkasan lintas periode
@@ -318,6 +372,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "lampiran_ikm": "### IKM and services by unit",
         "lampiran_jp": "### Training hours (JP) by unit",
         "lampiran_hvk": "### Change in rating when behaviour is counted, by unit",
+        "lampiran_kesesuaian": "### Agreement of the official and the computed rating, by unit",
         "judul_predikat_bagian": "Performance ratings by unit, {periode} ({bagian})",
         "judul_profil_bagian": "BerAKHLAK behaviour scores by unit (1–5), {periode} ({bagian})",
         "tabel_angka_utama": "Headline figures, {periode}",
@@ -353,6 +408,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "tabel_regresi_motivasi": "Regression of work motivation, {periode}",
         "tabel_penerimaan_per_opd": "Acceptance of the evaluation system by unit, {periode}",
         "tabel_ringkasan_lintas_periode": "Headline figures by period",
+        # --- official e-Kinerja results (penilaian_resmi)
+        "hanya_resmi": "The data of this period hold the official e-Kinerja results only "
+        "(rating of results, rating of behaviour and predikat per employee), without numeric "
+        "SKP achievement and without 360° scores. This document therefore cannot show SKP "
+        "achievement, rater leniency, the reliability of the ratings, the BerAKHLAK profile "
+        "by dimension, nor the effects of training and feedback on achievement; the predikat "
+        "shown are the official ones.",
+        "resmi_tanpa_perilaku": "The predikat in this document are the official e-Kinerja "
+        "ones: the data of this period hold SKP achievement and the official results, but no "
+        "360° scores. Rater leniency, the reliability of the ratings and the BerAKHLAK "
+        "profile by dimension therefore cannot be shown.",
+        "tanpa_skp": "Numeric SKP achievement is not available in these data.",
+        "tanpa_perilaku": "Numeric 360° behaviour scores are not available in these data; "
+        "rater leniency and the reliability of the ratings cannot be shown.",
+        "kesesuaian_resmi": "### Official e-Kinerja predikat and predikat from the numbers\n\n"
+        "How often the predikat recorded in e-Kinerja equals the one computed from SKP "
+        "achievement and the 360° ratings (PermenPAN-RB 6/2022 matrix), by OPD. κ (Cohen's "
+        "kappa) corrects for agreement by chance.",
+        "kesesuaian_kalimat": "Across all OPDs the official predikat equals the one from the "
+        "numbers for {pct} of ASN (κ = {kappa}); the official predikat is higher for {tinggi} "
+        "ASN and lower for {rendah}.",
+        "judul_kesesuaian": "Agreement of official and computed predikat by OPD",
+        "status": "### ASN and ratings by employment status (PNS, PPPK)",
+        "judul_status": "ASN and ratings by employment status",
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "all units (OPD) of the {instansi}",
@@ -401,6 +480,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "only with ASN never trained, with a doubly robust adjustment for grade, years of "
         "service and sex at the start of the period. TWFE is shown beside it as the customary "
         "figure.",
+        "n20_jp_tidak_tersedia": "JP per ASN in the 12 months ending in {periode} cannot be "
+        "computed: the 12-month window starts before the training data do, so trainings "
+        "before the data would be missed.",
+        "n20_sensitivitas": "Sensitivity to the parallel-trends assumption (Rambachan and Roth "
+        "2023): confidence intervals for the average effect after the programme when the "
+        "trend after it may depart from parallel by up to M̄ times the largest departure "
+        "before it (relative magnitudes) or when the trend's slope may change by up to M per "
+        "period (smoothness). The breakdown value is the largest value at which the interval "
+        "still excludes zero.",
         "n20_alasan_twfe": "TWFE compares newly trained employees with employees trained "
         "earlier; when the training effect changes over time or across groups, that "
         "comparison can bias the TWFE figure (even its sign). The Callaway–Sant'Anna "
@@ -465,6 +553,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "(loadings, CFI, TLI, RMSEA, SRMR). Invariance tests (configural, metric, scalar) "
         "check whether the instrument works the same way in every period, so that score "
         "changes across periods are changes in the construct, not in how items are understood.",
+        "n30_cfa_tidak_wajar": "**Improper CFA solution** ({masalah}). The estimates for "
+        "{konstruk}, including its reliability (omega), cannot be trusted: usually too few "
+        "respondents or near-identical items; collect more data or review the items before "
+        "interpreting them.",
         "n30_regresi": "## Regression of motivation with classical assumption checks\n\n"
         "Work motivation is explained by perceived feedback quality, training relevance and "
         "acceptance of the evaluation system. Each assumption check comes with a one-sentence "
@@ -568,6 +660,15 @@ COLUMNS: dict[str, Column] = {
     "n_naik": _c("Predikat naik", "Rating up", "bilangan"),
     "n_turun": _c("Predikat turun", "Rating down", "bilangan"),
     "n_tetap": _c("Predikat tetap", "Rating unchanged", "bilangan"),
+    # --- official e-Kinerja results and employment status
+    "pct_sama": _c("Predikat sama", "Same predikat", "fraksi", 1),
+    "kappa": _c("κ (Cohen)", "κ (Cohen)", "angka", 2),
+    "n_resmi_lebih_tinggi": _c("Resmi lebih tinggi", "Official higher", "bilangan"),
+    "n_resmi_lebih_rendah": _c("Resmi lebih rendah", "Official lower", "bilangan"),
+    "status_kepegawaian": _c("Status kepegawaian", "Employment status"),
+    "pct_sangat_baik": _c("Sangat Baik", "Very Good", "fraksi", 1),
+    "pct_baik": _c("Baik", "Good", "fraksi", 1),
+    "pct_di_bawah_baik": _c("Di bawah Baik", "Below Good", "fraksi", 1),
     "capaian": _c("Capaian SKP (%)", "SKP achievement (%)", "persen", 1),
     "capaian_rerata": _c("Rata-rata capaian SKP (%)", "Mean SKP achievement (%)", "persen", 1),
     "capaian_median": _c("Median capaian SKP (%)", "Median SKP achievement (%)", "persen", 1),
@@ -1319,6 +1420,138 @@ def display_frame(
             kind = ("ya_tidak", 0)
         kinds[name] = kind
     return out.rename(columns=names), kinds
+
+
+#: The classical assumption checks (:mod:`kinerja_analysis.methods.regression`) in words:
+#: (name of the check, sentence when it holds, sentence when it is violated).
+_ASUMSI: dict[str, dict[str, tuple[str, str, str]]] = {
+    "id": {
+        "normality_ks_lilliefors": (
+            "Normalitas (Kolmogorov–Smirnov, koreksi Lilliefors)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "normality_shapiro_wilk": (
+            "Normalitas (Shapiro–Wilk)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "normality_jarque_bera": (
+            "Normalitas (Jarque–Bera)",
+            "Residual berdistribusi normal",
+            "Residual tidak berdistribusi normal",
+        ),
+        "multicollinearity_vif": (
+            "Multikolinearitas (VIF)",
+            "Tidak ada multikolinearitas (VIF tertinggi {stat} pada {term} < {limit}; "
+            "tolerance > {tol})",
+            "Ada multikolinearitas: VIF {term} = {stat} ≥ {limit}",
+        ),
+        "heteroskedasticity_breusch_pagan": (
+            "Heteroskedastisitas (Breusch–Pagan)",
+            "Tidak ada heteroskedastisitas",
+            "Terjadi heteroskedastisitas; SE robust diperlukan",
+        ),
+        "heteroskedasticity_white": (
+            "Heteroskedastisitas (White)",
+            "Tidak ada heteroskedastisitas",
+            "Terjadi heteroskedastisitas; SE robust diperlukan",
+        ),
+        "autocorrelation_durbin_watson": (
+            "Autokorelasi (Durbin–Watson)",
+            "Durbin–Watson = {stat} (1,5–2,5: tidak ada indikasi autokorelasi); uji ini hanya "
+            "bermakna bila baris berurutan menurut waktu",
+            "Durbin–Watson = {stat} (di luar 1,5–2,5); uji ini hanya bermakna bila baris "
+            "berurutan menurut waktu",
+        ),
+    },
+    "en": {
+        "normality_ks_lilliefors": (
+            "Normality (Kolmogorov–Smirnov, Lilliefors correction)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "normality_shapiro_wilk": (
+            "Normality (Shapiro–Wilk)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "normality_jarque_bera": (
+            "Normality (Jarque–Bera)",
+            "Residuals are normally distributed",
+            "Residuals are not normally distributed",
+        ),
+        "multicollinearity_vif": (
+            "Multicollinearity (VIF)",
+            "No multicollinearity (largest VIF {stat} for {term} < {limit}; tolerance > {tol})",
+            "Multicollinearity: VIF of {term} = {stat} ≥ {limit}",
+        ),
+        "heteroskedasticity_breusch_pagan": (
+            "Heteroskedasticity (Breusch–Pagan)",
+            "No heteroskedasticity",
+            "Heteroskedasticity; robust SEs are needed",
+        ),
+        "heteroskedasticity_white": (
+            "Heteroskedasticity (White)",
+            "No heteroskedasticity",
+            "Heteroskedasticity; robust SEs are needed",
+        ),
+        "autocorrelation_durbin_watson": (
+            "Autocorrelation (Durbin–Watson)",
+            "Durbin–Watson = {stat} (1.5–2.5: no sign of autocorrelation); the test is only "
+            "meaningful when rows are in time order",
+            "Durbin–Watson = {stat} (outside 1.5–2.5); the test is only meaningful when rows "
+            "are in time order",
+        ),
+    },
+}
+
+
+def _p_words(p: float, alpha: float, holds: bool, bahasa: fmt.Bahasa) -> str:
+    if p < 0.001:
+        return "p < " + fmt.number(0.001, 3, bahasa)
+    cmp = ">" if holds else "≤"
+    return f"p = {fmt.number(p, 3 if p < 0.01 else 2, bahasa)} {cmp} {fmt.number(alpha, 2, bahasa)}"
+
+
+def assumption_checks_table(reg, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
+    """The classical assumption checks of a regression as a table with one sentence each.
+
+    ``reg`` is a :class:`kinerja_analysis.methods.regression.RegressionResult`. Returns
+    ``uji`` (the check, in words), ``statistic``, ``p_value``, ``kesimpulan``
+    (terpenuhi / tidak terpenuhi; holds / violated) and ``interpretasi``.
+    """
+    words = _ASUMSI[bahasa]
+    held = ("terpenuhi", "tidak terpenuhi") if bahasa == "id" else ("holds", "violated")
+    rows = []
+    for r in reg.checks.itertuples(index=False):
+        name, yes, no = words[r.check]
+        txt = (yes if r.holds else no).format(
+            stat=fmt.number(r.statistic, 2, bahasa),
+            term=r.term,
+            limit=fmt.number(r.limit, 0, bahasa),
+            tol=fmt.number(1 / r.limit, 2, bahasa) if r.limit else "",
+        )
+        if np.isfinite(r.p_value):
+            txt += f" ({_p_words(r.p_value, reg.alpha, r.holds, bahasa)})"
+        rows.append(
+            {
+                "uji": name,
+                "statistic": r.statistic,
+                "p_value": r.p_value,
+                "kesimpulan": held[0] if r.holds else held[1],
+                "interpretasi": txt + ".",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: Employment status of an ASN as a document names it (UU 20/2023).
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "id": {"pns": "PNS", "pppk": "PPPK", "pppk_paruh_waktu": "PPPK paruh waktu"},
+    "en": {"pns": "PNS (civil servant)", "pppk": "PPPK (contract)",
+           "pppk_paruh_waktu": "PPPK part-time"},
+}  # fmt: skip
 
 
 def column_labels(bahasa: fmt.Bahasa = "id") -> dict[str, str]:
