@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import tidy_frame
 
 __all__ = ["feols", "tidy", "n_obs", "linear_combination", "vcov", "contrast"]
@@ -65,6 +66,14 @@ def feols(
 
     cols = [outcome, *regressors, *fixed_effects, *([cluster] if cluster else [])]
     _check_names(cols)
+    # pyfixest aborts the whole process (a Rust panic) on a sample that is empty or whose
+    # fixed effect has one level; such a model is not estimable on these data
+    complete = data[list(dict.fromkeys(cols))].dropna()
+    if complete.empty:
+        raise NotEstimable(f"{outcome}: tidak ada baris lengkap untuk model efek tetap")
+    for fe in fixed_effects:
+        if complete[fe].nunique() < 2:
+            raise NotEstimable(f"{outcome}: efek tetap {fe} hanya punya satu nilai")
     fml = f"{outcome} ~ {' + '.join(regressors)}"
     if fixed_effects:
         fml += f" | {' + '.join(fixed_effects)}"
