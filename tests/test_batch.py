@@ -118,7 +118,7 @@ def test_batch_summary(run_ok, last):
         }
 
 
-def test_layout_and_no_leftovers(run_ok, last):
+def test_layout_and_no_leftovers(run_ok, data_dir, last):
     out, _ = run_ok
     assert (out / last / f"laporan_periode_{last}.html").exists()
     assert (out / last / f"laporan_periode_{last}.pdf").exists()
@@ -129,7 +129,7 @@ def test_layout_and_no_leftovers(run_ok, last):
     assert not [p for p in everything if p.name.startswith(".")]
     assert not [p for p in everything if p.suffix in (".ipynb", ".parquet")]
     assert not (out / "_gagal").exists() and not (out / "_cache").exists()
-    assert (out.parent / f".{out.name}-cache" / "data" / "meta.json").exists()
+    assert (batch.default_cache_dir(data_dir, out) / "data" / "meta.json").exists()
     # individual (NIP-identified) sheets are written only on explicit request (--rahasia)
     assert not (out.parent / f"RAHASIA-{out.name}").exists()
     manifest = json.loads((out / last / "manifest.json").read_text())
@@ -236,10 +236,9 @@ def test_xlsx_tables(run_ok, last):
     out, _ = run_ok
     wb = load_workbook(out / last / f"laporan_periode_{last}.xlsx", read_only=True)
     assert wb.sheetnames[0] == "info"
-    assert {"angka_utama", "asn_per_opd", "capaian_per_periode", "perilaku_per_dimensi"} <= set(
-        wb.sheetnames
-    )
-    rows = list(wb["asn_per_opd"].iter_rows(values_only=True))
+    # sheets are named by their titles, headers are words (the label registry)
+    assert {"Jumlah ASN per OPD", "Capaian SKP per periode"} <= set(wb.sheetnames)
+    rows = list(wb["Jumlah ASN per OPD"].iter_rows(values_only=True))
     assert rows[0][0] == "Jumlah ASN per OPD" and rows[1][0].startswith("Sumber: ")
     assert "Pemerintah Kota Kotalama" in rows[1][0]
     header = rows[3]
@@ -268,7 +267,7 @@ def test_second_run_skips_unchanged(run_ok, data_dir, last):
     # a changed parameter or notebook source is a changed input: not skipped
     plan_kw = dict(
         data_dir=data_dir,
-        cache_dir=out.parent / f".{out.name}-cache" / "data",
+        cache_dir=batch.default_cache_dir(data_dir, out) / "data",
         checksum=s_checksum(out, last),
     )
     nbs = find_notebooks()
@@ -294,7 +293,7 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
     src = (_default_notebook_dir() / "10_laporan_periode.py").read_text("utf-8")
-    marker = '# %%\ndoc.markdown(laporan.bagian_markdown("pendahuluan"))'
+    marker = '# %%\ndoc.section(laporan, "pendahuluan")'
     assert marker in src
     src = src.replace(
         marker,

@@ -28,7 +28,7 @@ from kinerja_analysis.pipeline.batch import _default_notebook_dir, plan_runs, ru
 from kinerja_analysis.pipeline.procs import FolderBusy
 
 pytestmark = pytest.mark.slow
-MARKER = '# %%\ndoc.markdown(laporan.bagian_markdown("pendahuluan"))'
+MARKER = '# %%\ndoc.section(laporan, "pendahuluan")'
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_two_batches_on_one_out(data_dir, periods, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "reports"
-    cache = tmp_path / ".reports-cache"
+    cache = batch.default_cache_dir(data_dir, out)
     p = periods[-1]
     first = subprocess.Popen(
         _cmd(data_dir, out, "-p", p, "-n", "10", "--workers", "1"),
@@ -143,7 +143,7 @@ def test_staging_is_unique_per_run_and_batch(data_dir, periods, tmp_path):
 
 def test_kill_9_leaves_no_process_and_no_writer(data_dir, periods, tmp_path):
     out = tmp_path / "reports"
-    cache = tmp_path / ".reports-cache"
+    cache = batch.default_cache_dir(data_dir, out)
     proc = subprocess.Popen(
         _cmd(data_dir, out, *sum((["-p", p] for p in periods[-3:]), []), "--workers", "2"),
         stdout=subprocess.DEVNULL,

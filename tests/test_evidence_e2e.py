@@ -77,8 +77,10 @@ def test_2025q4_document_has_sensitivity_holm_and_power(city):
 
 
 def test_first_period_jp_share_not_available_with_reason(city):
-    ds, h = city
+    ds, _ = city
     first = ds.periods[0]
+    # a document is computed as of its period: the shared results of its own data window
+    h = compute_shared(ds, through=first, seed=1, n_boot=199, reliabilitas=False)
     fk = period_facts(ds, h, first, tanggal=dt.date(2026, 11, 28))
     assert fk.pelatihan["pct_di_bawah_20jp"] is None
     tant = write_report(fk)["tantangan"]
@@ -90,5 +92,6 @@ def test_first_period_jp_share_not_available_with_reason(city):
         "tidak tersedia"
     )
     # four quarters later the window is covered and the share is computed
-    fk4 = period_facts(ds, h, ds.periods[3], tanggal=dt.date(2026, 11, 28))
+    h4 = compute_shared(ds, through=ds.periods[3], seed=1, n_boot=199, reliabilitas=False)
+    fk4 = period_facts(ds, h4, ds.periods[3], tanggal=dt.date(2026, 11, 28))
     assert 0 <= fk4.pelatihan["pct_di_bawah_20jp"] <= 1

@@ -5,6 +5,7 @@ All inputs are synthetic with hand-computed expectations (written in the comment
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -214,8 +215,9 @@ def test_appendix_shows_raw_and_holm_p_and_estimation_notes():
               p_adjusted=0.4, desain="kausal_fe", pretrend_p=None, catatan=("ps_separation",))  # fmt: skip
     lamp = write_report(fakta([e1, e2]))["lampiran"]
     assert "| p | p (Holm) |" in lamp
-    row = next(x for x in lamp.splitlines() if x.startswith("| Pelatihan yang relevan"))
-    assert "| 0,012 | 0,048 |" in row and "| 0,80 |" in row
+    # the appendix gives each effect in two tables (size and evidence; tests and design)
+    rows = [x for x in lamp.splitlines() if x.startswith("| Pelatihan yang relevan")]
+    assert any("| 0,012 | 0,048 |" in r and "| 0,80 |" in r for r in rows), rows
     assert "koreksi Holm" in lamp or "Holm" in lamp
     assert "Catatan estimasi" in lamp and "Umpan balik baik" in lamp
     assert "model skor kecenderungan tidak dapat diestimasi" in lamp
@@ -443,7 +445,7 @@ def test_distribution_change_in_points_hand_computed():
 def test_conformity_and_profile_and_reliability_sentences():
     hasil = write_report(fakta())["hasil"]
     # OPD A breaks one rule (12.5 pts), OPD B one (3.1 pts), OPD C none -> 2 of 3
-    assert "Dari 3 OPD, 2 OPD belum memenuhi" in hasil
+    assert "Dari 3 OPD yang dapat dinilai, 2 belum memenuhi" in hasil
     assert "Dinas A" in hasil and "12,5 poin persentase" in hasil
     assert "**Berorientasi Pelayanan** (4,12; naik 0,05" in hasil
     assert "**Adaptif** (3,71; turun 0,02" in hasil
@@ -495,6 +497,7 @@ def test_sections_in_seed_order_with_headings():
     md = lap.markdown()
     heads = re.findall(r"^## (.+)$", md, flags=re.M)
     assert heads == [
+        "Ringkasan Eksekutif",
         "Pendahuluan",
         "Tujuan Evaluasi",
         "Metode Evaluasi",
@@ -502,10 +505,12 @@ def test_sections_in_seed_order_with_headings():
         "Tantangan",
         "Rekomendasi",
         "Kesimpulan",
-        "Lampiran",
+        "Lampiran A. Metode dan Data",
+        "Lampiran B. Tabel Rinci per OPD",
     ]
     heads_en = re.findall(r"^## (.+)$", write_report(fakta(bahasa="en")).markdown(), flags=re.M)
     assert heads_en == [
+        "Executive Summary",
         "Introduction",
         "Objectives",
         "Methods",
@@ -513,9 +518,63 @@ def test_sections_in_seed_order_with_headings():
         "Challenges",
         "Recommendations",
         "Conclusion",
-        "Appendix",
+        "Appendix A. Methods and Data",
+        "Appendix B. Detailed Tables by Unit (OPD)",
     ]
-    assert list(lap.tidy()["kunci"])[0] == "pendahuluan"
+    assert list(lap.tidy()["kunci"])[0] == "ringkasan"
+
+
+def test_contents_link_every_section_heading():
+    lap = write_report(fakta())
+    toc = lap.contents_html()
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    ids = [re.search(r'<h2 id="([^"]+)"', lap.heading_html(b.kunci)).group(1) for b in lap.bagian]
+    assert targets == ids and len(set(ids)) == len(ids)
+    assert "Daftar Isi" in toc and "Contents" in write_report(fakta(bahasa="en")).contents_html()
+    # the sections that start a printed page say so; a hostile title would be escaped
+    assert 'class="halaman-baru"' in lap.heading_html("pendahuluan")
+    assert 'class="halaman-baru"' not in lap.heading_html("hasil")
+    assert "<" not in lap.bagian_markdown("hasil")  # the Markdown itself holds no HTML
+
+
+def test_executive_summary_five_findings_with_grade_and_recommendation():
+    e_relevan = efek(kunci="pelatihan_relevan")
+    lap = write_report(
+        fakta(
+            [efek(kunci="pelatihan"), e_relevan],
+            pelatihan={"pct_di_bawah_20jp": 0.40, "pct_mandiri_tidak_sesuai": 0.30},
+        )
+    )
+    ring = lap["ringkasan"]
+    items = re.findall(r"^\d+\. \*\*(.+?)\.\*\*", ring, flags=re.M)
+    assert len(items) == 5 == len(lap.temuan)
+    # every finding states its level of evidence and what it supports
+    assert ring.count("*Tingkat bukti:") == 5
+    assert ring.count("rekomendasi") >= 3
+    # the training finding carries the estimate's own sentence and grade
+    assert effect_sentence(efek(kunci="pelatihan")) in ring
+    assert "*Tingkat bukti: jelas.*" in ring
+    # a referenced recommendation has the same number in the Rekomendasi section
+    for nomor, judul in re.findall(r"Mendukung rekomendasi (\d+): ([^.*]+)", ring):
+        assert re.search(rf"^{nomor}\. \*\*{re.escape(judul)}", lap["rekomendasi"], flags=re.M)
+    assert write_report(fakta(bahasa="en"))["ringkasan"].count("*Evidence:") >= 1
+
+
+def test_conclusion_never_counts_zero():
+    none = efek(kunci="pelatihan_mandiri", ci_low=-1.0, p_value=0.5)
+    lap = write_report(fakta([efek(), none]))
+    kes = lap["kesimpulan"]
+    assert " 0 " not in kes and "0 baru berupa indikasi" not in kes
+    assert "1 didukung bukti yang jelas dan 1 belum menunjukkan bukti" in kes
+
+
+def test_single_opd_document_speaks_of_that_opd():
+    f = fakta()
+    k = f.kepatuhan_distribusi
+    one = k[k["opd"] == k["opd"].iloc[0]]
+    lap = write_report(dataclasses.replace(f, kepatuhan_distribusi=one, n_opd=1))
+    assert "Dari 1 OPD" not in lap.markdown() and "1 OPD belum" not in lap.markdown()
+    assert "Sebaran predikat di OPD ini belum memenuhi ketentuan" in lap["hasil"]
 
 
 @pytest.mark.parametrize("bahasa, kata", [("id", "belum tersedia"), ("en", "not available")])

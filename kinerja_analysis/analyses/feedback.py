@@ -121,6 +121,14 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
     cols = [c for c in panel.columns if c in need | {"n_netral_lag1"}]
     d = panel[cols].reset_index(drop=True)
     d["n_umpan_balik_lead1"] = shift_by_period(d, ["n_umpan_balik"], 1)["n_umpan_balik"]
+    # two-way fixed effects need at least two periods with last period's feedback known
+    # (pyfixest aborts the process on a sample without within variation in periods)
+    n_t = d.loc[d[outcome].notna() & d["n_umpan_balik_lag1"].notna(), "t"].nunique()
+    if n_t < 2:
+        raise NotEstimable(
+            "butuh paling sedikit dua periode yang umpan balik periode sebelumnya diketahui "
+            f"(ada {n_t})"
+        )
     sd = float(d[outcome].std())
     method = "FE pegawai + periode (pyfixest), SE klaster pegawai"
     fe = ["nip", "periode"]

@@ -129,6 +129,12 @@ def estimate_communication_training_effect(
     d["t"] = d["periode"].map(pidx)
     d["g"] = d["nip"].map(g_idx)
     d["pasca"] = (d["g"].notna() & (d["t"] >= d["g"])).astype(float)
+    # two-way fixed effects need two periods and both states (pyfixest aborts otherwise)
+    if len(periods) < 2 or d["pasca"].nunique() < 2:
+        raise NotEstimable(
+            f"{len(periods)} periode survei, {int((d['pasca'] > 0).sum())} pengamatan "
+            "sesudah pelatihan komunikasi; butuh dua periode dan kedua keadaan"
+        )
     fit = fixest.feols(d, "skor", ["pasca"], ["nip", "periode"], cluster="nip")
     out = fixest.tidy(
         fit,

@@ -41,7 +41,9 @@ def _check_names(names: Sequence[str]) -> None:
         raise ValueError(f"column names used in a formula must be identifiers, got {bad}")
 
 
-def _estimable_rows(data: pd.DataFrame, cols: Sequence[str], fixed_effects: Sequence[str]) -> int:
+def _estimable_sample(
+    data: pd.DataFrame, cols: Sequence[str], fixed_effects: Sequence[str]
+) -> pd.DataFrame:
     """Rows left after dropping missing values and, iteratively, fixed-effect singletons.
 
     The same rule as fixest/pyfixest (a level seen once carries no within variation).
@@ -50,7 +52,7 @@ def _estimable_rows(data: pd.DataFrame, cols: Sequence[str], fixed_effects: Sequ
     """
     d = data[list(dict.fromkeys(cols))].dropna()
     if not fixed_effects:
-        return len(d)
+        return d
     while len(d):
         keep = np.ones(len(d), dtype=bool)
         for fe in fixed_effects:
@@ -59,7 +61,7 @@ def _estimable_rows(data: pd.DataFrame, cols: Sequence[str], fixed_effects: Sequ
         if keep.all():
             break
         d = d[keep]
-    return len(d)
+    return d
 
 
 def feols(
@@ -87,18 +89,26 @@ def feols(
     ------
     NotEstimable
         Fewer observations than coefficients + 1 remain after dropping missing values
-        and fixed-effect singletons (e.g. a lead and a lag on a three-period panel).
+        and fixed-effect singletons (e.g. a lead and a lag on a three-period panel), or
+        a fixed effect has a single level in what remains (a one-period window).
     """
     import pyfixest as pf  # lazy: heavy; only for fixed-effects models
 
     cols = [outcome, *regressors, *fixed_effects, *([cluster] if cluster else [])]
     _check_names(cols)
-    n = _estimable_rows(data, cols, fixed_effects)
+    # pyfixest aborts the whole process (a Rust panic) on a sample that is empty, with
+    # nothing left after singletons, or whose fixed effect has one level: such a model is
+    # not estimable on these data
+    sample = _estimable_sample(data, cols, fixed_effects)
+    n = len(sample)
     if n <= len(regressors) + 1:
         raise NotEstimable(
             f"{outcome} ~ {' + '.join(regressors)}: only {n} observations left after "
             "dropping missing values and fixed-effect singletons"
         )
+    for fe in fixed_effects:
+        if sample[fe].nunique() < 2:
+            raise NotEstimable(f"{outcome}: fixed effect {fe} has a single level")
     fml = f"{outcome} ~ {' + '.join(regressors)}"
     if fixed_effects:
         fml += f" | {' + '.join(fixed_effects)}"

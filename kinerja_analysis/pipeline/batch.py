@@ -31,8 +31,10 @@ Layout::
       2025Q4/laporan_periode_2025Q4.{html,pdf,xlsx}, kualitas_data_2025Q4.*, …, manifest.json
       2025Q4/opd/<opd-folder>/laporan_periode_2025Q4_<opd-folder>.*   (per_opd)
       lintas_periode/ringkasan_lintas_periode_2025Q4.*
-    .reports-cache/                         private, beside reports/ (default; --cache)
-      data/, shared/, log/, kerja/ (staging)
+    data/.kotalama-cache/                   private, beside the data folder (default; --cache)
+      data/, log/, kerja/ (staging)
+      shared/<periode>-<key>/               shared results per data window, keyed by data and
+                                            parameters (not by the report folder)
       gagal/<periode>/<notebook>.ipynb      executed notebook of a failed run (as far as it ran)
 
 OPD folders come from :func:`kinerja_analysis.reporting.paths.folder_names`: distinct
@@ -96,7 +98,12 @@ from kinerja_analysis.pipeline.procs import KERNEL_GUARD, FolderBusy, FolderLock
 from kinerja_analysis.reporting import export, fmt
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY
-from kinerja_analysis.reporting.notebook import read_tables
+from kinerja_analysis.reporting.notebook import (
+    default_cache_dir,
+    read_tables,
+    workbook_labels,
+    workbook_tables,
+)
 from kinerja_analysis.reporting.paths import folder_names
 from kinerja_analysis.reporting.text import headline_label, headline_value
 
@@ -703,11 +710,13 @@ def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes]
         files[f"{spec.stem}.pdf"] = export.pdf_bytes(html)
     tables = read_tables(work)
     if "xlsx" in spec.formats:
+        sheets = workbook_tables(work)  # titles as sheet names, values and headers in words
         files[f"{spec.stem}.xlsx"] = export.xlsx_bytes(
-            tables,
+            sheets,
             info=_workbook_info(spec, bahasa),
             bahasa=bahasa,
             sumber=export.source_note(profil, bahasa),
+            labels=workbook_labels(sheets),
         )
     angka = {}
     if "angka_utama" in tables:
@@ -785,37 +794,23 @@ def _run_one(spec: RunSpec) -> RunResult:
 
 
 def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str | None:
-    """Trend of headline numbers across periods as a base64 PNG data URI (or None)."""
-    from matplotlib.figure import Figure  # lazy: heavy; only for figures
+    """Trend of headline numbers across periods as a base64 PNG data URI (or None):
+    :func:`kinerja_analysis.reporting.plots.plot_headline_trends` — the index's language
+    for numbers, each indicator on an honest axis."""
+    import matplotlib.pyplot as plt  # lazy: heavy; only for figures
 
-    panels = [
-        (
-            "capaian_rerata",
-            "Rata-rata capaian SKP (%)" if bahasa == "id" else "Mean SKP achievement (%)",
-        ),
-        (
-            "perilaku_rerata",
-            "Rata-rata skor perilaku" if bahasa == "id" else "Mean behaviour score",
-        ),
-        ("ikm_rerata", "Rata-rata IKM" if bahasa == "id" else "Mean IKM"),
-        (
-            "pct_jp_di_bawah_20",
-            "ASN dengan JP < 20 (%)" if bahasa == "id" else "ASN below 20 JP (%)",
-        ),
-    ]
-    panels = [(c, t) for c, t in panels if c in rows.columns and rows[c].notna().any()]
-    if len(rows) < 1 or not panels:
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for the index figure
+
+    if len(rows) < 1 or not any(
+        c in rows.columns and rows[c].notna().any() for c in plots.HEADLINE_SCALES
+    ):
         return None
-    fig = Figure(figsize=(3.2 * len(panels), 2.8), dpi=100, layout="constrained")
-    for i, (c, t) in enumerate(panels):
-        ax = fig.add_subplot(1, len(panels), i + 1)
-        y = rows[c] * (100 if c.startswith("pct_") else 1)
-        ax.plot(range(len(rows)), y, marker="o", color="#1f5f8b")
-        ax.set_xticks(range(len(rows)), rows["periode"], rotation=45, fontsize=8)
-        ax.set_title(t, fontsize=9)
-        ax.grid(alpha=0.3)
+    plots.use_style()
+    judul = "Angka utama per periode" if bahasa == "id" else "Headline figures by period"
+    fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", dpi=plots.DPI)
+    plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -1050,8 +1045,10 @@ def run_batch(
         ``hook(dataset, shared_dir)`` called once before the runs; default
         :func:`kinerja_analysis.analyses.shared.prepare_shared`.
     cache_dir
-        The batch's private working folder (employee-level data, kept *outside* the
-        report folder). Default: ``.<out name>-cache`` beside ``out_dir``.
+        The batch's private working folder: validated tables, shared models, logs and
+        failed runs' notebooks — employee-level data, so it is kept *outside* the report
+        folder. Default: :func:`default_cache_dir` (``.<data name>-cache`` beside the
+        data folder).
     progress, console
         Show phases and a progress bar (on ``console``, default stderr).
     lock_wait
@@ -1105,7 +1102,9 @@ def run_batch(
             word = {v: k for k, v in PERIOD_KINDS.items()}[kind.pop()]
             profil = dataclasses.replace(profil, period=word)
     chosen = check_periods(periods, profil, available)
-    cache_root = Path(cache_dir).resolve() if cache_dir is not None else _default_cache(out)
+    cache_root = (
+        Path(cache_dir).resolve() if cache_dir is not None else default_cache_dir(data, out)
+    )
     if cache_root == out or out in cache_root.parents:
         raise ValueError(
             "cache_dir tidak boleh berada di dalam folder laporan (berisi data pegawai)"
@@ -1156,7 +1155,7 @@ def run_batch(
         shared.mkdir(parents=True, exist_ok=True)
         with con.phase("bersama"):
             if shared_hook is None:
-                prepare_shared(ds, shared, seed=seed)
+                prepare_shared(ds, shared, periods=chosen, seed=seed)
             else:
                 shared_hook(ds, shared)
 
@@ -1380,7 +1379,7 @@ def batch_command(
         typer.Option(
             "--cache",
             help="Folder kerja pribadi (data pegawai tervalidasi, model bersama, log); "
-            "default .<out>-cache di samping folder laporan.",
+            "default .<nama data>-cache di samping folder data.",
         ),
     ] = None,
     tunggu: Annotated[

@@ -1,10 +1,14 @@
-"""The facts of one period (and optionally one OPD): aggregates only.
+"""The facts of one period's document, as of that period.
 
-:func:`period_facts` turns the dataset and the shared results into a
-:class:`~kinerja_analysis.reporting.narrative.PeriodFacts` — predikat distribution, SE
-3/2023 compliance, BerAKHLAK profile, reliability, effects with their evidence, resistance,
-training resources, priorities, data quality, provenance — from which the narrative and
-the tables of the report are written. :func:`effect_list` lists the estimated effects.
+:func:`period_facts` gathers what the narrative of one period (and optionally one OPD)
+may say — aggregates only — as a
+:class:`kinerja_analysis.reporting.narrative.PeriodFacts`, from the validated dataset
+and the shared results of the same data window
+(:func:`kinerja_analysis.analyses.shared.compute_shared` with ``through=periode``).
+Data of later periods never enter: the dataset is cut at the period's end
+(:func:`kinerja_analysis.analyses.shared.data_through`) and shared results computed on a
+longer window are refused. :func:`effect_list` turns the shared estimates into the
+narrative's effects; :func:`effects_table` lists them as data.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults
+from kinerja_analysis.analyses.shared import SharedResults, data_through
 from kinerja_analysis.analyses.training import training_power
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import parse_period, period_bounds
@@ -200,11 +204,28 @@ def period_facts(
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
     own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profil`` is
     the agency the document speaks for (default: the bundled example).
+
+    As of ``periode``: ``ds`` is cut at the end of the period
+    (:func:`~kinerja_analysis.analyses.shared.data_through`), and ``h`` must be the shared
+    results of that same window (``h.periode_akhir == periode``).
+
+    Raises
+    ------
+    ValueError
+        ``periode`` is not a period of the data, or ``h`` was computed on data that go
+        beyond it (a document may not use later data).
     """
     profil = profil or default_profile()
 
     if periode not in ds.periods:
         raise ValueError(f"periode {periode!r} tidak ada dalam dataset ({', '.join(ds.periods)})")
+    if h.periode_akhir is not None and h.periode_akhir != periode:
+        raise ValueError(
+            f"hasil bersama dihitung dengan data sampai {h.periode_akhir}; dokumen {periode} "
+            f"hanya boleh memakai data sampai {periode} "
+            f"(compute_shared(ds, through={periode!r}))"
+        )
+    ds = data_through(ds, periode)
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     nips = set(peg["nip"])
     ev_all = h.evaluasi[h.evaluasi["nip"].isin(nips)]
@@ -235,6 +256,7 @@ def period_facts(
         umpan_balik_perlu=_feedback_needs(ds, periode, peg),
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
+        periode_data=tuple(ds.periods),
         nama_daerah=profil.name,
         instansi=profil.government(bahasa),
         provenans={
@@ -432,10 +454,16 @@ def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None
 
 
 def _data_quality(ds) -> pd.DataFrame:
-    s = ds.validation.summary
-    return s.rename(
-        columns={"rows_read": "dibaca", "rows_accepted": "diterima", "rows_rejected": "ditolak"}
-    )[["tabel", "dibaca", "diterima", "ditolak"]]
+    """Rows of each table this document uses (the window's accepted rows), per table in
+    the order of the validation report. Rejections are in the data-quality document."""
+    order = [t for t in ds.validation.summary["tabel"] if t in ds.tables]
+    order += [t for t in ds.tables if t not in order]
+    return pd.DataFrame(
+        {
+            "tabel": order,
+            "baris_dipakai": [int(len(ds.tables[t])) for t in order],
+        }
+    )
 
 
 def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:

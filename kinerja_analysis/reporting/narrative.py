@@ -30,6 +30,7 @@ Typical use::
 from __future__ import annotations
 
 import datetime as _dt
+import html as _html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,18 @@ from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.privacy import suppress_small_cells
+from kinerja_analysis.reporting.text import (
+    DIMENSIONS,
+    column_kind,
+    column_label,
+    dimension_label,
+    format_value,
+    label_values,
+    method_label,
+    parameter_label,
+    rule_label,
+    value_label,
+)
 
 Design = Literal["kausal_did", "kausal_fe", "asosiasi"]
 EvidenceGrade = Literal["jelas", "indikatif", "belum_ada_bukti"]
@@ -67,9 +80,11 @@ EFFECT_KEYS: dict[str, str] = {
     "pelatihan_komunikasi": "communication training -> confidence (survey)",
 }
 
-#: Section keys and headings, in the seed document's order.
+#: Section keys and headings: the executive summary, then the seed document's sections,
+#: then the two appendices (methods and data; detailed tables by OPD).
 SECTION_TITLES: dict[str, dict[str, str]] = {
     "id": {
+        "ringkasan": "Ringkasan Eksekutif",
         "pendahuluan": "Pendahuluan",
         "tujuan": "Tujuan Evaluasi",
         "metode": "Metode Evaluasi",
@@ -77,9 +92,11 @@ SECTION_TITLES: dict[str, dict[str, str]] = {
         "tantangan": "Tantangan",
         "rekomendasi": "Rekomendasi",
         "kesimpulan": "Kesimpulan",
-        "lampiran": "Lampiran",
+        "lampiran": "Lampiran A. Metode dan Data",
+        "lampiran_tabel": "Lampiran B. Tabel Rinci per OPD",
     },
     "en": {
+        "ringkasan": "Executive Summary",
         "pendahuluan": "Introduction",
         "tujuan": "Objectives",
         "metode": "Methods",
@@ -87,28 +104,18 @@ SECTION_TITLES: dict[str, dict[str, str]] = {
         "tantangan": "Challenges",
         "rekomendasi": "Recommendations",
         "kesimpulan": "Conclusion",
-        "lampiran": "Appendix",
+        "lampiran": "Appendix A. Methods and Data",
+        "lampiran_tabel": "Appendix B. Detailed Tables by Unit (OPD)",
     },
 }
 
+#: Heading of the table of contents.
+CONTENTS_TITLE = {"id": "Daftar Isi", "en": "Contents"}
+#: Sections that start a new page when printed (the rest flow on).
+_NEW_PAGE = ("pendahuluan", "lampiran", "lampiran_tabel")
+
 _PREDIKAT_URUT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
-_PREDIKAT_EN = {
-    "Sangat Baik": "Very Good",
-    "Baik": "Good",
-    "Butuh Perbaikan": "Needs Improvement",
-    "Kurang/Misconduct": "Poor/Misconduct",
-    "Sangat Kurang": "Very Poor",
-}
-_DIMENSI = {
-    "berorientasi_pelayanan": ("Berorientasi Pelayanan", "Service Orientation"),
-    "akuntabel": ("Akuntabel", "Accountability"),
-    "kompeten": ("Kompeten", "Competence"),
-    "harmonis": ("Harmonis", "Harmony"),
-    "loyal": ("Loyal", "Loyalty"),
-    "adaptif": ("Adaptif", "Adaptability"),
-    "kolaboratif": ("Kolaboratif", "Collaboration"),
-}
-assert set(_DIMENSI) == set(BERAKHLAK)
+assert set(BERAKHLAK) <= set(DIMENSIONS)
 
 _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
 
@@ -342,6 +349,10 @@ class PeriodFacts:
         absent; :func:`kinerja_analysis.reporting.facts.period_facts`).
     provenans
         ``checksum``, ``parameter`` (mapping), ``versi``, ``tanggal``.
+    periode_data
+        The periods of the data the document was computed from (its window: the first
+        period of the data up to ``periode``); stated in the executive summary and the
+        appendix. Empty: not stated.
     nama_daerah
         Name of the city/regency.
     instansi
@@ -376,6 +387,7 @@ class PeriodFacts:
     kualitas_data: pd.DataFrame | None = None
     kekuatan: Mapping[str, Any] | None = None
     provenans: Mapping[str, Any] | None = None
+    periode_data: tuple[str, ...] = ()
     nama_daerah: str = "Kotalama"
     instansi: str | None = None
     min_sel: int = DEFAULTS.min_sel
@@ -394,6 +406,9 @@ class PeriodFacts:
                 self, "periode_sebelumnya", parse_period(self.periode_sebelumnya).code
             )
         object.__setattr__(self, "efek", tuple(self.efek))
+        object.__setattr__(
+            self, "periode_data", tuple(parse_period(p).code for p in self.periode_data)
+        )
         for e in self.efek:
             if not isinstance(e, Effect):
                 raise ValueError(f"efek harus berisi objek Efek, bukan {type(e).__name__}")
@@ -570,6 +585,13 @@ class _TemplateFormat:
             else "p = " + fmt.number(v, 3, self.b)
         )
 
+    def p_cell(self, x: object) -> str:
+        """A p-value in a table cell: ``<0,001`` or ``0,032`` (``–`` when missing)."""
+        if is_missing(x):
+            return fmt.EMPTY
+        v = float(x)  # type: ignore[arg-type]
+        return "<" + fmt.number(0.001, 3, self.b) if v < 0.001 else fmt.number(v, 3, self.b)
+
     def periode(self, kode: str) -> str:
         return period_label(kode, self.b)
 
@@ -589,14 +611,11 @@ def _capitalise(s: str) -> str:
 
 
 def _dimension_label(d: object, bahasa: fmt.Bahasa) -> str:
-    pair = _DIMENSI.get(str(d))
-    if pair is None:
-        return str(d).replace("_", " ").title()
-    return pair[0] if bahasa == "id" else pair[1]
+    return dimension_label(d, bahasa)
 
 
 def _predikat_label(p: object, bahasa: fmt.Bahasa) -> str:
-    return str(p) if bahasa == "id" else _PREDIKAT_EN.get(str(p), str(p))
+    return value_label(p, bahasa)
 
 
 def _md_cell(x: object) -> str:
@@ -604,31 +623,36 @@ def _md_cell(x: object) -> str:
 
 
 def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
-    """A pipe table with numbers formatted by ``fmt`` (``pct_*``/``persen*`` as percent)."""
+    """A pipe table as a person reads it: headers and categorical values from the label
+    registry, numbers by each column's kind (counts, decimals, shares as percentages)."""
     if df is None or len(df) == 0:
         return ""
-    head = "| " + " | ".join(_md_cell(c) for c in df.columns) + " |"
-    sep = "|" + "|".join("---" for _ in df.columns) + "|"
+    shown = label_values(df, f.b)
+    heads = [column_label(str(c), f.b) for c in df.columns]
+    head = "| " + " | ".join(_md_cell(h) for h in heads) + " |"
+    sep = (
+        "|"
+        + "|".join(
+            "---:"
+            if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+            else ":---"
+            for c in df.columns
+        )
+        + "|"
+    )
     rows = []
-    for _, r in df.iterrows():
+    for i in range(len(df)):
         cells = []
         for c in df.columns:
-            v = r[c]
-            s = df[c]
-            if is_missing(v):
-                cells.append(fmt.EMPTY)
-            elif pd.api.types.is_bool_dtype(s):
-                cells.append(("ya" if v else "tidak") if f.b == "id" else ("yes" if v else "no"))
-            elif str(c).startswith(
-                ("pct_", "persen", "proporsi")
-            ) and pd.api.types.is_numeric_dtype(s):
-                cells.append(f.pct(v))
-            elif pd.api.types.is_integer_dtype(s):
-                cells.append(f.n(v))
-            elif pd.api.types.is_numeric_dtype(s):
-                cells.append(f.angka(v, 2))
-            else:
-                cells.append(_md_cell(v))
+            v = shown[c].iloc[i]
+            jenis, d = column_kind(str(c))
+            if jenis == "teks" and pd.api.types.is_bool_dtype(df[c]):
+                jenis = "ya_tidak"
+            elif jenis == "teks" and pd.api.types.is_integer_dtype(df[c]):
+                jenis = "bilangan"
+            elif jenis == "teks" and pd.api.types.is_numeric_dtype(df[c]):
+                jenis = "angka"
+            cells.append(_md_cell(format_value(v, jenis, d, f.b)))
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join([head, sep, *rows])
 
@@ -831,7 +855,7 @@ def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         r = tidak.loc[sel.idxmax()]
         terbesar = {
             "opd": str(r["opd"]),
-            "aturan": str(r["aturan"]),
+            "aturan": rule_label(r["aturan"], fk.bahasa),
             "selisih": float(sel.max()) * 100,
         }
     return {
@@ -1154,7 +1178,10 @@ def _recommendation_context(
             {
                 "kunci": "penghargaan",
                 "baris": [
-                    {"kriteria": str(r0.kriteria), "n": None if r1.disembunyikan else int(r0.n)}
+                    {
+                        "kriteria": value_label(r0.kriteria, fk.bahasa),
+                        "n": None if r1.disembunyikan else int(r0.n),
+                    }
                     for r0, r1 in zip(
                         kp.itertuples(index=False), s.itertuples(index=False), strict=True
                     )
@@ -1173,87 +1200,81 @@ def _conclusion_context(
         "jelas_buruk": [e for e in efek_list if e["tingkat"] == "jelas" and e["baik"] is not True],
         "indikatif": [e for e in efek_list if e["tingkat"] == "indikatif"],
         "belum": [e for e in efek_list if e["tingkat"] == "belum_ada_bukti"],
+        # non-zero counts only, in this order: "5 clear and 6 without evidence", never "0 …"
+        "hitungan": [
+            (jenis, n)
+            for jenis, n in (
+                ("jelas", sum(e["tingkat"] == "jelas" for e in efek_list)),
+                ("indikatif", sum(e["tingkat"] == "indikatif" for e in efek_list)),
+                ("belum", sum(e["tingkat"] == "belum_ada_bukti" for e in efek_list)),
+            )
+            if n
+        ],
         "terbanyak": dist["terbanyak"] if dist else None,
         "n_total": dist["n_total"] if dist else None,
     }
 
 
+#: The appendix's effect tables: (column header id, en, cell) per column. Two tables of
+#: at most six columns each, so they fit a portrait A4 page and a phone screen.
+def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
+    id_ = f.b == "id"
+    sep = " sampai " if id_ else " to "
+    return {
+        "pengaruh": e.label_id if id_ else e.label_en,
+        "hasil": e.hasil_id if id_ else e.hasil_en,
+        "perkiraan": f"{f.angka(e.estimate, e.desimal)} {e.satuan_id if id_ else e.satuan_en}",
+        "ik": f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
+        "sd": f.angka(e.estimate_sd, 2),
+        "p": f.p_cell(e.p_value),
+        "p_holm": f.p_cell(e.p_adjusted),
+        "pretrend": f.p_cell(e.pretrend_p),
+        "batas": (
+            ("≥ " if e.breakdown_rm_censored else "") + f.angka(e.breakdown_rm, 2)
+            if not is_missing(e.breakdown_rm)
+            else fmt.EMPTY
+        ),
+        "n": f.n(e.n_obs),
+        "desain": value_label(e.desain, f.b),
+        "tingkat": value_label(evidence_grade(e), f.b),
+    }
+
+
+_EFFECT_TABLES: tuple[tuple[tuple[str, str, str], ...], ...] = (
+    (
+        ("pengaruh", "Pengaruh", "Effect"),
+        ("hasil", "Hasil yang diukur", "Outcome"),
+        ("perkiraan", "Perkiraan", "Estimate"),
+        ("sd", "Perkiraan (SD)", "Estimate (SD)"),
+        ("ik", "IK 95%", "95% CI"),
+        ("tingkat", "Tingkat bukti", "Evidence"),
+    ),
+    (
+        ("pengaruh", "Pengaruh", "Effect"),
+        ("p", "p", "p"),
+        ("p_holm", "p (Holm)", "p (Holm)"),
+        ("pretrend", "Uji tren awal (p)", "Pre-trend test (p)"),
+        ("batas", "Batas sensitivitas (M̄)", "Sensitivity bound (M̄)"),
+        ("n", "n", "n"),
+        ("desain", "Desain", "Design"),
+    ),
+)
+
+
 def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
+    """The effects of the appendix as two pipe tables (estimates; tests and design)."""
     if not efek:
         return ""
-    id_ = f.b == "id"
-    kol = (
-        (
-            "Pengaruh",
-            "Hasil",
-            "Perkiraan",
-            "IK 95%",
-            "SD",
-            "p",
-            "p (Holm)",
-            "Uji tren awal (p)",
-            "Batas sensitivitas (M̄)",
-            "n",
-            "Desain",
-            "Metode",
-            "Tingkat bukti",
-        )
-        if id_
-        else (
-            "Effect",
-            "Outcome",
-            "Estimate",
-            "95% CI",
-            "SD",
-            "p",
-            "p (Holm)",
-            "Pre-trend test (p)",
-            "Sensitivity bound (M̄)",
-            "n",
-            "Design",
-            "Method",
-            "Evidence",
-        )
-    )
-    desain = {
-        "kausal_did": ("kausal (DiD)", "causal (DiD)"),
-        "kausal_fe": ("kausal (efek tetap)", "causal (fixed effects)"),
-        "asosiasi": ("asosiasi", "association"),
-    }
-    tingkat = {
-        "jelas": ("jelas", "clear"),
-        "indikatif": ("indikatif", "indicative"),
-        "belum_ada_bukti": ("belum ada bukti", "no evidence yet"),
-    }
-    sep = " sampai " if id_ else " to "
-    rows = []
-    for e in efek:
-        i = 0 if id_ else 1
-        batas = f.angka(e.breakdown_rm, 2)
-        if not is_missing(e.breakdown_rm) and e.breakdown_rm_censored:
-            batas = "≥ " + batas
-        rows.append(
-            [
-                e.label_id if id_ else e.label_en,
-                e.hasil_id if id_ else e.hasil_en,
-                f"{f.angka(e.estimate, e.desimal)} {e.satuan_id if id_ else e.satuan_en}",
-                f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
-                f.angka(e.estimate_sd, 2),
-                f.angka(e.p_value, 3),
-                f.angka(e.p_adjusted, 3),
-                f.angka(e.pretrend_p, 3),
-                batas,
-                f.n(e.n_obs),
-                desain[e.desain][i],
-                e.metode or fmt.EMPTY,
-                tingkat[evidence_grade(e)][i],
-            ]
-        )
-    head = "| " + " | ".join(kol) + " |"
-    sep_row = "|" + "|".join("---" for _ in kol) + "|"
-    return "\n".join(
-        [head, sep_row, *("| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows)]
-    )
+    i = 0 if f.b == "id" else 1
+    cells = [_effect_cells(e, f) for e in efek]
+    text_cols = ("pengaruh", "hasil", "tingkat", "desain")
+    out = []
+    for spec in _EFFECT_TABLES:
+        head = "| " + " | ".join(col[1 + i] for col in spec) + " |"
+        sep_row = "|" + "|".join(":---" if c[0] in text_cols else "---:" for c in spec) + "|"
+        rows = ["| " + " | ".join(_md_cell(c[col[0]]) for col in spec) + " |" for c in cells]
+        out.append("\n".join([head, sep_row, *rows]))
+    return "\n\n".join(out)
 
 
 def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str, Any]]:
@@ -1269,18 +1290,50 @@ def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     p = fk.provenans
     if p is None:
         return None
-    param = p.get("parameter") or {}
+    param = dict(p.get("parameter") or {})
     tgl = p.get("tanggal")
     try:
         tgl_teks = fmt.date(tgl, fk.bahasa) if tgl is not None else None
     except ValueError:
         tgl_teks = str(tgl)
+    rows = []
+    for k, v in param.items():
+        if k in ("periode", "sampai"):
+            try:
+                v = period_label(str(v), fk.bahasa)
+            except ValueError:
+                pass
+        elif k == "bahasa":
+            v = (
+                {"id": "Indonesia", "en": "English"}.get(str(v), v)
+                if fk.bahasa == "en"
+                else {
+                    "id": "Indonesia",
+                    "en": "Inggris",
+                }.get(str(v), v)
+            )
+        elif k == "opd" and str(v) in ("semua", "all", "None"):
+            v = "seluruh OPD" if fk.bahasa == "id" else "all units"
+        rows.append((parameter_label(str(k), fk.bahasa), str(v)))
     return {
         "checksum": p.get("checksum"),
         "versi": p.get("versi"),
         "tanggal": tgl_teks,
-        "parameter": [(str(k), str(v)) for k, v in dict(param).items()],
+        "parameter": rows,
     }
+
+
+def _window_text(fk: PeriodFacts, f: _TemplateFormat) -> str:
+    """``"sampai dengan Triwulan I 2024 (Triwulan I 2024 – …)"``: the document's data window."""
+    akhir = f.periode(fk.periode)
+    periods = [p for p in fk.periode_data if p]
+    if len(periods) > 1:
+        awal = f.periode(periods[0])
+        n = f.n(len(periods))
+        if f.b == "id":
+            return f"sampai dengan {akhir} ({n} periode: {awal} – {akhir})"
+        return f"up to and including {akhir} ({n} periods: {awal} – {akhir})"
+    return f"sampai dengan {akhir}" if f.b == "id" else f"up to and including {akhir}"
 
 
 # ----------------------------------------------------------------------------- report
@@ -1294,6 +1347,11 @@ class Section:
     judul: str
     teks: str
 
+    @property
+    def anchor(self) -> str:
+        """The heading's id in HTML (``bagian-hasil``): the table of contents links to it."""
+        return f"bagian-{self.kunci.replace('_', '-')}"
+
 
 @dataclass(frozen=True)
 class Report:
@@ -1304,9 +1362,12 @@ class Report:
     periode, bahasa, judul
         Period code, language, document title.
     bagian
-        The sections in the seed's order (:data:`SECTION_TITLES`).
+        The sections in order (:data:`SECTION_TITLES`): the executive summary, the seed
+        document's sections, the appendices.
     rekomendasi
         Keys of the recommendations the findings triggered (for tests and logs).
+    temuan
+        Keys of the findings of the executive summary, in order.
     """
 
     periode: str
@@ -1314,26 +1375,60 @@ class Report:
     judul: str
     bagian: tuple[Section, ...]
     rekomendasi: tuple[str, ...] = ()
+    temuan: tuple[str, ...] = ()
 
-    def __getitem__(self, kunci: str) -> str:
+    def _section(self, kunci: str) -> Section:
         for b in self.bagian:
             if b.kunci == kunci:
-                return b.teks
+                return b
         raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
 
+    def __getitem__(self, kunci: str) -> str:
+        return self._section(kunci).teks
+
     def markdown(self) -> str:
-        """The whole document: ``# judul`` then ``## heading`` + body per section."""
+        """The whole document: ``# judul``, then ``## heading`` + body per section, with
+        the table of contents after the executive summary."""
         parts = [f"# {self.judul}"]
         for b in self.bagian:
             parts.append(f"## {b.judul}\n\n{b.teks}")
+            if b.kunci == "ringkasan":
+                parts.append(self.contents_markdown())
         return "\n\n".join(parts) + "\n"
 
     def bagian_markdown(self, kunci: str) -> str:
-        """One section as markdown with its ``##`` heading."""
-        for b in self.bagian:
-            if b.kunci == kunci:
-                return f"## {b.judul}\n\n{b.teks}"
-        raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
+        """One section as Markdown with its ``##`` heading."""
+        b = self._section(kunci)
+        return f"## {b.judul}\n\n{b.teks}"
+
+    def heading_html(self, kunci: str) -> str:
+        """The section's heading as HTML: an escaped ``<h2>`` with the section's id (the
+        table of contents links to it) and, for sections that open a page when printed,
+        the class ``halaman-baru``. Shown apart from the section's Markdown body, so no
+        Markdown renderer has to let HTML through."""
+        b = self._section(kunci)
+        kelas = ' class="halaman-baru"' if kunci in _NEW_PAGE else ""
+        return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.judul)}</h2>'
+
+    def contents_markdown(self) -> str:
+        """The table of contents as a Markdown list of links (``## Daftar Isi`` excluded)."""
+        return "\n".join(
+            f"{i}. [{b.judul}](#{b.anchor})" for i, b in enumerate(self.bagian, start=1)
+        )
+
+    def contents_html(self) -> str:
+        """The table of contents as HTML, for the document (printed with page numbers).
+
+        A ``<nav class="daftar-isi">`` with its own heading and one link per section;
+        the print style adds each section's page number (``target-counter``).
+        """
+        items = "".join(
+            f'<li><a href="#{b.anchor}">{_html.escape(b.judul)}</a></li>' for b in self.bagian
+        )
+        return (
+            f'<nav class="daftar-isi"><h2 id="daftar-isi" class="halaman-baru">'
+            f"{_html.escape(CONTENTS_TITLE[self.bahasa])}</h2><ol>{items}</ol></nav>"
+        )
 
     def tidy(self) -> pd.DataFrame:
         """``kunci, judul, teks``, one row per section."""
@@ -1353,8 +1448,9 @@ def write_report(fakta: PeriodFacts) -> Report:
 
     Returns
     -------
-    Laporan
-        Sections Pendahuluan … Lampiran as markdown; ``Laporan.markdown()`` joins them.
+    Report
+        Sections Ringkasan Eksekutif, Pendahuluan … Kesimpulan, Lampiran A and B as
+        markdown; ``Report.markdown()`` joins them.
 
     Notes
     -----
@@ -1379,6 +1475,9 @@ def write_report(fakta: PeriodFacts) -> Report:
       and the trained employees per period needed for a 0.1 SD effect, whenever the
       period's data give them;
     * the reward pool — described by criteria and counts; its effect is not claimed.
+
+    The executive summary gives at most five findings (:func:`_findings`), each with its
+    level of evidence and the recommendation it supports.
     """
     if not isinstance(fakta, PeriodFacts):
         raise ValueError(f"tulis_laporan membutuhkan FaktaPeriode, bukan {type(fakta).__name__}")
@@ -1395,20 +1494,27 @@ def write_report(fakta: PeriodFacts) -> Report:
     kep = _compliance_context(fakta)
     res = _resistance_context(fakta)
     pel = _training_context(fakta, efek_map)
+    rel = _reliability_context(fakta)
     rek = _recommendation_context(fakta, efek_map, kep, pel, res)
+    for i, r in enumerate(rek, start=1):
+        r["nomor"] = i
+    temuan = _findings(fakta, efek_map, dist, kep, res, pel, rel, rek)
     ctx: dict[str, Any] = {
         "f": f,
         "fk": fakta,
         "periode_kata": f.periode(fakta.periode),
         "tanggal": f.tanggal(fakta.tanggal_laporan),
+        "jendela": _window_text(fakta, f),
+        "n_periode": len(fakta.periode_data),
         "distribusi": dist,
         "kepatuhan": kep,
         "berakhlak": _berakhlak_context(fakta),
-        "reliabilitas": _reliability_context(fakta),
+        "reliabilitas": rel,
         "efek": efek_list,
         "resistensi": res,
         "pelatihan": pel,
         "rekomendasi": rek,
+        "temuan": temuan,
         "kesimpulan": _conclusion_context(efek_list, dist),
         "tabel_efek": _effects_table_md(fakta.efek, f),
         "catatan_efek": _effect_notes(fakta.efek, b),
@@ -1418,7 +1524,7 @@ def write_report(fakta: PeriodFacts) -> Report:
         "provenans": _provenance_context(fakta),
         "ambang": fakta.ambang,
         "min_sel": fakta.min_sel,
-        "metode_efek": sorted({e.metode for e in fakta.efek if e.metode}),
+        "metode_efek": sorted({method_label(e.metode, b) for e in fakta.efek if e.metode}),
         "desain_efek": sorted({e.desain for e in fakta.efek}),
         "sumber_predikat": fakta.sumber_predikat,
     }
@@ -1434,7 +1540,128 @@ def write_report(fakta: PeriodFacts) -> Report:
         if b == "id"
         else f"Evaluation of ASN Performance Management, {fakta.nama_daerah} — {ctx['periode_kata']}"
     )
-    return Report(fakta.periode, b, judul, bagian, tuple(r["kunci"] for r in rek))
+    return Report(
+        fakta.periode,
+        b,
+        judul,
+        bagian,
+        tuple(r["kunci"] for r in rek),
+        tuple(t["kunci"] for t in temuan),
+    )
+
+
+#: The findings of the executive summary in order of importance: the seed document's
+#: claims about effects first (service, training, feedback, communication), then what
+#: is measured directly (conformity of ratings, training hours, self-sought training,
+#: readiness, the distribution itself, reliability).
+_FINDING_ORDER = (
+    "penerapan",
+    "pelatihan",
+    "kepatuhan",
+    "umpan_balik",
+    "jp",
+    "mandiri",
+    "resistensi",
+    "komunikasi",
+    "predikat",
+    "keandalan",
+)
+_GRADE_RANK = {"jelas": 0, "indikatif": 1, "belum_ada_bukti": 2}
+
+
+def _strongest(efek: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The effect to report for a group: clear beneficial first, then by grade."""
+    if not efek:
+        return None
+    return min(
+        efek,
+        key=lambda e: (_GRADE_RANK.get(e["tingkat"], 3), e["baik"] is not True, e["kunci"]),
+    )
+
+
+def _findings(
+    fk: PeriodFacts,
+    efek: dict[str, dict[str, Any]],
+    dist: dict[str, Any] | None,
+    kep: dict[str, Any] | None,
+    res: dict[str, Any] | None,
+    pel: dict[str, Any] | None,
+    rel: dict[str, Any] | None,
+    rek: list[dict[str, Any]],
+    n: int = 5,
+) -> list[dict[str, Any]]:
+    """The (at most ``n``) findings of the executive summary.
+
+    Every available finding is a candidate: effects (with their evidence grade) and
+    facts measured directly (grade ``"terukur"``). Findings that support a
+    recommendation come first, then :data:`_FINDING_ORDER`; the chosen ones are shown in
+    that order. Each carries ``rekomendasi``: the recommendation it supports (with its
+    number in the Rekomendasi section) or ``None``.
+    """
+    by_key = {r["kunci"]: r for r in rek}
+    cand: dict[str, dict[str, Any]] = {}
+
+    def effect(kunci: str, keys: tuple[str, ...], rec: str | None) -> None:
+        e = _strongest([efek[k] for k in keys if k in efek])
+        if e is not None:
+            cand[kunci] = {"efek": e, "tingkat": e["tingkat"], "rekomendasi": by_key.get(rec)}
+
+    effect(
+        "penerapan", ("penerapan_ikm", "penerapan_tepat_waktu", "penerapan_pengaduan"), "penerapan"
+    )
+    effect("pelatihan", ("pelatihan",), "pelatihan_difasilitasi")
+    effect("umpan_balik", ("umpan_balik_baik", "umpan_balik_buruk"), "umpan_balik")
+    effect("komunikasi", ("pelatihan_komunikasi", "pelatihan_komunikasi_perilaku"), "komunikasi")
+    if kep is not None and kep["n_dinilai"] > 0:
+        cand["kepatuhan"] = {**kep, "tingkat": "terukur", "rekomendasi": by_key.get("kalibrasi")}
+    if pel is not None and pel["pct_di_bawah_20jp"] is not None:
+        r = by_key.get("pelatihan_difasilitasi")
+        cand["jp"] = {
+            "pct": pel["pct_di_bawah_20jp"],
+            "tingkat": "terukur",
+            "rekomendasi": r if r is not None and r.get("pct_di_bawah_20jp") is not None else None,
+        }
+    if pel is not None and pel["pct_mandiri_tidak_sesuai"] is not None:
+        cand["mandiri"] = {
+            "pct": pel["pct_mandiri_tidak_sesuai"],
+            "tingkat": "terukur",
+            "rekomendasi": by_key.get("pelatihan_sesuai_kebutuhan"),
+        }
+    if res is not None and res["sinyal"]:
+        cand["resistensi"] = {
+            "n": len(res["sinyal"]),
+            "opd": res["sinyal"],
+            "tingkat": "terukur",
+            "rekomendasi": by_key.get("pendampingan"),
+        }
+    if dist is not None and dist["terbanyak"] is not None:
+        cand["predikat"] = {
+            "n_total": dist["n_total"],
+            "predikat": dist["terbanyak"]["predikat"],
+            "prop": dist["terbanyak"]["prop"],
+            "tingkat": "terukur",
+            "rekomendasi": by_key.get("penghargaan"),
+        }
+    if rel is not None and rel.get("icc1k"):
+        k = rel["icc1k"]
+        cand["keandalan"] = {
+            "kategori": k["kat_min"]
+            if k["kat_min"] == k["kat_max"]
+            else (
+                f"{k['kat_min']} hingga {k['kat_max']}"
+                if fk.bahasa == "id"
+                else f"{k['kat_min']} to {k['kat_max']}"
+            ),
+            "tingkat": "terukur",
+            "rekomendasi": None,
+        }
+    order = {k: i for i, k in enumerate(_FINDING_ORDER)}
+    chosen = sorted(cand, key=lambda k: (cand[k]["rekomendasi"] is None, order[k]))[:n]
+    out = []
+    for k in sorted(chosen, key=lambda k: order[k]):
+        item = {"kunci": k, "efek": None, **cand[k]}
+        out.append(item)
+    return out
 
 
 # ----------------------------------------------------------------------------- numbers

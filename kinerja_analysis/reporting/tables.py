@@ -1,10 +1,11 @@
-"""Aggregate tables of the report: every function returns a new aggregate DataFrame.
+"""Aggregate tables of the report notebooks (never employee-level rows).
 
-Descriptive summaries per period and OPD — validation, coverage, ASN per OPD, capaian,
-behaviour by dimension, predikat by OPD, BerAKHLAK profile, IKM, training hours (JP),
-feedback, survey items — never employee-level rows, with groups of fewer than ``min_sel``
-employees suppressed (:mod:`kinerja_analysis.reporting.privacy`), so whatever a notebook
-shows is safe to publish.
+Each function takes the dataset's tables (already cut at the report period by
+:func:`kinerja_analysis.reporting.notebook.setup`) and returns a new aggregate
+DataFrame whose columns are machine keys; the label registry
+(:mod:`kinerja_analysis.reporting.text`) turns them into words when shown. Groups with
+fewer than ``min_sel`` employees are suppressed with their complements
+(:mod:`kinerja_analysis.reporting.privacy`), printed as "–".
 """
 
 from __future__ import annotations
@@ -562,6 +563,57 @@ def output_vs_competency_by_opd(
     kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], total_ditampilkan=False)
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- summaries
+
+
+def ikm_by_grade(ikm_opd: pd.DataFrame) -> pd.DataFrame:
+    """OPDs per service grade (PermenPAN-RB 14/2017), from :func:`ikm_by_opd`.
+
+    Returns
+    -------
+    DataFrame
+        ``mutu, kinerja, n_opd, ikm_rerata`` from grade A to D (grades without an OPD
+        left out).
+    """
+    if ikm_opd.empty:
+        return pd.DataFrame(columns=["mutu", "kinerja", "n_opd", "ikm_rerata"])
+    g = ikm_opd.groupby(["mutu", "kinerja"], as_index=False).agg(
+        n_opd=("opd", "nunique"), ikm_rerata=("ikm", "mean")
+    )
+    g["n_opd"] = g["n_opd"].astype("int64")
+    return g.sort_values("mutu", ignore_index=True)
+
+
+def output_vs_competency_wide(hvk: pd.DataFrame) -> pd.DataFrame:
+    """:func:`output_vs_competency_by_opd` with one row per OPD: ASN whose predikat goes
+    up, down or stays when behaviour is counted (suppressed cells stay missing).
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n_pegawai, n_naik, n_turun, n_tetap``; the city row first.
+    """
+    wide = hvk.pivot_table(index="opd", columns="arah", values="n", aggfunc="first", sort=False)
+    wide = wide.reindex(columns=["naik", "turun", "tetap"])
+    wide.columns = [f"n_{c}" for c in wide.columns]
+    n = hvk.groupby("opd", sort=False)["n_pegawai"].first()
+    out = wide.join(n).reset_index()[["opd", "n_pegawai", "n_naik", "n_turun", "n_tetap"]]
+    for c in ("n_pegawai", "n_naik", "n_turun", "n_tetap"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+    return out
+
+
+def order_groups(distribusi: pd.DataFrame, *, by: str = "Sangat Baik") -> list[str]:
+    """The groups (``opd``) of a long predikat table sorted by the share of ``by``
+    (largest first; suppressed shares last), then by name."""
+    d = distribusi[distribusi["predikat"].astype("string") == by]
+    key = d.set_index("opd")["persen"].astype(float)
+    names = sorted(pd.unique(distribusi["opd"]))
+    return sorted(
+        names, key=lambda o: (-(key.get(o, np.nan)) if pd.notna(key.get(o, np.nan)) else np.inf, o)
+    )
 
 
 def official_agreement_by_opd(
