@@ -32,9 +32,13 @@ $(VENV)/.tools: $(TOOLS_LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(TOOLS_LOCK)
 	@touch $@
 
-$(VENV)/.installed: $(VENV)/.tools $(LOCK) pyproject.toml
+# JupyterLab's default viewer for notebooks/*.py (an editable install skips data files)
+LABCONFIG := jupyter-config/labconfig/default_setting_overrides.json
+
+$(VENV)/.installed: $(VENV)/.tools $(LOCK) pyproject.toml $(LABCONFIG)
 	$(UV) pip sync --quiet --python $(PY) --require-hashes $(UV_BYTECODE) $(LOCK)
 	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	install -D -m 644 $(LABCONFIG) $(VENV)/etc/jupyter/labconfig/default_setting_overrides.json
 	@touch $@
 
 venv: $(VENV)/.installed ## Create the virtual environment and install the package from the lock

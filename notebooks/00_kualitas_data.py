@@ -21,19 +21,17 @@
 from typing import Optional
 
 periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
-data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
-output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+data_dir: str = "data/kotalama"  # folder dataset (relatif: dari folder kerja atau akar proyek)
+output_dir: Optional[str] = None  # diisi batch (folder kerja tabel); None: tidak menulis berkas
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
 bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+profil: Optional[str] = None  # file profil instansi (YAML); None: contoh Kotalama
 
 # %%
-import matplotlib.pyplot as plt
-import seaborn as sns
-
-from kinerja_analysis.reporting import tables
+from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
 
 doc = setup(
@@ -45,6 +43,7 @@ doc = setup(
     opd=opd,
     min_sel=min_sel,
     seed=seed,
+    profil=profil,
 )
 t = doc.tables
 doc.say("n00_pengantar")
@@ -60,15 +59,13 @@ doc.say(
     n_tolak=doc.number(n_tolak, 0),
     persen=doc.percent(n_tolak / n_baca if n_baca else float("nan"), 2),
 )
-doc.table(
-    validasi, "ringkasan_validasi", "Ringkasan validasi per tabel", percent_cols=["pct_diterima"]
-)
+doc.table(validasi, "ringkasan_validasi")
 
 # %%
 doc.say("n00_masalah")
 masalah = tables.issues_by_rule(doc.ds.validation)
 if len(masalah):
-    doc.table(masalah, "masalah_per_aturan", "Jumlah masalah per aturan")
+    doc.table(masalah, "masalah_per_aturan")
 else:
     doc.say("n00_tanpa_masalah")
 
@@ -77,18 +74,16 @@ if doc.ds.validation.notes:
     doc.markdown("\n".join(f"- {catatan}" for catatan in doc.ds.validation.notes))
 
 # %%
-doc.say("n00_kelengkapan")
 lengkap = tables.period_coverage(t, doc.periode)
-doc.say("n00_cakupan", cakupan=doc.cakupan, periode=doc.periode_teks)
-fig, ax = plt.subplots(figsize=(7.5, 3))
-sns.barplot(data=lengkap, y="tabel", x="pct_asn", color="#2a6f97", ax=ax)
-ax.set(
-    xlim=(0, 1),
-    xlabel=doc.text("n00_sumbu_porsi"),
-    ylabel="",
-    title=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
+doc.say("n00_kelengkapan", "n00_cakupan", cakupan=doc.cakupan, periode=doc.periode_teks)
+doc.figure(
+    plots.plot_bars,
+    lengkap,
+    kategori="tabel",
+    nilai="pct_asn",
+    persen=True,
+    batas=(0, 1),
+    judul=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
+    label_nilai=doc.text("n00_sumbu_porsi"),
 )
-plt.show()
-doc.table(
-    lengkap, "kelengkapan_periode", f"Kelengkapan data {doc.periode_teks}", percent_cols=["pct_asn"]
-)
+doc.table(lengkap, "kelengkapan_periode")

@@ -21,17 +21,16 @@
 from typing import Optional
 
 periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
-data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
-output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+data_dir: str = "data/kotalama"  # folder dataset (relatif: dari folder kerja atau akar proyek)
+output_dir: Optional[str] = None  # diisi batch (folder kerja tabel); None: tidak menulis berkas
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
 bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+profil: Optional[str] = None  # file profil instansi (YAML); None: contoh Kotalama
 
 # %%
-import matplotlib.pyplot as plt
-
 from kinerja_analysis import __version__
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.facts import effects_table, period_facts
@@ -49,138 +48,206 @@ doc = setup(
     opd=opd,
     min_sel=min_sel,
     seed=seed,
+    profil=profil,
 )
 t = doc.tables
 fakta = period_facts(
-    doc.ds, doc.shared, doc.periode, bahasa=bahasa, min_sel=min_sel, opd=opd, versi=__version__
+    doc.ds,
+    doc.shared,
+    doc.periode,
+    bahasa=bahasa,
+    min_sel=min_sel,
+    opd=opd,
+    versi=__version__,
+    profil=doc.profile,
 )
 laporan = write_report(fakta)
-doc.say("pengantar")
+doc.section(laporan, "ringkasan")
 
 # %%
-doc.markdown(laporan.bagian_markdown("pendahuluan"))
+doc.contents(laporan)
 
 # %%
-doc.markdown(laporan.bagian_markdown("tujuan"))
+doc.section(laporan, "pendahuluan")
 
 # %%
-doc.markdown(laporan.bagian_markdown("metode"))
+doc.section(laporan, "tujuan")
 
 # %%
-doc.markdown(laporan.bagian_markdown("hasil"))
+doc.section(laporan, "metode")
+
+# %%
+doc.section(laporan, "hasil")
 
 # %%
 doc.say("angka_utama")
 angka = tables.headline_figures(t, doc.periode)
-doc.save(angka, "angka_utama", f"Angka utama {doc.periode_teks}")
+doc.save(angka, "angka_utama")
 doc.table(headline_display(angka, bahasa))
 
 # %%
-doc.say("asn_per_opd")
-doc.table(
-    tables.pegawai_by_opd(t["pegawai"]),
-    "asn_per_opd",
-    "Jumlah ASN per OPD",
-    percent_cols=["pct_asn"],
-)
+if doc.shared.parameter.get("sumber_predikat") == "resmi":
+    doc.say("hanya_resmi")
+elif doc.shared.parameter.get("sumber_predikat") == "resmi_skp":
+    doc.say("resmi_tanpa_perilaku")
 
 # %%
-doc.say("capaian")
-skp_sampai_periode = t["skp"][t["skp"]["periode"] <= doc.periode]
-capaian = suppress_small_groups(tables.capaian_by_period(skp_sampai_periode), "n_asn", min_sel)
-doc.table(
-    capaian,
-    "capaian_per_periode",
-    "Capaian SKP per periode",
-    decimals=1,
-    percent_cols=["pct_di_bawah_100"],
-)
+if "skp" in t:
+    capaian = suppress_small_groups(tables.capaian_by_period(t["skp"]), "n_asn", min_sel)
+    doc.say("capaian")
+    doc.table(capaian, "capaian_per_periode", percent_cols=["pct_di_bawah_100"])
+else:
+    doc.say("capaian", "tanpa_skp")
 
 # %%
-doc.say("perilaku")
-perilaku = suppress_small_groups(
-    tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
-)
-doc.table(perilaku, "perilaku_per_dimensi", "Skor perilaku per dimensi BerAKHLAK")
+if "perilaku" in t:
+    perilaku = suppress_small_groups(
+        tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+    )
+    doc.say("perilaku")
+    doc.table(perilaku, "perilaku_per_dimensi")
+else:
+    doc.say("perilaku", "tanpa_perilaku")
 
 # %%
-doc.say("predikat")
 predikat_opd = tables.predikat_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.save(predikat_opd, "predikat_per_opd", "Predikat kinerja per OPD")
-fig = plots.plot_predikat_distribution(
-    predikat_opd.rename(columns={"opd": "kelompok"}),
+doc.save(predikat_opd, "predikat_per_opd")
+doc.say("predikat", "predikat_urut")
+doc.figure(
+    plots.plot_predikat_pages,
+    predikat_opd,
     judul=doc.text("judul_predikat", periode=doc.periode_teks),
-    bahasa=bahasa,
-)
-plt.show()
-
-# %%
-doc.say("profil")
-profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.save(profil, "profil_berakhlak_opd", "Skor BerAKHLAK per OPD")
-fig = plots.plot_opd_profile(
-    profil, judul=doc.text("judul_profil", periode=doc.periode_teks), bahasa=bahasa
-)
-plt.show()
-
-# %%
-doc.say("hvk")
-hvk = tables.output_vs_competency_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
-doc.markdown(output_vs_competency_sentence(hvk[hvk["opd"] == "Seluruh OPD"], bahasa, min_sel))
-doc.table(
-    hvk, "hasil_vs_kompetensi", "Predikat: hasil saja vs hasil+perilaku", percent_cols=["persen"]
+    urutan=tables.order_groups(predikat_opd),
 )
 
 # %%
-doc.say("efek")
+if t["pegawai"]["status_kepegawaian"].nunique() > 1:
+    doc.say("status")
+    doc.table(
+        tables.status_breakdown(doc.shared.evaluasi, t["pegawai"], doc.periode, bahasa, min_sel),
+        "asn_per_status",
+        doc.text("judul_status"),
+        percent_cols=["pct_asn", "pct_sangat_baik", "pct_baik", "pct_di_bawah_baik"],
+    )
+
+# %%
+kesesuaian = None
+if doc.shared.kesesuaian_resmi is not None:
+    kesesuaian = tables.official_agreement_by_opd(
+        doc.shared.kesesuaian_resmi, doc.periode, min_sel, opd=opd
+    )
+    doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
+    total = kesesuaian[kesesuaian["opd"] == "Seluruh OPD"]
+    if len(total) and total["n"].iloc[0] > 0:
+        doc.say(
+            "kesesuaian_resmi",
+            "kesesuaian_kalimat",
+            pct=doc.percent(total["pct_sama"].iloc[0]),
+            kappa=doc.number(total["kappa"].iloc[0]),
+            tinggi=int(total["n_resmi_lebih_tinggi"].iloc[0]),
+            rendah=int(total["n_resmi_lebih_rendah"].iloc[0]),
+        )
+        doc.table(total, percent_cols=["pct_sama"])
+
+# %%
+if "perilaku" in t:
+    doc.say("profil")
+    profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
+    doc.save(profil, "profil_berakhlak_opd")
+    doc.figure(
+        plots.plot_opd_profile_pages,
+        profil,
+        judul=doc.text("judul_profil", periode=doc.periode_teks),
+    )
+
+# %%
+hvk = None
+if "skp" in t and "perilaku" in t:
+    hvk = tables.output_vs_competency_by_opd(
+        doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel
+    )
+    hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
+    doc.save(hvk, "hasil_vs_kompetensi")
+    doc.markdown(
+        doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel)
+    )
+    doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
+    doc.say("hvk_ringkas")
+
+# %%
 efek = effects_table(doc.shared, bahasa)
 if len(efek) and opd is None:
-    doc.save(efek, "efek", "Perkiraan pengaruh (IK 95%)")
-    pelatihan = efek["term"].str.startswith("pelatihan") & (efek["term"] != "pelatihan_komunikasi")
-    fig = plots.plot_coefficients(
-        efek[pelatihan], label="label", judul=doc.text("judul_koef"), bahasa=bahasa
+    doc.say("efek", "efek_rinci")
+    doc.save(efek, "efek")
+    pelatihan = efek["term"].str.startswith("pelatihan") & ~efek["term"].str.startswith(
+        "pelatihan_komunikasi"
     )
-    plt.show()
+    doc.figure(
+        plots.plot_coefficients, efek[pelatihan], label="label", judul=doc.text("judul_koef")
+    )
     if doc.shared.pelatihan_dinamis is not None:
-        fig = plots.plot_event_study(
-            doc.shared.pelatihan_dinamis, judul=doc.text("judul_studi"), bahasa=bahasa
+        doc.figure(
+            plots.plot_event_study, doc.shared.pelatihan_dinamis, judul=doc.text("judul_studi")
         )
-        plt.show()
-else:
-    doc.say("efek_kota")
+elif opd is not None:
+    doc.say("efek", "efek_kota")
 
 # %%
-doc.say("ikm")
 ikm = tables.ikm_by_opd(t["layanan"], doc.periode) if "layanan" in t else None
 if ikm is not None and len(ikm):
-    doc.table(
-        ikm,
-        "ikm_per_opd",
-        f"IKM per OPD {doc.periode_teks}",
-        decimals={"ikm": 2, "tepat_waktu_pct": 1},
-    )
+    doc.save(ikm, "ikm_per_opd")
+    doc.say("ikm", "ikm_ringkas")
+    doc.table(tables.ikm_by_grade(ikm), "ikm_per_mutu")
 else:
-    doc.say("ikm_kosong")
+    doc.say("ikm", "ikm_kosong")
 
 # %%
-doc.markdown(laporan.bagian_markdown("tantangan"))
+doc.section(laporan, "tantangan")
 
 # %%
 if "pelatihan" in t:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
+    jp_opd = tables.jp_summary(jp, min_sel)
+    doc.save(jp_opd, "jp_per_opd")
+    doc.say("jp", "jp_ringkas")
     doc.table(
-        tables.jp_summary(jp, min_sel),
-        "jp_per_opd",
-        "JP pelatihan per ASN (12 bulan)",
-        decimals=1,
+        jp_opd[jp_opd["opd"] == "Semua OPD"].drop(columns="opd"),
+        "jp_kota",
         percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"],
     )
 
 # %%
-doc.markdown(laporan.bagian_markdown("rekomendasi"))
+doc.section(laporan, "rekomendasi")
 
 # %%
-doc.markdown(laporan.bagian_markdown("kesimpulan"))
+doc.section(laporan, "kesimpulan")
 
 # %%
-doc.markdown(laporan.bagian_markdown("lampiran"))
+doc.section(laporan, "lampiran")
+
+# %%
+doc.section(laporan, "lampiran_tabel")
+doc.say("lampiran_asn")
+doc.table(tables.pegawai_by_opd(t["pegawai"]), "asn_per_opd", percent_cols=["pct_asn"])
+
+# %%
+if ikm is not None and len(ikm):
+    doc.say("lampiran_ikm")
+    doc.table(ikm)
+
+# %%
+if "pelatihan" in t:
+    doc.say("lampiran_jp")
+    doc.table(
+        jp_opd[jp_opd["opd"] != "Semua OPD"], percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"]
+    )
+
+# %%
+if hvk is not None:
+    doc.say("lampiran_hvk")
+    doc.table(tables.output_vs_competency_wide(hvk[hvk["opd"] != "Seluruh OPD"]))
+
+# %%
+if kesesuaian is not None:
+    doc.say("lampiran_kesesuaian")
+    doc.table(kesesuaian[kesesuaian["opd"] != "Seluruh OPD"], percent_cols=["pct_sama"])

@@ -21,18 +21,16 @@
 from typing import Optional
 
 periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
-data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
-output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+data_dir: str = "data/kotalama"  # folder dataset (relatif: dari folder kerja atau akar proyek)
+output_dir: Optional[str] = None  # diisi batch (folder kerja tabel); None: tidak menulis berkas
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
 bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+profil: Optional[str] = None  # file profil instansi (YAML); None: contoh Kotalama
 
 # %%
-import matplotlib.pyplot as plt
-import seaborn as sns
-
 from kinerja_analysis.analyses.feedback import FEEDBACK_IDENTIFICATION
 from kinerja_analysis.analyses.training import TWFE_CAVEAT, subgroup_difference
 from kinerja_analysis.reporting import plots, tables
@@ -47,6 +45,7 @@ doc = setup(
     opd=opd,
     min_sel=min_sel,
     seed=seed,
+    profil=profil,
 )
 t = doc.tables
 bersama = doc.shared
@@ -54,64 +53,67 @@ kolom_efek = ["term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "
 doc.say("n20_pengantar")
 
 # %%
-doc.say("n20_paparan")
 paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel)
 jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
 jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
-doc.say(
-    "n20_jp_kalimat",
-    periode=doc.periode_teks,
-    jp_rerata=doc.number(jp_kota.loc[0, "jp_rerata"], 1),
-    pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
-    pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
-)
-fig, ax = plt.subplots()
-sns.barplot(data=paparan, x="jenis", y="jp_total", hue="sumber", ax=ax)
-ax.set(
-    xlabel=doc.text("n20_sumbu_jenis"),
-    ylabel=doc.text("n20_sumbu_total_jp"),
-    title=doc.text("n20_judul_paparan"),
-)
-plt.show()
-doc.table(paparan, "paparan_pelatihan", "Pelatihan menurut jenis dan sumber", decimals=1)
+if tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
+    doc.say(
+        "n20_paparan",
+        "n20_jp_kalimat",
+        periode=doc.periode_teks,
+        jp_rerata=doc.number(jp_kota.loc[0, "jp_rerata"], 1),
+        pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
+        pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
+    )
+else:
+    doc.say("n20_paparan", "n20_jp_tidak_tersedia", periode=doc.periode_teks)
+if len(paparan):
+    doc.figure(
+        plots.plot_bars,
+        paparan,
+        kategori="jenis",
+        nilai="jp_total",
+        kelompok="sumber",
+        desimal=0,
+        judul=doc.text("n20_judul_paparan"),
+        label_nilai=doc.text("n20_sumbu_total_jp"),
+    )
+    doc.table(paparan, "paparan_pelatihan", decimals=1)
+else:
+    doc.say("n20_paparan_kosong")
 
 # %%
-doc.say("n20_capaian_jp")
-menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
-doc.table(menurut_jp, "capaian_menurut_jp", "Capaian SKP menurut kelompok JP", decimals=1)
+if "skp" in t:
+    menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
+    doc.say("n20_capaian_jp")
+    doc.table(menurut_jp, "capaian_menurut_jp", decimals=1)
+else:
+    doc.say("n20_capaian_jp", "tanpa_skp")
 
 # %%
 doc.say("n20_umpan_balik")
 if "umpan_balik" in t:
     ub = tables.umpan_balik_by_period(t["umpan_balik"], t["pegawai"])
-    ub = ub[ub["periode"] <= doc.periode]
-    fig, ax = plt.subplots()
-    sns.lineplot(data=ub, x="periode", y="sesi_per_asn", marker="o", ax=ax)
-    ax.set(
-        xlabel=doc.text("umum_periode"),
-        ylabel=doc.text("n20_sumbu_sesi"),
-        title=doc.text("n20_judul_umpan_balik"),
-    )
-    plt.show()
-    doc.table(
+    doc.figure(
+        plots.plot_trend,
         ub,
-        "umpan_balik_per_periode",
-        "Sesi umpan balik per periode",
-        percent_cols=["pct_asn_tanpa_sesi"],
+        y="sesi_per_asn",
+        label_y=doc.text("n20_sumbu_sesi"),
+        min_span=1.0,
+        batas=(0.0, None),
+        judul=doc.text("n20_judul_umpan_balik"),
     )
+    doc.table(ub, "umpan_balik_per_periode")
 else:
     doc.say("n20_umpan_balik_kosong")
 
 # %%
 doc.say("n20_efek_pelatihan")
 if bersama.pelatihan is not None:
-    doc.save(bersama.pelatihan, "efek_pelatihan", "Efek pelatihan")
+    doc.save(bersama.pelatihan, "efek_pelatihan")
     doc.table(bersama.pelatihan[kolom_efek], decimals=3)
     doc.say("n20_alasan_twfe", alasan=TWFE_CAVEAT)
-    fig = plots.plot_event_study(
-        bersama.pelatihan_dinamis, judul=doc.text("n20_judul_studi"), bahasa=bahasa
-    )
-    plt.show()
+    doc.figure(plots.plot_event_study, bersama.pelatihan_dinamis, judul=doc.text("n20_judul_studi"))
     doc.table(
         bersama.pelatihan_pretrend[["term", "statistic", "df", "p_value"]],
         decimals=3,
@@ -120,6 +122,10 @@ if bersama.pelatihan is not None:
             "statistic": doc.text("n20_statistik_wald"),
         },
     )
+    sens = bersama.pelatihan_sensitivitas
+    if sens is not None and len(sens):
+        doc.say("n20_sensitivitas")
+        doc.table(sens[["delta", "term", "ci_low", "ci_high", "breakdown"]], decimals=3)
 else:
     doc.say("n20_efek_pelatihan_kosong")
 
@@ -127,7 +133,7 @@ else:
 doc.say("n20_subkelompok")
 het = bersama.pelatihan_heterogen
 if het is not None and len(het):
-    doc.save(het, "efek_pelatihan_subkelompok", "Efek per subkelompok")
+    doc.save(het, "efek_pelatihan_subkelompok")
     doc.table(het[kolom_efek + ["n_dilatih"]], decimals=3)
     if {"relevansi=relevan", "relevansi=tidak_sesuai"} <= set(het["term"]):
         selisih = subgroup_difference(het, "relevansi=relevan", "relevansi=tidak_sesuai")
@@ -146,17 +152,22 @@ if bersama.komunikasi_perilaku is not None:
 # %%
 doc.say("n20_efek_umpan_balik")
 if bersama.umpan_balik is not None:
-    doc.save(bersama.umpan_balik, "efek_umpan_balik", "Efek umpan balik")
+    doc.save(bersama.umpan_balik, "efek_umpan_balik")
     doc.table(bersama.umpan_balik[["model"] + kolom_efek], decimals=3)
     doc.say("n20_identifikasi", identifikasi=FEEDBACK_IDENTIFICATION)
 
 # %%
 doc.say("n20_penerapan")
 if bersama.penerapan is not None and len(bersama.penerapan):
-    doc.save(bersama.penerapan, "efek_penerapan", "Efek penerapan sistem evaluasi")
+    doc.save(bersama.penerapan, "efek_penerapan")
     doc.table(bersama.penerapan[["outcome"] + kolom_efek], decimals=3)
     if bersama.penerapan_pretrend is not None and len(bersama.penerapan_pretrend):
         doc.table(bersama.penerapan_pretrend[["outcome"] + kolom_efek], decimals=3)
+    sens = bersama.penerapan_sensitivitas
+    if sens is not None and len(sens):
+        doc.say("n20_sensitivitas")
+        cols = ["outcome", "delta", "term", "ci_low", "ci_high", "breakdown"]
+        doc.table(sens[cols], decimals=3)
 else:
     doc.say("n20_penerapan_kosong")
 

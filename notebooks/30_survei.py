@@ -21,23 +21,22 @@
 from typing import Optional
 
 periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
-data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
-output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+data_dir: str = "data/kotalama"  # folder dataset (relatif: dari folder kerja atau akar proyek)
+output_dir: Optional[str] = None  # diisi batch (folder kerja tabel); None: tidak menulis berkas
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
 bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+profil: Optional[str] = None  # file profil instansi (YAML); None: contoh Kotalama
 
 # %%
-import matplotlib.pyplot as plt
-import seaborn as sns
-
 from kinerja_analysis.analyses.survey_panel import acceptance_by_opd
 from kinerja_analysis.domain import survey
 from kinerja_analysis.methods.regression import ols_assumption_checks
-from kinerja_analysis.reporting import tables
+from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.text import assumption_checks_table
 
 doc = setup(
     periode=periode,
@@ -48,83 +47,125 @@ doc = setup(
     opd=opd,
     min_sel=min_sel,
     seed=seed,
+    profil=profil,
 )
 t = doc.tables
 ada_survei = "survei" in t and "survei_instrumen" in t
 doc.say("n30_pengantar")
 
 # %%
-doc.say("n30_konstruk")
 if ada_survei:
     butir = tables.survei_items(t["survei"], t["survei_instrumen"], doc.periode, min_sel)
     konstruk = tables.survei_constructs(butir)
     n_responden = int(t["survei"].loc[t["survei"]["periode"] == doc.periode, "nip"].nunique())
     doc.say(
-        "n30_responden", periode=doc.periode_teks, n=doc.number(n_responden, 0), cakupan=doc.cakupan
+        "n30_konstruk",
+        "n30_responden",
+        periode=doc.periode_teks,
+        n=doc.number(n_responden, 0),
+        cakupan=doc.cakupan,
     )
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(konstruk) + 1.2))
-    sns.barplot(data=konstruk, y="konstruk", x="rerata", color="#2a6f97", ax=ax)
-    ax.set(
-        xlim=(1, 5),
-        xlabel=doc.text("n30_sumbu_rerata"),
-        ylabel="",
-        title=doc.text("n30_judul_konstruk", periode=doc.periode_teks),
+    doc.figure(
+        plots.plot_bars,
+        konstruk,
+        kategori="konstruk",
+        nilai="rerata",
+        batas=(1, 5),
+        desimal=0,
+        judul=doc.text("n30_judul_konstruk", periode=doc.periode_teks),
+        label_nilai=doc.text("n30_sumbu_rerata"),
     )
-    plt.show()
-    doc.table(konstruk, "survei_konstruk", f"Survei per konstruk {doc.periode_teks}")
+    doc.table(konstruk, "survei_konstruk")
 else:
-    doc.say("n30_kosong")
+    doc.say("n30_konstruk", "n30_kosong")
 
 # %%
 doc.say("n30_butir")
 if ada_survei:
-    doc.table(butir, "survei_butir", f"Survei per butir {doc.periode_teks}")
+    doc.table(
+        butir, "survei_butir", columns=["konstruk", "item", "teks", "terbalik", "n", "rerata", "sd"]
+    )
 
 # %%
 doc.say("n30_uji")
 if ada_survei:
     valid = survey.item_validity(t["survei"], t["survei_instrumen"], periode=doc.periode)
     rel = survey.scale_reliability(t["survei"], t["survei_instrumen"], periode=doc.periode)
-    doc.table(valid, "validitas_butir", "Validitas butir", decimals=3)
-    doc.table(rel.konstruk, "reliabilitas", "Reliabilitas konstruk", decimals=3)
+    doc.table(
+        valid,
+        "validitas_butir",
+        columns=["konstruk", "item", "r_hitung", "r_tabel", "valid", "n_obs"],
+    )
+    doc.table(
+        rel.konstruk,
+        "reliabilitas",
+        columns=["konstruk", "n_item", "alpha", "ci_low", "ci_high", "omega", "reliabel"],
+    )
 
 # %%
 doc.say("n30_cfa")
 if ada_survei:
     hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=doc.periode)
-    doc.table(hasil_cfa.fit, "cfa_fit", "Indeks kecocokan CFA", decimals=3)
-    doc.table(hasil_cfa.muatan, "cfa_muatan", "Muatan faktor CFA", decimals=3)
+    doc.table(
+        hasil_cfa.fit,
+        "cfa_fit",
+        columns=["chi2", "df", "p_value", "cfi", "tli", "rmsea", "srmr", "n_obs"],
+    )
+    doc.table(
+        hasil_cfa.muatan,
+        "cfa_muatan",
+        columns=["konstruk", "item", "estimate", "std_estimate", "p_value", "r2"],
+    )
+    if hasil_cfa.improper:
+        doc.say(
+            "n30_cfa_tidak_wajar",
+            masalah=hasil_cfa.fit["masalah"].iloc[0],
+            konstruk=", ".join(hasil_cfa.omega.loc[~hasil_cfa.omega["omega_layak"], "konstruk"]),
+        )
     sebelum = [p for p in doc.ds.periods if p <= doc.periode][-4:]
     if len(sebelum) >= 2:
         inv = survey.invariance(
             t["survei"][t["survei"]["periode"].isin(sebelum)], t["survei_instrumen"]
         )
-        doc.table(inv, "invariansi", "Invariansi antarperiode", decimals=3)
+        doc.table(
+            inv,
+            "invariansi",
+            columns=["model", "chi2", "df", "p_value", "cfi", "rmsea", "delta_cfi", "kesimpulan"],
+        )
 
 # %%
 doc.say("n30_regresi")
 if ada_survei:
     skor = survey.construct_scores(t["survei"], t["survei_instrumen"], bentuk="wide")
-    skor_p = skor[skor["periode"] == doc.periode]
+    # constructs under their names, so the model's terms and sentences read as words
+    skor_p = skor[skor["periode"] == doc.periode].rename(columns=doc.label)
     prediktor = [
-        k
+        doc.label(k)
         for k in ("kualitas_umpan_balik", "relevansi_pelatihan", "penerimaan_sistem")
-        if k in skor_p
+        if doc.label(k) in skor_p
     ]
-    if "motivasi" in skor_p and prediktor:
+    if doc.label("motivasi") in skor_p and prediktor:
         galat_robust = "HC3"
-        reg = ols_assumption_checks(skor_p, "motivasi", prediktor, robust=galat_robust)
-        doc.table(reg.koefisien, "regresi_motivasi", "Regresi motivasi", decimals=3)
-        doc.table(reg.model, decimals=3)
-        doc.table(reg.asumsi, decimals=3)
-        doc.say("n30_catatan_regresi", catatan=reg.catatan, robust=galat_robust)
+        reg = ols_assumption_checks(skor_p, doc.label("motivasi"), prediktor, robust=galat_robust)
+        doc.table(reg.coefficients, "regresi_motivasi")
+        doc.table(reg.model)
+        doc.table(assumption_checks_table(reg, bahasa))
+        doc.say("n30_catatan_regresi", robust=galat_robust)
 
 # %%
 doc.say("n30_komunikasi")
 if ada_survei:
     if doc.shared.komunikasi is not None:
-        doc.table(doc.shared.komunikasi, decimals=3)
+        doc.table(
+            doc.shared.komunikasi,
+            columns=["term", "estimate", "ci_low", "ci_high", "p_value", "n_pegawai_dilatih"],
+        )
     skor_long = survey.construct_scores(t["survei"], t["survei_instrumen"])
     penerimaan = acceptance_by_opd(skor_long, t["pegawai"], min_n=min_sel)
     penerimaan = penerimaan[penerimaan["periode"] == doc.periode]
-    doc.table(penerimaan, "penerimaan_per_opd", "Penerimaan sistem per OPD")
+    doc.table(
+        penerimaan,
+        "penerimaan_per_opd",
+        columns=["opd", "estimate", "ci_low", "ci_high", "n_obs"],
+        labels={"estimate": doc.label("penerimaan")},
+    )

@@ -21,22 +21,19 @@
 from typing import Optional
 
 periode: str = "2025Q4"  # periode evaluasi: YYYY-MM, YYYYQn, YYYYSn atau YYYY
-data_dir: str = "../data/kotalama"  # folder dataset mentah (relatif terhadap notebooks/)
-output_dir: str = "../reports/2025Q4"  # folder keluaran; tabel XLSX ke <output_dir>/tabel
+data_dir: str = "data/kotalama"  # folder dataset (relatif: dari folder kerja atau akar proyek)
+output_dir: Optional[str] = None  # diisi batch (folder kerja tabel); None: tidak menulis berkas
 cache_dir: Optional[str] = None  # cache data tervalidasi dari batch; None: validasi ulang di sini
 bahasa: str = "id"  # bahasa laporan: "id" (Indonesia) atau "en" (English)
 opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh kota
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
+profil: Optional[str] = None  # file profil instansi (YAML); None: contoh Kotalama
 
 # %%
-import matplotlib.pyplot as plt
-import seaborn as sns
-
 from kinerja_analysis.core.periods import period_label
-from kinerja_analysis.reporting import tables
+from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
-from kinerja_analysis.reporting.text import headline_label
 
 doc = setup(
     periode=periode,
@@ -47,41 +44,24 @@ doc = setup(
     opd=opd,
     min_sel=min_sel,
     seed=seed,
+    profil=profil,
 )
 t = doc.tables
-periode_semua = [p for p in doc.ds.periods if p <= doc.periode]
+periode_semua = list(doc.ds.periods)  # the data up to and including the report period
 doc.say("n90_pengantar")
 
 # %%
-doc.say("n90_angka_utama")
 lintas = tables.cross_period_summary(t, periode_semua)
 doc.say(
+    "n90_angka_utama",
     "n90_cakupan",
     cakupan=doc.cakupan,
     n=len(periode_semua),
     awal=period_label(periode_semua[0], bahasa),
     akhir=period_label(periode_semua[-1], bahasa),
 )
-doc.table(
-    lintas,
-    "ringkasan_lintas_periode",
-    "Angka utama per periode",
-    percent_cols=[c for c in lintas.columns if c.startswith("pct_")],
-    labels={c: headline_label(c, bahasa) for c in lintas.columns if c != "periode"},
-)
+doc.table(lintas, "ringkasan_lintas_periode")
 
 # %%
 doc.say("n90_tren")
-kolom_tren = [
-    c
-    for c in ("capaian_rerata", "perilaku_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
-    if c in lintas.columns
-]
-fig, axes = plt.subplots(
-    len(kolom_tren), 1, figsize=(7.5, 2.3 * len(kolom_tren)), sharex=True, squeeze=False
-)
-for ax, kolom in zip(axes[:, 0], kolom_tren, strict=True):
-    sns.lineplot(data=lintas, x="periode", y=kolom, marker="o", ax=ax)
-    ax.set(ylabel="", title=headline_label(kolom, bahasa))
-axes[-1, 0].set_xlabel(doc.text("umum_periode"))
-plt.show()
+doc.figure(plots.plot_headline_trends, lintas, judul=doc.text("n90_judul_tren"))

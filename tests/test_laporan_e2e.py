@@ -59,7 +59,7 @@ def test_clear_planted_effect_reads_as_raising(planted) -> None:
     line = _training_sentence(lap)
     assert line.lstrip("- •").startswith("Pelatihan meningkatkan capaian SKP"), line
     # the number in the sentence is the estimate in the result table
-    att = h.pelatihan.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
+    att = h.pelatihan.set_index("term").loc["att_cs"]
     for value in (att["estimate"], att["ci_low"], att["ci_high"]):
         assert number(value, 2, "id") in line
 
@@ -67,7 +67,7 @@ def test_clear_planted_effect_reads_as_raising(planted) -> None:
 def test_no_planted_effect_reads_as_no_evidence(tmp_path) -> None:
     _, h, lap = _report(tmp_path, "nol", seed=6, **ZERO_TRAINING)
     line = _training_sentence(lap)
-    att = h.pelatihan.set_index("term").loc["ATT (Callaway–Sant'Anna)"]
+    att = h.pelatihan.set_index("term").loc["att_cs"]
     # with no planted effect a draw is "indikatif" (p < 0.10) one time in ten; this seeded
     # draw is not, so the text must say there is no evidence yet
     assert att["ci_low"] <= 0 <= att["ci_high"] and att["p_value"] >= 0.10, att.to_dict()

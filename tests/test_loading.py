@@ -153,9 +153,17 @@ def test_missing_required_column_stops_the_run(mini: Path) -> None:
 
 
 def test_missing_required_table_stops_the_run(mini: Path) -> None:
-    (mini / "perilaku.csv").unlink()
-    with pytest.raises(DatasetError, match="Tabel wajib 'perilaku'"):
+    (mini / "pegawai.csv").unlink()
+    with pytest.raises(DatasetError, match="Tabel wajib 'pegawai'"):
         load_dataset(mini)
+
+
+def test_perilaku_is_optional_and_its_absence_noted(mini: Path) -> None:
+    """Official-ratings datasets have no 360° table: its absence is noted, not fatal."""
+    (mini / "perilaku.csv").unlink()
+    ds = load_dataset(mini)
+    assert not ds.has("perilaku")
+    assert any("perilaku" in n for n in ds.validation.notes)
 
 
 def test_rejects_never_written_into_raw_folder(mini: Path) -> None:
@@ -327,12 +335,19 @@ def test_broken_copy_of_generated_data(synth_dir: Path, tmp_path: Path) -> None:
     assert "pelatihan.csv baris 3, kolom tanggal_mulai, nilai '31/02/2024'" in out
     assert "perilaku.csv baris 11, kolom nip, nilai '199909092020011999'" in out
     assert _digest(copy) == before
-    # a required column missing: unusable, exit 2, named
+    # a required column of an optional table missing: that table is skipped, exit 1, named
     df = pd.read_csv(copy / "perilaku.csv", dtype=str).drop(columns=["peran_penilai"])
     df.to_csv(copy / "perilaku.csv", index=False)
     res = runner.invoke(app, ["validate", str(copy)])
-    assert res.exit_code == 2
+    assert res.exit_code == 1
     assert "peran_penilai" in res.output and "perilaku.csv" in res.output
+    # a required column of a required table missing too: unusable, exit 2, both named
+    df = pd.read_csv(copy / "pegawai.csv", dtype=str).drop(columns=["golongan"])
+    df.to_csv(copy / "pegawai.csv", index=False)
+    res = runner.invoke(app, ["validate", str(copy)])
+    assert res.exit_code == 2
+    out = " ".join(res.output.split())
+    assert "peran_penilai" in out and "golongan" in out and "pegawai.csv" in out
     assert "Traceback" not in res.output
 
 

@@ -5,6 +5,7 @@ All inputs are synthetic with hand-computed expectations (written in the comment
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -119,6 +120,126 @@ def fakta(efek_=(), bahasa="id", **kw) -> PeriodFacts:
 )
 def test_tingkat_bukti_rule(kw, expected):
     assert evidence_grade(efek(**kw)) == expected
+
+
+# Boundaries of the evidence grade, exhaustively (issue 14 item 8). Each case states the
+# rule it pins; together they fail if any comparison of the rule is loosened or shifted
+# (e.g. "hi < 0" turned into "hi < 1", ">= alpha" into "> alpha").
+_NEG = {"estimate": -0.4, "ci_low": -0.9}  # a negative estimate
+GRADE_EDGES = [
+    # the interval must exclude zero strictly, from either side
+    ({"ci_low": 0.0, "p_value": 0.2}, "belum_ada_bukti"),  # lower bound touches zero
+    ({"ci_low": 1e-9}, "jelas"),
+    ({**_NEG, "ci_high": 0.0, "p_value": 0.2}, "belum_ada_bukti"),  # upper bound touches 0
+    ({**_NEG, "ci_high": -1e-9}, "jelas"),
+    ({**_NEG, "ci_high": 0.5, "p_value": 0.3}, "belum_ada_bukti"),  # "hi < 1" would pass
+    ({**_NEG, "ci_high": 0.99, "p_value": 0.2}, "belum_ada_bukti"),
+    ({"ci_low": -0.5, "ci_high": 0.99, "p_value": 0.2}, "belum_ada_bukti"),
+    ({**_NEG, "ci_high": 0.5, "p_value": 0.09}, "indikatif"),  # p < 0.10 only
+    # the pre-trend test: p exactly at alpha passes, just below fails
+    ({"pretrend_p": 0.05}, "jelas"),
+    ({"pretrend_p": 0.0499999}, "indikatif"),
+    ({"pretrend_p": 0.0}, "indikatif"),
+    ({"pretrend_p": 1.0}, "jelas"),
+    # a missing pre-trend test caps a DiD, not a fixed-effects or associational design
+    ({"pretrend_p": None}, "indikatif"),
+    ({"pretrend_p": None, "desain": "kausal_fe"}, "jelas"),
+    ({"pretrend_p": None, "desain": "asosiasi"}, "jelas"),
+    ({"pretrend_p": 0.01, "desain": "asosiasi"}, "indikatif"),  # given, it is checked
+    # multiplicity: the Holm-adjusted p must be below alpha (exactly alpha is not)
+    ({"p_adjusted": 0.049}, "jelas"),
+    ({"p_adjusted": 0.05}, "indikatif"),
+    ({"p_adjusted": 0.2}, "indikatif"),
+    ({"p_value": 0.05, "p_adjusted": None}, "indikatif"),  # raw p used when not adjusted
+    ({"p_value": None, "p_adjusted": None}, "jelas"),  # no p: the interval decides
+    # the "indikatif" p threshold: strictly below 0.10
+    ({"ci_low": -0.2, "p_value": 0.0999}, "indikatif"),
+    ({"ci_low": -0.2, "p_value": 0.10}, "belum_ada_bukti"),
+    # estimation flags: resolved by the stated rule -> no change; unresolved -> capped
+    ({"catatan": ("ps_separation", "ps_small_cohort")}, "jelas"),
+    ({"catatan": ("no_controls",)}, "indikatif"),
+    # a missing estimate or bound is never evidence
+    ({"ci_high": float("nan"), "p_value": 0.2}, "belum_ada_bukti"),
+    ({"estimate": float("nan"), "p_value": 0.001}, "belum_ada_bukti"),
+]
+
+
+@pytest.mark.parametrize("kw, expected", GRADE_EDGES)
+def test_evidence_grade_boundaries(kw, expected):
+    assert evidence_grade(efek(**kw)) == expected
+
+
+def test_evidence_grade_alpha_is_a_parameter():
+    e = efek(p_adjusted=0.03, pretrend_p=0.02)
+    assert evidence_grade(e) == "indikatif"
+    assert evidence_grade(e, alpha=0.01) == "indikatif"  # Holm p 0.03 >= 0.01
+    assert evidence_grade(efek(p_adjusted=0.03, pretrend_p=0.02), alpha=0.02) == "indikatif"
+    assert evidence_grade(efek(p_adjusted=0.03), alpha=0.04) == "jelas"
+
+
+def test_negative_uncertain_effect_never_reads_as_causal():
+    e = efek(estimate=-0.4, ci_low=-0.9, ci_high=0.5, p_value=0.3)
+    for b, verbs in (("id", KAUSAL_ID), ("en", KAUSAL_EN)):
+        kal = effect_sentence(e, b)
+        assert not any(v in kal for v in verbs), kal
+
+
+def test_holm_demotion_and_sensitivity_sentences():
+    # CI excludes zero and the pre-trend passes, but the Holm-adjusted p is 0.12
+    e = efek(p_value=0.012, p_adjusted=0.12)
+    kal = effect_sentence(e)
+    assert kal.startswith("Ada indikasi bahwa pelatihan yang relevan")
+    assert "koreksi Holm" in kal and "p = 0,120" in kal
+    assert "Holm correction" in effect_sentence(e, "en")
+    # the sensitivity sentence: present for a clear effect with a breakdown value
+    s = efek(breakdown_rm=1.2345, program_id="pelatihan", program_en="training")
+    lap = write_report(fakta([s]))
+    want = (
+        "Kesimpulan ini tetap berlaku selama pelanggaran tren setelah pelatihan tidak "
+        "melebihi 1,23 kali pelanggaran terbesar sebelum pelatihan."
+    )
+    assert want in lap["hasil"]
+    en = write_report(fakta([s], bahasa="en"))["hasil"]
+    assert "does not exceed 1.23 times the largest violation before training" in en
+    # and absent when there is no evidence, or no breakdown value
+    none = efek(ci_low=-0.5, p_value=0.4, breakdown_rm=0.0, program_id="pelatihan")
+    assert "Kesimpulan ini" not in write_report(fakta([none]))["hasil"]
+    assert "Kesimpulan ini" not in write_report(fakta([efek()]))["hasil"]
+    cens = efek(breakdown_rm=5.0, breakdown_rm_censored=True, program_id="pelatihan")
+    assert "bahkan bila pelanggaran tren" in write_report(fakta([cens]))["hasil"]
+
+
+def test_appendix_shows_raw_and_holm_p_and_estimation_notes():
+    e1 = efek(p_value=0.012, p_adjusted=0.048, breakdown_rm=0.8, program_id="pelatihan")
+    e2 = efek(kunci="umpan_balik_baik", label_id="Umpan balik baik", p_value=0.2, ci_low=-1.0,
+              p_adjusted=0.4, desain="kausal_fe", pretrend_p=None, catatan=("ps_separation",))  # fmt: skip
+    lamp = write_report(fakta([e1, e2]))["lampiran"]
+    assert "| p | p (Holm) |" in lamp
+    # the appendix gives each effect in two tables (size and evidence; tests and design)
+    rows = [x for x in lamp.splitlines() if x.startswith("| Pelatihan yang relevan")]
+    assert any("| 0,012 | 0,048 |" in r and "| 0,80 |" in r for r in rows), rows
+    assert "koreksi Holm" in lamp or "Holm" in lamp
+    assert "Catatan estimasi" in lamp and "Umpan balik baik" in lamp
+    assert "model skor kecenderungan tidak dapat diestimasi" in lamp
+
+
+def test_power_recommendation_sentence():
+    kk = {
+        "pelatihan": {"mde": 1.5, "mde_sd": 0.12, "n_per_period": 150.0, "n_needed": 212.4,
+                      "target_sd": 0.1, "per_id": "triwulan", "per_en": "quarter"},
+        "umpan_balik": {"mde": 0.4, "mde_sd": 0.03},
+    }  # fmt: skip
+    rek = write_report(fakta(kekuatan=kk))["rekomendasi"]
+    assert (
+        "Untuk mendeteksi peningkatan 0,1 SD pada capaian SKP, diperlukan sekitar 212 ASN "
+        "terlatih per triwulan"
+    ) in rek
+    assert "150 ASN terlatih per triwulan" in rek and "1,50 poin (0,12 SD)" in rek
+    assert "0,40 poin per sesi (0,03 SD)" in rek
+    en = write_report(fakta(kekuatan=kk, bahasa="en"))["rekomendasi"]
+    assert "about 212 trained ASN per quarter are needed" in en
+    never = {**kk, "pelatihan": {**kk["pelatihan"], "n_needed": float("inf")}}
+    assert "belum dapat dideteksi berapa pun" in write_report(fakta(kekuatan=never))["rekomendasi"]
 
 
 @pytest.mark.parametrize(
@@ -324,7 +445,7 @@ def test_distribution_change_in_points_hand_computed():
 def test_conformity_and_profile_and_reliability_sentences():
     hasil = write_report(fakta())["hasil"]
     # OPD A breaks one rule (12.5 pts), OPD B one (3.1 pts), OPD C none -> 2 of 3
-    assert "Dari 3 OPD, 2 OPD belum memenuhi" in hasil
+    assert "Dari 3 OPD yang dapat dinilai, 2 belum memenuhi" in hasil
     assert "Dinas A" in hasil and "12,5 poin persentase" in hasil
     assert "**Berorientasi Pelayanan** (4,12; naik 0,05" in hasil
     assert "**Adaptif** (3,71; turun 0,02" in hasil
@@ -376,6 +497,7 @@ def test_sections_in_seed_order_with_headings():
     md = lap.markdown()
     heads = re.findall(r"^## (.+)$", md, flags=re.M)
     assert heads == [
+        "Ringkasan Eksekutif",
         "Pendahuluan",
         "Tujuan Evaluasi",
         "Metode Evaluasi",
@@ -383,10 +505,12 @@ def test_sections_in_seed_order_with_headings():
         "Tantangan",
         "Rekomendasi",
         "Kesimpulan",
-        "Lampiran",
+        "Lampiran A. Metode dan Data",
+        "Lampiran B. Tabel Rinci per OPD",
     ]
     heads_en = re.findall(r"^## (.+)$", write_report(fakta(bahasa="en")).markdown(), flags=re.M)
     assert heads_en == [
+        "Executive Summary",
         "Introduction",
         "Objectives",
         "Methods",
@@ -394,9 +518,63 @@ def test_sections_in_seed_order_with_headings():
         "Challenges",
         "Recommendations",
         "Conclusion",
-        "Appendix",
+        "Appendix A. Methods and Data",
+        "Appendix B. Detailed Tables by Unit (OPD)",
     ]
-    assert list(lap.tidy()["kunci"])[0] == "pendahuluan"
+    assert list(lap.tidy()["kunci"])[0] == "ringkasan"
+
+
+def test_contents_link_every_section_heading():
+    lap = write_report(fakta())
+    toc = lap.contents_html()
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    ids = [re.search(r'<h2 id="([^"]+)"', lap.heading_html(b.kunci)).group(1) for b in lap.bagian]
+    assert targets == ids and len(set(ids)) == len(ids)
+    assert "Daftar Isi" in toc and "Contents" in write_report(fakta(bahasa="en")).contents_html()
+    # the sections that start a printed page say so; a hostile title would be escaped
+    assert 'class="halaman-baru"' in lap.heading_html("pendahuluan")
+    assert 'class="halaman-baru"' not in lap.heading_html("hasil")
+    assert "<" not in lap.bagian_markdown("hasil")  # the Markdown itself holds no HTML
+
+
+def test_executive_summary_five_findings_with_grade_and_recommendation():
+    e_relevan = efek(kunci="pelatihan_relevan")
+    lap = write_report(
+        fakta(
+            [efek(kunci="pelatihan"), e_relevan],
+            pelatihan={"pct_di_bawah_20jp": 0.40, "pct_mandiri_tidak_sesuai": 0.30},
+        )
+    )
+    ring = lap["ringkasan"]
+    items = re.findall(r"^\d+\. \*\*(.+?)\.\*\*", ring, flags=re.M)
+    assert len(items) == 5 == len(lap.temuan)
+    # every finding states its level of evidence and what it supports
+    assert ring.count("*Tingkat bukti:") == 5
+    assert ring.count("rekomendasi") >= 3
+    # the training finding carries the estimate's own sentence and grade
+    assert effect_sentence(efek(kunci="pelatihan")) in ring
+    assert "*Tingkat bukti: jelas.*" in ring
+    # a referenced recommendation has the same number in the Rekomendasi section
+    for nomor, judul in re.findall(r"Mendukung rekomendasi (\d+): ([^.*]+)", ring):
+        assert re.search(rf"^{nomor}\. \*\*{re.escape(judul)}", lap["rekomendasi"], flags=re.M)
+    assert write_report(fakta(bahasa="en"))["ringkasan"].count("*Evidence:") >= 1
+
+
+def test_conclusion_never_counts_zero():
+    none = efek(kunci="pelatihan_mandiri", ci_low=-1.0, p_value=0.5)
+    lap = write_report(fakta([efek(), none]))
+    kes = lap["kesimpulan"]
+    assert " 0 " not in kes and "0 baru berupa indikasi" not in kes
+    assert "1 didukung bukti yang jelas dan 1 belum menunjukkan bukti" in kes
+
+
+def test_single_opd_document_speaks_of_that_opd():
+    f = fakta()
+    k = f.kepatuhan_distribusi
+    one = k[k["opd"] == k["opd"].iloc[0]]
+    lap = write_report(dataclasses.replace(f, kepatuhan_distribusi=one, n_opd=1))
+    assert "Dari 1 OPD" not in lap.markdown() and "1 OPD belum" not in lap.markdown()
+    assert "Sebaran predikat di OPD ini belum memenuhi ketentuan" in lap["hasil"]
 
 
 @pytest.mark.parametrize("bahasa, kata", [("id", "belum tersedia"), ("en", "not available")])

@@ -71,3 +71,139 @@ def test_predikat_and_heatmap() -> None:
     )
     fig = plot_opd_profile(prof)
     assert isinstance(fig, Figure)
+
+
+# ----------------------------------------------------------------------------- house rules
+
+OPD_NAMES = [
+    "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+    "Dinas Pemberdayaan Perempuan dan Perlindungan Anak",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+    "Dinas Kependudukan dan Pencatatan Sipil",
+    "Dinas Sosial",
+    "Inspektorat",
+] * 3
+
+
+def _texts(fig):
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    out = []
+    for t in fig.findobj(plt.Text):
+        if t.get_visible() and t.get_text().strip():
+            out.append((t, t.get_window_extent(r)))
+    return out
+
+
+def _overlaps(boxes):
+    bad = []
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            a, b = boxes[i][1], boxes[j][1]
+            if a.overlaps(b) and a.intersection(a, b).width > 1 and a.intersection(a, b).height > 1:
+                bad.append((boxes[i][0].get_text(), boxes[j][0].get_text()))
+    return bad
+
+
+def test_honest_limits_keep_a_flat_line_flat():
+    from kinerja_analysis.reporting.plots import honest_limits
+
+    lo, hi = honest_limits([3.800, 3.815, 3.81], min_span=1.0, lower=1.0, upper=5.0)
+    assert hi - lo == pytest.approx(1.0) and lo <= 3.8 and hi >= 3.815
+    # at a scale's bound the window shifts inwards, never below the bound
+    assert honest_limits([0.01, 0.02], min_span=0.2, lower=0.0, upper=1.0) == (0.0, 0.2)
+    # a series that moves more than the minimum keeps its own range (plus a margin)
+    lo, hi = honest_limits([60.0, 90.0], min_span=10.0)
+    assert lo < 60 and hi > 90 and hi - lo < 40
+
+
+def test_trend_axis_in_the_documents_language_and_honest():
+    from kinerja_analysis.reporting.plots import plot_trend
+
+    d = pd.DataFrame({"periode": ["2025Q1", "2025Q2", "2025Q3"], "skor": [3.80, 3.81, 3.815]})
+    fig = plot_trend(d, y="skor", label_y="Skor", min_span=1.0, batas=(1.0, 5.0))
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert hi - lo >= 1.0 - 1e-9  # 0,015 of movement is not drawn as a rise
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all("." not in x for x in labels) and any("," in x for x in labels)
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "TW I\n2025"
+    en = plot_trend(d, y="skor", label_y="Score", min_span=1.0, batas=(1, 5), bahasa="en")
+    assert any("." in t.get_text() for t in en.axes[0].get_yticklabels())
+
+
+@pytest.mark.parametrize("lebar", [6.3, 3.6])
+def test_heatmap_labels_never_overlap(lebar):
+    rng = np.random.default_rng(1)
+    dims = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif",
+            "kolaboratif"]  # fmt: skip
+    names = [f"{n} {i}" for i, n in enumerate(OPD_NAMES)]
+    prof = pd.DataFrame(
+        [(o, d, 3.5 + rng.normal(0, 0.1)) for o in names for d in dims],
+        columns=["opd", "dimensi", "rerata"],
+    )
+    from kinerja_analysis.reporting.plots import plot_opd_profile_pages
+
+    for fig in plot_opd_profile_pages(prof, judul="Skor perilaku", lebar=lebar):
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        rows = [(t, t.get_window_extent(r)) for t in ax.get_yticklabels() if t.get_text()]
+        assert not _overlaps(rows)
+        # slanted column names: the distance between neighbouring baselines exceeds a line
+        cols = [t for t in ax.get_xticklabels() if t.get_text()]
+        xs = [ax.transData.transform((t.get_position()[0], 0))[0] for t in cols]
+        gap = min(b - a for a, b in zip(xs, xs[1:], strict=False))
+        angle = np.deg2rad(cols[0].get_rotation())
+        line = cols[0].get_fontsize() * fig.dpi / 72 * 1.2
+        assert gap * np.sin(angle) >= line
+        # dimension names are words, not keys
+        assert "Berorientasi Pelayanan" in [t.get_text() for t in ax.get_xticklabels()]
+        # every text fits inside the figure (nothing cut at its edge)
+        w, h = fig.canvas.get_width_height()
+        for t, box in _texts(fig):
+            assert box.x0 >= -1 and box.x1 <= w + 1, t.get_text()
+
+
+@pytest.mark.parametrize("lebar", [6.3, 3.6])
+def test_predikat_rows_with_long_names_do_not_collide(lebar):
+    from kinerja_analysis.reporting.plots import plot_predikat_pages
+
+    rows = [
+        (f"{o} {i}", p, v)
+        for i, o in enumerate(OPD_NAMES)
+        for p, v in zip(
+            ["Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"],
+            [0.1, 0.7, 0.1, 0.05, 0.05],
+            strict=True,
+        )
+    ]
+    d = pd.DataFrame(rows, columns=["opd", "predikat", "persen"])
+    figs = plot_predikat_pages(d, judul="Sebaran predikat", lebar=lebar, bahasa="en")
+    assert len(figs) == (1 if lebar > 5 else 2)
+    for fig in figs:
+        w, h = fig.canvas.get_width_height()
+        assert h / fig.dpi <= 8.6 + 1e-6  # fits a page with its heading
+        texts = _texts(fig)
+        names = [(t, b) for t, b in texts if t.get_text().startswith(("Badan", "Dinas", "Insp"))]
+        assert not _overlaps(names)
+        bars = [p.get_window_extent() for p in fig.axes[0].patches]
+        for t, b in names:  # no name is drawn over a bar
+            assert not any(b.overlaps(x) and b.intersection(b, x).height > 1 for x in bars), t
+        for t, b in texts:
+            assert b.x1 <= w + 1, t.get_text()
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert "Very Good" in legend and "Sangat Baik" not in legend
+
+
+def test_every_text_is_legible_on_a_phone():
+    """At phone width (3.6 in shown at about 360 px) no text is below 7 pt (≈ 9 px)."""
+    from kinerja_analysis.reporting.plots import PHONE_WIDTH, plot_bars
+
+    d = pd.DataFrame({"jenis": ["teknis", "sosial_kultural"], "jp_total": [1200.0, 800.0]})
+    fig = plot_bars(d, kategori="jenis", nilai="jp_total", judul="JP", lebar=PHONE_WIDTH)
+    texts = _texts(fig)
+    assert min(t.get_fontsize() for t, _ in texts) >= 7
+    names = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert "Sosial kultural" in names
+    assert fig.axes[0].get_xlim()[0] == 0  # bars start at zero

@@ -373,7 +373,7 @@ def test_cronbach_alpha_missing_values_and_pairwise():
 
 
 def test_alpha_if_deleted_against_direct_recomputation():
-    res = alpha_if_deleted(CRONBACH_ITEMS).set_index("term")
+    res = alpha_if_deleted(CRONBACH_ITEMS).set_index("item")
     for item in CRONBACH_ITEMS.columns:
         rest = CRONBACH_ITEMS.drop(columns=item)
         expected = cronbach_alpha(rest).iloc[0]["estimate"]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -92,7 +97,9 @@ def test_simpan_baca_tabel(tmp_path):
 def test_tabel_formats_indonesian():
     d = pd.DataFrame({"opd": ["A"], "n": [6012], "r": [0.2103], "p": [0.125]})
     html = render_table(d, persen_kolom=["p"]).data
-    assert "<td>6.012</td>" in html and "<td>0,21</td>" in html and "<td>12,5%</td>" in html
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells == ["A", "6.012", "0,21", "12,5%"]
+    assert 'class="angka"' in html and 'class="teks"' in html
 
 
 def test_report_texts_exist_in_both_languages():
@@ -107,7 +114,6 @@ def test_report_texts_format_alike_in_both_languages():
     # every text formats in both languages with the union of the two languages' placeholders
     # (what a notebook passes), a heading stays a heading of the same level, and no English
     # text is an untranslated copy (common Indonesian function words)
-    import re
     import string
 
     fmt_ = string.Formatter()
@@ -117,3 +123,79 @@ def test_report_texts_format_alike_in_both_languages():
         assert text(kunci, "id", **isi) and text(kunci, "en", **isi)
         assert re.match(r"#*", id_teks).group() == re.match(r"#*", en_teks).group(), kunci
         assert not re.search(r"\b(yang|dan|tidak|dari|untuk|dengan)\b", en_teks), kunci
+
+
+# ----------------------------------------------------------------------------- notebooks
+
+
+def test_jupyterlab_opens_python_notebooks_as_notebooks():
+    """The project ships jupytext's configuration and JupyterLab's default viewer for
+    Python files ("Jupytext Notebook"), installed into the environment by `make venv`."""
+    from jupyterlab_server.settings_utils import _get_overrides
+    from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+
+    from kinerja_analysis.core.io import PACKAGE_ROOT
+
+    root = PACKAGE_ROOT.parent
+    cfg = find_jupytext_configuration_file(str(root / "notebooks"))
+    assert cfg is not None and Path(cfg).resolve() == (root / "jupytext.toml").resolve()
+    assert load_jupytext_configuration_file(cfg).formats in ("py:percent", ["py:percent"])
+    overrides, error = _get_overrides(str(root / "no-app-settings"))
+    assert not error
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["python"] == "Jupytext Notebook"
+
+
+def test_generated_notebooks_are_git_ignored():
+    from kinerja_analysis.core.io import PACKAGE_ROOT
+
+    root = PACKAGE_ROOT.parent
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    for p in ("10.ipynb", "notebooks/10_laporan_periode.ipynb", "reports/x/y.ipynb"):
+        r = subprocess.run(["git", "check-ignore", "-q", p], cwd=root, check=False)
+        assert r.returncode == 0, p
+
+
+@pytest.mark.slow
+def test_readme_papermill_route_works_and_writes_only_the_notebook(tmp_path):
+    """As the README says, from a project folder with the data in data/kotalama: convert,
+    ask papermill for the parameters, run one period. Nothing but the executed notebook
+    is written (no tabel/*.parquet, no report folder); a missing data folder is named."""
+    from kinerja_analysis.core.io import PACKAGE_ROOT
+    from kinerja_analysis.data.synth import generate, write_dataset
+
+    write_dataset(generate(n_pegawai=150, seed=4), tmp_path / "data" / "kotalama")
+    bin_dir = Path(sys.executable).parent
+    nb_src = PACKAGE_ROOT.parent / "notebooks" / "10_laporan_periode.py"
+    code = f"from kinerja_analysis.pipeline.batch import to_ipynb; to_ipynb({str(nb_src)!r}, '10.ipynb')"
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
+    helped = subprocess.run(
+        [str(bin_dir / "papermill"), "--help-notebook", "10.ipynb"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "periode" in helped.stdout and "data_dir" in helped.stdout
+    before = {p for p in tmp_path.rglob("*")}
+    run = subprocess.run(
+        [str(bin_dir / "papermill"), "10.ipynb", "10_2025Q1.ipynb", "-p", "periode", "2025Q1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    new = {p for p in tmp_path.rglob("*")} - before
+    assert {p.name for p in new if p.is_file()} == {"10_2025Q1.ipynb"}, sorted(map(str, new))
+    # the data folder is named with the paths tried when it is not there
+    run = subprocess.run(
+        [str(bin_dir / "papermill"), "10.ipynb", "x.ipynb", "-p", "data_dir", "tidak/ada"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert str(tmp_path / "tidak" / "ada") in run.stderr + run.stdout

@@ -262,6 +262,86 @@ def test_invarians_reproduces_lavaan_multigroup(hs):
     assert inv["kesimpulan"].tolist()[1:] == ["invarian", "tidak invarian"]
 
 
+LAVAAN = DATA / "lavaan"  # lavaan 0.6-14 references, scripts and README beside them
+
+
+def _hs_spec():
+    from kinerja_analysis.methods.cfa import FactorSpec
+
+    return FactorSpec.from_dict(
+        {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+    )
+
+
+def test_engine_fit_measures_match_lavaan_0_6_14_to_1e6(hs):
+    """The generic engine on a data matrix: every fit measure lavaan prints, to 1e-6."""
+    from kinerja_analysis.methods.cfa import fit_cfa, fit_invariance
+
+    d, _ = hs
+    spec = _hs_spec()
+    ref = pd.read_csv(LAVAAN / "hs_fit_measures.csv").set_index("model")
+    keys = [("chi2", "chisq"), ("cfi", "cfi"), ("tli", "tli"), ("rmsea", "rmsea"), ("srmr", "srmr")]
+    one = fit_cfa(d[list(spec.indicators)], spec).fit.iloc[0]
+    r = ref.loc["single_meanstructure_FALSE"]
+    for ours, theirs in keys:
+        assert one[ours] == pytest.approx(r[theirs], abs=1e-6), ours
+    assert one["df"] == r["df"] and one["n_param"] == r["npar"]
+    groups = {s: d.loc[d["school"] == s, list(spec.indicators)] for s in ["Pasteur", "Grant-White"]}
+    inv = fit_invariance(groups, spec).table.set_index("model")
+    for m in ("configural", "metric", "scalar"):
+        r = ref.loc[f"mg_{m}"]
+        for ours, theirs in [*keys, ("srmr_nomean", "srmr_bentler_nomean")]:
+            assert inv.loc[m, ours] == pytest.approx(r[theirs], abs=1e-6), (m, ours)
+        assert inv.loc[m, "df"] == r["df"]
+    # lavaan's default SRMR includes the mean residuals: metric -> scalar ΔSRMR is 0.0108,
+    # past Chen's 0.010 cut-off (the covariance-only version moves by 0.0011)
+    d_srmr = inv.loc["scalar", "delta_srmr"]
+    assert d_srmr == pytest.approx(0.08244705858 - 0.07165158379, abs=1e-6) and d_srmr > 0.010
+
+
+def test_invariance_wrapper_reports_lavaan_srmr(hs):
+    d, ins = hs
+    inv = invariance(d, ins, group="school").set_index("model")
+    assert inv.loc["skalar", "srmr"] == pytest.approx(0.08244705858, abs=1e-6)
+    assert inv.loc["konfigural", "srmr_nomean"] == pytest.approx(0.07434130016, abs=1e-6)
+    assert inv["solusi_wajar"].all()
+
+
+def test_heywood_case_estimated_as_lavaan_and_flagged():
+    """n = 20, lavaan: residual variance of y1 −0.027 (std.all loading 1.012) + warning."""
+    from kinerja_analysis.methods.cfa import FactorSpec, fit_cfa
+
+    x = pd.read_csv(LAVAAN / "heywood_data.csv")
+    fit = fit_cfa(x, FactorSpec.from_dict({"F": ["y1", "y2", "y3", "y4"]}))
+    est = pd.read_csv(LAVAAN / "heywood_estimates.csv")
+    est = est[est["identification"] == "std_lv_tight"]
+    lam = est[est["op"] == "=~"]
+    res = est[(est["op"] == "~~") & (est["lhs"] == est["rhs"]) & (est["lhs"] != "F")]
+    np.testing.assert_allclose(fit.loadings["estimate"], lam["est"], rtol=1e-6)
+    np.testing.assert_allclose(fit.loadings["std_error"], lam["se"], rtol=1e-6)
+    np.testing.assert_allclose(fit.loadings["std_estimate"], lam["std_all"], rtol=1e-6)
+    np.testing.assert_allclose(fit.loadings["residual_variance"], res["est"], rtol=1e-6)
+    np.testing.assert_allclose(fit.loadings["residual_variance_se"], res["se"], rtol=1e-6)
+    assert fit.loadings["residual_variance"].iloc[0] < 0  # not pinned at a bound
+    ref = pd.read_csv(LAVAAN / "heywood_fit.csv")
+    ref = ref[ref["identification"] == "std_lv_tight"].set_index("measure")["value"]
+    assert fit.fit["chi2"].iloc[0] == pytest.approx(float(ref["chisq"]), abs=1e-8)
+    assert fit.fit["srmr"].iloc[0] == pytest.approx(float(ref["srmr"]), abs=1e-7)
+    assert fit.improper
+    assert "negative_residual_variance:y1" in fit.problems
+    assert "standardised_loading_above_1:y1" in fit.problems
+    assert fit.glance()["improper"].iloc[0]
+    # the survey wrapper: flagged wherever the fit is shown, reliability not trusted
+    survei = x.assign(nip=[str(i) for i in range(len(x))], periode="2025Q1")
+    ins = _check_instrument({"y": 4}, skala=(-100, 100))
+    r = cfa(survei, ins)
+    assert not r.fit["solusi_wajar"].iloc[0] and "Heywood" in r.fit["masalah"].iloc[0]
+    assert r.muatan["solusi_wajar"].tolist() == [False, True, True, True]
+    assert not r.omega["omega_layak"].iloc[0]
+    rel = scale_reliability(survei, ins)
+    assert not rel.konstruk["omega_layak"].iloc[0]
+
+
 _LAM = np.array([0.8, 0.7, 0.6, 0.75, 0.85, 0.65, 0.7, 0.55, 0.6, 0.8, 0.7, 0.75])
 _FACTOR = np.repeat([0, 1, 2], 4)
 _PHI = np.array([[1.0, 0.4, 0.3], [0.4, 1.0, 0.5], [0.3, 0.5, 1.0]])
@@ -348,21 +428,29 @@ def test_regresi_vif_matches_hand_computation_and_bp_detects_heteroskedasticity(
     vif_hand = np.diag(np.linalg.inv(np.corrcoef(d[["x1", "x2", "x3"]].to_numpy(), rowvar=False)))
     np.testing.assert_allclose(res.vif["vif"], vif_hand, rtol=1e-8)
     np.testing.assert_allclose(res.vif["tolerance"], 1 / vif_hand, rtol=1e-8)
-    a = res.asumsi.set_index("uji")
-    assert a.loc["heteroskedastisitas_breusch_pagan", "p_value"] > 0.05
-    assert a.loc["normalitas_ks_lilliefors", "kesimpulan"] == "terpenuhi"
-    assert a.loc["autokorelasi_durbin_watson", "statistic"] == pytest.approx(2.0, abs=0.3)
-    txt = a.loc["normalitas_ks_lilliefors", "interpretasi"]
-    assert txt.startswith("Residual berdistribusi normal (p = 0,") and txt.endswith("> 0,05).")
+    a = res.checks.set_index("check")
+    assert a.loc["heteroskedasticity_breusch_pagan", "p_value"] > 0.05
+    assert a.loc["normality_ks_lilliefors", "conclusion"] == "holds"
+    assert a.loc["autocorrelation_durbin_watson", "statistic"] == pytest.approx(2.0, abs=0.3)
+    # the sentences come from the text layer, in both languages
+    from kinerja_analysis.reporting.text import assumption_checks_table
+
+    t_id = assumption_checks_table(res, "id").set_index("uji")
+    txt = t_id.loc["Normalitas (Kolmogorov–Smirnov, koreksi Lilliefors)", "interpretasi"]
+    p_ks = a.loc["normality_ks_lilliefors", "p_value"]
+    assert txt == f"Residual berdistribusi normal (p = {p_ks:.2f} > 0,05).".replace("0.", "0,")
+    t_en = assumption_checks_table(res, "en")
+    assert t_en["interpretasi"].iloc[0].startswith("Residuals are normally distributed (p = 0.")
+    assert set(t_id["kesimpulan"]) <= {"terpenuhi", "tidak terpenuhi"}
     co = res.tidy().set_index("term")
     assert co.loc["x1", "ci_low"] < 0.5 < co.loc["x1", "ci_high"]
     assert co.loc["x1", "method"] == "OLS, SE robust HC3"
 
     het = ols_assumption_checks(d, "y_het", ["x1", "x2", "x3"])
-    h = het.asumsi.set_index("uji")
-    assert h.loc["heteroskedastisitas_breusch_pagan", "p_value"] < 0.001
-    assert h.loc["heteroskedastisitas_breusch_pagan", "kesimpulan"] == "tidak terpenuhi"
-    assert h.loc["heteroskedastisitas_white", "p_value"] < 0.001
+    h = het.checks.set_index("check")
+    assert h.loc["heteroskedasticity_breusch_pagan", "p_value"] < 0.001
+    assert h.loc["heteroskedasticity_breusch_pagan", "conclusion"] == "violated"
+    assert h.loc["heteroskedasticity_white", "p_value"] < 0.001
     # robust and classical SEs differ under heteroskedasticity
     cl = ols_assumption_checks(d, "y_het", ["x1", "x2", "x3"], robust=None).tidy()
     assert het.tidy()["std_error"].iloc[1] > 1.2 * cl["std_error"].iloc[1]

@@ -78,7 +78,7 @@ def _rollout_panel(seed: int, effect: float, n_opd: int = 30, T: int = 8) -> pd.
 def test_rollout_recovers_planted_effect() -> None:
     d = _rollout_panel(1, effect=3.0)
     truth = d.loc[d["tau"] > 0, "tau"].mean()  # ATT over treated OPD-periods
-    res = estimate_rollout_effects(d, outcomes=("ikm",), n_boot=999, seed=3)
+    res = estimate_rollout_effects(d, outcomes=("ikm",), n_boot=999, seed=3, sensitivity=False)
     att = res.overall.iloc[0]
     assert att["ci_low"] <= truth <= att["ci_high"]
     assert att["p_value"] < 0.05
@@ -90,5 +90,7 @@ def test_rollout_recovers_planted_effect() -> None:
 
 def test_rollout_null_effect_is_not_significant() -> None:
     d = _rollout_panel(2, effect=0.0)
-    att = estimate_rollout_effects(d, outcomes=("ikm",), n_boot=999, seed=3).overall.iloc[0]
+    att = estimate_rollout_effects(
+        d, outcomes=("ikm",), n_boot=999, seed=3, sensitivity=False
+    ).overall.iloc[0]
     assert att["ci_low"] <= 0 <= att["ci_high"]

@@ -1,11 +1,14 @@
-"""Effect of performance feedback: within-employee fixed-effects models.
+"""Feedback: within-employee fixed-effects models of performance on last period's sessions.
 
-:func:`estimate_feedback_effects` regresses the outcome on last period's number of good /
-neutral / poor feedback sessions, with employee and period fixed effects and SEs
-clustered by employee. Identified only if feedback timing is not driven by the employee's
-own performance shocks (strict exogeneity); the lead test (does *next* period's feedback
-"predict" this period's outcome?) detects feedback that follows a drop in performance
-(:data:`FEEDBACK_IDENTIFICATION`).
+Within-employee fixed-effects regressions of the outcome on last period's number of good
+/ neutral / poor feedback sessions, with employee and period fixed effects and SEs
+clustered by employee (:mod:`kinerja_analysis.methods.fixest`). Identified only if
+feedback timing is not driven by the employee's own performance shocks (strict
+exogeneity); the lead test (does *next* period's feedback "predict" this period's
+outcome?) detects feedback that follows a drop in performance. "Last" and "next" period
+are ``t - 1`` and ``t + 1`` on the calendar axis: on a panel with
+gaps, a missing period gives a missing lag or lead, never the nearest observed row
+(:func:`kinerja_analysis.analyses.panel.shift_by_period`).
 """
 
 from __future__ import annotations
@@ -14,11 +17,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from kinerja_analysis.core.results import tidy_row
+from kinerja_analysis.analyses.panel import shift_by_period
+from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
+from kinerja_analysis.methods import fixest
 
-# --------------------------------------------------------------------------- feedback
+__all__ = [
+    "FEEDBACK_IDENTIFICATION",
+    "FeedbackResult",
+    "estimate_feedback_effects",
+]
 
 FEEDBACK_IDENTIFICATION = (
     "Efek umpan balik diestimasi dari perubahan dalam diri pegawai yang sama antarperiode "
@@ -28,10 +37,25 @@ FEEDBACK_IDENTIFICATION = (
     "'umpan balik periode berikutnya' (lead) memeriksa hal ini."
 )
 
+#: Readable names of the model terms (English; documents use the report catalogue).
+TERM_LABELS = {
+    "n_umpan_balik_lag1": "feedback sessions last period",
+    "n_baik_lag1": "good-quality sessions last period",
+    "n_netral_lag1": "neutral sessions last period",
+    "n_buruk_lag1": "poor-quality sessions last period",
+    "n_baik_lag1-n_buruk_lag1": "good minus poor session",
+    "n_umpan_balik_lead1": "feedback sessions next period (lead test)",
+}
+
 
 @dataclass(frozen=True)
-class FeedbackResult:
-    """Within-employee feedback models (tidy) and what they identify."""
+class FeedbackResult(Result):
+    """Within-employee feedback models (tidy) and what they identify.
+
+    ``coefficients``: models ``dosis`` and ``kualitas``; ``contrast``: good minus poor
+    session; ``lead_test``: the coefficient of next period's sessions. Every table is
+    tidy with context columns ``model, estimate_sd, label``.
+    """
 
     coefficients: pd.DataFrame
     contrast: pd.DataFrame
@@ -41,49 +65,24 @@ class FeedbackResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def tidy(self) -> pd.DataFrame:
-        return pd.concat([self.coefficients, self.contrast, self.lead_test], ignore_index=True)
+        """All rows: coefficients, the contrast, the lead test."""
+        out = pd.concat([self.coefficients, self.contrast, self.lead_test], ignore_index=True)
+        return check_tidy(tidy_frame(out))
+
+    def glance(self) -> pd.DataFrame:
+        """One row: observations, outcome SD, number of notes."""
+        n = int(self.coefficients["n_obs"].max()) if len(self.coefficients) else 0
+        return pd.DataFrame(
+            [{"n_obs": n, "outcome_sd": self.outcome_sd, "n_notes": len(self.notes)}]
+        )
 
 
-def _feols_tidy(fit, model: str, sd: float, method: str) -> pd.DataFrame:
-    t = fit.tidy().reset_index()
-    out = pd.DataFrame(
-        {
-            "term": t["Coefficient"].astype(str),
-            "estimate": t["Estimate"],
-            "std_error": t["Std. Error"],
-            "ci_low": t["2.5%"],
-            "ci_high": t["97.5%"],
-            "p_value": t["Pr(>|t|)"],
-            "n_obs": int(fit._N),
-            "method": method,
-        }
-    )
+def _with_sd(df: pd.DataFrame, model: str, sd: float) -> pd.DataFrame:
+    out = df.copy()
     out["model"] = model
     out["estimate_sd"] = out["estimate"] / sd if sd > 0 else np.nan
+    out["label"] = out["term"].map(TERM_LABELS).fillna(out["term"])
     return out
-
-
-def _contrast(fit, a: str, b: str, sd: float, method: str) -> dict[str, object]:
-    names = [str(n) for n in fit._coefnames]
-    c = np.zeros(len(names))
-    c[names.index(a)], c[names.index(b)] = 1.0, -1.0
-    est = float(c @ np.asarray(fit.coef()))
-    se = float(np.sqrt(c @ fit._vcov @ c))
-    df = max(int(fit._G[0]) - 1, 1) if getattr(fit, "_G", None) else int(fit._N) - len(names)
-    q = stats.t.ppf(0.975, df)
-    p = float(2 * stats.t.sf(abs(est / se), df)) if se > 0 else np.nan
-    return tidy_row(
-        f"{a} - {b}",
-        est,
-        se,
-        est - q * se,
-        est + q * se,
-        p,
-        int(fit._N),
-        method,
-        model="kontras",
-        estimate_sd=est / sd if sd > 0 else np.nan,
-    )
 
 
 def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") -> FeedbackResult:
@@ -95,40 +94,75 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
     period's sessions — a non-zero lead means feedback follows performance (reverse
     timing) and the other estimates are not causal.
 
+    Parameters
+    ----------
+    panel
+        :func:`kinerja_analysis.analyses.panel.build_panel` data: ``nip, periode, t``,
+        ``outcome``, ``n_umpan_balik`` and the ``_lag1`` feedback counts. ``t`` is the
+        period's calendar position (next period = ``t + 1``).
+
     Returns
     -------
     FeedbackResult
-        Tidy coefficients with ``model`` and ``estimate_sd`` (estimate divided by the
-        outcome's SD over all employee-periods); ``contrast``: good minus poor session.
-    """
-    import pyfixest as pf  # lazy: heavy; only for FE models
+        Tidy coefficients with ``model``, ``estimate_sd`` (estimate divided by the
+        outcome's SD over all employee-periods) and ``label``; ``contrast``: good minus
+        poor session (term ``n_baik_lag1-n_buruk_lag1``).
 
-    need = {"nip", "periode", "t", outcome, "n_umpan_balik_lag1", "n_baik_lag1", "n_buruk_lag1"}
+    Raises
+    ------
+    ValueError
+        A needed column is missing.
+    """
+    need = {"nip", "periode", "t", outcome, "n_umpan_balik", "n_umpan_balik_lag1"}
+    need |= {"n_baik_lag1", "n_buruk_lag1"}
     missing = need - set(panel.columns)
     if missing:
-        raise ValueError(f"panel tidak memiliki kolom {sorted(missing)} (lihat panel.build_panel)")
-    d = panel.sort_values(["nip", "t"]).copy()
-    d["n_umpan_balik_lead1"] = d.groupby("nip")["n_umpan_balik"].shift(-1)
-    d.loc[d["t"] == d["t"].max(), "n_umpan_balik_lead1"] = np.nan
-    d = d[[c for c in d.columns if c in need | {"n_netral_lag1", "n_umpan_balik_lead1"}]]
+        raise ValueError(f"panel lacks columns {sorted(missing)} (see analyses.panel.build_panel)")
+    cols = [c for c in panel.columns if c in need | {"n_netral_lag1"}]
+    d = panel[cols].reset_index(drop=True)
+    d["n_umpan_balik_lead1"] = shift_by_period(d, ["n_umpan_balik"], 1)["n_umpan_balik"]
+    # two-way fixed effects need at least two periods with last period's feedback known
+    # (pyfixest aborts the process on a sample without within variation in periods)
+    n_t = d.loc[d[outcome].notna() & d["n_umpan_balik_lag1"].notna(), "t"].nunique()
+    if n_t < 2:
+        raise NotEstimable(
+            "butuh paling sedikit dua periode yang umpan balik periode sebelumnya diketahui "
+            f"(ada {n_t})"
+        )
     sd = float(d[outcome].std())
     method = "FE pegawai + periode (pyfixest), SE klaster pegawai"
-    vcov = {"CRV1": "nip"}
+    fe = ["nip", "periode"]
+    quality = ["n_baik_lag1", "n_netral_lag1", "n_buruk_lag1"]
+    quality = [q for q in quality if q in d.columns]
     fits = {
-        "dosis": pf.feols(f"{outcome} ~ n_umpan_balik_lag1 | nip + periode", data=d, vcov=vcov),
-        "kualitas": pf.feols(
-            f"{outcome} ~ n_baik_lag1 + n_netral_lag1 + n_buruk_lag1 | nip + periode",
-            data=d,
-            vcov=vcov,
-        ),
+        "dosis": fixest.feols(d, outcome, ["n_umpan_balik_lag1"], fe, cluster="nip"),
+        "kualitas": fixest.feols(d, outcome, quality, fe, cluster="nip"),
     }
-    coefs = pd.concat([_feols_tidy(f, m, sd, method) for m, f in fits.items()], ignore_index=True)
-    contrast = pd.DataFrame(
-        [_contrast(fits["kualitas"], "n_baik_lag1", "n_buruk_lag1", sd, method)]
+    coefs = pd.concat(
+        [_with_sd(fixest.tidy(f, method=method), m, sd) for m, f in fits.items()],
+        ignore_index=True,
     )
-    lead = pf.feols(
-        f"{outcome} ~ n_umpan_balik_lead1 + n_umpan_balik_lag1 | nip + periode", data=d, vcov=vcov
+    contrast = fixest.contrast(
+        d, outcome, quality, fe, "n_baik_lag1", "n_buruk_lag1", cluster="nip", method=method
     )
-    lead_t = _feols_tidy(lead, "lead", sd, method)
-    lead_t = lead_t[lead_t["term"] == "n_umpan_balik_lead1"].reset_index(drop=True)
-    return FeedbackResult(coefs, contrast, lead_t, sd)
+    notes: list[str] = []
+    try:  # the lead needs a next period as well as a last one: three periods at least
+        lead = fixest.feols(
+            d, outcome, ["n_umpan_balik_lead1", "n_umpan_balik_lag1"], fe, cluster="nip"
+        )
+        lead_t = _with_sd(
+            fixest.tidy(lead, method=method, keep=["n_umpan_balik_lead1"]), "lead", sd
+        )
+    except NotEstimable as exc:
+        lead_t = pd.DataFrame(columns=[*coefs.columns])
+        notes.append(
+            "Uji lead umpan balik tidak dapat diestimasi (terlalu sedikit periode dengan "
+            f"periode sebelum dan sesudahnya): {exc}"
+        )
+    return FeedbackResult(
+        tidy_frame(coefs),
+        tidy_frame(_with_sd(contrast, "kontras", sd)),
+        tidy_frame(lead_t),
+        sd,
+        notes=tuple(notes),
+    )

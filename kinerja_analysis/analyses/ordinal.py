@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import tidy_row
 
 # --------------------------------------------------------------------------- ordinal
@@ -46,6 +47,11 @@ def fit_ordinal_predikat(
     d = d[d["predikat"].isin(PREDIKAT_ASCENDING)]
     y = pd.Categorical(d["predikat"], categories=list(PREDIKAT_ASCENDING), ordered=True)
     present = [c for c in PREDIKAT_ASCENDING if (y == c).any()]
+    if len(present) < 2:
+        raise NotEstimable(
+            f"{len(d)} pengamatan lengkap dengan {len(present)} kategori predikat; "
+            "butuh paling sedikit dua kategori (dan umpan balik periode sebelumnya)"
+        )
     y = pd.Series(pd.Categorical(d["predikat"], categories=present, ordered=True), index=d.index)
     X = pd.concat(
         [

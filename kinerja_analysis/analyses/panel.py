@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
-from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN
+from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK, TABLES
+from kinerja_analysis.domain.official import official_evaluation
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
 from kinerja_analysis.domain.skp import hasil_kerja
@@ -205,9 +206,29 @@ def jp_per_year(
     return out[["nip", "opd", "tahun", "jp", "jp_difasilitasi", "jp_mandiri", "di_bawah_20"]]
 
 
+def shift_by_period(
+    panel: pd.DataFrame, cols: Sequence[str], k: int, *, unit: str = "nip", t: str = "t"
+) -> pd.DataFrame:
+    """Each unit's values of ``cols`` at period ``t + k`` (a lead for ``k > 0``, a lag for
+    ``k < 0``), aligned with ``panel``'s rows; missing where that period has no row.
+
+    ``t`` must be the calendar position of the period (consecutive periods differ by 1),
+    so a gap in the data gives a missing value, not the nearest observed period.
+
+    >>> p = pd.DataFrame({"nip": ["a", "a", "a"], "t": [1, 2, 4], "x": [10.0, 20.0, 40.0]})
+    >>> shift_by_period(p, ["x"], 1)["x"].tolist()
+    [20.0, nan, nan]
+    """
+    src = panel[[unit, t, *cols]].assign(**{t: panel[t] - k})
+    if src.duplicated([unit, t]).any():
+        raise ValueError(f"panel has duplicate ({unit}, {t}) rows")
+    key = panel[[unit, t]]
+    return key.merge(src, on=[unit, t], how="left")[list(cols)].set_index(panel.index)
+
+
 def _golongan_num(g: pd.Series) -> pd.Series:
-    order = {v: i + 1 for i, v in enumerate(GOLONGAN)}
-    return g.map(order).astype("Float64")
+    """Grade as its rank 1–17, PNS (I/a … IV/e) and PPPK (I … XVII) alike."""
+    return g.map(GOLONGAN_RANK).astype("Float64")
 
 
 def _covariates(pegawai: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
@@ -307,8 +328,7 @@ def build_panel(
         counts = ["n_umpan_balik", "n_baik", "n_buruk", "n_netral"]
         panel[counts] = panel[counts].fillna(0)
         panel = panel.sort_values(["nip", "t"], ignore_index=True)
-        lagged = panel.groupby("nip", sort=False)[fb_cols].shift(1)
-        lagged.loc[panel["t"] == 1] = np.nan  # no lag in the first period
+        lagged = shift_by_period(panel, fb_cols, -1)  # t - 1 on the calendar, not the row above
         for c in fb_cols:
             panel[f"{c}_lag1"] = lagged[c]
     else:
@@ -336,12 +356,21 @@ class EmployeeFrames:
         One row per employee x period: :func:`build_panel`'s ``data``.
     notes
         What was excluded or could not be computed, in words.
+    resmi
+        The official e-Kinerja results (``penilaian_resmi``) per employee x period:
+        :func:`kinerja_analysis.domain.official.official_evaluation`; None without them.
+    sumber_predikat
+        Where ``evaluasi``'s predikat come from: ``"angka"`` (SKP and 360° numbers),
+        ``"resmi"`` (official results only) or ``"resmi_skp"`` (official predikat with
+        numeric SKP capaian).
     """
 
     evaluasi: pd.DataFrame
     skor_dimensi: pd.DataFrame
     panel: pd.DataFrame
     notes: tuple[str, ...] = ()
+    resmi: pd.DataFrame | None = None
+    sumber_predikat: str = "angka"
 
 
 def aggregate_per_employee(
@@ -353,7 +382,9 @@ def aggregate_per_employee(
     ----------
     tables
         Canonical tables (``Dataset.tables``): ``pegawai``, ``skp``, ``perilaku`` and,
-        when present, ``pelatihan``, ``umpan_balik``.
+        when present, ``penilaian_resmi``, ``pelatihan``, ``umpan_balik``. Without
+        ``skp`` or ``perilaku`` the predikat come from ``penilaian_resmi`` (an agency
+        with only official e-Kinerja results).
     periods
         Evaluation periods (``Dataset.periods``).
 
@@ -379,12 +410,45 @@ def aggregate_per_employee(
     >>> len(frames.panel) == 120 * 8
     True
     """
-    skor_dimensi = perilaku_kerja(tables["perilaku"])
-    evaluasi = evaluate_period(tables["skp"], tables["perilaku"], skor_dimensi=skor_dimensi)
-    pdata = build_panel(
-        decode_small_tables(tables), periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi
+    skp, perilaku = _table(tables, "skp"), _table(tables, "perilaku")
+    pr = tables.get("penilaian_resmi")
+    resmi = official_evaluation(decode_small_tables({"r": pr})["r"]) if pr is not None else None
+    notes: list[str] = []
+    skor_dimensi = perilaku_kerja(perilaku)
+    # the predikat come from the numbers when both numeric tables exist (or when there is
+    # nothing else); otherwise from the official e-Kinerja results
+    if ("skp" in tables and "perilaku" in tables) or resmi is None:
+        evaluasi = evaluate_period(skp, perilaku, skor_dimensi=skor_dimensi)
+        sumber = "angka"
+    else:
+        evaluasi = resmi
+        sumber = "resmi"
+        if "skp" in tables:
+            sumber = "resmi_skp"
+            h = hasil_kerja(skp)[["nip", "periode", "capaian", "n_indikator"]]
+            evaluasi = evaluasi.drop(columns=["capaian", "n_indikator"]).merge(
+                h, on=["nip", "periode"], how="left"
+            )
+        notes.append(
+            "Predikat diambil dari hasil resmi e-Kinerja: penilaian 360° numerik tidak "
+            "tersedia, sehingga kemurahan penilai dan reliabilitas penilaian tidak dapat "
+            "dihitung" + ("." if "skp" in tables else "; capaian SKP numerik juga tidak tersedia.")
+        )
+    small = decode_small_tables({**tables, "skp": skp, "perilaku": perilaku})
+    pdata = build_panel(small, periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
+    notes.extend(pdata.notes)
+    return EmployeeFrames(evaluasi, skor_dimensi, pdata.data, tuple(notes), resmi, sumber)
+
+
+def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table of the dataset, or an empty one with the contract's columns (optional
+    numeric tables: an agency with only official e-Kinerja results has neither)."""
+    if name in tables:
+        return tables[name]
+    kinds = {"float": "float64", "int": "int64", "date": "datetime64[us]", "bool": "boolean"}
+    return pd.DataFrame(
+        {c.name: pd.Series(dtype=kinds.get(c.kind, "string")) for c in TABLES[name].columns}
     )
-    return EmployeeFrames(evaluasi, skor_dimensi, pdata.data, pdata.notes)
 
 
 #: The tables of millions of rows, read only through integer codes (``core.keys``).

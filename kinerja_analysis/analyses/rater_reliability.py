@@ -1,9 +1,9 @@
-"""Reliability of the 360° BerAKHLAK ratings, per period and dimension.
+"""Reliability of the 360-degree BerAKHLAK ratings (the ``perilaku`` table).
 
 :func:`rating_reliability` applies the generic estimators of
-:mod:`kinerja_analysis.methods.reliability` (ICC from variance components for the
-unbalanced 360° design, Krippendorff's α) to the ``perilaku`` table, one block of rows
-per periode × dimensi, plus Cronbach's α of the seven BerAKHLAK dimensions per period.
+:mod:`kinerja_analysis.methods.reliability` — ICC from variance components (unbalanced
+designs), Krippendorff's alpha, Cronbach's alpha of the seven BerAKHLAK dimensions — one
+block of rows per periode × dimensi, in the tidy column set.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.keys import text_codes
+from kinerja_analysis.core.results import TIDY_COLUMNS, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.methods.reliability import (
     _DESC_UNBALANCED,
@@ -66,9 +67,9 @@ def rating_reliability(
     Returns
     -------
     DataFrame
-        Context columns (``by``), then ``analysis`` ("icc", "krippendorff", "cronbach"),
-        ``term, description, estimate, std_error, ci_low, ci_high, p_value, k,
-        n_targets, n_raters, n_obs, method, estimable, note``. Cronbach rows have
+        Tidy: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method``,
+        then the context columns (``by``), ``analysis`` ("icc", "krippendorff",
+        "cronbach"), ``description, k, n_targets, n_raters, estimable, note``. Cronbach rows have
         ``dimensi`` missing and ``n_targets`` = employee-periods used.
 
     Notes
@@ -120,20 +121,13 @@ def rating_reliability(
         rater = pd.Series(rater, dtype="Int64").mask(rater < 0)
     unit, rater = np.asarray(unit), np.asarray(rater)
     out_cols = [
+        *TIDY_COLUMNS,
         *by,
         "analysis",
-        "term",
         "description",
-        "estimate",
-        "std_error",
-        "ci_low",
-        "ci_high",
-        "p_value",
         "k",
         "n_targets",
         "n_raters",
-        "n_obs",
-        "method",
         "estimable",
         "note",
     ]
@@ -218,7 +212,7 @@ def rating_reliability(
     out["estimable"] = out["estimable"].astype(bool)
     for c in ("n_targets", "n_raters", "n_obs"):
         out[c] = pd.to_numeric(out[c]).round().astype("Int64")
-    return out
+    return tidy_frame(out)
 
 
 def _groups(

@@ -1,12 +1,10 @@
-"""Effect of the structured evaluation system's roll-out on public service (OPD level).
+"""The structured evaluation rollout: OPD-level staggered DiD on service outcomes.
 
-:func:`estimate_rollout_effects`: OPD-level staggered DiD for IKM, timeliness and
-complaints per 1,000 services, estimated as the extended TWFE of Wooldridge (2021) — one
-coefficient per cohort × post-period cell, so heterogeneous effects do not contaminate
-each other — and aggregated to the ATT. With about 35 OPDs, inference is the wild cluster
-restricted bootstrap (Webb weights) with CIs by test inversion
-(:mod:`kinerja_analysis.methods.wildboot`). :func:`prepare_layanan` builds the OPD ×
-period outcomes with the roll-out timing.
+IKM, timeliness and complaints per 1,000 services, estimated as the extended TWFE of
+Wooldridge (2021) — one coefficient per cohort × post-period cell, so heterogeneous
+effects do not contaminate each other — and aggregated to the ATT. With ~35 OPDs,
+inference is the wild cluster restricted bootstrap (Webb weights), CIs by test inversion
+(:mod:`kinerja_analysis.methods.wildboot`).
 """
 
 from __future__ import annotations
@@ -17,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.core.results import tidy_frame, tidy_row
+from kinerja_analysis.analyses.training import sensitivity_frame
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.domain.ikm import ikm
-from kinerja_analysis.methods.wildboot import wild_cluster_test
+from kinerja_analysis.methods.wildboot import cr1_covariance, wild_cluster_test
 
 # --------------------------------------------------------------------------- rollout
 
@@ -55,21 +54,39 @@ def prepare_layanan(
 
 
 @dataclass(frozen=True)
-class RolloutResult:
+class RolloutResult(Result):
     """OPD-level rollout effects.
 
     ``overall``: one row per outcome (term ``ATT``); ``event``: per outcome and event time
     (``e=-3``, …, ``e=0``, ``e=1``; ``e=-1`` is the reference); ``pretrend``: WCR test of
-    the mean of the pre-period coefficients (placebo).
+    the mean of the pre-period coefficients (placebo); ``sensitivity``: Rambachan & Roth
+    sensitivity of each outcome's event study (CR1 covariance; with few clusters the
+    normal approximation it assumes is rough).
     """
 
     overall: pd.DataFrame
     event: pd.DataFrame
     pretrend: pd.DataFrame
     notes: tuple[str, ...] = ()
+    sensitivity: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
-        return pd.concat([self.overall, self.event], ignore_index=True)
+        """Overall ATT per outcome, then the event-time rows."""
+        out = pd.concat([self.overall, self.event, self.pretrend], ignore_index=True)
+        return check_tidy(tidy_frame(out))
+
+    def glance(self) -> pd.DataFrame:
+        """Outcomes estimated, clusters and notes."""
+        o = self.overall
+        return pd.DataFrame(
+            [
+                {
+                    "outcomes": ",".join(map(str, o.get("outcome", pd.Series(dtype=str)))),
+                    "n_klaster": int(o["n_klaster"].max()) if len(o) else 0,
+                    "n_notes": len(self.notes),
+                }
+            ]
+        )
 
 
 def _etwfe_design(d: pd.DataFrame, *, leads: bool) -> tuple[np.ndarray, list[str], pd.DataFrame]:
@@ -111,6 +128,7 @@ def estimate_rollout_effects(
     n_boot: int = 9999,
     seed: int = 0,
     alpha: float = 0.05,
+    sensitivity: bool = True,
 ) -> RolloutResult:
     """Staggered DiD of the structured evaluation rollout on OPD service outcomes.
 
@@ -118,6 +136,9 @@ def estimate_rollout_effects(
     ----------
     data
         :func:`prepare_layanan` output (``opd, t, g`` and the outcome columns).
+    sensitivity
+        Add the Rambachan & Roth sensitivity of each outcome's event study
+        (:func:`kinerja_analysis.analyses.training.sensitivity_frame`).
 
     Returns
     -------
@@ -135,7 +156,7 @@ def estimate_rollout_effects(
         )
     d_all = data[data["g"] != 1]
     method = "ETWFE (Wooldridge 2021), wild cluster bootstrap (Webb) per OPD"
-    overall, event, pre = [], [], []
+    overall, event, pre, sens = [], [], [], []
     for k, y in enumerate(outcomes):
         d = d_all[d_all[y].notna()].reset_index(drop=True)
         if d["g"].gt(0).sum() == 0 or d["opd"].nunique() < 4:
@@ -154,11 +175,19 @@ def estimate_rollout_effects(
             continue
         try:
             Xl, names_l, info_l = _etwfe_design(d, leads=True)
+            es = []
             for e in sorted(info_l["e"].unique()):
                 if info_l.loc[info_l["e"] == e, "n"].sum() >= 2:
                     event.append(
                         _wcr_row(Xl, names_l, info_l, info_l["e"] == e, f"e={e}", e=int(e), **kw)
                     )
+                    es.append(int(e))
+            if es and sensitivity:
+                cmat = np.column_stack([_combo(names_l, info_l, info_l["e"] == e) for e in es])
+                beta = cmat.T @ np.linalg.lstsq(Xl, yv, rcond=None)[0]
+                v = cr1_covariance(Xl, yv, cl, cmat)
+                n_e = np.array([int((info_l["e"] == e).sum()) for e in es])  # cohorts
+                sens.append(sensitivity_frame(np.array(es), beta, v, n_e, outcome=y))
             if (info_l["e"] < -1).any():
                 pre.append(
                     _wcr_row(
@@ -166,13 +195,20 @@ def estimate_rollout_effects(
                         names_l,
                         info_l,
                         info_l["e"] < -1,
-                        "pra-penerapan (rata-rata e<-1)",
+                        "pretrend_mean_pre",
                         **kw,
                     )
                 )
         except ValueError as exc:
             notes.append(f"{y}: studi peristiwa penerapan tidak dapat diestimasi ({exc}).")
-    return RolloutResult(tidy_frame(overall), tidy_frame(event), tidy_frame(pre), tuple(notes))
+    sens = [x for x in sens if len(x)]
+    return RolloutResult(
+        tidy_frame(overall),
+        tidy_frame(event),
+        tidy_frame(pre),
+        tuple(notes),
+        tidy_frame(pd.concat(sens, ignore_index=True)) if sens else None,
+    )
 
 
 def _wcr_row(

@@ -1,17 +1,37 @@
-"""The cross-period results every period document draws on, computed once per batch.
+"""The cross-period analyses behind a period's documents, computed *as of* that period.
 
-:func:`compute_shared` does the heavy work: scores for every period (hasil kerja, 360°
-behaviour, predikat), the employee × period panel, the training / feedback / roll-out
-estimates, the ordinal robustness check, the survey scores and the communication-training
-effect, rater reliability. :func:`save_shared` / :func:`load_shared` store it (Parquet +
-JSON) in the batch's private cache, never in ``reports/``: it holds employee-level rows.
-A step that cannot be estimated on the data becomes a note (:class:`NotEstimable`).
+A period's document may only use data up to and including its period (a report for
+2024Q1 cannot know what happened in 2025). So the shared work is done per **data
+window** — every row up to the end of one period (:func:`data_through`):
+
+1. :func:`compute_shared` — the heavy cross-period work on one window: scores for every
+   period of the window (hasil kerja, 360° behaviour with rater leniency estimated on the
+   window, predikat), the employee × period panel, the training / feedback / rollout
+   estimates, the ordinal robustness check, the survey scores and the
+   communication-training effect.
+2. :func:`compute_windows` — :func:`compute_shared` for several windows, doing once what
+   does not depend on the window: rater reliability and survey construct scores are
+   computed per period from that period's rows alone, so they are computed once on the
+   largest window and each window takes its periods' rows.
+3. :func:`prepare_shared` / :func:`load_or_compute_shared` — a store of results keyed by
+   what they are computed from (:func:`shared_key`: data checksum, window end, seed,
+   bootstrap draws, subgroup minimum and the source of the layers that compute them),
+   not by where the documents go: a second batch into another report folder, in another
+   language or for per-OPD documents reuses every window already computed.
+   :func:`save_shared` / :func:`load_shared` write one window (Parquet + JSON) — in a
+   private cache, never in ``reports/``: it holds employee-level rows.
+
+The facts of one period (aggregates only) are then
+:func:`kinerja_analysis.reporting.facts.period_facts`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable, Mapping
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -26,8 +46,9 @@ from kinerja_analysis.analyses.panel import (
     decode_small_tables,
 )
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.errors import NotEstimable
-from kinerja_analysis.core.io import atomic_write, code_fingerprint
+from kinerja_analysis.core.errors import NotEstimable, PeriodError
+from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
+from kinerja_analysis.core.periods import parse_period, period_bounds, sort_periods
 
 
 @dataclass(frozen=True)
@@ -41,24 +62,103 @@ class SharedResults:
     pelatihan_dinamis: pd.DataFrame | None = None
     pelatihan_pretrend: pd.DataFrame | None = None
     pelatihan_heterogen: pd.DataFrame | None = None
+    pelatihan_sensitivitas: pd.DataFrame | None = None
     umpan_balik: pd.DataFrame | None = None
     penerapan: pd.DataFrame | None = None
     penerapan_dinamis: pd.DataFrame | None = None
     penerapan_pretrend: pd.DataFrame | None = None
+    penerapan_sensitivitas: pd.DataFrame | None = None
     ordinal: pd.DataFrame | None = None
     komunikasi: pd.DataFrame | None = None
     komunikasi_perilaku: pd.DataFrame | None = None
     survei_skor: pd.DataFrame | None = None
     reliabilitas: pd.DataFrame | None = None
+    evaluasi_resmi: pd.DataFrame | None = None
+    kesesuaian_resmi: pd.DataFrame | None = None
     catatan: tuple[str, ...] = ()
     parameter: Mapping[str, Any] = field(default_factory=dict)
+    periode_akhir: str | None = None  # the window's last period (None: not recorded)
 
 
-#: The tables of :class:`SharedResults` (every field but the notes and parameters), derived
-#: from the class so that a new result is stored and reloaded without a second list.
-_FRAMES: tuple[str, ...] = tuple(
-    f.name for f in fields(SharedResults) if f.name not in ("catatan", "parameter")
-)
+#: The tables of :class:`SharedResults` (every DataFrame field), derived from the class so
+#: that a new result is stored and reloaded without a second list.
+_NOT_FRAMES = ("catatan", "parameter", "periode_akhir")
+_FRAMES: tuple[str, ...] = tuple(f.name for f in fields(SharedResults) if f.name not in _NOT_FRAMES)
+
+
+# --------------------------------------------------------------------------- data windows
+
+
+def data_through(ds, periode: str):
+    """The dataset as it stood at the end of ``periode``: every later row left out.
+
+    Parameters
+    ----------
+    ds
+        A validated :class:`kinerja_analysis.Dataset`.
+    periode
+        The window's last period; must be one of ``ds.periods``.
+
+    Returns
+    -------
+    Dataset
+        The same dataset (same ``checksum`` and validation report) whose tables hold only
+        what was known at the end of ``periode``:
+
+        - tables with a ``periode`` column (``skp``, ``perilaku``, ``umpan_balik``,
+          ``layanan``, ``survei``): rows of periods ending on or before the end of
+          ``periode``;
+        - ``pelatihan``: trainings that started on or before that day
+          (``tanggal_mulai``, as the report's 12-month training window counts them);
+        - ``penerapan``: OPDs whose structured evaluation started by then, and those
+          listed without a start (an OPD that starts later is not yet treated in this
+          window);
+        - ``pegawai`` and ``survei_instrumen`` unchanged (registers, not events);
+
+        and ``periods`` those of ``ds.periods`` up to ``periode``.
+
+    Raises
+    ------
+    PeriodError
+        ``periode`` is not a period of the data.
+
+    Examples
+    --------
+    A report for 2024Q1 computes on ``data_through(ds, "2024Q1")``: its estimates are
+    exactly those of a dataset whose files end in 2024Q1.
+    """
+    kode = parse_period(periode).code
+    if kode not in ds.periods:
+        raise PeriodError(
+            f"periode {kode} tidak ada dalam data (tersedia: {', '.join(ds.periods)})"
+        )
+    akhir = period_bounds(kode)[1]
+    ends: dict[str, pd.Timestamp] = {}
+
+    def within(codes: pd.Series) -> pd.Series:
+        for c in pd.unique(codes.dropna()):
+            if c not in ends:
+                ends[c] = period_bounds(str(c))[1]
+        return codes.map(ends).le(akhir).fillna(False).astype(bool)
+
+    tables = {}
+    for name, df in ds.tables.items():
+        if name == "pelatihan" and "tanggal_mulai" in df:
+            keep = (df["tanggal_mulai"] <= akhir).fillna(False).astype(bool)
+        elif name == "penerapan" and "periode_mulai" in df:
+            start = df["periode_mulai"].map(
+                lambda c: period_bounds(str(c))[0] if pd.notna(c) else pd.NaT
+            )
+            # an OPD listed without a start has not adopted the system: kept as it was
+            keep = (start.isna() | (start <= akhir)).astype(bool)
+        elif "periode" in df.columns:
+            keep = within(df["periode"].astype("string"))
+        else:
+            tables[name] = df
+            continue
+        tables[name] = df if bool(keep.all()) else df.loc[keep.to_numpy()].reset_index(drop=True)
+    periods = tuple(p for p in ds.periods if period_bounds(p)[1] <= akhir)
+    return dataclasses.replace(ds, tables=tables, periods=periods)
 
 
 def _safe(notes: list[str], what: str, fn, *args, **kwargs):
@@ -80,13 +180,15 @@ def _safe(notes: list[str], what: str, fn, *args, **kwargs):
 def compute_shared(
     ds,
     *,
+    through: str | None = None,
     seed: int = DEFAULTS.seed,
     n_boot: int = DEFAULTS.n_boot,
     min_n: int = DEFAULTS.min_n_subgroup,
     reliabilitas: bool = True,
+    per_period: SharedResults | None = None,
     aggregate: Callable[..., EmployeeFrames] = aggregate_per_employee,
 ) -> SharedResults:
-    """Compute everything that uses all periods at once (see the module docstring).
+    """Compute everything that uses several periods at once, on one data window.
 
     Runs with one BLAS thread (threadpoolctl): its matrix products are tall and thin,
     where OpenBLAS's threads cost more than they give (a fifth of the CPU time at
@@ -96,14 +198,29 @@ def compute_shared(
     ----------
     ds
         A validated :class:`kinerja_analysis.Dataset`.
+    through
+        The window's last period: only data up to and including it is used
+        (:func:`data_through`). ``None``: every period of ``ds``.
     seed, n_boot
         Bootstrap seed and draws (multiplier bootstrap bands, wild cluster bootstrap).
     min_n
         Minimum trained employees for a subgroup estimate.
+    reliabilitas
+        Also estimate rater reliability (ICC, Krippendorff's α, Cronbach's α).
+    per_period
+        Results of a larger window of the same data: its per-period results (rater
+        reliability, survey construct scores — each period computed from its own rows
+        only) are taken for this window's periods instead of being computed again.
     aggregate
         The per-employee aggregation (:func:`~kinerja_analysis.analyses.panel.aggregate_per_employee`
         by default; a distributed implementation with the same signature replaces it for
         data larger than one machine, ``docs/scaling.md``).
+
+    Returns
+    -------
+    SharedResults
+        With ``periode_akhir`` the window's last period and ``parameter`` the seed,
+        draws, subgroup minimum and window (``sampai``).
     """
     # The estimators (scipy.stats, statsmodels, pyfixest) are needed to compute the shared
     # results, not to load them: a report run only calls load_shared.
@@ -118,15 +235,24 @@ def compute_shared(
         estimate_communication_training_effect,
     )
     from kinerja_analysis.analyses.training import estimate_training_effects  # lazy: as said
+    from kinerja_analysis.domain.official import agreement_by_opd  # lazy: as said
     from kinerja_analysis.domain.survey import construct_scores  # lazy: as said
 
+    akhir = parse_period(through).code if through is not None else ds.periods[-1]
+    if through is not None:
+        ds = data_through(ds, akhir)
     t = decode_small_tables(ds.tables)
     notes: list[str] = []
     frames = aggregate(t, ds.periods)
     evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
+    resmi, sumber = frames.resmi, frames.sumber_predikat
+    numeric = sumber == "angka"
     notes.extend(frames.notes)
     out: dict[str, Any] = {}
-    if "pelatihan" in t and panel["g"].notna().any():
+    if resmi is not None and numeric:
+        out["evaluasi_resmi"] = resmi
+        out["kesesuaian_resmi"] = agreement_by_opd(resmi, evaluasi, t["pegawai"])
+    if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
         tr = _safe(
             notes,
             "Efek pelatihan",
@@ -144,6 +270,7 @@ def compute_shared(
                 pelatihan_dinamis=tr.dynamic,
                 pelatihan_pretrend=tr.pretrend,
                 pelatihan_heterogen=tr.heterogeneity,
+                pelatihan_sensitivitas=tr.sensitivity,
             )
             notes.extend(tr.notes)
         pel = _communication_on_service(
@@ -151,11 +278,17 @@ def compute_shared(
         )
         if pel is not None:
             out["komunikasi_perilaku"] = pel
-    if "umpan_balik" in t:
+    if "umpan_balik" in t and "skp" in t:
         fb = _safe(notes, "Efek umpan balik", estimate_feedback_effects, panel, "capaian")
         if fb is not None:
             out["umpan_balik"] = fb.tidy()
-    if "layanan" in t and "penerapan" in t:
+            notes.extend(fb.notes)
+    if "layanan" in t and "penerapan" in t and len(t["penerapan"]) == 0:
+        notes.append(
+            "Efek penerapan sistem evaluasi: sampai periode ini belum ada OPD yang "
+            "menerapkannya; tidak diestimasi."
+        )
+    elif "layanan" in t and "penerapan" in t:
         lay = prepare_layanan(t["layanan"], t["penerapan"], ds.periods)
         ro = _safe(
             notes,
@@ -167,13 +300,18 @@ def compute_shared(
         )
         if ro is not None:
             out.update(
-                penerapan=ro.overall, penerapan_dinamis=ro.event, penerapan_pretrend=ro.pretrend
+                penerapan=ro.overall,
+                penerapan_dinamis=ro.event,
+                penerapan_pretrend=ro.pretrend,
+                penerapan_sensitivitas=ro.sensitivity,
             )
             notes.extend(ro.notes)
     if "umpan_balik" in t and "predikat" in panel:
         out["ordinal"] = _safe(notes, "Regresi logit ordinal", fit_ordinal_predikat, panel)
     if "survei" in t:
-        skor = construct_scores(t["survei"], t["survei_instrumen"])
+        skor = _periods_of(per_period, "survei_skor", ds.periods)
+        if skor is None:
+            skor = construct_scores(t["survei"], t["survei_instrumen"])
         out["survei_skor"] = skor
         if "pelatihan" in t and (skor["konstruk"] == "percaya_diri").any():
             out["komunikasi"] = _safe(
@@ -183,18 +321,77 @@ def compute_shared(
                 skor,
                 t["pelatihan"],
             )
-    if reliabilitas:
-        out["reliabilitas"] = _safe(
-            notes, "Reliabilitas penilai", rating_reliability, t["perilaku"]
-        )
+    if reliabilitas and "perilaku" in t:
+        rel = _periods_of(per_period, "reliabilitas", ds.periods)
+        if rel is None:
+            rel = _safe(notes, "Reliabilitas penilai", rating_reliability, t["perilaku"])
+        out["reliabilitas"] = rel
     return SharedResults(
         evaluasi=evaluasi,
         skor_dimensi=skor_dimensi,
         panel=panel,
         catatan=tuple(notes),
-        parameter={"seed": seed, "n_boot": n_boot, "min_n": min_n},
+        parameter={
+            "seed": seed,
+            "n_boot": n_boot,
+            "min_n": min_n,
+            "sumber_predikat": sumber,
+            "sampai": akhir,
+        },
+        periode_akhir=akhir,
         **out,
     )
+
+
+def _periods_of(h: SharedResults | None, name: str, periods: Iterable[str]) -> pd.DataFrame | None:
+    """Rows of ``h.<name>`` (a per-period result) for ``periods``; None when not available."""
+    if h is None or h.periode_akhir is None:
+        return None
+    df = getattr(h, name)
+    if df is None or "periode" not in df.columns:
+        return None
+    periods = list(periods)
+    if not periods or period_bounds(periods[-1])[1] > period_bounds(h.periode_akhir)[1]:
+        return None  # h's window does not cover this one
+    return df.loc[df["periode"].astype("string").isin(periods).to_numpy()].reset_index(drop=True)
+
+
+def compute_windows(
+    ds,
+    periods: Iterable[str],
+    *,
+    seed: int = DEFAULTS.seed,
+    n_boot: int = DEFAULTS.n_boot,
+    min_n: int = DEFAULTS.min_n_subgroup,
+    reliabilitas: bool = True,
+) -> dict[str, SharedResults]:
+    """:func:`compute_shared` for the window of each period in ``periods``.
+
+    The largest window is computed first; the per-period results it holds (rater
+    reliability, survey construct scores) are reused by the smaller windows, which
+    compute only what depends on the window (scores with rater leniency, the panel and
+    every estimate).
+
+    Returns
+    -------
+    dict
+        ``{periode: SharedResults}`` in period order.
+    """
+    order = sort_periods(periods)
+    out: dict[str, SharedResults] = {}
+    largest: SharedResults | None = None
+    for p in reversed(order):
+        out[p] = compute_shared(
+            ds,
+            through=p,
+            seed=seed,
+            n_boot=n_boot,
+            min_n=min_n,
+            reliabilitas=reliabilitas,
+            per_period=largest,
+        )
+        largest = largest or out[p]
+    return {p: out[p] for p in order}
 
 
 def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n):
@@ -227,6 +424,7 @@ def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n
         subgroups=(),
         n_boot=n_boot,
         seed=seed,
+        sensitivity=False,
     )
     if r is None:
         return None
@@ -252,7 +450,12 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
                 df[c] = df[c].astype("string")
         atomic_write(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
         present.append(name)
-    meta = {"tables": present, "catatan": list(h.catatan), "parameter": dict(h.parameter)}
+    meta = {
+        "tables": present,
+        "catatan": list(h.catatan),
+        "parameter": dict(h.parameter),
+        "periode_akhir": h.periode_akhir,
+    }
     atomic_write(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1))
     return folder
 
@@ -267,36 +470,159 @@ def load_shared(folder: str | Path) -> SharedResults:
         **{k: v for k, v in frames.items() if k in known},
         catatan=tuple(meta.get("catatan", ())),
         parameter=meta.get("parameter", {}),
+        periode_akhir=meta.get("periode_akhir"),
     )
+
+
+# --------------------------------------------------------------------------- the store
+
+#: The layers whose source the shared results are computed by; editing the wording of a
+#: document (reporting) or the batch (pipeline) does not make them stale.
+_COMPUTING_LAYERS = ("core", "data", "methods", "domain", "analyses")
+
+
+def analysis_fingerprint() -> str:
+    """Hash of the source of the layers that compute the shared results (16 hex)."""
+    return hash_bytes(
+        *(code_fingerprint(PACKAGE_ROOT / layer).encode() for layer in _COMPUTING_LAYERS)
+    )[:16]
+
+
+def shared_key(
+    ds,
+    *,
+    through: str | None = None,
+    seed: int = DEFAULTS.seed,
+    n_boot: int = DEFAULTS.n_boot,
+    min_n: int = DEFAULTS.min_n_subgroup,
+    reliabilitas: bool = True,
+) -> dict[str, Any]:
+    """What one window's shared results are computed from — and nothing else.
+
+    Returns
+    -------
+    dict
+        ``checksum`` (the data), ``sampai`` (the window's last period), ``seed``,
+        ``n_boot``, ``min_n``, ``reliabilitas`` and ``kode``
+        (:func:`analysis_fingerprint`). The report folder, the language, the OPD of a
+        per-OPD document and ``min_sel`` are not in it: documents that differ only in
+        those share one computation.
+    """
+    akhir = parse_period(through).code if through is not None else ds.periods[-1]
+    return {
+        "checksum": ds.checksum,
+        "sampai": akhir,
+        "seed": int(seed),
+        "n_boot": int(n_boot),
+        "min_n": int(min_n),
+        "reliabilitas": bool(reliabilitas),
+        "kode": analysis_fingerprint(),
+    }
+
+
+def window_dir(root: str | Path, kunci: Mapping[str, Any]) -> Path:
+    """The store folder of one key: ``<root>/<sampai>-<hash of the key>``."""
+    h = hash_bytes(json.dumps(dict(kunci), sort_keys=True).encode())[:16]
+    return Path(root) / f"{kunci['sampai']}-{h}"
+
+
+def _stored(folder: Path, kunci: Mapping[str, Any]) -> bool:
+    meta = folder / "meta.json"
+    if not meta.is_file():
+        return False
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("kunci") == dict(kunci)
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
+def _store(h: SharedResults, folder: Path, kunci: Mapping[str, Any]) -> Path:
+    """Save one window under ``folder``: written aside, then renamed into place."""
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    save_shared(h, tmp)
+    m = json.loads((tmp / "meta.json").read_text(encoding="utf-8"))
+    m["kunci"] = dict(kunci)
+    atomic_write(tmp / "meta.json", json.dumps(m, ensure_ascii=False, indent=1))
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        os.replace(tmp, folder)
+    except OSError:  # another process stored the same window first: same key, same numbers
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
 
 
 # --------------------------------------------------------------------------- batch & notebooks
 
 
 def prepare_shared(
-    ds, folder: str | Path, *, seed: int = DEFAULTS.seed, n_boot: int = DEFAULTS.n_boot
+    ds,
+    folder: str | Path,
+    *,
+    periods: Iterable[str] | None = None,
+    seed: int = DEFAULTS.seed,
+    n_boot: int = DEFAULTS.n_boot,
+    min_n: int = DEFAULTS.min_n_subgroup,
 ) -> Path:
-    """Batch hook: compute the shared results once into ``folder`` (reused when the data,
-    the parameters and the package code are unchanged)."""
-    folder = Path(folder)
-    kunci = {"checksum": ds.checksum, "seed": seed, "n_boot": n_boot, "kode": code_fingerprint()}
-    meta = folder / "meta.json"
-    if meta.is_file():
-        old = json.loads(meta.read_text(encoding="utf-8")).get("kunci")
-        if old == kunci:
-            return folder
-    h = compute_shared(ds, seed=seed, n_boot=n_boot)
-    save_shared(h, folder)
-    m = json.loads(meta.read_text(encoding="utf-8"))
-    m["kunci"] = kunci
-    atomic_write(meta, json.dumps(m, ensure_ascii=False, indent=1))
-    return folder
+    """Batch hook: compute the window of every period in ``periods`` into the store.
+
+    Parameters
+    ----------
+    ds
+        The validated dataset.
+    folder
+        The store root (the batch's ``<cache>/shared``); each window goes to
+        :func:`window_dir`. A window whose key (:func:`shared_key`) is already stored is
+        not computed again.
+    periods
+        The periods whose documents will be written; default every period of ``ds``.
+
+    Returns
+    -------
+    Path
+        ``folder``.
+    """
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    wanted = sort_periods(periods) if periods is not None else list(ds.periods)
+    keys = {p: shared_key(ds, through=p, seed=seed, n_boot=n_boot, min_n=min_n) for p in wanted}
+    todo = [p for p in wanted if not _stored(window_dir(root, keys[p]), keys[p])]
+    if not todo:
+        return root
+    # the largest window's per-period results (reliability, survey scores) serve the rest
+    largest: SharedResults | None = None
+    if wanted[-1] not in todo:
+        largest = load_shared(window_dir(root, keys[wanted[-1]]))
+    for p in reversed(todo):
+        h = compute_shared(ds, through=p, seed=seed, n_boot=n_boot, min_n=min_n, per_period=largest)
+        _store(h, window_dir(root, keys[p]), keys[p])
+        largest = largest or h
+    return root
 
 
 def load_or_compute_shared(
-    ds, folder: str | Path | None, *, seed: int = DEFAULTS.seed
+    ds,
+    folder: str | Path | None,
+    *,
+    through: str | None = None,
+    seed: int = DEFAULTS.seed,
+    n_boot: int = DEFAULTS.n_boot,
+    min_n: int = DEFAULTS.min_n_subgroup,
 ) -> SharedResults:
-    """Shared results from the batch's folder, or computed now (interactive use)."""
-    if folder is not None and (Path(folder) / "meta.json").is_file():
-        return load_shared(folder)
-    return compute_shared(ds, seed=seed)
+    """The shared results of the window ending with ``through`` (default: the last period).
+
+    Read from the store ``folder`` when that window is there under the same key
+    (:func:`shared_key`); otherwise computed now and, when ``folder`` is given, stored
+    for the next document.
+    """
+    kunci = shared_key(ds, through=through, seed=seed, n_boot=n_boot, min_n=min_n)
+    if folder is not None:
+        d = window_dir(folder, kunci)
+        if _stored(d, kunci):
+            return load_shared(d)
+    h = compute_shared(ds, through=kunci["sampai"], seed=seed, n_boot=n_boot, min_n=min_n)
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        _store(h, window_dir(folder, kunci), kunci)
+    return h

@@ -1,9 +1,12 @@
-"""The survey linked to the employee panel.
+"""Survey scores linked to the employee panel.
 
-:func:`estimate_communication_training_effect` — within-employee effect of the first
-communication training on self-confidence (survey construct ``percaya_diri``);
-:func:`acceptance_by_opd` — acceptance of the evaluation system per OPD with small
-groups suppressed.
+- :func:`estimate_communication_training_effect` — within-employee change in a survey
+  construct (default ``percaya_diri``, confidence) after a communication training: a
+  two-way fixed-effects regression through :mod:`kinerja_analysis.methods.fixest`.
+- :func:`acceptance_by_opd` — mean acceptance of the evaluation system per OPD and
+  period, small groups suppressed.
+
+Scores come from :func:`kinerja_analysis.domain.survey.construct_scores`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from scipy import stats
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.core.results import tidy_frame
+from kinerja_analysis.methods import fixest
 
 # --------------------------------------------------------------------------- panel links
 
@@ -102,8 +107,6 @@ def estimate_communication_training_effect(
     time-constant traits is absorbed by ``a_i``; selection on a dip just before
     training is not.
     """
-    import pyfixest as pf  # lazy: heavy; only for FE models
-
     if mulai not in ("periode_selesai", "periode_berikutnya"):
         raise ValueError(
             f"mulai harus 'periode_selesai' atau 'periode_berikutnya', bukan {mulai!r}"
@@ -126,26 +129,23 @@ def estimate_communication_training_effect(
     d["t"] = d["periode"].map(pidx)
     d["g"] = d["nip"].map(g_idx)
     d["pasca"] = (d["g"].notna() & (d["t"] >= d["g"])).astype(float)
-    fit = pf.feols("skor ~ pasca | nip + periode", data=d, vcov={"CRV1": "nip"})
-    tid = fit.tidy(alpha=alpha).loc["pasca"]
-    n_treated = int(d.loc[d["pasca"] > 0, "nip"].nunique())
-    return pd.DataFrame(
-        [
-            {
-                "term": "pasca_pelatihan_komunikasi",
-                "estimate": float(tid["Estimate"]),
-                "std_error": float(tid["Std. Error"]),
-                "ci_low": float(tid.iloc[4]),
-                "ci_high": float(tid.iloc[5]),
-                "p_value": float(tid["Pr(>|t|)"]),
-                "n_obs": int(fit._N),
-                "method": "TWFE (FE pegawai + periode), SE cluster pegawai",
-                "konstruk": konstruk,
-                "n_pegawai": int(d["nip"].nunique()),
-                "n_pegawai_dilatih": n_treated,
-            }
-        ]
+    # two-way fixed effects need two periods and both states (pyfixest aborts otherwise)
+    if len(periods) < 2 or d["pasca"].nunique() < 2:
+        raise NotEstimable(
+            f"{len(periods)} periode survei, {int((d['pasca'] > 0).sum())} pengamatan "
+            "sesudah pelatihan komunikasi; butuh dua periode dan kedua keadaan"
+        )
+    fit = fixest.feols(d, "skor", ["pasca"], ["nip", "periode"], cluster="nip")
+    out = fixest.tidy(
+        fit,
+        method="TWFE (FE pegawai + periode), SE cluster pegawai",
+        alpha=alpha,
+        names={"pasca": "pasca_pelatihan_komunikasi"},
     )
+    out["konstruk"] = konstruk
+    out["n_pegawai"] = int(d["nip"].nunique())
+    out["n_pegawai_dilatih"] = int(d.loc[d["pasca"] > 0, "nip"].nunique())
+    return tidy_frame(out)
 
 
 def acceptance_by_opd(

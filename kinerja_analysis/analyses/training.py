@@ -1,15 +1,15 @@
-"""Effect of training on performance: Callaway & Sant'Anna with TWFE beside it.
+"""Training: the effect of the first training, staggered DiD with TWFE beside it.
 
-:func:`estimate_training_effects` estimates group-time ATTs for the staggered,
-self-selected, absorbing treatment "first training" (Callaway & Sant'Anna 2021), with
-never-treated (or not-yet-treated) employees as controls, doubly robust with baseline
-covariates. Identified under parallel trends conditional on covariates and no
-anticipation; self-selection on *levels* (motivated employees train more) is allowed,
-selection on *trends* is not — the pre-trend test checks what it can. TWFE is shown
-beside it as the familiar number: with staggered timing and effects that change over time
-it compares late-treated with already-treated employees ("forbidden comparisons") and can
-be biased, even in sign (:data:`TWFE_CAVEAT`). Subgroup effects (source, relevance,
-position type, OPD) and their differences (:func:`subgroup_difference`).
+Callaway & Sant'Anna (2021) group-time ATTs for the staggered, self-selected, absorbing
+treatment "first training", with never-treated (or not-yet-treated) employees as
+controls, doubly robust with covariates (:mod:`kinerja_analysis.methods.did`). Identified
+under parallel trends conditional on covariates and no anticipation; self-selection on
+*levels* (motivated employees train more) is allowed, selection on *trends* is not — the
+pre-trend test checks what it can, and the sensitivity analysis of Rambachan & Roth
+(2023) says how large a violation of parallel trends the conclusion survives. TWFE is
+shown beside it as the familiar number: with staggered timing and effects that change
+over time it compares late-treated with already-treated employees ("forbidden
+comparisons") and can be biased, even in sign.
 """
 
 from __future__ import annotations
@@ -22,12 +22,28 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.results import tidy_frame, tidy_row
+from kinerja_analysis.core.results import Result, ascii_key, check_tidy, tidy_frame, tidy_row
+from kinerja_analysis.methods import power as pw
 from kinerja_analysis.methods.did import staggered_did
+from kinerja_analysis.methods.did.sensitivity import honest_did
 from kinerja_analysis.methods.did.twfe import twfe
 
-# --------------------------------------------------------------------------- training
+__all__ = [
+    "TWFE_CAVEAT",
+    "TERM_CS",
+    "TERM_TWFE",
+    "TrainingResult",
+    "estimate_training_effects",
+    "subgroup_difference",
+    "sensitivity_frame",
+    "training_power",
+]
+
+#: Term keys of the overall rows (labels in ``label``).
+TERM_CS = "att_cs"
+TERM_TWFE = "twfe"
 
 TWFE_CAVEAT = (
     "TWFE membandingkan pegawai yang baru dilatih dengan pegawai yang sudah lebih dulu "
@@ -38,15 +54,17 @@ TWFE_CAVEAT = (
 
 
 @dataclass(frozen=True)
-class TrainingResult:
+class TrainingResult(Result):
     """Training effects on one outcome.
 
-    ``overall``: CS simple ATT and TWFE (rows ``ATT (Callaway–Sant'Anna)``,
-    ``TWFE``) with ``estimate_sd``; ``dynamic``: event study with uniform bands;
+    ``overall``: CS simple ATT and TWFE (terms ``att_cs``, ``twfe``; ``label`` says
+    which) with ``estimate_sd`` and ``flags`` (cell flags of the DiD engine that the
+    estimate met, e.g. ``ps_separation``); ``dynamic``: event study with uniform bands;
     ``group``: by cohort; ``pretrend``: Wald pre-tests, first on the event-time
     estimates (the one the report uses: it keeps its size with small cohorts), then on
     all pre-treatment ATT(g,t) cells as R ``did`` prints it; ``heterogeneity``: ATT per
-    subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells.
+    subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells;
+    ``sensitivity``: :func:`sensitivity_frame` of the event study (Rambachan & Roth).
     """
 
     outcome: str
@@ -59,15 +77,112 @@ class TrainingResult:
     outcome_sd: float
     notes: tuple[str, ...] = ()
     twfe_reason: str = TWFE_CAVEAT
+    sensitivity: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
+        """Overall rows, event study, cohorts and subgroups (``agregasi`` says which)."""
         parts = [
-            self.overall,
+            self.overall.assign(agregasi="keseluruhan"),
             self.dynamic.assign(agregasi="dinamis"),
             self.group.assign(agregasi="kohort"),
-            self.heterogeneity,
+            self.heterogeneity.assign(agregasi="subkelompok"),
         ]
-        return pd.concat([p for p in parts if len(p)], ignore_index=True)
+        out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+        return check_tidy(tidy_frame(out))
+
+    def glance(self) -> pd.DataFrame:
+        """One row: outcome, its SD, the event-time pre-test, flags and notes."""
+        pre = self.pretrend["p_value"].iloc[0] if len(self.pretrend) else np.nan
+        flags = self.overall["flags"].iloc[0] if "flags" in self.overall else ""
+        return pd.DataFrame(
+            [
+                {
+                    "outcome": self.outcome,
+                    "outcome_sd": self.outcome_sd,
+                    "pretrend_p": pre,
+                    "flags": flags,
+                    "n_notes": len(self.notes),
+                }
+            ]
+        )
+
+
+def sensitivity_frame(
+    event_time: np.ndarray,
+    beta: np.ndarray,
+    vcov: np.ndarray,
+    n_cohorts: np.ndarray | None = None,
+    *,
+    min_share: float = 0.5,
+    **ctx: object,
+) -> pd.DataFrame:
+    """Rambachan & Roth (2023) sensitivity of an event study, as one tidy table.
+
+    ``event_time`` labels ``beta`` (the reference period ``e = -1`` left out): pre-periods
+    ``e < -1``, post-periods ``e >= 0``. The target is the average post-period effect.
+    The window: event times to which at least ``min_share`` of the cohorts contribute
+    (``n_cohorts`` per event time, relative to ``e = 0``, where every cohort does).
+    Leads seen by the last cohorts only, lags by the first ones only, are so noisy (and
+    so unlike the average cohort) that the largest pre-period "violation" would be
+    noise, and the breakdown value would say more about sample size than about trends.
+    Rows: for relative magnitudes (``delta = "relative_magnitudes"``: C-LF sets at
+    ``Mbar`` 0, 0.5, 1, 1.5, 2) and smoothness (``"smoothness"``: FLCIs at five ``M``
+    from 0 to the largest pre-period second difference), the original CI then one row
+    per value; ``breakdown`` (largest ``Mbar``/``M`` at which zero stays excluded) and
+    ``breakdown_censored`` repeated on each row of its ``delta``. Empty when there is
+    no pre-period before the reference or no post-period.
+    """
+    e = np.asarray(event_time)
+    keep = e != -1
+    if n_cohorts is not None and (e == 0).any():
+        nc = np.asarray(n_cohorts, dtype=float)
+        keep &= nc >= min_share * nc[e == 0][0]
+    e, b, v = e[keep], np.asarray(beta)[keep], np.asarray(vcov)[np.ix_(keep, keep)]
+    order = np.argsort(e)
+    e, b, v = e[order], b[order], v[np.ix_(order, order)]
+    n_pre, n_post = int((e < -1).sum()), int((e >= 0).sum())
+    if n_pre < 1 or n_post < 1 or not np.all(np.isfinite(v)):
+        return pd.DataFrame()
+    lv = np.full(n_post, 1 / n_post)
+    parts = []
+    for delta in ("relative_magnitudes", "smoothness"):
+        kw = {"values": [0.0, 0.5, 1.0, 1.5, 2.0]} if delta == "relative_magnitudes" else {}
+        if delta == "smoothness":
+            pre = np.r_[b[:n_pre], 0.0]
+            top = float(np.max(np.abs(np.diff(pre, 2)))) if n_pre >= 2 else 0.0
+            kw = {"values": list(np.linspace(0, top, 5))} if top > 0 else {}
+        r = honest_did(b, v, n_pre, n_post, delta=delta, l_vec=lv, **kw)
+        t = r.tidy().assign(
+            breakdown=r.breakdown,
+            breakdown_censored=r.breakdown_censored,
+            n_pre=n_pre,
+            n_post=n_post,
+            **ctx,
+        )
+        t["delta"] = delta
+        parts.append(t)
+    return tidy_frame(pd.concat(parts, ignore_index=True))
+
+
+def _did(d, y, cov, control_group, method, **kw):
+    """The study's DiD call: employees (``nip``) by period (``t``), first training ``g_did``."""
+    return staggered_did(
+        d, y, "nip", "t", "g_did", covariates=cov or None, control_group=control_group,
+        method=method, **kw,
+    )  # fmt: skip
+
+
+def _event_study_sensitivity(d, y, cov, control_group, method, **ctx) -> pd.DataFrame:
+    """Sensitivity of the universal-base event study (the form HonestDiD expects)."""
+    uni = _did(d, y, cov, control_group, method, base_period="universal", n_boot=0)
+    es, v = uni.event_study_vcov()
+    return sensitivity_frame(
+        es["event_time"].to_numpy(),
+        es["estimate"].to_numpy(),
+        v,
+        es["n_cohorts"].to_numpy(),
+        **ctx,
+    )
 
 
 def _baseline(panel: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
@@ -90,7 +205,7 @@ def _did_sample(panel: pd.DataFrame, outcome: str, g_col: str, covariates: Seque
     return d, cov
 
 
-def _simple_row(res, term: str, sd: float, **ctx: object) -> dict[str, object]:
+def _simple_row(res, term: str, label: str, sd: float, **ctx: object) -> dict[str, object]:
     a = res.aggregate("simple").iloc[0]
     return tidy_row(
         term,
@@ -102,6 +217,8 @@ def _simple_row(res, term: str, sd: float, **ctx: object) -> dict[str, object]:
         int(res.n_units),
         "Callaway–Sant'Anna (DR)",
         estimate_sd=float(a["estimate"]) / sd if sd > 0 else np.nan,
+        label=label,
+        flags=str(a["flags"]),
         **ctx,
     )
 
@@ -118,6 +235,7 @@ def estimate_training_effects(
     min_n: int = DEFAULTS.min_n_subgroup,
     n_boot: int = DEFAULTS.n_boot,
     seed: int = 0,
+    sensitivity: bool = True,
 ) -> TrainingResult:
     """Effect of the first training on ``outcome`` (staggered DiD) with TWFE beside it.
 
@@ -130,6 +248,9 @@ def estimate_training_effects(
     subgroups
         Panel columns describing the first training; for each level with at least
         ``min_n`` trained employees, its ATT against the same never-treated controls.
+    sensitivity
+        Add the Rambachan & Roth sensitivity of the event study (:func:`sensitivity_frame`
+        on the universal-base event study, the form HonestDiD's authors use for it).
 
     Returns
     -------
@@ -142,24 +263,13 @@ def estimate_training_effects(
     if n_before:
         notes.append(f"{n_before} pegawai dilatih sebelum periode pertama: tidak dipakai.")
     sd = float(panel[outcome].std())
-    res = staggered_did(
-        d,
-        outcome,
-        "nip",
-        "t",
-        "g_did",
-        covariates=cov or None,
-        control_group=control_group,
-        method=method,
-        n_boot=n_boot,
-        seed=seed,
-    )
+    res = _did(d, outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
     notes.extend(res.notes)
-    overall = [_simple_row(res, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
+    overall = [_simple_row(res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
     tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
     overall.append(
         tidy_row(
-            "TWFE",
+            TERM_TWFE,
             float(tw["estimate"]),
             float(tw["std_error"]),
             float(tw["ci_low"]),
@@ -168,6 +278,8 @@ def estimate_training_effects(
             int(tw["n_obs"]),
             "TWFE (efek tetap pegawai + periode)",
             estimate_sd=float(tw["estimate"]) / sd if sd > 0 else np.nan,
+            label="TWFE",
+            flags="",
             outcome=outcome,
         )
     )
@@ -176,9 +288,14 @@ def estimate_training_effects(
     het = _heterogeneity(
         panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes
     )
+    sens = (
+        _event_study_sensitivity(d, outcome, cov, control_group, method, outcome=outcome)
+        if sensitivity
+        else None
+    )
     return TrainingResult(
         outcome,
-        pd.DataFrame(overall),
+        tidy_frame(overall),
         dyn,
         grp,
         pd.concat(
@@ -189,6 +306,7 @@ def estimate_training_effects(
         res.tidy(),
         sd,
         tuple(notes),
+        sensitivity=sens,
     )
 
 
@@ -201,7 +319,9 @@ def _heterogeneity(
         if col not in panel:
             continue
         level_of = panel.groupby("nip")[col].first()
-        for level in sorted(level_of.dropna().unique()):
+        levels = sorted(level_of.dropna().unique())
+        keys = _unique_keys(levels)
+        for level in levels:
             treated_units = level_of.index[level_of == level]
             keep = never | d["nip"].isin(treated_units)
             n_tr = int(d.loc[keep & ~never, "nip"].nunique())
@@ -210,22 +330,12 @@ def _heterogeneity(
                     f"{col}={level}: hanya {n_tr} pegawai dilatih (< {min_n}); tidak diestimasi."
                 )
                 continue
-            r = staggered_did(
-                d[keep],
-                outcome,
-                "nip",
-                "t",
-                "g_did",
-                covariates=cov or None,
-                control_group=control_group,
-                method=method,
-                n_boot=n_boot,
-                seed=seed,
-            )
+            r = _did(d[keep], outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
             rows.append(
                 _simple_row(
                     r,
-                    f"{col}={level}",
+                    f"{col}={keys[level]}",
+                    f"{col} = {level}",
                     sd,
                     outcome=outcome,
                     subkelompok=col,
@@ -234,6 +344,17 @@ def _heterogeneity(
                 )
             )
     return tidy_frame(rows)
+
+
+def _unique_keys(levels) -> dict:
+    """ASCII keys of subgroup levels, made unique (``_2``, ``_3``… on a clash)."""
+    out: dict = {}
+    seen: dict[str, int] = {}
+    for lv in levels:
+        k = ascii_key(lv)
+        seen[k] = seen.get(k, 0) + 1
+        out[lv] = k if seen[k] == 1 else f"{k}_{seen[k]}"
+    return out
 
 
 def subgroup_difference(het: pd.DataFrame, a: str, b: str) -> dict[str, object]:
@@ -250,7 +371,7 @@ def subgroup_difference(het: pd.DataFrame, a: str, b: str) -> dict[str, object]:
     z = stats.norm.ppf(0.975)
     p = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else np.nan
     return tidy_row(
-        f"{a} − {b}",
+        f"{a}-{b}",
         est,
         se,
         est - z * se,
@@ -259,3 +380,63 @@ def subgroup_difference(het: pd.DataFrame, a: str, b: str) -> dict[str, object]:
         int(ra["n_obs"] + rb["n_obs"]),
         "selisih ATT (SE konservatif)",
     )
+
+
+def training_power(
+    panel: pd.DataFrame,
+    periode: str,
+    outcome: str = "capaian",
+    *,
+    g_col: str = "g",
+    target_sd: float = 0.1,
+    alpha: float = DEFAULTS.alpha,
+    power: float = 0.8,
+) -> dict[str, float] | None:
+    """Power for the next round of training, from this period's variance and cohort sizes.
+
+    A new cohort of ``n_t`` employees trained in one period is compared with the
+    ``n_c`` employees never trained, one period later (the 2×2 difference in
+    differences of the first post-period effect). Its minimum detectable effect is
+    ``M × sd(ΔY) × sqrt(1/n_t + 1/n_c)`` (Bloom 1995; :mod:`kinerja_analysis.methods.power`),
+    with ``sd(ΔY)`` the standard deviation of the change in ``outcome`` from the
+    previous period to ``periode`` among never-trained employees, ``n_c`` their number
+    and ``n_t`` the mean size of the training cohorts up to ``periode``.
+
+    Returns
+    -------
+    dict or None
+        ``sd_change, n_control, n_per_period`` (mean cohort size), ``mde`` (outcome
+        units) and ``mde_sd`` (in SDs of ``outcome`` over all employee-periods, the
+        scale of the report), ``target_sd``, ``n_needed`` (treated employees per period
+        for an MDE of ``target_sd`` SD; ``inf`` if the comparison group is too small);
+        ``None`` when ``periode`` has no previous period or no cohort yet.
+    """
+    d = panel[panel["periode"].astype(str) <= periode]
+    now = d[d["periode"].astype(str) == periode]
+    if now.empty:
+        return None
+    t_now = int(now["t"].iloc[0])
+    lag = shift_by_period(d, [outcome], -1)[outcome]
+    never = d[g_col].isna()
+    change = (d[outcome] - lag)[never & (d["t"] == t_now)].dropna()
+    cohorts = d.drop_duplicates("nip")[g_col]
+    sizes = [int((cohorts == t).sum()) for t in range(2, t_now + 1)]
+    if len(change) < 2 or not sizes or sum(sizes) == 0:
+        return None
+    sd_change = float(change.std())
+    n_c = int(len(change))
+    n_t = float(np.mean(sizes))
+    sd_level = float(panel[outcome].std())
+    if not (sd_change > 0 and sd_level > 0 and n_t > 0):
+        return None
+    mde = pw.mde_two_groups(sd_change, n_t, n_c, alpha, power)
+    need = pw.n_treated_for(target_sd * sd_level, sd_change, n_c, alpha, power)
+    return {
+        "sd_change": sd_change,
+        "n_control": n_c,
+        "n_per_period": n_t,
+        "mde": mde,
+        "mde_sd": mde / sd_level,
+        "target_sd": target_sd,
+        "n_needed": need,
+    }

@@ -38,6 +38,7 @@ __all__ = [
     "MONTH_NAMES",
     "Period",
     "parse_period",
+    "parse_period_text",
     "is_period",
     "sort_periods",
     "period_kind",
@@ -149,6 +150,86 @@ def parse_period(code: object) -> Period:
         name = {"M": "bulan", "Q": "triwulan", "S": "semester"}[kind]
         raise PeriodError(f"{name} ke-{number} tidak ada (1–{KINDS[kind]}): {code!r}")
     return Period(year, kind, number)
+
+
+_ROMAN_NUM = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_MONTH_WORDS: dict[str, int] = {
+    **{m.upper(): i + 1 for names in MONTH_NAMES.values() for i, m in enumerate(names)},
+    **{m.upper()[:3]: i + 1 for names in MONTH_NAMES.values() for i, m in enumerate(names)},
+    "AGS": 8, "AGT": 8, "OKT": 10, "NOP": 11, "PEB": 2, "PEBRUARI": 2, "NOPEMBER": 11,
+}  # fmt: skip
+_QUARTER_WORDS = ("Q", "TW", "TRIWULAN", "KUARTAL", "QUARTER", "KW")
+_SEMESTER_WORDS = ("S", "SMT", "SEM", "SEMESTER")
+_SEP_RE = re.compile(r"[\s\-_/.,]+")
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return _ROMAN_NUM.get(token)
+
+
+def parse_period_text(text: object) -> Period:
+    """Parse a period as exports write it; the lenient sibling of :func:`parse_period`.
+
+    Besides the codes, accepts ``2025-Q1``, ``Q1 2025``, ``TW I 2025``, ``Triwulan II
+    2025``, ``Semester 1 2025``, ``S2/2025``, ``2025/01``, ``01-2025``, ``202501``,
+    ``Januari 2025``, ``Jan 2025``, ``January 2025``, ``Tahun 2025``.
+
+    >>> parse_period_text("Triwulan II 2025").code, parse_period_text("Januari 2025").code
+    ('2025Q2', '2025-01')
+    >>> parse_period_text("01/2025").code, parse_period_text("2025-q1").code
+    ('2025-01', '2025Q1')
+
+    Raises
+    ------
+    PeriodError
+        Not a recognisable period (the message names the value and the accepted forms).
+    """
+    if not isinstance(text, str):
+        raise PeriodError(f"kode periode harus teks, bukan {type(text).__name__}: {text!r}")
+    t = text.strip().upper()
+    try:
+        return parse_period(t)
+    except PeriodError:
+        pass
+    tokens = [x for x in _SEP_RE.split(t) if x]
+    # glued forms: 2025Q1 inside other text, Q1, S2, TWII
+    split: list[str] = []
+    for tok in tokens:
+        m = re.fullmatch(r"(\d{4})([QS])(\d)", tok) or re.fullmatch(r"([QS]|TW|KW)(\d|[IV]+)", tok)
+        if m:
+            split.extend(m.groups())
+        else:
+            split.append(tok)
+    tokens = split
+    years = [x for x in tokens if re.fullmatch(r"\d{4}", x)]
+    rest = [x for x in tokens if x not in years]
+    kind = number = None
+    if len(tokens) == 1 and re.fullmatch(r"\d{6}", tokens[0]):
+        years, rest = [tokens[0][:4]], [tokens[0][4:]]
+    if len(years) == 1:
+        if not rest or rest == ["TAHUN"] or rest == ["YEAR"]:
+            kind, number = "Y", 1
+        elif len(rest) == 2 and rest[0] in _QUARTER_WORDS:
+            kind, number = "Q", _number(rest[1])
+        elif len(rest) == 2 and rest[0] in _SEMESTER_WORDS:
+            kind, number = "S", _number(rest[1])
+        elif len(rest) == 1 and rest[0] in _MONTH_WORDS:
+            kind, number = "M", _MONTH_WORDS[rest[0]]
+        elif len(rest) == 1 and re.fullmatch(r"\d{1,2}", rest[0]):
+            kind, number = "M", int(rest[0])
+    if kind is None or number is None:
+        raise PeriodError(
+            f"kode periode tidak valid: {text!r} (format YYYY-MM, YYYYQn, YYYYSn atau "
+            "YYYY, mis. 2025-01, 2025Q1, 2025S1, 2025)"
+        )
+    code = (
+        f"{years[0]}-{number:02d}"
+        if kind == "M"
+        else years[0] + ("" if kind == "Y" else f"{kind}{number}")
+    )
+    return parse_period(code)
 
 
 def is_period(code: object) -> bool:

@@ -25,12 +25,13 @@ True
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["TIDY_COLUMNS", "tidy_row", "tidy_frame", "check_tidy", "Result"]
+__all__ = ["TIDY_COLUMNS", "tidy_row", "tidy_frame", "check_tidy", "ascii_key", "Result"]
 
 #: The shared leading columns of every tidy result table.
 TIDY_COLUMNS: tuple[str, ...] = (
@@ -109,6 +110,20 @@ def check_tidy(df: pd.DataFrame) -> pd.DataFrame:
     if bad:
         raise ValueError(f"tidy terms must be non-empty ASCII keys, got {bad[:5]}")
     return df
+
+
+def ascii_key(text: object) -> str:
+    """An ASCII key for a data value (an OPD name, an item), for a ``term``.
+
+    Accents are folded, other characters become ``_``; the original value belongs in a
+    context or ``label`` column.
+
+    >>> ascii_key("Dinas Pendidikan & Kebudayaan"), ascii_key("Sekretariat DPRD — Bagian Umum")
+    ('dinas_pendidikan_kebudayaan', 'sekretariat_dprd_bagian_umum')
+    """
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    s = "".join(ch if ch.isalnum() else "_" for ch in s.lower())
+    return "_".join(p for p in s.split("_") if p) or "x"
 
 
 def _frame_html(df: pd.DataFrame, max_rows: int = 40) -> str:

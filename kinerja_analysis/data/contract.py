@@ -1,8 +1,15 @@
 """The data contract: canonical tables, their columns and allowed values.
 
-This module is the single source of truth for table and column names. The pandera
-schemas (:mod:`kinerja_analysis.schemas`), the loader, the synthetic generator and
+This module is the single source of truth for table and column names. The loader and
+its validation (:mod:`kinerja_analysis.data.loading`, :mod:`kinerja_analysis.data.validation`),
+the pandera schemas (:mod:`kinerja_analysis.data.schemas`), the synthetic generator and
 ``data/README.md`` all follow it.
+
+Who is an ASN (UU 20/2023): a PNS or a PPPK (``status_kepegawaian``: ``pns``, ``pppk``,
+``pppk_paruh_waktu``). PNS grades are ``I/a`` … ``IV/e`` (PP 11/2017), PPPK grades ``I`` …
+``XVII`` (Perpres 98/2020). The official e-Kinerja record per employee and period
+(PermenPAN-RB 6/2022) is the table ``penilaian_resmi``; a dataset needs ``skp`` (numeric
+results) or ``penilaian_resmi`` (official ratings), or both.
 """
 
 from __future__ import annotations
@@ -27,6 +34,27 @@ GOLONGAN: tuple[str, ...] = tuple(
     for ruang, subs in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"), ("IV", "abcde"))
     for sub in subs
 )
+#: PPPK grades I–XVII (Perpres 98/2020). Same 17-step order as the PNS grades: golongan
+#: IX is the graduate (S1) entry level, like III/a.
+GOLONGAN_PPPK: tuple[str, ...] = (
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
+    "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
+)  # fmt: skip
+#: Rank 1–17 of every grade, PNS and PPPK alike (an ordinal covariate).
+GOLONGAN_RANK: dict[str, int] = {
+    **{g: i + 1 for i, g in enumerate(GOLONGAN)},
+    **{g: i + 1 for i, g in enumerate(GOLONGAN_PPPK)},
+}
+#: Employment status of an ASN (UU 20/2023; PPPK paruh waktu: KepmenPAN-RB 16/2025).
+STATUS_KEPEGAWAIAN: tuple[str, ...] = ("pns", "pppk", "pppk_paruh_waktu")
+#: The three ratings of hasil kerja and perilaku kerja (PermenPAN-RB 6/2022), worst first;
+#: equal to ``kinerja_analysis.domain.ratings.RATING_ORDER`` (tested).
+RATING: tuple[str, ...] = ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi")
+#: Predikat kinerja (PermenPAN-RB 6/2022), worst first; equal to
+#: ``kinerja_analysis.domain.predikat.PREDIKAT_ORDER`` (tested).
+PREDIKAT: tuple[str, ...] = (
+    "Sangat Kurang", "Kurang/Misconduct", "Butuh Perbaikan", "Baik", "Sangat Baik",
+)  # fmt: skip
 JENIS_PELATIHAN: tuple[str, ...] = ("teknis", "fungsional", "manajerial", "sosial_kultural")
 METODE_PELATIHAN: tuple[str, ...] = ("klasikal", "nonklasikal")
 SUMBER_PELATIHAN: tuple[str, ...] = ("difasilitasi", "mandiri")
@@ -43,6 +71,10 @@ class Column:
     ``kind`` is one of ``nip``, ``str``, ``category``, ``int``, ``float``, ``date``,
     ``periode``, ``bool``. ``allowed`` lists allowed values for categories;
     ``low``/``high`` bound numbers (inclusive).
+
+    A bad value in a ``required`` column that is not ``nullable`` rejects its row; in a
+    nullable or optional column it is a warning and the cell is left empty, so one
+    mangled optional value (a supervisor's NIP) never sets the employee aside.
     """
 
     name: str
@@ -85,15 +117,32 @@ TABLES: dict[str, Table] = {
             "pegawai",
             "satu baris per pegawai / one row per employee",
             (
-                Column("nip", "nip", doc="NIP 18 digit (teks) / 18-digit NIP as text"),
+                Column(
+                    "nip",
+                    "nip",
+                    doc="NIP (PNS) atau NI PPPK, 18 digit (teks) / 18-digit NIP or NI PPPK",
+                ),
                 Column("jenis_kelamin", "category", allowed=("L", "P")),
                 Column("tanggal_lahir", "date"),
                 Column("opd", "str", doc="nama OPD / organisational unit"),
                 Column("jabatan", "str"),
                 Column("jenis_jabatan", "category", allowed=JENIS_JABATAN),
-                Column("golongan", "category", allowed=GOLONGAN),
-                Column("tmt_cpns", "date"),
+                Column(
+                    "golongan",
+                    "category",
+                    allowed=GOLONGAN + GOLONGAN_PPPK,
+                    doc="PNS I/a–IV/e; PPPK I–XVII",
+                ),
+                Column("tmt_cpns", "date", doc="TMT CPNS (PNS) atau TMT PPPK (PPPK)"),
                 Column("nip_atasan", "nip", nullable=True, doc="NIP atasan langsung"),
+                Column(
+                    "status_kepegawaian",
+                    "category",
+                    required=False,
+                    nullable=True,
+                    allowed=STATUS_KEPEGAWAIAN,
+                    doc="pns, pppk, pppk_paruh_waktu; kosong: dari struktur NIP",
+                ),
                 Column("nama", "str", required=False, nullable=True),
                 Column("pendidikan", "str", required=False, nullable=True),
             ),
@@ -118,6 +167,8 @@ TABLES: dict[str, Table] = {
                 ),
             ),
             key=("nip", "periode", "indikator", "aspek"),
+            required=False,
+            notes=("skp atau penilaian_resmi wajib ada / skp or penilaian_resmi is required",),
         ),
         Table(
             "perilaku",
@@ -131,6 +182,49 @@ TABLES: dict[str, Table] = {
                 Column("skor", "int", low=1, high=5),
             ),
             key=("nip", "periode", "id_penilai", "dimensi"),
+            required=False,
+        ),
+        Table(
+            "penilaian_resmi",
+            "pegawai x periode: hasil resmi e-Kinerja / official e-Kinerja result",
+            (
+                Column("nip", "nip"),
+                Column("periode", "periode"),
+                Column(
+                    "rating_hasil",
+                    "category",
+                    required=False,
+                    nullable=True,
+                    allowed=RATING,
+                    doc="rating hasil kerja: Di Atas / Sesuai / Di Bawah Ekspektasi",
+                ),
+                Column(
+                    "rating_perilaku",
+                    "category",
+                    required=False,
+                    nullable=True,
+                    allowed=RATING,
+                    doc="rating perilaku kerja",
+                ),
+                Column(
+                    "predikat",
+                    "category",
+                    required=False,
+                    nullable=True,
+                    allowed=PREDIKAT,
+                    doc="predikat kinerja (PermenPAN-RB 6/2022)",
+                ),
+                Column(
+                    "nip_penilai",
+                    "nip",
+                    required=False,
+                    nullable=True,
+                    doc="NIP pejabat penilai kinerja",
+                ),
+            ),
+            key=("nip", "periode"),
+            required=False,
+            notes=("predikat or both ratings must be filled / isi predikat atau kedua rating",),
         ),
         Table(
             "pelatihan",
@@ -228,3 +322,5 @@ TABLES: dict[str, Table] = {
 
 #: Order in which tables are loaded; references point only to earlier tables.
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+#: Tables that carry the evaluation periods; a dataset needs at least one of them.
+PERIOD_TABLES: tuple[str, ...] = ("skp", "penilaian_resmi")

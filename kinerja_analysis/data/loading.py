@@ -1,46 +1,87 @@
-"""Reading and validating a dataset folder.
+"""Reading and validating a dataset folder — the whole truth in one run.
 
 A dataset is a folder of tables, ``<table>.csv``, ``.parquet`` or ``.xlsx`` (or the file
-named in a column-mapping file). :func:`load_dataset` reads every table as text, applies
-the column mapping, parses each column by its kind in the contract, checks every rule
-(types, allowed values, ranges, keys, NIP structure, references across tables) and
-returns a :class:`Dataset` with the accepted rows and a :class:`ValidationReport` listing
-every problem with file, row, column and value. Rejected rows are kept in the report
-(and written to a rejects folder on request) — nothing is dropped silently, and the raw
-files are only ever read.
+named in a column-mapping file). :func:`validate_dataset` reads **every** table, reports
+every structural problem of every file together (missing columns, unreadable files,
+encodings, duplicate headers, a sheet that does not exist …) and then every row-level
+problem (types, allowed values, ranges, keys, NIP / NI PPPK structure, plausibility,
+references across tables, periods), each with file, row, column and value. Problems
+caused by another problem are grouped under their root cause (``pegawai.csv baris 7
+ditolak → 312 baris terkait disisihkan``); the full list goes to the rejects files.
+:func:`load_dataset` returns the accepted rows as a :class:`Dataset`, or raises
+:class:`~kinerja_analysis.core.errors.DatasetError` (carrying the full report) when the
+data cannot be used at all: a required table that cannot be read, no period table, no
+valid period. One broken row or an empty optional file never makes a dataset unusable.
 
-Row numbers (``baris``) are the line in the file as a spreadsheet shows it: the header
-is line 1, the first data row line 2 (for Parquet, the header counts as line 1 too).
+How it scales: files are read column by column by pyarrow, dictionary-encoded
+(:mod:`kinerja_analysis.data.readers`), and every rule runs as a vectorised expression
+(:mod:`kinerja_analysis.data.validation`); no table is ever copied as a frame of Python
+strings. Peak memory stays near the size of the CSV files (``bench/bench_validate.py``).
+The validated tables can be kept as partitioned Parquet keyed by the raw files' checksums
+(``load_dataset(..., cache=DIR)``), so a later run with unchanged files loads in seconds
+(:mod:`kinerja_analysis.data.engine`).
+
+Row numbers (``baris``) are the row a spreadsheet shows: the header row's number plus
+the record's position (header on row 1 → first data row 2; Parquet: header = row 1).
+Rejected rows are kept in the report and written to a rejects folder on request; the raw
+files are only ever read.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import json
-import re
+import os
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pyarrow as pa
 
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write
-from kinerja_analysis.core.periods import PERIOD_PATTERN, period_bounds
-from kinerja_analysis.data.contract import TABLE_ORDER, TABLES, Column, Table
-from kinerja_analysis.data.mapping import ColumnMapping, FormatSpec, TableMapping, read_mapping
-from kinerja_analysis.data.schemas import schema_for
+from kinerja_analysis.core.periods import is_period, sort_periods
+from kinerja_analysis.core.text import Bahasa, check_bahasa
+from kinerja_analysis.data import rules
+from kinerja_analysis.data.contract import PERIOD_TABLES, TABLE_ORDER, TABLES, Table
+from kinerja_analysis.data.mapping import ColumnMapping, TableMapping, read_mapping
+from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.readers import HeaderSpec, RawTable, SourceError, read_source
+from kinerja_analysis.data.validation import (
+    ISSUE_COLUMNS,
+    TableState,
+    missing_required,
+    parse_table,
+    string_series,
+)
 
-ROW = "_baris"
-ISSUE_COLUMNS = ["tabel", "file", "baris", "kolom", "nilai", "aturan", "pesan", "tingkat"]
+__all__ = [
+    "Dataset",
+    "ValidationReport",
+    "load_dataset",
+    "validate_dataset",
+    "ISSUE_COLUMNS",
+    "STRUCTURE_COLUMNS",
+]
+
 _EXTENSIONS = (".csv", ".parquet", ".xlsx")
-_SCI = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
-_TRUE = {"true", "1", "ya", "y", "yes", "t", "benar"}
-_FALSE = {"false", "0", "tidak", "n", "no", "f", "salah"}
-_ROMAN = re.compile(r"^\s*(IV|III|II|I)\s*/\s*([A-Ea-e])\s*$", re.IGNORECASE)
+#: Columns of :attr:`ValidationReport.structure`.
+STRUCTURE_COLUMNS = ["tabel", "file", "kolom", "pesan", "tingkat"]
+#: Columns of :attr:`ValidationReport.summary`.
+SUMMARY_COLUMNS = [
+    "tabel", "file", "rows_read", "rows_accepted", "rows_rejected", "n_peringatan", "status",
+    "format", "sheet", "baris_header", "pemisah", "desimal", "ribuan", "encoding",
+    "terdeteksi", "baris_kosong",
+]  # fmt: skip
+#: Version of the validated-table cache layout and rules (part of the cache key).
+CACHE_VERSION = "2"
 
 
 # --------------------------------------------------------------------------- report
@@ -54,20 +95,42 @@ class ValidationReport:
     ----------
     summary
         One row per table: ``tabel, file, rows_read, rows_accepted, rows_rejected,
-        n_peringatan``; ``rows_read == rows_accepted + rows_rejected`` always.
+        n_peringatan`` (``rows_read == rows_accepted + rows_rejected`` always), ``status``
+        (``ok``, ``dilewati`` = optional table not used, ``tidak_dapat_dipakai``) and how
+        the file was read: ``format, sheet, baris_header, pemisah, desimal, ribuan,
+        encoding``, ``terdeteksi`` (the settings that were detected rather than declared)
+        and ``baris_kosong`` (empty rows skipped).
     issues
-        One row per problem: ``tabel, file, baris, kolom, nilai, aturan, pesan, tingkat``
-        where ``tingkat`` is ``"tolak"`` (row rejected) or ``"peringatan"`` (row kept).
+        One row per problem: ``tabel, file, baris, kolom, nilai, aturan, pesan, tingkat,
+        sebab`` where ``tingkat`` is ``"tolak"`` (row rejected) or ``"peringatan"`` (row
+        kept) and ``sebab`` names the root cause of a dependent problem
+        (``"pegawai.csv baris 7"``, ``"periode 2030Q1"``; empty when the row is itself
+        the cause).
     rejected_rows
         Per table, the rejected rows as read (text) with ``baris`` and ``alasan``.
     notes
         Dataset-level remarks (e.g. NIP structure check switched off).
+    structure
+        Problems of files and tables rather than rows: ``tabel, file, kolom, pesan,
+        tingkat`` with ``tingkat`` ``fatal`` (the table cannot be used), ``peringatan`` or
+        ``info`` (how a file was read).
+    usable
+        ``False`` when the dataset cannot be used at all.
+    periods
+        The dataset's evaluation periods.
     """
 
     summary: pd.DataFrame
     issues: pd.DataFrame
     rejected_rows: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    structure: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({c: [] for c in STRUCTURE_COLUMNS})
+    )
+    usable: bool = True
+    periods: tuple[str, ...] = ()
+    bahasa: str = "id"
+    pending_periods: tuple[str, ...] = ()
 
     @property
     def n_rejected(self) -> int:
@@ -79,16 +142,107 @@ class ValidationReport:
 
     @property
     def exit_code(self) -> int:
-        """0 = clean, 1 = rows rejected or warnings (``kinerja validate`` uses it)."""
-        return 0 if self.n_rejected == 0 and self.n_warnings == 0 else 1
+        """0 = clean, 1 = rows rejected or warnings, 2 = unusable (``kinerja validate``)."""
+        if not self.usable:
+            return 2
+        structural = self.structure["tingkat"].isin(["fatal", "peringatan"]).any()
+        if self.n_rejected or self.n_warnings or structural:
+            return 1
+        return 0
 
     def messages(self, limit: int | None = None) -> list[str]:
-        """Human-readable lines: ``file baris N, kolom C, nilai 'V': pesan``."""
+        """Human-readable lines: ``[tingkat] file baris N, kolom C, nilai 'V': pesan``."""
         rows = self.issues if limit is None else self.issues.head(limit)
-        return [_format_issue(r) for r in rows.itertuples(index=False)]
+        return [_format_issue(r, self.bahasa) for r in rows.itertuples(index=False)]
+
+    def causes(self) -> pd.DataFrame:
+        """Dependent problems grouped by root cause.
+
+        Returns
+        -------
+        DataFrame
+            ``sebab, n_baris`` (dependent rows set aside), ``n_peringatan`` (dependent
+            warnings), ``rincian`` (rows per table, e.g. ``skp: 24, perilaku: 280``) and
+            ``pesan`` (the cause and its consequence in words), largest first.
+        """
+        dep = self.issues[self.issues["sebab"].astype(str) != ""]
+        if dep.empty:
+            return pd.DataFrame(
+                {"sebab": [], "n_baris": [], "n_peringatan": [], "rincian": [], "pesan": []}
+            )
+        rows = []
+        b = self.bahasa
+        for sebab, grp in dep.groupby("sebab", sort=False):
+            parts, rincian, counts_all = [], [], {}
+            for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
+                g = grp[grp["tingkat"] == level].drop_duplicates(["tabel", "baris"])
+                counts = g.groupby("tabel", sort=True).size()
+                counts_all[level] = int(counts.sum())
+                if len(counts):
+                    text = ", ".join(f"{t}: {n}" for t, n in counts.items())
+                    rincian.append(text)
+                    parts.append(message(key, b, n=int(counts.sum()), rincian=text))
+            rows.append(
+                {
+                    "sebab": sebab,
+                    "n_baris": counts_all["tolak"],
+                    "n_peringatan": counts_all["peringatan"],
+                    "rincian": "; ".join(rincian),
+                    "pesan": self._cause_text(str(sebab), grp, "; ".join(parts)),
+                }
+            )
+        out = pd.DataFrame(rows)
+        return out.sort_values(
+            ["n_baris", "n_peringatan", "sebab"], ascending=[False, False, True], ignore_index=True
+        )
+
+    def _cause_text(self, sebab: str, grp: pd.DataFrame, akibat: str) -> str:
+        b = self.bahasa
+        if sebab.startswith("periode "):
+            periode = sebab.split(" ", 1)[1]
+            alasan = str(grp["pesan"].iloc[0]).split(": ", 1)[-1]
+            return message("sebab_periode", b, periode=periode, alasan=alasan, akibat=akibat)
+        file, _, baris = sebab.partition(" baris ")
+        own = self.issues[
+            (self.issues["file"] == file)
+            & (self.issues["baris"].astype("Int64") == _int_or_na(baris))
+            & (self.issues["tingkat"] == "tolak")
+            & (self.issues["sebab"].astype(str) == "")
+        ]
+        alasan = str(own["pesan"].iloc[0]) if len(own) else ""
+        return message("sebab_ditolak", b, file=file, baris=baris, alasan=alasan, akibat=akibat)
+
+    def grouped(self) -> pd.DataFrame:
+        """Problems with the same table, rule, column, value and message as one group.
+
+        Returns
+        -------
+        DataFrame
+            ``tabel, file, kolom, nilai, aturan, pesan, tingkat, sebab, n_baris, baris``
+            (``baris``: the first row numbers, comma-separated), largest groups first.
+            A rater unknown in 300 rows is one line, not 300.
+        """
+        iss = self.issues
+        if iss.empty:
+            return iss.assign(n_baris=pd.Series(dtype="int64"))
+        keys = ["tabel", "file", "kolom", "nilai", "aturan", "pesan", "tingkat", "sebab"]
+        g = iss.assign(_b=iss["baris"].astype("Int64")).groupby(keys, sort=False, dropna=False)
+        out = g["_b"].agg(
+            n_baris="size",
+            baris=lambda s: ", ".join(str(int(x)) for x in s.dropna().head(8)),
+        )
+        out = out.reset_index()
+        level = out["tingkat"].map({"tolak": 0, "peringatan": 1}).fillna(2)
+        return (
+            out.assign(_lvl=level)
+            .sort_values(["_lvl", "n_baris"], ascending=[True, False], kind="stable")
+            .drop(columns="_lvl")
+            .reset_index(drop=True)
+        )
 
     def write(self, out_dir: str | Path, data_dir: str | Path | None = None) -> list[Path]:
-        """Write ``ringkasan_validasi.csv``, ``masalah.csv`` and ``penolakan/<tabel>.csv``.
+        """Write ``ringkasan_validasi.csv``, ``masalah.csv``, ``masalah_struktur.csv``,
+        ``sebab_utama.csv`` and ``penolakan/<tabel>.csv``.
 
         Refuses to write inside the raw data folder.
         """
@@ -104,6 +258,8 @@ class ValidationReport:
         written = [
             _atomic_csv(self.summary, out / "ringkasan_validasi.csv"),
             _atomic_csv(self.issues, out / "masalah.csv"),
+            _atomic_csv(self.structure, out / "masalah_struktur.csv"),
+            _atomic_csv(self.causes(), out / "sebab_utama.csv"),
         ]
         for name, rows in self.rejected_rows.items():
             if len(rows):
@@ -112,68 +268,41 @@ class ValidationReport:
         return written
 
 
-def _format_issue(r: Any) -> str:
-    where = r.file
-    if pd.notna(r.baris):
-        where += f" baris {int(r.baris)}"
+def _int_or_na(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return pd.NA
+
+
+_LEVELS = ("tolak", "peringatan", "fatal", "info")
+
+
+def _format_issue(r: Any, bahasa: str = "id") -> str:
+    """``[tingkat] file baris N, kolom C, nilai 'V': pesan``; a group (from
+    :meth:`ValidationReport.grouped`) shows its row count and first rows instead of N."""
+    where = str(r.file)
+    word = "baris" if bahasa == "id" else "row"
+    kol = "kolom" if bahasa == "id" else "column"
+    val = "nilai" if bahasa == "id" else "value"
+    n = getattr(r, "n_baris", 1)
+    if n > 1:
+        more = ", …" if n > 8 else ""
+        where += f" ({message('kelompok_baris', bahasa, n=n, baris=r.baris)}{more})"
+    elif isinstance(r.baris, str):
+        where += f" {word} {r.baris}" if r.baris else ""
+    elif pd.notna(r.baris):
+        where += f" {word} {int(r.baris)}"
     if isinstance(r.kolom, str) and r.kolom:
-        where += f", kolom {r.kolom}"
+        where += f", {kol} {r.kolom}"
     if isinstance(r.nilai, str) and r.nilai != "":
-        where += f", nilai {r.nilai!r}"
-    return f"[{r.tingkat}] {where}: {r.pesan}"
+        where += f", {val} {r.nilai!r}"
+    level = message(f"tingkat_{r.tingkat}", bahasa) if r.tingkat in _LEVELS else r.tingkat
+    return f"[{level}] {where}: {r.pesan}"
 
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:
     return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
-    return path
-
-
-class _Issues:
-    """Collects problems of one table while it is validated."""
-
-    def __init__(self, table: str, file: str) -> None:
-        self.table, self.file = table, file
-        self.frames: list[pd.DataFrame] = []
-
-    def add(
-        self,
-        rows: pd.Series,
-        column: str | None,
-        values: pd.Series | str | None,
-        rule: str,
-        message: str | pd.Series,
-        level: str = "tolak",
-    ) -> None:
-        """Record one problem for each row number in ``rows`` (aligned Series)."""
-        if len(rows) == 0:
-            return
-        n = len(rows)
-        if values is None:
-            vals: Any = [""] * n
-        elif isinstance(values, str):
-            vals = [values] * n
-        else:
-            vals = values.astype("string").fillna("").to_numpy()
-        msg = message.to_numpy() if isinstance(message, pd.Series) else [message] * n
-        self.frames.append(
-            pd.DataFrame(
-                {
-                    "tabel": self.table,
-                    "file": self.file,
-                    "baris": np.asarray(rows, dtype="int64"),
-                    "kolom": column or "",
-                    "nilai": vals,
-                    "aturan": rule,
-                    "pesan": msg,
-                    "tingkat": level,
-                }
-            )
-        )
-
-    def frame(self) -> pd.DataFrame:
-        if not self.frames:
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in ISSUE_COLUMNS})
-        return pd.concat(self.frames, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- dataset
@@ -184,7 +313,9 @@ class Dataset:
     """A validated dataset: one DataFrame per canonical table (accepted rows only).
 
     Tables are reached as ``ds.tables["pegawai"]`` or ``ds.pegawai``; absent optional
-    tables are missing from ``tables`` (check with :meth:`has`).
+    tables are missing from ``tables`` (check with :meth:`has`). Text columns are
+    ``string``, numbers ``float64``/``Int64`` (``perilaku.skor`` ``int64``), dates
+    ``datetime64``, yes/no ``boolean``.
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -207,47 +338,92 @@ class Dataset:
     def has(self, name: str) -> bool:
         return name in self.tables
 
+    def aggregate(
+        self,
+        table: str,
+        by: list[str],
+        metrics: Mapping[str, tuple[str, str]],
+        engine: Any = None,
+    ) -> pd.DataFrame:
+        """Per-group aggregates of one table through an engine (the seam a distributed
+        engine implements; :class:`~kinerja_analysis.data.engine.LocalEngine` by default).
+
+        >>> # ds.aggregate("perilaku", ["nip", "periode"], {"skor": ("skor", "mean")})
+        """
+        from kinerja_analysis.data.engine import LocalEngine  # lazy: pyarrow.dataset
+
+        return (engine or LocalEngine()).aggregate(self.tables[table], by, metrics)
+
     # -- cache: the batch validates once and the notebooks reload the result quickly
     def save_cache(self, cache_dir: str | Path) -> Path:
-        """Write the validated tables (Parquet) and metadata to ``cache_dir``."""
+        """Write the validated tables (partitioned Parquet) and metadata to ``cache_dir``.
+
+        Layout (:mod:`kinerja_analysis.data.engine`): ``tabel/<table>/periode=<p>/…``
+        for tables with a period, ``tabel/<table>/…`` otherwise, ``_validasi/*.parquet``
+        for the report and ``meta.json`` (written last: its presence marks a complete
+        cache).
+        """
+        from kinerja_analysis.data.engine import TableStore  # lazy: pyarrow.dataset
+
         cache = Path(cache_dir)
         cache.mkdir(parents=True, exist_ok=True)
+        store = TableStore(cache / "tabel")
         for name, df in self.tables.items():
-            atomic_write(
-                cache / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)
-            )
+            store.write(name, df)
+        v = cache / "_validasi"
+        v.mkdir(exist_ok=True)
+        rep = self.validation
         for name, df in (
-            ("_summary", self.validation.summary),
-            ("_issues", self.validation.issues),
+            ("summary", rep.summary),
+            ("issues", rep.issues),
+            ("structure", rep.structure),
         ):
-            df = df.astype({"nilai": "string"} if "nilai" in df else {})
-            atomic_write(
-                cache / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)
-            )
+            df = df.copy()
+            for c in df.columns:
+                if df[c].dtype == object:
+                    df[c] = df[c].astype("string")
+            atomic_write(v / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
         meta = {
+            "version": CACHE_VERSION,
             "tables": sorted(self.tables),
             "periods": list(self.periods),
             "checksum": self.checksum,
             "pseudonim": self.pseudonim,
             "survey_items": list(self.survey_items),
-            "notes": list(self.validation.notes),
+            "notes": list(rep.notes),
+            "usable": rep.usable,
+            "bahasa": rep.bahasa,
         }
-        atomic_write(cache / "meta.json", json.dumps(meta, indent=2))
+        atomic_write(cache / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False))
         return cache
 
     @classmethod
-    def load_cache(cls, cache_dir: str | Path) -> Dataset:
-        """Read a dataset written by :meth:`save_cache`."""
+    def load_cache(cls, cache_dir: str | Path, engine: Any = None) -> Dataset:
+        """Read a dataset written by :meth:`save_cache` through ``engine`` (an
+        :class:`~kinerja_analysis.data.engine.Engine`; default the single-machine one)."""
+        from kinerja_analysis.data.engine import LocalEngine, TableStore  # lazy: pyarrow.dataset
+
+        engine = engine or LocalEngine()
         cache = Path(cache_dir)
         meta_path = cache / "meta.json"
         if not meta_path.is_file():
             raise DatasetError(f"Cache dataset tidak ditemukan di {cache.name}")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        tables = {n: pd.read_parquet(cache / f"{n}.parquet") for n in meta["tables"]}
+        if meta.get("version") != CACHE_VERSION:
+            raise DatasetError(f"Cache dataset di {cache.name} berasal dari versi lain")
+        store = TableStore(cache / "tabel")
+        tables = {n: engine.read(store, n) for n in meta["tables"]}
+        v = cache / "_validasi"
+        issues = pd.read_parquet(v / "issues.parquet")
+        issues["baris"] = issues["baris"].astype("Int64")
         report = ValidationReport(
-            summary=pd.read_parquet(cache / "_summary.parquet"),
-            issues=pd.read_parquet(cache / "_issues.parquet"),
+            summary=pd.read_parquet(v / "summary.parquet"),
+            issues=issues,
+            structure=pd.read_parquet(v / "structure.parquet"),
             notes=tuple(meta.get("notes", ())),
+            usable=bool(meta.get("usable", True)),
+            periods=tuple(meta["periods"]),
+            bahasa=meta.get("bahasa", "id"),
         )
         return cls(
             tables=tables,
@@ -259,519 +435,459 @@ class Dataset:
         )
 
 
-# --------------------------------------------------------------------------- reading
-
-
-def _find_file(data_dir: Path, name: str, tm: TableMapping) -> Path | None:
-    if tm.file:
-        path = data_dir / tm.file
-        if not path.is_file():
-            raise DatasetError(
-                f"File untuk tabel '{name}' yang disebut dalam pemetaan tidak ada: {tm.file}"
-            )
-        return path
-    found = [
-        data_dir / f"{name}{ext}" for ext in _EXTENSIONS if (data_dir / f"{name}{ext}").is_file()
-    ]
-    if len(found) > 1:
-        raise DatasetError(
-            f"Tabel '{name}' ada dalam lebih dari satu file: {[p.name for p in found]}; "
-            "sisakan satu."
-        )
-    return found[0] if found else None
-
-
-def _detect_sep(path: Path) -> str:
-    with path.open(encoding="utf-8-sig", errors="replace") as fh:
-        header = fh.readline()
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _cell_text(v: Any) -> Any:
-    """Text of one spreadsheet/Parquet cell as a CSV would have shown it."""
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-        return pd.NA
-    if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"):
-        ts = pd.Timestamp(v)
-        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
-    if isinstance(v, (bool, np.bool_)):
-        return "true" if v else "false"
-    if isinstance(v, (float, np.floating)):
-        if float(v).is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        return repr(float(v))
-    return str(v)
-
-
-def _read_raw(path: Path, tm: TableMapping) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read a file as text. Returns (text frame, frame of booleans: cell was numeric)."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            sep = tm.format.pemisah or _detect_sep(path)
-            kw = dict(dtype=str, keep_default_na=False, na_values=[""], sep=sep)
-            try:
-                df = pd.read_csv(path, encoding="utf-8-sig", **kw)
-            except UnicodeDecodeError:
-                # exports from older Windows spreadsheets are often Windows-1252
-                df = pd.read_csv(path, encoding="cp1252", **kw)
-            numeric = pd.DataFrame(False, index=df.index, columns=df.columns)
-        elif suffix in {".xlsx", ".parquet"}:
-            if suffix == ".xlsx":
-                raw = pd.read_excel(path, sheet_name=tm.sheet or 0, dtype=object)
-            else:
-                raw = pd.read_parquet(path)
-            # Excel keeps every number as a double (15-16 significant digits), so any
-            # numeric cell may have lost digits of an 18-digit NIP; Parquet int64 is exact.
-            kinds = (
-                (float, np.floating, int, np.integer) if suffix == ".xlsx" else (float, np.floating)
-            )
-            numeric = pd.DataFrame(
-                {
-                    c: raw[c].map(lambda v: isinstance(v, kinds) and not isinstance(v, bool))
-                    for c in raw.columns
-                }
-            )
-            df = pd.DataFrame({c: raw[c].map(_cell_text).astype("string") for c in raw.columns})
-        else:  # pragma: no cover - _find_file only returns known suffixes
-            raise DatasetError(f"{path.name}: jenis file tidak didukung")
-    except DatasetError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
-        raise DatasetError(
-            f"{path.name}: file tidak dapat dibaca ({type(exc).__name__}: {exc})"
-        ) from exc
-    df.columns = [str(c).strip() for c in df.columns]
-    numeric.columns = df.columns
-    df = df.rename(columns=dict(tm.kolom))
-    numeric = numeric.rename(columns=dict(tm.kolom))
-    df = df.astype("string")
-    for col in df.columns:
-        # a leading apostrophe is the spreadsheet marker for "keep as text"
-        df[col] = df[col].str.strip().str.removeprefix("'").replace("", pd.NA)
-    dup = df.columns[df.columns.duplicated()].tolist()
-    if dup:
-        raise DatasetError(f"{path.name}: kolom ganda setelah pemetaan: {dup}")
-    return df, numeric
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-def _parse_number(text: pd.Series, fmt: FormatSpec) -> pd.Series:
-    s = text
-    if fmt.ribuan:
-        s = s.str.replace(fmt.ribuan, "", regex=False)
-    if fmt.desimal != ".":
-        s = s.str.replace(fmt.desimal, ".", regex=False)
-    return pd.to_numeric(s, errors="coerce").astype("float64")
-
-
-_KELAMIN = {"LAKI-LAKI": "L", "LAKI LAKI": "L", "PRIA": "L", "PEREMPUAN": "P", "WANITA": "P"}
-
-
-def _norm_category(col: Column, text: pd.Series) -> pd.Series:
-    if col.name == "jenis_kelamin":
-        up = text.str.upper().str.strip()
-        return up.replace(_KELAMIN)
-    if col.name == "golongan":
-        return text.str.replace(
-            _ROMAN, lambda m: f"{m.group(1).upper()}/{m.group(2).lower()}", regex=True
-        )
-    return text.str.lower().str.replace(" ", "_", regex=False)
-
-
-def _parse_column(
-    col: Column,
-    text: pd.Series,
-    numeric: pd.Series | None,
-    fmt: FormatSpec,
-    pseudonim: bool,
-) -> tuple[pd.Series, pd.Series, str]:
-    """Parse one column. Returns (values, bad-mask, reason for bad cells)."""
-    present = text.notna()
-    if col.kind == "nip":
-        # the printed layout "19850312 201001 1 001" (spaces or dots) is the same NIP
-        spaced = text.str.fullmatch(r"\d{8}[ .]\d{6}[ .]\d[ .]\d{3}").fillna(False)
-        text = text.where(~spaced, text.str.replace(r"[ .]", "", regex=True))
-        sci = present & text.str.match(_SCI.pattern).fillna(False)
-        was_number = numeric.fillna(False).astype(bool) if numeric is not None else False
-        lost = sci | (present & was_number & ~text.str.fullmatch(r"\d{1,15}").fillna(False))
-        if not pseudonim:
-            wrong = present & ~lost & ~text.str.fullmatch(r"\d{18}").fillna(False)
-        else:
-            wrong = pd.Series(False, index=text.index)
-        bad = lost | wrong
-        reason = np.where(
-            lost,
-            "NIP tersimpan sebagai angka (notasi ilmiah/angka spreadsheet): digit hilang, "
-            "tidak dapat dipulihkan; ekspor ulang kolom NIP sebagai teks",
-            "NIP harus 18 digit angka (atau aktifkan mode pseudonim untuk ID lain)",
-        )
-        return text.where(~bad), bad, pd.Series(reason, index=text.index)
-    if col.kind in {"str"}:
-        return text, pd.Series(False, index=text.index), ""
-    if col.kind == "category":
-        return _norm_category(col, text), pd.Series(False, index=text.index), ""
-    if col.kind == "periode":
-        norm = text.str.upper().str.replace(r"[\s\-_/]", "", regex=True)
-        return norm, pd.Series(False, index=text.index), ""
-    if col.kind in {"float", "int"}:
-        values = _parse_number(text, fmt)
-        bad = present & values.isna()
-        reason = "bukan angka"
-        if col.kind == "int":
-            frac = present & values.notna() & (values != np.round(values))
-            bad = bad | frac
-            reason = pd.Series(
-                np.where(frac, "harus bilangan bulat", "bukan angka"), index=text.index
-            )
-            values = values.where(~bad).round().astype("Int64")
-        return values.where(~bad), bad, reason
-    if col.kind == "date":
-        values = pd.to_datetime(text, format=fmt.tanggal, errors="coerce")
-        # XLSX/Parquet date cells arrive as ISO text whatever the export's text format
-        iso = values.isna() & text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
-        if iso.any():
-            values = values.where(
-                ~iso, pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
-            )
-        bad = present & values.isna()
-        human = fmt.tanggal.replace("%Y", "yyyy").replace("%m", "mm").replace("%d", "dd")
-        return values, bad, f"tanggal tidak valid (format yang diharapkan {human})"
-    if col.kind == "bool":
-        low = text.str.lower()
-        values = pd.Series(pd.NA, index=text.index, dtype="boolean")
-        values[low.isin(_TRUE).fillna(False)] = True
-        values[low.isin(_FALSE).fillna(False)] = False
-        bad = present & values.isna()
-        return values, bad, "bukan nilai ya/tidak (true/false, 1/0)"
-    raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover
-
-
-_CHECK_TEXT = {
-    "isin": "nilai tidak diizinkan",
-    "in_range": "di luar rentang yang diizinkan",
-    "greater_than_or_equal_to": "di bawah nilai minimum",
-    "less_than_or_equal_to": "di atas nilai maksimum",
-    "str_matches": "format periode salah (YYYYQn, YYYYSn atau YYYY)",
-    "str_length": "nilai kosong",
-    "not_nullable": "nilai kosong (wajib diisi)",
-}
-
-
-def _check_message(check: str, col: Column | None) -> str:
-    key = str(check).split("(")[0]
-    msg = _CHECK_TEXT.get(key, str(check))
-    if col is not None and key == "isin" and col.allowed:
-        msg += f"; yang boleh: {', '.join(col.allowed)}"
-    if col is not None and key == "in_range":
-        msg += f" ({col.low:g}–{col.high:g})"
-    return msg
-
-
-# --------------------------------------------------------------------------- validation
+# --------------------------------------------------------------------------- files
 
 
 @dataclass
-class _TableResult:
-    data: pd.DataFrame  # parsed, with ROW column, all rows
-    raw: pd.DataFrame  # text as read (after mapping), with ROW
-    bad: pd.Series  # rows rejected
-    issues: _Issues
-    file: str
+class _Run:
+    """Everything one validation run collects."""
 
+    data_dir: Path
+    cmap: ColumnMapping
+    pseudonim: bool
+    bahasa: Bahasa
+    today: date
+    files: dict[str, Path] = field(default_factory=dict)
+    raws: dict[str, RawTable] = field(default_factory=dict)
+    states: dict[str, TableState] = field(default_factory=dict)
+    structure: list[dict[str, Any]] = field(default_factory=list)
+    status: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    fatal: bool = False
+    pending_periods: tuple[str, ...] = ()
 
-def _parse_table(
-    t: Table,
-    path: Path,
-    tm: TableMapping,
-    pseudonim: bool,
-    item_columns: tuple[str, ...] = (),
-) -> _TableResult:
-    text, numeric = _read_raw(path, tm)
-    missing = [c for c in t.required_columns if c not in text.columns]
-    missing += [c for c in item_columns if c not in text.columns]
-    if missing:
-        raise DatasetError(
-            f"{path.name}: kolom wajib tidak ada: {missing}. Kolom yang ada: {list(text.columns)}. "
-            "Periksa nama kolom atau file pemetaan kolom."
+    def msg(self, key: str, **fields: Any) -> str:
+        return message(key, self.bahasa, **fields)
+
+    def problem(self, tabel: str, file: str, kolom: str, pesan: str, tingkat: str) -> None:
+        self.structure.append(
+            {"tabel": tabel, "file": file, "kolom": kolom, "pesan": pesan, "tingkat": tingkat}
         )
-    for col_name, labels in tm.nilai.items():
-        if col_name in text.columns:
-            text[col_name] = text[col_name].replace(dict(labels))
-    offset = 2
-    rows = pd.Series(np.arange(len(text)) + offset, index=text.index)
-    issues = _Issues(t.name, path.name)
-    bad = pd.Series(False, index=text.index)
-    parsed = pd.DataFrame(index=text.index)
-    for col in t.columns:
-        if col.name not in text.columns:
+
+    def unusable(self, tabel: str, file: str = "") -> None:
+        """Mark a table as not usable (fatal for the dataset if the table is required)."""
+        if TABLES[tabel].required:
+            self.status[tabel] = "tidak_dapat_dipakai"
+            self.fatal = True
+            self.problem(tabel, file, "", self.msg("tabel_wajib_rusak"), "fatal")
+        else:
+            self.status[tabel] = "dilewati"
+            self.problem(tabel, file, "", self.msg("tabel_opsional_dilewati"), "peringatan")
+
+
+def _find_files(run: _Run) -> None:
+    present = sorted(p.name for p in run.data_dir.iterdir() if p.is_file())
+    for name in TABLE_ORDER:
+        tm = run.cmap.for_table(name)
+        if tm.file:
+            path = run.data_dir / tm.file
+            if not path.is_file():
+                run.problem(
+                    name,
+                    tm.file,
+                    "",
+                    run.msg(
+                        "file_pemetaan_tidak_ada",
+                        tabel=name,
+                        file=tm.file,
+                        ada=", ".join(present) or "-",
+                    ),
+                    "fatal",
+                )
+                run.unusable(name, tm.file)
+                continue
+            run.files[name] = path
             continue
-        values, col_bad, reason = _parse_column(
-            col, text[col.name], numeric.get(col.name), tm.format, pseudonim
-        )
-        parsed[col.name] = values
-        if col_bad.any():
-            msg = reason[col_bad] if isinstance(reason, pd.Series) else reason
-            issues.add(rows[col_bad], col.name, text[col.name][col_bad], f"tipe:{col.kind}", msg)
-            bad |= col_bad
-    for item in item_columns:
-        values = _parse_number(text[item], tm.format)
-        col_bad = text[item].notna() & values.isna()
-        issues.add(rows[col_bad], item, text[item][col_bad], "tipe:float", "bukan angka")
-        bad |= col_bad
-        parsed[item] = values.where(~col_bad)
-    extra = [c for c in text.columns if c not in parsed.columns]
-    for c in extra:  # unknown columns are carried through as text
-        parsed[c] = text[c]
-    _schema_issues(t, parsed, rows, text, issues, bad, item_columns)
-    parsed[ROW] = rows
-    raw = text.copy()
-    raw[ROW] = rows
-    return _TableResult(parsed, raw, bad, issues, path.name)
+        found = [
+            run.data_dir / f"{name}{ext}"
+            for ext in _EXTENSIONS
+            if (run.data_dir / f"{name}{ext}").is_file()
+        ]
+        if len(found) > 1:
+            files = [p.name for p in found]
+            run.problem(name, "", "", run.msg("tabel_ganda", tabel=name, files=files), "fatal")
+            run.unusable(name)
+        elif found:
+            run.files[name] = found[0]
+        elif TABLES[name].required:
+            run.problem(name, "", "", run.msg("tabel_wajib_tidak_ada", tabel=name), "fatal")
+            run.status[name] = "tidak_dapat_dipakai"
+            run.fatal = True
+    if not any(t in run.files or run.status.get(t) for t in PERIOD_TABLES):
+        run.problem("", "", "", run.msg("tabel_periode_tidak_ada"), "fatal")
+        run.fatal = True
 
 
-def _schema_issues(
-    t: Table,
-    parsed: pd.DataFrame,
-    rows: pd.Series,
-    text: pd.DataFrame,
-    issues: _Issues,
-    bad: pd.Series,
-    item_columns: tuple[str, ...],
-) -> None:
-    schema = schema_for(t, item_columns)
-    # cells that already failed parsing are NaN now: do not report them twice
+def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> HeaderSpec:
+    return HeaderSpec(canonical=(*[c.name for c in t.columns], *items), kolom=dict(tm.kolom))
+
+
+def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable | None:
+    """Read one table's file; structural problems are recorded, never raised."""
+    path = run.files[name]
+    t, tm = TABLES[name], run.cmap.for_table(name)
+    fmt = tm.format
     try:
-        schema.validate(parsed, lazy=True)
-        return
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-    fc = fc[fc["index"].notna() & fc["column"].notna()]
-    fc = fc[~fc["check"].astype(str).str.startswith("dtype(")]
-    for (column, check), grp in fc.groupby(["column", "check"], sort=False):
-        idx = pd.Index(grp["index"].astype("int64").unique())
-        idx = idx[idx.isin(parsed.index)]
-        col = next((c for c in t.columns if c.name == column), None)
-        if col is not None and str(check) == "not_nullable":
-            already = bad.loc[idx]
-            idx = idx[~already.to_numpy()]
-        if len(idx) == 0:
-            continue
-        values = text[column].loc[idx] if column in text.columns else None
-        issues.add(rows.loc[idx], str(column), values, f"skema:{check}", _check_message(check, col))
-        bad.loc[idx] = True
-
-
-def _b(mask: pd.Series) -> pd.Series:
-    """A plain bool mask from a nullable comparison (NA → False)."""
-    return mask.astype("boolean").fillna(False).astype(bool)
-
-
-def _reject(
-    res: _TableResult,
-    mask: pd.Series,
-    column: str | None,
-    rule: str,
-    message: Any,
-    level: str = "tolak",
-    values: pd.Series | None = None,
-) -> None:
-    mask = mask.fillna(False).astype(bool)
-    if not mask.any():
-        return
-    rows = res.data.loc[mask, ROW]
-    vals = (
-        values[mask]
-        if values is not None
-        else (res.raw.loc[mask, column] if column and column in res.raw else None)
-    )
-    msg = message[mask] if isinstance(message, pd.Series) else message
-    res.issues.add(rows, column, vals, rule, msg, level)
-    if level == "tolak":
-        res.bad |= mask
-
-
-def _check_key(res: _TableResult, t: Table) -> None:
-    if not t.key:
-        return
-    ok = ~res.bad
-    key = res.data.loc[ok, list(t.key)]
-    dup = key.duplicated(keep="first")
-    if dup.any():
-        first = key.drop_duplicates(keep="first")
-        first_row = res.data.loc[first.index, [*t.key, ROW]].rename(columns={ROW: "_first"})
-        merged = res.data.loc[dup[dup].index, [*t.key, ROW]].merge(
-            first_row, on=list(t.key), how="left"
+        raw = read_source(
+            path,
+            _header_spec(t, tm, items),
+            sheet=tm.sheet,
+            delimiter=fmt.pemisah,
+            header_row=fmt.baris_header,
+            encoding=fmt.encoding,
         )
-        msg = pd.Series(
-            [
-                f"duplikat kunci ({', '.join(t.key)}) dengan baris {int(r)}"
-                for r in merged["_first"]
-            ],
-            index=dup[dup].index,
-        )
-        mask = pd.Series(False, index=res.data.index)
-        mask.loc[dup[dup].index] = True
-        vals = res.data[list(t.key)].astype("string").agg(" | ".join, axis=1)
-        _reject(res, mask, ",".join(t.key), "kunci_unik", msg.reindex(res.data.index), values=vals)
+    except SourceError as exc:
+        fields = dict(exc.fields)
+        if "sheets" in fields:
+            fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
+        if exc.key == "file_kosong" and not t.required:
+            run.problem(name, path.name, "", run.msg("file_kosong"), "peringatan")
+            run.unusable(name, path.name)
+            return None
+        run.problem(name, path.name, "", run.msg(exc.key, **fields), "fatal")
+        run.unusable(name, path.name)
+        return None
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
+        error = f"{type(exc).__name__}: {exc}"
+        run.problem(name, path.name, "", run.msg("file_rusak", error=error), "fatal")
+        run.unusable(name, path.name)
+        return None
+    fatal_cols = set()
+    for p in raw.problems:
+        if p.baris is not None:
+            continue  # row-level: reported with the table's rows
+        fields = dict(p.fields)
+        if "sheets" in fields:
+            fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
+        if "i" in fields:
+            fields["baris"] = int(raw.rows[fields.pop("i")]) if raw.n_rows else "-"
+        fields.setdefault("kolom", p.kolom)
+        run.problem(name, path.name, p.kolom, run.msg(p.key, **fields), p.level)
+        if p.level == "fatal":
+            fatal_cols.add(p.kolom)
+    if raw.info.n_empty_rows:
+        run.problem(name, path.name, "", run.msg("baris_kosong", n=raw.info.n_empty_rows), "info")
+    missing = [c for c in missing_required(t, raw, items) if c not in fatal_cols]
+    if missing or fatal_cols:
+        if missing:
+            present = [c.header or c.name for c in raw.columns.values()]
+            run.problem(
+                name,
+                path.name,
+                ", ".join(missing),
+                f"{path.name}: "
+                + run.msg("kolom_wajib", missing=repr(missing), present=repr(present)),
+                "fatal",
+            )
+        run.unusable(name, path.name)
+        return None
+    return raw
 
 
-def _check_nip_structure(res: _TableResult) -> None:
-    d = res.data
-    ok = ~res.bad & d["nip"].notna()
-    nip = d["nip"].where(ok)
-    born = pd.to_datetime(nip.str[:8], format="%Y%m%d", errors="coerce")
-    start = pd.to_datetime(nip.str[8:14] + "01", format="%Y%m%d", errors="coerce")
-    gender = nip.str[14]
-    invalid = ok & (born.isna() | start.isna() | ~_b(gender.isin(["1", "2"])))
-    _reject(
-        res,
-        invalid,
-        "nip",
-        "nip_struktur",
-        "struktur NIP tidak valid (8 digit tanggal lahir, 6 digit TMT CPNS, 1 digit jenis "
-        "kelamin, 3 digit urut)",
-    )
-    ok &= ~invalid
-    born_mis = ok & d["tanggal_lahir"].notna() & _b(born != d["tanggal_lahir"])
-    msg = (
-        "tanggal lahir dalam NIP ("
-        + nip.str[:8]
-        + ") tidak sama dengan kolom tanggal_lahir ("
-        + d["tanggal_lahir"].dt.strftime("%Y-%m-%d")
-        + ")"
-    )
-    _reject(res, born_mis, "nip", "nip_tanggal_lahir", msg)
-    tmt = d["tmt_cpns"]
-    start_mis = (
-        ok & tmt.notna() & _b((start.dt.year != tmt.dt.year) | (start.dt.month != tmt.dt.month))
-    )
-    msg = (
-        "TMT CPNS dalam NIP ("
-        + nip.str[8:14]
-        + ") tidak sama dengan kolom tmt_cpns ("
-        + tmt.dt.strftime("%Y-%m")
-        + ")"
-    )
-    _reject(res, start_mis, "nip", "nip_tmt_cpns", msg)
-    expected = d["jenis_kelamin"].map({"L": "1", "P": "2"})
-    g_mis = ok & expected.notna() & _b(gender != expected)
-    msg = (
-        "digit jenis kelamin dalam NIP ("
-        + gender.fillna("")
-        + ") tidak sesuai jenis_kelamin ("
-        + d["jenis_kelamin"].fillna("")
-        + ")"
-    )
-    _reject(res, g_mis, "nip", "nip_jenis_kelamin", msg)
+# --------------------------------------------------------------------------- the run
 
 
-def _check_references(
-    res: _TableResult,
-    column: str,
-    known: pd.Index,
-    what: str,
-    level: str = "tolak",
-    message: str | None = None,
-) -> None:
-    d = res.data
-    mask = ~res.bad & d[column].notna().to_numpy() & ~_b(d[column].isin(known))
-    msg = message or f"{column} tidak dikenal: tidak ada dalam {what}"
-    _reject(res, mask, column, f"referensi:{what}", msg, level)
-
-
-def _table_rules(name: str, res: _TableResult) -> None:
-    d = res.data
-    ok = ~res.bad
-    if name == "skp":
-        _reject(res, ok & _b(d["target"] <= 0), "target", "target_positif", "target harus > 0")
-    elif name == "pelatihan":
-        _reject(
-            res,
-            ok & _b(d["tanggal_selesai"] < d["tanggal_mulai"]),
-            "tanggal_selesai",
-            "tanggal_urut",
-            "tanggal_selesai sebelum tanggal_mulai",
-        )
-    elif name == "pegawai":
-        self_sup = ok & _b(d["nip_atasan"] == d["nip"])
-        _reject(
-            res, self_sup, "nip_atasan", "atasan_diri", "pegawai tercatat sebagai atasannya sendiri"
-        )
-    elif name == "layanan":
-        units = [f"u{i}" for i in range(1, 10)]
-        have_u = d.reindex(columns=units).notna().all(axis=1) if set(units) <= set(d) else False
-        have_ikm = d["ikm"].notna() if "ikm" in d else False
-        neither = ok & ~(pd.Series(have_u, index=d.index) | pd.Series(have_ikm, index=d.index))
-        _reject(res, neither, "ikm", "ikm_ada", "isi kolom ikm atau kesembilan unsur u1…u9")
-    elif name == "umpan_balik":
-        _check_dates_in_period(res, "tanggal")
-
-
-def _check_dates_in_period(res: _TableResult, column: str) -> None:
-    d = res.data
-    ok = ~res.bad & d[column].notna() & d["periode"].notna()
-    if not ok.any():
-        return
-    codes = d.loc[ok, "periode"].unique()
-    bounds = {c: period_bounds(c) for c in codes if re.fullmatch(PERIOD_PATTERN, c)}
-    lo = d["periode"].map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[0])
-    hi = d["periode"].map(lambda c: bounds.get(c, (pd.NaT, pd.NaT))[1])
-    outside = ok & _b((d[column] < lo) | (d[column] > hi))
-    _reject(
-        res,
-        outside,
-        column,
-        "tanggal_dalam_periode",
-        "tanggal tidak berada di dalam periode baris ini",
-        level="peringatan",
-    )
-
-
-def _survey_item_rules(res: _TableResult, instrumen: pd.DataFrame) -> None:
-    for r in instrumen.itertuples(index=False):
-        lo = getattr(r, "skala_min", 1)
-        hi = getattr(r, "skala_max", 5)
-        lo = 1 if pd.isna(lo) else lo
-        hi = 5 if pd.isna(hi) else hi
-        v = res.data[r.item]
-        out = ~res.bad & v.notna() & _b((v < lo) | (v > hi) | (v != np.round(v)))
-        _reject(res, out, r.item, "skala_butir", f"jawaban harus bilangan bulat {lo:g}–{hi:g}")
-
-
-# --------------------------------------------------------------------------- main
-
-
-def _checksum(paths: Iterable[Path], mapping: ColumnMapping, pseudonim: bool) -> str:
+def _checksum(paths: Iterable[Path], mapping: ColumnMapping, extra: str) -> str:
     h = hashlib.sha256()
     for p in sorted(paths, key=lambda p: p.name):
         h.update(p.name.encode())
         with p.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
                 h.update(chunk)
     h.update(mapping.source_text.encode())
-    h.update(b"pseudonim" if pseudonim else b"nip")
+    h.update(extra.encode())
     return h.hexdigest()
 
 
-def _dataset_periods(skp: pd.DataFrame, explicit: Iterable[str] | None) -> tuple[str, ...]:
-    if explicit is not None:
-        periods = tuple(sorted({str(p) for p in explicit}))
-        bad = [p for p in periods if not re.fullmatch(PERIOD_PATTERN, p)]
-        if bad:
-            raise DatasetError(f"kode periode tidak valid: {bad}")
-    else:
-        periods = tuple(sorted(skp["periode"].dropna().unique()))
-    if not periods:
-        raise DatasetError("skp: tidak ada periode yang valid; dataset tidak dapat dipakai.")
-    kinds = {len(p) == 4 and "Y" or p[4] for p in periods}
-    if len(kinds) > 1:
-        raise DatasetError(
-            f"skp: periode bercampur jenisnya (triwulan/semester/tahun): {list(periods)}"
+def _checksum_extra(pseudonim: bool, periods: tuple[str, ...] | None) -> str:
+    return ("pseudonim" if pseudonim else "nip") + (
+        "" if periods is None else "|" + ",".join(periods)
+    )
+
+
+def validate_dataset(
+    path: str | Path,
+    *,
+    mapping: str | Path | ColumnMapping | None = None,
+    pseudonim: bool = False,
+    periods: Iterable[str] | None = None,
+    bahasa: Bahasa = "id",
+    today: date | None = None,
+) -> tuple[ValidationReport, dict[str, pd.DataFrame], tuple[str, ...]]:
+    """Validate a dataset folder and report everything in one run (never raises for bad
+    data; :func:`load_dataset` is the usual entry point).
+
+    Returns
+    -------
+    (ValidationReport, tables, survey_items)
+        The report (``report.usable`` says whether the data can be used) and the accepted
+        rows per table.
+
+    Raises
+    ------
+    DatasetError
+        Only when the folder or the mapping file itself cannot be read.
+    """
+    check_bahasa(bahasa)
+    data_dir = Path(path)
+    if not data_dir.is_dir():
+        raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
+    run = _Run(data_dir, cmap, pseudonim, bahasa, today or date.today())
+    _find_files(run)
+    for name in TABLE_ORDER:
+        if name in run.files and name != "survei":
+            raw = _read_table(run, name)
+            if raw is not None:
+                run.raws[name] = raw
+    items: tuple[str, ...] = ()
+    if "survei" in run.files:
+        if "survei_instrumen" in run.raws:
+            inst = _parse(run, "survei_instrumen")
+            items = tuple(inst.values["item"][~inst.bad].dropna().astype(str).tolist())
+            raw = _read_table(run, "survei", items)
+            if raw is not None:
+                run.raws["survei"] = raw
+        elif "survei_instrumen" not in run.status:
+            run.problem("survei", run.files["survei"].name, "",
+                        run.msg("survei_berpasangan", ada="survei"), "peringatan")  # fmt: skip
+            run.status["survei"] = "dilewati"
+    elif "survei_instrumen" in run.raws:
+        run.problem("survei_instrumen", run.files["survei_instrumen"].name, "",
+                    run.msg("survei_berpasangan", ada="survei_instrumen"), "peringatan")  # fmt: skip
+        run.status["survei_instrumen"] = "dilewati"
+        del run.raws["survei_instrumen"]
+    for name in TABLE_ORDER:
+        if name in run.raws and name not in run.states:
+            _parse(run, name, items if name == "survei" else ())
+    declared = None if periods is None else tuple(str(p) for p in periods)
+    ds_periods = rules.check_all(run.states, run, declared, pseudonim=pseudonim)
+    if not ds_periods:
+        run.fatal = True
+    rejected = _keep_rejected_rows(run)
+    tables, summary = _collect(run)
+    notes = list(run.notes)
+    if pseudonim:
+        notes.insert(0, run.msg("pseudonim"))
+    missing_opt = [n for n in TABLE_ORDER if n not in run.files and not TABLES[n].required]
+    if missing_opt:
+        notes.append(run.msg("opsional_tidak_ada", tabel=", ".join(missing_opt)))
+    issues = pd.concat(
+        [st.issues.frame() for st in run.states.values()] or [pd.DataFrame(columns=ISSUE_COLUMNS)],
+        ignore_index=True,
+    )
+    if len(issues):
+        issues["baris"] = issues["baris"].astype("Int64")
+        issues = issues.sort_values(["tabel", "baris"], kind="stable", ignore_index=True)
+    structure = pd.DataFrame(run.structure, columns=STRUCTURE_COLUMNS)
+    report = ValidationReport(
+        summary=summary,
+        issues=issues[ISSUE_COLUMNS] if len(issues) else issues,
+        rejected_rows=rejected,
+        notes=tuple(notes),
+        structure=structure,
+        usable=not run.fatal,
+        periods=ds_periods,
+        bahasa=bahasa,
+        pending_periods=run.pending_periods,
+    )
+    return report, tables, items
+
+
+def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
+    raw = run.raws[name]
+    tm = run.cmap.for_table(name)
+    st = parse_table(
+        TABLES[name],
+        raw,
+        tm.format,
+        tm.nilai,
+        pseudonim=run.pseudonim,
+        bahasa=run.bahasa,
+        item_columns=items,
+    )
+    if raw.broken:
+        delim = raw.info.delimiter or ","
+        st.issues.add_row_numbers(
+            [b for b, _, _ in raw.broken],
+            "",
+            [t if len(t) <= 200 else t[:200] + "…" for _, t, _ in raw.broken],
+            "baris_rusak",
+            [
+                st.msg("baris_rusak", n=k, m=raw.n_header_fields, pemisah=delim)
+                for _, _, k in raw.broken
+            ],
+            "tolak",
         )
-    return periods
+    run.states[name] = st
+    return st
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _final_series(s: pd.Series, keep: np.ndarray) -> pd.Series:
+    """The accepted rows of a working column in the dataset's dtypes."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()[keep]
+        return string_series(codes, s.cat.categories.to_numpy(dtype=object))
+    out = s.iloc[keep] if not isinstance(keep, slice) else s
+    return out.reset_index(drop=True)
+
+
+def _keep_rejected_rows(run: _Run) -> dict[str, pd.DataFrame]:
+    """Every rule has run: keep the rejected rows' text, then let the raw columns go (the
+    accepted rows are built from the parsed columns)."""
+    rejected: dict[str, pd.DataFrame] = {}
+    for name, st in run.states.items():
+        if st.bad.any() or st.raw.broken:
+            rejected[name] = _rejected_rows(st)
+        # new empty arrays, not empty slices: a slice would keep the whole buffer alive
+        for rc in st.raw.columns.values():
+            rc.codes = np.empty(0, dtype=np.int32)
+            rc.num = None if rc.num is None else np.empty(0)
+        st.raw.rows = np.empty(0, dtype=np.int64)
+        st.issues.rows = st.raw.rows
+    release_memory()
+    return rejected
+
+
+def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    tables: dict[str, pd.DataFrame] = {}
+    rows = []
+    for name in TABLE_ORDER:
+        st = run.states.get(name)
+        status = run.status.get(name, "ok" if st is not None else None)
+        if st is None:
+            if name in run.files or status in {"dilewati", "tidak_dapat_dipakai"}:
+                file = run.files[name].name if name in run.files else ""
+                rows.append(_summary_row(name, file, 0, 0, 0, 0, status or "dilewati", None, None))
+            continue
+        keep = _canonical_order(st, np.flatnonzero(~st.bad))
+        cols: dict[str, Any] = {}
+        for c in list(st.values):
+            v = st.values.pop(c)  # each working column goes as soon as its final is built
+            if name == "perilaku" and c == "skor":
+                cols[c] = v.to_numpy(dtype=np.int64, na_value=0)[keep]
+            else:
+                cols[c] = _final_series(v, keep)
+            del v
+        df = pd.DataFrame(cols, copy=False)
+        del cols
+        if name == "pegawai" and "status_kepegawaian" in st.derived:
+            df["status_kepegawaian"] = _final_series(st.derived["status_kepegawaian"], keep)
+        if status == "ok" or status is None:
+            tables[name] = df
+        n_broken = len(st.raw.broken)
+        n_bad = int(st.bad.sum()) + n_broken
+        n_warn = sum(len(p["baris"]) for p in st.issues.parts if p["tingkat"] == "peringatan")
+        st.derived.clear()
+        release_memory()
+        rows.append(
+            _summary_row(
+                name, st.file, st.n + n_broken, len(keep), n_bad, n_warn, status or "ok",
+                st.raw, st,
+            )
+        )  # fmt: skip
+    return tables, pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def release_memory() -> None:
+    """Return freed memory to the operating system (Arrow's pool; glibc's heap), so the
+    peak of a big run is what it holds, not what it once held."""
+    pa.default_memory_pool().release_unused()
+    name = ctypes.util.find_library("c")
+    if name:
+        try:
+            ctypes.CDLL(name).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc
+            pass
+
+
+def _canonical_order(st: TableState, keep: np.ndarray) -> np.ndarray:
+    """Accepted rows in the dataset's order: a table with a ``periode`` column is ordered
+    by period (stable: file order within a period), the order of its partitioned Parquet
+    store (:class:`~kinerja_analysis.data.engine.TableStore`); other tables file order."""
+    per = st.values.get("periode")
+    if per is None or not len(keep) or not isinstance(per.dtype, pd.CategoricalDtype):
+        return keep
+    cats = per.cat.categories.to_numpy(dtype=object)
+    valid = [c for c in cats.tolist() if is_period(c)]
+    rank_of = {c: i for i, c in enumerate(sort_periods(valid))}
+    rank = np.array([rank_of.get(c, len(rank_of)) for c in cats.tolist()] + [len(rank_of) + 1])
+    codes = per.cat.codes.to_numpy()[keep]
+    order = np.argsort(rank[codes], kind="stable")  # code -1 (missing) → last entry
+    return keep[order]
+
+
+def _summary_row(name, file, read, acc, rej, warn, status, raw, st) -> dict[str, Any]:
+    row = {
+        "tabel": name,
+        "file": file,
+        "rows_read": read,
+        "rows_accepted": acc,
+        "rows_rejected": rej,
+        "n_peringatan": warn,
+        "status": status,
+        "format": "",
+        "sheet": "",
+        "baris_header": pd.NA,
+        "pemisah": "",
+        "desimal": "",
+        "ribuan": "",
+        "encoding": "",
+        "terdeteksi": "",
+        "baris_kosong": 0,
+    }
+    if raw is not None:
+        info = raw.info
+        detected = list(info.detected)
+        if st is not None and st.number_format_detected:
+            detected.append("desimal")
+        row.update(
+            format=info.format,
+            sheet=info.sheet or "",
+            baris_header=info.header_row,
+            pemisah=info.delimiter or "",
+            desimal=st.number_format[0] if st is not None and st.number_format else "",
+            ribuan=st.number_format[1] if st is not None and st.number_format else "",
+            encoding=info.encoding or "",
+            terdeteksi=", ".join(detected),
+            baris_kosong=info.n_empty_rows,
+        )
+    return row
+
+
+def _rejected_rows(st: TableState) -> pd.DataFrame:
+    pos = np.flatnonzero(st.bad)
+    cols: dict[str, Any] = {
+        "baris": st.raw.rows[pos],
+        "alasan": st.issues.first_reject_reason(pos),
+    }
+    for name, rc in st.raw.columns.items():
+        cols[name] = rc.text(pos)
+    out = pd.DataFrame(cols)
+    if st.raw.broken:
+        br = pd.DataFrame(
+            {
+                "baris": [b for b, _, _ in st.raw.broken],
+                "alasan": [
+                    st.msg(
+                        "baris_rusak",
+                        n=k,
+                        m=st.raw.n_header_fields,
+                        pemisah=st.raw.info.delimiter or ",",
+                    )
+                    for _, _, k in st.raw.broken
+                ],
+                "baris_mentah": [t for _, t, _ in st.raw.broken],
+            }
+        )
+        out = pd.concat([out, br], ignore_index=True).sort_values("baris", ignore_index=True)
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
 
 
 def load_dataset(
@@ -781,6 +897,9 @@ def load_dataset(
     pseudonim: bool = False,
     periods: Iterable[str] | None = None,
     rejects_dir: str | Path | None = None,
+    cache: str | Path | None = None,
+    bahasa: Bahasa = "id",
+    today: date | None = None,
 ) -> Dataset:
     """Read and validate a dataset folder.
 
@@ -789,138 +908,131 @@ def load_dataset(
     path
         Folder with one file per canonical table (``pegawai.csv``, ``skp.parquet``, …).
     mapping
-        A YAML column-mapping file (see :mod:`kinerja_analysis.mapping`) or a parsed one.
+        A YAML column-mapping file, the name of a shipped preset (``"siasn"``,
+        ``"ekinerja_bkn"``) or a parsed :class:`~kinerja_analysis.data.mapping.ColumnMapping`.
     pseudonim
-        ``True`` when identifiers are pseudonyms rather than PNS NIPs: the NIP structure
-        check (length, birth date, CPNS start, gender digit) is switched off — explicitly,
-        and the report says so.
+        ``True`` when identifiers are pseudonyms rather than NIPs: the NIP / NI PPPK
+        structure checks are switched off — explicitly, and the report says so.
     periods
-        Evaluation periods of the dataset; default: the periods present in ``skp``. Rows
-        of other tables in another period are rejected.
+        Evaluation periods of the dataset; default: inferred from ``skp`` and
+        ``penilaian_resmi`` — the dominant kind of period (month, quarter, semester,
+        year), without periods that have not started (``today``) or that hold a handful
+        of employees (under a tenth of the median period). Rows in other periods are
+        rejected and grouped under their period.
     rejects_dir
         If given, the validation report and the rejected rows are written there (never
         inside ``path``).
+    cache
+        A folder for validated tables: with unchanged raw files (checksums), mapping and
+        options the dataset is loaded from there (partitioned Parquet) instead of being
+        validated again; otherwise it is validated and stored there.
+    bahasa
+        Language of the messages: ``"id"`` (default) or ``"en"``.
+    today
+        The date that decides which periods have started (default: today).
 
     Raises
     ------
     DatasetError
-        A required table or column is missing, a file cannot be read, or the mapping is
-        invalid. The message names the file and column.
+        The data cannot be used (a required table unreadable or missing a column, no
+        ``skp`` nor ``penilaian_resmi``, no valid period). The message lists every
+        structural problem; ``exc.report`` holds the full :class:`ValidationReport`.
     """
     data_dir = Path(path)
     if not data_dir.is_dir():
         raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
-
-    files: dict[str, Path] = {}
-    for name in TABLE_ORDER:
-        found = _find_file(data_dir, name, cmap.for_table(name))
-        if found is not None:
-            files[name] = found
-        elif TABLES[name].required:
-            raise DatasetError(
-                f"Tabel wajib '{name}' tidak ditemukan di folder data "
-                f"(dicari {name}.csv, {name}.parquet, {name}.xlsx atau file dalam pemetaan)."
-            )
-    if ("survei" in files) != ("survei_instrumen" in files):
-        raise DatasetError("Tabel survei dan survei_instrumen harus ada bersama-sama.")
-
-    results: dict[str, _TableResult] = {}
-    for name in TABLE_ORDER:
-        if name in files and name != "survei":
-            results[name] = _parse_table(TABLES[name], files[name], cmap.for_table(name), pseudonim)
-    for name, res in results.items():
-        _table_rules(name, res)
-        _check_key(res, TABLES[name])
-    peg = results["pegawai"]
-    if not pseudonim:
-        _check_nip_structure(peg)
-    _check_key(peg, TABLES["pegawai"])
-    known_nip = pd.Index(peg.data.loc[~peg.bad, "nip"])
-    _check_references(peg, "nip_atasan", known_nip, "pegawai (atasan)", level="peringatan")
-
-    skp = results["skp"]
-    if not (~skp.bad).any():
-        first = [_format_issue(r) for r in skp.issues.frame().head(3).itertuples(index=False)]
-        raise DatasetError(
-            f"{skp.file}: semua {len(skp.data)} baris ditolak; contoh masalah: " + " | ".join(first)
-        )
-    ds_periods = _dataset_periods(skp.data.loc[~skp.bad], periods)
-    items: tuple[str, ...] = ()
-    if "survei" in files:
-        instr = results["survei_instrumen"]
-        items = tuple(instr.data.loc[~instr.bad, "item"])
-        results["survei"] = _parse_table(
-            TABLES["survei"], files["survei"], cmap.for_table("survei"), pseudonim, items
-        )
-        _survey_item_rules(results["survei"], instr.data.loc[~instr.bad])
-        _check_key(results["survei"], TABLES["survei"])
-
-    known_opd = pd.Index(peg.data.loc[~peg.bad, "opd"].unique())
-    for name, res in results.items():
-        if name == "pegawai":
-            continue
-        if "nip" in res.data:
-            _check_references(res, "nip", known_nip, "pegawai")
-        if "periode" in res.data and name != "penerapan":
-            _check_references(
-                res,
-                "periode",
-                pd.Index(ds_periods),
-                "periode dataset",
-                message="periode di luar periode dataset "
-                f"({ds_periods[0]}–{ds_periods[-1]}, dari tabel skp)",
-            )
-        if name in {"layanan", "penerapan"}:
-            _check_references(res, "opd", known_opd, "OPD pegawai", level="peringatan")
-        if name == "perilaku":
-            _check_references(res, "id_penilai", known_nip, "pegawai (penilai)", level="peringatan")
-
-    tables: dict[str, pd.DataFrame] = {}
-    summary_rows, issue_frames, rejected = [], [], {}
-    for name, res in results.items():
-        accepted = res.data.loc[~res.bad].drop(columns=[ROW]).reset_index(drop=True)
-        if name == "perilaku":
-            accepted["skor"] = accepted["skor"].astype("int64")
-        tables[name] = accepted
-        iss = res.issues.frame()
-        issue_frames.append(iss)
-        if res.bad.any():
-            first_reason = (
-                iss[iss["tingkat"] == "tolak"].drop_duplicates("baris").set_index("baris")["pesan"]
-            )
-            rej = res.raw.loc[res.bad].rename(columns={ROW: "baris"})
-            rej["alasan"] = rej["baris"].map(first_reason)
-            rejected[name] = rej[
-                ["baris", "alasan", *[c for c in rej.columns if c not in {"baris", "alasan"}]]
-            ]
-        summary_rows.append(
-            {
-                "tabel": name,
-                "file": res.file,
-                "rows_read": len(res.data),
-                "rows_accepted": int((~res.bad).sum()),
-                "rows_rejected": int(res.bad.sum()),
-                "n_peringatan": int((iss["tingkat"] == "peringatan").sum()),
-            }
-        )
-    issues = pd.concat(issue_frames, ignore_index=True).sort_values(
-        ["tabel", "baris"], kind="stable", ignore_index=True
+    declared = None if periods is None else tuple(str(p) for p in periods)
+    cached = _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today)
+    if cached is not None:
+        if rejects_dir is not None:
+            cached.validation.write(rejects_dir, data_dir)
+        return cached
+    report, tables, items = validate_dataset(
+        data_dir, mapping=cmap, pseudonim=pseudonim, periods=declared, bahasa=bahasa, today=today
     )
-    notes = []
-    if pseudonim:
-        notes.append("Pemeriksaan struktur NIP dimatikan: ID pegawai adalah pseudonim.")
-    missing_opt = [n for n in TABLE_ORDER if n not in files]
-    if missing_opt:
-        notes.append(f"Tabel opsional tidak tersedia: {', '.join(missing_opt)}.")
-    report = ValidationReport(pd.DataFrame(summary_rows), issues, rejected, tuple(notes))
     if rejects_dir is not None:
         report.write(rejects_dir, data_dir)
-    return Dataset(
+    if not report.usable:
+        exc = DatasetError(_unusable_message(report))
+        exc.report = report  # type: ignore[attr-defined]
+        raise exc
+    used = [p for n, p in _data_files(data_dir, cmap).items()]
+    ds = Dataset(
         tables=tables,
         validation=report,
-        periods=ds_periods,
-        checksum=_checksum(files.values(), cmap, pseudonim),
+        periods=report.periods,
+        checksum=_checksum(used, cmap, _checksum_extra(pseudonim, declared)),
         pseudonim=pseudonim,
         survey_items=items,
     )
+    if cache is not None:
+        _to_cache(ds, cache, bahasa, today)
+    return ds
+
+
+def _unusable_message(report: ValidationReport) -> str:
+    fatal = report.structure[report.structure["tingkat"] == "fatal"]
+    parts = []
+    for r in fatal.itertuples(index=False):
+        where = f"{r.file}: " if r.file and not str(r.pesan).startswith(str(r.file)) else ""
+        parts.append(f"{where}{r.pesan}")
+    if not parts:
+        parts.append(message("tidak_ada_periode", report.bahasa))
+    return " | ".join(dict.fromkeys(parts))
+
+
+def _data_files(data_dir: Path, cmap: ColumnMapping) -> dict[str, Path]:
+    out = {}
+    for name in TABLE_ORDER:
+        tm = cmap.for_table(name)
+        if tm.file and (data_dir / tm.file).is_file():
+            out[name] = data_dir / tm.file
+            continue
+        for ext in _EXTENSIONS:
+            if (data_dir / f"{name}{ext}").is_file():
+                out[f"{name}{ext}"] = data_dir / f"{name}{ext}"
+    return out
+
+
+def _cache_key(checksum: str, bahasa: str) -> str:
+    return hashlib.sha256(f"{CACHE_VERSION}|{checksum}|{bahasa}".encode()).hexdigest()[:24]
+
+
+def _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today) -> Dataset | None:
+    if cache is None:
+        return None
+    checksum = _checksum(
+        _data_files(data_dir, cmap).values(), cmap, _checksum_extra(pseudonim, declared)
+    )
+    folder = Path(cache) / _cache_key(checksum, bahasa)
+    meta = folder / "meta.json"
+    if not meta.is_file():
+        return None
+    try:
+        m = json.loads(meta.read_text(encoding="utf-8"))
+        # a period that had not started when the cache was written may have started now
+        future = m.get("next_period_start")
+        if future is not None and (today or date.today()).isoformat() >= future:
+            return None
+        ds = Dataset.load_cache(folder)
+    except (OSError, ValueError, KeyError, DatasetError):
+        return None
+    return ds if ds.checksum == checksum else None
+
+
+def _to_cache(ds: Dataset, cache, bahasa: str, today: date | None) -> None:
+    root = Path(cache)
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / _cache_key(ds.checksum, bahasa)
+    tmp = root / f".{folder.name}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    ds.save_cache(tmp)
+    nxt = rules.next_period_start(ds.validation, today)
+    if nxt is not None:
+        meta = json.loads((tmp / "meta.json").read_text(encoding="utf-8"))
+        meta["next_period_start"] = nxt
+        atomic_write(tmp / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False))
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)

@@ -71,6 +71,18 @@ Latent model (i = employee, t = period, d = BerAKHLAK dimension, o = OPD)
   communication training on, penerimaan_sistem +0.4 from the OPD's rollout on,
   motivasi +0.15 per good / -0.10 per poor session of the same period.
 
+* Who is an ASN: with ``pppk_share > 0`` that share of pelaksana and fungsional staff
+  are PPPK (a tenth of them PPPK paruh waktu): NI PPPK (birth date, year of appointment,
+  ``21``, gender, sequence), TMT PPPK from 2019, grade I–XVII at their education's entry
+  level; ``status_kepegawaian`` says which. The default city has none (0.0), so its
+  planted truth is that of the PNS-only city.
+* Official results (``penilaian_resmi``, ``official_ratings=True``, the default): the
+  supervisor's rating hasil kerja (capaian + ``N(0, official_hasil_sd^2)``, cut at
+  110/90), rating perilaku kerja (own 360° mean + ``N(0, official_perilaku_sd^2)``, cut at
+  4.25/3.0) and the matrix predikat. ``numeric_tables=False`` leaves out ``skp`` and
+  ``perilaku``: an agency that has only the official e-Kinerja results. Monthly periods
+  (``periods=("2025-01", …)``) work like quarters.
+
 Truth
 -----
 ``truth.json`` holds the configuration, the planted effects and the realised estimands
@@ -80,6 +92,19 @@ overall (Callaway-Sant'Anna "simple" weighting: the mean over treated employee-p
 with ``t >= g``), by event time, by cohort, by relevance class and by sumber - and the
 ATT of the rollout on IKM, timeliness and complaints; plus the realised share of ASN
 under 20 JP per calendar year. Per-unit truth is in :attr:`SynthResult.truth_tables`.
+
+The ``planted`` values are the model's parameters; the ``realised`` ones are what the
+data contain, on the scale the report estimates, from the same random draws with and
+without the effect: the feedback effect per good / poor session on next-period capaian
+(after the 120 cap, over employee-periods from the second period on:
+``realised.umpan_balik.effect_capaian_next_period``); the rollout's effect on complaints
+per 1,000 services (``realised.layanan.att_pengaduan_per_1000``, beside the raw counts);
+the communication training's effect on the integer 1-5 berorientasi_pelayanan ratings
+and the training effects on the rated dimensions (``realised.perilaku``); the survey
+effects on the construct scores, the mean of the answered 1-5 items
+(``realised.survei``: communication training -> percaya_diri, rollout ->
+penerimaan_sistem, one more good / poor session -> motivasi). A test checks each estimator
+against the realised value, not the planted one.
 """
 
 from __future__ import annotations
@@ -101,7 +126,15 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period, period_bounds
-from kinerja_analysis.data.contract import ASPEK_SKP, BERAKHLAK, IKM_UNSUR, TABLES
+from kinerja_analysis.data.contract import (
+    ASPEK_SKP,
+    BERAKHLAK,
+    GOLONGAN,
+    GOLONGAN_PPPK,
+    IKM_UNSUR,
+    PREDIKAT,
+    RATING,
+)
 
 #: Relevance classes of a training relative to the employee's needs.
 RELEVANSI: tuple[str, ...] = ("relevan", "lain", "tidak_sesuai")
@@ -207,6 +240,14 @@ class SynthConfig:
     penerimaan_resistance_weight: float = 0.5
     motivasi_feedback_good: float = 0.15
     motivasi_feedback_poor: float = -0.10
+    # who is an ASN: PPPK among pelaksana and fungsional staff (UU 20/2023)
+    pppk_share: float = 0.0
+    pppk_paruh_waktu_share: float = 0.1
+    # official e-Kinerja results (penilaian_resmi) and whether the numeric tables exist
+    official_ratings: bool = True
+    numeric_tables: bool = True
+    official_hasil_sd: float = 4.0
+    official_perilaku_sd: float = 0.25
 
     def __post_init__(self) -> None:
         if not isinstance(self.n_pegawai, int) or self.n_pegawai < 60:
@@ -231,6 +272,7 @@ class SynthConfig:
             "p_komunikasi_other", "p_never_rollout", "survey_response_rate",
             "survey_item_missing", "kualitas_missing_rate", "skp_missing_rate",
             "p_feedback_rekan", "p_ever_trained_h0", "p_first_klasikal", "service_indicator_share",
+            "pppk_share", "pppk_paruh_waktu_share",
         ):  # fmt: skip
             v = getattr(self, name)
             if not (0.0 <= v <= 1.0):
@@ -243,6 +285,8 @@ class SynthConfig:
             raise ValueError("reverse_timing must be >= 0")
         if set(dict(self.role_bias)) != set(_ROLES):
             raise ValueError(f"role_bias must give a bias for each of {_ROLES}")
+        if not self.numeric_tables and not self.official_ratings:
+            raise ValueError("numeric_tables=False needs official_ratings=True (no period table)")
 
 
 @dataclass(frozen=True)
@@ -346,7 +390,7 @@ _NAMA_BELAKANG = (
     "Gunawan", "Susanti", "Wibowo", "Kusuma", "Permana", "Halim", "Syahputra", "Ramadhan",
     "Maharani", "Fauzi",
 )  # fmt: skip
-_GOLONGAN = TABLES["pegawai"].column("golongan").allowed
+_GOLONGAN = GOLONGAN
 # index into _GOLONGAN: II/a = 4, III/a = 8, IV/a = 12, IV/c = 14
 _GOL_RANGE = {"jpt": (14, 16), "administrator": (12, 13), "pengawas": (10, 11),
               "pelaksana": (4, 9), "fungsional": (8, 13)}  # fmt: skip
@@ -459,8 +503,7 @@ def _dates(days: np.ndarray) -> pd.Series:
 
 
 def _months_per_period(cfg: SynthConfig) -> int:
-    kind = cfg.periods[0][4:5]
-    return 3 if kind == "Q" else (6 if kind == "S" else 12)
+    return parse_period(cfg.periods[0]).months
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -540,7 +583,41 @@ def _allocate(weights: np.ndarray, total: int, minimum: int) -> np.ndarray:
     return sizes + minimum
 
 
-def _make_city(cfg: SynthConfig, rng: np.random.Generator) -> _City:
+def _make_pppk(cfg, rng, kind, birth, cpns_m, female, edu, gol_names, ref):
+    """Turn a share of pelaksana/fungsional staff into PPPK (``cfg.pppk_share``).
+
+    A PPPK's NI PPPK is birth date + year of appointment + ``21`` + gender digit +
+    sequence; TMT PPPK 1 March of a year from 2019 (the first PPPK intake) to the first
+    period's year, at age 20 or more; grade I–XVII at the education's entry level (SMA V,
+    D3 VII, S1 IX, S2 X: Perpres 98/2020), no seniority steps. Returns the PPPK mask,
+    the new ``cpns_m``, ``gol_names``, the status per employee and the NIP stems' middle
+    parts (6 characters: CPNS ``YYYYMM`` or ``YYYY21``).
+    """
+    n = len(kind)
+    status = np.full(n, "pns", dtype=object)
+    middle = np.char.replace(np.datetime_as_string(cpns_m, unit="M"), "-", "").astype(object)
+    pppk = np.zeros(n, dtype=bool)
+    if cfg.pppk_share <= 0:
+        return pppk, cpns_m, gol_names, status, middle
+    birth_year = birth.astype("datetime64[Y]").astype(int) + 1970
+    ref_year = int(str(ref)[:4])
+    lo = np.maximum(2019, birth_year + 20)
+    pppk = (kind >= 3) & (rng.random(n) < cfg.pppk_share) & (lo <= ref_year)
+    year = lo + np.floor(rng.random(n) * (ref_year - lo + 1)).astype(int)
+    cpns_m = cpns_m.copy()
+    cpns_m[pppk] = (year[pppk] - 1970) * 12 + 2  # March
+    gol_names = gol_names.copy()
+    gol_names[pppk] = np.array(GOLONGAN_PPPK, dtype=object)[_GOL_ENTRY[edu[pppk]]]
+    paruh = pppk & (rng.random(n) < cfg.pppk_paruh_waktu_share)
+    status[pppk] = "pppk"
+    status[paruh] = "pppk_paruh_waktu"
+    middle[pppk] = np.char.add(year[pppk].astype(str), "21").astype(object)
+    return pppk, cpns_m, gol_names, status, middle
+
+
+def _make_city(
+    cfg: SynthConfig, rng: np.random.Generator, rng_pppk: np.random.Generator | None = None
+) -> _City:
     roster, n_opd = _opd_roster(cfg)
     n = cfg.n_pegawai
     min_size = max(6, min(12, n // n_opd))
@@ -606,11 +683,14 @@ def _make_city(cfg: SynthConfig, rng: np.random.Generator) -> _City:
     hi = np.array([_GOL_RANGE[j][1] for j in _JABATAN])[kind]
     gol = np.clip(_GOL_ENTRY[edu] + (tenure // 4).astype(int), lo, hi)
 
-    # NIP: birth date + CPNS month + gender + sequence; then sort employees by NIP
+    gol_names = np.array(_GOLONGAN, dtype=object)[gol]
+    pppk, cpns_m, gol_names, status, middle = _make_pppk(
+        cfg, rng_pppk, kind, birth, cpns_m, female, edu, gol_names, ref
+    )
+    # NIP: birth date + CPNS month (NI PPPK: year + 21) + gender + sequence; sort by NIP
     bstr = np.datetime_as_string(birth, unit="D")
-    cstr = np.datetime_as_string(cpns_m, unit="M")
     stem = np.char.add(
-        np.char.add(np.char.replace(bstr, "-", ""), np.char.replace(cstr, "-", "")),
+        np.char.add(np.char.replace(bstr, "-", ""), middle.astype(str)),
         np.where(female, "2", "1"),
     )
     seq = pd.Series(stem).groupby(stem, sort=False).cumcount().to_numpy() + 1
@@ -620,8 +700,8 @@ def _make_city(cfg: SynthConfig, rng: np.random.Generator) -> _City:
     order = np.argsort(nip, kind="stable")
     inv = np.empty(n, dtype=int)
     inv[order] = np.arange(n)
-    nip, opd, kind, birth, cpns_m, female, edu, gol = (
-        a[order] for a in (nip, opd, kind, birth, cpns_m, female, edu, gol)
+    nip, opd, kind, birth, cpns_m, female, edu, gol, gol_names, status = (
+        a[order] for a in (nip, opd, kind, birth, cpns_m, female, edu, gol, gol_names, status)
     )
     sup = np.where(sup[order] >= 0, inv[np.maximum(sup[order], 0)], -1)
 
@@ -642,10 +722,11 @@ def _make_city(cfg: SynthConfig, rng: np.random.Generator) -> _City:
             "opd": _strs(opd_names, opd),
             "jabatan": _strs(jabatan),
             "jenis_jabatan": _strs(_JABATAN, kind),
-            "golongan": _strs(_GOLONGAN, gol),
+            "golongan": _strs(gol_names),
             "tmt_cpns": _dates(cpns_m.astype("datetime64[D]")),
             "nip_atasan": _strs(nip, np.maximum(sup, 0)).where(sup >= 0, None),
             "pendidikan": _strs(_PENDIDIKAN, edu),
+            "status_kepegawaian": _strs(status),
         }
     )
     # OPD resistance and rollout
@@ -1099,6 +1180,17 @@ def _make_skp(cfg, rng, city: _City, perf: _Perf, trn: _Training):
     cap_obs[pe, pt] = y1
     cap_cf[pe, pt] = y0
 
+    def shifted(delta: float) -> float:
+        """Mean change in capaian (the report's scale, capped at 120) from shifting P."""
+        ys = _group_mean(pair, np.clip(cap1 + cfg.capaian_per_p * delta, 0, 120).mean(axis=1),
+                         len(pe))  # fmt: skip
+        return float(np.mean((ys - y1)[pt >= 1])) if (pt >= 1).any() else float("nan")
+
+    # realised effect of one more good / poor session last period on capaian, over the
+    # employee-periods from the second period on (the sample of the feedback model)
+    fb_real = {"per_good_session": shifted(cfg.feedback_effect_good),
+               "per_poor_session": shifted(cfg.feedback_effect_poor)}  # fmt: skip
+
     nr = len(r_ind)
     rows = pd.DataFrame(
         {
@@ -1111,7 +1203,7 @@ def _make_skp(cfg, rng, city: _City, perf: _Perf, trn: _Training):
             "indikator_layanan": np.repeat(is_lay[r_ind], 3),
         }
     )
-    return rows, present, cap_obs, cap_cf
+    return rows, present, cap_obs, cap_cf, fb_real
 
 
 # --------------------------------------------------------------------------- 360
@@ -1164,6 +1256,10 @@ def _make_perilaku(cfg, rng, city: _City, lat: _Latent, trn: _Training):
     bias = dict(cfg.role_bias)
     role_bias = np.array([bias[r] for r in _ROLES])
     frames = []
+    # realised effects on the integer 1-5 ratings (the scale the report estimates): the
+    # same ratings without the communication training's effect on berorientasi_pelayanan
+    # (dimension 0), and without every training effect on the rated dimension
+    comm_sum = comm_n = train_sum = train_n = 0.0
     for t, periode in enumerate(cfg.periods):
         ratee, rater, role = _rater_pairs(city, rng)
         o = np.lexsort((rater, ratee))
@@ -1181,6 +1277,16 @@ def _make_perilaku(cfg, rng, city: _City, lat: _Latent, trn: _Training):
             + rng.normal(0.0, cfg.rating_noise_sd, len(e))
         )
         skor = np.clip(_round_half_up(cont), 1, 5).astype(np.int64)
+        comm_on = (d == 0) & (trn.comm[e] >= 0) & (t >= trn.comm[e])
+        if comm_on.any():
+            s0 = np.clip(_round_half_up(cont[comm_on] - cfg.komunikasi_behav_effect), 1, 5)
+            comm_sum += float((skor[comm_on] - s0).sum())
+            comm_n += float(comm_on.sum())
+        bt = trn.behav[e, t, d]
+        on = bt != 0
+        if on.any():
+            train_sum += float((skor[on] - np.clip(_round_half_up(cont[on] - bt[on]), 1, 5)).sum())
+            train_n += float(on.sum())
         # sort within (ratee, rater) by dimension name for a stable key order
         frames.append(
             pd.DataFrame(
@@ -1194,7 +1300,58 @@ def _make_perilaku(cfg, rng, city: _City, lat: _Latent, trn: _Training):
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True), leniency
+    real = {
+        "komunikasi_berorientasi_pelayanan_rating": comm_sum / comm_n if comm_n else None,
+        "training_rating_on_affected_dimensions": train_sum / train_n if train_n else None,
+    }
+    return pd.concat(frames, ignore_index=True), leniency, real
+
+
+# --------------------------------------------------------------------------- official
+
+
+def _make_official(cfg, rng, city: _City, perilaku: pd.DataFrame, cap_obs: np.ndarray):
+    """The official e-Kinerja result per employee and period (``penilaian_resmi``).
+
+    The supervisor's *rating hasil kerja* is the employee's capaian plus the supervisor's
+    own reading, ``N(0, official_hasil_sd^2)`` capaian points, cut at 110 / 90 (the
+    domain's default cut-offs); the *rating perilaku kerja* is the mean of the
+    supervisor's own 360° scores of the employee (all raters' for the Sekda, who has
+    none) plus ``N(0, official_perilaku_sd^2)``, cut at 4.25 / 3.0; the predikat follows
+    the PermenPAN-RB 6/2022 matrix. Employee-periods without SKP have no result. So the
+    official predikat agrees with the one computed from the numbers most of the time,
+    not always — as in real agencies.
+    """
+    n, T = cap_obs.shape
+    e, t = np.nonzero(~np.isnan(cap_obs))
+    cap = cap_obs[e, t] + rng.normal(0.0, cfg.official_hasil_sd, len(e))
+    h = np.where(cap >= 110.0, 2, np.where(cap < 90.0, 0, 1))
+    idx = pd.Index(city.nip)
+    per_idx = {p: i for i, p in enumerate(cfg.periods)}
+    pe = perilaku.assign(
+        _e=idx.get_indexer(perilaku["nip"]), _t=perilaku["periode"].map(per_idx).to_numpy()
+    )
+    sup_mean = pe[pe["peran_penilai"] == "atasan"].groupby(["_e", "_t"])["skor"].mean()
+    all_mean = pe.groupby(["_e", "_t"])["skor"].mean()
+    key = pd.MultiIndex.from_arrays([e, t])
+    beh = sup_mean.reindex(key).to_numpy()
+    beh = np.where(np.isnan(beh), all_mean.reindex(key).to_numpy(), beh)
+    beh = beh + rng.normal(0.0, cfg.official_perilaku_sd, len(e))
+    p = np.where(beh >= 4.25, 2, np.where(beh < 3.0, 0, 1))
+    matrix = np.array([[0, 2, 2], [1, 3, 3], [1, 3, 4]])  # [hasil, perilaku] -> PREDIKAT
+    keep = ~np.isnan(beh)
+    e, t, h, p = e[keep], t[keep], h[keep], p[keep]
+    sup = city.sup[e]
+    return pd.DataFrame(
+        {
+            "nip": _strs(city.nip, e),
+            "periode": _strs(cfg.periods, t),
+            "rating_hasil": _strs(RATING, h),
+            "rating_perilaku": _strs(RATING, p),
+            "predikat": _strs(PREDIKAT, matrix[h, p]),
+            "nip_penilai": _strs(city.nip, np.maximum(sup, 0)).where(sup >= 0, None),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- layanan
@@ -1258,6 +1415,7 @@ def _make_layanan(cfg, rng, city: _City):
             "tepat_waktu1": tw1r.ravel(),
             "pengaduan0": p0.ravel(),
             "pengaduan1": p1_all.ravel(),
+            "jumlah_layanan": vol.ravel().astype(np.int64),
         }
     )
     mulai = np.where(city.rollout >= 0, np.array(cfg.periods, dtype=object)[city.rollout], None)
@@ -1301,6 +1459,19 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
     resp = rng.random((n, T)) < cfg.survey_response_rate
     tt, ee = np.nonzero(resp.T)  # period-major, then employee (NIP) order
     data: dict[str, Any] = {"nip": _strs(city.nip, ee), "periode": _strs(cfg.periods, tt)}
+    # counterfactual shifts of the latent, per construct, for the realised effects on the
+    # construct score (mean of the answered items, 1-5): without the communication
+    # training, without the rollout, and with one more good feedback session
+    # (construct, shift of its latent, +1: the effect is observed minus counterfactual,
+    # -1: counterfactual minus observed, i.e. the effect of one more session)
+    shift = {
+        "percaya_diri": ("percaya_diri", -cfg.komunikasi_pd_effect * comm_on, 1.0),
+        "penerimaan_sistem": ("penerimaan_sistem", -cfg.penerimaan_rollout_effect * D, 1.0),
+        "motivasi_good": ("motivasi", np.full((n, T), cfg.motivasi_feedback_good), -1.0),
+        "motivasi_poor": ("motivasi", np.full((n, T), cfg.motivasi_feedback_poor), -1.0),
+    }
+    diff_sum = {k: np.zeros(len(ee)) for k in shift}
+    diff_cnt = {k: np.zeros(len(ee)) for k in shift}
     for j, (item, konstruk, _, rev) in enumerate(_INSTRUMEN):
         lam = loadings[j]
         ystar = (
@@ -1309,9 +1480,17 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
             + np.sqrt(1 - lam**2) * rng.normal(size=len(ee))
         )
         y = np.searchsorted(_LIKERT_CUTS, ystar).astype(float) + 1
+        y_raw = y.copy()
         if rev:
             y = 6.0 - y
-        y[rng.random(len(ee)) < cfg.survey_item_missing] = np.nan
+        missing = rng.random(len(ee)) < cfg.survey_item_missing
+        y[missing] = np.nan
+        for key, (k, delta, sign) in shift.items():
+            if k != konstruk:
+                continue
+            y_cf = np.searchsorted(_LIKERT_CUTS, ystar + lam * delta[ee, tt]) + 1.0
+            diff_sum[key] += np.where(missing, 0.0, sign * (y_raw - y_cf))
+            diff_cnt[key] += ~missing
         data[item] = y
     survei = pd.DataFrame(data)
     instrumen = pd.DataFrame(
@@ -1333,7 +1512,18 @@ def _make_survei(cfg, rng, city: _City, lat: _Latent, trn: _Training, perf: _Per
             "intercept": [_KONSTRUK_MEAN[r[1]] for r in _INSTRUMEN],
         }
     )
-    return survei, instrumen, butir
+
+    def realised(k: str, mask: np.ndarray) -> float | None:
+        ok = (diff_cnt[k] > 0) & mask
+        return float((diff_sum[k][ok] / diff_cnt[k][ok]).mean()) if ok.any() else None
+
+    real = {
+        "komunikasi_percaya_diri_score": realised("percaya_diri", comm_on[ee, tt]),
+        "rollout_penerimaan_score": realised("penerimaan_sistem", D[ee, tt]),
+        "motivasi_per_good_session_score": realised("motivasi_good", np.ones(len(ee), bool)),
+        "motivasi_per_poor_session_score": realised("motivasi_poor", np.ones(len(ee), bool)),
+    }
+    return survei, instrumen, butir, real
 
 
 # --------------------------------------------------------------------------- truth
@@ -1431,6 +1621,11 @@ def _layanan_truth(eff: pd.DataFrame, cfg: SynthConfig, city: _City) -> dict:
     if tr.any():
         out["ratio_pengaduan"] = float(eff.loc[tr, "pengaduan1"].sum() / max(
             eff.loc[tr, "pengaduan0"].sum(), 1))  # fmt: skip
+        # on the scale the report estimates: complaints per 1,000 services
+        vol = eff["jumlah_layanan"].to_numpy(dtype=float)
+        ok = tr & (vol > 0)
+        per = 1000 * (eff["pengaduan1"] - eff["pengaduan0"]).to_numpy(dtype=float)
+        out["att_pengaduan_per_1000"] = float((per[ok] / vol[ok]).mean()) if ok.any() else None
     per = {p: i for i, p in enumerate(cfg.periods)}
     t = eff["periode"].map(per).to_numpy()
     r = pd.Series(city.rollout, index=list(city.opd_names))[eff["opd"]].to_numpy()
@@ -1517,17 +1712,20 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
         if "periods" in overrides:
             overrides["periods"] = tuple(overrides["periods"])
         cfg = dataclasses.replace(cfg, **overrides)
-    names = ("city", "latent", "training", "perf", "skp", "perilaku", "layanan", "survei")
+    # new streams go at the end: the first streams (and so the tables) stay as they were
+    names = ("city", "latent", "training", "perf", "skp", "perilaku", "layanan", "survei",
+             "pppk", "official")  # fmt: skip
     rngs = dict(zip(names, (np.random.default_rng(s) for s in
                             np.random.SeedSequence(cfg.seed).spawn(len(names))), strict=True))  # fmt: skip
-    city = _make_city(cfg, rngs["city"])
+    city = _make_city(cfg, rngs["city"], rngs["pppk"])
     lat = _make_latent(cfg, rngs["latent"], len(city.nip))
     trn = _make_training(cfg, rngs["training"], city, lat)
     perf = _make_performance(cfg, rngs["perf"], city, lat, trn)
-    skp, present, cap1, cap0 = _make_skp(cfg, rngs["skp"], city, perf, trn)
-    perilaku, leniency = _make_perilaku(cfg, rngs["perilaku"], city, lat, trn)
+    skp, present, cap1, cap0, fb_real = _make_skp(cfg, rngs["skp"], city, perf, trn)
+    perilaku, leniency, rating_real = _make_perilaku(cfg, rngs["perilaku"], city, lat, trn)
     layanan, penerapan, lay_eff = _make_layanan(cfg, rngs["layanan"], city)
-    survei, instrumen, butir = _make_survei(cfg, rngs["survei"], city, lat, trn, perf)
+    survei, instrumen, butir, survey_real = _make_survei(cfg, rngs["survei"], city, lat, trn,
+                                                         perf)  # fmt: skip
 
     tables = {
         "pegawai": city.pegawai,
@@ -1540,6 +1738,10 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
         "survei": survei,
         "survei_instrumen": instrumen,
     }
+    if cfg.official_ratings:
+        tables["penilaian_resmi"] = _make_official(cfg, rngs["official"], city, perilaku, cap1)
+    if not cfg.numeric_tables:
+        del tables["skp"], tables["perilaku"]
     truth_tables = _truth_tables(cfg, city, lat, trn, perf, present, cap1, cap0, leniency,
                                  lay_eff, butir)  # fmt: skip
     fb = perf.rows["kualitas"]
@@ -1554,6 +1756,7 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
                 "pelatihan": _training_truth(cfg, city, trn, perf, present, cap1, cap0, trn.rows),
                 "layanan": _layanan_truth(lay_eff, cfg, city),
                 "umpan_balik": {
+                    "effect_capaian_next_period": fb_real,
                     "sessions_per_pegawai_periode": float(len(perf.rows) / perf.P.size),
                     "share_poor": float((fb[fb.notna()] <= 2).mean()),
                     "share_good": float((fb[fb.notna()] >= 4).mean()),
@@ -1563,6 +1766,8 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
                 "capaian_mean": float(np.nanmean(cap1)),
                 "capaian_sd": float(np.nanstd(cap1)),
                 "survey_response_share": float(len(survei) / perf.P.size),
+                "perilaku": rating_real,
+                "survei": survey_real,
             }
         ),
         "survei_loadings": {r.item: round(float(r.loading), 6) for r in butir.itertuples()},

@@ -21,7 +21,7 @@ from scipy.sparse.linalg import splu
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes
-from kinerja_analysis.core.results import TIDY_COLUMNS, tidy_frame
+from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ratings import rate
 
@@ -81,7 +81,7 @@ class RoleWeights:
 
 
 @dataclass(frozen=True)
-class RaterModel:
+class RaterModel(Result):
     """Fitted crossed fixed-effects model of 360-degree ratings.
 
     ``skor = mu[ratee, periode, dimensi] + peran[role] + leniency[rater] + error``,
@@ -135,7 +135,21 @@ class RaterModel:
         out["ci_high"] = out["estimate"] + 1.959964 * out["std_error"]
         out["p_value"] = np.nan
         out["method"] = "crossed fixed effects (least squares), empirical-Bayes shrinkage"
-        return tidy_frame(out[list(TIDY_COLUMNS)])
+        return check_tidy(tidy_frame(out[list(TIDY_COLUMNS)]))
+
+    def glance(self) -> pd.DataFrame:
+        """Raters, ratings, the variance components and the shrinkage constant."""
+        return pd.DataFrame(
+            [
+                {
+                    "n_penilai": len(self.penilai),
+                    "n_ratings": self.n_ratings,
+                    "var_leniency": self.var_leniency,
+                    "var_noise": self.var_noise,
+                    "k": self.k,
+                }
+            ]
+        )
 
 
 @dataclass(frozen=True)

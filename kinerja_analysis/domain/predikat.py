@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing, require_columns
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 from kinerja_analysis.domain.perilaku import (
     PerilakuCutoffs,
     RoleWeights,
@@ -392,7 +393,7 @@ def check_distribution(
 
 
 @dataclass(frozen=True)
-class OutputVsCompetency:
+class OutputVsCompetency(Result):
     """Ranking and predikat by output alone versus with behaviour.
 
     Attributes
@@ -415,7 +416,22 @@ class OutputVsCompetency:
     bobot_hasil: float
 
     def tidy(self) -> pd.DataFrame:
-        return self.korelasi.copy()
+        """The Spearman correlations per period (tidy, + ``periode``)."""
+        return check_tidy(tidy_frame(self.korelasi))
+
+    def glance(self) -> pd.DataFrame:
+        """Employee-periods compared, how many moved up or down, the output weight."""
+        p = self.pegawai
+        return pd.DataFrame(
+            [
+                {
+                    "n_pegawai_periode": len(p),
+                    "n_naik": int((p["perubahan"] == "naik").sum()),
+                    "n_turun": int((p["perubahan"] == "turun").sum()),
+                    "bobot_hasil": self.bobot_hasil,
+                }
+            ]
+        )
 
 
 def _spearman_row(x: pd.Series, y: pd.Series, term: str) -> dict[str, object]:

@@ -7,9 +7,15 @@ written down, confidence intervals), and beyond it McDonald's ω, a confirmatory
 analysis and measurement invariance across periods (wrappers over the generic engine in
 :mod:`kinerja_analysis.methods.cfa`).
 
-Data contract: ``survei`` has ``nip, periode`` plus one column per item;
-``survei_instrumen`` has ``item, konstruk, teks, terbalik`` and optionally ``skala_min,
-skala_max`` (default 1–5).
+Data contract (see :mod:`kinerja_analysis.data.contract`): ``survei`` has ``nip, periode``
+plus one column per item; ``survei_instrumen`` has ``item, konstruk, teks, terbalik``
+and optionally ``skala_min, skala_max`` (default 1–5).
+
+The statistics are generic engines: Cronbach's α from :mod:`kinerja_analysis.methods.reliability`,
+the confirmatory factor analysis and invariance from :mod:`kinerja_analysis.methods.cfa`
+(which reproduces lavaan, ``tests/data/lavaan/``). This module adds the instrument
+conventions: constructs and items, reverse keying, the missing-answer rule, the
+Indonesian table and column names theses use, and the verdicts in their words.
 """
 
 from __future__ import annotations
@@ -25,15 +31,9 @@ from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.errors import NotEstimable
-from kinerja_analysis.methods.cfa import (
-    CfaResult,
-    _fit_groups,
-    _fit_indices,
-    _moments,
-    _spec_multi,
-    _spec_single,
-    _std_errors,
-)
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
+from kinerja_analysis.methods.cfa import CfaFit, FactorSpec, fit_cfa, fit_invariance
+from kinerja_analysis.methods.reliability import alpha_if_deleted, cronbach_alpha
 
 #: Category labels of the equal-width interval rule, lowest first.
 INTERVAL_CATEGORIES: tuple[str, ...] = (
@@ -252,47 +252,28 @@ def item_validity(
     return pd.DataFrame(rows)
 
 
-def _alpha(x: np.ndarray) -> float:
-    k = x.shape[1]
-    if k < 2:
-        return np.nan
-    item_var = x.var(axis=0, ddof=1).sum()
-    tot_var = x.sum(axis=1).var(ddof=1)
-    return float(k / (k - 1) * (1 - item_var / tot_var)) if tot_var > 0 else np.nan
-
-
-def _feldt_ci(a: float, n: int, k: int, level: float) -> tuple[float, float]:
-    if not np.isfinite(a) or n < 2 or k < 2:
-        return np.nan, np.nan
-    df1, df2 = n - 1, (n - 1) * (k - 1)
-    g = (1 - level) / 2
-    lo = 1 - (1 - a) * stats.f.isf(g, df1, df2)
-    hi = 1 - (1 - a) * stats.f.isf(1 - g, df1, df2)
-    return float(lo), float(hi)
-
-
-def _omega_one_factor(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """McDonald's omega total from a one-factor ML model on the covariance matrix."""
+def _omega_one_factor(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
+    """McDonald's ω total from a one-factor ML model; ``(omega, λ, θ, proper)``."""
     p = x.shape[1]
     if p < 3:
-        return np.nan, np.full(p, np.nan), np.full(p, np.nan)
-    fit = _fit_groups([_moments(x)], _spec_single(np.zeros(p, dtype=int), 1), meanstructure=False)
-    lam = fit.matrices[0]["L"][:, 0]
-    theta = fit.matrices[0]["theta"]
-    if lam.sum() < 0:
-        lam = -lam
-    s = lam.sum() ** 2
-    return float(s / (s + theta.sum())), lam, theta
+        return np.nan, np.full(p, np.nan), np.full(p, np.nan), True
+    names = [f"i{j}" for j in range(p)]
+    fit = fit_cfa(x, FactorSpec.from_dict({"f": names}))
+    lam = fit.loadings["estimate"].to_numpy()
+    theta = fit.loadings["residual_variance"].to_numpy()
+    return float(fit.omega["omega"].iloc[0]), lam, theta, not fit.improper
 
 
 @dataclass(frozen=True)
-class ScaleReliability:
+class ScaleReliability(Result):
     """Reliability per construct and per item.
 
     Attributes
     ----------
     konstruk
-        ``konstruk, n_item, n_obs, alpha, ci_low, ci_high, omega, reliabel, method``.
+        ``konstruk, n_item, n_obs, alpha, ci_low, ci_high, omega, omega_layak, reliabel,
+        method``. ``omega_layak`` is False when the one-factor model behind ω is an
+        improper solution (a Heywood case): that ω cannot be trusted.
     butir
         ``konstruk, item, r_drop, alpha_jika_dihapus, muatan, varians_residual``.
     """
@@ -301,6 +282,7 @@ class ScaleReliability:
     butir: pd.DataFrame
 
     def tidy(self) -> pd.DataFrame:
+        """``alpha_cronbach`` and ``omega_total`` per construct (``konstruk`` column)."""
         k = self.konstruk
         a = pd.DataFrame(
             {
@@ -322,7 +304,20 @@ class ScaleReliability:
             ci_high=np.nan,
             method="McDonald omega total (model satu faktor, ML)",
         )
-        return pd.concat([a, o], ignore_index=True)
+        return check_tidy(tidy_frame(pd.concat([a, o], ignore_index=True)))
+
+    def glance(self) -> pd.DataFrame:
+        """Constructs, how many are reliable (α ≥ 0.70), and improper ω models."""
+        k = self.konstruk
+        return pd.DataFrame(
+            [
+                {
+                    "n_konstruk": len(k),
+                    "n_reliabel": int(k["reliabel"].sum()),
+                    "n_omega_tidak_layak": int((~k["omega_layak"]).sum()),
+                }
+            ]
+        )
 
 
 def scale_reliability(
@@ -364,11 +359,17 @@ def scale_reliability(
     x = _score_items(_select_periods(survei, periode), ins)
     krows, brows = [], []
     for k, items in _items_by_construct(ins).items():
-        sub = x[items].dropna().to_numpy()
+        sub_df = x[items].dropna()
+        sub = sub_df.to_numpy()
         n, p = sub.shape
-        a = _alpha(sub) if n > 1 else np.nan
-        lo, hi = _feldt_ci(a, n, p, ci)
-        om, lam, theta = _omega_one_factor(sub) if n > p else (np.nan, [np.nan] * p, [np.nan] * p)
+        a = lo = hi = np.nan
+        if n > 1 and p > 1:
+            ca = cronbach_alpha(sub_df, ci=ci).iloc[0]
+            a, lo, hi = float(ca["estimate"]), float(ca["ci_low"]), float(ca["ci_high"])
+        if n > p:
+            om, lam, theta, proper = _omega_one_factor(sub)
+        else:
+            om, lam, theta, proper = np.nan, [np.nan] * p, [np.nan] * p, True
         krows.append(
             {
                 "konstruk": k,
@@ -378,29 +379,33 @@ def scale_reliability(
                 "ci_low": lo,
                 "ci_high": hi,
                 "omega": om,
+                "omega_layak": bool(proper),
                 "reliabel": bool(np.isfinite(a) and a >= batas),
                 "method": "Cronbach alpha (CI Feldt); omega total satu faktor ML",
             }
         )
-        total = sub.sum(axis=1) if n else np.array([])
+        drop = alpha_if_deleted(sub_df) if p > 2 and n > 1 else None
         for j, it in enumerate(items):
-            rest = np.delete(sub, j, axis=1)
-            r_drop = (
-                float(np.corrcoef(sub[:, j], total - sub[:, j])[0, 1])
-                if n > 2 and p > 1
-                else np.nan
-            )
             brows.append(
                 {
                     "konstruk": k,
                     "item": it,
-                    "r_drop": r_drop,
-                    "alpha_jika_dihapus": _alpha(rest) if p > 2 and n > 1 else np.nan,
+                    "r_drop": float(drop["item_rest_r"].iloc[j])
+                    if drop is not None and n > 2
+                    else (_r_drop_two(sub, j) if n > 2 and p == 2 else np.nan),
+                    "alpha_jika_dihapus": float(drop["estimate"].iloc[j])
+                    if drop is not None
+                    else np.nan,
                     "muatan": float(lam[j]),
                     "varians_residual": float(theta[j]),
                 }
             )
     return ScaleReliability(pd.DataFrame(krows), pd.DataFrame(brows))
+
+
+def _r_drop_two(sub: np.ndarray, j: int) -> float:
+    """Corrected item–total correlation with two items: the items' correlation."""
+    return float(np.corrcoef(sub[:, j], sub[:, 1 - j])[0, 1])
 
 
 def interval_category(
@@ -531,19 +536,83 @@ def describe_constructs(
 
 def _model_data(
     survei: pd.DataFrame, instrumen: pd.DataFrame
-) -> tuple[pd.DataFrame, list[str], np.ndarray, list[str]]:
+) -> tuple[pd.DataFrame, FactorSpec, list[str]]:
     ins = _check_instrument(instrumen, survei)
     items_by = _items_by_construct(ins)
-    konstruk = list(items_by)
-    items = [i for k in konstruk for i in items_by[k]]
-    factor = np.array([konstruk.index(k) for k in konstruk for _ in items_by[k]])
-    if any(len(v) < 2 for v in items_by.values()):
-        small = [k for k, v in items_by.items() if len(v) < 2]
+    small = [k for k, v in items_by.items() if len(v) < 2]
+    if small:
         raise ValueError(f"CFA: setiap konstruk perlu minimal 2 butir: {small}")
-    if len(konstruk) == 1 and len(items) < 3:
+    if len(items_by) == 1 and sum(len(v) for v in items_by.values()) < 3:
         raise ValueError("CFA: model satu faktor perlu minimal 3 butir")
+    spec = FactorSpec.from_dict(items_by)
+    items = list(spec.indicators)
     x = _score_items(survei, ins.set_index("item").loc[items].reset_index())
-    return x, items, factor, konstruk
+    return x, spec, list(spec.factors)
+
+
+#: What an improper-solution problem is called in the survey tables (Indonesian).
+_MASALAH = {
+    "negative_residual_variance": "varians residual negatif (kasus Heywood)",
+    "standardised_loading_above_1": "muatan baku lebih dari 1",
+    "factor_covariance_not_positive_definite": "matriks kovarians faktor tidak definit positif",
+    "not_converged": "estimasi tidak konvergen",
+}
+
+
+def _problem_text(problems: Sequence[str]) -> str:
+    out = []
+    for pr in problems:
+        kind, _, what = pr.partition(":")
+        out.append(f"{_MASALAH.get(kind, kind)} ({what})")
+    return "; ".join(out)
+
+
+@dataclass(frozen=True)
+class CfaResult(Result):
+    """Confirmatory factor analysis of an instrument (the survey's tables).
+
+    Attributes
+    ----------
+    muatan
+        ``konstruk, item, estimate, std_error, z, p_value, ci_low, ci_high,
+        std_estimate, varians_residual, varians_residual_se, r2, solusi_wajar`` —
+        ``estimate`` is the loading with factor variance fixed at 1; ``std_estimate``
+        the completely standardised loading (lavaan's ``std.all``); ``solusi_wajar``
+        False for an item with a negative residual variance or a standardised loading
+        above 1 (its R² and the construct's ω cannot be trusted).
+    korelasi_faktor
+        ``konstruk_a, konstruk_b, estimate, std_error, ci_low, ci_high``.
+    fit
+        One row: ``chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, srmr,
+        srmr_nomean, chi2_baseline, df_baseline, n_obs, n_groups, n_param, converged,
+        solusi_wajar, masalah`` (``masalah``: the improper-solution problems in words).
+    omega
+        ``konstruk, omega, omega_layak`` (``omega_layak`` False when the construct's
+        model is improper).
+    engine
+        The generic :class:`kinerja_analysis.methods.cfa.CfaFit`.
+    """
+
+    muatan: pd.DataFrame
+    korelasi_faktor: pd.DataFrame
+    fit: pd.DataFrame
+    omega: pd.DataFrame
+    engine: CfaFit
+    method: str = "CFA maximum likelihood (faktor berkorelasi, varians faktor = 1)"
+
+    @property
+    def improper(self) -> bool:
+        """True when the solution is improper (see ``fit["masalah"]``)."""
+        return self.engine.improper
+
+    def tidy(self) -> pd.DataFrame:
+        """Loadings: ``term`` = ``konstruk=~item``, context ``konstruk, item``."""
+        t = self.engine.tidy().assign(method=self.method)
+        return t.rename(columns={"factor": "konstruk", "indicator": "item"})
+
+    def glance(self) -> pd.DataFrame:
+        """The fit row."""
+        return self.fit.copy()
 
 
 def cfa(
@@ -566,86 +635,61 @@ def cfa(
     -------
     CfaResult
 
+    Raises
+    ------
+    NotEstimable
+        Too few complete respondents (no more than the number of items).
+
     Notes
     -----
-    Maximum likelihood on the covariance matrix of the reverse-scored items
-    (respondents with all items answered), factor variances fixed at 1, factors
-    correlated, residuals uncorrelated. Standard errors from the expected information
-    matrix. Fit: χ² = N·F_ML; CFI and TLI against the independence model; RMSEA
-    ``sqrt(max(χ²/N/df − 1/N, 0))`` with its 90% interval from the noncentral χ²;
-    SRMR (Bentler) from residual covariances scaled by the observed SDs — the same
-    definitions as lavaan 0.6, whose published Holzinger–Swineford output the tests
-    reproduce. Likert answers are treated as continuous (normal-theory ML): with 5
-    categories and roughly symmetric answers the bias in loadings is small, but χ²
-    tends to be inflated when answers are skewed.
+    :func:`kinerja_analysis.methods.cfa.fit_cfa` on the reverse-scored items of the
+    respondents who answered every item (factor variances 1, correlated factors,
+    uncorrelated residuals; lavaan's definitions of χ², CFI, TLI, RMSEA and SRMR).
+    Variances are not bounded, as in lavaan: an improper solution (Heywood case) is
+    estimated as lavaan estimates it and flagged in ``solusi_wajar`` / ``masalah``.
+    Likert answers are treated as continuous (normal-theory ML): with 5 categories and
+    roughly symmetric answers the bias in loadings is small, but χ² tends to be inflated
+    when answers are skewed.
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci harus di antara 0 dan 1, bukan {ci}")
-    x, items, factor, konstruk = _model_data(_select_periods(survei, periode), instrumen)
-    data = x.dropna().to_numpy()
-    p = len(items)
-    if data.shape[0] <= p:
+    x, spec, _ = _model_data(_select_periods(survei, periode), instrumen)
+    data = x.dropna()
+    if data.shape[0] <= len(spec.indicators):
         raise NotEstimable(f"CFA: data lengkap terlalu sedikit ({data.shape[0]} responden)")
-    k = len(konstruk)
-    spec = _spec_single(factor, k)
-    fit = _fit_groups([_moments(data)], spec, meanstructure=False)
-    se = _std_errors(fit)
-    gs = spec.groups[0]
-    M = fit.matrices[0]
-    lam = fit.x[gs.lam]
-    lam_se = se[gs.lam]
-    sig_sd = np.sqrt(np.diag(M["Sigma"]))
-    std = lam * np.sqrt(np.diag(M["Phi"])[factor]) / sig_sd
-    zc = stats.norm.ppf(1 - (1 - ci) / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = lam / lam_se
-    muatan = pd.DataFrame(
-        {
-            "konstruk": [konstruk[f] for f in factor],
-            "item": items,
-            "estimate": lam,
-            "std_error": lam_se,
-            "z": z,
-            "p_value": 2 * stats.norm.sf(np.abs(z)),
-            "ci_low": lam - zc * lam_se,
-            "ci_high": lam + zc * lam_se,
-            "std_estimate": std,
-            "varians_residual": fit.x[gs.theta],
-            "varians_residual_se": se[gs.theta],
-            "r2": std**2,
+    eng = fit_cfa(data.to_numpy(), spec, ci=ci)
+    bad_items = {
+        pr.split(":", 1)[1] for pr in eng.problems if pr.startswith(("negative_", "standardised_"))
+    }
+    muatan = eng.loadings.rename(
+        columns={
+            "factor": "konstruk",
+            "indicator": "item",
+            "residual_variance": "varians_residual",
+            "residual_variance_se": "varians_residual_se",
         }
     )
-    kor = []
-    for a in range(k):
-        for b in range(a):
-            j = gs.phi[a, b]
-            kor.append(
-                {
-                    "konstruk_a": konstruk[b],
-                    "konstruk_b": konstruk[a],
-                    "estimate": fit.x[j],
-                    "std_error": se[j],
-                    "ci_low": fit.x[j] - zc * se[j],
-                    "ci_high": fit.x[j] + zc * se[j],
-                }
-            )
-    om = []
-    for f, kname in enumerate(konstruk):
-        sel = factor == f
-        s = lam[sel].sum() ** 2
-        om.append({"konstruk": kname, "omega": float(s / (s + fit.x[gs.theta][sel].sum()))})
-    fit_df = pd.DataFrame([_fit_indices(fit)])
-    return CfaResult(
-        muatan,
-        pd.DataFrame(
-            kor, columns=["konstruk_a", "konstruk_b", "estimate", "std_error", "ci_low", "ci_high"]
-        ),
-        fit_df,
-        pd.DataFrame(om),
+    muatan["solusi_wajar"] = ~muatan["item"].isin(bad_items)
+    bad_factors = set(muatan.loc[~muatan["solusi_wajar"], "konstruk"])
+    if any(pr.startswith(("factor_covariance", "not_converged")) for pr in eng.problems):
+        bad_factors = set(spec.factors)
+    fit = eng.fit.assign(solusi_wajar=not eng.improper, masalah=_problem_text(eng.problems))
+    omega = eng.omega.rename(columns={"factor": "konstruk"})
+    omega["omega_layak"] = ~omega["konstruk"].isin(bad_factors)
+    kor = eng.factor_correlations.rename(
+        columns={"factor_a": "konstruk_a", "factor_b": "konstruk_b"}
     )
+    return CfaResult(muatan, kor, fit, omega, eng)
 
 
 _TINGKAT = ("konfigural", "metrik", "skalar")
+_LEVEL = dict(zip(_TINGKAT, ("configural", "metric", "scalar"), strict=True))
+_VERDICT = {
+    "pattern_holds": "pola sama",
+    "pattern_differs": "pola berbeda",
+    "invariant": "invarian",
+    "not_invariant": "tidak invarian",
+}
 
 
 def invariance(
@@ -672,98 +716,51 @@ def invariance(
     Returns
     -------
     DataFrame
-        One row per model: ``model, chi2, df, p_value, cfi, tli, rmsea, srmr, n_obs,
-        n_grup, delta_chi2, delta_df, p_delta, delta_cfi, delta_rmsea, delta_srmr,
-        kesimpulan, method``. ``kesimpulan`` for each constrained model is
-        ``"invarian"`` when ΔCFI ≥ −0.010 and ΔRMSEA ≤ 0.015 relative to the previous
-        model, else ``"tidak invarian"``; the configural row reports whether the common
-        pattern fits (CFI ≥ 0.90 and RMSEA ≤ 0.08: ``"pola sama"``).
+        One row per model: ``model, chi2, df, p_value, cfi, tli, rmsea, srmr,
+        srmr_nomean, n_obs, n_grup, converged, solusi_wajar, delta_chi2, delta_df,
+        p_delta, delta_cfi, delta_rmsea, delta_srmr, kesimpulan, method``.
+        ``kesimpulan`` for each constrained model is ``"invarian"`` when ΔCFI ≥ −0.010
+        and ΔRMSEA ≤ 0.015 relative to the previous model, else ``"tidak invarian"``;
+        the configural row reports whether the common pattern fits (CFI ≥ 0.90 and
+        RMSEA ≤ 0.08: ``"pola sama"``). SRMR is lavaan's default for models with a mean
+        structure (mean residuals included); ``srmr_nomean`` leaves them out.
 
     Notes
     -----
-    Identification: factor variances 1 and factor means 0 in the first group; with
-    equal loadings the other groups' factor variances are free, with equal intercepts
-    their factor means are free (equivalent to lavaan's ``group.equal``). The Δχ² test
-    is reported but, with hundreds of respondents per period, it rejects trivial
-    differences; the verdict therefore follows the change in fit indices: ΔCFI ≥ −0.01
-    (Cheung & Rensvold, 2002, *Structural Equation Modeling* 9(2):233–255) with
-    ΔRMSEA ≤ 0.015 (Chen, 2007, *Structural Equation Modeling* 14(3):464–504; Chen also
-    suggests ΔSRMR ≤ 0.030 for metric and ≤ 0.010 for scalar invariance, reported here
-    as ``delta_srmr`` for the reader). RMSEA uses Steiger's multi-group correction
-    (× √G) as lavaan does. When the same employees answer in several periods, the
-    groups are not independent samples: the estimates stay consistent but the χ²
-    tests are approximate (a longitudinal CFA would model the within-person
-    correlation).
+    :func:`kinerja_analysis.methods.cfa.fit_invariance` (identification and cut-offs
+    there: Cheung & Rensvold 2002; Chen 2007). When the same employees answer in
+    several periods, the groups are not independent samples: the estimates stay
+    consistent but the χ² tests are approximate (a longitudinal CFA would model the
+    within-person correlation).
     """
     if group not in survei.columns:
         raise ValueError(f"invarians: kolom grup {group!r} tidak ada di survei")
     bad = [t for t in tingkat if t not in _TINGKAT]
     if bad or not tingkat:
         raise ValueError(f"tingkat harus bagian dari {_TINGKAT}, bukan {list(tingkat)}")
-    order = [t for t in _TINGKAT if t in tingkat]
-    x, items, factor, konstruk = _model_data(survei, instrumen)
+    x, spec, _ = _model_data(survei, instrumen)
     ok = x.notna().all(axis=1) & survei[group].notna()
     grp = survei.loc[ok, group].astype(str)
     levels = sorted(grp.unique())
     if len(levels) < 2:
         raise NotEstimable("invarians: perlu minimal 2 grup dengan data lengkap")
-    mom = []
+    data = {}
     for lv in levels:
         d = x.loc[ok][grp == lv].to_numpy()
-        if d.shape[0] <= len(items):
+        if d.shape[0] <= len(spec.indicators):
             raise NotEstimable(f"invarians: grup {lv!r} hanya punya {d.shape[0]} responden lengkap")
-        mom.append(_moments(d))
-    k = len(konstruk)
-    rows = []
-    prev = None
-    for lvl in order:
-        spec = _spec_multi(factor, k, len(levels), lvl, meanstructure=True)
-        fit = _fit_groups(mom, spec, meanstructure=True)
-        fi = _fit_indices(fit)
-        row = {
-            "model": lvl,
-            "chi2": fi["chi2"],
-            "df": fi["df"],
-            "p_value": fi["p_value"],
-            "cfi": fi["cfi"],
-            "tli": fi["tli"],
-            "rmsea": fi["rmsea"],
-            "srmr": fi["srmr"],
-            "n_obs": fi["n_obs"],
-            "n_grup": len(levels),
-            "converged": fi["converged"],
-        }
-        if prev is None:
-            row.update(
-                delta_chi2=np.nan,
-                delta_df=np.nan,
-                p_delta=np.nan,
-                delta_cfi=np.nan,
-                delta_rmsea=np.nan,
-                delta_srmr=np.nan,
-                kesimpulan=(
-                    "pola sama" if fi["cfi"] >= 0.90 and fi["rmsea"] <= 0.08 else "pola berbeda"
-                ),
-            )
-        else:
-            dchi = fi["chi2"] - prev["chi2"]
-            ddf = fi["df"] - prev["df"]
-            dcfi = fi["cfi"] - prev["cfi"]
-            drm = fi["rmsea"] - prev["rmsea"]
-            row.update(
-                delta_chi2=dchi,
-                delta_df=ddf,
-                p_delta=float(stats.chi2.sf(max(dchi, 0.0), ddf)) if ddf > 0 else np.nan,
-                delta_cfi=dcfi,
-                delta_rmsea=drm,
-                delta_srmr=fi["srmr"] - prev["srmr"],
-                kesimpulan=(
-                    "invarian"
-                    if dcfi >= batas_delta_cfi and drm <= batas_delta_rmsea
-                    else "tidak invarian"
-                ),
-            )
-        row["method"] = f"CFA multi-grup ML ({group})"
-        rows.append(row)
-        prev = fi
-    return pd.DataFrame(rows)
+        data[lv] = d
+    res = fit_invariance(
+        data,
+        spec,
+        levels=[_LEVEL[t] for t in tingkat],
+        cut_cfi=batas_delta_cfi,
+        cut_rmsea=batas_delta_rmsea,
+    )
+    back = {v: k for k, v in _LEVEL.items()}
+    t = res.table.rename(columns={"n_groups": "n_grup"})
+    t["model"] = t["model"].map(back)
+    t["kesimpulan"] = t.pop("verdict").map(_VERDICT)
+    t["solusi_wajar"] = ~t.pop("improper")
+    t["method"] = f"CFA multi-grup ML ({group})"
+    return t

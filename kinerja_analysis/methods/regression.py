@@ -1,14 +1,15 @@
-"""OLS with the classical-assumption checks Indonesian theses report.
+"""OLS regression with the classical assumption checks, as numbers and conclusion keys.
 
-:func:`ols_assumption_checks` — coefficients (robust HC standard errors by default), model
-fit, and normality (Kolmogorov–Smirnov/Lilliefors, Shapiro–Wilk, Jarque–Bera),
-multicollinearity (VIF), heteroskedasticity (Breusch–Pagan, White) and autocorrelation
-(Durbin–Watson) checks, each with its conclusion (statsmodels, scipy).
+The checks a thesis reports as *uji asumsi klasik* — normality of residuals,
+multicollinearity, heteroskedasticity, autocorrelation — computed properly (Lilliefors'
+correction of the K-S test, robust standard errors) and returned as numbers with a
+conclusion key (``"holds"`` / ``"violated"``). The sentences that interpret them, in
+Indonesian or English, are written by the text layer
+(:func:`kinerja_analysis.reporting.text.assumption_checks_table`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -18,36 +19,61 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 
-# --------------------------------------------------------------------------- regression
+__all__ = ["CHECKS", "RegressionResult", "ols_assumption_checks"]
+
+#: The checks, in report order, with what each tests (English).
+CHECKS: dict[str, str] = {
+    "normality_ks_lilliefors": "residuals normal (Kolmogorov-Smirnov, Lilliefors)",
+    "normality_shapiro_wilk": "residuals normal (Shapiro-Wilk, n <= 5000)",
+    "normality_jarque_bera": "residuals normal (Jarque-Bera)",
+    "multicollinearity_vif": "no multicollinearity (largest VIF below the limit)",
+    "heteroskedasticity_breusch_pagan": "constant residual variance (Breusch-Pagan, Koenker)",
+    "heteroskedasticity_white": "constant residual variance (White)",
+    "autocorrelation_durbin_watson": "no first-order autocorrelation (Durbin-Watson 1.5-2.5)",
+}
 
 
 @dataclass(frozen=True)
-class RegressionResult:
-    """OLS regression with the classical assumption checks (*uji asumsi klasik*).
+class RegressionResult(Result):
+    """OLS regression with the classical assumption checks.
 
     Attributes
     ----------
-    koefisien
-        ``term, estimate, std_error, t, p_value, ci_low, ci_high, n_obs, method``.
+    coefficients
+        Tidy: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method, t``.
     model
         One row: ``n_obs, df_model, df_resid, r2, r2_adj, f, f_p_value, f_method``.
-    asumsi
-        One row per check: ``uji, statistic, p_value, kesimpulan, interpretasi``.
+    checks
+        One row per check (keys of :data:`CHECKS`): ``check, statistic, p_value, limit,
+        holds, conclusion`` (``"holds"``/``"violated"``), ``term`` (for VIF: the
+        predictor with the largest VIF).
     vif
         ``term, vif, tolerance``.
-    catatan
-        Why robust standard errors are used (Indonesian).
+    robust
+        ``"HC3"``, ``"HC1"`` or ``None`` (classical SEs).
+    alpha
+        Level of the checks and intervals.
     """
 
-    koefisien: pd.DataFrame
+    coefficients: pd.DataFrame
     model: pd.DataFrame
-    asumsi: pd.DataFrame
+    checks: pd.DataFrame
     vif: pd.DataFrame
-    catatan: str
+    robust: str | None
+    alpha: float
 
     def tidy(self) -> pd.DataFrame:
-        return self.koefisien
+        """The coefficients."""
+        return check_tidy(self.coefficients)
+
+    def glance(self) -> pd.DataFrame:
+        """The model row plus how many checks hold."""
+        g = self.model.copy()
+        g["n_checks_holding"] = int(self.checks["holds"].sum())
+        g["n_checks"] = len(self.checks)
+        return g
 
 
 def _vif(X: np.ndarray, names: list[str]) -> pd.DataFrame:
@@ -66,6 +92,18 @@ def _vif(X: np.ndarray, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _row(check: str, stat: float, p: float, holds: bool, limit: float, term: str = ""):
+    return {
+        "check": check,
+        "statistic": float(stat),
+        "p_value": float(p),
+        "limit": float(limit),
+        "holds": bool(holds),
+        "conclusion": "holds" if holds else "violated",
+        "term": term,
+    }
+
+
 def ols_assumption_checks(
     data: pd.DataFrame,
     y: str,
@@ -73,7 +111,7 @@ def ols_assumption_checks(
     *,
     robust: Literal["HC3", "HC1", None] = "HC3",
     alpha: float = 0.05,
-    batas_vif: float = 10.0,
+    vif_limit: float = 10.0,
 ) -> RegressionResult:
     """OLS regression with the classical assumption checks and robust standard errors.
 
@@ -88,26 +126,30 @@ def ols_assumption_checks(
         ``None`` for the classical OLS standard errors.
     alpha
         Significance level for the checks and the intervals.
-    batas_vif
-        VIF above which multicollinearity is flagged (10, tolerance 0.10).
+    vif_limit
+        VIF at or above which multicollinearity is flagged (10, tolerance 0.10).
 
     Returns
     -------
-    RegresiResult
+    RegressionResult
+
+    Raises
+    ------
+    ValueError
+        Unknown ``robust``, no predictor, non-numeric columns, too few rows.
 
     Notes
     -----
-    Checks: normality of residuals by Kolmogorov–Smirnov with the Lilliefors
-    correction (the "uji K-S" of theses, done right: the plain K-S test with estimated
-    mean and SD is far too lenient), Shapiro–Wilk (n ≤ 5000) and Jarque–Bera;
-    multicollinearity by VIF and tolerance; heteroskedasticity by Breusch–Pagan
-    (studentised, Koenker) and White; autocorrelation by Durbin–Watson, which is only
-    meaningful when rows are in time order (cross-sectional survey data have no
-    natural order, so the statistic there depends on how the file is sorted). Robust
-    (HC3) standard errors are the default because Likert outcomes are bounded and
-    often heteroskedastic; HC3 keeps the t tests valid then and performs well in small
-    samples (Long & Ervin 2000), and costs little when errors are homoskedastic. The
-    F test uses the same covariance (a Wald test) when robust errors are requested.
+    Normality of residuals by Kolmogorov–Smirnov with the Lilliefors correction (the
+    plain K-S test with estimated mean and SD is far too lenient), Shapiro–Wilk
+    (n ≤ 5000) and Jarque–Bera; multicollinearity by VIF and tolerance;
+    heteroskedasticity by Breusch–Pagan (studentised, Koenker) and White;
+    autocorrelation by Durbin–Watson (1.5–2.5), which is only meaningful when rows are
+    in time order. A check *holds* when its p-value exceeds ``alpha`` (VIF: below the
+    limit). Robust (HC3) standard errors are the default because Likert outcomes are
+    bounded and often heteroskedastic; HC3 keeps the t tests valid then and performs
+    well in small samples (Long & Ervin 2000). The F test uses the same covariance (a
+    Wald test) when robust errors are requested. Fitted by statsmodels.
     """
     import statsmodels.api as sm  # lazy: heavy; only for this model
     from statsmodels.stats import diagnostic as smd  # lazy: heavy; only for this model
@@ -117,36 +159,38 @@ def ols_assumption_checks(
     )
 
     if robust not in ("HC3", "HC1", None):
-        raise ValueError(f"robust harus 'HC3', 'HC1' atau None, bukan {robust!r}")
+        raise ValueError(f"robust must be 'HC3', 'HC1' or None, got {robust!r}")
     X = list(X)
     if not X:
-        raise ValueError("X: minimal satu prediktor")
-    require_columns(data, [y, *X], "regresi_asumsi_klasik")
+        raise ValueError("X: at least one predictor is needed")
+    require_columns(data, [y, *X], "ols_assumption_checks")
     d = data[[y, *X]].copy()
     for c in [y, *X]:
         if not pd.api.types.is_numeric_dtype(d[c]):
-            raise ValueError(f"kolom {c!r} harus numerik")
+            raise ValueError(f"column {c!r} must be numeric")
     d = d.dropna().astype(float)
     n = len(d)
     if n <= len(X) + 2:
-        raise ValueError(f"data terlalu sedikit untuk regresi ({n} baris)")
+        raise ValueError(f"too few rows for the regression ({n})")
     exog = sm.add_constant(d[X], has_constant="add")
     ols = sm.OLS(d[y], exog).fit()
     res = ols.get_robustcov_results(cov_type=robust) if robust else ols
     method = f"OLS, SE robust {robust}" if robust else "OLS, SE klasik"
     ci = np.asarray(res.conf_int(alpha))
-    coef = pd.DataFrame(
-        {
-            "term": ["const", *X],
-            "estimate": np.asarray(res.params),
-            "std_error": np.asarray(res.bse),
-            "t": np.asarray(res.tvalues),
-            "p_value": np.asarray(res.pvalues),
-            "ci_low": ci[:, 0],
-            "ci_high": ci[:, 1],
-            "n_obs": n,
-            "method": method,
-        }
+    coef = tidy_frame(
+        pd.DataFrame(
+            {
+                "term": ["const", *X],
+                "estimate": np.asarray(res.params),
+                "std_error": np.asarray(res.bse),
+                "ci_low": ci[:, 0],
+                "ci_high": ci[:, 1],
+                "p_value": np.asarray(res.pvalues),
+                "n_obs": n,
+                "method": method,
+                "t": np.asarray(res.tvalues),
+            }
+        )
     )
     model = pd.DataFrame(
         [
@@ -158,143 +202,34 @@ def ols_assumption_checks(
                 "r2_adj": ols.rsquared_adj,
                 "f": float(np.squeeze(res.fvalue)),
                 "f_p_value": float(np.squeeze(res.f_pvalue)),
-                "f_method": "Wald F (kovarians robust)" if robust else "F klasik",
+                "f_method": "Wald F (robust covariance)" if robust else "classical F",
             }
         ]
     )
     e = np.asarray(ols.resid)
     rows = []
-
-    def add(uji: str, stat: float, p: float, ok: bool, yes: str, no: str) -> None:
-        txt = yes if ok else no
-        cmp = ">" if ok else "≤"
-        if np.isfinite(p):
-            txt = (
-                f"{txt} ({_p_text(p)})"
-                if p < 0.001
-                else f"{txt} ({_p_text(p)} {cmp} {_number_id(alpha)})"
-            )
-        rows.append(
-            {
-                "uji": uji,
-                "statistic": float(stat),
-                "p_value": float(p),
-                "kesimpulan": "terpenuhi" if ok else "tidak terpenuhi",
-                "interpretasi": txt,
-            }
-        )
-
     ks, ks_p = smd.lilliefors(e, dist="norm", pvalmethod="table")
-    add(
-        "normalitas_ks_lilliefors",
-        ks,
-        ks_p,
-        ks_p > alpha,
-        "Residual berdistribusi normal",
-        "Residual tidak berdistribusi normal",
-    )
+    rows.append(_row("normality_ks_lilliefors", ks, ks_p, ks_p > alpha, alpha))
     if 3 <= n <= 5000:
         sw, sw_p = stats.shapiro(e)
-        add(
-            "normalitas_shapiro_wilk",
-            sw,
-            sw_p,
-            sw_p > alpha,
-            "Residual berdistribusi normal",
-            "Residual tidak berdistribusi normal",
-        )
+        rows.append(_row("normality_shapiro_wilk", sw, sw_p, sw_p > alpha, alpha))
     jb, jb_p, _, _ = jarque_bera(e)
-    add(
-        "normalitas_jarque_bera",
-        jb,
-        jb_p,
-        jb_p > alpha,
-        "Residual berdistribusi normal",
-        "Residual tidak berdistribusi normal",
-    )
+    rows.append(_row("normality_jarque_bera", jb, jb_p, jb_p > alpha, alpha))
     vif = (
         _vif(d[X].to_numpy(), X)
         if len(X) > 1
         else pd.DataFrame({"term": X, "vif": [1.0], "tolerance": [1.0]})
     )
     vmax = float(vif["vif"].max())
-    worst = vif.loc[vif["vif"].idxmax(), "term"]
-    rows.append(
-        {
-            "uji": "multikolinearitas_vif",
-            "statistic": vmax,
-            "p_value": np.nan,
-            "kesimpulan": "terpenuhi" if vmax < batas_vif else "tidak terpenuhi",
-            "interpretasi": (
-                f"Tidak ada multikolinearitas (VIF tertinggi {_number_id(vmax)} pada {worst} "
-                f"< {_number_id(batas_vif, 0)}; tolerance > {_number_id(1 / batas_vif)})."
-                if vmax < batas_vif
-                else f"Ada multikolinearitas: VIF {worst} = {_number_id(vmax)} ≥ {_number_id(batas_vif, 0)}."
-            ),
-        }
-    )
+    worst = str(vif.loc[vif["vif"].idxmax(), "term"])
+    rows.append(_row("multicollinearity_vif", vmax, np.nan, vmax < vif_limit, vif_limit, worst))
     bp, bp_p, _, _ = smd.het_breuschpagan(e, exog)
-    add(
-        "heteroskedastisitas_breusch_pagan",
-        bp,
-        bp_p,
-        bp_p > alpha,
-        "Tidak ada heteroskedastisitas",
-        "Terjadi heteroskedastisitas; SE robust diperlukan",
-    )
+    rows.append(_row("heteroskedasticity_breusch_pagan", bp, bp_p, bp_p > alpha, alpha))
     try:
         wh, wh_p, _, _ = smd.het_white(e, exog)
-        add(
-            "heteroskedastisitas_white",
-            wh,
-            wh_p,
-            wh_p > alpha,
-            "Tidak ada heteroskedastisitas",
-            "Terjadi heteroskedastisitas; SE robust diperlukan",
-        )
+        rows.append(_row("heteroskedasticity_white", wh, wh_p, wh_p > alpha, alpha))
     except (ValueError, AssertionError, np.linalg.LinAlgError):  # pragma: no cover
         pass
     dw = float(durbin_watson(e))
-    ok_dw = 1.5 < dw < 2.5
-    rows.append(
-        {
-            "uji": "autokorelasi_durbin_watson",
-            "statistic": dw,
-            "p_value": np.nan,
-            "kesimpulan": "terpenuhi" if ok_dw else "tidak terpenuhi",
-            "interpretasi": (
-                f"Durbin–Watson = {_number_id(dw)} "
-                + ("(1,5–2,5: tidak ada indikasi autokorelasi)" if ok_dw else "(di luar 1,5–2,5)")
-                + "; uji ini hanya bermakna bila baris berurutan menurut waktu."
-            ),
-        }
-    )
-    for r in rows:
-        if r["uji"] != "multikolinearitas_vif" and not r["interpretasi"].endswith("."):
-            r["interpretasi"] += "."
-    catatan = (
-        f"Galat baku memakai estimator robust {robust} (tahan heteroskedastisitas): skor "
-        "Likert terbatas dan sering heteroskedastis, sehingga uji t klasik bisa menyesatkan; "
-        "bila residual homoskedastis, hasilnya hampir sama dengan SE klasik."
-        if robust
-        else "Galat baku klasik OLS (mengasumsikan homoskedastisitas)."
-    )
-    return RegressionResult(coef, model, pd.DataFrame(rows), vif, catatan)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _number_id(x: float, desimal: int = 2) -> str:
-    """Indonesian decimal comma, e.g. ``0,21`` (kept local: no formatting dependency)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:,.{desimal}f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def _p_text(p: float) -> str:
-    if p is None or math.isnan(p):
-        return "p tidak tersedia"
-    if p < 0.001:
-        return "p < 0,001"
-    return f"p = {_number_id(p, 3 if p < 0.01 else 2)}"
+    rows.append(_row("autocorrelation_durbin_watson", dw, np.nan, 1.5 < dw < 2.5, np.nan))
+    return RegressionResult(coef, model, pd.DataFrame(rows), vif, robust, float(alpha))

@@ -36,26 +36,26 @@ from scipy.sparse import linalg as spla
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.results import (
+    TIDY_COLUMNS,
+    Result,
+    ascii_key,
+    check_tidy,
+    tidy_frame,
+)
 
 #: The six Shrout & Fleiss (1979) forms, in output order.
 ICC_TERMS: tuple[str, ...] = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
 
 _ICC_COLUMNS: list[str] = [
-    "term",
+    *TIDY_COLUMNS,
     "description",
-    "estimate",
-    "std_error",
-    "ci_low",
-    "ci_high",
     "f_stat",
     "df1",
     "df2",
-    "p_value",
     "k",
     "n_targets",
     "n_raters",
-    "n_obs",
-    "method",
     "estimable",
     "note",
 ]
@@ -203,7 +203,7 @@ def _icc_balanced(wide: np.ndarray, ci: float, dropped_note: str) -> pd.DataFram
                 note=dropped_note,
             )
         )
-    return pd.DataFrame(rows, columns=_ICC_COLUMNS)
+    return tidy_frame(pd.DataFrame(rows, columns=_ICC_COLUMNS))
 
 
 # --------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def _icc_balanced(wide: np.ndarray, ci: float, dropped_note: str) -> pd.DataFram
 
 
 @dataclass(frozen=True)
-class VarianceComponents:
+class VarianceComponents(Result):
     """Variance components of ``y = mu + a[target] + b[rater] + e``.
 
     ``var_rater`` and ``var_error`` are NaN when they are not identifiable (see
@@ -238,8 +238,8 @@ class VarianceComponents:
     note: str
 
     def tidy(self) -> pd.DataFrame:
-        """One row per component: ``term, estimate, n_obs, method, note``."""
-        return pd.DataFrame(
+        """One row per component (``var_target, var_rater, var_error``), tidy columns + ``note``."""
+        out = pd.DataFrame(
             {
                 "term": ["var_target", "var_rater", "var_error"],
                 "estimate": [self.var_target, self.var_rater, self.var_error],
@@ -248,6 +248,7 @@ class VarianceComponents:
                 "note": self.note,
             }
         )
+        return check_tidy(tidy_frame(out))
 
 
 def _design(
@@ -764,23 +765,22 @@ def _icc_unbalanced(
     meth2 = f"{vc.method}_crossed"
     note2 = "; ".join(x for x in (vc.note, "no CI for variance-component ICC") if x)
     why2 = vc.note or "variance components not estimable"
-    for term, est, kk in (
-        ("ICC2", _ratio(s2a, s2a + s2b + s2e), 1.0),
-        ("ICC3", _ratio(s2a, s2a + s2e), 1.0),
-    ):
-        rows.append(
-            _row(
-                term,
-                _DESC_UNBALANCED[term],
-                estimate=est if ok2 else np.nan,
-                k=kk,
-                method=meth2,
-                estimable=bool(ok2 and np.isfinite(est)),
-                note=note2 if ok2 else why2,
-                **ftest,
-                **common,
-            )
+
+    def crossed(term: str, est: float, kk: float, note: str) -> dict[str, object]:
+        return _row(
+            term,
+            _DESC_UNBALANCED[term],
+            estimate=est if ok2 else np.nan,
+            k=kk,
+            method=meth2,
+            estimable=bool(ok2 and np.isfinite(est)),
+            note=note if ok2 else why2,
+            **ftest,
+            **common,
         )
+
+    rows.append(crossed("ICC2", _ratio(s2a, s2a + s2b + s2e), 1.0, note2))
+    rows.append(crossed("ICC3", _ratio(s2a, s2a + s2e), 1.0, note2))
     rows.append(
         _row(
             "ICC1k",
@@ -799,24 +799,9 @@ def _icc_unbalanced(
             **common,
         )
     )
-    for term, est in (
-        ("ICC2k", _ratio(s2a, s2a + (s2b + s2e) / k)),
-        ("ICC3k", _ratio(s2a, s2a + s2e / k)),
-    ):
-        rows.append(
-            _row(
-                term,
-                _DESC_UNBALANCED[term],
-                estimate=est if ok2 else np.nan,
-                k=k,
-                method=meth2,
-                estimable=bool(ok2 and np.isfinite(est)),
-                note=f"{k_note}; {note2}" if ok2 else why2,
-                **ftest,
-                **common,
-            )
-        )
-    out = pd.DataFrame(rows, columns=_ICC_COLUMNS)
+    rows.append(crossed("ICC2k", _ratio(s2a, s2a + (s2b + s2e) / k), k, f"{k_note}; {note2}"))
+    rows.append(crossed("ICC3k", _ratio(s2a, s2a + s2e / k), k, f"{k_note}; {note2}"))
+    out = tidy_frame(pd.DataFrame(rows, columns=_ICC_COLUMNS))
     if dropped_note:
         out["note"] = [f"{x}; {dropped_note}" if x else dropped_note for x in out["note"]]
     return out
@@ -981,7 +966,7 @@ def cronbach_alpha(
         df1, df2 = n - 1, (n - 1) * (k - 1)
         lo = 1 - (1 - est) * stats.f.isf(a / 2, df1, df2)
         hi = 1 - (1 - est) * stats.f.isf(1 - a / 2, df1, df2)
-    return pd.DataFrame(
+    return tidy_frame(
         [
             {
                 "term": "alpha",
@@ -1007,7 +992,8 @@ def alpha_if_deleted(
     Returns
     -------
     DataFrame
-        One row per item: ``term`` (item name), ``estimate`` (alpha without the item),
+        One row per item: ``term`` (``alpha_without_<item key>``), ``item`` (the item's
+        name), ``estimate`` (alpha without the item),
         ``item_rest_r`` (Pearson correlation of the item with the sum of the other items,
         R ``psych::alpha`` "r.drop"), ``n_obs``, ``method``.
 
@@ -1032,14 +1018,15 @@ def alpha_if_deleted(
         r = cov_rest / math.sqrt(c[i, i] * var_rest) if c[i, i] > 0 and var_rest > 0 else np.nan
         rows.append(
             {
-                "term": name,
+                "term": f"alpha_without_{ascii_key(name)}",
+                "item": name,
                 "estimate": _alpha_from_cov(cc),
                 "item_rest_r": r,
                 "n_obs": len(x),
                 "method": f"alpha_if_deleted_{nan_policy}",
             }
         )
-    return pd.DataFrame(rows)
+    return tidy_frame(rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -1172,7 +1159,7 @@ def krippendorff_alpha(
         "method": f"krippendorff_{level}",
     }
     if counts.shape[0] == 0 or len(v_uniques) < 2:
-        return pd.DataFrame([base])
+        return tidy_frame([base])
     values_arr = (
         np.asarray(v_uniques, dtype=float) if level != "nominal" else np.arange(len(v_uniques))
     )
@@ -1194,4 +1181,4 @@ def krippendorff_alpha(
                 ci_high=float(np.quantile(boots, 1 - a / 2)),
                 method=f"krippendorff_{level}_bootstrap_units",
             )
-    return pd.DataFrame([base])
+    return tidy_frame([base])

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 
 from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
@@ -38,7 +40,7 @@ def bootstrap_weights(
 
 
 @dataclass(frozen=True)
-class WildResult:
+class WildResult(Result):
     """Result of :func:`wild_cluster_test`."""
 
     estimate: float
@@ -51,6 +53,22 @@ class WildResult:
     n_clusters: int
     n_boot: int
     weights: str
+
+    def tidy(self) -> pd.DataFrame:
+        """One row, ``term = "contrast"`` (``c'b``): CR1 SE, WCR p-value and interval."""
+        row = {
+            "term": "contrast",
+            "estimate": self.estimate,
+            "std_error": self.std_error,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "p_value": self.p_value,
+            "n_obs": self.n_obs,
+            "method": f"wild cluster restricted bootstrap ({self.weights}, {self.n_boot} draws)",
+            "t_stat": self.t_stat,
+            "n_clusters": self.n_clusters,
+        }
+        return check_tidy(tidy_frame([row]))
 
 
 def _cr1_var(
@@ -134,6 +152,27 @@ class _Design:
         t_obs = (self.estimate - theta) / np.sqrt(self.var)
         t_boot = self.boot_t(theta, v)
         return float(np.mean(np.abs(t_boot) >= abs(t_obs)))
+
+
+def cr1_covariance(X: np.ndarray, y: np.ndarray, clusters: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """CR1 cluster-robust covariance of ``C' beta`` (``C``: k × m) in ``y = X beta + u``.
+
+    ``V = G/(G-1) (n-1)/(n-k) A' (sum_g X_g' u_g u_g' X_g) A`` with ``A = (X'X)^-1 C``, the
+    covariance whose diagonal is the CR1 variance :func:`wild_cluster_test` reports.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    C = np.asarray(C, dtype=float)
+    codes, uniq = _codes(np.asarray(clusters))
+    g, n = len(uniq), X.shape[0]
+    k = int(np.linalg.matrix_rank(X))
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    u = y - X @ (xtx_inv @ (X.T @ y))
+    z = X @ (xtx_inv @ C)  # n x m: scores of each combination
+    per = np.zeros((g, C.shape[1]))
+    np.add.at(per, codes, z * u[:, None])
+    factor = g / (g - 1) * (n - 1) / (n - k)
+    return factor * per.T @ per
 
 
 def _codes(clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -2,45 +2,58 @@
 
 ``kinerja batch`` (:func:`batch_command`) and :func:`run_batch` do, in order:
 
-1. **Validate once.** :func:`~kinerja_analysis.load_dataset` in this process; the
-   accepted tables go to ``<cache>/data`` (``Dataset.save_cache``) and every
-   notebook reloads them from there instead of validating again. ``<cache>/shared``
-   is the hook for heavy cross-period models: pass ``shared_hook(ds, path)`` to fill it
-   once per batch; notebooks find it with :func:`kinerja_analysis.reporting.notebook.shared_dir`.
-2. **Plan.** One run per period × notebook (× OPD with ``per_opd``). Notebooks are found
-   in ``notebooks/`` by name, ``NN_nama.py`` (jupytext py:percent); ``9x`` notebooks are
-   cross-period and run once, for the last period, into ``<out>/lintas_periode/``.
-   A run whose inputs are unchanged — data checksum, parameters, formats, package version
-   and source, notebook source — is skipped (``manifest.json`` in each run folder),
-   unless ``force``.
-3. **Run** in a process pool (default: one worker per CPU) with papermill's Python API;
-   each worker converts the ``.py`` notebook with jupytext in memory, executes it into
-   a private staging folder (``.kerja-<run>``), exports HTML/PDF/XLSX
-   (:mod:`kinerja_analysis.export`) and moves each file into place with ``os.replace``.
-   A rich progress bar counts runs; a failing run does not stop the others.
-4. **Index.** ``<out>/index.html`` lists every period's reports with headline numbers and
-   a trend chart (inline PNG).
+1. **Check the parameters** (about a second, before any heavy work): the agency profile
+   (``--config``), the column mapping, the notebooks, the period codes — against the
+   profile's period kind and a quick read of the ``skp`` periods
+   (:mod:`kinerja_analysis.pipeline.preflight`).
+2. **Lock** the report folder (and the cache): a second batch on the same ``--out``
+   stops at once with a clear message (:mod:`kinerja_analysis.pipeline.procs`).
+3. **Validate once.** :func:`~kinerja_analysis.data.loading.load_dataset` in this
+   process; the accepted tables go to ``<cache>/data`` and every notebook reloads them
+   from there. Then the heavy cross-period models go once into ``<cache>/shared``.
+4. **Plan.** One run per period × notebook (× OPD with ``per_opd``); ``9x`` notebooks
+   are cross-period and run once, for the last period, into ``<out>/lintas_periode/``.
+   A run whose inputs (data checksum, parameters, agency profile, formats, package
+   version and code, notebook source) are unchanged and whose published files are
+   intact (SHA-256 in ``manifest.json``) is skipped unless ``force``.
+5. **Run** in a process pool with papermill's Python API. Each run executes in its
+   own staging folder under the cache (``<cache>/kerja/<batch>/<n>``, unique per batch
+   and run); the notebook is saved after every cell. Its HTML, PDF and XLSX are rendered
+   in memory and published **together**: all three are written to temporary files in
+   the report folder and only then renamed into place — or, if any step fails, none is.
+6. **Index.** ``<out>/index.html`` lists every report with headline numbers and a trend
+   chart; a report whose last rerun failed stays listed, marked with its date.
 
 Layout::
 
     reports/
       index.html
       2025Q4/laporan_periode_2025Q4.{html,pdf,xlsx}, kualitas_data_2025Q4.*, …, manifest.json
-      2025Q4/opd/<opd-slug>/laporan_periode_2025Q4_<opd-slug>.*   (per_opd)
+      2025Q4/opd/<opd-folder>/laporan_periode_2025Q4_<opd-folder>.*   (per_opd)
       lintas_periode/ringkasan_lintas_periode_2025Q4.*
-    .reports-cache/                         private, beside reports/ (default; --cache)
-      data/, shared/, log/
-      gagal/<periode>/<notebook>.ipynb      executed notebook of a failed run, with its error
+    data/.kotalama-cache/                   private, beside the data folder (default; --cache)
+      data/, log/, kerja/ (staging)
+      shared/<periode>-<key>/               shared results per data window, keyed by data and
+                                            parameters (not by the report folder)
+      gagal/<periode>/<notebook>.ipynb      executed notebook of a failed run (as far as it ran)
+
+OPD folders come from :func:`kinerja_analysis.reporting.paths.folder_names`: distinct
+for every OPD (colliding spellings get a hash suffix), never outside ``--out``; the
+manifest keeps the OPD's name as written in the data. Manifests hold no local paths.
 
 Personal data: executed notebooks are *not* kept for successful runs — only the exported
 HTML/PDF/XLSX, which hold aggregates. A failed run's executed notebook is kept under
 ``<cache>/gagal/`` for diagnosis; its tracebacks may show data values, so it lives with
-the cache outside ``reports/``, for the data team only. Interrupting (Ctrl-C) cancels pending runs, kills the
-workers and their kernels, and leaves every report already written intact.
+the cache outside ``reports/``, for the data team only.
+
+Processes: pool workers and their Jupyter kernels end when the batch process ends, also
+on ``kill -9`` (:func:`kinerja_analysis.pipeline.procs.die_with_parent`); they run in
+their own process group, so Ctrl-C reaches only the batch, which stops them, keeps every
+report already published and prints one line.
 
 papermill on the command line needs ``.ipynb``; convert a notebook first::
 
-    python -c "from kinerja_analysis.batch import ke_ipynb; ke_ipynb('notebooks/10_laporan_periode.py', '/tmp/10.ipynb')"
+    python -c "from kinerja_analysis.pipeline.batch import to_ipynb; to_ipynb('notebooks/10_laporan_periode.py', '/tmp/10.ipynb')"
     papermill --help-notebook /tmp/10.ipynb
     papermill /tmp/10.ipynb /tmp/10_out.ipynb -p periode 2025Q1 -p data_dir data/kotalama
 """
@@ -48,8 +61,10 @@ papermill on the command line needs ``.ipynb``; convert a notebook first::
 from __future__ import annotations
 
 import base64
+import contextlib
+import dataclasses
 import datetime as _dt
-import html as _html
+import hashlib
 import io
 import json
 import multiprocessing
@@ -57,7 +72,10 @@ import os
 import re
 import shutil
 import signal
+import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -72,19 +90,31 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
+from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
 from kinerja_analysis.data.loading import Dataset, load_dataset
+from kinerja_analysis.pipeline.console import BatchConsole, duration, plain
+from kinerja_analysis.pipeline.preflight import check_periods, scan_periods
+from kinerja_analysis.pipeline.procs import KERNEL_GUARD, FolderBusy, FolderLock, die_with_parent
 from kinerja_analysis.reporting import export, fmt
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
-from kinerja_analysis.reporting.export import INSTANSI
-from kinerja_analysis.reporting.notebook import read_tables
+from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY
+from kinerja_analysis.reporting.notebook import (
+    default_cache_dir,
+    read_tables,
+    workbook_labels,
+    workbook_tables,
+)
+from kinerja_analysis.reporting.paths import folder_names
 from kinerja_analysis.reporting.text import headline_label, headline_value
 
 Format = Literal["html", "pdf", "xlsx"]
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
 LINTAS = "lintas_periode"
 _NB_RE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.py$")
-_TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")
+_TMP_RE = re.compile(r"^\..+\.tmp$")
 _MANIFEST = "manifest.json"
+#: Exit code of ``kinerja batch`` when another batch holds the report folder.
+EXIT_BUSY = 3
 
 
 # ----------------------------------------------------------------------------- notebooks
@@ -174,7 +204,9 @@ class RunSpec:
     parameters: dict[str, Any]
     formats: tuple[str, ...]
     gagal_path: Path
-    masukan: dict[str, Any]  # what the skip check compares
+    masukan: dict[str, Any]  # what the skip check compares (no local paths)
+    staging: Path | None = None  # private working folder of this run (unique per batch)
+    profil: AgencyProfile | None = None
 
     @property
     def keluaran(self) -> list[Path]:
@@ -183,7 +215,11 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class RunResult:
-    """What happened to one run."""
+    """What happened to one run.
+
+    ``notebook_gagal`` is where a failed run's executed notebook was really saved (None
+    when nothing could be saved); ``berkas`` maps each published file to its SHA-256.
+    """
 
     kunci: str
     periode: str
@@ -194,6 +230,9 @@ class RunResult:
     keluaran: tuple[str, ...] = ()
     pesan: str = ""
     angka_utama: dict[str, float] = field(default_factory=dict)
+    notebook_gagal: str | None = None
+    berkas: dict[str, str] = field(default_factory=dict)
+    laporan_lama: str | None = None  # date of the earlier good report kept after a failure
 
 
 @dataclass(frozen=True)
@@ -205,6 +244,8 @@ class BatchSummary:
     index: Path | None
     detik: float
     cache_dir: Path | None = None
+    log_path: Path | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def gagal_dir(self) -> Path | None:
@@ -249,23 +290,63 @@ class BatchSummary:
         cols = ["kunci", "periode", "notebook", "opd", "status", "detik", "keluaran", "pesan"]
         return pd.DataFrame(rows, columns=cols)
 
-    def rich_table(self):
-        """A ``rich.table.Table`` of the runs, for the console."""
+    def rich_table(self, limit: int = 40):
+        """A ``rich.table.Table`` of the runs (failed ones first, at most ``limit`` rows)."""
         from rich.table import Table  # lazy: only for console output
 
         warna = {"ok": "green", "dilewati": "cyan", "gagal": "bold red", "dibatalkan": "yellow"}
-        t = Table(title=f"Ringkasan batch ({fmt.number(self.detik, 1)} detik)")
+        t = Table(title=f"Ringkasan batch ({duration(self.detik)})")
         for c, j in (("run", "left"), ("status", "left"), ("detik", "right"), ("keluaran", "left")):
             t.add_column(c, justify=j)
-        for r in self.runs:
+        order = sorted(self.runs, key=lambda r: r.status not in ("gagal", "dibatalkan"))
+        for r in order[:limit]:
             info = r.pesan if r.status in ("gagal", "dibatalkan") else ", ".join(r.keluaran)
             t.add_row(
-                r.kunci,
+                plain(r.kunci),
                 f"[{warna[r.status]}]{r.status}[/]",
                 fmt.number(r.detik, 1),
-                _html.unescape(info)[:160],
+                plain(info, 160),
             )
+        if len(order) > limit:
+            t.add_row("…", f"+{len(order) - limit}", "", "")
         return t
+
+    def lines(self, bahasa: str = "id") -> list[str]:
+        """The final summary: where the documents are, what was skipped and why, what
+        failed and where its notebook is (console markup escaped)."""
+        from kinerja_analysis.pipeline.console import TEXT  # lazy: avoids a cycle at import
+
+        def t(k: str, **f: object) -> str:
+            return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
+
+        n_ok = sum(r.status == "ok" for r in self.runs)
+        n_skip = sum(r.status == "dilewati" for r in self.runs)
+        out = [
+            t(
+                "ringkas_jumlah",
+                n_ok=n_ok,
+                n_lewat=n_skip,
+                n_gagal=self.n_gagal,
+                detik=duration(self.detik, bahasa),
+            ),
+            t("ringkas_dokumen", index=plain(self.index or self.out_dir, 400)),
+        ]
+        if n_skip:
+            out.append(t("ringkas_lewat", n=n_skip))
+        for r in self.runs:
+            if r.status not in ("gagal", "dibatalkan"):
+                continue
+            out.append(t("ringkas_gagal", kunci=plain(r.kunci), pesan=plain(r.pesan, 300)))
+            if r.notebook_gagal:
+                out.append(t("ringkas_nb", path=plain(r.notebook_gagal, 400)))
+            elif r.status == "gagal":
+                out.append(t("ringkas_nb_tidak"))
+            if r.laporan_lama:
+                out.append(t("ringkas_lama", tanggal=r.laporan_lama))
+        out += [plain(w, 400) for w in self.warnings]
+        if self.log_path:
+            out.append(t("ringkas_log", log=plain(self.log_path, 400)))
+        return out
 
 
 def plan_runs(
@@ -283,19 +364,27 @@ def plan_runs(
     min_sel: int = DEFAULTS.min_sel,
     seed: int = DEFAULTS.seed,
     formats: Sequence[str] = FORMATS,
+    profil: AgencyProfile | None = None,
+    profil_path: str | None = None,
+    staging_root: Path | None = None,
 ) -> list[RunSpec]:
     """The runs of a batch (pure: nothing is executed or written).
 
     Period notebooks run for every period in ``periods`` (and for every OPD in ``opds``
-    when listed in ``per_opd_notebooks``); cross-period notebooks (``9x``) run once
-    with ``periode`` = the last period, over the data's periods up to it
-    (``periode_data``).
+    when listed in ``per_opd_notebooks``, each in its own folder from
+    :func:`~kinerja_analysis.reporting.paths.folder_names`); cross-period notebooks
+    (``9x``) run once with ``periode`` = the last period, over the data's periods up to
+    it (``periode_data``). ``staging_root`` (unique per batch) holds each run's private
+    working folder.
     """
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
+    profil = load_profile(profil)
     kode = code_fingerprint()
     runs: list[RunSpec] = []
     periods = sort_periods(periods)
+    staging_root = staging_root or (cache_dir.parent / "kerja" / "plan")
+    folders = folder_names(opds)
 
     def add(
         nb: NotebookSpec,
@@ -306,7 +395,7 @@ def plan_runs(
         stem: str,
         label: str,
     ) -> None:
-        work = folder / f".kerja-{nb.kode}"
+        work = staging_root / f"{len(runs):05d}"
         params = {
             "periode": periode,
             "data_dir": str(data_dir),
@@ -316,12 +405,14 @@ def plan_runs(
             "opd": opd,
             "min_sel": min_sel,
             "seed": seed,
+            "profil": profil_path,
         }
         gagal_dir = cache_dir.parent / "gagal" / (LINTAS if nb.lintas else periode)
-        gagal_name = f"{nb.kode}_{nb.nama}" + (f"__{fmt.slug(opd)}" if opd else "")
+        gagal_name = f"{nb.kode}_{nb.nama}" + (f"__{folders[opd]}" if opd else "")
         masukan = {
             "data": checksum,
-            "parameter": {k: v for k, v in params.items() if k not in ("output_dir",)},
+            "parameter": {k: params[k] for k in ("periode", "bahasa", "opd", "min_sel", "seed")},
+            "profil": profil.fingerprint(),
             "format": sorted(formats),
             "versi": __version__,
             "kode_paket": kode,
@@ -344,6 +435,8 @@ def plan_runs(
                 formats=tuple(formats),
                 gagal_path=gagal_dir / f"{gagal_name}.ipynb",
                 masukan=masukan,
+                staging=work,
+                profil=profil,
             )
         )
 
@@ -355,7 +448,7 @@ def plan_runs(
             add(nb, periode, None, folder, f"{periode}/{nb.kode}", f"{nb.nama}_{periode}", periode)
             if nb.kode in per_opd_notebooks:
                 for opd in opds:
-                    s = fmt.slug(opd)
+                    s = folders[opd]
                     add(
                         nb,
                         periode,
@@ -395,28 +488,58 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     if not p.exists():
         return {"runs": {}}
     try:
-        return json.loads(p.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError):
+        data = json.loads(p.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
         return {"runs": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("runs"), dict):
+        return {"runs": {}}
+    return data
 
 
 def _write_manifest(folder: Path, data: dict[str, Any]) -> None:
-
     atomic_write(folder / _MANIFEST, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
+def _sha256_file(p: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with p.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _intact(folder: Path, entry: dict[str, Any]) -> bool:
+    """Every file the entry lists exists with the recorded SHA-256 (when recorded)."""
+    files = entry.get("keluaran") or []
+    hashes = entry.get("berkas") or {}
+    for name in files:
+        p = folder / name
+        if not p.is_file():
+            return False
+        if name in hashes and _sha256_file(p) != hashes[name]:
+            return False
+    return bool(files)
+
+
 def _unchanged(spec: RunSpec) -> dict[str, Any] | None:
-    """The manifest entry when the run's inputs are unchanged and its outputs exist."""
+    """The manifest entry when the run's inputs are unchanged and its outputs intact."""
     entry = _read_manifest(spec.folder)["runs"].get(spec.notebook.kode)
     if not entry or entry.get("masukan") != json.loads(json.dumps(spec.masukan)):
         return None
-    if not all(p.exists() for p in spec.keluaran):
+    if entry.get("gagal_terakhir"):
+        return None
+    if sorted(entry.get("keluaran", [])) != sorted(p.name for p in spec.keluaran):
+        return None
+    if not _intact(spec.folder, entry):
         return None
     return entry
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """Remove staging folders and temp files a killed run left in ``folder``."""
+    """Remove temp files and old staging folders a killed run left in ``folder``."""
     if not folder.is_dir():
         return
     for p in folder.iterdir():
@@ -426,12 +549,53 @@ def _remove_leftovers(folder: Path) -> None:
             p.unlink(missing_ok=True)
 
 
+def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
+    """Record a finished run in its folder's manifest.
+
+    A failed run keeps the earlier good report's entry (its files are untouched),
+    marked with the date of the failure; returns ``res`` with ``laporan_lama`` set then.
+    """
+    m = _read_manifest(spec.folder)
+    m.setdefault("runs", {})
+    today = _dt.date.today().isoformat()
+    if res.status == "ok":
+        m["runs"][spec.notebook.kode] = {
+            "judul": spec.judul,
+            "opd": spec.opd,
+            "periode": spec.periode,
+            "masukan": spec.masukan,
+            "keluaran": list(res.keluaran),
+            "berkas": dict(res.berkas),
+            "detik": round(res.detik, 2),
+            "selesai": _dt.datetime.now().isoformat(timespec="seconds"),
+            "angka_utama": res.angka_utama,
+        }
+    else:
+        old = m["runs"].get(spec.notebook.kode)
+        if old and _intact(spec.folder, old):
+            old["gagal_terakhir"] = today
+            res = RunResult(**{**res.__dict__, "laporan_lama": str(old.get("selesai", ""))[:10]})
+        else:
+            m["runs"].pop(spec.notebook.kode, None)
+    if m["runs"] or (spec.folder / _MANIFEST).exists():
+        spec.folder.mkdir(parents=True, exist_ok=True)
+        _write_manifest(spec.folder, m)
+    return res
+
+
 # ----------------------------------------------------------------------------- worker
 
 
 def _init_worker(log_dir: str) -> None:
-    """Worker setup: ignore Ctrl-C (the parent decides), send stderr noise to a log."""
+    """Worker setup: die with the batch, leave Ctrl-C to the batch, stderr to a log.
+
+    The worker moves to its own process group, so a Ctrl-C in the terminal reaches only
+    the batch process (which stops the workers itself); its kernels inherit that group.
+    """
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpgrp()
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     Path(log_dir).mkdir(parents=True, exist_ok=True)
@@ -448,8 +612,121 @@ def _error_message(exc: BaseException) -> str:
     return f"{ename}: {evalue}".strip()[:500]
 
 
+def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
+    """Copy the executed notebook (as far as it ran) to ``spec.gagal_path``; its path, or
+    None when there is nothing to keep."""
+    try:
+        if nb is not None:
+            import nbformat  # lazy: with papermill
+
+            export_bytes = nbformat.writes(nb).encode("utf-8")
+        elif executed.is_file() and executed.stat().st_size > 0:
+            export_bytes = executed.read_bytes()
+        else:
+            return None
+        atomic_write(spec.gagal_path, export_bytes)
+        return str(spec.gagal_path)
+    except Exception:  # noqa: BLE001 - keeping the copy must not hide the run's own error
+        return None
+
+
+def _stderr_lines(nb: Any) -> list[str]:
+    """The stderr stream outputs (library warnings) of an executed notebook."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                text = o.get("text", "")
+                out += [
+                    x
+                    for x in ("".join(text) if isinstance(text, list) else text).splitlines()
+                    if x.strip()
+                ]
+    return out
+
+
+def publish(folder: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """Publish a report's files together: all written to temporary files in ``folder``
+    first, then renamed into place; on any error none is renamed.
+
+    Returns ``{file name: sha256}``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged.append((Path(tmp), folder / name))
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+
+
+def _workbook_info(spec: RunSpec, bahasa: str) -> dict[str, str]:
+    profil = load_profile(spec.profil)
+    keys = {
+        "id": ("Judul", "Instansi", "Periode", "Dibuat", "Checksum data", "Versi kinerja"),
+        "en": ("Title", "Agency", "Period", "Generated", "Data checksum", "kinerja version"),
+    }[bahasa]
+    values = (
+        spec.judul,
+        profil.government(bahasa),
+        spec.periode_label
+        if not _is_code(spec.periode_label)
+        else period_label(spec.periode_label, bahasa),  # type: ignore[arg-type]
+        fmt.date(_dt.date.today(), bahasa),  # type: ignore[arg-type]
+        spec.masukan["data"],
+        spec.masukan["versi"],
+    )
+    return dict(zip(keys, values, strict=True))
+
+
+def _is_code(s: str) -> bool:
+    try:
+        parse_period(s)
+        return True
+    except ValueError:
+        return False
+
+
+def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes], dict[str, float]]:
+    """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``."""
+    bahasa = spec.parameters["bahasa"]
+    profil = load_profile(spec.profil)
+    html = export.to_html(
+        nb, title=spec.judul, periode=spec.periode_label, bahasa=bahasa, profil=profil
+    )
+    files: dict[str, bytes] = {}
+    if "html" in spec.formats:
+        files[f"{spec.stem}.html"] = html.encode("utf-8")
+    if "pdf" in spec.formats:
+        files[f"{spec.stem}.pdf"] = export.pdf_bytes(html)
+    tables = read_tables(work)
+    if "xlsx" in spec.formats:
+        sheets = workbook_tables(work)  # titles as sheet names, values and headers in words
+        files[f"{spec.stem}.xlsx"] = export.xlsx_bytes(
+            sheets,
+            info=_workbook_info(spec, bahasa),
+            bahasa=bahasa,
+            sumber=export.source_note(profil, bahasa),
+            labels=workbook_labels(sheets),
+        )
+    angka = {}
+    if "angka_utama" in tables:
+        a = tables["angka_utama"]
+        angka = {str(k): float(v) for k, v in zip(a["indikator"], a["nilai"], strict=True)}
+    return files, angka
+
+
 def _run_one(spec: RunSpec) -> RunResult:
-    """Execute one run and export it (in a worker process)."""
+    """Execute one run and publish it (in a worker process)."""
     import jupytext  # lazy: only when running notebooks
     import papermill as pm  # lazy: only in batch workers
 
@@ -464,6 +741,7 @@ def _run_one(spec: RunSpec) -> RunResult:
         "notebook": spec.notebook.kode,
         "opd": spec.opd,
     }
+    nb = None
     try:
         nb_in = jupytext.read(str(spec.notebook.path))
         try:
@@ -474,44 +752,31 @@ def _run_one(spec: RunSpec) -> RunResult:
                 kernel_name="python3",
                 progress_bar=False,
                 log_output=False,
-                request_save_on_cell_execute=False,
+                request_save_on_cell_execute=True,
+                autosave_cell_every=10,
                 cwd=str(spec.notebook.path.parent),
                 shutdown_kernel="immediate",
+                extra_arguments=[KERNEL_GUARD],
             )
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
-            if executed.exists():
-                export.atomic_write(spec.gagal_path, executed.read_bytes())
             return RunResult(
-                **base, status="gagal", detik=time.perf_counter() - t0, pesan=_error_message(exc)
+                **base,
+                status="gagal",
+                detik=time.perf_counter() - t0,
+                pesan=_error_message(exc),
+                notebook_gagal=_keep_failed(spec, executed),
             )
-        html = export.to_html(
-            nb, title=spec.judul, periode=spec.periode_label, bahasa=spec.parameters["bahasa"]
-        )
-        written = []
-        if "html" in spec.formats:
-            written.append(export.atomic_write(spec.folder / f"{spec.stem}.html", html))
-        if "pdf" in spec.formats:
-            written.append(export.to_pdf(html, spec.folder / f"{spec.stem}.pdf"))
-        tables = read_tables(work)
-        if "xlsx" in spec.formats:
-            info = {
-                "judul": spec.judul,
-                "periode": spec.periode_label,
-                "dibuat": fmt.date(_dt.date.today(), spec.parameters["bahasa"]),
-                "checksum_data": spec.masukan["data"],
-                "versi_kinerja": spec.masukan["versi"],
-            }
-            written.append(export.to_xlsx(tables, spec.folder / f"{spec.stem}.xlsx", info=info))
-        angka = {}
-        if "angka_utama" in tables:
-            a = tables["angka_utama"]
-            angka = {str(k): float(v) for k, v in zip(a["indikator"], a["nilai"], strict=True)}
+        for line in _stderr_lines(nb):
+            print(f"[{spec.kunci}] {line}", file=sys.stderr)
+        files, angka = render_outputs(spec, nb, work)
+        hashes = publish(spec.folder, files)
         return RunResult(
             **base,
             status="ok",
             detik=time.perf_counter() - t0,
-            keluaran=tuple(p.name for p in written),
+            keluaran=tuple(files),
             angka_utama=angka,
+            berkas=hashes,
         )
     except Exception as exc:  # noqa: BLE001 - export failures are run failures too
         return RunResult(
@@ -519,6 +784,7 @@ def _run_one(spec: RunSpec) -> RunResult:
             status="gagal",
             detik=time.perf_counter() - t0,
             pesan="ekspor: " + _error_message(exc),
+            notebook_gagal=_keep_failed(spec, executed, nb),
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -527,46 +793,81 @@ def _run_one(spec: RunSpec) -> RunResult:
 # ----------------------------------------------------------------------------- index
 
 
-def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str:
-    """Trend of headline numbers across periods as a base64 PNG ``<img>`` (or "")."""
-    from matplotlib.figure import Figure  # lazy: heavy; only for figures
+def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str | None:
+    """Trend of headline numbers across periods as a base64 PNG data URI (or None):
+    :func:`kinerja_analysis.reporting.plots.plot_headline_trends` — the index's language
+    for numbers, each indicator on an honest axis."""
+    import matplotlib.pyplot as plt  # lazy: heavy; only for figures
 
-    panels = [
-        (
-            "capaian_rerata",
-            "Rata-rata capaian SKP (%)" if bahasa == "id" else "Mean SKP achievement (%)",
-        ),
-        (
-            "perilaku_rerata",
-            "Rata-rata skor perilaku" if bahasa == "id" else "Mean behaviour score",
-        ),
-        ("ikm_rerata", "Rata-rata IKM" if bahasa == "id" else "Mean IKM"),
-        (
-            "pct_jp_di_bawah_20",
-            "ASN dengan JP < 20 (%)" if bahasa == "id" else "ASN below 20 JP (%)",
-        ),
-    ]
-    panels = [(c, t) for c, t in panels if c in rows.columns and rows[c].notna().any()]
-    if len(rows) < 1 or not panels:
-        return ""
-    fig = Figure(figsize=(3.2 * len(panels), 2.8), dpi=100, layout="constrained")
-    for i, (c, t) in enumerate(panels):
-        ax = fig.add_subplot(1, len(panels), i + 1)
-        y = rows[c] * (100 if c.startswith("pct_") else 1)
-        ax.plot(range(len(rows)), y, marker="o", color="#1f5f8b")
-        ax.set_xticks(range(len(rows)), rows["periode"], rotation=45, fontsize=8)
-        ax.set_title(t, fontsize=9)
-        ax.grid(alpha=0.3)
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for the index figure
+
+    if len(rows) < 1 or not any(
+        c in rows.columns and rows[c].notna().any() for c in plots.HEADLINE_SCALES
+    ):
+        return None
+    plots.use_style()
+    judul = "Angka utama per periode" if bahasa == "id" else "Headline figures by period"
+    fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    b64 = base64.b64encode(buf.getvalue()).decode("ascii")
-    alt = "Tren angka utama antarperiode" if bahasa == "id" else "Headline trends across periods"
-    return f'<img alt="{alt}" src="data:image/png;base64,{b64}">'
+    fig.savefig(buf, format="png", dpi=plots.DPI)
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _write_index(out_dir: Path, bahasa: str) -> Path:
-    """Write ``index.html``: every period's reports, headline numbers, trend chart."""
+def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:
+    """The index entries of one folder's manifest (reports whose files are there)."""
+    out = []
+    for kode, r in sorted(_read_manifest(folder)["runs"].items()):
+        files = [f for f in r.get("keluaran", []) if isinstance(f, str) and (folder / f).is_file()]
+        if not files:
+            continue
+        gagal = r.get("gagal_terakhir")
+        out.append(
+            {
+                "judul": str(r.get("judul", kode)),
+                "opd": r.get("opd"),
+                "links": [
+                    {"href": f"{rel}/{f}", "label": f.rsplit(".", 1)[-1].upper()} for f in files
+                ],
+                "dibuat": fmt.date(str(r.get("selesai", ""))[:10], bahasa)  # type: ignore[arg-type]
+                if r.get("selesai")
+                else None,
+                "gagal": fmt.date(gagal, bahasa) if gagal else None,  # type: ignore[arg-type]
+            }
+        )
+    return out
 
+
+_INDEX_TEXT = {
+    "id": {
+        "judul": "Laporan evaluasi kinerja ASN",
+        "diperbarui": "Diperbarui",
+        "lintas": "Ringkasan lintas periode",
+        "per_periode": "Laporan per periode",
+        "per_opd": "Laporan per OPD",
+        "tren": "Tren angka utama antarperiode",
+        "gagal": "laporan tanggal {dibuat}; pembaruan tanggal {gagal} gagal, laporan ini "
+        "belum diperbarui",
+    },
+    "en": {
+        "judul": "ASN performance evaluation reports",
+        "diperbarui": "Updated",
+        "lintas": "Cross-period summary",
+        "per_periode": "Reports by period",
+        "per_opd": "Reports by OPD",
+        "tren": "Headline trends across periods",
+        "gagal": "report of {dibuat}; the update of {gagal} failed, this report is not up to date",
+    },
+}
+
+
+def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None) -> Path:
+    """Write ``index.html``: every period's reports, headline numbers, trend chart.
+
+    Every value from a manifest (titles, OPD names) is escaped by Jinja's autoescape;
+    links are relative and built from folder and file names the batch made.
+    """
+    profil = load_profile(profil)
     periodes = []
     for p in out_dir.iterdir():
         try:
@@ -574,72 +875,46 @@ def _write_index(out_dir: Path, bahasa: str) -> Path:
                 periodes.append(p.name)
         except ValueError:
             continue
-    periodes = sort_periods(periodes)
     utama_rows, blok = [], []
-    for periode in periodes:
+    for periode in sort_periods(periodes):
         runs = _read_manifest(out_dir / periode)["runs"]
-        angka = next((r.get("angka_utama") for r in runs.values() if r.get("angka_utama")), {})
+        angka = (
+            next((r.get("angka_utama") for r in runs.values() if r.get("angka_utama")), {}) or {}
+        )
         utama_rows.append({"periode": periode, **angka})
-        links = []
-        for kode in sorted(runs):
-            r = runs[kode]
-            files = " · ".join(
-                f'<a href="{periode}/{_html.escape(f)}">{f.rsplit(".", 1)[-1].upper()}</a>'
-                for f in r.get("keluaran", [])
-            )
-            links.append(f"<li>{_html.escape(r.get('judul', kode))}: {files}</li>")
         opd_dir = out_dir / periode / "opd"
+        per_opd = []
         for d in sorted(opd_dir.iterdir()) if opd_dir.is_dir() else []:
-            for kode, r in sorted(_read_manifest(d)["runs"].items()):
-                files = " · ".join(
-                    f'<a href="{periode}/opd/{d.name}/{_html.escape(f)}">'
-                    f"{f.rsplit('.', 1)[-1].upper()}</a>"
-                    for f in r.get("keluaran", [])
-                )
-                links.append(f"<li>{_html.escape(r.get('judul', kode))}: {files}</li>")
-        kepala = " · ".join(
-            f"{headline_label(k, bahasa)}: <b>{headline_value(k, v, bahasa)}</b>"
-            for k, v in angka.items()
-            if k in ("n_asn", "capaian_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
-        )
+            if d.is_dir():
+                per_opd += _entries(d, f"{periode}/opd/{d.name}", bahasa)
+        per_opd.sort(key=lambda e: str(e.get("opd") or e["judul"]).casefold())
         blok.append(
-            f"<section><h3>{period_label(periode, bahasa)}</h3>"
-            f"<p class='kepala'>{kepala}</p><ul>{''.join(links)}</ul></section>"
+            {
+                "judul": period_label(periode, bahasa),
+                "kepala": [
+                    {"label": headline_label(k, bahasa), "nilai": headline_value(k, v, bahasa)}
+                    for k, v in angka.items()
+                    if k in ("n_asn", "capaian_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
+                ],
+                "laporan": _entries(out_dir / periode, periode, bahasa),
+                "per_opd": per_opd,
+            }
         )
-    lintas = _read_manifest(out_dir / LINTAS)["runs"]
-    lintas_html = "".join(
-        f"<li>{_html.escape(r.get('judul', k))}: "
-        + " · ".join(
-            f'<a href="{LINTAS}/{_html.escape(f)}">{f.rsplit(".", 1)[-1].upper()}</a>'
-            for f in r.get("keluaran", [])
+    t = _INDEX_TEXT[bahasa]
+    page = (
+        export._jinja()
+        .from_string(export._template("index.html.j2"))
+        .render(
+            bahasa=bahasa,
+            csp=CONTENT_SECURITY_POLICY,
+            t=t,
+            instansi=profil.government(bahasa),
+            tanggal=fmt.date(_dt.date.today(), bahasa),  # type: ignore[arg-type]
+            tren=_trend_chart(pd.DataFrame(utama_rows), bahasa) if utama_rows else None,
+            lintas=_entries(out_dir / LINTAS, LINTAS, bahasa),
+            blok=list(reversed(blok)),
         )
-        + "</li>"
-        for k, r in sorted(lintas.items())
     )
-    tren = _trend_chart(pd.DataFrame(utama_rows), bahasa) if utama_rows else ""
-
-    judul = (
-        "Laporan evaluasi kinerja ASN" if bahasa == "id" else "ASN performance evaluation reports"
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="{bahasa}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{judul}</title>
-<style>
-body{{font-family:"DejaVu Sans","Noto Sans",Arial,sans-serif;max-width:60rem;margin:0 auto;
-padding:1rem 1.25rem;color:#1d2733;line-height:1.5}}
-h1{{color:#1f5f8b;font-size:1.6rem}} h3{{color:#1f5f8b;margin-bottom:.2rem}}
-img{{max-width:100%;height:auto}} .kepala{{margin:.2rem 0;font-size:.95rem}}
-section{{border-bottom:1px solid #d5dbe3;padding-bottom:.5rem}} a{{color:#1f5f8b}}
-</style></head><body>
-<p>{INSTANSI[bahasa]}</p><h1>{judul}</h1>
-<p>{"Diperbarui" if bahasa == "id" else "Updated"} {fmt.date(_dt.date.today(), bahasa)}</p>
-{tren}
-{"<h2>Ringkasan lintas periode</h2><ul>" + lintas_html + "</ul>" if lintas_html else ""}
-<h2>{"Laporan per periode" if bahasa == "id" else "Reports by period"}</h2>
-{"".join(reversed(blok))}
-</body></html>
-"""
     return atomic_write(out_dir / "index.html", page)
 
 
@@ -679,11 +954,38 @@ def _kill_workers(executor: ProcessPoolExecutor) -> None:
         except psutil.NoSuchProcess:
             continue
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             proc.kill()
-        except psutil.NoSuchProcess:
-            pass
     psutil.wait_procs(procs, timeout=5)
+
+
+def _default_cache(out: Path) -> Path:
+    return out.parent / f".{out.name}-cache"
+
+
+def _profile_file(profil: AgencyProfile, cache_root: Path) -> str:
+    """A file the notebooks can read the profile from (its own, or a copy in the cache)."""
+    if profil.source is not None:
+        return str(profil.source)
+    p = cache_root / "profil.yaml"
+    atomic_write(p, profil.to_yaml())
+    return str(p)
+
+
+def _resolve_profile(
+    profil: AgencyProfile | str | os.PathLike | None, data: Path, mapping: object
+) -> AgencyProfile:
+    """The agency profile; without one, the bundled example — only for the synthetic city."""
+    if profil is None and (mapping is not None or not (data / "truth.json").is_file()):
+        raise ValueError(
+            "profil instansi belum ditentukan: data ini bukan data contoh Kotalama, jadi "
+            "laporan tidak boleh memakai nama Kotalama. Buat file profil (salin "
+            "kinerja_analysis/core/profil_kotalama.yaml) dan berikan dengan --config FILE."
+        )
+    try:
+        return load_profile(profil)
+    except ProfileError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def run_batch(
@@ -694,19 +996,21 @@ def run_batch(
     per_opd: bool = False,
     workers: int | None = None,
     force: bool = False,
-    bahasa: fmt.Bahasa = "id",
-    min_sel: int = DEFAULTS.min_sel,
+    bahasa: fmt.Bahasa | None = None,
+    min_sel: int | None = None,
     notebooks: Sequence[str] | None = None,
     seed: int = DEFAULTS.seed,
     formats: Sequence[str] = FORMATS,
     mapping: str | os.PathLike | None = None,
     pseudonim: bool = False,
+    profile: AgencyProfile | str | os.PathLike | None = None,
     notebook_dir: str | os.PathLike | None = None,
     per_opd_notebooks: Sequence[str] = ("10",),
     shared_hook: Callable[[Any, Path], None] | None = None,
     progress: bool = True,
     console=None,
     cache_dir: str | os.PathLike | None = None,
+    lock_wait: float = 0.0,
 ) -> BatchSummary:
     """Validate the data once, then write every period's reports. See the module docstring.
 
@@ -715,29 +1019,40 @@ def run_batch(
     data_dir, out_dir
         Dataset folder and report folder (``reports/``).
     periods
-        Period codes to report; default every period of the data. A code that is not in
-        the data raises ``ValueError`` before anything runs.
+        Period codes to report; default every period of the data. A code that is not a
+        period of the profile's kind or not in the data raises ``ValueError`` before any
+        heavy work.
     per_opd
         Also write the ``per_opd_notebooks`` reports for every OPD.
     workers
         Processes in the pool; default ``os.cpu_count()``.
     force
         Rerun even when inputs are unchanged.
+    bahasa, min_sel
+        Document language and smallest group shown; default from the agency profile.
     notebooks
         Notebook codes (``"00"``, ``"10"``, …); default every notebook found.
     formats
         Any of ``"html"``, ``"pdf"``, ``"xlsx"``.
+    mapping, pseudonim
+        Column-mapping file of a real export and pseudonymous IDs
+        (:func:`~kinerja_analysis.data.loading.load_dataset`).
+    profile
+        The agency profile (:mod:`kinerja_analysis.core.profile`): an object or a YAML
+        file. Default: the bundled Kotalama example — allowed only for the synthetic
+        city (a data folder with ``truth.json`` and no mapping).
     shared_hook
-        ``hook(dataset, shared_dir)`` called once before the runs, to fit heavy
-        cross-period models into ``<cache>/shared``; default
-        :func:`kinerja_analysis.analyses.shared.prepare_shared` (scores, panel, effects, survey;
-        reused while data, parameters and code are unchanged).
+        ``hook(dataset, shared_dir)`` called once before the runs; default
+        :func:`kinerja_analysis.analyses.shared.prepare_shared`.
     cache_dir
         The batch's private working folder: validated tables, shared models, logs and
         failed runs' notebooks — employee-level data, so it is kept *outside* the report
-        folder. Default: ``.<out name>-cache`` beside ``out_dir``.
+        folder. Default: :func:`default_cache_dir` (``.<data name>-cache`` beside the
+        data folder).
     progress, console
-        Show a rich progress bar (on ``console``, default stderr).
+        Show phases and a progress bar (on ``console``, default stderr).
+    lock_wait
+        Seconds to wait when another batch holds ``out_dir``.
 
     Returns
     -------
@@ -746,121 +1061,179 @@ def run_batch(
 
     Raises
     ------
+    ValueError
+        A parameter is wrong (period, language, format, notebook, profile).
+    DatasetError
+        The data folder or the mapping cannot be used.
+    FolderBusy
+        Another batch is writing to ``out_dir`` (or uses the same cache).
     KeyboardInterrupt
-        After cancelling pending runs and killing the workers; reports written before
+        After cancelling pending runs and killing the workers; reports published before
         stay intact.
     """
-
-    if bahasa not in ("id", "en"):
-        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+    t0 = time.perf_counter()
+    # --- 1. parameters, before any heavy work
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"format tidak dikenal: {bad}; pilih dari {FORMATS}")
-    if min_sel < 1:
-        raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
-    t0 = time.perf_counter()
     out = Path(out_dir).resolve()
     data = Path(data_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-
-    ds = load_dataset(data, mapping=mapping, pseudonim=pseudonim)
-    if periods is None:
-        chosen = list(ds.periods)
-    else:
-        chosen = sort_periods(periods)
-        missing = [p for p in chosen if p not in ds.periods]
-        if missing:
-            raise ValueError(
-                f"periode tidak ada dalam data: {', '.join(missing)} "
-                f"(tersedia: {', '.join(ds.periods)})"
-            )
+    if not data.is_dir():
+        raise DatasetError(f"Folder data tidak ditemukan: {data}")
+    profil = _resolve_profile(profile, data, mapping)
+    bahasa = bahasa or profil.bahasa
+    min_sel = profil.min_sel if min_sel is None else min_sel
+    if bahasa not in ("id", "en"):
+        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+    if min_sel < 1:
+        raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
     found = find_notebooks(notebook_dir)
     if notebooks is not None:
         unknown = [k for k in notebooks if k not in found]
         if unknown:
             raise ValueError(f"notebook tidak ditemukan: {unknown}; tersedia: {sorted(found)}")
         found = {k: v for k, v in found.items() if k in notebooks}
+    available = scan_periods(data, mapping)
+    if profile is None and available:
+        # the bundled example stands in for the synthetic city: it takes the city's
+        # period kind (a monthly synthetic city is reported by month)
+        kind = {parse_period(c).kind for c in available}
+        if len(kind) == 1:
+            word = {v: k for k, v in PERIOD_KINDS.items()}[kind.pop()]
+            profil = dataclasses.replace(profil, period=word)
+    chosen = check_periods(periods, profil, available)
     cache_root = (
-        Path(cache_dir).resolve() if cache_dir is not None else out.parent / f".{out.name}-cache"
+        Path(cache_dir).resolve() if cache_dir is not None else default_cache_dir(data, out)
     )
     if cache_root == out or out in cache_root.parents:
         raise ValueError(
             "cache_dir tidak boleh berada di dalam folder laporan (berisi data pegawai)"
         )
-    cache_root.mkdir(parents=True, exist_ok=True)
-    cache_dir = _prepare_cache(ds, cache_root)
-    shared = cache_root / "shared"
-    shared.mkdir(parents=True, exist_ok=True)
-    if shared_hook is None:
-        prepare_shared(ds, shared, seed=seed)
-    else:
-        shared_hook(ds, shared)
-    opds = sorted(ds.pegawai["opd"].unique()) if per_opd else []
-    plan = plan_runs(
-        found,
-        chosen,
-        out,
-        data_dir=data,
-        cache_dir=cache_dir,
-        checksum=ds.checksum,
-        periode_data=ds.periods,
-        opds=opds,
-        per_opd_notebooks=per_opd_notebooks,
-        bahasa=bahasa,
-        min_sel=min_sel,
-        seed=seed,
-        formats=formats,
-    )
-
-    results: dict[str, RunResult] = {}
-    todo: list[RunSpec] = []
-    for spec in plan:
-        _remove_leftovers(spec.folder)
-        entry = None if force else _unchanged(spec)
-        if entry is not None:
-            results[spec.kunci] = RunResult(
-                spec.kunci,
-                spec.periode,
-                spec.notebook.kode,
-                spec.opd,
-                "dilewati",
-                keluaran=tuple(entry.get("keluaran", ())),
-                pesan="masukan tidak berubah",
-                angka_utama=entry.get("angka_utama", {}),
-            )
-        else:
-            todo.append(spec)
-    if todo:
-        _execute(
-            todo,
-            results,
-            workers=workers,
-            log_dir=cache_root / "log",
-            progress=progress,
-            console=console,
+    if out == data or data in out.parents:
+        raise ValueError(
+            "folder laporan tidak boleh berada di dalam folder data (data mentah tidak diubah)"
         )
-    index = _write_index(out, bahasa)
-    ordered = tuple(results[s.kunci] for s in plan)
-    return BatchSummary(ordered, out, index, time.perf_counter() - t0, cache_root)
+
+    # --- 2. one batch per report folder and per cache
+    out.mkdir(parents=True, exist_ok=True)
+    cache_root.mkdir(parents=True, exist_ok=True)
+    with FolderLock(out, wait=lock_wait), FolderLock(cache_root, wait=lock_wait):
+        batch_id = f"{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+        con = BatchConsole(
+            console,
+            progress=progress,
+            log_path=cache_root / "log" / f"batch-{batch_id}.log",
+            bahasa=bahasa,
+        )
+        con.log(f"batch {batch_id}: data={data} out={out} profil={profil.government(bahasa)}")
+        shutil.rmtree(cache_root / "kerja", ignore_errors=True)  # staging of dead batches
+
+        # --- 3. validate once, shared models once
+        with con.phase("validasi"):
+            ds = load_dataset(data, mapping=mapping, pseudonim=pseudonim)
+        con.say(
+            con.t(
+                "validasi_ok",
+                n_pegawai=fmt.number(len(ds.pegawai), 0, bahasa),
+                n_periode=len(ds.periods),
+                periode=f"{ds.periods[0]}–{ds.periods[-1]}",
+            )
+        )
+        n_rej = int(ds.validation.summary["rows_rejected"].sum())
+        if n_rej:
+            con.say(con.t("ditolak", n=fmt.number(n_rej, 0, bahasa)), style="yellow")
+        if chosen is None:
+            chosen = list(ds.periods)
+        missing = [p for p in chosen if p not in ds.periods]
+        if missing:
+            raise ValueError(
+                f"periode tidak ada dalam data: {', '.join(missing)} "
+                f"(tersedia: {', '.join(ds.periods)})"
+            )
+        cache_data = _prepare_cache(ds, cache_root)
+        shared = cache_root / "shared"
+        shared.mkdir(parents=True, exist_ok=True)
+        with con.phase("bersama"):
+            if shared_hook is None:
+                prepare_shared(ds, shared, periods=chosen, seed=seed)
+            else:
+                shared_hook(ds, shared)
+
+        # --- 4. plan and skip what is unchanged
+        opds = sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if per_opd else []
+        plan = plan_runs(
+            found,
+            chosen,
+            out,
+            data_dir=data,
+            cache_dir=cache_data,
+            checksum=ds.checksum,
+            periode_data=ds.periods,
+            opds=opds,
+            per_opd_notebooks=per_opd_notebooks,
+            bahasa=bahasa,
+            min_sel=min_sel,
+            seed=seed,
+            formats=formats,
+            profil=profil,
+            profil_path=_profile_file(profil, cache_root),
+            staging_root=cache_root / "kerja" / batch_id,
+        )
+        results: dict[str, RunResult] = {}
+        todo: list[RunSpec] = []
+        for spec in plan:
+            _remove_leftovers(spec.folder)
+            entry = None if force else _unchanged(spec)
+            if entry is not None:
+                results[spec.kunci] = RunResult(
+                    spec.kunci,
+                    spec.periode,
+                    spec.notebook.kode,
+                    spec.opd,
+                    "dilewati",
+                    keluaran=tuple(entry.get("keluaran", ())),
+                    pesan="masukan tidak berubah",
+                    angka_utama=entry.get("angka_utama", {}),
+                )
+            else:
+                todo.append(spec)
+        con.say(con.t("rencana", n_run=len(plan), n_baru=len(todo), n_lewat=len(plan) - len(todo)))
+
+        # --- 5. run
+        try:
+            if todo:
+                _execute(todo, results, workers=workers, con=con, log_dir=cache_root / "log")
+        finally:
+            shutil.rmtree(cache_root / "kerja" / batch_id, ignore_errors=True)
+        # --- 6. index
+        index = _write_index(out, bahasa, profil)
+        ordered = tuple(results[s.kunci] for s in plan)
+        for r in ordered:
+            con.log(f"run {r.kunci}: {r.status} {r.pesan}")
+        return BatchSummary(
+            ordered,
+            out,
+            index,
+            time.perf_counter() - t0,
+            cache_root,
+            con.log_path,
+            tuple(con.warning_lines()),
+        )
 
 
-def _log_run(spec: RunSpec, res: RunResult) -> None:
-    """Record a finished run in its folder's manifest (drop the entry if it failed)."""
-    m = _read_manifest(spec.folder)
-    m.setdefault("runs", {})
-    if res.status == "ok":
-        m["runs"][spec.notebook.kode] = {
-            "judul": spec.judul,
-            "masukan": spec.masukan,
-            "keluaran": list(res.keluaran),
-            "detik": round(res.detik, 2),
-            "selesai": _dt.datetime.now().isoformat(timespec="seconds"),
-            "angka_utama": res.angka_utama,
-        }
-    else:
-        m["runs"].pop(spec.notebook.kode, None)
-    spec.folder.mkdir(parents=True, exist_ok=True)
-    _write_manifest(spec.folder, m)
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT while pool workers are spawned: they start with it ignored (the
+    disposition survives exec), so a Ctrl-C at that moment prints no child traceback."""
+    try:
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _execute(
@@ -868,11 +1241,9 @@ def _execute(
     results: dict[str, RunResult],
     *,
     workers: int | None,
+    con: BatchConsole,
     log_dir: Path,
-    progress: bool,
-    console,
 ) -> None:
-    from rich.console import Console  # lazy: only for console output
     from rich.progress import (  # lazy: only for console output
         BarColumn,
         MofNCompleteColumn,
@@ -882,14 +1253,13 @@ def _execute(
     )
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    console = console or Console(stderr=True)
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
-        disable=not progress,
+        console=con.console,
+        disable=not con.progress,
         transient=False,
     )
     ctx = multiprocessing.get_context("spawn")
@@ -897,10 +1267,12 @@ def _execute(
         n_workers, mp_context=ctx, initializer=_init_worker, initargs=(str(log_dir),)
     )
     futures: dict[Future, RunSpec] = {}
+    t0 = time.perf_counter()
     try:
         with bar:
-            task = bar.add_task("laporan", total=len(todo))
-            futures = {executor.submit(_run_one, s): s for s in todo}
+            task = bar.add_task(con.t("laporan"), total=len(todo))
+            with _sigint_ignored():
+                futures = {executor.submit(_run_one, s): s for s in todo}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -916,11 +1288,23 @@ def _execute(
                             spec.opd,
                             "gagal",
                             pesan=_error_message(exc),
+                            notebook_gagal=str(spec.gagal_path)
+                            if spec.gagal_path.is_file()
+                            else None,
                         )
+                    res = _log_run(spec, res)
                     results[spec.kunci] = res
-                    _log_run(spec, res)
-                    bar.update(task, advance=1, description=f"{spec.kunci} {res.status}")
+                    con.log(f"run {spec.kunci}: {res.status} ({res.detik:.1f} s) {res.pesan}")
+                    bar.update(task, advance=1, description=f"{plain(spec.kunci, 60)} {res.status}")
         executor.shutdown(wait=True)
+        con.say(
+            "✓ "
+            + con.t(
+                "selesai_fase",
+                teks=con.t("laporan"),
+                detik=duration(time.perf_counter() - t0, con.bahasa),
+            )
+        )
     except BaseException:
         for f in futures:
             f.cancel()
@@ -945,6 +1329,23 @@ def batch_command(
             "--periode", "-p", help="Periode (boleh diulang); default semua periode data."
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="File profil instansi (YAML: nama, jenis, logo, penandatangan, bahasa, "
+            "min_sel, periode). Wajib kecuali untuk data contoh Kotalama.",
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", "-m", help="File pemetaan kolom ekspor (YAML)."),
+    ] = None,
+    pseudonim: Annotated[
+        bool,
+        typer.Option("--pseudonim", help="ID pegawai adalah pseudonim: matikan cek struktur NIP."),
+    ] = False,
     per_opd: Annotated[bool, typer.Option("--per-opd", help="Tulis juga laporan per OPD.")] = False,
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Jumlah proses; default jumlah CPU.")
@@ -952,10 +1353,15 @@ def batch_command(
     force: Annotated[
         bool, typer.Option("--force", help="Jalankan ulang walau masukan tidak berubah.")
     ] = False,
-    bahasa: Annotated[str, typer.Option("--bahasa", help="id atau en.")] = "id",
+    bahasa: Annotated[
+        str | None, typer.Option("--bahasa", help="id atau en; default dari profil.")
+    ] = None,
     min_sel: Annotated[
-        int, typer.Option("--min-sel", help="Ukuran kelompok terkecil yang ditampilkan.")
-    ] = DEFAULTS.min_sel,
+        int | None,
+        typer.Option(
+            "--min-sel", help="Ukuran kelompok terkecil yang ditampilkan; default dari profil."
+        ),
+    ] = None,
     notebook: Annotated[
         list[str] | None,
         typer.Option("--notebook", "-n", help="Kode notebook (00, 10, …); default semua."),
@@ -973,14 +1379,23 @@ def batch_command(
         typer.Option(
             "--cache",
             help="Folder kerja pribadi (data pegawai tervalidasi, model bersama, log); "
-            "default .<out>-cache di samping folder laporan.",
+            "default .<nama data>-cache di samping folder data.",
         ),
     ] = None,
+    tunggu: Annotated[
+        float,
+        typer.Option(
+            "--tunggu",
+            help="Detik menunggu bila batch lain sedang menulis ke folder laporan yang sama; "
+            "default 0 (langsung berhenti).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Validasi data sekali, lalu tulis laporan setiap periode (HTML, PDF, XLSX).
 
     Exit 0: semua laporan selesai (atau tidak berubah); 1: ada laporan yang gagal
-    (notebook-nya di folder cache, gagal/); 2: data tidak dapat dipakai; 130: dibatalkan.
+    (notebook-nya di folder cache, gagal/); 2: data atau parameter tidak dapat dipakai;
+    3: folder laporan sedang dipakai batch lain; 130: dibatalkan (Ctrl-C).
     """
     from rich.console import Console  # lazy: only for console output
 
@@ -993,22 +1408,35 @@ def batch_command(
             per_opd=per_opd,
             workers=workers,
             force=force,
-            bahasa=bahasa,
+            bahasa=bahasa,  # type: ignore[arg-type]
             min_sel=min_sel,
             notebooks=notebook or None,
+            mapping=mapping,
+            pseudonim=pseudonim,
+            profile=config,
             console=console,
             cache_dir=cache,
+            lock_wait=tunggu,
         )
-    except DatasetError as e:
-        console.print(f"[bold red]Data tidak dapat dipakai:[/] {e}")
-        raise typer.Exit(2) from e
-    except ValueError as e:
-        console.print(f"[bold red]Kesalahan:[/] {e}")
-        raise typer.Exit(2) from e
     except KeyboardInterrupt:
         console.print("[yellow]Dibatalkan. Laporan yang sudah selesai tetap utuh.[/]")
         raise typer.Exit(130) from None
-    console.print(summary.rich_table())
+    except FolderBusy:
+        console.print(
+            f"[bold red]Folder sedang dipakai:[/] batch lain sedang menulis ke "
+            f"{plain(out.resolve(), 400)} (atau memakai cache yang sama). Tunggu sampai "
+            "selesai, pakai --tunggu DETIK, atau pilih --out lain.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_BUSY) from None
+    except DatasetError as e:
+        console.print(f"[bold red]Data tidak dapat dipakai:[/] {plain(e, 2000)}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except (ValueError, FileNotFoundError) as e:
+        console.print(f"[bold red]Kesalahan:[/] {plain(e, 2000)}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    if len(summary.runs) <= 40 or summary.n_gagal:
+        console.print(summary.rich_table())
     if rahasia:
         ds = Dataset.load_cache(summary.cache_dir / "data")
         h = load_shared(summary.cache_dir / "shared")
@@ -1016,19 +1444,13 @@ def batch_command(
         chosen = periode or list(ds.periods)
         paths = write_confidential_sheets(ds, h, chosen, folder)
         console.print(
-            f"[bold red]RAHASIA[/]: {len(paths)} lembar umpan balik individual di {folder} "
-            "(ber-NIP; jangan disebarkan)."
+            f"[bold red]RAHASIA[/]: {len(paths)} lembar umpan balik individual di "
+            f"{plain(folder, 400)} (ber-NIP; jangan disebarkan)."
         )
-    n_ok = sum(r.status == "ok" for r in summary.runs)
-    n_skip = sum(r.status == "dilewati" for r in summary.runs)
-    console.print(
-        f"{n_ok} selesai, {n_skip} dilewati (tidak berubah), {summary.n_gagal} gagal. "
-        f"Indeks: {summary.index}"
-    )
-    if summary.n_gagal:
-        console.print(f"Notebook yang gagal disimpan di {summary.gagal_dir}")
+    for line in summary.lines(bahasa or "id"):
+        console.print(line, highlight=False, soft_wrap=True)
     raise typer.Exit(summary.exit_code)
 
 
-if __name__ == "__main__":  # python -m kinerja_analysis.batch --data … --out …
+if __name__ == "__main__":  # python -m kinerja_analysis.pipeline.batch --data … --out …
     typer.run(batch_command)

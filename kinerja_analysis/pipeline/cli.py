@@ -11,13 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
-from kinerja_analysis.data.loading import load_dataset
+from kinerja_analysis.data.loading import _format_issue, validate_dataset
+from kinerja_analysis.data.messages import message
 from kinerja_analysis.pipeline.batch import batch_command
 
 app = typer.Typer(
@@ -51,34 +53,110 @@ def generate_data(
     console.print(f"Dataset sintetis ditulis: {len(paths)} file di {out}")
 
 
-def _summary_table(report) -> Table:
-    table = Table(title="Ringkasan validasi")
-    for col, justify in (
-        ("tabel", "left"),
-        ("file", "left"),
-        ("dibaca", "right"),
-        ("diterima", "right"),
-        ("ditolak", "right"),
-        ("peringatan", "right"),
+def _read_as(r, bahasa: str) -> str:
+    """How one file was read, in words: format, sheet, header row, delimiter, decimal
+    mark, encoding, and which of these were detected rather than declared."""
+    if not isinstance(r.format, str) or not r.format:
+        return ""
+
+    def part(key: str, field: str, value: object) -> str:
+        if value is None or value == "" or (isinstance(value, float) and value != value):
+            return ""
+        return message(key, bahasa, **{field: value})
+
+    header = r.baris_header
+    text = message(
+        "cara_baca",
+        bahasa,
+        format=r.format.upper(),
+        sheet=part("cara_sheet", "sheet", r.sheet),
+        header=str(int(header)) if pd.notna(header) else "?",
+        pemisah=part("cara_pemisah", "pemisah", r.pemisah),
+        desimal=part("cara_desimal", "desimal", r.desimal) if r.format != "parquet" else "",
+        encoding=part("cara_encoding", "encoding", r.encoding) if r.format == "csv" else "",
+    )
+    if r.terdeteksi:
+        words = [message(f"kata_{k}", bahasa) for k in str(r.terdeteksi).split(", ")]
+        text += message("terdeteksi_daftar", bahasa, daftar=", ".join(words))
+    return text
+
+
+def _summary_table(report, bahasa: str = "id") -> Table:
+    table = Table(title=message("ringkasan_judul", bahasa))
+    for key, justify in (
+        ("kolom_tabel", "left"),
+        ("kolom_file", "left"),
+        ("kolom_dibaca", "right"),
+        ("kolom_diterima", "right"),
+        ("kolom_ditolak", "right"),
+        ("kolom_peringatan", "right"),
     ):
-        table.add_column(col, justify=justify)
+        table.add_column(message(key, bahasa), justify=justify)
+    sep = "." if bahasa == "id" else ","
     for r in report.summary.itertuples(index=False):
         table.add_row(
             r.tabel,
             r.file,
-            f"{r.rows_read:,}".replace(",", "."),
-            f"{r.rows_accepted:,}".replace(",", "."),
-            f"{r.rows_rejected:,}".replace(",", "."),
-            f"{r.n_peringatan:,}".replace(",", "."),
+            f"{r.rows_read:,}".replace(",", sep),
+            f"{r.rows_accepted:,}".replace(",", sep),
+            f"{r.rows_rejected:,}".replace(",", sep),
+            f"{r.n_peringatan:,}".replace(",", sep),
         )
     return table
+
+
+def _print(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_report(report, bahasa: str, show: int) -> None:
+    """The whole validation report: summary, structure, root causes, grouped problems."""
+    console.print(_summary_table(report, bahasa))
+    console.print(f"[bold]{message('cara_baca_judul', bahasa)}[/]")
+    for r in report.summary.itertuples(index=False):
+        how = _read_as(r, bahasa) if r.status == "ok" else str(r.status)
+        _print("  " + message("cara_baca_baris", bahasa, file=r.file or r.tabel, cara=how))
+    info = report.structure[report.structure["tingkat"] == "info"]
+    for r in info.itertuples(index=False):
+        _print(f"  - {r.file or r.tabel}: {r.pesan}")
+    if report.periods:
+        _print(message("periode_dataset", bahasa, periode=", ".join(report.periods)))
+    struct = report.structure[report.structure["tingkat"] != "info"]
+    if len(struct):
+        console.print(f"[bold]{message('masalah_struktur', bahasa)}[/]")
+        for r in struct.itertuples(index=False):
+            where = r.file or r.tabel
+            text = str(r.pesan)
+            prefix = f"{where}: " if where and not text.startswith(f"{where}:") else ""
+            _print(f"  [{message(f'tingkat_{r.tingkat}', bahasa)}] {prefix}{text}")
+    causes = report.causes()
+    if len(causes):
+        console.print(f"[bold]{message('sebab_utama', bahasa)}[/]")
+        for r in causes.head(show).itertuples(index=False):
+            _print(f"  {r.pesan}")
+    groups = report.grouped()
+    if len(groups):
+        console.print(
+            message("n_masalah", bahasa, n=f"{len(report.issues):,}", k=len(groups), show=show)
+        )
+        for r in groups.head(show).itertuples(index=False):
+            _print("  " + _format_issue(r, bahasa))
+    elif not len(struct):
+        console.print(f"[green]{message('tidak_ada_masalah', bahasa)}[/]")
+    for note in report.notes:
+        _print(message("catatan", bahasa, teks=note))
 
 
 @app.command("validate")
 def validate(
     data_dir: Annotated[Path, typer.Argument(help="Folder dataset.")],
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", "-m", help="File pemetaan kolom (YAML).")
+        str | None,
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="File pemetaan kolom (YAML) atau nama preset: siasn, ekinerja_bkn.",
+        ),
     ] = None,
     pseudonim: Annotated[
         bool, typer.Option(help="ID pegawai adalah pseudonim: matikan cek struktur NIP.")
@@ -87,34 +165,39 @@ def validate(
         Path | None,
         typer.Option("--out", "-o", help="Folder untuk laporan validasi dan baris yang ditolak."),
     ] = None,
-    show: Annotated[int, typer.Option(help="Jumlah masalah yang ditampilkan.")] = 30,
+    periode: Annotated[
+        list[str] | None,
+        typer.Option("--periode", help="Periode dataset (boleh berulang); bawaan: disimpulkan."),
+    ] = None,
+    show: Annotated[int, typer.Option(help="Jumlah kelompok masalah yang ditampilkan.")] = 30,
+    bahasa: Annotated[str, typer.Option(help="Bahasa pesan: id atau en.")] = "id",
 ) -> None:
     """Validasi dataset: exit 0 bersih, 1 ada baris ditolak/peringatan, 2 tidak dapat dipakai."""
-
+    if bahasa not in ("id", "en"):
+        err_console.print(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+        raise typer.Exit(2)
     try:
-        ds = load_dataset(data_dir, mapping=mapping, pseudonim=pseudonim, rejects_dir=out)
+        report, _, _ = validate_dataset(
+            data_dir, mapping=mapping, pseudonim=pseudonim, periods=periode, bahasa=bahasa
+        )
+        if out is not None:
+            report.write(out, data_dir)
     except DatasetError as exc:
-        err_console.print(f"[bold red]Data tidak dapat dipakai:[/] {exc}", soft_wrap=True)
+        err_console.print(
+            f"[bold red]{message('data_tidak_dapat_dipakai', bahasa)}:[/] {exc}", soft_wrap=True
+        )
         raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 - never a bare traceback for the user
         err_console.print(
-            f"[bold red]Kesalahan tak terduga saat membaca data:[/] {type(exc).__name__}: {exc}. "
-            "Laporkan ke pengembang bersama perintah yang dijalankan.",
+            message("galat_tak_terduga", bahasa, error=f"{type(exc).__name__}: {exc}"),
             soft_wrap=True,
         )
         raise typer.Exit(2) from None
-    report = ds.validation
-    console.print(_summary_table(report))
-    for note in report.notes:
-        console.print(f"Catatan: {note}", soft_wrap=True)
-    if len(report.issues):
-        console.print(f"[bold]{len(report.issues):,} masalah[/] (maks. {show} ditampilkan):")
-        for line in report.messages(limit=show):
-            console.print("  " + line, markup=False, highlight=False, soft_wrap=True)
-        if out is not None:
-            console.print(f"Rincian dan baris yang ditolak: {out}")
-    else:
-        console.print("[green]Tidak ada masalah.[/]")
+    _print_report(report, bahasa, show)
+    if out is not None:
+        _print(message("rincian_di", bahasa, out=str(out)))
+    if not report.usable:
+        console.print(f"[bold red]{message('data_tidak_dapat_dipakai', bahasa)}.[/]")
     raise typer.Exit(report.exit_code)
 
 

@@ -3,22 +3,34 @@
 - :func:`to_html` — nbconvert's ``basic`` template (no code, no prompts, no
   ``parameters``/``injected-parameters`` cells, no stderr streams, no heading anchors)
   wrapped in our own page (``templates/laporan.html.j2`` + ``laporan.css``): a cover
-  block (government, title, period in words, generation date), responsive CSS, figures
-  as base64 PNG. No ``<script>`` and no external ``<link>``: the file opens offline.
-- :func:`to_pdf` — WeasyPrint renders that HTML to A4 with page numbers
-  (``@page`` counters), figures/tables kept whole, headings kept with what follows.
-  WeasyPrint needs Pango (Debian: ``libpango-1.0-0 libpangoft2-1.0-0``).
-- :func:`to_xlsx` — one sheet per table (openpyxl), bold header, fitted column widths,
-  frozen header row, optional ``info`` sheet first.
+  block (government from the agency profile, logo, title, period in words, generation
+  date), the signatory block, responsive CSS, figures as base64 PNG. No ``<script>`` and
+  no external ``<link>``: the file opens offline.
+- :func:`to_pdf` / :func:`pdf_bytes` — WeasyPrint renders that HTML to A4 with page
+  numbers. WeasyPrint needs Pango (Debian: ``libpango-1.0-0 libpangoft2-1.0-0``).
+- :func:`to_xlsx` / :func:`xlsx_bytes` — THE workbook writer of the project.
 
-Every file is written to a temporary name in the target folder and then
-``os.replace``-d, so a reader never sees a half-written report.
+Untrusted values stay inert (every value in the data is typed by someone):
+
+- **HTML**: Markdown outputs (the narrative, fixed texts) are rendered by
+  :func:`kinerja_analysis.reporting.markup.markdown_to_html` — raw HTML in them is text,
+  only in-page links — and the page shell is Jinja with autoescape. Every page declares
+  :data:`~kinerja_analysis.reporting.markup.CONTENT_SECURITY_POLICY` (no script runs,
+  nothing is fetched).
+- **PDF**: WeasyPrint fetches through :func:`safe_fetcher` — ``data:`` URIs and the
+  package's own template files only; ``file:``, ``http(s):`` and every other URL is
+  refused, and no attachment is ever embedded.
+- **XLSX**: every text cell is a string cell, never a formula: text starting with ``=``,
+  ``+``, ``-``, ``@``, tab or CR is stored as text with Excel's quote prefix (so editing
+  the cell does not turn it into a formula either); control characters become U+FFFD.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as _dt
+import io
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -26,18 +38,53 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import period_label
+from kinerja_analysis.core.profile import AgencyProfile, default_profile
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY, clean_text, markdown_to_html
+from kinerja_analysis.reporting.text import column_labels
 
-#: The government named on every cover.
-INSTANSI = {"id": "Pemerintah Kota Kotalama", "en": "Government of Kotalama City"}
+
+def _bundled_government() -> dict[str, str]:
+    p = default_profile()
+    return {"id": p.government("id"), "en": p.government("en")}
+
+
+#: The bundled example's government (the synthetic city); documents use the agency profile.
+INSTANSI = _bundled_government()
 _REMOVE_TAGS = ("parameters", "injected-parameters", "hapus", "remove_cell")
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.DOTALL)
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_TEMPLATE_DIR = PACKAGE_ROOT / "reporting" / "templates"
+
+_LABELS = {
+    "id": {
+        "dibuat": "Dibuat",
+        "halaman": "Halaman",
+        "catatan": "Laporan ini dibuat otomatis dari data kepegawaian yang telah divalidasi. "
+        "Tabel hanya memuat agregat; kelompok kecil disembunyikan (–).",
+        "sumber": "Sumber: data kepegawaian {instansi} yang telah divalidasi; diolah dengan "
+        "kinerja {versi}.",
+        "logo": "Logo {instansi}",
+        "ya": "ya",
+        "tidak": "tidak",
+    },
+    "en": {
+        "dibuat": "Generated",
+        "halaman": "Page",
+        "catatan": "Generated automatically from validated HR data. Tables show aggregates "
+        "only; small groups are suppressed (–).",
+        "sumber": "Source: validated HR data of {instansi}; processed with kinerja {versi}.",
+        "logo": "Logo of {instansi}",
+        "ya": "yes",
+        "tidak": "no",
+    },
+}
 
 
 def _template(name: str) -> str:
@@ -46,8 +93,29 @@ def _template(name: str) -> str:
     )
 
 
+def _jinja():
+    from jinja2 import Environment  # lazy: only when rendering
+
+    return Environment(autoescape=True)
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+def _inert_outputs(cell: Any) -> None:
+    """Markdown outputs → inert HTML (the one place Markdown with data becomes HTML)."""
+    for o in cell.get("outputs", []):
+        data = o.get("data")
+        if not data or "text/markdown" not in data:
+            continue
+        md = data["text/markdown"]
+        md = "".join(md) if isinstance(md, list) else md
+        o["data"] = {"text/html": markdown_to_html(md)}
+
+
 def _clean_notebook(nb: Any) -> Any:
-    """A copy without stderr streams, error outputs or cells tagged for removal."""
+    """A copy without stderr streams, error outputs or cells tagged for removal; Markdown
+    outputs rendered inert."""
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
@@ -61,6 +129,7 @@ def _clean_notebook(nb: Any) -> Any:
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
                 and o.get("output_type") != "error"
             ]
+            _inert_outputs(cell)
         cells.append(cell)
     nb.cells = cells
     return nb
@@ -97,6 +166,7 @@ def to_html(
     tanggal_buat: _dt.date | None = None,
     instansi: str | None = None,
     catatan: str | None = None,
+    profil: AgencyProfile | None = None,
 ) -> str:
     """A self-contained HTML report of an executed notebook.
 
@@ -106,6 +176,7 @@ def to_html(
         The executed notebook (``nbformat.NotebookNode``); it is not modified.
     title
         Report title on the cover (the notebook's own first ``<h1>`` is dropped).
+        Untrusted text is fine: it is escaped.
     periode
         Period code, printed in words (``"Triwulan IV 2025"``). ``"lintas"`` (or any
         text that is not a period code) is printed as given.
@@ -113,52 +184,123 @@ def to_html(
         ``"id"`` or ``"en"``: cover labels and date.
     tanggal_buat
         Generation date on the cover; default today.
+    profil
+        The agency profile: government name, logo and signatory (default: the bundled
+        example, :func:`kinerja_analysis.core.profile.default_profile`).
     instansi, catatan
-        Cover line (default :data:`INSTANSI`) and footer note.
+        Override of the cover's government line and the footer note.
 
     Returns
     -------
     str
-        A complete HTML document without ``<script>`` or external resources.
+        A complete HTML document without ``<script>`` or external resources, with a
+        Content-Security-Policy that forbids both.
     """
-    from jinja2 import Environment  # lazy: only when rendering
-
     if bahasa not in ("id", "en"):
         raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+    from kinerja_analysis import __version__  # lazy: reads the installed version at call time
+
+    profil = profil or default_profile()
     try:
         periode_kata = period_label(periode, bahasa)
     except ValueError:
         periode_kata = periode
-    tanggal = fmt.date(tanggal_buat or _dt.date.today(), bahasa)
-    default_catatan = {
-        "id": "Laporan ini dibuat otomatis dari data kepegawaian yang telah divalidasi. "
-        "Tabel hanya memuat agregat; kelompok kecil disembunyikan (–).",
-        "en": "Generated automatically from validated HR data. Tables show aggregates "
-        "only; small groups are suppressed (–).",
-    }[bahasa]
-    from kinerja_analysis import __version__  # lazy: reads the installed version at call time
-
-    env = Environment(autoescape=True)
-    page = env.from_string(_template("laporan.html.j2")).render(
-        bahasa=bahasa,
-        versi=__version__,
-        judul=title,
-        periode_kata=periode_kata,
-        instansi=instansi or INSTANSI[bahasa],
-        label_dibuat="Dibuat" if bahasa == "id" else "Generated",
-        label_halaman="Halaman" if bahasa == "id" else "Page",
-        tanggal_buat=tanggal,
-        css=_Markup(_template("laporan.css")),
-        isi=_Markup(_body_html(nb)),
-        catatan=catatan or default_catatan,
+    tanggal = tanggal_buat or _dt.date.today()
+    lab = _LABELS[bahasa]
+    pemerintah = instansi or profil.government(bahasa)
+    ttd = profil.signatory
+    page = (
+        _jinja()
+        .from_string(_template("laporan.html.j2"))
+        .render(
+            bahasa=bahasa,
+            versi=__version__,
+            csp=CONTENT_SECURITY_POLICY,
+            judul=clean_text(title),
+            periode_kata=periode_kata,
+            instansi=pemerintah,
+            wilayah=profil.region,
+            logo=profil.logo_data_uri(),
+            label_logo=lab["logo"].format(instansi=pemerintah),
+            label_dibuat=lab["dibuat"],
+            label_halaman=lab["halaman"],
+            tanggal_buat=fmt.date(tanggal, bahasa),
+            ttd=ttd,
+            css=_markup(_template("laporan.css")),
+            isi=_markup(_body_html(nb)),
+            catatan=catatan or lab["catatan"],
+        )
     )
     return page
 
 
-def _Markup(s: str) -> Any:  # noqa: N802 - mirrors markupsafe.Markup
+def _markup(s: str) -> Any:
     from markupsafe import Markup  # lazy: with jinja2
 
     return Markup(s)
+
+
+# ----------------------------------------------------------------------------- PDF
+
+
+_ALLOWED_SUFFIX = (".css", ".woff", ".woff2", ".ttf", ".otf", ".png", ".svg")
+
+
+def safe_fetcher():
+    """A WeasyPrint URL fetcher for ``data:`` URIs and the package's own template files.
+
+    Everything else (``file:`` outside ``reporting/templates``, ``http(s):``, ``ftp:`` …)
+    raises ``ValueError``, which WeasyPrint reports as a resource it could not load; the
+    refused URLs are kept in the fetcher's ``refused`` list.
+    """
+    from weasyprint.urls import URLFetcher  # lazy: heavy (Pango); only for PDF
+
+    class _SafeFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if _allowed_url(url, _ALLOWED_SUFFIX):
+                return super().fetch(url, headers)
+            self.refused.append(url[:200])
+            raise ValueError(f"blocked fetch: {url[:80]}")
+
+    f = _SafeFetcher(timeout=1, allow_redirects=False, allowed_protocols=("data", "file"))
+    f.refused = []
+    return f
+
+
+def _allowed_url(url: str, suffixes: tuple[str, ...]) -> bool:
+    from urllib.parse import unquote, urlparse
+
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "data":
+        return True
+    if scheme != "file":
+        return False
+    path = Path(unquote(urlparse(url).path)).resolve()
+    return path.suffix.lower() in suffixes and _TEMPLATE_DIR.resolve() in path.parents
+
+
+def pdf_bytes(html: str) -> bytes:
+    """Render report HTML (from :func:`to_html`) to A4 PDF bytes, sandboxed.
+
+    Only ``data:`` URIs and the package's own template files are read (:func:`safe_fetcher`);
+    no attachment is embedded (``<link rel=attachment>``/``<a rel=attachment>`` are
+    ignored) and only in-page and ``http(s)``/``mailto`` links are kept.
+    """
+    from weasyprint import HTML  # lazy: heavy (Pango); only for PDF
+
+    doc = HTML(string=html, base_url=None, url_fetcher=safe_fetcher()).render()
+    doc.metadata.attachments = []
+    for page in doc.pages:
+        page.links = [
+            link
+            for link in page.links
+            if link[0] == "internal"
+            or (
+                link[0] == "external"
+                and str(link[1]).lower().startswith(("https:", "http:", "mailto:"))
+            )
+        ]
+    return doc.write_pdf(attachments=None)
 
 
 def to_pdf(html: str, path: str | os.PathLike) -> Path:
@@ -166,18 +308,23 @@ def to_pdf(html: str, path: str | os.PathLike) -> Path:
 
     Notes
     -----
-    WeasyPrint resolves no network resources here (the HTML is self-contained); the
-    page size, margins and the page counter come from the ``@page`` rules of
-    ``templates/laporan.css``.
+    See :func:`pdf_bytes` for what the renderer may read. The page size, margins and the
+    page counter come from the ``@page`` rules of ``templates/laporan.css``.
     """
-    from weasyprint import HTML  # lazy: heavy (Pango); only for PDF
+    return atomic_write(path, pdf_bytes(html))
 
-    pdf = HTML(string=html, base_url=None).write_pdf()
-    return atomic_write(path, pdf)
+
+# ----------------------------------------------------------------------------- XLSX
+
+#: Text starting with one of these is what a spreadsheet would read as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_EXCEL_MAX = 32767
+_P_NAME = re.compile(r"^(p|pvalue|p_value|p_.+|.+_p)$")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub("_", name)[:31] or "tabel"
+    base = _SHEET_BAD.sub("_", clean_text(str(name)).replace("\ufffd", "_"))[:31] or "tabel"
+    base = base.strip("'") or "tabel"
     out, i = base, 2
     while out.lower() in used:
         suffix = f"_{i}"
@@ -200,62 +347,235 @@ def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _column_kind(name: str, s: pd.Series, spec: Mapping[str, Any] | None) -> tuple[str, int]:
+    """``(kind, decimals)``: kind is persen, persen_poin, p, bilangan, desimal, tanggal,
+    boolean or teks. ``spec`` (from ``df.attrs["format"][name]``) wins over the name."""
+    if spec:
+        kind = str(spec.get("jenis", "desimal"))
+        return kind, int(spec.get("desimal", 1 if kind.startswith("persen") else 2))
+    if pd.api.types.is_bool_dtype(s):
+        return "boolean", 0
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return "tanggal", 0
+    if not pd.api.types.is_numeric_dtype(s):
+        return "teks", 0
+    if _P_NAME.match(name):
+        return "p", 3
+    if name.startswith(("pct_", "persen", "proporsi")):
+        return "persen", 1
+    if name.endswith("_pct"):
+        return "persen_poin", 1
+    if pd.api.types.is_integer_dtype(s):
+        return "bilangan", 0
+    return "desimal", 2
+
+
+def _number_format(kind: str, d: int, bahasa: str) -> str | None:
+    dec = "." + "0" * d if d > 0 else ""
+    if kind in ("persen", "persen_poin"):
+        return f"0{dec}%"
+    if kind == "p":
+        small = "<0,001" if bahasa == "id" else "<0.001"
+        return f'[<0.001]"{small}";0.000'
+    if kind == "bilangan":
+        return "#,##0"
+    if kind == "desimal":
+        return f"#,##0{dec}"
+    if kind == "tanggal":
+        return "yyyy-mm-dd"
+    return None
+
+
+def _cell_value(v: Any, kind: str, bahasa: str) -> Any:
+    """A cell value: numbers as numbers (percent points as fractions), text cleaned."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, str | bytes):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if kind == "boolean" and isinstance(v, bool | np.bool_):
+        return _LABELS[bahasa]["ya" if v else "tidak"]
+    if isinstance(v, float) and math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    if kind == "persen_poin" and isinstance(v, int | float) and not isinstance(v, bool):
+        return v / 100.0
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int | float | _dt.date | _dt.datetime | _dt.time):
+        return v
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    return str(v) if not isinstance(v, dict | list | set | tuple) else v
+
+
+def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> Any:
+    """Write one cell. Text is ALWAYS a string cell (never a formula), quote-prefixed when
+    a spreadsheet would read it as one, cleaned of control characters, cut at Excel's
+    32,767 characters."""
+    if isinstance(value, str):
+        text = clean_text(value)
+        if len(text) > _EXCEL_MAX:
+            text = text[: _EXCEL_MAX - 1] + "…"
+        cell = ws.cell(row, col)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+        return cell
+    cell = ws.cell(row, col, value)
+    if cell.data_type == "f":  # pragma: no cover - only strings become formulas
+        cell.data_type = "s"
+    if number_format and value is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _header_label(col: str, labels: Mapping[str, str]) -> str:
+    if col in labels:
+        return labels[col]
+    words = col.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else col
+
+
+def _display_len(v: Any, kind: str, d: int, bahasa: str) -> int:
+    if v is None:
+        return 1
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if kind in ("persen", "persen_poin"):
+            return len(fmt.percent(v, d, bahasa))
+        return len(fmt.number(v, d if kind != "bilangan" else 0, bahasa)) if kind != "p" else 6
+    if isinstance(v, _dt.datetime | _dt.date):
+        return 10
+    return max((len(x) for x in str(v).splitlines()), default=1)
+
+
+def xlsx_bytes(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    info: Mapping[str, object] | None = None,
+    bahasa: fmt.Bahasa = "id",
+    sumber: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> bytes:
+    """The workbook of :func:`to_xlsx`, as bytes (nothing written)."""
+    from openpyxl import Workbook  # lazy: only when writing workbooks
+    from openpyxl.styles import Alignment, Font, PatternFill  # lazy: with openpyxl
+    from openpyxl.utils import get_column_letter  # lazy: with openpyxl
+
+    if bahasa not in ("id", "en"):
+        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+    if not tables and not info:
+        raise ValueError("to_xlsx: tidak ada tabel untuk ditulis")
+    labels = {**column_labels(bahasa), **dict(labels or {})}
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="F3F6F9")
+    used: set[str] = set()
+    if info:
+        ws = wb.create_sheet(_sheet_name("info", used))
+        for i, (k, v) in enumerate(info.items(), start=1):
+            _put(ws, i, 1, str(k)).font = bold
+            _put(ws, i, 2, _cell_value(v, "teks", bahasa) if not isinstance(v, str) else v)
+            ws.cell(i, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions["A"].width = 24
+        ws.column_dimensions["B"].width = 90
+    for name, df in tables.items():
+        ws = wb.create_sheet(_sheet_name(name, used))
+        data = _excel_ready(df)
+        formats = dict(df.attrs.get("format") or {})
+        judul = df.attrs.get("judul")
+        note = df.attrs.get("sumber") or sumber
+        row = 1
+        if judul:
+            _put(ws, row, 1, str(judul)).font = Font(bold=True, size=12)
+            row += 1
+        if note:
+            _put(ws, row, 1, str(note)).font = Font(italic=True, color="5B6776")
+            row += 1
+        if row > 1:
+            row += 1  # one empty row before the header
+        head = row
+        kinds = [_column_kind(c, data[c], formats.get(c)) for c in data.columns]
+        numfmts = [_number_format(k, d, bahasa) for k, d in kinds]
+        widths = []
+        for j, col in enumerate(data.columns, start=1):
+            label = _header_label(col, labels)
+            c = _put(ws, head, j, label)
+            c.font = bold
+            c.fill = head_fill
+            c.alignment = Alignment(wrap_text=True, vertical="bottom")
+            widths.append(min(30, len(label) + 2))
+        for i, values in enumerate(data.itertuples(index=False), start=head + 1):
+            for j, v in enumerate(values, start=1):
+                kind, d = kinds[j - 1]
+                val = _cell_value(v, kind, bahasa)
+                if val is None:
+                    continue
+                _put(ws, i, j, val, numfmts[j - 1])
+                if i - head <= 500:
+                    widths[j - 1] = max(widths[j - 1], _display_len(val, kind, d, bahasa) + 2)
+        ws.freeze_panes = ws.cell(head + 1, 1)
+        if len(data.columns):
+            last = get_column_letter(len(data.columns))
+            ws.auto_filter.ref = f"A{head}:{last}{head + max(len(data), 1)}"
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, w))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def to_xlsx(
     tables: Mapping[str, pd.DataFrame],
     path: str | os.PathLike,
     *,
     info: Mapping[str, object] | None = None,
+    bahasa: fmt.Bahasa = "id",
+    sumber: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write tables to an XLSX workbook, one sheet per table (atomic).
+    """Write tables to an XLSX workbook, one sheet per table (atomic). THE workbook writer.
 
     Parameters
     ----------
     tables
         ``{sheet name: DataFrame}``; names are cut to Excel's 31 characters and made
-        unique. A table's ``df.attrs["judul"]`` (if any) is written in the first row
-        above it.
+        unique. Per table, optional ``df.attrs``: ``"judul"`` (title, first row),
+        ``"sumber"`` (source note under it; default ``sumber``) and ``"format"``
+        (``{column: {"jenis": kind, "desimal": n}}``, kinds ``persen`` — a fraction —,
+        ``persen_poin`` — 0–100 —, ``p``, ``bilangan``, ``desimal``).
     info
-        Optional key/value pairs written to a first sheet ``info`` (title, period, data
-        checksum, …).
+        Optional key/value pairs written to a first sheet ``info``.
+    bahasa
+        Header labels (:func:`kinerja_analysis.reporting.text.column_labels`), yes/no
+        words and the p-value format.
+    sumber
+        Source note printed under every table's title.
+    labels
+        Extra ``{column: header}`` labels.
+
+    Notes
+    -----
+    Number formats per column, from the format spec or the column name: percentages as
+    percent (``pct_*``, ``persen*``, ``proporsi*`` are fractions; ``*_pct`` are 0–100
+    and stored as fractions), p-values as ``<0,001`` below 0.001 and three decimals
+    otherwise, counts with thousands separators, other numbers with two decimals.
+    Formulas are never written (see the module docstring).
 
     Returns
     -------
     Path
     """
-    from openpyxl import Workbook  # lazy: only when writing/reading workbooks
-    from openpyxl.styles import Font  # lazy: only when writing/reading workbooks
-    from openpyxl.utils import get_column_letter  # lazy: only when writing/reading workbooks
+    return atomic_write(
+        path, xlsx_bytes(tables, info=info, bahasa=bahasa, sumber=sumber, labels=labels)
+    )
 
-    if not tables and not info:
-        raise ValueError("to_xlsx: tidak ada tabel untuk ditulis")
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    used: set[str] = set()
-    if info:
-        ws = wb.create_sheet(_sheet_name("info", used))
-        for k, v in info.items():
-            ws.append([str(k), str(v)])
-            ws.cell(ws.max_row, 1).font = bold
-        ws.column_dimensions["A"].width = 24
-        ws.column_dimensions["B"].width = 80
-    for name, df in tables.items():
-        ws = wb.create_sheet(_sheet_name(name, used))
-        judul = df.attrs.get("judul")
-        data = _excel_ready(df)
-        start = 1
-        if judul:
-            ws.cell(1, 1, str(judul)).font = Font(bold=True, size=12)
-            start = 3
-        for j, col in enumerate(data.columns, start=1):
-            ws.cell(start, j, col).font = bold
-        for i, row in enumerate(data.itertuples(index=False), start=start + 1):
-            for j, v in enumerate(row, start=1):
-                if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
-                    continue
-                ws.cell(i, j, v.item() if hasattr(v, "item") else v)
-        ws.freeze_panes = ws.cell(start + 1, 1)
-        for j, col in enumerate(data.columns, start=1):
-            lens = [len(col)] + [len(str(v)) for v in data[col].head(500)]
-            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(lens) + 2))
-    return atomic_write(path, wb.save)
+
+def source_note(profil: AgencyProfile | None = None, bahasa: fmt.Bahasa = "id") -> str:
+    """The source note under every workbook table: the agency and the package version."""
+    from kinerja_analysis import __version__  # lazy: reads the installed version at call time
+
+    profil = profil or default_profile()
+    return _LABELS[bahasa]["sumber"].format(instansi=profil.government(bahasa), versi=__version__)

@@ -1,28 +1,38 @@
-"""The facts of one period (and optionally one OPD): aggregates only.
+"""The facts of one period's document, as of that period.
 
-:func:`period_facts` turns the dataset and the shared results into a
-:class:`~kinerja_analysis.reporting.narrative.PeriodFacts` — predikat distribution, SE
-3/2023 compliance, BerAKHLAK profile, reliability, effects with their evidence, resistance,
-training resources, priorities, data quality, provenance — from which the narrative and
-the tables of the report are written. :func:`effect_list` lists the estimated effects.
+:func:`period_facts` gathers what the narrative of one period (and optionally one OPD)
+may say — aggregates only — as a
+:class:`kinerja_analysis.reporting.narrative.PeriodFacts`, from the validated dataset
+and the shared results of the same data window
+(:func:`kinerja_analysis.analyses.shared.compute_shared` with ``through=periode``).
+Data of later periods never enter: the dataset is cut at the period's end
+(:func:`kinerja_analysis.analyses.shared.data_through`) and shared results computed on a
+longer window are refused. :func:`effect_list` turns the shared estimates into the
+narrative's effects; :func:`effects_table` lists them as data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults
+from kinerja_analysis.analyses.shared import SharedResults, data_through
+from kinerja_analysis.analyses.training import training_power
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.core.periods import parse_period, period_bounds
+from kinerja_analysis.core.profile import AgencyProfile, default_profile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, SANGAT_BAIK, check_distribution
 from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
+from kinerja_analysis.methods.multiplicity import adjust_pvalues
+from kinerja_analysis.methods.power import mde
 from kinerja_analysis.reporting.narrative import Effect, PeriodFacts
-from kinerja_analysis.reporting.tables import jp_by_asn
+from kinerja_analysis.reporting.tables import jp_by_asn, jp_window, jp_window_covered
 
 # --------------------------------------------------------------------------- facts
 
@@ -39,44 +49,102 @@ def _row(df: pd.DataFrame | None, **match: object) -> pd.Series | None:
     return None if hit.empty else hit.iloc[0]
 
 
-def _effect(
-    kunci: str,
-    r: pd.Series | None,
-    *,
-    label_id: str,
-    label_en: str,
-    hasil_id: str,
-    hasil_en: str,
-    desain: str,
-    satuan_id: str = "poin",
-    satuan_en: str = "points",
-    sd: float | None = None,
-    pretrend_p: float | None = None,
-    arah_baik: str = "naik",
-    metode: str = "",
-):
+#: The effects a period document states, as data: one row per effect (``effects.csv``
+#: beside this module). Columns: ``kunci`` (key); ``sumber`` (the
+#: :class:`~kinerja_analysis.analyses.shared.SharedResults` table); ``cocok`` (how to find
+#: the row: ``col=value`` conditions joined by ``;``, empty = first row); labels
+#: ``label_*`` (the cause), ``hasil_*`` (the outcome), ``satuan_*`` (unit) in id/en;
+#: ``desain`` (kausal_did, kausal_fe, asosiasi); ``arah_baik`` (naik/turun); ``sd``
+#: (panel column whose SD expresses the effect in SDs, or empty); ``pretrend`` (where
+#: the pre-trend test is: ``pelatihan``, ``penerapan:<outcome>``, ``kolom`` = the row's
+#: ``pretrend_p``, or empty); ``sensitivitas`` (``<table>:<outcome>`` of the
+#: Rambachan–Roth table, or empty); ``program_*`` (the programme, for the sensitivity
+#: sentence).
+EFFECTS: pd.DataFrame = pd.read_csv(
+    Path(__file__).with_name("effects.csv"), dtype=str, keep_default_na=False
+)
 
-    if r is None or not np.isfinite(float(r["estimate"])):
+
+def _match(df: pd.DataFrame | None, cocok: str) -> pd.Series | None:
+    if df is None or df.empty:
+        return None
+    if not cocok:
+        return df.iloc[0]
+    match = {}
+    for part in cocok.split(";"):
+        k, _, v = part.partition("=")
+        match[k] = v
+    return _row(df, **match)
+
+
+def _pretrend_p(h: SharedResults, spec: str, r: pd.Series) -> float | None:
+    if not spec:
+        return None
+    if spec == "kolom":
+        return _f(r.get("pretrend_p"))
+    if spec == "pelatihan":
+        t = h.pelatihan_pretrend
+        return _f(t["p_value"].iloc[0]) if t is not None and len(t) else None
+    table, _, outcome = spec.partition(":")
+    hit = _row(getattr(h, f"{table}_pretrend", None), outcome=outcome)
+    return None if hit is None else _f(hit["p_value"])
+
+
+def _breakdowns(h: SharedResults, spec: str) -> dict[str, object]:
+    """Breakdown values of an effect's Rambachan–Roth table (relative magnitudes, smoothness)."""
+    if not spec:
+        return {}
+    table, _, outcome = spec.partition(":")
+    t = getattr(h, f"{table}_sensitivitas", None)
+    if t is None or t.empty:
+        return {}
+    if "outcome" in t:
+        t = t[t["outcome"].astype(str) == outcome]
+    out: dict[str, object] = {}
+    for delta, key in (("relative_magnitudes", "breakdown_rm"), ("smoothness", "breakdown_sd")):
+        d = t[t["delta"] == delta]
+        if len(d):
+            out[key] = _f(d["breakdown"].iloc[0])
+            if delta == "relative_magnitudes":
+                out["breakdown_rm_censored"] = str(d["breakdown_censored"].iloc[0]) == "True"
+    return out
+
+
+def _flags(r: pd.Series) -> tuple[str, ...]:
+    v = r.get("flags")
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return ()
+    return tuple(x for x in str(v).split(",") if x)
+
+
+def _make_effect(h: SharedResults, spec: pd.Series) -> Effect | None:
+    r = _match(getattr(h, spec["sumber"], None), spec["cocok"])
+    if r is None or _f(r.get("estimate")) is None:
         return None
     est = float(r["estimate"])
+    sd = float(h.panel[spec["sd"]].std()) if spec["sd"] and spec["sd"] in h.panel else None
     return Effect(
-        kunci=kunci,
-        label_id=label_id,
-        label_en=label_en,
-        hasil_id=hasil_id,
-        hasil_en=hasil_en,
+        kunci=spec["kunci"],
+        label_id=spec["label_id"],
+        label_en=spec["label_en"],
+        hasil_id=spec["hasil_id"],
+        hasil_en=spec["hasil_en"],
         estimate=est,
         ci_low=float(r["ci_low"]),
         ci_high=float(r["ci_high"]),
         p_value=_f(r.get("p_value")),
         n_obs=int(r["n_obs"]) if pd.notna(r.get("n_obs")) else None,
-        satuan_id=satuan_id,
-        satuan_en=satuan_en,
+        satuan_id=spec["satuan_id"],
+        satuan_en=spec["satuan_en"],
         estimate_sd=(est / sd) if sd else None,
-        pretrend_p=pretrend_p,
-        desain=desain,
-        metode=metode or str(r.get("method", "")),
-        arah_baik=arah_baik,
+        pretrend_p=_pretrend_p(h, spec["pretrend"], r),
+        desain=spec["desain"],
+        metode=str(r.get("method", "")),
+        arah_baik=spec["arah_baik"],
+        catatan=_flags(r),
+        program_id=spec["program_id"],
+        program_en=spec["program_en"],
+        **_breakdowns(h, spec["sensitivitas"]),
     )
 
 
@@ -89,147 +157,20 @@ def _f(x: object) -> float | None:
 
 
 def effect_list(h: SharedResults) -> tuple:
-    """The estimated effects as :class:`kinerja_analysis.reporting.narrative.Effect` objects."""
-    sd = float(h.panel["capaian"].std()) if "capaian" in h.panel else None
-    pre = _f(h.pelatihan_pretrend["p_value"].iloc[0]) if h.pelatihan_pretrend is not None else None
-    cap = dict(hasil_id="capaian SKP", hasil_en="SKP achievement", sd=sd, pretrend_p=pre)
-    # (key, result table, term, label id, label en): the training effects
-    pelatihan = (
-        ("pelatihan", h.pelatihan, "ATT (Callaway–Sant'Anna)", "Pelatihan", "Training"),
-        (
-            "pelatihan_difasilitasi",
-            h.pelatihan_heterogen,
-            "sumber_pertama=difasilitasi",
-            "Pelatihan yang difasilitasi pemerintah daerah",
-            "Training arranged by the city",
-        ),
-        (
-            "pelatihan_mandiri",
-            h.pelatihan_heterogen,
-            "sumber_pertama=mandiri",
-            "Pelatihan yang dicari sendiri (mandiri)",
-            "Self-sought training",
-        ),
-        (
-            "pelatihan_relevan",
-            h.pelatihan_heterogen,
-            "relevansi=relevan",
-            "Pelatihan yang relevan dengan kompetensi terlemah",
-            "Training aimed at the weakest competency",
-        ),
-        (
-            "pelatihan_tidak_sesuai",
-            h.pelatihan_heterogen,
-            "relevansi=tidak_sesuai",
-            "Pelatihan yang tidak sesuai kebutuhan jabatan",
-            "Training that does not fit the job",
-        ),
-    )
-    out = [
-        _effect(
-            kunci, _row(tabel, term=term), label_id=lid, label_en=len_, desain="kausal_did", **cap
-        )
-        for kunci, tabel, term, lid, len_ in pelatihan
-    ]
-    fb = h.umpan_balik
-    fbk = dict(
-        hasil_id="capaian SKP periode berikutnya",
-        hasil_en="next-period SKP achievement",
-        desain="kausal_fe",
-        sd=sd,
-        satuan_id="poin per sesi",
-        satuan_en="points per session",
-    )
-    out += [
-        _effect(
-            "umpan_balik_baik",
-            _row(fb, model="kualitas", term="n_baik_lag1"),
-            label_id="Umpan balik berkualitas baik",
-            label_en="Good-quality feedback",
-            **fbk,
-        ),
-        _effect(
-            "umpan_balik_buruk",
-            _row(fb, model="kualitas", term="n_buruk_lag1"),
-            label_id="Umpan balik berkualitas buruk",
-            label_en="Poor-quality feedback",
-            **fbk,
-        ),
-    ]
-    ro = h.penerapan
-    out += [
-        _effect(
-            "penerapan_ikm",
-            _row(ro, outcome="ikm"),
-            label_id="Penerapan sistem evaluasi terstruktur",
-            label_en="The structured evaluation system",
-            hasil_id="IKM",
-            hasil_en="the IKM",
-            desain="kausal_did",
-            pretrend_p=_pretrend_p(h, "ikm"),
-        ),
-        _effect(
-            "penerapan_tepat_waktu",
-            _row(ro, outcome="tepat_waktu_pct"),
-            label_id="Penerapan sistem evaluasi terstruktur",
-            label_en="The structured evaluation system",
-            hasil_id="persentase layanan tepat waktu",
-            hasil_en="on-time services",
-            satuan_id="poin persen",
-            satuan_en="percentage points",
-            desain="kausal_did",
-            pretrend_p=_pretrend_p(h, "tepat_waktu_pct"),
-        ),
-        _effect(
-            "penerapan_pengaduan",
-            _row(ro, outcome="pengaduan_per_1000"),
-            label_id="Penerapan sistem evaluasi terstruktur",
-            label_en="The structured evaluation system",
-            hasil_id="pengaduan per 1.000 layanan",
-            hasil_en="complaints per 1,000 services",
-            satuan_id="pengaduan",
-            satuan_en="complaints",
-            desain="kausal_did",
-            arah_baik="turun",
-            pretrend_p=_pretrend_p(h, "pengaduan_per_1000"),
-        ),
-    ]
-    if h.komunikasi is not None and len(h.komunikasi):
-        out.append(
-            _effect(
-                "pelatihan_komunikasi",
-                h.komunikasi.iloc[0],
-                label_id="Pelatihan komunikasi",
-                label_en="Communication training",
-                hasil_id="rasa percaya diri (survei, skala 1–5)",
-                hasil_en="self-confidence (survey, 1–5 scale)",
-                desain="kausal_fe",
-                satuan_id="poin skala",
-                satuan_en="scale points",
-            )
-        )
-    kp = _row(h.komunikasi_perilaku, term="ATT (Callaway–Sant'Anna)")
-    if kp is not None:
-        out.append(
-            _effect(
-                "pelatihan_komunikasi_perilaku",
-                kp,
-                label_id="Pelatihan komunikasi",
-                label_en="Communication training",
-                hasil_id="skor perilaku berorientasi pelayanan (360°, skala 1–5)",
-                hasil_en="the service-orientation rating (360°, 1–5 scale)",
-                desain="kausal_did",
-                satuan_id="poin skala",
-                satuan_en="scale points",
-                pretrend_p=_f(kp.get("pretrend_p")),
-            )
-        )
-    return tuple(e for e in out if e is not None)
+    """The estimated effects as :class:`kinerja_analysis.reporting.narrative.Effect` objects.
 
-
-def _pretrend_p(h: SharedResults, outcome: str) -> float | None:
-    r = _row(h.penerapan_pretrend, outcome=outcome)
-    return None if r is None else _f(r["p_value"])
+    One per row of :data:`EFFECTS` whose result is available, in that order, each with
+    its p-value adjusted for the whole family by Holm's procedure
+    (:func:`kinerja_analysis.methods.multiplicity.adjust_pvalues`): the document states
+    all of them at once, so its evidence grades account for multiplicity.
+    """
+    out = [e for e in (_make_effect(h, spec) for _, spec in EFFECTS.iterrows()) if e is not None]
+    p = [np.nan if e.p_value is None else e.p_value for e in out]
+    adj = adjust_pvalues(p, "holm") if out else np.zeros(0)
+    return tuple(
+        dataclasses.replace(e, p_adjusted=None if np.isnan(a) else float(a))
+        for e, a in zip(out, adj, strict=True)
+    )
 
 
 def _distribution(ev: pd.DataFrame) -> pd.DataFrame | None:
@@ -256,15 +197,35 @@ def period_facts(
     predikat_organisasi: str = "Baik",
     tanggal: _dt.date | None = None,
     versi: str = "",
+    profil: AgencyProfile | None = None,
 ) -> Any:
     """The facts of one period (optionally one OPD) for :func:`narrative.write_report`.
 
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
-    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules.
+    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profil`` is
+    the agency the document speaks for (default: the bundled example).
+
+    As of ``periode``: ``ds`` is cut at the end of the period
+    (:func:`~kinerja_analysis.analyses.shared.data_through`), and ``h`` must be the shared
+    results of that same window (``h.periode_akhir == periode``).
+
+    Raises
+    ------
+    ValueError
+        ``periode`` is not a period of the data, or ``h`` was computed on data that go
+        beyond it (a document may not use later data).
     """
+    profil = profil or default_profile()
 
     if periode not in ds.periods:
         raise ValueError(f"periode {periode!r} tidak ada dalam dataset ({', '.join(ds.periods)})")
+    if h.periode_akhir is not None and h.periode_akhir != periode:
+        raise ValueError(
+            f"hasil bersama dihitung dengan data sampai {h.periode_akhir}; dokumen {periode} "
+            f"hanya boleh memakai data sampai {periode} "
+            f"(compute_shared(ds, through={periode!r}))"
+        )
+    ds = data_through(ds, periode)
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     nips = set(peg["nip"])
     ev_all = h.evaluasi[h.evaluasi["nip"].isin(nips)]
@@ -290,10 +251,14 @@ def period_facts(
         efek=effect_list(h) if opd is None else (),
         resistensi=_resistance_facts(ds, h, periode, peg),
         pelatihan=_training_facts(ds, periode, peg),
+        kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=_training_priorities(sd, peg, periode),
         umpan_balik_perlu=_feedback_needs(ds, periode, peg),
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
+        periode_data=tuple(ds.periods),
+        nama_daerah=profil.name,
+        instansi=profil.government(bahasa),
         provenans={
             "checksum": ds.checksum[:16],
             "versi": versi,
@@ -307,6 +272,7 @@ def period_facts(
             "tanggal": (tanggal or _dt.date.today()).isoformat(),
         },
         min_sel=min_sel,
+        sumber_predikat=str(h.parameter.get("sumber_predikat", "angka")),
     )
 
 
@@ -343,7 +309,9 @@ def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame |
 
 def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
-    skp_p = ds.skp.loc[ds.skp["periode"] == periode, "nip"].unique()
+    # who has a result this period: SKP rows, or the official e-Kinerja result without them
+    hasil = ds.skp if ds.has("skp") else ds.penilaian_resmi
+    skp_p = hasil.loc[hasil["periode"] == periode, "nip"].unique()
     base["pct_skp_kosong"] = 1 - peg.assign(ada=peg["nip"].isin(skp_p)).groupby("opd")["ada"].mean()
     if ds.has("umpan_balik"):
         fb = ds.umpan_balik.loc[ds.umpan_balik["periode"] == periode, "nip"].unique()
@@ -368,23 +336,59 @@ def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | Non
 
     if not ds.has("pelatihan"):
         return None
-    jp = jp_by_asn(ds.pelatihan, peg, periode)
-    _, akhir = period_bounds(periode)
-    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    awal, akhir = jp_window(periode)
     p = ds.pelatihan[ds.pelatihan["nip"].isin(set(peg["nip"]))]
     p = p[(p["tanggal_mulai"] >= awal) & (p["tanggal_mulai"] <= akhir)]
     mandiri = p[p["sumber"] == "mandiri"]
     tidak = (
         ~mandiri["kompetensi_sasaran"].isin(BERAKHLAK) if len(mandiri) else pd.Series(dtype=bool)
     )
+    shares = {
+        "pct_mandiri": float(len(mandiri) / len(p)) if len(p) else None,
+        "pct_mandiri_tidak_sesuai": float(tidak.mean()) if len(mandiri) else None,
+    }
+    if not jp_window_covered(periode, ds.periods[0]):
+        # the window reaches before the data begin: the JP shares are not available
+        return {
+            "pct_di_bawah_20jp": None,
+            "jp_per_asn": None,
+            "jp_per_opd": None,
+            "jp_tidak_tersedia_sejak": period_bounds(ds.periods[0])[0].date(),
+            **shares,
+        }
+    jp = jp_by_asn(ds.pelatihan, peg, periode)
     per_opd = jp.groupby("opd").agg(jp_per_asn=("jp", "mean"), n=("nip", "size")).reset_index()
     return {
         "pct_di_bawah_20jp": float((jp["jp"] < 20).mean()),
         "jp_per_asn": float(jp["jp"].mean()),
         "jp_per_opd": per_opd,
-        "pct_mandiri": float(len(mandiri) / len(p)) if len(p) else None,
-        "pct_mandiri_tidak_sesuai": float(tidak.mean()) if len(mandiri) else None,
+        **shares,
     }
+
+
+_PER = {"Q": ("triwulan", "quarter"), "M": ("bulan", "month"), "S": ("semester", "half-year"),
+        "Y": ("tahun", "year")}  # fmt: skip
+
+
+def _power_facts(h: SharedResults, periode: str) -> dict[str, Any] | None:
+    """Minimum detectable effects for the next round (issue: power in the Rekomendasi).
+
+    Training: :func:`kinerja_analysis.analyses.training.training_power` on this period's
+    variance and cohort sizes (target 0.1 SD of capaian). Feedback: Bloom's MDE of the
+    per-session coefficient of good-quality feedback from its standard error.
+    """
+    out: dict[str, Any] = {}
+    if "g" in h.panel and h.panel["g"].notna().any() and "capaian" in h.panel:
+        tp = training_power(h.panel, periode, "capaian")
+        if tp is not None:
+            kind = parse_period(periode).kind
+            out["pelatihan"] = {**tp, "per_id": _PER[kind][0], "per_en": _PER[kind][1]}
+    fb = _row(h.umpan_balik, model="kualitas", term="n_baik_lag1")
+    sd = float(h.panel["capaian"].std()) if "capaian" in h.panel else None
+    if fb is not None and _f(fb.get("std_error")) is not None and sd:
+        m = mde(float(fb["std_error"]))
+        out["umpan_balik"] = {"mde": m, "mde_sd": m / sd}
+    return out or None
 
 
 def _training_priorities(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> pd.DataFrame | None:
@@ -450,10 +454,16 @@ def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None
 
 
 def _data_quality(ds) -> pd.DataFrame:
-    s = ds.validation.summary
-    return s.rename(
-        columns={"rows_read": "dibaca", "rows_accepted": "diterima", "rows_rejected": "ditolak"}
-    )[["tabel", "dibaca", "diterima", "ditolak"]]
+    """Rows of each table this document uses (the window's accepted rows), per table in
+    the order of the validation report. Rejections are in the data-quality document."""
+    order = [t for t in ds.validation.summary["tabel"] if t in ds.tables]
+    order += [t for t in ds.tables if t not in order]
+    return pd.DataFrame(
+        {
+            "tabel": order,
+            "baris_dipakai": [int(len(ds.tables[t])) for t in order],
+        }
+    )
 
 
 def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
-import unicodedata
 from typing import Literal
 
 import numpy as np
@@ -23,6 +21,7 @@ import pandas as pd
 from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.periods import MONTH_NAMES
 from kinerja_analysis.core.text import Bahasa, check_bahasa
+from kinerja_analysis.reporting.paths import slug  # the one slug function (re-exported)
 
 __all__ = ["Bahasa", "EMPTY", "is_missing", "number", "percent", "date", "slug"]
 
@@ -131,18 +130,3 @@ def date(d: _dt.date | _dt.datetime | pd.Timestamp | str, bahasa: Bahasa = "id")
     if not isinstance(d, _dt.date):
         raise ValueError(f"tanggal: {d!r} bukan tanggal")
     return f"{d.day} {MONTH_NAMES[bahasa][d.month - 1]} {d.year}"
-
-
-def slug(teks: str) -> str:
-    """A file-name-safe slug: ``"Dinas Kesehatan"`` → ``"dinas-kesehatan"``.
-
-    Accents are folded to ASCII, everything other than letters and digits becomes a
-    single hyphen, lower case. Raises ``ValueError`` when nothing is left.
-    """
-    if not isinstance(teks, str):
-        raise ValueError(f"slug: harus teks, bukan {teks!r}")
-    ascii_ = unicodedata.normalize("NFKD", teks).encode("ascii", "ignore").decode("ascii")
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    if not s:
-        raise ValueError(f"slug: {teks!r} tidak menghasilkan nama yang dapat dipakai")
-    return s

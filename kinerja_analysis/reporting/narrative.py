@@ -30,6 +30,7 @@ Typical use::
 from __future__ import annotations
 
 import datetime as _dt
+import html as _html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,9 +44,22 @@ import pandas as pd
 from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import parse_period, period_label
+from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.privacy import suppress_small_cells
+from kinerja_analysis.reporting.text import (
+    DIMENSIONS,
+    column_kind,
+    column_label,
+    dimension_label,
+    format_value,
+    label_values,
+    method_label,
+    parameter_label,
+    rule_label,
+    value_label,
+)
 
 Design = Literal["kausal_did", "kausal_fe", "asosiasi"]
 EvidenceGrade = Literal["jelas", "indikatif", "belum_ada_bukti"]
@@ -66,9 +80,11 @@ EFFECT_KEYS: dict[str, str] = {
     "pelatihan_komunikasi": "communication training -> confidence (survey)",
 }
 
-#: Section keys and headings, in the seed document's order.
+#: Section keys and headings: the executive summary, then the seed document's sections,
+#: then the two appendices (methods and data; detailed tables by OPD).
 SECTION_TITLES: dict[str, dict[str, str]] = {
     "id": {
+        "ringkasan": "Ringkasan Eksekutif",
         "pendahuluan": "Pendahuluan",
         "tujuan": "Tujuan Evaluasi",
         "metode": "Metode Evaluasi",
@@ -76,9 +92,11 @@ SECTION_TITLES: dict[str, dict[str, str]] = {
         "tantangan": "Tantangan",
         "rekomendasi": "Rekomendasi",
         "kesimpulan": "Kesimpulan",
-        "lampiran": "Lampiran",
+        "lampiran": "Lampiran A. Metode dan Data",
+        "lampiran_tabel": "Lampiran B. Tabel Rinci per OPD",
     },
     "en": {
+        "ringkasan": "Executive Summary",
         "pendahuluan": "Introduction",
         "tujuan": "Objectives",
         "metode": "Methods",
@@ -86,28 +104,18 @@ SECTION_TITLES: dict[str, dict[str, str]] = {
         "tantangan": "Challenges",
         "rekomendasi": "Recommendations",
         "kesimpulan": "Conclusion",
-        "lampiran": "Appendix",
+        "lampiran": "Appendix A. Methods and Data",
+        "lampiran_tabel": "Appendix B. Detailed Tables by Unit (OPD)",
     },
 }
 
+#: Heading of the table of contents.
+CONTENTS_TITLE = {"id": "Daftar Isi", "en": "Contents"}
+#: Sections that start a new page when printed (the rest flow on).
+_NEW_PAGE = ("pendahuluan", "lampiran", "lampiran_tabel")
+
 _PREDIKAT_URUT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
-_PREDIKAT_EN = {
-    "Sangat Baik": "Very Good",
-    "Baik": "Good",
-    "Butuh Perbaikan": "Needs Improvement",
-    "Kurang/Misconduct": "Poor/Misconduct",
-    "Sangat Kurang": "Very Poor",
-}
-_DIMENSI = {
-    "berorientasi_pelayanan": ("Berorientasi Pelayanan", "Service Orientation"),
-    "akuntabel": ("Akuntabel", "Accountability"),
-    "kompeten": ("Kompeten", "Competence"),
-    "harmonis": ("Harmonis", "Harmony"),
-    "loyal": ("Loyal", "Loyalty"),
-    "adaptif": ("Adaptif", "Adaptability"),
-    "kolaboratif": ("Kolaboratif", "Collaboration"),
-}
-assert set(_DIMENSI) == set(BERAKHLAK)
+assert set(BERAKHLAK) <= set(DIMENSIONS)
 
 _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
 
@@ -151,6 +159,22 @@ class Effect:
         better (complaints).
     desimal
         Decimals of the estimate in text.
+    p_adjusted
+        The p-value adjusted for the family of effects the document states (Holm;
+        :func:`kinerja_analysis.reporting.facts.effect_list`). A "jelas" grade needs it
+        below ``alpha``.
+    catatan
+        Estimation flags of the estimate (keys of
+        :data:`kinerja_analysis.methods.did.attgt.FLAGS`, e.g. ``ps_separation``): shown in
+        the appendix; an unresolved one (:data:`UNRESOLVED_FLAGS`) caps the grade at
+        "indikatif".
+    breakdown_rm, breakdown_rm_censored, breakdown_sd
+        Rambachan & Roth (2023) breakdown values: the largest post-programme violation of
+        parallel trends, relative to the largest pre-programme one (relative magnitudes),
+        or the largest change in slope per period (smoothness), at which the conclusion
+        still holds; ``breakdown_rm_censored`` when it holds over the whole range searched.
+    program_id, program_en
+        The programme, as it is named in the sensitivity sentence (``"pelatihan"``).
     """
 
     kunci: str
@@ -171,6 +195,13 @@ class Effect:
     metode: str = ""
     arah_baik: Literal["naik", "turun"] = "naik"
     desimal: int = 2
+    p_adjusted: float | None = None
+    catatan: tuple[str, ...] = ()
+    breakdown_rm: float | None = None
+    breakdown_rm_censored: bool = False
+    breakdown_sd: float | None = None
+    program_id: str = ""
+    program_en: str = ""
 
     def __post_init__(self) -> None:
         if self.desain not in _DESAIN:
@@ -187,14 +218,20 @@ class Effect:
             raise ValueError(
                 f"Efek {self.kunci!r}: ci_low ({self.ci_low}) lebih besar dari ci_high ({self.ci_high})"
             )
-        for nama in ("p_value", "pretrend_p"):
+        object.__setattr__(self, "catatan", tuple(self.catatan))
+        for nama in ("p_value", "pretrend_p", "p_adjusted"):
             v = getattr(self, nama)
             if not is_missing(v) and not 0.0 <= float(v) <= 1.0:
                 raise ValueError(f"Efek {self.kunci!r}: {nama} harus di antara 0 dan 1, bukan {v}")
 
     def tidy(self) -> pd.DataFrame:
         """One row: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method,
-        desain, pretrend_p, estimate_sd, tingkat_bukti``."""
+        desain, pretrend_p, p_adjusted, estimate_sd, breakdown_rm, breakdown_sd, catatan,
+        tingkat_bukti``."""
+
+        def num(x: object) -> float:
+            return np.nan if is_missing(x) else float(x)  # type: ignore[arg-type]
+
         return pd.DataFrame(
             [
                 {
@@ -203,12 +240,16 @@ class Effect:
                     "std_error": np.nan,
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
-                    "p_value": np.nan if is_missing(self.p_value) else self.p_value,
+                    "p_value": num(self.p_value),
                     "n_obs": self.n_obs,
                     "method": self.metode,
                     "desain": self.desain,
-                    "pretrend_p": np.nan if is_missing(self.pretrend_p) else self.pretrend_p,
-                    "estimate_sd": np.nan if is_missing(self.estimate_sd) else self.estimate_sd,
+                    "pretrend_p": num(self.pretrend_p),
+                    "p_adjusted": num(self.p_adjusted),
+                    "estimate_sd": num(self.estimate_sd),
+                    "breakdown_rm": num(self.breakdown_rm),
+                    "breakdown_sd": num(self.breakdown_sd),
+                    "catatan": ",".join(self.catatan),
                     "tingkat_bukti": evidence_grade(self),
                 }
             ]
@@ -302,14 +343,28 @@ class PeriodFacts:
         ``kriteria, n``: reward pool by criterion.
     kualitas_data
         Any small table of data-quality counts (shown as is, numbers formatted).
+    kekuatan
+        Power for the next round: ``{"pelatihan": {mde, mde_sd, n_per_period, n_needed,
+        target_sd, per_id, per_en}, "umpan_balik": {mde, mde_sd}}`` (any part may be
+        absent; :func:`kinerja_analysis.reporting.facts.period_facts`).
     provenans
         ``checksum``, ``parameter`` (mapping), ``versi``, ``tanggal``.
+    periode_data
+        The periods of the data the document was computed from (its window: the first
+        period of the data up to ``periode``); stated in the executive summary and the
+        appendix. Empty: not stated.
     nama_daerah
         Name of the city/regency.
+    instansi
+        The government as printed (``"Pemerintah Kota Kotalama"``); default the
+        ``kota`` of ``nama_daerah`` (:class:`kinerja_analysis.core.profile.AgencyProfile`).
     min_sel
         Counts below this are not shown (privacy).
     ambang
         Recommendation thresholds.
+    sumber_predikat
+        ``"angka"``: predikat computed from SKP and 360° scores; ``"resmi"``: the official
+        e-Kinerja predikat (no numeric data: the methods section says so).
     """
 
     periode: str
@@ -330,20 +385,30 @@ class PeriodFacts:
     umpan_balik_perlu: pd.DataFrame | None = None
     kandidat_penghargaan: pd.DataFrame | None = None
     kualitas_data: pd.DataFrame | None = None
+    kekuatan: Mapping[str, Any] | None = None
     provenans: Mapping[str, Any] | None = None
+    periode_data: tuple[str, ...] = ()
     nama_daerah: str = "Kotalama"
+    instansi: str | None = None
     min_sel: int = DEFAULTS.min_sel
     ambang: Thresholds = field(default_factory=Thresholds)
+    sumber_predikat: str = "angka"
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
             raise ValueError(f"bahasa harus 'id' atau 'en', bukan {self.bahasa!r}")
         object.__setattr__(self, "periode", parse_period(self.periode).code)
+        if self.instansi is None:
+            gov = AgencyProfile(name=self.nama_daerah, kind="kota").government(self.bahasa)
+            object.__setattr__(self, "instansi", gov)
         if self.periode_sebelumnya is not None:
             object.__setattr__(
                 self, "periode_sebelumnya", parse_period(self.periode_sebelumnya).code
             )
         object.__setattr__(self, "efek", tuple(self.efek))
+        object.__setattr__(
+            self, "periode_data", tuple(parse_period(p).code for p in self.periode_data)
+        )
         for e in self.efek:
             if not isinstance(e, Effect):
                 raise ValueError(f"efek harus berisi objek Efek, bukan {type(e).__name__}")
@@ -374,6 +439,30 @@ class PeriodFacts:
 # ----------------------------------------------------------------------------- evidence
 
 
+#: Estimation flags that leave part of an estimate undefined (cells not estimable): they
+#: cap the grade at "indikatif". Flags resolved by a stated rule (the propensity-score
+#: rule of the DiD engine) are reported but do not change the grade.
+UNRESOLVED_FLAGS: frozenset[str] = frozenset({"no_controls"})
+
+
+def _ci_excludes_zero(efek: Effect) -> bool:
+    lo, hi = efek.ci_low, efek.ci_high
+    if is_missing(lo) or is_missing(hi) or is_missing(efek.estimate):
+        return False
+    return float(lo) > 0 or float(hi) < 0  # type: ignore[arg-type]
+
+
+def _pretrend_ok(efek: Effect, alpha: float) -> bool:
+    if is_missing(efek.pretrend_p):
+        return efek.desain != "kausal_did"
+    return float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
+
+
+def _multiplicity_ok(efek: Effect, alpha: float) -> bool:
+    p = efek.p_adjusted if not is_missing(efek.p_adjusted) else efek.p_value
+    return is_missing(p) or float(p) < alpha  # type: ignore[arg-type]
+
+
 def evidence_grade(
     efek: Effect,
     *,
@@ -391,30 +480,34 @@ def evidence_grade(
     -----
     Rule (documented in the report's appendix, too):
 
-    * **jelas** — the 95 % confidence interval excludes zero **and** the pre-trend test
-      does not reject parallel trends (``pretrend_p >= alpha``). For ``kausal_did`` a
-      missing pre-trend test counts as *not passed*; for other designs it is only
-      checked when given.
-    * **indikatif** — not *jelas*, but the interval excludes zero (the pre-trend test
-      failed or is missing) or ``p_value < alpha_indikatif`` (0.10).
+    * **jelas** — all of: the 95 % confidence interval excludes zero (strictly: a bound
+      at exactly 0 does not exclude it); the p-value adjusted for the family of effects
+      the document states (Holm; ``p_adjusted``, else the raw ``p_value``) is below
+      ``alpha``; the pre-trend test does not reject parallel trends
+      (``pretrend_p >= alpha``; for ``kausal_did`` a missing pre-trend test counts as
+      *not passed*, for other designs it is only checked when given); and no
+      unresolved estimation flag (:data:`UNRESOLVED_FLAGS`).
+    * **indikatif** — not *jelas*, but the interval excludes zero or the raw
+      ``p_value < alpha_indikatif`` (0.10).
     * **belum_ada_bukti** — otherwise (including a missing estimate or interval).
 
-    The interval decides, not the p-value, because bootstrap intervals and p-values can
-    disagree slightly; the p-value only adds the "indikatif" grade.
+    The interval decides, not the raw p-value, because bootstrap intervals and p-values
+    can disagree slightly; the p-values add the multiplicity condition and the
+    "indikatif" grade.
     """
-    lo, hi = efek.ci_low, efek.ci_high
-    ci_ada = not (is_missing(lo) or is_missing(hi) or is_missing(efek.estimate))
-    ci_lepas = ci_ada and (float(lo) > 0 or float(hi) < 0)
-    if is_missing(efek.pretrend_p):
-        pre_ok = efek.desain != "kausal_did"
-    else:
-        pre_ok = float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
-    if ci_lepas and pre_ok:
+    ci_lepas = _ci_excludes_zero(efek)
+    clear = (
+        ci_lepas
+        and _pretrend_ok(efek, alpha)
+        and _multiplicity_ok(efek, alpha)
+        and not (set(efek.catatan) & UNRESOLVED_FLAGS)
+    )
+    if clear:
         return "jelas"
     p = efek.p_value
     if ci_lepas or (
-        not is_missing(p) and not is_missing(efek.estimate) and float(p) < alpha_indikatif
-    ):  # type: ignore[arg-type]
+        not is_missing(p) and not is_missing(efek.estimate) and float(p) < alpha_indikatif  # type: ignore[arg-type]
+    ):
         return "indikatif"
     return "belum_ada_bukti"
 
@@ -492,6 +585,13 @@ class _TemplateFormat:
             else "p = " + fmt.number(v, 3, self.b)
         )
 
+    def p_cell(self, x: object) -> str:
+        """A p-value in a table cell: ``<0,001`` or ``0,032`` (``–`` when missing)."""
+        if is_missing(x):
+            return fmt.EMPTY
+        v = float(x)  # type: ignore[arg-type]
+        return "<" + fmt.number(0.001, 3, self.b) if v < 0.001 else fmt.number(v, 3, self.b)
+
     def periode(self, kode: str) -> str:
         return period_label(kode, self.b)
 
@@ -511,14 +611,11 @@ def _capitalise(s: str) -> str:
 
 
 def _dimension_label(d: object, bahasa: fmt.Bahasa) -> str:
-    pair = _DIMENSI.get(str(d))
-    if pair is None:
-        return str(d).replace("_", " ").title()
-    return pair[0] if bahasa == "id" else pair[1]
+    return dimension_label(d, bahasa)
 
 
 def _predikat_label(p: object, bahasa: fmt.Bahasa) -> str:
-    return str(p) if bahasa == "id" else _PREDIKAT_EN.get(str(p), str(p))
+    return value_label(p, bahasa)
 
 
 def _md_cell(x: object) -> str:
@@ -526,31 +623,36 @@ def _md_cell(x: object) -> str:
 
 
 def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
-    """A pipe table with numbers formatted by ``fmt`` (``pct_*``/``persen*`` as percent)."""
+    """A pipe table as a person reads it: headers and categorical values from the label
+    registry, numbers by each column's kind (counts, decimals, shares as percentages)."""
     if df is None or len(df) == 0:
         return ""
-    head = "| " + " | ".join(_md_cell(c) for c in df.columns) + " |"
-    sep = "|" + "|".join("---" for _ in df.columns) + "|"
+    shown = label_values(df, f.b)
+    heads = [column_label(str(c), f.b) for c in df.columns]
+    head = "| " + " | ".join(_md_cell(h) for h in heads) + " |"
+    sep = (
+        "|"
+        + "|".join(
+            "---:"
+            if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+            else ":---"
+            for c in df.columns
+        )
+        + "|"
+    )
     rows = []
-    for _, r in df.iterrows():
+    for i in range(len(df)):
         cells = []
         for c in df.columns:
-            v = r[c]
-            s = df[c]
-            if is_missing(v):
-                cells.append(fmt.EMPTY)
-            elif pd.api.types.is_bool_dtype(s):
-                cells.append(("ya" if v else "tidak") if f.b == "id" else ("yes" if v else "no"))
-            elif str(c).startswith(
-                ("pct_", "persen", "proporsi")
-            ) and pd.api.types.is_numeric_dtype(s):
-                cells.append(f.pct(v))
-            elif pd.api.types.is_integer_dtype(s):
-                cells.append(f.n(v))
-            elif pd.api.types.is_numeric_dtype(s):
-                cells.append(f.angka(v, 2))
-            else:
-                cells.append(_md_cell(v))
+            v = shown[c].iloc[i]
+            jenis, d = column_kind(str(c))
+            if jenis == "teks" and pd.api.types.is_bool_dtype(df[c]):
+                jenis = "ya_tidak"
+            elif jenis == "teks" and pd.api.types.is_integer_dtype(df[c]):
+                jenis = "bilangan"
+            elif jenis == "teks" and pd.api.types.is_numeric_dtype(df[c]):
+                jenis = "angka"
+            cells.append(_md_cell(format_value(v, jenis, d, f.b)))
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join([head, sep, *rows])
 
@@ -589,14 +691,17 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
     arah = _direction(e)
     label = e.label_id if bahasa == "id" else e.label_en
     lo, hi = e.ci_low, e.ci_high
-    ci_lepas = not (is_missing(lo) or is_missing(hi)) and (float(lo) > 0 or float(hi) < 0)
+    ci_lepas = _ci_excludes_zero(e)
+    alasan = None
     if t == "indikatif":
-        if ci_lepas:
-            alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
-        else:
+        if not ci_lepas:
             alasan = "ci"
-    else:
-        alasan = None
+        elif not _pretrend_ok(e, DEFAULTS.alpha):
+            alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
+        elif set(e.catatan) & UNRESOLVED_FLAGS:
+            alasan = "estimasi"
+        else:
+            alasan = "multiplisitas"
     baik = None if arah == "nol" else arah == e.arah_baik
     return {
         "kunci": e.kunci,
@@ -618,10 +723,29 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
         "lo": f.angka(lo, e.desimal),
         "hi": f.angka(hi, e.desimal),
         "p": None if is_missing(e.p_value) else f.p(e.p_value),
+        "p_holm": None if is_missing(e.p_adjusted) else f.p(e.p_adjusted),
         "pretrend": None if is_missing(e.pretrend_p) else f.p(e.pretrend_p),
         "n_obs": None if e.n_obs is None or is_missing(e.n_obs) else f.n(e.n_obs),
         "metode": e.metode,
         "estimate": None if is_missing(e.estimate) else float(e.estimate),
+        "catatan": list(e.catatan),
+        "sensitivitas": _sensitivity_context(e, t, ci_lepas, bahasa, f),
+    }
+
+
+def _sensitivity_context(
+    e: Effect, tingkat: str, ci_lepas: bool, bahasa: fmt.Bahasa, f: _TemplateFormat
+) -> dict[str, Any] | None:
+    """What the sensitivity sentence needs: the breakdown value of a significant effect."""
+    program = e.program_id if bahasa == "id" else e.program_en
+    if is_missing(e.breakdown_rm) or not program or not ci_lepas or tingkat == "belum_ada_bukti":
+        return None
+    m = float(e.breakdown_rm)  # type: ignore[arg-type]
+    return {
+        "program": program,
+        "mbar": f.angka(m, 2),
+        "nol": m < 0.005,
+        "batas_atas": bool(e.breakdown_rm_censored),
     }
 
 
@@ -731,7 +855,7 @@ def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         r = tidak.loc[sel.idxmax()]
         terbesar = {
             "opd": str(r["opd"]),
-            "aturan": str(r["aturan"]),
+            "aturan": rule_label(r["aturan"], fk.bahasa),
             "selisih": float(sel.max()) * 100,
         }
     return {
@@ -880,6 +1004,7 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         "jp_per_asn": ambil("jp_per_asn"),
         "pct_mandiri": ambil("pct_mandiri"),
         "pct_mandiri_tidak_sesuai": ambil("pct_mandiri_tidak_sesuai"),
+        "jp_tidak_tersedia_sejak": p.get("jp_tidak_tersedia_sejak"),
         "jp_opd": jp_opd,
         "efek_tidak_sesuai": ts,
         "pembanding": pembanding,
@@ -1027,7 +1152,25 @@ def _recommendation_context(
             }
         )
 
-    # 9. reward pool
+    # 9. power for the next round (minimum detectable effects)
+    kekuatan = dict(fk.kekuatan or {})
+    if kekuatan.get("pelatihan") or kekuatan.get("umpan_balik"):
+        pel = kekuatan.get("pelatihan")
+        out.append(
+            {
+                "kunci": "kekuatan",
+                "pelatihan": None
+                if not pel
+                else {
+                    **pel,
+                    "per": pel["per_id"] if fk.bahasa == "id" else pel["per_en"],
+                    "tercapai": bool(np.isfinite(pel["n_needed"])),
+                },
+                "umpan_balik": kekuatan.get("umpan_balik"),
+            }
+        )
+
+    # 10. reward pool
     if fk.kandidat_penghargaan is not None and len(fk.kandidat_penghargaan):
         kp = fk.kandidat_penghargaan
         s = suppress_small_cells(kp, "n", fk.min_sel, total_ditampilkan=False)
@@ -1035,7 +1178,10 @@ def _recommendation_context(
             {
                 "kunci": "penghargaan",
                 "baris": [
-                    {"kriteria": str(r0.kriteria), "n": None if r1.disembunyikan else int(r0.n)}
+                    {
+                        "kriteria": value_label(r0.kriteria, fk.bahasa),
+                        "n": None if r1.disembunyikan else int(r0.n),
+                    }
                     for r0, r1 in zip(
                         kp.itertuples(index=False), s.itertuples(index=False), strict=True
                     )
@@ -1054,96 +1200,140 @@ def _conclusion_context(
         "jelas_buruk": [e for e in efek_list if e["tingkat"] == "jelas" and e["baik"] is not True],
         "indikatif": [e for e in efek_list if e["tingkat"] == "indikatif"],
         "belum": [e for e in efek_list if e["tingkat"] == "belum_ada_bukti"],
+        # non-zero counts only, in this order: "5 clear and 6 without evidence", never "0 …"
+        "hitungan": [
+            (jenis, n)
+            for jenis, n in (
+                ("jelas", sum(e["tingkat"] == "jelas" for e in efek_list)),
+                ("indikatif", sum(e["tingkat"] == "indikatif" for e in efek_list)),
+                ("belum", sum(e["tingkat"] == "belum_ada_bukti" for e in efek_list)),
+            )
+            if n
+        ],
         "terbanyak": dist["terbanyak"] if dist else None,
         "n_total": dist["n_total"] if dist else None,
     }
 
 
+#: The appendix's effect tables: (column header id, en, cell) per column. Two tables of
+#: at most six columns each, so they fit a portrait A4 page and a phone screen.
+def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
+    id_ = f.b == "id"
+    sep = " sampai " if id_ else " to "
+    return {
+        "pengaruh": e.label_id if id_ else e.label_en,
+        "hasil": e.hasil_id if id_ else e.hasil_en,
+        "perkiraan": f"{f.angka(e.estimate, e.desimal)} {e.satuan_id if id_ else e.satuan_en}",
+        "ik": f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
+        "sd": f.angka(e.estimate_sd, 2),
+        "p": f.p_cell(e.p_value),
+        "p_holm": f.p_cell(e.p_adjusted),
+        "pretrend": f.p_cell(e.pretrend_p),
+        "batas": (
+            ("≥ " if e.breakdown_rm_censored else "") + f.angka(e.breakdown_rm, 2)
+            if not is_missing(e.breakdown_rm)
+            else fmt.EMPTY
+        ),
+        "n": f.n(e.n_obs),
+        "desain": value_label(e.desain, f.b),
+        "tingkat": value_label(evidence_grade(e), f.b),
+    }
+
+
+_EFFECT_TABLES: tuple[tuple[tuple[str, str, str], ...], ...] = (
+    (
+        ("pengaruh", "Pengaruh", "Effect"),
+        ("hasil", "Hasil yang diukur", "Outcome"),
+        ("perkiraan", "Perkiraan", "Estimate"),
+        ("sd", "Perkiraan (SD)", "Estimate (SD)"),
+        ("ik", "IK 95%", "95% CI"),
+        ("tingkat", "Tingkat bukti", "Evidence"),
+    ),
+    (
+        ("pengaruh", "Pengaruh", "Effect"),
+        ("p", "p", "p"),
+        ("p_holm", "p (Holm)", "p (Holm)"),
+        ("pretrend", "Uji tren awal (p)", "Pre-trend test (p)"),
+        ("batas", "Batas sensitivitas (M̄)", "Sensitivity bound (M̄)"),
+        ("n", "n", "n"),
+        ("desain", "Desain", "Design"),
+    ),
+)
+
+
 def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
+    """The effects of the appendix as two pipe tables (estimates; tests and design)."""
     if not efek:
         return ""
-    id_ = f.b == "id"
-    kol = (
-        (
-            "Pengaruh",
-            "Hasil",
-            "Perkiraan",
-            "IK 95%",
-            "SD",
-            "p",
-            "Uji tren awal (p)",
-            "n",
-            "Desain",
-            "Metode",
-            "Tingkat bukti",
-        )
-        if id_
-        else (
-            "Effect",
-            "Outcome",
-            "Estimate",
-            "95% CI",
-            "SD",
-            "p",
-            "Pre-trend test (p)",
-            "n",
-            "Design",
-            "Method",
-            "Evidence",
-        )
-    )
-    desain = {
-        "kausal_did": ("kausal (DiD)", "causal (DiD)"),
-        "kausal_fe": ("kausal (efek tetap)", "causal (fixed effects)"),
-        "asosiasi": ("asosiasi", "association"),
-    }
-    tingkat = {
-        "jelas": ("jelas", "clear"),
-        "indikatif": ("indikatif", "indicative"),
-        "belum_ada_bukti": ("belum ada bukti", "no evidence yet"),
-    }
-    sep = " sampai " if id_ else " to "
-    rows = []
-    for e in efek:
-        i = 0 if id_ else 1
-        rows.append(
-            [
-                e.label_id if id_ else e.label_en,
-                e.hasil_id if id_ else e.hasil_en,
-                f"{f.angka(e.estimate, e.desimal)} {e.satuan_id if id_ else e.satuan_en}",
-                f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
-                f.angka(e.estimate_sd, 2),
-                f.angka(e.p_value, 3),
-                f.angka(e.pretrend_p, 3),
-                f.n(e.n_obs),
-                desain[e.desain][i],
-                e.metode or fmt.EMPTY,
-                tingkat[evidence_grade(e)][i],
-            ]
-        )
-    head = "| " + " | ".join(kol) + " |"
-    sep_row = "|" + "|".join("---" for _ in kol) + "|"
-    return "\n".join(
-        [head, sep_row, *("| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows)]
-    )
+    i = 0 if f.b == "id" else 1
+    cells = [_effect_cells(e, f) for e in efek]
+    text_cols = ("pengaruh", "hasil", "tingkat", "desain")
+    out = []
+    for spec in _EFFECT_TABLES:
+        head = "| " + " | ".join(col[1 + i] for col in spec) + " |"
+        sep_row = "|" + "|".join(":---" if c[0] in text_cols else "---:" for c in spec) + "|"
+        rows = ["| " + " | ".join(_md_cell(c[col[0]]) for col in spec) + " |" for c in cells]
+        out.append("\n".join([head, sep_row, *rows]))
+    return "\n\n".join(out)
+
+
+def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str, Any]]:
+    """Effects with estimation flags: the label and the flag keys (worded by the template)."""
+    return [
+        {"label": e.label_id if bahasa == "id" else e.label_en, "catatan": list(e.catatan)}
+        for e in efek
+        if e.catatan
+    ]
 
 
 def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     p = fk.provenans
     if p is None:
         return None
-    param = p.get("parameter") or {}
+    param = dict(p.get("parameter") or {})
     tgl = p.get("tanggal")
     try:
         tgl_teks = fmt.date(tgl, fk.bahasa) if tgl is not None else None
     except ValueError:
         tgl_teks = str(tgl)
+    rows = []
+    for k, v in param.items():
+        if k in ("periode", "sampai"):
+            try:
+                v = period_label(str(v), fk.bahasa)
+            except ValueError:
+                pass
+        elif k == "bahasa":
+            v = (
+                {"id": "Indonesia", "en": "English"}.get(str(v), v)
+                if fk.bahasa == "en"
+                else {
+                    "id": "Indonesia",
+                    "en": "Inggris",
+                }.get(str(v), v)
+            )
+        elif k == "opd" and str(v) in ("semua", "all", "None"):
+            v = "seluruh OPD" if fk.bahasa == "id" else "all units"
+        rows.append((parameter_label(str(k), fk.bahasa), str(v)))
     return {
         "checksum": p.get("checksum"),
         "versi": p.get("versi"),
         "tanggal": tgl_teks,
-        "parameter": [(str(k), str(v)) for k, v in dict(param).items()],
+        "parameter": rows,
     }
+
+
+def _window_text(fk: PeriodFacts, f: _TemplateFormat) -> str:
+    """``"sampai dengan Triwulan I 2024 (Triwulan I 2024 – …)"``: the document's data window."""
+    akhir = f.periode(fk.periode)
+    periods = [p for p in fk.periode_data if p]
+    if len(periods) > 1:
+        awal = f.periode(periods[0])
+        n = f.n(len(periods))
+        if f.b == "id":
+            return f"sampai dengan {akhir} ({n} periode: {awal} – {akhir})"
+        return f"up to and including {akhir} ({n} periods: {awal} – {akhir})"
+    return f"sampai dengan {akhir}" if f.b == "id" else f"up to and including {akhir}"
 
 
 # ----------------------------------------------------------------------------- report
@@ -1157,6 +1347,11 @@ class Section:
     judul: str
     teks: str
 
+    @property
+    def anchor(self) -> str:
+        """The heading's id in HTML (``bagian-hasil``): the table of contents links to it."""
+        return f"bagian-{self.kunci.replace('_', '-')}"
+
 
 @dataclass(frozen=True)
 class Report:
@@ -1167,9 +1362,12 @@ class Report:
     periode, bahasa, judul
         Period code, language, document title.
     bagian
-        The sections in the seed's order (:data:`SECTION_TITLES`).
+        The sections in order (:data:`SECTION_TITLES`): the executive summary, the seed
+        document's sections, the appendices.
     rekomendasi
         Keys of the recommendations the findings triggered (for tests and logs).
+    temuan
+        Keys of the findings of the executive summary, in order.
     """
 
     periode: str
@@ -1177,26 +1375,60 @@ class Report:
     judul: str
     bagian: tuple[Section, ...]
     rekomendasi: tuple[str, ...] = ()
+    temuan: tuple[str, ...] = ()
 
-    def __getitem__(self, kunci: str) -> str:
+    def _section(self, kunci: str) -> Section:
         for b in self.bagian:
             if b.kunci == kunci:
-                return b.teks
+                return b
         raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
 
+    def __getitem__(self, kunci: str) -> str:
+        return self._section(kunci).teks
+
     def markdown(self) -> str:
-        """The whole document: ``# judul`` then ``## heading`` + body per section."""
+        """The whole document: ``# judul``, then ``## heading`` + body per section, with
+        the table of contents after the executive summary."""
         parts = [f"# {self.judul}"]
         for b in self.bagian:
             parts.append(f"## {b.judul}\n\n{b.teks}")
+            if b.kunci == "ringkasan":
+                parts.append(self.contents_markdown())
         return "\n\n".join(parts) + "\n"
 
     def bagian_markdown(self, kunci: str) -> str:
-        """One section as markdown with its ``##`` heading."""
-        for b in self.bagian:
-            if b.kunci == kunci:
-                return f"## {b.judul}\n\n{b.teks}"
-        raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
+        """One section as Markdown with its ``##`` heading."""
+        b = self._section(kunci)
+        return f"## {b.judul}\n\n{b.teks}"
+
+    def heading_html(self, kunci: str) -> str:
+        """The section's heading as HTML: an escaped ``<h2>`` with the section's id (the
+        table of contents links to it) and, for sections that open a page when printed,
+        the class ``halaman-baru``. Shown apart from the section's Markdown body, so no
+        Markdown renderer has to let HTML through."""
+        b = self._section(kunci)
+        kelas = ' class="halaman-baru"' if kunci in _NEW_PAGE else ""
+        return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.judul)}</h2>'
+
+    def contents_markdown(self) -> str:
+        """The table of contents as a Markdown list of links (``## Daftar Isi`` excluded)."""
+        return "\n".join(
+            f"{i}. [{b.judul}](#{b.anchor})" for i, b in enumerate(self.bagian, start=1)
+        )
+
+    def contents_html(self) -> str:
+        """The table of contents as HTML, for the document (printed with page numbers).
+
+        A ``<nav class="daftar-isi">`` with its own heading and one link per section;
+        the print style adds each section's page number (``target-counter``).
+        """
+        items = "".join(
+            f'<li><a href="#{b.anchor}">{_html.escape(b.judul)}</a></li>' for b in self.bagian
+        )
+        return (
+            f'<nav class="daftar-isi"><h2 id="daftar-isi" class="halaman-baru">'
+            f"{_html.escape(CONTENTS_TITLE[self.bahasa])}</h2><ol>{items}</ol></nav>"
+        )
 
     def tidy(self) -> pd.DataFrame:
         """``kunci, judul, teks``, one row per section."""
@@ -1216,8 +1448,9 @@ def write_report(fakta: PeriodFacts) -> Report:
 
     Returns
     -------
-    Laporan
-        Sections Pendahuluan … Lampiran as markdown; ``Laporan.markdown()`` joins them.
+    Report
+        Sections Ringkasan Eksekutif, Pendahuluan … Kesimpulan, Lampiran A and B as
+        markdown; ``Report.markdown()`` joins them.
 
     Notes
     -----
@@ -1238,45 +1471,62 @@ def write_report(fakta: PeriodFacts) -> Report:
       thresholds;
     * the rollout — continue/extend if an outcome improved with clear evidence, otherwise
       keep monitoring (never "it worked" without evidence);
+    * power for the next round — the minimum detectable effect of training and feedback
+      and the trained employees per period needed for a 0.1 SD effect, whenever the
+      period's data give them;
     * the reward pool — described by criteria and counts; its effect is not claimed.
+
+    The executive summary gives at most five findings (:func:`_findings`), each with its
+    level of evidence and the recommendation it supports.
     """
     if not isinstance(fakta, PeriodFacts):
         raise ValueError(f"tulis_laporan membutuhkan FaktaPeriode, bukan {type(fakta).__name__}")
     b = fakta.bahasa
     f = _TemplateFormat(b)
     efek_list = [_effect_context(e, b, f) for e in fakta.efek]
-    for ctx, e in zip(efek_list, fakta.efek, strict=True):
+    for ctx in efek_list:
         ctx["kalimat"] = _render(b, "efek", e=ctx)
-        del e
+        ctx["kalimat_sensitivitas"] = (
+            _render(b, "sensitivitas", e=ctx) if ctx["sensitivitas"] else ""
+        )
     efek_map = {c["kunci"]: c for c in efek_list}
     dist = _distribution_context(fakta)
     kep = _compliance_context(fakta)
     res = _resistance_context(fakta)
     pel = _training_context(fakta, efek_map)
+    rel = _reliability_context(fakta)
     rek = _recommendation_context(fakta, efek_map, kep, pel, res)
+    for i, r in enumerate(rek, start=1):
+        r["nomor"] = i
+    temuan = _findings(fakta, efek_map, dist, kep, res, pel, rel, rek)
     ctx: dict[str, Any] = {
         "f": f,
         "fk": fakta,
         "periode_kata": f.periode(fakta.periode),
         "tanggal": f.tanggal(fakta.tanggal_laporan),
+        "jendela": _window_text(fakta, f),
+        "n_periode": len(fakta.periode_data),
         "distribusi": dist,
         "kepatuhan": kep,
         "berakhlak": _berakhlak_context(fakta),
-        "reliabilitas": _reliability_context(fakta),
+        "reliabilitas": rel,
         "efek": efek_list,
         "resistensi": res,
         "pelatihan": pel,
         "rekomendasi": rek,
+        "temuan": temuan,
         "kesimpulan": _conclusion_context(efek_list, dist),
         "tabel_efek": _effects_table_md(fakta.efek, f),
+        "catatan_efek": _effect_notes(fakta.efek, b),
         "tabel_kualitas": _table_md(fakta.kualitas_data, f)
         if fakta.kualitas_data is not None
         else None,
         "provenans": _provenance_context(fakta),
         "ambang": fakta.ambang,
         "min_sel": fakta.min_sel,
-        "metode_efek": sorted({e.metode for e in fakta.efek if e.metode}),
+        "metode_efek": sorted({method_label(e.metode, b) for e in fakta.efek if e.metode}),
         "desain_efek": sorted({e.desain for e in fakta.efek}),
+        "sumber_predikat": fakta.sumber_predikat,
     }
     if fakta.periode_sebelumnya is not None:
         ctx["periode_sebelumnya_kata"] = f.periode(fakta.periode_sebelumnya)
@@ -1290,7 +1540,128 @@ def write_report(fakta: PeriodFacts) -> Report:
         if b == "id"
         else f"Evaluation of ASN Performance Management, {fakta.nama_daerah} — {ctx['periode_kata']}"
     )
-    return Report(fakta.periode, b, judul, bagian, tuple(r["kunci"] for r in rek))
+    return Report(
+        fakta.periode,
+        b,
+        judul,
+        bagian,
+        tuple(r["kunci"] for r in rek),
+        tuple(t["kunci"] for t in temuan),
+    )
+
+
+#: The findings of the executive summary in order of importance: the seed document's
+#: claims about effects first (service, training, feedback, communication), then what
+#: is measured directly (conformity of ratings, training hours, self-sought training,
+#: readiness, the distribution itself, reliability).
+_FINDING_ORDER = (
+    "penerapan",
+    "pelatihan",
+    "kepatuhan",
+    "umpan_balik",
+    "jp",
+    "mandiri",
+    "resistensi",
+    "komunikasi",
+    "predikat",
+    "keandalan",
+)
+_GRADE_RANK = {"jelas": 0, "indikatif": 1, "belum_ada_bukti": 2}
+
+
+def _strongest(efek: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The effect to report for a group: clear beneficial first, then by grade."""
+    if not efek:
+        return None
+    return min(
+        efek,
+        key=lambda e: (_GRADE_RANK.get(e["tingkat"], 3), e["baik"] is not True, e["kunci"]),
+    )
+
+
+def _findings(
+    fk: PeriodFacts,
+    efek: dict[str, dict[str, Any]],
+    dist: dict[str, Any] | None,
+    kep: dict[str, Any] | None,
+    res: dict[str, Any] | None,
+    pel: dict[str, Any] | None,
+    rel: dict[str, Any] | None,
+    rek: list[dict[str, Any]],
+    n: int = 5,
+) -> list[dict[str, Any]]:
+    """The (at most ``n``) findings of the executive summary.
+
+    Every available finding is a candidate: effects (with their evidence grade) and
+    facts measured directly (grade ``"terukur"``). Findings that support a
+    recommendation come first, then :data:`_FINDING_ORDER`; the chosen ones are shown in
+    that order. Each carries ``rekomendasi``: the recommendation it supports (with its
+    number in the Rekomendasi section) or ``None``.
+    """
+    by_key = {r["kunci"]: r for r in rek}
+    cand: dict[str, dict[str, Any]] = {}
+
+    def effect(kunci: str, keys: tuple[str, ...], rec: str | None) -> None:
+        e = _strongest([efek[k] for k in keys if k in efek])
+        if e is not None:
+            cand[kunci] = {"efek": e, "tingkat": e["tingkat"], "rekomendasi": by_key.get(rec)}
+
+    effect(
+        "penerapan", ("penerapan_ikm", "penerapan_tepat_waktu", "penerapan_pengaduan"), "penerapan"
+    )
+    effect("pelatihan", ("pelatihan",), "pelatihan_difasilitasi")
+    effect("umpan_balik", ("umpan_balik_baik", "umpan_balik_buruk"), "umpan_balik")
+    effect("komunikasi", ("pelatihan_komunikasi", "pelatihan_komunikasi_perilaku"), "komunikasi")
+    if kep is not None and kep["n_dinilai"] > 0:
+        cand["kepatuhan"] = {**kep, "tingkat": "terukur", "rekomendasi": by_key.get("kalibrasi")}
+    if pel is not None and pel["pct_di_bawah_20jp"] is not None:
+        r = by_key.get("pelatihan_difasilitasi")
+        cand["jp"] = {
+            "pct": pel["pct_di_bawah_20jp"],
+            "tingkat": "terukur",
+            "rekomendasi": r if r is not None and r.get("pct_di_bawah_20jp") is not None else None,
+        }
+    if pel is not None and pel["pct_mandiri_tidak_sesuai"] is not None:
+        cand["mandiri"] = {
+            "pct": pel["pct_mandiri_tidak_sesuai"],
+            "tingkat": "terukur",
+            "rekomendasi": by_key.get("pelatihan_sesuai_kebutuhan"),
+        }
+    if res is not None and res["sinyal"]:
+        cand["resistensi"] = {
+            "n": len(res["sinyal"]),
+            "opd": res["sinyal"],
+            "tingkat": "terukur",
+            "rekomendasi": by_key.get("pendampingan"),
+        }
+    if dist is not None and dist["terbanyak"] is not None:
+        cand["predikat"] = {
+            "n_total": dist["n_total"],
+            "predikat": dist["terbanyak"]["predikat"],
+            "prop": dist["terbanyak"]["prop"],
+            "tingkat": "terukur",
+            "rekomendasi": by_key.get("penghargaan"),
+        }
+    if rel is not None and rel.get("icc1k"):
+        k = rel["icc1k"]
+        cand["keandalan"] = {
+            "kategori": k["kat_min"]
+            if k["kat_min"] == k["kat_max"]
+            else (
+                f"{k['kat_min']} hingga {k['kat_max']}"
+                if fk.bahasa == "id"
+                else f"{k['kat_min']} to {k['kat_max']}"
+            ),
+            "tingkat": "terukur",
+            "rekomendasi": None,
+        }
+    order = {k: i for i, k in enumerate(_FINDING_ORDER)}
+    chosen = sorted(cand, key=lambda k: (cand[k]["rekomendasi"] is None, order[k]))[:n]
+    out = []
+    for k in sorted(chosen, key=lambda k: order[k]):
+        item = {"kunci": k, "efek": None, **cand[k]}
+        out.append(item)
+    return out
 
 
 # ----------------------------------------------------------------------------- numbers

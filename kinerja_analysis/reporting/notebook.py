@@ -10,26 +10,39 @@ the batch reads them with :func:`read_tables`.
 
 from __future__ import annotations
 
+import base64
+import html as _html
+import io
 import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults, load_or_compute_shared
+from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.errors import PeriodError
-from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.errors import DatasetError, PeriodError
+from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import parse_period, period_label
+from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
-from kinerja_analysis.reporting.text import column_labels, text
+from kinerja_analysis.reporting.text import (
+    TEXTS,
+    column_kind,
+    column_label,
+    column_labels,
+    display_frame,
+    format_value,
+    label_values,
+    text,
+)
 
 _TABEL_DIR = "tabel"
 _NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -38,13 +51,38 @@ _NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 # ----------------------------------------------------------------------------- data
 
 
+def resolve_data_dir(data_dir: str | os.PathLike) -> Path:
+    """The dataset folder a notebook means by ``data_dir``.
+
+    An absolute path is taken as is. A relative path is tried against the working
+    directory first (a notebook opened in ``notebooks/``, papermill run from the project
+    root), then against the project root (the folder above ``notebooks/``), so the
+    notebooks' default ``data/kotalama`` works from either place.
+
+    Raises
+    ------
+    DatasetError
+        No such folder; the message lists every absolute path tried.
+    """
+    p = Path(data_dir).expanduser()
+    tried = [p] if p.is_absolute() else [Path.cwd() / p, PACKAGE_ROOT.parent / p]
+    for cand in tried:
+        if cand.is_dir():
+            return cand.resolve()
+    raise DatasetError(
+        "Folder data tidak ditemukan: "
+        + " ; ".join(str(c.resolve()) for c in dict.fromkeys(tried))
+        + " (ubah parameter data_dir)"
+    )
+
+
 def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None = None):
     """The validated dataset: from the batch's cache if there is one, else validated now.
 
     Parameters
     ----------
     data_dir
-        The raw dataset folder (``load_dataset``).
+        The raw dataset folder (``load_dataset``), resolved by :func:`resolve_data_dir`.
     cache_dir
         The cache written by the batch (``Dataset.save_cache``); used when it holds a
         ``meta.json``.
@@ -52,18 +90,44 @@ def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None =
     Returns
     -------
     Dataset
+
+    Raises
+    ------
+    DatasetError
+        The folder does not exist (the message gives the paths tried) or cannot be used.
     """
 
     if cache_dir is not None and (Path(cache_dir) / "meta.json").exists():
         return Dataset.load_cache(cache_dir)
-    return load_dataset(data_dir)
+    return load_dataset(resolve_data_dir(data_dir))
+
+
+def default_cache_dir(
+    data_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None
+) -> Path:
+    """The batch's private working folder for a data folder, when none is given.
+
+    Beside the data folder (``data/.kotalama-cache`` for ``data/kotalama``): what it
+    holds — the validated tables and the shared results, stored by what they are computed
+    from — belongs to the data, so a second batch of the same data into another report
+    folder (``--bahasa en``, per-OPD documents) and a notebook opened on the same data
+    reuse it. Beside the report folder (``.reports-cache``) when the data's parent folder
+    cannot be written.
+    """
+    data_dir = Path(data_dir)
+    if os.access(data_dir.parent, os.W_OK) or out_dir is None:
+        return data_dir.parent / f".{data_dir.name}-cache"
+    out_dir = Path(out_dir)
+    return out_dir.parent / f".{out_dir.name}-cache"
 
 
 def shared_dir(cache_dir: str | os.PathLike | None) -> Path | None:
-    """The batch's shared folder for cross-period models (``<cache>/../shared``), if any.
+    """The store of shared results beside the batch's data cache (``<cache>/../shared``).
 
-    Hook for heavy models estimated once per batch (effects across all periods): the
-    batch creates it beside the data cache; notebooks read their results from it.
+    Each data window has its own folder there
+    (:func:`kinerja_analysis.analyses.shared.window_dir`), keyed by the data and the
+    parameters; ``None`` when there is no batch cache (interactive use: the window is
+    computed in the notebook).
     """
     if cache_dir is None:
         return None
@@ -121,12 +185,19 @@ def check_period(ds, periode: str) -> str:
 
 
 def save_table(
-    output_dir: str | os.PathLike, nama: str, df: pd.DataFrame, *, judul: str | None = None
+    output_dir: str | os.PathLike,
+    nama: str,
+    df: pd.DataFrame,
+    *,
+    judul: str | None = None,
+    bahasa: Bahasa = "id",
 ) -> Path:
     """Register an aggregate table for the report's XLSX workbook.
 
-    Writes ``<output_dir>/tabel/<nama>.parquet`` and records the order and title in
-    ``tabel/_daftar.json``. Both writes are atomic.
+    Writes ``<output_dir>/tabel/<nama>.parquet`` and records the order, title and
+    language in ``tabel/_daftar.json``. Both writes are atomic. The batch gives every run
+    a private staging folder as ``output_dir``; nothing here is meant for a
+    stakeholder folder.
 
     Parameters
     ----------
@@ -134,9 +205,12 @@ def save_table(
         Sheet name: lower-case letters, digits and ``_``, at most 40 characters.
     judul
         A human title, written above the sheet's table.
+    bahasa
+        Language of the workbook's headers and labels (:func:`workbook_tables`).
     """
     if not _NAMA_RE.match(nama):
         raise ValueError(f"nama tabel {nama!r}: pakai huruf kecil, angka dan _ (maks. 40)")
+    check_bahasa(bahasa)
     d = Path(output_dir) / _TABEL_DIR
     d.mkdir(parents=True, exist_ok=True)
     out = df.copy()
@@ -147,15 +221,18 @@ def save_table(
     atomic_write(path, lambda tmp: out.to_parquet(tmp, index=False))
     daftar_path = d / "_daftar.json"
     daftar = json.loads(daftar_path.read_text("utf-8")) if daftar_path.exists() else []
-    daftar = [e for e in daftar if e["nama"] != nama] + [{"nama": nama, "judul": judul or nama}]
+    entry = {"nama": nama, "judul": judul or nama, "bahasa": bahasa}
+    daftar = [e for e in daftar if e["nama"] != nama] + [entry]
     atomic_write(daftar_path, json.dumps(daftar, ensure_ascii=False, indent=1))
     return path
 
 
 def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
-    """The tables registered by :func:`save_table`, in registration order.
+    """The tables registered by :func:`save_table`, in registration order, as saved.
 
-    Each DataFrame carries its title in ``df.attrs["judul"]``. Empty dict when none.
+    Each DataFrame carries its title in ``df.attrs["judul"]`` and its language in
+    ``df.attrs["bahasa"]``; columns and values are the machine keys (for code). Empty
+    dict when none.
     """
     d = Path(output_dir) / _TABEL_DIR
     daftar_path = d / "_daftar.json"
@@ -165,62 +242,216 @@ def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
     for e in json.loads(daftar_path.read_text("utf-8")):
         df = pd.read_parquet(d / f"{e['nama']}.parquet")
         df.attrs["judul"] = e["judul"]
+        df.attrs["bahasa"] = e.get("bahasa", "id")
         out[e["nama"]] = df
     return out
+
+
+#: The workbook writer's number kinds (:func:`kinerja_analysis.reporting.export.xlsx_bytes`)
+#: for the label registry's column kinds (:class:`kinerja_analysis.reporting.text.Column`).
+_XLSX_KIND = {
+    "teks": "teks",
+    "bilangan": "bilangan",
+    "angka": "desimal",
+    "fraksi": "persen",
+    "persen": "persen_poin",
+    "p": "p",
+    "ya_tidak": "boolean",
+}
+
+
+def workbook_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """The registered tables as the workbook shows them, named by their titles.
+
+    Categorical values are words from the label registry
+    (:func:`kinerja_analysis.reporting.text.label_values`); columns keep their machine
+    keys and numbers stay numbers (fractions as fractions), so the workbook writer gives
+    each column its header and number format from ``df.attrs``: ``judul`` (the title),
+    ``label`` (``{key: header}``, :func:`kinerja_analysis.reporting.text.column_label`),
+    ``format`` (``{key: {"jenis", "desimal"}}``, the writer's kinds) and ``bahasa``.
+    Sheets are named by :func:`sheet_title`.
+    """
+    return workbook_frames(read_tables(output_dir))
+
+
+def workbook_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """:func:`workbook_tables` of tables in memory (``{name: df}`` with ``df.attrs``
+    ``judul`` and ``bahasa``)."""
+    out: dict[str, pd.DataFrame] = {}
+    for nama, df in tables.items():
+        bahasa = df.attrs.get("bahasa", "id")
+        shown = label_values(df, bahasa)
+        judul = df.attrs.get("judul", nama)
+        fmt_spec, labels = {}, {}
+        for c in df.columns:
+            key = str(c)
+            jenis, d = column_kind(key)
+            s = df[c]
+            if jenis == "teks" and pd.api.types.is_bool_dtype(s):
+                jenis = "ya_tidak"
+            elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
+                jenis = "bilangan"
+            elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
+                jenis = "angka"
+            fmt_spec[key] = {"jenis": _XLSX_KIND[jenis], "desimal": d}
+            labels[key] = column_label(key, bahasa)
+        shown.attrs.update(judul=judul, bahasa=bahasa, format=fmt_spec, label=labels, nama=nama)
+        out[sheet_title(judul, out)] = shown
+    return out
+
+
+def workbook_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Every column header of :func:`workbook_tables` (``{key: header}``), for the writer."""
+    labels: dict[str, str] = {}
+    for df in tables.values():
+        labels.update(df.attrs.get("label", {}))
+    return labels
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]+")
+
+
+def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
+    """A worksheet name from a table title: Excel's forbidden characters (``[]:*?/\\``)
+    replaced by a dash, cut at a word boundary to Excel's 31 characters, made unique
+    against ``used`` with a number."""
+    base = _SHEET_BAD.sub(" - ", str(judul)).replace("  ", " ").strip(" -'") or "Tabel"
+    if len(base) > 31:
+        cut = base[:31].rsplit(" ", 1)[0].rstrip(" ,;-(")
+        base = cut if len(cut) >= 12 else base[:31]
+    title, i = base, 2
+    taken = {str(u).lower() for u in used}
+    while title.lower() in taken:
+        suffix = f" ({i})"
+        title = base[: 31 - len(suffix)].rstrip() + suffix
+        i += 1
+    return title
 
 
 def render_table(
     df: pd.DataFrame,
     *,
     bahasa: fmt.Bahasa = "id",
-    desimal: int | Mapping[str, int] = 2,
+    desimal: int | Mapping[str, int] | None = None,
     persen_kolom: Sequence[str] = (),
     label: Mapping[str, str] | None = None,
+    max_kolom: int = 8,
 ):
-    """An aggregate table rendered for the report: numbers in ``bahasa``'s format.
+    """An aggregate table rendered for the report, as a person reads it.
 
-    ``persen_kolom`` are fractions shown as percentages; ``desimal`` may be one number or
-    a ``{column: digits}`` mapping; ``label`` renames columns for display. Returns an
-    ``IPython.display.HTML`` object (no index, missing values as "–").
+    Headers and categorical values come from the label registry
+    (:func:`kinerja_analysis.reporting.text.display_frame`; ``label`` overrides a
+    header), numbers are written by each column's kind in ``bahasa``'s format (counts,
+    decimals, shares as percentages, p-values as ``<0,001``). ``persen_kolom`` marks more
+    columns as shares (fractions); ``desimal`` (one number or ``{column: digits}``)
+    overrides the registry's decimals.
+
+    A table wider than ``max_kolom`` columns is split into several tables of at most
+    that many, each repeating the first column, so it fits a portrait A4 page and a
+    phone screen. Returns an ``IPython.display.HTML`` object (no index, missing values
+    as "–"); every value is escaped.
     """
     from IPython.display import HTML  # lazy: only inside a notebook kernel
 
-    out = df.copy()
-    for c in out.columns:
-        if c in persen_kolom:
-            out[c] = [fmt.percent(v, 1, bahasa) for v in out[c]]
-        elif pd.api.types.is_bool_dtype(out[c]):
-            ya, tidak = ("ya", "tidak") if bahasa == "id" else ("yes", "no")
-            out[c] = [ya if v else tidak for v in out[c]]
-        elif pd.api.types.is_integer_dtype(out[c]):
-            out[c] = [fmt.number(v, 0, bahasa) for v in out[c]]
-        elif pd.api.types.is_numeric_dtype(out[c]):
-            d = desimal.get(c, 2) if isinstance(desimal, Mapping) else desimal
-            out[c] = [fmt.number(v, d, bahasa) for v in out[c]]
-        else:
-            out[c] = out[c].astype(object).where(out[c].notna(), fmt.EMPTY)
-    if label:
-        out = out.rename(columns=dict(label))
-    html = out.to_html(index=False, classes="tabel-laporan", border=0, escape=True)
-    return HTML(html)
+    return HTML(
+        table_html(
+            df,
+            bahasa=bahasa,
+            desimal=desimal,
+            persen_kolom=persen_kolom,
+            label=label,
+            max_kolom=max_kolom,
+        )
+    )
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    bahasa: fmt.Bahasa = "id",
+    desimal: int | Mapping[str, int] | None = None,
+    persen_kolom: Sequence[str] = (),
+    label: Mapping[str, str] | None = None,
+    max_kolom: int = 8,
+) -> str:
+    """The HTML of :func:`render_table` (a string; see there)."""
+    keys = [str(c) for c in df.columns]
+    shown, kinds = display_frame(df, bahasa, label)
+    cells: dict[str, list[str]] = {}
+    numeric: dict[str, bool] = {}
+    for key, col in zip(keys, shown.columns, strict=True):
+        jenis, d = kinds[col]
+        s = shown[col]
+        if key in persen_kolom:
+            jenis, d = "fraksi", 1
+        elif jenis == "teks" and pd.api.types.is_bool_dtype(s):
+            jenis = "ya_tidak"
+        elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
+            jenis = "bilangan"
+        elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
+            jenis = "angka"
+        if isinstance(desimal, Mapping) and key in desimal:
+            d = desimal[key]
+        elif isinstance(desimal, int) and jenis in ("angka",):
+            d = desimal
+        cells[col] = [format_value(v, jenis, d, bahasa) for v in s]
+        numeric[col] = jenis not in ("teks", "ya_tidak")
+    cols = list(cells)
+    if len(cols) <= max_kolom or max_kolom < 2:
+        parts = [cols]
+    else:
+        head, rest = cols[:1], cols[1:]
+        step = max_kolom - 1
+        parts = [head + rest[i : i + step] for i in range(0, len(rest), step)]
+    # a table of more than a dozen rows may continue on the next page (header repeated)
+    kelas = "tabel-laporan" + (" tabel-panjang" if len(shown) > 12 else "")
+    html = []
+    for i, part in enumerate(parts):
+        if i:
+            html.append(
+                f'<p class="lanjutan">{"Tabel dilanjutkan" if bahasa == "id" else "Table continued"}'
+                f" ({i + 1}/{len(parts)})</p>"
+            )
+        html.append(_table(part, cells, numeric, kelas))
+    return "\n".join(html)
+
+
+def _table(cols: Sequence[str], cells: Mapping[str, list[str]], numeric, kelas: str) -> str:
+    """A table of already written cells: numbers right-aligned (class ``angka``), text
+    left-aligned; every header and cell escaped."""
+
+    def cls(c: str) -> str:
+        return ' class="angka"' if numeric[c] else ' class="teks"'
+
+    head = "".join(f"<th{cls(c)}>{_html.escape(str(c))}</th>" for c in cols)
+    n = len(cells[cols[0]]) if cols else 0
+    rows = "".join(
+        "<tr>" + "".join(f"<td{cls(c)}>{_html.escape(cells[c][r])}</td>" for c in cols) + "</tr>"
+        for r in range(n)
+    )
+    return f'<table class="{kelas}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def set_plot_style() -> None:
-    """Set the report's plot style (seaborn ``whitegrid``, readable sizes, 110 dpi)."""
-    import matplotlib as mpl  # lazy: heavy; only for figures
-    import seaborn as sns  # lazy: heavy; only for figures
+    """Set the report's plot style (:func:`kinerja_analysis.reporting.plots.use_style`)."""
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
-    sns.set_theme(style="whitegrid", context="notebook", palette="deep")
-    mpl.rcParams.update({"figure.dpi": 110, "figure.figsize": (7.5, 4.0), "savefig.dpi": 110})
+    plots.use_style()
 
 
 @dataclass
 class ReportSession:
-    """What a report notebook works with: the data, its parameters and the output calls.
+    """What a report notebook works with: the data as of its period, its parameters and
+    the output calls.
 
     Made by :func:`setup` in a notebook's first code cell; every later cell says things
-    (:meth:`say`), shows and saves tables (:meth:`table`) and reads shared results
-    (:attr:`shared`) through it, so each notebook reads as the document it produces.
+    (:meth:`say`), shows and saves tables (:meth:`table`), shows figures
+    (:meth:`figure`) and reads shared results (:attr:`shared`) through it, so each
+    notebook reads as the document it produces.
+
+    ``ds`` and ``tables`` hold only what was known at the end of ``periode``
+    (:func:`kinerja_analysis.analyses.shared.data_through`): a notebook cannot use a
+    later period by accident.
     """
 
     ds: Any
@@ -232,8 +463,11 @@ class ReportSession:
     opd: str | None
     min_sel: int
     seed: int
-    output_dir: Path
+    output_dir: Path | None
     cache_dir: Path | None
+    saved: dict[str, pd.DataFrame] = field(default_factory=dict)
+    store: Path | None = None
+    profile: AgencyProfile | None = None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -242,22 +476,46 @@ class ReportSession:
 
     @cached_property
     def shared(self) -> SharedResults:
-        """Cross-period results: from the batch's cache when there is one, else computed."""
-        return load_or_compute_shared(self.ds, shared_dir(self.cache_dir), seed=self.seed)
+        """Cross-period results of the window ending with :attr:`periode`: from the
+        batch's store when it holds that window (the batch's cache, or the store beside
+        the data folder a batch of the same data left), else computed (and stored)."""
+        store = shared_dir(self.cache_dir) or self.store
+        return load_or_compute_shared(self.ds, store, through=self.periode, seed=self.seed)
 
     def text(self, key: str, **fields: object) -> str:
         """A fixed text of the report (:data:`kinerja_analysis.reporting.text.TEXTS`)."""
         return text(key, self.bahasa, **fields)
 
-    def say(self, key: str, **fields: object) -> None:
-        """Display a fixed text of the report as Markdown."""
-        self.markdown(self.text(key, **fields))
+    def say(self, *keys: str, **fields: object) -> None:
+        """Display fixed texts of the report as one Markdown block.
+
+        Several keys (a heading and the note that introduces the next table or figure)
+        go in one block, which the print style keeps on the page of what follows.
+        """
+        self.markdown("\n\n".join(self.text(k, **fields) for k in keys))
 
     def markdown(self, md: str) -> None:
         """Display Markdown (already written by the narrative or the text layer)."""
         from IPython.display import Markdown, display  # lazy: only inside a notebook kernel
 
         display(Markdown(md))
+
+    def section(self, report, kunci: str) -> None:
+        """Display one section of a :class:`~kinerja_analysis.reporting.narrative.Report`:
+        its heading (with the id the table of contents links to) and its Markdown body."""
+        from IPython.display import HTML, Markdown, display  # lazy: only inside a kernel
+
+        display(HTML(report.heading_html(kunci)))
+        body = report[kunci]
+        if body:
+            display(Markdown(body))
+
+    def contents(self, report) -> None:
+        """Display the table of contents of a :class:`~kinerja_analysis.reporting.narrative.Report`
+        (escaped HTML with links to its sections; page numbers when printed)."""
+        from IPython.display import HTML, display  # lazy: only inside a notebook kernel
+
+        display(HTML(report.contents_html()))
 
     def number(self, x: object, decimals: int = 2) -> str:
         """A number in the session's language (:func:`kinerja_analysis.reporting.fmt.number`)."""
@@ -267,9 +525,37 @@ class ReportSession:
         """A fraction as a percentage in the session's language."""
         return fmt.percent(x, decimals, self.bahasa)
 
+    def label(self, key: str) -> str:
+        """A column, term or value in words (:func:`kinerja_analysis.reporting.text.column_label`)."""
+        return column_label(key, self.bahasa)
+
+    def _title(self, name: str, title: str | None) -> str:
+        if title is not None:
+            return title
+        key = f"tabel_{name}"
+        return self.text(key, periode=self.periode_teks) if key in TEXTS[self.bahasa] else name
+
     def save(self, df: pd.DataFrame, name: str, title: str | None = None) -> None:
-        """Save ``df`` for the workbook without showing it (:func:`save_table`)."""
-        save_table(self.output_dir, name, df, judul=title)
+        """Keep ``df`` for the workbook without showing it.
+
+        With an ``output_dir`` (the batch's staging folder) the table is registered
+        there (:func:`save_table`); without one it is kept in :attr:`saved` only — an
+        interactive or papermill run writes nothing beside the documents.
+        The title defaults to the text ``tabel_<name>`` of :data:`TEXTS`.
+        """
+        judul = self._title(name, title)
+        kept = df.copy()
+        kept.attrs.update(judul=judul, bahasa=self.bahasa)
+        self.saved[name] = kept
+        if self.output_dir is not None:
+            save_table(self.output_dir, name, df, judul=judul, bahasa=self.bahasa)
+
+    def write_workbook(self, path: str | os.PathLike) -> Path:
+        """Write the tables kept so far to an XLSX workbook at ``path`` (labelled)."""
+        from kinerja_analysis.reporting import export  # lazy: openpyxl only when asked
+
+        sheets = workbook_frames(self.saved)
+        return export.to_xlsx(sheets, path, bahasa=self.bahasa, labels=workbook_labels(sheets))
 
     def table(
         self,
@@ -278,62 +564,150 @@ class ReportSession:
         title: str | None = None,
         *,
         percent_cols: Sequence[str] = (),
-        decimals: int | Mapping[str, int] = 2,
+        decimals: int | Mapping[str, int] | None = None,
         labels: Mapping[str, str] | None = None,
+        columns: Sequence[str] | None = None,
+        max_columns: int = 8,
     ) -> None:
         """Save ``df`` for the workbook (when ``name`` is given) and show it.
 
-        The suppression flag column ``disembunyikan`` is kept in the workbook and left
-        out of the shown table; columns are labelled with :attr:`labels` updated by
-        ``labels``.
+        The workbook keeps every column; the document shows ``columns`` (default all but
+        the suppression flag ``disembunyikan`` and the ``method`` text), labelled from
+        the registry (``labels`` overrides a header) and split into parts of at most
+        ``max_columns`` columns (:func:`render_table`).
         """
         from IPython.display import display  # lazy: only inside a notebook kernel
 
         if name is not None:
             self.save(df, name, title)
-        shown = df.drop(columns=["disembunyikan"], errors="ignore")
+        if columns is not None:
+            shown = df[list(columns)]
+        else:
+            shown = df.drop(columns=["disembunyikan", "method"], errors="ignore")
         display(
             render_table(
                 shown,
                 bahasa=self.bahasa,
                 desimal=decimals,
                 persen_kolom=percent_cols,
-                label={**self.labels, **dict(labels or {})},
+                label=labels,
+                max_kolom=max_columns,
             )
         )
+
+    def figure(self, plot, *args: object, alt: str = "", **kwargs: object) -> None:
+        """Show a figure in the document, drawn for the page and for a phone.
+
+        ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (called twice,
+        with ``lebar=PAGE_WIDTH`` and ``lebar=PHONE_WIDTH``, and ``bahasa``) or a ready
+        ``Figure`` (drawn once). Both versions are in the page: the style sheet shows the
+        phone version on screens narrower than 40 rem, the page version otherwise and on
+        paper (a function may return a list of figures, and the phone version may split
+        them differently).
+        """
+        from IPython.display import HTML, display  # lazy: only inside a notebook kernel
+
+        display(HTML(figure_html(plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)))
+
+
+def _png(fig) -> tuple[str, float, float]:
+    import matplotlib.pyplot as plt  # lazy: heavy; only for figures
+
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
+
+    buf = io.BytesIO()
+    w, h = fig.get_size_inches()
+    fig.savefig(buf, format="png", dpi=plots.DPI)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii"), float(w), float(h)
+
+
+def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwargs: object) -> str:
+    """The HTML of :meth:`ReportSession.figure`: ``<figure>`` elements for the page
+    (``div.grafik-lebar``) and, when ``plot`` is a function, for a phone
+    (``div.grafik-sempit``); ``plot`` may return a list of figures.
+
+    The ``<img>`` carries its size on the page (CSS pixels, 96 per inch) so the fonts
+    print at the size the figure was designed for; ``alt`` is escaped.
+    """
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
+
+    if callable(plot):
+        pages = plot(*args, bahasa=bahasa, lebar=plots.PAGE_WIDTH, **kwargs)
+        phones = plot(*args, bahasa=bahasa, lebar=plots.PHONE_WIDTH, **kwargs)
+    else:
+        pages, phones = plot, None
+    if not isinstance(pages, list | tuple):
+        pages = [pages]
+    if phones is not None and not isinstance(phones, list | tuple):
+        phones = [phones]
+
+    def img(fig) -> str:
+        b64, w, h = _png(fig)
+        # the size on the page in CSS pixels, as attributes and as style (WeasyPrint
+        # reads only the style); the style sheet still caps it at the column's width
+        pw, ph = round(w * 96), round(h * 96)
+        return (
+            f'<img src="data:image/png;base64,{b64}" width="{pw}" height="{ph}" '
+            f'style="width:{pw}px" alt="{_html.escape(alt)}">'
+        )
+
+    wide = "".join(f'<figure class="grafik">{img(f)}</figure>' for f in pages)
+    if phones is None:
+        return wide
+    narrow = "".join(f'<figure class="grafik">{img(f)}</figure>' for f in phones)
+    # the page version on wide screens and paper, the phone version on narrow screens
+    return f'<div class="grafik-lebar">{wide}</div><div class="grafik-sempit">{narrow}</div>'
 
 
 def setup(
     *,
     periode: str,
     data_dir: str | os.PathLike,
-    output_dir: str | os.PathLike,
+    output_dir: str | os.PathLike | None = None,
     cache_dir: str | os.PathLike | None = None,
     bahasa: Bahasa = "id",
     opd: str | None = None,
     min_sel: int = DEFAULTS.min_sel,
     seed: int = DEFAULTS.seed,
+    profil: AgencyProfile | str | os.PathLike | None = None,
 ) -> ReportSession:
     """Start a report notebook: the one call after its ``parameters`` cell.
 
-    Loads the validated data (from the batch's cache when given), checks the period,
-    restricts the tables to one OPD if asked and sets the plot style.
+    Loads the validated data (from the batch's cache when given, else from ``data_dir``
+    resolved by :func:`resolve_data_dir`), checks the period, keeps only the data up to
+    and including it (:func:`kinerja_analysis.analyses.shared.data_through`), restricts
+    the tables to one OPD if asked and sets the plot style. ``profil`` is the agency
+    profile (a YAML file, see :mod:`kinerja_analysis.core.profile`; default the bundled
+    Kotalama example): the session's :attr:`ReportSession.profile`.
+
+    ``output_dir`` is where the batch collects the workbook's tables (its private
+    staging folder); ``None`` (interactive use, papermill) keeps them in memory
+    (:meth:`ReportSession.write_workbook` writes them on request).
 
     Raises
     ------
     DatasetError
-        The data folder cannot be used.
+        The data folder cannot be found (the message gives the paths tried) or used.
     PeriodError
         ``periode`` is not a period of the data (the message lists those that are).
     ValueError
         ``opd`` is not an OPD of the data, or ``bahasa`` is not ``"id"``/``"en"``.
     """
     check_bahasa(bahasa)
+    profile = load_profile(profil)
     set_plot_style()
-    ds = load_data(data_dir, cache_dir)
-    kode = check_period(ds, periode)
+    ds_all = load_data(data_dir, cache_dir)
+    store = None
+    if cache_dir is None:  # a notebook opened by hand: the store a batch left beside the data
+        candidate = default_cache_dir(resolve_data_dir(data_dir)) / "shared"
+        store = candidate if candidate.is_dir() else None
+    kode = check_period(ds_all, periode)
+    ds = data_through(ds_all, kode)
     cakupan = (
-        text("umum_cakupan_opd", bahasa, opd=opd) if opd else text("umum_cakupan_kota", bahasa)
+        text("umum_cakupan_opd", bahasa, opd=opd)
+        if opd
+        else text("umum_cakupan_kota", bahasa, instansi=profile.government(bahasa))
     )
     return ReportSession(
         ds=ds,
@@ -345,8 +719,10 @@ def setup(
         opd=opd,
         min_sel=min_sel,
         seed=seed,
-        output_dir=Path(output_dir),
+        output_dir=Path(output_dir) if output_dir is not None else None,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        store=store,
+        profile=profile,
     )
 
 
@@ -364,7 +740,7 @@ def legacy_context(
     s = setup(
         periode=periode,
         data_dir=data_dir,
-        output_dir=".",
+        output_dir=None,
         cache_dir=cache_dir,
         bahasa=bahasa,
         opd=opd,

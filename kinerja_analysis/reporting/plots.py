@@ -1,44 +1,239 @@
 """Publication-ready figures. Every function returns a matplotlib ``Figure`` and never
-shows or saves it; the notebooks display them and the export embeds them.
+shows or saves it; the notebooks show them (:meth:`ReportSession.figure
+<kinerja_analysis.reporting.notebook.ReportSession.figure>`) and the export embeds them.
 
-Axis labels and numbers follow the report language (Indonesian decimal comma by default).
+House rules, so a figure reads the same on A4 paper and on a 390-pixel phone screen:
+
+* **Language.** Every number on an axis or in a cell is written by
+  :mod:`kinerja_analysis.reporting.fmt` in the document's language (``3,8`` with a
+  decimal comma in Indonesian), every label comes from the label registry
+  (:mod:`kinerja_analysis.reporting.text`) — never a raw key.
+* **Size.** ``lebar`` is the figure's width in inches: :data:`PAGE_WIDTH` for the page
+  (A4 portrait, inside the margins), :data:`PHONE_WIDTH` for a phone; fonts are
+  :data:`FONT_PT` points at either width, and a figure never gets taller than
+  :data:`MAX_HEIGHT` (it fits a page with its title). Groups that would not fit are split
+  by the caller into several figures (:func:`chunks`).
+* **Honest axes.** Bars start at zero (or at the bottom of a bounded scale, 1 for a 1–5
+  score); a line's value axis spans at least a meaningful range of its scale
+  (:func:`honest_limits`), so a change of 0,02 on a 1–5 score stays flat.
+* **Long labels** are wrapped (:func:`wrap`), never overlapped: per-group bars carry
+  their label above the bar, heatmap cells are annotated only when the cell is large
+  enough for the number.
 """
 
 from __future__ import annotations
 
+import math
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.text import column_label, dimension_label, value_label
+
+__all__ = [
+    "PAGE_WIDTH",
+    "PHONE_WIDTH",
+    "MAX_HEIGHT",
+    "FONT_PT",
+    "use_style",
+    "wrap",
+    "chunks",
+    "honest_limits",
+    "period_tick",
+    "plot_event_study",
+    "plot_coefficients",
+    "plot_predikat_distribution",
+    "plot_opd_profile",
+    "plot_bars",
+    "plot_trend",
+    "plot_predikat_pages",
+    "plot_opd_profile_pages",
+    "plot_headline_trends",
+]
+
+#: Width of a figure on the page (A4 portrait inside 1,8 cm margins), inches.
+PAGE_WIDTH = 6.3
+#: Width of a figure drawn for a phone screen, inches (shown at about 360 px).
+PHONE_WIDTH = 3.6
+#: Tallest figure (fits an A4 page under its heading and caption), inches.
+MAX_HEIGHT = 8.6
+#: Base font size, points.
+FONT_PT = 9.5
+#: Resolution of the PNG in the document.
+DPI = 130
 
 _BIRU, _ABU, _MERAH = "#1f5f8b", "#8c8c8c", "#b03a2e"
+_PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
+_PREDIKAT_WARNA = ("#1a7f5a", "#7fb77e", "#f2c14e", "#e07b39", _MERAH)
 
 
-def _axis_fmt(ax, bahasa: str, axis: str = "y", desimal: int = 1) -> None:
-    f = FuncFormatter(lambda v, _pos: fmt.number(v, desimal, bahasa))
+def use_style() -> None:
+    """Set the report's plot style: light grid, :data:`FONT_PT` fonts, :data:`DPI`."""
+    mpl.rcParams.update(
+        {
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.figsize": (PAGE_WIDTH, 3.6),
+            "font.family": ["DejaVu Sans"],
+            "font.size": FONT_PT,
+            "axes.titlesize": FONT_PT + 1.5,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": FONT_PT,
+            "xtick.labelsize": FONT_PT - 0.5,
+            "ytick.labelsize": FONT_PT - 0.5,
+            "legend.fontsize": FONT_PT - 0.5,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.axisbelow": True,
+        }
+    )
+
+
+def wrap(text: object, width: int) -> str:
+    """Wrap a label to lines of at most ``width`` characters (words kept whole)."""
+    lines = textwrap.wrap(str(text), width=max(8, width), break_long_words=False)
+    return "\n".join(lines) or str(text)
+
+
+def chunks(groups: Sequence[object], per_figure: int) -> list[list[object]]:
+    """Split ``groups`` into runs of at most ``per_figure``, as evenly as possible."""
+    groups = list(groups)
+    if not groups:
+        return []
+    n = math.ceil(len(groups) / max(1, per_figure))
+    size = math.ceil(len(groups) / n)
+    return [groups[i : i + size] for i in range(0, len(groups), size)]
+
+
+def honest_limits(
+    values: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    min_span: float,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> tuple[float, float]:
+    """Axis limits that contain ``values`` and span at least ``min_span``.
+
+    A line of values that barely move (3,80–3,82 on a 1–5 score) is drawn flat in a
+    window of at least ``min_span`` (say 1 scale point) centred on the values, clipped to
+    the scale's bounds ``lower``/``upper`` (shifted inwards, never cut). A 5 % margin is
+    added when the values themselves span more.
+
+    Examples
+    --------
+    >>> honest_limits([3.80, 3.82], min_span=1.0, lower=1, upper=5)
+    (3.31, 4.31)
+    """
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
+    if len(v) == 0:
+        lo, hi = (lower if lower is not None else 0.0), (upper if upper is not None else 1.0)
+        return float(lo), float(hi)
+    lo, hi = float(v.min()), float(v.max())
+    span = hi - lo
+    if span < min_span:
+        mid = (lo + hi) / 2
+        lo, hi = mid - min_span / 2, mid + min_span / 2
+    else:
+        lo, hi = lo - 0.05 * span, hi + 0.05 * span
+    if lower is not None and lo < lower:
+        hi, lo = hi + (lower - lo), lower
+    if upper is not None and hi > upper:
+        lo, hi = lo - (hi - upper), upper
+    if lower is not None:
+        lo = max(lo, lower)
+    return round(lo, 6), round(hi, 6)
+
+
+def period_tick(code: object, bahasa: str = "id") -> str:
+    """A period as a short two-line axis label: ``2025Q1`` → ``"TW I\\n2025"``."""
+    try:
+        p = parse_period(code)
+    except ValueError:
+        return str(code)
+    roman = ("I", "II", "III", "IV")
+    if p.kind == "Q":
+        return f"{'TW' if bahasa == 'id' else 'Q'}{' ' + roman[p.number - 1] if bahasa == 'id' else p.number}\n{p.year}"
+    if p.kind == "S":
+        return f"Sem {roman[p.number - 1] if bahasa == 'id' else p.number}\n{p.year}"
+    if p.kind == "M":
+        from kinerja_analysis.core.periods import MONTH_NAMES  # lazy: only for month ticks
+
+        return f"{MONTH_NAMES[bahasa][p.number - 1][:3]}\n{p.year}"
+    return str(p.year)
+
+
+def _number_axis(ax, bahasa: str, axis: str = "y", desimal: int = 1, percent: bool = False) -> None:
+    if percent:
+        f = FuncFormatter(lambda v, _pos: fmt.percent(v, desimal, bahasa))
+    else:
+        f = FuncFormatter(lambda v, _pos: fmt.number(v, desimal, bahasa))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
+
+
+def _decimals_for(lo: float, hi: float) -> int:
+    """Tick decimals so that neighbouring ticks differ when printed."""
+    span = abs(hi - lo)
+    if span >= 20:
+        return 0
+    if span >= 2:
+        return 1
+    if span >= 0.2:
+        return 2
+    return 3
+
+
+def _chars_per_line(lebar: float, share: float = 1.0, pt: float = FONT_PT) -> int:
+    """Characters of ``pt``-point text that surely fit ``share`` of a ``lebar``-inch width
+    (DejaVu Sans averages about 0,6 em per character; bold a little more)."""
+    return max(8, int(lebar * share * 72 / (pt * 0.62)))
+
+
+def _finish(fig: Figure, judul: str, lebar: float) -> Figure:
+    if judul:
+        fig.suptitle(
+            wrap(judul, _chars_per_line(lebar, 0.97, FONT_PT + 2.5)),
+            x=0.01,
+            ha="left",
+            fontsize=FONT_PT + 1.5,
+            fontweight="bold",
+        )
+    return fig
+
+
+# ----------------------------------------------------------------------------- effects
 
 
 def plot_event_study(
     dinamis: pd.DataFrame,
     *,
     judul: str = "",
-    label_y: str = "Efek terhadap capaian SKP (poin)",
+    label_y: str | None = None,
     bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
 ) -> Figure:
     """Event-study plot from ``DidResult.aggregate("dynamic")`` / ``TrainingResult.dynamic``.
 
     Points with 95% pointwise intervals; the uniform band (``cband_low``/``cband_high``,
-    if present) shaded; pre-treatment periods grey, post-treatment blue; e = -1 marked.
+    if present) shaded; pre-treatment periods grey, post-treatment blue; the reference
+    period (e = −1) marked by a dashed line.
     """
     require_columns(dinamis, ["event_time", "estimate", "ci_low", "ci_high"], "plot_event_study")
     d = dinamis.dropna(subset=["event_time"]).sort_values("event_time")
     e = d["event_time"].to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(7.5, 4.0), dpi=110)
+    fig = plt.figure(figsize=(lebar, 0.62 * lebar + 0.6), layout="constrained")
+    ax = fig.add_subplot()
     if {"cband_low", "cband_high"} <= set(d.columns):
         ax.fill_between(
             e,
@@ -51,24 +246,30 @@ def plot_event_study(
         )
     colors = np.where(e < 0, _ABU, _BIRU)
     ax.vlines(e, d["ci_low"], d["ci_high"], colors=colors, lw=1.6)
-    ax.scatter(e, d["estimate"], c=colors, s=28, zorder=3)
+    ax.scatter(e, d["estimate"], c=colors, s=26, zorder=3)
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(-0.5, color=_ABU, lw=0.8, ls="--")
     ax.set_xlabel(
         "Periode relatif terhadap pelatihan pertama"
         if bahasa == "id"
-        else "Periods relative to first training"
+        else "Periods relative to the first training"
     )
-    ax.set_ylabel(label_y)
-    ax.set_xticks(e)
-    _axis_fmt(ax, bahasa)
-    if judul:
-        ax.set_title(judul, loc="left", fontsize=11)
-    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_ylabel(
+        label_y
+        or (
+            "Efek terhadap capaian SKP (poin)"
+            if bahasa == "id"
+            else "Effect on SKP achievement (points)"
+        )
+    )
+    step = 1 if len(e) <= 10 or lebar >= PAGE_WIDTH else 2
+    ax.set_xticks(e[::step])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(int(v), 0, bahasa)))
+    lo, hi = ax.get_ylim()
+    _number_axis(ax, bahasa, "y", _decimals_for(lo, hi))
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False, fontsize=8, loc="upper left")
-    fig.tight_layout()
-    return fig
+        ax.legend(frameon=False, loc="upper left")
+    return _finish(fig, judul, lebar)
 
 
 def plot_coefficients(
@@ -76,92 +277,460 @@ def plot_coefficients(
     *,
     label: str = "term",
     judul: str = "",
-    label_x: str = "Perkiraan efek (IK 95%)",
+    label_x: str | None = None,
     bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
 ) -> Figure:
-    """Coefficient plot: one row per estimate with its 95% CI (tidy columns)."""
-    require_columns(tabel, [label, "estimate", "ci_low", "ci_high"], "plot_koefisien")
+    """Coefficient plot: one row per estimate with its 95% CI (tidy columns).
+
+    Rows whose interval excludes zero are blue, the others grey; labels are wrapped.
+    """
+    require_columns(tabel, [label, "estimate", "ci_low", "ci_high"], "plot_coefficients")
     d = tabel.reset_index(drop=True)
+    width = _chars_per_line(lebar, 0.42)
+    labels = [wrap(x, width) for x in d[label].astype(str)]
+    lines = sum(max(1, x.count("\n") + 1) for x in labels)
+    fig = plt.figure(
+        figsize=(lebar, min(MAX_HEIGHT, 0.2 * lines + 0.25 * len(d) + 1.3)), layout="constrained"
+    )
+    ax = fig.add_subplot()
     y = np.arange(len(d))[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(d) + 1.2), dpi=110)
     sig = (d["ci_low"] > 0) | (d["ci_high"] < 0)
     colors = np.where(sig, _BIRU, _ABU)
     ax.hlines(y, d["ci_low"], d["ci_high"], colors=colors, lw=2)
     ax.scatter(d["estimate"], y, c=colors, s=30, zorder=3)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y)
-    ax.set_yticklabels(d[label].astype(str))
-    ax.set_xlabel(label_x)
-    _axis_fmt(ax, bahasa, axis="x", desimal=1)
-    if judul:
-        ax.set_title(judul, loc="left", fontsize=11)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
+    ax.set_yticklabels(labels)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(
+        label_x or ("Perkiraan efek (IK 95%)" if bahasa == "id" else "Estimated effect (95% CI)")
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    lo, hi = ax.get_xlim()
+    _number_axis(ax, bahasa, "x", _decimals_for(lo, hi))
+    return _finish(fig, judul, lebar)
+
+
+# ----------------------------------------------------------------------------- groups
 
 
 def plot_predikat_distribution(
-    distribusi: pd.DataFrame, *, judul: str = "", bahasa: str = "id"
+    distribusi: pd.DataFrame,
+    *,
+    judul: str = "",
+    bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
 ) -> Figure:
-    """Horizontal stacked bar of predikat shares per group (e.g. per period or OPD).
+    """Stacked bar of predikat shares per group (per OPD or per period), one row each.
 
     ``distribusi``: columns ``kelompok, predikat, persen`` (fractions); rows with missing
-    ``persen`` (suppressed small cells) are drawn as gaps.
+    ``persen`` (suppressed small cells) are drawn as gaps. Each group's name is written
+    above its bar over the full width (long OPD names are not squeezed beside it); the
+    legend is below. Give at most about 20 groups per figure (:func:`chunks`).
     """
-    require_columns(distribusi, ["kelompok", "predikat", "persen"], "plot_distribusi_predikat")
-    order = ["Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"]
-    palette = ["#1a7f5a", "#7fb77e", "#f2c14e", "#e07b39", _MERAH]
+    require_columns(distribusi, ["kelompok", "predikat", "persen"], "plot_predikat_distribution")
     wide = distribusi.pivot_table(
         index="kelompok", columns="predikat", values="persen", aggfunc="sum", sort=False
-    ).reindex(columns=order)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(wide) + 1.4), dpi=110)
-    left = np.zeros(len(wide))
-    for cat, col in zip(order, palette, strict=True):
+    ).reindex(columns=list(_PREDIKAT))
+    n = len(wide)
+    width = _chars_per_line(lebar, 0.8, FONT_PT - 0.5)
+    names = [wrap(k, width) for k in wide.index.astype(str)]
+    # in inches: each row is its label (one line per wrapped line) above a bar
+    line, bar, gap = (FONT_PT + 2) / 72, 0.2, 0.1
+    heights = [x.count("\n") * line + line + bar + gap for x in names]
+    total = float(sum(heights))
+    height = min(MAX_HEIGHT, 1.2 + total)
+    fig = plt.figure(figsize=(lebar, height), layout="constrained")
+    ax = fig.add_subplot()
+    # bar centres (y grows downwards, in inches from the top of the plot)
+    tops = np.cumsum([0.0, *heights[:-1]])
+    ypos = np.array([t + h - gap - bar / 2 for t, h in zip(tops, heights, strict=True)])
+    left = np.zeros(n)
+    for cat, col in zip(_PREDIKAT, _PREDIKAT_WARNA, strict=True):
         vals = wide[cat].fillna(0).to_numpy()
-        ax.barh(wide.index.astype(str), vals, left=left, color=col, label=cat)
+        ax.barh(ypos, vals, left=left, height=bar, color=col, label=value_label(cat, bahasa))
         left += vals
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0, bahasa)))
+    for y, name in zip(ypos, names, strict=True):
+        ax.text(
+            0,
+            y - bar / 2 - 0.02,
+            name,
+            ha="left",
+            va="bottom",
+            fontsize=FONT_PT - 0.5,
+            linespacing=1.0,
+        )
+    ax.set_ylim(total, 0)
+    ax.set_yticks([])
     ax.set_xlim(0, 1)
-    ax.legend(ncol=3, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    if judul:
-        ax.set_title(judul, loc="left", fontsize=11)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0, bahasa)))
+    ax.grid(axis="y", visible=False)
+    ax.spines[["left"]].set_visible(False)
+    if lebar >= PAGE_WIDTH:
+        ax.legend(ncol=3, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06))
+    else:  # two columns from the left edge, a little smaller: it fits a phone's width
+        ax.legend(
+            ncol=2,
+            frameon=False,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.06),
+            fontsize=FONT_PT - 1.5,
+            handlelength=1.2,
+            columnspacing=1.0,
+        )
+    return _finish(fig, judul, lebar)
 
 
-def plot_opd_profile(profil: pd.DataFrame, *, judul: str = "", bahasa: str = "id") -> Figure:
-    """Heatmap OPD × BerAKHLAK dimension of mean behaviour scores.
+_HEATMAP_EXTRA = 2.6  # inches of title, slanted column names and colour bar
 
-    ``profil``: ``opd, dimensi, rerata`` (:func:`kinerja_analysis.domain.perilaku.opd_profile`,
-    suppressed cells as NaN are left blank).
+
+def _heatmap_label_share(lebar: float) -> float:
+    """Share of the width given to OPD names (more on a phone, so they wrap less)."""
+    return 0.38 if lebar >= PAGE_WIDTH else 0.46
+
+
+def _heatmap_row_height(names: Sequence[str], lebar: float) -> float:
+    """Inches per heatmap row: room for the longest wrapped OPD name (at least 0,24)."""
+    width = _chars_per_line(lebar, _heatmap_label_share(lebar), FONT_PT - 1)
+    lines = max((wrap(o, width).count("\n") + 1 for o in names), default=1)
+    return max(lines * (FONT_PT - 1) * 1.25 / 72 + 0.04, 0.24)
+
+
+def plot_opd_profile(
+    profil: pd.DataFrame,
+    *,
+    judul: str = "",
+    bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
+    pusat: float | None = None,
+    rentang: float | None = None,
+) -> Figure:
+    """Heatmap OPD × BerAKHLAK value of mean behaviour scores.
+
+    ``profil``: ``opd, dimensi, rerata`` (:func:`kinerja_analysis.domain.perilaku.opd_profile`;
+    suppressed cells as NaN stay blank). Colours show each cell's distance from the mean
+    of all cells (blue above, red below); the numbers are written in the cells when they
+    fit. Dimension names are wrapped under the columns, OPD names beside the rows.
+    ``pusat``/``rentang`` fix the colour scale's centre and half-width, so several
+    heatmaps of one table (OPDs split over figures) share one scale.
     """
-    import seaborn as sns  # lazy: heavy; only for figures
-
-    require_columns(profil, ["opd", "dimensi", "rerata"], "plot_profil_opd")
-    wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata")
-    fig, ax = plt.subplots(figsize=(8.0, 0.32 * len(wide) + 1.8), dpi=110)
-    center = float(np.nanmean(wide.to_numpy())) if wide.size else 0.0
-    sns.heatmap(
-        wide,
-        ax=ax,
+    require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile")
+    wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata", dropna=False)
+    order = [
+        d
+        for d in (
+            "berorientasi_pelayanan",
+            "akuntabel",
+            "kompeten",
+            "harmonis",
+            "loyal",
+            "adaptif",
+            "kolaboratif",
+        )
+        if d in wide.columns
+    ]
+    wide = wide[order + [c for c in wide.columns if c not in order]]
+    n_rows, n_cols = wide.shape
+    label_share = _heatmap_label_share(lebar)
+    row_w = _chars_per_line(lebar, label_share, FONT_PT - 1)
+    row_names = [wrap(o, row_w) for o in wide.index.astype(str)]
+    cell_h = _heatmap_row_height(list(wide.index.astype(str)), lebar)
+    height = min(MAX_HEIGHT, _HEATMAP_EXTRA + cell_h * n_rows)
+    fig = plt.figure(figsize=(lebar, height), layout="constrained")
+    ax = fig.add_subplot()
+    vals = wide.to_numpy(dtype=float)
+    finite = np.isfinite(vals).any()
+    if not finite:  # every cell suppressed or empty: a dash, not an empty grid
+        ax.axis("off")
+        ax.text(0.5, 0.5, fmt.EMPTY, ha="center", va="center", fontsize=20)
+        return _finish(fig, judul, lebar)
+    center = pusat if pusat is not None else (float(np.nanmean(vals)) if finite else 0.0)
+    dev = rentang if rentang is not None else (np.nanmax(np.abs(vals - center)) if finite else 1.0)
+    dev = dev if dev and dev > 0 else 1.0
+    im = ax.imshow(
+        np.ma.masked_invalid(vals),
         cmap="RdBu",
-        center=center,
-        annot=len(wide) <= 20,
-        fmt=".2f",
-        cbar_kws={"shrink": 0.6},
-        linewidths=0.3,
+        vmin=center - dev,
+        vmax=center + dev,
+        aspect="auto",
+        interpolation="nearest",
     )
-    if len(wide) <= 20 and bahasa == "id":
-        for t in ax.texts:
-            t.set_text(t.get_text().replace(".", ","))
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    ax.set_xticks(range(n_cols))
+    # column names above the cells, slanted so that long names never overlap
     ax.set_xticklabels(
-        [t.get_text().replace("_", " ") for t in ax.get_xticklabels()], rotation=30, ha="right"
+        [dimension_label(c, bahasa) for c in wide.columns],
+        fontsize=FONT_PT - 1.5,
+        rotation=40,
+        ha="left",
+        rotation_mode="anchor",
     )
-    if judul:
-        ax.set_title(judul, loc="left", fontsize=11)
-    fig.tight_layout()
-    return fig
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(n_rows))
+    ax.set_yticklabels(row_names, fontsize=FONT_PT - 1)
+    ax.grid(False)
+    ax.spines[:].set_visible(False)
+    # a number in a cell only when the cell is wide and tall enough for it
+    cell_w_pt = (1 - label_share) * lebar * 72 / max(n_cols, 1)
+    if cell_w_pt >= 26 and cell_h * 72 >= FONT_PT + 2:
+        for i in range(n_rows):
+            for j in range(n_cols):
+                v = vals[i, j]
+                if np.isfinite(v):
+                    dark = abs(v - center) > 0.6 * dev
+                    ax.text(
+                        j,
+                        i,
+                        fmt.number(v, 2, bahasa),
+                        ha="center",
+                        va="center",
+                        fontsize=FONT_PT - 2,
+                        color="white" if dark else "#1d2733",
+                    )
+    # the colour bar under the cells, inset so that its end labels stay in the figure
+    cax = ax.inset_axes([0.08, -0.6 / max(n_rows, 1) - 0.03, 0.84, 0.018 * 18 / max(n_rows, 4)])
+    cb = fig.colorbar(im, cax=cax, orientation="horizontal")
+    ticks = MaxNLocator(5).tick_values(center - dev, center + dev)
+    cb.set_ticks([t for t in ticks if center - dev <= t <= center + dev])
+    cb.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, 2, bahasa)))
+    cb.ax.tick_params(labelsize=FONT_PT - 1.5)
+    cb.set_label(
+        "Skor rata-rata (1–5)" if bahasa == "id" else "Mean score (1–5)", fontsize=FONT_PT - 1
+    )
+    return _finish(fig, judul, lebar)
+
+
+# ----------------------------------------------------------------------------- generic
+
+
+def plot_bars(
+    data: pd.DataFrame,
+    *,
+    kategori: str,
+    nilai: str,
+    kelompok: str | None = None,
+    judul: str = "",
+    label_nilai: str = "",
+    bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
+    persen: bool = False,
+    batas: tuple[float, float] | None = None,
+    desimal: int = 1,
+) -> Figure:
+    """Horizontal bars of ``nilai`` per ``kategori`` (side by side per ``kelompok``).
+
+    Bars start at the lower bound of ``batas`` (default 0 — bars always start at the
+    scale's bottom, so lengths compare); ``persen``: values are fractions shown as
+    percentages. Category names are wrapped beside the bars; categorical keys are
+    written with the label registry.
+    """
+    require_columns(data, [kategori, nilai] + ([kelompok] if kelompok else []), "plot_bars")
+    if len(data) == 0:
+        raise ValueError("plot_bars: tabel kosong, tidak ada yang digambar")
+    d = data.copy()
+    d[kategori] = [value_label(v, bahasa) for v in d[kategori]]
+    cats = list(pd.unique(d[kategori]))
+    groups = list(pd.unique(d[kelompok])) if kelompok else [None]
+    width = _chars_per_line(lebar, 0.34)
+    names = [wrap(c, width) for c in cats]
+    lines = sum(x.count("\n") + 1 for x in names)
+    bar_h = 0.8 / len(groups)
+    height = min(
+        MAX_HEIGHT,
+        1.3 + 0.2 * lines + 0.22 * len(cats) * len(groups) ** 0.5 + (0.35 if kelompok else 0),
+    )
+    fig = plt.figure(figsize=(lebar, height), layout="constrained")
+    ax = fig.add_subplot()
+    palette = [_BIRU, "#e07b39", "#7fb77e", _ABU]
+    y = np.arange(len(cats), dtype=float)
+    for i, g in enumerate(groups):
+        sub = d if g is None else d[d[kelompok] == g]
+        vals = sub.set_index(kategori)[nilai].reindex(cats).to_numpy(dtype=float)
+        off = (i - (len(groups) - 1) / 2) * bar_h
+        ax.barh(
+            y + off,
+            np.nan_to_num(vals),
+            height=bar_h * 0.92,
+            color=palette[i % 4],
+            label=None if g is None else value_label(g, bahasa),
+        )
+    ax.set_yticks(y)
+    ax.set_yticklabels(names)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    lo = batas[0] if batas else 0.0
+    hi = batas[1] if batas else float(np.nanmax(pd.to_numeric(d[nilai], errors="coerce"))) * 1.08
+    ax.set_xlim(lo, hi if hi > lo else lo + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    _number_axis(ax, bahasa, "x", 0 if persen else desimal, percent=persen)
+    if label_nilai:
+        ax.set_xlabel(label_nilai)
+    if kelompok:
+        ax.legend(
+            frameon=False,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14 if label_nilai else -0.08),
+            ncol=min(len(groups), 3),
+        )
+    return _finish(fig, judul, lebar)
+
+
+def plot_trend(
+    data: pd.DataFrame,
+    *,
+    y: str | Sequence[str],
+    judul: str = "",
+    label_y: str | Sequence[str] = "",
+    bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
+    min_span: float | Sequence[float] = 1.0,
+    batas: tuple[float | None, float | None] | Sequence[tuple[float | None, float | None]] = (
+        None,
+        None,
+    ),
+    persen: bool | Sequence[bool] = False,
+    x: str = "periode",
+) -> Figure:
+    """One small line chart per column of ``y`` over the periods in ``x``.
+
+    Each value axis spans at least ``min_span`` of its scale within ``batas``
+    (:func:`honest_limits`), so a flat series looks flat; ``persen``: fractions shown
+    as percentages. Period codes are written as short two-line ticks
+    (:func:`period_tick`).
+    """
+    ys = [y] if isinstance(y, str) else list(y)
+    n = len(ys)
+
+    labels = [label_y] * n if isinstance(label_y, str) else list(label_y)
+    spans = [min_span] * n if isinstance(min_span, int | float) else list(min_span)
+    bounds = (
+        [batas] * n
+        if (isinstance(batas, tuple) and len(batas) == 2 and not isinstance(batas[0], tuple | list))
+        else list(batas)
+    )
+    pcts = [persen] * n if isinstance(persen, bool) else list(persen)
+    d = data.reset_index(drop=True)
+    xs = np.arange(len(d))
+    fig = plt.figure(figsize=(lebar, min(MAX_HEIGHT, 0.5 + 1.9 * n)), layout="constrained")
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+    for ax, col, lab, span, bnd, pct in zip(axes, ys, labels, spans, bounds, pcts, strict=True):
+        vals = pd.to_numeric(d[col], errors="coerce").to_numpy(dtype=float)
+        ax.plot(xs, vals, marker="o", color=_BIRU, lw=1.8, ms=4.5)
+        lo, hi = honest_limits(vals, min_span=span, lower=bnd[0], upper=bnd[1])
+        ax.set_ylim(lo, hi)
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        dec = _decimals_for(lo * (100 if pct else 1), hi * (100 if pct else 1))
+        _number_axis(ax, bahasa, "y", dec, percent=pct)
+        ax.set_title(wrap(lab, _chars_per_line(lebar, 0.95)), fontsize=FONT_PT, fontweight="normal")
+    axes[-1].set_xticks(xs)
+    step = 1 if len(xs) <= 8 or lebar >= PAGE_WIDTH else 2
+    axes[-1].set_xticklabels(
+        [period_tick(p, bahasa) if i % step == 0 else "" for i, p in enumerate(d[x])]
+    )
+    return _finish(fig, judul, lebar)
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def _part(judul: str, i: int, n: int, bahasa: str) -> str:
+    if n == 1 or not judul:
+        return judul
+    return f"{judul} ({'bagian' if bahasa == 'id' else 'part'} {i}/{n})"
+
+
+def plot_predikat_pages(
+    predikat_opd: pd.DataFrame,
+    *,
+    judul: str = "",
+    bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
+    urutan: Sequence[str] | None = None,
+    per_figure: int = 18,
+) -> list[Figure]:
+    """:func:`plot_predikat_distribution` per OPD, split into figures of at most
+    ``per_figure`` OPDs (each fits a page), in ``urutan`` (default: by name).
+
+    ``predikat_opd``: ``opd, predikat, persen`` (:func:`kinerja_analysis.reporting.tables.predikat_by_opd`).
+    Drawn for a phone (``lebar`` below :data:`PAGE_WIDTH`), half as many OPDs per figure.
+    """
+    require_columns(predikat_opd, ["opd", "predikat", "persen"], "plot_predikat_pages")
+    order = list(urutan) if urutan is not None else sorted(pd.unique(predikat_opd["opd"]))
+    parts = chunks(order, per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2))
+    figs = []
+    for i, part in enumerate(parts, start=1):
+        d = predikat_opd[predikat_opd["opd"].isin(part)].rename(columns={"opd": "kelompok"})
+        d = d.assign(_o=d["kelompok"].map({o: j for j, o in enumerate(part)})).sort_values("_o")
+        figs.append(
+            plot_predikat_distribution(
+                d.drop(columns="_o"),
+                judul=_part(judul, i, len(parts), bahasa),
+                bahasa=bahasa,
+                lebar=lebar,
+            )
+        )
+    return figs
+
+
+def plot_opd_profile_pages(
+    profil: pd.DataFrame,
+    *,
+    judul: str = "",
+    bahasa: str = "id",
+    lebar: float = PAGE_WIDTH,
+    per_figure: int = 18,
+) -> list[Figure]:
+    """:func:`plot_opd_profile` split into figures of at most ``per_figure`` OPDs (half as
+    many for a phone) that share one colour scale (centred on the mean of every cell)."""
+    require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
+    vals = pd.to_numeric(profil["rerata"], errors="coerce")
+    pusat = float(vals.mean()) if vals.notna().any() else None
+    rentang = float((vals - pusat).abs().max()) if pusat is not None else None
+    names = sorted(pd.unique(profil["opd"]))
+    per = per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2)
+    # no more rows than fit the page at the height the longest wrapped name needs
+    per = max(1, min(per, int((MAX_HEIGHT - _HEATMAP_EXTRA) / _heatmap_row_height(names, lebar))))
+    parts = chunks(names, per)
+    return [
+        plot_opd_profile(
+            profil[profil["opd"].isin(part)],
+            judul=_part(judul, i, len(parts), bahasa),
+            bahasa=bahasa,
+            lebar=lebar,
+            pusat=pusat,
+            rentang=rentang,
+        )
+        for i, part in enumerate(parts, start=1)
+    ]
+
+
+#: Headline indicators and their scales: smallest honest span of the value axis, the
+#: scale's bounds, and whether the value is a fraction shown as a percentage.
+HEADLINE_SCALES: dict[str, tuple[float, tuple[float, float], bool]] = {
+    "capaian_rerata": (10.0, (0.0, 120.0), False),
+    "perilaku_rerata": (1.0, (1.0, 5.0), False),
+    "ikm_rerata": (10.0, (25.0, 100.0), False),
+    "pct_jp_di_bawah_20": (0.2, (0.0, 1.0), True),
+}
+
+
+def plot_headline_trends(
+    lintas: pd.DataFrame, *, judul: str = "", bahasa: str = "id", lebar: float = PAGE_WIDTH
+) -> Figure:
+    """:func:`plot_trend` of the headline indicators of
+    :func:`kinerja_analysis.reporting.tables.cross_period_summary` present in ``lintas``,
+    each on its own honest scale (:data:`HEADLINE_SCALES`)."""
+    cols = [c for c in HEADLINE_SCALES if c in lintas.columns and lintas[c].notna().any()]
+    if not cols:
+        raise ValueError("plot_headline_trends: tidak ada angka utama untuk digambar")
+    return plot_trend(
+        lintas,
+        y=cols,
+        label_y=[column_label(c, bahasa) for c in cols],
+        min_span=[HEADLINE_SCALES[c][0] for c in cols],
+        batas=[HEADLINE_SCALES[c][1] for c in cols],
+        persen=[HEADLINE_SCALES[c][2] for c in cols],
+        judul=judul,
+        bahasa=bahasa,
+        lebar=lebar,
+    )

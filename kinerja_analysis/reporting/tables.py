@@ -1,10 +1,11 @@
-"""Aggregate tables of the report: every function returns a new aggregate DataFrame.
+"""Aggregate tables of the report notebooks (never employee-level rows).
 
-Descriptive summaries per period and OPD — validation, coverage, ASN per OPD, capaian,
-behaviour by dimension, predikat by OPD, BerAKHLAK profile, IKM, training hours (JP),
-feedback, survey items — never employee-level rows, with groups of fewer than ``min_sel``
-employees suppressed (:mod:`kinerja_analysis.reporting.privacy`), so whatever a notebook
-shows is safe to publish.
+Each function takes the dataset's tables (already cut at the report period by
+:func:`kinerja_analysis.reporting.notebook.setup`) and returns a new aggregate
+DataFrame whose columns are machine keys; the label registry
+(:mod:`kinerja_analysis.reporting.text`) turns them into words when shown. Groups with
+fewer than ``min_sel`` employees are suppressed with their complements
+(:mod:`kinerja_analysis.reporting.privacy`), printed as "–".
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kinerja_analysis.domain.perilaku import opd_profile
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, output_vs_competency
 from kinerja_analysis.domain.skp import capaian_skp
 from kinerja_analysis.reporting.privacy import suppress_small_cells, suppress_small_groups
+from kinerja_analysis.reporting.text import STATUS_LABELS
 
 #: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
 JP_MINIMUM = DEFAULTS.jp_minimum
@@ -202,6 +204,32 @@ def ikm_by_opd(layanan: pd.DataFrame, periode: str) -> pd.DataFrame:
     return out.sort_values("ikm", ascending=False, ignore_index=True)
 
 
+def jp_window(periode: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The 12 months ending with ``periode`` (first and last day) over which JP are counted."""
+    _, akhir = period_bounds(periode)
+    return akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1), akhir
+
+
+def first_period(tables: Mapping[str, pd.DataFrame]) -> str | None:
+    """The earliest period of the evaluation tables present (``skp``, ``penilaian_resmi``,
+    ``perilaku``, ``umpan_balik``), or ``None`` when none is present."""
+    codes: set[str] = set()
+    for name in ("skp", "penilaian_resmi", "perilaku", "umpan_balik"):
+        if name in tables and "periode" in tables[name]:
+            codes.update(tables[name]["periode"].dropna().astype(str).unique())
+    return sort_periods(codes)[0] if codes else None
+
+
+def jp_window_covered(periode: str, first_period: str) -> bool:
+    """Whether the data (starting with ``first_period``) cover the JP window of ``periode``.
+
+    A share computed on a window that reaches before the data begin would count every
+    training before the data as missing (2024Q1 of a dataset starting in 2024Q1: 100%
+    of ASN "below 20 JP"), so such a share is not available.
+    """
+    return jp_window(periode)[0] >= period_bounds(first_period)[0]
+
+
 def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> pd.DataFrame:
     """JP of training per employee over the 12 months ending with ``periode``.
 
@@ -214,8 +242,7 @@ def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> p
         ``nip, opd, jp, jp_difasilitasi, jp_mandiri`` (internal; not for display).
     """
 
-    _, akhir = period_bounds(periode)
-    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    awal, akhir = jp_window(periode)
     base = pegawai[["nip", "opd"]].drop_duplicates("nip").reset_index(drop=True)
     p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
     by = p.pivot_table(index="nip", columns="sumber", values="jp", aggfunc="sum", fill_value=0)
@@ -416,16 +443,19 @@ def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Dat
     DataFrame
         ``indikator, nilai, satuan`` with indikator in ``n_asn, n_opd,
         capaian_rerata, perilaku_rerata, ikm_rerata, jp_rerata, pct_jp_di_bawah_20``
-        (those computable from the tables present).
+        (those computable from the tables present). The JP figures are missing (NaN) when
+        the 12-month window reaches before the first period of the data
+        (:func:`jp_window_covered`).
     """
     peg = tables["pegawai"]
     rows = [
         ("n_asn", float(peg["nip"].nunique()), "orang"),
         ("n_opd", float(peg["opd"].nunique()), "OPD"),
     ]
-    skp = tables["skp"]
-    cap = capaian_by_asn(skp[skp["periode"] == periode])
-    rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
+    if "skp" in tables:
+        skp = tables["skp"]
+        cap = capaian_by_asn(skp[skp["periode"] == periode])
+        rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
     if "perilaku" in tables:
         p = tables["perilaku"]
         rows.append(
@@ -436,9 +466,14 @@ def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Dat
         if len(k):
             rows.append(("ikm_rerata", float(k["ikm"].mean()), "indeks 25–100"))
     if "pelatihan" in tables:
-        jp = jp_by_asn(tables["pelatihan"], peg, periode)
-        rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
-        rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
+        first = first_period(tables)
+        if first is not None and jp_window_covered(periode, first):
+            jp = jp_by_asn(tables["pelatihan"], peg, periode)
+            rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
+            rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
+        else:
+            rows.append(("jp_rerata", np.nan, "JP/12 bulan"))
+            rows.append(("pct_jp_di_bawah_20", np.nan, "fraksi"))
     return pd.DataFrame(rows, columns=["indikator", "nilai", "satuan"])
 
 
@@ -528,3 +563,139 @@ def output_vs_competency_by_opd(
     kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], total_ditampilkan=False)
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- summaries
+
+
+def ikm_by_grade(ikm_opd: pd.DataFrame) -> pd.DataFrame:
+    """OPDs per service grade (PermenPAN-RB 14/2017), from :func:`ikm_by_opd`.
+
+    Returns
+    -------
+    DataFrame
+        ``mutu, kinerja, n_opd, ikm_rerata`` from grade A to D (grades without an OPD
+        left out).
+    """
+    if ikm_opd.empty:
+        return pd.DataFrame(columns=["mutu", "kinerja", "n_opd", "ikm_rerata"])
+    g = ikm_opd.groupby(["mutu", "kinerja"], as_index=False).agg(
+        n_opd=("opd", "nunique"), ikm_rerata=("ikm", "mean")
+    )
+    g["n_opd"] = g["n_opd"].astype("int64")
+    return g.sort_values("mutu", ignore_index=True)
+
+
+def output_vs_competency_wide(hvk: pd.DataFrame) -> pd.DataFrame:
+    """:func:`output_vs_competency_by_opd` with one row per OPD: ASN whose predikat goes
+    up, down or stays when behaviour is counted (suppressed cells stay missing).
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n_pegawai, n_naik, n_turun, n_tetap``; the city row first.
+    """
+    wide = hvk.pivot_table(index="opd", columns="arah", values="n", aggfunc="first", sort=False)
+    wide = wide.reindex(columns=["naik", "turun", "tetap"])
+    wide.columns = [f"n_{c}" for c in wide.columns]
+    n = hvk.groupby("opd", sort=False)["n_pegawai"].first()
+    out = wide.join(n).reset_index()[["opd", "n_pegawai", "n_naik", "n_turun", "n_tetap"]]
+    for c in ("n_pegawai", "n_naik", "n_turun", "n_tetap"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+    return out
+
+
+def order_groups(distribusi: pd.DataFrame, *, by: str = "Sangat Baik") -> list[str]:
+    """The groups (``opd``) of a long predikat table sorted by the share of ``by``
+    (largest first; suppressed shares last), then by name."""
+    d = distribusi[distribusi["predikat"].astype("string") == by]
+    key = d.set_index("opd")["persen"].astype(float)
+    names = sorted(pd.unique(distribusi["opd"]))
+    return sorted(
+        names, key=lambda o: (-(key.get(o, np.nan)) if pd.notna(key.get(o, np.nan)) else np.inf, o)
+    )
+
+
+def official_agreement_by_opd(
+    kesesuaian: pd.DataFrame,
+    periode: str,
+    min_sel: int = DEFAULTS.min_sel,
+    opd: str | None = None,
+) -> pd.DataFrame:
+    """Agreement of the official and the computed predikat per OPD in one period, with
+    OPDs of fewer than ``min_sel`` compared employees suppressed (with complements).
+
+    Parameters
+    ----------
+    kesesuaian
+        :attr:`~kinerja_analysis.analyses.shared.SharedResults.kesesuaian_resmi`
+        (:func:`kinerja_analysis.domain.official.agreement_by_opd`).
+
+    opd
+        For an OPD's own report: only that OPD's row (and the all-OPD row).
+
+    Returns
+    -------
+    DataFrame
+        ``opd, n, pct_sama, kappa, n_resmi_lebih_tinggi, n_resmi_lebih_rendah`` (+
+        ``disembunyikan``), the all-OPD row last; the OPD rows add up to it, so small OPDs
+        are suppressed with their complements.
+    """
+    d = kesesuaian[kesesuaian["periode"] == periode].drop(columns=["periode", "n_sama"])
+    total = d[d["opd"] == "Seluruh OPD"].assign(disembunyikan=False)
+    per_opd = suppress_small_groups(
+        d[d["opd"] != "Seluruh OPD"], "n", min_sel, total_ditampilkan=True
+    )
+    if opd is not None:
+        per_opd = per_opd[per_opd["opd"] == opd]
+    return pd.concat([per_opd, total], ignore_index=True)
+
+
+def status_breakdown(
+    evaluasi: pd.DataFrame,
+    pegawai: pd.DataFrame,
+    periode: str,
+    bahasa: str = "id",
+    min_sel: int = DEFAULTS.min_sel,
+) -> pd.DataFrame:
+    """ASN and predikat by employment status (PNS, PPPK, PPPK paruh waktu) in one period.
+
+    Parameters
+    ----------
+    evaluasi
+        ``nip, periode, predikat`` (the shared results' evaluation).
+    pegawai
+        ``nip, status_kepegawaian``.
+
+    Returns
+    -------
+    DataFrame
+        ``status_kepegawaian`` (label in ``bahasa``), ``n_asn``, ``pct_asn``,
+        ``pct_sangat_baik``, ``pct_baik``, ``pct_di_bawah_baik`` (shares of those with a
+        predikat) and ``disembunyikan``; groups under ``min_sel`` are suppressed with their
+        complements (the groups add up to all ASN).
+    """
+    peg = pegawai[["nip", "status_kepegawaian"]]
+    ev = evaluasi.loc[evaluasi["periode"] == periode, ["nip", "predikat"]]
+    d = peg.merge(ev, on="nip", how="left")
+    pred = d["predikat"].astype(object)
+    d = d.assign(
+        _sb=(pred == "Sangat Baik").astype(float).where(pred.notna()),
+        _b=(pred == "Baik").astype(float).where(pred.notna()),
+        _bawah=pred.isin(["Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"])
+        .astype(float)
+        .where(pred.notna()),
+    )
+    g = d.groupby("status_kepegawaian", sort=True, observed=True)
+    out = pd.DataFrame(
+        {
+            "n_asn": g.size(),
+            "pct_sangat_baik": g["_sb"].mean(),
+            "pct_baik": g["_b"].mean(),
+            "pct_di_bawah_baik": g["_bawah"].mean(),
+        }
+    ).reset_index()
+    out.insert(2, "pct_asn", out["n_asn"] / max(len(peg), 1))
+    labels = STATUS_LABELS.get(bahasa, STATUS_LABELS["id"])
+    out["status_kepegawaian"] = out["status_kepegawaian"].map(lambda s: labels.get(s, s))
+    return suppress_small_groups(out, "n_asn", min_sel, total_ditampilkan=True)

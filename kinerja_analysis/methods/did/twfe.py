@@ -1,9 +1,11 @@
-"""Two-way fixed effects beside Callaway & Sant'Anna: the familiar number and its event study.
+"""Two-way fixed effects beside Callaway–Sant'Anna: the familiar number, and why it misleads.
 
-:func:`twfe` and :func:`twfe_event_study` estimate the static and dynamic TWFE regressions
-with pyfixest (unit and period fixed effects, SEs clustered by unit). With staggered timing
-and effects that change over time they can mislead (forbidden comparisons); they are shown
-as the customary figure next to the Callaway–Sant'Anna estimates.
+:func:`twfe` is the static regression ``y ~ D | unit + time``; :func:`twfe_event_study`
+the dynamic one with relative-time dummies. Both go through the pyfixest adapter
+(:mod:`kinerja_analysis.methods.fixest`). With staggered adoption and effects that change
+over time, the TWFE coefficient is a weighted average of 2x2 comparisons some of which
+use already-treated units as controls (Goodman-Bacon 2021), and event-study leads and
+lags are contaminated by other periods' effects (Sun & Abraham 2021).
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.methods.did.estimator import (
-    _covariate_frame,
-    _encode_first_treated,
-    _encode_time,
+from kinerja_analysis.core.results import tidy_frame
+from kinerja_analysis.methods import fixest
+from kinerja_analysis.methods.did.preprocess import (
+    covariate_frame,
+    encode_first_treated,
+    encode_time,
 )
+
+__all__ = ["twfe", "twfe_event_study"]
 
 
 # --------------------------------------------------------------------------------------
@@ -34,45 +40,34 @@ def _twfe_frame(data, outcome, unit, time, first_treated, treated_col, covariate
     missing = [c for c in dict.fromkeys(cols) if c not in data.columns]
     if missing:
         raise ValueError(f"columns not in data: {missing}")
-    tcode, axis = _encode_time(data[time])
-    df = pd.DataFrame(
-        {
-            "_y": pd.to_numeric(data[outcome]).to_numpy(dtype=float),
-            "_unit": data[unit].to_numpy(),
-            "_t": tcode,
-            "_cl": (data[cluster] if cluster is not None else data[unit]).to_numpy(),
-        }
-    )
+    tcode, axis = encode_time(data[time])
+    cols_out: dict[str, np.ndarray] = {
+        "_y": pd.to_numeric(data[outcome]).to_numpy(dtype=float),
+        "_unit": data[unit].to_numpy(),
+        "_t": tcode,
+    }
+    if cluster is not None and cluster != unit:
+        cols_out["_cl"] = data[cluster].to_numpy()
     if first_treated is not None:
-        df["_g"] = _encode_first_treated(data[first_treated], axis)
-        df["_d"] = (np.isfinite(df["_g"]) & (df["_t"] >= df["_g"])).astype(float)
+        g = encode_first_treated(data[first_treated], axis)
+        cols_out["_g"] = g
+        cols_out["_d"] = (np.isfinite(g) & (tcode >= g)).astype(float)
     else:
-        df["_d"] = pd.to_numeric(data[treated_col]).to_numpy(dtype=float)
+        cols_out["_d"] = pd.to_numeric(data[treated_col]).to_numpy(dtype=float)
     cov_names = []
-    xc = _covariate_frame(data, covariates)
+    xc = covariate_frame(data, covariates)
     for i, c in enumerate(xc.columns):
         name = f"_x{i}"
-        df[name] = xc[c].to_numpy(dtype=float)
+        cols_out[name] = xc[c].to_numpy(dtype=float)
         cov_names.append((name, c))
-    return df.dropna(), axis, cov_names
-
-
-def _feols_tidy(fit, names: dict[str, str], method: str, alpha: float) -> pd.DataFrame:
-    tb = fit.tidy(alpha=alpha)
-    lo_col, hi_col = tb.columns[-2], tb.columns[-1]
-    out = pd.DataFrame(
-        {
-            "term": [names.get(i, i) for i in tb.index],
-            "estimate": tb["Estimate"].to_numpy(),
-            "std_error": tb["Std. Error"].to_numpy(),
-            "ci_low": tb[lo_col].to_numpy(),
-            "ci_high": tb[hi_col].to_numpy(),
-            "p_value": tb["Pr(>|t|)"].to_numpy(),
-            "n_obs": int(fit._N),
-            "method": method,
-        }
-    )
-    return out
+    # rows with a missing value are dropped (never treated: _g = inf, not missing)
+    ok = np.ones(len(data), dtype=bool)
+    for name, v in cols_out.items():
+        if name != "_g":
+            ok &= ~pd.isna(v)
+    if not ok.all():
+        cols_out = {k: v[ok] for k, v in cols_out.items()}
+    return pd.DataFrame(cols_out), axis, cov_names
 
 
 def twfe(
@@ -110,26 +105,21 @@ def twfe(
 
     Notes
     -----
-    Fitted by ``pyfixest.feols``. With staggered adoption and effects that change over
+    Fitted by ``pyfixest.feols`` (through :mod:`kinerja_analysis.methods.fixest`). With staggered adoption and effects that change over
     time, the TWFE coefficient is a weighted average of 2x2 comparisons some of which
     use already-treated units as controls (Goodman-Bacon 2021), so it can be far from any
     average treatment effect, even of the wrong sign; use it only beside
     :func:`staggered_did`.
     """
-    import pyfixest as pf  # lazy: heavy; only for FE models
-
     df, _, cov = _twfe_frame(
         data, outcome, unit, time, first_treated, treated_col, covariates, cluster
     )
-    rhs = " + ".join(["_d", *[c for c, _ in cov]])
     # clustering by the unit itself reuses the fixed-effect column (as a direct call would)
     cl = "_unit" if cluster is None or cluster == unit else "_cl"
-    # only the model's columns: pyfixest copies and scans whatever frame it is given
-    used = list(dict.fromkeys(["_y", "_d", *[c for c, _ in cov], "_unit", "_t", cl]))
-    model = df[used].astype({"_t": "int64"})  # integer codes factorise faster than floats
-    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=model, vcov={"CRV1": cl})
-    names = {"_d": "D", **dict(cov)}
-    return _feols_tidy(fit, names, "TWFE", alpha)
+    df["_t"] = df["_t"].astype("int64")  # integer codes factorise faster than floats
+    regs = ["_d", *[c for c, _ in cov]]
+    fit = fixest.feols(df, "_y", regs, ["_unit", "_t"], cluster=cl)
+    return fixest.tidy(fit, method="TWFE", alpha=alpha, names={"_d": "D", **dict(cov)})
 
 
 def twfe_event_study(
@@ -164,8 +154,6 @@ def twfe_event_study(
     periods' effects (Sun & Abraham 2021); compare with
     ``staggered_did(...).aggregate("dynamic")``.
     """
-    import pyfixest as pf  # lazy: heavy; only for FE models
-
     df, _, cov = _twfe_frame(data, outcome, unit, time, first_treated, None, covariates, cluster)
     ev = df["_t"] - df["_g"]
     lo = -np.inf if min_e is None else min_e
@@ -177,20 +165,13 @@ def twfe_event_study(
         name = f"_e{'m' if e < 0 else 'p'}{abs(e)}"
         df[name] = (ev == e).astype(float)
         names[name] = f"e={e}"
-    rhs = " + ".join([*names, *[c for c, _ in cov]])
-    fit = pf.feols(f"_y ~ {rhs} | _unit + _t", data=df, vcov={"CRV1": "_cl"})
-    out = _feols_tidy(fit, {**names, **dict(cov)}, "TWFE event study", alpha)
-    out = out[out["term"].str.startswith("e=")].copy()
-    ref_row = {
-        "term": f"e={ref}",
-        "estimate": 0.0,
-        "std_error": np.nan,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "p_value": np.nan,
-        "n_obs": int(fit._N),
-        "method": "TWFE event study",
-    }
-    out = pd.concat([out, pd.DataFrame([ref_row])], ignore_index=True)
+    regs = [*names, *[c for c, _ in cov]]
+    cl = "_unit" if cluster is None or cluster == unit else "_cl"
+    fit = fixest.feols(df, "_y", regs, ["_unit", "_t"], cluster=cl)
+    method = "TWFE event study"
+    out = fixest.tidy(fit, method=method, alpha=alpha, names={**names, **dict(cov)})
+    out = out[out["term"].str.startswith("e=")]
+    ref_row = {"term": f"e={ref}", "estimate": 0.0, "n_obs": fixest.n_obs(fit), "method": method}
+    out = tidy_frame(pd.concat([out, pd.DataFrame([ref_row])], ignore_index=True))
     out["event_time"] = out["term"].str[2:].astype(int)
     return out.sort_values("event_time").reset_index(drop=True)

@@ -1,0 +1,317 @@
+"""The agency profile: which government the documents speak for, and its house settings.
+
+One small YAML file per agency, read by ``kinerja batch --config``, by the report
+notebooks (parameter ``profil``, through :func:`kinerja_analysis.reporting.notebook.setup`)
+and by the CLI. The synthetic city's profile is bundled as the example
+(``kinerja_analysis/core/profil_kotalama.yaml``)::
+
+    instansi:
+      nama: Kotalama                 # name of the kota / kabupaten / provinsi
+      jenis: kota                    # kota | kabupaten | provinsi
+      wilayah: Provinsi Contoh       # region, printed under the name (optional)
+      nama_resmi:                    # optional: the official name as the agency writes it
+        id: Pemerintah Kota Kotalama
+        en: Government of Kotalama City
+    logo: logo.png                   # optional PNG or JPEG, relative to this file, ≤ 1 MB
+    penandatangan:                   # optional: who signs the document
+      nama: Dr. Nama Penandatangan, M.Si.
+      jabatan: Sekretaris Daerah
+      tempat: Kotalama               # place printed before the date
+    bahasa: id                       # default document language: id | en
+    min_sel: 5                       # smallest group shown (privacy)
+    periode: triwulan                # evaluation period: bulan | triwulan | semester | tahun
+
+Every key but ``instansi.nama`` and ``instansi.jenis`` is optional. A wrong key or value
+raises :class:`ProfileError` naming the file, the key and the value.
+
+>>> p = AgencyProfile(name="Sukamaju", kind="kabupaten")
+>>> p.government("id"), p.government("en")
+('Pemerintah Kabupaten Sukamaju', 'Sukamaju Regency Government')
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.text import LANGUAGES, Catalog
+
+__all__ = [
+    "AgencyProfile",
+    "ProfileError",
+    "Signatory",
+    "BUNDLED_PROFILE",
+    "PERIOD_KINDS",
+    "default_profile",
+    "read_profile",
+    "load_profile",
+]
+
+#: The bundled example: the synthetic Kota Kotalama.
+BUNDLED_PROFILE = Path(__file__).with_name("profil_kotalama.yaml")
+#: ``periode`` values of a profile → period kind letter of :mod:`kinerja_analysis.core.periods`.
+PERIOD_KINDS = {"bulan": "M", "triwulan": "Q", "semester": "S", "tahun": "Y"}
+KINDS = ("kota", "kabupaten", "provinsi")
+_LOGO_MAX = 1 << 20
+_LOGO_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+TEXT = Catalog(
+    {
+        "id": {
+            "pemerintah_kota": "Pemerintah Kota {nama}",
+            "pemerintah_kabupaten": "Pemerintah Kabupaten {nama}",
+            "pemerintah_provinsi": "Pemerintah Provinsi {nama}",
+        },
+        "en": {
+            "pemerintah_kota": "Government of {nama} City",
+            "pemerintah_kabupaten": "{nama} Regency Government",
+            "pemerintah_provinsi": "{nama} Provincial Government",
+        },
+    }
+)
+
+
+class ProfileError(ValueError):
+    """An agency profile file cannot be used (the message names file, key and value)."""
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs the document: ``name``, ``title`` (jabatan), optional ``place``."""
+
+    name: str
+    title: str
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class AgencyProfile:
+    """One agency's identity and house settings.
+
+    Attributes
+    ----------
+    name
+        Name of the kota / kabupaten / provinsi (``"Kotalama"``).
+    kind
+        ``"kota"``, ``"kabupaten"`` or ``"provinsi"``.
+    region
+        Optional region printed with the name (``"Provinsi Contoh"``).
+    official_name
+        Optional ``{"id": …, "en": …}`` overriding :meth:`government`.
+    logo
+        Optional PNG/JPEG file (absolute path once read).
+    signatory
+        Optional :class:`Signatory`.
+    bahasa, min_sel
+        Default document language and smallest group shown.
+    period
+        ``"bulan"``, ``"triwulan"``, ``"semester"`` or ``"tahun"``.
+    source
+        The file the profile was read from (``None`` when built in code).
+    """
+
+    name: str
+    kind: Literal["kota", "kabupaten", "provinsi"]
+    region: str | None = None
+    official_name: dict[str, str] | None = None
+    logo: Path | None = None
+    signatory: Signatory | None = None
+    bahasa: Literal["id", "en"] = "id"
+    min_sel: int = DEFAULTS.min_sel
+    period: Literal["bulan", "triwulan", "semester", "tahun"] = "triwulan"
+    source: Path | None = None
+
+    def __post_init__(self) -> None:
+        where = str(self.source.name) if self.source else "profil"
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ProfileError(f"{where}: instansi.nama harus diisi")
+        if self.kind not in KINDS:
+            raise ProfileError(
+                f"{where}: instansi.jenis {self.kind!r} tidak dikenal; pilih {', '.join(KINDS)}"
+            )
+        if self.bahasa not in LANGUAGES:
+            raise ProfileError(f"{where}: bahasa {self.bahasa!r} tidak dikenal; pilih id atau en")
+        if not isinstance(self.min_sel, int) or isinstance(self.min_sel, bool) or self.min_sel < 1:
+            raise ProfileError(f"{where}: min_sel harus bilangan bulat ≥ 1, bukan {self.min_sel!r}")
+        if self.period not in PERIOD_KINDS:
+            raise ProfileError(
+                f"{where}: periode {self.period!r} tidak dikenal; pilih {', '.join(PERIOD_KINDS)}"
+            )
+        if self.official_name is not None and set(self.official_name) != set(LANGUAGES):
+            raise ProfileError(f"{where}: instansi.nama_resmi harus berisi id dan en")
+
+    @property
+    def period_kind(self) -> str:
+        """The period kind letter (``"Q"`` for ``triwulan``)."""
+        return PERIOD_KINDS[self.period]
+
+    def government(self, bahasa: str = "id") -> str:
+        """The government's name as printed on a cover (``"Pemerintah Kota Kotalama"``)."""
+        if self.official_name:
+            return self.official_name[bahasa]
+        return TEXT(f"pemerintah_{self.kind}", bahasa, nama=self.name)  # type: ignore[arg-type]
+
+    def logo_data_uri(self) -> str | None:
+        """The logo as a ``data:`` URI (checked PNG/JPEG, at most 1 MB), or ``None``."""
+        if self.logo is None:
+            return None
+        data = _read_logo(self.logo, self.source)
+        mime = next(m for magic, m in _LOGO_MAGIC.items() if data.startswith(magic))
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values (paths as strings)."""
+        d = dataclasses.asdict(self)
+        d["logo"] = str(self.logo) if self.logo else None
+        d["source"] = str(self.source) if self.source else None
+        return d
+
+    def to_yaml(self) -> str:
+        """The profile as the YAML file :func:`read_profile` reads (logo as absolute path)."""
+        import yaml  # lazy: only when a profile is written
+
+        inst: dict[str, Any] = {"nama": self.name, "jenis": self.kind}
+        if self.region:
+            inst["wilayah"] = self.region
+        if self.official_name:
+            inst["nama_resmi"] = dict(self.official_name)
+        raw: dict[str, Any] = {"instansi": inst, "logo": str(self.logo) if self.logo else None}
+        if self.signatory:
+            raw["penandatangan"] = {
+                "nama": self.signatory.name,
+                "jabatan": self.signatory.title,
+                "tempat": self.signatory.place,
+            }
+        raw.update(bahasa=self.bahasa, min_sel=self.min_sel, periode=self.period)
+        return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+
+    def fingerprint(self) -> str:
+        """Hash of everything that shows in a document (logo bytes, not its path)."""
+        d = self.to_dict()
+        d.pop("source")
+        d["logo"] = (
+            hashlib.sha256(_read_logo(self.logo, self.source)).hexdigest() if self.logo else None
+        )
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _read_logo(path: Path, source: Path | None) -> bytes:
+    where = source.name if source else "profil"
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise ProfileError(f"{where}: file logo tidak ditemukan: {path.name}") from None
+    if size > _LOGO_MAX:
+        raise ProfileError(f"{where}: file logo {path.name} lebih dari 1 MB ({size:,} byte)")
+    data = path.read_bytes()
+    if not any(data.startswith(m) for m in _LOGO_MAGIC):
+        raise ProfileError(f"{where}: logo {path.name} harus berkas PNG atau JPEG")
+    return data
+
+
+_KEYS = {"instansi", "logo", "penandatangan", "bahasa", "min_sel", "periode"}
+_INSTANSI_KEYS = {"nama", "jenis", "wilayah", "nama_resmi"}
+_TTD_KEYS = {"nama", "jabatan", "tempat"}
+
+
+def _mapping(where: str, v: Any) -> dict[str, Any]:
+    if v is None:
+        return {}
+    if not isinstance(v, dict):
+        raise ProfileError(f"{where}: harus berupa pemetaan (kunci: nilai), bukan {v!r}")
+    unknown = [k for k in v if not isinstance(k, str)]
+    if unknown:
+        raise ProfileError(f"{where}: kunci harus teks, bukan {unknown!r}")
+    return v
+
+
+def _check_keys(where: str, got: dict[str, Any], allowed: set[str]) -> None:
+    bad = sorted(set(got) - allowed)
+    if bad:
+        raise ProfileError(f"{where}: kunci tidak dikenal {bad}; yang boleh: {sorted(allowed)}")
+
+
+def _text(where: str, v: Any, required: bool = False) -> str | None:
+    if v is None:
+        if required:
+            raise ProfileError(f"{where}: harus diisi")
+        return None
+    if not isinstance(v, str | int | float) or isinstance(v, bool) or not str(v).strip():
+        raise ProfileError(f"{where}: harus teks, bukan {v!r}")
+    return str(v).strip()
+
+
+def read_profile(path: str | os.PathLike) -> AgencyProfile:
+    """Read and check an agency profile YAML file.
+
+    Raises
+    ------
+    ProfileError
+        The file is missing, not YAML, or has an unknown key or a wrong value (the
+        message names the file and the key).
+    """
+    import yaml  # lazy: only when a profile is read
+
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise ProfileError(f"File profil instansi tidak ditemukan: {p}")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{p.name}: bukan YAML yang valid ({exc})") from None
+    raw = _mapping(p.name, raw)
+    _check_keys(p.name, raw, _KEYS)
+    inst = _mapping(f"{p.name}: instansi", raw.get("instansi"))
+    _check_keys(f"{p.name}: instansi", inst, _INSTANSI_KEYS)
+    resmi = inst.get("nama_resmi")
+    if resmi is not None:
+        resmi = {
+            k: _text(f"{p.name}: instansi.nama_resmi.{k}", v, True)
+            for k, v in _mapping(f"{p.name}: instansi.nama_resmi", resmi).items()
+        }
+    ttd_raw = raw.get("penandatangan")
+    ttd = None
+    if ttd_raw is not None:
+        t = _mapping(f"{p.name}: penandatangan", ttd_raw)
+        _check_keys(f"{p.name}: penandatangan", t, _TTD_KEYS)
+        ttd = Signatory(
+            name=_text(f"{p.name}: penandatangan.nama", t.get("nama"), True),  # type: ignore[arg-type]
+            title=_text(f"{p.name}: penandatangan.jabatan", t.get("jabatan"), True),  # type: ignore[arg-type]
+            place=_text(f"{p.name}: penandatangan.tempat", t.get("tempat")),
+        )
+    logo = _text(f"{p.name}: logo", raw.get("logo"))
+    logo_path = (p.parent / logo).resolve() if logo else None
+    profile = AgencyProfile(
+        name=_text(f"{p.name}: instansi.nama", inst.get("nama"), True),  # type: ignore[arg-type]
+        kind=str(inst.get("jenis", "")).strip().lower(),  # type: ignore[arg-type]
+        region=_text(f"{p.name}: instansi.wilayah", inst.get("wilayah")),
+        official_name=resmi,
+        logo=logo_path,
+        signatory=ttd,
+        bahasa=str(raw.get("bahasa", "id")).strip().lower(),  # type: ignore[arg-type]
+        min_sel=raw.get("min_sel", DEFAULTS.min_sel),
+        period=str(raw.get("periode", "triwulan")).strip().lower(),  # type: ignore[arg-type]
+        source=p.resolve(),
+    )
+    if logo_path is not None:
+        _read_logo(logo_path, profile.source)  # fail now, not in the middle of a batch
+    return profile
+
+
+def default_profile() -> AgencyProfile:
+    """The bundled example profile (the synthetic Kota Kotalama)."""
+    return read_profile(BUNDLED_PROFILE)
+
+
+def load_profile(profile: AgencyProfile | str | os.PathLike | None) -> AgencyProfile:
+    """A profile from an object, a file path, or ``None`` (the bundled example)."""
+    if isinstance(profile, AgencyProfile):
+        return profile
+    return default_profile() if profile is None else read_profile(profile)

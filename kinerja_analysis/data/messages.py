@@ -1,0 +1,460 @@
+"""The validator's messages: Indonesian by default, English with ``bahasa="en"``.
+
+Every message an analyst reads about their data comes from :data:`MESSAGES` by key; the
+loader stores the rendered text in the ``pesan`` column of
+:attr:`~kinerja_analysis.data.loading.ValidationReport.issues` and the rule in ``aturan``.
+The file, row, column and value of each message are separate columns, so a message never
+needs to repeat them.
+
+>>> MESSAGES("bulat"), MESSAGES("bulat", "en")
+('harus bilangan bulat', 'must be a whole number')
+"""
+
+from __future__ import annotations
+
+from kinerja_analysis.core.text import Bahasa, Catalog
+
+__all__ = ["MESSAGES", "message"]
+
+_ID: dict[str, str] = {
+    # ------------------------------------------------------------------ cell values
+    "nip_hilang_digit": (
+        "NIP tersimpan sebagai angka (notasi ilmiah/angka spreadsheet): digit hilang, "
+        "tidak dapat dipulihkan; ekspor ulang kolom NIP sebagai teks"
+    ),
+    "nip_18": "NIP harus 18 digit angka (atau aktifkan mode pseudonim untuk ID lain)",
+    "bukan_angka": "bukan angka",
+    "bukan_angka_format": "bukan angka menurut format angka (desimal '{desimal}', ribuan '{ribuan}')",
+    "tak_berhingga": "bukan angka berhingga (inf/nan)",
+    "bulat": "harus bilangan bulat",
+    "tanggal": "tanggal tidak valid (format yang diharapkan {format})",
+    "tanggal_serial": (
+        "tanggal tertulis sebagai angka seri Excel; format sel sebagai tanggal atau teks "
+        "(format yang diharapkan {format})"
+    ),
+    "bool": "bukan nilai ya/tidak (true/false, 1/0)",
+    "isin": "nilai tidak diizinkan; yang boleh: {allowed}",
+    "in_range": "di luar rentang yang diizinkan ({low}–{high})",
+    "ge": "di bawah nilai minimum",
+    "le": "di atas nilai maksimum",
+    "periode_format": "format periode salah (YYYY-MM, YYYYQn, YYYYSn atau YYYY)",
+    "kosong": "nilai kosong (wajib diisi)",
+    "karakter_kontrol": (
+        "nilai berisi karakter kontrol (mis. NUL \\x00): isi sel rusak atau file terpotong"
+    ),
+    "karakter_kontrol_dibersihkan": (
+        "teks berisi karakter kontrol (mis. tab vertikal, NUL); karakter itu dihapus dan "
+        "baris tetap dipakai"
+    ),
+    "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
+    # ------------------------------------------------------------------ rows and keys
+    "kunci_unik": "duplikat kunci ({kunci}) dengan baris {baris}",
+    "baris_rusak": (
+        "baris berisi {n} kolom sedangkan header {m} kolom (pemisah '{pemisah}' di dalam "
+        "nilai tanpa tanda kutip?); baris disisihkan"
+    ),
+    "sel_galat_excel": "sel berisi galat Excel {nilai}",
+    "rumus_tanpa_nilai": (
+        "sel {sel} berisi rumus tanpa nilai tersimpan (file disimpan tanpa dihitung "
+        "ulang); buka dan simpan ulang di Excel"
+    ),
+    # ------------------------------------------------------------------ NIP / NI PPPK
+    "nip_struktur": (
+        "struktur NIP tidak valid (8 digit tanggal lahir, 6 digit TMT CPNS, 1 digit jenis "
+        "kelamin, 3 digit urut)"
+    ),
+    "nip_struktur_pppk": (
+        "struktur NI PPPK tidak valid (8 digit tanggal lahir, 4 digit tahun pengangkatan, "
+        "kode 21, 1 digit jenis kelamin, 3 digit urut)"
+    ),
+    "nip_tanggal_lahir": (
+        "tanggal lahir dalam NIP ({dalam_nip}) tidak sama dengan kolom tanggal_lahir ({kolom})"
+    ),
+    "nip_tmt_cpns": "TMT CPNS dalam NIP ({dalam_nip}) tidak sama dengan kolom tmt_cpns ({kolom})",
+    "nip_tahun_pppk": (
+        "tahun pengangkatan dalam NI PPPK ({dalam_nip}) tidak sama dengan tahun tmt_cpns "
+        "(TMT PPPK, {kolom})"
+    ),
+    "nip_jenis_kelamin": (
+        "digit jenis kelamin dalam NIP ({dalam_nip}) tidak sesuai jenis_kelamin ({kolom})"
+    ),
+    "nip_urut_000": (
+        "nomor urut 000 tidak pernah diberikan: NIP ini kemungkinan terpotong Excel menjadi "
+        "15 digit angka; ekspor ulang kolom NIP sebagai teks"
+    ),
+    "nip_urut_000_tabrakan": (
+        "nomor urut 000 tidak pernah diberikan: NIP ini kemungkinan terpotong Excel menjadi "
+        "15 digit angka dan sama 15 digit pertamanya dengan NIP baris {baris}; ekspor ulang "
+        "kolom NIP sebagai teks"
+    ),
+    "nip_tabrakan_15": (
+        "15 digit pertama NIP ini sama dengan NIP berakhiran 000 di baris {baris} "
+        "(kemungkinan salinan yang terpotong Excel): periksa apakah dua pegawai bergabung"
+    ),
+    "status_nip": (
+        "status_kepegawaian '{status}' tidak sesuai struktur nomor induk (struktur {jenis})"
+    ),
+    "golongan_status": (
+        "golongan '{golongan}' bukan golongan {status} (PNS: I/a–IV/e; PPPK: I–XVII)"
+    ),
+    # ------------------------------------------------------------------ table rules
+    "target_positif": "target harus > 0",
+    "capaian_mustahil": (
+        "realisasi {realisasi} sebesar {kali}× target {target}: tidak masuk akal; periksa "
+        "salah ketik atau format angka (desimal/ribuan)"
+    ),
+    "angka_mustahil": "angka tidak masuk akal (|nilai| > {batas})",
+    "tanggal_urut": "tanggal_selesai sebelum tanggal_mulai",
+    "atasan_diri": "pegawai tercatat sebagai atasannya sendiri",
+    "atasan_melingkar": "rantai atasan melingkar: {rantai}",
+    "ikm_ada": "isi kolom ikm atau kesembilan unsur u1…u9",
+    "tanggal_dalam_periode": "tanggal tidak berada di dalam periode baris ini",
+    "skala_butir": "jawaban harus bilangan bulat {lo}–{hi}",
+    "penilaian_isi": "isi predikat atau kedua rating (rating_hasil dan rating_perilaku)",
+    "predikat_matriks": (
+        "predikat '{predikat}' tidak sesuai matriks PermenPAN-RB 6/2022 untuk rating hasil "
+        "'{hasil}' dan rating perilaku '{perilaku}' (seharusnya '{seharusnya}')"
+    ),
+    "tanggal_lahir_mustahil": (
+        "tanggal lahir tidak masuk akal: usia {usia} tahun pada akhir periode dataset ({akhir})"
+    ),
+    "tmt_sebelum_lahir": (
+        "tmt_cpns ({tmt}) tidak masuk akal terhadap tanggal lahir ({lahir}): usia saat "
+        "diangkat {usia} tahun"
+    ),
+    "tanggal_masa_depan": (
+        "tanggal sesudah akhir periode terakhir dataset ({akhir}): kemungkinan salah ketik"
+    ),
+    "tanggal_terlalu_lama": "tanggal sebelum tahun 1900: kemungkinan salah ketik",
+    # ------------------------------------------------------------------ references
+    "referensi": "{kolom} tidak dikenal: tidak ada dalam {apa}",
+    "referensi_ditolak": (
+        "pegawai dengan NIP ini ditolak di {file} baris {baris} ({alasan}); baris ini ikut "
+        "disisihkan"
+    ),
+    "referensi_ditolak_peringatan": (
+        "pegawai dengan NIP ini ditolak di {file} baris {baris} ({alasan})"
+    ),
+    "periode_luar": "periode di luar periode dataset ({awal}–{akhir}, dari tabel {sumber})",
+    "periode_tidak_dipakai": "periode {periode} tidak dipakai sebagai periode dataset: {alasan}",
+    "alasan_periode_jenis": "jenisnya ({jenis}) berbeda dengan periode dataset ({jenis_dataset})",
+    "alasan_periode_sedikit": (
+        "hanya {n} pegawai (periode lain: median {median}); terlalu sedikit untuk satu periode"
+    ),
+    "alasan_periode_depan": "belum dimulai (mulai {mulai})",
+    "alasan_periode_tidak_diminta": "tidak termasuk periode yang ditetapkan ({periode_dataset})",
+    # ------------------------------------------------------------------ structure
+    "tabel_wajib_tidak_ada": (
+        "Tabel wajib '{tabel}' tidak ditemukan di folder data (dicari {tabel}.csv, "
+        "{tabel}.parquet, {tabel}.xlsx atau file dalam pemetaan)."
+    ),
+    "tabel_periode_tidak_ada": (
+        "Tidak ada tabel skp maupun penilaian_resmi: dataset memerlukan salah satunya "
+        "(capaian SKP numerik atau hasil resmi e-Kinerja)."
+    ),
+    "file_pemetaan_tidak_ada": (
+        "File untuk tabel '{tabel}' yang disebut dalam pemetaan tidak ada: {file} "
+        "(file di folder: {ada})"
+    ),
+    "tabel_ganda": "Tabel '{tabel}' ada dalam lebih dari satu file: {files}; sisakan satu.",
+    "kolom_wajib": (
+        "kolom wajib tidak ada: {missing}. Kolom yang ada: {present}. Periksa nama kolom atau "
+        "file pemetaan kolom."
+    ),
+    "file_kosong": "file kosong",
+    "header_kosong": "baris header tidak ditemukan",
+    "file_rusak": "file tidak dapat dibaca ({error})",
+    "jenis_file": "jenis file tidak didukung ({suffix})",
+    "sheet_tidak_ada": "sheet '{sheet}' tidak ada; sheet yang ada: {sheets}",
+    "sheet_dipilih": "sheet '{sheet}' dipakai (kolomnya paling cocok); sheet dalam file: {sheets}",
+    "header_digabung": "sel header digabung ({ranges}): nama kolom diambil dari sel gabungan",
+    "baca_utf16": "file berpengodean {encoding} (bukan UTF-8); dibaca sebagai {encoding}",
+    "baca_utf32": "file berpengodean {encoding} (bukan UTF-8); dibaca sebagai {encoding}",
+    "baca_cp1252": "file bukan UTF-8; dibaca sebagai Windows-1252",
+    "baris_rusak_posisi": "nomor baris dari baris yang rusak tidak dapat dipastikan",
+    "kolom_ganda_sama": "kolom '{kolom}' muncul lebih dari sekali ({posisi}); isinya sama, dipakai satu",
+    "kolom_ganda_beda": (
+        "kolom '{kolom}' muncul lebih dari sekali ({posisi}) dengan isi berbeda (mis. baris "
+        "{baris}); pilih satu kolom di file pemetaan"
+    ),
+    "survei_berpasangan": (
+        "tabel survei dan survei_instrumen harus ada bersama-sama; {ada} dilewati"
+    ),
+    "tabel_opsional_dilewati": "tabel opsional tidak dipakai karena masalah di atas",
+    "tabel_wajib_rusak": "tabel wajib tidak dapat dipakai karena masalah di atas",
+    "semua_ditolak": "{file}: semua {n} baris ditolak; contoh masalah: {contoh}",
+    "tidak_ada_periode": "tidak ada periode yang valid; dataset tidak dapat dipakai",
+    "periode_tidak_valid": "kode periode tidak valid: {kode}",
+    "baris_kosong": "{n} baris kosong dilewati",
+    "format_angka_terdeteksi": (
+        "angka teks ditulis dengan desimal '{desimal}' dan ribuan '{ribuan}' (terdeteksi dari isi)"
+    ),
+    "rujukan_tidak_diperiksa": (
+        "rujukan ke pegawai tidak dapat diperiksa karena tabel pegawai tidak dapat dipakai"
+    ),
+    "pseudonim": "Pemeriksaan struktur NIP dimatikan: ID pegawai adalah pseudonim.",
+    "opsional_tidak_ada": "Tabel opsional tidak tersedia: {tabel}.",
+    "status_dari_nip": (
+        "status_kepegawaian tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
+    ),
+    # ------------------------------------------------------------------ summary words
+    "sebab_ditolak": "{file} baris {baris} ditolak ({alasan}) → {akibat}",
+    "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
+    "akibat_tolak": "{n} baris terkait disisihkan ({rincian})",
+    "akibat_peringatan": "{n} peringatan terkait ({rincian})",
+    "cara_baca_judul": "Cara membaca file",
+    "cara_baca_baris": "{file}: {cara}",
+    "terdeteksi_daftar": " (terdeteksi: {daftar})",
+    "tingkat_tolak": "tolak",
+    "tingkat_peringatan": "peringatan",
+    "tingkat_fatal": "fatal",
+    "tingkat_info": "info",
+    "kata_encoding": "encoding",
+    "kata_pemisah": "pemisah",
+    "kata_baris_header": "baris header",
+    "kata_sheet": "sheet",
+    "kata_desimal": "desimal",
+    "data_tidak_dapat_dipakai": "Data tidak dapat dipakai",
+    "ringkasan_judul": "Ringkasan validasi",
+    "kolom_tabel": "tabel",
+    "kolom_file": "file",
+    "kolom_dibaca": "dibaca",
+    "kolom_diterima": "diterima",
+    "kolom_ditolak": "ditolak",
+    "kolom_peringatan": "peringatan",
+    "kolom_cara_baca": "cara baca",
+    "cara_baca": "{format}{sheet}, header baris {header}{pemisah}{desimal}{encoding}",
+    "cara_sheet": ", sheet '{sheet}'",
+    "cara_pemisah": ", pemisah '{pemisah}'",
+    "cara_desimal": ", desimal '{desimal}'",
+    "cara_encoding": ", {encoding}",
+    "terdeteksi": " (terdeteksi)",
+    "masalah_struktur": "Masalah struktur",
+    "sebab_utama": "Sebab utama",
+    "n_masalah": "{n} masalah dalam {k} kelompok (maks. {show} kelompok ditampilkan):",
+    "kelompok_baris": "{n} baris: {baris}",
+    "rincian_di": "Rincian dan baris yang ditolak: {out}",
+    "tidak_ada_masalah": "Tidak ada masalah.",
+    "catatan": "Catatan: {teks}",
+    "galat_tak_terduga": (
+        "Kesalahan tak terduga saat membaca data: {error}. Laporkan ke pengembang bersama "
+        "perintah yang dijalankan."
+    ),
+    "periode_dataset": "Periode dataset: {periode}",
+}
+
+_EN: dict[str, str] = {
+    "nip_hilang_digit": (
+        "NIP stored as a number (scientific notation / spreadsheet number): digits lost, "
+        "cannot be recovered; export the NIP column again as text"
+    ),
+    "nip_18": "NIP must be 18 digits (or switch pseudonym mode on for other IDs)",
+    "bukan_angka": "not a number",
+    "bukan_angka_format": "not a number in the number format (decimal '{desimal}', thousands '{ribuan}')",
+    "tak_berhingga": "not a finite number (inf/nan)",
+    "bulat": "must be a whole number",
+    "tanggal": "invalid date (expected format {format})",
+    "tanggal_serial": (
+        "date written as an Excel serial number; format the cell as a date or as text "
+        "(expected format {format})"
+    ),
+    "bool": "not a yes/no value (true/false, 1/0)",
+    "isin": "value not allowed; allowed: {allowed}",
+    "in_range": "outside the allowed range ({low}–{high})",
+    "ge": "below the minimum",
+    "le": "above the maximum",
+    "periode_format": "wrong period format (YYYY-MM, YYYYQn, YYYYSn or YYYY)",
+    "kosong": "empty value (required)",
+    "karakter_kontrol": (
+        "value contains control characters (e.g. NUL \\x00): damaged cell or truncated file"
+    ),
+    "karakter_kontrol_dibersihkan": (
+        "text contains control characters (e.g. vertical tab, NUL); they were removed and "
+        "the row is kept"
+    ),
+    "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
+    "kunci_unik": "duplicate key ({kunci}) of row {baris}",
+    "baris_rusak": (
+        "row has {n} fields while the header has {m} (delimiter '{pemisah}' inside an "
+        "unquoted value?); row set aside"
+    ),
+    "sel_galat_excel": "cell holds the Excel error {nilai}",
+    "rumus_tanpa_nilai": (
+        "cell {sel} holds a formula without a stored value (the file was saved without "
+        "recalculating); open and save it again in Excel"
+    ),
+    "nip_struktur": (
+        "invalid NIP layout (8 digits birth date, 6 digits CPNS start, 1 gender digit, "
+        "3 digits sequence)"
+    ),
+    "nip_struktur_pppk": (
+        "invalid NI PPPK layout (8 digits birth date, 4 digits year of appointment, code 21, "
+        "1 gender digit, 3 digits sequence)"
+    ),
+    "nip_tanggal_lahir": "birth date in the NIP ({dalam_nip}) differs from tanggal_lahir ({kolom})",
+    "nip_tmt_cpns": "CPNS start in the NIP ({dalam_nip}) differs from tmt_cpns ({kolom})",
+    "nip_tahun_pppk": (
+        "year of appointment in the NI PPPK ({dalam_nip}) differs from the year of tmt_cpns "
+        "(PPPK start, {kolom})"
+    ),
+    "nip_jenis_kelamin": "gender digit in the NIP ({dalam_nip}) does not match jenis_kelamin ({kolom})",
+    "nip_urut_000": (
+        "sequence 000 is never issued: this NIP was probably cut by Excel to 15 significant "
+        "digits; export the NIP column again as text"
+    ),
+    "nip_urut_000_tabrakan": (
+        "sequence 000 is never issued: this NIP was probably cut by Excel to 15 significant "
+        "digits and shares its first 15 digits with the NIP of row {baris}; export the NIP "
+        "column again as text"
+    ),
+    "nip_tabrakan_15": (
+        "the first 15 digits of this NIP equal those of a NIP ending in 000 on row {baris} "
+        "(probably a copy cut by Excel): check whether two employees were merged"
+    ),
+    "status_nip": "status_kepegawaian '{status}' does not match the identifier's layout ({jenis})",
+    "golongan_status": "grade '{golongan}' is not a {status} grade (PNS: I/a–IV/e; PPPK: I–XVII)",
+    "target_positif": "target must be > 0",
+    "capaian_mustahil": (
+        "realisasi {realisasi} is {kali}× the target {target}: implausible; check for a typo "
+        "or the number format (decimal/thousands)"
+    ),
+    "angka_mustahil": "implausible number (|value| > {batas})",
+    "tanggal_urut": "tanggal_selesai before tanggal_mulai",
+    "atasan_diri": "employee recorded as their own supervisor",
+    "atasan_melingkar": "supervisor chain is a loop: {rantai}",
+    "ikm_ada": "fill in ikm or all nine elements u1…u9",
+    "tanggal_dalam_periode": "date is not inside this row's period",
+    "skala_butir": "answer must be a whole number {lo}–{hi}",
+    "penilaian_isi": "fill in predikat or both ratings (rating_hasil and rating_perilaku)",
+    "predikat_matriks": (
+        "predikat '{predikat}' does not follow the PermenPAN-RB 6/2022 matrix for results "
+        "'{hasil}' and behaviour '{perilaku}' (should be '{seharusnya}')"
+    ),
+    "tanggal_lahir_mustahil": (
+        "implausible birth date: age {usia} at the end of the dataset's last period ({akhir})"
+    ),
+    "tmt_sebelum_lahir": (
+        "tmt_cpns ({tmt}) is implausible given the birth date ({lahir}): age {usia} at appointment"
+    ),
+    "tanggal_masa_depan": "date after the end of the dataset's last period ({akhir}): probably a typo",
+    "tanggal_terlalu_lama": "date before 1900: probably a typo",
+    "referensi": "unknown {kolom}: not in {apa}",
+    "referensi_ditolak": (
+        "the employee with this NIP was rejected in {file} row {baris} ({alasan}); this row "
+        "is set aside with it"
+    ),
+    "referensi_ditolak_peringatan": (
+        "the employee with this NIP was rejected in {file} row {baris} ({alasan})"
+    ),
+    "periode_luar": "period outside the dataset's periods ({awal}–{akhir}, from table {sumber})",
+    "periode_tidak_dipakai": "period {periode} is not used as a dataset period: {alasan}",
+    "alasan_periode_jenis": "its kind ({jenis}) differs from the dataset's periods ({jenis_dataset})",
+    "alasan_periode_sedikit": (
+        "only {n} employees (other periods: median {median}); too few for a period"
+    ),
+    "alasan_periode_depan": "has not started yet (starts {mulai})",
+    "alasan_periode_tidak_diminta": "not among the declared periods ({periode_dataset})",
+    "tabel_wajib_tidak_ada": (
+        "Required table '{tabel}' not found in the data folder (looked for {tabel}.csv, "
+        "{tabel}.parquet, {tabel}.xlsx or the file named in the mapping)."
+    ),
+    "tabel_periode_tidak_ada": (
+        "Neither skp nor penilaian_resmi is present: a dataset needs one of them (numeric "
+        "SKP results or official e-Kinerja results)."
+    ),
+    "file_pemetaan_tidak_ada": (
+        "The file the mapping names for table '{tabel}' does not exist: {file} (files in "
+        "the folder: {ada})"
+    ),
+    "tabel_ganda": "Table '{tabel}' is in more than one file: {files}; keep one.",
+    "kolom_wajib": (
+        "required column(s) missing: {missing}. Columns present: {present}. Check the "
+        "column names or the column-mapping file."
+    ),
+    "file_kosong": "empty file",
+    "header_kosong": "no header row found",
+    "file_rusak": "file cannot be read ({error})",
+    "jenis_file": "unsupported file type ({suffix})",
+    "sheet_tidak_ada": "sheet '{sheet}' does not exist; sheets present: {sheets}",
+    "sheet_dipilih": "sheet '{sheet}' used (its columns match best); sheets in the file: {sheets}",
+    "header_digabung": "merged header cells ({ranges}): column names taken from the merged cell",
+    "baca_utf16": "file encoded as {encoding} (not UTF-8); read as {encoding}",
+    "baca_utf32": "file encoded as {encoding} (not UTF-8); read as {encoding}",
+    "baca_cp1252": "file is not UTF-8; read as Windows-1252",
+    "baris_rusak_posisi": "the row numbers of broken rows could not be established",
+    "kolom_ganda_sama": "column '{kolom}' appears more than once ({posisi}); same contents, one kept",
+    "kolom_ganda_beda": (
+        "column '{kolom}' appears more than once ({posisi}) with different contents (e.g. "
+        "row {baris}); choose one column in the mapping file"
+    ),
+    "survei_berpasangan": "tables survei and survei_instrumen go together; {ada} skipped",
+    "tabel_opsional_dilewati": "optional table not used because of the problems above",
+    "tabel_wajib_rusak": "required table cannot be used because of the problems above",
+    "semua_ditolak": "{file}: all {n} rows rejected; example problems: {contoh}",
+    "tidak_ada_periode": "no valid period; the dataset cannot be used",
+    "periode_tidak_valid": "invalid period code(s): {kode}",
+    "baris_kosong": "{n} empty row(s) skipped",
+    "format_angka_terdeteksi": (
+        "numbers written as text with decimal '{desimal}' and thousands '{ribuan}' "
+        "(detected from the contents)"
+    ),
+    "rujukan_tidak_diperiksa": (
+        "references to employees cannot be checked because the pegawai table cannot be used"
+    ),
+    "pseudonim": "NIP layout check switched off: employee IDs are pseudonyms.",
+    "opsional_tidak_ada": "Optional tables not present: {tabel}.",
+    "status_dari_nip": (
+        "status_kepegawaian not in the data: taken from the identifier's layout (code 21 = PPPK)"
+    ),
+    "sebab_ditolak": "{file} row {baris} rejected ({alasan}) → {akibat}",
+    "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
+    "akibat_tolak": "{n} dependent rows set aside ({rincian})",
+    "akibat_peringatan": "{n} related warnings ({rincian})",
+    "cara_baca_judul": "How the files were read",
+    "cara_baca_baris": "{file}: {cara}",
+    "terdeteksi_daftar": " (detected: {daftar})",
+    "tingkat_tolak": "rejected",
+    "tingkat_peringatan": "warning",
+    "tingkat_fatal": "fatal",
+    "tingkat_info": "info",
+    "kata_encoding": "encoding",
+    "kata_pemisah": "delimiter",
+    "kata_baris_header": "header row",
+    "kata_sheet": "sheet",
+    "kata_desimal": "decimal mark",
+    "data_tidak_dapat_dipakai": "The data cannot be used",
+    "ringkasan_judul": "Validation summary",
+    "kolom_tabel": "table",
+    "kolom_file": "file",
+    "kolom_dibaca": "read",
+    "kolom_diterima": "accepted",
+    "kolom_ditolak": "rejected",
+    "kolom_peringatan": "warnings",
+    "kolom_cara_baca": "read as",
+    "cara_baca": "{format}{sheet}, header row {header}{pemisah}{desimal}{encoding}",
+    "cara_sheet": ", sheet '{sheet}'",
+    "cara_pemisah": ", delimiter '{pemisah}'",
+    "cara_desimal": ", decimal '{desimal}'",
+    "cara_encoding": ", {encoding}",
+    "terdeteksi": " (detected)",
+    "masalah_struktur": "Structural problems",
+    "sebab_utama": "Root causes",
+    "n_masalah": "{n} problems in {k} groups (at most {show} groups shown):",
+    "kelompok_baris": "{n} rows: {baris}",
+    "rincian_di": "Details and rejected rows: {out}",
+    "tidak_ada_masalah": "No problems.",
+    "catatan": "Note: {teks}",
+    "galat_tak_terduga": (
+        "Unexpected error while reading the data: {error}. Please report it to the developers "
+        "with the command that was run."
+    ),
+    "periode_dataset": "Dataset periods: {periode}",
+}
+
+#: The validator's message catalogue (``MESSAGES(key, bahasa, **fields)``).
+MESSAGES = Catalog({"id": _ID, "en": _EN})
+
+
+def message(key: str, bahasa: Bahasa = "id", /, **fields: object) -> str:
+    """The text of ``key`` in ``bahasa`` (see :data:`MESSAGES`)."""
+    return MESSAGES(key, bahasa, **fields)

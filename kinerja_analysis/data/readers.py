@@ -1,0 +1,1029 @@
+"""Reading one source file (CSV, XLSX, Parquet) into columns of codes, structure reported.
+
+The reader is the first half of the columnar loader (:mod:`kinerja_analysis.data.loading`);
+the second half, :mod:`kinerja_analysis.data.validation`, parses and checks the columns.
+
+Engine: **pyarrow**, chosen over polars and DuckDB because (1) it is already a dependency
+(Parquet, the batch cache): no second columnar engine in the lock file; (2) its CSV reader
+is typed and multi-threaded, reads each column *dictionary-encoded* (``dictionary<int32,
+string>``) and hands broken lines to a callback instead of failing the file; (3) its
+strings become pandas' Arrow-backed ``string`` columns — what the rest of the package
+works with — without a copy, where polars or DuckDB results would be converted; (4) the
+same library writes and reads the partitioned Parquet store
+(:mod:`kinerja_analysis.data.engine`). Dictionary encoding is what keeps memory near the
+file's size: a column of 26 million 360° ratings is 26 million 4-byte codes plus its few
+distinct texts, and every rule runs once per distinct text and is spread to the rows by
+indexing (:class:`RawColumn`). Measured with ``bench/bench_validate.py`` on 2 cores:
+100,000 ASN × 8 quarters (2.8 GB of CSV, 36 million rows) validated in 35–42 s wall
+(27–30 s CPU) at 4.7 GB peak RSS (1.7× the CSV).
+
+What is detected and reported (never guessed silently), in :class:`ReadInfo`:
+
+- **encoding** — UTF-8 (with or without BOM), UTF-16 (BOM, or NUL bytes in the text
+  without one), otherwise Windows-1252;
+- **delimiter** — ``,`` ``;`` tab or ``|``: the one that makes the header line match the
+  expected column names, else the one that splits the first lines most consistently;
+- **header row** — title rows above the header (``DAFTAR PEGAWAI NEGERI SIPIL``) are
+  skipped: the header is the row among the first 30 whose cells match most expected
+  names (CSV and XLSX);
+- **sheet** (XLSX) — the named sheet (if it does not exist, the error lists the sheets
+  that do), otherwise the sheet whose header matches best, so an instructions sheet in
+  front is not read as data; merged header cells take the merged cell's text; formula
+  cells without a cached value and Excel error values (``#REF!``) are flagged;
+- **empty rows** (``;;;;;`` as Excel writes them) are skipped and counted; **broken
+  rows** (an unquoted delimiter inside a value) are set aside with their row number and
+  text, the rest of the file is read;
+- **duplicate headers** — the same column twice: identical contents are kept once (a
+  warning), differing contents are a structural error for that column.
+
+Row numbers are those a spreadsheet shows: the header row's number plus the record's
+position (header on row 1 → first data row 2).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import mmap
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+__all__ = [
+    "RawColumn",
+    "RawTable",
+    "ReadInfo",
+    "Problem",
+    "SourceError",
+    "read_source",
+    "detect_encoding",
+    "detect_number_format",
+    "normalise_header",
+]
+
+#: How many leading rows are searched for the header.
+HEADER_SEARCH_ROWS = 30
+_DELIMITERS = (",", ";", "\t", "|")
+_EXCEL_ERRORS = frozenset(
+    {"#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+_SAMPLE_BYTES = 1 << 16
+
+
+class SourceError(Exception):
+    """A file cannot be read at all; ``key`` and ``fields`` select the catalogue message."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A structural finding about a file: ``key`` into the message catalogue, its fields,
+    the level (``fatal`` = the table cannot be used, ``peringatan``, ``info``) and the
+    column it concerns (canonical name, or the header as written)."""
+
+    key: str
+    level: str
+    kolom: str = ""
+    nilai: str = ""
+    baris: int | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadInfo:
+    """How a file was read: what was declared, what was detected."""
+
+    file: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int = 1
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    n_empty_rows: int = 0
+    detected: tuple[str, ...] = ()  # names of the settings that were detected
+
+
+class RawColumn:
+    """One column as read: distinct texts and one code per row, plus numeric cells.
+
+    Attributes
+    ----------
+    name
+        Canonical name after the mapping (or the header text when unmapped).
+    header
+        The header as written in the file.
+    position
+        1-based column position in the file.
+    codes
+        ``int32`` array, one per row: index into ``cats``; ``-1`` = empty or a numeric
+        cell whose text is not needed.
+    cats
+        Distinct cell texts (stripped, the spreadsheet's leading apostrophe removed,
+        never empty), ``object`` array.
+    num
+        ``float64`` values of cells that were numbers in the file (XLSX/Parquet), ``NaN``
+        elsewhere; ``None`` for CSV.
+    """
+
+    __slots__ = ("name", "header", "position", "codes", "cats", "num")
+
+    def __init__(
+        self,
+        name: str,
+        header: str,
+        position: int,
+        codes: np.ndarray,
+        cats: np.ndarray,
+        num: np.ndarray | None = None,
+    ) -> None:
+        self.name, self.header, self.position = name, header, position
+        self.codes, self.cats, self.num = codes, cats, num
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def is_num(self) -> np.ndarray:
+        """Rows whose cell was a number in the file (always False for CSV)."""
+        if self.num is None:
+            return np.zeros(len(self.codes), dtype=bool)
+        return ~np.isnan(self.num)
+
+    @property
+    def present(self) -> np.ndarray:
+        """Rows with a value (text or number)."""
+        return (self.codes >= 0) | self.is_num
+
+    def text(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The cell text of ``rows`` (all rows if ``None``) as it would show in a CSV;
+        empty cells give ``""``."""
+        codes = self.codes if rows is None else self.codes[rows]
+        out = np.full(len(codes), "", dtype=object)
+        ok = codes >= 0
+        out[ok] = self.cats[codes[ok]]
+        if self.num is not None:
+            num = self.num if rows is None else self.num[rows]
+            isn = ~np.isnan(num) & ~ok
+            if isn.any():
+                out[isn] = [number_text(v) for v in num[isn]]
+        return out
+
+    def with_texts(self) -> RawColumn:
+        """A copy whose numeric cells also have their text in ``cats``/``codes`` (for
+        columns read as text: identifiers, names, categories)."""
+        if self.num is None:
+            return self
+        isn = ~np.isnan(self.num) & (self.codes < 0)
+        if not isn.any():
+            return RawColumn(self.name, self.header, self.position, self.codes, self.cats, None)
+        uniq, inv = np.unique(self.num[isn], return_inverse=True)
+        texts = np.array([number_text(v) for v in uniq], dtype=object)
+        all_cats = np.concatenate([self.cats, texts])
+        codes = self.codes.copy()
+        codes[isn] = len(self.cats) + inv.astype(np.int32)
+        cats, remap = _unique_texts(all_cats)
+        codes = remap_codes(codes, remap)
+        return RawColumn(self.name, self.header, self.position, codes, cats, self.num)
+
+
+@dataclass
+class RawTable:
+    """A file read into :class:`RawColumn` s.
+
+    ``rows`` are the spreadsheet row numbers of the data rows kept (empty rows and broken
+    lines removed); ``broken`` lists the broken lines ``(row, text, n_fields)``.
+    """
+
+    file: str
+    columns: dict[str, RawColumn]
+    rows: np.ndarray
+    info: ReadInfo
+    problems: list[Problem]
+    broken: list[tuple[int, str, int]] = field(default_factory=list)
+    n_header_fields: int = 0
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def number_text(v: float) -> str:
+    """Text of a numeric cell as a CSV would show it (``3`` not ``3.0``)."""
+    if np.isfinite(v) and float(v).is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(float(v))
+
+
+def normalise_header(text: object) -> str:
+    """A header cell compared loosely: lower case, runs of spaces, ``_`` and ``.``
+    collapsed to one space (``"Gol.  Akhir"`` ~ ``"gol akhir"``)."""
+    s = "" if text is None else str(text)
+    s = s.replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s_.]+", " ", s).strip()
+
+
+def remap_codes(codes: np.ndarray, remap: np.ndarray) -> np.ndarray:
+    """``remap[codes]`` as ``int32``, code ``-1`` (empty) kept: one allocation, no temporaries
+    the length of the column."""
+    return np.append(remap.astype(np.int32, copy=False), np.int32(-1))[codes]
+
+
+def _unique_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Normalise texts (strip, drop a leading apostrophe, empty → missing) and dedupe.
+
+    Returns ``(cats, remap)``: ``remap[i]`` is the new code of ``values[i]`` (``-1`` when
+    it became empty).
+    """
+    if len(values) == 0:
+        return np.array([], dtype=object), np.array([], dtype=np.int32)
+    norm = np.array(
+        [v.strip().removeprefix("'").strip() if isinstance(v, str) else "" for v in values],
+        dtype=object,
+    )
+    keep = norm != ""
+    cats, inv = np.unique(norm[keep].astype(str), return_inverse=True)
+    remap = np.full(len(values), -1, dtype=np.int32)
+    remap[keep] = inv.astype(np.int32)
+    return cats.astype(object), remap
+
+
+def _column_from_texts(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and cats of a sequence of texts (``None`` = empty)."""
+    arr = np.asarray(list(values), dtype=object)
+    if len(arr) == 0:
+        return np.array([], dtype=np.int32), np.array([], dtype=object)
+    isnull = np.array([v is None for v in arr])
+    filled = np.where(isnull, "", arr).astype(str)
+    uniq, inv = np.unique(filled, return_inverse=True)
+    cats, remap = _unique_texts(uniq.astype(object))
+    codes = remap[inv].astype(np.int32)
+    return codes, cats
+
+
+# --------------------------------------------------------------------------- header matching
+
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    """What a table's header should contain: canonical names and the mapping's headers."""
+
+    canonical: tuple[str, ...]
+    kolom: Mapping[str, str]
+
+    def resolve(self, header: str) -> str | None:
+        """Canonical name for a header cell, or ``None`` when it is not expected."""
+        h = header.replace("\ufeff", "").strip()
+        if h in self.kolom:
+            return self.kolom[h]
+        loose = normalise_header(h)
+        for k, v in self.kolom.items():
+            if normalise_header(k) == loose:
+                return v
+        if h in self.canonical:
+            return h
+        for c in self.canonical:
+            if normalise_header(c) == loose:
+                return c
+        return None
+
+    def score(self, cells: Sequence[Any]) -> int:
+        names = {self.resolve(str(c)) for c in cells if c is not None and str(c).strip()}
+        names.discard(None)
+        return len(names)
+
+
+def _best_header(rows: Sequence[Sequence[Any]], spec: HeaderSpec) -> tuple[int, int]:
+    """Index of the row that looks most like the header, and its score."""
+    best, best_score = 0, -1
+    for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        s = spec.score(r)
+        if s > best_score:
+            best, best_score = i, s
+    return best, max(best_score, 0)
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def detect_encoding(sample: bytes) -> tuple[str, str | None]:
+    """Encoding of a text file from its first bytes.
+
+    Returns ``(encoding, note_key)``: ``note_key`` names what was noticed (a catalogue
+    key) or is ``None`` for plain UTF-8.
+
+    >>> detect_encoding("nip;nama".encode("utf-16"))[0]
+    'utf-16'
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", None
+    if sample.startswith(codecs.BOM_UTF32_LE) or sample.startswith(codecs.BOM_UTF32_BE):
+        return "utf-32", "baca_utf32"
+    if sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16", "baca_utf16"
+    head = sample[:4096]
+    if len(head) >= 4:
+        even_nul = head[0::2].count(0) / max(1, len(head[0::2]))
+        odd_nul = head[1::2].count(0) / max(1, len(head[1::2]))
+        if odd_nul > 0.3 and even_nul < 0.05:
+            return "utf-16-le", "baca_utf16"
+        if even_nul > 0.3 and odd_nul < 0.05:
+            return "utf-16-be", "baca_utf16"
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still UTF-8
+        if exc.start < len(sample) - 4:
+            return "cp1252", "baca_cp1252"
+    return "utf-8", None
+
+
+# --------------------------------------------------------------------------- number format
+
+
+_DEC_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_DEC_DOT = re.compile(r"^[+-]?\d+\.\d+$")
+_GROUP_DOT = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_GROUP_COMMA = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def detect_number_format(texts: Sequence[str]) -> tuple[str, str] | None:
+    """Decimal mark and thousands separator of number *texts*, if the evidence is clear.
+
+    Evidence for a decimal comma: ``76,35`` (not three digits after the comma), ``1.234,5``
+    (both marks, comma last), ``1234,567`` (more than three digits before the comma);
+    for a decimal point the mirror images. ``1.315`` alone is ambiguous and decides
+    nothing. Returns ``(desimal, ribuan)`` — ``(",", ".")`` or ``(".", ",")`` — or
+    ``None`` when there is no evidence or it conflicts.
+
+    >>> detect_number_format(["96,5", "1.315", "3"])
+    (',', '.')
+    >>> detect_number_format(["1.315"]) is None
+    True
+    """
+    comma = dot = 0
+    for t in texts:
+        if not isinstance(t, str):
+            continue
+        if "," in t and "." in t:
+            if _GROUP_DOT.match(t):
+                comma += 1
+            elif _GROUP_COMMA.match(t):
+                dot += 1
+        elif _DEC_COMMA.match(t):
+            left, right = t.lstrip("+-").split(",")
+            if len(right) != 3 or len(left) > 3 or left == "0":
+                comma += 1
+        elif _DEC_DOT.match(t):
+            left, right = t.lstrip("+-").split(".")
+            if len(right) != 3 or len(left) > 3 or left == "0":
+                dot += 1
+    if comma and not dot:
+        return ",", "."
+    if dot and not comma:
+        return ".", ","
+    return None
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _sniff_csv(
+    sample_text: str, spec: HeaderSpec, delimiter: str | None
+) -> tuple[str, int, list[str], bool]:
+    """Delimiter, header record index and header cells from the first lines of a CSV.
+
+    Returns ``(delimiter, header_index, header_cells, delimiter_detected)``.
+    """
+    lines = sample_text.splitlines()[: HEADER_SEARCH_ROWS + 20]
+    text = "\n".join(lines)
+    candidates = [delimiter] if delimiter else list(_DELIMITERS)
+    best: tuple[int, int, int, str, int, list[str]] | None = None
+    for d in candidates:
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=d))
+        except csv.Error:
+            continue
+        rows = [r for r in rows]
+        if not rows:
+            continue
+        idx, score = _best_header(rows, spec)
+        widths = [len(r) for r in rows[idx:] if any(c.strip() for c in r)]
+        width = len(rows[idx]) if rows else 0
+        consistent = sum(1 for w in widths if w == width) if width > 1 else 0
+        key = (score, consistent, -_DELIMITERS.index(d) if d in _DELIMITERS else 0)
+        if best is None or key > best[:3]:
+            best = (*key, d, idx, rows[idx] if rows else [])
+    if best is None:
+        return delimiter or ",", 0, [], delimiter is None
+    _, _, _, d, idx, header = best
+    return d, idx, header, delimiter is None
+
+
+def _has_quotes(path: Path, encoding: str) -> bool:
+    """Whether the file contains a double quote (cheap: a memory-mapped search)."""
+    if encoding not in {"utf-8", "utf-8-sig", "cp1252"}:
+        return True
+    with path.open("rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b'"') >= 0
+        except ValueError:  # pragma: no cover - empty file
+            return False
+
+
+def _csv_record_widths(path: Path, encoding: str, delimiter: str, skip: int) -> list[int]:
+    """Field count of every record after ``skip`` records (the slow exact pass, used only
+    when a file has broken lines)."""
+    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        for _ in range(skip):
+            next(reader, None)
+        return [len(r) if any(c != "" for c in r) else 0 for r in reader]
+
+
+def _read_csv(
+    path: Path,
+    spec: HeaderSpec,
+    delimiter: str | None,
+    header_row: int | None,
+    encoding: str | None,
+) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], np.ndarray, ReadInfo, list, list[Problem]]:
+    problems: list[Problem] = []
+    detected: list[str] = []
+    with path.open("rb") as fh:
+        sample = fh.read(_SAMPLE_BYTES)
+    if not sample.strip():
+        raise SourceError("file_kosong")
+    if encoding is None:
+        encoding, note = detect_encoding(sample)
+        detected.append("encoding")
+        if note:
+            problems.append(Problem(note, "info", fields={"encoding": encoding}))
+    sample_text = sample.decode(encoding, errors="replace")
+    if encoding in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}:
+        # decoding a truncated sample of a wide encoding can cut a character: drop the tail
+        sample_text = sample_text[: sample_text.rfind("\n") + 1] or sample_text
+    sample_text = sample_text.lstrip("\ufeff")
+    d, idx, header, d_detected = _sniff_csv(sample_text, spec, delimiter)
+    if d_detected:
+        detected.append("pemisah")
+    if header_row is not None:
+        idx = max(0, int(header_row) - 1)
+        rows = list(csv.reader(io.StringIO(sample_text), delimiter=d))
+        header = rows[idx] if idx < len(rows) else []
+    else:
+        detected.append("baris_header")
+    if not header:
+        raise SourceError("header_kosong")
+    names = [f"c{i}" for i in range(len(header))]
+    broken: list[tuple[int, str, int]] = []
+
+    def on_invalid(row: Any) -> str:
+        broken.append((-1, row.text, row.actual_columns))
+        return "skip"
+
+    read_opts = pacsv.ReadOptions(
+        column_names=names,
+        skip_rows=idx + 1,
+        encoding="utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding,
+        block_size=1 << 23,
+    )
+    # a value can only hold a line break inside quotes: without any quote in the file the
+    # parser may split blocks at line ends and run in parallel (4x faster)
+    parse_opts = pacsv.ParseOptions(
+        delimiter=d,
+        newlines_in_values=_has_quotes(path, encoding),
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid,
+    )
+    conv = pacsv.ConvertOptions(
+        column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in names},
+        strings_can_be_null=True,
+        null_values=[""],
+        quoted_strings_can_be_null=True,
+    )
+    try:
+        table = pacsv.read_csv(
+            path, read_options=read_opts, parse_options=parse_opts, convert_options=conv
+        )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and encoding in {"utf-8", "utf-8-sig"}:
+            # invalid UTF-8 further into the file than the sample: Windows-1252 it is
+            problems.append(Problem("baca_cp1252", "info", fields={"encoding": "cp1252"}))
+            return _read_csv(path, spec, delimiter or d, idx + 1, "cp1252")
+        raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
+    first_data_row = idx + 2  # spreadsheet number of the record after the header
+    n = table.num_rows
+    record_pos = np.arange(n, dtype=np.int64)
+    if broken:
+        # rows were skipped: recover every record's position with an exact pass
+        widths = _csv_record_widths(path, encoding, d, idx + 1)
+        bad_pos = [i for i, w in enumerate(widths) if w not in (0, len(header))]
+        if len(bad_pos) == len(broken) and len(widths) - len(bad_pos) == n:
+            good = np.setdiff1d(np.arange(len(widths)), np.asarray(bad_pos, dtype=np.int64))
+            record_pos = good.astype(np.int64)
+            broken = [
+                (first_data_row + p, text, k)
+                for p, (_, text, k) in zip(bad_pos, broken, strict=True)
+            ]
+        else:  # pragma: no cover - pyarrow and the csv module disagree: say so
+            problems.append(Problem("baris_rusak_posisi", "peringatan"))
+            broken = [(0, text, k) for (_, text, k) in broken]
+    cols: list[tuple[str, np.ndarray, np.ndarray]] = []
+    for i, name in enumerate(names):
+        # one column at a time: unify its chunks' dictionaries, copy its codes out, and
+        # drop it from the table, so the file is never held twice
+        one = pa.table({name: table.column(name)}).unify_dictionaries().column(name)
+        table = table.drop_columns([name])
+        codes = np.full(n, -1, dtype=np.int32)
+        off = 0
+        for ch in one.chunks:
+            k = len(ch)
+            codes[off : off + k] = ch.indices.fill_null(-1).to_numpy()
+            off += k
+        raw_cats = (
+            one.chunk(0).dictionary.to_numpy(zero_copy_only=False)
+            if one.num_chunks
+            else np.array([], dtype=object)
+        )
+        del one
+        cats, remap = _unique_texts(raw_cats)
+        codes = remap_codes(codes, remap)
+        cols.append((header[i], codes, cats))
+        pa.default_memory_pool().release_unused()
+    del table
+    pa.default_memory_pool().release_unused()
+    info = ReadInfo(
+        file=path.name,
+        format="csv",
+        encoding=encoding,
+        delimiter=d,
+        header_row=idx + 1,
+        detected=tuple(detected),
+    )
+    return cols, first_data_row + record_pos, info, broken, problems
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _sheet_xml_path(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """Path of a sheet's XML part inside the workbook zip."""
+    try:
+        wb = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return None
+    rid = None
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
+        attrs = m.group(1)
+        name = re.search(r'\bname="([^"]*)"', attrs)
+        if name and _xml_unescape(name.group(1)) == sheet:
+            r = re.search(r'\br:id="([^"]*)"', attrs) or re.search(r'\bid="([^"]*)"', attrs)
+            rid = r.group(1) if r else None
+            break
+    if rid is None:
+        return None
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+        attrs = m.group(1)
+        if re.search(rf'\bId="{re.escape(rid)}"', attrs):
+            target = re.search(r'\bTarget="([^"]*)"', attrs)
+            if target:
+                t = target.group(1).lstrip("/")
+                return t if t.startswith("xl/") else f"xl/{t}"
+    return None
+
+
+def _xml_unescape(s: str) -> str:
+    return (
+        s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _sheet_structure(path: Path, sheet: str) -> tuple[list[tuple[int, int, int, int]], set]:
+    """Merged ranges ``(row0, col0, row1, col1)`` (0-based, inclusive) and the cells
+    ``(row, col)`` holding a formula without a cached value, read from the sheet's XML."""
+    merged: list[tuple[int, int, int, int]] = []
+    no_value: set[tuple[int, int]] = set()
+    with zipfile.ZipFile(path) as zf:
+        part = _sheet_xml_path(zf, sheet)
+        if part is None or part not in zf.namelist():
+            return merged, no_value
+        xml = zf.read(part).decode("utf-8", "replace")
+    for m in re.finditer(r'<mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
+        a, b = _REF.match(m.group(1)), _REF.match(m.group(2))
+        if a and b:
+            merged.append(
+                (
+                    int(a.group(2)) - 1,
+                    _col_index(a.group(1)),
+                    int(b.group(2)) - 1,
+                    _col_index(b.group(1)),
+                )
+            )
+    if "<f" in xml:
+        for m in re.finditer(r'<c\s+r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):
+            body = m.group(3) or ""
+            if "<f" in body and not re.search(r"<v>[^<]+</v>", body):
+                no_value.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+    return merged, no_value
+
+
+def _cell_kind(v: Any) -> tuple[str | None, float]:
+    """(text, number) of one spreadsheet cell; numbers keep their value, never re-parsed."""
+    if v is None:
+        return None, np.nan
+    if isinstance(v, bool):
+        return ("true" if v else "false"), np.nan
+    if isinstance(v, (int, float)):
+        # a whole number past 15 digits shows the digits the cell holds (as Excel and
+        # pandas show them), which the message quotes; the value itself is the float
+        whole = isinstance(v, int) or (np.isfinite(v) and float(v).is_integer())
+        return (str(int(v)) if whole and abs(v) >= 10**15 else None), float(v)
+    if isinstance(v, datetime):
+        if v.hour == v.minute == v.second == v.microsecond == 0:
+            return v.strftime("%Y-%m-%d"), np.nan
+        return v.isoformat(), np.nan
+    if isinstance(v, date):
+        return v.isoformat(), np.nan
+    if isinstance(v, time):
+        return v.isoformat(), np.nan
+    return str(v), np.nan
+
+
+def _read_xlsx(
+    path: Path, spec: HeaderSpec, sheet: str | int | None, header_row: int | None
+) -> tuple[
+    list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], np.ndarray, ReadInfo, list[Problem]
+]:
+    import openpyxl  # lazy: only XLSX sources need it
+
+    problems: list[Problem] = []
+    detected: list[str] = []
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
+        raise SourceError("file_rusak", error=f"{type(exc).__name__}: {exc}") from exc
+    try:
+        names = list(wb.sheetnames)
+        if sheet is not None:
+            if isinstance(sheet, int) and not isinstance(sheet, bool):
+                if not 0 <= sheet < len(names):
+                    raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
+                chosen = names[sheet]
+            elif str(sheet) in names:
+                chosen = str(sheet)
+            else:
+                raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
+            head_rows = [
+                list(r) for r in wb[chosen].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+            ]
+        else:
+            detected.append("sheet")
+            scored = []
+            for i, nm in enumerate(names):
+                rows = [
+                    list(r) for r in wb[nm].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+                ]
+                _, s = _best_header(rows, spec)
+                scored.append((s, -i, nm, rows))
+            best = max(scored)
+            chosen, head_rows = best[2], best[3]
+            if chosen != names[0]:
+                problems.append(
+                    Problem("sheet_dipilih", "info", fields={"sheet": chosen, "sheets": names})
+                )
+        merged, no_value = _sheet_structure(path, chosen)
+        width = max((len(r) for r in head_rows), default=0)
+
+        def resolved(i: int) -> tuple[list[str], list[str]]:
+            cells = list(head_rows[i]) if i < len(head_rows) else []
+            cells += [None] * (width - len(cells))
+            return _resolve_header(cells, head_rows, i, merged, spec)
+
+        if header_row is not None:
+            hidx = max(0, int(header_row) - 1)
+        else:
+            # score each candidate row with merged cells resolved (a two-row header)
+            scores = [spec.score(resolved(i)[0]) for i in range(len(head_rows))]
+            hidx = int(np.argmax(scores)) if scores else 0
+            detected.append("baris_header")
+        header, merged_notes = resolved(hidx)
+        if merged_notes:
+            problems.append(
+                Problem("header_digabung", "info", fields={"ranges": ", ".join(merged_notes)})
+            )
+        texts: list[list[Any]] = [[] for _ in header]
+        nums: list[list[float]] = [[] for _ in header]
+        rows_out: list[int] = []
+        n_empty = 0
+        formula_cells: list[tuple[int, int]] = []
+        error_cells: list[tuple[int, int, str]] = []
+        for r_i, row in enumerate(
+            wb[chosen].iter_rows(min_row=hidx + 2, values_only=True), start=hidx + 1
+        ):
+            cells = list(row)[: len(header)] + [None] * max(0, len(header) - len(row))
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                if not any((r_i, c) in no_value for c in range(len(header))):
+                    n_empty += 1
+                    continue
+            rows_out.append(r_i + 1)
+            for c_i, v in enumerate(cells):
+                t, x = _cell_kind(v)
+                if t is not None and t.strip() in _EXCEL_ERRORS:
+                    error_cells.append((r_i + 1, c_i, t.strip()))
+                if v is None and (r_i, c_i) in no_value:
+                    formula_cells.append((r_i + 1, c_i))
+                texts[c_i].append(t)
+                nums[c_i].append(x)
+    finally:
+        wb.close()
+    cols = []
+    for c_i, h in enumerate(header):
+        codes, cats = _column_from_texts(texts[c_i])
+        num = np.asarray(nums[c_i], dtype=np.float64)
+        cols.append((h, codes, cats, num))
+    for r, c_i, t in error_cells:
+        problems.append(Problem("sel_galat_excel", "tolak", kolom=header[c_i], nilai=t, baris=r))
+    for r, c_i in formula_cells:
+        problems.append(
+            Problem("rumus_tanpa_nilai", "tolak", kolom=header[c_i], baris=r,
+                    fields={"sel": f"{_col_letter(c_i)}{r}"})
+        )  # fmt: skip
+    info = ReadInfo(
+        file=path.name,
+        format="xlsx",
+        header_row=hidx + 1,
+        sheet=chosen,
+        sheets=tuple(names),
+        n_empty_rows=n_empty,
+        detected=tuple(detected),
+    )
+    return cols, np.asarray(rows_out, dtype=np.int64), info, problems
+
+
+def _resolve_header(
+    cells: list[Any],
+    head_rows: list[list[Any]],
+    hidx: int,
+    merged: list[tuple[int, int, int, int]],
+    spec: HeaderSpec,
+) -> tuple[list[str], list[str]]:
+    """Header texts, with merged header cells resolved (the merged cell's text; a group
+    title above combined with the cell below when that is what the mapping names)."""
+    out: list[str] = []
+    notes: list[str] = []
+
+    def value(r: int, c: int) -> Any:
+        if r < len(head_rows) and c < len(head_rows[r]):
+            return head_rows[r][c]
+        return None
+
+    for c, v in enumerate(cells):
+        text = "" if v is None else str(v).strip()
+        for r0, c0, r1, c1 in merged:
+            if r0 <= hidx <= r1 and c0 <= c <= c1 and (r0, c0) != (hidx, c):
+                top = value(r0, c0)
+                if not text and top is not None:
+                    text = str(top).strip()
+                    notes.append(f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}")
+            elif r1 == hidx - 1 and c0 <= c <= c1 and c1 > c0 and text:
+                group = value(r0, c0)
+                combined = f"{str(group).strip()} {text}" if group is not None else text
+                if spec.resolve(text) is None and spec.resolve(combined) is not None:
+                    text = combined
+                    notes.append(f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}")
+        out.append(text)
+    return out, sorted(set(notes))
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def _read_parquet(
+    path: Path,
+) -> tuple[list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]], np.ndarray, ReadInfo]:
+    import pyarrow.compute as pc  # lazy: only Parquet sources need it
+    import pyarrow.parquet as pq  # lazy: only Parquet sources need it
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
+        raise SourceError("file_rusak", error=f"{type(exc).__name__}: {exc}") from exc
+    cols = []
+    for name in table.column_names:
+        arr = table.column(name)
+        t = arr.type
+        num = None
+        if pa.types.is_dictionary(t):
+            arr = arr.cast(t.value_type)
+            t = t.value_type
+        if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+            num = arr.cast(pa.float64()).fill_null(np.nan).to_numpy()
+            codes = np.full(len(num), -1, dtype=np.int32)
+            cats = np.array([], dtype=object)
+            if pa.types.is_integer(t):
+                # an int64 Parquet column is exact: keep its text (an 18-digit NIP)
+                enc = pc.cast(arr, pa.string()).dictionary_encode().combine_chunks()
+                codes = enc.indices.fill_null(-1).to_numpy().astype(np.int32)
+                cats, remap = _unique_texts(enc.dictionary.to_numpy(zero_copy_only=False))
+                codes = remap_codes(codes, remap)
+                num = None
+        else:
+            if pa.types.is_date(t):
+                arr = pc.strftime(arr.cast(pa.timestamp("s")), format="%Y-%m-%d")
+            elif pa.types.is_timestamp(t):
+                # a midnight timestamp is a date (as a spreadsheet's date cell)
+                secs = arr.cast(pa.timestamp("s"), safe=False).combine_chunks()
+                whole_day = pc.cast(secs, pa.int64()).fill_null(0).to_numpy() % 86400 == 0
+                day = pc.strftime(secs, format="%Y-%m-%d")
+                full = pc.strftime(secs, format="%Y-%m-%dT%H:%M:%S")
+                arr = pa.chunked_array([pc.if_else(pa.array(whole_day), day, full)])
+            elif pa.types.is_boolean(t):
+                arr = pc.if_else(arr, "true", "false")
+            elif not (pa.types.is_string(t) or pa.types.is_large_string(t)):
+                arr = arr.cast(pa.string())
+            enc = arr.dictionary_encode().combine_chunks()
+            codes = enc.indices.fill_null(-1).to_numpy().astype(np.int32)
+            cats, remap = _unique_texts(enc.dictionary.to_numpy(zero_copy_only=False))
+            codes = remap_codes(codes, remap)
+        cols.append((name, codes, cats, num))
+    rows = np.arange(table.num_rows, dtype=np.int64) + 2
+    return cols, rows, ReadInfo(file=path.name, format="parquet")
+
+
+# --------------------------------------------------------------------------- public
+
+
+def read_source(
+    path: Path,
+    spec: HeaderSpec,
+    *,
+    sheet: str | int | None = None,
+    delimiter: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+) -> RawTable:
+    """Read one file into a :class:`RawTable` whose columns carry canonical names.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.xlsx`` or ``.parquet`` file (the raw file is only read).
+    spec
+        The expected header (canonical names and the mapping's header → name).
+    sheet, delimiter, header_row, encoding
+        Declared settings; ``None`` = detect (reported in :class:`ReadInfo`).
+
+    Raises
+    ------
+    SourceError
+        The file cannot be read at all (empty, not a spreadsheet, a named sheet that does
+        not exist …); ``key``/``fields`` select the message.
+    """
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise SourceError("file_kosong")
+    problems: list[Problem] = []
+    broken: list[tuple[int, str, int]] = []
+    if suffix == ".csv":
+        cols3, rows, info, broken, problems = _read_csv(path, spec, delimiter, header_row, encoding)
+        cols4 = [(h, c, k, None) for h, c, k in cols3]
+    elif suffix == ".xlsx":
+        cols4, rows, info, problems = _read_xlsx(path, spec, sheet, header_row)
+    elif suffix == ".parquet":
+        cols4, rows, info = _read_parquet(path)
+    else:  # pragma: no cover - the loader only passes known suffixes
+        raise SourceError("jenis_file", suffix=suffix)
+    columns, extra = _name_columns(cols4, spec, problems)
+    # empty rows (every cell empty): skipped and counted
+    if columns or extra:
+        allc = list(columns.values()) + extra
+        present = np.zeros(len(rows), dtype=bool)
+        for c in allc:
+            present |= c.present
+        n_empty = int((~present).sum())
+        if n_empty:
+            keep = np.flatnonzero(present)
+            rows = rows[keep]
+            for c in allc:
+                c.codes = c.codes[keep]
+                if c.num is not None:
+                    c.num = c.num[keep]
+            info = _replace(info, n_empty_rows=info.n_empty_rows + n_empty)
+    for c in extra:
+        columns.setdefault(c.name, c)
+    return RawTable(
+        file=path.name,
+        columns=columns,
+        rows=rows,
+        info=info,
+        problems=problems,
+        broken=broken,
+        n_header_fields=len(cols4),
+    )
+
+
+def _replace(info: ReadInfo, **kw: Any) -> ReadInfo:
+    values = {**info.__dict__, **kw}
+    return ReadInfo(**values)
+
+
+def _name_columns(
+    cols: list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]],
+    spec: HeaderSpec,
+    problems: list[Problem],
+) -> tuple[dict[str, RawColumn], list[RawColumn]]:
+    """Canonical names for the columns; duplicates resolved or reported."""
+    by_name: dict[str, list[RawColumn]] = {}
+    extra: list[RawColumn] = []
+    for pos, (header, codes, cats, num) in enumerate(cols, start=1):
+        h = "" if header is None else str(header).replace("\ufeff", "").strip()
+        canon = spec.resolve(h) if h else None
+        if canon is None:
+            name = h or f"kolom_{_col_letter(pos - 1)}"
+            col = RawColumn(name, h, pos, codes, cats, num)
+            if not h and not col.present.any():
+                continue  # a trailing empty column
+            extra.append(col)
+            continue
+        by_name.setdefault(canon, []).append(RawColumn(canon, h, pos, codes, cats, num))
+    out: dict[str, RawColumn] = {}
+    for canon, group in by_name.items():
+        first = group[0]
+        if len(group) > 1:
+            positions = ", ".join(
+                f"{c.header!r} (kolom {_col_letter(c.position - 1)})" for c in group
+            )
+            texts = [c.text() for c in group]
+            same = all(np.array_equal(texts[0], t) for t in texts[1:])
+            if same:
+                problems.append(
+                    Problem(
+                        "kolom_ganda_sama", "peringatan", kolom=canon, fields={"posisi": positions}
+                    )
+                )
+            else:
+                diff = next(
+                    int(np.flatnonzero(texts[0] != t)[0])
+                    for t in texts[1:]
+                    if not np.array_equal(texts[0], t)
+                )
+                problems.append(
+                    Problem("kolom_ganda_beda", "fatal", kolom=canon,
+                            fields={"posisi": positions, "i": diff})
+                )  # fmt: skip
+                continue
+        out[canon] = first
+    # extra (unmapped) columns whose header equals a canonical name of another column
+    seen = set(out)
+    uniq_extra = []
+    for c in extra:
+        if c.name in seen:
+            problems.append(
+                Problem("kolom_ganda_sama", "peringatan", kolom=c.name, fields={"posisi": c.header})
+            )
+            continue
+        seen.add(c.name)
+        uniq_extra.append(c)
+    return out, uniq_extra

@@ -1,0 +1,867 @@
+"""The rules of a table and across tables: keys, NIP / NI PPPK structure, periods,
+plausibility, references with their root cause, supervisor loops.
+
+Called by :func:`kinerja_analysis.data.loading.validate_dataset` after every table is
+parsed (:mod:`kinerja_analysis.data.validation`). Each rule is a vectorised expression over
+whole columns; messages are built only for the failing rows.
+
+Sources: NIP layout — PP 11/2017 and Perka BKN 22/2007 (birth date, CPNS start month,
+gender digit, sequence from 001); NI PPPK layout — birth date, year of appointment, code
+``21``, gender digit, sequence; predikat matrix — PermenPAN-RB 6/2022 annex; capaian —
+PermenPAN-RB 8/2021 annex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kinerja_analysis.core.periods import is_period, parse_period, period_bounds, sort_periods
+from kinerja_analysis.data.contract import (
+    GOLONGAN,
+    GOLONGAN_PPPK,
+    PERIOD_TABLES,
+    PREDIKAT,
+    RATING,
+)
+from kinerja_analysis.data.validation import TableState, _bool, reject
+
+__all__ = ["check_all", "PREDIKAT_MATRIX", "next_period_start"]
+
+#: (rating hasil, rating perilaku) → predikat, PermenPAN-RB 6/2022 annex (DESIGN.md §3);
+#: equal to the domain's matrix (tested).
+PREDIKAT_MATRIX: dict[tuple[str, str], str] = {
+    (RATING[2], RATING[0]): PREDIKAT[1],
+    (RATING[2], RATING[1]): PREDIKAT[3],
+    (RATING[2], RATING[2]): PREDIKAT[4],
+    (RATING[1], RATING[0]): PREDIKAT[1],
+    (RATING[1], RATING[1]): PREDIKAT[3],
+    (RATING[1], RATING[2]): PREDIKAT[3],
+    (RATING[0], RATING[0]): PREDIKAT[0],
+    (RATING[0], RATING[1]): PREDIKAT[2],
+    (RATING[0], RATING[2]): PREDIKAT[2],
+}
+#: A period with fewer employees than this share of the median period is not adopted.
+MIN_PERIOD_SHARE = 0.1
+#: Realisasi above this multiple of the target is implausible (capaian over 1000 %).
+MAX_REALISASI_RATIO = 10.0
+#: Plausible ages: at the end of the dataset, and at appointment.
+AGE_RANGE = (15.0, 80.0)
+MIN_AGE_AT_APPOINTMENT = 15.0
+_KIND_WORD = {
+    "id": {"M": "bulan", "Q": "triwulan", "S": "semester", "Y": "tahun"},
+    "en": {"M": "month", "Q": "quarter", "S": "semester", "Y": "year"},
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Object-dtype text of a working column (categorical or string), NaN where empty."""
+    return s.astype(object).where(s.notna(), None)
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes of a column for grouping (``-1`` = missing) and their count."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), len(s.cat.categories)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    return codes.astype(np.int64), len(uniq)
+
+
+def _combined_key(cols: Sequence[pd.Series]) -> np.ndarray:
+    """One int64 per row identifying the combination of ``cols`` (mixed radix), built in
+    place."""
+    key = np.zeros(len(cols[0]), dtype=np.int64)
+    span = 1
+    for s in cols:
+        c, n = _codes(s)
+        n = max(n, 1) + 1
+        if span * n > 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            key = key.astype(np.int64)
+            span = int(key.max()) + 1 if len(key) else 1
+        key *= n
+        key += c
+        key += 1
+        span *= n
+        del c
+    return key
+
+
+def _fmt_date(v: Any) -> str:
+    return "" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def check_key(st: TableState) -> None:
+    """Duplicate keys: the second and later rows are rejected, pointing at the first."""
+    t = st.table
+    if not t.key or any(k not in st.values for k in t.key):
+        return
+    ok = ~st.bad
+    key = _combined_key([st.values[k] for k in t.key])
+    key[~ok] = -1 - np.flatnonzero(~ok)  # rejected rows never collide
+    # duplicates by sorting (a stable sort keeps the first row of a key first): half the
+    # memory of a hash table over tens of millions of keys
+    order = np.argsort(key, kind="stable")
+    same = key[order[1:]] == key[order[:-1]]
+    dup = np.zeros(len(key), dtype=bool)
+    dup[order[1:][same]] = True
+    del order, same
+    if not dup.any():
+        return
+    dup_keys = np.unique(key[dup])
+    cand = np.flatnonzero(np.isin(key, dup_keys) & ok & ~dup)
+    key_ok = key
+    first_of = dict(zip(key_ok[cand].tolist(), st.raw.rows[cand].tolist(), strict=True))
+
+    def msg(pos: np.ndarray) -> np.ndarray:
+        return np.array(
+            [
+                st.msg("kunci_unik", kunci=", ".join(t.key), baris=first_of[k])
+                for k in key_ok[pos].tolist()
+            ],
+            dtype=object,
+        )
+
+    def vals(pos: np.ndarray) -> np.ndarray:
+        parts = [_text(st.values[k].iloc[pos]).to_numpy() for k in t.key]
+        return np.array(
+            [
+                " | ".join("" if v is None else str(v) for v in row)
+                for row in zip(*parts, strict=True)
+            ],
+            dtype=object,
+        )
+
+    reject(st, dup, ",".join(t.key), "kunci_unik", msg, values=vals)
+
+
+# --------------------------------------------------------------------------- table rules
+
+
+def table_rules(st: TableState) -> None:
+    """The rules of one table that need only that table."""
+    d = st.values
+    ok = ~st.bad
+    name = st.name
+    if name == "skp":
+        target = d["target"].to_numpy(dtype=float, na_value=np.nan)
+        real = d["realisasi"].to_numpy(dtype=float, na_value=np.nan)
+        reject(st, ok & (target <= 0), "target", "target_positif", st.msg("target_positif"))
+        ok = ~st.bad
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = real / target
+        absurd = ok & (ratio > MAX_REALISASI_RATIO)
+
+        def msg(pos: np.ndarray) -> np.ndarray:
+            return np.array(
+                [
+                    st.msg(
+                        "capaian_mustahil",
+                        realisasi=f"{real[i]:g}",
+                        target=f"{target[i]:g}",
+                        kali=f"{ratio[i]:.0f}",
+                    )
+                    for i in pos
+                ],
+                dtype=object,
+            )
+
+        reject(st, absurd, "realisasi", "capaian_mustahil", msg)
+    elif name == "pelatihan":
+        a = d["tanggal_mulai"].to_numpy()
+        b = d["tanggal_selesai"].to_numpy()
+        reject(st, ok & (b < a), "tanggal_selesai", "tanggal_urut", st.msg("tanggal_urut"))
+    elif name == "pegawai":
+        nip, sup = _text(d["nip"]), _text(d["nip_atasan"])
+        self_sup = ok & (sup.to_numpy() == nip.to_numpy()) & sup.notna().to_numpy()
+        pos = reject(
+            st, self_sup, "nip_atasan", "atasan_diri", st.msg("atasan_diri"), level="peringatan"
+        )
+        if len(pos):
+            _clear(st, "nip_atasan", pos)
+    elif name == "layanan":
+        units = [f"u{i}" for i in range(1, 10)]
+        have_u = (
+            np.all([d[u].notna().to_numpy() for u in units], axis=0)
+            if all(u in d for u in units)
+            else np.zeros(st.n, dtype=bool)
+        )
+        have_ikm = d["ikm"].notna().to_numpy() if "ikm" in d else np.zeros(st.n, dtype=bool)
+        reject(st, ok & ~(have_u | have_ikm), "ikm", "ikm_ada", st.msg("ikm_ada"))
+    elif name == "penilaian_resmi":
+        _official_rules(st)
+
+
+def _clear(st: TableState, column: str, pos: np.ndarray) -> None:
+    """Empty cells of a working column (a soft failure found by a rule)."""
+    s = st.values[column]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy().copy()
+        codes[pos] = -1
+        st.values[column] = pd.Series(pd.Categorical.from_codes(codes, dtype=s.dtype))
+    else:
+        s = s.copy()
+        s.iloc[pos] = pd.NA if s.dtype.kind not in "fM" else np.nan
+        st.values[column] = s
+
+
+def _official_rules(st: TableState) -> None:
+    d, ok = st.values, ~st.bad
+    n = st.n
+    hasil = _text(d["rating_hasil"]) if "rating_hasil" in d else pd.Series([None] * n, dtype=object)
+    peri = (
+        _text(d["rating_perilaku"])
+        if "rating_perilaku" in d
+        else pd.Series([None] * n, dtype=object)
+    )
+    pred = _text(d["predikat"]) if "predikat" in d else pd.Series([None] * n, dtype=object)
+    both = hasil.notna().to_numpy() & peri.notna().to_numpy()
+    has_pred = pred.notna().to_numpy()
+    reject(st, ok & ~both & ~has_pred, "predikat", "penilaian_isi", st.msg("penilaian_isi"))
+    expect = np.array(
+        [PREDIKAT_MATRIX.get((h, p)) for h, p in zip(hasil.tolist(), peri.tolist(), strict=True)],
+        dtype=object,
+    )
+    mismatch = ~st.bad & both & has_pred & (expect != pred.to_numpy())
+
+    def msg(pos: np.ndarray) -> np.ndarray:
+        return np.array(
+            [
+                st.msg(
+                    "predikat_matriks",
+                    predikat=pred.iloc[i],
+                    hasil=hasil.iloc[i],
+                    perilaku=peri.iloc[i],
+                    seharusnya=expect[i],
+                )
+                for i in pos
+            ],
+            dtype=object,
+        )
+
+    reject(st, mismatch, "predikat", "predikat_matriks", msg, level="peringatan")
+
+
+# --------------------------------------------------------------------------- NIP / NI PPPK
+
+
+def nip_structure(st: TableState, pseudonim: bool, run: Any) -> None:
+    """Layout of the NIP (PNS) or NI PPPK against the employee's columns; status and
+    grade; sequence 000 and collisions after Excel's 15-digit truncation."""
+    d = st.values
+    nip = _text(d["nip"])
+    ok = ~st.bad & nip.notna().to_numpy()
+    s = nip.where(ok, "000000000000000000").astype(str)
+    arr = s.to_numpy()
+    pppk_layout = s.str[12:14].to_numpy() == "21"
+    status_given = "status_kepegawaian" in d
+    if status_given:
+        status = _text(d["status_kepegawaian"])
+    else:
+        status = pd.Series(np.where(pppk_layout, "pppk", "pns"), dtype=object).where(ok, None)
+    if not pseudonim:
+        _nip_layout(st, s, ok, pppk_layout, status, status_given)
+        _nip_truncation(st, arr, ok)
+    if not status_given:
+        st.derived["status_kepegawaian"] = pd.Series(
+            pd.Categorical(
+                status.where(pd.Series(ok), None), categories=["pns", "pppk", "pppk_paruh_waktu"]
+            )
+        )
+        run.notes.append(run.msg("status_dari_nip"))
+    # grade follows the status
+    gol = _text(d["golongan"])
+    st_arr = status.to_numpy(dtype=object)
+    is_pns = st_arr == "pns"
+    is_pppk = np.isin(st_arr, ["pppk", "pppk_paruh_waktu"])
+    g = gol.to_numpy(dtype=object)
+    wrong = (
+        ~st.bad
+        & gol.notna().to_numpy()
+        & ((is_pns & ~np.isin(g, list(GOLONGAN))) | (is_pppk & ~np.isin(g, list(GOLONGAN_PPPK))))
+    )
+
+    def msg(pos: np.ndarray) -> np.ndarray:
+        return np.array(
+            [
+                st.msg("golongan_status", golongan=g[i], status="PNS" if is_pns[i] else "PPPK")
+                for i in pos
+            ],
+            dtype=object,
+        )
+
+    reject(st, wrong, "golongan", "golongan_status", msg)
+
+
+def _nip_layout(st, s: pd.Series, ok, pppk_layout, status: pd.Series, status_given: bool) -> None:
+    d = st.values
+    born = pd.to_datetime(s.str[:8], format="%Y%m%d", errors="coerce")
+    gender = s.str[14].to_numpy()
+    gender_ok = np.isin(gender, ["1", "2"])
+    st_arr = status.to_numpy(dtype=object)
+    # status vs layout (only when the status is in the data)
+    if status_given:
+        wants_pppk = np.isin(st_arr, ["pppk", "pppk_paruh_waktu"])
+        mismatch = ok & status.notna().to_numpy() & (wants_pppk != pppk_layout)
+
+        def msg(pos: np.ndarray) -> np.ndarray:
+            return np.array(
+                [
+                    st.msg(
+                        "status_nip",
+                        status=st_arr[i],
+                        jenis="NI PPPK" if pppk_layout[i] else "NIP PNS",
+                    )
+                    for i in pos
+                ],
+                dtype=object,
+            )
+
+        reject(st, mismatch, "nip", "status_nip", msg)
+        ok = ok & ~mismatch
+    # PNS: birth date + CPNS month + gender + sequence
+    start = pd.to_datetime(s.str[8:14] + "01", format="%Y%m%d", errors="coerce")
+    pns = ok & ~pppk_layout
+    invalid = pns & (born.isna().to_numpy() | start.isna().to_numpy() | ~gender_ok)
+    reject(st, invalid, "nip", "nip_struktur", st.msg("nip_struktur"))
+    # PPPK: birth date + year of appointment + 21 + gender + sequence
+    year = pd.to_numeric(s.str[8:12], errors="coerce").to_numpy()
+    pppk = ok & pppk_layout
+    year_ok = (year >= 1900) & (year <= 2199)
+    invalid_p = pppk & (born.isna().to_numpy() | ~year_ok | ~gender_ok)
+    reject(st, invalid_p, "nip", "nip_struktur_pppk", st.msg("nip_struktur_pppk"))
+    ok = ok & ~st.bad
+    lahir = d["tanggal_lahir"]
+    born_mis = ok & lahir.notna().to_numpy() & _bool(born != lahir.to_numpy())
+    reject(
+        st, born_mis, "nip", "nip_tanggal_lahir",
+        lambda pos: np.array(
+            [st.msg("nip_tanggal_lahir", dalam_nip=s.iloc[i][:8], kolom=_fmt_date(lahir.iloc[i])) for i in pos],
+            dtype=object,
+        ),
+    )  # fmt: skip
+    tmt = d["tmt_cpns"]
+    tmt_y = tmt.dt.year.to_numpy(dtype=float, na_value=np.nan)
+    tmt_m = tmt.dt.month.to_numpy(dtype=float, na_value=np.nan)
+    start_mis = (
+        ok & ~pppk_layout & tmt.notna().to_numpy()
+        & ((start.dt.year.to_numpy(dtype=float, na_value=np.nan) != tmt_y)
+           | (start.dt.month.to_numpy(dtype=float, na_value=np.nan) != tmt_m))
+    )  # fmt: skip
+    reject(
+        st, start_mis, "nip", "nip_tmt_cpns",
+        lambda pos: np.array(
+            [st.msg("nip_tmt_cpns", dalam_nip=s.iloc[i][8:14], kolom=tmt.iloc[i].strftime("%Y-%m")) for i in pos],
+            dtype=object,
+        ),
+    )  # fmt: skip
+    year_mis = ok & pppk_layout & tmt.notna().to_numpy() & (year != tmt_y)
+    reject(
+        st, year_mis, "nip", "nip_tahun_pppk",
+        lambda pos: np.array(
+            [st.msg("nip_tahun_pppk", dalam_nip=s.iloc[i][8:12], kolom=_fmt_date(tmt.iloc[i])) for i in pos],
+            dtype=object,
+        ),
+    )  # fmt: skip
+    jk = _text(d["jenis_kelamin"]).to_numpy(dtype=object)
+    expected = np.where(jk == "L", "1", np.where(jk == "P", "2", None))
+    g_mis = ok & (expected != None) & (gender != expected)  # noqa: E711 - elementwise
+    reject(
+        st, g_mis, "nip", "nip_jenis_kelamin",
+        lambda pos: np.array(
+            [st.msg("nip_jenis_kelamin", dalam_nip=gender[i], kolom=jk[i] or "") for i in pos],
+            dtype=object,
+        ),
+    )  # fmt: skip
+
+
+def _nip_truncation(st: TableState, arr: np.ndarray, ok: np.ndarray) -> None:
+    """Sequence 000 (never issued: Excel's 15-digit truncation) and 15-digit collisions."""
+    valid = ok & np.array([len(x) == 18 and x.isdigit() for x in arr], dtype=bool)
+    seq0 = valid & (np.char.endswith(arr.astype(str), "000"))
+    if not seq0.any():
+        return
+    prefix = np.array([x[:15] for x in arr], dtype=object)
+    rows = st.raw.rows
+    other: dict[str, int] = {}
+    for i in np.flatnonzero(valid & ~seq0):
+        other.setdefault(prefix[i], int(rows[i]))
+    first0: dict[str, int] = {}
+    for i in np.flatnonzero(seq0):
+        first0.setdefault(prefix[i], int(rows[i]))
+
+    def msg(pos: np.ndarray) -> np.ndarray:
+        out = []
+        for i in pos:
+            hit = other.get(prefix[i])
+            if hit is not None:
+                out.append(st.msg("nip_urut_000_tabrakan", baris=hit))
+            else:
+                out.append(st.msg("nip_urut_000"))
+        return np.array(out, dtype=object)
+
+    reject(st, seq0, "nip", "nip_urut_000", msg)
+    twin = valid & ~seq0 & np.isin(prefix, list(first0))
+    reject(
+        st, twin, "nip", "nip_tabrakan_15",
+        lambda pos: np.array([st.msg("nip_tabrakan_15", baris=first0[prefix[i]]) for i in pos], dtype=object),
+        level="peringatan",
+    )  # fmt: skip
+
+
+def nip_sequence_other(st: TableState, pseudonim: bool) -> None:
+    """A NIP ending in 000 in any other NIP column (cut by Excel): never a real NIP."""
+    if pseudonim:
+        return
+    for col in st.table.columns:
+        if (
+            col.kind != "nip"
+            or col.name not in st.values
+            or (st.name == "pegawai" and col.name == "nip")
+        ):
+            continue
+        s = st.values[col.name]
+        cats = s.cat.categories.to_numpy(dtype=object)
+        hit_cat = np.array([str(c).endswith("000") for c in cats], dtype=bool)
+        if not hit_cat.any():
+            continue
+        codes = s.cat.codes.to_numpy()
+        hit = np.append(hit_cat, False)[codes] & ~st.bad
+        soft = col.nullable or not col.required
+        if soft:
+            pos = reject(
+                st, hit, col.name, "nip_urut_000",
+                st.msg("opsional_dikosongkan", pesan=st.msg("nip_urut_000")), level="peringatan",
+            )  # fmt: skip
+            _clear(st, col.name, pos)
+        else:
+            reject(st, hit, col.name, "nip_urut_000", st.msg("nip_urut_000"))
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def _period_support(states: Mapping[str, TableState]) -> dict[str, int]:
+    """Distinct employees per period code in the period tables' accepted rows (computed on
+    the columns' codes: no text per row)."""
+    pairs: dict[str, set] = {}
+    for name in PERIOD_TABLES:
+        st = states.get(name)
+        if st is None or "periode" not in st.values:
+            continue
+        ok = ~st.bad
+        nip, per = st.values["nip"], st.values["periode"]
+        width = len(nip.cat.categories) + 1
+        nc, pc = nip.cat.codes.to_numpy()[ok], per.cat.codes.to_numpy()[ok]
+        good = (nc >= 0) & (pc >= 0)
+        uniq = np.unique(pc[good].astype(np.int64) * width + nc[good])
+        per_cats = per.cat.categories.to_numpy(dtype=object)
+        nip_cats = nip.cat.categories.to_numpy(dtype=object)
+        p_idx, n_idx = np.divmod(uniq, width)
+        for p_code in np.unique(p_idx):
+            members = nip_cats[n_idx[p_idx == p_code]]
+            pairs.setdefault(str(per_cats[p_code]), set()).update(members.tolist())
+    return {p: len(v) for p, v in pairs.items()}
+
+
+def choose_periods(
+    support: Mapping[str, int], declared: Sequence[str] | None, today: date, bahasa: str, msg
+) -> tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]:
+    """The dataset periods, the reason each other candidate is not adopted, and the
+    candidates not adopted because they have not started.
+
+    Rules (in order): declared periods win; otherwise the dominant kind (most employee
+    rows); no period that starts after ``today``; no period whose employees number under
+    :data:`MIN_PERIOD_SHARE` of the median of the remaining periods.
+    """
+    reasons: dict[str, str] = {}
+    if declared is not None:
+        chosen = tuple(sort_periods(declared))
+        listed = ", ".join(chosen)
+        for p in support:
+            if p not in chosen:
+                reasons[p] = msg("alasan_periode_tidak_diminta", periode_dataset=listed)
+        return chosen, reasons, ()
+    cands = {p: n for p, n in support.items() if is_period(p)}
+    if not cands:
+        return (), reasons, ()
+    by_kind: dict[str, int] = {}
+    for p, n in cands.items():
+        k = parse_period(p).kind
+        by_kind[k] = by_kind.get(k, 0) + n
+    kind = max(by_kind, key=lambda k: (by_kind[k], -"MQSY".index(k)))
+    words = _KIND_WORD[bahasa]
+    pending: list[str] = []
+    keep: dict[str, int] = {}
+    for p, n in cands.items():
+        k = parse_period(p).kind
+        if k != kind:
+            reasons[p] = msg("alasan_periode_jenis", jenis=words[k], jenis_dataset=words[kind])
+            continue
+        start = period_bounds(p)[0].date()
+        if start > today:
+            reasons[p] = msg("alasan_periode_depan", mulai=start.isoformat())
+            pending.append(p)
+            continue
+        keep[p] = n
+    if keep:
+        med = float(np.median(list(keep.values())))
+        for p, n in list(keep.items()):
+            if n < MIN_PERIOD_SHARE * med:
+                reasons[p] = msg("alasan_periode_sedikit", n=n, median=f"{med:g}")
+                del keep[p]
+    return tuple(sort_periods(keep)), reasons, tuple(sort_periods(pending))
+
+
+def next_period_start(report: Any, today: date | None) -> str | None:
+    """ISO start of the earliest period not adopted because it had not started."""
+    pending = getattr(report, "pending_periods", ())
+    if not pending:
+        return None
+    return min(period_bounds(p)[0].date().isoformat() for p in pending)
+
+
+# --------------------------------------------------------------------------- plausibility
+
+
+def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None:
+    """Birth dates, appointment dates and training dates against each other and the
+    dataset's window."""
+    if not periods:
+        return
+    end = period_bounds(max(periods, key=lambda p: period_bounds(p)[1]))[1]
+    end64 = np.datetime64(end.date())
+    lo = np.datetime64("1900-01-01")
+    peg = states.get("pegawai")
+    if peg is not None:
+        d, ok = peg.values, ~peg.bad
+        born = d["tanggal_lahir"].to_numpy().astype("datetime64[D]")
+        age = (end64 - born).astype("timedelta64[D]").astype(float) / 365.25
+        bad_age = ok & ~np.isnat(born) & ((age < AGE_RANGE[0]) | (age > AGE_RANGE[1]))
+        reject(
+            peg, bad_age, "tanggal_lahir", "tanggal_lahir_mustahil",
+            lambda pos: np.array([peg.msg("tanggal_lahir_mustahil", usia=f"{age[i]:.0f}", akhir=end.strftime("%Y-%m-%d")) for i in pos], dtype=object),
+        )  # fmt: skip
+        ok = ~peg.bad
+        tmt = d["tmt_cpns"].to_numpy().astype("datetime64[D]")
+        at = (tmt - born).astype("timedelta64[D]").astype(float) / 365.25
+        early = ok & ~np.isnat(tmt) & ~np.isnat(born) & (at < MIN_AGE_AT_APPOINTMENT)
+        reject(
+            peg, early, "tmt_cpns", "tmt_sebelum_lahir",
+            lambda pos: np.array([peg.msg("tmt_sebelum_lahir", tmt=str(tmt[i]), lahir=str(born[i]), usia=f"{at[i]:.0f}") for i in pos], dtype=object),
+        )  # fmt: skip
+        _future_dates(peg, ["tmt_cpns"], end64, lo, end)
+    for name, cols in (("pelatihan", ["tanggal_mulai", "tanggal_selesai"]),):
+        st = states.get(name)
+        if st is not None:
+            _future_dates(st, cols, end64, lo, end)
+
+
+def _future_dates(st: TableState, cols: list[str], end64, lo, end) -> None:
+    for c in cols:
+        v = st.values[c].to_numpy().astype("datetime64[D]")
+        ok = ~st.bad & ~np.isnat(v)
+        reject(st, ok & (v < lo), c, "tanggal_terlalu_lama", st.msg("tanggal_terlalu_lama"))
+        ok = ~st.bad & ~np.isnat(v)
+        reject(
+            st, ok & (v > end64), c, "tanggal_masa_depan",
+            st.msg("tanggal_masa_depan", akhir=end.strftime("%Y-%m-%d")), level="peringatan",
+        )  # fmt: skip
+
+
+def dates_in_period(st: TableState, column: str) -> None:
+    """A dated row whose date is outside its period (warning)."""
+    d = st.values
+    per = d["periode"]
+    codes = per.cat.codes.to_numpy()
+    ok = ~st.bad & d[column].notna().to_numpy() & (codes >= 0)
+    if not ok.any():
+        return
+    cats = per.cat.categories.to_numpy(dtype=object)
+    nat = np.datetime64("NaT", "us")
+    bounds = [period_bounds(c) if is_period(c) else (None, None) for c in cats]
+    lo_c = np.array([nat if a is None else a.to_datetime64() for a, _ in bounds] + [nat])
+    hi_c = np.array([nat if b is None else b.to_datetime64() for _, b in bounds] + [nat])
+    lo = lo_c.astype("datetime64[us]")[codes]  # code -1 → the trailing NaT
+    hi = hi_c.astype("datetime64[us]")[codes]
+    v = d[column].to_numpy().astype("datetime64[us]")
+    outside = ok & ((v < lo) | (v > hi))
+    reject(
+        st,
+        outside,
+        column,
+        "tanggal_dalam_periode",
+        st.msg("tanggal_dalam_periode"),
+        level="peringatan",
+    )
+
+
+# --------------------------------------------------------------------------- supervisors
+
+
+def supervisor_loops(st: TableState) -> None:
+    """Supervisor chains that come back to where they started (A → B → A): a warning on
+    every employee of the loop."""
+    d = st.values
+    ok = ~st.bad
+    nip = _text(d["nip"]).where(pd.Series(ok), None)
+    sup = _text(d["nip_atasan"]).where(pd.Series(ok), None)
+    index = pd.Index(nip.dropna())
+    if index.has_duplicates:
+        index = index.drop_duplicates()
+    parent = index.get_indexer(sup.where(sup.notna(), "\x00").to_numpy(dtype=object))
+    own = index.get_indexer(nip.where(nip.notna(), "\x00").to_numpy(dtype=object))
+    n = len(index)
+    par = np.full(n, -1, dtype=np.int64)
+    valid = (own >= 0) & (parent >= 0) & (own != parent)
+    par[own[valid]] = parent[valid]
+    indeg = np.bincount(par[par >= 0], minlength=n)
+    alive = np.ones(n, dtype=bool)
+    frontier = np.flatnonzero(indeg == 0)
+    while len(frontier):
+        alive[frontier] = False
+        p = par[frontier]
+        p = p[p >= 0]
+        np.subtract.at(indeg, p, 1)
+        frontier = np.unique(p[(indeg[p] == 0) & alive[p]])
+    on_loop = alive & (par >= 0)
+    if not on_loop.any():
+        return
+    names = index.to_numpy(dtype=object)
+    chain: dict[int, str] = {}
+    for start in np.flatnonzero(on_loop):
+        if start in chain:
+            continue
+        cyc = [start]
+        j = par[start]
+        while j != start and len(cyc) <= n:
+            cyc.append(j)
+            j = par[j]
+        text = " → ".join(str(names[k]) for k in [*cyc, start])
+        for k in cyc:
+            chain[k] = text
+    rows = on_loop[np.maximum(own, 0)] & (own >= 0)
+    reject(
+        st, rows, "nip_atasan", "atasan_melingkar",
+        lambda pos: np.array([st.msg("atasan_melingkar", rantai=chain[own[i]]) for i in pos], dtype=object),
+        level="peringatan",
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str]]:
+    """NIP → (row, first reason) of rejected employee rows whose NIP is readable."""
+    bad = np.flatnonzero(peg.bad)
+    if not len(bad):
+        return {}
+    nip = _text(peg.values["nip"]).to_numpy(dtype=object)
+    reasons = dict(zip(bad.tolist(), peg.issues.first_reject_reason(bad).tolist(), strict=True))
+    accepted = set(nip[~peg.bad].tolist())
+    out: dict[str, tuple[int, str]] = {}
+    for i in bad.tolist():
+        v = nip[i]
+        if v is None:
+            # the NIP cell itself failed: its text may still match a dependent row
+            v = peg.text("nip", np.array([i]))[0] or None
+        if v is not None and v not in accepted:
+            out.setdefault(str(v), (int(peg.raw.rows[i]), str(reasons[i])))
+    return out
+
+
+def check_reference(
+    st: TableState,
+    column: str,
+    known: pd.Index,
+    what: str,
+    rejected: Mapping[str, tuple[int, str]],
+    peg_file: str,
+    level: str = "tolak",
+) -> None:
+    """Values of ``column`` must be in ``known``; those that belong to a rejected employee
+    are set aside under that root cause instead of "unknown"."""
+    s = st.values[column]
+    cats = s.cat.categories.to_numpy(dtype=object)
+    codes = s.cat.codes.to_numpy()
+    known_set = known if isinstance(known, (set, frozenset)) else set(known.tolist())
+    known_cat = np.fromiter((c in known_set for c in cats), dtype=bool, count=len(cats))
+    present = codes >= 0
+    unknown = present & ~np.append(known_cat, True)[codes] & ~st.bad
+    if not unknown.any():
+        return
+    rej_cat = np.fromiter((c in rejected for c in cats), dtype=bool, count=len(cats))
+    is_rej = unknown & np.append(rej_cat, False)[codes]
+    vals = np.full(st.n, None, dtype=object)
+    vals[unknown] = cats[codes[unknown]]
+    plain = unknown & ~is_rej
+    reject(
+        st, plain, column, f"referensi:{what}", st.msg("referensi", kolom=column, apa=what), level
+    )
+    if is_rej.any():
+        key = "referensi_ditolak" if level == "tolak" else "referensi_ditolak_peringatan"
+
+        def msg(pos: np.ndarray) -> np.ndarray:
+            return np.array(
+                [
+                    st.msg(
+                        key, file=peg_file, baris=rejected[vals[i]][0], alasan=rejected[vals[i]][1]
+                    )
+                    for i in pos
+                ],
+                dtype=object,
+            )
+
+        def cause(pos: np.ndarray) -> np.ndarray:
+            return np.array([f"{peg_file} baris {rejected[vals[i]][0]}" for i in pos], dtype=object)
+
+        reject(st, is_rej, column, "referensi:pegawai_ditolak", msg, level, sebab=cause)
+
+
+def period_membership(
+    st: TableState, periods: tuple[str, ...], not_adopted: Mapping[str, str], source: str
+) -> None:
+    """Rows whose period is not a dataset period are rejected; a candidate period that was
+    not adopted is named as the root cause."""
+    per = st.values["periode"]
+    cats = per.cat.categories.to_numpy(dtype=object)
+    codes = per.cat.codes.to_numpy()
+    inside = np.append(np.isin(cats, list(periods)), True)
+    outside = (codes >= 0) & ~inside[codes] & ~st.bad
+    if not outside.any():
+        return
+    named_cat = np.append(np.isin(cats, list(not_adopted)), False)
+    named = outside & named_cat[codes]
+    plain = outside & ~named
+    vals = np.full(st.n, None, dtype=object)
+    vals[outside] = cats[codes[outside]]
+    if periods:
+        reject(
+            st, plain, "periode", "referensi:periode dataset",
+            st.msg("periode_luar", awal=periods[0], akhir=periods[-1], sumber=source),
+        )  # fmt: skip
+    if named.any():
+        reject(
+            st, named, "periode", "periode_tidak_dipakai",
+            lambda pos: np.array([st.msg("periode_tidak_dipakai", periode=vals[i], alasan=not_adopted[vals[i]]) for i in pos], dtype=object),
+            sebab=lambda pos: np.array([f"periode {vals[i]}" for i in pos], dtype=object),
+        )  # fmt: skip
+
+
+def survey_item_rules(st: TableState, instrumen: TableState) -> None:
+    """Survey answers within each item's scale, whole numbers."""
+    d = instrumen.values
+    ok = ~instrumen.bad
+    items = _text(d["item"])[ok].tolist()
+    lo_s = d["skala_min"][ok].tolist() if "skala_min" in d else [pd.NA] * len(items)
+    hi_s = d["skala_max"][ok].tolist() if "skala_max" in d else [pd.NA] * len(items)
+    for item, lo, hi in zip(items, lo_s, hi_s, strict=True):
+        lo = 1 if pd.isna(lo) else lo
+        hi = 5 if pd.isna(hi) else hi
+        v = st.values[item].to_numpy(dtype=float, na_value=np.nan)
+        out = ~st.bad & ~np.isnan(v) & ((v < lo) | (v > hi) | (v != np.round(v)))
+        reject(st, out, item, "skala_butir", st.msg("skala_butir", lo=f"{lo:g}", hi=f"{hi:g}"))
+
+
+# --------------------------------------------------------------------------- all rules
+
+
+def check_all(
+    states: dict[str, TableState], run: Any, declared: tuple[str, ...] | None, *, pseudonim: bool
+) -> tuple[str, ...]:
+    """Apply every rule in order and return the dataset's periods (``()`` = none valid).
+
+    Order (as the row-by-row loader did, so a row is reported for its first problem):
+    table rules and keys; the employees' identifiers; periods; plausibility of dates;
+    references to employees and periods; supervisor loops.
+    """
+    for name, st in states.items():
+        table_rules(st)
+        if name != "survei":
+            check_key(st)
+        nip_sequence_other(st, pseudonim)
+    peg = states.get("pegawai")
+    if peg is not None:
+        nip_structure(peg, pseudonim, run)
+        check_key(peg)
+    # periods
+    if declared is not None:
+        bad = [p for p in declared if not is_period(p)]
+        if bad:
+            run.problem("", "", "periode", run.msg("periode_tidak_valid", kode=bad), "fatal")
+            return ()
+    support = _period_support(states)
+    periods, not_adopted, pending = choose_periods(
+        support, declared, run.today, run.bahasa, run.msg
+    )
+    run.pending_periods = pending
+    if not periods:
+        for name in PERIOD_TABLES:
+            st = states.get(name)
+            if st is not None and not (~st.bad).any():
+                frame = st.issues.frame()
+                first = frame[frame["tingkat"] == "tolak"].head(3)
+                contoh = " | ".join(
+                    f"{r.file} baris {r.baris}, kolom {r.kolom}, nilai {r.nilai!r}: {r.pesan}"
+                    for r in first.itertuples(index=False)
+                )
+                run.problem(
+                    name,
+                    st.file,
+                    "",
+                    run.msg(
+                        "semua_ditolak", file=st.file, n=st.n + len(st.raw.broken), contoh=contoh
+                    ),
+                    "fatal",
+                )
+        run.problem("", "", "periode", run.msg("tidak_ada_periode"), "fatal")
+    sources = ", ".join(t for t in PERIOD_TABLES if t in states)
+    date_rules(states, periods)
+    if "umpan_balik" in states:
+        dates_in_period(states["umpan_balik"], "tanggal")
+    if "survei" in states and "survei_instrumen" in states:
+        survey_item_rules(states["survei"], states["survei_instrumen"])
+        check_key(states["survei"])
+    if peg is not None:
+        ok = ~peg.bad
+        nip = _text(peg.values["nip"])
+        known = pd.Index(nip[ok].dropna().unique())
+        rejected = _rejected_pegawai(peg)
+        check_reference(
+            peg, "nip_atasan", known, "pegawai (atasan)", rejected, peg.file, "peringatan"
+        )
+        known_opd = pd.Index(_text(peg.values["opd"])[ok].dropna().unique())
+    else:
+        for name, st in states.items():
+            if name != "pegawai" and "nip" in st.values:
+                run.problem(name, st.file, "nip", run.msg("rujukan_tidak_diperiksa"), "peringatan")
+    for name, st in states.items():
+        if name == "pegawai":
+            continue
+        if peg is not None and "nip" in st.values:
+            check_reference(st, "nip", known, "pegawai", rejected, peg.file)
+        if "periode" in st.values and name != "penerapan" and periods:
+            period_membership(st, periods, not_adopted, sources)
+        if peg is not None and name in {"layanan", "penerapan"}:
+            check_reference(st, "opd", known_opd, "OPD pegawai", {}, peg.file, "peringatan")
+        if peg is not None and name == "perilaku":
+            check_reference(
+                st, "id_penilai", known, "pegawai (penilai)", rejected, peg.file, "peringatan"
+            )
+        if peg is not None and name == "penilaian_resmi" and "nip_penilai" in st.values:
+            check_reference(
+                st, "nip_penilai", known, "pegawai (penilai)", rejected, peg.file, "peringatan"
+            )
+    if peg is not None:
+        supervisor_loops(peg)
+    return periods

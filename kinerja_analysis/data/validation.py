@@ -1,0 +1,846 @@
+"""Vectorised parsing and checking of one table, and the rules across tables.
+
+Works on the :class:`~kinerja_analysis.data.readers.RawColumn` s of a file: every rule
+that depends on a cell's text alone (a number, a date, a category, a NIP's format) is
+computed once per *distinct* text and spread to the rows through the column's codes, so a
+column of 26 million 360° ratings with a handful of distinct scores costs a handful of
+parses and one integer indexing. Rules on values (ranges, keys, references, NIP
+structure, plausibility) are numpy/pandas expressions over whole columns. Row-level
+reasons are gathered only for the rows that fail.
+
+The message texts come from :mod:`kinerja_analysis.data.messages`; the rule identifiers
+(``aturan``) keep the names the row-by-row loader used (``tipe:float``,
+``skema:in_range(1, 5)``, ``kunci_unik``, ``nip_struktur`` …) and add new ones for the new
+rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from kinerja_analysis.core.errors import PeriodError
+from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period_text
+from kinerja_analysis.core.text import Bahasa
+from kinerja_analysis.data.contract import PREDIKAT, RATING, Column, Table
+from kinerja_analysis.data.mapping import FormatSpec
+from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.readers import (
+    RawColumn,
+    RawTable,
+    detect_number_format,
+    number_text,
+    remap_codes,
+)
+
+__all__ = ["ISSUE_COLUMNS", "Issues", "TableState", "parse_table", "reject"]
+
+#: Columns of the issues table.
+ISSUE_COLUMNS = ["tabel", "file", "baris", "kolom", "nilai", "aturan", "pesan", "tingkat", "sebab"]
+
+_SCI = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+_TRUE = {"true", "1", "ya", "y", "yes", "t", "benar"}
+_FALSE = {"false", "0", "tidak", "n", "no", "f", "salah"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Absolute values above this are not plausible for any number in the contract.
+ABSURD = 1e9
+
+
+# --------------------------------------------------------------------------- issues
+
+
+class Issues:
+    """The problems found in one table; positions are indices into the table's rows."""
+
+    def __init__(self, table: str, file: str, rows: np.ndarray) -> None:
+        self.table, self.file, self.rows = table, file, rows
+        self.parts: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        pos: np.ndarray,
+        kolom: str | None,
+        nilai: np.ndarray | str | None,
+        aturan: str,
+        pesan: np.ndarray | str,
+        tingkat: str = "tolak",
+        sebab: np.ndarray | str = "",
+    ) -> None:
+        """Record one problem per row position in ``pos``."""
+        pos = np.asarray(pos, dtype=np.int64)
+        if len(pos) == 0:
+            return
+        self.parts.append(
+            {
+                "baris": self.rows[pos],
+                "kolom": kolom or "",
+                "nilai": "" if nilai is None else nilai,
+                "aturan": aturan,
+                "pesan": pesan,
+                "tingkat": tingkat,
+                "sebab": sebab,
+                "_pos": pos,
+            }
+        )
+
+    def add_row_numbers(
+        self,
+        baris: list[int | None],
+        kolom: str,
+        nilai: list[str] | str,
+        aturan: str,
+        pesan: list[str] | str,
+        tingkat: str,
+    ) -> None:
+        """Record problems of rows that are not part of the table (broken lines, file-level)."""
+        if not baris:
+            return
+        self.parts.append(
+            {
+                "baris": np.asarray([-1 if b is None else b for b in baris], dtype=np.int64),
+                "kolom": kolom,
+                "nilai": nilai,
+                "aturan": aturan,
+                "pesan": pesan,
+                "tingkat": tingkat,
+                "sebab": "",
+                "_pos": np.full(len(baris), -1, dtype=np.int64),
+            }
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """All problems as a DataFrame with :data:`ISSUE_COLUMNS` (``baris`` Int64)."""
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in ISSUE_COLUMNS})
+        frames = []
+        for p in self.parts:
+            n = len(p["baris"])
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "tabel": self.table,
+                        "file": self.file,
+                        "baris": p["baris"],
+                        "kolom": p["kolom"],
+                        "nilai": _broadcast(p["nilai"], n),
+                        "aturan": p["aturan"],
+                        "pesan": _broadcast(p["pesan"], n),
+                        "tingkat": p["tingkat"],
+                        "sebab": _broadcast(p["sebab"], n),
+                    }
+                )
+            )
+        out = pd.concat(frames, ignore_index=True)
+        out["baris"] = out["baris"].astype("Int64").mask(out["baris"] < 0)
+        return out
+
+    def first_reject_reason(self, positions: np.ndarray) -> np.ndarray:
+        """The first rejecting message of each row position in ``positions`` (``""`` where
+        none)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        out = np.full(len(positions), "", dtype=object)
+        done = np.zeros(len(positions), dtype=bool)
+        for p in self.parts:
+            if p["tingkat"] != "tolak":
+                continue
+            pos = p["_pos"]
+            where = np.searchsorted(positions, pos)
+            hit = (where < len(positions)) & (pos >= 0)
+            hit[hit] = positions[where[hit]] == pos[hit]
+            hit[hit] = ~done[where[hit]]
+            if not hit.any():
+                continue
+            msg = _broadcast(p["pesan"], len(pos))
+            out[where[hit]] = msg[hit]
+            done[where[hit]] = True
+        return out
+
+
+def _broadcast(v: Any, n: int) -> np.ndarray:
+    if isinstance(v, np.ndarray):
+        return v.astype(object)
+    if isinstance(v, (list, tuple, pd.Series)):
+        return np.asarray(list(v), dtype=object)
+    return np.full(n, v, dtype=object)
+
+
+# --------------------------------------------------------------------------- state
+
+
+@dataclass
+class TableState:
+    """One table while it is validated.
+
+    ``values`` holds the typed columns (pandas objects aligned to the rows: ``string``
+    for text kinds, ``float64``, ``Int64``, ``datetime64[us]``, ``boolean``); ``bad``
+    marks the rejected rows.
+    """
+
+    table: Table
+    raw: RawTable
+    fmt: FormatSpec
+    bahasa: Bahasa
+    issues: Issues
+    bad: np.ndarray
+    values: dict[str, pd.Series] = field(default_factory=dict)
+    number_format: tuple[str, str] | None = None  # (desimal, ribuan) used for text numbers
+    number_format_detected: bool = False
+    derived: dict[str, pd.Series] = field(default_factory=dict)  # columns added by rules
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def file(self) -> str:
+        return self.raw.file
+
+    @property
+    def n(self) -> int:
+        return len(self.bad)
+
+    def msg(self, key: str, **fields: Any) -> str:
+        return message(key, self.bahasa, **fields)
+
+    def text(self, column: str, pos: np.ndarray) -> np.ndarray:
+        """Cell text of ``column`` at row positions ``pos`` (``""`` if the column is absent)."""
+        col = self.raw.columns.get(column)
+        if col is None:
+            return np.full(len(pos), "", dtype=object)
+        return col.text(np.asarray(pos, dtype=np.int64))
+
+
+def reject(
+    st: TableState,
+    mask: np.ndarray | pd.Series,
+    column: str | None,
+    rule: str,
+    message_: np.ndarray | str | Callable[[np.ndarray], np.ndarray | str],
+    level: str = "tolak",
+    values: np.ndarray | Callable[[np.ndarray], np.ndarray] | None = None,
+    sebab: np.ndarray | str | Callable[[np.ndarray], np.ndarray] = "",
+) -> np.ndarray:
+    """Record a problem for the rows in ``mask`` (rejecting them when ``level='tolak'``).
+
+    ``message_``, ``values`` and ``sebab`` may be callables of the failing positions so
+    that per-row texts are built for the failing rows only. Returns the positions.
+    """
+    m = np.asarray(mask, dtype=bool) if not isinstance(mask, pd.Series) else _bool(mask)
+    pos = np.flatnonzero(m)
+    if len(pos) == 0:
+        return pos
+    msg = message_(pos) if callable(message_) else message_
+    if isinstance(msg, np.ndarray) and len(msg) == len(m):
+        msg = msg[pos]
+    if values is None:
+        vals: Any = st.text(column, pos) if column else ""
+    elif callable(values):
+        vals = values(pos)
+    else:
+        vals = values[pos] if len(values) == len(m) else values
+    cause = sebab(pos) if callable(sebab) else sebab
+    st.issues.add(pos, column, vals, rule, msg, level, cause)
+    if level == "tolak":
+        st.bad[pos] = True
+    return pos
+
+
+def _bool(s: pd.Series | np.ndarray) -> np.ndarray:
+    """A plain bool array from a nullable mask (NA → False)."""
+    if isinstance(s, pd.Series):
+        if s.dtype == bool:
+            return s.to_numpy()
+        return s.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return np.asarray(s, dtype=bool)
+
+
+# --------------------------------------------------------------------------- number format
+
+
+def number_format_for(
+    st_fmt: FormatSpec, raw: RawTable, table: Table
+) -> tuple[tuple[str, str], bool]:
+    """Decimal mark and thousands separator for the text numbers of this table.
+
+    Declared settings win; otherwise the texts of the numeric columns decide
+    (:func:`~kinerja_analysis.data.readers.detect_number_format`); otherwise ``.`` and none.
+    Returns ``((desimal, ribuan), detected)``.
+    """
+    declared = st_fmt.declared
+    if "desimal" in declared or "ribuan" in declared:
+        dec = st_fmt.desimal
+        th = st_fmt.ribuan if "ribuan" in declared else ("." if dec == "," else "")
+        return (dec, th), False
+    texts: list[str] = []
+    for col in table.columns:
+        if col.kind in {"float", "int"} and col.name in raw.columns:
+            texts.extend(raw.columns[col.name].cats.tolist())
+    if table.wide_items:
+        for name, rc in raw.columns.items():
+            if name not in {c.name for c in table.columns}:
+                texts.extend(rc.cats.tolist())
+    found = detect_number_format(texts)
+    if found is None:
+        return (".", ""), False
+    if raw.info.delimiter == found[1] == "," and found[0] == ".":
+        return (".", ""), False
+    return found, found != (".", "")
+
+
+# --------------------------------------------------------------------------- parsing by kind
+
+
+@dataclass
+class Parsed:
+    """A parsed column: values (pandas, aligned to rows), failing rows, and their reasons
+    (one per failing row, in row order, or one text for all)."""
+
+    values: pd.Series
+    bad: np.ndarray
+    reason: np.ndarray | str = ""
+    rule: str = ""
+
+
+def _spread(per_cat: np.ndarray, codes: np.ndarray, fill: Any) -> np.ndarray:
+    """Per-row values from per-distinct-text values (``fill`` where the cell is empty)."""
+    if len(per_cat) == 0:
+        return np.full(len(codes), fill, dtype=per_cat.dtype if per_cat.dtype != object else object)
+    return np.append(per_cat, np.array([fill], dtype=per_cat.dtype))[codes]  # -1 → fill
+
+
+def _cat_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
+    """A categorical Series from codes into distinct texts (cheap: no string per row)."""
+    return pd.Series(
+        pd.Categorical.from_codes(
+            codes.astype(np.int32, copy=False), categories=pd.Index(cats, dtype=object)
+        )
+    )
+
+
+def string_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
+    """A ``string`` Series from codes into distinct texts (empty → ``<NA>``)."""
+    if len(cats) == 0:
+        return pd.Series(pd.array([pd.NA] * len(codes), dtype="string"))
+    idx = pa.array(codes, mask=codes < 0, type=pa.int32())
+    arr = pa.DictionaryArray.from_arrays(idx, pa.array(cats, type=pa.large_string()))
+    # large_string is what pandas' Arrow-backed strings hold: wrapped without a copy
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr.dictionary_decode()])))
+
+
+def _numbers(texts: np.ndarray, dec: str, th: str) -> tuple[np.ndarray, np.ndarray]:
+    """Parse number texts; returns (values, reason key per text: "" = ok)."""
+    if len(texts) == 0:
+        return np.array([], dtype=float), np.array([], dtype=object)
+    s = pd.Series(texts, dtype=object).astype(str).str.strip()
+    reason = np.full(len(s), "", dtype=object)
+    if th:
+        has = s.str.contains(th, regex=False).to_numpy()
+        if has.any():
+            d, t = re.escape(dec), re.escape(th)
+            ok = s.str.fullmatch(rf"[+-]?\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d+)?").to_numpy()
+            reason[has & ~ok] = "bukan_angka_format"
+        s = s.str.replace(th, "", regex=False)
+    if dec != ".":
+        # a stray "." in a decimal-comma number ("76.35") is not a number in that format
+        dotted = s.str.contains(".", regex=False).to_numpy() & (reason == "")
+        reason[dotted & ~s.str.contains(r"[eE]", regex=True).to_numpy()] = "bukan_angka_format"
+        s = s.str.replace(dec, ".", regex=False)
+    values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, copy=True)
+    nonfinite = ~np.isfinite(values) & ~np.isnan(values)
+    low = s.str.lower().to_numpy()
+    nan_text = np.isin(low, ["nan", "+nan", "-nan"])
+    values[nonfinite | nan_text] = np.nan
+    reason[(nonfinite | nan_text) & (reason == "")] = "tak_berhingga"
+    reason[np.isnan(values) & (reason == "")] = (
+        "bukan_angka_format" if th or dec != "." else "bukan_angka"
+    )
+    values[reason != ""] = np.nan
+    return values, reason
+
+
+#: Reasons a cell fails to parse, as small integers (a row-length array of them is cheap).
+_REASONS = ("", "bukan_angka", "bukan_angka_format", "tak_berhingga", "bulat",
+            "nip_hilang_digit", "nip_18")  # fmt: skip
+_R = {k: i for i, k in enumerate(_REASONS)}
+
+
+def _reason_codes(keys: np.ndarray) -> np.ndarray:
+    return np.array([_R[k] for k in keys.tolist()], dtype=np.int8)
+
+
+def _parse_numeric(col: Column, rc: RawColumn, st: TableState) -> Parsed:
+    dec, th = st.number_format or (".", "")
+    per_val, per_reason = _numbers(rc.cats, dec, th)
+    values = _spread(per_val, rc.codes, np.nan)
+    reason = _spread(_reason_codes(per_reason), rc.codes, 0)
+    if rc.num is not None:
+        isn = ~np.isnan(rc.num)
+        values = np.where(isn, rc.num, values)
+        fin = np.isfinite(rc.num)
+        reason = np.where(isn, np.where(fin, 0, _R["tak_berhingga"]), reason).astype(np.int8)
+        values = np.where(isn & ~fin, np.nan, values)
+    bad = reason != 0
+    if col.kind == "int":
+        frac = ~bad & ~np.isnan(values) & (values != np.round(values))
+        reason = np.where(frac, _R["bulat"], reason).astype(np.int8)
+        bad = bad | frac
+    texts = {
+        "bukan_angka": st.msg("bukan_angka"),
+        "bukan_angka_format": st.msg("bukan_angka_format", desimal=dec, ribuan=th),
+        "tak_berhingga": st.msg("tak_berhingga"),
+        "bulat": st.msg("bulat"),
+    }
+    # the reasons of the failing rows only, in row order
+    why = np.array([texts[_REASONS[k]] for k in reason[bad].tolist()], dtype=object)
+    if bad.any():
+        values[bad] = np.nan
+    if col.kind == "int":
+        missing = np.isnan(values)
+        ints = np.where(missing, 0, np.round(values)).astype(np.int64)
+        del values
+        series = pd.Series(pd.arrays.IntegerArray(ints, missing))
+    else:
+        series = pd.Series(values, dtype="float64", copy=False)
+    return Parsed(series, bad, why if bad.any() else "", f"tipe:{col.kind}")
+
+
+def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> Parsed:
+    cats = pd.Series(rc.cats, dtype=object).astype(str)
+    spaced = cats.str.fullmatch(r"\d{8}[ .]\d{6}[ .]\d[ .]\d{3}").to_numpy()
+    norm = np.where(spaced, cats.str.replace(r"[ .]", "", regex=True), cats).astype(object)
+    sci = pd.Series(norm, dtype=object).str.match(_SCI.pattern).to_numpy()
+    wrong = ~sci & ~pd.Series(norm, dtype=object).str.fullmatch(r"\d{18}").to_numpy()
+    if pseudonim:
+        wrong[:] = False
+    cat_reason = np.where(sci, _R["nip_hilang_digit"], np.where(wrong, _R["nip_18"], 0))
+    codes = rc.codes
+    reason_key = _spread(cat_reason.astype(np.int8), codes, 0)
+    if rc.num is not None:
+        isn = ~np.isnan(rc.num)
+        if isn.any():
+            reason_key = reason_key.copy()
+            num = rc.num[isn]
+            whole = np.isfinite(num) & (num == np.round(num)) & (np.abs(num) < 1e15)
+            texts = np.array([number_text(v) for v in num], dtype=object)
+            digits = pd.Series(texts, dtype=object).str.fullmatch(r"\d{1,15}").to_numpy()
+            lost = ~(whole & digits)
+            k = np.where(lost, _R["nip_hilang_digit"], 0 if pseudonim else _R["nip_18"])
+            reason_key[isn] = k
+            # numeric cells of a NIP column keep their text (an ID, not a number)
+            extra = np.unique(texts[~lost])
+            if len(extra):
+                norm = np.concatenate([norm, extra])
+                codes = codes.copy()
+                where = np.flatnonzero(isn)[~lost]
+                codes[where] = len(rc.cats) + np.searchsorted(extra, texts[~lost])
+    bad = reason_key != 0
+    norm_cats, remap = np.unique(norm.astype(str), return_inverse=True)
+    new_codes = remap_codes(codes, remap)
+    new_codes[bad] = -1
+    texts = {"nip_hilang_digit": st.msg("nip_hilang_digit"), "nip_18": st.msg("nip_18")}
+    reason = (
+        np.array([texts[_REASONS[k]] for k in reason_key[bad].tolist()], dtype=object)
+        if bad.any()
+        else ""
+    )
+    return Parsed(_cat_series(new_codes, norm_cats.astype(object)), bad, reason, "tipe:nip")
+
+
+_KELAMIN = {
+    "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKI": "L", "PRIA": "L", "MALE": "L", "M": "L",
+    "PEREMPUAN": "P", "WANITA": "P", "FEMALE": "P", "F": "P", "W": "P",
+    "L": "L", "P": "P",
+}  # fmt: skip
+_ROMAN_GOL = re.compile(
+    r"^\s*(?:GOL(?:ONGAN)?\.?\s*)?(IV|III|II|I)\s*[/\-.]?\s*([A-E])\s*$", re.IGNORECASE
+)
+_ROMAN_PPPK = re.compile(
+    r"^\s*(?:GOL(?:ONGAN)?\.?\s*)?(X{0,1}(?:IX|IV|V?I{0,3}))\s*$", re.IGNORECASE
+)
+_STATUS = {
+    "PNS": "pns", "CPNS": "pns", "PEGAWAI NEGERI SIPIL": "pns",
+    "PPPK": "pppk", "P3K": "pppk", "PPPK PENUH WAKTU": "pppk",
+    "PPPK PARUH WAKTU": "pppk_paruh_waktu", "PPPK PW": "pppk_paruh_waktu",
+    "P3K PARUH WAKTU": "pppk_paruh_waktu", "PPPK-PW": "pppk_paruh_waktu",
+}  # fmt: skip
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text.upper())
+
+
+_RATING_KEYS = {
+    "DIATAS": RATING[2], "DIATASEKSPEKTASI": RATING[2], "ATAS": RATING[2],
+    "SESUAI": RATING[1], "SESUAIEKSPEKTASI": RATING[1],
+    "DIBAWAH": RATING[0], "DIBAWAHEKSPEKTASI": RATING[0], "BAWAH": RATING[0],
+}  # fmt: skip
+_PREDIKAT_KEYS = {
+    "SANGATBAIK": PREDIKAT[4], "BAIK": PREDIKAT[3], "BUTUHPERBAIKAN": PREDIKAT[2],
+    "KURANG": PREDIKAT[1], "MISCONDUCT": PREDIKAT[1], "KURANG/MISCONDUCT": PREDIKAT[1],
+    "KURANGMISCONDUCT": PREDIKAT[1], "SANGATKURANG": PREDIKAT[0],
+}  # fmt: skip
+
+
+def normalise_category(column: str, text: str) -> str:
+    """The canonical spelling of one category value (before the allowed-values check).
+
+    ``jenis_kelamin`` words → ``L``/``P``; ``golongan`` → ``III/a`` or PPPK ``IX``;
+    ``status_kepegawaian`` → ``pns``/``pppk``/``pppk_paruh_waktu``; ratings →
+    ``Di Atas Ekspektasi``…; ``predikat`` → ``Sangat Baik``…; anything else lower case
+    with spaces as ``_`` (``Berorientasi Pelayanan`` → ``berorientasi_pelayanan``).
+
+    >>> normalise_category("golongan", "iii/A"), normalise_category("golongan", "ix")
+    ('III/a', 'IX')
+    >>> normalise_category("predikat", "SANGAT BAIK")
+    'Sangat Baik'
+    """
+    if column == "jenis_kelamin":
+        up = text.upper().strip()
+        return _KELAMIN.get(up, up)
+    if column == "golongan":
+        m = _ROMAN_GOL.match(text)
+        if m:
+            return f"{m.group(1).upper()}/{m.group(2).lower()}"
+        m = _ROMAN_PPPK.match(text)
+        if m and m.group(1):
+            return m.group(1).upper()
+        return text
+    if column == "status_kepegawaian":
+        return _STATUS.get(re.sub(r"[\s_]+", " ", text.upper()).strip(), text.lower())
+    if column in {"rating_hasil", "rating_perilaku"}:
+        return _RATING_KEYS.get(_squash(text), text)
+    if column == "predikat":
+        return _PREDIKAT_KEYS.get(_squash(text), text)
+    return text.lower().replace(" ", "_")
+
+
+def _apply_labels(cats: np.ndarray, labels: Mapping[str, str]) -> np.ndarray:
+    """Value labels of the mapping (export label → canonical), exact then case-blind."""
+    if not labels:
+        return cats
+    loose = {k.strip().lower(): v for k, v in labels.items()}
+    return np.array(
+        [labels.get(c, loose.get(c.strip().lower(), c)) for c in cats.tolist()], dtype=object
+    )
+
+
+def _parse_text(col: Column, rc: RawColumn, st: TableState, labels: Mapping[str, str]) -> Parsed:
+    rc = rc.with_texts()
+    cats = _apply_labels(rc.cats, labels)
+    bad_cat = np.zeros(len(cats), dtype=bool)
+    reason_cat = np.full(len(cats), "", dtype=object)
+    rule = f"tipe:{col.kind}"
+    if col.kind == "category":
+        cats = np.array([normalise_category(col.name, c) for c in cats.tolist()], dtype=object)
+    elif col.kind == "periode":
+        out = []
+        for c in cats.tolist():
+            try:
+                out.append(parse_period_text(c).code)
+            except PeriodError:
+                out.append(None)
+        ok = np.array([o is not None for o in out], dtype=bool)
+        bad_cat = ~ok
+        reason_cat[bad_cat] = st.msg("periode_format")
+        rule = f"skema:str_matches('{PERIOD_PATTERN}')"
+        cats = np.array(
+            [o if o is not None else c for o, c in zip(out, cats.tolist(), strict=True)],
+            dtype=object,
+        )
+    elif col.kind == "bool":
+        low = np.array([c.lower() for c in cats.tolist()], dtype=object)
+        ok = np.isin(low, list(_TRUE | _FALSE))
+        bad_cat = ~ok
+        reason_cat[bad_cat] = st.msg("bool")
+    new_cats, remap = (
+        np.unique(cats.astype(str), return_inverse=True)
+        if len(cats)
+        else (cats, np.array([], dtype=np.int64))
+    )
+    codes = remap_codes(rc.codes, remap) if len(cats) else rc.codes
+    bad = _spread(bad_cat, rc.codes, False)
+    reason = reason_cat[rc.codes[bad]] if bad.any() else ""
+    if col.kind == "bool":
+        is_true = np.isin(
+            np.array([c.lower() for c in new_cats.tolist()], dtype=object), list(_TRUE)
+        )
+        vals = pd.array(
+            np.where(codes >= 0, is_true[np.maximum(codes, 0)] if len(new_cats) else False, False),
+            dtype="boolean",
+        )
+        vals[(codes < 0) | bad] = pd.NA
+        return Parsed(pd.Series(vals), bad, reason, rule)
+    if bad.any():
+        codes = codes.copy() if codes is rc.codes else codes
+        codes[bad] = -1
+    return Parsed(_cat_series(codes, new_cats.astype(object)), bad, reason, rule)
+
+
+def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
+    cats = pd.Series(rc.cats, dtype=object).astype(str)
+    fmt = st.fmt.tanggal
+    per = pd.to_datetime(cats, format=fmt, errors="coerce")
+    iso = per.isna() & cats.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T00:00:00)?")
+    if iso.any():
+        per = per.where(
+            ~iso, pd.to_datetime(cats.where(iso).str[:10], format="%Y-%m-%d", errors="coerce")
+        )
+    per_arr = per.to_numpy(dtype="datetime64[us]")
+    values = _spread(per_arr, rc.codes, np.datetime64("NaT"))
+    present_text = rc.codes >= 0
+    bad = present_text & np.isnat(values)
+    human = fmt.replace("%Y", "yyyy").replace("%m", "mm").replace("%d", "dd")
+    serial = np.zeros(len(values), dtype=bool)
+    if rc.num is not None:
+        serial = ~np.isnan(rc.num)
+        bad = bad | serial
+        values[serial] = np.datetime64("NaT")
+    # the reasons of the failing rows only, in row order
+    reason = np.where(
+        serial[bad], st.msg("tanggal_serial", format=human), st.msg("tanggal", format=human)
+    ).astype(object)
+    series = pd.Series(values.astype("datetime64[us]"))
+    return Parsed(series, bad, reason if bad.any() else "", "tipe:date")
+
+
+def parse_column(col: Column, rc: RawColumn, st: TableState, pseudonim: bool, labels) -> Parsed:
+    """Parse one contract column of a raw table by its kind (see :class:`Column`)."""
+    if col.kind == "nip":
+        return _parse_nip(col, rc, st, pseudonim)
+    if col.kind in {"float", "int"}:
+        return _parse_numeric(col, rc, st)
+    if col.kind == "date":
+        return _parse_date(col, rc, st)
+    if col.kind in {"str", "category", "periode", "bool"}:
+        return _parse_text(col, rc, st, labels)
+    raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- one table
+
+
+def _control_chars(rc: RawColumn) -> np.ndarray:
+    """Rows whose text holds a control character (NUL, …)."""
+    if len(rc.cats) == 0:
+        return np.zeros(len(rc.codes), dtype=bool)
+    hit = np.array([bool(_CONTROL.search(c)) for c in rc.cats.tolist()], dtype=bool)
+    if not hit.any():
+        return np.zeros(len(rc.codes), dtype=bool)
+    return _spread(hit, rc.codes, False)
+
+
+def _clean_free_text(rc: RawColumn) -> tuple[RawColumn, np.ndarray]:
+    """A free-text column with control characters cleaned, and the rows that changed.
+
+    Vertical tab and form feed become a space, other control characters are removed,
+    runs of spaces fold to one: an OPD name or a training title typed with a stray
+    control character keeps its row (reported as a warning with the original value)
+    instead of rejecting every employee of that OPD. Texts that clean to the same
+    value share one category.
+    """
+    if len(rc.cats) == 0:
+        return rc, np.zeros(len(rc.codes), dtype=bool)
+    cats = rc.cats.tolist()
+    hit = np.array([bool(_CONTROL.search(c)) for c in cats], dtype=bool)
+    if not hit.any():
+        return rc, np.zeros(len(rc.codes), dtype=bool)
+    cleaned = [
+        " ".join(_CONTROL.sub("", c.replace("\x0b", " ").replace("\x0c", " ")).split()) if h else c
+        for c, h in zip(cats, hit, strict=True)
+    ]
+    uniq, inverse = np.unique(np.array(cleaned, dtype=object), return_inverse=True)
+    empty = np.array([u == "" for u in uniq.tolist()], dtype=bool)
+    remap = np.where(empty[inverse], -1, inverse).astype(np.int32)
+    keep = uniq[~empty]
+    shift = np.cumsum(empty)  # codes after removed empty categories move down
+    remap = np.where(remap >= 0, remap - shift[np.maximum(remap, 0)], -1).astype(np.int32)
+    codes = np.where(rc.codes >= 0, remap[np.maximum(rc.codes, 0)], -1).astype(np.int32)
+    out = RawColumn(rc.name, rc.header, rc.position, codes, keep, rc.num)
+    return out, _spread(hit, rc.codes, False)
+
+
+def _range_rule(col: Column) -> tuple[str, str, np.ndarray | None]:
+    if col.low is not None and col.high is not None:
+        return f"skema:in_range({col.low!r}, {col.high!r})", "in_range", None
+    if col.low is not None:
+        return f"skema:greater_than_or_equal_to({col.low!r})", "ge", None
+    return f"skema:less_than_or_equal_to({col.high!r})", "le", None
+
+
+def parse_table(
+    table: Table,
+    raw: RawTable,
+    fmt: FormatSpec,
+    labels: Mapping[str, Mapping[str, str]],
+    *,
+    pseudonim: bool,
+    bahasa: Bahasa,
+    item_columns: tuple[str, ...] = (),
+) -> TableState:
+    """Parse every contract column of a raw table and apply the per-cell rules.
+
+    A failing cell in a required, non-nullable column rejects its row; in a nullable or
+    optional column it is a warning and the cell is left empty (the row is kept). Cells
+    the reader flagged (an Excel error value, a formula without a stored value) are
+    reported first and read as empty.
+    """
+    st = TableState(
+        table=table,
+        raw=raw,
+        fmt=fmt,
+        bahasa=bahasa,
+        issues=Issues(table.name, raw.file, raw.rows),
+        bad=np.zeros(raw.n_rows, dtype=bool),
+    )
+    _reader_cells(st)
+    (dec, th), detected = number_format_for(fmt, raw, table)
+    st.number_format, st.number_format_detected = (dec, th), detected
+    for col in table.columns:
+        rc = raw.columns.get(col.name)
+        if rc is None:
+            continue
+        soft = col.nullable or not col.required
+        if col.kind == "str":  # free text: clean control characters, keep the row
+            rc, cleaned = _clean_free_text(rc)
+            if cleaned.any():
+                reject(
+                    st,
+                    cleaned,
+                    col.name,
+                    "karakter_kontrol",
+                    st.msg("karakter_kontrol_dibersihkan"),
+                    level="peringatan",
+                )
+        parsed = parse_column(col, rc, st, pseudonim, labels.get(col.name, {}))
+        values = parsed.values
+        if parsed.bad.any():
+            _report(st, col, parsed.bad, parsed.rule, parsed.reason, soft)
+        if col.kind in {"category", "nip", "periode"}:  # codes: a control character is damage
+            ctrl = _control_chars(rc) & ~parsed.bad
+            if ctrl.any():
+                _report(st, col, ctrl, "karakter_kontrol", st.msg("karakter_kontrol"), soft)
+                values = _mask(values, ctrl)
+        st.values[col.name] = _value_rules(st, col, values, soft)
+    for item in item_columns:
+        rc = raw.columns[item]
+        pseudo = Column(item, "float", required=True, nullable=True)
+        parsed = _parse_numeric(pseudo, rc, st)
+        if parsed.bad.any():
+            reject(st, parsed.bad, item, "tipe:float", parsed.reason)
+        st.values[item] = parsed.values.mask(parsed.bad)
+    contract = {c.name for c in table.columns} | set(item_columns)
+    for name, rc in raw.columns.items():  # unknown columns are carried through as text
+        if name not in contract:
+            rc2 = rc.with_texts()
+            st.values[name] = _cat_series(rc2.codes, rc2.cats)
+    return st
+
+
+def _reader_cells(st: TableState) -> None:
+    """Report the cells the reader flagged and empty them (before parsing)."""
+    raw, table = st.raw, st.table
+    contract = {c.name: c for c in table.columns}
+    for p in raw.problems:
+        if p.baris is None:
+            continue
+        pos = np.searchsorted(raw.rows, p.baris)
+        if pos >= raw.n_rows or raw.rows[pos] != p.baris:
+            continue
+        name = next((n for n, c in raw.columns.items() if c.header == p.kolom), p.kolom)
+        rc = raw.columns.get(name)
+        if rc is not None:
+            rc.codes[pos] = -1
+            if rc.num is not None:
+                rc.num[pos] = np.nan
+        col = contract.get(name)
+        hard = col is not None and col.required and not col.nullable
+        mask = np.zeros(raw.n_rows, dtype=bool)
+        mask[pos] = True
+        text = st.msg(p.key, nilai=p.nilai, **dict(p.fields))
+        if hard:
+            reject(st, mask, name, p.key, text, values=np.array([p.nilai], dtype=object))
+        else:
+            reject(
+                st, mask, name, p.key, st.msg("opsional_dikosongkan", pesan=text),
+                level="peringatan", values=np.array([p.nilai], dtype=object),
+            )  # fmt: skip
+
+
+def _report(
+    st: TableState, col: Column, mask: np.ndarray, rule: str, reason: np.ndarray | str, soft: bool
+) -> None:
+    if soft:
+        if isinstance(reason, np.ndarray):
+            msg: Any = np.array(
+                [st.msg("opsional_dikosongkan", pesan=r) for r in reason], dtype=object
+            )
+        else:
+            msg = st.msg("opsional_dikosongkan", pesan=reason)
+        reject(st, mask, col.name, rule, msg, level="peringatan")
+    else:
+        reject(st, mask, col.name, rule, reason)
+
+
+def _mask(values: pd.Series, mask: np.ndarray) -> pd.Series:
+    """``values`` with the cells in ``mask`` emptied (categoricals keep their codes)."""
+    if not np.asarray(mask).any():
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().copy()
+        codes[np.asarray(mask, dtype=bool)] = -1
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=values.dtype))
+    return values.mask(pd.Series(np.asarray(mask, dtype=bool), index=values.index))
+
+
+def _value_rules(st: TableState, col: Column, values: pd.Series, soft: bool) -> pd.Series:
+    """Required values, allowed values, ranges and absurd magnitudes of one column;
+    returns the values with the cells of soft failures emptied."""
+    ok = ~st.bad
+    missing = values.isna().to_numpy()
+    if col.required and not col.nullable:
+        reject(st, ok & missing, col.name, "skema:not_nullable", st.msg("kosong"))
+    ok = ~st.bad & ~missing
+    if col.allowed is not None:
+        bad = ok & ~_bool(values.isin(list(col.allowed)))
+        rule = f"skema:isin({list(col.allowed)!r})"
+        _report(st, col, bad, rule, st.msg("isin", allowed=", ".join(col.allowed)), soft)
+        if soft and bad.any():
+            values = _mask(values, bad)
+    if col.kind in {"float", "int"} and (col.low is not None or col.high is not None):
+        v = values.astype("float64").to_numpy()
+        out = np.zeros(len(v), dtype=bool)
+        if col.low is not None:
+            out |= v < col.low
+        if col.high is not None:
+            out |= v > col.high
+        out &= ok
+        rule, key, _ = _range_rule(col)
+        fields = {}
+        if key == "in_range":
+            fields = {"low": f"{col.low:g}", "high": f"{col.high:g}"}
+        _report(st, col, out, rule, st.msg(key, **fields), soft)
+        if soft:
+            values = _mask(values, out)
+        ok = ok & ~out
+    if col.kind in {"float", "int"}:
+        v = values.astype("float64").to_numpy()
+        absurd = ok & (np.abs(np.nan_to_num(v)) > ABSURD)
+        _report(
+            st, col, absurd, "angka_mustahil", st.msg("angka_mustahil", batas=f"{ABSURD:g}"), soft
+        )
+        if soft:
+            values = _mask(values, absurd)
+    return values
+
+
+def missing_required(table: Table, raw: RawTable, item_columns: tuple[str, ...] = ()) -> list[str]:
+    """Required contract columns (and survey items) absent from the raw table."""
+    missing = [c for c in table.required_columns if c not in raw.columns]
+    missing += [c for c in item_columns if c not in raw.columns]
+    return missing

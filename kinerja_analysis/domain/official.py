@@ -1,0 +1,162 @@
+"""Official e-Kinerja results: the predikat as the agency recorded it, and how often it
+agrees with the predikat computed from the numbers.
+
+Under PermenPAN-RB 6/2022 the official record per employee and period is the
+supervisor's *rating hasil kerja* and *rating perilaku kerja* (Di Atas / Sesuai / Di Bawah
+Ekspektasi) and the resulting *predikat* (the matrix in
+:mod:`kinerja_analysis.domain.predikat`). Many agencies have only these. Then the report
+is built from them (:func:`official_evaluation`) and says what it cannot show: without
+numeric 360° scores there is no rater leniency to correct and no reliability to measure;
+without numeric SKP no capaian. When both exist, :func:`agreement_by_opd` says how often
+the official predikat equals the computed one, per OPD, with Cohen's κ (chance-corrected;
+:func:`statsmodels.stats.inter_rater.cohens_kappa`).
+
+>>> import pandas as pd
+>>> resmi = pd.DataFrame({"nip": ["a"], "periode": ["2025-01"],
+...                       "rating_hasil": ["Sesuai Ekspektasi"],
+...                       "rating_perilaku": ["Di Atas Ekspektasi"], "predikat": [None]})
+>>> official_evaluation(resmi)[["predikat", "sumber_predikat"]].iloc[0].tolist()
+['Baik', 'matriks']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.domain.predikat import PREDIKAT_DTYPE, PREDIKAT_ORDER, predikat
+
+__all__ = ["official_evaluation", "agreement_by_opd", "agreement", "SELURUH_OPD"]
+
+#: The label of the all-OPD row of :func:`agreement_by_opd`.
+SELURUH_OPD = "Seluruh OPD"
+
+
+def official_evaluation(resmi: pd.DataFrame) -> pd.DataFrame:
+    """The official result per employee × period, in the shape of
+    :func:`~kinerja_analysis.domain.predikat.evaluate_period`.
+
+    Parameters
+    ----------
+    resmi
+        The ``penilaian_resmi`` table: ``nip, periode`` and ``predikat`` and/or both
+        ``rating_hasil`` and ``rating_perilaku`` (labels as in the contract).
+
+    Returns
+    -------
+    DataFrame
+        ``nip, periode, rating_hasil, rating_perilaku, predikat`` (ordered categorical),
+        ``sumber_predikat`` (``"resmi"`` when recorded, ``"matriks"`` when derived from the
+        two ratings by the PermenPAN-RB 6/2022 matrix), ``keterangan`` (``"resmi"``) and
+        the numeric columns of ``evaluate_period`` (``capaian``, ``skor_perilaku``…) as
+        missing: the official record has no numbers.
+    """
+    require_columns(resmi, ["nip", "periode"], "official_evaluation: resmi")
+    out = resmi[["nip", "periode"]].copy()
+    for c in ("rating_hasil", "rating_perilaku", "predikat"):
+        out[c] = resmi[c].astype(object).where(resmi[c].notna(), None) if c in resmi else None
+    derived = predikat(
+        pd.Series(out["rating_hasil"], index=out.index),
+        pd.Series(out["rating_perilaku"], index=out.index),
+    )
+    recorded = out["predikat"].notna()
+    out["predikat"] = pd.Series(
+        pd.Categorical(
+            np.where(recorded, out["predikat"], derived.astype(object)), dtype=PREDIKAT_DTYPE
+        ),
+        index=out.index,
+    )
+    out["sumber_predikat"] = np.where(recorded, "resmi", np.where(derived.notna(), "matriks", None))
+    out["keterangan"] = "resmi"
+    for c in ("capaian", "skor_perilaku", "skor_perilaku_mentah", "selisih_diri"):
+        out[c] = np.nan
+    for c in ("n_indikator", "n_dimensi", "n_penilai"):
+        out[c] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out.reset_index(drop=True)
+
+
+def agreement(resmi: pd.Series, hitung: pd.Series) -> dict[str, float]:
+    """Agreement of two predikat columns over the rows where both are present.
+
+    Returns
+    -------
+    dict
+        ``n`` (pairs), ``n_sama`` (equal), ``pct_sama`` (share equal), ``kappa`` (Cohen's
+        κ, unweighted, over the five predikat; NaN with fewer than 2 pairs or one
+        category only). Reference: Cohen (1960), *Educational and Psychological
+        Measurement* 20(1); computed by statsmodels.
+    """
+    from statsmodels.stats.inter_rater import cohens_kappa  # lazy: statsmodels is heavy
+
+    a = pd.Series(resmi, dtype=object).reset_index(drop=True)
+    b = pd.Series(hitung, dtype=object).reset_index(drop=True)
+    both = a.notna() & b.notna()
+    a, b = a[both], b[both]
+    n = int(len(a))
+    same = int((a == b).sum())
+    kappa = np.nan
+    if n >= 2:
+        table = pd.crosstab(
+            pd.Categorical(a, categories=PREDIKAT_ORDER),
+            pd.Categorical(b, categories=PREDIKAT_ORDER),
+            dropna=False,
+        ).to_numpy(dtype=float)
+        pe = (table.sum(0) * table.sum(1)).sum() / n**2
+        if pe < 1 - 1e-12:
+            kappa = float(cohens_kappa(table, return_results=False))
+    return {"n": n, "n_sama": same, "pct_sama": same / n if n else np.nan, "kappa": kappa}
+
+
+def agreement_by_opd(
+    resmi: pd.DataFrame, hitung: pd.DataFrame, pegawai: pd.DataFrame
+) -> pd.DataFrame:
+    """How often the official predikat equals the one computed from the numbers, per OPD
+    and period, and for all OPDs together.
+
+    Parameters
+    ----------
+    resmi
+        :func:`official_evaluation` output (``nip, periode, predikat``).
+    hitung
+        :func:`~kinerja_analysis.domain.predikat.evaluate_period` output.
+    pegawai
+        ``nip, opd``.
+
+    Returns
+    -------
+    DataFrame
+        ``periode, opd`` (``"Seluruh OPD"`` for the total), ``n`` (employees with both
+        predikat), ``n_sama``, ``pct_sama``, ``kappa``, ``n_resmi_lebih_tinggi`` (official
+        predikat above the computed one), ``n_resmi_lebih_rendah``. Employee-level rows
+        never leave; small OPDs are for the reporting layer to suppress.
+    """
+    require_columns(resmi, ["nip", "periode", "predikat"], "agreement_by_opd: resmi")
+    require_columns(hitung, ["nip", "periode", "predikat"], "agreement_by_opd: hitung")
+    m = resmi[["nip", "periode", "predikat"]].merge(
+        hitung[["nip", "periode", "predikat"]],
+        on=["nip", "periode"],
+        suffixes=("_resmi", "_hitung"),
+    )
+    m = m.merge(pegawai[["nip", "opd"]].drop_duplicates("nip"), on="nip", how="left")
+    rank = {p: i for i, p in enumerate(PREDIKAT_ORDER)}
+    rows = []
+    for periode, per in m.groupby("periode", sort=True):
+        groups = [(str(o), g) for o, g in per.groupby("opd", sort=True)] + [(SELURUH_OPD, per)]
+        for opd, g in groups:
+            a = g["predikat_resmi"].astype(object)
+            b = g["predikat_hitung"].astype(object)
+            res = agreement(a, b)
+            ra, rb = a.map(rank), b.map(rank)
+            rows.append(
+                {
+                    "periode": periode,
+                    "opd": opd,
+                    **res,
+                    "n_resmi_lebih_tinggi": int((ra > rb).sum()),
+                    "n_resmi_lebih_rendah": int((ra < rb).sum()),
+                }
+            )
+    cols = ["periode", "opd", "n", "n_sama", "pct_sama", "kappa",
+            "n_resmi_lebih_tinggi", "n_resmi_lebih_rendah"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)

@@ -1,0 +1,221 @@
+"""One adapter over pyfixest's public API: fit, tidy, contrasts, observations, covariance.
+
+Every fixed-effects regression of the package goes through here, and only through
+pyfixest's public methods (``feols``, ``Feols.tidy``, ``Feols.coef``, ``Feols.se``,
+``Feols.resid``, ``Feols.wald_test``), so an upgrade that renames pyfixest's internals
+(``_N``, ``_vcov``, ``_coefnames``, ``_G``) does not break the package.
+
+- :func:`feols` — ``y ~ x1 + x2 | fe1 + fe2`` with clustered (CRV1) standard errors.
+- :func:`tidy` — the project's tidy rows (:data:`kinerja_analysis.core.results.TIDY_COLUMNS`).
+- :func:`n_obs` — observations used (after pyfixest drops missing rows).
+- :func:`linear_combination` / :func:`vcov` — the variance of ``c'b`` from a Wald test.
+  ``wald_test`` returns ``W = (c'b - q)^2 / (c'Vc)``; with ``q = c'b - 1`` the numerator
+  is 1, so ``c'Vc = 1 / W`` exactly (no private attribute read).
+- :func:`contrast` — ``b_a - b_b`` with pyfixest's own standard error, t reference
+  (t with G - 1 degrees of freedom when clustered) and interval, by refitting the model
+  reparametrised so that the contrast is a coefficient: with ``s = x_a + x_b``,
+  ``b_a x_a + b_b x_b = (b_a - b_b) x_a + b_b s``.
+
+pyfixest is imported on first use (it is heavy; only the fixed-effects models need it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.results import tidy_frame
+
+__all__ = ["feols", "tidy", "n_obs", "linear_combination", "vcov", "contrast"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_names(names: Sequence[str]) -> None:
+    bad = [n for n in names if not _NAME.match(str(n))]
+    if bad:
+        raise ValueError(f"column names used in a formula must be identifiers, got {bad}")
+
+
+def _estimable_sample(
+    data: pd.DataFrame, cols: Sequence[str], fixed_effects: Sequence[str]
+) -> pd.DataFrame:
+    """Rows left after dropping missing values and, iteratively, fixed-effect singletons.
+
+    The same rule as fixest/pyfixest (a level seen once carries no within variation).
+    Checked before fitting: pyfixest's compiled demeaning aborts the whole process
+    (a Rust panic, not an exception) when nothing is left to demean.
+    """
+    d = data[list(dict.fromkeys(cols))].dropna()
+    if not fixed_effects:
+        return d
+    while len(d):
+        keep = np.ones(len(d), dtype=bool)
+        for fe in fixed_effects:
+            counts = d[fe].map(d[fe].value_counts())
+            keep &= counts.to_numpy() > 1
+        if keep.all():
+            break
+        d = d[keep]
+    return d
+
+
+def feols(
+    data: pd.DataFrame,
+    outcome: str,
+    regressors: Sequence[str],
+    fixed_effects: Sequence[str] = (),
+    *,
+    cluster: str | None = None,
+):
+    """Fit ``outcome ~ regressors | fixed_effects`` by pyfixest, CRV1 SEs by ``cluster``.
+
+    Column names must be Python identifiers (they are written into a formula; data
+    values never are). Only the model's columns are passed to pyfixest. The formula is
+    written with spaces around ``~``, ``+`` and ``|``: pyfixest 0.60 applies another
+    small-sample factor to the unspaced form (``y~x|fe``) when the cluster is a fixed
+    effect; the spaced form reproduces R ``fixest`` (``tests/test_did.py``).
+
+    Returns
+    -------
+    pyfixest.Feols
+        The fitted model, to pass to the other functions of this module.
+
+    Raises
+    ------
+    NotEstimable
+        Fewer observations than coefficients + 1 remain after dropping missing values
+        and fixed-effect singletons (e.g. a lead and a lag on a three-period panel), or
+        a fixed effect has a single level in what remains (a one-period window).
+    """
+    import pyfixest as pf  # lazy: heavy; only for fixed-effects models
+
+    cols = [outcome, *regressors, *fixed_effects, *([cluster] if cluster else [])]
+    _check_names(cols)
+    # pyfixest aborts the whole process (a Rust panic) on a sample that is empty, with
+    # nothing left after singletons, or whose fixed effect has one level: such a model is
+    # not estimable on these data
+    sample = _estimable_sample(data, cols, fixed_effects)
+    n = len(sample)
+    if n <= len(regressors) + 1:
+        raise NotEstimable(
+            f"{outcome} ~ {' + '.join(regressors)}: only {n} observations left after "
+            "dropping missing values and fixed-effect singletons"
+        )
+    for fe in fixed_effects:
+        if sample[fe].nunique() < 2:
+            raise NotEstimable(f"{outcome}: fixed effect {fe} has a single level")
+    fml = f"{outcome} ~ {' + '.join(regressors)}"
+    if fixed_effects:
+        fml += f" | {' + '.join(fixed_effects)}"
+    vc = {"CRV1": cluster} if cluster else "iid"
+    return pf.feols(fml, data=data[list(dict.fromkeys(cols))], vcov=vc)
+
+
+def n_obs(fit) -> int:
+    """Observations used by ``fit`` (rows with missing values are dropped by pyfixest)."""
+    return int(np.asarray(fit.resid()).shape[0])
+
+
+def tidy(
+    fit,
+    *,
+    method: str,
+    alpha: float = 0.05,
+    names: Mapping[str, str] | None = None,
+    keep: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Tidy rows of ``fit``: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs,
+    method``; ``names`` renames coefficients, ``keep`` selects them (after renaming).
+
+    Intervals and p-values are pyfixest's (t reference; G - 1 degrees of freedom when
+    clustered).
+    """
+    tb = fit.tidy(alpha=alpha)
+    names = dict(names or {})
+    out = pd.DataFrame(
+        {
+            "term": [names.get(str(i), str(i)) for i in tb.index],
+            "estimate": tb["Estimate"].to_numpy(dtype=float),
+            "std_error": tb["Std. Error"].to_numpy(dtype=float),
+            "ci_low": tb.iloc[:, -2].to_numpy(dtype=float),
+            "ci_high": tb.iloc[:, -1].to_numpy(dtype=float),
+            "p_value": tb["Pr(>|t|)"].to_numpy(dtype=float),
+            "n_obs": n_obs(fit),
+            "method": method,
+        }
+    )
+    if keep is not None:
+        out = out[out["term"].isin(list(keep))]
+    return tidy_frame(out)
+
+
+def linear_combination(fit, weights: Mapping[str, float]) -> tuple[float, float]:
+    """Estimate and standard error of ``sum_j weights[j] * b_j`` (coefficient names).
+
+    The variance comes from pyfixest's public ``wald_test`` (see the module docstring).
+
+    Raises
+    ------
+    ValueError
+        A name is not a coefficient of ``fit``.
+    """
+    coef = fit.coef()
+    names = [str(n) for n in coef.index]
+    unknown = [k for k in weights if k not in names]
+    if unknown:
+        raise ValueError(f"not coefficients of the model: {unknown}; have {names}")
+    c = np.array([float(weights.get(n, 0.0)) for n in names])
+    est = float(c @ coef.to_numpy(dtype=float))
+    w = fit.wald_test(R=c[None, :], q=np.array([est - 1.0]), distribution="chi2")
+    stat = float(np.asarray(w["statistic"] if "statistic" in w else w.iloc[0]))
+    return est, float(np.sqrt(1.0 / stat)) if stat > 0 else np.nan
+
+
+def vcov(fit) -> pd.DataFrame:
+    """The covariance matrix of the coefficients (named rows and columns).
+
+    Built from :func:`linear_combination`: ``V_jj`` from ``b_j``, ``V_jk`` from
+    ``var(b_j + b_k) = V_jj + V_kk + 2 V_jk``.
+    """
+    names = [str(n) for n in fit.coef().index]
+    k = len(names)
+    v = np.zeros((k, k))
+    for j in range(k):
+        v[j, j] = linear_combination(fit, {names[j]: 1.0})[1] ** 2
+    for j in range(k):
+        for m in range(j + 1, k):
+            s = linear_combination(fit, {names[j]: 1.0, names[m]: 1.0})[1] ** 2
+            v[j, m] = v[m, j] = (s - v[j, j] - v[m, m]) / 2
+    return pd.DataFrame(v, index=names, columns=names)
+
+
+def contrast(
+    data: pd.DataFrame,
+    outcome: str,
+    regressors: Sequence[str],
+    fixed_effects: Sequence[str],
+    a: str,
+    b: str,
+    *,
+    cluster: str | None,
+    method: str,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """``b_a - b_b`` in ``outcome ~ regressors | fixed_effects`` as one tidy row.
+
+    Refits the model with ``x_b`` replaced by ``x_a + x_b`` (see the module docstring),
+    so that pyfixest reports the contrast, its standard error, interval and p-value.
+    ``term`` is ``"<a>-<b>"``.
+    """
+    if a not in regressors or b not in regressors or a == b:
+        raise ValueError(f"a and b must be two different regressors of {list(regressors)}")
+    s = "_kinerja_sum"
+    d = data.assign(**{s: data[a] + data[b]})
+    regs = [s if r == b else r for r in regressors]
+    fit = feols(d, outcome, regs, fixed_effects, cluster=cluster)
+    return tidy(fit, method=method, alpha=alpha, names={a: f"{a}-{b}"}, keep=[f"{a}-{b}"])

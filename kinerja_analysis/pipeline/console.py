@@ -1,0 +1,232 @@
+"""What the HR data team sees while a batch runs: phases, warnings, the final summary.
+
+- :class:`BatchConsole` shows every long phase (validation, shared models, reports) in
+  Indonesian with a spinner or a progress bar and its duration, and writes a run log
+  (``<cache>/log/batch-<time>.log``).
+- Library warnings raised during a phase are captured, never printed raw: each goes to
+  the run log, and the ones that matter to a reader become a sentence
+  (:func:`translate_warning`); the rest are counted.
+- Every data value printed on the console (an OPD name in a run's title) is shown as
+  text: rich markup and control characters in it are neutralised (:func:`plain`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import re
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kinerja_analysis.core.text import Catalog
+from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import clean_text
+
+__all__ = ["BatchConsole", "translate_warning", "plain", "TEXT", "duration"]
+
+TEXT = Catalog(
+    {
+        "id": {
+            "mulai": "kinerja batch: data {data} → laporan {out}",
+            "profil": "Profil instansi: {instansi} ({sumber})",
+            "validasi": "Memvalidasi data",
+            "validasi_ok": "Data tervalidasi: {n_pegawai} ASN, {n_periode} periode ({periode})",
+            "ditolak": "{n} baris ditolak saat validasi (rincian: kinerja validate --out)",
+            "bersama": "Menghitung model lintas periode (efek, skor, panel)",
+            "bersama_ok": "Model lintas periode siap",
+            "rencana": "{n_run} laporan direncanakan: {n_baru} dijalankan, {n_lewat} tidak berubah",
+            "laporan": "Menulis laporan",
+            "indeks": "Menulis indeks",
+            "selesai_fase": "{teks} ({detik})",
+            "w_singleton": "{n} efek tetap yang hanya berisi satu pengamatan dikeluarkan dari "
+            "model panel; ini wajar dan tidak mengubah perkiraan.",
+            "w_konvergen": "Sebuah model statistik belum konvergen penuh; perkiraannya perlu "
+            "dibaca dengan hati-hati.",
+            "w_lain": "{n} peringatan teknis dari pustaka dicatat di log: {log}",
+            "ringkas_dokumen": "Dokumen: {index}",
+            "ringkas_jumlah": "{n_ok} laporan ditulis, {n_lewat} tidak berubah, {n_gagal} gagal "
+            "({detik}).",
+            "ringkas_lewat": "Dilewati: {n} laporan karena data, parameter dan kode tidak "
+            "berubah sejak laporan terakhir (pakai --force untuk menulis ulang).",
+            "ringkas_gagal": "Gagal: {kunci} — {pesan}",
+            "ringkas_nb": "  notebook yang dijalankan disimpan di {path}",
+            "ringkas_nb_tidak": "  tidak ada notebook yang dapat disimpan (kernel tidak sempat "
+            "berjalan)",
+            "ringkas_lama": "  laporan sebelumnya ({tanggal}) tetap tersedia dan tercantum di "
+            "indeks",
+            "ringkas_log": "Log: {log}",
+        },
+        "en": {
+            "mulai": "kinerja batch: data {data} → reports {out}",
+            "profil": "Agency profile: {instansi} ({sumber})",
+            "validasi": "Validating the data",
+            "validasi_ok": "Data validated: {n_pegawai} ASN, {n_periode} periods ({periode})",
+            "ditolak": "{n} rows rejected by validation (details: kinerja validate --out)",
+            "bersama": "Fitting the cross-period models (effects, scores, panel)",
+            "bersama_ok": "Cross-period models ready",
+            "rencana": "{n_run} reports planned: {n_baru} to run, {n_lewat} unchanged",
+            "laporan": "Writing reports",
+            "indeks": "Writing the index",
+            "selesai_fase": "{teks} ({detik})",
+            "w_singleton": "{n} fixed effects with a single observation were dropped from the "
+            "panel models; this is expected and does not change the estimates.",
+            "w_konvergen": "A statistical model did not fully converge; read its estimates "
+            "with care.",
+            "w_lain": "{n} technical library warnings were written to the log: {log}",
+            "ringkas_dokumen": "Documents: {index}",
+            "ringkas_jumlah": "{n_ok} reports written, {n_lewat} unchanged, {n_gagal} failed "
+            "({detik}).",
+            "ringkas_lewat": "Skipped: {n} reports because data, parameters and code are "
+            "unchanged since the last report (use --force to rewrite).",
+            "ringkas_gagal": "Failed: {kunci} — {pesan}",
+            "ringkas_nb": "  the executed notebook is kept at {path}",
+            "ringkas_nb_tidak": "  no notebook could be kept (the kernel did not get to run)",
+            "ringkas_lama": "  the previous report ({tanggal}) stays available and listed in "
+            "the index",
+            "ringkas_log": "Log: {log}",
+        },
+    }
+)
+
+_SINGLETON = re.compile(r"(\d+) singleton fixed effect", re.I)
+
+
+def plain(value: object, limit: int = 200) -> str:
+    """A data value safe to print on a console: no control characters, no rich markup."""
+    from rich.markup import escape  # lazy: only for console output
+
+    return escape(clean_text(str(value)).replace("\n", " ").replace("\r", " ")[:limit])
+
+
+def duration(seconds: float, bahasa: str = "id") -> str:
+    """``"2 menit 5 detik"`` / ``"12,3 detik"``."""
+    if seconds < 60:
+        return f"{fmt.number(seconds, 1, bahasa)} {'detik' if bahasa == 'id' else 's'}"
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m} {'menit' if bahasa == 'id' else 'min'} {s} {'detik' if bahasa == 'id' else 's'}"
+
+
+def translate_warning(message: str, category: str, bahasa: str = "id") -> tuple[str, str] | None:
+    """``(kind, sentence)`` for a library warning a reader should know about, else ``None``.
+
+    Known kinds: ``singleton`` (pyfixest dropping singleton fixed effects) and
+    ``konvergen`` (a ``ConvergenceWarning`` of statsmodels/scipy).
+    """
+    m = _SINGLETON.search(message)
+    if m:
+        return "singleton", m.group(1)
+    if "Convergence" in category or "did not converge" in message.lower():
+        return "konvergen", ""
+    return None
+
+
+class BatchConsole:
+    """Progress, warnings and log of one batch.
+
+    Parameters
+    ----------
+    console
+        A ``rich.console.Console`` (default: stderr).
+    progress
+        Show spinners and bars (phases are logged either way).
+    log_path
+        The run log; created with its folder.
+    bahasa
+        Language of the messages.
+    """
+
+    def __init__(
+        self,
+        console: Any = None,
+        *,
+        progress: bool = True,
+        log_path: Path | None = None,
+        bahasa: str = "id",
+    ) -> None:
+        from rich.console import Console  # lazy: only for console output
+
+        self.console = console or Console(stderr=True)
+        self.progress = progress
+        self.bahasa = bahasa if bahasa in ("id", "en") else "id"
+        self.log_path = log_path
+        self.counts: Counter[str] = Counter()
+        self.singletons = 0
+        self.n_warnings = 0
+        if log_path is not None:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def t(self, key: str, **fields: object) -> str:
+        return TEXT(key, self.bahasa, **fields)  # type: ignore[arg-type]
+
+    def log(self, line: str) -> None:
+        """Append a line to the run log (not shown)."""
+        if self.log_path is None:
+            return
+        stamp = _dt.datetime.now().isoformat(timespec="seconds")
+        with self.log_path.open("a", encoding="utf-8") as fh:
+            fh.write(f"{stamp} {clean_text(line)}\n")
+
+    def say(self, text: str, style: str | None = None) -> None:
+        """Show a line (already escaped where it holds data) and log it."""
+        self.console.print(text, style=style, highlight=False, soft_wrap=True)
+        self.log(text)
+
+    def record_warning(self, message: str, category: str) -> None:
+        """Log one library warning and remember what a reader should be told."""
+        self.n_warnings += 1
+        self.log(f"peringatan {category}: {message}")
+        tr = translate_warning(message, category, self.bahasa)
+        if tr is None:
+            self.counts["lain"] += 1
+        elif tr[0] == "singleton":
+            self.singletons += int(tr[1])
+        else:
+            self.counts[tr[0]] += 1
+
+    @contextlib.contextmanager
+    def capture_warnings(self) -> Iterator[None]:
+        """Route warnings raised inside the block to :meth:`record_warning`."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+            try:
+                yield
+            finally:
+                for w in caught:
+                    self.record_warning(str(w.message), w.category.__name__)
+
+    @contextlib.contextmanager
+    def phase(self, key: str, **fields: object) -> Iterator[None]:
+        """A long phase: a spinner while it runs, then its text and duration."""
+        teks = self.t(key, **fields)
+        self.log(f"mulai: {teks}")
+        t0 = time.perf_counter()
+        status = (
+            self.console.status(f"{teks} …", spinner="dots")
+            if self.progress
+            else contextlib.nullcontext()
+        )
+        with status, self.capture_warnings():
+            yield
+        self.say(
+            "✓ "
+            + self.t(
+                "selesai_fase", teks=teks, detik=duration(time.perf_counter() - t0, self.bahasa)
+            )
+        )
+
+    def warning_lines(self) -> list[str]:
+        """Sentences for the warnings that matter, and a count of the rest."""
+        out = []
+        if self.singletons:
+            out.append(self.t("w_singleton", n=fmt.number(self.singletons, 0, self.bahasa)))
+        if self.counts["konvergen"]:
+            out.append(self.t("w_konvergen"))
+        if self.counts["lain"]:
+            out.append(self.t("w_lain", n=self.counts["lain"], log=self.log_path))
+        return out

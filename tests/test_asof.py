@@ -1,0 +1,175 @@
+"""A period's document is computed from data up to and including that period only.
+
+The reference is independent of the as-of machinery: the raw CSV files are cut with
+plain pandas (rows of later quarters dropped, trainings started later dropped, OPDs
+whose roll-out starts later dropped) and written as a new dataset, which is loaded and
+analysed as if the data had ended there. The document path — the full data, the shared
+results of the period's window, the period's facts — must give the same estimates,
+scores and sentences; and the batch's document of the first period must not contain
+the estimate of a later window. The store of shared results is keyed by data and
+parameters: a second report folder reuses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+from synthetic_reports import SEED, synthetic_reports
+
+from kinerja_analysis import load_dataset
+from kinerja_analysis.analyses import shared as shared_mod
+from kinerja_analysis.analyses.shared import (
+    _FRAMES,
+    compute_shared,
+    data_through,
+    load_or_compute_shared,
+    prepare_shared,
+    shared_key,
+    window_dir,
+)
+from kinerja_analysis.analyses.training import TERM_CS
+from kinerja_analysis.data.synth import generate, write_dataset
+from kinerja_analysis.reporting.facts import period_facts
+from kinerja_analysis.reporting.fmt import number
+from kinerja_analysis.reporting.narrative import write_report
+
+TANGGAL = dt.date(2026, 11, 28)
+TOL = 1e-9
+
+
+def _quarter_end(code: str) -> pd.Timestamp:
+    year, q = int(code[:4]), int(code[-1])
+    return pd.Timestamp(year=year, month=3 * q, day=1) + pd.offsets.MonthEnd(0)
+
+
+def cut_raw_files(src, dst, periode: str) -> None:
+    """The dataset as its owner would have exported it at the end of ``periode``
+    (quarterly codes compare as text; plain pandas, no package code)."""
+    dst.mkdir(parents=True)
+    end = _quarter_end(periode)
+    for f in src.glob("*.csv"):
+        d = pd.read_csv(f, dtype=str, keep_default_na=False)
+        if "periode" in d.columns:
+            d = d[d["periode"] <= periode]
+        if f.stem == "pelatihan":
+            d = d[pd.to_datetime(d["tanggal_mulai"]) <= end]
+        if f.stem == "penerapan":
+            d = d[d["periode_mulai"] <= periode]
+        d.to_csv(dst / f.name, index=False)
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    root = tmp_path_factory.mktemp("asof")
+    write_dataset(generate(n_pegawai=400, seed=SEED), root / "kota")
+    return root, load_dataset(root / "kota")
+
+
+def _compare_frames(a, b) -> None:
+    for name in _FRAMES:
+        x, y = getattr(a, name), getattr(b, name)
+        assert (x is None) == (y is None), name
+        if x is not None:
+            pd.testing.assert_frame_equal(
+                x.reset_index(drop=True),
+                y.reset_index(drop=True),
+                check_exact=False,
+                rtol=TOL,
+                obj=name,
+            )
+
+
+@pytest.mark.parametrize("which", [0, 3])  # the first quarter (2024Q1) and a later one
+def test_document_equals_data_cut_at_its_period(city, which):
+    root, ds = city
+    periode = ds.periods[which]
+    cut_raw_files(root / "kota", root / f"cut_{periode}", periode)
+    cut = load_dataset(root / f"cut_{periode}")
+    assert cut.periods == ds.periods[: which + 1]
+
+    # the reference: the data as they stood at the end of the period
+    ref = compute_shared(cut, n_boot=199, reliabilitas=False)
+    # the document's path: the full data, the period's window
+    got = compute_shared(ds, through=periode, n_boot=199, reliabilitas=False)
+    _compare_frames(ref, got)
+    # later data were there and would have changed the numbers
+    full = compute_shared(ds, n_boot=199, reliabilitas=False)
+    assert not full.evaluasi.equals(got.evaluasi)
+
+    f_ref = period_facts(cut, ref, periode, tanggal=TANGGAL)
+    f_got = period_facts(ds, got, periode, tanggal=TANGGAL)
+    assert [e.kunci for e in f_ref.efek] == [e.kunci for e in f_got.efek]
+    for a, b in zip(f_ref.efek, f_got.efek, strict=True):
+        assert (a.estimate, a.ci_low, a.ci_high) == pytest.approx(
+            (b.estimate, b.ci_low, b.ci_high), rel=TOL
+        )
+    pd.testing.assert_frame_equal(f_ref.distribusi_predikat, f_got.distribusi_predikat)
+    assert f_ref.pelatihan["pct_di_bawah_20jp"] == f_got.pelatihan["pct_di_bawah_20jp"]
+    # the written documents are the same, but for the data fingerprint of the appendix
+    md_ref = write_report(dataclasses.replace(f_ref, provenans=None)).markdown()
+    md_got = write_report(dataclasses.replace(f_got, provenans=None)).markdown()
+    assert md_ref == md_got
+    if which == 0:
+        assert not f_got.efek  # one quarter: nothing can be estimated yet, and it says so
+        assert "data baru mencakup satu periode" in md_got
+
+
+def test_facts_refuse_a_longer_window(city):
+    _, ds = city
+    full = compute_shared(ds, n_boot=99, reliabilitas=False)
+    with pytest.raises(ValueError, match="sampai"):
+        period_facts(ds, full, ds.periods[2], tanggal=TANGGAL)
+
+
+def test_data_through_cuts_every_table(city):
+    _, ds = city
+    w = data_through(ds, ds.periods[1])
+    assert w.periods == ds.periods[:2] and w.checksum == ds.checksum
+    for name, df in w.tables.items():
+        if "periode" in df.columns:
+            assert set(df["periode"]) <= set(ds.periods[:2]), name
+    assert (w.pelatihan["tanggal_mulai"] <= _quarter_end(ds.periods[1])).all()
+    assert len(w.pegawai) == len(ds.pegawai)
+
+
+def test_store_is_keyed_by_data_and_parameters_not_by_folder(city, tmp_path, monkeypatch):
+    _, ds = city
+    store = tmp_path / "shared"
+    prepare_shared(ds, store, periods=ds.periods[:2], n_boot=99)
+    k = shared_key(ds, through=ds.periods[1], n_boot=99)
+    assert window_dir(store, k).is_dir() and k["sampai"] == ds.periods[1]
+    # a document in another language, folder or OPD uses the same key: nothing computed
+    monkeypatch.setattr(shared_mod, "compute_shared", lambda *a, **kw: pytest.fail("recomputed"))
+    h = load_or_compute_shared(ds, store, through=ds.periods[1], n_boot=99)
+    assert h.periode_akhir == ds.periods[1]
+    prepare_shared(ds, store, periods=ds.periods[:2], n_boot=99)
+    # another parameter is another key
+    assert shared_key(ds, through=ds.periods[1], n_boot=199) != k
+    assert shared_key(ds, through=ds.periods[0], n_boot=99) != k
+
+
+@pytest.mark.slow
+def test_batch_first_period_document_is_as_of(tmp_path_factory):
+    """The batch's 2024Q1 document: no estimate of a later window in it; its workbook
+    has no effect table; the later period's document states its own window's estimate."""
+    reports = synthetic_reports(tmp_path_factory)
+    ds = load_dataset(reports.data_dir)
+    store = reports.summaries[0].cache_dir / "shared"
+    last = load_or_compute_shared(ds, store, through=reports.last)
+    att = last.pelatihan.set_index("term").loc[TERM_CS, "estimate"]
+    first_html = (
+        reports.out_id / reports.first / f"laporan_periode_{reports.first}.html"
+    ).read_text("utf-8")
+    last_html = (reports.out_id / reports.last / f"laporan_periode_{reports.last}.html").read_text(
+        "utf-8"
+    )
+    assert number(att, 2, "id") in last_html
+    assert not re.search(r"Pelatihan (meningkatkan|menurunkan) capaian SKP", first_html)
+    assert "data baru mencakup satu periode" in first_html
+    assert "sampai dengan Triwulan I 2024" in first_html
+    # the second report folder (English) reused the shared results of the first batch
+    assert len(list(store.iterdir())) == 2

@@ -1,0 +1,76 @@
+"""Periods as exports write them, and how a dataset's periods are chosen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kinerja_analysis.core.errors import PeriodError
+from kinerja_analysis.core.periods import parse_period_text, period_label
+from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.rules import choose_periods
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("2025Q1", "2025Q1"), ("2025-q1", "2025Q1"), ("Q1 2025", "2025Q1"),
+        ("TW I 2025", "2025Q1"), ("Triwulan IV 2024", "2024Q4"), ("TWII 2025", "2025Q2"),
+        ("Semester 2 2025", "2025S2"), ("S1/2025", "2025S1"), ("2025 S2", "2025S2"),
+        ("2025-01", "2025-01"), ("2025/12", "2025-12"), ("01-2025", "2025-01"),
+        ("1/2025", "2025-01"), ("202503", "2025-03"), ("Januari 2025", "2025-01"),
+        ("Agustus 2024", "2024-08"), ("Nop 2024", "2024-11"), ("December 2024", "2024-12"),
+        ("Tahun 2025", "2025"), ("2025", "2025"),
+    ],
+)  # fmt: skip
+def test_period_text_forms(text: str, code: str) -> None:
+    assert parse_period_text(text).code == code
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-13", "13/2025", "2025Q5", "Triwulan V 2025", "abc", "", "20251"]
+)
+def test_not_a_period(text: str) -> None:
+    with pytest.raises(PeriodError):
+        parse_period_text(text)
+
+
+def test_monthly_label() -> None:
+    assert period_label("2025-01") == "Januari 2025"
+    assert period_label("2025-01", "en") == "January 2025"
+
+
+def _msg(key: str, **f) -> str:
+    return message(key, "id", **f)
+
+
+TODAY = date(2026, 1, 15)
+
+
+def test_dominant_kind_wins_and_others_are_named() -> None:
+    support = {"2025Q1": 300, "2025Q2": 310, "2025S1": 2}
+    periods, reasons, pending = choose_periods(support, None, TODAY, "id", _msg)
+    assert periods == ("2025Q1", "2025Q2")
+    assert "semester" in reasons["2025S1"] and "triwulan" in reasons["2025S1"]
+    assert pending == ()
+
+
+def test_handful_and_future_periods_are_not_adopted() -> None:
+    support = {"2025Q1": 300, "2025Q2": 290, "2025Q3": 280, "2025Q4": 12, "2030Q1": 250}
+    periods, reasons, pending = choose_periods(support, None, TODAY, "id", _msg)
+    assert periods == ("2025Q1", "2025Q2", "2025Q3")
+    assert "hanya 12 pegawai" in reasons["2025Q4"]
+    assert "belum dimulai" in reasons["2030Q1"] and pending == ("2030Q1",)
+
+
+def test_a_partly_filled_current_period_is_kept() -> None:
+    """A third of the employees have entered their SKP so far: still the period's data."""
+    support = {"2025-10": 600, "2025-11": 610, "2025-12": 200}
+    periods, _, _ = choose_periods(support, None, TODAY, "id", _msg)
+    assert periods == ("2025-10", "2025-11", "2025-12")
+
+
+def test_declared_periods_win() -> None:
+    periods, reasons, _ = choose_periods({"2025Q1": 3, "2025Q2": 3}, ["2025q2"], TODAY, "id", _msg)
+    assert periods == ("2025Q2",) and "ditetapkan" in reasons["2025Q1"]
