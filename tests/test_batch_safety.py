@@ -75,6 +75,14 @@ def _descendants(pid: int) -> list[psutil.Process]:
         return []
 
 
+def _cmdline(p: psutil.Process) -> str:
+    """The command line of ``p``; empty for a process that ended meanwhile (a zombie)."""
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def _alive(p: psutil.Process) -> bool:
     try:
         return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
@@ -153,9 +161,7 @@ def test_kill_9_leaves_no_process_and_no_writer(data_dir, periods, tmp_path):
     try:
 
         def kernels_running() -> bool:
-            return any(
-                "ipykernel" in " ".join(c.cmdline()) for c in _descendants(proc.pid) if _alive(c)
-            )
+            return any("ipykernel" in _cmdline(c) for c in _descendants(proc.pid))
 
         _wait_for(kernels_running, proc=proc)
         time.sleep(1.0)
@@ -192,7 +198,7 @@ def test_ctrl_c_in_a_terminal_prints_one_line(data_dir, periods, tmp_path):
     )
     try:
         _wait_for(
-            lambda: any("ipykernel" in " ".join(c.cmdline()) for c in _descendants(proc.pid)),
+            lambda: any("ipykernel" in _cmdline(c) for c in _descendants(proc.pid)),
             proc=proc,
         )
         family = _descendants(proc.pid)

@@ -53,6 +53,7 @@ from kinerja_analysis.reporting.text import (
     column_kind,
     column_label,
     dimension_label,
+    flag_label,
     format_value,
     label_values,
     method_label,
@@ -226,7 +227,7 @@ class Effect:
 
     def tidy(self) -> pd.DataFrame:
         """One row: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method,
-        desain, pretrend_p, p_adjusted, estimate_sd, breakdown_rm, breakdown_sd, catatan,
+        desain, pretrend_p, p_adjusted, estimate_sd, breakdown_rm, breakdown_sd, flags,
         tingkat_bukti``."""
 
         def num(x: object) -> float:
@@ -249,7 +250,7 @@ class Effect:
                     "estimate_sd": num(self.estimate_sd),
                     "breakdown_rm": num(self.breakdown_rm),
                     "breakdown_sd": num(self.breakdown_sd),
-                    "catatan": ",".join(self.catatan),
+                    "flags": ",".join(self.catatan),
                     "tingkat_bukti": evidence_grade(self),
                 }
             ]
@@ -1278,9 +1279,12 @@ def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
 
 
 def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str, Any]]:
-    """Effects with estimation flags: the label and the flag keys (worded by the template)."""
+    """Effects with estimation flags: the label and the flags in words (:data:`FLAGS`)."""
     return [
-        {"label": e.label_id if bahasa == "id" else e.label_en, "catatan": list(e.catatan)}
+        {
+            "label": e.label_id if bahasa == "id" else e.label_en,
+            "catatan": [flag_label(k, bahasa) for k in e.catatan],
+        }
         for e in efek
         if e.catatan
     ]

@@ -40,6 +40,7 @@ from kinerja_analysis.reporting.text import (
     column_labels,
     display_frame,
     format_value,
+    label_subgroup_terms,
     label_values,
     text,
 )
@@ -580,6 +581,7 @@ class ReportSession:
 
         if name is not None:
             self.save(df, name, title)
+        df = label_subgroup_terms(df, self.bahasa)  # needs ``level``, which is not shown
         if columns is not None:
             shown = df[list(columns)]
         else:

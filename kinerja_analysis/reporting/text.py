@@ -707,6 +707,7 @@ COLUMNS: dict[str, Column] = {
     "n_pegawai_dilatih": _c("ASN dilatih", "ASN trained", "bilangan"),
     "n_treated": _c("ASN dilatih", "ASN trained", "bilangan"),
     "subkelompok": _c("Subkelompok", "Subgroup"),
+    "flags": _c("Catatan estimasi", "Estimation notes"),
     "level": _c("Kelompok", "Group"),
     "relevansi": _c("Relevansi pelatihan", "Training relevance"),
     "sumber_pertama": _c("Sumber pelatihan pertama", "Source of the first training"),
@@ -853,6 +854,14 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 
 #: Result terms (``term`` of the tidy tables), model and outcome names.
 TERMS: dict[str, tuple[str, str]] = {
+    "relative_magnitudes": (
+        "Besaran relatif (pelanggaran tren ≤ M × pelanggaran terbesar sebelum program)",
+        "Relative magnitudes (trend violation ≤ M × the largest before the programme)",
+    ),
+    "smoothness": (
+        "Kemulusan (perubahan tren per periode ≤ M)",
+        "Smoothness (change in trend per period ≤ M)",
+    ),
     "ATT (Callaway–Sant'Anna)": (
         "Rata-rata efek pada ASN yang dilatih (Callaway–Sant'Anna)",
         "Average effect on the trained (Callaway–Sant'Anna)",
@@ -1223,10 +1232,50 @@ _VALUE_COLUMNS: dict[str, str] = {
     "method": "metode",
     "subkelompok": "kolom",
     "indikator": "kolom",
+    "delta": "istilah",
+    "flags": "flag",
     "satuan": "nilai",
     "periode": "periode",
     "opd": "opd",
 }
+
+#: Estimation flags of the DiD engine (:data:`kinerja_analysis.methods.did.attgt.FLAGS`)
+#: in words; a result's ``flags``/``catatan`` column holds them comma-separated.
+FLAGS: dict[str, tuple[str, str]] = {
+    "ps_small_cohort": (
+        "kohort yang terlalu kecil untuk model skor kecenderungan diestimasi dengan regresi hasil",
+        "cohorts too small for a propensity-score model were estimated by outcome regression",
+    ),
+    "ps_separation": (
+        "pada sebagian kohort model skor kecenderungan tidak dapat diestimasi (tidak ada "
+        "kelompok pembanding yang sebanding), sehingga dipakai regresi hasil",
+        "for some cohorts the propensity-score model could not be estimated (no comparable "
+        "comparison group), so outcome regression was used",
+    ),
+    "covariates_dropped_in_cell": (
+        "sebagian kovariat tidak bervariasi di kelompok pembanding suatu perbandingan dan "
+        "tidak dipakai di perbandingan itu",
+        "some covariates did not vary in the comparison group of a comparison and were left "
+        "out of it",
+    ),
+    "no_controls": (
+        "sebagian perbandingan tidak memiliki kelompok pembanding dan tidak dapat diestimasi",
+        "some comparisons had no comparison group and could not be estimated",
+    ),
+}
+
+
+def flag_label(flag: object, bahasa: fmt.Bahasa = "id") -> str:
+    """An estimation flag in words (:data:`FLAGS`); unknown flags humanised."""
+    f = str(flag).strip()
+    return _pick(FLAGS[f], bahasa) if f in FLAGS else humanize(f)
+
+
+def flags_label(flags: object, bahasa: fmt.Bahasa = "id") -> str:
+    """A comma-separated list of flags in words, joined by ``"; "`` (empty stays empty)."""
+    parts = [f for f in str(flags).split(",") if f.strip()]
+    return "; ".join(flag_label(f, bahasa) for f in parts)
+
 
 #: Total rows of per-OPD tables (the only ``opd`` values that are words, not data).
 TOTAL_ROWS: dict[str, tuple[str, str]] = {
@@ -1366,6 +1415,7 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
         ):
             continue
         fn = {
+            "flag": flags_label,
             "dimensi": dimension_label,
             "nilai": value_label,
             "aturan": rule_label,
@@ -1378,7 +1428,41 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
         s = out[col]
         mapped = {v: fn(v, bahasa) for v in pd.unique(s.dropna())}
         out[col] = s.astype(object).map(lambda v, m=mapped: m.get(v, v) if pd.notna(v) else v)
+    if {"term", "subkelompok", "level"} <= set(df.columns):
+        out["term"] = label_subgroup_terms(df, bahasa)["term"].where(
+            df["subkelompok"].notna() & df["level"].notna(), out["term"]
+        )
+    if "term" in df.columns and "label" in df.columns:
+        # the estimator's own label ("col = level", Indonesian keys) gives way to the
+        # registry's words for the term, in the document's language
+        out["label"] = out["term"]
     return out
+
+
+def label_subgroup_terms(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
+    """``df`` with the ``term`` of subgroup rows in words, from ``subkelompok`` and ``level``.
+
+    A subgroup's term key (``opd=dinas_kesehatan``) is an ASCII slug of its level; an OPD
+    name is data with no entry in the registry, so its words come from the ``level``
+    column itself (``"OPD: Dinas Kesehatan"``). Frames without those columns are
+    returned unchanged. Use it before selecting the columns to show.
+    """
+    if not {"term", "subkelompok", "level"} <= set(df.columns):
+        return df
+    sub = df["subkelompok"].notna() & df["level"].notna()
+    out = df.copy()
+    out["term"] = out["term"].astype(object)
+    out.loc[sub, "term"] = [
+        _subgroup_label(c, v, bahasa)
+        for c, v in zip(df.loc[sub, "subkelompok"], df.loc[sub, "level"], strict=True)
+    ]
+    return out
+
+
+def _subgroup_label(column: object, level: object, bahasa: fmt.Bahasa) -> str:
+    col = str(column)
+    v = str(level) if col == "opd" else value_label(level, bahasa)
+    return f"{column_label(col, bahasa)}: {v}"
 
 
 def _total_or_name(value: object, bahasa: fmt.Bahasa) -> str:
