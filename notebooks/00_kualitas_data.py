@@ -71,7 +71,7 @@ else:
 
 # %%
 if doc.ds.validation.notes:
-    doc.markdown("\n".join(f"- {catatan}" for catatan in doc.ds.validation.notes))
+    doc.bullets(doc.ds.validation.notes)
 
 # %%
 lengkap = tables.period_coverage(t, doc.periode)

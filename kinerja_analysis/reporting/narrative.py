@@ -47,6 +47,7 @@ from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import Markdown, escape_markdown
 from kinerja_analysis.reporting.privacy import suppress_small_cells
 from kinerja_analysis.reporting.text import (
     DIMENSIONS,
@@ -620,10 +621,10 @@ def _predikat_label(p: object, bahasa: fmt.Bahasa) -> str:
 
 
 def _md_cell(x: object) -> str:
-    return str(x).replace("|", "\\|").replace("\n", " ")
+    return escape_markdown(x)
 
 
-def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
+def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> Markdown:
     """A pipe table as a person reads it: headers and categorical values from the label
     registry, numbers by each column's kind (counts, decimals, shares as percentages)."""
     if df is None or len(df) == 0:
@@ -655,7 +656,7 @@ def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
                 jenis = "angka"
             cells.append(_md_cell(format_value(v, jenis, d, f.b)))
         rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join([head, sep, *rows])
+    return Markdown("\n".join([head, sep, *rows]))
 
 
 # ----------------------------------------------------------------------------- templates
@@ -667,12 +668,21 @@ def _env(bahasa: str):
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATE_DIR / bahasa)),
-        autoescape=False,
+        autoescape=False,  # HTML escaping is markdown_to_html's; Markdown's is finalize's
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ … }}`` of a template: text is escaped as Markdown (a data value shows
+    its characters, :func:`~kinerja_analysis.reporting.markup.escape_markdown`) unless
+    it is :class:`~kinerja_analysis.reporting.markup.Markdown` the project wrote
+    (tables, rendered sentences); numbers and other values as they are."""
+    return escape_markdown(value) if isinstance(value, str) else value
 
 
 def _render(bahasa: str, nama: str, **ctx: Any) -> str:
@@ -681,7 +691,7 @@ def _render(bahasa: str, nama: str, **ctx: Any) -> str:
     teks = re.sub(r"\n{3,}", "\n\n", teks)
     # numbered items always separated by one blank line (a consistent "loose" list)
     teks = re.sub(r"\n+(?=\d+\. \*\*)", "\n\n", teks)
-    return teks.strip()
+    return Markdown(teks.strip())
 
 
 # ----------------------------------------------------------------------------- effects
@@ -1262,7 +1272,7 @@ _EFFECT_TABLES: tuple[tuple[tuple[str, str, str], ...], ...] = (
 )
 
 
-def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
+def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> Markdown:
     """The effects of the appendix as two pipe tables (estimates; tests and design)."""
     if not efek:
         return ""
@@ -1275,7 +1285,7 @@ def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
         sep_row = "|" + "|".join(":---" if c[0] in text_cols else "---:" for c in spec) + "|"
         rows = ["| " + " | ".join(_md_cell(c[col[0]]) for col in spec) + " |" for c in cells]
         out.append("\n".join([head, sep_row, *rows]))
-    return "\n\n".join(out)
+    return Markdown("\n\n".join(out))
 
 
 def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +33,7 @@ from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import escape_markdown
 from kinerja_analysis.reporting.text import (
     TEXTS,
     column_kind,
@@ -491,9 +492,17 @@ class ReportSession:
         """Display fixed texts of the report as one Markdown block.
 
         Several keys (a heading and the note that introduces the next table or figure)
-        go in one block, which the print style keeps on the page of what follows.
+        go in one block, which the print style keeps on the page of what follows. Text
+        fields are data until marked otherwise: they are escaped as Markdown
+        (:func:`~kinerja_analysis.reporting.markup.escape_markdown`), so a value shows
+        its characters; :class:`~kinerja_analysis.reporting.markup.Markdown` passes as is.
         """
-        self.markdown("\n\n".join(self.text(k, **fields) for k in keys))
+        safe = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in fields.items()}
+        self.markdown("\n\n".join(self.text(k, **safe) for k in keys))
+
+    def bullets(self, items: Iterable[object]) -> None:
+        """Display ``items`` (data or notes holding data) as a Markdown list, each escaped."""
+        self.markdown("\n".join(f"- {escape_markdown(item)}" for item in items))
 
     def markdown(self, md: str) -> None:
         """Display Markdown (already written by the narrative or the text layer)."""
