@@ -81,7 +81,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 # --------------------------------------------------------------------------- report
@@ -110,6 +110,9 @@ class ValidationReport:
         Per table, the rejected rows as read (text) with ``baris`` and ``alasan``.
     notes
         Dataset-level remarks (e.g. NIP structure check switched off).
+    absent
+        The optional tables of the contract this dataset does not have (canonical names,
+        contract order); a report says in words that their data are not available.
     structure
         Problems of files and tables rather than rows: ``tabel, file, kolom, pesan,
         tingkat`` with ``tingkat`` ``fatal`` (the table cannot be used), ``peringatan`` or
@@ -124,6 +127,7 @@ class ValidationReport:
     issues: pd.DataFrame
     rejected_rows: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
     structure: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({c: [] for c in STRUCTURE_COLUMNS})
     )
@@ -391,6 +395,7 @@ class Dataset:
             "pseudonim": self.pseudonim,
             "survey_items": list(self.survey_items),
             "notes": list(rep.notes),
+            "absent": list(rep.absent),
             "usable": rep.usable,
             "bahasa": rep.bahasa,
         }
@@ -421,6 +426,7 @@ class Dataset:
             issues=issues,
             structure=pd.read_parquet(v / "structure.parquet"),
             notes=tuple(meta.get("notes", ())),
+            absent=tuple(meta.get("absent", ())),
             usable=bool(meta.get("usable", True)),
             periods=tuple(meta["periods"]),
             bahasa=meta.get("bahasa", "id"),
@@ -670,8 +676,6 @@ def validate_dataset(
     if pseudonim:
         notes.insert(0, run.msg("pseudonim"))
     missing_opt = [n for n in TABLE_ORDER if n not in run.files and not TABLES[n].required]
-    if missing_opt:
-        notes.append(run.msg("opsional_tidak_ada", tabel=", ".join(missing_opt)))
     issues = pd.concat(
         [st.issues.frame() for st in run.states.values()] or [pd.DataFrame(columns=ISSUE_COLUMNS)],
         ignore_index=True,
@@ -685,6 +689,7 @@ def validate_dataset(
         issues=issues[ISSUE_COLUMNS] if len(issues) else issues,
         rejected_rows=rejected,
         notes=tuple(notes),
+        absent=tuple(missing_opt),
         structure=structure,
         usable=not run.fatal,
         periods=ds_periods,

@@ -143,7 +143,10 @@ def _print_report(report, bahasa: str, show: int) -> None:
             _print("  " + _format_issue(r, bahasa))
     elif not len(struct):
         console.print(f"[green]{message('tidak_ada_masalah', bahasa)}[/]")
-    for note in report.notes:
+    notes = list(report.notes)
+    if report.absent:
+        notes.append(message("opsional_tidak_ada", bahasa, tabel=", ".join(report.absent)))
+    for note in notes:
         _print(message("catatan", bahasa, teks=note))
 
 
