@@ -91,7 +91,7 @@ from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
-from kinerja_analysis.data.loading import Dataset, load_dataset
+from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
 from kinerja_analysis.pipeline.console import BatchConsole, duration, plain
 from kinerja_analysis.pipeline.preflight import check_periods, scan_periods
 from kinerja_analysis.pipeline.procs import KERNEL_GUARD, FolderBusy, FolderLock, die_with_parent
@@ -730,6 +730,11 @@ def _run_one(spec: RunSpec) -> RunResult:
     import jupytext  # lazy: only when running notebooks
     import papermill as pm  # lazy: only in batch workers
 
+    from kinerja_analysis.pipeline.kernels import (  # lazy: jupyter_client, in workers only
+        IPCKernelManager,
+        remove_socket_dir,
+    )
+
     t0 = time.perf_counter()
     work = Path(spec.parameters["output_dir"])
     shutil.rmtree(work, ignore_errors=True)
@@ -757,6 +762,7 @@ def _run_one(spec: RunSpec) -> RunResult:
                 cwd=str(spec.notebook.path.parent),
                 shutdown_kernel="immediate",
                 extra_arguments=[KERNEL_GUARD],
+                kernel_manager_class=IPCKernelManager,
             )
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
             return RunResult(
@@ -788,6 +794,7 @@ def _run_one(spec: RunSpec) -> RunResult:
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        remove_socket_dir()
 
 
 # ----------------------------------------------------------------------------- index
@@ -927,9 +934,15 @@ def _prepare_cache(ds, cache_root: Path) -> Path:
     meta = data / "meta.json"
     if meta.exists():
         try:
-            if json.loads(meta.read_text("utf-8")).get("checksum") == ds.checksum:
+            old = json.loads(meta.read_text("utf-8"))
+            same = (old.get("version"), old.get("checksum"), old.get("bahasa")) == (
+                CACHE_VERSION,
+                ds.checksum,
+                ds.validation.bahasa,
+            )
+            if same:
                 return data
-        except (OSError, json.JSONDecodeError):
+        except (OSError, json.JSONDecodeError, AttributeError):
             pass
     tmp = cache_root / f".data.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -1130,7 +1143,7 @@ def run_batch(
 
         # --- 3. validate once, shared models once
         with con.phase("validasi"):
-            ds = load_dataset(data, mapping=mapping, pseudonim=pseudonim)
+            ds = load_dataset(data, mapping=mapping, pseudonim=pseudonim, bahasa=bahasa)
         con.say(
             con.t(
                 "validasi_ok",
