@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from kinerja_analysis.core.cells import inert_frame
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write
 from kinerja_analysis.core.periods import is_period, sort_periods
@@ -259,17 +260,28 @@ class ValidationReport:
                     f"({raw.name}); pilih folder lain."
                 )
         out.mkdir(parents=True, exist_ok=True)
-        written = [
-            _atomic_csv(self.summary, out / "ringkasan_validasi.csv"),
-            _atomic_csv(self.issues, out / "masalah.csv"),
-            _atomic_csv(self.structure, out / "masalah_struktur.csv"),
-            _atomic_csv(self.causes(), out / "sebab_utama.csv"),
-        ]
+        written = []
+        for name, df in self.files().items():
+            path = out / f"{name}.csv"
+            if name.startswith("penolakan/"):
+                path.parent.mkdir(exist_ok=True)
+            written.append(_atomic_csv(df, path))
+        return written
+
+    def files(self) -> dict[str, pd.DataFrame]:
+        """The tables of the report's files: ``{name: DataFrame}`` with names
+        ``ringkasan_validasi``, ``masalah``, ``masalah_struktur``, ``sebab_utama`` and
+        ``penolakan/<tabel>`` (rejected rows as read, only tables that have some)."""
+        out = {
+            "ringkasan_validasi": self.summary,
+            "masalah": self.issues,
+            "masalah_struktur": self.structure,
+            "sebab_utama": self.causes(),
+        }
         for name, rows in self.rejected_rows.items():
             if len(rows):
-                (out / "penolakan").mkdir(exist_ok=True)
-                written.append(_atomic_csv(rows, out / "penolakan" / f"{name}.csv"))
-        return written
+                out[f"penolakan/{name}"] = rows
+        return out
 
 
 def _int_or_na(text: str) -> Any:
@@ -306,7 +318,11 @@ def _format_issue(r: Any, bahasa: str = "id") -> str:
 
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+    """Write ``df`` as CSV (atomic); text a spreadsheet would read as a formula is
+    written inert (:func:`kinerja_analysis.core.cells.inert_frame`): these files hold
+    values as typed in the raw data and are opened in Excel."""
+    safe = inert_frame(df)
+    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False))
 
 
 # --------------------------------------------------------------------------- dataset

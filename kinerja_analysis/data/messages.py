@@ -234,6 +234,8 @@ _ID: dict[str, str] = {
     "n_masalah": "{n} masalah dalam {k} kelompok (maks. {show} kelompok ditampilkan):",
     "kelompok_baris": "{n} baris: {baris}",
     "rincian_di": "Rincian dan baris yang ditolak: {out}",
+    "xlsx_terlalu_besar": "validasi.xlsx tidak ditulis: {n} baris melebihi batas {maks} baris "
+    "untuk satu buku kerja; semua baris ada di file CSV.",
     "tidak_ada_masalah": "Tidak ada masalah.",
     "catatan": "Catatan: {teks}",
     "galat_tak_terduga": (
@@ -442,6 +444,8 @@ _EN: dict[str, str] = {
     "n_masalah": "{n} problems in {k} groups (at most {show} groups shown):",
     "kelompok_baris": "{n} rows: {baris}",
     "rincian_di": "Details and rejected rows: {out}",
+    "xlsx_terlalu_besar": "validasi.xlsx not written: {n} rows exceed the limit of {maks} rows "
+    "for one workbook; every row is in the CSV files.",
     "tidak_ada_masalah": "No problems.",
     "catatan": "Note: {teks}",
     "galat_tak_terduga": (
