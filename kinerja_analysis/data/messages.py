@@ -195,7 +195,7 @@ _ID: dict[str, str] = {
     "pseudonim": "Pemeriksaan struktur NIP dimatikan: ID pegawai adalah pseudonim.",
     "opsional_tidak_ada": "Tabel opsional tidak tersedia: {tabel}.",
     "status_dari_nip": (
-        "status_kepegawaian tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
+        "Status kepegawaian (PNS/PPPK) tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
     ),
     # ------------------------------------------------------------------ summary words
     "sebab_ditolak": "{file} baris {baris} ditolak ({alasan}) → {akibat}",
@@ -406,7 +406,7 @@ _EN: dict[str, str] = {
     "pseudonim": "NIP layout check switched off: employee IDs are pseudonyms.",
     "opsional_tidak_ada": "Optional tables not present: {tabel}.",
     "status_dari_nip": (
-        "status_kepegawaian not in the data: taken from the identifier's layout (code 21 = PPPK)"
+        "Employment status (PNS/PPPK) is not in the data: taken from the identifier's layout (code 21 = PPPK)"
     ),
     "sebab_ditolak": "{file} row {baris} rejected ({alasan}) → {akibat}",
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
