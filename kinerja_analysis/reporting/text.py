@@ -1065,6 +1065,13 @@ VALUES: dict[str, tuple[str, str]] = {
     "skp": ("SKP (hasil kerja)", "SKP (work results)"),
     "perilaku": ("Penilaian perilaku (360°)", "Behaviour ratings (360°)"),
     "penilaian_resmi": ("Penilaian kinerja resmi (e-Kinerja)", "Official ratings (e-Kinerja)"),
+    # where the predikat of a document comes from (shared parameter sumber_predikat)
+    "angka": ("Dihitung dari capaian SKP dan perilaku", "Computed from SKP and behaviour"),
+    "resmi": ("Predikat resmi e-Kinerja", "Official e-Kinerja predikat"),
+    "resmi_skp": (
+        "Predikat resmi e-Kinerja (capaian SKP tersedia)",
+        "Official e-Kinerja predikat (SKP achievement available)",
+    ),
     "pelatihan": ("Pelatihan", "Training"),
     "umpan_balik": ("Umpan balik", "Feedback"),
     "layanan": ("Layanan publik", "Public services"),
@@ -1218,6 +1225,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "seed": ("Benih acak (bootstrap)", "Random seed (bootstrap)"),
     "n_boot": ("Jumlah ulangan bootstrap", "Bootstrap draws"),
     "min_n": ("ASN dilatih paling sedikit per subkelompok", "Fewest trained ASN per subgroup"),
+    "sumber_predikat": ("Sumber predikat", "Source of the predikat"),
 }
 
 #: Columns whose values are keys to be labelled (the rest are data, shown as they are).
