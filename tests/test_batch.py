@@ -314,7 +314,10 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     st = s.tidy().set_index("periode")
     assert st.loc[good_period, "status"] == "ok"
     assert st.loc[bad_period, "status"] == "gagal"
-    assert "kegagalan uji yang disengaja" in st.loc[bad_period, "pesan"]
+    # the summary says it in the report language; the error's own text goes to the log
+    assert "notebook berhenti di sel" in st.loc[bad_period, "pesan"]
+    assert "RuntimeError" in st.loc[bad_period, "pesan"]
+    assert "kegagalan uji yang disengaja" in s.log_path.read_text("utf-8")
     assert s.exit_code == 1 and not s.ok
     assert (out / good_period / f"laporan_periode_{good_period}.html").exists()
     assert not list((out / bad_period).glob("*.html"))

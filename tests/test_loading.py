@@ -163,7 +163,8 @@ def test_perilaku_is_optional_and_its_absence_noted(mini: Path) -> None:
     (mini / "perilaku.csv").unlink()
     ds = load_dataset(mini)
     assert not ds.has("perilaku")
-    assert any("perilaku" in n for n in ds.validation.notes)
+    assert "perilaku" in ds.validation.absent
+    assert not any("perilaku" in n for n in ds.validation.notes)  # said once, structured
 
 
 def test_rejects_never_written_into_raw_folder(mini: Path) -> None:

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from kinerja_analysis.core.cells import inert_frame
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write
 from kinerja_analysis.core.periods import is_period, sort_periods
@@ -81,7 +82,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 # --------------------------------------------------------------------------- report
@@ -110,6 +111,9 @@ class ValidationReport:
         Per table, the rejected rows as read (text) with ``baris`` and ``alasan``.
     notes
         Dataset-level remarks (e.g. NIP structure check switched off).
+    absent
+        The optional tables of the contract this dataset does not have (canonical names,
+        contract order); a report says in words that their data are not available.
     structure
         Problems of files and tables rather than rows: ``tabel, file, kolom, pesan,
         tingkat`` with ``tingkat`` ``fatal`` (the table cannot be used), ``peringatan`` or
@@ -124,6 +128,7 @@ class ValidationReport:
     issues: pd.DataFrame
     rejected_rows: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
     structure: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({c: [] for c in STRUCTURE_COLUMNS})
     )
@@ -255,17 +260,28 @@ class ValidationReport:
                     f"({raw.name}); pilih folder lain."
                 )
         out.mkdir(parents=True, exist_ok=True)
-        written = [
-            _atomic_csv(self.summary, out / "ringkasan_validasi.csv"),
-            _atomic_csv(self.issues, out / "masalah.csv"),
-            _atomic_csv(self.structure, out / "masalah_struktur.csv"),
-            _atomic_csv(self.causes(), out / "sebab_utama.csv"),
-        ]
+        written = []
+        for name, df in self.files().items():
+            path = out / f"{name}.csv"
+            if name.startswith("penolakan/"):
+                path.parent.mkdir(exist_ok=True)
+            written.append(_atomic_csv(df, path))
+        return written
+
+    def files(self) -> dict[str, pd.DataFrame]:
+        """The tables of the report's files: ``{name: DataFrame}`` with names
+        ``ringkasan_validasi``, ``masalah``, ``masalah_struktur``, ``sebab_utama`` and
+        ``penolakan/<tabel>`` (rejected rows as read, only tables that have some)."""
+        out = {
+            "ringkasan_validasi": self.summary,
+            "masalah": self.issues,
+            "masalah_struktur": self.structure,
+            "sebab_utama": self.causes(),
+        }
         for name, rows in self.rejected_rows.items():
             if len(rows):
-                (out / "penolakan").mkdir(exist_ok=True)
-                written.append(_atomic_csv(rows, out / "penolakan" / f"{name}.csv"))
-        return written
+                out[f"penolakan/{name}"] = rows
+        return out
 
 
 def _int_or_na(text: str) -> Any:
@@ -302,7 +318,11 @@ def _format_issue(r: Any, bahasa: str = "id") -> str:
 
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+    """Write ``df`` as CSV (atomic); text a spreadsheet would read as a formula is
+    written inert (:func:`kinerja_analysis.core.cells.inert_frame`): these files hold
+    values as typed in the raw data and are opened in Excel."""
+    safe = inert_frame(df)
+    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False))
 
 
 # --------------------------------------------------------------------------- dataset
@@ -391,6 +411,7 @@ class Dataset:
             "pseudonim": self.pseudonim,
             "survey_items": list(self.survey_items),
             "notes": list(rep.notes),
+            "absent": list(rep.absent),
             "usable": rep.usable,
             "bahasa": rep.bahasa,
         }
@@ -421,6 +442,7 @@ class Dataset:
             issues=issues,
             structure=pd.read_parquet(v / "structure.parquet"),
             notes=tuple(meta.get("notes", ())),
+            absent=tuple(meta.get("absent", ())),
             usable=bool(meta.get("usable", True)),
             periods=tuple(meta["periods"]),
             bahasa=meta.get("bahasa", "id"),
@@ -670,8 +692,6 @@ def validate_dataset(
     if pseudonim:
         notes.insert(0, run.msg("pseudonim"))
     missing_opt = [n for n in TABLE_ORDER if n not in run.files and not TABLES[n].required]
-    if missing_opt:
-        notes.append(run.msg("opsional_tidak_ada", tabel=", ".join(missing_opt)))
     issues = pd.concat(
         [st.issues.frame() for st in run.states.values()] or [pd.DataFrame(columns=ISSUE_COLUMNS)],
         ignore_index=True,
@@ -685,6 +705,7 @@ def validate_dataset(
         issues=issues[ISSUE_COLUMNS] if len(issues) else issues,
         rejected_rows=rejected,
         notes=tuple(notes),
+        absent=tuple(missing_opt),
         structure=structure,
         usable=not run.fatal,
         periods=ds_periods,

@@ -195,7 +195,7 @@ _ID: dict[str, str] = {
     "pseudonim": "Pemeriksaan struktur NIP dimatikan: ID pegawai adalah pseudonim.",
     "opsional_tidak_ada": "Tabel opsional tidak tersedia: {tabel}.",
     "status_dari_nip": (
-        "status_kepegawaian tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
+        "Status kepegawaian (PNS/PPPK) tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
     ),
     # ------------------------------------------------------------------ summary words
     "sebab_ditolak": "{file} baris {baris} ditolak ({alasan}) → {akibat}",
@@ -234,6 +234,8 @@ _ID: dict[str, str] = {
     "n_masalah": "{n} masalah dalam {k} kelompok (maks. {show} kelompok ditampilkan):",
     "kelompok_baris": "{n} baris: {baris}",
     "rincian_di": "Rincian dan baris yang ditolak: {out}",
+    "xlsx_terlalu_besar": "validasi.xlsx tidak ditulis: {n} baris melebihi batas {maks} baris "
+    "untuk satu buku kerja; semua baris ada di file CSV.",
     "tidak_ada_masalah": "Tidak ada masalah.",
     "catatan": "Catatan: {teks}",
     "galat_tak_terduga": (
@@ -404,7 +406,7 @@ _EN: dict[str, str] = {
     "pseudonim": "NIP layout check switched off: employee IDs are pseudonyms.",
     "opsional_tidak_ada": "Optional tables not present: {tabel}.",
     "status_dari_nip": (
-        "status_kepegawaian not in the data: taken from the identifier's layout (code 21 = PPPK)"
+        "Employment status (PNS/PPPK) is not in the data: taken from the identifier's layout (code 21 = PPPK)"
     ),
     "sebab_ditolak": "{file} row {baris} rejected ({alasan}) → {akibat}",
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
@@ -442,6 +444,8 @@ _EN: dict[str, str] = {
     "n_masalah": "{n} problems in {k} groups (at most {show} groups shown):",
     "kelompok_baris": "{n} rows: {baris}",
     "rincian_di": "Details and rejected rows: {out}",
+    "xlsx_terlalu_besar": "validasi.xlsx not written: {n} rows exceed the limit of {maks} rows "
+    "for one workbook; every row is in the CSV files.",
     "tidak_ada_masalah": "No problems.",
     "catatan": "Note: {teks}",
     "galat_tak_terduga": (

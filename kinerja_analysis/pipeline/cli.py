@@ -143,8 +143,30 @@ def _print_report(report, bahasa: str, show: int) -> None:
             _print("  " + _format_issue(r, bahasa))
     elif not len(struct):
         console.print(f"[green]{message('tidak_ada_masalah', bahasa)}[/]")
-    for note in report.notes:
+    notes = list(report.notes)
+    if report.absent:
+        notes.append(message("opsional_tidak_ada", bahasa, tabel=", ".join(report.absent)))
+    for note in notes:
         _print(message("catatan", bahasa, teks=note))
+
+
+#: Rows beyond which the validation workbook is not written (the CSV files hold them all).
+XLSX_MAX_ROWS = 200_000
+
+
+def _write_workbook(report, out: Path, bahasa: str) -> Path | None:
+    """``validasi.xlsx``: the validation report's tables (summary, problems, root causes,
+    rejected rows as typed) through THE workbook writer — every text a string cell, never
+    a formula. Not written when the tables exceed :data:`XLSX_MAX_ROWS` rows (said)."""
+    from kinerja_analysis.reporting.export import to_xlsx  # lazy: openpyxl only with --out
+
+    frames = report.files()
+    n = sum(len(df) for df in frames.values())
+    if n > XLSX_MAX_ROWS:
+        _print(message("xlsx_terlalu_besar", bahasa, n=n, maks=XLSX_MAX_ROWS))
+        return None
+    sheets = {name.replace("/", " "): df for name, df in frames.items()}
+    return to_xlsx(sheets, Path(out) / "validasi.xlsx", bahasa=bahasa)  # type: ignore[arg-type]
 
 
 @app.command("validate")
@@ -182,6 +204,7 @@ def validate(
         )
         if out is not None:
             report.write(out, data_dir)
+            _write_workbook(report, out, bahasa)
     except DatasetError as exc:
         err_console.print(
             f"[bold red]{message('data_tidak_dapat_dipakai', bahasa)}:[/] {exc}", soft_wrap=True

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.cells import FORMULA_START, formula_like  # noqa: F401 - re-exported
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
@@ -316,8 +317,6 @@ def to_pdf(html: str, path: str | os.PathLike) -> Path:
 
 # ----------------------------------------------------------------------------- XLSX
 
-#: Text starting with one of these is what a spreadsheet would read as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_MAX = 32767
 _P_NAME = re.compile(r"^(p|pvalue|p_value|p_.+|.+_p)$")
 
@@ -420,7 +419,7 @@ def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = No
         cell = ws.cell(row, col)
         cell.value = text
         cell.data_type = "s"
-        if text.startswith(FORMULA_START):
+        if formula_like(text):
             cell.quotePrefix = True
         return cell
     cell = ws.cell(row, col, value)

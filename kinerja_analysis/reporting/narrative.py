@@ -1326,6 +1326,8 @@ def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
                     "en": "Inggris",
                 }.get(str(v), v)
             )
+        elif k == "sumber_predikat":
+            v = value_label(str(v), fk.bahasa)
         elif k == "opd" and str(v) in ("semua", "all", "None"):
             v = "seluruh OPD" if fk.bahasa == "id" else "all units"
         rows.append((parameter_label(str(k), fk.bahasa), str(v)))

@@ -504,6 +504,25 @@ class ReportSession:
         """Display ``items`` (data or notes holding data) as a Markdown list, each escaped."""
         self.markdown("\n".join(f"- {escape_markdown(item)}" for item in items))
 
+    def absent(self, *names: str) -> bool:
+        """Say in words which of the tables ``names`` (of the data contract) this dataset
+        does not have; ``True`` when one is missing (the section is then left out).
+
+        One sentence (``data_tidak_tersedia``) naming the missing data in the session's
+        language, e.g. *Data pelatihan tidak tersedia dalam dataset ini, …*.
+        """
+        missing = [n for n in names if n not in self.tables]
+        if not missing:
+            return False
+        words = [self.text(f"data_{n}") for n in missing]
+        data = (
+            words[0]
+            if len(words) == 1
+            else f"{', '.join(words[:-1])} {self.text('data_dan')} {words[-1]}"
+        )
+        self.say("data_tidak_tersedia", data=data)
+        return True
+
     def markdown(self, md: str) -> None:
         """Display Markdown (already written by the narrative or the text layer)."""
         from IPython.display import Markdown, display  # lazy: only inside a notebook kernel
