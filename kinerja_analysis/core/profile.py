@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from kinerja_analysis.core.checks import check_keys
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.text import LANGUAGES, Catalog
 
@@ -233,9 +234,7 @@ def _mapping(where: str, v: Any) -> dict[str, Any]:
 
 
 def _check_keys(where: str, got: dict[str, Any], allowed: set[str]) -> None:
-    bad = sorted(set(got) - allowed)
-    if bad:
-        raise ProfileError(f"{where}: kunci tidak dikenal {bad}; yang boleh: {sorted(allowed)}")
+    check_keys(where, got, allowed, ProfileError)
 
 
 def _text(where: str, v: Any, required: bool = False) -> str | None:

@@ -31,7 +31,15 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["TIDY_COLUMNS", "tidy_row", "tidy_frame", "check_tidy", "ascii_key", "Result"]
+__all__ = [
+    "TIDY_COLUMNS",
+    "tidy_row",
+    "tidy_row_from",
+    "tidy_frame",
+    "check_tidy",
+    "ascii_key",
+    "Result",
+]
 
 #: The shared leading columns of every tidy result table.
 TIDY_COLUMNS: tuple[str, ...] = (
@@ -68,6 +76,23 @@ def tidy_row(
     )
     row.update(context)
     return row
+
+
+def tidy_row_from(
+    row: Mapping[str, object], term: str, n_obs: int | None, method: str, **context: object
+) -> dict[str, object]:
+    """:func:`tidy_row` carrying the statistics of another tidy row under a new ``term``.
+
+    ``estimate, std_error, ci_low, ci_high, p_value`` are read from ``row`` (a dict or a
+    row of a tidy frame) as floats; ``n_obs``, ``method`` and ``context`` are the new
+    row's.
+
+    >>> r = tidy_row_from({"estimate": 1, "std_error": 0.5, "ci_low": 0, "ci_high": 2,
+    ...                    "p_value": 0.04}, "att", 10, "DiD", outcome="y")
+    >>> r["term"], r["estimate"], r["n_obs"], r["outcome"]
+    ('att', 1.0, 10, 'y')
+    """
+    return tidy_row(term, *(float(row[c]) for c in _NUMERIC), n_obs, method, **context)
 
 
 def tidy_frame(rows: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:

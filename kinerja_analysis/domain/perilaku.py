@@ -20,7 +20,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from kinerja_analysis.core.checks import require_columns
-from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes
+from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes, with_pair_keys
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ratings import rate
@@ -676,10 +676,7 @@ def summarise_perilaku(
         skor_diri=("skor_diri", "mean"),
         selisih_diri=("selisih_diri", "mean"),
     )
-    key = out.index.to_numpy()
-    out = out.reset_index(drop=True)
-    out.insert(0, "periode", periode_values.take(key % n_p))
-    out.insert(0, "nip", ratee_values.take(key // n_p))
+    out = with_pair_keys(out, ratee_values, periode_values, ("nip", "periode"))
     out["rating_perilaku"] = rate(out["skor_perilaku"], cutoffs.di_atas, cutoffs.di_bawah)
     return out
 

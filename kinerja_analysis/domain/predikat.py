@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing, require_columns
-from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
+from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.domain.perilaku import (
     PerilakuCutoffs,
     RoleWeights,
@@ -564,20 +564,7 @@ def output_vs_competency(
             ("spearman(capaian, skor_perilaku)", "skor_perilaku"),
         ):
             rows.append({"periode": per, **_spearman_row(g["capaian"], g[other], term)})
-    korelasi = pd.DataFrame(
-        rows,
-        columns=[
-            "periode",
-            "term",
-            "estimate",
-            "std_error",
-            "ci_low",
-            "ci_high",
-            "p_value",
-            "n_obs",
-            "method",
-        ],
-    )
+    korelasi = pd.DataFrame(rows, columns=["periode", *TIDY_COLUMNS])
     return OutputVsCompetency(
         pegawai=pegawai_out, per_opd=per_opd, korelasi=korelasi, bobot_hasil=bobot_hasil
     )

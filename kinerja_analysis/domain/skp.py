@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
-from kinerja_analysis.core.keys import text_codes
+from kinerja_analysis.core.keys import text_codes, with_pair_keys
 from kinerja_analysis.domain.ratings import EPS, rate
 
 # --------------------------------------------------------------------------------------
@@ -177,9 +177,6 @@ def hasil_kerja(
     per_ind = pd.Series(capaian[ok]).groupby(key, sort=True).mean()
     g = per_ind.groupby(per_ind.index.to_numpy() // n_i, sort=True)
     out = pd.DataFrame({"capaian": g.mean(), "n_indikator": g.size()})
-    emp = out.index.to_numpy()
-    out = out.reset_index(drop=True)
-    out.insert(0, "periode", periode_values.take(emp % n_p))
-    out.insert(0, "nip", nip_values.take(emp // n_p))
+    out = with_pair_keys(out, nip_values, periode_values, ("nip", "periode"))
     out["rating_hasil"] = rate(out["capaian"], cutoffs.di_atas, cutoffs.di_bawah)
     return out
