@@ -37,7 +37,15 @@ def require_columns(df: object, cols: Sequence[str], what: str) -> None:
 
 
 def check_choice(value: object, name: str, allowed: Sequence[object]) -> None:
-    """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
+    """Raise ``ValueError`` unless ``value`` is one of ``allowed``.
+
+    >>> check_choice("dr", "method", ["dr", "ipw"])
+    >>> try:
+    ...     check_choice("ols", "method", ["dr", "ipw"])
+    ... except ValueError as e:
+    ...     print(e)
+    method must be one of ['dr', 'ipw'], got 'ols'
+    """
     if value not in allowed:
         raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
 

@@ -142,6 +142,13 @@ def predikat(hasil, perilaku):
     ============  =================  ===============  ===============
 
     Unknown labels raise ``ValueError`` naming the value.
+
+    Examples
+    --------
+    >>> predikat("di_atas", "di_atas"), predikat("sesuai", "di_bawah")
+    ('Sangat Baik', 'Kurang/Misconduct')
+    >>> predikat(pd.Series(["sesuai", None]), "sesuai").tolist()
+    ['Baik', nan]
     """
     h_scalar = np.ndim(hasil) == 0
     p_scalar = np.ndim(perilaku) == 0
@@ -208,6 +215,21 @@ def evaluate_period(
     -----
     Outer join of :func:`hasil_kerja` and :func:`summarise_perilaku` (of
     :func:`perilaku_kerja`) on ``nip, periode``; predikat by :func:`predikat`.
+
+    Examples
+    --------
+    >>> skp = pd.DataFrame({"nip": ["a", "a", "b"], "periode": "2025Q1", "indikator": ["i1", "i2", "i1"], "aspek": ["kuantitas", "waktu", "kualitas"], "target": [10.0, 6.0, 100.0], "realisasi": [12.0, 6.5, 80.0]})
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [(f"p{i}", f"r{j}", peran) for i in range(8) for j, peran in enumerate(["atasan", "rekan", "rekan", "bawahan", "diri"])]
+    >>> per = pd.DataFrame(rows, columns=["nip", "id_penilai", "peran_penilai"]).merge(pd.DataFrame({"dimensi": ["akuntabel", "kompeten"]}), how="cross")
+    >>> per["id_penilai"] = per["id_penilai"] + "_" + per["nip"].str[1:].astype(int).mod(3).astype(str)
+    >>> per["periode"] = "2025Q1"
+    >>> per["nip"] = np.where(per["nip"] == "p0", "a", per["nip"])
+    >>> per["skor"] = 4.0
+    >>> ev = evaluate_period(skp, per)
+    >>> ev.loc[ev["nip"] == "a", ["nip", "capaian", "rating_hasil", "predikat"]].round(2)
+      nip  capaian       rating_hasil predikat
+    0   a   105.83  Sesuai Ekspektasi     Baik
     """
     h = hasil_kerja(skp, cutoffs=hasil_cutoffs, cap=cap, waktu_rule=waktu_rule)
     ps = (
@@ -323,6 +345,14 @@ def check_distribution(
     Sangat Baik <= 10 %; Sangat Kurang — Sangat Kurang >= 60 %, Kurang/Misconduct +
     Butuh Perbaikan >= 10 %, Sangat Baik = 0 %. Limits are inclusive (exactly 70 % is
     compliant). Employees without a predikat (one side missing) are not counted.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"nip": list("abcdefghij"), "opd": "Dinas A", "predikat": ["Sangat Baik"] * 8 + ["Baik"] * 2})
+    >>> c = check_distribution(ev, ev[["nip", "opd"]], "Istimewa")
+    >>> c[["aturan", "proporsi", "patuh", "selisih_pegawai"]]
+                              aturan  proporsi  patuh  selisih_pegawai
+    0  Sangat Baik paling banyak 70%       0.8  False              1.0
     """
     require_columns(evaluasi, ["nip", "predikat"], "cek_distribusi: evaluasi")
     ev = evaluasi.copy()

@@ -94,6 +94,12 @@ def capaian_skp(
     -----
     *kuantitas* and *kualitas*: ``realisasi/target x 100`` (PermenPAN-RB 8/2021,
     "kondisi normal"). A target <= 0 or missing raises ``ValueError`` naming the row.
+
+    Examples
+    --------
+    >>> skp = pd.DataFrame({"nip": ["a", "a", "b"], "periode": "2025Q1", "indikator": ["i1", "i2", "i1"], "aspek": ["kuantitas", "waktu", "kualitas"], "target": [10.0, 6.0, 100.0], "realisasi": [12.0, 6.5, 80.0]})
+    >>> capaian_skp(skp)["capaian"].round(1).tolist()
+    [120.0, 91.7, 80.0]
     """
     out = skp.copy()
     out["capaian"] = _capaian_values(skp, cap=cap, waktu_rule=waktu_rule)
@@ -165,6 +171,14 @@ def hasil_kerja(
     -> Di Bawah, else Sesuai (compared after rounding capaian to 6 decimals). Each
     indicator counts equally whatever its number of aspects. See :func:`capaian_skp` for
     the per-aspect formulas.
+
+    Examples
+    --------
+    >>> skp = pd.DataFrame({"nip": ["a", "a", "b"], "periode": "2025Q1", "indikator": ["i1", "i2", "i1"], "aspek": ["kuantitas", "waktu", "kualitas"], "target": [10.0, 6.0, 100.0], "realisasi": [12.0, 6.5, 80.0]})
+    >>> hasil_kerja(skp).round(2)
+      nip periode  capaian  n_indikator         rating_hasil
+    0   a  2025Q1   105.83            2    Sesuai Ekspektasi
+    1   b  2025Q1    80.00            1  Di Bawah Ekspektasi
     """
     require_columns(skp, ["nip", "periode", "indikator"], "hasil_kerja")
     capaian = _capaian_values(skp, cap=cap, waktu_rule=waktu_rule)

@@ -119,7 +119,12 @@ class Moments:
 
 
 def sample_moments(x: np.ndarray | pd.DataFrame) -> Moments:
-    """Moments of complete rows ``x`` (n × p). Raises ``ValueError`` on missing values."""
+    """Moments of complete rows ``x`` (n × p). Raises ``ValueError`` on missing values.
+
+    >>> m = sample_moments(np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]]))
+    >>> m.n, m.m.tolist(), m.S.round(3).tolist()
+    (3, [2.0, 2.0], [[0.667, 0.333], [0.333, 0.667]])
+    """
     a = np.asarray(x, dtype=float)
     if a.ndim != 2 or not np.isfinite(a).all():
         raise ValueError("data must be a 2-D array of finite numbers (complete cases)")

@@ -132,6 +132,14 @@ def drdid_panel(
     ``ps`` is ``(p, n * inverse information)`` from :func:`logit_glm` (fitted here when
     not given). Controls with a propensity score of ``trim_level`` or more are trimmed,
     as in R.
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.column_stack([np.ones(200), rng.normal(size=200)])
+    >>> d = (rng.uniform(size=200) < 0.4).astype(float)
+    >>> dy = 0.5 * x[:, 1] + 2.0 * d + rng.normal(0, 0.1, 200)
+    >>> att, inf = drdid_panel(dy, d, x)
+    >>> round(att, 1), inf.shape
+    (2.0, (200,))
     """
     p_hat, hess = ps if ps is not None else logit_glm(d, x)[:2]
     p_hat = np.minimum(p_hat, 1 - 1e-6)
@@ -154,7 +162,16 @@ def drdid_panel(
 def ipw_panel(
     dy: np.ndarray, d: np.ndarray, x: np.ndarray, ps=None, trim_level: float = 0.995
 ) -> tuple[float, np.ndarray]:
-    """``DRDID::std_ipw_did_panel`` (normalised IPW) with unit weights."""
+    """``DRDID::std_ipw_did_panel`` (normalised IPW) with unit weights.
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.column_stack([np.ones(200), rng.normal(size=200)])
+    >>> d = (rng.uniform(size=200) < 0.4).astype(float)
+    >>> dy = 0.5 * x[:, 1] + 2.0 * d + rng.normal(0, 0.1, 200)
+    >>> att, inf = ipw_panel(dy, d, x)
+    >>> round(att, 1), inf.shape
+    (2.0, (200,))
+    """
     p_hat, hess = ps if ps is not None else logit_glm(d, x)[:2]
     p_hat = np.minimum(p_hat, 1 - 1e-6)
     trim = np.where(d > 0, p_hat < 1.01, p_hat < trim_level).astype(float)
@@ -170,7 +187,16 @@ def ipw_panel(
 
 
 def reg_panel(dy: np.ndarray, d: np.ndarray, x: np.ndarray, ps=None) -> tuple[float, np.ndarray]:
-    """``DRDID::reg_did_panel`` (outcome regression) with unit weights."""
+    """``DRDID::reg_did_panel`` (outcome regression) with unit weights.
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.column_stack([np.ones(200), rng.normal(size=200)])
+    >>> d = (np.arange(200) < 80).astype(float)
+    >>> dy = 0.5 * x[:, 1] + 2.0 * d + rng.normal(0, 0.1, 200)
+    >>> att, inf = reg_panel(dy, d, x)
+    >>> round(att, 1), inf.shape
+    (2.0, (200,))
+    """
     out, asy_ols = _ols_control(dy, d, x)
     w_t = d
     eta_t = np.mean(w_t * dy) / np.mean(w_t)

@@ -97,7 +97,12 @@ def _parse_codes(uniques: Sequence[object], what: str) -> tuple[dict, str]:
 
 
 def encode_time(values: pd.Series) -> tuple[np.ndarray, TimeAxis]:
-    """Integer codes (float array, NaN for missing) of a time column and its axis."""
+    """Integer codes (float array, NaN for missing) of a time column and its axis.
+
+    >>> codes, axis = encode_time(pd.Series(["2025Q1", "2024Q4", "2025Q1"]))
+    >>> (codes - codes.min()).tolist()
+    [1.0, 0.0, 1.0]
+    """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         v = values.to_numpy(dtype=float)
         ok = np.isfinite(v)
@@ -139,7 +144,15 @@ def encode_first_treated(values: pd.Series, axis: TimeAxis) -> np.ndarray:
 
 
 def covariate_frame(data: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
-    """Numeric covariate columns; non-numeric ones dummy-coded (first level dropped)."""
+    """Numeric covariate columns; non-numeric ones dummy-coded (first level dropped).
+
+    >>> d = pd.DataFrame({"x": [1.0, 2.0, 3.0], "jk": ["L", "P", "L"]})
+    >>> covariate_frame(d, ["x", "jk"])
+         x  jk_P
+    0  1.0   0.0
+    1  2.0   1.0
+    2  3.0   0.0
+    """
     parts = []
     for c in covariates:
         s = data[c]
