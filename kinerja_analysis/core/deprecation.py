@@ -201,6 +201,10 @@ def resolve(old_module: str, name: str) -> tuple[object, str]:
     """The object an old ``kinerja_analysis.<old_module>.<name>`` now is, and its new path.
 
     Raises ``AttributeError`` when no new module holds it.
+
+    >>> obj, path = resolve("analisis", "hitung_bersama")
+    >>> path
+    'kinerja_analysis.analyses.shared.compute_shared'
     """
     new_name = RENAMED.get(name, name)
     for target in MOVED[old_module]:

@@ -517,6 +517,16 @@ def fit_cfa(
     ValueError
         Shapes do not match, missing values, ``ci`` not in (0, 1), or too few
         observations (n must exceed the number of indicators).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(300, 2))
+    >>> x = np.column_stack([f[:, 0] + rng.normal(0, 0.6, 300) for _ in range(3)] + [f[:, 1] + rng.normal(0, 0.6, 300) for _ in range(3)])
+    >>> spec = FactorSpec.from_dict({"a": ["x1", "x2", "x3"], "b": ["x4", "x5", "x6"]})
+    >>> fit = fit_cfa(x, spec)
+    >>> fit.fit[["df"]].values.tolist(), bool(fit.fit["cfi"].iloc[0] > 0.95)
+    ([[8]], True)
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be in (0, 1), got {ci}")
@@ -659,6 +669,16 @@ def fit_invariance(
     ------
     ValueError
         Unknown level, fewer than 2 groups, or a group with too few observations.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(300, 2))
+    >>> x = np.column_stack([f[:, 0] + rng.normal(0, 0.6, 300) for _ in range(3)] + [f[:, 1] + rng.normal(0, 0.6, 300) for _ in range(3)])
+    >>> spec = FactorSpec.from_dict({"a": ["x1", "x2", "x3"], "b": ["x4", "x5", "x6"]})
+    >>> r = fit_invariance({"g1": x[:150], "g2": x[150:]}, spec)
+    >>> r.tidy()["term"].tolist()
+    ['configural', 'metric', 'scalar']
     """
     bad = [lv for lv in levels if lv not in LEVELS]
     if bad or not levels:

@@ -246,6 +246,16 @@ def contrast(
     Refits the model with ``x_b`` replaced by ``x_a + x_b`` (see the module docstring),
     so that pyfixest reports the contrast, its standard error, interval and p-value.
     ``term`` is ``"<a>-<b>"``.
+
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"id": np.repeat(np.arange(40), 4), "t": np.tile([1, 2, 3, 4], 40)})
+    >>> d["g"] = np.where(d["id"] < 20, 3, 0)
+    >>> d["y"] = d["id"] % 5 + d["t"] + 2.0 * ((d["g"] > 0) & (d["t"] >= d["g"])) + rng.normal(0, 0.1, len(d))
+    >>> d["x1"] = ((d["g"] > 0) & (d["t"] == 3)).astype(float)
+    >>> d["x2"] = ((d["g"] > 0) & (d["t"] == 4)).astype(float)
+    >>> c = contrast(d, "y", ["x1", "x2"], ["id", "t"], "x2", "x1", cluster="id", method="TWFE")
+    >>> c[["term", "n_obs"]].values.tolist(), abs(float(c["estimate"].iloc[0])) < 0.2
+    ([['x2-x1', 160]], True)
     """
     if a not in regressors or b not in regressors or a == b:
         raise ValueError(f"a and b must be two different regressors of {list(regressors)}")

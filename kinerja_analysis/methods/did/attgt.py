@@ -80,6 +80,12 @@ def logit_glm(d: np.ndarray, x: np.ndarray, maxit: int = 25, epsilon: float = 1e
     rule (``|dev - devold| / (|dev| + 0.1) < epsilon``) as R. The information matrix is
     evaluated at the final fitted probabilities, which reproduces the standard errors of
     R ``did`` 2.5.1 / ``DRDID`` 1.3.0 to 1e-10.
+
+    >>> x = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7]])
+    >>> d = np.array([0, 0, 1, 0, 1, 0, 1, 1.0])
+    >>> p, v, ok = logit_glm(d, x)
+    >>> p.shape, v.shape, ok, bool(p[-1] > p[0])
+    ((8,), (2, 2), True, True)
     """
     n = d.shape[0]
     if x.shape[1] == 1:

@@ -116,7 +116,12 @@ def encode_time(values: pd.Series) -> tuple[np.ndarray, TimeAxis]:
 
 
 def encode_first_treated(values: pd.Series, axis: TimeAxis) -> np.ndarray:
-    """First treated period on the time axis; never treated (0, NaN, None, "") as ``inf``."""
+    """First treated period on the time axis; never treated (0, NaN, None, "") as ``inf``.
+
+    >>> codes, axis = encode_time(pd.Series([2024, 2025, 2026]))
+    >>> encode_first_treated(pd.Series([2025, 0, None]), axis).tolist()
+    [2025.0, inf, inf]
+    """
     if axis.kind == "int":
         if pd.api.types.is_numeric_dtype(values):
             v = values.to_numpy(dtype=float).copy()
@@ -342,6 +347,16 @@ def prepare_panel(
     NotEstimable
         No usable rows, fewer than two periods, no never-treated units with
         ``control_group="never_treated"``, no cohort with a pre-treatment period.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"id": np.repeat(np.arange(40), 4), "t": np.tile([1, 2, 3, 4], 40)})
+    >>> d["g"] = np.where(d["id"] < 20, 3, 0)
+    >>> d["y"] = d["id"] % 5 + d["t"] + 2.0 * ((d["g"] > 0) & (d["t"] >= d["g"])) + rng.normal(0, 0.1, len(d))
+    >>> p = prepare_panel(d, "y", "id", "t", "g", [], control_group="never_treated", anticipation=0, unbalanced="balance")
+    >>> p.Y.shape, p.tlist.tolist(), int(np.isinf(p.g_unit).sum())
+    ((40, 4), [1.0, 2.0, 3.0, 4.0], 20)
     """
     needed = [outcome, unit, time, first_treated, *covariates]
     missing = [c for c in dict.fromkeys(needed) if c not in data.columns]

@@ -117,7 +117,11 @@ def r_rnorm(n: int, seed: int = 0) -> np.ndarray:
 
 
 def r_rmvnorm(n: int, sigma: np.ndarray, seed: int = 0) -> np.ndarray:
-    """``set.seed(seed); mvtnorm::rmvnorm(n, sigma = sigma)`` (method "eigen")."""
+    """``set.seed(seed); mvtnorm::rmvnorm(n, sigma = sigma)`` (method "eigen").
+
+    >>> r_rmvnorm(2, np.eye(2), seed=1).round(4).tolist()
+    [[-0.6265, 0.1836], [-0.8356, 1.5953]]
+    """
     w, v = np.linalg.eigh(sigma)
     root = (v * np.sqrt(np.maximum(w, 0.0))) @ v.T
     return r_rnorm(n * sigma.shape[0], seed).reshape(n, sigma.shape[0]) @ root
