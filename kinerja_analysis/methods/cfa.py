@@ -672,11 +672,9 @@ def fit_invariance(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> f = rng.normal(size=(300, 2))
-    >>> x = np.column_stack([f[:, 0] + rng.normal(0, 0.6, 300) for _ in range(3)] + [f[:, 1] + rng.normal(0, 0.6, 300) for _ in range(3)])
-    >>> spec = FactorSpec.from_dict({"a": ["x1", "x2", "x3"], "b": ["x4", "x5", "x6"]})
-    >>> r = fit_invariance({"g1": x[:150], "g2": x[150:]}, spec)
+    >>> rng = np.random.default_rng(5)
+    >>> groups = {k: rng.normal(size=(200, 1)) @ np.ones((1, 3)) + rng.normal(0, 0.7, (200, 3)) for k in ("L", "P")}
+    >>> r = fit_invariance(groups, FactorSpec(("x1", "x2", "x3"), ("f",), (0, 0, 0)))
     >>> r.tidy()["term"].tolist()
     ['configural', 'metric', 'scalar']
     """

@@ -170,13 +170,10 @@ def ipw_panel(
 ) -> tuple[float, np.ndarray]:
     """``DRDID::std_ipw_did_panel`` (normalised IPW) with unit weights.
 
-    >>> rng = np.random.default_rng(0)
-    >>> x = np.column_stack([np.ones(200), rng.normal(size=200)])
-    >>> d = (rng.uniform(size=200) < 0.4).astype(float)
-    >>> dy = 0.5 * x[:, 1] + 2.0 * d + rng.normal(0, 0.1, 200)
-    >>> att, inf = ipw_panel(dy, d, x)
-    >>> round(att, 1), inf.shape
-    (2.0, (200,))
+    >>> d = np.array([1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+    >>> att, inf = ipw_panel(np.array([3.0, 2.0, 1.0, 0.0, 1.0, 0.5]), d, np.ones((6, 1)))
+    >>> round(att, 4), inf.shape
+    (1.875, (6,))
     """
     p_hat, hess = ps if ps is not None else logit_glm(d, x)[:2]
     p_hat = np.minimum(p_hat, 1 - 1e-6)
@@ -195,13 +192,10 @@ def ipw_panel(
 def reg_panel(dy: np.ndarray, d: np.ndarray, x: np.ndarray, ps=None) -> tuple[float, np.ndarray]:
     """``DRDID::reg_did_panel`` (outcome regression) with unit weights.
 
-    >>> rng = np.random.default_rng(0)
-    >>> x = np.column_stack([np.ones(200), rng.normal(size=200)])
-    >>> d = (np.arange(200) < 80).astype(float)
-    >>> dy = 0.5 * x[:, 1] + 2.0 * d + rng.normal(0, 0.1, 200)
-    >>> att, inf = reg_panel(dy, d, x)
-    >>> round(att, 1), inf.shape
-    (2.0, (200,))
+    >>> z = np.array([0.0, 1.0, 0.0, 1.0, 2.0])
+    >>> att, inf = reg_panel(np.array([5.0, 6.0, 1.0, 2.0, 3.0]), np.array([1.0, 1.0, 0, 0, 0]), np.column_stack([np.ones(5), z]))
+    >>> round(att, 4)
+    4.0
     """
     out, asy_ols = _ols_control(dy, d, x)
     w_t = d

@@ -350,13 +350,10 @@ def prepare_panel(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(1)
-    >>> d = pd.DataFrame({"id": np.repeat(np.arange(40), 4), "t": np.tile([1, 2, 3, 4], 40)})
-    >>> d["g"] = np.where(d["id"] < 20, 3, 0)
-    >>> d["y"] = d["id"] % 5 + d["t"] + 2.0 * ((d["g"] > 0) & (d["t"] >= d["g"])) + rng.normal(0, 0.1, len(d))
-    >>> p = prepare_panel(d, "y", "id", "t", "g", [], control_group="never_treated", anticipation=0, unbalanced="balance")
-    >>> p.Y.shape, p.tlist.tolist(), int(np.isinf(p.g_unit).sum())
-    ((40, 4), [1.0, 2.0, 3.0, 4.0], 20)
+    >>> d = pd.DataFrame({"u": [1, 1, 2, 2, 3], "t": [1, 2, 1, 2, 1], "g": [2, 2, 0, 0, 0], "y": [1.0, 3.0, 1.0, 1.5, 2.0]})
+    >>> p = prepare_panel(d, "y", "u", "t", "g", [], control_group="never_treated", anticipation=0, unbalanced="balance")
+    >>> p.Y.tolist(), p.notes[:1] != []
+    ([[1.0, 3.0], [1.0, 1.5]], True)
     """
     needed = [outcome, unit, time, first_treated, *covariates]
     missing = [c for c in dict.fromkeys(needed) if c not in data.columns]

@@ -166,13 +166,12 @@ def twfe_event_study(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(1)
-    >>> d = pd.DataFrame({"id": np.repeat(np.arange(40), 4), "t": np.tile([1, 2, 3, 4], 40)})
-    >>> d["g"] = np.where(d["id"] < 20, 3, 0)
-    >>> d["y"] = d["id"] % 5 + d["t"] + 2.0 * ((d["g"] > 0) & (d["t"] >= d["g"])) + rng.normal(0, 0.1, len(d))
-    >>> es = twfe_event_study(d, "y", "id", "t", "g")
-    >>> es.set_index("term")["estimate"].round(1).loc[["e=0", "e=1"]].tolist()
-    [2.1, 2.0]
+    >>> u = pd.MultiIndex.from_product([range(30), range(1, 6)], names=["i", "t"]).to_frame(index=False)
+    >>> u["g"] = np.where(u["i"] < 10, 3, np.where(u["i"] < 20, 4, 0))
+    >>> u["y"] = u["t"] + u["i"] % 3 + 1.0 * (u["g"].gt(0) & u["t"].ge(u["g"]))
+    >>> es = twfe_event_study(u, "y", "i", "t", "g")
+    >>> es.set_index("term")["estimate"].round(6).loc[["e=0", "e=1"]].tolist()
+    [1.0, 1.0]
     """
     df, _, cov = _twfe_frame(data, outcome, unit, time, first_treated, None, covariates, cluster)
     ev = df["_t"] - df["_g"]
