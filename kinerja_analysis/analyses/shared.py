@@ -28,6 +28,7 @@ The facts of one period (aggregates only) are then
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import os
 import shutil
@@ -488,16 +489,22 @@ def analysis_fingerprint() -> str:
     )[:16]
 
 
-def shared_key(
-    ds,
-    *,
-    through: str | None = None,
-    seed: int = DEFAULTS.seed,
-    n_boot: int = DEFAULTS.n_boot,
-    min_n: int = DEFAULTS.min_n_subgroup,
-    reliabilitas: bool = True,
-) -> dict[str, Any]:
+#: The parameters of :func:`compute_shared` besides the window that change its numbers.
+KEY_PARAMETERS = ("seed", "n_boot", "min_n", "reliabilitas")
+_KEY_DEFAULTS = {k: inspect.signature(compute_shared).parameters[k].default for k in KEY_PARAMETERS}
+
+
+def shared_key(ds, *, through: str | None = None, **params: Any) -> dict[str, Any]:
     """What one window's shared results are computed from — and nothing else.
+
+    Parameters
+    ----------
+    ds, through
+        As in :func:`compute_shared`.
+    params
+        Any of :data:`KEY_PARAMETERS` as given to :func:`compute_shared`; the others
+        take :func:`compute_shared`'s own defaults (read from its signature, so the key
+        and the computation cannot disagree).
 
     Returns
     -------
@@ -507,7 +514,16 @@ def shared_key(
         (:func:`analysis_fingerprint`). The report folder, the language, the OPD of a
         per-OPD document and ``min_sel`` are not in it: documents that differ only in
         those share one computation.
+
+    Raises
+    ------
+    TypeError
+        A parameter outside :data:`KEY_PARAMETERS`.
     """
+    unknown = sorted(set(params) - set(KEY_PARAMETERS))
+    if unknown:
+        raise TypeError(f"shared_key: unknown parameter(s) {unknown}; allowed: {KEY_PARAMETERS}")
+    seed, n_boot, min_n, reliabilitas = ({**_KEY_DEFAULTS, **params}[k] for k in KEY_PARAMETERS)
     akhir = parse_period(through).code if through is not None else ds.periods[-1]
     return {
         "checksum": ds.checksum,
