@@ -177,6 +177,28 @@ def _safe(notes: list[str], what: str, fn, *args, **kwargs):
         return None
 
 
+#: Where an effect result's frames go in :class:`SharedResults`: ``<prefix><suffix>``
+#: (``pelatihan_dinamis`` is the training result's ``dynamic``, ``penerapan_dinamis`` the
+#: rollout result's ``event``).
+_EFFECT_SUFFIX = {
+    "overall": "",
+    "dynamic": "_dinamis",
+    "event": "_dinamis",
+    "pretrend": "_pretrend",
+    "heterogeneity": "_heterogen",
+    "sensitivity": "_sensitivitas",
+}
+
+
+def _keep(out: dict[str, Any], notes: list[str], prefix: str, result: Any) -> None:
+    """Put the frames of an effect result into ``out`` under their SharedResults names
+    (:data:`_EFFECT_SUFFIX`) and its notes into ``notes``."""
+    for attr, suffix in _EFFECT_SUFFIX.items():
+        if hasattr(result, attr):
+            out[prefix + suffix] = getattr(result, attr)
+    notes.extend(result.notes)
+
+
 @threadpool_limits.wrap(limits=1, user_api="blas")
 def compute_shared(
     ds,
@@ -266,14 +288,7 @@ def compute_shared(
             seed=seed,
         )
         if tr is not None:
-            out.update(
-                pelatihan=tr.overall,
-                pelatihan_dinamis=tr.dynamic,
-                pelatihan_pretrend=tr.pretrend,
-                pelatihan_heterogen=tr.heterogeneity,
-                pelatihan_sensitivitas=tr.sensitivity,
-            )
-            notes.extend(tr.notes)
+            _keep(out, notes, "pelatihan", tr)
         pel = _communication_on_service(
             panel, skor_dimensi, notes, n_boot=n_boot, seed=seed, min_n=min_n
         )
@@ -300,13 +315,7 @@ def compute_shared(
             seed=seed,
         )
         if ro is not None:
-            out.update(
-                penerapan=ro.overall,
-                penerapan_dinamis=ro.event,
-                penerapan_pretrend=ro.pretrend,
-                penerapan_sensitivitas=ro.sensitivity,
-            )
-            notes.extend(ro.notes)
+            _keep(out, notes, "penerapan", ro)
     if "umpan_balik" in t and "predikat" in panel:
         out["ordinal"] = _safe(notes, "Regresi logit ordinal", fit_ordinal_predikat, panel)
     if "survei" in t:
