@@ -738,24 +738,16 @@ def _icc_unbalanced(
     def sb(x: float) -> float:
         return k * x / (1 + (k - 1) * x) if np.isfinite(x) else np.nan
 
-    rows = [
-        _row(
-            "ICC1",
-            _DESC_UNBALANCED["ICC1"],
-            estimate=icc1,
-            ci_low=lo1,
-            ci_high=hi1,
-            f_stat=f1,
-            df1=float(df1),
-            df2=float(df2),
-            p_value=p1,
-            k=1.0,
-            method=m1,
-            estimable=ok1,
-            note=why1 or oneway_note,
-            **common,
-        )
-    ]
+    # the one-way F test behind ICC1 and ICC1k
+    f1test = dict(f_stat=f1, df1=float(df1), df2=float(df2), p_value=p1, method=m1, estimable=ok1)
+
+    def oneway(term: str, est: float, lo: float, hi: float, kk: float, note: str) -> dict:
+        return _row(
+            term, _DESC_UNBALANCED[term], estimate=est, ci_low=lo, ci_high=hi, k=kk,
+            note=why1 or note, **f1test, **common,
+        )  # fmt: skip
+
+    rows = [oneway("ICC1", icc1, lo1, hi1, 1.0, oneway_note)]
     # Two-way forms from the crossed variance components.
     s2a, s2b, s2e = vc.var_target, vc.var_rater, vc.var_error
     ok2 = vc.rater_identifiable and np.isfinite(s2a)
@@ -789,24 +781,7 @@ def _icc_unbalanced(
 
     rows.append(crossed("ICC2", _ratio(s2a, s2a + s2b + s2e), 1.0, note2))
     rows.append(crossed("ICC3", _ratio(s2a, s2a + s2e), 1.0, note2))
-    rows.append(
-        _row(
-            "ICC1k",
-            _DESC_UNBALANCED["ICC1k"],
-            estimate=icc1k,
-            ci_low=sb(lo1),
-            ci_high=sb(hi1),
-            f_stat=f1,
-            df1=float(df1),
-            df2=float(df2),
-            p_value=p1,
-            k=k,
-            method=m1,
-            estimable=ok1,
-            note=why1 or f"{k_note}; {oneway_note}",
-            **common,
-        )
-    )
+    rows.append(oneway("ICC1k", icc1k, sb(lo1), sb(hi1), k, f"{k_note}; {oneway_note}"))
     rows.append(crossed("ICC2k", _ratio(s2a, s2a + (s2b + s2e) / k), k, f"{k_note}; {note2}"))
     rows.append(crossed("ICC3k", _ratio(s2a, s2a + s2e / k), k, f"{k_note}; {note2}"))
     out = tidy_frame(pd.DataFrame(rows, columns=_ICC_COLUMNS))
