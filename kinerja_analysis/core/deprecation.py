@@ -5,7 +5,8 @@ One mechanism for the whole package: a meta-path finder serves every old flat mo
 attribute up in the modules that now hold it (:data:`MOVED`), under its new name when it
 was renamed (:data:`RENAMED`), and warns once per old module and once per renamed name.
 
->>> import warnings
+>>> import sys, warnings
+>>> _ = sys.modules.pop("kinerja_analysis.analisis", None)  # a fresh proxy, whatever ran before
 >>> with warnings.catch_warnings(record=True) as w:
 ...     warnings.simplefilter("always")
 ...     from kinerja_analysis.analisis import hitung_bersama
