@@ -22,7 +22,6 @@ import psutil
 import pytest
 
 from kinerja_analysis.core.io import code_fingerprint
-from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline import batch
 from kinerja_analysis.pipeline.batch import _default_notebook_dir, plan_runs, run_batch
 from kinerja_analysis.pipeline.procs import FolderBusy
@@ -32,17 +31,13 @@ MARKER = '# %%\ndoc.section(laporan, "pendahuluan")'
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("data")
-    write_dataset(generate(n_pegawai=300, seed=3), d)
-    return d
+def data_dir(city_300):
+    return city_300.data_dir
 
 
 @pytest.fixture(scope="module")
-def periods(data_dir):
-    from kinerja_analysis.data.loading import load_dataset
-
-    return load_dataset(data_dir).periods
+def periods(city_300):
+    return city_300.ds.periods
 
 
 def _cmd(data_dir: Path, out: Path, *args: str) -> list[str]:

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 import pytest
-from synthetic_reports import synthetic_reports, visible_text
+from synthetic_reports import visible_text
 
 from kinerja_analysis.reporting.text import (
     COLUMNS,
@@ -61,8 +61,8 @@ INDONESIAN_WORDS = (
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    return synthetic_reports(tmp_path_factory)
+def reports(synthetic_reports):
+    return synthetic_reports
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from kinerja_analysis.core.checks import check_keys
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.data.contract import TABLES
 
@@ -115,9 +116,7 @@ def preset_path(name: str) -> Path:
 
 
 def _check_keys(where: str, got: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(got) - allowed)
-    if unknown:
-        raise DatasetError(f"{where}: kunci tidak dikenal {unknown}; yang boleh: {sorted(allowed)}")
+    check_keys(where, got, allowed, DatasetError)
 
 
 def _as_mapping(where: str, value: Any) -> Mapping[str, Any]:
