@@ -170,6 +170,9 @@ class Effect:
         :data:`kinerja_analysis.methods.did.attgt.FLAGS`, e.g. ``ps_separation``): shown in
         the appendix; an unresolved one (:data:`UNRESOLVED_FLAGS`) caps the grade at
         "indikatif".
+    std_error
+        The estimate's standard error as its estimator reports it (None when the
+        estimator gives an interval only).
     breakdown_rm, breakdown_rm_censored, breakdown_sd
         Rambachan & Roth (2023) breakdown values: the largest post-programme violation of
         parallel trends, relative to the largest pre-programme one (relative magnitudes),
@@ -199,6 +202,7 @@ class Effect:
     desimal: int = 2
     p_adjusted: float | None = None
     catatan: tuple[str, ...] = ()
+    std_error: float | None = None
     breakdown_rm: float | None = None
     breakdown_rm_censored: bool = False
     breakdown_sd: float | None = None
@@ -239,7 +243,7 @@ class Effect:
                 {
                     "term": self.kunci,
                     "estimate": self.estimate,
-                    "std_error": np.nan,
+                    "std_error": num(self.std_error),
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
                     "p_value": num(self.p_value),

@@ -799,6 +799,11 @@ COLUMNS: dict[str, Column] = {
     "cband_high": _c("Batas atas pita simultan", "Uniform band, upper", "angka", 3),
     "crit_val": _c("Nilai kritis", "Critical value", "angka", 3),
     "pretrend_p": _c("Uji tren awal (p)", "Pre-trend test (p)", "p"),
+    "p_adjusted": _c("p terkoreksi (Holm)", "p adjusted (Holm)", "p"),
+    "breakdown_rm": _c(
+        "Batas sensitivitas, besaran relatif (M)", "Breakdown, relative magnitudes (M)", "angka"
+    ),
+    "breakdown_sd": _c("Batas sensitivitas, kemulusan (M)", "Breakdown, smoothness (M)", "angka"),
     "desain": _c("Desain", "Design"),
     "tingkat_bukti": _c("Tingkat bukti", "Evidence"),
     "label": _c("Pengaruh", "Effect"),
@@ -832,6 +837,16 @@ COLUMNS: dict[str, Column] = {
     "rmsea_ci_low": _c("RMSEA, batas bawah IK 90%", "RMSEA, 90% CI lower", "angka", 3),
     "rmsea_ci_high": _c("RMSEA, batas atas IK 90%", "RMSEA, 90% CI upper", "angka", 3),
     "srmr": _c("SRMR", "SRMR", "angka", 3),
+    "srmr_nomean": _c("SRMR (tanpa rata-rata)", "SRMR (without means)", "angka", 3),
+    "n_groups": _c("Jumlah kelompok", "Number of groups", "bilangan", 0),
+    "masalah": _c("Masalah solusi", "Problems of the solution"),
+    "omega_layak": _c("Omega dapat dihitung", "Omega computable", "ya_tidak", 0),
+    "solusi_wajar": _c(
+        "Solusi wajar (tanpa varians negatif)",
+        "Proper solution (no negative variance)",
+        "ya_tidak",
+        0,
+    ),
     "chi2_baseline": _c("Khi-kuadrat model dasar", "Baseline chi-square", "angka", 2),
     "df_baseline": _c("Derajat bebas model dasar", "Baseline degrees of freedom", "angka", 0),
     "n_param": _c("Jumlah parameter", "Parameters", "bilangan"),
