@@ -36,6 +36,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.periods import parse_period
+from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.text import column_label, dimension_label, value_label
 
@@ -417,19 +418,7 @@ def plot_opd_profile(
     """
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile")
     wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata", dropna=False)
-    order = [
-        d
-        for d in (
-            "berorientasi_pelayanan",
-            "akuntabel",
-            "kompeten",
-            "harmonis",
-            "loyal",
-            "adaptif",
-            "kolaboratif",
-        )
-        if d in wide.columns
-    ]
+    order = [d for d in BERAKHLAK if d in wide.columns]
     wide = wide[order + [c for c in wide.columns if c not in order]]
     n_rows, n_cols = wide.shape
     label_share = _heatmap_label_share(lebar)
