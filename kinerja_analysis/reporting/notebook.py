@@ -328,41 +328,11 @@ def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
     return title
 
 
-def render_table(
-    df: pd.DataFrame,
-    *,
-    bahasa: fmt.Bahasa = "id",
-    desimal: int | Mapping[str, int] | None = None,
-    persen_kolom: Sequence[str] = (),
-    label: Mapping[str, str] | None = None,
-    max_kolom: int = 8,
-):
-    """An aggregate table rendered for the report, as a person reads it.
-
-    Headers and categorical values come from the label registry
-    (:func:`kinerja_analysis.reporting.text.display_frame`; ``label`` overrides a
-    header), numbers are written by each column's kind in ``bahasa``'s format (counts,
-    decimals, shares as percentages, p-values as ``<0,001``). ``persen_kolom`` marks more
-    columns as shares (fractions); ``desimal`` (one number or ``{column: digits}``)
-    overrides the registry's decimals.
-
-    A table wider than ``max_kolom`` columns is split into several tables of at most
-    that many, each repeating the first column, so it fits a portrait A4 page and a
-    phone screen. Returns an ``IPython.display.HTML`` object (no index, missing values
-    as "–"); every value is escaped.
-    """
+def render_table(df: pd.DataFrame, **options: Any):
+    """:func:`table_html` as an ``IPython.display.HTML`` object (same options)."""
     from IPython.display import HTML  # lazy: only inside a notebook kernel
 
-    return HTML(
-        table_html(
-            df,
-            bahasa=bahasa,
-            desimal=desimal,
-            persen_kolom=persen_kolom,
-            label=label,
-            max_kolom=max_kolom,
-        )
-    )
+    return HTML(table_html(df, **options))
 
 
 def table_html(
@@ -373,10 +343,29 @@ def table_html(
     persen_kolom: Sequence[str] = (),
     label: Mapping[str, str] | None = None,
     max_kolom: int = 8,
+    kolom: Sequence[str] | None = None,
 ) -> str:
-    """The HTML of :func:`render_table` (a string; see there)."""
-    keys = [str(c) for c in df.columns]
+    """An aggregate table rendered for the report, as a person reads it (HTML string).
+
+    Headers and categorical values come from the label registry
+    (:func:`kinerja_analysis.reporting.text.display_frame`; ``label`` overrides a
+    header), numbers are written by each column's kind in ``bahasa``'s format (counts,
+    decimals, shares as percentages, p-values as ``<0,001``). ``persen_kolom`` marks more
+    columns as shares (fractions); ``desimal`` (one number or ``{column: digits}``)
+    overrides the registry's decimals.
+
+    A table wider than ``max_kolom`` columns is split into several tables of at most
+    that many, each repeating the first column, so it fits a portrait A4 page and a
+    phone screen. No index, missing values as "–"; every header and value is escaped.
+    ``kolom`` shows only those columns, labelled with the whole frame (a subgroup term is
+    named from its ``subkelompok`` and ``level`` columns).
+    """
     shown, kinds = display_frame(df, bahasa, label)
+    keys = [str(c) for c in df.columns]
+    if kolom is not None:
+        pos = [keys.index(str(c)) for c in kolom]
+        shown = shown.iloc[:, pos]
+        keys = [keys[i] for i in pos]
     cells: dict[str, list[str]] = {}
     numeric: dict[str, bool] = {}
     for key, col in zip(keys, shown.columns, strict=True):
@@ -580,18 +569,17 @@ class ReportSession:
 
         if name is not None:
             self.save(df, name, title)
-        if columns is not None:
-            shown = df[list(columns)]
-        else:
-            shown = df.drop(columns=["disembunyikan", "method"], errors="ignore")
+        if columns is None:
+            columns = [c for c in df.columns if c not in ("disembunyikan", "method")]
         display(
             render_table(
-                shown,
+                df,
                 bahasa=self.bahasa,
                 desimal=decimals,
                 persen_kolom=percent_cols,
                 label=labels,
                 max_kolom=max_columns,
+                kolom=columns,
             )
         )
 

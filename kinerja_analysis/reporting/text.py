@@ -759,6 +759,8 @@ COLUMNS: dict[str, Column] = {
     "model": _c("Model", "Model"),
     "outcome": _c("Hasil yang diukur", "Outcome"),
     "odds_ratio": _c("Rasio odds", "Odds ratio", "angka", 3),
+    "delta": _c("Batasan pada tren", "Restriction on the trend"),
+    "breakdown": _c("Nilai batas (breakdown)", "Breakdown value", "angka", 3),
     "statistic": _c("Statistik uji", "Test statistic", "angka", 3),
     "df": _c("Derajat bebas", "Degrees of freedom", "angka", 0),
     "n_klaster": _c("Jumlah OPD (klaster)", "Units (clusters)", "bilangan"),
@@ -853,21 +855,25 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 
 #: Result terms (``term`` of the tidy tables), model and outcome names.
 TERMS: dict[str, tuple[str, str]] = {
-    "ATT (Callaway–Sant'Anna)": (
+    # effect terms (kinerja_analysis.analyses.training TERM_CS / TERM_TWFE)
+    "att_cs": (
         "Rata-rata efek pada ASN yang dilatih (Callaway–Sant'Anna)",
         "Average effect on the trained (Callaway–Sant'Anna)",
     ),
+    "twfe": ("Efek tetap dua arah (TWFE)", "Two-way fixed effects (TWFE)"),
     "ATT": ("Rata-rata efek pada yang menerima program", "Average effect on the treated"),
-    "TWFE": ("Efek tetap dua arah (TWFE)", "Two-way fixed effects (TWFE)"),
-    "pre-trend Wald test (event time)": (
+    # pre-trend tests (methods/did/pretrend.py, analyses/rollout.py)
+    "pretrend_wald_event_time": (
         "Uji tren awal (Wald, menurut waktu relatif)",
         "Pre-trend test (Wald, by relative time)",
     ),
-    "pre-trend Wald test": ("Uji tren awal (Wald, per sel)", "Pre-trend test (Wald, by cell)"),
-    "pra-penerapan (rata-rata e<-1)": (
+    "pretrend_wald_cells": ("Uji tren awal (Wald, per sel)", "Pre-trend test (Wald, by cell)"),
+    "pretrend_mean_pre": (
         "Rata-rata sebelum penerapan (uji plasebo)",
         "Mean before the roll-out (placebo test)",
     ),
+    # sensitivity (methods/did/sensitivity.py): the interval without a restriction
+    "original": ("Interval tanpa batasan (asli)", "Interval without restriction (original)"),
     "n_umpan_balik_lag1": (
         "Sesi umpan balik periode sebelumnya",
         "Feedback sessions in the previous period",
@@ -881,9 +887,9 @@ TERMS: dict[str, tuple[str, str]] = {
         "Sesi berkualitas buruk, periode sebelumnya",
         "Poor sessions, previous period",
     ),
-    "n_baik_lag1 - n_buruk_lag1": (
-        "Selisih sesi baik dan sesi buruk",
-        "Good minus poor session",
+    "n_baik_lag1-n_buruk_lag1": (
+        "Selisih satu sesi baik dan satu sesi buruk, periode sebelumnya",
+        "One good minus one poor session, previous period",
     ),
     "n_umpan_balik_lead1": (
         "Sesi umpan balik periode berikutnya (uji urutan waktu)",
@@ -898,6 +904,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "const": ("Konstanta", "Intercept"),
     "Intercept": ("Konstanta", "Intercept"),
     "capaian": ("Capaian SKP", "SKP achievement"),
+    # outcomes of the roll-out (layanan)
+    "ikm": ("IKM (indeks 25–100)", "IKM (index 25–100)"),
+    "tepat_waktu_pct": ("Layanan tepat waktu (%)", "Services on time (%)"),
+    "pengaduan_per_1000": ("Pengaduan per 1.000 layanan", "Complaints per 1,000 services"),
     "skor_pelayanan": ("Skor perilaku berorientasi pelayanan", "Service-orientation score"),
     "ICC1": ("ICC(1): satu penilai", "ICC(1): one rater"),
     "ICC2": ("ICC(2): satu penilai, penilai acak", "ICC(2): one rater, random raters"),
@@ -1024,6 +1034,15 @@ VALUES: dict[str, tuple[str, str]] = {
     "kausal_did": ("Sebab-akibat (DiD)", "Causal (DiD)"),
     "kausal_fe": ("Sebab-akibat (efek tetap)", "Causal (fixed effects)"),
     "asosiasi": ("Hubungan (asosiasi)", "Association"),
+    # restrictions of the sensitivity analysis (Rambachan & Roth 2023)
+    "relative_magnitudes": (
+        "Besaran relatif: pelanggaran tren ≤ M̄ × pelanggaran terbesar sebelum program",
+        "Relative magnitudes: trend violation ≤ M̄ × largest pre-programme violation",
+    ),
+    "smoothness": (
+        "Kelancaran: perubahan kemiringan tren ≤ M per periode",
+        "Smoothness: change in the trend's slope ≤ M per period",
+    ),
     # survey conclusions
     "terpenuhi": ("Terpenuhi", "Met"),
     "tidak terpenuhi": ("Tidak terpenuhi", "Not met"),
@@ -1162,6 +1181,9 @@ METHODS: dict[str, tuple[str, str]] = {
         "Korelasi butir-total terkoreksi (Pearson)",
         "Corrected item–total correlation (Pearson)",
     ),
+    "original": ("Interval asli (tanpa batasan)", "Original interval (no restriction)"),
+    "C-LF": ("Interval kondisional (C-LF)", "Conditional interval (C-LF)"),
+    "FLCI": ("Interval panjang tetap (FLCI)", "Fixed-length interval (FLCI)"),
     "CFA multi-grup ML (periode)": (
         "CFA multi-kelompok ML (per periode)",
         "Multi-group ML CFA (by period)",
@@ -1214,6 +1236,7 @@ _VALUE_COLUMNS: dict[str, str] = {
     "kriteria": "nilai",
     "kesimpulan": "nilai",
     "level": "nilai",
+    "delta": "nilai",
     "aturan": "aturan",
     "term": "istilah",
     "model": "istilah",
@@ -1238,6 +1261,8 @@ _EVENT_RE = re.compile(r"^e=(-?\d+)$")
 _PERIOD_DUMMY_RE = re.compile(r"^periode_(.+)$")
 _SESSION_RE = re.compile(r"^sesi_([a-z_]+)$")
 _REFERENCE_RE = re.compile(r"^referensi:([a-z_]+)$")
+#: Sensitivity terms of :mod:`kinerja_analysis.methods.did.sensitivity`: ``mbar=0.5``, ``m=0.01``.
+_BOUND_RE = re.compile(r"^(mbar|m)=([-+0-9.eE]+)$")
 
 
 def _pick(pair: tuple[str, str], bahasa: fmt.Bahasa) -> str:
@@ -1319,6 +1344,11 @@ def term_label(term: object, bahasa: fmt.Bahasa = "id") -> str:
     s = str(term)
     if s in TERMS:
         return _pick(TERMS[s], bahasa)
+    m = _BOUND_RE.match(s)
+    if m:
+        v = float(m.group(2))
+        digits = fmt.number(round(v, 3 if abs(v) < 1 else 2), None, bahasa)
+        return f"{'M̄' if m.group(1) == 'mbar' else 'M'} = {digits}"
     m = _EVENT_RE.match(s)
     if m:
         k = int(m.group(1))
@@ -1329,9 +1359,7 @@ def term_label(term: object, bahasa: fmt.Bahasa = "id") -> str:
             return f"{n} periode {'sesudah' if k > 0 else 'sebelum'}"
         return f"{n} period{'s' if abs(k) > 1 else ''} {'after' if k > 0 else 'before'}"
     if "=" in s:
-        col, val = s.split("=", 1)
-        v = val if col == "opd" else value_label(val, bahasa)
-        return f"{column_label(col, bahasa)}: {v}"
+        return subgroup_label(*s.split("=", 1), bahasa)
     m = _PERIOD_DUMMY_RE.match(s)
     if m:
         try:
@@ -1357,6 +1385,14 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
     name columns. Numbers and data values (OPD names) are left as they are.
     """
     out = df.copy()
+    subgroup_terms = None
+    if {"term", "subkelompok", "level"} <= set(map(str, out.columns)):
+        # subgroup estimates: the term key (``opd=<ascii key>``) cannot be read back
+        # into the data value it came from; the ``subkelompok``/``level`` columns can
+        subgroup_terms = [
+            subgroup_label(k, lv, bahasa) if isinstance(k, str) and pd.notna(lv) else None
+            for k, lv in zip(out["subkelompok"], out["level"], strict=True)
+        ]
     for col in out.columns:
         kind = _VALUE_COLUMNS.get(str(col))
         if (
@@ -1378,7 +1414,22 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
         s = out[col]
         mapped = {v: fn(v, bahasa) for v in pd.unique(s.dropna())}
         out[col] = s.astype(object).map(lambda v, m=mapped: m.get(v, v) if pd.notna(v) else v)
+    if subgroup_terms is not None:
+        out["term"] = [
+            t if t is not None else v for t, v in zip(subgroup_terms, out["term"], strict=True)
+        ]
     return out
+
+
+def subgroup_label(kolom: str, level: object, bahasa: fmt.Bahasa = "id") -> str:
+    """A subgroup in words: ``("jenis_jabatan", "pelaksana")`` → ``"Jenis jabatan:
+    Pelaksana"``; a data value (an OPD name) is kept as it is."""
+    v = str(level) if kolom in _DATA_VALUE_COLUMNS else value_label(level, bahasa)
+    return f"{column_label(kolom, bahasa)}: {v}"
+
+
+#: Columns whose values are data typed by a person (never looked up in the registry).
+_DATA_VALUE_COLUMNS = frozenset({"opd", "unit_kerja", "nama_pelatihan"})
 
 
 def _total_or_name(value: object, bahasa: fmt.Bahasa) -> str:
