@@ -33,6 +33,7 @@ from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import breakable, table_class
 from kinerja_analysis.reporting.text import (
     TEXTS,
     column_kind,
@@ -392,8 +393,6 @@ def table_html(
         head, rest = cols[:1], cols[1:]
         step = max_kolom - 1
         parts = [head + rest[i : i + step] for i in range(0, len(rest), step)]
-    # a table of more than a dozen rows may continue on the next page (header repeated)
-    kelas = "tabel-laporan" + (" tabel-panjang" if len(shown) > 12 else "")
     html = []
     for i, part in enumerate(parts):
         if i:
@@ -401,23 +400,32 @@ def table_html(
                 f'<p class="lanjutan">{"Tabel dilanjutkan" if bahasa == "id" else "Table continued"}'
                 f" ({i + 1}/{len(parts)})</p>"
             )
-        html.append(_table(part, cells, numeric, kelas))
+        html.append(_table(part, cells, numeric))
     return "\n".join(html)
 
 
-def _table(cols: Sequence[str], cells: Mapping[str, list[str]], numeric, kelas: str) -> str:
+def _table(cols: Sequence[str], cells: Mapping[str, list[str]], numeric) -> str:
     """A table of already written cells: numbers right-aligned (class ``angka``), text
-    left-aligned; every header and cell escaped."""
+    left-aligned, each cell labelled with its header (``data-label``, for the phone
+    layout); classes from :func:`~kinerja_analysis.reporting.markup.table_class`; every
+    header, label and cell escaped."""
 
     def cls(c: str) -> str:
         return ' class="angka"' if numeric[c] else ' class="teks"'
 
-    head = "".join(f"<th{cls(c)}>{_html.escape(str(c))}</th>" for c in cols)
+    esc = _html.escape
+    head = "".join(f"<th{cls(c)}>{esc(breakable(str(c)))}</th>" for c in cols)
     n = len(cells[cols[0]]) if cols else 0
     rows = "".join(
-        "<tr>" + "".join(f"<td{cls(c)}>{_html.escape(cells[c][r])}</td>" for c in cols) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td{cls(c)} data-label="{esc(str(c))}">{esc(breakable(cells[c][r]))}</td>'
+            for c in cols
+        )
+        + "</tr>"
         for r in range(n)
     )
+    kelas = table_class([str(c) for c in cols], [cells[c] for c in cols])
     return f'<table class="{kelas}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 

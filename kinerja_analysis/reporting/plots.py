@@ -103,8 +103,22 @@ def use_style() -> None:
 
 
 def wrap(text: object, width: int) -> str:
-    """Wrap a label to lines of at most ``width`` characters (words kept whole)."""
-    lines = textwrap.wrap(str(text), width=max(8, width), break_long_words=False)
+    """Wrap a label to lines of at most ``width`` characters.
+
+    Words are kept whole, except a word longer than the line (a name typed without
+    spaces), which is cut into pieces of the line's length: a label never runs past the
+    figure's edge.
+
+    >>> print(wrap("Dinas Pendidikan", 10))
+    Dinas
+    Pendidikan
+    >>> print(wrap("X" * 25, 10))
+    XXXXXXXXXX
+    XXXXXXXXXX
+    XXXXX
+    """
+    width = max(8, width)
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True, break_on_hyphens=False)
     return "\n".join(lines) or str(text)
 
 
