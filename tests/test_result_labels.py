@@ -82,3 +82,46 @@ def test_subgroup_terms_are_named_from_their_level_not_their_key():
     html = table_html(het, kolom=["term", "estimate"], bahasa="en")
     assert "OPD (unit): Dinas Pendidikan" in html and "Position type: Staff" in html
     assert "dinas_pendidikan" not in html and "Subgroup" not in html
+
+
+def test_workbook_formats_each_headline_row_by_its_unit_and_words_flags():
+    """One column holding a count, a percentage, a fraction and a score is formatted row
+    by row; estimation flags are words; a shortened sheet name ends on a content word."""
+    import io
+
+    import openpyxl
+
+    from kinerja_analysis.reporting import export
+    from kinerja_analysis.reporting.notebook import sheet_title, workbook_frames, workbook_labels
+
+    angka = pd.DataFrame(
+        {
+            "indikator": ["n_asn", "capaian_rerata", "pct_jp_di_bawah_20", "perilaku_rerata"],
+            "nilai": [6000.0, 104.1, 0.4715, 3.81],
+            "satuan": ["orang", "%", "fraksi", "skor 1–5"],
+        }
+    )
+    angka.attrs.update(judul="Angka utama", bahasa="id")
+    efek = pd.DataFrame({"term": ["att_cs"], "estimate": [1.2], "flags": ["ps_small_cohort"]})
+    efek.attrs.update(judul="Efek pelatihan terhadap capaian SKP", bahasa="en")
+    sheets = workbook_frames({"angka": angka, "efek": efek})
+    wb = openpyxl.load_workbook(
+        io.BytesIO(export.xlsx_bytes(sheets, labels=workbook_labels(sheets)))
+    )
+    ws = wb["Angka utama"]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(3, ws.max_row + 1)}
+    assert cells["Jumlah ASN"].number_format == "#,##0"
+    assert cells["Rata-rata capaian SKP (%)"].number_format == "0.0%"
+    assert abs(cells["Rata-rata capaian SKP (%)"].value - 1.041) < 1e-12
+    assert cells["ASN dengan JP < 20"].number_format == "0.0%"
+    assert cells["Rata-rata skor perilaku (1–5)"].number_format == "#,##0.00"
+    values = [c.value for row in wb.worksheets[1].iter_rows() for c in row]
+    assert "small cohort: outcome regression instead of the propensity score" in values
+    assert not any(isinstance(v, str) and "ps_small_cohort" in v for v in values)
+    for title in (
+        "Efek pelatihan terhadap capaian SKP per OPD",
+        "Kesesuaian predikat resmi dan predikat terhitung",
+        "Rating - output alone compared with output and behaviour",
+    ):
+        name = sheet_title(title)
+        assert len(name) <= 31 and name.split()[-1] not in ("terhadap", "dan", "compared")

@@ -250,6 +250,16 @@ def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
 
 #: The workbook writer's number kinds (:func:`kinerja_analysis.reporting.export.xlsx_bytes`)
 #: for the label registry's column kinds (:class:`kinerja_analysis.reporting.text.Column`).
+#: Cell format of a ``nilai`` by its ``satuan`` (headline figures): (kind, decimals).
+_UNIT_FORMAT: dict[str, tuple[str, int]] = {
+    "orang": ("bilangan", 0),
+    "OPD": ("bilangan", 0),
+    "fraksi": ("persen", 1),
+    "persen": ("persen_poin", 1),
+    "%": ("persen_poin", 1),
+    "JP/12 bulan": ("desimal", 1),
+}
+
 _XLSX_KIND = {
     "teks": "teks",
     "bilangan": "bilangan",
@@ -296,6 +306,11 @@ def workbook_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFram
                 jenis = "angka"
             fmt_spec[key] = {"jenis": _XLSX_KIND[jenis], "desimal": d}
             labels[key] = column_label(key, bahasa)
+        if "satuan" in df.columns and "nilai" in df.columns:
+            # one indicator per row (counts, scores, shares): each cell as its unit says
+            fmt_spec["nilai"]["baris"] = [
+                _UNIT_FORMAT.get(str(u), ("desimal", 2)) for u in df["satuan"]
+            ]
         shown.attrs.update(judul=judul, bahasa=bahasa, format=fmt_spec, label=labels, nama=nama)
         out[sheet_title(judul, out)] = shown
     return out
@@ -310,6 +325,11 @@ def workbook_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
 
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]+")
+#: Words a shortened sheet name must not end on (Indonesian and English function words).
+_DANGLING = frozenset(
+    "dan atau per terhadap menurut di ke dari yang untuk dengan pada antara sebelum sesudah "
+    "and or of by per the to for in with on at from between before after compared vs".split()
+)
 
 
 def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
@@ -318,7 +338,10 @@ def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
     against ``used`` with a number."""
     base = _SHEET_BAD.sub(" - ", str(judul)).replace("  ", " ").strip(" -'") or "Tabel"
     if len(base) > 31:
-        cut = base[:31].rsplit(" ", 1)[0].rstrip(" ,;-(")
+        words = base[:32].split(" ")[:-1]  # whole words only
+        while words and words[-1].lower().strip(",;-(") in _DANGLING:
+            words.pop()  # "Efek pelatihan terhadap" reads as cut: end on a content word
+        cut = " ".join(words).rstrip(" ,;-(")
         base = cut if len(cut) >= 12 else base[:31]
     title, i = base, 2
     taken = {str(u).lower() for u in used}

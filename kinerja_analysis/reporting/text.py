@@ -760,6 +760,7 @@ COLUMNS: dict[str, Column] = {
     "outcome": _c("Hasil yang diukur", "Outcome"),
     "odds_ratio": _c("Rasio odds", "Odds ratio", "angka", 3),
     "delta": _c("Batasan pada tren", "Restriction on the trend"),
+    "flags": _c("Catatan estimasi", "Estimation notes"),
     "breakdown": _c("Nilai batas (breakdown)", "Breakdown value", "angka", 3),
     "statistic": _c("Statistik uji", "Test statistic", "angka", 3),
     "df": _c("Derajat bebas", "Degrees of freedom", "angka", 0),
@@ -1064,7 +1065,7 @@ VALUES: dict[str, tuple[str, str]] = {
     "skor 1–5": ("skor 1–5", "score 1–5"),
     "indeks 25–100": ("indeks 25–100", "index 25–100"),
     "JP/12 bulan": ("JP/12 bulan", "JP/12 months"),
-    "fraksi": ("proporsi (0–1)", "share (0–1)"),
+    "fraksi": ("persen", "percent"),
     # the reward pool (facts)
     "Predikat Sangat Baik pada periode ini": (
         "Predikat Sangat Baik pada periode ini",
@@ -1079,6 +1080,31 @@ VALUES: dict[str, tuple[str, str]] = {
         "Work results above expectations with no behaviour concern",
     ),
 }
+
+#: Flags of the Callaway–Sant'Anna cells carried into an aggregate (``flags``, comma
+#: separated; :data:`kinerja_analysis.methods.did.attgt.FLAGS`).
+FLAGS: dict[str, tuple[str, str]] = {
+    "ps_small_cohort": (
+        "kohort kecil: regresi hasil, bukan skor kecenderungan",
+        "small cohort: outcome regression instead of the propensity score",
+    ),
+    "ps_separation": (
+        "skor kecenderungan terpisah sempurna: regresi hasil",
+        "propensity score separation: outcome regression",
+    ),
+    "covariates_dropped_in_cell": (
+        "kovariat konstan di sebagian sel dikeluarkan",
+        "a constant covariate was dropped in some cells",
+    ),
+    "no_controls": ("tanpa pembanding di sebagian sel", "no comparison units in some cells"),
+}
+
+
+def flags_label(flags: object, bahasa: fmt.Bahasa = "id") -> str:
+    """Comma-separated estimation flags in words, joined by "; " (unknown flags humanised)."""
+    keys = [k.strip() for k in str(flags).split(",") if k.strip()]
+    return "; ".join(_pick(FLAGS[k], bahasa) if k in FLAGS else humanize(k) for k in keys)
+
 
 #: Validation rules (``aturan`` of the validation report) and the predikat distribution
 #: rules of SE MenPAN-RB 3/2023 (as :func:`kinerja_analysis.domain.predikat.check_distribution`
@@ -1237,6 +1263,7 @@ _VALUE_COLUMNS: dict[str, str] = {
     "kesimpulan": "nilai",
     "level": "nilai",
     "delta": "nilai",
+    "flags": "tanda",
     "aturan": "aturan",
     "term": "istilah",
     "model": "istilah",
@@ -1410,6 +1437,7 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
             "periode": _period_or_text,
             "opd": _total_or_name,
             "metode": method_label,
+            "tanda": flags_label,
         }[kind]
         s = out[col]
         mapped = {v: fn(v, bahasa) for v in pd.unique(s.dropna())}
