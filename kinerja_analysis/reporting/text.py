@@ -1036,14 +1036,8 @@ VALUES: dict[str, tuple[str, str]] = {
     "kausal_fe": ("Sebab-akibat (efek tetap)", "Causal (fixed effects)"),
     "asosiasi": ("Hubungan (asosiasi)", "Association"),
     # restrictions of the sensitivity analysis (Rambachan & Roth 2023)
-    "relative_magnitudes": (
-        "Besaran relatif: pelanggaran tren ≤ M̄ × pelanggaran terbesar sebelum program",
-        "Relative magnitudes: trend violation ≤ M̄ × largest pre-programme violation",
-    ),
-    "smoothness": (
-        "Kelancaran: perubahan kemiringan tren ≤ M per periode",
-        "Smoothness: change in the trend's slope ≤ M per period",
-    ),
+    "relative_magnitudes": ("Besaran relatif (M̄)", "Relative magnitudes (M̄)"),
+    "smoothness": ("Kelancaran tren (M)", "Smoothness (M)"),
     # survey conclusions
     "terpenuhi": ("Terpenuhi", "Met"),
     "tidak terpenuhi": ("Tidak terpenuhi", "Not met"),
