@@ -36,12 +36,12 @@ from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import breakable, table_class
 from kinerja_analysis.reporting.text import (
     TEXTS,
-    column_kind,
     column_label,
     column_labels,
     display_frame,
     format_value,
     label_values,
+    series_kind,
     text,
 )
 
@@ -296,14 +296,7 @@ def workbook_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFram
         fmt_spec, labels = {}, {}
         for c in df.columns:
             key = str(c)
-            jenis, d = column_kind(key)
-            s = df[c]
-            if jenis == "teks" and pd.api.types.is_bool_dtype(s):
-                jenis = "ya_tidak"
-            elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
-                jenis = "bilangan"
-            elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
-                jenis = "angka"
+            jenis, d = series_kind(key, df[c])
             fmt_spec[key] = {"jenis": _XLSX_KIND[jenis], "desimal": d}
             labels[key] = column_label(key, bahasa)
         if "satuan" in df.columns and "nilai" in df.columns:
@@ -393,16 +386,10 @@ def table_html(
     cells: dict[str, list[str]] = {}
     numeric: dict[str, bool] = {}
     for key, col in zip(keys, shown.columns, strict=True):
-        jenis, d = kinds[col]
+        jenis, d = kinds[col]  # refined by the data (display_frame)
         s = shown[col]
         if key in persen_kolom:
             jenis, d = "fraksi", 1
-        elif jenis == "teks" and pd.api.types.is_bool_dtype(s):
-            jenis = "ya_tidak"
-        elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
-            jenis = "bilangan"
-        elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
-            jenis = "angka"
         if isinstance(desimal, Mapping) and key in desimal:
             d = desimal[key]
         elif isinstance(desimal, int) and jenis in ("angka",):

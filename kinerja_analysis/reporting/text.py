@@ -1329,6 +1329,19 @@ def column_kind(key: str) -> tuple[str, int]:
     return "teks", 2
 
 
+def series_kind(key: str, s: pd.Series) -> tuple[str, int]:
+    """:func:`column_kind` refined by the column's data: a column the registry does not
+    know is ``ya_tidak`` when boolean, ``bilangan`` when integer, ``angka`` when numeric."""
+    jenis, d = column_kind(key)
+    if jenis == "teks" and pd.api.types.is_bool_dtype(s):
+        jenis = "ya_tidak"
+    elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
+        jenis = "bilangan"
+    elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
+        jenis = "angka"
+    return jenis, d
+
+
 def dimension_label(key: object, bahasa: fmt.Bahasa = "id") -> str:
     """A BerAKHLAK value or survey construct in words (``"berorientasi_pelayanan"`` →
     ``"Berorientasi Pelayanan"`` / ``"Service Orientation"``)."""
@@ -1488,10 +1501,8 @@ def display_frame(
             name = f"{name} ({humanize(key).lower()})"
         used.add(name)
         names[c] = name
-        kind = column_kind(key)
-        if pd.api.types.is_bool_dtype(out[c]):
-            kind = ("ya_tidak", 0)
-        kinds[name] = kind
+        kind = series_kind(key, out[c])
+        kinds[name] = ("ya_tidak", 0) if pd.api.types.is_bool_dtype(out[c]) else kind
     return out.rename(columns=names), kinds
 
 
