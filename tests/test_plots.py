@@ -241,3 +241,23 @@ def test_bar_axis_and_legend_fit_at_every_width(lebar):
     box = fig.bbox
     leg = ax.get_legend().get_window_extent(r)
     assert box.x0 <= leg.x0 and leg.x1 <= box.x1 + 0.5, (leg, box)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_event_study_every_text_inside_the_phone_figure(bahasa):
+    """At phone width the value-axis label is no longer than the plot is tall (it was
+    cut at the figure's top edge)."""
+    from kinerja_analysis.reporting.plots import PHONE_WIDTH
+
+    e = np.arange(-6, 7)
+    d = pd.DataFrame({"event_time": e, "estimate": 0.2 * e.clip(0), "ci_low": -1.0, "ci_high": 2.0})
+    fig = plot_event_study(
+        d,
+        judul="Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
+        lebar=PHONE_WIDTH,
+        bahasa=bahasa,
+    )
+    box = fig.bbox
+    for t, b in _texts(fig):
+        assert box.y0 - 0.5 <= b.y0 and b.y1 <= box.y1 + 0.5, t.get_text()
+        assert box.x0 - 0.5 <= b.x0 and b.x1 <= box.x1 + 0.5, t.get_text()

@@ -264,7 +264,8 @@ def plot_event_study(
     require_columns(dinamis, ["event_time", "estimate", "ci_low", "ci_high"], "plot_event_study")
     d = dinamis.dropna(subset=["event_time"]).sort_values("event_time")
     e = d["event_time"].to_numpy(dtype=float)
-    fig = plt.figure(figsize=(lebar, 0.62 * lebar + 0.6), layout="constrained")
+    tinggi = 0.62 * lebar + 0.6
+    fig = plt.figure(figsize=(lebar, tinggi), layout="constrained")
     ax = fig.add_subplot()
     if {"cband_low", "cband_high"} <= set(d.columns):
         ax.fill_between(
@@ -282,18 +283,20 @@ def plot_event_study(
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(-0.5, color=_ABU, lw=0.8, ls="--")
     ax.set_xlabel(
-        "Periode relatif terhadap pelatihan pertama"
-        if bahasa == "id"
-        else "Periods relative to the first training"
-    )
-    ax.set_ylabel(
-        label_y
-        or (
-            "Efek terhadap capaian SKP (poin)"
+        wrap(
+            "Periode relatif terhadap pelatihan pertama"
             if bahasa == "id"
-            else "Effect on SKP achievement (points)"
+            else "Periods relative to the first training",
+            _chars_per_line(lebar, 0.8),
         )
     )
+    label_y = label_y or (
+        "Efek terhadap capaian SKP (poin)"
+        if bahasa == "id"
+        else "Effect on SKP achievement (points)"
+    )
+    # the axis label runs along the plot's height: wrapped to it (a phone figure is short)
+    ax.set_ylabel(wrap(label_y, _chars_per_line(tinggi, 0.5)))
     step = 1 if len(e) <= 10 or lebar >= PAGE_WIDTH else 2
     ax.set_xticks(e[::step])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(int(v), 0, bahasa)))
