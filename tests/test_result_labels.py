@@ -102,7 +102,17 @@ def test_workbook_formats_each_headline_row_by_its_unit_and_words_flags():
         }
     )
     angka.attrs.update(judul="Angka utama", bahasa="id")
-    efek = pd.DataFrame({"term": ["att_cs"], "estimate": [1.2], "flags": ["ps_small_cohort"]})
+    efek = pd.DataFrame(
+        {
+            "term": ["att_cs", "jenis_jabatan=pelaksana"],
+            "estimate": [1.2, 0.8],
+            "label": ["ATT (Callaway–Sant'Anna)", "jenis_jabatan = pelaksana"],
+            "subkelompok": [None, "jenis_jabatan"],
+            "level": [None, "pelaksana"],
+            "flags": ["ps_small_cohort", ""],
+            "catatan": ["ps_small_cohort,ps_separation", "sebuah catatan, dalam kata"],
+        }
+    )
     efek.attrs.update(judul="Efek pelatihan terhadap capaian SKP", bahasa="en")
     sheets = workbook_frames({"angka": angka, "efek": efek})
     wb = openpyxl.load_workbook(
@@ -118,6 +128,9 @@ def test_workbook_formats_each_headline_row_by_its_unit_and_words_flags():
     values = [c.value for row in wb.worksheets[1].iter_rows() for c in row]
     assert "small cohort: outcome regression instead of the propensity score" in values
     assert not any(isinstance(v, str) and "ps_small_cohort" in v for v in values)
+    assert "sebuah catatan, dalam kata" in values  # a note in words is left as it is
+    assert "Position type: Staff (pelaksana)" in values
+    assert not any(isinstance(v, str) and ("jenis_jabatan" in v or "_" in v) for v in values)
     for title in (
         "Efek pelatihan terhadap capaian SKP per OPD",
         "Kesesuaian predikat resmi dan predikat terhitung",

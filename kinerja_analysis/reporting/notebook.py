@@ -291,6 +291,10 @@ def workbook_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFram
     out: dict[str, pd.DataFrame] = {}
     for nama, df in tables.items():
         bahasa = df.attrs.get("bahasa", "id")
+        if "term" in df.columns and "label" in df.columns:
+            # the estimator's own label (a programmer's helper, "opd = …") repeats the
+            # term, which the registry writes in the document's language
+            df = df.drop(columns="label")
         shown = label_values(df, bahasa)
         judul = df.attrs.get("judul", nama)
         fmt_spec, labels = {}, {}

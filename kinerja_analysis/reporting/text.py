@@ -1095,8 +1095,12 @@ FLAGS: dict[str, tuple[str, str]] = {
 
 
 def flags_label(flags: object, bahasa: fmt.Bahasa = "id") -> str:
-    """Comma-separated estimation flags in words, joined by "; " (unknown flags humanised)."""
-    keys = [k.strip() for k in str(flags).split(",") if k.strip()]
+    """Comma-separated estimation flags in words, joined by "; " (unknown flag keys
+    humanised). Text that is not a list of keys (a note in words) is returned as it is."""
+    text = str(flags)
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    if not all(k in FLAGS or re.fullmatch(r"[a-z][a-z0-9_]*", k) for k in keys):
+        return text
     return "; ".join(_pick(FLAGS[k], bahasa) if k in FLAGS else humanize(k) for k in keys)
 
 
@@ -1258,6 +1262,7 @@ _VALUE_COLUMNS: dict[str, str] = {
     "level": "nilai",
     "delta": "nilai",
     "flags": "tanda",
+    "catatan": "tanda",
     "aturan": "aturan",
     "term": "istilah",
     "model": "istilah",
