@@ -216,10 +216,12 @@ else:
 doc.section(laporan, "tantangan")
 
 # %%
+# JP are counted over the 12 months ending with the period: not before the data cover them
+jp_ada = "pelatihan" in t and tables.jp_window_covered(doc.periode, doc.ds.periods[0])
 if "pelatihan" not in t:
     doc.say("jp")
     doc.absent("pelatihan")
-else:
+elif jp_ada:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
     jp_opd = tables.jp_summary(jp, min_sel)
     doc.save(jp_opd, "jp_per_opd")
@@ -250,7 +252,7 @@ if ikm is not None and len(ikm):
     doc.table(ikm)
 
 # %%
-if "pelatihan" in t:
+if jp_ada:
     doc.say("lampiran_jp")
     doc.table(
         jp_opd[jp_opd["opd"] != "Semua OPD"], percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"]

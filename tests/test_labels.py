@@ -165,7 +165,7 @@ def test_registry_has_both_languages_and_words():
         (term_label, "e=-3", "3 periode sebelum", "3 periods before"),
         (term_label, "sumber_pertama=mandiri", "Sumber pelatihan pertama: Mandiri", None),
         (term_label, "periode_2024Q3", "Periode: Triwulan III 2024", None),
-        (term_label, "pra-penerapan (rata-rata e<-1)", None, "Mean before the roll-out"),
+        (term_label, "pretrend_mean_pre", None, "Mean before the roll-out"),
         (rule_label, "kunci_unik", "Baris ganda (kunci harus unik)", None),
         (rule_label, "referensi:pegawai", "Tidak ada di tabel Pegawai", None),
         (rule_label, "Baik paling banyak 70%", "Baik paling banyak 70%", "At most 70% Good"),

@@ -498,6 +498,13 @@ def xlsx_bytes(
         head = row
         kinds = [_column_kind(c, data[c], formats.get(c)) for c in data.columns]
         numfmts = [_number_format(k, d, bahasa) for k, d in kinds]
+        # a column with one quantity per row (headline figures): formats row by row
+        per_row = {
+            j: [(str(k), int(d)) for k, d in formats[c]["baris"]]
+            for j, c in enumerate(data.columns)
+            if isinstance(formats.get(c), Mapping)
+            and len(formats[c].get("baris") or ()) == len(data)
+        }
         widths = []
         for j, col in enumerate(data.columns, start=1):
             label = _header_label(col, labels)
@@ -509,10 +516,14 @@ def xlsx_bytes(
         for i, values in enumerate(data.itertuples(index=False), start=head + 1):
             for j, v in enumerate(values, start=1):
                 kind, d = kinds[j - 1]
+                numfmt = numfmts[j - 1]
+                if j - 1 in per_row:
+                    kind, d = per_row[j - 1][i - head - 1]
+                    numfmt = _number_format(kind, d, bahasa)
                 val = _cell_value(v, kind, bahasa)
                 if val is None:
                     continue
-                _put(ws, i, j, val, numfmts[j - 1])
+                _put(ws, i, j, val, numfmt)
                 if i - head <= 500:
                     widths[j - 1] = max(widths[j - 1], _display_len(val, kind, d, bahasa) + 2)
         ws.freeze_panes = ws.cell(head + 1, 1)
@@ -544,7 +555,9 @@ def to_xlsx(
         unique. Per table, optional ``df.attrs``: ``"judul"`` (title, first row),
         ``"sumber"`` (source note under it; default ``sumber``) and ``"format"``
         (``{column: {"jenis": kind, "desimal": n}}``, kinds ``persen`` — a fraction —,
-        ``persen_poin`` — 0–100 —, ``p``, ``bilangan``, ``desimal``).
+        ``persen_poin`` — 0–100 —, ``p``, ``bilangan``, ``desimal``; an optional
+        ``"baris": [(kind, decimals), …]``, one per row, formats a column that holds a
+        different quantity in each row).
     info
         Optional key/value pairs written to a first sheet ``info``.
     bahasa

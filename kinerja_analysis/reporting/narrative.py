@@ -1316,7 +1316,9 @@ def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         tgl_teks = str(tgl)
     rows = []
     for k, v in param.items():
-        if k in ("periode", "sampai"):
+        if k == "sampai":
+            continue  # the window line of the appendix states it, with its periods
+        if k == "periode":
             try:
                 v = period_label(str(v), fk.bahasa)
             except ValueError:
