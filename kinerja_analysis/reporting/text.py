@@ -299,6 +299,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "n30_sumbu_rerata": "Rata-rata (1–5)",
         "n30_judul_konstruk": "Survei ASN per konstruk, {periode}",
         "n30_kosong": "Data survei tidak tersedia.",
+        # --- optional data that are absent (ReportSession.absent)
+        "data_tidak_tersedia": "Data {data} tidak tersedia dalam dataset ini, sehingga bagian "
+        "ini tidak dapat disusun.",
+        "data_tidak_cukup": "Perkiraan untuk bagian ini tidak dapat dihitung dari data ini.",
+        "data_dan": "dan",
+        "data_skp": "capaian SKP",
+        "data_perilaku": "penilaian perilaku 360°",
+        "data_penilaian_resmi": "penilaian kinerja resmi (e-Kinerja)",
+        "data_pelatihan": "pelatihan",
+        "data_umpan_balik": "umpan balik",
+        "data_layanan": "layanan publik (IKM)",
+        "data_penerapan": "penerapan sistem evaluasi",
+        "data_survei": "survei ASN",
+        "data_survei_instrumen": "instrumen survei",
+        "n90_tren_kosong": "Tidak ada angka utama yang dapat digambar sebagai tren.",
         "n30_butir": "## Rata-rata per butir",
         "n30_uji": "## Uji instrumen: validitas butir dan reliabilitas\n\n"
         "Validitas: korelasi butir dengan total butir lain dalam konstruknya (corrected "
@@ -542,6 +557,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "n30_sumbu_rerata": "Mean (1–5)",
         "n30_judul_konstruk": "ASN survey by construct, {periode}",
         "n30_kosong": "Survey data are not available.",
+        # --- optional data that are absent (ReportSession.absent)
+        "data_tidak_tersedia": "The {data} data are not available in this dataset, so this "
+        "section cannot be produced.",
+        "data_tidak_cukup": "The estimates of this section cannot be computed from these data.",
+        "data_dan": "and",
+        "data_skp": "SKP achievement",
+        "data_perilaku": "360° behaviour rating",
+        "data_penilaian_resmi": "official performance rating (e-Kinerja)",
+        "data_pelatihan": "training",
+        "data_umpan_balik": "feedback",
+        "data_layanan": "public service (IKM)",
+        "data_penerapan": "evaluation system roll-out",
+        "data_survei": "ASN survey",
+        "data_survei_instrumen": "survey instrument",
+        "n90_tren_kosong": "There are no headline figures to draw as a trend.",
         "n30_butir": "## Means by item",
         "n30_uji": "## Instrument tests: item validity and reliability\n\n"
         "Validity: correlation of each item with the total of the other items of its "
@@ -707,6 +737,7 @@ COLUMNS: dict[str, Column] = {
     "n_pegawai_dilatih": _c("ASN dilatih", "ASN trained", "bilangan"),
     "n_treated": _c("ASN dilatih", "ASN trained", "bilangan"),
     "subkelompok": _c("Subkelompok", "Subgroup"),
+    "flags": _c("Catatan estimasi", "Estimation notes"),
     "level": _c("Kelompok", "Group"),
     "relevansi": _c("Relevansi pelatihan", "Training relevance"),
     "sumber_pertama": _c("Sumber pelatihan pertama", "Source of the first training"),
@@ -760,7 +791,6 @@ COLUMNS: dict[str, Column] = {
     "outcome": _c("Hasil yang diukur", "Outcome"),
     "odds_ratio": _c("Rasio odds", "Odds ratio", "angka", 3),
     "delta": _c("Batasan pada tren", "Restriction on the trend"),
-    "flags": _c("Catatan estimasi", "Estimation notes"),
     "breakdown": _c("Nilai batas (breakdown)", "Breakdown value", "angka", 3),
     "statistic": _c("Statistik uji", "Test statistic", "angka", 3),
     "df": _c("Derajat bebas", "Degrees of freedom", "angka", 0),
@@ -1063,6 +1093,14 @@ VALUES: dict[str, tuple[str, str]] = {
     "pegawai": ("Pegawai", "Employees"),
     "skp": ("SKP (hasil kerja)", "SKP (work results)"),
     "perilaku": ("Penilaian perilaku (360°)", "Behaviour ratings (360°)"),
+    "penilaian_resmi": ("Penilaian kinerja resmi (e-Kinerja)", "Official ratings (e-Kinerja)"),
+    # where the predikat of a document comes from (shared parameter sumber_predikat)
+    "angka": ("Dihitung dari capaian SKP dan perilaku", "Computed from SKP and behaviour"),
+    "resmi": ("Predikat resmi e-Kinerja", "Official e-Kinerja predikat"),
+    "resmi_skp": (
+        "Predikat resmi e-Kinerja (capaian SKP tersedia)",
+        "Official e-Kinerja predikat (SKP achievement available)",
+    ),
     "pelatihan": ("Pelatihan", "Training"),
     "umpan_balik": ("Umpan balik", "Feedback"),
     "layanan": ("Layanan publik", "Public services"),
@@ -1253,6 +1291,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "seed": ("Benih acak (bootstrap)", "Random seed (bootstrap)"),
     "n_boot": ("Jumlah ulangan bootstrap", "Bootstrap draws"),
     "min_n": ("ASN dilatih paling sedikit per subkelompok", "Fewest trained ASN per subgroup"),
+    "sumber_predikat": ("Sumber predikat", "Source of the predikat"),
 }
 
 #: Columns whose values are keys to be labelled (the rest are data, shown as they are).
