@@ -481,6 +481,12 @@ def _find_files(run: _Run) -> None:
         tm = run.cmap.for_table(name)
         if tm.file:
             path = run.data_dir / tm.file
+            root = run.data_dir.resolve()
+            if root not in path.resolve().parents:  # a symlink or '..' leading out
+                run.problem(name, tm.file, "",
+                            run.msg("file_di_luar_folder", tabel=name, file=tm.file), "fatal")  # fmt: skip
+                run.unusable(name, tm.file)
+                continue
             if not path.is_file():
                 run.problem(
                     name,
@@ -632,7 +638,7 @@ def validate_dataset(
     data_dir = Path(path)
     if not data_dir.is_dir():
         raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
-    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     run = _Run(data_dir, cmap, pseudonim, bahasa, today or date.today())
     _find_files(run)
     for name in TABLE_ORDER:
@@ -941,7 +947,7 @@ def load_dataset(
     data_dir = Path(path)
     if not data_dir.is_dir():
         raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
-    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     declared = None if periods is None else tuple(str(p) for p in periods)
     cached = _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today)
     if cached is not None:

@@ -197,6 +197,36 @@ _ID: dict[str, str] = {
     "status_dari_nip": (
         "status_kepegawaian tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
     ),
+    # ------------------------------------------------------------------ mapping file
+    "pemetaan_tidak_ada": "File pemetaan kolom tidak ditemukan: {file}",
+    "pemetaan_utf8": "{file}: file pemetaan harus UTF-8 ({alasan})",
+    "pemetaan_yaml": "{file}: YAML tidak valid: {alasan}",
+    "pemetaan_preset_tidak_ada": "Preset pemetaan {nama} tidak ada; yang ada: {ada}",
+    "pemetaan_nilai": "{file}: kunci '{kunci}' bernilai {nilai}; yang diharapkan: {harapan}",
+    "harapan_pemetaan": "pemetaan (kunci: nilai)",
+    "pemetaan_kunci_asing": "{file}: kunci tidak dikenal '{kunci}'; yang boleh: {boleh}",
+    "harapan_tabel": "nama tabel kontrak ({ada})",
+    "harapan_dasar": "nama preset yang disertakan ({ada}); path file tidak diterima",
+    "harapan_tanggal": 'teks format tanggal dengan kode strftime, mis. "%d/%m/%Y"',
+    "harapan_desimal": '"." atau ","',
+    "harapan_ribuan": '"" (tanpa), ".", ",", " " atau "\'"',
+    "harapan_ribuan_beda": "pemisah ribuan yang berbeda dari tanda desimal",
+    "harapan_pemisah": 'satu karakter pemisah kolom, mis. ",", ";", "|" atau tab',
+    "harapan_encoding": 'nama encoding teks, mis. "utf-8", "utf-16", "cp1252"',
+    "harapan_baris_header": "bilangan bulat ≥ 1 (baris header; 1 = baris pertama)",
+    "harapan_file": "nama file (teks) di folder data",
+    "harapan_file_dalam": (
+        "path relatif di dalam folder data (bukan path absolut, bukan '..' ke luar folder, "
+        "bukan URL)"
+    ),
+    "harapan_sheet": "nama sheet (teks) atau nomor sheet (bilangan bulat ≥ 0, 0 = pertama)",
+    "harapan_kolom_tujuan": "nama kolom kontrak (teks)",
+    "harapan_kolom_kontrak": "kolom kontrak tabel ini ({ada})",
+    "harapan_label": "label (teks atau angka) → nilai kanonik (teks atau angka)",
+    "file_di_luar_folder": (
+        "File untuk tabel '{tabel}' dalam pemetaan berada di luar folder data: {file}; "
+        "hanya file di dalam folder data yang dibaca"
+    ),
     # ------------------------------------------------------------------ summary words
     "sebab_ditolak": "{file} baris {baris} ditolak ({alasan}) → {akibat}",
     "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
@@ -244,6 +274,35 @@ _ID: dict[str, str] = {
 }
 
 _EN: dict[str, str] = {
+    "pemetaan_tidak_ada": "Column-mapping file not found: {file}",
+    "pemetaan_utf8": "{file}: the mapping file must be UTF-8 ({alasan})",
+    "pemetaan_yaml": "{file}: invalid YAML: {alasan}",
+    "pemetaan_preset_tidak_ada": "Mapping preset {nama} does not exist; available: {ada}",
+    "pemetaan_nilai": "{file}: key '{kunci}' has value {nilai}; expected: {harapan}",
+    "harapan_pemetaan": "a mapping (key: value)",
+    "pemetaan_kunci_asing": "{file}: unknown key '{kunci}'; allowed: {boleh}",
+    "harapan_tabel": "a contract table name ({ada})",
+    "harapan_dasar": "the name of a shipped preset ({ada}); file paths are not accepted",
+    "harapan_tanggal": 'a date format text with strftime codes, e.g. "%d/%m/%Y"',
+    "harapan_desimal": '"." or ","',
+    "harapan_ribuan": '"" (none), ".", ",", " " or "\'"',
+    "harapan_ribuan_beda": "a thousands separator different from the decimal mark",
+    "harapan_pemisah": 'one field-separator character, e.g. ",", ";", "|" or tab',
+    "harapan_encoding": 'a text encoding name, e.g. "utf-8", "utf-16", "cp1252"',
+    "harapan_baris_header": "a whole number ≥ 1 (the header row; 1 = first row)",
+    "harapan_file": "a file name (text) in the data folder",
+    "harapan_file_dalam": (
+        "a relative path inside the data folder (not an absolute path, no '..' leading "
+        "out of the folder, not a URL)"
+    ),
+    "harapan_sheet": "a sheet name (text) or sheet number (whole number ≥ 0, 0 = first)",
+    "harapan_kolom_tujuan": "a contract column name (text)",
+    "harapan_kolom_kontrak": "a contract column of this table ({ada})",
+    "harapan_label": "label (text or number) → canonical value (text or number)",
+    "file_di_luar_folder": (
+        "The file for table '{tabel}' in the mapping lies outside the data folder: {file}; "
+        "only files inside the data folder are read"
+    ),
     "nip_hilang_digit": (
         "NIP stored as a number (scientific notation / spreadsheet number): digits lost, "
         "cannot be recovered; export the NIP column again as text"
