@@ -161,7 +161,8 @@ _ID: dict[str, str] = {
         "kolom wajib tidak ada: {missing}. Kolom yang ada: {present}. Periksa nama kolom atau "
         "file pemetaan kolom."
     ),
-    "file_kosong": "file kosong",
+    "file_kosong": "tabel kosong: file tanpa isi",
+    "tabel_kosong_header": "tabel kosong: hanya baris header, tanpa baris data",
     "header_kosong": "baris header tidak ditemukan",
     "file_rusak": "file tidak dapat dibaca ({error})",
     "jenis_file": "jenis file tidak didukung ({suffix})",
@@ -181,8 +182,16 @@ _ID: dict[str, str] = {
         "tabel survei dan survei_instrumen harus ada bersama-sama; {ada} dilewati"
     ),
     "tabel_opsional_dilewati": "tabel opsional tidak dipakai karena masalah di atas",
+    "tabel_periode_dilewati": (
+        "tabel {tabel} tidak dipakai karena masalah di atas (salah satu dari {tabel_lain} "
+        "wajib ada dan dapat dipakai)"
+    ),
     "tabel_wajib_rusak": "tabel wajib tidak dapat dipakai karena masalah di atas",
-    "semua_ditolak": "{file}: semua {n} baris ditolak; contoh masalah: {contoh}",
+    "tidak_ada_diterima": (
+        "{file}: 0 dari {n} baris diterima, data tidak dapat dipakai; sebab utama: {sebab}"
+    ),
+    "sebab_ringkas": "kolom {kolom}, {n} baris (mis. nilai {nilai}): {pesan}",
+    "tabel_tanpa_baris": "{file}: tabel {tabel} hanya berisi header, tanpa baris data",
     "tidak_ada_periode": "tidak ada periode yang valid; dataset tidak dapat dipakai",
     "periode_tidak_valid": "kode periode tidak valid: {kode}",
     "baris_kosong": "{n} baris kosong dilewati",
@@ -199,6 +208,7 @@ _ID: dict[str, str] = {
     ),
     # ------------------------------------------------------------------ mapping file
     "pemetaan_tidak_ada": "File pemetaan kolom tidak ditemukan: {file}",
+    "folder_tidak_ada": "Folder data tidak ditemukan: {folder}",
     "pemetaan_utf8": "{file}: file pemetaan harus UTF-8 ({alasan})",
     "pemetaan_yaml": "{file}: YAML tidak valid: {alasan}",
     "pemetaan_preset_tidak_ada": "Preset pemetaan {nama} tidak ada; yang ada: {ada}",
@@ -229,10 +239,15 @@ _ID: dict[str, str] = {
     ),
     # ------------------------------------------------------------------ summary words
     "sebab_ditolak": "{file} baris {baris} ditolak ({alasan}) → {akibat}",
+    "sebab_ditolak_sel": (
+        "{file} baris {baris} ditolak (kolom {kolom}, nilai {nilai}: {alasan}) → {akibat}"
+    ),
     "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
     "akibat_tolak": "{n} baris terkait disisihkan ({rincian})",
     "akibat_peringatan": "{n} peringatan terkait ({rincian})",
     "cara_baca_judul": "Cara membaca file",
+    "status_dilewati": "dilewati (lihat masalah struktur)",
+    "status_tidak_dapat_dipakai": "tidak dapat dipakai (lihat masalah struktur)",
     "cara_baca_baris": "{file}: {cara}",
     "terdeteksi_daftar": " (terdeteksi: {daftar})",
     "tingkat_tolak": "tolak",
@@ -275,6 +290,7 @@ _ID: dict[str, str] = {
 
 _EN: dict[str, str] = {
     "pemetaan_tidak_ada": "Column-mapping file not found: {file}",
+    "folder_tidak_ada": "Data folder not found: {folder}",
     "pemetaan_utf8": "{file}: the mapping file must be UTF-8 ({alasan})",
     "pemetaan_yaml": "{file}: invalid YAML: {alasan}",
     "pemetaan_preset_tidak_ada": "Mapping preset {nama} does not exist; available: {ada}",
@@ -430,7 +446,8 @@ _EN: dict[str, str] = {
         "required column(s) missing: {missing}. Columns present: {present}. Check the "
         "column names or the column-mapping file."
     ),
-    "file_kosong": "empty file",
+    "file_kosong": "table is empty: the file has no content",
+    "tabel_kosong_header": "table is empty: a header row and no data rows",
     "header_kosong": "no header row found",
     "file_rusak": "file cannot be read ({error})",
     "jenis_file": "unsupported file type ({suffix})",
@@ -448,8 +465,16 @@ _EN: dict[str, str] = {
     ),
     "survei_berpasangan": "tables survei and survei_instrumen go together; {ada} skipped",
     "tabel_opsional_dilewati": "optional table not used because of the problems above",
+    "tabel_periode_dilewati": (
+        "table {tabel} not used because of the problems above (one of {tabel_lain} must be "
+        "present and usable)"
+    ),
     "tabel_wajib_rusak": "required table cannot be used because of the problems above",
-    "semua_ditolak": "{file}: all {n} rows rejected; example problems: {contoh}",
+    "tidak_ada_diterima": (
+        "{file}: 0 of {n} rows accepted, the data cannot be used; main causes: {sebab}"
+    ),
+    "sebab_ringkas": "column {kolom}, {n} rows (e.g. value {nilai}): {pesan}",
+    "tabel_tanpa_baris": "{file}: table {tabel} holds only a header, no data rows",
     "tidak_ada_periode": "no valid period; the dataset cannot be used",
     "periode_tidak_valid": "invalid period code(s): {kode}",
     "baris_kosong": "{n} empty row(s) skipped",
@@ -466,10 +491,15 @@ _EN: dict[str, str] = {
         "status_kepegawaian not in the data: taken from the identifier's layout (code 21 = PPPK)"
     ),
     "sebab_ditolak": "{file} row {baris} rejected ({alasan}) → {akibat}",
+    "sebab_ditolak_sel": (
+        "{file} row {baris} rejected (column {kolom}, value {nilai}: {alasan}) → {akibat}"
+    ),
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
     "akibat_tolak": "{n} dependent rows set aside ({rincian})",
     "akibat_peringatan": "{n} related warnings ({rincian})",
     "cara_baca_judul": "How the files were read",
+    "status_dilewati": "skipped (see the structural problems)",
+    "status_tidak_dapat_dipakai": "cannot be used (see the structural problems)",
     "cara_baca_baris": "{file}: {cara}",
     "terdeteksi_daftar": " (detected: {daftar})",
     "tingkat_tolak": "rejected",
