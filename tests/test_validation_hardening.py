@@ -8,12 +8,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from test_validation_inputs import TODAY, write_base
+from test_validation_inputs import STAFF, TODAY, write_base
+from typer.testing import CliRunner
 
 from kinerja_analysis import DatasetError
-from kinerja_analysis.data.loading import validate_dataset
+from kinerja_analysis.data.loading import load_dataset, validate_dataset
 from kinerja_analysis.data.mapping import read_mapping
+from kinerja_analysis.pipeline.cli import app
 
 
 @pytest.fixture
@@ -160,3 +163,172 @@ def test_valid_mapping_values_are_kept(tmp_path: Path) -> None:
     )  # fmt: skip
     assert cm.for_table("pegawai").sheet == 0
     assert cm.for_table("pegawai").nilai == {"jenis_kelamin": {"1": "L", "2": "P"}}
+
+
+# --------------------------------------------------------------------- 1. nothing accepted
+
+
+def set_column(path: Path, column: str, values) -> None:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df[column] = values(df) if callable(values) else values
+    df.to_csv(path, index=False)
+
+
+def test_no_accepted_employee_is_unusable_with_the_root_cause_first(base: Path) -> None:
+    # Excel turned the whole NIP column into numbers in scientific notation
+    set_column(
+        base / "pegawai.csv", "nip", lambda df: [f"{int(n) / 1e17:.5f}E+17" for n in df["nip"]]
+    )
+    rep, _ = validate(base)
+    assert not rep.usable and rep.exit_code == 2
+    first = rep.structure.iloc[0]
+    assert first["tingkat"] == "fatal" and first["file"] == "pegawai.csv"
+    assert "0 dari 4 baris diterima" in first["pesan"]
+    assert "kolom nip" in first["pesan"] and "tersimpan sebagai angka" in first["pesan"]
+    with pytest.raises(DatasetError) as exc:
+        load_dataset(base, today=TODAY)
+    assert str(exc.value).startswith("pegawai.csv: 0 dari 4 baris diterima")
+
+
+def test_no_accepted_row_in_every_period_table_is_unusable(base: Path) -> None:
+    set_column(base / "skp.csv", "target", "-1")
+    rep, _ = validate(base)
+    assert not rep.usable
+    fatal = rep.structure[rep.structure["tingkat"] == "fatal"]
+    assert fatal.iloc[0]["file"] == "skp.csv"
+    assert "skp.csv: 0 dari 12 baris diterima" in fatal.iloc[0]["pesan"]
+    assert "kolom target, 12 baris (mis. nilai '-1')" in fatal.iloc[0]["pesan"]
+
+
+def test_some_rows_accepted_in_the_period_table_stays_usable(base: Path) -> None:
+    set_column(base / "skp.csv", "target", lambda df: ["-1"] * (len(df) - 1) + ["10"])
+    rep, _ = validate(base)
+    assert rep.usable and rep.exit_code == 1
+
+
+def test_cli_stops_with_the_root_cause_when_nothing_is_accepted(base: Path) -> None:
+    set_column(base / "pegawai.csv", "nip", "1.96801E+17")
+    res = CliRunner().invoke(app, ["validate", str(base), "--show", "2"])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    struct = res.output.split("Masalah struktur", 1)[1]
+    assert struct.lstrip().startswith("[fatal] pegawai.csv: 0 dari 4 baris diterima")
+
+
+def test_empty_accepted_tables_keep_their_types_through_the_cache(base: Path, tmp_path) -> None:
+    set_column(base / "pelatihan.csv", "jp", "-5")
+    ds = load_dataset(base, today=TODAY, cache=tmp_path / "cache")
+    again = load_dataset(base, today=TODAY, cache=tmp_path / "cache")
+    assert len(ds.pelatihan) == 0 and len(again.pelatihan) == 0
+    assert dict(again.pelatihan.dtypes) == dict(ds.pelatihan.dtypes)
+    assert str(ds.pelatihan["jp"].dtype) == "float64"
+
+
+# --------------------------------------------------------------------- 4. root causes
+
+
+def test_cause_lines_name_column_and_value_and_causes_come_first(base: Path) -> None:
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    row = int(df.index[df["nip"] == "199001012015032002"][0]) + 2
+    df.loc[row - 2, "tanggal_lahir"] = "31-31-1990"
+    df.to_csv(base / "pegawai.csv", index=False)
+    rep, _ = validate(base)
+    causes = rep.causes()
+    assert len(causes) == 1
+    line = causes["pesan"].iloc[0]
+    assert f"pegawai.csv baris {row}" in line
+    assert "kolom tanggal_lahir" in line and "'31-31-1990'" in line
+    groups = rep.grouped()
+    rejects = groups[groups["tingkat"] == "tolak"]
+    assert rejects.iloc[0]["file"] == "pegawai.csv"  # the cause before its consequences
+    assert (rejects["sebab"].iloc[1:] != "").all()
+
+
+def test_own_problems_are_grouped_before_references_to_unknown_employees(base: Path) -> None:
+    # an unknown NIP in many perilaku rows and one bad cell in pegawai
+    set_column(
+        base / "perilaku.csv",
+        "nip",
+        lambda df: df["nip"].where(df["nip"] != STAFF, "199901012020011001"),
+    )
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "golongan"] = "V/z"
+    df.to_csv(base / "pegawai.csv", index=False)
+    rep, _ = validate(base)
+    g = rep.grouped()
+    g = g[g["tingkat"] == "tolak"]
+    assert g.iloc[0]["file"] == "pegawai.csv" and g.iloc[0]["kolom"] == "golongan"
+    assert g.iloc[0]["n_baris"] < g.iloc[1:]["n_baris"].max()
+
+
+# --------------------------------------------------------------------- 5. empty tables
+
+
+@pytest.mark.parametrize("content", ["", "header"])
+def test_empty_optional_table_is_one_warning_whatever_the_emptiness(
+    base: Path, content: str
+) -> None:
+    path = base / "pelatihan.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(header + "\n" if content else "", encoding="utf-8")
+    rep, tables = validate(base)
+    assert rep.usable and "pelatihan" not in tables
+    own = rep.structure[rep.structure["tabel"] == "pelatihan"]
+    assert own.iloc[0]["tingkat"] == "peringatan"
+    assert own.iloc[0]["pesan"].startswith("tabel kosong")
+
+
+def test_header_only_period_tables_get_a_complete_message(base: Path) -> None:
+    path = base / "skp.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+    rep, _ = validate(base)
+    assert not rep.usable
+    for pesan in rep.structure["pesan"]:
+        assert not pesan.rstrip().endswith(":"), pesan
+    kosong = rep.structure[rep.structure["pesan"].str.contains("hanya baris header")]
+    assert set(kosong["tabel"]) == {"skp"}
+
+
+def test_header_only_pegawai_is_named(base: Path) -> None:
+    path = base / "pegawai.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+    rep, _ = validate(base)
+    assert not rep.usable
+    assert "pegawai.csv: tabel pegawai hanya berisi header" in rep.structure["pesan"].iloc[0]
+
+
+def test_a_period_table_missing_a_column_is_not_called_optional(base: Path) -> None:
+    set_column(base / "skp.csv", "realisasi", None)
+    df = pd.read_csv(base / "skp.csv", dtype=str).drop(columns="realisasi")
+    df.to_csv(base / "skp.csv", index=False)
+    rep, _ = validate(base)
+    skp = rep.structure[rep.structure["tabel"] == "skp"]
+    assert not skp["pesan"].str.contains("opsional").any()
+    assert skp["pesan"].str.contains("skp, penilaian_resmi wajib ada").any()
+
+
+# --------------------------------------------------------------------- 7, 8. console
+
+
+def test_brackets_in_names_and_keys_are_printed_as_text(base: Path, tmp_path: Path) -> None:
+    m = yaml_file(tmp_path, '"[/]": 1\n"[bold]x": 2\n')
+    res = CliRunner().invoke(app, ["validate", str(base), "-m", str(m)])
+    assert res.exit_code == 2 and res.exception is None or isinstance(res.exception, SystemExit)
+    assert "'[/]'" in res.output and "'[bold]x'" in res.output
+    odd = tmp_path / "[b]nope"
+    base.rename(odd)
+    res = CliRunner().invoke(app, ["validate", str(odd), "--out", str(tmp_path / "[red]o")])
+    assert res.exit_code in (0, 1), res.output
+    assert "[red]o" in res.output
+    res = CliRunner().invoke(app, ["validate", str(tmp_path / "[i]missing")])
+    assert res.exit_code == 2 and "[i]missing" in res.output
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_table_status_is_printed_in_words(base: Path, bahasa: str) -> None:
+    (base / "pelatihan.csv").write_text("", encoding="utf-8")
+    res = CliRunner().invoke(app, ["validate", str(base), "--bahasa", bahasa])
+    assert "dilewati" not in res.output.replace("dilewati (", "") or bahasa == "id"
+    assert "tidak_dapat_dipakai" not in res.output and "pelatihan.csv: dilewati\n" not in res.output
+    word = "dilewati (lihat masalah struktur)" if bahasa == "id" else "skipped (see the"
+    assert f"pelatihan.csv: {word}" in res.output
