@@ -332,3 +332,48 @@ def test_table_status_is_printed_in_words(base: Path, bahasa: str) -> None:
     assert "tidak_dapat_dipakai" not in res.output and "pelatihan.csv: dilewati\n" not in res.output
     word = "dilewati (lihat masalah struktur)" if bahasa == "id" else "skipped (see the"
     assert f"pelatihan.csv: {word}" in res.output
+
+
+# --------------------------------------------------------------------- 6. numbers
+
+
+def skp_cells(rep, column: str = "realisasi"):
+    iss = rep.issues
+    return iss[(iss["file"] == "skp.csv") & (iss["kolom"] == column)]
+
+
+def test_thousands_pattern_in_a_dot_decimal_file_is_not_silently_one(base: Path) -> None:
+    set_column(base / "skp.csv", "realisasi", lambda df: ["1.000"] + ["11"] * (len(df) - 1))
+    rep, tables = validate(base)
+    hit = skp_cells(rep)
+    assert len(hit) == 1 and hit.iloc[0]["nilai"] == "1.000" and hit.iloc[0]["baris"] == 2
+    assert "ambigu" in hit.iloc[0]["pesan"]
+    assert (tables["skp"]["realisasi"] != 1).all()
+
+
+def test_three_decimals_with_other_decimals_in_the_column_are_numbers(base: Path) -> None:
+    set_column(base / "skp.csv", "realisasi", lambda df: ["1.000", "10.5"] * (len(df) // 2))
+    rep, tables = validate(base)
+    assert skp_cells(rep).empty
+    assert sorted(tables["skp"]["realisasi"].unique()) == [1.0, 10.5]
+
+
+def test_thousands_pattern_in_a_comma_decimal_file_is_flagged(base: Path, tmp_path: Path) -> None:
+    set_column(base / "skp.csv", "realisasi", lambda df: ["1,000"] + ["11"] * (len(df) - 1))
+    df = pd.read_csv(base / "skp.csv", dtype=str, keep_default_na=False)
+    df.to_csv(base / "skp.csv", index=False, sep=";")
+    m = yaml_file(tmp_path, "format: {desimal: ','}\n")
+    rep, tables = validate(base, mapping=m)
+    hit = skp_cells(rep)
+    assert list(hit["nilai"]) == ["1,000"] and "ambigu" in hit.iloc[0]["pesan"]
+    assert (tables["skp"]["realisasi"] != 1).all()
+
+
+def test_decimal_comma_in_a_dot_decimal_file_gets_a_hint(base: Path) -> None:
+    set_column(base / "skp.csv", "realisasi", lambda df: ["18,75"] + ["10.25"] * (len(df) - 1))
+    rep, _ = validate(base)
+    hit = skp_cells(rep)
+    assert list(hit["nilai"]) == ["18,75"] and hit.iloc[0]["tingkat"] == "tolak"
+    assert "koma desimal" in hit.iloc[0]["pesan"]
+    rep_en, _ = validate(base, bahasa="en")
+    assert "decimal comma" in skp_cells(rep_en).iloc[0]["pesan"]

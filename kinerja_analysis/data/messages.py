@@ -26,6 +26,15 @@ _ID: dict[str, str] = {
     "bukan_angka": "bukan angka",
     "bukan_angka_format": "bukan angka menurut format angka (desimal '{desimal}', ribuan '{ribuan}')",
     "tak_berhingga": "bukan angka berhingga (inf/nan)",
+    "angka_ribuan_ambigu": (
+        "angka ambigu: berpola pemisah ribuan (mis. '1.000' = 1 atau 1000?) dalam file "
+        "berdesimal '{desimal}'; tulis tanpa pemisah ribuan atau nyatakan format angka "
+        "(desimal, ribuan) di file pemetaan"
+    ),
+    "angka_desimal_koma": (
+        "bukan angka dalam file berdesimal '.': tampaknya memakai koma desimal; perbaiki "
+        'nilainya atau nyatakan desimal "," di file pemetaan'
+    ),
     "bulat": "harus bilangan bulat",
     "tanggal": "tanggal tidak valid (format yang diharapkan {format})",
     "tanggal_serial": (
@@ -327,6 +336,15 @@ _EN: dict[str, str] = {
     "bukan_angka": "not a number",
     "bukan_angka_format": "not a number in the number format (decimal '{desimal}', thousands '{ribuan}')",
     "tak_berhingga": "not a finite number (inf/nan)",
+    "angka_ribuan_ambigu": (
+        "ambiguous number: a thousands-separator pattern (e.g. '1.000' = 1 or 1000?) in a "
+        "file whose decimal mark is '{desimal}'; write it without a thousands separator or "
+        "declare the number format (desimal, ribuan) in the mapping file"
+    ),
+    "angka_desimal_koma": (
+        "not a number in a file whose decimal mark is '.': it looks like a decimal comma; "
+        'fix the value or declare desimal "," in the mapping file'
+    ),
     "bulat": "must be a whole number",
     "tanggal": "invalid date (expected format {format})",
     "tanggal_serial": (
