@@ -214,8 +214,21 @@ class ValidationReport:
             & (self.issues["tingkat"] == "tolak")
             & (self.issues["sebab"].astype(str) == "")
         ]
-        alasan = str(own["pesan"].iloc[0]) if len(own) else ""
-        return message("sebab_ditolak", b, file=file, baris=baris, alasan=alasan, akibat=akibat)
+        if not len(own):
+            return message("sebab_ditolak", b, file=file, baris=baris, alasan="", akibat=akibat)
+        first = own.iloc[0]
+        kolom = str(first["kolom"]) if isinstance(first["kolom"], str) and first["kolom"] else "-"
+        nilai = first["nilai"] if isinstance(first["nilai"], str) else ""
+        return message(
+            "sebab_ditolak_sel",
+            b,
+            file=file,
+            baris=baris,
+            kolom=kolom,
+            nilai=repr(nilai),
+            alasan=str(first["pesan"]),
+            akibat=akibat,
+        )
 
     def grouped(self) -> pd.DataFrame:
         """Problems with the same table, rule, column, value and message as one group.
@@ -238,10 +251,16 @@ class ValidationReport:
         )
         out = out.reset_index()
         level = out["tingkat"].map({"tolak": 0, "peringatan": 1}).fillna(2)
+        # a row's own problem (a root cause) before problems that follow from another
+        # table's rows (a reference to a rejected or unknown employee): the cause must be
+        # visible within the first groups shown, not after hundreds of its consequences
+        dependent = (out["sebab"].fillna("").astype(str) != "") | out["aturan"].astype(
+            str
+        ).str.startswith("referensi")
         return (
-            out.assign(_lvl=level)
-            .sort_values(["_lvl", "n_baris"], ascending=[True, False], kind="stable")
-            .drop(columns="_lvl")
+            out.assign(_lvl=level, _dep=dependent.astype(int))
+            .sort_values(["_lvl", "_dep", "n_baris"], ascending=[True, True, False], kind="stable")
+            .drop(columns=["_lvl", "_dep"])
             .reset_index(drop=True)
         )
 
@@ -492,6 +511,10 @@ class _Run:
             self.status[tabel] = "tidak_dapat_dipakai"
             self.fatal = True
             self.problem(tabel, file, "", self.msg("tabel_wajib_rusak"), "fatal")
+        elif tabel in PERIOD_TABLES:  # one of skp / penilaian_resmi is required
+            self.status[tabel] = "dilewati"
+            self.problem(tabel, file, "", self.msg("tabel_periode_dilewati", tabel=tabel,
+                         tabel_lain=", ".join(PERIOD_TABLES)), "peringatan")  # fmt: skip
         else:
             self.status[tabel] = "dilewati"
             self.problem(tabel, file, "", self.msg("tabel_opsional_dilewati"), "peringatan")
@@ -503,6 +526,12 @@ def _find_files(run: _Run) -> None:
         tm = run.cmap.for_table(name)
         if tm.file:
             path = run.data_dir / tm.file
+            root = run.data_dir.resolve()
+            if root not in path.resolve().parents:  # a symlink or '..' leading out
+                run.problem(name, tm.file, "",
+                            run.msg("file_di_luar_folder", tabel=name, file=tm.file), "fatal")  # fmt: skip
+                run.unusable(name, tm.file)
+                continue
             if not path.is_file():
                 run.problem(
                     name,
@@ -572,6 +601,11 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
         error = f"{type(exc).__name__}: {exc}"
         run.problem(name, path.name, "", run.msg("file_rusak", error=error), "fatal")
+        run.unusable(name, path.name)
+        return None
+    if not t.required and len(raw.rows) == 0 and not raw.broken:
+        # a header and no data rows: as empty as a 0-byte file, and reported the same way
+        run.problem(name, path.name, "", run.msg("tabel_kosong_header"), "peringatan")
         run.unusable(name, path.name)
         return None
     fatal_cols = set()
@@ -653,8 +687,8 @@ def validate_dataset(
     check_bahasa(bahasa)
     data_dir = Path(path)
     if not data_dir.is_dir():
-        raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
-    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
+        raise DatasetError(message("folder_tidak_ada", bahasa, folder=data_dir.name))
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     run = _Run(data_dir, cmap, pseudonim, bahasa, today or date.today())
     _find_files(run)
     for name in TABLE_ORDER:
@@ -686,6 +720,7 @@ def validate_dataset(
     ds_periods = rules.check_all(run.states, run, declared, pseudonim=pseudonim)
     if not ds_periods:
         run.fatal = True
+    _nothing_accepted(run)
     rejected = _keep_rejected_rows(run)
     tables, summary = _collect(run)
     notes = list(run.notes)
@@ -713,6 +748,53 @@ def validate_dataset(
         pending_periods=run.pending_periods,
     )
     return report, tables, items
+
+
+def _main_reasons(st: TableState, limit: int = 3) -> str:
+    """The most frequent first reasons for rejecting ``st``'s rows, in words: column,
+    number of rows, an example value and the message (``kolom nip, 400 baris, mis. nilai
+    '1.96801E+17': NIP tersimpan sebagai angka …``)."""
+    frame = st.issues.frame()
+    rej = frame[frame["tingkat"] == "tolak"].drop_duplicates("baris", keep="first")
+    if rej.empty:
+        return ""
+    rej = rej.assign(_k=rej["kolom"].fillna("").astype(str), _p=rej["pesan"].astype(str))
+    counts = rej.groupby(["_k", "_p"], sort=False).agg(
+        n=("baris", "size"), nilai=("nilai", "first")
+    )
+    counts = counts.sort_values("n", ascending=False, kind="stable").head(limit)
+    return " | ".join(
+        st.msg("sebab_ringkas", kolom=k or "-", n=int(r.n), nilai=repr(str(r.nilai)), pesan=p)
+        for (k, p), r in counts.iterrows()
+    )
+
+
+def _nothing_accepted(run: _Run) -> None:
+    """A dataset with no accepted employee, or no accepted row in every period table, is
+    unusable; the table and its main reasons go first in the structural problems (the
+    root cause before its consequences)."""
+    first: list[dict[str, Any]] = []
+    usable = [
+        n for n in ("pegawai", *PERIOD_TABLES) if n in run.states and run.status.get(n) is None
+    ]
+    period_states = [run.states[n] for n in PERIOD_TABLES if n in usable]
+    empty = []
+    if "pegawai" in usable and not (~run.states["pegawai"].bad).any():
+        empty.append(run.states["pegawai"])
+    if period_states and not any((~st.bad).any() for st in period_states):
+        empty.extend(period_states)
+    for st in empty:
+        n = st.n + len(st.raw.broken)
+        if n == 0:
+            text = run.msg("tabel_tanpa_baris", file=st.file, tabel=st.name)
+        else:
+            text = run.msg("tidak_ada_diterima", file=st.file, n=n, sebab=_main_reasons(st))
+        first.append(
+            {"tabel": st.name, "file": st.file, "kolom": "", "pesan": text, "tingkat": "fatal"}
+        )
+    if first:
+        run.fatal = True
+        run.structure[:0] = first
 
 
 def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
@@ -961,8 +1043,8 @@ def load_dataset(
     """
     data_dir = Path(path)
     if not data_dir.is_dir():
-        raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
-    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
+        raise DatasetError(message("folder_tidak_ada", bahasa, folder=data_dir.name))
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     declared = None if periods is None else tuple(str(p) for p in periods)
     cached = _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today)
     if cached is not None:
