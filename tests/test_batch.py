@@ -335,6 +335,11 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     con = Console(record=True, width=200)
     con.print(s.rich_table())
     assert "gagal" in con.export_text()
+    en = Console(record=True, width=200)
+    en.print(s.rich_table(bahasa="en"))
+    text_en = en.export_text()
+    assert "failed" in text_en and "Batch summary" in text_en
+    assert "gagal" not in text_en and "Ringkasan" not in text_en
 
 
 def test_interrupt_keeps_earlier_reports_and_rerun_completes(data_dir, dataset, tmp_path):

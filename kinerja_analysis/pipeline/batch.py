@@ -91,7 +91,7 @@ from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprin
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
 from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
-from kinerja_analysis.pipeline.console import BatchConsole, Redactor, duration, plain
+from kinerja_analysis.pipeline.console import TEXT, BatchConsole, Redactor, duration, plain
 from kinerja_analysis.pipeline.preflight import (
     check_periods,
     check_profile_kind,
@@ -298,21 +298,25 @@ class BatchSummary:
         cols = ["kunci", "periode", "notebook", "opd", "status", "detik", "keluaran", "pesan"]
         return pd.DataFrame(rows, columns=cols)
 
-    def rich_table(self, limit: int = 40):
-        """A ``rich.table.Table`` of the runs (failed ones first, at most ``limit`` rows)."""
+    def rich_table(self, limit: int = 40, bahasa: str = "id"):
+        """A ``rich.table.Table`` of the runs (failed ones first, at most ``limit`` rows),
+        headed and worded in ``bahasa``."""
         from rich.table import Table  # lazy: only for console output
 
+        def w(k: str, **f: object) -> str:
+            return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
+
         warna = {"ok": "green", "dilewati": "cyan", "gagal": "bold red", "dibatalkan": "yellow"}
-        t = Table(title=f"Ringkasan batch ({duration(self.detik)})")
+        t = Table(title=w("tabel_judul", detik=duration(self.detik, bahasa)))
         for c, j in (("run", "left"), ("status", "left"), ("detik", "right"), ("keluaran", "left")):
-            t.add_column(c, justify=j)
+            t.add_column(w(f"kolom_{c}"), justify=j)
         order = sorted(self.runs, key=lambda r: r.status not in ("gagal", "dibatalkan"))
         for r in order[:limit]:
             info = r.pesan if r.status in ("gagal", "dibatalkan") else ", ".join(r.keluaran)
             t.add_row(
                 plain(r.kunci),
-                f"[{warna[r.status]}]{r.status}[/]",
-                fmt.number(r.detik, 1),
+                f"[{warna[r.status]}]{w('status_' + r.status)}[/]",
+                fmt.number(r.detik, 1, bahasa),
                 plain(info, 160),
             )
         if len(order) > limit:
@@ -322,7 +326,6 @@ class BatchSummary:
     def lines(self, bahasa: str = "id") -> list[str]:
         """The final summary: where the documents are, what was skipped and why, what
         failed and where its notebook is (console markup escaped)."""
-        from kinerja_analysis.pipeline.console import TEXT  # lazy: avoids a cycle at import
 
         def t(k: str, **f: object) -> str:
             return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
@@ -1575,13 +1578,14 @@ def batch_command(
         )
         raise typer.Exit(EXIT_BUSY) from None
     except DatasetError as e:
-        console.print(f"[bold red]Data tidak dapat dipakai:[/] {plain(e, 2000)}", soft_wrap=True)
+        head = TEXT("data_tidak_dapat_dipakai", bahasa)
+        console.print(f"[bold red]{head}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     except (ValueError, FileNotFoundError) as e:
-        console.print(f"[bold red]Kesalahan:[/] {plain(e, 2000)}", soft_wrap=True)
+        console.print(f"[bold red]{TEXT('kesalahan', bahasa)}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     if len(summary.runs) <= 40 or summary.n_gagal:
-        console.print(summary.rich_table())
+        console.print(summary.rich_table(bahasa=bahasa))
     if rahasia:
         ds = Dataset.load_cache(summary.cache_dir / "data")
         h = load_shared(summary.cache_dir / "shared")
