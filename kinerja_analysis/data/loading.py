@@ -604,10 +604,14 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         run.unusable(name, path.name)
         return None
     if not t.required and len(raw.rows) == 0 and not raw.broken:
-        # a header and no data rows: as empty as a 0-byte file, and reported the same way
+        # a header and no data rows: said like a 0-byte file. An event table (trainings,
+        # feedback, …) with its header is a record of no events and stays a table of
+        # zero rows — the same table a larger export cut at an earlier period has — while
+        # a period table without rows cannot give a period and is left out
         run.problem(name, path.name, "", run.msg("tabel_kosong_header"), "peringatan")
-        run.unusable(name, path.name)
-        return None
+        if name in PERIOD_TABLES:
+            run.unusable(name, path.name)
+            return None
     fatal_cols = set()
     for p in raw.problems:
         if p.baris is not None:
