@@ -254,6 +254,7 @@ class BatchSummary:
     cache_dir: Path | None = None
     log_path: Path | None = None
     warnings: tuple[str, ...] = ()
+    bahasa: str = "id"
 
     @property
     def gagal_dir(self) -> Path | None:
@@ -298,9 +299,10 @@ class BatchSummary:
         cols = ["kunci", "periode", "notebook", "opd", "status", "detik", "keluaran", "pesan"]
         return pd.DataFrame(rows, columns=cols)
 
-    def rich_table(self, limit: int = 40, bahasa: str = "id"):
+    def rich_table(self, limit: int = 40, bahasa: str | None = None):
         """A ``rich.table.Table`` of the runs (failed ones first, at most ``limit`` rows),
-        headed and worded in ``bahasa``."""
+        headed and worded in ``bahasa`` (default: the reports' language)."""
+        bahasa = bahasa or self.bahasa
         from rich.table import Table  # lazy: only for console output
 
         def w(k: str, **f: object) -> str:
@@ -1361,6 +1363,7 @@ def run_batch(
             cache_root,
             con.log_path,
             tuple([*partial.values(), *con.warning_lines()]),
+            bahasa,
         )
 
 
@@ -1578,14 +1581,16 @@ def batch_command(
         )
         raise typer.Exit(EXIT_BUSY) from None
     except DatasetError as e:
-        head = TEXT("data_tidak_dapat_dipakai", bahasa)
+        head = TEXT("data_tidak_dapat_dipakai", bahasa or "id")
         console.print(f"[bold red]{head}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     except (ValueError, FileNotFoundError) as e:
-        console.print(f"[bold red]{TEXT('kesalahan', bahasa)}[/] {plain(e, 2000)}", soft_wrap=True)
+        console.print(
+            f"[bold red]{TEXT('kesalahan', bahasa or 'id')}[/] {plain(e, 2000)}", soft_wrap=True
+        )
         raise typer.Exit(2) from None
     if len(summary.runs) <= 40 or summary.n_gagal:
-        console.print(summary.rich_table(bahasa=bahasa))
+        console.print(summary.rich_table())
     if rahasia:
         ds = Dataset.load_cache(summary.cache_dir / "data")
         h = load_shared(summary.cache_dir / "shared")
@@ -1596,7 +1601,7 @@ def batch_command(
             f"[bold red]RAHASIA[/]: {len(paths)} lembar umpan balik individual di "
             f"{plain(folder, 400)} (ber-NIP; jangan disebarkan)."
         )
-    for line in summary.lines(bahasa or "id"):
+    for line in summary.lines(summary.bahasa):
         console.print(line, highlight=False, soft_wrap=True)
     raise typer.Exit(summary.exit_code)
 
