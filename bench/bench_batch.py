@@ -155,10 +155,10 @@ def _xlsx(work: Path, dest: Path) -> None:
 
 
 def _pages(pdf: Path) -> int:
-    """Number of pages of a PDF (its /Type /Page objects)."""
-    import re
+    """Number of pages of a PDF."""
+    from pypdf import PdfReader
 
-    return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    return len(PdfReader(pdf).pages)
 
 
 def phases(nb_path: Path, params: dict, repeat: int) -> dict[str, float]:
@@ -266,7 +266,8 @@ def main() -> None:
         help="only the phases of one run (the batch runs only to fill an empty cache)",
     )
     args = ap.parse_args()
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("papermill").setLevel(logging.WARNING)
     codes = args.batch_notebooks.split(",")
     root = args.root or Path(tempfile.mkdtemp(prefix="bench_kinerja_"))
     try:
