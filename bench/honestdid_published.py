@@ -2,20 +2,30 @@
 
 Not a test: the examples' inputs (event-study coefficients and covariances) are data
 shipped with the R package HonestDiD and used by its README, not printed in any
-publication, so they are not part of this repository. Export them from an installed
-HonestDiD into a folder, as CSV: for the package data sets ``BCdata_EventStudy`` and
-``LWdata_EventStudy`` a file ``<name>_betahat.csv`` (column ``betahat``) and
-``<name>_sigma.csv`` (the matrix, header row, no row names); for the README's Medicaid
-example (TWFE event study of ``dins`` on the Mixtape ``ehec`` data, reference year
-2013) ``ehec_twfe_betahat.csv`` / ``ehec_twfe_sigma.csv`` and the version with the
-control ``ehec_twfe_control_*`` (``betahat[-8]``, ``sigma[-8, -8]``). Then::
+publication, so they are not part of this repository. ``bench/honestdid_inputs.py``
+builds them from the original files (the package's ``.rda`` data and the ``ehec``
+Stata file; it re-estimates the README's TWFE event studies) into a folder of CSVs:
+for ``BCdata_EventStudy`` and ``LWdata_EventStudy`` a file ``<name>_betahat.csv``
+(column ``betahat``) and ``<name>_sigma.csv`` (the matrix, header row, no row names);
+for the README's Medicaid example (TWFE event study of ``dins`` on the Mixtape ``ehec``
+data, reference year 2013) ``ehec_twfe_*`` and the version with the control
+``ehec_twfe_control_*`` (``betahat[-8]``, ``sigma[-8, -8]``); optionally the vignette's
+stored results ``VignetteResults_*.csv``. Then::
 
     python bench/honestdid_published.py FOLDER
 
 prints, for every published number, ours and the printed one, and whether they agree
 at the printed precision. The printed values (typed in below) are quoted from
 HonestDiD's vignette ("HonestDiD_Example", package commit fdadae3) and README
-(last regenerated 2024-05 with HonestDiD 0.2.6).
+(as of 2024-05; its tables computed 2024-03 with HonestDiD 0.2.6).
+
+What to expect: C-LF sets agree exactly where the printed table is reproducible (see
+``README_RM_2022``). FLCI lengths agree with R to ~1e-8; their centres to 1e-5-4e-4,
+and at ``M = 0`` to 2e-3 (LW) or 1e-5 (README): the centre moves at first order with
+the standard-deviation bound ``h`` at which the length is minimal (flat there), and R's
+``h`` carries its bisection's stopping tolerance (~6e-6 relative) and its convex
+solvers' (ECOS/OSQP) error, while ours is found with exact sub-problems (checked
+against Clarabel to 1e-12). So three printed FLCI ends differ in the last printed digit.
 """
 
 from __future__ import annotations
@@ -50,6 +60,11 @@ VIGNETTE_LW_SD = [
 ]
 # README, Medicaid expansion (TWFE): Delta^RM C-LF, Mbar = 0.5, 1, 1.5, 2, l = e1
 README_RM = [(0.0241, 0.0673), (0.0171, 0.0720), (0.00859, 0.0796), (-0.00107, 0.0883)]
+# The same table as the README printed it from 2022-09 to 2024-03 (package commits fa4ce02
+# to 9f8379b). The 2024 reprint is not reproducible from the package's code: a C-LF
+# interval's ends are points of the tested grid (1,000 points on +-20 SD of theta), and
+# the 2024 values lie on no uniform grid at all; these earlier ones are grid points.
+README_RM_2022 = [(0.0240, 0.0672), (0.0170, 0.0720), (0.00824, 0.0797), (-0.000916, 0.0881)]
 # README: Delta^SD FLCI, M = 0, 0.01, ..., 0.05, l = e1; and with the control
 README_SD = [(0.0259, 0.0607), (0.0132, 0.0787), (0.00286, 0.0907), (-0.00714, 0.101),
              (-0.0171, 0.111), (-0.0271, 0.121)]  # fmt: skip
@@ -117,7 +132,15 @@ def main(argv: list[str] | None = None) -> int:
         b, s = eh
         mb = [0.5, 1, 1.5, 2]
         ours = [hd.relative_magnitudes_ci(b, s, 5, 2, m)[:2] for m in mb]
-        bad += _report("README Medicaid, Delta^RM (C-LF)", mb, ours, README_RM)
+        bad += _report(
+            "README Medicaid, Delta^RM (C-LF), as printed since 2024-03", mb, ours, README_RM
+        )
+        bad += _report(
+            "README Medicaid, Delta^RM (C-LF), as printed 2022-09 to 2024-03",
+            mb,
+            ours,
+            README_RM_2022,
+        )
         ms = [0, 0.01, 0.02, 0.03, 0.04, 0.05]
         ours = [hd.smoothness_flci(b, s, 5, 2, m) for m in ms]
         bad += _report("README Medicaid, Delta^SD (FLCI)", ms, ours, README_SD)
@@ -127,6 +150,18 @@ def main(argv: list[str] | None = None) -> int:
         ms = [0, 0.01, 0.02, 0.03, 0.04, 0.05]
         ours = [hd.smoothness_flci(b, s, 5, 2, m) for m in ms]
         bad += _report("README Medicaid with control, Delta^SD (FLCI)", ms, ours, README_SD_CONTROL)
+    vr = a.folder / "VignetteResults_LW_DeltaSD_RobustResults.csv"
+    if lw is not None and vr.is_file():
+        # the vignette's stored results at full precision (package data VignetteResults)
+        ref = pd.read_csv(vr)
+        b, s = lw
+        print("\nVignette LW, Delta^SD (FLCI), against the stored full-precision results")
+        for r in ref.itertuples():
+            lb, ub = hd.smoothness_flci(b, s, 9, 23, r.M, l_vec=lv)
+            print(
+                f"  {r.M:>6}: half-length ours - R {(ub - lb - r.ub + r.lb) / 2:+.1e},"
+                f" centre ours - R {(ub + lb - r.ub - r.lb) / 2:+.1e}"
+            )
     print(f"\n{bad} interval(s) differ at the printed precision; {time.perf_counter() - t0:.1f} s")
     return 0
 

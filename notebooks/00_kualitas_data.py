@@ -71,19 +71,23 @@ else:
 
 # %%
 if doc.ds.validation.notes:
-    doc.markdown("\n".join(f"- {catatan}" for catatan in doc.ds.validation.notes))
+    doc.bullets(doc.ds.validation.notes)
+doc.absent(*doc.ds.validation.absent)
 
 # %%
 lengkap = tables.period_coverage(t, doc.periode)
 doc.say("n00_kelengkapan", "n00_cakupan", cakupan=doc.cakupan, periode=doc.periode_teks)
-doc.figure(
-    plots.plot_bars,
-    lengkap,
-    kategori="tabel",
-    nilai="pct_asn",
-    persen=True,
-    batas=(0, 1),
-    judul=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
-    label_nilai=doc.text("n00_sumbu_porsi"),
-)
-doc.table(lengkap, "kelengkapan_periode")
+if len(lengkap):
+    doc.figure(
+        plots.plot_bars,
+        lengkap,
+        kategori="tabel",
+        nilai="pct_asn",
+        persen=True,
+        batas=(0, 1),
+        judul=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
+        label_nilai=doc.text("n00_sumbu_porsi"),
+    )
+    doc.table(lengkap, "kelengkapan_periode")
+else:
+    doc.absent("skp", "penilaian_resmi", "perilaku", "pelatihan", "umpan_balik", "survei")

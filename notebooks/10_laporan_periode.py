@@ -132,6 +132,10 @@ if t["pegawai"]["status_kepegawaian"].nunique() > 1:
 
 # %%
 kesesuaian = None
+if doc.shared.kesesuaian_resmi is None:
+    doc.say("kesesuaian_resmi")
+    if not doc.absent("penilaian_resmi", "skp"):
+        doc.say("data_tidak_cukup")
 if doc.shared.kesesuaian_resmi is not None:
     kesesuaian = tables.official_agreement_by_opd(
         doc.shared.kesesuaian_resmi, doc.periode, min_sel, opd=opd
@@ -150,8 +154,8 @@ if doc.shared.kesesuaian_resmi is not None:
         doc.table(total, percent_cols=["pct_sama"])
 
 # %%
-if "perilaku" in t:
-    doc.say("profil")
+doc.say("profil")
+if not doc.absent("perilaku"):
     profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
     doc.save(profil, "profil_berakhlak_opd")
     doc.figure(
@@ -162,7 +166,10 @@ if "perilaku" in t:
 
 # %%
 hvk = None
-if "skp" in t and "perilaku" in t:
+if "skp" not in t or "perilaku" not in t:
+    doc.say("hvk")
+    doc.absent("skp", "perilaku")
+else:
     hvk = tables.output_vs_competency_by_opd(
         doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel
     )
@@ -191,6 +198,10 @@ if len(efek) and opd is None:
         )
 elif opd is not None:
     doc.say("efek", "efek_kota")
+else:
+    doc.say("efek")
+    if not doc.absent("pelatihan", "umpan_balik", "layanan"):
+        doc.say("data_tidak_cukup")
 
 # %%
 ikm = tables.ikm_by_opd(t["layanan"], doc.periode) if "layanan" in t else None
@@ -205,7 +216,12 @@ else:
 doc.section(laporan, "tantangan")
 
 # %%
-if "pelatihan" in t:
+# JP are counted over the 12 months ending with the period: not before the data cover them
+jp_ada = "pelatihan" in t and tables.jp_window_covered(doc.periode, doc.ds.periods[0])
+if "pelatihan" not in t:
+    doc.say("jp")
+    doc.absent("pelatihan")
+elif jp_ada:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
     jp_opd = tables.jp_summary(jp, min_sel)
     doc.save(jp_opd, "jp_per_opd")
@@ -240,7 +256,7 @@ if ikm is not None and len(ikm):
     doc.long_table(ikm, "ikm", "ikm_per_opd", intro="lampiran_ikm")
 
 # %%
-if "pelatihan" in t:
+if jp_ada:
     doc.long_table(
         jp_opd[jp_opd["opd"] != "Semua OPD"],
         "pct_di_bawah_20",

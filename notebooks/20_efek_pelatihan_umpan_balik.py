@@ -53,10 +53,15 @@ kolom_efek = ["term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "
 doc.say("n20_pengantar")
 
 # %%
-paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel)
-jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
-jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
-if tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
+ada_pelatihan = "pelatihan" in t
+if not ada_pelatihan:
+    doc.say("n20_paparan")
+    doc.absent("pelatihan")
+else:
+    paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel)
+    jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
+    jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
+if ada_pelatihan and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
     doc.say(
         "n20_paparan",
         "n20_jp_kalimat",
@@ -65,9 +70,9 @@ if tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
         pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
         pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
     )
-else:
+elif ada_pelatihan:
     doc.say("n20_paparan", "n20_jp_tidak_tersedia", periode=doc.periode_teks)
-if len(paparan):
+if ada_pelatihan and len(paparan):
     doc.figure(
         plots.plot_bars,
         paparan,
@@ -79,16 +84,14 @@ if len(paparan):
         label_nilai=doc.text("n20_sumbu_total_jp"),
     )
     doc.table(paparan, "paparan_pelatihan", decimals=1)
-else:
+elif ada_pelatihan:
     doc.say("n20_paparan_kosong")
 
 # %%
-if "skp" in t:
+doc.say("n20_capaian_jp")
+if not doc.absent("skp", "pelatihan"):
     menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
-    doc.say("n20_capaian_jp")
     doc.table(menurut_jp, "capaian_menurut_jp", decimals=1)
-else:
-    doc.say("n20_capaian_jp", "tanpa_skp")
 
 # %%
 doc.say("n20_umpan_balik")
@@ -105,7 +108,7 @@ if "umpan_balik" in t:
     )
     doc.table(ub, "umpan_balik_per_periode")
 else:
-    doc.say("n20_umpan_balik_kosong")
+    doc.absent("umpan_balik")
 
 # %%
 doc.say("n20_efek_pelatihan")
@@ -126,7 +129,7 @@ if bersama.pelatihan is not None:
     if sens is not None and len(sens):
         doc.say("n20_sensitivitas")
         doc.table(sens[["delta", "term", "ci_low", "ci_high", "breakdown"]], decimals=3)
-else:
+elif not doc.absent("pelatihan", "skp"):
     doc.say("n20_efek_pelatihan_kosong")
 
 # %%
@@ -143,11 +146,15 @@ if het is not None and len(het):
             ci_low=doc.number(selisih["ci_low"]),
             ci_high=doc.number(selisih["ci_high"]),
         )
+elif not doc.absent("pelatihan", "skp"):
+    doc.say("data_tidak_cukup")
 
 # %%
 doc.say("n20_komunikasi")
 if bersama.komunikasi_perilaku is not None:
     doc.table(bersama.komunikasi_perilaku[kolom_efek], decimals=3)
+elif not doc.absent("pelatihan", "skp", "perilaku"):
+    doc.say("data_tidak_cukup")
 
 # %%
 doc.say("n20_efek_umpan_balik")
@@ -155,6 +162,8 @@ if bersama.umpan_balik is not None:
     doc.save(bersama.umpan_balik, "efek_umpan_balik")
     doc.table(bersama.umpan_balik[["model"] + kolom_efek], decimals=3)
     doc.say("n20_identifikasi", identifikasi=FEEDBACK_IDENTIFICATION)
+elif not doc.absent("umpan_balik", "skp"):
+    doc.say("data_tidak_cukup")
 
 # %%
 doc.say("n20_penerapan")
@@ -168,7 +177,7 @@ if bersama.penerapan is not None and len(bersama.penerapan):
         doc.say("n20_sensitivitas")
         cols = ["outcome", "delta", "term", "ci_low", "ci_high", "breakdown"]
         doc.table(sens[cols], decimals=3)
-else:
+elif not doc.absent("layanan", "penerapan"):
     doc.say("n20_penerapan_kosong")
 
 # %%
@@ -176,6 +185,8 @@ doc.say("n20_ordinal")
 if bersama.ordinal is not None and len(bersama.ordinal):
     doc.table(bersama.ordinal[kolom_efek + ["odds_ratio"]], decimals=3)
     doc.say("n20_ordinal_catatan")
+elif not doc.absent("umpan_balik"):
+    doc.say("data_tidak_cukup")
 
 # %%
 doc.say("n20_catatan_metode")

@@ -77,18 +77,19 @@ if ada_survei:
     )
     doc.table(konstruk, "survei_konstruk")
 else:
-    doc.say("n30_konstruk", "n30_kosong")
+    doc.say("n30_konstruk")
+    doc.absent("survei", "survei_instrumen")
 
 # %%
-doc.say("n30_butir")
 if ada_survei:
+    doc.say("n30_butir")
     doc.table(
         butir, "survei_butir", columns=["konstruk", "item", "teks", "terbalik", "n", "rerata", "sd"]
     )
 
 # %%
-doc.say("n30_uji")
 if ada_survei:
+    doc.say("n30_uji")
     valid = survey.item_validity(t["survei"], t["survei_instrumen"], periode=doc.periode)
     rel = survey.scale_reliability(t["survei"], t["survei_instrumen"], periode=doc.periode)
     doc.table(
@@ -103,8 +104,8 @@ if ada_survei:
     )
 
 # %%
-doc.say("n30_cfa")
 if ada_survei:
+    doc.say("n30_cfa")
     hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=doc.periode)
     doc.table(
         hasil_cfa.fit,
@@ -134,8 +135,8 @@ if ada_survei:
         )
 
 # %%
-doc.say("n30_regresi")
 if ada_survei:
+    doc.say("n30_regresi")
     skor = survey.construct_scores(t["survei"], t["survei_instrumen"], bentuk="wide")
     # constructs under their names, so the model's terms and sentences read as words
     skor_p = skor[skor["periode"] == doc.periode].rename(columns=doc.label)
@@ -153,8 +154,8 @@ if ada_survei:
         doc.say("n30_catatan_regresi", robust=galat_robust)
 
 # %%
-doc.say("n30_komunikasi")
 if ada_survei:
+    doc.say("n30_komunikasi")
     if doc.shared.komunikasi is not None:
         doc.table(
             doc.shared.komunikasi,

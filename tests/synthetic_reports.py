@@ -1,7 +1,7 @@
-"""One synthetic batch for the document tests, built once per test session.
+"""One synthetic batch for the document tests, built once per test session (``conftest.py``).
 
-:func:`synthetic_reports` writes a small synthetic city (400 ASN, 8 quarters) and runs
-the batch twice into two report folders sharing the data's private cache: every
+:func:`build_synthetic_reports` takes a small synthetic city (400 ASN, 8 quarters; the
+``city_400`` fixture of ``conftest.py``) and runs the batch twice into two report folders sharing the data's private cache: every
 notebook in Indonesian for the first and the last period (and the cross-period
 summary), and every notebook in English for the last period. ``test_labels``,
 ``test_pdf_layout`` and ``test_asof`` read the same files; the second batch reuses the
@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline.batch import run_batch
 
 N_PEGAWAI = 400
@@ -49,20 +48,13 @@ class Reports:
         return sorted([*self.out_id.rglob(f"*{suffix}"), *self.out_en.rglob(f"*{suffix}")])
 
 
-_BUILT: dict[int, Reports] = {}
+def build_synthetic_reports(data: Path, periods: tuple[str, ...]) -> Reports:
+    """Run the synthetic batch over the city in ``data`` (see module docstring).
 
-
-def synthetic_reports(tmp_path_factory) -> Reports:
-    """Build (once per session) and return the synthetic batch (see module docstring)."""
-    key = id(tmp_path_factory)
-    if key in _BUILT:
-        return _BUILT[key]
-    root = tmp_path_factory.mktemp("laporan_sintetis")
-    data = root / "kota"
-    write_dataset(generate(n_pegawai=N_PEGAWAI, seed=SEED), data)
-    from kinerja_analysis import load_dataset  # lazy: only to read the period codes
-
-    periods = tuple(load_dataset(data).periods)
+    The report folders are made beside ``data``; the ``synthetic_reports`` fixture of
+    ``conftest.py`` builds it once per session.
+    """
+    root = data.parent
     s_id = run_batch(
         data, root / "laporan", periods=[periods[0], periods[-1]], workers=2, progress=False
     )
@@ -72,9 +64,7 @@ def synthetic_reports(tmp_path_factory) -> Reports:
     for s in (s_id, s_en):
         bad = s.tidy().query("status != 'ok'")
         assert bad.empty, bad[["kunci", "status", "pesan"]].to_string()
-    built = Reports(data, root / "laporan", root / "reports_en", periods, (s_id, s_en))
-    _BUILT[key] = built
-    return built
+    return Reports(data, root / "laporan", root / "reports_en", periods, (s_id, s_en))
 
 
 # ----------------------------------------------------------------------------- reading

@@ -5,17 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja_analysis import load_dataset
 from kinerja_analysis.analyses.shared import _FRAMES, compute_shared, load_shared, save_shared
-from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.reporting.facts import period_facts
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory):
-    d = tmp_path_factory.mktemp("kota")
-    write_dataset(generate(n_pegawai=300, seed=3), d)
-    return load_dataset(d)
+def ds(city_300):
+    return city_300.ds
 
 
 def test_same_inputs_same_numbers(ds, tmp_path) -> None:

@@ -18,7 +18,6 @@ import re
 
 import pandas as pd
 import pytest
-from synthetic_reports import SEED, synthetic_reports
 
 from kinerja_analysis import load_dataset
 from kinerja_analysis.analyses import shared as shared_mod
@@ -32,7 +31,7 @@ from kinerja_analysis.analyses.shared import (
     window_dir,
 )
 from kinerja_analysis.analyses.training import TERM_CS
-from kinerja_analysis.data.synth import generate, write_dataset
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.reporting.facts import period_facts
 from kinerja_analysis.reporting.fmt import number
 from kinerja_analysis.reporting.narrative import write_report
@@ -63,10 +62,9 @@ def cut_raw_files(src, dst, periode: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    root = tmp_path_factory.mktemp("asof")
-    write_dataset(generate(n_pegawai=400, seed=SEED), root / "kota")
-    return root, load_dataset(root / "kota")
+def city(city_400, tmp_path_factory):
+    """A folder for the cut copies and the 400-ASN city (``conftest.py``)."""
+    return tmp_path_factory.mktemp("asof"), city_400.ds
 
 
 def _compare_frames(a, b) -> None:
@@ -84,10 +82,10 @@ def _compare_frames(a, b) -> None:
 
 
 @pytest.mark.parametrize("which", [0, 3])  # the first quarter (2024Q1) and a later one
-def test_document_equals_data_cut_at_its_period(city, which):
+def test_document_equals_data_cut_at_its_period(city, city_400, which):
     root, ds = city
     periode = ds.periods[which]
-    cut_raw_files(root / "kota", root / f"cut_{periode}", periode)
+    cut_raw_files(city_400.data_dir, root / f"cut_{periode}", periode)
     cut = load_dataset(root / f"cut_{periode}")
     assert cut.periods == ds.periods[: which + 1]
 
@@ -170,13 +168,24 @@ def test_store_is_keyed_by_data_and_parameters_not_by_folder(city, tmp_path, mon
     # another parameter is another key
     assert shared_key(ds, through=ds.periods[1], n_boot=199) != k
     assert shared_key(ds, through=ds.periods[0], n_boot=99) != k
+    # the key's defaults are compute_shared's; what does not change the numbers is refused
+    assert shared_key(ds) == shared_key(
+        ds,
+        seed=DEFAULTS.seed,
+        n_boot=DEFAULTS.n_boot,
+        min_n=DEFAULTS.min_n_subgroup,
+        reliabilitas=True,
+    )
+    assert shared_key(ds, reliabilitas=False) != shared_key(ds)
+    with pytest.raises(TypeError, match="per_period"):
+        shared_key(ds, per_period=None)
 
 
 @pytest.mark.slow
-def test_batch_first_period_document_is_as_of(tmp_path_factory):
+def test_batch_first_period_document_is_as_of(synthetic_reports):
     """The batch's 2024Q1 document: no estimate of a later window in it; its workbook
     has no effect table; the later period's document states its own window's estimate."""
-    reports = synthetic_reports(tmp_path_factory)
+    reports = synthetic_reports
     ds = load_dataset(reports.data_dir)
     store = reports.summaries[0].cache_dir / "shared"
     last = load_or_compute_shared(ds, store, through=reports.last)

@@ -22,7 +22,6 @@ import psutil
 import pytest
 
 from kinerja_analysis.core.io import code_fingerprint
-from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline import batch
 from kinerja_analysis.pipeline.batch import _default_notebook_dir, plan_runs, run_batch
 from kinerja_analysis.pipeline.procs import FolderBusy
@@ -32,17 +31,13 @@ MARKER = '# %%\ndoc.section(laporan, "pendahuluan")'
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("data")
-    write_dataset(generate(n_pegawai=300, seed=3), d)
-    return d
+def data_dir(city_300):
+    return city_300.data_dir
 
 
 @pytest.fixture(scope="module")
-def periods(data_dir):
-    from kinerja_analysis.data.loading import load_dataset
-
-    return load_dataset(data_dir).periods
+def periods(city_300):
+    return city_300.ds.periods
 
 
 def _cmd(data_dir: Path, out: Path, *args: str) -> list[str]:
@@ -252,7 +247,7 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
     res = {r.periode: r for r in s.runs}
     assert {r.status for r in s.runs} == {"gagal"} and s.exit_code == 1
     # 1. a notebook error: the earlier good report stays, on disk, in the manifest, in the index
-    assert "kegagalan uji" in res[p1].pesan
+    assert "RuntimeError" in res[p1].pesan and "kegagalan uji" in s.log_path.read_text("utf-8")
     assert {f.name: f.read_bytes() for f in (out / p1).glob("laporan_periode_*")} == before
     entry = json.loads((out / p1 / "manifest.json").read_text())["runs"]["10"]
     assert entry["gagal_terakhir"] and sorted(entry["keluaran"]) == sorted(before)
@@ -270,9 +265,9 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
     errors = [o for c in nb1["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors and errors[0]["evalue"] == "kegagalan uji"
     # 2. a kernel that died mid-run: failed, nothing published
-    assert "Dead" in res[p2].pesan or "died" in res[p2].pesan.lower(), res[p2].pesan
+    assert "kernel Jupyter berhenti mendadak" in res[p2].pesan, res[p2].pesan
     # 3. an export failure: HTML, PDF and XLSX together or not at all
-    assert res[p3].pesan.startswith("ekspor:")
+    assert res[p3].pesan.startswith("ekspor XLSX gagal"), res[p3].pesan
     for p in (p2, p3):
         assert not list((out / p).glob("laporan_periode_*")) if (out / p).exists() else True
     summary = "\n".join(s.lines())

@@ -14,9 +14,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from kinerja_analysis import load_dataset
 from kinerja_analysis.analyses.shared import compute_shared
-from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.methods.multiplicity import adjust_pvalues
 from kinerja_analysis.reporting.facts import EFFECTS, effect_list, period_facts
 from kinerja_analysis.reporting.narrative import write_report
@@ -25,12 +23,8 @@ from kinerja_analysis.reporting.text import headline_value
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    path = tmp_path_factory.mktemp("evidence") / "kota"
-    write_dataset(generate(n_pegawai=1500, seed=5), path)
-    ds = load_dataset(path)
-    h = compute_shared(ds, seed=1, n_boot=199, reliabilitas=False)
-    return ds, h
+def city(city_1500):
+    return city_1500.ds, city_1500.shared
 
 
 def test_effect_list_is_the_declarative_table_with_holm(city):

@@ -11,7 +11,6 @@ from kinerja_analysis.reporting.text import (
     RAW_KEY,
     column_label,
     flags_label,
-    label_subgroup_terms,
     label_values,
 )
 
@@ -37,17 +36,8 @@ def test_subgroup_terms_come_from_their_level_not_the_slug():
         assert out["term"].iloc[0] == f"{opd}: Dinas Kesehatan"
         assert out["term"].iloc[2] == f"{opd}: Badan <b>X</b>"  # data as data (escaped later)
         assert "tidak_sesuai" not in out["term"].iloc[1]
-        assert out["label"].tolist() == out["term"].tolist()
-        for v in out[["term", "label", "flags"]].to_numpy().ravel():
+        for v in out[["term", "flags"]].to_numpy().ravel():
             assert not RAW_KEY.search(str(v)), v
-
-
-def test_label_subgroup_terms_before_selecting_columns():
-    shown = label_subgroup_terms(_het(), "en")[["term", "estimate"]]
-    assert shown["term"].iloc[0] == f"{column_label('opd', 'en')}: Dinas Kesehatan"
-    assert shown["term"].iloc[1] == "Training relevance: Does not fit the job"
-    plain = pd.DataFrame({"term": ["att_cs"], "estimate": [1.0]})
-    assert label_subgroup_terms(plain).equals(plain)
 
 
 def test_flags_in_words_in_both_languages():

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 import pytest
-from synthetic_reports import synthetic_reports, visible_text
+from synthetic_reports import visible_text
 
 from kinerja_analysis.reporting.text import (
     COLUMNS,
@@ -61,8 +61,8 @@ INDONESIAN_WORDS = (
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    return synthetic_reports(tmp_path_factory)
+def reports(synthetic_reports):
+    return synthetic_reports
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +112,32 @@ def test_english_documents_have_no_indonesian_sentences(texts, reports):
     assert not problems, "\n".join(problems)
 
 
+def test_workbook_headers_come_from_the_registry(reports):
+    """Every column header of every workbook is a registry label (not a key humanised:
+    "P adjusted" or "Srmr nomean" in an Indonesian workbook)."""
+    import openpyxl
+
+    words = {c.id for c in COLUMNS.values()} | {c.en for c in COLUMNS.values()}
+    for table in (DIMENSIONS, TERMS, VALUES):
+        words |= {w for pair in table.values() for w in pair}
+    problems = []
+    for path in reports.files(".xlsx"):
+        wb = openpyxl.load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(min_row=1, max_row=10, values_only=True):
+                heads = [v for v in row if isinstance(v, str)]
+                if len(heads) >= 3:  # the header row: the first with three texts
+                    bad = [
+                        h
+                        for h in heads
+                        if h not in words and not h.startswith(("Sesi ", "Sessions: "))
+                    ]
+                    if bad:
+                        problems.append(f"{path.name}/{ws.title}: {bad}")
+                    break
+    assert not problems, "\n".join(problems)
+
+
 def test_decimal_comma_and_p_values_in_indonesian_pdf(texts, reports):
     pdf = reports.out_id / reports.last / f"laporan_periode_{reports.last}.pdf"
     text = texts[pdf]
@@ -139,7 +165,7 @@ def test_registry_has_both_languages_and_words():
         (term_label, "e=-3", "3 periode sebelum", "3 periods before"),
         (term_label, "sumber_pertama=mandiri", "Sumber pelatihan pertama: Mandiri", None),
         (term_label, "periode_2024Q3", "Periode: Triwulan III 2024", None),
-        (term_label, "pra-penerapan (rata-rata e<-1)", None, "Mean before the roll-out"),
+        (term_label, "pretrend_mean_pre", None, "Mean before the roll-out"),
         (rule_label, "kunci_unik", "Baris ganda (kunci harus unik)", None),
         (rule_label, "referensi:pegawai", "Tidak ada di tabel Pegawai", None),
         (rule_label, "Baik paling banyak 70%", "Baik paling banyak 70%", "At most 70% Good"),

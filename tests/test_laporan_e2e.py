@@ -50,8 +50,11 @@ def _training_sentence(lap) -> str:
 
 
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    return _report(tmp_path_factory.mktemp("e2e"), "ada")
+def planted(city_1500):
+    """The 1,500-ASN city of ``conftest.py`` (what :func:`_report` builds with seed 5)."""
+    ds, h = city_1500.ds, city_1500.shared
+    fakta = period_facts(ds, h, ds.periods[-1], tanggal=dt.date(2026, 11, 28))
+    return ds, h, write_report(fakta)
 
 
 def test_clear_planted_effect_reads_as_raising(planted) -> None:

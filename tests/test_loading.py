@@ -10,6 +10,7 @@ import pytest
 
 from kinerja_analysis import DatasetError, load_dataset
 from kinerja_analysis.core.periods import period_bounds
+from kinerja_analysis.data.loading import validate_dataset
 from kinerja_analysis.data.mapping import read_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,7 +164,8 @@ def test_perilaku_is_optional_and_its_absence_noted(mini: Path) -> None:
     (mini / "perilaku.csv").unlink()
     ds = load_dataset(mini)
     assert not ds.has("perilaku")
-    assert any("perilaku" in n for n in ds.validation.notes)
+    assert "perilaku" in ds.validation.absent
+    assert not any("perilaku" in n for n in ds.validation.notes)  # said once, structured
 
 
 def test_rejects_never_written_into_raw_folder(mini: Path) -> None:
@@ -174,10 +176,12 @@ def test_rejects_never_written_into_raw_folder(mini: Path) -> None:
 def test_nip_structure_checked_against_columns(mini: Path) -> None:
     _edit_csv(mini / "pegawai.csv", 4, "jenis_kelamin", "P")  # NIP's gender digit is 1
     _edit_csv(mini / "pegawai.csv", 3, "tanggal_lahir", "1990-01-02")
-    ds = load_dataset(mini)
-    rules = set(ds.validation.issues["aturan"])
+    rep, tables, _ = validate_dataset(mini)
+    rules = set(rep.issues["aturan"])
     assert {"nip_jenis_kelamin", "nip_tanggal_lahir"} <= rules
-    assert ds.pegawai["nip"].tolist() == [BOSS]
+    assert tables["pegawai"]["nip"].tolist() == [BOSS]
+    # every SKP row belongs to a rejected employee: no period row left, data unusable
+    assert not rep.usable and "skp.csv: 0 dari 4 baris diterima" in rep.structure["pesan"][0]
 
 
 def test_pseudonymised_ids_switch_structure_check_off_explicitly(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from kinerja_analysis.reporting.narrative import (
     numbers_in_text,
     write_report,
 )
+from kinerja_analysis.reporting.text import FLAGS
 
 PREDIKAT = ["Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"]
 KAUSAL_ID = ("meningkatkan", "menurunkan")
@@ -220,7 +221,8 @@ def test_appendix_shows_raw_and_holm_p_and_estimation_notes():
     assert any("| 0,012 | 0,048 |" in r and "| 0,80 |" in r for r in rows), rows
     assert "koreksi Holm" in lamp or "Holm" in lamp
     assert "Catatan estimasi" in lamp and "Umpan balik baik" in lamp
-    assert "model skor kecenderungan tidak dapat diestimasi" in lamp
+    assert FLAGS["ps_separation"][0] in lamp  # the flag in words, from the registry
+    assert "ps_separation" not in lamp
 
 
 def test_power_recommendation_sentence():

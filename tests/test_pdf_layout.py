@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from synthetic_reports import synthetic_reports
 
 pytestmark = pytest.mark.slow
 
@@ -91,8 +90,8 @@ def _documents(reports):
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    return synthetic_reports(tmp_path_factory)
+def reports(synthetic_reports):
+    return synthetic_reports
 
 
 @pytest.fixture(scope="module")

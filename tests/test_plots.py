@@ -207,3 +207,57 @@ def test_every_text_is_legible_on_a_phone():
     names = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
     assert "Sosial kultural" in names
     assert fig.axes[0].get_xlim()[0] == 0  # bars start at zero
+
+
+@pytest.mark.parametrize("lebar", ["phone", "page"])
+def test_bar_axis_and_legend_fit_at_every_width(lebar):
+    """Five-digit totals on a phone: the value ticks do not run into each other and the
+    legend (two long group names) stays inside the figure."""
+    from kinerja_analysis.reporting.plots import PAGE_WIDTH, PHONE_WIDTH, plot_bars
+
+    w = PHONE_WIDTH if lebar == "phone" else PAGE_WIDTH
+    d = pd.DataFrame(
+        {
+            "jenis": ["teknis", "teknis", "manajerial", "manajerial"],
+            "sumber": ["difasilitasi", "mandiri"] * 2,
+            "jp_total": [61458.0, 67964.0, 22497.0, 8239.0],
+        }
+    )
+    fig = plot_bars(
+        d, kategori="jenis", nilai="jp_total", kelompok="sumber", desimal=0, judul="JP", lebar=w
+    )
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    lo, hi = ax.get_xlim()
+    ticks = [
+        (t, t.get_window_extent(r))
+        for t, v in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+        if lo <= v <= hi and t.get_text()
+    ]
+    assert len(ticks) >= 2
+    gaps = [b[1].x0 - a[1].x1 for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert min(gaps) > 4, [t.get_text() for t, _ in ticks]
+    box = fig.bbox
+    leg = ax.get_legend().get_window_extent(r)
+    assert box.x0 <= leg.x0 and leg.x1 <= box.x1 + 0.5, (leg, box)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_event_study_every_text_inside_the_phone_figure(bahasa):
+    """At phone width the value-axis label is no longer than the plot is tall (it was
+    cut at the figure's top edge)."""
+    from kinerja_analysis.reporting.plots import PHONE_WIDTH
+
+    e = np.arange(-6, 7)
+    d = pd.DataFrame({"event_time": e, "estimate": 0.2 * e.clip(0), "ci_low": -1.0, "ci_high": 2.0})
+    fig = plot_event_study(
+        d,
+        judul="Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
+        lebar=PHONE_WIDTH,
+        bahasa=bahasa,
+    )
+    box = fig.bbox
+    for t, b in _texts(fig):
+        assert box.y0 - 0.5 <= b.y0 and b.y1 <= box.y1 + 0.5, t.get_text()
+        assert box.x0 - 0.5 <= b.x0 and b.x1 <= box.x1 + 0.5, t.get_text()

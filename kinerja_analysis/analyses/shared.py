@@ -28,6 +28,7 @@ The facts of one period (aggregates only) are then
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import os
 import shutil
@@ -190,6 +191,28 @@ def _safe(notes: list[str], what: str, fn, *args, **kwargs):
         return None
 
 
+#: Where an effect result's frames go in :class:`SharedResults`: ``<prefix><suffix>``
+#: (``pelatihan_dinamis`` is the training result's ``dynamic``, ``penerapan_dinamis`` the
+#: rollout result's ``event``).
+_EFFECT_SUFFIX = {
+    "overall": "",
+    "dynamic": "_dinamis",
+    "event": "_dinamis",
+    "pretrend": "_pretrend",
+    "heterogeneity": "_heterogen",
+    "sensitivity": "_sensitivitas",
+}
+
+
+def _keep(out: dict[str, Any], notes: list[str], prefix: str, result: Any) -> None:
+    """Put the frames of an effect result into ``out`` under their SharedResults names
+    (:data:`_EFFECT_SUFFIX`) and its notes into ``notes``."""
+    for attr, suffix in _EFFECT_SUFFIX.items():
+        if hasattr(result, attr):
+            out[prefix + suffix] = getattr(result, attr)
+    notes.extend(result.notes)
+
+
 @threadpool_limits.wrap(limits=1, user_api="blas")
 def compute_shared(
     ds,
@@ -279,14 +302,7 @@ def compute_shared(
             seed=seed,
         )
         if tr is not None:
-            out.update(
-                pelatihan=tr.overall,
-                pelatihan_dinamis=tr.dynamic,
-                pelatihan_pretrend=tr.pretrend,
-                pelatihan_heterogen=tr.heterogeneity,
-                pelatihan_sensitivitas=tr.sensitivity,
-            )
-            notes.extend(tr.notes)
+            _keep(out, notes, "pelatihan", tr)
         pel = _communication_on_service(
             panel, skor_dimensi, notes, n_boot=n_boot, seed=seed, min_n=min_n
         )
@@ -313,13 +329,7 @@ def compute_shared(
             seed=seed,
         )
         if ro is not None:
-            out.update(
-                penerapan=ro.overall,
-                penerapan_dinamis=ro.event,
-                penerapan_pretrend=ro.pretrend,
-                penerapan_sensitivitas=ro.sensitivity,
-            )
-            notes.extend(ro.notes)
+            _keep(out, notes, "penerapan", ro)
     if "umpan_balik" in t and "predikat" in panel:
         out["ordinal"] = _safe(notes, "Regresi logit ordinal", fit_ordinal_predikat, panel)
     if "survei" in t:
@@ -502,16 +512,22 @@ def analysis_fingerprint() -> str:
     )[:16]
 
 
-def shared_key(
-    ds,
-    *,
-    through: str | None = None,
-    seed: int = DEFAULTS.seed,
-    n_boot: int = DEFAULTS.n_boot,
-    min_n: int = DEFAULTS.min_n_subgroup,
-    reliabilitas: bool = True,
-) -> dict[str, Any]:
+#: The parameters of :func:`compute_shared` besides the window that change its numbers.
+KEY_PARAMETERS = ("seed", "n_boot", "min_n", "reliabilitas")
+_KEY_DEFAULTS = {k: inspect.signature(compute_shared).parameters[k].default for k in KEY_PARAMETERS}
+
+
+def shared_key(ds, *, through: str | None = None, **params: Any) -> dict[str, Any]:
     """What one window's shared results are computed from — and nothing else.
+
+    Parameters
+    ----------
+    ds, through
+        As in :func:`compute_shared`.
+    params
+        Any of :data:`KEY_PARAMETERS` as given to :func:`compute_shared`; the others
+        take :func:`compute_shared`'s own defaults (read from its signature, so the key
+        and the computation cannot disagree).
 
     Returns
     -------
@@ -521,7 +537,16 @@ def shared_key(
         (:func:`analysis_fingerprint`). The report folder, the language, the OPD of a
         per-OPD document and ``min_sel`` are not in it: documents that differ only in
         those share one computation.
+
+    Raises
+    ------
+    TypeError
+        A parameter outside :data:`KEY_PARAMETERS`.
     """
+    unknown = sorted(set(params) - set(KEY_PARAMETERS))
+    if unknown:
+        raise TypeError(f"shared_key: unknown parameter(s) {unknown}; allowed: {KEY_PARAMETERS}")
+    seed, n_boot, min_n, reliabilitas = ({**_KEY_DEFAULTS, **params}[k] for k in KEY_PARAMETERS)
     akhir = parse_period(through).code if through is not None else ds.periods[-1]
     return {
         "checksum": ds.checksum,

@@ -24,7 +24,14 @@ from scipy import stats
 
 from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.results import Result, ascii_key, check_tidy, tidy_frame, tidy_row
+from kinerja_analysis.core.results import (
+    Result,
+    ascii_key,
+    check_tidy,
+    tidy_frame,
+    tidy_row,
+    tidy_row_from,
+)
 from kinerja_analysis.methods import power as pw
 from kinerja_analysis.methods.did import staggered_did
 from kinerja_analysis.methods.did.sensitivity import honest_did
@@ -207,13 +214,9 @@ def _did_sample(panel: pd.DataFrame, outcome: str, g_col: str, covariates: Seque
 
 def _simple_row(res, term: str, label: str, sd: float, **ctx: object) -> dict[str, object]:
     a = res.aggregate("simple").iloc[0]
-    return tidy_row(
+    return tidy_row_from(
+        a,
         term,
-        float(a["estimate"]),
-        float(a["std_error"]),
-        float(a["ci_low"]),
-        float(a["ci_high"]),
-        float(a["p_value"]),
         int(res.n_units),
         "Callaway–Sant'Anna (DR)",
         estimate_sd=float(a["estimate"]) / sd if sd > 0 else np.nan,
@@ -268,13 +271,9 @@ def estimate_training_effects(
     overall = [_simple_row(res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
     tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
     overall.append(
-        tidy_row(
+        tidy_row_from(
+            tw,
             TERM_TWFE,
-            float(tw["estimate"]),
-            float(tw["std_error"]),
-            float(tw["ci_low"]),
-            float(tw["ci_high"]),
-            float(tw["p_value"]),
             int(tw["n_obs"]),
             "TWFE (efek tetap pegawai + periode)",
             estimate_sd=float(tw["estimate"]) / sd if sd > 0 else np.nan,

@@ -5,7 +5,8 @@ One mechanism for the whole package: a meta-path finder serves every old flat mo
 attribute up in the modules that now hold it (:data:`MOVED`), under its new name when it
 was renamed (:data:`RENAMED`), and warns once per old module and once per renamed name.
 
->>> import warnings
+>>> import sys, warnings
+>>> _ = sys.modules.pop("kinerja_analysis.analisis", None)  # a fresh proxy, whatever ran before
 >>> with warnings.catch_warnings(record=True) as w:
 ...     warnings.simplefilter("always")
 ...     from kinerja_analysis.analisis import hitung_bersama
@@ -201,6 +202,10 @@ def resolve(old_module: str, name: str) -> tuple[object, str]:
     """The object an old ``kinerja_analysis.<old_module>.<name>`` now is, and its new path.
 
     Raises ``AttributeError`` when no new module holds it.
+
+    >>> obj, path = resolve("analisis", "hitung_bersama")
+    >>> path
+    'kinerja_analysis.analyses.shared.compute_shared'
     """
     new_name = RENAMED.get(name, name)
     for target in MOVED[old_module]:

@@ -57,6 +57,11 @@ def atomic_write(path: str | os.PathLike, data: str | bytes | Callable[[Path], o
 
     ``data`` is text (written as UTF-8), bytes, or a callable that writes the temporary
     path it is given (e.g. ``lambda p: df.to_parquet(p, index=False)``).
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> atomic_write(folder / "a.txt", "isi").read_text()
+    'isi'
     """
     with atomic_writer(path) as tmp:
         if isinstance(data, str):
@@ -69,7 +74,11 @@ def atomic_write(path: str | os.PathLike, data: str | bytes | Callable[[Path], o
 
 
 def hash_bytes(*parts: bytes) -> str:
-    """SHA-256 over the SHA-256 of each part (so part boundaries count), as hex."""
+    """SHA-256 over the SHA-256 of each part (so part boundaries count), as hex.
+
+    >>> len(hash_bytes(b"a", b"b")), hash_bytes(b"ab") != hash_bytes(b"a", b"b")
+    (64, True)
+    """
     h = hashlib.sha256()
     for p in parts:
         h.update(hashlib.sha256(p).digest())
@@ -82,6 +91,14 @@ def code_fingerprint(root: str | os.PathLike | None = None) -> str:
     Recursive; file paths (relative to ``root``) count as well as contents, so editing,
     adding, renaming or removing any module or template changes the fingerprint.
     Caches (``__pycache__``) and hidden files are skipped. Returns 16 hex characters.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "m.py").write_text("x = 1")
+    >>> a = code_fingerprint(root)
+    >>> _ = (root / "m.py").write_text("x = 2")
+    >>> a != code_fingerprint(root), len(a)
+    (True, 16)
     """
     base = Path(root) if root is not None else PACKAGE_ROOT
     files = sorted(

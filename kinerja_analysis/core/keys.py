@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "first_appearance", "compress_codes"]
+__all__ = ["text_codes", "first_appearance", "compress_codes", "with_pair_keys"]
 
 
 def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np.ndarray]:
@@ -89,3 +89,37 @@ def compress_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     new = np.full(n, -1, dtype=np.int64)
     new[used] = np.arange(len(used))
     return used, new[codes]
+
+
+def with_pair_keys(
+    frame: pd.DataFrame, first: pd.Index, second: pd.Index, names: tuple[str, str]
+) -> pd.DataFrame:
+    """``frame`` grouped by a two-part code, with the two key columns put back in front.
+
+    Parameters
+    ----------
+    frame
+        A result indexed by ``first_code * max(len(second), 1) + second_code`` (codes of
+        :func:`text_codes`), e.g. a groupby over employee x period.
+    first, second
+        The ``uniques`` of the two keys' :func:`text_codes`.
+    names
+        The two key columns' names.
+
+    Returns
+    -------
+    DataFrame
+        ``names[0], names[1]`` then ``frame``'s columns, on a fresh ``RangeIndex``.
+
+    >>> f = pd.DataFrame({"x": [1.0, 2.0]}, index=[1, 2])
+    >>> with_pair_keys(f, pd.Index(["a", "b"]), pd.Index(["p", "q"]), ("nip", "periode"))
+      nip periode    x
+    0   a       q  1.0
+    1   b       p  2.0
+    """
+    n_second = max(len(second), 1)
+    key = frame.index.to_numpy()
+    out = frame.reset_index(drop=True)
+    out.insert(0, names[1], second.take(key % n_second))
+    out.insert(0, names[0], first.take(key // n_second))
+    return out

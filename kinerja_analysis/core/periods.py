@@ -130,6 +130,14 @@ def parse_period(code: object) -> Period:
         Not a period code, a quarter outside 1–4, a semester outside 1–2, a month
         outside 1–12, or a year outside 1900–2199. The message (Indonesian) names the
         value and the accepted forms.
+
+    Examples
+    --------
+    >>> p = parse_period(" 2025q1 ")
+    >>> p.code, p.kind
+    ('2025Q1', 'Q')
+    >>> parse_period("2025-03").code
+    '2025-03'
     """
     if not isinstance(code, str):
         raise PeriodError(f"kode periode harus teks, bukan {type(code).__name__}: {code!r}")
@@ -233,7 +241,11 @@ def parse_period_text(text: object) -> Period:
 
 
 def is_period(code: object) -> bool:
-    """Whether ``code`` is a valid period code (see :func:`parse_period`)."""
+    """Whether ``code`` is a valid period code (see :func:`parse_period`).
+
+    >>> is_period("2025Q1"), is_period("2025Q5"), is_period(None)
+    (True, False, False)
+    """
     try:
         parse_period(code)
     except PeriodError:
@@ -251,6 +263,11 @@ def sort_periods(codes: Iterable[str]) -> list[str]:
     ------
     PeriodError
         A code is not a period code.
+
+    Examples
+    --------
+    >>> sort_periods(["2025Q1", "2024Q4", "2025q1"])
+    ['2024Q4', '2025Q1']
     """
     parsed = {parse_period(c) for c in codes}
     return [
@@ -265,6 +282,11 @@ def period_kind(codes: Sequence[str]) -> str:
     ------
     PeriodError
         No codes, or codes of more than one kind (e.g. ``2025Q1`` with ``2025S1``).
+
+    Examples
+    --------
+    >>> period_kind(["2025Q1", "2025Q2"])
+    'Q'
     """
     kinds = {parse_period(c).kind for c in codes}
     if len(kinds) != 1:
@@ -280,6 +302,9 @@ def period_label(code: str, bahasa: Bahasa = "id") -> str:
 
     ``2025-01`` → "Januari 2025" / "January 2025"; ``2025S2`` → "Semester II 2025" /
     "Semester 2 2025"; ``2025`` → "Tahun 2025" / "Year 2025".
+
+    >>> period_label("2025Q1"), period_label("2025Q1", "en")
+    ('Triwulan I 2025', 'Quarter 1 2025')
     """
     check_bahasa(bahasa)
     p = parse_period(code)
@@ -313,6 +338,11 @@ def period_of(dates: pd.Series, kind: str) -> pd.Series:
     ------
     ValueError
         ``kind`` is not ``M``, ``Q``, ``S`` or ``Y``.
+
+    Examples
+    --------
+    >>> period_of(pd.Series(pd.to_datetime(["2025-02-01", "2025-07-15"])), "Q").tolist()
+    ['2025Q1', '2025Q3']
     """
     if kind not in KINDS:
         raise ValueError(f"unknown period kind {kind!r} (expected M, Q, S or Y)")
@@ -330,6 +360,9 @@ def period_ordinal(code: str) -> int:
     """Integer position of a period on its kind's calendar axis (see :attr:`Period.ordinal`).
 
     Consecutive periods differ by one, also across a gap in the data.
+
+    >>> period_ordinal("2025Q2") - period_ordinal("2024Q4")
+    2
     """
     return parse_period(code).ordinal
 
@@ -340,6 +373,9 @@ def period_index(codes: Iterable[str]) -> dict[str, int]:
     Consecutive calendar periods get consecutive integers; a period missing from
     ``codes`` leaves a gap (``{"2024Q1": 1, "2024Q3": 3}``), so "the next period" is
     always ``t + 1``.
+
+    >>> period_index(["2024Q4", "2025Q2", "2025Q1"])
+    {'2024Q4': 1, '2025Q1': 2, '2025Q2': 3}
     """
     ordered = sort_periods(codes)
     if not ordered:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from kinerja_analysis.core.checks import check_keys
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.text import LANGUAGES, Catalog
 
@@ -233,9 +234,7 @@ def _mapping(where: str, v: Any) -> dict[str, Any]:
 
 
 def _check_keys(where: str, got: dict[str, Any], allowed: set[str]) -> None:
-    bad = sorted(set(got) - allowed)
-    if bad:
-        raise ProfileError(f"{where}: kunci tidak dikenal {bad}; yang boleh: {sorted(allowed)}")
+    check_keys(where, got, allowed, ProfileError)
 
 
 def _text(where: str, v: Any, required: bool = False) -> str | None:
@@ -256,6 +255,14 @@ def read_profile(path: str | os.PathLike) -> AgencyProfile:
     ProfileError
         The file is missing, not YAML, or has an unknown key or a wrong value (the
         message names the file and the key).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "profil.yaml"
+    >>> _ = f.write_text(chr(10).join(["instansi:", "  nama: Kota Contoh", "  jenis: kota", "min_sel: 10"]))
+    >>> read_profile(f).min_sel
+    10
     """
     import yaml  # lazy: only when a profile is read
 
@@ -306,12 +313,21 @@ def read_profile(path: str | os.PathLike) -> AgencyProfile:
 
 
 def default_profile() -> AgencyProfile:
-    """The bundled example profile (the synthetic Kota Kotalama)."""
+    """The bundled example profile (the synthetic Kota Kotalama).
+
+    >>> p = default_profile()
+    >>> p.min_sel, p.bahasa
+    (5, 'id')
+    """
     return read_profile(BUNDLED_PROFILE)
 
 
 def load_profile(profile: AgencyProfile | str | os.PathLike | None) -> AgencyProfile:
-    """A profile from an object, a file path, or ``None`` (the bundled example)."""
+    """A profile from an object, a file path, or ``None`` (the bundled example).
+
+    >>> load_profile(None) == default_profile()
+    True
+    """
     if isinstance(profile, AgencyProfile):
         return profile
     return default_profile() if profile is None else read_profile(profile)

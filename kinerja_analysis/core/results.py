@@ -31,7 +31,15 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["TIDY_COLUMNS", "tidy_row", "tidy_frame", "check_tidy", "ascii_key", "Result"]
+__all__ = [
+    "TIDY_COLUMNS",
+    "tidy_row",
+    "tidy_row_from",
+    "tidy_frame",
+    "check_tidy",
+    "ascii_key",
+    "Result",
+]
 
 #: The shared leading columns of every tidy result table.
 TIDY_COLUMNS: tuple[str, ...] = (
@@ -58,7 +66,12 @@ def tidy_row(
     method: str,
     **context: object,
 ) -> dict[str, object]:
-    """One tidy row as a dict: the shared columns in order, then ``context``."""
+    """One tidy row as a dict: the shared columns in order, then ``context``.
+
+    >>> r = tidy_row("att", 1.5, 0.5, 0.52, 2.48, 0.003, 120, "DiD", outcome="capaian")
+    >>> list(r)
+    ['term', 'estimate', 'std_error', 'ci_low', 'ci_high', 'p_value', 'n_obs', 'method', 'outcome']
+    """
     row: dict[str, object] = dict(
         zip(
             TIDY_COLUMNS,
@@ -70,11 +83,32 @@ def tidy_row(
     return row
 
 
+def tidy_row_from(
+    row: Mapping[str, object], term: str, n_obs: int | None, method: str, **context: object
+) -> dict[str, object]:
+    """:func:`tidy_row` carrying the statistics of another tidy row under a new ``term``.
+
+    ``estimate, std_error, ci_low, ci_high, p_value`` are read from ``row`` (a dict or a
+    row of a tidy frame) as floats; ``n_obs``, ``method`` and ``context`` are the new
+    row's.
+
+    >>> r = tidy_row_from({"estimate": 1, "std_error": 0.5, "ci_low": 0, "ci_high": 2,
+    ...                    "p_value": 0.04}, "att", 10, "DiD", outcome="y")
+    >>> r["term"], r["estimate"], r["n_obs"], r["outcome"]
+    ('att', 1.0, 10, 'y')
+    """
+    return tidy_row(term, *(float(row[c]) for c in _NUMERIC), n_obs, method, **context)
+
+
 def tidy_frame(rows: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
     """A tidy DataFrame from rows (or a frame): shared columns first, typed.
 
     Missing shared columns are added empty; numeric columns are ``float64``, ``n_obs``
     nullable ``Int64``, ``term`` and ``method`` strings (object).
+
+    >>> t = tidy_frame([{"term": "att", "estimate": 1, "n_obs": 10}])
+    >>> t.dtypes[["estimate", "n_obs"]].astype(str).tolist(), t["std_error"].isna().all()
+    (['float64', 'Int64'], np.True_)
     """
     df = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     for c in TIDY_COLUMNS:
@@ -97,6 +131,17 @@ def check_tidy(df: pd.DataFrame) -> pd.DataFrame:
     ValueError
         The shared columns are missing or not first and in order, a numeric column is
         not numeric, or a ``term`` is not an ASCII string.
+
+    Examples
+    --------
+    >>> t = tidy_frame([tidy_row("att", 1.0, 0.5, 0.0, 2.0, 0.05, 10, "DiD")])
+    >>> check_tidy(t) is t
+    True
+    >>> try:
+    ...     check_tidy(t[["estimate", "term"]])
+    ... except ValueError as e:
+    ...     print(str(e)[:40])
+    tidy columns must start with ['term', 'e
     """
     head = list(df.columns[: len(TIDY_COLUMNS)])
     if head != list(TIDY_COLUMNS):

@@ -26,7 +26,15 @@ LANGUAGES: tuple[str, ...] = ("id", "en")
 
 
 def check_bahasa(bahasa: object) -> None:
-    """Raise ``ValueError`` unless ``bahasa`` is ``"id"`` or ``"en"``."""
+    """Raise ``ValueError`` unless ``bahasa`` is ``"id"`` or ``"en"``.
+
+    >>> check_bahasa("en")
+    >>> try:
+    ...     check_bahasa("fr")
+    ... except ValueError as e:
+    ...     print(type(e).__name__)
+    ValueError
+    """
     if bahasa not in LANGUAGES:
         raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
 

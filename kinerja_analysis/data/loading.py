@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from kinerja_analysis.core.cells import inert_frame
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write
 from kinerja_analysis.core.periods import is_period, sort_periods
@@ -81,7 +82,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 # --------------------------------------------------------------------------- report
@@ -110,6 +111,9 @@ class ValidationReport:
         Per table, the rejected rows as read (text) with ``baris`` and ``alasan``.
     notes
         Dataset-level remarks (e.g. NIP structure check switched off).
+    absent
+        The optional tables of the contract this dataset does not have (canonical names,
+        contract order); a report says in words that their data are not available.
     structure
         Problems of files and tables rather than rows: ``tabel, file, kolom, pesan,
         tingkat`` with ``tingkat`` ``fatal`` (the table cannot be used), ``peringatan`` or
@@ -124,6 +128,7 @@ class ValidationReport:
     issues: pd.DataFrame
     rejected_rows: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
     structure: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({c: [] for c in STRUCTURE_COLUMNS})
     )
@@ -209,8 +214,21 @@ class ValidationReport:
             & (self.issues["tingkat"] == "tolak")
             & (self.issues["sebab"].astype(str) == "")
         ]
-        alasan = str(own["pesan"].iloc[0]) if len(own) else ""
-        return message("sebab_ditolak", b, file=file, baris=baris, alasan=alasan, akibat=akibat)
+        if not len(own):
+            return message("sebab_ditolak", b, file=file, baris=baris, alasan="", akibat=akibat)
+        first = own.iloc[0]
+        kolom = str(first["kolom"]) if isinstance(first["kolom"], str) and first["kolom"] else "-"
+        nilai = first["nilai"] if isinstance(first["nilai"], str) else ""
+        return message(
+            "sebab_ditolak_sel",
+            b,
+            file=file,
+            baris=baris,
+            kolom=kolom,
+            nilai=repr(nilai),
+            alasan=str(first["pesan"]),
+            akibat=akibat,
+        )
 
     def grouped(self) -> pd.DataFrame:
         """Problems with the same table, rule, column, value and message as one group.
@@ -233,10 +251,16 @@ class ValidationReport:
         )
         out = out.reset_index()
         level = out["tingkat"].map({"tolak": 0, "peringatan": 1}).fillna(2)
+        # a row's own problem (a root cause) before problems that follow from another
+        # table's rows (a reference to a rejected or unknown employee): the cause must be
+        # visible within the first groups shown, not after hundreds of its consequences
+        dependent = (out["sebab"].fillna("").astype(str) != "") | out["aturan"].astype(
+            str
+        ).str.startswith("referensi")
         return (
-            out.assign(_lvl=level)
-            .sort_values(["_lvl", "n_baris"], ascending=[True, False], kind="stable")
-            .drop(columns="_lvl")
+            out.assign(_lvl=level, _dep=dependent.astype(int))
+            .sort_values(["_lvl", "_dep", "n_baris"], ascending=[True, True, False], kind="stable")
+            .drop(columns=["_lvl", "_dep"])
             .reset_index(drop=True)
         )
 
@@ -255,17 +279,28 @@ class ValidationReport:
                     f"({raw.name}); pilih folder lain."
                 )
         out.mkdir(parents=True, exist_ok=True)
-        written = [
-            _atomic_csv(self.summary, out / "ringkasan_validasi.csv"),
-            _atomic_csv(self.issues, out / "masalah.csv"),
-            _atomic_csv(self.structure, out / "masalah_struktur.csv"),
-            _atomic_csv(self.causes(), out / "sebab_utama.csv"),
-        ]
+        written = []
+        for name, df in self.files().items():
+            path = out / f"{name}.csv"
+            if name.startswith("penolakan/"):
+                path.parent.mkdir(exist_ok=True)
+            written.append(_atomic_csv(df, path))
+        return written
+
+    def files(self) -> dict[str, pd.DataFrame]:
+        """The tables of the report's files: ``{name: DataFrame}`` with names
+        ``ringkasan_validasi``, ``masalah``, ``masalah_struktur``, ``sebab_utama`` and
+        ``penolakan/<tabel>`` (rejected rows as read, only tables that have some)."""
+        out = {
+            "ringkasan_validasi": self.summary,
+            "masalah": self.issues,
+            "masalah_struktur": self.structure,
+            "sebab_utama": self.causes(),
+        }
         for name, rows in self.rejected_rows.items():
             if len(rows):
-                (out / "penolakan").mkdir(exist_ok=True)
-                written.append(_atomic_csv(rows, out / "penolakan" / f"{name}.csv"))
-        return written
+                out[f"penolakan/{name}"] = rows
+        return out
 
 
 def _int_or_na(text: str) -> Any:
@@ -302,7 +337,11 @@ def _format_issue(r: Any, bahasa: str = "id") -> str:
 
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+    """Write ``df`` as CSV (atomic); text a spreadsheet would read as a formula is
+    written inert (:func:`kinerja_analysis.core.cells.inert_frame`): these files hold
+    values as typed in the raw data and are opened in Excel."""
+    safe = inert_frame(df)
+    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False))
 
 
 # --------------------------------------------------------------------------- dataset
@@ -391,6 +430,7 @@ class Dataset:
             "pseudonim": self.pseudonim,
             "survey_items": list(self.survey_items),
             "notes": list(rep.notes),
+            "absent": list(rep.absent),
             "usable": rep.usable,
             "bahasa": rep.bahasa,
         }
@@ -421,6 +461,7 @@ class Dataset:
             issues=issues,
             structure=pd.read_parquet(v / "structure.parquet"),
             notes=tuple(meta.get("notes", ())),
+            absent=tuple(meta.get("absent", ())),
             usable=bool(meta.get("usable", True)),
             periods=tuple(meta["periods"]),
             bahasa=meta.get("bahasa", "id"),
@@ -470,6 +511,10 @@ class _Run:
             self.status[tabel] = "tidak_dapat_dipakai"
             self.fatal = True
             self.problem(tabel, file, "", self.msg("tabel_wajib_rusak"), "fatal")
+        elif tabel in PERIOD_TABLES:  # one of skp / penilaian_resmi is required
+            self.status[tabel] = "dilewati"
+            self.problem(tabel, file, "", self.msg("tabel_periode_dilewati", tabel=tabel,
+                         tabel_lain=", ".join(PERIOD_TABLES)), "peringatan")  # fmt: skip
         else:
             self.status[tabel] = "dilewati"
             self.problem(tabel, file, "", self.msg("tabel_opsional_dilewati"), "peringatan")
@@ -481,6 +526,12 @@ def _find_files(run: _Run) -> None:
         tm = run.cmap.for_table(name)
         if tm.file:
             path = run.data_dir / tm.file
+            root = run.data_dir.resolve()
+            if root not in path.resolve().parents:  # a symlink or '..' leading out
+                run.problem(name, tm.file, "",
+                            run.msg("file_di_luar_folder", tabel=name, file=tm.file), "fatal")  # fmt: skip
+                run.unusable(name, tm.file)
+                continue
             if not path.is_file():
                 run.problem(
                     name,
@@ -552,6 +603,15 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         run.problem(name, path.name, "", run.msg("file_rusak", error=error), "fatal")
         run.unusable(name, path.name)
         return None
+    if not t.required and len(raw.rows) == 0 and not raw.broken:
+        # a header and no data rows: said like a 0-byte file. An event table (trainings,
+        # feedback, …) with its header is a record of no events and stays a table of
+        # zero rows — the same table a larger export cut at an earlier period has — while
+        # a period table without rows cannot give a period and is left out
+        run.problem(name, path.name, "", run.msg("tabel_kosong_header"), "peringatan")
+        if name in PERIOD_TABLES:
+            run.unusable(name, path.name)
+            return None
     fatal_cols = set()
     for p in raw.problems:
         if p.baris is not None:
@@ -631,8 +691,8 @@ def validate_dataset(
     check_bahasa(bahasa)
     data_dir = Path(path)
     if not data_dir.is_dir():
-        raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
-    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
+        raise DatasetError(message("folder_tidak_ada", bahasa, folder=data_dir.name))
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     run = _Run(data_dir, cmap, pseudonim, bahasa, today or date.today())
     _find_files(run)
     for name in TABLE_ORDER:
@@ -664,14 +724,13 @@ def validate_dataset(
     ds_periods = rules.check_all(run.states, run, declared, pseudonim=pseudonim)
     if not ds_periods:
         run.fatal = True
+    _nothing_accepted(run)
     rejected = _keep_rejected_rows(run)
     tables, summary = _collect(run)
     notes = list(run.notes)
     if pseudonim:
         notes.insert(0, run.msg("pseudonim"))
     missing_opt = [n for n in TABLE_ORDER if n not in run.files and not TABLES[n].required]
-    if missing_opt:
-        notes.append(run.msg("opsional_tidak_ada", tabel=", ".join(missing_opt)))
     issues = pd.concat(
         [st.issues.frame() for st in run.states.values()] or [pd.DataFrame(columns=ISSUE_COLUMNS)],
         ignore_index=True,
@@ -685,6 +744,7 @@ def validate_dataset(
         issues=issues[ISSUE_COLUMNS] if len(issues) else issues,
         rejected_rows=rejected,
         notes=tuple(notes),
+        absent=tuple(missing_opt),
         structure=structure,
         usable=not run.fatal,
         periods=ds_periods,
@@ -692,6 +752,53 @@ def validate_dataset(
         pending_periods=run.pending_periods,
     )
     return report, tables, items
+
+
+def _main_reasons(st: TableState, limit: int = 3) -> str:
+    """The most frequent first reasons for rejecting ``st``'s rows, in words: column,
+    number of rows, an example value and the message (``kolom nip, 400 baris, mis. nilai
+    '1.96801E+17': NIP tersimpan sebagai angka …``)."""
+    frame = st.issues.frame()
+    rej = frame[frame["tingkat"] == "tolak"].drop_duplicates("baris", keep="first")
+    if rej.empty:
+        return ""
+    rej = rej.assign(_k=rej["kolom"].fillna("").astype(str), _p=rej["pesan"].astype(str))
+    counts = rej.groupby(["_k", "_p"], sort=False).agg(
+        n=("baris", "size"), nilai=("nilai", "first")
+    )
+    counts = counts.sort_values("n", ascending=False, kind="stable").head(limit)
+    return " | ".join(
+        st.msg("sebab_ringkas", kolom=k or "-", n=int(r.n), nilai=repr(str(r.nilai)), pesan=p)
+        for (k, p), r in counts.iterrows()
+    )
+
+
+def _nothing_accepted(run: _Run) -> None:
+    """A dataset with no accepted employee, or no accepted row in every period table, is
+    unusable; the table and its main reasons go first in the structural problems (the
+    root cause before its consequences)."""
+    first: list[dict[str, Any]] = []
+    usable = [
+        n for n in ("pegawai", *PERIOD_TABLES) if n in run.states and run.status.get(n) is None
+    ]
+    period_states = [run.states[n] for n in PERIOD_TABLES if n in usable]
+    empty = []
+    if "pegawai" in usable and not (~run.states["pegawai"].bad).any():
+        empty.append(run.states["pegawai"])
+    if period_states and not any((~st.bad).any() for st in period_states):
+        empty.extend(period_states)
+    for st in empty:
+        n = st.n + len(st.raw.broken)
+        if n == 0:
+            text = run.msg("tabel_tanpa_baris", file=st.file, tabel=st.name)
+        else:
+            text = run.msg("tidak_ada_diterima", file=st.file, n=n, sebab=_main_reasons(st))
+        first.append(
+            {"tabel": st.name, "file": st.file, "kolom": "", "pesan": text, "tingkat": "fatal"}
+        )
+    if first:
+        run.fatal = True
+        run.structure[:0] = first
 
 
 def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
@@ -940,8 +1047,8 @@ def load_dataset(
     """
     data_dir = Path(path)
     if not data_dir.is_dir():
-        raise DatasetError(f"Folder data tidak ditemukan: {data_dir.name}")
-    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
+        raise DatasetError(message("folder_tidak_ada", bahasa, folder=data_dir.name))
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     declared = None if periods is None else tuple(str(p) for p in periods)
     cached = _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today)
     if cached is not None:

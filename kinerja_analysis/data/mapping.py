@@ -35,15 +35,18 @@ See ``data/README.md`` for the worked examples.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
 
 from kinerja_analysis.core.errors import DatasetError
+from kinerja_analysis.core.text import Bahasa
 from kinerja_analysis.data.contract import TABLES
+from kinerja_analysis.data.messages import message
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ _TOP_KEYS = {"format", "tabel", "dasar"}
 _TABLE_KEYS = {"file", "sheet", "kolom", "nilai", "format"}
 _FORMAT_KEYS = set(FormatSpec.__dataclass_fields__) - {"declared"}
 _PRESET_DIR = Path(__file__).parent / "presets"
+_DECIMALS = (".", ",")
+_THOUSANDS = ("", ".", ",", " ", "'", "\u00a0")
 
 
 def presets() -> list[str]:
@@ -106,29 +111,186 @@ def presets() -> list[str]:
     return sorted(p.stem for p in _PRESET_DIR.glob("*.yaml"))
 
 
-def preset_path(name: str) -> Path:
-    """Path of a shipped preset; ``DatasetError`` names the presets that exist."""
-    path = _PRESET_DIR / f"{name}.yaml"
-    if not path.is_file():
-        raise DatasetError(f"Preset pemetaan '{name}' tidak ada; yang ada: {presets()}")
-    return path
+def preset_path(name: str, bahasa: Bahasa = "id") -> Path:
+    """Path of a shipped preset; ``DatasetError`` names the presets that exist.
+
+    Only the names :func:`presets` lists are accepted: a name is never used as a path
+    (``../../x`` or ``/etc/x`` is refused).
+    """
+    if not isinstance(name, str) or name not in presets():
+        raise DatasetError(
+            message("pemetaan_preset_tidak_ada", bahasa, nama=repr(name), ada=presets())
+        )
+    return _PRESET_DIR / f"{name}.yaml"
 
 
-def _check_keys(where: str, got: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(got) - allowed)
-    if unknown:
-        raise DatasetError(f"{where}: kunci tidak dikenal {unknown}; yang boleh: {sorted(allowed)}")
+class _Problems:
+    """Every problem in one mapping file, reported together (one line per bad key)."""
+
+    def __init__(self, file: str, bahasa: Bahasa) -> None:
+        self.file, self.bahasa, self.lines = file, bahasa, []
+
+    def add(self, key: str, value: Any, expected: str, **fields: Any) -> None:
+        self.lines.append(
+            message(
+                "pemetaan_nilai",
+                self.bahasa,
+                file=self.file,
+                kunci=key,
+                nilai=_show(value),
+                harapan=message(expected, self.bahasa, **fields),
+            )
+        )
+
+    def unknown(self, key: str, allowed: set[str]) -> None:
+        self.lines.append(
+            message(
+                "pemetaan_kunci_asing",
+                self.bahasa,
+                file=self.file,
+                kunci=key,
+                boleh=", ".join(sorted(allowed)),
+            )
+        )
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            raise DatasetError("\n".join(self.lines))
 
 
-def _as_mapping(where: str, value: Any) -> Mapping[str, Any]:
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and value is not None
+
+
+def _mapping(p: _Problems, key: str, value: Any) -> Mapping[str, Any]:
+    """``value`` as a mapping; anything else is a problem (and treated as empty)."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise DatasetError(f"{where}: harus berupa pemetaan (key: value), bukan {value!r}")
+        p.add(key, value, "harapan_pemetaan")
+        return {}
     return value
 
 
-def read_mapping(path: str | Path | None) -> ColumnMapping:
+def _keys(p: _Problems, where: str, got: Mapping[Any, Any], allowed: set[str]) -> None:
+    for k in got:
+        if not isinstance(k, str) or k not in allowed:
+            p.unknown(f"{where}{k}" if isinstance(k, str) else f"{where}{k!r}", allowed)
+
+
+def _check_format(p: _Problems, where: str, fmt: Mapping[str, Any]) -> dict[str, Any]:
+    """The valid settings of one ``format`` block; each invalid one is a problem."""
+    _keys(p, where, fmt, _FORMAT_KEYS)
+    ok: dict[str, Any] = {}
+    for key, value in fmt.items():
+        if value is None or key not in _FORMAT_KEYS:
+            continue
+        name = f"{where}{key}"
+        if key == "tanggal":
+            if not isinstance(value, str) or "%" not in value:
+                p.add(name, value, "harapan_tanggal")
+                continue
+        elif key == "desimal":
+            if not isinstance(value, str) or value not in _DECIMALS:
+                p.add(name, value, "harapan_desimal")
+                continue
+        elif key == "ribuan":
+            if not isinstance(value, str) or value not in _THOUSANDS:
+                p.add(name, value, "harapan_ribuan")
+                continue
+        elif key == "pemisah":
+            if not isinstance(value, str) or len(value) != 1 or value in '\r\n"':
+                p.add(name, value, "harapan_pemisah")
+                continue
+        elif key == "encoding":
+            try:  # str.encode refuses the non-text codecs (rot13, base64, …)
+                ok_codec = isinstance(value, str) and bool("a".encode(value))
+            except (LookupError, UnicodeError):
+                ok_codec = False
+            if not ok_codec:
+                p.add(name, value, "harapan_encoding")
+                continue
+        elif key == "baris_header":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                p.add(name, value, "harapan_baris_header")
+                continue
+        ok[key] = value
+    if (
+        isinstance(ok.get("desimal"), str)
+        and isinstance(ok.get("ribuan"), str)
+        and ok["desimal"] == ok["ribuan"]
+    ):
+        p.add(f"{where}ribuan", ok["ribuan"], "harapan_ribuan_beda")
+        del ok["ribuan"]
+    return ok
+
+
+def _inside_folder(value: str) -> bool:
+    """A relative path that stays inside the data folder (no ``..`` above it)."""
+    if not value or "\x00" in value or "://" in value:
+        return False
+    for pure in (PurePosixPath(value), PureWindowsPath(value)):
+        if pure.is_absolute() or pure.drive or pure.anchor:
+            return False
+    depth = 0
+    for part in re.split(r"[\\/]+", value):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif part not in ("", "."):
+            depth += 1
+    return depth > 0
+
+
+def _check_table(
+    p: _Problems, name: str, spec: Mapping[str, Any], base: FormatSpec
+) -> TableMapping | None:
+    where = f"tabel.{name}."
+    _keys(p, where, spec, _TABLE_KEYS)
+    file, sheet = spec.get("file"), spec.get("sheet")
+    if file is not None:
+        if not isinstance(file, str) or not file.strip():
+            p.add(f"{where}file", file, "harapan_file")
+            file = None
+        elif not _inside_folder(file):
+            p.add(f"{where}file", file, "harapan_file_dalam")
+            file = None
+    if sheet is not None and (
+        isinstance(sheet, bool)
+        or not isinstance(sheet, str | int)
+        or (isinstance(sheet, int) and sheet < 0)
+        or (isinstance(sheet, str) and not sheet.strip())
+    ):
+        p.add(f"{where}sheet", sheet, "harapan_sheet")
+        sheet = None
+    known = {c.name for c in TABLES[name].columns}
+    kolom: dict[str, str] = {}
+    for src, dst in _mapping(p, f"{where}kolom", spec.get("kolom")).items():
+        if not _scalar(src) or not isinstance(dst, str) or not dst.strip():
+            p.add(f"{where}kolom.{src}", dst, "harapan_kolom_tujuan")
+        elif dst not in known and not TABLES[name].wide_items:
+            p.add(f"{where}kolom.{src}", dst, "harapan_kolom_kontrak", ada=", ".join(sorted(known)))
+        else:
+            kolom[str(src)] = dst
+    nilai: dict[str, dict[str, str]] = {}
+    for col, labels in _mapping(p, f"{where}nilai", spec.get("nilai")).items():
+        labels = _mapping(p, f"{where}nilai.{col}", labels)
+        for k, v in labels.items():
+            if not _scalar(k) or not _scalar(v):
+                p.add(f"{where}nilai.{col}.{k}", v, "harapan_label")
+            else:
+                nilai.setdefault(str(col), {})[str(k)] = str(v)
+    fmt = _check_format(p, f"{where}format.", _mapping(p, f"{where}format", spec.get("format")))
+    return TableMapping(file=file, sheet=sheet, kolom=kolom, nilai=nilai, format=base.merged(fmt))
+
+
+def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMapping:
     """Read and check a YAML column-mapping file (``None`` → identity mapping).
 
     ``path`` may also be the name of a shipped preset (:func:`presets`). A file with
@@ -136,72 +298,86 @@ def read_mapping(path: str | Path | None) -> ColumnMapping:
     table, ``file``/``sheet``/``format`` override the preset's, ``kolom`` and ``nilai``
     are added to the preset's.
 
+    The whole file is checked before anything is read: every key with a value of the
+    wrong type or outside its allowed values is named, with the value and what is
+    expected, in one error (e.g. ``format.desimal: [','] …``). ``tabel.<t>.file`` must
+    be a relative path inside the data folder (no absolute path, no ``..`` above it, no
+    URL); ``dasar`` must be a shipped preset's name.
+
     Raises
     ------
     DatasetError
-        The file does not exist, is not valid YAML, or has an unknown key (named).
+        The file does not exist, is not valid YAML, or has problems (all of them named,
+        one line each, in ``bahasa``).
     """
     if path is None:
         return ColumnMapping()
     if isinstance(path, str) and path in presets() and not Path(path).exists():
-        path = preset_path(path)
+        path = preset_path(path, bahasa)
     path = Path(path)
     if not path.is_file():
-        raise DatasetError(f"File pemetaan kolom tidak ditemukan: {path.name}")
+        raise DatasetError(message("pemetaan_tidak_ada", bahasa, file=path.name))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path.name}: file pemetaan harus UTF-8 ({exc.reason})") from exc
+        raise DatasetError(
+            message("pemetaan_utf8", bahasa, file=path.name, alasan=exc.reason)
+        ) from exc
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise DatasetError(f"{path.name}: YAML tidak valid: {exc}") from exc
-    raw = _as_mapping(path.name, raw)
-    _check_keys(path.name, raw, _TOP_KEYS)
-    if raw.get("dasar") is not None:
-        base_map = read_mapping(preset_path(str(raw["dasar"])))
-        raw = _overlay(base_map, raw)
-        text = base_map.source_text + "\n" + text
-    fmt_raw = _as_mapping(f"{path.name}: format", raw.get("format"))
-    _check_keys(f"{path.name}: format", fmt_raw, _FORMAT_KEYS)
+        raise DatasetError(
+            message("pemetaan_yaml", bahasa, file=path.name, alasan=str(exc))
+        ) from exc
+    p = _Problems(path.name, bahasa)
+    if not isinstance(raw, Mapping):
+        p.add("(file)", raw, "harapan_pemetaan")
+        p.raise_if_any()
+    _keys(p, "", raw, _TOP_KEYS)
+    dasar = raw.get("dasar")
+    if dasar is not None:
+        if not isinstance(dasar, str) or dasar not in presets():
+            p.add("dasar", dasar, "harapan_dasar", ada=", ".join(presets()))
+        else:
+            p.raise_if_any()
+            base_map = read_mapping(preset_path(dasar, bahasa), bahasa)
+            # the user's blocks are checked below as they are laid over the preset's
+            for block in ("format", "tabel"):
+                _mapping(p, block, raw.get(block))
+            p.raise_if_any()
+            raw = _overlay(base_map, raw)
+            text = base_map.source_text + "\n" + text
+    fmt_raw = _check_format(p, "format.", _mapping(p, "format", raw.get("format")))
     base = FormatSpec().merged(fmt_raw)
     tables: dict[str, TableMapping] = {}
-    for name, spec in _as_mapping(f"{path.name}: tabel", raw.get("tabel")).items():
-        where = f"{path.name}: tabel.{name}"
+    for name, spec in _mapping(p, "tabel", raw.get("tabel")).items():
         if name not in TABLES:
-            raise DatasetError(f"{where}: tabel tidak dikenal; yang ada: {list(TABLES)}")
-        spec = _as_mapping(where, spec)
-        _check_keys(where, spec, _TABLE_KEYS)
-        kolom = {
-            str(k): str(v) for k, v in _as_mapping(f"{where}.kolom", spec.get("kolom")).items()
-        }
-        known = {c.name for c in TABLES[name].columns}
-        unknown = sorted({v for v in kolom.values() if v not in known})
-        if unknown and not TABLES[name].wide_items:
-            raise DatasetError(
-                f"{where}.kolom: kolom tujuan tidak ada dalam kontrak: {unknown}; "
-                f"yang ada: {sorted(known)}"
-            )
-        nilai = {
-            str(col): {str(k): str(v) for k, v in _as_mapping(f"{where}.nilai.{col}", m).items()}
-            for col, m in _as_mapping(f"{where}.nilai", spec.get("nilai")).items()
-        }
-        fmt_t = _as_mapping(f"{where}.format", spec.get("format"))
-        _check_keys(f"{where}.format", fmt_t, _FORMAT_KEYS)
-        tables[name] = TableMapping(
-            file=spec.get("file"),
-            sheet=spec.get("sheet"),
-            kolom=kolom,
-            nilai=nilai,
-            format=base.merged(fmt_t),
-        )
+            p.add(f"tabel.{name}", name, "harapan_tabel", ada=", ".join(TABLES))
+            continue
+        tm = _check_table(p, name, _mapping(p, f"tabel.{name}", spec), base)
+        if tm is not None:
+            tables[name] = tm
+    p.raise_if_any()
     return ColumnMapping(format=base, tabel=tables, source_text=text)
 
 
+def _as_mapping(value: Any) -> Any:
+    """``value`` if it is a mapping (``None`` → ``{}``); anything else is kept as it is,
+    for the schema check to name it."""
+    return {} if value is None else value
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return {**a, **b}
+    return b if b is not None else a
+
+
 def _overlay(base: ColumnMapping, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """A raw mapping ``raw`` laid over the parsed preset ``base`` (see :func:`read_mapping`)."""
+    """A raw mapping ``raw`` laid over the parsed preset ``base`` (see :func:`read_mapping`);
+    values of the wrong type are kept for the schema check to report."""
     fmt = {k: v for k, v in base.format.__dict__.items() if k in base.format.declared}
-    fmt.update(_as_mapping("format", raw.get("format")))
+    fmt = _merge(fmt, raw.get("format"))
     tabel: dict[str, Any] = {}
     for name, tm in base.tabel.items():
         tabel[name] = {
@@ -215,19 +391,29 @@ def _overlay(base: ColumnMapping, raw: Mapping[str, Any]) -> dict[str, Any]:
                 if k in tm.format.declared - base.format.declared
             },
         }
-    for name, spec in _as_mapping("tabel", raw.get("tabel")).items():
-        spec = _as_mapping(f"tabel.{name}", spec)
+    user_tables = _as_mapping(raw.get("tabel"))
+    if not isinstance(user_tables, Mapping):
+        return {"format": fmt, "tabel": user_tables}
+    for name, spec in user_tables.items():
+        if not isinstance(spec, Mapping):
+            tabel[name] = spec
+            continue
         cur = tabel.setdefault(name, {"kolom": {}, "nilai": {}, "format": {}})
         for key in ("file", "sheet"):
             if key in spec:
                 cur[key] = spec[key]
-        cur["kolom"] = {**cur.get("kolom", {}), **_as_mapping("kolom", spec.get("kolom"))}
-        nilai = {k: dict(v) for k, v in cur.get("nilai", {}).items()}
-        for col, labels in _as_mapping("nilai", spec.get("nilai")).items():
-            nilai[col] = {**nilai.get(col, {}), **_as_mapping(f"nilai.{col}", labels)}
+        cur["kolom"] = _merge(cur.get("kolom", {}), spec.get("kolom"))
+        nilai = cur.get("nilai", {})
+        user_nilai = spec.get("nilai")
+        if isinstance(user_nilai, Mapping):
+            nilai = {k: dict(v) for k, v in nilai.items()}
+            for col, labels in user_nilai.items():
+                nilai[col] = _merge(nilai.get(col, {}), labels)
+        elif user_nilai is not None:
+            nilai = user_nilai
         cur["nilai"] = nilai
-        cur["format"] = {**cur.get("format", {}), **_as_mapping("format", spec.get("format"))}
+        cur["format"] = _merge(cur.get("format", {}), spec.get("format"))
         for key in spec:
             if key not in _TABLE_KEYS:
-                cur[key] = spec[key]  # unknown: reported by the caller's key check
+                cur[key] = spec[key]  # unknown: reported by the schema check
     return {"format": fmt, "tabel": tabel}

@@ -26,6 +26,15 @@ _ID: dict[str, str] = {
     "bukan_angka": "bukan angka",
     "bukan_angka_format": "bukan angka menurut format angka (desimal '{desimal}', ribuan '{ribuan}')",
     "tak_berhingga": "bukan angka berhingga (inf/nan)",
+    "angka_ribuan_ambigu": (
+        "angka ambigu: berpola pemisah ribuan (mis. '1.000' = 1 atau 1000?) dalam file "
+        "berdesimal '{desimal}'; tulis tanpa pemisah ribuan atau nyatakan format angka "
+        "(desimal, ribuan) di file pemetaan"
+    ),
+    "angka_desimal_koma": (
+        "bukan angka dalam file berdesimal '.': tampaknya memakai koma desimal; perbaiki "
+        'nilainya atau nyatakan desimal "," di file pemetaan'
+    ),
     "bulat": "harus bilangan bulat",
     "tanggal": "tanggal tidak valid (format yang diharapkan {format})",
     "tanggal_serial": (
@@ -161,7 +170,8 @@ _ID: dict[str, str] = {
         "kolom wajib tidak ada: {missing}. Kolom yang ada: {present}. Periksa nama kolom atau "
         "file pemetaan kolom."
     ),
-    "file_kosong": "file kosong",
+    "file_kosong": "tabel kosong: file tanpa isi",
+    "tabel_kosong_header": "tabel kosong: hanya baris header, tanpa baris data",
     "header_kosong": "baris header tidak ditemukan",
     "file_rusak": "file tidak dapat dibaca ({error})",
     "jenis_file": "jenis file tidak didukung ({suffix})",
@@ -181,8 +191,16 @@ _ID: dict[str, str] = {
         "tabel survei dan survei_instrumen harus ada bersama-sama; {ada} dilewati"
     ),
     "tabel_opsional_dilewati": "tabel opsional tidak dipakai karena masalah di atas",
+    "tabel_periode_dilewati": (
+        "tabel {tabel} tidak dipakai karena masalah di atas (salah satu dari {tabel_lain} "
+        "wajib ada dan dapat dipakai)"
+    ),
     "tabel_wajib_rusak": "tabel wajib tidak dapat dipakai karena masalah di atas",
-    "semua_ditolak": "{file}: semua {n} baris ditolak; contoh masalah: {contoh}",
+    "tidak_ada_diterima": (
+        "{file}: 0 dari {n} baris diterima, data tidak dapat dipakai; sebab utama: {sebab}"
+    ),
+    "sebab_ringkas": "kolom {kolom}, {n} baris (mis. nilai {nilai}): {pesan}",
+    "tabel_tanpa_baris": "{file}: tabel {tabel} hanya berisi header, tanpa baris data",
     "tidak_ada_periode": "tidak ada periode yang valid; dataset tidak dapat dipakai",
     "periode_tidak_valid": "kode periode tidak valid: {kode}",
     "baris_kosong": "{n} baris kosong dilewati",
@@ -195,14 +213,50 @@ _ID: dict[str, str] = {
     "pseudonim": "Pemeriksaan struktur NIP dimatikan: ID pegawai adalah pseudonim.",
     "opsional_tidak_ada": "Tabel opsional tidak tersedia: {tabel}.",
     "status_dari_nip": (
-        "status_kepegawaian tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
+        "Status kepegawaian (PNS/PPPK) tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
+    ),
+    # ------------------------------------------------------------------ mapping file
+    "pemetaan_tidak_ada": "File pemetaan kolom tidak ditemukan: {file}",
+    "folder_tidak_ada": "Folder data tidak ditemukan: {folder}",
+    "pemetaan_utf8": "{file}: file pemetaan harus UTF-8 ({alasan})",
+    "pemetaan_yaml": "{file}: YAML tidak valid: {alasan}",
+    "pemetaan_preset_tidak_ada": "Preset pemetaan {nama} tidak ada; yang ada: {ada}",
+    "pemetaan_nilai": "{file}: kunci '{kunci}' bernilai {nilai}; yang diharapkan: {harapan}",
+    "harapan_pemetaan": "pemetaan (kunci: nilai)",
+    "pemetaan_kunci_asing": "{file}: kunci tidak dikenal '{kunci}'; yang boleh: {boleh}",
+    "harapan_tabel": "nama tabel kontrak ({ada})",
+    "harapan_dasar": "nama preset yang disertakan ({ada}); path file tidak diterima",
+    "harapan_tanggal": 'teks format tanggal dengan kode strftime, mis. "%d/%m/%Y"',
+    "harapan_desimal": '"." atau ","',
+    "harapan_ribuan": '"" (tanpa), ".", ",", " " atau "\'"',
+    "harapan_ribuan_beda": "pemisah ribuan yang berbeda dari tanda desimal",
+    "harapan_pemisah": 'satu karakter pemisah kolom, mis. ",", ";", "|" atau tab',
+    "harapan_encoding": 'nama encoding teks, mis. "utf-8", "utf-16", "cp1252"',
+    "harapan_baris_header": "bilangan bulat ≥ 1 (baris header; 1 = baris pertama)",
+    "harapan_file": "nama file (teks) di folder data",
+    "harapan_file_dalam": (
+        "path relatif di dalam folder data (bukan path absolut, bukan '..' ke luar folder, "
+        "bukan URL)"
+    ),
+    "harapan_sheet": "nama sheet (teks) atau nomor sheet (bilangan bulat ≥ 0, 0 = pertama)",
+    "harapan_kolom_tujuan": "nama kolom kontrak (teks)",
+    "harapan_kolom_kontrak": "kolom kontrak tabel ini ({ada})",
+    "harapan_label": "label (teks atau angka) → nilai kanonik (teks atau angka)",
+    "file_di_luar_folder": (
+        "File untuk tabel '{tabel}' dalam pemetaan berada di luar folder data: {file}; "
+        "hanya file di dalam folder data yang dibaca"
     ),
     # ------------------------------------------------------------------ summary words
     "sebab_ditolak": "{file} baris {baris} ditolak ({alasan}) → {akibat}",
+    "sebab_ditolak_sel": (
+        "{file} baris {baris} ditolak (kolom {kolom}, nilai {nilai}: {alasan}) → {akibat}"
+    ),
     "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
     "akibat_tolak": "{n} baris terkait disisihkan ({rincian})",
     "akibat_peringatan": "{n} peringatan terkait ({rincian})",
     "cara_baca_judul": "Cara membaca file",
+    "status_dilewati": "dilewati (lihat masalah struktur)",
+    "status_tidak_dapat_dipakai": "tidak dapat dipakai (lihat masalah struktur)",
     "cara_baca_baris": "{file}: {cara}",
     "terdeteksi_daftar": " (terdeteksi: {daftar})",
     "tingkat_tolak": "tolak",
@@ -234,6 +288,8 @@ _ID: dict[str, str] = {
     "n_masalah": "{n} masalah dalam {k} kelompok (maks. {show} kelompok ditampilkan):",
     "kelompok_baris": "{n} baris: {baris}",
     "rincian_di": "Rincian dan baris yang ditolak: {out}",
+    "xlsx_terlalu_besar": "validasi.xlsx tidak ditulis: {n} baris melebihi batas {maks} baris "
+    "untuk satu buku kerja; semua baris ada di file CSV.",
     "tidak_ada_masalah": "Tidak ada masalah.",
     "catatan": "Catatan: {teks}",
     "galat_tak_terduga": (
@@ -244,6 +300,36 @@ _ID: dict[str, str] = {
 }
 
 _EN: dict[str, str] = {
+    "pemetaan_tidak_ada": "Column-mapping file not found: {file}",
+    "folder_tidak_ada": "Data folder not found: {folder}",
+    "pemetaan_utf8": "{file}: the mapping file must be UTF-8 ({alasan})",
+    "pemetaan_yaml": "{file}: invalid YAML: {alasan}",
+    "pemetaan_preset_tidak_ada": "Mapping preset {nama} does not exist; available: {ada}",
+    "pemetaan_nilai": "{file}: key '{kunci}' has value {nilai}; expected: {harapan}",
+    "harapan_pemetaan": "a mapping (key: value)",
+    "pemetaan_kunci_asing": "{file}: unknown key '{kunci}'; allowed: {boleh}",
+    "harapan_tabel": "a contract table name ({ada})",
+    "harapan_dasar": "the name of a shipped preset ({ada}); file paths are not accepted",
+    "harapan_tanggal": 'a date format text with strftime codes, e.g. "%d/%m/%Y"',
+    "harapan_desimal": '"." or ","',
+    "harapan_ribuan": '"" (none), ".", ",", " " or "\'"',
+    "harapan_ribuan_beda": "a thousands separator different from the decimal mark",
+    "harapan_pemisah": 'one field-separator character, e.g. ",", ";", "|" or tab',
+    "harapan_encoding": 'a text encoding name, e.g. "utf-8", "utf-16", "cp1252"',
+    "harapan_baris_header": "a whole number ≥ 1 (the header row; 1 = first row)",
+    "harapan_file": "a file name (text) in the data folder",
+    "harapan_file_dalam": (
+        "a relative path inside the data folder (not an absolute path, no '..' leading "
+        "out of the folder, not a URL)"
+    ),
+    "harapan_sheet": "a sheet name (text) or sheet number (whole number ≥ 0, 0 = first)",
+    "harapan_kolom_tujuan": "a contract column name (text)",
+    "harapan_kolom_kontrak": "a contract column of this table ({ada})",
+    "harapan_label": "label (text or number) → canonical value (text or number)",
+    "file_di_luar_folder": (
+        "The file for table '{tabel}' in the mapping lies outside the data folder: {file}; "
+        "only files inside the data folder are read"
+    ),
     "nip_hilang_digit": (
         "NIP stored as a number (scientific notation / spreadsheet number): digits lost, "
         "cannot be recovered; export the NIP column again as text"
@@ -252,6 +338,15 @@ _EN: dict[str, str] = {
     "bukan_angka": "not a number",
     "bukan_angka_format": "not a number in the number format (decimal '{desimal}', thousands '{ribuan}')",
     "tak_berhingga": "not a finite number (inf/nan)",
+    "angka_ribuan_ambigu": (
+        "ambiguous number: a thousands-separator pattern (e.g. '1.000' = 1 or 1000?) in a "
+        "file whose decimal mark is '{desimal}'; write it without a thousands separator or "
+        "declare the number format (desimal, ribuan) in the mapping file"
+    ),
+    "angka_desimal_koma": (
+        "not a number in a file whose decimal mark is '.': it looks like a decimal comma; "
+        'fix the value or declare desimal "," in the mapping file'
+    ),
     "bulat": "must be a whole number",
     "tanggal": "invalid date (expected format {format})",
     "tanggal_serial": (
@@ -371,7 +466,8 @@ _EN: dict[str, str] = {
         "required column(s) missing: {missing}. Columns present: {present}. Check the "
         "column names or the column-mapping file."
     ),
-    "file_kosong": "empty file",
+    "file_kosong": "table is empty: the file has no content",
+    "tabel_kosong_header": "table is empty: a header row and no data rows",
     "header_kosong": "no header row found",
     "file_rusak": "file cannot be read ({error})",
     "jenis_file": "unsupported file type ({suffix})",
@@ -389,8 +485,16 @@ _EN: dict[str, str] = {
     ),
     "survei_berpasangan": "tables survei and survei_instrumen go together; {ada} skipped",
     "tabel_opsional_dilewati": "optional table not used because of the problems above",
+    "tabel_periode_dilewati": (
+        "table {tabel} not used because of the problems above (one of {tabel_lain} must be "
+        "present and usable)"
+    ),
     "tabel_wajib_rusak": "required table cannot be used because of the problems above",
-    "semua_ditolak": "{file}: all {n} rows rejected; example problems: {contoh}",
+    "tidak_ada_diterima": (
+        "{file}: 0 of {n} rows accepted, the data cannot be used; main causes: {sebab}"
+    ),
+    "sebab_ringkas": "column {kolom}, {n} rows (e.g. value {nilai}): {pesan}",
+    "tabel_tanpa_baris": "{file}: table {tabel} holds only a header, no data rows",
     "tidak_ada_periode": "no valid period; the dataset cannot be used",
     "periode_tidak_valid": "invalid period code(s): {kode}",
     "baris_kosong": "{n} empty row(s) skipped",
@@ -404,13 +508,18 @@ _EN: dict[str, str] = {
     "pseudonim": "NIP layout check switched off: employee IDs are pseudonyms.",
     "opsional_tidak_ada": "Optional tables not present: {tabel}.",
     "status_dari_nip": (
-        "status_kepegawaian not in the data: taken from the identifier's layout (code 21 = PPPK)"
+        "Employment status (PNS/PPPK) is not in the data: taken from the identifier's layout (code 21 = PPPK)"
     ),
     "sebab_ditolak": "{file} row {baris} rejected ({alasan}) → {akibat}",
+    "sebab_ditolak_sel": (
+        "{file} row {baris} rejected (column {kolom}, value {nilai}: {alasan}) → {akibat}"
+    ),
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
     "akibat_tolak": "{n} dependent rows set aside ({rincian})",
     "akibat_peringatan": "{n} related warnings ({rincian})",
     "cara_baca_judul": "How the files were read",
+    "status_dilewati": "skipped (see the structural problems)",
+    "status_tidak_dapat_dipakai": "cannot be used (see the structural problems)",
     "cara_baca_baris": "{file}: {cara}",
     "terdeteksi_daftar": " (detected: {daftar})",
     "tingkat_tolak": "rejected",
@@ -442,6 +551,8 @@ _EN: dict[str, str] = {
     "n_masalah": "{n} problems in {k} groups (at most {show} groups shown):",
     "kelompok_baris": "{n} rows: {baris}",
     "rincian_di": "Details and rejected rows: {out}",
+    "xlsx_terlalu_besar": "validasi.xlsx not written: {n} rows exceed the limit of {maks} rows "
+    "for one workbook; every row is in the CSV files.",
     "tidak_ada_masalah": "No problems.",
     "catatan": "Note: {teks}",
     "galat_tak_terduga": (

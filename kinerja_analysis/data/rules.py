@@ -806,24 +806,6 @@ def check_all(
     )
     run.pending_periods = pending
     if not periods:
-        for name in PERIOD_TABLES:
-            st = states.get(name)
-            if st is not None and not (~st.bad).any():
-                frame = st.issues.frame()
-                first = frame[frame["tingkat"] == "tolak"].head(3)
-                contoh = " | ".join(
-                    f"{r.file} baris {r.baris}, kolom {r.kolom}, nilai {r.nilai!r}: {r.pesan}"
-                    for r in first.itertuples(index=False)
-                )
-                run.problem(
-                    name,
-                    st.file,
-                    "",
-                    run.msg(
-                        "semua_ditolak", file=st.file, n=st.n + len(st.raw.broken), contoh=contoh
-                    ),
-                    "fatal",
-                )
         run.problem("", "", "periode", run.msg("tidak_ada_periode"), "fatal")
     sources = ", ".join(t for t in PERIOD_TABLES if t in states)
     date_rules(states, periods)

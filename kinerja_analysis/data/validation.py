@@ -339,6 +339,15 @@ def _numbers(texts: np.ndarray, dec: str, th: str) -> tuple[np.ndarray, np.ndarr
         return np.array([], dtype=float), np.array([], dtype=object)
     s = pd.Series(texts, dtype=object).astype(str).str.strip()
     reason = np.full(len(s), "", dtype=object)
+    orig = s
+    if dec == "," or not th:
+        # "1.000" with decimal '.' (or "1,000" with decimal ','): a thousands pattern that
+        # parses as 1 in this format; ambiguous unless the column shows the mark used as a
+        # decimal mark elsewhere (a fraction of other than three digits, "83.5")
+        m = re.escape(dec)
+        amb = orig.str.fullmatch(rf"[+-]?\d{{1,3}}(?:{m}\d{{3}})+").to_numpy()
+        if amb.any() and not orig.str.fullmatch(rf"[+-]?\d*{m}(?:\d{{1,2}}|\d{{4,}})").any():
+            reason[amb] = "angka_ribuan_ambigu"
     if th:
         has = s.str.contains(th, regex=False).to_numpy()
         if has.any():
@@ -360,13 +369,19 @@ def _numbers(texts: np.ndarray, dec: str, th: str) -> tuple[np.ndarray, np.ndarr
     reason[np.isnan(values) & (reason == "")] = (
         "bukan_angka_format" if th or dec != "." else "bukan_angka"
     )
+    if dec == ".":  # "18,75" in a file whose decimal mark is '.'
+        comma = orig.str.fullmatch(r"[+-]?\d+,\d+").to_numpy()
+        reason[comma & np.isin(reason, ["bukan_angka", "bukan_angka_format"])] = (
+            "angka_desimal_koma"
+        )
     values[reason != ""] = np.nan
     return values, reason
 
 
 #: Reasons a cell fails to parse, as small integers (a row-length array of them is cheap).
 _REASONS = ("", "bukan_angka", "bukan_angka_format", "tak_berhingga", "bulat",
-            "nip_hilang_digit", "nip_18")  # fmt: skip
+            "nip_hilang_digit", "nip_18", "angka_ribuan_ambigu",
+            "angka_desimal_koma")  # fmt: skip
 _R = {k: i for i, k in enumerate(_REASONS)}
 
 
@@ -395,6 +410,8 @@ def _parse_numeric(col: Column, rc: RawColumn, st: TableState) -> Parsed:
         "bukan_angka_format": st.msg("bukan_angka_format", desimal=dec, ribuan=th),
         "tak_berhingga": st.msg("tak_berhingga"),
         "bulat": st.msg("bulat"),
+        "angka_ribuan_ambigu": st.msg("angka_ribuan_ambigu", desimal=dec),
+        "angka_desimal_koma": st.msg("angka_desimal_koma"),
     }
     # the reasons of the failing rows only, in row order
     why = np.array([texts[_REASONS[k]] for k in reason[bad].tolist()], dtype=object)

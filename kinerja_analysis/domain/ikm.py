@@ -69,6 +69,11 @@ def ikm_kategori(value):
     76.61-88.30 B (Baik), 88.31-100.00 A (Sangat Baik). The published intervals have two
     decimals, so the value is first rounded to 2 decimals (``round``: e.g. 76.604 ->
     76.60 -> C, 76.606 -> 76.61 -> B). Values outside 25-100 raise ``ValueError``.
+
+    Examples
+    --------
+    >>> ikm_kategori(76.604), ikm_kategori(88.31).mutu
+    (IkmKategori(mutu='C', kinerja='Kurang Baik'), 'A')
     """
     if np.ndim(value) == 0:
         return _ikm_kat_one(None if is_missing(value) else float(value))
@@ -117,6 +122,14 @@ def ikm(layanan: pd.DataFrame, *, toleransi: float = 0.01) -> pd.DataFrame:
     about 0.1 lower. When all nine elements are present the computed value is used
     (``sumber = "unsur"``), otherwise the reported ``ikm``. Categories by
     :func:`ikm_kategori`.
+
+    Examples
+    --------
+    >>> lay = pd.DataFrame({"opd": ["A", "B"], "periode": "2025Q1", "ikm": [80.0, 90.5]})
+    >>> ikm(lay)[["opd", "ikm", "sumber", "mutu", "kinerja"]]
+      opd   ikm      sumber mutu      kinerja
+    0   A  80.0  dilaporkan    B         Baik
+    1   B  90.5  dilaporkan    A  Sangat Baik
     """
     require_columns(layanan, ["opd", "periode"], "ikm: layanan")
     has_u = all(u in layanan.columns for u in IKM_UNSUR)
@@ -190,6 +203,13 @@ def ikm_from_responses(
     ``NRR_j = sum of scores of element j / number of answers``;
     ``IKM = sum_j (NRR_j x 1/9) x 25``. Scores outside 1-4 or non-integers raise
     ``ValueError`` naming the row and column.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({f"u{j}": [3, 4, 3] for j in range(1, 10)}).assign(opd="A")
+    >>> ikm_from_responses(r)[["opd", "n_responden", "ikm", "mutu"]].round(2)
+      opd  n_responden    ikm mutu
+    0   A            3  83.33    B
     """
     require_columns(responses, list(IKM_UNSUR), "ikm_dari_responden")
     if by is None:

@@ -51,6 +51,14 @@ def official_evaluation(resmi: pd.DataFrame) -> pd.DataFrame:
         two ratings by the PermenPAN-RB 6/2022 matrix), ``keterangan`` (``"resmi"``) and
         the numeric columns of ``evaluate_period`` (``capaian``, ``skor_perilaku``…) as
         missing: the official record has no numbers.
+
+    Examples
+    --------
+    >>> resmi = pd.DataFrame({"nip": ["a", "b"], "periode": "2025Q1", "predikat": ["Baik", None], "rating_hasil": [None, "di_atas"], "rating_perilaku": [None, "di_atas"]})
+    >>> official_evaluation(resmi)[["nip", "predikat", "sumber_predikat"]]
+      nip     predikat sumber_predikat
+    0   a         Baik           resmi
+    1   b  Sangat Baik         matriks
     """
     require_columns(resmi, ["nip", "periode"], "official_evaluation: resmi")
     out = resmi[["nip", "periode"]].copy()
@@ -86,6 +94,14 @@ def agreement(resmi: pd.Series, hitung: pd.Series) -> dict[str, float]:
         κ, unweighted, over the five predikat; NaN with fewer than 2 pairs or one
         category only). Reference: Cohen (1960), *Educational and Psychological
         Measurement* 20(1); computed by statsmodels.
+
+    Examples
+    --------
+    >>> a = pd.Series(["Baik", "Baik", "Sangat Baik", None])
+    >>> b = pd.Series(["Baik", "Sangat Baik", "Sangat Baik", "Baik"])
+    >>> r = agreement(a, b)
+    >>> r["n"], r["n_sama"], round(r["pct_sama"], 3)
+    (3, 2, 0.667)
     """
     from statsmodels.stats.inter_rater import cohens_kappa  # lazy: statsmodels is heavy
 
@@ -130,6 +146,17 @@ def agreement_by_opd(
         predikat), ``n_sama``, ``pct_sama``, ``kappa``, ``n_resmi_lebih_tinggi`` (official
         predikat above the computed one), ``n_resmi_lebih_rendah``. Employee-level rows
         never leave; small OPDs are for the reporting layer to suppress.
+
+    Examples
+    --------
+    >>> resmi = pd.DataFrame({"nip": ["a", "b", "c"], "periode": "2025Q1", "predikat": ["Baik", "Baik", "Sangat Baik"]})
+    >>> hitung = resmi.assign(predikat=["Baik", "Sangat Baik", "Sangat Baik"])
+    >>> peg = pd.DataFrame({"nip": ["a", "b", "c"], "opd": ["A", "A", "B"]})
+    >>> agreement_by_opd(resmi, hitung, peg)[["periode", "opd", "n", "n_sama"]]
+      periode          opd  n  n_sama
+    0  2025Q1            A  2       1
+    1  2025Q1            B  1       1
+    2  2025Q1  Seluruh OPD  3       2
     """
     require_columns(resmi, ["nip", "periode", "predikat"], "agreement_by_opd: resmi")
     require_columns(hitung, ["nip", "periode", "predikat"], "agreement_by_opd: hitung")

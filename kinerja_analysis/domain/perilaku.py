@@ -20,7 +20,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from kinerja_analysis.core.checks import require_columns
-from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes
+from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes, with_pair_keys
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ratings import rate
@@ -369,6 +369,18 @@ def rater_model(
 
     The table is handled as integer codes throughout (:func:`kinerja_analysis.core.keys.text_codes`): 26 million
     ratings (100,000 ASN x 8 periods) fit in about a minute and a few GB.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [(f"p{i}", f"r{j}", peran) for i in range(8) for j, peran in enumerate(["atasan", "rekan", "rekan", "bawahan", "diri"])]
+    >>> per = pd.DataFrame(rows, columns=["nip", "id_penilai", "peran_penilai"]).merge(pd.DataFrame({"dimensi": ["akuntabel", "kompeten"]}), how="cross")
+    >>> per["id_penilai"] = per["id_penilai"] + "_" + per["nip"].str[1:].astype(int).mod(3).astype(str)
+    >>> per["periode"] = "2025Q1"
+    >>> per["skor"] = rng.integers(2, 6, len(per)).astype(float)
+    >>> m = rater_model(per)
+    >>> sorted(m.peran["peran_penilai"])
+    ['atasan', 'bawahan', 'rekan']
     """
     if not (shrinkage_k == "auto" or (isinstance(shrinkage_k, int | float) and shrinkage_k >= 0)):
         raise ValueError(f"shrinkage_k must be 'auto' or a number >= 0, got {shrinkage_k!r}")
@@ -478,6 +490,13 @@ def rater_effects(
     -----
     Shortcut for ``rater_model(perilaku, shrinkage_k=...).penilai``; see
     :func:`rater_model` for the model and the shrinkage.
+
+    Examples
+    --------
+    >>> r = [("a", "s1", "rekan", 4.0), ("a", "s2", "rekan", 5.0), ("b", "s1", "rekan", 2.0), ("b", "s2", "rekan", 4.0)]
+    >>> per = pd.DataFrame(r, columns=["nip", "id_penilai", "peran_penilai", "skor"]).assign(periode="2025Q1", dimensi="kompeten")
+    >>> rater_effects(per, shrinkage_k=0.0).set_index("id_penilai")["leniency"].round(2).to_dict()
+    {'s1': -0.75, 's2': 0.75}
     """
     return rater_model(perilaku, shrinkage_k=shrinkage_k).penilai
 
@@ -542,6 +561,13 @@ def perilaku_kerja(
     raters; then ``sum(w_role x mean_role) / sum(w_role)`` over the roles present. The
     self-rating is reported but never enters ``skor``. Employee-dimensions rated only by
     themselves get ``skor`` NaN.
+
+    Examples
+    --------
+    >>> per = pd.DataFrame({"nip": "a", "periode": "2025Q1", "dimensi": "loyal", "id_penilai": ["s", "r", "a"], "peran_penilai": ["atasan", "rekan", "diri"], "skor": [4.0, 3.0, 5.0]})
+    >>> perilaku_kerja(per, adjust=False)[["nip", "dimensi", "skor_mentah", "skor_diri"]].round(3)
+      nip dimensi  skor_mentah  skor_diri
+    0   a   loyal        3.706        5.0
     """
     if not isinstance(weights, RoleWeights):
         raise ValueError("weights must be a RoleWeights instance")
@@ -652,6 +678,13 @@ def summarise_perilaku(
     ``skor_perilaku >= cutoffs.di_atas`` -> Di Atas, ``< cutoffs.di_bawah`` -> Di Bawah,
     else Sesuai (after rounding to 6 decimals). Dimensions without a score are skipped;
     ``n_dimensi`` says how many of the seven BerAKHLAK values were scored.
+
+    Examples
+    --------
+    >>> sk = pd.DataFrame({"nip": "a", "periode": "2025Q1", "dimensi": ["akuntabel", "kompeten"], "skor": [3.0, 4.0]})
+    >>> summarise_perilaku(sk)[["nip", "skor_perilaku", "n_dimensi", "rating_perilaku"]]
+      nip  skor_perilaku  n_dimensi    rating_perilaku
+    0   a            3.5          2  Sesuai Ekspektasi
     """
     require_columns(perilaku_skor, ["nip", "periode", "dimensi", "skor"], "perilaku_ringkas")
     d = perilaku_skor
@@ -676,10 +709,7 @@ def summarise_perilaku(
         skor_diri=("skor_diri", "mean"),
         selisih_diri=("selisih_diri", "mean"),
     )
-    key = out.index.to_numpy()
-    out = out.reset_index(drop=True)
-    out.insert(0, "periode", periode_values.take(key % n_p))
-    out.insert(0, "nip", ratee_values.take(key // n_p))
+    out = with_pair_keys(out, ratee_values, periode_values, ("nip", "periode"))
     out["rating_perilaku"] = rate(out["skor_perilaku"], cutoffs.di_atas, cutoffs.di_bawah)
     return out
 
@@ -723,6 +753,15 @@ def strengths_weaknesses(
     -----
     ``z = (skor - mean) / sd`` within ``jenis_jabatan x periode x dimensi`` (sample SD).
     No flag without enough raters, a large enough group, or a group SD of 0.
+
+    Examples
+    --------
+    >>> sk = pd.DataFrame({"nip": [f"p{i}" for i in range(6)], "periode": "2025Q1", "dimensi": "kompeten", "skor": [3.0, 3.1, 2.9, 3.0, 3.0, 4.5], "n_penilai": 4})
+    >>> peg = pd.DataFrame({"nip": sk["nip"], "jenis_jabatan": "pelaksana"})
+    >>> r = strengths_weaknesses(sk, peg)
+    >>> r.loc[r["kategori"].notna(), ["nip", "dimensi", "kategori"]]
+      nip   dimensi  kategori
+    5  p5  kompeten  kekuatan
     """
     require_columns(perilaku_skor, ["nip", "periode", "dimensi", "skor"], "kekuatan_kelemahan")
     require_columns(pegawai, ["nip", "jenis_jabatan"], "kekuatan_kelemahan: pegawai")
@@ -787,6 +826,14 @@ def opd_profile(
     -----
     Plain means of :func:`perilaku_kerja`'s ``skor`` (each employee-period counts once).
     Pivot with ``df.pivot(index="opd", columns="dimensi", values="rerata")``.
+
+    Examples
+    --------
+    >>> sk = pd.DataFrame({"nip": ["a", "b", "a"], "periode": "2025Q1", "dimensi": ["kompeten", "kompeten", "akuntabel"], "skor": [3.0, 4.0, 5.0]})
+    >>> opd_profile(sk, pd.DataFrame({"nip": ["a", "b"], "opd": "A"}))
+      opd    dimensi  rerata        sd  n_pegawai  n_obs
+    0   A  akuntabel     5.0       NaN          1      1
+    1   A   kompeten     3.5  0.707107          2      2
     """
     require_columns(perilaku_skor, ["nip", "periode", "dimensi", "skor"], "profil_opd")
     require_columns(pegawai, ["nip", "opd"], "profil_opd: pegawai")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing, require_columns
-from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
+from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.domain.perilaku import (
     PerilakuCutoffs,
     RoleWeights,
@@ -142,6 +142,13 @@ def predikat(hasil, perilaku):
     ============  =================  ===============  ===============
 
     Unknown labels raise ``ValueError`` naming the value.
+
+    Examples
+    --------
+    >>> predikat("di_atas", "di_atas"), predikat("sesuai", "di_bawah")
+    ('Sangat Baik', 'Kurang/Misconduct')
+    >>> predikat(pd.Series(["sesuai", None]), "sesuai").tolist()
+    ['Baik', nan]
     """
     h_scalar = np.ndim(hasil) == 0
     p_scalar = np.ndim(perilaku) == 0
@@ -208,6 +215,15 @@ def evaluate_period(
     -----
     Outer join of :func:`hasil_kerja` and :func:`summarise_perilaku` (of
     :func:`perilaku_kerja`) on ``nip, periode``; predikat by :func:`predikat`.
+
+    Examples
+    --------
+    >>> skp = pd.DataFrame({"nip": ["a", "b"], "periode": "2025Q1", "indikator": "i", "aspek": "kuantitas", "target": 10.0, "realisasi": [12.0, 8.0]})
+    >>> per = pd.DataFrame({"nip": ["a", "b"], "periode": "2025Q1", "dimensi": "loyal", "id_penilai": "s", "peran_penilai": "atasan", "skor": 4.0})
+    >>> evaluate_period(skp, per, adjust=False)[["nip", "capaian", "predikat"]]
+      nip  capaian         predikat
+    0   a    120.0             Baik
+    1   b     80.0  Butuh Perbaikan
     """
     h = hasil_kerja(skp, cutoffs=hasil_cutoffs, cap=cap, waktu_rule=waktu_rule)
     ps = (
@@ -323,6 +339,14 @@ def check_distribution(
     Sangat Baik <= 10 %; Sangat Kurang — Sangat Kurang >= 60 %, Kurang/Misconduct +
     Butuh Perbaikan >= 10 %, Sangat Baik = 0 %. Limits are inclusive (exactly 70 % is
     compliant). Employees without a predikat (one side missing) are not counted.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"nip": list("abcdefghij"), "opd": "Dinas A", "predikat": ["Sangat Baik"] * 8 + ["Baik"] * 2})
+    >>> c = check_distribution(ev, ev[["nip", "opd"]], "Istimewa")
+    >>> c[["aturan", "proporsi", "patuh", "selisih_pegawai"]]
+                              aturan  proporsi  patuh  selisih_pegawai
+    0  Sangat Baik paling banyak 70%       0.8  False              1.0
     """
     require_columns(evaluasi, ["nip", "predikat"], "cek_distribusi: evaluasi")
     ev = evaluasi.copy()
@@ -564,20 +588,7 @@ def output_vs_competency(
             ("spearman(capaian, skor_perilaku)", "skor_perilaku"),
         ):
             rows.append({"periode": per, **_spearman_row(g["capaian"], g[other], term)})
-    korelasi = pd.DataFrame(
-        rows,
-        columns=[
-            "periode",
-            "term",
-            "estimate",
-            "std_error",
-            "ci_low",
-            "ci_high",
-            "p_value",
-            "n_obs",
-            "method",
-        ],
-    )
+    korelasi = pd.DataFrame(rows, columns=["periode", *TIDY_COLUMNS])
     return OutputVsCompetency(
         pegawai=pegawai_out, per_opd=per_opd, korelasi=korelasi, bobot_hasil=bobot_hasil
     )

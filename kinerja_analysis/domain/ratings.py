@@ -45,6 +45,9 @@ def rating_label(value: str) -> str:
 
     Accepts the full labels (``"Di Atas Ekspektasi"``...) and the aliases; anything else
     raises ``ValueError`` naming the value.
+
+    >>> rating_label("Di Atas Ekspektasi"), rating_label("sesuai")
+    ('di_atas', 'sesuai')
     """
     try:
         return _RATING_ALIASES[value]
@@ -55,7 +58,11 @@ def rating_label(value: str) -> str:
 
 
 def rate(values: pd.Series, di_atas: float, di_bawah: float) -> pd.Series:
-    """Three-level rating; values compared after rounding to 6 decimals (float noise)."""
+    """Three-level rating; values compared after rounding to 6 decimals (float noise).
+
+    >>> rate(pd.Series([95.0, 100.0, 110.0]), di_atas=110, di_bawah=100).tolist()
+    ['Di Bawah Ekspektasi', 'Sesuai Ekspektasi', 'Di Atas Ekspektasi']
+    """
     v = values.astype(float).round(6)
     out = pd.Series(SESUAI, index=values.index, dtype=object)
     out[v >= di_atas] = DI_ATAS

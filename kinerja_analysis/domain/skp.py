@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
-from kinerja_analysis.core.keys import text_codes
+from kinerja_analysis.core.keys import text_codes, with_pair_keys
 from kinerja_analysis.domain.ratings import EPS, rate
 
 # --------------------------------------------------------------------------------------
@@ -94,6 +94,12 @@ def capaian_skp(
     -----
     *kuantitas* and *kualitas*: ``realisasi/target x 100`` (PermenPAN-RB 8/2021,
     "kondisi normal"). A target <= 0 or missing raises ``ValueError`` naming the row.
+
+    Examples
+    --------
+    >>> skp = pd.DataFrame({"nip": ["a", "a", "b"], "periode": "2025Q1", "indikator": ["i1", "i2", "i1"], "aspek": ["kuantitas", "waktu", "kualitas"], "target": [10.0, 6.0, 100.0], "realisasi": [12.0, 6.5, 80.0]})
+    >>> capaian_skp(skp)["capaian"].round(1).tolist()
+    [120.0, 91.7, 80.0]
     """
     out = skp.copy()
     out["capaian"] = _capaian_values(skp, cap=cap, waktu_rule=waktu_rule)
@@ -165,6 +171,14 @@ def hasil_kerja(
     -> Di Bawah, else Sesuai (compared after rounding capaian to 6 decimals). Each
     indicator counts equally whatever its number of aspects. See :func:`capaian_skp` for
     the per-aspect formulas.
+
+    Examples
+    --------
+    >>> skp = pd.DataFrame({"nip": ["a", "a", "b"], "periode": "2025Q1", "indikator": ["i1", "i2", "i1"], "aspek": ["kuantitas", "waktu", "kualitas"], "target": [10.0, 6.0, 100.0], "realisasi": [12.0, 6.5, 80.0]})
+    >>> hasil_kerja(skp).round(2)
+      nip periode  capaian  n_indikator         rating_hasil
+    0   a  2025Q1   105.83            2    Sesuai Ekspektasi
+    1   b  2025Q1    80.00            1  Di Bawah Ekspektasi
     """
     require_columns(skp, ["nip", "periode", "indikator"], "hasil_kerja")
     capaian = _capaian_values(skp, cap=cap, waktu_rule=waktu_rule)
@@ -177,9 +191,6 @@ def hasil_kerja(
     per_ind = pd.Series(capaian[ok]).groupby(key, sort=True).mean()
     g = per_ind.groupby(per_ind.index.to_numpy() // n_i, sort=True)
     out = pd.DataFrame({"capaian": g.mean(), "n_indikator": g.size()})
-    emp = out.index.to_numpy()
-    out = out.reset_index(drop=True)
-    out.insert(0, "periode", periode_values.take(emp % n_p))
-    out.insert(0, "nip", nip_values.take(emp // n_p))
+    out = with_pair_keys(out, nip_values, periode_values, ("nip", "periode"))
     out["rating_hasil"] = rate(out["capaian"], cutoffs.di_atas, cutoffs.di_bawah)
     return out

@@ -139,6 +139,17 @@ def construct_scores(
     are answered — identical to person-mean imputation of the missing items — and
     missing (NaN) otherwise. The score is on the item scale (e.g. 1–5), so the interval
     categories of :func:`interval_category` apply to it.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=120)
+    >>> survei = pd.DataFrame({f"x{k}": np.clip(np.round(3 + f + rng.normal(0, 0.7, 120)), 1, 5) for k in range(1, 5)})
+    >>> survei["nip"], survei["periode"] = [f"p{i}" for i in range(120)], np.repeat(["2025Q1", "2025Q2"], 60)
+    >>> instrumen = pd.DataFrame({"item": ["x1", "x2", "x3", "x4"], "konstruk": "kepuasan", "terbalik": False, "teks": "..."})
+    >>> cs = construct_scores(survei, instrumen)
+    >>> list(cs.columns), len(cs)
+    (['nip', 'periode', 'konstruk', 'skor', 'n_item', 'n_item_dijawab'], 120)
     """
     if not 0 < min_jawab <= 1:
         raise ValueError(f"min_jawab harus di antara 0 dan 1, bukan {min_jawab}")
@@ -185,6 +196,11 @@ def r_critical(n: int | np.ndarray, alpha: float = 0.05) -> float | np.ndarray:
     -----
     ``r_crit = t / sqrt(df + t**2)`` with ``t`` the two-tailed critical t value; this is
     the "r tabel" printed in Indonesian statistics textbooks (e.g. n = 30: 0.361).
+
+    Examples
+    --------
+    >>> round(float(r_critical(30)), 3)
+    0.361
     """
     df = np.asarray(n, dtype=float) - 2
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -216,6 +232,17 @@ def item_validity(
     ``t = r sqrt(df / (1 - r^2))``, ``df = n - 2``; an item is ``valid`` when
     ``r_hitung > r_tabel`` (:func:`r_critical`). Checked against ``psych::alpha`` on the
     Holzinger–Swineford data (``tests/test_survey.py``).
+
+    Examples
+    --------
+    >>> x = [[4, 4, 2], [2, 3, 4], [5, 4, 1], [3, 3, 3], [1, 2, 5], [4, 5, 2]]
+    >>> sv = pd.DataFrame(x, columns=["x1", "x2", "x3"]).assign(nip=list("abcdef"), periode="2025Q1")
+    >>> ins = pd.DataFrame({"item": ["x1", "x2", "x3"], "konstruk": "k", "terbalik": [False, False, True]})
+    >>> item_validity(sv, ins)[["item", "r_hitung"]].round(2)
+      item  r_hitung
+    0   x1      0.97
+    1   x2      0.84
+    2   x3      0.97
     """
     require_columns(survei, ["periode"], "survei")
     ins = _check_instrument(instrumen, survei)
@@ -352,6 +379,13 @@ def scale_reliability(
     ω = (Σλ)² / ((Σλ)² + Σθ) with λ, θ from a one-factor maximum-likelihood model of
     the construct's items (needs ≥ 3 items; NaN otherwise). Checked against
     ``psych::alpha`` and pingouin's documented values (``tests/test_survey.py``).
+
+    Examples
+    --------
+    >>> sv = pd.DataFrame({"x1": [4, 2, 5, 3, 1, 4, 3], "x2": [4, 3, 4, 3, 2, 5, 3], "x3": [2, 4, 1, 3, 5, 2, 2]})
+    >>> r = scale_reliability(sv.assign(nip=range(7), periode="2025Q1"), pd.DataFrame({"item": ["x1", "x2", "x3"], "konstruk": "k", "terbalik": [False, False, True]}))
+    >>> round(float(r.tidy()["estimate"].iloc[0]), 3)
+    0.939
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci harus di antara 0 dan 1, bukan {ci}")
@@ -422,6 +456,12 @@ def interval_category(
     labels it is 0.8: 1.00–1.80 sangat rendah, >1.80–2.60 rendah, >2.60–3.40 sedang,
     >3.40–4.20 tinggi, >4.20–5.00 sangat tinggi (upper bounds inclusive). This is the
     interval rule common in Indonesian theses (class width = range / number of classes).
+
+    Examples
+    --------
+    >>> c = interval_category([1.8, 1.81, 3.4, 4.21, 6.0])
+    >>> c.iloc[:4].tolist(), bool(c.isna().iloc[4])
+    (['sangat rendah', 'rendah', 'sedang', 'sangat tinggi'], True)
     """
     v = pd.Series(np.atleast_1d(np.asarray(nilai, dtype=float)))
     m = len(label)
@@ -463,6 +503,15 @@ def describe_items(
         ``konstruk, item, [periode,] terbalik, n, mean, sd, min, max, pct_<c>`` for each
         answer category ``c`` (percent of the answers), ``kategori`` (interval label of
         the mean, see :func:`interval_category`).
+
+    Examples
+    --------
+    >>> d = describe_items(pd.DataFrame({"periode": "2025Q1", "x1": [4, 2, 5], "x2": [3, 3, 4], "x3": [2, 4, 1]}), pd.DataFrame({"item": ["x1", "x2", "x3"], "konstruk": "k", "terbalik": [False, False, True]}))
+    >>> d[["item", "n", "mean"]].round(2)
+      item  n  mean
+    0   x1  3  3.67
+    1   x2  3  3.33
+    2   x3  3  3.67
     """
     ins = _check_instrument(instrumen, survei)
     x = _score_items(survei, ins) if skor_terbalik else survei[ins["item"].tolist()].astype(float)
@@ -505,6 +554,14 @@ def describe_constructs(
         ``konstruk, [periode,] n, mean, sd, min, max``, ``pct_<label>`` (percent of
         respondents whose score falls in each interval category) and ``kategori`` (the
         interval label of the mean).
+
+    Examples
+    --------
+    >>> one = {"nip": ["a", "b"], "periode": ["2025Q1", "2025Q2"], "x1": [4, 2], "x2": [5, 3], "x3": [1, 4]}
+    >>> describe_constructs(pd.DataFrame(one), pd.DataFrame({"item": ["x1", "x2", "x3"], "konstruk": "k", "terbalik": [False, False, True]}), min_jawab=1.0)[["periode", "n", "mean", "kategori"]].round(2)
+      periode  n  mean       kategori
+    0  2025Q1  1  4.67  sangat tinggi
+    1  2025Q2  1  2.33         rendah
     """
     ins = _check_instrument(instrumen, survei)
     skala = ins.groupby("konstruk")[["skala_min", "skala_max"]].first()

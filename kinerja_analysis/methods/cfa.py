@@ -119,7 +119,12 @@ class Moments:
 
 
 def sample_moments(x: np.ndarray | pd.DataFrame) -> Moments:
-    """Moments of complete rows ``x`` (n × p). Raises ``ValueError`` on missing values."""
+    """Moments of complete rows ``x`` (n × p). Raises ``ValueError`` on missing values.
+
+    >>> m = sample_moments(np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]]))
+    >>> m.n, m.m.tolist(), m.S.round(3).tolist()
+    (3, [2.0, 2.0], [[0.667, 0.333], [0.333, 0.667]])
+    """
     a = np.asarray(x, dtype=float)
     if a.ndim != 2 or not np.isfinite(a).all():
         raise ValueError("data must be a 2-D array of finite numbers (complete cases)")
@@ -512,6 +517,16 @@ def fit_cfa(
     ValueError
         Shapes do not match, missing values, ``ci`` not in (0, 1), or too few
         observations (n must exceed the number of indicators).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(300, 2))
+    >>> x = np.column_stack([f[:, 0] + rng.normal(0, 0.6, 300) for _ in range(3)] + [f[:, 1] + rng.normal(0, 0.6, 300) for _ in range(3)])
+    >>> spec = FactorSpec.from_dict({"a": ["x1", "x2", "x3"], "b": ["x4", "x5", "x6"]})
+    >>> fit = fit_cfa(x, spec)
+    >>> fit.fit[["df"]].values.tolist(), bool(fit.fit["cfi"].iloc[0] > 0.95)
+    ([[8]], True)
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be in (0, 1), got {ci}")
@@ -654,6 +669,14 @@ def fit_invariance(
     ------
     ValueError
         Unknown level, fewer than 2 groups, or a group with too few observations.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(5)
+    >>> groups = {k: rng.normal(size=(200, 1)) @ np.ones((1, 3)) + rng.normal(0, 0.7, (200, 3)) for k in ("L", "P")}
+    >>> r = fit_invariance(groups, FactorSpec(("x1", "x2", "x3"), ("f",), (0, 0, 0)))
+    >>> r.tidy()["term"].tolist()
+    ['configural', 'metric', 'scalar']
     """
     bad = [lv for lv in levels if lv not in LEVELS]
     if bad or not levels:

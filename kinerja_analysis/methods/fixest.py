@@ -91,6 +91,13 @@ def feols(
         Fewer observations than coefficients + 1 remain after dropping missing values
         and fixed-effect singletons (e.g. a lead and a lag on a three-period panel), or
         a fixed effect has a single level in what remains (a one-period window).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1.0, 2.0, 4.0, 3.0, 5.0, 7.0], "x": [0.0, 1.0, 2.0, 0.0, 1.0, 2.0], "grp": list("aaabbb")})
+    >>> fit = feols(d, "y", ["x"], ["grp"])
+    >>> round(float(tidy(fit, method="FE")["estimate"].iloc[0]), 2), n_obs(fit)
+    (1.75, 6)
     """
     import pyfixest as pf  # lazy: heavy; only for fixed-effects models
 
@@ -117,7 +124,12 @@ def feols(
 
 
 def n_obs(fit) -> int:
-    """Observations used by ``fit`` (rows with missing values are dropped by pyfixest)."""
+    """Observations used by ``fit`` (rows with missing values are dropped by pyfixest).
+
+    >>> d = pd.DataFrame({"y": [1.0, 2.0, None, 4.0, 5.0], "x": [0.0, 1.0, 2.0, 3.0, 5.0]})
+    >>> n_obs(feols(d, "y", ["x"]))
+    4
+    """
     return int(np.asarray(fit.resid()).shape[0])
 
 
@@ -134,6 +146,12 @@ def tidy(
 
     Intervals and p-values are pyfixest's (t reference; G - 1 degrees of freedom when
     clustered).
+
+    >>> d = pd.DataFrame({"y": [1.0, 2.1, 2.9, 4.2, 5.0], "x": [0.0, 1.0, 2.0, 3.0, 4.0]})
+    >>> tidy(feols(d, "y", ["x"]), method="OLS", names={"x": "slope"})[["term", "n_obs", "method"]]
+            term  n_obs method
+    0  Intercept      5    OLS
+    1      slope      5    OLS
     """
     tb = fit.tidy(alpha=alpha)
     names = dict(names or {})
@@ -163,6 +181,15 @@ def linear_combination(fit, weights: Mapping[str, float]) -> tuple[float, float]
     ------
     ValueError
         A name is not a coefficient of ``fit``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1.0, 2.1, 2.9, 4.2, 5.0, 6.1], "x": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "z": [1.0, 0.0, 1.0, 0.0, 1.0, 1.0]})
+    >>> fit = feols(d, "y", ["x", "z"])
+    >>> est, se = linear_combination(fit, {"x": 1.0, "z": -1.0})
+    >>> b = tidy(fit, method="OLS").set_index("term")["estimate"]
+    >>> bool(np.isclose(est, b["x"] - b["z"])), bool(se > 0)
+    (True, True)
     """
     coef = fit.coef()
     names = [str(n) for n in coef.index]
@@ -181,6 +208,10 @@ def vcov(fit) -> pd.DataFrame:
 
     Built from :func:`linear_combination`: ``V_jj`` from ``b_j``, ``V_jk`` from
     ``var(b_j + b_k) = V_jj + V_kk + 2 V_jk``.
+
+    >>> d = pd.DataFrame({"y": [1.0, 2.1, 2.9, 4.2, 5.0], "x": [0.0, 1.0, 2.0, 3.0, 4.0]})
+    >>> list(vcov(feols(d, "y", ["x"])).columns)
+    ['Intercept', 'x']
     """
     names = [str(n) for n in fit.coef().index]
     k = len(names)
@@ -211,6 +242,13 @@ def contrast(
     Refits the model with ``x_b`` replaced by ``x_a + x_b`` (see the module docstring),
     so that pyfixest reports the contrast, its standard error, interval and p-value.
     ``term`` is ``"<a>-<b>"``.
+
+    >>> rng = np.random.default_rng(3)
+    >>> d = pd.DataFrame({"a": rng.normal(size=50), "b": rng.normal(size=50), "c": np.arange(50) % 5})
+    >>> d["y"] = 1.5 * d["a"] + 0.5 * d["b"] + rng.normal(0, 0.1, 50)
+    >>> c = contrast(d, "y", ["a", "b"], ["c"], "a", "b", cluster=None, method="OLS")
+    >>> c["term"].iloc[0], round(float(c["estimate"].iloc[0]), 1)
+    ('a-b', 1.0)
     """
     if a not in regressors or b not in regressors or a == b:
         raise ValueError(f"a and b must be two different regressors of {list(regressors)}")

@@ -42,6 +42,13 @@ def adjust_pvalues(
     ------
     ValueError
         Unknown method, or a p-value outside [0, 1].
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03, float("nan")]).round(3).tolist()
+    [0.03, 0.06, 0.06, nan]
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "bh").round(3).tolist()
+    [0.03, 0.04, 0.04]
     """
     from statsmodels.stats.multitest import multipletests  # lazy: statsmodels is heavy
 

@@ -34,7 +34,11 @@ def _check(alpha: float, power: float) -> None:
 
 
 def multiplier(alpha: float = 0.05, power: float = 0.8, *, two_sided: bool = True) -> float:
-    """Bloom's multiplier ``z_{1-alpha/2} + z_power`` (one-sided: ``z_{1-alpha}``)."""
+    """Bloom's multiplier ``z_{1-alpha/2} + z_power`` (one-sided: ``z_{1-alpha}``).
+
+    >>> round(multiplier(0.05, 0.9), 3)
+    3.242
+    """
     _check(alpha, power)
     a = alpha / 2 if two_sided else alpha
     return float(special.ndtri(1 - a) + special.ndtri(power))
@@ -43,7 +47,11 @@ def multiplier(alpha: float = 0.05, power: float = 0.8, *, two_sided: bool = Tru
 def mde(
     std_error: float, alpha: float = 0.05, power: float = 0.8, *, two_sided: bool = True
 ) -> float:
-    """Minimum detectable effect of an estimate with standard error ``std_error``."""
+    """Minimum detectable effect of an estimate with standard error ``std_error``.
+
+    >>> round(mde(0.1), 3)
+    0.28
+    """
     if not std_error >= 0:
         raise ValueError(f"std_error must be non-negative, got {std_error}")
     return multiplier(alpha, power, two_sided=two_sided) * std_error
@@ -58,7 +66,11 @@ def mde_two_groups(
     *,
     two_sided: bool = True,
 ) -> float:
-    """MDE of a difference of means: ``M × sigma × sqrt(1/n_treated + 1/n_control)``."""
+    """MDE of a difference of means: ``M × sigma × sqrt(1/n_treated + 1/n_control)``.
+
+    >>> round(mde_two_groups(10.0, 100, 400), 2)
+    3.13
+    """
     if n_treated <= 0 or n_control <= 0 or sigma < 0:
         raise ValueError("group sizes must be positive and sigma non-negative")
     se = sigma * math.sqrt(1 / n_treated + 1 / n_control)

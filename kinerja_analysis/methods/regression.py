@@ -150,6 +150,15 @@ def ols_assumption_checks(
     bounded and often heteroskedastic; HC3 keeps the t tests valid then and performs
     well in small samples (Long & Ervin 2000). The F test uses the same covariance (a
     Wald test) when robust errors are requested. Fitted by statsmodels.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"x": rng.normal(size=100), "z": rng.normal(size=100)})
+    >>> d["y"] = 1 + 2 * d["x"] + rng.normal(size=100)
+    >>> r = ols_assumption_checks(d, "y", ["x", "z"])
+    >>> round(float(r.tidy().set_index("term").loc["x", "estimate"]), 1)
+    2.0
     """
     import statsmodels.api as sm  # lazy: heavy; only for this model
     from statsmodels.stats import diagnostic as smd  # lazy: heavy; only for this model

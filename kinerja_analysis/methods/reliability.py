@@ -562,6 +562,14 @@ def variance_components(
     reproduce the ANOVA (expected mean squares) estimators when these are positive;
     checked in ``tests/test_reliability.py``. The rater variance is identifiable only when
     some raters rate several targets and residual degrees of freedom remain.
+
+    Examples
+    --------
+    >>> sf = pd.DataFrame([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]])
+    >>> long = sf.stack().rename_axis(["target", "rater"]).rename("y").reset_index()
+    >>> vc = variance_components(long, "target", "rater", "y")
+    >>> round(vc.var_target, 3), round(vc.var_rater, 3), round(vc.var_error, 3)
+    (2.556, 5.244, 1.019)
     """
     _check_choice(method, "method", ("reml", "henderson3"))
     d, _ = _long_numeric(data, targets, raters, ratings)
@@ -730,24 +738,16 @@ def _icc_unbalanced(
     def sb(x: float) -> float:
         return k * x / (1 + (k - 1) * x) if np.isfinite(x) else np.nan
 
-    rows = [
-        _row(
-            "ICC1",
-            _DESC_UNBALANCED["ICC1"],
-            estimate=icc1,
-            ci_low=lo1,
-            ci_high=hi1,
-            f_stat=f1,
-            df1=float(df1),
-            df2=float(df2),
-            p_value=p1,
-            k=1.0,
-            method=m1,
-            estimable=ok1,
-            note=why1 or oneway_note,
-            **common,
-        )
-    ]
+    # the one-way F test behind ICC1 and ICC1k
+    f1test = dict(f_stat=f1, df1=float(df1), df2=float(df2), p_value=p1, method=m1, estimable=ok1)
+
+    def oneway(term: str, est: float, lo: float, hi: float, kk: float, note: str) -> dict:
+        return _row(
+            term, _DESC_UNBALANCED[term], estimate=est, ci_low=lo, ci_high=hi, k=kk,
+            note=why1 or note, **f1test, **common,
+        )  # fmt: skip
+
+    rows = [oneway("ICC1", icc1, lo1, hi1, 1.0, oneway_note)]
     # Two-way forms from the crossed variance components.
     s2a, s2b, s2e = vc.var_target, vc.var_rater, vc.var_error
     ok2 = vc.rater_identifiable and np.isfinite(s2a)
@@ -781,24 +781,7 @@ def _icc_unbalanced(
 
     rows.append(crossed("ICC2", _ratio(s2a, s2a + s2b + s2e), 1.0, note2))
     rows.append(crossed("ICC3", _ratio(s2a, s2a + s2e), 1.0, note2))
-    rows.append(
-        _row(
-            "ICC1k",
-            _DESC_UNBALANCED["ICC1k"],
-            estimate=icc1k,
-            ci_low=sb(lo1),
-            ci_high=sb(hi1),
-            f_stat=f1,
-            df1=float(df1),
-            df2=float(df2),
-            p_value=p1,
-            k=k,
-            method=m1,
-            estimable=ok1,
-            note=why1 or f"{k_note}; {oneway_note}",
-            **common,
-        )
-    )
+    rows.append(oneway("ICC1k", icc1k, sb(lo1), sb(hi1), k, f"{k_note}; {oneway_note}"))
     rows.append(crossed("ICC2k", _ratio(s2a, s2a + (s2b + s2e) / k), k, f"{k_note}; {note2}"))
     rows.append(crossed("ICC3k", _ratio(s2a, s2a + s2e / k), k, f"{k_note}; {note2}"))
     out = tidy_frame(pd.DataFrame(rows, columns=_ICC_COLUMNS))
@@ -867,6 +850,14 @@ def icc(
     target mean is s2 * mean(1 / n_t) = s2 / k_harmonic). The F test on the two-way rows
     is the test of targets adjusted for raters, ``R(a | mu, b) / df_a / MSE``. On balanced
     data the unbalanced path agrees with the ANOVA path (tested).
+
+    Examples
+    --------
+    >>> sf = pd.DataFrame([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]])
+    >>> long = sf.stack().rename_axis(["target", "rater"]).rename("y").reset_index()
+    >>> r = icc(long, "target", "rater", "y")
+    >>> r.set_index("term")["estimate"].round(2).loc[["ICC1", "ICC2", "ICC3"]].tolist()
+    [0.17, 0.29, 0.71]
     """
     ci = _check_ci(ci)
     _check_choice(design, "design", ("auto", "balanced", "unbalanced"))
@@ -947,6 +938,13 @@ def cronbach_alpha(
     ci_low = 1 - (1 - alpha) F_{1 - a/2}, ci_high = 1 - (1 - alpha) F_{a/2}. Checked
     against pingouin's documented example (alpha = 0.591719, CI 0.195-0.840, tested
     by pingouin against R psych).
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 3], "b": [2, 2, 3, 5, 4, 3], "c": [1, 3, 3, 4, 5, 2]})
+    >>> cronbach_alpha(items)[["term", "estimate", "n_obs", "n_items"]].round(3)
+        term  estimate  n_obs  n_items
+    0  alpha     0.932      6        3
     """
     ci = _check_ci(ci)
     _check_choice(nan_policy, "nan_policy", ("listwise", "pairwise"))
@@ -1001,6 +999,15 @@ def alpha_if_deleted(
     -----
     Uses the same covariance matrix as :func:`cronbach_alpha`; alpha without item i is
     computed from C with row and column i removed.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 3], "b": [2, 2, 3, 5, 4, 3], "c": [1, 3, 3, 4, 5, 2]})
+    >>> alpha_if_deleted(items)[["item", "estimate", "item_rest_r"]].round(3)
+      item  estimate  item_rest_r
+    0    a     0.832        0.942
+    1    b     0.947        0.807
+    2    c     0.908        0.854
     """
     _check_choice(nan_policy, "nan_policy", ("listwise", "pairwise"))
     x = _items_numeric(items, "alpha_if_deleted").dropna(how="all")
@@ -1113,6 +1120,12 @@ def krippendorff_alpha(
     Checked against the worked example of that paper (alpha = 0.743 nominal, 0.815
     ordinal, 0.849 interval, 0.797 ratio). The bootstrap resamples units, a simpler
     scheme than Krippendorff's own (which resamples pairable values).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4], "coder": ["a", "b"] * 4, "v": [1, 1, 2, 2, 3, 3, 4, 3]})
+    >>> round(float(krippendorff_alpha(d, "unit", "coder", "v", "nominal")["estimate"].iloc[0]), 3)
+    0.696
     """
     require_columns(data, [units, coders, values], "krippendorff_alpha")
     _check_choice(level, "level", ("nominal", "ordinal", "interval", "ratio"))

@@ -30,7 +30,12 @@ _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt
 def bootstrap_weights(
     n_clusters: int, n_boot: int, kind: Literal["webb", "rademacher"], seed: int
 ) -> np.ndarray:
-    """Cluster weights, shape ``(n_clusters, n_boot)``, from ``default_rng(seed)``."""
+    """Cluster weights, shape ``(n_clusters, n_boot)``, from ``default_rng(seed)``.
+
+    >>> w = bootstrap_weights(4, 3, "rademacher", seed=0)
+    >>> w.shape, sorted(set(w.ravel().tolist()))
+    ((4, 3), [-1.0, 1.0])
+    """
     rng = np.random.default_rng(seed)
     if kind == "webb":
         return rng.choice(_WEBB, size=(n_clusters, n_boot))
@@ -159,6 +164,12 @@ def cr1_covariance(X: np.ndarray, y: np.ndarray, clusters: np.ndarray, C: np.nda
 
     ``V = G/(G-1) (n-1)/(n-k) A' (sum_g X_g' u_g u_g' X_g) A`` with ``A = (X'X)^-1 C``, the
     covariance whose diagonal is the CR1 variance :func:`wild_cluster_test` reports.
+
+    >>> X = np.column_stack([np.ones(6), [0, 1, 0, 1, 0, 1]])
+    >>> y = np.array([1.0, 2.1, 0.9, 2.2, 1.2, 1.8])
+    >>> V = cr1_covariance(X, y, np.array([0, 0, 1, 1, 2, 2]), np.array([[0.0], [1.0]]))
+    >>> V.shape, bool(V[0, 0] > 0)
+    ((1, 1), True)
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -211,6 +222,16 @@ def wild_cluster_test(
     Notes
     -----
     Checked against the ``wildboottest`` package (pyfixest's backend) in the tests.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> cl = np.repeat(np.arange(12), 10)
+    >>> x = (cl % 2).astype(float)
+    >>> y = 1.0 + 0.5 * x + rng.normal(0, 1, 12)[cl] * 0.3 + rng.normal(0, 1, 120)
+    >>> r = wild_cluster_test(np.column_stack([np.ones(120), x]), y, cl, np.array([0.0, 1.0]), n_boot=999)
+    >>> round(r.estimate, 3), r.n_clusters, 0 <= r.p_value <= 1
+    (0.431, 12, True)
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)

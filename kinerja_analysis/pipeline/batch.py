@@ -72,7 +72,6 @@ import os
 import re
 import shutil
 import signal
-import sys
 import tempfile
 import time
 import uuid
@@ -91,9 +90,15 @@ from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
-from kinerja_analysis.data.loading import Dataset, load_dataset
-from kinerja_analysis.pipeline.console import BatchConsole, duration, plain
-from kinerja_analysis.pipeline.preflight import check_periods, scan_periods
+from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
+from kinerja_analysis.pipeline.console import TEXT, BatchConsole, Redactor, duration, plain
+from kinerja_analysis.pipeline.preflight import (
+    check_periods,
+    check_profile_kind,
+    period_problems,
+    raw_periods,
+    scan_period_values,
+)
 from kinerja_analysis.pipeline.procs import KERNEL_GUARD, FolderBusy, FolderLock, die_with_parent
 from kinerja_analysis.reporting import export, fmt
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
@@ -233,6 +238,9 @@ class RunResult:
     notebook_gagal: str | None = None
     berkas: dict[str, str] = field(default_factory=dict)
     laporan_lama: str | None = None  # date of the earlier good report kept after a failure
+    asli: str = ""  # the original (English) error, for the log only
+    stderr: tuple[str, ...] = ()  # library warnings the notebook printed, for the log
+    sebab_data: bool = False  # not run: validation left no usable rows for its period
 
 
 @dataclass(frozen=True)
@@ -290,21 +298,25 @@ class BatchSummary:
         cols = ["kunci", "periode", "notebook", "opd", "status", "detik", "keluaran", "pesan"]
         return pd.DataFrame(rows, columns=cols)
 
-    def rich_table(self, limit: int = 40):
-        """A ``rich.table.Table`` of the runs (failed ones first, at most ``limit`` rows)."""
+    def rich_table(self, limit: int = 40, bahasa: str = "id"):
+        """A ``rich.table.Table`` of the runs (failed ones first, at most ``limit`` rows),
+        headed and worded in ``bahasa``."""
         from rich.table import Table  # lazy: only for console output
 
+        def w(k: str, **f: object) -> str:
+            return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
+
         warna = {"ok": "green", "dilewati": "cyan", "gagal": "bold red", "dibatalkan": "yellow"}
-        t = Table(title=f"Ringkasan batch ({duration(self.detik)})")
+        t = Table(title=w("tabel_judul", detik=duration(self.detik, bahasa)))
         for c, j in (("run", "left"), ("status", "left"), ("detik", "right"), ("keluaran", "left")):
-            t.add_column(c, justify=j)
+            t.add_column(w(f"kolom_{c}"), justify=j)
         order = sorted(self.runs, key=lambda r: r.status not in ("gagal", "dibatalkan"))
         for r in order[:limit]:
             info = r.pesan if r.status in ("gagal", "dibatalkan") else ", ".join(r.keluaran)
             t.add_row(
                 plain(r.kunci),
-                f"[{warna[r.status]}]{r.status}[/]",
-                fmt.number(r.detik, 1),
+                f"[{warna[r.status]}]{w('status_' + r.status)}[/]",
+                fmt.number(r.detik, 1, bahasa),
                 plain(info, 160),
             )
         if len(order) > limit:
@@ -314,7 +326,6 @@ class BatchSummary:
     def lines(self, bahasa: str = "id") -> list[str]:
         """The final summary: where the documents are, what was skipped and why, what
         failed and where its notebook is (console markup escaped)."""
-        from kinerja_analysis.pipeline.console import TEXT  # lazy: avoids a cycle at import
 
         def t(k: str, **f: object) -> str:
             return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
@@ -339,7 +350,7 @@ class BatchSummary:
             out.append(t("ringkas_gagal", kunci=plain(r.kunci), pesan=plain(r.pesan, 300)))
             if r.notebook_gagal:
                 out.append(t("ringkas_nb", path=plain(r.notebook_gagal, 400)))
-            elif r.status == "gagal":
+            elif r.status == "gagal" and not r.sebab_data:
                 out.append(t("ringkas_nb_tidak"))
             if r.laporan_lama:
                 out.append(t("ringkas_lama", tanggal=r.laporan_lama))
@@ -607,9 +618,44 @@ def _init_worker(log_dir: str) -> None:
 
 
 def _error_message(exc: BaseException) -> str:
+    """The original error, ``"KeyError: 'x'"`` (English; for the log)."""
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
     return f"{ename}: {evalue}".strip()[:500]
+
+
+def failure_text(exc: BaseException, bahasa: str = "id", stage: str | None = None) -> str:
+    """What went wrong in a run, in the report language (:data:`console.TEXT`), without
+    the error's own text (it may quote data values; that goes to the log).
+
+    ``stage`` is the export format (``"pdf"``…) when an export failed (default: the
+    format :func:`render_outputs` tagged the exception with).
+    """
+    from kinerja_analysis.pipeline.console import TEXT  # lazy: avoids a cycle at import
+
+    def t(k: str, **f: object) -> str:
+        return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
+
+    stage = stage or getattr(exc, "kinerja_format", None)
+    name = str(getattr(exc, "ename", type(exc).__name__))
+    kind = type(exc).__name__
+    text = str(exc).lower()
+    if hasattr(exc, "exec_count") and hasattr(exc, "ename"):  # PapermillExecutionError
+        sel = exc.exec_count or (getattr(exc, "cell_index", 0) or 0) + 1  # type: ignore[attr-defined]
+        return t("gagal_sel", sel=sel, jenis=name)
+    if isinstance(exc, OSError) and exc.errno in (28, 30, 122):  # ENOSPC, EROFS, EDQUOT
+        return t("gagal_disk", jenis=kind)
+    if stage is not None:
+        return t("gagal_ekspor", format=stage.upper(), jenis=name)
+    if kind == "DeadKernelError" or "kernel died" in text and "kernel_info" not in text:
+        return t("gagal_kernel")
+    if "kernel_info" in text or "kernel didn't respond" in text:
+        return t("gagal_mulai")
+    if isinstance(exc, TimeoutError) or kind == "CellTimeoutError":
+        return t("gagal_waktu")
+    if kind == "BrokenProcessPool":
+        return t("gagal_pekerja")
+    return t("gagal_lain", jenis=name)
 
 
 def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
@@ -696,28 +742,42 @@ def _is_code(s: str) -> bool:
         return False
 
 
+@contextlib.contextmanager
+def _stage(fmt_name: str):
+    """Tag an exception raised inside with the export format it broke (for the message)."""
+    try:
+        yield
+    except Exception as exc:
+        with contextlib.suppress(AttributeError, TypeError):
+            exc.kinerja_format = fmt_name  # type: ignore[attr-defined]
+        raise
+
+
 def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes], dict[str, float]]:
     """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``."""
     bahasa = spec.parameters["bahasa"]
     profil = load_profile(spec.profil)
-    html = export.to_html(
-        nb, title=spec.judul, periode=spec.periode_label, bahasa=bahasa, profil=profil
-    )
+    with _stage("html"):
+        html = export.to_html(
+            nb, title=spec.judul, periode=spec.periode_label, bahasa=bahasa, profil=profil
+        )
     files: dict[str, bytes] = {}
     if "html" in spec.formats:
         files[f"{spec.stem}.html"] = html.encode("utf-8")
     if "pdf" in spec.formats:
-        files[f"{spec.stem}.pdf"] = export.pdf_bytes(html)
+        with _stage("pdf"):
+            files[f"{spec.stem}.pdf"] = export.pdf_bytes(html)
     tables = read_tables(work)
     if "xlsx" in spec.formats:
-        sheets = workbook_tables(work)  # titles as sheet names, values and headers in words
-        files[f"{spec.stem}.xlsx"] = export.xlsx_bytes(
-            sheets,
-            info=_workbook_info(spec, bahasa),
-            bahasa=bahasa,
-            sumber=export.source_note(profil, bahasa),
-            labels=workbook_labels(sheets),
-        )
+        with _stage("xlsx"):
+            sheets = workbook_tables(work)  # titles as sheet names, values and headers in words
+            files[f"{spec.stem}.xlsx"] = export.xlsx_bytes(
+                sheets,
+                info=_workbook_info(spec, bahasa),
+                bahasa=bahasa,
+                sumber=export.source_note(profil, bahasa),
+                labels=workbook_labels(sheets),
+            )
     angka = {}
     if "angka_utama" in tables:
         a = tables["angka_utama"]
@@ -730,7 +790,13 @@ def _run_one(spec: RunSpec) -> RunResult:
     import jupytext  # lazy: only when running notebooks
     import papermill as pm  # lazy: only in batch workers
 
+    from kinerja_analysis.pipeline.kernels import (  # lazy: jupyter_client, in workers only
+        IPCKernelManager,
+        remove_socket_dir,
+    )
+
     t0 = time.perf_counter()
+    bahasa = spec.parameters["bahasa"]
     work = Path(spec.parameters["output_dir"])
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -757,17 +823,18 @@ def _run_one(spec: RunSpec) -> RunResult:
                 cwd=str(spec.notebook.path.parent),
                 shutdown_kernel="immediate",
                 extra_arguments=[KERNEL_GUARD],
+                kernel_manager_class=IPCKernelManager,
             )
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
             return RunResult(
                 **base,
                 status="gagal",
                 detik=time.perf_counter() - t0,
-                pesan=_error_message(exc),
+                pesan=failure_text(exc, bahasa),
                 notebook_gagal=_keep_failed(spec, executed),
+                asli=_error_message(exc),
             )
-        for line in _stderr_lines(nb):
-            print(f"[{spec.kunci}] {line}", file=sys.stderr)
+        stderr = tuple(_stderr_lines(nb))
         files, angka = render_outputs(spec, nb, work)
         hashes = publish(spec.folder, files)
         return RunResult(
@@ -777,17 +844,20 @@ def _run_one(spec: RunSpec) -> RunResult:
             keluaran=tuple(files),
             angka_utama=angka,
             berkas=hashes,
+            stderr=stderr,
         )
     except Exception as exc:  # noqa: BLE001 - export failures are run failures too
         return RunResult(
             **base,
             status="gagal",
             detik=time.perf_counter() - t0,
-            pesan="ekspor: " + _error_message(exc),
+            pesan=failure_text(exc, bahasa),
             notebook_gagal=_keep_failed(spec, executed, nb),
+            asli=_error_message(exc),
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        remove_socket_dir()
 
 
 # ----------------------------------------------------------------------------- index
@@ -927,9 +997,15 @@ def _prepare_cache(ds, cache_root: Path) -> Path:
     meta = data / "meta.json"
     if meta.exists():
         try:
-            if json.loads(meta.read_text("utf-8")).get("checksum") == ds.checksum:
+            old = json.loads(meta.read_text("utf-8"))
+            same = (old.get("version"), old.get("checksum"), old.get("bahasa")) == (
+                CACHE_VERSION,
+                ds.checksum,
+                ds.validation.bahasa,
+            )
+            if same:
                 return data
-        except (OSError, json.JSONDecodeError):
+        except (OSError, json.JSONDecodeError, AttributeError):
             pass
     tmp = cache_root / f".data.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -940,6 +1016,32 @@ def _prepare_cache(ds, cache_root: Path) -> Path:
     os.replace(tmp, data)
     shutil.rmtree(old, ignore_errors=True)
     return data
+
+
+def _period_source(ds: Dataset) -> str:
+    """The file the dataset's periods come from (``skp``, else ``penilaian_resmi``)."""
+    summary = ds.validation.summary
+    for table in ("skp", "penilaian_resmi", "perilaku"):
+        row = summary[summary["tabel"] == table]
+        if len(row) and str(row["file"].iloc[0]):
+            return f"{row['file'].iloc[0]}, kolom 'periode',"
+    return "data,"
+
+
+def _rows_per_period(ds: Dataset) -> dict[str, int]:
+    """Accepted rows per period of the table the periods come from."""
+    for table in ("skp", "penilaian_resmi"):
+        if table in ds.tables and "periode" in ds.tables[table].columns:
+            return {str(k): int(v) for k, v in ds.tables[table]["periode"].value_counts().items()}
+    return {}
+
+
+def _has_rejects(ds: Dataset, periode: str) -> bool:
+    rows = ds.validation.rejected_rows or {}
+    return any(
+        "periode" in df.columns and (df["periode"].astype(str).str.strip() == periode).any()
+        for df in rows.values()
+    )
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
@@ -1093,7 +1195,14 @@ def run_batch(
         if unknown:
             raise ValueError(f"notebook tidak ditemukan: {unknown}; tersedia: {sorted(found)}")
         found = {k: v for k, v in found.items() if k in notebooks}
-    available = scan_periods(data, mapping)
+    scan = scan_period_values(data, mapping)
+    available = scan.codes if scan is not None else None
+    if profile is not None and scan is not None:
+        problem = check_profile_kind(
+            profil, scan.codes, f"{scan.file}, kolom {scan.column!r},", scan.examples
+        )
+        if problem:
+            raise ValueError(problem)
     if profile is None and available:
         # the bundled example stands in for the synthetic city: it takes the city's
         # period kind (a monthly synthetic city is reported by month)
@@ -1130,7 +1239,7 @@ def run_batch(
 
         # --- 3. validate once, shared models once
         with con.phase("validasi"):
-            ds = load_dataset(data, mapping=mapping, pseudonim=pseudonim)
+            ds = load_dataset(data, mapping=mapping, pseudonim=pseudonim, bahasa=bahasa)
         con.say(
             con.t(
                 "validasi_ok",
@@ -1142,34 +1251,46 @@ def run_batch(
         n_rej = int(ds.validation.summary["rows_rejected"].sum())
         if n_rej:
             con.say(con.t("ditolak", n=fmt.number(n_rej, 0, bahasa)), style="yellow")
-        if chosen is None:
-            chosen = list(ds.periods)
-        missing = [p for p in chosen if p not in ds.periods]
-        if missing:
+        if profile is not None:  # the quick scan may not have read the periods
+            problem = check_profile_kind(profil, ds.periods, _period_source(ds), {})
+            if problem:
+                raise ValueError(problem)
+        con.redact = Redactor(ds.pegawai["nama"] if "nama" in ds.pegawai.columns else ())
+        # periods the agency expects a report for; a period whose rows were all rejected
+        # becomes a failed run that names its rejects (the other periods go on)
+        wanted = (
+            chosen
+            if chosen is not None
+            else raw_periods(scan, ds.validation, ds.periods, _rows_per_period(ds))
+        )
+        lost, partial = period_problems(ds.validation, ds.periods, wanted, scan, bahasa)
+        unknown = [p for p in lost if scan is None and not _has_rejects(ds, p)]
+        if unknown:
             raise ValueError(
-                f"periode tidak ada dalam data: {', '.join(missing)} "
+                f"periode tidak ada dalam data: {', '.join(unknown)} "
                 f"(tersedia: {', '.join(ds.periods)})"
             )
+        for line in partial.values():
+            con.say(plain(line, 600), style="yellow")
+        chosen = [p for p in wanted if p in ds.periods]
         cache_data = _prepare_cache(ds, cache_root)
         shared = cache_root / "shared"
         shared.mkdir(parents=True, exist_ok=True)
         with con.phase("bersama"):
-            if shared_hook is None:
+            if not chosen:
+                pass
+            elif shared_hook is None:
                 prepare_shared(ds, shared, periods=chosen, seed=seed)
             else:
                 shared_hook(ds, shared)
 
         # --- 4. plan and skip what is unchanged
-        opds = sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if per_opd else []
-        plan = plan_runs(
-            found,
-            chosen,
-            out,
+        plan_args: dict[str, Any] = dict(
             data_dir=data,
             cache_dir=cache_data,
             checksum=ds.checksum,
             periode_data=ds.periods,
-            opds=opds,
+            opds=sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if per_opd else [],
             per_opd_notebooks=per_opd_notebooks,
             bahasa=bahasa,
             min_sel=min_sel,
@@ -1177,7 +1298,16 @@ def run_batch(
             formats=formats,
             profil=profil,
             profil_path=_profile_file(profil, cache_root),
-            staging_root=cache_root / "kerja" / batch_id,
+        )
+        plan = plan_runs(
+            found, chosen, out, staging_root=cache_root / "kerja" / batch_id, **plan_args
+        )
+        not_run = plan_runs(  # periods without usable rows: nothing to run
+            {k: v for k, v in found.items() if not v.lintas},
+            list(lost),
+            out,
+            staging_root=cache_root / "kerja" / f"{batch_id}-x",
+            **plan_args,
         )
         results: dict[str, RunResult] = {}
         todo: list[RunSpec] = []
@@ -1198,6 +1328,19 @@ def run_batch(
             else:
                 todo.append(spec)
         con.say(con.t("rencana", n_run=len(plan), n_baru=len(todo), n_lewat=len(plan) - len(todo)))
+        for spec in not_run:  # marks an earlier good report of the period as not updated
+            results[spec.kunci] = _log_run(
+                spec,
+                RunResult(
+                    spec.kunci,
+                    spec.periode,
+                    spec.notebook.kode,
+                    spec.opd,
+                    "gagal",
+                    pesan=lost[spec.periode],
+                    sebab_data=True,
+                ),
+            )
 
         # --- 5. run
         try:
@@ -1207,7 +1350,7 @@ def run_batch(
             shutil.rmtree(cache_root / "kerja" / batch_id, ignore_errors=True)
         # --- 6. index
         index = _write_index(out, bahasa, profil)
-        ordered = tuple(results[s.kunci] for s in plan)
+        ordered = tuple(results[s.kunci] for s in [*plan, *not_run])
         for r in ordered:
             con.log(f"run {r.kunci}: {r.status} {r.pesan}")
         return BatchSummary(
@@ -1217,7 +1360,7 @@ def run_batch(
             time.perf_counter() - t0,
             cache_root,
             con.log_path,
-            tuple(con.warning_lines()),
+            tuple([*partial.values(), *con.warning_lines()]),
         )
 
 
@@ -1287,14 +1430,19 @@ def _execute(
                             spec.notebook.kode,
                             spec.opd,
                             "gagal",
-                            pesan=_error_message(exc),
+                            pesan=failure_text(exc, con.bahasa),
                             notebook_gagal=str(spec.gagal_path)
                             if spec.gagal_path.is_file()
                             else None,
+                            asli=_error_message(exc),
                         )
                     res = _log_run(spec, res)
                     results[spec.kunci] = res
                     con.log(f"run {spec.kunci}: {res.status} ({res.detik:.1f} s) {res.pesan}")
+                    if res.asli:
+                        con.log(f"run {spec.kunci}: original error: {res.asli}")
+                    for line in res.stderr:
+                        con.record_warning(line, "stderr")
                     bar.update(task, advance=1, description=f"{plain(spec.kunci, 60)} {res.status}")
         executor.shutdown(wait=True)
         con.say(
@@ -1430,13 +1578,14 @@ def batch_command(
         )
         raise typer.Exit(EXIT_BUSY) from None
     except DatasetError as e:
-        console.print(f"[bold red]Data tidak dapat dipakai:[/] {plain(e, 2000)}", soft_wrap=True)
+        head = TEXT("data_tidak_dapat_dipakai", bahasa)
+        console.print(f"[bold red]{head}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     except (ValueError, FileNotFoundError) as e:
-        console.print(f"[bold red]Kesalahan:[/] {plain(e, 2000)}", soft_wrap=True)
+        console.print(f"[bold red]{TEXT('kesalahan', bahasa)}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     if len(summary.runs) <= 40 or summary.n_gagal:
-        console.print(summary.rich_table())
+        console.print(summary.rich_table(bahasa=bahasa))
     if rahasia:
         ds = Dataset.load_cache(summary.cache_dir / "data")
         h = load_shared(summary.cache_dir / "shared")

@@ -15,6 +15,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
@@ -46,11 +47,11 @@ def generate_data(
     from kinerja_analysis.data import synth  # heavy: only for this command
 
     if (out / "truth.json").exists() and not force:
-        console.print(f"Dataset sudah ada di {out} (pakai --force untuk menimpa).")
+        _print(f"Dataset sudah ada di {out} (pakai --force untuk menimpa).")
         raise typer.Exit(0)
     result = synth.generate(n_pegawai=n_pegawai, seed=seed)
     paths = synth.write_dataset(result, out, fmt=fmt)
-    console.print(f"Dataset sintetis ditulis: {len(paths)} file di {out}")
+    _print(f"Dataset sintetis ditulis: {len(paths)} file di {out}")
 
 
 def _read_as(r, bahasa: str) -> str:
@@ -95,8 +96,8 @@ def _summary_table(report, bahasa: str = "id") -> Table:
     sep = "." if bahasa == "id" else ","
     for r in report.summary.itertuples(index=False):
         table.add_row(
-            r.tabel,
-            r.file,
+            Text(str(r.tabel)),
+            Text(str(r.file)),
             f"{r.rows_read:,}".replace(",", sep),
             f"{r.rows_accepted:,}".replace(",", sep),
             f"{r.rows_rejected:,}".replace(",", sep),
@@ -105,16 +106,20 @@ def _summary_table(report, bahasa: str = "id") -> Table:
     return table
 
 
-def _print(text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
+def _print(text: str, style: str | None = None, *, err: bool = False) -> None:
+    """Print a line as plain text: brackets in it (a file or folder name, a mapping key,
+    a value from the data) are never read as console markup."""
+    (err_console if err else console).print(
+        Text(text, style=style or ""), highlight=False, soft_wrap=True
+    )
 
 
 def _print_report(report, bahasa: str, show: int) -> None:
     """The whole validation report: summary, structure, root causes, grouped problems."""
     console.print(_summary_table(report, bahasa))
-    console.print(f"[bold]{message('cara_baca_judul', bahasa)}[/]")
+    _print(message("cara_baca_judul", bahasa), "bold")
     for r in report.summary.itertuples(index=False):
-        how = _read_as(r, bahasa) if r.status == "ok" else str(r.status)
+        how = _read_as(r, bahasa) if r.status == "ok" else message(f"status_{r.status}", bahasa)
         _print("  " + message("cara_baca_baris", bahasa, file=r.file or r.tabel, cara=how))
     info = report.structure[report.structure["tingkat"] == "info"]
     for r in info.itertuples(index=False):
@@ -123,7 +128,7 @@ def _print_report(report, bahasa: str, show: int) -> None:
         _print(message("periode_dataset", bahasa, periode=", ".join(report.periods)))
     struct = report.structure[report.structure["tingkat"] != "info"]
     if len(struct):
-        console.print(f"[bold]{message('masalah_struktur', bahasa)}[/]")
+        _print(message("masalah_struktur", bahasa), "bold")
         for r in struct.itertuples(index=False):
             where = r.file or r.tabel
             text = str(r.pesan)
@@ -131,20 +136,40 @@ def _print_report(report, bahasa: str, show: int) -> None:
             _print(f"  [{message(f'tingkat_{r.tingkat}', bahasa)}] {prefix}{text}")
     causes = report.causes()
     if len(causes):
-        console.print(f"[bold]{message('sebab_utama', bahasa)}[/]")
+        _print(message("sebab_utama", bahasa), "bold")
         for r in causes.head(show).itertuples(index=False):
             _print(f"  {r.pesan}")
     groups = report.grouped()
     if len(groups):
-        console.print(
-            message("n_masalah", bahasa, n=f"{len(report.issues):,}", k=len(groups), show=show)
-        )
+        _print(message("n_masalah", bahasa, n=f"{len(report.issues):,}", k=len(groups), show=show))
         for r in groups.head(show).itertuples(index=False):
             _print("  " + _format_issue(r, bahasa))
     elif not len(struct):
-        console.print(f"[green]{message('tidak_ada_masalah', bahasa)}[/]")
-    for note in report.notes:
+        _print(message("tidak_ada_masalah", bahasa), "green")
+    notes = list(report.notes)
+    if report.absent:
+        notes.append(message("opsional_tidak_ada", bahasa, tabel=", ".join(report.absent)))
+    for note in notes:
         _print(message("catatan", bahasa, teks=note))
+
+
+#: Rows beyond which the validation workbook is not written (the CSV files hold them all).
+XLSX_MAX_ROWS = 200_000
+
+
+def _write_workbook(report, out: Path, bahasa: str) -> Path | None:
+    """``validasi.xlsx``: the validation report's tables (summary, problems, root causes,
+    rejected rows as typed) through THE workbook writer — every text a string cell, never
+    a formula. Not written when the tables exceed :data:`XLSX_MAX_ROWS` rows (said)."""
+    from kinerja_analysis.reporting.export import to_xlsx  # lazy: openpyxl only with --out
+
+    frames = report.files()
+    n = sum(len(df) for df in frames.values())
+    if n > XLSX_MAX_ROWS:
+        _print(message("xlsx_terlalu_besar", bahasa, n=n, maks=XLSX_MAX_ROWS))
+        return None
+    sheets = {name.replace("/", " "): df for name, df in frames.items()}
+    return to_xlsx(sheets, Path(out) / "validasi.xlsx", bahasa=bahasa)  # type: ignore[arg-type]
 
 
 @app.command("validate")
@@ -174,7 +199,7 @@ def validate(
 ) -> None:
     """Validasi dataset: exit 0 bersih, 1 ada baris ditolak/peringatan, 2 tidak dapat dipakai."""
     if bahasa not in ("id", "en"):
-        err_console.print(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+        _print(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}", err=True)
         raise typer.Exit(2)
     try:
         report, _, _ = validate_dataset(
@@ -182,22 +207,19 @@ def validate(
         )
         if out is not None:
             report.write(out, data_dir)
+            _write_workbook(report, out, bahasa)
     except DatasetError as exc:
-        err_console.print(
-            f"[bold red]{message('data_tidak_dapat_dipakai', bahasa)}:[/] {exc}", soft_wrap=True
-        )
+        _print(f"{message('data_tidak_dapat_dipakai', bahasa)}: {exc}", "bold red", err=True)
         raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 - never a bare traceback for the user
-        err_console.print(
-            message("galat_tak_terduga", bahasa, error=f"{type(exc).__name__}: {exc}"),
-            soft_wrap=True,
-        )
+        error = f"{type(exc).__name__}: {exc}"
+        _print(message("galat_tak_terduga", bahasa, error=error), err=True)
         raise typer.Exit(2) from None
     _print_report(report, bahasa, show)
     if out is not None:
         _print(message("rincian_di", bahasa, out=str(out)))
     if not report.usable:
-        console.print(f"[bold red]{message('data_tidak_dapat_dipakai', bahasa)}.[/]")
+        _print(f"{message('data_tidak_dapat_dipakai', bahasa)}.", "bold red")
     raise typer.Exit(report.exit_code)
 
 

@@ -8,6 +8,9 @@
   (:func:`translate_warning`); the rest are counted.
 - Every data value printed on the console (an OPD name in a run's title) is shown as
   text: rich markup and control characters in it are neutralised (:func:`plain`).
+- The run log holds no personal data: NIPs and the employees' names are replaced
+  (:class:`Redactor`); errors reach the console in the report language (the English
+  original goes to the log).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from kinerja_analysis.core.text import Catalog
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import clean_text
 
-__all__ = ["BatchConsole", "translate_warning", "plain", "TEXT", "duration"]
+__all__ = ["BatchConsole", "Redactor", "translate_warning", "plain", "TEXT", "duration"]
 
 TEXT = Catalog(
     {
@@ -48,6 +51,17 @@ TEXT = Catalog(
             "dibaca dengan hati-hati.",
             "w_lain": "{n} peringatan teknis dari pustaka dicatat di log: {log}",
             "ringkas_dokumen": "Dokumen: {index}",
+            "tabel_judul": "Ringkasan batch ({detik})",
+            "kolom_run": "laporan",
+            "kolom_status": "status",
+            "kolom_detik": "detik",
+            "kolom_keluaran": "keluaran",
+            "status_ok": "selesai",
+            "status_dilewati": "tidak berubah",
+            "status_gagal": "gagal",
+            "status_dibatalkan": "dibatalkan",
+            "data_tidak_dapat_dipakai": "Data tidak dapat dipakai:",
+            "kesalahan": "Kesalahan:",
             "ringkas_jumlah": "{n_ok} laporan ditulis, {n_lewat} tidak berubah, {n_gagal} gagal "
             "({detik}).",
             "ringkas_lewat": "Dilewati: {n} laporan karena data, parameter dan kode tidak "
@@ -59,6 +73,23 @@ TEXT = Catalog(
             "ringkas_lama": "  laporan sebelumnya ({tanggal}) tetap tersedia dan tercantum di "
             "indeks",
             "ringkas_log": "Log: {log}",
+            "periode_hilang": "periode {periode}: tidak ada laporan — validasi tidak "
+            "menyisakan baris yang dapat dipakai dari {n} baris (mis. {contoh}). "
+            "Laporan lama periode ini (bila ada) tetap utuh.",
+            "periode_sebagian": "periode {periode}: {n} baris ditolak saat validasi, laporan "
+            "tetap ditulis dari baris lainnya (mis. {contoh})",
+            "tempat_tolak": "{file} baris {baris}, kolom {kolom}, {nilai}: {pesan}",
+            "nilai": "nilai {nilai}",
+            "nilai_pribadi": "nilai tidak ditampilkan (data pribadi)",
+            "gagal_sel": "notebook berhenti di sel {sel} karena galat {jenis}; rincian di "
+            "notebook yang disimpan dan di log",
+            "gagal_kernel": "kernel Jupyter berhenti mendadak (mungkin kehabisan memori)",
+            "gagal_mulai": "kernel Jupyter tidak dapat dijalankan",
+            "gagal_waktu": "sel notebook melebihi batas waktu",
+            "gagal_ekspor": "ekspor {format} gagal ({jenis}); rincian di log",
+            "gagal_pekerja": "proses pekerja berhenti mendadak",
+            "gagal_lain": "galat {jenis}; rincian di log",
+            "gagal_disk": "disk penuh atau tidak dapat ditulisi ({jenis})",
         },
         "en": {
             "mulai": "kinerja batch: data {data} → reports {out}",
@@ -78,6 +109,17 @@ TEXT = Catalog(
             "with care.",
             "w_lain": "{n} technical library warnings were written to the log: {log}",
             "ringkas_dokumen": "Documents: {index}",
+            "tabel_judul": "Batch summary ({detik})",
+            "kolom_run": "report",
+            "kolom_status": "status",
+            "kolom_detik": "seconds",
+            "kolom_keluaran": "outputs",
+            "status_ok": "done",
+            "status_dilewati": "unchanged",
+            "status_gagal": "failed",
+            "status_dibatalkan": "cancelled",
+            "data_tidak_dapat_dipakai": "The data cannot be used:",
+            "kesalahan": "Error:",
             "ringkas_jumlah": "{n_ok} reports written, {n_lewat} unchanged, {n_gagal} failed "
             "({detik}).",
             "ringkas_lewat": "Skipped: {n} reports because data, parameters and code are "
@@ -88,11 +130,69 @@ TEXT = Catalog(
             "ringkas_lama": "  the previous report ({tanggal}) stays available and listed in "
             "the index",
             "ringkas_log": "Log: {log}",
+            "periode_hilang": "period {periode}: no report — validation left no usable rows "
+            "of {n} (e.g. {contoh}). An earlier report of this period (if any) "
+            "stays intact.",
+            "periode_sebagian": "period {periode}: {n} rows rejected by validation, the "
+            "report is written from the other rows (e.g. {contoh})",
+            "tempat_tolak": "{file} row {baris}, column {kolom}, {nilai}: {pesan}",
+            "nilai": "value {nilai}",
+            "nilai_pribadi": "value not shown (personal data)",
+            "gagal_sel": "the notebook stopped in cell {sel} with a {jenis} error; details in "
+            "the kept notebook and the log",
+            "gagal_kernel": "the Jupyter kernel died (perhaps out of memory)",
+            "gagal_mulai": "the Jupyter kernel could not be started",
+            "gagal_waktu": "a notebook cell exceeded its time limit",
+            "gagal_ekspor": "the {format} export failed ({jenis}); details in the log",
+            "gagal_pekerja": "a worker process ended abruptly",
+            "gagal_lain": "{jenis} error; details in the log",
+            "gagal_disk": "the disk is full or cannot be written ({jenis})",
         },
     }
 )
 
 _SINGLETON = re.compile(r"(\d+) singleton fixed effect", re.I)
+#: A NIP or NI PPPK (18 digits), also as Excel cut it (15+ digits) or with separators.
+_ID_RE = re.compile(r"(?<!\d)\d(?:[ .-]?\d){14,19}(?!\d)")
+_WORD_RE = re.compile(r"\w+", re.U)
+
+
+class Redactor:
+    """Removes personal data from a log line: identifiers of 15–20 digits (NIP, NI PPPK)
+    and the employees' names (``names``, matched as whole words, case-insensitive).
+
+    >>> Redactor(["Sari Dewi"])("nip 199001012015032002 (sari dewi)")
+    'nip [NIP] ([nama])'
+    """
+
+    def __init__(self, names: object = ()) -> None:
+        self.names: set[tuple[str, ...]] = set()
+        self.longest = 0
+        for n in [] if names is None else list(names):  # type: ignore[call-overload]
+            if not isinstance(n, str):
+                continue
+            words = tuple(w.casefold() for w in _WORD_RE.findall(n))
+            if words and sum(map(len, words)) >= 3:
+                self.names.add(words)
+                self.longest = max(self.longest, len(words))
+
+    def __call__(self, line: str) -> str:
+        line = _ID_RE.sub("[NIP]", line)
+        if not self.names:
+            return line
+        spans = [(m.start(), m.end(), m.group(0).casefold()) for m in _WORD_RE.finditer(line)]
+        hits = []
+        i = 0
+        while i < len(spans):
+            for k in range(min(self.longest, len(spans) - i), 0, -1):
+                if tuple(w for _, _, w in spans[i : i + k]) in self.names:
+                    hits.append((spans[i][0], spans[i + k - 1][1]))
+                    i += k - 1
+                    break
+            i += 1
+        for a, b in reversed(hits):
+            line = line[:a] + "[nama]" + line[b:]
+        return line
 
 
 def plain(value: object, limit: int = 200) -> str:
@@ -156,6 +256,7 @@ class BatchConsole:
         self.counts: Counter[str] = Counter()
         self.singletons = 0
         self.n_warnings = 0
+        self.redact = Redactor()
         if log_path is not None:
             log_path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -168,7 +269,7 @@ class BatchConsole:
             return
         stamp = _dt.datetime.now().isoformat(timespec="seconds")
         with self.log_path.open("a", encoding="utf-8") as fh:
-            fh.write(f"{stamp} {clean_text(line)}\n")
+            fh.write(f"{stamp} {self.redact(clean_text(line))}\n")
 
     def say(self, text: str, style: str | None = None) -> None:
         """Show a line (already escaped where it holds data) and log it."""

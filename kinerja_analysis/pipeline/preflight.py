@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -20,7 +22,7 @@ from kinerja_analysis.core.periods import parse_period, period_kind, sort_period
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile
 from kinerja_analysis.data.mapping import ColumnMapping, read_mapping
 
-__all__ = ["scan_periods", "check_periods"]
+__all__ = ["scan_periods", "scan_period_values", "check_periods", "check_profile_kind"]
 
 _EXT = (".csv", ".parquet", ".xlsx")
 _KIND_WORD = {v: k for k, v in PERIOD_KINDS.items()}
@@ -67,6 +69,24 @@ def _normalise(raw: Iterable[object]) -> set[str]:
     return out
 
 
+@dataclass(frozen=True)
+class PeriodScan:
+    """Where the dataset's periods were read: ``file`` (name), ``column`` (its header as
+    in the file), ``table``, ``examples`` — one raw value as typed per period code — and
+    ``counts``, the rows per period code."""
+
+    file: str
+    column: str
+    table: str
+    examples: dict[str, str]
+    counts: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, list[int]] = field(default_factory=dict)  # first line numbers per code
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(sort_periods(self.examples))
+
+
 def scan_periods(
     data_dir: str | os.PathLike, mapping: str | os.PathLike | ColumnMapping | None = None
 ) -> tuple[str, ...] | None:
@@ -81,6 +101,15 @@ def scan_periods(
     DatasetError
         The data folder or the mapping file does not exist or the mapping is invalid.
     """
+    scan = scan_period_values(data_dir, mapping)
+    return scan.codes if scan is not None else None
+
+
+def scan_period_values(
+    data_dir: str | os.PathLike, mapping: str | os.PathLike | ColumnMapping | None = None
+) -> PeriodScan | None:
+    """:func:`scan_periods` with where the values were read and one raw value per code
+    (for messages that name the file, column and value)."""
     d = Path(data_dir)
     if not d.is_dir():
         raise DatasetError(f"Folder data tidak ditemukan: {d}")
@@ -114,8 +143,49 @@ def scan_periods(
             values = pd.read_excel(path, sheet_name=tm.sheet or 0, usecols=[col], dtype=object)[col]
     except (OSError, ValueError, KeyError, ImportError):
         return None
-    codes = _normalise(pd.unique(values.astype(object)))
-    return tuple(sort_periods(codes)) if codes else None
+    examples: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    code_of: dict[object, str] = {}
+    for raw, n in values.astype(object).value_counts(dropna=True).items():
+        for code in _normalise([raw]):
+            examples.setdefault(code, str(raw).strip())
+            counts[code] = counts.get(code, 0) + int(n)
+            code_of[raw] = code
+    if not examples:
+        return None
+    rows: dict[str, list[int]] = {}
+    for i, raw in enumerate(values.astype(object)):
+        code = code_of.get(raw)
+        if code is not None and len(rows.setdefault(code, [])) < 20:
+            rows[code].append(i + 2)  # line number: the header is line 1
+    return PeriodScan(path.name, str(col), table, examples, counts, rows)
+
+
+def check_profile_kind(
+    profile: AgencyProfile, codes: Iterable[str], where: str, examples: dict[str, str]
+) -> str | None:
+    """``None`` when the data hold periods of the profile's kind, else the problem in
+    words: the profile's kind, the data's kind(s), the file and one value as typed.
+
+    ``where`` names the file and column (``"skp.csv, kolom 'periode'"``); ``examples``
+    maps a period code to a raw value of it.
+    """
+    codes = list(codes)
+    if not codes:
+        return None
+    kinds = {parse_period(c).kind for c in codes}
+    if profile.period_kind in kinds:
+        return None
+    code = sort_periods(codes)[0]
+    value = examples.get(code, code)
+    data_words = ", ".join(sorted(_KIND_WORD[k] for k in kinds))
+    source = f" ({profile.source.name})" if profile.source is not None else ""
+    return (
+        f"periode data tidak sesuai profil instansi{source}: profil menyatakan "
+        f"'periode: {profile.period}', tetapi {where} berisi periode {data_words} "
+        f"(contoh nilai {value!r} = {code}). Ubah 'periode' di profil menjadi "
+        f"{' atau '.join(sorted(_KIND_WORD[k] for k in kinds))}, atau periksa file itu."
+    )
 
 
 def check_periods(
@@ -158,3 +228,134 @@ def check_periods(
                 f"(tersedia: {', '.join(available)})"
             )
     return codes
+
+
+#: Columns whose values identify a person: never printed or logged, only their column.
+PERSONAL_COLUMNS = frozenset({"nip", "nip_atasan", "id_penilai", "nama", "nama_pegawai"})
+_REJECT_TABLES = ("skp", "penilaian_resmi", "perilaku")
+
+
+def _rejects_by_period(report: Any) -> dict[str, list[tuple[str, int]]]:
+    """``{period code: [(table, row), …]}`` of the rejected rows of the period tables."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for table in _REJECT_TABLES:
+        rows = report.rejected_rows.get(table) if report.rejected_rows else None
+        if rows is None or not len(rows) or "periode" not in rows.columns:
+            continue
+        for raw, baris in zip(rows["periode"], rows["baris"], strict=True):
+            for code in _normalise([raw]):
+                out.setdefault(code, []).append((table, int(baris)))
+    return out
+
+
+def describe_rejects(report: Any, where: list[tuple[str, int]], bahasa: str, limit: int = 2) -> str:
+    """The first ``limit`` rejected rows as ``file baris N, kolom C, nilai 'V': pesan``;
+    values of personal columns (NIP, names) are not shown, only that they were hidden."""
+    from kinerja_analysis.pipeline.console import TEXT  # lazy: console imports reporting
+
+    issues = report.issues
+    parts: list[str] = []
+    for table, baris in where:
+        if len(parts) >= limit:
+            break
+        hit = issues[(issues["tabel"] == table) & (issues["baris"] == baris)]
+        if not len(hit):
+            continue
+        r = hit.iloc[0]
+        kolom = str(r["kolom"]) if isinstance(r["kolom"], str) else ""
+        nilai = r["nilai"] if isinstance(r["nilai"], str) else ""
+        if kolom in PERSONAL_COLUMNS:
+            nilai_teks = TEXT("nilai_pribadi", bahasa)  # type: ignore[arg-type]
+        else:
+            nilai_teks = TEXT("nilai", bahasa, nilai=repr(nilai[:60]))  # type: ignore[arg-type]
+        parts.append(
+            TEXT(  # type: ignore[arg-type]
+                "tempat_tolak",
+                bahasa,
+                file=r["file"],
+                baris=baris,
+                kolom=kolom,
+                nilai=nilai_teks,
+                pesan=str(r["pesan"])[:160],
+            )
+        )
+    return "; ".join(parts)
+
+
+def period_problems(
+    report: Any,
+    periods: Iterable[str],
+    wanted: Iterable[str],
+    scan: PeriodScan | None,
+    bahasa: str = "id",
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Periods whose data were (partly) rejected: ``(lost, partial)``, each
+    ``{period: sentence}`` naming the file, row, column and value of the first rejects.
+
+    ``lost``: periods of ``wanted`` (requested, or else the periods read in the raw data
+    that hold as many rows as a normal period) that validation left without usable rows —
+    no report can be written for them. ``partial``: reported periods with rejected rows.
+    """
+    from kinerja_analysis.pipeline.console import TEXT  # lazy: console imports reporting
+
+    periods = list(periods)
+    pending = set(getattr(report, "pending_periods", ()) or ())
+    by_period = _rejects_by_period(report)
+    lost: dict[str, str] = {}
+    for p in wanted:
+        if p in periods or p in pending:
+            continue
+        where = by_period.get(p, [])
+        n = len(where)
+        if scan is not None and p in scan.rows:  # rows kept with warnings count too
+            n = max(n, scan.counts.get(p, 0))
+            where = where + [(scan.table, r) for r in scan.rows[p]]
+        lost[p] = TEXT(  # type: ignore[arg-type]
+            "periode_hilang",
+            bahasa,
+            periode=p,
+            n=n,
+            contoh=describe_rejects(report, where, bahasa) or "-",
+        )
+    partial = {
+        p: TEXT(  # type: ignore[arg-type]
+            "periode_sebagian",
+            bahasa,
+            periode=p,
+            n=len(by_period[p]),
+            contoh=describe_rejects(report, by_period[p], bahasa),
+        )
+        for p in periods
+        if by_period.get(p)
+    }
+    return lost, partial
+
+
+def raw_periods(
+    scan: PeriodScan | None,
+    report: Any,
+    periods: Iterable[str],
+    accepted: dict[str, int] | None = None,
+) -> list[str]:
+    """The periods an agency would expect a report for: those read in the raw period
+    column (or, when it could not be read quickly, in the rejected rows; ``accepted``
+    gives the accepted rows per period then) of the dataset's
+    kind, holding at least a tenth of the rows of a typical reported period (a stray row
+    with another period is a validation problem, not a missing report)."""
+    periods = list(periods)
+    kinds = {parse_period(p).kind for p in periods}
+    if scan is not None:
+        counts = scan.counts
+        typical = sorted(counts.get(p, 0) for p in periods)
+    else:  # rows per period: rejected ones from the report, accepted ones as given
+        counts = {p: len(w) for p, w in _rejects_by_period(report).items()}
+        typical = sorted((accepted or {}).get(p, 0) + counts.get(p, 0) for p in periods)
+    floor = max(1, typical[len(typical) // 2] // 10) if typical else 1
+    return sort_periods(
+        {
+            p
+            for p, n in counts.items()
+            if parse_period(p).kind in kinds and n >= floor and p not in periods
+        }
+        | set(periods)
+    )

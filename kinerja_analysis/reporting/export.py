@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.cells import FORMULA_START, formula_like  # noqa: F401 - re-exported
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
@@ -316,8 +317,6 @@ def to_pdf(html: str, path: str | os.PathLike) -> Path:
 
 # ----------------------------------------------------------------------------- XLSX
 
-#: Text starting with one of these is what a spreadsheet would read as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_MAX = 32767
 _P_NAME = re.compile(r"^(p|pvalue|p_value|p_.+|.+_p)$")
 
@@ -420,7 +419,7 @@ def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = No
         cell = ws.cell(row, col)
         cell.value = text
         cell.data_type = "s"
-        if text.startswith(FORMULA_START):
+        if formula_like(text):
             cell.quotePrefix = True
         return cell
     cell = ws.cell(row, col, value)
@@ -499,6 +498,13 @@ def xlsx_bytes(
         head = row
         kinds = [_column_kind(c, data[c], formats.get(c)) for c in data.columns]
         numfmts = [_number_format(k, d, bahasa) for k, d in kinds]
+        # a column with one quantity per row (headline figures): formats row by row
+        per_row = {
+            j: [(str(k), int(d)) for k, d in formats[c]["baris"]]
+            for j, c in enumerate(data.columns)
+            if isinstance(formats.get(c), Mapping)
+            and len(formats[c].get("baris") or ()) == len(data)
+        }
         widths = []
         for j, col in enumerate(data.columns, start=1):
             label = _header_label(col, labels)
@@ -510,10 +516,14 @@ def xlsx_bytes(
         for i, values in enumerate(data.itertuples(index=False), start=head + 1):
             for j, v in enumerate(values, start=1):
                 kind, d = kinds[j - 1]
+                numfmt = numfmts[j - 1]
+                if j - 1 in per_row:
+                    kind, d = per_row[j - 1][i - head - 1]
+                    numfmt = _number_format(kind, d, bahasa)
                 val = _cell_value(v, kind, bahasa)
                 if val is None:
                     continue
-                _put(ws, i, j, val, numfmts[j - 1])
+                _put(ws, i, j, val, numfmt)
                 if i - head <= 500:
                     widths[j - 1] = max(widths[j - 1], _display_len(val, kind, d, bahasa) + 2)
         ws.freeze_panes = ws.cell(head + 1, 1)
@@ -545,7 +555,9 @@ def to_xlsx(
         unique. Per table, optional ``df.attrs``: ``"judul"`` (title, first row),
         ``"sumber"`` (source note under it; default ``sumber``) and ``"format"``
         (``{column: {"jenis": kind, "desimal": n}}``, kinds ``persen`` — a fraction —,
-        ``persen_poin`` — 0–100 —, ``p``, ``bilangan``, ``desimal``).
+        ``persen_poin`` — 0–100 —, ``p``, ``bilangan``, ``desimal``; an optional
+        ``"baris": [(kind, decimals), …]``, one per row, formats a column that holds a
+        different quantity in each row).
     info
         Optional key/value pairs written to a first sheet ``info``.
     bahasa

@@ -132,6 +132,7 @@ def _make_effect(h: SharedResults, spec: pd.Series) -> Effect | None:
         estimate=est,
         ci_low=float(r["ci_low"]),
         ci_high=float(r["ci_high"]),
+        std_error=_f(r.get("std_error")),
         p_value=_f(r.get("p_value")),
         n_obs=int(r["n_obs"]) if pd.notna(r.get("n_obs")) else None,
         satuan_id=spec["satuan_id"],

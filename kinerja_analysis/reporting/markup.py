@@ -9,7 +9,13 @@ forget to escape a value:
   ``<script>…`` or ``<img onerror=…>`` in an OPD name is shown as those characters;
 - links and images may only point inside the page (``#…``) or be inline PNG/JPEG/GIF/WebP
   ``data:`` images; any other URL (``http:``, ``file:``, ``javascript:``) stays literal text;
-- control characters (NUL, vertical tab, …) become U+FFFD.
+- control characters (NUL, vertical tab, …) become U+FFFD;
+- a data value filled into Markdown (a template variable, a field of a fixed text, a
+  pipe-table cell) is escaped by :func:`escape_markdown`, so ``**Dinas**``,
+  ``~~Sekretariat~~`` or ``[klik](#rekomendasi)`` in an OPD name stay those characters
+  instead of becoming emphasis, strike-through or a link. Markdown written by the
+  project itself (a table, a sentence with its own emphasis) is marked
+  :class:`Markdown` and passes unchanged.
 
 :data:`CONTENT_SECURITY_POLICY` is what every exported page declares: no script runs,
 nothing is loaded from outside the file (images only from ``data:``).
@@ -25,7 +31,17 @@ from functools import lru_cache
 
 from kinerja_analysis.reporting.paths import folder_names
 
-__all__ = ["CONTENT_SECURITY_POLICY", "markdown_to_html", "clean_text"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "CONTENT_SECURITY_POLICY",
+    "PHONE_CHARS",
+    "Markdown",
+    "breakable",
+    "clean_text",
+    "escape_markdown",
+    "markdown_to_html",
+    "table_class",
+]
 
 #: The policy of every exported HTML page: no scripts, no fetches; inline CSS, data: images.
 CONTENT_SECURITY_POLICY = (
@@ -36,9 +52,81 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$", re.I)
 
 
+class Markdown(str):
+    """Markdown written by the project (not data): filled into other Markdown as is."""
+
+    __slots__ = ()
+
+
+#: Characters with an inline meaning in CommonMark + pipe tables + strike-through.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>!~|#{}&$])")
+#: Block markers that matter when a value starts a line: a list item, quote or heading
+#: marker followed by a space (``- x``, ``1. x``, ``> x``), or a line of only ``-``/``=``
+#: (a setext underline or a rule). ``-0,64`` or ``1.5`` are numbers, not markers.
+_MD_LINE_START = re.compile(r"^(\s*)(?:([-+>]|\d{1,9}[.)])(?=\s|$)|([-=])(?=[-=\s]*$))")
+
+
+def escape_markdown(value: object) -> Markdown:
+    """``value`` as Markdown that shows exactly its characters.
+
+    Backslash-escapes every character with an inline meaning (CommonMark allows a
+    backslash before any ASCII punctuation) and a list, quote or heading marker at the
+    start; line breaks become spaces (a value never starts a block). A
+    :class:`Markdown` value is returned unchanged.
+
+    >>> escape_markdown("**Dinas** [x](#a) ~~y~~")
+    '\\\\*\\\\*Dinas\\\\*\\\\* \\\\[x\\\\](\\\\#a) \\\\~\\\\~y\\\\~\\\\~'
+    >>> markdown_to_html(escape_markdown("**Dinas** <b>"))
+    '<p>**Dinas** &lt;b&gt;</p>\\n'
+    """
+    if isinstance(value, Markdown):
+        return value
+    s = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    s = _MD_INLINE.sub(r"\\\1", s)
+    m = _MD_LINE_START.match(s)
+    if m and m.group(2) and m.group(2)[0].isdigit():  # "1. x": escape the dot
+        s = s[: m.end(2) - 1] + "\\" + s[m.end(2) - 1 :]
+    elif m:  # "- x", "> x", "===": escape the marker
+        at = m.start(2) if m.group(2) else m.start(3)
+        s = s[:at] + "\\" + s[at:]
+    return Markdown(s)
+
+
 def clean_text(text: str) -> str:
     """``text`` with control characters (except tab, LF, CR) replaced by U+FFFD."""
     return _CONTROL.sub("\ufffd", text)
+
+
+#: A run of this many characters without a space cannot wrap in a table cell.
+_LONG_RUN = re.compile(r"\S{25,}")
+#: Characters that bind to their neighbour (joiners, combining marks, variation
+#: selectors, emoji modifiers): no break is put next to them.
+_BINDS = re.compile(r"[\u200c\u200d\u0300-\u036f\u064b-\u065f\ufe00-\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def breakable(text: str, every: int = 12) -> str:
+    """``text`` with a break opportunity (U+200B ZERO WIDTH SPACE) every ``every``
+    characters inside runs of 25 or more non-space characters, so that a 200-character
+    name typed without a space wraps inside its table cell instead of widening the table
+    past the page or the screen. Shorter words are untouched (they wrap at spaces, and
+    never in the middle), and no break is put beside a joiner or combining mark.
+
+    >>> breakable("Dinas " + "X" * 30).count("\u200b")
+    2
+    """
+
+    def split(m: re.Match) -> str:
+        run, out, since = m.group(0), [], 0
+        for i, ch in enumerate(run):
+            nxt = run[i + 1] if i + 1 < len(run) else ""
+            out.append(ch)
+            since += 1
+            if since >= every and nxt and not _BINDS.match(ch) and not _BINDS.match(nxt):
+                out.append("\u200b")
+                since = 0
+        return "".join(out)
+
+    return _LONG_RUN.sub(split, text)
 
 
 def _valid_link(url: str) -> bool:
@@ -59,6 +147,55 @@ def _heading_ids(state) -> None:
             tok.attrSet("id", base if n == 0 else f"{base}-{n + 1}")
 
 
+#: Characters of table text (0.8 rem) that fit one row of a 390-pixel phone screen.
+PHONE_CHARS = 48
+#: A cell longer than this wraps on a phone anyway; it does not widen the estimate further.
+_WRAP_CHARS = 16
+
+
+def table_class(headers: list[str], columns: list[list[str]], base: str = "tabel-laporan") -> str:
+    """The CSS classes of a table: ``base``, ``tabel-panjang`` when it has more than a
+    dozen rows (it may continue on the next printed page, header repeated) and
+    ``tabel-lebar`` when its narrowest layout is wider than a phone screen
+    (:data:`PHONE_CHARS`): on a phone such a table is shown as one card per row, each
+    value beside its header (``data-label``), instead of being cut at the screen edge.
+
+    ``columns`` holds the written cells of each column, in the order of ``headers``.
+    """
+    need = 0
+    for head, cells in zip(headers, columns, strict=True):
+        word = max((len(w) for w in str(head).split()), default=1)
+        cell = max((len(c) for c in cells), default=1)
+        need += max(word, min(cell, _WRAP_CHARS)) + 2
+    n_rows = max((len(c) for c in columns), default=0)
+    kelas = [base] + (["tabel-panjang"] if n_rows > 12 else [])
+    return " ".join(kelas + (["tabel-lebar"] if need > PHONE_CHARS else []))
+
+
+def _table_cells(state) -> None:
+    """Pipe tables: every body cell carries its column header (``data-label``) and the
+    table its classes (:func:`table_class`), as the tables of the notebooks do."""
+    tokens = state.tokens
+    start, heads, cols, col = None, [], [], 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "table_open":
+            start, heads, cols = tok, [], []
+        elif tok.type == "th_open" and i + 1 < len(tokens):
+            heads.append(tokens[i + 1].content.replace("*", "").strip())
+            cols.append([])
+        elif tok.type == "tr_open":
+            col = 0
+        elif tok.type == "td_open":
+            if col < len(heads):
+                tok.attrSet("data-label", heads[col])
+                if i + 1 < len(tokens):
+                    cols[col].append(tokens[i + 1].content)
+            col += 1
+        elif tok.type == "table_close" and start is not None:
+            start.attrSet("class", table_class(heads, cols, "tabel-narasi"))
+            start = None
+
+
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt  # lazy: only when rendering documents
@@ -67,6 +204,7 @@ def _parser():
     md.enable(["table", "strikethrough"])
     md.validateLink = _valid_link
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("table_cells", _table_cells)
     return md
 
 

@@ -47,6 +47,7 @@ from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import Markdown, escape_markdown
 from kinerja_analysis.reporting.privacy import suppress_small_cells
 from kinerja_analysis.reporting.text import (
     DIMENSIONS,
@@ -169,6 +170,9 @@ class Effect:
         :data:`kinerja_analysis.methods.did.attgt.FLAGS`, e.g. ``ps_separation``): shown in
         the appendix; an unresolved one (:data:`UNRESOLVED_FLAGS`) caps the grade at
         "indikatif".
+    std_error
+        The estimate's standard error as its estimator reports it (None when the
+        estimator gives an interval only).
     breakdown_rm, breakdown_rm_censored, breakdown_sd
         Rambachan & Roth (2023) breakdown values: the largest post-programme violation of
         parallel trends, relative to the largest pre-programme one (relative magnitudes),
@@ -198,6 +202,7 @@ class Effect:
     desimal: int = 2
     p_adjusted: float | None = None
     catatan: tuple[str, ...] = ()
+    std_error: float | None = None
     breakdown_rm: float | None = None
     breakdown_rm_censored: bool = False
     breakdown_sd: float | None = None
@@ -238,7 +243,7 @@ class Effect:
                 {
                     "term": self.kunci,
                     "estimate": self.estimate,
-                    "std_error": np.nan,
+                    "std_error": num(self.std_error),
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
                     "p_value": num(self.p_value),
@@ -620,10 +625,10 @@ def _predikat_label(p: object, bahasa: fmt.Bahasa) -> str:
 
 
 def _md_cell(x: object) -> str:
-    return str(x).replace("|", "\\|").replace("\n", " ")
+    return escape_markdown(x)
 
 
-def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
+def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> Markdown:
     """A pipe table as a person reads it: headers and categorical values from the label
     registry, numbers by each column's kind (counts, decimals, shares as percentages)."""
     if df is None or len(df) == 0:
@@ -655,7 +660,7 @@ def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> str:
                 jenis = "angka"
             cells.append(_md_cell(format_value(v, jenis, d, f.b)))
         rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join([head, sep, *rows])
+    return Markdown("\n".join([head, sep, *rows]))
 
 
 # ----------------------------------------------------------------------------- templates
@@ -667,12 +672,21 @@ def _env(bahasa: str):
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATE_DIR / bahasa)),
-        autoescape=False,
+        autoescape=False,  # HTML escaping is markdown_to_html's; Markdown's is finalize's
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ … }}`` of a template: text is escaped as Markdown (a data value shows
+    its characters, :func:`~kinerja_analysis.reporting.markup.escape_markdown`) unless
+    it is :class:`~kinerja_analysis.reporting.markup.Markdown` the project wrote
+    (tables, rendered sentences); numbers and other values as they are."""
+    return escape_markdown(value) if isinstance(value, str) else value
 
 
 def _render(bahasa: str, nama: str, **ctx: Any) -> str:
@@ -681,7 +695,7 @@ def _render(bahasa: str, nama: str, **ctx: Any) -> str:
     teks = re.sub(r"\n{3,}", "\n\n", teks)
     # numbered items always separated by one blank line (a consistent "loose" list)
     teks = re.sub(r"\n+(?=\d+\. \*\*)", "\n\n", teks)
-    return teks.strip()
+    return Markdown(teks.strip())
 
 
 # ----------------------------------------------------------------------------- effects
@@ -1262,7 +1276,7 @@ _EFFECT_TABLES: tuple[tuple[tuple[str, str, str], ...], ...] = (
 )
 
 
-def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
+def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> Markdown:
     """The effects of the appendix as two pipe tables (estimates; tests and design)."""
     if not efek:
         return ""
@@ -1275,7 +1289,7 @@ def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> str:
         sep_row = "|" + "|".join(":---" if c[0] in text_cols else "---:" for c in spec) + "|"
         rows = ["| " + " | ".join(_md_cell(c[col[0]]) for col in spec) + " |" for c in cells]
         out.append("\n".join([head, sep_row, *rows]))
-    return "\n\n".join(out)
+    return Markdown("\n\n".join(out))
 
 
 def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str, Any]]:
@@ -1302,7 +1316,9 @@ def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         tgl_teks = str(tgl)
     rows = []
     for k, v in param.items():
-        if k in ("periode", "sampai"):
+        if k == "sampai":
+            continue  # the window line of the appendix states it, with its periods
+        if k == "periode":
             try:
                 v = period_label(str(v), fk.bahasa)
             except ValueError:
@@ -1316,6 +1332,8 @@ def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
                     "en": "Inggris",
                 }.get(str(v), v)
             )
+        elif k == "sumber_predikat":
+            v = value_label(str(v), fk.bahasa)
         elif k == "opd" and str(v) in ("semua", "all", "None"):
             v = "seluruh OPD" if fk.bahasa == "id" else "all units"
         rows.append((parameter_label(str(k), fk.bahasa), str(v)))

@@ -16,7 +16,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,16 +33,16 @@ from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import breakable, escape_markdown, table_class
 from kinerja_analysis.reporting.tables import top_and_bottom
 from kinerja_analysis.reporting.text import (
     TEXTS,
-    column_kind,
     column_label,
     column_labels,
     display_frame,
     format_value,
-    label_subgroup_terms,
     label_values,
+    series_kind,
     text,
 )
 
@@ -251,6 +251,16 @@ def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
 
 #: The workbook writer's number kinds (:func:`kinerja_analysis.reporting.export.xlsx_bytes`)
 #: for the label registry's column kinds (:class:`kinerja_analysis.reporting.text.Column`).
+#: Cell format of a ``nilai`` by its ``satuan`` (headline figures): (kind, decimals).
+_UNIT_FORMAT: dict[str, tuple[str, int]] = {
+    "orang": ("bilangan", 0),
+    "OPD": ("bilangan", 0),
+    "fraksi": ("persen", 1),
+    "persen": ("persen_poin", 1),
+    "%": ("persen_poin", 1),
+    "JP/12 bulan": ("desimal", 1),
+}
+
 _XLSX_KIND = {
     "teks": "teks",
     "bilangan": "bilangan",
@@ -282,21 +292,23 @@ def workbook_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFram
     out: dict[str, pd.DataFrame] = {}
     for nama, df in tables.items():
         bahasa = df.attrs.get("bahasa", "id")
+        if "term" in df.columns and "label" in df.columns:
+            # the estimator's own label (a programmer's helper, "opd = …") repeats the
+            # term, which the registry writes in the document's language
+            df = df.drop(columns="label")
         shown = label_values(df, bahasa)
         judul = df.attrs.get("judul", nama)
         fmt_spec, labels = {}, {}
         for c in df.columns:
             key = str(c)
-            jenis, d = column_kind(key)
-            s = df[c]
-            if jenis == "teks" and pd.api.types.is_bool_dtype(s):
-                jenis = "ya_tidak"
-            elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
-                jenis = "bilangan"
-            elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
-                jenis = "angka"
+            jenis, d = series_kind(key, df[c])
             fmt_spec[key] = {"jenis": _XLSX_KIND[jenis], "desimal": d}
             labels[key] = column_label(key, bahasa)
+        if "satuan" in df.columns and "nilai" in df.columns:
+            # one indicator per row (counts, scores, shares): each cell as its unit says
+            fmt_spec["nilai"]["baris"] = [
+                _UNIT_FORMAT.get(str(u), ("desimal", 2)) for u in df["satuan"]
+            ]
         shown.attrs.update(judul=judul, bahasa=bahasa, format=fmt_spec, label=labels, nama=nama)
         out[sheet_title(judul, out)] = shown
     return out
@@ -311,6 +323,11 @@ def workbook_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
 
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]+")
+#: Words a shortened sheet name must not end on (Indonesian and English function words).
+_DANGLING = frozenset(
+    "dan atau per terhadap menurut di ke dari yang untuk dengan pada antara sebelum sesudah "
+    "and or of by per the to for in with on at from between before after compared vs".split()
+)
 
 
 def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
@@ -319,7 +336,10 @@ def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
     against ``used`` with a number."""
     base = _SHEET_BAD.sub(" - ", str(judul)).replace("  ", " ").strip(" -'") or "Tabel"
     if len(base) > 31:
-        cut = base[:31].rsplit(" ", 1)[0].rstrip(" ,;-(")
+        words = base[:32].split(" ")[:-1]  # whole words only
+        while words and words[-1].lower().strip(",;-(") in _DANGLING:
+            words.pop()  # "Efek pelatihan terhadap" reads as cut: end on a content word
+        cut = " ".join(words).rstrip(" ,;-(")
         base = cut if len(cut) >= 12 else base[:31]
     title, i = base, 2
     taken = {str(u).lower() for u in used}
@@ -330,41 +350,11 @@ def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
     return title
 
 
-def render_table(
-    df: pd.DataFrame,
-    *,
-    bahasa: fmt.Bahasa = "id",
-    desimal: int | Mapping[str, int] | None = None,
-    persen_kolom: Sequence[str] = (),
-    label: Mapping[str, str] | None = None,
-    max_kolom: int = 8,
-):
-    """An aggregate table rendered for the report, as a person reads it.
-
-    Headers and categorical values come from the label registry
-    (:func:`kinerja_analysis.reporting.text.display_frame`; ``label`` overrides a
-    header), numbers are written by each column's kind in ``bahasa``'s format (counts,
-    decimals, shares as percentages, p-values as ``<0,001``). ``persen_kolom`` marks more
-    columns as shares (fractions); ``desimal`` (one number or ``{column: digits}``)
-    overrides the registry's decimals.
-
-    A table wider than ``max_kolom`` columns is split into several tables of at most
-    that many, each repeating the first column, so it fits a portrait A4 page and a
-    phone screen. Returns an ``IPython.display.HTML`` object (no index, missing values
-    as "–"); every value is escaped.
-    """
+def render_table(df: pd.DataFrame, **options: Any):
+    """:func:`table_html` as an ``IPython.display.HTML`` object (same options)."""
     from IPython.display import HTML  # lazy: only inside a notebook kernel
 
-    return HTML(
-        table_html(
-            df,
-            bahasa=bahasa,
-            desimal=desimal,
-            persen_kolom=persen_kolom,
-            label=label,
-            max_kolom=max_kolom,
-        )
-    )
+    return HTML(table_html(df, **options))
 
 
 def table_html(
@@ -375,23 +365,36 @@ def table_html(
     persen_kolom: Sequence[str] = (),
     label: Mapping[str, str] | None = None,
     max_kolom: int = 8,
+    kolom: Sequence[str] | None = None,
 ) -> str:
-    """The HTML of :func:`render_table` (a string; see there)."""
-    keys = [str(c) for c in df.columns]
+    """An aggregate table rendered for the report, as a person reads it (HTML string).
+
+    Headers and categorical values come from the label registry
+    (:func:`kinerja_analysis.reporting.text.display_frame`; ``label`` overrides a
+    header), numbers are written by each column's kind in ``bahasa``'s format (counts,
+    decimals, shares as percentages, p-values as ``<0,001``). ``persen_kolom`` marks more
+    columns as shares (fractions); ``desimal`` (one number or ``{column: digits}``)
+    overrides the registry's decimals.
+
+    A table wider than ``max_kolom`` columns is split into several tables of at most
+    that many, each repeating the first column, so it fits a portrait A4 page and a
+    phone screen. No index, missing values as "–"; every header and value is escaped.
+    ``kolom`` shows only those columns, labelled with the whole frame (a subgroup term is
+    named from its ``subkelompok`` and ``level`` columns).
+    """
     shown, kinds = display_frame(df, bahasa, label)
+    keys = [str(c) for c in df.columns]
+    if kolom is not None:
+        pos = [keys.index(str(c)) for c in kolom]
+        shown = shown.iloc[:, pos]
+        keys = [keys[i] for i in pos]
     cells: dict[str, list[str]] = {}
     numeric: dict[str, bool] = {}
     for key, col in zip(keys, shown.columns, strict=True):
-        jenis, d = kinds[col]
+        jenis, d = kinds[col]  # refined by the data (display_frame)
         s = shown[col]
         if key in persen_kolom:
             jenis, d = "fraksi", 1
-        elif jenis == "teks" and pd.api.types.is_bool_dtype(s):
-            jenis = "ya_tidak"
-        elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
-            jenis = "bilangan"
-        elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
-            jenis = "angka"
         if isinstance(desimal, Mapping) and key in desimal:
             d = desimal[key]
         elif isinstance(desimal, int) and jenis in ("angka",):
@@ -405,8 +408,6 @@ def table_html(
         head, rest = cols[:1], cols[1:]
         step = max_kolom - 1
         parts = [head + rest[i : i + step] for i in range(0, len(rest), step)]
-    # a table of more than a dozen rows may continue on the next page (header repeated)
-    kelas = "tabel-laporan" + (" tabel-panjang" if len(shown) > 12 else "")
     html = []
     for i, part in enumerate(parts):
         if i:
@@ -414,23 +415,32 @@ def table_html(
                 f'<p class="lanjutan">{"Tabel dilanjutkan" if bahasa == "id" else "Table continued"}'
                 f" ({i + 1}/{len(parts)})</p>"
             )
-        html.append(_table(part, cells, numeric, kelas))
+        html.append(_table(part, cells, numeric))
     return "\n".join(html)
 
 
-def _table(cols: Sequence[str], cells: Mapping[str, list[str]], numeric, kelas: str) -> str:
+def _table(cols: Sequence[str], cells: Mapping[str, list[str]], numeric) -> str:
     """A table of already written cells: numbers right-aligned (class ``angka``), text
-    left-aligned; every header and cell escaped."""
+    left-aligned, each cell labelled with its header (``data-label``, for the phone
+    layout); classes from :func:`~kinerja_analysis.reporting.markup.table_class`; every
+    header, label and cell escaped."""
 
     def cls(c: str) -> str:
         return ' class="angka"' if numeric[c] else ' class="teks"'
 
-    head = "".join(f"<th{cls(c)}>{_html.escape(str(c))}</th>" for c in cols)
+    esc = _html.escape
+    head = "".join(f"<th{cls(c)}>{esc(breakable(str(c)))}</th>" for c in cols)
     n = len(cells[cols[0]]) if cols else 0
     rows = "".join(
-        "<tr>" + "".join(f"<td{cls(c)}>{_html.escape(cells[c][r])}</td>" for c in cols) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td{cls(c)} data-label="{esc(str(c))}">{esc(breakable(cells[c][r]))}</td>'
+            for c in cols
+        )
+        + "</tr>"
         for r in range(n)
     )
+    kelas = table_class([str(c) for c in cols], [cells[c] for c in cols])
     return f'<table class="{kelas}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
@@ -492,9 +502,36 @@ class ReportSession:
         """Display fixed texts of the report as one Markdown block.
 
         Several keys (a heading and the note that introduces the next table or figure)
-        go in one block, which the print style keeps on the page of what follows.
+        go in one block, which the print style keeps on the page of what follows. Text
+        fields are data until marked otherwise: they are escaped as Markdown
+        (:func:`~kinerja_analysis.reporting.markup.escape_markdown`), so a value shows
+        its characters; :class:`~kinerja_analysis.reporting.markup.Markdown` passes as is.
         """
-        self.markdown("\n\n".join(self.text(k, **fields) for k in keys))
+        safe = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in fields.items()}
+        self.markdown("\n\n".join(self.text(k, **safe) for k in keys))
+
+    def bullets(self, items: Iterable[object]) -> None:
+        """Display ``items`` (data or notes holding data) as a Markdown list, each escaped."""
+        self.markdown("\n".join(f"- {escape_markdown(item)}" for item in items))
+
+    def absent(self, *names: str) -> bool:
+        """Say in words which of the tables ``names`` (of the data contract) this dataset
+        does not have; ``True`` when one is missing (the section is then left out).
+
+        One sentence (``data_tidak_tersedia``) naming the missing data in the session's
+        language, e.g. *Data pelatihan tidak tersedia dalam dataset ini, …*.
+        """
+        missing = [n for n in names if n not in self.tables]
+        if not missing:
+            return False
+        words = [self.text(f"data_{n}") for n in missing]
+        data = (
+            words[0]
+            if len(words) == 1
+            else f"{', '.join(words[:-1])} {self.text('data_dan')} {words[-1]}"
+        )
+        self.say("data_tidak_tersedia", data=data)
+        return True
 
     def markdown(self, md: str) -> None:
         """Display Markdown (already written by the narrative or the text layer)."""
@@ -582,19 +619,17 @@ class ReportSession:
 
         if name is not None:
             self.save(df, name, title)
-        df = label_subgroup_terms(df, self.bahasa)  # needs ``level``, which is not shown
-        if columns is not None:
-            shown = df[list(columns)]
-        else:
-            shown = df.drop(columns=["disembunyikan", "method"], errors="ignore")
+        if columns is None:
+            columns = [c for c in df.columns if c not in ("disembunyikan", "method")]
         display(
             render_table(
-                shown,
+                df,
                 bahasa=self.bahasa,
                 desimal=decimals,
                 persen_kolom=percent_cols,
                 label=labels,
                 max_kolom=max_columns,
+                kolom=columns,
             )
         )
 

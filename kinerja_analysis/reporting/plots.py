@@ -36,6 +36,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.periods import parse_period
+from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.text import column_label, dimension_label, value_label
 
@@ -102,8 +103,22 @@ def use_style() -> None:
 
 
 def wrap(text: object, width: int) -> str:
-    """Wrap a label to lines of at most ``width`` characters (words kept whole)."""
-    lines = textwrap.wrap(str(text), width=max(8, width), break_long_words=False)
+    """Wrap a label to lines of at most ``width`` characters.
+
+    Words are kept whole, except a word longer than the line (a name typed without
+    spaces), which is cut into pieces of the line's length: a label never runs past the
+    figure's edge.
+
+    >>> print(wrap("Dinas Pendidikan", 10))
+    Dinas
+    Pendidikan
+    >>> print(wrap("X" * 25, 10))
+    XXXXXXXXXX
+    XXXXXXXXXX
+    XXXXX
+    """
+    width = max(8, width)
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True, break_on_hyphens=False)
     return "\n".join(lines) or str(text)
 
 
@@ -200,6 +215,23 @@ def _chars_per_line(lebar: float, share: float = 1.0, pt: float = FONT_PT) -> in
     return max(8, int(lebar * share * 72 / (pt * 0.62)))
 
 
+def _value_ticks(ax, lebar: float, share: float, lo: float, hi: float, label_chars: int) -> None:
+    """At most five ticks on a value x axis, fewer when their labels (``label_chars``
+    characters each) would not fit side by side in ``share`` of a ``lebar``-inch figure."""
+    room = _chars_per_line(lebar, share, FONT_PT - 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(max(2, min(5, room // (label_chars + 3)))))
+
+
+def _legend_columns(labels: Sequence[str], lebar: float) -> int:
+    """Legend entries side by side while they fit the figure's width (each entry is its
+    text plus about four characters of colour key and gap), else one column."""
+    room = _chars_per_line(lebar, 0.95, FONT_PT - 0.5)
+    n = min(len(labels), 3)
+    while n > 1 and n * (max(len(str(x)) for x in labels) + 4) > room:
+        n -= 1
+    return max(1, n)
+
+
 def _finish(fig: Figure, judul: str, lebar: float) -> Figure:
     if judul:
         fig.suptitle(
@@ -232,7 +264,8 @@ def plot_event_study(
     require_columns(dinamis, ["event_time", "estimate", "ci_low", "ci_high"], "plot_event_study")
     d = dinamis.dropna(subset=["event_time"]).sort_values("event_time")
     e = d["event_time"].to_numpy(dtype=float)
-    fig = plt.figure(figsize=(lebar, 0.62 * lebar + 0.6), layout="constrained")
+    tinggi = 0.62 * lebar + 0.6
+    fig = plt.figure(figsize=(lebar, tinggi), layout="constrained")
     ax = fig.add_subplot()
     if {"cband_low", "cband_high"} <= set(d.columns):
         ax.fill_between(
@@ -250,18 +283,20 @@ def plot_event_study(
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(-0.5, color=_ABU, lw=0.8, ls="--")
     ax.set_xlabel(
-        "Periode relatif terhadap pelatihan pertama"
-        if bahasa == "id"
-        else "Periods relative to the first training"
-    )
-    ax.set_ylabel(
-        label_y
-        or (
-            "Efek terhadap capaian SKP (poin)"
+        wrap(
+            "Periode relatif terhadap pelatihan pertama"
             if bahasa == "id"
-            else "Effect on SKP achievement (points)"
+            else "Periods relative to the first training",
+            _chars_per_line(lebar, 0.8),
         )
     )
+    label_y = label_y or (
+        "Efek terhadap capaian SKP (poin)"
+        if bahasa == "id"
+        else "Effect on SKP achievement (points)"
+    )
+    # the axis label runs along the plot's height: wrapped to it (a phone figure is short)
+    ax.set_ylabel(wrap(label_y, _chars_per_line(tinggi, 0.5)))
     step = 1 if len(e) <= 10 or lebar >= PAGE_WIDTH else 2
     ax.set_xticks(e[::step])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(int(v), 0, bahasa)))
@@ -417,19 +452,7 @@ def plot_opd_profile(
     """
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile")
     wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata", dropna=False)
-    order = [
-        d
-        for d in (
-            "berorientasi_pelayanan",
-            "akuntabel",
-            "kompeten",
-            "harmonis",
-            "loyal",
-            "adaptif",
-            "kolaboratif",
-        )
-        if d in wide.columns
-    ]
+    order = [d for d in BERAKHLAK if d in wide.columns]
     wide = wide[order + [c for c in wide.columns if c not in order]]
     n_rows, n_cols = wide.shape
     label_share = _heatmap_label_share(lebar)
@@ -560,17 +583,24 @@ def plot_bars(
     ax.grid(axis="y", visible=False)
     lo = batas[0] if batas else 0.0
     hi = batas[1] if batas else float(np.nanmax(pd.to_numeric(d[nilai], errors="coerce"))) * 1.08
-    ax.set_xlim(lo, hi if hi > lo else lo + 1)
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    _number_axis(ax, bahasa, "x", 0 if persen else desimal, percent=persen)
+    hi = hi if hi > lo else lo + 1
+    ax.set_xlim(lo, hi)
+    d_ticks = 0 if persen else desimal
+    widest = max(
+        len(fmt.percent(hi, 0, bahasa) if persen else fmt.number(hi, d_ticks, bahasa)),
+        len(fmt.number(lo, d_ticks, bahasa)),
+    )
+    _value_ticks(ax, lebar, 0.6, lo, hi, widest)
+    _number_axis(ax, bahasa, "x", d_ticks, percent=persen)
     if label_nilai:
         ax.set_xlabel(label_nilai)
     if kelompok:
+        entries = [value_label(g, bahasa) for g in groups]
         ax.legend(
             frameon=False,
             loc="upper center",
             bbox_to_anchor=(0.5, -0.14 if label_nilai else -0.08),
-            ncol=min(len(groups), 3),
+            ncol=_legend_columns(entries, lebar),
         )
     return _finish(fig, judul, lebar)
 

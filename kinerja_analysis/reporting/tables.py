@@ -75,13 +75,13 @@ def period_coverage(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Data
     -------
     DataFrame
         ``tabel, n_baris, n_asn, pct_asn`` for the period tables present (``skp``,
-        ``perilaku``, ``umpan_balik``, ``survei``) and ``pelatihan`` (trainings that
-        started in the period).
+        ``penilaian_resmi``, ``perilaku``, ``umpan_balik``, ``survei``) and ``pelatihan``
+        (trainings that started in the period).
     """
 
     n_all = tables["pegawai"]["nip"].nunique()
     rows = []
-    for name in ("skp", "perilaku", "umpan_balik", "survei"):
+    for name in ("skp", "penilaian_resmi", "perilaku", "umpan_balik", "survei"):
         if name in tables:
             d = tables[name]
             d = d[d["periode"] == periode]

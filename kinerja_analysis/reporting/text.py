@@ -308,6 +308,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "n30_sumbu_rerata": "Rata-rata (1–5)",
         "n30_judul_konstruk": "Survei ASN per konstruk, {periode}",
         "n30_kosong": "Data survei tidak tersedia.",
+        # --- optional data that are absent (ReportSession.absent)
+        "data_tidak_tersedia": "Data {data} tidak tersedia dalam dataset ini, sehingga bagian "
+        "ini tidak dapat disusun.",
+        "data_tidak_cukup": "Perkiraan untuk bagian ini tidak dapat dihitung dari data ini.",
+        "data_dan": "dan",
+        "data_skp": "capaian SKP",
+        "data_perilaku": "penilaian perilaku 360°",
+        "data_penilaian_resmi": "penilaian kinerja resmi (e-Kinerja)",
+        "data_pelatihan": "pelatihan",
+        "data_umpan_balik": "umpan balik",
+        "data_layanan": "layanan publik (IKM)",
+        "data_penerapan": "penerapan sistem evaluasi",
+        "data_survei": "survei ASN",
+        "data_survei_instrumen": "instrumen survei",
+        "n90_tren_kosong": "Tidak ada angka utama yang dapat digambar sebagai tren.",
         "n30_butir": "## Rata-rata per butir",
         "n30_uji": "## Uji instrumen: validitas butir dan reliabilitas\n\n"
         "Validitas: korelasi butir dengan total butir lain dalam konstruknya (corrected "
@@ -561,6 +576,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "n30_sumbu_rerata": "Mean (1–5)",
         "n30_judul_konstruk": "ASN survey by construct, {periode}",
         "n30_kosong": "Survey data are not available.",
+        # --- optional data that are absent (ReportSession.absent)
+        "data_tidak_tersedia": "The {data} data are not available in this dataset, so this "
+        "section cannot be produced.",
+        "data_tidak_cukup": "The estimates of this section cannot be computed from these data.",
+        "data_dan": "and",
+        "data_skp": "SKP achievement",
+        "data_perilaku": "360° behaviour rating",
+        "data_penilaian_resmi": "official performance rating (e-Kinerja)",
+        "data_pelatihan": "training",
+        "data_umpan_balik": "feedback",
+        "data_layanan": "public service (IKM)",
+        "data_penerapan": "evaluation system roll-out",
+        "data_survei": "ASN survey",
+        "data_survei_instrumen": "survey instrument",
+        "n90_tren_kosong": "There are no headline figures to draw as a trend.",
         "n30_butir": "## Means by item",
         "n30_uji": "## Instrument tests: item validity and reliability\n\n"
         "Validity: correlation of each item with the total of the other items of its "
@@ -780,6 +810,8 @@ COLUMNS: dict[str, Column] = {
     "model": _c("Model", "Model"),
     "outcome": _c("Hasil yang diukur", "Outcome"),
     "odds_ratio": _c("Rasio odds", "Odds ratio", "angka", 3),
+    "delta": _c("Batasan pada tren", "Restriction on the trend"),
+    "breakdown": _c("Nilai batas (breakdown)", "Breakdown value", "angka", 3),
     "statistic": _c("Statistik uji", "Test statistic", "angka", 3),
     "df": _c("Derajat bebas", "Degrees of freedom", "angka", 0),
     "n_klaster": _c("Jumlah OPD (klaster)", "Units (clusters)", "bilangan"),
@@ -789,6 +821,11 @@ COLUMNS: dict[str, Column] = {
     "cband_high": _c("Batas atas pita simultan", "Uniform band, upper", "angka", 3),
     "crit_val": _c("Nilai kritis", "Critical value", "angka", 3),
     "pretrend_p": _c("Uji tren awal (p)", "Pre-trend test (p)", "p"),
+    "p_adjusted": _c("p terkoreksi (Holm)", "p adjusted (Holm)", "p"),
+    "breakdown_rm": _c(
+        "Batas sensitivitas, besaran relatif (M)", "Breakdown, relative magnitudes (M)", "angka"
+    ),
+    "breakdown_sd": _c("Batas sensitivitas, kemulusan (M)", "Breakdown, smoothness (M)", "angka"),
     "desain": _c("Desain", "Design"),
     "tingkat_bukti": _c("Tingkat bukti", "Evidence"),
     "label": _c("Pengaruh", "Effect"),
@@ -822,6 +859,16 @@ COLUMNS: dict[str, Column] = {
     "rmsea_ci_low": _c("RMSEA, batas bawah IK 90%", "RMSEA, 90% CI lower", "angka", 3),
     "rmsea_ci_high": _c("RMSEA, batas atas IK 90%", "RMSEA, 90% CI upper", "angka", 3),
     "srmr": _c("SRMR", "SRMR", "angka", 3),
+    "srmr_nomean": _c("SRMR (tanpa rata-rata)", "SRMR (without means)", "angka", 3),
+    "n_groups": _c("Jumlah kelompok", "Number of groups", "bilangan", 0),
+    "masalah": _c("Masalah solusi", "Problems of the solution"),
+    "omega_layak": _c("Omega dapat dihitung", "Omega computable", "ya_tidak", 0),
+    "solusi_wajar": _c(
+        "Solusi wajar (tanpa varians negatif)",
+        "Proper solution (no negative variance)",
+        "ya_tidak",
+        0,
+    ),
     "chi2_baseline": _c("Khi-kuadrat model dasar", "Baseline chi-square", "angka", 2),
     "df_baseline": _c("Derajat bebas model dasar", "Baseline degrees of freedom", "angka", 0),
     "n_param": _c("Jumlah parameter", "Parameters", "bilangan"),
@@ -874,29 +921,25 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 
 #: Result terms (``term`` of the tidy tables), model and outcome names.
 TERMS: dict[str, tuple[str, str]] = {
-    "relative_magnitudes": (
-        "Besaran relatif (pelanggaran tren ≤ M × pelanggaran terbesar sebelum program)",
-        "Relative magnitudes (trend violation ≤ M × the largest before the programme)",
-    ),
-    "smoothness": (
-        "Kemulusan (perubahan tren per periode ≤ M)",
-        "Smoothness (change in trend per period ≤ M)",
-    ),
-    "ATT (Callaway–Sant'Anna)": (
+    # effect terms (kinerja_analysis.analyses.training TERM_CS / TERM_TWFE)
+    "att_cs": (
         "Rata-rata efek pada ASN yang dilatih (Callaway–Sant'Anna)",
         "Average effect on the trained (Callaway–Sant'Anna)",
     ),
+    "twfe": ("Efek tetap dua arah (TWFE)", "Two-way fixed effects (TWFE)"),
     "ATT": ("Rata-rata efek pada yang menerima program", "Average effect on the treated"),
-    "TWFE": ("Efek tetap dua arah (TWFE)", "Two-way fixed effects (TWFE)"),
-    "pre-trend Wald test (event time)": (
+    # pre-trend tests (methods/did/pretrend.py, analyses/rollout.py)
+    "pretrend_wald_event_time": (
         "Uji tren awal (Wald, menurut waktu relatif)",
         "Pre-trend test (Wald, by relative time)",
     ),
-    "pre-trend Wald test": ("Uji tren awal (Wald, per sel)", "Pre-trend test (Wald, by cell)"),
-    "pra-penerapan (rata-rata e<-1)": (
+    "pretrend_wald_cells": ("Uji tren awal (Wald, per sel)", "Pre-trend test (Wald, by cell)"),
+    "pretrend_mean_pre": (
         "Rata-rata sebelum penerapan (uji plasebo)",
         "Mean before the roll-out (placebo test)",
     ),
+    # sensitivity (methods/did/sensitivity.py): the interval without a restriction
+    "original": ("Interval tanpa batasan (asli)", "Interval without restriction (original)"),
     "n_umpan_balik_lag1": (
         "Sesi umpan balik periode sebelumnya",
         "Feedback sessions in the previous period",
@@ -910,9 +953,9 @@ TERMS: dict[str, tuple[str, str]] = {
         "Sesi berkualitas buruk, periode sebelumnya",
         "Poor sessions, previous period",
     ),
-    "n_baik_lag1 - n_buruk_lag1": (
-        "Selisih sesi baik dan sesi buruk",
-        "Good minus poor session",
+    "n_baik_lag1-n_buruk_lag1": (
+        "Selisih satu sesi baik dan satu sesi buruk, periode sebelumnya",
+        "One good minus one poor session, previous period",
     ),
     "n_umpan_balik_lead1": (
         "Sesi umpan balik periode berikutnya (uji urutan waktu)",
@@ -927,6 +970,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "const": ("Konstanta", "Intercept"),
     "Intercept": ("Konstanta", "Intercept"),
     "capaian": ("Capaian SKP", "SKP achievement"),
+    # outcomes of the roll-out (layanan)
+    "ikm": ("IKM (indeks 25–100)", "IKM (index 25–100)"),
+    "tepat_waktu_pct": ("Layanan tepat waktu (%)", "Services on time (%)"),
+    "pengaduan_per_1000": ("Pengaduan per 1.000 layanan", "Complaints per 1,000 services"),
     "skor_pelayanan": ("Skor perilaku berorientasi pelayanan", "Service-orientation score"),
     "ICC1": ("ICC(1): satu penilai", "ICC(1): one rater"),
     "ICC2": ("ICC(2): satu penilai, penilai acak", "ICC(2): one rater, random raters"),
@@ -1053,6 +1100,9 @@ VALUES: dict[str, tuple[str, str]] = {
     "kausal_did": ("Sebab-akibat (DiD)", "Causal (DiD)"),
     "kausal_fe": ("Sebab-akibat (efek tetap)", "Causal (fixed effects)"),
     "asosiasi": ("Hubungan (asosiasi)", "Association"),
+    # restrictions of the sensitivity analysis (Rambachan & Roth 2023)
+    "relative_magnitudes": ("Besaran relatif (M̄)", "Relative magnitudes (M̄)"),
+    "smoothness": ("Kelancaran tren (M)", "Smoothness (M)"),
     # survey conclusions
     "terpenuhi": ("Terpenuhi", "Met"),
     "tidak terpenuhi": ("Tidak terpenuhi", "Not met"),
@@ -1063,6 +1113,14 @@ VALUES: dict[str, tuple[str, str]] = {
     "pegawai": ("Pegawai", "Employees"),
     "skp": ("SKP (hasil kerja)", "SKP (work results)"),
     "perilaku": ("Penilaian perilaku (360°)", "Behaviour ratings (360°)"),
+    "penilaian_resmi": ("Penilaian kinerja resmi (e-Kinerja)", "Official ratings (e-Kinerja)"),
+    # where the predikat of a document comes from (shared parameter sumber_predikat)
+    "angka": ("Dihitung dari capaian SKP dan perilaku", "Computed from SKP and behaviour"),
+    "resmi": ("Predikat resmi e-Kinerja", "Official e-Kinerja predikat"),
+    "resmi_skp": (
+        "Predikat resmi e-Kinerja (capaian SKP tersedia)",
+        "Official e-Kinerja predikat (SKP achievement available)",
+    ),
     "pelatihan": ("Pelatihan", "Training"),
     "umpan_balik": ("Umpan balik", "Feedback"),
     "layanan": ("Layanan publik", "Public services"),
@@ -1074,7 +1132,7 @@ VALUES: dict[str, tuple[str, str]] = {
     "skor 1–5": ("skor 1–5", "score 1–5"),
     "indeks 25–100": ("indeks 25–100", "index 25–100"),
     "JP/12 bulan": ("JP/12 bulan", "JP/12 months"),
-    "fraksi": ("proporsi (0–1)", "share (0–1)"),
+    "fraksi": ("persen", "percent"),
     # the reward pool (facts)
     "Predikat Sangat Baik pada periode ini": (
         "Predikat Sangat Baik pada periode ini",
@@ -1089,6 +1147,40 @@ VALUES: dict[str, tuple[str, str]] = {
         "Work results above expectations with no behaviour concern",
     ),
 }
+
+#: Flags of the Callaway–Sant'Anna cells carried into an aggregate (``flags``, comma
+#: separated; :data:`kinerja_analysis.methods.did.attgt.FLAGS`).
+FLAGS: dict[str, tuple[str, str]] = {
+    "ps_small_cohort": (
+        "kohort kecil: regresi hasil, bukan skor kecenderungan",
+        "small cohort: outcome regression instead of the propensity score",
+    ),
+    "ps_separation": (
+        "skor kecenderungan terpisah sempurna: regresi hasil",
+        "propensity score separation: outcome regression",
+    ),
+    "covariates_dropped_in_cell": (
+        "kovariat konstan di sebagian sel dikeluarkan",
+        "a constant covariate was dropped in some cells",
+    ),
+    "no_controls": ("tanpa pembanding di sebagian sel", "no comparison units in some cells"),
+}
+
+
+def flag_label(flag: object, bahasa: fmt.Bahasa = "id") -> str:
+    """One estimation flag in words (:data:`FLAGS`)."""
+    return flags_label(str(flag), bahasa)
+
+
+def flags_label(flags: object, bahasa: fmt.Bahasa = "id") -> str:
+    """Comma-separated estimation flags in words, joined by "; " (unknown flag keys
+    humanised). Text that is not a list of keys (a note in words) is returned as it is."""
+    text = str(flags)
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    if not all(k in FLAGS or re.fullmatch(r"[a-z][a-z0-9_]*", k) for k in keys):
+        return text
+    return "; ".join(_pick(FLAGS[k], bahasa) if k in FLAGS else humanize(k) for k in keys)
+
 
 #: Validation rules (``aturan`` of the validation report) and the predikat distribution
 #: rules of SE MenPAN-RB 3/2023 (as :func:`kinerja_analysis.domain.predikat.check_distribution`
@@ -1191,6 +1283,9 @@ METHODS: dict[str, tuple[str, str]] = {
         "Korelasi butir-total terkoreksi (Pearson)",
         "Corrected item–total correlation (Pearson)",
     ),
+    "original": ("Interval asli (tanpa batasan)", "Original interval (no restriction)"),
+    "C-LF": ("Interval kondisional (C-LF)", "Conditional interval (C-LF)"),
+    "FLCI": ("Interval panjang tetap (FLCI)", "Fixed-length interval (FLCI)"),
     "CFA multi-grup ML (periode)": (
         "CFA multi-kelompok ML (per periode)",
         "Multi-group ML CFA (by period)",
@@ -1216,6 +1311,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "seed": ("Benih acak (bootstrap)", "Random seed (bootstrap)"),
     "n_boot": ("Jumlah ulangan bootstrap", "Bootstrap draws"),
     "min_n": ("ASN dilatih paling sedikit per subkelompok", "Fewest trained ASN per subgroup"),
+    "sumber_predikat": ("Sumber predikat", "Source of the predikat"),
 }
 
 #: Columns whose values are keys to be labelled (the rest are data, shown as they are).
@@ -1243,6 +1339,9 @@ _VALUE_COLUMNS: dict[str, str] = {
     "kriteria": "nilai",
     "kesimpulan": "nilai",
     "level": "nilai",
+    "delta": "nilai",
+    "flags": "tanda",
+    "catatan": "tanda",
     "aturan": "aturan",
     "term": "istilah",
     "model": "istilah",
@@ -1252,50 +1351,10 @@ _VALUE_COLUMNS: dict[str, str] = {
     "method": "metode",
     "subkelompok": "kolom",
     "indikator": "kolom",
-    "delta": "istilah",
-    "flags": "flag",
     "satuan": "nilai",
     "periode": "periode",
     "opd": "opd",
 }
-
-#: Estimation flags of the DiD engine (:data:`kinerja_analysis.methods.did.attgt.FLAGS`)
-#: in words; a result's ``flags``/``catatan`` column holds them comma-separated.
-FLAGS: dict[str, tuple[str, str]] = {
-    "ps_small_cohort": (
-        "kohort yang terlalu kecil untuk model skor kecenderungan diestimasi dengan regresi hasil",
-        "cohorts too small for a propensity-score model were estimated by outcome regression",
-    ),
-    "ps_separation": (
-        "pada sebagian kohort model skor kecenderungan tidak dapat diestimasi (tidak ada "
-        "kelompok pembanding yang sebanding), sehingga dipakai regresi hasil",
-        "for some cohorts the propensity-score model could not be estimated (no comparable "
-        "comparison group), so outcome regression was used",
-    ),
-    "covariates_dropped_in_cell": (
-        "sebagian kovariat tidak bervariasi di kelompok pembanding suatu perbandingan dan "
-        "tidak dipakai di perbandingan itu",
-        "some covariates did not vary in the comparison group of a comparison and were left "
-        "out of it",
-    ),
-    "no_controls": (
-        "sebagian perbandingan tidak memiliki kelompok pembanding dan tidak dapat diestimasi",
-        "some comparisons had no comparison group and could not be estimated",
-    ),
-}
-
-
-def flag_label(flag: object, bahasa: fmt.Bahasa = "id") -> str:
-    """An estimation flag in words (:data:`FLAGS`); unknown flags humanised."""
-    f = str(flag).strip()
-    return _pick(FLAGS[f], bahasa) if f in FLAGS else humanize(f)
-
-
-def flags_label(flags: object, bahasa: fmt.Bahasa = "id") -> str:
-    """A comma-separated list of flags in words, joined by ``"; "`` (empty stays empty)."""
-    parts = [f for f in str(flags).split(",") if f.strip()]
-    return "; ".join(flag_label(f, bahasa) for f in parts)
-
 
 #: Total rows of per-OPD tables (the only ``opd`` values that are words, not data).
 TOTAL_ROWS: dict[str, tuple[str, str]] = {
@@ -1307,6 +1366,8 @@ _EVENT_RE = re.compile(r"^e=(-?\d+)$")
 _PERIOD_DUMMY_RE = re.compile(r"^periode_(.+)$")
 _SESSION_RE = re.compile(r"^sesi_([a-z_]+)$")
 _REFERENCE_RE = re.compile(r"^referensi:([a-z_]+)$")
+#: Sensitivity terms of :mod:`kinerja_analysis.methods.did.sensitivity`: ``mbar=0.5``, ``m=0.01``.
+_BOUND_RE = re.compile(r"^(mbar|m)=([-+0-9.eE]+)$")
 
 
 def _pick(pair: tuple[str, str], bahasa: fmt.Bahasa) -> str:
@@ -1352,6 +1413,19 @@ def column_kind(key: str) -> tuple[str, int]:
     return "teks", 2
 
 
+def series_kind(key: str, s: pd.Series) -> tuple[str, int]:
+    """:func:`column_kind` refined by the column's data: a column the registry does not
+    know is ``ya_tidak`` when boolean, ``bilangan`` when integer, ``angka`` when numeric."""
+    jenis, d = column_kind(key)
+    if jenis == "teks" and pd.api.types.is_bool_dtype(s):
+        jenis = "ya_tidak"
+    elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
+        jenis = "bilangan"
+    elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
+        jenis = "angka"
+    return jenis, d
+
+
 def dimension_label(key: object, bahasa: fmt.Bahasa = "id") -> str:
     """A BerAKHLAK value or survey construct in words (``"berorientasi_pelayanan"`` →
     ``"Berorientasi Pelayanan"`` / ``"Service Orientation"``)."""
@@ -1388,6 +1462,11 @@ def term_label(term: object, bahasa: fmt.Bahasa = "id") -> str:
     s = str(term)
     if s in TERMS:
         return _pick(TERMS[s], bahasa)
+    m = _BOUND_RE.match(s)
+    if m:
+        v = float(m.group(2))
+        digits = fmt.number(round(v, 3 if abs(v) < 1 else 2), None, bahasa)
+        return f"{'M̄' if m.group(1) == 'mbar' else 'M'} = {digits}"
     m = _EVENT_RE.match(s)
     if m:
         k = int(m.group(1))
@@ -1398,9 +1477,7 @@ def term_label(term: object, bahasa: fmt.Bahasa = "id") -> str:
             return f"{n} periode {'sesudah' if k > 0 else 'sebelum'}"
         return f"{n} period{'s' if abs(k) > 1 else ''} {'after' if k > 0 else 'before'}"
     if "=" in s:
-        col, val = s.split("=", 1)
-        v = val if col == "opd" else value_label(val, bahasa)
-        return f"{column_label(col, bahasa)}: {v}"
+        return subgroup_label(*s.split("=", 1), bahasa)
     m = _PERIOD_DUMMY_RE.match(s)
     if m:
         try:
@@ -1426,6 +1503,14 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
     name columns. Numbers and data values (OPD names) are left as they are.
     """
     out = df.copy()
+    subgroup_terms = None
+    if {"term", "subkelompok", "level"} <= set(map(str, out.columns)):
+        # subgroup estimates: the term key (``opd=<ascii key>``) cannot be read back
+        # into the data value it came from; the ``subkelompok``/``level`` columns can
+        subgroup_terms = [
+            subgroup_label(k, lv, bahasa) if isinstance(k, str) and pd.notna(lv) else None
+            for k, lv in zip(out["subkelompok"], out["level"], strict=True)
+        ]
     for col in out.columns:
         kind = _VALUE_COLUMNS.get(str(col))
         if (
@@ -1435,7 +1520,6 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
         ):
             continue
         fn = {
-            "flag": flags_label,
             "dimensi": dimension_label,
             "nilai": value_label,
             "aturan": rule_label,
@@ -1444,45 +1528,27 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
             "periode": _period_or_text,
             "opd": _total_or_name,
             "metode": method_label,
+            "tanda": flags_label,
         }[kind]
         s = out[col]
         mapped = {v: fn(v, bahasa) for v in pd.unique(s.dropna())}
         out[col] = s.astype(object).map(lambda v, m=mapped: m.get(v, v) if pd.notna(v) else v)
-    if {"term", "subkelompok", "level"} <= set(df.columns):
-        out["term"] = label_subgroup_terms(df, bahasa)["term"].where(
-            df["subkelompok"].notna() & df["level"].notna(), out["term"]
-        )
-    if "term" in df.columns and "label" in df.columns:
-        # the estimator's own label ("col = level", Indonesian keys) gives way to the
-        # registry's words for the term, in the document's language
-        out["label"] = out["term"]
+    if subgroup_terms is not None:
+        out["term"] = [
+            t if t is not None else v for t, v in zip(subgroup_terms, out["term"], strict=True)
+        ]
     return out
 
 
-def label_subgroup_terms(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
-    """``df`` with the ``term`` of subgroup rows in words, from ``subkelompok`` and ``level``.
-
-    A subgroup's term key (``opd=dinas_kesehatan``) is an ASCII slug of its level; an OPD
-    name is data with no entry in the registry, so its words come from the ``level``
-    column itself (``"OPD: Dinas Kesehatan"``). Frames without those columns are
-    returned unchanged. Use it before selecting the columns to show.
-    """
-    if not {"term", "subkelompok", "level"} <= set(df.columns):
-        return df
-    sub = df["subkelompok"].notna() & df["level"].notna()
-    out = df.copy()
-    out["term"] = out["term"].astype(object)
-    out.loc[sub, "term"] = [
-        _subgroup_label(c, v, bahasa)
-        for c, v in zip(df.loc[sub, "subkelompok"], df.loc[sub, "level"], strict=True)
-    ]
-    return out
+def subgroup_label(kolom: str, level: object, bahasa: fmt.Bahasa = "id") -> str:
+    """A subgroup in words: ``("jenis_jabatan", "pelaksana")`` → ``"Jenis jabatan:
+    Pelaksana"``; a data value (an OPD name) is kept as it is."""
+    v = str(level) if kolom in _DATA_VALUE_COLUMNS else value_label(level, bahasa)
+    return f"{column_label(kolom, bahasa)}: {v}"
 
 
-def _subgroup_label(column: object, level: object, bahasa: fmt.Bahasa) -> str:
-    col = str(column)
-    v = str(level) if col == "opd" else value_label(level, bahasa)
-    return f"{column_label(col, bahasa)}: {v}"
+#: Columns whose values are data typed by a person (never looked up in the registry).
+_DATA_VALUE_COLUMNS = frozenset({"opd", "unit_kerja", "nama_pelatihan"})
 
 
 def _total_or_name(value: object, bahasa: fmt.Bahasa) -> str:
@@ -1519,10 +1585,8 @@ def display_frame(
             name = f"{name} ({humanize(key).lower()})"
         used.add(name)
         names[c] = name
-        kind = column_kind(key)
-        if pd.api.types.is_bool_dtype(out[c]):
-            kind = ("ya_tidak", 0)
-        kinds[name] = kind
+        kind = series_kind(key, out[c])
+        kinds[name] = ("ya_tidak", 0) if pd.api.types.is_bool_dtype(out[c]) else kind
     return out.rename(columns=names), kinds
 
 

@@ -278,7 +278,11 @@ def aggregate(
 
 
 def normal_columns(est: np.ndarray, se: np.ndarray, alpha: float) -> dict[str, np.ndarray]:
-    """Estimate, SE, pointwise normal CI and two-sided p-value columns."""
+    """Estimate, SE, pointwise normal CI and two-sided p-value columns.
+
+    >>> {k: np.round(v, 3).tolist() for k, v in normal_columns(np.array([2.0]), np.array([1.0]), 0.05).items()}
+    {'estimate': [2.0], 'std_error': [1.0], 'ci_low': [0.04], 'ci_high': [3.96], 'p_value': [0.046]}
+    """
     z = float(special.ndtri(1 - alpha / 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         p = 2 * special.ndtr(-np.abs(est / se))

@@ -80,6 +80,12 @@ def logit_glm(d: np.ndarray, x: np.ndarray, maxit: int = 25, epsilon: float = 1e
     rule (``|dev - devold| / (|dev| + 0.1) < epsilon``) as R. The information matrix is
     evaluated at the final fitted probabilities, which reproduces the standard errors of
     R ``did`` 2.5.1 / ``DRDID`` 1.3.0 to 1e-10.
+
+    >>> x = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7]])
+    >>> d = np.array([0, 0, 1, 0, 1, 0, 1, 1.0])
+    >>> p, v, ok = logit_glm(d, x)
+    >>> p.shape, v.shape, ok, bool(p[-1] > p[0])
+    ((8,), (2, 2), True, True)
     """
     n = d.shape[0]
     if x.shape[1] == 1:
@@ -132,6 +138,14 @@ def drdid_panel(
     ``ps`` is ``(p, n * inverse information)`` from :func:`logit_glm` (fitted here when
     not given). Controls with a propensity score of ``trim_level`` or more are trimmed,
     as in R.
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.column_stack([np.ones(200), rng.normal(size=200)])
+    >>> d = (rng.uniform(size=200) < 0.4).astype(float)
+    >>> dy = 0.5 * x[:, 1] + 2.0 * d + rng.normal(0, 0.1, 200)
+    >>> att, inf = drdid_panel(dy, d, x)
+    >>> round(att, 1), inf.shape
+    (2.0, (200,))
     """
     p_hat, hess = ps if ps is not None else logit_glm(d, x)[:2]
     p_hat = np.minimum(p_hat, 1 - 1e-6)
@@ -154,7 +168,13 @@ def drdid_panel(
 def ipw_panel(
     dy: np.ndarray, d: np.ndarray, x: np.ndarray, ps=None, trim_level: float = 0.995
 ) -> tuple[float, np.ndarray]:
-    """``DRDID::std_ipw_did_panel`` (normalised IPW) with unit weights."""
+    """``DRDID::std_ipw_did_panel`` (normalised IPW) with unit weights.
+
+    >>> d = np.array([1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+    >>> att, inf = ipw_panel(np.array([3.0, 2.0, 1.0, 0.0, 1.0, 0.5]), d, np.ones((6, 1)))
+    >>> round(att, 4), inf.shape
+    (1.875, (6,))
+    """
     p_hat, hess = ps if ps is not None else logit_glm(d, x)[:2]
     p_hat = np.minimum(p_hat, 1 - 1e-6)
     trim = np.where(d > 0, p_hat < 1.01, p_hat < trim_level).astype(float)
@@ -170,7 +190,13 @@ def ipw_panel(
 
 
 def reg_panel(dy: np.ndarray, d: np.ndarray, x: np.ndarray, ps=None) -> tuple[float, np.ndarray]:
-    """``DRDID::reg_did_panel`` (outcome regression) with unit weights."""
+    """``DRDID::reg_did_panel`` (outcome regression) with unit weights.
+
+    >>> z = np.array([0.0, 1.0, 0.0, 1.0, 2.0])
+    >>> att, inf = reg_panel(np.array([5.0, 6.0, 1.0, 2.0, 3.0]), np.array([1.0, 1.0, 0, 0, 0]), np.column_stack([np.ones(5), z]))
+    >>> round(att, 4)
+    4.0
+    """
     out, asy_ols = _ols_control(dy, d, x)
     w_t = d
     eta_t = np.mean(w_t * dy) / np.mean(w_t)

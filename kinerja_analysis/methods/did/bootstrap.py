@@ -56,6 +56,11 @@ def uniform_critical_value(
     """Critical value of the uniform band for the parameters with influence ``inf`` (n × k).
 
     ``n_boot = 0`` gives the pointwise normal quantile.
+
+    >>> inf = np.random.default_rng(0).normal(size=(500, 3))
+    >>> c = uniform_critical_value(inf, 0.05, 999, seed=1)
+    >>> bool(1.96 < c < 3.0)
+    True
     """
     z = float(special.ndtri(1 - alpha / 2))
     if n_boot <= 0 or inf.shape[1] == 0:

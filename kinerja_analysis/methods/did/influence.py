@@ -27,6 +27,9 @@ def standard_errors(inf: np.ndarray) -> np.ndarray:
     """R ``getSE`` with ``bstrap = FALSE``: ``sqrt(sum(psi^2)) / n`` per column; tiny → NaN.
 
     ``inf`` has shape ``(n_units, n_parameters)``.
+
+    >>> standard_errors(np.array([[1.0, 0.0], [-1.0, 0.0], [2.0, 0.0], [-2.0, 0.0]])).round(3).tolist()
+    [0.791, nan]
     """
     n = inf.shape[0]
     se = np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n

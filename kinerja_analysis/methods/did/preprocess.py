@@ -97,7 +97,12 @@ def _parse_codes(uniques: Sequence[object], what: str) -> tuple[dict, str]:
 
 
 def encode_time(values: pd.Series) -> tuple[np.ndarray, TimeAxis]:
-    """Integer codes (float array, NaN for missing) of a time column and its axis."""
+    """Integer codes (float array, NaN for missing) of a time column and its axis.
+
+    >>> codes, axis = encode_time(pd.Series(["2025Q1", "2024Q4", "2025Q1"]))
+    >>> (codes - codes.min()).tolist()
+    [1.0, 0.0, 1.0]
+    """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         v = values.to_numpy(dtype=float)
         ok = np.isfinite(v)
@@ -111,7 +116,12 @@ def encode_time(values: pd.Series) -> tuple[np.ndarray, TimeAxis]:
 
 
 def encode_first_treated(values: pd.Series, axis: TimeAxis) -> np.ndarray:
-    """First treated period on the time axis; never treated (0, NaN, None, "") as ``inf``."""
+    """First treated period on the time axis; never treated (0, NaN, None, "") as ``inf``.
+
+    >>> codes, axis = encode_time(pd.Series([2024, 2025, 2026]))
+    >>> encode_first_treated(pd.Series([2025, 0, None]), axis).tolist()
+    [2025.0, inf, inf]
+    """
     if axis.kind == "int":
         if pd.api.types.is_numeric_dtype(values):
             v = values.to_numpy(dtype=float).copy()
@@ -139,7 +149,15 @@ def encode_first_treated(values: pd.Series, axis: TimeAxis) -> np.ndarray:
 
 
 def covariate_frame(data: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
-    """Numeric covariate columns; non-numeric ones dummy-coded (first level dropped)."""
+    """Numeric covariate columns; non-numeric ones dummy-coded (first level dropped).
+
+    >>> d = pd.DataFrame({"x": [1.0, 2.0, 3.0], "jk": ["L", "P", "L"]})
+    >>> covariate_frame(d, ["x", "jk"])
+         x  jk_P
+    0  1.0   0.0
+    1  2.0   1.0
+    2  3.0   0.0
+    """
     parts = []
     for c in covariates:
         s = data[c]
@@ -329,6 +347,13 @@ def prepare_panel(
     NotEstimable
         No usable rows, fewer than two periods, no never-treated units with
         ``control_group="never_treated"``, no cohort with a pre-treatment period.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"u": [1, 1, 2, 2, 3], "t": [1, 2, 1, 2, 1], "g": [2, 2, 0, 0, 0], "y": [1.0, 3.0, 1.0, 1.5, 2.0]})
+    >>> p = prepare_panel(d, "y", "u", "t", "g", [], control_group="never_treated", anticipation=0, unbalanced="balance")
+    >>> p.Y.tolist(), p.notes[:1] != []
+    ([[1.0, 3.0], [1.0, 1.5]], True)
     """
     needed = [outcome, unit, time, first_treated, *covariates]
     missing = [c for c in dict.fromkeys(needed) if c not in data.columns]

@@ -51,7 +51,12 @@ def _why(cells: Cells, pre_cell: np.ndarray) -> str:
 
 
 def wald_test(est: np.ndarray, inf: np.ndarray) -> tuple[float, float, str]:
-    """``(statistic, p_value, note)``; NaN with the reason when the test cannot be made."""
+    """``(statistic, p_value, note)``; NaN with the reason when the test cannot be made.
+
+    >>> stat, p, note = wald_test(np.array([0.0, 0.0]), np.random.default_rng(0).normal(size=(100, 2)))
+    >>> round(stat, 6), round(p, 6), note
+    (0.0, 1.0, '')
+    """
     if est.size == 0:
         return np.nan, np.nan, "no pre-treatment periods to test"
     n = inf.shape[0]

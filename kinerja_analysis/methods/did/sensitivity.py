@@ -117,7 +117,11 @@ def r_rnorm(n: int, seed: int = 0) -> np.ndarray:
 
 
 def r_rmvnorm(n: int, sigma: np.ndarray, seed: int = 0) -> np.ndarray:
-    """``set.seed(seed); mvtnorm::rmvnorm(n, sigma = sigma)`` (method "eigen")."""
+    """``set.seed(seed); mvtnorm::rmvnorm(n, sigma = sigma)`` (method "eigen").
+
+    >>> r_rmvnorm(2, np.eye(2), seed=1).round(4).tolist()
+    [[-0.6265, 0.1836], [-0.8356, 1.5953]]
+    """
     w, v = np.linalg.eigh(sigma)
     root = (v * np.sqrt(np.maximum(w, 0.0))) @ v.T
     return r_rnorm(n * sigma.shape[0], seed).reshape(n, sigma.shape[0]) @ root
@@ -534,6 +538,11 @@ def relative_magnitudes_ci(
 
     Returns ``(lb, ub, grid, accept)``: the smallest and largest accepted grid values
     (NaN when none is accepted) and the grid with its accept flags.
+
+    >>> b, s = np.array([0.1, 0.0, 1.0]), np.eye(3) * 0.04
+    >>> lo, hi, grid, accept = relative_magnitudes_ci(b, s, n_pre=2, n_post=1, mbar=1.0)
+    >>> bool(lo < 1.0 < hi)
+    True
     """
     b, s, lv = _check_inputs(betahat, sigma, n_pre, n_post, l_vec)
     kappa = alpha / 10
@@ -782,7 +791,14 @@ def smoothness_flci(
     l_vec: np.ndarray | None = None,
     alpha: float = 0.05,
 ) -> tuple[float, float]:
-    """Optimal fixed-length CI for ``l' tau_post`` under ``Delta^SD(m)`` (HonestDiD FLCI)."""
+    """Optimal fixed-length CI for ``l' tau_post`` under ``Delta^SD(m)`` (HonestDiD FLCI).
+
+    >>> b, s = np.array([0.1, 0.0, 1.0]), np.eye(3) * 0.04
+    >>> lo, hi = smoothness_flci(b, s, n_pre=2, n_post=1, m=0.0)
+    >>> lo0, hi0 = original_ci(b, s, n_pre=2, n_post=1)
+    >>> bool(hi - lo >= hi0 - lo0)
+    True
+    """
     b, s, lv = _check_inputs(betahat, sigma, n_pre, n_post, l_vec)
     fl = _Flci(s, n_pre, n_post, lv)
     h = _optimal_h(fl, m, alpha)
@@ -801,7 +817,12 @@ def original_ci(
     l_vec: np.ndarray | None = None,
     alpha: float = 0.05,
 ) -> tuple[float, float]:
-    """The usual CI of ``l' tau_post`` under exact parallel trends (``constructOriginalCS``)."""
+    """The usual CI of ``l' tau_post`` under exact parallel trends (``constructOriginalCS``).
+
+    >>> lo, hi = original_ci(np.array([0.1, 0.0, 1.0]), np.eye(3) * 0.04, n_pre=2, n_post=1)
+    >>> round(lo, 3), round(hi, 3)
+    (0.608, 1.392)
+    """
     b, s, lv = _check_inputs(betahat, sigma, n_pre, n_post, l_vec)
     post = slice(n_pre, n_pre + n_post)
     est = float(lv @ b[post])
@@ -936,6 +957,12 @@ def honest_did(
     union of the ARP hybrid tests rejects; SD: the FLCI excludes 0), so it is not
     limited to the grid of ``values``. Checked against HonestDiD 0.2.6
     (``tests/data/honestdid/``).
+
+    Examples
+    --------
+    >>> r = honest_did(np.array([0.1, 0.0, 1.0]), np.eye(3) * 0.04, n_pre=2, n_post=1, values=[0.5, 1.0])
+    >>> r.tidy()["term"].tolist()
+    ['original', 'mbar=0.5', 'mbar=1']
     """
     b, s, lv = _check_inputs(betahat, sigma, n_pre, n_post, l_vec)
     if delta not in ("relative_magnitudes", "smoothness"):

@@ -110,6 +110,16 @@ def twfe(
     use already-treated units as controls (Goodman-Bacon 2021), so it can be far from any
     average treatment effect, even of the wrong sign; use it only beside
     :func:`staggered_did`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"id": np.repeat(np.arange(40), 4), "t": np.tile([1, 2, 3, 4], 40)})
+    >>> d["g"] = np.where(d["id"] < 20, 3, 0)
+    >>> d["y"] = d["id"] % 5 + d["t"] + 2.0 * ((d["g"] > 0) & (d["t"] >= d["g"])) + rng.normal(0, 0.1, len(d))
+    >>> twfe(d, "y", "id", "t", "g")[["estimate", "n_obs"]].round(1)
+       estimate  n_obs
+    0       2.0    160
     """
     df, _, cov = _twfe_frame(
         data, outcome, unit, time, first_treated, treated_col, covariates, cluster
@@ -153,6 +163,15 @@ def twfe_event_study(
     Under heterogeneous effects the lead/lag coefficients are contaminated by other
     periods' effects (Sun & Abraham 2021); compare with
     ``staggered_did(...).aggregate("dynamic")``.
+
+    Examples
+    --------
+    >>> u = pd.MultiIndex.from_product([range(30), range(1, 6)], names=["i", "t"]).to_frame(index=False)
+    >>> u["g"] = np.where(u["i"] < 10, 3, np.where(u["i"] < 20, 4, 0))
+    >>> u["y"] = u["t"] + u["i"] % 3 + 1.0 * (u["g"].gt(0) & u["t"].ge(u["g"]))
+    >>> es = twfe_event_study(u, "y", "i", "t", "g")
+    >>> es.set_index("term")["estimate"].round(6).loc[["e=0", "e=1"]].tolist()
+    [1.0, 1.0]
     """
     df, _, cov = _twfe_frame(data, outcome, unit, time, first_treated, None, covariates, cluster)
     ev = df["_t"] - df["_g"]

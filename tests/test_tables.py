@@ -1,0 +1,572 @@
+"""Unit tests of every published-table builder (reporting/tables.py, privacy, confidential).
+
+Each builder runs on a tiny hand-made input whose answer is worked out in the test, and,
+where the table describes groups of employees, on groups smaller than ``min_sel``: such a
+cell is hidden, and so are enough other cells that it cannot be worked back from a total
+that is published (:func:`_assert_protected`).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, output_vs_competency
+from kinerja_analysis.reporting import tables as T
+from kinerja_analysis.reporting.confidential import individual_sheet, write_confidential_sheets
+from kinerja_analysis.reporting.privacy import suppress_small_groups
+
+MIN = 5
+
+
+def _assert_protected(n: pd.Series, hidden: pd.Series, groups: pd.Series | None = None) -> None:
+    """Within every group whose total is published, the hidden cells cannot be recovered:
+    none hidden, all hidden, or at least two hidden describing ``MIN`` employees or more
+    (so "total minus shown cells" gives only a sum that is itself not small)."""
+    n = pd.Series(np.asarray(n, dtype=float))
+    hidden = pd.Series(np.asarray(hidden, dtype=bool))
+    assert hidden[(n > 0) & (n < MIN)].all(), "a small cell is shown"
+    keys = np.zeros(len(n)) if groups is None else np.asarray(groups, dtype=object)
+    for _, idx in hidden.groupby(keys).groups.items():
+        h = hidden[idx]
+        if h.any() and not h.all():
+            assert h.sum() >= 2 and n[idx][h].sum() >= MIN, (list(n[idx]), list(h))
+
+
+def _pegawai(spec: dict[str, int], status: dict[str, str] | None = None) -> pd.DataFrame:
+    """``nip, opd, status_kepegawaian, jenis_jabatan``: ``spec`` = employees per OPD."""
+    rows = []
+    for opd, k in spec.items():
+        for i in range(k):
+            rows.append((f"{opd}{i:02d}", opd))
+    d = pd.DataFrame(rows, columns=["nip", "opd"])
+    d["status_kepegawaian"] = [(status or {}).get(o, "pns") for o in d["opd"]]
+    d["jenis_jabatan"] = "pelaksana"
+    d["jabatan"] = "Analis"
+    return d
+
+
+# ----------------------------------------------------------------------------- 00 quality
+
+
+def test_validation_summary_shares():
+    v = SimpleNamespace(
+        summary=pd.DataFrame(
+            {
+                "tabel": ["pegawai", "skp", "survei"],
+                "rows_read": [10, 4, 0],
+                "rows_accepted": [9, 4, 0],
+                "rows_rejected": [1, 0, 0],
+                "n_peringatan": [2, 0, 0],
+                "file": ["a.csv", "b.csv", "c.csv"],  # not part of the table
+            }
+        )
+    )
+    out = T.validation_summary(v)
+    assert list(out.columns) == [
+        "tabel",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "n_peringatan",
+        "pct_diterima",
+    ]
+    assert out["pct_diterima"].tolist()[:2] == [0.9, 1.0]
+    assert np.isnan(out["pct_diterima"].iloc[2])  # nothing read: no share
+
+
+def test_issues_by_rule_counts_never_values():
+    iss = pd.DataFrame(
+        {
+            "tabel": ["skp", "skp", "skp", "pegawai"],
+            "aturan": ["target", "target", "periode", "nip"],
+            "tingkat": ["tolak", "tolak", "peringatan", "tolak"],
+            "nilai": ["198501012010011001", "x", "y", "z"],
+        }
+    )
+    out = T.issues_by_rule(SimpleNamespace(issues=iss))
+    assert list(out.columns) == ["tabel", "aturan", "tingkat", "n_masalah"]
+    assert out.iloc[0].tolist() == ["skp", "target", "tolak", 2]
+    assert sorted(out["n_masalah"]) == [1, 1, 2]
+    empty = T.issues_by_rule(SimpleNamespace(issues=iss.iloc[:0]))
+    assert len(empty) == 0 and empty["n_masalah"].dtype == "int64"
+
+
+def test_period_coverage():
+    tables = {
+        "pegawai": _pegawai({"A": 4}),
+        "skp": pd.DataFrame(
+            {"nip": ["A00", "A00", "A01", "A02"], "periode": ["2025Q1"] * 3 + ["2025Q2"]}
+        ),
+        "pelatihan": pd.DataFrame(
+            {
+                "nip": ["A00", "A03", "A03"],
+                "tanggal_mulai": pd.to_datetime(["2025-03-31", "2025-01-01", "2025-04-01"]),
+            }
+        ),
+    }
+    out = T.period_coverage(tables, "2025Q1").set_index("tabel")
+    assert out.loc["skp", ["n_baris", "n_asn"]].tolist() == [3, 2]
+    assert out.loc["skp", "pct_asn"] == 0.5
+    assert out.loc["pelatihan", ["n_baris", "n_asn"]].tolist() == [2, 2]
+    assert list(out.index) == ["skp", "pelatihan"]
+
+
+# ----------------------------------------------------------------------------- 10 period
+
+
+def test_pegawai_by_opd():
+    out = T.pegawai_by_opd(_pegawai({"B": 2, "A": 2, "C": 6}))
+    assert out["opd"].tolist() == ["C", "A", "B"]  # largest first, then by name
+    assert out["n_asn"].tolist() == [6, 2, 2]
+    assert out["pct_asn"].tolist() == pytest.approx([0.6, 0.2, 0.2])
+
+
+def _skp(rows):
+    return pd.DataFrame(
+        rows, columns=["nip", "periode", "indikator", "aspek", "target", "realisasi"]
+    )
+
+
+def test_capaian_by_asn_and_by_period():
+    skp = _skp(
+        [
+            ("a", "2025Q1", "i1", "kuantitas", 10, 8),  # 80 %
+            ("a", "2025Q1", "i2", "kuantitas", 10, 12),  # 120 %
+            ("b", "2025Q1", "i1", "kuantitas", 4, 2),  # 50 %
+            ("a", "2024Q4", "i1", "kuantitas", 10, 10),  # 100 %
+        ]
+    )
+    per = T.capaian_by_asn(skp)
+    assert list(per.columns) == ["nip", "periode", "capaian"]
+    assert per.set_index(["nip", "periode"])["capaian"].to_dict() == pytest.approx(
+        {("a", "2024Q4"): 100.0, ("a", "2025Q1"): 100.0, ("b", "2025Q1"): 50.0}
+    )
+    out = T.capaian_by_period(skp)
+    assert out["periode"].tolist() == ["2024Q4", "2025Q1"]  # calendar order
+    q1 = out.iloc[1]
+    assert (q1["n_asn"], q1["capaian_rerata"], q1["capaian_median"]) == (2, 75.0, 75.0)
+    assert q1["pct_di_bawah_100"] == 0.5  # b only; a is exactly 100
+
+
+def test_perilaku_by_dimension():
+    d = pd.DataFrame(
+        {
+            "nip": ["a", "a", "b", "a", "a"],
+            "periode": ["2025Q1"] * 4 + ["2024Q4"],
+            "dimensi": ["kompeten", "kompeten", "kompeten", "akuntabel", "akuntabel"],
+            "peran_penilai": ["atasan", "rekan", "atasan", "atasan", "atasan"],
+            "skor": [4.0, 2.0, 3.0, 5.0, 1.0],
+        }
+    )
+    out = T.perilaku_by_dimension(d, "2025Q1")
+    assert out["dimensi"].tolist() == ["akuntabel", "kompeten"]  # BerAKHLAK order
+    assert list(out.columns) == [
+        "dimensi",
+        "n_asn",
+        "n_penilaian",
+        "skor_rerata",
+        "skor_atasan",
+        "skor_rekan",
+    ]
+    k = out.set_index("dimensi").loc["kompeten"]
+    assert (k["n_asn"], k["n_penilaian"], k["skor_rerata"]) == (2, 3, 3.0)
+    assert (k["skor_atasan"], k["skor_rekan"]) == (3.5, 2.0)
+    assert out.set_index("dimensi").loc["akuntabel", "skor_rerata"] == 5.0  # 2024Q4 not in
+
+
+def test_ikm_by_opd_and_by_grade():
+    lay = pd.DataFrame(
+        {
+            "opd": ["A", "B", "C", "A"],
+            "periode": ["2025Q1"] * 3 + ["2024Q4"],
+            "ikm": [90.0, 70.0, 95.0, 50.0],
+            "tepat_waktu_pct": [80.0, 90.0, 70.0, 60.0],
+            "jumlah_pengaduan": [1, 2, 3, 4],
+        }
+    )
+    out = T.ikm_by_opd(lay, "2025Q1")
+    assert out["opd"].tolist() == ["C", "A", "B"]  # best first
+    assert out["mutu"].tolist() == ["A", "A", "C"]  # PermenPAN-RB 14/2017 intervals
+    assert out["jumlah_pengaduan"].tolist() == [3, 1, 2]
+    g = T.ikm_by_grade(out)
+    assert g[["mutu", "n_opd"]].values.tolist() == [["A", 2], ["C", 1]]
+    assert g["ikm_rerata"].tolist() == [92.5, 70.0]
+    assert T.ikm_by_opd(lay, "2023Q1").empty
+    assert T.ikm_by_grade(T.ikm_by_opd(lay, "2023Q1")).empty
+
+
+def test_jp_window_and_coverage():
+    a, b = T.jp_window("2025Q1")
+    assert (a, b) == (pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"))
+    tables = {
+        "skp": pd.DataFrame({"periode": ["2024Q3", "2024Q2"]}),
+        "perilaku": pd.DataFrame({"periode": ["2024Q1", None]}),
+    }
+    assert T.first_period(tables) == "2024Q1"
+    assert T.first_period({"pegawai": pd.DataFrame({"nip": []})}) is None
+    assert T.jp_window_covered("2024Q4", "2024Q1")  # window 2024-01-01 .. 2024-12-31
+    assert T.jp_window_covered("2025Q1", "2024Q2")
+    assert not T.jp_window_covered("2025Q1", "2024Q3")
+
+
+# ----------------------------------------------------------------------------- 20 exposure
+
+
+def _pelatihan(rows):
+    d = pd.DataFrame(rows, columns=["nip", "jenis", "sumber", "jp", "tanggal_mulai"])
+    d["tanggal_mulai"] = pd.to_datetime(d["tanggal_mulai"])
+    return d
+
+
+def test_training_exposure_small_groups_hidden():
+    rows = [(f"a{i}", "teknis", "difasilitasi", 10.0, "2025-02-01") for i in range(6)]
+    rows += [("a0", "teknis", "difasilitasi", 4.0, "2025-03-01")]  # a second training
+    rows += [(f"b{i}", "manajerial", "mandiri", 8.0, "2024-06-01") for i in range(2)]
+    rows += [("c0", "teknis", "mandiri", 8.0, "2024-03-31")]  # before the window
+    out = T.training_exposure(_pelatihan(rows), "2025Q1", min_sel=MIN)
+    t = out.set_index(["jenis", "sumber"])
+    assert t.loc[("teknis", "difasilitasi"), ["n_pelatihan", "n_asn", "jp_total"]].tolist() == [
+        7,
+        6,
+        64.0,
+    ]
+    assert t.loc[("teknis", "difasilitasi"), "jp_rerata"] == pytest.approx(64 / 7)
+    small = t.loc[("manajerial", "mandiri")]
+    assert small["disembunyikan"] and pd.isna(small["n_asn"]) and pd.isna(small["jp_total"])
+    assert ("teknis", "mandiri") not in t.index
+    # groups overlap and no total is published: primary suppression only
+    assert out["disembunyikan"].sum() == 1
+
+
+def test_umpan_balik_by_period():
+    ub = pd.DataFrame(
+        {
+            "nip": ["a", "a", "b", "a"],
+            "periode": ["2025Q1", "2025Q1", "2025Q1", "2024Q4"],
+            "bentuk": ["lisan", "tertulis", "lisan", "lisan"],
+            "kualitas": [4.0, 2.0, np.nan, 5.0],
+        }
+    )
+    out = T.umpan_balik_by_period(ub, _pegawai({"A": 4}))
+    assert out["periode"].tolist() == ["2024Q4", "2025Q1"]
+    q1 = out.set_index("periode").loc["2025Q1"]
+    assert q1["n_sesi"] == 3 and q1["sesi_per_asn"] == 0.75
+    assert q1["pct_asn_tanpa_sesi"] == 0.5
+    assert q1["kualitas_rerata"] == 3.0
+    assert (q1["sesi_lisan"], q1["sesi_tertulis"]) == (2, 1)
+
+
+def test_capaian_by_training_groups_and_complements():
+    # 6 ASN without training, 2 with 1-19 JP, 7 with >= 20 JP in the 12 months
+    nips = [f"n{i:02d}" for i in range(15)]
+    skp = _skp(
+        [(n, "2025Q1", "i", "kuantitas", 10, 10 if i < 6 else 9) for i, n in enumerate(nips)]
+    )
+    jp = pd.DataFrame({"nip": nips[6:], "jp": [5.0, 19.0] + [20.0] * 7})
+    out = T.capaian_by_training(skp, jp, "2025Q1", MIN)
+    assert out["kelompok_jp"].tolist() == ["0 JP", "1–19 JP", "≥ 20 JP"]
+    n_true = [6, 2, 7]
+    # the groups add up to every ASN: the group of 2 and the next smallest (6) are hidden
+    assert out["disembunyikan"].tolist() == [True, True, False]
+    _assert_protected(pd.Series(n_true), out["disembunyikan"])
+    assert out["n_asn"].iloc[2] == 7 and out["capaian_rerata"].iloc[2] == pytest.approx(90.0)
+    assert out[["n_asn", "capaian_rerata"]].iloc[:2].isna().all().all()
+
+
+# ----------------------------------------------------------------------------- headline
+
+
+def _tables_for_headline():
+    peg = _pegawai({"A": 2, "B": 2})
+    skp = _skp(
+        [
+            ("A00", "2024Q2", "i", "kuantitas", 10, 10),
+            ("A00", "2025Q1", "i", "kuantitas", 10, 8),
+            ("A01", "2025Q1", "i", "kuantitas", 10, 10),
+        ]
+    )
+    per = pd.DataFrame({"nip": ["A00", "B00"], "periode": ["2025Q1"] * 2, "skor": [3.0, 4.0]})
+    lay = pd.DataFrame({"opd": ["A", "B"], "periode": ["2025Q1"] * 2, "ikm": [80.0, 90.0]})
+    pel = _pelatihan(
+        [
+            ("A00", "teknis", "difasilitasi", 30.0, "2024-12-01"),
+            ("B01", "teknis", "mandiri", 10.0, "2024-05-01"),
+        ]
+    )
+    return {"pegawai": peg, "skp": skp, "perilaku": per, "layanan": lay, "pelatihan": pel}
+
+
+def test_headline_figures():
+    out = T.headline_figures(_tables_for_headline(), "2025Q1")
+    assert list(out.columns) == ["indikator", "nilai", "satuan"]
+    v = out.set_index("indikator")["nilai"]
+    assert (v["n_asn"], v["n_opd"]) == (4, 2)
+    assert v["capaian_rerata"] == 90.0
+    assert v["perilaku_rerata"] == 3.5
+    assert v["ikm_rerata"] == 85.0
+    assert v["jp_rerata"] == 10.0  # (30 + 10 + 0 + 0) / 4
+    assert v["pct_jp_di_bawah_20"] == 0.75
+    # the first period's 12-month window reaches before the data: no JP figures
+    first = T.headline_figures(_tables_for_headline(), "2024Q2").set_index("indikator")
+    assert first.loc[["jp_rerata", "pct_jp_di_bawah_20"], "nilai"].isna().all()
+
+
+def test_cross_period_summary():
+    out = T.cross_period_summary(_tables_for_headline(), ["2025Q1", "2024Q2"])
+    assert out["periode"].tolist() == ["2024Q2", "2025Q1"]
+    assert out["n_asn"].dtype == "Int64" and out["n_asn"].tolist() == [4, 4]
+    assert out["capaian_rerata"].tolist() == [100.0, 90.0]
+
+
+# ----------------------------------------------------------------------------- per OPD
+
+
+def _evaluasi(peg: pd.DataFrame, predikat: list[str], periode: str = "2025Q1") -> pd.DataFrame:
+    return pd.DataFrame({"nip": peg["nip"], "periode": periode, "predikat": predikat})
+
+
+def test_predikat_by_opd_counts_shares_and_two_way_complements():
+    # OPD x predikat counts, in PREDIKAT_ORDER (Sangat Kurang ... Sangat Baik)
+    counts = {"A": [20, 20, 20, 20, 2], "B": [20, 20, 20, 20, 20], "C": [20, 20, 20, 20, 20]}
+    peg = _pegawai({o: sum(c) for o, c in counts.items()})
+    pred = [
+        p for c in counts.values() for p, k in zip(PREDIKAT_ORDER, c, strict=True) for _ in range(k)
+    ]
+    ds = SimpleNamespace(pegawai=peg)
+    h = SimpleNamespace(evaluasi=_evaluasi(peg, pred))
+    out = T.predikat_by_opd(ds, h, "2025Q1", min_sel=MIN)
+    assert out[["opd", "predikat"]].astype(str).values.tolist() == [
+        [o, p] for o in "ABC" for p in PREDIKAT_ORDER
+    ]
+    n_true = pd.Series([k for c in counts.values() for k in c])
+    hidden = out["disembunyikan"]
+    # A's 2 "Sangat Baik" is hidden with a complement in its OPD (the OPD's head-count is
+    # public) and in its column (the city's count per predikat is public)
+    assert hidden.iloc[4] and hidden.iloc[:5].sum() >= 2 and hidden.iloc[[9, 14]].any()
+    _assert_protected(n_true, hidden, out["opd"])
+    _assert_protected(n_true, hidden, out["predikat"].astype(str))
+    shown = out[~hidden]
+    assert (shown["n"].astype(int).to_numpy() == n_true[~hidden.to_numpy()].to_numpy()).all()
+    total = shown["opd"].map({o: sum(c) for o, c in counts.items()})
+    assert shown["persen"].to_numpy() == pytest.approx((shown["n"] / total).to_numpy(float))
+    assert shown["opd"].isin(["A", "B", "C"]).all()
+    # empty cells describe nobody and stay shown; one OPD's own report keeps only it
+    one = T.predikat_by_opd(ds, h, "2025Q1", opd="B", min_sel=MIN)
+    assert set(one["opd"]) == {"B"} and not one["disembunyikan"].any()
+    peg2 = _pegawai({"D": 7})
+    h2 = SimpleNamespace(evaluasi=_evaluasi(peg2, ["Baik"] * 7))
+    d = T.predikat_by_opd(SimpleNamespace(pegawai=peg2), h2, "2025Q1", min_sel=MIN)
+    assert d["n"].tolist() == [0, 0, 0, 7, 0] and not d["disembunyikan"].any()
+    assert d["persen"].tolist() == [0, 0, 0, 1, 0]
+
+
+def test_berakhlak_by_opd_blanks_small_opds():
+    peg = _pegawai({"A": 6, "B": 3})
+    sd = pd.DataFrame(
+        {
+            "nip": list(peg["nip"]),
+            "periode": "2025Q1",
+            "dimensi": "kompeten",
+            "skor": [3.0] * 6 + [5.0] * 3,
+        }
+    )
+    out = T.berakhlak_by_opd(
+        SimpleNamespace(pegawai=peg), SimpleNamespace(skor_dimensi=sd), "2025Q1", min_sel=MIN
+    )
+    r = out.set_index("opd")
+    assert r.loc["A", "rerata"] == 3.0 and r.loc["A", "n_pegawai"] == 6
+    assert pd.isna(r.loc["B", "rerata"]) and pd.isna(r.loc["B", "sd"])
+    assert set(out["dimensi"]) <= set(BERAKHLAK)
+
+
+def _ovc_evaluasi(peg: pd.DataFrame, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = len(peg)
+    cap = rng.uniform(70, 120, n)
+    skor = rng.uniform(1, 5, n)
+    ev = pd.DataFrame(
+        {
+            "nip": peg["nip"],
+            "periode": "2025Q1",
+            "capaian": cap,
+            "rating_hasil": np.where(
+                cap >= 110, "di_atas", np.where(cap < 90, "di_bawah", "sesuai")
+            ),
+            "skor_perilaku": skor,
+        }
+    )
+    ev["predikat"] = "Baik"
+    return ev
+
+
+def test_output_vs_competency_by_opd_and_wide():
+    peg = _pegawai({"A": 30, "B": 3, "C": 25})
+    ev = _ovc_evaluasi(peg)
+    out = T.output_vs_competency_by_opd(
+        SimpleNamespace(pegawai=peg), SimpleNamespace(evaluasi=ev), "2025Q1", min_sel=MIN
+    )
+    assert out["opd"].iloc[:3].tolist() == ["Seluruh OPD"] * 3
+    assert set(out["arah"]) == {"naik", "turun", "tetap"}
+    per = out[out["opd"] != "Seluruh OPD"]
+    # the true counts, from the unsuppressed builder's own source
+    truth = output_vs_competency(ev, peg).per_opd.set_index("opd")
+    n_true = pd.Series(
+        [truth.loc[o, f"n_{a}"] for o, a in zip(per["opd"], per["arah"], strict=True)]
+    )
+    assert (truth[["n_naik", "n_turun", "n_tetap"]].sum(axis=1) == truth["n_pegawai"]).all()
+    _assert_protected(n_true, per["disembunyikan"], per["opd"])
+    _assert_protected(n_true, per["disembunyikan"], per["arah"])
+    b = per[per["opd"] == "B"]
+    assert b["disembunyikan"].any()  # three ASN: some direction has 1-3 of them
+    shown = per[~per["disembunyikan"]]
+    assert (
+        shown["n"].astype(int) == n_true[~per["disembunyikan"].to_numpy()].astype(int).to_numpy()
+    ).all()
+    kota = out[out["opd"] == "Seluruh OPD"].set_index("arah")
+    for a in ("naik", "turun", "tetap"):
+        if not kota.loc[a, "disembunyikan"]:
+            assert kota.loc[a, "n"] == truth[f"n_{a}"].sum()
+    wide = T.output_vs_competency_wide(out)
+    assert list(wide.columns) == ["opd", "n_pegawai", "n_naik", "n_turun", "n_tetap"]
+    assert wide["opd"].tolist()[0] == "Seluruh OPD"
+    assert wide.set_index("opd").loc["A", "n_pegawai"] == 30
+
+
+def test_output_vs_competency_wide_hand_made():
+    hvk = pd.DataFrame(
+        {
+            "opd": ["Seluruh OPD"] * 3 + ["A"] * 3,
+            "n_pegawai": [20] * 3 + [20] * 3,
+            "arah": ["naik", "turun", "tetap"] * 2,
+            "n": [3.0, np.nan, 15.0, 3.0, np.nan, 15.0],
+        }
+    )
+    w = T.output_vs_competency_wide(hvk).set_index("opd")
+    assert w.loc["A", "n_naik"] == 3 and pd.isna(w.loc["A", "n_turun"])
+    assert str(w["n_turun"].dtype) == "Int64"
+
+
+def test_order_groups():
+    d = pd.DataFrame(
+        {
+            "opd": ["A", "A", "B", "B", "C", "C", "D"],
+            "predikat": ["Sangat Baik", "Baik"] * 3 + ["Baik"],
+            "persen": [0.2, 0.8, 0.5, 0.5, np.nan, np.nan, 1.0],
+        }
+    )
+    assert T.order_groups(d) == ["B", "A", "C", "D"]  # suppressed or absent share last
+    assert T.order_groups(d, by="Baik") == ["D", "A", "B", "C"]
+
+
+def test_official_agreement_by_opd_complements():
+    kes = pd.DataFrame(
+        {
+            "periode": "2025Q1",
+            "opd": ["A", "B", "C", "Seluruh OPD"],
+            "n": [20, 3, 9, 32],
+            "n_sama": [18, 3, 8, 29],
+            "pct_sama": [0.9, 1.0, 8 / 9, 29 / 32],
+            "kappa": [0.8, 1.0, 0.7, 0.82],
+            "n_resmi_lebih_tinggi": [1, 0, 1, 2],
+            "n_resmi_lebih_rendah": [1, 0, 0, 1],
+        }
+    )
+    out = T.official_agreement_by_opd(kes, "2025Q1", MIN)
+    assert out["opd"].tolist() == ["A", "B", "C", "Seluruh OPD"]
+    assert "n_sama" not in out.columns and "periode" not in out.columns
+    # B (3) is small, C (9) is its complement: 32 - 20 = 12 = 3 + 9 is not small
+    assert out["disembunyikan"].tolist() == [False, True, True, False]
+    _assert_protected(kes["n"].iloc[:3], out["disembunyikan"].iloc[:3])
+    assert out.loc[1:2, ["n", "pct_sama", "kappa"]].isna().all().all()
+    assert out.iloc[0]["pct_sama"] == 0.9 and out.iloc[3]["n"] == 32
+    one = T.official_agreement_by_opd(kes, "2025Q1", MIN, opd="B")
+    assert one["opd"].tolist() == ["B", "Seluruh OPD"] and pd.isna(one.iloc[0]["kappa"])
+
+
+def test_status_breakdown_labels_shares_and_complements():
+    peg = _pegawai(
+        {"P": 10, "K": 6, "W": 2}, status={"P": "pns", "K": "pppk", "W": "pppk_paruh_waktu"}
+    )
+    pred = ["Sangat Baik"] * 3 + ["Baik"] * 6 + [None] + ["Baik"] * 5 + ["Butuh Perbaikan"] * 3
+    ev = pd.DataFrame({"nip": peg["nip"], "periode": "2025Q1", "predikat": pred})
+    out = T.status_breakdown(ev, peg, "2025Q1", min_sel=MIN)
+    assert out["status_kepegawaian"].tolist() == ["PNS", "PPPK", "PPPK paruh waktu"]
+    r = out.set_index("status_kepegawaian")
+    assert r.loc["PNS", "n_asn"] == 10 and r.loc["PNS", "pct_asn"] == pytest.approx(10 / 18)
+    # shares of those with a predikat (9 of the 10 PNS)
+    assert r.loc["PNS", "pct_sangat_baik"] == pytest.approx(3 / 9)
+    assert r.loc["PNS", "pct_baik"] == pytest.approx(6 / 9)
+    # 2 part-timers are small; 6 PPPK hidden with them, since the groups add up to all ASN
+    assert out["disembunyikan"].tolist() == [False, True, True]
+    _assert_protected(pd.Series([10, 6, 2]), out["disembunyikan"])
+    assert r.loc[["PPPK", "PPPK paruh waktu"], ["n_asn", "pct_baik"]].isna().all().all()
+    en = T.status_breakdown(ev, peg, "2025Q1", bahasa="en", min_sel=1)
+    assert en["status_kepegawaian"].tolist()[0] == "PNS (civil servant)"
+    assert en.set_index("status_kepegawaian")["pct_di_bawah_baik"].iloc[2] == 1.0
+
+
+# ----------------------------------------------------------------------------- privacy
+
+
+def test_suppress_small_groups_with_published_total_hides_a_complement():
+    d = pd.DataFrame({"g": ["a", "b", "c"], "n": [3, 7, 40], "x": [1.0, 2.0, 3.0]})
+    alone = suppress_small_groups(d, "n", MIN)
+    assert alone["disembunyikan"].tolist() == [True, False, False]
+    out = suppress_small_groups(d, "n", MIN, total_ditampilkan=True)
+    assert out["disembunyikan"].tolist() == [True, True, False]
+    assert out["x"].isna().tolist() == [True, True, False]
+    _assert_protected(d["n"], out["disembunyikan"])
+
+
+def test_protection_check_can_fail():
+    # the helper itself catches a cell that could be worked back from the total
+    with pytest.raises(AssertionError):
+        _assert_protected(pd.Series([3, 7, 40]), pd.Series([True, False, False]))
+    with pytest.raises(AssertionError):
+        _assert_protected(pd.Series([3, 7, 40]), pd.Series([False, False, False]))
+
+
+# ----------------------------------------------------------------------------- confidential
+
+
+def _confidential_inputs():
+    peg = _pegawai({"B": 2, "A": 1})
+    ev = pd.DataFrame(
+        {
+            "nip": ["A00", "B00", "B01", "B01"],
+            "periode": ["2025Q1", "2025Q1", "2025Q1", "2024Q4"],
+            "predikat": ["Baik", "Sangat Baik", "Baik", "Baik"],
+            "capaian": [100.0, 110.0, 95.0, 90.0],
+            "rating_hasil": ["Sesuai", "Di Atas", "Sesuai", "Sesuai"],
+            "skor_perilaku": [3.5, 4.5, 3.0, 3.0],
+            "rating_perilaku": ["Sesuai", "Di Atas", "Sesuai", "Sesuai"],
+            "selisih_diri": [0.1, 0.0, -0.2, 0.0],
+        }
+    )
+    sd = pd.DataFrame(
+        columns=["nip", "periode", "dimensi", "skor", "n_penilai"],
+    ).astype({"skor": float, "n_penilai": float})
+    return SimpleNamespace(pegawai=peg), SimpleNamespace(evaluasi=ev, skor_dimensi=sd)
+
+
+def test_individual_sheet_and_confidential_files(tmp_path):
+    ds, h = _confidential_inputs()
+    out = individual_sheet(ds, h, "2025Q1")
+    assert out[["nip", "opd"]].values.tolist() == [["A00", "A"], ["B00", "B"], ["B01", "B"]]
+    assert list(out.columns)[:4] == ["nip", "opd", "jabatan", "predikat"]
+    assert {"kekuatan", "kelemahan"} <= set(out.columns)
+    assert out.set_index("nip").loc["B01", "capaian"] == 95.0  # this period's row
+    written = write_confidential_sheets(ds, h, ["2025Q1"], tmp_path / "RAHASIA")
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "RAHASIA/2025Q1/RAHASIA_umpan_balik_individu_2025Q1.xlsx"
+    ]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(written[0], read_only=True)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "B01" in cells
