@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import shutil
 import statistics
 import subprocess
@@ -76,11 +77,19 @@ class PeakRSS:
         self._t.join()
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + ch.ru_utime + ch.ru_stime
+
+
 def _execute(nb, params: dict, cwd: Path):
     """Run a notebook node as the batch does; (executed notebook, seconds to first cell,
-    seconds per code cell)."""
+    seconds per code cell, CPU seconds of the whole run: papermill here + the kernel)."""
     import papermill as pm
 
+    c0 = _cpu()
     t0 = time.perf_counter()
     out = pm.execute_notebook(
         nb,
@@ -94,12 +103,13 @@ def _execute(nb, params: dict, cwd: Path):
         shutdown_kernel="immediate",
     )
     total = time.perf_counter() - t0
+    cpu = _cpu() - c0
     cells = [
         float(c.metadata.get("papermill", {}).get("duration") or 0.0)
         for c in out.cells
         if c.cell_type == "code"
     ]
-    return out, total - sum(cells), cells
+    return out, total - sum(cells), cells, cpu
 
 
 def _notebook(cells: list[str]):
@@ -125,12 +135,37 @@ def _import_cell(nb) -> str:
     return ""
 
 
+def _timed(add, key: str, fn, *args, **kwargs):
+    """Call fn, recording its wall seconds under key and its CPU seconds under 'cpu key'."""
+    c, t = _cpu(), time.perf_counter()
+    value = fn(*args, **kwargs)
+    add(key, time.perf_counter() - t)
+    add(f"cpu {key}", _cpu() - c)
+    return value
+
+
+def _xlsx(work: Path, dest: Path) -> None:
+    """The report's workbook from the tables the notebook saved in its working folder."""
+    from kinerja_analysis.reporting import export
+    from kinerja_analysis.reporting.notebook import read_tables
+
+    tables = read_tables(work)
+    if tables:
+        export.to_xlsx(tables, dest)
+
+
+def _pages(pdf: Path) -> int:
+    """Number of pages of a PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
 def phases(nb_path: Path, params: dict, repeat: int) -> dict[str, float]:
     """Median seconds of each phase of one run (see the module docstring)."""
     import jupytext
 
     from kinerja_analysis.reporting import export
-    from kinerja_analysis.reporting.notebook import read_tables
 
     nb = jupytext.read(str(nb_path))
     imports = _import_cell(nb)
@@ -148,26 +183,23 @@ def phases(nb_path: Path, params: dict, repeat: int) -> dict[str, float]:
 
     cwd = nb_path.parent
     for _ in range(repeat):
-        _, kernel, _ = _execute(_notebook(["pass"]), {}, cwd)
+        _, kernel, _, cpu_kernel = _execute(_notebook(["pass"]), {}, cwd)
         add("kernel", kernel)
-        _, _, cells = _execute(_notebook([imports]), {}, cwd)
+        add("cpu kernel", cpu_kernel)
+        _, _, cells, cpu_imports = _execute(_notebook([imports]), {}, cwd)
         add("imports", cells[0])
-        _, _, cells = _execute(_notebook([imports, setup]), {}, cwd)
+        add("cpu imports", cpu_imports - cpu_kernel)
+        _, _, cells, cpu_load = _execute(_notebook([imports, setup]), {}, cwd)
         add("load", cells[1])
-        out, _, cells = _execute(nb, params, cwd)
+        add("cpu load", cpu_load - cpu_imports)
+        out, _, cells, cpu_nb = _execute(nb, params, cwd)
         add("notebook cells", sum(cells))
-        t = time.perf_counter()
-        html = export.to_html(out, title="bench", periode=params["periode"])
-        add("html", time.perf_counter() - t)
+        add("cpu compute", cpu_nb - cpu_load)
+        html = _timed(add, "html", export.to_html, out, title="bench", periode=params["periode"])
         with tempfile.TemporaryDirectory() as tmp:
-            t = time.perf_counter()
-            export.to_pdf(html, Path(tmp) / "r.pdf")
-            add("pdf", time.perf_counter() - t)
-            t = time.perf_counter()
-            tables = read_tables(Path(params["output_dir"]))
-            if tables:
-                export.to_xlsx(tables, Path(tmp) / "r.xlsx")
-            add("xlsx", time.perf_counter() - t)
+            _timed(add, "pdf", export.to_pdf, html, Path(tmp) / "r.pdf")
+            _timed(add, "xlsx", _xlsx, Path(params["output_dir"]), Path(tmp) / "r.xlsx")
+            add("pdf_pages", _pages(Path(tmp) / "r.pdf"))
         add("html_bytes", len(html.encode()))
     med = {k: statistics.median(v) for k, v in runs.items()}
     med["compute"] = max(med["notebook cells"] - med["imports"] - med["load"], 0.0)
@@ -222,28 +254,44 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="keep the data and the batch cache in this folder (reused when present)",
+    )
+    ap.add_argument(
+        "--phases-only",
+        action="store_true",
+        help="only the phases of one run (the batch runs only to fill an empty cache)",
+    )
     args = ap.parse_args()
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("papermill").setLevel(logging.WARNING)
     codes = args.batch_notebooks.split(",")
-    root = Path(tempfile.mkdtemp(prefix="bench_kinerja_"))
+    root = args.root or Path(tempfile.mkdtemp(prefix="bench_kinerja_"))
     try:
         data = root / "data"
-        write_dataset(generate(n_pegawai=args.n_pegawai, seed=args.seed), data)
+        if not (data / "pegawai.csv").exists():
+            write_dataset(generate(n_pegawai=args.n_pegawai, seed=args.seed), data)
         print(f"{args.n_pegawai} ASN, periode {args.periode}, notebooks {codes}")
 
-        t0 = time.perf_counter()
-        with PeakRSS() as mem_b:
-            s = run_batch(
-                data,
-                root / "batch",
-                periods=[args.periode],
-                workers=args.workers,
-                notebooks=codes,
-                progress=False,
-                cache_dir=root / "cache",
-            )
-        t_batch = time.perf_counter() - t0
-        assert s.ok, s.tidy()[["kunci", "pesan"]]
+        s = None
+        if not (args.phases_only and (root / "cache" / "shared").is_dir()):
+            t0 = time.perf_counter()
+            with PeakRSS() as mem_b:
+                s = run_batch(
+                    data,
+                    root / "batch",
+                    periods=[args.periode],
+                    workers=args.workers,
+                    notebooks=codes,
+                    progress=False,
+                    cache_dir=root / "cache",
+                    force=True,
+                )
+            t_batch = time.perf_counter() - t0
+            assert s.ok, s.tidy()[["kunci", "pesan"]]
 
         nb = find_notebooks()[args.notebook]
         work = root / "run"
@@ -258,14 +306,23 @@ def main() -> None:
             "seed": args.seed,
         }
         ph = phases(nb.path, params, args.repeat)
-        floor = ph["kernel"] + ph["imports"] + ph["load"]
-        total = floor + ph["compute"] + ph["html"] + ph["pdf"] + ph["xlsx"]
+        phase_keys = ("kernel", "imports", "load", "compute", "html", "pdf", "xlsx")
+        floor_keys = ("kernel", "imports", "load")
         print(f"\none run of notebook {args.notebook} (median of {args.repeat}), seconds:")
-        for k in ("kernel", "imports", "load", "compute", "html", "pdf", "xlsx"):
-            print(f"  {k:<8} {ph[k]:6.2f}")
-        print(f"  {'total':<8} {total:6.2f}   floor (kernel + imports + load) {floor:.2f}")
-        print(f"  run / floor = {total / floor:.2f}   HTML {ph['html_bytes'] / 1e6:.1f} MB")
+        print(f"  {'phase':<8} {'wall':>6} {'CPU':>6}")
+        for k in phase_keys:
+            print(f"  {k:<8} {ph[k]:6.2f} {ph['cpu ' + k]:6.2f}")
+        for label, prefix in (("wall", ""), ("CPU", "cpu ")):
+            floor = sum(ph[prefix + k] for k in floor_keys)
+            total = sum(ph[prefix + k] for k in phase_keys)
+            print(
+                f"  {label:<4} total {total:6.2f} / floor (kernel + imports + load) {floor:.2f}"
+                f" = {total / floor:.2f}x"
+            )
+        print(f"  PDF {ph['pdf_pages']:.0f} pages, HTML {ph['html_bytes'] / 1e6:.1f} MB")
 
+        if s is None or args.phases_only:
+            return
         n = len(s.runs)
         print(
             f"\nbatch ({n} runs, HTML+PDF+XLSX, shared results computed once): {t_batch:7.1f} s"
@@ -282,7 +339,8 @@ def main() -> None:
             )
             print(f"ratio naive / batch: {t_naive / t_batch:.2f}x")
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if args.root is None:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -243,27 +243,44 @@ doc.section(laporan, "lampiran")
 
 # %%
 doc.section(laporan, "lampiran_tabel")
-doc.say("lampiran_asn")
-doc.table(tables.pegawai_by_opd(t["pegawai"]), "asn_per_opd", percent_cols=["pct_asn"])
+doc.long_table(
+    tables.pegawai_by_opd(t["pegawai"]),
+    "n_asn",
+    "asn_per_opd",
+    intro="lampiran_asn",
+    percent_cols=["pct_asn"],
+)
 
 # %%
 if ikm is not None and len(ikm):
-    doc.say("lampiran_ikm")
-    doc.table(ikm)
+    doc.long_table(ikm, "ikm", "ikm_per_opd", intro="lampiran_ikm")
 
 # %%
 if jp_ada:
-    doc.say("lampiran_jp")
-    doc.table(
-        jp_opd[jp_opd["opd"] != "Semua OPD"], percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"]
+    doc.long_table(
+        jp_opd[jp_opd["opd"] != "Semua OPD"],
+        "pct_di_bawah_20",
+        "jp_per_opd",
+        intro="lampiran_jp",
+        percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"],
     )
 
 # %%
 if hvk is not None:
-    doc.say("lampiran_hvk")
-    doc.table(tables.output_vs_competency_wide(hvk[hvk["opd"] != "Seluruh OPD"]))
+    doc.long_table(
+        tables.output_vs_competency_wide(hvk[hvk["opd"] != "Seluruh OPD"]),
+        "n_naik",
+        "hasil_vs_kompetensi",
+        intro="lampiran_hvk",
+        per="n_pegawai",
+    )
 
 # %%
 if kesesuaian is not None:
-    doc.say("lampiran_kesesuaian")
-    doc.table(kesesuaian[kesesuaian["opd"] != "Seluruh OPD"], percent_cols=["pct_sama"])
+    doc.long_table(
+        kesesuaian[kesesuaian["opd"] != "Seluruh OPD"],
+        "pct_sama",
+        "kesesuaian_predikat_resmi",
+        intro="lampiran_kesesuaian",
+        percent_cols=["pct_sama"],
+    )

@@ -134,6 +134,26 @@ def test_data_through_cuts_every_table(city):
     assert len(w.pegawai) == len(ds.pegawai)
 
 
+def test_data_through_of_a_cut_window_is_that_window(city):
+    # cutting again at the same period changes nothing (the tables are the same objects:
+    # nothing copied); rows without a period are left out, whatever the column's dtype
+    _, ds = city
+    w = data_through(ds, ds.periods[2])
+    again = data_through(w, ds.periods[2])
+    assert again.periods == w.periods
+    for name, df in w.tables.items():
+        assert again.tables[name] is df, name
+    last = data_through(ds, ds.periods[-1])
+    assert last.tables["perilaku"] is ds.tables["perilaku"]
+    skp = ds.skp.copy()
+    skp["periode"] = skp["periode"].astype("category")
+    skp.loc[skp.index[:4], "periode"] = None
+    odd = data_through(dataclasses.replace(ds, tables={**ds.tables, "skp": skp}), ds.periods[1])
+    want = skp[skp["periode"].isin(ds.periods[:2])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(odd.tables["skp"], want)
+    assert odd.tables["skp"]["periode"].notna().all()
+
+
 def test_store_is_keyed_by_data_and_parameters_not_by_folder(city, tmp_path, monkeypatch):
     _, ds = city
     store = tmp_path / "shared"

@@ -199,3 +199,60 @@ def test_readme_papermill_route_works_and_writes_only_the_notebook(tmp_path):
     )
     assert run.returncode != 0
     assert str(tmp_path / "tidak" / "ada") in run.stderr + run.stdout
+
+
+def test_top_and_bottom_ranks_and_keeps_ties_whole():
+    from kinerja_analysis.reporting.tables import top_and_bottom
+
+    d = pd.DataFrame({"opd": list("abcdefghij"), "ikm": [80, 91, 75, 88, None, 70, 85, 75, 60, 99]})
+    out = top_and_bottom(d, "ikm", n=2)
+    # 9 ranked (e has no value): 99 j, 91 b | 70 f, 60 i
+    assert out["opd"].tolist() == ["j", "b", "f", "i"]
+    assert out["peringkat"].tolist() == [1, 2, 8, 9]
+    assert out.attrs == {"n_nilai": 9, "n_atas": 2, "n_bawah": 2}
+    # a tie at the cut is kept whole: c and h share rank 6 (75)
+    out3 = top_and_bottom(d, "ikm", n=3)
+    assert out3["opd"].tolist()[-4:] == ["c", "h", "f", "i"] and out3.attrs["n_bawah"] == 4
+    # per: ranked on the share; a zero denominator is not ranked
+    s = pd.DataFrame({"opd": list("xyz"), "naik": [2, 5, 1], "n": [10, 100, 0]})
+    assert top_and_bottom(s, "naik", n=5, per="n")["opd"].tolist() == ["x", "y"]
+    # short: every ranked row, nothing from the bottom
+    assert top_and_bottom(d, "ikm", n=5).attrs == {"n_nilai": 9, "n_atas": 9, "n_bawah": 0}
+    assert d["ikm"].isna().sum() == 1  # input untouched
+    with pytest.raises(ValueError, match="n must be"):
+        top_and_bottom(d, "ikm", n=0)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_long_table_says_what_it_shows_and_where_the_rest_is(monkeypatch, bahasa):
+    import IPython.display
+
+    from kinerja_analysis.reporting.notebook import ReportSession
+
+    shown: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
+    doc = ReportSession(
+        ds=None,
+        periode="2025Q4",
+        tables={},
+        periode_teks="",
+        cakupan="",
+        bahasa=bahasa,
+        opd=None,
+        min_sel=5,
+        seed=1,
+        output_dir=None,
+        cache_dir=None,
+    )
+    d = pd.DataFrame({"opd": [f"OPD {i:02d}" for i in range(30)], "ikm": range(60, 90)})
+    doc.long_table(d, "ikm", "ikm_per_opd", intro="lampiran_ikm")
+    note, table = shown[0].data, shown[1].data
+    assert note.startswith(text("lampiran_ikm", bahasa))
+    assert "30" in note and "5" in note and doc.saved["ikm_per_opd"].attrs["judul"] in note
+    assert "XLSX" in note and "{" not in note
+    assert table.count("<tr>") == 1 + 10  # header + 5 highest + 5 lowest
+    assert "OPD 29" in table and "OPD 00" in table and "OPD 15" not in table
+    assert len(doc.saved["ikm_per_opd"]) == 30  # the workbook keeps every OPD
+    shown.clear()
+    doc.long_table(d.head(8), "ikm", "ikm_kecil")  # short: in full, no sentence
+    assert len(shown) == 1 and shown[0].data.count("<tr>") == 1 + 8

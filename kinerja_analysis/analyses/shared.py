@@ -136,11 +136,22 @@ def data_through(ds, periode: str):
     akhir = period_bounds(kode)[1]
     ends: dict[str, pd.Timestamp] = {}
 
-    def within(codes: pd.Series) -> pd.Series:
-        for c in pd.unique(codes.dropna()):
+    def within(codes: pd.Series) -> pd.Series | None:
+        """Rows whose period ends by ``akhir``; ``None`` when that is every row (the
+        common case of a table already cut, checked on its distinct codes only)."""
+        inside = set()
+        n_codes = 0
+        for c in pd.unique(codes):
+            if pd.isna(c):
+                continue
+            n_codes += 1
             if c not in ends:
                 ends[c] = period_bounds(str(c))[1]
-        return codes.map(ends).le(akhir).fillna(False).astype(bool)
+            if ends[c] <= akhir:
+                inside.add(c)
+        if len(inside) == n_codes and not codes.isna().any():
+            return None
+        return codes.isin(inside).fillna(False).astype(bool)
 
     tables = {}
     for name, df in ds.tables.items():
@@ -153,7 +164,10 @@ def data_through(ds, periode: str):
             # an OPD listed without a start has not adopted the system: kept as it was
             keep = (start.isna() | (start <= akhir)).astype(bool)
         elif "periode" in df.columns:
-            keep = within(df["periode"].astype("string"))
+            keep = within(df["periode"])
+            if keep is None:
+                tables[name] = df
+                continue
         else:
             tables[name] = df
             continue

@@ -4,8 +4,12 @@ A document that reports a dozen effects will, by chance alone, find some "signif
 ones; the evidence grade therefore uses p-values adjusted for the family. Holm's
 (1979) step-down procedure controls the family-wise error rate under any dependence
 and is uniformly more powerful than Bonferroni: sort the ``m`` p-values, multiply the
-``i``-th smallest by ``m - i + 1``, take the running maximum and cap at 1. Computed by
-statsmodels (``multipletests``), which agrees with R's ``p.adjust`` (tests).
+``i``-th smallest by ``m - i + 1``, take the running maximum and cap at 1. Bonferroni,
+Hochberg and Benjamini–Hochberg are computed by statsmodels (``multipletests``); Holm is
+those three lines of numpy here, because statsmodels' Holm branch runs a full
+``gc.collect()`` on every call, which costs a report notebook (whose heap holds the
+dataset) about 0,3 s a call. Both agree with R's ``p.adjust`` (tests compare Holm with
+R and with statsmodels).
 
 >>> adjust_pvalues([0.01, 0.04, 0.03]).round(4).tolist()
 [0.03, 0.06, 0.06]
@@ -56,5 +60,19 @@ def adjust_pvalues(
         raise ValueError("p-values must lie in [0, 1]")
     out = np.full(arr.shape, np.nan)
     if ok.any():
-        out[ok] = multipletests(arr[ok], method=_METHODS[method])[1]
+        if method == "holm":
+            out[ok] = _holm(arr[ok])
+        else:
+            out[ok] = multipletests(arr[ok], method=_METHODS[method])[1]
+    return out
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm (1979) step-down adjusted p-values of finite ``p`` (same order): the i-th
+    smallest times ``m - i + 1``, running maximum, capped at 1 (as R's ``p.adjust``)."""
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    stepped = np.maximum.accumulate(p[order] * np.arange(m, 0, -1))
+    out = np.empty(m)
+    out[order] = np.minimum(stepped, 1.0)
     return out

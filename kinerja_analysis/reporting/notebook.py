@@ -34,6 +34,7 @@ from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import breakable, escape_markdown, table_class
+from kinerja_analysis.reporting.tables import top_and_bottom
 from kinerja_analysis.reporting.text import (
     TEXTS,
     column_label,
@@ -631,6 +632,57 @@ class ReportSession:
                 kolom=columns,
             )
         )
+
+    def long_table(
+        self,
+        df: pd.DataFrame,
+        by: str,
+        name: str,
+        *,
+        intro: str | None = None,
+        per: str | None = None,
+        n: int = 5,
+        percent_cols: Sequence[str] = (),
+        columns: Sequence[str] | None = None,
+    ) -> None:
+        """Show a per-OPD table in full when it is short, else its ``n`` highest and ``n``
+        lowest rows on ``by`` (:func:`kinerja_analysis.reporting.tables.top_and_bottom`),
+        with a sentence that says so and names the workbook table that holds every row.
+
+        ``name`` is the workbook table with the full rows (saved here from ``df`` unless
+        saved before, e.g. in its long form); ``per`` ranks on ``by / per``; ``intro`` is
+        the key of a heading said in the same block as the sentence (so the print style
+        keeps them with the table). A long table
+        costs the PDF most of its rendering time and a reader a page per table, while a
+        head of OPD looking for a row searches the workbook (or reads the OPD's own report).
+        """
+        if name not in self.saved:
+            self.save(df, name)
+        intro_keys = () if intro is None else (intro,)
+        shown = top_and_bottom(df, by, n=n, per=per)
+        if len(shown) >= len(df) or len(df) <= 2 * n + 2:  # short: every row, as it is
+            if intro_keys:
+                self.say(*intro_keys)
+            self.table(df, percent_cols=percent_cols, columns=columns)
+            return
+        kolom = self.label(by)
+        ukuran = (
+            self.text("ukuran_kolom", kolom=kolom)
+            if per is None
+            else self.text("ukuran_rasio", kolom=kolom, per=self.label(per))
+        )
+        self.say(
+            *intro_keys,
+            "peringkat_opd" if shown.attrs["n_bawah"] else "peringkat_opd_bernilai",
+            atas=shown.attrs["n_atas"],
+            bawah=shown.attrs["n_bawah"],
+            ukuran=ukuran,
+            n_nilai=shown.attrs["n_nilai"],
+            n_semua=len(df),
+            judul=self.saved[name].attrs["judul"],
+        )
+        shown_cols = None if columns is None else ["peringkat", *columns]
+        self.table(shown, percent_cols=percent_cols, columns=shown_cols)
 
     def figure(self, plot, *args: object, alt: str = "", **kwargs: object) -> None:
         """Show a figure in the document, drawn for the page and for a phone.

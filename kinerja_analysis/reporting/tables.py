@@ -605,6 +605,56 @@ def output_vs_competency_wide(hvk: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def top_and_bottom(
+    df: pd.DataFrame, by: str, *, n: int = 5, per: str | None = None
+) -> pd.DataFrame:
+    """The ``n`` rows with the highest and the ``n`` with the lowest value of ``by``
+    (divided by ``per`` when given), ranked, for a long per-OPD table shown in a document
+    whose full version is in the workbook.
+
+    Rows whose value is missing (a suppressed small group, a ``per`` of zero) are not
+    ranked and not shown. Ties share the better rank, and a tie at either cut is kept
+    whole (so a group may show more than ``n`` rows).
+
+    Returns
+    -------
+    DataFrame
+        ``peringkat`` (1 = highest, an integer) followed by the columns of ``df``, highest
+        first: the top and the bottom ranks, or every ranked row when the two would meet.
+        The index is reset; ``attrs`` holds ``n_nilai`` (rows ranked), ``n_atas`` and
+        ``n_bawah`` (rows shown from the top and from the bottom; ``n_bawah`` is 0 when
+        every ranked row is shown).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"opd": list("abcdefg"), "ikm": [80, 91, 75, 88, None, 70, 85]})
+    >>> out = top_and_bottom(d, "ikm", n=2)
+    >>> out[["peringkat", "opd"]].to_dict("list"), out.attrs
+    ({'peringkat': [1, 2, 5, 6], 'opd': ['b', 'd', 'c', 'f']}, {'n_nilai': 6, 'n_atas': 2, 'n_bawah': 2})
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    value = pd.to_numeric(df[by], errors="coerce").astype(float)
+    if per is not None:
+        denom = pd.to_numeric(df[per], errors="coerce").astype(float)
+        value = value / denom.where(denom > 0)
+    ranked = df.assign(_v=value.to_numpy())[value.notna().to_numpy()]
+    ranked = ranked.sort_values("_v", ascending=False, kind="stable")
+    rank = ranked["_v"].rank(method="min", ascending=False).astype("int64").to_numpy()
+    ranked = ranked.drop(columns="_v")
+    ranked.insert(0, "peringkat", rank)
+    m = len(ranked)
+    top = int((rank <= rank[n - 1]).sum()) if m > n else m
+    bottom = int((rank >= rank[m - n]).sum()) if m > n else 0
+    if top + bottom >= m:
+        out, top, bottom = ranked, m, 0
+    else:
+        out = pd.concat([ranked.iloc[:top], ranked.iloc[m - bottom :]])
+    out = out.reset_index(drop=True)
+    out.attrs = {"n_nilai": m, "n_atas": top, "n_bawah": bottom}
+    return out
+
+
 def order_groups(distribusi: pd.DataFrame, *, by: str = "Sangat Baik") -> list[str]:
     """The groups (``opd``) of a long predikat table sorted by the share of ``by``
     (largest first; suppressed shares last), then by name."""

@@ -138,6 +138,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "lampiran_jp": "### JP pelatihan per OPD",
         "lampiran_hvk": "### Perubahan predikat bila perilaku ikut dinilai, per OPD",
         "lampiran_kesesuaian": "### Kesesuaian predikat resmi dan predikat terhitung, per OPD",
+        "peringkat_opd": "Ditampilkan {atas} OPD dengan {ukuran} tertinggi dan {bawah} OPD "
+        "dengan {ukuran} terendah, dari {n_nilai} OPD yang memiliki nilai; daftar lengkap "
+        "{n_semua} OPD ada di buku kerja XLSX yang menyertai dokumen ini (tabel «{judul}»).",
+        "peringkat_opd_bernilai": "Ditampilkan {n_nilai} OPD yang memiliki nilai {ukuran}, "
+        "diurutkan dari yang tertinggi; OPD tanpa nilai (misalnya kelompok kecil yang "
+        "disembunyikan) tidak ditampilkan. Daftar lengkap {n_semua} OPD ada di buku kerja "
+        "XLSX yang menyertai dokumen ini (tabel «{judul}»).",
+        "ukuran_kolom": "«{kolom}»",
+        "ukuran_rasio": "porsi «{kolom}» dari «{per}»",
         "judul_predikat_bagian": "Sebaran predikat kinerja per OPD, {periode} ({bagian})",
         "judul_profil_bagian": "Skor perilaku BerAKHLAK per OPD (1–5), {periode} ({bagian})",
         "tabel_angka_utama": "Angka utama {periode}",
@@ -388,6 +397,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "lampiran_jp": "### Training hours (JP) by unit",
         "lampiran_hvk": "### Change in rating when behaviour is counted, by unit",
         "lampiran_kesesuaian": "### Agreement of the official and the computed rating, by unit",
+        "peringkat_opd": "Shown are the {atas} units (OPD) with the highest {ukuran} and the "
+        "{bawah} with the lowest, of {n_nilai} units that have a value; the full list of "
+        "{n_semua} units is in the XLSX workbook that accompanies this document (table "
+        "“{judul}”).",
+        "peringkat_opd_bernilai": "Shown are the {n_nilai} units (OPD) that have a value of "
+        "{ukuran}, highest first; units without a value (for example small groups, which are "
+        "suppressed) are not shown. The full list of {n_semua} units is in the XLSX workbook "
+        "that accompanies this document (table “{judul}”).",
+        "ukuran_kolom": "“{kolom}”",
+        "ukuran_rasio": "“{kolom}” as a share of “{per}”",
         "judul_predikat_bagian": "Performance ratings by unit, {periode} ({bagian})",
         "judul_profil_bagian": "BerAKHLAK behaviour scores by unit (1–5), {periode} ({bagian})",
         "tabel_angka_utama": "Headline figures, {periode}",
@@ -674,6 +693,7 @@ COLUMNS: dict[str, Column] = {
     "nilai": _c("Nilai", "Value", "angka"),
     "satuan": _c("Satuan", "Unit"),
     "n": _c("Jumlah", "Count", "bilangan"),
+    "peringkat": _c("Peringkat", "Rank", "bilangan"),
     "n_asn": _c("Jumlah ASN", "ASN", "bilangan"),
     "n_pegawai": _c("Jumlah ASN", "ASN", "bilangan"),
     "n_penilaian": _c("Jumlah penilaian", "Ratings", "bilangan"),
