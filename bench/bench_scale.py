@@ -45,9 +45,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from peak_rss import PeakRSS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -205,42 +206,6 @@ def ensure_city(n: int, data_dir: Path, fmt: str) -> Path:
     return folder
 
 
-class PeakRSS:
-    """Peak summed RSS of a process and its descendants, sampled in a thread."""
-
-    def __init__(self, pid: int, every: float = 0.2) -> None:
-        self.pid, self.every, self.peak = pid, every, 0
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-
-    def _run(self) -> None:
-        import psutil
-
-        try:
-            root = psutil.Process(self.pid)
-        except psutil.Error:
-            return
-        while not self._stop.is_set():
-            total = 0
-            try:
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                procs = []
-            for p in procs:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            self._stop.wait(self.every)
-
-    def stop(self) -> int:
-        self._stop.set()
-        self._t.join()
-        return self.peak
-
-
 def run_child(cmd: list[str], *, tree: bool = False) -> dict:
     """Run ``cmd``; wall, CPU (user + system of the whole tree) and peak RSS.
 
@@ -250,7 +215,7 @@ def run_child(cmd: list[str], *, tree: bool = False) -> dict:
     t0 = time.perf_counter()
     out = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=ROOT)
-    sampler = PeakRSS(proc.pid) if tree else None
+    sampler = PeakRSS(proc.pid).start() if tree else None
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     peak_tree = sampler.stop() if sampler else 0

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_validation_inputs import STAFF, TODAY, write_base
+from test_validation_inputs import STAFF, TODAY, validate, write_base
 from typer.testing import CliRunner
 
 from kinerja_analysis import DatasetError
-from kinerja_analysis.data.loading import load_dataset, validate_dataset
+from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.mapping import read_mapping
 from kinerja_analysis.pipeline.cli import app
 
@@ -22,12 +22,6 @@ from kinerja_analysis.pipeline.cli import app
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
     return write_base(tmp_path / "data")
-
-
-def validate(folder: Path, **kw):
-    kw.setdefault("today", TODAY)
-    rep, tables, _ = validate_dataset(folder, **kw)
-    return rep, tables
 
 
 def yaml_file(tmp_path: Path, text: str, name: str = "m.yaml") -> Path:
