@@ -261,3 +261,83 @@ def test_event_study_every_text_inside_the_phone_figure(bahasa):
     for t, b in _texts(fig):
         assert box.y0 - 0.5 <= b.y0 and b.y1 <= box.y1 + 0.5, t.get_text()
         assert box.x0 - 0.5 <= b.x0 and b.x1 <= box.x1 + 0.5, t.get_text()
+
+
+# ----------------------------------------------------------------------------- in the page
+
+
+def _predikat_frame(n_opd: int) -> pd.DataFrame:
+    rows = []
+    for i in range(n_opd):
+        for p, n in zip(("Sangat Baik", "Baik", "Butuh Perbaikan"), (5, 30, 6), strict=True):
+            rows.append(
+                {"opd": f"Dinas Nomor {i:02d}", "predikat": p, "n": n, "persen": 100 * n / 41}
+            )
+    return pd.DataFrame(rows)
+
+
+def _imgs(html: str) -> list[bytes]:
+    import base64
+    import re
+
+    return [base64.b64decode(b) for b in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
+
+
+def test_figure_in_parts_is_drawn_once_two_per_row_on_the_page():
+    """A chart whose phone version comes in parts is drawn once, at phone width, and
+    those parts are the figure everywhere (two per row on the page): no page version is
+    drawn. A chart in one piece is drawn for the page and for the phone."""
+    import io
+
+    from PIL import Image
+
+    from kinerja_analysis.reporting import plots
+    from kinerja_analysis.reporting.notebook import figure_html
+
+    widths: list[float] = []
+
+    def counted(*args, **kwargs):
+        widths.append(kwargs["lebar"])
+        return plots.plot_predikat_pages(*args, **kwargs)
+
+    html = figure_html(counted, _predikat_frame(30), judul="Sebaran")
+    assert widths == [plots.PHONE_WIDTH]
+    assert html.startswith('<div class="grafik-kisi">')
+    assert "grafik-lebar" not in html and "grafik-sempit" not in html
+    parts = _imgs(html)
+    assert len(parts) == len(
+        plots.plot_predikat_pages(_predikat_frame(30), lebar=plots.PHONE_WIDTH)
+    )
+    assert len(parts) > 1
+
+    widths.clear()
+    html = figure_html(counted, _predikat_frame(4), judul="Sebaran")
+    assert widths == [plots.PHONE_WIDTH, plots.PAGE_WIDTH]
+    assert '<div class="grafik-lebar">' in html and '<div class="grafik-sempit">' in html
+    page, phone = _imgs(html)
+    # opaque RGB at the document's resolution, each at its own width
+    for png, lebar in ((page, plots.PAGE_WIDTH), (phone, plots.PHONE_WIDTH)):
+        im = Image.open(io.BytesIO(png))
+        assert im.mode == "RGB"
+        assert im.size[0] == pytest.approx(lebar * plots.DPI, abs=2)
+
+
+def test_pdf_input_leaves_out_the_phone_figures():
+    """The phone version of a figure is hidden on paper; the PDF is made without it (its
+    image is not embedded), while a figure in parts prints every part."""
+    import io
+
+    from pypdf import PdfReader
+
+    from kinerja_analysis.reporting import plots
+    from kinerja_analysis.reporting.export import pdf_bytes
+    from kinerja_analysis.reporting.notebook import figure_html
+
+    one = figure_html(plots.plot_predikat_pages, _predikat_frame(4), judul="Satu")
+    parts = figure_html(plots.plot_predikat_pages, _predikat_frame(30), judul="Bagian")
+    n_parts = len(_imgs(parts))
+    html = f"<html><head><title>t</title></head><body>{one}{parts}</body></html>"
+    reader = PdfReader(io.BytesIO(pdf_bytes(html)))
+    # distinct embedded images (WeasyPrint may list every image in each page's resources)
+    embedded = {img.data for page in reader.pages for img in page.images}
+    assert len(embedded) == 1 + n_parts

@@ -60,6 +60,9 @@ INSTANSI = _bundled_government()
 _REMOVE_TAGS = ("parameters", "injected-parameters", "hapus", "remove_cell")
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.DOTALL)
+# the phone version of a figure (reporting.notebook.figure_html): only <figure>/<img> inside,
+# and data values are escaped, so the first </div> closes it
+_PHONE_FIGURES = re.compile(r'<div class="grafik-sempit">.*?</div>', re.DOTALL)
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _TEMPLATE_DIR = PACKAGE_ROOT / "reporting" / "templates"
 
@@ -285,10 +288,14 @@ def pdf_bytes(html: str) -> bytes:
 
     Only ``data:`` URIs and the package's own template files are read (:func:`safe_fetcher`);
     no attachment is embedded (``<link rel=attachment>``/``<a rel=attachment>`` are
-    ignored) and only in-page and ``http(s)``/``mailto`` links are kept.
+    ignored) and only in-page and ``http(s)``/``mailto`` links are kept. The phone
+    versions of figures (``div.grafik-sempit``, hidden on paper) are left out of the input.
     """
     from weasyprint import HTML  # lazy: heavy (Pango); only for PDF
 
+    # the phone versions of figures never print (the style sheet hides them); leaving
+    # them out spares WeasyPrint parsing their images
+    html = _PHONE_FIGURES.sub("", html)
     doc = HTML(string=html, base_url=None, url_fetcher=safe_fetcher()).render()
     doc.metadata.attachments = []
     for page in doc.pages:

@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
@@ -687,12 +688,10 @@ class ReportSession:
     def figure(self, plot, *args: object, alt: str = "", **kwargs: object) -> None:
         """Show a figure in the document, drawn for the page and for a phone.
 
-        ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (called twice,
-        with ``lebar=PAGE_WIDTH`` and ``lebar=PHONE_WIDTH``, and ``bahasa``) or a ready
-        ``Figure`` (drawn once). Both versions are in the page: the style sheet shows the
-        phone version on screens narrower than 40 rem, the page version otherwise and on
-        paper (a function may return a list of figures, and the phone version may split
-        them differently).
+        ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (called with
+        ``lebar=PHONE_WIDTH`` and, unless the phone version comes in parts, with
+        ``lebar=PAGE_WIDTH``; and ``bahasa``) or a ready ``Figure`` (drawn once). See
+        :func:`figure_html` for how the versions are laid out.
         """
         from IPython.display import HTML, display  # lazy: only inside a notebook kernel
 
@@ -700,36 +699,56 @@ class ReportSession:
 
 
 def _png(fig) -> tuple[str, float, float]:
+    """A figure as base64 PNG at :data:`plots.DPI` and its size in inches; the figure is
+    closed.
+
+    Drawn once by Agg (``savefig`` draws a figure with a layout engine twice) and saved
+    as RGB: the figures are opaque, and a PDF would embed an alpha channel as a second
+    image.
+    """
     import matplotlib.pyplot as plt  # lazy: heavy; only for figures
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: as above
+    from PIL import Image  # lazy: with matplotlib, only for figures
 
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
-    buf = io.BytesIO()
     w, h = fig.get_size_inches()
-    fig.savefig(buf, format="png", dpi=plots.DPI)
+    fig.set_dpi(plots.DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG", dpi=(plots.DPI, plots.DPI))
     plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii"), float(w), float(h)
 
 
+def _figures(value) -> list:
+    """A plot function's result as a list of figures."""
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
 def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwargs: object) -> str:
-    """The HTML of :meth:`ReportSession.figure`: ``<figure>`` elements for the page
-    (``div.grafik-lebar``) and, when ``plot`` is a function, for a phone
-    (``div.grafik-sempit``); ``plot`` may return a list of figures.
+    """The HTML of :meth:`ReportSession.figure`.
+
+    ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (or a ready
+    ``Figure``, drawn once as it is). A function is first drawn for a phone
+    (``lebar=PHONE_WIDTH``):
+
+    * when the phone version comes in parts (a long list of OPDs split into several
+      figures), those parts are the figure everywhere: one per row on a phone, two per
+      row on a wide screen and on paper (``div.grafik-kisi``);
+    * otherwise the function is drawn again for the page (``lebar=PAGE_WIDTH``); both are
+      in the document and the style sheet shows the page version (``div.grafik-lebar``)
+      on wide screens and paper, the phone version (``div.grafik-sempit``) on screens
+      narrower than 40 rem. :func:`kinerja_analysis.reporting.export.pdf_bytes` leaves
+      the phone version out of the PDF's input.
 
     The ``<img>`` carries its size on the page (CSS pixels, 96 per inch) so the fonts
-    print at the size the figure was designed for; ``alt`` is escaped.
+    print at the size the figure was designed for (a part in a two-column row is scaled
+    to the column); ``alt`` is escaped.
     """
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
-
-    if callable(plot):
-        pages = plot(*args, bahasa=bahasa, lebar=plots.PAGE_WIDTH, **kwargs)
-        phones = plot(*args, bahasa=bahasa, lebar=plots.PHONE_WIDTH, **kwargs)
-    else:
-        pages, phones = plot, None
-    if not isinstance(pages, list | tuple):
-        pages = [pages]
-    if phones is not None and not isinstance(phones, list | tuple):
-        phones = [phones]
 
     def img(fig) -> str:
         b64, w, h = _png(fig)
@@ -741,12 +760,20 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
             f'style="width:{pw}px" alt="{_html.escape(alt)}">'
         )
 
-    wide = "".join(f'<figure class="grafik">{img(f)}</figure>' for f in pages)
-    if phones is None:
-        return wide
-    narrow = "".join(f'<figure class="grafik">{img(f)}</figure>' for f in phones)
+    def figures(figs: list) -> str:
+        return "".join(f'<figure class="grafik">{img(f)}</figure>' for f in figs)
+
+    if not callable(plot):
+        return figures(_figures(plot))
+    phones = _figures(plot(*args, bahasa=bahasa, lebar=plots.PHONE_WIDTH, **kwargs))
+    if len(phones) > 1:
+        return f'<div class="grafik-kisi">{figures(phones)}</div>'
+    pages = _figures(plot(*args, bahasa=bahasa, lebar=plots.PAGE_WIDTH, **kwargs))
     # the page version on wide screens and paper, the phone version on narrow screens
-    return f'<div class="grafik-lebar">{wide}</div><div class="grafik-sempit">{narrow}</div>'
+    return (
+        f'<div class="grafik-lebar">{figures(pages)}</div>'
+        f'<div class="grafik-sempit">{figures(phones)}</div>'
+    )
 
 
 def setup(
