@@ -688,3 +688,24 @@ def test_mismatched_training_challenge_compares_estimates():
         "(0,40 poin) lebih kecil daripada perkiraan untuk pelatihan yang relevan (2,41 poin)" in t
     )
     assert "belum diuji secara formal" in t
+
+
+def test_compiled_templates_are_cached_and_a_cache_that_cannot_be_written_is_no_error(tmp_path):
+    """The narrative's templates go through Jinja's bytecode cache; when the cache
+    cannot be written (missing, read-only or full disk) the template is compiled and
+    rendered all the same."""
+    import jinja2
+
+    from kinerja_analysis.reporting.narrative import _env, bytecode_cache
+
+    assert _env("id").bytecode_cache is not None
+    cache = bytecode_cache()
+    cache.directory = str(tmp_path / "does-not-exist")
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t.j2": "{{ x }} ok"}), bytecode_cache=cache)
+    assert env.get_template("t.j2").render(x=1) == "1 ok"
+    assert not (tmp_path / "does-not-exist").exists()
+
+    cache.directory = str(tmp_path)
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t.j2": "{{ x }} ok"}), bytecode_cache=cache)
+    assert env.get_template("t.j2").render(x=2) == "2 ok"
+    assert len(list(tmp_path.iterdir())) == 1  # written once, keyed by the source
