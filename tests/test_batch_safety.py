@@ -321,3 +321,33 @@ def test_one_recursive_code_fingerprint(tmp_path):
     (root / "core" / "__pycache__").mkdir(exist_ok=True)
     (root / "core" / "__pycache__" / "x.pyc").write_bytes(b"cache")
     assert code_fingerprint(root) == base
+
+
+def test_worker_logs_are_redacted_after_the_run(tmp_path):
+    """What a worker or its kernel prints goes to its log by the operating system; the
+    batch redacts those logs (NIPs, NI PPPK and employees' names) once the run is over,
+    and leaves a clean log as it was."""
+    from kinerja_analysis.pipeline.batch import redact_worker_logs
+    from kinerja_analysis.pipeline.console import Redactor
+
+    log = tmp_path / "log"
+    log.mkdir()
+    dirty = log / "worker-101.log"
+    dirty.write_text(
+        "Traceback (most recent call last):\n"
+        "KeyError: '199001012015032002'\n"
+        "UserWarning: row for Sari Dewi Lestari skipped (NI PPPK 198705152023212014)\n"
+    )
+    clean = log / "worker-102.log"
+    clean.write_text("[IPKernelApp] WARNING | Kernel is running over TCP\n")
+    before = clean.stat().st_mtime_ns
+    other = log / "batch.log"
+    other.write_text("199001012015032002\n")  # not a worker log: written redacted already
+
+    changed = redact_worker_logs(log, Redactor(["Sari Dewi Lestari"]))
+    assert changed == [dirty]
+    text = dirty.read_text()
+    assert "199001012015032002" not in text and "198705152023212014" not in text
+    assert "Sari" not in text and "[nama]" in text and "[NIP]" in text
+    assert "KeyError" in text  # the rest of the line stays
+    assert clean.stat().st_mtime_ns == before

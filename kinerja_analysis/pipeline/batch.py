@@ -619,6 +619,28 @@ def _init_worker(log_dir: str) -> None:
     os.close(fd)
 
 
+def redact_worker_logs(log_dir: Path, redact: Redactor) -> list[Path]:
+    """Remove personal data from the workers' logs (``worker-*.log``) once they have
+    stopped; returns the files that changed.
+
+    A worker's standard error, and its kernels', go to its log straight from the
+    operating system (library warnings, a kernel's start-up trace), so what they print
+    is redacted here, after the run, with the batch's :class:`Redactor` (NIPs and the
+    employees' names), and written back atomically.
+    """
+    changed = []
+    for f in sorted(Path(log_dir).glob("worker-*.log")):
+        try:
+            text = f.read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        clean = "\n".join(redact(line) for line in text.split("\n"))
+        if clean != text:
+            atomic_write(f, clean)
+            changed.append(f)
+    return changed
+
+
 def _error_message(exc: BaseException) -> str:
     """The original error, ``"KeyError: 'x'"`` (English; for the log)."""
     ename = getattr(exc, "ename", type(exc).__name__)
@@ -1350,6 +1372,7 @@ def run_batch(
                 _execute(todo, results, workers=workers, con=con, log_dir=cache_root / "log")
         finally:
             shutil.rmtree(cache_root / "kerja" / batch_id, ignore_errors=True)
+            redact_worker_logs(cache_root / "log", con.redact)
         # --- 6. index
         index = _write_index(out, bahasa, profil)
         ordered = tuple(results[s.kunci] for s in [*plan, *not_run])
