@@ -114,6 +114,37 @@ def test_parameters_fail_before_any_heavy_work(monkeypatch, tmp_path, args, mess
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--periode", "2031Q1"], ["2031Q1", "not in the data"]),
+        (["--periode", "2025-03"], ["quarterly"]),
+        (["--periode", "2025Q9"], ["'2025Q9' is not a period code"]),
+        (["--mapping", "tidak_ada.yaml", "--config", str(BUNDLED_PROFILE)], ["tidak_ada.yaml"]),
+        (["--notebook", "77"], ["notebook not found", "77"]),
+    ],
+)
+def test_parameter_errors_speak_the_batch_language(monkeypatch, tmp_path, args, words):
+    """With ``--bahasa en`` the checks before a batch answer in English (the same checks
+    answer in Indonesian by default: the test above)."""
+    from kinerja_analysis.data.synth import generate, write_dataset
+
+    data = tmp_path / "data"
+    write_dataset(generate(n_pegawai=60, seed=2), data)
+    monkeypatch.setattr(batch, "load_dataset", _no_validation)
+    r = CliRunner().invoke(
+        app,
+        ["batch", "--data", str(data), "--out", str(tmp_path / "out"), "--bahasa", "en", *args],
+    )
+    assert r.exit_code == 2, r.output
+    out = " ".join(r.output.split())
+    for w in words:
+        assert w in out, out
+    assert "Traceback" not in r.output
+    for indonesian in ("tidak ada", "bukan", "tidak ditemukan", "triwulan"):
+        assert indonesian not in out, out
+
+
 def test_real_export_needs_its_own_profile(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "load_dataset", _no_validation)
     r = CliRunner().invoke(

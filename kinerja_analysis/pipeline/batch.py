@@ -93,6 +93,7 @@ from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileEr
 from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
 from kinerja_analysis.pipeline.console import TEXT, BatchConsole, Redactor, duration, plain
 from kinerja_analysis.pipeline.preflight import (
+    MESSAGES,
     check_periods,
     check_profile_kind,
     period_problems,
@@ -1048,8 +1049,8 @@ def _period_source(ds: Dataset) -> str:
     for table in ("skp", "penilaian_resmi", "perilaku"):
         row = summary[summary["tabel"] == table]
         if len(row) and str(row["file"].iloc[0]):
-            return f"{row['file'].iloc[0]}, kolom 'periode',"
-    return "data,"
+            return str(row["file"].iloc[0])
+    return "data"
 
 
 def _rows_per_period(ds: Dataset) -> dict[str, int]:
@@ -1099,15 +1100,14 @@ def _profile_file(profil: AgencyProfile, cache_root: Path) -> str:
 
 
 def _resolve_profile(
-    profil: AgencyProfile | str | os.PathLike | None, data: Path, mapping: object
+    profil: AgencyProfile | str | os.PathLike | None,
+    data: Path,
+    mapping: object,
+    bahasa: fmt.Bahasa = "id",
 ) -> AgencyProfile:
     """The agency profile; without one, the bundled example — only for the synthetic city."""
     if profil is None and (mapping is not None or not (data / "truth.json").is_file()):
-        raise ValueError(
-            "profil instansi belum ditentukan: data ini bukan data contoh Kotalama, jadi "
-            "laporan tidak boleh memakai nama Kotalama. Buat file profil (salin "
-            "kinerja_analysis/core/profil_kotalama.yaml) dan berikan dengan --config FILE."
-        )
+        raise ValueError(MESSAGES("tanpa_profil", bahasa))
     try:
         return load_profile(profil)
     except ProfileError as exc:
@@ -1199,31 +1199,32 @@ def run_batch(
     """
     t0 = time.perf_counter()
     # --- 1. parameters, before any heavy work
+    say = bahasa if bahasa in ("id", "en") else "id"  # until the profile is read
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ValueError(f"format tidak dikenal: {bad}; pilih dari {FORMATS}")
+        raise ValueError(MESSAGES("format", say, bad=bad, allowed=FORMATS))
     out = Path(out_dir).resolve()
     data = Path(data_dir).resolve()
     if not data.is_dir():
-        raise DatasetError(f"Folder data tidak ditemukan: {data}")
-    profil = _resolve_profile(profile, data, mapping)
+        raise DatasetError(MESSAGES("folder_data", say, path=data))
+    profil = _resolve_profile(profile, data, mapping, say)
     bahasa = bahasa or profil.bahasa
     min_sel = profil.min_sel if min_sel is None else min_sel
     if bahasa not in ("id", "en"):
-        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+        raise ValueError(MESSAGES("bahasa", "id", value=bahasa))
     if min_sel < 1:
-        raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
+        raise ValueError(MESSAGES("min_sel", bahasa, value=min_sel))
     found = find_notebooks(notebook_dir)
     if notebooks is not None:
         unknown = [k for k in notebooks if k not in found]
         if unknown:
-            raise ValueError(f"notebook tidak ditemukan: {unknown}; tersedia: {sorted(found)}")
+            raise ValueError(MESSAGES("notebook", bahasa, unknown=unknown, available=sorted(found)))
         found = {k: v for k, v in found.items() if k in notebooks}
-    scan = scan_period_values(data, mapping)
+    scan = scan_period_values(data, mapping, bahasa)
     available = scan.codes if scan is not None else None
     if profile is not None and scan is not None:
         problem = check_profile_kind(
-            profil, scan.codes, f"{scan.file}, kolom {scan.column!r},", scan.examples
+            profil, scan.codes, scan.file, scan.column, scan.examples, bahasa
         )
         if problem:
             raise ValueError(problem)
@@ -1234,18 +1235,14 @@ def run_batch(
         if len(kind) == 1:
             word = {v: k for k, v in PERIOD_KINDS.items()}[kind.pop()]
             profil = dataclasses.replace(profil, period=word)
-    chosen = check_periods(periods, profil, available)
+    chosen = check_periods(periods, profil, available, bahasa)
     cache_root = (
         Path(cache_dir).resolve() if cache_dir is not None else default_cache_dir(data, out)
     )
     if cache_root == out or out in cache_root.parents:
-        raise ValueError(
-            "cache_dir tidak boleh berada di dalam folder laporan (berisi data pegawai)"
-        )
+        raise ValueError(MESSAGES("cache_di_laporan", bahasa))
     if out == data or data in out.parents:
-        raise ValueError(
-            "folder laporan tidak boleh berada di dalam folder data (data mentah tidak diubah)"
-        )
+        raise ValueError(MESSAGES("laporan_di_data", bahasa))
 
     # --- 2. one batch per report folder and per cache
     out.mkdir(parents=True, exist_ok=True)
@@ -1276,7 +1273,9 @@ def run_batch(
         if n_rej:
             con.say(con.t("ditolak", n=fmt.number(n_rej, 0, bahasa)), style="yellow")
         if profile is not None:  # the quick scan may not have read the periods
-            problem = check_profile_kind(profil, ds.periods, _period_source(ds), {})
+            problem = check_profile_kind(
+                profil, ds.periods, _period_source(ds), "periode", {}, bahasa
+            )
             if problem:
                 raise ValueError(problem)
         con.redact = Redactor(ds.pegawai["nama"] if "nama" in ds.pegawai.columns else ())

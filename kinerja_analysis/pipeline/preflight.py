@@ -20,12 +20,83 @@ import pandas as pd
 from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.core.periods import parse_period, period_kind, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile
+from kinerja_analysis.core.text import Bahasa, Catalog
 from kinerja_analysis.data.mapping import ColumnMapping, read_mapping
 
-__all__ = ["scan_periods", "scan_period_values", "check_periods", "check_profile_kind"]
+__all__ = [
+    "scan_periods",
+    "scan_period_values",
+    "check_periods",
+    "check_profile_kind",
+    "MESSAGES",
+]
+
+#: What the checks before a batch say, in the batch's language (``bahasa``).
+MESSAGES = Catalog(
+    {
+        "id": {
+            "folder_data": "Folder data tidak ditemukan: {path}",
+            "file_pemetaan": "File tabel '{table}' yang disebut dalam pemetaan tidak ada: {file}",
+            "format": "format tidak dikenal: {bad}; pilih dari {allowed}",
+            "bahasa": "bahasa harus 'id' atau 'en', bukan {value!r}",
+            "min_sel": "min_sel harus >= 1, bukan {value}",
+            "notebook": "notebook tidak ditemukan: {unknown}; tersedia: {available}",
+            "tanpa_profil": "profil instansi belum ditentukan: data ini bukan data contoh "
+            "Kotalama, jadi laporan tidak boleh memakai nama Kotalama. Buat file profil (salin "
+            "kinerja_analysis/core/profil_kotalama.yaml) dan berikan dengan --config FILE.",
+            "cache_di_laporan": "cache_dir tidak boleh berada di dalam folder laporan (berisi "
+            "data pegawai)",
+            "laporan_di_data": "folder laporan tidak boleh berada di dalam folder data (data "
+            "mentah tidak diubah)",
+            "kode_periode": "{value!r} bukan kode periode (contoh: 2025-03, 2025Q1, 2025S1, 2025)",
+            "periode_bukan_jenis": "periode {codes} bukan periode {kind} seperti dalam profil "
+            "instansi (contoh kode {kind}: {example})",
+            "periode_tidak_ada": "periode tidak ada dalam data: {missing} (tersedia: {available})",
+            "profil_tidak_sesuai": "periode data tidak sesuai profil instansi{source}: profil "
+            "menyatakan 'periode: {period}', tetapi {file}, kolom {column!r}, berisi periode "
+            "{data_kinds} (contoh nilai {value!r} = {code}). Ubah 'periode' di profil menjadi "
+            "{choices}, atau periksa file itu.",
+            "atau": " atau ",
+            "M": "bulan",
+            "Q": "triwulan",
+            "S": "semester",
+            "Y": "tahun",
+        },
+        "en": {
+            "folder_data": "Data folder not found: {path}",
+            "file_pemetaan": "The file of table '{table}' named in the mapping does not "
+            "exist: {file}",
+            "format": "unknown format: {bad}; choose from {allowed}",
+            "bahasa": "bahasa must be 'id' or 'en', not {value!r}",
+            "min_sel": "min_sel must be >= 1, not {value}",
+            "notebook": "notebook not found: {unknown}; available: {available}",
+            "tanpa_profil": "no agency profile given: these data are not the Kotalama example, "
+            "so the reports may not carry the Kotalama name. Write a profile file (copy "
+            "kinerja_analysis/core/profil_kotalama.yaml) and pass it with --config FILE.",
+            "cache_di_laporan": "cache_dir may not be inside the report folder (it holds "
+            "employee-level data)",
+            "laporan_di_data": "the report folder may not be inside the data folder (raw "
+            "data are never modified)",
+            "kode_periode": "{value!r} is not a period code (e.g. 2025-03, 2025Q1, 2025S1, 2025)",
+            "periode_bukan_jenis": "period {codes} is not a {kind} period as in the agency "
+            "profile (a {kind} code: {example})",
+            "periode_tidak_ada": "period not in the data: {missing} (available: {available})",
+            "profil_tidak_sesuai": "the data's periods do not match the agency profile{source}: "
+            "the profile says 'periode: {period}', but {file}, column {column!r}, holds "
+            "{data_kinds} periods (e.g. value {value!r} = {code}). Change 'periode' in the "
+            "profile to {choices}, or check that file.",
+            "atau": " or ",
+            "M": "monthly",
+            "Q": "quarterly",
+            "S": "half-yearly",
+            "Y": "yearly",
+        },
+    }
+)
+_EXAMPLE_CODE = {"M": "2025-01", "Q": "2025Q1", "S": "2025S1", "Y": "2025"}
 
 _EXT = (".csv", ".parquet", ".xlsx")
-_KIND_WORD = {v: k for k, v in PERIOD_KINDS.items()}
+_KIND_WORD = {v: k for k, v in PERIOD_KINDS.items()}  # the profile's own word ("triwulan")
 
 
 #: Tables whose ``periode`` column gives the dataset's periods, in order of preference
@@ -33,22 +104,24 @@ _KIND_WORD = {v: k for k, v in PERIOD_KINDS.items()}
 _PERIOD_TABLES = ("skp", "penilaian_resmi", "perilaku")
 
 
-def _table_file(data_dir: Path, cmap: ColumnMapping, table: str) -> Path | None:
+def _table_file(
+    data_dir: Path, cmap: ColumnMapping, table: str, bahasa: Bahasa = "id"
+) -> Path | None:
     tm = cmap.for_table(table)
     if tm.file:
         p = data_dir / tm.file
         if not p.is_file():
-            raise DatasetError(
-                f"File tabel '{table}' yang disebut dalam pemetaan tidak ada: {tm.file}"
-            )
+            raise DatasetError(MESSAGES("file_pemetaan", bahasa, table=table, file=tm.file))
         return p
     found = [data_dir / f"{table}{e}" for e in _EXT if (data_dir / f"{table}{e}").is_file()]
     return found[0] if len(found) == 1 else None
 
 
-def _period_file(data_dir: Path, cmap: ColumnMapping) -> tuple[Path, str] | None:
+def _period_file(
+    data_dir: Path, cmap: ColumnMapping, bahasa: Bahasa = "id"
+) -> tuple[Path, str] | None:
     for table in _PERIOD_TABLES:
-        path = _table_file(data_dir, cmap, table)
+        path = _table_file(data_dir, cmap, table, bahasa)
         if path is not None:
             return path, table
     return None
@@ -88,7 +161,9 @@ class PeriodScan:
 
 
 def scan_periods(
-    data_dir: str | os.PathLike, mapping: str | os.PathLike | ColumnMapping | None = None
+    data_dir: str | os.PathLike,
+    mapping: str | os.PathLike | ColumnMapping | None = None,
+    bahasa: Bahasa = "id",
 ) -> tuple[str, ...] | None:
     """The period codes in the ``periode`` column of ``skp`` (else ``penilaian_resmi``,
     else ``perilaku``), read quickly.
@@ -101,20 +176,22 @@ def scan_periods(
     DatasetError
         The data folder or the mapping file does not exist or the mapping is invalid.
     """
-    scan = scan_period_values(data_dir, mapping)
+    scan = scan_period_values(data_dir, mapping, bahasa)
     return scan.codes if scan is not None else None
 
 
 def scan_period_values(
-    data_dir: str | os.PathLike, mapping: str | os.PathLike | ColumnMapping | None = None
+    data_dir: str | os.PathLike,
+    mapping: str | os.PathLike | ColumnMapping | None = None,
+    bahasa: Bahasa = "id",
 ) -> PeriodScan | None:
     """:func:`scan_periods` with where the values were read and one raw value per code
-    (for messages that name the file, column and value)."""
+    (for messages that name the file, column and value); messages in ``bahasa``."""
     d = Path(data_dir)
     if not d.is_dir():
-        raise DatasetError(f"Folder data tidak ditemukan: {d}")
-    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping)
-    found = _period_file(d, cmap)
+        raise DatasetError(MESSAGES("folder_data", bahasa, path=d))
+    cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
+    found = _period_file(d, cmap, bahasa)
     if found is None:
         return None
     path, table = found
@@ -162,13 +239,16 @@ def scan_period_values(
 
 
 def check_profile_kind(
-    profile: AgencyProfile, codes: Iterable[str], where: str, examples: dict[str, str]
+    profile: AgencyProfile,
+    codes: Iterable[str],
+    file: str,
+    column: str,
+    examples: dict[str, str],
+    bahasa: Bahasa = "id",
 ) -> str | None:
     """``None`` when the data hold periods of the profile's kind, else the problem in
-    words: the profile's kind, the data's kind(s), the file and one value as typed.
-
-    ``where`` names the file and column (``"skp.csv, kolom 'periode'"``); ``examples``
-    maps a period code to a raw value of it.
+    words (``bahasa``): the profile's kind, the data's kind(s), the file, column and one
+    value as typed (``examples`` maps a period code to a raw value of it).
     """
     codes = list(codes)
     if not codes:
@@ -177,14 +257,17 @@ def check_profile_kind(
     if profile.period_kind in kinds:
         return None
     code = sort_periods(codes)[0]
-    value = examples.get(code, code)
-    data_words = ", ".join(sorted(_KIND_WORD[k] for k in kinds))
-    source = f" ({profile.source.name})" if profile.source is not None else ""
-    return (
-        f"periode data tidak sesuai profil instansi{source}: profil menyatakan "
-        f"'periode: {profile.period}', tetapi {where} berisi periode {data_words} "
-        f"(contoh nilai {value!r} = {code}). Ubah 'periode' di profil menjadi "
-        f"{' atau '.join(sorted(_KIND_WORD[k] for k in kinds))}, atau periksa file itu."
+    return MESSAGES(
+        "profil_tidak_sesuai",
+        bahasa,
+        source=f" ({profile.source.name})" if profile.source is not None else "",
+        period=profile.period,
+        file=file,
+        column=column,
+        data_kinds=", ".join(sorted(MESSAGES(k, bahasa) for k in kinds)),
+        value=examples.get(code, code),
+        code=code,
+        choices=MESSAGES("atau", bahasa).join(sorted(_KIND_WORD[k] for k in kinds)),
     )
 
 
@@ -192,6 +275,7 @@ def check_periods(
     requested: Iterable[str] | None,
     profile: AgencyProfile,
     available: tuple[str, ...] | None,
+    bahasa: Bahasa = "id",
 ) -> list[str] | None:
     """Normalise requested period codes and check them against the profile and the data.
 
@@ -201,7 +285,8 @@ def check_periods(
     ------
     ValueError
         A code is not a period code, is of another kind than the profile's ``periode``
-        (``2025-03`` for a quarterly agency), or is not in ``available``.
+        (``2025-03`` for a quarterly agency), or is not in ``available``; the message is
+        in ``bahasa``.
     """
     if requested is None:
         return None
@@ -210,22 +295,32 @@ def check_periods(
         try:
             codes.append(parse_period(r).code)
         except (PeriodError, ValueError) as exc:
-            raise ValueError(str(exc)) from None
+            # the parser says what is wrong with the code (in Indonesian)
+            why = str(exc) if bahasa == "id" else MESSAGES("kode_periode", bahasa, value=r)
+            raise ValueError(why) from None
     codes = sort_periods(set(codes))
     if codes:
         kind = period_kind(codes) if len({parse_period(c).kind for c in codes}) == 1 else None
         if kind != profile.period_kind:
             raise ValueError(
-                f"periode {', '.join(codes)} bukan periode {profile.period} seperti dalam "
-                f"profil instansi (contoh kode {profile.period}: "
-                f"{ {'M': '2025-01', 'Q': '2025Q1', 'S': '2025S1', 'Y': '2025'}[profile.period_kind] })"
+                MESSAGES(
+                    "periode_bukan_jenis",
+                    bahasa,
+                    codes=", ".join(codes),
+                    kind=MESSAGES(profile.period_kind, bahasa),
+                    example=_EXAMPLE_CODE[profile.period_kind],
+                )
             )
     if available:
         missing = [c for c in codes if c not in available]
         if missing:
             raise ValueError(
-                f"periode tidak ada dalam data: {', '.join(missing)} "
-                f"(tersedia: {', '.join(available)})"
+                MESSAGES(
+                    "periode_tidak_ada",
+                    bahasa,
+                    missing=", ".join(missing),
+                    available=", ".join(available),
+                )
             )
     return codes
 
