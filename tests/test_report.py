@@ -256,3 +256,42 @@ def test_long_table_says_what_it_shows_and_where_the_rest_is(monkeypatch, bahasa
     shown.clear()
     doc.long_table(d.head(8), "ikm", "ikm_kecil")  # short: in full, no sentence
     assert len(shown) == 1 and shown[0].data.count("<tr>") == 1 + 8
+
+
+def test_setup_keeps_its_objects_from_the_collector_until_the_next_setup(city_300):
+    """setup() freezes what is in memory (gc.freeze) so the collector's full passes do
+    not walk it again during the report; objects made afterwards are collected as
+    usual, and a second setup() gives the frozen ones back to the collector (a re-run
+    cell in JupyterLab frees the old session)."""
+    import gc
+    import weakref
+
+    from kinerja_analysis.reporting.notebook import setup
+
+    class Node:
+        pass
+
+    def cycle() -> weakref.ref:
+        a = Node()
+        a.self = a
+        return weakref.ref(a)
+
+    periode = city_300.ds.periods[-1]
+    gc.disable()  # no automatic pass in between: the test decides when the collector runs
+    try:
+        before = cycle()  # garbage that exists when the session is made
+        doc = setup(periode=periode, data_dir=city_300.data_dir)
+        assert gc.get_freeze_count() > 0
+        gc.collect()
+        assert before() is not None  # frozen: the collector does not see it
+        after = cycle()  # made during the report
+        gc.collect()
+        assert after() is None
+        del doc
+        doc = setup(periode=periode, data_dir=city_300.data_dir)
+        gc.collect()
+        assert before() is None  # the second setup gave it back
+        assert doc.periode == periode
+    finally:
+        gc.unfreeze()
+        gc.enable()

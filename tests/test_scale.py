@@ -203,3 +203,29 @@ def test_rater_model_cross_counts_equal_sparse_product() -> None:
         shape=(m, ng + nr),
     )
     assert np.array_equal((x.T @ x).toarray(), _cross_counts(role, rater, ng, nr).toarray())
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "string[python]", "object", "category"])
+def test_in_values_is_pandas_isin(dtype):
+    """:func:`in_values` gives pandas' ``isin`` mask for every key dtype, with missing
+    values, values of another type and empty or chunked inputs."""
+    from kinerja_analysis.core.keys import in_values
+
+    rng = np.random.default_rng(4)
+    raw = [
+        None if i % 17 == 0 else f"1990{int(x):014d}"
+        for i, x in enumerate(rng.integers(0, 500, 2000))
+    ]
+    s = pd.concat([pd.Series(raw[:700]), pd.Series(raw[700:])], ignore_index=True).astype(dtype)
+    allowed_sets = [
+        set(raw[:300:3]),
+        list(raw[:50]) + [None],
+        [5, 3.0, float("nan")],
+        [],
+        pd.Series(raw[100:400], dtype=dtype),
+    ]
+    for allowed in allowed_sets:
+        expected = s.isin(allowed).to_numpy(dtype=bool)
+        got = in_values(s, allowed)
+        assert got.dtype == bool and len(got) == len(s)
+        np.testing.assert_array_equal(got, expected)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "first_appearance", "compress_codes", "with_pair_keys"]
+__all__ = ["text_codes", "first_appearance", "compress_codes", "with_pair_keys", "in_values"]
 
 
 def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np.ndarray]:
@@ -123,3 +123,44 @@ def with_pair_keys(
     out.insert(0, names[1], second.take(key % n_second))
     out.insert(0, names[0], first.take(key // n_second))
     return out
+
+
+def in_values(values: pd.Series, allowed: object) -> np.ndarray:
+    """Boolean mask: which of ``values`` are in ``allowed`` — ``values.isin(allowed)``.
+
+    Written here because pandas' ``isin`` on Arrow-backed text (the dtype of every key
+    column the loader gives) turns each allowed value into a pyarrow scalar in Python:
+    about 8 ms for 6,000 NIPs, paid in every table filtered by "the employees of this
+    document". Arrow's own ``is_in`` builds its set in C. Other dtypes go to pandas.
+
+    Parameters
+    ----------
+    values
+        A Series (any dtype).
+    allowed
+        Any collection (set, list, Series, Index); for Arrow text, values that are not
+        text (numbers) never match and a missing value matches a missing one, as in
+        pandas.
+
+    Returns
+    -------
+    ndarray of bool, ``len(values)``.
+
+    >>> s = pd.Series(["a", "b", None, "c"], dtype="string[pyarrow]")
+    >>> in_values(s, {"a", "c", 3}).tolist()
+    [True, False, False, True]
+    >>> in_values(s, ["b", None]).tolist()
+    [False, True, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = values.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return values.isin(allowed).to_numpy(dtype=bool)
+    keep = [v for v in allowed if v is None or isinstance(v, str) or v is pd.NA or v != v]
+    if not keep:
+        return np.zeros(len(values), dtype=bool)
+    arr = pa.array(values.array)
+    found = pc.is_in(arr, value_set=pa.array(keep, type=arr.type, from_pandas=True))
+    return found.to_numpy(zero_copy_only=False).astype(bool)

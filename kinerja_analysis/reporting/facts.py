@@ -24,6 +24,7 @@ import pandas as pd
 from kinerja_analysis.analyses.shared import SharedResults, data_through
 from kinerja_analysis.analyses.training import training_power
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import parse_period, period_bounds
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
 from kinerja_analysis.data.contract import BERAKHLAK
@@ -229,11 +230,11 @@ def period_facts(
     ds = data_through(ds, periode)
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     nips = set(peg["nip"])
-    ev_all = h.evaluasi[h.evaluasi["nip"].isin(nips)]
+    ev_all = h.evaluasi[in_values(h.evaluasi["nip"], nips)]
     ev = ev_all[ev_all["periode"] == periode]
     prev = _previous_period(ds.periods, periode)
     ev_prev = ev_all[ev_all["periode"] == prev] if prev else ev_all.iloc[0:0]
-    sd = h.skor_dimensi[h.skor_dimensi["nip"].isin(nips)]
+    sd = h.skor_dimensi[in_values(h.skor_dimensi["nip"], nips)]
     kep = check_distribution(ev, peg, predikat_organisasi) if len(ev) else None
     return PeriodFacts(
         periode=periode,
@@ -313,11 +314,13 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
     # who has a result this period: SKP rows, or the official e-Kinerja result without them
     hasil = ds.skp if ds.has("skp") else ds.penilaian_resmi
     skp_p = hasil.loc[hasil["periode"] == periode, "nip"].unique()
-    base["pct_skp_kosong"] = 1 - peg.assign(ada=peg["nip"].isin(skp_p)).groupby("opd")["ada"].mean()
+    base["pct_skp_kosong"] = (
+        1 - peg.assign(ada=in_values(peg["nip"], skp_p)).groupby("opd")["ada"].mean()
+    )
     if ds.has("umpan_balik"):
         fb = ds.umpan_balik.loc[ds.umpan_balik["periode"] == periode, "nip"].unique()
         base["pct_tanpa_umpan_balik"] = (
-            1 - peg.assign(a=peg["nip"].isin(fb)).groupby("opd")["a"].mean()
+            1 - peg.assign(a=in_values(peg["nip"], fb)).groupby("opd")["a"].mean()
         )
     else:
         base["pct_tanpa_umpan_balik"] = np.nan
@@ -338,7 +341,7 @@ def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | Non
     if not ds.has("pelatihan"):
         return None
     awal, akhir = jp_window(periode)
-    p = ds.pelatihan[ds.pelatihan["nip"].isin(set(peg["nip"]))]
+    p = ds.pelatihan[in_values(ds.pelatihan["nip"], set(peg["nip"]))]
     p = p[(p["tanggal_mulai"] >= awal) & (p["tanggal_mulai"] <= akhir)]
     mandiri = p[p["sumber"] == "mandiri"]
     tidak = (
@@ -417,9 +420,9 @@ def _feedback_needs(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
     if not ds.has("umpan_balik"):
         return None
     fb = ds.umpan_balik[
-        (ds.umpan_balik["periode"] == periode) & ds.umpan_balik["nip"].isin(set(peg["nip"]))
+        (ds.umpan_balik["periode"] == periode) & in_values(ds.umpan_balik["nip"], set(peg["nip"]))
     ]
-    got = peg.assign(ada=peg["nip"].isin(set(fb["nip"])))
+    got = peg.assign(ada=in_values(peg["nip"], set(fb["nip"])))
     out = got.groupby("opd").agg(n=("nip", "size"), ada=("ada", "mean")).reset_index()
     out["pct_tanpa_umpan_balik"] = 1 - out.pop("ada")
     q = fb.merge(peg[["nip", "opd"]], on="nip")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import period_bounds, sort_periods
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ikm import ikm
@@ -505,7 +506,9 @@ def predikat_by_opd(
     and their complements suppressed (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`)."""
 
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
-    ev = h.evaluasi[(h.evaluasi["periode"] == periode) & h.evaluasi["nip"].isin(set(peg["nip"]))]
+    ev = h.evaluasi[
+        (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"]))
+    ]
     ev = ev.merge(peg[["nip", "opd"]], on="nip")
     order = list(PREDIKAT_ORDER)
     grid = pd.MultiIndex.from_product(
@@ -526,7 +529,7 @@ def berakhlak_by_opd(
     """OPD × BerAKHLAK mean scores of the period; cells of fewer than ``min_sel`` ASN blank."""
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     sd = h.skor_dimensi[
-        (h.skor_dimensi["periode"] == periode) & h.skor_dimensi["nip"].isin(set(peg["nip"]))
+        (h.skor_dimensi["periode"] == periode) & in_values(h.skor_dimensi["nip"], set(peg["nip"]))
     ]
     prof = opd_profile(sd, peg)
     prof.loc[prof["n_pegawai"] < min_sel, ["rerata", "sd"]] = np.nan
@@ -542,7 +545,9 @@ def output_vs_competency_by_opd(
     suppressed with their complements within each OPD."""
 
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
-    ev = h.evaluasi[(h.evaluasi["periode"] == periode) & h.evaluasi["nip"].isin(set(peg["nip"]))]
+    ev = h.evaluasi[
+        (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"]))
+    ]
     per = output_vs_competency(ev, peg).per_opd
     long = per.melt(
         id_vars=["opd", "n_pegawai"],
