@@ -383,3 +383,42 @@ def test_cover_uses_the_agency_profile(nb, tmp_path):
     assert "Sukamaju, 28 November 2026" in h and "Nama Penanda" in h
     en = to_html(nb, title="T", periode="2025Q4", bahasa="en", profil=prof)
     assert "Sukamaju Regency Government" in en
+
+
+def test_pdf_is_laid_out_with_the_collector_paused_and_its_state_restored(monkeypatch):
+    """The cyclic collector is off while WeasyPrint lays out and writes the PDF (its
+    passes would walk the layout's objects and the process's heap for nothing) and
+    comes back as it was, also when the rendering fails."""
+    import gc
+
+    import weasyprint
+
+    from kinerja_analysis.reporting.export import pdf_bytes
+
+    seen = []
+    real_render = weasyprint.HTML.render
+
+    def render(self, *a, **k):
+        seen.append(gc.isenabled())
+        return real_render(self, *a, **k)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", render)
+    html = "<html><head><title>t</title></head><body><p>ok</p></body></html>"
+    assert gc.isenabled()
+    assert pdf_bytes(html).startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
+
+    gc.disable()
+    try:
+        pdf_bytes(html)
+        assert not gc.isenabled()  # a caller's disabled collector stays disabled
+    finally:
+        gc.enable()
+
+    def broken(self, *a, **k):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(weasyprint.HTML, "render", broken)
+    with pytest.raises(RuntimeError):
+        pdf_bytes(html)
+    assert gc.isenabled()
