@@ -24,6 +24,7 @@ from kinerja_analysis.analyses import shared as shared_mod
 from kinerja_analysis.analyses.shared import (
     _FRAMES,
     compute_shared,
+    compute_windows,
     data_through,
     load_or_compute_shared,
     prepare_shared,
@@ -152,6 +153,17 @@ def test_data_through_of_a_cut_window_is_that_window(city):
     want = skp[skp["periode"].isin(ds.periods[:2])].reset_index(drop=True)
     pd.testing.assert_frame_equal(odd.tables["skp"], want)
     assert odd.tables["skp"]["periode"].notna().all()
+
+
+def test_windows_share_per_period_results_exactly(city):
+    """compute_windows takes the smaller windows' reliability and survey scores from the
+    largest one: the same numbers as each window computed alone."""
+    _, ds = city
+    periods = list(ds.periods[1:3])
+    got = compute_windows(ds, reversed(periods), n_boot=49)
+    assert list(got) == periods and got[periods[0]].periode_akhir == periods[0]
+    for p in periods:
+        _compare_frames(compute_shared(ds, through=p, n_boot=49), got[p])
 
 
 def test_store_is_keyed_by_data_and_parameters_not_by_folder(city, tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pytest
 from kinerja_analysis.core.io import code_fingerprint
 from kinerja_analysis.pipeline import batch
 from kinerja_analysis.pipeline.batch import _default_notebook_dir, plan_runs, run_batch
-from kinerja_analysis.pipeline.procs import FolderBusy
+from kinerja_analysis.pipeline.procs import FolderBusy, FolderLock
 
 pytestmark = pytest.mark.slow
 MARKER = '# %%\ndoc.section(laporan, "pendahuluan")'
@@ -351,3 +352,13 @@ def test_worker_logs_are_redacted_after_the_run(tmp_path):
     assert "Sari" not in text and "[nama]" in text and "[NIP]" in text
     assert "KeyError" in text  # the rest of the line stays
     assert clean.stat().st_mtime_ns == before
+
+
+def test_folder_lock_waits_for_the_holder_or_says_busy(tmp_path):
+    first = FolderLock(tmp_path).acquire()
+    with pytest.raises(FolderBusy):
+        FolderLock(tmp_path).acquire()  # wait=0: stops at once
+    threading.Timer(0.3, first.release).start()
+    with FolderLock(tmp_path, wait=60) as second:  # retries until the first lets go
+        assert second._fd is not None and first._fd is None
+    assert second._fd is None

@@ -295,3 +295,18 @@ def test_setup_keeps_its_objects_from_the_collector_until_the_next_setup(city_30
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_legacy_context_is_the_setup_tuple(city_300):
+    """The old ``konteks`` call (kept for one release) returns what setup() loads."""
+    from kinerja_analysis.reporting.notebook import legacy_context, setup
+
+    p = city_300.ds.periods[1]
+    ds, periode, tables, periode_teks, cakupan = legacy_context(city_300.data_dir, None, p, None)
+    s = setup(periode=p, data_dir=city_300.data_dir)
+    assert periode == p and periode_teks and cakupan
+    assert (periode, periode_teks, cakupan) == (s.periode, s.periode_teks, s.cakupan)
+    assert ds.periods == s.ds.periods and ds.periods[-1] == p
+    assert sorted(tables) == sorted(s.tables)
+    for name, df in tables.items():
+        pd.testing.assert_frame_equal(df, s.tables[name])

@@ -32,7 +32,7 @@ import inspect
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -402,20 +402,27 @@ def compute_windows(
         ``{periode: SharedResults}`` in period order.
     """
     order = sort_periods(periods)
-    out: dict[str, SharedResults] = {}
-    largest: SharedResults | None = None
-    for p in reversed(order):
-        out[p] = compute_shared(
-            ds,
-            through=p,
-            seed=seed,
-            n_boot=n_boot,
-            min_n=min_n,
-            reliabilitas=reliabilitas,
-            per_period=largest,
-        )
-        largest = largest or out[p]
+    settings = {"seed": seed, "n_boot": n_boot, "min_n": min_n, "reliabilitas": reliabilitas}
+    out = dict(_largest_first(ds, order, settings))
     return {p: out[p] for p in order}
+
+
+def _largest_first(
+    ds,
+    periods: Iterable[str],
+    settings: Mapping[str, Any],
+    largest: SharedResults | None = None,
+) -> Iterator[tuple[str, SharedResults]]:
+    """``(periode, compute_shared(ds, through=periode, **settings))``, largest window first.
+
+    Every window takes its per-period results from ``largest`` (a window of the same
+    data at least as large as all of them) or, without it, from the first window
+    computed — the largest.
+    """
+    for p in reversed(sort_periods(periods)):
+        h = compute_shared(ds, through=p, per_period=largest, **settings)
+        largest = largest or h
+        yield p, h
 
 
 def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n):
@@ -624,19 +631,16 @@ def prepare_shared(
     """
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
+    settings = {"seed": seed, "n_boot": n_boot, "min_n": min_n}
     wanted = sort_periods(periods) if periods is not None else list(ds.periods)
-    keys = {p: shared_key(ds, through=p, seed=seed, n_boot=n_boot, min_n=min_n) for p in wanted}
+    keys = {p: shared_key(ds, through=p, **settings) for p in wanted}
     todo = [p for p in wanted if not _stored(window_dir(root, keys[p]), keys[p])]
     if not todo:
         return root
     # the largest window's per-period results (reliability, survey scores) serve the rest
-    largest: SharedResults | None = None
-    if wanted[-1] not in todo:
-        largest = load_shared(window_dir(root, keys[wanted[-1]]))
-    for p in reversed(todo):
-        h = compute_shared(ds, through=p, seed=seed, n_boot=n_boot, min_n=min_n, per_period=largest)
+    largest = None if wanted[-1] in todo else load_shared(window_dir(root, keys[wanted[-1]]))
+    for p, h in _largest_first(ds, todo, settings, largest):
         _store(h, window_dir(root, keys[p]), keys[p])
-        largest = largest or h
     return root
 
 
@@ -655,12 +659,13 @@ def load_or_compute_shared(
     (:func:`shared_key`); otherwise computed now and, when ``folder`` is given, stored
     for the next document.
     """
-    kunci = shared_key(ds, through=through, seed=seed, n_boot=n_boot, min_n=min_n)
+    settings = {"seed": seed, "n_boot": n_boot, "min_n": min_n}
+    kunci = shared_key(ds, through=through, **settings)
     if folder is not None:
         d = window_dir(folder, kunci)
         if _stored(d, kunci):
             return load_shared(d)
-    h = compute_shared(ds, through=kunci["sampai"], seed=seed, n_boot=n_boot, min_n=min_n)
+    h = compute_shared(ds, through=kunci["sampai"], **settings)
     if folder is not None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         _store(h, window_dir(folder, kunci), kunci)

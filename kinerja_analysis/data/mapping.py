@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -70,9 +70,7 @@ class FormatSpec:
         if not override:
             return self
         given = {k: v for k, v in override.items() if v is not None and k != "declared"}
-        values = {**self.__dict__, **given}
-        values["declared"] = self.declared | frozenset(given)
-        return FormatSpec(**values)
+        return replace(self, **given, declared=self.declared | frozenset(given))
 
 
 @dataclass(frozen=True)
@@ -131,27 +129,16 @@ class _Problems:
         self.file, self.bahasa, self.lines = file, bahasa, []
 
     def add(self, key: str, value: Any, expected: str, **fields: Any) -> None:
-        self.lines.append(
-            message(
-                "pemetaan_nilai",
-                self.bahasa,
-                file=self.file,
-                kunci=key,
-                nilai=_show(value),
-                harapan=message(expected, self.bahasa, **fields),
-            )
-        )
+        """``key`` has a bad ``value``; ``expected`` (a message key) says what fits."""
+        harapan = message(expected, self.bahasa, **fields)
+        self._line("pemetaan_nilai", key, nilai=_show(value), harapan=harapan)
 
     def unknown(self, key: str, allowed: set[str]) -> None:
-        self.lines.append(
-            message(
-                "pemetaan_kunci_asing",
-                self.bahasa,
-                file=self.file,
-                kunci=key,
-                boleh=", ".join(sorted(allowed)),
-            )
-        )
+        """``key`` is not one of ``allowed``."""
+        self._line("pemetaan_kunci_asing", key, boleh=", ".join(sorted(allowed)))
+
+    def _line(self, kind: str, key: str, **fields: Any) -> None:
+        self.lines.append(message(kind, self.bahasa, file=self.file, kunci=key, **fields))
 
     def raise_if_any(self) -> None:
         if self.lines:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import mmap
 import re
@@ -950,7 +951,7 @@ def read_source(
                 c.codes = c.codes[keep]
                 if c.num is not None:
                     c.num = c.num[keep]
-            info = _replace(info, n_empty_rows=info.n_empty_rows + n_empty)
+            info = dataclasses.replace(info, n_empty_rows=info.n_empty_rows + n_empty)
     for c in extra:
         columns.setdefault(c.name, c)
     return RawTable(
@@ -962,11 +963,6 @@ def read_source(
         broken=broken,
         n_header_fields=len(cols4),
     )
-
-
-def _replace(info: ReadInfo, **kw: Any) -> ReadInfo:
-    values = {**info.__dict__, **kw}
-    return ReadInfo(**values)
 
 
 def _name_columns(

@@ -729,26 +729,32 @@ def _make_city(
             "status_kepegawaian": _strs(status),
         }
     )
-    # OPD resistance and rollout
-    resistance = rng.normal(0.0, 1.0, n_opd)
-    T = len(cfg.periods)
-    n_never = int(round(cfg.p_never_rollout * n_opd))
-    # resistant OPDs tend to adopt later (or never): sort by resistance + noise
-    key = resistance + rng.normal(0.0, 1.0, n_opd)
-    pos = np.argsort(np.argsort(key))  # 0 = least resistant
-    n_adopt = n_opd - n_never
-    rollout = np.where(pos < n_adopt, 1 + (pos * (T - 1)) // max(n_adopt, 1), -1)
+    resistance = rng.normal(0.0, 1.0, n_opd)  # of each OPD to the structured evaluation
     return _City(
         opd_names=opd_names,
         opd_service=np.array([r[3] for r in roster]),
         resistance=resistance,
-        rollout=rollout,
+        rollout=_rollout_periods(cfg, rng, resistance),
         opd=opd,
         jabatan_kind=kind,
         sup=sup,
         nip=nip,
         pegawai=pegawai,
     )
+
+
+def _rollout_periods(cfg: SynthConfig, rng: np.random.Generator, resistance) -> np.ndarray:
+    """Period index at which each OPD adopts the structured evaluation (-1: never).
+
+    ``cfg.p_never_rollout`` of the OPDs never adopt; the others adopt from the second
+    period on, spread evenly, resistant OPDs later (sorted by resistance + noise).
+    """
+    n_opd, T = len(resistance), len(cfg.periods)
+    n_never = int(round(cfg.p_never_rollout * n_opd))
+    key = resistance + rng.normal(0.0, 1.0, n_opd)
+    pos = np.argsort(np.argsort(key))  # 0 = least resistant
+    n_adopt = n_opd - n_never
+    return np.where(pos < n_adopt, 1 + (pos * (T - 1)) // max(n_adopt, 1), -1)
 
 
 def _jabatan_names(rng, roster, opd, kind, gol, edu, rank) -> np.ndarray:

@@ -400,15 +400,12 @@ def plan_runs(
     staging_root = staging_root or (cache_dir.parent / "kerja" / "plan")
     folders = folder_names(opds)
 
-    def add(
-        nb: NotebookSpec,
-        periode: str,
-        opd: str | None,
-        folder: Path,
-        kunci: str,
-        stem: str,
-        label: str,
-    ) -> None:
+    def add(nb: NotebookSpec, periode: str, opd: str | None, label: str) -> None:
+        """One run of ``nb``: its folder, key and file names follow from where it belongs
+        (the period, or :data:`LINTAS` for a cross-period notebook) and its OPD."""
+        section = LINTAS if nb.lintas else periode
+        slug = folders[opd] if opd else ""
+        rel = f"{section}/opd/{slug}" if opd else section
         work = staging_root / f"{len(runs):05d}"
         params = {
             "periode": periode,
@@ -421,8 +418,8 @@ def plan_runs(
             "seed": seed,
             "profil": profil_path,
         }
-        gagal_dir = cache_dir.parent / "gagal" / (LINTAS if nb.lintas else periode)
-        gagal_name = f"{nb.kode}_{nb.nama}" + (f"__{folders[opd]}" if opd else "")
+        gagal_dir = cache_dir.parent / "gagal" / section
+        gagal_name = f"{nb.kode}_{nb.nama}" + (f"__{slug}" if opd else "")
         masukan = {
             "data": checksum,
             "parameter": {k: params[k] for k in ("periode", "bahasa", "opd", "min_sel", "seed")},
@@ -436,12 +433,12 @@ def plan_runs(
             masukan["periode_semua"] = list(periods)
         runs.append(
             RunSpec(
-                kunci=kunci,
+                kunci=f"{rel}/{nb.kode}",
                 notebook=nb,
                 periode=periode,
                 opd=opd,
-                folder=folder,
-                stem=stem,
+                folder=out_dir / rel,
+                stem=f"{nb.nama}_{periode}" + (f"_{slug}" if opd else ""),
                 judul=(nb.judul_en or nb.judul if bahasa == "en" else nb.judul)
                 + (f" — {opd}" if opd else ""),
                 periode_label=label,
@@ -458,20 +455,10 @@ def plan_runs(
         for nb in notebooks.values():
             if nb.lintas:
                 continue
-            folder = out_dir / periode
-            add(nb, periode, None, folder, f"{periode}/{nb.kode}", f"{nb.nama}_{periode}", periode)
+            add(nb, periode, None, periode)
             if nb.kode in per_opd_notebooks:
                 for opd in opds:
-                    s = folders[opd]
-                    add(
-                        nb,
-                        periode,
-                        opd,
-                        folder / "opd" / s,
-                        f"{periode}/opd/{s}/{nb.kode}",
-                        f"{nb.nama}_{periode}_{s}",
-                        periode,
-                    )
+                    add(nb, periode, opd, periode)
     if periods:
         last = periods[-1]
         first = sort_periods([*periode_data, last])[0]
@@ -482,15 +469,7 @@ def plan_runs(
         )
         for nb in notebooks.values():
             if nb.lintas:
-                add(
-                    nb,
-                    last,
-                    None,
-                    out_dir / LINTAS,
-                    f"{LINTAS}/{nb.kode}",
-                    f"{nb.nama}_{last}",
-                    label,
-                )
+                add(nb, last, None, label)
     return runs
 
 

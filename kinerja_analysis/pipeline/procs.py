@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["FolderBusy", "FolderLock", "die_with_parent", "KERNEL_GUARD", "set_pdeathsig"]
@@ -57,30 +58,27 @@ class FolderLock:
         except ImportError:  # pragma: no cover - Windows
             return self._acquire_file()
         fd = os.open(self.folder, os.O_RDONLY)
-        deadline = time.monotonic() + self.wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self._fd = fd
-                return self
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise FolderBusy(str(self.folder)) from None
-                time.sleep(0.2)
+        return self._hold(
+            fd, lambda: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB), BlockingIOError
+        )
 
     def _acquire_file(self) -> FolderLock:  # pragma: no cover - Windows
         import msvcrt  # lazy: Windows only
 
         p = self.folder.parent / f".{self.folder.name}.lock"
         fd = os.open(p, os.O_RDWR | os.O_CREAT)
+        return self._hold(fd, lambda: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1), OSError)
+
+    def _hold(self, fd: int, try_lock: Callable[[], object], taken: type[OSError]) -> FolderLock:
+        """Call ``try_lock`` on ``fd`` (non-blocking; raises ``taken`` while another
+        process holds the lock) every 0.2 s until it succeeds or ``wait`` seconds pass."""
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                try_lock()
                 self._fd = fd
                 return self
-            except OSError:
+            except taken:
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     raise FolderBusy(str(self.folder)) from None

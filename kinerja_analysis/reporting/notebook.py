@@ -866,12 +866,5 @@ def legacy_context(
 
     Kept for one release for notebooks written against it; use :func:`setup`.
     """
-    s = setup(
-        periode=periode,
-        data_dir=data_dir,
-        output_dir=None,
-        cache_dir=cache_dir,
-        bahasa=bahasa,
-        opd=opd,
-    )
+    s = setup(periode=periode, data_dir=data_dir, cache_dir=cache_dir, bahasa=bahasa, opd=opd)
     return s.ds, s.periode, s.tables, s.periode_teks, s.cakupan
