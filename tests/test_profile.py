@@ -212,3 +212,29 @@ def test_siasn_export_with_mapping_and_agency_profile(tmp_path):
     html = (out / "2025Q1" / "laporan_periode_2025Q1.html").read_text("utf-8")
     assert 'class="logo" src="data:image/png;base64,' in html
     assert "Sekretaris Daerah Kabupaten Sukamaju" in html  # the signatory block
+
+
+@pytest.mark.parametrize("preset", ["siasn", "ekinerja_bkn"])
+def test_batch_takes_a_mapping_preset_by_name(monkeypatch, tmp_path, preset):
+    """``kinerja batch --mapping siasn`` names a shipped preset as ``kinerja validate``
+    does (the same option): the preset is read and the batch goes on to validation."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "contoh" / "siasn", data)
+    monkeypatch.setattr(batch, "load_dataset", _no_validation)
+    r = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            "--data",
+            str(data),
+            "--mapping",
+            preset,
+            "--config",
+            str(data / "profil_instansi.yaml"),
+            "--no-pseudonim",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert isinstance(r.exception, AssertionError), r.output
+    assert "validation started" in str(r.exception)

@@ -92,6 +92,7 @@ from kinerja_analysis.core.periods import parse_period, period_label, sort_perio
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
 from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
 from kinerja_analysis.pipeline.console import TEXT, BatchConsole, Redactor, duration, plain
+from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
 from kinerja_analysis.pipeline.preflight import (
     MESSAGES,
     check_periods,
@@ -1490,14 +1491,8 @@ def batch_command(
             "min_sel, periode). Wajib kecuali untuk data contoh Kotalama.",
         ),
     ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option("--mapping", "-m", help="File pemetaan kolom ekspor (YAML)."),
-    ] = None,
-    pseudonim: Annotated[
-        bool,
-        typer.Option("--pseudonim", help="ID pegawai adalah pseudonim: matikan cek struktur NIP."),
-    ] = False,
+    mapping: MappingOption = None,
+    pseudonim: PseudonimOption = False,
     per_opd: Annotated[bool, typer.Option("--per-opd", help="Tulis juga laporan per OPD.")] = False,
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Jumlah proses; default jumlah CPU.")

@@ -22,6 +22,7 @@ from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import message
 from kinerja_analysis.pipeline.batch import batch_command
+from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
 
 app = typer.Typer(
     name="kinerja",
@@ -175,17 +176,8 @@ def _write_workbook(report, out: Path, bahasa: str) -> Path | None:
 @app.command("validate")
 def validate(
     data_dir: Annotated[Path, typer.Argument(help="Folder dataset.")],
-    mapping: Annotated[
-        str | None,
-        typer.Option(
-            "--mapping",
-            "-m",
-            help="File pemetaan kolom (YAML) atau nama preset: siasn, ekinerja_bkn.",
-        ),
-    ] = None,
-    pseudonim: Annotated[
-        bool, typer.Option(help="ID pegawai adalah pseudonim: matikan cek struktur NIP.")
-    ] = False,
+    mapping: MappingOption = None,
+    pseudonim: PseudonimOption = False,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder untuk laporan validasi dan baris yang ditolak."),
