@@ -683,6 +683,12 @@ class _Flci:
                 ra2 = max(ra2, 0.0)
                 signs = np.array(list(itertools.product((-1.0, 1.0), repeat=size)))
                 quad = np.einsum("ij,jk,ik->i", signs, paa_inv, signs)
+                # s' P_aa^-1 s > 0 in exact arithmetic; a nearly singular block can round it
+                # to zero or below: no point of that sign pattern, as a NaN would also say
+                usable = quad > 0
+                if not usable.any():
+                    continue
+                signs, quad = signs[usable], quad[usable]
                 x = x0[None, :] - math.sqrt(ra2) * (signs @ paa_inv) / np.sqrt(quad)[:, None]
                 ok = (signs * x >= -1e-12).all(axis=1)
                 if not ok.any():
