@@ -89,6 +89,20 @@ def _no_validation(*a, **k):
     raise AssertionError("validation started before the parameters were checked")
 
 
+def _batch_before_validation(monkeypatch, tmp_path, args, data=None):
+    """``kinerja batch`` on ``data`` (default: a small synthetic city), failing if
+    validation starts."""
+    from kinerja_analysis.data.synth import generate, write_dataset
+
+    if data is None:
+        data = tmp_path / "data"
+        write_dataset(generate(n_pegawai=60, seed=2), data)
+    monkeypatch.setattr(batch, "load_dataset", _no_validation)
+    return CliRunner().invoke(
+        app, ["batch", "--data", str(data), "--out", str(tmp_path / "out"), *args]
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -101,14 +115,7 @@ def _no_validation(*a, **k):
     ],
 )
 def test_parameters_fail_before_any_heavy_work(monkeypatch, tmp_path, args, message):
-    from kinerja_analysis.data.synth import generate, write_dataset
-
-    data = tmp_path / "data"
-    write_dataset(generate(n_pegawai=60, seed=2), data)
-    monkeypatch.setattr(batch, "load_dataset", _no_validation)
-    r = CliRunner().invoke(
-        app, ["batch", "--data", str(data), "--out", str(tmp_path / "out"), *args]
-    )
+    r = _batch_before_validation(monkeypatch, tmp_path, args)
     assert r.exit_code == 2, r.output
     assert message in r.output and "Traceback" not in r.output
     assert not (tmp_path / "out").exists()
@@ -127,15 +134,7 @@ def test_parameters_fail_before_any_heavy_work(monkeypatch, tmp_path, args, mess
 def test_parameter_errors_speak_the_batch_language(monkeypatch, tmp_path, args, words):
     """With ``--bahasa en`` the checks before a batch answer in English (the same checks
     answer in Indonesian by default: the test above)."""
-    from kinerja_analysis.data.synth import generate, write_dataset
-
-    data = tmp_path / "data"
-    write_dataset(generate(n_pegawai=60, seed=2), data)
-    monkeypatch.setattr(batch, "load_dataset", _no_validation)
-    r = CliRunner().invoke(
-        app,
-        ["batch", "--data", str(data), "--out", str(tmp_path / "out"), "--bahasa", "en", *args],
-    )
+    r = _batch_before_validation(monkeypatch, tmp_path, ["--bahasa", "en", *args])
     assert r.exit_code == 2, r.output
     out = " ".join(r.output.split())
     for w in words:
@@ -146,18 +145,8 @@ def test_parameter_errors_speak_the_batch_language(monkeypatch, tmp_path, args, 
 
 
 def test_real_export_needs_its_own_profile(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "load_dataset", _no_validation)
-    r = CliRunner().invoke(
-        app,
-        [
-            "batch",
-            "--data",
-            str(SIASN),
-            "--mapping",
-            str(SIASN / "pemetaan.yaml"),
-            "--out",
-            str(tmp_path / "out"),
-        ],
+    r = _batch_before_validation(
+        monkeypatch, tmp_path, ["--mapping", str(SIASN / "pemetaan.yaml")], data=SIASN
     )
     assert r.exit_code == 2 and "--config" in r.output
 
@@ -220,21 +209,7 @@ def test_batch_takes_a_mapping_preset_by_name(monkeypatch, tmp_path, preset):
     does (the same option): the preset is read and the batch goes on to validation."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "contoh" / "siasn", data)
-    monkeypatch.setattr(batch, "load_dataset", _no_validation)
-    r = CliRunner().invoke(
-        app,
-        [
-            "batch",
-            "--data",
-            str(data),
-            "--mapping",
-            preset,
-            "--config",
-            str(data / "profil_instansi.yaml"),
-            "--no-pseudonim",
-            "--out",
-            str(tmp_path / "out"),
-        ],
-    )
+    args = ["--mapping", preset, "--config", str(data / "profil_instansi.yaml"), "--no-pseudonim"]
+    r = _batch_before_validation(monkeypatch, tmp_path, args, data=data)
     assert isinstance(r.exception, AssertionError), r.output
     assert "validation started" in str(r.exception)
