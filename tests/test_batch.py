@@ -457,3 +457,43 @@ def test_per_opd_reports(data_dir, dataset, last, tmp_path):
         assert opd in html  # the report is about that OPD
     peg = dataset.pegawai
     assert scan_personal_data(out, peg["nip"], peg["nama"].dropna()).empty
+
+
+def test_rahasia_writes_each_period_from_its_own_window(city_300, tmp_path):
+    """``kinerja batch --rahasia``: one confidential workbook per period of the batch,
+    beside (never inside) the report folder, from that period's shared results; the
+    command's messages follow --bahasa."""
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    data = tmp_path / "kota"
+    shutil.copytree(city_300.data_dir, data)
+    periods = city_300.ds.periods[-2:]
+    out = tmp_path / "laporan"
+    args = ["batch", "--data", str(data), "--out", str(out), "-n", "00", "--rahasia"]
+    args += [x for p in periods for x in ("--periode", p)] + ["--bahasa", "en", "-w", "1"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "CONFIDENTIAL" in r.output and "Traceback" not in r.output
+    folder = tmp_path / "RAHASIA-laporan"
+    files = sorted(folder.rglob("*.xlsx"))
+    assert [f.parent.name for f in files] == list(periods)
+    assert not list(out.rglob("RAHASIA*"))
+    for f, p in zip(files, periods, strict=True):
+        ws = load_workbook(f, read_only=True).worksheets[0]
+        text = " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+        assert p in text
+
+
+def test_batch_refuses_an_unknown_language_without_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    for value in ("fr", "EN"):
+        r = CliRunner().invoke(app, ["batch", "--out", str(tmp_path / "o"), "--bahasa", value])
+        assert r.exit_code == 2, r.output
+        assert "'id'" in r.output and "Traceback" not in r.output
+        assert not (tmp_path / "o").exists()

@@ -84,7 +84,7 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import typer
 
-from kinerja_analysis.analyses.shared import load_shared, prepare_shared
+from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
@@ -1547,6 +1547,11 @@ def batch_command(
     from rich.console import Console  # lazy: only for console output
 
     console = Console(stderr=True)
+    if bahasa not in (None, "id", "en"):
+        both = " / ".join(MESSAGES("bahasa", b, value=bahasa) for b in ("id", "en"))
+        console.print(f"[bold red]{TEXT('kesalahan', 'id')}[/] {plain(both, 400)}", soft_wrap=True)
+        raise typer.Exit(2)
+    say = _message_language(bahasa, config)
     try:
         summary = run_batch(
             data,
@@ -1566,40 +1571,74 @@ def batch_command(
             lock_wait=tunggu,
         )
     except KeyboardInterrupt:
-        console.print("[yellow]Dibatalkan. Laporan yang sudah selesai tetap utuh.[/]")
+        console.print(f"[yellow]{TEXT('dibatalkan_cli', say)}[/]")
         raise typer.Exit(130) from None
     except FolderBusy:
         console.print(
-            f"[bold red]Folder sedang dipakai:[/] batch lain sedang menulis ke "
-            f"{plain(out.resolve(), 400)} (atau memakai cache yang sama). Tunggu sampai "
-            "selesai, pakai --tunggu DETIK, atau pilih --out lain.",
+            f"[bold red]{TEXT('folder_dipakai', say, out=plain(out.resolve(), 400))}[/]",
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_BUSY) from None
     except DatasetError as e:
-        head = TEXT("data_tidak_dapat_dipakai", bahasa or "id")
+        head = TEXT("data_tidak_dapat_dipakai", say)
         console.print(f"[bold red]{head}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     except (ValueError, FileNotFoundError) as e:
-        console.print(
-            f"[bold red]{TEXT('kesalahan', bahasa or 'id')}[/] {plain(e, 2000)}", soft_wrap=True
-        )
+        console.print(f"[bold red]{TEXT('kesalahan', say)}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     if len(summary.runs) <= 40 or summary.n_gagal:
         console.print(summary.rich_table())
     if rahasia:
-        ds = Dataset.load_cache(summary.cache_dir / "data")
-        h = load_shared(summary.cache_dir / "shared")
-        folder = summary.out_dir.parent / f"RAHASIA-{summary.out_dir.name}"
-        chosen = periode or list(ds.periods)
-        paths = write_confidential_sheets(ds, h, chosen, folder)
+        folder, paths = write_confidential(summary)
         console.print(
-            f"[bold red]RAHASIA[/]: {len(paths)} lembar umpan balik individual di "
-            f"{plain(folder, 400)} (ber-NIP; jangan disebarkan)."
+            f"[bold red]{TEXT('rahasia_ditulis', summary.bahasa, n=len(paths), folder=plain(folder, 400))}[/]",
+            soft_wrap=True,
         )
     for line in summary.lines(summary.bahasa):
         console.print(line, highlight=False, soft_wrap=True)
     raise typer.Exit(summary.exit_code)
+
+
+def _message_language(bahasa: str | None, config: Path | None) -> str:
+    """The language of the command's own messages: ``--bahasa``, else the profile's
+    (when it can be read), else Indonesian."""
+    if bahasa in ("id", "en"):
+        return bahasa
+    if config is not None:
+        try:
+            return load_profile(config).bahasa
+        except (ProfileError, OSError, ValueError):
+            return "id"
+    return "id"
+
+
+def write_confidential(
+    summary: BatchSummary, *, seed: int = DEFAULTS.seed
+) -> tuple[Path, list[Path]]:
+    """``--rahasia``: the confidential individual feedback sheets of the batch's periods.
+
+    One workbook per period that has a document in ``summary`` (written or unchanged),
+    each from the shared results of that period's own window (as of the period, as its
+    documents), into ``RAHASIA-<report folder>`` beside the report folder.
+
+    Returns
+    -------
+    (folder, files written)
+    """
+    ds = Dataset.load_cache(summary.cache_dir / "data")
+    periods = sort_periods(
+        {
+            r.periode
+            for r in summary.runs
+            if r.status in ("ok", "dilewati") and r.periode in ds.periods
+        }
+    )
+    folder = summary.out_dir.parent / f"RAHASIA-{summary.out_dir.name}"
+    written: list[Path] = []
+    for p in periods:
+        h = load_or_compute_shared(ds, summary.cache_dir / "shared", through=p, seed=seed)
+        written += write_confidential_sheets(ds, h, [p], folder)
+    return folder, written
 
 
 if __name__ == "__main__":  # python -m kinerja_analysis.pipeline.batch --data … --out …

@@ -62,6 +62,12 @@ TEXT = Catalog(
             "status_dibatalkan": "dibatalkan",
             "data_tidak_dapat_dipakai": "Data tidak dapat dipakai:",
             "kesalahan": "Kesalahan:",
+            "dibatalkan_cli": "Dibatalkan. Laporan yang sudah selesai tetap utuh.",
+            "folder_dipakai": "Folder sedang dipakai: batch lain sedang menulis ke {out} (atau "
+            "memakai cache yang sama). Tunggu sampai selesai, pakai --tunggu DETIK, atau pilih "
+            "--out lain.",
+            "rahasia_ditulis": "RAHASIA: {n} lembar umpan balik individual di {folder} "
+            "(ber-NIP; jangan disebarkan).",
             "ringkas_jumlah": "{n_ok} laporan ditulis, {n_lewat} tidak berubah, {n_gagal} gagal "
             "({detik}).",
             "ringkas_lewat": "Dilewati: {n} laporan karena data, parameter dan kode tidak "
@@ -120,6 +126,11 @@ TEXT = Catalog(
             "status_dibatalkan": "cancelled",
             "data_tidak_dapat_dipakai": "The data cannot be used:",
             "kesalahan": "Error:",
+            "dibatalkan_cli": "Cancelled. Reports already finished stay intact.",
+            "folder_dipakai": "Folder in use: another batch is writing to {out} (or uses the "
+            "same cache). Wait until it ends, use --tunggu SECONDS, or choose another --out.",
+            "rahasia_ditulis": "CONFIDENTIAL: {n} individual feedback sheets in {folder} "
+            "(with NIPs; do not share).",
             "ringkas_jumlah": "{n_ok} reports written, {n_lewat} unchanged, {n_gagal} failed "
             "({detik}).",
             "ringkas_lewat": "Skipped: {n} reports because data, parameters and code are "
