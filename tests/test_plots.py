@@ -341,3 +341,23 @@ def test_pdf_input_leaves_out_the_phone_figures():
     # distinct embedded images (WeasyPrint may list every image in each page's resources)
     embedded = {img.data for page in reader.pages for img in page.images}
     assert len(embedded) == 1 + n_parts
+
+
+def test_figures_carry_their_title_as_text_alternative():
+    """Every chart image has a text alternative for screen readers: the given ``alt``,
+    else the figure's title, numbered on the parts of a figure; escaped."""
+    import re
+
+    from kinerja_analysis.reporting import plots
+    from kinerja_analysis.reporting.notebook import figure_html
+
+    judul = 'Sebaran "predikat" <per> OPD'
+    parts = figure_html(plots.plot_predikat_pages, _predikat_frame(30), judul=judul)
+    alts = re.findall(r'alt="([^"]*)"', parts)
+    n = len(alts)
+    assert n > 1
+    assert alts == [
+        f"Sebaran &quot;predikat&quot; &lt;per&gt; OPD ({i}/{n})" for i in range(1, n + 1)
+    ]
+    one = figure_html(plots.plot_predikat_pages, _predikat_frame(3), judul="Satu", alt="Teks")
+    assert re.findall(r'alt="([^"]*)"', one) == ["Teks", "Teks"]  # page and phone versions

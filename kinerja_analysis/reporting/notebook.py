@@ -747,22 +747,30 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
 
     The ``<img>`` carries its size on the page (CSS pixels, 96 per inch) so the fonts
     print at the size the figure was designed for (a part in a two-column row is scaled
-    to the column); ``alt`` is escaped.
+    to the column). Its text alternative is ``alt``, else the figure's title (``judul``),
+    with "(i/n)" on the parts of a figure; it is escaped.
     """
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
-    def img(fig) -> str:
+    alt = alt or str(kwargs.get("judul") or "")
+
+    def img(fig, text: str) -> str:
         b64, w, h = _png(fig)
         # the size on the page in CSS pixels, as attributes and as style (WeasyPrint
         # reads only the style); the style sheet still caps it at the column's width
         pw, ph = round(w * 96), round(h * 96)
         return (
             f'<img src="data:image/png;base64,{b64}" width="{pw}" height="{ph}" '
-            f'style="width:{pw}px" alt="{_html.escape(alt)}">'
+            f'style="width:{pw}px" alt="{_html.escape(text)}">'
         )
 
     def figures(figs: list) -> str:
-        return "".join(f'<figure class="grafik">{img(f)}</figure>' for f in figs)
+        n = len(figs)
+        return "".join(
+            f'<figure class="grafik">{img(f, alt if n == 1 or not alt else f"{alt} ({i}/{n})")}'
+            "</figure>"
+            for i, f in enumerate(figs, start=1)
+        )
 
     if not callable(plot):
         return figures(_figures(plot))
