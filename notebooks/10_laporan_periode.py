@@ -158,10 +158,17 @@ doc.say("profil")
 if not doc.absent("perilaku"):
     profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
     doc.save(profil, "profil_berakhlak_opd")
+    # one OPD's colours on the city's scale: a colour means the same in every document
+    kota = (
+        profil
+        if opd is None
+        else tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, min_sel=min_sel)
+    )
     doc.figure(
         plots.plot_opd_profile_pages,
         profil,
         judul=doc.text("judul_profil", periode=doc.periode_teks),
+        skala=plots.profile_scale(kota),
     )
 
 # %%

@@ -192,7 +192,7 @@ def test_predikat_rows_with_long_names_do_not_collide(lebar):
             assert not any(b.overlaps(x) and b.intersection(b, x).height > 1 for x in bars), t
         for t, b in texts:
             assert b.x1 <= w + 1, t.get_text()
-        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
         assert "Very Good" in legend and "Sangat Baik" not in legend
 
 
@@ -361,3 +361,54 @@ def test_figures_carry_their_title_as_text_alternative():
     ]
     one = figure_html(plots.plot_predikat_pages, _predikat_frame(3), judul="Satu", alt="Teks")
     assert re.findall(r'alt="([^"]*)"', one) == ["Teks", "Teks"]  # page and phone versions
+
+
+@pytest.mark.parametrize("lebar", ["page", "phone"])
+def test_one_opd_heatmap_and_bars_keep_their_layout(lebar):
+    """The figures of a one-OPD document: the heatmap of one row keeps its layout (column
+    names inside the figure, a colour bar) and takes the scale it is given (the city's);
+    the predikat legend of one bar stays clear of the axis labels."""
+    import warnings
+
+    from kinerja_analysis.reporting.plots import (
+        PAGE_WIDTH,
+        PHONE_WIDTH,
+        plot_opd_profile_pages,
+        plot_predikat_pages,
+        profile_scale,
+    )
+
+    w = PHONE_WIDTH if lebar == "phone" else PAGE_WIDTH
+    dims = [
+        "berorientasi_pelayanan",
+        "akuntabel",
+        "kompeten",
+        "harmonis",
+        "loyal",
+        "adaptif",
+        "kolaboratif",
+    ]
+    one = pd.DataFrame(
+        {"opd": "Dinas Kesehatan", "dimensi": dims, "rerata": np.linspace(3.57, 3.67, 7)}
+    )
+    city = pd.concat([one, one.assign(opd="Dinas Lain", rerata=one["rerata"] - 0.3)])
+    skala = profile_scale(city)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "constrained_layout not applied" is a warning
+        (fig,) = plot_opd_profile_pages(one, judul="Skor perilaku", lebar=w, skala=skala)
+        fig.canvas.draw()
+    assert fig.axes[0].images[0].get_clim() == pytest.approx(
+        (skala[0] - skala[1], skala[0] + skala[1])
+    )
+    assert len(fig.axes) == 2  # the heatmap and its colour bar
+    box = fig.bbox
+    for t in fig.axes[0].get_xticklabels():
+        bb = t.get_window_extent()
+        assert bb.y1 <= box.y1 + 1 and bb.x0 >= box.x0 - 1, t.get_text()
+
+    bars = _predikat_frame(1)
+    (fig,) = plot_predikat_pages(bars, judul="Sebaran", lebar=w)
+    fig.canvas.draw()
+    legend = fig.legends[0].get_window_extent()
+    for t in fig.axes[0].get_xticklabels():
+        assert not legend.overlaps(t.get_window_extent()), t.get_text()

@@ -58,6 +58,7 @@ __all__ = [
     "plot_trend",
     "plot_predikat_pages",
     "plot_opd_profile_pages",
+    "profile_scale",
     "plot_headline_trends",
 ]
 
@@ -402,14 +403,15 @@ def plot_predikat_distribution(
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0, bahasa)))
     ax.grid(axis="y", visible=False)
     ax.spines[["left"]].set_visible(False)
+    # the legend below the axes, outside it: the layout makes room for it whatever the
+    # number of rows (anchored to the axes it fell onto the tick labels of a short chart)
     if lebar >= PAGE_WIDTH:
-        ax.legend(ncol=3, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06))
+        fig.legend(ncol=3, frameon=False, loc="outside lower center")
     else:  # two columns from the left edge, a little smaller: it fits a phone's width
-        ax.legend(
+        fig.legend(
             ncol=2,
             frameon=False,
-            loc="upper left",
-            bbox_to_anchor=(0.0, -0.06),
+            loc="outside lower left",
             fontsize=FONT_PT - 1.5,
             handlelength=1.2,
             columnspacing=1.0,
@@ -510,9 +512,9 @@ def plot_opd_profile(
                         fontsize=FONT_PT - 2,
                         color="white" if dark else "#1d2733",
                     )
-    # the colour bar under the cells, inset so that its end labels stay in the figure
-    cax = ax.inset_axes([0.08, -0.6 / max(n_rows, 1) - 0.03, 0.84, 0.018 * 18 / max(n_rows, 4)])
-    cb = fig.colorbar(im, cax=cax, orientation="horizontal")
+    # the colour bar under the cells, placed by the layout (an inset in axes units
+    # collapsed the layout of a one-row heatmap: a document of one OPD)
+    cb = fig.colorbar(im, ax=ax, location="bottom", shrink=0.84, aspect=30, pad=0.03)
     ticks = MaxNLocator(5).tick_values(center - dev, center + dev)
     cb.set_ticks([t for t in ticks if center - dev <= t <= center + dev])
     cb.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, 2, bahasa)))
@@ -702,6 +704,19 @@ def plot_predikat_pages(
     return figs
 
 
+def profile_scale(profil: pd.DataFrame) -> tuple[float, float] | None:
+    """The colour scale of BerAKHLAK heatmaps: ``(centre, half-width)`` = the mean of
+    every cell of ``profil`` (``opd, dimensi, rerata``) and the largest distance from it;
+    ``None`` when no cell has a value. Computed on the whole city and given to the
+    heatmap of one OPD, so that a colour means the same in every document of a period.
+    """
+    vals = pd.to_numeric(profil["rerata"], errors="coerce")
+    if not vals.notna().any():
+        return None
+    pusat = float(vals.mean())
+    return pusat, float((vals - pusat).abs().max())
+
+
 def plot_opd_profile_pages(
     profil: pd.DataFrame,
     *,
@@ -709,13 +724,14 @@ def plot_opd_profile_pages(
     bahasa: str = "id",
     lebar: float = PAGE_WIDTH,
     per_figure: int = 18,
+    skala: tuple[float, float] | None = None,
 ) -> list[Figure]:
     """:func:`plot_opd_profile` split into figures of at most ``per_figure`` OPDs (half as
-    many for a phone) that share one colour scale (centred on the mean of every cell)."""
+    many for a phone) that share one colour scale: ``skala`` (:func:`profile_scale` of a
+    wider table, e.g. the whole city for one OPD's document), else the scale of
+    ``profil`` itself."""
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
-    vals = pd.to_numeric(profil["rerata"], errors="coerce")
-    pusat = float(vals.mean()) if vals.notna().any() else None
-    rentang = float((vals - pusat).abs().max()) if pusat is not None else None
+    pusat, rentang = skala or profile_scale(profil) or (None, None)
     names = sorted(pd.unique(profil["opd"]))
     per = per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2)
     # no more rows than fit the page at the height the longest wrapped name needs
