@@ -141,11 +141,13 @@ if doc.shared.kesesuaian_resmi is not None:
         doc.shared.kesesuaian_resmi, doc.periode, min_sel, opd=opd
     )
     doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
-    total = kesesuaian[kesesuaian["opd"] == "Seluruh OPD"]
-    if len(total) and total["n"].iloc[0] > 0:
+    # the document's own total: the city's, or this OPD's row in an OPD's document
+    total = kesesuaian[kesesuaian["opd"] == (opd or "Seluruh OPD")]
+    if len(total) and total["n"].iloc[0] > 0 and not total["disembunyikan"].iloc[0]:
         doc.say(
             "kesesuaian_resmi",
             "kesesuaian_kalimat",
+            lingkup=doc.scope(start=True),
             pct=doc.percent(total["pct_sama"].iloc[0]),
             kappa=doc.number(total["kappa"].iloc[0]),
             tinggi=int(total["n_resmi_lebih_tinggi"].iloc[0]),
@@ -183,7 +185,7 @@ else:
     hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
     doc.save(hvk, "hasil_vs_kompetensi")
     doc.markdown(
-        doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel)
+        doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel, opd)
     )
     doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
     doc.say("hvk_ringkas")
@@ -232,7 +234,7 @@ elif jp_ada:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
     jp_opd = tables.jp_summary(jp, min_sel)
     doc.save(jp_opd, "jp_per_opd")
-    doc.say("jp", "jp_ringkas")
+    doc.say("jp", "jp_ringkas", cakupan=doc.cakupan)
     doc.table(
         jp_opd[jp_opd["opd"] == "Semua OPD"].drop(columns="opd"),
         "jp_kota",

@@ -709,3 +709,31 @@ def test_compiled_templates_are_cached_and_a_cache_that_cannot_be_written_is_no_
     env = jinja2.Environment(loader=jinja2.DictLoader({"t.j2": "{{ x }} ok"}), bytecode_cache=cache)
     assert env.get_template("t.j2").render(x=2) == "2 ok"
     assert len(list(tmp_path.iterdir())) == 1  # written once, keyed by the source
+
+
+def test_one_opd_document_never_ranks_the_opd_against_itself(city_1500):
+    """In a document of one OPD the narrative names no "lowest"/"most often" OPD (a
+    ranking of one), while the city's document of the same period may."""
+    from kinerja_analysis.reporting.facts import period_facts
+    from kinerja_analysis.reporting.narrative import write_report
+
+    ds, h = city_1500.ds, city_1500.shared
+    periode = h.periode_akhir
+    opds = ds.pegawai["opd"].value_counts().index[:3]
+    phrases = ("It is lowest in", "lowest in these units", "reported most often in")
+    for opd in opds:
+        text = write_report(period_facts(ds, h, periode, bahasa="en", opd=opd)).markdown()
+        for p in phrases:
+            assert p not in text, (opd, p)
+    city = write_report(period_facts(ds, h, periode, bahasa="en")).markdown()
+    assert any(p in city for p in phrases)
+
+
+def test_scope_words_follow_the_document():
+    from kinerja_analysis.reporting.text import output_vs_competency_sentence
+
+    rows = pd.DataFrame({"arah": ["Naik", "Tetap"], "n": [12, 300]})
+    city = output_vs_competency_sentence(rows, "en", 5)
+    assert "across all OPDs" in city
+    one = output_vs_competency_sentence(rows, "id", 5, opd="Dinas *Kesehatan*")
+    assert "di Dinas \\*Kesehatan\\*" in one and "seluruh OPD" not in one

@@ -975,6 +975,12 @@ def _safe_rows(df: pd.DataFrame, n_col: str, fk: PeriodFacts) -> pd.DataFrame:
     return df.loc[~s["disembunyikan"].to_numpy()].copy()
 
 
+def _compares(per_opd: pd.DataFrame) -> bool:
+    """Whether a per-OPD table can rank OPDs ("lowest in …", "most often in …"): it
+    holds at least two OPDs. A document of one OPD never compares the OPD with itself."""
+    return "opd" in per_opd.columns and per_opd["opd"].nunique() >= 2
+
+
 def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     r = fk.resistensi
     if r is None:
@@ -983,7 +989,7 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     n_kecil = len(r) - len(aman)
     aman["penerimaan"] = pd.to_numeric(aman["penerimaan"], errors="coerce")
     terendah = aman.dropna(subset=["penerimaan"]).sort_values("penerimaan", kind="stable")
-    terendah = terendah.head(fk.ambang.n_sebut)
+    terendah = terendah.head(fk.ambang.n_sebut) if _compares(terendah) else terendah.iloc[0:0]
     a = fk.ambang
     sinyal = aman[
         (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.skp_kosong_tinggi)
@@ -1023,10 +1029,14 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         t = _safe_rows(tabel, "n", fk) if "n" in tabel.columns else tabel
         t = t.assign(jp_per_asn=pd.to_numeric(t["jp_per_asn"], errors="coerce"))
         t = t.dropna(subset=["jp_per_asn"]).sort_values("jp_per_asn", kind="stable")
-        jp_opd = [
-            {"opd": str(x.opd), "jp": float(x.jp_per_asn)}
-            for x in t.head(fk.ambang.n_sebut).itertuples(index=False)
-        ]
+        jp_opd = (
+            [
+                {"opd": str(x.opd), "jp": float(x.jp_per_asn)}
+                for x in t.head(fk.ambang.n_sebut).itertuples(index=False)
+            ]
+            if _compares(t)
+            else None
+        )
     ts = efek.get("pelatihan_tidak_sesuai")
     pembanding = efek.get("pelatihan_relevan") or efek.get("pelatihan_difasilitasi")
     lebih_lemah = (
@@ -1120,7 +1130,7 @@ def _recommendation_context(
     ub_baik = efek.get("umpan_balik_baik")
     opd_buruk: list[dict[str, Any]] = []
     opd_tanpa: list[dict[str, Any]] = []
-    if fk.umpan_balik_perlu is not None and len(fk.umpan_balik_perlu):
+    if fk.umpan_balik_perlu is not None and _compares(fk.umpan_balik_perlu):
         t = _safe_rows(fk.umpan_balik_perlu, "n", fk)
         kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
         tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")

@@ -500,6 +500,13 @@ class ReportSession:
         """A fixed text of the report (:data:`kinerja_analysis.reporting.text.TEXTS`)."""
         return text(key, self.bahasa, **fields)
 
+    def scope(self, start: bool = False) -> str:
+        """Where the document's totals are taken, in words: "di seluruh OPD" in the
+        city's document, "di <OPD>" in one OPD's (``start``: the form that opens a
+        sentence). Data: give it to :meth:`say` as a field, which escapes it."""
+        key = "umum_lingkup_opd" if self.opd else "umum_lingkup_kota"
+        return self.text(f"{key}_awal" if start else key, opd=self.opd)
+
     def say(self, *keys: str, **fields: object) -> None:
         """Display fixed texts of the report as one Markdown block.
 
@@ -574,7 +581,9 @@ class ReportSession:
         if title is not None:
             return title
         key = f"tabel_{name}"
-        return self.text(key, periode=self.periode_teks) if key in TEXTS[self.bahasa] else name
+        if key not in TEXTS[self.bahasa]:
+            return name
+        return self.text(key, periode=self.periode_teks, cakupan=self.cakupan)
 
     def save(self, df: pd.DataFrame, name: str, title: str | None = None) -> None:
         """Keep ``df`` for the workbook without showing it.

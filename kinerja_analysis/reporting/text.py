@@ -30,6 +30,7 @@ import pandas as pd
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.markup import escape_markdown
 
 _LABEL_UTAMA: dict[str, tuple[str, str]] = {
     "n_asn": ("Jumlah ASN", "Number of ASN"),
@@ -111,7 +112,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "daripada ASN dengan hasil kerja yang sama. Tabel ini mengukurnya: berapa ASN yang "
         "predikatnya naik, turun atau tetap bila perilaku (kompetensi) ikut dinilai, "
         "dibanding bila hanya hasil kerja yang dihitung.",
-        "hvk_kalimat": "Bila perilaku ikut dinilai, di seluruh OPD predikat {rincian}.",
+        "hvk_kalimat": "Bila perilaku ikut dinilai, {lingkup} predikat {rincian}.",
         "hvk_bagian": "{arah} untuk {n} ASN",
         "efek": "### Pengaruh pelatihan, umpan balik dan penerapan sistem evaluasi",
         "efek_kota": "Perkiraan pengaruh disajikan pada laporan tingkat kota.",
@@ -129,7 +130,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ikm_ringkas": "Sebaran OPD menurut mutu pelayanan (PermenPAN-RB 14/2017). Nilai IKM "
         "setiap OPD ada di Lampiran B.",
         "jp_ringkas": "JP pelatihan per ASN dalam 12 bulan yang berakhir pada periode laporan, "
-        "seluruh OPD. Rincian per OPD ada di Lampiran B.",
+        "{cakupan}. Rincian per OPD ada di Lampiran B.",
         "hvk_ringkas": "Rincian per OPD ada di Lampiran B.",
         "predikat_urut": "OPD diurutkan dari porsi Sangat Baik terbesar. Kelompok kecil "
         "disembunyikan (celah pada batang).",
@@ -160,7 +161,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tabel_efek": "Perkiraan pengaruh (IK 95%)",
         "tabel_ikm_per_opd": "IKM per OPD, {periode}",
         "tabel_ikm_per_mutu": "OPD menurut mutu pelayanan, {periode}",
-        "tabel_jp_kota": "JP pelatihan per ASN, seluruh OPD (12 bulan)",
+        "tabel_jp_kota": "JP pelatihan per ASN, {cakupan} (12 bulan)",
         "tabel_jp_per_opd": "JP pelatihan per ASN per OPD (12 bulan)",
         "tabel_ringkasan_validasi": "Ringkasan validasi per tabel",
         "tabel_masalah_per_aturan": "Jumlah masalah per aturan",
@@ -200,7 +201,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "Seberapa sering predikat yang tercatat di e-Kinerja sama dengan predikat yang "
         "dihitung dari capaian SKP dan penilaian 360° (matriks PermenPAN-RB 6/2022), per OPD. "
         "κ (kappa Cohen) mengoreksi kesamaan yang terjadi karena kebetulan.",
-        "kesesuaian_kalimat": "Di seluruh OPD, predikat resmi sama dengan predikat dari angka "
+        "kesesuaian_kalimat": "{lingkup}, predikat resmi sama dengan predikat dari angka "
         "untuk {pct} ASN (κ = {kappa}); predikat resmi lebih tinggi untuk {tinggi} ASN dan "
         "lebih rendah untuk {rendah} ASN.",
         "judul_kesesuaian": "Kesesuaian predikat resmi dan predikat dari angka per OPD",
@@ -209,6 +210,10 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "seluruh OPD {instansi}",
+        "umum_lingkup_kota": "di seluruh OPD",
+        "umum_lingkup_opd": "di {opd}",
+        "umum_lingkup_kota_awal": "Di seluruh OPD",
+        "umum_lingkup_opd_awal": "Di {opd}",
         "umum_periode": "Periode",
         # --- 00 kualitas data
         "n00_pengantar": "Ringkasan hasil validasi data yang menjadi dasar evaluasi kinerja: "
@@ -369,7 +374,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "The evaluation document says that an ASN who communicates well is rated higher than "
         "one with the same output. This table measures it: how many ASN move up, down or stay "
         "when behaviour (competency) is counted beside output, compared with output alone.",
-        "hvk_kalimat": "When behaviour is counted, across all OPDs the rating {rincian}.",
+        "hvk_kalimat": "When behaviour is counted, {lingkup} the rating {rincian}.",
         "hvk_bagian": "{arah} for {n} ASN",
         "efek": "### Effects of training, feedback and the structured evaluation system",
         "efek_kota": "Effect estimates are given in the city-wide report.",
@@ -388,7 +393,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ikm_ringkas": "Units by service grade (PermenPAN-RB 14/2017). The IKM of every unit "
         "is in Appendix B.",
         "jp_ringkas": "Training hours (JP) per ASN in the 12 months ending with the report "
-        "period, all units. The figures by unit are in Appendix B.",
+        "period, {cakupan}. The figures by unit are in Appendix B.",
         "hvk_ringkas": "The figures by unit are in Appendix B.",
         "predikat_urut": "Units are sorted from the largest share of Very Good. Small groups "
         "are suppressed (gaps in the bars).",
@@ -420,7 +425,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tabel_efek": "Estimated effects (95% CI)",
         "tabel_ikm_per_opd": "IKM by unit, {periode}",
         "tabel_ikm_per_mutu": "Units by service grade, {periode}",
-        "tabel_jp_kota": "Training hours (JP) per ASN, all units (12 months)",
+        "tabel_jp_kota": "Training hours (JP) per ASN, {cakupan} (12 months)",
         "tabel_jp_per_opd": "Training hours (JP) per ASN by unit (12 months)",
         "tabel_ringkasan_validasi": "Validation summary by table",
         "tabel_masalah_per_aturan": "Problems by rule",
@@ -460,7 +465,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "How often the predikat recorded in e-Kinerja equals the one computed from SKP "
         "achievement and the 360° ratings (PermenPAN-RB 6/2022 matrix), by OPD. κ (Cohen's "
         "kappa) corrects for agreement by chance.",
-        "kesesuaian_kalimat": "Across all OPDs the official predikat equals the one from the "
+        "kesesuaian_kalimat": "{lingkup} the official predikat equals the one from the "
         "numbers for {pct} of ASN (κ = {kappa}); the official predikat is higher for {tinggi} "
         "ASN and lower for {rendah}.",
         "judul_kesesuaian": "Agreement of official and computed predikat by OPD",
@@ -469,6 +474,10 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- shared by notebooks 00, 20, 30, 90
         "umum_cakupan_opd": "OPD {opd}",
         "umum_cakupan_kota": "all units (OPD) of the {instansi}",
+        "umum_lingkup_kota": "across all OPDs",
+        "umum_lingkup_opd": "in {opd}",
+        "umum_lingkup_kota_awal": "Across all OPDs",
+        "umum_lingkup_opd_awal": "In {opd}",
         "umum_periode": "Period",
         # --- 00 data quality
         "n00_pengantar": "Summary of the validation of the data behind the performance "
@@ -635,8 +644,11 @@ def text(kunci: str, bahasa: fmt.Bahasa = "id", **isi: object) -> str:
     return TEXTS[bahasa][kunci].format(**isi)
 
 
-def output_vs_competency_sentence(kota: pd.DataFrame, bahasa: fmt.Bahasa, min_sel: int) -> str:
-    """The city-wide sentence of the output-vs-competency table (rows ``arah, n``)."""
+def output_vs_competency_sentence(
+    kota: pd.DataFrame, bahasa: fmt.Bahasa, min_sel: int, opd: str | None = None
+) -> str:
+    """The sentence of the output-vs-competency table's total (rows ``arah, n``): over
+    every OPD, or over ``opd`` in that OPD's document (its name escaped as Markdown)."""
     parts = [
         text(
             "hvk_bagian",
@@ -646,7 +658,12 @@ def output_vs_competency_sentence(kota: pd.DataFrame, bahasa: fmt.Bahasa, min_se
         )
         for r in kota.itertuples()
     ]
-    return text("hvk_kalimat", bahasa, rincian="; ".join(parts))
+    lingkup = (
+        text("umum_lingkup_opd", bahasa, opd=escape_markdown(opd))
+        if opd
+        else text("umum_lingkup_kota", bahasa)
+    )
+    return text("hvk_kalimat", bahasa, lingkup=lingkup, rincian="; ".join(parts))
 
 
 # ============================================================================ label registry
