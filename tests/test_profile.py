@@ -213,3 +213,13 @@ def test_batch_takes_a_mapping_preset_by_name(monkeypatch, tmp_path, preset):
     r = _batch_before_validation(monkeypatch, tmp_path, args, data=data)
     assert isinstance(r.exception, AssertionError), r.output
     assert "validation started" in str(r.exception)
+
+
+def test_unknown_preset_lists_the_presets_and_bad_counts_are_refused(monkeypatch, tmp_path):
+    r = _batch_before_validation(monkeypatch, tmp_path, ["--mapping", "SIASN", "--bahasa", "en"])
+    assert r.exit_code == 2
+    out = " ".join(r.output.split())
+    assert "SIASN" in out and "siasn" in out and "ekinerja_bkn" in out
+    for bad in (["--workers", "0"], ["--tunggu", "-5"]):
+        r = CliRunner().invoke(app, ["batch", "--out", str(tmp_path / "o"), *bad])
+        assert r.exit_code == 2 and bad[0] in r.output

@@ -301,9 +301,15 @@ def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMappin
         return ColumnMapping()
     if isinstance(path, str) and path in presets() and not Path(path).exists():
         path = preset_path(path, bahasa)
+    given = str(path)
     path = Path(path)
     if not path.is_file():
-        raise DatasetError(message("pemetaan_tidak_ada", bahasa, file=path.name))
+        if path.suffix.lower() not in (".yaml", ".yml") and len(path.parts) == 1:
+            # a bare word: meant as a preset's name
+            raise DatasetError(
+                message("pemetaan_preset_tidak_ada", bahasa, nama=given, ada=", ".join(presets()))
+            )
+        raise DatasetError(message("pemetaan_tidak_ada", bahasa, file=given))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -1495,7 +1495,8 @@ def batch_command(
     pseudonim: PseudonimOption = False,
     per_opd: Annotated[bool, typer.Option("--per-opd", help="Tulis juga laporan per OPD.")] = False,
     workers: Annotated[
-        int | None, typer.Option("--workers", "-w", help="Jumlah proses; default jumlah CPU.")
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Jumlah proses; default jumlah CPU."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Jalankan ulang walau masukan tidak berubah.")
@@ -1533,6 +1534,7 @@ def batch_command(
         float,
         typer.Option(
             "--tunggu",
+            min=0.0,
             help="Detik menunggu bila batch lain sedang menulis ke folder laporan yang sama; "
             "default 0 (langsung berhenti).",
         ),
