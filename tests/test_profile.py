@@ -216,7 +216,8 @@ def test_batch_takes_a_mapping_preset_by_name(monkeypatch, tmp_path, preset):
 
 
 def test_unknown_preset_lists_the_presets_and_bad_counts_are_refused(monkeypatch, tmp_path):
-    r = _batch_before_validation(monkeypatch, tmp_path, ["--mapping", "SIASN", "--bahasa", "en"])
+    args = ["--mapping", "SIASN", "--config", str(BUNDLED_PROFILE), "--bahasa", "en"]
+    r = _batch_before_validation(monkeypatch, tmp_path, args)
     assert r.exit_code == 2
     out = " ".join(r.output.split())
     assert "SIASN" in out and "siasn" in out and "ekinerja_bkn" in out
