@@ -497,3 +497,24 @@ def test_batch_refuses_an_unknown_language_without_a_traceback(tmp_path):
         assert r.exit_code == 2, r.output
         assert "'id'" in r.output and "Traceback" not in r.output
         assert not (tmp_path / "o").exists()
+
+
+def test_index_trend_chart_has_a_phone_version(synthetic_reports):
+    """The index's trend chart is drawn for the page and for a phone, like the reports'
+    charts; the style shows one of them by screen width."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    for out in (synthetic_reports.out_id, synthetic_reports.out_en):
+        html = (out / "index.html").read_text("utf-8")
+        widths = {}
+        for cls in ("tren-lebar", "tren-sempit"):
+            m = re.search(
+                rf'<img class="{cls}" alt="[^"]+" src="data:image/png;base64,([^"]+)"', html
+            )
+            assert m, cls
+            widths[cls] = Image.open(io.BytesIO(base64.b64decode(m.group(1)))).size[0]
+        assert widths["tren-sempit"] < widths["tren-lebar"]
+        assert "@media (max-width:40rem){.tren-lebar{display:none}" in html

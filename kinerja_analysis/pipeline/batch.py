@@ -868,8 +868,9 @@ def _run_one(spec: RunSpec) -> RunResult:
 # ----------------------------------------------------------------------------- index
 
 
-def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str | None:
-    """Trend of headline numbers across periods as a base64 PNG data URI (or None):
+def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
+    """Trend of headline numbers across periods as base64 PNG data URIs, drawn for the
+    page (``lebar``) and for a phone (``sempit``), or None:
     :func:`kinerja_analysis.reporting.plots.plot_headline_trends` — the index's language
     for numbers, each indicator on an honest axis."""
     import matplotlib.pyplot as plt  # lazy: heavy; only for figures
@@ -882,11 +883,15 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> str | None:
         return None
     plots.use_style()
     judul = "Angka utama per periode" if bahasa == "id" else "Headline figures by period"
-    fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=plots.DPI)
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+    def uri(lebar: float) -> str:
+        fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa, lebar=lebar)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=plots.DPI)
+        plt.close(fig)
+        return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+    return {"lebar": uri(plots.PAGE_WIDTH), "sempit": uri(plots.PHONE_WIDTH)}
 
 
 def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:

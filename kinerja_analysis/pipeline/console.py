@@ -165,7 +165,7 @@ TEXT = Catalog(
 _SINGLETON = re.compile(r"(\d+) singleton fixed effect", re.I)
 #: A NIP or NI PPPK (18 digits), also as Excel cut it (15+ digits) or with separators.
 _ID_RE = re.compile(r"(?<!\d)\d(?:[ .-]?\d){14,19}(?!\d)")
-_WORD_RE = re.compile(r"\w+", re.U)
+_WORD_RE = re.compile(r"[^\W_]+", re.U)  # words; "sari_dewi" is two
 
 
 class Redactor:
@@ -174,6 +174,8 @@ class Redactor:
 
     >>> Redactor(["Sari Dewi"])("nip 199001012015032002 (sari dewi)")
     'nip [NIP] ([nama])'
+    >>> Redactor(["Sari Dewi"])("file SARI_DEWI.xlsx")
+    'file [nama].xlsx'
     """
 
     def __init__(self, names: object = ()) -> None:
