@@ -224,3 +224,22 @@ def test_unknown_preset_lists_the_presets_and_bad_counts_are_refused(monkeypatch
     for bad in (["--workers", "0"], ["--tunggu", "-5"]):
         r = CliRunner().invoke(app, ["batch", "--out", str(tmp_path / "o"), *bad])
         assert r.exit_code == 2 and bad[0] in r.output
+
+
+def test_profile_errors_speak_the_batch_language(tmp_path):
+    """A profile that cannot be used is named in the batch's language (``--bahasa en``);
+    Indonesian by default, with the same file, key and value."""
+    from typer.testing import CliRunner
+
+    bad = tmp_path / "profil.yaml"
+    bad.write_text("instansi:\n  nama: Sukamaju\n  jenis: desa\n", encoding="utf-8")
+    cases = {
+        str(bad): ("instansi.jenis 'desa' is not known", "instansi.jenis 'desa' tidak dikenal"),
+        str(tmp_path / "nope.yaml"): ("Agency profile file not found", "tidak ditemukan"),
+    }
+    for config, (en, id_) in cases.items():
+        base = ["batch", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--config", config]
+        r = CliRunner().invoke(app, [*base, "--bahasa", "en"])
+        assert r.exit_code == 2 and en in " ".join(r.output.split()), r.output
+        r = CliRunner().invoke(app, base)
+        assert r.exit_code == 2 and id_ in " ".join(r.output.split()), r.output

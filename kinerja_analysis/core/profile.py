@@ -40,13 +40,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from kinerja_analysis.core.checks import check_keys
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.text import LANGUAGES, Catalog
 
 __all__ = [
     "AgencyProfile",
     "ProfileError",
+    "PROFILE_ERRORS",
     "Signatory",
     "BUNDLED_PROFILE",
     "PERIOD_KINDS",
@@ -79,8 +79,67 @@ TEXT = Catalog(
 )
 
 
+#: What is wrong with a profile, in each language (:class:`ProfileError`).
+PROFILE_ERRORS = Catalog(
+    {
+        "id": {
+            "tidak_ada": "File profil instansi tidak ditemukan: {path}",
+            "yaml": "{where}: bukan YAML yang valid ({alasan})",
+            "pemetaan": "{where}: harus berupa pemetaan (kunci: nilai), bukan {value}",
+            "kunci_teks": "{where}: kunci harus teks, bukan {value}",
+            "kunci": "{where}: kunci tidak dikenal {unknown}; yang boleh: {allowed}",
+            "wajib": "{where}: harus diisi",
+            "teks": "{where}: harus teks, bukan {value}",
+            "logo_tidak_ada": "{where}: file logo tidak ditemukan: {file}",
+            "logo_besar": "{where}: file logo {file} lebih dari 1 MB ({size} byte)",
+            "logo_jenis": "{where}: logo {file} harus berkas PNG atau JPEG",
+            "nama": "{where}: instansi.nama harus diisi",
+            "jenis": "{where}: instansi.jenis {value} tidak dikenal; pilih {choices}",
+            "bahasa": "{where}: bahasa {value} tidak dikenal; pilih id atau en",
+            "min_sel": "{where}: min_sel harus bilangan bulat ≥ 1, bukan {value}",
+            "periode": "{where}: periode {value} tidak dikenal; pilih {choices}",
+            "nama_resmi": "{where}: instansi.nama_resmi harus berisi id dan en",
+        },
+        "en": {
+            "tidak_ada": "Agency profile file not found: {path}",
+            "yaml": "{where}: not valid YAML ({alasan})",
+            "pemetaan": "{where}: must be a mapping (key: value), not {value}",
+            "kunci_teks": "{where}: keys must be text, not {value}",
+            "kunci": "{where}: unknown key(s) {unknown}; allowed: {allowed}",
+            "wajib": "{where}: must be filled in",
+            "teks": "{where}: must be text, not {value}",
+            "logo_tidak_ada": "{where}: logo file not found: {file}",
+            "logo_besar": "{where}: logo file {file} is larger than 1 MB ({size} bytes)",
+            "logo_jenis": "{where}: logo {file} must be a PNG or JPEG file",
+            "nama": "{where}: instansi.nama must be filled in",
+            "jenis": "{where}: instansi.jenis {value} is not known; choose {choices}",
+            "bahasa": "{where}: bahasa {value} is not known; choose id or en",
+            "min_sel": "{where}: min_sel must be a whole number ≥ 1, not {value}",
+            "periode": "{where}: periode {value} is not known; choose {choices}",
+            "nama_resmi": "{where}: instansi.nama_resmi must hold id and en",
+        },
+    }
+)
+
+
 class ProfileError(ValueError):
-    """An agency profile file cannot be used (the message names file, key and value)."""
+    """An agency profile file cannot be used (the message names file, key and value).
+
+    ``str(error)`` is Indonesian; :meth:`text` gives it in either language
+    (:data:`PROFILE_ERRORS`).
+
+    >>> e = ProfileError("wajib", where="profil.yaml: instansi.nama")
+    >>> str(e), e.text("en")
+    ('profil.yaml: instansi.nama: harus diisi', 'profil.yaml: instansi.nama: must be filled in')
+    """
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.key, self.fields = key, fields
+        super().__init__(self.text("id"))
+
+    def text(self, bahasa: str = "id") -> str:
+        """The message in ``bahasa`` (``"id"`` or ``"en"``)."""
+        return PROFILE_ERRORS(self.key, bahasa, **self.fields)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -132,21 +191,21 @@ class AgencyProfile:
     def __post_init__(self) -> None:
         where = str(self.source.name) if self.source else "profil"
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ProfileError(f"{where}: instansi.nama harus diisi")
+            raise ProfileError("nama", where=where)
         if self.kind not in KINDS:
             raise ProfileError(
-                f"{where}: instansi.jenis {self.kind!r} tidak dikenal; pilih {', '.join(KINDS)}"
+                "jenis", where=where, value=repr(self.kind), choices=", ".join(KINDS)
             )
         if self.bahasa not in LANGUAGES:
-            raise ProfileError(f"{where}: bahasa {self.bahasa!r} tidak dikenal; pilih id atau en")
+            raise ProfileError("bahasa", where=where, value=repr(self.bahasa))
         if not isinstance(self.min_sel, int) or isinstance(self.min_sel, bool) or self.min_sel < 1:
-            raise ProfileError(f"{where}: min_sel harus bilangan bulat ≥ 1, bukan {self.min_sel!r}")
+            raise ProfileError("min_sel", where=where, value=repr(self.min_sel))
         if self.period not in PERIOD_KINDS:
             raise ProfileError(
-                f"{where}: periode {self.period!r} tidak dikenal; pilih {', '.join(PERIOD_KINDS)}"
+                "periode", where=where, value=repr(self.period), choices=", ".join(PERIOD_KINDS)
             )
         if self.official_name is not None and set(self.official_name) != set(LANGUAGES):
-            raise ProfileError(f"{where}: instansi.nama_resmi harus berisi id dan en")
+            raise ProfileError("nama_resmi", where=where)
 
     @property
     def period_kind(self) -> str:
@@ -208,12 +267,12 @@ def _read_logo(path: Path, source: Path | None) -> bytes:
     try:
         size = path.stat().st_size
     except OSError:
-        raise ProfileError(f"{where}: file logo tidak ditemukan: {path.name}") from None
+        raise ProfileError("logo_tidak_ada", where=where, file=path.name) from None
     if size > _LOGO_MAX:
-        raise ProfileError(f"{where}: file logo {path.name} lebih dari 1 MB ({size:,} byte)")
+        raise ProfileError("logo_besar", where=where, file=path.name, size=f"{size:,}")
     data = path.read_bytes()
     if not any(data.startswith(m) for m in _LOGO_MAGIC):
-        raise ProfileError(f"{where}: logo {path.name} harus berkas PNG atau JPEG")
+        raise ProfileError("logo_jenis", where=where, file=path.name)
     return data
 
 
@@ -226,24 +285,26 @@ def _mapping(where: str, v: Any) -> dict[str, Any]:
     if v is None:
         return {}
     if not isinstance(v, dict):
-        raise ProfileError(f"{where}: harus berupa pemetaan (kunci: nilai), bukan {v!r}")
+        raise ProfileError("pemetaan", where=where, value=repr(v))
     unknown = [k for k in v if not isinstance(k, str)]
     if unknown:
-        raise ProfileError(f"{where}: kunci harus teks, bukan {unknown!r}")
+        raise ProfileError("kunci_teks", where=where, value=repr(unknown))
     return v
 
 
 def _check_keys(where: str, got: dict[str, Any], allowed: set[str]) -> None:
-    check_keys(where, got, allowed, ProfileError)
+    unknown = sorted(set(got) - allowed)
+    if unknown:
+        raise ProfileError("kunci", where=where, unknown=unknown, allowed=sorted(allowed))
 
 
 def _text(where: str, v: Any, required: bool = False) -> str | None:
     if v is None:
         if required:
-            raise ProfileError(f"{where}: harus diisi")
+            raise ProfileError("wajib", where=where)
         return None
     if not isinstance(v, str | int | float) or isinstance(v, bool) or not str(v).strip():
-        raise ProfileError(f"{where}: harus teks, bukan {v!r}")
+        raise ProfileError("teks", where=where, value=repr(v))
     return str(v).strip()
 
 
@@ -268,11 +329,11 @@ def read_profile(path: str | os.PathLike) -> AgencyProfile:
 
     p = Path(path).expanduser()
     if not p.is_file():
-        raise ProfileError(f"File profil instansi tidak ditemukan: {p}")
+        raise ProfileError("tidak_ada", path=p)
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{p.name}: bukan YAML yang valid ({exc})") from None
+        raise ProfileError("yaml", where=p.name, alasan=exc) from None
     raw = _mapping(p.name, raw)
     _check_keys(p.name, raw, _KEYS)
     inst = _mapping(f"{p.name}: instansi", raw.get("instansi"))

@@ -1096,7 +1096,7 @@ def _resolve_profile(
     try:
         return load_profile(profil)
     except ProfileError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.text(bahasa)) from None
 
 
 def run_batch(
