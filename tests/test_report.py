@@ -277,6 +277,7 @@ def test_setup_keeps_its_objects_from_the_collector_until_the_next_setup(city_30
         return weakref.ref(a)
 
     periode = city_300.ds.periods[-1]
+    gc.unfreeze()  # a setup() earlier in this process (another test) froze its objects
     gc.disable()  # no automatic pass in between: the test decides when the collector runs
     try:
         before = cycle()  # garbage that exists when the session is made
