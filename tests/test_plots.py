@@ -370,6 +370,7 @@ def test_one_opd_heatmap_and_bars_keep_their_layout(lebar):
     the predikat legend of one bar stays clear of the axis labels."""
     import warnings
 
+    from kinerja_analysis.data.contract import BERAKHLAK
     from kinerja_analysis.reporting.plots import (
         PAGE_WIDTH,
         PHONE_WIDTH,
@@ -379,15 +380,7 @@ def test_one_opd_heatmap_and_bars_keep_their_layout(lebar):
     )
 
     w = PHONE_WIDTH if lebar == "phone" else PAGE_WIDTH
-    dims = [
-        "berorientasi_pelayanan",
-        "akuntabel",
-        "kompeten",
-        "harmonis",
-        "loyal",
-        "adaptif",
-        "kolaboratif",
-    ]
+    dims = list(BERAKHLAK)
     one = pd.DataFrame(
         {"opd": "Dinas Kesehatan", "dimensi": dims, "rerata": np.linspace(3.57, 3.67, 7)}
     )
