@@ -60,12 +60,10 @@ papermill on the command line needs ``.ipynb``; convert a notebook first::
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import datetime as _dt
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -107,6 +105,7 @@ from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY
 from kinerja_analysis.reporting.notebook import (
     default_cache_dir,
+    figure_png,
     read_tables,
     workbook_labels,
     workbook_tables,
@@ -873,8 +872,6 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
     page (``lebar``) and for a phone (``sempit``), or None:
     :func:`kinerja_analysis.reporting.plots.plot_headline_trends` — the index's language
     for numbers, each indicator on an honest axis."""
-    import matplotlib.pyplot as plt  # lazy: heavy; only for figures
-
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for the index figure
 
     if len(rows) < 1 or not any(
@@ -886,10 +883,7 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
 
     def uri(lebar: float) -> str:
         fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa, lebar=lebar)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=plots.DPI)
-        plt.close(fig)
-        return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+        return "data:image/png;base64," + figure_png(fig)[0]
 
     return {"lebar": uri(plots.PAGE_WIDTH), "sempit": uri(plots.PHONE_WIDTH)}
 
@@ -1558,7 +1552,10 @@ def batch_command(
         both = " / ".join(MESSAGES("bahasa", b, value=bahasa) for b in ("id", "en"))
         console.print(f"[bold red]{TEXT('kesalahan', 'id')}[/] {plain(both, 400)}", soft_wrap=True)
         raise typer.Exit(2)
-    say = _message_language(bahasa, config)
+
+    def say() -> str:  # read only when there is something to say
+        return _message_language(bahasa, config)
+
     try:
         summary = run_batch(
             data,
@@ -1578,20 +1575,20 @@ def batch_command(
             lock_wait=tunggu,
         )
     except KeyboardInterrupt:
-        console.print(f"[yellow]{TEXT('dibatalkan_cli', say)}[/]")
+        console.print(f"[yellow]{TEXT('dibatalkan_cli', say())}[/]")
         raise typer.Exit(130) from None
     except FolderBusy:
         console.print(
-            f"[bold red]{TEXT('folder_dipakai', say, out=plain(out.resolve(), 400))}[/]",
+            f"[bold red]{TEXT('folder_dipakai', say(), out=plain(out.resolve(), 400))}[/]",
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_BUSY) from None
     except DatasetError as e:
-        head = TEXT("data_tidak_dapat_dipakai", say)
+        head = TEXT("data_tidak_dapat_dipakai", say())
         console.print(f"[bold red]{head}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     except (ValueError, FileNotFoundError) as e:
-        console.print(f"[bold red]{TEXT('kesalahan', say)}[/] {plain(e, 2000)}", soft_wrap=True)
+        console.print(f"[bold red]{TEXT('kesalahan', say())}[/] {plain(e, 2000)}", soft_wrap=True)
         raise typer.Exit(2) from None
     if len(summary.runs) <= 40 or summary.n_gagal:
         console.print(summary.rich_table())

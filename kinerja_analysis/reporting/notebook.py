@@ -708,7 +708,7 @@ class ReportSession:
         display(HTML(figure_html(plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)))
 
 
-def _png(fig) -> tuple[str, float, float]:
+def figure_png(fig) -> tuple[str, float, float]:
     """A figure as base64 PNG at :data:`plots.DPI` and its size in inches; the figure is
     closed.
 
@@ -764,7 +764,7 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
     alt = alt or str(kwargs.get("judul") or "")
 
     def img(fig, text: str) -> str:
-        b64, w, h = _png(fig)
+        b64, w, h = figure_png(fig)
         # the size on the page in CSS pixels, as attributes and as style (WeasyPrint
         # reads only the style); the style sheet still caps it at the column's width
         pw, ph = round(w * 96), round(h * 96)
