@@ -1,20 +1,19 @@
 """Argument checks shared by every layer.
 
-Errors for programmers carry English messages; :func:`check_keys`, which checks a
-settings file a person wrote (an agency profile, a column mapping), speaks to the
-analyst in Indonesian and raises the caller's own error class.
+Errors for programmers carry English messages. Settings files a person writes (an agency
+profile, a column mapping) are checked by their own modules, whose messages come from a
+catalogue in the analyst's language.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["require_columns", "check_choice", "check_keys", "is_missing"]
+__all__ = ["require_columns", "check_choice", "is_missing"]
 
 
 def require_columns(df: object, cols: Sequence[str], what: str) -> None:
@@ -48,25 +47,6 @@ def check_choice(value: object, name: str, allowed: Sequence[object]) -> None:
     """
     if value not in allowed:
         raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
-
-
-def check_keys(
-    where: str, got: Mapping[str, Any], allowed: set[str], error: type[Exception]
-) -> None:
-    """Raise ``error`` naming the keys of a settings block that are not ``allowed``.
-
-    ``where`` names the file and block (``"profil.yaml: instansi"``); the message lists the
-    unknown keys and the allowed ones, sorted.
-
-    >>> check_keys("profil.yaml", {"nama": 1}, {"nama", "jenis"}, ValueError)
-    >>> check_keys("profil.yaml", {"nma": 1}, {"nama"}, ValueError)
-    Traceback (most recent call last):
-    ...
-    ValueError: profil.yaml: kunci tidak dikenal ['nma']; yang boleh: ['nama']
-    """
-    unknown = sorted(set(got) - allowed)
-    if unknown:
-        raise error(f"{where}: kunci tidak dikenal {unknown}; yang boleh: {sorted(allowed)}")
 
 
 def is_missing(x: object) -> bool:

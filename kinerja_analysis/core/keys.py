@@ -152,8 +152,8 @@ def in_values(values: pd.Series, allowed: object) -> np.ndarray:
     >>> in_values(s, ["b", None]).tolist()
     [False, True, True, False]
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # lazy: core stays light for the estimators that import it
+    import pyarrow.compute as pc  # lazy: as above
 
     dtype = values.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
