@@ -422,3 +422,67 @@ def test_pdf_is_laid_out_with_the_collector_paused_and_its_state_restored(monkey
     with pytest.raises(RuntimeError):
         pdf_bytes(html)
     assert gc.isenabled()
+
+
+def test_image_stash_round_trip_and_only_its_own_references():
+    from kinerja_analysis.reporting.export import ImageStash
+
+    png = _png()
+    page = (
+        f'<p>kinerja-gambar:0 kinerja-gambar:abc:0</p><img src="data:image/png;base64,{png}">'
+        '<img src="data:image/jpeg;base64,/9j/4AAQ">'
+    )
+    s = ImageStash()
+    short = s.stash(page)
+    assert "base64" not in short and len(short) < 300
+    assert s.restore(short) == page
+    # the data's own text is left alone and names no image
+    assert "<p>kinerja-gambar:0 kinerja-gambar:abc:0</p>" in short
+    assert s.resource("kinerja-gambar:0") is None
+    assert s.resource("kinerja-gambar:abc:0") is None
+    assert s.resource(f"kinerja-gambar:{s.token}:9") is None
+    mime, body = s.resource(f"kinerja-gambar:{s.token}:0")
+    assert mime == "image/png" and body == base64.b64decode(png)
+    assert s.resource(f"kinerja-gambar:{s.token}:1")[0] == "image/jpeg"
+    # another stash cannot read this one's references
+    assert ImageStash().resource(f"kinerja-gambar:{s.token}:0") is None
+
+
+def test_html_export_keeps_images_exactly(nb):
+    """Images set aside while nbconvert works come back byte for byte, in place."""
+    png = _png()
+    nb2 = copy.deepcopy(nb)
+    fig = new_code_cell("doc.figure(...)")
+    fig.outputs = [
+        new_output(
+            "display_data",
+            data={"text/html": f'<figure><img alt="x" src="data:image/png;base64,{png}"></figure>'},
+        )
+    ]
+    nb2.cells.append(fig)
+    h = to_html(nb2, title="T", periode="2025Q4", tanggal_buat=TANGGAL)
+    assert f'src="data:image/png;base64,{png}"' in h
+    assert "kinerja-gambar" not in h
+    # the exporter is made once and reused: a second notebook gets its own content
+    h_plain = to_html(nb, title="T", periode="2025Q4", tanggal_buat=TANGGAL)
+    assert h_plain.count(png) == h.count(png) - 1
+
+
+def test_pdf_embeds_stashed_images(nb):
+    from pypdf import PdfReader
+
+    from kinerja_analysis.reporting.export import pdf_bytes
+
+    png = _png()
+    page = (
+        "<html><head><title>t</title></head><body>"
+        f'<img src="data:image/png;base64,{png}"><p>kinerja-gambar:0</p></body></html>'
+    )
+    reader = PdfReader(io.BytesIO(pdf_bytes(page)))
+    images = [img for p in reader.pages for img in p.images]
+    assert len(images) == 1
+    from PIL import Image
+
+    want = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
+    got = images[0].image.convert("RGB")
+    assert got.size == want.size and got.tobytes() == want.tobytes()

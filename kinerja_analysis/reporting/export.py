@@ -27,14 +27,18 @@ Untrusted values stay inert (every value in the data is typed by someone):
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import copy
 import datetime as _dt
+import functools
 import gc
 import io
 import math
 import os
 import re
+import secrets
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -105,7 +109,68 @@ def _jinja():
     return Environment(autoescape=True)
 
 
+@functools.cache
+def _page_template() -> Any:
+    """The report page's Jinja template, compiled once per process."""
+    return _jinja().from_string(_template("laporan.html.j2"))
+
+
 # ----------------------------------------------------------------------------- HTML
+
+
+class ImageStash:
+    """Data-URI images set aside while a large HTML text is parsed, and put back after.
+
+    The figures of a report are PNGs written into its HTML as ``data:`` URIs, about nine
+    tenths of its bytes. nbconvert (through BeautifulSoup) and WeasyPrint (through its
+    HTML parser) would scan them character by character; :meth:`stash` replaces each by
+    a short reference ``kinerja-gambar:<token>:<n>``, :meth:`restore` puts the URIs back
+    into the converted HTML, and :meth:`resource` gives WeasyPrint an image's bytes.
+    The token is random per stash, so no text in the data can name a stashed image.
+
+    >>> s = ImageStash()
+    >>> html = s.stash('<img src="data:image/png;base64,iVBORw0K">')
+    >>> "base64" in html, s.restore(html) == '<img src="data:image/png;base64,iVBORw0K">'
+    (False, True)
+    """
+
+    _DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)")
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(8)
+        self._uris: list[str] = []
+        self._ref = re.compile(rf"kinerja-gambar:{self.token}:(\d+)")
+
+    def _put(self, m: re.Match) -> str:
+        self._uris.append(m.group(0))
+        return f"kinerja-gambar:{self.token}:{len(self._uris) - 1}"
+
+    def stash(self, html: str) -> str:
+        """``html`` with each data-URI image replaced by its reference."""
+        return self._DATA_URI.sub(self._put, html)
+
+    def stash_outputs(self, cell: Any) -> None:
+        """:meth:`stash` on the ``text/html`` outputs of a notebook cell (in place)."""
+        for o in cell.get("outputs", []):
+            data = o.get("data")
+            if data and "text/html" in data:
+                h = data["text/html"]
+                data["text/html"] = self.stash("".join(h) if isinstance(h, list) else h)
+
+    def restore(self, html: str) -> str:
+        """``html`` with each reference replaced by its data URI again."""
+        return self._ref.sub(lambda m: self._uris[int(m.group(1))], html)
+
+    def resource(self, url: str) -> tuple[str, bytes] | None:
+        """``(mime type, bytes)`` of a referenced image; ``None`` for any other URL."""
+        m = self._ref.fullmatch(url)
+        if m is None or int(m.group(1)) >= len(self._uris):
+            return None
+        u = self._DATA_URI.fullmatch(self._uris[int(m.group(1))])
+        try:
+            return f"image/{u.group(1)}", base64.b64decode(u.group(2), validate=True)
+        except binascii.Error:
+            return None
 
 
 def _inert_outputs(cell: Any) -> None:
@@ -119,9 +184,10 @@ def _inert_outputs(cell: Any) -> None:
         o["data"] = {"text/html": markdown_to_html(md)}
 
 
-def _clean_notebook(nb: Any) -> Any:
+def _clean_notebook(nb: Any, images: ImageStash | None = None) -> Any:
     """A copy without stderr streams, error outputs or cells tagged for removal; Markdown
-    outputs rendered inert."""
+    outputs rendered inert; with ``images``, the data-URI images of HTML outputs set
+    aside in it."""
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
@@ -136,12 +202,17 @@ def _clean_notebook(nb: Any) -> Any:
                 and o.get("output_type") != "error"
             ]
             _inert_outputs(cell)
+            if images is not None:
+                images.stash_outputs(cell)
         cells.append(cell)
     nb.cells = cells
     return nb
 
 
-def _body_html(nb: Any) -> str:
+@functools.cache
+def _exporter() -> Any:
+    """nbconvert's HTML exporter, made once per process (as ``jupyter nbconvert`` makes one
+    for all its notebooks): a new one compiles its templates again, about 40 ms."""
     from nbconvert import HTMLExporter  # lazy: heavy; only for HTML export
     from nbconvert.preprocessors import TagRemovePreprocessor  # lazy: heavy; only for HTML export
     from traitlets.config import Config  # lazy: with nbconvert
@@ -158,9 +229,15 @@ def _body_html(nb: Any) -> str:
         anchor_link_text="",
     )
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
-    body, _ = exporter.from_notebook_node(_clean_notebook(nb))
+    return exporter
+
+
+def _body_html(nb: Any) -> str:
+    images = ImageStash()
+    body, _ = _exporter().from_notebook_node(_clean_notebook(nb, images))
     body = _ANCHOR.sub("", body)
-    return _FIRST_H1.sub("", body, count=1)  # the cover carries the title
+    body = _FIRST_H1.sub("", body, count=1)  # the cover carries the title
+    return images.restore(body)
 
 
 def to_html(
@@ -215,27 +292,23 @@ def to_html(
     lab = _LABELS[bahasa]
     pemerintah = instansi or profil.government(bahasa)
     ttd = profil.signatory
-    page = (
-        _jinja()
-        .from_string(_template("laporan.html.j2"))
-        .render(
-            bahasa=bahasa,
-            versi=__version__,
-            csp=CONTENT_SECURITY_POLICY,
-            judul=clean_text(title),
-            periode_kata=periode_kata,
-            instansi=pemerintah,
-            wilayah=profil.region,
-            logo=profil.logo_data_uri(),
-            label_logo=lab["logo"].format(instansi=pemerintah),
-            label_dibuat=lab["dibuat"],
-            label_halaman=lab["halaman"],
-            tanggal_buat=fmt.date(tanggal, bahasa),
-            ttd=ttd,
-            css=_markup(_template("laporan.css")),
-            isi=_markup(_body_html(nb)),
-            catatan=catatan or lab["catatan"],
-        )
+    page = _page_template().render(
+        bahasa=bahasa,
+        versi=__version__,
+        csp=CONTENT_SECURITY_POLICY,
+        judul=clean_text(title),
+        periode_kata=periode_kata,
+        instansi=pemerintah,
+        wilayah=profil.region,
+        logo=profil.logo_data_uri(),
+        label_logo=lab["logo"].format(instansi=pemerintah),
+        label_dibuat=lab["dibuat"],
+        label_halaman=lab["halaman"],
+        tanggal_buat=fmt.date(tanggal, bahasa),
+        ttd=ttd,
+        css=_markup(_template("laporan.css")),
+        isi=_markup(_body_html(nb)),
+        catatan=catatan or lab["catatan"],
     )
     return page
 
@@ -252,17 +325,22 @@ def _markup(s: str) -> Any:
 _ALLOWED_SUFFIX = (".css", ".woff", ".woff2", ".ttf", ".otf", ".png", ".svg")
 
 
-def safe_fetcher():
-    """A WeasyPrint URL fetcher for ``data:`` URIs and the package's own template files.
+def safe_fetcher(images: ImageStash | None = None):
+    """A WeasyPrint URL fetcher for ``data:`` URIs, the package's own template files and
+    the images set aside in ``images``.
 
     Everything else (``file:`` outside ``reporting/templates``, ``http(s):``, ``ftp:`` …)
     raises ``ValueError``, which WeasyPrint reports as a resource it could not load; the
     refused URLs are kept in the fetcher's ``refused`` list.
     """
-    from weasyprint.urls import URLFetcher  # lazy: heavy (Pango); only for PDF
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # lazy: heavy (Pango); PDF only
 
     class _SafeFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            found = images.resource(url) if images is not None else None
+            if found is not None:
+                mime, body = found
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
             if _allowed_url(url, _ALLOWED_SUFFIX):
                 return super().fetch(url, headers)
             self.refused.append(url[:200])
@@ -291,15 +369,18 @@ def pdf_bytes(html: str) -> bytes:
     Only ``data:`` URIs and the package's own template files are read (:func:`safe_fetcher`);
     no attachment is embedded (``<link rel=attachment>``/``<a rel=attachment>`` are
     ignored) and only in-page and ``http(s)``/``mailto`` links are kept. The phone
-    versions of figures (``div.grafik-sempit``, hidden on paper) are left out of the input.
+    versions of figures (``div.grafik-sempit``, hidden on paper) are left out of the input,
+    and the images are handed to WeasyPrint as bytes (:class:`ImageStash`), not parsed
+    out of the HTML.
     """
     from weasyprint import HTML  # lazy: heavy (Pango); only for PDF
 
     # the phone versions of figures never print (the style sheet hides them); leaving
     # them out spares WeasyPrint parsing their images
-    html = _PHONE_FIGURES.sub("", html)
+    images = ImageStash()
+    html = images.stash(_PHONE_FIGURES.sub("", html))
     with _collector_paused():
-        doc = HTML(string=html, base_url=None, url_fetcher=safe_fetcher()).render()
+        doc = HTML(string=html, base_url=None, url_fetcher=safe_fetcher(images)).render()
         doc.metadata.attachments = []
         for page in doc.pages:
             page.links = [
