@@ -26,6 +26,7 @@ nothing is loaded from outside the file (images only from ``data:``).
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -38,6 +39,8 @@ __all__ = [
     "Markdown",
     "breakable",
     "clean_text",
+    "column_widths",
+    "width_style",
     "escape_markdown",
     "markdown_to_html",
     "table_class",
@@ -172,15 +175,82 @@ def table_class(headers: list[str], columns: list[list[str]], base: str = "tabel
     return " ".join(kelas + (["tabel-lebar"] if need > PHONE_CHARS else []))
 
 
+#: Characters of printed table text (8.5 pt DejaVu Sans) in one row of the A4 text block.
+PRINT_CHARS = 96
+#: Room for a cell's padding, in characters.
+_CELL_PAD = 1.5
+
+
+def _longest_word(text: str) -> int:
+    """Length of the longest unbreakable run of ``text`` (:func:`breakable` cuts runs of
+    25 or more characters)."""
+    n = max((len(w) for w in re.split(r"[\s\u200b]+", text)), default=0)
+    return n if n < 25 else 24
+
+
+def column_widths(
+    headers: list[str], columns: list[list[str]], numeric: list[bool] | None = None
+) -> list[float]:
+    """Column widths (percent of the table, summing to 100) for a printed table.
+
+    CSS's automatic table layout, as its specification sketches it (CSS 2.1 §17.5.2.2),
+    measured in characters instead of laid-out text: each column has a narrowest width
+    (its longest word; a number is never broken) and a widest (its longest line, header
+    or cell); the columns get their widest widths when those fit :data:`PRINT_CHARS`,
+    else their narrowest plus a common share of what is left, and any room to spare
+    goes to the columns in proportion to their widest widths. The print style sheet
+    lays tables out with these widths (``table-layout: fixed``), which spares the
+    renderer measuring every cell twice; a browser on screen still lays them out itself.
+    ``numeric`` marks columns whose cells do not wrap (default: none).
+
+    >>> column_widths(["OPD", "n"], [["Dinas Pendidikan dan Kebudayaan"], ["1.234"]])
+    [83.3, 16.6]
+    """
+    numeric = numeric or [False] * len(headers)
+    lo, hi = [], []
+    for head, cells, num in zip(headers, columns, numeric, strict=True):
+        head = str(head)
+        word = max([_longest_word(head)] + [len(c) if num else _longest_word(c) for c in cells])
+        line = max([len(head)] + [len(c) for c in cells])
+        lo.append(word + _CELL_PAD)
+        hi.append(max(line, word) + _CELL_PAD)
+    if not hi:
+        return []
+    low, high = sum(lo), sum(hi)
+    if high <= PRINT_CHARS:
+        w = hi
+    elif low >= PRINT_CHARS:
+        w = lo
+    else:
+        share = (PRINT_CHARS - low) / (high - low)
+        w = [a + (b - a) * share for a, b in zip(lo, hi, strict=True)]
+    total = sum(w)
+    # rounded down: widths summing to more than 100% would widen the table past the page
+    return [math.floor(1000 * x / total) / 10 for x in w]
+
+
+def width_style(width: float) -> str:
+    """The style of a header cell of a column ``width`` percent wide (print only: the
+    print style sheet reads ``--lebar``)."""
+    return f"--lebar:{width:g}%"
+
+
+def _set_widths(th: list, widths: list[float]) -> None:
+    for tok, w in zip(th, widths, strict=True):
+        style = tok.attrGet("style")
+        tok.attrSet("style", f"{style};{width_style(w)}" if style else width_style(w))
+
+
 def _table_cells(state) -> None:
     """Pipe tables: every body cell carries its column header (``data-label``) and the
     table its classes (:func:`table_class`), as the tables of the notebooks do."""
     tokens = state.tokens
-    start, heads, cols, col = None, [], [], 0
+    start, heads, cols, col, th = None, [], [], 0, []
     for i, tok in enumerate(tokens):
         if tok.type == "table_open":
-            start, heads, cols = tok, [], []
+            start, heads, cols, th = tok, [], [], []
         elif tok.type == "th_open" and i + 1 < len(tokens):
+            th.append(tok)
             heads.append(tokens[i + 1].content.replace("*", "").strip())
             cols.append([])
         elif tok.type == "tr_open":
@@ -193,6 +263,7 @@ def _table_cells(state) -> None:
             col += 1
         elif tok.type == "table_close" and start is not None:
             start.attrSet("class", table_class(heads, cols, "tabel-narasi"))
+            _set_widths(th, column_widths(heads, cols))
             start = None
 
 
