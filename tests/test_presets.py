@@ -123,3 +123,74 @@ def test_mapping_to_a_column_the_contract_does_not_have_is_named(tmp_path: Path)
     m.write_bytes("tabel:\n  pegawai:\n    kolom: {'Tgl Lahir': tanggal_lahir}\n".encode("utf-16"))
     with pytest.raises(DatasetError, match="UTF-8"):
         read_mapping(m)
+
+
+def test_a_preset_on_an_export_with_its_own_file_names_says_which_files_fit(
+    tmp_path: Path,
+) -> None:
+    """``--mapping siasn`` cannot know an export's file names: the fatal message names
+    the folder's files, says how to name them, and points to the files whose header
+    holds the table's required columns — without reading them in the table's place."""
+    import shutil
+
+    folder = tmp_path / "ekspor"
+    shutil.copytree(CONTOH / "siasn", folder)
+    (folder / "pemetaan.yaml").unlink()
+    (folder / "DATA_UTAMA.csv").rename(folder / "Data Utama PNS.csv")
+    (folder / "RIWAYAT_KINERJA.csv").rename(folder / "riwayat 2024-2025.csv")
+    res = CliRunner().invoke(app, ["validate", str(folder), "--mapping", "siasn"])
+    assert res.exit_code != 0
+    out = " ".join(res.output.split())
+    assert "file di folder: Data Utama PNS.csv, profil_instansi.yaml, riwayat 2024-2025.csv" in out
+    assert 'tabel: pegawai: file: "<nama file>"' in out and "dasar: <nama preset>" in out
+    assert "memuat semua kolom wajib tabel ini: Data Utama PNS.csv." in out
+    assert "memuat semua kolom wajib penilaian_resmi: riwayat 2024-2025.csv." in out
+    en = CliRunner().invoke(app, ["validate", str(folder), "--mapping", "siasn", "--bahasa", "en"])
+    out_en = " ".join(en.output.split())
+    assert "Files whose header holds every required column of this table: Data Utama PNS.csv" in (
+        out_en
+    )
+    # following the message makes the folder usable
+    (folder / "pemetaan.yaml").write_text(
+        (CONTOH / "siasn" / "pemetaan.yaml")
+        .read_text("utf-8")
+        .replace("DATA_UTAMA.csv", "Data Utama PNS.csv")
+        .replace("RIWAYAT_KINERJA.csv", "riwayat 2024-2025.csv"),
+        "utf-8",
+    )
+    ok = CliRunner().invoke(
+        app, ["validate", str(folder), "--mapping", str(folder / "pemetaan.yaml")]
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_header_names_reads_only_the_header(tmp_path: Path) -> None:
+    import openpyxl
+    import pandas as pd
+
+    from kinerja_analysis.data.readers import HeaderSpec, header_names
+
+    spec = HeaderSpec(("nip", "opd", "nama"), {"NIP BARU": "nip", "UNOR_INDUK_NAMA": "opd"})
+    # a cp1252 CSV with a title line above the header, semicolons, loose header spelling
+    (tmp_path / "a.csv").write_bytes(
+        "Rekap pegawai Dinas Café\n\nnip_baru;Unor Induk Nama;Lain\n1;A;x\n".encode("cp1252")
+    )
+    assert header_names(tmp_path / "a.csv", spec) == {"nip", "opd"}
+    # a workbook whose header is on row 3 of its second sheet
+    wb = openpyxl.Workbook()
+    wb.active.append(["catatan"])
+    ws = wb.create_sheet("Data")
+    ws.append(["Laporan"])
+    ws.append([])
+    ws.append(["NIP BARU", "nama", "x"])
+    ws.append(["1", "A", "y"])
+    wb.save(tmp_path / "b.xlsx")
+    assert header_names(tmp_path / "b.xlsx", spec) == {"nip", "nama"}
+    pd.DataFrame({"opd": ["A"], "nama": ["B"]}).to_parquet(tmp_path / "c.parquet")
+    assert header_names(tmp_path / "c.parquet", spec) == {"opd", "nama"}
+    # empty, broken or unknown files offer nothing (reading them for real says why)
+    (tmp_path / "d.csv").write_bytes(b"")
+    (tmp_path / "e.xlsx").write_bytes(b"not a zip")
+    (tmp_path / "f.txt").write_text("nip,opd\n")
+    for f in ("d.csv", "e.xlsx", "f.txt"):
+        assert header_names(tmp_path / f, spec) == frozenset()

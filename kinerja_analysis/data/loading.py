@@ -54,7 +54,13 @@ from kinerja_analysis.data import rules
 from kinerja_analysis.data.contract import PERIOD_TABLES, TABLE_ORDER, TABLES, Table
 from kinerja_analysis.data.mapping import ColumnMapping, TableMapping, read_mapping
 from kinerja_analysis.data.messages import message
-from kinerja_analysis.data.readers import HeaderSpec, RawTable, SourceError, read_source
+from kinerja_analysis.data.readers import (
+    HeaderSpec,
+    RawTable,
+    SourceError,
+    header_names,
+    read_source,
+)
 from kinerja_analysis.data.validation import (
     ISSUE_COLUMNS,
     TableState,
@@ -561,12 +567,51 @@ def _find_files(run: _Run) -> None:
         elif found:
             run.files[name] = found[0]
         elif TABLES[name].required:
-            run.problem(name, "", "", run.msg("tabel_wajib_tidak_ada", tabel=name), "fatal")
-            run.status[name] = "tidak_dapat_dipakai"
-            run.fatal = True
+            _required_missing(run, name, present)
     if not any(t in run.files or run.status.get(t) for t in PERIOD_TABLES):
-        run.problem("", "", "", run.msg("tabel_periode_tidak_ada"), "fatal")
+        saran = "".join(
+            run.msg("saran_file_header_tabel", tabel=t, files=", ".join(fitting))
+            for t in PERIOD_TABLES
+            if (fitting := _files_fitting(run, t, present))
+        )
+        run.problem("", "", "", run.msg("tabel_periode_tidak_ada") + saran, "fatal")
         run.fatal = True
+
+
+def _required_missing(run: _Run, name: str, present: list[str]) -> None:
+    """A required table without a file: fatal, naming the folder's files and those whose
+    header would fit (:func:`_files_fitting`)."""
+    fitting = _files_fitting(run, name, present)
+    saran = run.msg("saran_file_header", files=", ".join(fitting)) if fitting else ""
+    pesan = run.msg("tabel_wajib_tidak_ada", tabel=name, ada=", ".join(present) or "-")
+    run.problem(name, "", "", f"{pesan}{saran}", "fatal")
+    run.status[name] = "tidak_dapat_dipakai"
+    run.fatal = True
+
+
+def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
+    """The folder's data files, not taken by another table, whose header holds every
+    required column of table ``name`` under the mapping's header names, most columns
+    first (:func:`~kinerja_analysis.data.readers.header_names`).
+
+    An export keeps its own file names (``DATA_UTAMA.csv``), which a preset
+    (``--mapping siasn``) cannot know. The files are only suggested, never read in the
+    table's place: two tables of one export share their key columns (NIP, periode), so a
+    header that fits is a hint, not proof.
+    """
+    t, tm = TABLES[name], run.cmap.for_table(name)
+    spec = _header_spec(t, tm)
+    need = {c.name for c in t.columns if c.required}
+    taken = {p.resolve() for p in run.files.values()}
+    scored = []
+    for f in present:
+        path = run.data_dir / f
+        if path.suffix.lower() not in _EXTENSIONS or path.resolve() in taken:
+            continue
+        got = header_names(path, spec)
+        if need <= got:
+            scored.append((-len(got), f))
+    return [f for _, f in sorted(scored)]
 
 
 def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> HeaderSpec:

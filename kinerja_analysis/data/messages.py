@@ -155,8 +155,12 @@ _ID: dict[str, str] = {
     # ------------------------------------------------------------------ structure
     "tabel_wajib_tidak_ada": (
         "Tabel wajib '{tabel}' tidak ditemukan di folder data (dicari {tabel}.csv, "
-        "{tabel}.parquet, {tabel}.xlsx atau file dalam pemetaan)."
+        "{tabel}.parquet, {tabel}.xlsx atau file yang disebut pemetaan; file di folder: "
+        '{ada}). Sebutkan filenya di file pemetaan: tabel: {tabel}: file: "<nama file>" '
+        "(dengan preset, tambahkan dasar: <nama preset> di awal file)."
     ),
+    "saran_file_header": " File yang header-nya memuat semua kolom wajib tabel ini: {files}.",
+    "saran_file_header_tabel": " File yang header-nya memuat semua kolom wajib {tabel}: {files}.",
     "tabel_periode_tidak_ada": (
         "Tidak ada tabel skp maupun penilaian_resmi: dataset memerlukan salah satunya "
         "(capaian SKP numerik atau hasil resmi e-Kinerja)."
@@ -451,8 +455,12 @@ _EN: dict[str, str] = {
     "alasan_periode_tidak_diminta": "not among the declared periods ({periode_dataset})",
     "tabel_wajib_tidak_ada": (
         "Required table '{tabel}' not found in the data folder (looked for {tabel}.csv, "
-        "{tabel}.parquet, {tabel}.xlsx or the file named in the mapping)."
+        "{tabel}.parquet, {tabel}.xlsx or the file named in the mapping; files in the "
+        "folder: {ada}). Name its file in a mapping file: tabel: {tabel}: file: "
+        '"<file name>" (with a preset, add dasar: <preset name> at the top).'
     ),
+    "saran_file_header": " Files whose header holds every required column of this table: {files}.",
+    "saran_file_header_tabel": " Files whose header holds every required column of {tabel}: {files}.",
     "tabel_periode_tidak_ada": (
         "Neither skp nor penilaian_resmi is present: a dataset needs one of them (numeric "
         "SKP results or official e-Kinerja results)."

@@ -68,6 +68,7 @@ __all__ = [
     "read_source",
     "detect_encoding",
     "detect_number_format",
+    "header_names",
     "normalise_header",
 ]
 
@@ -963,6 +964,60 @@ def read_source(
         broken=broken,
         n_header_fields=len(cols4),
     )
+
+
+def header_names(path: Path, spec: HeaderSpec) -> frozenset[str]:
+    """The canonical names a file's header gives under ``spec``, from its first rows only.
+
+    The header is searched as :func:`read_source` searches it (delimiter and header row
+    of a CSV from its first 64 KiB; the best-scoring sheet and row of a workbook; a
+    Parquet file's schema), without reading the data, so a folder's files can be told
+    apart by their headers. A file that cannot be read gives an empty set (reading it
+    for real reports why).
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "x.csv").write_text("NIP Baru;Unit Kerja\\n1;A\\n")
+    >>> sorted(header_names(d / "x.csv", HeaderSpec(("nip", "opd"), {"Unit Kerja": "opd",
+    ...                                                               "NIP Baru": "nip"})))
+    ['nip', 'opd']
+    """
+    suffix = path.suffix.lower()
+    try:
+        if path.stat().st_size == 0:
+            return frozenset()
+        if suffix == ".csv":
+            with path.open("rb") as fh:
+                sample = fh.read(_SAMPLE_BYTES)
+            encoding, _ = detect_encoding(sample)
+            _, _, cells, _ = _sniff_csv(sample.decode(encoding, errors="replace"), spec, None)
+        elif suffix == ".xlsx":
+            import openpyxl  # lazy: only XLSX sources need it
+
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                cells, best = [], -1
+                for name in wb.sheetnames:
+                    rows = [
+                        list(r)
+                        for r in wb[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+                    ]
+                    i, score = _best_header(rows, spec)
+                    if rows and score > best:
+                        cells, best = rows[i], score
+            finally:
+                wb.close()
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq  # lazy: only Parquet sources need it
+
+            cells = pq.read_schema(path).names
+        else:
+            return frozenset()
+    except Exception:  # noqa: BLE001 - an unreadable file has no header to offer here
+        return frozenset()
+    names = {spec.resolve(str(c)) for c in cells if c is not None and str(c).strip()}
+    names.discard(None)
+    return frozenset(names)  # type: ignore[arg-type]
 
 
 def _name_columns(
