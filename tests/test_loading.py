@@ -261,8 +261,24 @@ def test_foreign_export_with_mapping(tmp_path: Path) -> None:
 def test_mapping_rejects_unknown_keys(tmp_path: Path) -> None:
     bad = tmp_path / "m.yaml"
     bad.write_text("tabel:\n  pegawai:\n    kolum: {a: nip}\n", encoding="utf-8")
-    with pytest.raises(DatasetError, match="kunci tidak dikenal"):
+    with pytest.raises(DatasetError, match="kunci tidak dikenal") as one:
         read_mapping(bad)
+    assert "\n" not in str(one.value)  # one problem: one line
+
+
+def test_mapping_problems_are_listed_one_per_item(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yaml"
+    bad.write_text(
+        "tabel:\n  pegawai:\n    kolum: {a: nip}\n    kolom: 5\nformat:\n  tanggal: 7\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError) as err:
+        read_mapping(bad)
+    head, *items = str(err.value).split("\n")
+    assert head == "3 masalah dalam file pemetaan m.yaml:"
+    assert len(items) == 3 and all(i.startswith("  - m.yaml: kunci ") for i in items)
+    with pytest.raises(DatasetError, match=r"^3 problems in the mapping file m\.yaml:\n  - "):
+        read_mapping(bad, bahasa="en")
 
 
 def test_cache_round_trip(mini: Path, tmp_path: Path) -> None:

@@ -141,8 +141,12 @@ class _Problems:
         self.lines.append(message(kind, self.bahasa, file=self.file, kunci=key, **fields))
 
     def raise_if_any(self) -> None:
+        """One problem: its line; several: a count, then one indented item each."""
+        if len(self.lines) == 1:
+            raise DatasetError(self.lines[0])
         if self.lines:
-            raise DatasetError("\n".join(self.lines))
+            head = message("pemetaan_masalah", self.bahasa, file=self.file, n=len(self.lines))
+            raise DatasetError(head + "".join(f"\n  - {line}" for line in self.lines))
 
 
 def _show(value: Any) -> str:
