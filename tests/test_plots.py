@@ -405,3 +405,21 @@ def test_one_opd_heatmap_and_bars_keep_their_layout(lebar):
     legend = fig.legends[0].get_window_extent()
     for t in fig.axes[0].get_xticklabels():
         assert not legend.overlaps(t.get_window_extent()), t.get_text()
+
+
+def test_heatmap_parts_share_one_row_height():
+    """Parts of one heatmap have the same row height (the longest wrapped name's in the
+    whole table), so two parts of equal length stand equally tall side by side."""
+    from kinerja_analysis.reporting.plots import PHONE_WIDTH, plot_opd_profile_pages
+
+    dims = ["berorientasi_pelayanan", "akuntabel", "kompeten"]
+    names = [f"Dinas {i:02d}" for i in range(16)]
+    names[2] = "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah"
+    prof = pd.DataFrame(
+        [(o, d, 3.5 + 0.01 * i) for i, o in enumerate(names) for d in dims],
+        columns=["opd", "dimensi", "rerata"],
+    )
+    figs = plot_opd_profile_pages(prof, judul="Skor", lebar=PHONE_WIDTH)
+    assert len(figs) == 2
+    sizes = {tuple(f.get_size_inches()) for f in figs}
+    assert len(sizes) == 1  # both parts hold 8 OPDs: equally tall, long name or not

@@ -448,6 +448,7 @@ def plot_opd_profile(
     lebar: float = PAGE_WIDTH,
     pusat: float | None = None,
     rentang: float | None = None,
+    tinggi_baris: float | None = None,
 ) -> Figure:
     """Heatmap OPD × BerAKHLAK value of mean behaviour scores.
 
@@ -456,7 +457,9 @@ def plot_opd_profile(
     of all cells (blue above, red below); the numbers are written in the cells when they
     fit. Dimension names are wrapped under the columns, OPD names beside the rows.
     ``pusat``/``rentang`` fix the colour scale's centre and half-width, so several
-    heatmaps of one table (OPDs split over figures) share one scale.
+    heatmaps of one table (OPDs split over figures) share one scale; ``tinggi_baris``
+    (inches) fixes the row height, so that they also share one row height (default:
+    room for the longest wrapped OPD name of ``profil``).
     """
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile")
     wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata", dropna=False)
@@ -466,7 +469,7 @@ def plot_opd_profile(
     label_share = _heatmap_label_share(lebar)
     row_w = _chars_per_line(lebar, label_share, FONT_PT - 1)
     row_names = [wrap(o, row_w) for o in wide.index.astype(str)]
-    cell_h = _heatmap_row_height(list(wide.index.astype(str)), lebar)
+    cell_h = tinggi_baris or _heatmap_row_height(list(wide.index.astype(str)), lebar)
     height = min(MAX_HEIGHT, _HEATMAP_EXTRA + cell_h * n_rows)
     fig = plt.figure(figsize=(lebar, height), layout="constrained")
     ax = fig.add_subplot()
@@ -735,13 +738,16 @@ def plot_opd_profile_pages(
     """:func:`plot_opd_profile` split into figures of at most ``per_figure`` OPDs (half as
     many for a phone) that share one colour scale: ``skala`` (:func:`profile_scale` of a
     wider table, e.g. the whole city for one OPD's document), else the scale of
-    ``profil`` itself."""
+    ``profil`` itself; and one row height, so that parts of equal length are equally
+    tall."""
     require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
     pusat, rentang = skala or profile_scale(profil) or (None, None)
     names = sorted(pd.unique(profil["opd"]))
     per = per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2)
-    # no more rows than fit the page at the height the longest wrapped name needs
-    per = max(1, min(per, int((MAX_HEIGHT - _HEATMAP_EXTRA) / _heatmap_row_height(names, lebar))))
+    # one row height for every part (the longest wrapped name's), and no more rows than
+    # fit the page at that height
+    row_h = _heatmap_row_height(names, lebar)
+    per = max(1, min(per, int((MAX_HEIGHT - _HEATMAP_EXTRA) / row_h)))
     parts = chunks(names, per)
     return [
         plot_opd_profile(
@@ -751,6 +757,7 @@ def plot_opd_profile_pages(
             lebar=lebar,
             pusat=pusat,
             rentang=rentang,
+            tinggi_baris=row_h,
         )
         for i, part in enumerate(parts, start=1)
     ]
