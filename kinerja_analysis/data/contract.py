@@ -15,10 +15,23 @@ Who is an ASN (UU 20/2023): a PNS or a PPPK (``status_kepegawaian``: ``pns``, ``
 (PermenPAN-RB 6/2022) is the table ``penilaian_resmi``; a dataset needs ``skp`` (numeric
 results) or ``penilaian_resmi`` (official ratings), or both.
 
+Every vocabulary of the file is also a module constant named in capitals (the file's
+comments give each one's regulation): ``BERAKHLAK`` (the seven core values rated in
+``perilaku``), ``PERAN_PENILAI``, ``ASPEK_SKP``, ``JENIS_JABATAN``, ``GOLONGAN`` (PNS) and
+``GOLONGAN_PPPK`` (ranked alike in :data:`GOLONGAN_RANK`), ``STATUS_KEPEGAWAIAN``,
+``RATING`` and ``PREDIKAT`` (worst first; equal to
+``kinerja_analysis.domain.ratings.RATING_ORDER`` and
+``kinerja_analysis.domain.predikat.PREDIKAT_ORDER``, tested), ``JENIS_PELATIHAN``,
+``METODE_PELATIHAN``, ``SUMBER_PELATIHAN``, ``PEMBERI_UMPAN_BALIK``,
+``BENTUK_UMPAN_BALIK`` and ``IKM_UNSUR`` (the columns ``u1`` … ``u9`` of ``layanan``).
+
+>>> from kinerja_analysis.data.contract import BERAKHLAK, TABLES, VOCABULARIES
+>>> BERAKHLAK[:2]
+('berorientasi_pelayanan', 'akuntabel')
+>>> VOCABULARIES["berakhlak"] == BERAKHLAK
+True
 >>> TABLES["perilaku"].column("skor")
 Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='')
->>> VOCABULARIES["peran_penilai"] == PERAN_PENILAI
-True
 """
 
 from __future__ import annotations
@@ -400,37 +413,25 @@ _CONTRACT = contract()
 
 #: Named lists of allowed values, as in the contract file (``"berakhlak"`` → values).
 VOCABULARIES: dict[str, tuple[str, ...]] = _CONTRACT.vocabularies
-#: The seven BerAKHLAK core values rated in ``perilaku`` (SE MenPAN-RB 20/2021).
-BERAKHLAK: tuple[str, ...] = VOCABULARIES["berakhlak"]
-PERAN_PENILAI: tuple[str, ...] = VOCABULARIES["peran_penilai"]
-ASPEK_SKP: tuple[str, ...] = VOCABULARIES["aspek_skp"]
-JENIS_JABATAN: tuple[str, ...] = VOCABULARIES["jenis_jabatan"]
-#: PNS grades I/a–IV/e (PP 11/2017).
-GOLONGAN: tuple[str, ...] = VOCABULARIES["golongan"]
-#: PPPK grades I–XVII (Perpres 98/2020). Same 17-step order as the PNS grades: golongan
-#: IX is the graduate (S1) entry level, like III/a.
-GOLONGAN_PPPK: tuple[str, ...] = VOCABULARIES["golongan_pppk"]
 #: Rank 1–17 of every grade, PNS and PPPK alike (an ordinal covariate).
 GOLONGAN_RANK: dict[str, int] = {
-    **{g: i + 1 for i, g in enumerate(GOLONGAN)},
-    **{g: i + 1 for i, g in enumerate(GOLONGAN_PPPK)},
+    **{g: i + 1 for i, g in enumerate(VOCABULARIES["golongan"])},
+    **{g: i + 1 for i, g in enumerate(VOCABULARIES["golongan_pppk"])},
 }
-#: Employment status of an ASN (UU 20/2023; PPPK paruh waktu: KepmenPAN-RB 16/2025).
-STATUS_KEPEGAWAIAN: tuple[str, ...] = VOCABULARIES["status_kepegawaian"]
-#: The three ratings of hasil kerja and perilaku kerja (PermenPAN-RB 6/2022), worst first;
-#: equal to ``kinerja_analysis.domain.ratings.RATING_ORDER`` (tested).
-RATING: tuple[str, ...] = VOCABULARIES["rating"]
-#: Predikat kinerja (PermenPAN-RB 6/2022), worst first; equal to
-#: ``kinerja_analysis.domain.predikat.PREDIKAT_ORDER`` (tested).
-PREDIKAT: tuple[str, ...] = VOCABULARIES["predikat"]
-JENIS_PELATIHAN: tuple[str, ...] = VOCABULARIES["jenis_pelatihan"]
-METODE_PELATIHAN: tuple[str, ...] = VOCABULARIES["metode_pelatihan"]
-SUMBER_PELATIHAN: tuple[str, ...] = VOCABULARIES["sumber_pelatihan"]
-PEMBERI_UMPAN_BALIK: tuple[str, ...] = VOCABULARIES["pemberi_umpan_balik"]
-BENTUK_UMPAN_BALIK: tuple[str, ...] = VOCABULARIES["bentuk_umpan_balik"]
-#: The nine IKM service elements (PermenPAN-RB 14/2017), scored 1-4 each; the columns
-#: ``u1`` … ``u9`` of ``layanan``.
-IKM_UNSUR: tuple[str, ...] = VOCABULARIES["ikm_unsur"]
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """Each vocabulary of the contract file as a module constant named in capitals
+    (``BERAKHLAK``, ``JENIS_PELATIHAN``, …): a vocabulary is added in the file alone."""
+    values = VOCABULARIES.get(name.lower()) if name.isupper() else None
+    if values is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return values
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *(name.upper() for name in VOCABULARIES)])
+
 
 #: The canonical tables, in load order.
 TABLES: dict[str, Table] = _CONTRACT.tables
