@@ -247,6 +247,11 @@ def test_the_shipped_contract_and_its_public_names() -> None:
     # every vocabulary of the file is a module constant of the same name, upper case
     for name, values in VOCABULARIES.items():
         assert getattr(contract_module, name.upper()) == values, name
+        assert name.upper() in dir(contract_module)
+    with pytest.raises(ImportError, match="BERAKHLK"):
+        from kinerja_analysis.data.contract import BERAKHLK  # noqa: F401
+    with pytest.raises(AttributeError):
+        contract_module.berakhlak  # noqa: B018 - only the capitalised name is a constant
     # layanan carries one column per IKM element, named as the vocabulary
     unsur = [c.name for c in TABLES["layanan"].columns if c.name in IKM_UNSUR]
     assert unsur == list(IKM_UNSUR)
