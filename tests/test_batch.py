@@ -25,6 +25,7 @@ from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline import batch
 from kinerja_analysis.pipeline.batch import (
+    BatchSettings,
     _default_notebook_dir,
     _unchanged,
     find_notebooks,
@@ -273,7 +274,7 @@ def test_second_run_skips_unchanged(run_ok, data_dir, last):
     nbs = find_notebooks()
     same = plan_runs(nbs, [last], out, **plan_kw)
     assert all(_unchanged(r) is not None for r in same)
-    other = plan_runs(nbs, [last], out, min_sel=3, **plan_kw)
+    other = plan_runs(nbs, [last], out, BatchSettings(min_sel=3), **plan_kw)
     assert all(_unchanged(r) is None for r in other)
 
 

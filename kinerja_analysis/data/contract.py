@@ -1,6 +1,10 @@
 """The data contract: canonical tables, their columns and allowed values.
 
-This module is the single source of truth for table and column names. The loader and
+The contract itself is data: ``kinerja_analysis/data/contract.yaml`` (:data:`CONTRACT_FILE`),
+which a pemda analyst can read without Python. This module reads it once, checks its shape
+(:func:`read_contract`; every problem named with the file and the entry, in one
+:class:`ContractError`) and exposes it as :class:`Table`/:class:`Column` objects and named
+vocabularies. It is the single source of truth for table and column names: the loader and
 its validation (:mod:`kinerja_analysis.data.loading`, :mod:`kinerja_analysis.data.validation`),
 the pandera schemas (:mod:`kinerja_analysis.data.schemas`), the synthetic generator and
 ``data/README.md`` all follow it.
@@ -10,66 +14,48 @@ Who is an ASN (UU 20/2023): a PNS or a PPPK (``status_kepegawaian``: ``pns``, ``
 ``XVII`` (Perpres 98/2020). The official e-Kinerja record per employee and period
 (PermenPAN-RB 6/2022) is the table ``penilaian_resmi``; a dataset needs ``skp`` (numeric
 results) or ``penilaian_resmi`` (official ratings), or both.
+
+Every vocabulary of the file is also a module constant named in capitals (the file's
+comments give each one's regulation): ``BERAKHLAK`` (the seven core values rated in
+``perilaku``), ``PERAN_PENILAI``, ``ASPEK_SKP``, ``JENIS_JABATAN``, ``GOLONGAN`` (PNS) and
+``GOLONGAN_PPPK`` (ranked alike in :data:`GOLONGAN_RANK`), ``STATUS_KEPEGAWAIAN``,
+``RATING`` and ``PREDIKAT`` (worst first; equal to
+``kinerja_analysis.domain.ratings.RATING_ORDER`` and
+``kinerja_analysis.domain.predikat.PREDIKAT_ORDER``, tested), ``JENIS_PELATIHAN``,
+``METODE_PELATIHAN``, ``SUMBER_PELATIHAN``, ``PEMBERI_UMPAN_BALIK``,
+``BENTUK_UMPAN_BALIK`` and ``IKM_UNSUR`` (the columns ``u1`` … ``u9`` of ``layanan``).
+
+>>> from kinerja_analysis.data.contract import BERAKHLAK, TABLES, VOCABULARIES
+>>> BERAKHLAK[:2]
+('berorientasi_pelayanan', 'akuntabel')
+>>> VOCABULARIES["berakhlak"] == BERAKHLAK
+True
+>>> TABLES["perilaku"].column("skor")
+Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='')
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-#: The seven BerAKHLAK core values rated in ``perilaku`` (SE MenPAN-RB 20/2021).
-BERAKHLAK: tuple[str, ...] = (
-    "berorientasi_pelayanan",
-    "akuntabel",
-    "kompeten",
-    "harmonis",
-    "loyal",
-    "adaptif",
-    "kolaboratif",
-)
-PERAN_PENILAI: tuple[str, ...] = ("atasan", "rekan", "bawahan", "diri")
-ASPEK_SKP: tuple[str, ...] = ("kuantitas", "kualitas", "waktu")
-JENIS_JABATAN: tuple[str, ...] = ("jpt", "administrator", "pengawas", "pelaksana", "fungsional")
-GOLONGAN: tuple[str, ...] = tuple(
-    f"{ruang}/{sub}"
-    for ruang, subs in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"), ("IV", "abcde"))
-    for sub in subs
-)
-#: PPPK grades I–XVII (Perpres 98/2020). Same 17-step order as the PNS grades: golongan
-#: IX is the graduate (S1) entry level, like III/a.
-GOLONGAN_PPPK: tuple[str, ...] = (
-    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
-    "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
-)  # fmt: skip
-#: Rank 1–17 of every grade, PNS and PPPK alike (an ordinal covariate).
-GOLONGAN_RANK: dict[str, int] = {
-    **{g: i + 1 for i, g in enumerate(GOLONGAN)},
-    **{g: i + 1 for i, g in enumerate(GOLONGAN_PPPK)},
-}
-#: Employment status of an ASN (UU 20/2023; PPPK paruh waktu: KepmenPAN-RB 16/2025).
-STATUS_KEPEGAWAIAN: tuple[str, ...] = ("pns", "pppk", "pppk_paruh_waktu")
-#: The three ratings of hasil kerja and perilaku kerja (PermenPAN-RB 6/2022), worst first;
-#: equal to ``kinerja_analysis.domain.ratings.RATING_ORDER`` (tested).
-RATING: tuple[str, ...] = ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi")
-#: Predikat kinerja (PermenPAN-RB 6/2022), worst first; equal to
-#: ``kinerja_analysis.domain.predikat.PREDIKAT_ORDER`` (tested).
-PREDIKAT: tuple[str, ...] = (
-    "Sangat Kurang", "Kurang/Misconduct", "Butuh Perbaikan", "Baik", "Sangat Baik",
-)  # fmt: skip
-JENIS_PELATIHAN: tuple[str, ...] = ("teknis", "fungsional", "manajerial", "sosial_kultural")
-METODE_PELATIHAN: tuple[str, ...] = ("klasikal", "nonklasikal")
-SUMBER_PELATIHAN: tuple[str, ...] = ("difasilitasi", "mandiri")
-PEMBERI_UMPAN_BALIK: tuple[str, ...] = ("atasan", "rekan")
-BENTUK_UMPAN_BALIK: tuple[str, ...] = ("dialog_kinerja", "coaching", "mentoring", "tertulis")
-#: The nine IKM service elements (PermenPAN-RB 14/2017), scored 1-4 each.
-IKM_UNSUR: tuple[str, ...] = tuple(f"u{i}" for i in range(1, 10))
+import yaml
+
+#: The file the contract is read from (shipped as package data).
+CONTRACT_FILE = Path(__file__).with_name("contract.yaml")
+#: Column kinds: how a cell is parsed and checked.
+KINDS: tuple[str, ...] = ("nip", "str", "category", "int", "float", "date", "periode", "bool")
 
 
 @dataclass(frozen=True)
 class Column:
     """One column of a canonical table.
 
-    ``kind`` is one of ``nip``, ``str``, ``category``, ``int``, ``float``, ``date``,
-    ``periode``, ``bool``. ``allowed`` lists allowed values for categories;
+    ``kind`` is one of :data:`KINDS`. ``allowed`` lists allowed values for categories;
     ``low``/``high`` bound numbers (inclusive).
 
     A bad value in a ``required`` column that is not ``nullable`` rejects its row; in a
@@ -110,217 +96,346 @@ class Table:
         raise KeyError(name)
 
 
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        Table(
-            "pegawai",
-            "satu baris per pegawai / one row per employee",
-            (
-                Column(
-                    "nip",
-                    "nip",
-                    doc="NIP (PNS) atau NI PPPK, 18 digit (teks) / 18-digit NIP or NI PPPK",
-                ),
-                Column("jenis_kelamin", "category", allowed=("L", "P")),
-                Column("tanggal_lahir", "date"),
-                Column("opd", "str", doc="nama OPD / organisational unit"),
-                Column("jabatan", "str"),
-                Column("jenis_jabatan", "category", allowed=JENIS_JABATAN),
-                Column(
-                    "golongan",
-                    "category",
-                    allowed=GOLONGAN + GOLONGAN_PPPK,
-                    doc="PNS I/a–IV/e; PPPK I–XVII",
-                ),
-                Column("tmt_cpns", "date", doc="TMT CPNS (PNS) atau TMT PPPK (PPPK)"),
-                Column("nip_atasan", "nip", nullable=True, doc="NIP atasan langsung"),
-                Column(
-                    "status_kepegawaian",
-                    "category",
-                    required=False,
-                    nullable=True,
-                    allowed=STATUS_KEPEGAWAIAN,
-                    doc="pns, pppk, pppk_paruh_waktu; kosong: dari struktur NIP",
-                ),
-                Column("nama", "str", required=False, nullable=True),
-                Column("pendidikan", "str", required=False, nullable=True),
-            ),
-            key=("nip",),
-        ),
-        Table(
-            "skp",
-            "pegawai x periode x indikator",
-            (
-                Column("nip", "nip"),
-                Column("periode", "periode"),
-                Column("indikator", "str"),
-                Column("aspek", "category", allowed=ASPEK_SKP),
-                Column("target", "float", low=0.0, doc="> 0"),
-                Column("realisasi", "float", low=0.0),
-                Column(
-                    "indikator_layanan",
-                    "bool",
-                    required=False,
-                    nullable=True,
-                    doc="indikator pelayanan publik / service-type indicator",
-                ),
-            ),
-            key=("nip", "periode", "indikator", "aspek"),
-            required=False,
-            notes=("skp atau penilaian_resmi wajib ada / skp or penilaian_resmi is required",),
-        ),
-        Table(
-            "perilaku",
-            "satu penilaian: pegawai x penilai x periode x dimensi",
-            (
-                Column("nip", "nip"),
-                Column("periode", "periode"),
-                Column("id_penilai", "str", doc="NIP atau ID penilai / rater id"),
-                Column("peran_penilai", "category", allowed=PERAN_PENILAI),
-                Column("dimensi", "category", allowed=BERAKHLAK),
-                Column("skor", "int", low=1, high=5),
-            ),
-            key=("nip", "periode", "id_penilai", "dimensi"),
-            required=False,
-        ),
-        Table(
-            "penilaian_resmi",
-            "pegawai x periode: hasil resmi e-Kinerja / official e-Kinerja result",
-            (
-                Column("nip", "nip"),
-                Column("periode", "periode"),
-                Column(
-                    "rating_hasil",
-                    "category",
-                    required=False,
-                    nullable=True,
-                    allowed=RATING,
-                    doc="rating hasil kerja: Di Atas / Sesuai / Di Bawah Ekspektasi",
-                ),
-                Column(
-                    "rating_perilaku",
-                    "category",
-                    required=False,
-                    nullable=True,
-                    allowed=RATING,
-                    doc="rating perilaku kerja",
-                ),
-                Column(
-                    "predikat",
-                    "category",
-                    required=False,
-                    nullable=True,
-                    allowed=PREDIKAT,
-                    doc="predikat kinerja (PermenPAN-RB 6/2022)",
-                ),
-                Column(
-                    "nip_penilai",
-                    "nip",
-                    required=False,
-                    nullable=True,
-                    doc="NIP pejabat penilai kinerja",
-                ),
-            ),
-            key=("nip", "periode"),
-            required=False,
-            notes=("predikat or both ratings must be filled / isi predikat atau kedua rating",),
-        ),
-        Table(
-            "pelatihan",
-            "satu pelatihan yang diikuti / one training attended",
-            (
-                Column("nip", "nip"),
-                Column("id_pelatihan", "str"),
-                Column("nama_pelatihan", "str"),
-                Column("jenis", "category", allowed=JENIS_PELATIHAN),
-                Column("metode", "category", allowed=METODE_PELATIHAN),
-                Column("kompetensi_sasaran", "str"),
-                Column("jp", "float", low=0.0, high=1000.0, doc="jam pelajaran (45 menit)"),
-                Column("tanggal_mulai", "date"),
-                Column("tanggal_selesai", "date"),
-                Column("sumber", "category", allowed=SUMBER_PELATIHAN),
-            ),
-            key=("nip", "id_pelatihan"),
-            required=False,
-        ),
-        Table(
-            "umpan_balik",
-            "satu sesi umpan balik / one feedback session",
-            (
-                Column("nip", "nip"),
-                Column("periode", "periode"),
-                Column("tanggal", "date"),
-                Column("pemberi", "category", allowed=PEMBERI_UMPAN_BALIK),
-                Column("bentuk", "category", allowed=BENTUK_UMPAN_BALIK),
-                Column("kualitas", "float", required=False, nullable=True, low=1, high=5),
-            ),
-            required=False,
-        ),
-        Table(
-            "layanan",
-            "OPD x periode",
-            (
-                Column("opd", "str"),
-                Column("periode", "periode"),
-                Column("ikm", "float", required=False, nullable=True, low=25, high=100),
-                *(
-                    Column(u, "float", required=False, nullable=True, low=1, high=4)
-                    for u in IKM_UNSUR
-                ),
-                Column("jumlah_layanan", "int", low=0),
-                Column("tepat_waktu_pct", "float", low=0, high=100),
-                Column("jumlah_pengaduan", "int", low=0),
-            ),
-            key=("opd", "periode"),
-            required=False,
-            notes=("Either ikm or all of u1..u9 must be present / ikm atau u1..u9 wajib ada",),
-        ),
-        Table(
-            "penerapan",
-            "OPD",
-            (
-                Column("opd", "str"),
-                Column(
-                    "periode_mulai",
-                    "periode",
-                    nullable=True,
-                    doc="periode pertama sistem evaluasi terstruktur (kosong = belum)",
-                ),
-            ),
-            key=("opd",),
-            required=False,
-        ),
-        Table(
-            "survei",
-            "responden x periode (+ satu kolom per butir)",
-            (
-                Column("nip", "nip"),
-                Column("periode", "periode"),
-            ),
-            key=("nip", "periode"),
-            required=False,
-            wide_items=True,
-            notes=("Item columns are named in survei_instrumen.item; answers 1-5 or empty",),
-        ),
-        Table(
-            "survei_instrumen",
-            "satu baris per butir / one row per item",
-            (
-                Column("item", "str"),
-                Column("konstruk", "str"),
-                Column("teks", "str"),
-                Column("terbalik", "bool", doc="butir negatif (reverse-scored)"),
-                Column("skala_min", "int", required=False, nullable=True),
-                Column("skala_max", "int", required=False, nullable=True),
-            ),
-            key=("item",),
-            required=False,
-        ),
-    )
+@dataclass(frozen=True)
+class Contract:
+    """The whole contract as read from one file.
+
+    ``tables`` in load order (references point only to earlier tables); ``vocabularies``
+    maps a name (``"berakhlak"``) to its values in the file's order; ``period_tables``
+    are the tables that carry the evaluation periods (a dataset needs one of them).
+    """
+
+    tables: dict[str, Table]
+    vocabularies: dict[str, tuple[str, ...]]
+    period_tables: tuple[str, ...]
+
+
+class ContractError(ValueError):
+    """The contract file is malformed. ``problems`` holds one line per bad entry, each
+    naming the entry (``tables.pegawai.columns.golongan``); the message names the file."""
+
+    def __init__(self, path: str | os.PathLike, problems: list[str]) -> None:
+        self.path, self.problems = str(path), list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"data contract {self.path}: {len(self.problems)} problem(s)\n{lines}")
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOP_KEYS = ("vocabularies", "period_tables", "tables")
+_TABLE_KEYS = ("grain", "key", "required", "wide_items", "notes", "columns")
+_COLUMN_KEYS = ("kind", "required", "nullable", "allowed", "vocabulary", "low", "high", "doc")
+_NUMERIC = ("int", "float")
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader that records a key given twice in one mapping (plain YAML
+    keeps the last one silently, which would drop a column or a vocabulary unseen)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[str] = []
+
+    def construct_mapping(self, node, deep=False):  # PyYAML's signature
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key, line = self.construct_object(key_node), key_node.start_mark.line + 1
+            if key in seen:
+                self.duplicates.append(
+                    f"line {line}: {key!r} given twice (first on line {seen[key]})"
+                )
+            else:
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+class _Checker:
+    """Turns the parsed YAML into contract objects, collecting every problem."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def bad(self, where: str, what: str) -> None:
+        self.problems.append(f"{where}: {what}")
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if value is None:
+            self.bad(where, "missing or empty")
+            return {}
+        if not isinstance(value, dict):
+            self.bad(where, f"must be a mapping of names to entries, not {_shown(value)}")
+            return {}
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str) or not _NAME.match(k):
+                self.bad(f"{where}.{k}", "a name must be lowercase letters, digits and '_'")
+            else:
+                out[k] = v
+        return out
+
+    def known_keys(self, entry: dict, allowed: tuple[str, ...], where: str) -> None:
+        for k in entry:
+            if k not in allowed:
+                self.bad(
+                    f"{where}.{k}" if where else str(k),
+                    f"unknown key (known: {', '.join(allowed)})",
+                )
+
+    def flag(self, entry: dict, key: str, default: bool, where: str) -> bool:
+        value = entry.get(key, default)
+        if not isinstance(value, bool):
+            self.bad(f"{where}.{key}", f"must be true or false, not {_shown(value)}")
+            return default
+        return value
+
+    def text(self, value: Any, where: str) -> str | None:
+        if value is None:
+            self.bad(where, "missing or empty")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.bad(where, f"must be a non-empty text, not {_shown(value)}")
+            return None
+        return value
+
+    def texts(self, value: Any, where: str, *, what: str = "text") -> tuple[str, ...] | None:
+        """A non-empty list of distinct texts (a YAML ``yes``/``no``/number not quoted
+        is named here)."""
+        if value is None:
+            self.bad(where, "missing or empty")
+            return None
+        if not isinstance(value, list) or not value:
+            self.bad(where, f"must be a non-empty list, not {_shown(value)}")
+            return None
+        ok = True
+        for i, v in enumerate(value):
+            if not isinstance(v, str) or not v.strip():
+                self.bad(f"{where}[{i}]", f"{_shown(v)} is not a {what}: quote it in the file")
+                ok = False
+        dup = sorted({v for v in value if isinstance(v, str) and value.count(v) > 1})
+        if dup:
+            self.bad(where, f"given twice: {', '.join(map(repr, dup))}")
+            ok = False
+        return tuple(value) if ok else None
+
+    def number(self, entry: dict, key: str, where: str) -> float | None:
+        value = entry.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.bad(f"{where}.{key}", f"must be a number, not {_shown(value)}")
+            return None
+        return value
+
+    def vocabularies(self, raw: Any) -> dict[str, tuple[str, ...] | None]:
+        """Each vocabulary's values; None for one whose problems are already named."""
+        return {
+            name: self.texts(values, f"vocabularies.{name}")
+            for name, values in self.mapping(raw, "vocabularies").items()
+        }
+
+    def column(
+        self, name: str, raw: Any, vocabularies: dict[str, tuple[str, ...] | None], where: str
+    ) -> Column | None:
+        if not isinstance(raw, dict):
+            self.bad(where, f"must be a mapping with at least 'kind', not {_shown(raw)}")
+            return None
+        self.known_keys(raw, _COLUMN_KEYS, where)
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            self.bad(f"{where}.kind", f"unknown kind {_shown(kind)} (kinds: {', '.join(KINDS)})")
+            return None
+        n = len(self.problems)
+        args: dict[str, Any] = {}
+        for key, default in (("required", True), ("nullable", False)):
+            if key in raw:
+                args[key] = self.flag(raw, key, default, where)
+        allowed = self.allowed(kind, raw, vocabularies, where)
+        if allowed is not None:
+            args["allowed"] = allowed
+        for key in ("low", "high"):
+            if key in raw and kind not in _NUMERIC:
+                self.bad(f"{where}.{key}", f"bounds apply to int and float, not to {kind}")
+            elif key in raw:
+                args[key] = self.number(raw, key, where)
+        low, high = args.get("low"), args.get("high")
+        if low is not None and high is not None and low > high:
+            self.bad(where, f"low {low} is above high {high}")
+        if "doc" in raw:
+            args["doc"] = self.text(raw["doc"], f"{where}.doc")
+        return Column(name, kind, **args) if len(self.problems) == n else None
+
+    def allowed(
+        self, kind: str, raw: dict, vocabularies: dict[str, tuple[str, ...] | None], where: str
+    ) -> tuple[str, ...] | None:
+        """A category's values: ``allowed`` as a list, or ``vocabulary`` naming one or
+        more vocabularies (their values in order); exactly one of the two."""
+        given = [k for k in ("allowed", "vocabulary") if k in raw]
+        if kind != "category":
+            for k in given:
+                self.bad(f"{where}.{k}", f"allowed values apply to a category, not to {kind}")
+            return None
+        if len(given) != 1:
+            self.bad(where, "a category needs exactly one of 'allowed' and 'vocabulary'")
+            return None
+        if given == ["allowed"]:
+            return self.texts(raw["allowed"], f"{where}.allowed")
+        names = raw["vocabulary"]
+        names = [names] if isinstance(names, str) else names
+        got = self.texts(names, f"{where}.vocabulary", what="vocabulary name")
+        if got is None:
+            return None
+        unknown = [v for v in got if v not in vocabularies]
+        if unknown:
+            self.bad(
+                f"{where}.vocabulary",
+                f"unknown vocabulary {', '.join(map(repr, unknown))} "
+                f"(vocabularies: {', '.join(vocabularies)})",
+            )
+            return None
+        if any(vocabularies[v] is None for v in got):
+            return None  # a malformed vocabulary: named where it is declared
+        values = tuple(v for name in got for v in vocabularies[name])
+        dup = sorted({v for v in values if values.count(v) > 1})
+        if dup:
+            self.bad(f"{where}.vocabulary", f"values in more than one of them: {dup}")
+            return None
+        return values
+
+    def table(
+        self, name: str, raw: Any, vocabularies: dict[str, tuple[str, ...] | None]
+    ) -> Table | None:
+        where = f"tables.{name}"
+        if not isinstance(raw, dict):
+            self.bad(where, f"must be a mapping with 'grain' and 'columns', not {_shown(raw)}")
+            return None
+        self.known_keys(raw, _TABLE_KEYS, where)
+        n = len(self.problems)
+        grain = self.text(raw.get("grain"), f"{where}.grain")
+        raw_columns = self.mapping(raw.get("columns"), f"{where}.columns")
+        if raw.get("columns") == {}:
+            self.bad(f"{where}.columns", "a table needs at least one column")
+        columns = tuple(
+            c
+            for col, spec in raw_columns.items()
+            if (c := self.column(col, spec, vocabularies, f"{where}.columns.{col}")) is not None
+        )
+        key: tuple[str, ...] = ()
+        if "key" in raw:
+            key = self.texts(raw["key"], f"{where}.key", what="column name") or ()
+            missing = [k for k in key if k not in raw_columns]
+            if missing:
+                self.bad(f"{where}.key", f"not columns of the table: {', '.join(missing)}")
+        notes: tuple[str, ...] = ()
+        if "notes" in raw:
+            notes = self.texts(raw["notes"], f"{where}.notes") or ()
+        args: dict[str, Any] = {"key": key, "notes": notes}
+        for flag, default in (("required", True), ("wide_items", False)):
+            if flag in raw:
+                args[flag] = self.flag(raw, flag, default, where)
+        if len(self.problems) != n or grain is None:
+            return None
+        return Table(name, grain, columns, **args)
+
+
+def _shown(value: Any) -> str:
+    """A value as the message shows it (short, type named where it is not text)."""
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return text if isinstance(value, str) else f"{text} ({type(value).__name__})"
+
+
+def read_contract(path: str | os.PathLike = CONTRACT_FILE) -> Contract:
+    """Read and check a contract file (:data:`CONTRACT_FILE` by default).
+
+    Parameters
+    ----------
+    path
+        A YAML file shaped as ``contract.yaml`` (its header comment documents each key).
+
+    Returns
+    -------
+    Contract
+        Tables in the file's order, vocabularies, period tables.
+
+    Raises
+    ------
+    ContractError
+        Every problem of the file at once, each naming its entry: not YAML, a key given
+        twice, an unknown key or kind, allowed values or a vocabulary on a column that is
+        not a category, a category without values, an unknown vocabulary, bounds on a
+        column that is not a number, a key column the table does not have, a period
+        table that is not a table.
+    OSError
+        The file cannot be read.
+
+    Examples
+    --------
+    >>> read_contract().period_tables
+    ('skp', 'penilaian_resmi')
+    """
+    path = Path(path)
+    loader = _Loader(path.read_text(encoding="utf-8"))
+    try:
+        raw = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        raise ContractError(path, [f"not valid YAML: {exc}"]) from None
+    finally:
+        loader.dispose()
+    check = _Checker()
+    check.problems += loader.duplicates
+    if not isinstance(raw, dict):
+        raise ContractError(path, [*check.problems, "must be a mapping with 'tables'"])
+    check.known_keys(raw, _TOP_KEYS, "")
+    vocabularies = check.vocabularies(raw.get("vocabularies", {}))
+    tables = {}
+    declared = check.mapping(raw.get("tables"), "tables")
+    for name, spec in declared.items():
+        t = check.table(name, spec, vocabularies)
+        if t is not None:
+            tables[name] = t
+    period_tables = check.texts(raw.get("period_tables"), "period_tables", what="table name")
+    unknown = [t for t in period_tables or () if t not in declared]
+    if unknown:
+        check.bad("period_tables", f"not tables of the contract: {', '.join(unknown)}")
+    if check.problems:
+        raise ContractError(path, check.problems)
+    return Contract(tables, {k: v for k, v in vocabularies.items() if v}, period_tables or ())
+
+
+@functools.cache
+def contract() -> Contract:
+    """The package's contract, read from :data:`CONTRACT_FILE` once per process."""
+    return read_contract(CONTRACT_FILE)
+
+
+_CONTRACT = contract()
+
+#: Named lists of allowed values, as in the contract file (``"berakhlak"`` → values).
+VOCABULARIES: dict[str, tuple[str, ...]] = _CONTRACT.vocabularies
+#: Rank 1–17 of every grade, PNS and PPPK alike (an ordinal covariate).
+GOLONGAN_RANK: dict[str, int] = {
+    **{g: i + 1 for i, g in enumerate(VOCABULARIES["golongan"])},
+    **{g: i + 1 for i, g in enumerate(VOCABULARIES["golongan_pppk"])},
 }
 
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """Each vocabulary of the contract file as a module constant named in capitals
+    (``BERAKHLAK``, ``JENIS_PELATIHAN``, …): a vocabulary is added in the file alone."""
+    values = VOCABULARIES.get(name.lower()) if name.isupper() else None
+    if values is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return values
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *(name.upper() for name in VOCABULARIES)])
+
+
+#: The canonical tables, in load order.
+TABLES: dict[str, Table] = _CONTRACT.tables
 #: Order in which tables are loaded; references point only to earlier tables.
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 #: Tables that carry the evaluation periods; a dataset needs at least one of them.
-PERIOD_TABLES: tuple[str, ...] = ("skp", "penilaian_resmi")
+PERIOD_TABLES: tuple[str, ...] = _CONTRACT.period_tables

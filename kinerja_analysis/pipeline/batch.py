@@ -73,7 +73,7 @@ import signal
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,6 +192,89 @@ def to_ipynb(py_path: str | os.PathLike, ipynb_path: str | os.PathLike) -> Path:
     return out
 
 
+# ----------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """The settings of one batch, built once and passed down whole.
+
+    The command line builds one from its options; :func:`run_batch` takes one (or the
+    same names as keywords), checks it, fills in what the agency profile decides
+    (:meth:`resolve`) and hands it to :func:`plan_runs`, which puts ``bahasa``,
+    ``min_sel``, ``seed`` and the profile into every notebook's parameters and its skip
+    check; the :class:`BatchSummary` keeps it (``--rahasia`` uses its ``seed``).
+
+    Parameters
+    ----------
+    periods
+        Period codes to report; None = every period of the data.
+    notebooks
+        Notebook codes (``"00"``, ``"10"``, …); None = every notebook found in
+        ``notebook_dir`` (default: the package's ``notebooks/``).
+    per_opd, per_opd_notebooks
+        Also write the ``per_opd_notebooks`` reports for every OPD.
+    bahasa, min_sel
+        Document language (``"id"``, ``"en"``) and smallest group shown; None = the
+        agency profile's.
+    seed
+        Seed of every random step of the shared models and the documents.
+    formats
+        Any of ``"html"``, ``"pdf"``, ``"xlsx"``.
+    profile
+        The agency profile (:mod:`kinerja_analysis.core.profile`): an object, a YAML file,
+        or None (the bundled Kotalama example, for the synthetic city only).
+    mapping, pseudonim
+        Column mapping of a real export and pseudonymous IDs
+        (:func:`~kinerja_analysis.data.loading.load_dataset`).
+    cache_dir, workers, force, lock_wait
+        The private working folder (default beside the data), processes in the pool
+        (default ``os.cpu_count()``), rerun unchanged reports, seconds to wait for a
+        report folder another batch holds.
+
+    Sequences are kept as tuples, so a settings object never changes after it is built.
+
+    >>> s = BatchSettings(periods=["2025Q4"], formats=["html"])
+    >>> s.periods, s.formats, s.bahasa
+    (('2025Q4',), ('html',), None)
+    >>> s.resolve(load_profile(None)).bahasa, s.resolve(load_profile(None)).min_sel
+    ('id', 5)
+    """
+
+    periods: tuple[str, ...] | None = None
+    notebooks: tuple[str, ...] | None = None
+    per_opd: bool = False
+    per_opd_notebooks: tuple[str, ...] = ("10",)
+    bahasa: str | None = None
+    min_sel: int | None = None
+    seed: int = DEFAULTS.seed
+    formats: tuple[str, ...] = FORMATS
+    profile: AgencyProfile | str | os.PathLike | None = None
+    mapping: str | os.PathLike | None = None
+    pseudonim: bool = False
+    notebook_dir: str | os.PathLike | None = None
+    cache_dir: str | os.PathLike | None = None
+    workers: int | None = None
+    force: bool = False
+    lock_wait: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("periods", "notebooks", "per_opd_notebooks", "formats"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+
+    def resolve(self, profil: AgencyProfile) -> BatchSettings:
+        """These settings with ``profil`` in place and its language and ``min_sel``
+        wherever they are not set."""
+        return dataclasses.replace(
+            self,
+            profile=profil,
+            bahasa=self.bahasa or profil.bahasa,
+            min_sel=profil.min_sel if self.min_sel is None else self.min_sel,
+        )
+
+
 # ----------------------------------------------------------------------------- plan
 
 
@@ -256,6 +339,7 @@ class BatchSummary:
     log_path: Path | None = None
     warnings: tuple[str, ...] = ()
     bahasa: str = "id"
+    settings: BatchSettings = field(default_factory=BatchSettings)
 
     @property
     def gagal_dir(self) -> Path | None:
@@ -367,33 +451,32 @@ def plan_runs(
     notebooks: dict[str, NotebookSpec],
     periods: Sequence[str],
     out_dir: Path,
+    settings: BatchSettings | None = None,
     *,
     data_dir: Path,
     cache_dir: Path,
     checksum: str,
     periode_data: Sequence[str] = (),
     opds: Sequence[str] = (),
-    per_opd_notebooks: Sequence[str] = ("10",),
-    bahasa: str = "id",
-    min_sel: int = DEFAULTS.min_sel,
-    seed: int = DEFAULTS.seed,
-    formats: Sequence[str] = FORMATS,
-    profil: AgencyProfile | None = None,
     profil_path: str | None = None,
     staging_root: Path | None = None,
 ) -> list[RunSpec]:
     """The runs of a batch (pure: nothing is executed or written).
 
     Period notebooks run for every period in ``periods`` (and for every OPD in ``opds``
-    when listed in ``per_opd_notebooks``, each in its own folder from
+    when listed in ``settings.per_opd_notebooks``, each in its own folder from
     :func:`~kinerja_analysis.reporting.paths.folder_names`); cross-period notebooks
     (``9x``) run once with ``periode`` = the last period, over the data's periods up to
-    it (``periode_data``). ``staging_root`` (unique per batch) holds each run's private
-    working folder.
+    it (``periode_data``). ``settings`` gives the language, ``min_sel``, seed, formats
+    and agency profile (unset ones from the profile: :meth:`BatchSettings.resolve`);
+    ``profil_path`` is the profile's file as the notebooks read it; ``staging_root``
+    (unique per batch) holds each run's private working folder.
     """
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
-    profil = load_profile(profil)
+    settings = settings or BatchSettings()
+    settings = settings.resolve(load_profile(settings.profile))
+    profil, bahasa = settings.profile, settings.bahasa
     kode = code_fingerprint()
     runs: list[RunSpec] = []
     periods = sort_periods(periods)
@@ -414,8 +497,8 @@ def plan_runs(
             "cache_dir": str(cache_dir),
             "bahasa": bahasa,
             "opd": opd,
-            "min_sel": min_sel,
-            "seed": seed,
+            "min_sel": settings.min_sel,
+            "seed": settings.seed,
             "profil": profil_path,
         }
         gagal_dir = cache_dir.parent / "gagal" / section
@@ -424,7 +507,7 @@ def plan_runs(
             "data": checksum,
             "parameter": {k: params[k] for k in ("periode", "bahasa", "opd", "min_sel", "seed")},
             "profil": profil.fingerprint(),
-            "format": sorted(formats),
+            "format": sorted(settings.formats),
             "versi": __version__,
             "kode_paket": kode,
             "notebook": hash_bytes(nb.path.read_bytes()),
@@ -443,7 +526,7 @@ def plan_runs(
                 + (f" — {opd}" if opd else ""),
                 periode_label=label,
                 parameters=params,
-                formats=tuple(formats),
+                formats=settings.formats,
                 gagal_path=gagal_dir / f"{gagal_name}.ipynb",
                 masukan=masukan,
                 staging=work,
@@ -456,7 +539,7 @@ def plan_runs(
             if nb.lintas:
                 continue
             add(nb, periode, None, periode)
-            if nb.kode in per_opd_notebooks:
+            if nb.kode in settings.per_opd_notebooks:
                 for opd in opds:
                     add(nb, periode, opd, periode)
     if periods:
@@ -1096,26 +1179,12 @@ def _resolve_profile(
 def run_batch(
     data_dir: str | os.PathLike,
     out_dir: str | os.PathLike,
+    settings: BatchSettings | None = None,
     *,
-    periods: Iterable[str] | None = None,
-    per_opd: bool = False,
-    workers: int | None = None,
-    force: bool = False,
-    bahasa: fmt.Bahasa | None = None,
-    min_sel: int | None = None,
-    notebooks: Sequence[str] | None = None,
-    seed: int = DEFAULTS.seed,
-    formats: Sequence[str] = FORMATS,
-    mapping: str | os.PathLike | None = None,
-    pseudonim: bool = False,
-    profile: AgencyProfile | str | os.PathLike | None = None,
-    notebook_dir: str | os.PathLike | None = None,
-    per_opd_notebooks: Sequence[str] = ("10",),
     shared_hook: Callable[[Any, Path], None] | None = None,
     progress: bool = True,
     console=None,
-    cache_dir: str | os.PathLike | None = None,
-    lock_wait: float = 0.0,
+    **options: Any,
 ) -> BatchSummary:
     """Validate the data once, then write every period's reports. See the module docstring.
 
@@ -1123,49 +1192,37 @@ def run_batch(
     ----------
     data_dir, out_dir
         Dataset folder and report folder (``reports/``).
-    periods
-        Period codes to report; default every period of the data. A code that is not a
-        period of the profile's kind or not in the data raises ``ValueError`` before any
-        heavy work.
-    per_opd
-        Also write the ``per_opd_notebooks`` reports for every OPD.
-    workers
-        Processes in the pool; default ``os.cpu_count()``.
-    force
-        Rerun even when inputs are unchanged.
-    bahasa, min_sel
-        Document language and smallest group shown; default from the agency profile.
-    notebooks
-        Notebook codes (``"00"``, ``"10"``, …); default every notebook found.
-    formats
-        Any of ``"html"``, ``"pdf"``, ``"xlsx"``.
-    mapping, pseudonim
-        Column-mapping file of a real export and pseudonymous IDs
-        (:func:`~kinerja_analysis.data.loading.load_dataset`).
-    profile
-        The agency profile (:mod:`kinerja_analysis.core.profile`): an object or a YAML
-        file. Default: the bundled Kotalama example — allowed only for the synthetic
-        city (a data folder with ``truth.json`` and no mapping).
+    settings
+        The batch's :class:`BatchSettings` (default: all defaults).
+    **options
+        Any field of :class:`BatchSettings` as a keyword (``periods``, ``per_opd``,
+        ``workers``, ``force``, ``bahasa``, ``min_sel``, ``notebooks``, ``seed``,
+        ``formats``, ``mapping``, ``pseudonim``, ``profile``, ``notebook_dir``,
+        ``per_opd_notebooks``, ``cache_dir``, ``lock_wait``); it replaces that field of
+        ``settings``. A period that is not of the profile's kind or not in the data
+        raises ``ValueError`` before any heavy work. The default profile, the bundled
+        Kotalama example, is allowed only for the synthetic city (a data folder with
+        ``truth.json`` and no mapping). ``cache_dir`` (the batch's private working
+        folder: validated tables, shared models, logs and failed runs' notebooks —
+        employee-level data) must lie outside the report folder; default
+        :func:`default_cache_dir` (``.<data name>-cache`` beside the data folder).
     shared_hook
         ``hook(dataset, shared_dir)`` called once before the runs; default
         :func:`kinerja_analysis.analyses.shared.prepare_shared`.
-    cache_dir
-        The batch's private working folder: validated tables, shared models, logs and
-        failed runs' notebooks — employee-level data, so it is kept *outside* the report
-        folder. Default: :func:`default_cache_dir` (``.<data name>-cache`` beside the
-        data folder).
     progress, console
         Show phases and a progress bar (on ``console``, default stderr).
-    lock_wait
-        Seconds to wait when another batch holds ``out_dir``.
 
     Returns
     -------
     BatchSummary
-        ``.tidy()`` has one row per run; ``.exit_code`` is 0 when nothing failed.
+        ``.tidy()`` has one row per run; ``.exit_code`` is 0 when nothing failed;
+        ``.settings`` the settings the batch ran with (profile, language, ``min_sel``
+        resolved).
 
     Raises
     ------
+    TypeError
+        A keyword that is not a field of :class:`BatchSettings`.
     ValueError
         A parameter is wrong (period, language, format, notebook, profile).
     DatasetError
@@ -1177,46 +1234,51 @@ def run_batch(
         stay intact.
     """
     t0 = time.perf_counter()
+    settings = dataclasses.replace(settings or BatchSettings(), **options)
+    own_profile = settings.profile is not None
     # --- 1. parameters, before any heavy work
-    say = bahasa if bahasa in ("id", "en") else "id"  # until the profile is read
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
+    # messages in the language asked for, until the profile is read
+    say = settings.bahasa if settings.bahasa in ("id", "en") else "id"
+    bad = [f for f in settings.formats if f not in FORMATS]
+    if bad or not settings.formats:
         raise ValueError(MESSAGES("format", say, bad=bad, allowed=FORMATS))
     out = Path(out_dir).resolve()
     data = Path(data_dir).resolve()
     if not data.is_dir():
         raise DatasetError(MESSAGES("folder_data", say, path=data))
-    profil = _resolve_profile(profile, data, mapping, say)
-    bahasa = bahasa or profil.bahasa
-    min_sel = profil.min_sel if min_sel is None else min_sel
+    settings = settings.resolve(_resolve_profile(settings.profile, data, settings.mapping, say))
+    profil, bahasa = settings.profile, settings.bahasa
     if bahasa not in ("id", "en"):
         raise ValueError(MESSAGES("bahasa", "id", value=bahasa))
-    if min_sel < 1:
-        raise ValueError(MESSAGES("min_sel", bahasa, value=min_sel))
-    found = find_notebooks(notebook_dir)
-    if notebooks is not None:
-        unknown = [k for k in notebooks if k not in found]
+    if settings.min_sel < 1:
+        raise ValueError(MESSAGES("min_sel", bahasa, value=settings.min_sel))
+    found = find_notebooks(settings.notebook_dir)
+    if settings.notebooks is not None:
+        unknown = [k for k in settings.notebooks if k not in found]
         if unknown:
             raise ValueError(MESSAGES("notebook", bahasa, unknown=unknown, available=sorted(found)))
-        found = {k: v for k, v in found.items() if k in notebooks}
-    scan = scan_period_values(data, mapping, bahasa)
+        found = {k: v for k, v in found.items() if k in settings.notebooks}
+    scan = scan_period_values(data, settings.mapping, bahasa)
     available = scan.codes if scan is not None else None
-    if profile is not None and scan is not None:
+    if own_profile and scan is not None:
         problem = check_profile_kind(
             profil, scan.codes, scan.file, scan.column, scan.examples, bahasa
         )
         if problem:
             raise ValueError(problem)
-    if profile is None and available:
+    if not own_profile and available:
         # the bundled example stands in for the synthetic city: it takes the city's
         # period kind (a monthly synthetic city is reported by month)
         kind = {parse_period(c).kind for c in available}
         if len(kind) == 1:
             word = {v: k for k, v in PERIOD_KINDS.items()}[kind.pop()]
             profil = dataclasses.replace(profil, period=word)
-    chosen = check_periods(periods, profil, available, bahasa)
+            settings = dataclasses.replace(settings, profile=profil)
+    chosen = check_periods(settings.periods, profil, available, bahasa)
     cache_root = (
-        Path(cache_dir).resolve() if cache_dir is not None else default_cache_dir(data, out)
+        Path(settings.cache_dir).resolve()
+        if settings.cache_dir is not None
+        else default_cache_dir(data, out)
     )
     if cache_root == out or out in cache_root.parents:
         raise ValueError(MESSAGES("cache_di_laporan", bahasa))
@@ -1226,7 +1288,10 @@ def run_batch(
     # --- 2. one batch per report folder and per cache
     out.mkdir(parents=True, exist_ok=True)
     cache_root.mkdir(parents=True, exist_ok=True)
-    with FolderLock(out, wait=lock_wait), FolderLock(cache_root, wait=lock_wait):
+    with (
+        FolderLock(out, wait=settings.lock_wait),
+        FolderLock(cache_root, wait=settings.lock_wait),
+    ):
         batch_id = f"{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
         con = BatchConsole(
             console,
@@ -1239,7 +1304,9 @@ def run_batch(
 
         # --- 3. validate once, shared models once
         with con.phase("validasi"):
-            ds = load_dataset(data, mapping=mapping, pseudonim=pseudonim, bahasa=bahasa)
+            ds = load_dataset(
+                data, mapping=settings.mapping, pseudonim=settings.pseudonim, bahasa=bahasa
+            )
         con.say(
             con.t(
                 "validasi_ok",
@@ -1251,7 +1318,7 @@ def run_batch(
         n_rej = int(ds.validation.summary["rows_rejected"].sum())
         if n_rej:
             con.say(con.t("ditolak", n=fmt.number(n_rej, 0, bahasa)), style="yellow")
-        if profile is not None:  # the quick scan may not have read the periods
+        if own_profile:  # the quick scan may not have read the periods
             problem = check_profile_kind(
                 profil, ds.periods, _period_source(ds), "periode", {}, bahasa
             )
@@ -1282,40 +1349,36 @@ def run_batch(
             if not chosen:
                 pass
             elif shared_hook is None:
-                prepare_shared(ds, shared, periods=chosen, seed=seed)
+                prepare_shared(ds, shared, periods=chosen, seed=settings.seed)
             else:
                 shared_hook(ds, shared)
 
         # --- 4. plan and skip what is unchanged
-        plan_args: dict[str, Any] = dict(
+        opds = sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if settings.per_opd else []
+        where = dict(
             data_dir=data,
             cache_dir=cache_data,
             checksum=ds.checksum,
             periode_data=ds.periods,
-            opds=sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if per_opd else [],
-            per_opd_notebooks=per_opd_notebooks,
-            bahasa=bahasa,
-            min_sel=min_sel,
-            seed=seed,
-            formats=formats,
-            profil=profil,
+            opds=opds,
             profil_path=_profile_file(profil, cache_root),
         )
         plan = plan_runs(
-            found, chosen, out, staging_root=cache_root / "kerja" / batch_id, **plan_args
+            found, chosen, out, settings, staging_root=cache_root / "kerja" / batch_id, **where
         )
         not_run = plan_runs(  # periods without usable rows: nothing to run
             {k: v for k, v in found.items() if not v.lintas},
             list(lost),
             out,
+            settings,
             staging_root=cache_root / "kerja" / f"{batch_id}-x",
-            **plan_args,
+            **where,
         )
         results: dict[str, RunResult] = {}
         todo: list[RunSpec] = []
         for spec in plan:
             _remove_leftovers(spec.folder)
-            entry = None if force else _unchanged(spec)
+            entry = None if settings.force else _unchanged(spec)
             if entry is not None:
                 results[spec.kunci] = RunResult(
                     spec.kunci,
@@ -1347,7 +1410,9 @@ def run_batch(
         # --- 5. run
         try:
             if todo:
-                _execute(todo, results, workers=workers, con=con, log_dir=cache_root / "log")
+                _execute(
+                    todo, results, workers=settings.workers, con=con, log_dir=cache_root / "log"
+                )
         finally:
             shutil.rmtree(cache_root / "kerja" / batch_id, ignore_errors=True)
             redact_worker_logs(cache_root / "log", con.redact)
@@ -1365,6 +1430,7 @@ def run_batch(
             con.log_path,
             tuple([*partial.values(), *con.warning_lines()]),
             bahasa,
+            settings,
         )
 
 
@@ -1556,24 +1622,22 @@ def batch_command(
     def say() -> str:  # read only when there is something to say
         return _message_language(bahasa, config)
 
+    settings = BatchSettings(
+        periods=periode or None,
+        notebooks=notebook or None,
+        per_opd=per_opd,
+        bahasa=bahasa,
+        min_sel=min_sel,
+        profile=config,
+        mapping=mapping,
+        pseudonim=pseudonim,
+        cache_dir=cache,
+        workers=workers,
+        force=force,
+        lock_wait=tunggu,
+    )
     try:
-        summary = run_batch(
-            data,
-            out,
-            periods=periode or None,
-            per_opd=per_opd,
-            workers=workers,
-            force=force,
-            bahasa=bahasa,  # type: ignore[arg-type]
-            min_sel=min_sel,
-            notebooks=notebook or None,
-            mapping=mapping,
-            pseudonim=pseudonim,
-            profile=config,
-            console=console,
-            cache_dir=cache,
-            lock_wait=tunggu,
-        )
+        summary = run_batch(data, out, settings, console=console)
     except KeyboardInterrupt:
         console.print(f"[yellow]{TEXT('dibatalkan_cli', say())}[/]")
         raise typer.Exit(130) from None
@@ -1617,13 +1681,14 @@ def _message_language(bahasa: str | None, config: Path | None) -> str:
 
 
 def write_confidential(
-    summary: BatchSummary, *, seed: int = DEFAULTS.seed
+    summary: BatchSummary, *, seed: int | None = None
 ) -> tuple[Path, list[Path]]:
     """``--rahasia``: the confidential individual feedback sheets of the batch's periods.
 
     One workbook per period that has a document in ``summary`` (written or unchanged),
     each from the shared results of that period's own window (as of the period, as its
-    documents), into ``RAHASIA-<report folder>`` beside the report folder.
+    documents, with the batch's seed unless ``seed`` is given), into
+    ``RAHASIA-<report folder>`` beside the report folder.
 
     Returns
     -------
@@ -1638,6 +1703,7 @@ def write_confidential(
         }
     )
     folder = summary.out_dir.parent / f"RAHASIA-{summary.out_dir.name}"
+    seed = summary.settings.seed if seed is None else seed
     written: list[Path] = []
     for p in periods:
         h = load_or_compute_shared(ds, summary.cache_dir / "shared", through=p, seed=seed)

@@ -1,0 +1,191 @@
+"""The batch's settings: one frozen object, built once (by the command line or from
+run_batch's keywords) and passed down whole to the plan, the runs' parameters, their skip
+check and the summary. No notebook is executed here: the pool is replaced by a recorder."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kinerja_analysis.core.profile import load_profile
+from kinerja_analysis.pipeline import batch
+from kinerja_analysis.pipeline.batch import (
+    BatchSettings,
+    BatchSummary,
+    RunResult,
+    find_notebooks,
+    plan_runs,
+    run_batch,
+    write_confidential,
+)
+from kinerja_analysis.pipeline.cli import app
+
+
+@pytest.fixture
+def planned(monkeypatch) -> list:
+    """Run specs the batch hands to the pool, recorded instead of executed (and no
+    shared models computed)."""
+    seen: list = []
+
+    def record(todo, results, **_):
+        for spec in todo:
+            seen.append(spec)
+            results[spec.kunci] = RunResult(
+                spec.kunci, spec.periode, spec.notebook.kode, spec.opd, "ok"
+            )
+
+    monkeypatch.setattr(batch, "_execute", record)
+    monkeypatch.setattr(batch, "prepare_shared", lambda *a, **k: None)
+    return seen
+
+
+def _runs(specs) -> list[tuple]:
+    """What a run is, without the folders that differ between two batches."""
+    return [
+        (s.kunci, s.opd, s.stem, s.judul, s.formats, s.profil.fingerprint(), s.periode_label)
+        + tuple(s.parameters[k] for k in ("periode", "bahasa", "opd", "min_sel", "seed"))
+        + tuple(v for k, v in s.masukan.items() if k != "kode_paket")
+        for s in specs
+    ]
+
+
+def test_settings_are_frozen_and_resolved_from_the_profile() -> None:
+    s = BatchSettings(periods=["2025Q4"], notebooks=iter(["10"]), formats=["html"])
+    assert (s.periods, s.notebooks, s.formats) == (("2025Q4",), ("10",), ("html",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.min_sel = 3  # type: ignore[misc]
+    profil = dataclasses.replace(load_profile(None), bahasa="en", min_sel=8)
+    r = s.resolve(profil)
+    assert (r.profile, r.bahasa, r.min_sel) == (profil, "en", 8)
+    # what is set stays set
+    r = dataclasses.replace(s, bahasa="id", min_sel=3).resolve(profil)
+    assert (r.bahasa, r.min_sel) == ("id", 3)
+    assert s.bahasa is None and s.profile is None  # resolving makes a new object
+
+
+def test_keywords_and_a_settings_object_make_the_same_batch(
+    city_300, tmp_path: Path, planned: list
+) -> None:
+    last = city_300.ds.periods[-2:]
+    kw = dict(
+        periods=last,
+        per_opd=True,
+        notebooks=["10", "90"],
+        bahasa="en",
+        min_sel=7,
+        seed=11,
+        formats=("html", "xlsx"),
+    )
+    a = run_batch(city_300.data_dir, tmp_path / "a", progress=False, **kw)
+    by_keywords = _runs(planned)
+    planned.clear()
+    settings = BatchSettings(**kw)
+    b = run_batch(city_300.data_dir, tmp_path / "b", settings, progress=False)
+    assert _runs(planned) == by_keywords
+    n_opd = city_300.ds.pegawai["opd"].nunique()
+    assert len(by_keywords) == 2 * (1 + n_opd) + 1  # 10 per period and OPD, 90 once
+    assert {(r[8], r[10], r[11]) for r in by_keywords} == {("en", 7, 11)}  # bahasa, min_sel, seed
+    # the summary keeps the settings the batch ran with, the profile's where unset
+    assert a.settings == b.settings
+    assert b.settings.seed == 11 and b.settings.min_sel == 7 and b.settings.bahasa == "en"
+    assert b.settings.profile.fingerprint() == load_profile(None).fingerprint()
+    assert b.settings.periods == tuple(last) and settings.profile is None
+
+
+def test_a_keyword_replaces_that_field_of_the_settings(
+    city_300, tmp_path: Path, planned: list
+) -> None:
+    base = BatchSettings(notebooks=("00",), min_sel=4)
+    s = run_batch(
+        city_300.data_dir,
+        tmp_path / "o",
+        base,
+        periods=city_300.ds.periods[-1:],
+        min_sel=9,
+        progress=False,
+    )
+    assert [spec.parameters["min_sel"] for spec in planned] == [9]
+    assert s.settings.notebooks == ("00",) and s.settings.min_sel == 9
+    with pytest.raises(TypeError, match="min_sell"):
+        run_batch(city_300.data_dir, tmp_path / "o", min_sell=3)
+
+
+def test_plan_runs_takes_the_settings(city_300, tmp_path: Path) -> None:
+    nbs = {k: v for k, v in find_notebooks().items() if k == "10"}
+    kw = dict(data_dir=city_300.data_dir, cache_dir=tmp_path / "c" / "data", checksum="x")
+    periods = city_300.ds.periods[-1:]
+    default = plan_runs(nbs, periods, tmp_path / "o", **kw)
+    other = plan_runs(
+        nbs,
+        periods,
+        tmp_path / "o",
+        BatchSettings(min_sel=3, seed=9, bahasa="en", formats=("pdf",)),
+        **kw,
+    )
+    # unset settings come from the (bundled) profile
+    assert [(r.parameters["min_sel"], r.parameters["bahasa"]) for r in default] == [(5, "id")]
+    assert [(r.parameters["min_sel"], r.parameters["seed"]) for r in other] == [(3, 9)]
+    assert other[0].formats == ("pdf",) and other[0].masukan["format"] == ["pdf"]
+    assert other[0].masukan["parameter"]["bahasa"] == "en"
+    assert default[0].masukan != other[0].masukan  # a changed setting is a changed input
+
+
+def test_the_command_line_builds_the_settings_once(monkeypatch, tmp_path: Path) -> None:
+    got: list = []
+
+    def fake_run_batch(data, out, settings=None, **kw):
+        got.append((data, out, settings, kw))
+        return BatchSummary((), Path(out), None, 0.0, settings=settings)
+
+    monkeypatch.setattr(batch, "run_batch", fake_run_batch)
+    args = ["batch", "--data", str(tmp_path / "d"), "--out", str(tmp_path / "o")]
+    args += ["-p", "2025Q3", "-p", "2025Q4", "-n", "10", "--per-opd", "--bahasa", "en"]
+    args += ["--min-sel", "6", "--config", "profil.yaml", "--mapping", "siasn", "--pseudonim"]
+    args += ["--cache", str(tmp_path / "c"), "--workers", "2", "--force", "--tunggu", "1.5"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [(data, out, s, kw)] = got
+    assert (data, out) == (tmp_path / "d", tmp_path / "o")
+    assert set(kw) == {"console"}
+    assert s == BatchSettings(
+        periods=("2025Q3", "2025Q4"),
+        notebooks=("10",),
+        per_opd=True,
+        bahasa="en",
+        min_sel=6,
+        profile=Path("profil.yaml"),
+        mapping="siasn",
+        pseudonim=True,
+        cache_dir=tmp_path / "c",
+        workers=2,
+        force=True,
+        lock_wait=1.5,
+    )
+    # without options: the defaults of BatchSettings, nothing decided in the CLI
+    got.clear()
+    result = CliRunner().invoke(app, args[:5])
+    assert result.exit_code == 0, result.output
+    assert got[0][2] == BatchSettings()
+
+
+def test_confidential_sheets_use_the_batch_seed(monkeypatch, tmp_path: Path) -> None:
+    seeds: list[int] = []
+
+    class FakeDataset:
+        periods = ("2025Q4",)
+
+    monkeypatch.setattr(batch.Dataset, "load_cache", staticmethod(lambda _: FakeDataset()))
+    monkeypatch.setattr(
+        batch, "load_or_compute_shared", lambda ds, d, through, seed: seeds.append(seed)
+    )
+    monkeypatch.setattr(batch, "write_confidential_sheets", lambda *a: [])
+    run = RunResult("2025Q4/10", "2025Q4", "10", None, "ok")
+    summary = BatchSummary(
+        (run,), tmp_path / "o", None, 0.0, tmp_path / "c", settings=BatchSettings(seed=11)
+    )
+    write_confidential(summary)
+    write_confidential(summary, seed=3)
+    assert seeds == [11, 3]
