@@ -1055,13 +1055,21 @@ def _is_harmful(e: dict[str, Any] | None) -> bool:
     return e is not None and e["tingkat"] != "belum_ada_bukti" and e["baik"] is False
 
 
-def _recommendation_context(
-    fk: PeriodFacts,
-    efek: dict[str, dict[str, Any]],
-    kepatuhan: dict[str, Any] | None,
-    pelatihan: dict[str, Any] | None,
-    resistensi: dict[str, Any] | None,
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Contexts:
+    """The section contexts the recommendations and findings are chosen from: the
+    effects by key, and each section's context (``None`` when its data are absent)."""
+
+    efek: dict[str, dict[str, Any]]
+    distribusi: dict[str, Any] | None
+    kepatuhan: dict[str, Any] | None
+    resistensi: dict[str, Any] | None
+    pelatihan: dict[str, Any] | None
+    reliabilitas: dict[str, Any] | None
+
+
+def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any]]:
+    efek, kepatuhan, pelatihan, resistensi = c.efek, c.kepatuhan, c.pelatihan, c.resistensi
     a = fk.ambang
     out: list[dict[str, Any]] = []
 
@@ -1543,15 +1551,20 @@ def write_report(fakta: PeriodFacts) -> Report:
             _render(b, "sensitivitas", e=ctx) if ctx["sensitivitas"] else ""
         )
     efek_map = {c["kunci"]: c for c in efek_list}
-    dist = _distribution_context(fakta)
-    kep = _compliance_context(fakta)
-    res = _resistance_context(fakta)
-    pel = _training_context(fakta, efek_map)
-    rel = _reliability_context(fakta)
-    rek = _recommendation_context(fakta, efek_map, kep, pel, res)
+    parts = _Contexts(
+        efek=efek_map,
+        distribusi=_distribution_context(fakta),
+        kepatuhan=_compliance_context(fakta),
+        resistensi=_resistance_context(fakta),
+        pelatihan=_training_context(fakta, efek_map),
+        reliabilitas=_reliability_context(fakta),
+    )
+    dist, kep, res = parts.distribusi, parts.kepatuhan, parts.resistensi
+    pel, rel = parts.pelatihan, parts.reliabilitas
+    rek = _recommendation_context(fakta, parts)
     for i, r in enumerate(rek, start=1):
         r["nomor"] = i
-    temuan = _findings(fakta, efek_map, dist, kep, res, pel, rel, rek)
+    temuan = _findings(fakta, parts, rek)
     ctx: dict[str, Any] = {
         "f": f,
         "fk": fakta,
@@ -1633,15 +1646,7 @@ def _strongest(efek: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _findings(
-    fk: PeriodFacts,
-    efek: dict[str, dict[str, Any]],
-    dist: dict[str, Any] | None,
-    kep: dict[str, Any] | None,
-    res: dict[str, Any] | None,
-    pel: dict[str, Any] | None,
-    rel: dict[str, Any] | None,
-    rek: list[dict[str, Any]],
-    n: int = 5,
+    fk: PeriodFacts, c: _Contexts, rek: list[dict[str, Any]], n: int = 5
 ) -> list[dict[str, Any]]:
     """The (at most ``n``) findings of the executive summary.
 
@@ -1651,6 +1656,8 @@ def _findings(
     that order. Each carries ``rekomendasi``: the recommendation it supports (with its
     number in the Rekomendasi section) or ``None``.
     """
+    efek, dist, kep, res = c.efek, c.distribusi, c.kepatuhan, c.resistensi
+    pel, rel = c.pelatihan, c.reliabilitas
     by_key = {r["kunci"]: r for r in rek}
     cand: dict[str, dict[str, Any]] = {}
 
