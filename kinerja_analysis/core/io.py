@@ -21,8 +21,8 @@ __all__ = ["atomic_write", "atomic_writer", "hash_bytes", "code_fingerprint", "P
 
 #: The installed package folder (``kinerja_analysis/``).
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-#: File endings that belong to the code fingerprint (sources and templates).
-_CODE_SUFFIXES = (".py", ".j2", ".css", ".html", ".yaml", ".yml", ".json", ".md")
+#: File endings that belong to the code fingerprint (sources, templates, catalogues, data).
+_CODE_SUFFIXES = (".py", ".j2", ".css", ".html", ".yaml", ".yml", ".json", ".md", ".toml", ".csv")
 
 
 @contextlib.contextmanager
@@ -86,10 +86,10 @@ def hash_bytes(*parts: bytes) -> str:
 
 
 def code_fingerprint(root: str | os.PathLike | None = None) -> str:
-    """Hash of every source and template file below ``root`` (default: the package).
+    """Hash of every source, template and data file below ``root`` (default: the package).
 
     Recursive; file paths (relative to ``root``) count as well as contents, so editing,
-    adding, renaming or removing any module or template changes the fingerprint.
+    adding, renaming or removing any module, template or catalogue changes the fingerprint.
     Caches (``__pycache__``) and hidden files are skipped. Returns 16 hex characters.
 
     >>> import tempfile, pathlib

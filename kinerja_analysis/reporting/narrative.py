@@ -45,18 +45,22 @@ from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile
+from kinerja_analysis.core.text import LANGUAGES
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import Markdown, escape_markdown
 from kinerja_analysis.reporting.privacy import suppress_small_cells
 from kinerja_analysis.reporting.text import (
     DIMENSIONS,
+    CatalogError,
+    catalog_pairs,
     column_kind,
     column_label,
     dimension_label,
     flag_label,
     format_value,
     label_values,
+    load_catalog,
     method_label,
     parameter_label,
     rule_label,
@@ -85,34 +89,14 @@ EFFECT_KEYS: dict[str, str] = {
 #: Section keys and headings: the executive summary, then the seed document's sections,
 #: then the two appendices (methods and data; detailed tables by OPD).
 SECTION_TITLES: dict[str, dict[str, str]] = {
-    "id": {
-        "ringkasan": "Ringkasan Eksekutif",
-        "pendahuluan": "Pendahuluan",
-        "tujuan": "Tujuan Evaluasi",
-        "metode": "Metode Evaluasi",
-        "hasil": "Hasil dan Temuan",
-        "tantangan": "Tantangan",
-        "rekomendasi": "Rekomendasi",
-        "kesimpulan": "Kesimpulan",
-        "lampiran": "Lampiran A. Metode dan Data",
-        "lampiran_tabel": "Lampiran B. Tabel Rinci per OPD",
-    },
-    "en": {
-        "ringkasan": "Executive Summary",
-        "pendahuluan": "Introduction",
-        "tujuan": "Objectives",
-        "metode": "Methods",
-        "hasil": "Results and Findings",
-        "tantangan": "Challenges",
-        "rekomendasi": "Recommendations",
-        "kesimpulan": "Conclusion",
-        "lampiran": "Appendix A. Methods and Data",
-        "lampiran_tabel": "Appendix B. Detailed Tables by Unit (OPD)",
-    },
+    b: {k: pair[i] for k, pair in catalog_pairs("narrative", "sections").items()}
+    for i, b in enumerate(LANGUAGES)
 }
 
 #: Heading of the table of contents.
-CONTENTS_TITLE = {"id": "Daftar Isi", "en": "Contents"}
+CONTENTS_TITLE: dict[str, str] = dict(
+    zip(LANGUAGES, catalog_pairs("narrative", "headings", ("contents",))["contents"], strict=True)
+)
 #: Sections that start a new page when printed (the rest flow on).
 _NEW_PAGE = ("pendahuluan", "lampiran", "lampiran_tabel")
 
@@ -530,6 +514,13 @@ def _direction(efek: Effect) -> Literal["naik", "turun", "nol"]:
     return "naik" if e > 0 else "turun" if e < 0 else "nol"
 
 
+#: The Koo & Li (2016) categories, lowest first; their words are in ``catalog/narrative.toml``.
+_ICC_CATEGORIES = ("rendah", "sedang", "baik", "sangat_baik")
+_ICC_WORDS: dict[str, tuple[str, str]] = catalog_pairs(
+    "narrative", "icc_categories", _ICC_CATEGORIES
+)
+
+
 def icc_category(icc: float, bahasa: fmt.Bahasa = "id") -> str:
     """Koo & Li (2016) reliability category of an ICC.
 
@@ -545,11 +536,7 @@ def icc_category(icc: float, bahasa: fmt.Bahasa = "id") -> str:
         return fmt.EMPTY
     v = float(icc)
     i = 0 if v < 0.5 else 1 if v < 0.75 else 2 if v <= 0.9 else 3
-    kata = {
-        "id": ("rendah", "sedang", "baik", "sangat baik"),
-        "en": ("poor", "moderate", "good", "excellent"),
-    }
-    return kata[bahasa][i]
+    return _ICC_WORDS[_ICC_CATEGORIES[i]][0 if bahasa == "id" else 1]
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -1068,13 +1055,21 @@ def _is_harmful(e: dict[str, Any] | None) -> bool:
     return e is not None and e["tingkat"] != "belum_ada_bukti" and e["baik"] is False
 
 
-def _recommendation_context(
-    fk: PeriodFacts,
-    efek: dict[str, dict[str, Any]],
-    kepatuhan: dict[str, Any] | None,
-    pelatihan: dict[str, Any] | None,
-    resistensi: dict[str, Any] | None,
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Contexts:
+    """The section contexts the recommendations and findings are chosen from: the
+    effects by key, and each section's context (``None`` when its data are absent)."""
+
+    efek: dict[str, dict[str, Any]]
+    distribusi: dict[str, Any] | None
+    kepatuhan: dict[str, Any] | None
+    resistensi: dict[str, Any] | None
+    pelatihan: dict[str, Any] | None
+    reliabilitas: dict[str, Any] | None
+
+
+def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any]]:
+    efek, kepatuhan, pelatihan, resistensi = c.efek, c.kepatuhan, c.pelatihan, c.resistensi
     a = fk.ambang
     out: list[dict[str, Any]] = []
 
@@ -1262,8 +1257,23 @@ def _conclusion_context(
     }
 
 
-#: The appendix's effect tables: (column header id, en, cell) per column. Two tables of
-#: at most six columns each, so they fit a portrait A4 page and a phone screen.
+#: The cells of an effect in the appendix's tables (:func:`_effect_cells`).
+_EFFECT_CELLS = (
+    "pengaruh",
+    "hasil",
+    "perkiraan",
+    "ik",
+    "sd",
+    "p",
+    "p_holm",
+    "pretrend",
+    "batas",
+    "n",
+    "desain",
+    "tingkat",
+)
+
+
 def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
     id_ = f.b == "id"
     sep = " sampai " if id_ else " to "
@@ -1287,25 +1297,22 @@ def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
     }
 
 
-_EFFECT_TABLES: tuple[tuple[tuple[str, str, str], ...], ...] = (
-    (
-        ("pengaruh", "Pengaruh", "Effect"),
-        ("hasil", "Hasil yang diukur", "Outcome"),
-        ("perkiraan", "Perkiraan", "Estimate"),
-        ("sd", "Perkiraan (SD)", "Estimate (SD)"),
-        ("ik", "IK 95%", "95% CI"),
-        ("tingkat", "Tingkat bukti", "Evidence"),
-    ),
-    (
-        ("pengaruh", "Pengaruh", "Effect"),
-        ("p", "p", "p"),
-        ("p_holm", "p (Holm)", "p (Holm)"),
-        ("pretrend", "Uji tren awal (p)", "Pre-trend test (p)"),
-        ("batas", "Batas sensitivitas (M̄)", "Sensitivity bound (M̄)"),
-        ("n", "n", "n"),
-        ("desain", "Desain", "Design"),
-    ),
-)
+def _effect_tables() -> tuple[tuple[tuple[str, str, str], ...], ...]:
+    """The appendix's effect tables from ``catalog/narrative.toml``: per column ``(cell,
+    Indonesian header, English header)``, the cells among :data:`_EFFECT_CELLS`."""
+    tables = load_catalog("narrative")["effect_tables"]
+    unknown = {c["cell"] for t in tables for c in t["columns"]} - set(_EFFECT_CELLS)
+    if unknown:
+        raise CatalogError(
+            f"narrative.toml [[effect_tables]]: unknown cell {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(_EFFECT_CELLS)})"
+        )
+    return tuple(tuple((c["cell"], c["id"], c["en"]) for c in t["columns"]) for t in tables)
+
+
+#: The appendix's effect tables: ``(cell, header id, header en)`` per column. Two tables
+#: of at most six columns each, so they fit a portrait A4 page and a phone screen.
+_EFFECT_TABLES = _effect_tables()
 
 
 def _effects_table_md(efek: tuple[Effect, ...], f: _TemplateFormat) -> Markdown:
@@ -1544,15 +1551,20 @@ def write_report(fakta: PeriodFacts) -> Report:
             _render(b, "sensitivitas", e=ctx) if ctx["sensitivitas"] else ""
         )
     efek_map = {c["kunci"]: c for c in efek_list}
-    dist = _distribution_context(fakta)
-    kep = _compliance_context(fakta)
-    res = _resistance_context(fakta)
-    pel = _training_context(fakta, efek_map)
-    rel = _reliability_context(fakta)
-    rek = _recommendation_context(fakta, efek_map, kep, pel, res)
+    parts = _Contexts(
+        efek=efek_map,
+        distribusi=_distribution_context(fakta),
+        kepatuhan=_compliance_context(fakta),
+        resistensi=_resistance_context(fakta),
+        pelatihan=_training_context(fakta, efek_map),
+        reliabilitas=_reliability_context(fakta),
+    )
+    dist, kep, res = parts.distribusi, parts.kepatuhan, parts.resistensi
+    pel, rel = parts.pelatihan, parts.reliabilitas
+    rek = _recommendation_context(fakta, parts)
     for i, r in enumerate(rek, start=1):
         r["nomor"] = i
-    temuan = _findings(fakta, efek_map, dist, kep, res, pel, rel, rek)
+    temuan = _findings(fakta, parts, rek)
     ctx: dict[str, Any] = {
         "f": f,
         "fk": fakta,
@@ -1634,15 +1646,7 @@ def _strongest(efek: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _findings(
-    fk: PeriodFacts,
-    efek: dict[str, dict[str, Any]],
-    dist: dict[str, Any] | None,
-    kep: dict[str, Any] | None,
-    res: dict[str, Any] | None,
-    pel: dict[str, Any] | None,
-    rel: dict[str, Any] | None,
-    rek: list[dict[str, Any]],
-    n: int = 5,
+    fk: PeriodFacts, c: _Contexts, rek: list[dict[str, Any]], n: int = 5
 ) -> list[dict[str, Any]]:
     """The (at most ``n``) findings of the executive summary.
 
@@ -1652,6 +1656,8 @@ def _findings(
     that order. Each carries ``rekomendasi``: the recommendation it supports (with its
     number in the Rekomendasi section) or ``None``.
     """
+    efek, dist, kep, res = c.efek, c.distribusi, c.kepatuhan, c.resistensi
+    pel, rel = c.pelatihan, c.reliabilitas
     by_key = {r["kunci"]: r for r in rek}
     cand: dict[str, dict[str, Any]] = {}
 
