@@ -446,6 +446,9 @@ def test_image_stash_round_trip_and_only_its_own_references():
     assert s.resource(f"kinerja-gambar:{s.token}:1")[0] == "image/jpeg"
     # another stash cannot read this one's references
     assert ImageStash().resource(f"kinerja-gambar:{s.token}:0") is None
+    # only whole quoted values: a URI broken over lines, or one in running text, stays
+    odd = '<img src="data:image/png;base64,AAAA\nBBBB"><p>data:image/png;base64,QUJD</p>'
+    assert s.stash(odd) == odd
 
 
 def test_html_export_keeps_images_exactly(nb):

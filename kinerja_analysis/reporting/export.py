@@ -134,7 +134,8 @@ class ImageStash:
     (False, True)
     """
 
-    _DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)")
+    # a whole quoted attribute value only: a URI broken over lines is left to the parser
+    _DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)(?=[\"'])")
 
     def __init__(self) -> None:
         self.token = secrets.token_hex(8)
@@ -166,7 +167,7 @@ class ImageStash:
         m = self._ref.fullmatch(url)
         if m is None or int(m.group(1)) >= len(self._uris):
             return None
-        u = self._DATA_URI.fullmatch(self._uris[int(m.group(1))])
+        u = self._DATA_URI.match(self._uris[int(m.group(1))] + '"')
         try:
             return f"image/{u.group(1)}", base64.b64decode(u.group(2), validate=True)
         except binascii.Error:
