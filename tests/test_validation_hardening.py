@@ -106,7 +106,7 @@ def test_every_bad_mapping_value_is_named_in_one_run(tmp_path: Path) -> None:
     )
     with pytest.raises(DatasetError) as exc:
         read_mapping(m)
-    lines = str(exc.value).splitlines()
+    head, *lines = str(exc.value).splitlines()
     expected = {
         "format.baris_header": "'abc'",
         "format.tanggal": "5",
@@ -123,8 +123,9 @@ def test_every_bad_mapping_value_is_named_in_one_run(tmp_path: Path) -> None:
     for key, value in expected.items():
         line = [ln for ln in lines if f"'{key}'" in ln]
         assert len(line) == 1, (key, lines)
-        assert line[0].startswith("m.yaml: ") and value in line[0] and "diharapkan" in line[0]
+        assert line[0].startswith("  - m.yaml: ") and value in line[0] and "diharapkan" in line[0]
     assert len(lines) == len(expected)
+    assert head == f"{len(expected)} masalah dalam file pemetaan m.yaml:"
 
 
 def test_mapping_schema_messages_in_english(tmp_path: Path) -> None:
