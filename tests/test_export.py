@@ -446,8 +446,12 @@ def test_image_stash_round_trip_and_only_its_own_references():
     assert s.resource(f"kinerja-gambar:{s.token}:1")[0] == "image/jpeg"
     # another stash cannot read this one's references
     assert ImageStash().resource(f"kinerja-gambar:{s.token}:0") is None
-    # only whole quoted values: a URI broken over lines, or one in running text, stays
-    odd = '<img src="data:image/png;base64,AAAA\nBBBB"><p>data:image/png;base64,QUJD</p>'
+    # only whole src values: a URI broken over lines, or one in text, stays as it is
+    odd = (
+        '<img src="data:image/png;base64,AAAA\nBBBB"><p>data:image/png;base64,QUJD</p>'
+        '<p>Setda data:image/png;base64,QUJD\' x</p><a href="data:image/png;base64,QUJD">'
+        "<p>src=&quot;data:image/png;base64,QUJD&quot;</p>"
+    )
     assert s.stash(odd) == odd
 
 
@@ -479,9 +483,14 @@ def test_pdf_embeds_stashed_images(nb):
     png = _png()
     page = (
         "<html><head><title>t</title></head><body>"
-        f'<img src="data:image/png;base64,{png}"><p>kinerja-gambar:0</p></body></html>'
+        f'<img src="data:image/png;base64,{png}"><p>kinerja-gambar:0</p>'
+        f"<p>Setda data:image/png;base64,{png[:40]}' akhir</p></body></html>"
     )
     reader = PdfReader(io.BytesIO(pdf_bytes(page)))
+    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
+    # text that looks like an image is printed as the text it is
+    assert f"Setda data:image/png;base64,{png[:40]}" in text
+    assert text.count("kinerja-gambar") == 1
     images = [img for p in reader.pages for img in p.images]
     assert len(images) == 1
     from PIL import Image

@@ -134,8 +134,11 @@ class ImageStash:
     (False, True)
     """
 
-    # a whole quoted attribute value only: a URI broken over lines is left to the parser
-    _DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)(?=[\"'])")
+    # the whole value of a src attribute only (in text, data cannot close a quoted
+    # value: every renderer escapes '"'); a URI broken over lines is left to the parser
+    _DATA_URI = re.compile(
+        r'(?<=src=")data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)(?=")'
+    )
 
     def __init__(self) -> None:
         self.token = secrets.token_hex(8)
@@ -167,7 +170,7 @@ class ImageStash:
         m = self._ref.fullmatch(url)
         if m is None or int(m.group(1)) >= len(self._uris):
             return None
-        u = self._DATA_URI.match(self._uris[int(m.group(1))] + '"')
+        u = re.fullmatch(r"data:image/(\w+);base64,([A-Za-z0-9+/=]+)", self._uris[int(m.group(1))])
         try:
             return f"image/{u.group(1)}", base64.b64decode(u.group(2), validate=True)
         except binascii.Error:

@@ -29,6 +29,8 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from kinerja_analysis.reporting.paths import folder_names
 
@@ -40,6 +42,7 @@ __all__ = [
     "breakable",
     "clean_text",
     "column_widths",
+    "text_width",
     "width_style",
     "escape_markdown",
     "markdown_to_html",
@@ -175,54 +178,93 @@ def table_class(headers: list[str], columns: list[list[str]], base: str = "tabel
     return " ".join(kelas + (["tabel-lebar"] if need > PHONE_CHARS else []))
 
 
-#: Characters of printed table text (8.5 pt DejaVu Sans) in one row of the A4 text block.
-PRINT_CHARS = 96
-#: Room for a cell's padding, in characters.
-_CELL_PAD = 1.5
+#: Width of the A4 text block in points (210 mm less two margins of 1,8 cm).
+PRINT_WIDTH_PT = 493.2
+#: Printed table text: size in points (``laporan.css``, print).
+_TABLE_PT = 8.5
+#: A cell's left and right padding (0,35 rem each at 10 pt) and a point for borders and
+#: rounding, in points.
+_CELL_PAD_PT = 8.0
+#: Room for shaping differences between the measurement and the renderer.
+_SLACK = 1.05
 
 
-def _longest_word(text: str) -> int:
-    """Length of the longest unbreakable run of ``text`` (:func:`breakable` cuts runs of
-    25 or more characters)."""
-    n = max((len(w) for w in re.split(r"[\s\u200b]+", text)), default=0)
-    return n if n < 25 else 24
+@lru_cache(maxsize=2)
+def _font(bold: bool) -> Any:
+    """DejaVu Sans (the report's first font) as shipped with matplotlib, at 100 px."""
+    import matplotlib  # lazy: only to find its bundled fonts
+    from PIL import ImageFont  # lazy: with matplotlib
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(Path(matplotlib.get_data_path(), "fonts", "ttf", name)), 100)
+
+
+def text_width(text: str, *, bold: bool = False, size: float = _TABLE_PT) -> float:
+    """Advance width of ``text`` in points, set in DejaVu Sans at ``size`` points.
+
+    The report's style sheet names DejaVu Sans first; its fallbacks (Noto Sans,
+    Liberation Sans, Arial) are narrower, so a width measured here is never short.
+
+    >>> round(text_width("ASN", bold=True), 1), round(text_width("ASN"), 1)
+    (19.8, 17.6)
+    """
+    return _font(bold).getlength(text.replace("\u200b", "")) * size / 100
+
+
+def _words(text: str) -> list[str]:
+    """The unbreakable runs of ``text``: words, a run of 25 or more characters cut as
+    :func:`breakable` cuts it (every 12)."""
+    out = []
+    for w in re.split(r"[\s\u200b]+", text):
+        out.extend([w[i : i + 12] for i in range(0, len(w), 12)] if len(w) >= 25 else [w])
+    return [w for w in out if w]
 
 
 def column_widths(
     headers: list[str], columns: list[list[str]], numeric: list[bool] | None = None
 ) -> list[float]:
-    """Column widths (percent of the table, summing to 100) for a printed table.
+    """Column widths (percent of the table, summing to at most 100) for a printed table.
 
     CSS's automatic table layout, as its specification sketches it (CSS 2.1 §17.5.2.2),
-    measured in characters instead of laid-out text: each column has a narrowest width
-    (its longest word; a number is never broken) and a widest (its longest line, header
-    or cell); the columns get their widest widths when those fit :data:`PRINT_CHARS`,
-    else their narrowest plus a common share of what is left, and any room to spare
-    goes to the columns in proportion to their widest widths. The print style sheet
-    lays tables out with these widths (``table-layout: fixed``), which spares the
-    renderer measuring every cell twice; a browser on screen still lays them out itself.
-    ``numeric`` marks columns whose cells do not wrap (default: none).
+    on text measured with the report's font (:func:`text_width`; headers bold) instead
+    of laid out: each column has a narrowest width (its widest word; a number is never
+    broken) and a widest (its widest line, header or cell), both with the cell's padding;
+    the columns get their widest widths when those fit the A4 text block
+    (:data:`PRINT_WIDTH_PT`), else their narrowest plus a common share of what is left,
+    and room to spare goes to the columns in proportion to their widest widths. The
+    print style sheet lays tables out with these widths (``table-layout: fixed``), which
+    spares the renderer measuring every cell twice; a browser on screen lays them out
+    itself. ``numeric`` marks columns whose cells do not wrap (default: none). Cells of
+    Markdown tables may carry ``**`` and ``\\``: they are not measured.
 
     >>> column_widths(["OPD", "n"], [["Dinas Pendidikan dan Kebudayaan"], ["1.234"]])
-    [83.3, 16.6]
+    [82.8, 17.1]
     """
     numeric = numeric or [False] * len(headers)
     lo, hi = [], []
+
+    def width(t: str, bold: bool) -> float:
+        return text_width(t.replace("**", "").replace("\\", ""), bold=bold) * _SLACK
+
     for head, cells, num in zip(headers, columns, numeric, strict=True):
         head = str(head)
-        word = max([_longest_word(head)] + [len(c) if num else _longest_word(c) for c in cells])
-        line = max([len(head)] + [len(c) for c in cells])
-        lo.append(word + _CELL_PAD)
-        hi.append(max(line, word) + _CELL_PAD)
+        word = max(
+            [width(w, True) for w in _words(head)]
+            + [width(c, False) if num else width(w, False) for c in cells for w in _words(c)]
+            + [0.0]
+        )
+        line = max([width(head, True)] + [width(c, False) for c in cells])
+        lo.append(word + _CELL_PAD_PT)
+        hi.append(max(line, word) + _CELL_PAD_PT)
     if not hi:
         return []
     low, high = sum(lo), sum(hi)
-    if high <= PRINT_CHARS:
+    if high <= PRINT_WIDTH_PT:
         w = hi
-    elif low >= PRINT_CHARS:
+    elif low >= PRINT_WIDTH_PT:
         w = lo
     else:
-        share = (PRINT_CHARS - low) / (high - low)
+        share = (PRINT_WIDTH_PT - low) / (high - low)
         w = [a + (b - a) * share for a, b in zip(lo, hi, strict=True)]
     total = sum(w)
     # rounded down: widths summing to more than 100% would widen the table past the page
