@@ -72,7 +72,8 @@ else:
 # %%
 if doc.ds.validation.notes:
     doc.bullets(doc.ds.validation.notes)
-doc.absent(*doc.ds.validation.absent)
+if doc.ds.validation.absent:
+    doc.absent(*doc.ds.validation.absent)
 
 # %%
 lengkap = tables.period_coverage(t, doc.periode)

@@ -311,3 +311,38 @@ def test_legacy_context_is_the_setup_tuple(city_300):
     assert sorted(tables) == sorted(s.tables)
     for name, df in tables.items():
         pd.testing.assert_frame_equal(df, s.tables[name])
+
+
+def test_no_notebook_cell_ends_showing_a_return_value():
+    """A cell whose last statement is a bare ``doc.<method>(...)`` shows that method's
+    return value in the document (a stray "False" under a sentence): such a call is
+    fine only for methods that return nothing."""
+    import ast
+    import inspect
+    import typing
+
+    import jupytext
+
+    from kinerja_analysis.reporting.notebook import ReportSession
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    problems = []
+    for path in sorted(root.glob("*.py")):
+        for cell in jupytext.read(str(path)).cells:
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            body = ast.parse(cell.source).body
+            last = body[-1] if body else None
+            if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)):
+                continue
+            f = last.value.func
+            if (
+                isinstance(f, ast.Attribute)
+                and isinstance(f.value, ast.Name)
+                and f.value.id == "doc"
+            ):
+                method = getattr(ReportSession, f.attr, None)
+                hints = typing.get_type_hints(method) if inspect.isfunction(method) else {}
+                if hints.get("return", object) is not type(None):
+                    problems.append(f"{path.name}: doc.{f.attr}(...) ends a cell")
+    assert not problems, problems
