@@ -189,3 +189,18 @@ def test_confidential_sheets_use_the_batch_seed(monkeypatch, tmp_path: Path) -> 
     write_confidential(summary)
     write_confidential(summary, seed=3)
     assert seeds == [11, 3]
+
+
+def test_the_command_line_lists_mapping_problems_one_per_line(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "pegawai.csv").write_text("nip,opd\n", encoding="utf-8")
+    bad = tmp_path / "m.yaml"
+    bad.write_text("tabel:\n  pegawai:\n    kolum: {a: nip}\n    kolom: 5\n", encoding="utf-8")
+    profile = Path(__file__).resolve().parents[1] / "data/contoh/siasn/profil_instansi.yaml"
+    args = ["batch", "--data", str(data), "--out", str(tmp_path / "o"), "--mapping", str(bad)]
+    result = CliRunner().invoke(app, [*args, "--config", str(profile)])
+    assert result.exit_code == 2, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    start = next(i for i, ln in enumerate(lines) if "2 masalah dalam file pemetaan m.yaml:" in ln)
+    assert all(ln.startswith("  - m.yaml: kunci ") for ln in lines[start + 1 : start + 3])

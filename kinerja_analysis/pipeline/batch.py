@@ -89,7 +89,14 @@ from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprin
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
 from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
-from kinerja_analysis.pipeline.console import TEXT, BatchConsole, Redactor, duration, plain
+from kinerja_analysis.pipeline.console import (
+    TEXT,
+    BatchConsole,
+    Redactor,
+    duration,
+    plain,
+    plain_lines,
+)
 from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
 from kinerja_analysis.pipeline.preflight import (
     MESSAGES,
@@ -1649,10 +1656,10 @@ def batch_command(
         raise typer.Exit(EXIT_BUSY) from None
     except DatasetError as e:
         head = TEXT("data_tidak_dapat_dipakai", say())
-        console.print(f"[bold red]{head}[/] {plain(e, 2000)}", soft_wrap=True)
+        console.print(f"[bold red]{head}[/] {plain_lines(e)}", soft_wrap=True)
         raise typer.Exit(2) from None
     except (ValueError, FileNotFoundError) as e:
-        console.print(f"[bold red]{TEXT('kesalahan', say())}[/] {plain(e, 2000)}", soft_wrap=True)
+        console.print(f"[bold red]{TEXT('kesalahan', say())}[/] {plain_lines(e)}", soft_wrap=True)
         raise typer.Exit(2) from None
     if len(summary.runs) <= 40 or summary.n_gagal:
         console.print(summary.rich_table())

@@ -215,6 +215,14 @@ def plain(value: object, limit: int = 200) -> str:
     return escape(clean_text(str(value)).replace("\n", " ").replace("\r", " ")[:limit])
 
 
+def plain_lines(value: object, limit: int = 2000, max_lines: int = 60) -> str:
+    """:func:`plain` line by line, keeping a message's own line breaks (a list of
+    problems, one per line); at most ``max_lines`` lines, then ``…``."""
+    lines = str(value).splitlines() or [""]
+    out = [plain(line, limit) for line in lines[:max_lines]]
+    return "\n".join(out + (["…"] if len(lines) > max_lines else []))
+
+
 def duration(seconds: float, bahasa: str = "id") -> str:
     """``"2 menit 5 detik"`` / ``"12,3 detik"``."""
     if seconds < 60:
