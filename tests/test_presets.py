@@ -142,7 +142,7 @@ def test_a_preset_on_an_export_with_its_own_file_names_says_which_files_fit(
     assert res.exit_code != 0
     out = " ".join(res.output.split())
     assert "file di folder: Data Utama PNS.csv, profil_instansi.yaml, riwayat 2024-2025.csv" in out
-    assert 'tabel: pegawai: file: "<nama file>"' in out and "dasar: <nama preset>" in out
+    assert 'baris tabel: {pegawai: {file: "<nama file>"}}, dan di atasnya baris dasar: siasn' in out
     assert "memuat semua kolom wajib tabel ini: Data Utama PNS.csv." in out
     assert "memuat semua kolom wajib penilaian_resmi: riwayat 2024-2025.csv." in out
     en = CliRunner().invoke(app, ["validate", str(folder), "--mapping", "siasn", "--bahasa", "en"])
@@ -150,12 +150,15 @@ def test_a_preset_on_an_export_with_its_own_file_names_says_which_files_fit(
     assert "Files whose header holds every required column of this table: Data Utama PNS.csv" in (
         out_en
     )
-    # following the message makes the folder usable
+    # following the message, as written, makes the folder usable
+    import yaml
+
+    hint = 'tabel: {pegawai: {file: "<nama file>"}}'.replace("<nama file>", "Data Utama PNS.csv")
+    assert yaml.safe_load(hint) == {"tabel": {"pegawai": {"file": "Data Utama PNS.csv"}}}
     (folder / "pemetaan.yaml").write_text(
-        (CONTOH / "siasn" / "pemetaan.yaml")
-        .read_text("utf-8")
-        .replace("DATA_UTAMA.csv", "Data Utama PNS.csv")
-        .replace("RIWAYAT_KINERJA.csv", "riwayat 2024-2025.csv"),
+        "dasar: siasn\n"
+        'tabel: {pegawai: {file: "Data Utama PNS.csv"}, '
+        'penilaian_resmi: {file: "riwayat 2024-2025.csv"}}\n',
         "utf-8",
     )
     ok = CliRunner().invoke(

@@ -583,7 +583,8 @@ def _required_missing(run: _Run, name: str, present: list[str]) -> None:
     header would fit (:func:`_files_fitting`)."""
     fitting = _files_fitting(run, name, present)
     saran = run.msg("saran_file_header", files=", ".join(fitting)) if fitting else ""
-    pesan = run.msg("tabel_wajib_tidak_ada", tabel=name, ada=", ".join(present) or "-")
+    dasar = run.msg("saran_dasar", preset=run.cmap.dasar) if run.cmap.dasar else ""
+    pesan = run.msg("tabel_wajib_tidak_ada", tabel=name, ada=", ".join(present) or "-", dasar=dasar)
     run.problem(name, "", "", f"{pesan}{saran}", "fatal")
     run.status[name] = "tidak_dapat_dipakai"
     run.fatal = True

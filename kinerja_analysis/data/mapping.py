@@ -91,6 +91,8 @@ class ColumnMapping:
     format: FormatSpec = field(default_factory=FormatSpec)
     tabel: Mapping[str, TableMapping] = field(default_factory=dict)
     source_text: str = ""
+    #: The shipped preset the mapping is or builds on (``dasar``), else ``None``.
+    dasar: str | None = None
 
     def for_table(self, name: str) -> TableMapping:
         return self.tabel.get(name, TableMapping(format=self.format))
@@ -326,6 +328,7 @@ def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMappin
         raise DatasetError(
             message("pemetaan_yaml", bahasa, file=path.name, alasan=str(exc))
         ) from exc
+    preset = path.stem if path.resolve().parent == _PRESET_DIR.resolve() else None
     p = _Problems(path.name, bahasa)
     if not isinstance(raw, Mapping):
         p.add("(file)", raw, "harapan_pemetaan")
@@ -344,6 +347,7 @@ def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMappin
             p.raise_if_any()
             raw = _overlay(base_map, raw)
             text = base_map.source_text + "\n" + text
+            preset = dasar
     fmt_raw = _check_format(p, "format.", _mapping(p, "format", raw.get("format")))
     base = FormatSpec().merged(fmt_raw)
     tables: dict[str, TableMapping] = {}
@@ -355,7 +359,7 @@ def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMappin
         if tm is not None:
             tables[name] = tm
     p.raise_if_any()
-    return ColumnMapping(format=base, tabel=tables, source_text=text)
+    return ColumnMapping(format=base, tabel=tables, source_text=text, dasar=preset)
 
 
 def _as_mapping(value: Any) -> Any:

@@ -156,10 +156,11 @@ _ID: dict[str, str] = {
     "tabel_wajib_tidak_ada": (
         "Tabel wajib '{tabel}' tidak ditemukan di folder data (dicari {tabel}.csv, "
         "{tabel}.parquet, {tabel}.xlsx atau file yang disebut pemetaan; file di folder: "
-        '{ada}). Sebutkan filenya di file pemetaan: tabel: {tabel}: file: "<nama file>" '
-        "(dengan preset, tambahkan dasar: <nama preset> di awal file)."
+        "{ada}). Sebutkan filenya dalam file pemetaan (YAML), mis. baris "
+        'tabel: {{{tabel}: {{file: "<nama file>"}}}}{dasar}.'
     ),
     "saran_file_header": " File yang header-nya memuat semua kolom wajib tabel ini: {files}.",
+    "saran_dasar": ", dan di atasnya baris dasar: {preset} (pemetaan ini memakai preset {preset})",
     "saran_file_header_tabel": " File yang header-nya memuat semua kolom wajib {tabel}: {files}.",
     "tabel_periode_tidak_ada": (
         "Tidak ada tabel skp maupun penilaian_resmi: dataset memerlukan salah satunya "
@@ -458,10 +459,11 @@ _EN: dict[str, str] = {
     "tabel_wajib_tidak_ada": (
         "Required table '{tabel}' not found in the data folder (looked for {tabel}.csv, "
         "{tabel}.parquet, {tabel}.xlsx or the file named in the mapping; files in the "
-        "folder: {ada}). Name its file in a mapping file: tabel: {tabel}: file: "
-        '"<file name>" (with a preset, add dasar: <preset name> at the top).'
+        "folder: {ada}). Name its file in a mapping file (YAML), e.g. the line "
+        'tabel: {{{tabel}: {{file: "<file name>"}}}}{dasar}.'
     ),
     "saran_file_header": " Files whose header holds every required column of this table: {files}.",
+    "saran_dasar": ", and above it the line dasar: {preset} (this mapping builds on the {preset} preset)",
     "saran_file_header_tabel": " Files whose header holds every required column of {tabel}: {files}.",
     "tabel_periode_tidak_ada": (
         "Neither skp nor penilaian_resmi is present: a dataset needs one of them (numeric "
