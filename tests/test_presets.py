@@ -197,3 +197,59 @@ def test_header_names_reads_only_the_header(tmp_path: Path) -> None:
     (tmp_path / "f.txt").write_text("nip,opd\n")
     for f in ("d.csv", "e.xlsx", "f.txt"):
         assert header_names(tmp_path / f, spec) == frozenset()
+
+
+def test_workbook_head_rows_match_openpyxl() -> None:
+    """The streamed first rows of a workbook (shared strings read only as far as they
+    are used) hold what openpyxl reads there, on the e-Kinerja example's workbooks
+    (header on row 4 under merged title cells, several sheets)."""
+    import openpyxl
+
+    from kinerja_analysis.data.readers import _xlsx_head_rows
+
+    for path in sorted((CONTOH / "ekinerja_bkn").glob("*.xlsx")):
+        got = _xlsx_head_rows(path, 8)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        assert list(got) == wb.sheetnames
+        for name in wb.sheetnames:
+            want = [list(r) for r in wb[name].iter_rows(max_row=8, values_only=True)]
+            rows = got[name]
+            for r, row in enumerate(want):
+                mine = rows[r] if r < len(rows) else []
+                for c, v in enumerate(row):
+                    m = mine[c] if c < len(mine) else None
+                    if v is None or v == "":
+                        assert m in (None, ""), (path.name, name, r, c, m)
+                    elif isinstance(v, str):
+                        assert m == v, (path.name, name, r, c, m, v)
+                    elif not hasattr(v, "year"):  # numbers as their stored text
+                        assert float(m) == pytest.approx(float(v)), (path.name, r, c)
+        wb.close()
+
+
+def test_file_suggestions_in_a_crowded_folder(tmp_path: Path) -> None:
+    """Many files: the message lists 30 and counts the rest; a header-only copy ranks
+    after the file with data; a mapped file that does not exist gets the suggestion."""
+    import shutil
+
+    folder = tmp_path / "ekspor"
+    shutil.copytree(CONTOH / "siasn", folder)
+    (folder / "pemetaan.yaml").unlink()
+    real = folder / "z data utama.csv"
+    (folder / "DATA_UTAMA.csv").rename(real)
+    header = real.read_text("utf-8").splitlines()[0]
+    (folder / "a kosong.csv").write_text(header + "\n", "utf-8")
+    for i in range(40):
+        (folder / f"catatan {i:02d}.txt").write_text("x", "utf-8")
+    res = CliRunner().invoke(app, ["validate", str(folder), "--mapping", "siasn"])
+    out = " ".join(res.output.split())
+    assert "… dan 14 file lainnya" in out  # 44 files: 30 listed
+    assert "memuat semua kolom wajib tabel ini: z data utama.csv, a kosong.csv." in out
+    (folder / "pemetaan.yaml").write_text(
+        'dasar: siasn\ntabel: {pegawai: {file: "DATA_UTAMA.csv"}}\n', "utf-8"
+    )
+    res = CliRunner().invoke(
+        app, ["validate", str(folder), "--mapping", str(folder / "pemetaan.yaml")]
+    )
+    out = " ".join(res.output.split())
+    assert "DATA_UTAMA.csv" in out and "z data utama.csv, a kosong.csv." in out

@@ -547,8 +547,9 @@ def _find_files(run: _Run) -> None:
                         "file_pemetaan_tidak_ada",
                         tabel=name,
                         file=tm.file,
-                        ada=", ".join(present) or "-",
-                    ),
+                        ada=_listed(run, present),
+                    )
+                    + _fitting_note(run, name, present),
                     "fatal",
                 )
                 run.unusable(name, tm.file)
@@ -581,13 +582,31 @@ def _find_files(run: _Run) -> None:
 def _required_missing(run: _Run, name: str, present: list[str]) -> None:
     """A required table without a file: fatal, naming the folder's files and those whose
     header would fit (:func:`_files_fitting`)."""
-    fitting = _files_fitting(run, name, present)
-    saran = run.msg("saran_file_header", files=", ".join(fitting)) if fitting else ""
+    saran = _fitting_note(run, name, present)
     dasar = run.msg("saran_dasar", preset=run.cmap.dasar) if run.cmap.dasar else ""
-    pesan = run.msg("tabel_wajib_tidak_ada", tabel=name, ada=", ".join(present) or "-", dasar=dasar)
+    pesan = run.msg("tabel_wajib_tidak_ada", tabel=name, ada=_listed(run, present), dasar=dasar)
     run.problem(name, "", "", f"{pesan}{saran}", "fatal")
     run.status[name] = "tidak_dapat_dipakai"
     run.fatal = True
+
+
+def _fitting_note(run: _Run, name: str, present: list[str]) -> str:
+    """The sentence naming the files whose header fits table ``name``, or ``""``."""
+    fitting = _files_fitting(run, name, present)
+    return run.msg("saran_file_header", files=_listed(run, fitting, 5)) if fitting else ""
+
+
+def _listed(run: _Run, names: list[str], most: int = 30) -> str:
+    """File names for a message: at most ``most``, then how many more."""
+    if not names:
+        return "-"
+    shown = ", ".join(repr(n) if "," in n else n for n in names[:most])
+    rest = len(names) - most
+    return shown + (run.msg("dan_lainnya", n=rest) if rest > 0 else "")
+
+
+#: At most this many of a folder's files are opened to suggest one by its header.
+_FIT_SCAN = 100
 
 
 def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
@@ -605,14 +624,15 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
     need = {c.name for c in t.columns if c.required}
     taken = {p.resolve() for p in run.files.values()}
     scored = []
-    for f in present:
+    data_files = [f for f in present if Path(f).suffix.lower() in _EXTENSIONS]
+    for f in data_files[:_FIT_SCAN]:
         path = run.data_dir / f
-        if path.suffix.lower() not in _EXTENSIONS or path.resolve() in taken:
+        if path.resolve() in taken:
             continue
         got = header_names(path, spec)
-        if need <= got:
-            scored.append((-len(got), f))
-    return [f for _, f in sorted(scored)]
+        if need <= got:  # most columns first, then the largest file (data, not a header)
+            scored.append((-len(got), -path.stat().st_size, f))
+    return [f for *_, f in sorted(scored)]
 
 
 def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> HeaderSpec:

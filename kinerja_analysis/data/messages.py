@@ -160,6 +160,7 @@ _ID: dict[str, str] = {
         'tabel: {{{tabel}: {{file: "<nama file>"}}}}{dasar}.'
     ),
     "saran_file_header": " File yang header-nya memuat semua kolom wajib tabel ini: {files}.",
+    "dan_lainnya": " … dan {n} file lainnya",
     "saran_dasar": ", dan di atasnya baris dasar: {preset} (pemetaan ini memakai preset {preset})",
     "saran_file_header_tabel": " File yang header-nya memuat semua kolom wajib {tabel}: {files}.",
     "tabel_periode_tidak_ada": (
@@ -463,6 +464,7 @@ _EN: dict[str, str] = {
         'tabel: {{{tabel}: {{file: "<file name>"}}}}{dasar}.'
     ),
     "saran_file_header": " Files whose header holds every required column of this table: {files}.",
+    "dan_lainnya": " … and {n} more files",
     "saran_dasar": ", and above it the line dasar: {preset} (this mapping builds on the {preset} preset)",
     "saran_file_header_tabel": " Files whose header holds every required column of {tabel}: {files}.",
     "tabel_periode_tidak_ada": (

@@ -48,6 +48,7 @@ import dataclasses
 import io
 import mmap
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -966,12 +967,87 @@ def read_source(
     )
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xlsx_head_rows(path: Path, max_rows: int) -> dict[str, list[list[Any]]]:
+    """The first ``max_rows`` rows of every sheet of a workbook, by sheet name.
+
+    Read from the sheets' XML as a stream that stops after those rows, and from the
+    shared strings only as far as those rows use them: openpyxl, even read-only, loads
+    every shared string of the workbook first (seconds for an export of 300,000 rows).
+    """
+    raw: dict[str, list[list[Any]]] = {}
+    need = -1
+    with zipfile.ZipFile(path) as zf:
+        members = set(zf.namelist())
+        wb = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        names = [
+            _xml_unescape(m.group(1))
+            for m in re.finditer(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', wb)
+        ]
+        for name in names:
+            part = _sheet_xml_path(zf, name)
+            if part is None or part not in members:
+                continue
+            rows: list[list[Any]] = []
+            with zf.open(part) as fh:
+                for _, el in ET.iterparse(fh, events=("end",)):
+                    if _local(el.tag) != "row":
+                        continue
+                    r = int(el.get("r") or len(rows) + 1)
+                    if r > max_rows:
+                        break
+                    cells: dict[int, Any] = {}
+                    for c in el:
+                        ref = _REF.match(c.get("r") or "")
+                        col = _col_index(ref.group(1)) if ref else len(cells)
+                        kind = c.get("t")
+                        v = next((x.text for x in c if _local(x.tag) == "v"), None)
+                        if kind == "s" and v is not None and v.strip().isdigit():
+                            cells[col] = ("s", int(v))
+                            need = max(need, int(v))
+                        elif kind == "inlineStr":
+                            cells[col] = "".join(
+                                x.text or "" for x in c.iter() if _local(x.tag) == "t"
+                            )
+                        else:
+                            cells[col] = v
+                    row: list[Any] = [None] * (max(cells) + 1 if cells else 0)
+                    for k, val in cells.items():
+                        row[k] = val
+                    rows.extend([] for _ in range(r - 1 - len(rows)))
+                    rows.append(row)
+                    el.clear()
+            raw[name] = rows
+        strings: list[str] = []
+        if need >= 0 and "xl/sharedStrings.xml" in members:
+            with zf.open("xl/sharedStrings.xml") as fh:
+                for _, el in ET.iterparse(fh, events=("end",)):
+                    if _local(el.tag) == "si":
+                        strings.append(
+                            "".join(x.text or "" for x in el.iter() if _local(x.tag) == "t")
+                        )
+                        el.clear()
+                        if len(strings) > need:
+                            break
+
+    def text(v: Any) -> Any:
+        if isinstance(v, tuple):
+            return strings[v[1]] if v[1] < len(strings) else None
+        return v
+
+    return {name: [[text(v) for v in row] for row in rows] for name, rows in raw.items()}
+
+
 def header_names(path: Path, spec: HeaderSpec) -> frozenset[str]:
     """The canonical names a file's header gives under ``spec``, from its first rows only.
 
     The header is searched as :func:`read_source` searches it (delimiter and header row
-    of a CSV from its first 64 KiB; the best-scoring sheet and row of a workbook; a
-    Parquet file's schema), without reading the data, so a folder's files can be told
+    of a CSV from its first 64 KiB; the best-scoring sheet and row of a workbook, from
+    its first rows only, :func:`_xlsx_head_rows`; a Parquet file's schema), without
+    reading the data, so a folder's files can be told
     apart by their headers. A file that cannot be read gives an empty set (reading it
     for real reports why).
 
@@ -992,21 +1068,11 @@ def header_names(path: Path, spec: HeaderSpec) -> frozenset[str]:
             encoding, _ = detect_encoding(sample)
             _, _, cells, _ = _sniff_csv(sample.decode(encoding, errors="replace"), spec, None)
         elif suffix == ".xlsx":
-            import openpyxl  # lazy: only XLSX sources need it
-
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                cells, best = [], -1
-                for name in wb.sheetnames:
-                    rows = [
-                        list(r)
-                        for r in wb[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-                    ]
-                    i, score = _best_header(rows, spec)
-                    if rows and score > best:
-                        cells, best = rows[i], score
-            finally:
-                wb.close()
+            cells, best = [], -1
+            for rows in _xlsx_head_rows(path, HEADER_SEARCH_ROWS).values():
+                i, score = _best_header(rows, spec)
+                if rows and score > best:
+                    cells, best = rows[i], score
         elif suffix == ".parquet":
             import pyarrow.parquet as pq  # lazy: only Parquet sources need it
 
