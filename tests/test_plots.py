@@ -86,11 +86,21 @@ OPD_NAMES = [
 
 
 def _texts(fig):
+    """Every text matplotlib draws, with its box; tick labels of ticks outside an
+    axis's view limits exist as objects but are not drawn, so they are left out."""
     fig.canvas.draw()
     r = fig.canvas.get_renderer()
+    undrawn = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            eps = 1e-9 * max(1.0, abs(hi - lo))
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - eps <= tick.get_loc() <= hi + eps:
+                    undrawn.update({id(tick.label1), id(tick.label2)})
     out = []
     for t in fig.findobj(plt.Text):
-        if t.get_visible() and t.get_text().strip():
+        if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
             out.append((t, t.get_window_extent(r)))
     return out
 
