@@ -205,3 +205,22 @@ def test_the_command_line_lists_mapping_problems_one_per_line(tmp_path: Path) ->
     start = next(i for i, ln in enumerate(lines) if "2 masalah dalam file pemetaan m.yaml:" in ln)
     items = [ln for ln in lines[start + 1 :] if ln.startswith("  - m.yaml: kunci ")]
     assert len(items) == 2, result.output
+
+
+def test_run_batch_checks_its_settings_like_the_command_line(tmp_path: Path) -> None:
+    contoh = Path(__file__).resolve().parents[1] / "data" / "contoh" / "siasn"
+    base = dict(profile=contoh / "profil_instansi.yaml", mapping=contoh / "pemetaan.yaml")
+    # one code given as text is that code, not its characters
+    assert BatchSettings(periods="2025Q4", formats="pdf").periods == ("2025Q4",)
+    assert BatchSettings(formats="pdf").formats == ("pdf",)
+    for bad, match in (
+        (dict(workers=0), "workers"),
+        (dict(workers=-2), "workers"),
+        (dict(workers=1.5), "workers"),
+        (dict(min_sel="5"), "min_sel"),
+        (dict(min_sel=True), "min_sel"),
+        (dict(per_opd=True, per_opd_notebooks=["99"]), "99"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            batch.run_batch(contoh, tmp_path / "out", **base, **bad)
+    assert not (tmp_path / "out").exists()

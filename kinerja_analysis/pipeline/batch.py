@@ -202,6 +202,11 @@ def to_ipynb(py_path: str | os.PathLike, ipynb_path: str | os.PathLike) -> Path:
 # ----------------------------------------------------------------------------- settings
 
 
+def _whole(value: object) -> bool:
+    """A whole number (an ``int``, not a ``bool`` nor a text of digits)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class BatchSettings:
     """The settings of one batch, built once and passed down whole.
@@ -268,7 +273,9 @@ class BatchSettings:
     def __post_init__(self) -> None:
         for name in ("periods", "notebooks", "per_opd_notebooks", "formats"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, tuple):
+            if isinstance(value, str):  # one code, not its characters
+                object.__setattr__(self, name, (value,))
+            elif value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
 
     def resolve(self, profil: AgencyProfile) -> BatchSettings:
@@ -1257,13 +1264,16 @@ def run_batch(
     profil, bahasa = settings.profile, settings.bahasa
     if bahasa not in ("id", "en"):
         raise ValueError(MESSAGES("bahasa", "id", value=bahasa))
-    if settings.min_sel < 1:
+    if not _whole(settings.min_sel) or settings.min_sel < 1:
         raise ValueError(MESSAGES("min_sel", bahasa, value=settings.min_sel))
+    if settings.workers is not None and (not _whole(settings.workers) or settings.workers < 1):
+        raise ValueError(MESSAGES("workers", bahasa, value=settings.workers))
     found = find_notebooks(settings.notebook_dir)
+    asked = [*(settings.notebooks or ()), *(settings.per_opd_notebooks if settings.per_opd else ())]
+    unknown = [k for k in dict.fromkeys(asked) if k not in found]
+    if unknown:
+        raise ValueError(MESSAGES("notebook", bahasa, unknown=unknown, available=sorted(found)))
     if settings.notebooks is not None:
-        unknown = [k for k in settings.notebooks if k not in found]
-        if unknown:
-            raise ValueError(MESSAGES("notebook", bahasa, unknown=unknown, available=sorted(found)))
         found = {k: v for k, v in found.items() if k in settings.notebooks}
     scan = scan_period_values(data, settings.mapping, bahasa)
     available = scan.codes if scan is not None else None

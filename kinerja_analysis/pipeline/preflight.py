@@ -39,7 +39,8 @@ MESSAGES = Catalog(
             "file_pemetaan": "File tabel '{table}' yang disebut dalam pemetaan tidak ada: {file}",
             "format": "format tidak dikenal: {bad}; pilih dari {allowed}",
             "bahasa": "bahasa harus 'id' atau 'en', bukan {value!r}",
-            "min_sel": "min_sel harus >= 1, bukan {value}",
+            "min_sel": "min_sel harus bilangan bulat >= 1, bukan {value!r}",
+            "workers": "workers harus bilangan bulat >= 1 (atau kosong: semua inti), bukan {value!r}",
             "notebook": "notebook tidak ditemukan: {unknown}; tersedia: {available}",
             "tanpa_profil": "profil instansi belum ditentukan: data ini bukan data contoh "
             "Kotalama, jadi laporan tidak boleh memakai nama Kotalama. Buat file profil (salin "
@@ -68,7 +69,8 @@ MESSAGES = Catalog(
             "exist: {file}",
             "format": "unknown format: {bad}; choose from {allowed}",
             "bahasa": "bahasa must be 'id' or 'en', not {value!r}",
-            "min_sel": "min_sel must be >= 1, not {value}",
+            "min_sel": "min_sel must be a whole number >= 1, not {value!r}",
+            "workers": "workers must be a whole number >= 1 (or None: every core), not {value!r}",
             "notebook": "notebook not found: {unknown}; available: {available}",
             "tanpa_profil": "no agency profile given: these data are not the Kotalama example, "
             "so the reports may not carry the Kotalama name. Write a profile file (copy "
