@@ -104,12 +104,10 @@ def _fixed_effects_in_given_order() -> None:
         encoded = original(fixed_effects, data)
         names = list(dict.fromkeys(re.split(r"\s*\+\s*", fixed_effects)))
         terms = [f"__fixed_effect__({n.replace('^', '_')})" for n in names]
-        suffix = " - 1"
-        if not encoded.endswith(suffix) or set(encoded[: -len(suffix)].split(" + ")) != set(
-            terms
-        ):
+        body, _, rest = encoded.rpartition(" - ")
+        if rest != "1" or set(body.split(" + ")) != set(terms):
             return encoded  # not the form this wrapper knows: pyfixest's own result
-        return " + ".join(terms) + suffix
+        return " + ".join(terms) + " - 1"
 
     encode._kinerja_ordered = True  # type: ignore[attr-defined]
     model_matrix._encode_fixed_effects = encode
