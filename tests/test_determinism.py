@@ -83,3 +83,24 @@ def test_shared_results_do_not_depend_on_the_hash_seed() -> None:
     assert a.keys() == b.keys()
     differ = [name for name in a if a[name] != b[name]]
     assert not differ, f"results differ between PYTHONHASHSEED={SEEDS}: {differ}"
+
+
+def test_fixed_effects_are_swept_in_the_order_given() -> None:
+    """pyfixest builds the fixed-effect matrix in the order of the model's formula (the
+    caller's ``fixed_effects``), whatever this process's string hashes."""
+    import numpy as np
+    import pandas as pd
+    from pyfixest.estimation.formula import model_matrix
+
+    from kinerja_analysis.methods import fixest
+
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"nip": rng.integers(0, 20, 200), "periode": rng.integers(0, 4, 200)})
+    d["x"] = rng.normal(size=200)
+    d["y"] = d["x"] + rng.normal(size=200)
+    fixest.feols(d, "y", ["x"], ["nip", "periode"], cluster="nip")
+    if not hasattr(model_matrix, "_encode_fixed_effects"):
+        pytest.skip("pyfixest's internals changed: the two-process test above decides")
+    for order in (["nip", "periode"], ["periode", "nip"]):
+        got = model_matrix._encode_fixed_effects(" + ".join(order), d.copy())
+        assert got == " + ".join(f"__fixed_effect__({n})" for n in order) + " - 1"
