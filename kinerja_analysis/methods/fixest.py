@@ -23,12 +23,13 @@ fixed-effect names when it builds the fixed-effect matrix
 (``pyfixest.estimation.formula.utils._encode_fixed_effects``), so the order in which its
 alternating projections sweep the fixed effects follows Python's per-process string
 hash (``PYTHONHASHSEED``). The demeaning stops within its tolerance at another point for
-another order: between two runs of the same batch, coefficients moved by ~1e-15 and
-standard errors by 1e-10 to 2e-8 (relative; interval ends and p-values near zero by more). :func:`_fixed_effects_in_given_order`
-makes pyfixest keep the order of the formula (the caller's ``fixed_effects``); it is
-the one place this module touches pyfixest's internals, it checks what it rewrites and
-leaves pyfixest as it is when the internals change (``tests/test_determinism.py`` then
-tells whether the new version still needs it).
+another order: between two runs of the same batch, coefficients moved by ~1e-14 and
+standard errors by 1e-10 to 2e-8 (relative; interval ends and p-values near zero by
+more). :func:`_fixed_effects_in_given_order` makes pyfixest keep the order of the
+formula (the caller's ``fixed_effects``); it is the one place this module touches
+pyfixest's internals, it checks what it rewrites and leaves pyfixest as it is when the
+internals change (``tests/test_determinism.py`` then tells whether the new version still
+needs it).
 """
 
 from __future__ import annotations
