@@ -5,10 +5,9 @@ Python randomises ``str`` hashes per process (``PYTHONHASHSEED``), so iterating 
 column, term or fixed-effect order before a numerical step, two runs of the same batch
 differ in the last bits (pyfixest 0.60 sweeps the fixed effects of a model in the
 order of a ``set`` of their names; the iterative demeaning then stops at another point
-within its tolerance: feedback and communication-training SEs differed by up to
-2e-8 relative). The shared
-analyses are run here in two interpreters with different hash seeds and must agree
-bit for bit.
+within its tolerance: feedback and communication-training SEs differed by up to 2e-8
+relative). The shared analyses are run here in two interpreters with different hash
+seeds and must agree bit for bit.
 """
 
 from __future__ import annotations
