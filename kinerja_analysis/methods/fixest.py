@@ -17,6 +17,19 @@ pyfixest's public methods (``feols``, ``Feols.tidy``, ``Feols.coef``, ``Feols.se
   ``b_a x_a + b_b x_b = (b_a - b_b) x_a + b_b s``.
 
 pyfixest is imported on first use (it is heavy; only the fixed-effects models need it).
+
+Same data, same numbers in every process: pyfixest 0.60 iterates over a ``set`` of the
+fixed-effect names when it builds the fixed-effect matrix
+(``pyfixest.estimation.formula.utils._encode_fixed_effects``), so the order in which its
+alternating projections sweep the fixed effects follows Python's per-process string
+hash (``PYTHONHASHSEED``). The demeaning stops within its tolerance at another point for
+another order: between two runs of the same batch, coefficients moved by ~1e-14 and
+standard errors by 1e-10 to 2e-8 (relative; interval ends and p-values near zero by
+more). :func:`_fixed_effects_in_given_order` makes pyfixest keep the order of the
+formula (the caller's ``fixed_effects``); it is the one place this module touches
+pyfixest's internals, it checks what it rewrites and leaves pyfixest as it is when the
+internals change (``tests/test_determinism.py`` then tells whether the new version still
+needs it).
 """
 
 from __future__ import annotations
@@ -64,6 +77,43 @@ def _estimable_sample(
     return d
 
 
+_ORDERED = False
+
+
+def _fixed_effects_in_given_order() -> None:
+    """Make pyfixest encode fixed effects in the formula's order, not a ``set``'s.
+
+    Wraps pyfixest 0.60's ``_encode_fixed_effects`` (bound in
+    ``pyfixest.estimation.formula.model_matrix``): the original still does the work
+    (including the encoding of interacted ``a^b`` effects); only the order of its
+    ``__fixed_effect__(...)`` terms is put back to that of the formula. Why: see the
+    module docstring. Idempotent; a pyfixest whose internals differ is left untouched.
+    """
+    global _ORDERED
+    if _ORDERED:
+        return
+    _ORDERED = True
+    try:
+        from pyfixest.estimation.formula import model_matrix  # lazy: heavy; feols only
+    except ImportError:
+        return
+    original = getattr(model_matrix, "_encode_fixed_effects", None)
+    if original is None or getattr(original, "_kinerja_ordered", False):
+        return
+
+    def encode(fixed_effects: str, data: pd.DataFrame) -> str:
+        encoded = original(fixed_effects, data)
+        names = list(dict.fromkeys(re.split(r"\s*\+\s*", fixed_effects)))
+        terms = [f"__fixed_effect__({n.replace('^', '_')})" for n in names]
+        body, _, rest = encoded.rpartition(" - ")
+        if rest != "1" or set(body.split(" + ")) != set(terms):
+            return encoded  # not the form this wrapper knows: pyfixest's own result
+        return " + ".join(terms) + " - 1"
+
+    encode._kinerja_ordered = True  # type: ignore[attr-defined]
+    model_matrix._encode_fixed_effects = encode
+
+
 def feols(
     data: pd.DataFrame,
     outcome: str,
@@ -101,6 +151,7 @@ def feols(
     """
     import pyfixest as pf  # lazy: heavy; only for fixed-effects models
 
+    _fixed_effects_in_given_order()
     cols = [outcome, *regressors, *fixed_effects, *([cluster] if cluster else [])]
     _check_names(cols)
     # pyfixest aborts the whole process (a Rust panic) on a sample that is empty, with
