@@ -224,3 +224,24 @@ def test_run_batch_checks_its_settings_like_the_command_line(tmp_path: Path) -> 
         with pytest.raises(ValueError, match=match):
             batch.run_batch(contoh, tmp_path / "out", **base, **bad)
     assert not (tmp_path / "out").exists()
+
+
+def test_notebooks_are_read_with_cell_ids_by_position() -> None:
+    """The same notebook gives the same HTML: cell ids (which nbconvert writes into the
+    document) are numbered by position, not drawn at random, and stay valid."""
+    import nbformat
+
+    for nb_spec in batch.find_notebooks().values():
+        a, b = batch.read_notebook(nb_spec.path), batch.read_notebook(nb_spec.path)
+        ids = [c["id"] for c in a.cells]
+        assert ids == [c["id"] for c in b.cells] == [f"cell-{i:03d}" for i in range(len(ids))]
+        nbformat.validate(a)
+
+
+def test_validate_keeps_control_characters_from_the_terminal(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "\x1b[31mmerah\x1b[0m.csv").write_text("nip\n1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(data)])
+    assert "\x1b" not in result.output
+    assert "\ufffd[31mmerah" in result.output

@@ -187,12 +187,24 @@ def find_notebooks(notebook_dir: str | os.PathLike | None = None) -> dict[str, N
     return out
 
 
-def to_ipynb(py_path: str | os.PathLike, ipynb_path: str | os.PathLike) -> Path:
-    """Convert a jupytext py:percent notebook to ``.ipynb`` (for papermill's CLI)."""
+def read_notebook(py_path: str | os.PathLike) -> Any:
+    """A jupytext py:percent notebook as a notebook node, its cells numbered by position
+    (``cell-000``, …): nbformat would give them random ids, which reach the HTML, so
+    the same notebook on the same data would not give the same document."""
     import jupytext  # lazy: only when running notebooks
-    import nbformat  # lazy: only when running notebooks
 
     nb = jupytext.read(str(py_path))
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+    return nb
+
+
+def to_ipynb(py_path: str | os.PathLike, ipynb_path: str | os.PathLike) -> Path:
+    """Convert a jupytext py:percent notebook to ``.ipynb`` (for papermill's CLI), its
+    cells numbered by position (:func:`read_notebook`)."""
+    import nbformat  # lazy: only when running notebooks
+
+    nb = read_notebook(py_path)
     out = Path(ipynb_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(out))
@@ -888,7 +900,6 @@ def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes]
 
 def _run_one(spec: RunSpec) -> RunResult:
     """Execute one run and publish it (in a worker process)."""
-    import jupytext  # lazy: only when running notebooks
     import papermill as pm  # lazy: only in batch workers
 
     from kinerja_analysis.pipeline.kernels import (  # lazy: jupyter_client, in workers only
@@ -910,7 +921,7 @@ def _run_one(spec: RunSpec) -> RunResult:
     }
     nb = None
     try:
-        nb_in = jupytext.read(str(spec.notebook.path))
+        nb_in = read_notebook(spec.notebook.path)
         try:
             nb = pm.execute_notebook(
                 nb_in,

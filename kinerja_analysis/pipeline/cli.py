@@ -23,6 +23,7 @@ from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import message
 from kinerja_analysis.pipeline.batch import batch_command
 from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
+from kinerja_analysis.reporting.markup import clean_text
 
 app = typer.Typer(
     name="kinerja",
@@ -97,8 +98,8 @@ def _summary_table(report, bahasa: str = "id") -> Table:
     sep = "." if bahasa == "id" else ","
     for r in report.summary.itertuples(index=False):
         table.add_row(
-            Text(str(r.tabel)),
-            Text(str(r.file)),
+            Text(clean_text(str(r.tabel))),
+            Text(clean_text(str(r.file))),
             f"{r.rows_read:,}".replace(",", sep),
             f"{r.rows_accepted:,}".replace(",", sep),
             f"{r.rows_rejected:,}".replace(",", sep),
@@ -109,9 +110,10 @@ def _summary_table(report, bahasa: str = "id") -> Table:
 
 def _print(text: str, style: str | None = None, *, err: bool = False) -> None:
     """Print a line as plain text: brackets in it (a file or folder name, a mapping key,
-    a value from the data) are never read as console markup."""
+    a value from the data) are never read as console markup, and control characters in
+    it (a file name holding an escape sequence) never reach the terminal."""
     (err_console if err else console).print(
-        Text(text, style=style or ""), highlight=False, soft_wrap=True
+        Text(clean_text(text), style=style or ""), highlight=False, soft_wrap=True
     )
 
 
