@@ -158,31 +158,34 @@ def test_duplicate_dotted_key_is_refused(catalog_copy):
     assert problem.startswith("texts.toml: ")
 
 
-def test_a_missing_language_is_named(catalog_copy):
-    _edit(
-        catalog_copy / "labels.toml", 'naik = { id = "Naik", en = "Up" }', 'naik = { id = "Naik" }'
-    )
-    assert catalog_problems(catalog_copy) == ["labels.toml [values] 'naik': no 'en' text"]
-
-
-def test_an_empty_text_is_named(catalog_copy):
-    _edit(
-        catalog_copy / "texts.toml",
-        'angka_utama = { id = "### Angka utama", en = "### Headline figures" }',
-        'angka_utama = { id = "### Angka utama", en = " " }',
-    )
-    (problem,) = catalog_problems(catalog_copy)
-    assert problem.startswith("texts.toml 'angka_utama': 'en' must be a non-empty text")
-
-
-def test_an_unknown_column_kind_is_named(catalog_copy):
-    _edit(
-        catalog_copy / "labels.toml",
-        'ikm = { id = "IKM", en = "IKM", jenis = "angka" }',
-        'ikm = { id = "IKM", en = "IKM", jenis = "nomor" }',
-    )
-    (problem,) = catalog_problems(catalog_copy)
-    assert problem.startswith("labels.toml [columns] 'ikm': jenis = 'nomor' is not one of")
+@pytest.mark.parametrize(
+    ("file", "old", "new", "problem"),
+    [
+        (
+            "labels.toml",
+            'naik = { id = "Naik", en = "Up" }',
+            'naik = { id = "Naik" }',
+            "labels.toml [values] 'naik': no 'en' text",
+        ),
+        (
+            "texts.toml",
+            'angka_utama = { id = "### Angka utama", en = "### Headline figures" }',
+            'angka_utama = { id = "### Angka utama", en = " " }',
+            "texts.toml 'angka_utama': 'en' must be a non-empty text",
+        ),
+        (
+            "labels.toml",
+            'ikm = { id = "IKM", en = "IKM", jenis = "angka" }',
+            'ikm = { id = "IKM", en = "IKM", jenis = "nomor" }',
+            "labels.toml [columns] 'ikm': jenis = 'nomor' is not one of",
+        ),
+    ],
+    ids=["missing language", "empty text", "unknown column kind"],
+)
+def test_a_faulty_entry_is_named(catalog_copy, file, old, new, problem):
+    _edit(catalog_copy / file, old, new)
+    (got,) = catalog_problems(catalog_copy)
+    assert got.startswith(problem), got
 
 
 def test_wrong_field_types_and_unknown_fields_are_named(catalog_copy):
