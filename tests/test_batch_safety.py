@@ -362,3 +362,39 @@ def test_folder_lock_waits_for_the_holder_or_says_busy(tmp_path):
     with FolderLock(tmp_path, wait=60) as second:  # retries until the first lets go
         assert second._fd is not None and first._fd is None
     assert second._fd is None
+
+
+def _worker_writing_personal_data(log_dir: str, kill: bool) -> None:
+    """A batch worker (its real initializer) whose process and kernel-like child print
+    a NIP and a name to standard error, then end normally or are killed."""
+    from kinerja_analysis.pipeline.batch import _init_worker
+    from kinerja_analysis.pipeline.console import Redactor
+
+    _init_worker(log_dir, Redactor(["Sari Dewi Lestari"]))
+    print("UserWarning: baris Sari Dewi Lestari (NIP 199001012015032002)", file=sys.stderr)
+    sys.stderr.flush()
+    child = "import sys; print('kernel: 198705152023212014 sari dewi lestari', file=sys.stderr)"
+    subprocess.run([sys.executable, "-c", child], check=True)
+    if kill:
+        time.sleep(0.5)  # the copier has the lines; the kill must not matter
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("kill", [False, True], ids=["normal exit", "kill -9"])
+def test_worker_log_is_written_redacted_as_it_is_written(tmp_path, kill):
+    """A worker's standard error (and its kernels') reaches its log only through the
+    batch's Redactor: no NIP or name is ever on disk, not even when the worker is killed
+    before the batch could clean its logs."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    p = ctx.Process(target=_worker_writing_personal_data, args=(str(tmp_path), kill))
+    p.start()
+    p.join(60)
+    assert p.exitcode == (-signal.SIGKILL if kill else 0)
+    (log,) = tmp_path.glob("worker-*.log")
+    text = log.read_text("utf-8")
+    assert "199001012015032002" not in text and "198705152023212014" not in text
+    assert "Sari" not in text and "sari" not in text
+    assert "UserWarning: baris [nama] (NIP [NIP])" in text
+    assert "kernel: [NIP] [nama]" in text

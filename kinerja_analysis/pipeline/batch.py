@@ -66,11 +66,14 @@ import datetime as _dt
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -688,11 +691,15 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
 # ----------------------------------------------------------------------------- worker
 
 
-def _init_worker(log_dir: str) -> None:
+def _init_worker(log_dir: str, redact: Redactor | None = None) -> None:
     """Worker setup: die with the batch, leave Ctrl-C to the batch, stderr to a log.
 
     The worker moves to its own process group, so a Ctrl-C in the terminal reaches only
     the batch process (which stops the workers itself); its kernels inherit that group.
+    With ``redact``, the worker's standard error (and its kernels', which inherit it) is
+    a pipe read by a thread that writes each line redacted to the log
+    (:func:`_copy_redacted`): no NIP or name reaches the disk, even when the worker is
+    killed. Without it, standard error goes to the log directly.
     """
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -701,11 +708,44 @@ def _init_worker(log_dir: str) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     Path(log_dir).mkdir(parents=True, exist_ok=True)
-    fd = os.open(
-        Path(log_dir) / f"worker-{os.getpid()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    log = Path(log_dir) / f"worker-{os.getpid()}.log"
+    if redact is None:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.dup2(fd, 2)
+        os.close(fd)
+        return
+    read_fd, write_fd = os.pipe()
+    os.dup2(write_fd, 2)
+    os.close(write_fd)
+    copier = threading.Thread(
+        target=_copy_redacted, args=(read_fd, log, redact), name="log-redactor", daemon=True
     )
-    os.dup2(fd, 2)
-    os.close(fd)
+    copier.start()
+    # at the worker's normal exit: close its end of the pipe and let the copier finish
+    multiprocessing.util.Finalize(None, _drain_log, args=(copier,), exitpriority=0)
+
+
+def _copy_redacted(read_fd: int, log: Path, redact: Redactor) -> None:
+    """Copy lines from ``read_fd`` to ``log``, each through ``redact``, until the pipe
+    closes. A line that cannot be redacted is replaced, never written as it was; the
+    pipe is always read to its end, so no writer ever blocks on a full pipe."""
+    with os.fdopen(read_fd, "rb") as src, open(log, "ab", buffering=0) as dst:
+        for raw in src:
+            text = raw.decode("utf-8", errors="replace").rstrip("\n")
+            try:
+                line = redact(text)
+            except Exception:  # noqa: BLE001 - the log must never get the raw line
+                line = "[baris log tidak dapat disaring]"
+            with contextlib.suppress(OSError):
+                dst.write(line.encode("utf-8") + b"\n")
+
+
+def _drain_log(copier: threading.Thread) -> None:
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    with contextlib.suppress(OSError):
+        os.close(2)
+    copier.join(timeout=5)
 
 
 def redact_worker_logs(log_dir: Path, redact: Redactor) -> list[Path]:
@@ -1505,7 +1545,7 @@ def _execute(
     )
     ctx = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(
-        n_workers, mp_context=ctx, initializer=_init_worker, initargs=(str(log_dir),)
+        n_workers, mp_context=ctx, initializer=_init_worker, initargs=(str(log_dir), con.redact)
     )
     futures: dict[Future, RunSpec] = {}
     t0 = time.perf_counter()
