@@ -245,3 +245,24 @@ def test_validate_keeps_control_characters_from_the_terminal(tmp_path: Path) -> 
     result = CliRunner().invoke(app, ["validate", str(data)])
     assert "\x1b" not in result.output
     assert "\ufffd[31mmerah" in result.output
+
+
+@pytest.mark.parametrize("held", ["out", "cache"])
+def test_a_busy_folder_is_named_as_what_it_is(monkeypatch, tmp_path: Path, held: str) -> None:
+    from kinerja_analysis.pipeline.procs import FolderBusy
+
+    out, cache = tmp_path / "o", tmp_path / "c"
+
+    def busy(data, out_dir, settings=None, **kw):
+        raise FolderBusy(str((out if held == "out" else cache).resolve()))
+
+    monkeypatch.setattr(batch, "run_batch", busy)
+    args = ["batch", "--data", str(tmp_path / "d"), "--out", str(out), "--cache", str(cache)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == batch.EXIT_BUSY
+    text = " ".join(result.output.split())
+    if held == "out":
+        assert "batch lain sedang menulis ke" in text and "--out lain" in text
+    else:
+        assert "Cache sedang dipakai" in text and "--cache lain" in text
+        assert str(cache.resolve().name) in text

@@ -1709,11 +1709,13 @@ def batch_command(
     except KeyboardInterrupt:
         console.print(f"[yellow]{TEXT('dibatalkan_cli', say())}[/]")
         raise typer.Exit(130) from None
-    except FolderBusy:
-        console.print(
-            f"[bold red]{TEXT('folder_dipakai', say(), out=plain(out.resolve(), 400))}[/]",
-            soft_wrap=True,
-        )
+    except FolderBusy as e:
+        held = Path(str(e)).resolve() if str(e) else out.resolve()
+        if held == out.resolve():
+            busy = TEXT("folder_dipakai", say(), out=plain(held, 400))
+        else:  # the shared cache, held by a batch writing elsewhere
+            busy = TEXT("cache_dipakai", say(), cache=plain(held, 400))
+        console.print(f"[bold red]{busy}[/]", soft_wrap=True)
         raise typer.Exit(EXIT_BUSY) from None
     except DatasetError as e:
         head = TEXT("data_tidak_dapat_dipakai", say())

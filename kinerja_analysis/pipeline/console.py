@@ -66,6 +66,8 @@ TEXT = Catalog(
             "folder_dipakai": "Folder sedang dipakai: batch lain sedang menulis ke {out} (atau "
             "memakai cache yang sama). Tunggu sampai selesai, pakai --tunggu DETIK, atau pilih "
             "--out lain.",
+            "cache_dipakai": "Cache sedang dipakai: batch lain memakai folder cache {cache}. "
+            "Tunggu sampai selesai, pakai --tunggu DETIK, atau pilih --cache lain.",
             "rahasia_ditulis": "RAHASIA: {n} lembar umpan balik individual di {folder} "
             "(ber-NIP; jangan disebarkan).",
             "ringkas_jumlah": "{n_ok} laporan ditulis, {n_lewat} tidak berubah, {n_gagal} gagal "
@@ -129,6 +131,8 @@ TEXT = Catalog(
             "dibatalkan_cli": "Cancelled. Reports already finished stay intact.",
             "folder_dipakai": "Folder in use: another batch is writing to {out} (or uses the "
             "same cache). Wait until it ends, use --tunggu SECONDS, or choose another --out.",
+            "cache_dipakai": "Cache in use: another batch uses the cache folder {cache}. Wait "
+            "until it ends, use --tunggu SECONDS, or choose another --cache.",
             "rahasia_ditulis": "CONFIDENTIAL: {n} individual feedback sheets in {folder} "
             "(with NIPs; do not share).",
             "ringkas_jumlah": "{n_ok} reports written, {n_lewat} unchanged, {n_gagal} failed "
