@@ -433,3 +433,16 @@ def test_heatmap_parts_share_one_row_height():
     assert len(figs) == 2
     sizes = {tuple(f.get_size_inches()) for f in figs}
     assert len(sizes) == 1  # both parts hold 8 OPDs: equally tall, long name or not
+
+
+def test_wrap_cuts_a_very_long_name_into_lines_that_fit():
+    """A 20,000-character name without spaces is cut into lines no wider than the
+    budget, each as full as it can be (the cut is searched, not scanned per character)."""
+    from kinerja_analysis.reporting.markup import text_width
+    from kinerja_analysis.reporting.plots import _WRAP_MARGIN, wrap
+
+    budget = 20 * 0.62 * 10 * _WRAP_MARGIN
+    lines = wrap("W" * 20_000, 20).split("\n")
+    assert "".join(lines) == "W" * 20_000
+    assert all(text_width(ln, size=10) <= budget for ln in lines)
+    assert all(text_width(ln + "W", size=10) > budget for ln in lines[:-1])

@@ -138,9 +138,15 @@ def wrap(text: object, width: int) -> str:
 
     lines: list[str] = []
     line = ""
+    # no more characters than a line of the narrowest glyphs holds fit on a line
+    cap = int(budget / min(w(c) for c in _NARROW)) + 1
     for word in str(text).split():
-        while w(word) > budget:  # wider than a line: cut where it fills the line
-            cut = max(1, next((k for k in range(len(word), 0, -1) if w(word[:k]) <= budget), 1))
+        # wider than a line: cut where it fills the line (the length test first: a long
+        # name is not measured whole once per line)
+        while len(word) > cap or w(word) > budget:
+            cut = _fill(word, budget, w, cap)
+            if cut >= len(word):
+                break
             if line:
                 lines.append(line)
                 line = ""
@@ -161,6 +167,24 @@ def wrap(text: object, width: int) -> str:
 
 #: Share of the nominal line :func:`wrap` fills (bold titles are measured as regular).
 _WRAP_MARGIN = 0.92
+
+
+#: The narrowest glyphs of DejaVu Sans that a name may hold.
+_NARROW = "il'.,:;|!"
+
+
+def _fill(word: str, budget: float, w, cap: int) -> int:
+    """How many leading characters of ``word`` fit ``budget`` (at least one): a binary
+    search over prefixes of at most ``cap`` characters, so a 10,000-character name
+    costs a few measurements per line, not one per character."""
+    lo, hi = 1, min(len(word), cap)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if w(word[:mid]) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def chunks(groups: Sequence[object], per_figure: int) -> list[list[object]]:
