@@ -142,12 +142,12 @@ class ImageStash:
 
     def __init__(self) -> None:
         self.token = secrets.token_hex(8)
-        self._uris: list[str] = []
+        self._found: list[re.Match] = []  # each image's match: whole URI, type, base64
         self._ref = re.compile(rf"kinerja-gambar:{self.token}:(\d+)")
 
     def _put(self, m: re.Match) -> str:
-        self._uris.append(m.group(0))
-        return f"kinerja-gambar:{self.token}:{len(self._uris) - 1}"
+        self._found.append(m)
+        return f"kinerja-gambar:{self.token}:{len(self._found) - 1}"
 
     def stash(self, html: str) -> str:
         """``html`` with each data-URI image replaced by its reference."""
@@ -163,14 +163,14 @@ class ImageStash:
 
     def restore(self, html: str) -> str:
         """``html`` with each reference replaced by its data URI again."""
-        return self._ref.sub(lambda m: self._uris[int(m.group(1))], html)
+        return self._ref.sub(lambda m: self._found[int(m.group(1))].group(0), html)
 
     def resource(self, url: str) -> tuple[str, bytes] | None:
         """``(mime type, bytes)`` of a referenced image; ``None`` for any other URL."""
         m = self._ref.fullmatch(url)
-        if m is None or int(m.group(1)) >= len(self._uris):
+        if m is None or int(m.group(1)) >= len(self._found):
             return None
-        u = re.fullmatch(r"data:image/(\w+);base64,([A-Za-z0-9+/=]+)", self._uris[int(m.group(1))])
+        u = self._found[int(m.group(1))]
         try:
             return f"image/{u.group(1)}", base64.b64decode(u.group(2), validate=True)
         except binascii.Error:
