@@ -15,16 +15,12 @@ import pandas as pd
 
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import tidy_row
+from kinerja_analysis.domain.predikat import PREDIKAT_ORDER
 
 # --------------------------------------------------------------------------- ordinal
 
-PREDIKAT_ASCENDING = (
-    "Sangat Kurang",
-    "Kurang/Misconduct",
-    "Butuh Perbaikan",
-    "Baik",
-    "Sangat Baik",
-)
+#: The outcome's categories, worst first (the order of the ordinal model's thresholds).
+PREDIKAT_ASCENDING: tuple[str, ...] = PREDIKAT_ORDER
 
 
 def fit_ordinal_predikat(

@@ -47,6 +47,7 @@ from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.core.text import LANGUAGES
 from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.domain.predikat import PREDIKAT_ORDER
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import Markdown, escape_markdown
 from kinerja_analysis.reporting.privacy import suppress_small_cells
@@ -100,7 +101,7 @@ CONTENTS_TITLE: dict[str, str] = dict(
 #: Sections that start a new page when printed (the rest flow on).
 _NEW_PAGE = ("pendahuluan", "lampiran", "lampiran_tabel")
 
-_PREDIKAT_URUT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
+_PREDIKAT_URUT = PREDIKAT_ORDER[::-1]  # best first
 assert set(BERAKHLAK) <= set(DIMENSIONS)
 
 _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"

@@ -36,6 +36,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.domain.predikat import PREDIKAT_ORDER
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import text_width
 from kinerja_analysis.reporting.text import column_label, dimension_label, value_label
@@ -74,7 +75,7 @@ FONT_PT = 9.5
 DPI = 130
 
 _BIRU, _ABU, _MERAH = "#1f5f8b", "#8c8c8c", "#b03a2e"
-_PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
+_PREDIKAT = PREDIKAT_ORDER[::-1]  # best first, as the legend reads
 _PREDIKAT_WARNA = ("#1a7f5a", "#7fb77e", "#f2c14e", "#e07b39", _MERAH)
 
 

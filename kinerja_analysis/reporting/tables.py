@@ -22,7 +22,12 @@ from kinerja_analysis.core.periods import period_bounds, sort_periods
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.domain.perilaku import opd_profile
-from kinerja_analysis.domain.predikat import PREDIKAT_ORDER, output_vs_competency
+from kinerja_analysis.domain.predikat import (
+    BAIK,
+    PREDIKAT_ORDER,
+    SANGAT_BAIK,
+    output_vs_competency,
+)
 from kinerja_analysis.domain.skp import capaian_skp
 from kinerja_analysis.reporting.privacy import suppress_small_cells, suppress_small_groups
 from kinerja_analysis.reporting.text import STATUS_LABELS
@@ -736,22 +741,17 @@ def status_breakdown(
     ev = evaluasi.loc[evaluasi["periode"] == periode, ["nip", "predikat"]]
     d = peg.merge(ev, on="nip", how="left")
     pred = d["predikat"].astype(object)
-    d = d.assign(
-        _sb=(pred == "Sangat Baik").astype(float).where(pred.notna()),
-        _b=(pred == "Baik").astype(float).where(pred.notna()),
-        _bawah=pred.isin(["Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"])
-        .astype(float)
-        .where(pred.notna()),
-    )
+    shares = {
+        "pct_sangat_baik": pred == SANGAT_BAIK,
+        "pct_baik": pred == BAIK,
+        "pct_di_bawah_baik": pred.isin(PREDIKAT_ORDER[: PREDIKAT_ORDER.index(BAIK)]),
+    }
+    # shares of those with a predikat: missing where there is none, which the mean skips
+    d = d.assign(**{k: v.astype(float).where(pred.notna()) for k, v in shares.items()})
     g = d.groupby("status_kepegawaian", sort=True, observed=True)
-    out = pd.DataFrame(
-        {
-            "n_asn": g.size(),
-            "pct_sangat_baik": g["_sb"].mean(),
-            "pct_baik": g["_b"].mean(),
-            "pct_di_bawah_baik": g["_bawah"].mean(),
-        }
-    ).reset_index()
+    out = g[list(shares)].mean()
+    out.insert(0, "n_asn", g.size())
+    out = out.reset_index()
     out.insert(2, "pct_asn", out["n_asn"] / max(len(peg), 1))
     labels = STATUS_LABELS.get(bahasa, STATUS_LABELS["id"])
     out["status_kepegawaian"] = out["status_kepegawaian"].map(lambda s: labels.get(s, s))
