@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.training import sensitivity_frame
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.methods.wildboot import cr1_covariance, wild_cluster_test
@@ -125,9 +126,9 @@ def estimate_rollout_effects(
     data: pd.DataFrame,
     *,
     outcomes: Sequence[str] = ("ikm", "tepat_waktu_pct", "pengaduan_per_1000"),
-    n_boot: int = 9999,
-    seed: int = 0,
-    alpha: float = 0.05,
+    n_boot: int = DEFAULTS.n_boot_wild,
+    seed: int = DEFAULTS.seed,
+    alpha: float = DEFAULTS.alpha,
     sensitivity: bool = True,
 ) -> RolloutResult:
     """Staggered DiD of the structured evaluation rollout on OPD service outcomes.

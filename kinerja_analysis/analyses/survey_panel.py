@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.periods import period_bounds
 from kinerja_analysis.core.results import tidy_frame
@@ -65,7 +66,7 @@ def estimate_communication_training_effect(
     kompetensi: Sequence[str] = (),
     kata_kunci: Sequence[str] = ("komunikasi",),
     mulai: Literal["periode_selesai", "periode_berikutnya"] = "periode_selesai",
-    alpha: float = 0.05,
+    alpha: float = DEFAULTS.alpha,
 ) -> pd.DataFrame:
     """Within-employee change in a construct after a communication training.
 
@@ -153,7 +154,7 @@ def acceptance_by_opd(
     pegawai: pd.DataFrame,
     *,
     konstruk: str = "penerimaan_sistem",
-    min_n: int = 5,
+    min_n: int = DEFAULTS.min_sel,
     ci: float = 0.95,
 ) -> pd.DataFrame:
     """Mean construct score (acceptance of the evaluation system) per OPD and period.
@@ -171,7 +172,7 @@ def acceptance_by_opd(
     not in ``pegawai`` are grouped under ``opd = "(tidak diketahui)"``.
     """
     if min_n < 1:
-        raise ValueError(f"min_n harus >= 1, bukan {min_n}")
+        raise ValueError(f"min_n must be >= 1, got {min_n}")
     require_columns(pegawai, ["nip", "opd"], "pegawai")
     d = _long_scores(skor_konstruk, konstruk)
     opd = (

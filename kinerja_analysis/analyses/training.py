@@ -237,7 +237,7 @@ def estimate_training_effects(
     subgroups: Sequence[str] = ("sumber_pertama", "relevansi"),
     min_n: int = DEFAULTS.min_n_subgroup,
     n_boot: int = DEFAULTS.n_boot,
-    seed: int = 0,
+    seed: int = DEFAULTS.seed,
     sensitivity: bool = True,
 ) -> TrainingResult:
     """Effect of the first training on ``outcome`` (staggered DiD) with TWFE beside it.

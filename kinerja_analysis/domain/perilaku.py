@@ -152,6 +152,12 @@ class RaterModel(Result):
         )
 
 
+#: Pure-noise probes of the rater model's sampling variances, and their generator's seed
+#: (see :func:`rater_model`).
+_N_PROBE = 32
+_PROBE_SEED = 0
+
+
 @dataclass(frozen=True)
 class _Ratings:
     """The ``perilaku`` table as integer codes (one entry per row), built once.
@@ -320,8 +326,8 @@ def rater_model(
     perilaku: pd.DataFrame,
     *,
     shrinkage_k: float | Literal["auto"] = "auto",
-    n_probe: int = 32,
-    seed: int = 0,
+    n_probe: int = _N_PROBE,
+    seed: int = _PROBE_SEED,
 ) -> RaterModel:
     """Estimate rater leniency/severity and role effects from 360-degree ratings.
 
@@ -336,7 +342,10 @@ def rater_model(
         (empirical Bayes); a number fixes ``k``.
     n_probe, seed
         Number of pure-noise probes used to compute each rater's sampling variance, and
-        the seed of their generator (:func:`numpy.random.default_rng`).
+        the seed of their generator (:func:`numpy.random.default_rng`). The seed is a
+        fixed part of the numerical method (a Monte Carlo trace), not the study's
+        bootstrap seed: :func:`perilaku_kerja` fits with the same probes, so the scores
+        and this model agree.
 
     Returns
     -------
@@ -585,7 +594,7 @@ def _perilaku_scores(
     skor = rt.skor[rows]
     role = rt.role[rows]
     if adjust and len(rows):
-        fit = model if model is not None else _fit_rater_model(rt, shrinkage_k, 32, 0)
+        fit = model if model is not None else _fit_rater_model(rt, shrinkage_k, _N_PROBE, _PROBE_SEED)
         len_map = dict(zip(fit.penilai["id_penilai"], fit.penilai["leniency"], strict=True))
         role_map = dict(zip(fit.peran["peran_penilai"], fit.peran["efek"], strict=True))
         corr = (

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 from kinerja_analysis.methods.cfa import CfaFit, FactorSpec, fit_cfa, fit_invariance
@@ -215,7 +216,7 @@ def item_validity(
     instrumen: pd.DataFrame,
     *,
     periode: str | Sequence[str] | None = None,
-    alpha: float = 0.05,
+    alpha: float = DEFAULTS.alpha,
 ) -> pd.DataFrame:
     """Item validity: corrected item–total correlation per item within its construct.
 
