@@ -594,7 +594,9 @@ def _perilaku_scores(
     skor = rt.skor[rows]
     role = rt.role[rows]
     if adjust and len(rows):
-        fit = model if model is not None else _fit_rater_model(rt, shrinkage_k, _N_PROBE, _PROBE_SEED)
+        fit = (
+            model if model is not None else _fit_rater_model(rt, shrinkage_k, _N_PROBE, _PROBE_SEED)
+        )
         len_map = dict(zip(fit.penilai["id_penilai"], fit.penilai["leniency"], strict=True))
         role_map = dict(zip(fit.peran["peran_penilai"], fit.peran["efek"], strict=True))
         corr = (
