@@ -89,6 +89,7 @@ from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_sha
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
+from kinerja_analysis.core.parallel import available_cpus
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
 from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
@@ -114,6 +115,7 @@ from kinerja_analysis.reporting import export, fmt
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY
 from kinerja_analysis.reporting.notebook import (
+    FIGURE_PROCESSES_ENV,
     default_cache_dir,
     figure_png,
     read_tables,
@@ -691,7 +693,9 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
 # ----------------------------------------------------------------------------- worker
 
 
-def _init_worker(log_dir: str, redact: Redactor | None = None) -> None:
+def _init_worker(
+    log_dir: str, redact: Redactor | None = None, figure_processes: int | None = None
+) -> None:
     """Worker setup: die with the batch, leave Ctrl-C to the batch, stderr to a log.
 
     The worker moves to its own process group, so a Ctrl-C in the terminal reaches only
@@ -699,7 +703,9 @@ def _init_worker(log_dir: str, redact: Redactor | None = None) -> None:
     With ``redact``, the worker's standard error (and its kernels', which inherit it) is
     a pipe read by a thread that writes each line redacted to the log
     (:func:`_copy_redacted`): no NIP or name reaches the disk, even when the worker is
-    killed. Without it, standard error goes to the log directly.
+    killed. Without it, standard error goes to the log directly. ``figure_processes``
+    (the CPUs left per worker) is passed to its kernels, which draw a report's figures
+    in that many processes (:func:`kinerja_analysis.reporting.notebook.figure_pngs`).
     """
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -707,6 +713,8 @@ def _init_worker(log_dir: str, redact: Redactor | None = None) -> None:
         os.setpgrp()
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    if figure_processes is not None:
+        os.environ[FIGURE_PROCESSES_ENV] = str(figure_processes)
     Path(log_dir).mkdir(parents=True, exist_ok=True)
     log = Path(log_dir) / f"worker-{os.getpid()}.log"
     if redact is None:
@@ -1545,7 +1553,11 @@ def _execute(
     )
     ctx = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(
-        n_workers, mp_context=ctx, initializer=_init_worker, initargs=(str(log_dir), con.redact)
+        n_workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        # the CPUs no other worker uses draw this worker's figures
+        initargs=(str(log_dir), con.redact, max(1, available_cpus() // n_workers)),
     )
     futures: dict[Future, RunSpec] = {}
     t0 = time.perf_counter()

@@ -30,6 +30,7 @@ from kinerja_analysis.analyses.shared import SharedResults, data_through, load_o
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
+from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
@@ -729,6 +730,45 @@ def figure_png(fig) -> tuple[str, float, float]:
     image.
     """
     import matplotlib.pyplot as plt  # lazy: heavy; only for figures
+
+    try:
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
+def figure_pngs(figs: Sequence, processes: int | None = None) -> list[tuple[str, float, float]]:
+    """:func:`figure_png` of each figure, drawn in up to ``processes`` processes.
+
+    ``processes`` defaults to :func:`figure_processes`. Figures are drawn in forked
+    children (:func:`kinerja_analysis.core.parallel.fork_map`), each sending back only
+    its PNGs; the PNGs are the same bytes as drawn here. All figures are closed.
+    """
+    import matplotlib.pyplot as plt  # lazy: heavy; only for figures
+
+    try:
+        return fork_map(_png, figs, figure_processes() if processes is None else processes)
+    finally:
+        for fig in figs:
+            plt.close(fig)
+
+
+#: Environment variable: processes that draw a report's figures (the batch sets it to
+#: the CPUs per worker); default every CPU this process may use.
+FIGURE_PROCESSES_ENV = "KINERJA_FIGURE_PROCESSES"
+
+
+def figure_processes() -> int:
+    """Processes for a report's figures: :data:`FIGURE_PROCESSES_ENV` when it holds a
+    whole number >= 1, else :func:`kinerja_analysis.core.parallel.available_cpus`."""
+    value = os.environ.get(FIGURE_PROCESSES_ENV, "").strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    return available_cpus()
+
+
+def _png(fig) -> tuple[str, float, float]:
+    """:func:`figure_png` without closing the figure."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: as above
     from PIL import Image  # lazy: with matplotlib, only for figures
 
@@ -743,7 +783,6 @@ def figure_png(fig) -> tuple[str, float, float]:
     # zlib level 3: on the report's charts both faster (about a third) and smaller than
     # Pillow's default 6; the image is lossless either way
     Image.fromarray(rgb).save(buf, format="PNG", dpi=(plots.DPI, plots.DPI), compress_level=3)
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii"), float(w), float(h)
 
 
@@ -777,8 +816,8 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
 
     alt = alt or str(kwargs.get("judul") or "")
 
-    def img(fig, text: str) -> str:
-        b64, w, h = figure_png(fig)
+    def img(png: tuple[str, float, float], text: str) -> str:
+        b64, w, h = png
         # the size on the page in CSS pixels, as attributes and as style (WeasyPrint
         # reads only the style); the style sheet still caps it at the column's width
         pw, ph = round(w * 96), round(h * 96)
@@ -787,24 +826,26 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
             f'style="width:{pw}px" alt="{_html.escape(text)}">'
         )
 
-    def figures(figs: list) -> str:
-        n = len(figs)
+    def figures(pngs: list) -> str:
+        n = len(pngs)
         return "".join(
-            f'<figure class="grafik">{img(f, alt if n == 1 or not alt else f"{alt} ({i}/{n})")}'
+            f'<figure class="grafik">{img(p, alt if n == 1 or not alt else f"{alt} ({i}/{n})")}'
             "</figure>"
-            for i, f in enumerate(figs, start=1)
+            for i, p in enumerate(pngs, start=1)
         )
 
     if not callable(plot):
-        return figures(_figures(plot))
+        return figures(figure_pngs(_figures(plot)))
     phones = _figures(plot(*args, bahasa=bahasa, lebar=plots.PHONE_WIDTH, **kwargs))
     if len(phones) > 1:
-        return f'<div class="grafik-kisi">{figures(phones)}</div>'
+        return f'<div class="grafik-kisi">{figures(figure_pngs(phones))}</div>'
     pages = _figures(plot(*args, bahasa=bahasa, lebar=plots.PAGE_WIDTH, **kwargs))
+    # all of one figure's versions drawn together: on a free core, side by side
+    pngs = figure_pngs([*pages, *phones])
     # the page version on wide screens and paper, the phone version on narrow screens
     return (
-        f'<div class="grafik-lebar">{figures(pages)}</div>'
-        f'<div class="grafik-sempit">{figures(phones)}</div>'
+        f'<div class="grafik-lebar">{figures(pngs[: len(pages)])}</div>'
+        f'<div class="grafik-sempit">{figures(pngs[len(pages) :])}</div>'
     )
 
 

@@ -1,0 +1,127 @@
+"""fork_map: the results, order, warnings and errors of a plain map; figures drawn in
+forked children are the same bytes."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import pytest
+
+from kinerja_analysis.core.parallel import available_cpus, fork_map
+
+fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3, 8])
+def test_same_results_in_the_same_order(processes) -> None:
+    items = list(range(11))
+    assert fork_map(_square, items, processes) == [x * x for x in items]
+    assert fork_map(_square, [], processes) == []
+
+
+@fork_only
+def test_work_happens_in_other_processes() -> None:
+    pids = fork_map(lambda _: os.getpid(), range(4), 2)
+    assert pids[0] == pids[2] == os.getpid()  # share 0 stays here
+    assert pids[1] == pids[3] != os.getpid()
+
+
+@fork_only
+def test_a_childs_warning_is_raised_here() -> None:
+    def warn(x):
+        if x % 2:
+            warnings.warn(f"odd {x}", RuntimeWarning, stacklevel=1)
+        return x
+
+    with pytest.warns(RuntimeWarning, match="odd [13]") as record:
+        assert fork_map(warn, [0, 1, 2, 3], 2) == [0, 1, 2, 3]
+    assert sorted(str(w.message) for w in record) == ["odd 1", "odd 3"]
+
+
+@fork_only
+def test_an_error_is_raised_here_and_no_child_is_left() -> None:
+    parent = os.getpid()
+
+    def fail(x):
+        if x == 3:
+            raise KeyError(f"item {x} in {'child' if os.getpid() != parent else 'parent'}")
+        return x
+
+    with pytest.raises(KeyError, match="item 3 in parent"):
+        fork_map(fail, range(6), 3)
+    # a child's error: its share is done again here, which raises with a local traceback
+    with pytest.raises(KeyError, match="item 3 in parent"):
+        fork_map(fail, [0, 3], 2)
+    # the parent failing first stops its children
+    with pytest.raises(KeyError, match="item 3 in parent"):
+        fork_map(fail, [3, 1, 2, 4], 2)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@fork_only
+def test_a_child_that_dies_has_its_share_done_here() -> None:
+    parent = os.getpid()
+
+    def die_in_child(x):
+        if os.getpid() != parent:
+            os._exit(3)
+        return -x
+
+    assert fork_map(die_in_child, [1, 2, 3, 4], 2) == [-1, -2, -3, -4]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2", None])
+def test_processes_must_be_a_whole_number(bad) -> None:
+    with pytest.raises(ValueError, match="processes must be a whole number"):
+        fork_map(_square, [1], bad)
+
+
+def test_available_cpus() -> None:
+    assert 1 <= available_cpus() <= (os.cpu_count() or 1)
+
+
+def _figures(n: int):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figs = []
+    for i in range(n):
+        fig, ax = plt.subplots(figsize=(3 + i * 0.1, 2), layout="constrained")
+        ax.bar(["a", "b", "c"], [1 + i, 2, 3])
+        ax.set_title(f"Gambar {i}")
+        figs.append(fig)
+    return figs
+
+
+def test_figures_drawn_in_children_are_the_same_bytes() -> None:
+    import matplotlib.pyplot as plt
+
+    from kinerja_analysis.reporting.notebook import figure_pngs
+
+    serial = figure_pngs(_figures(5), processes=1)
+    assert not plt.get_fignums()  # all closed
+    forked = figure_pngs(_figures(5), processes=2)
+    assert not plt.get_fignums()
+    assert forked == serial
+    assert len({b64 for b64, _, _ in serial}) == 5
+    assert [round(w, 1) for _, w, _ in serial] == [3.0, 3.1, 3.2, 3.3, 3.4]
+
+
+def test_figure_processes_setting(monkeypatch) -> None:
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV, figure_processes
+
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, "3")
+    assert figure_processes() == 3
+    for bad in ("0", "-2", "dua", ""):
+        monkeypatch.setenv(FIGURE_PROCESSES_ENV, bad)
+        assert figure_processes() == available_cpus()
+    monkeypatch.delenv(FIGURE_PROCESSES_ENV)
+    assert figure_processes() == available_cpus()
