@@ -4,6 +4,7 @@ forked children are the same bytes."""
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 
 import pytest
@@ -120,8 +121,11 @@ def test_figure_processes_setting(monkeypatch) -> None:
 
     monkeypatch.setenv(FIGURE_PROCESSES_ENV, "3")
     assert figure_processes() == 3
+    default = available_cpus() if sys.platform.startswith("linux") else 1
     for bad in ("0", "-2", "dua", ""):
         monkeypatch.setenv(FIGURE_PROCESSES_ENV, bad)
-        assert figure_processes() == available_cpus()
+        assert figure_processes() == default
     monkeypatch.delenv(FIGURE_PROCESSES_ENV)
-    assert figure_processes() == available_cpus()
+    assert figure_processes() == default
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert figure_processes() == 1

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -754,17 +755,19 @@ def figure_pngs(figs: Sequence, processes: int | None = None) -> list[tuple[str,
 
 
 #: Environment variable: processes that draw a report's figures (the batch sets it to
-#: the CPUs per worker); default every CPU this process may use.
+#: the CPUs per worker).
 FIGURE_PROCESSES_ENV = "KINERJA_FIGURE_PROCESSES"
 
 
 def figure_processes() -> int:
     """Processes for a report's figures: :data:`FIGURE_PROCESSES_ENV` when it holds a
-    whole number >= 1, else :func:`kinerja_analysis.core.parallel.available_cpus`."""
+    whole number >= 1; else, on Linux, every CPU this process may use
+    (:func:`kinerja_analysis.core.parallel.available_cpus`), elsewhere 1 (macOS does not
+    promise that a forked child of a process using its system libraries works)."""
     value = os.environ.get(FIGURE_PROCESSES_ENV, "").strip()
     if value.isdigit() and int(value) >= 1:
         return int(value)
-    return available_cpus()
+    return available_cpus() if sys.platform.startswith("linux") else 1
 
 
 def _png(fig) -> tuple[str, float, float]:
