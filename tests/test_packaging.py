@@ -124,13 +124,19 @@ def test_wheel_holds_the_package_and_every_notebook(built):
 
 def test_installed_wheel_finds_its_notebooks(built, tmp_path):
     """Run from a folder outside the repository, importing the package from the install
-    (PYTHONPATH comes before the editable install of this environment: checked)."""
+    (PYTHONPATH comes before the editable install of this environment: checked). An
+    export without a profile is told which installed file to copy as its example."""
     _, _, site = built
     code = (
-        "import json, kinerja_analysis\n"
-        "from kinerja_analysis.pipeline.batch import find_notebooks\n"
+        "import json, pathlib, kinerja_analysis\n"
+        "from kinerja_analysis.pipeline.batch import find_notebooks, run_batch\n"
         "nbs = find_notebooks()\n"
-        "print(json.dumps({'package': kinerja_analysis.__file__,"
+        "pathlib.Path('ekspor').mkdir()\n"
+        "try:\n"
+        "    run_batch('ekspor', 'laporan', bahasa='en', progress=False)\n"
+        "except ValueError as e:\n"
+        "    profil = str(e)\n"
+        "print(json.dumps({'package': kinerja_analysis.__file__, 'profil': profil,"
         " 'notebooks': {k: str(v.path) for k, v in nbs.items()}}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -141,6 +147,9 @@ def test_installed_wheel_finds_its_notebooks(built, tmp_path):
     assert sorted(got["notebooks"]) == codes == sorted(find_notebooks())
     for path in got["notebooks"].values():
         assert Path(path).resolve().parent == pkg.parent / "notebooks", path
+    example = Path(got["package"]).parent / "core" / "profil_kotalama.yaml"  # as it imported
+    assert example.is_file()
+    assert f"copy the example, {example})" in got["profil"], got["profil"]
 
 
 def test_checkout_reads_the_repository_notebooks():

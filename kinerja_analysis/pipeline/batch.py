@@ -90,7 +90,13 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
-from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
+from kinerja_analysis.core.profile import (
+    BUNDLED_PROFILE,
+    PERIOD_KINDS,
+    AgencyProfile,
+    ProfileError,
+    load_profile,
+)
 from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
 from kinerja_analysis.pipeline.console import (
     TEXT,
@@ -1252,7 +1258,7 @@ def _resolve_profile(
 ) -> AgencyProfile:
     """The agency profile; without one, the bundled example — only for the synthetic city."""
     if profil is None and (mapping is not None or not (data / "truth.json").is_file()):
-        raise ValueError(MESSAGES("tanpa_profil", bahasa))
+        raise ValueError(MESSAGES("tanpa_profil", bahasa, contoh=BUNDLED_PROFILE))
     try:
         return load_profile(profil)
     except ProfileError as exc:
