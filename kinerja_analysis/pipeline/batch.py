@@ -91,7 +91,13 @@ from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.parallel import available_cpus
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
-from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile, ProfileError, load_profile
+from kinerja_analysis.core.profile import (
+    BUNDLED_PROFILE,
+    PERIOD_KINDS,
+    AgencyProfile,
+    ProfileError,
+    load_profile,
+)
 from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
 from kinerja_analysis.pipeline.console import (
     TEXT,
@@ -156,18 +162,36 @@ class NotebookSpec:
         return self.kode.startswith("9")
 
 
+def _notebook_dirs() -> tuple[Path, Path]:
+    """Where the report notebooks are looked for: installed with the package (a wheel
+    puts ``notebooks/`` at ``kinerja_analysis/notebooks``), then a repository checkout's
+    ``notebooks/`` (an editable install: researchers edit them there)."""
+    return PACKAGE_ROOT / "notebooks", PACKAGE_ROOT.parent / "notebooks"
+
+
 def _default_notebook_dir() -> Path:
-    return PACKAGE_ROOT.parent / "notebooks"
+    dirs = _notebook_dirs()
+    return next((d for d in dirs if d.is_dir()), dirs[0])
 
 
-def find_notebooks(notebook_dir: str | os.PathLike | None = None) -> dict[str, NotebookSpec]:
-    """The report notebooks ``NN_nama.py`` in ``notebook_dir`` (default: ``notebooks/``).
+def find_notebooks(
+    notebook_dir: str | os.PathLike | None = None, *, bahasa: fmt.Bahasa = "id"
+) -> dict[str, NotebookSpec]:
+    """The report notebooks ``NN_nama.py`` in ``notebook_dir`` (default: the package's
+    own — installed with it, or the checkout's ``notebooks/``).
 
     The title is the notebook's first Markdown heading (``# …``).
+
+    Raises
+    ------
+    FileNotFoundError
+        No such folder; the message, in ``bahasa``, names every folder tried.
     """
-    d = Path(notebook_dir) if notebook_dir is not None else _default_notebook_dir()
-    if not d.is_dir():
-        raise FileNotFoundError(f"folder notebook tidak ditemukan: {d}")
+    tried = [Path(notebook_dir)] if notebook_dir is not None else list(_notebook_dirs())
+    d = next((p for p in tried if p.is_dir()), None)
+    if d is None:
+        paths = " ; ".join(str(p.resolve()) for p in tried)
+        raise FileNotFoundError(MESSAGES("folder_notebook", bahasa, path=paths))
     out = {}
     for p in sorted(d.iterdir()):
         m = _NB_RE.match(p.name)
@@ -1242,7 +1266,7 @@ def _resolve_profile(
 ) -> AgencyProfile:
     """The agency profile; without one, the bundled example — only for the synthetic city."""
     if profil is None and (mapping is not None or not (data / "truth.json").is_file()):
-        raise ValueError(MESSAGES("tanpa_profil", bahasa))
+        raise ValueError(MESSAGES("tanpa_profil", bahasa, contoh=BUNDLED_PROFILE))
     try:
         return load_profile(profil)
     except ProfileError as exc:
@@ -1327,7 +1351,7 @@ def run_batch(
         raise ValueError(MESSAGES("min_sel", bahasa, value=settings.min_sel))
     if settings.workers is not None and (not _whole(settings.workers) or settings.workers < 1):
         raise ValueError(MESSAGES("workers", bahasa, value=settings.workers))
-    found = find_notebooks(settings.notebook_dir)
+    found = find_notebooks(settings.notebook_dir, bahasa=bahasa)
     asked = [*(settings.notebooks or ()), *(settings.per_opd_notebooks if settings.per_opd else ())]
     unknown = [k for k in dict.fromkeys(asked) if k not in found]
     if unknown:

@@ -42,9 +42,10 @@ MESSAGES = Catalog(
             "min_sel": "min_sel harus bilangan bulat >= 1, bukan {value!r}",
             "workers": "workers harus bilangan bulat >= 1 (atau kosong: semua inti), bukan {value!r}",
             "notebook": "notebook tidak ditemukan: {unknown}; tersedia: {available}",
+            "folder_notebook": "folder notebook laporan tidak ditemukan: {path}",
             "tanpa_profil": "profil instansi belum ditentukan: data ini bukan data contoh "
             "Kotalama, jadi laporan tidak boleh memakai nama Kotalama. Buat file profil (salin "
-            "kinerja_analysis/core/profil_kotalama.yaml) dan berikan dengan --config FILE.",
+            "contohnya, {contoh}) dan berikan dengan --config FILE.",
             "cache_di_laporan": "cache_dir tidak boleh berada di dalam folder laporan (berisi "
             "data pegawai)",
             "laporan_di_data": "folder laporan tidak boleh berada di dalam folder data (data "
@@ -72,9 +73,10 @@ MESSAGES = Catalog(
             "min_sel": "min_sel must be a whole number >= 1, not {value!r}",
             "workers": "workers must be a whole number >= 1 (or None: every core), not {value!r}",
             "notebook": "notebook not found: {unknown}; available: {available}",
+            "folder_notebook": "report notebook folder not found: {path}",
             "tanpa_profil": "no agency profile given: these data are not the Kotalama example, "
-            "so the reports may not carry the Kotalama name. Write a profile file (copy "
-            "kinerja_analysis/core/profil_kotalama.yaml) and pass it with --config FILE.",
+            "so the reports may not carry the Kotalama name. Write a profile file (copy the "
+            "example, {contoh}) and pass it with --config FILE.",
             "cache_di_laporan": "cache_dir may not be inside the report folder (it holds "
             "employee-level data)",
             "laporan_di_data": "the report folder may not be inside the data folder (raw "
