@@ -120,7 +120,7 @@ def test_document_equals_data_cut_at_its_period(city, city_400, which):
 def test_facts_refuse_a_longer_window(city):
     _, ds = city
     full = compute_shared(ds, n_boot=99, reliabilitas=False)
-    with pytest.raises(ValueError, match="sampai"):
+    with pytest.raises(ValueError, match="may only use data up to"):
         period_facts(ds, full, ds.periods[2], tanggal=TANGGAL)
 
 

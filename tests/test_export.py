@@ -267,7 +267,7 @@ def test_xlsx_failure_keeps_previous_file(tmp_path):
         to_xlsx({"a": pd.DataFrame({"x": [{"tidak": "bisa"}]})}, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
-    with pytest.raises(ValueError, match="tidak ada tabel"):
+    with pytest.raises(ValueError, match="no tables to write"):
         to_xlsx({}, tmp_path / "kosong.xlsx")
 
 

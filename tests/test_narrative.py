@@ -596,9 +596,9 @@ def test_missing_parts_say_not_available(bahasa, kata):
 
 
 def test_bad_inputs_raise_clear_errors():
-    with pytest.raises(ValueError, match="kolom"):
+    with pytest.raises(ValueError, match="missing column"):
         fakta(distribusi_predikat=pd.DataFrame({"predikat": ["Baik"]}))
-    with pytest.raises(ValueError, match="fraksi"):
+    with pytest.raises(ValueError, match="fractions"):
         fakta(distribusi_predikat=DIST.assign(persen=[10.0, 83.0, 5.8, 0.8, 0.05]))
     with pytest.raises(ValueError, match="periode"):
         fakta(periode="2025-1")

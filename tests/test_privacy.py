@@ -86,9 +86,9 @@ def test_sembunyikan_bad_arguments():
     df = pd.DataFrame({"n": [1, 2]})
     with pytest.raises(ValueError, match="min_sel"):
         suppress_small_cells(df, "n", 0)
-    with pytest.raises(ValueError, match="jumlah"):
+    with pytest.raises(ValueError, match="count column .jumlah."):
         suppress_small_cells(df, "jumlah", 5)
-    with pytest.raises(ValueError, match="pengelompokan"):
+    with pytest.raises(ValueError, match="grouping column"):
         suppress_small_cells(df, "n", 5, by="opd")
 
 
@@ -184,7 +184,7 @@ def test_scan_unknown_18_digit_number_and_clean_files(tmp_path):
 
 
 def test_scan_missing_path_raises(tmp_path):
-    with pytest.raises(ValueError, match="tidak ada"):
+    with pytest.raises(ValueError, match="no such file or folder"):
         scan_personal_data([tmp_path / "tidak-ada"], [], [])
 
 

@@ -89,7 +89,7 @@ def test_simpan_baca_tabel(tmp_path):
     assert list(got) == ["a", "b_dulu"]
     assert got["b_dulu"].attrs["judul"] == "Judul B2"
     assert list(got["b_dulu"].columns) == ["baris", "y"]
-    with pytest.raises(ValueError, match="nama tabel"):
+    with pytest.raises(ValueError, match="table name"):
         save_table(tmp_path, "Nama Salah", a)
     assert read_tables(tmp_path / "kosong") == {}
 

@@ -115,7 +115,7 @@ def test_skor_konstruk_reverses_and_applies_80_percent_rule():
     wide = construct_scores(survei, ins, bentuk="wide")
     assert list(wide.columns) == ["nip", "periode", "a"]
     assert survei["a5"].tolist() == [1, 2, 2]  # input not mutated
-    with pytest.raises(ValueError, match="di luar skala"):
+    with pytest.raises(ValueError, match="outside the scale"):
         construct_scores(survei.assign(a1=[6, 4, 4]), ins)
 
 

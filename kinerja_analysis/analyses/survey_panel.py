@@ -35,7 +35,7 @@ def _long_scores(skor: pd.DataFrame, konstruk: str) -> pd.DataFrame:
     elif konstruk in skor.columns:
         d = skor[["nip", "periode", konstruk]].rename(columns={konstruk: "skor"})
     else:
-        raise ValueError(f"skor_konstruk tidak memuat konstruk {konstruk!r}")
+        raise ValueError(f"skor_konstruk holds no construct {konstruk!r}")
     d = d.dropna(subset=["skor"]).copy()
     if d.empty:
         raise NotEstimable(f"tidak ada skor untuk konstruk {konstruk!r}")
@@ -109,9 +109,7 @@ def estimate_communication_training_effect(
     training is not.
     """
     if mulai not in ("periode_selesai", "periode_berikutnya"):
-        raise ValueError(
-            f"mulai harus 'periode_selesai' atau 'periode_berikutnya', bukan {mulai!r}"
-        )
+        raise ValueError(f"mulai must be 'periode_selesai' or 'periode_berikutnya', not {mulai!r}")
     d = _long_scores(skor_konstruk, konstruk)
     periods = sorted(d["periode"].unique())
     require_columns(

@@ -280,10 +280,7 @@ class ValidationReport:
         if data_dir is not None:
             raw = Path(data_dir).resolve()
             if out == raw or raw in out.parents:
-                raise DatasetError(
-                    "Folder keluaran validasi tidak boleh berada di dalam folder data mentah "
-                    f"({raw.name}); pilih folder lain."
-                )
+                raise DatasetError(message("keluaran_di_data", self.bahasa, folder=raw.name))
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, df in self.files().items():
@@ -377,7 +374,7 @@ class Dataset:
             return self.tables[name]
         except KeyError:
             raise AttributeError(
-                f"Tabel '{name}' tidak ada dalam dataset ini (tabel opsional)."
+                f"table {name!r} is not in this dataset (an optional table)"
             ) from None
 
     def has(self, name: str) -> bool:

@@ -224,6 +224,15 @@ _ID: dict[str, str] = {
     # ------------------------------------------------------------------ mapping file
     "pemetaan_tidak_ada": "File pemetaan kolom tidak ditemukan: {file}",
     "folder_tidak_ada": "Folder data tidak ditemukan: {folder}",
+    # ------------------------------------------------------------------ what was asked for
+    "folder_data_parameter": "Folder data tidak ditemukan: {folder} (ubah parameter data_dir)",
+    "keluaran_di_data": (
+        "Folder keluaran validasi tidak boleh berada di dalam folder data mentah ({folder}); "
+        "pilih folder lain."
+    ),
+    "kode_periode": "{value!r} bukan kode periode (contoh: 2025-03, 2025Q1, 2025S1, 2025)",
+    "periode_tidak_ada_data": "periode {periode} tidak ada dalam data (tersedia: {tersedia})",
+    "opd_tidak_ada": "OPD {opd!r} tidak ada dalam data pegawai",
     "pemetaan_utf8": "{file}: file pemetaan harus UTF-8 ({alasan})",
     "pemetaan_yaml": "{file}: YAML tidak valid: {alasan}",
     "pemetaan_preset_tidak_ada": "Preset pemetaan {nama} tidak ada; yang ada: {ada}",
@@ -309,6 +318,15 @@ _ID: dict[str, str] = {
 _EN: dict[str, str] = {
     "pemetaan_tidak_ada": "Column-mapping file not found: {file}",
     "folder_tidak_ada": "Data folder not found: {folder}",
+    # ------------------------------------------------------------------ what was asked for
+    "folder_data_parameter": "Data folder not found: {folder} (change the data_dir parameter)",
+    "keluaran_di_data": (
+        "The validation output folder may not be inside the raw data folder ({folder}); "
+        "choose another folder."
+    ),
+    "kode_periode": "{value!r} is not a period code (e.g. 2025-03, 2025Q1, 2025S1, 2025)",
+    "periode_tidak_ada_data": "period {periode} is not in the data (available: {tersedia})",
+    "opd_tidak_ada": "OPD {opd!r} is not in the pegawai data",
     "pemetaan_utf8": "{file}: the mapping file must be UTF-8 ({alasan})",
     "pemetaan_yaml": "{file}: invalid YAML: {alasan}",
     "pemetaan_preset_tidak_ada": "Mapping preset {nama} does not exist; available: {ada}",

@@ -54,13 +54,13 @@ def _check_instrument(instrumen: pd.DataFrame, survei: pd.DataFrame | None = Non
     ins = instrumen.copy()
     if ins["item"].duplicated().any():
         dup = ins.loc[ins["item"].duplicated(), "item"].tolist()
-        raise ValueError(f"survei_instrumen: butir ganda: {dup}")
+        raise ValueError(f"survei_instrumen: duplicate items: {dup}")
     for col, default in zip(("skala_min", "skala_max"), _SKALA_DEFAULT, strict=True):
         if col not in ins.columns:
             ins[col] = default
         ins[col] = pd.to_numeric(ins[col], errors="coerce").fillna(default).astype(float)
     if (ins["skala_max"] <= ins["skala_min"]).any():
-        raise ValueError("survei_instrumen: skala_max harus lebih besar dari skala_min")
+        raise ValueError("survei_instrumen: skala_max must be greater than skala_min")
     ter = ins["terbalik"]
     if ter.dtype == object or str(ter.dtype) in ("string", "str"):
         ter = ter.astype("string").str.strip().str.lower().isin(["true", "1", "ya", "y"])
@@ -70,7 +70,7 @@ def _check_instrument(instrumen: pd.DataFrame, survei: pd.DataFrame | None = Non
     if survei is not None:
         absent = [i for i in ins["item"] if i not in survei.columns]
         if absent:
-            raise ValueError(f"survei: kolom butir tidak ada: {', '.join(absent)}")
+            raise ValueError(f"survei: item columns missing: {', '.join(absent)}")
     return ins.reset_index(drop=True)
 
 
@@ -83,8 +83,8 @@ def _score_items(survei: pd.DataFrame, ins: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise ValueError(
-            f"survei: jawaban di luar skala pada baris {r}, butir {x.columns[c]!r}: "
-            f"{x.iat[r, c]!r} (skala {lo.iloc[c]:g}–{hi.iloc[c]:g})"
+            f"survei: answer outside the scale in row {r}, item {x.columns[c]!r}: "
+            f"{x.iat[r, c]!r} (scale {lo.iloc[c]:g}–{hi.iloc[c]:g})"
         )
     for row in ins[ins["terbalik"]].itertuples(index=False):
         x[row.item] = row.skala_min + row.skala_max - x[row.item]
@@ -153,9 +153,9 @@ def construct_scores(
     (['nip', 'periode', 'konstruk', 'skor', 'n_item', 'n_item_dijawab'], 120)
     """
     if not 0 < min_jawab <= 1:
-        raise ValueError(f"min_jawab harus di antara 0 dan 1, bukan {min_jawab}")
+        raise ValueError(f"min_jawab must be in (0, 1], not {min_jawab}")
     if bentuk not in ("long", "wide"):
-        raise ValueError(f"bentuk harus 'long' atau 'wide', bukan {bentuk!r}")
+        raise ValueError(f"bentuk must be 'long' or 'wide', not {bentuk!r}")
     require_columns(survei, ["nip", "periode"], "survei")
     ins = _check_instrument(instrumen, survei)
     x = _score_items(survei, ins)
@@ -389,7 +389,7 @@ def scale_reliability(
     0.939
     """
     if not 0 < ci < 1:
-        raise ValueError(f"ci harus di antara 0 dan 1, bukan {ci}")
+        raise ValueError(f"ci must be strictly between 0 and 1, not {ci}")
     ins = _check_instrument(instrumen, survei)
     x = _score_items(_select_periods(survei, periode), ins)
     krows, brows = [], []
@@ -599,9 +599,9 @@ def _model_data(
     items_by = _items_by_construct(ins)
     small = [k for k, v in items_by.items() if len(v) < 2]
     if small:
-        raise ValueError(f"CFA: setiap konstruk perlu minimal 2 butir: {small}")
+        raise ValueError(f"CFA: every construct needs at least 2 items: {small}")
     if len(items_by) == 1 and sum(len(v) for v in items_by.values()) < 3:
-        raise ValueError("CFA: model satu faktor perlu minimal 3 butir")
+        raise ValueError("CFA: a one-factor model needs at least 3 items")
     spec = FactorSpec.from_dict(items_by)
     items = list(spec.indicators)
     x = _score_items(survei, ins.set_index("item").loc[items].reset_index())
@@ -710,7 +710,7 @@ def cfa(
     when answers are skewed.
     """
     if not 0 < ci < 1:
-        raise ValueError(f"ci harus di antara 0 dan 1, bukan {ci}")
+        raise ValueError(f"ci must be strictly between 0 and 1, not {ci}")
     x, spec, _ = _model_data(_select_periods(survei, periode), instrumen)
     data = x.dropna()
     if data.shape[0] <= len(spec.indicators):
@@ -792,10 +792,10 @@ def invariance(
     within-person correlation).
     """
     if group not in survei.columns:
-        raise ValueError(f"invarians: kolom grup {group!r} tidak ada di survei")
+        raise ValueError(f"invariance: group column {group!r} is not in survei")
     bad = [t for t in tingkat if t not in _TINGKAT]
     if bad or not tingkat:
-        raise ValueError(f"tingkat harus bagian dari {_TINGKAT}, bukan {list(tingkat)}")
+        raise ValueError(f"tingkat must be a non-empty subset of {_TINGKAT}, not {list(tingkat)}")
     x, spec, _ = _model_data(survei, instrumen)
     ok = x.notna().all(axis=1) & survei[group].notna()
     grp = survei.loc[ok, group].astype(str)

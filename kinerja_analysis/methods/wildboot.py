@@ -41,7 +41,7 @@ def bootstrap_weights(
         return rng.choice(_WEBB, size=(n_clusters, n_boot))
     if kind == "rademacher":
         return rng.choice(np.array([-1.0, 1.0]), size=(n_clusters, n_boot))
-    raise ValueError(f"bobot bootstrap tidak dikenal: {kind!r} (webb atau rademacher)")
+    raise ValueError(f"unknown bootstrap weights: {kind!r} (webb or rademacher)")
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ def wild_cluster_test(
     y = np.asarray(y, dtype=float)
     c = np.asarray(c, dtype=float)
     if X.shape[0] != y.shape[0] or X.shape[1] != c.shape[0]:
-        raise ValueError("ukuran X, y dan c tidak cocok")
+        raise ValueError("the sizes of X, y and c do not match")
     d = _Design(X, y, np.asarray(clusters), c)
     if d.G < 2:
         raise NotEstimable("wild cluster bootstrap memerlukan minimal 2 klaster")

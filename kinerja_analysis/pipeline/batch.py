@@ -87,7 +87,7 @@ import typer
 
 from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.errors import DatasetError
+from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.parallel import available_cpus
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
@@ -1321,7 +1321,9 @@ def run_batch(
     TypeError
         A keyword that is not a field of :class:`BatchSettings`.
     ValueError
-        A parameter is wrong (period, language, format, notebook, profile).
+        A parameter is wrong (period, language, format, notebook, profile); a period
+        the data do not have is a :class:`~kinerja_analysis.core.errors.PeriodError`
+        (a ``ValueError``). The message is in the batch's language.
     DatasetError
         The data folder or the mapping cannot be used.
     FolderBusy
@@ -1435,9 +1437,13 @@ def run_batch(
         lost, partial = period_problems(ds.validation, ds.periods, wanted, scan, bahasa)
         unknown = [p for p in lost if scan is None and not _has_rejects(ds, p)]
         if unknown:
-            raise ValueError(
-                f"periode tidak ada dalam data: {', '.join(unknown)} "
-                f"(tersedia: {', '.join(ds.periods)})"
+            raise PeriodError(
+                MESSAGES(
+                    "periode_tidak_ada",
+                    bahasa,
+                    missing=", ".join(unknown),
+                    available=", ".join(ds.periods),
+                )
             )
         for line in partial.values():
             con.say(plain(line, 600), style="yellow")

@@ -23,6 +23,7 @@ from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import message
 from kinerja_analysis.pipeline.batch import batch_command
 from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
+from kinerja_analysis.pipeline.preflight import MESSAGES
 from kinerja_analysis.reporting.markup import clean_text
 
 app = typer.Typer(
@@ -193,7 +194,8 @@ def validate(
 ) -> None:
     """Validasi dataset: exit 0 bersih, 1 ada baris ditolak/peringatan, 2 tidak dapat dipakai."""
     if bahasa not in ("id", "en"):
-        _print(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}", err=True)
+        both = " / ".join(MESSAGES("bahasa", b, value=bahasa) for b in ("id", "en"))
+        _print(both, err=True)
         raise typer.Exit(2)
     try:
         report, _, _ = validate_dataset(

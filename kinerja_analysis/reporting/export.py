@@ -284,7 +284,7 @@ def to_html(
         Content-Security-Policy that forbids both.
     """
     if bahasa not in ("id", "en"):
-        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+        raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
     profil = profil or default_profile()
@@ -577,9 +577,9 @@ def xlsx_bytes(
     from openpyxl.utils import get_column_letter  # lazy: with openpyxl
 
     if bahasa not in ("id", "en"):
-        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+        raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
     if not tables and not info:
-        raise ValueError("to_xlsx: tidak ada tabel untuk ditulis")
+        raise ValueError("to_xlsx: no tables to write")
     labels = {**column_labels(bahasa), **dict(labels or {})}
     wb = Workbook()
     wb.remove(wb.active)

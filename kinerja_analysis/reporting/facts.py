@@ -220,11 +220,11 @@ def period_facts(
     profil = profil or default_profile()
 
     if periode not in ds.periods:
-        raise ValueError(f"periode {periode!r} tidak ada dalam dataset ({', '.join(ds.periods)})")
+        raise ValueError(f"period {periode!r} is not in the dataset ({', '.join(ds.periods)})")
     if h.periode_akhir is not None and h.periode_akhir != periode:
         raise ValueError(
-            f"hasil bersama dihitung dengan data sampai {h.periode_akhir}; dokumen {periode} "
-            f"hanya boleh memakai data sampai {periode} "
+            f"the shared results were computed on data up to {h.periode_akhir}; the "
+            f"document of {periode} may only use data up to {periode} "
             f"(compute_shared(ds, through={periode!r}))"
         )
     ds = data_through(ds, periode)

@@ -59,21 +59,21 @@ def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:
     if is_missing(x):
         return EMPTY
     if isinstance(x, bool | np.bool_):
-        raise ValueError(f"angka: nilai boolean {x!r} bukan angka")
+        raise ValueError(f"number: the boolean {x!r} is not a number")
     if isinstance(x, int | np.integer):
         teks = f"{int(x):,}"
     else:
         try:
             v = float(x)  # type: ignore[arg-type]
         except (TypeError, ValueError) as e:
-            raise ValueError(f"angka: {x!r} bukan angka") from e
+            raise ValueError(f"number: {x!r} is not a number") from e
         if math.isinf(v):
             return "∞" if v > 0 else "-∞"
         if desimal is None:
             teks = f"{v:,.6f}".rstrip("0").rstrip(".")
         else:
             if desimal < 0:
-                raise ValueError(f"desimal harus >= 0, bukan {desimal}")
+                raise ValueError(f"desimal must be >= 0, not {desimal}")
             teks = f"{v:,.{desimal}f}"
         if teks.startswith("-") and float(teks[1:].replace(",", "")) == 0:
             teks = teks[1:]  # "-0,0" -> "0,0"
@@ -106,7 +106,7 @@ def percent(
         style alike); :data:`EMPTY` for a missing value.
     """
     if skala not in ("fraksi", "persen"):
-        raise ValueError(f"skala harus 'fraksi' atau 'persen', bukan {skala!r}")
+        raise ValueError(f"skala must be 'fraksi' or 'persen', not {skala!r}")
     if is_missing(x):
         return EMPTY
     v = float(x) * (100.0 if skala == "fraksi" else 1.0)  # type: ignore[arg-type]
@@ -126,7 +126,7 @@ def date(d: _dt.date | _dt.datetime | pd.Timestamp | str, bahasa: Bahasa = "id")
         try:
             d = _dt.date.fromisoformat(d.strip()[:10])
         except ValueError as e:
-            raise ValueError(f"tanggal tidak valid (format YYYY-MM-DD): {d!r}") from e
+            raise ValueError(f"invalid date (format YYYY-MM-DD): {d!r}") from e
     if not isinstance(d, _dt.date):
-        raise ValueError(f"tanggal: {d!r} bukan tanggal")
+        raise ValueError(f"date: {d!r} is not a date")
     return f"{d.day} {MONTH_NAMES[bahasa][d.month - 1]} {d.year}"

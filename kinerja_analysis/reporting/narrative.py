@@ -197,23 +197,23 @@ class Effect:
     def __post_init__(self) -> None:
         if self.desain not in _DESAIN:
             raise ValueError(
-                f"Efek {self.kunci!r}: desain harus salah satu {_DESAIN}, bukan {self.desain!r}"
+                f"Effect {self.kunci!r}: desain must be one of {_DESAIN}, not {self.desain!r}"
             )
         if self.arah_baik not in ("naik", "turun"):
-            raise ValueError(f"Efek {self.kunci!r}: arah_baik harus 'naik' atau 'turun'")
+            raise ValueError(f"Effect {self.kunci!r}: arah_baik must be 'naik' or 'turun'")
         if (
             not is_missing(self.ci_low)
             and not is_missing(self.ci_high)
             and float(self.ci_low) > float(self.ci_high)
         ):
             raise ValueError(
-                f"Efek {self.kunci!r}: ci_low ({self.ci_low}) lebih besar dari ci_high ({self.ci_high})"
+                f"Effect {self.kunci!r}: ci_low ({self.ci_low}) is greater than ci_high ({self.ci_high})"
             )
         object.__setattr__(self, "catatan", tuple(self.catatan))
         for nama in ("p_value", "pretrend_p", "p_adjusted"):
             v = getattr(self, nama)
             if not is_missing(v) and not 0.0 <= float(v) <= 1.0:
-                raise ValueError(f"Efek {self.kunci!r}: {nama} harus di antara 0 dan 1, bukan {v}")
+                raise ValueError(f"Effect {self.kunci!r}: {nama} must be between 0 and 1, not {v}")
 
     def tidy(self) -> pd.DataFrame:
         """One row: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method,
@@ -387,7 +387,7 @@ class PeriodFacts:
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
-            raise ValueError(f"bahasa harus 'id' atau 'en', bukan {self.bahasa!r}")
+            raise ValueError(f"bahasa must be 'id' or 'en', not {self.bahasa!r}")
         object.__setattr__(self, "periode", parse_period(self.periode).code)
         if self.instansi is None:
             gov = AgencyProfile(name=self.nama_daerah, kind="kota").government(self.bahasa)
@@ -402,17 +402,17 @@ class PeriodFacts:
         )
         for e in self.efek:
             if not isinstance(e, Effect):
-                raise ValueError(f"efek harus berisi objek Efek, bukan {type(e).__name__}")
+                raise ValueError(f"efek must hold Effect objects, not {type(e).__name__}")
         for nama, kolom in _KOLOM.items():
             df = getattr(self, nama)
             if df is None:
                 continue
             if not isinstance(df, pd.DataFrame):
-                raise ValueError(f"{nama} harus DataFrame atau None, bukan {type(df).__name__}")
+                raise ValueError(f"{nama} must be a DataFrame or None, not {type(df).__name__}")
             kurang = [c for c in kolom if c not in df.columns]
             if kurang:
                 raise ValueError(
-                    f"{nama}: kolom {kurang} tidak ada (kolom yang ada: {list(df.columns)})"
+                    f"{nama}: missing column(s) {kurang} (present: {list(df.columns)})"
                 )
         for nama in ("distribusi_predikat", "distribusi_sebelumnya"):
             df = getattr(self, nama)
@@ -420,11 +420,11 @@ class PeriodFacts:
                 v = pd.to_numeric(df["persen"], errors="coerce")
                 if (v > 1 + 1e-9).any() or (v < 0).any():
                     raise ValueError(
-                        f"{nama}: kolom 'persen' harus berupa fraksi 0–1 (0,125 = 12,5%), "
-                        f"bukan {v.max()}"
+                        f"{nama}: column 'persen' must hold fractions 0–1 (0.125 = 12.5%), "
+                        f"not {v.max()}"
                     )
         if self.n_pegawai < 0 or self.n_opd < 0:
-            raise ValueError("n_pegawai dan n_opd tidak boleh negatif")
+            raise ValueError("n_pegawai and n_opd must not be negative")
 
 
 # ----------------------------------------------------------------------------- evidence
@@ -791,7 +791,7 @@ def effect_sentence(efek: Effect, bahasa: fmt.Bahasa = "id") -> str:
     "berkaitan dengan" and never uses a causal verb.
     """
     if bahasa not in ("id", "en"):
-        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+        raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
     f = _TemplateFormat(bahasa)
     return _render(bahasa, "efek", e=_effect_context(efek, bahasa, f))
 
@@ -1443,7 +1443,7 @@ class Report:
         for b in self.bagian:
             if b.kunci == kunci:
                 return b
-        raise KeyError(f"bagian {kunci!r} tidak ada (ada: {[b.kunci for b in self.bagian]})")
+        raise KeyError(f"no section {kunci!r} (sections: {[b.kunci for b in self.bagian]})")
 
     def __getitem__(self, kunci: str) -> str:
         return self._section(kunci).teks
@@ -1542,7 +1542,7 @@ def write_report(fakta: PeriodFacts) -> Report:
     level of evidence and the recommendation it supports.
     """
     if not isinstance(fakta, PeriodFacts):
-        raise ValueError(f"tulis_laporan membutuhkan FaktaPeriode, bukan {type(fakta).__name__}")
+        raise ValueError(f"write_report needs PeriodFacts, not {type(fakta).__name__}")
     b = fakta.bahasa
     f = _TemplateFormat(b)
     efek_list = [_effect_context(e, b, f) for e in fakta.efek]
@@ -1762,7 +1762,7 @@ def numbers_in_text(
     else:
         teks = laporan
         if bahasa is None:
-            raise ValueError("fakta_angka: berikan bahasa untuk teks biasa")
+            raise ValueError("numbers_in_text: give bahasa for plain text")
     hasil = []
     for m in _ANGKA_RE[bahasa].finditer(teks):
         s = m.group(0)

@@ -29,13 +29,14 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.errors import DatasetError, PeriodError
+from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, load_dataset
+from kinerja_analysis.data.messages import message
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import (
     breakable,
@@ -63,7 +64,7 @@ _NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 # ----------------------------------------------------------------------------- data
 
 
-def resolve_data_dir(data_dir: str | os.PathLike) -> Path:
+def resolve_data_dir(data_dir: str | os.PathLike, bahasa: Bahasa = "id") -> Path:
     """The dataset folder a notebook means by ``data_dir``.
 
     An absolute path is taken as is. A relative path is tried against the working
@@ -74,21 +75,22 @@ def resolve_data_dir(data_dir: str | os.PathLike) -> Path:
     Raises
     ------
     DatasetError
-        No such folder; the message lists every absolute path tried.
+        No such folder; the message lists every absolute path tried (in ``bahasa``).
     """
     p = Path(data_dir).expanduser()
     tried = [p] if p.is_absolute() else [Path.cwd() / p, PACKAGE_ROOT.parent / p]
     for cand in tried:
         if cand.is_dir():
             return cand.resolve()
-    raise DatasetError(
-        "Folder data tidak ditemukan: "
-        + " ; ".join(str(c.resolve()) for c in dict.fromkeys(tried))
-        + " (ubah parameter data_dir)"
-    )
+    folders = " ; ".join(str(c.resolve()) for c in dict.fromkeys(tried))
+    raise DatasetError(message("folder_data_parameter", bahasa, folder=folders))
 
 
-def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None = None):
+def load_data(
+    data_dir: str | os.PathLike,
+    cache_dir: str | os.PathLike | None = None,
+    bahasa: Bahasa = "id",
+):
     """The validated dataset: from the batch's cache if there is one, else validated now.
 
     Parameters
@@ -98,6 +100,8 @@ def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None =
     cache_dir
         The cache written by the batch (``Dataset.save_cache``); used when it holds a
         ``meta.json``.
+    bahasa
+        Language of the validation's messages and of the error below.
 
     Returns
     -------
@@ -111,7 +115,7 @@ def load_data(data_dir: str | os.PathLike, cache_dir: str | os.PathLike | None =
 
     if cache_dir is not None and (Path(cache_dir) / "meta.json").exists():
         return Dataset.load_cache(cache_dir)
-    return load_dataset(resolve_data_dir(data_dir))
+    return load_dataset(resolve_data_dir(data_dir, bahasa), bahasa=bahasa)
 
 
 def default_cache_dir(
@@ -147,22 +151,22 @@ def shared_dir(cache_dir: str | os.PathLike | None) -> Path | None:
     return p if p.is_dir() else None
 
 
-def tables_for(ds, opd: str | None = None) -> dict[str, pd.DataFrame]:
+def tables_for(ds, opd: str | None = None, bahasa: Bahasa = "id") -> dict[str, pd.DataFrame]:
     """The dataset's tables, restricted to one OPD when ``opd`` is given.
 
     Employee tables keep the employees of that OPD; ``layanan``/``penerapan`` its rows.
 
     Raises
     ------
-    ValueError
-        ``opd`` is not an OPD of ``pegawai``.
+    ParameterError
+        ``opd`` is not an OPD of ``pegawai`` (a ``ValueError``; the message in ``bahasa``).
     """
     tables = {k: v for k, v in ds.tables.items()}
     if opd is None:
         return tables
     peg = tables["pegawai"]
     if opd not in set(peg["opd"]):
-        raise ValueError(f"OPD {opd!r} tidak ada dalam data pegawai")
+        raise ParameterError(message("opd_tidak_ada", bahasa, opd=opd))
     nips = set(peg.loc[peg["opd"] == opd, "nip"])
     out = {}
     for name, df in tables.items():
@@ -177,18 +181,25 @@ def tables_for(ds, opd: str | None = None) -> dict[str, pd.DataFrame]:
     return out
 
 
-def check_period(ds, periode: str) -> str:
+def check_period(ds, periode: str, bahasa: Bahasa = "id") -> str:
     """Normalise ``periode`` and check it is one of the dataset's periods.
 
     Raises
     ------
     PeriodError
-        Not a period code, or not one of the data's periods (the message lists them).
+        Not a period code, or not one of the data's periods (the message lists them), in
+        ``bahasa``.
     """
-    kode = parse_period(periode).code
+    try:
+        kode = parse_period(periode).code
+    except PeriodError as exc:
+        if bahasa == "id":  # the parser says what is wrong with the code (in Indonesian)
+            raise
+        raise PeriodError(message("kode_periode", bahasa, value=periode)) from exc
     if kode not in ds.periods:
+        tersedia = ", ".join(ds.periods)
         raise PeriodError(
-            f"periode {kode} tidak ada dalam data (tersedia: {', '.join(ds.periods)})"
+            message("periode_tidak_ada_data", bahasa, periode=kode, tersedia=tersedia)
         )
     return kode
 
@@ -221,7 +232,7 @@ def save_table(
         Language of the workbook's headers and labels (:func:`workbook_tables`).
     """
     if not _NAMA_RE.match(nama):
-        raise ValueError(f"nama tabel {nama!r}: pakai huruf kecil, angka dan _ (maks. 40)")
+        raise ValueError(f"table name {nama!r}: use lower-case letters, digits and _ (at most 40)")
     check_bahasa(bahasa)
     d = Path(output_dir) / _TABEL_DIR
     d.mkdir(parents=True, exist_ok=True)
@@ -890,8 +901,12 @@ def setup(
         The data folder cannot be found (the message gives the paths tried) or used.
     PeriodError
         ``periode`` is not a period of the data (the message lists those that are).
+    ParameterError
+        ``opd`` is not an OPD of the data (a ``ValueError``).
     ValueError
-        ``opd`` is not an OPD of the data, or ``bahasa`` is not ``"id"``/``"en"``.
+        ``bahasa`` is not ``"id"``/``"en"``.
+
+    The messages of these errors are in ``bahasa``.
     """
     check_bahasa(bahasa)
     if gc.get_freeze_count():  # an earlier session of this kernel: let it be freed
@@ -899,12 +914,12 @@ def setup(
         gc.collect()
     profile = load_profile(profil)
     set_plot_style()
-    ds_all = load_data(data_dir, cache_dir)
+    ds_all = load_data(data_dir, cache_dir, bahasa)
     store = None
     if cache_dir is None:  # a notebook opened by hand: the store a batch left beside the data
-        candidate = default_cache_dir(resolve_data_dir(data_dir)) / "shared"
+        candidate = default_cache_dir(resolve_data_dir(data_dir, bahasa)) / "shared"
         store = candidate if candidate.is_dir() else None
-    kode = check_period(ds_all, periode)
+    kode = check_period(ds_all, periode, bahasa)
     ds = data_through(ds_all, kode)
     cakupan = (
         text("umum_cakupan_opd", bahasa, opd=opd)
@@ -914,7 +929,7 @@ def setup(
     session = ReportSession(
         ds=ds,
         periode=kode,
-        tables=tables_for(ds, opd),
+        tables=tables_for(ds, opd, bahasa),
         periode_teks=period_label(kode, bahasa),
         cakupan=cakupan,
         bahasa=bahasa,

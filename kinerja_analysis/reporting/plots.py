@@ -619,7 +619,7 @@ def plot_bars(
     """
     require_columns(data, [kategori, nilai] + ([kelompok] if kelompok else []), "plot_bars")
     if len(data) == 0:
-        raise ValueError("plot_bars: tabel kosong, tidak ada yang digambar")
+        raise ValueError("plot_bars: empty table, nothing to draw")
     d = data.copy()
     d[kategori] = [value_label(v, bahasa) for v in d[kategori]]
     cats = list(pd.unique(d[kategori]))
@@ -840,7 +840,7 @@ def plot_headline_trends(
     each on its own honest scale (:data:`HEADLINE_SCALES`)."""
     cols = [c for c in HEADLINE_SCALES if c in lintas.columns and lintas[c].notna().any()]
     if not cols:
-        raise ValueError("plot_headline_trends: tidak ada angka utama untuk digambar")
+        raise ValueError("plot_headline_trends: no headline figures to draw")
     return plot_trend(
         lintas,
         y=cols,

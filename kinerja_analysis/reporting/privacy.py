@@ -51,7 +51,7 @@ def suppress_small_groups(
     """
 
     if min_sel < 1:
-        raise ValueError(f"min_sel harus >= 1, bukan {min_sel}")
+        raise ValueError(f"min_sel must be >= 1, not {min_sel}")
     if kolom is None:
         kolom = [c for c in df.columns if c != kolom_n and pd.api.types.is_numeric_dtype(df[c])]
     out = df.copy()
@@ -156,16 +156,16 @@ def suppress_small_cells(
     pull a third; two-way margins converge.
     """
     if not isinstance(min_sel, int | np.integer) or min_sel < 1:
-        raise ValueError(f"min_sel harus bilangan bulat >= 1, bukan {min_sel!r}")
+        raise ValueError(f"min_sel must be a whole number >= 1, not {min_sel!r}")
     if count_col not in df.columns:
         raise ValueError(
-            f"kolom jumlah {count_col!r} tidak ada dalam tabel (kolom: {list(df.columns)})"
+            f"count column {count_col!r} is not in the table (columns: {list(df.columns)})"
         )
     groupings = [_groupings(by)] + [_groupings(g) for g in by_tambahan]
     for g in groupings:
         missing = [c for c in g if c not in df.columns]
         if missing:
-            raise ValueError(f"kolom pengelompokan {missing} tidak ada dalam tabel")
+            raise ValueError(f"grouping column(s) {missing} not in the table")
     if value_cols is None:
         value_cols = [
             c
@@ -177,12 +177,12 @@ def suppress_small_cells(
     else:
         missing = [c for c in value_cols if c not in df.columns]
         if missing:
-            raise ValueError(f"value_cols {missing} tidak ada dalam tabel")
+            raise ValueError(f"value_cols {missing} not in the table")
 
     out = df.copy()
     n = pd.to_numeric(out[count_col], errors="coerce").to_numpy(dtype=float)
     if np.isnan(n).any():
-        raise ValueError(f"kolom {count_col!r} memuat nilai kosong atau bukan angka")
+        raise ValueError(f"column {count_col!r} holds empty or non-numeric values")
     kecil = (n < min_sel) & ((n > 0) | sembunyikan_nol)
     hide = kecil.copy()
 
@@ -253,7 +253,7 @@ def check_small_cells(
         The violating rows (same columns as ``table``); empty when the table is safe.
     """
     if count_col not in table.columns:
-        raise ValueError(f"kolom jumlah {count_col!r} tidak ada dalam tabel")
+        raise ValueError(f"count column {count_col!r} is not in the table")
     n = pd.to_numeric(table[count_col], errors="coerce")
     bad = n.notna() & (n < min_sel) & ((n > 0) | (not nol_boleh))
     return table.loc[bad.to_numpy()].copy()
@@ -435,7 +435,7 @@ def _list_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
         elif p.is_file():
             files.append(p)
         else:
-            raise ValueError(f"pindai_pribadi: berkas atau folder tidak ada: {p}")
+            raise ValueError(f"scan_personal_data: no such file or folder: {p}")
     return files
 
 

@@ -403,7 +403,7 @@ _DIRECTIONS: dict[str, tuple[str, str]] = catalog_pairs("labels", "direction")
 def text(kunci: str, bahasa: fmt.Bahasa = "id", **isi: object) -> str:
     """A heading or fixed sentence of the period report in ``bahasa`` (see :data:`TEXTS`)."""
     if bahasa not in TEXTS:
-        raise ValueError(f"bahasa harus 'id' atau 'en', bukan {bahasa!r}")
+        raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
     return TEXTS[bahasa][kunci].format(**isi)
 
 
