@@ -39,12 +39,7 @@ BUILTIN_ERRORS = frozenset(
 
 #: ``(path relative to the package, enclosing function)`` of raises allowed to carry
 #: Indonesian, each with its reason.
-EXEMPT: dict[tuple[str, str], str] = {
-    ("pipeline/batch.py", "find_notebooks"): (
-        "its message is being rewritten on another branch (the notebook folder's error); "
-        "remove this entry when that lands"
-    ),
-}
+EXEMPT: dict[tuple[str, str], str] = {}
 
 
 def _raised_name(node: ast.Raise) -> str | None:
