@@ -7,8 +7,8 @@ shared results from the batch's cache, compute the period's facts, tables and fi
 pay — is kernel start + imports + loading the cached shared results; issue 12 asks for a
 run within 2x of it.
 
-Phases are measured the way the batch runs a notebook (papermill's Python API,
-``shutdown_kernel="immediate"``), each in a fresh kernel:
+Phases are measured the way the batch runs a notebook (its own call,
+:func:`kinerja_analysis.pipeline.execution.execute_notebook`), each in a fresh kernel:
 
 - ``kernel``: papermill's time to the first cell (start, connect), from a one-cell notebook;
 - ``imports``: the notebook's import cell alone;
@@ -56,23 +56,15 @@ def _cpu() -> float:
 
 
 def _execute(nb, params: dict, cwd: Path):
-    """Run a notebook node as the batch does; (executed notebook, seconds to first cell,
+    """Run a notebook node exactly as the batch does (``pipeline.execution``: IPC kernel,
+    the executed notebook saved as it runs); (executed notebook, seconds to first cell,
     seconds per code cell, CPU seconds of the whole run: papermill here + the kernel)."""
-    import papermill as pm
+    from kinerja_analysis.pipeline.execution import execute_notebook
 
     c0 = _cpu()
     t0 = time.perf_counter()
-    out = pm.execute_notebook(
-        nb,
-        None,
-        parameters=params,
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        request_save_on_cell_execute=False,
-        cwd=str(cwd),
-        shutdown_kernel="immediate",
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        out = execute_notebook(nb, Path(tmp) / "executed.ipynb", params, cwd)
     total = time.perf_counter() - t0
     cpu = _cpu() - c0
     cells = [

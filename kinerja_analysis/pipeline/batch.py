@@ -116,7 +116,7 @@ from kinerja_analysis.pipeline.preflight import (
     raw_periods,
     scan_period_values,
 )
-from kinerja_analysis.pipeline.procs import KERNEL_GUARD, FolderBusy, FolderLock, die_with_parent
+from kinerja_analysis.pipeline.procs import FolderBusy, FolderLock, die_with_parent
 from kinerja_analysis.reporting import export, fmt
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY
@@ -972,12 +972,10 @@ def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes]
 
 def _run_one(spec: RunSpec) -> RunResult:
     """Execute one run and publish it (in a worker process)."""
-    import papermill as pm  # lazy: only in batch workers
-
-    from kinerja_analysis.pipeline.kernels import (  # lazy: jupyter_client, in workers only
-        IPCKernelManager,
-        remove_socket_dir,
+    from kinerja_analysis.pipeline.execution import (  # lazy: papermill, in workers only
+        execute_notebook,
     )
+    from kinerja_analysis.pipeline.kernels import remove_socket_dir  # lazy: as above
 
     t0 = time.perf_counter()
     bahasa = spec.parameters["bahasa"]
@@ -995,20 +993,7 @@ def _run_one(spec: RunSpec) -> RunResult:
     try:
         nb_in = read_notebook(spec.notebook.path)
         try:
-            nb = pm.execute_notebook(
-                nb_in,
-                str(executed),
-                parameters=spec.parameters,
-                kernel_name="python3",
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=True,
-                autosave_cell_every=10,
-                cwd=str(spec.notebook.path.parent),
-                shutdown_kernel="immediate",
-                extra_arguments=[KERNEL_GUARD],
-                kernel_manager_class=IPCKernelManager,
-            )
+            nb = execute_notebook(nb_in, executed, spec.parameters, cwd=spec.notebook.path.parent)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
             return RunResult(
                 **base,

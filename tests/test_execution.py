@@ -1,0 +1,84 @@
+"""The batch's notebook execution: the executed notebook is saved as it runs, but not at
+every cell; a failing cell and a dying kernel still leave it on disk."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill
+import pytest
+from papermill import engines
+
+from kinerja_analysis.pipeline import execution
+from kinerja_analysis.pipeline.execution import _ThrottledManager, execute_notebook
+
+
+def _notebook(*sources: str):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """Paths papermill's execution manager writes the notebook to, in order."""
+    seen: list[str] = []
+    real = engines.write_ipynb
+
+    def write(nb, path):
+        seen.append(str(path))
+        real(nb, path)
+
+    monkeypatch.setattr(engines, "write_ipynb", write)
+    return seen
+
+
+def test_routine_saves_are_throttled_and_the_last_is_forced(tmp_path, writes, monkeypatch) -> None:
+    nb = _notebook("x = 1")
+    nb.metadata["papermill"] = {}  # as papermill's execute_notebook prepares it
+    man = _ThrottledManager(nb, output_path=str(tmp_path / "a.ipynb"), progress_bar=False)
+    man.notebook_start()
+    man.save()
+    assert writes == []  # both within SAVE_EVERY of the manager's start
+    monkeypatch.setattr(execution, "SAVE_EVERY", 0.0)
+    man.save()
+    assert len(writes) == 1
+    monkeypatch.setattr(execution, "SAVE_EVERY", 3600.0)
+    man.save()
+    assert len(writes) == 1
+    man.notebook_complete()
+    assert len(writes) == 2
+
+
+def test_a_quick_notebook_is_written_a_few_times_not_per_cell(tmp_path, writes) -> None:
+    out = tmp_path / "run.ipynb"
+    nb = execute_notebook(_notebook(*[f"y{i} = {i}" for i in range(20)]), out, {}, tmp_path)
+    assert all(c.metadata.papermill["status"] == "completed" for c in nb.cells)
+    # papermill's per-cell option wrote it 2 x 20 + 2 times; here: the final saves only
+    assert 1 <= len(writes) <= 3
+    assert nbformat.read(out, as_version=4).cells[-1].metadata.papermill["status"] == "completed"
+
+
+def test_a_failing_cell_is_on_disk(tmp_path) -> None:
+    out = tmp_path / "run.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError, match="ZeroDivisionError"):
+        execute_notebook(_notebook("a = 1", "1 / 0", "b = 2"), out, {}, tmp_path)
+    cells = nbformat.read(out, as_version=4).cells
+    statuses = [c.metadata.papermill["status"] for c in cells if c.cell_type == "code"]
+    assert statuses[-3:] == ["completed", "failed", "pending"]
+
+
+def test_a_dying_kernel_leaves_the_notebook_up_to_its_cell(tmp_path) -> None:
+    out = tmp_path / "run.ipynb"
+    with pytest.raises(Exception) as info:  # noqa: PT011 - papermill/nbclient's own types
+        execute_notebook(_notebook("a = 1", "import os\nos._exit(3)", "b = 2"), out, {}, tmp_path)
+    assert "dead" in type(info.value).__name__.lower() or "died" in str(info.value).lower()
+    cells = nbformat.read(out, as_version=4).cells
+    # the cell the kernel died in had started; the next one never did
+    assert cells[0].metadata.papermill["status"] == "completed"
+    assert cells[1].metadata.papermill["start_time"]
+    assert not cells[2].metadata.papermill["start_time"]
