@@ -671,3 +671,30 @@ def test_garbage_files_never_give_a_traceback(base: Path) -> None:
     res = CliRunner().invoke(app, ["validate", str(base)])
     assert res.exit_code == 2
     assert "Traceback" not in res.output and "skp.csv" in res.output
+
+
+def test_an_item_scale_that_does_not_run_upwards_is_rejected(city_300, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "kota"
+    shutil.copytree(city_300.data_dir, folder)
+    path = folder / "survei_instrumen.csv"
+    edit(path, 2, "skala_max", "1")  # 1–1
+    edit(path, 3, "skala_min", "6")  # 6–5
+    edit(path, 4, "skala_min", "7")
+    edit(path, 4, "skala_max", "")  # 7–(empty: 5)
+    rep, tables = validate(folder, today=None)
+    assert rep.usable
+    for row, column, value, shown in (
+        (2, "skala_max", "1", "(1)"),
+        (3, "skala_max", "5", "(6)"),
+        (4, "skala_max", "", "(7)"),
+    ):
+        hit = hits(rep, "survei_instrumen.csv", row, column)
+        assert hit["aturan"].tolist() == ["skala_urut"], (row, hit)
+        assert hit["nilai"].iloc[0] == value and shown in hit["pesan"].iloc[0]
+    ins = pd.read_csv(path, dtype=str, keep_default_na=False)
+    kept = set(tables["survei_instrumen"]["item"])
+    assert not kept & set(ins["item"].iloc[:3]) and set(ins["item"].iloc[3:]) <= kept
+    en, _, _ = validate_dataset(folder, bahasa="en")
+    assert "must be greater than skala_min (6)" in " ".join(en.issues["pesan"])

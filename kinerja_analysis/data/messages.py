@@ -119,6 +119,9 @@ _ID: dict[str, str] = {
     "ikm_ada": "isi kolom ikm atau kesembilan unsur u1…u9",
     "tanggal_dalam_periode": "tanggal tidak berada di dalam periode baris ini",
     "skala_butir": "jawaban harus bilangan bulat {lo}–{hi}",
+    "skala_urut": (
+        "skala_max ({hi}) harus lebih besar dari skala_min ({lo}); yang kosong berarti 1 dan 5"
+    ),
     "penilaian_isi": "isi predikat atau kedua rating (rating_hasil dan rating_perilaku)",
     "predikat_matriks": (
         "predikat '{predikat}' tidak sesuai matriks PermenPAN-RB 6/2022 untuk rating hasil "
@@ -446,6 +449,7 @@ _EN: dict[str, str] = {
     "ikm_ada": "fill in ikm or all nine elements u1…u9",
     "tanggal_dalam_periode": "date is not inside this row's period",
     "skala_butir": "answer must be a whole number {lo}–{hi}",
+    "skala_urut": "skala_max ({hi}) must be greater than skala_min ({lo}); empty means 1 and 5",
     "penilaian_isi": "fill in predikat or both ratings (rating_hasil and rating_perilaku)",
     "predikat_matriks": (
         "predikat '{predikat}' does not follow the PermenPAN-RB 6/2022 matrix for results "

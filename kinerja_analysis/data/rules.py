@@ -200,6 +200,26 @@ def table_rules(st: TableState) -> None:
         reject(st, ok & ~(have_u | have_ikm), "ikm", "ikm_ada", st.msg("ikm_ada"))
     elif name == "penilaian_resmi":
         _official_rules(st)
+    elif name == "survei_instrumen":
+        _scale_rule(st, ok)
+
+
+def _scale_rule(st: TableState, ok: np.ndarray) -> None:
+    """An item's scale runs upwards: ``skala_max > skala_min`` (empty: 1 and 5)."""
+    d = st.values
+    lo, hi = (
+        d[c].to_numpy(dtype=float, na_value=np.nan) if c in d else np.full(st.n, np.nan)
+        for c in ("skala_min", "skala_max")
+    )
+    lo, hi = np.where(np.isnan(lo), 1.0, lo), np.where(np.isnan(hi), 5.0, hi)
+
+    def msg(pos: np.ndarray) -> np.ndarray:
+        return np.array(
+            [st.msg("skala_urut", lo=f"{lo[i]:g}", hi=f"{hi[i]:g}") for i in pos], dtype=object
+        )
+
+    column = "skala_max" if "skala_max" in d else "skala_min"
+    reject(st, ok & (hi <= lo), column, "skala_urut", msg)
 
 
 def _clear(st: TableState, column: str, pos: np.ndarray) -> None:
