@@ -446,3 +446,35 @@ def test_wrap_cuts_a_very_long_name_into_lines_that_fit():
     assert "".join(lines) == "W" * 20_000
     assert all(text_width(ln, size=10) <= budget for ln in lines)
     assert all(text_width(ln + "W", size=10) > budget for ln in lines[:-1])
+
+
+MATH_NAMES = ["Dinas $\\alpha_{$ Kesehatan", "Badan $x$ dan $y^2$", "Kantor \\$ {{ 7*7 }} $"]
+
+
+@pytest.mark.parametrize("parse_math", [True, False])
+@pytest.mark.parametrize("processes", [1, 2])
+def test_dollar_signs_in_names_are_text_not_mathtext(parse_math, processes, monkeypatch):
+    """An OPD name is data: a ``$`` in it never starts matplotlib's mathtext (an unbalanced
+    one made the figure, and so the report, fail), whatever the session's rcParams, in
+    this process or in a forked child."""
+    import matplotlib as mpl
+    from matplotlib.text import Text
+
+    from kinerja_analysis.reporting import plots
+    from kinerja_analysis.reporting.notebook import (
+        FIGURE_PROCESSES_ENV,
+        figure_html,
+        figure_png,
+    )
+
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, str(processes))
+    frame = _predikat_frame(3)
+    frame["opd"] = frame["opd"].map(dict(zip(frame["opd"].unique(), MATH_NAMES, strict=True)))
+    with mpl.rc_context({"text.parse_math": parse_math}):
+        assert _imgs(figure_html(plots.plot_predikat_pages, frame, judul=MATH_NAMES[0]))
+        bars = frame.drop_duplicates("opd")
+        assert _imgs(figure_html(plots.plot_bars, bars, kategori="opd", nilai="n"))
+        fig = plots.plot_bars(bars, kategori="opd", nilai="n", judul=MATH_NAMES[1])
+        texts = fig.findobj(Text)
+        figure_png(fig)
+    assert not [t.get_text() for t in texts if t.get_parse_math() and "$" in t.get_text()]

@@ -782,8 +782,15 @@ def figure_processes() -> int:
 
 
 def _png(fig) -> tuple[str, float, float]:
-    """:func:`figure_png` without closing the figure."""
+    """:func:`figure_png` without closing the figure.
+
+    Every text is drawn as it is: a ``$`` in a label (data, such as an OPD name) never
+    starts matplotlib's mathtext, whose parser fails on an unbalanced one. The texts the
+    figure has are set so, and those made while drawing (tick labels) inherit it.
+    """
+    import matplotlib as mpl  # lazy: heavy; only for figures
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: as above
+    from matplotlib.text import Text  # lazy: as above
     from PIL import Image  # lazy: with matplotlib, only for figures
 
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
@@ -791,7 +798,10 @@ def _png(fig) -> tuple[str, float, float]:
     w, h = fig.get_size_inches()
     fig.set_dpi(plots.DPI)
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()
+    with mpl.rc_context({"text.parse_math": False}):
+        for text in fig.findobj(Text):
+            text.set_parse_math(False)
+        canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     buf = io.BytesIO()
     # zlib level 3: on the report's charts both faster (about a third) and smaller than

@@ -84,10 +84,14 @@ def use_style() -> None:
 
     Text is drawn without font hinting: at :data:`DPI` unhinted glyphs are as legible
     (a touch softer, their true shapes, as a high-density screen shows them) and a
-    figure draws about an eighth faster, its text being most of the drawing.
+    figure draws about an eighth faster, its text being most of the drawing. A ``$`` in
+    a text is a dollar sign, never the start of mathtext: the labels are data (an OPD
+    name), and :func:`kinerja_analysis.reporting.notebook.figure_png` draws every figure
+    so whatever the session's style.
     """
     mpl.rcParams.update(
         {
+            "text.parse_math": False,
             "figure.dpi": DPI,
             "text.hinting": "no_hinting",
             "savefig.dpi": DPI,
