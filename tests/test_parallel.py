@@ -129,3 +129,65 @@ def test_figure_processes_setting(monkeypatch) -> None:
     assert figure_processes() == default
     monkeypatch.setattr(sys, "platform", "darwin")
     assert figure_processes() == 1
+
+
+def test_figure_processes_setting_is_read_as_a_number_or_ignored(monkeypatch) -> None:
+    """Digits that are not a number to ``int`` (superscripts) or a huge number: never an
+    error in the middle of a report."""
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV, figure_processes
+
+    default = available_cpus() if sys.platform.startswith("linux") else 1
+    for bad in ("²", "³4", "1e3", "2.0", "  "):
+        monkeypatch.setenv(FIGURE_PROCESSES_ENV, bad)
+        assert figure_processes() == default
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, " 2 ")
+    assert figure_processes() == 2
+
+
+def _worker_figure_setting(log_dir: str, cap: int, queue) -> None:
+    from kinerja_analysis.pipeline.batch import _init_worker
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV
+
+    _init_worker(log_dir, None, cap)
+    queue.put(os.environ.get(FIGURE_PROCESSES_ENV))
+
+
+@pytest.mark.parametrize(
+    ("setting", "cap", "expected"),
+    [("1", 4, "1"), ("3", 1, "3"), (None, 1, "1"), ("nol", 1, "1")],
+)
+def test_batch_worker_keeps_the_users_figure_setting(tmp_path, setting, cap, expected):
+    """The batch gives each worker's kernels its share of the CPUs, but an analyst's own
+    KINERJA_FIGURE_PROCESSES (e.g. 1: no forks at all) is kept, and the batch never
+    asks for more processes than the platform's default (1 where fork is not trusted)."""
+    import multiprocessing
+
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV
+
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    old = os.environ.pop(FIGURE_PROCESSES_ENV, None)
+    try:
+        if setting is not None:
+            os.environ[FIGURE_PROCESSES_ENV] = setting
+        p = ctx.Process(target=_worker_figure_setting, args=(str(tmp_path), cap, queue))
+        p.start()
+        got = queue.get(timeout=60)
+        p.join(60)
+    finally:
+        os.environ.pop(FIGURE_PROCESSES_ENV, None)
+        if old is not None:
+            os.environ[FIGURE_PROCESSES_ENV] = old
+    assert got == expected
+
+
+def test_batch_cap_never_exceeds_the_platform_default(monkeypatch) -> None:
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV, figure_processes
+
+    monkeypatch.delenv(FIGURE_PROCESSES_ENV, raising=False)
+    assert figure_processes(cap=1) == 1
+    assert figure_processes(cap=10_000) == figure_processes()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert figure_processes(cap=8) == 1
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, "4")
+    assert figure_processes(cap=1) == 4

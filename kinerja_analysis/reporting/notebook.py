@@ -770,15 +770,24 @@ def figure_pngs(figs: Sequence, processes: int | None = None) -> list[tuple[str,
 FIGURE_PROCESSES_ENV = "KINERJA_FIGURE_PROCESSES"
 
 
-def figure_processes() -> int:
+def figure_processes(cap: int | None = None) -> int:
     """Processes for a report's figures: :data:`FIGURE_PROCESSES_ENV` when it holds a
     whole number >= 1; else, on Linux, every CPU this process may use
     (:func:`kinerja_analysis.core.parallel.available_cpus`), elsewhere 1 (macOS does not
-    promise that a forked child of a process using its system libraries works)."""
-    value = os.environ.get(FIGURE_PROCESSES_ENV, "").strip()
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
-    return available_cpus() if sys.platform.startswith("linux") else 1
+    promise that a forked child of a process using its system libraries works).
+
+    ``cap`` (the batch's share of CPUs for one worker) lowers that default, never a
+    number the analyst set. Any other value of the variable is ignored: a report never
+    fails on it.
+    """
+    try:
+        value = int(os.environ.get(FIGURE_PROCESSES_ENV, "").strip())
+    except ValueError:
+        value = 0
+    if value >= 1:
+        return value
+    default = available_cpus() if sys.platform.startswith("linux") else 1
+    return default if cap is None else max(1, min(cap, default))
 
 
 def _png(fig) -> tuple[str, float, float]:
