@@ -191,3 +191,49 @@ def test_batch_cap_never_exceeds_the_platform_default(monkeypatch) -> None:
     assert figure_processes(cap=8) == 1
     monkeypatch.setenv(FIGURE_PROCESSES_ENV, "4")
     assert figure_processes(cap=1) == 4
+
+
+class _Interrupted(Exception):
+    pass
+
+
+@fork_only
+def test_an_interrupt_while_waiting_for_a_child_leaves_no_child(monkeypatch) -> None:
+    """Ctrl-C (here an alarm) while this process waits for a child's results: the child
+    is stopped and reaped, not left running or as a zombie of a long-lived kernel."""
+    import signal
+    import time
+
+    parent = os.getpid()
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+
+    def slow_in_child(x):
+        if os.getpid() != parent:
+            time.sleep(30)
+        return x
+
+    def interrupt(signum, frame):
+        raise _Interrupted
+
+    old = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        t0 = time.monotonic()
+        with pytest.raises(_Interrupted):
+            fork_map(slow_in_child, [0, 1], 2)
+        assert time.monotonic() - t0 < 10
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):  # already reaped
+        os.waitpid(forked[0], os.WNOHANG)

@@ -91,8 +91,10 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R
         for i in shares[0]:
             results[i] = fn(items[i])
         while children:
-            pid, fd, share = children.pop(0)
-            for i, value in zip(share, _collect(pid, fd, fn, items, share), strict=True):
+            pid, fd, share = children[0]
+            values = _collect(pid, fd, fn, items, share)
+            children.pop(0)  # reaped: only now, so an interrupt above still stops it
+            for i, value in zip(share, values, strict=True):
                 results[i] = value
     finally:
         for pid, fd, _ in children:  # this process failed first: stop the others
@@ -134,11 +136,9 @@ def _fork_child(fn, items, share) -> tuple[int, int]:
 def _collect(pid: int, fd: int, fn, items, share) -> list:
     """A child's results (its warnings raised here), or its share done here if it failed."""
     chunks = []
-    try:
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    os.close(fd)
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0 or not chunks:
         return [fn(items[i]) for i in share]
