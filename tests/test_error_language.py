@@ -191,3 +191,29 @@ def test_a_missing_data_folder_is_named_as_the_analyst_gave_it(tmp_path, bahasa)
             with pytest.raises(DatasetError) as info:
                 call(given, bahasa=bahasa)
             assert str(given) in str(info.value)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_notebook_never_writes_inside_the_raw_data(city_300, tmp_path, bahasa):
+    """The notebook's ``output_dir`` or ``doc.write_workbook(path)`` inside the data
+    folder is refused in the run's language (the batch and validate refuse theirs): raw
+    data are never modified."""
+    import shutil
+
+    from kinerja_analysis.core.errors import ParameterError
+    from kinerja_analysis.reporting.notebook import setup
+
+    raw = tmp_path / "kota"
+    shutil.copytree(city_300.data_dir, raw)
+    before = sorted(p.relative_to(raw) for p in raw.rglob("*"))
+    word = {"id": "data mentah", "en": "raw data"}[bahasa]
+    with pytest.raises(ParameterError, match=word):
+        setup(
+            periode=city_300.ds.periods[-1], data_dir=raw, output_dir=raw / "keluar", bahasa=bahasa
+        )
+    doc = setup(periode=city_300.ds.periods[-1], data_dir=raw, bahasa=bahasa)
+    doc.save(city_300.ds.pegawai[["opd"]].value_counts().reset_index(), "contoh")
+    with pytest.raises(ParameterError, match=word):
+        doc.write_workbook(raw / "tabel.xlsx")
+    assert doc.write_workbook(tmp_path / "tabel.xlsx").is_file()
+    assert sorted(p.relative_to(raw) for p in raw.rglob("*")) == before

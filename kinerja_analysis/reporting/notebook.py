@@ -11,6 +11,7 @@ the batch reads them with :func:`read_tables`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import html as _html
 import io
@@ -62,6 +63,19 @@ _NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
 # ----------------------------------------------------------------------------- data
+
+
+def refuse_inside_data(
+    path: str | os.PathLike, data_folder: Path | None, bahasa: Bahasa = "id"
+) -> None:
+    """Raise :class:`ParameterError` (in ``bahasa``) when ``path``, where a notebook is
+    asked to write, is the raw data folder or inside it: raw data are never modified.
+    ``data_folder`` None: nothing to check."""
+    if data_folder is None:
+        return
+    raw, out = Path(data_folder).resolve(), Path(path).expanduser().resolve()
+    if out == raw or raw in out.parents:
+        raise ParameterError(message("keluaran_notebook_di_data", bahasa, path=out, folder=raw))
 
 
 def resolve_data_dir(data_dir: str | os.PathLike, bahasa: Bahasa = "id") -> Path:
@@ -507,6 +521,8 @@ class ReportSession:
     saved: dict[str, pd.DataFrame] = field(default_factory=dict)
     store: Path | None = None
     profile: AgencyProfile | None = None
+    #: The raw data folder, where nothing is ever written (None: not known).
+    data_folder: Path | None = None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -629,6 +645,7 @@ class ReportSession:
         """Write the tables kept so far to an XLSX workbook at ``path`` (labelled)."""
         from kinerja_analysis.reporting import export  # lazy: openpyxl only when asked
 
+        refuse_inside_data(path, self.data_folder, self.bahasa)
         sheets = workbook_frames(self.saved)
         return export.to_xlsx(sheets, path, bahasa=self.bahasa, labels=workbook_labels(sheets))
 
@@ -934,10 +951,15 @@ def setup(
     profile = load_profile(profil)
     set_plot_style()
     ds_all = load_data(data_dir, cache_dir, bahasa)
+    data_folder = None
     store = None
     if cache_dir is None:  # a notebook opened by hand: the store a batch left beside the data
         candidate = default_cache_dir(resolve_data_dir(data_dir, bahasa)) / "shared"
         store = candidate if candidate.is_dir() else None
+    with contextlib.suppress(DatasetError):  # a batch's cache may outlive the folder
+        data_folder = resolve_data_dir(data_dir, bahasa)
+    if output_dir is not None:
+        refuse_inside_data(output_dir, data_folder, bahasa)
     kode = check_period(ds_all, periode, bahasa)
     ds = data_through(ds_all, kode)
     cakupan = (
@@ -959,6 +981,7 @@ def setup(
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         store=store,
         profile=profile,
+        data_folder=data_folder,
     )
     gc.freeze()
     return session
