@@ -478,3 +478,49 @@ def test_dollar_signs_in_names_are_text_not_mathtext(parse_math, processes, monk
         texts = fig.findobj(Text)
         figure_png(fig)
     assert not [t.get_text() for t in texts if t.get_parse_math() and "$" in t.get_text()]
+
+
+HUGE = "Badan " + "Sangat Panjang Sekali " * 150  # 3,306 characters, as an export may hold
+
+
+@pytest.mark.parametrize("lebar", [6.3, 3.6])
+def test_a_huge_name_is_cut_short_and_collides_with_nothing(lebar):
+    """A name of thousands of characters is drawn in a few lines ending with "…" (the
+    tables keep it whole): its label used to run over the other names, the bars and
+    the title."""
+    from kinerja_analysis.reporting.plots import (
+        MAX_LABEL_LINES,
+        plot_bars,
+        plot_opd_profile_pages,
+        plot_predikat_pages,
+    )
+
+    names = [HUGE, *OPD_NAMES[:4]]
+    rows = [
+        (o, p, v)
+        for o in names
+        for p, v in zip(["Sangat Baik", "Baik", "Butuh Perbaikan"], [0.2, 0.7, 0.1], strict=True)
+    ]
+    predikat = pd.DataFrame(rows, columns=["opd", "predikat", "persen"])
+    prof = pd.DataFrame(
+        [(o, d, 3.5) for o in names for d in ("akuntabel", "kompeten", "loyal")],
+        columns=["opd", "dimensi", "rerata"],
+    )
+    bars = pd.DataFrame({"opd": names, "n": range(5)})
+    figs = [
+        *plot_predikat_pages(predikat, judul="Sebaran", lebar=lebar),
+        *plot_opd_profile_pages(prof, judul="Skor", lebar=lebar),
+        plot_bars(bars, kategori="opd", nilai="n", judul="Jumlah", lebar=lebar),
+    ]
+    for fig in figs:
+        texts = [(t, b) for t, b in _texts(fig) if t.get_text()]
+        labels = [(t, b) for t, b in texts if t.get_text().startswith(("Badan", "Dinas"))]
+        assert labels
+        for t, _ in labels:
+            assert t.get_text().count("\n") < MAX_LABEL_LINES
+        long = [t.get_text() for t, _ in labels if t.get_text().startswith("Badan Sangat")]
+        assert long and long[0].endswith("…")
+        assert not _overlaps(texts), fig.axes[0].get_title()
+        w, h = fig.canvas.get_width_height()
+        for t, b in texts:
+            assert b.x0 >= -1 and b.x1 <= w + 1 and b.y0 >= -1 and b.y1 <= h + 1, t.get_text()
