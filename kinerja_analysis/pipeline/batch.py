@@ -118,6 +118,7 @@ from kinerja_analysis.pipeline.preflight import (
 )
 from kinerja_analysis.pipeline.procs import FolderBusy, FolderLock, die_with_parent
 from kinerja_analysis.reporting import export, fmt
+from kinerja_analysis.reporting import text as report_text
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY
 from kinerja_analysis.reporting.notebook import (
@@ -1046,7 +1047,7 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
     ):
         return None
     plots.use_style()
-    judul = "Angka utama per periode" if bahasa == "id" else "Headline figures by period"
+    judul = report_text.text("n90_judul_tren", bahasa)  # type: ignore[arg-type]
 
     def uri(lebar: float) -> str:
         fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa, lebar=lebar)
