@@ -92,9 +92,11 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R
             results[i] = fn(items[i])
         while children:
             pid, fd, share = children[0]
-            values = _collect(pid, fd, fn, items, share)
-            children.pop(0)  # reaped: only now, so an interrupt above still stops it
-            for i, value in zip(share, values, strict=True):
+            payload = _read_all(fd)  # an interrupt here: the finally below stops it
+            children.pop(0)
+            os.close(fd)
+            _, status = os.waitpid(pid, 0)
+            for i, value in zip(share, _results(status, payload, fn, items, share), strict=True):
                 results[i] = value
     finally:
         for pid, fd, _ in children:  # this process failed first: stop the others
@@ -133,16 +135,19 @@ def _fork_child(fn, items, share) -> tuple[int, int]:
     return pid, read
 
 
-def _collect(pid: int, fd: int, fn, items, share) -> list:
-    """A child's results (its warnings raised here), or its share done here if it failed."""
+def _read_all(fd: int) -> bytes:
+    """Everything a child writes to its pipe, until it closes it."""
     chunks = []
     while chunk := os.read(fd, 1 << 20):
         chunks.append(chunk)
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0 or not chunks:
+    return b"".join(chunks)
+
+
+def _results(status: int, payload: bytes, fn, items, share) -> list:
+    """A child's results (its warnings raised here), or its share done here if it failed."""
+    if os.waitstatus_to_exitcode(status) != 0 or not payload:
         return [fn(items[i]) for i in share]
-    out, raised = pickle.loads(b"".join(chunks))  # written by our own child just now
+    out, raised = pickle.loads(payload)  # written by our own child just now
     for message, category in raised:
         warnings.warn(message, category, stacklevel=3)
     return out
