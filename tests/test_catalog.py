@@ -279,3 +279,26 @@ def test_every_data_file_of_the_package_counts_in_the_code_fingerprint(tmp_path)
     f = root / "reporting" / "catalog" / "labels.toml"
     f.write_text(f.read_text(encoding="utf-8").replace('"Up"', '"Higher"'), encoding="utf-8")
     assert io.code_fingerprint(root) != base
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_the_index_trend_chart_title_comes_from_the_catalogue(monkeypatch, bahasa):
+    """The index's trend chart was titled by a string in the batch's code: an agency's
+    edit of the catalogue did not reach it."""
+    import pandas as pd
+
+    from kinerja_analysis.pipeline import batch
+    from kinerja_analysis.reporting import plots, text
+
+    monkeypatch.setitem(text.TEXTS[bahasa], "n90_judul_tren", f"Judul agensi {bahasa}")
+    seen = []
+
+    def capture(rows, *, judul, bahasa, lebar):
+        seen.append(judul)
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(plots, "plot_headline_trends", capture)
+    rows = pd.DataFrame({next(iter(plots.HEADLINE_SCALES)): [1.0]})
+    with pytest.raises(RuntimeError, match="enough"):
+        batch._trend_chart(rows, bahasa)
+    assert seen == [f"Judul agensi {bahasa}"]

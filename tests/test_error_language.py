@@ -175,3 +175,45 @@ def test_batch_period_not_in_the_data_speaks_the_batch_language(city_300, tmp_pa
         text = " ".join(r.output.split())
         assert r.exit_code == 2, r.output
         assert words in text and "2031Q1" in text and "Traceback" not in r.output, text
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_missing_data_folder_is_named_as_the_analyst_gave_it(tmp_path, bahasa):
+    """``validate ekspor/pegawai.csv`` or ``../salah/data``: the message names the path
+    given, not its last part (which named another folder, or a file, as missing)."""
+    from kinerja_analysis.core.errors import DatasetError
+    from kinerja_analysis.data.loading import load_dataset, validate_dataset
+
+    (tmp_path / "ekspor").mkdir()
+    (tmp_path / "ekspor" / "pegawai.csv").write_text("nip\n", encoding="utf-8")
+    for given in (tmp_path / "ekspor" / "pegawai.csv", tmp_path / "salah" / "data"):
+        for call in (validate_dataset, load_dataset):
+            with pytest.raises(DatasetError) as info:
+                call(given, bahasa=bahasa)
+            assert str(given) in str(info.value)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_notebook_never_writes_inside_the_raw_data(city_300, tmp_path, bahasa):
+    """The notebook's ``output_dir`` or ``doc.write_workbook(path)`` inside the data
+    folder is refused in the run's language (the batch and validate refuse theirs): raw
+    data are never modified."""
+    import shutil
+
+    from kinerja_analysis.core.errors import ParameterError
+    from kinerja_analysis.reporting.notebook import setup
+
+    raw = tmp_path / "kota"
+    shutil.copytree(city_300.data_dir, raw)
+    before = sorted(p.relative_to(raw) for p in raw.rglob("*"))
+    word = {"id": "data mentah", "en": "raw data"}[bahasa]
+    with pytest.raises(ParameterError, match=word):
+        setup(
+            periode=city_300.ds.periods[-1], data_dir=raw, output_dir=raw / "keluar", bahasa=bahasa
+        )
+    doc = setup(periode=city_300.ds.periods[-1], data_dir=raw, bahasa=bahasa)
+    doc.save(city_300.ds.pegawai[["opd"]].value_counts().reset_index(), "contoh")
+    with pytest.raises(ParameterError, match=word):
+        doc.write_workbook(raw / "tabel.xlsx")
+    assert doc.write_workbook(tmp_path / "tabel.xlsx").is_file()
+    assert sorted(p.relative_to(raw) for p in raw.rglob("*")) == before

@@ -82,3 +82,20 @@ def test_a_dying_kernel_leaves_the_notebook_up_to_its_cell(tmp_path) -> None:
     assert cells[0].metadata.papermill["status"] == "completed"
     assert cells[1].metadata.papermill["start_time"]
     assert not cells[2].metadata.papermill["start_time"]
+
+
+def test_a_dead_kernels_notebook_says_where_it_died(tmp_path) -> None:
+    """The saved notebook of a kernel that died names the cell it died in (failed, with
+    an error output) and leaves the cells that never ran pending: papermill's own
+    clean-up marks them all "completed", which reads as a finished run."""
+    out = tmp_path / "run.ipynb"
+    with pytest.raises(Exception):  # noqa: B017, PT011 - papermill/nbclient's own types
+        execute_notebook(
+            _notebook("a = 1", "import os\nos._exit(3)", "b = 2", "c = 3"), out, {}, tmp_path
+        )
+    nb = nbformat.read(out, as_version=4)
+    statuses = [c.metadata.papermill["status"] for c in nb.cells]
+    assert statuses == ["completed", "failed", "pending", "pending"]
+    assert nb.metadata.papermill["exception"] is True
+    (error,) = [o for o in nb.cells[1].outputs if o.output_type == "error"]
+    assert "dead" in error.ename.lower() or "died" in error.evalue.lower()

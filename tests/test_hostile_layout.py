@@ -218,3 +218,32 @@ def test_browser_layout_holds_at_phone_and_desktop_width(page, tmp_path, width):
     assert got["pwned"] is None
     assert got["sw"] <= got["cw"], got
     assert got["wide"] == 0, got
+
+
+def test_a_huge_name_in_the_title_leaves_no_blank_cover():
+    """An OPD report's title holds the OPD's name: one of 3,300 characters made a cover
+    heading taller than a page, so the PDF's first page was left blank and the title
+    filled the next three. The cover's title is cut with "…" (the text keeps the name)."""
+    import io
+    import re
+
+    import pypdf
+
+    huge = "Badan " + "Sangat Panjang Sekali " * 150
+    cell = nbformat.v4.new_code_cell(
+        source="",
+        outputs=[nbformat.v4.new_output("display_data", data={"text/markdown": "Isi."})],
+    )
+    html = export.to_html(
+        nbformat.v4.new_notebook(cells=[cell]),
+        title=f"Evaluasi Pengelolaan Kinerja ASN — {huge}",
+        periode="2025Q4",
+    )
+    (h1,) = re.findall(r"<h1>(.*?)</h1>", html, flags=re.S)
+    assert h1.startswith("Evaluasi Pengelolaan Kinerja ASN — Badan Sangat")
+    assert h1.endswith("…") and len(h1) <= export.MAX_TITLE_CHARS
+    (title,) = re.findall(r"<title>(.*?)</title>", html, flags=re.S)
+    assert len(title) < 300
+    pdf = pypdf.PdfReader(io.BytesIO(export.pdf_bytes(html)))
+    assert "Evaluasi Pengelolaan" in pdf.pages[0].extract_text()
+    assert len(pdf.pages) == 1

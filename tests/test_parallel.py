@@ -44,19 +44,36 @@ def test_a_childs_warning_is_raised_here() -> None:
     assert sorted(str(w.message) for w in record) == ["odd 1", "odd 3"]
 
 
-@fork_only
-def test_an_error_is_raised_here_and_no_child_is_left(monkeypatch) -> None:
-    parent = os.getpid()
+def _record_forks(monkeypatch) -> list[int]:
+    """The pids fork_map's children get from now on (this process may have other
+    children, such as multiprocessing's resource tracker, started by other tests)."""
     forked: list[int] = []
     real_fork = os.fork
 
-    def fork() -> int:
+    def fork():
         pid = real_fork()
         if pid:
             forked.append(pid)
         return pid
 
     monkeypatch.setattr(os, "fork", fork)
+    return forked
+
+
+def _reaped(pids: list[int]) -> bool:
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
+
+
+@fork_only
+def test_an_error_is_raised_here_and_no_child_is_left(monkeypatch) -> None:
+    parent = os.getpid()
+    forked = _record_forks(monkeypatch)
 
     def fail(x):
         if x == 3:
@@ -71,10 +88,8 @@ def test_an_error_is_raised_here_and_no_child_is_left(monkeypatch) -> None:
     # the parent failing first stops its children
     with pytest.raises(KeyError, match="item 3 in parent"):
         fork_map(fail, [3, 1, 2, 4], 2)
-    assert len(forked) == 4  # two, one and one
-    for pid in forked:  # every child was waited for: none is left running or a zombie
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
+    assert len(forked) == 4
+    assert _reaped(forked)
 
 
 @fork_only
@@ -141,3 +156,101 @@ def test_figure_processes_setting(monkeypatch) -> None:
     assert figure_processes() == default
     monkeypatch.setattr(sys, "platform", "darwin")
     assert figure_processes() == 1
+
+
+def test_figure_processes_setting_is_read_as_a_number_or_ignored(monkeypatch) -> None:
+    """Digits that are not a number to ``int`` (superscripts) or a huge number: never an
+    error in the middle of a report."""
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV, figure_processes
+
+    default = available_cpus() if sys.platform.startswith("linux") else 1
+    for bad in ("²", "³4", "1e3", "2.0", "  "):
+        monkeypatch.setenv(FIGURE_PROCESSES_ENV, bad)
+        assert figure_processes() == default
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, " 2 ")
+    assert figure_processes() == 2
+
+
+def _worker_figure_setting(log_dir: str, cap: int, queue) -> None:
+    from kinerja_analysis.pipeline.batch import _init_worker
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV
+
+    _init_worker(log_dir, None, cap)
+    queue.put(os.environ.get(FIGURE_PROCESSES_ENV))
+
+
+@pytest.mark.parametrize(
+    ("setting", "cap", "expected"),
+    [("1", 4, "1"), ("3", 1, "3"), (None, 1, "1"), ("nol", 1, "1")],
+)
+def test_batch_worker_keeps_the_users_figure_setting(tmp_path, setting, cap, expected):
+    """The batch gives each worker's kernels its share of the CPUs, but an analyst's own
+    KINERJA_FIGURE_PROCESSES (e.g. 1: no forks at all) is kept, and the batch never
+    asks for more processes than the platform's default (1 where fork is not trusted)."""
+    import multiprocessing
+
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV
+
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    old = os.environ.pop(FIGURE_PROCESSES_ENV, None)
+    try:
+        if setting is not None:
+            os.environ[FIGURE_PROCESSES_ENV] = setting
+        p = ctx.Process(target=_worker_figure_setting, args=(str(tmp_path), cap, queue))
+        p.start()
+        got = queue.get(timeout=60)
+        p.join(60)
+    finally:
+        os.environ.pop(FIGURE_PROCESSES_ENV, None)
+        if old is not None:
+            os.environ[FIGURE_PROCESSES_ENV] = old
+    assert got == expected
+
+
+def test_batch_cap_never_exceeds_the_platform_default(monkeypatch) -> None:
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV, figure_processes
+
+    monkeypatch.delenv(FIGURE_PROCESSES_ENV, raising=False)
+    assert figure_processes(cap=1) == 1
+    assert figure_processes(cap=10_000) == figure_processes()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert figure_processes(cap=8) == 1
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, "4")
+    assert figure_processes(cap=1) == 4
+
+
+class _Interrupted(Exception):
+    pass
+
+
+@fork_only
+def test_an_interrupt_while_waiting_for_a_child_leaves_no_child(monkeypatch) -> None:
+    """Ctrl-C (here an alarm) while this process waits for a child's results: the child
+    is stopped and reaped, not left running or as a zombie of a long-lived kernel."""
+    import signal
+    import time
+
+    parent = os.getpid()
+    forked = _record_forks(monkeypatch)
+
+    def slow_in_child(x):
+        if os.getpid() != parent:
+            time.sleep(30)
+        return x
+
+    def interrupt(signum, frame):
+        raise _Interrupted
+
+    old = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        t0 = time.monotonic()
+        with pytest.raises(_Interrupted):
+            fork_map(slow_in_child, [0, 1], 2)
+        assert time.monotonic() - t0 < 10
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert len(forked) == 1
+    assert _reaped(forked)

@@ -446,3 +446,81 @@ def test_wrap_cuts_a_very_long_name_into_lines_that_fit():
     assert "".join(lines) == "W" * 20_000
     assert all(text_width(ln, size=10) <= budget for ln in lines)
     assert all(text_width(ln + "W", size=10) > budget for ln in lines[:-1])
+
+
+MATH_NAMES = ["Dinas $\\alpha_{$ Kesehatan", "Badan $x$ dan $y^2$", "Kantor \\$ {{ 7*7 }} $"]
+
+
+@pytest.mark.parametrize("parse_math", [True, False])
+@pytest.mark.parametrize("processes", [1, 2])
+def test_dollar_signs_in_names_are_text_not_mathtext(parse_math, processes, monkeypatch):
+    """An OPD name is data: a ``$`` in it never starts matplotlib's mathtext (an unbalanced
+    one made the figure, and so the report, fail), whatever the session's rcParams, in
+    this process or in a forked child."""
+    import matplotlib as mpl
+    from matplotlib.text import Text
+
+    from kinerja_analysis.reporting import plots
+    from kinerja_analysis.reporting.notebook import (
+        FIGURE_PROCESSES_ENV,
+        figure_html,
+        figure_png,
+    )
+
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, str(processes))
+    frame = _predikat_frame(3)
+    frame["opd"] = frame["opd"].map(dict(zip(frame["opd"].unique(), MATH_NAMES, strict=True)))
+    with mpl.rc_context({"text.parse_math": parse_math}):
+        assert _imgs(figure_html(plots.plot_predikat_pages, frame, judul=MATH_NAMES[0]))
+        bars = frame.drop_duplicates("opd")
+        assert _imgs(figure_html(plots.plot_bars, bars, kategori="opd", nilai="n"))
+        fig = plots.plot_bars(bars, kategori="opd", nilai="n", judul=MATH_NAMES[1])
+        texts = fig.findobj(Text)
+        figure_png(fig)
+    assert not [t.get_text() for t in texts if t.get_parse_math() and "$" in t.get_text()]
+
+
+HUGE = "Badan " + "Sangat Panjang Sekali " * 150  # 3,306 characters, as an export may hold
+
+
+@pytest.mark.parametrize("lebar", [6.3, 3.6])
+def test_a_huge_name_is_cut_short_and_collides_with_nothing(lebar):
+    """A name of thousands of characters is drawn in a few lines ending with "…" (the
+    tables keep it whole): its label used to run over the other names, the bars and
+    the title."""
+    from kinerja_analysis.reporting.plots import (
+        MAX_LABEL_LINES,
+        plot_bars,
+        plot_opd_profile_pages,
+        plot_predikat_pages,
+    )
+
+    names = [HUGE, *OPD_NAMES[:4]]
+    rows = [
+        (o, p, v)
+        for o in names
+        for p, v in zip(["Sangat Baik", "Baik", "Butuh Perbaikan"], [0.2, 0.7, 0.1], strict=True)
+    ]
+    predikat = pd.DataFrame(rows, columns=["opd", "predikat", "persen"])
+    prof = pd.DataFrame(
+        [(o, d, 3.5) for o in names for d in ("akuntabel", "kompeten", "loyal")],
+        columns=["opd", "dimensi", "rerata"],
+    )
+    bars = pd.DataFrame({"opd": names, "n": range(5)})
+    figs = [
+        *plot_predikat_pages(predikat, judul="Sebaran", lebar=lebar),
+        *plot_opd_profile_pages(prof, judul="Skor", lebar=lebar),
+        plot_bars(bars, kategori="opd", nilai="n", judul="Jumlah", lebar=lebar),
+    ]
+    for fig in figs:
+        texts = [(t, b) for t, b in _texts(fig) if t.get_text()]
+        labels = [(t, b) for t, b in texts if t.get_text().startswith(("Badan", "Dinas"))]
+        assert labels
+        for t, _ in labels:
+            assert t.get_text().count("\n") < MAX_LABEL_LINES
+        long = [t.get_text() for t, _ in labels if t.get_text().startswith("Badan Sangat")]
+        assert long and long[0].endswith("…")
+        assert not _overlaps(texts), fig.axes[0].get_title()
+        w, h = fig.canvas.get_width_height()
+        for t, b in texts:
+            assert b.x0 >= -1 and b.x1 <= w + 1 and b.y0 >= -1 and b.y1 <= h + 1, t.get_text()

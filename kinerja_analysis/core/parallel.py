@@ -91,8 +91,12 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R
         for i in shares[0]:
             results[i] = fn(items[i])
         while children:
-            pid, fd, share = children.pop(0)
-            for i, value in zip(share, _collect(pid, fd, fn, items, share), strict=True):
+            pid, fd, share = children[0]
+            payload = _read_all(fd)  # an interrupt here: the finally below stops it
+            children.pop(0)
+            os.close(fd)
+            _, status = os.waitpid(pid, 0)
+            for i, value in zip(share, _results(status, payload, fn, items, share), strict=True):
                 results[i] = value
     finally:
         for pid, fd, _ in children:  # this process failed first: stop the others
@@ -131,18 +135,19 @@ def _fork_child(fn, items, share) -> tuple[int, int]:
     return pid, read
 
 
-def _collect(pid: int, fd: int, fn, items, share) -> list:
-    """A child's results (its warnings raised here), or its share done here if it failed."""
+def _read_all(fd: int) -> bytes:
+    """Everything a child writes to its pipe, until it closes it."""
     chunks = []
-    try:
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0 or not chunks:
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _results(status: int, payload: bytes, fn, items, share) -> list:
+    """A child's results (its warnings raised here), or its share done here if it failed."""
+    if os.waitstatus_to_exitcode(status) != 0 or not payload:
         return [fn(items[i]) for i in share]
-    out, raised = pickle.loads(b"".join(chunks))  # written by our own child just now
+    out, raised = pickle.loads(payload)  # written by our own child just now
     for message, category in raised:
         warnings.warn(message, category, stacklevel=3)
     return out

@@ -754,7 +754,7 @@ def validate_dataset(
     check_bahasa(bahasa)
     data_dir = Path(path)
     if not data_dir.is_dir():
-        raise DatasetError(message("folder_tidak_ada", bahasa, folder=data_dir.name))
+        raise DatasetError(message("folder_tidak_ada", bahasa, folder=str(data_dir)))
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     run = _Run(data_dir, cmap, pseudonim, bahasa, today or date.today())
     _find_files(run)
@@ -1110,7 +1110,7 @@ def load_dataset(
     """
     data_dir = Path(path)
     if not data_dir.is_dir():
-        raise DatasetError(message("folder_tidak_ada", bahasa, folder=data_dir.name))
+        raise DatasetError(message("folder_tidak_ada", bahasa, folder=str(data_dir)))
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     declared = None if periods is None else tuple(str(p) for p in periods)
     cached = _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today)

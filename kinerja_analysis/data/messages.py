@@ -236,6 +236,10 @@ _ID: dict[str, str] = {
     "kode_periode": "{value!r} bukan kode periode (contoh: 2025-03, 2025Q1, 2025S1, 2025)",
     "periode_tidak_ada_data": "periode {periode} tidak ada dalam data (tersedia: {tersedia})",
     "opd_tidak_ada": "OPD {opd!r} tidak ada dalam data pegawai",
+    "keluaran_notebook_di_data": (
+        "{path} berada di dalam folder data mentah ({folder}); data mentah tidak pernah "
+        "diubah: pilih folder lain (parameter output_dir atau path workbook)."
+    ),
     "pemetaan_utf8": "{file}: file pemetaan harus UTF-8 ({alasan})",
     "pemetaan_yaml": "{file}: YAML tidak valid: {alasan}",
     "pemetaan_preset_tidak_ada": "Preset pemetaan {nama} tidak ada; yang ada: {ada}",
@@ -330,6 +334,10 @@ _EN: dict[str, str] = {
     "kode_periode": "{value!r} is not a period code (e.g. 2025-03, 2025Q1, 2025S1, 2025)",
     "periode_tidak_ada_data": "period {periode} is not in the data (available: {tersedia})",
     "opd_tidak_ada": "OPD {opd!r} is not in the pegawai data",
+    "keluaran_notebook_di_data": (
+        "{path} is inside the raw data folder ({folder}); raw data are never modified: "
+        "choose another folder (the output_dir parameter or the workbook's path)."
+    ),
     "pemetaan_utf8": "{file}: the mapping file must be UTF-8 ({alasan})",
     "pemetaan_yaml": "{file}: invalid YAML: {alasan}",
     "pemetaan_preset_tidak_ada": "Mapping preset {nama} does not exist; available: {ada}",

@@ -118,12 +118,14 @@ from kinerja_analysis.pipeline.preflight import (
 )
 from kinerja_analysis.pipeline.procs import FolderBusy, FolderLock, die_with_parent
 from kinerja_analysis.reporting import export, fmt
+from kinerja_analysis.reporting import text as report_text
 from kinerja_analysis.reporting.confidential import write_confidential_sheets
 from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY
 from kinerja_analysis.reporting.notebook import (
     FIGURE_PROCESSES_ENV,
     default_cache_dir,
     figure_png,
+    figure_processes,
     read_tables,
     workbook_labels,
     workbook_tables,
@@ -718,7 +720,7 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
 
 
 def _init_worker(
-    log_dir: str, redact: Redactor | None = None, figure_processes: int | None = None
+    log_dir: str, redact: Redactor | None = None, figure_cpus: int | None = None
 ) -> None:
     """Worker setup: die with the batch, leave Ctrl-C to the batch, stderr to a log.
 
@@ -727,9 +729,10 @@ def _init_worker(
     With ``redact``, the worker's standard error (and its kernels', which inherit it) is
     a pipe read by a thread that writes each line redacted to the log
     (:func:`_copy_redacted`): no NIP or name reaches the disk, even when the worker is
-    killed. Without it, standard error goes to the log directly. ``figure_processes``
-    (the CPUs left per worker) is passed to its kernels, which draw a report's figures
-    in that many processes (:func:`kinerja_analysis.reporting.notebook.figure_pngs`).
+    killed. Without it, standard error goes to the log directly. ``figure_cpus``
+    (the CPUs left per worker) caps the processes its kernels draw a report's figures
+    in (:func:`kinerja_analysis.reporting.notebook.figure_processes`; a
+    ``KINERJA_FIGURE_PROCESSES`` the analyst set is kept).
     """
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -737,8 +740,8 @@ def _init_worker(
         os.setpgrp()
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    if figure_processes is not None:
-        os.environ[FIGURE_PROCESSES_ENV] = str(figure_processes)
+    if figure_cpus is not None:  # an analyst's own setting is kept
+        os.environ[FIGURE_PROCESSES_ENV] = str(figure_processes(cap=figure_cpus))
     Path(log_dir).mkdir(parents=True, exist_ok=True)
     log = Path(log_dir) / f"worker-{os.getpid()}.log"
     if redact is None:
@@ -1044,7 +1047,7 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
     ):
         return None
     plots.use_style()
-    judul = "Angka utama per periode" if bahasa == "id" else "Headline figures by period"
+    judul = report_text.text("n90_judul_tren", bahasa)  # type: ignore[arg-type]
 
     def uri(lebar: float) -> str:
         fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa, lebar=lebar)

@@ -9,7 +9,8 @@ was. :class:`ThrottledSaveEngine` (a papermill engine, papermill's documented wa
 change execution) keeps papermill's saves but skips those that come less than
 :data:`SAVE_EVERY` seconds after the last one; the saves that matter for a diagnosis
 are never skipped: a failing cell's, and the final one (papermill makes it also when
-the kernel dies).
+the kernel dies; the cell it died in is then marked failed, with the error as its
+output, and the cells after it stay pending).
 
 :func:`execute_notebook` is the one call the batch (and its benchmark) makes.
 """
@@ -20,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
 from kinerja_analysis.pipeline.procs import KERNEL_GUARD
@@ -38,18 +40,43 @@ class _ThrottledManager(NotebookExecutionManager):
     :data:`SAVE_EVERY` seconds."""
 
     _force = False
+    #: The cell started last, and whether a cell raised (papermill marks that one).
+    _started: Any = None
+    _raised = False
 
     def save(self, **kwargs: Any) -> None:
         since = (self.now() - self.last_save_time).total_seconds()
         if self._force or since >= SAVE_EVERY:
             super().save(**kwargs)
 
+    def cell_start(self, cell, cell_index=None, **kwargs):
+        self._started = cell
+        return super().cell_start(cell, cell_index=cell_index, **kwargs)
+
     def cell_exception(self, cell, cell_index=None, **kwargs):
+        self._raised = True
         self._force = True
         try:
             return super().cell_exception(cell, cell_index=cell_index, **kwargs)
         finally:
             self._force = False
+
+    def execution_failed(self, exc: BaseException) -> None:
+        """Mark the cell running when execution stopped without a cell's error (a dead
+        kernel, a timeout, an interrupt) as failed, with ``exc`` as its error output.
+
+        papermill then leaves the cells after it pending; without this mark its clean-up
+        calls every cell "completed" and the saved notebook reads as a finished run.
+        """
+        cell = self._started
+        if self._raised or cell is None:
+            return
+        cell.metadata.papermill["exception"] = True
+        cell.metadata.papermill["status"] = self.FAILED
+        self.nb.metadata.papermill["exception"] = True
+        cell.outputs.append(
+            nbformat.v4.new_output("error", ename=type(exc).__name__, evalue=str(exc), traceback=[])
+        )
 
     def notebook_complete(self, **kwargs):
         self._force = True
@@ -84,6 +111,9 @@ class ThrottledSaveEngine(NBClientEngine):
         nb_man.notebook_start()
         try:
             cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        except BaseException as exc:
+            nb_man.execution_failed(exc)
+            raise
         finally:
             nb_man.cleanup_pbar()
             nb_man.notebook_complete()

@@ -244,6 +244,29 @@ def _body_html(nb: Any) -> str:
     return images.restore(body)
 
 
+#: Characters of a cover's title (it holds an OPD's name, data of any length): a longer
+#: one is cut with "…", as a heading taller than a page left the PDF's cover blank.
+MAX_TITLE_CHARS = 200
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a space where there is one in
+    its last quarter, ending with "…"; unchanged when it fits.
+
+    >>> shorten("Evaluasi — Badan Sangat Panjang", 20)
+    'Evaluasi — Badan…'
+    >>> shorten("pendek", 20)
+    'pendek'
+    """
+    if len(text) <= limit:
+        return text
+    head = text[: max(1, limit - 1)]
+    space = head.rfind(" ")
+    if space >= limit * 3 // 4:
+        head = head[:space]
+    return head.rstrip() + "…"
+
+
 def to_html(
     nb: Any,
     *,
@@ -300,7 +323,7 @@ def to_html(
         bahasa=bahasa,
         versi=__version__,
         csp=CONTENT_SECURITY_POLICY,
-        judul=clean_text(title),
+        judul=clean_text(shorten(title, MAX_TITLE_CHARS)),
         periode_kata=periode_kata,
         instansi=pemerintah,
         wilayah=profil.region,

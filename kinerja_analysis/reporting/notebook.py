@@ -11,6 +11,7 @@ the batch reads them with :func:`read_tables`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import html as _html
 import io
@@ -62,6 +63,19 @@ _NAMA_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
 # ----------------------------------------------------------------------------- data
+
+
+def refuse_inside_data(
+    path: str | os.PathLike, data_folder: Path | None, bahasa: Bahasa = "id"
+) -> None:
+    """Raise :class:`ParameterError` (in ``bahasa``) when ``path``, where a notebook is
+    asked to write, is the raw data folder or inside it: raw data are never modified.
+    ``data_folder`` None: nothing to check."""
+    if data_folder is None:
+        return
+    raw, out = Path(data_folder).resolve(), Path(path).expanduser().resolve()
+    if out == raw or raw in out.parents:
+        raise ParameterError(message("keluaran_notebook_di_data", bahasa, path=out, folder=raw))
 
 
 def resolve_data_dir(data_dir: str | os.PathLike, bahasa: Bahasa = "id") -> Path:
@@ -507,6 +521,8 @@ class ReportSession:
     saved: dict[str, pd.DataFrame] = field(default_factory=dict)
     store: Path | None = None
     profile: AgencyProfile | None = None
+    #: The raw data folder, where nothing is ever written (None: not known).
+    data_folder: Path | None = None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -629,6 +645,7 @@ class ReportSession:
         """Write the tables kept so far to an XLSX workbook at ``path`` (labelled)."""
         from kinerja_analysis.reporting import export  # lazy: openpyxl only when asked
 
+        refuse_inside_data(path, self.data_folder, self.bahasa)
         sheets = workbook_frames(self.saved)
         return export.to_xlsx(sheets, path, bahasa=self.bahasa, labels=workbook_labels(sheets))
 
@@ -770,20 +787,36 @@ def figure_pngs(figs: Sequence, processes: int | None = None) -> list[tuple[str,
 FIGURE_PROCESSES_ENV = "KINERJA_FIGURE_PROCESSES"
 
 
-def figure_processes() -> int:
+def figure_processes(cap: int | None = None) -> int:
     """Processes for a report's figures: :data:`FIGURE_PROCESSES_ENV` when it holds a
     whole number >= 1; else, on Linux, every CPU this process may use
     (:func:`kinerja_analysis.core.parallel.available_cpus`), elsewhere 1 (macOS does not
-    promise that a forked child of a process using its system libraries works)."""
-    value = os.environ.get(FIGURE_PROCESSES_ENV, "").strip()
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
-    return available_cpus() if sys.platform.startswith("linux") else 1
+    promise that a forked child of a process using its system libraries works).
+
+    ``cap`` (the batch's share of CPUs for one worker) lowers that default, never a
+    number the analyst set. Any other value of the variable is ignored: a report never
+    fails on it.
+    """
+    try:
+        value = int(os.environ.get(FIGURE_PROCESSES_ENV, "").strip())
+    except ValueError:
+        value = 0
+    if value >= 1:
+        return value
+    default = available_cpus() if sys.platform.startswith("linux") else 1
+    return default if cap is None else max(1, min(cap, default))
 
 
 def _png(fig) -> tuple[str, float, float]:
-    """:func:`figure_png` without closing the figure."""
+    """:func:`figure_png` without closing the figure.
+
+    Every text is drawn as it is: a ``$`` in a label (data, such as an OPD name) never
+    starts matplotlib's mathtext, whose parser fails on an unbalanced one. The texts the
+    figure has are set so, and those made while drawing (tick labels) inherit it.
+    """
+    import matplotlib as mpl  # lazy: heavy; only for figures
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: as above
+    from matplotlib.text import Text  # lazy: as above
     from PIL import Image  # lazy: with matplotlib, only for figures
 
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
@@ -791,7 +824,10 @@ def _png(fig) -> tuple[str, float, float]:
     w, h = fig.get_size_inches()
     fig.set_dpi(plots.DPI)
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()
+    with mpl.rc_context({"text.parse_math": False}):
+        for text in fig.findobj(Text):
+            text.set_parse_math(False)
+        canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     buf = io.BytesIO()
     # zlib level 3: on the report's charts both faster (about a third) and smaller than
@@ -915,10 +951,15 @@ def setup(
     profile = load_profile(profil)
     set_plot_style()
     ds_all = load_data(data_dir, cache_dir, bahasa)
+    data_folder = None
     store = None
     if cache_dir is None:  # a notebook opened by hand: the store a batch left beside the data
         candidate = default_cache_dir(resolve_data_dir(data_dir, bahasa)) / "shared"
         store = candidate if candidate.is_dir() else None
+    with contextlib.suppress(DatasetError):  # a batch's cache may outlive the folder
+        data_folder = resolve_data_dir(data_dir, bahasa)
+    if output_dir is not None:
+        refuse_inside_data(output_dir, data_folder, bahasa)
     kode = check_period(ds_all, periode, bahasa)
     ds = data_through(ds_all, kode)
     cakupan = (
@@ -940,6 +981,7 @@ def setup(
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         store=store,
         profile=profile,
+        data_folder=data_folder,
     )
     gc.freeze()
     return session

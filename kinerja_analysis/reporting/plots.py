@@ -84,10 +84,14 @@ def use_style() -> None:
 
     Text is drawn without font hinting: at :data:`DPI` unhinted glyphs are as legible
     (a touch softer, their true shapes, as a high-density screen shows them) and a
-    figure draws about an eighth faster, its text being most of the drawing.
+    figure draws about an eighth faster, its text being most of the drawing. A ``$`` in
+    a text is a dollar sign, never the start of mathtext: the labels are data (an OPD
+    name), and :func:`kinerja_analysis.reporting.notebook.figure_png` draws every figure
+    so whatever the session's style.
     """
     mpl.rcParams.update(
         {
+            "text.parse_math": False,
             "figure.dpi": DPI,
             "text.hinting": "no_hinting",
             "savefig.dpi": DPI,
@@ -110,7 +114,12 @@ def use_style() -> None:
     )
 
 
-def wrap(text: object, width: int) -> str:
+#: Lines a name beside a bar or a heatmap row may take; a longer one ends with "…"
+#: (the document's tables hold it whole).
+MAX_LABEL_LINES = 6
+
+
+def wrap(text: object, width: int, max_lines: int | None = None) -> str:
     """Wrap a label to lines no wider than ``width`` average characters.
 
     Lines are measured in the figures' font (DejaVu Sans,
@@ -119,7 +128,9 @@ def wrap(text: object, width: int) -> str:
     capitals or of wide letters (``WWW``) is as wide as a line of ordinary text, not
     wider. Words are kept whole, except a word wider than the line (a name typed
     without spaces), which is cut where it fills the line: a label never runs past the
-    figure's edge.
+    figure's edge. With ``max_lines``, a label that needs more lines keeps that many,
+    the last ending with "…" (a name of thousands of characters would otherwise fill
+    the figure and run over the other labels).
 
     >>> print(wrap("Dinas Pendidikan", 10))
     Dinas
@@ -131,6 +142,9 @@ def wrap(text: object, width: int) -> str:
     X
     >>> wrap("WWWWWWWWWW", 10).count("\\n") > wrap("iiiiiiiiii", 10).count("\\n")
     True
+    >>> print(wrap("Badan Sangat Panjang Sekali " * 5, 12, max_lines=2))
+    Badan
+    Sangat…
     """
     budget = max(8, width) * 0.62 * 10 * _WRAP_MARGIN  # points, measured at 10 pt
 
@@ -163,6 +177,12 @@ def wrap(text: object, width: int) -> str:
             line = candidate
     if line:
         lines.append(line)
+    if max_lines is not None and len(lines) > max(1, max_lines):
+        lines = lines[: max(1, max_lines)]
+        last = lines[-1]
+        while last and w(last.rstrip() + "…") > budget:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
     return "\n".join(lines) or str(text)
 
 
@@ -389,7 +409,7 @@ def plot_coefficients(
     require_columns(tabel, [label, "estimate", "ci_low", "ci_high"], "plot_coefficients")
     d = tabel.reset_index(drop=True)
     width = _chars_per_line(lebar, 0.42)
-    labels = [wrap(x, width) for x in d[label].astype(str)]
+    labels = [wrap(x, width, MAX_LABEL_LINES) for x in d[label].astype(str)]
     lines = sum(max(1, x.count("\n") + 1) for x in labels)
     fig = plt.figure(
         figsize=(lebar, min(MAX_HEIGHT, 0.2 * lines + 0.25 * len(d) + 1.3)), layout="constrained"
@@ -436,7 +456,7 @@ def plot_predikat_distribution(
     ).reindex(columns=list(_PREDIKAT))
     n = len(wide)
     width = _chars_per_line(lebar, 0.8, FONT_PT - 0.5)
-    names = [wrap(k, width) for k in wide.index.astype(str)]
+    names = [wrap(k, width, MAX_LABEL_LINES) for k in wide.index.astype(str)]
     # in inches: each row is its label (one line per wrapped line) above a bar
     line, bar, gap = (FONT_PT + 2) / 72, 0.2, 0.1
     heights = [x.count("\n") * line + line + bar + gap for x in names]
@@ -495,7 +515,7 @@ def _heatmap_label_share(lebar: float) -> float:
 def _heatmap_row_height(names: Sequence[str], lebar: float) -> float:
     """Inches per heatmap row: room for the longest wrapped OPD name (at least 0,24)."""
     width = _chars_per_line(lebar, _heatmap_label_share(lebar), FONT_PT - 1)
-    lines = max((wrap(o, width).count("\n") + 1 for o in names), default=1)
+    lines = max((wrap(o, width, MAX_LABEL_LINES).count("\n") + 1 for o in names), default=1)
     return max(lines * (FONT_PT - 1) * 1.25 / 72 + 0.04, 0.24)
 
 
@@ -527,7 +547,7 @@ def plot_opd_profile(
     n_rows, n_cols = wide.shape
     label_share = _heatmap_label_share(lebar)
     row_w = _chars_per_line(lebar, label_share, FONT_PT - 1)
-    row_names = [wrap(o, row_w) for o in wide.index.astype(str)]
+    row_names = [wrap(o, row_w, MAX_LABEL_LINES) for o in wide.index.astype(str)]
     cell_h = tinggi_baris or _heatmap_row_height(list(wide.index.astype(str)), lebar)
     height = min(MAX_HEIGHT, _HEATMAP_EXTRA + cell_h * n_rows)
     fig = plt.figure(figsize=(lebar, height), layout="constrained")
@@ -625,7 +645,7 @@ def plot_bars(
     cats = list(pd.unique(d[kategori]))
     groups = list(pd.unique(d[kelompok])) if kelompok else [None]
     width = _chars_per_line(lebar, 0.34)
-    names = [wrap(c, width) for c in cats]
+    names = [wrap(c, width, MAX_LABEL_LINES) for c in cats]
     lines = sum(x.count("\n") + 1 for x in names)
     bar_h = 0.8 / len(groups)
     height = min(
