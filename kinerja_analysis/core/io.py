@@ -17,12 +17,30 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_writer", "hash_bytes", "code_fingerprint", "PACKAGE_ROOT"]
+__all__ = [
+    "atomic_write",
+    "atomic_writer",
+    "hash_bytes",
+    "code_fingerprint",
+    "within",
+    "PACKAGE_ROOT",
+]
 
 #: The installed package folder (``kinerja_analysis/``).
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: File endings that belong to the code fingerprint (sources, templates, catalogues, data).
 _CODE_SUFFIXES = (".py", ".j2", ".css", ".html", ".yaml", ".yml", ".json", ".md", ".toml", ".csv")
+
+
+def within(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
+    """True when ``path`` is ``folder`` or lies inside it, both resolved (links and
+    ``..`` followed): the one test of "would this write into that folder".
+
+    >>> within("/a/b/../b/c", "/a/b"), within("/a/bc", "/a/b")
+    (True, False)
+    """
+    p, f = Path(path).expanduser().resolve(), Path(folder).expanduser().resolve()
+    return p == f or f in p.parents
 
 
 @contextlib.contextmanager

@@ -47,7 +47,7 @@ import pyarrow as pa
 
 from kinerja_analysis.core.cells import inert_frame
 from kinerja_analysis.core.errors import DatasetError
-from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.io import atomic_write, within
 from kinerja_analysis.core.periods import is_period, sort_periods
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data import rules
@@ -277,10 +277,9 @@ class ValidationReport:
         Refuses to write inside the raw data folder.
         """
         out = Path(out_dir).resolve()
-        if data_dir is not None:
+        if data_dir is not None and within(out, data_dir):
             raw = Path(data_dir).resolve()
-            if out == raw or raw in out.parents:
-                raise DatasetError(message("keluaran_di_data", self.bahasa, folder=raw.name))
+            raise DatasetError(message("keluaran_di_data", self.bahasa, folder=raw.name))
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, df in self.files().items():

@@ -88,7 +88,13 @@ import typer
 from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError, PeriodError
-from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
+from kinerja_analysis.core.io import (
+    PACKAGE_ROOT,
+    atomic_write,
+    code_fingerprint,
+    hash_bytes,
+    within,
+)
 from kinerja_analysis.core.parallel import available_cpus
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.core.profile import (
@@ -1370,9 +1376,9 @@ def run_batch(
         if settings.cache_dir is not None
         else default_cache_dir(data, out)
     )
-    if cache_root == out or out in cache_root.parents:
+    if within(cache_root, out):
         raise ValueError(MESSAGES("cache_di_laporan", bahasa))
-    if out == data or data in out.parents:
+    if within(out, data):
         raise ValueError(MESSAGES("laporan_di_data", bahasa))
 
     # --- 2. one batch per report folder and per cache

@@ -31,7 +31,7 @@ import pandas as pd
 from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
-from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
+from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, within
 from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
@@ -73,8 +73,8 @@ def refuse_inside_data(
     ``data_folder`` None: nothing to check."""
     if data_folder is None:
         return
-    raw, out = Path(data_folder).resolve(), Path(path).expanduser().resolve()
-    if out == raw or raw in out.parents:
+    if within(path, data_folder):
+        raw, out = Path(data_folder).resolve(), Path(path).expanduser().resolve()
         raise ParameterError(message("keluaran_notebook_di_data", bahasa, path=out, folder=raw))
 
 
@@ -952,12 +952,12 @@ def setup(
     set_plot_style()
     ds_all = load_data(data_dir, cache_dir, bahasa)
     data_folder = None
-    store = None
-    if cache_dir is None:  # a notebook opened by hand: the store a batch left beside the data
-        candidate = default_cache_dir(resolve_data_dir(data_dir, bahasa)) / "shared"
-        store = candidate if candidate.is_dir() else None
     with contextlib.suppress(DatasetError):  # a batch's cache may outlive the folder
         data_folder = resolve_data_dir(data_dir, bahasa)
+    store = None
+    if cache_dir is None and data_folder is not None:  # opened by hand: a batch's store
+        candidate = default_cache_dir(data_folder) / "shared"  # beside the data, if any
+        store = candidate if candidate.is_dir() else None
     if output_dir is not None:
         refuse_inside_data(output_dir, data_folder, bahasa)
     kode = check_period(ds_all, periode, bahasa)
