@@ -287,7 +287,10 @@ def test_fork_call_failure_raises_here_with_warnings() -> None:
         raise ValueError(f"bad in {'child' if os.getpid() != parent else 'parent'}")
 
     call = fork_call(fail)
-    with pytest.warns(RuntimeWarning, match="careful"), pytest.raises(ValueError, match="bad in parent"):
+    with (
+        pytest.warns(RuntimeWarning, match="careful"),
+        pytest.raises(ValueError, match="bad in parent"),
+    ):
         call.result()
 
 
