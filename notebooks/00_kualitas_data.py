@@ -82,12 +82,12 @@ if len(lengkap):
     doc.figure(
         plots.plot_bars,
         lengkap,
-        kategori="tabel",
-        nilai="pct_asn",
-        persen=True,
-        batas=(0, 1),
-        judul=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
-        label_nilai=doc.text("n00_sumbu_porsi"),
+        category="tabel",
+        value="pct_asn",
+        percent=True,
+        limits=(0, 1),
+        title=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
+        x_label=doc.text("n00_sumbu_porsi"),
     )
     doc.table(lengkap, "kelengkapan_periode")
 else:

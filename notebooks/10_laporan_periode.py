@@ -58,8 +58,8 @@ fakta = period_facts(
     bahasa=bahasa,
     min_sel=min_sel,
     opd=opd,
-    versi=__version__,
-    profil=doc.profile,
+    version=__version__,
+    profile=doc.profile,
 )
 laporan = write_report(fakta)
 doc.section(laporan, "ringkasan")
@@ -116,8 +116,8 @@ doc.say("predikat", "predikat_urut")
 doc.figure(
     plots.plot_predikat_pages,
     predikat_opd,
-    judul=doc.text("judul_predikat", periode=doc.periode_teks),
-    urutan=tables.order_groups(predikat_opd),
+    title=doc.text("judul_predikat", periode=doc.periode_teks),
+    order=tables.order_groups(predikat_opd),
 )
 
 # %%
@@ -169,8 +169,8 @@ if not doc.absent("perilaku"):
     doc.figure(
         plots.plot_opd_profile_pages,
         profil,
-        judul=doc.text("judul_profil", periode=doc.periode_teks),
-        skala=plots.profile_scale(kota),
+        title=doc.text("judul_profil", periode=doc.periode_teks),
+        scale=plots.profile_scale(kota),
     )
 
 # %%
@@ -199,11 +199,11 @@ if len(efek) and opd is None:
         "pelatihan_komunikasi"
     )
     doc.figure(
-        plots.plot_coefficients, efek[pelatihan], label="label", judul=doc.text("judul_koef")
+        plots.plot_coefficients, efek[pelatihan], label="label", title=doc.text("judul_koef")
     )
     if doc.shared.pelatihan_dinamis is not None:
         doc.figure(
-            plots.plot_event_study, doc.shared.pelatihan_dinamis, judul=doc.text("judul_studi")
+            plots.plot_event_study, doc.shared.pelatihan_dinamis, title=doc.text("judul_studi")
         )
 elif opd is not None:
     doc.say("efek", "efek_kota")

@@ -76,12 +76,12 @@ if ada_pelatihan and len(paparan):
     doc.figure(
         plots.plot_bars,
         paparan,
-        kategori="jenis",
-        nilai="jp_total",
-        kelompok="sumber",
-        desimal=0,
-        judul=doc.text("n20_judul_paparan"),
-        label_nilai=doc.text("n20_sumbu_total_jp"),
+        category="jenis",
+        value="jp_total",
+        group="sumber",
+        decimals=0,
+        title=doc.text("n20_judul_paparan"),
+        x_label=doc.text("n20_sumbu_total_jp"),
     )
     doc.table(paparan, "paparan_pelatihan", decimals=1)
 elif ada_pelatihan:
@@ -101,10 +101,10 @@ if "umpan_balik" in t:
         plots.plot_trend,
         ub,
         y="sesi_per_asn",
-        label_y=doc.text("n20_sumbu_sesi"),
+        y_label=doc.text("n20_sumbu_sesi"),
         min_span=1.0,
-        batas=(0.0, None),
-        judul=doc.text("n20_judul_umpan_balik"),
+        limits=(0.0, None),
+        title=doc.text("n20_judul_umpan_balik"),
     )
     doc.table(ub, "umpan_balik_per_periode")
 else:
@@ -116,7 +116,7 @@ if bersama.pelatihan is not None:
     doc.save(bersama.pelatihan, "efek_pelatihan")
     doc.table(bersama.pelatihan[kolom_efek], decimals=3)
     doc.say("n20_alasan_twfe", alasan=TWFE_CAVEAT)
-    doc.figure(plots.plot_event_study, bersama.pelatihan_dinamis, judul=doc.text("n20_judul_studi"))
+    doc.figure(plots.plot_event_study, bersama.pelatihan_dinamis, title=doc.text("n20_judul_studi"))
     doc.table(
         bersama.pelatihan_pretrend[["term", "statistic", "df", "p_value"]],
         decimals=3,

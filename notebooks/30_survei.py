@@ -68,12 +68,12 @@ if ada_survei:
     doc.figure(
         plots.plot_bars,
         konstruk,
-        kategori="konstruk",
-        nilai="rerata",
-        batas=(1, 5),
-        desimal=0,
-        judul=doc.text("n30_judul_konstruk", periode=doc.periode_teks),
-        label_nilai=doc.text("n30_sumbu_rerata"),
+        category="konstruk",
+        value="rerata",
+        limits=(1, 5),
+        decimals=0,
+        title=doc.text("n30_judul_konstruk", periode=doc.periode_teks),
+        x_label=doc.text("n30_sumbu_rerata"),
     )
     doc.table(konstruk, "survei_konstruk")
 else:
@@ -137,7 +137,7 @@ if ada_survei:
 # %%
 if ada_survei:
     doc.say("n30_regresi")
-    skor = survey.construct_scores(t["survei"], t["survei_instrumen"], bentuk="wide")
+    skor = survey.construct_scores(t["survei"], t["survei_instrumen"], shape="wide")
     # constructs under their names, so the model's terms and sentences read as words
     skor_p = skor[skor["periode"] == doc.periode].rename(columns=doc.label)
     prediktor = [

@@ -65,7 +65,7 @@ doc.table(lintas, "ringkasan_lintas_periode")
 # %%
 doc.say("n90_tren")
 if any(c in lintas and lintas[c].notna().any() for c in plots.HEADLINE_SCALES):
-    doc.figure(plots.plot_headline_trends, lintas, judul=doc.text("n90_judul_tren"))
+    doc.figure(plots.plot_headline_trends, lintas, title=doc.text("n90_judul_tren"))
 else:
     doc.say("n90_tren_kosong")
     doc.absent("skp", "perilaku", "layanan", "pelatihan")

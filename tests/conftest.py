@@ -9,7 +9,7 @@ read-only by convention: a test that changes data copies it first.
 * :func:`city_400` — 400 ASN, seed 11: the city of the synthetic batch
   (:func:`synthetic_reports`) and of the as-of tests.
 * :func:`city_1500` — 1,500 ASN, seed 5, with the shared results
-  ``compute_shared(ds, seed=1, n_boot=199, reliabilitas=False)``: large enough that the
+  ``compute_shared(ds, seed=1, n_boot=199, reliability=False)``: large enough that the
   planted training effect is detected.
 * :func:`synthetic_reports` — the batch over :func:`city_400` (see ``synthetic_reports.py``).
 """
@@ -55,7 +55,7 @@ def city_400(tmp_path_factory) -> City:
 @pytest.fixture(scope="session")
 def city_1500(tmp_path_factory) -> City:
     c = _city(tmp_path_factory, "kota1500", 1500, 5)
-    return City(c.data_dir, c.ds, compute_shared(c.ds, seed=1, n_boot=199, reliabilitas=False))
+    return City(c.data_dir, c.ds, compute_shared(c.ds, seed=1, n_boot=199, reliability=False))
 
 
 @pytest.fixture(scope="session")

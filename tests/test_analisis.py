@@ -25,13 +25,13 @@ def test_same_inputs_same_numbers(ds, tmp_path) -> None:
     # stored and reloaded, the facts of a period are the same
     folder = save_shared(a, tmp_path / "bersama")
     c = load_shared(folder)
-    fa = period_facts(ds, a, ds.periods[-1], tanggal=pd.Timestamp("2026-11-28").date())
-    fc = period_facts(ds, c, ds.periods[-1], tanggal=pd.Timestamp("2026-11-28").date())
+    fa = period_facts(ds, a, ds.periods[-1], date=pd.Timestamp("2026-11-28").date())
+    fc = period_facts(ds, c, ds.periods[-1], date=pd.Timestamp("2026-11-28").date())
     assert [e.estimate for e in fa.efek] == pytest.approx([e.estimate for e in fc.efek])
     pd.testing.assert_frame_equal(fa.distribusi_predikat, fc.distribusi_predikat)
 
 
 def test_unknown_period_is_named(ds) -> None:
-    h = compute_shared(ds, seed=7, n_boot=99, reliabilitas=False)
+    h = compute_shared(ds, seed=7, n_boot=99, reliability=False)
     with pytest.raises(ValueError, match="2031Q1"):
         period_facts(ds, h, "2031Q1")

@@ -91,16 +91,16 @@ def test_document_equals_data_cut_at_its_period(city, city_400, which):
     assert cut.periods == ds.periods[: which + 1]
 
     # the reference: the data as they stood at the end of the period
-    ref = compute_shared(cut, n_boot=199, reliabilitas=False)
+    ref = compute_shared(cut, n_boot=199, reliability=False)
     # the document's path: the full data, the period's window
-    got = compute_shared(ds, through=periode, n_boot=199, reliabilitas=False)
+    got = compute_shared(ds, through=periode, n_boot=199, reliability=False)
     _compare_frames(ref, got)
     # later data were there and would have changed the numbers
-    full = compute_shared(ds, n_boot=199, reliabilitas=False)
+    full = compute_shared(ds, n_boot=199, reliability=False)
     assert not full.evaluasi.equals(got.evaluasi)
 
-    f_ref = period_facts(cut, ref, periode, tanggal=TANGGAL)
-    f_got = period_facts(ds, got, periode, tanggal=TANGGAL)
+    f_ref = period_facts(cut, ref, periode, date=TANGGAL)
+    f_got = period_facts(ds, got, periode, date=TANGGAL)
     assert [e.kunci for e in f_ref.efek] == [e.kunci for e in f_got.efek]
     for a, b in zip(f_ref.efek, f_got.efek, strict=True):
         assert (a.estimate, a.ci_low, a.ci_high) == pytest.approx(
@@ -119,9 +119,9 @@ def test_document_equals_data_cut_at_its_period(city, city_400, which):
 
 def test_facts_refuse_a_longer_window(city):
     _, ds = city
-    full = compute_shared(ds, n_boot=99, reliabilitas=False)
+    full = compute_shared(ds, n_boot=99, reliability=False)
     with pytest.raises(ValueError, match="may only use data up to"):
-        period_facts(ds, full, ds.periods[2], tanggal=TANGGAL)
+        period_facts(ds, full, ds.periods[2], date=TANGGAL)
 
 
 def test_data_through_cuts_every_table(city):
@@ -186,9 +186,9 @@ def test_store_is_keyed_by_data_and_parameters_not_by_folder(city, tmp_path, mon
         seed=DEFAULTS.seed,
         n_boot=DEFAULTS.n_boot,
         min_n=DEFAULTS.min_n_subgroup,
-        reliabilitas=True,
+        reliability=True,
     )
-    assert shared_key(ds, reliabilitas=False) != shared_key(ds)
+    assert shared_key(ds, reliability=False) != shared_key(ds)
     with pytest.raises(TypeError, match="per_period"):
         shared_key(ds, per_period=None)
 

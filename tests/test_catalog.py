@@ -293,8 +293,8 @@ def test_the_index_trend_chart_title_comes_from_the_catalogue(monkeypatch, bahas
     monkeypatch.setitem(text.TEXTS[bahasa], "n90_judul_tren", f"Judul agensi {bahasa}")
     seen = []
 
-    def capture(rows, *, judul, bahasa, lebar):
-        seen.append(judul)
+    def capture(rows, *, title, bahasa, width):
+        seen.append(title)
         raise RuntimeError("enough")
 
     monkeypatch.setattr(plots, "plot_headline_trends", capture)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import inspect
 import sys
+import warnings
 
 import pytest
 
@@ -55,3 +58,89 @@ def test_every_renamed_name_exists_somewhere(old_name):
         if hasattr(importlib.import_module(f"kinerja_analysis.{t}"), new)
     ]
     assert holders, f"{old_name} -> {new}: no module defines {new}"
+
+
+# ----------------------------------------------------------------------------- keywords
+
+
+@deprecation.renamed_keywords(desimal="decimals", kolom="columns")
+def _shown(x, decimals=2, *, columns=None):
+    return x, decimals, columns
+
+
+class _Sheet:
+    @deprecation.renamed_keywords(judul="title")
+    def write(self, df, *, title=""):
+        return df, title
+
+
+@deprecation.renamed_keywords(judul="title")
+@dataclasses.dataclass(frozen=True)
+class _Section:
+    key: str
+    title: str = ""
+
+
+def test_old_keyword_warns_at_the_caller_and_passes_the_value():
+    with pytest.warns(DeprecationWarning) as rec:
+        assert _shown(1, desimal=3) == (1, 3, None)
+    (w,) = rec
+    assert w.filename == __file__  # stacklevel: the line that used the old keyword
+    assert str(w.message) == (
+        "_shown(): keyword 'desimal' is deprecated and will be removed in the next "
+        "release; use 'decimals'"
+    )
+
+
+def test_every_old_keyword_of_a_call_is_served():
+    with pytest.warns(DeprecationWarning) as rec:
+        assert _shown(1, desimal=0, kolom=["a"]) == (1, 0, ["a"])
+    assert ["'desimal'" in str(w.message) for w in rec] == [True, False]
+    assert "'kolom'" in str(rec[1].message)
+
+
+def test_new_keywords_do_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _shown(1, decimals=0, columns=["a"]) == (1, 0, ["a"])
+        assert _shown(1, 0) == (1, 0, None)
+
+
+def test_old_and_new_keyword_together_is_a_type_error():
+    with pytest.raises(TypeError, match="got both 'desimal'.*and 'decimals'"):
+        _shown(1, desimal=1, decimals=2)
+
+
+def test_signature_shows_the_new_names_only():
+    assert list(inspect.signature(_shown).parameters) == ["x", "decimals", "columns"]
+    assert _shown.__name__ == "_shown" and _shown.__renamed_keywords__ == {
+        "desimal": "decimals",
+        "kolom": "columns",
+    }
+
+
+def test_methods_keep_their_old_keywords():
+    with pytest.warns(DeprecationWarning, match=r"_Sheet.write\(\): keyword 'judul'"):
+        assert _Sheet().write("df", judul="T") == ("df", "T")
+    assert list(inspect.signature(_Sheet.write).parameters) == ["self", "df", "title"]
+
+
+def test_a_decorated_class_takes_and_serves_its_old_field_name():
+    with pytest.warns(DeprecationWarning, match=r"_Section\(\): keyword 'judul'") as rec:
+        s = _Section("k", judul="T")
+    assert rec[0].filename == __file__
+    assert s == _Section("k", title="T")
+    assert list(inspect.signature(_Section).parameters) == ["key", "title"]
+    with pytest.warns(DeprecationWarning, match=r"_Section.judul is deprecated"):
+        assert s.judul == "T"
+    with pytest.raises(TypeError, match="got both"):
+        _Section("k", judul="T", title="U")
+
+
+def test_a_wrong_renaming_fails_at_import():
+    with pytest.raises(TypeError, match="has no parameter 'decimal'"):
+        deprecation.renamed_keywords(desimal="decimal")(lambda x, decimals=2: x)
+    with pytest.raises(TypeError, match="still has a parameter 'desimal'"):
+        deprecation.renamed_keywords(desimal="decimals")(lambda desimal, decimals=2: 0)
+    with pytest.raises(TypeError, match="is not a renaming"):
+        deprecation.renamed_keywords(desimal="desimal")

@@ -50,7 +50,7 @@ _SCRIPT = textwrap.dedent(
     with tempfile.TemporaryDirectory() as tmp:
         write_dataset(generate(n_pegawai=150, seed=5), Path(tmp) / "kota")
         ds = load_dataset(Path(tmp) / "kota")
-    h = compute_shared(ds, seed=1, n_boot=19, reliabilitas=False)
+    h = compute_shared(ds, seed=1, n_boot=19, reliability=False)
     out = {name: digest(getattr(h, name)) for name in _FRAMES if getattr(h, name) is not None}
     out["_set_order"] = list({"nip", "periode"})
     out["_notes"] = list(h.catatan)

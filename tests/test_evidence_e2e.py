@@ -46,7 +46,7 @@ def test_effect_list_is_the_declarative_table_with_holm(city):
 def test_2025q4_document_has_sensitivity_holm_and_power(city):
     ds, h = city
     assert ds.periods[-1] == "2025Q4"
-    lap = write_report(period_facts(ds, h, "2025Q4", tanggal=dt.date(2026, 11, 28)))
+    lap = write_report(period_facts(ds, h, "2025Q4", date=dt.date(2026, 11, 28)))
     hasil = lap["hasil"]
     pel = next(e for e in effect_list(h) if e.kunci == "pelatihan")
     mbar = f"{pel.breakdown_rm:.2f}".replace(".", ",")
@@ -66,7 +66,7 @@ def test_2025q4_document_has_sensitivity_holm_and_power(city):
     assert "| p | p (Holm) |" in lamp and "koreksi Holm" in lamp
     rek = lap["rekomendasi"]
     assert "Rencanakan jumlah peserta" in rek and "pengaruh terkecil yang dapat dideteksi" in rek
-    en = write_report(period_facts(ds, h, "2025Q4", bahasa="en", tanggal=dt.date(2026, 11, 28)))
+    en = write_report(period_facts(ds, h, "2025Q4", bahasa="en", date=dt.date(2026, 11, 28)))
     assert "times the largest violation before training" in en["hasil"]
 
 
@@ -74,8 +74,8 @@ def test_first_period_jp_share_not_available_with_reason(city):
     ds, _ = city
     first = ds.periods[0]
     # a document is computed as of its period: the shared results of its own data window
-    h = compute_shared(ds, through=first, seed=1, n_boot=199, reliabilitas=False)
-    fk = period_facts(ds, h, first, tanggal=dt.date(2026, 11, 28))
+    h = compute_shared(ds, through=first, seed=1, n_boot=199, reliability=False)
+    fk = period_facts(ds, h, first, date=dt.date(2026, 11, 28))
     assert fk.pelatihan["pct_di_bawah_20jp"] is None
     tant = write_report(fk)["tantangan"]
     assert "belum dapat dihitung" in tant and "1 Januari 2024" in tant
@@ -86,6 +86,6 @@ def test_first_period_jp_share_not_available_with_reason(city):
         "tidak tersedia"
     )
     # four quarters later the window is covered and the share is computed
-    h4 = compute_shared(ds, through=ds.periods[3], seed=1, n_boot=199, reliabilitas=False)
-    fk4 = period_facts(ds, h4, ds.periods[3], tanggal=dt.date(2026, 11, 28))
+    h4 = compute_shared(ds, through=ds.periods[3], seed=1, n_boot=199, reliability=False)
+    fk4 = period_facts(ds, h4, ds.periods[3], date=dt.date(2026, 11, 28))
     assert 0 <= fk4.pelatihan["pct_di_bawah_20jp"] <= 1

@@ -77,7 +77,7 @@ def nb():
 
 @pytest.fixture(scope="module")
 def html(nb):
-    return to_html(nb, title="Laporan Uji", periode="2025Q4", tanggal_buat=TANGGAL)
+    return to_html(nb, title="Laporan Uji", periode="2025Q4", created=TANGGAL)
 
 
 def test_html_cover_and_sections(html):
@@ -120,15 +120,15 @@ def test_html_self_contained(html):
 
 def test_html_does_not_modify_notebook(nb):
     before = copy.deepcopy(nb)
-    to_html(nb, title="x", periode="2025Q4", tanggal_buat=TANGGAL)
+    to_html(nb, title="x", periode="2025Q4", created=TANGGAL)
     assert nb == before
 
 
 def test_html_english_and_free_text_period(nb):
-    h = to_html(nb, title="Report", periode="2025S1", bahasa="en", tanggal_buat=TANGGAL)
+    h = to_html(nb, title="Report", periode="2025S1", bahasa="en", created=TANGGAL)
     assert "Government of Kotalama City" in h and "Semester 1 2025" in h
     assert "Generated 28 November 2026" in h and 'lang="en"' in h
-    h2 = to_html(nb, title="R", periode="Triwulan I 2024 – Triwulan IV 2025", tanggal_buat=TANGGAL)
+    h2 = to_html(nb, title="R", periode="Triwulan I 2024 – Triwulan IV 2025", created=TANGGAL)
     assert "Triwulan I 2024 – Triwulan IV 2025" in h2
     with pytest.raises(ValueError, match="bahasa"):
         to_html(nb, title="R", periode="2025Q1", bahasa="fr")
@@ -171,7 +171,7 @@ def test_xlsx_sheets_header_widths(tmp_path):
         {"ikm_per_opd": a, "a/b:c": b, long_name: a, long_name + "_2": a},
         tmp_path / "t.xlsx",
         info={"judul": "Uji", "periode": "2025Q1"},
-        sumber="Sumber: uji",
+        source="Sumber: uji",
     )
     wb = load_workbook(path)
     names = wb.sheetnames
@@ -321,7 +321,7 @@ def test_markdown_outputs_with_data_stay_inert(nb, tmp_path):
     nb2 = copy.deepcopy(nb)
     nb2.cells.append(cell)
     title = "Laporan <script>alert(9)</script> — =1+1"
-    h = to_html(nb2, title=title, periode="2025Q4", tanggal_buat=TANGGAL)
+    h = to_html(nb2, title=title, periode="2025Q4", created=TANGGAL)
     assert not _active_markup(h), _active_markup(h)
     # the values are there, as text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Kecamatan X" in h
@@ -376,12 +376,12 @@ def test_cover_uses_the_agency_profile(nb, tmp_path):
         logo=png,
         signatory=Signatory("Nama Penanda", "Sekretaris Daerah", "Sukamaju"),
     )
-    h = to_html(nb, title="T", periode="2025Q4", tanggal_buat=TANGGAL, profil=prof)
+    h = to_html(nb, title="T", periode="2025Q4", created=TANGGAL, profile=prof)
     assert "Pemerintah Kabupaten Sukamaju" in h and "Kotalama" not in h
     assert "Provinsi &lt;b&gt;Contoh&lt;/b&gt;" in h
     assert 'class="logo" src="data:image/png;base64,' in h
     assert "Sukamaju, 28 November 2026" in h and "Nama Penanda" in h
-    en = to_html(nb, title="T", periode="2025Q4", bahasa="en", profil=prof)
+    en = to_html(nb, title="T", periode="2025Q4", bahasa="en", profile=prof)
     assert "Sukamaju Regency Government" in en
 
 
@@ -467,11 +467,11 @@ def test_html_export_keeps_images_exactly(nb):
         )
     ]
     nb2.cells.append(fig)
-    h = to_html(nb2, title="T", periode="2025Q4", tanggal_buat=TANGGAL)
+    h = to_html(nb2, title="T", periode="2025Q4", created=TANGGAL)
     assert f'src="data:image/png;base64,{png}"' in h
     assert "kinerja-gambar" not in h
     # the exporter is made once and reused: a second notebook gets its own content
-    h_plain = to_html(nb, title="T", periode="2025Q4", tanggal_buat=TANGGAL)
+    h_plain = to_html(nb, title="T", periode="2025Q4", created=TANGGAL)
     assert h_plain.count(png) == h.count(png) - 1
 
 

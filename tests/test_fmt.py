@@ -50,18 +50,18 @@ def test_angka_rejects_bad_input():
         number("abc")
     with pytest.raises(ValueError, match="boolean"):
         number(True)
-    with pytest.raises(ValueError, match="desimal"):
+    with pytest.raises(ValueError, match="decimals"):
         number(1.0, -1)
 
 
 def test_persen():
     assert percent(0.125) == "12,5%"
     assert percent(0.125, 1, "en") == "12.5%"
-    assert percent(12.5, skala="persen") == "12,5%"
+    assert percent(12.5, scale="persen") == "12,5%"
     assert percent(1) == "100,0%"
     assert percent(0.4567, 0) == "46%"
-    with pytest.raises(ValueError, match="skala"):
-        percent(0.1, skala="per-mil")
+    with pytest.raises(ValueError, match="scale"):
+        percent(0.1, scale="per-mil")
 
 
 @pytest.mark.parametrize(

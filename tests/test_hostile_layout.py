@@ -65,7 +65,7 @@ def _page() -> str:
         nbformat.v4.new_output("display_data", data={"text/html": table_html(d)}),
         nbformat.v4.new_output(
             "display_data",
-            data={"text/html": figure_html(plots.plot_bars, bars, kategori="opd", nilai="n_asn")},
+            data={"text/html": figure_html(plots.plot_bars, bars, category="opd", value="n_asn")},
         ),
     ]
     cell = nbformat.v4.new_code_cell(source="", outputs=outputs)

@@ -33,8 +33,8 @@ def _report(tmp_path, name: str, seed: int = 5, **overrides):
     res = generate(n_pegawai=1500, seed=seed, **overrides)
     write_dataset(res, tmp_path / name)
     ds = load_dataset(tmp_path / name)
-    h = compute_shared(ds, seed=1, n_boot=199, reliabilitas=False)
-    fakta = period_facts(ds, h, ds.periods[-1], tanggal=dt.date(2026, 11, 28))
+    h = compute_shared(ds, seed=1, n_boot=199, reliability=False)
+    fakta = period_facts(ds, h, ds.periods[-1], date=dt.date(2026, 11, 28))
     return ds, h, write_report(fakta)
 
 
@@ -53,7 +53,7 @@ def _training_sentence(lap) -> str:
 def planted(city_1500):
     """The 1,500-ASN city of ``conftest.py`` (what :func:`_report` builds with seed 5)."""
     ds, h = city_1500.ds, city_1500.shared
-    fakta = period_facts(ds, h, ds.periods[-1], tanggal=dt.date(2026, 11, 28))
+    fakta = period_facts(ds, h, ds.periods[-1], date=dt.date(2026, 11, 28))
     return ds, h, write_report(fakta)
 
 
@@ -119,7 +119,7 @@ def test_narrative_and_tables_use_the_same_training_window(planted) -> None:
 
     ds, h, _ = planted
     last = ds.periods[-1]
-    fakta = period_facts(ds, h, last, tanggal=dt.date(2026, 11, 28))
+    fakta = period_facts(ds, h, last, date=dt.date(2026, 11, 28))
     jp = jp_by_asn(ds.pelatihan, ds.pegawai, last)
     kota = jp_summary(jp, 5, per_opd=False)
     assert fakta.pelatihan["pct_di_bawah_20jp"] == pytest.approx(kota.loc[0, "pct_di_bawah_20"])

@@ -60,7 +60,7 @@ def test_narrative_keeps_hostile_opd_names_as_text(tmp_path):
     shared = compute_shared(ds, through=last, n_boot=49)
     seen = 0
     for bahasa in ("id", "en"):
-        fk = period_facts(ds, shared, last, bahasa=bahasa, tanggal=dt.date(2026, 1, 1))
+        fk = period_facts(ds, shared, last, bahasa=bahasa, date=dt.date(2026, 1, 1))
         md = write_report(fk).markdown()
         out = markdown_to_html(md)
         text = html.unescape(re.sub(r"<[^>]+>", "", out))

@@ -116,7 +116,7 @@ def test_agreement_when_both_exist(tmp_path: Path) -> None:
     periods = ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
     write_dataset(generate(n_pegawai=120, seed=5, periods=periods), tmp_path)
     ds = load_dataset(tmp_path)
-    h = compute_shared(_core(ds), n_boot=49, reliabilitas=False)
+    h = compute_shared(_core(ds), n_boot=49, reliability=False)
     k = h.kesesuaian_resmi
     assert k is not None and set(k["periode"]) == set(ds.periods)
     total = k[k["opd"] == "Seluruh OPD"].set_index("periode")

@@ -34,7 +34,7 @@ def test_event_study_draws_every_event_time() -> None:
             "cband_high": 0.5,
         }
     )
-    fig = plot_event_study(d, judul="Uji")
+    fig = plot_event_study(d, title="Uji")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert [t for t in ax.get_xticks()] == list(e)
@@ -131,14 +131,14 @@ def test_trend_axis_in_the_documents_language_and_honest():
     from kinerja_analysis.reporting.plots import plot_trend
 
     d = pd.DataFrame({"periode": ["2025Q1", "2025Q2", "2025Q3"], "skor": [3.80, 3.81, 3.815]})
-    fig = plot_trend(d, y="skor", label_y="Skor", min_span=1.0, batas=(1.0, 5.0))
+    fig = plot_trend(d, y="skor", y_label="Skor", min_span=1.0, limits=(1.0, 5.0))
     ax = fig.axes[0]
     lo, hi = ax.get_ylim()
     assert hi - lo >= 1.0 - 1e-9  # 0,015 of movement is not drawn as a rise
     labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     assert labels and all("." not in x for x in labels) and any("," in x for x in labels)
     assert [t.get_text() for t in ax.get_xticklabels()][0] == "TW I\n2025"
-    en = plot_trend(d, y="skor", label_y="Score", min_span=1.0, batas=(1, 5), bahasa="en")
+    en = plot_trend(d, y="skor", y_label="Score", min_span=1.0, limits=(1, 5), bahasa="en")
     assert any("." in t.get_text() for t in en.axes[0].get_yticklabels())
 
 
@@ -154,7 +154,7 @@ def test_heatmap_labels_never_overlap(lebar):
     )
     from kinerja_analysis.reporting.plots import plot_opd_profile_pages
 
-    for fig in plot_opd_profile_pages(prof, judul="Skor perilaku", lebar=lebar):
+    for fig in plot_opd_profile_pages(prof, title="Skor perilaku", width=lebar):
         ax = fig.axes[0]
         fig.canvas.draw()
         r = fig.canvas.get_renderer()
@@ -189,7 +189,7 @@ def test_predikat_rows_with_long_names_do_not_collide(lebar):
         )
     ]
     d = pd.DataFrame(rows, columns=["opd", "predikat", "persen"])
-    figs = plot_predikat_pages(d, judul="Sebaran predikat", lebar=lebar, bahasa="en")
+    figs = plot_predikat_pages(d, title="Sebaran predikat", width=lebar, bahasa="en")
     assert len(figs) == (1 if lebar > 5 else 2)
     for fig in figs:
         w, h = fig.canvas.get_width_height()
@@ -211,7 +211,7 @@ def test_every_text_is_legible_on_a_phone():
     from kinerja_analysis.reporting.plots import PHONE_WIDTH, plot_bars
 
     d = pd.DataFrame({"jenis": ["teknis", "sosial_kultural"], "jp_total": [1200.0, 800.0]})
-    fig = plot_bars(d, kategori="jenis", nilai="jp_total", judul="JP", lebar=PHONE_WIDTH)
+    fig = plot_bars(d, category="jenis", value="jp_total", title="JP", width=PHONE_WIDTH)
     texts = _texts(fig)
     assert min(t.get_fontsize() for t, _ in texts) >= 7
     names = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
@@ -234,7 +234,7 @@ def test_bar_axis_and_legend_fit_at_every_width(lebar):
         }
     )
     fig = plot_bars(
-        d, kategori="jenis", nilai="jp_total", kelompok="sumber", desimal=0, judul="JP", lebar=w
+        d, category="jenis", value="jp_total", group="sumber", decimals=0, title="JP", width=w
     )
     ax = fig.axes[0]
     fig.canvas.draw()
@@ -263,8 +263,8 @@ def test_event_study_every_text_inside_the_phone_figure(bahasa):
     d = pd.DataFrame({"event_time": e, "estimate": 0.2 * e.clip(0), "ci_low": -1.0, "ci_high": 2.0})
     fig = plot_event_study(
         d,
-        judul="Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
-        lebar=PHONE_WIDTH,
+        title="Capaian SKP sebelum dan sesudah pelatihan pertama (studi peristiwa)",
+        width=PHONE_WIDTH,
         bahasa=bahasa,
     )
     box = fig.bbox
@@ -307,21 +307,21 @@ def test_figure_in_parts_is_drawn_once_two_per_row_on_the_page():
     widths: list[float] = []
 
     def counted(*args, **kwargs):
-        widths.append(kwargs["lebar"])
+        widths.append(kwargs["width"])
         return plots.plot_predikat_pages(*args, **kwargs)
 
-    html = figure_html(counted, _predikat_frame(30), judul="Sebaran")
+    html = figure_html(counted, _predikat_frame(30), title="Sebaran")
     assert widths == [plots.PHONE_WIDTH]
     assert html.startswith('<div class="grafik-kisi">')
     assert "grafik-lebar" not in html and "grafik-sempit" not in html
     parts = _imgs(html)
     assert len(parts) == len(
-        plots.plot_predikat_pages(_predikat_frame(30), lebar=plots.PHONE_WIDTH)
+        plots.plot_predikat_pages(_predikat_frame(30), width=plots.PHONE_WIDTH)
     )
     assert len(parts) > 1
 
     widths.clear()
-    html = figure_html(counted, _predikat_frame(4), judul="Sebaran")
+    html = figure_html(counted, _predikat_frame(4), title="Sebaran")
     assert widths == [plots.PHONE_WIDTH, plots.PAGE_WIDTH]
     assert '<div class="grafik-lebar">' in html and '<div class="grafik-sempit">' in html
     page, phone = _imgs(html)
@@ -343,8 +343,8 @@ def test_pdf_input_leaves_out_the_phone_figures():
     from kinerja_analysis.reporting.export import pdf_bytes
     from kinerja_analysis.reporting.notebook import figure_html
 
-    one = figure_html(plots.plot_predikat_pages, _predikat_frame(4), judul="Satu")
-    parts = figure_html(plots.plot_predikat_pages, _predikat_frame(30), judul="Bagian")
+    one = figure_html(plots.plot_predikat_pages, _predikat_frame(4), title="Satu")
+    parts = figure_html(plots.plot_predikat_pages, _predikat_frame(30), title="Bagian")
     n_parts = len(_imgs(parts))
     html = f"<html><head><title>t</title></head><body>{one}{parts}</body></html>"
     reader = PdfReader(io.BytesIO(pdf_bytes(html)))
@@ -362,14 +362,14 @@ def test_figures_carry_their_title_as_text_alternative():
     from kinerja_analysis.reporting.notebook import figure_html
 
     judul = 'Sebaran "predikat" <per> OPD'
-    parts = figure_html(plots.plot_predikat_pages, _predikat_frame(30), judul=judul)
+    parts = figure_html(plots.plot_predikat_pages, _predikat_frame(30), title=judul)
     alts = re.findall(r'alt="([^"]*)"', parts)
     n = len(alts)
     assert n > 1
     assert alts == [
         f"Sebaran &quot;predikat&quot; &lt;per&gt; OPD ({i}/{n})" for i in range(1, n + 1)
     ]
-    one = figure_html(plots.plot_predikat_pages, _predikat_frame(3), judul="Satu", alt="Teks")
+    one = figure_html(plots.plot_predikat_pages, _predikat_frame(3), title="Satu", alt="Teks")
     assert re.findall(r'alt="([^"]*)"', one) == ["Teks", "Teks"]  # page and phone versions
 
 
@@ -398,7 +398,7 @@ def test_one_opd_heatmap_and_bars_keep_their_layout(lebar):
     skala = profile_scale(city)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "constrained_layout not applied" is a warning
-        (fig,) = plot_opd_profile_pages(one, judul="Skor perilaku", lebar=w, skala=skala)
+        (fig,) = plot_opd_profile_pages(one, title="Skor perilaku", width=w, scale=skala)
         fig.canvas.draw()
     assert fig.axes[0].images[0].get_clim() == pytest.approx(
         (skala[0] - skala[1], skala[0] + skala[1])
@@ -410,7 +410,7 @@ def test_one_opd_heatmap_and_bars_keep_their_layout(lebar):
         assert bb.y1 <= box.y1 + 1 and bb.x0 >= box.x0 - 1, t.get_text()
 
     bars = _predikat_frame(1)
-    (fig,) = plot_predikat_pages(bars, judul="Sebaran", lebar=w)
+    (fig,) = plot_predikat_pages(bars, title="Sebaran", width=w)
     fig.canvas.draw()
     legend = fig.legends[0].get_window_extent()
     for t in fig.axes[0].get_xticklabels():
@@ -429,7 +429,7 @@ def test_heatmap_parts_share_one_row_height():
         [(o, d, 3.5 + 0.01 * i) for i, o in enumerate(names) for d in dims],
         columns=["opd", "dimensi", "rerata"],
     )
-    figs = plot_opd_profile_pages(prof, judul="Skor", lebar=PHONE_WIDTH)
+    figs = plot_opd_profile_pages(prof, title="Skor", width=PHONE_WIDTH)
     assert len(figs) == 2
     sizes = {tuple(f.get_size_inches()) for f in figs}
     assert len(sizes) == 1  # both parts hold 8 OPDs: equally tall, long name or not
@@ -471,10 +471,10 @@ def test_dollar_signs_in_names_are_text_not_mathtext(parse_math, processes, monk
     frame = _predikat_frame(3)
     frame["opd"] = frame["opd"].map(dict(zip(frame["opd"].unique(), MATH_NAMES, strict=True)))
     with mpl.rc_context({"text.parse_math": parse_math}):
-        assert _imgs(figure_html(plots.plot_predikat_pages, frame, judul=MATH_NAMES[0]))
+        assert _imgs(figure_html(plots.plot_predikat_pages, frame, title=MATH_NAMES[0]))
         bars = frame.drop_duplicates("opd")
-        assert _imgs(figure_html(plots.plot_bars, bars, kategori="opd", nilai="n"))
-        fig = plots.plot_bars(bars, kategori="opd", nilai="n", judul=MATH_NAMES[1])
+        assert _imgs(figure_html(plots.plot_bars, bars, category="opd", value="n"))
+        fig = plots.plot_bars(bars, category="opd", value="n", title=MATH_NAMES[1])
         texts = fig.findobj(Text)
         figure_png(fig)
     assert not [t.get_text() for t in texts if t.get_parse_math() and "$" in t.get_text()]
@@ -508,9 +508,9 @@ def test_a_huge_name_is_cut_short_and_collides_with_nothing(lebar):
     )
     bars = pd.DataFrame({"opd": names, "n": range(5)})
     figs = [
-        *plot_predikat_pages(predikat, judul="Sebaran", lebar=lebar),
-        *plot_opd_profile_pages(prof, judul="Skor", lebar=lebar),
-        plot_bars(bars, kategori="opd", nilai="n", judul="Jumlah", lebar=lebar),
+        *plot_predikat_pages(predikat, title="Sebaran", width=lebar),
+        *plot_opd_profile_pages(prof, title="Skor", width=lebar),
+        plot_bars(bars, category="opd", value="n", title="Jumlah", width=lebar),
     ]
     for fig in figs:
         texts = [(t, b) for t, b in _texts(fig) if t.get_text()]

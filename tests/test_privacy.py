@@ -51,16 +51,16 @@ def test_complement_within_by_groups():
 
 def test_primary_only_when_no_total_shown_and_zero_cells():
     df = pd.DataFrame({"n": [3, 10, 0, 50]})
-    assert suppress_small_cells(df, "n", 5, total_ditampilkan=False)["disembunyikan"].tolist() == [
+    assert suppress_small_cells(df, "n", 5, totals_shown=False)["disembunyikan"].tolist() == [
         True,
         False,
         False,
         False,
     ]
-    assert suppress_small_cells(df, "n", 5, total_ditampilkan=False, sembunyikan_nol=True)[
+    assert suppress_small_cells(df, "n", 5, totals_shown=False, hide_zero=True)[
         "disembunyikan"
     ].tolist() == [True, False, True, False]
-    out = suppress_small_cells(df, "n", 5, total_ditampilkan=False, sembunyikan_n=False)
+    out = suppress_small_cells(df, "n", 5, totals_shown=False, hide_count=False)
     assert out["n"].tolist() == [3, 10, 0, 50]
 
 
@@ -70,7 +70,7 @@ def test_two_way_margins_are_protected():
     pred = ["SB", "B", "BP", "K", "SK"]
     df = pd.DataFrame([(o, p) for o in opd for p in pred], columns=["opd", "predikat"])
     df["n"] = rng.choice([0, 1, 2, 3, 4, 6, 15, 40, 120], size=len(df))
-    out = suppress_small_cells(df, "n", 5, by="opd", by_tambahan=["predikat"])
+    out = suppress_small_cells(df, "n", 5, by="opd", also_by=["predikat"])
     hide = out["disembunyikan"].to_numpy()
     assert hide[(df["n"] > 0) & (df["n"] < 5)].all()
     for col in ("opd", "predikat"):
@@ -95,7 +95,7 @@ def test_sembunyikan_bad_arguments():
 def test_cek_sel_kecil_before_and_after():
     df = pd.DataFrame({"opd": list("abcd"), "n": [3, 10, 0, 50]})
     assert check_small_cells(df, "n", 5)["opd"].tolist() == ["a"]
-    assert check_small_cells(df, "n", 5, nol_boleh=False)["opd"].tolist() == ["a", "c"]
+    assert check_small_cells(df, "n", 5, allow_zero=False)["opd"].tolist() == ["a", "c"]
     assert len(check_small_cells(suppress_small_cells(df, "n", 5), "n", 5)) == 0
 
 

@@ -82,9 +82,9 @@ def test_survei_butir_reverses_items():
 def test_simpan_baca_tabel(tmp_path):
     a = pd.DataFrame({"x": [1, 2]})
     b = pd.DataFrame({"y": [1.5]}, index=pd.Index(["r"], name="baris"))
-    save_table(tmp_path, "b_dulu", b, judul="Judul B")
+    save_table(tmp_path, "b_dulu", b, title="Judul B")
     save_table(tmp_path, "a", a)
-    save_table(tmp_path, "b_dulu", b, judul="Judul B2")  # re-registering keeps one entry
+    save_table(tmp_path, "b_dulu", b, title="Judul B2")  # re-registering keeps one entry
     got = read_tables(tmp_path)
     assert list(got) == ["a", "b_dulu"]
     assert got["b_dulu"].attrs["judul"] == "Judul B2"
@@ -96,7 +96,7 @@ def test_simpan_baca_tabel(tmp_path):
 
 def test_tabel_formats_indonesian():
     d = pd.DataFrame({"opd": ["A"], "n": [6012], "r": [0.2103], "p": [0.125]})
-    html = render_table(d, persen_kolom=["p"]).data
+    html = render_table(d, percent_cols=["p"]).data
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
     assert cells == ["A", "6.012", "0,21", "12,5%"]
     assert 'class="angka"' in html and 'class="teks"' in html

@@ -79,7 +79,7 @@ def test_subgroup_terms_are_named_from_their_level_not_their_key():
     )
     shown = T.label_values(het, "id")
     assert list(shown["term"]) == ["OPD: Dinas Pendidikan", "Jenis jabatan: Pelaksana"]
-    html = table_html(het, kolom=["term", "estimate"], bahasa="en")
+    html = table_html(het, columns=["term", "estimate"], bahasa="en")
     assert "OPD (unit): Dinas Pendidikan" in html and "Position type: Staff" in html
     assert "dinas_pendidikan" not in html and "Subgroup" not in html
 

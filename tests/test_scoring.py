@@ -602,7 +602,7 @@ def test_hasil_vs_kompetensi():
     assert list(emp["perubahan"]) == ["turun", "turun", "tetap", "tetap", "naik"]
     opd = res.per_opd.set_index("opd")
     assert opd.loc["X", "n_turun"] == 2 and opd.loc["Y", "n_naik"] == 1
-    kor = res.korelasi.set_index("term")
+    kor = res.correlations.set_index("term")
     assert kor.loc["spearman(capaian, skor_perilaku)", "estimate"] == pytest.approx(0.8)
     assert kor.loc["spearman(capaian, skor_perilaku)", "n_obs"] == 5
     assert emp.loc["e", "peringkat_hasil"] == 1 and emp.loc["a", "peringkat_hasil"] == 5

@@ -112,7 +112,7 @@ def test_skor_konstruk_reverses_and_applies_80_percent_rule():
     assert out["skor"].iloc[1] == pytest.approx(4.0)
     assert out["n_item_dijawab"].tolist() == [5, 4, 3]
     assert np.isnan(out["skor"].iloc[2])  # 3 of 5 answered: below the rule
-    wide = construct_scores(survei, ins, bentuk="wide")
+    wide = construct_scores(survei, ins, shape="wide")
     assert list(wide.columns) == ["nip", "periode", "a"]
     assert survei["a5"].tolist() == [1, 2, 2]  # input not mutated
     with pytest.raises(ValueError, match="outside the scale"):
@@ -382,8 +382,8 @@ def test_invarians_detects_planted_loading_change():
             lam[[1, 2, 5, 6]] = [0.2, 0.25, 0.2, 0.25]  # items stop measuring the construct
         parts_bad.append(_survei_from(_simulate_cfa(rng, 800, lam, _FACTOR, _PHI), per))
     ins = _check_instrument({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
-    ok = invariance(pd.concat(parts, ignore_index=True), ins, tingkat=["konfigural", "metrik"])
-    bad = invariance(pd.concat(parts_bad, ignore_index=True), ins, tingkat=["konfigural", "metrik"])
+    ok = invariance(pd.concat(parts, ignore_index=True), ins, levels=["konfigural", "metrik"])
+    bad = invariance(pd.concat(parts_bad, ignore_index=True), ins, levels=["konfigural", "metrik"])
     assert ok["kesimpulan"].iloc[1] == "invarian"
     assert ok["delta_cfi"].iloc[1] > -0.005
     assert bad["kesimpulan"].iloc[1] == "tidak invarian"
@@ -512,7 +512,7 @@ def test_efek_pelatihan_komunikasi_recovers_planted_effect():
     assert 300 < out["n_pegawai_dilatih"] < 500
     # a rule that ignores the name misses half the trained employees -> diluted estimate
     narrow = estimate_communication_training_effect(
-        skor, pel, kompetensi=("berorientasi_pelayanan",), kata_kunci=()
+        skor, pel, kompetensi=("berorientasi_pelayanan",), keywords=()
     ).iloc[0]
     assert narrow["n_pegawai_dilatih"] < 0.6 * out["n_pegawai_dilatih"]
     # no effect planted: interval covers zero

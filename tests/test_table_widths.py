@@ -120,7 +120,7 @@ def test_notebook_tables_carry_their_widths():
     assert sum(w) <= 100 and w[0] > w[1]
     # split tables: each part has its own widths
     wide = pd.DataFrame({f"c{i}": [1.0] for i in range(12)} | {"opd": ["Dinas A"]})
-    assert len(_header_widths(table_html(wide, max_kolom=5))) >= 3
+    assert len(_header_widths(table_html(wide, max_columns=5))) >= 3
 
 
 def test_narrative_pipe_tables_carry_their_widths_beside_their_alignment():

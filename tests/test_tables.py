@@ -517,7 +517,7 @@ def test_suppress_small_groups_with_published_total_hides_a_complement():
     d = pd.DataFrame({"g": ["a", "b", "c"], "n": [3, 7, 40], "x": [1.0, 2.0, 3.0]})
     alone = suppress_small_groups(d, "n", MIN)
     assert alone["disembunyikan"].tolist() == [True, False, False]
-    out = suppress_small_groups(d, "n", MIN, total_ditampilkan=True)
+    out = suppress_small_groups(d, "n", MIN, totals_shown=True)
     assert out["disembunyikan"].tolist() == [True, True, False]
     assert out["x"].isna().tolist() == [True, True, False]
     _assert_protected(d["n"], out["disembunyikan"])

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
 from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK, TABLES
 from kinerja_analysis.domain.official import official_evaluation
@@ -152,13 +153,14 @@ def weakest_dimension_before(
     )
 
 
+@renamed_keywords(baik="good_min", buruk="poor_max")
 def feedback_per_period(
-    umpan_balik: pd.DataFrame, *, baik: float = 4, buruk: float = 2
+    umpan_balik: pd.DataFrame, *, good_min: float = 4, poor_max: float = 2
 ) -> pd.DataFrame:
     """Feedback sessions per employee × period.
 
-    Returns ``nip, periode, n_umpan_balik, n_baik`` (kualitas ≥ ``baik``), ``n_buruk``
-    (kualitas ≤ ``buruk``), ``n_netral``, ``n_tanpa_kualitas``, ``kualitas_rata``.
+    Returns ``nip, periode, n_umpan_balik, n_baik`` (kualitas ≥ ``good_min``), ``n_buruk``
+    (kualitas ≤ ``poor_max``), ``n_netral``, ``n_tanpa_kualitas``, ``kualitas_rata``.
     """
     u = umpan_balik
     q = u["kualitas"] if "kualitas" in u else pd.Series(np.nan, index=u.index)
@@ -167,9 +169,9 @@ def feedback_per_period(
             "nip": u["nip"],
             "periode": u["periode"],
             "n_umpan_balik": 1,
-            "n_baik": (q >= baik).astype(int),
-            "n_buruk": (q <= buruk).astype(int),
-            "n_netral": ((q > buruk) & (q < baik)).astype(int),
+            "n_baik": (q >= good_min).astype(int),
+            "n_buruk": (q <= poor_max).astype(int),
+            "n_netral": ((q > poor_max) & (q < good_min)).astype(int),
             "n_tanpa_kualitas": q.isna().astype(int),
             "kualitas": q,
         }

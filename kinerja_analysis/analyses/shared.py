@@ -47,6 +47,7 @@ from kinerja_analysis.analyses.panel import (
     decode_small_tables,
 )
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.periods import parse_period, period_bounds, sort_periods
@@ -214,6 +215,7 @@ def _keep(out: dict[str, Any], notes: list[str], prefix: str, result: Any) -> No
 
 
 @threadpool_limits.wrap(limits=1, user_api="blas")
+@renamed_keywords(reliabilitas="reliability")
 def compute_shared(
     ds,
     *,
@@ -221,7 +223,7 @@ def compute_shared(
     seed: int = DEFAULTS.seed,
     n_boot: int = DEFAULTS.n_boot,
     min_n: int = DEFAULTS.min_n_subgroup,
-    reliabilitas: bool = True,
+    reliability: bool = True,
     per_period: SharedResults | None = None,
     aggregate: Callable[..., EmployeeFrames] = aggregate_per_employee,
 ) -> SharedResults:
@@ -242,7 +244,7 @@ def compute_shared(
         Bootstrap seed and draws (multiplier bootstrap bands, wild cluster bootstrap).
     min_n
         Minimum trained employees for a subgroup estimate.
-    reliabilitas
+    reliability
         Also estimate rater reliability (ICC, Krippendorff's α, Cronbach's α).
     per_period
         Results of a larger window of the same data: its per-period results (rater
@@ -345,7 +347,7 @@ def compute_shared(
                 skor,
                 t["pelatihan"],
             )
-    if reliabilitas and "perilaku" in t:
+    if reliability and "perilaku" in t:
         rel = _periods_of(per_period, "reliabilitas", ds.periods)
         if rel is None:
             rel = _safe(notes, "Reliabilitas penilai", rating_reliability, t["perilaku"])
@@ -380,6 +382,7 @@ def _periods_of(h: SharedResults | None, name: str, periods: Iterable[str]) -> p
     return df.loc[df["periode"].astype("string").isin(periods).to_numpy()].reset_index(drop=True)
 
 
+@renamed_keywords(reliabilitas="reliability")
 def compute_windows(
     ds,
     periods: Iterable[str],
@@ -387,7 +390,7 @@ def compute_windows(
     seed: int = DEFAULTS.seed,
     n_boot: int = DEFAULTS.n_boot,
     min_n: int = DEFAULTS.min_n_subgroup,
-    reliabilitas: bool = True,
+    reliability: bool = True,
 ) -> dict[str, SharedResults]:
     """:func:`compute_shared` for the window of each period in ``periods``.
 
@@ -402,7 +405,7 @@ def compute_windows(
         ``{periode: SharedResults}`` in period order.
     """
     order = sort_periods(periods)
-    settings = {"seed": seed, "n_boot": n_boot, "min_n": min_n, "reliabilitas": reliabilitas}
+    settings = {"seed": seed, "n_boot": n_boot, "min_n": min_n, "reliability": reliability}
     out = dict(_largest_first(ds, order, settings))
     return {p: out[p] for p in order}
 
@@ -520,10 +523,11 @@ def analysis_fingerprint() -> str:
 
 
 #: The parameters of :func:`compute_shared` besides the window that change its numbers.
-KEY_PARAMETERS = ("seed", "n_boot", "min_n", "reliabilitas")
+KEY_PARAMETERS = ("seed", "n_boot", "min_n", "reliability")
 _KEY_DEFAULTS = {k: inspect.signature(compute_shared).parameters[k].default for k in KEY_PARAMETERS}
 
 
+@renamed_keywords(reliabilitas="reliability")
 def shared_key(ds, *, through: str | None = None, **params: Any) -> dict[str, Any]:
     """What one window's shared results are computed from — and nothing else.
 
@@ -540,7 +544,7 @@ def shared_key(ds, *, through: str | None = None, **params: Any) -> dict[str, An
     -------
     dict
         ``checksum`` (the data), ``sampai`` (the window's last period), ``seed``,
-        ``n_boot``, ``min_n``, ``reliabilitas`` and ``kode``
+        ``n_boot``, ``min_n``, ``reliability`` and ``kode``
         (:func:`analysis_fingerprint`). The report folder, the language, the OPD of a
         per-OPD document and ``min_sel`` are not in it: documents that differ only in
         those share one computation.
@@ -553,7 +557,7 @@ def shared_key(ds, *, through: str | None = None, **params: Any) -> dict[str, An
     unknown = sorted(set(params) - set(KEY_PARAMETERS))
     if unknown:
         raise TypeError(f"shared_key: unknown parameter(s) {unknown}; allowed: {KEY_PARAMETERS}")
-    seed, n_boot, min_n, reliabilitas = ({**_KEY_DEFAULTS, **params}[k] for k in KEY_PARAMETERS)
+    seed, n_boot, min_n, reliability = ({**_KEY_DEFAULTS, **params}[k] for k in KEY_PARAMETERS)
     akhir = parse_period(through).code if through is not None else ds.periods[-1]
     return {
         "checksum": ds.checksum,
@@ -561,15 +565,16 @@ def shared_key(ds, *, through: str | None = None, **params: Any) -> dict[str, An
         "seed": int(seed),
         "n_boot": int(n_boot),
         "min_n": int(min_n),
-        "reliabilitas": bool(reliabilitas),
+        "reliability": bool(reliability),
         "kode": analysis_fingerprint(),
     }
 
 
-def window_dir(root: str | Path, kunci: Mapping[str, Any]) -> Path:
+@renamed_keywords(kunci="key")
+def window_dir(root: str | Path, key: Mapping[str, Any]) -> Path:
     """The store folder of one key: ``<root>/<sampai>-<hash of the key>``."""
-    h = hash_bytes(json.dumps(dict(kunci), sort_keys=True).encode())[:16]
-    return Path(root) / f"{kunci['sampai']}-{h}"
+    h = hash_bytes(json.dumps(dict(key), sort_keys=True).encode())[:16]
+    return Path(root) / f"{key['sampai']}-{h}"
 
 
 def _stored(folder: Path, kunci: Mapping[str, Any]) -> bool:

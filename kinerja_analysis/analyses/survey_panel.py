@@ -21,6 +21,7 @@ from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.periods import period_bounds
 from kinerja_analysis.core.results import tidy_frame
@@ -58,14 +59,15 @@ def _start_period(tanggal: pd.Series, periods: Sequence[str], aturan: str) -> pd
     return pd.Series(idx, index=tanggal.index)
 
 
+@renamed_keywords(kata_kunci="keywords", mulai="start")
 def estimate_communication_training_effect(
     skor_konstruk: pd.DataFrame,
     pelatihan: pd.DataFrame,
     *,
     konstruk: str = "percaya_diri",
     kompetensi: Sequence[str] = (),
-    kata_kunci: Sequence[str] = ("komunikasi",),
-    mulai: Literal["periode_selesai", "periode_berikutnya"] = "periode_selesai",
+    keywords: Sequence[str] = ("komunikasi",),
+    start: Literal["periode_selesai", "periode_berikutnya"] = "periode_selesai",
     alpha: float = DEFAULTS.alpha,
 ) -> pd.DataFrame:
     """Within-employee change in a construct after a communication training.
@@ -78,13 +80,13 @@ def estimate_communication_training_effect(
         The ``pelatihan`` table.
     konstruk
         Construct to analyse (default ``percaya_diri``).
-    kompetensi, kata_kunci
+    kompetensi, keywords
         A training counts as a communication training when its ``nama_pelatihan``
-        contains one of ``kata_kunci`` (case-insensitive) or, if given, its
+        contains one of ``keywords`` (case-insensitive) or, if given, its
         ``kompetensi_sasaran`` is in ``kompetensi``. The default is the name rule alone:
         many service-orientation webinars target ``berorientasi_pelayanan`` without
         training communication, and counting them dilutes the effect.
-    mulai
+    start
         First period counted as "after": the period in which the training ended
         (``periode_selesai``, the survey is taken at the end of each period) or the
         next one (``periode_berikutnya``).
@@ -108,8 +110,8 @@ def estimate_communication_training_effect(
     time-constant traits is absorbed by ``a_i``; selection on a dip just before
     training is not.
     """
-    if mulai not in ("periode_selesai", "periode_berikutnya"):
-        raise ValueError(f"mulai must be 'periode_selesai' or 'periode_berikutnya', not {mulai!r}")
+    if start not in ("periode_selesai", "periode_berikutnya"):
+        raise ValueError(f"start must be 'periode_selesai' or 'periode_berikutnya', not {start!r}")
     d = _long_scores(skor_konstruk, konstruk)
     periods = sorted(d["periode"].unique())
     require_columns(
@@ -118,12 +120,12 @@ def estimate_communication_training_effect(
     pl = pelatihan.copy()
     nama = pl["nama_pelatihan"].astype("string").str.lower().fillna("")
     is_kom = pl["kompetensi_sasaran"].astype("string").isin(list(kompetensi)).fillna(False)
-    for kw in kata_kunci:
+    for kw in keywords:
         is_kom |= nama.str.contains(kw.lower(), regex=False).fillna(False)
     pl = pl[is_kom.to_numpy(dtype=bool)]
     pl = pl.assign(nip=pl["nip"].astype(str))
     first = pl.groupby("nip")["tanggal_selesai"].min()
-    g_idx = _start_period(first, periods, mulai)
+    g_idx = _start_period(first, periods, start)
     pidx = {p: i for i, p in enumerate(periods)}
     d["t"] = d["periode"].map(pidx)
     d["g"] = d["nip"].map(g_idx)

@@ -1,9 +1,12 @@
-"""Old import paths and names keep working for one release, with a ``DeprecationWarning``.
+"""Old import paths, names and keywords keep working for one release, with a
+``DeprecationWarning``.
 
 One mechanism for the whole package: a meta-path finder serves every old flat module
 (``kinerja_analysis.did``, ``kinerja_analysis.analisis``…) as a proxy that looks each
 attribute up in the modules that now hold it (:data:`MOVED`), under its new name when it
 was renamed (:data:`RENAMED`), and warns once per old module and once per renamed name.
+A renamed keyword parameter is served by the decorator :func:`renamed_keywords` on the
+function, method or class that took it.
 
 >>> import sys, warnings
 >>> _ = sys.modules.pop("kinerja_analysis.analisis", None)  # a fresh proxy, whatever ran before
@@ -16,14 +19,20 @@ was renamed (:data:`RENAMED`), and warns once per old module and once per rename
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
+import inspect
 import sys
 import types
 import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-__all__ = ["MOVED", "RENAMED", "install", "resolve"]
+__all__ = ["MOVED", "RENAMED", "install", "renamed_keywords", "resolve"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _PKG = "kinerja_analysis"
 
@@ -267,3 +276,110 @@ def install() -> None:
     """Put the finder on ``sys.meta_path`` (idempotent)."""
     if not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.append(_Finder())
+
+
+# ----------------------------------------------------------------------------- keywords
+
+
+def renamed_keywords(**old_to_new: str) -> Callable[[_F], _F]:
+    """Keep old keyword names of a function working for one release.
+
+    ``@renamed_keywords(desimal="decimals")`` on a function whose parameter is now
+    ``decimals``: a call with ``desimal=`` warns (``DeprecationWarning`` naming the
+    function, the old and the new keyword, pointing at the caller's line) and passes the
+    value as ``decimals``; a call with both raises ``TypeError``. The function's
+    signature (``inspect.signature``, ``help``, JupyterLab's tooltip) shows the new names
+    only. Works on functions and methods; on a class (a dataclass, say) it wraps
+    ``__init__`` and also serves the old name as a read-only attribute that warns.
+
+    Raises
+    ------
+    TypeError
+        At decoration: a new name that is not a parameter, or an old name that still is.
+
+    >>> import warnings
+    >>> @renamed_keywords(desimal="decimals")
+    ... def rounded(x, decimals=2):
+    ...     return round(x, decimals)
+    >>> str(inspect.signature(rounded))
+    '(x, decimals=2)'
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     rounded(3.14159, desimal=1)
+    3.1
+    >>> print(w[0].message)
+    rounded(): keyword 'desimal' is deprecated and will be removed in the next release; use 'decimals'
+    """
+    for old, new in old_to_new.items():
+        if not (isinstance(new, str) and new.isidentifier()) or old == new:
+            raise TypeError(f"renamed_keywords: {old}={new!r} is not a renaming")
+
+    def decorate(obj: _F) -> _F:
+        if isinstance(obj, type):
+            return _renamed_class(obj, old_to_new)  # type: ignore[return-value]
+        return _renamed_function(obj, old_to_new)
+
+    return decorate
+
+
+def _renamed_function(fn: _F, old_to_new: dict[str, str], owner: str | None = None) -> _F:
+    params = inspect.signature(fn).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    name = owner or fn.__qualname__
+    for old, new in old_to_new.items():
+        if old in params:
+            raise TypeError(f"renamed_keywords: {name}() still has a parameter {old!r}")
+        if new not in params and not takes_any:
+            raise TypeError(f"renamed_keywords: {name}() has no parameter {new!r}")
+    olds = frozenset(old_to_new)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs and not olds.isdisjoint(kwargs):
+            for old in sorted(olds.intersection(kwargs)):
+                new = old_to_new[old]
+                if new in kwargs:
+                    raise TypeError(
+                        f"{name}() got both {old!r} (its old name) and {new!r}; pass {new!r}"
+                    )
+                warnings.warn(
+                    f"{name}(): keyword {old!r} is deprecated and will be removed in the "
+                    f"next release; use {new!r}",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+        return fn(*args, **kwargs)
+
+    wrapper.__renamed_keywords__ = {  # type: ignore[attr-defined]
+        **getattr(fn, "__renamed_keywords__", {}),
+        **old_to_new,
+    }
+    return wrapper  # type: ignore[return-value]
+
+
+def _renamed_class(cls: type, old_to_new: dict[str, str]) -> type:
+    cls.__init__ = _renamed_function(cls.__init__, old_to_new, owner=cls.__qualname__)  # type: ignore[misc]
+    for old, new in old_to_new.items():
+        if hasattr(cls, old):
+            raise TypeError(f"renamed_keywords: {cls.__qualname__} still has an attribute {old!r}")
+        setattr(cls, old, _OldAttribute(cls.__qualname__, old, new))
+    return cls
+
+
+class _OldAttribute:
+    """A read-only attribute under its old name: warns, then reads the new one."""
+
+    def __init__(self, owner: str, old: str, new: str) -> None:
+        self.owner, self.old, self.new = owner, old, new
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        warnings.warn(
+            f"{self.owner}.{self.old} is deprecated and will be removed in the next release; "
+            f"use {self.owner}.{self.new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(obj, self.new)

@@ -502,9 +502,9 @@ class _Run:
     def msg(self, key: str, **fields: Any) -> str:
         return message(key, self.bahasa, **fields)
 
-    def problem(self, tabel: str, file: str, kolom: str, pesan: str, tingkat: str) -> None:
+    def problem(self, table: str, file: str, column: str, message: str, level: str) -> None:
         self.structure.append(
-            {"tabel": tabel, "file": file, "kolom": kolom, "pesan": pesan, "tingkat": tingkat}
+            {"tabel": table, "file": file, "kolom": column, "pesan": message, "tingkat": level}
         )
 
     def unusable(self, tabel: str, file: str = "") -> None:

@@ -745,7 +745,7 @@ def check_reference(
         def cause(pos: np.ndarray) -> np.ndarray:
             return np.array([f"{peg_file} baris {rejected[vals[i]][0]}" for i in pos], dtype=object)
 
-        reject(st, is_rej, column, "referensi:pegawai_ditolak", msg, level, sebab=cause)
+        reject(st, is_rej, column, "referensi:pegawai_ditolak", msg, level, cause=cause)
 
 
 def period_membership(
@@ -774,7 +774,7 @@ def period_membership(
         reject(
             st, named, "periode", "periode_tidak_dipakai",
             lambda pos: np.array([st.msg("periode_tidak_dipakai", periode=vals[i], alasan=not_adopted[vals[i]]) for i in pos], dtype=object),
-            sebab=lambda pos: np.array([f"periode {vals[i]}" for i in pos], dtype=object),
+            cause=lambda pos: np.array([f"periode {vals[i]}" for i in pos], dtype=object),
         )  # fmt: skip
 
 

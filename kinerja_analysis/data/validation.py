@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import PeriodError
 from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period_text
 from kinerja_analysis.core.text import Bahasa
@@ -62,15 +63,23 @@ class Issues:
         self.table, self.file, self.rows = table, file, rows
         self.parts: list[dict[str, Any]] = []
 
+    @renamed_keywords(
+        kolom="column",
+        nilai="values",
+        aturan="rule",
+        pesan="message",
+        tingkat="level",
+        sebab="cause",
+    )
     def add(
         self,
         pos: np.ndarray,
-        kolom: str | None,
-        nilai: np.ndarray | str | None,
-        aturan: str,
-        pesan: np.ndarray | str,
-        tingkat: str = "tolak",
-        sebab: np.ndarray | str = "",
+        column: str | None,
+        values: np.ndarray | str | None,
+        rule: str,
+        message: np.ndarray | str,
+        level: str = "tolak",
+        cause: np.ndarray | str = "",
     ) -> None:
         """Record one problem per row position in ``pos``."""
         pos = np.asarray(pos, dtype=np.int64)
@@ -79,38 +88,46 @@ class Issues:
         self.parts.append(
             {
                 "baris": self.rows[pos],
-                "kolom": kolom or "",
-                "nilai": "" if nilai is None else nilai,
-                "aturan": aturan,
-                "pesan": pesan,
-                "tingkat": tingkat,
-                "sebab": sebab,
+                "kolom": column or "",
+                "nilai": "" if values is None else values,
+                "aturan": rule,
+                "pesan": message,
+                "tingkat": level,
+                "sebab": cause,
                 "_pos": pos,
             }
         )
 
+    @renamed_keywords(
+        baris="rows",
+        kolom="column",
+        nilai="values",
+        aturan="rule",
+        pesan="message",
+        tingkat="level",
+    )
     def add_row_numbers(
         self,
-        baris: list[int | None],
-        kolom: str,
-        nilai: list[str] | str,
-        aturan: str,
-        pesan: list[str] | str,
-        tingkat: str,
+        rows: list[int | None],
+        column: str,
+        values: list[str] | str,
+        rule: str,
+        message: list[str] | str,
+        level: str,
     ) -> None:
         """Record problems of rows that are not part of the table (broken lines, file-level)."""
-        if not baris:
+        if not rows:
             return
         self.parts.append(
             {
-                "baris": np.asarray([-1 if b is None else b for b in baris], dtype=np.int64),
-                "kolom": kolom,
-                "nilai": nilai,
-                "aturan": aturan,
-                "pesan": pesan,
-                "tingkat": tingkat,
+                "baris": np.asarray([-1 if b is None else b for b in rows], dtype=np.int64),
+                "kolom": column,
+                "nilai": values,
+                "aturan": rule,
+                "pesan": message,
+                "tingkat": level,
                 "sebab": "",
-                "_pos": np.full(len(baris), -1, dtype=np.int64),
+                "_pos": np.full(len(rows), -1, dtype=np.int64),
             }
         )
 
@@ -216,6 +233,7 @@ class TableState:
         return col.text(np.asarray(pos, dtype=np.int64))
 
 
+@renamed_keywords(sebab="cause")
 def reject(
     st: TableState,
     mask: np.ndarray | pd.Series,
@@ -224,11 +242,11 @@ def reject(
     message_: np.ndarray | str | Callable[[np.ndarray], np.ndarray | str],
     level: str = "tolak",
     values: np.ndarray | Callable[[np.ndarray], np.ndarray] | None = None,
-    sebab: np.ndarray | str | Callable[[np.ndarray], np.ndarray] = "",
+    cause: np.ndarray | str | Callable[[np.ndarray], np.ndarray] = "",
 ) -> np.ndarray:
     """Record a problem for the rows in ``mask`` (rejecting them when ``level='tolak'``).
 
-    ``message_``, ``values`` and ``sebab`` may be callables of the failing positions so
+    ``message_``, ``values`` and ``cause`` may be callables of the failing positions so
     that per-row texts are built for the failing rows only. Returns the positions.
     """
     m = np.asarray(mask, dtype=bool) if not isinstance(mask, pd.Series) else _bool(mask)
@@ -244,7 +262,7 @@ def reject(
         vals = values(pos)
     else:
         vals = values[pos] if len(values) == len(m) else values
-    cause = sebab(pos) if callable(sebab) else sebab
+    cause = cause(pos) if callable(cause) else cause
     st.issues.add(pos, column, vals, rule, msg, level, cause)
     if level == "tolak":
         st.bad[pos] = True

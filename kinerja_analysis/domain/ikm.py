@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing, require_columns
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.data.contract import IKM_UNSUR
 
 # --------------------------------------------------------------------------------------
@@ -94,7 +95,8 @@ def _ikm_from_nrr(nrr: pd.DataFrame) -> pd.Series:
     return nrr[list(IKM_UNSUR)].astype(float).mean(axis=1, skipna=False) * 25.0
 
 
-def ikm(layanan: pd.DataFrame, *, toleransi: float = 0.01) -> pd.DataFrame:
+@renamed_keywords(toleransi="tolerance")
+def ikm(layanan: pd.DataFrame, *, tolerance: float = 0.01) -> pd.DataFrame:
     """IKM per OPD x period from the ``layanan`` table.
 
     Parameters
@@ -102,7 +104,7 @@ def ikm(layanan: pd.DataFrame, *, toleransi: float = 0.01) -> pd.DataFrame:
     layanan
         ``opd, periode`` and either ``u1..u9`` (element means, 1-4) or ``ikm`` (25-100),
         or both.
-    toleransi
+    tolerance
         Largest accepted difference between the reported ``ikm`` and the one computed
         from ``u1..u9``.
 
@@ -152,7 +154,7 @@ def ikm(layanan: pd.DataFrame, *, toleransi: float = 0.01) -> pd.DataFrame:
     out["selisih"] = out["ikm_dilaporkan"] - out["ikm_unsur"]
     both = out["ikm_unsur"].notna() & out["ikm_dilaporkan"].notna()
     kons = pd.Series(pd.NA, index=out.index, dtype="boolean")
-    kons[both] = out.loc[both, "selisih"].abs() <= toleransi + 1e-9
+    kons[both] = out.loc[both, "selisih"].abs() <= tolerance + 1e-9
     out["konsisten"] = kons
     out["ikm"] = out["ikm_unsur"].where(out["ikm_unsur"].notna(), out["ikm_dilaporkan"])
     sumber = pd.Series(None, index=out.index, dtype=object)

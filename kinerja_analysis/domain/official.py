@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.domain.predikat import PREDIKAT_DTYPE, PREDIKAT_ORDER, predikat
 
 __all__ = ["official_evaluation", "agreement_by_opd", "agreement", "SELURUH_OPD"]
@@ -84,7 +85,8 @@ def official_evaluation(resmi: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def agreement(resmi: pd.Series, hitung: pd.Series) -> dict[str, float]:
+@renamed_keywords(hitung="computed")
+def agreement(resmi: pd.Series, computed: pd.Series) -> dict[str, float]:
     """Agreement of two predikat columns over the rows where both are present.
 
     Returns
@@ -106,7 +108,7 @@ def agreement(resmi: pd.Series, hitung: pd.Series) -> dict[str, float]:
     from statsmodels.stats.inter_rater import cohens_kappa  # lazy: statsmodels is heavy
 
     a = pd.Series(resmi, dtype=object).reset_index(drop=True)
-    b = pd.Series(hitung, dtype=object).reset_index(drop=True)
+    b = pd.Series(computed, dtype=object).reset_index(drop=True)
     both = a.notna() & b.notna()
     a, b = a[both], b[both]
     n = int(len(a))
@@ -124,8 +126,9 @@ def agreement(resmi: pd.Series, hitung: pd.Series) -> dict[str, float]:
     return {"n": n, "n_sama": same, "pct_sama": same / n if n else np.nan, "kappa": kappa}
 
 
+@renamed_keywords(hitung="computed")
 def agreement_by_opd(
-    resmi: pd.DataFrame, hitung: pd.DataFrame, pegawai: pd.DataFrame
+    resmi: pd.DataFrame, computed: pd.DataFrame, pegawai: pd.DataFrame
 ) -> pd.DataFrame:
     """How often the official predikat equals the one computed from the numbers, per OPD
     and period, and for all OPDs together.
@@ -134,7 +137,7 @@ def agreement_by_opd(
     ----------
     resmi
         :func:`official_evaluation` output (``nip, periode, predikat``).
-    hitung
+    computed
         :func:`~kinerja_analysis.domain.predikat.evaluate_period` output.
     pegawai
         ``nip, opd``.
@@ -150,18 +153,18 @@ def agreement_by_opd(
     Examples
     --------
     >>> resmi = pd.DataFrame({"nip": ["a", "b", "c"], "periode": "2025Q1", "predikat": ["Baik", "Baik", "Sangat Baik"]})
-    >>> hitung = resmi.assign(predikat=["Baik", "Sangat Baik", "Sangat Baik"])
+    >>> computed = resmi.assign(predikat=["Baik", "Sangat Baik", "Sangat Baik"])
     >>> peg = pd.DataFrame({"nip": ["a", "b", "c"], "opd": ["A", "A", "B"]})
-    >>> agreement_by_opd(resmi, hitung, peg)[["periode", "opd", "n", "n_sama"]]
+    >>> agreement_by_opd(resmi, computed, peg)[["periode", "opd", "n", "n_sama"]]
       periode          opd  n  n_sama
     0  2025Q1            A  2       1
     1  2025Q1            B  1       1
     2  2025Q1  Seluruh OPD  3       2
     """
     require_columns(resmi, ["nip", "periode", "predikat"], "agreement_by_opd: resmi")
-    require_columns(hitung, ["nip", "periode", "predikat"], "agreement_by_opd: hitung")
+    require_columns(computed, ["nip", "periode", "predikat"], "agreement_by_opd: computed")
     m = resmi[["nip", "periode", "predikat"]].merge(
-        hitung[["nip", "periode", "predikat"]],
+        computed[["nip", "periode", "predikat"]],
         on=["nip", "periode"],
         suffixes=("_resmi", "_hitung"),
     )

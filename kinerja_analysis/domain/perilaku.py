@@ -20,6 +20,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes, with_pair_keys
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
@@ -730,13 +731,14 @@ def summarise_perilaku(
 # --------------------------------------------------------------------------------------
 
 
+@renamed_keywords(min_kelompok="min_group")
 def strengths_weaknesses(
     perilaku_skor: pd.DataFrame,
     pegawai: pd.DataFrame,
     *,
     min_penilai: int = 3,
     z: float = 1.0,
-    min_kelompok: int = 5,
+    min_group: int = 5,
 ) -> pd.DataFrame:
     """Each employee's standing per BerAKHLAK dimension relative to comparable peers.
 
@@ -750,7 +752,7 @@ def strengths_weaknesses(
         Minimum number of raters (other than self) for a flag.
     z
         Threshold of the standardised score for a flag.
-    min_kelompok
+    min_group
         Minimum number of scored employees in the comparison group for a flag.
 
     Returns
@@ -793,7 +795,7 @@ def strengths_weaknesses(
         d["z"] = (d["skor"] - d["rerata_kelompok"]) / d["sd_kelompok"]
     eligible = (
         (d["n_penilai"] >= min_penilai)
-        & (d["n_kelompok"] >= min_kelompok)
+        & (d["n_kelompok"] >= min_group)
         & (d["sd_kelompok"] > 0)
         & d["jenis_jabatan"].notna()
         & d["z"].notna()

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing, require_columns
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.domain.perilaku import (
     PerilakuCutoffs,
@@ -416,6 +417,7 @@ def check_distribution(
 # --------------------------------------------------------------------------------------
 
 
+@renamed_keywords(korelasi="correlations", bobot_hasil="hasil_weight")
 @dataclass(frozen=True)
 class OutputVsCompetency(Result):
     """Ranking and predikat by output alone versus with behaviour.
@@ -428,20 +430,20 @@ class OutputVsCompetency(Result):
         predikat, perubahan`` (``"naik"``, ``"turun"``, ``"tetap"``).
     per_opd
         ``opd, periode, n_pegawai, n_naik, n_turun, n_tetap, prop_naik, prop_turun``.
-    korelasi
+    correlations
         Spearman correlations per period in the tidy column set (+ ``periode``).
-    bobot_hasil
+    hasil_weight
         Weight of the standardised capaian in the composite.
     """
 
     pegawai: pd.DataFrame
     per_opd: pd.DataFrame
-    korelasi: pd.DataFrame
-    bobot_hasil: float
+    correlations: pd.DataFrame
+    hasil_weight: float
 
     def tidy(self) -> pd.DataFrame:
         """The Spearman correlations per period (tidy, + ``periode``)."""
-        return check_tidy(tidy_frame(self.korelasi))
+        return check_tidy(tidy_frame(self.correlations))
 
     def glance(self) -> pd.DataFrame:
         """Employee-periods compared, how many moved up or down, the output weight."""
@@ -452,7 +454,7 @@ class OutputVsCompetency(Result):
                     "n_pegawai_periode": len(p),
                     "n_naik": int((p["perubahan"] == "naik").sum()),
                     "n_turun": int((p["perubahan"] == "turun").sum()),
-                    "bobot_hasil": self.bobot_hasil,
+                    "bobot_hasil": self.hasil_weight,
                 }
             ]
         )
@@ -484,11 +486,12 @@ def _spearman_row(x: pd.Series, y: pd.Series, term: str) -> dict[str, object]:
     }
 
 
+@renamed_keywords(bobot_hasil="hasil_weight")
 def output_vs_competency(
     evaluasi: pd.DataFrame,
     pegawai: pd.DataFrame,
     *,
-    bobot_hasil: float = 0.6,
+    hasil_weight: float = 0.6,
 ) -> OutputVsCompetency:
     """Does judging by output alone rank and label employees differently?
 
@@ -499,8 +502,8 @@ def output_vs_competency(
         skor_perilaku, predikat``).
     pegawai
         The ``pegawai`` table (``nip, opd``).
-    bobot_hasil
-        Weight of output in the composite; behaviour gets ``1 - bobot_hasil``. Default
+    hasil_weight
+        Weight of output in the composite; behaviour gets ``1 - hasil_weight``. Default
         0.6 / 0.4, the SKP / perilaku weights of the former PP 46/2011 appraisal
         (PermenPAN-RB 6/2022 itself sets no numeric weights).
 
@@ -523,8 +526,8 @@ def output_vs_competency(
         ["nip", "periode", "capaian", "rating_hasil", "skor_perilaku", "predikat"],
         "hasil_vs_kompetensi",
     )
-    if not 0.0 <= bobot_hasil <= 1.0:
-        raise ValueError(f"bobot_hasil must lie in [0, 1], got {bobot_hasil!r}")
+    if not 0.0 <= hasil_weight <= 1.0:
+        raise ValueError(f"hasil_weight must lie in [0, 1], got {hasil_weight!r}")
     ev = evaluasi[["nip", "periode", "capaian", "rating_hasil", "skor_perilaku", "predikat"]].copy()
     ev = ev[ev["capaian"].notna() & ev["skor_perilaku"].notna() & ev["predikat"].notna()]
     if "opd" in evaluasi.columns:
@@ -538,7 +541,7 @@ def output_vs_competency(
         return (s - s.mean()) / sd if sd and sd > 0 else s * 0.0
 
     by = ev.groupby("periode", observed=True)
-    ev["komposit"] = bobot_hasil * by["capaian"].transform(z) + (1 - bobot_hasil) * by[
+    ev["komposit"] = hasil_weight * by["capaian"].transform(z) + (1 - hasil_weight) * by[
         "skor_perilaku"
     ].transform(z)
     ev["peringkat_hasil"] = by["capaian"].rank(ascending=False, method="min").astype(int)
@@ -590,5 +593,5 @@ def output_vs_competency(
             rows.append({"periode": per, **_spearman_row(g["capaian"], g[other], term)})
     korelasi = pd.DataFrame(rows, columns=["periode", *TIDY_COLUMNS])
     return OutputVsCompetency(
-        pegawai=pegawai_out, per_opd=per_opd, korelasi=korelasi, bobot_hasil=bobot_hasil
+        pegawai=pegawai_out, per_opd=per_opd, correlations=korelasi, hasil_weight=hasil_weight
     )

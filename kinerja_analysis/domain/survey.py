@@ -31,6 +31,7 @@ from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 from kinerja_analysis.methods.cfa import CfaFit, FactorSpec, fit_cfa, fit_invariance
@@ -108,12 +109,13 @@ def _items_by_construct(ins: pd.DataFrame) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------- scoring
 
 
+@renamed_keywords(min_jawab="min_answered", bentuk="shape")
 def construct_scores(
     survei: pd.DataFrame,
     instrumen: pd.DataFrame,
     *,
-    min_jawab: float = 0.8,
-    bentuk: Literal["long", "wide"] = "long",
+    min_answered: float = 0.8,
+    shape: Literal["long", "wide"] = "long",
 ) -> pd.DataFrame:
     """Score each respondent on each construct.
 
@@ -121,9 +123,9 @@ def construct_scores(
     ----------
     survei, instrumen
         The ``survei`` and ``survei_instrumen`` tables.
-    min_jawab
+    min_answered
         Minimum share of a construct's items that must be answered (default 0.8).
-    bentuk
+    shape
         ``"long"`` (one row per respondent × period × construct) or ``"wide"``
         (one column per construct).
 
@@ -136,7 +138,7 @@ def construct_scores(
     Notes
     -----
     Reverse-keyed items are recoded ``skala_min + skala_max - x`` first. The score is
-    the mean of the answered items when at least ``min_jawab`` of the construct's items
+    the mean of the answered items when at least ``min_answered`` of the construct's items
     are answered — identical to person-mean imputation of the missing items — and
     missing (NaN) otherwise. The score is on the item scale (e.g. 1–5), so the interval
     categories of :func:`interval_category` apply to it.
@@ -152,10 +154,10 @@ def construct_scores(
     >>> list(cs.columns), len(cs)
     (['nip', 'periode', 'konstruk', 'skor', 'n_item', 'n_item_dijawab'], 120)
     """
-    if not 0 < min_jawab <= 1:
-        raise ValueError(f"min_jawab must be in (0, 1], not {min_jawab}")
-    if bentuk not in ("long", "wide"):
-        raise ValueError(f"bentuk must be 'long' or 'wide', not {bentuk!r}")
+    if not 0 < min_answered <= 1:
+        raise ValueError(f"min_answered must be in (0, 1], not {min_answered}")
+    if shape not in ("long", "wide"):
+        raise ValueError(f"shape must be 'long' or 'wide', not {shape!r}")
     require_columns(survei, ["nip", "periode"], "survei")
     ins = _check_instrument(instrumen, survei)
     x = _score_items(survei, ins)
@@ -164,7 +166,7 @@ def construct_scores(
         sub = x[items]
         n_ans = sub.notna().sum(axis=1)
         mean = sub.mean(axis=1, skipna=True)
-        ok = n_ans >= math.ceil(min_jawab * len(items) - 1e-9)
+        ok = n_ans >= math.ceil(min_answered * len(items) - 1e-9)
         parts.append(
             pd.DataFrame(
                 {
@@ -178,7 +180,7 @@ def construct_scores(
             )
         )
     long = pd.concat(parts, ignore_index=True)
-    if bentuk == "long":
+    if shape == "long":
         return long
     wide = long.pivot_table(
         index=["nip", "periode"], columns="konstruk", values="skor", dropna=False, sort=False
@@ -348,13 +350,14 @@ class ScaleReliability(Result):
         )
 
 
+@renamed_keywords(batas="threshold")
 def scale_reliability(
     survei: pd.DataFrame,
     instrumen: pd.DataFrame,
     *,
     periode: str | Sequence[str] | None = None,
     ci: float = 0.95,
-    batas: float = 0.7,
+    threshold: float = 0.7,
 ) -> ScaleReliability:
     """Cronbach's α (Feldt CI), α if item deleted, and McDonald's ω total per construct.
 
@@ -362,7 +365,7 @@ def scale_reliability(
     ----------
     ci
         Confidence level of the Feldt interval.
-    batas
+    threshold
         Threshold for the ``reliabel`` flag (α ≥ 0.70, the convention Indonesian theses
         cite from Nunnally).
 
@@ -415,7 +418,7 @@ def scale_reliability(
                 "ci_high": hi,
                 "omega": om,
                 "omega_layak": bool(proper),
-                "reliabel": bool(np.isfinite(a) and a >= batas),
+                "reliabel": bool(np.isfinite(a) and a >= threshold),
                 "method": "Cronbach alpha (CI Feldt); omega total satu faktor ML",
             }
         )
@@ -443,8 +446,9 @@ def _r_drop_two(sub: np.ndarray, j: int) -> float:
     return float(np.corrcoef(sub[:, j], sub[:, 1 - j])[0, 1])
 
 
+@renamed_keywords(nilai="value")
 def interval_category(
-    nilai: float | np.ndarray | pd.Series,
+    value: float | np.ndarray | pd.Series,
     skala_min: float = 1.0,
     skala_max: float = 5.0,
     label: Sequence[str] = INTERVAL_CATEGORIES,
@@ -464,7 +468,7 @@ def interval_category(
     >>> c.iloc[:4].tolist(), bool(c.isna().iloc[4])
     (['sangat rendah', 'rendah', 'sedang', 'sangat tinggi'], True)
     """
-    v = pd.Series(np.atleast_1d(np.asarray(nilai, dtype=float)))
+    v = pd.Series(np.atleast_1d(np.asarray(value, dtype=float)))
     m = len(label)
     width = (skala_max - skala_min) / m
     edges = [skala_min + width * i for i in range(1, m)]
@@ -481,12 +485,13 @@ def _distribution(values: pd.Series, lo: float, hi: float) -> dict[str, float]:
     return {f"pct_{c}": (float((v == c).sum()) / n * 100 if n else np.nan) for c in cats}
 
 
+@renamed_keywords(skor_terbalik="recode_reversed")
 def describe_items(
     survei: pd.DataFrame,
     instrumen: pd.DataFrame,
     *,
     per_periode: bool = True,
-    skor_terbalik: bool = True,
+    recode_reversed: bool = True,
 ) -> pd.DataFrame:
     """Descriptive statistics per item (and per period).
 
@@ -494,7 +499,7 @@ def describe_items(
     ----------
     per_periode
         One row per item × period (default) or per item over all periods.
-    skor_terbalik
+    recode_reversed
         Describe reverse-keyed items after recoding (default), so that "tinggi" means
         favourable for every item; ``False`` describes the raw answers.
 
@@ -515,7 +520,7 @@ def describe_items(
     2   x3  3  3.67
     """
     ins = _check_instrument(instrumen, survei)
-    x = _score_items(survei, ins) if skor_terbalik else survei[ins["item"].tolist()].astype(float)
+    x = _score_items(survei, ins) if recode_reversed else survei[ins["item"].tolist()].astype(float)
     keys = [survei["periode"].astype(str)] if per_periode else []
     groups = x.groupby(keys, sort=True) if keys else [((), x)]
     rows = []
@@ -540,11 +545,12 @@ def describe_items(
     return pd.DataFrame(rows)
 
 
+@renamed_keywords(min_jawab="min_answered")
 def describe_constructs(
     survei: pd.DataFrame,
     instrumen: pd.DataFrame,
     *,
-    min_jawab: float = 0.8,
+    min_answered: float = 0.8,
     per_periode: bool = True,
 ) -> pd.DataFrame:
     """Descriptive statistics of construct scores (see :func:`construct_scores`).
@@ -559,14 +565,14 @@ def describe_constructs(
     Examples
     --------
     >>> one = {"nip": ["a", "b"], "periode": ["2025Q1", "2025Q2"], "x1": [4, 2], "x2": [5, 3], "x3": [1, 4]}
-    >>> describe_constructs(pd.DataFrame(one), pd.DataFrame({"item": ["x1", "x2", "x3"], "konstruk": "k", "terbalik": [False, False, True]}), min_jawab=1.0)[["periode", "n", "mean", "kategori"]].round(2)
+    >>> describe_constructs(pd.DataFrame(one), pd.DataFrame({"item": ["x1", "x2", "x3"], "konstruk": "k", "terbalik": [False, False, True]}), min_answered=1.0)[["periode", "n", "mean", "kategori"]].round(2)
       periode  n  mean       kategori
     0  2025Q1  1  4.67  sangat tinggi
     1  2025Q2  1  2.33         rendah
     """
     ins = _check_instrument(instrumen, survei)
     skala = ins.groupby("konstruk")[["skala_min", "skala_max"]].first()
-    sk = construct_scores(survei, ins, min_jawab=min_jawab)
+    sk = construct_scores(survei, ins, min_answered=min_answered)
     keys = ["konstruk", "periode"] if per_periode else ["konstruk"]
     rows = []
     for key, g in sk.groupby(keys, sort=True):
@@ -750,14 +756,15 @@ _VERDICT = {
 }
 
 
+@renamed_keywords(tingkat="levels", batas_delta_cfi="cut_cfi", batas_delta_rmsea="cut_rmsea")
 def invariance(
     survei: pd.DataFrame,
     instrumen: pd.DataFrame,
     group: str = "periode",
     *,
-    tingkat: Sequence[Literal["konfigural", "metrik", "skalar"]] = _TINGKAT,
-    batas_delta_cfi: float = -0.010,
-    batas_delta_rmsea: float = 0.015,
+    levels: Sequence[Literal["konfigural", "metrik", "skalar"]] = _TINGKAT,
+    cut_cfi: float = -0.010,
+    cut_rmsea: float = 0.015,
 ) -> pd.DataFrame:
     """Measurement invariance across groups (periods by default) by multi-group CFA.
 
@@ -765,10 +772,10 @@ def invariance(
     ----------
     group
         Column of ``survei`` defining the groups (``periode``, or e.g. an OPD column).
-    tingkat
+    levels
         Nested models to fit, in order: ``konfigural`` (same pattern), ``metrik``
         (equal loadings), ``skalar`` (equal loadings and intercepts).
-    batas_delta_cfi, batas_delta_rmsea
+    cut_cfi, cut_rmsea
         Cut-offs for the verdict.
 
     Returns
@@ -793,17 +800,17 @@ def invariance(
     """
     if group not in survei.columns:
         raise ValueError(f"invariance: group column {group!r} is not in survei")
-    bad = [t for t in tingkat if t not in _TINGKAT]
-    if bad or not tingkat:
-        raise ValueError(f"tingkat must be a non-empty subset of {_TINGKAT}, not {list(tingkat)}")
+    bad = [t for t in levels if t not in _TINGKAT]
+    if bad or not levels:
+        raise ValueError(f"levels must be a non-empty subset of {_TINGKAT}, not {list(levels)}")
     x, spec, _ = _model_data(survei, instrumen)
     ok = x.notna().all(axis=1) & survei[group].notna()
     grp = survei.loc[ok, group].astype(str)
-    levels = sorted(grp.unique())
-    if len(levels) < 2:
+    groups = sorted(grp.unique())
+    if len(groups) < 2:
         raise NotEstimable("invarians: perlu minimal 2 grup dengan data lengkap")
     data = {}
-    for lv in levels:
+    for lv in groups:
         d = x.loc[ok][grp == lv].to_numpy()
         if d.shape[0] <= len(spec.indicators):
             raise NotEstimable(f"invarians: grup {lv!r} hanya punya {d.shape[0]} responden lengkap")
@@ -811,9 +818,9 @@ def invariance(
     res = fit_invariance(
         data,
         spec,
-        levels=[_LEVEL[t] for t in tingkat],
-        cut_cfi=batas_delta_cfi,
-        cut_rmsea=batas_delta_rmsea,
+        levels=[_LEVEL[t] for t in levels],
+        cut_cfi=cut_cfi,
+        cut_rmsea=cut_rmsea,
     )
     back = {v: k for k, v in _LEVEL.items()}
     t = res.table.rename(columns={"n_groups": "n_grup"})

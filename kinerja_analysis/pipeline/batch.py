@@ -87,6 +87,7 @@ import typer
 
 from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.core.io import (
     PACKAGE_ROOT,
@@ -327,14 +328,15 @@ class BatchSettings:
             elif value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
 
-    def resolve(self, profil: AgencyProfile) -> BatchSettings:
-        """These settings with ``profil`` in place and its language and ``min_sel``
+    @renamed_keywords(profil="profile")
+    def resolve(self, profile: AgencyProfile) -> BatchSettings:
+        """These settings with ``profile`` in place and its language and ``min_sel``
         wherever they are not set."""
         return dataclasses.replace(
             self,
-            profile=profil,
-            bahasa=self.bahasa or profil.bahasa,
-            min_sel=profil.min_sel if self.min_sel is None else self.min_sel,
+            profile=profile,
+            bahasa=self.bahasa or profile.bahasa,
+            min_sel=profile.min_sel if self.min_sel is None else self.min_sel,
         )
 
 
@@ -510,6 +512,7 @@ class BatchSummary:
         return out
 
 
+@renamed_keywords(profil_path="profile_path")
 def plan_runs(
     notebooks: dict[str, NotebookSpec],
     periods: Sequence[str],
@@ -521,7 +524,7 @@ def plan_runs(
     checksum: str,
     periode_data: Sequence[str] = (),
     opds: Sequence[str] = (),
-    profil_path: str | None = None,
+    profile_path: str | None = None,
     staging_root: Path | None = None,
 ) -> list[RunSpec]:
     """The runs of a batch (pure: nothing is executed or written).
@@ -532,7 +535,7 @@ def plan_runs(
     (``9x``) run once with ``periode`` = the last period, over the data's periods up to
     it (``periode_data``). ``settings`` gives the language, ``min_sel``, seed, formats
     and agency profile (unset ones from the profile: :meth:`BatchSettings.resolve`);
-    ``profil_path`` is the profile's file as the notebooks read it; ``staging_root``
+    ``profile_path`` is the profile's file as the notebooks read it; ``staging_root``
     (unique per batch) holds each run's private working folder.
     """
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
@@ -562,7 +565,7 @@ def plan_runs(
             "opd": opd,
             "min_sel": settings.min_sel,
             "seed": settings.seed,
-            "profil": profil_path,
+            "profil": profile_path,
         }
         gagal_dir = cache_dir.parent / "gagal" / section
         gagal_name = f"{nb.kode}_{nb.nama}" + (f"__{slug}" if opd else "")
@@ -953,7 +956,7 @@ def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes]
     profil = load_profile(spec.profil)
     with _stage("html"):
         html = export.to_html(
-            nb, title=spec.judul, periode=spec.periode_label, bahasa=bahasa, profil=profil
+            nb, title=spec.judul, periode=spec.periode_label, bahasa=bahasa, profile=profil
         )
     files: dict[str, bytes] = {}
     if "html" in spec.formats:
@@ -969,7 +972,7 @@ def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes]
                 sheets,
                 info=_workbook_info(spec, bahasa),
                 bahasa=bahasa,
-                sumber=export.source_note(profil, bahasa),
+                source=export.source_note(profil, bahasa),
                 labels=workbook_labels(sheets),
             )
     angka = {}
@@ -1056,7 +1059,7 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
     judul = report_text.text("n90_judul_tren", bahasa)  # type: ignore[arg-type]
 
     def uri(lebar: float) -> str:
-        fig = plots.plot_headline_trends(rows, judul=judul, bahasa=bahasa, lebar=lebar)
+        fig = plots.plot_headline_trends(rows, title=judul, bahasa=bahasa, width=lebar)
         return "data:image/png;base64," + figure_png(fig)[0]
 
     return {"lebar": uri(plots.PAGE_WIDTH), "sempit": uri(plots.PHONE_WIDTH)}
@@ -1461,7 +1464,7 @@ def run_batch(
             checksum=ds.checksum,
             periode_data=ds.periods,
             opds=opds,
-            profil_path=_profile_file(profil, cache_root),
+            profile_path=_profile_file(profil, cache_root),
         )
         plan = plan_runs(
             found, chosen, out, settings, staging_root=cache_root / "kerja" / batch_id, **where

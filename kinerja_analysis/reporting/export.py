@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.cells import FORMULA_START, formula_like  # noqa: F401 - re-exported
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
@@ -271,16 +272,17 @@ def shorten(text: str, limit: int) -> str:
     return head.rstrip() + "…"
 
 
+@renamed_keywords(tanggal_buat="created", instansi="government", catatan="note", profil="profile")
 def to_html(
     nb: Any,
     *,
     title: str,
     periode: str,
     bahasa: fmt.Bahasa = "id",
-    tanggal_buat: _dt.date | None = None,
-    instansi: str | None = None,
-    catatan: str | None = None,
-    profil: AgencyProfile | None = None,
+    created: _dt.date | None = None,
+    government: str | None = None,
+    note: str | None = None,
+    profile: AgencyProfile | None = None,
 ) -> str:
     """A self-contained HTML report of an executed notebook.
 
@@ -296,12 +298,12 @@ def to_html(
         text that is not a period code) is printed as given.
     bahasa
         ``"id"`` or ``"en"``: cover labels and date.
-    tanggal_buat
+    created
         Generation date on the cover; default today.
-    profil
+    profile
         The agency profile: government name, logo and signatory (default: the bundled
         example, :func:`kinerja_analysis.core.profile.default_profile`).
-    instansi, catatan
+    government, note
         Override of the cover's government line and the footer note.
 
     Returns
@@ -314,15 +316,15 @@ def to_html(
         raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
-    profil = profil or default_profile()
+    profile = profile or default_profile()
     try:
         periode_kata = period_label(periode, bahasa)
     except ValueError:
         periode_kata = periode
-    tanggal = tanggal_buat or _dt.date.today()
+    tanggal = created or _dt.date.today()
     lab = _LABELS[bahasa]
-    pemerintah = instansi or profil.government(bahasa)
-    ttd = profil.signatory
+    pemerintah = government or profile.government(bahasa)
+    ttd = profile.signatory
     page = _page_template().render(
         bahasa=bahasa,
         versi=__version__,
@@ -330,8 +332,8 @@ def to_html(
         judul=clean_text(shorten(title, MAX_TITLE_CHARS)),
         periode_kata=periode_kata,
         instansi=pemerintah,
-        wilayah=profil.region,
-        logo=profil.logo_data_uri(),
+        wilayah=profile.region,
+        logo=profile.logo_data_uri(),
         label_logo=lab["logo"].format(instansi=pemerintah),
         label_dibuat=lab["dibuat"],
         label_halaman=lab["halaman"],
@@ -339,7 +341,7 @@ def to_html(
         ttd=ttd,
         css=_markup(_template("laporan.css")),
         isi=_markup(_body_html(nb)),
-        catatan=catatan or lab["catatan"],
+        catatan=note or lab["catatan"],
     )
     return page
 
@@ -590,12 +592,13 @@ def _display_len(v: Any, kind: str, d: int, bahasa: str) -> int:
     return max((len(x) for x in str(v).splitlines()), default=1)
 
 
+@renamed_keywords(sumber="source")
 def xlsx_bytes(
     tables: Mapping[str, pd.DataFrame],
     *,
     info: Mapping[str, object] | None = None,
     bahasa: fmt.Bahasa = "id",
-    sumber: str | None = None,
+    source: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """The workbook of :func:`to_xlsx`, as bytes (nothing written)."""
@@ -626,7 +629,7 @@ def xlsx_bytes(
         data = _excel_ready(df)
         formats = dict(df.attrs.get("format") or {})
         judul = df.attrs.get("judul")
-        note = df.attrs.get("sumber") or sumber
+        note = df.attrs.get("sumber") or source
         row = 1
         if judul:
             _put(ws, row, 1, str(judul)).font = Font(bold=True, size=12)
@@ -678,13 +681,14 @@ def xlsx_bytes(
     return buf.getvalue()
 
 
+@renamed_keywords(sumber="source")
 def to_xlsx(
     tables: Mapping[str, pd.DataFrame],
     path: str | os.PathLike,
     *,
     info: Mapping[str, object] | None = None,
     bahasa: fmt.Bahasa = "id",
-    sumber: str | None = None,
+    source: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> Path:
     """Write tables to an XLSX workbook, one sheet per table (atomic). THE workbook writer.
@@ -694,7 +698,7 @@ def to_xlsx(
     tables
         ``{sheet name: DataFrame}``; names are cut to Excel's 31 characters and made
         unique. Per table, optional ``df.attrs``: ``"judul"`` (title, first row),
-        ``"sumber"`` (source note under it; default ``sumber``) and ``"format"``
+        ``"sumber"`` (source note under it; default ``source``) and ``"format"``
         (``{column: {"jenis": kind, "desimal": n}}``, kinds ``persen`` — a fraction —,
         ``persen_poin`` — 0–100 —, ``p``, ``bilangan``, ``desimal``; an optional
         ``"baris": [(kind, decimals), …]``, one per row, formats a column that holds a
@@ -704,7 +708,7 @@ def to_xlsx(
     bahasa
         Header labels (:func:`kinerja_analysis.reporting.text.column_labels`), yes/no
         words and the p-value format.
-    sumber
+    source
         Source note printed under every table's title.
     labels
         Extra ``{column: header}`` labels.
@@ -722,13 +726,14 @@ def to_xlsx(
     Path
     """
     return atomic_write(
-        path, xlsx_bytes(tables, info=info, bahasa=bahasa, sumber=sumber, labels=labels)
+        path, xlsx_bytes(tables, info=info, bahasa=bahasa, source=source, labels=labels)
     )
 
 
-def source_note(profil: AgencyProfile | None = None, bahasa: fmt.Bahasa = "id") -> str:
+@renamed_keywords(profil="profile")
+def source_note(profile: AgencyProfile | None = None, bahasa: fmt.Bahasa = "id") -> str:
     """The source note under every workbook table: the agency and the package version."""
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
-    profil = profil or default_profile()
-    return _LABELS[bahasa]["sumber"].format(instansi=profil.government(bahasa), versi=__version__)
+    profile = profile or default_profile()
+    return _LABELS[bahasa]["sumber"].format(instansi=profile.government(bahasa), versi=__version__)

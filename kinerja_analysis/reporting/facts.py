@@ -24,6 +24,7 @@ import pandas as pd
 from kinerja_analysis.analyses.shared import SharedResults, data_through
 from kinerja_analysis.analyses.training import training_power
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import parse_period, period_bounds
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
@@ -188,6 +189,7 @@ def _previous_period(periods: tuple[str, ...], periode: str) -> str | None:
     return periods[i - 1] if i > 0 else None
 
 
+@renamed_keywords(tanggal="date", versi="version", profil="profile")
 def period_facts(
     ds,
     h: SharedResults,
@@ -197,14 +199,14 @@ def period_facts(
     min_sel: int = DEFAULTS.min_sel,
     opd: str | None = None,
     predikat_organisasi: str = "Baik",
-    tanggal: _dt.date | None = None,
-    versi: str = "",
-    profil: AgencyProfile | None = None,
+    date: _dt.date | None = None,
+    version: str = "",
+    profile: AgencyProfile | None = None,
 ) -> Any:
     """The facts of one period (optionally one OPD) for :func:`narrative.write_report`.
 
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
-    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profil`` is
+    own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profile`` is
     the agency the document speaks for (default: the bundled example).
 
     As of ``periode``: ``ds`` is cut at the end of the period
@@ -217,7 +219,7 @@ def period_facts(
         ``periode`` is not a period of the data, or ``h`` was computed on data that go
         beyond it (a document may not use later data).
     """
-    profil = profil or default_profile()
+    profile = profile or default_profile()
 
     if periode not in ds.periods:
         raise ValueError(f"period {periode!r} is not in the dataset ({', '.join(ds.periods)})")
@@ -239,7 +241,7 @@ def period_facts(
     return PeriodFacts(
         periode=periode,
         bahasa=bahasa,
-        tanggal_laporan=tanggal or _dt.date.today(),
+        tanggal_laporan=date or _dt.date.today(),
         n_pegawai=int(ev["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
         distribusi_predikat=_distribution(ev),
@@ -259,11 +261,11 @@ def period_facts(
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
         periode_data=tuple(ds.periods),
-        nama_daerah=profil.name,
-        instansi=profil.government(bahasa),
+        nama_daerah=profile.name,
+        instansi=profile.government(bahasa),
         provenans={
             "checksum": ds.checksum[:16],
-            "versi": versi,
+            "versi": version,
             "parameter": {
                 "periode": periode,
                 "bahasa": bahasa,
@@ -271,7 +273,7 @@ def period_facts(
                 "opd": opd or "semua",
                 **dict(h.parameter),
             },
-            "tanggal": (tanggal or _dt.date.today()).isoformat(),
+            "tanggal": (date or _dt.date.today()).isoformat(),
         },
         min_sel=min_sel,
         sumber_predikat=str(h.parameter.get("sumber_predikat", "angka")),

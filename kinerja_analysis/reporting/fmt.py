@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import MONTH_NAMES
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.reporting.paths import slug  # the one slug function (re-exported)
@@ -29,7 +30,8 @@ __all__ = ["Bahasa", "EMPTY", "is_missing", "number", "percent", "date", "slug"]
 EMPTY = "–"
 
 
-def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:
+@renamed_keywords(desimal="decimals")
+def number(x: object, decimals: int | None = 2, bahasa: Bahasa = "id") -> str:
     """Write a number with the decimal and thousands marks of ``bahasa``.
 
     Parameters
@@ -37,7 +39,7 @@ def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:
     x
         A number (Python, NumPy or pandas scalar). Missing values (None, NaN, NA)
         give :data:`EMPTY` (``"–"``).
-    desimal
+    decimals
         Digits after the decimal mark. Integers (``int``, NumPy integers) are always
         written without decimals; ``None`` writes floats with as few decimals as
         needed (at most 6).
@@ -47,8 +49,8 @@ def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:
     Returns
     -------
     str
-        ``angka(0.2103) == "0,21"``, ``angka(6012) == "6.012"``,
-        ``angka(-1234.5, 1, "en") == "-1,234.5"``.
+        ``number(0.2103) == "0,21"``, ``number(6012) == "6.012"``,
+        ``number(-1234.5, 1, "en") == "-1,234.5"``.
 
     Notes
     -----
@@ -69,12 +71,12 @@ def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:
             raise ValueError(f"number: {x!r} is not a number") from e
         if math.isinf(v):
             return "∞" if v > 0 else "-∞"
-        if desimal is None:
+        if decimals is None:
             teks = f"{v:,.6f}".rstrip("0").rstrip(".")
         else:
-            if desimal < 0:
-                raise ValueError(f"desimal must be >= 0, not {desimal}")
-            teks = f"{v:,.{desimal}f}"
+            if decimals < 0:
+                raise ValueError(f"decimals must be >= 0, not {decimals}")
+            teks = f"{v:,.{decimals}f}"
         if teks.startswith("-") and float(teks[1:].replace(",", "")) == 0:
             teks = teks[1:]  # "-0,0" -> "0,0"
     if bahasa == "id":
@@ -82,21 +84,22 @@ def number(x: object, desimal: int | None = 2, bahasa: Bahasa = "id") -> str:
     return teks
 
 
+@renamed_keywords(desimal="decimals", skala="scale")
 def percent(
     x: object,
-    desimal: int = 1,
+    decimals: int = 1,
     bahasa: Bahasa = "id",
     *,
-    skala: Literal["fraksi", "persen"] = "fraksi",
+    scale: Literal["fraksi", "persen"] = "fraksi",
 ) -> str:
-    """Write a share as a percentage: ``persen(0.125) == "12,5%"``.
+    """Write a share as a percentage: ``percent(0.125) == "12,5%"``.
 
     Parameters
     ----------
     x
-        The share. With ``skala="fraksi"`` (default) 0.125 means 12.5 %; with
-        ``skala="persen"`` the value is already in percent (``12.5``).
-    desimal, bahasa
+        The share. With ``scale="fraksi"`` (default) 0.125 means 12.5 %; with
+        ``scale="persen"`` the value is already in percent (``12.5``).
+    decimals, bahasa
         As in :func:`number`.
 
     Returns
@@ -105,12 +108,12 @@ def percent(
         The number followed by ``%`` without a space (Indonesian and English house
         style alike); :data:`EMPTY` for a missing value.
     """
-    if skala not in ("fraksi", "persen"):
-        raise ValueError(f"skala must be 'fraksi' or 'persen', not {skala!r}")
+    if scale not in ("fraksi", "persen"):
+        raise ValueError(f"scale must be 'fraksi' or 'persen', not {scale!r}")
     if is_missing(x):
         return EMPTY
-    v = float(x) * (100.0 if skala == "fraksi" else 1.0)  # type: ignore[arg-type]
-    return number(v, desimal, bahasa) + "%"
+    v = float(x) * (100.0 if scale == "fraksi" else 1.0)  # type: ignore[arg-type]
+    return number(v, decimals, bahasa) + "%"
 
 
 def date(d: _dt.date | _dt.datetime | pd.Timestamp | str, bahasa: Bahasa = "id") -> str:

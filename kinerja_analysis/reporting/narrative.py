@@ -21,10 +21,10 @@ evidence grade); the templates say it.
 
 Typical use::
 
-    fakta = FaktaPeriode(periode="2025Q1", bahasa="id", tanggal_laporan="2026-11-28",
-                         n_pegawai=6012, n_opd=24, distribusi_predikat=dist, efek=(...))
-    laporan = tulis_laporan(fakta)
-    md = laporan.markdown()
+    facts = PeriodFacts(periode="2025Q1", bahasa="id", tanggal_laporan="2026-11-28",
+                        n_pegawai=6012, n_opd=24, distribusi_predikat=dist, efek=(...))
+    report = write_report(facts)
+    md = report.markdown()
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.core.text import LANGUAGES
@@ -454,11 +455,12 @@ def _multiplicity_ok(efek: Effect, alpha: float) -> bool:
     return is_missing(p) or float(p) < alpha  # type: ignore[arg-type]
 
 
+@renamed_keywords(efek="effect", alpha_indikatif="alpha_indicative")
 def evidence_grade(
-    efek: Effect,
+    effect: Effect,
     *,
     alpha: float = DEFAULTS.alpha,
-    alpha_indikatif: float = DEFAULTS.alpha_indicative,
+    alpha_indicative: float = DEFAULTS.alpha_indicative,
 ) -> EvidenceGrade:
     """Grade the evidence for an effect.
 
@@ -479,25 +481,25 @@ def evidence_grade(
       *not passed*, for other designs it is only checked when given); and no
       unresolved estimation flag (:data:`UNRESOLVED_FLAGS`).
     * **indikatif** — not *jelas*, but the interval excludes zero or the raw
-      ``p_value < alpha_indikatif`` (0.10).
+      ``p_value < alpha_indicative`` (0.10).
     * **belum_ada_bukti** — otherwise (including a missing estimate or interval).
 
     The interval decides, not the raw p-value, because bootstrap intervals and p-values
     can disagree slightly; the p-values add the multiplicity condition and the
     "indikatif" grade.
     """
-    ci_lepas = _ci_excludes_zero(efek)
+    ci_lepas = _ci_excludes_zero(effect)
     clear = (
         ci_lepas
-        and _pretrend_ok(efek, alpha)
-        and _multiplicity_ok(efek, alpha)
-        and not (set(efek.catatan) & UNRESOLVED_FLAGS)
+        and _pretrend_ok(effect, alpha)
+        and _multiplicity_ok(effect, alpha)
+        and not (set(effect.catatan) & UNRESOLVED_FLAGS)
     )
     if clear:
         return "jelas"
-    p = efek.p_value
+    p = effect.p_value
     if ci_lepas or (
-        not is_missing(p) and not is_missing(efek.estimate) and float(p) < alpha_indikatif  # type: ignore[arg-type]
+        not is_missing(p) and not is_missing(effect.estimate) and float(p) < alpha_indicative  # type: ignore[arg-type]
     ):
         return "indikatif"
     return "belum_ada_bukti"
@@ -774,7 +776,8 @@ def _sensitivity_context(
     }
 
 
-def effect_sentence(efek: Effect, bahasa: fmt.Bahasa = "id") -> str:
+@renamed_keywords(efek="effect")
+def effect_sentence(effect: Effect, bahasa: fmt.Bahasa = "id") -> str:
     """The sentence that reports one effect, graded by evidence and design.
 
     Returns
@@ -793,7 +796,7 @@ def effect_sentence(efek: Effect, bahasa: fmt.Bahasa = "id") -> str:
     if bahasa not in ("id", "en"):
         raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
     f = _TemplateFormat(bahasa)
-    return _render(bahasa, "efek", e=_effect_context(efek, bahasa, f))
+    return _render(bahasa, "efek", e=_effect_context(effect, bahasa, f))
 
 
 # ----------------------------------------------------------------------------- section data
@@ -959,7 +962,7 @@ def _reliability_context(fk: PeriodFacts) -> dict[str, Any] | None:
 
 def _safe_rows(df: pd.DataFrame, n_col: str, fk: PeriodFacts) -> pd.DataFrame:
     """Rows describing at least ``min_sel`` employees (no totals shown: primary only)."""
-    s = suppress_small_cells(df, n_col, fk.min_sel, total_ditampilkan=False, sembunyikan_n=False)
+    s = suppress_small_cells(df, n_col, fk.min_sel, totals_shown=False, hide_count=False)
     return df.loc[~s["disembunyikan"].to_numpy()].copy()
 
 
@@ -1216,7 +1219,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
     # 10. reward pool
     if fk.kandidat_penghargaan is not None and len(fk.kandidat_penghargaan):
         kp = fk.kandidat_penghargaan
-        s = suppress_small_cells(kp, "n", fk.min_sel, total_ditampilkan=False)
+        s = suppress_small_cells(kp, "n", fk.min_sel, totals_shown=False)
         out.append(
             {
                 "kunci": "penghargaan",
@@ -1458,18 +1461,20 @@ class Report:
                 parts.append(self.contents_markdown())
         return "\n\n".join(parts) + "\n"
 
-    def bagian_markdown(self, kunci: str) -> str:
+    @renamed_keywords(kunci="key")
+    def bagian_markdown(self, key: str) -> str:
         """One section as Markdown with its ``##`` heading."""
-        b = self._section(kunci)
+        b = self._section(key)
         return f"## {b.judul}\n\n{b.teks}"
 
-    def heading_html(self, kunci: str) -> str:
+    @renamed_keywords(kunci="key")
+    def heading_html(self, key: str) -> str:
         """The section's heading as HTML: an escaped ``<h2>`` with the section's id (the
         table of contents links to it) and, for sections that open a page when printed,
         the class ``halaman-baru``. Shown apart from the section's Markdown body, so no
         Markdown renderer has to let HTML through."""
-        b = self._section(kunci)
-        kelas = ' class="halaman-baru"' if kunci in _NEW_PAGE else ""
+        b = self._section(key)
+        kelas = ' class="halaman-baru"' if key in _NEW_PAGE else ""
         return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.judul)}</h2>'
 
     def contents_markdown(self) -> str:
@@ -1499,12 +1504,13 @@ class Report:
         )
 
 
-def write_report(fakta: PeriodFacts) -> Report:
+@renamed_keywords(fakta="facts")
+def write_report(facts: PeriodFacts) -> Report:
     """Write the evaluation document of one period.
 
     Parameters
     ----------
-    fakta
+    facts
         The numbers of the period (:class:`PeriodFacts`). Missing parts give a
         "belum tersedia" / "not available" sentence, never an error.
 
@@ -1541,11 +1547,11 @@ def write_report(fakta: PeriodFacts) -> Report:
     The executive summary gives at most five findings (:func:`_findings`), each with its
     level of evidence and the recommendation it supports.
     """
-    if not isinstance(fakta, PeriodFacts):
-        raise ValueError(f"write_report needs PeriodFacts, not {type(fakta).__name__}")
-    b = fakta.bahasa
+    if not isinstance(facts, PeriodFacts):
+        raise ValueError(f"write_report needs PeriodFacts, not {type(facts).__name__}")
+    b = facts.bahasa
     f = _TemplateFormat(b)
-    efek_list = [_effect_context(e, b, f) for e in fakta.efek]
+    efek_list = [_effect_context(e, b, f) for e in facts.efek]
     for ctx in efek_list:
         ctx["kalimat"] = _render(b, "efek", e=ctx)
         ctx["kalimat_sensitivitas"] = (
@@ -1554,28 +1560,28 @@ def write_report(fakta: PeriodFacts) -> Report:
     efek_map = {c["kunci"]: c for c in efek_list}
     parts = _Contexts(
         efek=efek_map,
-        distribusi=_distribution_context(fakta),
-        kepatuhan=_compliance_context(fakta),
-        resistensi=_resistance_context(fakta),
-        pelatihan=_training_context(fakta, efek_map),
-        reliabilitas=_reliability_context(fakta),
+        distribusi=_distribution_context(facts),
+        kepatuhan=_compliance_context(facts),
+        resistensi=_resistance_context(facts),
+        pelatihan=_training_context(facts, efek_map),
+        reliabilitas=_reliability_context(facts),
     )
     dist, kep, res = parts.distribusi, parts.kepatuhan, parts.resistensi
     pel, rel = parts.pelatihan, parts.reliabilitas
-    rek = _recommendation_context(fakta, parts)
+    rek = _recommendation_context(facts, parts)
     for i, r in enumerate(rek, start=1):
         r["nomor"] = i
-    temuan = _findings(fakta, parts, rek)
+    temuan = _findings(facts, parts, rek)
     ctx: dict[str, Any] = {
         "f": f,
-        "fk": fakta,
-        "periode_kata": f.periode(fakta.periode),
-        "tanggal": f.tanggal(fakta.tanggal_laporan),
-        "jendela": _window_text(fakta, f),
-        "n_periode": len(fakta.periode_data),
+        "fk": facts,
+        "periode_kata": f.periode(facts.periode),
+        "tanggal": f.tanggal(facts.tanggal_laporan),
+        "jendela": _window_text(facts, f),
+        "n_periode": len(facts.periode_data),
         "distribusi": dist,
         "kepatuhan": kep,
-        "berakhlak": _berakhlak_context(fakta),
+        "berakhlak": _berakhlak_context(facts),
         "reliabilitas": rel,
         "efek": efek_list,
         "resistensi": res,
@@ -1583,32 +1589,32 @@ def write_report(fakta: PeriodFacts) -> Report:
         "rekomendasi": rek,
         "temuan": temuan,
         "kesimpulan": _conclusion_context(efek_list, dist),
-        "tabel_efek": _effects_table_md(fakta.efek, f),
-        "catatan_efek": _effect_notes(fakta.efek, b),
-        "tabel_kualitas": _table_md(fakta.kualitas_data, f)
-        if fakta.kualitas_data is not None
+        "tabel_efek": _effects_table_md(facts.efek, f),
+        "catatan_efek": _effect_notes(facts.efek, b),
+        "tabel_kualitas": _table_md(facts.kualitas_data, f)
+        if facts.kualitas_data is not None
         else None,
-        "provenans": _provenance_context(fakta),
-        "ambang": fakta.ambang,
-        "min_sel": fakta.min_sel,
-        "metode_efek": sorted({method_label(e.metode, b) for e in fakta.efek if e.metode}),
-        "desain_efek": sorted({e.desain for e in fakta.efek}),
-        "sumber_predikat": fakta.sumber_predikat,
+        "provenans": _provenance_context(facts),
+        "ambang": facts.ambang,
+        "min_sel": facts.min_sel,
+        "metode_efek": sorted({method_label(e.metode, b) for e in facts.efek if e.metode}),
+        "desain_efek": sorted({e.desain for e in facts.efek}),
+        "sumber_predikat": facts.sumber_predikat,
     }
-    if fakta.periode_sebelumnya is not None:
-        ctx["periode_sebelumnya_kata"] = f.periode(fakta.periode_sebelumnya)
+    if facts.periode_sebelumnya is not None:
+        ctx["periode_sebelumnya_kata"] = f.periode(facts.periode_sebelumnya)
     else:
         ctx["periode_sebelumnya_kata"] = None
     bagian = tuple(
         Section(k, judul, _render(b, k, **ctx)) for k, judul in SECTION_TITLES[b].items()
     )
     judul = (
-        f"Evaluasi Pengelolaan Kinerja ASN {fakta.nama_daerah} — {ctx['periode_kata']}"
+        f"Evaluasi Pengelolaan Kinerja ASN {facts.nama_daerah} — {ctx['periode_kata']}"
         if b == "id"
-        else f"Evaluation of ASN Performance Management, {fakta.nama_daerah} — {ctx['periode_kata']}"
+        else f"Evaluation of ASN Performance Management, {facts.nama_daerah} — {ctx['periode_kata']}"
     )
     return Report(
-        fakta.periode,
+        facts.periode,
         b,
         judul,
         bagian,
@@ -1737,16 +1743,17 @@ _ANGKA_RE = {
 }
 
 
+@renamed_keywords(laporan="report", bagian="section")
 def numbers_in_text(
-    laporan: Report | str, bagian: str | None = None, bahasa: fmt.Bahasa | None = None
+    report: Report | str, section: str | None = None, bahasa: fmt.Bahasa | None = None
 ) -> list[str]:
     """Every number written in the report (or one section), as printed.
 
     Parameters
     ----------
-    laporan
+    report
         A :class:`Report`, or a markdown string (then give ``bahasa``).
-    bagian
+    section
         A section key (``"hasil"``); ``None``: the whole document.
 
     Returns
@@ -1756,11 +1763,11 @@ def numbers_in_text(
         (Indonesian: point groups thousands, comma is the decimal mark; ``%`` is not
         included). A trailing sentence point is not part of a number.
     """
-    if isinstance(laporan, Report):
-        teks = laporan.markdown() if bagian is None else laporan[bagian]
-        bahasa = laporan.bahasa
+    if isinstance(report, Report):
+        teks = report.markdown() if section is None else report[section]
+        bahasa = report.bahasa
     else:
-        teks = laporan
+        teks = report
         if bahasa is None:
             raise ValueError("numbers_in_text: give bahasa for plain text")
     hasil = []

@@ -30,6 +30,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, within
 from kinerja_analysis.core.parallel import available_cpus, fork_call, fork_map
@@ -221,32 +222,33 @@ def check_period(ds, periode: str, bahasa: Bahasa = "id") -> str:
 # ----------------------------------------------------------------------------- tables out
 
 
+@renamed_keywords(nama="name", judul="title")
 def save_table(
     output_dir: str | os.PathLike,
-    nama: str,
+    name: str,
     df: pd.DataFrame,
     *,
-    judul: str | None = None,
+    title: str | None = None,
     bahasa: Bahasa = "id",
 ) -> Path:
     """Register an aggregate table for the report's XLSX workbook.
 
-    Writes ``<output_dir>/tabel/<nama>.parquet`` and records the order, title and
+    Writes ``<output_dir>/tabel/<name>.parquet`` and records the order, title and
     language in ``tabel/_daftar.json``. Both writes are atomic. The batch gives every run
     a private staging folder as ``output_dir``; nothing here is meant for a
     stakeholder folder.
 
     Parameters
     ----------
-    nama
+    name
         Sheet name: lower-case letters, digits and ``_``, at most 40 characters.
-    judul
+    title
         A human title, written above the sheet's table.
     bahasa
         Language of the workbook's headers and labels (:func:`workbook_tables`).
     """
-    if not _NAMA_RE.match(nama):
-        raise ValueError(f"table name {nama!r}: use lower-case letters, digits and _ (at most 40)")
+    if not _NAMA_RE.match(name):
+        raise ValueError(f"table name {name!r}: use lower-case letters, digits and _ (at most 40)")
     check_bahasa(bahasa)
     d = Path(output_dir) / _TABEL_DIR
     d.mkdir(parents=True, exist_ok=True)
@@ -254,12 +256,12 @@ def save_table(
     if not isinstance(out.index, pd.RangeIndex):
         out = out.reset_index()
     out.columns = [str(c) for c in out.columns]
-    path = d / f"{nama}.parquet"
+    path = d / f"{name}.parquet"
     atomic_write(path, lambda tmp: out.to_parquet(tmp, index=False))
     daftar_path = d / "_daftar.json"
     daftar = json.loads(daftar_path.read_text("utf-8")) if daftar_path.exists() else []
-    entry = {"nama": nama, "judul": judul or nama, "bahasa": bahasa}
-    daftar = [e for e in daftar if e["nama"] != nama] + [entry]
+    entry = {"nama": name, "judul": title or name, "bahasa": bahasa}
+    daftar = [e for e in daftar if e["nama"] != name] + [entry]
     atomic_write(daftar_path, json.dumps(daftar, ensure_ascii=False, indent=1))
     return path
 
@@ -365,11 +367,12 @@ _DANGLING = frozenset(
 )
 
 
-def sheet_title(judul: str, used: Mapping[str, object] = ()) -> str:
+@renamed_keywords(judul="title")
+def sheet_title(title: str, used: Mapping[str, object] = ()) -> str:
     """A worksheet name from a table title: Excel's forbidden characters (``[]:*?/\\``)
     replaced by a dash, cut at a word boundary to Excel's 31 characters, made unique
     against ``used`` with a number."""
-    base = _SHEET_BAD.sub(" - ", str(judul)).replace("  ", " ").strip(" -'") or "Tabel"
+    base = _SHEET_BAD.sub(" - ", str(title)).replace("  ", " ").strip(" -'") or "Tabel"
     if len(base) > 31:
         words = base[:32].split(" ")[:-1]  # whole words only
         while words and words[-1].lower().strip(",;-(") in _DANGLING:
@@ -392,35 +395,42 @@ def render_table(df: pd.DataFrame, **options: Any):
     return HTML(table_html(df, **options))
 
 
+@renamed_keywords(
+    desimal="decimals",
+    persen_kolom="percent_cols",
+    label="labels",
+    max_kolom="max_columns",
+    kolom="columns",
+)
 def table_html(
     df: pd.DataFrame,
     *,
     bahasa: fmt.Bahasa = "id",
-    desimal: int | Mapping[str, int] | None = None,
-    persen_kolom: Sequence[str] = (),
-    label: Mapping[str, str] | None = None,
-    max_kolom: int = 8,
-    kolom: Sequence[str] | None = None,
+    decimals: int | Mapping[str, int] | None = None,
+    percent_cols: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
+    max_columns: int = 8,
+    columns: Sequence[str] | None = None,
 ) -> str:
     """An aggregate table rendered for the report, as a person reads it (HTML string).
 
     Headers and categorical values come from the label registry
-    (:func:`kinerja_analysis.reporting.text.display_frame`; ``label`` overrides a
+    (:func:`kinerja_analysis.reporting.text.display_frame`; ``labels`` overrides a
     header), numbers are written by each column's kind in ``bahasa``'s format (counts,
-    decimals, shares as percentages, p-values as ``<0,001``). ``persen_kolom`` marks more
-    columns as shares (fractions); ``desimal`` (one number or ``{column: digits}``)
+    decimals, shares as percentages, p-values as ``<0,001``). ``percent_cols`` marks more
+    columns as shares (fractions); ``decimals`` (one number or ``{column: digits}``)
     overrides the registry's decimals.
 
-    A table wider than ``max_kolom`` columns is split into several tables of at most
+    A table wider than ``max_columns`` columns is split into several tables of at most
     that many, each repeating the first column, so it fits a portrait A4 page and a
     phone screen. No index, missing values as "–"; every header and value is escaped.
-    ``kolom`` shows only those columns, labelled with the whole frame (a subgroup term is
+    ``columns`` shows only those columns, labelled with the whole frame (a subgroup term is
     named from its ``subkelompok`` and ``level`` columns).
     """
-    shown, kinds = display_frame(df, bahasa, label)
+    shown, kinds = display_frame(df, bahasa, labels)
     keys = [str(c) for c in df.columns]
-    if kolom is not None:
-        pos = [keys.index(str(c)) for c in kolom]
+    if columns is not None:
+        pos = [keys.index(str(c)) for c in columns]
         shown = shown.iloc[:, pos]
         keys = [keys[i] for i in pos]
     cells: dict[str, list[str]] = {}
@@ -428,20 +438,20 @@ def table_html(
     for key, col in zip(keys, shown.columns, strict=True):
         jenis, d = kinds[col]  # refined by the data (display_frame)
         s = shown[col]
-        if key in persen_kolom:
+        if key in percent_cols:
             jenis, d = "fraksi", 1
-        if isinstance(desimal, Mapping) and key in desimal:
-            d = desimal[key]
-        elif isinstance(desimal, int) and jenis in ("angka",):
-            d = desimal
+        if isinstance(decimals, Mapping) and key in decimals:
+            d = decimals[key]
+        elif isinstance(decimals, int) and jenis in ("angka",):
+            d = decimals
         cells[col] = [format_value(v, jenis, d, bahasa) for v in s]
         numeric[col] = jenis not in ("teks", "ya_tidak")
     cols = list(cells)
-    if len(cols) <= max_kolom or max_kolom < 2:
+    if len(cols) <= max_columns or max_columns < 2:
         parts = [cols]
     else:
         head, rest = cols[:1], cols[1:]
-        step = max_kolom - 1
+        step = max_columns - 1
         parts = [head + rest[i : i + step] for i in range(0, len(rest), step)]
     html = []
     for i, part in enumerate(parts):
@@ -589,13 +599,14 @@ class ReportSession:
 
         display(Markdown(md))
 
-    def section(self, report, kunci: str) -> None:
+    @renamed_keywords(kunci="key")
+    def section(self, report, key: str) -> None:
         """Display one section of a :class:`~kinerja_analysis.reporting.narrative.Report`:
         its heading (with the id the table of contents links to) and its Markdown body."""
         from IPython.display import HTML, Markdown, display  # lazy: only inside a kernel
 
-        display(HTML(report.heading_html(kunci)))
-        body = report[kunci]
+        display(HTML(report.heading_html(key)))
+        body = report[key]
         if body:
             display(Markdown(body))
 
@@ -639,7 +650,7 @@ class ReportSession:
         kept.attrs.update(judul=judul, bahasa=self.bahasa)
         self.saved[name] = kept
         if self.output_dir is not None:
-            save_table(self.output_dir, name, df, judul=judul, bahasa=self.bahasa)
+            save_table(self.output_dir, name, df, title=judul, bahasa=self.bahasa)
 
     def write_workbook(self, path: str | os.PathLike) -> Path:
         """Write the tables kept so far to an XLSX workbook at ``path`` (labelled)."""
@@ -678,11 +689,11 @@ class ReportSession:
             render_table(
                 df,
                 bahasa=self.bahasa,
-                desimal=decimals,
-                persen_kolom=percent_cols,
-                label=labels,
-                max_kolom=max_columns,
-                kolom=columns,
+                decimals=decimals,
+                percent_cols=percent_cols,
+                labels=labels,
+                max_columns=max_columns,
+                columns=columns,
             )
         )
 
@@ -741,8 +752,8 @@ class ReportSession:
         """Show a figure in the document, drawn for the page and for a phone.
 
         ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (called with
-        ``lebar=PHONE_WIDTH`` and, unless the phone version comes in parts, with
-        ``lebar=PAGE_WIDTH``; and ``bahasa``) or a ready ``Figure`` (drawn once). See
+        ``width=PHONE_WIDTH`` and, unless the phone version comes in parts, with
+        ``width=PAGE_WIDTH``; and ``bahasa``) or a ready ``Figure`` (drawn once). See
         :func:`figure_html` for how the versions are laid out.
         """
         from IPython.display import HTML, display  # lazy: only inside a notebook kernel
@@ -862,12 +873,12 @@ def figure_html(
 
     ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (or a ready
     ``Figure``, drawn once as it is). A function is first drawn for a phone
-    (``lebar=PHONE_WIDTH``):
+    (``width=PHONE_WIDTH``):
 
     * when the phone version comes in parts (a long list of OPDs split into several
       figures), those parts are the figure everywhere: one per row on a phone, two per
       row on a wide screen and on paper (``div.grafik-kisi``);
-    * otherwise the function is drawn again for the page (``lebar=PAGE_WIDTH``); both are
+    * otherwise the function is drawn again for the page (``width=PAGE_WIDTH``); both are
       in the document and the style sheet shows the page version (``div.grafik-lebar``)
       on wide screens and paper, the phone version (``div.grafik-sempit``) on screens
       narrower than 40 rem. :func:`kinerja_analysis.reporting.export.pdf_bytes` leaves
@@ -875,13 +886,13 @@ def figure_html(
 
     The ``<img>`` carries its size on the page (CSS pixels, 96 per inch) so the fonts
     print at the size the figure was designed for (a part in a two-column row is scaled
-    to the column). Its text alternative is ``alt``, else the figure's title (``judul``),
+    to the column). Its text alternative is ``alt``, else the figure's title (``title``),
     with "(i/n)" on the parts of a figure; it is escaped. ``processes`` is passed to
     :func:`figure_pngs` (default :func:`figure_processes`).
     """
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
-    alt = alt or str(kwargs.get("judul") or "")
+    alt = alt or str(kwargs.get("title") or "")
 
     def img(png: tuple[str, float, float], text: str) -> str:
         b64, w, h = png
@@ -903,10 +914,10 @@ def figure_html(
 
     if not callable(plot):
         return figures(figure_pngs(_figures(plot), processes))
-    phones = _figures(plot(*args, bahasa=bahasa, lebar=plots.PHONE_WIDTH, **kwargs))
+    phones = _figures(plot(*args, bahasa=bahasa, width=plots.PHONE_WIDTH, **kwargs))
     if len(phones) > 1:
         return f'<div class="grafik-kisi">{figures(figure_pngs(phones, processes))}</div>'
-    pages = _figures(plot(*args, bahasa=bahasa, lebar=plots.PAGE_WIDTH, **kwargs))
+    pages = _figures(plot(*args, bahasa=bahasa, width=plots.PAGE_WIDTH, **kwargs))
     # all of one figure's versions drawn together: on a free core, side by side
     pngs = figure_pngs([*pages, *phones], processes)
     # the page version on wide screens and paper, the phone version on narrow screens

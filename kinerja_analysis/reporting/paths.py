@@ -25,6 +25,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from kinerja_analysis.core.deprecation import renamed_keywords
+
 __all__ = ["slug", "folder_names", "MAX_SLUG"]
 
 #: Longest slug (before a collision suffix); keeps paths well under OS limits.
@@ -37,7 +39,8 @@ def _ascii_slug(teks: str) -> str:
     return s[:MAX_SLUG].rstrip("-")
 
 
-def slug(teks: str) -> str:
+@renamed_keywords(teks="text")
+def slug(text: str) -> str:
     """A file-name-safe slug: ``"Dinas Kesehatan"`` → ``"dinas-kesehatan"``.
 
     Accents are folded to ASCII, every run of other characters becomes one hyphen, lower
@@ -46,14 +49,14 @@ def slug(teks: str) -> str:
     Raises
     ------
     ValueError
-        ``teks`` is not a string, or nothing usable is left (``"-"``, ``"???"``); use
+        ``text`` is not a string, or nothing usable is left (``"-"``, ``"???"``); use
         :func:`folder_names` when every name must get a folder.
     """
-    if not isinstance(teks, str):
-        raise ValueError(f"slug: expected text, got {teks!r}")
-    s = _ascii_slug(teks)
+    if not isinstance(text, str):
+        raise ValueError(f"slug: expected text, got {text!r}")
+    s = _ascii_slug(text)
     if not s:
-        raise ValueError(f"slug: {teks!r} leaves no usable name")
+        raise ValueError(f"slug: {text!r} leaves no usable name")
     return s
 
 

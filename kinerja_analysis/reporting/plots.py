@@ -8,7 +8,7 @@ House rules, so a figure reads the same on A4 paper and on a 390-pixel phone scr
   :mod:`kinerja_analysis.reporting.fmt` in the document's language (``3,8`` with a
   decimal comma in Indonesian), every label comes from the label registry
   (:mod:`kinerja_analysis.reporting.text`) — never a raw key.
-* **Size.** ``lebar`` is the figure's width in inches: :data:`PAGE_WIDTH` for the page
+* **Size.** ``width`` is the figure's width in inches: :data:`PAGE_WIDTH` for the page
   (A4 portrait, inside the margins), :data:`PHONE_WIDTH` for a phone; fonts are
   :data:`FONT_PT` points at either width, and a figure never gets taller than
   :data:`MAX_HEIGHT` (it fits a page with its title). Groups that would not fit are split
@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER
@@ -333,13 +334,14 @@ def _finish(fig: Figure, judul: str, lebar: float) -> Figure:
 # ----------------------------------------------------------------------------- effects
 
 
+@renamed_keywords(dinamis="dynamic", judul="title", label_y="y_label", lebar="width")
 def plot_event_study(
-    dinamis: pd.DataFrame,
+    dynamic: pd.DataFrame,
     *,
-    judul: str = "",
-    label_y: str | None = None,
+    title: str = "",
+    y_label: str | None = None,
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
+    width: float = PAGE_WIDTH,
 ) -> Figure:
     """Event-study plot from ``DidResult.aggregate("dynamic")`` / ``TrainingResult.dynamic``.
 
@@ -347,11 +349,11 @@ def plot_event_study(
     if present) shaded; pre-treatment periods grey, post-treatment blue; the reference
     period (e = −1) marked by a dashed line.
     """
-    require_columns(dinamis, ["event_time", "estimate", "ci_low", "ci_high"], "plot_event_study")
-    d = dinamis.dropna(subset=["event_time"]).sort_values("event_time")
+    require_columns(dynamic, ["event_time", "estimate", "ci_low", "ci_high"], "plot_event_study")
+    d = dynamic.dropna(subset=["event_time"]).sort_values("event_time")
     e = d["event_time"].to_numpy(dtype=float)
-    tinggi = 0.62 * lebar + 0.6
-    fig = plt.figure(figsize=(lebar, tinggi), layout="constrained")
+    tinggi = 0.62 * width + 0.6
+    fig = plt.figure(figsize=(width, tinggi), layout="constrained")
     ax = fig.add_subplot()
     if {"cband_low", "cband_high"} <= set(d.columns):
         ax.fill_between(
@@ -373,46 +375,47 @@ def plot_event_study(
             "Periode relatif terhadap pelatihan pertama"
             if bahasa == "id"
             else "Periods relative to the first training",
-            _chars_per_line(lebar, 0.8),
+            _chars_per_line(width, 0.8),
         )
     )
-    label_y = label_y or (
+    y_label = y_label or (
         "Efek terhadap capaian SKP (poin)"
         if bahasa == "id"
         else "Effect on SKP achievement (points)"
     )
     # the axis label runs along the plot's height: wrapped to it (a phone figure is short)
-    ax.set_ylabel(wrap(label_y, _chars_per_line(tinggi, 0.5)))
-    step = 1 if len(e) <= 10 or lebar >= PAGE_WIDTH else 2
+    ax.set_ylabel(wrap(y_label, _chars_per_line(tinggi, 0.5)))
+    step = 1 if len(e) <= 10 or width >= PAGE_WIDTH else 2
     ax.set_xticks(e[::step])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(int(v), 0, bahasa)))
     lo, hi = ax.get_ylim()
     _number_axis(ax, bahasa, "y", _decimals_for(lo, hi))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(frameon=False, loc="upper left")
-    return _finish(fig, judul, lebar)
+    return _finish(fig, title, width)
 
 
+@renamed_keywords(tabel="table", judul="title", label_x="x_label", lebar="width")
 def plot_coefficients(
-    tabel: pd.DataFrame,
+    table: pd.DataFrame,
     *,
     label: str = "term",
-    judul: str = "",
-    label_x: str | None = None,
+    title: str = "",
+    x_label: str | None = None,
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
+    width: float = PAGE_WIDTH,
 ) -> Figure:
     """Coefficient plot: one row per estimate with its 95% CI (tidy columns).
 
     Rows whose interval excludes zero are blue, the others grey; labels are wrapped.
     """
-    require_columns(tabel, [label, "estimate", "ci_low", "ci_high"], "plot_coefficients")
-    d = tabel.reset_index(drop=True)
-    width = _chars_per_line(lebar, 0.42)
-    labels = [wrap(x, width, MAX_LABEL_LINES) for x in d[label].astype(str)]
+    require_columns(table, [label, "estimate", "ci_low", "ci_high"], "plot_coefficients")
+    d = table.reset_index(drop=True)
+    chars = _chars_per_line(width, 0.42)
+    labels = [wrap(x, chars, MAX_LABEL_LINES) for x in d[label].astype(str)]
     lines = sum(max(1, x.count("\n") + 1) for x in labels)
     fig = plt.figure(
-        figsize=(lebar, min(MAX_HEIGHT, 0.2 * lines + 0.25 * len(d) + 1.3)), layout="constrained"
+        figsize=(width, min(MAX_HEIGHT, 0.2 * lines + 0.25 * len(d) + 1.3)), layout="constrained"
     )
     ax = fig.add_subplot()
     y = np.arange(len(d))[::-1]
@@ -425,44 +428,45 @@ def plot_coefficients(
     ax.set_yticklabels(labels)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(
-        label_x or ("Perkiraan efek (IK 95%)" if bahasa == "id" else "Estimated effect (95% CI)")
+        x_label or ("Perkiraan efek (IK 95%)" if bahasa == "id" else "Estimated effect (95% CI)")
     )
     ax.xaxis.set_major_locator(MaxNLocator(5))
     lo, hi = ax.get_xlim()
     _number_axis(ax, bahasa, "x", _decimals_for(lo, hi))
-    return _finish(fig, judul, lebar)
+    return _finish(fig, title, width)
 
 
 # ----------------------------------------------------------------------------- groups
 
 
+@renamed_keywords(distribusi="distribution", judul="title", lebar="width")
 def plot_predikat_distribution(
-    distribusi: pd.DataFrame,
+    distribution: pd.DataFrame,
     *,
-    judul: str = "",
+    title: str = "",
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
+    width: float = PAGE_WIDTH,
 ) -> Figure:
     """Stacked bar of predikat shares per group (per OPD or per period), one row each.
 
-    ``distribusi``: columns ``kelompok, predikat, persen`` (fractions); rows with missing
+    ``distribution``: columns ``kelompok, predikat, persen`` (fractions); rows with missing
     ``persen`` (suppressed small cells) are drawn as gaps. Each group's name is written
     above its bar over the full width (long OPD names are not squeezed beside it); the
     legend is below. Give at most about 20 groups per figure (:func:`chunks`).
     """
-    require_columns(distribusi, ["kelompok", "predikat", "persen"], "plot_predikat_distribution")
-    wide = distribusi.pivot_table(
+    require_columns(distribution, ["kelompok", "predikat", "persen"], "plot_predikat_distribution")
+    wide = distribution.pivot_table(
         index="kelompok", columns="predikat", values="persen", aggfunc="sum", sort=False
     ).reindex(columns=list(_PREDIKAT))
     n = len(wide)
-    width = _chars_per_line(lebar, 0.8, FONT_PT - 0.5)
-    names = [wrap(k, width, MAX_LABEL_LINES) for k in wide.index.astype(str)]
+    chars = _chars_per_line(width, 0.8, FONT_PT - 0.5)
+    names = [wrap(k, chars, MAX_LABEL_LINES) for k in wide.index.astype(str)]
     # in inches: each row is its label (one line per wrapped line) above a bar
     line, bar, gap = (FONT_PT + 2) / 72, 0.2, 0.1
     heights = [x.count("\n") * line + line + bar + gap for x in names]
     total = float(sum(heights))
     height = min(MAX_HEIGHT, 1.2 + total)
-    fig = plt.figure(figsize=(lebar, height), layout="constrained")
+    fig = plt.figure(figsize=(width, height), layout="constrained")
     ax = fig.add_subplot()
     # bar centres (y grows downwards, in inches from the top of the plot)
     tops = np.cumsum([0.0, *heights[:-1]])
@@ -490,7 +494,7 @@ def plot_predikat_distribution(
     ax.spines[["left"]].set_visible(False)
     # the legend below the axes, outside it: the layout makes room for it whatever the
     # number of rows (anchored to the axes it fell onto the tick labels of a short chart)
-    if lebar >= PAGE_WIDTH:
+    if width >= PAGE_WIDTH:
         fig.legend(ncol=3, frameon=False, loc="outside lower center")
     else:  # two columns from the left edge, a little smaller: it fits a phone's width
         fig.legend(
@@ -501,7 +505,7 @@ def plot_predikat_distribution(
             handlelength=1.2,
             columnspacing=1.0,
         )
-    return _finish(fig, judul, lebar)
+    return _finish(fig, title, width)
 
 
 _HEATMAP_EXTRA = 2.6  # inches of title, slanted column names and colour bar
@@ -519,47 +523,59 @@ def _heatmap_row_height(names: Sequence[str], lebar: float) -> float:
     return max(lines * (FONT_PT - 1) * 1.25 / 72 + 0.04, 0.24)
 
 
+@renamed_keywords(
+    profil="profile",
+    judul="title",
+    lebar="width",
+    pusat="center",
+    rentang="half_width",
+    tinggi_baris="row_height",
+)
 def plot_opd_profile(
-    profil: pd.DataFrame,
+    profile: pd.DataFrame,
     *,
-    judul: str = "",
+    title: str = "",
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
-    pusat: float | None = None,
-    rentang: float | None = None,
-    tinggi_baris: float | None = None,
+    width: float = PAGE_WIDTH,
+    center: float | None = None,
+    half_width: float | None = None,
+    row_height: float | None = None,
 ) -> Figure:
     """Heatmap OPD × BerAKHLAK value of mean behaviour scores.
 
-    ``profil``: ``opd, dimensi, rerata`` (:func:`kinerja_analysis.domain.perilaku.opd_profile`;
+    ``profile``: ``opd, dimensi, rerata`` (:func:`kinerja_analysis.domain.perilaku.opd_profile`;
     suppressed cells as NaN stay blank). Colours show each cell's distance from the mean
     of all cells (blue above, red below); the numbers are written in the cells when they
     fit. Dimension names are wrapped under the columns, OPD names beside the rows.
-    ``pusat``/``rentang`` fix the colour scale's centre and half-width, so several
-    heatmaps of one table (OPDs split over figures) share one scale; ``tinggi_baris``
+    ``center``/``half_width`` fix the colour scale's centre and half-width, so several
+    heatmaps of one table (OPDs split over figures) share one scale; ``row_height``
     (inches) fixes the row height, so that they also share one row height (default:
-    room for the longest wrapped OPD name of ``profil``).
+    room for the longest wrapped OPD name of ``profile``).
     """
-    require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile")
-    wide = profil.pivot_table(index="opd", columns="dimensi", values="rerata", dropna=False)
+    require_columns(profile, ["opd", "dimensi", "rerata"], "plot_opd_profile")
+    wide = profile.pivot_table(index="opd", columns="dimensi", values="rerata", dropna=False)
     order = [d for d in BERAKHLAK if d in wide.columns]
     wide = wide[order + [c for c in wide.columns if c not in order]]
     n_rows, n_cols = wide.shape
-    label_share = _heatmap_label_share(lebar)
-    row_w = _chars_per_line(lebar, label_share, FONT_PT - 1)
+    label_share = _heatmap_label_share(width)
+    row_w = _chars_per_line(width, label_share, FONT_PT - 1)
     row_names = [wrap(o, row_w, MAX_LABEL_LINES) for o in wide.index.astype(str)]
-    cell_h = tinggi_baris or _heatmap_row_height(list(wide.index.astype(str)), lebar)
+    cell_h = row_height or _heatmap_row_height(list(wide.index.astype(str)), width)
     height = min(MAX_HEIGHT, _HEATMAP_EXTRA + cell_h * n_rows)
-    fig = plt.figure(figsize=(lebar, height), layout="constrained")
+    fig = plt.figure(figsize=(width, height), layout="constrained")
     ax = fig.add_subplot()
     vals = wide.to_numpy(dtype=float)
     finite = np.isfinite(vals).any()
     if not finite:  # every cell suppressed or empty: a dash, not an empty grid
         ax.axis("off")
         ax.text(0.5, 0.5, fmt.EMPTY, ha="center", va="center", fontsize=20)
-        return _finish(fig, judul, lebar)
-    center = pusat if pusat is not None else (float(np.nanmean(vals)) if finite else 0.0)
-    dev = rentang if rentang is not None else (np.nanmax(np.abs(vals - center)) if finite else 1.0)
+        return _finish(fig, title, width)
+    center = center if center is not None else (float(np.nanmean(vals)) if finite else 0.0)
+    dev = (
+        half_width
+        if half_width is not None
+        else (np.nanmax(np.abs(vals - center)) if finite else 1.0)
+    )
     dev = dev if dev and dev > 0 else 1.0
     im = ax.imshow(
         np.ma.masked_invalid(vals),
@@ -584,7 +600,7 @@ def plot_opd_profile(
     ax.grid(False)
     ax.spines[:].set_visible(False)
     # a number in a cell only when the cell is wide and tall enough for it
-    cell_w_pt = (1 - label_share) * lebar * 72 / max(n_cols, 1)
+    cell_w_pt = (1 - label_share) * width * 72 / max(n_cols, 1)
     if cell_w_pt >= 26 and cell_h * 72 >= FONT_PT + 2:
         for i in range(n_rows):
             for j in range(n_cols):
@@ -610,55 +626,66 @@ def plot_opd_profile(
     cb.set_label(
         "Skor rata-rata (1–5)" if bahasa == "id" else "Mean score (1–5)", fontsize=FONT_PT - 1
     )
-    return _finish(fig, judul, lebar)
+    return _finish(fig, title, width)
 
 
 # ----------------------------------------------------------------------------- generic
 
 
+@renamed_keywords(
+    kategori="category",
+    nilai="value",
+    kelompok="group",
+    judul="title",
+    label_nilai="x_label",
+    lebar="width",
+    persen="percent",
+    batas="limits",
+    desimal="decimals",
+)
 def plot_bars(
     data: pd.DataFrame,
     *,
-    kategori: str,
-    nilai: str,
-    kelompok: str | None = None,
-    judul: str = "",
-    label_nilai: str = "",
+    category: str,
+    value: str,
+    group: str | None = None,
+    title: str = "",
+    x_label: str = "",
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
-    persen: bool = False,
-    batas: tuple[float, float] | None = None,
-    desimal: int = 1,
+    width: float = PAGE_WIDTH,
+    percent: bool = False,
+    limits: tuple[float, float] | None = None,
+    decimals: int = 1,
 ) -> Figure:
-    """Horizontal bars of ``nilai`` per ``kategori`` (side by side per ``kelompok``).
+    """Horizontal bars of ``value`` per ``category`` (side by side per ``group``).
 
-    Bars start at the lower bound of ``batas`` (default 0 — bars always start at the
-    scale's bottom, so lengths compare); ``persen``: values are fractions shown as
+    Bars start at the lower bound of ``limits`` (default 0 — bars always start at the
+    scale's bottom, so lengths compare); ``percent``: values are fractions shown as
     percentages. Category names are wrapped beside the bars; categorical keys are
     written with the label registry.
     """
-    require_columns(data, [kategori, nilai] + ([kelompok] if kelompok else []), "plot_bars")
+    require_columns(data, [category, value] + ([group] if group else []), "plot_bars")
     if len(data) == 0:
         raise ValueError("plot_bars: empty table, nothing to draw")
     d = data.copy()
-    d[kategori] = [value_label(v, bahasa) for v in d[kategori]]
-    cats = list(pd.unique(d[kategori]))
-    groups = list(pd.unique(d[kelompok])) if kelompok else [None]
-    width = _chars_per_line(lebar, 0.34)
-    names = [wrap(c, width, MAX_LABEL_LINES) for c in cats]
+    d[category] = [value_label(v, bahasa) for v in d[category]]
+    cats = list(pd.unique(d[category]))
+    groups = list(pd.unique(d[group])) if group else [None]
+    chars = _chars_per_line(width, 0.34)
+    names = [wrap(c, chars, MAX_LABEL_LINES) for c in cats]
     lines = sum(x.count("\n") + 1 for x in names)
     bar_h = 0.8 / len(groups)
     height = min(
         MAX_HEIGHT,
-        1.3 + 0.2 * lines + 0.22 * len(cats) * len(groups) ** 0.5 + (0.35 if kelompok else 0),
+        1.3 + 0.2 * lines + 0.22 * len(cats) * len(groups) ** 0.5 + (0.35 if group else 0),
     )
-    fig = plt.figure(figsize=(lebar, height), layout="constrained")
+    fig = plt.figure(figsize=(width, height), layout="constrained")
     ax = fig.add_subplot()
     palette = [_BIRU, "#e07b39", "#7fb77e", _ABU]
     y = np.arange(len(cats), dtype=float)
     for i, g in enumerate(groups):
-        sub = d if g is None else d[d[kelompok] == g]
-        vals = sub.set_index(kategori)[nilai].reindex(cats).to_numpy(dtype=float)
+        sub = d if g is None else d[d[group] == g]
+        vals = sub.set_index(category)[value].reindex(cats).to_numpy(dtype=float)
         off = (i - (len(groups) - 1) / 2) * bar_h
         ax.barh(
             y + off,
@@ -671,67 +698,72 @@ def plot_bars(
     ax.set_yticklabels(names)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    lo = batas[0] if batas else 0.0
-    hi = batas[1] if batas else float(np.nanmax(pd.to_numeric(d[nilai], errors="coerce"))) * 1.08
+    lo = limits[0] if limits else 0.0
+    hi = limits[1] if limits else float(np.nanmax(pd.to_numeric(d[value], errors="coerce"))) * 1.08
     hi = hi if hi > lo else lo + 1
     ax.set_xlim(lo, hi)
-    d_ticks = 0 if persen else desimal
+    d_ticks = 0 if percent else decimals
     widest = max(
-        len(fmt.percent(hi, 0, bahasa) if persen else fmt.number(hi, d_ticks, bahasa)),
+        len(fmt.percent(hi, 0, bahasa) if percent else fmt.number(hi, d_ticks, bahasa)),
         len(fmt.number(lo, d_ticks, bahasa)),
     )
-    _value_ticks(ax, lebar, 0.6, lo, hi, widest)
-    _number_axis(ax, bahasa, "x", d_ticks, percent=persen)
-    if label_nilai:
-        ax.set_xlabel(label_nilai)
-    if kelompok:
+    _value_ticks(ax, width, 0.6, lo, hi, widest)
+    _number_axis(ax, bahasa, "x", d_ticks, percent=percent)
+    if x_label:
+        ax.set_xlabel(x_label)
+    if group:
         entries = [value_label(g, bahasa) for g in groups]
         ax.legend(
             frameon=False,
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.14 if label_nilai else -0.08),
-            ncol=_legend_columns(entries, lebar),
+            bbox_to_anchor=(0.5, -0.14 if x_label else -0.08),
+            ncol=_legend_columns(entries, width),
         )
-    return _finish(fig, judul, lebar)
+    return _finish(fig, title, width)
 
 
+@renamed_keywords(judul="title", label_y="y_label", lebar="width", batas="limits", persen="percent")
 def plot_trend(
     data: pd.DataFrame,
     *,
     y: str | Sequence[str],
-    judul: str = "",
-    label_y: str | Sequence[str] = "",
+    title: str = "",
+    y_label: str | Sequence[str] = "",
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
+    width: float = PAGE_WIDTH,
     min_span: float | Sequence[float] = 1.0,
-    batas: tuple[float | None, float | None] | Sequence[tuple[float | None, float | None]] = (
+    limits: tuple[float | None, float | None] | Sequence[tuple[float | None, float | None]] = (
         None,
         None,
     ),
-    persen: bool | Sequence[bool] = False,
+    percent: bool | Sequence[bool] = False,
     x: str = "periode",
 ) -> Figure:
     """One small line chart per column of ``y`` over the periods in ``x``.
 
-    Each value axis spans at least ``min_span`` of its scale within ``batas``
-    (:func:`honest_limits`), so a flat series looks flat; ``persen``: fractions shown
+    Each value axis spans at least ``min_span`` of its scale within ``limits``
+    (:func:`honest_limits`), so a flat series looks flat; ``percent``: fractions shown
     as percentages. Period codes are written as short two-line ticks
     (:func:`period_tick`).
     """
     ys = [y] if isinstance(y, str) else list(y)
     n = len(ys)
 
-    labels = [label_y] * n if isinstance(label_y, str) else list(label_y)
+    labels = [y_label] * n if isinstance(y_label, str) else list(y_label)
     spans = [min_span] * n if isinstance(min_span, int | float) else list(min_span)
     bounds = (
-        [batas] * n
-        if (isinstance(batas, tuple) and len(batas) == 2 and not isinstance(batas[0], tuple | list))
-        else list(batas)
+        [limits] * n
+        if (
+            isinstance(limits, tuple)
+            and len(limits) == 2
+            and not isinstance(limits[0], tuple | list)
+        )
+        else list(limits)
     )
-    pcts = [persen] * n if isinstance(persen, bool) else list(persen)
+    pcts = [percent] * n if isinstance(percent, bool) else list(percent)
     d = data.reset_index(drop=True)
     xs = np.arange(len(d))
-    fig = plt.figure(figsize=(lebar, min(MAX_HEIGHT, 0.5 + 1.9 * n)), layout="constrained")
+    fig = plt.figure(figsize=(width, min(MAX_HEIGHT, 0.5 + 1.9 * n)), layout="constrained")
     axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
     for ax, col, lab, span, bnd, pct in zip(axes, ys, labels, spans, bounds, pcts, strict=True):
         vals = pd.to_numeric(d[col], errors="coerce").to_numpy(dtype=float)
@@ -741,13 +773,13 @@ def plot_trend(
         ax.yaxis.set_major_locator(MaxNLocator(4))
         dec = _decimals_for(lo * (100 if pct else 1), hi * (100 if pct else 1))
         _number_axis(ax, bahasa, "y", dec, percent=pct)
-        ax.set_title(wrap(lab, _chars_per_line(lebar, 0.95)), fontsize=FONT_PT, fontweight="normal")
+        ax.set_title(wrap(lab, _chars_per_line(width, 0.95)), fontsize=FONT_PT, fontweight="normal")
     axes[-1].set_xticks(xs)
-    step = 1 if len(xs) <= 8 or lebar >= PAGE_WIDTH else 2
+    step = 1 if len(xs) <= 8 or width >= PAGE_WIDTH else 2
     axes[-1].set_xticklabels(
         [period_tick(p, bahasa) if i % step == 0 else "" for i, p in enumerate(d[x])]
     )
-    return _finish(fig, judul, lebar)
+    return _finish(fig, title, width)
 
 
 # ----------------------------------------------------------------------------- pages
@@ -759,24 +791,25 @@ def _part(judul: str, i: int, n: int, bahasa: str) -> str:
     return f"{judul} ({'bagian' if bahasa == 'id' else 'part'} {i}/{n})"
 
 
+@renamed_keywords(judul="title", lebar="width", urutan="order")
 def plot_predikat_pages(
     predikat_opd: pd.DataFrame,
     *,
-    judul: str = "",
+    title: str = "",
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
-    urutan: Sequence[str] | None = None,
+    width: float = PAGE_WIDTH,
+    order: Sequence[str] | None = None,
     per_figure: int = 18,
 ) -> list[Figure]:
     """:func:`plot_predikat_distribution` per OPD, split into figures of at most
-    ``per_figure`` OPDs (each fits a page), in ``urutan`` (default: by name).
+    ``per_figure`` OPDs (each fits a page), in ``order`` (default: by name).
 
     ``predikat_opd``: ``opd, predikat, persen`` (:func:`kinerja_analysis.reporting.tables.predikat_by_opd`).
-    Drawn for a phone (``lebar`` below :data:`PAGE_WIDTH`), half as many OPDs per figure.
+    Drawn for a phone (``width`` below :data:`PAGE_WIDTH`), half as many OPDs per figure.
     """
     require_columns(predikat_opd, ["opd", "predikat", "persen"], "plot_predikat_pages")
-    order = list(urutan) if urutan is not None else sorted(pd.unique(predikat_opd["opd"]))
-    parts = chunks(order, per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2))
+    order = list(order) if order is not None else sorted(pd.unique(predikat_opd["opd"]))
+    parts = chunks(order, per_figure if width >= PAGE_WIDTH else max(1, per_figure // 2))
     figs = []
     for i, part in enumerate(parts, start=1):
         d = predikat_opd[predikat_opd["opd"].isin(part)].rename(columns={"opd": "kelompok"})
@@ -784,59 +817,61 @@ def plot_predikat_pages(
         figs.append(
             plot_predikat_distribution(
                 d.drop(columns="_o"),
-                judul=_part(judul, i, len(parts), bahasa),
+                title=_part(title, i, len(parts), bahasa),
                 bahasa=bahasa,
-                lebar=lebar,
+                width=width,
             )
         )
     return figs
 
 
-def profile_scale(profil: pd.DataFrame) -> tuple[float, float] | None:
+@renamed_keywords(profil="profile")
+def profile_scale(profile: pd.DataFrame) -> tuple[float, float] | None:
     """The colour scale of BerAKHLAK heatmaps: ``(centre, half-width)`` = the mean of
-    every cell of ``profil`` (``opd, dimensi, rerata``) and the largest distance from it;
+    every cell of ``profile`` (``opd, dimensi, rerata``) and the largest distance from it;
     ``None`` when no cell has a value. Computed on the whole city and given to the
     heatmap of one OPD, so that a colour means the same in every document of a period.
     """
-    vals = pd.to_numeric(profil["rerata"], errors="coerce")
+    vals = pd.to_numeric(profile["rerata"], errors="coerce")
     if not vals.notna().any():
         return None
-    pusat = float(vals.mean())
-    return pusat, float((vals - pusat).abs().max())
+    center = float(vals.mean())
+    return center, float((vals - center).abs().max())
 
 
+@renamed_keywords(profil="profile", judul="title", lebar="width", skala="scale")
 def plot_opd_profile_pages(
-    profil: pd.DataFrame,
+    profile: pd.DataFrame,
     *,
-    judul: str = "",
+    title: str = "",
     bahasa: str = "id",
-    lebar: float = PAGE_WIDTH,
+    width: float = PAGE_WIDTH,
     per_figure: int = 18,
-    skala: tuple[float, float] | None = None,
+    scale: tuple[float, float] | None = None,
 ) -> list[Figure]:
     """:func:`plot_opd_profile` split into figures of at most ``per_figure`` OPDs (half as
-    many for a phone) that share one colour scale: ``skala`` (:func:`profile_scale` of a
+    many for a phone) that share one colour scale: ``scale`` (:func:`profile_scale` of a
     wider table, e.g. the whole city for one OPD's document), else the scale of
-    ``profil`` itself; and one row height, so that parts of equal length are equally
+    ``profile`` itself; and one row height, so that parts of equal length are equally
     tall."""
-    require_columns(profil, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
-    pusat, rentang = skala or profile_scale(profil) or (None, None)
-    names = sorted(pd.unique(profil["opd"]))
-    per = per_figure if lebar >= PAGE_WIDTH else max(1, per_figure // 2)
+    require_columns(profile, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
+    center, half_width = scale or profile_scale(profile) or (None, None)
+    names = sorted(pd.unique(profile["opd"]))
+    per = per_figure if width >= PAGE_WIDTH else max(1, per_figure // 2)
     # one row height for every part (the longest wrapped name's), and no more rows than
     # fit the page at that height
-    row_h = _heatmap_row_height(names, lebar)
+    row_h = _heatmap_row_height(names, width)
     per = max(1, min(per, int((MAX_HEIGHT - _HEATMAP_EXTRA) / row_h)))
     parts = chunks(names, per)
     return [
         plot_opd_profile(
-            profil[profil["opd"].isin(part)],
-            judul=_part(judul, i, len(parts), bahasa),
+            profile[profile["opd"].isin(part)],
+            title=_part(title, i, len(parts), bahasa),
             bahasa=bahasa,
-            lebar=lebar,
-            pusat=pusat,
-            rentang=rentang,
-            tinggi_baris=row_h,
+            width=width,
+            center=center,
+            half_width=half_width,
+            row_height=row_h,
         )
         for i, part in enumerate(parts, start=1)
     ]
@@ -852,23 +887,24 @@ HEADLINE_SCALES: dict[str, tuple[float, tuple[float, float], bool]] = {
 }
 
 
+@renamed_keywords(lintas="summary", judul="title", lebar="width")
 def plot_headline_trends(
-    lintas: pd.DataFrame, *, judul: str = "", bahasa: str = "id", lebar: float = PAGE_WIDTH
+    summary: pd.DataFrame, *, title: str = "", bahasa: str = "id", width: float = PAGE_WIDTH
 ) -> Figure:
     """:func:`plot_trend` of the headline indicators of
-    :func:`kinerja_analysis.reporting.tables.cross_period_summary` present in ``lintas``,
+    :func:`kinerja_analysis.reporting.tables.cross_period_summary` present in ``summary``,
     each on its own honest scale (:data:`HEADLINE_SCALES`)."""
-    cols = [c for c in HEADLINE_SCALES if c in lintas.columns and lintas[c].notna().any()]
+    cols = [c for c in HEADLINE_SCALES if c in summary.columns and summary[c].notna().any()]
     if not cols:
         raise ValueError("plot_headline_trends: no headline figures to draw")
     return plot_trend(
-        lintas,
+        summary,
         y=cols,
-        label_y=[column_label(c, bahasa) for c in cols],
+        y_label=[column_label(c, bahasa) for c in cols],
         min_span=[HEADLINE_SCALES[c][0] for c in cols],
-        batas=[HEADLINE_SCALES[c][1] for c in cols],
-        persen=[HEADLINE_SCALES[c][2] for c in cols],
-        judul=judul,
+        limits=[HEADLINE_SCALES[c][1] for c in cols],
+        percent=[HEADLINE_SCALES[c][2] for c in cols],
+        title=title,
         bahasa=bahasa,
-        lebar=lebar,
+        width=width,
     )

@@ -26,40 +26,44 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 
 
+@renamed_keywords(kolom_n="count_col", kolom="value_cols", total_ditampilkan="totals_shown")
 def suppress_small_groups(
     df: pd.DataFrame,
-    kolom_n: str,
+    count_col: str,
     min_sel: int,
-    kolom: Sequence[str] | None = None,
+    value_cols: Sequence[str] | None = None,
     *,
-    total_ditampilkan: bool = False,
+    totals_shown: bool = False,
 ) -> pd.DataFrame:
     """Suppress groups with fewer than ``min_sel`` members (their size too).
 
     A thin front to :func:`kinerja_analysis.reporting.privacy.suppress_small_cells`, the project's one
     suppression mechanism: statistics and the group size of small groups become missing
     (integer columns nullable ``Int64``), with a boolean ``disembunyikan`` column. With
-    ``total_ditampilkan`` (the groups add up to a total shown elsewhere) the next-smallest
+    ``totals_shown`` (the groups add up to a total shown elsewhere) the next-smallest
     groups are suppressed too, so a hidden group cannot be recovered by subtraction.
 
     Parameters
     ----------
-    kolom
-        Statistic columns to blank; default every numeric column except ``kolom_n``.
+    value_cols
+        Statistic columns to blank; default every numeric column except ``count_col``.
     """
 
     if min_sel < 1:
         raise ValueError(f"min_sel must be >= 1, not {min_sel}")
-    if kolom is None:
-        kolom = [c for c in df.columns if c != kolom_n and pd.api.types.is_numeric_dtype(df[c])]
+    if value_cols is None:
+        value_cols = [
+            c for c in df.columns if c != count_col and pd.api.types.is_numeric_dtype(df[c])
+        ]
     out = df.copy()
-    for c in kolom:
+    for c in value_cols:
         if pd.api.types.is_integer_dtype(out[c]):
             out[c] = out[c].astype("Int64")
     return suppress_small_cells(
-        out, kolom_n, min_sel, value_cols=list(kolom), total_ditampilkan=total_ditampilkan
+        out, count_col, min_sel, value_cols=list(value_cols), totals_shown=totals_shown
     )
 
 
@@ -77,6 +81,12 @@ def _groupings(by: str | Sequence[str] | None) -> list[str]:
     return list(by)
 
 
+@renamed_keywords(
+    by_tambahan="also_by",
+    total_ditampilkan="totals_shown",
+    sembunyikan_n="hide_count",
+    sembunyikan_nol="hide_zero",
+)
 def suppress_small_cells(
     df: pd.DataFrame,
     count_col: str = "n",
@@ -84,10 +94,10 @@ def suppress_small_cells(
     *,
     by: str | Sequence[str] | None = None,
     value_cols: Sequence[str] | None = None,
-    by_tambahan: Sequence[str | Sequence[str]] = (),
-    total_ditampilkan: bool = True,
-    sembunyikan_n: bool = True,
-    sembunyikan_nol: bool = False,
+    also_by: Sequence[str | Sequence[str]] = (),
+    totals_shown: bool = True,
+    hide_count: bool = True,
+    hide_zero: bool = False,
 ) -> pd.DataFrame:
     """Suppress cells describing fewer than ``min_sel`` employees, with complementary cells.
 
@@ -104,19 +114,19 @@ def suppress_small_cells(
         OPD x predikat table with one total per OPD). ``None``: the whole table is one group.
     value_cols
         Columns blanked on a suppressed row. Default: every numeric column except
-        ``count_col`` (which is governed by ``sembunyikan_n``).
-    by_tambahan
+        ``count_col`` (which is governed by ``hide_count``).
+    also_by
         Further groupings whose totals are also published (e.g. ``["predikat"]`` for the
         column margins of a two-way table). Suppression is repeated over ``by`` and these
         until nothing changes.
-    total_ditampilkan
+    totals_shown
         Whether group totals are published or derivable (the sum of ``count_col``, or an
         overall mean that the group means average to). ``False`` switches complementary
         suppression off — only then is primary suppression alone safe.
-    sembunyikan_n
+    hide_count
         Also blank ``count_col`` itself on suppressed rows (default). Set ``False`` only
         when the count is public anyway (e.g. the head-count of an OPD).
-    sembunyikan_nol
+    hide_zero
         Also treat cells with ``count_col == 0`` as small. By default empty cells are shown:
         they describe nobody.
 
@@ -132,10 +142,10 @@ def suppress_small_cells(
     -----
     Rule:
 
-    1. *Primary*: a row with ``0 < n < min_sel`` (``0 <= n`` with ``sembunyikan_nol``) is
+    1. *Primary*: a row with ``0 < n < min_sel`` (``0 <= n`` with ``hide_zero``) is
        suppressed.
-    2. *Complementary* (when ``total_ditampilkan``): within every group of ``by`` (and of
-       each ``by_tambahan`` grouping) that has at least one suppressed row, further rows
+    2. *Complementary* (when ``totals_shown``): within every group of ``by`` (and of
+       each ``also_by`` grouping) that has at least one suppressed row, further rows
        are suppressed, smallest ``n`` first (ties: first row), until the group has at least
        two suppressed rows **and** the suppressed rows together describe at least
        ``min_sel`` employees — or every row of the group is suppressed. Two hidden cells
@@ -161,7 +171,7 @@ def suppress_small_cells(
         raise ValueError(
             f"count column {count_col!r} is not in the table (columns: {list(df.columns)})"
         )
-    groupings = [_groupings(by)] + [_groupings(g) for g in by_tambahan]
+    groupings = [_groupings(by)] + [_groupings(g) for g in also_by]
     for g in groupings:
         missing = [c for c in g if c not in df.columns]
         if missing:
@@ -183,10 +193,10 @@ def suppress_small_cells(
     n = pd.to_numeric(out[count_col], errors="coerce").to_numpy(dtype=float)
     if np.isnan(n).any():
         raise ValueError(f"column {count_col!r} holds empty or non-numeric values")
-    kecil = (n < min_sel) & ((n > 0) | sembunyikan_nol)
+    kecil = (n < min_sel) & ((n > 0) | hide_zero)
     hide = kecil.copy()
 
-    if total_ditampilkan:
+    if totals_shown:
         order_all = np.arange(len(out))
         changed = True
         while changed:
@@ -214,7 +224,7 @@ def suppress_small_cells(
                         hide[pick] = True
                         changed = True
 
-    cols = list(value_cols) + ([count_col] if sembunyikan_n else [])
+    cols = list(value_cols) + ([count_col] if hide_count else [])
     mask = pd.Series(hide, index=out.index)
     for c in cols:
         s = out[c]
@@ -229,12 +239,13 @@ def suppress_small_cells(
     return out
 
 
+@renamed_keywords(nol_boleh="allow_zero")
 def check_small_cells(
     table: pd.DataFrame,
     count_col: str = "n",
     min_sel: int = DEFAULTS.min_sel,
     *,
-    nol_boleh: bool = True,
+    allow_zero: bool = True,
 ) -> pd.DataFrame:
     """Rows of a table that would be published while describing fewer than ``min_sel`` people.
 
@@ -244,7 +255,7 @@ def check_small_cells(
         An aggregate table as it is about to be published.
     count_col
         Its group-size column. Missing values (already suppressed) are not violations.
-    nol_boleh
+    allow_zero
         Empty cells (``n == 0``) are allowed (default), as in :func:`suppress_small_cells`.
 
     Returns
@@ -255,7 +266,7 @@ def check_small_cells(
     if count_col not in table.columns:
         raise ValueError(f"count column {count_col!r} is not in the table")
     n = pd.to_numeric(table[count_col], errors="coerce")
-    bad = n.notna() & (n < min_sel) & ((n > 0) | (not nol_boleh))
+    bad = n.notna() & (n < min_sel) & ((n > 0) | (not allow_zero))
     return table.loc[bad.to_numpy()].copy()
 
 

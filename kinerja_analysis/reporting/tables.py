@@ -17,6 +17,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import period_bounds, sort_periods
 from kinerja_analysis.data.contract import BERAKHLAK
@@ -287,7 +288,7 @@ def jp_summary(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.Da
     out = pd.DataFrame(rows)
     out["n_asn"] = out["n_asn"].astype("int64")
     # the groups add up to every ASN, whose mean capaian is shown elsewhere
-    return suppress_small_groups(out, "n_asn", min_sel, total_ditampilkan=True)
+    return suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)
 
 
 # ----------------------------------------------------------------------------- 20 exposure
@@ -324,7 +325,7 @@ def training_exposure(
         "n_asn",
         min_sel,
         value_cols=["n_pelatihan", "jp_total", "jp_rerata"],
-        total_ditampilkan=False,
+        totals_shown=False,
     )
 
 
@@ -379,7 +380,7 @@ def capaian_by_training(
     out["kelompok_jp"] = out["kelompok_jp"].astype(str)
     out["n_asn"] = out["n_asn"].astype("int64")
     # the groups add up to every ASN, whose mean capaian is shown elsewhere
-    return suppress_small_groups(out, "n_asn", min_sel, total_ditampilkan=True)
+    return suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)
 
 
 # ----------------------------------------------------------------------------- 30 survey
@@ -426,7 +427,8 @@ def survei_items(
     return suppress_small_groups(out, "n", min_sel, ["rerata", "sd"])
 
 
-def survei_constructs(butir: pd.DataFrame) -> pd.DataFrame:
+@renamed_keywords(butir="items")
+def survei_constructs(items: pd.DataFrame) -> pd.DataFrame:
     """Construct means from :func:`survei_items` (mean of its item means).
 
     Returns
@@ -434,7 +436,7 @@ def survei_constructs(butir: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``konstruk, n_butir, n_min, rerata``.
     """
-    g = butir.groupby("konstruk", sort=False)
+    g = items.groupby("konstruk", sort=False)
     return pd.DataFrame(
         {"n_butir": g.size(), "n_min": g["n"].min(), "rerata": g["rerata"].mean()}
     ).reset_index()
@@ -526,7 +528,7 @@ def predikat_by_opd(
     out = n.reindex(grid, fill_value=0).rename("n").reset_index()
     out["persen"] = out["n"] / out.groupby("opd")["n"].transform("sum")
     return suppress_small_cells(
-        out, "n", min_sel, by="opd", value_cols=["persen"], by_tambahan=["predikat"]
+        out, "n", min_sel, by="opd", value_cols=["persen"], also_by=["predikat"]
     )
 
 
@@ -567,12 +569,12 @@ def output_vs_competency_by_opd(
     # complements within each OPD and within each direction across OPDs, so the city
     # totals below cannot be used to recover a suppressed OPD cell by subtraction
     out = suppress_small_cells(
-        long, "n", min_sel, by="opd", value_cols=["persen"], by_tambahan=["arah"]
+        long, "n", min_sel, by="opd", value_cols=["persen"], also_by=["arah"]
     )
     kota = long.groupby("arah", as_index=False).agg(n=("n", "sum"), n_pegawai=("n_pegawai", "sum"))
     kota["persen"] = kota["n"] / kota["n_pegawai"]
     kota["opd"] = "Seluruh OPD"
-    kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], total_ditampilkan=False)
+    kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], totals_shown=False)
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
 
@@ -667,19 +669,21 @@ def top_and_bottom(
     return out
 
 
-def order_groups(distribusi: pd.DataFrame, *, by: str = "Sangat Baik") -> list[str]:
+@renamed_keywords(distribusi="distribution")
+def order_groups(distribution: pd.DataFrame, *, by: str = "Sangat Baik") -> list[str]:
     """The groups (``opd``) of a long predikat table sorted by the share of ``by``
     (largest first; suppressed shares last), then by name."""
-    d = distribusi[distribusi["predikat"].astype("string") == by]
+    d = distribution[distribution["predikat"].astype("string") == by]
     key = d.set_index("opd")["persen"].astype(float)
-    names = sorted(pd.unique(distribusi["opd"]))
+    names = sorted(pd.unique(distribution["opd"]))
     return sorted(
         names, key=lambda o: (-(key.get(o, np.nan)) if pd.notna(key.get(o, np.nan)) else np.inf, o)
     )
 
 
+@renamed_keywords(kesesuaian="agreement")
 def official_agreement_by_opd(
-    kesesuaian: pd.DataFrame,
+    agreement: pd.DataFrame,
     periode: str,
     min_sel: int = DEFAULTS.min_sel,
     opd: str | None = None,
@@ -689,7 +693,7 @@ def official_agreement_by_opd(
 
     Parameters
     ----------
-    kesesuaian
+    agreement
         :attr:`~kinerja_analysis.analyses.shared.SharedResults.kesesuaian_resmi`
         (:func:`kinerja_analysis.domain.official.agreement_by_opd`).
 
@@ -703,11 +707,9 @@ def official_agreement_by_opd(
         ``disembunyikan``), the all-OPD row last; the OPD rows add up to it, so small OPDs
         are suppressed with their complements.
     """
-    d = kesesuaian[kesesuaian["periode"] == periode].drop(columns=["periode", "n_sama"])
+    d = agreement[agreement["periode"] == periode].drop(columns=["periode", "n_sama"])
     total = d[d["opd"] == "Seluruh OPD"].assign(disembunyikan=False)
-    per_opd = suppress_small_groups(
-        d[d["opd"] != "Seluruh OPD"], "n", min_sel, total_ditampilkan=True
-    )
+    per_opd = suppress_small_groups(d[d["opd"] != "Seluruh OPD"], "n", min_sel, totals_shown=True)
     if opd is not None:
         per_opd = per_opd[per_opd["opd"] == opd]
     return pd.concat([per_opd, total], ignore_index=True)
@@ -755,4 +757,4 @@ def status_breakdown(
     out.insert(2, "pct_asn", out["n_asn"] / max(len(peg), 1))
     labels = STATUS_LABELS.get(bahasa, STATUS_LABELS["id"])
     out["status_kepegawaian"] = out["status_kepegawaian"].map(lambda s: labels.get(s, s))
-    return suppress_small_groups(out, "n_asn", min_sel, total_ditampilkan=True)
+    return suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.core.text import LANGUAGES
 from kinerja_analysis.reporting import fmt
@@ -342,11 +343,12 @@ def _assumptions() -> dict[str, dict[str, tuple[str, str, str]]]:
 _LABEL_UTAMA: dict[str, tuple[str, str]] = catalog_pairs("labels", "headline")
 
 
-def headline_label(indikator: str, bahasa: fmt.Bahasa = "id") -> str:
-    """Human label of a headline indikator code of :func:`headline_figures`."""
-    pair = _LABEL_UTAMA.get(indikator)
+@renamed_keywords(indikator="indicator")
+def headline_label(indicator: str, bahasa: fmt.Bahasa = "id") -> str:
+    """Human label of a headline indicator code of :func:`headline_figures`."""
+    pair = _LABEL_UTAMA.get(indicator)
     if pair is None:
-        return indikator
+        return indicator
     return pair[0] if bahasa == "id" else pair[1]
 
 
@@ -355,32 +357,34 @@ _JP_NA: dict[str, str] = dict(
 )
 
 
-def headline_value(indikator: str, nilai: float, bahasa: fmt.Bahasa = "id") -> str:
+@renamed_keywords(indikator="indicator", nilai="value")
+def headline_value(indicator: str, value: float, bahasa: fmt.Bahasa = "id") -> str:
     """A headline value written for the report (counts, percent, index, share).
 
     A missing JP figure is written as not available, with the reason (the 12-month
     window reaches before the data begin, :func:`kinerja_analysis.reporting.tables.jp_window_covered`).
     """
-    if indikator in ("jp_rerata", "pct_jp_di_bawah_20") and (nilai is None or nilai != nilai):
+    if indicator in ("jp_rerata", "pct_jp_di_bawah_20") and (value is None or value != value):
         return _JP_NA[bahasa]
-    if indikator in ("n_asn", "n_opd"):
-        return fmt.number(int(round(nilai)), 0, bahasa)
-    if indikator == "capaian_rerata":
-        return fmt.percent(nilai, 1, bahasa, skala="persen")
-    if indikator.startswith("pct_"):
-        return fmt.percent(nilai, 1, bahasa)
-    return fmt.number(nilai, 2, bahasa)
+    if indicator in ("n_asn", "n_opd"):
+        return fmt.number(int(round(value)), 0, bahasa)
+    if indicator == "capaian_rerata":
+        return fmt.percent(value, 1, bahasa, scale="persen")
+    if indicator.startswith("pct_"):
+        return fmt.percent(value, 1, bahasa)
+    return fmt.number(value, 2, bahasa)
 
 
-def headline_display(angka: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
+@renamed_keywords(angka="figures")
+def headline_display(figures: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
     """:func:`headline_figures` as two text columns (``indikator``, ``nilai``) for display."""
     kol = ("Indikator", "Nilai") if bahasa == "id" else ("Indicator", "Value")
     return pd.DataFrame(
         {
-            kol[0]: [headline_label(i, bahasa) for i in angka["indikator"]],
+            kol[0]: [headline_label(i, bahasa) for i in figures["indikator"]],
             kol[1]: [
                 headline_value(i, v, bahasa)
-                for i, v in zip(angka["indikator"], angka["nilai"], strict=True)
+                for i, v in zip(figures["indikator"], figures["nilai"], strict=True)
             ],
         }
     )
@@ -400,15 +404,17 @@ TEXTS: dict[str, dict[str, str]] = _by_language("texts")
 _DIRECTIONS: dict[str, tuple[str, str]] = catalog_pairs("labels", "direction")
 
 
-def text(kunci: str, bahasa: fmt.Bahasa = "id", **isi: object) -> str:
+@renamed_keywords(kunci="key")
+def text(key: str, bahasa: fmt.Bahasa = "id", **fields: object) -> str:
     """A heading or fixed sentence of the period report in ``bahasa`` (see :data:`TEXTS`)."""
     if bahasa not in TEXTS:
         raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
-    return TEXTS[bahasa][kunci].format(**isi)
+    return TEXTS[bahasa][key].format(**fields)
 
 
+@renamed_keywords(kota="totals")
 def output_vs_competency_sentence(
-    kota: pd.DataFrame, bahasa: fmt.Bahasa, min_sel: int, opd: str | None = None
+    totals: pd.DataFrame, bahasa: fmt.Bahasa, min_sel: int, opd: str | None = None
 ) -> str:
     """The sentence of the output-vs-competency table's total (rows ``arah, n``): over
     every OPD, or over ``opd`` in that OPD's document (its name escaped as Markdown)."""
@@ -419,7 +425,7 @@ def output_vs_competency_sentence(
             arah=_pick(_DIRECTIONS.get(r.arah, (r.arah, r.arah)), bahasa),
             n=count_text(r.n, bahasa, min_sel),
         )
-        for r in kota.itertuples()
+        for r in totals.itertuples()
     ]
     lingkup = (
         text("umum_lingkup_opd", bahasa, opd=escape_markdown(opd))
@@ -713,11 +719,12 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
     return out
 
 
-def subgroup_label(kolom: str, level: object, bahasa: fmt.Bahasa = "id") -> str:
+@renamed_keywords(kolom="column")
+def subgroup_label(column: str, level: object, bahasa: fmt.Bahasa = "id") -> str:
     """A subgroup in words: ``("jenis_jabatan", "pelaksana")`` → ``"Jenis jabatan:
     Pelaksana"``; a data value (an OPD name) is kept as it is."""
-    v = str(level) if kolom in _DATA_VALUE_COLUMNS else value_label(level, bahasa)
-    return f"{column_label(kolom, bahasa)}: {v}"
+    v = str(level) if column in _DATA_VALUE_COLUMNS else value_label(level, bahasa)
+    return f"{column_label(column, bahasa)}: {v}"
 
 
 #: Columns whose values are data typed by a person (never looked up in the registry).
@@ -833,24 +840,25 @@ def p_text(p: object, bahasa: fmt.Bahasa = "id") -> str:
     return "<" + fmt.number(0.001, 3, bahasa) if v < 0.001 else fmt.number(v, 3, bahasa)
 
 
-def format_value(v: object, jenis: str, desimal: int = 2, bahasa: fmt.Bahasa = "id") -> str:
+@renamed_keywords(jenis="kind", desimal="decimals")
+def format_value(v: object, kind: str, decimals: int = 2, bahasa: fmt.Bahasa = "id") -> str:
     """One cell written for a person, by the column's kind (:class:`Column`)."""
-    if jenis == "ya_tidak":
+    if kind == "ya_tidak":
         if fmt.is_missing(v):
             return fmt.EMPTY
         return ("ya" if v else "tidak") if bahasa == "id" else ("yes" if v else "no")
     if fmt.is_missing(v):
         return fmt.EMPTY
-    if isinstance(v, str) or jenis == "teks" and not isinstance(v, int | float):
+    if isinstance(v, str) or kind == "teks" and not isinstance(v, int | float):
         return str(v)
     try:
         x = float(v)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(v)
-    if jenis == "bilangan":
+    if kind == "bilangan":
         return fmt.number(int(round(x)), 0, bahasa)
-    if jenis == "fraksi":
-        return fmt.percent(x, desimal, bahasa)
-    if jenis == "p":
+    if kind == "fraksi":
+        return fmt.percent(x, decimals, bahasa)
+    if kind == "p":
         return p_text(x, bahasa)
-    return fmt.number(x, desimal, bahasa)
+    return fmt.number(x, decimals, bahasa)
