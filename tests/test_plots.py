@@ -371,6 +371,10 @@ def test_figures_carry_their_title_as_text_alternative():
     ]
     one = figure_html(plots.plot_predikat_pages, _predikat_frame(3), title="Satu", alt="Teks")
     assert re.findall(r'alt="([^"]*)"', one) == ["Teks", "Teks"]  # page and phone versions
+    # the old keyword (judul=) still titles the figure and its text alternative
+    with pytest.warns(DeprecationWarning, match="judul"):
+        old = figure_html(plots.plot_predikat_pages, _predikat_frame(3), judul="Lama")
+    assert re.findall(r'alt="([^"]*)"', old) == ["Lama", "Lama"]
 
 
 @pytest.mark.parametrize("lebar", ["page", "phone"])

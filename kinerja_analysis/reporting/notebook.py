@@ -892,7 +892,8 @@ def figure_html(
     """
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
-    alt = alt or str(kwargs.get("title") or "")
+    # the plot's title (``judul`` the old keyword, kept for one release by the plots)
+    alt = alt or str(kwargs.get("title") or kwargs.get("judul") or "")
 
     def img(png: tuple[str, float, float], text: str) -> str:
         b64, w, h = png
