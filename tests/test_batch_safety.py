@@ -254,7 +254,13 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
     assert entry["gagal_terakhir"] and sorted(entry["keluaran"]) == sorted(before)
     assert res[p1].laporan_lama == entry["selesai"][:10]
     index = (out / "index.html").read_text("utf-8")
-    assert f'href="{p1}/laporan_periode_{p1}.pdf"' in index and "gagal" in index
+    assert f'href="{p1}/laporan_periode_{p1}.pdf"' in index and "gagal pada" in index
+    # runs without an earlier good copy are listed too, failed on today's date, with
+    # their reason in general words and no link
+    assert index.count("belum ada laporan") == 2
+    assert "proses perhitungan berhenti mendadak" in index and "ekspor XLSX gagal" in index
+    assert f'href="{p2}/' not in index and f'href="{p3}/' not in index
+    assert "kegagalan uji" not in index and "RuntimeError" not in index
     # every failed run's notebook is really where the summary says, saved as cells ran
     for p in (p1, p2, p3):
         path = Path(res[p].notebook_gagal)

@@ -388,6 +388,8 @@ class RunResult:
     asli: str = ""  # the original (English) error, for the log only
     stderr: tuple[str, ...] = ()  # library warnings the notebook printed, for the log
     sebab_data: bool = False  # not run: validation left no usable rows for its period
+    reason: str = ""  # of a failure: one of FAILURE_KINDS (what the index says)
+    reason_format: str = ""  # of a failed export: "html", "pdf" or "xlsx"
 
 
 @dataclass(frozen=True)
@@ -632,6 +634,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
         return {"runs": {}}
     if not isinstance(data, dict) or not isinstance(data.get("runs"), dict):
         return {"runs": {}}
+    data["runs"] = {k: v for k, v in data["runs"].items() if isinstance(v, dict)}
     return data
 
 
@@ -692,7 +695,10 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
     """Record a finished run in its folder's manifest.
 
     A failed run keeps the earlier good report's entry (its files are untouched),
-    marked with the date of the failure; returns ``res`` with ``laporan_lama`` set then.
+    marked with the date of the failure and its kind (:data:`FAILURE_KINDS`); returns
+    ``res`` with ``laporan_lama`` set then. Without an intact earlier report, the entry
+    lists no file, only the failure: the index then names the report as failed on that
+    date instead of leaving it out.
     """
     m = _read_manifest(spec.folder)
     m.setdefault("runs", {})
@@ -710,15 +716,27 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
             "angka_utama": res.angka_utama,
         }
     else:
+        failure = {
+            "gagal_terakhir": today,
+            "gagal_sebab": res.reason if res.reason in FAILURE_KINDS else "lain",
+        }
+        if res.reason_format in FORMATS:
+            failure["gagal_format"] = res.reason_format
         old = m["runs"].get(spec.notebook.kode)
-        if old and _intact(spec.folder, old):
-            old["gagal_terakhir"] = today
+        if isinstance(old, dict) and _intact(spec.folder, old):
+            old.pop("gagal_format", None)
+            old.update(failure)
             res = RunResult(**{**res.__dict__, "laporan_lama": str(old.get("selesai", ""))[:10]})
         else:
-            m["runs"].pop(spec.notebook.kode, None)
-    if m["runs"] or (spec.folder / _MANIFEST).exists():
-        spec.folder.mkdir(parents=True, exist_ok=True)
-        _write_manifest(spec.folder, m)
+            m["runs"][spec.notebook.kode] = {
+                "judul": spec.judul,
+                "opd": spec.opd,
+                "periode": spec.periode,
+                "keluaran": [],
+                **failure,
+            }
+    spec.folder.mkdir(parents=True, exist_ok=True)
+    _write_manifest(spec.folder, m)
     return res
 
 
@@ -818,38 +836,79 @@ def _error_message(exc: BaseException) -> str:
     return f"{ename}: {evalue}".strip()[:500]
 
 
-def failure_text(exc: BaseException, bahasa: str = "id", stage: str | None = None) -> str:
-    """What went wrong in a run, in the report language (:data:`console.TEXT`), without
-    the error's own text (it may quote data values; that goes to the log).
+#: Why a run failed, as the index page says it: a kind from this list (and, for an
+#: export, its format), never the error's own text, which may quote data values.
+FAILURE_KINDS: tuple[str, ...] = (
+    "sel",
+    "kernel",
+    "mulai",
+    "waktu",
+    "ekspor",
+    "pekerja",
+    "disk",
+    "data",
+    "lain",
+)
+
+
+def failure_kind(exc: BaseException, stage: str | None = None) -> tuple[str, dict[str, object]]:
+    """What went wrong in a run: ``(kind, fields)``, the kind one of
+    :data:`FAILURE_KINDS` (``"data"`` is never returned here: it is a period validation
+    left without usable rows), the fields those of its sentence in
+    :data:`console.TEXT` (``gagal_<kind>``), none holding the error's own text.
 
     ``stage`` is the export format (``"pdf"``…) when an export failed (default: the
     format :func:`render_outputs` tagged the exception with).
+
+    >>> failure_kind(OSError(28, "No space left on device"))
+    ('disk', {'jenis': 'OSError'})
     """
-    from kinerja_analysis.pipeline.console import TEXT  # lazy: avoids a cycle at import
-
-    def t(k: str, **f: object) -> str:
-        return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
-
     stage = stage or getattr(exc, "kinerja_format", None)
     name = str(getattr(exc, "ename", type(exc).__name__))
     kind = type(exc).__name__
     text = str(exc).lower()
     if hasattr(exc, "exec_count") and hasattr(exc, "ename"):  # PapermillExecutionError
         sel = exc.exec_count or (getattr(exc, "cell_index", 0) or 0) + 1  # type: ignore[attr-defined]
-        return t("gagal_sel", sel=sel, jenis=name)
+        return "sel", {"sel": sel, "jenis": name}
     if isinstance(exc, OSError) and exc.errno in (28, 30, 122):  # ENOSPC, EROFS, EDQUOT
-        return t("gagal_disk", jenis=kind)
+        return "disk", {"jenis": kind}
     if stage is not None:
-        return t("gagal_ekspor", format=stage.upper(), jenis=name)
+        return "ekspor", {"format": stage.upper(), "jenis": name}
     if kind == "DeadKernelError" or "kernel died" in text and "kernel_info" not in text:
-        return t("gagal_kernel")
+        return "kernel", {}
     if "kernel_info" in text or "kernel didn't respond" in text:
-        return t("gagal_mulai")
+        return "mulai", {}
     if isinstance(exc, TimeoutError) or kind == "CellTimeoutError":
-        return t("gagal_waktu")
+        return "waktu", {}
     if kind == "BrokenProcessPool":
-        return t("gagal_pekerja")
-    return t("gagal_lain", jenis=name)
+        return "pekerja", {}
+    return "lain", {"jenis": name}
+
+
+def failure_text(exc: BaseException, bahasa: str = "id", stage: str | None = None) -> str:
+    """What went wrong in a run, in the report language (:data:`console.TEXT`), without
+    the error's own text (it may quote data values; that goes to the log): the sentence
+    of :func:`failure_kind`."""
+    kind, fields = failure_kind(exc, stage)
+    return TEXT(f"gagal_{kind}", bahasa, **fields)  # type: ignore[arg-type]
+
+
+def _failed(
+    base: dict[str, Any], exc: BaseException, bahasa: str, detik: float, kept: str | None
+) -> RunResult:
+    """The result of a run that failed with ``exc`` after ``detik`` seconds; ``kept`` is
+    where its executed notebook was kept (:func:`_keep_failed`)."""
+    kind, fields = failure_kind(exc)
+    return RunResult(
+        **base,
+        status="gagal",
+        detik=detik,
+        pesan=TEXT(f"gagal_{kind}", bahasa, **fields),  # type: ignore[arg-type]
+        notebook_gagal=kept,
+        asli=_error_message(exc),
+        reason=kind,
+        reason_format=str(fields.get("format", "")).lower(),
+    )
 
 
 def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
@@ -1004,13 +1063,8 @@ def _run_one(spec: RunSpec) -> RunResult:
         try:
             nb = execute_notebook(nb_in, executed, spec.parameters, cwd=spec.notebook.path.parent)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
-            return RunResult(
-                **base,
-                status="gagal",
-                detik=time.perf_counter() - t0,
-                pesan=failure_text(exc, bahasa),
-                notebook_gagal=_keep_failed(spec, executed),
-                asli=_error_message(exc),
+            return _failed(
+                base, exc, bahasa, time.perf_counter() - t0, _keep_failed(spec, executed)
             )
         stderr = tuple(_stderr_lines(nb))
         files, angka = render_outputs(spec, nb, work)
@@ -1025,13 +1079,8 @@ def _run_one(spec: RunSpec) -> RunResult:
             stderr=stderr,
         )
     except Exception as exc:  # noqa: BLE001 - export failures are run failures too
-        return RunResult(
-            **base,
-            status="gagal",
-            detik=time.perf_counter() - t0,
-            pesan=failure_text(exc, bahasa),
-            notebook_gagal=_keep_failed(spec, executed, nb),
-            asli=_error_message(exc),
+        return _failed(
+            base, exc, bahasa, time.perf_counter() - t0, _keep_failed(spec, executed, nb)
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -1062,14 +1111,61 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
     return {"lebar": uri(plots.PAGE_WIDTH), "sempit": uri(plots.PHONE_WIDTH)}
 
 
+def _iso_date(value: object) -> _dt.date | None:
+    """The date an ISO text from a manifest starts with (``2026-11-30``,
+    ``2026-11-30T10:41:44``), or None when it holds none."""
+    try:
+        return _dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _file_name(value: object) -> bool:
+    """A bare file name (``laporan_periode_2025Q4.pdf``), not a path into another folder."""
+    return isinstance(value, str) and value not in ("", ".", "..") and Path(value).name == value
+
+
+def _failure_note(r: dict[str, Any], bahasa: str) -> str | None:
+    """``"gagal pada 30 November 2026 (ekspor PDF gagal)"`` for a manifest entry whose
+    last run failed, else None. Only catalogue text: the kind and format are read from
+    fixed lists (a manifest is a file anyone may edit)."""
+    day = _iso_date(r.get("gagal_terakhir"))
+    if day is None:
+        return None
+
+    def t(key: str, **fields: object) -> str:
+        return report_text.text(key, bahasa, **fields)  # type: ignore[arg-type]
+
+    note = t("indeks_gagal", tanggal=fmt.date(day, bahasa))  # type: ignore[arg-type]
+    kind = r.get("gagal_sebab")
+    if isinstance(kind, str) and kind in FAILURE_KINDS:
+        form = r.get("gagal_format")
+        form = form.upper() if isinstance(form, str) and form in FORMATS else ""
+        if kind != "ekspor" or form:
+            note = t("indeks_gagal_sebab", gagal=note, sebab=t(f"indeks_sebab_{kind}", format=form))
+    return note
+
+
 def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:
-    """The index entries of one folder's manifest (reports whose files are there)."""
+    """The index entries of one folder's manifest: reports whose files are there, and
+    reports whose last run failed (listed as failed on its date, with links only to
+    the files an earlier good run left)."""
     out = []
     for kode, r in sorted(_read_manifest(folder)["runs"].items()):
-        files = [f for f in r.get("keluaran", []) if isinstance(f, str) and (folder / f).is_file()]
-        if not files:
+        listed = r.get("keluaran")
+        listed = listed if isinstance(listed, list) else []
+        files = [f for f in listed if _file_name(f) and (folder / f).is_file()]
+        failed = _failure_note(r, bahasa)
+        if not files and failed is None:
             continue
-        gagal = r.get("gagal_terakhir")
+        made = _iso_date(r.get("selesai")) if files else None
+        note = None
+        if failed is not None and made is not None:
+            note = report_text.text(  # type: ignore[arg-type]
+                "indeks_lama", bahasa, dibuat=fmt.date(made, bahasa), gagal=failed
+            )
+        elif failed is not None:
+            note = report_text.text("indeks_tanpa_laporan", bahasa, gagal=failed)  # type: ignore[arg-type]
         out.append(
             {
                 "judul": str(r.get("judul", kode)),
@@ -1077,36 +1173,14 @@ def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:
                 "links": [
                     {"href": f"{rel}/{f}", "label": f.rsplit(".", 1)[-1].upper()} for f in files
                 ],
-                "dibuat": fmt.date(str(r.get("selesai", ""))[:10], bahasa)  # type: ignore[arg-type]
-                if r.get("selesai")
-                else None,
-                "gagal": fmt.date(gagal, bahasa) if gagal else None,  # type: ignore[arg-type]
+                "catatan": note,
             }
         )
     return out
 
 
-_INDEX_TEXT = {
-    "id": {
-        "judul": "Laporan evaluasi kinerja ASN",
-        "diperbarui": "Diperbarui",
-        "lintas": "Ringkasan lintas periode",
-        "per_periode": "Laporan per periode",
-        "per_opd": "Laporan per OPD",
-        "tren": "Tren angka utama antarperiode",
-        "gagal": "laporan tanggal {dibuat}; pembaruan tanggal {gagal} gagal, laporan ini "
-        "belum diperbarui",
-    },
-    "en": {
-        "judul": "ASN performance evaluation reports",
-        "diperbarui": "Updated",
-        "lintas": "Cross-period summary",
-        "per_periode": "Reports by period",
-        "per_opd": "Reports by OPD",
-        "tren": "Headline trends across periods",
-        "gagal": "report of {dibuat}; the update of {gagal} failed, this report is not up to date",
-    },
-}
+#: The index page's words: the keys ``indeks_<word>`` of the report catalogue.
+_INDEX_WORDS = ("judul", "diperbarui", "lintas", "per_periode", "per_opd", "tren")
 
 
 def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None) -> Path:
@@ -1148,7 +1222,7 @@ def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None
                 "per_opd": per_opd,
             }
         )
-    t = _INDEX_TEXT[bahasa]
+    t = {k: report_text.text(f"indeks_{k}", bahasa) for k in _INDEX_WORDS}  # type: ignore[arg-type]
     page = (
         export._jinja()
         .from_string(export._template("index.html.j2"))
@@ -1504,6 +1578,7 @@ def run_batch(
                     "gagal",
                     pesan=lost[spec.periode],
                     sebab_data=True,
+                    reason="data",
                 ),
             )
 
@@ -1598,18 +1673,14 @@ def _execute(
                     try:
                         res = f.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker is a failed run
-                        res = RunResult(
-                            spec.kunci,
-                            spec.periode,
-                            spec.notebook.kode,
-                            spec.opd,
-                            "gagal",
-                            pesan=failure_text(exc, con.bahasa),
-                            notebook_gagal=str(spec.gagal_path)
-                            if spec.gagal_path.is_file()
-                            else None,
-                            asli=_error_message(exc),
-                        )
+                        base = {
+                            "kunci": spec.kunci,
+                            "periode": spec.periode,
+                            "notebook": spec.notebook.kode,
+                            "opd": spec.opd,
+                        }
+                        kept = str(spec.gagal_path) if spec.gagal_path.is_file() else None
+                        res = _failed(base, exc, con.bahasa, 0.0, kept)
                     res = _log_run(spec, res)
                     results[spec.kunci] = res
                     con.log(f"run {spec.kunci}: {res.status} ({res.detik:.1f} s) {res.pesan}")

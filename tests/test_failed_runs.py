@@ -1,0 +1,206 @@
+"""What a failed run leaves behind: its line on the index page and its kept notebook.
+
+- A report whose run failed is listed on ``index.html`` — "gagal pada <tanggal>" /
+  "failed on <date>" with a generic reason from the catalogue — also when no earlier
+  good copy exists (it was left out); links go only to files that exist; the error's
+  own text (which may quote an NIP or a path of the machine) never reaches the page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kinerja_analysis.pipeline.batch import (
+    FAILURE_KINDS,
+    FORMATS,
+    LINTAS,
+    NotebookSpec,
+    RunResult,
+    RunSpec,
+    _log_run,
+    _write_index,
+    failure_kind,
+    publish,
+)
+from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.text import text
+
+#: An error text as a notebook might raise it: an NIP, a name and a path of the machine.
+SECRET = "RuntimeError: 199001012015032002 Sari Dewi /home/analis/ekspor/pegawai.csv"
+PERIODE = "2025Q3"
+
+
+def _spec(out: Path, cache: Path, *, kode="10", opd=None, slug=None, lintas=False) -> RunSpec:
+    nama = {"10": "laporan_periode", "00": "kualitas_data", "90": "ringkasan"}[kode]
+    nb = NotebookSpec(kode, nama, f"Judul {nama}", Path(f"/pkg/notebooks/{kode}_{nama}.py"))
+    section = LINTAS if lintas else PERIODE
+    rel = f"{section}/opd/{slug}" if opd else section
+    name = f"{kode}_{nama}" + (f"__{slug}" if opd else "")
+    return RunSpec(
+        kunci=f"{rel}/{kode}",
+        notebook=nb,
+        periode=PERIODE,
+        opd=opd,
+        folder=out / rel,
+        stem=f"{nama}_{PERIODE}" + (f"_{slug}" if opd else ""),
+        judul=f"Judul {nama}" + (f" — {opd}" if opd else ""),
+        periode_label=PERIODE,
+        parameters={"bahasa": "id", "cache_dir": str(cache / "data")},
+        formats=FORMATS,
+        gagal_path=cache / "gagal" / section / f"{name}.ipynb",
+        masukan={},
+    )
+
+
+def _failed(spec: RunSpec, reason: str = "sel", form: str = "") -> RunResult:
+    return RunResult(
+        spec.kunci,
+        spec.periode,
+        spec.notebook.kode,
+        spec.opd,
+        "gagal",
+        pesan=f"notebook berhenti: {SECRET}",
+        asli=SECRET,
+        reason=reason,
+        reason_format=form,
+    )
+
+
+def _good(spec: RunSpec) -> RunResult:
+    files = {p.name: f"isi {p.name}".encode() for p in spec.keluaran}
+    hashes = publish(spec.folder, files)
+    return RunResult(
+        spec.kunci,
+        spec.periode,
+        spec.notebook.kode,
+        spec.opd,
+        "ok",
+        keluaran=tuple(files),
+        berkas=hashes,
+    )
+
+
+def _items(html: str) -> list[str]:
+    """The index's list items, tags removed, whitespace folded."""
+    items = re.findall(r"<li>(.*?)</li>", html, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", i).split()) for i in items]
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_failed_report_without_an_earlier_copy_is_listed_as_failed(tmp_path, bahasa):
+    out, cache = tmp_path / "reports", tmp_path / "cache"
+    specs = [
+        _spec(out, cache),  # a period report
+        _spec(out, cache, opd="Dinas <Kesehatan>", slug="dinas-kesehatan"),  # per OPD
+        _spec(out, cache, kode="90", lintas=True),  # cross-period
+    ]
+    for spec in specs:
+        res = _log_run(spec, _failed(spec))
+        assert res.laporan_lama is None
+    html = _write_index(out, bahasa).read_text("utf-8")
+    failed = text("indeks_gagal", bahasa, tanggal=fmt.date(_dt.date.today(), bahasa))
+    reason = text("indeks_sebab_sel", bahasa)
+    items = _items(html)
+    for spec in specs:
+        title = spec.judul.replace("<", "&lt;").replace(">", "&gt;")
+        (item,) = [i for i in items if i.startswith(f"{title}:")]
+        assert failed in item and reason in item, item
+        assert text("indeks_tanpa_laporan", bahasa, gagal="").strip("; ") in item, item
+    assert failed.startswith("gagal pada " if bahasa == "id" else "failed on ")
+    assert _hrefs(html) == []  # nothing to link to
+    # the error's own text (an NIP, a name, a path of the machine) is nowhere
+    for word in ("199001012015032002", "Sari Dewi", "/home/analis", "RuntimeError"):
+        assert word not in html
+        for m in out.rglob("manifest.json"):
+            assert word not in m.read_text("utf-8")
+    assert "Dinas <Kesehatan>" not in html  # a value from the data stays text
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_failed_update_keeps_the_earlier_report_listed_with_the_failure(tmp_path, bahasa):
+    out, cache = tmp_path / "reports", tmp_path / "cache"
+    spec = _spec(out, cache)
+    _log_run(spec, _good(spec))
+    res = _log_run(spec, _failed(spec, "ekspor", "pdf"))
+    assert res.laporan_lama == _dt.date.today().isoformat()
+    html = _write_index(out, bahasa).read_text("utf-8")
+    assert sorted(_hrefs(html)) == sorted(f"{PERIODE}/{p.name}" for p in spec.keluaran)
+    (item,) = _items(html)
+    today = fmt.date(_dt.date.today(), bahasa)
+    assert text("indeks_gagal", bahasa, tanggal=today) in item
+    assert text("indeks_sebab_ekspor", bahasa, format="PDF") in item
+    assert (
+        text("indeks_lama", bahasa, dibuat=today, gagal="").split(";")[0] in item
+    )  # "laporan tanggal …" / "report of …"
+    assert "199001012015032002" not in html
+    # a later failure of another kind replaces the reason (no stale export format)
+    _log_run(spec, _failed(spec, "kernel"))
+    entry = json.loads((spec.folder / "manifest.json").read_text("utf-8"))["runs"]["10"]
+    assert entry["gagal_sebab"] == "kernel" and "gagal_format" not in entry
+    assert sorted(entry["keluaran"]) == sorted(p.name for p in spec.keluaran)
+
+
+def test_a_report_whose_files_are_gone_is_listed_as_failed_without_links(tmp_path):
+    out, cache = tmp_path / "reports", tmp_path / "cache"
+    spec = _spec(out, cache)
+    _log_run(spec, _good(spec))
+    spec.keluaran[0].unlink()  # an earlier copy that is no longer whole
+    res = _log_run(spec, _failed(spec, "data"))
+    assert res.laporan_lama is None
+    html = _write_index(out, "id").read_text("utf-8")
+    (item,) = _items(html)
+    assert text("indeks_sebab_data", "id") in item and "belum ada laporan" in item
+    assert _hrefs(html) == []
+
+
+def test_every_failure_kind_has_words_in_both_languages():
+    for kind in FAILURE_KINDS:
+        for bahasa in ("id", "en"):
+            assert text(f"indeks_sebab_{kind}", bahasa, format="PDF").strip()
+    # the kinds the batch gives its failures are all known
+    from nbclient.exceptions import DeadKernelError
+
+    assert failure_kind(DeadKernelError("Kernel died"))[0] == "kernel"
+    assert failure_kind(OSError(28, "No space left on device"))[0] == "disk"
+    assert failure_kind(KeyError("x"), stage="xlsx") == (
+        "ekspor",
+        {"format": "XLSX", "jenis": "KeyError"},
+    )
+    assert failure_kind(ValueError(SECRET))[0] == "lain"
+
+
+def test_an_edited_manifest_stays_inert_on_the_index(tmp_path):
+    """A manifest is a file anyone may edit: an unknown reason, a format that is not one,
+    a date that is not one and a file outside the folder show nothing of theirs."""
+    out = tmp_path / "reports"
+    (out / PERIODE).mkdir(parents=True)
+    runs = {
+        "10": {
+            "judul": "Laporan",
+            "keluaran": ["../../rahasia.csv", 3],
+            "gagal_terakhir": "2026-02-30",
+            "gagal_sebab": "<script>alert(1)</script>",
+        },
+        "00": {
+            "judul": "Kualitas",
+            "keluaran": [],
+            "gagal_terakhir": "2026-02-03",
+            "gagal_sebab": "ekspor",
+            "gagal_format": "<b>exe</b>",
+        },
+        "20": "bukan entri",
+    }
+    (out / PERIODE / "manifest.json").write_text(json.dumps({"runs": runs}), "utf-8")
+    (tmp_path / "rahasia.csv").write_text("nip\n")
+    html = _write_index(out, "id").read_text("utf-8")
+    assert _items(html) == ["Kualitas: gagal pada 3 Februari 2026; belum ada laporan"]
+    assert "<script>" not in html and "exe" not in html and "rahasia" not in html
