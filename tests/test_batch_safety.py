@@ -268,6 +268,9 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
         nb = json.loads(path.read_text("utf-8"))
         ran = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs")]
         assert ran, p  # the cells that ran kept their outputs
+        record = nb["metadata"]["papermill"]  # its own paths, not the staging file's
+        assert record["input_path"] == "10_laporan_periode.py", p
+        assert record["output_path"] == f"gagal/{p}/10_laporan_periode.ipynb", p
     nb1 = json.loads(Path(res[p1].notebook_gagal).read_text("utf-8"))
     errors = [o for c in nb1["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors and errors[0]["evalue"] == "kegagalan uji"

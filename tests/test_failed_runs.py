@@ -4,6 +4,9 @@
   "failed on <date>" with a generic reason from the catalogue — also when no earlier
   good copy exists (it was left out); links go only to files that exist; the error's
   own text (which may quote an NIP or a path of the machine) never reaches the page.
+- The notebook kept for a failed run names its own paths (the notebook it ran, where
+  it is kept, relative to the cache folder): papermill recorded the whole input
+  notebook as ``input_path`` and the run's staging file as ``output_path``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
+import papermill
 import pytest
 
 from kinerja_analysis.pipeline.batch import (
@@ -22,11 +27,13 @@ from kinerja_analysis.pipeline.batch import (
     NotebookSpec,
     RunResult,
     RunSpec,
+    _keep_failed,
     _log_run,
     _write_index,
     failure_kind,
     publish,
 )
+from kinerja_analysis.pipeline.execution import execute_notebook
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.text import text
 
@@ -204,3 +211,75 @@ def test_an_edited_manifest_stays_inert_on_the_index(tmp_path):
     html = _write_index(out, "id").read_text("utf-8")
     assert _items(html) == ["Kualitas: gagal pada 3 Februari 2026; belum ada laporan"]
     assert "<script>" not in html and "exe" not in html and "rahasia" not in html
+
+
+# ----------------------------------------------------------------------------- kept notebook
+
+
+def _notebook(*sources: str):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+def _check_kept(path: Path, spec: RunSpec, machine: list[str]) -> nbformat.NotebookNode:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)  # a valid notebook
+    record = nb.metadata.papermill
+    assert record["input_path"] == spec.notebook.path.name
+    assert record["output_path"] == f"gagal/{PERIODE}/10_laporan_periode.ipynb"
+    assert (spec.gagal_path.parents[2] / record["output_path"]) == spec.gagal_path
+    meta = json.dumps(nb.metadata)
+    for p in machine:
+        assert p not in meta, p
+    assert '"cells"' not in meta  # not a copy of the input notebook
+    return nb
+
+
+@pytest.mark.parametrize("how", ["cell", "kernel", "export"])
+def test_a_failed_runs_notebook_names_its_own_paths(tmp_path, how):
+    """Every way a run fails keeps the notebook with its own paths: a cell's error and a
+    dead kernel (the copy papermill saved), a failed export (the notebook in memory)."""
+    cache = tmp_path / "cache"
+    spec = _spec(tmp_path / "reports", cache)
+    staging = cache / "kerja" / "batch-1" / "00000"
+    staging.mkdir(parents=True)
+    executed = staging / "notebook.ipynb"
+    source = {
+        "cell": ("a = 1", "raise RuntimeError('uji')", "b = 2"),
+        "kernel": ("a = 1", "import os\nos._exit(3)", "b = 2"),
+        "export": ("a = 1", "b = 2"),
+    }[how]
+    nb = None
+    if how == "export":
+        nb = execute_notebook(_notebook(*source), executed, {}, tmp_path)
+    else:
+        with pytest.raises(Exception) as info:  # noqa: PT011 - papermill/nbclient's own types
+            execute_notebook(_notebook(*source), executed, {}, tmp_path)
+        if how == "cell":
+            assert isinstance(info.value, papermill.PapermillExecutionError)
+    # papermill's own record: the whole input notebook and the staging file
+    raw = json.loads(executed.read_text("utf-8"))["metadata"]["papermill"]
+    assert isinstance(raw["input_path"], dict) and raw["output_path"] == str(executed)
+    kept = _keep_failed(spec, executed, nb)
+    assert kept == str(spec.gagal_path)
+    got = _check_kept(spec.gagal_path, spec, [str(tmp_path), str(executed)])
+    ran = [c for c in got.cells if c.cell_type == "code"]
+    assert [c.source for c in ran][-len(source) :] == list(source)  # the cells as they ran
+    if how == "cell":
+        errors = [o for c in ran for o in c.outputs if o.output_type == "error"]
+        assert errors and errors[0].evalue == "uji"
+
+
+def test_an_unreadable_saved_notebook_is_not_kept(tmp_path):
+    spec = _spec(tmp_path / "reports", tmp_path / "cache")
+    executed = tmp_path / "notebook.ipynb"
+    executed.write_text('{"cells": [', "utf-8")  # cut short
+    assert _keep_failed(spec, executed) is None
+    assert not spec.gagal_path.exists()
+    assert _keep_failed(spec, tmp_path / "none.ipynb") is None

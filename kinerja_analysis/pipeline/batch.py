@@ -912,18 +912,33 @@ def _failed(
 
 
 def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
-    """Copy the executed notebook (as far as it ran) to ``spec.gagal_path``; its path, or
-    None when there is nothing to keep."""
+    """Keep the executed notebook ``nb`` (else the one papermill saved at ``executed``),
+    as far as it ran, at ``spec.gagal_path``; its path, or None when there is nothing
+    to keep (or it cannot be read as a notebook).
+
+    papermill's record of the run's own paths is replaced: ``input_path`` held the whole
+    input notebook (the batch hands papermill a notebook, not a file) and
+    ``output_path`` the run's staging file, a path of this machine that is removed
+    after the run. The kept notebook names instead the report notebook it ran (its file
+    name) and itself, relative to the cache folder (``gagal/<periode>/<notebook>.ipynb``).
+    """
+    import nbformat  # lazy: with papermill
+
     try:
         if nb is not None:
-            import nbformat  # lazy: with papermill
-
-            export_bytes = nbformat.writes(nb).encode("utf-8")
+            text = nbformat.writes(nb)
         elif executed.is_file() and executed.stat().st_size > 0:
-            export_bytes = executed.read_bytes()
+            text = executed.read_text("utf-8")
         else:
             return None
-        atomic_write(spec.gagal_path, export_bytes)
+        kept = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        record = kept.metadata.get("papermill")
+        if isinstance(record, dict):
+            record["input_path"] = spec.notebook.path.name
+            record["output_path"] = spec.gagal_path.relative_to(
+                spec.gagal_path.parents[2]
+            ).as_posix()
+        atomic_write(spec.gagal_path, nbformat.writes(kept))
         return str(spec.gagal_path)
     except Exception:  # noqa: BLE001 - keeping the copy must not hide the run's own error
         return None
