@@ -1904,4 +1904,7 @@ def write_confidential(
 
 
 if __name__ == "__main__":  # python -m kinerja_analysis.pipeline.batch --data … --out …
-    typer.run(batch_command)
+    # lazy: the command line imports this module; its usage errors speak --bahasa
+    from kinerja_analysis.pipeline.cli import app
+
+    app(["batch", *sys.argv[1:]], prog_name="kinerja")

@@ -29,7 +29,14 @@ from kinerja_analysis.core.text import Catalog
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import clean_text
 
-__all__ = ["BatchConsole", "Redactor", "translate_warning", "plain", "TEXT", "duration"]
+__all__ = [
+    "BatchConsole",
+    "Redactor",
+    "translate_warning",
+    "plain",
+    "TEXT",
+    "duration",
+]
 
 TEXT = Catalog(
     {
@@ -98,6 +105,35 @@ TEXT = Catalog(
             "gagal_pekerja": "proses pekerja berhenti mendadak",
             "gagal_lain": "galat {jenis}; rincian di log",
             "gagal_disk": "disk penuh atau tidak dapat ditulisi ({jenis})",
+            # the command line's own usage errors (kinerja_analysis.pipeline.cli)
+            "cli_galat": "Galat",
+            "cli_pemakaian": "Pemakaian: {perintah} {isi}",
+            "cli_opsi_metavar": "[OPSI]",
+            "cli_perintah_metavar": "PERINTAH [ARGUMEN]...",
+            "cli_bantuan": "Coba '{perintah} {bantuan}' untuk bantuan.",
+            "cli_opsi_asing": "Opsi tidak dikenal: {opsi}.",
+            "cli_mungkin": "Mungkin maksud Anda: {saran}?",
+            "cli_perintah_asing": "Perintah tidak dikenal: {perintah}.",
+            "cli_perintah_ada": "Perintah yang ada: {daftar}.",
+            "cli_perintah_kurang": "Perintah belum disebut; yang ada: {daftar}.",
+            "cli_argumen_wajib": "Argumen {nama} wajib diisi.",
+            "cli_opsi_wajib": "Opsi {nama} wajib diisi.",
+            "cli_argumen_lebih": "Argumen berlebih: {argumen}.",
+            "cli_perlu_nilai": "Opsi {opsi} memerlukan sebuah nilai.",
+            "cli_perlu_n_nilai": "Opsi {opsi} memerlukan {n} nilai.",
+            "cli_tanpa_nilai": "Opsi {opsi} tidak menerima nilai (tulis {opsi} saja).",
+            "cli_nilai_salah": "Nilai {nilai} untuk {param} tidak dapat dipakai: {sebab}.",
+            "cli_harus_bulat": "harus bilangan bulat",
+            "cli_harus_angka": "harus bilangan",
+            "cli_harus_min": "harus paling sedikit {batas}",
+            "cli_harus_lebih": "harus lebih dari {batas}",
+            "cli_harus_maks": "harus paling banyak {batas}",
+            "cli_harus_kurang": "harus kurang dari {batas}",
+            "cli_harus_pilihan": "harus salah satu dari {pilihan}",
+            "cli_tidak_terbaca": "Perintah tidak dapat dibaca ({pesan}).",
+            "cli_dibatalkan": "Dibatalkan.",
+            "dataset_ada": "Dataset sudah ada di {out} (pakai --force untuk menimpa).",
+            "dataset_ditulis": "Dataset sintetis ditulis: {n} file di {out}",
         },
         "en": {
             "mulai": "kinerja batch: data {data} → reports {out}",
@@ -162,6 +198,35 @@ TEXT = Catalog(
             "gagal_pekerja": "a worker process ended abruptly",
             "gagal_lain": "{jenis} error; details in the log",
             "gagal_disk": "the disk is full or cannot be written ({jenis})",
+            # the command line's own usage errors (kinerja_analysis.pipeline.cli)
+            "cli_galat": "Error",
+            "cli_pemakaian": "Usage: {perintah} {isi}",
+            "cli_opsi_metavar": "[OPTIONS]",
+            "cli_perintah_metavar": "COMMAND [ARGS]...",
+            "cli_bantuan": "Try '{perintah} {bantuan}' for help.",
+            "cli_opsi_asing": "No such option: {opsi}.",
+            "cli_mungkin": "Did you mean: {saran}?",
+            "cli_perintah_asing": "No such command: {perintah}.",
+            "cli_perintah_ada": "Commands: {daftar}.",
+            "cli_perintah_kurang": "No command given; the commands are: {daftar}.",
+            "cli_argumen_wajib": "Missing argument {nama}.",
+            "cli_opsi_wajib": "Missing option {nama}.",
+            "cli_argumen_lebih": "Unexpected extra arguments: {argumen}.",
+            "cli_perlu_nilai": "Option {opsi} requires a value.",
+            "cli_perlu_n_nilai": "Option {opsi} requires {n} values.",
+            "cli_tanpa_nilai": "Option {opsi} does not take a value (write just {opsi}).",
+            "cli_nilai_salah": "The value {nilai} of {param} cannot be used: {sebab}.",
+            "cli_harus_bulat": "it must be a whole number",
+            "cli_harus_angka": "it must be a number",
+            "cli_harus_min": "it must be at least {batas}",
+            "cli_harus_lebih": "it must be more than {batas}",
+            "cli_harus_maks": "it must be at most {batas}",
+            "cli_harus_kurang": "it must be less than {batas}",
+            "cli_harus_pilihan": "it must be one of {pilihan}",
+            "cli_tidak_terbaca": "The command cannot be read ({pesan}).",
+            "cli_dibatalkan": "Cancelled.",
+            "dataset_ada": "A dataset already exists in {out} (use --force to overwrite).",
+            "dataset_ditulis": "Synthetic dataset written: {n} files in {out}",
         },
     }
 )
