@@ -6,6 +6,11 @@
   command's language (``--bahasa``, else the ``--config`` profile's, else Indonesian)
   from the catalogue; they came in English whatever ``--bahasa`` said. The exit code
   stays 2.
+- A path of the wrong kind — a file where a folder is expected (the data folder, an
+  output folder, the cache), a file where a parent folder should be, a folder where a
+  file is expected (the profile, the mapping) — is said to be what it is, in both
+  languages, with the folder it lies in where that is the likely meaning; it was
+  "folder not found" or a traceback.
 """
 
 from __future__ import annotations
@@ -17,9 +22,13 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from kinerja_analysis.core.errors import DatasetError, ParameterError
 from kinerja_analysis.core.profile import BUNDLED_PROFILE
+from kinerja_analysis.data.loading import validate_dataset
+from kinerja_analysis.pipeline.batch import run_batch
 from kinerja_analysis.pipeline.cli import app, command_language
 from kinerja_analysis.pipeline.console import TEXT
+from kinerja_analysis.reporting.notebook import resolve_data_dir
 
 #: What click and Typer write in English for these errors: none may show.
 ENGLISH = (
@@ -155,3 +164,88 @@ def test_the_batch_module_as_a_program_speaks_the_same_way():
     )
     assert r.returncode == 2, r.stderr
     assert _t("cli_harus_bulat", "id") in _words(r.stderr) and "Traceback" not in r.stderr
+
+
+# ----------------------------------------------------------------------------- paths
+
+
+@pytest.fixture
+def places(tmp_path):
+    """A data folder holding a table, a file elsewhere, and a folder with YAML files."""
+    data = tmp_path / "ekspor"
+    data.mkdir()
+    (data / "pegawai.csv").write_text("nip\n", encoding="utf-8")
+    profiles = tmp_path / "profil"
+    profiles.mkdir()
+    (profiles / "kota.yaml").write_text("instansi: {}\n", encoding="utf-8")
+    return {"data": data, "file": data / "pegawai.csv", "folder": profiles, "tmp": tmp_path}
+
+
+def _path_cases(p):
+    """(arguments, the catalogue sentence (key, fields)) — or a data-layer message."""
+    f, d, tmp = p["file"], p["folder"], p["tmp"]
+    data = ["--data", str(p["data"])]
+    return [
+        (["validate", str(f)], ("data", {"folder": f, "induk": p["data"]})),
+        (["validate", str(p["data"]), "--out", str(f)],
+         ("jalur_file_bukan_folder", {"peran": "out_validasi", "path": f, "saran": p["data"]})),
+        (["validate", str(p["data"]), "--out", str(f / "hasil")],
+         ("jalur_induk_file", {"peran": "out_validasi", "path": f / "hasil", "bagian": f})),
+        (["validate", str(p["data"]), "--mapping", str(d)],
+         ("jalur_folder_bukan_file", {"peran": "mapping", "path": d})),
+        (["batch", "--data", str(f), "--out", str(tmp / "o")], ("data", {"folder": f, "induk": p["data"]})),
+        (["batch", *data, "--out", str(f)],
+         ("jalur_file_bukan_folder", {"peran": "out_batch", "path": f, "saran": p["data"]})),
+        (["batch", *data, "--out", str(f / "laporan")],
+         ("jalur_induk_file", {"peran": "out_batch", "path": f / "laporan", "bagian": f})),
+        (["batch", *data, "--out", str(tmp / "o"), "--cache", str(f)],
+         ("jalur_file_bukan_folder", {"peran": "cache", "path": f, "saran": p["data"]})),
+        (["batch", *data, "--out", str(tmp / "o"), "--config", str(d)],
+         ("jalur_folder_bukan_file", {"peran": "config", "path": d})),
+        (["batch", *data, "--out", str(tmp / "o"), "--mapping", str(d)],
+         ("jalur_folder_bukan_file", {"peran": "mapping", "path": d})),
+        (["generate-data", "--out", str(f)],
+         ("jalur_file_bukan_folder", {"peran": "out_data", "path": f, "saran": p["data"]})),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_path_of_the_wrong_kind_is_named_for_what_it_is(places, bahasa):
+    from kinerja_analysis.data.messages import message
+
+    for args, (key, fields) in _path_cases(places):
+        r = _run([*args, "--bahasa", bahasa])
+        text = _words(r.output)
+        assert r.exit_code == 2, (args, r.output)
+        assert "Traceback" not in r.output and not isinstance(r.exception, OSError), args
+        if key == "data":
+            want = message("folder_berupa_file", bahasa, **fields)
+        else:
+            fields = {**fields, "peran": _t(f"peran_{fields['peran']}", bahasa)}
+            want = _t(key, bahasa, **fields)
+        assert _words(want) in text, (args, text)
+        if key == "jalur_folder_bukan_file":  # the YAML files it holds
+            assert _t("jalur_yaml_di_folder", bahasa, daftar="kota.yaml") in text
+        not_found = ("tidak ditemukan", "not found")
+        assert not any(w in text for w in not_found), (args, text)
+    assert not (places["tmp"] / "o").exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_the_library_names_a_file_given_as_the_data_folder(places, bahasa):
+    """The same mistake through the API: validation, the batch and a notebook's data_dir."""
+    f = places["file"]
+    word = "adalah sebuah file" if bahasa == "id" else "is a file"
+    for call in (
+        lambda: validate_dataset(f, bahasa=bahasa),
+        lambda: run_batch(f, places["tmp"] / "o", bahasa=bahasa, progress=False),
+        lambda: resolve_data_dir(f, bahasa),
+    ):
+        with pytest.raises(DatasetError) as info:
+            call()
+        assert word in str(info.value) and str(places["data"]) in str(info.value)
+    with pytest.raises(ParameterError, match="--cache"):
+        run_batch(places["data"], places["tmp"] / "o", cache_dir=f, progress=False)
+    # a missing folder is still "not found"
+    with pytest.raises(DatasetError, match="tidak ditemukan"):
+        validate_dataset(places["tmp"] / "tidak-ada")

@@ -87,7 +87,7 @@ import typer
 
 from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.errors import DatasetError, PeriodError
+from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import (
     PACKAGE_ROOT,
     atomic_write,
@@ -104,12 +104,13 @@ from kinerja_analysis.core.profile import (
     ProfileError,
     load_profile,
 )
-from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
+from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, check_data_folder, load_dataset
 from kinerja_analysis.pipeline.console import (
     TEXT,
     BatchConsole,
     Redactor,
     duration,
+    path_problem,
     plain,
     plain_lines,
 )
@@ -1425,9 +1426,17 @@ def run_batch(
     if bad or not settings.formats:
         raise ValueError(MESSAGES("format", say, bad=bad, allowed=FORMATS))
     out = Path(out_dir).resolve()
-    data = Path(data_dir).resolve()
-    if not data.is_dir():
-        raise DatasetError(MESSAGES("folder_data", say, path=data))
+    data = check_data_folder(data_dir, say).resolve()
+    for problem in (
+        path_problem(out_dir, "folder", "out_batch", say),
+        path_problem(settings.cache_dir, "folder", "cache", say) if settings.cache_dir else None,
+        path_problem(settings.profile, "file", "config", say)
+        if isinstance(settings.profile, (str, os.PathLike))
+        else None,
+        path_problem(settings.mapping, "file", "mapping", say) if settings.mapping else None,
+    ):
+        if problem is not None:
+            raise ParameterError(problem)
     settings = settings.resolve(_resolve_profile(settings.profile, data, settings.mapping, say))
     profil, bahasa = settings.profile, settings.bahasa
     if bahasa not in ("id", "en"):

@@ -31,7 +31,7 @@ from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import message
 from kinerja_analysis.pipeline.batch import _message_language, batch_command
-from kinerja_analysis.pipeline.console import TEXT
+from kinerja_analysis.pipeline.console import TEXT, path_problem
 from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
 from kinerja_analysis.pipeline.preflight import MESSAGES
 from kinerja_analysis.reporting import fmt
@@ -349,6 +349,7 @@ def generate_data(
 ) -> None:
     """Bangkitkan dataset sintetis Kota Kotalama dengan kebenaran yang diketahui (truth.json)."""
     _check_language(bahasa)
+    _refuse(path_problem(out, "folder", "out_data", bahasa))
     from kinerja_analysis.data import synth  # lazy: heavy, only for this command
 
     if (out / "truth.json").exists() and not force:
@@ -365,6 +366,14 @@ def _check_language(bahasa: str) -> None:
         both = " / ".join(MESSAGES("bahasa", b, value=bahasa) for b in ("id", "en"))
         _print(both, err=True)
         raise typer.Exit(2)
+
+
+def _refuse(*problems: str | None) -> None:
+    """Stop (exit 2) with the first of ``problems`` (:func:`path_problem`), if any."""
+    for problem in problems:
+        if problem is not None:
+            _print(problem, "bold red", err=True)
+            raise typer.Exit(2)
 
 
 def _read_as(r, bahasa: str) -> str:
@@ -504,6 +513,10 @@ def validate(
 ) -> None:
     """Validasi dataset: exit 0 bersih, 1 ada baris ditolak/peringatan, 2 tidak dapat dipakai."""
     _check_language(bahasa)
+    _refuse(
+        path_problem(mapping, "file", "mapping", bahasa) if mapping else None,
+        path_problem(out, "folder", "out_validasi", bahasa) if out is not None else None,
+    )
     try:
         report, _, _ = validate_dataset(
             data_dir, mapping=mapping, pseudonim=pseudonim, periods=periode, bahasa=bahasa
