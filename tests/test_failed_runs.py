@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import re
@@ -283,3 +284,19 @@ def test_an_unreadable_saved_notebook_is_not_kept(tmp_path):
     assert _keep_failed(spec, executed) is None
     assert not spec.gagal_path.exists()
     assert _keep_failed(spec, tmp_path / "none.ipynb") is None
+
+
+def test_a_period_whose_reports_all_failed_has_no_point_on_the_trend_chart(tmp_path, monkeypatch):
+    from kinerja_analysis.pipeline import batch
+
+    out, cache = tmp_path / "reports", tmp_path / "cache"
+    good = _spec(out, cache)
+    res = _good(good)
+    _log_run(good, RunResult(**{**res.__dict__, "angka_utama": {"n_asn": 300.0}}))
+    failed = dataclasses.replace(_spec(out, cache), periode="2025Q4", folder=out / "2025Q4")
+    _log_run(failed, _failed(failed))
+    seen = []
+    monkeypatch.setattr(batch, "_trend_chart", lambda rows, bahasa: seen.append(rows) or None)
+    html = _write_index(out, "id").read_text("utf-8")
+    assert list(seen[0]["periode"]) == [PERIODE]
+    assert "Triwulan IV 2025" in html  # the period itself is listed, as failed

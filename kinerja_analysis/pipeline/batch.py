@@ -1219,7 +1219,8 @@ def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None
         angka = (
             next((r.get("angka_utama") for r in runs.values() if r.get("angka_utama")), {}) or {}
         )
-        utama_rows.append({"periode": periode, **angka})
+        if angka:  # a period whose reports all failed has no point on the trend chart
+            utama_rows.append({"periode": periode, **angka})
         opd_dir = out_dir / periode / "opd"
         per_opd = []
         for d in sorted(opd_dir.iterdir()) if opd_dir.is_dir() else []:
