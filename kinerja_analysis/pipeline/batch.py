@@ -22,7 +22,9 @@
    in memory and published **together**: all three are written to temporary files in
    the report folder and only then renamed into place — or, if any step fails, none is.
 6. **Index.** ``<out>/index.html`` lists every report with headline numbers and a trend
-   chart; a report whose last rerun failed stays listed, marked with its date.
+   chart; a report whose last run failed is listed as failed on that date, with its
+   reason in general words (:data:`FAILURE_KINDS`), beside the earlier good report
+   when there is one.
 
 Layout::
 
