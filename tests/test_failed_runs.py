@@ -28,6 +28,7 @@ from kinerja_analysis.pipeline.batch import (
     NotebookSpec,
     RunResult,
     RunSpec,
+    _crashed,
     _keep_failed,
     _log_run,
     _write_index,
@@ -58,7 +59,11 @@ def _spec(out: Path, cache: Path, *, kode="10", opd=None, slug=None, lintas=Fals
         stem=f"{nama}_{PERIODE}" + (f"_{slug}" if opd else ""),
         judul=f"Judul {nama}" + (f" — {opd}" if opd else ""),
         periode_label=PERIODE,
-        parameters={"bahasa": "id", "cache_dir": str(cache / "data")},
+        parameters={
+            "bahasa": "id",
+            "cache_dir": str(cache / "data"),
+            "output_dir": str(cache / "kerja" / "batch-1" / "00000"),
+        },
         formats=FORMATS,
         gagal_path=cache / "gagal" / section / f"{name}.ipynb",
         masukan={},
@@ -275,6 +280,23 @@ def test_a_failed_runs_notebook_names_its_own_paths(tmp_path, how):
     if how == "cell":
         errors = [o for c in ran for o in c.outputs if o.output_type == "error"]
         assert errors and errors[0].evalue == "uji"
+
+
+def test_a_crashed_workers_run_keeps_its_own_last_save_not_an_older_copy(tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    spec = _spec(tmp_path / "reports", tmp_path / "cache")
+    spec.gagal_path.parent.mkdir(parents=True)
+    spec.gagal_path.write_text("{}", "utf-8")  # what an earlier batch kept
+    res = _crashed(spec, BrokenProcessPool("gone"), "id")
+    assert res.status == "gagal" and res.reason == "pekerja"
+    assert res.notebook_gagal is None  # it was named as this run's notebook
+    staging = Path(spec.parameters["output_dir"])
+    staging.mkdir(parents=True)
+    execute_notebook(_notebook("a = 1"), staging / "notebook.ipynb", {}, tmp_path)
+    res = _crashed(spec, BrokenProcessPool("gone"), "en")
+    assert res.notebook_gagal == str(spec.gagal_path) and "worker" in res.pesan
+    _check_kept(spec.gagal_path, spec, [str(tmp_path)])
 
 
 def test_an_unreadable_saved_notebook_is_not_kept(tmp_path):

@@ -947,6 +947,20 @@ def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
         return None
 
 
+def _crashed(spec: RunSpec, exc: BaseException, bahasa: str) -> RunResult:
+    """The result of a run whose worker process ended abruptly (``exc``): the notebook
+    papermill last saved in the run's staging folder, if any, is kept
+    (:func:`_keep_failed`) — not a copy an earlier batch left at ``spec.gagal_path``."""
+    base = {
+        "kunci": spec.kunci,
+        "periode": spec.periode,
+        "notebook": spec.notebook.kode,
+        "opd": spec.opd,
+    }
+    saved = Path(spec.parameters["output_dir"]) / "notebook.ipynb"
+    return _failed(base, exc, bahasa, 0.0, _keep_failed(spec, saved))
+
+
 def _stderr_lines(nb: Any) -> list[str]:
     """The stderr stream outputs (library warnings) of an executed notebook."""
     out = []
@@ -1700,14 +1714,7 @@ def _execute(
                     try:
                         res = f.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker is a failed run
-                        base = {
-                            "kunci": spec.kunci,
-                            "periode": spec.periode,
-                            "notebook": spec.notebook.kode,
-                            "opd": spec.opd,
-                        }
-                        kept = str(spec.gagal_path) if spec.gagal_path.is_file() else None
-                        res = _failed(base, exc, con.bahasa, 0.0, kept)
+                        res = _crashed(spec, exc, con.bahasa)
                     res = _log_run(spec, res)
                     results[spec.kunci] = res
                     con.log(f"run {spec.kunci}: {res.status} ({res.detik:.1f} s) {res.pesan}")
