@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from rich.text import Text
 # Typer 0.29 carries its own copy of click; its exception classes live there (typer
 # exports only BadParameter), and are what a usage error is an instance of.
 from typer._click import exceptions as usage
+from typer._click.utils import PacifyFlushWrapper
 from typer.core import TyperCommand, TyperGroup
 
 from kinerja_analysis.core.config import DEFAULTS
@@ -138,6 +140,12 @@ class Group(TyperGroup):
             sys.exit(exc.exit_code)
         except typer.Abort:
             _print(TEXT("cli_dibatalkan", command_language(argv)), "red", err=True)
+            sys.exit(1)
+        except OSError as exc:  # a closed pipe (``kinerja … | head``): quiet, as Typer does
+            if exc.errno != errno.EPIPE:
+                raise
+            sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
+            sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
