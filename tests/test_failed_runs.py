@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from test_execution import _notebook
 
 from kinerja_analysis.pipeline.batch import (
     FAILURE_KINDS,
@@ -220,17 +221,6 @@ def test_an_edited_manifest_stays_inert_on_the_index(tmp_path):
 
 
 # ----------------------------------------------------------------------------- kept notebook
-
-
-def _notebook(*sources: str):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    return nb
 
 
 def _check_kept(path: Path, spec: RunSpec, machine: list[str]) -> nbformat.NotebookNode:
