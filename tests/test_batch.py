@@ -327,8 +327,12 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     nb = json.loads(failed.read_text("utf-8"))
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors and errors[0]["evalue"] == "kegagalan uji yang disengaja"
-    manifest = out / bad_period / "manifest.json"  # a run that never succeeded is not listed
-    assert not manifest.exists() or "10" not in json.loads(manifest.read_text())["runs"]
+    # a run that never succeeded is listed as failed, with no file and no error text
+    entry = json.loads((out / bad_period / "manifest.json").read_text())["runs"]["10"]
+    assert entry["keluaran"] == [] and entry["gagal_sebab"] == "sel" and entry["gagal_terakhir"]
+    index = (out / "index.html").read_text("utf-8")
+    assert "gagal pada" in index and f'href="{bad_period}/' not in index
+    assert "kegagalan uji" not in index
     assert str(failed) == next(r.notebook_gagal for r in s.runs if r.periode == bad_period)
     # the rich summary names the failure
     from rich.console import Console

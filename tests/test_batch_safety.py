@@ -254,7 +254,13 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
     assert entry["gagal_terakhir"] and sorted(entry["keluaran"]) == sorted(before)
     assert res[p1].laporan_lama == entry["selesai"][:10]
     index = (out / "index.html").read_text("utf-8")
-    assert f'href="{p1}/laporan_periode_{p1}.pdf"' in index and "gagal" in index
+    assert f'href="{p1}/laporan_periode_{p1}.pdf"' in index and "gagal pada" in index
+    # runs without an earlier good copy are listed too, failed on today's date, with
+    # their reason in general words and no link
+    assert index.count("belum ada laporan") == 2
+    assert "proses perhitungan berhenti mendadak" in index and "ekspor XLSX gagal" in index
+    assert f'href="{p2}/' not in index and f'href="{p3}/' not in index
+    assert "kegagalan uji" not in index and "RuntimeError" not in index
     # every failed run's notebook is really where the summary says, saved as cells ran
     for p in (p1, p2, p3):
         path = Path(res[p].notebook_gagal)
@@ -262,6 +268,9 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
         nb = json.loads(path.read_text("utf-8"))
         ran = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs")]
         assert ran, p  # the cells that ran kept their outputs
+        record = nb["metadata"]["papermill"]  # its own paths, not the staging file's
+        assert record["input_path"] == "10_laporan_periode.py", p
+        assert record["output_path"] == f"gagal/{p}/10_laporan_periode.ipynb", p
     nb1 = json.loads(Path(res[p1].notebook_gagal).read_text("utf-8"))
     errors = [o for c in nb1["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors and errors[0]["evalue"] == "kegagalan uji"

@@ -74,6 +74,7 @@ __all__ = [
     "ValidationReport",
     "load_dataset",
     "validate_dataset",
+    "check_data_folder",
     "ISSUE_COLUMNS",
     "STRUCTURE_COLUMNS",
 ]
@@ -727,6 +728,34 @@ def _checksum_extra(pseudonim: bool, periods: tuple[str, ...] | None) -> str:
     )
 
 
+def check_data_folder(path: str | os.PathLike, bahasa: Bahasa = "id") -> Path:
+    """``path`` as a :class:`~pathlib.Path` when it is a folder.
+
+    Raises
+    ------
+    DatasetError
+        No such folder, or ``path`` is a file (a table of the dataset, given for its
+        folder): the message, in ``bahasa``, names the path as given and, for a file,
+        the folder it lies in.
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "pegawai.csv"
+    >>> _ = f.write_text("nip")
+    >>> try:
+    ...     check_data_folder(f, "en")
+    ... except DatasetError as e:
+    ...     print(str(e).replace(str(f.parent), "<folder>"))
+    <folder>/pegawai.csv is a file, not a folder: the data folder is expected (the one holding pegawai.csv, skp.csv, …), perhaps <folder>
+    """
+    data_dir = Path(path)
+    if data_dir.is_dir():
+        return data_dir
+    if data_dir.exists():
+        near = data_dir.parent if str(data_dir.parent) != "." else data_dir.resolve().parent
+        raise DatasetError(message("folder_berupa_file", bahasa, folder=data_dir, induk=near))
+    raise DatasetError(message("folder_tidak_ada", bahasa, folder=str(data_dir)))
+
+
 def validate_dataset(
     path: str | Path,
     *,
@@ -751,9 +780,7 @@ def validate_dataset(
         Only when the folder or the mapping file itself cannot be read.
     """
     check_bahasa(bahasa)
-    data_dir = Path(path)
-    if not data_dir.is_dir():
-        raise DatasetError(message("folder_tidak_ada", bahasa, folder=str(data_dir)))
+    data_dir = check_data_folder(path, bahasa)
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     run = _Run(data_dir, cmap, pseudonim, bahasa, today or date.today())
     _find_files(run)
@@ -1107,9 +1134,7 @@ def load_dataset(
         ``skp`` nor ``penilaian_resmi``, no valid period). The message lists every
         structural problem; ``exc.report`` holds the full :class:`ValidationReport`.
     """
-    data_dir = Path(path)
-    if not data_dir.is_dir():
-        raise DatasetError(message("folder_tidak_ada", bahasa, folder=str(data_dir)))
+    data_dir = check_data_folder(path, bahasa)
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     declared = None if periods is None else tuple(str(p) for p in periods)
     cached = _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today)

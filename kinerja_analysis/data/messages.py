@@ -227,6 +227,10 @@ _ID: dict[str, str] = {
     # ------------------------------------------------------------------ mapping file
     "pemetaan_tidak_ada": "File pemetaan kolom tidak ditemukan: {file}",
     "folder_tidak_ada": "Folder data tidak ditemukan: {folder}",
+    "folder_berupa_file": (
+        "{folder} adalah sebuah file, bukan folder: yang diminta folder data (yang berisi "
+        "pegawai.csv, skp.csv, …), mungkin {induk}"
+    ),
     # ------------------------------------------------------------------ what was asked for
     "folder_data_parameter": "Folder data tidak ditemukan: {folder} (ubah parameter data_dir)",
     "keluaran_di_data": (
@@ -325,6 +329,10 @@ _ID: dict[str, str] = {
 _EN: dict[str, str] = {
     "pemetaan_tidak_ada": "Column-mapping file not found: {file}",
     "folder_tidak_ada": "Data folder not found: {folder}",
+    "folder_berupa_file": (
+        "{folder} is a file, not a folder: the data folder is expected (the one holding "
+        "pegawai.csv, skp.csv, …), perhaps {induk}"
+    ),
     # ------------------------------------------------------------------ what was asked for
     "folder_data_parameter": "Data folder not found: {folder} (change the data_dir parameter)",
     "keluaran_di_data": (

@@ -22,7 +22,9 @@
    in memory and published **together**: all three are written to temporary files in
    the report folder and only then renamed into place — or, if any step fails, none is.
 6. **Index.** ``<out>/index.html`` lists every report with headline numbers and a trend
-   chart; a report whose last rerun failed stays listed, marked with its date.
+   chart; a report whose last run failed is listed as failed on that date, with its
+   reason in general words (:data:`FAILURE_KINDS`), beside the earlier good report
+   when there is one.
 
 Layout::
 
@@ -88,7 +90,7 @@ import typer
 from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
-from kinerja_analysis.core.errors import DatasetError, PeriodError
+from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import (
     PACKAGE_ROOT,
     atomic_write,
@@ -105,12 +107,13 @@ from kinerja_analysis.core.profile import (
     ProfileError,
     load_profile,
 )
-from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, load_dataset
+from kinerja_analysis.data.loading import CACHE_VERSION, Dataset, check_data_folder, load_dataset
 from kinerja_analysis.pipeline.console import (
     TEXT,
     BatchConsole,
     Redactor,
     duration,
+    path_problem,
     plain,
     plain_lines,
 )
@@ -390,6 +393,8 @@ class RunResult:
     asli: str = ""  # the original (English) error, for the log only
     stderr: tuple[str, ...] = ()  # library warnings the notebook printed, for the log
     sebab_data: bool = False  # not run: validation left no usable rows for its period
+    reason: str = ""  # of a failure: one of FAILURE_KINDS (what the index says)
+    reason_format: str = ""  # of a failed export: "html", "pdf" or "xlsx"
 
 
 @dataclass(frozen=True)
@@ -635,6 +640,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
         return {"runs": {}}
     if not isinstance(data, dict) or not isinstance(data.get("runs"), dict):
         return {"runs": {}}
+    data["runs"] = {k: v for k, v in data["runs"].items() if isinstance(v, dict)}
     return data
 
 
@@ -695,7 +701,10 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
     """Record a finished run in its folder's manifest.
 
     A failed run keeps the earlier good report's entry (its files are untouched),
-    marked with the date of the failure; returns ``res`` with ``laporan_lama`` set then.
+    marked with the date of the failure and its kind (:data:`FAILURE_KINDS`); returns
+    ``res`` with ``laporan_lama`` set then. Without an intact earlier report, the entry
+    lists no file, only the failure: the index then names the report as failed on that
+    date instead of leaving it out.
     """
     m = _read_manifest(spec.folder)
     m.setdefault("runs", {})
@@ -713,15 +722,27 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
             "angka_utama": res.angka_utama,
         }
     else:
+        failure = {
+            "gagal_terakhir": today,
+            "gagal_sebab": res.reason if res.reason in FAILURE_KINDS else "lain",
+        }
+        if res.reason_format in FORMATS:
+            failure["gagal_format"] = res.reason_format
         old = m["runs"].get(spec.notebook.kode)
-        if old and _intact(spec.folder, old):
-            old["gagal_terakhir"] = today
+        if isinstance(old, dict) and _intact(spec.folder, old):
+            old.pop("gagal_format", None)
+            old.update(failure)
             res = RunResult(**{**res.__dict__, "laporan_lama": str(old.get("selesai", ""))[:10]})
         else:
-            m["runs"].pop(spec.notebook.kode, None)
-    if m["runs"] or (spec.folder / _MANIFEST).exists():
-        spec.folder.mkdir(parents=True, exist_ok=True)
-        _write_manifest(spec.folder, m)
+            m["runs"][spec.notebook.kode] = {
+                "judul": spec.judul,
+                "opd": spec.opd,
+                "periode": spec.periode,
+                "keluaran": [],
+                **failure,
+            }
+    spec.folder.mkdir(parents=True, exist_ok=True)
+    _write_manifest(spec.folder, m)
     return res
 
 
@@ -821,56 +842,126 @@ def _error_message(exc: BaseException) -> str:
     return f"{ename}: {evalue}".strip()[:500]
 
 
-def failure_text(exc: BaseException, bahasa: str = "id", stage: str | None = None) -> str:
-    """What went wrong in a run, in the report language (:data:`console.TEXT`), without
-    the error's own text (it may quote data values; that goes to the log).
+#: Why a run failed, as the index page says it: a kind from this list (and, for an
+#: export, its format), never the error's own text, which may quote data values.
+FAILURE_KINDS: tuple[str, ...] = (
+    "sel",
+    "kernel",
+    "mulai",
+    "waktu",
+    "ekspor",
+    "pekerja",
+    "disk",
+    "data",
+    "lain",
+)
+
+
+def failure_kind(exc: BaseException, stage: str | None = None) -> tuple[str, dict[str, object]]:
+    """What went wrong in a run: ``(kind, fields)``, the kind one of
+    :data:`FAILURE_KINDS` (``"data"`` is never returned here: it is a period validation
+    left without usable rows), the fields those of its sentence in
+    :data:`console.TEXT` (``gagal_<kind>``), none holding the error's own text.
 
     ``stage`` is the export format (``"pdf"``…) when an export failed (default: the
     format :func:`render_outputs` tagged the exception with).
+
+    >>> failure_kind(OSError(28, "No space left on device"))
+    ('disk', {'jenis': 'OSError'})
     """
-    from kinerja_analysis.pipeline.console import TEXT  # lazy: avoids a cycle at import
-
-    def t(k: str, **f: object) -> str:
-        return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
-
     stage = stage or getattr(exc, "kinerja_format", None)
     name = str(getattr(exc, "ename", type(exc).__name__))
     kind = type(exc).__name__
     text = str(exc).lower()
     if hasattr(exc, "exec_count") and hasattr(exc, "ename"):  # PapermillExecutionError
         sel = exc.exec_count or (getattr(exc, "cell_index", 0) or 0) + 1  # type: ignore[attr-defined]
-        return t("gagal_sel", sel=sel, jenis=name)
+        return "sel", {"sel": sel, "jenis": name}
     if isinstance(exc, OSError) and exc.errno in (28, 30, 122):  # ENOSPC, EROFS, EDQUOT
-        return t("gagal_disk", jenis=kind)
+        return "disk", {"jenis": kind}
     if stage is not None:
-        return t("gagal_ekspor", format=stage.upper(), jenis=name)
+        return "ekspor", {"format": stage.upper(), "jenis": name}
     if kind == "DeadKernelError" or "kernel died" in text and "kernel_info" not in text:
-        return t("gagal_kernel")
+        return "kernel", {}
     if "kernel_info" in text or "kernel didn't respond" in text:
-        return t("gagal_mulai")
+        return "mulai", {}
     if isinstance(exc, TimeoutError) or kind == "CellTimeoutError":
-        return t("gagal_waktu")
+        return "waktu", {}
     if kind == "BrokenProcessPool":
-        return t("gagal_pekerja")
-    return t("gagal_lain", jenis=name)
+        return "pekerja", {}
+    return "lain", {"jenis": name}
+
+
+def failure_text(exc: BaseException, bahasa: str = "id", stage: str | None = None) -> str:
+    """What went wrong in a run, in the report language (:data:`console.TEXT`), without
+    the error's own text (it may quote data values; that goes to the log): the sentence
+    of :func:`failure_kind`."""
+    kind, fields = failure_kind(exc, stage)
+    return TEXT(f"gagal_{kind}", bahasa, **fields)  # type: ignore[arg-type]
+
+
+def _failed(
+    base: dict[str, Any], exc: BaseException, bahasa: str, detik: float, kept: str | None
+) -> RunResult:
+    """The result of a run that failed with ``exc`` after ``detik`` seconds; ``kept`` is
+    where its executed notebook was kept (:func:`_keep_failed`)."""
+    kind, fields = failure_kind(exc)
+    return RunResult(
+        **base,
+        status="gagal",
+        detik=detik,
+        pesan=TEXT(f"gagal_{kind}", bahasa, **fields),  # type: ignore[arg-type]
+        notebook_gagal=kept,
+        asli=_error_message(exc),
+        reason=kind,
+        reason_format=str(fields.get("format", "")).lower(),
+    )
 
 
 def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
-    """Copy the executed notebook (as far as it ran) to ``spec.gagal_path``; its path, or
-    None when there is nothing to keep."""
+    """Keep the executed notebook ``nb`` (else the one papermill saved at ``executed``),
+    as far as it ran, at ``spec.gagal_path``; its path, or None when there is nothing
+    to keep (or it cannot be read as a notebook).
+
+    papermill's record of the run's own paths is replaced: ``input_path`` held the whole
+    input notebook (the batch hands papermill a notebook, not a file) and
+    ``output_path`` the run's staging file, a path of this machine that is removed
+    after the run. The kept notebook names instead the report notebook it ran (its file
+    name) and itself, relative to the cache folder (``gagal/<periode>/<notebook>.ipynb``).
+    """
+    import nbformat  # lazy: with papermill
+
     try:
         if nb is not None:
-            import nbformat  # lazy: with papermill
-
-            export_bytes = nbformat.writes(nb).encode("utf-8")
+            text = nbformat.writes(nb)
         elif executed.is_file() and executed.stat().st_size > 0:
-            export_bytes = executed.read_bytes()
+            text = executed.read_text("utf-8")
         else:
             return None
-        atomic_write(spec.gagal_path, export_bytes)
+        kept = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        record = kept.metadata.get("papermill")
+        if isinstance(record, dict):
+            record["input_path"] = spec.notebook.path.name
+            record["output_path"] = spec.gagal_path.relative_to(
+                spec.gagal_path.parents[2]
+            ).as_posix()
+        atomic_write(spec.gagal_path, nbformat.writes(kept))
         return str(spec.gagal_path)
     except Exception:  # noqa: BLE001 - keeping the copy must not hide the run's own error
         return None
+
+
+def _crashed(spec: RunSpec, exc: BaseException, bahasa: str) -> RunResult:
+    """The result of a run whose worker process ended abruptly (``exc``): the notebook
+    papermill last saved in the run's staging folder, if any, is kept
+    (:func:`_keep_failed`) — not a copy an earlier batch left at ``spec.gagal_path``."""
+    base = {
+        "kunci": spec.kunci,
+        "periode": spec.periode,
+        "notebook": spec.notebook.kode,
+        "opd": spec.opd,
+    }
+    saved = Path(spec.parameters["output_dir"]) / "notebook.ipynb"
+    return _failed(base, exc, bahasa, 0.0, _keep_failed(spec, saved))
 
 
 def _stderr_lines(nb: Any) -> list[str]:
@@ -1007,13 +1098,8 @@ def _run_one(spec: RunSpec) -> RunResult:
         try:
             nb = execute_notebook(nb_in, executed, spec.parameters, cwd=spec.notebook.path.parent)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
-            return RunResult(
-                **base,
-                status="gagal",
-                detik=time.perf_counter() - t0,
-                pesan=failure_text(exc, bahasa),
-                notebook_gagal=_keep_failed(spec, executed),
-                asli=_error_message(exc),
+            return _failed(
+                base, exc, bahasa, time.perf_counter() - t0, _keep_failed(spec, executed)
             )
         stderr = tuple(_stderr_lines(nb))
         files, angka = render_outputs(spec, nb, work)
@@ -1028,13 +1114,8 @@ def _run_one(spec: RunSpec) -> RunResult:
             stderr=stderr,
         )
     except Exception as exc:  # noqa: BLE001 - export failures are run failures too
-        return RunResult(
-            **base,
-            status="gagal",
-            detik=time.perf_counter() - t0,
-            pesan=failure_text(exc, bahasa),
-            notebook_gagal=_keep_failed(spec, executed, nb),
-            asli=_error_message(exc),
+        return _failed(
+            base, exc, bahasa, time.perf_counter() - t0, _keep_failed(spec, executed, nb)
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -1065,14 +1146,61 @@ def _trend_chart(rows: pd.DataFrame, bahasa: str) -> dict[str, str] | None:
     return {"lebar": uri(plots.PAGE_WIDTH), "sempit": uri(plots.PHONE_WIDTH)}
 
 
+def _iso_date(value: object) -> _dt.date | None:
+    """The date an ISO text from a manifest starts with (``2026-11-30``,
+    ``2026-11-30T10:41:44``), or None when it holds none."""
+    try:
+        return _dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _file_name(value: object) -> bool:
+    """A bare file name (``laporan_periode_2025Q4.pdf``), not a path into another folder."""
+    return isinstance(value, str) and value not in ("", ".", "..") and Path(value).name == value
+
+
+def _failure_note(r: dict[str, Any], bahasa: str) -> str | None:
+    """``"gagal pada 30 November 2026 (ekspor PDF gagal)"`` for a manifest entry whose
+    last run failed, else None. Only catalogue text: the kind and format are read from
+    fixed lists (a manifest is a file anyone may edit)."""
+    day = _iso_date(r.get("gagal_terakhir"))
+    if day is None:
+        return None
+
+    def t(key: str, **fields: object) -> str:
+        return report_text.text(key, bahasa, **fields)  # type: ignore[arg-type]
+
+    note = t("indeks_gagal", tanggal=fmt.date(day, bahasa))  # type: ignore[arg-type]
+    kind = r.get("gagal_sebab")
+    if isinstance(kind, str) and kind in FAILURE_KINDS:
+        form = r.get("gagal_format")
+        form = form.upper() if isinstance(form, str) and form in FORMATS else ""
+        if kind != "ekspor" or form:
+            note = t("indeks_gagal_sebab", gagal=note, sebab=t(f"indeks_sebab_{kind}", format=form))
+    return note
+
+
 def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:
-    """The index entries of one folder's manifest (reports whose files are there)."""
+    """The index entries of one folder's manifest: reports whose files are there, and
+    reports whose last run failed (listed as failed on its date, with links only to
+    the files an earlier good run left)."""
     out = []
     for kode, r in sorted(_read_manifest(folder)["runs"].items()):
-        files = [f for f in r.get("keluaran", []) if isinstance(f, str) and (folder / f).is_file()]
-        if not files:
+        listed = r.get("keluaran")
+        listed = listed if isinstance(listed, list) else []
+        files = [f for f in listed if _file_name(f) and (folder / f).is_file()]
+        failed = _failure_note(r, bahasa)
+        if not files and failed is None:
             continue
-        gagal = r.get("gagal_terakhir")
+        made = _iso_date(r.get("selesai")) if files else None
+        note = None
+        if failed is not None and made is not None:
+            note = report_text.text(  # type: ignore[arg-type]
+                "indeks_lama", bahasa, dibuat=fmt.date(made, bahasa), gagal=failed
+            )
+        elif failed is not None:
+            note = report_text.text("indeks_tanpa_laporan", bahasa, gagal=failed)  # type: ignore[arg-type]
         out.append(
             {
                 "judul": str(r.get("judul", kode)),
@@ -1080,36 +1208,14 @@ def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:
                 "links": [
                     {"href": f"{rel}/{f}", "label": f.rsplit(".", 1)[-1].upper()} for f in files
                 ],
-                "dibuat": fmt.date(str(r.get("selesai", ""))[:10], bahasa)  # type: ignore[arg-type]
-                if r.get("selesai")
-                else None,
-                "gagal": fmt.date(gagal, bahasa) if gagal else None,  # type: ignore[arg-type]
+                "catatan": note,
             }
         )
     return out
 
 
-_INDEX_TEXT = {
-    "id": {
-        "judul": "Laporan evaluasi kinerja ASN",
-        "diperbarui": "Diperbarui",
-        "lintas": "Ringkasan lintas periode",
-        "per_periode": "Laporan per periode",
-        "per_opd": "Laporan per OPD",
-        "tren": "Tren angka utama antarperiode",
-        "gagal": "laporan tanggal {dibuat}; pembaruan tanggal {gagal} gagal, laporan ini "
-        "belum diperbarui",
-    },
-    "en": {
-        "judul": "ASN performance evaluation reports",
-        "diperbarui": "Updated",
-        "lintas": "Cross-period summary",
-        "per_periode": "Reports by period",
-        "per_opd": "Reports by OPD",
-        "tren": "Headline trends across periods",
-        "gagal": "report of {dibuat}; the update of {gagal} failed, this report is not up to date",
-    },
-}
+#: The index page's words: the keys ``indeks_<word>`` of the report catalogue.
+_INDEX_WORDS = ("judul", "diperbarui", "lintas", "per_periode", "per_opd", "tren")
 
 
 def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None) -> Path:
@@ -1132,7 +1238,8 @@ def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None
         angka = (
             next((r.get("angka_utama") for r in runs.values() if r.get("angka_utama")), {}) or {}
         )
-        utama_rows.append({"periode": periode, **angka})
+        if angka:  # a period whose reports all failed has no point on the trend chart
+            utama_rows.append({"periode": periode, **angka})
         opd_dir = out_dir / periode / "opd"
         per_opd = []
         for d in sorted(opd_dir.iterdir()) if opd_dir.is_dir() else []:
@@ -1151,7 +1258,7 @@ def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None
                 "per_opd": per_opd,
             }
         )
-    t = _INDEX_TEXT[bahasa]
+    t = {k: report_text.text(f"indeks_{k}", bahasa) for k in _INDEX_WORDS}  # type: ignore[arg-type]
     page = (
         export._jinja()
         .from_string(export._template("index.html.j2"))
@@ -1339,9 +1446,17 @@ def run_batch(
     if bad or not settings.formats:
         raise ValueError(MESSAGES("format", say, bad=bad, allowed=FORMATS))
     out = Path(out_dir).resolve()
-    data = Path(data_dir).resolve()
-    if not data.is_dir():
-        raise DatasetError(MESSAGES("folder_data", say, path=data))
+    data = check_data_folder(data_dir, say).resolve()
+    for problem in (
+        path_problem(out_dir, "folder", "out_batch", say),
+        path_problem(settings.cache_dir, "folder", "cache", say) if settings.cache_dir else None,
+        path_problem(settings.profile, "file", "config", say)
+        if isinstance(settings.profile, (str, os.PathLike))
+        else None,
+        path_problem(settings.mapping, "file", "mapping", say) if settings.mapping else None,
+    ):
+        if problem is not None:
+            raise ParameterError(problem)
     settings = settings.resolve(_resolve_profile(settings.profile, data, settings.mapping, say))
     profil, bahasa = settings.profile, settings.bahasa
     if bahasa not in ("id", "en"):
@@ -1507,6 +1622,7 @@ def run_batch(
                     "gagal",
                     pesan=lost[spec.periode],
                     sebab_data=True,
+                    reason="data",
                 ),
             )
 
@@ -1601,18 +1717,7 @@ def _execute(
                     try:
                         res = f.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker is a failed run
-                        res = RunResult(
-                            spec.kunci,
-                            spec.periode,
-                            spec.notebook.kode,
-                            spec.opd,
-                            "gagal",
-                            pesan=failure_text(exc, con.bahasa),
-                            notebook_gagal=str(spec.gagal_path)
-                            if spec.gagal_path.is_file()
-                            else None,
-                            asli=_error_message(exc),
-                        )
+                        res = _crashed(spec, exc, con.bahasa)
                     res = _log_run(spec, res)
                     results[spec.kunci] = res
                     con.log(f"run {spec.kunci}: {res.status} ({res.detik:.1f} s) {res.pesan}")
@@ -1821,4 +1926,7 @@ def write_confidential(
 
 
 if __name__ == "__main__":  # python -m kinerja_analysis.pipeline.batch --data … --out …
-    typer.run(batch_command)
+    # lazy: the command line imports this module; its usage errors speak --bahasa
+    from kinerja_analysis.pipeline.cli import app
+
+    app(["batch", *sys.argv[1:]], prog_name="kinerja")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import os
 import re
 import time
 import warnings
@@ -29,7 +30,15 @@ from kinerja_analysis.core.text import Catalog
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import clean_text
 
-__all__ = ["BatchConsole", "Redactor", "translate_warning", "plain", "TEXT", "duration"]
+__all__ = [
+    "BatchConsole",
+    "Redactor",
+    "translate_warning",
+    "plain",
+    "TEXT",
+    "duration",
+    "path_problem",
+]
 
 TEXT = Catalog(
     {
@@ -98,6 +107,49 @@ TEXT = Catalog(
             "gagal_pekerja": "proses pekerja berhenti mendadak",
             "gagal_lain": "galat {jenis}; rincian di log",
             "gagal_disk": "disk penuh atau tidak dapat ditulisi ({jenis})",
+            # the command line's own usage errors (kinerja_analysis.pipeline.cli)
+            "cli_galat": "Galat",
+            "cli_pemakaian": "Pemakaian: {perintah} {isi}",
+            "cli_opsi_metavar": "[OPSI]",
+            "cli_perintah_metavar": "PERINTAH [ARGUMEN]...",
+            "cli_bantuan": "Coba '{perintah} {bantuan}' untuk bantuan.",
+            "cli_opsi_asing": "Opsi tidak dikenal: {opsi}.",
+            "cli_mungkin": "Mungkin maksud Anda: {saran}?",
+            "cli_perintah_asing": "Perintah tidak dikenal: {perintah}.",
+            "cli_perintah_ada": "Perintah yang ada: {daftar}.",
+            "cli_perintah_kurang": "Perintah belum disebut; yang ada: {daftar}.",
+            "cli_argumen_wajib": "Argumen {nama} wajib diisi.",
+            "cli_opsi_wajib": "Opsi {nama} wajib diisi.",
+            "cli_argumen_lebih": "Argumen berlebih: {argumen}.",
+            "cli_perlu_nilai": "Opsi {opsi} memerlukan sebuah nilai.",
+            "cli_perlu_n_nilai": "Opsi {opsi} memerlukan {n} nilai.",
+            "cli_tanpa_nilai": "Opsi {opsi} tidak menerima nilai (tulis {opsi} saja).",
+            "cli_nilai_salah": "Nilai {nilai} untuk {param} tidak dapat dipakai: {sebab}.",
+            "cli_harus_bulat": "harus bilangan bulat",
+            "cli_harus_angka": "harus bilangan",
+            "cli_harus_min": "harus paling sedikit {batas}",
+            "cli_harus_lebih": "harus lebih dari {batas}",
+            "cli_harus_maks": "harus paling banyak {batas}",
+            "cli_harus_kurang": "harus kurang dari {batas}",
+            "cli_harus_pilihan": "harus salah satu dari {pilihan}",
+            "cli_tidak_terbaca": "Perintah tidak dapat dibaca ({pesan}).",
+            "cli_dibatalkan": "Dibatalkan.",
+            # a path given where the other kind is expected (path_problem)
+            "peran_out_batch": "Folder laporan (--out)",
+            "peran_out_validasi": "Folder hasil validasi (--out)",
+            "peran_out_data": "Folder dataset (--out)",
+            "peran_cache": "Folder cache (--cache)",
+            "peran_config": "File profil instansi (--config)",
+            "peran_mapping": "File pemetaan kolom (--mapping)",
+            "jalur_file_bukan_folder": "{peran} {path} adalah sebuah file, bukan folder. Berikan "
+            "sebuah folder (dibuat bila belum ada); mungkin maksud Anda folder {saran}?",
+            "jalur_induk_file": "{peran} {path} tidak dapat dibuat: {bagian} adalah sebuah file, "
+            "bukan folder.",
+            "jalur_folder_bukan_file": "{peran} {path} adalah sebuah folder, bukan file. Berikan "
+            "file-nya (YAML).",
+            "jalur_yaml_di_folder": "File YAML di folder itu: {daftar}.",
+            "dataset_ada": "Dataset sudah ada di {out} (pakai --force untuk menimpa).",
+            "dataset_ditulis": "Dataset sintetis ditulis: {n} file di {out}",
         },
         "en": {
             "mulai": "kinerja batch: data {data} → reports {out}",
@@ -162,6 +214,49 @@ TEXT = Catalog(
             "gagal_pekerja": "a worker process ended abruptly",
             "gagal_lain": "{jenis} error; details in the log",
             "gagal_disk": "the disk is full or cannot be written ({jenis})",
+            # the command line's own usage errors (kinerja_analysis.pipeline.cli)
+            "cli_galat": "Error",
+            "cli_pemakaian": "Usage: {perintah} {isi}",
+            "cli_opsi_metavar": "[OPTIONS]",
+            "cli_perintah_metavar": "COMMAND [ARGS]...",
+            "cli_bantuan": "Try '{perintah} {bantuan}' for help.",
+            "cli_opsi_asing": "No such option: {opsi}.",
+            "cli_mungkin": "Did you mean: {saran}?",
+            "cli_perintah_asing": "No such command: {perintah}.",
+            "cli_perintah_ada": "Commands: {daftar}.",
+            "cli_perintah_kurang": "No command given; the commands are: {daftar}.",
+            "cli_argumen_wajib": "Missing argument {nama}.",
+            "cli_opsi_wajib": "Missing option {nama}.",
+            "cli_argumen_lebih": "Unexpected extra arguments: {argumen}.",
+            "cli_perlu_nilai": "Option {opsi} requires a value.",
+            "cli_perlu_n_nilai": "Option {opsi} requires {n} values.",
+            "cli_tanpa_nilai": "Option {opsi} does not take a value (write just {opsi}).",
+            "cli_nilai_salah": "The value {nilai} of {param} cannot be used: {sebab}.",
+            "cli_harus_bulat": "it must be a whole number",
+            "cli_harus_angka": "it must be a number",
+            "cli_harus_min": "it must be at least {batas}",
+            "cli_harus_lebih": "it must be more than {batas}",
+            "cli_harus_maks": "it must be at most {batas}",
+            "cli_harus_kurang": "it must be less than {batas}",
+            "cli_harus_pilihan": "it must be one of {pilihan}",
+            "cli_tidak_terbaca": "The command cannot be read ({pesan}).",
+            "cli_dibatalkan": "Cancelled.",
+            # a path given where the other kind is expected (path_problem)
+            "peran_out_batch": "The report folder (--out)",
+            "peran_out_validasi": "The validation output folder (--out)",
+            "peran_out_data": "The dataset folder (--out)",
+            "peran_cache": "The cache folder (--cache)",
+            "peran_config": "The agency profile file (--config)",
+            "peran_mapping": "The column-mapping file (--mapping)",
+            "jalur_file_bukan_folder": "{peran} {path} is a file, not a folder. Give a folder "
+            "(created if it does not exist); did you mean its folder {saran}?",
+            "jalur_induk_file": "{peran} {path} cannot be created: {bagian} is a file, not a "
+            "folder.",
+            "jalur_folder_bukan_file": "{peran} {path} is a folder, not a file. Give the file "
+            "(YAML).",
+            "jalur_yaml_di_folder": "YAML files in that folder: {daftar}.",
+            "dataset_ada": "A dataset already exists in {out} (use --force to overwrite).",
+            "dataset_ditulis": "Synthetic dataset written: {n} files in {out}",
         },
     }
 )
@@ -225,6 +320,51 @@ def plain_lines(value: object, limit: int = 2000, max_lines: int = 60) -> str:
     lines = str(value).splitlines() or [""]
     out = [plain(line, limit) for line in lines[:max_lines]]
     return "\n".join(out + (["…"] if len(lines) > max_lines else []))
+
+
+def path_problem(path: str | os.PathLike, expect: str, role: str, bahasa: str = "id") -> str | None:
+    """Why ``path`` cannot be what a command was given it for, in ``bahasa``; None when
+    it can (or when only its absence is wrong: that is said where it is read).
+
+    ``expect`` is ``"folder"``, a folder the command writes into (made when missing: a
+    file there, or a file where one of its parent folders should be, cannot), or
+    ``"file"``, a file it reads (a folder there is said to be one, with the YAML files
+    in it). ``role`` names what the path is for: ``peran_<role>`` in :data:`TEXT`
+    (``"out_batch"``, ``"cache"``, ``"config"``…).
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> path_problem(d, "folder", "cache") is None
+    True
+    >>> path_problem(d, "file", "config", "en") == f"The agency profile file (--config) {d} is a folder, not a file. Give the file (YAML)."
+    True
+    """
+    p = Path(path)
+    peran = TEXT(f"peran_{role}", bahasa)  # type: ignore[arg-type]
+    if expect == "file":
+        if not p.is_dir():
+            return None
+        text = TEXT("jalur_folder_bukan_file", bahasa, peran=peran, path=p)  # type: ignore[arg-type]
+        yamls = sorted(q.name for q in p.iterdir() if q.suffix.lower() in (".yaml", ".yml"))
+        if yamls:
+            shown = ", ".join(yamls[:5]) + (", …" if len(yamls) > 5 else "")
+            text += " " + TEXT("jalur_yaml_di_folder", bahasa, daftar=shown)  # type: ignore[arg-type]
+        return text
+    if expect != "folder":
+        raise ValueError(f"expect must be 'folder' or 'file', not {expect!r}")
+    if p.exists():
+        if p.is_dir():
+            return None
+        saran = p.parent if str(p.parent) != "." else p.resolve().parent
+        return TEXT(  # type: ignore[arg-type]
+            "jalur_file_bukan_folder", bahasa, peran=peran, path=p, saran=saran
+        )
+    for parent in p.parents:
+        if parent.exists():
+            if parent.is_dir():
+                return None
+            return TEXT("jalur_induk_file", bahasa, peran=peran, path=p, bagian=parent)  # type: ignore[arg-type]
+    return None
 
 
 def duration(seconds: float, bahasa: str = "id") -> str:

@@ -37,7 +37,7 @@ from kinerja_analysis.core.parallel import available_cpus, fork_call, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
-from kinerja_analysis.data.loading import Dataset, load_dataset
+from kinerja_analysis.data.loading import Dataset, check_data_folder, load_dataset
 from kinerja_analysis.data.messages import message
 from kinerja_analysis.reporting import fmt, late
 from kinerja_analysis.reporting.markup import (
@@ -91,12 +91,16 @@ def resolve_data_dir(data_dir: str | os.PathLike, bahasa: Bahasa = "id") -> Path
     ------
     DatasetError
         No such folder; the message lists every absolute path tried (in ``bahasa``).
+        A file where the folder was expected is named, with the folder it lies in.
     """
     p = Path(data_dir).expanduser()
     tried = [p] if p.is_absolute() else [Path.cwd() / p, PACKAGE_ROOT.parent / p]
     for cand in tried:
         if cand.is_dir():
             return cand.resolve()
+    for cand in tried:
+        if cand.exists():  # a file: said so, with the folder it lies in
+            check_data_folder(cand, bahasa)
     folders = " ; ".join(str(c.resolve()) for c in dict.fromkeys(tried))
     raise DatasetError(message("folder_data_parameter", bahasa, folder=folders))
 
