@@ -13,7 +13,9 @@ Phases are measured the way the batch runs a notebook (its own call,
 - ``kernel``: papermill's time to the first cell (start, connect), from a one-cell notebook;
 - ``imports``: the notebook's import cell alone;
 - ``load``: ``setup(...)`` on the batch cache plus ``doc.shared`` (cached shared results);
-- ``compute``: the report notebook's cells minus imports and load;
+- ``compute``: the report notebook's whole call minus the floor's whole call (its cells
+  after ``setup``, and the figures it finishes after its last cell in the batch's engine,
+  :mod:`kinerja_analysis.reporting.late`);
 - ``html``, ``pdf``, ``xlsx``: :mod:`kinerja_analysis.reporting.export`, in process.
 
 Then the batch (every notebook of the period: process pool, papermill API, HTML + PDF +
@@ -161,6 +163,7 @@ def phases(nb_path: Path, params: dict, repeat: int) -> dict[str, float]:
         add("cpu floor", cpu_load)
         out, run, cells, cpu_nb = _execute(nb, params, cwd)
         add("notebook cells", sum(cells))
+        add("compute", run - floor)  # whole call against whole call: nothing left out
         add("cpu compute", cpu_nb - cpu_load)
         html = _timed(add, "html", export.to_html, out, title="bench", periode=params["periode"])
         with tempfile.TemporaryDirectory() as tmp:
@@ -173,7 +176,6 @@ def phases(nb_path: Path, params: dict, repeat: int) -> dict[str, float]:
         add("cpu run", cpu_nb + sum(runs[f"cpu {k}"][-1] for k in exports))
         add("html_bytes", len(html.encode()))
     med = {k: statistics.median(v) for k, v in runs.items()}
-    med["compute"] = max(med["notebook cells"] - med["imports"] - med["load"], 0.0)
     return med
 
 

@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from kinerja_analysis.core.parallel import available_cpus, fork_call, fork_map
+from kinerja_analysis.core.parallel import available_cpus, fork_map
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -257,51 +257,3 @@ def test_an_interrupt_while_waiting_for_a_child_leaves_no_child(monkeypatch) -> 
         signal.signal(signal.SIGALRM, old)
     assert len(forked) == 1
     assert _reaped(forked)
-
-
-@fork_only
-def test_fork_call_runs_elsewhere_and_this_process_goes_on() -> None:
-    call = fork_call(os.getpid)
-    assert call.result() != os.getpid()
-    assert call.result() == call.result()  # asked again: the same value
-
-
-def test_fork_call_value_and_arguments() -> None:
-    assert fork_call(sum, [1, 2, 3], start=10).result() == 16
-
-
-@fork_only
-def test_fork_call_sees_memory_as_it_was_when_started() -> None:
-    data = [1, 2, 3]
-    call = fork_call(lambda: sum(data))
-    data.append(100)  # changed here afterwards: the child's call does not see it
-    assert call.result() == 6
-
-
-@fork_only
-def test_fork_call_failure_raises_here_with_warnings() -> None:
-    parent = os.getpid()
-
-    def fail():
-        warnings.warn("careful", RuntimeWarning, stacklevel=1)
-        raise ValueError(f"bad in {'child' if os.getpid() != parent else 'parent'}")
-
-    call = fork_call(fail)
-    with (
-        pytest.warns(RuntimeWarning, match="careful"),
-        pytest.raises(ValueError, match="bad in parent"),
-    ):
-        call.result()
-
-
-@fork_only
-def test_fork_call_cancel_reaps_the_child(monkeypatch) -> None:
-    import time
-
-    forked = _record_forks(monkeypatch)
-    call = fork_call(time.sleep, 60)
-    call.cancel()
-    (pid,) = forked
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
-    call.cancel()  # twice: nothing to do

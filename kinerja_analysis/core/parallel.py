@@ -1,13 +1,10 @@
-"""Run a function on a few items in forked child processes.
+"""Map a function over a few items in forked child processes, in order.
 
 :func:`fork_map` is for short CPU-bound work on objects that live in this process and are
 costly or impossible to send to another one (matplotlib figures): each child is a fork
 that inherits the items, runs the function on its share and sends back only the pickled
 results. A report's figures are drawn this way on a machine with a free core
-(:func:`kinerja_analysis.reporting.notebook.figure_pngs`). :func:`fork_call` starts one
-call in a child and lets this process go on until it asks for the result
-(:meth:`ForkedCall.result`): the batch's reports draw their figures so while the
-notebook computes its tables (:mod:`kinerja_analysis.reporting.late`).
+(:func:`kinerja_analysis.reporting.notebook.figure_pngs`).
 
 Why not a library: :mod:`multiprocessing` and :mod:`concurrent.futures` pools pickle the
 function and the items to their workers (a figure does not survive that cheaply), and
@@ -33,9 +30,9 @@ import pickle
 import signal
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TypeVar
 
-__all__ = ["ForkedCall", "available_cpus", "fork_call", "fork_map"]
+__all__ = ["available_cpus", "fork_map"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -162,62 +159,3 @@ def _results(status: int, payload: bytes, fn, items, share) -> list:
         # the same place; a warning shown "once" there is shown once per call)
         warnings.warn_explicit(message, category, filename, lineno)
     return out
-
-
-class ForkedCall(Generic[R]):
-    """One call running in a forked child (:func:`fork_call`); :meth:`result` waits for it.
-
-    Without ``os.fork`` the call is made when the object is created, in this process.
-    """
-
-    def __init__(self, fn: Callable[[], R]) -> None:
-        self._fn = fn
-        self._child: tuple[int, int] | None = None
-        self._done = False
-        self._value: R | None = None
-        if hasattr(os, "fork"):
-            self._child = _fork_child(lambda _: fn(), [None], range(1))
-        else:
-            self._value, self._done = fn(), True
-
-    def result(self) -> R:
-        """The call's value: read from the child (waiting for it), or, when the child
-        failed, computed here so that its exception is raised from this process. A
-        child's warnings are raised here. Asked again, the same value."""
-        if not self._done:
-            pid, fd = self._child  # type: ignore[misc]  # set while not done
-            try:
-                payload = _read_all(fd)
-            except BaseException:
-                self.cancel()
-                raise
-            os.close(fd)
-            self._child = None
-            _, status = os.waitpid(pid, 0)
-            (self._value,) = _results(status, payload, lambda _: self._fn(), [None], range(1))
-            self._done = True
-        return self._value  # type: ignore[return-value]
-
-    def cancel(self) -> None:
-        """Stop the child if it still runs and reap it; :meth:`result` may not be asked after."""
-        if self._child is not None:
-            pid, fd = self._child
-            self._child = None
-            self._done = True
-            _stop(pid, fd)
-
-
-def fork_call(fn: Callable[..., R], /, *args: object, **kwargs: object) -> ForkedCall[R]:
-    """Start ``fn(*args, **kwargs)`` in a forked child; this process goes on.
-
-    The child sees this process's memory as it is now: objects changed here afterwards
-    do not change its call. The value must be picklable; the child's side effects are
-    lost, as with :func:`fork_map`. Ask for the value with :meth:`ForkedCall.result`, or
-    stop the child with :meth:`ForkedCall.cancel`; one of them must be called, else the
-    child stays a zombie until this process ends.
-
-    >>> call = fork_call(sum, [1, 2, 3], start=10)
-    >>> call.result()
-    16
-    """
-    return ForkedCall(lambda: fn(*args, **kwargs))

@@ -12,14 +12,6 @@ are never skipped: a failing cell's, and the final one (papermill makes it also 
 the kernel dies; the cell it died in is then marked failed, with the error as its
 output, and the cells after it stay pending).
 
-The engine also runs two statements of its own in the kernel, around the notebook's
-cells (:class:`_Client`): before the first, :func:`kinerja_analysis.reporting.late.draw_figures_later`
-(a report's figures are drawn in forked children while the notebook goes on), and after
-the last one that ran without error,
-:func:`~kinerja_analysis.reporting.late.finish_figures` (each figure put in its place).
-They are not cells of the notebook: what they print, and an error of the second, is
-added to the notebook's last code cell, which then counts as the failed one.
-
 :func:`execute_notebook` is the one call the batch (and its benchmark) makes.
 """
 
@@ -30,11 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient.exceptions import CellExecutionError
-from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-from papermill.log import logger
-from papermill.utils import remove_args
 
 from kinerja_analysis.pipeline.procs import KERNEL_GUARD
 
@@ -95,51 +83,11 @@ class _ThrottledManager(NotebookExecutionManager):
         return super().notebook_complete(**kwargs)
 
 
-#: Run by the engine before the notebook's first cell and after its last one.
-_BEGIN = '__import__("kinerja_analysis.reporting.late", fromlist=["*"]).draw_figures_later()'
-_END = '__import__("kinerja_analysis.reporting.late", fromlist=["*"]).finish_figures()'
-
-
-class _Client(PapermillNotebookClient):
-    """papermill's notebook client, which runs :data:`_BEGIN` before the notebook's cells
-    and :data:`_END` after them when none failed (see the module docstring)."""
-
-    def papermill_execute_cells(self):
-        code = [i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
-        if not code:
-            return super().papermill_execute_cells()
-        self._statement(_BEGIN, code[0])
-        if self.nb_man.nb.metadata.papermill.get("exception"):
-            return None  # the statement failed: the notebook's own cells are not run
-        super().papermill_execute_cells()
-        if not self.nb_man.nb.metadata.papermill.get("exception"):
-            self._statement(_END, code[-1])
-        return None
-
-    def _statement(self, source: str, owner: int) -> None:
-        """Run ``source`` as a cell that is not in the notebook (no execution count);
-        its outputs go to cell ``owner``, which is marked failed if it raised."""
-        cell = nbformat.v4.new_code_cell(source)
-        self.nb.cells.append(cell)
-        failed = None
-        try:
-            self.execute_cell(cell, len(self.nb.cells) - 1, store_history=False)
-        except CellExecutionError as exc:
-            failed = exc
-        finally:
-            cell = self.nb.cells.pop()
-        self.nb.cells[owner].outputs.extend(cell.outputs)
-        if failed is not None:
-            self.nb_man.cell_exception(self.nb.cells[owner], cell_index=owner, exception=failed)
-
-
 class ThrottledSaveEngine(NBClientEngine):
-    """papermill's nbclient engine with :class:`_ThrottledManager` and :class:`_Client`.
+    """papermill's nbclient engine with :class:`_ThrottledManager`.
 
     ``execute_notebook`` is papermill's ``Engine.execute_notebook`` (papermill 2.6) with
-    the manager class changed, ``execute_managed_notebook`` papermill's
-    ``NBClientEngine.execute_managed_notebook`` with the client class changed: papermill
-    has no option for either.
+    the manager class changed: papermill has no option for it.
     """
 
     @classmethod
@@ -170,14 +118,6 @@ class ThrottledSaveEngine(NBClientEngine):
             nb_man.cleanup_pbar()
             nb_man.notebook_complete()
         return nb_man.nb
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-        # papermill's arguments renamed for nbclient as papermill's own engine does
-        kwargs = remove_args(["input_path", "startup_timeout"], **kwargs)
-        kwargs["timeout"] = kwargs.pop("execution_timeout", None) or kwargs.get("timeout")
-        kwargs["startup_timeout"] = kwargs.pop("start_timeout", 60)
-        return _Client(nb_man, kernel_name=kernel_name, log=logger, **kwargs).execute()
 
 
 papermill_engines.register(ENGINE, ThrottledSaveEngine)

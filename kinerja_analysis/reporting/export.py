@@ -52,7 +52,7 @@ from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
-from kinerja_analysis.reporting import fmt, late
+from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY, clean_text, markdown_to_html
 from kinerja_analysis.reporting.text import column_labels
 
@@ -192,8 +192,7 @@ def _inert_outputs(cell: Any) -> None:
 def _clean_notebook(nb: Any, images: ImageStash | None = None) -> Any:
     """A copy without stderr streams, error outputs or cells tagged for removal; Markdown
     outputs rendered inert; with ``images``, the data-URI images of HTML outputs set
-    aside in it. ``RuntimeError`` when a figure's placeholder is left
-    (:func:`kinerja_analysis.reporting.late.check_finished`)."""
+    aside in it."""
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
@@ -207,9 +206,6 @@ def _clean_notebook(nb: Any, images: ImageStash | None = None) -> Any:
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
                 and o.get("output_type") != "error"
             ]
-            for o in cell.outputs:  # a figure drawn later and never put in place
-                html = o.get("data", {}).get("text/html", "")
-                late.check_finished(html if isinstance(html, str) else "".join(html))
             _inert_outputs(cell)
             if images is not None:
                 images.stash_outputs(cell)

@@ -33,13 +33,13 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, within
-from kinerja_analysis.core.parallel import available_cpus, fork_call, fork_map
+from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data.loading import Dataset, check_data_folder, load_dataset
 from kinerja_analysis.data.messages import message
-from kinerja_analysis.reporting import fmt, late
+from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import (
     breakable,
     column_widths,
@@ -762,15 +762,6 @@ class ReportSession:
         """
         from IPython.display import HTML, display  # lazy: only inside a notebook kernel
 
-        processes = figure_processes()
-        if late.drawing_later() and callable(plot) and processes > 1:
-            # the batch's run: drawn in a child while the notebook goes on, put in its
-            # place after the last cell (kinerja_analysis.reporting.late)
-            call = fork_call(
-                figure_html, plot, *args, alt=alt, bahasa=self.bahasa, processes=1, **kwargs
-            )
-            late.submit(call, self.text("umum_gambar_menunggu"), limit=processes)
-            return
         display(HTML(figure_html(plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)))
 
 
@@ -865,14 +856,7 @@ def _figures(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def figure_html(
-    plot,
-    *args: object,
-    alt: str = "",
-    bahasa: Bahasa = "id",
-    processes: int | None = None,
-    **kwargs: object,
-) -> str:
+def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwargs: object) -> str:
     """The HTML of :meth:`ReportSession.figure`.
 
     ``plot`` is a function of :mod:`kinerja_analysis.reporting.plots` (or a ready
@@ -891,8 +875,7 @@ def figure_html(
     The ``<img>`` carries its size on the page (CSS pixels, 96 per inch) so the fonts
     print at the size the figure was designed for (a part in a two-column row is scaled
     to the column). Its text alternative is ``alt``, else the figure's title (``title``),
-    with "(i/n)" on the parts of a figure; it is escaped. ``processes`` is passed to
-    :func:`figure_pngs` (default :func:`figure_processes`).
+    with "(i/n)" on the parts of a figure; it is escaped.
     """
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
@@ -918,13 +901,13 @@ def figure_html(
         )
 
     if not callable(plot):
-        return figures(figure_pngs(_figures(plot), processes))
+        return figures(figure_pngs(_figures(plot)))
     phones = _figures(plot(*args, bahasa=bahasa, width=plots.PHONE_WIDTH, **kwargs))
     if len(phones) > 1:
-        return f'<div class="grafik-kisi">{figures(figure_pngs(phones, processes))}</div>'
+        return f'<div class="grafik-kisi">{figures(figure_pngs(phones))}</div>'
     pages = _figures(plot(*args, bahasa=bahasa, width=plots.PAGE_WIDTH, **kwargs))
     # all of one figure's versions drawn together: on a free core, side by side
-    pngs = figure_pngs([*pages, *phones], processes)
+    pngs = figure_pngs([*pages, *phones])
     # the page version on wide screens and paper, the phone version on narrow screens
     return (
         f'<div class="grafik-lebar">{figures(pngs[: len(pages)])}</div>'
