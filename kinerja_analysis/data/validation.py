@@ -63,14 +63,7 @@ class Issues:
         self.table, self.file, self.rows = table, file, rows
         self.parts: list[dict[str, Any]] = []
 
-    @renamed_keywords(
-        kolom="column",
-        nilai="values",
-        aturan="rule",
-        pesan="message",
-        tingkat="level",
-        sebab="cause",
-    )
+    @renamed_keywords(kolom="column", nilai="values", aturan="rule", pesan="message", tingkat="level", sebab="cause")  # fmt: skip
     def add(
         self,
         pos: np.ndarray,
@@ -98,14 +91,7 @@ class Issues:
             }
         )
 
-    @renamed_keywords(
-        baris="rows",
-        kolom="column",
-        nilai="values",
-        aturan="rule",
-        pesan="message",
-        tingkat="level",
-    )
+    @renamed_keywords(baris="rows", kolom="column", nilai="values", aturan="rule", pesan="message", tingkat="level")  # fmt: skip
     def add_row_numbers(
         self,
         rows: list[int | None],

@@ -399,13 +399,7 @@ def render_table(df: pd.DataFrame, **options: Any):
     return HTML(table_html(df, **options))
 
 
-@renamed_keywords(
-    desimal="decimals",
-    persen_kolom="percent_cols",
-    label="labels",
-    max_kolom="max_columns",
-    kolom="columns",
-)
+@renamed_keywords(desimal="decimals", persen_kolom="percent_cols", label="labels", max_kolom="max_columns", kolom="columns")  # fmt: skip
 def table_html(
     df: pd.DataFrame,
     *,

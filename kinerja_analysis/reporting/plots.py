@@ -523,14 +523,7 @@ def _heatmap_row_height(names: Sequence[str], lebar: float) -> float:
     return max(lines * (FONT_PT - 1) * 1.25 / 72 + 0.04, 0.24)
 
 
-@renamed_keywords(
-    profil="profile",
-    judul="title",
-    lebar="width",
-    pusat="center",
-    rentang="half_width",
-    tinggi_baris="row_height",
-)
+@renamed_keywords(profil="profile", judul="title", lebar="width", pusat="center", rentang="half_width", tinggi_baris="row_height")  # fmt: skip
 def plot_opd_profile(
     profile: pd.DataFrame,
     *,
@@ -632,17 +625,7 @@ def plot_opd_profile(
 # ----------------------------------------------------------------------------- generic
 
 
-@renamed_keywords(
-    kategori="category",
-    nilai="value",
-    kelompok="group",
-    judul="title",
-    label_nilai="x_label",
-    lebar="width",
-    persen="percent",
-    batas="limits",
-    desimal="decimals",
-)
+@renamed_keywords(kategori="category", nilai="value", kelompok="group", judul="title", label_nilai="x_label", lebar="width", persen="percent", batas="limits", desimal="decimals")  # fmt: skip
 def plot_bars(
     data: pd.DataFrame,
     *,

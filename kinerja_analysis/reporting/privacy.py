@@ -81,12 +81,7 @@ def _groupings(by: str | Sequence[str] | None) -> list[str]:
     return list(by)
 
 
-@renamed_keywords(
-    by_tambahan="also_by",
-    total_ditampilkan="totals_shown",
-    sembunyikan_n="hide_count",
-    sembunyikan_nol="hide_zero",
-)
+@renamed_keywords(by_tambahan="also_by", total_ditampilkan="totals_shown", sembunyikan_n="hide_count", sembunyikan_nol="hide_zero")  # fmt: skip
 def suppress_small_cells(
     df: pd.DataFrame,
     count_col: str = "n",
