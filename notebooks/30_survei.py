@@ -113,7 +113,7 @@ if ada_survei:
         columns=["chi2", "df", "p_value", "cfi", "tli", "rmsea", "srmr", "n_obs"],
     )
     doc.table(
-        hasil_cfa.muatan,
+        hasil_cfa.loadings,
         "cfa_muatan",
         columns=["konstruk", "item", "estimate", "std_estimate", "p_value", "r2"],
     )

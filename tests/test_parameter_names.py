@@ -105,8 +105,6 @@ PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
             "SharedResults",
             "catatan kesesuaian_resmi pelatihan_dinamis penerapan_dinamis reliabilitas",
         ),
-        ("domain.survey", "CfaResult", "korelasi_faktor muatan"),
-        ("domain.survey", "ScaleReliability", "butir"),
         ("pipeline.batch", "BatchSummary", "detik"),
         ("pipeline.batch", "NotebookSpec", "judul judul_en nama"),
         (
