@@ -116,7 +116,7 @@ doc.say("predikat", "predikat_urut")
 doc.figure(
     plots.plot_predikat_pages,
     predikat_opd,
-    title=doc.text("judul_predikat", periode=doc.periode_teks),
+    title=doc.text("judul_predikat", periode=doc.period_text),
     order=tables.order_groups(predikat_opd),
 )
 
@@ -169,7 +169,7 @@ if not doc.absent("perilaku"):
     doc.figure(
         plots.plot_opd_profile_pages,
         profil,
-        title=doc.text("judul_profil", periode=doc.periode_teks),
+        title=doc.text("judul_profil", periode=doc.period_text),
         scale=plots.profile_scale(kota),
     )
 
