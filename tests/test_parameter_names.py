@@ -105,15 +105,6 @@ PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
             "SharedResults",
             "catatan kesesuaian_resmi pelatihan_dinamis penerapan_dinamis reliabilitas",
         ),
-        ("pipeline.batch", "BatchSummary", "detik"),
-        ("pipeline.batch", "NotebookSpec", "judul judul_en nama"),
-        (
-            "pipeline.batch",
-            "RunResult",
-            "angka_utama asli berkas detik keluaran kunci laporan_lama notebook_gagal pesan "
-            "sebab_data",
-        ),
-        ("pipeline.batch", "RunSpec", "gagal_path judul kunci masukan profil"),
         (
             "reporting.narrative",
             "Effect",
