@@ -530,7 +530,7 @@ def test_contents_link_every_section_heading():
     lap = write_report(fakta())
     toc = lap.contents_html()
     targets = re.findall(r'href="#([^"]+)"', toc)
-    ids = [re.search(r'<h2 id="([^"]+)"', lap.heading_html(b.kunci)).group(1) for b in lap.bagian]
+    ids = [re.search(r'<h2 id="([^"]+)"', lap.heading_html(b.key)).group(1) for b in lap.sections]
     assert targets == ids and len(set(ids)) == len(ids)
     assert "Daftar Isi" in toc and "Contents" in write_report(fakta(bahasa="en")).contents_html()
     # the sections that start a printed page say so; a hostile title would be escaped
@@ -549,7 +549,7 @@ def test_executive_summary_five_findings_with_grade_and_recommendation():
     )
     ring = lap["ringkasan"]
     items = re.findall(r"^\d+\. \*\*(.+?)\.\*\*", ring, flags=re.M)
-    assert len(items) == 5 == len(lap.temuan)
+    assert len(items) == 5 == len(lap.findings)
     # every finding states its level of evidence and what it supports
     assert ring.count("*Tingkat bukti:") == 5
     assert ring.count("rekomendasi") >= 3
@@ -590,7 +590,7 @@ def test_missing_parts_say_not_available(bahasa, kata):
     # Tantangan: resistance, training resources, self-sought training -> 3
     assert lap["tantangan"].count(kata) == 3
     assert kata in lap["lampiran"]
-    assert lap.rekomendasi == ()
+    assert lap.recommendations == ()
     # no number may appear in Hasil when nothing was given
     assert numbers_in_text(lap, "hasil") == ["3", "2023"]  # only "SE MenPAN-RB 3/2023" in a heading
 
@@ -613,15 +613,15 @@ def test_recommendations_follow_findings_only():
     )
     f = fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.10})
     lap = write_report(f)
-    assert "pelatihan_difasilitasi" not in lap.rekomendasi  # no effect, 10% < 25%
-    assert "umpan_balik" not in lap.rekomendasi
+    assert "pelatihan_difasilitasi" not in lap.recommendations  # no effect, 10% < 25%
+    assert "umpan_balik" not in lap.recommendations
     # clear facilitated effect -> recommended; so is a substantial JP shortfall on its own
     assert (
         "pelatihan_difasilitasi"
-        in write_report(fakta([efek(kunci="pelatihan_difasilitasi")])).rekomendasi
+        in write_report(fakta([efek(kunci="pelatihan_difasilitasi")])).recommendations
     )
     lap2 = write_report(fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.43}))
-    assert "pelatihan_difasilitasi" in lap2.rekomendasi
+    assert "pelatihan_difasilitasi" in lap2.recommendations
     assert "43,0% ASN belum mencapai hak 20 JP" in lap2["rekomendasi"]
     # poor feedback share above the threshold in one OPD -> feedback recommendation naming it
     ub = pd.DataFrame(
@@ -633,14 +633,14 @@ def test_recommendations_follow_findings_only():
         }
     )
     lap3 = write_report(fakta(umpan_balik_perlu=ub))
-    assert "umpan_balik" in lap3.rekomendasi
+    assert "umpan_balik" in lap3.recommendations
     assert "Dinas A (35,0%)" in lap3["rekomendasi"]
     assert "Dinas Kecil" not in lap3.markdown()  # 3 ASN: below min_sel, never named
     # a higher threshold silences it
     lap4 = write_report(
         fakta(umpan_balik_perlu=ub, ambang=Thresholds(umpan_balik_buruk_tinggi=0.5))
     )
-    assert "umpan_balik" not in lap4.rekomendasi
+    assert "umpan_balik" not in lap4.recommendations
 
 
 def test_rollout_without_evidence_is_not_claimed():

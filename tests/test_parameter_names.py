@@ -117,8 +117,6 @@ PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
             "kepatuhan_distribusi nama_daerah periode_sebelumnya profil_berakhlak provenans "
             "reliabilitas sumber_predikat tanggal_laporan umpan_balik_perlu",
         ),
-        ("reporting.narrative", "Report", "bagian judul rekomendasi temuan"),
-        ("reporting.narrative", "Section", "judul kunci teks"),
         (
             "reporting.narrative",
             "Thresholds",

@@ -1404,60 +1404,71 @@ def _window_text(fk: PeriodFacts, f: _TemplateFormat) -> str:
 # ----------------------------------------------------------------------------- report
 
 
+@renamed_keywords(kunci="key", judul="title", teks="text")
 @dataclass(frozen=True)
 class Section:
-    """One section: ``kunci`` (``hasil``), ``judul`` (heading), ``teks`` (markdown body)."""
+    """One section: ``key`` (``hasil``), ``title`` (heading), ``text`` (markdown body).
 
-    kunci: str
-    judul: str
-    teks: str
+    The old field names ``kunci``, ``judul`` and ``teks`` still work for one release
+    (constructor keywords and attribute reads, with a ``DeprecationWarning``)."""
+
+    key: str
+    title: str
+    text: str
 
     @property
     def anchor(self) -> str:
         """The heading's id in HTML (``bagian-hasil``): the table of contents links to it."""
-        return f"bagian-{self.kunci.replace('_', '-')}"
+        return f"bagian-{self.key.replace('_', '-')}"
 
 
+@renamed_keywords(
+    judul="title", bagian="sections", rekomendasi="recommendations", temuan="findings"
+)
 @dataclass(frozen=True)
 class Report:
     """The written report of one period.
 
     Attributes
     ----------
-    periode, bahasa, judul
+    periode, bahasa, title
         Period code, language, document title.
-    bagian
+    sections
         The sections in order (:data:`SECTION_TITLES`): the executive summary, the seed
         document's sections, the appendices.
-    rekomendasi
+    recommendations
         Keys of the recommendations the findings triggered (for tests and logs).
-    temuan
+    findings
         Keys of the findings of the executive summary, in order.
+
+    The old field names ``judul``, ``bagian``, ``rekomendasi`` and ``temuan`` still work
+    for one release (constructor keywords and attribute reads, with a
+    ``DeprecationWarning``).
     """
 
     periode: str
     bahasa: fmt.Bahasa
-    judul: str
-    bagian: tuple[Section, ...]
-    rekomendasi: tuple[str, ...] = ()
-    temuan: tuple[str, ...] = ()
+    title: str
+    sections: tuple[Section, ...]
+    recommendations: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
 
-    def _section(self, kunci: str) -> Section:
-        for b in self.bagian:
-            if b.kunci == kunci:
+    def _section(self, key: str) -> Section:
+        for b in self.sections:
+            if b.key == key:
                 return b
-        raise KeyError(f"no section {kunci!r} (sections: {[b.kunci for b in self.bagian]})")
+        raise KeyError(f"no section {key!r} (sections: {[b.key for b in self.sections]})")
 
-    def __getitem__(self, kunci: str) -> str:
-        return self._section(kunci).teks
+    def __getitem__(self, key: str) -> str:
+        return self._section(key).text
 
     def markdown(self) -> str:
-        """The whole document: ``# judul``, then ``## heading`` + body per section, with
+        """The whole document: ``# title``, then ``## heading`` + body per section, with
         the table of contents after the executive summary."""
-        parts = [f"# {self.judul}"]
-        for b in self.bagian:
-            parts.append(f"## {b.judul}\n\n{b.teks}")
-            if b.kunci == "ringkasan":
+        parts = [f"# {self.title}"]
+        for b in self.sections:
+            parts.append(f"## {b.title}\n\n{b.text}")
+            if b.key == "ringkasan":
                 parts.append(self.contents_markdown())
         return "\n\n".join(parts) + "\n"
 
@@ -1465,7 +1476,7 @@ class Report:
     def bagian_markdown(self, key: str) -> str:
         """One section as Markdown with its ``##`` heading."""
         b = self._section(key)
-        return f"## {b.judul}\n\n{b.teks}"
+        return f"## {b.title}\n\n{b.text}"
 
     @renamed_keywords(kunci="key")
     def heading_html(self, key: str) -> str:
@@ -1475,12 +1486,12 @@ class Report:
         Markdown renderer has to let HTML through."""
         b = self._section(key)
         kelas = ' class="halaman-baru"' if key in _NEW_PAGE else ""
-        return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.judul)}</h2>'
+        return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.title)}</h2>'
 
     def contents_markdown(self) -> str:
         """The table of contents as a Markdown list of links (``## Daftar Isi`` excluded)."""
         return "\n".join(
-            f"{i}. [{b.judul}](#{b.anchor})" for i, b in enumerate(self.bagian, start=1)
+            f"{i}. [{b.title}](#{b.anchor})" for i, b in enumerate(self.sections, start=1)
         )
 
     def contents_html(self) -> str:
@@ -1490,7 +1501,7 @@ class Report:
         the print style adds each section's page number (``target-counter``).
         """
         items = "".join(
-            f'<li><a href="#{b.anchor}">{_html.escape(b.judul)}</a></li>' for b in self.bagian
+            f'<li><a href="#{b.anchor}">{_html.escape(b.title)}</a></li>' for b in self.sections
         )
         return (
             f'<nav class="daftar-isi"><h2 id="daftar-isi" class="halaman-baru">'
@@ -1500,7 +1511,7 @@ class Report:
     def tidy(self) -> pd.DataFrame:
         """``kunci, judul, teks``, one row per section."""
         return pd.DataFrame(
-            [(b.kunci, b.judul, b.teks) for b in self.bagian], columns=["kunci", "judul", "teks"]
+            [(b.key, b.title, b.text) for b in self.sections], columns=["kunci", "judul", "teks"]
         )
 
 
