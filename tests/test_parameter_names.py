@@ -123,7 +123,6 @@ PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
             "n_sebut skp_kosong_tinggi tanpa_umpan_balik_tinggi tidak_sesuai_tinggi "
             "umpan_balik_buruk_tinggi",
         ),
-        ("reporting.text", "Column", "desimal jenis"),
     ]
 }
 
