@@ -284,7 +284,7 @@ def compute_shared(
     notes: list[str] = []
     frames = aggregate(t, ds.periods)
     evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
-    resmi, sumber = frames.resmi, frames.sumber_predikat
+    resmi, sumber = frames.resmi, frames.predikat_source
     numeric = sumber == "angka"
     notes.extend(frames.notes)
     out: dict[str, Any] = {}
