@@ -637,9 +637,7 @@ def test_recommendations_follow_findings_only():
     assert "Dinas A (35,0%)" in lap3["rekomendasi"]
     assert "Dinas Kecil" not in lap3.markdown()  # 3 ASN: below min_sel, never named
     # a higher threshold silences it
-    lap4 = write_report(
-        fakta(umpan_balik_perlu=ub, ambang=Thresholds(umpan_balik_buruk_tinggi=0.5))
-    )
+    lap4 = write_report(fakta(umpan_balik_perlu=ub, ambang=Thresholds(poor_umpan_balik_share=0.5)))
     assert "umpan_balik" not in lap4.recommendations
 
 

@@ -99,7 +99,6 @@ MAPPING_FILE_CLASSES = {
 PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
     (f"kinerja_analysis.{module}", cls): frozenset(fields.split())
     for module, cls, fields in [
-        ("analyses.panel", "EmployeeFrames", "sumber_predikat"),
         (
             "analyses.shared",
             "SharedResults",
@@ -116,12 +115,6 @@ PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
             "ambang distribusi_predikat distribusi_sebelumnya efek instansi "
             "kepatuhan_distribusi nama_daerah periode_sebelumnya profil_berakhlak provenans "
             "reliabilitas sumber_predikat tanggal_laporan umpan_balik_perlu",
-        ),
-        (
-            "reporting.narrative",
-            "Thresholds",
-            "n_sebut skp_kosong_tinggi tanpa_umpan_balik_tinggi tidak_sesuai_tinggi "
-            "umpan_balik_buruk_tinggi",
         ),
     ]
 }

@@ -248,6 +248,13 @@ class Effect:
         )
 
 
+@renamed_keywords(
+    tidak_sesuai_tinggi="mismatched_training_share",
+    umpan_balik_buruk_tinggi="poor_umpan_balik_share",
+    tanpa_umpan_balik_tinggi="without_umpan_balik_share",
+    skp_kosong_tinggi="empty_skp_share",
+    n_sebut="n_named",
+)
 @dataclass(frozen=True)
 class Thresholds:
     """Thresholds that turn a finding into a recommendation (policy choices; shown in the appendix).
@@ -256,24 +263,28 @@ class Thresholds:
     ----------
     jp_substansial
         Share of ASN below 20 JP/year from which the shortfall counts as substantial.
-    tidak_sesuai_tinggi
+    mismatched_training_share
         Share of self-sought training not fitting the job counted as high.
-    umpan_balik_buruk_tinggi
+    poor_umpan_balik_share
         Share of poor-quality feedback (in an OPD) counted as high.
-    tanpa_umpan_balik_tinggi
+    without_umpan_balik_share
         Share of ASN without any feedback session (in an OPD) counted as high.
-    skp_kosong_tinggi
+    empty_skp_share
         Share of ASN with an empty SKP (in an OPD) read as a sign of resistance.
-    n_sebut
+    n_named
         How many OPDs/rows to name in a sentence.
+
+    The old field names (``tidak_sesuai_tinggi``, ``umpan_balik_buruk_tinggi``,
+    ``tanpa_umpan_balik_tinggi``, ``skp_kosong_tinggi``, ``n_sebut``) still work for one
+    release (constructor keywords and attribute reads, with a ``DeprecationWarning``).
     """
 
     jp_substansial: float = 0.25
-    tidak_sesuai_tinggi: float = 0.25
-    umpan_balik_buruk_tinggi: float = 0.20
-    tanpa_umpan_balik_tinggi: float = 0.25
-    skp_kosong_tinggi: float = 0.10
-    n_sebut: int = 3
+    mismatched_training_share: float = 0.25
+    poor_umpan_balik_share: float = 0.20
+    without_umpan_balik_share: float = 0.25
+    empty_skp_share: float = 0.10
+    n_named: int = 3
 
 
 _KOLOM = {
@@ -980,13 +991,13 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     n_kecil = len(r) - len(aman)
     aman["penerimaan"] = pd.to_numeric(aman["penerimaan"], errors="coerce")
     terendah = aman.dropna(subset=["penerimaan"]).sort_values("penerimaan", kind="stable")
-    terendah = terendah.head(fk.ambang.n_sebut) if _compares(terendah) else terendah.iloc[0:0]
+    terendah = terendah.head(fk.ambang.n_named) if _compares(terendah) else terendah.iloc[0:0]
     a = fk.ambang
     sinyal = aman[
-        (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.skp_kosong_tinggi)
+        (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.empty_skp_share)
         | (
             pd.to_numeric(aman["pct_tanpa_umpan_balik"], errors="coerce")
-            >= a.tanpa_umpan_balik_tinggi
+            >= a.without_umpan_balik_share
         )
     ]
     return {
@@ -1023,7 +1034,7 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         jp_opd = (
             [
                 {"opd": str(x.opd), "jp": float(x.jp_per_asn)}
-                for x in t.head(fk.ambang.n_sebut).itertuples(index=False)
+                for x in t.head(fk.ambang.n_named).itertuples(index=False)
             ]
             if _compares(t)
             else None
@@ -1094,7 +1105,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
 
     # 2. self-sought training that does not fit the job
     pts = pelatihan["pct_mandiri_tidak_sesuai"] if pelatihan else None
-    if pts is not None and pts >= a.tidak_sesuai_tinggi:
+    if pts is not None and pts >= a.mismatched_training_share:
         out.append(
             {
                 "kunci": "pelatihan_sesuai_kebutuhan",
@@ -1119,7 +1130,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
                             "kesenjangan": float(x.kesenjangan),
                             "n_asn": int(x.n_asn),
                         }
-                        for x in t.head(a.n_sebut).itertuples(index=False)
+                        for x in t.head(a.n_named).itertuples(index=False)
                     ],
                 }
             )
@@ -1133,19 +1144,19 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
         t = _safe_rows(fk.umpan_balik_perlu, "n", fk)
         kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
         tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")
-        tb = t.assign(nilai=kb)[kb >= a.umpan_balik_buruk_tinggi].sort_values(
+        tb = t.assign(nilai=kb)[kb >= a.poor_umpan_balik_share].sort_values(
             "nilai", ascending=False
         )
-        tt = t.assign(nilai=tu)[tu >= a.tanpa_umpan_balik_tinggi].sort_values(
+        tt = t.assign(nilai=tu)[tu >= a.without_umpan_balik_share].sort_values(
             "nilai", ascending=False
         )
         opd_buruk = [
             {"opd": str(x.opd), "pct": float(x.nilai)}
-            for x in tb.head(a.n_sebut).itertuples(index=False)
+            for x in tb.head(a.n_named).itertuples(index=False)
         ]
         opd_tanpa = [
             {"opd": str(x.opd), "pct": float(x.nilai)}
-            for x in tt.head(a.n_sebut).itertuples(index=False)
+            for x in tt.head(a.n_named).itertuples(index=False)
         ]
     if opd_buruk or opd_tanpa or _is_harmful(ub_buruk) or _is_clear(ub_baik):
         out.append(
@@ -1169,7 +1180,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
             {
                 "kunci": "kalibrasi",
                 "n_tidak": kepatuhan["n_tidak"],
-                "opd": kepatuhan["opd_tidak"][: a.n_sebut],
+                "opd": kepatuhan["opd_tidak"][: a.n_named],
             }
         )
 
@@ -1178,7 +1189,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
         out.append(
             {
                 "kunci": "pendampingan",
-                "opd": resistensi["sinyal"][: a.n_sebut],
+                "opd": resistensi["sinyal"][: a.n_named],
                 "n": len(resistensi["sinyal"]),
             }
         )
@@ -1539,10 +1550,10 @@ def write_report(facts: PeriodFacts) -> Report:
       ``pelatihan_relevan`` effect is at least indicative and beneficial, or the share of
       ASN below 20 JP is at least ``jp_substansial``;
     * align self-sought training with job needs — ``pct_mandiri_tidak_sesuai`` at least
-      ``tidak_sesuai_tinggi``;
+      ``mismatched_training_share``;
     * priority competency gaps — rows of ``prioritas_pelatihan`` with a positive gap;
-    * feedback quality/coverage — OPDs above ``umpan_balik_buruk_tinggi`` /
-      ``tanpa_umpan_balik_tinggi``, or a harmful poor-feedback effect, or a beneficial
+    * feedback quality/coverage — OPDs above ``poor_umpan_balik_share`` /
+      ``without_umpan_balik_share``, or a harmful poor-feedback effect, or a beneficial
       good-feedback effect (at least indicative);
     * communication training — its effect at least indicative and beneficial;
     * calibrating predikat — OPDs not conforming to SE MenPAN-RB 3/2023;
