@@ -116,7 +116,7 @@ if bersama.pelatihan is not None:
     doc.save(bersama.pelatihan, "efek_pelatihan")
     doc.table(bersama.pelatihan[kolom_efek], decimals=3)
     doc.say("n20_alasan_twfe", alasan=TWFE_CAVEAT)
-    doc.figure(plots.plot_event_study, bersama.pelatihan_dinamis, title=doc.text("n20_judul_studi"))
+    doc.figure(plots.plot_event_study, bersama.pelatihan_dynamic, title=doc.text("n20_judul_studi"))
     doc.table(
         bersama.pelatihan_pretrend[["term", "statistic", "df", "p_value"]],
         decimals=3,

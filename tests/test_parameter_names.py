@@ -100,11 +100,6 @@ PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
     (f"kinerja_analysis.{module}", cls): frozenset(fields.split())
     for module, cls, fields in [
         (
-            "analyses.shared",
-            "SharedResults",
-            "catatan kesesuaian_resmi pelatihan_dinamis penerapan_dinamis reliabilitas",
-        ),
-        (
             "reporting.narrative",
             "Effect",
             "arah_baik catatan desain desimal kunci metode satuan_en satuan_id",

@@ -251,7 +251,7 @@ def period_facts(
         if kep is not None
         else None,
         profil_berakhlak=_berakhlak_profile(sd, periode, prev),
-        reliabilitas=_reliability_facts(h.reliabilitas, periode) if opd is None else None,
+        reliabilitas=_reliability_facts(h.reliability, periode) if opd is None else None,
         efek=effect_list(h) if opd is None else (),
         resistensi=_resistance_facts(ds, h, periode, peg),
         pelatihan=_training_facts(ds, periode, peg),
