@@ -101,7 +101,7 @@ def test_document_equals_data_cut_at_its_period(city, city_400, which):
 
     f_ref = period_facts(cut, ref, periode, date=TANGGAL)
     f_got = period_facts(ds, got, periode, date=TANGGAL)
-    assert [e.kunci for e in f_ref.efek] == [e.kunci for e in f_got.efek]
+    assert [e.key for e in f_ref.efek] == [e.key for e in f_got.efek]
     for a, b in zip(f_ref.efek, f_got.efek, strict=True):
         assert (a.estimate, a.ci_low, a.ci_high) == pytest.approx(
             (b.estimate, b.ci_low, b.ci_high), rel=TOL

@@ -32,7 +32,7 @@ KAUSAL_EN = ("raised", "lowered")
 
 def efek(**kw) -> Effect:
     base = dict(
-        kunci="pelatihan_relevan",
+        key="pelatihan_relevan",
         label_id="Pelatihan yang relevan",
         label_en="Relevant training",
         hasil_id="capaian SKP",
@@ -43,9 +43,9 @@ def efek(**kw) -> Effect:
         p_value=0.001,
         n_obs=6012,
         estimate_sd=0.21,
-        desain="kausal_did",
+        design="kausal_did",
         pretrend_p=0.41,
-        metode="Callaway–Sant'Anna (doubly robust)",
+        method="Callaway–Sant'Anna (doubly robust)",
     )
     base.update(kw)
     return Effect(**base)
@@ -108,7 +108,7 @@ def fakta(efek_=(), bahasa="id", **kw) -> PeriodFacts:
         ({"pretrend_p": 0.05}, "jelas"),  # boundary: p >= 0.05 does not reject
         ({"pretrend_p": 0.049}, "indikatif"),  # CI excludes 0, pre-trend rejects
         ({"pretrend_p": None}, "indikatif"),  # DiD without a pre-trend test
-        ({"pretrend_p": None, "desain": "kausal_fe"}, "jelas"),
+        ({"pretrend_p": None, "design": "kausal_fe"}, "jelas"),
         ({"ci_low": -0.2, "p_value": 0.09}, "indikatif"),
         ({"ci_low": -0.2, "p_value": 0.10}, "belum_ada_bukti"),
         ({"ci_low": -0.2, "p_value": None}, "belum_ada_bukti"),
@@ -144,9 +144,9 @@ GRADE_EDGES = [
     ({"pretrend_p": 1.0}, "jelas"),
     # a missing pre-trend test caps a DiD, not a fixed-effects or associational design
     ({"pretrend_p": None}, "indikatif"),
-    ({"pretrend_p": None, "desain": "kausal_fe"}, "jelas"),
-    ({"pretrend_p": None, "desain": "asosiasi"}, "jelas"),
-    ({"pretrend_p": 0.01, "desain": "asosiasi"}, "indikatif"),  # given, it is checked
+    ({"pretrend_p": None, "design": "kausal_fe"}, "jelas"),
+    ({"pretrend_p": None, "design": "asosiasi"}, "jelas"),
+    ({"pretrend_p": 0.01, "design": "asosiasi"}, "indikatif"),  # given, it is checked
     # multiplicity: the Holm-adjusted p must be below alpha (exactly alpha is not)
     ({"p_adjusted": 0.049}, "jelas"),
     ({"p_adjusted": 0.05}, "indikatif"),
@@ -157,8 +157,8 @@ GRADE_EDGES = [
     ({"ci_low": -0.2, "p_value": 0.0999}, "indikatif"),
     ({"ci_low": -0.2, "p_value": 0.10}, "belum_ada_bukti"),
     # estimation flags: resolved by the stated rule -> no change; unresolved -> capped
-    ({"catatan": ("ps_separation", "ps_small_cohort")}, "jelas"),
-    ({"catatan": ("no_controls",)}, "indikatif"),
+    ({"flags": ("ps_separation", "ps_small_cohort")}, "jelas"),
+    ({"flags": ("no_controls",)}, "indikatif"),
     # a missing estimate or bound is never evidence
     ({"ci_high": float("nan"), "p_value": 0.2}, "belum_ada_bukti"),
     ({"estimate": float("nan"), "p_value": 0.001}, "belum_ada_bukti"),
@@ -212,8 +212,8 @@ def test_holm_demotion_and_sensitivity_sentences():
 
 def test_appendix_shows_raw_and_holm_p_and_estimation_notes():
     e1 = efek(p_value=0.012, p_adjusted=0.048, breakdown_rm=0.8, program_id="pelatihan")
-    e2 = efek(kunci="umpan_balik_baik", label_id="Umpan balik baik", p_value=0.2, ci_low=-1.0,
-              p_adjusted=0.4, desain="kausal_fe", pretrend_p=None, catatan=("ps_separation",))  # fmt: skip
+    e2 = efek(key="umpan_balik_baik", label_id="Umpan balik baik", p_value=0.2, ci_low=-1.0,
+              p_adjusted=0.4, design="kausal_fe", pretrend_p=None, flags=("ps_separation",))  # fmt: skip
     lamp = write_report(fakta([e1, e2]))["lampiran"]
     assert "| p | p (Holm) |" in lamp
     # the appendix gives each effect in two tables (size and evidence; tests and design)
@@ -261,8 +261,8 @@ def test_kategori_icc_koo_li(icc, kata):
 
 
 def test_efek_validation():
-    with pytest.raises(ValueError, match="desain"):
-        efek(desain="kausal")
+    with pytest.raises(ValueError, match="design"):
+        efek(design="kausal")
     with pytest.raises(ValueError, match="ci_low"):
         efek(ci_low=2.0, ci_high=1.0)
     with pytest.raises(ValueError, match="p_value"):
@@ -303,14 +303,14 @@ def test_ci_spanning_zero_no_causal_verb_anywhere():
 
 def test_negative_clear_effect_lowers():
     e = efek(
-        kunci="umpan_balik_buruk",
+        key="umpan_balik_buruk",
         label_id="Umpan balik berkualitas buruk",
         label_en="Poor-quality feedback",
         estimate=-1.2,
         ci_low=-2.0,
         ci_high=-0.4,
         estimate_sd=-0.1,
-        desain="kausal_fe",
+        design="kausal_fe",
         pretrend_p=None,
     )
     s = effect_sentence(e)
@@ -327,7 +327,7 @@ def test_negative_clear_effect_lowers():
 def test_association_never_causal():
     for est, lo, hi in [(0.3, 0.1, 0.5), (-0.3, -0.5, -0.1), (0.3, -0.02, 0.6)]:
         e = efek(
-            kunci="pelatihan_komunikasi",
+            key="pelatihan_komunikasi",
             label_id="Pelatihan komunikasi",
             label_en="Communication training",
             hasil_id="kepercayaan diri",
@@ -336,7 +336,7 @@ def test_association_never_causal():
             ci_low=lo,
             ci_high=hi,
             p_value=0.01 if lo * hi > 0 else 0.07,
-            desain="asosiasi",
+            design="asosiasi",
             pretrend_p=None,
         )
         md = write_report(fakta([e])).markdown().lower()
@@ -415,8 +415,8 @@ def _ok_numbers(f: PeriodFacts, efek_: list[Effect]) -> set[str]:
 def test_every_number_in_hasil_comes_from_inputs(bahasa):
     ef = [
         efek(),
-        efek(kunci="x", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.38, estimate_sd=0.03),
-        efek(kunci="y", estimate=-3.0, ci_low=-6.0, ci_high=0.5, p_value=0.08, pretrend_p=0.3),
+        efek(key="x", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.38, estimate_sd=0.03),
+        efek(key="y", estimate=-3.0, ci_low=-6.0, ci_high=0.5, p_value=0.08, pretrend_p=0.3),
     ]
     f = fakta(ef, bahasa)
     lap = write_report(f)
@@ -540,10 +540,10 @@ def test_contents_link_every_section_heading():
 
 
 def test_executive_summary_five_findings_with_grade_and_recommendation():
-    e_relevan = efek(kunci="pelatihan_relevan")
+    e_relevan = efek(key="pelatihan_relevan")
     lap = write_report(
         fakta(
-            [efek(kunci="pelatihan"), e_relevan],
+            [efek(key="pelatihan"), e_relevan],
             pelatihan={"pct_di_bawah_20jp": 0.40, "pct_mandiri_tidak_sesuai": 0.30},
         )
     )
@@ -554,7 +554,7 @@ def test_executive_summary_five_findings_with_grade_and_recommendation():
     assert ring.count("*Tingkat bukti:") == 5
     assert ring.count("rekomendasi") >= 3
     # the training finding carries the estimate's own sentence and grade
-    assert effect_sentence(efek(kunci="pelatihan")) in ring
+    assert effect_sentence(efek(key="pelatihan")) in ring
     assert "*Tingkat bukti: jelas.*" in ring
     # a referenced recommendation has the same number in the Rekomendasi section
     for nomor, judul in re.findall(r"Mendukung rekomendasi (\d+): ([^.*]+)", ring):
@@ -563,7 +563,7 @@ def test_executive_summary_five_findings_with_grade_and_recommendation():
 
 
 def test_conclusion_never_counts_zero():
-    none = efek(kunci="pelatihan_mandiri", ci_low=-1.0, p_value=0.5)
+    none = efek(key="pelatihan_mandiri", ci_low=-1.0, p_value=0.5)
     lap = write_report(fakta([efek(), none]))
     kes = lap["kesimpulan"]
     assert " 0 " not in kes and "0 baru berupa indikasi" not in kes
@@ -608,9 +608,7 @@ def test_bad_inputs_raise_clear_errors():
 
 
 def test_recommendations_follow_findings_only():
-    no_ev = efek(
-        kunci="pelatihan_difasilitasi", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.4
-    )
+    no_ev = efek(key="pelatihan_difasilitasi", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.4)
     f = fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.10})
     lap = write_report(f)
     assert "pelatihan_difasilitasi" not in lap.recommendations  # no effect, 10% < 25%
@@ -618,7 +616,7 @@ def test_recommendations_follow_findings_only():
     # clear facilitated effect -> recommended; so is a substantial JP shortfall on its own
     assert (
         "pelatihan_difasilitasi"
-        in write_report(fakta([efek(kunci="pelatihan_difasilitasi")])).recommendations
+        in write_report(fakta([efek(key="pelatihan_difasilitasi")])).recommendations
     )
     lap2 = write_report(fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.43}))
     assert "pelatihan_difasilitasi" in lap2.recommendations
@@ -643,7 +641,7 @@ def test_recommendations_follow_findings_only():
 
 def test_rollout_without_evidence_is_not_claimed():
     e = efek(
-        kunci="penerapan_ikm",
+        key="penerapan_ikm",
         label_id="Penerapan sistem evaluasi terstruktur",
         label_en="The structured evaluation system",
         hasil_id="IKM",
@@ -672,7 +670,7 @@ def test_reward_pool_by_criteria_with_small_counts_hidden():
 def test_mismatched_training_challenge_compares_estimates():
     rel = efek()
     ts = efek(
-        kunci="pelatihan_tidak_sesuai",
+        key="pelatihan_tidak_sesuai",
         label_id="Pelatihan mandiri yang tidak sesuai",
         label_en="Mismatched self-sought training",
         estimate=0.4,

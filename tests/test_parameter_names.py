@@ -101,11 +101,6 @@ PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
     for module, cls, fields in [
         (
             "reporting.narrative",
-            "Effect",
-            "arah_baik catatan desain desimal kunci metode satuan_en satuan_id",
-        ),
-        (
-            "reporting.narrative",
             "PeriodFacts",
             "ambang distribusi_predikat distribusi_sebelumnya efek instansi "
             "kepatuhan_distribusi nama_daerah periode_sebelumnya profil_berakhlak provenans "

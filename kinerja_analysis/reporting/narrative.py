@@ -110,13 +110,23 @@ _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
 # ----------------------------------------------------------------------------- inputs
 
 
+@renamed_keywords(
+    kunci="key",
+    desain="design",
+    metode="method",
+    arah_baik="good_direction",
+    desimal="decimals",
+    catatan="flags",
+    satuan_id="unit_id",
+    satuan_en="unit_en",
+)
 @dataclass(frozen=True, kw_only=True)
 class Effect:
     """One estimated effect, as the narrative needs it.
 
     Parameters
     ----------
-    kunci
+    key
         Identifier; the keys in :data:`EFFECT_KEYS` drive the Tantangan/Rekomendasi logic.
     label_id, label_en
         The cause, as a sentence subject: ``"Pelatihan yang relevan"`` /
@@ -129,29 +139,29 @@ class Effect:
         Two-sided p-value (optional; used for the "indikatif" grade).
     n_obs
         Observations used.
-    satuan_id, satuan_en
+    unit_id, unit_en
         Natural unit: ``"poin"`` / ``"points"``, ``"poin persentase"`` / ...
     estimate_sd
         The effect in standard deviations of the outcome (optional).
-    desain
+    design
         ``"kausal_did"`` (difference-in-differences / Callaway–Sant'Anna),
         ``"kausal_fe"`` (within-employee fixed effects) or ``"asosiasi"`` (no causal
         identification claimed).
     pretrend_p
         p-value of the pre-trend test (DiD). Missing for a DiD means the parallel-trend
         assumption was not checked, which caps the grade at "indikatif".
-    metode
+    method
         Estimator, in words (shown in the appendix).
-    arah_baik
+    good_direction
         ``"naik"`` if a higher outcome is better (capaian, IKM), ``"turun"`` if lower is
         better (complaints).
-    desimal
+    decimals
         Decimals of the estimate in text.
     p_adjusted
         The p-value adjusted for the family of effects the document states (Holm;
         :func:`kinerja_analysis.reporting.facts.effect_list`). A "jelas" grade needs it
         below ``alpha``.
-    catatan
+    flags
         Estimation flags of the estimate (keys of
         :data:`kinerja_analysis.methods.did.attgt.FLAGS`, e.g. ``ps_separation``): shown in
         the appendix; an unresolved one (:data:`UNRESOLVED_FLAGS`) caps the grade at
@@ -166,9 +176,14 @@ class Effect:
         still holds; ``breakdown_rm_censored`` when it holds over the whole range searched.
     program_id, program_en
         The programme, as it is named in the sensitivity sentence (``"pelatihan"``).
+
+    The old field names (``kunci``, ``desain``, ``metode``, ``arah_baik``, ``desimal``,
+    ``catatan``, ``satuan_id``, ``satuan_en``) still work for one release (constructor
+    keywords and attribute reads, with a ``DeprecationWarning``); ``effects.csv`` keeps
+    its column names.
     """
 
-    kunci: str
+    key: str
     label_id: str
     label_en: str
     hasil_id: str
@@ -176,18 +191,18 @@ class Effect:
     estimate: float
     ci_low: float
     ci_high: float
-    desain: Design
+    design: Design
     p_value: float | None = None
     n_obs: int | None = None
-    satuan_id: str = "poin"
-    satuan_en: str = "points"
+    unit_id: str = "poin"
+    unit_en: str = "points"
     estimate_sd: float | None = None
     pretrend_p: float | None = None
-    metode: str = ""
-    arah_baik: Literal["naik", "turun"] = "naik"
-    desimal: int = 2
+    method: str = ""
+    good_direction: Literal["naik", "turun"] = "naik"
+    decimals: int = 2
     p_adjusted: float | None = None
-    catatan: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
     std_error: float | None = None
     breakdown_rm: float | None = None
     breakdown_rm_censored: bool = False
@@ -196,25 +211,25 @@ class Effect:
     program_en: str = ""
 
     def __post_init__(self) -> None:
-        if self.desain not in _DESAIN:
+        if self.design not in _DESAIN:
             raise ValueError(
-                f"Effect {self.kunci!r}: desain must be one of {_DESAIN}, not {self.desain!r}"
+                f"Effect {self.key!r}: design must be one of {_DESAIN}, not {self.design!r}"
             )
-        if self.arah_baik not in ("naik", "turun"):
-            raise ValueError(f"Effect {self.kunci!r}: arah_baik must be 'naik' or 'turun'")
+        if self.good_direction not in ("naik", "turun"):
+            raise ValueError(f"Effect {self.key!r}: good_direction must be 'naik' or 'turun'")
         if (
             not is_missing(self.ci_low)
             and not is_missing(self.ci_high)
             and float(self.ci_low) > float(self.ci_high)
         ):
             raise ValueError(
-                f"Effect {self.kunci!r}: ci_low ({self.ci_low}) is greater than ci_high ({self.ci_high})"
+                f"Effect {self.key!r}: ci_low ({self.ci_low}) is greater than ci_high ({self.ci_high})"
             )
-        object.__setattr__(self, "catatan", tuple(self.catatan))
+        object.__setattr__(self, "flags", tuple(self.flags))
         for nama in ("p_value", "pretrend_p", "p_adjusted"):
             v = getattr(self, nama)
             if not is_missing(v) and not 0.0 <= float(v) <= 1.0:
-                raise ValueError(f"Effect {self.kunci!r}: {nama} must be between 0 and 1, not {v}")
+                raise ValueError(f"Effect {self.key!r}: {nama} must be between 0 and 1, not {v}")
 
     def tidy(self) -> pd.DataFrame:
         """One row: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method,
@@ -227,21 +242,21 @@ class Effect:
         return pd.DataFrame(
             [
                 {
-                    "term": self.kunci,
+                    "term": self.key,
                     "estimate": self.estimate,
                     "std_error": num(self.std_error),
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
                     "p_value": num(self.p_value),
                     "n_obs": self.n_obs,
-                    "method": self.metode,
-                    "desain": self.desain,
+                    "method": self.method,
+                    "desain": self.design,
                     "pretrend_p": num(self.pretrend_p),
                     "p_adjusted": num(self.p_adjusted),
                     "estimate_sd": num(self.estimate_sd),
                     "breakdown_rm": num(self.breakdown_rm),
                     "breakdown_sd": num(self.breakdown_sd),
-                    "flags": ",".join(self.catatan),
+                    "flags": ",".join(self.flags),
                     "tingkat_bukti": evidence_grade(self),
                 }
             ]
@@ -457,7 +472,7 @@ def _ci_excludes_zero(efek: Effect) -> bool:
 
 def _pretrend_ok(efek: Effect, alpha: float) -> bool:
     if is_missing(efek.pretrend_p):
-        return efek.desain != "kausal_did"
+        return efek.design != "kausal_did"
     return float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
 
 
@@ -504,7 +519,7 @@ def evidence_grade(
         ci_lepas
         and _pretrend_ok(effect, alpha)
         and _multiplicity_ok(effect, alpha)
-        and not (set(effect.catatan) & UNRESOLVED_FLAGS)
+        and not (set(effect.flags) & UNRESOLVED_FLAGS)
     )
     if clear:
         return "jelas"
@@ -736,37 +751,37 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
             alasan = "ci"
         elif not _pretrend_ok(e, DEFAULTS.alpha):
             alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
-        elif set(e.catatan) & UNRESOLVED_FLAGS:
+        elif set(e.flags) & UNRESOLVED_FLAGS:
             alasan = "estimasi"
         else:
             alasan = "multiplisitas"
-    baik = None if arah == "nol" else arah == e.arah_baik
+    baik = None if arah == "nol" else arah == e.good_direction
     return {
-        "kunci": e.kunci,
+        "kunci": e.key,
         "tingkat": t,
-        "kausal": e.desain.startswith("kausal"),
-        "desain": e.desain,
+        "kausal": e.design.startswith("kausal"),
+        "desain": e.design,
         "arah": arah,
         "baik": baik,
         "alasan": alasan,
         "Label": _capitalise(label),
         "label": _lowercase_first(label),
         "hasil": e.hasil_id if bahasa == "id" else e.hasil_en,
-        "satuan": e.satuan_id if bahasa == "id" else e.satuan_en,
+        "satuan": e.unit_id if bahasa == "id" else e.unit_en,
         "ada_estimasi": not is_missing(e.estimate),
-        "besar": f.abs(e.estimate, e.desimal),
-        "est": f.angka(e.estimate, e.desimal),
+        "besar": f.abs(e.estimate, e.decimals),
+        "est": f.angka(e.estimate, e.decimals),
         "sd": None if is_missing(e.estimate_sd) else f.abs(e.estimate_sd, 2),
         "sd_bertanda": None if is_missing(e.estimate_sd) else f.angka(e.estimate_sd, 2),
-        "lo": f.angka(lo, e.desimal),
-        "hi": f.angka(hi, e.desimal),
+        "lo": f.angka(lo, e.decimals),
+        "hi": f.angka(hi, e.decimals),
         "p": None if is_missing(e.p_value) else f.p(e.p_value),
         "p_holm": None if is_missing(e.p_adjusted) else f.p(e.p_adjusted),
         "pretrend": None if is_missing(e.pretrend_p) else f.p(e.pretrend_p),
         "n_obs": None if e.n_obs is None or is_missing(e.n_obs) else f.n(e.n_obs),
-        "metode": e.metode,
+        "metode": e.method,
         "estimate": None if is_missing(e.estimate) else float(e.estimate),
-        "catatan": list(e.catatan),
+        "catatan": list(e.flags),
         "sensitivitas": _sensitivity_context(e, t, ci_lepas, bahasa, f),
     }
 
@@ -1295,8 +1310,8 @@ def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
     return {
         "pengaruh": e.label_id if id_ else e.label_en,
         "hasil": e.hasil_id if id_ else e.hasil_en,
-        "perkiraan": f"{f.angka(e.estimate, e.desimal)} {e.satuan_id if id_ else e.satuan_en}",
-        "ik": f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
+        "perkiraan": f"{f.angka(e.estimate, e.decimals)} {e.unit_id if id_ else e.unit_en}",
+        "ik": f"{f.angka(e.ci_low, e.decimals)}{sep}{f.angka(e.ci_high, e.decimals)}",
         "sd": f.angka(e.estimate_sd, 2),
         "p": f.p_cell(e.p_value),
         "p_holm": f.p_cell(e.p_adjusted),
@@ -1307,7 +1322,7 @@ def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
             else fmt.EMPTY
         ),
         "n": f.n(e.n_obs),
-        "desain": value_label(e.desain, f.b),
+        "desain": value_label(e.design, f.b),
         "tingkat": value_label(evidence_grade(e), f.b),
     }
 
@@ -1351,10 +1366,10 @@ def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str
     return [
         {
             "label": e.label_id if bahasa == "id" else e.label_en,
-            "catatan": [flag_label(k, bahasa) for k in e.catatan],
+            "catatan": [flag_label(k, bahasa) for k in e.flags],
         }
         for e in efek
-        if e.catatan
+        if e.flags
     ]
 
 
@@ -1619,8 +1634,8 @@ def write_report(facts: PeriodFacts) -> Report:
         "provenans": _provenance_context(facts),
         "ambang": facts.ambang,
         "min_sel": facts.min_sel,
-        "metode_efek": sorted({method_label(e.metode, b) for e in facts.efek if e.metode}),
-        "desain_efek": sorted({e.desain for e in facts.efek}),
+        "metode_efek": sorted({method_label(e.method, b) for e in facts.efek if e.method}),
+        "desain_efek": sorted({e.design for e in facts.efek}),
         "sumber_predikat": facts.sumber_predikat,
     }
     if facts.periode_sebelumnya is not None:
