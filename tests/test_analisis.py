@@ -27,8 +27,8 @@ def test_same_inputs_same_numbers(ds, tmp_path) -> None:
     c = load_shared(folder)
     fa = period_facts(ds, a, ds.periods[-1], date=pd.Timestamp("2026-11-28").date())
     fc = period_facts(ds, c, ds.periods[-1], date=pd.Timestamp("2026-11-28").date())
-    assert [e.estimate for e in fa.efek] == pytest.approx([e.estimate for e in fc.efek])
-    pd.testing.assert_frame_equal(fa.distribusi_predikat, fc.distribusi_predikat)
+    assert [e.estimate for e in fa.effects] == pytest.approx([e.estimate for e in fc.effects])
+    pd.testing.assert_frame_equal(fa.predikat_distribution, fc.predikat_distribution)
 
 
 def test_unknown_period_is_named(ds) -> None:

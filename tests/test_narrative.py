@@ -82,17 +82,17 @@ REL = pd.DataFrame(
 def fakta(efek_=(), bahasa="id", **kw) -> PeriodFacts:
     base = dict(
         periode="2025Q1",
-        periode_sebelumnya="2024Q4",
+        previous_periode="2024Q4",
         bahasa=bahasa,
-        tanggal_laporan="2026-11-28",
+        report_date="2026-11-28",
         n_pegawai=6012,
         n_opd=24,
-        distribusi_predikat=DIST,
-        distribusi_sebelumnya=DIST_LALU,
-        kepatuhan_distribusi=KEPATUHAN,
-        profil_berakhlak=PROFIL,
-        reliabilitas=REL,
-        efek=tuple(efek_),
+        predikat_distribution=DIST,
+        previous_distribution=DIST_LALU,
+        distribution_compliance=KEPATUHAN,
+        berakhlak_profile=PROFIL,
+        reliability=REL,
+        effects=tuple(efek_),
     )
     base.update(kw)
     return PeriodFacts(**base)
@@ -405,7 +405,7 @@ def _ok_numbers(f: PeriodFacts, efek_: list[Effect]) -> set[str]:
             if p is not None:
                 ok.add(number(p, 3, b))
     # periods, the regulation SE MenPAN-RB 3/2023, the 95% interval, p < 0,001, min_sel
-    for kode in (f.periode, f.periode_sebelumnya):  # "Quarter 1 2025" has two numbers
+    for kode in (f.periode, f.previous_periode):  # "Quarter 1 2025" has two numbers
         ok.update(re.findall(r"\d+", period_label(kode, b)))
     ok.update({"3", "2023", "95", number(0.001, 3, b), str(f.min_sel)})
     return ok
@@ -572,9 +572,9 @@ def test_conclusion_never_counts_zero():
 
 def test_single_opd_document_speaks_of_that_opd():
     f = fakta()
-    k = f.kepatuhan_distribusi
+    k = f.distribution_compliance
     one = k[k["opd"] == k["opd"].iloc[0]]
-    lap = write_report(dataclasses.replace(f, kepatuhan_distribusi=one, n_opd=1))
+    lap = write_report(dataclasses.replace(f, distribution_compliance=one, n_opd=1))
     assert "Dari 1 OPD" not in lap.markdown() and "1 OPD belum" not in lap.markdown()
     assert "Sebaran predikat di OPD ini belum memenuhi ketentuan" in lap["hasil"]
 
@@ -582,7 +582,7 @@ def test_single_opd_document_speaks_of_that_opd():
 @pytest.mark.parametrize("bahasa, kata", [("id", "belum tersedia"), ("en", "not available")])
 def test_missing_parts_say_not_available(bahasa, kata):
     f = PeriodFacts(
-        periode="2025Q1", bahasa=bahasa, tanggal_laporan="2026-11-28", n_pegawai=10, n_opd=2
+        periode="2025Q1", bahasa=bahasa, report_date="2026-11-28", n_pegawai=10, n_opd=2
     )
     lap = write_report(f)
     # Hasil: distribution, conformity, profile, reliability, effects -> 5 statements
@@ -597,9 +597,9 @@ def test_missing_parts_say_not_available(bahasa, kata):
 
 def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match="missing column"):
-        fakta(distribusi_predikat=pd.DataFrame({"predikat": ["Baik"]}))
+        fakta(predikat_distribution=pd.DataFrame({"predikat": ["Baik"]}))
     with pytest.raises(ValueError, match="fractions"):
-        fakta(distribusi_predikat=DIST.assign(persen=[10.0, 83.0, 5.8, 0.8, 0.05]))
+        fakta(predikat_distribution=DIST.assign(persen=[10.0, 83.0, 5.8, 0.8, 0.05]))
     with pytest.raises(ValueError, match="periode"):
         fakta(periode="2025-1")
 
@@ -630,12 +630,14 @@ def test_recommendations_follow_findings_only():
             "n": [100, 200, 3],
         }
     )
-    lap3 = write_report(fakta(umpan_balik_perlu=ub))
+    lap3 = write_report(fakta(umpan_balik_needed=ub))
     assert "umpan_balik" in lap3.recommendations
     assert "Dinas A (35,0%)" in lap3["rekomendasi"]
     assert "Dinas Kecil" not in lap3.markdown()  # 3 ASN: below min_sel, never named
     # a higher threshold silences it
-    lap4 = write_report(fakta(umpan_balik_perlu=ub, ambang=Thresholds(poor_umpan_balik_share=0.5)))
+    lap4 = write_report(
+        fakta(umpan_balik_needed=ub, thresholds=Thresholds(poor_umpan_balik_share=0.5))
+    )
     assert "umpan_balik" not in lap4.recommendations
 
 

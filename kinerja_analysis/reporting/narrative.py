@@ -21,8 +21,8 @@ evidence grade); the templates say it.
 
 Typical use::
 
-    facts = PeriodFacts(periode="2025Q1", bahasa="id", tanggal_laporan="2026-11-28",
-                        n_pegawai=6012, n_opd=24, distribusi_predikat=dist, efek=(...))
+    facts = PeriodFacts(periode="2025Q1", bahasa="id", report_date="2026-11-28",
+                        n_pegawai=6012, n_opd=24, predikat_distribution=dist, effects=(...))
     report = write_report(facts)
     md = report.markdown()
 """
@@ -303,18 +303,34 @@ class Thresholds:
 
 
 _KOLOM = {
-    "distribusi_predikat": ("predikat", "n"),
-    "distribusi_sebelumnya": ("predikat", "n"),
-    "kepatuhan_distribusi": ("opd", "aturan", "patuh", "selisih"),
-    "profil_berakhlak": ("dimensi", "skor"),
-    "reliabilitas": ("dimensi", "icc1", "icc1k"),
+    "predikat_distribution": ("predikat", "n"),
+    "previous_distribution": ("predikat", "n"),
+    "distribution_compliance": ("opd", "aturan", "patuh", "selisih"),
+    "berakhlak_profile": ("dimensi", "skor"),
+    "reliability": ("dimensi", "icc1", "icc1k"),
     "resistensi": ("opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"),
     "prioritas_pelatihan": ("opd", "dimensi", "kesenjangan", "n_asn"),
-    "umpan_balik_perlu": ("opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"),
+    "umpan_balik_needed": ("opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"),
     "kandidat_penghargaan": ("kriteria", "n"),
 }
 
 
+@renamed_keywords(
+    tanggal_laporan="report_date",
+    distribusi_predikat="predikat_distribution",
+    distribusi_sebelumnya="previous_distribution",
+    periode_sebelumnya="previous_periode",
+    kepatuhan_distribusi="distribution_compliance",
+    profil_berakhlak="berakhlak_profile",
+    reliabilitas="reliability",
+    efek="effects",
+    provenans="provenance",
+    nama_daerah="region_name",
+    instansi="government",
+    ambang="thresholds",
+    sumber_predikat="predikat_source",
+    umpan_balik_perlu="umpan_balik_needed",
+)
 @dataclass(frozen=True, kw_only=True, eq=False)
 class PeriodFacts:
     """Everything the narrative of one period may say. Any part may be ``None`` (not available).
@@ -327,23 +343,23 @@ class PeriodFacts:
         Period code (``2025Q1``).
     bahasa
         ``"id"`` or ``"en"``.
-    tanggal_laporan
+    report_date
         Report date (date or ISO string).
     n_pegawai, n_opd
         Employees and OPDs covered.
-    distribusi_predikat, distribusi_sebelumnya
+    predikat_distribution, previous_distribution
         ``predikat, n`` (+ optional ``persen``, a fraction; computed from ``n`` if absent),
         the current and the previous period.
-    periode_sebelumnya
+    previous_periode
         Code of the previous period (for the comparison sentence).
-    kepatuhan_distribusi
+    distribution_compliance
         :func:`kinerja_analysis.domain.predikat.check_distribution`: ``opd, aturan, patuh, selisih``
         (``selisih`` as a fraction).
-    profil_berakhlak
+    berakhlak_profile
         ``dimensi, skor`` (+ optional ``perubahan`` vs previous period).
-    reliabilitas
+    reliability
         ``dimensi, icc1, icc1k`` (+ optional ``alpha_k``, Krippendorff's α).
-    efek
+    effects
         The estimated effects.
     resistensi
         ``opd, penerimaan`` (acceptance score of the new system, e.g. survey mean 1–5),
@@ -355,7 +371,7 @@ class PeriodFacts:
         ``pct_mandiri_tidak_sesuai`` (share of self-sought trainings not fitting the job).
     prioritas_pelatihan
         ``opd, dimensi, kesenjangan, n_asn``: competency gaps (larger = more urgent).
-    umpan_balik_perlu
+    umpan_balik_needed
         ``opd, pct_tanpa_umpan_balik, pct_kualitas_buruk, n``.
     kandidat_penghargaan
         ``kriteria, n``: reward pool by criterion.
@@ -365,71 +381,76 @@ class PeriodFacts:
         Power for the next round: ``{"pelatihan": {mde, mde_sd, n_per_period, n_needed,
         target_sd, per_id, per_en}, "umpan_balik": {mde, mde_sd}}`` (any part may be
         absent; :func:`kinerja_analysis.reporting.facts.period_facts`).
-    provenans
+    provenance
         ``checksum``, ``parameter`` (mapping), ``versi``, ``tanggal``.
     periode_data
         The periods of the data the document was computed from (its window: the first
         period of the data up to ``periode``); stated in the executive summary and the
         appendix. Empty: not stated.
-    nama_daerah
+    region_name
         Name of the city/regency.
-    instansi
+    government
         The government as printed (``"Pemerintah Kota Kotalama"``); default the
-        ``kota`` of ``nama_daerah`` (:class:`kinerja_analysis.core.profile.AgencyProfile`).
+        ``kota`` of ``region_name`` (:class:`kinerja_analysis.core.profile.AgencyProfile`).
     min_sel
         Counts below this are not shown (privacy).
-    ambang
+    thresholds
         Recommendation thresholds.
-    sumber_predikat
+    predikat_source
         ``"angka"``: predikat computed from SKP and 360° scores; ``"resmi"``: the official
         e-Kinerja predikat (no numeric data: the methods section says so).
+
+    The old field names (``tanggal_laporan``, ``distribusi_predikat``,
+    ``distribusi_sebelumnya``, ``periode_sebelumnya``, ``kepatuhan_distribusi``,
+    ``profil_berakhlak``, ``reliabilitas``, ``efek``, ``provenans``, ``nama_daerah``,
+    ``instansi``, ``ambang``, ``sumber_predikat``, ``umpan_balik_perlu``) still work for
+    one release (constructor keywords and attribute reads, with a
+    ``DeprecationWarning``).
     """
 
     periode: str
     bahasa: fmt.Bahasa = "id"
-    tanggal_laporan: _dt.date | str
+    report_date: _dt.date | str
     n_pegawai: int
     n_opd: int
-    distribusi_predikat: pd.DataFrame | None = None
-    distribusi_sebelumnya: pd.DataFrame | None = None
-    periode_sebelumnya: str | None = None
-    kepatuhan_distribusi: pd.DataFrame | None = None
-    profil_berakhlak: pd.DataFrame | None = None
-    reliabilitas: pd.DataFrame | None = None
-    efek: tuple[Effect, ...] = ()
+    predikat_distribution: pd.DataFrame | None = None
+    previous_distribution: pd.DataFrame | None = None
+    previous_periode: str | None = None
+    distribution_compliance: pd.DataFrame | None = None
+    berakhlak_profile: pd.DataFrame | None = None
+    reliability: pd.DataFrame | None = None
+    effects: tuple[Effect, ...] = ()
     resistensi: pd.DataFrame | None = None
     pelatihan: Mapping[str, Any] | None = None
     prioritas_pelatihan: pd.DataFrame | None = None
-    umpan_balik_perlu: pd.DataFrame | None = None
+    umpan_balik_needed: pd.DataFrame | None = None
     kandidat_penghargaan: pd.DataFrame | None = None
     kualitas_data: pd.DataFrame | None = None
     kekuatan: Mapping[str, Any] | None = None
-    provenans: Mapping[str, Any] | None = None
+    provenance: Mapping[str, Any] | None = None
     periode_data: tuple[str, ...] = ()
-    nama_daerah: str = "Kotalama"
-    instansi: str | None = None
+    region_name: str = "Kotalama"
+    government: str | None = None
     min_sel: int = DEFAULTS.min_sel
-    ambang: Thresholds = field(default_factory=Thresholds)
-    sumber_predikat: str = "angka"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    predikat_source: str = "angka"
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
             raise ValueError(f"bahasa must be 'id' or 'en', not {self.bahasa!r}")
         object.__setattr__(self, "periode", parse_period(self.periode).code)
-        if self.instansi is None:
-            gov = AgencyProfile(name=self.nama_daerah, kind="kota").government(self.bahasa)
-            object.__setattr__(self, "instansi", gov)
-        if self.periode_sebelumnya is not None:
-            object.__setattr__(
-                self, "periode_sebelumnya", parse_period(self.periode_sebelumnya).code
-            )
-        object.__setattr__(self, "efek", tuple(self.efek))
+        if self.government is None:
+            gov = AgencyProfile(name=self.region_name, kind="kota").government(self.bahasa)
+            object.__setattr__(self, "government", gov)
+        if self.previous_periode is not None:
+            object.__setattr__(self, "previous_periode", parse_period(self.previous_periode).code)
+        object.__setattr__(self, "effects", tuple(self.effects))
         object.__setattr__(
             self, "periode_data", tuple(parse_period(p).code for p in self.periode_data)
         )
-        for e in self.efek:
+        for e in self.effects:
             if not isinstance(e, Effect):
-                raise ValueError(f"efek must hold Effect objects, not {type(e).__name__}")
+                raise ValueError(f"effects must hold Effect objects, not {type(e).__name__}")
         for nama, kolom in _KOLOM.items():
             df = getattr(self, nama)
             if df is None:
@@ -441,7 +462,7 @@ class PeriodFacts:
                 raise ValueError(
                     f"{nama}: missing column(s) {kurang} (present: {list(df.columns)})"
                 )
-        for nama in ("distribusi_predikat", "distribusi_sebelumnya"):
+        for nama in ("predikat_distribution", "previous_distribution"):
             df = getattr(self, nama)
             if df is not None and "persen" in df.columns:
                 v = pd.to_numeric(df["persen"], errors="coerce")
@@ -853,13 +874,13 @@ def _r1(x: float) -> float:
 
 
 def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    if fk.distribusi_predikat is None:
+    if fk.predikat_distribution is None:
         return None
-    cur = _sort_predikat(fk.distribusi_predikat)
+    cur = _sort_predikat(fk.predikat_distribution)
     cur = cur.assign(prop=_shares(cur).to_numpy())
     prev = None
-    if fk.distribusi_sebelumnya is not None:
-        prev = fk.distribusi_sebelumnya.copy()
+    if fk.previous_distribution is not None:
+        prev = fk.previous_distribution.copy()
         prev = prev.assign(prop=_shares(prev).to_numpy())
         prev_s = suppress_small_cells(prev[["predikat", "n", "prop"]], "n", fk.min_sel)
         prev_map = {
@@ -887,14 +908,14 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "n_total": n_total,
         "baris": rows,
         "ada_sebelumnya": prev is not None,
-        "periode_sebelumnya": fk.periode_sebelumnya,
+        "periode_sebelumnya": fk.previous_periode,
         "terbanyak": terbanyak,
         "ada_kecil": any(r["kecil"] for r in rows),
     }
 
 
 def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    k = fk.kepatuhan_distribusi
+    k = fk.distribution_compliance
     if k is None:
         return None
     d = k.copy()
@@ -923,7 +944,7 @@ def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
 
 
 def _berakhlak_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    p = fk.profil_berakhlak
+    p = fk.berakhlak_profile
     if p is None or len(p) == 0:
         return None
     d = p.copy()
@@ -963,7 +984,7 @@ def _range(s: pd.Series, bahasa: fmt.Bahasa) -> dict[str, Any] | None:
 
 
 def _reliability_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    r = fk.reliabilitas
+    r = fk.reliability
     if r is None or len(r) == 0:
         return None
     out = {
@@ -1006,8 +1027,8 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     n_kecil = len(r) - len(aman)
     aman["penerimaan"] = pd.to_numeric(aman["penerimaan"], errors="coerce")
     terendah = aman.dropna(subset=["penerimaan"]).sort_values("penerimaan", kind="stable")
-    terendah = terendah.head(fk.ambang.n_named) if _compares(terendah) else terendah.iloc[0:0]
-    a = fk.ambang
+    terendah = terendah.head(fk.thresholds.n_named) if _compares(terendah) else terendah.iloc[0:0]
+    a = fk.thresholds
     sinyal = aman[
         (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.empty_skp_share)
         | (
@@ -1049,7 +1070,7 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         jp_opd = (
             [
                 {"opd": str(x.opd), "jp": float(x.jp_per_asn)}
-                for x in t.head(fk.ambang.n_named).itertuples(index=False)
+                for x in t.head(fk.thresholds.n_named).itertuples(index=False)
             ]
             if _compares(t)
             else None
@@ -1100,7 +1121,7 @@ class _Contexts:
 
 def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any]]:
     efek, kepatuhan, pelatihan, resistensi = c.efek, c.kepatuhan, c.pelatihan, c.resistensi
-    a = fk.ambang
+    a = fk.thresholds
     out: list[dict[str, Any]] = []
 
     # 1. more facilitated, relevant training
@@ -1155,8 +1176,8 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
     ub_baik = efek.get("umpan_balik_baik")
     opd_buruk: list[dict[str, Any]] = []
     opd_tanpa: list[dict[str, Any]] = []
-    if fk.umpan_balik_perlu is not None and _compares(fk.umpan_balik_perlu):
-        t = _safe_rows(fk.umpan_balik_perlu, "n", fk)
+    if fk.umpan_balik_needed is not None and _compares(fk.umpan_balik_needed):
+        t = _safe_rows(fk.umpan_balik_needed, "n", fk)
         kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
         tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")
         tb = t.assign(nilai=kb)[kb >= a.poor_umpan_balik_share].sort_values(
@@ -1374,7 +1395,7 @@ def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str
 
 
 def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    p = fk.provenans
+    p = fk.provenance
     if p is None:
         return None
     param = dict(p.get("parameter") or {})
@@ -1588,7 +1609,7 @@ def write_report(facts: PeriodFacts) -> Report:
         raise ValueError(f"write_report needs PeriodFacts, not {type(facts).__name__}")
     b = facts.bahasa
     f = _TemplateFormat(b)
-    efek_list = [_effect_context(e, b, f) for e in facts.efek]
+    efek_list = [_effect_context(e, b, f) for e in facts.effects]
     for ctx in efek_list:
         ctx["kalimat"] = _render(b, "efek", e=ctx)
         ctx["kalimat_sensitivitas"] = (
@@ -1613,7 +1634,7 @@ def write_report(facts: PeriodFacts) -> Report:
         "f": f,
         "fk": facts,
         "periode_kata": f.periode(facts.periode),
-        "tanggal": f.tanggal(facts.tanggal_laporan),
+        "tanggal": f.tanggal(facts.report_date),
         "jendela": _window_text(facts, f),
         "n_periode": len(facts.periode_data),
         "distribusi": dist,
@@ -1626,29 +1647,29 @@ def write_report(facts: PeriodFacts) -> Report:
         "rekomendasi": rek,
         "temuan": temuan,
         "kesimpulan": _conclusion_context(efek_list, dist),
-        "tabel_efek": _effects_table_md(facts.efek, f),
-        "catatan_efek": _effect_notes(facts.efek, b),
+        "tabel_efek": _effects_table_md(facts.effects, f),
+        "catatan_efek": _effect_notes(facts.effects, b),
         "tabel_kualitas": _table_md(facts.kualitas_data, f)
         if facts.kualitas_data is not None
         else None,
         "provenans": _provenance_context(facts),
-        "ambang": facts.ambang,
+        "ambang": facts.thresholds,
         "min_sel": facts.min_sel,
-        "metode_efek": sorted({method_label(e.method, b) for e in facts.efek if e.method}),
-        "desain_efek": sorted({e.design for e in facts.efek}),
-        "sumber_predikat": facts.sumber_predikat,
+        "metode_efek": sorted({method_label(e.method, b) for e in facts.effects if e.method}),
+        "desain_efek": sorted({e.design for e in facts.effects}),
+        "sumber_predikat": facts.predikat_source,
     }
-    if facts.periode_sebelumnya is not None:
-        ctx["periode_sebelumnya_kata"] = f.periode(facts.periode_sebelumnya)
+    if facts.previous_periode is not None:
+        ctx["periode_sebelumnya_kata"] = f.periode(facts.previous_periode)
     else:
         ctx["periode_sebelumnya_kata"] = None
     bagian = tuple(
         Section(k, judul, _render(b, k, **ctx)) for k, judul in SECTION_TITLES[b].items()
     )
     judul = (
-        f"Evaluasi Pengelolaan Kinerja ASN {facts.nama_daerah} — {ctx['periode_kata']}"
+        f"Evaluasi Pengelolaan Kinerja ASN {facts.region_name} — {ctx['periode_kata']}"
         if b == "id"
-        else f"Evaluation of ASN Performance Management, {facts.nama_daerah} — {ctx['periode_kata']}"
+        else f"Evaluation of ASN Performance Management, {facts.region_name} — {ctx['periode_kata']}"
     )
     return Report(
         facts.periode,
