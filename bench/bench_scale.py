@@ -95,7 +95,7 @@ print(json.dumps({
     "wall_s": time.perf_counter() - t0, "load_s": t_load, "compute_s": t_compute,
     "cpu_s": ru.ru_utime + ru.ru_stime, "cpu_load_s": cpu_load,
     "peak_rss": ru.ru_maxrss * 1024, "steps_cpu_s": steps,
-    "notes": len(h.catatan), "panel_rows": len(h.panel),
+    "notes": len(h.notes), "panel_rows": len(h.panel),
 }))
 """
 

@@ -77,7 +77,7 @@ if doc.ds.validation.absent:
 
 # %%
 lengkap = tables.period_coverage(t, doc.periode)
-doc.say("n00_kelengkapan", "n00_cakupan", cakupan=doc.cakupan, periode=doc.periode_teks)
+doc.say("n00_kelengkapan", "n00_cakupan", cakupan=doc.cakupan, periode=doc.period_text)
 if len(lengkap):
     doc.figure(
         plots.plot_bars,
@@ -86,7 +86,7 @@ if len(lengkap):
         value="pct_asn",
         percent=True,
         limits=(0, 1),
-        title=doc.text("n00_judul_cakupan", periode=doc.periode_teks),
+        title=doc.text("n00_judul_cakupan", periode=doc.period_text),
         x_label=doc.text("n00_sumbu_porsi"),
     )
     doc.table(lengkap, "kelengkapan_periode")

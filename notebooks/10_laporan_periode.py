@@ -116,7 +116,7 @@ doc.say("predikat", "predikat_urut")
 doc.figure(
     plots.plot_predikat_pages,
     predikat_opd,
-    title=doc.text("judul_predikat", periode=doc.periode_teks),
+    title=doc.text("judul_predikat", periode=doc.period_text),
     order=tables.order_groups(predikat_opd),
 )
 
@@ -132,13 +132,13 @@ if t["pegawai"]["status_kepegawaian"].nunique() > 1:
 
 # %%
 kesesuaian = None
-if doc.shared.kesesuaian_resmi is None:
+if doc.shared.resmi_agreement is None:
     doc.say("kesesuaian_resmi")
     if not doc.absent("penilaian_resmi", "skp"):
         doc.say("data_tidak_cukup")
-if doc.shared.kesesuaian_resmi is not None:
+if doc.shared.resmi_agreement is not None:
     kesesuaian = tables.official_agreement_by_opd(
-        doc.shared.kesesuaian_resmi, doc.periode, min_sel, opd=opd
+        doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd
     )
     doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
     # the document's own total: the city's, or this OPD's row in an OPD's document
@@ -169,7 +169,7 @@ if not doc.absent("perilaku"):
     doc.figure(
         plots.plot_opd_profile_pages,
         profil,
-        title=doc.text("judul_profil", periode=doc.periode_teks),
+        title=doc.text("judul_profil", periode=doc.period_text),
         scale=plots.profile_scale(kota),
     )
 
@@ -201,9 +201,9 @@ if len(efek) and opd is None:
     doc.figure(
         plots.plot_coefficients, efek[pelatihan], label="label", title=doc.text("judul_koef")
     )
-    if doc.shared.pelatihan_dinamis is not None:
+    if doc.shared.pelatihan_dynamic is not None:
         doc.figure(
-            plots.plot_event_study, doc.shared.pelatihan_dinamis, title=doc.text("judul_studi")
+            plots.plot_event_study, doc.shared.pelatihan_dynamic, title=doc.text("judul_studi")
         )
 elif opd is not None:
     doc.say("efek", "efek_kota")

@@ -65,13 +65,13 @@ if ada_pelatihan and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
     doc.say(
         "n20_paparan",
         "n20_jp_kalimat",
-        periode=doc.periode_teks,
+        periode=doc.period_text,
         jp_rerata=doc.number(jp_kota.loc[0, "jp_rerata"], 1),
         pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
         pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
     )
 elif ada_pelatihan:
-    doc.say("n20_paparan", "n20_jp_tidak_tersedia", periode=doc.periode_teks)
+    doc.say("n20_paparan", "n20_jp_tidak_tersedia", periode=doc.period_text)
 if ada_pelatihan and len(paparan):
     doc.figure(
         plots.plot_bars,
@@ -116,7 +116,7 @@ if bersama.pelatihan is not None:
     doc.save(bersama.pelatihan, "efek_pelatihan")
     doc.table(bersama.pelatihan[kolom_efek], decimals=3)
     doc.say("n20_alasan_twfe", alasan=TWFE_CAVEAT)
-    doc.figure(plots.plot_event_study, bersama.pelatihan_dinamis, title=doc.text("n20_judul_studi"))
+    doc.figure(plots.plot_event_study, bersama.pelatihan_dynamic, title=doc.text("n20_judul_studi"))
     doc.table(
         bersama.pelatihan_pretrend[["term", "statistic", "df", "p_value"]],
         decimals=3,

@@ -61,7 +61,7 @@ if ada_survei:
     doc.say(
         "n30_konstruk",
         "n30_responden",
-        periode=doc.periode_teks,
+        periode=doc.period_text,
         n=doc.number(n_responden, 0),
         cakupan=doc.cakupan,
     )
@@ -72,7 +72,7 @@ if ada_survei:
         value="rerata",
         limits=(1, 5),
         decimals=0,
-        title=doc.text("n30_judul_konstruk", periode=doc.periode_teks),
+        title=doc.text("n30_judul_konstruk", periode=doc.period_text),
         x_label=doc.text("n30_sumbu_rerata"),
     )
     doc.table(konstruk, "survei_konstruk")
@@ -113,7 +113,7 @@ if ada_survei:
         columns=["chi2", "df", "p_value", "cfi", "tli", "rmsea", "srmr", "n_obs"],
     )
     doc.table(
-        hasil_cfa.muatan,
+        hasil_cfa.loadings,
         "cfa_muatan",
         columns=["konstruk", "item", "estimate", "std_estimate", "p_value", "r2"],
     )

@@ -27,11 +27,38 @@ def test_same_inputs_same_numbers(ds, tmp_path) -> None:
     c = load_shared(folder)
     fa = period_facts(ds, a, ds.periods[-1], date=pd.Timestamp("2026-11-28").date())
     fc = period_facts(ds, c, ds.periods[-1], date=pd.Timestamp("2026-11-28").date())
-    assert [e.estimate for e in fa.efek] == pytest.approx([e.estimate for e in fc.efek])
-    pd.testing.assert_frame_equal(fa.distribusi_predikat, fc.distribusi_predikat)
+    assert [e.estimate for e in fa.effects] == pytest.approx([e.estimate for e in fc.effects])
+    pd.testing.assert_frame_equal(fa.predikat_distribution, fc.predikat_distribution)
 
 
 def test_unknown_period_is_named(ds) -> None:
     h = compute_shared(ds, seed=7, n_boot=99, reliability=False)
     with pytest.raises(ValueError, match="2031Q1"):
         period_facts(ds, h, "2031Q1")
+
+
+def test_stored_results_keep_their_names_on_disk(tmp_path) -> None:
+    """Renamed fields are stored under the names earlier versions wrote, so a store
+    written before the renaming reads back, and one written now reads in both."""
+    import json
+
+    from kinerja_analysis.analyses.shared import SharedResults
+
+    frame = pd.DataFrame({"periode": ["2025Q1"], "x": [1.5]})
+    h = SharedResults(
+        evaluasi=frame, skor_dimensi=frame, panel=frame, pelatihan_dynamic=frame,
+        reliability=frame, resmi_agreement=frame, notes=("tidak diestimasi",),
+    )  # fmt: skip
+    folder = save_shared(h, tmp_path / "baru")
+    stems = {p.stem for p in folder.glob("*.parquet")}
+    assert {"pelatihan_dinamis", "reliabilitas", "kesesuaian_resmi"} <= stems
+    assert not {"pelatihan_dynamic", "reliability", "resmi_agreement"} & stems
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    assert meta["catatan"] == ["tidak diestimasi"] and "notes" not in meta
+    back = load_shared(folder)
+    assert back.notes == ("tidak diestimasi",)
+    for name in ("pelatihan_dynamic", "reliability", "resmi_agreement"):
+        pd.testing.assert_frame_equal(getattr(back, name), frame, obj=name)
+    # the old attribute names still read, with a warning
+    with pytest.warns(DeprecationWarning, match="SharedResults.reliabilitas is deprecated"):
+        assert back.reliabilitas is back.reliability

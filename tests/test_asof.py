@@ -101,19 +101,19 @@ def test_document_equals_data_cut_at_its_period(city, city_400, which):
 
     f_ref = period_facts(cut, ref, periode, date=TANGGAL)
     f_got = period_facts(ds, got, periode, date=TANGGAL)
-    assert [e.kunci for e in f_ref.efek] == [e.kunci for e in f_got.efek]
-    for a, b in zip(f_ref.efek, f_got.efek, strict=True):
+    assert [e.key for e in f_ref.effects] == [e.key for e in f_got.effects]
+    for a, b in zip(f_ref.effects, f_got.effects, strict=True):
         assert (a.estimate, a.ci_low, a.ci_high) == pytest.approx(
             (b.estimate, b.ci_low, b.ci_high), rel=TOL
         )
-    pd.testing.assert_frame_equal(f_ref.distribusi_predikat, f_got.distribusi_predikat)
+    pd.testing.assert_frame_equal(f_ref.predikat_distribution, f_got.predikat_distribution)
     assert f_ref.pelatihan["pct_di_bawah_20jp"] == f_got.pelatihan["pct_di_bawah_20jp"]
     # the written documents are the same, but for the data fingerprint of the appendix
-    md_ref = write_report(dataclasses.replace(f_ref, provenans=None)).markdown()
-    md_got = write_report(dataclasses.replace(f_got, provenans=None)).markdown()
+    md_ref = write_report(dataclasses.replace(f_ref, provenance=None)).markdown()
+    md_got = write_report(dataclasses.replace(f_got, provenance=None)).markdown()
     assert md_ref == md_got
     if which == 0:
-        assert not f_got.efek  # one quarter: nothing can be estimated yet, and it says so
+        assert not f_got.effects  # one quarter: nothing can be estimated yet, and it says so
         assert "data baru mencakup satu periode" in md_got
 
 

@@ -112,7 +112,7 @@ def test_batch_summary(run_ok, last):
     assert set(tidy["notebook"]) == set(NOTEBOOKS)
     assert (out / "index.html").exists()
     for r in s.runs:
-        assert len(r.keluaran) == 3 and {Path(k).suffix for k in r.keluaran} == {
+        assert len(r.outputs) == 3 and {Path(k).suffix for k in r.outputs} == {
             ".html",
             ".pdf",
             ".xlsx",
@@ -333,7 +333,7 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     index = (out / "index.html").read_text("utf-8")
     assert "gagal pada" in index and f'href="{bad_period}/' not in index
     assert "kegagalan uji" not in index
-    assert str(failed) == next(r.notebook_gagal for r in s.runs if r.periode == bad_period)
+    assert str(failed) == next(r.failed_notebook for r in s.runs if r.periode == bad_period)
     # the rich summary names the failure
     from rich.console import Console
 

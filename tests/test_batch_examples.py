@@ -98,23 +98,23 @@ def minimal_runs(tmp_path_factory):
 @pytest.mark.parametrize("kind", ["resmi", "skp"])
 def test_minimum_tables_every_document_written_and_absence_said(minimal_runs, kind):
     bahasa, summary = minimal_runs[kind]
-    assert summary.exit_code == 0, [(r.kunci, r.pesan) for r in summary.runs]
+    assert summary.exit_code == 0, [(r.key, r.message) for r in summary.runs]
     assert {r.notebook for r in summary.runs} == set(NOTEBOOKS)
     word = {t: text(f"data_{t}", bahasa) for t in ("pelatihan", "survei", "perilaku")}
     for r in summary.runs:
-        folder = summary.out_dir / r.kunci.rsplit("/", 1)[0]
-        assert len(r.keluaran) == 3
-        for name in r.keluaran:
+        folder = summary.out_dir / r.key.rsplit("/", 1)[0]
+        assert len(r.outputs) == 3
+        for name in r.outputs:
             assert (folder / name).stat().st_size > 0, name
-        html = next(n for n in r.keluaran if n.endswith(".html"))
+        html = next(n for n in r.outputs if n.endswith(".html"))
         doc = _text((folder / html).read_text("utf-8"))
         assert "Traceback" not in doc and "KeyError" not in doc
-        assert not RAW_KEY.findall(doc), (r.kunci, RAW_KEY.findall(doc)[:5])
+        assert not RAW_KEY.findall(doc), (r.key, RAW_KEY.findall(doc)[:5])
         said = " | ".join(_absent_phrases(doc, bahasa))
         if r.notebook != "90" or kind == "resmi":  # 90 draws its trend from skp when there
-            assert said, r.kunci  # every document states some absent data in words
+            assert said, r.key  # every document states some absent data in words
         if r.notebook in ("10", "20"):
-            assert word["pelatihan"] in said and word["perilaku"] in said, (r.kunci, said)
+            assert word["pelatihan"] in said and word["perilaku"] in said, (r.key, said)
         if r.notebook == "30":
             assert word["survei"] in said, said
 
@@ -174,13 +174,13 @@ def test_one_bad_period_others_written_earlier_report_kept(tmp_path):
     df.to_csv(f, index=False)
     second = run_batch(data, out, **kw)
     assert second.exit_code == 1
-    by = {r.kunci: r for r in second.runs}
+    by = {r.key: r for r in second.runs}
     assert by["2025/10"].status == "ok"
     assert (out / "2025" / "laporan_periode_2025.pdf").stat().st_size > 0
     bad = by["2024/10"]
-    assert bad.status == "gagal" and bad.sebab_data
-    assert "RIWAYAT_KINERJA.csv" in bad.pesan and "=LUAR BIASA" in bad.pesan
-    assert re.search(r"RIWAYAT_KINERJA.csv baris \d+, kolom rating_hasil", bad.pesan), bad.pesan
+    assert bad.status == "gagal" and bad.no_usable_data
+    assert "RIWAYAT_KINERJA.csv" in bad.message and "=LUAR BIASA" in bad.message
+    assert re.search(r"RIWAYAT_KINERJA.csv baris \d+, kolom rating_hasil", bad.message), bad.message
     # the earlier good report: untouched, listed, marked as not updated
     assert {p.name: p.read_bytes() for p in (out / "2024").glob("laporan_periode_2024.*")} == old
     entry = json.loads((out / "2024" / "manifest.json").read_text("utf-8"))["runs"]["10"]

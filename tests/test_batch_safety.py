@@ -248,11 +248,11 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
     res = {r.periode: r for r in s.runs}
     assert {r.status for r in s.runs} == {"gagal"} and s.exit_code == 1
     # 1. a notebook error: the earlier good report stays, on disk, in the manifest, in the index
-    assert "RuntimeError" in res[p1].pesan and "kegagalan uji" in s.log_path.read_text("utf-8")
+    assert "RuntimeError" in res[p1].message and "kegagalan uji" in s.log_path.read_text("utf-8")
     assert {f.name: f.read_bytes() for f in (out / p1).glob("laporan_periode_*")} == before
     entry = json.loads((out / p1 / "manifest.json").read_text())["runs"]["10"]
     assert entry["gagal_terakhir"] and sorted(entry["keluaran"]) == sorted(before)
-    assert res[p1].laporan_lama == entry["selesai"][:10]
+    assert res[p1].earlier_report == entry["selesai"][:10]
     index = (out / "index.html").read_text("utf-8")
     assert f'href="{p1}/laporan_periode_{p1}.pdf"' in index and "gagal pada" in index
     # runs without an earlier good copy are listed too, failed on today's date, with
@@ -263,7 +263,7 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
     assert "kegagalan uji" not in index and "RuntimeError" not in index
     # every failed run's notebook is really where the summary says, saved as cells ran
     for p in (p1, p2, p3):
-        path = Path(res[p].notebook_gagal)
+        path = Path(res[p].failed_notebook)
         assert path.is_file() and s.gagal_dir in path.parents, p
         nb = json.loads(path.read_text("utf-8"))
         ran = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs")]
@@ -271,17 +271,17 @@ def test_failed_rerun_keeps_the_last_good_report_and_its_notebook(data_dir, peri
         record = nb["metadata"]["papermill"]  # its own paths, not the staging file's
         assert record["input_path"] == "10_laporan_periode.py", p
         assert record["output_path"] == f"gagal/{p}/10_laporan_periode.ipynb", p
-    nb1 = json.loads(Path(res[p1].notebook_gagal).read_text("utf-8"))
+    nb1 = json.loads(Path(res[p1].failed_notebook).read_text("utf-8"))
     errors = [o for c in nb1["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors and errors[0]["evalue"] == "kegagalan uji"
     # 2. a kernel that died mid-run: failed, nothing published
-    assert "kernel Jupyter berhenti mendadak" in res[p2].pesan, res[p2].pesan
+    assert "kernel Jupyter berhenti mendadak" in res[p2].message, res[p2].message
     # 3. an export failure: HTML, PDF and XLSX together or not at all
-    assert res[p3].pesan.startswith("ekspor XLSX gagal"), res[p3].pesan
+    assert res[p3].message.startswith("ekspor XLSX gagal"), res[p3].message
     for p in (p2, p3):
         assert not list((out / p).glob("laporan_periode_*")) if (out / p).exists() else True
     summary = "\n".join(s.lines())
-    assert str(res[p1].notebook_gagal) in summary and res[p1].laporan_lama in summary
+    assert str(res[p1].failed_notebook) in summary and res[p1].earlier_report in summary
     # the next good run replaces the marked report
     ok = run_batch(data_dir, out, periods=[p1], notebooks=["10"], workers=1, progress=False)
     assert ok.ok and ok.runs[0].status == "ok"

@@ -33,8 +33,8 @@ def planned(monkeypatch) -> list:
     def record(todo, results, **_):
         for spec in todo:
             seen.append(spec)
-            results[spec.kunci] = RunResult(
-                spec.kunci, spec.periode, spec.notebook.kode, spec.opd, "ok"
+            results[spec.key] = RunResult(
+                spec.key, spec.periode, spec.notebook.kode, spec.opd, "ok"
             )
 
     monkeypatch.setattr(batch, "_execute", record)
@@ -45,9 +45,9 @@ def planned(monkeypatch) -> list:
 def _runs(specs) -> list[tuple]:
     """What a run is, without the folders that differ between two batches."""
     return [
-        (s.kunci, s.opd, s.stem, s.judul, s.formats, s.profil.fingerprint(), s.periode_label)
+        (s.key, s.opd, s.stem, s.title, s.formats, s.profile.fingerprint(), s.periode_label)
         + tuple(s.parameters[k] for k in ("periode", "bahasa", "opd", "min_sel", "seed"))
-        + tuple(v for k, v in s.masukan.items() if k != "kode_paket")
+        + tuple(v for k, v in s.inputs.items() if k != "kode_paket")
         for s in specs
     ]
 
@@ -128,9 +128,9 @@ def test_plan_runs_takes_the_settings(city_300, tmp_path: Path) -> None:
     # unset settings come from the (bundled) profile
     assert [(r.parameters["min_sel"], r.parameters["bahasa"]) for r in default] == [(5, "id")]
     assert [(r.parameters["min_sel"], r.parameters["seed"]) for r in other] == [(3, 9)]
-    assert other[0].formats == ("pdf",) and other[0].masukan["format"] == ["pdf"]
-    assert other[0].masukan["parameter"]["bahasa"] == "en"
-    assert default[0].masukan != other[0].masukan  # a changed setting is a changed input
+    assert other[0].formats == ("pdf",) and other[0].inputs["format"] == ["pdf"]
+    assert other[0].inputs["parameter"]["bahasa"] == "en"
+    assert default[0].inputs != other[0].inputs  # a changed setting is a changed input
 
 
 def test_the_command_line_builds_the_settings_once(monkeypatch, tmp_path: Path) -> None:

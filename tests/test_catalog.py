@@ -88,11 +88,11 @@ def test_columns_are_built_from_the_file_with_known_kinds():
     assert list(COLUMNS) == list(rows)
     for key, c in COLUMNS.items():
         assert isinstance(c, text.Column)
-        assert c.jenis in COLUMN_KINDS, key
-        assert isinstance(c.desimal, int) and c.desimal >= 0, key
+        assert c.kind in COLUMN_KINDS, key
+        assert isinstance(c.decimals, int) and c.decimals >= 0, key
         assert (c.id, c.en) == (rows[key]["id"], rows[key]["en"])
-        assert c.jenis == rows[key].get("jenis", "teks")
-        assert c.desimal == rows[key].get("desimal", 2)
+        assert c.kind == rows[key].get("jenis", "teks")
+        assert c.decimals == rows[key].get("desimal", 2)
 
 
 def test_public_names_keep_their_types():

@@ -30,17 +30,17 @@ def city(city_1500):
 def test_effect_list_is_the_declarative_table_with_holm(city):
     _, h = city
     efek = effect_list(h)
-    assert [e.kunci for e in efek] == [k for k in EFFECTS["kunci"] if k in {e.kunci for e in efek}]
+    assert [e.key for e in efek] == [k for k in EFFECTS["kunci"] if k in {e.key for e in efek}]
     assert len(efek) >= 10
     raw = np.array([np.nan if e.p_value is None else e.p_value for e in efek])
     np.testing.assert_allclose(
         [np.nan if e.p_adjusted is None else e.p_adjusted for e in efek], adjust_pvalues(raw)
     )
-    pel = next(e for e in efek if e.kunci == "pelatihan")
+    pel = next(e for e in efek if e.key == "pelatihan")
     assert pel.breakdown_rm is not None and pel.breakdown_rm > 0
     assert pel.breakdown_sd is not None
     flags = h.pelatihan.set_index("term").loc["att_cs", "flags"]
-    assert pel.catatan == tuple(x for x in str(flags).split(",") if x)  # the flags travel
+    assert pel.flags == tuple(x for x in str(flags).split(",") if x)  # the flags travel
 
 
 def test_2025q4_document_has_sensitivity_holm_and_power(city):
@@ -48,7 +48,7 @@ def test_2025q4_document_has_sensitivity_holm_and_power(city):
     assert ds.periods[-1] == "2025Q4"
     lap = write_report(period_facts(ds, h, "2025Q4", date=dt.date(2026, 11, 28)))
     hasil = lap["hasil"]
-    pel = next(e for e in effect_list(h) if e.kunci == "pelatihan")
+    pel = next(e for e in effect_list(h) if e.key == "pelatihan")
     mbar = f"{pel.breakdown_rm:.2f}".replace(".", ",")
     want = (
         "Kesimpulan ini tetap berlaku selama pelanggaran tren setelah pelatihan tidak "

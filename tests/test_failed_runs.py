@@ -52,13 +52,13 @@ def _spec(out: Path, cache: Path, *, kode="10", opd=None, slug=None, lintas=Fals
     rel = f"{section}/opd/{slug}" if opd else section
     name = f"{kode}_{nama}" + (f"__{slug}" if opd else "")
     return RunSpec(
-        kunci=f"{rel}/{kode}",
+        key=f"{rel}/{kode}",
         notebook=nb,
         periode=PERIODE,
         opd=opd,
         folder=out / rel,
         stem=f"{nama}_{PERIODE}" + (f"_{slug}" if opd else ""),
-        judul=f"Judul {nama}" + (f" — {opd}" if opd else ""),
+        title=f"Judul {nama}" + (f" — {opd}" if opd else ""),
         periode_label=PERIODE,
         parameters={
             "bahasa": "id",
@@ -66,36 +66,36 @@ def _spec(out: Path, cache: Path, *, kode="10", opd=None, slug=None, lintas=Fals
             "output_dir": str(cache / "kerja" / "batch-1" / "00000"),
         },
         formats=FORMATS,
-        gagal_path=cache / "gagal" / section / f"{name}.ipynb",
-        masukan={},
+        failed_path=cache / "gagal" / section / f"{name}.ipynb",
+        inputs={},
     )
 
 
 def _failed(spec: RunSpec, reason: str = "sel", form: str = "") -> RunResult:
     return RunResult(
-        spec.kunci,
+        spec.key,
         spec.periode,
         spec.notebook.kode,
         spec.opd,
         "gagal",
-        pesan=f"notebook berhenti: {SECRET}",
-        asli=SECRET,
+        message=f"notebook berhenti: {SECRET}",
+        original_error=SECRET,
         reason=reason,
         reason_format=form,
     )
 
 
 def _good(spec: RunSpec) -> RunResult:
-    files = {p.name: f"isi {p.name}".encode() for p in spec.keluaran}
+    files = {p.name: f"isi {p.name}".encode() for p in spec.outputs}
     hashes = publish(spec.folder, files)
     return RunResult(
-        spec.kunci,
+        spec.key,
         spec.periode,
         spec.notebook.kode,
         spec.opd,
         "ok",
-        keluaran=tuple(files),
-        berkas=hashes,
+        outputs=tuple(files),
+        file_hashes=hashes,
     )
 
 
@@ -119,13 +119,13 @@ def test_a_failed_report_without_an_earlier_copy_is_listed_as_failed(tmp_path, b
     ]
     for spec in specs:
         res = _log_run(spec, _failed(spec))
-        assert res.laporan_lama is None
+        assert res.earlier_report is None
     html = _write_index(out, bahasa).read_text("utf-8")
     failed = text("indeks_gagal", bahasa, tanggal=fmt.date(_dt.date.today(), bahasa))
     reason = text("indeks_sebab_sel", bahasa)
     items = _items(html)
     for spec in specs:
-        title = spec.judul.replace("<", "&lt;").replace(">", "&gt;")
+        title = spec.title.replace("<", "&lt;").replace(">", "&gt;")
         (item,) = [i for i in items if i.startswith(f"{title}:")]
         assert failed in item and reason in item, item
         assert text("indeks_tanpa_laporan", bahasa, gagal="").strip("; ") in item, item
@@ -145,9 +145,9 @@ def test_a_failed_update_keeps_the_earlier_report_listed_with_the_failure(tmp_pa
     spec = _spec(out, cache)
     _log_run(spec, _good(spec))
     res = _log_run(spec, _failed(spec, "ekspor", "pdf"))
-    assert res.laporan_lama == _dt.date.today().isoformat()
+    assert res.earlier_report == _dt.date.today().isoformat()
     html = _write_index(out, bahasa).read_text("utf-8")
-    assert sorted(_hrefs(html)) == sorted(f"{PERIODE}/{p.name}" for p in spec.keluaran)
+    assert sorted(_hrefs(html)) == sorted(f"{PERIODE}/{p.name}" for p in spec.outputs)
     (item,) = _items(html)
     today = fmt.date(_dt.date.today(), bahasa)
     assert text("indeks_gagal", bahasa, tanggal=today) in item
@@ -160,16 +160,16 @@ def test_a_failed_update_keeps_the_earlier_report_listed_with_the_failure(tmp_pa
     _log_run(spec, _failed(spec, "kernel"))
     entry = json.loads((spec.folder / "manifest.json").read_text("utf-8"))["runs"]["10"]
     assert entry["gagal_sebab"] == "kernel" and "gagal_format" not in entry
-    assert sorted(entry["keluaran"]) == sorted(p.name for p in spec.keluaran)
+    assert sorted(entry["keluaran"]) == sorted(p.name for p in spec.outputs)
 
 
 def test_a_report_whose_files_are_gone_is_listed_as_failed_without_links(tmp_path):
     out, cache = tmp_path / "reports", tmp_path / "cache"
     spec = _spec(out, cache)
     _log_run(spec, _good(spec))
-    spec.keluaran[0].unlink()  # an earlier copy that is no longer whole
+    spec.outputs[0].unlink()  # an earlier copy that is no longer whole
     res = _log_run(spec, _failed(spec, "data"))
-    assert res.laporan_lama is None
+    assert res.earlier_report is None
     html = _write_index(out, "id").read_text("utf-8")
     (item,) = _items(html)
     assert text("indeks_sebab_data", "id") in item and "belum ada laporan" in item
@@ -229,7 +229,7 @@ def _check_kept(path: Path, spec: RunSpec, machine: list[str]) -> nbformat.Noteb
     record = nb.metadata.papermill
     assert record["input_path"] == spec.notebook.path.name
     assert record["output_path"] == f"gagal/{PERIODE}/10_laporan_periode.ipynb"
-    assert (spec.gagal_path.parents[2] / record["output_path"]) == spec.gagal_path
+    assert (spec.failed_path.parents[2] / record["output_path"]) == spec.failed_path
     meta = json.dumps(nb.metadata)
     for p in machine:
         assert p not in meta, p
@@ -263,8 +263,8 @@ def test_a_failed_runs_notebook_names_its_own_paths(tmp_path, how):
     raw = json.loads(executed.read_text("utf-8"))["metadata"]["papermill"]
     assert isinstance(raw["input_path"], dict) and raw["output_path"] == str(executed)
     kept = _keep_failed(spec, executed, nb)
-    assert kept == str(spec.gagal_path)
-    got = _check_kept(spec.gagal_path, spec, [str(tmp_path), str(executed)])
+    assert kept == str(spec.failed_path)
+    got = _check_kept(spec.failed_path, spec, [str(tmp_path), str(executed)])
     ran = [c for c in got.cells if c.cell_type == "code"]
     assert [c.source for c in ran][-len(source) :] == list(source)  # the cells as they ran
     if how == "cell":
@@ -276,17 +276,17 @@ def test_a_crashed_workers_run_keeps_its_own_last_save_not_an_older_copy(tmp_pat
     from concurrent.futures.process import BrokenProcessPool
 
     spec = _spec(tmp_path / "reports", tmp_path / "cache")
-    spec.gagal_path.parent.mkdir(parents=True)
-    spec.gagal_path.write_text("{}", "utf-8")  # what an earlier batch kept
+    spec.failed_path.parent.mkdir(parents=True)
+    spec.failed_path.write_text("{}", "utf-8")  # what an earlier batch kept
     res = _crashed(spec, BrokenProcessPool("gone"), "id")
     assert res.status == "gagal" and res.reason == "pekerja"
-    assert res.notebook_gagal is None  # it was named as this run's notebook
+    assert res.failed_notebook is None  # it was named as this run's notebook
     staging = Path(spec.parameters["output_dir"])
     staging.mkdir(parents=True)
     execute_notebook(_notebook("a = 1"), staging / "notebook.ipynb", {}, tmp_path)
     res = _crashed(spec, BrokenProcessPool("gone"), "en")
-    assert res.notebook_gagal == str(spec.gagal_path) and "worker" in res.pesan
-    _check_kept(spec.gagal_path, spec, [str(tmp_path)])
+    assert res.failed_notebook == str(spec.failed_path) and "worker" in res.message
+    _check_kept(spec.failed_path, spec, [str(tmp_path)])
 
 
 def test_an_unreadable_saved_notebook_is_not_kept(tmp_path):
@@ -294,7 +294,7 @@ def test_an_unreadable_saved_notebook_is_not_kept(tmp_path):
     executed = tmp_path / "notebook.ipynb"
     executed.write_text('{"cells": [', "utf-8")  # cut short
     assert _keep_failed(spec, executed) is None
-    assert not spec.gagal_path.exists()
+    assert not spec.failed_path.exists()
     assert _keep_failed(spec, tmp_path / "none.ipynb") is None
 
 
@@ -304,7 +304,7 @@ def test_a_period_whose_reports_all_failed_has_no_point_on_the_trend_chart(tmp_p
     out, cache = tmp_path / "reports", tmp_path / "cache"
     good = _spec(out, cache)
     res = _good(good)
-    _log_run(good, RunResult(**{**res.__dict__, "angka_utama": {"n_asn": 300.0}}))
+    _log_run(good, dataclasses.replace(res, headline_figures={"n_asn": 300.0}))
     failed = dataclasses.replace(_spec(out, cache), periode="2025Q4", folder=out / "2025Q4")
     _log_run(failed, _failed(failed))
     seen = []

@@ -32,7 +32,7 @@ KAUSAL_EN = ("raised", "lowered")
 
 def efek(**kw) -> Effect:
     base = dict(
-        kunci="pelatihan_relevan",
+        key="pelatihan_relevan",
         label_id="Pelatihan yang relevan",
         label_en="Relevant training",
         hasil_id="capaian SKP",
@@ -43,9 +43,9 @@ def efek(**kw) -> Effect:
         p_value=0.001,
         n_obs=6012,
         estimate_sd=0.21,
-        desain="kausal_did",
+        design="kausal_did",
         pretrend_p=0.41,
-        metode="Callaway–Sant'Anna (doubly robust)",
+        method="Callaway–Sant'Anna (doubly robust)",
     )
     base.update(kw)
     return Effect(**base)
@@ -82,17 +82,17 @@ REL = pd.DataFrame(
 def fakta(efek_=(), bahasa="id", **kw) -> PeriodFacts:
     base = dict(
         periode="2025Q1",
-        periode_sebelumnya="2024Q4",
+        previous_periode="2024Q4",
         bahasa=bahasa,
-        tanggal_laporan="2026-11-28",
+        report_date="2026-11-28",
         n_pegawai=6012,
         n_opd=24,
-        distribusi_predikat=DIST,
-        distribusi_sebelumnya=DIST_LALU,
-        kepatuhan_distribusi=KEPATUHAN,
-        profil_berakhlak=PROFIL,
-        reliabilitas=REL,
-        efek=tuple(efek_),
+        predikat_distribution=DIST,
+        previous_distribution=DIST_LALU,
+        distribution_compliance=KEPATUHAN,
+        berakhlak_profile=PROFIL,
+        reliability=REL,
+        effects=tuple(efek_),
     )
     base.update(kw)
     return PeriodFacts(**base)
@@ -108,7 +108,7 @@ def fakta(efek_=(), bahasa="id", **kw) -> PeriodFacts:
         ({"pretrend_p": 0.05}, "jelas"),  # boundary: p >= 0.05 does not reject
         ({"pretrend_p": 0.049}, "indikatif"),  # CI excludes 0, pre-trend rejects
         ({"pretrend_p": None}, "indikatif"),  # DiD without a pre-trend test
-        ({"pretrend_p": None, "desain": "kausal_fe"}, "jelas"),
+        ({"pretrend_p": None, "design": "kausal_fe"}, "jelas"),
         ({"ci_low": -0.2, "p_value": 0.09}, "indikatif"),
         ({"ci_low": -0.2, "p_value": 0.10}, "belum_ada_bukti"),
         ({"ci_low": -0.2, "p_value": None}, "belum_ada_bukti"),
@@ -144,9 +144,9 @@ GRADE_EDGES = [
     ({"pretrend_p": 1.0}, "jelas"),
     # a missing pre-trend test caps a DiD, not a fixed-effects or associational design
     ({"pretrend_p": None}, "indikatif"),
-    ({"pretrend_p": None, "desain": "kausal_fe"}, "jelas"),
-    ({"pretrend_p": None, "desain": "asosiasi"}, "jelas"),
-    ({"pretrend_p": 0.01, "desain": "asosiasi"}, "indikatif"),  # given, it is checked
+    ({"pretrend_p": None, "design": "kausal_fe"}, "jelas"),
+    ({"pretrend_p": None, "design": "asosiasi"}, "jelas"),
+    ({"pretrend_p": 0.01, "design": "asosiasi"}, "indikatif"),  # given, it is checked
     # multiplicity: the Holm-adjusted p must be below alpha (exactly alpha is not)
     ({"p_adjusted": 0.049}, "jelas"),
     ({"p_adjusted": 0.05}, "indikatif"),
@@ -157,8 +157,8 @@ GRADE_EDGES = [
     ({"ci_low": -0.2, "p_value": 0.0999}, "indikatif"),
     ({"ci_low": -0.2, "p_value": 0.10}, "belum_ada_bukti"),
     # estimation flags: resolved by the stated rule -> no change; unresolved -> capped
-    ({"catatan": ("ps_separation", "ps_small_cohort")}, "jelas"),
-    ({"catatan": ("no_controls",)}, "indikatif"),
+    ({"flags": ("ps_separation", "ps_small_cohort")}, "jelas"),
+    ({"flags": ("no_controls",)}, "indikatif"),
     # a missing estimate or bound is never evidence
     ({"ci_high": float("nan"), "p_value": 0.2}, "belum_ada_bukti"),
     ({"estimate": float("nan"), "p_value": 0.001}, "belum_ada_bukti"),
@@ -212,8 +212,8 @@ def test_holm_demotion_and_sensitivity_sentences():
 
 def test_appendix_shows_raw_and_holm_p_and_estimation_notes():
     e1 = efek(p_value=0.012, p_adjusted=0.048, breakdown_rm=0.8, program_id="pelatihan")
-    e2 = efek(kunci="umpan_balik_baik", label_id="Umpan balik baik", p_value=0.2, ci_low=-1.0,
-              p_adjusted=0.4, desain="kausal_fe", pretrend_p=None, catatan=("ps_separation",))  # fmt: skip
+    e2 = efek(key="umpan_balik_baik", label_id="Umpan balik baik", p_value=0.2, ci_low=-1.0,
+              p_adjusted=0.4, design="kausal_fe", pretrend_p=None, flags=("ps_separation",))  # fmt: skip
     lamp = write_report(fakta([e1, e2]))["lampiran"]
     assert "| p | p (Holm) |" in lamp
     # the appendix gives each effect in two tables (size and evidence; tests and design)
@@ -261,8 +261,8 @@ def test_kategori_icc_koo_li(icc, kata):
 
 
 def test_efek_validation():
-    with pytest.raises(ValueError, match="desain"):
-        efek(desain="kausal")
+    with pytest.raises(ValueError, match="design"):
+        efek(design="kausal")
     with pytest.raises(ValueError, match="ci_low"):
         efek(ci_low=2.0, ci_high=1.0)
     with pytest.raises(ValueError, match="p_value"):
@@ -303,14 +303,14 @@ def test_ci_spanning_zero_no_causal_verb_anywhere():
 
 def test_negative_clear_effect_lowers():
     e = efek(
-        kunci="umpan_balik_buruk",
+        key="umpan_balik_buruk",
         label_id="Umpan balik berkualitas buruk",
         label_en="Poor-quality feedback",
         estimate=-1.2,
         ci_low=-2.0,
         ci_high=-0.4,
         estimate_sd=-0.1,
-        desain="kausal_fe",
+        design="kausal_fe",
         pretrend_p=None,
     )
     s = effect_sentence(e)
@@ -327,7 +327,7 @@ def test_negative_clear_effect_lowers():
 def test_association_never_causal():
     for est, lo, hi in [(0.3, 0.1, 0.5), (-0.3, -0.5, -0.1), (0.3, -0.02, 0.6)]:
         e = efek(
-            kunci="pelatihan_komunikasi",
+            key="pelatihan_komunikasi",
             label_id="Pelatihan komunikasi",
             label_en="Communication training",
             hasil_id="kepercayaan diri",
@@ -336,7 +336,7 @@ def test_association_never_causal():
             ci_low=lo,
             ci_high=hi,
             p_value=0.01 if lo * hi > 0 else 0.07,
-            desain="asosiasi",
+            design="asosiasi",
             pretrend_p=None,
         )
         md = write_report(fakta([e])).markdown().lower()
@@ -405,7 +405,7 @@ def _ok_numbers(f: PeriodFacts, efek_: list[Effect]) -> set[str]:
             if p is not None:
                 ok.add(number(p, 3, b))
     # periods, the regulation SE MenPAN-RB 3/2023, the 95% interval, p < 0,001, min_sel
-    for kode in (f.periode, f.periode_sebelumnya):  # "Quarter 1 2025" has two numbers
+    for kode in (f.periode, f.previous_periode):  # "Quarter 1 2025" has two numbers
         ok.update(re.findall(r"\d+", period_label(kode, b)))
     ok.update({"3", "2023", "95", number(0.001, 3, b), str(f.min_sel)})
     return ok
@@ -415,8 +415,8 @@ def _ok_numbers(f: PeriodFacts, efek_: list[Effect]) -> set[str]:
 def test_every_number_in_hasil_comes_from_inputs(bahasa):
     ef = [
         efek(),
-        efek(kunci="x", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.38, estimate_sd=0.03),
-        efek(kunci="y", estimate=-3.0, ci_low=-6.0, ci_high=0.5, p_value=0.08, pretrend_p=0.3),
+        efek(key="x", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.38, estimate_sd=0.03),
+        efek(key="y", estimate=-3.0, ci_low=-6.0, ci_high=0.5, p_value=0.08, pretrend_p=0.3),
     ]
     f = fakta(ef, bahasa)
     lap = write_report(f)
@@ -530,7 +530,7 @@ def test_contents_link_every_section_heading():
     lap = write_report(fakta())
     toc = lap.contents_html()
     targets = re.findall(r'href="#([^"]+)"', toc)
-    ids = [re.search(r'<h2 id="([^"]+)"', lap.heading_html(b.kunci)).group(1) for b in lap.bagian]
+    ids = [re.search(r'<h2 id="([^"]+)"', lap.heading_html(b.key)).group(1) for b in lap.sections]
     assert targets == ids and len(set(ids)) == len(ids)
     assert "Daftar Isi" in toc and "Contents" in write_report(fakta(bahasa="en")).contents_html()
     # the sections that start a printed page say so; a hostile title would be escaped
@@ -540,21 +540,21 @@ def test_contents_link_every_section_heading():
 
 
 def test_executive_summary_five_findings_with_grade_and_recommendation():
-    e_relevan = efek(kunci="pelatihan_relevan")
+    e_relevan = efek(key="pelatihan_relevan")
     lap = write_report(
         fakta(
-            [efek(kunci="pelatihan"), e_relevan],
+            [efek(key="pelatihan"), e_relevan],
             pelatihan={"pct_di_bawah_20jp": 0.40, "pct_mandiri_tidak_sesuai": 0.30},
         )
     )
     ring = lap["ringkasan"]
     items = re.findall(r"^\d+\. \*\*(.+?)\.\*\*", ring, flags=re.M)
-    assert len(items) == 5 == len(lap.temuan)
+    assert len(items) == 5 == len(lap.findings)
     # every finding states its level of evidence and what it supports
     assert ring.count("*Tingkat bukti:") == 5
     assert ring.count("rekomendasi") >= 3
     # the training finding carries the estimate's own sentence and grade
-    assert effect_sentence(efek(kunci="pelatihan")) in ring
+    assert effect_sentence(efek(key="pelatihan")) in ring
     assert "*Tingkat bukti: jelas.*" in ring
     # a referenced recommendation has the same number in the Rekomendasi section
     for nomor, judul in re.findall(r"Mendukung rekomendasi (\d+): ([^.*]+)", ring):
@@ -563,7 +563,7 @@ def test_executive_summary_five_findings_with_grade_and_recommendation():
 
 
 def test_conclusion_never_counts_zero():
-    none = efek(kunci="pelatihan_mandiri", ci_low=-1.0, p_value=0.5)
+    none = efek(key="pelatihan_mandiri", ci_low=-1.0, p_value=0.5)
     lap = write_report(fakta([efek(), none]))
     kes = lap["kesimpulan"]
     assert " 0 " not in kes and "0 baru berupa indikasi" not in kes
@@ -572,9 +572,9 @@ def test_conclusion_never_counts_zero():
 
 def test_single_opd_document_speaks_of_that_opd():
     f = fakta()
-    k = f.kepatuhan_distribusi
+    k = f.distribution_compliance
     one = k[k["opd"] == k["opd"].iloc[0]]
-    lap = write_report(dataclasses.replace(f, kepatuhan_distribusi=one, n_opd=1))
+    lap = write_report(dataclasses.replace(f, distribution_compliance=one, n_opd=1))
     assert "Dari 1 OPD" not in lap.markdown() and "1 OPD belum" not in lap.markdown()
     assert "Sebaran predikat di OPD ini belum memenuhi ketentuan" in lap["hasil"]
 
@@ -582,7 +582,7 @@ def test_single_opd_document_speaks_of_that_opd():
 @pytest.mark.parametrize("bahasa, kata", [("id", "belum tersedia"), ("en", "not available")])
 def test_missing_parts_say_not_available(bahasa, kata):
     f = PeriodFacts(
-        periode="2025Q1", bahasa=bahasa, tanggal_laporan="2026-11-28", n_pegawai=10, n_opd=2
+        periode="2025Q1", bahasa=bahasa, report_date="2026-11-28", n_pegawai=10, n_opd=2
     )
     lap = write_report(f)
     # Hasil: distribution, conformity, profile, reliability, effects -> 5 statements
@@ -590,16 +590,16 @@ def test_missing_parts_say_not_available(bahasa, kata):
     # Tantangan: resistance, training resources, self-sought training -> 3
     assert lap["tantangan"].count(kata) == 3
     assert kata in lap["lampiran"]
-    assert lap.rekomendasi == ()
+    assert lap.recommendations == ()
     # no number may appear in Hasil when nothing was given
     assert numbers_in_text(lap, "hasil") == ["3", "2023"]  # only "SE MenPAN-RB 3/2023" in a heading
 
 
 def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match="missing column"):
-        fakta(distribusi_predikat=pd.DataFrame({"predikat": ["Baik"]}))
+        fakta(predikat_distribution=pd.DataFrame({"predikat": ["Baik"]}))
     with pytest.raises(ValueError, match="fractions"):
-        fakta(distribusi_predikat=DIST.assign(persen=[10.0, 83.0, 5.8, 0.8, 0.05]))
+        fakta(predikat_distribution=DIST.assign(persen=[10.0, 83.0, 5.8, 0.8, 0.05]))
     with pytest.raises(ValueError, match="periode"):
         fakta(periode="2025-1")
 
@@ -608,20 +608,18 @@ def test_bad_inputs_raise_clear_errors():
 
 
 def test_recommendations_follow_findings_only():
-    no_ev = efek(
-        kunci="pelatihan_difasilitasi", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.4
-    )
+    no_ev = efek(key="pelatihan_difasilitasi", estimate=0.4, ci_low=-0.5, ci_high=1.3, p_value=0.4)
     f = fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.10})
     lap = write_report(f)
-    assert "pelatihan_difasilitasi" not in lap.rekomendasi  # no effect, 10% < 25%
-    assert "umpan_balik" not in lap.rekomendasi
+    assert "pelatihan_difasilitasi" not in lap.recommendations  # no effect, 10% < 25%
+    assert "umpan_balik" not in lap.recommendations
     # clear facilitated effect -> recommended; so is a substantial JP shortfall on its own
     assert (
         "pelatihan_difasilitasi"
-        in write_report(fakta([efek(kunci="pelatihan_difasilitasi")])).rekomendasi
+        in write_report(fakta([efek(key="pelatihan_difasilitasi")])).recommendations
     )
     lap2 = write_report(fakta([no_ev], pelatihan={"pct_di_bawah_20jp": 0.43}))
-    assert "pelatihan_difasilitasi" in lap2.rekomendasi
+    assert "pelatihan_difasilitasi" in lap2.recommendations
     assert "43,0% ASN belum mencapai hak 20 JP" in lap2["rekomendasi"]
     # poor feedback share above the threshold in one OPD -> feedback recommendation naming it
     ub = pd.DataFrame(
@@ -632,20 +630,20 @@ def test_recommendations_follow_findings_only():
             "n": [100, 200, 3],
         }
     )
-    lap3 = write_report(fakta(umpan_balik_perlu=ub))
-    assert "umpan_balik" in lap3.rekomendasi
+    lap3 = write_report(fakta(umpan_balik_needed=ub))
+    assert "umpan_balik" in lap3.recommendations
     assert "Dinas A (35,0%)" in lap3["rekomendasi"]
     assert "Dinas Kecil" not in lap3.markdown()  # 3 ASN: below min_sel, never named
     # a higher threshold silences it
     lap4 = write_report(
-        fakta(umpan_balik_perlu=ub, ambang=Thresholds(umpan_balik_buruk_tinggi=0.5))
+        fakta(umpan_balik_needed=ub, thresholds=Thresholds(poor_umpan_balik_share=0.5))
     )
-    assert "umpan_balik" not in lap4.rekomendasi
+    assert "umpan_balik" not in lap4.recommendations
 
 
 def test_rollout_without_evidence_is_not_claimed():
     e = efek(
-        kunci="penerapan_ikm",
+        key="penerapan_ikm",
         label_id="Penerapan sistem evaluasi terstruktur",
         label_en="The structured evaluation system",
         hasil_id="IKM",
@@ -674,7 +672,7 @@ def test_reward_pool_by_criteria_with_small_counts_hidden():
 def test_mismatched_training_challenge_compares_estimates():
     rel = efek()
     ts = efek(
-        kunci="pelatihan_tidak_sesuai",
+        key="pelatihan_tidak_sesuai",
         label_id="Pelatihan mandiri yang tidak sesuai",
         label_en="Mismatched self-sought training",
         estimate=0.4,

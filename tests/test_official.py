@@ -92,12 +92,12 @@ def test_shared_results_without_numeric_tables(official_only: Path) -> None:
     assert ds.periods == ("2025-09", "2025-10", "2025-11", "2025-12")
     h = compute_shared(_core(ds), n_boot=49)
     assert h.parameter["sumber_predikat"] == "resmi"
-    assert h.reliabilitas is None and h.kesesuaian_resmi is None
+    assert h.reliability is None and h.resmi_agreement is None
     ev = h.evaluasi
     off = ds.penilaian_resmi
     assert len(ev) == len(off)
     assert (ev["predikat"].astype(str).to_numpy() == off["predikat"].to_numpy()).all()
-    assert any("360" in c for c in h.catatan)
+    assert any("360" in c for c in h.notes)
 
 
 def _core(ds):
@@ -117,7 +117,7 @@ def test_agreement_when_both_exist(tmp_path: Path) -> None:
     write_dataset(generate(n_pegawai=120, seed=5, periods=periods), tmp_path)
     ds = load_dataset(tmp_path)
     h = compute_shared(_core(ds), n_boot=49, reliability=False)
-    k = h.kesesuaian_resmi
+    k = h.resmi_agreement
     assert k is not None and set(k["periode"]) == set(ds.periods)
     total = k[k["opd"] == "Seluruh OPD"].set_index("periode")
     # the synthetic supervisors read the same numbers with noise: mostly, not always, equal

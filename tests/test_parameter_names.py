@@ -22,6 +22,7 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
+import types
 import typing
 from pathlib import Path
 
@@ -91,57 +92,12 @@ MAPPING_FILE_CLASSES = {
     for name in ("FormatSpec", "TableMapping", "ColumnMapping")
 }
 
-#: Dataclasses whose fields are still Indonesian infrastructure words. A field is an
-#: attribute too, read by the narrative's templates, the batch, the stored shared results
-#: and the tests: each class is renamed in a later step, keeping its old names for a
-#: release with ``renamed_keywords`` on the class (it serves old constructor keywords and
-#: old attribute reads). ``(module, class) → fields``; no class may gain such a field.
-PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {
-    (f"kinerja_analysis.{module}", cls): frozenset(fields.split())
-    for module, cls, fields in [
-        ("analyses.panel", "EmployeeFrames", "sumber_predikat"),
-        (
-            "analyses.shared",
-            "SharedResults",
-            "catatan kesesuaian_resmi pelatihan_dinamis penerapan_dinamis reliabilitas",
-        ),
-        ("data.readers", "HeaderSpec", "kolom"),
-        ("data.readers", "Problem", "baris kolom nilai"),
-        ("domain.survey", "CfaResult", "korelasi_faktor muatan"),
-        ("domain.survey", "ScaleReliability", "butir"),
-        ("pipeline.batch", "BatchSummary", "detik"),
-        ("pipeline.batch", "NotebookSpec", "judul judul_en nama"),
-        (
-            "pipeline.batch",
-            "RunResult",
-            "angka_utama asli berkas detik keluaran kunci laporan_lama notebook_gagal pesan "
-            "sebab_data",
-        ),
-        ("pipeline.batch", "RunSpec", "gagal_path judul kunci masukan profil"),
-        (
-            "reporting.narrative",
-            "Effect",
-            "arah_baik catatan desain desimal kunci metode satuan_en satuan_id",
-        ),
-        (
-            "reporting.narrative",
-            "PeriodFacts",
-            "ambang distribusi_predikat distribusi_sebelumnya efek instansi "
-            "kepatuhan_distribusi nama_daerah periode_sebelumnya profil_berakhlak provenans "
-            "reliabilitas sumber_predikat tanggal_laporan umpan_balik_perlu",
-        ),
-        ("reporting.narrative", "Report", "bagian judul rekomendasi temuan"),
-        ("reporting.narrative", "Section", "judul kunci teks"),
-        (
-            "reporting.narrative",
-            "Thresholds",
-            "n_sebut skp_kosong_tinggi tanpa_umpan_balik_tinggi tidak_sesuai_tinggi "
-            "umpan_balik_buruk_tinggi",
-        ),
-        ("reporting.notebook", "ReportSession", "periode_teks"),
-        ("reporting.text", "Column", "desimal jenis"),
-    ]
-}
+#: Dataclasses whose fields are still Indonesian infrastructure words, ``(module, class)
+#: → fields``: none left. A field is an attribute too, read by the narrative's templates,
+#: the batch, the stored shared results and the tests; a renamed class keeps its old names
+#: for a release with ``renamed_keywords`` on the class (it serves old constructor
+#: keywords and old attribute reads). No class may gain such a field.
+PENDING_FIELDS: dict[tuple[str, str], frozenset[str]] = {}
 
 
 def flagged(name: str) -> list[str]:
@@ -415,3 +371,21 @@ def test_no_call_uses_an_old_keyword():
         for block in _python_blocks(path.read_text("utf-8")):
             found += old_keyword_calls(block, renamed, rel)
     assert not found, "calls with an old keyword:\n" + "\n".join(found)
+
+
+def test_renamed_fields_keep_their_old_names():
+    """Every class renamed with ``renamed_keywords`` serves each old name: the new one is
+    a field, the old one an attribute that warns and reads the new one."""
+    classes = [
+        obj
+        for _, _, obj, is_dc in _public_callables()
+        if is_dc and getattr(obj.__init__, "__renamed_keywords__", None)
+    ]
+    assert len(classes) >= 18  # the classes renamed so far
+    for cls in classes:
+        names = {f.name for f in dataclasses.fields(cls)}
+        for old, new in cls.__init__.__renamed_keywords__.items():
+            assert new in names and old not in names, (cls, old)
+            holder = types.SimpleNamespace(**{new: object()})
+            with pytest.warns(DeprecationWarning, match=rf"{cls.__qualname__}\.{old} is dep"):
+                assert vars(cls)[old].__get__(holder, cls) is getattr(holder, new)

@@ -235,7 +235,7 @@ def test_long_table_says_what_it_shows_and_where_the_rest_is(monkeypatch, bahasa
         ds=None,
         periode="2025Q4",
         tables={},
-        periode_teks="",
+        period_text="",
         cakupan="",
         bahasa=bahasa,
         opd=None,
@@ -306,7 +306,7 @@ def test_legacy_context_is_the_setup_tuple(city_300):
     ds, periode, tables, periode_teks, cakupan = legacy_context(city_300.data_dir, None, p, None)
     s = setup(periode=p, data_dir=city_300.data_dir)
     assert periode == p and periode_teks and cakupan
-    assert (periode, periode_teks, cakupan) == (s.periode, s.periode_teks, s.cakupan)
+    assert (periode, periode_teks, cakupan) == (s.periode, s.period_text, s.cakupan)
     assert ds.periods == s.ds.periods and ds.periods[-1] == p
     assert sorted(tables) == sorted(s.tables)
     for name, df in tables.items():

@@ -196,8 +196,8 @@ def test_alpha_rdrop_alpha_if_deleted_match_psych(hs):
     # psych::alpha(HolzingerSwineford1939[, 7:15]): r.drop and raw_alpha if dropped
     r_drop = [0.52, 0.28, 0.37, 0.58, 0.53, 0.60, 0.25, 0.37, 0.49]
     a_drop = [0.72, 0.76, 0.75, 0.72, 0.72, 0.71, 0.77, 0.75, 0.73]
-    np.testing.assert_allclose(rel.butir["r_drop"], r_drop, atol=0.0051)
-    np.testing.assert_allclose(rel.butir["alpha_jika_dihapus"], a_drop, atol=0.0051)
+    np.testing.assert_allclose(rel.items["r_drop"], r_drop, atol=0.0051)
+    np.testing.assert_allclose(rel.items["alpha_jika_dihapus"], a_drop, atol=0.0051)
     val = item_validity(d, one)
     np.testing.assert_allclose(val["r_hitung"], r_drop, atol=0.0051)
     assert val["r_tabel"].iloc[0] == pytest.approx(r_critical(301))
@@ -216,7 +216,7 @@ def test_omega_three_items_equals_closed_form(hs):
     theta = np.diag(S) - lam**2
     omega = lam.sum() ** 2 / (lam.sum() ** 2 + theta.sum())
     assert rel.konstruk["omega"].iloc[0] == pytest.approx(omega, abs=1e-4)
-    np.testing.assert_allclose(rel.butir["muatan"], lam, atol=1e-3)
+    np.testing.assert_allclose(rel.items["muatan"], lam, atol=1e-3)
 
 
 # --------------------------------------------------------------------------- CFA
@@ -235,12 +235,12 @@ def test_cfa_reproduces_lavaan_holzinger_swineford(hs):
     assert fit["rmsea_ci_high"] == pytest.approx(0.114, abs=0.0005)
     assert fit["srmr"] == pytest.approx(0.065, abs=0.0005)
     std_all = [0.772, 0.424, 0.581, 0.852, 0.855, 0.838, 0.570, 0.723, 0.665]
-    np.testing.assert_allclose(r.muatan["std_estimate"], std_all, atol=0.0006)
+    np.testing.assert_allclose(r.loadings["std_estimate"], std_all, atol=0.0006)
     theta = [0.549, 1.134, 0.844, 0.371, 0.446, 0.356, 0.799, 0.488, 0.566]
     theta_se = [0.114, 0.102, 0.091, 0.048, 0.058, 0.043, 0.081, 0.074, 0.071]
-    np.testing.assert_allclose(r.muatan["varians_residual"], theta, atol=0.0006)
-    np.testing.assert_allclose(r.muatan["varians_residual_se"], theta_se, atol=0.0006)
-    np.testing.assert_allclose(r.korelasi_faktor["estimate"], [0.459, 0.471, 0.283], atol=6e-4)
+    np.testing.assert_allclose(r.loadings["varians_residual"], theta, atol=0.0006)
+    np.testing.assert_allclose(r.loadings["varians_residual_se"], theta_se, atol=0.0006)
+    np.testing.assert_allclose(r.factor_correlations["estimate"], [0.459, 0.471, 0.283], atol=6e-4)
     # omega from lavaan's printed marker-variable solution: lambda = (1, .554, .729) *
     # sqrt(var(visual) = .809), theta = (.549, 1.134, .844)
     lam = np.array([1, 0.554, 0.729]) * np.sqrt(0.809)
@@ -336,7 +336,7 @@ def test_heywood_case_estimated_as_lavaan_and_flagged():
     ins = _check_instrument({"y": 4}, skala=(-100, 100))
     r = cfa(survei, ins)
     assert not r.fit["solusi_wajar"].iloc[0] and "Heywood" in r.fit["masalah"].iloc[0]
-    assert r.muatan["solusi_wajar"].tolist() == [False, True, True, True]
+    assert r.loadings["solusi_wajar"].tolist() == [False, True, True, True]
     assert not r.omega["omega_layak"].iloc[0]
     rel = scale_reliability(survei, ins)
     assert not rel.konstruk["omega_layak"].iloc[0]
@@ -361,14 +361,14 @@ def test_cfa_recovers_planted_loadings():
     d = _survei_from(x, "2025Q1")
     ins = _check_instrument({"a": 4, "b": 4, "c": 4}, skala=(-100, 100))
     r = cfa(d, ins)
-    assert np.max(np.abs(r.muatan["std_estimate"] - _LAM)) < 0.07
-    np.testing.assert_allclose(r.korelasi_faktor["estimate"], [0.4, 0.3, 0.5], atol=0.07)
+    assert np.max(np.abs(r.loadings["std_estimate"] - _LAM)) < 0.07
+    np.testing.assert_allclose(r.factor_correlations["estimate"], [0.4, 0.3, 0.5], atol=0.07)
     fit = r.fit.iloc[0]
     assert fit["converged"]
     assert fit["cfi"] > 0.99 and fit["tli"] > 0.99
     assert fit["rmsea"] < 0.03 and fit["srmr"] < 0.03
     # Wald intervals cover the truth for (nearly) all loadings of a correct model
-    covered = (r.muatan["ci_low"] <= _LAM) & (_LAM <= r.muatan["ci_high"])
+    covered = (r.loadings["ci_low"] <= _LAM) & (_LAM <= r.loadings["ci_high"])
     assert covered.sum() >= 10
 
 
@@ -565,7 +565,7 @@ def test_synthetic_city_loadings_and_communication_effect():
     s, ins = r.tables["survei"], r.tables["survei_instrumen"]
     butir = r.truth_tables["survei_butir"]
     res = cfa(s, ins)
-    m = res.muatan.merge(butir[["item", "loading"]], on="item")
+    m = res.loadings.merge(butir[["item", "loading"]], on="item")
     unit = m["konstruk"].isin(["motivasi", "percaya_diri", "penerimaan_sistem"])
     assert np.max(np.abs(m.loc[unit, "std_estimate"] - m.loc[unit, "loading"])) < 0.07
     assert res.fit["cfi"].iloc[0] > 0.98 and res.fit["rmsea"].iloc[0] < 0.03

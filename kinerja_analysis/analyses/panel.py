@@ -339,6 +339,7 @@ def build_panel(
     return PanelData(panel, periods, tuple(notes))
 
 
+@renamed_keywords(sumber_predikat="predikat_source")
 @dataclass(frozen=True)
 class EmployeeFrames:
     """Everything computed per employee from the row-level tables.
@@ -361,10 +362,12 @@ class EmployeeFrames:
     resmi
         The official e-Kinerja results (``penilaian_resmi``) per employee x period:
         :func:`kinerja_analysis.domain.official.official_evaluation`; None without them.
-    sumber_predikat
+    predikat_source
         Where ``evaluasi``'s predikat come from: ``"angka"`` (SKP and 360° numbers),
         ``"resmi"`` (official results only) or ``"resmi_skp"`` (official predikat with
-        numeric SKP capaian).
+        numeric SKP capaian). The old name ``sumber_predikat`` still works for one
+        release (constructor keyword and attribute read, with a ``DeprecationWarning``);
+        the shared results' ``parameter`` keeps the key ``sumber_predikat``.
     """
 
     evaluasi: pd.DataFrame
@@ -372,7 +375,7 @@ class EmployeeFrames:
     panel: pd.DataFrame
     notes: tuple[str, ...] = ()
     resmi: pd.DataFrame | None = None
-    sumber_predikat: str = "angka"
+    predikat_source: str = "angka"
 
 
 def aggregate_per_employee(

@@ -53,39 +53,69 @@ from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprin
 from kinerja_analysis.core.periods import parse_period, period_bounds, sort_periods
 
 
+@renamed_keywords(
+    pelatihan_dinamis="pelatihan_dynamic",
+    penerapan_dinamis="penerapan_dynamic",
+    reliabilitas="reliability",
+    kesesuaian_resmi="resmi_agreement",
+    catatan="notes",
+)
 @dataclass(frozen=True)
 class SharedResults:
-    """Cross-period results (tidy DataFrames; ``None`` when the input table is absent)."""
+    """Cross-period results (tidy DataFrames; ``None`` when the input table is absent).
+
+    ``pelatihan_dynamic`` and ``penerapan_dynamic`` are the event-study estimates of
+    training and of the rollout, ``reliability`` the rater reliability per period,
+    ``resmi_agreement`` the agreement of the official predikat with the computed one per
+    OPD, ``notes`` what could not be estimated, in words. The old field names
+    (``pelatihan_dinamis``, ``penerapan_dinamis``, ``reliabilitas``,
+    ``kesesuaian_resmi``, ``catatan``) still work for one release (constructor keywords
+    and attribute reads, with a ``DeprecationWarning``). On disk (:func:`save_shared`)
+    the tables and keys keep their stored names (:data:`_STORED_AS`), so results saved
+    by an earlier version load unchanged.
+    """
 
     evaluasi: pd.DataFrame
     skor_dimensi: pd.DataFrame
     panel: pd.DataFrame
     pelatihan: pd.DataFrame | None = None
-    pelatihan_dinamis: pd.DataFrame | None = None
+    pelatihan_dynamic: pd.DataFrame | None = None
     pelatihan_pretrend: pd.DataFrame | None = None
     pelatihan_heterogen: pd.DataFrame | None = None
     pelatihan_sensitivitas: pd.DataFrame | None = None
     umpan_balik: pd.DataFrame | None = None
     penerapan: pd.DataFrame | None = None
-    penerapan_dinamis: pd.DataFrame | None = None
+    penerapan_dynamic: pd.DataFrame | None = None
     penerapan_pretrend: pd.DataFrame | None = None
     penerapan_sensitivitas: pd.DataFrame | None = None
     ordinal: pd.DataFrame | None = None
     komunikasi: pd.DataFrame | None = None
     komunikasi_perilaku: pd.DataFrame | None = None
     survei_skor: pd.DataFrame | None = None
-    reliabilitas: pd.DataFrame | None = None
+    reliability: pd.DataFrame | None = None
     evaluasi_resmi: pd.DataFrame | None = None
-    kesesuaian_resmi: pd.DataFrame | None = None
-    catatan: tuple[str, ...] = ()
+    resmi_agreement: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()
     parameter: Mapping[str, Any] = field(default_factory=dict)
     periode_akhir: str | None = None  # the window's last period (None: not recorded)
 
 
 #: The tables of :class:`SharedResults` (every DataFrame field), derived from the class so
 #: that a new result is stored and reloaded without a second list.
-_NOT_FRAMES = ("catatan", "parameter", "periode_akhir")
+_NOT_FRAMES = ("notes", "parameter", "periode_akhir")
 _FRAMES: tuple[str, ...] = tuple(f.name for f in fields(SharedResults) if f.name not in _NOT_FRAMES)
+
+#: Field → the name it is stored under (a Parquet file's stem, a ``meta.json`` key) when
+#: the two differ: the names results were first saved under, kept so that a store written
+#: by an earlier version reads back (a file format does not change with field names).
+_STORED_AS: dict[str, str] = {
+    "pelatihan_dynamic": "pelatihan_dinamis",
+    "penerapan_dynamic": "penerapan_dinamis",
+    "reliability": "reliabilitas",
+    "resmi_agreement": "kesesuaian_resmi",
+    "notes": "catatan",
+}
+_FIELD_OF: dict[str, str] = {stored: f for f, stored in _STORED_AS.items()}
 
 
 # --------------------------------------------------------------------------- data windows
@@ -193,12 +223,12 @@ def _safe(notes: list[str], what: str, fn, *args, **kwargs):
 
 
 #: Where an effect result's frames go in :class:`SharedResults`: ``<prefix><suffix>``
-#: (``pelatihan_dinamis`` is the training result's ``dynamic``, ``penerapan_dinamis`` the
+#: (``pelatihan_dynamic`` is the training result's ``dynamic``, ``penerapan_dynamic`` the
 #: rollout result's ``event``).
 _EFFECT_SUFFIX = {
     "overall": "",
-    "dynamic": "_dinamis",
-    "event": "_dinamis",
+    "dynamic": "_dynamic",
+    "event": "_dynamic",
     "pretrend": "_pretrend",
     "heterogeneity": "_heterogen",
     "sensitivity": "_sensitivitas",
@@ -284,13 +314,13 @@ def compute_shared(
     notes: list[str] = []
     frames = aggregate(t, ds.periods)
     evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
-    resmi, sumber = frames.resmi, frames.sumber_predikat
+    resmi, sumber = frames.resmi, frames.predikat_source
     numeric = sumber == "angka"
     notes.extend(frames.notes)
     out: dict[str, Any] = {}
     if resmi is not None and numeric:
         out["evaluasi_resmi"] = resmi
-        out["kesesuaian_resmi"] = agreement_by_opd(resmi, evaluasi, t["pegawai"])
+        out["resmi_agreement"] = agreement_by_opd(resmi, evaluasi, t["pegawai"])
     if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
         tr = _safe(
             notes,
@@ -348,15 +378,15 @@ def compute_shared(
                 t["pelatihan"],
             )
     if reliability and "perilaku" in t:
-        rel = _periods_of(per_period, "reliabilitas", ds.periods)
+        rel = _periods_of(per_period, "reliability", ds.periods)
         if rel is None:
             rel = _safe(notes, "Reliabilitas penilai", rating_reliability, t["perilaku"])
-        out["reliabilitas"] = rel
+        out["reliability"] = rel
     return SharedResults(
         evaluasi=evaluasi,
         skor_dimensi=skor_dimensi,
         panel=panel,
-        catatan=tuple(notes),
+        notes=tuple(notes),
         parameter={
             "seed": seed,
             "n_boot": n_boot,
@@ -482,11 +512,14 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
         for c in df.columns:
             if df[c].dtype == object or isinstance(df[c].dtype, pd.CategoricalDtype):
                 df[c] = df[c].astype("string")
-        atomic_write(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
-        present.append(name)
+        stored = _STORED_AS.get(name, name)
+        atomic_write(
+            folder / f"{stored}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)
+        )
+        present.append(stored)
     meta = {
         "tables": present,
-        "catatan": list(h.catatan),
+        _STORED_AS["notes"]: list(h.notes),
         "parameter": dict(h.parameter),
         "periode_akhir": h.periode_akhir,
     }
@@ -495,14 +528,16 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
 
 
 def load_shared(folder: str | Path) -> SharedResults:
-    """Read what :func:`save_shared` wrote."""
+    """Read what :func:`save_shared` wrote (tables and keys under their stored names,
+    :data:`_STORED_AS`; a field's own name is read too)."""
     folder = Path(folder)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    frames = {n: pd.read_parquet(folder / f"{n}.parquet") for n in meta["tables"]}
+    frames = {_FIELD_OF.get(n, n): pd.read_parquet(folder / f"{n}.parquet") for n in meta["tables"]}
     known = {f.name for f in fields(SharedResults)}
+    notes = meta.get(_STORED_AS["notes"], meta.get("notes", ()))
     return SharedResults(
         **{k: v for k, v in frames.items() if k in known},
-        catatan=tuple(meta.get("catatan", ())),
+        notes=tuple(notes),
         parameter=meta.get("parameter", {}),
         periode_akhir=meta.get("periode_akhir"),
     )

@@ -633,7 +633,7 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
 
 
 def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> HeaderSpec:
-    return HeaderSpec(canonical=(*[c.name for c in t.columns], *items), kolom=dict(tm.kolom))
+    return HeaderSpec(canonical=(*[c.name for c in t.columns], *items), columns=dict(tm.kolom))
 
 
 def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable | None:
@@ -677,17 +677,17 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             return None
     fatal_cols = set()
     for p in raw.problems:
-        if p.baris is not None:
+        if p.row is not None:
             continue  # row-level: reported with the table's rows
         fields = dict(p.fields)
         if "sheets" in fields:
             fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
         if "i" in fields:
             fields["baris"] = int(raw.rows[fields.pop("i")]) if raw.n_rows else "-"
-        fields.setdefault("kolom", p.kolom)
-        run.problem(name, path.name, p.kolom, run.msg(p.key, **fields), p.level)
+        fields.setdefault("kolom", p.column)
+        run.problem(name, path.name, p.column, run.msg(p.key, **fields), p.level)
         if p.level == "fatal":
-            fatal_cols.add(p.kolom)
+            fatal_cols.add(p.column)
     if raw.info.n_empty_rows:
         run.problem(name, path.name, "", run.msg("baris_kosong", n=raw.info.n_empty_rows), "info")
     missing = [c for c in missing_required(t, raw, items) if c not in fatal_cols]

@@ -60,6 +60,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from kinerja_analysis.core.deprecation import renamed_keywords
+
 __all__ = [
     "RawColumn",
     "RawTable",
@@ -91,17 +93,22 @@ class SourceError(Exception):
         self.fields = fields
 
 
+@renamed_keywords(kolom="column", nilai="value", baris="row")
 @dataclass(frozen=True)
 class Problem:
     """A structural finding about a file: ``key`` into the message catalogue, its fields,
-    the level (``fatal`` = the table cannot be used, ``peringatan``, ``info``) and the
-    column it concerns (canonical name, or the header as written)."""
+    the level (``fatal`` = the table cannot be used, ``peringatan``, ``info``), the
+    column it concerns (canonical name, or the header as written), the cell's text
+    (``value``) and the file's row number (``row``, ``None`` for the whole file).
+
+    The old field names ``kolom``, ``nilai`` and ``baris`` still work for one release
+    (constructor keywords and attribute reads, with a ``DeprecationWarning``)."""
 
     key: str
     level: str
-    kolom: str = ""
-    nilai: str = ""
-    baris: int | None = None
+    column: str = ""
+    value: str = ""
+    row: int | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -283,20 +290,23 @@ def _column_from_texts(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- header matching
 
 
+@renamed_keywords(kolom="columns")
 @dataclass(frozen=True)
 class HeaderSpec:
-    """What a table's header should contain: canonical names and the mapping's headers."""
+    """What a table's header should contain: canonical names and the mapping's headers
+    (``columns``: header as written → canonical name; the old field name ``kolom`` still
+    works for one release, with a ``DeprecationWarning``)."""
 
     canonical: tuple[str, ...]
-    kolom: Mapping[str, str]
+    columns: Mapping[str, str]
 
     def resolve(self, header: str) -> str | None:
         """Canonical name for a header cell, or ``None`` when it is not expected."""
         h = header.replace("\ufeff", "").strip()
-        if h in self.kolom:
-            return self.kolom[h]
+        if h in self.columns:
+            return self.columns[h]
         loose = normalise_header(h)
-        for k, v in self.kolom.items():
+        for k, v in self.columns.items():
             if normalise_header(k) == loose:
                 return v
         if h in self.canonical:
@@ -787,10 +797,10 @@ def _read_xlsx(
         num = np.asarray(nums[c_i], dtype=np.float64)
         cols.append((h, codes, cats, num))
     for r, c_i, t in error_cells:
-        problems.append(Problem("sel_galat_excel", "tolak", kolom=header[c_i], nilai=t, baris=r))
+        problems.append(Problem("sel_galat_excel", "tolak", column=header[c_i], value=t, row=r))
     for r, c_i in formula_cells:
         problems.append(
-            Problem("rumus_tanpa_nilai", "tolak", kolom=header[c_i], baris=r,
+            Problem("rumus_tanpa_nilai", "tolak", column=header[c_i], row=r,
                     fields={"sel": f"{_col_letter(c_i)}{r}"})
         )  # fmt: skip
     info = ReadInfo(
@@ -1117,7 +1127,7 @@ def _name_columns(
             if same:
                 problems.append(
                     Problem(
-                        "kolom_ganda_sama", "peringatan", kolom=canon, fields={"posisi": positions}
+                        "kolom_ganda_sama", "peringatan", column=canon, fields={"posisi": positions}
                     )
                 )
             else:
@@ -1127,7 +1137,7 @@ def _name_columns(
                     if not np.array_equal(texts[0], t)
                 )
                 problems.append(
-                    Problem("kolom_ganda_beda", "fatal", kolom=canon,
+                    Problem("kolom_ganda_beda", "fatal", column=canon,
                             fields={"posisi": positions, "i": diff})
                 )  # fmt: skip
                 continue
@@ -1138,7 +1148,9 @@ def _name_columns(
     for c in extra:
         if c.name in seen:
             problems.append(
-                Problem("kolom_ganda_sama", "peringatan", kolom=c.name, fields={"posisi": c.header})
+                Problem(
+                    "kolom_ganda_sama", "peringatan", column=c.name, fields={"posisi": c.header}
+                )
             )
             continue
         seen.add(c.name)

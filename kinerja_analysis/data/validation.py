@@ -768,12 +768,12 @@ def _reader_cells(st: TableState) -> None:
     raw, table = st.raw, st.table
     contract = {c.name: c for c in table.columns}
     for p in raw.problems:
-        if p.baris is None:
+        if p.row is None:
             continue
-        pos = np.searchsorted(raw.rows, p.baris)
-        if pos >= raw.n_rows or raw.rows[pos] != p.baris:
+        pos = np.searchsorted(raw.rows, p.row)
+        if pos >= raw.n_rows or raw.rows[pos] != p.row:
             continue
-        name = next((n for n, c in raw.columns.items() if c.header == p.kolom), p.kolom)
+        name = next((n for n, c in raw.columns.items() if c.header == p.column), p.column)
         rc = raw.columns.get(name)
         if rc is not None:
             rc.codes[pos] = -1
@@ -783,13 +783,13 @@ def _reader_cells(st: TableState) -> None:
         hard = col is not None and col.required and not col.nullable
         mask = np.zeros(raw.n_rows, dtype=bool)
         mask[pos] = True
-        text = st.msg(p.key, nilai=p.nilai, **dict(p.fields))
+        text = st.msg(p.key, nilai=p.value, **dict(p.fields))
         if hard:
-            reject(st, mask, name, p.key, text, values=np.array([p.nilai], dtype=object))
+            reject(st, mask, name, p.key, text, values=np.array([p.value], dtype=object))
         else:
             reject(
                 st, mask, name, p.key, st.msg("opsional_dikosongkan", pesan=text),
-                level="peringatan", values=np.array([p.nilai], dtype=object),
+                level="peringatan", values=np.array([p.value], dtype=object),
             )  # fmt: skip
 
 

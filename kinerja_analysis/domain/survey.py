@@ -294,6 +294,7 @@ def _omega_one_factor(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, boo
     return float(fit.omega["omega"].iloc[0]), lam, theta, not fit.improper
 
 
+@renamed_keywords(butir="items")
 @dataclass(frozen=True)
 class ScaleReliability(Result):
     """Reliability per construct and per item.
@@ -304,12 +305,15 @@ class ScaleReliability(Result):
         ``konstruk, n_item, n_obs, alpha, ci_low, ci_high, omega, omega_layak, reliabel,
         method``. ``omega_layak`` is False when the one-factor model behind ω is an
         improper solution (a Heywood case): that ω cannot be trusted.
-    butir
+    items
         ``konstruk, item, r_drop, alpha_jika_dihapus, muatan, varians_residual``.
+
+    The old attribute ``butir`` still reads ``items`` for one release, with a
+    ``DeprecationWarning``.
     """
 
     konstruk: pd.DataFrame
-    butir: pd.DataFrame
+    items: pd.DataFrame
 
     def tidy(self) -> pd.DataFrame:
         """``alpha_cronbach`` and ``omega_total`` per construct (``konstruk`` column)."""
@@ -631,20 +635,21 @@ def _problem_text(problems: Sequence[str]) -> str:
     return "; ".join(out)
 
 
+@renamed_keywords(muatan="loadings", korelasi_faktor="factor_correlations")
 @dataclass(frozen=True)
 class CfaResult(Result):
     """Confirmatory factor analysis of an instrument (the survey's tables).
 
     Attributes
     ----------
-    muatan
+    loadings
         ``konstruk, item, estimate, std_error, z, p_value, ci_low, ci_high,
         std_estimate, varians_residual, varians_residual_se, r2, solusi_wajar`` —
         ``estimate`` is the loading with factor variance fixed at 1; ``std_estimate``
         the completely standardised loading (lavaan's ``std.all``); ``solusi_wajar``
         False for an item with a negative residual variance or a standardised loading
         above 1 (its R² and the construct's ω cannot be trusted).
-    korelasi_faktor
+    factor_correlations
         ``konstruk_a, konstruk_b, estimate, std_error, ci_low, ci_high``.
     fit
         One row: ``chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, srmr,
@@ -655,10 +660,13 @@ class CfaResult(Result):
         model is improper).
     engine
         The generic :class:`kinerja_analysis.methods.cfa.CfaFit`.
+
+    The old attributes ``muatan`` and ``korelasi_faktor`` still read ``loadings`` and
+    ``factor_correlations`` for one release, with a ``DeprecationWarning``.
     """
 
-    muatan: pd.DataFrame
-    korelasi_faktor: pd.DataFrame
+    loadings: pd.DataFrame
+    factor_correlations: pd.DataFrame
     fit: pd.DataFrame
     omega: pd.DataFrame
     engine: CfaFit

@@ -78,6 +78,7 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -156,18 +157,22 @@ EXIT_BUSY = 3
 # ----------------------------------------------------------------------------- notebooks
 
 
+@renamed_keywords(nama="name", judul="title", judul_en="title_en")
 @dataclass(frozen=True)
 class NotebookSpec:
-    """A report notebook: ``kode`` (``"10"``), ``nama`` (``"laporan_periode"``), title, path.
+    """A report notebook: ``kode`` (``"10"``), ``name`` (``"laporan_periode"``), ``title``,
+    ``path`` and the English title ``title_en`` (None: not given).
 
-    ``lintas`` notebooks (code 90–99) summarise all periods and run once per batch.
+    ``lintas`` notebooks (code 90–99) summarise all periods and run once per batch. The
+    old field names ``nama``, ``judul`` and ``judul_en`` still work for one release
+    (constructor keywords and attribute reads, with a ``DeprecationWarning``).
     """
 
     kode: str
-    nama: str
-    judul: str
+    name: str
+    title: str
     path: Path
-    judul_en: str | None = None
+    title_en: str | None = None
 
     @property
     def lintas(self) -> bool:
@@ -224,7 +229,7 @@ def find_notebooks(
             ),
             None,
         )
-        out[m.group(1)] = NotebookSpec(m.group(1), m.group(2), judul, p, judul_en=en)
+        out[m.group(1)] = NotebookSpec(m.group(1), m.group(2), judul, p, title_en=en)
     return out
 
 
@@ -346,65 +351,107 @@ class BatchSettings:
 # ----------------------------------------------------------------------------- plan
 
 
+@renamed_keywords(
+    kunci="key", judul="title", gagal_path="failed_path", masukan="inputs", profil="profile"
+)
 @dataclass(frozen=True)
 class RunSpec:
-    """One notebook execution: what to run, with which parameters, where to write."""
+    """One notebook execution: what to run, with which parameters, where to write.
 
-    kunci: str  # "2025Q4/10", "2025Q4/opd/dinas-kesehatan/10", "lintas_periode/90"
+    ``failed_path`` is where a failed run's executed notebook is kept; ``inputs`` is what
+    the skip check compares, stored in the folder's manifest under the key ``masukan``
+    (manifest keys are a published file format and do not change). The old field names
+    ``kunci``, ``judul``, ``gagal_path``, ``masukan`` and ``profil`` (and the property
+    ``keluaran``) still work for one release, with a ``DeprecationWarning``.
+    """
+
+    key: str  # "2025Q4/10", "2025Q4/opd/dinas-kesehatan/10", "lintas_periode/90"
     notebook: NotebookSpec
     periode: str
     opd: str | None
     folder: Path  # final output folder
     stem: str  # file base name of the outputs
-    judul: str
+    title: str
     periode_label: str  # code or a range of codes for the cover
     parameters: dict[str, Any]
     formats: tuple[str, ...]
-    gagal_path: Path
-    masukan: dict[str, Any]  # what the skip check compares (no local paths)
+    failed_path: Path
+    inputs: dict[str, Any]  # what the skip check compares (no local paths)
     staging: Path | None = None  # private working folder of this run (unique per batch)
-    profil: AgencyProfile | None = None
+    profile: AgencyProfile | None = None
+
+    @property
+    def outputs(self) -> list[Path]:
+        """The run's output files, one per format, in its final folder."""
+        return [self.folder / f"{self.stem}.{f}" for f in self.formats]
 
     @property
     def keluaran(self) -> list[Path]:
-        return [self.folder / f"{self.stem}.{f}" for f in self.formats]
+        """Deprecated name of :attr:`outputs`."""
+        warnings.warn(
+            "RunSpec.keluaran is deprecated and will be removed in the next release; "
+            "use RunSpec.outputs",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.outputs
 
 
+@renamed_keywords(
+    kunci="key",
+    detik="seconds",
+    keluaran="outputs",
+    pesan="message",
+    angka_utama="headline_figures",
+    notebook_gagal="failed_notebook",
+    berkas="file_hashes",
+    laporan_lama="earlier_report",
+    asli="original_error",
+    sebab_data="no_usable_data",
+)
 @dataclass(frozen=True)
 class RunResult:
     """What happened to one run.
 
-    ``notebook_gagal`` is where a failed run's executed notebook was really saved (None
-    when nothing could be saved); ``berkas`` maps each published file to its SHA-256.
+    ``failed_notebook`` is where a failed run's executed notebook was really saved (None
+    when nothing could be saved); ``file_hashes`` maps each published file to its
+    SHA-256. The folder's manifest keeps its published keys (``keluaran``, ``berkas``,
+    ``detik``, ``angka_utama``): a file format does not change with the field names. The
+    old field names (``kunci``, ``detik``, ``keluaran``, ``pesan``, ``angka_utama``,
+    ``notebook_gagal``, ``berkas``, ``laporan_lama``, ``asli``, ``sebab_data``) still work
+    for one release, with a ``DeprecationWarning``.
     """
 
-    kunci: str
+    key: str
     periode: str
     notebook: str
     opd: str | None
     status: Literal["ok", "gagal", "dilewati", "dibatalkan"]
-    detik: float = 0.0
-    keluaran: tuple[str, ...] = ()
-    pesan: str = ""
-    angka_utama: dict[str, float] = field(default_factory=dict)
-    notebook_gagal: str | None = None
-    berkas: dict[str, str] = field(default_factory=dict)
-    laporan_lama: str | None = None  # date of the earlier good report kept after a failure
-    asli: str = ""  # the original (English) error, for the log only
+    seconds: float = 0.0
+    outputs: tuple[str, ...] = ()
+    message: str = ""
+    headline_figures: dict[str, float] = field(default_factory=dict)
+    failed_notebook: str | None = None
+    file_hashes: dict[str, str] = field(default_factory=dict)
+    earlier_report: str | None = None  # date of the earlier good report kept after a failure
+    original_error: str = ""  # the original (English) error, for the log only
     stderr: tuple[str, ...] = ()  # library warnings the notebook printed, for the log
-    sebab_data: bool = False  # not run: validation left no usable rows for its period
+    no_usable_data: bool = False  # not run: validation left no usable rows for its period
     reason: str = ""  # of a failure: one of FAILURE_KINDS (what the index says)
     reason_format: str = ""  # of a failed export: "html", "pdf" or "xlsx"
 
 
+@renamed_keywords(detik="seconds")
 @dataclass(frozen=True)
 class BatchSummary:
-    """All runs of a batch. ``ok`` is True when none failed or was cancelled."""
+    """All runs of a batch. ``ok`` is True when none failed or was cancelled; ``seconds``
+    is the batch's wall-clock time (the old name ``detik`` still reads it for one
+    release, with a ``DeprecationWarning``)."""
 
     runs: tuple[RunResult, ...]
     out_dir: Path
     index: Path | None
-    detik: float
+    seconds: float
     cache_dir: Path | None = None
     log_path: Path | None = None
     warnings: tuple[str, ...] = ()
@@ -440,14 +487,14 @@ class BatchSummary:
         """
         rows = [
             {
-                "kunci": r.kunci,
+                "kunci": r.key,
                 "periode": r.periode,
                 "notebook": r.notebook,
                 "opd": r.opd,
                 "status": r.status,
-                "detik": r.detik,
-                "keluaran": "; ".join(r.keluaran),
-                "pesan": r.pesan,
+                "detik": r.seconds,
+                "keluaran": "; ".join(r.outputs),
+                "pesan": r.message,
             }
             for r in self.runs
         ]
@@ -464,16 +511,16 @@ class BatchSummary:
             return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
 
         warna = {"ok": "green", "dilewati": "cyan", "gagal": "bold red", "dibatalkan": "yellow"}
-        t = Table(title=w("tabel_judul", detik=duration(self.detik, bahasa)))
+        t = Table(title=w("tabel_judul", detik=duration(self.seconds, bahasa)))
         for c, j in (("run", "left"), ("status", "left"), ("detik", "right"), ("keluaran", "left")):
             t.add_column(w(f"kolom_{c}"), justify=j)
         order = sorted(self.runs, key=lambda r: r.status not in ("gagal", "dibatalkan"))
         for r in order[:limit]:
-            info = r.pesan if r.status in ("gagal", "dibatalkan") else ", ".join(r.keluaran)
+            info = r.message if r.status in ("gagal", "dibatalkan") else ", ".join(r.outputs)
             t.add_row(
-                plain(r.kunci),
+                plain(r.key),
                 f"[{warna[r.status]}]{w('status_' + r.status)}[/]",
-                fmt.number(r.detik, 1, bahasa),
+                fmt.number(r.seconds, 1, bahasa),
                 plain(info, 160),
             )
         if len(order) > limit:
@@ -495,7 +542,7 @@ class BatchSummary:
                 n_ok=n_ok,
                 n_lewat=n_skip,
                 n_gagal=self.n_gagal,
-                detik=duration(self.detik, bahasa),
+                detik=duration(self.seconds, bahasa),
             ),
             t("ringkas_dokumen", index=plain(self.index or self.out_dir, 400)),
         ]
@@ -504,13 +551,13 @@ class BatchSummary:
         for r in self.runs:
             if r.status not in ("gagal", "dibatalkan"):
                 continue
-            out.append(t("ringkas_gagal", kunci=plain(r.kunci), pesan=plain(r.pesan, 300)))
-            if r.notebook_gagal:
-                out.append(t("ringkas_nb", path=plain(r.notebook_gagal, 400)))
-            elif r.status == "gagal" and not r.sebab_data:
+            out.append(t("ringkas_gagal", kunci=plain(r.key), pesan=plain(r.message, 300)))
+            if r.failed_notebook:
+                out.append(t("ringkas_nb", path=plain(r.failed_notebook, 400)))
+            elif r.status == "gagal" and not r.no_usable_data:
                 out.append(t("ringkas_nb_tidak"))
-            if r.laporan_lama:
-                out.append(t("ringkas_lama", tanggal=r.laporan_lama))
+            if r.earlier_report:
+                out.append(t("ringkas_lama", tanggal=r.earlier_report))
         out += [plain(w, 400) for w in self.warnings]
         if self.log_path:
             out.append(t("ringkas_log", log=plain(self.log_path, 400)))
@@ -573,7 +620,7 @@ def plan_runs(
             "profil": profile_path,
         }
         gagal_dir = cache_dir.parent / "gagal" / section
-        gagal_name = f"{nb.kode}_{nb.nama}" + (f"__{slug}" if opd else "")
+        gagal_name = f"{nb.kode}_{nb.name}" + (f"__{slug}" if opd else "")
         masukan = {
             "data": checksum,
             "parameter": {k: params[k] for k in ("periode", "bahasa", "opd", "min_sel", "seed")},
@@ -587,21 +634,21 @@ def plan_runs(
             masukan["periode_semua"] = list(periods)
         runs.append(
             RunSpec(
-                kunci=f"{rel}/{nb.kode}",
+                key=f"{rel}/{nb.kode}",
                 notebook=nb,
                 periode=periode,
                 opd=opd,
                 folder=out_dir / rel,
-                stem=f"{nb.nama}_{periode}" + (f"_{slug}" if opd else ""),
-                judul=(nb.judul_en or nb.judul if bahasa == "en" else nb.judul)
+                stem=f"{nb.name}_{periode}" + (f"_{slug}" if opd else ""),
+                title=(nb.title_en or nb.title if bahasa == "en" else nb.title)
                 + (f" — {opd}" if opd else ""),
                 periode_label=label,
                 parameters=params,
                 formats=settings.formats,
-                gagal_path=gagal_dir / f"{gagal_name}.ipynb",
-                masukan=masukan,
+                failed_path=gagal_dir / f"{gagal_name}.ipynb",
+                inputs=masukan,
                 staging=work,
-                profil=profil,
+                profile=profil,
             )
         )
 
@@ -675,11 +722,11 @@ def _intact(folder: Path, entry: dict[str, Any]) -> bool:
 def _unchanged(spec: RunSpec) -> dict[str, Any] | None:
     """The manifest entry when the run's inputs are unchanged and its outputs intact."""
     entry = _read_manifest(spec.folder)["runs"].get(spec.notebook.kode)
-    if not entry or entry.get("masukan") != json.loads(json.dumps(spec.masukan)):
+    if not entry or entry.get("masukan") != json.loads(json.dumps(spec.inputs)):
         return None
     if entry.get("gagal_terakhir"):
         return None
-    if sorted(entry.get("keluaran", [])) != sorted(p.name for p in spec.keluaran):
+    if sorted(entry.get("keluaran", [])) != sorted(p.name for p in spec.outputs):
         return None
     if not _intact(spec.folder, entry):
         return None
@@ -711,15 +758,15 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
     today = _dt.date.today().isoformat()
     if res.status == "ok":
         m["runs"][spec.notebook.kode] = {
-            "judul": spec.judul,
+            "judul": spec.title,
             "opd": spec.opd,
             "periode": spec.periode,
-            "masukan": spec.masukan,
-            "keluaran": list(res.keluaran),
-            "berkas": dict(res.berkas),
-            "detik": round(res.detik, 2),
+            "masukan": spec.inputs,
+            "keluaran": list(res.outputs),
+            "berkas": dict(res.file_hashes),
+            "detik": round(res.seconds, 2),
             "selesai": _dt.datetime.now().isoformat(timespec="seconds"),
-            "angka_utama": res.angka_utama,
+            "angka_utama": res.headline_figures,
         }
     else:
         failure = {
@@ -732,10 +779,10 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
         if isinstance(old, dict) and _intact(spec.folder, old):
             old.pop("gagal_format", None)
             old.update(failure)
-            res = RunResult(**{**res.__dict__, "laporan_lama": str(old.get("selesai", ""))[:10]})
+            res = dataclasses.replace(res, earlier_report=str(old.get("selesai", ""))[:10])
         else:
             m["runs"][spec.notebook.kode] = {
-                "judul": spec.judul,
+                "judul": spec.title,
                 "opd": spec.opd,
                 "periode": spec.periode,
                 "keluaran": [],
@@ -900,18 +947,18 @@ def failure_text(exc: BaseException, bahasa: str = "id", stage: str | None = Non
 
 
 def _failed(
-    base: dict[str, Any], exc: BaseException, bahasa: str, detik: float, kept: str | None
+    base: dict[str, Any], exc: BaseException, bahasa: str, seconds: float, kept: str | None
 ) -> RunResult:
-    """The result of a run that failed with ``exc`` after ``detik`` seconds; ``kept`` is
+    """The result of a run that failed with ``exc`` after ``seconds``; ``kept`` is
     where its executed notebook was kept (:func:`_keep_failed`)."""
     kind, fields = failure_kind(exc)
     return RunResult(
         **base,
         status="gagal",
-        detik=detik,
-        pesan=TEXT(f"gagal_{kind}", bahasa, **fields),  # type: ignore[arg-type]
-        notebook_gagal=kept,
-        asli=_error_message(exc),
+        seconds=seconds,
+        message=TEXT(f"gagal_{kind}", bahasa, **fields),  # type: ignore[arg-type]
+        failed_notebook=kept,
+        original_error=_error_message(exc),
         reason=kind,
         reason_format=str(fields.get("format", "")).lower(),
     )
@@ -919,7 +966,7 @@ def _failed(
 
 def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
     """Keep the executed notebook ``nb`` (else the one papermill saved at ``executed``),
-    as far as it ran, at ``spec.gagal_path``; its path, or None when there is nothing
+    as far as it ran, at ``spec.failed_path``; its path, or None when there is nothing
     to keep (or it cannot be read as a notebook).
 
     papermill's record of the run's own paths is replaced: ``input_path`` held the whole
@@ -941,11 +988,11 @@ def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
         record = kept.metadata.get("papermill")
         if isinstance(record, dict):
             record["input_path"] = spec.notebook.path.name
-            record["output_path"] = spec.gagal_path.relative_to(
-                spec.gagal_path.parents[2]
+            record["output_path"] = spec.failed_path.relative_to(
+                spec.failed_path.parents[2]
             ).as_posix()
-        atomic_write(spec.gagal_path, nbformat.writes(kept))
-        return str(spec.gagal_path)
+        atomic_write(spec.failed_path, nbformat.writes(kept))
+        return str(spec.failed_path)
     except Exception:  # noqa: BLE001 - keeping the copy must not hide the run's own error
         return None
 
@@ -953,9 +1000,9 @@ def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
 def _crashed(spec: RunSpec, exc: BaseException, bahasa: str) -> RunResult:
     """The result of a run whose worker process ended abruptly (``exc``): the notebook
     papermill last saved in the run's staging folder, if any, is kept
-    (:func:`_keep_failed`) — not a copy an earlier batch left at ``spec.gagal_path``."""
+    (:func:`_keep_failed`) — not a copy an earlier batch left at ``spec.failed_path``."""
     base = {
-        "kunci": spec.kunci,
+        "key": spec.key,
         "periode": spec.periode,
         "notebook": spec.notebook.kode,
         "opd": spec.opd,
@@ -1004,20 +1051,20 @@ def publish(folder: Path, files: dict[str, bytes]) -> dict[str, str]:
 
 
 def _workbook_info(spec: RunSpec, bahasa: str) -> dict[str, str]:
-    profil = load_profile(spec.profil)
+    profil = load_profile(spec.profile)
     keys = {
         "id": ("Judul", "Instansi", "Periode", "Dibuat", "Checksum data", "Versi kinerja"),
         "en": ("Title", "Agency", "Period", "Generated", "Data checksum", "kinerja version"),
     }[bahasa]
     values = (
-        spec.judul,
+        spec.title,
         profil.government(bahasa),
         spec.periode_label
         if not _is_code(spec.periode_label)
         else period_label(spec.periode_label, bahasa),  # type: ignore[arg-type]
         fmt.date(_dt.date.today(), bahasa),  # type: ignore[arg-type]
-        spec.masukan["data"],
-        spec.masukan["versi"],
+        spec.inputs["data"],
+        spec.inputs["versi"],
     )
     return dict(zip(keys, values, strict=True))
 
@@ -1044,10 +1091,10 @@ def _stage(fmt_name: str):
 def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes], dict[str, float]]:
     """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``."""
     bahasa = spec.parameters["bahasa"]
-    profil = load_profile(spec.profil)
+    profil = load_profile(spec.profile)
     with _stage("html"):
         html = export.to_html(
-            nb, title=spec.judul, periode=spec.periode_label, bahasa=bahasa, profile=profil
+            nb, title=spec.title, periode=spec.periode_label, bahasa=bahasa, profile=profil
         )
     files: dict[str, bytes] = {}
     if "html" in spec.formats:
@@ -1087,7 +1134,7 @@ def _run_one(spec: RunSpec) -> RunResult:
     work.mkdir(parents=True)
     executed = work / "notebook.ipynb"
     base = {
-        "kunci": spec.kunci,
+        "key": spec.key,
         "periode": spec.periode,
         "notebook": spec.notebook.kode,
         "opd": spec.opd,
@@ -1107,10 +1154,10 @@ def _run_one(spec: RunSpec) -> RunResult:
         return RunResult(
             **base,
             status="ok",
-            detik=time.perf_counter() - t0,
-            keluaran=tuple(files),
-            angka_utama=angka,
-            berkas=hashes,
+            seconds=time.perf_counter() - t0,
+            outputs=tuple(files),
+            headline_figures=angka,
+            file_hashes=hashes,
             stderr=stderr,
         )
     except Exception as exc:  # noqa: BLE001 - export failures are run failures too
@@ -1598,30 +1645,30 @@ def run_batch(
             _remove_leftovers(spec.folder)
             entry = None if settings.force else _unchanged(spec)
             if entry is not None:
-                results[spec.kunci] = RunResult(
-                    spec.kunci,
+                results[spec.key] = RunResult(
+                    spec.key,
                     spec.periode,
                     spec.notebook.kode,
                     spec.opd,
                     "dilewati",
-                    keluaran=tuple(entry.get("keluaran", ())),
-                    pesan="masukan tidak berubah",
-                    angka_utama=entry.get("angka_utama", {}),
+                    outputs=tuple(entry.get("keluaran", ())),
+                    message="masukan tidak berubah",
+                    headline_figures=entry.get("angka_utama", {}),
                 )
             else:
                 todo.append(spec)
         con.say(con.t("rencana", n_run=len(plan), n_baru=len(todo), n_lewat=len(plan) - len(todo)))
         for spec in not_run:  # marks an earlier good report of the period as not updated
-            results[spec.kunci] = _log_run(
+            results[spec.key] = _log_run(
                 spec,
                 RunResult(
-                    spec.kunci,
+                    spec.key,
                     spec.periode,
                     spec.notebook.kode,
                     spec.opd,
                     "gagal",
-                    pesan=lost[spec.periode],
-                    sebab_data=True,
+                    message=lost[spec.periode],
+                    no_usable_data=True,
                     reason="data",
                 ),
             )
@@ -1637,9 +1684,9 @@ def run_batch(
             redact_worker_logs(cache_root / "log", con.redact)
         # --- 6. index
         index = _write_index(out, bahasa, profil)
-        ordered = tuple(results[s.kunci] for s in [*plan, *not_run])
+        ordered = tuple(results[s.key] for s in [*plan, *not_run])
         for r in ordered:
-            con.log(f"run {r.kunci}: {r.status} {r.pesan}")
+            con.log(f"run {r.key}: {r.status} {r.message}")
         return BatchSummary(
             ordered,
             out,
@@ -1719,13 +1766,13 @@ def _execute(
                     except Exception as exc:  # noqa: BLE001 - a crashed worker is a failed run
                         res = _crashed(spec, exc, con.bahasa)
                     res = _log_run(spec, res)
-                    results[spec.kunci] = res
-                    con.log(f"run {spec.kunci}: {res.status} ({res.detik:.1f} s) {res.pesan}")
-                    if res.asli:
-                        con.log(f"run {spec.kunci}: original error: {res.asli}")
+                    results[spec.key] = res
+                    con.log(f"run {spec.key}: {res.status} ({res.seconds:.1f} s) {res.message}")
+                    if res.original_error:
+                        con.log(f"run {spec.key}: original error: {res.original_error}")
                     for line in res.stderr:
                         con.record_warning(line, "stderr")
-                    bar.update(task, advance=1, description=f"{plain(spec.kunci, 60)} {res.status}")
+                    bar.update(task, advance=1, description=f"{plain(spec.key, 60)} {res.status}")
         executor.shutdown(wait=True)
         con.say(
             "✓ "

@@ -126,7 +126,7 @@ def _make_effect(h: SharedResults, spec: pd.Series) -> Effect | None:
     est = float(r["estimate"])
     sd = float(h.panel[spec["sd"]].std()) if spec["sd"] and spec["sd"] in h.panel else None
     return Effect(
-        kunci=spec["kunci"],
+        key=spec["kunci"],
         label_id=spec["label_id"],
         label_en=spec["label_en"],
         hasil_id=spec["hasil_id"],
@@ -137,14 +137,14 @@ def _make_effect(h: SharedResults, spec: pd.Series) -> Effect | None:
         std_error=_f(r.get("std_error")),
         p_value=_f(r.get("p_value")),
         n_obs=int(r["n_obs"]) if pd.notna(r.get("n_obs")) else None,
-        satuan_id=spec["satuan_id"],
-        satuan_en=spec["satuan_en"],
+        unit_id=spec["satuan_id"],
+        unit_en=spec["satuan_en"],
         estimate_sd=(est / sd) if sd else None,
         pretrend_p=_pretrend_p(h, spec["pretrend"], r),
-        desain=spec["desain"],
-        metode=str(r.get("method", "")),
-        arah_baik=spec["arah_baik"],
-        catatan=_flags(r),
+        design=spec["desain"],
+        method=str(r.get("method", "")),
+        good_direction=spec["arah_baik"],
+        flags=_flags(r),
         program_id=spec["program_id"],
         program_en=spec["program_en"],
         **_breakdowns(h, spec["sensitivitas"]),
@@ -241,29 +241,29 @@ def period_facts(
     return PeriodFacts(
         periode=periode,
         bahasa=bahasa,
-        tanggal_laporan=date or _dt.date.today(),
+        report_date=date or _dt.date.today(),
         n_pegawai=int(ev["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
-        distribusi_predikat=_distribution(ev),
-        distribusi_sebelumnya=_distribution(ev_prev) if prev else None,
-        periode_sebelumnya=prev,
-        kepatuhan_distribusi=kep[["opd", "aturan", "patuh", "selisih"]]
+        predikat_distribution=_distribution(ev),
+        previous_distribution=_distribution(ev_prev) if prev else None,
+        previous_periode=prev,
+        distribution_compliance=kep[["opd", "aturan", "patuh", "selisih"]]
         if kep is not None
         else None,
-        profil_berakhlak=_berakhlak_profile(sd, periode, prev),
-        reliabilitas=_reliability_facts(h.reliabilitas, periode) if opd is None else None,
-        efek=effect_list(h) if opd is None else (),
+        berakhlak_profile=_berakhlak_profile(sd, periode, prev),
+        reliability=_reliability_facts(h.reliability, periode) if opd is None else None,
+        effects=effect_list(h) if opd is None else (),
         resistensi=_resistance_facts(ds, h, periode, peg),
         pelatihan=_training_facts(ds, periode, peg),
         kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=_training_priorities(sd, peg, periode),
-        umpan_balik_perlu=_feedback_needs(ds, periode, peg),
+        umpan_balik_needed=_feedback_needs(ds, periode, peg),
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
         periode_data=tuple(ds.periods),
-        nama_daerah=profile.name,
-        instansi=profile.government(bahasa),
-        provenans={
+        region_name=profile.name,
+        government=profile.government(bahasa),
+        provenance={
             "checksum": ds.checksum[:16],
             "versi": version,
             "parameter": {
@@ -276,7 +276,7 @@ def period_facts(
             "tanggal": (date or _dt.date.today()).isoformat(),
         },
         min_sel=min_sel,
-        sumber_predikat=str(h.parameter.get("sumber_predikat", "angka")),
+        predikat_source=str(h.parameter.get("sumber_predikat", "angka")),
     )
 
 

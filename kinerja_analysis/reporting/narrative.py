@@ -21,8 +21,8 @@ evidence grade); the templates say it.
 
 Typical use::
 
-    facts = PeriodFacts(periode="2025Q1", bahasa="id", tanggal_laporan="2026-11-28",
-                        n_pegawai=6012, n_opd=24, distribusi_predikat=dist, efek=(...))
+    facts = PeriodFacts(periode="2025Q1", bahasa="id", report_date="2026-11-28",
+                        n_pegawai=6012, n_opd=24, predikat_distribution=dist, effects=(...))
     report = write_report(facts)
     md = report.markdown()
 """
@@ -110,13 +110,23 @@ _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
 # ----------------------------------------------------------------------------- inputs
 
 
+@renamed_keywords(
+    kunci="key",
+    desain="design",
+    metode="method",
+    arah_baik="good_direction",
+    desimal="decimals",
+    catatan="flags",
+    satuan_id="unit_id",
+    satuan_en="unit_en",
+)
 @dataclass(frozen=True, kw_only=True)
 class Effect:
     """One estimated effect, as the narrative needs it.
 
     Parameters
     ----------
-    kunci
+    key
         Identifier; the keys in :data:`EFFECT_KEYS` drive the Tantangan/Rekomendasi logic.
     label_id, label_en
         The cause, as a sentence subject: ``"Pelatihan yang relevan"`` /
@@ -129,29 +139,29 @@ class Effect:
         Two-sided p-value (optional; used for the "indikatif" grade).
     n_obs
         Observations used.
-    satuan_id, satuan_en
+    unit_id, unit_en
         Natural unit: ``"poin"`` / ``"points"``, ``"poin persentase"`` / ...
     estimate_sd
         The effect in standard deviations of the outcome (optional).
-    desain
+    design
         ``"kausal_did"`` (difference-in-differences / Callaway–Sant'Anna),
         ``"kausal_fe"`` (within-employee fixed effects) or ``"asosiasi"`` (no causal
         identification claimed).
     pretrend_p
         p-value of the pre-trend test (DiD). Missing for a DiD means the parallel-trend
         assumption was not checked, which caps the grade at "indikatif".
-    metode
+    method
         Estimator, in words (shown in the appendix).
-    arah_baik
+    good_direction
         ``"naik"`` if a higher outcome is better (capaian, IKM), ``"turun"`` if lower is
         better (complaints).
-    desimal
+    decimals
         Decimals of the estimate in text.
     p_adjusted
         The p-value adjusted for the family of effects the document states (Holm;
         :func:`kinerja_analysis.reporting.facts.effect_list`). A "jelas" grade needs it
         below ``alpha``.
-    catatan
+    flags
         Estimation flags of the estimate (keys of
         :data:`kinerja_analysis.methods.did.attgt.FLAGS`, e.g. ``ps_separation``): shown in
         the appendix; an unresolved one (:data:`UNRESOLVED_FLAGS`) caps the grade at
@@ -166,9 +176,14 @@ class Effect:
         still holds; ``breakdown_rm_censored`` when it holds over the whole range searched.
     program_id, program_en
         The programme, as it is named in the sensitivity sentence (``"pelatihan"``).
+
+    The old field names (``kunci``, ``desain``, ``metode``, ``arah_baik``, ``desimal``,
+    ``catatan``, ``satuan_id``, ``satuan_en``) still work for one release (constructor
+    keywords and attribute reads, with a ``DeprecationWarning``); ``effects.csv`` keeps
+    its column names.
     """
 
-    kunci: str
+    key: str
     label_id: str
     label_en: str
     hasil_id: str
@@ -176,18 +191,18 @@ class Effect:
     estimate: float
     ci_low: float
     ci_high: float
-    desain: Design
+    design: Design
     p_value: float | None = None
     n_obs: int | None = None
-    satuan_id: str = "poin"
-    satuan_en: str = "points"
+    unit_id: str = "poin"
+    unit_en: str = "points"
     estimate_sd: float | None = None
     pretrend_p: float | None = None
-    metode: str = ""
-    arah_baik: Literal["naik", "turun"] = "naik"
-    desimal: int = 2
+    method: str = ""
+    good_direction: Literal["naik", "turun"] = "naik"
+    decimals: int = 2
     p_adjusted: float | None = None
-    catatan: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
     std_error: float | None = None
     breakdown_rm: float | None = None
     breakdown_rm_censored: bool = False
@@ -196,25 +211,25 @@ class Effect:
     program_en: str = ""
 
     def __post_init__(self) -> None:
-        if self.desain not in _DESAIN:
+        if self.design not in _DESAIN:
             raise ValueError(
-                f"Effect {self.kunci!r}: desain must be one of {_DESAIN}, not {self.desain!r}"
+                f"Effect {self.key!r}: design must be one of {_DESAIN}, not {self.design!r}"
             )
-        if self.arah_baik not in ("naik", "turun"):
-            raise ValueError(f"Effect {self.kunci!r}: arah_baik must be 'naik' or 'turun'")
+        if self.good_direction not in ("naik", "turun"):
+            raise ValueError(f"Effect {self.key!r}: good_direction must be 'naik' or 'turun'")
         if (
             not is_missing(self.ci_low)
             and not is_missing(self.ci_high)
             and float(self.ci_low) > float(self.ci_high)
         ):
             raise ValueError(
-                f"Effect {self.kunci!r}: ci_low ({self.ci_low}) is greater than ci_high ({self.ci_high})"
+                f"Effect {self.key!r}: ci_low ({self.ci_low}) is greater than ci_high ({self.ci_high})"
             )
-        object.__setattr__(self, "catatan", tuple(self.catatan))
+        object.__setattr__(self, "flags", tuple(self.flags))
         for nama in ("p_value", "pretrend_p", "p_adjusted"):
             v = getattr(self, nama)
             if not is_missing(v) and not 0.0 <= float(v) <= 1.0:
-                raise ValueError(f"Effect {self.kunci!r}: {nama} must be between 0 and 1, not {v}")
+                raise ValueError(f"Effect {self.key!r}: {nama} must be between 0 and 1, not {v}")
 
     def tidy(self) -> pd.DataFrame:
         """One row: ``term, estimate, std_error, ci_low, ci_high, p_value, n_obs, method,
@@ -227,27 +242,34 @@ class Effect:
         return pd.DataFrame(
             [
                 {
-                    "term": self.kunci,
+                    "term": self.key,
                     "estimate": self.estimate,
                     "std_error": num(self.std_error),
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
                     "p_value": num(self.p_value),
                     "n_obs": self.n_obs,
-                    "method": self.metode,
-                    "desain": self.desain,
+                    "method": self.method,
+                    "desain": self.design,
                     "pretrend_p": num(self.pretrend_p),
                     "p_adjusted": num(self.p_adjusted),
                     "estimate_sd": num(self.estimate_sd),
                     "breakdown_rm": num(self.breakdown_rm),
                     "breakdown_sd": num(self.breakdown_sd),
-                    "flags": ",".join(self.catatan),
+                    "flags": ",".join(self.flags),
                     "tingkat_bukti": evidence_grade(self),
                 }
             ]
         )
 
 
+@renamed_keywords(
+    tidak_sesuai_tinggi="mismatched_training_share",
+    umpan_balik_buruk_tinggi="poor_umpan_balik_share",
+    tanpa_umpan_balik_tinggi="without_umpan_balik_share",
+    skp_kosong_tinggi="empty_skp_share",
+    n_sebut="n_named",
+)
 @dataclass(frozen=True)
 class Thresholds:
     """Thresholds that turn a finding into a recommendation (policy choices; shown in the appendix).
@@ -256,39 +278,59 @@ class Thresholds:
     ----------
     jp_substansial
         Share of ASN below 20 JP/year from which the shortfall counts as substantial.
-    tidak_sesuai_tinggi
+    mismatched_training_share
         Share of self-sought training not fitting the job counted as high.
-    umpan_balik_buruk_tinggi
+    poor_umpan_balik_share
         Share of poor-quality feedback (in an OPD) counted as high.
-    tanpa_umpan_balik_tinggi
+    without_umpan_balik_share
         Share of ASN without any feedback session (in an OPD) counted as high.
-    skp_kosong_tinggi
+    empty_skp_share
         Share of ASN with an empty SKP (in an OPD) read as a sign of resistance.
-    n_sebut
+    n_named
         How many OPDs/rows to name in a sentence.
+
+    The old field names (``tidak_sesuai_tinggi``, ``umpan_balik_buruk_tinggi``,
+    ``tanpa_umpan_balik_tinggi``, ``skp_kosong_tinggi``, ``n_sebut``) still work for one
+    release (constructor keywords and attribute reads, with a ``DeprecationWarning``).
     """
 
     jp_substansial: float = 0.25
-    tidak_sesuai_tinggi: float = 0.25
-    umpan_balik_buruk_tinggi: float = 0.20
-    tanpa_umpan_balik_tinggi: float = 0.25
-    skp_kosong_tinggi: float = 0.10
-    n_sebut: int = 3
+    mismatched_training_share: float = 0.25
+    poor_umpan_balik_share: float = 0.20
+    without_umpan_balik_share: float = 0.25
+    empty_skp_share: float = 0.10
+    n_named: int = 3
 
 
 _KOLOM = {
-    "distribusi_predikat": ("predikat", "n"),
-    "distribusi_sebelumnya": ("predikat", "n"),
-    "kepatuhan_distribusi": ("opd", "aturan", "patuh", "selisih"),
-    "profil_berakhlak": ("dimensi", "skor"),
-    "reliabilitas": ("dimensi", "icc1", "icc1k"),
+    "predikat_distribution": ("predikat", "n"),
+    "previous_distribution": ("predikat", "n"),
+    "distribution_compliance": ("opd", "aturan", "patuh", "selisih"),
+    "berakhlak_profile": ("dimensi", "skor"),
+    "reliability": ("dimensi", "icc1", "icc1k"),
     "resistensi": ("opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"),
     "prioritas_pelatihan": ("opd", "dimensi", "kesenjangan", "n_asn"),
-    "umpan_balik_perlu": ("opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"),
+    "umpan_balik_needed": ("opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"),
     "kandidat_penghargaan": ("kriteria", "n"),
 }
 
 
+@renamed_keywords(
+    tanggal_laporan="report_date",
+    distribusi_predikat="predikat_distribution",
+    distribusi_sebelumnya="previous_distribution",
+    periode_sebelumnya="previous_periode",
+    kepatuhan_distribusi="distribution_compliance",
+    profil_berakhlak="berakhlak_profile",
+    reliabilitas="reliability",
+    efek="effects",
+    provenans="provenance",
+    nama_daerah="region_name",
+    instansi="government",
+    ambang="thresholds",
+    sumber_predikat="predikat_source",
+    umpan_balik_perlu="umpan_balik_needed",
+)
 @dataclass(frozen=True, kw_only=True, eq=False)
 class PeriodFacts:
     """Everything the narrative of one period may say. Any part may be ``None`` (not available).
@@ -301,23 +343,23 @@ class PeriodFacts:
         Period code (``2025Q1``).
     bahasa
         ``"id"`` or ``"en"``.
-    tanggal_laporan
+    report_date
         Report date (date or ISO string).
     n_pegawai, n_opd
         Employees and OPDs covered.
-    distribusi_predikat, distribusi_sebelumnya
+    predikat_distribution, previous_distribution
         ``predikat, n`` (+ optional ``persen``, a fraction; computed from ``n`` if absent),
         the current and the previous period.
-    periode_sebelumnya
+    previous_periode
         Code of the previous period (for the comparison sentence).
-    kepatuhan_distribusi
+    distribution_compliance
         :func:`kinerja_analysis.domain.predikat.check_distribution`: ``opd, aturan, patuh, selisih``
         (``selisih`` as a fraction).
-    profil_berakhlak
+    berakhlak_profile
         ``dimensi, skor`` (+ optional ``perubahan`` vs previous period).
-    reliabilitas
+    reliability
         ``dimensi, icc1, icc1k`` (+ optional ``alpha_k``, Krippendorff's α).
-    efek
+    effects
         The estimated effects.
     resistensi
         ``opd, penerimaan`` (acceptance score of the new system, e.g. survey mean 1–5),
@@ -329,7 +371,7 @@ class PeriodFacts:
         ``pct_mandiri_tidak_sesuai`` (share of self-sought trainings not fitting the job).
     prioritas_pelatihan
         ``opd, dimensi, kesenjangan, n_asn``: competency gaps (larger = more urgent).
-    umpan_balik_perlu
+    umpan_balik_needed
         ``opd, pct_tanpa_umpan_balik, pct_kualitas_buruk, n``.
     kandidat_penghargaan
         ``kriteria, n``: reward pool by criterion.
@@ -339,71 +381,76 @@ class PeriodFacts:
         Power for the next round: ``{"pelatihan": {mde, mde_sd, n_per_period, n_needed,
         target_sd, per_id, per_en}, "umpan_balik": {mde, mde_sd}}`` (any part may be
         absent; :func:`kinerja_analysis.reporting.facts.period_facts`).
-    provenans
+    provenance
         ``checksum``, ``parameter`` (mapping), ``versi``, ``tanggal``.
     periode_data
         The periods of the data the document was computed from (its window: the first
         period of the data up to ``periode``); stated in the executive summary and the
         appendix. Empty: not stated.
-    nama_daerah
+    region_name
         Name of the city/regency.
-    instansi
+    government
         The government as printed (``"Pemerintah Kota Kotalama"``); default the
-        ``kota`` of ``nama_daerah`` (:class:`kinerja_analysis.core.profile.AgencyProfile`).
+        ``kota`` of ``region_name`` (:class:`kinerja_analysis.core.profile.AgencyProfile`).
     min_sel
         Counts below this are not shown (privacy).
-    ambang
+    thresholds
         Recommendation thresholds.
-    sumber_predikat
+    predikat_source
         ``"angka"``: predikat computed from SKP and 360° scores; ``"resmi"``: the official
         e-Kinerja predikat (no numeric data: the methods section says so).
+
+    The old field names (``tanggal_laporan``, ``distribusi_predikat``,
+    ``distribusi_sebelumnya``, ``periode_sebelumnya``, ``kepatuhan_distribusi``,
+    ``profil_berakhlak``, ``reliabilitas``, ``efek``, ``provenans``, ``nama_daerah``,
+    ``instansi``, ``ambang``, ``sumber_predikat``, ``umpan_balik_perlu``) still work for
+    one release (constructor keywords and attribute reads, with a
+    ``DeprecationWarning``).
     """
 
     periode: str
     bahasa: fmt.Bahasa = "id"
-    tanggal_laporan: _dt.date | str
+    report_date: _dt.date | str
     n_pegawai: int
     n_opd: int
-    distribusi_predikat: pd.DataFrame | None = None
-    distribusi_sebelumnya: pd.DataFrame | None = None
-    periode_sebelumnya: str | None = None
-    kepatuhan_distribusi: pd.DataFrame | None = None
-    profil_berakhlak: pd.DataFrame | None = None
-    reliabilitas: pd.DataFrame | None = None
-    efek: tuple[Effect, ...] = ()
+    predikat_distribution: pd.DataFrame | None = None
+    previous_distribution: pd.DataFrame | None = None
+    previous_periode: str | None = None
+    distribution_compliance: pd.DataFrame | None = None
+    berakhlak_profile: pd.DataFrame | None = None
+    reliability: pd.DataFrame | None = None
+    effects: tuple[Effect, ...] = ()
     resistensi: pd.DataFrame | None = None
     pelatihan: Mapping[str, Any] | None = None
     prioritas_pelatihan: pd.DataFrame | None = None
-    umpan_balik_perlu: pd.DataFrame | None = None
+    umpan_balik_needed: pd.DataFrame | None = None
     kandidat_penghargaan: pd.DataFrame | None = None
     kualitas_data: pd.DataFrame | None = None
     kekuatan: Mapping[str, Any] | None = None
-    provenans: Mapping[str, Any] | None = None
+    provenance: Mapping[str, Any] | None = None
     periode_data: tuple[str, ...] = ()
-    nama_daerah: str = "Kotalama"
-    instansi: str | None = None
+    region_name: str = "Kotalama"
+    government: str | None = None
     min_sel: int = DEFAULTS.min_sel
-    ambang: Thresholds = field(default_factory=Thresholds)
-    sumber_predikat: str = "angka"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    predikat_source: str = "angka"
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
             raise ValueError(f"bahasa must be 'id' or 'en', not {self.bahasa!r}")
         object.__setattr__(self, "periode", parse_period(self.periode).code)
-        if self.instansi is None:
-            gov = AgencyProfile(name=self.nama_daerah, kind="kota").government(self.bahasa)
-            object.__setattr__(self, "instansi", gov)
-        if self.periode_sebelumnya is not None:
-            object.__setattr__(
-                self, "periode_sebelumnya", parse_period(self.periode_sebelumnya).code
-            )
-        object.__setattr__(self, "efek", tuple(self.efek))
+        if self.government is None:
+            gov = AgencyProfile(name=self.region_name, kind="kota").government(self.bahasa)
+            object.__setattr__(self, "government", gov)
+        if self.previous_periode is not None:
+            object.__setattr__(self, "previous_periode", parse_period(self.previous_periode).code)
+        object.__setattr__(self, "effects", tuple(self.effects))
         object.__setattr__(
             self, "periode_data", tuple(parse_period(p).code for p in self.periode_data)
         )
-        for e in self.efek:
+        for e in self.effects:
             if not isinstance(e, Effect):
-                raise ValueError(f"efek must hold Effect objects, not {type(e).__name__}")
+                raise ValueError(f"effects must hold Effect objects, not {type(e).__name__}")
         for nama, kolom in _KOLOM.items():
             df = getattr(self, nama)
             if df is None:
@@ -415,7 +462,7 @@ class PeriodFacts:
                 raise ValueError(
                     f"{nama}: missing column(s) {kurang} (present: {list(df.columns)})"
                 )
-        for nama in ("distribusi_predikat", "distribusi_sebelumnya"):
+        for nama in ("predikat_distribution", "previous_distribution"):
             df = getattr(self, nama)
             if df is not None and "persen" in df.columns:
                 v = pd.to_numeric(df["persen"], errors="coerce")
@@ -446,7 +493,7 @@ def _ci_excludes_zero(efek: Effect) -> bool:
 
 def _pretrend_ok(efek: Effect, alpha: float) -> bool:
     if is_missing(efek.pretrend_p):
-        return efek.desain != "kausal_did"
+        return efek.design != "kausal_did"
     return float(efek.pretrend_p) >= alpha  # type: ignore[arg-type]
 
 
@@ -493,7 +540,7 @@ def evidence_grade(
         ci_lepas
         and _pretrend_ok(effect, alpha)
         and _multiplicity_ok(effect, alpha)
-        and not (set(effect.catatan) & UNRESOLVED_FLAGS)
+        and not (set(effect.flags) & UNRESOLVED_FLAGS)
     )
     if clear:
         return "jelas"
@@ -725,37 +772,37 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
             alasan = "ci"
         elif not _pretrend_ok(e, DEFAULTS.alpha):
             alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
-        elif set(e.catatan) & UNRESOLVED_FLAGS:
+        elif set(e.flags) & UNRESOLVED_FLAGS:
             alasan = "estimasi"
         else:
             alasan = "multiplisitas"
-    baik = None if arah == "nol" else arah == e.arah_baik
+    baik = None if arah == "nol" else arah == e.good_direction
     return {
-        "kunci": e.kunci,
+        "kunci": e.key,
         "tingkat": t,
-        "kausal": e.desain.startswith("kausal"),
-        "desain": e.desain,
+        "kausal": e.design.startswith("kausal"),
+        "desain": e.design,
         "arah": arah,
         "baik": baik,
         "alasan": alasan,
         "Label": _capitalise(label),
         "label": _lowercase_first(label),
         "hasil": e.hasil_id if bahasa == "id" else e.hasil_en,
-        "satuan": e.satuan_id if bahasa == "id" else e.satuan_en,
+        "satuan": e.unit_id if bahasa == "id" else e.unit_en,
         "ada_estimasi": not is_missing(e.estimate),
-        "besar": f.abs(e.estimate, e.desimal),
-        "est": f.angka(e.estimate, e.desimal),
+        "besar": f.abs(e.estimate, e.decimals),
+        "est": f.angka(e.estimate, e.decimals),
         "sd": None if is_missing(e.estimate_sd) else f.abs(e.estimate_sd, 2),
         "sd_bertanda": None if is_missing(e.estimate_sd) else f.angka(e.estimate_sd, 2),
-        "lo": f.angka(lo, e.desimal),
-        "hi": f.angka(hi, e.desimal),
+        "lo": f.angka(lo, e.decimals),
+        "hi": f.angka(hi, e.decimals),
         "p": None if is_missing(e.p_value) else f.p(e.p_value),
         "p_holm": None if is_missing(e.p_adjusted) else f.p(e.p_adjusted),
         "pretrend": None if is_missing(e.pretrend_p) else f.p(e.pretrend_p),
         "n_obs": None if e.n_obs is None or is_missing(e.n_obs) else f.n(e.n_obs),
-        "metode": e.metode,
+        "metode": e.method,
         "estimate": None if is_missing(e.estimate) else float(e.estimate),
-        "catatan": list(e.catatan),
+        "catatan": list(e.flags),
         "sensitivitas": _sensitivity_context(e, t, ci_lepas, bahasa, f),
     }
 
@@ -827,13 +874,13 @@ def _r1(x: float) -> float:
 
 
 def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    if fk.distribusi_predikat is None:
+    if fk.predikat_distribution is None:
         return None
-    cur = _sort_predikat(fk.distribusi_predikat)
+    cur = _sort_predikat(fk.predikat_distribution)
     cur = cur.assign(prop=_shares(cur).to_numpy())
     prev = None
-    if fk.distribusi_sebelumnya is not None:
-        prev = fk.distribusi_sebelumnya.copy()
+    if fk.previous_distribution is not None:
+        prev = fk.previous_distribution.copy()
         prev = prev.assign(prop=_shares(prev).to_numpy())
         prev_s = suppress_small_cells(prev[["predikat", "n", "prop"]], "n", fk.min_sel)
         prev_map = {
@@ -861,14 +908,14 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "n_total": n_total,
         "baris": rows,
         "ada_sebelumnya": prev is not None,
-        "periode_sebelumnya": fk.periode_sebelumnya,
+        "periode_sebelumnya": fk.previous_periode,
         "terbanyak": terbanyak,
         "ada_kecil": any(r["kecil"] for r in rows),
     }
 
 
 def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    k = fk.kepatuhan_distribusi
+    k = fk.distribution_compliance
     if k is None:
         return None
     d = k.copy()
@@ -897,7 +944,7 @@ def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
 
 
 def _berakhlak_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    p = fk.profil_berakhlak
+    p = fk.berakhlak_profile
     if p is None or len(p) == 0:
         return None
     d = p.copy()
@@ -937,7 +984,7 @@ def _range(s: pd.Series, bahasa: fmt.Bahasa) -> dict[str, Any] | None:
 
 
 def _reliability_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    r = fk.reliabilitas
+    r = fk.reliability
     if r is None or len(r) == 0:
         return None
     out = {
@@ -980,13 +1027,13 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     n_kecil = len(r) - len(aman)
     aman["penerimaan"] = pd.to_numeric(aman["penerimaan"], errors="coerce")
     terendah = aman.dropna(subset=["penerimaan"]).sort_values("penerimaan", kind="stable")
-    terendah = terendah.head(fk.ambang.n_sebut) if _compares(terendah) else terendah.iloc[0:0]
-    a = fk.ambang
+    terendah = terendah.head(fk.thresholds.n_named) if _compares(terendah) else terendah.iloc[0:0]
+    a = fk.thresholds
     sinyal = aman[
-        (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.skp_kosong_tinggi)
+        (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.empty_skp_share)
         | (
             pd.to_numeric(aman["pct_tanpa_umpan_balik"], errors="coerce")
-            >= a.tanpa_umpan_balik_tinggi
+            >= a.without_umpan_balik_share
         )
     ]
     return {
@@ -1023,7 +1070,7 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         jp_opd = (
             [
                 {"opd": str(x.opd), "jp": float(x.jp_per_asn)}
-                for x in t.head(fk.ambang.n_sebut).itertuples(index=False)
+                for x in t.head(fk.thresholds.n_named).itertuples(index=False)
             ]
             if _compares(t)
             else None
@@ -1074,7 +1121,7 @@ class _Contexts:
 
 def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any]]:
     efek, kepatuhan, pelatihan, resistensi = c.efek, c.kepatuhan, c.pelatihan, c.resistensi
-    a = fk.ambang
+    a = fk.thresholds
     out: list[dict[str, Any]] = []
 
     # 1. more facilitated, relevant training
@@ -1094,7 +1141,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
 
     # 2. self-sought training that does not fit the job
     pts = pelatihan["pct_mandiri_tidak_sesuai"] if pelatihan else None
-    if pts is not None and pts >= a.tidak_sesuai_tinggi:
+    if pts is not None and pts >= a.mismatched_training_share:
         out.append(
             {
                 "kunci": "pelatihan_sesuai_kebutuhan",
@@ -1119,7 +1166,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
                             "kesenjangan": float(x.kesenjangan),
                             "n_asn": int(x.n_asn),
                         }
-                        for x in t.head(a.n_sebut).itertuples(index=False)
+                        for x in t.head(a.n_named).itertuples(index=False)
                     ],
                 }
             )
@@ -1129,23 +1176,23 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
     ub_baik = efek.get("umpan_balik_baik")
     opd_buruk: list[dict[str, Any]] = []
     opd_tanpa: list[dict[str, Any]] = []
-    if fk.umpan_balik_perlu is not None and _compares(fk.umpan_balik_perlu):
-        t = _safe_rows(fk.umpan_balik_perlu, "n", fk)
+    if fk.umpan_balik_needed is not None and _compares(fk.umpan_balik_needed):
+        t = _safe_rows(fk.umpan_balik_needed, "n", fk)
         kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
         tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")
-        tb = t.assign(nilai=kb)[kb >= a.umpan_balik_buruk_tinggi].sort_values(
+        tb = t.assign(nilai=kb)[kb >= a.poor_umpan_balik_share].sort_values(
             "nilai", ascending=False
         )
-        tt = t.assign(nilai=tu)[tu >= a.tanpa_umpan_balik_tinggi].sort_values(
+        tt = t.assign(nilai=tu)[tu >= a.without_umpan_balik_share].sort_values(
             "nilai", ascending=False
         )
         opd_buruk = [
             {"opd": str(x.opd), "pct": float(x.nilai)}
-            for x in tb.head(a.n_sebut).itertuples(index=False)
+            for x in tb.head(a.n_named).itertuples(index=False)
         ]
         opd_tanpa = [
             {"opd": str(x.opd), "pct": float(x.nilai)}
-            for x in tt.head(a.n_sebut).itertuples(index=False)
+            for x in tt.head(a.n_named).itertuples(index=False)
         ]
     if opd_buruk or opd_tanpa or _is_harmful(ub_buruk) or _is_clear(ub_baik):
         out.append(
@@ -1169,7 +1216,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
             {
                 "kunci": "kalibrasi",
                 "n_tidak": kepatuhan["n_tidak"],
-                "opd": kepatuhan["opd_tidak"][: a.n_sebut],
+                "opd": kepatuhan["opd_tidak"][: a.n_named],
             }
         )
 
@@ -1178,7 +1225,7 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
         out.append(
             {
                 "kunci": "pendampingan",
-                "opd": resistensi["sinyal"][: a.n_sebut],
+                "opd": resistensi["sinyal"][: a.n_named],
                 "n": len(resistensi["sinyal"]),
             }
         )
@@ -1284,8 +1331,8 @@ def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
     return {
         "pengaruh": e.label_id if id_ else e.label_en,
         "hasil": e.hasil_id if id_ else e.hasil_en,
-        "perkiraan": f"{f.angka(e.estimate, e.desimal)} {e.satuan_id if id_ else e.satuan_en}",
-        "ik": f"{f.angka(e.ci_low, e.desimal)}{sep}{f.angka(e.ci_high, e.desimal)}",
+        "perkiraan": f"{f.angka(e.estimate, e.decimals)} {e.unit_id if id_ else e.unit_en}",
+        "ik": f"{f.angka(e.ci_low, e.decimals)}{sep}{f.angka(e.ci_high, e.decimals)}",
         "sd": f.angka(e.estimate_sd, 2),
         "p": f.p_cell(e.p_value),
         "p_holm": f.p_cell(e.p_adjusted),
@@ -1296,7 +1343,7 @@ def _effect_cells(e: Effect, f: _TemplateFormat) -> dict[str, str]:
             else fmt.EMPTY
         ),
         "n": f.n(e.n_obs),
-        "desain": value_label(e.desain, f.b),
+        "desain": value_label(e.design, f.b),
         "tingkat": value_label(evidence_grade(e), f.b),
     }
 
@@ -1340,15 +1387,15 @@ def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str
     return [
         {
             "label": e.label_id if bahasa == "id" else e.label_en,
-            "catatan": [flag_label(k, bahasa) for k in e.catatan],
+            "catatan": [flag_label(k, bahasa) for k in e.flags],
         }
         for e in efek
-        if e.catatan
+        if e.flags
     ]
 
 
 def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
-    p = fk.provenans
+    p = fk.provenance
     if p is None:
         return None
     param = dict(p.get("parameter") or {})
@@ -1404,60 +1451,71 @@ def _window_text(fk: PeriodFacts, f: _TemplateFormat) -> str:
 # ----------------------------------------------------------------------------- report
 
 
+@renamed_keywords(kunci="key", judul="title", teks="text")
 @dataclass(frozen=True)
 class Section:
-    """One section: ``kunci`` (``hasil``), ``judul`` (heading), ``teks`` (markdown body)."""
+    """One section: ``key`` (``hasil``), ``title`` (heading), ``text`` (markdown body).
 
-    kunci: str
-    judul: str
-    teks: str
+    The old field names ``kunci``, ``judul`` and ``teks`` still work for one release
+    (constructor keywords and attribute reads, with a ``DeprecationWarning``)."""
+
+    key: str
+    title: str
+    text: str
 
     @property
     def anchor(self) -> str:
         """The heading's id in HTML (``bagian-hasil``): the table of contents links to it."""
-        return f"bagian-{self.kunci.replace('_', '-')}"
+        return f"bagian-{self.key.replace('_', '-')}"
 
 
+@renamed_keywords(
+    judul="title", bagian="sections", rekomendasi="recommendations", temuan="findings"
+)
 @dataclass(frozen=True)
 class Report:
     """The written report of one period.
 
     Attributes
     ----------
-    periode, bahasa, judul
+    periode, bahasa, title
         Period code, language, document title.
-    bagian
+    sections
         The sections in order (:data:`SECTION_TITLES`): the executive summary, the seed
         document's sections, the appendices.
-    rekomendasi
+    recommendations
         Keys of the recommendations the findings triggered (for tests and logs).
-    temuan
+    findings
         Keys of the findings of the executive summary, in order.
+
+    The old field names ``judul``, ``bagian``, ``rekomendasi`` and ``temuan`` still work
+    for one release (constructor keywords and attribute reads, with a
+    ``DeprecationWarning``).
     """
 
     periode: str
     bahasa: fmt.Bahasa
-    judul: str
-    bagian: tuple[Section, ...]
-    rekomendasi: tuple[str, ...] = ()
-    temuan: tuple[str, ...] = ()
+    title: str
+    sections: tuple[Section, ...]
+    recommendations: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
 
-    def _section(self, kunci: str) -> Section:
-        for b in self.bagian:
-            if b.kunci == kunci:
+    def _section(self, key: str) -> Section:
+        for b in self.sections:
+            if b.key == key:
                 return b
-        raise KeyError(f"no section {kunci!r} (sections: {[b.kunci for b in self.bagian]})")
+        raise KeyError(f"no section {key!r} (sections: {[b.key for b in self.sections]})")
 
-    def __getitem__(self, kunci: str) -> str:
-        return self._section(kunci).teks
+    def __getitem__(self, key: str) -> str:
+        return self._section(key).text
 
     def markdown(self) -> str:
-        """The whole document: ``# judul``, then ``## heading`` + body per section, with
+        """The whole document: ``# title``, then ``## heading`` + body per section, with
         the table of contents after the executive summary."""
-        parts = [f"# {self.judul}"]
-        for b in self.bagian:
-            parts.append(f"## {b.judul}\n\n{b.teks}")
-            if b.kunci == "ringkasan":
+        parts = [f"# {self.title}"]
+        for b in self.sections:
+            parts.append(f"## {b.title}\n\n{b.text}")
+            if b.key == "ringkasan":
                 parts.append(self.contents_markdown())
         return "\n\n".join(parts) + "\n"
 
@@ -1465,7 +1523,7 @@ class Report:
     def bagian_markdown(self, key: str) -> str:
         """One section as Markdown with its ``##`` heading."""
         b = self._section(key)
-        return f"## {b.judul}\n\n{b.teks}"
+        return f"## {b.title}\n\n{b.text}"
 
     @renamed_keywords(kunci="key")
     def heading_html(self, key: str) -> str:
@@ -1475,12 +1533,12 @@ class Report:
         Markdown renderer has to let HTML through."""
         b = self._section(key)
         kelas = ' class="halaman-baru"' if key in _NEW_PAGE else ""
-        return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.judul)}</h2>'
+        return f'<h2 id="{b.anchor}"{kelas}>{_html.escape(b.title)}</h2>'
 
     def contents_markdown(self) -> str:
         """The table of contents as a Markdown list of links (``## Daftar Isi`` excluded)."""
         return "\n".join(
-            f"{i}. [{b.judul}](#{b.anchor})" for i, b in enumerate(self.bagian, start=1)
+            f"{i}. [{b.title}](#{b.anchor})" for i, b in enumerate(self.sections, start=1)
         )
 
     def contents_html(self) -> str:
@@ -1490,7 +1548,7 @@ class Report:
         the print style adds each section's page number (``target-counter``).
         """
         items = "".join(
-            f'<li><a href="#{b.anchor}">{_html.escape(b.judul)}</a></li>' for b in self.bagian
+            f'<li><a href="#{b.anchor}">{_html.escape(b.title)}</a></li>' for b in self.sections
         )
         return (
             f'<nav class="daftar-isi"><h2 id="daftar-isi" class="halaman-baru">'
@@ -1500,7 +1558,7 @@ class Report:
     def tidy(self) -> pd.DataFrame:
         """``kunci, judul, teks``, one row per section."""
         return pd.DataFrame(
-            [(b.kunci, b.judul, b.teks) for b in self.bagian], columns=["kunci", "judul", "teks"]
+            [(b.key, b.title, b.text) for b in self.sections], columns=["kunci", "judul", "teks"]
         )
 
 
@@ -1528,10 +1586,10 @@ def write_report(facts: PeriodFacts) -> Report:
       ``pelatihan_relevan`` effect is at least indicative and beneficial, or the share of
       ASN below 20 JP is at least ``jp_substansial``;
     * align self-sought training with job needs — ``pct_mandiri_tidak_sesuai`` at least
-      ``tidak_sesuai_tinggi``;
+      ``mismatched_training_share``;
     * priority competency gaps — rows of ``prioritas_pelatihan`` with a positive gap;
-    * feedback quality/coverage — OPDs above ``umpan_balik_buruk_tinggi`` /
-      ``tanpa_umpan_balik_tinggi``, or a harmful poor-feedback effect, or a beneficial
+    * feedback quality/coverage — OPDs above ``poor_umpan_balik_share`` /
+      ``without_umpan_balik_share``, or a harmful poor-feedback effect, or a beneficial
       good-feedback effect (at least indicative);
     * communication training — its effect at least indicative and beneficial;
     * calibrating predikat — OPDs not conforming to SE MenPAN-RB 3/2023;
@@ -1551,7 +1609,7 @@ def write_report(facts: PeriodFacts) -> Report:
         raise ValueError(f"write_report needs PeriodFacts, not {type(facts).__name__}")
     b = facts.bahasa
     f = _TemplateFormat(b)
-    efek_list = [_effect_context(e, b, f) for e in facts.efek]
+    efek_list = [_effect_context(e, b, f) for e in facts.effects]
     for ctx in efek_list:
         ctx["kalimat"] = _render(b, "efek", e=ctx)
         ctx["kalimat_sensitivitas"] = (
@@ -1576,7 +1634,7 @@ def write_report(facts: PeriodFacts) -> Report:
         "f": f,
         "fk": facts,
         "periode_kata": f.periode(facts.periode),
-        "tanggal": f.tanggal(facts.tanggal_laporan),
+        "tanggal": f.tanggal(facts.report_date),
         "jendela": _window_text(facts, f),
         "n_periode": len(facts.periode_data),
         "distribusi": dist,
@@ -1589,29 +1647,29 @@ def write_report(facts: PeriodFacts) -> Report:
         "rekomendasi": rek,
         "temuan": temuan,
         "kesimpulan": _conclusion_context(efek_list, dist),
-        "tabel_efek": _effects_table_md(facts.efek, f),
-        "catatan_efek": _effect_notes(facts.efek, b),
+        "tabel_efek": _effects_table_md(facts.effects, f),
+        "catatan_efek": _effect_notes(facts.effects, b),
         "tabel_kualitas": _table_md(facts.kualitas_data, f)
         if facts.kualitas_data is not None
         else None,
         "provenans": _provenance_context(facts),
-        "ambang": facts.ambang,
+        "ambang": facts.thresholds,
         "min_sel": facts.min_sel,
-        "metode_efek": sorted({method_label(e.metode, b) for e in facts.efek if e.metode}),
-        "desain_efek": sorted({e.desain for e in facts.efek}),
-        "sumber_predikat": facts.sumber_predikat,
+        "metode_efek": sorted({method_label(e.method, b) for e in facts.effects if e.method}),
+        "desain_efek": sorted({e.design for e in facts.effects}),
+        "sumber_predikat": facts.predikat_source,
     }
-    if facts.periode_sebelumnya is not None:
-        ctx["periode_sebelumnya_kata"] = f.periode(facts.periode_sebelumnya)
+    if facts.previous_periode is not None:
+        ctx["periode_sebelumnya_kata"] = f.periode(facts.previous_periode)
     else:
         ctx["periode_sebelumnya_kata"] = None
     bagian = tuple(
         Section(k, judul, _render(b, k, **ctx)) for k, judul in SECTION_TITLES[b].items()
     )
     judul = (
-        f"Evaluasi Pengelolaan Kinerja ASN {facts.nama_daerah} — {ctx['periode_kata']}"
+        f"Evaluasi Pengelolaan Kinerja ASN {facts.region_name} — {ctx['periode_kata']}"
         if b == "id"
-        else f"Evaluation of ASN Performance Management, {facts.nama_daerah} — {ctx['periode_kata']}"
+        else f"Evaluation of ASN Performance Management, {facts.region_name} — {ctx['periode_kata']}"
     )
     return Report(
         facts.periode,

@@ -500,6 +500,7 @@ def set_plot_style() -> None:
     plots.use_style()
 
 
+@renamed_keywords(periode_teks="period_text")
 @dataclass
 class ReportSession:
     """What a report notebook works with: the data as of its period, its parameters and
@@ -512,13 +513,15 @@ class ReportSession:
 
     ``ds`` and ``tables`` hold only what was known at the end of ``periode``
     (:func:`kinerja_analysis.analyses.shared.data_through`): a notebook cannot use a
-    later period by accident.
+    later period by accident. ``period_text`` is ``periode`` in words, in the session's
+    language (the old name ``periode_teks`` still reads it for one release, with a
+    ``DeprecationWarning``).
     """
 
     ds: Any
     periode: str
     tables: dict[str, pd.DataFrame]
-    periode_teks: str
+    period_text: str
     cakupan: str
     bahasa: Bahasa
     opd: str | None
@@ -633,7 +636,7 @@ class ReportSession:
         key = f"tabel_{name}"
         if key not in TEXTS[self.bahasa]:
             return name
-        return self.text(key, periode=self.periode_teks, cakupan=self.cakupan)
+        return self.text(key, periode=self.period_text, cakupan=self.cakupan)
 
     def save(self, df: pd.DataFrame, name: str, title: str | None = None) -> None:
         """Keep ``df`` for the workbook without showing it.
@@ -981,7 +984,7 @@ def setup(
         ds=ds,
         periode=kode,
         tables=tables_for(ds, opd, bahasa),
-        periode_teks=period_label(kode, bahasa),
+        period_text=period_label(kode, bahasa),
         cakupan=cakupan,
         bahasa=bahasa,
         opd=opd,
@@ -1009,4 +1012,4 @@ def legacy_context(
     Kept for one release for notebooks written against it; use :func:`setup`.
     """
     s = setup(periode=periode, data_dir=data_dir, cache_dir=cache_dir, bahasa=bahasa, opd=opd)
-    return s.ds, s.periode, s.tables, s.periode_teks, s.cakupan
+    return s.ds, s.periode, s.tables, s.period_text, s.cakupan

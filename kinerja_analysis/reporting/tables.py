@@ -694,7 +694,7 @@ def official_agreement_by_opd(
     Parameters
     ----------
     agreement
-        :attr:`~kinerja_analysis.analyses.shared.SharedResults.kesesuaian_resmi`
+        :attr:`~kinerja_analysis.analyses.shared.SharedResults.resmi_agreement`
         (:func:`kinerja_analysis.domain.official.agreement_by_opd`).
 
     opd

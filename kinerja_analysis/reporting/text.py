@@ -62,20 +62,26 @@ else:  # Python 3.10: the tomli backport (installed with jupytext and jupyterlab
 # :class:`CatalogError` naming the file and the entry.
 
 
+@renamed_keywords(jenis="kind", desimal="decimals")
 @dataclass(frozen=True)
 class Column:
     """A column's header in both languages and how its numbers are written.
 
-    ``jenis``: ``"teks"``; ``"bilangan"`` (a count); ``"angka"`` (a decimal number,
-    ``desimal`` digits); ``"fraksi"`` (a share 0–1, written as a percentage);
+    ``kind``: ``"teks"``; ``"bilangan"`` (a count); ``"angka"`` (a decimal number,
+    ``decimals`` digits); ``"fraksi"`` (a share 0–1, written as a percentage);
     ``"persen"`` (already in percent, 0–100); ``"p"`` (a p-value, ``<0,001`` below
     0.001); ``"ya_tidak"`` (a yes/no flag).
+
+    ``catalog/labels.toml`` spells these two keys ``jenis`` and ``desimal`` (the
+    catalogue's file format, kept); the old field names ``jenis`` and ``desimal`` still
+    work for one release (constructor keywords and attribute reads, with a
+    ``DeprecationWarning``).
     """
 
     id: str
     en: str
-    jenis: str = "teks"
-    desimal: int = 2
+    kind: str = "teks"
+    decimals: int = 2
 
 
 COLUMN_KINDS = ("teks", "bilangan", "angka", "fraksi", "persen", "p", "ya_tidak")
@@ -445,7 +451,10 @@ def output_vs_competency_sentence(
 
 
 #: Column keys → header and kind (``catalog/labels.toml``, ``[columns]``).
-COLUMNS: dict[str, Column] = {k: Column(**e) for k, e in load_catalog("labels")["columns"].items()}
+COLUMNS: dict[str, Column] = {
+    k: Column(e["id"], e["en"], kind=e.get("jenis", "teks"), decimals=e.get("desimal", 2))
+    for k, e in load_catalog("labels")["columns"].items()
+}
 
 #: The seven BerAKHLAK values (SE MenPAN-RB 20/2021) and the survey constructs.
 DIMENSIONS: dict[str, tuple[str, str]] = catalog_pairs("labels", "dimensions")
@@ -579,10 +588,10 @@ def column_label(key: str, bahasa: fmt.Bahasa = "id") -> str:
 
 
 def column_kind(key: str) -> tuple[str, int]:
-    """``(jenis, desimal)`` of column ``key`` (see :class:`Column`); unknown: ``("teks", 2)``."""
+    """``(kind, decimals)`` of column ``key`` (see :class:`Column`); unknown: ``("teks", 2)``."""
     c = COLUMNS.get(key)
     if c is not None:
-        return c.jenis, c.desimal
+        return c.kind, c.decimals
     if str(key).startswith(("pct_", "persen")):
         return "fraksi", 1
     if str(key).startswith("n_"):
