@@ -53,13 +53,7 @@ from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprin
 from kinerja_analysis.core.periods import parse_period, period_bounds, sort_periods
 
 
-@renamed_keywords(
-    pelatihan_dinamis="pelatihan_dynamic",
-    penerapan_dinamis="penerapan_dynamic",
-    reliabilitas="reliability",
-    kesesuaian_resmi="resmi_agreement",
-    catatan="notes",
-)
+@renamed_keywords(pelatihan_dinamis="pelatihan_dynamic", penerapan_dinamis="penerapan_dynamic", reliabilitas="reliability", kesesuaian_resmi="resmi_agreement", catatan="notes")  # fmt: skip
 @dataclass(frozen=True)
 class SharedResults:
     """Cross-period results (tidy DataFrames; ``None`` when the input table is absent).

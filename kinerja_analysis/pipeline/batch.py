@@ -351,9 +351,7 @@ class BatchSettings:
 # ----------------------------------------------------------------------------- plan
 
 
-@renamed_keywords(
-    kunci="key", judul="title", gagal_path="failed_path", masukan="inputs", profil="profile"
-)
+@renamed_keywords(kunci="key", judul="title", gagal_path="failed_path", masukan="inputs", profil="profile")  # fmt: skip
 @dataclass(frozen=True)
 class RunSpec:
     """One notebook execution: what to run, with which parameters, where to write.
@@ -397,18 +395,7 @@ class RunSpec:
         return self.outputs
 
 
-@renamed_keywords(
-    kunci="key",
-    detik="seconds",
-    keluaran="outputs",
-    pesan="message",
-    angka_utama="headline_figures",
-    notebook_gagal="failed_notebook",
-    berkas="file_hashes",
-    laporan_lama="earlier_report",
-    asli="original_error",
-    sebab_data="no_usable_data",
-)
+@renamed_keywords(kunci="key", detik="seconds", keluaran="outputs", pesan="message", angka_utama="headline_figures", notebook_gagal="failed_notebook", berkas="file_hashes", laporan_lama="earlier_report", asli="original_error", sebab_data="no_usable_data")  # fmt: skip
 @dataclass(frozen=True)
 class RunResult:
     """What happened to one run.

@@ -110,16 +110,7 @@ _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
 # ----------------------------------------------------------------------------- inputs
 
 
-@renamed_keywords(
-    kunci="key",
-    desain="design",
-    metode="method",
-    arah_baik="good_direction",
-    desimal="decimals",
-    catatan="flags",
-    satuan_id="unit_id",
-    satuan_en="unit_en",
-)
+@renamed_keywords(kunci="key", desain="design", metode="method", arah_baik="good_direction", desimal="decimals", catatan="flags", satuan_id="unit_id", satuan_en="unit_en")  # fmt: skip
 @dataclass(frozen=True, kw_only=True)
 class Effect:
     """One estimated effect, as the narrative needs it.
@@ -263,13 +254,7 @@ class Effect:
         )
 
 
-@renamed_keywords(
-    tidak_sesuai_tinggi="mismatched_training_share",
-    umpan_balik_buruk_tinggi="poor_umpan_balik_share",
-    tanpa_umpan_balik_tinggi="without_umpan_balik_share",
-    skp_kosong_tinggi="empty_skp_share",
-    n_sebut="n_named",
-)
+@renamed_keywords(tidak_sesuai_tinggi="mismatched_training_share", umpan_balik_buruk_tinggi="poor_umpan_balik_share", tanpa_umpan_balik_tinggi="without_umpan_balik_share", skp_kosong_tinggi="empty_skp_share", n_sebut="n_named")  # fmt: skip
 @dataclass(frozen=True)
 class Thresholds:
     """Thresholds that turn a finding into a recommendation (policy choices; shown in the appendix).
@@ -315,22 +300,7 @@ _KOLOM = {
 }
 
 
-@renamed_keywords(
-    tanggal_laporan="report_date",
-    distribusi_predikat="predikat_distribution",
-    distribusi_sebelumnya="previous_distribution",
-    periode_sebelumnya="previous_periode",
-    kepatuhan_distribusi="distribution_compliance",
-    profil_berakhlak="berakhlak_profile",
-    reliabilitas="reliability",
-    efek="effects",
-    provenans="provenance",
-    nama_daerah="region_name",
-    instansi="government",
-    ambang="thresholds",
-    sumber_predikat="predikat_source",
-    umpan_balik_perlu="umpan_balik_needed",
-)
+@renamed_keywords(tanggal_laporan="report_date", distribusi_predikat="predikat_distribution", distribusi_sebelumnya="previous_distribution", periode_sebelumnya="previous_periode", kepatuhan_distribusi="distribution_compliance", profil_berakhlak="berakhlak_profile", reliabilitas="reliability", efek="effects", provenans="provenance", nama_daerah="region_name", instansi="government", ambang="thresholds", sumber_predikat="predikat_source", umpan_balik_perlu="umpan_balik_needed")  # fmt: skip
 @dataclass(frozen=True, kw_only=True, eq=False)
 class PeriodFacts:
     """Everything the narrative of one period may say. Any part may be ``None`` (not available).
@@ -1469,9 +1439,7 @@ class Section:
         return f"bagian-{self.key.replace('_', '-')}"
 
 
-@renamed_keywords(
-    judul="title", bagian="sections", rekomendasi="recommendations", temuan="findings"
-)
+@renamed_keywords(judul="title", bagian="sections", rekomendasi="recommendations", temuan="findings")  # fmt: skip
 @dataclass(frozen=True)
 class Report:
     """The written report of one period.
