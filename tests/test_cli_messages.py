@@ -140,6 +140,33 @@ def test_the_profiles_language_speaks_when_no_bahasa_is_given(tmp_path):
     assert command_language(["batch", f"--config={profile}", "--bahasa", "id"]) == "id"
 
 
+def test_the_profiles_language_names_a_path_of_the_wrong_kind(tmp_path):
+    """Before the profile is used, its language already says what is wrong with a path."""
+    profile = tmp_path / "profil.yaml"
+    profile.write_text(
+        BUNDLED_PROFILE.read_text("utf-8").replace("bahasa: id", "bahasa: en"), "utf-8"
+    )
+    data = tmp_path / "kota"
+    data.mkdir()
+    (data / "pegawai.csv").write_text("nip\n", encoding="utf-8")
+    afile = data / "pegawai.csv"
+    for args in (["--data", str(afile)], ["--data", str(data), "--cache", str(afile)]):
+        r = _run(["batch", "--config", str(profile), *args, "--out", str(tmp_path / "o")])
+        assert r.exit_code == 2, r.output
+        text = _words(r.output)
+        assert "is a file" in text and "adalah sebuah file" not in text, text
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_generate_data_refuses_numbers_it_cannot_use_before_any_work(tmp_path, bahasa):
+    for args in (["--n-pegawai", "-5"], ["--n-pegawai", "59"], ["--seed", "-1"]):
+        r = _run(["generate-data", *args, "--out", str(tmp_path / "k"), "--bahasa", bahasa])
+        assert r.exit_code == 2, r.output
+        assert "Traceback" not in r.output and not isinstance(r.exception, ValueError)
+        assert not any(w in _words(r.output) for w in ENGLISH if bahasa == "id"), r.output
+    assert not (tmp_path / "k").exists()
+
+
 def test_a_missing_command_is_said_in_words():
     r = _run(["--"])
     text = _words(r.output)

@@ -144,3 +144,44 @@ def test_a_wrong_renaming_fails_at_import():
         deprecation.renamed_keywords(desimal="decimals")(lambda desimal, decimals=2: 0)
     with pytest.raises(TypeError, match="is not a renaming"):
         deprecation.renamed_keywords(desimal="desimal")
+
+
+def test_replace_with_an_old_field_name_warns_and_replaces():
+    """``dataclasses.replace`` passes every field under its new name: the old name the
+    caller gives is the change (it was 'got both')."""
+    s = _Section("k", title="T")
+    with pytest.warns(DeprecationWarning, match=r"keyword 'judul'") as rec:
+        r = dataclasses.replace(s, judul="U")
+    assert r == _Section("k", title="U")
+    assert rec[0].filename == __file__  # the caller's line, not dataclasses'
+    with pytest.raises(TypeError, match="got both"):  # a plain call is still refused
+        _Section("k", judul="T", title="U")
+
+
+@deprecation.renamed_keywords(teks="text")
+@dataclasses.dataclass
+class _Note:
+    text: str = ""
+
+
+def test_setting_an_old_field_name_warns_and_sets_the_new_one():
+    n = _Note("a")
+    with pytest.warns(DeprecationWarning, match=r"_Note.teks is deprecated") as rec:
+        n.teks = "b"
+    assert rec[0].filename == __file__
+    assert n.text == "b" and "teks" not in vars(n)
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a frozen class refuses it
+        _Section("k").judul = "T"
+    assert "deprecated name of _Note.text" in repr(vars(_Note)["teks"])
+
+
+def test_keywords_passed_on_warn_at_the_line_that_wrote_them():
+    def passes_on(**options):
+        options = deprecation.with_new_keywords(options, {"desimal": "decimals"}, "passes_on")
+        return _shown(1, **options)
+
+    with pytest.warns(DeprecationWarning, match=r"passes_on\(\): keyword 'desimal'") as rec:
+        assert passes_on(desimal=4) == (1, 4, None)
+    assert len(rec) == 1 and rec[0].filename == __file__
+    with pytest.raises(TypeError, match="got both"):
+        passes_on(desimal=4, decimals=5)

@@ -226,6 +226,17 @@ def test_xlsx_number_formats_per_column(tmp_path):
         assert len(row) == 6
 
 
+def test_xlsx_writes_an_empty_table_with_a_column_format(tmp_path):
+    """A table left empty by the data (a period whose rows were all rejected) is written
+    with its header; a column with a format and no per-row units was a KeyError."""
+    from openpyxl import load_workbook
+
+    df = pd.DataFrame({"indikator": pd.Series([], dtype=str), "nilai": pd.Series([], dtype=float)})
+    df.attrs["format"] = {"nilai": {"jenis": "desimal", "desimal": 1}}
+    ws = load_workbook(to_xlsx({"t": df}, tmp_path / "e.xlsx"))["t"]
+    assert ws.max_row == 1 and ws.max_column == 2
+
+
 def test_xlsx_cells_are_data_never_formulas(tmp_path):
     import zipfile
 

@@ -371,10 +371,14 @@ def test_figures_carry_their_title_as_text_alternative():
     ]
     one = figure_html(plots.plot_predikat_pages, _predikat_frame(3), title="Satu", alt="Teks")
     assert re.findall(r'alt="([^"]*)"', one) == ["Teks", "Teks"]  # page and phone versions
-    # the old keyword (judul=) still titles the figure and its text alternative
-    with pytest.warns(DeprecationWarning, match="judul"):
+    # the old keyword (judul=) still titles the figure and its text alternative, and
+    # warns once, at the line that wrote it (not inside the package, once per version)
+    with pytest.warns(DeprecationWarning, match="judul") as rec:
         old = figure_html(plots.plot_predikat_pages, _predikat_frame(3), judul="Lama")
     assert re.findall(r'alt="([^"]*)"', old) == ["Lama", "Lama"]
+    assert [(w.filename, "plot_predikat_pages()" in str(w.message)) for w in rec] == [
+        (__file__, True)
+    ]
 
 
 @pytest.mark.parametrize("lebar", ["page", "phone"])

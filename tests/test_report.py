@@ -100,6 +100,10 @@ def test_tabel_formats_indonesian():
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
     assert cells == ["A", "6.012", "0,21", "12,5%"]
     assert 'class="angka"' in html and 'class="teks"' in html
+    # an old keyword (for one release) warns at this line, naming render_table
+    with pytest.warns(DeprecationWarning, match=r"render_table\(\): keyword 'persen_kolom'") as rec:
+        assert render_table(d, persen_kolom=["p"]).data == html
+    assert [w.filename for w in rec] == [__file__]
 
 
 def test_report_texts_exist_in_both_languages():

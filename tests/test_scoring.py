@@ -607,6 +607,11 @@ def test_hasil_vs_kompetensi():
     assert kor.loc["spearman(capaian, skor_perilaku)", "n_obs"] == 5
     assert emp.loc["e", "peringkat_hasil"] == 1 and emp.loc["a", "peringkat_hasil"] == 5
     assert set(res.tidy().columns) >= {"term", "estimate", "std_error", "p_value", "n_obs"}
+    # a period with no employee on both sides (all its SKP rows rejected): empty, typed
+    none = output_vs_competency(ev.assign(capaian=np.nan), peg)
+    assert len(none.pegawai) == 0 and len(none.per_opd) == 0
+    assert str(none.per_opd["prop_naik"].dtype) == "float64"
+    assert str(none.per_opd["n_naik"].dtype) == "int64"
 
 
 # ------------------------------------------------------------------------------------

@@ -55,3 +55,7 @@ class Defaults:
 
 #: The defaults every layer uses.
 DEFAULTS = Defaults()
+
+#: The smallest synthetic city :func:`kinerja_analysis.data.synth.generate` builds: every
+#: OPD and every rater role needs people (the command line checks it before any work).
+SYNTH_MIN_PEGAWAI = 60

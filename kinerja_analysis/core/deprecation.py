@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["MOVED", "RENAMED", "install", "renamed_keywords", "resolve"]
+__all__ = ["MOVED", "RENAMED", "install", "renamed_keywords", "resolve", "with_new_keywords"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -336,19 +336,12 @@ def _renamed_function(fn: _F, old_to_new: dict[str, str], owner: str | None = No
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if kwargs and not olds.isdisjoint(kwargs):
-            for old in sorted(olds.intersection(kwargs)):
-                new = old_to_new[old]
-                if new in kwargs:
-                    raise TypeError(
-                        f"{name}() got both {old!r} (its old name) and {new!r}; pass {new!r}"
-                    )
-                warnings.warn(
-                    f"{name}(): keyword {old!r} is deprecated and will be removed in the "
-                    f"next release; use {new!r}",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs[new] = kwargs.pop(old)
+            # dataclasses.replace(obj, old=...) passes every field under its new name
+            # too: the old one is the caller's change
+            replacing = owner is not None and _called_by_replace(sys._getframe(1))
+            kwargs = with_new_keywords(
+                kwargs, old_to_new, name, stacklevel=3 if replacing else 2, prefer_old=replacing
+            )
         return fn(*args, **kwargs)
 
     wrapper.__renamed_keywords__ = {  # type: ignore[attr-defined]
@@ -356,6 +349,57 @@ def _renamed_function(fn: _F, old_to_new: dict[str, str], owner: str | None = No
         **old_to_new,
     }
     return wrapper  # type: ignore[return-value]
+
+
+def with_new_keywords(
+    kwargs: dict[str, Any],
+    old_to_new: dict[str, str],
+    name: str,
+    *,
+    stacklevel: int = 2,
+    prefer_old: bool = False,
+) -> dict[str, Any]:
+    """``kwargs`` with each old keyword of ``old_to_new`` under its new name, warning
+    ``DeprecationWarning`` once per old keyword (``stacklevel`` as for
+    :func:`warnings.warn`, counted from the caller of this function). For a function that
+    passes keywords on to others (``render_table`` to ``table_html``, a report's figure to
+    its plot function), so that the warning names the caller's line.
+
+    Raises ``TypeError`` when an old keyword and its new one are both given (unless
+    ``prefer_old``: then the old one's value is kept).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     with_new_keywords({"judul": "T", "x": 1}, {"judul": "title"}, "plot_bars")
+    {'x': 1, 'title': 'T'}
+    >>> print(w[0].message)
+    plot_bars(): keyword 'judul' is deprecated and will be removed in the next release; use 'title'
+    """
+    if not kwargs or all(k not in old_to_new for k in kwargs):
+        return kwargs
+    kwargs = dict(kwargs)
+    for old in sorted(k for k in kwargs if k in old_to_new):
+        new = old_to_new[old]
+        if new in kwargs and not prefer_old:
+            raise TypeError(f"{name}() got both {old!r} (its old name) and {new!r}; pass {new!r}")
+        warnings.warn(
+            f"{name}(): keyword {old!r} is deprecated and will be removed in the "
+            f"next release; use {new!r}",
+            DeprecationWarning,
+            stacklevel=stacklevel + 1,
+        )
+        kwargs[new] = kwargs.pop(old)
+    return kwargs
+
+
+def _called_by_replace(frame: Any) -> bool:
+    """Whether ``frame`` is :func:`dataclasses.replace` (``_replace`` from Python 3.13)."""
+    return (
+        frame is not None
+        and frame.f_globals.get("__name__") == "dataclasses"
+        and (frame.f_code.co_name in ("replace", "_replace"))
+    )
 
 
 def _renamed_class(cls: type, old_to_new: dict[str, str]) -> type:
@@ -368,18 +412,29 @@ def _renamed_class(cls: type, old_to_new: dict[str, str]) -> type:
 
 
 class _OldAttribute:
-    """A read-only attribute under its old name: warns, then reads the new one."""
+    """An attribute under its old name: warns, then reads (or sets) the new one."""
 
     def __init__(self, owner: str, old: str, new: str) -> None:
         self.owner, self.old, self.new = owner, old, new
+        self.__doc__ = f"Deprecated: the old name of {new!r}."
 
-    def __get__(self, obj: object, objtype: type | None = None) -> Any:
-        if obj is None:
-            return self
+    def __repr__(self) -> str:
+        return f"<deprecated name of {self.owner}.{self.new}>"
+
+    def _warn(self) -> None:
         warnings.warn(
             f"{self.owner}.{self.old} is deprecated and will be removed in the next release; "
             f"use {self.owner}.{self.new}",
             DeprecationWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
+
+    def __set__(self, obj: object, value: Any) -> None:
+        self._warn()
+        setattr(obj, self.new, value)  # a frozen class refuses it, as it refuses the new name
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        self._warn()
         return getattr(obj, self.new)

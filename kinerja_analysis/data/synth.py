@@ -125,6 +125,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kinerja_analysis.core.config import SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period, period_bounds
 from kinerja_analysis.data.contract import (
     ASPEK_SKP,
@@ -250,8 +251,10 @@ class SynthConfig:
     official_perilaku_sd: float = 0.25
 
     def __post_init__(self) -> None:
-        if not isinstance(self.n_pegawai, int) or self.n_pegawai < 60:
-            raise ValueError(f"n_pegawai must be an integer >= 60, got {self.n_pegawai!r}")
+        if not isinstance(self.n_pegawai, int) or self.n_pegawai < SYNTH_MIN_PEGAWAI:
+            raise ValueError(
+                f"n_pegawai must be an integer >= {SYNTH_MIN_PEGAWAI}, got {self.n_pegawai!r}"
+            )
         if not (1 <= self.n_opd <= len(_OPD_CORE) + len(_KECAMATAN)):
             raise ValueError(
                 f"n_opd must be between 1 and {len(_OPD_CORE) + len(_KECAMATAN)}, got {self.n_opd}"

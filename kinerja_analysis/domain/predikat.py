@@ -486,6 +486,11 @@ def _spearman_row(x: pd.Series, y: pd.Series, term: str) -> dict[str, object]:
     }
 
 
+#: How an employee's predikat changes when behaviour counts beside output (the
+#: ``perubahan`` of :func:`output_vs_competency`): higher, lower, the same.
+CHANGES = ("naik", "turun", "tetap")
+
+
 @renamed_keywords(bobot_hasil="hasil_weight")
 def output_vs_competency(
     evaluasi: pd.DataFrame,
@@ -554,7 +559,7 @@ def output_vs_competency(
     codes_full = full.cat.codes
     codes_out = ev["predikat_hasil_saja"].cat.codes
     ev["perubahan"] = np.select(
-        [codes_full > codes_out, codes_full < codes_out], ["naik", "turun"], "tetap"
+        [codes_full > codes_out, codes_full < codes_out], list(CHANGES[:2]), CHANGES[2]
     )
     pegawai_out = ev[
         [
@@ -572,14 +577,14 @@ def output_vs_competency(
             "perubahan",
         ]
     ].reset_index(drop=True)
+    # counted as sums of flags: whole numbers also when no employee has both sides
+    # (a period whose SKP rows were all rejected), where per-group functions give text
+    counts = pegawai_out[["opd", "periode", "nip"]].assign(
+        **{f"n_{k}": (pegawai_out["perubahan"] == k).astype("int64") for k in CHANGES}
+    )
     per_opd = (
-        pegawai_out.groupby(["opd", "periode"], observed=True, dropna=False)
-        .agg(
-            n_pegawai=("nip", "size"),
-            n_naik=("perubahan", lambda s: int((s == "naik").sum())),
-            n_turun=("perubahan", lambda s: int((s == "turun").sum())),
-            n_tetap=("perubahan", lambda s: int((s == "tetap").sum())),
-        )
+        counts.groupby(["opd", "periode"], observed=True, dropna=False)
+        .agg(n_pegawai=("nip", "size"), **{f"n_{k}": (f"n_{k}", "sum") for k in CHANGES})
         .reset_index()
     )
     per_opd["prop_naik"] = per_opd["n_naik"] / per_opd["n_pegawai"]

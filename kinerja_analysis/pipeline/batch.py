@@ -1474,8 +1474,15 @@ def run_batch(
     settings = dataclasses.replace(settings or BatchSettings(), **options)
     own_profile = settings.profile is not None
     # --- 1. parameters, before any heavy work
-    # messages in the language asked for, until the profile is read
-    say = settings.bahasa if settings.bahasa in ("id", "en") else "id"
+    # messages in the language asked for, else the profile's (read for its language
+    # only: the checks below come before the profile is used)
+    if isinstance(settings.profile, AgencyProfile) and settings.bahasa not in ("id", "en"):
+        say = settings.profile.bahasa
+    else:
+        say = _message_language(
+            settings.bahasa,
+            settings.profile if isinstance(settings.profile, (str, os.PathLike)) else None,
+        )
     bad = [f for f in settings.formats if f not in FORMATS]
     if bad or not settings.formats:
         raise ValueError(MESSAGES("format", say, bad=bad, allowed=FORMATS))
@@ -1915,7 +1922,7 @@ def batch_command(
     raise typer.Exit(summary.exit_code)
 
 
-def _message_language(bahasa: str | None, config: Path | None) -> str:
+def _message_language(bahasa: str | None, config: str | os.PathLike | None) -> str:
     """The language of the command's own messages: ``--bahasa``, else the profile's
     (when it can be read), else Indonesian."""
     if bahasa in ("id", "en"):

@@ -28,7 +28,7 @@ from typer._click import exceptions as usage
 from typer._click.utils import PacifyFlushWrapper
 from typer.core import TyperCommand, TyperGroup
 
-from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.config import DEFAULTS, SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import message
@@ -347,8 +347,8 @@ def generate_data(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder tujuan dataset.")] = Path(
         "data/kotalama"
     ),
-    n_pegawai: Annotated[int, typer.Option(help="Jumlah ASN.")] = 6000,
-    seed: Annotated[int, typer.Option(help="Seed pembangkit acak.")] = DEFAULTS.seed,
+    n_pegawai: Annotated[int, typer.Option(min=SYNTH_MIN_PEGAWAI, help="Jumlah ASN.")] = 6000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed pembangkit acak.")] = DEFAULTS.seed,
     fmt: Annotated[
         Literal["csv", "parquet"], typer.Option("--format", help="csv atau parquet.")
     ] = "csv",

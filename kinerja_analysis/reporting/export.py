@@ -643,7 +643,8 @@ def xlsx_bytes(
             j: [(str(k), int(d)) for k, d in formats[c]["baris"]]
             for j, c in enumerate(data.columns)
             if isinstance(formats.get(c), Mapping)
-            and len(formats[c].get("baris") or ()) == len(data)
+            and "baris" in formats[c]
+            and len(formats[c]["baris"]) == len(data)
         }
         widths = []
         for j, col in enumerate(data.columns, start=1):

@@ -30,7 +30,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.deprecation import renamed_keywords, with_new_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, within
 from kinerja_analysis.core.parallel import available_cpus, fork_map
@@ -396,6 +396,10 @@ def render_table(df: pd.DataFrame, **options: Any):
     """:func:`table_html` as an ``IPython.display.HTML`` object (same options)."""
     from IPython.display import HTML  # lazy: only inside a notebook kernel
 
+    # an old keyword of table_html (for one release) warns here, at the caller's line
+    options = with_new_keywords(
+        options, table_html.__renamed_keywords__, "render_table", stacklevel=2
+    )
     return HTML(table_html(df, **options))
 
 
@@ -759,6 +763,10 @@ class ReportSession:
         """
         from IPython.display import HTML, display  # lazy: only inside a notebook kernel
 
+        from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
+
+        name = getattr(plot, "__name__", "plot")
+        kwargs = with_new_keywords(kwargs, plots.RENAMED_KEYWORDS, name, stacklevel=2)
         display(HTML(figure_html(plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)))
 
 
@@ -876,8 +884,10 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
     """
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
 
-    # the plot's title (``judul`` the old keyword, kept for one release by the plots)
-    alt = alt or str(kwargs.get("title") or kwargs.get("judul") or "")
+    # an old keyword of the plot (for one release) warns here, at the caller's line
+    name = getattr(plot, "__name__", "plot")
+    kwargs = with_new_keywords(kwargs, plots.RENAMED_KEYWORDS, name, stacklevel=2)
+    alt = alt or str(kwargs.get("title") or "")
 
     def img(png: tuple[str, float, float], text: str) -> str:
         b64, w, h = png

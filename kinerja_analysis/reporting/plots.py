@@ -891,3 +891,19 @@ def plot_headline_trends(
         bahasa=bahasa,
         width=width,
     )
+
+
+def _renamed_plot_keywords() -> dict[str, str]:
+    """Every plot function's old keyword → its new name (one meaning each)."""
+    out: dict[str, str] = {}
+    for fn in list(globals().values()):
+        for old, new in getattr(fn, "__renamed_keywords__", {}).items():
+            if out.setdefault(old, new) != new:
+                raise TypeError(f"plot keyword {old!r} renamed to both {out[old]!r} and {new!r}")
+    return out
+
+
+#: Old keywords of the plot functions → new names, for the functions that pass a plot's
+#: keywords on (:meth:`kinerja_analysis.reporting.notebook.ReportSession.figure`), so that
+#: an old keyword warns at the line that wrote it. For one release.
+RENAMED_KEYWORDS = _renamed_plot_keywords()
