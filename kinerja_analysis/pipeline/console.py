@@ -187,7 +187,7 @@ TEXT = Catalog(
             "until it ends, use --tunggu SECONDS, or choose another --cache.",
             "rahasia_ditulis": "CONFIDENTIAL: {n} individual feedback sheets in {folder} "
             "(with NIPs; do not share).",
-            "ringkas_jumlah": "{n_ok} reports written, {n_lewat} unchanged, {n_gagal} failed "
+            "ringkas_jumlah": "Reports: {n_ok} written, {n_lewat} unchanged, {n_gagal} failed "
             "({detik}).",
             "ringkas_lewat": "Skipped: {n} reports because data, parameters and code are "
             "unchanged since the last report (use --force to rewrite).",

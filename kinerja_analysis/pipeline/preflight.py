@@ -22,6 +22,7 @@ from kinerja_analysis.core.periods import parse_period, period_kind, sort_period
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile
 from kinerja_analysis.core.text import Bahasa, Catalog
 from kinerja_analysis.data.mapping import ColumnMapping, read_mapping
+from kinerja_analysis.reporting import fmt
 
 __all__ = [
     "scan_periods",
@@ -413,7 +414,7 @@ def period_problems(
             "periode_hilang",
             bahasa,
             periode=p,
-            n=n,
+            n=fmt.number(n, 0, bahasa),
             contoh=describe_rejects(report, where, bahasa) or "-",
         )
     partial = {
@@ -421,7 +422,7 @@ def period_problems(
             "periode_sebagian",
             bahasa,
             periode=p,
-            n=len(by_period[p]),
+            n=fmt.number(len(by_period[p]), 0, bahasa),
             contoh=describe_rejects(report, by_period[p], bahasa),
         )
         for p in periods
