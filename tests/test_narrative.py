@@ -735,3 +735,21 @@ def test_scope_words_follow_the_document():
     assert "across all OPDs" in city
     one = output_vs_competency_sentence(rows, "id", 5, opd="Dinas *Kesehatan*")
     assert "di Dinas \\*Kesehatan\\*" in one and "seluruh OPD" not in one
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_period_without_any_predikat_says_so(bahasa):
+    """A period whose SKP rows were all rejected: no "0 ASN obtained a predikat; most
+    often Sangat Baik (–)" and no "all 0 units conform"."""
+    lap = write_report(
+        fakta(
+            bahasa=bahasa,
+            predikat_distribution=DIST.assign(n=0),
+            distribution_compliance=KEPATUHAN.iloc[0:0],
+        )
+    )
+    text = " ".join(s.text for s in lap.sections)
+    assert ("belum tersedia" if bahasa == "id" else "not available") in text
+    assert "(0 OPD)" not in text and " 0 ASN" not in text
+    assert ("yang terbanyak" if bahasa == "id" else "the most common") not in text
+    assert ("belum dapat dinilai" if bahasa == "id" else "cannot be assessed") in text

@@ -844,7 +844,11 @@ def _r1(x: float) -> float:
 
 
 def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
+    """The predikat distribution of the period for the text; ``None`` when nobody has a
+    predikat in it (the text then says the data are not available, never "0 ASN")."""
     if fk.predikat_distribution is None:
+        return None
+    if not (pd.to_numeric(fk.predikat_distribution["n"], errors="coerce") > 0).any():
         return None
     cur = _sort_predikat(fk.predikat_distribution)
     cur = cur.assign(prop=_shares(cur).to_numpy())
