@@ -161,8 +161,7 @@ def phases(nb_path: Path, params: dict, repeat: int) -> dict[str, float]:
         # the floor end to end: one call, kernel start to shutdown
         add("floor", floor)
         add("cpu floor", cpu_load)
-        out, run, cells, cpu_nb = _execute(nb, params, cwd)
-        add("notebook cells", sum(cells))
+        out, run, _, cpu_nb = _execute(nb, params, cwd)
         add("compute", run - floor)  # whole call against whole call: nothing left out
         add("cpu compute", cpu_nb - cpu_load)
         html = _timed(add, "html", export.to_html, out, title="bench", periode=params["periode"])

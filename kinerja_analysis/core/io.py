@@ -23,6 +23,7 @@ __all__ = [
     "hash_bytes",
     "code_fingerprint",
     "within",
+    "folder_of",
     "PACKAGE_ROOT",
 ]
 
@@ -41,6 +42,19 @@ def within(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
     """
     p, f = Path(path).expanduser().resolve(), Path(folder).expanduser().resolve()
     return p == f or f in p.parents
+
+
+def folder_of(path: str | os.PathLike) -> Path:
+    """The folder ``path`` lies in, as a message suggests it: as given, or absolute when
+    ``path`` is a bare name (whose parent would print as ".").
+
+    >>> str(folder_of("data/pegawai.csv"))
+    'data'
+    >>> folder_of("pegawai.csv") == Path.cwd()
+    True
+    """
+    p = Path(path)
+    return p.parent if str(p.parent) != "." else p.resolve().parent
 
 
 @contextlib.contextmanager

@@ -47,7 +47,7 @@ import pyarrow as pa
 
 from kinerja_analysis.core.cells import inert_frame
 from kinerja_analysis.core.errors import DatasetError
-from kinerja_analysis.core.io import atomic_write, within
+from kinerja_analysis.core.io import atomic_write, folder_of, within
 from kinerja_analysis.core.periods import is_period, sort_periods
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data import rules
@@ -751,8 +751,8 @@ def check_data_folder(path: str | os.PathLike, bahasa: Bahasa = "id") -> Path:
     if data_dir.is_dir():
         return data_dir
     if data_dir.exists():
-        near = data_dir.parent if str(data_dir.parent) != "." else data_dir.resolve().parent
-        raise DatasetError(message("folder_berupa_file", bahasa, folder=data_dir, induk=near))
+        induk = folder_of(data_dir)
+        raise DatasetError(message("folder_berupa_file", bahasa, folder=data_dir, induk=induk))
     raise DatasetError(message("folder_tidak_ada", bahasa, folder=str(data_dir)))
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kinerja_analysis.core.io import folder_of
 from kinerja_analysis.core.text import Catalog
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import clean_text
@@ -355,9 +356,8 @@ def path_problem(path: str | os.PathLike, expect: str, role: str, bahasa: str = 
     if p.exists():
         if p.is_dir():
             return None
-        saran = p.parent if str(p.parent) != "." else p.resolve().parent
         return TEXT(  # type: ignore[arg-type]
-            "jalur_file_bukan_folder", bahasa, peran=peran, path=p, saran=saran
+            "jalur_file_bukan_folder", bahasa, peran=peran, path=p, saran=folder_of(p)
         )
     for parent in p.parents:
         if parent.exists():
