@@ -14,8 +14,7 @@ Phases are measured the way the batch runs a notebook (its own call,
 - ``imports``: the notebook's import cell alone;
 - ``load``: ``setup(...)`` on the batch cache plus ``doc.shared`` (cached shared results);
 - ``compute``: the report notebook's whole call minus the floor's whole call (its cells
-  after ``setup``, and the figures it finishes after its last cell in the batch's engine,
-  :mod:`kinerja_analysis.reporting.late`);
+  after ``setup``: facts, tables, figures, and papermill's handling of their outputs);
 - ``html``, ``pdf``, ``xlsx``: :mod:`kinerja_analysis.reporting.export`, in process.
 
 Then the batch (every notebook of the period: process pool, papermill API, HTML + PDF +
@@ -263,7 +262,7 @@ def main() -> None:
                     force=True,
                 )
             t_batch = time.perf_counter() - t0
-            assert s.ok, s.tidy()[["kunci", "pesan"]]
+            assert s.ok, s.tidy()[["key", "message"]]
 
         nb = find_notebooks()[args.notebook]
         work = root / "run"

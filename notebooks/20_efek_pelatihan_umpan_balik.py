@@ -137,7 +137,7 @@ doc.say("n20_subkelompok")
 het = bersama.pelatihan_heterogen
 if het is not None and len(het):
     doc.save(het, "efek_pelatihan_subkelompok")
-    doc.table(het, columns=kolom_efek + ["n_dilatih"], decimals=3)
+    doc.table(het, columns=kolom_efek + ["n_treated"], decimals=3)
     if {"relevansi=relevan", "relevansi=tidak_sesuai"} <= set(het["term"]):
         selisih = subgroup_difference(het, "relevansi=relevan", "relevansi=tidak_sesuai")
         doc.say(

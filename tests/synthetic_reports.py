@@ -63,7 +63,7 @@ def build_synthetic_reports(data: Path, periods: tuple[str, ...]) -> Reports:
     )
     for s in (s_id, s_en):
         bad = s.tidy().query("status != 'ok'")
-        assert bad.empty, bad[["kunci", "status", "pesan"]].to_string()
+        assert bad.empty, bad[["key", "status", "message"]].to_string()
     return Reports(data, root / "laporan", root / "reports_en", periods, (s_id, s_en))
 
 

@@ -98,16 +98,24 @@ def test_batch_summary(run_ok, last):
     out, s = run_ok
     tidy = s.tidy()
     assert list(tidy.columns) == [
-        "kunci",
+        "key",
         "periode",
         "notebook",
         "opd",
         "status",
-        "detik",
-        "keluaran",
-        "pesan",
+        "seconds",
+        "outputs",
+        "message",
     ]
-    assert (tidy["status"] == "ok").all(), tidy[["kunci", "pesan"]]
+    assert (tidy["status"] == "ok").all(), tidy[["key", "message"]]
+    # the columns' old names read for one release, with a warning at the caller's line
+    with pytest.warns(DeprecationWarning, match="'pesan' is deprecated.*use 'message'") as w:
+        assert tidy["pesan"].equals(tidy["message"])
+    assert w[0].filename == __file__
+    with pytest.warns(DeprecationWarning, match="'kunci'"):
+        assert tidy[["kunci", "status"]].columns.tolist() == ["key", "status"]
+    with pytest.warns(DeprecationWarning, match="'detik'"):
+        assert tidy.detik.equals(tidy["seconds"])
     assert s.exit_code == 0
     assert set(tidy["notebook"]) == set(NOTEBOOKS)
     assert (out / "index.html").exists()
@@ -195,7 +203,7 @@ def test_no_small_cells_in_workbooks(run_ok):
     out, _ = run_ok
     from kinerja_analysis.reporting.text import column_labels
 
-    keys = {"n", "n_asn", "n_pegawai", "n_dilatih", "n_responden"}
+    keys = {"n", "n_asn", "n_pegawai", "n_treated", "n_responden"}
     counts = keys | {column_labels("id").get(k, k) for k in keys}
     bad, checked = [], 0
     for path in out.rglob("*.xlsx"):
@@ -316,8 +324,8 @@ def test_failing_run_does_not_stop_others(data_dir, dataset, tmp_path):
     assert st.loc[good_period, "status"] == "ok"
     assert st.loc[bad_period, "status"] == "gagal"
     # the summary says it in the report language; the error's own text goes to the log
-    assert "notebook berhenti di sel" in st.loc[bad_period, "pesan"]
-    assert "RuntimeError" in st.loc[bad_period, "pesan"]
+    assert "notebook berhenti di sel" in st.loc[bad_period, "message"]
+    assert "RuntimeError" in st.loc[bad_period, "message"]
     assert "kegagalan uji yang disengaja" in s.log_path.read_text("utf-8")
     assert s.exit_code == 1 and not s.ok
     assert (out / good_period / f"laporan_periode_{good_period}.html").exists()
@@ -461,7 +469,7 @@ def test_per_opd_reports(data_dir, dataset, last, tmp_path):
         progress=False,
     )
     tidy = s.tidy()
-    assert (tidy["status"] == "ok").all(), tidy[["kunci", "pesan"]]
+    assert (tidy["status"] == "ok").all(), tidy[["key", "message"]]
     opds = sorted(dataset.pegawai["opd"].unique())
     assert tidy["opd"].notna().sum() == len(opds)
     folders = folder_names(opds)

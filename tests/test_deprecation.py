@@ -185,3 +185,46 @@ def test_keywords_passed_on_warn_at_the_line_that_wrote_them():
     assert len(rec) == 1 and rec[0].filename == __file__
     with pytest.raises(TypeError, match="got both"):
         passes_on(desimal=4, decimals=5)
+
+
+def test_a_renamed_method_warns_at_the_caller_and_is_not_offered():
+    @deprecation.renamed_attributes(hitung="compute")
+    class Model:
+        def compute(self, x):
+            return 2 * x
+
+    m = Model()
+    with pytest.warns(
+        DeprecationWarning, match=r"Model\.hitung is deprecated.*Model\.compute"
+    ) as w:
+        assert m.hitung(3) == 6
+    assert w[0].filename == __file__
+    assert "hitung" not in dir(m) and "compute" in dir(m)
+    with pytest.raises(TypeError, match="has no 'hitung_ulang'"):
+        deprecation.renamed_attributes(lama="hitung_ulang")(Model)
+    with pytest.raises(TypeError, match="still has an attribute 'compute'"):
+        deprecation.renamed_attributes(compute="hitung")(Model)
+
+
+def test_renamed_columns_read_with_a_warning_and_otherwise_are_a_plain_frame():
+    import pickle
+
+    import pandas as pd
+
+    plain = pd.DataFrame({"key": ["a", "b"], "seconds": [1.0, 2.0]})
+    t = deprecation.renamed_columns(plain, {"kunci": "key", "detik": "seconds"}, "S.tidy()")
+    assert t.equals(plain) and list(t.columns) == ["key", "seconds"] and repr(t) == repr(plain)
+    for read in (lambda: t["kunci"], lambda: t.kunci):
+        with pytest.warns(DeprecationWarning, match=r"S\.tidy\(\): column 'kunci'") as w:
+            assert read().tolist() == ["a", "b"]
+        assert w[0].filename == __file__
+    with pytest.warns(DeprecationWarning) as w:
+        assert t[["kunci", "detik"]].equals(plain)
+    assert len(w) == 2 and {x.filename for x in w} == {__file__}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # new names, and what derives from the frame: silent
+        assert t["key"].tolist() == ["a", "b"]
+        for derived in (t.copy(), t[t["seconds"] > 1], t.head(1), pickle.loads(pickle.dumps(t))):
+            assert type(derived) is pd.DataFrame
+    with pytest.raises(KeyError):
+        t["nama"]  # an unknown column stays an error

@@ -207,7 +207,7 @@ def test_subgroups_by_jabatan_respect_minimum_size(city) -> None:
         panel.data, "capaian", subgroups=("jenis_jabatan",), min_n=40, n_boot=99
     )
     het = r.heterogeneity
-    assert (het["n_dilatih"] >= 40).all()
+    assert (het["n_treated"] >= 40).all()
     skipped = [n for n in r.notes if n.startswith("jenis_jabatan=")]
     assert len(het) + len(skipped) == panel.data["jenis_jabatan"].nunique()
 

@@ -22,7 +22,7 @@ def _het() -> pd.DataFrame:
             "term": [f"{c}={ascii_key(v)}" for c, v in levels],
             "label": [f"{c} = {v}" for c, v in levels],
             "estimate": [1.0, 2.0, 3.0],
-            "subkelompok": [c for c, _ in levels],
+            "subgroup": [c for c, _ in levels],
             "level": [v for _, v in levels],
             "flags": ["ps_small_cohort", "", "no_controls,ps_separation"],
         }

@@ -523,7 +523,20 @@ def test_sections_in_seed_order_with_headings():
         "Appendix A. Methods and Data",
         "Appendix B. Detailed Tables by Unit (OPD)",
     ]
-    assert list(lap.tidy()["kunci"])[0] == "ringkasan"
+    tidy = lap.tidy()
+    assert tidy.columns.tolist() == ["key", "title", "text"] and tidy["key"][0] == "ringkasan"
+
+
+def test_old_names_of_the_report_read_for_a_release():
+    lap = write_report(fakta())
+    with pytest.warns(DeprecationWarning, match="Report.bagian_markdown is deprecated") as w:
+        assert lap.bagian_markdown("hasil") == lap.section_markdown("hasil")
+    assert w[0].filename == __file__
+    with pytest.warns(DeprecationWarning, match=r"Report.tidy\(\): column 'teks'"):
+        assert lap.tidy()["teks"].tolist() == [b.text for b in lap.sections]
+    # the old names are not offered (dir, JupyterLab's completion)
+    assert "bagian_markdown" not in dir(lap) and "judul" not in dir(lap)
+    assert "section_markdown" in dir(lap) and "title" in dir(lap)
 
 
 def test_contents_link_every_section_heading():
@@ -536,7 +549,7 @@ def test_contents_link_every_section_heading():
     # the sections that start a printed page say so; a hostile title would be escaped
     assert 'class="halaman-baru"' in lap.heading_html("pendahuluan")
     assert 'class="halaman-baru"' not in lap.heading_html("hasil")
-    assert "<" not in lap.bagian_markdown("hasil")  # the Markdown itself holds no HTML
+    assert "<" not in lap.section_markdown("hasil")  # the Markdown itself holds no HTML
 
 
 def test_executive_summary_five_findings_with_grade_and_recommendation():

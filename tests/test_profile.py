@@ -181,7 +181,7 @@ def test_siasn_export_with_mapping_and_agency_profile(tmp_path):
         progress=False,
     )
     tidy = s.tidy()
-    assert (tidy["status"] == "ok").all(), tidy[["kunci", "pesan"]]
+    assert (tidy["status"] == "ok").all(), tidy[["key", "message"]]
     name, other = "Kabupaten Sukamaju", "Kotalama"
     docs = [p for p in out.rglob("*") if p.suffix in (".html", ".pdf", ".xlsx")]
     assert len(docs) == 3 * len(tidy) + 1 and (out / "index.html") in docs

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_parameter_names import flagged
 
 import kinerja_analysis
-from kinerja_analysis.core.results import Result, check_tidy
+from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy
 
 DATA = Path(__file__).parent / "data"
 
@@ -163,6 +164,11 @@ def _rollout(city):
     return estimate_rollout_effects(lay, outcomes=("ikm",), n_boot=199)
 
 
+#: Column names of the survey's published tables (``domain/survey.py``: the conventions of
+#: Indonesian survey theses, labelled in ``labels.toml``), which its results' ``glance()``
+#: repeats.
+SURVEY_CONVENTIONS = frozenset({"solusi_wajar", "masalah", "n_reliabel", "n_omega_tidak_layak"})
+
 BUILDERS: dict[str, Callable] = {
     "DidResult": _did,
     "CfaFit": _cfa_fit,
@@ -195,6 +201,12 @@ def test_result_follows_the_contract(name, city):
     g = obj.glance()
     assert isinstance(g, pd.DataFrame) and len(g) == 1
     assert "<table" in obj._repr_html_()
+    # the naming rule (README): context columns are English unless a regulation or the
+    # data contract names them, or the survey's published tables' conventions do
+    for kind, frame in (("tidy", t), ("glance", g)):
+        extra = [str(c) for c in frame.columns if c not in TIDY_COLUMNS]
+        bad = {c: flagged(c) for c in extra if flagged(c) and c not in SURVEY_CONVENTIONS}
+        assert not bad, f"{name}.{kind}(): Indonesian infrastructure words {bad}"
 
 
 def test_tidy_frames_returned_by_functions(city):

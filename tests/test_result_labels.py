@@ -48,7 +48,7 @@ def test_estimator_keys_have_labels(no_fallback, bahasa):
         assert T.value_label(key, bahasa) != key
     for key in ("original", "C-LF", "FLCI"):
         assert T.method_label(key, bahasa) != key
-    for col in ("delta", "breakdown", "odds_ratio", "n_dilatih"):
+    for col in ("delta", "breakdown", "odds_ratio", "n_treated"):
         assert T.column_label(col, bahasa) != col
 
 
@@ -73,7 +73,7 @@ def test_subgroup_terms_are_named_from_their_level_not_their_key():
         {
             "term": ["opd=dinas_pendidikan", "jenis_jabatan=pelaksana"],
             "estimate": [1.0, 2.0],
-            "subkelompok": ["opd", "jenis_jabatan"],
+            "subgroup": ["opd", "jenis_jabatan"],
             "level": ["Dinas Pendidikan", "pelaksana"],
         }
     )
@@ -107,7 +107,7 @@ def test_workbook_formats_each_headline_row_by_its_unit_and_words_flags():
             "term": ["att_cs", "jenis_jabatan=pelaksana"],
             "estimate": [1.2, 0.8],
             "label": ["ATT (Callaway–Sant'Anna)", "jenis_jabatan = pelaksana"],
-            "subkelompok": [None, "jenis_jabatan"],
+            "subgroup": [None, "jenis_jabatan"],
             "level": [None, "pelaksana"],
             "flags": ["ps_small_cohort", ""],
             "catatan": ["ps_small_cohort,ps_separation", "sebuah catatan, dalam kata"],

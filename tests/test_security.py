@@ -111,7 +111,7 @@ def test_every_opd_gets_one_complete_report(batch, city):
     out, s, last = batch
     _, _, payloads = city
     tidy = s.tidy()
-    assert (tidy["status"] == "ok").all(), tidy[["kunci", "pesan"]]
+    assert (tidy["status"] == "ok").all(), tidy[["key", "message"]]
     per_opd = tidy[tidy["opd"].notna()]
     assert sorted(per_opd["opd"]) == loaded(payloads)  # one run per OPD, the name as loaded
     folders = sorted((out / last / "opd").iterdir())

@@ -17,6 +17,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.training import sensitivity_frame
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_columns
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.methods.wildboot import cr1_covariance, wild_cluster_test
@@ -54,6 +55,10 @@ def prepare_layanan(
     return out.sort_values(["opd", "t"], ignore_index=True)
 
 
+#: Columns of :class:`RolloutResult`'s tables before this release (old name → new name).
+_OLD_COLUMNS = {"n_klaster": "n_clusters"}
+
+
 @dataclass(frozen=True)
 class RolloutResult(Result):
     """OPD-level rollout effects.
@@ -72,21 +77,27 @@ class RolloutResult(Result):
     sensitivity: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
-        """Overall ATT per outcome, then the event-time rows."""
+        """Overall ATT per outcome, then the event-time rows (``n_clusters`` was
+        ``n_klaster`` before this release; the old name reads, with a warning, until the
+        next)."""
         out = pd.concat([self.overall, self.event, self.pretrend], ignore_index=True)
-        return check_tidy(tidy_frame(out))
+        return renamed_columns(check_tidy(tidy_frame(out)), _OLD_COLUMNS, "RolloutResult.tidy()")
 
     def glance(self) -> pd.DataFrame:
-        """Outcomes estimated, clusters and notes."""
+        """Outcomes estimated, clusters and notes (``n_clusters`` as in :meth:`tidy`)."""
         o = self.overall
-        return pd.DataFrame(
-            [
-                {
-                    "outcomes": ",".join(map(str, o.get("outcome", pd.Series(dtype=str)))),
-                    "n_klaster": int(o["n_klaster"].max()) if len(o) else 0,
-                    "n_notes": len(self.notes),
-                }
-            ]
+        return renamed_columns(
+            pd.DataFrame(
+                [
+                    {
+                        "outcomes": ",".join(map(str, o.get("outcome", pd.Series(dtype=str)))),
+                        "n_clusters": int(o["n_clusters"].max()) if len(o) else 0,
+                        "n_notes": len(self.notes),
+                    }
+                ]
+            ),
+            _OLD_COLUMNS,
+            "RolloutResult.glance()",
         )
 
 
@@ -145,7 +156,7 @@ def estimate_rollout_effects(
     -------
     RolloutResult
         Tidy tables (``term, estimate, std_error, ci_low, ci_high, p_value, n_obs,
-        method`` + ``outcome, n_klaster``). ``std_error`` is the CR1 cluster-robust SE;
+        method`` + ``outcome, n_clusters``). ``std_error`` is the CR1 cluster-robust SE;
         ``p_value`` and the CI come from the wild cluster restricted bootstrap.
     """
     notes: list[str] = []
@@ -163,7 +174,7 @@ def estimate_rollout_effects(
         if d["g"].gt(0).sum() == 0 or d["opd"].nunique() < 4:
             notes.append(f"{y}: data tidak cukup untuk estimasi penerapan.")
             continue
-        ctx = {"outcome": y, "n_klaster": int(d["opd"].nunique())}
+        ctx = {"outcome": y, "n_clusters": int(d["opd"].nunique())}
         yv, cl = d[y].to_numpy(), d["opd"].to_numpy()
         kw = dict(
             y=yv, clusters=cl, n_boot=n_boot, seed=seed + k, alpha=alpha, method=method, ctx=ctx

@@ -24,6 +24,7 @@ from scipy import stats
 
 from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.config import DEFAULTS
+from kinerja_analysis.core.deprecation import renamed_columns
 from kinerja_analysis.core.results import (
     Result,
     ascii_key,
@@ -60,6 +61,10 @@ TWFE_CAVEAT = (
 )
 
 
+#: Columns of :meth:`TrainingResult.tidy` before this release (old name → new name).
+_OLD_TIDY_COLUMNS = {"agregasi": "aggregation", "subkelompok": "subgroup", "n_dilatih": "n_treated"}
+
+
 @dataclass(frozen=True)
 class TrainingResult(Result):
     """Training effects on one outcome.
@@ -87,15 +92,19 @@ class TrainingResult(Result):
     sensitivity: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
-        """Overall rows, event study, cohorts and subgroups (``agregasi`` says which)."""
+        """Overall rows, event study, cohorts and subgroups: ``aggregation`` says which
+        (``overall``, ``dynamic``, ``group``, ``subgroup``). Before this release the column
+        was ``agregasi`` (values ``keseluruhan``, ``dinamis``, ``kohort``, ``subkelompok``)
+        and ``subgroup``, ``n_treated`` were ``subkelompok``, ``n_dilatih``; the old column
+        names read, with a ``DeprecationWarning``, until the next release."""
         parts = [
-            self.overall.assign(agregasi="keseluruhan"),
-            self.dynamic.assign(agregasi="dinamis"),
-            self.group.assign(agregasi="kohort"),
-            self.heterogeneity.assign(agregasi="subkelompok"),
+            self.overall.assign(aggregation="overall"),
+            self.dynamic.assign(aggregation="dynamic"),
+            self.group.assign(aggregation="group"),
+            self.heterogeneity.assign(aggregation="subgroup"),
         ]
-        out = pd.concat([p for p in parts if len(p)], ignore_index=True)
-        return check_tidy(tidy_frame(out))
+        out = check_tidy(tidy_frame(pd.concat([p for p in parts if len(p)], ignore_index=True)))
+        return renamed_columns(out, _OLD_TIDY_COLUMNS, "TrainingResult.tidy()")
 
     def glance(self) -> pd.DataFrame:
         """One row: outcome, its SD, the event-time pre-test, flags and notes."""
@@ -337,9 +346,9 @@ def _heterogeneity(
                     f"{col} = {level}",
                     sd,
                     outcome=outcome,
-                    subkelompok=col,
+                    subgroup=col,
                     level=str(level),
-                    n_dilatih=n_tr,
+                    n_treated=n_tr,
                 )
             )
     return tidy_frame(rows)

@@ -6,7 +6,9 @@ One mechanism for the whole package: a meta-path finder serves every old flat mo
 attribute up in the modules that now hold it (:data:`MOVED`), under its new name when it
 was renamed (:data:`RENAMED`), and warns once per old module and once per renamed name.
 A renamed keyword parameter is served by the decorator :func:`renamed_keywords` on the
-function, method or class that took it.
+function, method or class that took it; a renamed method or attribute by
+:func:`renamed_attributes` on its class; a renamed column of a returned DataFrame by
+:func:`renamed_columns`.
 
 >>> import sys, warnings
 >>> _ = sys.modules.pop("kinerja_analysis.analisis", None)  # a fresh proxy, whatever ran before
@@ -30,7 +32,16 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["MOVED", "RENAMED", "install", "renamed_keywords", "resolve", "with_new_keywords"]
+__all__ = [
+    "MOVED",
+    "RENAMED",
+    "install",
+    "renamed_attributes",
+    "renamed_columns",
+    "renamed_keywords",
+    "resolve",
+    "with_new_keywords",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -404,11 +415,137 @@ def _called_by_replace(frame: Any) -> bool:
 
 def _renamed_class(cls: type, old_to_new: dict[str, str]) -> type:
     cls.__init__ = _renamed_function(cls.__init__, old_to_new, owner=cls.__qualname__)  # type: ignore[misc]
+    return _old_attributes(cls, old_to_new, "renamed_keywords")
+
+
+def renamed_attributes(**old_to_new: str) -> Callable[[type], type]:
+    """Keep old names of a class's methods or attributes working for one release.
+
+    ``@renamed_attributes(bagian_markdown="section_markdown")`` on a class whose method
+    is now ``section_markdown``: reading ``obj.bagian_markdown`` warns
+    (``DeprecationWarning`` naming the class, the old and the new name, pointing at the
+    caller's line) and gives ``obj.section_markdown``. Old names are left out of
+    ``dir()`` (and so of JupyterLab's completion). For renamed constructor keywords use
+    :func:`renamed_keywords`, which also serves the old attribute names.
+
+    Raises
+    ------
+    TypeError
+        At decoration: a new name the class does not have, or an old one it still has.
+
+    >>> import warnings
+    >>> @renamed_attributes(judul="title")
+    ... class Doc:
+    ...     title = "T"
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     Doc().judul
+    'T'
+    >>> print(w[0].message)
+    Doc.judul is deprecated and will be removed in the next release; use Doc.title
+    >>> "judul" in dir(Doc())
+    False
+    """
+
+    def decorate(cls: type) -> type:
+        for new in old_to_new.values():
+            if not hasattr(cls, new):
+                raise TypeError(f"renamed_attributes: {cls.__qualname__} has no {new!r}")
+        return _old_attributes(cls, old_to_new, "renamed_attributes")
+
+    return decorate
+
+
+def _old_attributes(cls: type, old_to_new: dict[str, str], who: str) -> type:
+    """``cls`` serving each old name of ``old_to_new`` (:class:`_OldAttribute`), the old
+    names left out of ``dir()``."""
     for old, new in old_to_new.items():
         if hasattr(cls, old):
-            raise TypeError(f"renamed_keywords: {cls.__qualname__} still has an attribute {old!r}")
+            raise TypeError(f"{who}: {cls.__qualname__} still has an attribute {old!r}")
         setattr(cls, old, _OldAttribute(cls.__qualname__, old, new))
+    if "__dir__" not in vars(cls):
+
+        def __dir__(self: object) -> list[str]:
+            names = super(cls, self).__dir__()  # type: ignore[misc]
+            return [n for n in names if not isinstance(getattr(type(self), n, None), _OldAttribute)]
+
+        cls.__dir__ = __dir__  # type: ignore[method-assign]
     return cls
+
+
+def renamed_columns(frame: Any, old_to_new: dict[str, str], owner: str) -> Any:
+    """``frame`` (a ``pandas.DataFrame`` whose columns were renamed) with its old column
+    names still readable for one release.
+
+    ``frame["kunci"]``, ``frame[["kunci", "status"]]`` and ``frame.kunci`` give the
+    renamed column ``key`` and warn (``DeprecationWarning`` naming ``owner``, the old and
+    the new name, at the caller's line); the frame is otherwise the same (its columns,
+    values, ``repr`` and equality). Frames derived from it (a selection, a copy, a
+    ``merge``) are plain DataFrames. Other uses of an old name (``set_index("kunci")``,
+    ``query``) are not served.
+
+    >>> import warnings
+    >>> import pandas as pd
+    >>> t = renamed_columns(pd.DataFrame({"key": ["a"]}), {"kunci": "key"}, "Report.tidy()")
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     t["kunci"].tolist()
+    ['a']
+    >>> print(w[0].message)
+    Report.tidy(): column 'kunci' is deprecated and will be removed in the next release; use 'key'
+    """
+    out = _frame_with_old_columns()(frame)
+    out._old_columns = {o: n for o, n in old_to_new.items() if n in frame.columns}
+    out._owner = owner
+    return out
+
+
+@functools.cache
+def _frame_with_old_columns() -> type:
+    """The DataFrame subclass of :func:`renamed_columns` (made on first use: pandas is not
+    imported with the package)."""
+    import pandas as pd  # lazy: `import kinerja_analysis` does not load pandas
+
+    class FrameWithOldColumns(pd.DataFrame):
+        _metadata = ["_old_columns", "_owner"]
+
+        @property
+        def _constructor(self) -> type:
+            return pd.DataFrame  # what is derived from it is a plain frame
+
+        def _renamed(self, key: Any, stacklevel: int = 3) -> Any:
+            old = self.__dict__.get("_old_columns") or {}
+            if isinstance(key, str):
+                if key in old and key not in self.columns:
+                    warnings.warn(
+                        f"{self._owner}: column {key!r} is deprecated and will be removed in "
+                        f"the next release; use {old[key]!r}",
+                        DeprecationWarning,
+                        stacklevel=stacklevel,
+                    )
+                    return old[key]
+                return key
+            if isinstance(key, list):
+                out = []
+                for k in key:  # a loop, not a comprehension: one frame less to count
+                    out.append(self._renamed(k, stacklevel + 1))
+                return out
+            return key
+
+        def __getitem__(self, key: Any) -> Any:
+            return super().__getitem__(self._renamed(key))
+
+        def __reduce__(self) -> Any:
+            return pd.DataFrame(self).__reduce__()  # pickled as the plain frame it is
+
+        def __getattr__(self, name: str) -> Any:
+            old = self.__dict__.get("_old_columns") or {}
+            if name in old:
+                return super().__getitem__(self._renamed(name))
+            return super().__getattr__(name)
+
+    FrameWithOldColumns.__module__ = __name__
+    return FrameWithOldColumns
 
 
 class _OldAttribute:

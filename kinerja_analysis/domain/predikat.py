@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing, require_columns
-from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.deprecation import renamed_columns, renamed_keywords
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.domain.perilaku import (
     PerilakuCutoffs,
@@ -446,17 +446,22 @@ class OutputVsCompetency(Result):
         return check_tidy(tidy_frame(self.correlations))
 
     def glance(self) -> pd.DataFrame:
-        """Employee-periods compared, how many moved up or down, the output weight."""
+        """Employee-periods compared, how many moved up or down, the output weight
+        (``hasil_weight``; ``bobot_hasil`` before this release, which reads with a warning
+        until the next)."""
         p = self.pegawai
-        return pd.DataFrame(
+        glance = pd.DataFrame(
             [
                 {
                     "n_pegawai_periode": len(p),
                     "n_naik": int((p["perubahan"] == "naik").sum()),
                     "n_turun": int((p["perubahan"] == "turun").sum()),
-                    "bobot_hasil": self.hasil_weight,
+                    "hasil_weight": self.hasil_weight,
                 }
             ]
+        )
+        return renamed_columns(
+            glance, {"bobot_hasil": "hasil_weight"}, "OutputVsCompetency.glance()"
         )
 
 

@@ -90,7 +90,7 @@ import typer
 
 from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.deprecation import renamed_columns, renamed_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import (
     PACKAGE_ROOT,
@@ -428,6 +428,15 @@ class RunResult:
     reason_format: str = ""  # of a failed export: "html", "pdf" or "xlsx"
 
 
+#: The columns of :meth:`BatchSummary.tidy` before this release (old name → new name).
+_OLD_SUMMARY_COLUMNS = {
+    "kunci": "key",
+    "detik": "seconds",
+    "keluaran": "outputs",
+    "pesan": "message",
+}
+
+
 @renamed_keywords(detik="seconds")
 @dataclass(frozen=True)
 class BatchSummary:
@@ -469,24 +478,20 @@ class BatchSummary:
         Returns
         -------
         DataFrame
-            ``kunci, periode, notebook, opd, status, detik, keluaran, pesan`` where
-            ``keluaran`` is the output file names joined by ``"; "``.
+            ``key, periode, notebook, opd, status, seconds, outputs, message`` where
+            ``outputs`` is the output file names joined by ``"; "``. The columns' names
+            before this release (``kunci``, ``detik``, ``keluaran``, ``pesan``) still
+            read, with a ``DeprecationWarning``, until the next one.
         """
         rows = [
-            {
-                "kunci": r.key,
-                "periode": r.periode,
-                "notebook": r.notebook,
-                "opd": r.opd,
-                "status": r.status,
-                "detik": r.seconds,
-                "keluaran": "; ".join(r.outputs),
-                "pesan": r.message,
-            }
+            (r.key, r.periode, r.notebook, r.opd, r.status, r.seconds, "; ".join(r.outputs),
+             r.message)
             for r in self.runs
-        ]
-        cols = ["kunci", "periode", "notebook", "opd", "status", "detik", "keluaran", "pesan"]
-        return pd.DataFrame(rows, columns=cols)
+        ]  # fmt: skip
+        cols = ["key", "periode", "notebook", "opd", "status", "seconds", "outputs", "message"]
+        return renamed_columns(
+            pd.DataFrame(rows, columns=cols), _OLD_SUMMARY_COLUMNS, "BatchSummary.tidy()"
+        )
 
     def rich_table(self, limit: int = 40, bahasa: str | None = None):
         """A ``rich.table.Table`` of the runs (failed ones first, at most ``limit`` rows),

@@ -43,7 +43,7 @@ import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.config import DEFAULTS
-from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.deprecation import renamed_attributes, renamed_columns, renamed_keywords
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile
 from kinerja_analysis.core.text import LANGUAGES
@@ -1443,6 +1443,7 @@ class Section:
         return f"bagian-{self.key.replace('_', '-')}"
 
 
+@renamed_attributes(bagian_markdown="section_markdown")
 @renamed_keywords(judul="title", bagian="sections", rekomendasi="recommendations", temuan="findings")  # fmt: skip
 @dataclass(frozen=True)
 class Report:
@@ -1492,7 +1493,7 @@ class Report:
         return "\n\n".join(parts) + "\n"
 
     @renamed_keywords(kunci="key")
-    def bagian_markdown(self, key: str) -> str:
+    def section_markdown(self, key: str) -> str:
         """One section as Markdown with its ``##`` heading."""
         b = self._section(key)
         return f"## {b.title}\n\n{b.text}"
@@ -1528,9 +1529,13 @@ class Report:
         )
 
     def tidy(self) -> pd.DataFrame:
-        """``kunci, judul, teks``, one row per section."""
-        return pd.DataFrame(
-            [(b.key, b.title, b.text) for b in self.sections], columns=["kunci", "judul", "teks"]
+        """``key, title, text``, one row per section (the old names ``kunci, judul,
+        teks`` still read, with a ``DeprecationWarning``, until the next release)."""
+        frame = pd.DataFrame(
+            [(b.key, b.title, b.text) for b in self.sections], columns=["key", "title", "text"]
+        )
+        return renamed_columns(
+            frame, {"kunci": "key", "judul": "title", "teks": "text"}, "Report.tidy()"
         )
 
 

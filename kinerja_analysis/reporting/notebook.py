@@ -427,7 +427,7 @@ def table_html(
     that many, each repeating the first column, so it fits a portrait A4 page and a
     phone screen. No index, missing values as "–"; every header and value is escaped.
     ``columns`` shows only those columns, labelled with the whole frame (a subgroup term is
-    named from its ``subkelompok`` and ``level`` columns).
+    named from its ``subgroup`` and ``level`` columns).
     """
     shown, kinds = display_frame(df, bahasa, labels)
     keys = [str(c) for c in df.columns]

@@ -540,7 +540,7 @@ _VALUE_COLUMNS: dict[str, str] = {
     "analysis": "istilah",
     "uji": "istilah",
     "method": "metode",
-    "subkelompok": "kolom",
+    "subgroup": "kolom",
     "indikator": "kolom",
     "satuan": "nilai",
     "periode": "periode",
@@ -687,17 +687,17 @@ def label_values(df: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
     """A copy of ``df`` whose categorical key values are words (columns unchanged).
 
     Values are labelled in the columns listed in the registry (``dimensi``, ``konstruk``,
-    ``predikat``, ``term``, ``outcome``, ``aturan``, ``periode``…); ``subkelompok`` values
+    ``predikat``, ``term``, ``outcome``, ``aturan``, ``periode``…); ``subgroup`` values
     name columns. Numbers and data values (OPD names) are left as they are.
     """
     out = df.copy()
     subgroup_terms = None
-    if {"term", "subkelompok", "level"} <= set(map(str, out.columns)):
+    if {"term", "subgroup", "level"} <= set(map(str, out.columns)):
         # subgroup estimates: the term key (``opd=<ascii key>``) cannot be read back
-        # into the data value it came from; the ``subkelompok``/``level`` columns can
+        # into the data value it came from; the ``subgroup``/``level`` columns can
         subgroup_terms = [
             subgroup_label(k, lv, bahasa) if isinstance(k, str) and pd.notna(lv) else None
-            for k, lv in zip(out["subkelompok"], out["level"], strict=True)
+            for k, lv in zip(out["subgroup"], out["level"], strict=True)
         ]
     for col in out.columns:
         kind = _VALUE_COLUMNS.get(str(col))
