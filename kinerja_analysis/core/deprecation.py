@@ -433,6 +433,8 @@ def renamed_attributes(**old_to_new: str) -> Callable[[type], type]:
     TypeError
         At decoration: a new name the class does not have, or an old one it still has.
 
+    Examples
+    --------
     >>> import warnings
     >>> @renamed_attributes(judul="title")
     ... class Doc:
