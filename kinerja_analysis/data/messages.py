@@ -64,6 +64,10 @@ _ID: dict[str, str] = {
         "dipakai; sebab utama: {sebab}"
     ),
     "alasan_tabel_kosong": "semua {n} baris {tabel} periode ini ditolak",
+    "sebab_pegawai_ditolak": (
+        "pegawainya ditolak di tabel pegawai ({k} pegawai), baris ini ikut disisihkan; "
+        "mis.: {contoh}"
+    ),
     "nip_18": "NIP harus 18 digit angka (atau aktifkan mode pseudonim untuk ID lain)",
     "bukan_angka": "bukan angka",
     "bukan_angka_format": "bukan angka menurut format angka (desimal '{desimal}', ribuan '{ribuan}')",
@@ -465,6 +469,10 @@ _EN: dict[str, str] = {
         "main causes: {sebab}"
     ),
     "alasan_tabel_kosong": "all {n} {tabel} rows of this period were rejected",
+    "sebab_pegawai_ditolak": (
+        "the employee was rejected in the pegawai table ({k} employees), the row is set "
+        "aside with it; e.g.: {contoh}"
+    ),
     "nip_18": "NIP must be 18 digits (or switch pseudonym mode on for other IDs)",
     "bukan_angka": "not a number",
     "bukan_angka_format": "not a number in the number format (decimal '{desimal}', thousands '{ribuan}')",
