@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_narrative import fakta
 from test_validation_inputs import BOSS, PEER, PPPK, STAFF, TODAY, validate, write_base
 
 from kinerja_analysis import DatasetError, load_dataset
@@ -17,6 +18,7 @@ from kinerja_analysis.core.periods import missing_periods
 from kinerja_analysis.data.messages import MESSAGES
 from kinerja_analysis.data.validation import date_format_hint
 from kinerja_analysis.reporting.facts import _absent_share
+from kinerja_analysis.reporting.narrative import write_report
 
 
 @pytest.fixture
@@ -318,3 +320,24 @@ def test_unusable_message_is_one_problem_per_line_and_nothing_refers_above(base:
     assert " | " not in text and "di atas" not in text
     lines = text.strip("\n").splitlines()
     assert len(lines) >= 2 and all(line.startswith("  - ") for line in lines)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_document_says_when_empty_skp_cannot_be_assessed(bahasa: str) -> None:
+    r = pd.DataFrame(
+        {
+            "opd": ["Dinas A", "Dinas B"],
+            "penerimaan": [3.1, 3.4],
+            "pct_skp_kosong": [np.nan, np.nan],
+            "pct_tanpa_umpan_balik": [0.05, 0.1],
+            "n": [40, 50],
+        }
+    )
+    r.attrs["tak_dinilai"] = ["skp"]
+    text = write_report(fakta(bahasa=bahasa, resistensi=r))["tantangan"]
+    said = {"id": "SKP kosong tidak dapat dinilai", "en": "Empty SKPs cannot be assessed"}
+    assert said[bahasa] in text
+    # and nothing claims a signal from the SKP share
+    assert "7 OPD" not in text and "100" not in text
+    r.attrs["tak_dinilai"] = []
+    assert said[bahasa] not in write_report(fakta(bahasa=bahasa, resistensi=r))["tantangan"]

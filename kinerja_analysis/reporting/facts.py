@@ -344,7 +344,16 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
         s = s[(s["periode"] == periode) & (s["konstruk"] == "penerimaan_sistem")]
         s = s.merge(peg[["nip", "opd"]], on="nip")
         base["penerimaan"] = s.groupby("opd")["skor"].mean().reindex(base.index)
-    return base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
+    out = base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
+    # the indicators the data hold but cannot assess this period (rejected rows that
+    # could belong to anyone): said in words, never shown as 0 % or 100 %
+    rep = getattr(ds, "validation", None)
+    out.attrs["tak_dinilai"] = [
+        t
+        for t in (hasil, "umpan_balik")
+        if ds.has(t) and rep is not None and not rep.absence_assessable(t, periode)
+    ]
+    return out
 
 
 def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:
