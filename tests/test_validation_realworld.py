@@ -97,7 +97,7 @@ def test_optional_table_with_every_row_rejected_is_not_used(base: Path) -> None:
     hit = st[st["tabel"] == "umpan_balik"]
     assert len(hit) == 1 and hit["tingkat"].iloc[0] == "peringatan"
     assert "0 dari 2 baris diterima" in hit["pesan"].iloc[0]
-    assert "tidak dinilai" in hit["pesan"].iloc[0]
+    assert "tidak tersedia, bukan nol" in hit["pesan"].iloc[0]
     en, _ = validate(base, bahasa="en")
     assert "0 of 2 rows accepted" in en.structure["pesan"].iloc[0]
 
@@ -341,3 +341,18 @@ def test_document_says_when_empty_skp_cannot_be_assessed(bahasa: str) -> None:
     assert "7 OPD" not in text and "100" not in text
     r.attrs["tak_dinilai"] = []
     assert said[bahasa] not in write_report(fakta(bahasa=bahasa, resistensi=r))["tantangan"]
+
+
+def test_tables_emptied_only_by_rejected_employees_are_kept(base: Path) -> None:
+    # STAFF rejected in pegawai takes their one training row along: pelatihan has no
+    # accepted row, but nothing is wrong with pelatihan itself (STAFF is out of every
+    # table, so no indicator counts them absent): kept, no warning about it
+    df = pd.read_csv(base / "pelatihan.csv", dtype=str, keep_default_na=False)
+    df = df[df["nip"] == STAFF]
+    df.to_csv(base / "pelatihan.csv", index=False)
+    _rewrite(
+        base / "pegawai.csv", "tanggal_lahir", lambda v: "1990-01-02" if v == "1990-01-01" else v
+    )
+    rep, tables = validate(base)
+    assert rep.usable and "pelatihan" in tables and len(tables["pelatihan"]) == 0
+    assert "pelatihan" not in rep.structure["tabel"].tolist()

@@ -932,9 +932,13 @@ def _nothing_accepted(run: _Run) -> None:
     else:  # one period table given with rows, none accepted
         empty.extend(st for st in period_states if st.n and not (~st.bad).any())
     for name, st in run.states.items():
+        if run.fatal or first:
+            break  # unusable anyway: no warnings about its consequences
         if name in ("pegawai", *PERIOD_TABLES) or run.status.get(name) is not None:
             continue
-        if st.n and not (~st.bad).any():
+        # rows that went with their rejected employee do not count: that employee is out
+        # of every table, so no indicator counts them as "absent"
+        if st.n and not (~st.bad).any() and (st.bad & ~_with_rejected_employee(st)).any():
             run.status[name] = "dilewati"
             n = st.n + len(st.raw.broken)
             text = run.msg(
@@ -959,6 +963,15 @@ def _nothing_accepted(run: _Run) -> None:
             run.status[b] = "dilewati"
             run.problem(b, run.states[b].file, "", run.msg("survei_berpasangan", ada=b),
                         "peringatan")  # fmt: skip
+
+
+def _with_rejected_employee(st: TableState) -> np.ndarray:
+    """Rows set aside because their employee was rejected (``referensi:pegawai_ditolak``)."""
+    dep = np.zeros(st.n, dtype=bool)
+    for part in st.issues.parts:
+        if part["aturan"] == "referensi:pegawai_ditolak" and part["tingkat"] == "tolak":
+            dep[part["_pos"][part["_pos"] >= 0]] = True
+    return dep
 
 
 #: Columns of :attr:`ValidationReport.rejected_presence`.
@@ -997,11 +1010,7 @@ def _rejected_presence(run: _Run) -> pd.DataFrame:
             continue
         if "nip" not in st.values or "periode" not in st.values or not st.bad.any():
             continue
-        dep = np.zeros(st.n, dtype=bool)
-        for part in st.issues.parts:
-            if part["aturan"] == "referensi:pegawai_ditolak" and part["tingkat"] == "tolak":
-                dep[part["_pos"][part["_pos"] >= 0]] = True
-        pos = np.flatnonzero(st.bad & ~dep)
+        pos = np.flatnonzero(st.bad & ~_with_rejected_employee(st))
         if not len(pos):
             continue
         nip = _object_text(st.values["nip"].iloc[pos]).to_numpy(dtype=object)

@@ -56,8 +56,8 @@ _ID: dict[str, str] = {
         "periode melompatinya)"
     ),
     "tabel_opsional_kosong": (
-        "{file}: 0 dari {n} baris diterima; tabel {tabel} tidak dipakai, dan indikator yang "
-        "memakainya (mis. ketiadaan baris per pegawai) tidak dinilai; sebab utama: {sebab}"
+        "{file}: 0 dari {n} baris diterima; tabel {tabel} tidak dipakai (bagian yang "
+        "memakainya menyebut datanya tidak tersedia, bukan nol); sebab utama: {sebab}"
     ),
     "tabel_periode_kosong": (
         "{file}: 0 dari {n} baris periode {periode} diterima; periode {periode} tidak "
@@ -73,9 +73,10 @@ _ID: dict[str, str] = {
     "bukan_angka_format": "bukan angka menurut format angka (desimal '{desimal}', ribuan '{ribuan}')",
     "tak_berhingga": "bukan angka berhingga (inf/nan)",
     "angka_ribuan_ambigu": (
-        "angka ambigu: berpola pemisah ribuan (mis. '1.000' = 1 atau 1000?) dalam file "
-        "berdesimal '{desimal}'; tulis tanpa pemisah ribuan atau nyatakan format angka "
-        "(desimal, ribuan) di file pemetaan"
+        "angka ambigu dalam file berdesimal '{desimal}': '{desimal}' di antara kelompok tiga "
+        "digit (mis. '1{desimal}960') bisa tanda desimal atau pemisah ribuan (1960); "
+        "nyatakan format angka di file pemetaan (desimal dan ribuan) atau tulis tanpa "
+        "pemisah ribuan"
     ),
     "angka_desimal_koma": (
         "bukan angka dalam file berdesimal '.': tampaknya memakai koma desimal; perbaiki "
@@ -460,9 +461,8 @@ _EN: dict[str, str] = {
         "across periods skip it)"
     ),
     "tabel_opsional_kosong": (
-        "{file}: 0 of {n} rows accepted; table {tabel} is not used, and the indicators "
-        "built on it (e.g. the absence of an employee's rows) are not assessed; main "
-        "causes: {sebab}"
+        "{file}: 0 of {n} rows accepted; table {tabel} is not used (the sections built "
+        "on it say its data are not available, not zero); main causes: {sebab}"
     ),
     "tabel_periode_kosong": (
         "{file}: 0 of {n} rows of period {periode} accepted; period {periode} is not used; "
@@ -478,9 +478,10 @@ _EN: dict[str, str] = {
     "bukan_angka_format": "not a number in the number format (decimal '{desimal}', thousands '{ribuan}')",
     "tak_berhingga": "not a finite number (inf/nan)",
     "angka_ribuan_ambigu": (
-        "ambiguous number: a thousands-separator pattern (e.g. '1.000' = 1 or 1000?) in a "
-        "file whose decimal mark is '{desimal}'; write it without a thousands separator or "
-        "declare the number format (desimal, ribuan) in the mapping file"
+        "ambiguous number in a file whose decimal mark is '{desimal}': '{desimal}' between "
+        "groups of three digits (e.g. '1{desimal}960') may be the decimal mark or a "
+        "thousands separator (1960); declare the number format in the mapping file "
+        "(desimal and ribuan) or write it without a thousands separator"
     ),
     "angka_desimal_koma": (
         "not a number in a file whose decimal mark is '.': it looks like a decimal comma; "
