@@ -153,24 +153,24 @@ class ValidationReport:
         default_factory=lambda: pd.DataFrame({c: [] for c in PRESENCE_COLUMNS})
     )
 
-    def absence_assessable(self, tabel: str, periode: str) -> bool:
-        """Whether "employees without a ``tabel`` row in ``periode``" can be counted:
+    def absence_assessable(self, table: str, periode: str) -> bool:
+        """Whether "employees without a ``table`` row in ``periode``" can be counted:
         ``False`` when rows of that table for that period (or of an unreadable period)
         were rejected without a NIP of an accepted employee, as any employee could be
         behind them."""
         rp = self.rejected_presence
         if rp is None or rp.empty:
             return True
-        m = (rp["tabel"] == tabel) & (rp["periode"].isna() | (rp["periode"] == periode))
+        m = (rp["tabel"] == table) & (rp["periode"].isna() | (rp["periode"] == periode))
         return not bool((m & rp["nip"].isna()).any())
 
-    def present_despite_rejection(self, tabel: str, periode: str) -> list[str]:
-        """NIPs of accepted employees whose ``tabel`` rows in ``periode`` were all or
+    def present_despite_rejection(self, table: str, periode: str) -> list[str]:
+        """NIPs of accepted employees whose ``table`` rows in ``periode`` were all or
         partly rejected: they *have* rows, though not usable ones."""
         rp = self.rejected_presence
         if rp is None or rp.empty:
             return []
-        m = (rp["tabel"] == tabel) & (rp["periode"] == periode) & rp["nip"].notna()
+        m = (rp["tabel"] == table) & (rp["periode"] == periode) & rp["nip"].notna()
         return sorted(set(rp.loc[m, "nip"].astype(str)))
 
     @property
