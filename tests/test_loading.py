@@ -228,7 +228,9 @@ def test_xlsx_numeric_nip_detected(mini: Path) -> None:
     df.to_excel(mini / "pegawai.xlsx", index=False)
     ds = load_dataset(mini)
     hit = ds.validation.issues.query("tabel == 'pegawai' and kolom == 'nip' and baris == 2")
-    assert len(hit) == 1 and "digit hilang" in hit["pesan"].iloc[0]
+    assert len(hit) == 1 and "hilang" in hit["pesan"].iloc[0]
+    # quoted as the cell holds it (15 significant digits), never with invented digits
+    assert hit["nilai"].iloc[0] == repr(float(BOSS)) and "Teks" in hit["pesan"].iloc[0]
     assert BOSS not in set(ds.pegawai["nip"])
     assert ds.pegawai["nip"].tolist() == [STAFF, PEER]
 

@@ -182,7 +182,10 @@ def test_no_accepted_employee_is_unusable_with_the_root_cause_first(base: Path) 
     assert "kolom nip" in first["pesan"] and "tersimpan sebagai angka" in first["pesan"]
     with pytest.raises(DatasetError) as exc:
         load_dataset(base, today=TODAY)
-    assert str(exc.value).startswith("pegawai.csv: 0 dari 4 baris diterima")
+    # one problem per line, the root cause first
+    lines = str(exc.value).strip("\n").splitlines()
+    assert lines[0].startswith("  - pegawai.csv: 0 dari 4 baris diterima")
+    assert all(line.startswith("  - ") for line in lines)
 
 
 def test_no_accepted_row_in_every_period_table_is_unusable(base: Path) -> None:
@@ -210,13 +213,21 @@ def test_cli_stops_with_the_root_cause_when_nothing_is_accepted(base: Path) -> N
     assert struct.lstrip().startswith("[fatal] pegawai.csv: 0 dari 4 baris diterima")
 
 
-def test_empty_accepted_tables_keep_their_types_through_the_cache(base: Path, tmp_path) -> None:
+def test_optional_table_without_accepted_rows_is_not_used_also_from_the_cache(
+    base: Path, tmp_path
+) -> None:
+    # every training row rejected: "no training" would be a false finding, so the table
+    # is not used (as if absent) and a warning says why, fresh and from the cache
     set_column(base / "pelatihan.csv", "jp", "-5")
     ds = load_dataset(base, today=TODAY, cache=tmp_path / "cache")
     again = load_dataset(base, today=TODAY, cache=tmp_path / "cache")
-    assert len(ds.pelatihan) == 0 and len(again.pelatihan) == 0
-    assert dict(again.pelatihan.dtypes) == dict(ds.pelatihan.dtypes)
-    assert str(ds.pelatihan["jp"].dtype) == "float64"
+    assert not ds.has("pelatihan") and not again.has("pelatihan")
+    for d in (ds, again):
+        st = d.validation.structure
+        hit = st[(st["tabel"] == "pelatihan") & (st["tingkat"] == "peringatan")]
+        assert len(hit) == 1 and "0 dari 2 baris diterima" in hit["pesan"].iloc[0]
+        assert "kolom jp" in hit["pesan"].iloc[0]
+        assert d.validation.exit_code == 1
 
 
 # --------------------------------------------------------------------- 4. root causes

@@ -42,6 +42,7 @@ __all__ = [
     "is_period",
     "sort_periods",
     "period_kind",
+    "missing_periods",
     "period_label",
     "period_bounds",
     "period_of",
@@ -295,6 +296,31 @@ def period_kind(codes: Sequence[str]) -> str:
             f"ditemukan: {', '.join(sorted(kinds)) or 'tidak ada'}"
         )
     return kinds.pop()
+
+
+def missing_periods(codes: Iterable[str]) -> list[str]:
+    """The periods of the same kind between the first and the last of ``codes`` that
+    ``codes`` lacks (the gaps), in calendar order.
+
+    Raises
+    ------
+    PeriodError
+        A code is not a period, or the codes are of more than one kind.
+
+    Examples
+    --------
+    >>> missing_periods(["2025Q4", "2024Q4", "2025Q1"])
+    ['2025Q2', '2025Q3']
+    >>> missing_periods(["2025-01", "2025-02"]), missing_periods([])
+    ([], [])
+    """
+    ordered = sort_periods(codes)
+    if not ordered:
+        return []
+    kind = period_kind(ordered)
+    have = {period_ordinal(c) for c in ordered}
+    lo, hi = min(have), max(have)
+    return [period_from_ordinal(o, kind) for o in range(lo, hi + 1) if o not in have]
 
 
 def period_label(code: str, bahasa: Bahasa = "id") -> str:

@@ -89,7 +89,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 
 
 # --------------------------------------------------------------------------- report
@@ -129,6 +129,12 @@ class ValidationReport:
         ``False`` when the dataset cannot be used at all.
     periods
         The dataset's evaluation periods.
+    rejected_presence
+        Rejected rows of the tables with an employee and a period that an indicator of
+        the *absence* of rows must take into account: ``tabel, periode, nip, n_baris``,
+        ``nip`` the accepted employee the rows belong to, or empty when the rows cannot
+        be told apart from any employee's (see :meth:`absence_assessable`). Holds NIPs:
+        kept in memory and in the private cache, never written with the report's files.
     """
 
     summary: pd.DataFrame
@@ -143,6 +149,29 @@ class ValidationReport:
     periods: tuple[str, ...] = ()
     bahasa: str = "id"
     pending_periods: tuple[str, ...] = ()
+    rejected_presence: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({c: [] for c in PRESENCE_COLUMNS})
+    )
+
+    def absence_assessable(self, table: str, periode: str) -> bool:
+        """Whether "employees without a ``table`` row in ``periode``" can be counted:
+        ``False`` when rows of that table for that period (or of an unreadable period)
+        were rejected without a NIP of an accepted employee, as any employee could be
+        behind them."""
+        rp = self.rejected_presence
+        if rp is None or rp.empty:
+            return True
+        m = (rp["tabel"] == table) & (rp["periode"].isna() | (rp["periode"] == periode))
+        return not bool((m & rp["nip"].isna()).any())
+
+    def present_despite_rejection(self, table: str, periode: str) -> list[str]:
+        """NIPs of accepted employees whose ``table`` rows in ``periode`` were all or
+        partly rejected: they *have* rows, though not usable ones."""
+        rp = self.rejected_presence
+        if rp is None or rp.empty:
+            return []
+        m = (rp["tabel"] == table) & (rp["periode"] == periode) & rp["nip"].notna()
+        return sorted(set(rp.loc[m, "nip"].astype(str)))
 
     @property
     def n_rejected(self) -> int:
@@ -419,6 +448,7 @@ class Dataset:
             ("summary", rep.summary),
             ("issues", rep.issues),
             ("structure", rep.structure),
+            ("rejected_presence", rep.rejected_presence),
         ):
             df = df.copy()
             for c in df.columns:
@@ -463,6 +493,7 @@ class Dataset:
             summary=pd.read_parquet(v / "summary.parquet"),
             issues=issues,
             structure=pd.read_parquet(v / "structure.parquet"),
+            rejected_presence=_read_presence(v / "rejected_presence.parquet"),
             notes=tuple(meta.get("notes", ())),
             absent=tuple(meta.get("absent", ())),
             usable=bool(meta.get("usable", True)),
@@ -814,6 +845,7 @@ def validate_dataset(
     if not ds_periods:
         run.fatal = True
     _nothing_accepted(run)
+    presence = _rejected_presence(run)
     rejected = _keep_rejected_rows(run)
     tables, summary = _collect(run)
     notes = list(run.notes)
@@ -839,6 +871,7 @@ def validate_dataset(
         periods=ds_periods,
         bahasa=bahasa,
         pending_periods=run.pending_periods,
+        rejected_presence=presence,
     )
     return report, tables, items
 
@@ -852,20 +885,40 @@ def _main_reasons(st: TableState, limit: int = 3) -> str:
     if rej.empty:
         return ""
     rej = rej.assign(_k=rej["kolom"].fillna("").astype(str), _p=rej["pesan"].astype(str))
+    # rows set aside because their employee was rejected are one cause, however many
+    # employees: "300 employees rejected in pegawai.csv (e.g. …)", not one line each
+    dep = rej["aturan"].astype(str) == "referensi:pegawai_ditolak"
+    if dep.any():
+        k = int(rej.loc[dep, "sebab"].astype(str).nunique())
+        rej.loc[dep, "_p"] = st.msg("sebab_pegawai_ditolak", k=k, contoh=rej.loc[dep, "_p"].iloc[0])
     counts = rej.groupby(["_k", "_p"], sort=False).agg(
         n=("baris", "size"), nilai=("nilai", "first")
     )
     counts = counts.sort_values("n", ascending=False, kind="stable").head(limit)
-    return " | ".join(
+    parts = [
         st.msg("sebab_ringkas", kolom=k or "-", n=int(r.n), nilai=repr(str(r.nilai)), pesan=p)
         for (k, p), r in counts.iterrows()
-    )
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return "; ".join(f"({i}) {p}" for i, p in enumerate(parts, start=1))
 
 
 def _nothing_accepted(run: _Run) -> None:
-    """A dataset with no accepted employee, or no accepted row in every period table, is
-    unusable; the table and its main reasons go first in the structural problems (the
-    root cause before its consequences)."""
+    """A table given with rows of which none is accepted is never read as "no rows".
+
+    A dataset with no accepted employee, or a period table (``skp``,
+    ``penilaian_resmi``) that has rows but accepts none of them, is unusable: an export
+    whose every row fails one rule (a NIP written another way, a date format) says
+    nothing about the employees, and read as an empty table it would become "every
+    employee without SKP" in the report. The old loader stopped the same way ("semua …
+    baris ditolak"). The other period table does not stand in for it: the analyst gave
+    this file, and the report would silently change its source. An optional table in
+    that state is not used (a warning says why), so that every indicator built on the
+    absence of its rows ("tanpa umpan balik") is "not available" rather than 100 %.
+    The table and its main reasons go first in the structural problems (the root cause
+    before its consequences).
+    """
     first: list[dict[str, Any]] = []
     usable = [
         n for n in ("pegawai", *PERIOD_TABLES) if n in run.states and run.status.get(n) is None
@@ -876,6 +929,22 @@ def _nothing_accepted(run: _Run) -> None:
         empty.append(run.states["pegawai"])
     if period_states and not any((~st.bad).any() for st in period_states):
         empty.extend(period_states)
+    else:  # one period table given with rows, none accepted
+        empty.extend(st for st in period_states if st.n and not (~st.bad).any())
+    for name, st in run.states.items():
+        if run.fatal or first:
+            break  # unusable anyway: no warnings about its consequences
+        if name in ("pegawai", *PERIOD_TABLES) or run.status.get(name) is not None:
+            continue
+        # rows that went with their rejected employee do not count: that employee is out
+        # of every table, so no indicator counts them as "absent"
+        if st.n and not (~st.bad).any() and (st.bad & ~_with_rejected_employee(st)).any():
+            run.status[name] = "dilewati"
+            n = st.n + len(st.raw.broken)
+            text = run.msg(
+                "tabel_opsional_kosong", file=st.file, n=n, tabel=name, sebab=_main_reasons(st)
+            )
+            run.problem(name, st.file, "", text, "peringatan")
     for st in empty:
         n = st.n + len(st.raw.broken)
         if n == 0:
@@ -888,6 +957,71 @@ def _nothing_accepted(run: _Run) -> None:
     if first:
         run.fatal = True
         run.structure[:0] = first
+    pair = ("survei", "survei_instrumen")
+    for a, b in (pair, pair[::-1]):
+        if run.status.get(a) == "dilewati" and b in run.states and run.status.get(b) is None:
+            run.status[b] = "dilewati"
+            run.problem(b, run.states[b].file, "", run.msg("survei_berpasangan", ada=b),
+                        "peringatan")  # fmt: skip
+
+
+def _with_rejected_employee(st: TableState) -> np.ndarray:
+    """Rows set aside because their employee was rejected (``referensi:pegawai_ditolak``)."""
+    dep = np.zeros(st.n, dtype=bool)
+    for part in st.issues.parts:
+        if part["aturan"] == "referensi:pegawai_ditolak" and part["tingkat"] == "tolak":
+            dep[part["_pos"][part["_pos"] >= 0]] = True
+    return dep
+
+
+#: Columns of :attr:`ValidationReport.rejected_presence`.
+PRESENCE_COLUMNS = ["tabel", "periode", "nip", "n_baris"]
+
+
+def _object_text(s: pd.Series) -> pd.Series:
+    """Object-dtype text of a working column, ``None`` where empty."""
+    return s.astype(object).where(s.notna(), None)
+
+
+def _rejected_presence(run: _Run) -> pd.DataFrame:
+    """Rejected rows of the tables with an employee and a period, by what they can still
+    say about "does this employee have a row in this period".
+
+    A row rejected for its own content (a bad value, a NIP written another way, an
+    unknown NIP) may be the only row of an employee in that period: an indicator of the
+    *absence* of rows ("SKP kosong", "tanpa umpan balik") must not count that employee
+    as absent. Where the row's NIP is an accepted employee's, that employee has a row
+    (``nip`` set); where it is not (unreadable, unknown), any employee may be hidden
+    behind it (``nip`` empty), and the indicator cannot be assessed for that period.
+    Rows set aside with their rejected employee (``referensi:pegawai_ditolak``) do not
+    count: that employee is out of every table. ``periode`` is empty where the row's
+    own period could not be read (it may belong to any period).
+
+    Returns ``tabel, periode, nip, n_baris`` (rows per group); no row when nothing was
+    rejected that way.
+    """
+    peg = run.states.get("pegawai")
+    if peg is None or run.status.get("pegawai") is not None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PRESENCE_COLUMNS})
+    known = set(_object_text(peg.values["nip"])[~peg.bad].dropna().tolist())
+    frames = []
+    for name, st in run.states.items():
+        if name == "pegawai" or run.status.get(name) is not None:
+            continue
+        if "nip" not in st.values or "periode" not in st.values or not st.bad.any():
+            continue
+        pos = np.flatnonzero(st.bad & ~_with_rejected_employee(st))
+        if not len(pos):
+            continue
+        nip = _object_text(st.values["nip"].iloc[pos]).to_numpy(dtype=object)
+        nip = np.array([v if v in known else None for v in nip.tolist()], dtype=object)
+        per = _object_text(st.values["periode"].iloc[pos]).to_numpy(dtype=object)
+        frames.append(pd.DataFrame({"tabel": name, "periode": per, "nip": nip}))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PRESENCE_COLUMNS})
+    rows = pd.concat(frames, ignore_index=True)
+    out = rows.groupby(["tabel", "periode", "nip"], dropna=False, sort=True).size()
+    return out.rename("n_baris").reset_index()[PRESENCE_COLUMNS]
 
 
 def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
@@ -1165,15 +1299,35 @@ def load_dataset(
     return ds
 
 
+def _read_presence(path: Path) -> pd.DataFrame:
+    df = pd.read_parquet(path)
+    for c in ("tabel", "periode", "nip"):
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df
+
+
 def _unusable_message(report: ValidationReport) -> str:
+    """The fatal problems, one per line (``- file: problem``) when there are several.
+
+    The generic "required table cannot be used because of the problems above" line is
+    left out for a file whose own problem is already listed: on its own line in a
+    message nothing is "above" it.
+    """
     fatal = report.structure[report.structure["tingkat"] == "fatal"]
+    generic = message("tabel_wajib_rusak", report.bahasa)
+    named = {str(r.file) for r in fatal.itertuples(index=False) if str(r.pesan) != generic}
     parts = []
     for r in fatal.itertuples(index=False):
+        if str(r.pesan) == generic and r.file and str(r.file) in named:
+            continue
         where = f"{r.file}: " if r.file and not str(r.pesan).startswith(str(r.file)) else ""
         parts.append(f"{where}{r.pesan}")
     if not parts:
         parts.append(message("tidak_ada_periode", report.bahasa))
-    return " | ".join(dict.fromkeys(parts))
+    parts = list(dict.fromkeys(parts))
+    if len(parts) == 1:
+        return parts[0]
+    return "\n" + "\n".join(f"  - {p}" for p in parts)
 
 
 def _data_files(data_dir: Path, cmap: ColumnMapping) -> dict[str, Path]:

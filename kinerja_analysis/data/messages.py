@@ -22,14 +22,61 @@ _ID: dict[str, str] = {
         "NIP tersimpan sebagai angka (notasi ilmiah/angka spreadsheet): digit hilang, "
         "tidak dapat dipulihkan; ekspor ulang kolom NIP sebagai teks"
     ),
+    "nip_angka": (
+        "NIP tersimpan sebagai angka di spreadsheet (kolom NIP bertipe angka, bukan teks; "
+        "Excel hanya menyimpan 15 digit): digit terakhir hilang dan tidak dapat dipulihkan; "
+        "format kolom NIP sebagai Teks di Excel lalu isi atau ekspor ulang NIP-nya"
+    ),
+    "angka_ribuan_koma": (
+        "angka ambigu dalam file berdesimal '.': koma di antara kelompok tiga digit "
+        "(mis. '1,960') bisa pemisah ribuan (1960) atau koma desimal (1,96); nyatakan "
+        'format angka di file pemetaan: ribuan "," (desimal ".") atau desimal ","'
+    ),
+    "saran_tanggal": (
+        "; {n} dari {m} nilai yang gagal berpola {pola}: nyatakan format tanggal di file "
+        'pemetaan, format: {{tanggal: "{kode}"}}'
+    ),
+    "saran_tanggal_ambigu": (
+        "; {n} dari {m} nilai yang gagal berpola {pola_a} atau {pola_b} (hari dan bulan "
+        "keduanya ≤ 12, urutannya tidak dapat dipastikan dari data): periksa sumber ekspor "
+        'lalu nyatakan salah satunya di file pemetaan, format: {{tanggal: "{kode_a}"}} atau '
+        '{{tanggal: "{kode_b}"}}'
+    ),
+    "saran_tanggal_campur": (
+        "; nilai yang gagal bercampur {pola_a} dan {pola_b} (ada hari > 12 di kedua "
+        "posisi): satu kolom memakai dua urutan tanggal; perbaiki di sumbernya"
+    ),
+    "saran_tanggal_serial": (
+        "; {n} dari {m} nilai yang gagal berupa angka seri tanggal Excel (mis. {contoh} = "
+        "{tanggal}): di Excel format kolom ini sebagai Tanggal lalu ekspor ulang"
+    ),
+    "periode_celah": (
+        "tidak ada data untuk {jenis} {celah} di antara periode pertama dan terakhir dataset "
+        "({awal}–{akhir}); periksa apakah ekspor periode itu terlewat (perbandingan antar "
+        "periode melompatinya)"
+    ),
+    "tabel_opsional_kosong": (
+        "{file}: 0 dari {n} baris diterima; tabel {tabel} tidak dipakai (bagian yang "
+        "memakainya menyebut datanya tidak tersedia, bukan nol); sebab utama: {sebab}"
+    ),
+    "tabel_periode_kosong": (
+        "{file}: 0 dari {n} baris periode {periode} diterima; periode {periode} tidak "
+        "dipakai; sebab utama: {sebab}"
+    ),
+    "alasan_tabel_kosong": "semua {n} baris {tabel} periode ini ditolak",
+    "sebab_pegawai_ditolak": (
+        "pegawainya ditolak di tabel pegawai ({k} pegawai), baris ini ikut disisihkan; "
+        "mis.: {contoh}"
+    ),
     "nip_18": "NIP harus 18 digit angka (atau aktifkan mode pseudonim untuk ID lain)",
     "bukan_angka": "bukan angka",
     "bukan_angka_format": "bukan angka menurut format angka (desimal '{desimal}', ribuan '{ribuan}')",
     "tak_berhingga": "bukan angka berhingga (inf/nan)",
     "angka_ribuan_ambigu": (
-        "angka ambigu: berpola pemisah ribuan (mis. '1.000' = 1 atau 1000?) dalam file "
-        "berdesimal '{desimal}'; tulis tanpa pemisah ribuan atau nyatakan format angka "
-        "(desimal, ribuan) di file pemetaan"
+        "angka ambigu dalam file berdesimal '{desimal}': '{desimal}' di antara kelompok tiga "
+        "digit (mis. '1{desimal}960') bisa tanda desimal atau pemisah ribuan (1960); "
+        "nyatakan format angka di file pemetaan (desimal dan ribuan) atau tulis tanpa "
+        "pemisah ribuan"
     ),
     "angka_desimal_koma": (
         "bukan angka dalam file berdesimal '.': tampaknya memakai koma desimal; perbaiki "
@@ -379,14 +426,62 @@ _EN: dict[str, str] = {
         "NIP stored as a number (scientific notation / spreadsheet number): digits lost, "
         "cannot be recovered; export the NIP column again as text"
     ),
+    "nip_angka": (
+        "NIP stored as a number in the spreadsheet (the NIP column is numeric, not text; "
+        "Excel keeps only 15 digits): the last digits are lost and cannot be recovered; "
+        "format the NIP column as Text in Excel, then enter or export the NIPs again"
+    ),
+    "angka_ribuan_koma": (
+        "ambiguous number in a file whose decimal mark is '.': a comma between groups of "
+        "three digits (e.g. '1,960') may be a thousands separator (1960) or a decimal "
+        'comma (1.96); declare the number format in the mapping file: ribuan "," '
+        '(desimal ".") or desimal ","'
+    ),
+    "saran_tanggal": (
+        "; {n} of {m} failing values follow the pattern {pola}: declare the date format in "
+        'the mapping file, format: {{tanggal: "{kode}"}}'
+    ),
+    "saran_tanggal_ambigu": (
+        "; {n} of {m} failing values follow {pola_a} or {pola_b} (day and month are both "
+        "≤ 12, the order cannot be told from the data): check the export's source, then "
+        'declare one of them in the mapping file, format: {{tanggal: "{kode_a}"}} or '
+        '{{tanggal: "{kode_b}"}}'
+    ),
+    "saran_tanggal_campur": (
+        "; the failing values mix {pola_a} and {pola_b} (days above 12 in both positions): "
+        "one column uses two date orders; fix it at the source"
+    ),
+    "saran_tanggal_serial": (
+        "; {n} of {m} failing values are Excel date serial numbers (e.g. {contoh} = "
+        "{tanggal}): format this column as Date in Excel, then export again"
+    ),
+    "periode_celah": (
+        "no data for {jenis} {celah} between the dataset's first and last period "
+        "({awal}–{akhir}); check whether that period's export was missed (comparisons "
+        "across periods skip it)"
+    ),
+    "tabel_opsional_kosong": (
+        "{file}: 0 of {n} rows accepted; table {tabel} is not used (the sections built "
+        "on it say its data are not available, not zero); main causes: {sebab}"
+    ),
+    "tabel_periode_kosong": (
+        "{file}: 0 of {n} rows of period {periode} accepted; period {periode} is not used; "
+        "main causes: {sebab}"
+    ),
+    "alasan_tabel_kosong": "all {n} {tabel} rows of this period were rejected",
+    "sebab_pegawai_ditolak": (
+        "the employee was rejected in the pegawai table ({k} employees), the row is set "
+        "aside with it; e.g.: {contoh}"
+    ),
     "nip_18": "NIP must be 18 digits (or switch pseudonym mode on for other IDs)",
     "bukan_angka": "not a number",
     "bukan_angka_format": "not a number in the number format (decimal '{desimal}', thousands '{ribuan}')",
     "tak_berhingga": "not a finite number (inf/nan)",
     "angka_ribuan_ambigu": (
-        "ambiguous number: a thousands-separator pattern (e.g. '1.000' = 1 or 1000?) in a "
-        "file whose decimal mark is '{desimal}'; write it without a thousands separator or "
-        "declare the number format (desimal, ribuan) in the mapping file"
+        "ambiguous number in a file whose decimal mark is '{desimal}': '{desimal}' between "
+        "groups of three digits (e.g. '1{desimal}960') may be the decimal mark or a "
+        "thousands separator (1960); declare the number format in the mapping file "
+        "(desimal and ribuan) or write it without a thousands separator"
     ),
     "angka_desimal_koma": (
         "not a number in a file whose decimal mark is '.': it looks like a decimal comma; "

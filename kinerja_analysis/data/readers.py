@@ -689,10 +689,15 @@ def _cell_kind(v: Any) -> tuple[str | None, float]:
     if isinstance(v, bool):
         return ("true" if v else "false"), np.nan
     if isinstance(v, (int, float)):
-        # a whole number past 15 digits shows the digits the cell holds (as Excel and
-        # pandas show them), which the message quotes; the value itself is the float
+        # a whole number past 15 digits keeps the text the cell holds, which the message
+        # quotes: an exact integer as its digits, a float as its shortest round-trip text
+        # (``1.96805071989111e+17``: Excel keeps 15 significant digits) and never digits
+        # that are in neither the file nor the original (``int(v)`` of a float invents
+        # them); the value itself is the float
         whole = isinstance(v, int) or (np.isfinite(v) and float(v).is_integer())
-        return (str(int(v)) if whole and abs(v) >= 10**15 else None), float(v)
+        if whole and abs(v) >= 10**15:
+            return (str(v) if isinstance(v, int) else repr(float(v))), float(v)
+        return None, float(v)
     if isinstance(v, datetime):
         if v.hour == v.minute == v.second == v.microsecond == 0:
             return v.strftime("%Y-%m-%d"), np.nan

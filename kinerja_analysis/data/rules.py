@@ -13,6 +13,7 @@ PermenPAN-RB 8/2021 annex.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -20,7 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.core.periods import is_period, parse_period, period_bounds, sort_periods
+from kinerja_analysis.core.periods import (
+    is_period,
+    missing_periods,
+    parse_period,
+    period_bounds,
+    sort_periods,
+)
 from kinerja_analysis.data.contract import (
     GOLONGAN,
     GOLONGAN_PPPK,
@@ -543,6 +550,24 @@ def choose_periods(
     return tuple(sort_periods(keep)), reasons, tuple(sort_periods(pending))
 
 
+def period_gaps(periods: Sequence[str], run: Any) -> list[str]:
+    """A structural warning naming the periods missing between the dataset's first and
+    last period (in the dataset's frequency; :func:`~kinerja_analysis.core.periods.
+    missing_periods`): a quarter whose export was left out would otherwise pass
+    unnoticed, and every "previous period" comparison would silently skip it. Returns
+    the missing periods."""
+    gaps = missing_periods(periods)
+    if gaps:
+        kind = parse_period(periods[0]).kind
+        run.problem(
+            "", "", "periode",
+            run.msg("periode_celah", jenis=_KIND_WORD[run.bahasa][kind], celah=", ".join(gaps),
+                    awal=periods[0], akhir=periods[-1]),
+            "peringatan",
+        )  # fmt: skip
+    return gaps
+
+
 def next_period_start(report: Any, today: date | None) -> str | None:
     """ISO start of the earliest period not adopted because it had not started."""
     pending = getattr(report, "pending_periods", ())
@@ -690,6 +715,7 @@ def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str]]:
     reasons = dict(zip(bad.tolist(), peg.issues.first_reject_reason(bad).tolist(), strict=True))
     accepted = set(nip[~peg.bad].tolist())
     out: dict[str, tuple[int, str]] = {}
+    lossy_rows: dict[str, set[int]] = {}
     for i in bad.tolist():
         v = nip[i]
         if v is None:
@@ -697,7 +723,44 @@ def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str]]:
             v = peg.text("nip", np.array([i]))[0] or None
         if v is not None and v not in accepted:
             out.setdefault(str(v), (int(peg.raw.rows[i]), str(reasons[i])))
+            lossy = _lossy_key(str(v))
+            if lossy is not None:
+                out.setdefault(lossy, (int(peg.raw.rows[i]), str(reasons[i])))
+                lossy_rows.setdefault(lossy, set()).add(int(peg.raw.rows[i]))
+    for key, rows_ in lossy_rows.items():
+        if len(rows_) > 1:  # two employees round to the same number: no single root cause
+            del out[key]
     return out
+
+
+_MANTISSA = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?[eE][+-]?\d+$")
+
+
+def _lossy_key(text: str, digits: int | None = None) -> str | None:
+    """The key under which a NIP stored as a number (``1.96805071989111e+17``: the
+    spreadsheet kept ``digits`` significant digits) and the full NIP it came from
+    (``196805071989111001``) meet: the value rounded to those digits. ``None`` for a text
+    that is neither."""
+    if digits is None:
+        m = _MANTISSA.match(text)
+        if not m:
+            return None
+        digits = len((m.group(1) + (m.group(2) or "")).lstrip("0")) or 1
+        text = text.replace(",", ".")
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    if not np.isfinite(v) or v <= 0:
+        return None
+    return f"\u2248{digits}:{v:.{digits - 1}E}"
+
+
+def _lossy_digits(rejected: Mapping[str, tuple[int, str]]) -> list[int]:
+    """The numbers of significant digits of the lossy keys in ``rejected``."""
+    return sorted(
+        {int(k[1:].split(":", 1)[0]) for k in rejected if k.startswith("\u2248")}, reverse=True
+    )
 
 
 def check_reference(
@@ -720,10 +783,21 @@ def check_reference(
     unknown = present & ~np.append(known_cat, True)[codes] & ~st.bad
     if not unknown.any():
         return
-    rej_cat = np.fromiter((c in rejected for c in cats), dtype=bool, count=len(cats))
+    # an unknown NIP whose employee row was rejected: by its text, or (a NIP the
+    # employee table stored as a number with lost digits) by its rounded value
+    ks = _lossy_digits(rejected)
+    key_of: dict[str, str] = {}
+    for c in cats[np.unique(codes[unknown])].tolist():
+        if c in rejected:
+            key_of[c] = c
+        elif ks and len(c) == 18 and c.isdigit():
+            hit = next((k for k in (_lossy_key(c, d) for d in ks) if k in rejected), None)
+            if hit is not None:
+                key_of[c] = hit
+    rej_cat = np.fromiter((c in key_of for c in cats), dtype=bool, count=len(cats))
     is_rej = unknown & np.append(rej_cat, False)[codes]
     vals = np.full(st.n, None, dtype=object)
-    vals[unknown] = cats[codes[unknown]]
+    vals[unknown] = [key_of.get(c, c) for c in cats[codes[unknown]].tolist()]
     plain = unknown & ~is_rej
     reject(
         st, plain, column, f"referensi:{what}", st.msg("referensi", kolom=column, apa=what), level
@@ -827,6 +901,7 @@ def check_all(
     run.pending_periods = pending
     if not periods:
         run.problem("", "", "periode", run.msg("tidak_ada_periode"), "fatal")
+    period_gaps(periods, run)
     sources = ", ".join(t for t in PERIOD_TABLES if t in states)
     date_rules(states, periods)
     if "umpan_balik" in states:

@@ -46,6 +46,10 @@ __all__ = ["ISSUE_COLUMNS", "Issues", "TableState", "parse_table", "reject"]
 ISSUE_COLUMNS = ["tabel", "file", "baris", "kolom", "nilai", "aturan", "pesan", "tingkat", "sebab"]
 
 _SCI = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+#: Characters typed between the digit groups of a NIP (``19680507 198911 1 001``,
+#: ``19680507-198911-1-001``, ``19680507.198911.1.001``): spaces of every kind, dashes,
+#: dots, slashes and underscores.
+_NIP_SEPARATORS = r"[\s\u00a0\u2007\u202f.\-\u2010-\u2015/_]"
 _TRUE = {"true", "1", "ya", "y", "yes", "t", "benar"}
 _FALSE = {"false", "0", "tidak", "n", "no", "f", "salah"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -374,10 +378,12 @@ def _numbers(texts: np.ndarray, dec: str, th: str) -> tuple[np.ndarray, np.ndarr
         "bukan_angka_format" if th or dec != "." else "bukan_angka"
     )
     if dec == ".":  # "18,75" in a file whose decimal mark is '.'
+        failed = np.isin(reason, ["bukan_angka", "bukan_angka_format"])
         comma = orig.str.fullmatch(r"[+-]?\d+,\d+").to_numpy()
-        reason[comma & np.isin(reason, ["bukan_angka", "bukan_angka_format"])] = (
-            "angka_desimal_koma"
-        )
+        # "1,960" or "12,345,678": a thousands separator as much as a decimal comma
+        grouped = orig.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+").to_numpy()
+        reason[comma & ~grouped & failed] = "angka_desimal_koma"
+        reason[grouped & failed] = "angka_ribuan_koma"
     values[reason != ""] = np.nan
     return values, reason
 
@@ -385,7 +391,7 @@ def _numbers(texts: np.ndarray, dec: str, th: str) -> tuple[np.ndarray, np.ndarr
 #: Reasons a cell fails to parse, as small integers (a row-length array of them is cheap).
 _REASONS = ("", "bukan_angka", "bukan_angka_format", "tak_berhingga", "bulat",
             "nip_hilang_digit", "nip_18", "angka_ribuan_ambigu",
-            "angka_desimal_koma")  # fmt: skip
+            "angka_desimal_koma", "nip_angka", "angka_ribuan_koma")  # fmt: skip
 _R = {k: i for i, k in enumerate(_REASONS)}
 
 
@@ -416,6 +422,7 @@ def _parse_numeric(col: Column, rc: RawColumn, st: TableState) -> Parsed:
         "bulat": st.msg("bulat"),
         "angka_ribuan_ambigu": st.msg("angka_ribuan_ambigu", desimal=dec),
         "angka_desimal_koma": st.msg("angka_desimal_koma"),
+        "angka_ribuan_koma": st.msg("angka_ribuan_koma"),
     }
     # the reasons of the failing rows only, in row order
     why = np.array([texts[_REASONS[k]] for k in reason[bad].tolist()], dtype=object)
@@ -433,8 +440,12 @@ def _parse_numeric(col: Column, rc: RawColumn, st: TableState) -> Parsed:
 
 def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> Parsed:
     cats = pd.Series(rc.cats, dtype=object).astype(str)
-    spaced = cats.str.fullmatch(r"\d{8}[ .]\d{6}[ .]\d[ .]\d{3}").to_numpy()
-    norm = np.where(spaced, cats.str.replace(r"[ .]", "", regex=True), cats).astype(object)
+    # separators people type inside a NIP (spaces, dashes, dots, slashes, underscores,
+    # in any mix): removed only when 18 digits remain, so "19680507-198911-1-001" and
+    # "19680507 198911 1 001" are the same NIP; the message quotes the cell as written
+    stripped = cats.str.replace(_NIP_SEPARATORS, "", regex=True)
+    spaced = stripped.str.fullmatch(r"\d{18}").to_numpy() & (stripped != cats).to_numpy()
+    norm = np.where(spaced, stripped, cats).astype(object)
     sci = pd.Series(norm, dtype=object).str.match(_SCI.pattern).to_numpy()
     wrong = ~sci & ~pd.Series(norm, dtype=object).str.fullmatch(r"\d{18}").to_numpy()
     if pseudonim:
@@ -451,7 +462,7 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
             texts = np.array([number_text(v) for v in num], dtype=object)
             digits = pd.Series(texts, dtype=object).str.fullmatch(r"\d{1,15}").to_numpy()
             lost = ~(whole & digits)
-            k = np.where(lost, _R["nip_hilang_digit"], 0 if pseudonim else _R["nip_18"])
+            k = np.where(lost, _R["nip_angka"], 0 if pseudonim else _R["nip_18"])
             reason_key[isn] = k
             # numeric cells of a NIP column keep their text (an ID, not a number)
             extra = np.unique(texts[~lost])
@@ -464,7 +475,11 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
     norm_cats, remap = np.unique(norm.astype(str), return_inverse=True)
     new_codes = remap_codes(codes, remap)
     new_codes[bad] = -1
-    texts = {"nip_hilang_digit": st.msg("nip_hilang_digit"), "nip_18": st.msg("nip_18")}
+    texts = {
+        "nip_hilang_digit": st.msg("nip_hilang_digit"),
+        "nip_angka": st.msg("nip_angka"),
+        "nip_18": st.msg("nip_18"),
+    }
     reason = (
         np.array([texts[_REASONS[k]] for k in reason_key[bad].tolist()], dtype=object)
         if bad.any()
@@ -622,12 +637,112 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
         serial = ~np.isnan(rc.num)
         bad = bad | serial
         values[serial] = np.datetime64("NaT")
-    # the reasons of the failing rows only, in row order
+    # the reasons of the failing rows only, in row order; one hint per column, from the
+    # pattern most failing values share
+    hint = ""
+    text_bad = bad & ~serial & present_text
+    if text_bad.any():
+        n_per_cat = np.bincount(rc.codes[text_bad], minlength=len(cats))
+        hint = date_format_hint(cats.to_numpy(dtype=object), n_per_cat, fmt, st.bahasa)
+    serial_hint = ""
+    if serial.any():
+        first = float(rc.num[np.flatnonzero(serial)[0]])
+        serial_hint = _serial_example(first, int(serial.sum()), int(bad.sum()), st.bahasa)
     reason = np.where(
-        serial[bad], st.msg("tanggal_serial", format=human), st.msg("tanggal", format=human)
+        serial[bad],
+        st.msg("tanggal_serial", format=human) + serial_hint,
+        st.msg("tanggal", format=human) + hint,
     ).astype(object)
     series = pd.Series(values.astype("datetime64[us]"))
     return Parsed(series, bad, reason if bad.any() else "", "tipe:date")
+
+
+#: Day, month, year patterns of dates written as text (``07/05/1968``, ``7-5-68``).
+_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+_YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+_SERIAL_TEXT = re.compile(r"\d{4,5}(?:\.0+)?")
+#: Excel's day zero (serial 1 = 1900-01-01, with Excel's 1900 leap-year bug after 60).
+_EXCEL_EPOCH = np.datetime64("1899-12-30")
+
+
+def _human(code: str) -> str:
+    return code.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy").replace("%y", "yy")
+
+
+def _excel_serial_date(v: float) -> str:
+    return str(_EXCEL_EPOCH + np.timedelta64(int(v), "D"))
+
+
+def _serial_example(v: float, n: int, m: int, bahasa: Bahasa) -> str:
+    if not (np.isfinite(v) and 1 <= v < 2958466):
+        return ""
+    return message(
+        "saran_tanggal_serial", bahasa, n=n, m=m, contoh=number_text(v),
+        tanggal=_excel_serial_date(v),
+    )  # fmt: skip
+
+
+def date_format_hint(texts: np.ndarray, counts: np.ndarray, declared: str, bahasa: Bahasa) -> str:
+    """A hint for date texts that failed to parse: the pattern most of them share and the
+    mapping-file setting (``format: {tanggal: ...}``) that reads it, or ``""``.
+
+    ``texts`` are distinct failing texts, ``counts`` how many rows hold each. Day-first
+    and month-first orders are told apart only by a day above 12: when every failing
+    value has day and month ≤ 12 both settings are named and none is chosen (a silent
+    guess would swap day and month); when both orders occur the column is mixed. Text
+    that looks like an Excel serial number (``24965``) gets the date it stands for.
+
+    >>> date_format_hint(np.array(["07/05/1968", "24/09/1975"]), np.array([1, 1]),
+    ...                  "%Y-%m-%d", "en")  # doctest: +ELLIPSIS
+    '; 2 of 2 failing values follow the pattern dd/mm/yyyy: ... "%d/%m/%Y"}'
+    """
+    total = int(counts.sum())
+    groups: dict[tuple[str, str], list[int]] = {}  # (kind, code) → [rows, day>12, month>12]
+    serial_rows, serial_first = 0, None
+    for t, n in zip(texts.tolist(), counts.tolist(), strict=True):
+        if n == 0:
+            continue
+        t = str(t).strip()
+        m = _DMY.fullmatch(t)
+        if m:
+            a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+            yy = "%Y" if len(y) == 4 else "%y"
+            g = groups.setdefault(("dmy", f"{sep}{yy}"), [0, 0, 0])
+            g[0] += n
+            g[1] += n if a > 12 and b <= 12 else 0
+            g[2] += n if b > 12 and a <= 12 else 0
+            continue
+        m = _YMD.fullmatch(t)
+        if m:
+            groups.setdefault(("ymd", m.group(2)), [0, 0, 0])[0] += n
+            continue
+        if _SERIAL_TEXT.fullmatch(t) and 1 <= float(t) < 2958466:
+            serial_rows += n
+            serial_first = serial_first if serial_first is not None else float(t)
+    best = max(groups.items(), key=lambda kv: kv[1][0], default=None)
+    if serial_first is not None and (best is None or serial_rows > best[1][0]):
+        return _serial_example(serial_first, serial_rows, total, bahasa)
+    if best is None:
+        return ""
+    (kind, spec), (n, day_first, month_first) = best
+    if kind == "ymd":
+        code = f"%Y{spec}%m{spec}%d"
+        if code == declared:
+            return ""
+        return message("saran_tanggal", bahasa, n=n, m=total, pola=_human(code), kode=code)
+    sep, yy = spec[0], spec[1:]
+    dmy, mdy = f"%d{sep}%m{sep}{yy}", f"%m{sep}%d{sep}{yy}"
+    if day_first and month_first:
+        return message("saran_tanggal_campur", bahasa, pola_a=_human(dmy), pola_b=_human(mdy))
+    if day_first or month_first:
+        code = dmy if day_first else mdy
+        if code == declared:
+            return ""
+        return message("saran_tanggal", bahasa, n=n, m=total, pola=_human(code), kode=code)
+    return message(
+        "saran_tanggal_ambigu", bahasa, n=n, m=total, pola_a=_human(dmy), pola_b=_human(mdy),
+        kode_a=dmy, kode_b=mdy,
+    )  # fmt: skip
 
 
 def parse_column(col: Column, rc: RawColumn, st: TableState, pseudonim: bool, labels) -> Parsed:

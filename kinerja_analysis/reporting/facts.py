@@ -311,18 +311,30 @@ def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame |
     return out.reset_index(drop=True)
 
 
+def _absent_share(ds, tabel: str, periode: str, peg: pd.DataFrame) -> pd.Series:
+    """Share of each OPD's employees without a ``tabel`` row in ``periode``; NaN (not
+    assessable) when rejected rows of that table and period could belong to any
+    employee (:meth:`~kinerja_analysis.data.loading.ValidationReport.absence_assessable`).
+    An employee whose rows were rejected for their content still *has* rows and is not
+    counted as absent."""
+    rep = getattr(ds, "validation", None)
+    if rep is not None and not rep.absence_assessable(tabel, periode):
+        return pd.Series(np.nan, index=peg["opd"].unique())
+    t = getattr(ds, tabel)
+    have = set(t.loc[t["periode"] == periode, "nip"].unique().tolist())
+    if rep is not None:
+        have.update(rep.present_despite_rejection(tabel, periode))
+    return 1 - peg.assign(ada=in_values(peg["nip"], list(have))).groupby("opd")["ada"].mean()
+
+
 def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
     # who has a result this period: SKP rows, or the official e-Kinerja result without them
-    hasil = ds.skp if ds.has("skp") else ds.penilaian_resmi
-    skp_p = hasil.loc[hasil["periode"] == periode, "nip"].unique()
-    base["pct_skp_kosong"] = (
-        1 - peg.assign(ada=in_values(peg["nip"], skp_p)).groupby("opd")["ada"].mean()
-    )
+    hasil = "skp" if ds.has("skp") else "penilaian_resmi"
+    base["pct_skp_kosong"] = _absent_share(ds, hasil, periode, peg).reindex(base.index)
     if ds.has("umpan_balik"):
-        fb = ds.umpan_balik.loc[ds.umpan_balik["periode"] == periode, "nip"].unique()
-        base["pct_tanpa_umpan_balik"] = (
-            1 - peg.assign(a=in_values(peg["nip"], fb)).groupby("opd")["a"].mean()
+        base["pct_tanpa_umpan_balik"] = _absent_share(ds, "umpan_balik", periode, peg).reindex(
+            base.index
         )
     else:
         base["pct_tanpa_umpan_balik"] = np.nan
@@ -332,7 +344,16 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
         s = s[(s["periode"] == periode) & (s["konstruk"] == "penerimaan_sistem")]
         s = s.merge(peg[["nip", "opd"]], on="nip")
         base["penerimaan"] = s.groupby("opd")["skor"].mean().reindex(base.index)
-    return base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
+    out = base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
+    # the indicators the data hold but cannot assess this period (rejected rows that
+    # could belong to anyone): said in words, never shown as 0 % or 100 %
+    rep = getattr(ds, "validation", None)
+    out.attrs["tak_dinilai"] = [
+        t
+        for t in (hasil, "umpan_balik")
+        if ds.has(t) and rep is not None and not rep.absence_assessable(t, periode)
+    ]
+    return out
 
 
 def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:

@@ -1023,6 +1023,8 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "n_opd": len(aman),
         "n_kecil": n_kecil,
         "sinyal": [str(o) for o in sinyal["opd"]],
+        # "skp" / "penilaian_resmi" / "umpan_balik": absence not assessable this period
+        "tak_dinilai": list(r.attrs.get("tak_dinilai", [])),
     }
 
 
