@@ -311,19 +311,19 @@ def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame |
     return out.reset_index(drop=True)
 
 
-def _absent_share(ds, tabel: str, periode: str, peg: pd.DataFrame) -> pd.Series:
-    """Share of each OPD's employees without a ``tabel`` row in ``periode``; NaN (not
+def _absent_share(ds, table: str, periode: str, peg: pd.DataFrame) -> pd.Series:
+    """Share of each OPD's employees without a ``table`` row in ``periode``; NaN (not
     assessable) when rejected rows of that table and period could belong to any
     employee (:meth:`~kinerja_analysis.data.loading.ValidationReport.absence_assessable`).
     An employee whose rows were rejected for their content still *has* rows and is not
     counted as absent."""
     rep = getattr(ds, "validation", None)
-    if rep is not None and not rep.absence_assessable(tabel, periode):
+    if rep is not None and not rep.absence_assessable(table, periode):
         return pd.Series(np.nan, index=peg["opd"].unique())
-    t = getattr(ds, tabel)
+    t = getattr(ds, table)
     have = set(t.loc[t["periode"] == periode, "nip"].unique().tolist())
     if rep is not None:
-        have.update(rep.present_despite_rejection(tabel, periode))
+        have.update(rep.present_despite_rejection(table, periode))
     return 1 - peg.assign(ada=in_values(peg["nip"], list(have))).groupby("opd")["ada"].mean()
 
 
