@@ -509,10 +509,13 @@ class BatchSummary:
             t.add_column(w(f"kolom_{c}"), justify=j)
         order = sorted(self.runs, key=lambda r: r.status not in ("gagal", "dibatalkan"))
         for r in order[:limit]:
-            info = r.message if r.status in ("gagal", "dibatalkan") else ", ".join(r.outputs)
+            kecil = r.reason == "opd_kecil"
+            info = (
+                r.message if r.status in ("gagal", "dibatalkan") or kecil else ", ".join(r.outputs)
+            )
             t.add_row(
                 plain(r.key),
-                f"[{warna[r.status]}]{w('status_' + r.status)}[/]",
+                f"[{warna[r.status]}]{w('status_opd_kecil' if kecil else 'status_' + r.status)}[/]",
                 fmt.number(r.seconds, 1, bahasa),
                 plain(info, 160),
             )
