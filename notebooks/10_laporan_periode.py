@@ -151,7 +151,11 @@ if doc.shared.resmi_agreement is not None:
     # the document's own total: the city's, or this OPD's row in an OPD's document
     total = kesesuaian[kesesuaian["opd"] == (opd or "Seluruh OPD")]
     # a suppressed row holds missing values: never compared as a boolean
-    shown = len(total) and not total["disembunyikan"].iloc[0] and (total["n"].fillna(0) > 0).all()
+    shown = bool(
+        len(total)
+        and not total["disembunyikan"].fillna(True).astype(bool).any()
+        and (total["n"].fillna(0) > 0).all()
+    )
     if len(total) and not shown and opd is not None:
         doc.withheld_note("kesesuaian")
     if shown:

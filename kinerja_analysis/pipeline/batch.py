@@ -544,7 +544,7 @@ class BatchSummary:
         ]
         if n_skip:
             out.append(t("ringkas_lewat", n=n_skip))
-        out += [r.message for r in self.runs if r.reason == "opd_kecil"]
+        out += [plain(r.message, 400) for r in self.runs if r.reason == "opd_kecil"]
         for r in self.runs:
             if r.status not in ("gagal", "dibatalkan"):
                 continue
@@ -1367,7 +1367,7 @@ def _small_opd_runs(
                 message = TEXT(
                     "ringkas_opd_kecil",
                     bahasa,  # type: ignore[arg-type]
-                    opd=plain(opd),
+                    opd=opd,
                     periode=periode,
                     n=n,
                     min_sel=settings.min_sel,
