@@ -215,3 +215,14 @@ def test_differencing_jp_never_isolates_a_small_group(batch, tiny_city):
         assert o not in published, o
     rest = set(n.index) - published
     assert int(n[list(rest)].sum()) == 0 or int(n[list(rest)].sum()) >= MIN_SEL
+
+
+def test_city_narrative_names_no_hidden_opd_with_its_jp(measures):
+    """The city text's "lowest JP in …" follows the JP table's suppression, complements
+    included."""
+    from kinerja_analysis.reporting.facts import period_facts
+
+    cut, h, last, hidden = measures
+    f = period_facts(cut, h, last, min_sel=MIN_SEL)
+    named = set(f.pelatihan["jp_per_opd"]["opd"])
+    assert named and not named & {o for o, m in hidden.items() if "jp" in m}

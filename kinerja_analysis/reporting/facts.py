@@ -35,7 +35,7 @@ from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
 from kinerja_analysis.methods.multiplicity import adjust_pvalues
 from kinerja_analysis.methods.power import mde
 from kinerja_analysis.reporting.narrative import Effect, PeriodFacts
-from kinerja_analysis.reporting.tables import jp_by_asn, jp_window, jp_window_covered
+from kinerja_analysis.reporting.tables import jp_by_asn, jp_summary, jp_window, jp_window_covered
 
 # --------------------------------------------------------------------------- facts
 
@@ -250,7 +250,7 @@ def period_facts(
     withheld = frozenset(withheld) if opd is not None else frozenset()
     tanpa_predikat = "predikat" in withheld
     tanpa_perilaku = "perilaku" in withheld
-    pelatihan = _training_facts(ds, periode, peg)
+    pelatihan = _training_facts(ds, periode, peg, min_sel)
     if "jp" in withheld and pelatihan is not None:
         pelatihan = {
             **pelatihan,
@@ -357,7 +357,9 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
     return base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
 
 
-def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:
+def _training_facts(
+    ds, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+) -> dict[str, Any] | None:
     """Training resources over the 12 months ending with ``periode`` — the same window as
     the report's tables (:func:`kinerja_analysis.reporting.tables.jp_by_asn`), so the narrative and
     the tables state the same share below the 20 JP a year of PP 11/2017."""
@@ -386,6 +388,11 @@ def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | Non
         }
     jp = jp_by_asn(ds.pelatihan, peg, periode)
     per_opd = jp.groupby("opd").agg(jp_per_asn=("jp", "mean"), n=("nip", "size")).reset_index()
+    # the OPDs the report's JP table hides (small ones and their complements) are not
+    # named with their JP in the text either: "lowest in X (n JP)" would undo the table
+    js = jp_summary(jp, min_sel)
+    hidden = set(js.loc[js["disembunyikan"] & (js["opd"] != "Semua OPD"), "opd"])
+    per_opd = per_opd[~per_opd["opd"].isin(hidden)].reset_index(drop=True)
     return {
         "pct_di_bawah_20jp": float((jp["jp"] < 20).mean()),
         "jp_per_asn": float(jp["jp"].mean()),
