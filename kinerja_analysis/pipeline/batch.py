@@ -1348,11 +1348,13 @@ def _small_opd_runs(
     folders: Mapping[str, str],
     settings: BatchSettings,
     bahasa: str,
+    cache_root: Path | None = None,
 ) -> list[RunResult]:
     """The per-OPD runs not made because the OPD has fewer than ``min_sel`` ASN: one
     ``dilewati`` result each (``reason="opd_kecil"``, the message in ``bahasa``). An
     earlier document of such an OPD in ``out_dir`` (a folder the batch made, with its
-    manifest) is withdrawn, since it would publish a small group's figures."""
+    manifest) is withdrawn, since it would publish a small group's figures, and so is a
+    failed notebook of it an earlier batch kept in ``cache_root/gagal``."""
     if not settings.per_opd or not small:
         return []
     out: list[RunResult] = []
@@ -1364,6 +1366,10 @@ def _small_opd_runs(
                 folder = out_dir / periode / "opd" / folders[opd]
                 if within(folder, out_dir) and (folder / _MANIFEST).is_file():
                     shutil.rmtree(folder, ignore_errors=True)
+                if cache_root is not None:
+                    failed = cache_root / "gagal" / periode
+                    failed /= f"{nb.kode}_{nb.name}__{folders[opd]}.ipynb"
+                    failed.unlink(missing_ok=True)
                 message = TEXT(
                     "ringkas_opd_kecil",
                     bahasa,  # type: ignore[arg-type]
@@ -1731,7 +1737,9 @@ def run_batch(
             else:
                 todo.append(spec)
         con.say(con.t("rencana", n_run=len(plan), n_baru=len(todo), n_lewat=len(plan) - len(todo)))
-        small_runs = _small_opd_runs(found, chosen, out, small, small_folders, settings, bahasa)
+        small_runs = _small_opd_runs(
+            found, chosen, out, small, small_folders, settings, bahasa, cache_root
+        )
         for r in small_runs:
             results[r.key] = r
             con.log(f"run {r.key}: no document (OPD below min_sel)")
