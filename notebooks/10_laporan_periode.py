@@ -60,6 +60,7 @@ fakta = period_facts(
     opd=opd,
     version=__version__,
     profile=doc.profile,
+    withheld=doc.withheld,
 )
 laporan = write_report(fakta)
 doc.section(laporan, "ringkasan")
@@ -81,7 +82,7 @@ doc.section(laporan, "hasil")
 
 # %%
 doc.say("angka_utama")
-angka = tables.headline_figures(t, doc.periode)
+angka = tables.headline_figures(t, doc.periode, withheld=doc.withheld)
 doc.save(angka, "angka_utama")
 doc.table(headline_display(angka, bahasa))
 
@@ -92,7 +93,10 @@ elif doc.shared.parameter.get("sumber_predikat") == "resmi_skp":
     doc.say("resmi_tanpa_perilaku")
 
 # %%
-if "skp" in t:
+if "skp" in t and "capaian" in doc.withheld:
+    doc.say("capaian")
+    doc.withheld_note("capaian")
+elif "skp" in t:
     capaian = suppress_small_groups(tables.capaian_by_period(t["skp"]), "n_asn", min_sel)
     doc.say("capaian")
     doc.table(capaian, "capaian_per_periode", percent_cols=["pct_di_bawah_100"])
@@ -100,7 +104,10 @@ else:
     doc.say("capaian", "tanpa_skp")
 
 # %%
-if "perilaku" in t:
+if "perilaku" in t and "perilaku" in doc.withheld:
+    doc.say("perilaku")
+    doc.withheld_note("perilaku")
+elif "perilaku" in t:
     perilaku = suppress_small_groups(
         tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
     )
@@ -143,7 +150,15 @@ if doc.shared.resmi_agreement is not None:
     doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
     # the document's own total: the city's, or this OPD's row in an OPD's document
     total = kesesuaian[kesesuaian["opd"] == (opd or "Seluruh OPD")]
-    if len(total) and total["n"].iloc[0] > 0 and not total["disembunyikan"].iloc[0]:
+    # a suppressed row holds missing values: never compared as a boolean
+    shown = bool(
+        len(total)
+        and not total["disembunyikan"].fillna(True).astype(bool).any()
+        and (total["n"].fillna(0) > 0).all()
+    )
+    if len(total) and not shown and opd is not None:
+        doc.withheld_note("kesesuaian")
+    if shown:
         doc.say(
             "kesesuaian_resmi",
             "kesesuaian_kalimat",
@@ -157,7 +172,9 @@ if doc.shared.resmi_agreement is not None:
 
 # %%
 doc.say("profil")
-if not doc.absent("perilaku"):
+if "perilaku" in doc.withheld and "perilaku" in t:
+    doc.withheld_note("perilaku")
+elif not doc.absent("perilaku"):
     profil = tables.berakhlak_by_opd(doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel)
     doc.save(profil, "profil_berakhlak_opd")
     # one OPD's colours on the city's scale: a colour means the same in every document
@@ -184,10 +201,14 @@ else:
     )
     hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
     doc.save(hvk, "hasil_vs_kompetensi")
-    doc.markdown(
-        doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel, opd)
-    )
-    doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
+    if "hvk" in doc.withheld:
+        doc.say("hvk")
+        doc.withheld_note("hvk")
+    else:
+        doc.markdown(
+            doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel, opd)
+        )
+        doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
     doc.say("hvk_ringkas")
 
 # %%
@@ -230,6 +251,10 @@ jp_ada = "pelatihan" in t and tables.jp_window_covered(doc.periode, doc.ds.perio
 if "pelatihan" not in t:
     doc.say("jp")
     doc.absent("pelatihan")
+elif jp_ada and "jp" in doc.withheld:
+    jp_ada = False
+    doc.say("jp")
+    doc.withheld_note("jp")
 elif jp_ada:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
     jp_opd = tables.jp_summary(jp, min_sel)

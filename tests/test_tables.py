@@ -303,7 +303,8 @@ def _tables_for_headline():
 
 def test_headline_figures():
     out = T.headline_figures(_tables_for_headline(), "2025Q1")
-    assert list(out.columns) == ["indikator", "nilai", "satuan"]
+    assert list(out.columns) == ["indikator", "nilai", "satuan", "disembunyikan"]
+    assert not out["disembunyikan"].any()
     v = out.set_index("indikator")["nilai"]
     assert (v["n_asn"], v["n_opd"]) == (4, 2)
     assert v["capaian_rerata"] == 90.0
@@ -355,9 +356,12 @@ def test_predikat_by_opd_counts_shares_and_two_way_complements():
     total = shown["opd"].map({o: sum(c) for o, c in counts.items()})
     assert shown["persen"].to_numpy() == pytest.approx((shown["n"] / total).to_numpy(float))
     assert shown["opd"].isin(["A", "B", "C"]).all()
-    # empty cells describe nobody and stay shown; one OPD's own report keeps only it
+    # one OPD's own report keeps only it, with the city's pattern: a complement hidden
+    # for the city stays hidden in the OPD's document (else the two could be differenced)
     one = T.predikat_by_opd(ds, h, "2025Q1", opd="B", min_sel=MIN)
-    assert set(one["opd"]) == {"B"} and not one["disembunyikan"].any()
+    assert set(one["opd"]) == {"B"}
+    assert one["disembunyikan"].tolist() == out.loc[out["opd"] == "B", "disembunyikan"].tolist()
+    # empty cells describe nobody and stay shown
     peg2 = _pegawai({"D": 7})
     h2 = SimpleNamespace(evaluasi=_evaluasi(peg2, ["Baik"] * 7))
     d = T.predikat_by_opd(SimpleNamespace(pegawai=peg2), h2, "2025Q1", min_sel=MIN)

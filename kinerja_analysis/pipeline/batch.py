@@ -79,7 +79,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +142,7 @@ from kinerja_analysis.reporting.notebook import (
     workbook_tables,
 )
 from kinerja_analysis.reporting.paths import folder_names
+from kinerja_analysis.reporting.tables import small_opds
 from kinerja_analysis.reporting.text import headline_label, headline_value
 
 Format = Literal["html", "pdf", "xlsx"]
@@ -508,10 +509,13 @@ class BatchSummary:
             t.add_column(w(f"kolom_{c}"), justify=j)
         order = sorted(self.runs, key=lambda r: r.status not in ("gagal", "dibatalkan"))
         for r in order[:limit]:
-            info = r.message if r.status in ("gagal", "dibatalkan") else ", ".join(r.outputs)
+            kecil = r.reason == "opd_kecil"
+            info = (
+                r.message if r.status in ("gagal", "dibatalkan") or kecil else ", ".join(r.outputs)
+            )
             t.add_row(
                 plain(r.key),
-                f"[{warna[r.status]}]{w('status_' + r.status)}[/]",
+                f"[{warna[r.status]}]{w('status_opd_kecil' if kecil else 'status_' + r.status)}[/]",
                 fmt.number(r.seconds, 1, bahasa),
                 plain(info, 160),
             )
@@ -527,7 +531,7 @@ class BatchSummary:
             return TEXT(k, bahasa, **f)  # type: ignore[arg-type]
 
         n_ok = sum(r.status == "ok" for r in self.runs)
-        n_skip = sum(r.status == "dilewati" for r in self.runs)
+        n_skip = sum(r.status == "dilewati" and r.reason != "opd_kecil" for r in self.runs)
         out = [
             t(
                 "ringkas_jumlah",
@@ -540,6 +544,7 @@ class BatchSummary:
         ]
         if n_skip:
             out.append(t("ringkas_lewat", n=n_skip))
+        out += [plain(r.message, 400) for r in self.runs if r.reason == "opd_kecil"]
         for r in self.runs:
             if r.status not in ("gagal", "dibatalkan"):
                 continue
@@ -1257,8 +1262,17 @@ def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:
 _INDEX_WORDS = ("judul", "diperbarui", "lintas", "per_periode", "per_opd", "tren")
 
 
-def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None) -> Path:
+def _write_index(
+    out_dir: Path,
+    bahasa: str,
+    profil: AgencyProfile | None = None,
+    small: Mapping[str, Sequence[str]] | None = None,
+    min_sel: int = DEFAULTS.min_sel,
+) -> Path:
     """Write ``index.html``: every period's reports, headline numbers, trend chart.
+
+    ``small``: per period, the OPDs given no report of their own this batch (fewer than
+    ``min_sel`` ASN); the page names them with the reason.
 
     Every value from a manifest (titles, OPD names) is escaped by Jinja's autoescape;
     links are relative and built from folder and file names the batch made.
@@ -1295,6 +1309,14 @@ def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None
                 ],
                 "laporan": _entries(out_dir / periode, periode, bahasa),
                 "per_opd": per_opd,
+                "opd_kecil": report_text.text(
+                    "indeks_opd_kecil",
+                    bahasa,  # type: ignore[arg-type]
+                    min_sel=min_sel,
+                    opd=", ".join(small[periode]),
+                )
+                if small and small.get(periode)
+                else "",
             }
         )
     t = {k: report_text.text(f"indeks_{k}", bahasa) for k in _INDEX_WORDS}  # type: ignore[arg-type]
@@ -1316,6 +1338,58 @@ def _write_index(out_dir: Path, bahasa: str, profil: AgencyProfile | None = None
 
 
 # ----------------------------------------------------------------------------- batch
+
+
+def _small_opd_runs(
+    notebooks: Mapping[str, NotebookSpec],
+    periods: Sequence[str],
+    out_dir: Path,
+    small: Mapping[str, int],
+    folders: Mapping[str, str],
+    settings: BatchSettings,
+    bahasa: str,
+    cache_root: Path | None = None,
+) -> list[RunResult]:
+    """The per-OPD runs not made because the OPD has fewer than ``min_sel`` ASN: one
+    ``dilewati`` result each (``reason="opd_kecil"``, the message in ``bahasa``). An
+    earlier document of such an OPD in ``out_dir`` (a folder the batch made, with its
+    manifest) is withdrawn, since it would publish a small group's figures, and so is a
+    failed notebook of it an earlier batch kept in ``cache_root/gagal``."""
+    if not settings.per_opd or not small:
+        return []
+    out: list[RunResult] = []
+    for periode in periods:
+        for nb in notebooks.values():
+            if nb.lintas or nb.kode not in settings.per_opd_notebooks:
+                continue
+            for opd, n in sorted(small.items()):
+                folder = out_dir / periode / "opd" / folders[opd]
+                if within(folder, out_dir) and (folder / _MANIFEST).is_file():
+                    shutil.rmtree(folder, ignore_errors=True)
+                if cache_root is not None:
+                    failed = cache_root / "gagal" / periode
+                    failed /= f"{nb.kode}_{nb.name}__{folders[opd]}.ipynb"
+                    failed.unlink(missing_ok=True)
+                message = TEXT(
+                    "ringkas_opd_kecil",
+                    bahasa,  # type: ignore[arg-type]
+                    opd=opd,
+                    periode=periode,
+                    n=n,
+                    min_sel=settings.min_sel,
+                )
+                out.append(
+                    RunResult(
+                        f"{periode}/opd/{folders[opd]}/{nb.kode}",
+                        periode,
+                        nb.kode,
+                        opd,
+                        "dilewati",
+                        message=message,
+                        reason="opd_kecil",
+                    )
+                )
+    return out
 
 
 def _prepare_cache(ds, cache_root: Path) -> Path:
@@ -1619,6 +1693,12 @@ def run_batch(
 
         # --- 4. plan and skip what is unchanged
         opds = sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if settings.per_opd else []
+        # an OPD under min_sel gets no document (every figure in it would describe fewer
+        # than min_sel people); decided before any kernel starts, so no failed notebook
+        # with its numbers is kept either, and an earlier document of it is withdrawn
+        small = small_opds(ds.pegawai, settings.min_sel) if settings.per_opd else {}
+        small_folders = {o: f for o, f in folder_names(opds).items() if o in small}
+        opds = [o for o in opds if o not in small]
         where = dict(
             data_dir=data,
             cache_dir=cache_data,
@@ -1657,6 +1737,12 @@ def run_batch(
             else:
                 todo.append(spec)
         con.say(con.t("rencana", n_run=len(plan), n_baru=len(todo), n_lewat=len(plan) - len(todo)))
+        small_runs = _small_opd_runs(
+            found, chosen, out, small, small_folders, settings, bahasa, cache_root
+        )
+        for r in small_runs:
+            results[r.key] = r
+            con.log(f"run {r.key}: no document (OPD below min_sel)")
         for spec in not_run:  # marks an earlier good report of the period as not updated
             results[spec.key] = _log_run(
                 spec,
@@ -1682,8 +1768,14 @@ def run_batch(
             shutil.rmtree(cache_root / "kerja" / batch_id, ignore_errors=True)
             redact_worker_logs(cache_root / "log", con.redact)
         # --- 6. index
-        index = _write_index(out, bahasa, profil)
-        ordered = tuple(results[s.key] for s in [*plan, *not_run])
+        index = _write_index(
+            out,
+            bahasa,
+            profil,
+            {p: sorted({r.opd for r in small_runs if r.periode == p}) for p in chosen},
+            settings.min_sel,
+        )
+        ordered = tuple(results[s.key] for s in [*plan, *not_run]) + tuple(small_runs)
         for r in ordered:
             con.log(f"run {r.key}: {r.status} {r.message}")
         return BatchSummary(

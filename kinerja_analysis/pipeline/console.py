@@ -68,6 +68,7 @@ TEXT = Catalog(
             "kolom_keluaran": "keluaran",
             "status_ok": "selesai",
             "status_dilewati": "tidak berubah",
+            "status_opd_kecil": "tanpa dokumen",
             "status_gagal": "gagal",
             "status_dibatalkan": "dibatalkan",
             "data_tidak_dapat_dipakai": "Data tidak dapat dipakai:",
@@ -84,6 +85,9 @@ TEXT = Catalog(
             "({detik}).",
             "ringkas_lewat": "Dilewati: {n} laporan karena data, parameter dan kode tidak "
             "berubah sejak laporan terakhir (pakai --force untuk menulis ulang).",
+            "ringkas_opd_kecil": "Tanpa laporan per OPD: {opd} ({periode}) — {n} ASN, kurang "
+            "dari min_sel = {min_sel}; setiap angka laporannya akan menggambarkan terlalu "
+            "sedikit orang.",
             "ringkas_gagal": "Gagal: {kunci} — {pesan}",
             "ringkas_nb": "  notebook yang dijalankan disimpan di {path}",
             "ringkas_nb_tidak": "  tidak ada notebook yang dapat disimpan (kernel tidak sempat "
@@ -177,6 +181,7 @@ TEXT = Catalog(
             "kolom_keluaran": "outputs",
             "status_ok": "done",
             "status_dilewati": "unchanged",
+            "status_opd_kecil": "no document",
             "status_gagal": "failed",
             "status_dibatalkan": "cancelled",
             "data_tidak_dapat_dipakai": "The data cannot be used:",
@@ -192,6 +197,8 @@ TEXT = Catalog(
             "({detik}).",
             "ringkas_lewat": "Skipped: {n} reports because data, parameters and code are "
             "unchanged since the last report (use --force to rewrite).",
+            "ringkas_opd_kecil": "No per-OPD report: {opd} ({periode}) — {n} ASN, fewer than "
+            "min_sel = {min_sel}; every figure of its report would describe too few people.",
             "ringkas_gagal": "Failed: {kunci} — {pesan}",
             "ringkas_nb": "  the executed notebook is kept at {path}",
             "ringkas_nb_tidak": "  no notebook could be kept (the kernel did not get to run)",

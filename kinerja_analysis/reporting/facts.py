@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
 from kinerja_analysis.methods.multiplicity import adjust_pvalues
 from kinerja_analysis.methods.power import mde
 from kinerja_analysis.reporting.narrative import Effect, PeriodFacts
-from kinerja_analysis.reporting.tables import jp_by_asn, jp_window, jp_window_covered
+from kinerja_analysis.reporting.tables import jp_by_asn, jp_summary, jp_window, jp_window_covered
 
 # --------------------------------------------------------------------------- facts
 
@@ -202,8 +203,16 @@ def period_facts(
     date: _dt.date | None = None,
     version: str = "",
     profile: AgencyProfile | None = None,
+    withheld: Iterable[str] = (),
 ) -> Any:
     """The facts of one period (optionally one OPD) for :func:`narrative.write_report`.
+
+    ``withheld``: in an OPD's document, the measures the city level suppresses for that
+    OPD (:func:`kinerja_analysis.reporting.tables.city_suppressed_measures`); their
+    figures are left out of the facts (``predikat``: the predikat distributions and the
+    distribution rules; ``perilaku``: the BerAKHLAK profile and training priorities;
+    ``jp``: the JP figures, with ``pelatihan["jp_disembunyikan"]`` set so the narrative
+    says why).
 
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
     own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profile`` is
@@ -238,25 +247,38 @@ def period_facts(
     ev_prev = ev_all[ev_all["periode"] == prev] if prev else ev_all.iloc[0:0]
     sd = h.skor_dimensi[in_values(h.skor_dimensi["nip"], nips)]
     kep = check_distribution(ev, peg, predikat_organisasi) if len(ev) else None
+    withheld = frozenset(withheld) if opd is not None else frozenset()
+    tanpa_predikat = "predikat" in withheld
+    tanpa_perilaku = "perilaku" in withheld
+    pelatihan = _training_facts(ds, periode, peg, min_sel)
+    if "jp" in withheld and pelatihan is not None:
+        pelatihan = {
+            **pelatihan,
+            "pct_di_bawah_20jp": None,
+            "jp_per_asn": None,
+            "jp_per_opd": None,
+            "jp_tidak_tersedia_sejak": None,
+            "jp_disembunyikan": True,
+        }
     return PeriodFacts(
         periode=periode,
         bahasa=bahasa,
         report_date=date or _dt.date.today(),
         n_pegawai=int(ev["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
-        predikat_distribution=_distribution(ev),
-        previous_distribution=_distribution(ev_prev) if prev else None,
+        predikat_distribution=None if tanpa_predikat else _distribution(ev),
+        previous_distribution=_distribution(ev_prev) if prev and not tanpa_predikat else None,
         previous_periode=prev,
         distribution_compliance=kep[["opd", "aturan", "patuh", "selisih"]]
-        if kep is not None
+        if kep is not None and not tanpa_predikat
         else None,
-        berakhlak_profile=_berakhlak_profile(sd, periode, prev),
+        berakhlak_profile=None if tanpa_perilaku else _berakhlak_profile(sd, periode, prev),
         reliability=_reliability_facts(h.reliability, periode) if opd is None else None,
         effects=effect_list(h) if opd is None else (),
         resistensi=_resistance_facts(ds, h, periode, peg),
-        pelatihan=_training_facts(ds, periode, peg),
+        pelatihan=pelatihan,
         kekuatan=_power_facts(h, periode) if opd is None else None,
-        prioritas_pelatihan=_training_priorities(sd, peg, periode),
+        prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
         umpan_balik_needed=_feedback_needs(ds, periode, peg),
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
         kualitas_data=_data_quality(ds),
@@ -356,7 +378,9 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
     return out
 
 
-def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | None:
+def _training_facts(
+    ds, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+) -> dict[str, Any] | None:
     """Training resources over the 12 months ending with ``periode`` — the same window as
     the report's tables (:func:`kinerja_analysis.reporting.tables.jp_by_asn`), so the narrative and
     the tables state the same share below the 20 JP a year of PP 11/2017."""
@@ -385,6 +409,11 @@ def _training_facts(ds, periode: str, peg: pd.DataFrame) -> dict[str, Any] | Non
         }
     jp = jp_by_asn(ds.pelatihan, peg, periode)
     per_opd = jp.groupby("opd").agg(jp_per_asn=("jp", "mean"), n=("nip", "size")).reset_index()
+    # the OPDs the report's JP table hides (small ones and their complements) are not
+    # named with their JP in the text either: "lowest in X (n JP)" would undo the table
+    js = jp_summary(jp, min_sel)
+    hidden = set(js.loc[js["disembunyikan"] & (js["opd"] != "Semua OPD"), "opd"])
+    per_opd = per_opd[~per_opd["opd"].isin(hidden)].reset_index(drop=True)
     return {
         "pct_di_bawah_20jp": float((jp["jp"] < 20).mean()),
         "jp_per_asn": float(jp["jp"].mean()),

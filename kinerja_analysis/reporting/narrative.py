@@ -1066,6 +1066,7 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         "pct_mandiri": ambil("pct_mandiri"),
         "pct_mandiri_tidak_sesuai": ambil("pct_mandiri_tidak_sesuai"),
         "jp_tidak_tersedia_sejak": p.get("jp_tidak_tersedia_sejak"),
+        "jp_disembunyikan": bool(p.get("jp_disembunyikan", False)),
         "jp_opd": jp_opd,
         "efek_tidak_sesuai": ts,
         "pembanding": pembanding,

@@ -47,7 +47,7 @@ from kinerja_analysis.reporting.markup import (
     table_class,
     width_style,
 )
-from kinerja_analysis.reporting.tables import top_and_bottom
+from kinerja_analysis.reporting.tables import city_suppressed_measures, top_and_bottom
 from kinerja_analysis.reporting.text import (
     TEXTS,
     column_label,
@@ -551,6 +551,22 @@ class ReportSession:
         the data folder a batch of the same data left), else computed (and stored)."""
         store = shared_dir(self.cache_dir) or self.store
         return load_or_compute_shared(self.ds, store, through=self.periode, seed=self.seed)
+
+    @cached_property
+    def withheld(self) -> frozenset[str]:
+        """In an OPD's document, the measures the city level of the same period suppresses
+        for this OPD (primary or complementary,
+        :func:`~kinerja_analysis.reporting.tables.city_suppressed_measures`): the document
+        must not publish this OPD's figures of them. Empty in the city's document."""
+        if self.opd is None:
+            return frozenset()
+        h = self.shared if "skp" in self.tables or "penilaian_resmi" in self.tables else None
+        hidden = city_suppressed_measures(self.ds, h, self.periode, self.min_sel)
+        return hidden.get(self.opd, frozenset())
+
+    def withheld_note(self, measure: str) -> None:
+        """Say that this OPD's figures of ``measure`` are suppressed, and why."""
+        self.say("disembunyikan_opd", ukuran=self.text(f"ukuran_{measure}"), min_sel=self.min_sel)
 
     def text(self, key: str, **fields: object) -> str:
         """A fixed text of the report (:data:`kinerja_analysis.reporting.text.TEXTS`)."""

@@ -10,7 +10,7 @@ fewer than ``min_sel`` employees are suppressed with their complements
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -445,18 +445,41 @@ def survei_constructs(items: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- headline
 
 
-def headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+#: Headline indicators that are figures of a measure of :data:`OPD_MEASURES`.
+HEADLINE_MEASURE: dict[str, str] = {
+    "capaian_rerata": "capaian",
+    "perilaku_rerata": "perilaku",
+    "jp_rerata": "jp",
+    "pct_jp_di_bawah_20": "jp",
+}
+
+
+def headline_figures(
+    tables: Mapping[str, pd.DataFrame], periode: str, *, withheld: Iterable[str] = ()
+) -> pd.DataFrame:
     """Headline numbers of one period (for the report's first lines and the index page).
+
+    ``withheld``: measures not to publish (an OPD's document,
+    :func:`city_suppressed_measures`); their indicators (:data:`HEADLINE_MEASURE`) get
+    a missing value and ``disembunyikan`` True.
 
     Returns
     -------
     DataFrame
-        ``indikator, nilai, satuan`` with indikator in ``n_asn, n_opd,
+        ``indikator, nilai, satuan, disembunyikan`` with indikator in ``n_asn, n_opd,
         capaian_rerata, perilaku_rerata, ikm_rerata, jp_rerata, pct_jp_di_bawah_20``
         (those computable from the tables present). The JP figures are missing (NaN) when
         the 12-month window reaches before the first period of the data
         (:func:`jp_window_covered`).
     """
+    out = _headline_figures(tables, periode)
+    hide = out["indikator"].map(HEADLINE_MEASURE).isin(set(withheld))
+    out.loc[hide, "nilai"] = np.nan
+    out["disembunyikan"] = hide.to_numpy(dtype=bool)
+    return out
+
+
+def _headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
     peg = tables["pegawai"]
     rows = [
         ("n_asn", float(peg["nip"].nunique()), "orang"),
@@ -512,9 +535,13 @@ def predikat_by_opd(
     ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame:
     """Predikat counts and shares per OPD (long: ``opd, predikat, n, persen``), small cells
-    and their complements suppressed (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`)."""
+    and their complements suppressed (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`).
 
-    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    With ``opd`` (an OPD's own document) the table is suppressed over every OPD, as the
+    city's document is, and then cut to that OPD's rows: a cell hidden in the city's
+    table is hidden in the OPD's too, so the two cannot be differenced."""
+
+    peg = ds.pegawai
     ev = h.evaluasi[
         (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"]))
     ]
@@ -527,9 +554,12 @@ def predikat_by_opd(
     n.index = n.index.set_names(["opd", "predikat"])
     out = n.reindex(grid, fill_value=0).rename("n").reset_index()
     out["persen"] = out["n"] / out.groupby("opd")["n"].transform("sum")
-    return suppress_small_cells(
+    out = suppress_small_cells(
         out, "n", min_sel, by="opd", value_cols=["persen"], also_by=["predikat"]
     )
+    if opd is not None:
+        out = out[out["opd"] == opd].reset_index(drop=True)
+    return out
 
 
 def berakhlak_by_opd(
@@ -551,9 +581,13 @@ def output_vs_competency_by_opd(
     """The seed's example made measurable: per OPD, how many ASN move up or down in
     predikat when behaviour (competency) is counted beside output, versus output alone
     (:func:`kinerja_analysis.domain.predikat.output_vs_competency`); counts under ``min_sel``
-    suppressed with their complements within each OPD."""
+    suppressed with their complements within each OPD and across OPDs.
 
-    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    With ``opd`` (an OPD's own document) the cells are suppressed over every OPD, as in
+    the city's document, then cut to that OPD; its ``"Seluruh OPD"`` rows (the
+    document's own total) are that OPD's cells, hidden where the city hides them."""
+
+    peg = ds.pegawai
     ev = h.evaluasi[
         (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"]))
     ]
@@ -571,6 +605,9 @@ def output_vs_competency_by_opd(
     out = suppress_small_cells(
         long, "n", min_sel, by="opd", value_cols=["persen"], also_by=["arah"]
     )
+    if opd is not None:
+        out = out[out["opd"] == opd].sort_values("arah", ignore_index=True)
+        return pd.concat([out.assign(opd="Seluruh OPD"), out], ignore_index=True)
     kota = long.groupby("arah", as_index=False).agg(n=("n", "sum"), n_pegawai=("n_pegawai", "sum"))
     kota["persen"] = kota["n"] / kota["n_pegawai"]
     kota["opd"] = "Seluruh OPD"
@@ -758,3 +795,110 @@ def status_breakdown(
     labels = STATUS_LABELS.get(bahasa, STATUS_LABELS["id"])
     out["status_kepegawaian"] = out["status_kepegawaian"].map(lambda s: labels.get(s, s))
     return suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)
+
+
+# ----------------------------------------------------------------------------- per-OPD documents
+
+#: The measures an OPD's own document publishes as the OPD's figures, each of which the
+#: city's document (or the set of all OPD documents of a batch, read together with the
+#: city's total) may suppress for that OPD: ``jp`` (training hours), ``capaian`` (SKP
+#: achievement), ``perilaku`` (behaviour ratings), ``predikat`` (predikat per OPD),
+#: ``hvk`` (output vs competency), ``kesesuaian`` (official vs computed predikat).
+OPD_MEASURES: tuple[str, ...] = ("jp", "capaian", "perilaku", "predikat", "hvk", "kesesuaian")
+
+
+def _suppressed_opds(counts: pd.Series, min_sel: int) -> set[str]:
+    """OPDs whose count (``opd`` → n) must be hidden when every OPD's figure of a measure
+    is published beside the all-OPD figure: primary and complementary suppression over
+    the one group of all OPDs (:func:`suppress_small_cells`)."""
+    if counts.empty:
+        return set()
+    t = pd.DataFrame({"opd": counts.index.astype(str), "n": counts.to_numpy(dtype="int64")})
+    s = suppress_small_cells(t, "n", min_sel, value_cols=[], totals_shown=True)
+    return set(s.loc[s["disembunyikan"], "opd"])
+
+
+def city_suppressed_measures(
+    ds, h: SharedResults | None, periode: str, min_sel: int = DEFAULTS.min_sel
+) -> dict[str, frozenset[str]]:
+    """Per OPD, the measures the city level suppresses for it in ``periode``.
+
+    One period's documents are read together: the city's document publishes every
+    measure over all OPDs and per-OPD tables with small groups hidden together with their
+    complements; each OPD's own document publishes that OPD's figures. A figure the city
+    level hides for an OPD (primary *or* complementary) must therefore not appear in
+    that OPD's own document, else "city total − shown OPDs − that OPD" gives back the
+    small group. This function is the one place that decides, so the city's tables and
+    the OPD documents follow the same pattern.
+
+    Per measure (see :data:`OPD_MEASURES`):
+
+    - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``);
+      only when the 12-month window is covered by the data;
+    - ``capaian`` / ``perilaku``: ASN with an SKP / a behaviour rating in ``periode``
+      per OPD, suppressed over all OPDs (the city's headline mean is their total);
+    - ``predikat`` / ``hvk``: an OPD with any cell hidden in the city's
+      :func:`predikat_by_opd` / :func:`output_vs_competency_by_opd`;
+    - ``kesesuaian``: the OPD's row hidden in :func:`official_agreement_by_opd`.
+
+    An OPD with fewer than ``min_sel`` ASN has every measure.
+
+    Parameters
+    ----------
+    ds
+        The dataset cut at ``periode`` (:func:`kinerja_analysis.analyses.shared.data_through`).
+    h
+        The shared results of the window ending with ``periode``; ``None``: the
+        ``predikat``, ``hvk`` and ``kesesuaian`` measures are not checked (callers
+        without them publish none of those).
+
+    Returns
+    -------
+    dict
+        ``{opd: frozenset(measures)}`` for every OPD of ``ds.pegawai`` (empty set: all
+        publishable).
+    """
+    peg = ds.pegawai
+    opds = sorted(peg["opd"].dropna().astype(str).unique())
+    hidden: dict[str, set[str]] = {o: set() for o in opds}
+    n_asn = peg.groupby("opd")["nip"].nunique()
+    for o in n_asn.index[n_asn < min_sel]:
+        hidden[str(o)].update(OPD_MEASURES)
+
+    def mark(measure: str, names: Iterable[str]) -> None:
+        for o in names:
+            if o in hidden:
+                hidden[o].add(measure)
+
+    tabs = ds.tables
+    if "pelatihan" in tabs:
+        first = first_period(tabs)
+        if first is not None and jp_window_covered(periode, first):
+            js = jp_summary(jp_by_asn(tabs["pelatihan"], peg, periode), min_sel)
+            js = js[js["opd"] != "Semua OPD"]
+            mark("jp", js.loc[js["disembunyikan"], "opd"].astype(str))
+    who = peg.drop_duplicates("nip").set_index("nip")["opd"]
+    for measure, name in (("capaian", "skp"), ("perilaku", "perilaku")):
+        if name in tabs:
+            d = tabs[name]
+            nips = pd.unique(d.loc[d["periode"] == periode, "nip"])
+            counts = who.reindex(nips).dropna().value_counts()
+            mark(measure, _suppressed_opds(counts, min_sel))
+    if h is not None:
+        pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
+        mark("predikat", pr.loc[pr["disembunyikan"], "opd"].astype(str).unique())
+        hv = output_vs_competency_by_opd(ds, h, periode, min_sel=min_sel)
+        hv = hv[hv["opd"] != "Seluruh OPD"]
+        mark("hvk", hv.loc[hv["disembunyikan"], "opd"].astype(str).unique())
+        if h.resmi_agreement is not None:
+            ks = official_agreement_by_opd(h.resmi_agreement, periode, min_sel)
+            ks = ks[ks["opd"] != "Seluruh OPD"]
+            mark("kesesuaian", ks.loc[ks["disembunyikan"], "opd"].astype(str))
+    return {o: frozenset(m) for o, m in hidden.items()}
+
+
+def small_opds(pegawai: pd.DataFrame, min_sel: int = DEFAULTS.min_sel) -> dict[str, int]:
+    """OPDs with fewer than ``min_sel`` ASN (``{opd: n_asn}``): they get no document of
+    their own, since every figure in it would describe fewer than ``min_sel`` people."""
+    n = pegawai.groupby("opd")["nip"].nunique()
+    return {str(o): int(v) for o, v in n[n < min_sel].items()}

@@ -358,9 +358,9 @@ def headline_label(indicator: str, bahasa: fmt.Bahasa = "id") -> str:
     return pair[0] if bahasa == "id" else pair[1]
 
 
-_JP_NA: dict[str, str] = dict(
-    zip(LANGUAGES, catalog_pairs("labels", "headline_missing", ("jp",))["jp"], strict=True)
-)
+_MISSING = catalog_pairs("labels", "headline_missing", ("jp", "disembunyikan"))
+_JP_NA: dict[str, str] = dict(zip(LANGUAGES, _MISSING["jp"], strict=True))
+_HIDDEN: dict[str, str] = dict(zip(LANGUAGES, _MISSING["disembunyikan"], strict=True))
 
 
 @renamed_keywords(indikator="indicator", nilai="value")
@@ -383,14 +383,20 @@ def headline_value(indicator: str, value: float, bahasa: fmt.Bahasa = "id") -> s
 
 @renamed_keywords(angka="figures")
 def headline_display(figures: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.DataFrame:
-    """:func:`headline_figures` as two text columns (``indikator``, ``nilai``) for display."""
+    """:func:`headline_figures` as two text columns (``indikator``, ``nilai``) for display;
+    a row marked ``disembunyikan`` (withheld in an OPD's document) says so."""
     kol = ("Indikator", "Nilai") if bahasa == "id" else ("Indicator", "Value")
+    hidden = (
+        figures["disembunyikan"].fillna(False).astype(bool).tolist()
+        if "disembunyikan" in figures.columns
+        else [False] * len(figures)
+    )
     return pd.DataFrame(
         {
             kol[0]: [headline_label(i, bahasa) for i in figures["indikator"]],
             kol[1]: [
-                headline_value(i, v, bahasa)
-                for i, v in zip(figures["indikator"], figures["nilai"], strict=True)
+                _HIDDEN[bahasa] if h else headline_value(i, v, bahasa)
+                for i, v, h in zip(figures["indikator"], figures["nilai"], hidden, strict=True)
             ],
         }
     )
