@@ -1,0 +1,117 @@
+"""Real-world exports, second round: rows whose period (or NIP) cannot be told never make
+an indicator of absence count an employee absent; validation messages that say what was
+written and what to do (rater ids with separators, NIPs that become the same once
+separators are removed, dates in mixed formats, periods of different frequencies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_validation_inputs import BOSS, PEER, PPPK, STAFF, TODAY, validate, write_base
+
+from kinerja_analysis import load_dataset
+from kinerja_analysis.data.loading import PRESENCE_COLUMNS, ValidationReport
+from kinerja_analysis.reporting.facts import _absent_share, _resistance_facts
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    return write_base(tmp_path / "data")
+
+
+def _edit(path: Path, fn) -> None:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    fn(df)
+    df.to_csv(path, index=False)
+
+
+def _two_opds(ds) -> pd.DataFrame:
+    # PEER moves to a second OPD so that one OPD's doubt is seen not to spread
+    peg = ds.pegawai.copy()
+    peg["opd"] = np.where(peg["nip"] == PEER, "Dinas B", peg["opd"].astype(str))
+    return peg
+
+
+class _H:
+    survei_skor = None
+
+
+# ------------------------------------------------------- F4 rows of an unreadable period
+
+
+@pytest.mark.parametrize("bad", ["TW II/2024x", "Apr-Jun 2024", "2024Q5"])
+def test_unreadable_period_makes_absence_not_assessable_for_that_employee(
+    base: Path, bad: str
+) -> None:
+    # STAFF's 2024Q2 SKP rows have a period nobody can read: STAFF is neither absent
+    # nor present in 2024Q2, so Dinas A's "SKP kosong" cannot be counted for 2024Q2
+    def f(df):
+        df.loc[(df["periode"] == "2024Q2") & (df["nip"] == STAFF), "periode"] = bad
+
+    _edit(base / "skp.csv", f)
+    ds = load_dataset(base, today=TODAY)
+    rep = ds.validation
+    assert rep.absence_assessable("skp", "2024Q2")  # the NIP is known: not anyone
+    assert rep.present_despite_rejection("skp", "2024Q2") == []
+    assert rep.presence_unknown("skp", "2024Q2") == [STAFF]
+    peg = _two_opds(ds)
+    q2 = _absent_share(ds, "skp", "2024Q2", peg)
+    assert np.isnan(q2["Dinas A"])  # never "STAFF has no SKP"
+    assert q2["Dinas B"] == pytest.approx(0.0)  # PEER has an SKP: untouched
+    # in 2024Q1 STAFF has accepted rows: present, whatever the unreadable rows are
+    assert rep.presence_unknown("skp", "2024Q1") == [STAFF]
+    q1 = _absent_share(ds, "skp", "2024Q1", peg)
+    assert q1["Dinas A"] == pytest.approx(1 / 3)  # the head of the OPD has no SKP row
+    r = _resistance_facts(ds, _H(), "2024Q2", peg)
+    assert r.attrs["tak_dinilai"] == ["skp"]
+    assert _resistance_facts(ds, _H(), "2024Q1", peg).attrs["tak_dinilai"] == []
+
+
+def test_whole_opd_with_unreadable_periods_is_not_said_to_struggle(base: Path) -> None:
+    # every 2024Q2 SKP row of the OPD has an unreadable period (the tester's Kecamatan):
+    # before, the OPD read "SKP kosong 100 %" and was flagged
+    def f(df):
+        df["periode"] = df["periode"].replace("2024Q2", "TW II/2024x")
+
+    _edit(base / "skp.csv", f)
+    ds = load_dataset(base, today=TODAY)
+    r = _resistance_facts(ds, _H(), "2024Q2", ds.pegawai)
+    assert r["pct_skp_kosong"].isna().all()
+    assert r.attrs["tak_dinilai"] == ["skp"]
+
+
+def test_unreadable_period_and_unknown_nip_is_not_assessable_anywhere(base: Path) -> None:
+    def f(df):
+        df.loc[0, "periode"] = "kemarin"
+        df.loc[0, "nip"] = "19900101/2015"
+
+    _edit(base / "skp.csv", f)
+    ds = load_dataset(base, today=TODAY)
+    for p in ("2024Q1", "2024Q2"):
+        assert not ds.validation.absence_assessable("skp", p)
+        assert _absent_share(ds, "skp", p, ds.pegawai).isna().all()
+
+
+def test_longer_period_of_another_frequency_may_belong_to_each_quarter(base: Path) -> None:
+    # a yearly row (2024) in a quarterly dataset: rejected; it may be the SKP of any
+    # quarter of 2024, not of 2025; a monthly row lies within its quarter
+    def f(df):
+        df.loc[df["nip"] == PPPK, "periode"] = "2024"
+
+    _edit(base / "skp.csv", f)
+    ds = load_dataset(base, today=TODAY)
+    rep = ds.validation
+    assert (rep.issues["nilai"] == "2024").any()
+    for p in ("2024Q1", "2024Q2"):
+        assert rep.presence_unknown("skp", p) == [PPPK]
+        assert np.isnan(_absent_share(ds, "skp", p, ds.pegawai)["Dinas A"])
+    assert rep.presence_unknown("skp", "2025Q1") == []
+    # the same from the other side: a month inside the quarter says "has a row"
+    rp = pd.DataFrame([["skp", "2024-05", STAFF, 1]], columns=PRESENCE_COLUMNS)
+    month = ValidationReport(rep.summary, rep.issues, rejected_presence=rp)
+    assert month.present_despite_rejection("skp", "2024Q2") == [STAFF]
+    assert month.presence_unknown("skp", "2024Q2") == []
+    assert month.present_despite_rejection("skp", "2024Q1") == []
