@@ -115,3 +115,88 @@ def test_longer_period_of_another_frequency_may_belong_to_each_quarter(base: Pat
     assert month.present_despite_rejection("skp", "2024Q2") == [STAFF]
     assert month.presence_unknown("skp", "2024Q2") == []
     assert month.present_despite_rejection("skp", "2024Q1") == []
+
+
+# ----------------------------------------------------- F7 rater ids written as NIPs
+
+
+def _spaced(nip: str, sep: str) -> str:
+    return sep.join([nip[:8], nip[8:14], nip[14], nip[15:]])
+
+
+@pytest.mark.parametrize("sep", ["/", " ", "-", "."])
+def test_rater_id_with_separators_is_read_as_the_nip(base: Path, sep: str) -> None:
+    def f(df):
+        df["id_penilai"] = [_spaced(v, sep) for v in df["id_penilai"]]
+
+    _edit(base / "perilaku.csv", f)
+    rep, tables = validate(base)
+    assert not (rep.issues["kolom"] == "id_penilai").any(), rep.issues["pesan"].tolist()
+    assert set(tables["perilaku"]["id_penilai"]) == {BOSS, STAFF, PEER, PPPK}
+
+
+def test_rater_id_that_is_not_a_nip_is_kept_as_written(base: Path) -> None:
+    # "198503122010/011001" is a NIP once the slash goes; "R-17" and a NIP-shaped id of
+    # nobody are other ids: kept as written (and warned about as unknown, as before)
+    other = "20000101/200001/1/001"
+
+    def f(df):
+        df.loc[0, "id_penilai"] = "R-17"
+        df.loc[2, "id_penilai"] = other
+
+    _edit(base / "perilaku.csv", f)
+    rep, tables = validate(base)
+    ids = set(tables["perilaku"]["id_penilai"])
+    assert {"R-17", other} <= ids and "200001012000011001" not in ids
+    warned = rep.issues[rep.issues["kolom"] == "id_penilai"]
+    assert set(warned["nilai"]) == {"R-17", other}
+
+
+def test_two_rater_ids_that_become_one_nip_are_one_key(base: Path) -> None:
+    # the same rating twice, once with separators: a duplicate key, quoted as written
+    def f(df):
+        extra = df.iloc[[0]].copy()
+        extra["id_penilai"] = _spaced(extra["id_penilai"].iloc[0], "/")
+        df.loc[len(df)] = extra.iloc[0]
+
+    _edit(base / "perilaku.csv", f)
+    rep, _ = validate(base)
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert len(dup) == 1 and dup["baris"].iloc[0] == 14
+    assert _spaced(BOSS, "/") in dup["nilai"].iloc[0]
+    assert "menjadi NIP yang sama setelah pemisahnya" in dup["pesan"].iloc[0]
+
+
+# ------------------------------------------------ F7 NIPs equal once separators go
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_nip_collision_quotes_both_values_as_written(base: Path, bahasa: str) -> None:
+    def f(df):
+        extra = df.iloc[[1]].copy()
+        extra["nip"] = _spaced(STAFF, " ")
+        df.loc[len(df)] = extra.iloc[0]
+
+    _edit(base / "pegawai.csv", f)
+    rep, _ = validate(base, bahasa=bahasa)
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert len(dup) == 1
+    row = dup.iloc[0]
+    assert row["baris"] == 6 and row["nilai"] == _spaced(STAFF, " ")  # not the digits
+    said = {
+        "id": "menjadi NIP yang sama setelah pemisahnya",
+        "en": "become the same NIP once their separators",
+    }[bahasa]
+    assert said in row["pesan"] and f"'{STAFF}'" in row["pesan"]
+    assert f"'{_spaced(STAFF, ' ')}'" in row["pesan"]
+
+
+def test_plain_duplicate_keeps_the_plain_message(base: Path) -> None:
+    def f(df):
+        df.loc[len(df)] = df.iloc[1]
+
+    _edit(base / "pegawai.csv", f)
+    rep, _ = validate(base)
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert len(dup) == 1 and dup["pesan"].iloc[0] == "duplikat kunci (nip) dengan baris 3"
+    assert dup["nilai"].iloc[0] == STAFF

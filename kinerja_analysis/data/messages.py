@@ -105,6 +105,15 @@ _ID: dict[str, str] = {
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
     "kunci_unik": "duplikat kunci ({kunci}) dengan baris {baris}",
+    "kunci_unik_pemisah": (
+        "duplikat kunci ({kunci}) dengan baris {baris}: '{nilai}' dan '{nilai_lain}' "
+        "(baris {baris}) ditulis berbeda, tetapi menjadi NIP yang sama setelah pemisahnya "
+        "(spasi, titik, tanda hubung, garis miring) dihapus"
+    ),
+    "kunci_unik_dibaca": (
+        "duplikat kunci ({kunci}) dengan baris {baris}: '{nilai}' dan '{nilai_lain}' "
+        "(baris {baris}) ditulis berbeda, tetapi dibaca sebagai nilai yang sama"
+    ),
     "baris_rusak": (
         "baris berisi {n} kolom sedangkan header {m} kolom (pemisah '{pemisah}' di dalam "
         "nilai tanpa tanda kutip?); baris disisihkan"
@@ -509,6 +518,15 @@ _EN: dict[str, str] = {
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",
+    "kunci_unik_pemisah": (
+        "duplicate key ({kunci}) of row {baris}: '{nilai}' and '{nilai_lain}' (row "
+        "{baris}) are written differently but become the same NIP once their separators "
+        "(spaces, dots, dashes, slashes) are removed"
+    ),
+    "kunci_unik_dibaca": (
+        "duplicate key ({kunci}) of row {baris}: '{nilai}' and '{nilai_lain}' (row "
+        "{baris}) are written differently but are read as the same value"
+    ),
     "baris_rusak": (
         "row has {n} fields while the header has {m} (delimiter '{pemisah}' inside an "
         "unquoted value?); row set aside"
