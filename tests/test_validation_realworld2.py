@@ -200,3 +200,62 @@ def test_plain_duplicate_keeps_the_plain_message(base: Path) -> None:
     dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
     assert len(dup) == 1 and dup["pesan"].iloc[0] == "duplikat kunci (nip) dengan baris 3"
     assert dup["nilai"].iloc[0] == STAFF
+
+
+# ------------------------------------------------------------- F7 dates, frequencies
+
+
+def test_one_pattern_hint_says_iso_values_stay_read(base: Path, tmp_path: Path) -> None:
+    # some dates dd/mm/yyyy, the rest ISO: the one setting reads both, and the hint says
+    # so (the tester feared it would break the ISO values)
+    def f(df):
+        df.loc[1, "tmt_cpns"] = "13/03/2015"
+        df.loc[2, "tmt_cpns"] = "02/01/2016"
+
+    _edit(base / "pegawai.csv", f)
+    rep, _ = validate(base)
+    msg = rep.issues.loc[rep.issues["kolom"] == "tmt_cpns", "pesan"].iloc[0]
+    assert '{tanggal: "%d/%m/%Y"}' in msg and "yyyy-mm-dd tetap terbaca" in msg
+    mapping = tmp_path / "pemetaan.yaml"
+    mapping.write_text('format:\n  tanggal: "%d/%m/%Y"\n', encoding="utf-8")
+    rep, tables = validate(base, mapping=mapping)
+    assert rep.n_rejected == 0 and len(tables["pegawai"]) == 4
+    assert sorted(tables["pegawai"]["tmt_cpns"].dt.strftime("%Y-%m-%d")) == [
+        "2010-01-01", "2015-03-13", "2016-01-02", "2023-03-01"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_several_date_patterns_in_one_column_ask_for_one_pattern(base: Path, bahasa: str) -> None:
+    def f(df):
+        df.loc[0, "tanggal_lahir"] = "12/03/1985"
+        df.loc[1, "tanggal_lahir"] = "13-01-1990"
+        df.loc[2, "tanggal_lahir"] = "33665"
+
+    _edit(base / "pegawai.csv", f)
+    rep, _ = validate(base, bahasa=bahasa)
+    msgs = set(rep.issues.loc[rep.issues["kolom"] == "tanggal_lahir", "pesan"])
+    assert len(msgs) == 1
+    msg = msgs.pop()
+    assert "{tanggal:" not in msg  # no single-format hint
+    said = {"id": "beberapa pola sekaligus", "en": "several patterns at once"}[bahasa]
+    assert said in msg and "dd/mm/yyyy: 1" in msg and "dd-mm-yyyy: 1" in msg
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_frequency_change_says_what_to_do(base: Path, bahasa: str) -> None:
+    # 2024Q1 quarterly, then monthly rows: the months win (more rows); the quarter's rows
+    # are rejected with a message that names both frequencies and the two ways on
+    for t in ("skp.csv", "perilaku.csv"):
+        df = pd.read_csv(base / t, dtype=str, keep_default_na=False)
+        q2 = df[df["periode"] == "2024Q2"]
+        months = [q2.assign(periode=m) for m in ("2024-04", "2024-05", "2024-06")]
+        pd.concat([df[df["periode"] != "2024Q2"], *months]).to_csv(base / t, index=False)
+    rep, _ = validate(base, bahasa=bahasa)
+    assert rep.periods == ("2024-04", "2024-05", "2024-06")
+    msg = rep.issues.loc[rep.issues["nilai"] == "2024Q1", "pesan"].iloc[0]
+    words = {
+        "id": ["frekuensi lain (triwulan)", "(bulan", "ekspor ulang", "--periode"],
+        "en": ["another frequency (quarter)", "(month", "export them again", "--periode"],
+    }[bahasa]
+    assert all(w in msg for w in words), msg

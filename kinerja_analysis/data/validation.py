@@ -720,6 +720,21 @@ def date_format_hint(texts: np.ndarray, counts: np.ndarray, declared: str, bahas
             serial_rows += n
             serial_first = serial_first if serial_first is not None else float(t)
     best = max(groups.items(), key=lambda kv: kv[1][0], default=None)
+    if len(groups) + (serial_rows > 0) > 1:
+        # several patterns in one column (dd/mm/yyyy and dd-mm-yyyy, or Excel serial
+        # numbers among them): no single setting of the file reads them all
+        shown = [
+            (
+                n,
+                _human(
+                    f"%d{k[1][0]}%m{k[1][0]}{k[1][1:]}" if k[0] == "dmy" else f"%Y{k[1]}%m{k[1]}%d"
+                ),
+            )
+            for k, (n, _, _) in groups.items()
+        ] + ([(serial_rows, message("pola_serial", bahasa))] if serial_rows else [])
+        shown.sort(key=lambda x: (-x[0], x[1]))
+        pola = ", ".join(f"{p}: {n}" for n, p in shown)
+        return message("saran_tanggal_banyak_pola", bahasa, pola=pola)
     if serial_first is not None and (best is None or serial_rows > best[1][0]):
         return _serial_example(serial_first, serial_rows, total, bahasa)
     if best is None:
