@@ -61,6 +61,10 @@ class Column:
     A bad value in a ``required`` column that is not ``nullable`` rejects its row; in a
     nullable or optional column it is a warning and the cell is left empty, so one
     mangled optional value (a supervisor's NIP) never sets the employee aside.
+
+    ``may_be_nip`` marks a text column that holds an employee's NIP or another id (a
+    rater id): a value written with separators is read as that NIP when removing them
+    leaves a NIP of the employee table; any other value is kept as written.
     """
 
     name: str
@@ -71,6 +75,7 @@ class Column:
     low: float | None = None
     high: float | None = None
     doc: str = ""
+    may_be_nip: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,9 @@ class ContractError(ValueError):
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = ("vocabularies", "period_tables", "tables")
 _TABLE_KEYS = ("grain", "key", "required", "wide_items", "notes", "columns")
-_COLUMN_KEYS = ("kind", "required", "nullable", "allowed", "vocabulary", "low", "high", "doc")
+_COLUMN_KEYS = (
+    "kind", "required", "nullable", "allowed", "vocabulary", "low", "high", "doc", "may_be_nip"
+)  # fmt: skip
 _NUMERIC = ("int", "float")
 
 
@@ -263,6 +270,10 @@ class _Checker:
             self.bad(where, f"low {low} is above high {high}")
         if "doc" in raw:
             args["doc"] = self.text(raw["doc"], f"{where}.doc")
+        if "may_be_nip" in raw and kind != "str":
+            self.bad(f"{where}.may_be_nip", f"applies to str columns, not to {kind}")
+        elif "may_be_nip" in raw:
+            args["may_be_nip"] = self.flag(raw, "may_be_nip", False, where)
         return Column(name, kind, **args) if len(self.problems) == n else None
 
     def allowed(

@@ -48,7 +48,7 @@ import pyarrow as pa
 from kinerja_analysis.core.cells import inert_frame
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write, folder_of, within
-from kinerja_analysis.core.periods import is_period, sort_periods
+from kinerja_analysis.core.periods import is_period, period_bounds, sort_periods
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data import rules
 from kinerja_analysis.data.contract import PERIOD_TABLES, TABLE_ORDER, TABLES, Table
@@ -89,7 +89,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 
 
 # --------------------------------------------------------------------------- report
@@ -153,24 +153,63 @@ class ValidationReport:
         default_factory=lambda: pd.DataFrame({c: [] for c in PRESENCE_COLUMNS})
     )
 
+    def _belong(self, table: str, periode: str) -> tuple[pd.Series, pd.Series]:
+        """Rows of :attr:`rejected_presence` of ``table`` that belong to ``periode``
+        (the same period, or a shorter one within it: a month of the quarter) and those
+        that *may* belong to it but need not (a period that could not be read, or a
+        longer period of another frequency that overlaps it: the year of the quarter)."""
+        rp = self.rejected_presence
+        own = rp["periode"]
+        table_rows = rp["tabel"] == table
+        within = (own == periode).to_numpy(copy=True)
+        maybe = own.isna().to_numpy(copy=True)
+        lo, hi = period_bounds(periode)
+        for i in np.flatnonzero(~within & ~maybe):
+            v = str(own.iloc[i])
+            if not is_period(v):
+                maybe[i] = True
+                continue
+            a, b = period_bounds(v)
+            if lo <= a and b <= hi:
+                within[i] = True
+            elif a <= hi and lo <= b:
+                maybe[i] = True
+        return table_rows & within, table_rows & maybe
+
     def absence_assessable(self, table: str, periode: str) -> bool:
         """Whether "employees without a ``table`` row in ``periode``" can be counted:
-        ``False`` when rows of that table for that period (or of an unreadable period)
-        were rejected without a NIP of an accepted employee, as any employee could be
-        behind them."""
+        ``False`` when rows of that table that belong or may belong to that period (the
+        period itself, a period that could not be read, an overlapping period of another
+        frequency) were rejected without a NIP of an accepted employee, as any employee
+        could be behind them."""
         rp = self.rejected_presence
         if rp is None or rp.empty:
             return True
-        m = (rp["tabel"] == table) & (rp["periode"].isna() | (rp["periode"] == periode))
-        return not bool((m & rp["nip"].isna()).any())
+        within, maybe = self._belong(table, periode)
+        return not bool(((within | maybe) & rp["nip"].isna()).any())
 
     def present_despite_rejection(self, table: str, periode: str) -> list[str]:
-        """NIPs of accepted employees whose ``table`` rows in ``periode`` were all or
-        partly rejected: they *have* rows, though not usable ones."""
+        """NIPs of accepted employees whose ``table`` rows in ``periode`` (or in a
+        shorter period within it) were all or partly rejected: they *have* rows, though
+        not usable ones."""
         rp = self.rejected_presence
         if rp is None or rp.empty:
             return []
-        m = (rp["tabel"] == table) & (rp["periode"] == periode) & rp["nip"].notna()
+        m = self._belong(table, periode)[0] & rp["nip"].notna()
+        return sorted(set(rp.loc[m, "nip"].astype(str)))
+
+    def presence_unknown(self, table: str, periode: str) -> list[str]:
+        """NIPs of accepted employees with rejected ``table`` rows that *may* belong to
+        ``periode`` but need not (their period could not be read, or is a longer period
+        of another frequency overlapping it): whether such an employee has a row in
+        ``periode`` cannot be told, unless an accepted row or
+        :meth:`present_despite_rejection` says so. An indicator of absence counts them
+        neither absent nor present (``reporting.facts``: their OPD's share is not
+        assessable)."""
+        rp = self.rejected_presence
+        if rp is None or rp.empty:
+            return []
+        m = self._belong(table, periode)[1] & rp["nip"].notna()
         return sorted(set(rp.loc[m, "nip"].astype(str)))
 
     @property
@@ -996,6 +1035,10 @@ def _rejected_presence(run: _Run) -> pd.DataFrame:
     Rows set aside with their rejected employee (``referensi:pegawai_ditolak``) do not
     count: that employee is out of every table. ``periode`` is empty where the row's
     own period could not be read (it may belong to any period).
+
+    An accepted employee's row whose period cannot be read (or is longer, of another
+    frequency) may belong to any (any overlapping) period: for those periods whether the employee
+    has a row cannot be told (:meth:`ValidationReport.presence_unknown`).
 
     Returns ``tabel, periode, nip, n_baris`` (rows per group); no row when nothing was
     rejected that way.

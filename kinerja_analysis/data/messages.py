@@ -34,7 +34,15 @@ _ID: dict[str, str] = {
     ),
     "saran_tanggal": (
         "; {n} dari {m} nilai yang gagal berpola {pola}: nyatakan format tanggal di file "
-        'pemetaan, format: {{tanggal: "{kode}"}}'
+        'pemetaan, format: {{tanggal: "{kode}"}} (berlaku untuk semua kolom tanggal file '
+        "ini; nilai yyyy-mm-dd tetap terbaca)"
+    ),
+    "pola_serial": "angka seri Excel",
+    "saran_tanggal_banyak_pola": (
+        "; nilai yang gagal memakai beberapa pola sekaligus ({pola}): format tanggal di "
+        "file pemetaan hanya satu untuk seluruh file, jadi tidak dapat membaca semuanya; "
+        "perbaiki ekspornya agar setiap kolom tanggal memakai satu pola (sebaiknya "
+        "yyyy-mm-dd)"
     ),
     "saran_tanggal_ambigu": (
         "; {n} dari {m} nilai yang gagal berpola {pola_a} atau {pola_b} (hari dan bulan "
@@ -105,6 +113,15 @@ _ID: dict[str, str] = {
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
     "kunci_unik": "duplikat kunci ({kunci}) dengan baris {baris}",
+    "kunci_unik_pemisah": (
+        "duplikat kunci ({kunci}) dengan baris {baris}: '{nilai}' dan '{nilai_lain}' "
+        "(baris {baris}) ditulis berbeda, tetapi menjadi NIP yang sama setelah pemisahnya "
+        "(spasi, titik, tanda hubung, garis miring) dihapus"
+    ),
+    "kunci_unik_dibaca": (
+        "duplikat kunci ({kunci}) dengan baris {baris}: '{nilai}' dan '{nilai_lain}' "
+        "(baris {baris}) ditulis berbeda, tetapi dibaca sebagai nilai yang sama"
+    ),
     "baris_rusak": (
         "baris berisi {n} kolom sedangkan header {m} kolom (pemisah '{pemisah}' di dalam "
         "nilai tanpa tanda kutip?); baris disisihkan"
@@ -196,7 +213,13 @@ _ID: dict[str, str] = {
     ),
     "periode_luar": "periode di luar periode dataset ({awal}–{akhir}, dari tabel {sumber})",
     "periode_tidak_dipakai": "periode {periode} tidak dipakai sebagai periode dataset: {alasan}",
-    "alasan_periode_jenis": "jenisnya ({jenis}) berbeda dengan periode dataset ({jenis_dataset})",
+    "alasan_periode_jenis": (
+        "periode ini berfrekuensi lain ({jenis}) daripada periode dataset ({jenis_dataset}, "
+        "frekuensi dengan baris terbanyak); satu dataset memakai satu frekuensi, periode "
+        "{jenis} tidak dibagi atau digabung otomatis: agar datanya dipakai, ekspor ulang "
+        "dengan periode {jenis_dataset}, atau pilih periode {jenis} dengan --periode (maka "
+        "periode {jenis_dataset} yang ditolak)"
+    ),
     "alasan_periode_sedikit": (
         "hanya {n} pegawai (periode lain: median {median}); terlalu sedikit untuk satu periode"
     ),
@@ -439,7 +462,14 @@ _EN: dict[str, str] = {
     ),
     "saran_tanggal": (
         "; {n} of {m} failing values follow the pattern {pola}: declare the date format in "
-        'the mapping file, format: {{tanggal: "{kode}"}}'
+        'the mapping file, format: {{tanggal: "{kode}"}} (it applies to every date column '
+        "of this file; yyyy-mm-dd values are still read)"
+    ),
+    "pola_serial": "Excel serial numbers",
+    "saran_tanggal_banyak_pola": (
+        "; the failing values use several patterns at once ({pola}): the mapping file's "
+        "date format is one for the whole file, so it cannot read them all; fix the export "
+        "so that each date column uses one pattern (preferably yyyy-mm-dd)"
     ),
     "saran_tanggal_ambigu": (
         "; {n} of {m} failing values follow {pola_a} or {pola_b} (day and month are both "
@@ -509,6 +539,15 @@ _EN: dict[str, str] = {
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",
+    "kunci_unik_pemisah": (
+        "duplicate key ({kunci}) of row {baris}: '{nilai}' and '{nilai_lain}' (row "
+        "{baris}) are written differently but become the same NIP once their separators "
+        "(spaces, dots, dashes, slashes) are removed"
+    ),
+    "kunci_unik_dibaca": (
+        "duplicate key ({kunci}) of row {baris}: '{nilai}' and '{nilai_lain}' (row "
+        "{baris}) are written differently but are read as the same value"
+    ),
     "baris_rusak": (
         "row has {n} fields while the header has {m} (delimiter '{pemisah}' inside an "
         "unquoted value?); row set aside"
@@ -584,7 +623,13 @@ _EN: dict[str, str] = {
     ),
     "periode_luar": "period outside the dataset's periods ({awal}–{akhir}, from table {sumber})",
     "periode_tidak_dipakai": "period {periode} is not used as a dataset period: {alasan}",
-    "alasan_periode_jenis": "its kind ({jenis}) differs from the dataset's periods ({jenis_dataset})",
+    "alasan_periode_jenis": (
+        "this period is of another frequency ({jenis}) than the dataset's periods "
+        "({jenis_dataset}, the frequency with the most rows); a dataset uses one frequency "
+        "and {jenis} periods are not split or merged automatically: to use these data, "
+        "export them again with {jenis_dataset} periods, or choose {jenis} periods with "
+        "--periode (then the {jenis_dataset} periods are rejected)"
+    ),
     "alasan_periode_sedikit": (
         "only {n} employees (other periods: median {median}); too few for a period"
     ),

@@ -35,7 +35,14 @@ from kinerja_analysis.data.contract import (
     PREDIKAT,
     RATING,
 )
-from kinerja_analysis.data.validation import TableState, _bool, reject
+from kinerja_analysis.data.readers import remap_codes
+from kinerja_analysis.data.validation import (
+    NIP_SEPARATORS,
+    TableState,
+    _bool,
+    _cat_series,
+    reject,
+)
 
 __all__ = ["check_all", "PREDIKAT_MATRIX", "next_period_start"]
 
@@ -128,26 +135,43 @@ def check_key(st: TableState) -> None:
     dup_keys = np.unique(key[dup])
     cand = np.flatnonzero(np.isin(key, dup_keys) & ok & ~dup)
     key_ok = key
-    first_of = dict(zip(key_ok[cand].tolist(), st.raw.rows[cand].tolist(), strict=True))
+    first_of = dict(zip(key_ok[cand].tolist(), cand.tolist(), strict=True))
+    # the key as written (a NIP with separators, a category in other capitals): the
+    # message quotes the cells, not the value they were read as
+    nip_like = {c.name for c in t.columns if c.kind == "nip" or c.may_be_nip}
+
+    def written(pos: np.ndarray) -> list[tuple[str, ...]]:
+        parts = []
+        for k in t.key:
+            raw = st.text(k, pos).tolist()
+            read = _text(st.values[k].iloc[pos]).tolist()
+            parts.append(
+                [
+                    r if r not in (None, "") else ("" if v is None else str(v))
+                    for r, v in zip(raw, read, strict=True)
+                ]
+            )
+        return list(zip(*parts, strict=True))
 
     def msg(pos: np.ndarray) -> np.ndarray:
-        return np.array(
-            [
-                st.msg("kunci_unik", kunci=", ".join(t.key), baris=first_of[k])
-                for k in key_ok[pos].tolist()
-            ],
-            dtype=object,
-        )
+        firsts = np.array([first_of[k] for k in key_ok[pos].tolist()], dtype=np.int64)
+        mine, theirs = written(pos), written(firsts)
+        rows = st.raw.rows[firsts].tolist()
+        out = []
+        for a, b, baris in zip(mine, theirs, rows, strict=True):
+            differ = [k for k, x, y in zip(t.key, a, b, strict=True) if x != y]
+            kunci = ", ".join(t.key)
+            if not differ:
+                out.append(st.msg("kunci_unik", kunci=kunci, baris=baris))
+                continue
+            key_ = "kunci_unik_pemisah" if set(differ) <= nip_like else "kunci_unik_dibaca"
+            nilai = " | ".join(x for k, x in zip(t.key, a, strict=True) if k in differ)
+            lain = " | ".join(y for k, y in zip(t.key, b, strict=True) if k in differ)
+            out.append(st.msg(key_, kunci=kunci, baris=baris, nilai=nilai, nilai_lain=lain))
+        return np.array(out, dtype=object)
 
     def vals(pos: np.ndarray) -> np.ndarray:
-        parts = [_text(st.values[k].iloc[pos]).to_numpy() for k in t.key]
-        return np.array(
-            [
-                " | ".join("" if v is None else str(v) for v in row)
-                for row in zip(*parts, strict=True)
-            ],
-            dtype=object,
-        )
+        return np.array([" | ".join(row) for row in written(pos)], dtype=object)
 
     reject(st, dup, ",".join(t.key), "kunci_unik", msg, values=vals)
 
@@ -870,6 +894,34 @@ def survey_item_rules(st: TableState, instrumen: TableState) -> None:
 # --------------------------------------------------------------------------- all rules
 
 
+def nip_ids(states: Mapping[str, TableState], peg: TableState) -> None:
+    """Read the values of ``may_be_nip`` columns (a rater id) written with separators
+    (``19850312/201001/1/001``) as the NIP of the employee table they stand for, as NIP
+    columns are read: only when removing the separators leaves a NIP of the employee
+    table (accepted or not); any other value is kept as written. Runs before the key
+    rules, so two ids that become the same NIP are one rater."""
+    nips = set(_text(peg.values["nip"]).dropna().tolist())
+    if not nips:
+        return
+    for st in states.values():
+        for col in st.table.columns:
+            if not col.may_be_nip or col.name not in st.values:
+                continue
+            s = st.values[col.name]
+            cats = s.cat.categories.to_numpy(dtype=object)
+            new = cats.copy()
+            for i, c in enumerate(cats.tolist()):
+                if c not in nips:
+                    bare = re.sub(NIP_SEPARATORS, "", c)
+                    if bare != c and bare in nips:
+                        new[i] = bare
+            if (new == cats).all():
+                continue
+            uniq, remap = np.unique(new.astype(str), return_inverse=True)
+            codes = remap_codes(s.cat.codes.to_numpy(), remap)
+            st.values[col.name] = _cat_series(codes, uniq.astype(object))
+
+
 def check_all(
     states: dict[str, TableState], run: Any, declared: tuple[str, ...] | None, *, pseudonim: bool
 ) -> tuple[str, ...]:
@@ -879,6 +931,8 @@ def check_all(
     table rules and keys; the employees' identifiers; periods; plausibility of dates;
     references to employees and periods; supervisor loops.
     """
+    if states.get("pegawai") is not None:
+        nip_ids(states, states["pegawai"])
     for name, st in states.items():
         table_rules(st)
         if name != "survei":

@@ -49,7 +49,7 @@ _SCI = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 #: Characters typed between the digit groups of a NIP (``19680507 198911 1 001``,
 #: ``19680507-198911-1-001``, ``19680507.198911.1.001``): spaces of every kind, dashes,
 #: dots, slashes and underscores.
-_NIP_SEPARATORS = r"[\s\u00a0\u2007\u202f.\-\u2010-\u2015/_]"
+NIP_SEPARATORS = r"[\s\u00a0\u2007\u202f.\-\u2010-\u2015/_]"
 _TRUE = {"true", "1", "ya", "y", "yes", "t", "benar"}
 _FALSE = {"false", "0", "tidak", "n", "no", "f", "salah"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -443,7 +443,7 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
     # separators people type inside a NIP (spaces, dashes, dots, slashes, underscores,
     # in any mix): removed only when 18 digits remain, so "19680507-198911-1-001" and
     # "19680507 198911 1 001" are the same NIP; the message quotes the cell as written
-    stripped = cats.str.replace(_NIP_SEPARATORS, "", regex=True)
+    stripped = cats.str.replace(NIP_SEPARATORS, "", regex=True)
     spaced = stripped.str.fullmatch(r"\d{18}").to_numpy() & (stripped != cats).to_numpy()
     norm = np.where(spaced, stripped, cats).astype(object)
     sci = pd.Series(norm, dtype=object).str.match(_SCI.pattern).to_numpy()
@@ -720,6 +720,21 @@ def date_format_hint(texts: np.ndarray, counts: np.ndarray, declared: str, bahas
             serial_rows += n
             serial_first = serial_first if serial_first is not None else float(t)
     best = max(groups.items(), key=lambda kv: kv[1][0], default=None)
+    if len(groups) + (serial_rows > 0) > 1:
+        # several patterns in one column (dd/mm/yyyy and dd-mm-yyyy, or Excel serial
+        # numbers among them): no single setting of the file reads them all
+        shown = [
+            (
+                n,
+                _human(
+                    f"%d{k[1][0]}%m{k[1][0]}{k[1][1:]}" if k[0] == "dmy" else f"%Y{k[1]}%m{k[1]}%d"
+                ),
+            )
+            for k, (n, _, _) in groups.items()
+        ] + ([(serial_rows, message("pola_serial", bahasa))] if serial_rows else [])
+        shown.sort(key=lambda x: (-x[0], x[1]))
+        pola = ", ".join(f"{p}: {n}" for n, p in shown)
+        return message("saran_tanggal_banyak_pola", bahasa, pola=pola)
     if serial_first is not None and (best is None or serial_rows > best[1][0]):
         return _serial_example(serial_first, serial_rows, total, bahasa)
     if best is None:

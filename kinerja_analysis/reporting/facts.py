@@ -333,31 +333,64 @@ def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame |
     return out.reset_index(drop=True)
 
 
-def _absent_share(ds, table: str, periode: str, peg: pd.DataFrame) -> pd.Series:
-    """Share of each OPD's employees without a ``table`` row in ``periode``; NaN (not
-    assessable) when rejected rows of that table and period could belong to any
-    employee (:meth:`~kinerja_analysis.data.loading.ValidationReport.absence_assessable`).
-    An employee whose rows were rejected for their content still *has* rows and is not
-    counted as absent."""
+def _absence(ds, table: str, periode: str, peg: pd.DataFrame) -> tuple[pd.Series, bool]:
+    """Share of each OPD's employees without a ``table`` row in ``periode`` (index
+    ``opd``, fraction 0-1, NaN = not assessable) and whether every OPD could be assessed.
+
+    Rejected rows say what they can (:class:`~kinerja_analysis.data.loading.ValidationReport`):
+
+    * rows of the period (or of an unreadable period) without an accepted employee's NIP
+      could belong to anyone: not assessable for any OPD
+      (:meth:`~kinerja_analysis.data.loading.ValidationReport.absence_assessable`);
+    * an employee whose rows of the period were rejected for their content still *has*
+      rows: not absent (``present_despite_rejection``);
+    * an employee whose rejected rows may or may not belong to the period (their period
+      could not be read, or overlaps it at another frequency) is neither absent nor
+      present (``presence_unknown``): the share of their OPD lies somewhere between two
+      values and is not assessable, rather than counting them absent.
+    """
     rep = getattr(ds, "validation", None)
+    opds = peg["opd"].unique()
     if rep is not None and not rep.absence_assessable(table, periode):
-        return pd.Series(np.nan, index=peg["opd"].unique())
+        return pd.Series(np.nan, index=opds), False
     t = getattr(ds, table)
     have = set(t.loc[t["periode"] == periode, "nip"].unique().tolist())
+    unknown: set[str] = set()
     if rep is not None:
         have.update(rep.present_despite_rejection(table, periode))
-    return 1 - peg.assign(ada=in_values(peg["nip"], list(have))).groupby("opd")["ada"].mean()
+        unknown = set(rep.presence_unknown(table, periode)) - have
+    w = peg.assign(
+        ada=in_values(peg["nip"], list(have)), tak_tentu=in_values(peg["nip"], list(unknown))
+    ).groupby("opd")
+    share = 1 - w["ada"].mean()
+    open_ = w["tak_tentu"].any()
+    share[open_] = np.nan
+    return share, not bool(open_.any())
+
+
+def _absent_share(ds, table: str, periode: str, peg: pd.DataFrame) -> pd.Series:
+    """Share of each OPD's employees without a ``table`` row in ``periode``; NaN where
+    not assessable (see :func:`_absence`)."""
+    return _absence(ds, table, periode, peg)[0]
 
 
 def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
     # who has a result this period: SKP rows, or the official e-Kinerja result without them
     hasil = "skp" if ds.has("skp") else "penilaian_resmi"
-    base["pct_skp_kosong"] = _absent_share(ds, hasil, periode, peg).reindex(base.index)
+    # the indicators the data hold but cannot assess this period (for every OPD or for
+    # some: rejected rows that could belong to anyone, or to this period or another):
+    # said in words, never shown as 0 % or 100 %
+    tak_dinilai = []
+    share, complete = _absence(ds, hasil, periode, peg)
+    base["pct_skp_kosong"] = share.reindex(base.index)
+    if not complete:
+        tak_dinilai.append(hasil)
     if ds.has("umpan_balik"):
-        base["pct_tanpa_umpan_balik"] = _absent_share(ds, "umpan_balik", periode, peg).reindex(
-            base.index
-        )
+        share, complete = _absence(ds, "umpan_balik", periode, peg)
+        base["pct_tanpa_umpan_balik"] = share.reindex(base.index)
+        if not complete:
+            tak_dinilai.append("umpan_balik")
     else:
         base["pct_tanpa_umpan_balik"] = np.nan
     base["penerimaan"] = np.nan
@@ -367,14 +400,7 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
         s = s.merge(peg[["nip", "opd"]], on="nip")
         base["penerimaan"] = s.groupby("opd")["skor"].mean().reindex(base.index)
     out = base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
-    # the indicators the data hold but cannot assess this period (rejected rows that
-    # could belong to anyone): said in words, never shown as 0 % or 100 %
-    rep = getattr(ds, "validation", None)
-    out.attrs["tak_dinilai"] = [
-        t
-        for t in (hasil, "umpan_balik")
-        if ds.has(t) and rep is not None and not rep.absence_assessable(t, periode)
-    ]
+    out.attrs["tak_dinilai"] = tak_dinilai
     return out
 
 
