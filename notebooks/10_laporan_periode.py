@@ -93,12 +93,16 @@ elif doc.shared.parameter.get("sumber_predikat") == "resmi_skp":
     doc.say("resmi_tanpa_perilaku")
 
 # %%
-if "skp" in t and "capaian" in doc.withheld:
+if "skp" in t:
+    # every period's row follows the city's pattern, not only this period's
+    capaian = tables.withhold_periods(
+        suppress_small_groups(tables.capaian_by_period(t["skp"]), "n_asn", min_sel),
+        "capaian",
+        doc.withheld,
+    )
     doc.say("capaian")
-    doc.withheld_note("capaian")
-elif "skp" in t:
-    capaian = suppress_small_groups(tables.capaian_by_period(t["skp"]), "n_asn", min_sel)
-    doc.say("capaian")
+    if any(m.startswith("capaian") for m in doc.withheld):
+        doc.withheld_note("capaian")
     doc.table(capaian, "capaian_per_periode", percent_cols=["pct_di_bawah_100"])
 else:
     doc.say("capaian", "tanpa_skp")
@@ -128,7 +132,10 @@ doc.figure(
 )
 
 # %%
-if t["pegawai"]["status_kepegawaian"].nunique() > 1:
+if t["pegawai"]["status_kepegawaian"].nunique() > 1 and "status" in doc.withheld:
+    doc.say("status")
+    doc.withheld_note("status")
+elif t["pegawai"]["status_kepegawaian"].nunique() > 1:
     doc.say("status")
     doc.table(
         tables.status_breakdown(doc.shared.evaluasi, t["pegawai"], doc.periode, bahasa, min_sel),

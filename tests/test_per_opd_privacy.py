@@ -235,3 +235,42 @@ def test_city_narrative_names_no_hidden_opd_with_its_jp(measures):
     f = period_facts(cut, h, last, min_sel=MIN_SEL)
     named = set(f.pelatihan["jp_per_opd"]["opd"])
     assert named and not named & {o for o, m in hidden.items() if "jp" in m}
+
+
+def _keyed_counts(path):
+    """``{sheet: {row key: ASN count}}`` of every sheet of a workbook whose rows are keyed
+    by something other than an OPD (period, status, dimension…) and carry "Jumlah ASN"."""
+    wb = load_workbook(path, read_only=True, data_only=True)
+    out = {}
+    try:
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            head = next((i for i, r in enumerate(rows) if r and "Jumlah ASN" in r), None)
+            if head is None or rows[head][0] in ("OPD", "Jumlah ASN", "Indikator"):
+                continue
+            j = rows[head].index("Jumlah ASN")
+            out[ws.title] = {r[0]: r[j] for r in rows[head + 1 :] if r and r[0] is not None}
+    finally:
+        wb.close()
+    return out
+
+
+@pytest.mark.slow
+def test_differencing_every_keyed_table_never_isolates_a_small_group(batch):
+    """For every table an OPD document shares with the city's (capaian per period, every
+    period; ASN per status; behaviour per dimension…) and every row: the city's count
+    less every count the OPD documents publish is 0 or at least ``min_sel``."""
+    out, _, _, last = batch
+    city = _keyed_counts(out / last / f"laporan_periode_{last}.xlsx")
+    docs = [_keyed_counts(p) for p in (out / last / "opd").rglob("*.xlsx")]
+    assert docs
+    checked = 0
+    for sheet, rows in city.items():
+        for key, total in rows.items():
+            if total is None:
+                continue
+            shown = [d[sheet][key] for d in docs if sheet in d and d[sheet].get(key) is not None]
+            rest = total - sum(shown)
+            checked += 1
+            assert rest == 0 or rest >= MIN_SEL, (sheet, key, total, rest)
+    assert checked >= 5

@@ -575,6 +575,7 @@ def plan_runs(
     opds: Sequence[str] = (),
     profile_path: str | None = None,
     staging_root: Path | None = None,
+    opd_folders: Mapping[str, str] | None = None,
 ) -> list[RunSpec]:
     """The runs of a batch (pure: nothing is executed or written).
 
@@ -585,7 +586,10 @@ def plan_runs(
     it (``periode_data``). ``settings`` gives the language, ``min_sel``, seed, formats
     and agency profile (unset ones from the profile: :meth:`BatchSettings.resolve`);
     ``profile_path`` is the profile's file as the notebooks read it; ``staging_root``
-    (unique per batch) holds each run's private working folder.
+    (unique per batch) holds each run's private working folder. ``opd_folders``: the
+    folder of every OPD of the dataset (:func:`folder_names` over all of them, small OPDs
+    included), so a folder stays the same whichever OPDs get a document; default:
+    computed from ``opds``.
     """
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
@@ -596,7 +600,9 @@ def plan_runs(
     runs: list[RunSpec] = []
     periods = sort_periods(periods)
     staging_root = staging_root or (cache_dir.parent / "kerja" / "plan")
-    folders = folder_names(opds)
+    # the folders of every OPD of the dataset, small ones included: an OPD's folder does
+    # not change when another OPD of a colliding name drops under min_sel
+    folders = dict(opd_folders) if opd_folders is not None else folder_names(opds)
 
     def add(nb: NotebookSpec, periode: str, opd: str | None, label: str) -> None:
         """One run of ``nb``: its folder, key and file names follow from where it belongs
@@ -1697,9 +1703,11 @@ def run_batch(
         # than min_sel people); decided before any kernel starts, so no failed notebook
         # with its numbers is kept either, and an earlier document of it is withdrawn
         small = small_opds(ds.pegawai, settings.min_sel) if settings.per_opd else {}
-        small_folders = {o: f for o, f in folder_names(opds).items() if o in small}
+        all_folders = folder_names(opds)
+        small_folders = {o: f for o, f in all_folders.items() if o in small}
         opds = [o for o in opds if o not in small]
         where = dict(
+            opd_folders=all_folders,
             data_dir=data,
             cache_dir=cache_data,
             checksum=ds.checksum,

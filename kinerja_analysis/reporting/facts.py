@@ -35,7 +35,13 @@ from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
 from kinerja_analysis.methods.multiplicity import adjust_pvalues
 from kinerja_analysis.methods.power import mde
 from kinerja_analysis.reporting.narrative import Effect, PeriodFacts
-from kinerja_analysis.reporting.tables import jp_by_asn, jp_summary, jp_window, jp_window_covered
+from kinerja_analysis.reporting.tables import (
+    jp_by_asn,
+    jp_summary,
+    jp_window,
+    jp_window_covered,
+    predikat_by_opd,
+)
 
 # --------------------------------------------------------------------------- facts
 
@@ -267,12 +273,16 @@ def period_facts(
         n_pegawai=int(ev["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
         predikat_distribution=None if tanpa_predikat else _distribution(ev),
-        previous_distribution=_distribution(ev_prev) if prev and not tanpa_predikat else None,
+        previous_distribution=_distribution(ev_prev)
+        if prev and not tanpa_predikat and f"predikat:{prev}" not in withheld
+        else None,
         previous_periode=prev,
-        distribution_compliance=kep[["opd", "aturan", "patuh", "selisih"]]
+        distribution_compliance=_shown_compliance(kep, ds, h, periode, min_sel)
         if kep is not None and not tanpa_predikat
         else None,
-        berakhlak_profile=None if tanpa_perilaku else _berakhlak_profile(sd, periode, prev),
+        berakhlak_profile=None
+        if tanpa_perilaku
+        else _berakhlak_profile(sd, periode, None if f"perilaku:{prev}" in withheld else prev),
         reliability=_reliability_facts(h.reliability, periode) if opd is None else None,
         effects=effect_list(h) if opd is None else (),
         resistensi=_resistance_facts(ds, h, periode, peg),
@@ -300,6 +310,16 @@ def period_facts(
         min_sel=min_sel,
         predikat_source=str(h.parameter.get("sumber_predikat", "angka")),
     )
+
+
+def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> pd.DataFrame:
+    """The distribution-rule rows of the OPDs whose predikat row the predikat table shows
+    whole (:func:`~kinerja_analysis.reporting.tables.predikat_by_opd`, no cell hidden):
+    a sentence naming an OPD with its deviation must not describe a group the table hides."""
+    pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
+    hidden = set(pr.loc[pr["disembunyikan"].astype(bool), "opd"].astype(str))
+    keep = ~kep["opd"].astype(str).isin(hidden)
+    return kep.loc[keep.to_numpy(), ["opd", "aturan", "patuh", "selisih"]]
 
 
 def _berakhlak_profile(sd: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame | None:

@@ -803,8 +803,39 @@ def status_breakdown(
 #: city's document (or the set of all OPD documents of a batch, read together with the
 #: city's total) may suppress for that OPD: ``jp`` (training hours), ``capaian`` (SKP
 #: achievement), ``perilaku`` (behaviour ratings), ``predikat`` (predikat per OPD),
-#: ``hvk`` (output vs competency), ``kesesuaian`` (official vs computed predikat).
-OPD_MEASURES: tuple[str, ...] = ("jp", "capaian", "perilaku", "predikat", "hvk", "kesesuaian")
+#: ``hvk`` (output vs competency), ``kesesuaian`` (official vs computed predikat),
+#: ``status`` (ASN and predikat per employment status). Per-period tables add
+#: ``"<measure>:<periode>"`` for each period whose row is withheld
+#: (:func:`city_suppressed_measures`, :func:`withhold_periods`).
+OPD_MEASURES: tuple[str, ...] = (
+    "jp",
+    "capaian",
+    "perilaku",
+    "predikat",
+    "hvk",
+    "kesesuaian",
+    "status",
+)
+
+
+def withhold_periods(df: pd.DataFrame, measure: str, withheld: Iterable[str]) -> pd.DataFrame:
+    """Blank the rows of a per-period table (column ``periode``) that an OPD's document
+    withholds (``"<measure>:<periode>"`` in ``withheld``, :func:`city_suppressed_measures`):
+    every numeric column becomes missing and ``disembunyikan`` is set, as a suppressed
+    row of :func:`~kinerja_analysis.reporting.privacy.suppress_small_groups` looks."""
+    keys = set(withheld)
+    rows = df["periode"].astype(str).map(lambda p: f"{measure}:{p}" in keys).to_numpy(bool)
+    out = df.copy()
+    if "disembunyikan" not in out.columns:
+        out["disembunyikan"] = False
+    if rows.any():
+        for c in out.columns:
+            if c != "disembunyikan" and pd.api.types.is_numeric_dtype(out[c]):
+                if pd.api.types.is_integer_dtype(out[c]):
+                    out[c] = out[c].astype("Int64")
+                out.loc[rows, c] = pd.NA
+        out.loc[rows, "disembunyikan"] = True
+    return out
 
 
 def _suppressed_opds(counts: pd.Series, min_sel: int) -> set[str]:
@@ -816,6 +847,51 @@ def _suppressed_opds(counts: pd.Series, min_sel: int) -> set[str]:
     t = pd.DataFrame({"opd": counts.index.astype(str), "n": counts.to_numpy(dtype="int64")})
     s = suppress_small_cells(t, "n", min_sel, value_cols=[], totals_shown=True)
     return set(s.loc[s["disembunyikan"], "opd"])
+
+
+def residual_hidden(
+    counts: pd.DataFrame, publishers: Iterable[str], min_sel: int, *, own_hidden=None
+) -> set[tuple[str, object]]:
+    """The (OPD, cell) figures to leave out of the OPD documents so that no city total,
+    less every OPD figure the documents publish, isolates a small group.
+
+    ``counts``: one row per OPD and cell, columns ``opd, cell, n`` (``cell`` any hashable:
+    a period, a status, ``(status, "n_pred")``…; ``n`` the people the figure describes);
+    the city's document publishes every cell's total over all OPDs. ``publishers``: the
+    OPDs with a document that shows the cells; ``own_hidden``: (OPD, cell) pairs the OPD's
+    own document hides anyway (its own suppression).
+
+    Why this is safe by construction: for one cell, the city total minus every figure
+    published for that cell is exactly the sum over the OPDs whose figure is not
+    published (no document, own suppression, or left out here). The loop leaves a cell
+    only when that residual is 0 (nothing to isolate) or at least ``min_sel`` people;
+    while it is 1..min_sel-1, the publishing OPD with the smallest nonzero group of that
+    cell is added to the residual (deterministic: ties by OPD name), which only grows it.
+    Every published figure itself describes 0 or ≥ ``min_sel`` people (primary rule).
+
+    Returns
+    -------
+    set
+        ``{(opd, cell)}`` hidden, including primary suppression (0 < n < ``min_sel``)
+        and ``own_hidden``; the non-publishers' cells are not listed.
+    """
+    pub = set(map(str, publishers))
+    own = set(own_hidden or ())
+    hidden: set[tuple[str, object]] = set()
+    for cell, g in counts.groupby("cell", sort=False):
+        n = dict(zip(g["opd"].astype(str), g["n"].astype(int), strict=True))
+        shown = {o for o, k in n.items() if o in pub and (k == 0 or k >= min_sel)}
+        shown -= {o for o in shown if (o, cell) in own}
+        while True:
+            rest = sum(k for o, k in n.items() if o not in shown)
+            if rest == 0 or rest >= min_sel:
+                break
+            cand = sorted((k, o) for o, k in n.items() if o in shown and k > 0)
+            if not cand:
+                break
+            shown.discard(cand[0][1])
+        hidden.update((o, cell) for o in pub if n.get(o, 0) > 0 and o not in shown)
+    return hidden
 
 
 def city_suppressed_measures(
@@ -884,9 +960,25 @@ def city_suppressed_measures(
             nips = pd.unique(d.loc[d["periode"] == periode, "nip"])
             counts = who.reindex(nips).dropna().value_counts()
             mark(measure, _suppressed_opds(counts, min_sel))
+    docs = {str(o) for o in n_asn.index[n_asn >= min_sel]}
+    if "skp" in tabs:
+        _mark_periods(hidden, "capaian", tabs["skp"], who, docs, periode, min_sel)
+    if "perilaku" in tabs:
+        _mark_periods(hidden, "perilaku", tabs["perilaku"], who, docs, periode, min_sel)
     if h is not None:
         pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
         mark("predikat", pr.loc[pr["disembunyikan"], "opd"].astype(str).unique())
+        # the previous period's distribution ("naik/turun"): each predikat a cell
+        per = list(ds.periods)
+        if periode in per and per.index(periode) > 0:
+            prev = per[per.index(periode) - 1]
+            e = h.evaluasi.loc[(h.evaluasi["periode"] == prev) & h.evaluasi["predikat"].notna()]
+            e = e.assign(opd=who.reindex(e["nip"]).to_numpy()).dropna(subset=["opd"])
+            cnt = e.groupby(["opd", e["predikat"].astype(str)]).size().rename("n")
+            cnt = cnt.reset_index().rename(columns={"predikat": "cell"})
+            own = {(o, c) for o, m in hidden.items() if "predikat" in m for c in cnt["cell"]}
+            for o, _ in residual_hidden(cnt, docs, min_sel, own_hidden=own):
+                hidden[o].add(f"predikat:{prev}")
         hv = output_vs_competency_by_opd(ds, h, periode, min_sel=min_sel)
         hv = hv[hv["opd"] != "Seluruh OPD"]
         mark("hvk", hv.loc[hv["disembunyikan"], "opd"].astype(str).unique())
@@ -894,7 +986,84 @@ def city_suppressed_measures(
             ks = official_agreement_by_opd(h.resmi_agreement, periode, min_sel)
             ks = ks[ks["opd"] != "Seluruh OPD"]
             mark("kesesuaian", ks.loc[ks["disembunyikan"], "opd"].astype(str))
+    ev = h.evaluasi if h is not None else None
+    mark("status", _status_withheld(peg, ev, periode, docs, hidden, min_sel))
     return {o: frozenset(m) for o, m in hidden.items()}
+
+
+def _mark_periods(
+    hidden: dict[str, set[str]],
+    measure: str,
+    table: pd.DataFrame,
+    who: pd.Series,
+    docs: set[str],
+    periode: str,
+    min_sel: int,
+) -> None:
+    """Add ``"<measure>:<period>"`` for every period of ``table`` (cut at ``periode``)
+    whose row an OPD's
+    document must leave out of a per-period table (:func:`residual_hidden` per period:
+    an earlier period is differenced the same way as the current one); the current
+    period's rows hidden here also withhold the measure itself, and an OPD whose measure
+    is already withheld does not show the current period's row."""
+    d = table.drop_duplicates(["nip", "periode"])
+    d = d.assign(opd=who.reindex(d["nip"]).to_numpy()).dropna(subset=["opd"])
+    counts = d.groupby(["opd", "periode"]).size().rename("n").reset_index()
+    counts = counts.rename(columns={"periode": "cell"})
+    own = {(o, periode) for o, m in hidden.items() if measure in m}
+    for o, p in residual_hidden(counts, docs, min_sel, own_hidden=own):
+        hidden[o].add(f"{measure}:{p}")
+        if p == periode:
+            hidden[o].add(measure)
+
+
+def _status_withheld(
+    peg: pd.DataFrame,
+    evaluasi: pd.DataFrame | None,
+    periode: str,
+    docs: set[str],
+    hidden: Mapping[str, set[str]],
+    min_sel: int,
+) -> set[str]:
+    """OPDs whose document must withhold its table of ASN and predikat per status.
+
+    The cells are, per status, the ASN (``n_asn``) and the ASN with a predikat (whose
+    shares the table gives); the city's document shows their totals. An OPD publishes
+    its table when its own suppression hides nothing that the city-minus-published
+    residual would need (:func:`residual_hidden`), else the whole table is withheld (its
+    rows add up to the OPD's head-count, so one more hidden row could be recovered); an
+    OPD whose ``predikat`` is withheld withholds it too (the shares add up to it). The
+    loop repeats until no OPD changes, so every residual is 0 or ≥ ``min_sel``.
+    """
+    d = peg.drop_duplicates("nip")[["nip", "opd", "status_kepegawaian"]].dropna()
+    d = d.assign(opd=d["opd"].astype(str), status=d["status_kepegawaian"].astype(str))
+    pred = set()
+    if evaluasi is not None and len(evaluasi):
+        e = evaluasi.loc[evaluasi["periode"] == periode]
+        pred = set(e.loc[e["predikat"].notna(), "nip"])
+    d["punya"] = d["nip"].isin(pred).astype(int)
+    g = d.groupby(["opd", "status"])
+    counts = pd.concat(
+        [
+            g.size().rename("n").reset_index().assign(cell=lambda x: x["status"]),
+            g["punya"].sum().rename("n").reset_index().assign(cell=lambda x: x["status"] + "|p"),
+        ]
+    )[["opd", "cell", "n"]]
+    out = {o for o in docs if "predikat" in hidden.get(o, ())}
+    while True:
+        pub = docs - out
+        own = set()
+        for o in pub:
+            x = d.loc[d["opd"] == o]
+            t = x.groupby("status").size().rename("n_asn").reset_index()
+            s = suppress_small_cells(t, "n_asn", min_sel, value_cols=[], totals_shown=True)
+            for st in s.loc[s["disembunyikan"], "status"]:
+                own.update({(o, st), (o, st + "|p")})
+        need = residual_hidden(counts, pub, min_sel, own_hidden=own)
+        extra = {o for o, c in need if (o, c) not in own}
+        if not extra:
+            return out
+        out |= extra
 
 
 def small_opds(pegawai: pd.DataFrame, min_sel: int = DEFAULTS.min_sel) -> dict[str, int]:

@@ -444,6 +444,9 @@ def output_vs_competency_sentence(
         if opd
         else text("umum_lingkup_kota", bahasa)
     )
+    if not parts:
+        # no ASN with both ratings: never "… predikat ." with nothing after it
+        return text("hvk_kalimat_kosong", bahasa, lingkup=lingkup)
     return text("hvk_kalimat", bahasa, lingkup=lingkup, rincian="; ".join(parts))
 
 
