@@ -31,7 +31,7 @@ comments give each one's regulation): ``BERAKHLAK`` (the seven core values rated
 >>> VOCABULARIES["berakhlak"] == BERAKHLAK
 True
 >>> TABLES["perilaku"].column("skor")
-Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='')
+Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='', may_be_nip=False)
 """
 
 from __future__ import annotations

@@ -694,7 +694,7 @@ def date_format_hint(texts: np.ndarray, counts: np.ndarray, declared: str, bahas
 
     >>> date_format_hint(np.array(["07/05/1968", "24/09/1975"]), np.array([1, 1]),
     ...                  "%Y-%m-%d", "en")  # doctest: +ELLIPSIS
-    '; 2 of 2 failing values follow the pattern dd/mm/yyyy: ... "%d/%m/%Y"}'
+    '; 2 of 2 failing values follow the pattern dd/mm/yyyy: ... "%d/%m/%Y"} (it applies ...)'
     """
     total = int(counts.sum())
     groups: dict[tuple[str, str], list[int]] = {}  # (kind, code) → [rows, day>12, month>12]
