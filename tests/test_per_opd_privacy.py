@@ -10,11 +10,14 @@ than ``min_sel`` ASN.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from kinerja_analysis.analyses.shared import compute_shared, data_through
+from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline.batch import run_batch
@@ -26,9 +29,28 @@ MIN_SEL = 5
 TINY = {"Badan Satu Orang": 1, "Dinas Kecil Dua": 2}
 
 
+#: PPPK in the city: one in the one-person OPD, the rest in the largest OPD, so that the
+#: city's status table less the largest OPD's would give away the one (attack "small3").
+N_PPPK = MIN_SEL + 3
+#: an OPD whose SKP in the period before the last covers only this many ASN (fewer than
+#: ``MIN_SEL``): its row of that period, hidden in its own document, is the city's row
+#: less every other OPD's (attack "skpgap").
+SKP_GAP = MIN_SEL - 1
+
+
+def _rename_nips(r, mapping):
+    for df in r.tables.values():
+        for c in ("nip", "nip_atasan", "id_penilai", "nip_penilai"):
+            if c in df.columns:
+                df[c] = df[c].map(lambda x: mapping.get(x, x))
+
+
 @pytest.fixture(scope="module")
 def tiny_city(tmp_path_factory):
-    """300 ASN; the first 3 ASN of the largest OPD moved into two tiny OPDs."""
+    """300 ASN; the first 3 ASN of the largest OPD moved into two tiny OPDs; the one
+    person of "Badan Satu Orang" and ``N_PPPK - 1`` of the largest OPD made PPPK; the
+    smallest OPD with a document keeps SKP for only ``SKP_GAP`` ASN in the period before
+    the last."""
     r = generate(n_pegawai=300, seed=3)
     peg = r.tables["pegawai"]
     biggest = peg["opd"].value_counts().index[0]
@@ -37,9 +59,26 @@ def tiny_city(tmp_path_factory):
     for df in r.tables.values():
         if "nip" in df.columns and "opd" in df.columns:
             df["opd"] = [moved.get(n, o) for n, o in zip(df["nip"], df["opd"], strict=True)]
+    # PPPK: an NI PPPK has "21" where a PNS NIP has the month of TMT CPNS
+    others = peg.loc[(peg["opd"] == biggest) & (peg["jenis_jabatan"] != "jpt"), "nip"]
+    pppk = nips[:1] + others.iloc[len(nips) : len(nips) + N_PPPK - 1].tolist()
+    rows = peg["nip"].isin(pppk)
+    peg.loc[rows, ["status_kepegawaian", "golongan"]] = ["pppk", "IX"]
+    _rename_nips(r, {n: n[:12] + "21" + n[14:] for n in pppk})
+    # SKP gap in the period before the last
+    n = peg.groupby("opd")["nip"].nunique()
+    gap_opd = n[n >= MIN_SEL].idxmin()
+    skp = r.tables["skp"]
+    before = sorted(skp["periode"].unique())[-2]
+    in_opd = skp["nip"].isin(peg.loc[peg["opd"] == gap_opd, "nip"])
+    keep = pd.unique(skp.loc[in_opd & (skp["periode"] == before), "nip"])[:SKP_GAP]
+    drop = in_opd & (skp["periode"] == before) & ~skp["nip"].isin(keep)
+    r.tables["skp"] = skp.loc[~drop].reset_index(drop=True)
     data = tmp_path_factory.mktemp("kota_kecil") / "data"
     write_dataset(r, data)
-    return data, load_dataset(data)
+    ds = load_dataset(data)
+    assert (ds.pegawai["status_kepegawaian"] == "pppk").sum() == N_PPPK
+    return data, ds
 
 
 @pytest.fixture(scope="module")
@@ -256,21 +295,140 @@ def _keyed_counts(path):
 
 
 @pytest.mark.slow
-def test_differencing_every_keyed_table_never_isolates_a_small_group(batch):
+def test_differencing_every_keyed_table_never_isolates_a_small_group(batch, tiny_city):
     """For every table an OPD document shares with the city's (capaian per period, every
     period; ASN per status; behaviour per dimension…) and every row: the city's count
     less every count the OPD documents publish is 0 or at least ``min_sel``."""
     out, _, _, last = batch
+    _, ds = tiny_city
     city = _keyed_counts(out / last / f"laporan_periode_{last}.xlsx")
     docs = [_keyed_counts(p) for p in (out / last / "opd").rglob("*.xlsx")]
     assert docs
-    checked = 0
+    checked, leaks = [], []
     for sheet, rows in city.items():
         for key, total in rows.items():
             if total is None:
                 continue
             shown = [d[sheet][key] for d in docs if sheet in d and d[sheet].get(key) is not None]
             rest = total - sum(shown)
-            checked += 1
-            assert rest == 0 or rest >= MIN_SEL, (sheet, key, total, rest)
-    assert checked >= 5
+            checked.append((sheet, key))
+            if 0 < rest < MIN_SEL:
+                leaks.append((sheet, key, total, rest))
+    assert not leaks  # every leak listed (sheet, row, city count, residual)
+    assert len(checked) >= 5
+    # the two attacks the fixture plants were read: the PPPK row of the status table and
+    # the gap period's row of SKP achievement per period
+    assert any(sh.startswith("ASN dan predikat per status") and k == "PPPK" for sh, k in checked)
+    gap = period_label(sorted(ds.skp["periode"].unique())[-2], "id")
+    assert any(sh.startswith("Capaian SKP per periode") and k == gap for sh, k in checked)
+
+
+class _Text(HTMLParser):
+    """The text of an HTML document, one string per paragraph, list item or table cell
+    (tables apart: ``cells``); scripts and styles skipped."""
+
+    BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "div", "figcaption", "caption"}
+
+    def __init__(self):
+        super().__init__()
+        self.blocks, self.cells, self._buf, self._skip, self._cell = [], [], [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("td", "th"):
+            self._flush()
+            self._cell += 1
+        elif tag in self.BLOCK or tag == "br":
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+        elif tag in ("td", "th"):
+            self._flush()
+            self._cell -= 1
+        elif tag in self.BLOCK:
+            self._flush()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._buf.append(data)
+
+    def _flush(self):
+        t = " ".join("".join(self._buf).split())
+        if t:
+            (self.cells if self._cell else self.blocks).append(t)
+        self._buf = []
+
+
+def _html_text(path) -> _Text:
+    t = _Text()
+    t.feed(path.read_text("utf-8"))
+    t.close()
+    t._flush()
+    return t
+
+
+@pytest.mark.slow
+def test_city_text_names_no_opd_its_tables_hide(batch, tiny_city):
+    """The city's sentences (compliance with the predikat distribution rule, summary)
+    never name an OPD whose predikat row the city's table hides: "the largest deviation
+    is in <OPD>, by 33.3 points" is that OPD's hidden figure."""
+    out, _, _, last = batch
+    text = _html_text(out / last / f"laporan_periode_{last}.html")
+    assert any("SE MenPAN-RB" in b for b in text.blocks)
+    for o in TINY:
+        named = [b for b in text.blocks if o in b]
+        assert not named, named
+
+
+# ------------------------------------------------------- an earlier period's SKP gap (attack)
+
+
+@pytest.fixture(scope="module")
+def gap_batch(tmp_path_factory):
+    """120 ASN in 5 OPDs, none small; the smallest OPD keeps SKP for only ``SKP_GAP`` ASN
+    in the period before the last; a per-OPD batch of the last period."""
+    r = generate(n_pegawai=120, seed=3)
+    peg, skp = r.tables["pegawai"], r.tables["skp"]
+    n = peg.groupby("opd")["nip"].nunique()
+    assert n.min() >= MIN_SEL
+    in_opd = skp["nip"].isin(peg.loc[peg["opd"] == n.idxmin(), "nip"])
+    before = sorted(skp["periode"].unique())[-2]
+    keep = pd.unique(skp.loc[in_opd & (skp["periode"] == before), "nip"])[:SKP_GAP]
+    drop = in_opd & (skp["periode"] == before) & ~skp["nip"].isin(keep)
+    r.tables["skp"] = skp.loc[~drop].reset_index(drop=True)
+    root = tmp_path_factory.mktemp("kota_celah")
+    write_dataset(r, root / "data")
+    last = sorted(skp["periode"].unique())[-1]
+    run_batch(
+        root / "data",
+        root / "reports",
+        periods=[last],
+        per_opd=True,
+        notebooks=["10"],
+        workers=2,
+        progress=False,
+        cache_dir=root / "cache",
+        min_sel=MIN_SEL,
+    )
+    return root / "reports" / last, period_label(before, "id"), last
+
+
+@pytest.mark.slow
+def test_earlier_period_capaian_differencing_fails(gap_batch):
+    """City row of SKP achievement for the earlier period less every OPD document's row
+    of that period: 0 or at least ``min_sel`` ASN (the gap OPD's own row is hidden; the
+    residual must not be exactly its ``SKP_GAP`` ASN)."""
+    out, before, last = gap_batch
+    sheet = "Capaian SKP per periode"
+    city = _keyed_counts(out / f"laporan_periode_{last}.xlsx")[sheet]
+    docs = [_keyed_counts(p).get(sheet, {}) for p in (out / "opd").rglob("*.xlsx")]
+    assert len(docs) == 5
+    assert city[before] is not None
+    for key, total in city.items():
+        if total is None:
+            continue
+        rest = total - sum(d[key] for d in docs if d.get(key) is not None)
+        assert rest == 0 or rest >= MIN_SEL, (key, total, rest)
