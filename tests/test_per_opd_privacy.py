@@ -10,6 +10,7 @@ than ``min_sel`` ASN.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -432,3 +433,62 @@ def test_earlier_period_capaian_differencing_fails(gap_batch):
             continue
         rest = total - sum(d[key] for d in docs if d.get(key) is not None)
         assert rest == 0 or rest >= MIN_SEL, (key, total, rest)
+
+
+# ----------------------------------------------------- sentences and folders (regressions)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_hvk_sentence_without_any_asn_is_a_sentence(bahasa):
+    """An OPD with no ASN whose two ratings can be compared: one whole sentence from the
+    catalogue, never "… predikat ." with nothing after it."""
+    from kinerja_analysis.reporting.text import output_vs_competency_sentence
+
+    empty = pd.DataFrame({"arah": pd.Series(dtype=str), "n": pd.Series(dtype="Int64")})
+    s = output_vs_competency_sentence(empty, bahasa, MIN_SEL, opd="Dinas *Contoh*")
+    other = output_vs_competency_sentence(empty, "en" if bahasa == "id" else "id", MIN_SEL)
+    assert s != other
+    assert r"Dinas \*Contoh\*" in s  # the name as Markdown text, escaped
+    assert not re.search(r"\s[.;:,]|[:;,]\s*\.?$|\(\s*\)", s), s
+    assert ("belum ada ASN" if bahasa == "id" else "no ASN") in s
+
+
+#: two OPD names with the same plain slug; "Dinas A-B" drops under MIN_SEL in batch 2
+COLLIDE = ("Dinas A/B", "Dinas A-B")
+
+
+def _collide_city(root, n_second):
+    r = generate(n_pegawai=120, seed=3)
+    peg = r.tables["pegawai"]
+    biggest = peg["opd"].value_counts().index[0]
+    nips = peg.loc[(peg["opd"] == biggest) & (peg["jenis_jabatan"] != "jpt"), "nip"]
+    moved = dict.fromkeys(nips.iloc[: MIN_SEL + 1], COLLIDE[0])
+    moved |= dict.fromkeys(nips.iloc[MIN_SEL + 1 : MIN_SEL + 1 + n_second], COLLIDE[1])
+    for df in r.tables.values():
+        if "nip" in df.columns and "opd" in df.columns:
+            df["opd"] = [moved.get(n, o) for n, o in zip(df["nip"], df["opd"], strict=True)]
+    write_dataset(r, root)
+    return sorted(r.tables["skp"]["periode"].unique())[-1]
+
+
+@pytest.mark.slow
+def test_opd_folder_is_stable_when_a_colliding_opd_drops(tmp_path):
+    """Batch 1: both colliding OPDs get a document, each in a suffixed folder. Batch 2
+    (the second OPD now under ``min_sel``): the first keeps its folder, the second's
+    document is withdrawn, and no other folder appears."""
+    out, cache = tmp_path / "reports", tmp_path / "cache"
+    kw = dict(per_opd=True, notebooks=["10"], workers=2, progress=False, min_sel=MIN_SEL)
+    last = _collide_city(tmp_path / "d1", MIN_SEL + 1)
+    run_batch(tmp_path / "d1", out, periods=[last], cache_dir=cache, **kw)
+    first = {p.name for p in (out / last / "opd").iterdir()}
+    names = folder_names(COLLIDE)
+    assert set(names.values()) <= first and len(set(names.values())) == 2
+    _collide_city(tmp_path / "d2", MIN_SEL - 2)
+    s = run_batch(tmp_path / "d2", out, periods=[last], cache_dir=cache, **kw)
+    assert [r.opd for r in s.runs if r.reason == "opd_kecil"] == [COLLIDE[1]]
+    second = {p.name for p in (out / last / "opd").iterdir()}
+    assert second == first - {names[COLLIDE[1]]}
+    assert list((out / last / "opd" / names[COLLIDE[0]]).glob("*.html"))
+    assert not list(out.rglob(f"*{names[COLLIDE[1]]}*"))
+    # the plan itself: folders of every OPD of the dataset, whichever get a document
+    assert folder_names([COLLIDE[0]])[COLLIDE[0]] != names[COLLIDE[0]]
