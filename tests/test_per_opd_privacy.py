@@ -492,3 +492,51 @@ def test_opd_folder_is_stable_when_a_colliding_opd_drops(tmp_path):
     assert not list(out.rglob(f"*{names[COLLIDE[1]]}*"))
     # the plan itself: folders of every OPD of the dataset, whichever get a document
     assert folder_names([COLLIDE[0]])[COLLIDE[0]] != names[COLLIDE[0]]
+
+
+def _city_predikat_rows(xlsx):
+    rows = _sheet_rows(xlsx, "Predikat kinerja per OPD")
+    return {
+        (r["OPD"], r["Predikat"]): (
+            None if r["Disembunyikan (kelompok kecil)"] == "ya" else r["Jumlah"]
+        )
+        for r in rows
+    }
+
+
+@pytest.mark.slow
+def test_opd_text_shows_its_city_predikat_row_and_says_why(batch, tiny_city):
+    """An OPD with some predikat cell hidden at city level: its document's sentences give
+    its row of the city's predikat table as the city shows it (hidden cells "not shown"),
+    and whatever is withheld (changes, the SE MenPAN-RB 3/2023 check) is said with the
+    reason, never "not available"."""
+    out, _, _, last = batch
+    _, ds = tiny_city
+    city = _city_predikat_rows(out / last / f"laporan_periode_{last}.xlsx")
+    slug = {v: k for k, v in folder_names(sorted(ds.pegawai["opd"].unique())).items()}
+    label = {"Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"}
+    seen_hidden = 0
+    for d in sorted((out / last / "opd").iterdir()):
+        o = slug[d.name]
+        text = _html_text(next(d.glob("*.html")))
+        assert not any("sebaran predikat kinerja belum tersedia" in b for b in text.blocks)
+        assert not any("kesesuaian sebaran predikat belum tersedia" in b for b in text.blocks)
+        lines = {b.split(":")[0]: b for b in text.blocks if b.split(":")[0] in label}
+        assert set(lines) == label, (o, lines)
+        hidden_here = False
+        for p, b in lines.items():
+            n = city[(o, p)]
+            if n is None:
+                hidden_here = True
+                assert "tidak ditampilkan" in b, (o, b)
+            else:
+                assert b.startswith(f"{p}: {n} ASN"), (o, b, n)
+        if hidden_here:
+            seen_hidden += 1
+            assert any(
+                "SE MenPAN-RB 3/2023" not in b
+                and "tidak ditampilkan" in b
+                and f"kurang dari {MIN_SEL} ASN" in b
+                for b in text.blocks
+            )
+    assert seen_hidden >= 1

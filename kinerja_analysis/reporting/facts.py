@@ -272,7 +272,9 @@ def period_facts(
         report_date=date or _dt.date.today(),
         n_pegawai=int(ev["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
-        predikat_distribution=None if tanpa_predikat else _distribution(ev),
+        predikat_distribution=_distribution(ev)
+        if not tanpa_predikat
+        else _distribution_as_city(_distribution(ev), ds, h, periode, opd, min_sel),
         previous_distribution=_distribution(ev_prev)
         if prev and not tanpa_predikat and f"predikat:{prev}" not in withheld
         else None,
@@ -309,7 +311,18 @@ def period_facts(
         },
         min_sel=min_sel,
         predikat_source=str(h.parameter.get("sumber_predikat", "angka")),
+        withheld=withheld,
     )
+
+
+def _distribution_as_city(dist: pd.DataFrame, ds, h, periode: str, opd, min_sel: int):
+    """An OPD's predikat counts with the city table's ``disembunyikan`` flags of its row
+    (:func:`~kinerja_analysis.reporting.tables.predikat_by_opd`): the document shows what
+    the city shows of this OPD and hides what the city hides."""
+    row = predikat_by_opd(ds, h, periode, opd=opd, min_sel=min_sel)
+    flags = dict(zip(row["predikat"].astype(str), row["disembunyikan"].astype(bool), strict=True))
+    hidden = dist["predikat"].astype(str).map(lambda p: flags.get(p, True))
+    return dist.assign(disembunyikan=hidden.to_numpy(bool))
 
 
 def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> pd.DataFrame:
