@@ -892,9 +892,7 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         # the previous period's distribution withheld in an OPD's document (differencing)
         "sebelumnya_ditahan": prev is None
         and fk.previous_periode is not None
-        and (
-            "predikat" in fk.withheld or f"predikat:{fk.previous_periode}" in fk.withheld
-        ),
+        and ("predikat" in fk.withheld or f"predikat:{fk.previous_periode}" in fk.withheld),
         "periode_sebelumnya": fk.previous_periode,
         "terbanyak": terbanyak,
         "ada_kecil": any(r["kecil"] for r in rows),
