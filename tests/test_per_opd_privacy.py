@@ -540,3 +540,42 @@ def test_opd_text_shows_its_city_predikat_row_and_says_why(batch, tiny_city):
                 for b in text.blocks
             )
     assert seen_hidden >= 1
+
+
+_KANDIDAT = re.compile(
+    r"(Predikat Sangat Baik pada periode ini|Predikat Sangat Baik dua periode berturut-turut"
+    r"|Hasil kerja di atas ekspektasi tanpa catatan perilaku): ([\d.]+) ASN"
+)
+
+
+def _candidate_counts(html) -> dict[str, int]:
+    """The recognition-candidate counts a document's sentences state (``{criterion: n}``)."""
+    out = {}
+    for b in _html_text(html).blocks:
+        for k, n in _KANDIDAT.findall(b):
+            out[k] = int(n.replace(".", ""))
+    return out
+
+
+@pytest.mark.slow
+def test_differencing_sentence_counts_never_isolates_a_small_group(batch):
+    """Counts stated only in sentences (recognition candidates): the city's count less
+    every OPD document's count of the same criterion is 0 or at least ``min_sel``; a
+    withheld count says why."""
+    out, _, _, last = batch
+    city = _candidate_counts(out / last / f"laporan_periode_{last}.html")
+    assert "Predikat Sangat Baik pada periode ini" in city and len(city) >= 2
+    docs = [_candidate_counts(p) for p in (out / last / "opd").rglob("*.html")]
+    leaks = []
+    for k, total in city.items():
+        rest = total - sum(d[k] for d in docs if k in d)
+        if 0 < rest < MIN_SEL:
+            leaks.append((k, total, rest))
+    assert not leaks
+    withheld = [
+        b
+        for p in (out / last / "opd").rglob("*.html")
+        for b in _html_text(p).blocks
+        if "kandidat berikut" in b and "tidak dapat dihitung kembali dari total kota" in b
+    ]
+    assert withheld  # the scenario: at least one count withheld, with the reason

@@ -41,6 +41,7 @@ from kinerja_analysis.reporting.tables import (
     jp_window,
     jp_window_covered,
     predikat_by_opd,
+    residual_hidden,
 )
 
 # --------------------------------------------------------------------------- facts
@@ -292,7 +293,9 @@ def period_facts(
         kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
         umpan_balik_needed=_feedback_needs(ds, periode, peg),
-        kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
+        kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev)
+        if opd is None
+        else _opd_recognition_candidates(h.evaluasi, ds.pegawai, periode, prev, opd, min_sel),
         kualitas_data=_data_quality(ds),
         periode_data=tuple(ds.periods),
         region_name=profile.name,
@@ -566,6 +569,39 @@ def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None
         }
     )
     return pd.DataFrame(rows)
+
+
+def _opd_recognition_candidates(
+    evaluasi: pd.DataFrame,
+    pegawai: pd.DataFrame,
+    periode: str,
+    prev: str | None,
+    opd: str,
+    min_sel: int,
+) -> pd.DataFrame:
+    """The recognition candidates of ``opd`` (:func:`_recognition_candidates`), each count
+    withheld (``n`` missing, ``ditahan`` true) when the city's document, which states the
+    count over all OPDs, less every OPD document's count would isolate a group of 1 to
+    ``min_sel - 1`` ASN (:func:`~kinerja_analysis.reporting.tables.residual_hidden`, the
+    rule of the tables; OPDs under ``min_sel`` have no document)."""
+    who = pegawai.drop_duplicates("nip").set_index("nip")["opd"].astype(str)
+    rows = []
+    for o, nips in who.groupby(who).groups.items():
+        ev = evaluasi[in_values(evaluasi["nip"], set(nips))]
+        for r in _recognition_candidates(ev, periode, prev).itertuples(index=False):
+            rows.append({"opd": o, "cell": r.kriteria, "n": int(r.n)})
+    counts = pd.DataFrame(rows, columns=["opd", "cell", "n"])
+    n_asn = who.value_counts()
+    docs = set(n_asn.index[n_asn >= min_sel])
+    hidden = residual_hidden(counts, docs, min_sel)
+    own = counts[counts["opd"] == opd]
+    ditahan = [
+        (opd, c) in hidden and n >= min_sel for c, n in zip(own["cell"], own["n"], strict=True)
+    ]
+    out = own[["cell", "n"]].rename(columns={"cell": "kriteria"}).reset_index(drop=True)
+    out["ditahan"] = ditahan
+    out["n"] = out["n"].astype("Int64").mask(out["ditahan"])
+    return out
 
 
 def _data_quality(ds) -> pd.DataFrame:

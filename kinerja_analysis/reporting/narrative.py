@@ -1254,17 +1254,26 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
     # 10. reward pool
     if fk.kandidat_penghargaan is not None and len(fk.kandidat_penghargaan):
         kp = fk.kandidat_penghargaan
-        s = suppress_small_cells(kp, "n", fk.min_sel, totals_shown=False)
+        # ``ditahan``: withheld in an OPD's document (differencing against the city's
+        # count, facts._opd_recognition_candidates); said with its reason
+        ditahan = kp["ditahan"].astype(bool) if "ditahan" in kp else pd.Series(False, kp.index)
+        s = suppress_small_cells(
+            kp.assign(n=kp["n"].fillna(0)), "n", fk.min_sel, totals_shown=False
+        )
         out.append(
             {
                 "kunci": "penghargaan",
                 "baris": [
                     {
                         "kriteria": value_label(r0.kriteria, fk.bahasa),
-                        "n": None if r1.disembunyikan else int(r0.n),
+                        "n": None if r1.disembunyikan or d else int(r0.n),
+                        "ditahan": bool(d),
                     }
-                    for r0, r1 in zip(
-                        kp.itertuples(index=False), s.itertuples(index=False), strict=True
+                    for r0, r1, d in zip(
+                        kp.itertuples(index=False),
+                        s.itertuples(index=False),
+                        ditahan.to_numpy(),
+                        strict=True,
                     )
                 ],
             }
