@@ -579,3 +579,31 @@ def test_differencing_sentence_counts_never_isolates_a_small_group(batch):
         if "kandidat berikut" in b and "tidak dapat dihitung kembali dari total kota" in b
     ]
     assert withheld  # the scenario: at least one count withheld, with the reason
+
+
+def test_acceptance_score_named_only_for_enough_respondents(measures):
+    """The survey acceptance score of an OPD (resistance section) is a mean of its
+    respondents' answers: named only when they, and every OPD left out with them, are 0
+    or at least ``min_sel`` (here one OPD keeps 2 respondents)."""
+    import dataclasses
+
+    from kinerja_analysis.reporting.facts import period_facts
+
+    cut, h, last, _ = measures
+    if h.survei_skor is None:
+        pytest.skip("no survey in this city")
+    s = h.survei_skor
+    who = cut.pegawai.set_index("nip")["opd"]
+    big = cut.pegawai["opd"].value_counts().index[0]
+    rows = (s["periode"] == last) & (s["nip"].map(who) == big)
+    keep = pd.unique(s.loc[rows, "nip"])[:2]
+    s2 = s.loc[~rows | s["nip"].isin(keep)].reset_index(drop=True)
+    f = period_facts(cut, dataclasses.replace(h, survei_skor=s2), last, min_sel=MIN_SEL)
+    r = f.resistensi.set_index("opd")["penerimaan"]
+    cur = s2[(s2["periode"] == last) & (s2["konstruk"] == "penerimaan_sistem")]
+    answered = cur.assign(opd=cur["nip"].map(who)).groupby("opd")["nip"].nunique()
+    assert pd.isna(r[big])
+    named = r.dropna().index
+    assert len(named) >= 2 and (answered.reindex(named) >= MIN_SEL).all()
+    rest = int(answered.sum() - answered.reindex(named).sum())
+    assert rest == 0 or rest >= MIN_SEL

@@ -42,6 +42,7 @@ from kinerja_analysis.reporting.tables import (
     jp_window_covered,
     predikat_by_opd,
     residual_hidden,
+    suppressed_opds,
 )
 
 # --------------------------------------------------------------------------- facts
@@ -288,7 +289,7 @@ def period_facts(
         else _berakhlak_profile(sd, periode, None if f"perilaku:{prev}" in withheld else prev),
         reliability=_reliability_facts(h.reliability, periode) if opd is None else None,
         effects=effect_list(h) if opd is None else (),
-        resistensi=_resistance_facts(ds, h, periode, peg),
+        resistensi=_resistance_facts(ds, h, periode, peg, min_sel),
         pelatihan=pelatihan,
         kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
@@ -410,7 +411,9 @@ def _absent_share(ds, table: str, periode: str, peg: pd.DataFrame) -> pd.Series:
     return _absence(ds, table, periode, peg)[0]
 
 
-def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
+def _resistance_facts(
+    ds, h: SharedResults, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
     # who has a result this period: SKP rows, or the official e-Kinerja result without them
     hasil = "skp" if ds.has("skp") else "penilaian_resmi"
@@ -435,6 +438,11 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
         s = s[(s["periode"] == periode) & (s["konstruk"] == "penerimaan_sistem")]
         s = s.merge(peg[["nip", "opd"]], on="nip")
         base["penerimaan"] = s.groupby("opd")["skor"].mean().reindex(base.index)
+        # a mean of survey answers describes its respondents: an OPD's score is named
+        # only when its respondents, and those of every other OPD left out with it, are
+        # 0 or at least min_sel (primary and complementary suppression over the OPDs)
+        answered = s.groupby("opd")["nip"].nunique()
+        base.loc[base.index.isin(suppressed_opds(answered, min_sel)), "penerimaan"] = np.nan
     out = base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
     out.attrs["tak_dinilai"] = tak_dinilai
     return out
