@@ -607,3 +607,32 @@ def test_acceptance_score_named_only_for_enough_respondents(measures):
     assert len(named) >= 2 and (answered.reindex(named) >= MIN_SEL).all()
     rest = int(answered.sum() - answered.reindex(named).sum())
     assert rest == 0 or rest >= MIN_SEL
+
+
+def test_feedback_shares_named_only_for_groups_of_min_sel(measures):
+    """An OPD's shares without feedback / with poor feedback describe its ASN with and
+    without feedback: named only when both groups, and every OPD left out with them, are
+    0 or at least ``min_sel`` (here the largest OPD keeps feedback for 2 ASN)."""
+    import dataclasses
+
+    from kinerja_analysis.reporting.facts import period_facts
+
+    cut, h, last, _ = measures
+    ub = cut.tables["umpan_balik"]
+    who = cut.pegawai.set_index("nip")["opd"]
+    big = cut.pegawai["opd"].value_counts().index[0]
+    rows = (ub["periode"] == last) & (ub["nip"].map(who) == big)
+    keep = pd.unique(ub.loc[rows, "nip"])[:2]
+    ub2 = ub.loc[~rows | ub["nip"].isin(keep)].reset_index(drop=True)
+    cut2 = dataclasses.replace(cut, tables={**cut.tables, "umpan_balik": ub2})
+    need = period_facts(cut2, h, last, min_sel=MIN_SEL).umpan_balik_needed.set_index("opd")
+    assert need.loc[big, ["pct_tanpa_umpan_balik", "pct_kualitas_buruk"]].isna().all()
+    got = cut.pegawai.assign(ada=cut.pegawai["nip"].isin(ub2.loc[ub2["periode"] == last, "nip"]))
+    with_fb = got.groupby("opd")["ada"].sum()
+    without = got.groupby("opd").size() - with_fb
+    named = need.index[need["pct_tanpa_umpan_balik"].notna()]
+    assert len(named) >= 2
+    for counts in (with_fb, without):
+        assert ((counts[named] == 0) | (counts[named] >= MIN_SEL)).all()
+        rest = int(counts.sum() - counts[named].sum())
+        assert rest == 0 or rest >= MIN_SEL

@@ -293,7 +293,7 @@ def period_facts(
         pelatihan=pelatihan,
         kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
-        umpan_balik_needed=_feedback_needs(ds, periode, peg),
+        umpan_balik_needed=_feedback_needs(ds, periode, peg, min_sel),
         kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev)
         if opd is None
         else _opd_recognition_candidates(h.evaluasi, ds.pegawai, periode, prev, opd, min_sel),
@@ -538,7 +538,9 @@ def _training_priorities(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> p
     )
 
 
-def _feedback_needs(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
+def _feedback_needs(
+    ds, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+) -> pd.DataFrame | None:
     if not ds.has("umpan_balik"):
         return None
     fb = ds.umpan_balik[
@@ -553,6 +555,14 @@ def _feedback_needs(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
         out["pct_kualitas_buruk"] = out["opd"].map(poor)
     else:
         out["pct_kualitas_buruk"] = np.nan
+    # each share describes the OPD's ASN with feedback and those without: an OPD's shares
+    # are named only when both groups, and every OPD left out with them, are 0 or at
+    # least min_sel (primary and complementary suppression over the OPDs)
+    with_fb = got.groupby("opd")["ada"].sum().astype(int)
+    hidden = suppressed_opds(with_fb, min_sel) | suppressed_opds(
+        got.groupby("opd").size() - with_fb, min_sel
+    )
+    out.loc[out["opd"].isin(hidden), ["pct_tanpa_umpan_balik", "pct_kualitas_buruk"]] = np.nan
     return out.sort_values("pct_tanpa_umpan_balik", ascending=False).reset_index(drop=True)[
         ["opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"]
     ]
