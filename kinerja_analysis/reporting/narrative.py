@@ -869,7 +869,12 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         sup = cur.assign(disembunyikan=cur["disembunyikan"].astype("boolean").fillna(True))
     else:
         sup = suppress_small_cells(cur[["predikat", "n", "prop"]], "n", fk.min_sel)
-    n_total = int(pd.to_numeric(cur["n"]).sum())
+    n_total: int | None = int(pd.to_numeric(cur["n"]).sum())
+    shown = ~sup["disembunyikan"].astype(bool).to_numpy()
+    if "disembunyikan" in cur.columns and not (pd.to_numeric(cur["n"])[shown] > 0).any():
+        # the city's row hides every cell of this OPD: its total is not given away by
+        # the city's table (n / share of a shown cell), so this document withholds it too
+        n_total = None
     rows = []
     for r_raw, r in zip(cur.itertuples(index=False), sup.itertuples(index=False), strict=True):
         row: dict[str, Any] = {
