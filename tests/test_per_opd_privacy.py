@@ -643,3 +643,24 @@ def test_feedback_shares_named_only_for_groups_of_min_sel(measures):
         assert ((counts[named] == 0) | (counts[named] >= MIN_SEL)).all()
         rest = int(counts.sum() - counts[named].sum())
         assert rest == 0 or rest >= MIN_SEL
+
+
+@pytest.mark.slow
+def test_withheld_note_says_which_rows(batch):
+    """An OPD document whose SKP table withholds only earlier periods' rows says so (the
+    periods marked –), never that its SKP achievement as a whole is suppressed while the
+    current row and the headline show it."""
+    out, _, _, last = batch
+    cur = period_label(last, "id")
+    seen = 0
+    for d in (out / last / "opd").iterdir():
+        rows = _keyed_counts(next(d.glob("*.xlsx"))).get("Capaian SKP per periode", {})
+        blocks = _html_text(next(d.glob("*.html"))).blocks
+        whole = any(b.startswith("Angka capaian SKP unit ini disembunyikan") for b in blocks)
+        part = any(b.startswith("Angka capaian SKP unit ini untuk periode") for b in blocks)
+        if rows.get(cur) is not None and any(v is None for v in rows.values()):
+            seen += 1
+            assert part and not whole, d.name
+        elif rows.get(cur) is not None:
+            assert not part and not whole, d.name
+    assert seen >= 1
