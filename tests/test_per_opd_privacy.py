@@ -10,11 +10,15 @@ than ``min_sel`` ASN.
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from kinerja_analysis.analyses.shared import compute_shared, data_through
+from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline.batch import run_batch
@@ -26,9 +30,28 @@ MIN_SEL = 5
 TINY = {"Badan Satu Orang": 1, "Dinas Kecil Dua": 2}
 
 
+#: PPPK in the city: one in the one-person OPD, the rest in the largest OPD, so that the
+#: city's status table less the largest OPD's would give away the one (attack "small3").
+N_PPPK = MIN_SEL + 3
+#: an OPD whose SKP in the period before the last covers only this many ASN (fewer than
+#: ``MIN_SEL``): its row of that period, hidden in its own document, is the city's row
+#: less every other OPD's (attack "skpgap").
+SKP_GAP = MIN_SEL - 1
+
+
+def _rename_nips(r, mapping):
+    for df in r.tables.values():
+        for c in ("nip", "nip_atasan", "id_penilai", "nip_penilai"):
+            if c in df.columns:
+                df[c] = df[c].map(lambda x: mapping.get(x, x))
+
+
 @pytest.fixture(scope="module")
 def tiny_city(tmp_path_factory):
-    """300 ASN; the first 3 ASN of the largest OPD moved into two tiny OPDs."""
+    """300 ASN; the first 3 ASN of the largest OPD moved into two tiny OPDs; the one
+    person of "Badan Satu Orang" and ``N_PPPK - 1`` of the largest OPD made PPPK; the
+    smallest OPD with a document keeps SKP for only ``SKP_GAP`` ASN in the period before
+    the last."""
     r = generate(n_pegawai=300, seed=3)
     peg = r.tables["pegawai"]
     biggest = peg["opd"].value_counts().index[0]
@@ -37,9 +60,26 @@ def tiny_city(tmp_path_factory):
     for df in r.tables.values():
         if "nip" in df.columns and "opd" in df.columns:
             df["opd"] = [moved.get(n, o) for n, o in zip(df["nip"], df["opd"], strict=True)]
+    # PPPK: an NI PPPK has "21" where a PNS NIP has the month of TMT CPNS
+    others = peg.loc[(peg["opd"] == biggest) & (peg["jenis_jabatan"] != "jpt"), "nip"]
+    pppk = nips[:1] + others.iloc[len(nips) : len(nips) + N_PPPK - 1].tolist()
+    rows = peg["nip"].isin(pppk)
+    peg.loc[rows, ["status_kepegawaian", "golongan"]] = ["pppk", "IX"]
+    _rename_nips(r, {n: n[:12] + "21" + n[14:] for n in pppk})
+    # SKP gap in the period before the last
+    n = peg.groupby("opd")["nip"].nunique()
+    gap_opd = n[n >= MIN_SEL].idxmin()
+    skp = r.tables["skp"]
+    before = sorted(skp["periode"].unique())[-2]
+    in_opd = skp["nip"].isin(peg.loc[peg["opd"] == gap_opd, "nip"])
+    keep = pd.unique(skp.loc[in_opd & (skp["periode"] == before), "nip"])[:SKP_GAP]
+    drop = in_opd & (skp["periode"] == before) & ~skp["nip"].isin(keep)
+    r.tables["skp"] = skp.loc[~drop].reset_index(drop=True)
     data = tmp_path_factory.mktemp("kota_kecil") / "data"
     write_dataset(r, data)
-    return data, load_dataset(data)
+    ds = load_dataset(data)
+    assert (ds.pegawai["status_kepegawaian"] == "pppk").sum() == N_PPPK
+    return data, ds
 
 
 @pytest.fixture(scope="module")
@@ -256,21 +296,371 @@ def _keyed_counts(path):
 
 
 @pytest.mark.slow
-def test_differencing_every_keyed_table_never_isolates_a_small_group(batch):
+def test_differencing_every_keyed_table_never_isolates_a_small_group(batch, tiny_city):
     """For every table an OPD document shares with the city's (capaian per period, every
     period; ASN per status; behaviour per dimension…) and every row: the city's count
     less every count the OPD documents publish is 0 or at least ``min_sel``."""
     out, _, _, last = batch
+    _, ds = tiny_city
     city = _keyed_counts(out / last / f"laporan_periode_{last}.xlsx")
     docs = [_keyed_counts(p) for p in (out / last / "opd").rglob("*.xlsx")]
     assert docs
-    checked = 0
+    checked, leaks = [], []
     for sheet, rows in city.items():
         for key, total in rows.items():
             if total is None:
                 continue
             shown = [d[sheet][key] for d in docs if sheet in d and d[sheet].get(key) is not None]
             rest = total - sum(shown)
-            checked += 1
-            assert rest == 0 or rest >= MIN_SEL, (sheet, key, total, rest)
-    assert checked >= 5
+            checked.append((sheet, key))
+            if 0 < rest < MIN_SEL:
+                leaks.append((sheet, key, total, rest))
+    assert not leaks  # every leak listed (sheet, row, city count, residual)
+    assert len(checked) >= 5
+    # the two attacks the fixture plants were read: the PPPK row of the status table and
+    # the gap period's row of SKP achievement per period
+    assert any(sh.startswith("ASN dan predikat per status") and k == "PPPK" for sh, k in checked)
+    gap = period_label(sorted(ds.skp["periode"].unique())[-2], "id")
+    assert any(sh.startswith("Capaian SKP per periode") and k == gap for sh, k in checked)
+
+
+class _Text(HTMLParser):
+    """The text of an HTML document, one string per paragraph, list item or table cell
+    (tables apart: ``cells``); scripts and styles skipped."""
+
+    BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "div", "figcaption", "caption"}
+
+    def __init__(self):
+        super().__init__()
+        self.blocks, self.cells, self._buf, self._skip, self._cell = [], [], [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("td", "th"):
+            self._flush()
+            self._cell += 1
+        elif tag in self.BLOCK or tag == "br":
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+        elif tag in ("td", "th"):
+            self._flush()
+            self._cell -= 1
+        elif tag in self.BLOCK:
+            self._flush()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._buf.append(data)
+
+    def _flush(self):
+        t = " ".join("".join(self._buf).split())
+        if t:
+            (self.cells if self._cell else self.blocks).append(t)
+        self._buf = []
+
+
+def _html_text(path) -> _Text:
+    t = _Text()
+    t.feed(path.read_text("utf-8"))
+    t.close()
+    t._flush()
+    return t
+
+
+@pytest.mark.slow
+def test_city_text_names_no_opd_its_tables_hide(batch, tiny_city):
+    """The city's sentences (compliance with the predikat distribution rule, summary)
+    never name an OPD whose predikat row the city's table hides: "the largest deviation
+    is in <OPD>, by 33.3 points" is that OPD's hidden figure."""
+    out, _, _, last = batch
+    text = _html_text(out / last / f"laporan_periode_{last}.html")
+    assert any("SE MenPAN-RB" in b for b in text.blocks)
+    for o in TINY:
+        named = [b for b in text.blocks if o in b]
+        assert not named, named
+
+
+# ------------------------------------------------------- an earlier period's SKP gap (attack)
+
+
+@pytest.fixture(scope="module")
+def gap_batch(tmp_path_factory):
+    """120 ASN in 5 OPDs, none small; the smallest OPD keeps SKP for only ``SKP_GAP`` ASN
+    in the period before the last; a per-OPD batch of the last period."""
+    r = generate(n_pegawai=120, seed=3)
+    peg, skp = r.tables["pegawai"], r.tables["skp"]
+    n = peg.groupby("opd")["nip"].nunique()
+    assert n.min() >= MIN_SEL
+    in_opd = skp["nip"].isin(peg.loc[peg["opd"] == n.idxmin(), "nip"])
+    before = sorted(skp["periode"].unique())[-2]
+    keep = pd.unique(skp.loc[in_opd & (skp["periode"] == before), "nip"])[:SKP_GAP]
+    drop = in_opd & (skp["periode"] == before) & ~skp["nip"].isin(keep)
+    r.tables["skp"] = skp.loc[~drop].reset_index(drop=True)
+    root = tmp_path_factory.mktemp("kota_celah")
+    write_dataset(r, root / "data")
+    last = sorted(skp["periode"].unique())[-1]
+    run_batch(
+        root / "data",
+        root / "reports",
+        periods=[last],
+        per_opd=True,
+        notebooks=["10"],
+        workers=2,
+        progress=False,
+        cache_dir=root / "cache",
+        min_sel=MIN_SEL,
+    )
+    return root / "reports" / last, period_label(before, "id"), last
+
+
+@pytest.mark.slow
+def test_earlier_period_capaian_differencing_fails(gap_batch):
+    """City row of SKP achievement for the earlier period less every OPD document's row
+    of that period: 0 or at least ``min_sel`` ASN (the gap OPD's own row is hidden; the
+    residual must not be exactly its ``SKP_GAP`` ASN)."""
+    out, before, last = gap_batch
+    sheet = "Capaian SKP per periode"
+    city = _keyed_counts(out / f"laporan_periode_{last}.xlsx")[sheet]
+    docs = [_keyed_counts(p).get(sheet, {}) for p in (out / "opd").rglob("*.xlsx")]
+    assert len(docs) == 5
+    assert city[before] is not None
+    for key, total in city.items():
+        if total is None:
+            continue
+        rest = total - sum(d[key] for d in docs if d.get(key) is not None)
+        assert rest == 0 or rest >= MIN_SEL, (key, total, rest)
+
+
+# ----------------------------------------------------- sentences and folders (regressions)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_hvk_sentence_without_any_asn_is_a_sentence(bahasa):
+    """An OPD with no ASN whose two ratings can be compared: one whole sentence from the
+    catalogue, never "… predikat ." with nothing after it."""
+    from kinerja_analysis.reporting.text import output_vs_competency_sentence
+
+    empty = pd.DataFrame({"arah": pd.Series(dtype=str), "n": pd.Series(dtype="Int64")})
+    s = output_vs_competency_sentence(empty, bahasa, MIN_SEL, opd="Dinas *Contoh*")
+    other = output_vs_competency_sentence(empty, "en" if bahasa == "id" else "id", MIN_SEL)
+    assert s != other
+    assert r"Dinas \*Contoh\*" in s  # the name as Markdown text, escaped
+    assert not re.search(r"\s[.;:,]|[:;,]\s*\.?$|\(\s*\)", s), s
+    assert ("belum ada ASN" if bahasa == "id" else "no ASN") in s
+
+
+#: two OPD names with the same plain slug; "Dinas A-B" drops under MIN_SEL in batch 2
+COLLIDE = ("Dinas A/B", "Dinas A-B")
+
+
+def _collide_city(root, n_second):
+    r = generate(n_pegawai=120, seed=3)
+    peg = r.tables["pegawai"]
+    biggest = peg["opd"].value_counts().index[0]
+    nips = peg.loc[(peg["opd"] == biggest) & (peg["jenis_jabatan"] != "jpt"), "nip"]
+    moved = dict.fromkeys(nips.iloc[: MIN_SEL + 1], COLLIDE[0])
+    moved |= dict.fromkeys(nips.iloc[MIN_SEL + 1 : MIN_SEL + 1 + n_second], COLLIDE[1])
+    for df in r.tables.values():
+        if "nip" in df.columns and "opd" in df.columns:
+            df["opd"] = [moved.get(n, o) for n, o in zip(df["nip"], df["opd"], strict=True)]
+    write_dataset(r, root)
+    return sorted(r.tables["skp"]["periode"].unique())[-1]
+
+
+@pytest.mark.slow
+def test_opd_folder_is_stable_when_a_colliding_opd_drops(tmp_path):
+    """Batch 1: both colliding OPDs get a document, each in a suffixed folder. Batch 2
+    (the second OPD now under ``min_sel``): the first keeps its folder, the second's
+    document is withdrawn, and no other folder appears."""
+    out, cache = tmp_path / "reports", tmp_path / "cache"
+    kw = dict(per_opd=True, notebooks=["10"], workers=2, progress=False, min_sel=MIN_SEL)
+    last = _collide_city(tmp_path / "d1", MIN_SEL + 1)
+    run_batch(tmp_path / "d1", out, periods=[last], cache_dir=cache, **kw)
+    first = {p.name for p in (out / last / "opd").iterdir()}
+    names = folder_names(COLLIDE)
+    assert set(names.values()) <= first and len(set(names.values())) == 2
+    _collide_city(tmp_path / "d2", MIN_SEL - 2)
+    s = run_batch(tmp_path / "d2", out, periods=[last], cache_dir=cache, **kw)
+    assert [r.opd for r in s.runs if r.reason == "opd_kecil"] == [COLLIDE[1]]
+    second = {p.name for p in (out / last / "opd").iterdir()}
+    assert second == first - {names[COLLIDE[1]]}
+    assert list((out / last / "opd" / names[COLLIDE[0]]).glob("*.html"))
+    assert not list(out.rglob(f"*{names[COLLIDE[1]]}*"))
+    # the plan itself: folders of every OPD of the dataset, whichever get a document
+    assert folder_names([COLLIDE[0]])[COLLIDE[0]] != names[COLLIDE[0]]
+
+
+def _city_predikat_rows(xlsx):
+    rows = _sheet_rows(xlsx, "Predikat kinerja per OPD")
+    return {
+        (r["OPD"], r["Predikat"]): (
+            None if r["Disembunyikan (kelompok kecil)"] == "ya" else r["Jumlah"]
+        )
+        for r in rows
+    }
+
+
+@pytest.mark.slow
+def test_opd_text_shows_its_city_predikat_row_and_says_why(batch, tiny_city):
+    """An OPD with some predikat cell hidden at city level: its document's sentences give
+    its row of the city's predikat table as the city shows it (hidden cells "not shown"),
+    and whatever is withheld (changes, the SE MenPAN-RB 3/2023 check) is said with the
+    reason, never "not available"."""
+    out, _, _, last = batch
+    _, ds = tiny_city
+    city = _city_predikat_rows(out / last / f"laporan_periode_{last}.xlsx")
+    slug = {v: k for k, v in folder_names(sorted(ds.pegawai["opd"].unique())).items()}
+    label = {"Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"}
+    seen_hidden = 0
+    for d in sorted((out / last / "opd").iterdir()):
+        o = slug[d.name]
+        text = _html_text(next(d.glob("*.html")))
+        assert not any("sebaran predikat kinerja belum tersedia" in b for b in text.blocks)
+        assert not any("kesesuaian sebaran predikat belum tersedia" in b for b in text.blocks)
+        lines = {b.split(":")[0]: b for b in text.blocks if b.split(":")[0] in label}
+        assert set(lines) == label, (o, lines)
+        hidden_here = False
+        for p, b in lines.items():
+            n = city[(o, p)]
+            if n is None:
+                hidden_here = True
+                assert "tidak ditampilkan" in b, (o, b)
+            else:
+                assert b.startswith(f"{p}: {n} ASN"), (o, b, n)
+        if hidden_here:
+            seen_hidden += 1
+            assert any(
+                "SE MenPAN-RB 3/2023" not in b
+                and "tidak ditampilkan" in b
+                and f"kurang dari {MIN_SEL} ASN" in b
+                for b in text.blocks
+            )
+    assert seen_hidden >= 1
+
+
+_KANDIDAT = re.compile(
+    r"(Predikat Sangat Baik pada periode ini|Predikat Sangat Baik dua periode berturut-turut"
+    r"|Hasil kerja di atas ekspektasi tanpa catatan perilaku): ([\d.]+) ASN"
+)
+
+
+_BERPREDIKAT = re.compile(r"^Pada [^,]+, ([\d.]+) ASN memperoleh predikat kinerja\.")
+
+
+def _candidate_counts(html) -> dict[str, int]:
+    """The counts of people a document's sentences state (``{what: n}``): the
+    recognition candidates per criterion and the ASN with a predikat."""
+    out = {}
+    for b in _html_text(html).blocks:
+        for k, n in _KANDIDAT.findall(b):
+            out[k] = int(n.replace(".", ""))
+        m = _BERPREDIKAT.match(b)
+        if m:
+            out["berpredikat"] = int(m.group(1).replace(".", ""))
+    return out
+
+
+@pytest.mark.slow
+def test_differencing_sentence_counts_never_isolates_a_small_group(batch):
+    """Counts stated in sentences (recognition candidates, ASN with a predikat): the city's count less
+    every OPD document's count of the same criterion is 0 or at least ``min_sel``; a
+    withheld count says why."""
+    out, _, _, last = batch
+    city = _candidate_counts(out / last / f"laporan_periode_{last}.html")
+    assert "Predikat Sangat Baik pada periode ini" in city and "berpredikat" in city
+    docs = [_candidate_counts(p) for p in (out / last / "opd").rglob("*.html")]
+    leaks = []
+    for k, total in city.items():
+        rest = total - sum(d[k] for d in docs if k in d)
+        if 0 < rest < MIN_SEL:
+            leaks.append((k, total, rest))
+    assert not leaks
+    withheld = [
+        b
+        for p in (out / last / "opd").rglob("*.html")
+        for b in _html_text(p).blocks
+        if "kandidat berikut" in b and "tidak dapat dihitung kembali dari total kota" in b
+    ]
+    assert withheld  # the scenario: at least one count withheld, with the reason
+
+
+def test_acceptance_score_named_only_for_enough_respondents(measures):
+    """The survey acceptance score of an OPD (resistance section) is a mean of its
+    respondents' answers: named only when they, and every OPD left out with them, are 0
+    or at least ``min_sel`` (here one OPD keeps 2 respondents)."""
+    import dataclasses
+
+    from kinerja_analysis.reporting.facts import period_facts
+
+    cut, h, last, _ = measures
+    if h.survei_skor is None:
+        pytest.skip("no survey in this city")
+    s = h.survei_skor
+    who = cut.pegawai.set_index("nip")["opd"]
+    big = cut.pegawai["opd"].value_counts().index[0]
+    rows = (s["periode"] == last) & (s["nip"].map(who) == big)
+    keep = pd.unique(s.loc[rows, "nip"])[:2]
+    s2 = s.loc[~rows | s["nip"].isin(keep)].reset_index(drop=True)
+    f = period_facts(cut, dataclasses.replace(h, survei_skor=s2), last, min_sel=MIN_SEL)
+    r = f.resistensi.set_index("opd")["penerimaan"]
+    cur = s2[(s2["periode"] == last) & (s2["konstruk"] == "penerimaan_sistem")]
+    answered = cur.assign(opd=cur["nip"].map(who)).groupby("opd")["nip"].nunique()
+    assert pd.isna(r[big])
+    named = r.dropna().index
+    assert len(named) >= 2 and (answered.reindex(named) >= MIN_SEL).all()
+    rest = int(answered.sum() - answered.reindex(named).sum())
+    assert rest == 0 or rest >= MIN_SEL
+
+
+def test_feedback_shares_named_only_for_groups_of_min_sel(measures):
+    """An OPD's shares without feedback / with poor feedback describe its ASN with and
+    without feedback: named only when both groups, and every OPD left out with them, are
+    0 or at least ``min_sel`` (here the largest OPD keeps feedback for 2 ASN)."""
+    import dataclasses
+
+    from kinerja_analysis.reporting.facts import period_facts
+
+    cut, h, last, _ = measures
+    ub = cut.tables["umpan_balik"]
+    who = cut.pegawai.set_index("nip")["opd"]
+    big = cut.pegawai["opd"].value_counts().index[0]
+    rows = (ub["periode"] == last) & (ub["nip"].map(who) == big)
+    keep = pd.unique(ub.loc[rows, "nip"])[:2]
+    ub2 = ub.loc[~rows | ub["nip"].isin(keep)].reset_index(drop=True)
+    cut2 = dataclasses.replace(cut, tables={**cut.tables, "umpan_balik": ub2})
+    need = period_facts(cut2, h, last, min_sel=MIN_SEL).umpan_balik_needed.set_index("opd")
+    assert need.loc[big, ["pct_tanpa_umpan_balik", "pct_kualitas_buruk"]].isna().all()
+    got = cut.pegawai.assign(ada=cut.pegawai["nip"].isin(ub2.loc[ub2["periode"] == last, "nip"]))
+    with_fb = got.groupby("opd")["ada"].sum()
+    without = got.groupby("opd").size() - with_fb
+    named = need.index[need["pct_tanpa_umpan_balik"].notna()]
+    assert len(named) >= 2
+    for counts in (with_fb, without):
+        assert ((counts[named] == 0) | (counts[named] >= MIN_SEL)).all()
+        rest = int(counts.sum() - counts[named].sum())
+        assert rest == 0 or rest >= MIN_SEL
+
+
+@pytest.mark.slow
+def test_withheld_note_says_which_rows(batch):
+    """An OPD document whose SKP table withholds only earlier periods' rows says so (the
+    periods marked –), never that its SKP achievement as a whole is suppressed while the
+    current row and the headline show it."""
+    out, _, _, last = batch
+    cur = period_label(last, "id")
+    seen = 0
+    for d in (out / last / "opd").iterdir():
+        rows = _keyed_counts(next(d.glob("*.xlsx"))).get("Capaian SKP per periode", {})
+        blocks = _html_text(next(d.glob("*.html"))).blocks
+        whole = any(b.startswith("Angka capaian SKP unit ini disembunyikan") for b in blocks)
+        part = any(b.startswith("Angka capaian SKP unit ini untuk periode") for b in blocks)
+        if rows.get(cur) is not None and any(v is None for v in rows.values()):
+            seen += 1
+            assert part and not whole, d.name
+        elif rows.get(cur) is not None:
+            assert not part and not whole, d.name
+    assert seen >= 1

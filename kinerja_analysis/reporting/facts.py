@@ -41,6 +41,8 @@ from kinerja_analysis.reporting.tables import (
     jp_window,
     jp_window_covered,
     predikat_by_opd,
+    residual_hidden,
+    suppressed_opds,
 )
 
 # --------------------------------------------------------------------------- facts
@@ -272,7 +274,9 @@ def period_facts(
         report_date=date or _dt.date.today(),
         n_pegawai=int(ev["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
-        predikat_distribution=None if tanpa_predikat else _distribution(ev),
+        predikat_distribution=_distribution(ev)
+        if not tanpa_predikat
+        else _distribution_as_city(_distribution(ev), ds, h, periode, opd, min_sel),
         previous_distribution=_distribution(ev_prev)
         if prev and not tanpa_predikat and f"predikat:{prev}" not in withheld
         else None,
@@ -285,12 +289,14 @@ def period_facts(
         else _berakhlak_profile(sd, periode, None if f"perilaku:{prev}" in withheld else prev),
         reliability=_reliability_facts(h.reliability, periode) if opd is None else None,
         effects=effect_list(h) if opd is None else (),
-        resistensi=_resistance_facts(ds, h, periode, peg),
+        resistensi=_resistance_facts(ds, h, periode, peg, min_sel),
         pelatihan=pelatihan,
         kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
-        umpan_balik_needed=_feedback_needs(ds, periode, peg),
-        kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev),
+        umpan_balik_needed=_feedback_needs(ds, periode, peg, min_sel),
+        kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev)
+        if opd is None
+        else _opd_recognition_candidates(h.evaluasi, ds.pegawai, periode, prev, opd, min_sel),
         kualitas_data=_data_quality(ds),
         periode_data=tuple(ds.periods),
         region_name=profile.name,
@@ -309,7 +315,18 @@ def period_facts(
         },
         min_sel=min_sel,
         predikat_source=str(h.parameter.get("sumber_predikat", "angka")),
+        withheld=withheld,
     )
+
+
+def _distribution_as_city(dist: pd.DataFrame, ds, h, periode: str, opd, min_sel: int):
+    """An OPD's predikat counts with the city table's ``disembunyikan`` flags of its row
+    (:func:`~kinerja_analysis.reporting.tables.predikat_by_opd`): the document shows what
+    the city shows of this OPD and hides what the city hides."""
+    row = predikat_by_opd(ds, h, periode, opd=opd, min_sel=min_sel)
+    flags = dict(zip(row["predikat"].astype(str), row["disembunyikan"].astype(bool), strict=True))
+    hidden = dist["predikat"].astype(str).map(lambda p: flags.get(p, True))
+    return dist.assign(disembunyikan=hidden.to_numpy(bool))
 
 
 def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> pd.DataFrame:
@@ -394,7 +411,9 @@ def _absent_share(ds, table: str, periode: str, peg: pd.DataFrame) -> pd.Series:
     return _absence(ds, table, periode, peg)[0]
 
 
-def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
+def _resistance_facts(
+    ds, h: SharedResults, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
     # who has a result this period: SKP rows, or the official e-Kinerja result without them
     hasil = "skp" if ds.has("skp") else "penilaian_resmi"
@@ -419,6 +438,11 @@ def _resistance_facts(ds, h: SharedResults, periode: str, peg: pd.DataFrame) -> 
         s = s[(s["periode"] == periode) & (s["konstruk"] == "penerimaan_sistem")]
         s = s.merge(peg[["nip", "opd"]], on="nip")
         base["penerimaan"] = s.groupby("opd")["skor"].mean().reindex(base.index)
+        # a mean of survey answers describes its respondents: an OPD's score is named
+        # only when its respondents, and those of every other OPD left out with it, are
+        # 0 or at least min_sel (primary and complementary suppression over the OPDs)
+        answered = s.groupby("opd")["nip"].nunique()
+        base.loc[base.index.isin(suppressed_opds(answered, min_sel)), "penerimaan"] = np.nan
     out = base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
     out.attrs["tak_dinilai"] = tak_dinilai
     return out
@@ -514,7 +538,9 @@ def _training_priorities(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> p
     )
 
 
-def _feedback_needs(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
+def _feedback_needs(
+    ds, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+) -> pd.DataFrame | None:
     if not ds.has("umpan_balik"):
         return None
     fb = ds.umpan_balik[
@@ -529,6 +555,14 @@ def _feedback_needs(ds, periode: str, peg: pd.DataFrame) -> pd.DataFrame | None:
         out["pct_kualitas_buruk"] = out["opd"].map(poor)
     else:
         out["pct_kualitas_buruk"] = np.nan
+    # each share describes the OPD's ASN with feedback and those without: an OPD's shares
+    # are named only when both groups, and every OPD left out with them, are 0 or at
+    # least min_sel (primary and complementary suppression over the OPDs)
+    with_fb = got.groupby("opd")["ada"].sum().astype(int)
+    hidden = suppressed_opds(with_fb, min_sel) | suppressed_opds(
+        got.groupby("opd").size() - with_fb, min_sel
+    )
+    out.loc[out["opd"].isin(hidden), ["pct_tanpa_umpan_balik", "pct_kualitas_buruk"]] = np.nan
     return out.sort_values("pct_tanpa_umpan_balik", ascending=False).reset_index(drop=True)[
         ["opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"]
     ]
@@ -553,6 +587,39 @@ def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None
         }
     )
     return pd.DataFrame(rows)
+
+
+def _opd_recognition_candidates(
+    evaluasi: pd.DataFrame,
+    pegawai: pd.DataFrame,
+    periode: str,
+    prev: str | None,
+    opd: str,
+    min_sel: int,
+) -> pd.DataFrame:
+    """The recognition candidates of ``opd`` (:func:`_recognition_candidates`), each count
+    withheld (``n`` missing, ``ditahan`` true) when the city's document, which states the
+    count over all OPDs, less every OPD document's count would isolate a group of 1 to
+    ``min_sel - 1`` ASN (:func:`~kinerja_analysis.reporting.tables.residual_hidden`, the
+    rule of the tables; OPDs under ``min_sel`` have no document)."""
+    who = pegawai.drop_duplicates("nip").set_index("nip")["opd"].astype(str)
+    rows = []
+    for o, nips in who.groupby(who).groups.items():
+        ev = evaluasi[in_values(evaluasi["nip"], set(nips))]
+        for r in _recognition_candidates(ev, periode, prev).itertuples(index=False):
+            rows.append({"opd": o, "cell": r.kriteria, "n": int(r.n)})
+    counts = pd.DataFrame(rows, columns=["opd", "cell", "n"])
+    n_asn = who.value_counts()
+    docs = set(n_asn.index[n_asn >= min_sel])
+    hidden = residual_hidden(counts, docs, min_sel)
+    own = counts[counts["opd"] == opd]
+    ditahan = [
+        (opd, c) in hidden and n >= min_sel for c, n in zip(own["cell"], own["n"], strict=True)
+    ]
+    out = own[["cell", "n"]].rename(columns={"cell": "kriteria"}).reset_index(drop=True)
+    out["ditahan"] = ditahan
+    out["n"] = out["n"].astype("Int64").mask(out["ditahan"])
+    return out
 
 
 def _data_quality(ds) -> pd.DataFrame:

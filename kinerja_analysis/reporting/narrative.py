@@ -404,6 +404,7 @@ class PeriodFacts:
     min_sel: int = DEFAULTS.min_sel
     thresholds: Thresholds = field(default_factory=Thresholds)
     predikat_source: str = "angka"
+    withheld: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
@@ -415,6 +416,7 @@ class PeriodFacts:
         if self.previous_periode is not None:
             object.__setattr__(self, "previous_periode", parse_period(self.previous_periode).code)
         object.__setattr__(self, "effects", tuple(self.effects))
+        object.__setattr__(self, "withheld", frozenset(self.withheld))
         object.__setattr__(
             self, "periode_data", tuple(parse_period(p).code for p in self.periode_data)
         )
@@ -861,8 +863,18 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
             str(r.predikat): (None if r.disembunyikan else r.prop)
             for r in prev_s.itertuples(index=False)
         }
-    sup = suppress_small_cells(cur[["predikat", "n", "prop"]], "n", fk.min_sel)
-    n_total = int(pd.to_numeric(cur["n"]).sum())
+    if "disembunyikan" in cur.columns:
+        # an OPD's document: the OPD's row of the city's table, hidden cells as the city
+        # hides them (suppressed over every OPD), never a pattern of its own
+        sup = cur.assign(disembunyikan=cur["disembunyikan"].astype("boolean").fillna(True))
+    else:
+        sup = suppress_small_cells(cur[["predikat", "n", "prop"]], "n", fk.min_sel)
+    n_total: int | None = int(pd.to_numeric(cur["n"]).sum())
+    shown = ~sup["disembunyikan"].astype(bool).to_numpy()
+    if "disembunyikan" in cur.columns and not (pd.to_numeric(cur["n"])[shown] > 0).any():
+        # the city's row hides every cell of this OPD: its total is not given away by
+        # the city's table (n / share of a shown cell), so this document withholds it too
+        n_total = None
     rows = []
     for r_raw, r in zip(cur.itertuples(index=False), sup.itertuples(index=False), strict=True):
         row: dict[str, Any] = {
@@ -882,6 +894,10 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "n_total": n_total,
         "baris": rows,
         "ada_sebelumnya": prev is not None,
+        # the previous period's distribution withheld in an OPD's document (differencing)
+        "sebelumnya_ditahan": prev is None
+        and fk.previous_periode is not None
+        and ("predikat" in fk.withheld or f"predikat:{fk.previous_periode}" in fk.withheld),
         "periode_sebelumnya": fk.previous_periode,
         "terbanyak": terbanyak,
         "ada_kecil": any(r["kecil"] for r in rows),
@@ -1243,17 +1259,26 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
     # 10. reward pool
     if fk.kandidat_penghargaan is not None and len(fk.kandidat_penghargaan):
         kp = fk.kandidat_penghargaan
-        s = suppress_small_cells(kp, "n", fk.min_sel, totals_shown=False)
+        # ``ditahan``: withheld in an OPD's document (differencing against the city's
+        # count, facts._opd_recognition_candidates); said with its reason
+        ditahan = kp["ditahan"].astype(bool) if "ditahan" in kp else pd.Series(False, kp.index)
+        s = suppress_small_cells(
+            kp.assign(n=kp["n"].fillna(0)), "n", fk.min_sel, totals_shown=False
+        )
         out.append(
             {
                 "kunci": "penghargaan",
                 "baris": [
                     {
                         "kriteria": value_label(r0.kriteria, fk.bahasa),
-                        "n": None if r1.disembunyikan else int(r0.n),
+                        "n": None if r1.disembunyikan or d else int(r0.n),
+                        "ditahan": bool(d),
                     }
-                    for r0, r1 in zip(
-                        kp.itertuples(index=False), s.itertuples(index=False), strict=True
+                    for r0, r1, d in zip(
+                        kp.itertuples(index=False),
+                        s.itertuples(index=False),
+                        ditahan.to_numpy(),
+                        strict=True,
                     )
                 ],
             }
@@ -1638,6 +1663,9 @@ def write_report(facts: PeriodFacts) -> Report:
         "metode_efek": sorted({method_label(e.method, b) for e in facts.effects if e.method}),
         "desain_efek": sorted({e.design for e in facts.effects}),
         "sumber_predikat": facts.predikat_source,
+        # in an OPD's document: the compliance check withheld because the city's predikat
+        # table hides some of this OPD's cells (its deviations would give them back)
+        "kepatuhan_ditahan": kep is None and "predikat" in facts.withheld,
     }
     if facts.previous_periode is not None:
         ctx["periode_sebelumnya_kata"] = f.periode(facts.previous_periode)

@@ -565,8 +565,13 @@ class ReportSession:
         return hidden.get(self.opd, frozenset())
 
     def withheld_note(self, measure: str) -> None:
-        """Say that this OPD's figures of ``measure`` are suppressed, and why."""
-        self.say("disembunyikan_opd", ukuran=self.text(f"ukuran_{measure}"), min_sel=self.min_sel)
+        """Say that this OPD's figures of ``measure`` are suppressed, and why: only some
+        periods' rows of its per-period table when :attr:`withheld` lists only
+        ``"<measure>:<periode>"`` entries of it, else the measure as a whole."""
+        key = "disembunyikan_opd"
+        if measure not in self.withheld and any(m.startswith(f"{measure}:") for m in self.withheld):
+            key = "disembunyikan_opd_periode"
+        self.say(key, ukuran=self.text(f"ukuran_{measure}"), min_sel=self.min_sel)
 
     def text(self, key: str, **fields: object) -> str:
         """A fixed text of the report (:data:`kinerja_analysis.reporting.text.TEXTS`)."""

@@ -838,7 +838,7 @@ def withhold_periods(df: pd.DataFrame, measure: str, withheld: Iterable[str]) ->
     return out
 
 
-def _suppressed_opds(counts: pd.Series, min_sel: int) -> set[str]:
+def suppressed_opds(counts: pd.Series, min_sel: int) -> set[str]:
     """OPDs whose count (``opd`` → n) must be hidden when every OPD's figure of a measure
     is published beside the all-OPD figure: primary and complementary suppression over
     the one group of all OPDs (:func:`suppress_small_cells`)."""
@@ -959,7 +959,7 @@ def city_suppressed_measures(
             d = tabs[name]
             nips = pd.unique(d.loc[d["periode"] == periode, "nip"])
             counts = who.reindex(nips).dropna().value_counts()
-            mark(measure, _suppressed_opds(counts, min_sel))
+            mark(measure, suppressed_opds(counts, min_sel))
     docs = {str(o) for o in n_asn.index[n_asn >= min_sel]}
     if "skp" in tabs:
         _mark_periods(hidden, "capaian", tabs["skp"], who, docs, periode, min_sel)
