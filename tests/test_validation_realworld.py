@@ -17,7 +17,7 @@ from kinerja_analysis import DatasetError, load_dataset
 from kinerja_analysis.core.periods import missing_periods
 from kinerja_analysis.data.messages import MESSAGES
 from kinerja_analysis.data.validation import date_format_hint
-from kinerja_analysis.reporting.facts import _absent_share
+from kinerja_analysis.reporting.facts import _absence
 from kinerja_analysis.reporting.narrative import write_report
 
 
@@ -118,8 +118,8 @@ def test_absence_not_assessable_when_rejected_rows_could_hide_employees(base: Pa
     assert not rep.absence_assessable("skp", "2024Q2")
     assert rep.absence_assessable("skp", "2024Q1")
     peg = ds.pegawai
-    assert _absent_share(ds, "skp", "2024Q2", peg).isna().all()
-    q1 = _absent_share(ds, "skp", "2024Q1", peg)
+    assert _absence(ds, "skp", "2024Q2", peg)[0].isna().all()
+    q1 = _absence(ds, "skp", "2024Q1", peg)[0]
     assert q1["Dinas A"] == pytest.approx(0.25)  # the head of the OPD has no SKP row
 
 
@@ -134,7 +134,7 @@ def test_employee_whose_rows_were_rejected_is_not_counted_as_absent(base: Path) 
     assert ds.validation.absence_assessable("skp", "2024Q2")
     assert ds.validation.present_despite_rejection("skp", "2024Q2") == [STAFF]
     assert STAFF not in set(ds.skp.loc[ds.skp["periode"] == "2024Q2", "nip"])
-    share = _absent_share(ds, "skp", "2024Q2", ds.pegawai)
+    share = _absence(ds, "skp", "2024Q2", ds.pegawai)[0]
     assert share["Dinas A"] == pytest.approx(0.25)  # still only the head: 1 of 4
 
 

@@ -14,7 +14,7 @@ from test_validation_inputs import BOSS, PEER, PPPK, STAFF, TODAY, validate, wri
 
 from kinerja_analysis import load_dataset
 from kinerja_analysis.data.loading import PRESENCE_COLUMNS, ValidationReport
-from kinerja_analysis.reporting.facts import _absent_share, _resistance_facts
+from kinerja_analysis.reporting.facts import _absence, _resistance_facts
 
 
 @pytest.fixture
@@ -58,12 +58,12 @@ def test_unreadable_period_makes_absence_not_assessable_for_that_employee(
     assert rep.present_despite_rejection("skp", "2024Q2") == []
     assert rep.presence_unknown("skp", "2024Q2") == [STAFF]
     peg = _two_opds(ds)
-    q2 = _absent_share(ds, "skp", "2024Q2", peg)
+    q2 = _absence(ds, "skp", "2024Q2", peg)[0]
     assert np.isnan(q2["Dinas A"])  # never "STAFF has no SKP"
     assert q2["Dinas B"] == pytest.approx(0.0)  # PEER has an SKP: untouched
     # in 2024Q1 STAFF has accepted rows: present, whatever the unreadable rows are
     assert rep.presence_unknown("skp", "2024Q1") == [STAFF]
-    q1 = _absent_share(ds, "skp", "2024Q1", peg)
+    q1 = _absence(ds, "skp", "2024Q1", peg)[0]
     assert q1["Dinas A"] == pytest.approx(1 / 3)  # the head of the OPD has no SKP row
     r = _resistance_facts(ds, _H(), "2024Q2", peg)
     assert r.attrs["tak_dinilai"] == ["skp"]
@@ -92,7 +92,7 @@ def test_unreadable_period_and_unknown_nip_is_not_assessable_anywhere(base: Path
     ds = load_dataset(base, today=TODAY)
     for p in ("2024Q1", "2024Q2"):
         assert not ds.validation.absence_assessable("skp", p)
-        assert _absent_share(ds, "skp", p, ds.pegawai).isna().all()
+        assert _absence(ds, "skp", p, ds.pegawai)[0].isna().all()
 
 
 def test_longer_period_of_another_frequency_may_belong_to_each_quarter(base: Path) -> None:
@@ -107,7 +107,7 @@ def test_longer_period_of_another_frequency_may_belong_to_each_quarter(base: Pat
     assert (rep.issues["nilai"] == "2024").any()
     for p in ("2024Q1", "2024Q2"):
         assert rep.presence_unknown("skp", p) == [PPPK]
-        assert np.isnan(_absent_share(ds, "skp", p, ds.pegawai)["Dinas A"])
+        assert np.isnan(_absence(ds, "skp", p, ds.pegawai)[0]["Dinas A"])
     assert rep.presence_unknown("skp", "2025Q1") == []
     # the same from the other side: a month inside the quarter says "has a row"
     rp = pd.DataFrame([["skp", "2024-05", STAFF, 1]], columns=PRESENCE_COLUMNS)

@@ -405,12 +405,6 @@ def _absence(ds, table: str, periode: str, peg: pd.DataFrame) -> tuple[pd.Series
     return share, not bool(open_.any())
 
 
-def _absent_share(ds, table: str, periode: str, peg: pd.DataFrame) -> pd.Series:
-    """Share of each OPD's employees without a ``table`` row in ``periode``; NaN where
-    not assessable (see :func:`_absence`)."""
-    return _absence(ds, table, periode, peg)[0]
-
-
 def _resistance_facts(
     ds, h: SharedResults, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame | None:

@@ -937,9 +937,9 @@ def city_suppressed_measures(
     peg = ds.pegawai
     opds = sorted(peg["opd"].dropna().astype(str).unique())
     hidden: dict[str, set[str]] = {o: set() for o in opds}
-    n_asn = peg.groupby("opd")["nip"].nunique()
-    for o in n_asn.index[n_asn < min_sel]:
-        hidden[str(o)].update(OPD_MEASURES)
+    small = small_opds(peg, min_sel)
+    for o in small:
+        hidden[o].update(OPD_MEASURES)
 
     def mark(measure: str, names: Iterable[str]) -> None:
         for o in names:
@@ -960,7 +960,7 @@ def city_suppressed_measures(
             nips = pd.unique(d.loc[d["periode"] == periode, "nip"])
             counts = who.reindex(nips).dropna().value_counts()
             mark(measure, suppressed_opds(counts, min_sel))
-    docs = {str(o) for o in n_asn.index[n_asn >= min_sel]}
+    docs = set(opds) - set(small)  # the OPDs with a document of their own
     if "skp" in tabs:
         _mark_periods(hidden, "capaian", tabs["skp"], who, docs, periode, min_sel)
     if "perilaku" in tabs:
