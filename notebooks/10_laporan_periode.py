@@ -208,13 +208,17 @@ else:
     )
     hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
     doc.save(hvk, "hasil_vs_kompetensi")
-    if "hvk" in doc.withheld:
+    # an OPD's cells are hidden as the city's table hides them (the same row is in both
+    # workbooks): shown with their gaps unless every cell is hidden
+    if "hvk" in doc.withheld and hvk_kota["disembunyikan"].all():
         doc.say("hvk")
         doc.withheld_note("hvk")
     else:
         doc.markdown(
             doc.text("hvk") + "\n\n" + output_vs_competency_sentence(hvk_kota, bahasa, min_sel, opd)
         )
+        if "hvk" in doc.withheld:
+            doc.withheld_note("hvk", cells=True)
         doc.table(hvk_kota, columns=["arah", "n", "persen"], percent_cols=["persen"])
     doc.say("hvk_ringkas")
 

@@ -453,6 +453,54 @@ def test_hvk_sentence_without_any_asn_is_a_sentence(bahasa):
     assert ("belum ada ASN" if bahasa == "id" else "no ASN") in s
 
 
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_hvk_sentence_hidden_cell(bahasa):
+    """A hidden count of an OPD's own total (hidden as the city hides it, complements
+    included) is "not shown", never "fewer than min_sel", which a complement need not be;
+    the city's totals hide only small counts and say so."""
+    from kinerja_analysis.reporting.text import output_vs_competency_sentence
+
+    rows = pd.DataFrame({"arah": ["naik", "turun", "tetap"], "n": pd.array([None, None, 40], "Int64")})
+    few = "kurang dari" if bahasa == "id" else "fewer than"
+    hidden = "tidak ditampilkan" if bahasa == "id" else "not shown"
+    own = output_vs_competency_sentence(rows, bahasa, MIN_SEL, opd="Dinas Contoh")
+    assert own.count(hidden) == 2 and few not in own and "40" in own
+    city = output_vs_competency_sentence(rows, bahasa, MIN_SEL)
+    assert city.count(few) == 2 and hidden not in city
+
+
+@pytest.mark.slow
+def test_hvk_partly_hidden_shows_the_city_row(batch, measures):
+    """An OPD whose output-vs-competency row the city hides only in part shows that row
+    as the city shows it (the same row is in both workbooks), with the note that some
+    cells are hidden; the whole section is withheld only when every cell is hidden."""
+    out, _, _, last = batch
+    cut, h, _, _ = measures
+    city = tables.output_vs_competency_by_opd(cut, h, last, min_sel=MIN_SEL)
+    city = city[city["opd"] != "Seluruh OPD"]
+    part = city.groupby("opd")["disembunyikan"].agg(lambda x: 0 < x.sum() < len(x))
+    names = folder_names(sorted(cut.pegawai["opd"].unique()))
+    seen = 0
+    for o, hv in city.groupby("opd"):
+        d = out / last / "opd" / names[o]
+        if not d.is_dir():
+            continue
+        blocks = _html_text(next(d.glob("*.html"))).blocks
+        note = any(b.startswith("Sebagian angka hasil kerja dan perilaku unit ini") for b in blocks)
+        sentence = [b for b in blocks if b.startswith("Bila perilaku ikut dinilai")]
+        whole = any(b.startswith("Angka hasil kerja dan perilaku unit ini disembunyikan") for b in blocks)
+        assert note == bool(part[o]), o
+        assert whole == bool(hv["disembunyikan"].all()), o
+        if part[o]:
+            seen += 1
+            (s,) = sentence
+            assert "tidak ditampilkan" in s and "kurang dari" not in s
+            for r in hv.itertuples():
+                if not r.disembunyikan:
+                    assert f"untuk {int(r.n)} ASN" in s, (o, s)
+    assert seen >= 1
+
+
 #: two OPD names with the same plain slug; "Dinas A-B" drops under MIN_SEL in batch 2
 COLLIDE = ("Dinas A/B", "Dinas A-B")
 

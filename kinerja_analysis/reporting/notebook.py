@@ -564,11 +564,12 @@ class ReportSession:
         hidden = city_suppressed_measures(self.ds, h, self.periode, self.min_sel)
         return hidden.get(self.opd, frozenset())
 
-    def withheld_note(self, measure: str) -> None:
+    def withheld_note(self, measure: str, *, cells: bool = False) -> None:
         """Say that this OPD's figures of ``measure`` are suppressed, and why: only some
         periods' rows of its per-period table when :attr:`withheld` lists only
-        ``"<measure>:<periode>"`` entries of it, else the measure as a whole."""
-        key = "disembunyikan_opd"
+        ``"<measure>:<periode>"`` entries of it; only some cells (marked –, as the city's
+        table hides them) with ``cells``; else the measure as a whole."""
+        key = "disembunyikan_opd_sel" if cells else "disembunyikan_opd"
         if measure not in self.withheld and any(m.startswith(f"{measure}:") for m in self.withheld):
             key = "disembunyikan_opd_periode"
         self.say(key, ukuran=self.text(f"ukuran_{measure}"), min_sel=self.min_sel)

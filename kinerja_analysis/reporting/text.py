@@ -429,16 +429,19 @@ def output_vs_competency_sentence(
     totals: pd.DataFrame, bahasa: fmt.Bahasa, min_sel: int, opd: str | None = None
 ) -> str:
     """The sentence of the output-vs-competency table's total (rows ``arah, n``): over
-    every OPD, or over ``opd`` in that OPD's document (its name escaped as Markdown)."""
-    parts = [
-        text(
-            "hvk_bagian",
-            bahasa,
-            arah=_pick(_DIRECTIONS.get(r.arah, (r.arah, r.arah)), bahasa),
-            n=count_text(r.n, bahasa, min_sel),
-        )
-        for r in totals.itertuples()
-    ]
+    every OPD, or over ``opd`` in that OPD's document (its name escaped as Markdown).
+
+    A missing ``n`` is a suppressed count. The city's totals hide only small counts
+    ("kurang dari ``min_sel``"); an OPD's cells are hidden as the city's table hides
+    them, complements included, so there a hidden count is only "not shown"."""
+
+    def part(arah: str, n: object) -> str:
+        words = _pick(_DIRECTIONS.get(arah, (arah, arah)), bahasa)
+        if opd and (n is None or pd.isna(n)):
+            return text("hvk_bagian_disembunyikan", bahasa, arah=words)
+        return text("hvk_bagian", bahasa, arah=words, n=count_text(n, bahasa, min_sel))
+
+    parts = [part(r.arah, r.n) for r in totals.itertuples()]
     lingkup = (
         text("umum_lingkup_opd", bahasa, opd=escape_markdown(opd))
         if opd
