@@ -460,7 +460,9 @@ def test_hvk_sentence_hidden_cell(bahasa):
     the city's totals hide only small counts and say so."""
     from kinerja_analysis.reporting.text import output_vs_competency_sentence
 
-    rows = pd.DataFrame({"arah": ["naik", "turun", "tetap"], "n": pd.array([None, None, 40], "Int64")})
+    rows = pd.DataFrame(
+        {"arah": ["naik", "turun", "tetap"], "n": pd.array([None, None, 40], "Int64")}
+    )
     few = "kurang dari" if bahasa == "id" else "fewer than"
     hidden = "tidak ditampilkan" if bahasa == "id" else "not shown"
     own = output_vs_competency_sentence(rows, bahasa, MIN_SEL, opd="Dinas Contoh")
@@ -488,7 +490,9 @@ def test_hvk_partly_hidden_shows_the_city_row(batch, measures):
         blocks = _html_text(next(d.glob("*.html"))).blocks
         note = any(b.startswith("Sebagian angka hasil kerja dan perilaku unit ini") for b in blocks)
         sentence = [b for b in blocks if b.startswith("Bila perilaku ikut dinilai")]
-        whole = any(b.startswith("Angka hasil kerja dan perilaku unit ini disembunyikan") for b in blocks)
+        whole = any(
+            b.startswith("Angka hasil kerja dan perilaku unit ini disembunyikan") for b in blocks
+        )
         assert note == bool(part[o]), o
         assert whole == bool(hv["disembunyikan"].all()), o
         if part[o]:
