@@ -151,6 +151,39 @@ def test_opd_tables_use_the_city_pattern(measures):
         )
 
 
+def test_compliance_judges_every_rule_the_table_shows(measures):
+    """SE MenPAN-RB 3/2023 check in the city's document: an OPD is judged on every rule
+    whose predikat cells the predikat table shows (an OPD with a hidden small "Kurang"
+    cell still breaches "Baik paling banyak 70%"); a rule reading a hidden cell is not
+    judged, and OPDs left unjudged are counted, never dropped."""
+    from kinerja_analysis.domain.predikat import check_distribution
+    from kinerja_analysis.reporting.facts import period_facts
+    from kinerja_analysis.reporting.narrative import _compliance_context
+
+    cut, h, last, _ = measures
+    f = period_facts(cut, h, last, min_sel=MIN_SEL)
+    ctx = _compliance_context(f)
+    # independent: the rules from the evaluation, the hidden cells from the city table
+    ev = h.evaluasi[h.evaluasi["periode"] == last]
+    kep = check_distribution(ev, cut.pegawai, "Baik")
+    pr = tables.predikat_by_opd(cut, h, last, min_sel=MIN_SEL)
+    hidden = {
+        (o, p) for o, p, d in zip(pr["opd"], pr["predikat"], pr["disembunyikan"], strict=True) if d
+    }
+    reads = kep.apply(
+        lambda r: any((r["opd"], c) in hidden for c in r["kategori"].split(" + ")), axis=1
+    )
+    breach = set(kep.loc[~reads & (kep["patuh"] == False), "opd"])  # noqa: E712
+    partly = {o for o in set(kep["opd"]) - breach if reads[kep["opd"] == o].any()}
+    assert hidden and partly | breach  # the scenario: hidden cells, judged OPDs
+    assert set(ctx["opd_tidak"]) == breach
+    assert ctx["n_tidak"] == len(breach)
+    assert ctx["n_ditahan"] == len(partly)
+    assert ctx["n_dinilai"] + ctx["n_ditahan"] + ctx["n_tanpa_data"] == kep["opd"].nunique()
+    # an OPD with a hidden cell is still found in breach of a rule it shows
+    assert breach & {o for o, _ in hidden}
+
+
 def test_headline_withheld_says_suppressed(measures):
     cut, _, last, _ = measures
     t = {k: v for k, v in cut.tables.items()}

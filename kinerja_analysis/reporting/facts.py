@@ -330,13 +330,25 @@ def _distribution_as_city(dist: pd.DataFrame, ds, h, periode: str, opd, min_sel:
 
 
 def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> pd.DataFrame:
-    """The distribution-rule rows of the OPDs whose predikat row the predikat table shows
-    whole (:func:`~kinerja_analysis.reporting.tables.predikat_by_opd`, no cell hidden):
-    a sentence naming an OPD with its deviation must not describe a group the table hides."""
+    """The distribution-rule rows of every OPD, each marked ``disembunyikan`` when the
+    rule counts a predikat whose cell the predikat table hides for that OPD
+    (:func:`~kinerja_analysis.reporting.tables.predikat_by_opd`).
+
+    A rule that reads only shown cells is judged from what the table already shows (its
+    shares), so its verdict and deviation disclose nothing; a rule that reads a hidden
+    cell is not judged, since its verdict or deviation would bound that cell. An OPD
+    is thus still found in breach of "Baik paling banyak 70%" when only its small
+    "Kurang" cell is hidden."""
     pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
-    hidden = set(pr.loc[pr["disembunyikan"].astype(bool), "opd"].astype(str))
-    keep = ~kep["opd"].astype(str).isin(hidden)
-    return kep.loc[keep.to_numpy(), ["opd", "aturan", "patuh", "selisih"]]
+    off = pr[pr["disembunyikan"].astype(bool)]
+    hidden = set(zip(off["opd"].astype(str), off["predikat"].astype(str), strict=True))
+    reads_hidden = [
+        any((str(o), c) in hidden for c in str(cats).split(" + "))
+        for o, cats in zip(kep["opd"], kep["kategori"], strict=True)
+    ]
+    out = kep[["opd", "aturan", "patuh", "selisih"]].reset_index(drop=True)
+    out["disembunyikan"] = np.asarray(reads_hidden, dtype=bool)
+    return out
 
 
 def _berakhlak_profile(sd: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame | None:

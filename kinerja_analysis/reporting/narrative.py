@@ -290,7 +290,7 @@ class Thresholds:
 _KOLOM = {
     "predikat_distribution": ("predikat", "n"),
     "previous_distribution": ("predikat", "n"),
-    "distribution_compliance": ("opd", "aturan", "patuh", "selisih"),
+    "distribution_compliance": ("opd", "aturan", "patuh", "selisih"),  # + disembunyikan
     "berakhlak_profile": ("dimensi", "skor"),
     "reliability": ("dimensi", "icc1", "icc1k"),
     "resistensi": ("opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"),
@@ -909,11 +909,21 @@ def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     if k is None:
         return None
     d = k.copy()
-    patuh = d["patuh"].astype("boolean")
+    # a rule that reads a cell the predikat table hides is not judged (facts._shown_compliance)
+    hid = (
+        d["disembunyikan"].astype(bool) if "disembunyikan" in d else pd.Series(False, index=d.index)
+    )
+    patuh = d["patuh"].astype("boolean").mask(hid.to_numpy())
     opd_semua = pd.unique(d["opd"])
     tidak = d.loc[(patuh == False).fillna(False).to_numpy()]  # noqa: E712
     opd_tidak = list(pd.unique(tidak["opd"]))
-    tanpa_data = [o for o in opd_semua if patuh[d["opd"] == o].isna().all()]
+    tanpa_data = [o for o in opd_semua if d.loc[d["opd"] == o, "patuh"].isna().all()]
+    # OPDs whose every judged rule holds but some rule reads a hidden cell: not assessed
+    ditahan = [
+        o
+        for o in opd_semua
+        if o not in opd_tidak and o not in tanpa_data and hid[d["opd"] == o].any()
+    ]
     terbesar = None
     if len(tidak):
         sel = pd.to_numeric(tidak["selisih"], errors="coerce")
@@ -928,7 +938,8 @@ def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "n_tidak": len(opd_tidak),
         "opd_tidak": [str(o) for o in opd_tidak],
         "n_tanpa_data": len(tanpa_data),
-        "n_dinilai": len(opd_semua) - len(tanpa_data),
+        "n_ditahan": len(ditahan),
+        "n_dinilai": len(opd_semua) - len(tanpa_data) - len(ditahan),
         "terbesar": terbesar,
     }
 
