@@ -82,7 +82,7 @@ doc.section(laporan, "hasil")
 
 # %%
 doc.say("angka_utama")
-angka = tables.headline_figures(t, doc.periode, withheld=doc.withheld)
+angka = tables.headline_figures(t, doc.periode, withheld=doc.withheld, evaluasi=doc.shared.evaluasi)
 doc.save(angka, "angka_utama")
 doc.table(headline_display(angka, bahasa))
 

@@ -51,7 +51,9 @@ periode_semua = list(doc.ds.periods)  # the data up to and including the report 
 doc.say("n90_pengantar")
 
 # %%
-lintas = tables.cross_period_summary(t, periode_semua)
+# the behaviour score of every period as the last window scores it (one rater model)
+evaluasi = doc.shared.evaluasi if "perilaku" in t else None
+lintas = tables.cross_period_summary(t, periode_semua, evaluasi=evaluasi)
 doc.say(
     "n90_angka_utama",
     "n90_cakupan",

@@ -123,3 +123,20 @@ def test_narrative_and_tables_use_the_same_training_window(planted) -> None:
     jp = jp_by_asn(ds.pelatihan, ds.pegawai, last)
     kota = jp_summary(jp, 5, per_opd=False)
     assert fakta.pelatihan["pct_di_bawah_20jp"] == pytest.approx(kota.loc[0, "pct_di_bawah_20"])
+
+
+def test_behaviour_headline_lies_among_the_dimension_means(planted) -> None:
+    """The headline behaviour mean is the score the document ranks dimensions by (not
+    the mean of every raw rating, self-ratings included, which the synthetic city
+    inflates by its self-rating bias): it lies between the lowest and the highest
+    BerAKHLAK dimension mean the narrative states."""
+    from kinerja_analysis.reporting.tables import headline_figures
+
+    ds, h, _ = planted
+    last = ds.periods[-1]
+    fakta = period_facts(ds, h, last, date=dt.date(2026, 11, 28))
+    dims = fakta.berakhlak_profile["skor"]
+    hf = headline_figures(ds.tables, last, evaluasi=h.evaluasi).set_index("indikator")["nilai"]
+    assert dims.min() <= hf["perilaku_rerata"] <= dims.max()
+    raw = ds.perilaku.loc[ds.perilaku["periode"] == last, "skor"].mean()
+    assert raw > dims.max()  # the old headline: above every dimension

@@ -156,11 +156,11 @@ def test_capaian_by_asn_and_by_period():
 def test_perilaku_by_dimension():
     d = pd.DataFrame(
         {
-            "nip": ["a", "a", "b", "a", "a"],
-            "periode": ["2025Q1"] * 4 + ["2024Q4"],
-            "dimensi": ["kompeten", "kompeten", "kompeten", "akuntabel", "akuntabel"],
-            "peran_penilai": ["atasan", "rekan", "atasan", "atasan", "atasan"],
-            "skor": [4.0, 2.0, 3.0, 5.0, 1.0],
+            "nip": ["a", "a", "b", "a", "a", "b"],
+            "periode": ["2025Q1"] * 4 + ["2024Q4", "2025Q1"],
+            "dimensi": ["kompeten", "kompeten", "kompeten", "akuntabel", "akuntabel", "kompeten"],
+            "peran_penilai": ["atasan", "rekan", "atasan", "atasan", "atasan", "diri"],
+            "skor": [4.0, 2.0, 3.0, 5.0, 1.0, 5.0],
         }
     )
     out = T.perilaku_by_dimension(d, "2025Q1")
@@ -171,11 +171,13 @@ def test_perilaku_by_dimension():
         "n_penilaian",
         "skor_rerata",
         "skor_atasan",
+        "skor_diri",
         "skor_rekan",
     ]
     k = out.set_index("dimensi").loc["kompeten"]
+    # the self-rating (5.0) is shown apart and never enters the mean of the ratings
     assert (k["n_asn"], k["n_penilaian"], k["skor_rerata"]) == (2, 3, 3.0)
-    assert (k["skor_atasan"], k["skor_rekan"]) == (3.5, 2.0)
+    assert (k["skor_atasan"], k["skor_rekan"], k["skor_diri"]) == (3.5, 2.0, 5.0)
     assert out.set_index("dimensi").loc["akuntabel", "skor_rerata"] == 5.0  # 2024Q4 not in
 
 
@@ -290,7 +292,14 @@ def _tables_for_headline():
             ("A01", "2025Q1", "i", "kuantitas", 10, 10),
         ]
     )
-    per = pd.DataFrame({"nip": ["A00", "B00"], "periode": ["2025Q1"] * 2, "skor": [3.0, 4.0]})
+    per = pd.DataFrame(
+        {
+            "nip": ["A00", "A00", "B00", "B00"],
+            "periode": ["2025Q1"] * 4,
+            "peran_penilai": ["atasan", "rekan", "atasan", "diri"],
+            "skor": [3.0, 2.0, 4.0, 5.0],
+        }
+    )
     lay = pd.DataFrame({"opd": ["A", "B"], "periode": ["2025Q1"] * 2, "ikm": [80.0, 90.0]})
     pel = _pelatihan(
         [
@@ -308,13 +317,32 @@ def test_headline_figures():
     v = out.set_index("indikator")["nilai"]
     assert (v["n_asn"], v["n_opd"]) == (4, 2)
     assert v["capaian_rerata"] == 90.0
-    assert v["perilaku_rerata"] == 3.5
+    # mean over ASN of their ratings by others: (2.5 + 4) / 2; self-ratings left out
+    assert v["perilaku_rerata"] == 3.25
     assert v["ikm_rerata"] == 85.0
     assert v["jp_rerata"] == 10.0  # (30 + 10 + 0 + 0) / 4
     assert v["pct_jp_di_bawah_20"] == 0.75
     # the first period's 12-month window reaches before the data: no JP figures
     first = T.headline_figures(_tables_for_headline(), "2024Q2").set_index("indikator")
     assert first.loc[["jp_rerata", "pct_jp_di_bawah_20"], "nilai"].isna().all()
+
+
+def test_headline_behaviour_is_the_documents_score():
+    """With the evaluation, the behaviour headline is the mean of the score the predikat
+    is computed from (adjusted, without self-ratings), over the ASN of the period in the
+    tables' pegawai; never the mean of every raw rating."""
+    ev = pd.DataFrame(
+        {
+            "nip": ["A00", "B00", "B01", "X99", "A00"],
+            "periode": ["2025Q1"] * 4 + ["2024Q2"],
+            "skor_perilaku": [3.1, 3.3, float("nan"), 1.0, 5.0],
+        }
+    )
+    v = T.headline_figures(_tables_for_headline(), "2025Q1", evaluasi=ev)
+    v = v.set_index("indikator")["nilai"]
+    assert v["perilaku_rerata"] == pytest.approx(3.2)  # X99 is not in pegawai
+    s = T.cross_period_summary(_tables_for_headline(), ["2025Q1"], evaluasi=ev)
+    assert s["perilaku_rerata"].tolist() == [pytest.approx(3.2)]
 
 
 def test_cross_period_summary():

@@ -169,15 +169,19 @@ def perilaku_by_dimension(perilaku: pd.DataFrame, periode: str) -> pd.DataFrame:
     -------
     DataFrame
         ``dimensi, n_asn, n_penilaian, skor_rerata`` and one ``skor_<peran>`` column per
-        rater role present, in BerAKHLAK order.
+        rater role present, in BerAKHLAK order. ``n_asn`` counts the ASN rated;
+        ``n_penilaian`` and ``skor_rerata`` the ratings by others (self-ratings, which
+        never enter the behaviour score, are only in ``skor_diri``).
     """
     # only the columns used: each text column taken from a table of millions of
     # ratings costs tens of milliseconds
     d = perilaku.loc[perilaku["periode"] == periode, ["nip", "dimensi", "peran_penilai", "skor"]]
     g = d.groupby("dimensi")
+    others = d[d["peran_penilai"] != "diri"].groupby("dimensi")["skor"]
     out = pd.DataFrame(
-        {"n_asn": g["nip"].nunique(), "n_penilaian": g.size(), "skor_rerata": g["skor"].mean()}
+        {"n_asn": g["nip"].nunique(), "n_penilaian": others.size(), "skor_rerata": others.mean()}
     )
+    out["n_penilaian"] = out["n_penilaian"].fillna(0).astype("int64")
     per_peran = d.pivot_table(
         index="dimensi", columns="peran_penilai", values="skor", aggfunc="mean"
     )
@@ -455,13 +459,24 @@ HEADLINE_MEASURE: dict[str, str] = {
 
 
 def headline_figures(
-    tables: Mapping[str, pd.DataFrame], periode: str, *, withheld: Iterable[str] = ()
+    tables: Mapping[str, pd.DataFrame],
+    periode: str,
+    *,
+    withheld: Iterable[str] = (),
+    evaluasi: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Headline numbers of one period (for the report's first lines and the index page).
 
     ``withheld``: measures not to publish (an OPD's document,
     :func:`city_suppressed_measures`); their indicators (:data:`HEADLINE_MEASURE`) get
     a missing value and ``disembunyikan`` True.
+
+    ``perilaku_rerata`` is the mean over ASN of the behaviour score the document's
+    predikat is computed from (``skor_perilaku`` of ``evaluasi``,
+    :func:`kinerja_analysis.domain.predikat.evaluate_period`: role-weighted, adjusted for
+    rater leniency, self-ratings left out) when ``evaluasi`` is given, so that it lies
+    among the per-dimension means the document states; without it, the mean over ASN of
+    their raw ratings by others (self-ratings left out, before adjustment).
 
     Returns
     -------
@@ -472,14 +487,16 @@ def headline_figures(
         the 12-month window reaches before the first period of the data
         (:func:`jp_window_covered`).
     """
-    out = _headline_figures(tables, periode)
+    out = _headline_figures(tables, periode, evaluasi)
     hide = out["indikator"].map(HEADLINE_MEASURE).isin(set(withheld))
     out.loc[hide, "nilai"] = np.nan
     out["disembunyikan"] = hide.to_numpy(dtype=bool)
     return out
 
 
-def _headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+def _headline_figures(
+    tables: Mapping[str, pd.DataFrame], periode: str, evaluasi: pd.DataFrame | None
+) -> pd.DataFrame:
     peg = tables["pegawai"]
     rows = [
         ("n_asn", float(peg["nip"].nunique()), "orang"),
@@ -490,10 +507,16 @@ def _headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Da
         cap = capaian_by_asn(skp[skp["periode"] == periode])
         rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
     if "perilaku" in tables:
-        p = tables["perilaku"]
-        rows.append(
-            ("perilaku_rerata", float(p.loc[p["periode"] == periode, "skor"].mean()), "skor 1–5")
-        )
+        if evaluasi is not None:
+            e = evaluasi.loc[
+                (evaluasi["periode"] == periode) & in_values(evaluasi["nip"], set(peg["nip"]))
+            ]
+            skor = e["skor_perilaku"]
+        else:
+            p = tables["perilaku"]
+            p = p.loc[(p["periode"] == periode) & (p["peran_penilai"] != "diri")]
+            skor = p.groupby("nip")["skor"].mean()
+        rows.append(("perilaku_rerata", float(skor.mean()), "skor 1–5"))
     if "layanan" in tables:
         k = ikm_by_opd(tables["layanan"], periode)
         if len(k):
@@ -511,9 +534,13 @@ def _headline_figures(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Da
 
 
 def cross_period_summary(
-    tables: Mapping[str, pd.DataFrame], periods: Sequence[str]
+    tables: Mapping[str, pd.DataFrame],
+    periods: Sequence[str],
+    *,
+    evaluasi: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """:func:`headline_figures` for every period, wide: one row per period.
+    """:func:`headline_figures` for every period, wide: one row per period (``evaluasi``
+    as there).
 
     Returns
     -------
@@ -522,7 +549,7 @@ def cross_period_summary(
     """
     rows = []
     for p in sort_periods(periods):
-        a = headline_figures(tables, p).set_index("indikator")["nilai"]
+        a = headline_figures(tables, p, evaluasi=evaluasi).set_index("indikator")["nilai"]
         rows.append({"periode": p, **a.to_dict()})
     out = pd.DataFrame(rows)
     for c in ("n_asn", "n_opd"):
