@@ -74,3 +74,41 @@ def test_a_partly_filled_current_period_is_kept() -> None:
 def test_declared_periods_win() -> None:
     periods, reasons, _ = choose_periods({"2025Q1": 3, "2025Q2": 3}, ["2025q2"], TODAY, "id", _msg)
     assert periods == ("2025Q2",) and "ditetapkan" in reasons["2025Q1"]
+
+
+def test_batch_counts_rejects_under_every_spelling_of_their_period() -> None:
+    """The batch's per-period account of rejected rows reads periods as validation does
+    (``TW III 2024``, ``Triwulan I 2025``, ``2024-Q4``, a spreadsheet's ``202501.0``): a
+    reject is never left out of its period's count for the way the export spells it."""
+    import types
+
+    import pandas as pd
+
+    from kinerja_analysis.pipeline.preflight import period_problems
+
+    rows = pd.DataFrame(
+        {
+            "periode": ["TW III 2024", "2024-Q4", "Triwulan IV 2024", "Triwulan I 2025", "'2025Q1"],
+            "baris": [2, 3, 4, 5, 6],
+        }
+    )
+    issues = pd.DataFrame(
+        {
+            "tabel": "skp",
+            "baris": [2, 3, 4, 5, 6],
+            "file": "skp.xlsx",
+            "kolom": "realisasi",
+            "nilai": "x",
+            "pesan": ["bukan angka " + "sangat panjang " * 20] * 5,
+        }
+    )
+    report = types.SimpleNamespace(rejected_rows={"skp": rows}, issues=issues)
+    periods = ["2024Q3", "2024Q4", "2025Q1"]
+    lost, partial = period_problems(report, periods, periods, None, "id")
+    assert not lost
+    assert set(partial) == set(periods)
+    assert "periode 2024Q4: 2 baris" in partial["2024Q4"]
+    assert "periode 2025Q1: 2 baris" in partial["2025Q1"]
+    # a long message is cut at a word, with an ellipsis
+    cut = partial["2024Q3"].rsplit(" …", 1)[0].split()[-1]
+    assert cut in ("sangat", "panjang"), partial["2024Q3"]

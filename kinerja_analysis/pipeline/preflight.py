@@ -10,6 +10,7 @@ periods have usable rows.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from kinerja_analysis.core.errors import DatasetError, PeriodError
-from kinerja_analysis.core.periods import parse_period, period_kind, sort_periods
+from kinerja_analysis.core.periods import parse_period, parse_period_text, period_kind, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile
 from kinerja_analysis.core.text import Bahasa, Catalog
 from kinerja_analysis.data.mapping import ColumnMapping, read_mapping
@@ -133,17 +134,20 @@ def _period_file(
 
 
 def _normalise(raw: Iterable[object]) -> set[str]:
+    """Period codes of raw cell values, read as validation reads them
+    (:func:`~kinerja_analysis.core.periods.parse_period_text`: ``2024-Q4``, ``TW III
+    2024``, ``Triwulan I 2025``, ``Januari 2025`` …); a whole number from a spreadsheet
+    (``202501.0``) as its digits, a leading apostrophe (Excel's text mark) dropped."""
     out = set()
     for v in raw:
         if v is None or (isinstance(v, float) and v != v):
             continue
-        s = str(v).strip().removeprefix("'")
-        for cand in (s, s.upper().replace(" ", "").replace("-Q", "Q").replace("-S", "S")):
-            try:
-                out.add(parse_period(cand).code)
-                break
-            except (PeriodError, ValueError):
-                continue
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        try:
+            out.add(parse_period_text(str(v).strip().removeprefix("'")).code)
+        except (PeriodError, ValueError):
+            continue
     return out
 
 
@@ -376,7 +380,7 @@ def describe_rejects(report: Any, where: list[tuple[str, int]], bahasa: str, lim
                 baris=baris,
                 kolom=kolom,
                 nilai=nilai_teks,
-                pesan=str(r["pesan"])[:160],
+                pesan=textwrap.shorten(str(r["pesan"]), 160, placeholder=" …"),
             )
         )
     return "; ".join(parts)
