@@ -35,6 +35,8 @@ OPD = [
     "دائرة الصحة العامة Dinas RTL",
     "Dinas 🎉 Emoji 👩‍💼 Pelayanan",
     "=cmd|' /C calc'!A0",
+    "Kecamatan Sungai\nLebar",  # a line break inside the cell (Alt+Enter)
+    "Dinas \u202eTerpadu",  # an unterminated right-to-left override
 ]
 
 
@@ -96,6 +98,10 @@ def test_hostile_text_is_inert_and_breakable(page):
     p.feed(page)
     assert not p.found
     assert "&lt;script&gt;window.__pwned=1" in page
+    # no text-direction control of the data reaches the page (it would mirror the
+    # document's own words and numbers after the value)
+    assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Dinas Terpadu" in page
     # the long name can wrap inside a table cell: break opportunities in its run
     assert "\u200b".join(["Dinas" + "X" * 7, "X" * 12]) in page
     assert breakable("Dinas Pendidikan") == "Dinas Pendidikan"

@@ -356,6 +356,31 @@ def test_vertical_tab_in_an_opd_name_keeps_the_opd(base: Path) -> None:
     assert tables["pegawai"].set_index("nip").loc[STAFF, "opd"] == opd  # same OPD as before
 
 
+@pytest.mark.parametrize(
+    "dirty",
+    [
+        lambda o: o.replace(" ", "\n", 1),  # Alt+Enter in an Excel cell
+        lambda o: o.replace(" ", "\r\n", 1),
+        lambda o: o.replace(" ", " \t ", 1),
+        lambda o: "\u202e" + o,  # an unterminated right-to-left override
+        lambda o: o[:4] + "\u2067" + o[4:] + "\u202c",  # isolate + pop
+    ],
+    ids=["lf", "crlf", "tab", "rlo", "isolate"],
+)
+def test_line_break_or_direction_control_in_an_opd_name_keeps_the_opd(base: Path, dirty) -> None:
+    """An OPD name typed over two lines in one cell, or carrying text-direction controls
+    (which would reorder the document's text after it), is the OPD of its clean
+    spelling, reported as a warning with the value as written; the employee is kept."""
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str)
+    opd = peg.loc[1, "opd"]
+    edit(base / "pegawai.csv", 3, "opd", dirty(opd))
+    rep, tables = validate(base)
+    hit = hits(rep, "pegawai.csv", 3, "opd")
+    assert hit["aturan"].tolist() == ["karakter_kontrol"]
+    assert (hit["tingkat"] == "peringatan").all()
+    assert tables["pegawai"].set_index("nip").loc[STAFF, "opd"] == opd
+
+
 def test_control_character_in_a_nip_rejects_the_row(base: Path) -> None:
     edit(base / "pegawai.csv", 3, "nip", STAFF[:9] + "\x00" + STAFF[10:])
     rep, tables = validate(base)

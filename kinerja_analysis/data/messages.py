@@ -107,8 +107,9 @@ _ID: dict[str, str] = {
         "nilai berisi karakter kontrol (mis. NUL \\x00): isi sel rusak atau file terpotong"
     ),
     "karakter_kontrol_dibersihkan": (
-        "teks berisi karakter kontrol (mis. tab vertikal, NUL); karakter itu dihapus dan "
-        "baris tetap dipakai"
+        "teks berisi karakter kontrol (mis. baris baru di dalam sel, tab, NUL, pengatur "
+        "arah teks); baris baru dan tab menjadi spasi, karakter lain dihapus, dan baris "
+        "tetap dipakai"
     ),
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
@@ -534,8 +535,9 @@ _EN: dict[str, str] = {
         "value contains control characters (e.g. NUL \\x00): damaged cell or truncated file"
     ),
     "karakter_kontrol_dibersihkan": (
-        "text contains control characters (e.g. vertical tab, NUL); they were removed and "
-        "the row is kept"
+        "text contains control characters (e.g. a line break inside the cell, tab, NUL, "
+        "text-direction controls); line breaks and tabs became spaces, the others were "
+        "removed, and the row is kept"
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",

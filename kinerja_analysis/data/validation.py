@@ -53,6 +53,13 @@ NIP_SEPARATORS = r"[\s\u00a0\u2007\u202f.\-\u2010-\u2015/_]"
 _TRUE = {"true", "1", "ya", "y", "yes", "t", "benar"}
 _FALSE = {"false", "0", "tidak", "n", "no", "f", "salah"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: What free text (an OPD name, a training title) is cleaned of: control characters,
+#: line breaks and tabs inside a cell (Alt+Enter in Excel) and the bidirectional
+#: embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069), which would
+#: reorder the document's own text around the value.
+_FREE_TEXT_DIRT = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+#: ... of which these become a space (they separate words).
+_FREE_TEXT_SPACE = re.compile(r"[\t\n\r\x0b\x0c]")
 #: Absolute values above this are not plausible for any number in the contract.
 ABSURD = 1e9
 
@@ -789,20 +796,22 @@ def _control_chars(rc: RawColumn) -> np.ndarray:
 def _clean_free_text(rc: RawColumn) -> tuple[RawColumn, np.ndarray]:
     """A free-text column with control characters cleaned, and the rows that changed.
 
-    Vertical tab and form feed become a space, other control characters are removed,
-    runs of spaces fold to one: an OPD name or a training title typed with a stray
-    control character keeps its row (reported as a warning with the original value)
-    instead of rejecting every employee of that OPD. Texts that clean to the same
-    value share one category.
+    Line breaks, tabs, vertical tab and form feed become a space, other control
+    characters and the bidirectional controls (:data:`_FREE_TEXT_DIRT`) are removed,
+    runs of spaces fold to one: an OPD name typed over two lines in one cell, or a
+    training title with a stray control character, keeps its row (reported as a warning
+    with the original value) instead of rejecting every employee of that OPD or
+    reordering the document's text. Texts that clean to the same value share one
+    category (``"Kecamatan Sungai\nLebar"`` is ``"Kecamatan Sungai Lebar"``).
     """
     if len(rc.cats) == 0:
         return rc, np.zeros(len(rc.codes), dtype=bool)
     cats = rc.cats.tolist()
-    hit = np.array([bool(_CONTROL.search(c)) for c in cats], dtype=bool)
+    hit = np.array([bool(_FREE_TEXT_DIRT.search(c)) for c in cats], dtype=bool)
     if not hit.any():
         return rc, np.zeros(len(rc.codes), dtype=bool)
     cleaned = [
-        " ".join(_CONTROL.sub("", c.replace("\x0b", " ").replace("\x0c", " ")).split()) if h else c
+        " ".join(_FREE_TEXT_DIRT.sub("", _FREE_TEXT_SPACE.sub(" ", c)).split()) if h else c
         for c, h in zip(cats, hit, strict=True)
     ]
     uniq, inverse = np.unique(np.array(cleaned, dtype=object), return_inverse=True)

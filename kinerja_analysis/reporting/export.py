@@ -105,9 +105,19 @@ def _template(name: str) -> str:
 
 
 def _jinja():
+    """Jinja for the page shells (report, index): every value autoescaped, and every text
+    value cleaned first (:func:`~kinerja_analysis.reporting.markup.clean_text`: no
+    control or text-direction characters from the data); Markup (already rendered HTML)
+    is left as it is."""
     from jinja2 import Environment  # lazy: only when rendering
+    from markupsafe import Markup  # lazy: with jinja2
 
-    return Environment(autoescape=True)
+    def finalize(value: Any) -> Any:
+        if isinstance(value, str) and not isinstance(value, Markup):
+            return clean_text(value)
+        return value
+
+    return Environment(autoescape=True, finalize=finalize)
 
 
 @functools.cache

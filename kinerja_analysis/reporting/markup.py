@@ -55,6 +55,9 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'none'"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Bidirectional embedding, override and isolate controls: inside a value they would
+#: reorder the document's own text after it (an unterminated U+202E mirrors numbers).
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$", re.I)
 
 
@@ -99,8 +102,13 @@ def escape_markdown(value: object) -> Markdown:
 
 
 def clean_text(text: str) -> str:
-    """``text`` with control characters (except tab, LF, CR) replaced by U+FFFD."""
-    return _CONTROL.sub("\ufffd", text)
+    """``text`` with control characters (except tab, LF, CR) replaced by U+FFFD and the
+    bidirectional embedding/override/isolate controls removed.
+
+    >>> clean_text("Dinas \\u202eA1\\x00")
+    'Dinas A1\\ufffd'
+    """
+    return _CONTROL.sub("\ufffd", _BIDI.sub("", text))
 
 
 #: A run of this many characters without a space cannot wrap in a table cell.
@@ -208,7 +216,10 @@ def text_width(text: str, *, bold: bool = False, size: float = _TABLE_PT) -> flo
     >>> round(text_width("ASN", bold=True), 1), round(text_width("ASN"), 1)
     (19.8, 17.6)
     """
-    return _font(bold).getlength(text.replace("\u200b", "")) * size / 100
+    # one line: a line break or other control character (untrusted text) is a space
+    # to the measure, never an error of the shaping library
+    line = _CONTROL.sub(" ", re.sub(r"[\t\n\r]", " ", text)).replace("\u200b", "")
+    return _font(bold).getlength(line) * size / 100
 
 
 def _words(text: str) -> list[str]:

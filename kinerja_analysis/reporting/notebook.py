@@ -42,6 +42,7 @@ from kinerja_analysis.data.messages import message
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import (
     breakable,
+    clean_text,
     column_widths,
     escape_markdown,
     table_class,
@@ -475,7 +476,9 @@ def _table(cols: Sequence[str], cells: Mapping[str, list[str]], numeric) -> str:
     def cls(c: str) -> str:
         return ' class="angka"' if numeric[c] else ' class="teks"'
 
-    esc = _html.escape
+    def esc(text: str) -> str:  # data in a cell: inert markup, no control characters
+        return _html.escape(clean_text(text))
+
     widths = column_widths(
         [str(c) for c in cols], [cells[c] for c in cols], [numeric[c] for c in cols]
     )
@@ -918,7 +921,7 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
         pw, ph = round(w * 96), round(h * 96)
         return (
             f'<img src="data:image/png;base64,{b64}" width="{pw}" height="{ph}" '
-            f'style="width:{pw}px" alt="{_html.escape(text)}">'
+            f'style="width:{pw}px" alt="{_html.escape(clean_text(text))}">'
         )
 
     def figures(pngs: list) -> str:
