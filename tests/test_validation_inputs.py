@@ -723,3 +723,23 @@ def test_an_item_scale_that_does_not_run_upwards_is_rejected(city_300, tmp_path:
     assert not kept & set(ins["item"].iloc[:3]) and set(ins["item"].iloc[3:]) <= kept
     en, _, _ = validate_dataset(folder, bahasa="en")
     assert "must be greater than skala_min (6)" in " ".join(en.issues["pesan"])
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Kompeten", "kompeten"),
+        ("BERORIENTASI PELAYANAN", "berorientasi_pelayanan"),
+        (" Berorientasi-Pelayanan ", "berorientasi_pelayanan"),
+        ("kolaboratif", "kolaboratif"),
+        ("Komunikasi Publik", "Komunikasi Publik"),  # another competency: kept as written
+    ],
+)
+def test_training_target_is_read_as_the_berakhlak_code(base: Path, written, read) -> None:
+    """A training's target competency written as exports write it is the BerAKHLAK code
+    (letter case and spacing never make a BerAKHLAK training "not matching the job");
+    another competency is kept as written."""
+    edit(base / "pelatihan.csv", 2, "kompetensi_sasaran", written)
+    rep, tables = validate(base)
+    assert tables["pelatihan"].set_index("id_pelatihan").loc["P1", "kompetensi_sasaran"] == read
+    assert hits(rep, "pelatihan.csv", 2, "kompetensi_sasaran").empty

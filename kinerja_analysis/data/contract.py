@@ -31,7 +31,7 @@ comments give each one's regulation): ``BERAKHLAK`` (the seven core values rated
 >>> VOCABULARIES["berakhlak"] == BERAKHLAK
 True
 >>> TABLES["perilaku"].column("skor")
-Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='', may_be_nip=False)
+Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='', may_be_nip=False, codes=None)
 """
 
 from __future__ import annotations
@@ -65,6 +65,12 @@ class Column:
     ``may_be_nip`` marks a text column that holds an employee's NIP or another id (a
     rater id): a value written with separators is read as that NIP when removing them
     leaves a NIP of the employee table; any other value is kept as written.
+
+    ``codes`` (contract key ``codes: <vocabulary>``) marks an open text column some of
+    whose values name a vocabulary's codes (a training's target competency: a BerAKHLAK
+    value or another competency): a value that is one of those codes written as exports
+    write it (``Berorientasi Pelayanan``, ``KOMPETEN``, ``kolaboratif``) is read as the
+    code; any other value is kept as written.
     """
 
     name: str
@@ -76,6 +82,7 @@ class Column:
     high: float | None = None
     doc: str = ""
     may_be_nip: bool = False
+    codes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = ("vocabularies", "period_tables", "tables")
 _TABLE_KEYS = ("grain", "key", "required", "wide_items", "notes", "columns")
 _COLUMN_KEYS = (
-    "kind", "required", "nullable", "allowed", "vocabulary", "low", "high", "doc", "may_be_nip"
+    "kind", "required", "nullable", "allowed", "vocabulary", "low", "high", "doc", "may_be_nip",
+    "codes",
 )  # fmt: skip
 _NUMERIC = ("int", "float")
 
@@ -274,6 +282,18 @@ class _Checker:
             self.bad(f"{where}.may_be_nip", f"applies to str columns, not to {kind}")
         elif "may_be_nip" in raw:
             args["may_be_nip"] = self.flag(raw, "may_be_nip", False, where)
+        if "codes" in raw and kind != "str":
+            self.bad(f"{where}.codes", f"applies to str columns, not to {kind}")
+        elif "codes" in raw:
+            name_ = raw["codes"]
+            if not isinstance(name_, str) or name_ not in vocabularies:
+                self.bad(
+                    f"{where}.codes",
+                    f"must name one vocabulary, not {_shown(name_)} "
+                    f"(vocabularies: {', '.join(vocabularies)})",
+                )
+            elif vocabularies[name_] is not None:
+                args["codes"] = vocabularies[name_]
         return Column(name, kind, **args) if len(self.problems) == n else None
 
     def allowed(

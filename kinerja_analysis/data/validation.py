@@ -825,6 +825,33 @@ def _clean_free_text(rc: RawColumn) -> tuple[RawColumn, np.ndarray]:
     return out, _spread(hit, rc.codes, False)
 
 
+def _code_key(text: str) -> str:
+    """A text as a vocabulary code would be spelled: lower case, each run of spaces,
+    ``_``, ``-`` and ``.`` one ``_``."""
+    return re.sub(r"[\s_.\-]+", "_", text.strip().lower()).strip("_")
+
+
+def _read_codes(rc: RawColumn, codes: tuple[str, ...]) -> RawColumn:
+    """A text column whose values that spell one of ``codes`` (:func:`_code_key`) are
+    that code; other values unchanged; texts that become the same code share one
+    category.
+
+    >>> rc = RawColumn("k", "k", 0, np.array([0, 1, 2, -1], dtype=np.int32),
+    ...                np.array(["Berorientasi Pelayanan", "KOMPETEN", "Komunikasi"], dtype=object), None)
+    >>> out = _read_codes(rc, ("berorientasi_pelayanan", "kompeten"))
+    >>> [out.cats[c] if c >= 0 else None for c in out.codes]
+    ['berorientasi_pelayanan', 'kompeten', 'Komunikasi', None]
+    """
+    rc = rc.with_texts()
+    if len(rc.cats) == 0:
+        return rc
+    known = {_code_key(c): c for c in codes}
+    cats = [known.get(_code_key(c), c) for c in rc.cats.tolist()]
+    uniq, inverse = np.unique(np.array(cats, dtype=object), return_inverse=True)
+    codes_out = np.where(rc.codes >= 0, inverse.astype(np.int32)[np.maximum(rc.codes, 0)], -1)
+    return RawColumn(rc.name, rc.header, rc.position, codes_out.astype(np.int32), uniq, rc.num)
+
+
 def _range_rule(col: Column) -> tuple[str, str, np.ndarray | None]:
     if col.low is not None and col.high is not None:
         return f"skema:in_range({col.low!r}, {col.high!r})", "in_range", None
@@ -877,6 +904,8 @@ def parse_table(
                     st.msg("karakter_kontrol_dibersihkan"),
                     level="peringatan",
                 )
+        if col.codes:  # an open text column naming a vocabulary's codes as exports write them
+            rc = _read_codes(rc, col.codes)
         parsed = parse_column(col, rc, st, pseudonim, labels.get(col.name, {}))
         values = parsed.values
         if parsed.bad.any():
