@@ -260,6 +260,12 @@ def test_long_table_says_what_it_shows_and_where_the_rest_is(monkeypatch, bahasa
     shown.clear()
     doc.long_table(d.head(8), "ikm", "ikm_kecil")  # short: in full, no sentence
     assert len(shown) == 1 and shown[0].data.count("<tr>") == 1 + 8
+    shown.clear()
+    # no rows: a sentence, never a header over nothing; the workbook still has the table
+    doc.long_table(d.head(0), "ikm", "ikm_kosong", intro="lampiran_ikm")
+    said = " ".join(getattr(x, "data", "") for x in shown)
+    assert "<table" not in said and text("tabel_tanpa_baris", bahasa) in said
+    assert "ikm_kosong" in doc.saved
 
 
 def test_setup_keeps_its_objects_from_the_collector_until_the_next_setup(city_300):

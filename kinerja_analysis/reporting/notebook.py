@@ -707,12 +707,16 @@ class ReportSession:
         The workbook keeps every column; the document shows ``columns`` (default all but
         the suppression flag ``disembunyikan`` and the ``method`` text), labelled from
         the registry (``labels`` overrides a header) and split into parts of at most
-        ``max_columns`` columns (:func:`render_table`).
+        ``max_columns`` columns (:func:`render_table`). A table without rows is said in
+        a sentence, never shown as a header over nothing.
         """
         from IPython.display import display  # lazy: only inside a notebook kernel
 
         if name is not None:
             self.save(df, name, title)
+        if not len(df):
+            self.say("tabel_tanpa_baris")
+            return
         if columns is None:
             columns = [c for c in df.columns if c not in ("disembunyikan", "method")]
         display(
