@@ -566,6 +566,17 @@ _EVENT_RE = re.compile(r"^e=(-?\d+)$")
 _PERIOD_DUMMY_RE = re.compile(r"^periode_(.+)$")
 _SESSION_RE = re.compile(r"^sesi_([a-z_]+)$")
 _REFERENCE_RE = re.compile(r"^referensi:([a-z_]+)$")
+#: Schema checks of the validation (``skema:<check>(<arguments>)``) → their rule label.
+_SCHEMA_FAMILY = {
+    "skema:isin": "nilai_diizinkan",
+    "skema:in_range": "rentang",
+    "skema:greater_than_or_equal_to": "rentang",
+    "skema:less_than_or_equal_to": "rentang",
+    "skema:greater_than": "rentang",
+    "skema:less_than": "rentang",
+    "skema:str_matches": "periode",
+    "skema:not_nullable": "kolom_wajib",
+}
 #: Sensitivity terms of :mod:`kinerja_analysis.methods.did.sensitivity`: ``mbar=0.5``, ``m=0.01``.
 _BOUND_RE = re.compile(r"^(mbar|m)=([-+0-9.eE]+)$")
 
@@ -649,6 +660,10 @@ def rule_label(rule: object, bahasa: fmt.Bahasa = "id") -> str:
     r = str(rule)
     if r in RULES:
         return _pick(RULES[r], bahasa)
+    # the schema checks carry their arguments (``skema:isin([...])``): named by family
+    family = _SCHEMA_FAMILY.get(r.split("(", 1)[0])
+    if family is not None:
+        return _pick(RULES[family], bahasa)
     m = _REFERENCE_RE.match(r)
     if m:
         t = value_label(m.group(1), bahasa)
