@@ -29,6 +29,8 @@ opd: Optional[str] = None  # nama satu OPD untuk laporan per OPD; None: seluruh 
 min_sel: int = 5  # kelompok dengan ASN lebih sedikit dari ini disembunyikan
 seed: int = 2025  # seed untuk langkah acak (bootstrap); hasil sama untuk seed yang sama
 profil: Optional[str] = None  # file profil instansi (YAML); None: contoh Kotalama
+mapping: Optional[str] = None  # file pemetaan kolom ekspor (YAML); None: nama kolom kontrak
+pseudonim: bool = False  # True: NIP diganti pseudonim saat validasi (seperti kinerja validate)
 
 # %%
 from kinerja_analysis.reporting import plots, tables
@@ -44,6 +46,8 @@ doc = setup(
     min_sel=min_sel,
     seed=seed,
     profil=profil,
+    mapping=mapping,
+    pseudonim=pseudonim,
 )
 t = doc.tables
 doc.say("n00_pengantar")

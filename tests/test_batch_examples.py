@@ -227,3 +227,43 @@ def test_log_holds_no_personal_data(tmp_path):
     assert log.count("[NIP]") == 3 and log.count("[nama]") == 3
     assert "Ekonomi" in Redactor(["Eko"])("Dinas Ekonomi")  # whole words only
     assert batch.BatchSummary  # the module imports
+
+
+def test_newest_period_all_rejected_in_an_export_with_title_rows(tmp_path):
+    """An e-Kinerja export (XLSX behind a title row, periods written 'Maret 2025') whose
+    newest month's rows are all rejected: that period is a failed run naming file, row
+    and column (exit 1), never dropped without a word; the other periods are written and
+    the index titles the cross-period summary with the last period it covers."""
+    import openpyxl
+
+    data = tmp_path / "ekinerja"
+    shutil.copytree(CONTOH / "ekinerja_bkn", data)
+    skp = data / "Realisasi SKP.xlsx"
+    wb = openpyxl.load_workbook(skp)
+    ws = wb.active
+    ws.insert_rows(1)
+    ws["A1"] = "REALISASI SKP PEGAWAI TRIWULAN I 2025"  # the quick scan cannot read it
+    for f, col in ((skp, 2), (data / "Rekap Predikat Kinerja.xlsx", 3)):
+        wb = wb if f == skp else openpyxl.load_workbook(f)
+        ws = wb.active
+        for row in ws.iter_rows():
+            if row[col - 1].value == "Maret 2025":
+                row[0].value = "NIP-TIDAK-SAH"
+        wb.save(f)
+    res = run_batch(
+        data,
+        tmp_path / "laporan",
+        mapping=data / "pemetaan.yaml",
+        profile=data / "profil_instansi.yaml",
+        notebooks=["10", "90"],
+        progress=False,
+        cache_dir=tmp_path / "cache",
+    )
+    assert res.exit_code == 1
+    by = {r.key: r for r in res.runs}
+    bad = by["2025-03/10"]
+    assert bad.status == "gagal" and bad.no_usable_data
+    assert re.search(r"Realisasi SKP.xlsx baris \d+, kolom nip", bad.message), bad.message
+    assert by["2025-02/10"].status == "ok"
+    index = (tmp_path / "laporan" / "index.html").read_text("utf-8")
+    assert "Ringkasan Lintas Periode (sampai Februari 2025)" in index

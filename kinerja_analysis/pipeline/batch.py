@@ -123,6 +123,7 @@ from kinerja_analysis.pipeline.preflight import (
     MESSAGES,
     check_periods,
     check_profile_kind,
+    period_codes,
     period_problems,
     raw_periods,
     scan_period_values,
@@ -1264,6 +1265,22 @@ def _entries(folder: Path, rel: str, bahasa: str) -> list[dict[str, Any]]:
     return out
 
 
+def _through(entry: dict[str, Any], bahasa: str) -> dict[str, Any]:
+    """A cross-period entry titled with the last period it covers (read from its file
+    names, ``…_<periode>.html``): when the newest period failed, the summary of this run
+    stops a period earlier than the index's newest period, and says so."""
+    for link in entry["links"]:
+        stem = link["href"].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        code = stem.rsplit("_", 1)[-1]
+        with contextlib.suppress(ValueError):
+            if parse_period(code).code == code:
+                words = report_text.text(
+                    "indeks_sampai", bahasa, periode=period_label(code, bahasa)
+                )  # type: ignore[arg-type]
+                return {**entry, "judul": f"{entry['judul']} ({words})"}
+    return entry
+
+
 #: The index page's words: the keys ``indeks_<word>`` of the report catalogue.
 _INDEX_WORDS = ("judul", "diperbarui", "lintas", "per_periode", "per_opd", "tren")
 
@@ -1336,7 +1353,7 @@ def _write_index(
             instansi=profil.government(bahasa),
             tanggal=fmt.date(_dt.date.today(), bahasa),  # type: ignore[arg-type]
             tren=_trend_chart(pd.DataFrame(utama_rows), bahasa) if utama_rows else None,
-            lintas=_entries(out_dir / LINTAS, LINTAS, bahasa),
+            lintas=[_through(e, bahasa) for e in _entries(out_dir / LINTAS, LINTAS, bahasa)],
             blok=list(reversed(blok)),
         )
     )
@@ -1444,9 +1461,11 @@ def _rows_per_period(ds: Dataset) -> dict[str, int]:
 
 
 def _has_rejects(ds: Dataset, periode: str) -> bool:
+    """Whether validation rejected rows of ``periode``, its period read as validation
+    reads it (``Triwulan II 2025``, ``TW II 2025``, ``2025-Q2`` are 2025Q2)."""
     rows = ds.validation.rejected_rows or {}
     return any(
-        "periode" in df.columns and (df["periode"].astype(str).str.strip() == periode).any()
+        "periode" in df.columns and periode in period_codes(pd.unique(df["periode"]))
         for df in rows.values()
     )
 

@@ -133,7 +133,7 @@ def _period_file(
     return None
 
 
-def _normalise(raw: Iterable[object]) -> set[str]:
+def period_codes(raw: Iterable[object]) -> set[str]:
     """Period codes of raw cell values, read as validation reads them
     (:func:`~kinerja_analysis.core.periods.parse_period_text`: ``2024-Q4``, ``TW III
     2024``, ``Triwulan I 2025``, ``Januari 2025`` …); a whole number from a spreadsheet
@@ -233,7 +233,7 @@ def scan_period_values(
     counts: dict[str, int] = {}
     code_of: dict[object, str] = {}
     for raw, n in values.astype(object).value_counts(dropna=True).items():
-        for code in _normalise([raw]):
+        for code in period_codes([raw]):
             examples.setdefault(code, str(raw).strip())
             counts[code] = counts.get(code, 0) + int(n)
             code_of[raw] = code
@@ -347,7 +347,7 @@ def _rejects_by_period(report: Any) -> dict[str, list[tuple[str, int]]]:
         if rows is None or not len(rows) or "periode" not in rows.columns:
             continue
         for raw, baris in zip(rows["periode"], rows["baris"], strict=True):
-            for code in _normalise([raw]):
+            for code in period_codes([raw]):
                 out.setdefault(code, []).append((table, int(baris)))
     return out
 

@@ -110,6 +110,9 @@ def load_data(
     data_dir: str | os.PathLike,
     cache_dir: str | os.PathLike | None = None,
     bahasa: Bahasa = "id",
+    *,
+    mapping: str | os.PathLike | None = None,
+    pseudonim: bool = False,
 ):
     """The validated dataset: from the batch's cache if there is one, else validated now.
 
@@ -122,6 +125,10 @@ def load_data(
         ``meta.json``.
     bahasa
         Language of the validation's messages and of the error below.
+    mapping, pseudonim
+        As for ``kinerja validate``: the column mapping (YAML) of an agency's export, and
+        NIPs replaced by pseudonyms. Not read when the batch's cache is used (the batch
+        validated with its own).
 
     Returns
     -------
@@ -135,7 +142,9 @@ def load_data(
 
     if cache_dir is not None and (Path(cache_dir) / "meta.json").exists():
         return Dataset.load_cache(cache_dir)
-    return load_dataset(resolve_data_dir(data_dir, bahasa), bahasa=bahasa)
+    return load_dataset(
+        resolve_data_dir(data_dir, bahasa), mapping=mapping, pseudonim=pseudonim, bahasa=bahasa
+    )
 
 
 def default_cache_dir(
@@ -962,6 +971,8 @@ def setup(
     min_sel: int = DEFAULTS.min_sel,
     seed: int = DEFAULTS.seed,
     profil: AgencyProfile | str | os.PathLike | None = None,
+    mapping: str | os.PathLike | None = None,
+    pseudonim: bool = False,
 ) -> ReportSession:
     """Start a report notebook: the one call after its ``parameters`` cell.
 
@@ -970,7 +981,9 @@ def setup(
     and including it (:func:`kinerja_analysis.analyses.shared.data_through`), restricts
     the tables to one OPD if asked and sets the plot style. ``profil`` is the agency
     profile (a YAML file, see :mod:`kinerja_analysis.core.profile`; default the bundled
-    Kotalama example): the session's :attr:`ReportSession.profile`.
+    Kotalama example): the session's :attr:`ReportSession.profile`. ``mapping`` (the
+    column mapping of an agency's export, YAML) and ``pseudonim`` are those of
+    ``kinerja validate``; a batch's cache (``cache_dir``) was validated with its own.
 
     ``output_dir`` is where the batch collects the workbook's tables (its private
     staging folder); ``None`` (interactive use, papermill) keeps them in memory
@@ -1002,7 +1015,7 @@ def setup(
         gc.collect()
     profile = load_profile(profil)
     set_plot_style()
-    ds_all = load_data(data_dir, cache_dir, bahasa)
+    ds_all = load_data(data_dir, cache_dir, bahasa, mapping=mapping, pseudonim=pseudonim)
     data_folder = None
     with contextlib.suppress(DatasetError):  # a batch's cache may outlive the folder
         data_folder = resolve_data_dir(data_dir, bahasa)
