@@ -267,3 +267,19 @@ def test_newest_period_all_rejected_in_an_export_with_title_rows(tmp_path):
     assert by["2025-02/10"].status == "ok"
     index = (tmp_path / "laporan" / "index.html").read_text("utf-8")
     assert "Ringkasan Lintas Periode (sampai Februari 2025)" in index
+
+
+def test_a_notebook_reads_an_agency_export_through_its_mapping(tmp_path):
+    """The report notebooks' ``mapping`` parameter (as ``kinerja validate --mapping``):
+    an e-Kinerja export opens in JupyterLab/papermill without a batch's cache; without
+    the mapping the message says which table it could not find."""
+    from kinerja_analysis.core.errors import DatasetError
+    from kinerja_analysis.reporting.notebook import setup
+
+    data = tmp_path / "ekinerja"
+    shutil.copytree(CONTOH / "ekinerja_bkn", data)
+    kw = dict(periode="2025-02", data_dir=data, profil=data / "profil_instansi.yaml")
+    doc = setup(**kw, mapping=data / "pemetaan.yaml")
+    assert doc.periode == "2025-02" and len(doc.tables["pegawai"]) > 0
+    with pytest.raises(DatasetError, match="pegawai"):
+        setup(**kw)
