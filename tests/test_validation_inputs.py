@@ -743,3 +743,27 @@ def test_training_target_is_read_as_the_berakhlak_code(base: Path, written, read
     rep, tables = validate(base)
     assert tables["pelatihan"].set_index("id_pelatihan").loc["P1", "kompetensi_sasaran"] == read
     assert hits(rep, "pelatihan.csv", 2, "kompetensi_sasaran").empty
+
+
+def test_opd_names_differing_in_case_or_spaces_are_one_opd(base: Path) -> None:
+    """``DINAS X`` and ``Dinas  X`` in a hand-kept register are the OPD most rows call
+    ``Dinas X``: read so, with a warning naming each value as written; a service table
+    writing the OPD in capitals is matched to the register's spelling."""
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str)
+    opd = peg["opd"].value_counts().index[0]
+    edit(base / "pegawai.csv", 3, "opd", opd.upper())
+    rep, tables = validate(base)
+    hit = hits(rep, "pegawai.csv", 3, "opd")
+    assert hit["aturan"].tolist() == ["ejaan_nama"] and hit["nilai"].iloc[0] == opd.upper()
+    assert (hit["tingkat"] == "peringatan").all() and opd in hit["pesan"].iloc[0]
+    assert tables["pegawai"]["opd"].nunique() == peg["opd"].nunique()
+    assert tables["pegawai"].set_index("nip").loc[STAFF, "opd"] == opd
+    # a service table written in capitals: the register's spelling, not "unknown OPD"
+    per = pd.read_csv(base / "skp.csv", dtype=str)["periode"].iloc[0]
+    row = {"opd": f"  {opd.upper()} ", "periode": per, "ikm": 80.0, "jumlah_layanan": 100}
+    row |= {"tepat_waktu_pct": 90.0, "jumlah_pengaduan": 2}
+    pd.DataFrame([row]).to_csv(base / "layanan.csv", index=False)
+    rep, tables = validate(base)
+    assert tables["layanan"]["opd"].tolist() == [opd]
+    hit = hits(rep, "layanan.csv", 2, "opd")
+    assert hit["aturan"].tolist() == ["ejaan_nama"]

@@ -212,6 +212,10 @@ _ID: dict[str, str] = {
     "referensi_ditolak_peringatan": (
         "pegawai dengan NIP ini ditolak di {file} baris {baris} ({alasan})"
     ),
+    "ejaan_nama": (
+        "nama ini ditulis lain (huruf besar/kecil atau spasi) dari '{baku}' yang dipakai "
+        "baris lain; dibaca sebagai '{baku}'"
+    ),
     "periode_luar": "periode di luar periode dataset ({awal}–{akhir}, dari tabel {sumber})",
     "periode_tidak_dipakai": "periode {periode} tidak dipakai sebagai periode dataset: {alasan}",
     "alasan_periode_jenis": (
@@ -622,6 +626,10 @@ _EN: dict[str, str] = {
     ),
     "referensi_ditolak_peringatan": (
         "the employee with this NIP was rejected in {file} row {baris} ({alasan})"
+    ),
+    "ejaan_nama": (
+        "this name is written otherwise (letter case or spaces) than '{baku}' used by other "
+        "rows; read as '{baku}'"
     ),
     "periode_luar": "period outside the dataset's periods ({awal}–{akhir}, from table {sumber})",
     "periode_tidak_dipakai": "period {periode} is not used as a dataset period: {alasan}",

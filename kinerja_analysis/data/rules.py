@@ -787,6 +787,58 @@ def _lossy_digits(rejected: Mapping[str, tuple[int, str]]) -> list[int]:
     )
 
 
+def _spelling_key(text: str) -> str:
+    """An OPD name as compared across spellings: case-folded, spaces folded."""
+    return " ".join(text.casefold().split())
+
+
+def fold_spellings(
+    st: TableState, column: str, canon: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Read the spellings of one name that differ only in letter case or spaces as one.
+
+    An OPD written ``Dinas Kesehatan``, ``DINAS KESEHATAN`` and ``Dinas  Kesehatan`` in
+    a hand-kept register is one OPD: every row is read as the spelling most rows use
+    (ties: the first in sort order), with a warning on each row read otherwise naming
+    its value as written and the spelling used. With ``canon`` (``{key: spelling}`` of
+    the register, :func:`_spelling_key`), a reference table's names are read as the
+    register's spelling instead. Returns ``{key: spelling}`` of the column.
+    """
+    s = st.values[column]
+    if not isinstance(s.dtype, pd.CategoricalDtype) or len(s.cat.categories) == 0:
+        return dict(canon or {})
+    cats = [str(c) for c in s.cat.categories.tolist()]
+    codes = s.cat.codes.to_numpy()
+    counts = np.bincount(codes[codes >= 0], minlength=len(cats))
+    chosen: dict[str, str] = dict(canon or {})
+    if canon is None:
+        by_key: dict[str, list[int]] = {}
+        for i, c in enumerate(cats):
+            by_key.setdefault(_spelling_key(c), []).append(i)
+        for key, idx in by_key.items():
+            best = sorted(idx, key=lambda i: (-counts[i], cats[i]))[0]
+            chosen[key] = cats[best]
+    target = [chosen.get(_spelling_key(c), c) for c in cats]
+    moved = np.array([t != c for t, c in zip(target, cats, strict=True)], dtype=bool)
+    if not moved.any():
+        return chosen
+    rows = (codes >= 0) & np.append(moved, False)[codes]
+    spelled = np.array(target, dtype=object)
+    reject(
+        st,
+        rows,
+        column,
+        "ejaan_nama",
+        lambda pos: np.array(
+            [st.msg("ejaan_nama", baku=spelled[codes[i]]) for i in pos], dtype=object
+        ),
+        "peringatan",
+    )
+    values = pd.Series(np.array(target, dtype=object)[codes], index=s.index).where(codes >= 0)
+    st.values[column] = values.astype("category")
+    return chosen
+
+
 def check_reference(
     st: TableState,
     column: str,
@@ -971,6 +1023,8 @@ def check_all(
         check_reference(
             peg, "nip_atasan", known, "pegawai (atasan)", rejected, peg.file, "peringatan"
         )
+        # one OPD however its name's case and spaces are written (a hand-kept register)
+        opd_spelling = fold_spellings(peg, "opd") if "opd" in peg.values else {}
         known_opd = pd.Index(_text(peg.values["opd"])[ok].dropna().unique())
     else:
         for name, st in states.items():
@@ -984,6 +1038,8 @@ def check_all(
         if "periode" in st.values and name != "penerapan" and periods:
             period_membership(st, periods, not_adopted, sources)
         if peg is not None and name in {"layanan", "penerapan"}:
+            if "opd" in st.values:
+                fold_spellings(st, "opd", opd_spelling)  # the register's spelling
             check_reference(st, "opd", known_opd, "OPD pegawai", {}, peg.file, "peringatan")
         if peg is not None and name == "perilaku":
             check_reference(
