@@ -229,6 +229,25 @@ def test_log_holds_no_personal_data(tmp_path):
     assert batch.BatchSummary  # the module imports
 
 
+def test_the_batch_id_survives_the_log_filter(tmp_path):
+    """The run log names the batch by its id (the log file's name): the filter that
+    hides identifiers must leave it readable, so a log can be matched to its run."""
+    out = tmp_path / "laporan"
+    res = run_batch(
+        CONTOH / "siasn",
+        out,
+        mapping=CONTOH / "siasn" / "pemetaan.yaml",
+        profile=CONTOH / "siasn" / "profil_instansi.yaml",
+        notebooks=["00"],
+        periods=["2025"],
+        progress=False,
+        cache_dir=tmp_path / "cache",
+    )
+    batch_id = res.log_path.stem.removeprefix("batch-")
+    log = res.log_path.read_text("utf-8")
+    assert f"batch {batch_id}:" in log and "[NIP]" not in log.split("\n", 1)[0]
+
+
 def test_newest_period_all_rejected_in_an_export_with_title_rows(tmp_path):
     """An e-Kinerja export (XLSX behind a title row, periods written 'Maret 2025') whose
     newest month's rows are all rejected: that period is a failed run naming file, row

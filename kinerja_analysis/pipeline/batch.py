@@ -1651,7 +1651,9 @@ def run_batch(
         FolderLock(out, wait=settings.lock_wait),
         FolderLock(cache_root, wait=settings.lock_wait),
     ):
-        batch_id = f"{_dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+        # date "T" time "_" random: never a run of 15+ digits, which the log's filter of
+        # identifiers would read as a NIP and hide (the id must stay findable in the log)
+        batch_id = f"{_dt.datetime.now():%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:8]}"
         con = BatchConsole(
             console,
             progress=progress,

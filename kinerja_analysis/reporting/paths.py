@@ -12,6 +12,8 @@ folder:
   of 8 hex characters of the SHA-256 of the name itself (NFC), so the folder depends on
   that name only and stays the same from run to run.
 
+A slug Windows reserves for a device (``CON``, ``NUL``, ``COM1``) gets ``-opd``.
+
 >>> folder_names(["Dinas Kesehatan", "Sekretariat Daerah", "SEKRETARIAT DAERAH", "-"])
 {'Dinas Kesehatan': 'dinas-kesehatan', 'Sekretariat Daerah': 'sekretariat-daerah-97dc8161', \
 'SEKRETARIAT DAERAH': 'sekretariat-daerah-9bd4cc26', '-': 'opd-3973e022'}
@@ -33,15 +35,24 @@ __all__ = ["slug", "folder_names", "MAX_SLUG"]
 MAX_SLUG = 60
 
 
+#: Names Windows reserves for devices, with or without an extension (``con``,
+#: ``nul.txt``): a folder so named cannot be made or copied there (agency machines).
+_WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+
+
 def _ascii_slug(teks: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", teks).encode("ascii", "ignore").decode("ascii")
     s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return s[:MAX_SLUG].rstrip("-")
+    s = s[:MAX_SLUG].rstrip("-")
+    return f"{s}-opd" if _WINDOWS_DEVICES.match(s) else s
 
 
 @renamed_keywords(teks="text")
 def slug(text: str) -> str:
     """A file-name-safe slug: ``"Dinas Kesehatan"`` → ``"dinas-kesehatan"``.
+
+    >>> slug("Dinas Kesehatan"), slug("NUL"), slug("Com1")
+    ('dinas-kesehatan', 'nul-opd', 'com1-opd')
 
     Accents are folded to ASCII, every run of other characters becomes one hyphen, lower
     case, at most :data:`MAX_SLUG` characters.
