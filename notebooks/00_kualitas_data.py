@@ -33,6 +33,7 @@ mapping: Optional[str] = None  # file pemetaan kolom ekspor (YAML); None: nama k
 pseudonim: bool = False  # True: NIP diganti pseudonim saat validasi (seperti kinerja validate)
 
 # %%
+from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
 
@@ -57,13 +58,16 @@ doc.say("n00_validasi")
 validasi = tables.validation_summary(doc.ds.validation)
 n_baca = int(validasi["rows_read"].sum())
 n_tolak = int(validasi["rows_rejected"].sum())
+# the validation reads whole files: said so, with the last period they hold
+akhir = period_label(doc.ds.validation.periods[-1], bahasa)
 doc.say(
     "n00_ditolak",
     n_baca=doc.number(n_baca, 0),
     n_tolak=doc.number(n_tolak, 0),
     persen=doc.percent(n_tolak / n_baca if n_baca else float("nan"), 2),
+    akhir=akhir,
 )
-doc.table(validasi, "ringkasan_validasi")
+doc.table(validasi, "ringkasan_validasi", doc.text("judul_ringkasan_validasi", akhir=akhir))
 
 # %%
 doc.say("n00_masalah")
