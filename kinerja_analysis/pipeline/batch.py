@@ -1704,8 +1704,9 @@ def run_batch(
                     available=", ".join(ds.periods),
                 )
             )
-        for line in partial.values():
-            con.say(plain(line, 600), style="yellow")
+        for p, line in partial.items():
+            if p in wanted:  # a period not asked for is not reported on
+                con.say(plain(line, 600), style="yellow")
         chosen = [p for p in wanted if p in ds.periods]
         cache_data = _prepare_cache(ds, cache_root)
         shared = cache_root / "shared"
