@@ -318,5 +318,5 @@ def test_fixest_adapter_refuses_a_fit_with_nothing_left():
     from kinerja_analysis.methods import fixest
 
     d = pd.DataFrame({"y": [1.0, 2.0, 3.0], "x": [0.0, 1.0, 0.0], "u": ["a", "b", "c"]})
-    with pytest.raises(NotEstimable, match="only 0 observations"):
+    with pytest.raises(NotEstimable, match="hanya 0 pengamatan"):
         fixest.feols(d, "y", ["x"], ["u"], cluster="u")

@@ -77,6 +77,19 @@ class FeedbackResult(Result):
         )
 
 
+#: The quality classes of the ``kualitas`` model, in the words of a report note.
+_QUALITY_WORDS = {
+    "n_baik_lag1": "berkualitas baik",
+    "n_netral_lag1": "berkualitas sedang",
+    "n_buruk_lag1": "berkualitas buruk",
+}
+
+
+def _number(x: float) -> str:
+    """A count as the notes write it (``0``, ``1,5``)."""
+    return f"{float(x):g}".replace(".", ",")
+
+
 def _with_sd(df: pd.DataFrame, model: str, sd: float) -> pd.DataFrame:
     out = df.copy()
     out["model"] = model
@@ -110,6 +123,14 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
 
     Raises
     ------
+    NotEstimable
+        Fewer than two periods with last period's feedback known (feedback before the
+        first period of the ``umpan_balik`` table is not recorded, not zero), or last
+        period's number of sessions the same for everyone (e.g. the window's only
+        known lag is zero for all), or the ``dosis`` model otherwise not estimable
+        (:func:`kinerja_analysis.methods.fixest.feols`). A quality class with no
+        variation, the ``kualitas`` model, the good-minus-poor contrast and the lead
+        test each become a note when they alone cannot be estimated.
     ValueError
         A needed column is missing.
     """
@@ -123,29 +144,61 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
     d["n_umpan_balik_lead1"] = shift_by_period(d, ["n_umpan_balik"], 1)["n_umpan_balik"]
     # two-way fixed effects need at least two periods with last period's feedback known
     # (pyfixest aborts the process on a sample without within variation in periods)
-    n_t = d.loc[d[outcome].notna() & d["n_umpan_balik_lag1"].notna(), "t"].nunique()
+    known = d[outcome].notna() & d["n_umpan_balik_lag1"].notna()
+    n_t = d.loc[known, "t"].nunique()
     if n_t < 2:
         raise NotEstimable(
             "butuh paling sedikit dua periode yang umpan balik periode sebelumnya diketahui "
-            f"(ada {n_t})"
+            f"(ada {n_t}; umpan balik sebelum periode pertama tabelnya tidak tercatat)"
+        )
+    lag = d.loc[known, "n_umpan_balik_lag1"]
+    if lag.nunique() < 2:
+        raise NotEstimable(
+            "jumlah sesi umpan balik periode sebelumnya sama untuk semua ASN "
+            f"({_number(lag.iloc[0])} sesi), sehingga tidak ada perbedaan yang dapat "
+            "dibandingkan"
         )
     sd = float(d[outcome].std())
     method = "FE pegawai + periode (pyfixest), SE klaster pegawai"
     fe = ["nip", "periode"]
-    quality = ["n_baik_lag1", "n_netral_lag1", "n_buruk_lag1"]
-    quality = [q for q in quality if q in d.columns]
-    fits = {
-        "dosis": fixest.feols(d, outcome, ["n_umpan_balik_lag1"], fe, cluster="nip"),
-        "kualitas": fixest.feols(d, outcome, quality, fe, cluster="nip"),
-    }
+    notes: list[str] = []
+    quality = [q for q in ("n_baik_lag1", "n_netral_lag1", "n_buruk_lag1") if q in d.columns]
+    absent = [q for q in quality if d.loc[known, q].nunique() < 2]
+    for q in absent:
+        notes.append(
+            f"Umpan balik {_QUALITY_WORDS[q]}: jumlahnya sama untuk semua ASN pada periode "
+            "sebelumnya, sehingga pengaruhnya tidak dapat diestimasi."
+        )
+    quality = [q for q in quality if q not in absent]
+    fits = {"dosis": fixest.feols(d, outcome, ["n_umpan_balik_lag1"], fe, cluster="nip")}
+    if quality:
+        try:
+            fits["kualitas"] = fixest.feols(d, outcome, quality, fe, cluster="nip")
+        except NotEstimable as exc:
+            notes.append(f"Model kualitas umpan balik tidak dapat diestimasi: {exc}.")
     coefs = pd.concat(
         [_with_sd(fixest.tidy(f, method=method), m, sd) for m, f in fits.items()],
         ignore_index=True,
     )
-    contrast = fixest.contrast(
-        d, outcome, quality, fe, "n_baik_lag1", "n_buruk_lag1", cluster="nip", method=method
-    )
-    notes: list[str] = []
+    contrast = pd.DataFrame(columns=[*coefs.columns])
+    if "kualitas" in fits and {"n_baik_lag1", "n_buruk_lag1"} <= set(quality):
+        try:
+            contrast = _with_sd(
+                fixest.contrast(
+                    d,
+                    outcome,
+                    quality,
+                    fe,
+                    "n_baik_lag1",
+                    "n_buruk_lag1",
+                    cluster="nip",
+                    method=method,
+                ),
+                "kontras",
+                sd,
+            )
+        except NotEstimable as exc:
+            notes.append(f"Selisih umpan balik baik dan buruk tidak dapat diestimasi: {exc}.")
     try:  # the lead needs a next period as well as a last one: three periods at least
         lead = fixest.feols(
             d, outcome, ["n_umpan_balik_lead1", "n_umpan_balik_lag1"], fe, cluster="nip"
@@ -161,7 +214,7 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
         )
     return FeedbackResult(
         tidy_frame(coefs),
-        tidy_frame(_with_sd(contrast, "kontras", sd)),
+        tidy_frame(contrast),
         tidy_frame(lead_t),
         sd,
         notes=tuple(notes),

@@ -283,7 +283,9 @@ def build_panel(
         all employee-periods), ``capaian_layanan``, ``predikat``, ``rating_hasil``,
         ``rating_perilaku`` (outcomes); ``g, g_periode, jenis_pertama, sumber_pertama,
         relevansi, komunikasi, g_komunikasi, pasca_latih`` (training); ``n_umpan_balik,
-        n_baik, n_buruk, n_netral, kualitas_rata`` and their ``_lag1`` versions (feedback).
+        n_baik, n_buruk, n_netral, kualitas_rata`` and their ``_lag1`` versions (feedback;
+        the counts are 0 for an employee without a session in a period the
+        ``umpan_balik`` table covers, missing before its first period: not recorded).
     """
 
     periods = tuple(sorted(periods))
@@ -328,7 +330,12 @@ def build_panel(
             fb.drop(columns=["n_tanpa_kualitas"]), on=["nip", "periode"], how="left"
         )
         counts = ["n_umpan_balik", "n_baik", "n_buruk", "n_netral"]
-        panel[counts] = panel[counts].fillna(0)
+        # no row of an employee in a period the table covers: no session (0); a period
+        # before the table's first one is not recorded (missing), not "no session"
+        have = set(tables["umpan_balik"]["periode"].dropna().astype(str))
+        first = next((i for i, p in enumerate(periods) if p in have), len(periods))
+        recorded = panel["periode"].astype(str).isin(periods[first:]).to_numpy()
+        panel.loc[recorded, counts] = panel.loc[recorded, counts].fillna(0)
         panel = panel.sort_values(["nip", "t"], ignore_index=True)
         lagged = shift_by_period(panel, fb_cols, -1)  # t - 1 on the calendar, not the row above
         for c in fb_cols:
@@ -388,8 +395,10 @@ def aggregate_per_employee(
     tables
         Canonical tables (``Dataset.tables``): ``pegawai``, ``skp``, ``perilaku`` and,
         when present, ``penilaian_resmi``, ``pelatihan``, ``umpan_balik``. Without
-        ``skp`` or ``perilaku`` the predikat come from ``penilaian_resmi`` (an agency
-        with only official e-Kinerja results).
+        ``skp`` or ``perilaku`` rows for the last period of ``periods`` the predikat
+        come from ``penilaian_resmi`` (an agency with only official e-Kinerja results,
+        or a window ending before a numeric table starts); with ``skp`` rows there,
+        the official predikat go with the numeric capaian (``"resmi_skp"``).
     periods
         Evaluation periods (``Dataset.periods``).
 
@@ -420,15 +429,19 @@ def aggregate_per_employee(
     resmi = official_evaluation(decode_small_tables({"r": pr})["r"]) if pr is not None else None
     notes: list[str] = []
     skor_dimensi = perilaku_kerja(perilaku)
-    # the predikat come from the numbers when both numeric tables exist (or when there is
-    # nothing else); otherwise from the official e-Kinerja results
-    if ("skp" in tables and "perilaku" in tables) or resmi is None:
+    # the predikat come from the numbers when both numeric tables have rows for the last
+    # period (the document's) or when there is nothing else; otherwise from the official
+    # e-Kinerja results (a table that starts later than the window's period is absent
+    # there, as a table missing from the export is)
+    last = periods[-1] if len(periods) else None
+    has_skp, has_perilaku = (_has_rows(tables, n, last) for n in ("skp", "perilaku"))
+    if (has_skp and has_perilaku) or resmi is None:
         evaluasi = evaluate_period(skp, perilaku, skor_dimensi=skor_dimensi)
         sumber = "angka"
     else:
         evaluasi = resmi
         sumber = "resmi"
-        if "skp" in tables:
+        if has_skp:
             sumber = "resmi_skp"
             h = hasil_kerja(skp)[["nip", "periode", "capaian", "n_indikator"]]
             evaluasi = evaluasi.drop(columns=["capaian", "n_indikator"]).merge(
@@ -437,12 +450,23 @@ def aggregate_per_employee(
         notes.append(
             "Predikat diambil dari hasil resmi e-Kinerja: penilaian 360° numerik tidak "
             "tersedia, sehingga kemurahan penilai dan reliabilitas penilaian tidak dapat "
-            "dihitung" + ("." if "skp" in tables else "; capaian SKP numerik juga tidak tersedia.")
+            "dihitung" + ("." if has_skp else "; capaian SKP numerik juga tidak tersedia.")
         )
     small = decode_small_tables({**tables, "skp": skp, "perilaku": perilaku})
     pdata = build_panel(small, periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
     notes.extend(pdata.notes)
     return EmployeeFrames(evaluasi, skor_dimensi, pdata.data, tuple(notes), resmi, sumber)
+
+
+def _has_rows(tables: Mapping[str, pd.DataFrame], name: str, periode: str | None) -> bool:
+    """Whether table ``name`` is there with at least one row of ``periode`` (any row when
+    ``periode`` is None)."""
+    t = tables.get(name)
+    if t is None or not len(t):
+        return False
+    if periode is None or "periode" not in t.columns:
+        return True
+    return bool(t["periode"].eq(periode).fillna(False).any())
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:

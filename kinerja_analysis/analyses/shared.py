@@ -644,6 +644,7 @@ def prepare_shared(
     seed: int = DEFAULTS.seed,
     n_boot: int = DEFAULTS.n_boot,
     min_n: int = DEFAULTS.min_n_subgroup,
+    on_error: Callable[[str, Exception], None] | None = None,
 ) -> Path:
     """Batch hook: compute the window of every period in ``periods`` into the store.
 
@@ -657,6 +658,11 @@ def prepare_shared(
         not computed again.
     periods
         The periods whose documents will be written; default every period of ``ds``.
+    on_error
+        ``on_error(periode, exc)`` for a window whose computation raised ``exc`` (an
+        unexpected error: what cannot be estimated is a note, not an error); that
+        window is not stored and the other windows are still computed. ``None``: the
+        error propagates (and stops the windows not yet computed).
 
     Returns
     -------
@@ -673,7 +679,15 @@ def prepare_shared(
         return root
     # the largest window's per-period results (reliability, survey scores) serve the rest
     largest = None if wanted[-1] in todo else load_shared(window_dir(root, keys[wanted[-1]]))
-    for p, h in _largest_first(ds, todo, settings, largest):
+    for p in reversed(sort_periods(todo)):  # largest first, as _largest_first
+        try:
+            h = compute_shared(ds, through=p, per_period=largest, **settings)
+        except Exception as exc:  # noqa: BLE001 - handed to on_error: one window, one period
+            if on_error is None:
+                raise
+            on_error(p, exc)
+            continue
+        largest = largest or h
         _store(h, window_dir(root, keys[p]), keys[p])
     return root
 

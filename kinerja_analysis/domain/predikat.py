@@ -23,6 +23,7 @@ import pandas as pd
 
 from kinerja_analysis.core.checks import is_missing, require_columns
 from kinerja_analysis.core.deprecation import renamed_columns, renamed_keywords
+from kinerja_analysis.core.frames import merge_frames
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.domain.perilaku import (
     PerilakuCutoffs,
@@ -234,7 +235,7 @@ def evaluate_period(
     )
     p = summarise_perilaku(ps, cutoffs=perilaku_cutoffs)
     p = p.drop(columns=["skor_diri"])
-    out = h.merge(p, on=["nip", "periode"], how="outer", sort=True)
+    out = merge_frames(h, p, on=["nip", "periode"], how="outer", sort=True)
     out["predikat"] = predikat(out["rating_hasil"], out["rating_perilaku"])
     ket = pd.Series("lengkap", index=out.index, dtype=object)
     ket[out["rating_perilaku"].isna()] = "tanpa_perilaku"

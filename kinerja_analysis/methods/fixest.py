@@ -35,6 +35,7 @@ needs it).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -138,9 +139,16 @@ def feols(
     Raises
     ------
     NotEstimable
-        Fewer observations than coefficients + 1 remain after dropping missing values
-        and fixed-effect singletons (e.g. a lead and a lag on a three-period panel), or
-        a fixed effect has a single level in what remains (a one-period window).
+        The model cannot be estimated on these data (message in Indonesian, for the
+        report's notes): fewer observations than coefficients + 1 remain after dropping
+        missing values and fixed-effect singletons (e.g. a lead and a lag on a
+        three-period panel); a fixed effect has a single level in what remains (a
+        one-period window); a regressor takes one value only (e.g. last period's
+        feedback in the window's first feedback period: zero for everyone); or pyfixest
+        finds a regressor collinear with the others or with the fixed effects (it would
+        drop it and report the others, so a requested coefficient would be silently
+        missing or mean something else; pyfixest raises ``ValueError("All variables are
+        collinear…")`` when it would drop every one). Any other error propagates.
 
     Examples
     --------
@@ -159,19 +167,50 @@ def feols(
     # not estimable on these data
     sample = _estimable_sample(data, cols, fixed_effects)
     n = len(sample)
+    model = f"{outcome} ~ {' + '.join(regressors)}"
     if n <= len(regressors) + 1:
         raise NotEstimable(
-            f"{outcome} ~ {' + '.join(regressors)}: only {n} observations left after "
-            "dropping missing values and fixed-effect singletons"
+            f"model {model}: hanya {n} pengamatan tersisa setelah baris tanpa nilai dan "
+            "kelompok berisi satu pengamatan dikeluarkan"
         )
     for fe in fixed_effects:
         if sample[fe].nunique() < 2:
-            raise NotEstimable(f"{outcome}: fixed effect {fe} has a single level")
-    fml = f"{outcome} ~ {' + '.join(regressors)}"
-    if fixed_effects:
-        fml += f" | {' + '.join(fixed_effects)}"
+            raise NotEstimable(f"model {model}: {fe} hanya mempunyai satu nilai pada data ini")
+    constant = [r for r in regressors if sample[r].nunique() < 2]
+    if constant:
+        raise NotEstimable(
+            f"model {model}: {', '.join(constant)} bernilai sama untuk semua pengamatan "
+            "(tidak ada variasi yang dapat dibandingkan)"
+        )
+    fml = model + (f" | {' + '.join(fixed_effects)}" if fixed_effects else "")
     vc = {"CRV1": cluster} if cluster else "iid"
-    return pf.feols(fml, data=data[list(dict.fromkeys(cols))], vcov=vc)
+    with warnings.catch_warnings():
+        # pyfixest warns that it drops collinear regressors; that is refused below
+        warnings.filterwarnings("ignore", message=r"(?s).*dropped due to multicollinearity")
+        try:
+            fit = pf.feols(fml, data=data[list(dict.fromkeys(cols))], vcov=vc)
+        except ValueError as exc:
+            if _ALL_COLLINEAR.search(str(exc)) is None:
+                raise
+            raise NotEstimable(_collinear_message(model, regressors, fixed_effects)) from exc
+    kept = {str(c) for c in fit.coef().index}
+    dropped = [r for r in regressors if r not in kept]
+    if dropped:
+        raise NotEstimable(_collinear_message(model, dropped, fixed_effects))
+    return fit
+
+
+#: pyfixest 0.60's message when every regressor is collinear
+#: (``_drop_multicollinear_variables``: "All variables are collinear. …").
+_ALL_COLLINEAR = re.compile(r"All variables are collinear")
+
+
+def _collinear_message(model: str, names: Sequence[str], fixed_effects: Sequence[str]) -> str:
+    fe = f" atau dengan efek tetap {' dan '.join(fixed_effects)}" if fixed_effects else ""
+    return (
+        f"model {model}: {', '.join(names)} kolinear dengan variabel lain{fe} "
+        "(variasinya tidak dapat dipisahkan, sehingga pengaruhnya tidak dapat diestimasi)"
+    )
 
 
 def n_obs(fit) -> int:
@@ -306,5 +345,8 @@ def contrast(
     s = "_kinerja_sum"
     d = data.assign(**{s: data[a] + data[b]})
     regs = [s if r == b else r for r in regressors]
-    fit = feols(d, outcome, regs, fixed_effects, cluster=cluster)
+    try:
+        fit = feols(d, outcome, regs, fixed_effects, cluster=cluster)
+    except NotEstimable as exc:  # name the contrast's terms, not the helper column
+        raise NotEstimable(str(exc).replace(s, f"{a} + {b}")) from exc
     return tidy(fit, method=method, alpha=alpha, names={a: f"{a}-{b}"}, keep=[f"{a}-{b}"])

@@ -904,6 +904,7 @@ FAILURE_KINDS: tuple[str, ...] = (
     "pekerja",
     "disk",
     "data",
+    "analisis",
     "lain",
 )
 
@@ -999,6 +1000,23 @@ def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
         return str(spec.failed_path)
     except Exception:  # noqa: BLE001 - keeping the copy must not hide the run's own error
         return None
+
+
+def _window_failure(spec: RunSpec, failed: Mapping[str, Exception], bahasa: str) -> RunResult:
+    """The result of a run not started because the shared models of its period's data
+    window failed (``failed[spec.periode]``): the error's type in the report language,
+    its own text only as ``original_error`` (for the log)."""
+    exc = failed[spec.periode]
+    return RunResult(
+        spec.key,
+        spec.periode,
+        spec.notebook.kode,
+        spec.opd,
+        "gagal",
+        message=TEXT("gagal_analisis", bahasa, jenis=type(exc).__name__),  # type: ignore[arg-type]
+        original_error=_error_message(exc),
+        reason="analisis",
+    )
 
 
 def _crashed(spec: RunSpec, exc: BaseException, bahasa: str) -> RunResult:
@@ -1711,13 +1729,23 @@ def run_batch(
         cache_data = _prepare_cache(ds, cache_root)
         shared = cache_root / "shared"
         shared.mkdir(parents=True, exist_ok=True)
+        # a window whose shared models fail fails its own period's runs, not the batch
+        window_failed: dict[str, Exception] = {}
         with con.phase("bersama"):
             if not chosen:
                 pass
             elif shared_hook is None:
-                prepare_shared(ds, shared, periods=chosen, seed=settings.seed)
+                prepare_shared(
+                    ds,
+                    shared,
+                    periods=chosen,
+                    seed=settings.seed,
+                    on_error=window_failed.__setitem__,
+                )
             else:
                 shared_hook(ds, shared)
+        for p, exc in window_failed.items():
+            con.log(f"shared window {p} failed: {_error_message(exc)}")
 
         # --- 4. plan and skip what is unchanged
         opds = sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if settings.per_opd else []
@@ -1752,6 +1780,9 @@ def run_batch(
         todo: list[RunSpec] = []
         for spec in plan:
             _remove_leftovers(spec.folder)
+            if spec.periode in window_failed:
+                results[spec.key] = _log_run(spec, _window_failure(spec, window_failed, bahasa))
+                continue
             entry = None if settings.force else _unchanged(spec)
             if entry is not None:
                 results[spec.key] = RunResult(

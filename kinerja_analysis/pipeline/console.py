@@ -110,6 +110,9 @@ TEXT = Catalog(
             "gagal_waktu": "sel notebook melebihi batas waktu",
             "gagal_ekspor": "ekspor {format} gagal ({jenis}); rincian di log",
             "gagal_pekerja": "proses pekerja berhenti mendadak",
+            "gagal_analisis": "analisis lintas periode untuk data sampai periode ini gagal "
+            "(galat {jenis}); dokumen periode ini tidak dibuat, periode lain tetap dibuat; "
+            "rincian di log",
             "gagal_lain": "galat {jenis}; rincian di log",
             "gagal_disk": "disk penuh atau tidak dapat ditulisi ({jenis})",
             # the command line's own usage errors (kinerja_analysis.pipeline.cli)
@@ -220,6 +223,9 @@ TEXT = Catalog(
             "gagal_waktu": "a notebook cell exceeded its time limit",
             "gagal_ekspor": "the {format} export failed ({jenis}); details in the log",
             "gagal_pekerja": "a worker process ended abruptly",
+            "gagal_analisis": "the cross-period analysis of the data up to this period "
+            "failed ({jenis} error); this period's documents were not made, the other "
+            "periods' were; details in the log",
             "gagal_lain": "{jenis} error; details in the log",
             "gagal_disk": "the disk is full or cannot be written ({jenis})",
             # the command line's own usage errors (kinerja_analysis.pipeline.cli)
