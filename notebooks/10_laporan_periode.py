@@ -146,11 +146,15 @@ elif t["pegawai"]["status_kepegawaian"].nunique() > 1:
 
 # %%
 kesesuaian = None
-if doc.shared.resmi_agreement is None:
+# compared only in a period whose predikat are computed (in another the official are used)
+kesesuaian_ada = doc.shared.resmi_agreement is not None and bool(
+    (doc.shared.resmi_agreement["periode"] == doc.periode).any()
+)
+if not kesesuaian_ada:
     doc.say("kesesuaian_resmi")
     if not doc.absent("penilaian_resmi", "skp"):
         doc.say("data_tidak_cukup")
-if doc.shared.resmi_agreement is not None:
+if kesesuaian_ada:
     kesesuaian = tables.official_agreement_by_opd(
         doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd
     )
