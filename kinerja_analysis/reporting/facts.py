@@ -294,7 +294,11 @@ def period_facts(
         kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
         umpan_balik_needed=_feedback_needs(ds, periode, peg, min_sel),
-        kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev)
+        # a period in which nobody has a predikat (neither computed nor official) has no
+        # candidates to count: not available, never "0 ASN Sangat Baik"
+        kandidat_penghargaan=None
+        if not h.evaluasi.loc[h.evaluasi["periode"] == periode, "predikat"].notna().any()
+        else _recognition_candidates(ev_all, periode, prev)
         if opd is None
         else _opd_recognition_candidates(h.evaluasi, ds.pegawai, periode, prev, opd, min_sel),
         kualitas_data=_data_quality(ds),
@@ -315,6 +319,10 @@ def period_facts(
         },
         min_sel=min_sel,
         predikat_source=str(h.parameter.get("sumber_predikat", "angka")),
+        predikat_sources={
+            str(k): str(v)
+            for k, v in dict(h.parameter.get("sumber_predikat_periode") or {}).items()
+        },
         withheld=withheld,
     )
 
