@@ -1075,6 +1075,8 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "sinyal": [str(o) for o in sinyal["opd"]],
         # "skp" / "penilaian_resmi" / "umpan_balik": absence not assessable this period
         "tak_dinilai": list(r.attrs.get("tak_dinilai", [])),
+        # tables without any row up to this period (they start later): not available
+        "tidak_tersedia": list(r.attrs.get("tidak_tersedia", [])),
     }
 
 
@@ -1203,7 +1205,11 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
     ub_baik = efek.get("umpan_balik_baik")
     opd_buruk: list[dict[str, Any]] = []
     opd_tanpa: list[dict[str, Any]] = []
+    sesi: dict[str, int] | None = None
     if fk.umpan_balik_needed is not None and _compares(fk.umpan_balik_needed):
+        at = fk.umpan_balik_needed.attrs
+        if at.get("n_sesi_tanpa_kualitas"):
+            sesi = {"n": int(at["n_sesi"]), "tanpa_kualitas": int(at["n_sesi_tanpa_kualitas"])}
         t = _safe_rows(fk.umpan_balik_needed, "n", fk)
         kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
         tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")
@@ -1227,6 +1233,8 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
                 "kunci": "umpan_balik",
                 "opd_buruk": opd_buruk,
                 "opd_tanpa": opd_tanpa,
+                # sessions without a quality rating (the shares are of rated sessions)
+                "sesi": sesi,
                 "efek_buruk": ub_buruk if _is_harmful(ub_buruk) else None,
                 "efek_baik": ub_baik if _is_clear(ub_baik) else None,
             }
