@@ -531,7 +531,9 @@ def _headline_figures(
             rows.append(("ikm_rerata", float(k["ikm"].mean()), "indeks 25–100"))
     if "pelatihan" in tables:
         first = first_period(tables)
-        if first is not None and jp_window_covered(periode, first):
+        # no training recorded up to the period: not available, never "100 % < 20 JP"
+        recorded = bool((tables["pelatihan"]["tanggal_mulai"] <= period_bounds(periode)[1]).any())
+        if first is not None and recorded and jp_window_covered(periode, first):
             jp = jp_by_asn(tables["pelatihan"], peg, periode)
             rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
             rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
