@@ -262,7 +262,12 @@ doc.section(laporan, "tantangan")
 
 # %%
 # JP are counted over the 12 months ending with the period: not before the data cover them
-jp_ada = "pelatihan" in t and tables.jp_window_covered(doc.periode, doc.ds.periods[0])
+# (and only when a training is recorded up to the period: else not available, not 0 JP)
+jp_ada = (
+    "pelatihan" in t
+    and len(t["pelatihan"]) > 0
+    and tables.jp_window_covered(doc.periode, doc.ds.periods[0])
+)
 if "pelatihan" not in t:
     doc.say("jp")
     doc.absent("pelatihan")
