@@ -416,7 +416,9 @@ def compute_shared(
         )
         if pel is not None:
             out["komunikasi_perilaku"] = pel
-    if "umpan_balik" in t and "skp" in t:
+    # feedback recorded only from a later period: none in this window, nothing to estimate
+    feedback = "umpan_balik" in t and len(t["umpan_balik"]) > 0
+    if feedback and "skp" in t:
         fb = _safe(notes, "Efek umpan balik", estimate_feedback_effects, panel, "capaian")
         if fb is not None:
             out["umpan_balik"] = fb.tidy()
@@ -438,7 +440,7 @@ def compute_shared(
         )
         if ro is not None:
             _keep(out, notes, "penerapan", ro)
-    if "umpan_balik" in t and "predikat" in panel:
+    if feedback and "predikat" in panel:
         # one kind of predikat: those of the periods sharing the last period's source
         same = [p for p, s in by_period.items() if s == sumber]
         ordinal_panel = (
