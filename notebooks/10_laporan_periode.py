@@ -150,11 +150,15 @@ elif t["pegawai"]["status_kepegawaian"].nunique() > 1:
 
 # %%
 kesesuaian = None
-if doc.shared.resmi_agreement is None:
+# compared only in a period whose predikat are computed (in another the official are used)
+kesesuaian_ada = doc.shared.resmi_agreement is not None and bool(
+    (doc.shared.resmi_agreement["periode"] == doc.periode).any()
+)
+if not kesesuaian_ada:
     doc.say("kesesuaian_resmi")
     if not doc.absent("penilaian_resmi", "skp"):
         doc.say("data_tidak_cukup")
-if doc.shared.resmi_agreement is not None:
+if kesesuaian_ada:
     kesesuaian = tables.official_agreement_by_opd(
         doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd
     )
@@ -262,7 +266,12 @@ doc.section(laporan, "tantangan")
 
 # %%
 # JP are counted over the 12 months ending with the period: not before the data cover them
-jp_ada = "pelatihan" in t and tables.jp_window_covered(doc.periode, doc.ds.periods[0])
+# (and only when a training is recorded up to the period: else not available, not 0 JP)
+jp_ada = (
+    "pelatihan" in t
+    and len(t["pelatihan"]) > 0
+    and tables.jp_window_covered(doc.periode, doc.ds.periods[0])
+)
 if "pelatihan" not in t:
     doc.say("jp")
     doc.absent("pelatihan")

@@ -58,6 +58,8 @@ doc.say("n20_pengantar")
 
 # %%
 ada_pelatihan = "pelatihan" in t
+# a training table without any training up to the period says nothing of this period
+dicatat = ada_pelatihan and len(t["pelatihan"]) > 0
 if not ada_pelatihan:
     doc.say("n20_paparan")
     doc.absent("pelatihan")
@@ -65,7 +67,7 @@ else:
     paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel)
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
     jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
-if ada_pelatihan and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
+if dicatat and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
     doc.say(
         "n20_paparan",
         "n20_jp_kalimat",
@@ -93,7 +95,7 @@ elif ada_pelatihan:
 
 # %%
 doc.say("n20_capaian_jp")
-if not doc.absent("skp", "pelatihan"):
+if not doc.absent("skp", "pelatihan") and dicatat:
     menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
     doc.table(menurut_jp, "capaian_menurut_jp", decimals=1)
 

@@ -214,3 +214,130 @@ def test_batch_first_period_document_is_as_of(synthetic_reports):
     assert "sampai dengan Triwulan I 2024" in first_html
     # the second report folder (English) reused the shared results of the first batch
     assert len(list(store.iterdir())) == 2
+
+
+# --------------------------------------------------------------------------- later hires
+
+NEW_NIP = "199805172024111001"  # born 17 May 1998, TMT CPNS November 2024, male, no. 001
+
+
+def _add_later_hire(src, dst) -> None:
+    """``src``'s files plus one ASN hired on 1 November 2024 (after 2024Q3) whose SKP,
+    360° ratings (received and given to themselves), feedback and training all fall
+    after 2024Q3 — plain pandas on the CSV text, no package code."""
+    dst.mkdir(parents=True)
+    rd = {f.stem: pd.read_csv(f, dtype=str, keep_default_na=False) for f in src.glob("*.csv")}
+    peg = rd["pegawai"]
+    base = peg[peg["jenis_jabatan"] == "pelaksana"].iloc[0]
+    new = base.copy()
+    new.update({"nip": NEW_NIP, "nama": "Pegawai Baru", "jenis_kelamin": "L",
+                "tanggal_lahir": "1998-05-17", "tmt_cpns": "2024-11-01",
+                "golongan": "III/a", "status_kepegawaian": "pns"})  # fmt: skip
+    rd["pegawai"] = pd.concat([peg, new.to_frame().T], ignore_index=True)
+    later = ("2024Q4", "2025Q1")
+    for name in ("skp", "perilaku", "umpan_balik"):
+        d = rd[name]
+        copy = d[(d["nip"] == base["nip"]) & d["periode"].isin(later)].copy()
+        copy["nip"] = NEW_NIP
+        if name == "perilaku":
+            copy.loc[copy["peran_penilai"] == "diri", "id_penilai"] = NEW_NIP
+        rd[name] = pd.concat([d, copy], ignore_index=True)
+    p = rd["pelatihan"]
+    t = p.iloc[[0]].copy()
+    t[["nip", "id_pelatihan", "tanggal_mulai", "tanggal_selesai"]] = [
+        NEW_NIP,
+        "BARU-1",
+        "2024-12-02",
+        "2024-12-04",
+    ]
+    rd["pelatihan"] = pd.concat([p, t], ignore_index=True)
+    for name, d in rd.items():
+        d.to_csv(dst / f"{name}.csv", index=False)
+
+
+@pytest.fixture(scope="module")
+def later_hire(tmp_path_factory):
+    """A 120-ASN city with its first three quarters, and the same city with one ASN
+    hired after 2024Q3 added (rows only in 2024Q4–2025Q1)."""
+    from kinerja_analysis.data.synth import generate, write_dataset
+
+    root = tmp_path_factory.mktemp("later_hire")
+    write_dataset(generate(n_pegawai=120, seed=7), root / "kota")
+    _add_later_hire(root / "kota", root / "kota_baru")
+    return load_dataset(root / "kota"), load_dataset(root / "kota_baru")
+
+
+def test_a_later_hire_changes_nothing_in_an_earlier_document(later_hire):
+    """The register is cut at the period's end: an ASN hired after 2024Q3 is not an ASN
+    of 2024Q3's document — not in its counts, JP shares, feedback per ASN, coverage or
+    text; regenerating the document from the newer export gives the same document."""
+    from kinerja_analysis.reporting import tables
+
+    old, new = later_hire
+    assert NEW_NIP in set(new.pegawai["nip"]) and NEW_NIP not in set(old.pegawai["nip"])
+    p = "2024Q3"
+    h_old = compute_shared(old, through=p, n_boot=49, reliability=False)
+    h_new = compute_shared(new, through=p, n_boot=49, reliability=False)
+    _compare_frames(h_old, h_new)
+    w_old, w_new = data_through(old, p), data_through(new, p)
+    assert NEW_NIP not in set(w_new.pegawai["nip"])
+    for fn in (
+        lambda t: tables.headline_figures(t, p),
+        lambda t: tables.pegawai_by_opd(t["pegawai"]),
+        lambda t: tables.jp_by_asn(t["pelatihan"], t["pegawai"], p),
+        lambda t: tables.umpan_balik_by_period(t["umpan_balik"], t["pegawai"]),
+        lambda t: tables.period_coverage(t, p),
+        # the cross-period summary of the full data: each period counts its own ASN
+        lambda t: tables.cross_period_summary(t, ("2024Q1", p)),
+    ):
+        pd.testing.assert_frame_equal(fn(w_old.tables), fn(w_new.tables))
+    # the untouched full tables give every earlier period the same figures too
+    pd.testing.assert_frame_equal(
+        tables.cross_period_summary(old.tables, old.periods[:3]),
+        tables.cross_period_summary(new.tables, new.periods[:3]),
+    )
+    pd.testing.assert_frame_equal(
+        tables.umpan_balik_by_period(old.umpan_balik, old.pegawai).iloc[:3],
+        tables.umpan_balik_by_period(new.umpan_balik, new.pegawai).iloc[:3],
+    )
+    for bahasa in ("id", "en"):
+        f_old = period_facts(old, h_old, p, date=TANGGAL, bahasa=bahasa)
+        f_new = period_facts(new, h_new, p, date=TANGGAL, bahasa=bahasa)
+        assert f_old.n_pegawai == f_new.n_pegawai
+        assert f_old.pelatihan == f_new.pelatihan or (
+            f_old.pelatihan["pct_di_bawah_20jp"] == f_new.pelatihan["pct_di_bawah_20jp"]
+        )
+        md_old = write_report(dataclasses.replace(f_old, provenance=None)).markdown()
+        md_new = write_report(dataclasses.replace(f_new, provenance=None)).markdown()
+        assert md_old == md_new
+    # the period they were hired in counts them: the cut is at the period, not the file
+    later = tables.headline_figures(data_through(new, "2024Q4").tables, "2024Q4")
+    before = tables.headline_figures(data_through(old, "2024Q4").tables, "2024Q4")
+    n = {
+        k: d.set_index("indikator").loc["n_asn", "nilai"] for k, d in (("o", before), ("n", later))
+    }
+    assert n["n"] == n["o"] + 1
+
+
+def test_pegawai_through_keeps_whom_the_window_names():
+    """An ASN whose TMT is after the period but who has a row of the period (the data
+    say they worked) is kept; a missing TMT keeps the employee; later rows do not count."""
+    from kinerja_analysis.analyses.shared import pegawai_through
+
+    peg = pd.DataFrame(
+        {
+            "nip": ["a", "b", "c", "d", "e"],
+            "tmt_cpns": pd.to_datetime(
+                ["2020-01-01", "2024-10-01", None, "2024-10-01", "2024-10-01"]
+            ),
+        }
+    )
+    skp = pd.DataFrame({"nip": ["b", "d"], "periode": pd.Categorical(["2024Q4", "2024Q3"])})
+    pel = pd.DataFrame(
+        {"nip": ["e", "b"], "tanggal_mulai": pd.to_datetime(["2024-09-30", "2024-10-01"])}
+    )
+    got = pegawai_through({"pegawai": peg, "skp": skp, "pelatihan": pel}, "2024Q3")
+    assert got["nip"].tolist() == ["a", "c", "d", "e"]
+    # a month's document: TMT on the first day of the month counts in that month
+    assert pegawai_through({"pegawai": peg}, "2024-10")["nip"].tolist() == list("abcde")
+    assert pegawai_through({"pegawai": peg}, "2024-09")["nip"].tolist() == ["a", "c"]

@@ -17,7 +17,7 @@ training exists.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ import pandas as pd
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
 from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK, TABLES
-from kinerja_analysis.domain.official import official_evaluation
+from kinerja_analysis.domain.official import evaluation_by_period, official_evaluation
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
 from kinerja_analysis.domain.skp import hasil_kerja
@@ -374,7 +374,12 @@ class EmployeeFrames:
         ``"resmi"`` (official results only) or ``"resmi_skp"`` (official predikat with
         numeric SKP capaian). The old name ``sumber_predikat`` still works for one
         release (constructor keyword and attribute read, with a ``DeprecationWarning``);
-        the shared results' ``parameter`` keeps the key ``sumber_predikat``.
+        the shared results' ``parameter`` keeps the key ``sumber_predikat``. The source
+        of the last period; each period's own is in ``predikat_sources``.
+    predikat_sources
+        ``{periode: source}`` for every period
+        (:func:`kinerja_analysis.domain.official.evaluation_by_period`): a period without
+        360° numbers takes the official predikat, the others are computed.
     """
 
     evaluasi: pd.DataFrame
@@ -383,6 +388,7 @@ class EmployeeFrames:
     notes: tuple[str, ...] = ()
     resmi: pd.DataFrame | None = None
     predikat_source: str = "angka"
+    predikat_sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def aggregate_per_employee(
@@ -429,44 +435,34 @@ def aggregate_per_employee(
     resmi = official_evaluation(decode_small_tables({"r": pr})["r"]) if pr is not None else None
     notes: list[str] = []
     skor_dimensi = perilaku_kerja(perilaku)
-    # the predikat come from the numbers when both numeric tables have rows for the last
-    # period (the document's) or when there is nothing else; otherwise from the official
-    # e-Kinerja results (a table that starts later than the window's period is absent
-    # there, as a table missing from the export is)
-    last = periods[-1] if len(periods) else None
-    has_skp, has_perilaku = (_has_rows(tables, n, last) for n in ("skp", "perilaku"))
-    if (has_skp and has_perilaku) or resmi is None:
-        evaluasi = evaluate_period(skp, perilaku, skor_dimensi=skor_dimensi)
-        sumber = "angka"
-    else:
-        evaluasi = resmi
-        sumber = "resmi"
-        if has_skp:
-            sumber = "resmi_skp"
-            h = hasil_kerja(skp)[["nip", "periode", "capaian", "n_indikator"]]
-            evaluasi = evaluasi.drop(columns=["capaian", "n_indikator"]).merge(
-                h, on=["nip", "periode"], how="left"
-            )
+    # the predikat of each period come from the numbers where that period has them, and
+    # from the official e-Kinerja results where only those exist (evaluation_by_period)
+    computed = (
+        evaluate_period(skp, perilaku, skor_dimensi=skor_dimensi)
+        if ("skp" in tables and len(skp)) or resmi is None
+        else None
+    )
+    evaluasi, by_period = evaluation_by_period(computed, resmi)
+    official = [p for p, s in by_period.items() if s != "angka"]
+    sumber = by_period.get(sorted(periods)[-1], "angka") if periods else "angka"
+    if official:
+        without_skp = [p for p in official if by_period[p] == "resmi"]
         notes.append(
-            "Predikat diambil dari hasil resmi e-Kinerja: penilaian 360° numerik tidak "
-            "tersedia, sehingga kemurahan penilai dan reliabilitas penilaian tidak dapat "
-            "dihitung" + ("." if has_skp else "; capaian SKP numerik juga tidak tersedia.")
+            f"Predikat periode {', '.join(official)} diambil dari hasil resmi e-Kinerja: "
+            "penilaian 360° numerik periode itu tidak tersedia, sehingga kemurahan penilai "
+            "dan reliabilitas penilaian tidak dapat dihitung"
+            + (
+                f"; capaian SKP numerik periode {', '.join(without_skp)} juga tidak tersedia."
+                if without_skp
+                else "."
+            )
         )
     small = decode_small_tables({**tables, "skp": skp, "perilaku": perilaku})
     pdata = build_panel(small, periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
     notes.extend(pdata.notes)
-    return EmployeeFrames(evaluasi, skor_dimensi, pdata.data, tuple(notes), resmi, sumber)
-
-
-def _has_rows(tables: Mapping[str, pd.DataFrame], name: str, periode: str | None) -> bool:
-    """Whether table ``name`` is there with at least one row of ``periode`` (any row when
-    ``periode`` is None)."""
-    t = tables.get(name)
-    if t is None or not len(t):
-        return False
-    if periode is None or "periode" not in t.columns:
-        return True
-    return bool(t["periode"].eq(periode).fillna(False).any())
+    return EmployeeFrames(
+        evaluasi, skor_dimensi, pdata.data, tuple(notes), resmi, sumber, by_period
+    )
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:

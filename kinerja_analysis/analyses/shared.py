@@ -50,6 +50,7 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
+from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import parse_period, period_bounds, sort_periods
 
 
@@ -139,7 +140,10 @@ def data_through(ds, periode: str):
         - ``penerapan``: OPDs whose structured evaluation started by then, and those
           listed without a start (an OPD that starts later is not yet treated in this
           window);
-        - ``pegawai`` and ``survei_instrumen`` unchanged (registers, not events);
+        - ``pegawai``: the employees employed by then (:func:`pegawai_through`: an ASN
+          whose ``tmt_cpns`` — TMT CPNS, or TMT PPPK — falls after the period's end is
+          not yet an ASN of this window, unless a row of the window names them);
+        - ``survei_instrumen`` unchanged (a register, not events);
 
         and ``periods`` those of ``ds.periods`` up to ``periode``.
 
@@ -197,8 +201,75 @@ def data_through(ds, periode: str):
             tables[name] = df
             continue
         tables[name] = df if bool(keep.all()) else df.loc[keep.to_numpy()].reset_index(drop=True)
+    if "pegawai" in tables:
+        tables["pegawai"] = pegawai_through(tables, kode)
     periods = tuple(p for p in ds.periods if period_bounds(p)[1] <= akhir)
     return dataclasses.replace(ds, tables=tables, periods=periods)
+
+
+def pegawai_through(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+    """The employees of ``tables["pegawai"]`` who were ASN by the end of ``periode``.
+
+    The register is a list of everyone employed when it was exported; a document of an
+    earlier period counts only those employed by its end, so that the same period's
+    numbers do not change when a later export adds the people hired since. An employee
+    is left out when their ``tmt_cpns`` (TMT CPNS for a PNS, TMT PPPK for a PPPK; data
+    contract) is after the last day of ``periode`` — unless a row of another table up
+    to that day names them (an SKP, official rating, 360° rating received, feedback
+    session or survey answer of a period ending by then, a training started by then):
+    the data then say they worked, and their rows are never dropped. A missing
+    ``tmt_cpns`` keeps the employee. Those who left are not in the register at all (the
+    contract has no end date), so an earlier period cannot count them.
+
+    Parameters
+    ----------
+    tables
+        Canonical tables with ``pegawai`` (``nip``, ``tmt_cpns``); the other tables may
+        hold later rows too (only rows up to ``periode`` count).
+    periode
+        A period code.
+
+    Returns
+    -------
+    DataFrame
+        ``tables["pegawai"]`` itself when nobody is left out (nothing copied), otherwise
+        its kept rows with a fresh index.
+
+    Examples
+    --------
+    >>> peg = pd.DataFrame({"nip": ["a", "b", "c", "d"], "tmt_cpns": pd.to_datetime(
+    ...     ["2020-01-01", "2025-10-01", None, "2025-10-01"])})
+    >>> skp = pd.DataFrame({"nip": ["b", "d"], "periode": ["2025Q4", "2025Q3"]})
+    >>> pegawai_through({"pegawai": peg, "skp": skp}, "2025Q3")["nip"].tolist()
+    ['a', 'c', 'd']
+    >>> pegawai_through({"pegawai": peg, "skp": skp}, "2025Q4") is peg
+    True
+    """
+    peg = tables["pegawai"]
+    if "tmt_cpns" not in peg.columns or peg.empty:
+        return peg
+    akhir = period_bounds(parse_period(periode).code)[1]
+    late = (pd.to_datetime(peg["tmt_cpns"]) > akhir).fillna(False).to_numpy(bool)
+    if not late.any():
+        return peg
+    candidates = set(peg.loc[late, "nip"].dropna().tolist())
+    named: set = set()
+    for name, df in tables.items():
+        if name == "pegawai" or "nip" not in df.columns or df.empty:
+            continue
+        rows = df.loc[in_values(df["nip"], candidates)]
+        if rows.empty:
+            continue
+        if "periode" in rows.columns:
+            ends = {c: period_bounds(str(c))[1] for c in pd.unique(rows["periode"].dropna())}
+            rows = rows.loc[
+                rows["periode"].astype(object).map(ends).le(akhir).fillna(False).to_numpy(bool)
+            ]
+        elif "tanggal_mulai" in rows.columns:
+            rows = rows.loc[(rows["tanggal_mulai"] <= akhir).fillna(False).to_numpy(bool)]
+        named.update(rows["nip"].dropna().tolist())
+    keep = ~late | in_values(peg["nip"], named)
+    return peg if keep.all() else peg.loc[keep].reset_index(drop=True)
 
 
 def _safe(notes: list[str], what: str, fn, *args, **kwargs):
@@ -283,7 +354,10 @@ def compute_shared(
     -------
     SharedResults
         With ``periode_akhir`` the window's last period and ``parameter`` the seed,
-        draws, subgroup minimum and window (``sampai``).
+        draws, subgroup minimum, window (``sampai``), the source of the last period's
+        predikat (``sumber_predikat``: ``"angka"``, ``"resmi"`` or ``"resmi_skp"``) and
+        that of every period of the window (``sumber_predikat_periode``,
+        :func:`kinerja_analysis.domain.official.evaluation_by_period`).
     """
     # The estimators (scipy.stats, statsmodels, pyfixest) are needed to compute the shared
     # results, not to load them: a report run only calls load_shared.
@@ -309,12 +383,20 @@ def compute_shared(
     frames = aggregate(t, ds.periods)
     evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
     resmi, sumber = frames.resmi, frames.predikat_source
-    numeric = sumber == "angka"
+    # each period's predikat source (computed where the numbers exist, official where
+    # only the official result does); the document's own is its window's last period
+    by_period = {p: frames.predikat_sources.get(p, sumber) for p in ds.periods}
+    sumber = by_period.get(akhir, sumber)
+    computed = [p for p, s in by_period.items() if s == "angka"]
     notes.extend(frames.notes)
     out: dict[str, Any] = {}
-    if resmi is not None and numeric:
-        out["evaluasi_resmi"] = resmi
-        out["resmi_agreement"] = agreement_by_opd(resmi, evaluasi, t["pegawai"])
+    if resmi is not None and computed:
+        # agreement where both exist: the periods whose predikat are computed
+        official = resmi.loc[resmi["periode"].astype(str).isin(computed).to_numpy()]
+        if len(official):
+            out["evaluasi_resmi"] = resmi
+            ev_computed = evaluasi.loc[evaluasi["periode"].astype(str).isin(computed).to_numpy()]
+            out["resmi_agreement"] = agreement_by_opd(official, ev_computed, t["pegawai"])
     if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
         tr = _safe(
             notes,
@@ -334,7 +416,9 @@ def compute_shared(
         )
         if pel is not None:
             out["komunikasi_perilaku"] = pel
-    if "umpan_balik" in t and "skp" in t:
+    # feedback recorded only from a later period: none in this window, nothing to estimate
+    feedback = "umpan_balik" in t and len(t["umpan_balik"]) > 0
+    if feedback and "skp" in t:
         fb = _safe(notes, "Efek umpan balik", estimate_feedback_effects, panel, "capaian")
         if fb is not None:
             out["umpan_balik"] = fb.tidy()
@@ -356,8 +440,15 @@ def compute_shared(
         )
         if ro is not None:
             _keep(out, notes, "penerapan", ro)
-    if "umpan_balik" in t and "predikat" in panel:
-        out["ordinal"] = _safe(notes, "Regresi logit ordinal", fit_ordinal_predikat, panel)
+    if feedback and "predikat" in panel:
+        # one kind of predikat: those of the periods sharing the last period's source
+        same = [p for p, s in by_period.items() if s == sumber]
+        ordinal_panel = (
+            panel
+            if len(same) == len(by_period)
+            else panel.loc[panel["periode"].astype(str).isin(same).to_numpy()]
+        )
+        out["ordinal"] = _safe(notes, "Regresi logit ordinal", fit_ordinal_predikat, ordinal_panel)
     if "survei" in t:
         skor = _periods_of(per_period, "survei_skor", ds.periods)
         if skor is None:
@@ -386,6 +477,7 @@ def compute_shared(
             "n_boot": n_boot,
             "min_n": min_n,
             "sumber_predikat": sumber,
+            "sumber_predikat_periode": by_period,
             "sampai": akhir,
         },
         periode_akhir=akhir,

@@ -26,9 +26,17 @@ import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.periods import sort_periods
 from kinerja_analysis.domain.predikat import PREDIKAT_DTYPE, PREDIKAT_ORDER, predikat
 
-__all__ = ["official_evaluation", "agreement_by_opd", "agreement", "SELURUH_OPD"]
+__all__ = [
+    "official_evaluation",
+    "agreement_by_opd",
+    "agreement",
+    "evaluation_by_period",
+    "PREDIKAT_SOURCES",
+    "SELURUH_OPD",
+]
 
 #: The label of the all-OPD row of :func:`agreement_by_opd`.
 SELURUH_OPD = "Seluruh OPD"
@@ -190,3 +198,95 @@ def agreement_by_opd(
     cols = ["periode", "opd", "n", "n_sama", "pct_sama", "kappa",
             "n_resmi_lebih_tinggi", "n_resmi_lebih_rendah"]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
+
+
+#: Where a period's predikat come from (:func:`evaluation_by_period`): computed from the
+#: SKP and 360° numbers, the official record, or the official record with numeric SKP
+#: capaian beside it.
+PREDIKAT_SOURCES = ("angka", "resmi", "resmi_skp")
+
+
+def evaluation_by_period(
+    computed: pd.DataFrame | None, resmi: pd.DataFrame | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One evaluation per employee × period, its predikat taken per period from the
+    numbers where they exist and from the official record where only it exists.
+
+    An agency that started 360° ratings in 2025 has the official e-Kinerja predikat of
+    every employee for 2024 and computed ones from 2025: each period uses what its own
+    data hold, never "no predikat" for a period whose official predikat are recorded.
+    The source is chosen for a whole period (never mixed within one: official and
+    computed predikat are not the same measurement).
+
+    Parameters
+    ----------
+    computed
+        :func:`~kinerja_analysis.domain.predikat.evaluate_period` output (``None``: no
+        numeric SKP in the data).
+    resmi
+        :func:`official_evaluation` output (``None``: no official results).
+
+    Returns
+    -------
+    evaluasi : DataFrame
+        The rows of ``computed`` for the periods in which anyone has a computed
+        predikat (or that have no official result), and the rows of ``resmi`` for the
+        others, with the numeric SKP ``capaian`` and ``n_indikator`` of ``computed``
+        beside them where those exist; ``computed`` itself when every period is
+        computed.
+    sources : dict
+        ``{periode: source}`` for every period in either frame, in period order:
+        ``"angka"`` (computed), ``"resmi"`` (official, no numeric SKP in the period) or
+        ``"resmi_skp"`` (official predikat, SKP capaian available).
+
+    Examples
+    --------
+    >>> comp = pd.DataFrame({"nip": ["a", "a"], "periode": ["2024Q4", "2025Q1"],
+    ...     "capaian": [95.0, 101.0], "n_indikator": [3, 3], "predikat": [None, "Baik"]})
+    >>> res = official_evaluation(pd.DataFrame({"nip": ["a", "a"], "periode": ["2024Q4", "2025Q1"],
+    ...     "predikat": ["Sangat Baik", "Sangat Baik"]}))
+    >>> ev, src = evaluation_by_period(comp, res)
+    >>> src
+    {'2024Q4': 'resmi_skp', '2025Q1': 'angka'}
+    >>> ev[["periode", "predikat", "capaian"]].astype(str).values.tolist()
+    [['2024Q4', 'Sangat Baik', '95.0'], ['2025Q1', 'Baik', '101.0']]
+    """
+    if computed is None and resmi is None:
+        raise ValueError("evaluation_by_period: neither computed nor official results")
+    frames = [f for f in (computed, resmi) if f is not None]
+    periods = sort_periods(pd.concat([f["periode"].astype(str) for f in frames]).unique())
+    has_computed = (
+        set(computed.loc[computed["predikat"].notna(), "periode"].astype(str))
+        if computed is not None
+        else set()
+    )
+    has_capaian = (
+        set(computed.loc[computed["capaian"].notna(), "periode"].astype(str))
+        if computed is not None and "capaian" in computed
+        else set()
+    )
+    has_resmi = set(resmi["periode"].astype(str)) if resmi is not None else set()
+    sources = {}
+    for p in periods:
+        if computed is not None and (p in has_computed or p not in has_resmi):
+            sources[p] = "angka"
+        else:
+            sources[p] = "resmi_skp" if p in has_capaian else "resmi"
+    official = [p for p, s in sources.items() if s != "angka"]
+    if not official:
+        return computed, sources  # type: ignore[return-value]
+    off = resmi.loc[resmi["periode"].astype(str).isin(official).to_numpy()]  # type: ignore[union-attr]
+    if computed is not None and has_capaian & set(official):
+        h = computed[["nip", "periode", "capaian", "n_indikator"]]
+        h = h.loc[h["periode"].astype(str).isin(official).to_numpy()]
+        off = off.drop(columns=["capaian", "n_indikator"]).merge(
+            h, on=["nip", "periode"], how="left"
+        )
+    if len(official) == len(periods):
+        return off.reset_index(drop=True), sources
+    numeric = computed.loc[  # type: ignore[union-attr]
+        ~computed["periode"].astype(str).isin(official).to_numpy()  # type: ignore[union-attr]
+    ]
+    out = pd.concat([numeric, off])
+    out["predikat"] = out["predikat"].astype(PREDIKAT_DTYPE)
+    return out.sort_values(["nip", "periode"], kind="stable").reset_index(drop=True), sources

@@ -294,7 +294,11 @@ def period_facts(
         kekuatan=_power_facts(h, periode) if opd is None else None,
         prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
         umpan_balik_needed=_feedback_needs(ds, periode, peg, min_sel),
-        kandidat_penghargaan=_recognition_candidates(ev_all, periode, prev)
+        # a period in which nobody has a predikat (neither computed nor official) has no
+        # candidates to count: not available, never "0 ASN Sangat Baik"
+        kandidat_penghargaan=None
+        if not h.evaluasi.loc[h.evaluasi["periode"] == periode, "predikat"].notna().any()
+        else _recognition_candidates(ev_all, periode, prev)
         if opd is None
         else _opd_recognition_candidates(h.evaluasi, ds.pegawai, periode, prev, opd, min_sel),
         kualitas_data=_data_quality(ds),
@@ -315,6 +319,10 @@ def period_facts(
         },
         min_sel=min_sel,
         predikat_source=str(h.parameter.get("sumber_predikat", "angka")),
+        predikat_sources={
+            str(k): str(v)
+            for k, v in dict(h.parameter.get("sumber_predikat_periode") or {}).items()
+        },
         withheld=withheld,
     )
 
@@ -382,6 +390,16 @@ def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame |
     return out.reset_index(drop=True)
 
 
+def _recorded(ds, table: str) -> bool:
+    """Whether ``table`` holds any row up to the document's period (``ds`` is the window,
+    cut at that period). A table whose rows all come later — feedback recorded from
+    2025 in a dataset that starts in 2024 — says nothing about this period: its absence
+    indicators ("ASN without feedback") are not available, never 100 %, as for an absent
+    table. The answer depends only on data up to the period, so regenerating the period's
+    document from a later export gives the same sentence."""
+    return ds.has(table) and len(getattr(ds, table)) > 0
+
+
 def _absence(ds, table: str, periode: str, peg: pd.DataFrame) -> tuple[pd.Series, bool]:
     """Share of each OPD's employees without a ``table`` row in ``periode`` (index
     ``opd``, fraction 0-1, NaN = not assessable) and whether every OPD could be assessed.
@@ -421,8 +439,15 @@ def _resistance_facts(
     ds, h: SharedResults, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
-    # who has a result this period: SKP rows, or the official e-Kinerja result without them
-    hasil = "skp" if ds.has("skp") else "penilaian_resmi"
+    # who has a result this period: SKP rows, or the official e-Kinerja result in a period
+    # without SKP rows (the predikat source of the period; evaluation_by_period)
+    hasil = (
+        "skp"
+        if ds.has("skp") and (ds.skp["periode"] == periode).any() or not ds.has("penilaian_resmi")
+        else "penilaian_resmi"
+    )
+    # the tables whose rows begin after this period: their absence is not available
+    tidak_tersedia = []
     # the indicators the data hold but cannot assess this period (for every OPD or for
     # some: rejected rows that could belong to anyone, or to this period or another):
     # said in words, never shown as 0 % or 100 %
@@ -431,13 +456,15 @@ def _resistance_facts(
     base["pct_skp_kosong"] = share.reindex(base.index)
     if not complete:
         tak_dinilai.append(hasil)
-    if ds.has("umpan_balik"):
+    if _recorded(ds, "umpan_balik"):
         share, complete = _absence(ds, "umpan_balik", periode, peg)
         base["pct_tanpa_umpan_balik"] = share.reindex(base.index)
         if not complete:
             tak_dinilai.append("umpan_balik")
     else:
         base["pct_tanpa_umpan_balik"] = np.nan
+        if ds.has("umpan_balik"):
+            tidak_tersedia.append("umpan_balik")
     base["penerimaan"] = np.nan
     if h.survei_skor is not None:
         s = h.survei_skor
@@ -451,6 +478,7 @@ def _resistance_facts(
         base.loc[base.index.isin(suppressed_opds(answered, min_sel)), "penerimaan"] = np.nan
     out = base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
     out.attrs["tak_dinilai"] = tak_dinilai
+    out.attrs["tidak_tersedia"] = tidak_tersedia
     return out
 
 
@@ -461,8 +489,8 @@ def _training_facts(
     the report's tables (:func:`kinerja_analysis.reporting.tables.jp_by_asn`), so the narrative and
     the tables state the same share below the 20 JP a year of PP 11/2017."""
 
-    if not ds.has("pelatihan"):
-        return None
+    if not _recorded(ds, "pelatihan"):
+        return None  # no training recorded up to this period: not available, not 0 JP
     awal, akhir = jp_window(periode)
     p = ds.pelatihan[in_values(ds.pelatihan["nip"], set(peg["nip"]))]
     p = p[(p["tanggal_mulai"] >= awal) & (p["tanggal_mulai"] <= akhir)]
@@ -547,7 +575,18 @@ def _training_priorities(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> p
 def _feedback_needs(
     ds, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame | None:
-    if not ds.has("umpan_balik"):
+    """Feedback per OPD in ``periode``: ``opd, pct_tanpa_umpan_balik, pct_kualitas_buruk,
+    n``; ``None`` when no feedback is recorded up to the period (:func:`_recorded`).
+
+    ``pct_kualitas_buruk`` is the share of poor sessions (kualitas ≤ 2) among the
+    sessions *with* a quality rating (``kualitas`` is optional: an unrated session is
+    neither poor nor good); ``attrs`` hold ``n_sesi`` and ``n_sesi_tanpa_kualitas`` of
+    the period (all OPDs of ``peg``). Privacy: the shares of an OPD are named only when
+    its ASN with feedback and without, and every OPD left out with them, are 0 or at
+    least ``min_sel``; the quality share also needs its ASN with a rated session to be 0
+    or at least ``min_sel`` (primary and complementary suppression over the OPDs).
+    """
+    if not _recorded(ds, "umpan_balik"):
         return None
     fb = ds.umpan_balik[
         (ds.umpan_balik["periode"] == periode) & in_values(ds.umpan_balik["nip"], set(peg["nip"]))
@@ -556,22 +595,31 @@ def _feedback_needs(
     out = got.groupby("opd").agg(n=("nip", "size"), ada=("ada", "mean")).reset_index()
     out["pct_tanpa_umpan_balik"] = 1 - out.pop("ada")
     q = fb.merge(peg[["nip", "opd"]], on="nip")
+    with_fb = got.groupby("opd")["ada"].sum().astype(int)
+    hidden = suppressed_opds(with_fb, min_sel) | suppressed_opds(
+        got.groupby("opd").size() - with_fb, min_sel
+    )
+    n_unrated = len(q)
     if "kualitas" in q:
-        poor = q.assign(b=q["kualitas"] <= 2).groupby("opd")["b"].mean()
-        out["pct_kualitas_buruk"] = out["opd"].map(poor)
+        rated = q[q["kualitas"].notna()]
+        n_unrated = len(q) - len(rated)
+        poor = rated.assign(b=rated["kualitas"] <= 2).groupby("opd")["b"].mean()
+        out["pct_kualitas_buruk"] = out["opd"].map(poor)  # NaN: no rated session
+        rated_asn = rated.groupby("opd")["nip"].nunique().reindex(out["opd"], fill_value=0)
+        hidden_q = suppressed_opds(rated_asn.astype(int), min_sel)
+        out.loc[out["opd"].isin(hidden_q), "pct_kualitas_buruk"] = np.nan
     else:
         out["pct_kualitas_buruk"] = np.nan
     # each share describes the OPD's ASN with feedback and those without: an OPD's shares
     # are named only when both groups, and every OPD left out with them, are 0 or at
     # least min_sel (primary and complementary suppression over the OPDs)
-    with_fb = got.groupby("opd")["ada"].sum().astype(int)
-    hidden = suppressed_opds(with_fb, min_sel) | suppressed_opds(
-        got.groupby("opd").size() - with_fb, min_sel
-    )
     out.loc[out["opd"].isin(hidden), ["pct_tanpa_umpan_balik", "pct_kualitas_buruk"]] = np.nan
-    return out.sort_values("pct_tanpa_umpan_balik", ascending=False).reset_index(drop=True)[
+    out = out.sort_values("pct_tanpa_umpan_balik", ascending=False).reset_index(drop=True)[
         ["opd", "pct_tanpa_umpan_balik", "pct_kualitas_buruk", "n"]
     ]
+    out.attrs["n_sesi"] = int(len(q))
+    out.attrs["n_sesi_tanpa_kualitas"] = int(n_unrated)
+    return out
 
 
 def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame:

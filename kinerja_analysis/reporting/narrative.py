@@ -368,7 +368,13 @@ class PeriodFacts:
         Recommendation thresholds.
     predikat_source
         ``"angka"``: predikat computed from SKP and 360° scores; ``"resmi"``: the official
-        e-Kinerja predikat (no numeric data: the methods section says so).
+        e-Kinerja predikat (no numeric data: the methods section says so);
+        ``"resmi_skp"``: the official predikat beside numeric SKP achievement.
+    predikat_sources
+        The source of every period of the window (``{periode: source}``, values as
+        ``predikat_source``; empty: not known). When the previous period's source differs
+        from this one's, the distributions are not compared (different measurements) and
+        the text says why; the appendix names each period's source.
 
     The old field names (``tanggal_laporan``, ``distribusi_predikat``,
     ``distribusi_sebelumnya``, ``periode_sebelumnya``, ``kepatuhan_distribusi``,
@@ -405,6 +411,7 @@ class PeriodFacts:
     thresholds: Thresholds = field(default_factory=Thresholds)
     predikat_source: str = "angka"
     withheld: frozenset[str] = frozenset()
+    predikat_sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
@@ -855,7 +862,20 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
     cur = _sort_predikat(fk.predikat_distribution)
     cur = cur.assign(prop=_shares(cur).to_numpy())
     prev = None
-    if fk.previous_distribution is not None:
+    src_now = fk.predikat_sources.get(fk.periode)
+    src_prev = fk.predikat_sources.get(fk.previous_periode) if fk.previous_periode else None
+    # an official predikat and a computed one are different measurements: no change
+    # between them is stated
+    sumber_beda = (
+        {
+            "sebelumnya": value_label(src_prev, fk.bahasa),
+            "sekarang": value_label(src_now, fk.bahasa),
+        }
+        if src_now is not None and src_prev is not None and src_now != src_prev
+        else None
+    )
+    mixed = len(set(fk.predikat_sources.values())) > 1
+    if fk.previous_distribution is not None and sumber_beda is None:
         prev = fk.previous_distribution.copy()
         prev = prev.assign(prop=_shares(prev).to_numpy())
         prev_s = suppress_small_cells(prev[["predikat", "n", "prop"]], "n", fk.min_sel)
@@ -901,6 +921,9 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "periode_sebelumnya": fk.previous_periode,
         "terbanyak": terbanyak,
         "ada_kecil": any(r["kecil"] for r in rows),
+        "sumber_beda": sumber_beda,
+        # the window holds periods of both sources: this period's is named
+        "sumber_kata": value_label(src_now, fk.bahasa) if mixed and src_now else None,
     }
 
 
@@ -1052,6 +1075,8 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
         "sinyal": [str(o) for o in sinyal["opd"]],
         # "skp" / "penilaian_resmi" / "umpan_balik": absence not assessable this period
         "tak_dinilai": list(r.attrs.get("tak_dinilai", [])),
+        # tables without any row up to this period (they start later): not available
+        "tidak_tersedia": list(r.attrs.get("tidak_tersedia", [])),
     }
 
 
@@ -1180,7 +1205,11 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
     ub_baik = efek.get("umpan_balik_baik")
     opd_buruk: list[dict[str, Any]] = []
     opd_tanpa: list[dict[str, Any]] = []
+    sesi: dict[str, int] | None = None
     if fk.umpan_balik_needed is not None and _compares(fk.umpan_balik_needed):
+        at = fk.umpan_balik_needed.attrs
+        if at.get("n_sesi_tanpa_kualitas"):
+            sesi = {"n": int(at["n_sesi"]), "tanpa_kualitas": int(at["n_sesi_tanpa_kualitas"])}
         t = _safe_rows(fk.umpan_balik_needed, "n", fk)
         kb = pd.to_numeric(t["pct_kualitas_buruk"], errors="coerce")
         tu = pd.to_numeric(t["pct_tanpa_umpan_balik"], errors="coerce")
@@ -1204,6 +1233,8 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
                 "kunci": "umpan_balik",
                 "opd_buruk": opd_buruk,
                 "opd_tanpa": opd_tanpa,
+                # sessions without a quality rating (the shares are of rated sessions)
+                "sesi": sesi,
                 "efek_buruk": ub_buruk if _is_harmful(ub_buruk) else None,
                 "efek_baik": ub_baik if _is_clear(ub_baik) else None,
             }
@@ -1407,6 +1438,27 @@ def _effect_notes(efek: tuple[Effect, ...], bahasa: fmt.Bahasa) -> list[dict[str
     ]
 
 
+def _sources_by_period(sources: object, bahasa: fmt.Bahasa) -> str | None:
+    """The predikat source of each period in words, consecutive periods of one source
+    as a range (``"Triwulan III 2024–Triwulan IV 2024: Predikat resmi e-Kinerja; Triwulan
+    I 2025: Dihitung …"``); ``None`` when every period has the same source."""
+    if not isinstance(sources, Mapping) or len(set(map(str, sources.values()))) < 2:
+        return None
+    runs: list[list[str]] = []
+    for p, src in sources.items():
+        if runs and runs[-1][0] == str(src):
+            runs[-1][2] = str(p)
+        else:
+            runs.append([str(src), str(p), str(p)])
+    parts = []
+    for src, first, last in runs:
+        span = period_label(first, bahasa)
+        if last != first:
+            span += "–" + period_label(last, bahasa)
+        parts.append(f"{span}: {value_label(src, bahasa)}")
+    return "; ".join(parts)
+
+
 def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     p = fk.provenance
     if p is None:
@@ -1437,6 +1489,10 @@ def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
             )
         elif k == "sumber_predikat":
             v = value_label(str(v), fk.bahasa)
+        elif k == "sumber_predikat_periode":
+            v = _sources_by_period(v, fk.bahasa)
+            if v is None:
+                continue  # one source for every period: the row above says it
         elif k == "opd" and str(v) in ("semua", "all", "None"):
             v = "seluruh OPD" if fk.bahasa == "id" else "all units"
         rows.append((parameter_label(str(k), fk.bahasa), str(v)))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults
+from kinerja_analysis.analyses.shared import SharedResults, pegawai_through
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.keys import in_values
@@ -86,7 +86,7 @@ def period_coverage(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Data
         (trainings that started in the period).
     """
 
-    n_all = tables["pegawai"]["nip"].nunique()
+    n_all = pegawai_through(tables, periode)["nip"].nunique()  # ASN by the period's end
     rows = []
     for name in ("skp", "penilaian_resmi", "perilaku", "umpan_balik", "survei"):
         if name in tables:
@@ -252,10 +252,13 @@ def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> p
     Returns
     -------
     DataFrame
-        ``nip, opd, jp, jp_difasilitasi, jp_mandiri`` (internal; not for display).
+        ``nip, opd, jp, jp_difasilitasi, jp_mandiri`` (internal; not for display); the
+        employees are those employed by the end of ``periode``
+        (:func:`~kinerja_analysis.analyses.shared.pegawai_through`).
     """
 
     awal, akhir = jp_window(periode)
+    pegawai = pegawai_through({"pegawai": pegawai, "pelatihan": pelatihan}, periode)
     base = pegawai[["nip", "opd"]].drop_duplicates("nip").reset_index(drop=True)
     p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
     by = p.pivot_table(index="nip", columns="sumber", values="jp", aggfunc="sum", fill_value=0)
@@ -340,11 +343,16 @@ def umpan_balik_by_period(umpan_balik: pd.DataFrame, pegawai: pd.DataFrame) -> p
     -------
     DataFrame
         ``periode, n_sesi, sesi_per_asn, pct_asn_tanpa_sesi, kualitas_rerata`` and one
-        ``sesi_<bentuk>`` column per form.
+        ``sesi_<bentuk>`` column per form. Each period's ASN are those employed by its
+        end (:func:`~kinerja_analysis.analyses.shared.pegawai_through`): someone hired
+        later is not an ASN without feedback in it.
     """
-    n_all = pegawai["nip"].nunique()
     g = umpan_balik.groupby("periode")
     out = pd.DataFrame({"n_sesi": g.size(), "n_asn_dapat": g["nip"].nunique()})
+    both = {"pegawai": pegawai, "umpan_balik": umpan_balik}
+    n_all = pd.Series(
+        [pegawai_through(both, str(p))["nip"].nunique() for p in out.index], index=out.index
+    )
     out["sesi_per_asn"] = out["n_sesi"] / n_all
     out["pct_asn_tanpa_sesi"] = 1 - out["n_asn_dapat"] / n_all
     if "kualitas" in umpan_balik.columns:
@@ -497,7 +505,7 @@ def headline_figures(
 def _headline_figures(
     tables: Mapping[str, pd.DataFrame], periode: str, evaluasi: pd.DataFrame | None
 ) -> pd.DataFrame:
-    peg = tables["pegawai"]
+    peg = pegawai_through(tables, periode)  # the ASN of this period, not those hired later
     rows = [
         ("n_asn", float(peg["nip"].nunique()), "orang"),
         ("n_opd", float(peg["opd"].nunique()), "OPD"),
@@ -523,7 +531,9 @@ def _headline_figures(
             rows.append(("ikm_rerata", float(k["ikm"].mean()), "indeks 25–100"))
     if "pelatihan" in tables:
         first = first_period(tables)
-        if first is not None and jp_window_covered(periode, first):
+        # no training recorded up to the period: not available, never "100 % < 20 JP"
+        recorded = bool((tables["pelatihan"]["tanggal_mulai"] <= period_bounds(periode)[1]).any())
+        if first is not None and recorded and jp_window_covered(periode, first):
             jp = jp_by_asn(tables["pelatihan"], peg, periode)
             rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
             rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
