@@ -35,6 +35,7 @@ from kinerja_analysis.analyses.feedback import FEEDBACK_IDENTIFICATION
 from kinerja_analysis.analyses.training import TWFE_CAVEAT, subgroup_difference
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.text import sensitivity_display
 
 doc = setup(
     periode=periode,
@@ -128,7 +129,11 @@ if bersama.pelatihan is not None:
     sens = bersama.pelatihan_sensitivitas
     if sens is not None and len(sens):
         doc.say("n20_sensitivitas")
-        doc.table(sens[["delta", "term", "ci_low", "ci_high", "breakdown"]], decimals=3)
+        doc.table(
+            sensitivity_display(sens, doc.bahasa)[
+                ["delta", "term", "ci_low", "ci_high", "breakdown"]
+            ]
+        )
 elif not doc.absent("pelatihan", "skp"):
     doc.say("n20_efek_pelatihan_kosong")
 
@@ -176,7 +181,7 @@ if bersama.penerapan is not None and len(bersama.penerapan):
     if sens is not None and len(sens):
         doc.say("n20_sensitivitas")
         cols = ["outcome", "delta", "term", "ci_low", "ci_high", "breakdown"]
-        doc.table(sens[cols], decimals=3)
+        doc.table(sensitivity_display(sens, doc.bahasa)[cols])
 elif not doc.absent("layanan", "penerapan"):
     doc.say("n20_penerapan_kosong")
 
