@@ -116,6 +116,14 @@ doc.say("n20_efek_pelatihan")
 if bersama.pelatihan is not None:
     doc.save(bersama.pelatihan, "efek_pelatihan")
     doc.table(bersama.pelatihan[kolom_efek], decimals=3)
+    cs = bersama.pelatihan[bersama.pelatihan["term"] == "att_cs"]
+    if len(cs) and "n_incomplete" in cs and cs["n_incomplete"].iloc[0] > 0:
+        doc.say(
+            "n20_panel_seimbang",
+            n_dipakai=doc.number(cs["n_obs"].iloc[0], 0),
+            n_keluar=doc.number(cs["n_incomplete"].iloc[0], 0),
+            n_jendela=doc.number(cs["n_window"].iloc[0], 0),
+        )
     doc.say("n20_alasan_twfe", alasan=TWFE_CAVEAT)
     doc.figure(plots.plot_event_study, bersama.pelatihan_dynamic, title=doc.text("n20_judul_studi"))
     doc.table(

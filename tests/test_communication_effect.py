@@ -42,3 +42,18 @@ def test_ci_covers_planted_truth(city_1500):
     assert any(
         "pelatihan pertamanya paling sedikit dua periode" in n for n in city_1500.shared.notes
     )
+
+
+def test_training_did_says_how_many_asn_the_balanced_panel_leaves_out(city_1500):
+    """The training DiD uses ASN with capaian (and covariates) in every period: the CS row
+    counts the ASN left out, checked against the panel itself."""
+    panel = city_1500.shared.panel
+    row = city_1500.shared.pelatihan.query("term == 'att_cs'").iloc[0]
+    d = panel[panel["g"].astype("float64").fillna(-1) != 0]  # trained before: not in the DiD
+    cols = ["capaian", "golongan_num", "masa_kerja", "perempuan"]
+    first = d.sort_values("t").groupby("nip")[cols[1:]].first()
+    ok = d.groupby("nip")["capaian"].count() == panel["t"].nunique()
+    ok &= first.notna().all(axis=1).reindex(ok.index)
+    assert row["n_window"] == d["nip"].nunique()
+    assert row["n_incomplete"] == int((~ok).sum()) > 0
+    assert row["n_obs"] == row["n_window"] - row["n_incomplete"]

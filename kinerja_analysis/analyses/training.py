@@ -78,6 +78,12 @@ class TrainingResult(Result):
     all pre-treatment ATT(g,t) cells as R ``did`` prints it; ``heterogeneity``: ATT per
     subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells;
     ``sensitivity``: :func:`sensitivity_frame` of the event study (Rambachan & Roth).
+
+    The DiD engine uses a balanced panel (as R ``did`` by default): an employee without
+    the outcome or a covariate in any period of the window is left out. The CS row of
+    ``overall`` says how many: ``n_window`` (employees in the window not trained before
+    it) and ``n_incomplete`` (of them, left out for a missing period); ``n_obs`` is the
+    number used.
     """
 
     outcome: str
@@ -278,7 +284,15 @@ def estimate_training_effects(
     sd = float(panel[outcome].std())
     res = _did(d, outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
     notes.extend(res.notes)
-    overall = [_simple_row(res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
+    n_window = int(d["nip"].nunique())
+    n_first = int(res.counts.get("units_dropped_treated_first_period", 0))
+    n_incomplete = n_window - int(res.n_units) - n_first
+    overall = [
+        _simple_row(
+            res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome,
+            n_window=n_window, n_incomplete=n_incomplete,
+        )
+    ]  # fmt: skip
     tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
     overall.append(
         tidy_row_from(
