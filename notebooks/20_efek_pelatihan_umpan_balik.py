@@ -37,6 +37,7 @@ from kinerja_analysis.analyses.feedback import FEEDBACK_IDENTIFICATION
 from kinerja_analysis.analyses.training import TWFE_CAVEAT, subgroup_difference
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.text import sensitivity_display
 
 doc = setup(
     periode=periode,
@@ -121,6 +122,14 @@ doc.say("n20_efek_pelatihan")
 if bersama.pelatihan is not None:
     doc.save(bersama.pelatihan, "efek_pelatihan")
     doc.table(bersama.pelatihan[kolom_efek], decimals=3)
+    cs = bersama.pelatihan[bersama.pelatihan["term"] == "att_cs"]
+    if len(cs) and "n_incomplete" in cs and cs["n_incomplete"].iloc[0] > 0:
+        doc.say(
+            "n20_panel_seimbang",
+            n_dipakai=doc.number(cs["n_obs"].iloc[0], 0),
+            n_keluar=doc.number(cs["n_incomplete"].iloc[0], 0),
+            n_jendela=doc.number(cs["n_window"].iloc[0], 0),
+        )
     doc.say("n20_alasan_twfe", alasan=TWFE_CAVEAT)
     doc.figure(plots.plot_event_study, bersama.pelatihan_dynamic, title=doc.text("n20_judul_studi"))
     doc.table(
@@ -134,7 +143,11 @@ if bersama.pelatihan is not None:
     sens = bersama.pelatihan_sensitivitas
     if sens is not None and len(sens):
         doc.say("n20_sensitivitas")
-        doc.table(sens[["delta", "term", "ci_low", "ci_high", "breakdown"]], decimals=3)
+        doc.table(
+            sensitivity_display(sens, doc.bahasa)[
+                ["delta", "term", "ci_low", "ci_high", "breakdown"]
+            ]
+        )
 elif not doc.absent("pelatihan", "skp"):
     doc.say("n20_efek_pelatihan_kosong")
 
@@ -182,7 +195,7 @@ if bersama.penerapan is not None and len(bersama.penerapan):
     if sens is not None and len(sens):
         doc.say("n20_sensitivitas")
         cols = ["outcome", "delta", "term", "ci_low", "ci_high", "breakdown"]
-        doc.table(sens[cols], decimals=3)
+        doc.table(sensitivity_display(sens, doc.bahasa)[cols])
 elif not doc.absent("layanan", "penerapan"):
     doc.say("n20_penerapan_kosong")
 

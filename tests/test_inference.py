@@ -79,8 +79,15 @@ def test_matches_honestdid(case, which):
     orig = ref[ref["method"] == "Original"].iloc[0]
     lo, hi = hd.original_ci(beta, sigma, n_pre, n_post, l_vec=lv)
     assert lo == pytest.approx(orig["lb"], abs=1e-12) and hi == pytest.approx(orig["ub"], abs=1e-12)
+    edge = 20 * hd._sd_theta(sigma, n_pre, n_post, lv)  # HonestDiD's grid: ±20 SE
     for r in ref[ref["method"] == "C-LF"].itertuples():
-        lb, ub, _, _ = hd.relative_magnitudes_ci(beta, sigma, n_pre, n_post, r.value, l_vec=lv)
+        # where R's set reaches its grid end, our default grid is widened past it
+        # (tests/test_sensitivity_grid.py); on R's own grid the result is R's
+        at_edge = np.isclose([r.lb, r.ub], [-edge, edge], rtol=0, atol=1e-12).any()
+        grid = {"grid_lb": -edge, "grid_ub": edge} if at_edge else {}
+        lb, ub, _, _ = hd.relative_magnitudes_ci(
+            beta, sigma, n_pre, n_post, r.value, l_vec=lv, **grid
+        )
         assert lb == pytest.approx(r.lb, abs=1e-12), ("C-LF lb", r.value)
         assert ub == pytest.approx(r.ub, abs=1e-12), ("C-LF ub", r.value)
     for r in ref[ref["method"] == "FLCI"].itertuples():

@@ -228,6 +228,7 @@ def test_appendix_shows_raw_and_holm_p_and_estimation_notes():
 def test_power_recommendation_sentence():
     kk = {
         "pelatihan": {"mde": 1.5, "mde_sd": 0.12, "n_per_period": 150.0, "n_needed": 212.4,
+                      "n_periods_recent": 4, "n_control": 2000,
                       "target_sd": 0.1, "per_id": "triwulan", "per_en": "quarter"},
         "umpan_balik": {"mde": 0.4, "mde_sd": 0.03},
     }  # fmt: skip
@@ -236,7 +237,8 @@ def test_power_recommendation_sentence():
         "Untuk mendeteksi peningkatan 0,1 SD pada capaian SKP, diperlukan sekitar 212 ASN "
         "terlatih per triwulan"
     ) in rek
-    assert "150 ASN terlatih per triwulan" in rek and "1,50 poin (0,12 SD)" in rek
+    assert "150 ASN terlatih per triwulan dalam 4 triwulan terakhir" in rek
+    assert "1,50 poin (0,12 SD)" in rek and "seperti selama ini" not in rek
     assert "0,40 poin per sesi (0,03 SD)" in rek
     en = write_report(fakta(kekuatan=kk, bahasa="en"))["rekomendasi"]
     assert "about 212 trained ASN per quarter are needed" in en

@@ -25,6 +25,7 @@ from scipy import stats
 from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
+from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.core.results import (
     Result,
     ascii_key,
@@ -77,6 +78,12 @@ class TrainingResult(Result):
     all pre-treatment ATT(g,t) cells as R ``did`` prints it; ``heterogeneity``: ATT per
     subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells;
     ``sensitivity``: :func:`sensitivity_frame` of the event study (Rambachan & Roth).
+
+    The DiD engine uses a balanced panel (as R ``did`` by default): an employee without
+    the outcome or a covariate in any period of the window is left out. The CS row of
+    ``overall`` says how many: ``n_window`` (employees in the window not trained before
+    it) and ``n_incomplete`` (of them, left out for a missing period); ``n_obs`` is the
+    number used.
     """
 
     outcome: str
@@ -277,7 +284,15 @@ def estimate_training_effects(
     sd = float(panel[outcome].std())
     res = _did(d, outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
     notes.extend(res.notes)
-    overall = [_simple_row(res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome)]
+    n_window = int(d["nip"].nunique())
+    n_first = int(res.counts.get("units_dropped_treated_first_period", 0))
+    n_incomplete = n_window - int(res.n_units) - n_first
+    overall = [
+        _simple_row(
+            res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome,
+            n_window=n_window, n_incomplete=n_incomplete,
+        )
+    ]  # fmt: skip
     tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
     overall.append(
         tidy_row_from(
@@ -400,24 +415,54 @@ def training_power(
     alpha: float = DEFAULTS.alpha,
     power: float = 0.8,
 ) -> dict[str, float] | None:
-    """Power for the next round of training, from this period's variance and cohort sizes.
+    """Power for the next round of training, from this period's variance and recent pace.
 
-    A new cohort of ``n_t`` employees trained in one period is compared with the
-    ``n_c`` employees never trained, one period later (the 2×2 difference in
-    differences of the first post-period effect). Its minimum detectable effect is
-    ``M × sd(ΔY) × sqrt(1/n_t + 1/n_c)`` (Bloom 1995; :mod:`kinerja_analysis.methods.power`),
+    The next cohort of ``n`` employees is drawn from the ``N`` employees never trained
+    (those with the outcome observed now and one period earlier) and compared, one period
+    later, with the ``N - n`` left untrained (the 2×2 difference in differences of the
+    first post-period effect). Its minimum detectable effect is
+    ``M × sd(ΔY) × sqrt(1/n + 1/(N - n))`` (Bloom 1995; :mod:`kinerja_analysis.methods.power`),
     with ``sd(ΔY)`` the standard deviation of the change in ``outcome`` from the
-    previous period to ``periode`` among never-trained employees, ``n_c`` their number
-    and ``n_t`` the mean size of the training cohorts up to ``periode``.
+    previous period to ``periode`` among the never-trained. Training more of them also
+    shrinks the comparison group, so the MDE is smallest at ``n = N / 2`` and an effect
+    smaller than ``M × sd(ΔY) × 2 / sqrt(N)`` cannot be detected at any cohort size.
+
+    The pace "so far" is the **recent** one: the mean size of the first-training cohorts
+    of the periods in the year ending with ``periode`` (4 quarters, 12 months, 2
+    half-years or 1 year; fewer when the window is shorter). The first cohorts of a
+    window carry the backlog of everyone trained in it for the first time and are many
+    times the size of today's, so the mean over all cohorts would overstate the pace.
+    Only data up to ``periode`` are used.
 
     Returns
     -------
     dict or None
-        ``sd_change, n_control, n_per_period`` (mean cohort size), ``mde`` (outcome
-        units) and ``mde_sd`` (in SDs of ``outcome`` over all employee-periods, the
-        scale of the report), ``target_sd``, ``n_needed`` (treated employees per period
-        for an MDE of ``target_sd`` SD; ``inf`` if the comparison group is too small);
-        ``None`` when ``periode`` has no previous period or no cohort yet.
+        ``sd_change, n_control`` (``N``), ``n_per_period`` (recent mean cohort size),
+        ``n_periods_recent`` (cohorts averaged), ``n_per_period_all`` (mean over all
+        cohorts, for reference), ``mde`` (outcome units; NaN when no one was trained in
+        the recent year or the recent pace would leave no comparison group) and
+        ``mde_sd`` (in SDs of ``outcome`` over the employee-periods up to ``periode``),
+        ``target_sd``, ``n_needed`` (employees to train in one period for an MDE of
+        ``target_sd`` SD; ``inf`` when no cohort size out of ``N`` reaches it, so it
+        never exceeds ``N / 2``); ``None`` when ``periode`` has no previous period or
+        there is no cohort yet.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> rows = []
+    >>> for i in range(400):
+    ...     g = 2 if i < 200 else (4 if i < 210 else np.nan)
+    ...     for t, p in enumerate(["2024Q1", "2024Q2", "2024Q3", "2024Q4"], start=1):
+    ...         rows.append({"nip": i, "t": t, "periode": p, "g": g, "y": rng.normal()})
+    >>> tp = training_power(pd.DataFrame(rows), "2024Q4", "y")
+    >>> tp["n_per_period"], tp["n_periods_recent"], tp["n_control"]
+    (70.0, 3, 190)
+    >>> tp["n_needed"]  # 0.1 SD: not reachable with 190 never-trained ASN
+    inf
+    >>> big = training_power(pd.DataFrame(rows), "2024Q4", "y", target_sd=0.8)["n_needed"]
+    >>> bool(big <= 190 / 2)
+    True
     """
     d = panel[panel["periode"].astype(str) <= periode]
     now = d[d["periode"].astype(str) == periode]
@@ -428,21 +473,32 @@ def training_power(
     never = d[g_col].isna()
     change = (d[outcome] - lag)[never & (d["t"] == t_now)].dropna()
     cohorts = d.drop_duplicates("nip")[g_col]
-    sizes = [int((cohorts == t).sum()) for t in range(2, t_now + 1)]
-    if len(change) < 2 or not sizes or sum(sizes) == 0:
+    sizes = {t: int((cohorts == t).sum()) for t in range(2, t_now + 1)}
+    if len(change) < 2 or not sizes or sum(sizes.values()) == 0:
         return None
+    per_year = max(12 // parse_period(periode).months, 1)
+    recent = [n for t, n in sizes.items() if t > t_now - per_year]
     sd_change = float(change.std())
     n_c = int(len(change))
-    n_t = float(np.mean(sizes))
-    sd_level = float(panel[outcome].std())
-    if not (sd_change > 0 and sd_level > 0 and n_t > 0):
+    n_t = float(np.mean(recent))
+    sd_level = float(d[outcome].std())
+    if not (sd_change > 0 and sd_level > 0):
         return None
-    mde = pw.mde_two_groups(sd_change, n_t, n_c, alpha, power)
-    need = pw.n_treated_for(target_sd * sd_level, sd_change, n_c, alpha, power)
+    m = pw.multiplier(alpha, power)
+    if 0 < n_t < n_c:
+        mde = m * sd_change * float(np.sqrt(1 / n_t + 1 / (n_c - n_t)))
+    else:
+        mde = float("nan")
+    # smallest n with M sd sqrt(1/n + 1/(N - n)) <= effect: n^2 - N n + N/k = 0
+    k = (target_sd * sd_level / (m * sd_change)) ** 2
+    disc = n_c * n_c - 4 * n_c / k
+    need = (n_c - float(np.sqrt(disc))) / 2 if disc >= 0 else float("inf")
     return {
         "sd_change": sd_change,
         "n_control": n_c,
         "n_per_period": n_t,
+        "n_periods_recent": len(recent),
+        "n_per_period_all": float(np.mean(list(sizes.values()))),
         "mde": mde,
         "mde_sd": mde / sd_level,
         "target_sd": target_sd,

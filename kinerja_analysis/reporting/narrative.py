@@ -348,9 +348,12 @@ class PeriodFacts:
     kualitas_data
         Any small table of data-quality counts (shown as is, numbers formatted).
     kekuatan
-        Power for the next round: ``{"pelatihan": {mde, mde_sd, n_per_period, n_needed,
-        target_sd, per_id, per_en}, "umpan_balik": {mde, mde_sd}}`` (any part may be
-        absent; :func:`kinerja_analysis.reporting.facts.period_facts`).
+        Power for the next round: ``{"pelatihan": {mde, mde_sd, n_per_period,
+        n_periods_recent, n_control, n_needed, target_sd, per_id, per_en}, "umpan_balik":
+        {mde, mde_sd}}`` (any part may be absent; ``mde`` NaN when no one began training
+        in the recent year or that pace leaves no comparison group;
+        :func:`kinerja_analysis.analyses.training.training_power`,
+        :func:`kinerja_analysis.reporting.facts.period_facts`).
     provenance
         ``checksum``, ``parameter`` (mapping), ``versi``, ``tanggal``.
     periode_data
@@ -1293,6 +1296,8 @@ def _recommendation_context(fk: PeriodFacts, c: _Contexts) -> list[dict[str, Any
                     **pel,
                     "per": pel["per_id"] if fk.bahasa == "id" else pel["per_en"],
                     "tercapai": bool(np.isfinite(pel["n_needed"])),
+                    "mde_ada": bool(np.isfinite(pel["mde"])),
+                    "tanpa_peserta": not pel["n_per_period"] > 0,
                 },
                 "umpan_balik": kekuatan.get("umpan_balik"),
             }

@@ -402,6 +402,50 @@ def headline_display(figures: pd.DataFrame, bahasa: fmt.Bahasa = "id") -> pd.Dat
     )
 
 
+#: Columns of a Rambachan–Roth table (:func:`kinerja_analysis.analyses.training.sensitivity_frame`)
+#: and the column saying that the value is a limit of the search, not a bound:
+#: (column, censoring column, sign written before a censored value).
+_SENSITIVITY_BOUNDS = (
+    ("ci_low", "ci_low_censored", "≤ "),
+    ("ci_high", "ci_high_censored", "≥ "),
+    ("breakdown", "breakdown_censored", "≥ "),
+)
+
+
+def sensitivity_display(
+    sens: pd.DataFrame, bahasa: fmt.Bahasa = "id", decimals: int = 3
+) -> pd.DataFrame:
+    """A Rambachan–Roth table with its bounds written as a person reads them.
+
+    ``ci_low``, ``ci_high`` and ``breakdown`` become text with ``decimals`` decimals;
+    where the matching ``*_censored`` column is true the value is a limit of the search
+    (the confidence set reaches at least that far; the conclusion holds over the whole
+    range of M̄ searched) and is written "≤ x" / "≥ x", never as if it were a bound.
+    The ``*_censored`` columns are left out; other columns are kept as they are.
+
+    >>> t = pd.DataFrame({"term": ["mbar=2"], "ci_low": [-1.5], "ci_high": [28.25],
+    ...                   "ci_low_censored": [False], "ci_high_censored": [True]})
+    >>> sensitivity_display(t)[["ci_low", "ci_high"]].iloc[0].tolist()
+    ['-1,500', '≥ 28,250']
+    """
+    out = sens.copy()
+    for col, flag, sign in _SENSITIVITY_BOUNDS:
+        if col not in out:
+            continue
+        cens = (
+            out[flag].astype(str).str.lower().eq("true")
+            if flag in out
+            else pd.Series(False, index=out.index)
+        )
+        out[col] = [
+            fmt.EMPTY
+            if fmt.is_missing(v)
+            else (sign if c else "") + fmt.number(v, decimals, bahasa)
+            for v, c in zip(out[col], cens, strict=True)
+        ]
+    return out.drop(columns=[f for _, f, _ in _SENSITIVITY_BOUNDS if f in out])
+
+
 def count_text(n: object, bahasa: fmt.Bahasa = "id", min_sel: int = DEFAULTS.min_sel) -> str:
     """A count for running text: the number, or "kurang dari <min_sel>" when suppressed."""
     if n is None or pd.isna(n):

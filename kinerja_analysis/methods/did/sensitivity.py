@@ -10,7 +10,9 @@ Studies* 90(5):2555–2591):
 - **relative magnitudes** ``Delta^RM(Mbar)``: no post-treatment change in the violation
   exceeds ``Mbar`` times the largest pre-treatment one. Confidence sets by the
   conditional-least-favourable hybrid test of Andrews, Roth & Pakes (2023) ("C-LF"),
-  on a grid of ``theta``;
+  on a grid of ``theta`` — widened beyond HonestDiD's ±20 SE until the set no longer
+  touches its ends (up to :data:`GRID_CAP_SD` SE); a bound still at an end is marked
+  censored (printed "≥ x"), never passed off as a bound of the set;
 - **smoothness** ``Delta^SD(M)``: the violation's slope changes by at most ``M`` per
   period. Fixed-length confidence intervals ("FLCI", Armstrong & Kolesár 2018).
 
@@ -54,7 +56,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -67,6 +69,8 @@ __all__ = [
     "r_rmvnorm",
     "original_ci",
     "relative_magnitudes_ci",
+    "RMConfidenceSet",
+    "GRID_CAP_SD",
     "smoothness_flci",
     "SensitivityResult",
     "honest_did",
@@ -515,6 +519,35 @@ def _sd_theta(sigma, n_pre, n_post, l_vec) -> float:
     return float(math.sqrt(l_vec @ sigma[post, post] @ l_vec))
 
 
+class RMConfidenceSet(NamedTuple):
+    """A C-LF confidence set on its grid (:func:`relative_magnitudes_ci`).
+
+    ``lb, ub``: the smallest and largest accepted grid values (NaN when none is
+    accepted); ``grid`` (ascending) and ``accept`` (its accept flags). A bound whose
+    grid end is itself accepted is *censored*: the set reaches at least that far and the
+    value is a limit of the search, not a bound of the set (``lb_censored``,
+    ``ub_censored``; print it as "≤ lb" / "≥ ub").
+    """
+
+    lb: float
+    ub: float
+    grid: np.ndarray
+    accept: np.ndarray
+
+    @property
+    def lb_censored(self) -> bool:
+        return bool(self.accept.size and self.accept[0])
+
+    @property
+    def ub_censored(self) -> bool:
+        return bool(self.accept.size and self.accept[-1])
+
+
+#: How far the grid of a C-LF set is widened, in standard errors of the estimate on
+#: either side of it, before a bound is reported as censored.
+GRID_CAP_SD = 1000.0
+
+
 def relative_magnitudes_ci(
     betahat: np.ndarray,
     sigma: np.ndarray,
@@ -528,20 +561,38 @@ def relative_magnitudes_ci(
     grid_lb: float | None = None,
     grid_ub: float | None = None,
     bound: str = "deviation from parallel trends",
-) -> tuple[float, float, np.ndarray, np.ndarray]:
+    cap_sd: float = GRID_CAP_SD,
+) -> RMConfidenceSet:
     """C-LF confidence set for ``l' tau_post`` under ``Delta^RM(mbar)``.
 
     HonestDiD's ``computeConditionalCS_DeltaRM`` (``bound = "deviation from linear
     trend"``: ``Delta^SDRM``): the union over the location and sign of the largest
     pre-period violation of the ARP hybrid tests (``kappa = alpha / 10``), on a grid of
-    ``grid_points`` values over ``[grid_lb, grid_ub]`` (default ±20 SD of the estimate).
+    ``grid_points`` values over ``[grid_lb, grid_ub]`` (default: HonestDiD's ±20 SD of
+    the estimate around zero).
 
-    Returns ``(lb, ub, grid, accept)``: the smallest and largest accepted grid values
-    (NaN when none is accepted) and the grid with its accept flags.
+    HonestDiD reports the end of its grid as the bound when the set reaches it, a
+    limit of the search printed as a statistical result. Here an end of the *default*
+    grid that is accepted is pushed outwards: a segment as long as the whole grid so far,
+    with ``grid_points // 2`` points, is added beyond it, until its far end is rejected
+    or the grid reaches ``cap_sd`` SDs of ``l' betahat`` from the estimate. A bound the
+    caller fixed (``grid_lb``/``grid_ub``) is not moved. A set that still reaches an end
+    of the grid is marked censored (:class:`RMConfidenceSet`). Where the set lies inside
+    the default grid nothing changes, so the result is HonestDiD's (tests compare them).
+
+    Returns
+    -------
+    RMConfidenceSet
+        ``(lb, ub, grid, accept)`` with ``lb_censored`` and ``ub_censored``.
 
     >>> b, s = np.array([0.1, 0.0, 1.0]), np.eye(3) * 0.04
     >>> lo, hi, grid, accept = relative_magnitudes_ci(b, s, n_pre=2, n_post=1, mbar=1.0)
     >>> bool(lo < 1.0 < hi)
+    True
+    >>> r = relative_magnitudes_ci(b, s, n_pre=2, n_post=1, mbar=8.0)
+    >>> bool(r.ub > 20 * 0.2), r.ub_censored  # beyond HonestDiD's grid end (4.0), inside
+    (True, False)
+    >>> relative_magnitudes_ci(b, s, n_pre=2, n_post=1, mbar=8.0, cap_sd=20).ub_censored
     True
     """
     b, s, lv = _check_inputs(betahat, sigma, n_pre, n_post, l_vec)
@@ -551,12 +602,26 @@ def relative_magnitudes_ci(
     hi = 20 * sd if grid_ub is None else grid_ub
     grid = np.linspace(lo, hi, grid_points)
     pieces = _pieces(b, s, n_pre, n_post, lv, mbar, kappa, bound)
-    accept = np.array(
-        [any(_accepts(fs, b, s, n_pre, th, alpha, kappa) for fs in pieces) for th in grid]
-    )
+
+    def test(points: np.ndarray) -> np.ndarray:
+        return np.array(
+            [any(_accepts(fs, b, s, n_pre, th, alpha, kappa) for fs in pieces) for th in points],
+            dtype=bool,
+        )
+
+    accept = test(grid)
+    est = float(lv @ b[n_pre:])
+    top, bottom = est + cap_sd * sd, est - cap_sd * sd
+    n_ext = max(grid_points // 2, 2)
+    while grid_ub is None and accept[-1] and grid[-1] < top:
+        ext = np.linspace(grid[-1], min(grid[-1] + (grid[-1] - grid[0]), top), n_ext + 1)[1:]
+        grid, accept = np.r_[grid, ext], np.r_[accept, test(ext)]
+    while grid_lb is None and accept[0] and grid[0] > bottom:
+        ext = np.linspace(max(grid[0] - (grid[-1] - grid[0]), bottom), grid[0], n_ext + 1)[:-1]
+        grid, accept = np.r_[ext, grid], np.r_[test(ext), accept]
     if not accept.any():
-        return np.nan, np.nan, grid, accept
-    return float(grid[accept].min()), float(grid[accept].max()), grid, accept
+        return RMConfidenceSet(np.nan, np.nan, grid, accept)
+    return RMConfidenceSet(float(grid[accept].min()), float(grid[accept].max()), grid, accept)
 
 
 def _rm_rejects_zero(b, s, n_pre, n_post, lv, mbar, alpha, bound) -> bool:
@@ -848,8 +913,11 @@ class SensitivityResult(Result):
     ----------
     intervals
         One row per value: ``value`` (``Mbar`` or ``M``), ``lb, ub``, ``method``
-        (``C-LF`` / ``FLCI``), ``delta`` (``DeltaRM`` / ``DeltaSD``); the first row
-        is the original CI (``value`` NaN, ``method`` "original").
+        (``C-LF`` / ``FLCI``), ``delta`` (``DeltaRM`` / ``DeltaSD``), ``lb_censored,
+        ub_censored`` (True when the C-LF set still reaches the end of its widened grid:
+        the bound is "≤ lb" / "≥ ub", :class:`RMConfidenceSet`; FLCIs and the original CI
+        are closed forms, never censored); the first row is the original CI (``value``
+        NaN, ``method`` "original").
     breakdown
         Largest ``Mbar`` (``M``) at which the robust set excludes zero (0 when even the
         original CI includes zero; ``inf`` up to ``max_value`` when never reached — then
@@ -868,7 +936,9 @@ class SensitivityResult(Result):
     alpha: float
 
     def tidy(self) -> pd.DataFrame:
-        """One row per value: ``term`` = ``original`` / ``mbar=0.5`` / ``m=0.01``."""
+        """One row per value: ``term`` = ``original`` / ``mbar=0.5`` / ``m=0.01``;
+        ``ci_low_censored``, ``ci_high_censored`` say that a bound is a limit of the
+        search grid (the set reaches at least that far)."""
         iv = self.intervals
         key = "mbar" if self.delta == "relative_magnitudes" else "m"
         terms = ["original" if not np.isfinite(v) else f"{key}={v:g}" for v in iv["value"]]
@@ -884,6 +954,8 @@ class SensitivityResult(Result):
                 "method": iv["method"],
                 "value": iv["value"],
                 "delta": iv["delta"],
+                "ci_low_censored": iv["lb_censored"].astype(bool),
+                "ci_high_censored": iv["ub_censored"].astype(bool),
             }
         )
         return check_tidy(tidy_frame(out))
@@ -948,7 +1020,8 @@ def honest_did(
         Weights of the post-period coefficients in the target (default: the first;
         ``np.full(n_post, 1 / n_post)`` for the average effect).
     grid_points
-        Grid of the C-LF sets (HonestDiD's default 1,000).
+        Grid of the C-LF sets (HonestDiD's default 1,000; widened where a set reaches an
+        end, :func:`relative_magnitudes_ci`).
     max_value, tol
         Range and precision of the breakdown search (RM: ``[0, 5]``, 0.01; SD: up to
         20 times the largest pre-period second difference, 1% of it).
@@ -977,10 +1050,11 @@ def honest_did(
     lo0, hi0 = original_ci(b, s, n_pre, n_post, l_vec=lv, alpha=alpha)
     if delta == "relative_magnitudes":
 
-        def interval(mb: float) -> tuple[float, float]:
-            return relative_magnitudes_ci(
+        def interval(mb: float) -> tuple[float, float, bool, bool]:
+            r = relative_magnitudes_ci(
                 b, s, n_pre, n_post, mb, l_vec=lv, alpha=alpha, grid_points=grid_points
-            )[:2]
+            )
+            return r.lb, r.ub, r.lb_censored, r.ub_censored
 
         def holds(mb: float) -> bool:
             return _rm_rejects_zero(
@@ -994,19 +1068,25 @@ def honest_did(
         scale = float(np.max(np.abs(np.diff(pre, 2)))) if n_pre >= 2 else float(np.sqrt(s[0, 0]))
         scale = scale if scale > 0 else float(np.sqrt(np.mean(np.diag(s))))
 
-        def interval(m: float) -> tuple[float, float]:
-            return smoothness_flci(b, s, n_pre, n_post, m, l_vec=lv, alpha=alpha)
+        def interval(m: float) -> tuple[float, float, bool, bool]:
+            return (*smoothness_flci(b, s, n_pre, n_post, m, l_vec=lv, alpha=alpha), False, False)
 
         def holds(m: float) -> bool:
-            lb, ub = interval(m)
+            lb, ub, _, _ = interval(m)
             return lb > 0 or ub < 0
 
         default = list(np.linspace(0, scale, 10))
         hi, step, method, name = 20 * scale, 0.01 * scale, "FLCI", "DeltaSD"
-    rows = [{"value": np.nan, "lb": lo0, "ub": hi0, "method": "original", "delta": ""}]
+    rows = [
+        {"value": np.nan, "lb": lo0, "ub": hi0, "method": "original", "delta": "",
+         "lb_censored": False, "ub_censored": False}
+    ]  # fmt: skip
     for v in list(values) if values is not None else default:
-        lb, ub = interval(v)
-        rows.append({"value": float(v), "lb": lb, "ub": ub, "method": method, "delta": name})
+        lb, ub, lc, uc = interval(v)
+        rows.append(
+            {"value": float(v), "lb": lb, "ub": ub, "method": method, "delta": name,
+             "lb_censored": lc, "ub_censored": uc}
+        )  # fmt: skip
     hi = hi if max_value is None else max_value
     step = step if tol is None else tol
     if not (lo0 > 0 or hi0 < 0):

@@ -1,0 +1,113 @@
+"""Rambachan–Roth C-LF sets: a bound is never the end of the search grid passed off as a
+bound of the set (widened grid; censored bounds marked and printed "≥ x" / "≤ x")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_inference import CASES, RESULTS, _l
+
+from kinerja_analysis.analyses.training import sensitivity_frame
+from kinerja_analysis.methods.did import sensitivity as hd
+from kinerja_analysis.reporting.text import sensitivity_display
+
+
+def _edge_rows():
+    """HonestDiD references whose C-LF set reaches R's grid end (±20 SE)."""
+    out = []
+    for r in RESULTS[RESULTS["method"] == "C-LF"].itertuples():
+        beta, sigma, n_pre, n_post = CASES[r.case]
+        edge = 20 * hd._sd_theta(sigma, n_pre, n_post, _l(r.case, r.l))
+        if np.isclose([r.lb, r.ub], [-edge, edge], rtol=0, atol=1e-12).any():
+            out.append((r.case, r.l, r.value))
+    return out
+
+
+EDGE = _edge_rows()
+
+
+def test_references_include_sets_at_the_grid_end():
+    # the case this file is about must be present in the R references
+    assert len(EDGE) >= 1
+
+
+@pytest.mark.parametrize("case, which, mbar", EDGE)
+def test_widened_bound_is_the_set_bound(case, which, mbar):
+    beta, sigma, n_pre, n_post = CASES[case]
+    lv = _l(case, which)
+    edge = 20 * hd._sd_theta(sigma, n_pre, n_post, lv)
+    ref = RESULTS[(RESULTS.case == case) & (RESULTS.l == which) & (RESULTS.value == mbar)]
+    r_ub = float(ref[ref.method == "C-LF"]["ub"].iloc[0])
+    assert r_ub == pytest.approx(edge, abs=1e-12)  # R prints its grid end
+    got = hd.relative_magnitudes_ci(beta, sigma, n_pre, n_post, mbar, l_vec=lv)
+    assert not got.ub_censored and not got.lb_censored
+    assert got.ub > edge  # the set goes on beyond R's grid
+    # an independent fine grid over a fixed, much wider range finds the same upper end
+    # (to within the coarser of the two grid steps)
+    fine = hd.relative_magnitudes_ci(
+        beta, sigma, n_pre, n_post, mbar, l_vec=lv, grid_lb=-edge, grid_ub=4 * edge,
+        grid_points=3001,
+    )  # fmt: skip
+    assert not fine.ub_censored
+    step = max(np.diff(got.grid[got.grid > edge]).max(), 5 * edge / 3000)
+    assert got.ub == pytest.approx(fine.ub, abs=step)
+    # the lower bound, inside R's grid, is R's
+    assert got.lb == pytest.approx(float(ref[ref.method == "C-LF"]["lb"].iloc[0]), abs=1e-12)
+
+
+def test_bound_at_the_cap_is_censored_and_said_so():
+    beta, sigma, n_pre, n_post = CASES[EDGE[0][0]]
+    lv = _l(EDGE[0][0], EDGE[0][1])
+    sd = hd._sd_theta(sigma, n_pre, n_post, lv)
+    # no widening allowed: HonestDiD's own grid, and its end is marked, not passed off
+    capped = hd.relative_magnitudes_ci(beta, sigma, n_pre, n_post, EDGE[0][2], l_vec=lv, cap_sd=0)
+    assert capped.ub_censored and not capped.lb_censored
+    assert capped.ub == pytest.approx(20 * sd, abs=1e-12)
+    # a bound the caller fixes is never moved, and is marked when the set reaches it
+    fixed = hd.relative_magnitudes_ci(
+        beta, sigma, n_pre, n_post, EDGE[0][2], l_vec=lv, grid_lb=-20 * sd, grid_ub=20 * sd
+    )
+    assert fixed.ub == pytest.approx(20 * sd, abs=1e-12) and fixed.ub_censored
+
+
+def test_censored_flags_reach_the_table_and_its_text():
+    # Mbar = 50 on a two-pre, one-post design: a wide set, inside the widened grid;
+    # Mbar = 500: wider than GRID_CAP_SD standard errors on both sides, censored
+    b, s = np.array([0.1, 0.0, 1.0]), np.eye(3) * 0.04
+    res = hd.honest_did(b, s, 2, 1, values=[0.5, 50.0, 500.0])
+    iv = res.intervals.set_index("value", drop=False)
+    assert not iv["ub_censored"].iloc[0]  # the original CI: a closed form
+    wide = iv[iv["value"] == 50.0].iloc[0]
+    assert not wide["ub_censored"] and not wide["lb_censored"] and wide["ub"] > 20 * 0.2
+    big = iv[iv["value"] == 500.0].iloc[0]
+    assert big["ub_censored"] and big["lb_censored"]
+    assert big["ub"] - big["lb"] == pytest.approx(2 * hd.GRID_CAP_SD * 0.2)
+    t = res.tidy()
+    assert {"ci_low_censored", "ci_high_censored"} <= set(t.columns)
+    shown = sensitivity_display(t.assign(breakdown=res.breakdown), "id")
+    row = shown[t["term"] == "mbar=500"].iloc[0]
+    assert row["ci_high"].startswith("≥ ") and row["ci_low"].startswith("≤ ")
+    assert not shown[t["term"] == "mbar=50"].iloc[0]["ci_high"].startswith("≥")
+    assert not shown[t["term"] == "original"].iloc[0]["ci_high"].startswith("≥")
+    en = sensitivity_display(t, "en")
+    assert en[t["term"] == "mbar=500"].iloc[0]["ci_high"].startswith("≥ ")
+
+
+def test_sensitivity_frame_carries_the_flags_and_smoothness_is_never_censored():
+    e = np.array([-4, -3, -2, 0, 1, 2])
+    b = np.array([0.05, -0.04, 0.02, 1.5, 1.6, 1.7])
+    v = np.eye(6) * 0.14**2
+    t = sensitivity_frame(e, b, v)
+    assert {"ci_low_censored", "ci_high_censored", "breakdown_censored"} <= set(t.columns)
+    assert not t.loc[t["delta"] == "smoothness", "ci_high_censored"].any()
+    rm = t[(t["delta"] == "relative_magnitudes") & (t["term"] != "original")]
+    sd = float(np.sqrt(np.full(3, 1 / 3) @ v[3:, 3:] @ np.full(3, 1 / 3)))
+    # no uncensored bound sits on HonestDiD's grid end
+    for r in rm.itertuples():
+        for x, c in ((r.ci_low, r.ci_low_censored), (r.ci_high, r.ci_high_censored)):
+            assert c or not np.isclose(abs(x), 20 * sd, rtol=0, atol=1e-9)
+    shown = sensitivity_display(t)
+    assert "ci_high_censored" not in shown
+    assert all(isinstance(x, str) for x in shown["ci_high"])
+    assert pd.api.types.is_bool_dtype(t["ci_high_censored"])
