@@ -152,7 +152,7 @@ if doc.shared.resmi_agreement is None:
         doc.say("data_tidak_cukup")
 if doc.shared.resmi_agreement is not None:
     kesesuaian = tables.official_agreement_by_opd(
-        doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd, pegawai=t["pegawai"]
+        doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd, pegawai=doc.ds.pegawai
     )
     doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
     # the document's own total: the city's, or this OPD's row in an OPD's document

@@ -587,8 +587,8 @@ def predikat_by_opd(
     predikat (head-count less the row's sum) enter the suppression as a never-shown cell
     (``group_totals``): when that cell is hidden, a complement among the OPD's predikat
     cells is hidden too, and so are the row's shares (``n / persen`` is the row's sum).
-    ``attrs["sisa_disembunyikan"]``: the OPDs whose number with a predikat (the row's
-    sum) must not be published anywhere.
+    ``attrs["sisa_disembunyikan"]``: the OPDs (sorted list) whose number with a predikat
+    (the row's sum) must not be published anywhere.
 
     With ``opd`` (an OPD's own document) the table is suppressed over every OPD, as the
     city's document is, and then cut to that OPD's rows: a cell hidden in the city's
@@ -622,7 +622,7 @@ def predikat_by_opd(
     out.loc[out["opd"].isin(sisa), "persen"] = np.nan
     if opd is not None:
         out = out[out["opd"] == opd].reset_index(drop=True)
-    out.attrs = {"sisa_disembunyikan": frozenset(sisa)}
+    out.attrs = {"sisa_disembunyikan": sorted(map(str, sisa))}  # JSON: saved with the table
     return out
 
 
@@ -698,6 +698,7 @@ def output_vs_competency_by_opd(
     # n_pegawai is head-count less that cell, and n / persen gives n_pegawai back
     out["n_pegawai"] = out["n_pegawai"].astype("Int64")
     out.loc[out["opd"].isin(sisa), ["n_pegawai", "persen"]] = pd.NA
+    out.attrs = {}
     if opd is not None:
         out = out[out["opd"] == opd].sort_values("arah", ignore_index=True)
         return pd.concat([out.assign(opd="Seluruh OPD"), out], ignore_index=True)
@@ -715,6 +716,7 @@ def output_vs_competency_by_opd(
     kota["n_pegawai"] = kota["n_pegawai"].astype("Int64")
     if kota.attrs["sisa_disembunyikan"].get(None):
         kota[["n_pegawai", "persen"]] = pd.NA
+    kota.attrs = {}
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
 
@@ -1087,8 +1089,9 @@ def city_suppressed_measures(
 
     Per measure (see :data:`OPD_MEASURES`):
 
-    - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``);
-      only when the 12-month window is covered by the data;
+    - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``),
+      or whose share below 20 JP it hides; only when the 12-month window is covered by
+      the data;
     - ``capaian`` / ``perilaku``: ASN with an SKP / a behaviour rating in ``periode``
       per OPD, suppressed over all OPDs (the city's headline mean is their total);
     - ``predikat`` / ``hvk``: an OPD with any cell hidden in the city's
@@ -1131,6 +1134,9 @@ def city_suppressed_measures(
             js = jp_summary(jp_by_asn(tabs["pelatihan"], peg, periode), min_sel)
             js = js[js["opd"] != "Semua OPD"]
             mark("jp", js.loc[js["disembunyikan"], "opd"].astype(str))
+            # an OPD whose share below 20 JP the city hides (its count below, or the
+            # rest, is a small group or their complement) does not state it either
+            mark("jp", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(str))
     who = peg.drop_duplicates("nip").set_index("nip")["opd"]
     heads = headcount(peg)
     for measure, name in (("capaian", "skp"), ("perilaku", "perilaku")):
