@@ -100,6 +100,15 @@ if "skp" in t:
         "capaian",
         doc.withheld,
     )
+    # this period's ASN with an SKP beside the published head-count: the rest is a group
+    capaian = tables.hide_remainder(
+        capaian,
+        "n_asn",
+        t["pegawai"]["nip"].nunique(),
+        min_sel,
+        rows=capaian["periode"] == doc.periode,
+        also=["pct_di_bawah_100"],
+    )
     doc.say("capaian")
     if any(m.startswith("capaian") for m in doc.withheld):
         doc.withheld_note("capaian")
@@ -112,8 +121,13 @@ if "perilaku" in t and "perilaku" in doc.withheld:
     doc.say("perilaku")
     doc.withheld_note("perilaku")
 elif "perilaku" in t:
-    perilaku = suppress_small_groups(
-        tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+    perilaku = tables.hide_remainder(
+        suppress_small_groups(
+            tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+        ),
+        "n_asn",
+        t["pegawai"]["nip"].nunique(),
+        min_sel,
     )
     doc.say("perilaku")
     doc.table(perilaku, "perilaku_per_dimensi")

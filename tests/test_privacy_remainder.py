@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline.batch import run_batch
@@ -322,6 +323,30 @@ def _leaks(found, heads) -> list[tuple]:
     return out
 
 
+def _scope_counts(path, scope: str, periode_label: str) -> list[tuple[str, str, float]]:
+    """The counts of ASN of the document's whole scope (the city, or its one OPD) in its
+    per-period and per-value tables: this period's ASN with an SKP, the ASN rated per
+    BerAKHLAK value."""
+    wb = load_workbook(path, read_only=True, data_only=True)
+    found = []
+    try:
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            head = next((i for i, r in enumerate(rows) if r and "Jumlah ASN" in r), None)
+            if head is None or rows[head][0] not in ("Periode", "Nilai dasar BerAKHLAK"):
+                continue
+            j = rows[head].index("Jumlah ASN")
+            for r in rows[head + 1 :]:
+                if not r or r[0] is None or _num(r[j]) is None:
+                    continue
+                if rows[head][0] == "Periode" and r[0] != periode_label:
+                    continue  # the head-count published is this period's
+                found.append((scope, f"{ws.title}:{r[0]}", float(r[j])))
+    finally:
+        wb.close()
+    return found
+
+
 def _heads(city_xlsx) -> dict[str, int]:
     rows = _sheets(city_xlsx)
     (sheet,) = [s for s in rows if s.startswith("Jumlah ASN per OPD")]
@@ -403,11 +428,16 @@ def test_hostile_city_documents_give_back_no_small_rest(hostile):
     names = {v: k for k, v in folder_names(sorted(heads)).items()}
     docs = [d for d in sorted((out / "opd").iterdir()) if d.is_dir()]
     assert len(docs) >= len(planted)
+    label = period_label(last, "id")
+    scopes = {**heads, "(kota)": sum(heads.values())}
+    found += _scope_counts(city, "(kota)", label)
     for d in docs:
         o = names[d.name]
         found += _workbook_counts(next(d.glob("*.xlsx")), heads)
+        found += _scope_counts(next(d.glob("*.xlsx")), o, label)
         found += _html_counts(next(d.glob("*.html")), heads, opd=o)
-    leaks = _leaks(found, heads)
+    assert any(w.startswith("Capaian SKP per periode") for o, w, _ in found if o in planted)
+    leaks = _leaks(found, scopes)
     assert not leaks, leaks[:20]
     # the reader does read the planted OPDs' counts (the attack is live, not vacuous)
     read = {o for o, _, _ in found}

@@ -131,6 +131,41 @@ def headcount(pegawai: pd.DataFrame) -> pd.Series:
     return pegawai.drop_duplicates("nip").groupby("opd")["nip"].size().astype("int64")
 
 
+def hide_remainder(
+    df: pd.DataFrame,
+    count_col: str,
+    total: int,
+    min_sel: int,
+    *,
+    rows: Sequence[bool] | None = None,
+    also: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Blank a count of ASN (and ``also``, figures that give it back, e.g. a share of it)
+    on the rows where it or ``total - count`` is 1..``min_sel``-1: ``total`` is the
+    published head-count of the document's scope (the city, or one OPD), so the rest is
+    published with the count (:func:`kinerja_analysis.reporting.privacy.remainder_hidden`
+    for one group). ``rows``: the rows whose count is of a subset of ``total`` (default
+    every row; e.g. only the current period's row of a per-period table, since the
+    head-count is the current one).
+
+    >>> d = pd.DataFrame({"periode": ["2025Q3", "2025Q4"], "n_asn": [88, 87]})
+    >>> hide_remainder(d, "n_asn", 89, 5, rows=[False, True])["n_asn"].tolist()
+    [88, <NA>]
+    """
+    out = df.copy()
+    if out.empty:
+        return out
+    sel = np.ones(len(out), bool) if rows is None else np.asarray(rows, bool)
+    n = pd.to_numeric(out[count_col], errors="coerce").to_numpy(float)
+    rest = total - n
+    small = sel & (((n > 0) & (n < min_sel)) | ((rest > 0) & (rest < min_sel)))
+    for c in (count_col, *also):
+        if pd.api.types.is_integer_dtype(out[c]):
+            out[c] = out[c].astype("Int64")
+        out.loc[small, c] = pd.NA if str(out[c].dtype) == "Int64" else np.nan
+    return out
+
+
 def capaian_by_asn(skp: pd.DataFrame) -> pd.DataFrame:
     """Mean SKP capaian (percent) per employee and period (internal; not for display).
 
