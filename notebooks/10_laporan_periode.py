@@ -104,6 +104,15 @@ if "skp" in t:
         "capaian",
         doc.withheld,
     )
+    # this period's ASN with an SKP beside the published head-count: the rest is a group
+    capaian = tables.hide_remainder(
+        capaian,
+        "n_asn",
+        t["pegawai"]["nip"].nunique(),
+        min_sel,
+        rows=capaian["periode"] == doc.periode,
+        also=["pct_di_bawah_100"],
+    )
     doc.say("capaian")
     if any(m.startswith("capaian") for m in doc.withheld):
         doc.withheld_note("capaian")
@@ -116,8 +125,13 @@ if "perilaku" in t and "perilaku" in doc.withheld:
     doc.say("perilaku")
     doc.withheld_note("perilaku")
 elif "perilaku" in t:
-    perilaku = suppress_small_groups(
-        tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+    perilaku = tables.hide_remainder(
+        suppress_small_groups(
+            tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+        ),
+        "n_asn",
+        t["pegawai"]["nip"].nunique(),
+        min_sel,
     )
     doc.say("perilaku")
     doc.table(perilaku, "perilaku_per_dimensi")
@@ -160,7 +174,7 @@ if not kesesuaian_ada:
         doc.say("data_tidak_cukup")
 if kesesuaian_ada:
     kesesuaian = tables.official_agreement_by_opd(
-        doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd
+        doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd, pegawai=doc.ds.pegawai
     )
     doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
     # the document's own total: the city's, or this OPD's row in an OPD's document

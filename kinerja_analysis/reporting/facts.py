@@ -35,6 +35,7 @@ from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
 from kinerja_analysis.methods.multiplicity import adjust_pvalues
 from kinerja_analysis.methods.power import mde
 from kinerja_analysis.reporting.narrative import Effect, PeriodFacts
+from kinerja_analysis.reporting.privacy import remainder_hidden, suppress_small_cells
 from kinerja_analysis.reporting.tables import (
     jp_by_asn,
     jp_summary,
@@ -272,11 +273,13 @@ def period_facts(
         periode=periode,
         bahasa=bahasa,
         report_date=date or _dt.date.today(),
-        n_pegawai=int(ev["nip"].nunique()),
+        # the ASN the document covers: its head-count (published beside it), never the
+        # number with a predikat, whose difference from it may be a small group
+        n_pegawai=int(peg["nip"].nunique()),
         n_opd=int(peg["opd"].nunique()),
-        predikat_distribution=_distribution(ev)
-        if not tanpa_predikat
-        else _distribution_as_city(_distribution(ev), ds, h, periode, opd, min_sel),
+        predikat_distribution=_distribution_as_city(_distribution(ev), ds, h, periode, opd, min_sel)
+        if opd is not None
+        else _distribution_of_city(_distribution(ev), int(peg["nip"].nunique()), min_sel),
         previous_distribution=_distribution(ev_prev)
         if prev and not tanpa_predikat and f"predikat:{prev}" not in withheld
         else None,
@@ -327,14 +330,32 @@ def period_facts(
     )
 
 
-def _distribution_as_city(dist: pd.DataFrame, ds, h, periode: str, opd, min_sel: int):
+def _distribution_as_city(dist: pd.DataFrame | None, ds, h, periode: str, opd, min_sel: int):
     """An OPD's predikat counts with the city table's ``disembunyikan`` flags of its row
     (:func:`~kinerja_analysis.reporting.tables.predikat_by_opd`): the document shows what
-    the city shows of this OPD and hides what the city hides."""
+    the city shows of this OPD and hides what the city hides. ``total_disembunyikan``:
+    the OPD's number with a predikat (the counts' sum) is not to be stated, since its
+    head-count less it, the ASN without a predikat, is a hidden cell of that table."""
+    if dist is None:
+        return None
     row = predikat_by_opd(ds, h, periode, opd=opd, min_sel=min_sel)
     flags = dict(zip(row["predikat"].astype(str), row["disembunyikan"].astype(bool), strict=True))
     hidden = dist["predikat"].astype(str).map(lambda p: flags.get(p, True))
-    return dist.assign(disembunyikan=hidden.to_numpy(bool))
+    sisa = opd in row.attrs.get("sisa_disembunyikan", frozenset())
+    return dist.assign(disembunyikan=hidden.to_numpy(bool), total_disembunyikan=sisa)
+
+
+def _distribution_of_city(dist: pd.DataFrame | None, n_asn: int, min_sel: int):
+    """The city's predikat counts with their ``disembunyikan`` flags: small cells with
+    their complements, the ASN without a predikat (head-count ``n_asn`` less the counts'
+    sum) a never-shown cell among them
+    (:func:`~kinerja_analysis.reporting.privacy.suppress_small_cells`, ``group_totals``);
+    ``total_disembunyikan`` when that cell is hidden (the sum is then not stated)."""
+    if dist is None:
+        return None
+    s = suppress_small_cells(dist, "n", min_sel, value_cols=[], group_totals=n_asn)
+    sisa = bool(s.attrs["sisa_disembunyikan"].get(None, False))
+    return dist.assign(disembunyikan=s["disembunyikan"].to_numpy(bool), total_disembunyikan=sisa)
 
 
 def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> pd.DataFrame:
@@ -350,8 +371,11 @@ def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> p
     pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
     off = pr[pr["disembunyikan"].astype(bool)]
     hidden = set(zip(off["opd"].astype(str), off["predikat"].astype(str), strict=True))
+    # an OPD whose number with a predikat is hidden (its ASN without one are a small
+    # group or their complement): a rule's share and deviation would give it back
+    sisa = set(map(str, pr.attrs.get("sisa_disembunyikan", ())))
     reads_hidden = [
-        any((str(o), c) in hidden for c in str(cats).split(" + "))
+        str(o) in sisa or any((str(o), c) in hidden for c in str(cats).split(" + "))
         for o, cats in zip(kep["opd"], kep["kategori"], strict=True)
     ]
     out = kep[["opd", "aturan", "patuh", "selisih"]].reset_index(drop=True)
@@ -439,6 +463,7 @@ def _resistance_facts(
     ds, h: SharedResults, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame | None:
     base = peg.groupby("opd").size().rename("n").to_frame()
+    heads = base["n"]
     # who has a result this period: SKP rows, or the official e-Kinerja result in a period
     # without SKP rows (the predikat source of the period; evaluation_by_period)
     hasil = (
@@ -453,12 +478,14 @@ def _resistance_facts(
     # said in words, never shown as 0 % or 100 %
     tak_dinilai = []
     share, complete = _absence(ds, hasil, periode, peg)
-    base["pct_skp_kosong"] = share.reindex(base.index)
+    base["pct_skp_kosong"] = _share_of_headcount(share.reindex(base.index), heads, min_sel)
     if not complete:
         tak_dinilai.append(hasil)
     if _recorded(ds, "umpan_balik"):
         share, complete = _absence(ds, "umpan_balik", periode, peg)
-        base["pct_tanpa_umpan_balik"] = share.reindex(base.index)
+        base["pct_tanpa_umpan_balik"] = _share_of_headcount(
+            share.reindex(base.index), heads, min_sel
+        )
         if not complete:
             tak_dinilai.append("umpan_balik")
     else:
@@ -480,6 +507,18 @@ def _resistance_facts(
     out.attrs["tak_dinilai"] = tak_dinilai
     out.attrs["tidak_tersedia"] = tidak_tersedia
     return out
+
+
+def _share_of_headcount(share: pd.Series, heads: pd.Series, min_sel: int) -> pd.Series:
+    """``share`` (per OPD, of its public head-count ``heads``) with the shares blank that
+    give back a group of 1..``min_sel``-1 ASN — the share's count or the rest of the OPD
+    — with complements over the OPDs
+    (:func:`~kinerja_analysis.reporting.privacy.remainder_hidden`); a missing share (not
+    assessable) stays missing."""
+    known = share.dropna()
+    count = (known * heads.reindex(known.index)).round().astype(int)
+    hide = remainder_hidden(count, heads.reindex(known.index), min_sel)
+    return share.mask(share.index.isin(list(hide)))
 
 
 def _training_facts(
@@ -596,9 +635,7 @@ def _feedback_needs(
     out["pct_tanpa_umpan_balik"] = 1 - out.pop("ada")
     q = fb.merge(peg[["nip", "opd"]], on="nip")
     with_fb = got.groupby("opd")["ada"].sum().astype(int)
-    hidden = suppressed_opds(with_fb, min_sel) | suppressed_opds(
-        got.groupby("opd").size() - with_fb, min_sel
-    )
+    hidden = remainder_hidden(with_fb, got.groupby("opd").size(), min_sel)
     n_unrated = len(q)
     if "kualitas" in q:
         rated = q[q["kualitas"].notna()]

@@ -898,16 +898,22 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         # the city's row hides every cell of this OPD: its total is not given away by
         # the city's table (n / share of a shown cell), so this document withholds it too
         n_total = None
+    # the number with a predikat, beside the public head-count, gives the ASN without
+    # one: not stated when that group is a hidden cell (facts: ``total_disembunyikan``)
+    total_sisa = "total_disembunyikan" in cur.columns and bool(cur["total_disembunyikan"].any())
+    if total_sisa:
+        n_total = None
     rows = []
     for r_raw, r in zip(cur.itertuples(index=False), sup.itertuples(index=False), strict=True):
         row: dict[str, Any] = {
             "predikat": _predikat_label(r_raw.predikat, fk.bahasa),
             "kecil": bool(r.disembunyikan),
             "n": None if r.disembunyikan else int(r_raw.n),
-            "prop": None if r.disembunyikan else float(r_raw.prop),
+            # a share of the number with a predikat gives that number back
+            "prop": None if r.disembunyikan or total_sisa else float(r_raw.prop),
             "beda": None,
         }
-        if prev is not None and not r.disembunyikan:
+        if prev is not None and not r.disembunyikan and not total_sisa:
             pv = prev_map.get(str(r_raw.predikat), 0.0)
             if pv is not None and not is_missing(pv) and not is_missing(r_raw.prop):
                 row["beda"] = round(_r1(float(r_raw.prop)) - _r1(float(pv)), 1)
@@ -915,6 +921,7 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
     terbanyak = max((r for r in rows if r["n"] is not None), key=lambda r: r["n"], default=None)
     return {
         "n_total": n_total,
+        "total_sisa": total_sisa,
         "baris": rows,
         "ada_sebelumnya": prev is not None,
         # the previous period's distribution withheld in an OPD's document (differencing)

@@ -19,7 +19,7 @@ import html as _html
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +93,7 @@ def suppress_small_cells(
     totals_shown: bool = True,
     hide_count: bool = True,
     hide_zero: bool = False,
+    group_totals: Mapping[object, int] | pd.Series | int | None = None,
 ) -> pd.DataFrame:
     """Suppress cells describing fewer than ``min_sel`` employees, with complementary cells.
 
@@ -124,6 +125,22 @@ def suppress_small_cells(
     hide_zero
         Also treat cells with ``count_col == 0`` as small. By default empty cells are shown:
         they describe nobody.
+    group_totals
+        The published size of each group of ``by`` (one column; a mapping or Series
+        ``{group: total}``; a single number when ``by`` is ``None``), when it can be larger
+        than the sum of the group's cells: e.g. an OPD's head-count beside its predikat
+        counts, which cover only the ASN *with* a predikat. The remainder ``total - sum``
+        (the ASN without one) is then a published figure by subtraction, so it enters the
+        problem as one more, never displayed cell per group (its column margin, over the
+        groups, is a further ``also_by`` group): a remainder of 1..``min_sel``-1 forces a
+        complement among the displayed cells of its group, and a remainder chosen as a
+        complement hides displayed cells the same way. The remainder rows are dropped from
+        the result; :func:`remainder_hidden` returns which groups' remainders are hidden
+        (then the group's sum of cells, its "number with", must not be published either).
+        A group missing from ``group_totals`` has no remainder cell; a group of
+        ``group_totals`` without rows in ``df`` has its whole total as remainder. A
+        remainder of 0 is treated as published (it is never chosen as a complement:
+        hiding a cell known to be empty protects nothing).
 
     Returns
     -------
@@ -188,20 +205,24 @@ def suppress_small_cells(
     n = pd.to_numeric(out[count_col], errors="coerce").to_numpy(dtype=float)
     if np.isnan(n).any():
         raise ValueError(f"column {count_col!r} holds empty or non-numeric values")
+    key_cols = {c: out[c].astype(object).to_numpy() for g in groupings for c in g}
+    n_shown = len(out)
+    if group_totals is not None:
+        n, key_cols = _with_remainder(n, key_cols, _groupings(by), group_totals, count_col)
     kecil = (n < min_sel) & ((n > 0) | hide_zero)
     hide = kecil.copy()
+    # an empty remainder (everyone of the group is in a displayed cell) is as good as
+    # published (another document's count often says so): never a complement
+    fixed = np.zeros(len(n), dtype=bool)
+    fixed[n_shown:] = n[n_shown:] == 0
 
     if totals_shown:
-        order_all = np.arange(len(out))
+        order_all = np.arange(len(n))
         changed = True
         while changed:
             changed = False
             for g in groupings:
-                keys = (
-                    [np.zeros(len(out), dtype=int)]
-                    if not g
-                    else [out[c].astype(object).to_numpy() for c in g]
-                )
+                keys = [np.zeros(len(n), dtype=int)] if not g else [key_cols[c] for c in g]
                 grp = pd.Series(order_all).groupby(keys, sort=False, dropna=False)
                 for _, idx in grp:
                     rows = idx.to_numpy()
@@ -210,15 +231,21 @@ def suppress_small_cells(
                     # candidates: shown rows, smallest n first, stable
                     while True:
                         h = rows[hide[rows]]
-                        if len(h) == len(rows):
-                            break
                         if len(h) >= 2 and n[h].sum() >= min_sel:
                             break
-                        shown = rows[~hide[rows]]
+                        shown = rows[~hide[rows] & ~fixed[rows]]
+                        if len(shown) == 0:
+                            break
                         pick = shown[np.argsort(n[shown], kind="stable")[0]]
                         hide[pick] = True
                         changed = True
 
+    out.attrs["sisa_disembunyikan"] = (
+        _remainder_flags(key_cols, hide, n_shown, _groupings(by))
+        if group_totals is not None
+        else {}
+    )
+    hide = hide[:n_shown]
     cols = list(value_cols) + ([count_col] if hide_count else [])
     mask = pd.Series(hide, index=out.index)
     for c in cols:
@@ -232,6 +259,138 @@ def suppress_small_cells(
             out[c] = s.astype(object).mask(mask)
     out["disembunyikan"] = hide
     return out
+
+
+#: What a remainder cell of :func:`suppress_small_cells` holds in every grouping column
+#: but ``by``: the remainders of all groups form their own margin in each ``also_by``.
+_KIND = "\x00sisa"
+
+
+def _with_remainder(
+    n: np.ndarray,
+    key_cols: dict[str, np.ndarray],
+    by: list[str],
+    group_totals: Mapping[object, int] | pd.Series | int,
+    count_col: str,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``n`` and the grouping keys with one remainder cell per group of ``by`` appended
+    (``total - sum of the group's cells``); other grouping columns of a remainder cell hold
+    the remainder marker, so the remainders form their own margin."""
+    if len(by) > 1:
+        raise ValueError("group_totals needs `by` to be one column (or None)")
+    if not by:
+        if not isinstance(group_totals, int | np.integer | float | np.floating):
+            raise ValueError("group_totals must be one number when `by` is None")
+        totals = {0: group_totals}
+        sums = {0: float(n.sum())}
+        gk = None
+    else:
+        gk = by[0]
+        totals = dict(pd.Series(group_totals).items())
+        sums = pd.Series(n).groupby(key_cols[gk], sort=False).sum().to_dict()
+    extra_n, extra_g = [], []
+    for g, tot in totals.items():
+        tot = float(tot)
+        rest = tot - float(sums.get(g, 0.0))
+        if rest < 0:
+            raise ValueError(
+                f"group {g!r}: its cells of {count_col!r} add up to {sums.get(g, 0.0):g}, more "
+                f"than its published total {tot:g}"
+            )
+        extra_n.append(rest)
+        extra_g.append(g)
+    keys: dict[str, np.ndarray] = {}
+    for c, v in key_cols.items():
+        if c == gk:
+            keys[c] = np.concatenate([v, np.asarray(extra_g, dtype=object)])
+        else:
+            keys[c] = np.concatenate([v, np.full(len(extra_g), _KIND, dtype=object)])
+    return np.concatenate([n, np.asarray(extra_n, dtype=float)]), keys
+
+
+def _remainder_flags(
+    key_cols: dict[str, np.ndarray], hide: np.ndarray, n_shown: int, by: list[str]
+) -> dict[object, bool]:
+    """``{group: remainder hidden}`` for the remainder cells after ``n_shown``."""
+    groups = key_cols[by[0]][n_shown:] if by else [None] * (len(hide) - n_shown)
+    return {g: bool(h) for g, h in zip(groups, hide[n_shown:], strict=True)}
+
+
+def remainder_hidden(
+    subset: Mapping[object, int] | pd.Series,
+    totals: Mapping[object, int] | pd.Series,
+    min_sel: int = DEFAULTS.min_sel,
+    *,
+    margin: bool = True,
+) -> set:
+    """Groups whose count of a subset must not be published beside their total.
+
+    A group's total (an OPD's head-count) is public; publishing also how many of its
+    members belong to a subset (ASN with an SKP, with a predikat, with feedback, below
+    20 JP…) — as a count, or as a share of the total — publishes the remainder
+    ``total - subset`` too. Both are cells: a group is returned when its subset count or
+    its remainder is 1..``min_sel``-1 (primary), and further groups are added, smallest
+    first, so that the hidden subset counts (and the hidden remainders) together are at
+    least two and describe at least ``min_sel`` people when their sum over the groups is
+    published (``margin``; e.g. the city's number with SKP, or the city's share) — the
+    rule of :func:`suppress_small_cells`, run on the table of ``subset`` and remainder
+    cells with ``group_totals``.
+
+    Parameters
+    ----------
+    subset
+        ``{group: count of the subset}``; a group of ``totals`` missing here counts 0.
+    totals
+        ``{group: published total}``; every count in ``subset`` must not exceed it.
+    margin
+        Whether the subset's total over all groups is published or derivable (default).
+
+    A group whose subset is none or all of it is left out: its count is its public total
+    (or 0), known whatever is hidden.
+
+    Returns
+    -------
+    set
+        The groups whose subset count — and every figure that gives it back: its share
+        of the total, the count or share of the remainder — must be hidden.
+
+    Raises
+    ------
+    ValueError
+        A subset count exceeds its group's total.
+
+    Examples
+    --------
+    A has 3 ASN without (89 - 86); C, the smallest other count, is hidden with it, else
+    the city's count (188) less B's and C's would give A's back:
+
+    >>> sorted(remainder_hidden({"A": 86, "B": 52, "C": 50}, {"A": 89, "B": 70, "C": 60}, 5))
+    ['A', 'C']
+    >>> sorted(remainder_hidden({"A": 86, "B": 52, "C": 50}, {"A": 89, "B": 70, "C": 60}, 5,
+    ...                         margin=False))
+    ['A']
+    """
+    tot = pd.Series(totals, dtype=float)
+    sub = pd.Series(subset, dtype=float)
+    sub = sub.reindex(tot.index.union(sub.index, sort=False)).fillna(0.0)
+    # a count of none or of all of a group is its public total (0 or the total): known,
+    # so neither hidden nor a complement
+    known = tot.reindex(sub.index)
+    keep = ~((sub == 0) | (sub == known))
+    sub, tot = sub[keep], tot[tot.index.isin(sub.index[keep])]
+    t = pd.DataFrame(
+        {"grup": sub.index.to_numpy(dtype=object), "jenis": "sel", "n": sub.to_numpy()}
+    )
+    s = suppress_small_cells(
+        t,
+        "n",
+        min_sel,
+        by="grup",
+        value_cols=[],
+        also_by=["jenis"] if margin else (),
+        group_totals=tot,
+    )
+    return set(s.loc[s["disembunyikan"], "grup"])
 
 
 @renamed_keywords(nol_boleh="allow_zero")

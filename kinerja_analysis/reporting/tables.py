@@ -30,7 +30,11 @@ from kinerja_analysis.domain.predikat import (
     output_vs_competency,
 )
 from kinerja_analysis.domain.skp import capaian_skp
-from kinerja_analysis.reporting.privacy import suppress_small_cells, suppress_small_groups
+from kinerja_analysis.reporting.privacy import (
+    remainder_hidden,
+    suppress_small_cells,
+    suppress_small_groups,
+)
 from kinerja_analysis.reporting.text import STATUS_LABELS
 
 #: Minimum competency development per ASN per year, in JP (PP 11/2017 art. 203(4)).
@@ -118,6 +122,48 @@ def pegawai_by_opd(pegawai: pd.DataFrame) -> pd.DataFrame:
     out = out.rename(columns={"nip": "n_asn"})
     out["pct_asn"] = out["n_asn"] / out["n_asn"].sum()
     return out.sort_values(["n_asn", "opd"], ascending=[False, True], ignore_index=True)
+
+
+def headcount(pegawai: pd.DataFrame) -> pd.Series:
+    """ASN per OPD (``opd`` -> count), the published head-count of :func:`pegawai_by_opd`:
+    the total against which every per-OPD count of a subset of its ASN is differenced
+    (:func:`kinerja_analysis.reporting.privacy.remainder_hidden`)."""
+    return pegawai.drop_duplicates("nip").groupby("opd")["nip"].size().astype("int64")
+
+
+def hide_remainder(
+    df: pd.DataFrame,
+    count_col: str,
+    total: int,
+    min_sel: int,
+    *,
+    rows: Sequence[bool] | None = None,
+    also: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Blank a count of ASN (and ``also``, figures that give it back, e.g. a share of it)
+    on the rows where it or ``total - count`` is 1..``min_sel``-1: ``total`` is the
+    published head-count of the document's scope (the city, or one OPD), so the rest is
+    published with the count (:func:`kinerja_analysis.reporting.privacy.remainder_hidden`
+    for one group). ``rows``: the rows whose count is of a subset of ``total`` (default
+    every row; e.g. only the current period's row of a per-period table, since the
+    head-count is the current one).
+
+    >>> d = pd.DataFrame({"periode": ["2025Q3", "2025Q4"], "n_asn": [88, 87]})
+    >>> hide_remainder(d, "n_asn", 89, 5, rows=[False, True])["n_asn"].tolist()
+    [88, <NA>]
+    """
+    out = df.copy()
+    if out.empty:
+        return out
+    sel = np.ones(len(out), bool) if rows is None else np.asarray(rows, bool)
+    n = pd.to_numeric(out[count_col], errors="coerce").to_numpy(float)
+    rest = total - n
+    small = sel & (((n > 0) & (n < min_sel)) | ((rest > 0) & (rest < min_sel)))
+    for c in (count_col, *also):
+        if pd.api.types.is_integer_dtype(out[c]):
+            out[c] = out[c].astype("Int64")
+        out.loc[small, c] = pd.NA if str(out[c].dtype) == "Int64" else np.nan
+    return out
 
 
 def capaian_by_asn(skp: pd.DataFrame) -> pd.DataFrame:
@@ -295,7 +341,15 @@ def jp_summary(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.Da
     out = pd.DataFrame(rows)
     out["n_asn"] = out["n_asn"].astype("int64")
     # the groups add up to every ASN, whose mean capaian is shown elsewhere
-    return suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)
+    out = suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)
+    if per_opd:
+        # the share below 20 JP times the OPD's (public) head-count is a count of its ASN,
+        # and so is the rest: hidden where either is 1..min_sel-1, with complements over
+        # the OPDs (the city's share is published)
+        below = jp.groupby("opd")["jp"].agg(lambda x: int((x < JP_MINIMUM).sum()))
+        hide = remainder_hidden(below, jp.groupby("opd").size(), min_sel)
+        out.loc[out["opd"].isin(hide), "pct_di_bawah_20"] = np.nan
+    return out
 
 
 # ----------------------------------------------------------------------------- 20 exposure
@@ -574,6 +628,13 @@ def predikat_by_opd(
     """Predikat counts and shares per OPD (long: ``opd, predikat, n, persen``), small cells
     and their complements suppressed (:func:`kinerja_analysis.reporting.privacy.suppress_small_cells`).
 
+    The OPD's head-count is published (:func:`pegawai_by_opd`), so its ASN *without* a
+    predikat (head-count less the row's sum) enter the suppression as a never-shown cell
+    (``group_totals``): when that cell is hidden, a complement among the OPD's predikat
+    cells is hidden too, and so are the row's shares (``n / persen`` is the row's sum).
+    ``attrs["sisa_disembunyikan"]``: the OPDs (sorted list) whose number with a predikat
+    (the row's sum) must not be published anywhere.
+
     With ``opd`` (an OPD's own document) the table is suppressed over every OPD, as the
     city's document is, and then cut to that OPD's rows: a cell hidden in the city's
     table is hidden in the OPD's too, so the two cannot be differenced."""
@@ -591,11 +652,22 @@ def predikat_by_opd(
     n.index = n.index.set_names(["opd", "predikat"])
     out = n.reindex(grid, fill_value=0).rename("n").reset_index()
     out["persen"] = out["n"] / out.groupby("opd")["n"].transform("sum")
+    # the ASN without a predikat (head-count less the row's sum) are a cell too
     out = suppress_small_cells(
-        out, "n", min_sel, by="opd", value_cols=["persen"], also_by=["predikat"]
+        out,
+        "n",
+        min_sel,
+        by="opd",
+        value_cols=["persen"],
+        also_by=["predikat"],
+        group_totals=headcount(peg),
     )
+    sisa = {o for o, h in out.attrs["sisa_disembunyikan"].items() if h}
+    # a share of a shown cell gives back the row's sum (n / persen), hence the remainder
+    out.loc[out["opd"].isin(sisa), "persen"] = np.nan
     if opd is not None:
         out = out[out["opd"] == opd].reset_index(drop=True)
+    out.attrs = {"sisa_disembunyikan": sorted(map(str, sisa))}  # JSON: saved with the table
     return out
 
 
@@ -609,6 +681,24 @@ def berakhlak_by_opd(
     ]
     prof = opd_profile(sd, peg)
     prof.loc[prof["n_pegawai"] < min_sel, ["rerata", "sd"]] = np.nan
+    # how many of the OPD's ASN were rated, beside its public head-count, gives the
+    # number not rated: the count is blank where either is 1..min_sel-1 (with
+    # complements over the OPDs of each value; the mean of >= min_sel stays)
+    heads = headcount(ds.pegawai)
+    counts = [c for c in ("n_pegawai", "n_obs") if c in prof.columns]
+    for c in counts:
+        prof[c] = prof[c].astype("Int64")
+    full = opd_profile(
+        h.skor_dimensi[
+            (h.skor_dimensi["periode"] == periode)
+            & in_values(h.skor_dimensi["nip"], set(ds.pegawai["nip"]))
+        ],
+        ds.pegawai,
+    )
+    for dim, g in full.groupby("dimensi"):
+        hide = remainder_hidden(g.set_index("opd")["n_pegawai"], heads, min_sel)
+        rows = (prof["dimensi"] == dim) & prof["opd"].isin(hide)
+        prof.loc[rows, counts] = pd.NA
     return prof
 
 
@@ -639,16 +729,39 @@ def output_vs_competency_by_opd(
     long["persen"] = long["n"] / long["n_pegawai"]
     # complements within each OPD and within each direction across OPDs, so the city
     # totals below cannot be used to recover a suppressed OPD cell by subtraction
+    # the OPD's ASN without a comparison (head-count less n_pegawai) are a cell too
     out = suppress_small_cells(
-        long, "n", min_sel, by="opd", value_cols=["persen"], also_by=["arah"]
+        long,
+        "n",
+        min_sel,
+        by="opd",
+        value_cols=["persen"],
+        also_by=["arah"],
+        group_totals=headcount(peg),
     )
+    sisa = {o for o, h in out.attrs["sisa_disembunyikan"].items() if h}
+    # n_pegawai is head-count less that cell, and n / persen gives n_pegawai back
+    out["n_pegawai"] = out["n_pegawai"].astype("Int64")
+    out.loc[out["opd"].isin(sisa), ["n_pegawai", "persen"]] = pd.NA
+    out.attrs = {}
     if opd is not None:
         out = out[out["opd"] == opd].sort_values("arah", ignore_index=True)
         return pd.concat([out.assign(opd="Seluruh OPD"), out], ignore_index=True)
     kota = long.groupby("arah", as_index=False).agg(n=("n", "sum"), n_pegawai=("n_pegawai", "sum"))
     kota["persen"] = kota["n"] / kota["n_pegawai"]
     kota["opd"] = "Seluruh OPD"
-    kota = suppress_small_cells(kota, "n", min_sel, value_cols=["persen"], totals_shown=False)
+    # the city's head-count is public too: its ASN without a comparison are a cell
+    kota = suppress_small_cells(
+        kota,
+        "n",
+        min_sel,
+        value_cols=["persen"],
+        group_totals=int(peg["nip"].nunique()),
+    )
+    kota["n_pegawai"] = kota["n_pegawai"].astype("Int64")
+    if kota.attrs["sisa_disembunyikan"].get(None):
+        kota[["n_pegawai", "persen"]] = pd.NA
+    kota.attrs = {}
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
 
@@ -755,38 +868,113 @@ def order_groups(distribution: pd.DataFrame, *, by: str = "Sangat Baik") -> list
     )
 
 
+#: The cells of an OPD's row of :func:`official_agreement_by_opd`: ASN with the same,
+#: a higher and a lower official predikat (they add up to ``n``).
+AGREEMENT_CELLS: tuple[str, ...] = ("n_sama", "n_resmi_lebih_tinggi", "n_resmi_lebih_rendah")
+
+
 @renamed_keywords(kesesuaian="agreement")
 def official_agreement_by_opd(
     agreement: pd.DataFrame,
     periode: str,
     min_sel: int = DEFAULTS.min_sel,
     opd: str | None = None,
+    *,
+    pegawai: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Agreement of the official and the computed predikat per OPD in one period, with
-    OPDs of fewer than ``min_sel`` compared employees suppressed (with complements).
+    """Agreement of the official and the computed predikat per OPD in one period, small
+    cells suppressed with their complements.
+
+    Each OPD's row describes three groups of its ASN — the official predikat the same as
+    the computed one (``pct_sama`` × ``n``), higher, lower — which add up to ``n``, and,
+    beside the published head-count (``pegawai``), a fourth: the ASN not compared
+    (head-count − ``n``). The four are the cells of
+    :func:`~kinerja_analysis.reporting.privacy.suppress_small_cells` (by OPD, the
+    all-OPD row publishing each cell's total, the remainder a never-shown cell): a hidden
+    count is blank, a hidden "same" blanks ``pct_sama``, a hidden remainder blanks ``n``
+    and ``pct_sama``, and ``kappa`` is blank with ``n`` or "same". The all-OPD row is
+    suppressed the same way against the city's head-count.
 
     Parameters
     ----------
     agreement
         :attr:`~kinerja_analysis.analyses.shared.SharedResults.resmi_agreement`
         (:func:`kinerja_analysis.domain.official.agreement_by_opd`).
-
     opd
         For an OPD's own report: only that OPD's row (and the all-OPD row).
+    pegawai
+        ``nip, opd`` of the document's dataset: the head-counts the rows are differenced
+        against. ``None``: no head-count is published beside the table (remainders are
+        not cells).
 
     Returns
     -------
     DataFrame
         ``opd, n, pct_sama, kappa, n_resmi_lebih_tinggi, n_resmi_lebih_rendah`` (+
-        ``disembunyikan``), the all-OPD row last; the OPD rows add up to it, so small OPDs
-        are suppressed with their complements.
+        ``disembunyikan``: some figure of the row hidden), the all-OPD row last.
     """
-    d = agreement[agreement["periode"] == periode].drop(columns=["periode", "n_sama"])
-    total = d[d["opd"] == "Seluruh OPD"].assign(disembunyikan=False)
-    per_opd = suppress_small_groups(d[d["opd"] != "Seluruh OPD"], "n", min_sel, totals_shown=True)
+    d = agreement[agreement["periode"] == periode].drop(columns=["periode"])
+    heads = headcount(pegawai) if pegawai is not None else None
+    city = d["opd"] == "Seluruh OPD"
+    per_opd = _hide_agreement(d[~city], min_sel, by_opd=True, totals=heads)
+    total = _hide_agreement(
+        d[city],
+        min_sel,
+        by_opd=False,
+        totals=None if heads is None else int(heads.sum()),
+    )
     if opd is not None:
         per_opd = per_opd[per_opd["opd"] == opd]
     return pd.concat([per_opd, total], ignore_index=True)
+
+
+def _hide_agreement(d: pd.DataFrame, min_sel: int, *, by_opd: bool, totals) -> pd.DataFrame:
+    """:func:`official_agreement_by_opd`'s suppression of one block of rows."""
+    cols = ["opd", "n", "pct_sama", "kappa", "n_resmi_lebih_tinggi", "n_resmi_lebih_rendah"]
+    out = d[cols].reset_index(drop=True).copy()
+    for c in ("n", "n_resmi_lebih_tinggi", "n_resmi_lebih_rendah"):
+        out[c] = out[c].astype("Int64")
+    if out.empty:
+        return out.assign(disembunyikan=pd.Series(dtype=bool))
+    long = d[["opd", *AGREEMENT_CELLS]].melt(id_vars="opd", var_name="sel", value_name="n")
+    if totals is not None and by_opd:
+        totals = totals.reindex(d["opd"].unique()).dropna()
+    s = suppress_small_cells(
+        long,
+        "n",
+        min_sel,
+        by="opd" if by_opd else None,
+        also_by=["sel"] if by_opd else (),
+        value_cols=[],
+        group_totals=totals,
+    )
+    flags = {
+        (o, c): bool(h) for o, c, h in zip(s["opd"], s["sel"], s["disembunyikan"], strict=True)
+    }
+    # and, as ever, an OPD of fewer than min_sel compared ASN hides its whole row, with
+    # complements over the OPDs (their n add up to the all-OPD row's)
+    whole = set()
+    if by_opd:
+        g = suppress_small_groups(d[["opd", "n"]], "n", min_sel, value_cols=[], totals_shown=True)
+        whole = set(g.loc[g["disembunyikan"], "opd"])
+    sisa = s.attrs.get("sisa_disembunyikan", {})
+    any_hidden = []
+    for i, o in enumerate(out["opd"]):
+        f = {c: flags.get((o, c), False) for c in AGREEMENT_CELLS}
+        rest = bool(sisa.get(o if by_opd else None, False))
+        if o in whole:
+            f = dict.fromkeys(AGREEMENT_CELLS, True)
+            rest = True
+        for c in ("n_resmi_lebih_tinggi", "n_resmi_lebih_rendah"):
+            if f[c]:
+                out.loc[i, c] = pd.NA
+        if rest:
+            out.loc[i, "n"] = pd.NA
+        if rest or f["n_sama"]:
+            out.loc[i, ["pct_sama", "kappa"]] = np.nan
+        any_hidden.append(rest or any(f.values()))
+    out["disembunyikan"] = np.asarray(any_hidden, dtype=bool)
+    return out
 
 
 def status_breakdown(
@@ -946,8 +1134,9 @@ def city_suppressed_measures(
 
     Per measure (see :data:`OPD_MEASURES`):
 
-    - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``);
-      only when the 12-month window is covered by the data;
+    - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``),
+      or whose share below 20 JP it hides; only when the 12-month window is covered by
+      the data;
     - ``capaian`` / ``perilaku``: ASN with an SKP / a behaviour rating in ``periode``
       per OPD, suppressed over all OPDs (the city's headline mean is their total);
     - ``predikat`` / ``hvk``: an OPD with any cell hidden in the city's
@@ -990,13 +1179,24 @@ def city_suppressed_measures(
             js = jp_summary(jp_by_asn(tabs["pelatihan"], peg, periode), min_sel)
             js = js[js["opd"] != "Semua OPD"]
             mark("jp", js.loc[js["disembunyikan"], "opd"].astype(str))
+            # an OPD whose share below 20 JP the city hides (its count below, or the
+            # rest, is a small group or their complement) does not state it either
+            mark("jp", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(str))
     who = peg.drop_duplicates("nip").set_index("nip")["opd"]
+    heads = headcount(peg)
     for measure, name in (("capaian", "skp"), ("perilaku", "perilaku")):
         if name in tabs:
             d = tabs[name]
-            nips = pd.unique(d.loc[d["periode"] == periode, "nip"])
-            counts = who.reindex(nips).dropna().value_counts()
+            d = d.loc[d["periode"] == periode]
+            counts = who.reindex(pd.unique(d["nip"])).dropna().value_counts()
             mark(measure, suppressed_opds(counts, min_sel))
+            # the OPD's document states how many of its ASN have an SKP (a rating, per
+            # BerAKHLAK value) beside its head-count: the rest is a group too
+            for _, part in [(None, d)] + (
+                list(d.groupby("dimensi")) if "dimensi" in d.columns else []
+            ):
+                c = who.reindex(pd.unique(part["nip"])).dropna().value_counts()
+                mark(measure, remainder_hidden(c, heads, min_sel))
     docs = set(opds) - set(small)  # the OPDs with a document of their own
     if "skp" in tabs:
         _mark_periods(hidden, "capaian", tabs["skp"], who, docs, periode, min_sel)
@@ -1020,7 +1220,7 @@ def city_suppressed_measures(
         hv = hv[hv["opd"] != "Seluruh OPD"]
         mark("hvk", hv.loc[hv["disembunyikan"], "opd"].astype(str).unique())
         if h.resmi_agreement is not None:
-            ks = official_agreement_by_opd(h.resmi_agreement, periode, min_sel)
+            ks = official_agreement_by_opd(h.resmi_agreement, periode, min_sel, pegawai=peg)
             ks = ks[ks["opd"] != "Seluruh OPD"]
             mark("kesesuaian", ks.loc[ks["disembunyikan"], "opd"].astype(str))
     ev = h.evaluasi if h is not None else None
