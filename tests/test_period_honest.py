@@ -30,20 +30,20 @@ from kinerja_analysis.reporting.narrative import write_report
 TANGGAL = dt.date(2026, 1, 15)
 NO_FEEDBACK = "2024Q1"  # no feedback and no training recorded yet
 OFFICIAL = "2024Q3"  # no 360° ratings (nor training) recorded yet
-COMPUTED = "2024Q4"  # 360° ratings and training start here
+COMPUTED = "2024Q4"  # 360° ratings start here; its 12-month JP window is in the data
 
 
 @pytest.fixture(scope="module")
 def late_tables(tmp_path_factory):
     """A 120-ASN city whose feedback starts in 2024Q2, 360° ratings in 2024Q4 and
-    trainings on 1 October 2024; the official predikat are there for every period."""
+    trainings on 1 January 2025; the official predikat are there for every period."""
     r = generate(n_pegawai=120, seed=4)
     t = dict(r.tables)
     early = ["2024Q1", "2024Q2", "2024Q3"]
     t["perilaku"] = t["perilaku"][~t["perilaku"]["periode"].isin(early)]
     t["umpan_balik"] = t["umpan_balik"][t["umpan_balik"]["periode"] != NO_FEEDBACK]
     start = pd.to_datetime(t["pelatihan"]["tanggal_mulai"])
-    t["pelatihan"] = t["pelatihan"][start >= pd.Timestamp("2024-10-01")]
+    t["pelatihan"] = t["pelatihan"][start >= pd.Timestamp("2025-01-01")]
     folder = tmp_path_factory.mktemp("late") / "kota"
     write_dataset(dataclasses.replace(r, tables=t), folder)
     ds = load_dataset(folder)
@@ -117,17 +117,20 @@ def test_absence_before_a_table_begins_is_not_available(late_tables):
     assert r["pct_tanpa_umpan_balik"].isna().all()
     assert r.attrs["tidak_tersedia"] == ["umpan_balik"]
     assert f.umpan_balik_needed is None
-    assert f.pelatihan is None  # no training recorded up to the period: not 0 JP
+    # the 12-month window starts before the data: that reason, not "100 % below 20 JP"
+    assert f.pelatihan["pct_di_bawah_20jp"] is None
     assert "data umpan balik belum tercatat sampai periode ini" in md
     assert "ASN tanpa umpan balik paling banyak" not in md
     assert "100,0%" not in md
     _, en = _doc(ds, shared[NO_FEEDBACK], NO_FEEDBACK, "en")
     assert "no feedback is recorded in the data up to this period" in en
     # the headline's JP figures are not available either (never "100 % below 20 JP")
-    # trainings recorded only from October 2024: the 2024Q3 document has no JP figures
-    f3, _ = _doc(ds, shared[OFFICIAL], OFFICIAL)
+    # trainings recorded only from 2025: 2024Q4's window lies in the data, yet no JP
+    # figure (never everyone "below 20 JP")
+    f3, md3 = _doc(ds, shared[COMPUTED], COMPUTED)
     assert f3.pelatihan is None
-    w = tables.headline_figures(dict(ds.tables), OFFICIAL).set_index("indikator")["nilai"]
+    assert "Data sumber daya pelatihan belum tersedia untuk periode ini" in md3
+    w = tables.headline_figures(dict(ds.tables), COMPUTED).set_index("indikator")["nilai"]
     assert np.isnan(w["pct_jp_di_bawah_20"]) and np.isnan(w["jp_rerata"])
     # once the table has rows, the indicator is assessed
     f2, _ = _doc(ds, shared[OFFICIAL], OFFICIAL)

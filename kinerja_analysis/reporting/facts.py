@@ -528,8 +528,8 @@ def _training_facts(
     the report's tables (:func:`kinerja_analysis.reporting.tables.jp_by_asn`), so the narrative and
     the tables state the same share below the 20 JP a year of PP 11/2017."""
 
-    if not _recorded(ds, "pelatihan"):
-        return None  # no training recorded up to this period: not available, not 0 JP
+    if not ds.has("pelatihan"):
+        return None
     awal, akhir = jp_window(periode)
     p = ds.pelatihan[in_values(ds.pelatihan["nip"], set(peg["nip"]))]
     p = p[(p["tanggal_mulai"] >= awal) & (p["tanggal_mulai"] <= akhir)]
@@ -550,6 +550,8 @@ def _training_facts(
             "jp_tidak_tersedia_sejak": period_bounds(ds.periods[0])[0].date(),
             **shares,
         }
+    if not _recorded(ds, "pelatihan"):
+        return None  # no training recorded up to this period: not available, not 0 JP
     jp = jp_by_asn(ds.pelatihan, peg, periode)
     per_opd = jp.groupby("opd").agg(jp_per_asn=("jp", "mean"), n=("nip", "size")).reset_index()
     # the OPDs the report's JP table hides (small ones and their complements) are not
