@@ -127,7 +127,7 @@ if "perilaku" in t and "perilaku" in doc.withheld:
 elif "perilaku" in t:
     perilaku = tables.hide_remainder(
         suppress_small_groups(
-            tables.perilaku_by_dimension(t["perilaku"], doc.periode), "n_asn", min_sel
+            tables.perilaku_by_dimension(t["perilaku"], doc.periode, min_sel), "n_asn", min_sel
         ),
         "n_asn",
         t["pegawai"]["nip"].nunique(),

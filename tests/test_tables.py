@@ -608,3 +608,23 @@ def test_individual_sheet_and_confidential_files(tmp_path):
     wb = load_workbook(written[0], read_only=True)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert "B01" in cells
+
+
+def test_perilaku_by_dimension_hides_the_means_of_few_raters():
+    """In a small unit the supervisors' column is one person's ratings: with ``min_sel``
+    a role's mean from fewer than ``min_sel`` raters (or of fewer ratees) is blank; a
+    role rated by enough people is shown."""
+    rows = []
+    for i in range(6):
+        nip = f"p{i}"
+        rows.append((nip, "kompeten", "atasan", "boss", 4.0))  # one supervisor rates all
+        for j in range(5):
+            rows.append((nip, "kompeten", "rekan", f"r{(i + j) % 6}", 3.0))
+    d = pd.DataFrame(rows, columns=["nip", "dimensi", "peran_penilai", "id_penilai", "skor"])
+    d["periode"] = "2025Q1"
+    out = T.perilaku_by_dimension(d, "2025Q1", 5).set_index("dimensi")
+    assert np.isnan(out.loc["kompeten", "skor_atasan"])
+    assert out.loc["kompeten", "skor_rekan"] == 3.0
+    assert out.loc["kompeten", "skor_rerata"] == pytest.approx((6 * 4 + 30 * 3) / 36)
+    plain = T.perilaku_by_dimension(d, "2025Q1").set_index("dimensi")
+    assert plain.loc["kompeten", "skor_atasan"] == 4.0  # without min_sel: as before

@@ -205,11 +205,17 @@ def capaian_by_period(skp: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("periode", ignore_index=True).astype({"periode": str})
 
 
-def perilaku_by_dimension(perilaku: pd.DataFrame, periode: str) -> pd.DataFrame:
+def perilaku_by_dimension(
+    perilaku: pd.DataFrame, periode: str, min_sel: int | None = None
+) -> pd.DataFrame:
     """Mean BerAKHLAK rating per dimension in one period, overall and by rater role.
 
     Raw scores (1–5), not yet adjusted for rater leniency (that is
     :func:`kinerja_analysis.domain.perilaku.perilaku_kerja`).
+
+    With ``min_sel``, a mean is blank where its ratings come from fewer than ``min_sel``
+    raters (``id_penilai``) or describe fewer than ``min_sel`` ASN: in a small unit the
+    supervisors' column is the ratings of one or two identifiable people.
 
     Returns
     -------
@@ -221,7 +227,10 @@ def perilaku_by_dimension(perilaku: pd.DataFrame, periode: str) -> pd.DataFrame:
     """
     # only the columns used: each text column taken from a table of millions of
     # ratings costs tens of milliseconds
-    d = perilaku.loc[perilaku["periode"] == periode, ["nip", "dimensi", "peran_penilai", "skor"]]
+    cols = ["nip", "dimensi", "peran_penilai", "skor"]
+    if min_sel is not None:
+        cols.append("id_penilai")
+    d = perilaku.loc[perilaku["periode"] == periode, cols]
     g = d.groupby("dimensi")
     others = d[d["peran_penilai"] != "diri"].groupby("dimensi")["skor"]
     out = pd.DataFrame(
@@ -231,6 +240,15 @@ def perilaku_by_dimension(perilaku: pd.DataFrame, periode: str) -> pd.DataFrame:
     per_peran = d.pivot_table(
         index="dimensi", columns="peran_penilai", values="skor", aggfunc="mean"
     )
+    if min_sel is not None:  # a mean of few raters' (or few ratees') ratings: blank
+        few = d.groupby(["dimensi", "peran_penilai"]).agg(
+            r=("id_penilai", "nunique"), e=("nip", "nunique")
+        )
+        few = ((few["r"] < min_sel) | (few["e"] < min_sel)).unstack().reindex_like(per_peran)
+        per_peran = per_peran.mask(few.fillna(True).astype(bool))
+        o = d[d["peran_penilai"] != "diri"].groupby("dimensi")
+        thin = (o["id_penilai"].nunique() < min_sel) | (o["nip"].nunique() < min_sel)
+        out.loc[thin.reindex(out.index, fill_value=True).to_numpy(), "skor_rerata"] = np.nan
     per_peran.columns = [f"skor_{c}" for c in per_peran.columns]
     out = out.join(per_peran)
     order = [x for x in BERAKHLAK if x in out.index]
