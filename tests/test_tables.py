@@ -241,8 +241,16 @@ def test_training_exposure_small_groups_hidden():
     small = t.loc[("manajerial", "mandiri")]
     assert small["disembunyikan"] and pd.isna(small["n_asn"]) and pd.isna(small["jp_total"])
     assert ("teknis", "mandiri") not in t.index
-    # groups overlap and no total is published: primary suppression only
-    assert out["disembunyikan"].sum() == 1
+    assert out["disembunyikan"].sum() == 1  # the only self-funded cell
+    # a source's JP total is published elsewhere (JP per ASN and the self-funded share in
+    # the period document): a small cell is hidden with a complement of its source
+    rows2 = rows + [(f"d{i}", "fungsional", "difasilitasi", 29.0, "2025-01-10") for i in range(4)]
+    out2 = T.training_exposure(_pelatihan(rows2), "2025Q1", min_sel=MIN).set_index(
+        ["jenis", "sumber"]
+    )
+    assert out2.loc[("fungsional", "difasilitasi"), "disembunyikan"]
+    assert out2.loc[("teknis", "difasilitasi"), "disembunyikan"]  # its complement
+    assert pd.isna(out2.loc[("teknis", "difasilitasi"), "jp_total"])
 
 
 def test_umpan_balik_by_period():

@@ -382,8 +382,10 @@ def training_exposure(
     -------
     DataFrame
         ``jenis, sumber, n_pelatihan, n_asn, jp_total, jp_rerata, disembunyikan``; groups
-        of fewer than ``min_sel`` ASN are suppressed (groups overlap — one ASN can attend
-        several types — and no total is shown, so no complementary cells are needed).
+        of fewer than ``min_sel`` ASN are suppressed with complements within each source:
+        the period document publishes the JP per ASN and the self-funded share of JP
+        (so each source's JP total), and the data-quality document the trainings
+        accepted, so one hidden cell of a source would be its total less the others.
     """
 
     _, akhir = period_bounds(periode)
@@ -403,8 +405,8 @@ def training_exposure(
         out,
         "n_asn",
         min_sel,
+        by="sumber",
         value_cols=["n_pelatihan", "jp_total", "jp_rerata"],
-        totals_shown=False,
     )
 
 
