@@ -247,18 +247,24 @@ else:
 # %%
 efek = effects_table(doc.shared, bahasa)
 if len(efek) and opd is None:
-    doc.say("efek", "efek_rinci")
-    doc.save(efek, "efek")
     pelatihan = efek["term"].str.startswith("pelatihan") & ~efek["term"].str.startswith(
         "pelatihan_komunikasi"
     )
-    doc.figure(
-        plots.plot_coefficients, efek[pelatihan], label="label", title=doc.text("judul_koef")
-    )
-    if doc.shared.pelatihan_dynamic is not None:
+    studi = doc.shared.pelatihan_dynamic
+    ada_studi = studi is not None and len(studi) > 0
+    # the caption describes the charts that are drawn, and no chart is drawn empty
+    keterangan = (
+        "efek_rinci" if pelatihan.any() and ada_studi else "efek_rinci_satu" if pelatihan.any()
+        else "efek_rinci_tanpa_grafik"
+    )  # fmt: skip
+    doc.say("efek", keterangan)
+    doc.save(efek, "efek")
+    if pelatihan.any():
         doc.figure(
-            plots.plot_event_study, doc.shared.pelatihan_dynamic, title=doc.text("judul_studi")
+            plots.plot_coefficients, efek[pelatihan], label="label", title=doc.text("judul_koef")
         )
+    if pelatihan.any() and ada_studi:
+        doc.figure(plots.plot_event_study, studi, title=doc.text("judul_studi"))
 elif opd is not None:
     doc.say("efek", "efek_kota")
 else:

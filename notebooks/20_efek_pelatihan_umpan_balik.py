@@ -34,8 +34,10 @@ pseudonim: bool = False  # True: NIP diganti pseudonim saat validasi (seperti ki
 
 # %%
 from kinerja_analysis.analyses.feedback import FEEDBACK_IDENTIFICATION
+from kinerja_analysis.analyses.rollout import MIN_CLUSTERS, MIN_CLUSTERS_PER_SIDE, PRETREND_REASONS
 from kinerja_analysis.analyses.training import TWFE_CAVEAT, subgroup_difference
 from kinerja_analysis.reporting import plots, tables
+from kinerja_analysis.reporting.narrative import not_estimated_sentence
 from kinerja_analysis.reporting.notebook import setup
 from kinerja_analysis.reporting.text import sensitivity_display
 
@@ -91,8 +93,11 @@ if ada_pelatihan and len(paparan):
         x_label=doc.text("n20_sumbu_total_jp"),
     )
     doc.table(paparan, "paparan_pelatihan", decimals=1)
-elif ada_pelatihan:
+elif ada_pelatihan and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
     doc.say("n20_paparan_kosong")
+elif ada_pelatihan:
+    # the 12 months begin before the data: only "since the data begin" can be said
+    doc.say("n20_paparan_kosong_sejak_awal", periode=doc.period_text)
 
 # %%
 doc.say("n20_capaian_jp")
@@ -130,6 +135,8 @@ if bersama.pelatihan is not None:
             n_keluar=doc.number(cs["n_incomplete"].iloc[0], 0),
             n_jendela=doc.number(cs["n_window"].iloc[0], 0),
         )
+    if (bersama.pelatihan.get("control_group") == "not_yet_treated").any():
+        doc.say("n20_pembanding_belum_dilatih")
     doc.say("n20_alasan_twfe", alasan=TWFE_CAVEAT)
     doc.figure(plots.plot_event_study, bersama.pelatihan_dynamic, title=doc.text("n20_judul_studi"))
     doc.table(
@@ -148,6 +155,8 @@ if bersama.pelatihan is not None:
                 ["delta", "term", "ci_low", "ci_high", "breakdown"]
             ]
         )
+elif "pelatihan" in bersama.not_estimated:
+    doc.markdown(not_estimated_sentence("pelatihan", bersama.not_estimated["pelatihan"], bahasa))
 elif not doc.absent("pelatihan", "skp"):
     doc.say("n20_efek_pelatihan_kosong")
 
@@ -189,6 +198,20 @@ doc.say("n20_penerapan")
 if bersama.penerapan is not None and len(bersama.penerapan):
     doc.save(bersama.penerapan, "efek_penerapan")
     doc.table(bersama.penerapan[["outcome"] + kolom_efek], decimals=3)
+    for r in bersama.penerapan.to_dict("records"):
+        hasil = doc.label(r["outcome"])
+        if "few_clusters" in str(r.get("flags", "")):
+            doc.say(
+                "n20_klaster_sedikit",
+                hasil=hasil,
+                n=doc.number(r["n_clusters"], 0),
+                n_terap=doc.number(r["n_treated_clusters"], 0),
+                n_tidak=doc.number(r["n_untreated_clusters"], 0),
+                min=doc.number(MIN_CLUSTERS, 0),
+                min_sisi=doc.number(MIN_CLUSTERS_PER_SIDE, 0),
+            )
+        if r.get("pretrend_reason") in PRETREND_REASONS:
+            doc.say(f"n20_pretrend_{r['pretrend_reason']}", hasil=hasil)
     if bersama.penerapan_pretrend is not None and len(bersama.penerapan_pretrend):
         doc.table(bersama.penerapan_pretrend[["outcome"] + kolom_efek], decimals=3)
     sens = bersama.penerapan_sensitivitas

@@ -67,6 +67,14 @@ doc.say(
     akhir=period_label(periode_semua[-1], bahasa),
 )
 doc.table(lintas, "ringkasan_lintas_periode")
+# a JP cell is missing because its 12-month window starts before the training data, not
+# because a group is small: said with the periods it concerns
+awal_data = tables.first_period(t) if "pelatihan" in t else None
+tanpa_jp = [
+    p for p in periode_semua if awal_data is not None and not tables.jp_window_covered(p, awal_data)
+]
+if tanpa_jp:
+    doc.say("n90_jp_tidak_tersedia", periode=", ".join(period_label(p, bahasa) for p in tanpa_jp))
 
 # %%
 doc.say("n90_tren")

@@ -5,6 +5,25 @@ Wooldridge (2021) — one coefficient per cohort × post-period cell, so heterog
 effects do not contaminate each other — and aggregated to the ATT. With ~35 OPDs,
 inference is the wild cluster restricted bootstrap (Webb weights), CIs by test inversion
 (:mod:`kinerja_analysis.methods.wildboot`).
+
+Few clusters. The wild cluster bootstrap is the best inference available with few
+clusters, not a cure: with fewer than about ten clusters in all (the smallest designs
+of Cameron, Gelbach & Miller 2008; Webb's six-point weights are meant for fewer than
+about ten to twelve) or few clusters on one side of the comparison, its p-values and
+intervals can be far off — MacKinnon & Webb (2017, 2018) show the restricted bootstrap
+under-rejects severely and the unrestricted over-rejects when the treated (or the
+untreated) clusters are few. An outcome estimated on fewer than
+:data:`MIN_CLUSTERS` OPDs, or on fewer than :data:`MIN_CLUSTERS_PER_SIDE` adopting or
+not-adopting OPDs, carries the flag ``few_clusters``: the documents say so and do not
+grade it "jelas".
+
+- Cameron, A. C., Gelbach, J. B., & Miller, D. L. (2008). Bootstrap-based improvements
+  for inference with clustered errors. *Review of Economics and Statistics*, 90(3),
+  414–427.
+- MacKinnon, J. G., & Webb, M. D. (2017). Wild bootstrap inference for wildly different
+  cluster sizes. *Journal of Applied Econometrics*, 32(2), 233–254.
+- MacKinnon, J. G., & Webb, M. D. (2018). The wild bootstrap for few (treated) clusters.
+  *The Econometrics Journal*, 21(2), 114–135.
 """
 
 from __future__ import annotations
@@ -21,6 +40,18 @@ from kinerja_analysis.core.deprecation import renamed_columns
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.methods.wildboot import cr1_covariance, wild_cluster_test
+
+#: Fewer OPDs than this in an outcome's estimate: ``few_clusters`` (module docstring).
+MIN_CLUSTERS = 10
+#: Fewer adopting (or not-adopting) OPDs than this: ``few_clusters`` as well.
+MIN_CLUSTERS_PER_SIDE = 5
+
+#: Why an outcome has no pre-trend test (``pretrend_reason`` of its overall row).
+PRETREND_REASONS = (
+    "no_pre_period",  # no adopting OPD has two periods before its start in the window
+    "saturated",  # the event-study design has as many parameters as observations
+    "not_estimable",  # the event study could not be estimated for another reason
+)
 
 # --------------------------------------------------------------------------- rollout
 
@@ -156,8 +187,12 @@ def estimate_rollout_effects(
     -------
     RolloutResult
         Tidy tables (``term, estimate, std_error, ci_low, ci_high, p_value, n_obs,
-        method`` + ``outcome, n_clusters``). ``std_error`` is the CR1 cluster-robust SE;
-        ``p_value`` and the CI come from the wild cluster restricted bootstrap.
+        method`` + ``outcome, n_clusters, n_treated_clusters, n_untreated_clusters``:
+        OPDs in all, adopting within the window, not adopting). ``std_error`` is the CR1
+        cluster-robust SE; ``p_value`` and the CI come from the wild cluster restricted
+        bootstrap. The overall rows add ``flags`` (``few_clusters``, module docstring)
+        and ``pretrend_reason`` (:data:`PRETREND_REASONS`; empty when the pre-trend test
+        is there).
     """
     notes: list[str] = []
     always = sorted(data.loc[data["g"] == 1, "opd"].unique())
@@ -174,19 +209,34 @@ def estimate_rollout_effects(
         if d["g"].gt(0).sum() == 0 or d["opd"].nunique() < 4:
             notes.append(f"{y}: data tidak cukup untuk estimasi penerapan.")
             continue
-        ctx = {"outcome": y, "n_clusters": int(d["opd"].nunique())}
+        n_cl = int(d["opd"].nunique())
+        n_tr = int(d.loc[d["g"] > 0, "opd"].nunique())
+        ctx = {
+            "outcome": y,
+            "n_clusters": n_cl,
+            "n_treated_clusters": n_tr,
+            "n_untreated_clusters": n_cl - n_tr,
+        }
+        few = n_cl < MIN_CLUSTERS or min(n_tr, n_cl - n_tr) < MIN_CLUSTERS_PER_SIDE
         yv, cl = d[y].to_numpy(), d["opd"].to_numpy()
         kw = dict(
             y=yv, clusters=cl, n_boot=n_boot, seed=seed + k, alpha=alpha, method=method, ctx=ctx
         )
         try:
             X, names, info = _etwfe_design(d, leads=False)
-            overall.append(_wcr_row(X, names, info, info["e"] >= 0, "ATT", **kw))
+            row = _wcr_row(X, names, info, info["e"] >= 0, "ATT", **kw)
         except ValueError as exc:
             notes.append(f"{y}: efek penerapan tidak dapat diestimasi ({exc}).")
             continue
+        row["flags"] = "few_clusters" if few else ""
+        row["pretrend_reason"] = ""
+        overall.append(row)
         try:
             Xl, names_l, info_l = _etwfe_design(d, leads=True)
+            if not (info_l["e"] < -1).any():
+                row["pretrend_reason"] = "no_pre_period"
+            elif np.linalg.matrix_rank(Xl) >= len(yv):
+                row["pretrend_reason"] = "saturated"
             es = []
             for e in sorted(info_l["e"].unique()):
                 if info_l.loc[info_l["e"] == e, "n"].sum() >= 2:
@@ -212,6 +262,7 @@ def estimate_rollout_effects(
                     )
                 )
         except ValueError as exc:
+            row["pretrend_reason"] = row["pretrend_reason"] or "not_estimable"
             notes.append(f"{y}: studi peristiwa penerapan tidak dapat diestimasi ({exc}).")
     sens = [x for x in sens if len(x)]
     return RolloutResult(

@@ -93,11 +93,14 @@ class SharedResults:
     notes: tuple[str, ...] = ()
     parameter: Mapping[str, Any] = field(default_factory=dict)
     periode_akhir: str | None = None  # the window's last period (None: not recorded)
+    #: effect tables that could not be estimated on this window → the reason's key
+    #: (``{"pelatihan": "no_comparison"}``; :data:`~kinerja_analysis.analyses.training.NOT_ESTIMABLE_REASONS`)
+    not_estimated: Mapping[str, str] = field(default_factory=dict)
 
 
 #: The tables of :class:`SharedResults` (every DataFrame field), derived from the class so
 #: that a new result is stored and reloaded without a second list.
-_NOT_FRAMES = ("notes", "parameter", "periode_akhir")
+_NOT_FRAMES = ("notes", "parameter", "periode_akhir", "not_estimated")
 _FRAMES: tuple[str, ...] = tuple(f.name for f in fields(SharedResults) if f.name not in _NOT_FRAMES)
 
 #: Field → the name it is stored under (a Parquet file's stem, a ``meta.json`` key) when
@@ -371,7 +374,6 @@ def compute_shared(
     from kinerja_analysis.analyses.survey_panel import (  # lazy: as said
         estimate_communication_training_effect,
     )
-    from kinerja_analysis.analyses.training import estimate_training_effects  # lazy: as said
     from kinerja_analysis.domain.official import agreement_by_opd  # lazy: as said
     from kinerja_analysis.domain.survey import construct_scores  # lazy: as said
 
@@ -397,18 +399,11 @@ def compute_shared(
             out["evaluasi_resmi"] = resmi
             ev_computed = evaluasi.loc[evaluasi["periode"].astype(str).isin(computed).to_numpy()]
             out["resmi_agreement"] = agreement_by_opd(official, ev_computed, t["pegawai"])
+    not_estimated: dict[str, str] = {}
+    if "pelatihan" in t and "skp" in t and not panel["g"].notna().any():
+        not_estimated["pelatihan"] = "no_training"
     if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
-        tr = _safe(
-            notes,
-            "Efek pelatihan",
-            estimate_training_effects,
-            panel,
-            "capaian",
-            subgroups=("sumber_pertama", "relevansi", "jenis_jabatan", "opd"),
-            min_n=min_n,
-            n_boot=n_boot,
-            seed=seed,
-        )
+        tr = _training_step(panel, notes, not_estimated, min_n=min_n, n_boot=n_boot, seed=seed)
         if tr is not None:
             _keep(out, notes, "pelatihan", tr)
         pel = _communication_on_service(
@@ -481,8 +476,36 @@ def compute_shared(
             "sampai": akhir,
         },
         periode_akhir=akhir,
+        not_estimated=not_estimated,
         **out,
     )
+
+
+def _training_step(panel, notes, not_estimated, *, min_n, n_boot, seed):
+    """The training effect on capaian (never-treated controls, else not-yet-treated:
+    :func:`~kinerja_analysis.analyses.training.estimate_training_effects`). When it cannot
+    be estimated, the reason's key goes to ``not_estimated["pelatihan"]`` (the documents
+    say it in words) and the estimator's message to ``notes``."""
+    from kinerja_analysis.analyses.training import (  # lazy: computing, not loading
+        TrainingNotEstimable,
+        estimate_training_effects,
+    )
+
+    try:
+        return estimate_training_effects(
+            panel,
+            "capaian",
+            subgroups=("sumber_pertama", "relevansi", "jenis_jabatan", "opd"),
+            min_n=min_n,
+            n_boot=n_boot,
+            seed=seed,
+        )
+    except (NotEstimable, np.linalg.LinAlgError) as exc:
+        notes.append(f"Efek pelatihan: tidak dapat diestimasi ({exc}).")
+        not_estimated["pelatihan"] = (
+            exc.reason if isinstance(exc, TrainingNotEstimable) else "other"
+        )
+        return None
 
 
 def _periods_of(h: SharedResults | None, name: str, periods: Iterable[str]) -> pd.DataFrame | None:
@@ -652,6 +675,7 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
         _STORED_AS["notes"]: list(h.notes),
         "parameter": dict(h.parameter),
         "periode_akhir": h.periode_akhir,
+        "not_estimated": dict(h.not_estimated),
     }
     atomic_write(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1))
     return folder
@@ -670,6 +694,7 @@ def load_shared(folder: str | Path) -> SharedResults:
         notes=tuple(notes),
         parameter=meta.get("parameter", {}),
         periode_akhir=meta.get("periode_akhir"),
+        not_estimated=meta.get("not_estimated", {}),
     )
 
 

@@ -25,6 +25,7 @@ from scipy import stats
 from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.core.results import (
     Result,
@@ -40,7 +41,9 @@ from kinerja_analysis.methods.did.sensitivity import honest_did
 from kinerja_analysis.methods.did.twfe import twfe
 
 __all__ = [
+    "NOT_ESTIMABLE_REASONS",
     "TWFE_CAVEAT",
+    "TrainingNotEstimable",
     "TERM_CS",
     "TERM_TWFE",
     "TrainingResult",
@@ -60,6 +63,29 @@ TWFE_CAVEAT = (
     "dapat membiaskan angka TWFE (bahkan tandanya). Estimator Callaway–Sant'Anna hanya "
     "membandingkan dengan pegawai yang belum/tidak dilatih."
 )
+
+
+#: Why the training effect cannot be estimated on a window (the ``reason`` of
+#: :class:`TrainingNotEstimable`; the documents say each in words, catalogue
+#: ``narrative.toml`` ``[not_estimable]``).
+NOT_ESTIMABLE_REASONS = (
+    "one_period",  # fewer than two periods: no before and after
+    "no_training",  # nobody had a first training in the window
+    "no_cohort",  # every first training fell in the window's first period (no pre-period)
+    "no_comparison",  # no never-treated ASN and no later cohort to serve as not-yet-treated
+    "other",  # the estimator's own reason (an English message in the shared notes)
+)
+
+
+class TrainingNotEstimable(NotEstimable):
+    """The training effect cannot be estimated; ``reason`` is one of
+    :data:`NOT_ESTIMABLE_REASONS` (the message says it in words)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        if reason not in NOT_ESTIMABLE_REASONS:
+            raise ValueError(f"unknown reason {reason!r} (known: {NOT_ESTIMABLE_REASONS})")
+        self.reason = reason
 
 
 #: Columns of :meth:`TrainingResult.tidy` before this release (old name → new name).
@@ -208,6 +234,55 @@ def _event_study_sensitivity(d, y, cov, control_group, method, **ctx) -> pd.Data
     )
 
 
+def _balanced_first_treated(d: pd.DataFrame, outcome: str, cov: Sequence[str]) -> pd.Series:
+    """First training (``g_did``) of each ASN the estimator keeps: rows complete in the
+    outcome and covariates, ASN seen in every period left (its balanced panel); a first
+    training after the last period counts as never (0), as the estimator does."""
+    ok = d.dropna(subset=[outcome, *cov])
+    if ok.empty:
+        return pd.Series(dtype="float64")
+    n_t = ok["t"].nunique()
+    seen = ok.groupby("nip")["t"].nunique()
+    g = ok.groupby("nip")["g_did"].first()[seen == n_t]
+    return g.where(g <= ok["t"].max(), 0.0)
+
+
+def _control_group(d, outcome, cov, requested, notes) -> str:
+    """The comparison group: ``requested``, or for ``"auto"`` never-treated ASN when the
+    sample has at least covariates + 5 of them (the estimator's small-group rule), else
+    not-yet-treated ASN (with a note saying why)."""
+    if requested != "auto":
+        return requested
+    n_never = int((_balanced_first_treated(d, outcome, cov) == 0).sum())
+    if n_never >= len(cov) + 5:
+        return "never_treated"
+    notes.append(
+        f"Pembanding: hanya {n_never} pegawai tidak pernah dilatih dalam jendela ini "
+        f"(< {len(cov) + 5}); efek pelatihan dibandingkan dengan pegawai yang belum "
+        "dilatih (not-yet-treated): kohort terakhir hanya menjadi pembanding dan periode "
+        "sejak kohort itu dilatih tidak dipakai."
+    )
+    return "not_yet_treated"
+
+
+def _why_not_estimable(d: pd.DataFrame, outcome: str, cov: Sequence[str]) -> str:
+    """The reason (:data:`NOT_ESTIMABLE_REASONS`) the training effect cannot be
+    estimated on the DiD sample ``d`` (checked in the order the estimator meets them)."""
+    ok = d.dropna(subset=[outcome, *cov])
+    if ok["t"].nunique() < 2:
+        return "one_period"
+    g = _balanced_first_treated(d, outcome, cov)
+    t0 = ok["t"].min()
+    cohorts = sorted(set(g[g > 0]))
+    if not cohorts:
+        return "no_training"
+    if all(c <= t0 for c in cohorts):
+        return "no_cohort"
+    if not (g == 0).any() and len([c for c in cohorts if c > t0]) < 2:
+        return "no_comparison"
+    return "other"
+
+
 def _baseline(panel: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
     """Time-invariant covariates: each employee's value in their first period."""
     first = panel.sort_values("t").groupby("nip", sort=False)[list(covariates)].first()
@@ -248,7 +323,7 @@ def estimate_training_effects(
     *,
     g_col: str = "g",
     covariates: Sequence[str] = ("golongan_num", "masa_kerja", "perempuan"),
-    control_group: Literal["never_treated", "not_yet_treated"] = "never_treated",
+    control_group: Literal["auto", "never_treated", "not_yet_treated"] = "auto",
     method: Literal["dr", "ipw", "reg"] = "dr",
     subgroups: Sequence[str] = ("sumber_pertama", "relevansi"),
     min_n: int = DEFAULTS.min_n_subgroup,
@@ -264,9 +339,17 @@ def estimate_training_effects(
         :func:`kinerja_analysis.analyses.panel.build_panel` data (``nip, t, g`` and the outcome).
     covariates
         Entered at their first-period values (time-invariant, as the method requires).
+    control_group
+        ``"never_treated"``, ``"not_yet_treated"`` (Callaway & Sant'Anna 2021, both
+        identified under parallel trends), or ``"auto"`` (default): never-treated
+        employees when the balanced sample has enough of them for the estimator's
+        small-group rule (covariates + 5), else not-yet-treated employees — then the
+        last cohort serves only as control and the periods from its start are left out
+        (R ``did``'s rule). The choice is in the ``control_group`` column of
+        ``overall`` and ``heterogeneity`` and in a note.
     subgroups
         Panel columns describing the first training; for each level with at least
-        ``min_n`` trained employees, its ATT against the same never-treated controls.
+        ``min_n`` trained employees, its ATT against the same controls.
     sensitivity
         Add the Rambachan & Roth sensitivity of the event study (:func:`sensitivity_frame`
         on the universal-base event study, the form HonestDiD's authors use for it).
@@ -274,6 +357,25 @@ def estimate_training_effects(
     Returns
     -------
     TrainingResult
+
+    Raises
+    ------
+    TrainingNotEstimable
+        The effect cannot be estimated on these data; its ``reason`` says why
+        (:data:`NOT_ESTIMABLE_REASONS`).
+
+    Examples
+    --------
+    Every ASN trained by the end (two cohorts, nobody never-treated): the later cohort
+    serves as the not-yet-treated comparison of the earlier one.
+
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [(i, t, 3 if i < 40 else 4, 10 + (2.0 if i < 40 and t >= 3 else 0) + rng.normal(0, .1))
+    ...         for i in range(80) for t in (1, 2, 3, 4)]
+    >>> p = pd.DataFrame(rows, columns=["nip", "t", "g", "capaian"])
+    >>> r = estimate_training_effects(p, covariates=(), subgroups=(), n_boot=0, sensitivity=False)
+    >>> r.overall.loc[0, "control_group"], round(float(r.overall.loc[0, "estimate"]), 1)
+    ('not_yet_treated', 2.0)
     """
 
     d, cov = _did_sample(panel, outcome, g_col, covariates)
@@ -282,7 +384,12 @@ def estimate_training_effects(
     if n_before:
         notes.append(f"{n_before} pegawai dilatih sebelum periode pertama: tidak dipakai.")
     sd = float(panel[outcome].std())
-    res = _did(d, outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
+    control_group = _control_group(d, outcome, cov, control_group, notes)
+    try:
+        res = _did(d, outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
+    except NotEstimable as exc:
+        reason = _why_not_estimable(d, outcome, cov)
+        raise TrainingNotEstimable(str(exc), reason) from exc
     notes.extend(res.notes)
     n_window = int(d["nip"].nunique())
     n_first = int(res.counts.get("units_dropped_treated_first_period", 0))
@@ -290,7 +397,7 @@ def estimate_training_effects(
     overall = [
         _simple_row(
             res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome,
-            n_window=n_window, n_incomplete=n_incomplete,
+            n_window=n_window, n_incomplete=n_incomplete, control_group=control_group,
         )
     ]  # fmt: skip
     tw = twfe(d.dropna(subset=[outcome]), outcome, "nip", "t", "g_did").iloc[0]
@@ -304,6 +411,7 @@ def estimate_training_effects(
             label="TWFE",
             flags="",
             outcome=outcome,
+            control_group="",
         )
     )
     dyn = res.aggregate("dynamic").assign(outcome=outcome)
@@ -311,11 +419,12 @@ def estimate_training_effects(
     het = _heterogeneity(
         panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes
     )
-    sens = (
-        _event_study_sensitivity(d, outcome, cov, control_group, method, outcome=outcome)
-        if sensitivity
-        else None
-    )
+    sens = None
+    if sensitivity:
+        try:
+            sens = _event_study_sensitivity(d, outcome, cov, control_group, method, outcome=outcome)
+        except NotEstimable as exc:
+            notes.append(f"Analisis sensitivitas Rambachan–Roth: tidak diestimasi ({exc}).")
     return TrainingResult(
         outcome,
         tidy_frame(overall),
@@ -353,7 +462,11 @@ def _heterogeneity(
                     f"{col}={level}: hanya {n_tr} pegawai dilatih (< {min_n}); tidak diestimasi."
                 )
                 continue
-            r = _did(d[keep], outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
+            try:
+                r = _did(d[keep], outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
+            except NotEstimable as exc:
+                notes.append(f"{col}={level}: tidak diestimasi ({exc}).")
+                continue
             rows.append(
                 _simple_row(
                     r,
@@ -364,6 +477,7 @@ def _heterogeneity(
                     subgroup=col,
                     level=str(level),
                     n_treated=n_tr,
+                    control_group=control_group,
                 )
             )
     return tidy_frame(rows)

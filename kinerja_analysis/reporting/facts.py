@@ -71,7 +71,8 @@ def _row(df: pd.DataFrame | None, **match: object) -> pd.Series | None:
 #: the pre-trend test is: ``pelatihan``, ``penerapan:<outcome>``, ``kolom`` = the row's
 #: ``pretrend_p``, or empty); ``sensitivitas`` (``<table>:<outcome>`` of the
 #: Rambachan–Roth table, or empty); ``program_*`` (the programme, for the sensitivity
-#: sentence).
+#: sentence); ``arah_dugaan`` (the direction the programme is expected to move the
+#: outcome when it is not ``arah_baik``: poor feedback is expected to lower capaian).
 EFFECTS: pd.DataFrame = pd.read_csv(
     Path(__file__).with_name("effects.csv"), dtype=str, keep_default_na=False
 )
@@ -157,8 +158,21 @@ def _make_effect(h: SharedResults, spec: pd.Series) -> Effect | None:
         flags=_flags(r),
         program_id=spec["program_id"],
         program_en=spec["program_en"],
+        expected_direction=spec["arah_dugaan"] or None,
+        comparison=str(r.get("control_group") or "") if pd.notna(r.get("control_group")) else "",
+        n_clusters=_int(r.get("n_clusters")),
+        n_treated_clusters=_int(r.get("n_treated_clusters")),
+        n_untreated_clusters=_int(r.get("n_untreated_clusters")),
+        pretrend_reason=str(r.get("pretrend_reason") or "")
+        if pd.notna(r.get("pretrend_reason"))
+        else "",
         **_breakdowns(h, spec["sensitivitas"]),
     )
+
+
+def _int(x: object) -> int | None:
+    v = _f(x)
+    return None if v is None else int(v)
 
 
 def _f(x: object) -> float | None:
@@ -327,6 +341,7 @@ def period_facts(
             for k, v in dict(h.parameter.get("sumber_predikat_periode") or {}).items()
         },
         withheld=withheld,
+        not_estimated=dict(getattr(h, "not_estimated", {}) or {}) if opd is None else {},
     )
 
 
@@ -605,12 +620,11 @@ def _training_priorities(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> p
     )
     g["kesenjangan"] = g["dimensi"].map(city) - g["skor"]
     g = g[g["kesenjangan"] > 0]
-    g["bobot"] = g["kesenjangan"] * g["n_asn"]
-    return (
-        g.sort_values("bobot", ascending=False)[["opd", "dimensi", "kesenjangan", "n_asn"]]
-        .head(10)
-        .reset_index(drop=True)
-    )
+    # ranked by the gap itself, as the recommendation names them ("the largest gaps");
+    # every positive gap is kept, so rows left out for privacy do not shorten the list
+    return g.sort_values(["kesenjangan", "opd", "dimensi"], ascending=[False, True, True])[
+        ["opd", "dimensi", "kesenjangan", "n_asn"]
+    ].reset_index(drop=True)
 
 
 def _feedback_needs(

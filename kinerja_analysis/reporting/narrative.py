@@ -41,6 +41,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.analyses.rollout import MIN_CLUSTERS, MIN_CLUSTERS_PER_SIDE
+from kinerja_analysis.analyses.training import NOT_ESTIMABLE_REASONS
 from kinerja_analysis.core.checks import is_missing
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_attributes, renamed_columns, renamed_keywords
@@ -107,6 +109,15 @@ assert set(BERAKHLAK) <= set(DIMENSIONS)
 
 _TEMPLATE_DIR = Path(__file__).parent / "templates" / "narasi"
 
+#: Why an effect could not be estimated, in words (``catalog/narrative.toml``), and the
+#: effect it is said of.
+_NOT_ESTIMABLE_WORDS: dict[str, tuple[str, str]] = catalog_pairs(
+    "narrative", "not_estimable", NOT_ESTIMABLE_REASONS
+)
+_NOT_ESTIMABLE_EFFECTS: dict[str, tuple[str, str]] = catalog_pairs(
+    "narrative", "not_estimable_effects"
+)
+
 # ----------------------------------------------------------------------------- inputs
 
 
@@ -167,6 +178,21 @@ class Effect:
         still holds; ``breakdown_rm_censored`` when it holds over the whole range searched.
     program_id, program_en
         The programme, as it is named in the sensitivity sentence (``"pelatihan"``).
+    expected_direction
+        The direction the programme was expected to move the outcome (the hypothesis):
+        ``"naik"``/``"turun"``; ``None`` = ``good_direction`` (a programme meant to
+        help). Poor-quality feedback is expected to lower performance: its harm is the
+        expected direction, not a surprise to investigate.
+    comparison
+        The comparison group of a staggered DiD (``"never_treated"``,
+        ``"not_yet_treated"``; empty when not applicable): not-yet-treated is said in
+        the effect's sentence.
+    n_clusters, n_treated_clusters, n_untreated_clusters
+        Clusters (OPDs) of a cluster-level estimate: in all, adopting, not adopting.
+        Stated in the few-clusters sentence (flag ``few_clusters``).
+    pretrend_reason
+        Why the pre-trend test is missing (``no_pre_period``, ``saturated``,
+        ``not_estimable``; :data:`kinerja_analysis.analyses.rollout.PRETREND_REASONS`).
 
     The old field names (``kunci``, ``desain``, ``metode``, ``arah_baik``, ``desimal``,
     ``catatan``, ``satuan_id``, ``satuan_en``) still work for one release (constructor
@@ -200,6 +226,12 @@ class Effect:
     breakdown_sd: float | None = None
     program_id: str = ""
     program_en: str = ""
+    expected_direction: Literal["naik", "turun"] | None = None
+    comparison: str = ""
+    n_clusters: int | None = None
+    n_treated_clusters: int | None = None
+    n_untreated_clusters: int | None = None
+    pretrend_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.design not in _DESAIN:
@@ -208,6 +240,10 @@ class Effect:
             )
         if self.good_direction not in ("naik", "turun"):
             raise ValueError(f"Effect {self.key!r}: good_direction must be 'naik' or 'turun'")
+        if self.expected_direction not in (None, "naik", "turun"):
+            raise ValueError(
+                f"Effect {self.key!r}: expected_direction must be 'naik', 'turun' or None"
+            )
         if (
             not is_missing(self.ci_low)
             and not is_missing(self.ci_high)
@@ -378,6 +414,11 @@ class PeriodFacts:
         ``predikat_source``; empty: not known). When the previous period's source differs
         from this one's, the distributions are not compared (different measurements) and
         the text says why; the appendix names each period's source.
+    not_estimated
+        Effects that could not be estimated on this window → the reason's key
+        (``{"pelatihan": "no_comparison"}``;
+        :data:`kinerja_analysis.analyses.training.NOT_ESTIMABLE_REASONS`): the document
+        says which and why, in Hasil, Kesimpulan and the executive summary.
 
     The old field names (``tanggal_laporan``, ``distribusi_predikat``,
     ``distribusi_sebelumnya``, ``periode_sebelumnya``, ``kepatuhan_distribusi``,
@@ -415,6 +456,7 @@ class PeriodFacts:
     predikat_source: str = "angka"
     withheld: frozenset[str] = frozenset()
     predikat_sources: Mapping[str, str] = field(default_factory=dict)
+    not_estimated: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
@@ -427,6 +469,13 @@ class PeriodFacts:
             object.__setattr__(self, "previous_periode", parse_period(self.previous_periode).code)
         object.__setattr__(self, "effects", tuple(self.effects))
         object.__setattr__(self, "withheld", frozenset(self.withheld))
+        object.__setattr__(self, "not_estimated", dict(self.not_estimated))
+        unknown = set(self.not_estimated.values()) - set(_NOT_ESTIMABLE_WORDS)
+        if unknown:
+            raise ValueError(
+                f"not_estimated: unknown reason(s) {sorted(unknown)} "
+                f"(known: {sorted(_NOT_ESTIMABLE_WORDS)})"
+            )
         object.__setattr__(
             self, "periode_data", tuple(parse_period(p).code for p in self.periode_data)
         )
@@ -464,6 +513,23 @@ class PeriodFacts:
 #: cap the grade at "indikatif". Flags resolved by a stated rule (the propensity-score
 #: rule of the DiD engine) are reported but do not change the grade.
 UNRESOLVED_FLAGS: frozenset[str] = frozenset({"no_controls"})
+
+#: Flag of an estimate resting on too few clusters for its bootstrap inference
+#: (:mod:`kinerja_analysis.analyses.rollout`): caps the grade at "indikatif".
+FEW_CLUSTERS = "few_clusters"
+
+#: Rambachan–Roth breakdown value (relative magnitudes) below which a "jelas" grade is
+#: capped at "indikatif": the conclusion is overturned by a post-programme violation of
+#: parallel trends smaller than the largest one already seen before the programme.
+BREAKDOWN_MIN = 1.0
+
+
+def _fragile(efek: Effect) -> bool:
+    """The conclusion does not survive a violation of parallel trends as large as the
+    largest pre-programme one (breakdown M̄ < :data:`BREAKDOWN_MIN`)."""
+    if is_missing(efek.breakdown_rm) or efek.breakdown_rm_censored:
+        return False
+    return float(efek.breakdown_rm) < BREAKDOWN_MIN  # type: ignore[arg-type]
 
 
 def _ci_excludes_zero(efek: Effect) -> bool:
@@ -507,8 +573,12 @@ def evidence_grade(
       the document states (Holm; ``p_adjusted``, else the raw ``p_value``) is below
       ``alpha``; the pre-trend test does not reject parallel trends
       (``pretrend_p >= alpha``; for ``kausal_did`` a missing pre-trend test counts as
-      *not passed*, for other designs it is only checked when given); and no
-      unresolved estimation flag (:data:`UNRESOLVED_FLAGS`).
+      *not passed*, for other designs it is only checked when given); no
+      unresolved estimation flag (:data:`UNRESOLVED_FLAGS`); the estimate does not rest
+      on too few clusters (flag :data:`FEW_CLUSTERS`); and, where a Rambachan & Roth
+      sensitivity analysis is given, its breakdown value M̄ is at least
+      :data:`BREAKDOWN_MIN` (the conclusion survives a post-programme violation of
+      parallel trends as large as the largest pre-programme one).
     * **indikatif** — not *jelas*, but the interval excludes zero or the raw
       ``p_value < alpha_indicative`` (0.10).
     * **belum_ada_bukti** — otherwise (including a missing estimate or interval).
@@ -523,6 +593,8 @@ def evidence_grade(
         and _pretrend_ok(effect, alpha)
         and _multiplicity_ok(effect, alpha)
         and not (set(effect.flags) & UNRESOLVED_FLAGS)
+        and FEW_CLUSTERS not in effect.flags
+        and not _fragile(effect)
     )
     if clear:
         return "jelas"
@@ -754,11 +826,16 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
             alasan = "ci"
         elif not _pretrend_ok(e, DEFAULTS.alpha):
             alasan = "pretrend_gagal" if not is_missing(e.pretrend_p) else "pretrend_tidak_ada"
+        elif FEW_CLUSTERS in e.flags:
+            alasan = "klaster"
+        elif _fragile(e):
+            alasan = "sensitivitas"
         elif set(e.flags) & UNRESOLVED_FLAGS:
             alasan = "estimasi"
         else:
             alasan = "multiplisitas"
     baik = None if arah == "nol" else arah == e.good_direction
+    expected = e.expected_direction or e.good_direction
     return {
         "kunci": e.key,
         "tingkat": t,
@@ -786,6 +863,19 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
         "estimate": None if is_missing(e.estimate) else float(e.estimate),
         "catatan": list(e.flags),
         "sensitivitas": _sensitivity_context(e, t, ci_lepas, bahasa, f),
+        # the direction the programme was expected to move the outcome (hypothesis)
+        "sesuai_dugaan": None if arah == "nol" else arah == expected,
+        "pretrend_alasan": e.pretrend_reason or None,
+        "pembanding_belum_dilatih": e.comparison == "not_yet_treated",
+        "klaster": None
+        if FEW_CLUSTERS not in e.flags or e.n_clusters is None
+        else {
+            "n": f.n(e.n_clusters),
+            "n_terap": None if e.n_treated_clusters is None else f.n(e.n_treated_clusters),
+            "n_tidak": None if e.n_untreated_clusters is None else f.n(e.n_untreated_clusters),
+            "min": f.n(MIN_CLUSTERS),
+            "min_sisi": f.n(MIN_CLUSTERS_PER_SIDE),
+        },
     }
 
 
@@ -918,7 +1008,7 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
             if pv is not None and not is_missing(pv) and not is_missing(r_raw.prop):
                 row["beda"] = round(_r1(float(r_raw.prop)) - _r1(float(pv)), 1)
         rows.append(row)
-    terbanyak = max((r for r in rows if r["n"] is not None), key=lambda r: r["n"], default=None)
+    terbanyak = _most_common(rows, n_total)
     return {
         "n_total": n_total,
         "total_sisa": total_sisa,
@@ -935,6 +1025,26 @@ def _distribution_context(fk: PeriodFacts) -> dict[str, Any] | None:
         # the window holds periods of both sources: this period's is named
         "sumber_kata": value_label(src_now, fk.bahasa) if mixed and src_now else None,
     }
+
+
+def _most_common(rows: list[dict[str, Any]], n_total: int | None) -> dict[str, Any] | None:
+    """The most frequent predikat, from the counts the document shows: the largest shown,
+    non-zero count, and only when no hidden cell can exceed it — no cell is hidden, or
+    the hidden cells together (the shown total minus the shown counts, which a reader can
+    compute as well) are fewer. ``None`` when the shown counts cannot say it."""
+    shown = [r for r in rows if r["n"] is not None]
+    top = max(shown, key=lambda r: r["n"], default=None)
+    if top is None or top["n"] <= 0:
+        return None
+    if any(r["kecil"] for r in rows):
+        if n_total is None:
+            return None
+        hidden = n_total - sum(r["n"] for r in shown)
+        if hidden >= top["n"]:
+            return None
+    if sum(r["n"] == top["n"] for r in shown) > 1:
+        return None  # a tie: no single most frequent predikat
+    return top
 
 
 def _compliance_context(fk: PeriodFacts) -> dict[str, Any] | None:
@@ -1346,7 +1456,18 @@ def _conclusion_context(
     return {
         "n_efek": len(efek_list),
         "jelas_baik": [e for e in efek_list if e["tingkat"] == "jelas" and e["baik"] is True],
-        "jelas_buruk": [e for e in efek_list if e["tingkat"] == "jelas" and e["baik"] is not True],
+        # harm the hypothesis expected (poor feedback lowering performance) is a finding,
+        # not a surprise; harm against the hypothesis is to be investigated
+        "jelas_buruk_diduga": [
+            e
+            for e in efek_list
+            if e["tingkat"] == "jelas" and e["baik"] is not True and e["sesuai_dugaan"] is True
+        ],
+        "jelas_buruk": [
+            e
+            for e in efek_list
+            if e["tingkat"] == "jelas" and e["baik"] is not True and e["sesuai_dugaan"] is not True
+        ],
         "indikatif": [e for e in efek_list if e["tingkat"] == "indikatif"],
         "belum": [e for e in efek_list if e["tingkat"] == "belum_ada_bukti"],
         # non-zero counts only, in this order: "5 clear and 6 without evidence", never "0 …"
@@ -1469,6 +1590,37 @@ def _sources_by_period(sources: object, bahasa: fmt.Bahasa) -> str | None:
             span += "–" + period_label(last, bahasa)
         parts.append(f"{span}: {value_label(src, bahasa)}")
     return "; ".join(parts)
+
+
+def _not_estimated_context(fk: PeriodFacts) -> list[dict[str, str]]:
+    """The effects that could not be estimated, each with its reason in words."""
+    i = 0 if fk.bahasa == "id" else 1
+    return [
+        {
+            "kunci": k,
+            "Apa": _NOT_ESTIMABLE_EFFECTS[k][i] if k in _NOT_ESTIMABLE_EFFECTS else k,
+            "alasan": _NOT_ESTIMABLE_WORDS[r][i],
+            "sebab": r,
+        }
+        for k, r in fk.not_estimated.items()
+        if k in _NOT_ESTIMABLE_EFFECTS
+    ]
+
+
+def not_estimated_sentence(key: str, reason: str, bahasa: fmt.Bahasa = "id") -> str:
+    """The sentence saying an effect could not be estimated, and why.
+
+    ``key``: an effect of ``SharedResults.not_estimated`` (``"pelatihan"``); ``reason``:
+    one of :data:`kinerja_analysis.analyses.training.NOT_ESTIMABLE_REASONS`.
+
+    >>> not_estimated_sentence("pelatihan", "one_period", "en")[:58]
+    'The effect of training on SKP achievement could not be est'
+    """
+    i = 0 if bahasa == "id" else 1
+    apa, alasan = _NOT_ESTIMABLE_EFFECTS[key][i], _NOT_ESTIMABLE_WORDS[reason][i]
+    if bahasa == "id":
+        return f"{apa} tidak dapat diperkirakan pada periode ini: {alasan}."
+    return f"{apa} could not be estimated for this period: {alasan}."
 
 
 def _provenance_context(fk: PeriodFacts) -> dict[str, Any] | None:
@@ -1713,7 +1865,8 @@ def write_report(facts: PeriodFacts) -> Report:
     rek = _recommendation_context(facts, parts)
     for i, r in enumerate(rek, start=1):
         r["nomor"] = i
-    temuan = _findings(facts, parts, rek)
+    tidak_diestimasi = _not_estimated_context(facts)
+    temuan = _findings(facts, parts, rek, tidak_diestimasi)
     ctx: dict[str, Any] = {
         "f": f,
         "fk": facts,
@@ -1731,6 +1884,10 @@ def write_report(facts: PeriodFacts) -> Report:
         "rekomendasi": rek,
         "temuan": temuan,
         "kesimpulan": _conclusion_context(efek_list, dist),
+        "tidak_diestimasi": tidak_diestimasi,
+        "min_klaster": MIN_CLUSTERS,
+        "min_klaster_sisi": MIN_CLUSTERS_PER_SIDE,
+        "batas_sensitivitas": BREAKDOWN_MIN,
         "tabel_efek": _effects_table_md(facts.effects, f),
         "catatan_efek": _effect_notes(facts.effects, b),
         "tabel_kualitas": _table_md(facts.kualitas_data, f)
@@ -1798,7 +1955,11 @@ def _strongest(efek: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _findings(
-    fk: PeriodFacts, c: _Contexts, rek: list[dict[str, Any]], n: int = 5
+    fk: PeriodFacts,
+    c: _Contexts,
+    rek: list[dict[str, Any]],
+    tidak_diestimasi: list[dict[str, str]] = (),  # type: ignore[assignment]
+    n: int = 5,
 ) -> list[dict[str, Any]]:
     """The (at most ``n``) findings of the executive summary.
 
@@ -1822,6 +1983,14 @@ def _findings(
         "penerapan", ("penerapan_ikm", "penerapan_tepat_waktu", "penerapan_pengaduan"), "penerapan"
     )
     effect("pelatihan", ("pelatihan",), "pelatihan_difasilitasi")
+    for x in tidak_diestimasi:
+        if x["kunci"] == "pelatihan" and "pelatihan" not in cand:
+            # an effect the document would lead with, gone: said, with its reason
+            cand["pelatihan"] = {
+                "tidak_diestimasi": x,
+                "tingkat": "tidak_diestimasi",
+                "rekomendasi": None,
+            }
     effect("umpan_balik", ("umpan_balik_baik", "umpan_balik_buruk"), "umpan_balik")
     effect("komunikasi", ("pelatihan_komunikasi", "pelatihan_komunikasi_perilaku"), "komunikasi")
     if kep is not None and kep["n_dinilai"] > 0:
@@ -1871,7 +2040,7 @@ def _findings(
     chosen = sorted(cand, key=lambda k: (cand[k]["rekomendasi"] is None, order[k]))[:n]
     out = []
     for k in sorted(chosen, key=lambda k: order[k]):
-        item = {"kunci": k, "efek": None, **cand[k]}
+        item = {"kunci": k, "efek": None, "tidak_diestimasi": None, **cand[k]}
         out.append(item)
     return out
 

@@ -111,7 +111,13 @@ LABEL_SECTIONS = (
 )
 #: The tables of ``narrative.toml`` holding ``{id, en}`` entries (besides the
 #: ``[[effect_tables]]``).
-NARRATIVE_SECTIONS = ("sections", "headings", "icc_categories")
+NARRATIVE_SECTIONS = (
+    "sections",
+    "headings",
+    "icc_categories",
+    "not_estimable",
+    "not_estimable_effects",
+)
 _ASSUMPTION_PARTS = ("name", "holds", "violated")
 
 
