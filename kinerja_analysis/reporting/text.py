@@ -593,6 +593,8 @@ _VALUE_COLUMNS: dict[str, str] = {
     "kesimpulan": "nilai",
     "level": "nilai",
     "delta": "nilai",
+    "control_group": "nilai",
+    "pretrend_reason": "nilai",
     "flags": "tanda",
     "catatan": "tanda",
     "aturan": "aturan",
