@@ -50,10 +50,14 @@ def test_remainder_primary_and_complement():
 
 
 def test_remainder_known_groups_and_errors():
-    # none or all of a group: its public total, neither hidden nor a complement
+    # none or all of a group of >= min_sel: its public total, neither hidden nor a
+    # complement; a smaller group's count is hidden even when it is all of it
     tot = {"A": 89, "B": 40, "C": 60, "D": 3}
     got = remainder_hidden({"A": 86, "B": 40, "C": 50, "D": 3}, tot, MIN_SEL)
-    assert got == {"A", "C"}
+    assert got == {"A", "C", "D"}
+    # D missing counts 0 of 3 (all 3 without): hidden, and A's 3 and D's 3 without
+    # protect each other in the margin
+    assert remainder_hidden({"A": 86, "B": 40, "C": 50}, tot, MIN_SEL) == {"A", "D"}
     # a group of the totals missing from the subset counts 0 (known)
     assert remainder_hidden({"A": 80}, {"A": 89, "B": 7}, MIN_SEL) == set()
     with pytest.raises(ValueError, match="more than its published total"):

@@ -572,7 +572,9 @@ def _training_facts(
     # the OPDs the report's JP table hides (small ones and their complements) are not
     # named with their JP in the text either: "lowest in X (n JP)" would undo the table
     js = jp_summary(jp, min_sel)
-    hidden = set(js.loc[js["disembunyikan"] & (js["opd"] != "Semua OPD"), "opd"])
+    # (an OPD whose share below 20 JP is hidden is withheld by its own document too)
+    off = js["disembunyikan"] | js["pct_di_bawah_20"].isna()
+    hidden = set(js.loc[off & (js["opd"] != "Semua OPD"), "opd"])
     per_opd = per_opd[~per_opd["opd"].isin(hidden)].reset_index(drop=True)
     return {
         "pct_di_bawah_20jp": float((jp["jp"] < 20).mean()),

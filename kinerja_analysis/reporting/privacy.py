@@ -345,8 +345,9 @@ def remainder_hidden(
     margin
         Whether the subset's total over all groups is published or derivable (default).
 
-    A group whose subset is none or all of it is left out: its count is its public total
-    (or 0), known whatever is hidden.
+    A group of at least ``min_sel`` whose subset is none or all of it is left out: its
+    count is its public total (or 0), known whatever is hidden. A smaller group is kept
+    (its count, even 0 or all, says something of each member).
 
     Returns
     -------
@@ -373,10 +374,11 @@ def remainder_hidden(
     tot = pd.Series(totals, dtype=float)
     sub = pd.Series(subset, dtype=float)
     sub = sub.reindex(tot.index.union(sub.index, sort=False)).fillna(0.0)
-    # a count of none or of all of a group is its public total (0 or the total): known,
-    # so neither hidden nor a complement
+    # a count of none or of all of a group of at least min_sel is its public total (0 or
+    # the total): known, so neither hidden nor a complement. A smaller group stays: "all
+    # 3 have an SKP" says it of each of them
     known = tot.reindex(sub.index)
-    keep = ~((sub == 0) | (sub == known))
+    keep = ~((sub == 0) | (sub == known)) | (known < min_sel)
     sub, tot = sub[keep], tot[tot.index.isin(sub.index[keep])]
     t = pd.DataFrame(
         {"grup": sub.index.to_numpy(dtype=object), "jenis": "sel", "n": sub.to_numpy()}
