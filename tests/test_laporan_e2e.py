@@ -65,7 +65,7 @@ def test_clear_planted_effect_reads_as_raising(planted) -> None:
         # a conclusion a pre-sized violation of parallel trends overturns is not "jelas":
         # the sentence says the evidence is indicative and why (evidence_grade)
         assert line.lstrip("- •").startswith("Ada indikasi bahwa pelatihan"), line
-        assert "rapuh terhadap pelanggaran asumsi tren sejajar" in line, line
+        assert "batas sensitivitas di bawah 1" in line, line
     else:
         assert line.lstrip("- •").startswith("Pelatihan meningkatkan capaian SKP"), line
     # the number in the sentence is the estimate in the result table

@@ -159,7 +159,8 @@ def test_breakdown_below_one_caps_the_grade_and_the_appendix_says_the_rule():
         evidence_grade(dataclasses.replace(e, breakdown_rm=0.54, breakdown_rm_censored=True))
         == "jelas"
     )
-    assert "rapuh" in effect_sentence(e, "id") and "fragile" in effect_sentence(e, "en")
+    assert "batas sensitivitas di bawah 1" in effect_sentence(e, "id")
+    assert "sensitivity bound below 1" in effect_sentence(e, "en")
     for b, word in (("id", "M̄ paling sedikit 1"), ("en", "M̄ is at least 1")):
         assert word in write_report(_facts(bahasa=b, effects=(e,)))["lampiran"]
 

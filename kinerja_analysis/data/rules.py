@@ -1040,6 +1040,7 @@ def check_all(
         if peg is not None and name in {"layanan", "penerapan"}:
             if "opd" in st.values:
                 fold_spellings(st, "opd", opd_spelling)  # the register's spelling
+                check_key(st)  # two spellings of one OPD in one period: a duplicate
             check_reference(st, "opd", known_opd, "OPD pegawai", {}, peg.file, "peringatan")
         if peg is not None and name == "perilaku":
             check_reference(
