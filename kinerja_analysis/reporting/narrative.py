@@ -1848,6 +1848,9 @@ def write_report(facts: PeriodFacts) -> Report:
     efek_list = [_effect_context(e, b, f) for e in facts.effects]
     for ctx in efek_list:
         ctx["kalimat"] = _render(b, "efek", e=ctx)
+        # the executive summary's version: the few-cluster caveat stays in Hasil (the
+        # grade beside it already says "indikatif"), so the summary keeps to one page
+        ctx["kalimat_ringkas"] = _render(b, "efek", e={**ctx, "ringkas": True})
         ctx["kalimat_sensitivitas"] = (
             _render(b, "sensitivitas", e=ctx) if ctx["sensitivitas"] else ""
         )
