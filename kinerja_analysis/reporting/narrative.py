@@ -837,6 +837,7 @@ def _effect_context(e: Effect, bahasa: fmt.Bahasa, f: _TemplateFormat) -> dict[s
     baik = None if arah == "nol" else arah == e.good_direction
     expected = e.expected_direction or e.good_direction
     return {
+        "ringkas": False,  # the executive summary renders it with True
         "kunci": e.key,
         "tingkat": t,
         "kausal": e.design.startswith("kausal"),
