@@ -642,6 +642,25 @@ def cross_period_summary(
     return out
 
 
+def _suppress_per_opd(
+    df: pd.DataFrame, category: str, pegawai: pd.DataFrame, min_sel: int
+) -> tuple[pd.DataFrame, set[str]]:
+    """An OPD x ``category`` table of counts ``n`` (and shares ``persen``) suppressed with
+    complements within each OPD and each category, each OPD's head-count less its row's
+    sum a never-shown cell (:func:`~kinerja_analysis.reporting.privacy.suppress_small_cells`
+    with ``group_totals``); also the OPDs whose remainder is hidden."""
+    out = suppress_small_cells(
+        df,
+        "n",
+        min_sel,
+        by="opd",
+        value_cols=["persen"],
+        also_by=[category],
+        group_totals=headcount(pegawai),
+    )
+    return out, {o for o, h in out.attrs["sisa_disembunyikan"].items() if h}
+
+
 def predikat_by_opd(
     ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame:
@@ -673,16 +692,7 @@ def predikat_by_opd(
     out = n.reindex(grid, fill_value=0).rename("n").reset_index()
     out["persen"] = out["n"] / out.groupby("opd")["n"].transform("sum")
     # the ASN without a predikat (head-count less the row's sum) are a cell too
-    out = suppress_small_cells(
-        out,
-        "n",
-        min_sel,
-        by="opd",
-        value_cols=["persen"],
-        also_by=["predikat"],
-        group_totals=headcount(peg),
-    )
-    sisa = {o for o, h in out.attrs["sisa_disembunyikan"].items() if h}
+    out, sisa = _suppress_per_opd(out, "predikat", peg, min_sel)
     # a share of a shown cell gives back the row's sum (n / persen), hence the remainder
     out.loc[out["opd"].isin(sisa), "persen"] = np.nan
     if opd is not None:
@@ -750,16 +760,7 @@ def output_vs_competency_by_opd(
     # complements within each OPD and within each direction across OPDs, so the city
     # totals below cannot be used to recover a suppressed OPD cell by subtraction
     # the OPD's ASN without a comparison (head-count less n_pegawai) are a cell too
-    out = suppress_small_cells(
-        long,
-        "n",
-        min_sel,
-        by="opd",
-        value_cols=["persen"],
-        also_by=["arah"],
-        group_totals=headcount(peg),
-    )
-    sisa = {o for o, h in out.attrs["sisa_disembunyikan"].items() if h}
+    out, sisa = _suppress_per_opd(long, "arah", peg, min_sel)
     # n_pegawai is head-count less that cell, and n / persen gives n_pegawai back
     out["n_pegawai"] = out["n_pegawai"].astype("Int64")
     out.loc[out["opd"].isin(sisa), ["n_pegawai", "persen"]] = pd.NA
