@@ -26,6 +26,7 @@ from kinerja_analysis.analyses.shared import SharedResults, data_through
 from kinerja_analysis.analyses.training import training_power
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.frames import rows_where
 from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import parse_period, period_bounds
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
@@ -460,7 +461,7 @@ def _absence(ds, table: str, periode: str, peg: pd.DataFrame) -> tuple[pd.Series
     if rep is not None and not rep.absence_assessable(table, periode):
         return pd.Series(np.nan, index=opds), False
     t = getattr(ds, table)
-    have = set(t.loc[t["periode"] == periode, "nip"].unique().tolist())
+    have = set(rows_where(t, t["periode"] == periode, ["nip"])["nip"].unique().tolist())
     unknown: set[str] = set()
     if rep is not None:
         have.update(rep.present_despite_rejection(table, periode))
@@ -645,9 +646,10 @@ def _feedback_needs(
     """
     if not _recorded(ds, "umpan_balik"):
         return None
-    fb = ds.umpan_balik[
-        (ds.umpan_balik["periode"] == periode) & in_values(ds.umpan_balik["nip"], set(peg["nip"]))
-    ]
+    fb = rows_where(
+        ds.umpan_balik,
+        (ds.umpan_balik["periode"] == periode) & in_values(ds.umpan_balik["nip"], set(peg["nip"])),
+    )
     got = peg.assign(ada=in_values(peg["nip"], set(fb["nip"])))
     out = got.groupby("opd").agg(n=("nip", "size"), ada=("ada", "mean")).reset_index()
     out["pct_tanpa_umpan_balik"] = 1 - out.pop("ada")

@@ -18,6 +18,7 @@ import pandas as pd
 from kinerja_analysis.analyses.shared import SharedResults, pegawai_through
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.frames import rows_where
 from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import period_bounds, sort_periods
 from kinerja_analysis.data.contract import BERAKHLAK
@@ -95,7 +96,7 @@ def period_coverage(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Data
     for name in ("skp", "penilaian_resmi", "perilaku", "umpan_balik", "survei"):
         if name in tables:
             d = tables[name]
-            d = d[d["periode"] == periode]
+            d = rows_where(d, d["periode"] == periode)
             rows.append((name, len(d), d["nip"].nunique()))
     if "pelatihan" in tables:
         a, b = period_bounds(periode)
@@ -230,7 +231,7 @@ def perilaku_by_dimension(
     cols = ["nip", "dimensi", "peran_penilai", "skor"]
     if min_sel is not None:
         cols.append("id_penilai")
-    d = perilaku.loc[perilaku["periode"] == periode, cols]
+    d = rows_where(perilaku, perilaku["periode"] == periode, cols)
     g = d.groupby("dimensi")
     others = d[d["peran_penilai"] != "diri"].groupby("dimensi")["skor"]
     out = pd.DataFrame(
@@ -454,7 +455,7 @@ def capaian_by_training(
     DataFrame
         ``kelompok_jp, n_asn, capaian_rerata, capaian_sd`` (small groups suppressed).
     """
-    c = capaian_by_asn(skp[skp["periode"] == periode])
+    c = capaian_by_asn(rows_where(skp, skp["periode"] == periode))
     d = c.merge(jp[["nip", "jp"]], on="nip", how="left").fillna({"jp": 0.0})
     d["kelompok_jp"] = pd.cut(
         d["jp"], [-np.inf, 0, JP_MINIMUM - 1e-9, np.inf], labels=["0 JP", "1–19 JP", "≥ 20 JP"]
@@ -586,17 +587,19 @@ def _headline_figures(
     ]
     if "skp" in tables:
         skp = tables["skp"]
-        cap = capaian_by_asn(skp[skp["periode"] == periode])
+        cap = capaian_by_asn(rows_where(skp, skp["periode"] == periode))
         rows.append(("capaian_rerata", float(cap["capaian"].mean()), "%"))
     if "perilaku" in tables:
         if evaluasi is not None:
-            e = evaluasi.loc[
-                (evaluasi["periode"] == periode) & in_values(evaluasi["nip"], set(peg["nip"]))
-            ]
+            e = rows_where(
+                evaluasi,
+                (evaluasi["periode"] == periode) & in_values(evaluasi["nip"], set(peg["nip"])),
+            )
             skor = e["skor_perilaku"]
         else:
             p = tables["perilaku"]
-            p = p.loc[(p["periode"] == periode) & (p["peran_penilai"] != "diri")]
+            p = rows_where(p, p["periode"] == periode, ["nip", "peran_penilai", "skor"])
+            p = p.loc[p["peran_penilai"] != "diri"]
             skor = p.groupby("nip")["skor"].mean()
         rows.append(("perilaku_rerata", float(skor.mean()), "skor 1–5"))
     if "layanan" in tables:
@@ -679,9 +682,10 @@ def predikat_by_opd(
     table is hidden in the OPD's too, so the two cannot be differenced."""
 
     peg = ds.pegawai
-    ev = h.evaluasi[
-        (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"]))
-    ]
+    ev = rows_where(
+        h.evaluasi,
+        (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"])),
+    )
     ev = ev.merge(peg[["nip", "opd"]], on="nip")
     order = list(PREDIKAT_ORDER)
     grid = pd.MultiIndex.from_product(
@@ -706,9 +710,10 @@ def berakhlak_by_opd(
 ) -> pd.DataFrame:
     """OPD × BerAKHLAK mean scores of the period; cells of fewer than ``min_sel`` ASN blank."""
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
-    sd = h.skor_dimensi[
-        (h.skor_dimensi["periode"] == periode) & in_values(h.skor_dimensi["nip"], set(peg["nip"]))
-    ]
+    sd = rows_where(
+        h.skor_dimensi,
+        (h.skor_dimensi["periode"] == periode) & in_values(h.skor_dimensi["nip"], set(peg["nip"])),
+    )
     prof = opd_profile(sd, peg)
     prof.loc[prof["n_pegawai"] < min_sel, ["rerata", "sd"]] = np.nan
     # how many of the OPD's ASN were rated, beside its public head-count, gives the
@@ -719,10 +724,11 @@ def berakhlak_by_opd(
     for c in counts:
         prof[c] = prof[c].astype("Int64")
     full = opd_profile(
-        h.skor_dimensi[
+        rows_where(
+            h.skor_dimensi,
             (h.skor_dimensi["periode"] == periode)
-            & in_values(h.skor_dimensi["nip"], set(ds.pegawai["nip"]))
-        ],
+            & in_values(h.skor_dimensi["nip"], set(ds.pegawai["nip"])),
+        ),
         ds.pegawai,
     )
     for dim, g in full.groupby("dimensi"):
@@ -745,9 +751,10 @@ def output_vs_competency_by_opd(
     document's own total) are that OPD's cells, hidden where the city hides them."""
 
     peg = ds.pegawai
-    ev = h.evaluasi[
-        (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"]))
-    ]
+    ev = rows_where(
+        h.evaluasi,
+        (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"])),
+    )
     per = output_vs_competency(ev, peg).per_opd
     long = per.melt(
         id_vars=["opd", "n_pegawai"],
@@ -1023,7 +1030,7 @@ def status_breakdown(
         complements (the groups add up to all ASN).
     """
     peg = pegawai[["nip", "status_kepegawaian"]]
-    ev = evaluasi.loc[evaluasi["periode"] == periode, ["nip", "predikat"]]
+    ev = rows_where(evaluasi, evaluasi["periode"] == periode, ["nip", "predikat"])
     d = peg.merge(ev, on="nip", how="left")
     pred = d["predikat"].astype(object)
     shares = {
@@ -1208,7 +1215,7 @@ def city_suppressed_measures(
     for measure, name in (("capaian", "skp"), ("perilaku", "perilaku")):
         if name in tabs:
             d = tabs[name]
-            d = d.loc[d["periode"] == periode]
+            d = rows_where(d, d["periode"] == periode)
             counts = who.reindex(pd.unique(d["nip"])).dropna().value_counts()
             mark(measure, suppressed_opds(counts, min_sel))
             # the OPD's document states how many of its ASN have an SKP (a rating, per
@@ -1230,7 +1237,9 @@ def city_suppressed_measures(
         per = list(ds.periods)
         if periode in per and per.index(periode) > 0:
             prev = per[per.index(periode) - 1]
-            e = h.evaluasi.loc[(h.evaluasi["periode"] == prev) & h.evaluasi["predikat"].notna()]
+            e = rows_where(
+                h.evaluasi, (h.evaluasi["periode"] == prev) & h.evaluasi["predikat"].notna()
+            )
             e = e.assign(opd=who.reindex(e["nip"]).to_numpy()).dropna(subset=["opd"])
             cnt = e.groupby(["opd", e["predikat"].astype(str)]).size().rename("n")
             cnt = cnt.reset_index().rename(columns={"predikat": "cell"})
@@ -1297,7 +1306,7 @@ def _status_withheld(
     d = d.assign(opd=d["opd"].astype(str), status=d["status_kepegawaian"].astype(str))
     pred = set()
     if evaluasi is not None and len(evaluasi):
-        e = evaluasi.loc[evaluasi["periode"] == periode]
+        e = rows_where(evaluasi, evaluasi["periode"] == periode)
         pred = set(e.loc[e["predikat"].notna(), "nip"])
     d["punya"] = d["nip"].isin(pred).astype(int)
     g = d.groupby(["opd", "status"])

@@ -1,0 +1,55 @@
+"""core.frames.rows_where: the same rows as a boolean ``.loc``, sliced when contiguous."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinerja_analysis.core.frames import rows_where
+
+
+def _frame() -> pd.DataFrame:
+    s = pd.array
+    return pd.DataFrame(
+        {
+            "periode": s(["2024Q1"] * 3 + ["2024Q2"] * 4 + ["2024Q1"], dtype="string[pyarrow]"),
+            "nip": s([f"n{i}" for i in range(8)], dtype="string"),
+            "skor": np.arange(8, dtype="int64"),
+        },
+        index=pd.Index([10, 11, 12, 13, 14, 15, 16, 17]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("periode", "columns"),
+    [("2024Q2", None), ("2024Q2", ["nip"]), ("2024Q1", None), ("2024Q1", ["skor", "nip"]),
+     ("2030Q1", None)],
+)  # fmt: skip
+def test_same_rows_columns_and_index_as_loc(periode, columns) -> None:
+    df = _frame()
+    mask = df["periode"] == periode
+    want = df.loc[mask.to_numpy(dtype=bool), slice(None) if columns is None else columns]
+    got = rows_where(df, mask, columns)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_a_contiguous_run_shares_memory_and_changes_never_reach_the_source() -> None:
+    df = _frame()
+    got = rows_where(df, df["periode"] == "2024Q2")
+    assert np.shares_memory(got["skor"].to_numpy(), df["skor"].to_numpy())
+    got.loc[got.index[0], "skor"] = 99  # copy-on-write: the source keeps its value
+    assert df.loc[13, "skor"] == 3
+
+
+def test_missing_mask_values_count_as_false_and_plain_arrays_work() -> None:
+    df = _frame()
+    mask = pd.array([True, None, True, False, False, False, False, False], dtype="boolean")
+    assert rows_where(df, mask).index.tolist() == [10, 12]
+    assert rows_where(df, pd.Series(mask)).index.tolist() == [10, 12]
+    assert rows_where(df, np.arange(8) >= 6).index.tolist() == [16, 17]
+
+
+def test_a_mask_of_another_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="mask has 3 values for 8 rows"):
+        rows_where(_frame(), np.array([True, False, True]))
