@@ -199,10 +199,18 @@ def test_dates_dd_mm_yyyy_in_a_csv_get_the_hint_and_the_hint_works(base: Path, t
 
 
 def test_excel_serial_dates_say_which_date_they_stand_for(base: Path) -> None:
+    # a CSV date column in Excel's "General" format: the serial is read as the date it
+    # stands for (a warning that names it), and the contract's rules judge that date —
+    # here the NIP says 1985-03-12, so 24965 (1968-05-07) is caught by the NIP check
     _rewrite(base / "pegawai.csv", "tanggal_lahir", lambda v: "24965" if v == "1985-03-12" else v)
     rep, _ = validate(base)
     hit = rep.issues[(rep.issues["kolom"] == "tanggal_lahir") & (rep.issues["nilai"] == "24965")]
-    assert len(hit) == 1 and "24965 = 1968-05-07" in hit["pesan"].iloc[0]
+    assert len(hit) == 1 and hit["tingkat"].iloc[0] == "peringatan"
+    assert hit["aturan"].iloc[0] == "tanggal_serial_excel" and hit["baris"].iloc[0] == 2
+    assert "dibaca sebagai 1968-05-07" in hit["pesan"].iloc[0]
+    assert "sistem tanggal 1900 diasumsikan" in hit["pesan"].iloc[0]
+    nip = rep.issues[(rep.issues["aturan"] == "nip_tanggal_lahir") & (rep.issues["baris"] == 2)]
+    assert len(nip) == 1 and "1968-05-07" in nip["pesan"].iloc[0]
 
 
 def test_xlsx_serial_date_cells_say_which_date_they_stand_for(base: Path) -> None:
@@ -212,10 +220,14 @@ def test_xlsx_serial_date_cells_say_which_date_they_stand_for(base: Path) -> Non
     ]
     (base / "pegawai.csv").unlink()
     df.to_excel(base / "pegawai.xlsx", index=False)
-    rep, _ = validate(base)
+    rep, tables = validate(base)
     hit = rep.issues[rep.issues["kolom"] == "tanggal_lahir"]
-    assert len(hit) == 4
-    assert "= 1985-03-12" in hit["pesan"].iloc[0] and "Excel" in hit["pesan"].iloc[0]
+    assert len(hit) == 4 and set(hit["tingkat"]) == {"peringatan"} and rep.n_rejected == 0
+    first = hit.sort_values("baris").iloc[0]
+    assert first["nilai"] == "31118" and "dibaca sebagai 1985-03-12" in first["pesan"]
+    assert "Excel" in first["pesan"] and "sistem tanggal 1900 buku kerja ini" in first["pesan"]
+    born = tables["pegawai"].set_index("nip")["tanggal_lahir"]
+    assert born.dtype == "datetime64[us]" and born[BOSS] == pd.Timestamp("1985-03-12")
 
 
 # ---------------------------------------------------------------- C thousands separators

@@ -230,16 +230,20 @@ def test_several_date_patterns_in_one_column_ask_for_one_pattern(base: Path, bah
     def f(df):
         df.loc[0, "tanggal_lahir"] = "12/03/1985"
         df.loc[1, "tanggal_lahir"] = "13-01-1990"
-        df.loc[2, "tanggal_lahir"] = "33665"
+        df.loc[2, "tanggal_lahir"] = "33665"  # an Excel serial: read (a warning), not failing
+        df.loc[3, "tanggal_lahir"] = "1968"  # a year alone: a number that is no date
 
     _edit(base / "pegawai.csv", f)
     rep, _ = validate(base, bahasa=bahasa)
-    msgs = set(rep.issues.loc[rep.issues["kolom"] == "tanggal_lahir", "pesan"])
+    iss = rep.issues[rep.issues["kolom"] == "tanggal_lahir"]
+    msgs = set(iss.loc[iss["tingkat"] == "tolak", "pesan"])
     assert len(msgs) == 1
     msg = msgs.pop()
     assert "{tanggal:" not in msg  # no single-format hint
     said = {"id": "beberapa pola sekaligus", "en": "several patterns at once"}[bahasa]
-    assert said in msg and "dd/mm/yyyy: 1" in msg and "dd-mm-yyyy: 1" in msg
+    number = {"id": "angka: 1", "en": "numbers: 1"}[bahasa]
+    assert said in msg and "dd/mm/yyyy: 1" in msg and "dd-mm-yyyy: 1" in msg and number in msg
+    assert iss.loc[iss["tingkat"] == "peringatan", "nilai"].tolist() == ["33665"]
 
 
 @pytest.mark.parametrize("bahasa", ["id", "en"])

@@ -37,7 +37,7 @@ _ID: dict[str, str] = {
         'pemetaan, format: {{tanggal: "{kode}"}} (berlaku untuk semua kolom tanggal file '
         "ini; nilai yyyy-mm-dd tetap terbaca)"
     ),
-    "pola_serial": "angka seri Excel",
+    "pola_serial": "angka",
     "saran_tanggal_banyak_pola": (
         "; nilai yang gagal memakai beberapa pola sekaligus ({pola}): format tanggal di "
         "file pemetaan hanya satu untuk seluruh file, jadi tidak dapat membaca semuanya; "
@@ -57,6 +57,25 @@ _ID: dict[str, str] = {
     "saran_tanggal_serial": (
         "; {n} dari {m} nilai yang gagal berupa angka seri tanggal Excel (mis. {contoh} = "
         "{tanggal}): di Excel format kolom ini sebagai Tanggal lalu ekspor ulang"
+    ),
+    "saran_tanggal_serial_luar": (
+        "; {n} dari {m} nilai yang gagal berupa angka (mis. {contoh}) di luar rentang yang "
+        "dibaca sebagai angka seri tanggal Excel ({bawah}–{atas} dalam sistem tanggal "
+        "{sistem}, yaitu {dari} s.d. {sampai}): angka 4 digit seperti 2024 tampaknya tahun "
+        "saja, bukan tanggal; tulis tanggal lengkapnya"
+    ),
+    "tanggal_serial_dibaca": (
+        "tanggal tertulis sebagai angka seri tanggal Excel, dibaca sebagai {tanggal}{jam} "
+        "({sistem}); baris tetap dipakai: periksa tanggalnya, dan format kolom ini sebagai "
+        "Tanggal di Excel sebelum ekspor berikutnya"
+    ),
+    "jam_diabaikan": ", jam {jam} diabaikan",
+    "sistem_tanggal_1900": "sistem tanggal 1900 buku kerja ini",
+    "sistem_tanggal_1904": "sistem tanggal 1904 buku kerja ini",
+    "sistem_tanggal_diasumsikan": (
+        "sistem tanggal 1900 diasumsikan: file {format} tidak menyimpan sistem tanggalnya; "
+        "bila dibuat dari buku kerja bersistem 1904, tanggal sebenarnya 1462 hari (4 tahun "
+        "1 hari) lebih lambat"
     ),
     "periode_celah": (
         "tidak ada data untuk {jenis} {celah} di antara periode pertama dan terakhir dataset "
@@ -470,7 +489,7 @@ _EN: dict[str, str] = {
         'the mapping file, format: {{tanggal: "{kode}"}} (it applies to every date column '
         "of this file; yyyy-mm-dd values are still read)"
     ),
-    "pola_serial": "Excel serial numbers",
+    "pola_serial": "numbers",
     "saran_tanggal_banyak_pola": (
         "; the failing values use several patterns at once ({pola}): the mapping file's "
         "date format is one for the whole file, so it cannot read them all; fix the export "
@@ -489,6 +508,25 @@ _EN: dict[str, str] = {
     "saran_tanggal_serial": (
         "; {n} of {m} failing values are Excel date serial numbers (e.g. {contoh} = "
         "{tanggal}): format this column as Date in Excel, then export again"
+    ),
+    "saran_tanggal_serial_luar": (
+        "; {n} of {m} failing values are numbers (e.g. {contoh}) outside the range read as "
+        "Excel date serial numbers ({bawah}–{atas} in the {sistem} date system, i.e. {dari} "
+        "to {sampai}): a 4-digit number such as 2024 looks like a year alone, not a date; "
+        "write the full date"
+    ),
+    "tanggal_serial_dibaca": (
+        "date written as an Excel date serial number, read as {tanggal}{jam} ({sistem}); "
+        "the row is kept: check the date, and format this column as Date in Excel before "
+        "the next export"
+    ),
+    "jam_diabaikan": ", time of day {jam} dropped",
+    "sistem_tanggal_1900": "the workbook's 1900 date system",
+    "sistem_tanggal_1904": "the workbook's 1904 date system",
+    "sistem_tanggal_diasumsikan": (
+        "1900 date system assumed: a {format} file does not record its date system; if it "
+        "was saved from a workbook using the 1904 system, the true date is 1462 days (4 "
+        "years and 1 day) later"
     ),
     "periode_celah": (
         "no data for {jenis} {celah} between the dataset's first and last period "

@@ -29,7 +29,9 @@ What is detected and reported (never guessed silently), in :class:`ReadInfo`:
 - **sheet** (XLSX) — the named sheet (if it does not exist, the error lists the sheets
   that do), otherwise the sheet whose header matches best, so an instructions sheet in
   front is not read as data; merged header cells take the merged cell's text; formula
-  cells without a cached value and Excel error values (``#REF!``) are flagged;
+  cells without a cached value and Excel error values (``#REF!``) are flagged; the
+  workbook's **date system** (1900, or 1904 when ``date1904`` is set; openpyxl's
+  ``Workbook.epoch``), which the serial numbers of a date column are read in;
 - **empty rows** (``;;;;;`` as Excel writes them) are skipped and counted; **broken
   rows** (an unquoted delimiter inside a value) are set aside with their row number and
   text, the rest of the file is read;
@@ -125,6 +127,9 @@ class ReadInfo:
     sheets: tuple[str, ...] = ()
     n_empty_rows: int = 0
     detected: tuple[str, ...] = ()  # names of the settings that were detected
+    #: Excel date system of an XLSX workbook (1900 or 1904); ``None`` where the file does
+    #: not record one (CSV, Parquet).
+    date_system: int | None = None
 
 
 class RawColumn:
@@ -715,6 +720,7 @@ def _read_xlsx(
     list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], np.ndarray, ReadInfo, list[Problem]
 ]:
     import openpyxl  # lazy: only XLSX sources need it
+    from openpyxl.utils.datetime import MAC_EPOCH  # lazy: only XLSX sources need it
 
     problems: list[Problem] = []
     detected: list[str] = []
@@ -722,6 +728,9 @@ def _read_xlsx(
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
         raise SourceError("file_rusak", error=f"{type(exc).__name__}: {exc}") from exc
+    # the workbook's date system (its ``date1904`` property): openpyxl reads date-formatted
+    # cells with it; a date column's plain numbers (serials) are read with it too
+    date_system = 1904 if wb.epoch == MAC_EPOCH else 1900
     try:
         names = list(wb.sheetnames)
         if sheet is not None:
@@ -816,6 +825,7 @@ def _read_xlsx(
         sheets=tuple(names),
         n_empty_rows=n_empty,
         detected=tuple(detected),
+        date_system=date_system,
     )
     return cols, np.asarray(rows_out, dtype=np.int64), info, problems
 

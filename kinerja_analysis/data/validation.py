@@ -35,6 +35,7 @@ from kinerja_analysis.data.messages import message
 from kinerja_analysis.data.readers import (
     RawColumn,
     RawTable,
+    ReadInfo,
     detect_number_format,
     number_text,
     remap_codes,
@@ -320,6 +321,10 @@ class Parsed:
     bad: np.ndarray
     reason: np.ndarray | str = ""
     rule: str = ""
+    #: rows whose value was read by a conversion the analyst must be told of (a date
+    #: column's Excel serial numbers) and the warning of each, in row order
+    converted: np.ndarray | None = None
+    converted_reason: np.ndarray | str = ""
 
 
 def _spread(per_cat: np.ndarray, codes: np.ndarray, fill: Any) -> np.ndarray:
@@ -626,6 +631,12 @@ def _parse_text(col: Column, rc: RawColumn, st: TableState, labels: Mapping[str,
 
 
 def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
+    """A date column: texts in the declared format or ``yyyy-mm-dd``, and Excel serial
+    numbers (:func:`excel_serial_dates`) — a numeric XLSX cell, or a CSV/XLSX text that
+    is a number — within :data:`SERIAL_RANGE`, read in the workbook's date system (1900
+    assumed for a CSV). A converted cell is reported as a warning naming the date it was
+    read as, and the row is kept; a number outside the range is rejected. Parquet
+    columns are typed: a number there is not a spreadsheet's serial and is rejected."""
     cats = pd.Series(rc.cats, dtype=object).astype(str)
     fmt = st.fmt.tanggal
     per = pd.to_datetime(cats, format=fmt, errors="coerce")
@@ -637,67 +648,239 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
     per_arr = per.to_numpy(dtype="datetime64[us]")
     values = _spread(per_arr, rc.codes, np.datetime64("NaT"))
     present_text = rc.codes >= 0
-    bad = present_text & np.isnat(values)
     human = fmt.replace("%Y", "yyyy").replace("%m", "mm").replace("%d", "dd")
-    serial = np.zeros(len(values), dtype=bool)
+    info = st.raw.info
+    system = info.date_system or 1900
+    readable = info.format in {"csv", "xlsx"}  # sources whose numbers are Excel's serials
+    dec = (st.number_format or (".", ""))[0]
+    # the serial number of each row: a numeric cell, or a text no date format read that
+    # is a number
+    serial = np.full(len(values), np.nan)
+    unread = np.isnat(per_arr)
+    if readable and unread.any():
+        per_serial = np.full(len(cats), np.nan)
+        per_serial[unread] = serial_texts(rc.cats[unread], dec)
+        if not np.isnan(per_serial).all():
+            serial = _spread(per_serial, rc.codes, np.nan)
+    numeric = np.zeros(len(values), dtype=bool)
     if rc.num is not None:
-        serial = ~np.isnan(rc.num)
-        bad = bad | serial
-        values[serial] = np.datetime64("NaT")
+        numeric = ~np.isnan(rc.num)
+        serial = np.where(numeric, rc.num, serial)
+        values[numeric] = np.datetime64("NaT")
+    converted = np.zeros(len(values), dtype=bool)
+    why_converted: np.ndarray | str = ""
+    if readable:
+        where = np.flatnonzero(~np.isnan(serial))
+        if len(where):
+            dates, ms = excel_serial_dates(serial[where], system)
+            ok = plausible_serial_dates(dates, serial[where])
+            converted[where[ok]] = True
+            values[where[ok]] = dates[ok]
+            why_converted = _serial_warnings(dates[ok], ms[ok], info, st)
+    bad = (present_text & np.isnat(values)) | (numeric & ~converted)
     # the reasons of the failing rows only, in row order; one hint per column, from the
     # pattern most failing values share
     hint = ""
-    text_bad = bad & ~serial & present_text
+    text_bad = bad & ~numeric & present_text
     if text_bad.any():
         n_per_cat = np.bincount(rc.codes[text_bad], minlength=len(cats))
-        hint = date_format_hint(cats.to_numpy(dtype=object), n_per_cat, fmt, st.bahasa)
+        hint = date_format_hint(
+            cats.to_numpy(dtype=object), n_per_cat, fmt, st.bahasa, decimal=dec, system=system
+        )
     serial_hint = ""
-    if serial.any():
-        first = float(rc.num[np.flatnonzero(serial)[0]])
-        serial_hint = _serial_example(first, int(serial.sum()), int(bad.sum()), st.bahasa)
+    num_bad = numeric & bad
+    if num_bad.any():
+        first = float(rc.num[np.flatnonzero(num_bad)[0]])
+        serial_hint = _serial_hint(first, int(num_bad.sum()), int(bad.sum()), st.bahasa, system)
     reason = np.where(
-        serial[bad],
+        numeric[bad],
         st.msg("tanggal_serial", format=human) + serial_hint,
         st.msg("tanggal", format=human) + hint,
     ).astype(object)
     series = pd.Series(values.astype("datetime64[us]"))
-    return Parsed(series, bad, reason if bad.any() else "", "tipe:date")
+    return Parsed(series, bad, reason if bad.any() else "", "tipe:date", converted, why_converted)
+
+
+def _serial_warnings(
+    dates: np.ndarray, ms: np.ndarray, info: ReadInfo, st: TableState
+) -> np.ndarray:
+    """The warning of each converted serial (built once per distinct date and time)."""
+    if info.date_system == 1904:
+        sistem = st.msg("sistem_tanggal_1904")
+    elif info.date_system == 1900:
+        sistem = st.msg("sistem_tanggal_1900")
+    else:
+        sistem = st.msg("sistem_tanggal_diasumsikan", format=info.format.upper())
+    day = dates.astype("datetime64[D]").astype(np.int64)
+    keys, inverse = np.unique(np.stack([day, ms]), axis=1, return_inverse=True)
+    texts = []
+    for d, t in zip(keys[0].tolist(), keys[1].tolist(), strict=True):
+        jam = st.msg("jam_diabaikan", jam=_time_of_day(t)) if t else ""
+        tanggal = str(np.datetime64(d, "D"))
+        texts.append(st.msg("tanggal_serial_dibaca", tanggal=tanggal, jam=jam, sistem=sistem))
+    return np.asarray(texts, dtype=object)[np.ravel(inverse)]
+
+
+def _time_of_day(ms: int) -> str:
+    """``HH:MM`` (``HH:MM:SS`` when there are seconds) of milliseconds since midnight."""
+    h, rest = divmod(int(ms) // 1000, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}" + (f":{sec:02d}" if sec else "")
 
 
 #: Day, month, year patterns of dates written as text (``07/05/1968``, ``7-5-68``).
 _DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 _YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
-_SERIAL_TEXT = re.compile(r"\d{4,5}(?:\.0+)?")
-#: Excel's day zero (serial 1 = 1900-01-01, with Excel's 1900 leap-year bug after 60).
-_EXCEL_EPOCH = np.datetime64("1899-12-30")
+#: Excel's day zero: serial 1 is 1900-01-01 in the 1900 date system; Excel counts a
+#: 29 February 1900 that never was (serial 60, Lotus 1-2-3's leap-year bug), so from
+#: serial 61 (1900-03-01) on the days count from 1899-12-30. The 1904 date system
+#: (``date1904``, old Mac workbooks) counts from serial 0 = 1904-01-01, without the bug.
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+_EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "D")
+_MS_PER_DAY = 86_400_000
+#: Excel serial numbers read as dates in a date column: from 10000 (1927-05-18 in the
+#: 1900 system, 1931-05-19 in the 1904 system), so a number of four digits or fewer is
+#: never a date (``2024`` is a year typed alone, not 1905-07-16), to 2099-12-31. No date
+#: of a serving ASN, their appointment, training or feedback lies outside; the
+#: contract's own date rules (age 15–80 at the last period, appointment after age 15,
+#: dates after the last period) then apply to the converted dates as to any other.
+SERIAL_RANGE = (10000, np.datetime64("2099-12-31", "D"))
+#: Texts read as serial numbers: digits, optionally a fraction (a time of day).
+_SERIAL_NUMBER = re.compile(r"\d{1,7}(?:\.\d+)?")
+
+
+def excel_serial_dates(serial: np.ndarray, system: int = 1900) -> tuple[np.ndarray, np.ndarray]:
+    """Dates and times of day of Excel serial numbers.
+
+    Parameters
+    ----------
+    serial
+        ``float`` serial numbers (days; a fraction is the time of day, rounded to the
+        millisecond as Excel stores it, so ``45292.99999999999`` is the next midnight).
+    system
+        1900 (Windows Excel, the default) or 1904 (a workbook with ``date1904`` set).
+
+    Returns
+    -------
+    (dates, ms)
+        ``datetime64[us]`` dates at midnight (``NaT`` where the number is no date: negative,
+        not finite, past 9999-12-31, serial 0 or the non-existent 1900-02-29 = 60 of the
+        1900 system) and ``int64`` milliseconds since midnight.
+
+    Written here (a few lines of numpy over whole columns) rather than calling
+    :func:`openpyxl.utils.datetime.from_excel` per value, which CSV sources would
+    otherwise import; the tests check it against that function in both systems.
+
+    Source: ECMA-376 Part 1, §18.17.4.1 (date conversion for serial values: the 1900
+    backward-compatibility and 1904 date bases).
+
+    >>> d, ms = excel_serial_dates(np.array([45292.0, 45292.75, 60.0]))
+    >>> [str(x)[:10] for x in d], ms.tolist()
+    (['2024-01-01', '2024-01-01', 'NaT'], [0, 64800000, 0])
+    >>> str(excel_serial_dates(np.array([43830.0]), 1904)[0][0])[:10]
+    '2024-01-01'
+    """
+    if system not in (1900, 1904):
+        raise ValueError(f"an Excel date system is 1900 or 1904, not {system!r}")
+    s = np.asarray(serial, dtype=np.float64)
+    ok = np.isfinite(s) & (s >= 0) & (s < 3_000_000)
+    total = np.zeros(len(s), dtype=np.int64)
+    total[ok] = np.round(s[ok] * _MS_PER_DAY).astype(np.int64)
+    day, ms = np.divmod(total, _MS_PER_DAY)
+    if system == 1900:
+        ok &= (day >= 1) & (day != 60)
+        start = np.where(day < 60, _EXCEL_EPOCH + np.timedelta64(1, "D"), _EXCEL_EPOCH)
+    else:
+        start = np.full(len(s), _EXCEL_EPOCH_1904)
+    dates = (start + day.astype("timedelta64[D]")).astype("datetime64[us]")
+    dates[~ok | (dates > np.datetime64("9999-12-31"))] = np.datetime64("NaT")
+    ms[np.isnat(dates)] = 0
+    return dates, ms
+
+
+def plausible_serial_dates(dates: np.ndarray, serial: np.ndarray) -> np.ndarray:
+    """Which serials are read as dates in a date column: those within
+    :data:`SERIAL_RANGE` (``dates``: theirs by :func:`excel_serial_dates`, in the date
+    system they were read in; the bounds are the same serial and last date in both).
+
+    >>> s = np.array([2024.0, 10000.0, 73050.0, 73051.0])
+    >>> plausible_serial_dates(excel_serial_dates(s)[0], s).tolist()
+    [False, True, True, False]
+    """
+    low, last = SERIAL_RANGE
+    s = np.asarray(serial, dtype=np.float64)
+    whole = np.floor(np.where(np.isfinite(s), s, -1))
+    return ~np.isnat(dates) & (whole >= low) & (dates <= last.astype("datetime64[us]"))
+
+
+def serial_last(system: int) -> int:
+    """The last serial read as a date (the serial of :data:`SERIAL_RANGE`'s last date)."""
+    epoch = _EXCEL_EPOCH if system == 1900 else _EXCEL_EPOCH_1904
+    return int((SERIAL_RANGE[1] - epoch).astype(np.int64))
+
+
+def serial_texts(texts: np.ndarray, decimal: str = ".") -> np.ndarray:
+    """The numbers of texts that are serial-number-like (``45292``, ``45292.0``,
+    ``45292.75``; ``45292,75`` when the file's decimal mark is ``,``), ``NaN`` for
+    other texts.
+
+    >>> serial_texts(np.array(["45292", "45292.0", "1968-05-07", "2024", "4,5"], dtype=object)).tolist()
+    [45292.0, 45292.0, nan, 2024.0, nan]
+    """
+    out = np.full(len(texts), np.nan)
+    for i, t in enumerate(texts.tolist()):
+        t = str(t).strip()
+        if decimal == "," and "." not in t:
+            t = t.replace(",", ".", 1)
+        if _SERIAL_NUMBER.fullmatch(t):
+            out[i] = float(t)
+    return out
 
 
 def _human(code: str) -> str:
     return code.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy").replace("%y", "yy")
 
 
-def _excel_serial_date(v: float) -> str:
-    return str(_EXCEL_EPOCH + np.timedelta64(int(v), "D"))
-
-
-def _serial_example(v: float, n: int, m: int, bahasa: Bahasa) -> str:
-    if not (np.isfinite(v) and 1 <= v < 2958466):
+def _serial_hint(v: float, n: int, m: int, bahasa: Bahasa, system: int = 1900) -> str:
+    """The hint for failing numbers of a date column: the date an Excel serial in range
+    stands for (where such numbers are not read: Parquet), else the range that is read."""
+    if not np.isfinite(v) or v < 0:
         return ""
+    dates, _ = excel_serial_dates(np.array([v]), system)
+    if plausible_serial_dates(dates, np.array([v]))[0]:
+        return message(
+            "saran_tanggal_serial", bahasa, n=n, m=m, contoh=number_text(v),
+            tanggal=str(dates[0])[:10],
+        )  # fmt: skip
+    low, last = SERIAL_RANGE
+    first = excel_serial_dates(np.array([float(low)]), system)[0][0]
     return message(
-        "saran_tanggal_serial", bahasa, n=n, m=m, contoh=number_text(v),
-        tanggal=_excel_serial_date(v),
+        "saran_tanggal_serial_luar", bahasa, n=n, m=m, contoh=number_text(v),
+        bawah=low, atas=serial_last(system), dari=str(first)[:10], sampai=str(last),
+        sistem=system,
     )  # fmt: skip
 
 
-def date_format_hint(texts: np.ndarray, counts: np.ndarray, declared: str, bahasa: Bahasa) -> str:
+def date_format_hint(
+    texts: np.ndarray,
+    counts: np.ndarray,
+    declared: str,
+    bahasa: Bahasa,
+    *,
+    decimal: str = ".",
+    system: int = 1900,
+) -> str:
     """A hint for date texts that failed to parse: the pattern most of them share and the
     mapping-file setting (``format: {tanggal: ...}``) that reads it, or ``""``.
 
     ``texts`` are distinct failing texts, ``counts`` how many rows hold each. Day-first
     and month-first orders are told apart only by a day above 12: when every failing
     value has day and month ≤ 12 both settings are named and none is chosen (a silent
-    guess would swap day and month); when both orders occur the column is mixed. Text
-    that looks like an Excel serial number (``24965``) gets the date it stands for.
+    guess would swap day and month); when both orders occur the column is mixed. A
+    number (``2024``, ``99999``) is named with the range of Excel serial numbers that is
+    read as dates (:data:`SERIAL_RANGE`, in date ``system``; ``decimal`` is the file's
+    decimal mark); where numbers are not read as serials (a Parquet file) one in that
+    range gets the date it stands for.
 
     >>> date_format_hint(np.array(["07/05/1968", "24/09/1975"]), np.array([1, 1]),
     ...                  "%Y-%m-%d", "en")  # doctest: +ELLIPSIS
@@ -723,9 +906,10 @@ def date_format_hint(texts: np.ndarray, counts: np.ndarray, declared: str, bahas
         if m:
             groups.setdefault(("ymd", m.group(2)), [0, 0, 0])[0] += n
             continue
-        if _SERIAL_TEXT.fullmatch(t) and 1 <= float(t) < 2958466:
+        v = serial_texts(np.array([t], dtype=object), decimal)[0]
+        if 1 <= v < 2958466:
             serial_rows += n
-            serial_first = serial_first if serial_first is not None else float(t)
+            serial_first = serial_first if serial_first is not None else float(v)
     best = max(groups.items(), key=lambda kv: kv[1][0], default=None)
     if len(groups) + (serial_rows > 0) > 1:
         # several patterns in one column (dd/mm/yyyy and dd-mm-yyyy, or Excel serial
@@ -743,7 +927,7 @@ def date_format_hint(texts: np.ndarray, counts: np.ndarray, declared: str, bahas
         pola = ", ".join(f"{p}: {n}" for n, p in shown)
         return message("saran_tanggal_banyak_pola", bahasa, pola=pola)
     if serial_first is not None and (best is None or serial_rows > best[1][0]):
-        return _serial_example(serial_first, serial_rows, total, bahasa)
+        return _serial_hint(serial_first, serial_rows, total, bahasa, system)
     if best is None:
         return ""
     (kind, spec), (n, day_first, month_first) = best
@@ -908,6 +1092,15 @@ def parse_table(
             rc = _read_codes(rc, col.codes)
         parsed = parse_column(col, rc, st, pseudonim, labels.get(col.name, {}))
         values = parsed.values
+        if parsed.converted is not None and parsed.converted.any():
+            reject(
+                st,
+                parsed.converted,
+                col.name,
+                "tanggal_serial_excel",
+                parsed.converted_reason,
+                level="peringatan",
+            )
         if parsed.bad.any():
             _report(st, col, parsed.bad, parsed.rule, parsed.reason, soft)
         if col.kind in {"category", "nip", "periode"}:  # codes: a control character is damage
