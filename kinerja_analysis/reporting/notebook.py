@@ -870,7 +870,9 @@ def _png(fig) -> tuple[str, float, float]:
 
     Every text is drawn as it is: a ``$`` in a label (data, such as an OPD name) never
     starts matplotlib's mathtext, whose parser fails on an unbalanced one. The texts the
-    figure has are set so, and those made while drawing (tick labels) inherit it.
+    figure has are set so, and those made while drawing (tick labels) inherit it. Every
+    text is drawn as the figures' fonts can draw it
+    (:func:`kinerja_analysis.reporting.glyphs.drawable_figure`), a ready figure's too.
     """
     import matplotlib as mpl  # lazy: heavy; only for figures
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: as above
@@ -878,10 +880,12 @@ def _png(fig) -> tuple[str, float, float]:
     from PIL import Image  # lazy: with matplotlib, only for figures
 
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
+    from kinerja_analysis.reporting.glyphs import drawable_figure  # lazy: as plots
 
     w, h = fig.get_size_inches()
     fig.set_dpi(plots.DPI)
     canvas = FigureCanvasAgg(fig)
+    drawable_figure(fig)
     with mpl.rc_context({"text.parse_math": False}):
         for text in fig.findobj(Text):
             text.set_parse_math(False)

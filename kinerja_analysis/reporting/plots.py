@@ -19,6 +19,12 @@ House rules, so a figure reads the same on A4 paper and on a 390-pixel phone scr
 * **Long labels** are wrapped (:func:`wrap`), never overlapped: per-group bars carry
   their label above the bar, heatmap cells are annotated only when the cell is large
   enough for the number.
+* **Every character legible.** Each text passes through
+  :func:`kinerja_analysis.reporting.glyphs.drawable` before it is measured or drawn
+  (:func:`wrap` first, then every text of the finished figure, tick labels included):
+  a character the figures' font lacks (an emoji, a CJK name) is drawn as ``�``,
+  zero-width and format characters are dropped, so no box is drawn and no "Glyph …
+  missing" warning reaches the log; ordinary text is drawn exactly as before.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER
 from kinerja_analysis.reporting import fmt
+from kinerja_analysis.reporting.glyphs import clusters, drawable, drawable_figure
 from kinerja_analysis.reporting.markup import text_width
 from kinerja_analysis.reporting.text import column_label, dimension_label, value_label
 
@@ -123,6 +130,10 @@ MAX_LABEL_LINES = 6
 def wrap(text: object, width: int, max_lines: int | None = None) -> str:
     """Wrap a label to lines no wider than ``width`` average characters.
 
+    The label is first written as the figures draw it
+    (:func:`~kinerja_analysis.reporting.glyphs.drawable`: a character the font lacks
+    is ``�``); that text is measured and returned.
+
     Lines are measured in the figures' font (DejaVu Sans,
     :func:`kinerja_analysis.reporting.markup.text_width`), against the width of
     ``width`` characters of 0,62 em (what :func:`_chars_per_line` assumes), so a line of
@@ -147,6 +158,7 @@ def wrap(text: object, width: int, max_lines: int | None = None) -> str:
     Badan
     Sangat…
     """
+    text = drawable(text)
     budget = max(8, width) * 0.62 * 10 * _WRAP_MARGIN  # points, measured at 10 pt
 
     def w(s: str) -> float:
@@ -156,7 +168,7 @@ def wrap(text: object, width: int, max_lines: int | None = None) -> str:
     line = ""
     # no more characters than a line of the narrowest glyphs holds fit on a line
     cap = int(budget / min(w(c) for c in _NARROW)) + 1
-    for word in str(text).split():
+    for word in text.split():
         # wider than a line: cut where it fills the line (the length test first: a long
         # name is not measured whole once per line)
         while len(word) > cap or w(word) > budget:
@@ -184,7 +196,7 @@ def wrap(text: object, width: int, max_lines: int | None = None) -> str:
         while last and w(last.rstrip() + "…") > budget:
             last = last[:-1]
         lines[-1] = last.rstrip() + "…"
-    return "\n".join(lines) or str(text)
+    return "\n".join(lines) or text
 
 
 #: Share of the nominal line :func:`wrap` fills (bold titles are measured as regular).
@@ -198,7 +210,9 @@ _NARROW = "il'.,:;|!"
 def _fill(word: str, budget: float, w, cap: int) -> int:
     """How many leading characters of ``word`` fit ``budget`` (at least one): a binary
     search over prefixes of at most ``cap`` characters, so a 10,000-character name
-    costs a few measurements per line, not one per character."""
+    costs a few measurements per line, not one per character. The cut never parts a
+    letter from its marks (one user-perceived character,
+    :func:`~kinerja_analysis.reporting.glyphs.clusters`) unless that one does not fit."""
     lo, hi = 1, min(len(word), cap)
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -206,7 +220,18 @@ def _fill(word: str, budget: float, w, cap: int) -> int:
             lo = mid
         else:
             hi = mid - 1
+    if lo < len(word):
+        ends = list(_cluster_ends(word[: lo + 1]))
+        lo = max([e for e in ends if e <= lo], default=lo)
     return lo
+
+
+def _cluster_ends(word: str):
+    """Where the user-perceived characters of ``word`` end (string offsets)."""
+    end = 0
+    for c in clusters(word):
+        end += len(c)
+        yield end
 
 
 def chunks(groups: Sequence[object], per_figure: int) -> list[list[object]]:
@@ -314,12 +339,13 @@ def _legend_columns(labels: Sequence[str], lebar: float) -> int:
     text plus about four characters of colour key and gap), else one column."""
     room = _chars_per_line(lebar, 0.95, FONT_PT - 0.5)
     n = min(len(labels), 3)
-    while n > 1 and n * (max(len(str(x)) for x in labels) + 4) > room:
+    while n > 1 and n * (max(len(drawable(x)) for x in labels) + 4) > room:
         n -= 1
     return max(1, n)
 
 
 def _finish(fig: Figure, judul: str, lebar: float) -> Figure:
+    """The figure's title (wrapped), and every text of it as the fonts can draw it."""
     if judul:
         fig.suptitle(
             wrap(judul, _chars_per_line(lebar, 0.97, FONT_PT + 2.5)),
@@ -328,7 +354,7 @@ def _finish(fig: Figure, judul: str, lebar: float) -> Figure:
             fontsize=FONT_PT + 1.5,
             fontweight="bold",
         )
-    return fig
+    return drawable_figure(fig)
 
 
 # ----------------------------------------------------------------------------- effects
