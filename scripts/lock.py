@@ -94,6 +94,7 @@ CONDA_NAMES: dict[str, str | None] = {
     "jupyterlab": "jupyterlab",
     "weasyprint": "weasyprint",
     "threadpoolctl": "threadpoolctl",
+    "wcwidth": "wcwidth",
     "pytest": "pytest",
     "ruff": "ruff",
     "pypdf": "pypdf",

@@ -70,6 +70,7 @@ import matplotlib as mpl
 from matplotlib import font_manager, ft2font
 from matplotlib.text import Text
 from matplotlib.ticker import Formatter
+from wcwidth import iter_graphemes
 
 __all__ = ["MAX_MARKS", "REPLACEMENT", "clusters", "coverage", "drawable", "drawable_figure"]
 
@@ -101,10 +102,7 @@ _IGNORABLE = (
 )
 _IGNORABLE_STARTS = [lo for lo, _ in _IGNORABLE]
 
-_ZWJ = "\u200d"
 _EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)  # skin tones
-_REGIONAL = range(0x1F1E6, 0x1F200)  # flag letters
-_TAGS = range(0xE0020, 0xE0080)  # a subdivision flag's letters and end
 #: Only printable ASCII and line feeds: drawn as they are (the usual label).
 _PLAIN = re.compile(r"[\n\x20-\x7e]*")
 #: Character categories never drawn from a font: private use, unassigned, surrogate.
@@ -122,54 +120,16 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "M"
 
 
-def _breaks(ch: str) -> bool:
-    """UAX #29's Control: a character no other joins (controls, line and paragraph
-    separators, format characters but the joiners and tags)."""
-    cat = unicodedata.category(ch)
-    return cat in ("Cc", "Zl", "Zp") or (
-        cat == "Cf" and ch not in "\u200c\u200d" and ord(ch) not in _TAGS
-    )
-
-
-def _extends(prev: str, ch: str, cluster: str) -> bool:
-    """Whether ``ch`` belongs to the user-perceived character (``cluster``, ending in
-    ``prev``) before it."""
-    if _breaks(ch) or _breaks(prev):
-        return False
-    if _is_mark(ch) or ch in "\u200c\u200d" or ord(ch) in _EMOJI_MODIFIERS or ord(ch) in _TAGS:
-        return True
-    if prev == _ZWJ:  # a joined emoji sequence: 👩 ZWJ 💼 (pictographs only, as UAX #29)
-        return unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FFFD
-    if unicodedata.combining(prev) == 9:  # after a virama: an Indic conjunct
-        return unicodedata.category(ch) == "Lo"
-    # a flag is a pair of regional indicators
-    return len(cluster) == 1 and ord(prev) in _REGIONAL and ord(ch) in _REGIONAL
-
-
 def clusters(text: str) -> Iterator[str]:
-    """The user-perceived characters of ``text``: each base character with its
-    combining marks, variation selectors, joiners and what they join, emoji modifiers
-    and tags; a flag's two regional indicators; an Indic consonant joined by a virama.
-
-    Written here because the standard library segments no text; it follows UAX #29's
-    extended grapheme clusters where a figure needs them (how many ``�`` replace an
-    emoji sequence, which letter a mark belongs to) and is checked against a UAX #29
-    implementation in the tests. Hangul jamo sequences and prepended marks are not
-    joined (a ``�`` each).
+    """The user-perceived characters of ``text`` (UAX #29 extended grapheme clusters):
+    each base character with its combining marks, variation selectors, joiners and what
+    they join, emoji modifiers and tags; a flag's two regional indicators; an Indic
+    conjunct. By :func:`wcwidth.iter_graphemes`.
 
     >>> [len(c) for c in clusters("e\\u0301\\U0001f469\\u200d\\U0001f4bc!")]
     [2, 3, 1]
     """
-    cur = ""
-    for ch in text:
-        if cur and _extends(cur[-1], ch, cur):
-            cur += ch
-        else:
-            if cur:
-                yield cur
-            cur = ch
-    if cur:
-        yield cur
+    return iter_graphemes(text)
 
 
 _GENERIC = ("serif", "sans-serif", "cursive", "fantasy", "monospace")
