@@ -293,11 +293,16 @@ def _imgs(html: str) -> list[bytes]:
     return [base64.b64decode(b) for b in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
 
 
-def test_figure_in_parts_is_drawn_once_two_per_row_on_the_page():
+def test_figure_in_parts_is_drawn_once_two_per_row_on_the_page(monkeypatch):
     """A chart whose phone version comes in parts is drawn once, at phone width, and
     those parts are the figure everywhere (two per row on the page): no page version is
     drawn. A chart in one piece is drawn for the page and for the phone."""
     import io
+
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV
+
+    # one process, so that every call of the plot is seen here
+    monkeypatch.setenv(FIGURE_PROCESSES_ENV, "1")
 
     from PIL import Image
 
@@ -330,6 +335,60 @@ def test_figure_in_parts_is_drawn_once_two_per_row_on_the_page():
         im = Image.open(io.BytesIO(png))
         assert im.mode == "RGB"
         assert im.size[0] == pytest.approx(lebar * plots.DPI, abs=2)
+
+
+@pytest.mark.parametrize("rows", [30, 4])
+def test_figures_are_made_where_they_are_drawn_and_the_html_is_the_same(monkeypatch, rows):
+    """With two processes, each makes the parts it draws (this process makes only its
+    share) and the page version of a one-piece chart is made by the other process; the
+    HTML is byte for byte what one process makes."""
+    from kinerja_analysis.reporting import notebook, plots
+    from kinerja_analysis.reporting.notebook import FIGURE_PROCESSES_ENV, figure_html
+
+    made: list[float] = []
+    real = plots.plot_predikat_distribution
+
+    def counted(*args, **kwargs):
+        made.append(kwargs["width"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plots, "plot_predikat_distribution", counted)
+    html = {}
+    for n in ("1", "2"):
+        monkeypatch.setenv(FIGURE_PROCESSES_ENV, n)
+        made.clear()
+        html[n] = figure_html(plots.plot_predikat_pages, _predikat_frame(rows), title="Sebaran")
+        html[n + "made"] = list(made)
+    assert html["1"] == html["2"]
+    n_parts = len(plots.plot_predikat_pages(_predikat_frame(rows), width=plots.PHONE_WIDTH))
+    if n_parts > 1:  # the parts: made here only for this process's share (0, 2, 4 …)
+        assert html["1made"] == [plots.PHONE_WIDTH] * n_parts
+        assert html["2made"] == [plots.PHONE_WIDTH] * len(range(0, n_parts, 2))
+    else:  # one piece: the phone version here, the page version in the other process
+        assert html["1made"] == [plots.PHONE_WIDTH, plots.PAGE_WIDTH]
+        assert html["2made"] == [plots.PHONE_WIDTH]
+    assert notebook.figure_processes() == 2
+
+
+def test_figure_parts_make_the_same_figures_as_the_pages_functions():
+    """``[make() for make in figure_parts(p)(...)]`` draws what ``p(...)`` draws."""
+    from kinerja_analysis.reporting import plots
+    from kinerja_analysis.reporting.notebook import figure_png
+
+    prof = pd.DataFrame(
+        [(f"OPD {i:02d}", d, 3.0 + 0.01 * i + 0.1 * j)
+         for i in range(25) for j, d in enumerate(["berorientasi_pelayanan", "akuntabel"])],
+        columns=["opd", "dimensi", "rerata"],
+    )  # fmt: skip
+    cases = [
+        (plots.plot_predikat_pages, _predikat_frame(30)),
+        (plots.plot_opd_profile_pages, prof),
+    ]
+    for fn, data in cases:
+        for width in (plots.PHONE_WIDTH, plots.PAGE_WIDTH):
+            whole = [figure_png(f) for f in fn(data, title="T", width=width)]
+            parts = [figure_png(m()) for m in plots.figure_parts(fn)(data, title="T", width=width)]
+            assert len(whole) > 1 and parts == whole
 
 
 def test_pdf_input_leaves_out_the_phone_figures():

@@ -21,18 +21,24 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults, data_through, load_or_compute_shared
+from kinerja_analysis.analyses.shared import (
+    SharedResults,
+    data_through,
+    load_or_compute_shared,
+    shared_key,
+    window_dir,
+)
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords, with_new_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
-from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, within
+from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, within
 from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
@@ -827,6 +833,12 @@ def figure_png(fig) -> tuple[str, float, float]:
 def figure_pngs(figs: Sequence, processes: int | None = None) -> list[tuple[str, float, float]]:
     """:func:`figure_png` of each figure, drawn in up to ``processes`` processes.
 
+    An item of ``figs`` is a figure or a call without arguments that makes one (or a
+    list of them: a plot function's ``functools.partial``, a part of
+    :func:`kinerja_analysis.reporting.plots.figure_parts`); such a call runs in the
+    process that draws its figure, so making the figures is shared out too. The PNGs
+    come in the order of ``figs`` (a call's figures in its order).
+
     ``processes`` defaults to :func:`figure_processes`. Figures are drawn in forked
     children (:func:`kinerja_analysis.core.parallel.fork_map`), each sending back only
     its PNGs; the PNGs are the same bytes as drawn here. All figures are closed.
@@ -834,10 +846,17 @@ def figure_pngs(figs: Sequence, processes: int | None = None) -> list[tuple[str,
     import matplotlib.pyplot as plt  # lazy: heavy; only for figures
 
     try:
-        return fork_map(_png, figs, figure_processes() if processes is None else processes)
+        drawn = fork_map(_drawn, figs, figure_processes() if processes is None else processes)
     finally:
         for fig in figs:
-            plt.close(fig)
+            if not callable(fig):
+                plt.close(fig)
+    return [png for pngs in drawn for png in pngs]
+
+
+def _drawn(item) -> list[tuple[str, float, float]]:
+    """The PNGs of a figure, or of the figures a call makes; each closed."""
+    return [figure_png(fig) for fig in (_figures(item()) if callable(item) else [item])]
 
 
 #: Environment variable: processes that draw a report's figures (the batch sets it to
@@ -951,16 +970,24 @@ def figure_html(plot, *args: object, alt: str = "", bahasa: Bahasa = "id", **kwa
 
     if not callable(plot):
         return figures(figure_pngs(_figures(plot)))
-    phones = _figures(plot(*args, bahasa=bahasa, width=plots.PHONE_WIDTH, **kwargs))
+    parts = plots.figure_parts(plot)
+    if parts is None:
+        phones = _figures(plot(*args, bahasa=bahasa, width=plots.PHONE_WIDTH, **kwargs))
+    else:  # the parts are made where they are drawn (several processes share them)
+        makers = parts(*args, bahasa=bahasa, width=plots.PHONE_WIDTH, **kwargs)
+        if len(makers) > 1:
+            return f'<div class="grafik-kisi">{figures(figure_pngs(makers))}</div>'
+        phones = [make() for make in makers]
     if len(phones) > 1:
         return f'<div class="grafik-kisi">{figures(figure_pngs(phones))}</div>'
-    pages = _figures(plot(*args, bahasa=bahasa, width=plots.PAGE_WIDTH, **kwargs))
-    # all of one figure's versions drawn together: on a free core, side by side
-    pngs = figure_pngs([*pages, *phones])
+    # all of one figure's versions drawn together: on a free core, side by side, the page
+    # version made in the process that draws it
+    page = partial(plot, *args, bahasa=bahasa, width=plots.PAGE_WIDTH, **kwargs)
+    pngs = figure_pngs([*phones, page])
     # the page version on wide screens and paper, the phone version on narrow screens
     return (
-        f'<div class="grafik-lebar">{figures(pngs[: len(pages)])}</div>'
-        f'<div class="grafik-sempit">{figures(pngs[len(pages) :])}</div>'
+        f'<div class="grafik-lebar">{figures(pngs[len(phones) :])}</div>'
+        f'<div class="grafik-sempit">{figures(pngs[: len(phones)])}</div>'
     )
 
 

@@ -29,8 +29,9 @@ House rules, so a figure reads the same on A4 paper and on a 390-pixel phone scr
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -816,22 +817,42 @@ def plot_predikat_pages(
     ``predikat_opd``: ``opd, predikat, persen`` (:func:`kinerja_analysis.reporting.tables.predikat_by_opd`).
     Drawn for a phone (``width`` below :data:`PAGE_WIDTH`), half as many OPDs per figure.
     """
+    return [
+        make()
+        for make in _predikat_parts(
+            predikat_opd, title=title, bahasa=bahasa, width=width, order=order,
+            per_figure=per_figure,
+        )
+    ]  # fmt: skip
+
+
+def _predikat_parts(
+    predikat_opd: pd.DataFrame,
+    *,
+    title: str = "",
+    bahasa: str = "id",
+    width: float = PAGE_WIDTH,
+    order: Sequence[str] | None = None,
+    per_figure: int = 18,
+) -> list[Callable[[], Figure]]:
+    """The parts of :func:`plot_predikat_pages`, each a call that makes its figure."""
     require_columns(predikat_opd, ["opd", "predikat", "persen"], "plot_predikat_pages")
     order = list(order) if order is not None else sorted(pd.unique(predikat_opd["opd"]))
     parts = chunks(order, per_figure if width >= PAGE_WIDTH else max(1, per_figure // 2))
-    figs = []
+    makers = []
     for i, part in enumerate(parts, start=1):
         d = predikat_opd[predikat_opd["opd"].isin(part)].rename(columns={"opd": "kelompok"})
         d = d.assign(_o=d["kelompok"].map({o: j for j, o in enumerate(part)})).sort_values("_o")
-        figs.append(
-            plot_predikat_distribution(
+        makers.append(
+            functools.partial(
+                plot_predikat_distribution,
                 d.drop(columns="_o"),
                 title=_part(title, i, len(parts), bahasa),
                 bahasa=bahasa,
                 width=width,
             )
         )
-    return figs
+    return makers
 
 
 @renamed_keywords(profil="profile")
@@ -863,6 +884,25 @@ def plot_opd_profile_pages(
     wider table, e.g. the whole city for one OPD's document), else the scale of
     ``profile`` itself; and one row height, so that parts of equal length are equally
     tall."""
+    return [
+        make()
+        for make in _opd_profile_parts(
+            profile, title=title, bahasa=bahasa, width=width, per_figure=per_figure,
+            scale=scale,
+        )
+    ]  # fmt: skip
+
+
+def _opd_profile_parts(
+    profile: pd.DataFrame,
+    *,
+    title: str = "",
+    bahasa: str = "id",
+    width: float = PAGE_WIDTH,
+    per_figure: int = 18,
+    scale: tuple[float, float] | None = None,
+) -> list[Callable[[], Figure]]:
+    """The parts of :func:`plot_opd_profile_pages`, each a call that makes its figure."""
     require_columns(profile, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
     center, half_width = scale or profile_scale(profile) or (None, None)
     names = sorted(pd.unique(profile["opd"]))
@@ -873,7 +913,8 @@ def plot_opd_profile_pages(
     per = max(1, min(per, int((MAX_HEIGHT - _HEATMAP_EXTRA) / row_h)))
     parts = chunks(names, per)
     return [
-        plot_opd_profile(
+        functools.partial(
+            plot_opd_profile,
             profile[profile["opd"].isin(part)],
             title=_part(title, i, len(parts), bahasa),
             bahasa=bahasa,
@@ -933,3 +974,26 @@ def _renamed_plot_keywords() -> dict[str, str]:
 #: keywords on (:meth:`kinerja_analysis.reporting.notebook.ReportSession.figure`), so that
 #: an old keyword warns at the line that wrote it. For one release.
 RENAMED_KEYWORDS = _renamed_plot_keywords()
+
+
+def figure_parts(plot: Callable[..., object]) -> Callable[..., list[Callable[[], Figure]]] | None:
+    """For a plot function that splits a long list into several figures
+    (:func:`plot_predikat_pages`, :func:`plot_opd_profile_pages`): a function with the
+    same arguments that returns, instead of the figures, one call per part that makes
+    it; ``None`` for any other plot.
+
+    A report draws its figures in several processes
+    (:func:`kinerja_analysis.reporting.notebook.figure_pngs`): with the parts as calls,
+    each process both makes and draws its share, instead of this process making every
+    part first. ``[make() for make in figure_parts(p)(...)]`` is ``p(...)``.
+
+    >>> figure_parts(plot_predikat_pages) is not None, figure_parts(plot_bars)
+    (True, None)
+    """
+    return _PARTS.get(plot)
+
+
+_PARTS: dict[Callable[..., object], Callable[..., list[Callable[[], Figure]]]] = {
+    plot_predikat_pages: _predikat_parts,
+    plot_opd_profile_pages: _opd_profile_parts,
+}
