@@ -265,11 +265,11 @@ def period_facts(
     ds = data_through(ds, periode)
     peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
     nips = set(peg["nip"])
-    ev_all = h.evaluasi[in_values(h.evaluasi["nip"], nips)]
-    ev = ev_all[ev_all["periode"] == periode]
+    ev_all = rows_where(h.evaluasi, in_values(h.evaluasi["nip"], nips))
+    ev = rows_where(ev_all, ev_all["periode"] == periode)
     prev = _previous_period(ds.periods, periode)
-    ev_prev = ev_all[ev_all["periode"] == prev] if prev else ev_all.iloc[0:0]
-    sd = h.skor_dimensi[in_values(h.skor_dimensi["nip"], nips)]
+    ev_prev = rows_where(ev_all, ev_all["periode"] == prev) if prev else ev_all.iloc[0:0]
+    sd = rows_where(h.skor_dimensi, in_values(h.skor_dimensi["nip"], nips))
     kep = check_distribution(ev, peg, predikat_organisasi) if len(ev) else None
     withheld = frozenset(withheld) if opd is not None else frozenset()
     tanpa_predikat = "predikat" in withheld
@@ -547,7 +547,7 @@ def _training_facts(
     if not ds.has("pelatihan"):
         return None
     awal, akhir = jp_window(periode)
-    p = ds.pelatihan[in_values(ds.pelatihan["nip"], set(peg["nip"]))]
+    p = rows_where(ds.pelatihan, in_values(ds.pelatihan["nip"], set(peg["nip"])))
     p = p[(p["tanggal_mulai"] >= awal) & (p["tanggal_mulai"] <= akhir)]
     mandiri = p[p["sumber"] == "mandiri"]
     tidak = (
@@ -716,7 +716,7 @@ def _opd_recognition_candidates(
     who = pegawai.drop_duplicates("nip").set_index("nip")["opd"].astype(str)
     rows = []
     for o, nips in who.groupby(who).groups.items():
-        ev = evaluasi[in_values(evaluasi["nip"], set(nips))]
+        ev = rows_where(evaluasi, in_values(evaluasi["nip"], set(nips)))
         for r in _recognition_candidates(ev, periode, prev).itertuples(index=False):
             rows.append({"opd": o, "cell": r.kriteria, "n": int(r.n)})
     counts = pd.DataFrame(rows, columns=["opd", "cell", "n"])
