@@ -755,3 +755,52 @@ def test_withheld_note_says_which_rows(batch):
         elif rows.get(cur) is not None:
             assert not part and not whole, d.name
     assert seen >= 1
+
+
+@pytest.mark.slow
+def test_the_city_pattern_is_computed_once_per_period_and_rechecked(batch, tiny_city, monkeypatch):
+    """The OPD documents of one period share one computation of the city's pattern: it
+    is stored beside the window's shared results, equal to computing it afresh, read by
+    the next OPD document, and computed again when its key (the code, ``min_sel``) does
+    not match or the file has none."""
+    import json
+
+    from kinerja_analysis.reporting import notebook
+
+    out, cache, s, last = batch
+    files = sorted((cache / "shared").glob(f"*/pola_sembunyi_kota-{last}-{MIN_SEL}.json"))
+    assert len(files) == 1
+    opd = next(o for o, m in json.loads(files[0].read_text())["opd"].items() if m)
+
+    calls = []
+    real = notebook.city_suppressed_measures
+
+    def counted(*args, **kwargs):
+        calls.append(args[2:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notebook, "city_suppressed_measures", counted)
+
+    def withheld(min_sel=MIN_SEL):
+        doc = notebook.setup(
+            periode=last, data_dir=tiny_city[0], cache_dir=cache / "data", opd=opd, min_sel=min_sel
+        )
+        return doc, doc.withheld
+
+    doc, stored = withheld()
+    assert calls == []  # read, not computed
+    fresh = real(doc.ds, doc.shared, last, MIN_SEL)
+    assert stored == fresh[opd] and stored
+    # another min_sel: its own pattern
+    withheld(MIN_SEL + 2)
+    assert calls == [(last, MIN_SEL + 2)]
+    # a file of other code, or without a key: computed again
+    body = json.loads(files[0].read_text())
+    for tampered in (
+        {**body, "kunci": {**body["kunci"], "kode": "0" * 16}},
+        {"opd": {**body["opd"], opd: []}},
+    ):
+        files[0].write_text(json.dumps(tampered))
+        calls.clear()
+        assert withheld()[1] == fresh[opd]
+        assert calls == [(last, MIN_SEL)]

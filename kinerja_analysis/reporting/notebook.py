@@ -579,8 +579,37 @@ class ReportSession:
         if self.opd is None:
             return frozenset()
         h = self.shared if "skp" in self.tables or "penilaian_resmi" in self.tables else None
+        return self._city_pattern(h).get(self.opd, frozenset())
+
+    def _city_pattern(self, h: SharedResults | None) -> dict[str, frozenset[str]]:
+        """:func:`~kinerja_analysis.reporting.tables.city_suppressed_measures` of the
+        period, computed once for all the period's OPD documents.
+
+        It is kept beside the window's shared results in the batch's store (a JSON file
+        in :func:`~kinerja_analysis.analyses.shared.window_dir`, whose key is the data and
+        the window), under a key of the period, ``min_sel`` and the fingerprint of the
+        whole package's code (the rule lives in the reporting layer): an OPD document of
+        the same data, period, ``min_sel`` and code reads it instead of recomputing the
+        city's tables (0,4–0,8 s each, once per OPD). A file whose key differs, or that
+        cannot be read, is computed again and replaced. Without a store, or without
+        shared results (``h`` is ``None``), it is computed here.
+        """
+        store = shared_dir(self.cache_dir) or self.store
+        if h is None or store is None:
+            return city_suppressed_measures(self.ds, h, self.periode, self.min_sel)
+        folder = window_dir(store, shared_key(self.ds, through=self.periode, seed=self.seed))
+        kunci = {"periode": self.periode, "min_sel": int(self.min_sel), "kode": code_fingerprint()}
+        path = folder / f"pola_sembunyi_kota-{self.periode}-{int(self.min_sel)}.json"
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored["kunci"] == kunci:
+                return {str(o): frozenset(map(str, m)) for o, m in stored["opd"].items()}
         hidden = city_suppressed_measures(self.ds, h, self.periode, self.min_sel)
-        return hidden.get(self.opd, frozenset())
+        if folder.is_dir():  # the window is stored: keep the pattern beside it
+            body = {"kunci": kunci, "opd": {o: sorted(m) for o, m in hidden.items()}}
+            with contextlib.suppress(OSError):
+                atomic_write(path, json.dumps(body, ensure_ascii=False, sort_keys=True))
+        return hidden
 
     def withheld_note(self, measure: str, *, cells: bool = False) -> None:
         """Say that this OPD's figures of ``measure`` are suppressed, and why: only some
