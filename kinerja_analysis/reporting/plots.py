@@ -30,6 +30,7 @@ House rules, so a figure reads the same on A4 paper and on a 390-pixel phone scr
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from collections.abc import Callable, Sequence
 
@@ -810,32 +811,16 @@ def plot_predikat_pages(
     width: float = PAGE_WIDTH,
     order: Sequence[str] | None = None,
     per_figure: int = 18,
-) -> list[Figure]:
+    deferred: bool = False,
+) -> list[Figure] | list[Callable[[], Figure]]:
     """:func:`plot_predikat_distribution` per OPD, split into figures of at most
     ``per_figure`` OPDs (each fits a page), in ``order`` (default: by name).
 
     ``predikat_opd``: ``opd, predikat, persen`` (:func:`kinerja_analysis.reporting.tables.predikat_by_opd`).
     Drawn for a phone (``width`` below :data:`PAGE_WIDTH`), half as many OPDs per figure.
+    ``deferred``: one call per part that makes its figure, instead of the figures
+    (:func:`figure_parts`).
     """
-    return [
-        make()
-        for make in _predikat_parts(
-            predikat_opd, title=title, bahasa=bahasa, width=width, order=order,
-            per_figure=per_figure,
-        )
-    ]  # fmt: skip
-
-
-def _predikat_parts(
-    predikat_opd: pd.DataFrame,
-    *,
-    title: str = "",
-    bahasa: str = "id",
-    width: float = PAGE_WIDTH,
-    order: Sequence[str] | None = None,
-    per_figure: int = 18,
-) -> list[Callable[[], Figure]]:
-    """The parts of :func:`plot_predikat_pages`, each a call that makes its figure."""
     require_columns(predikat_opd, ["opd", "predikat", "persen"], "plot_predikat_pages")
     order = list(order) if order is not None else sorted(pd.unique(predikat_opd["opd"]))
     parts = chunks(order, per_figure if width >= PAGE_WIDTH else max(1, per_figure // 2))
@@ -852,7 +837,14 @@ def _predikat_parts(
                 width=width,
             )
         )
-    return makers
+    return _made(makers, deferred)
+
+
+def _made(
+    makers: list[Callable[[], Figure]], deferred: bool
+) -> list[Figure] | list[Callable[[], Figure]]:
+    """The parts of a figure: the calls that make them when ``deferred``, else made."""
+    return makers if deferred else [make() for make in makers]
 
 
 @renamed_keywords(profil="profile")
@@ -878,31 +870,14 @@ def plot_opd_profile_pages(
     width: float = PAGE_WIDTH,
     per_figure: int = 18,
     scale: tuple[float, float] | None = None,
-) -> list[Figure]:
+    deferred: bool = False,
+) -> list[Figure] | list[Callable[[], Figure]]:
     """:func:`plot_opd_profile` split into figures of at most ``per_figure`` OPDs (half as
     many for a phone) that share one colour scale: ``scale`` (:func:`profile_scale` of a
     wider table, e.g. the whole city for one OPD's document), else the scale of
     ``profile`` itself; and one row height, so that parts of equal length are equally
-    tall."""
-    return [
-        make()
-        for make in _opd_profile_parts(
-            profile, title=title, bahasa=bahasa, width=width, per_figure=per_figure,
-            scale=scale,
-        )
-    ]  # fmt: skip
-
-
-def _opd_profile_parts(
-    profile: pd.DataFrame,
-    *,
-    title: str = "",
-    bahasa: str = "id",
-    width: float = PAGE_WIDTH,
-    per_figure: int = 18,
-    scale: tuple[float, float] | None = None,
-) -> list[Callable[[], Figure]]:
-    """The parts of :func:`plot_opd_profile_pages`, each a call that makes its figure."""
+    tall. ``deferred``: one call per part that makes its figure, instead of the figures
+    (:func:`figure_parts`)."""
     require_columns(profile, ["opd", "dimensi", "rerata"], "plot_opd_profile_pages")
     center, half_width = scale or profile_scale(profile) or (None, None)
     names = sorted(pd.unique(profile["opd"]))
@@ -912,7 +887,7 @@ def _opd_profile_parts(
     row_h = _heatmap_row_height(names, width)
     per = max(1, min(per, int((MAX_HEIGHT - _HEATMAP_EXTRA) / row_h)))
     parts = chunks(names, per)
-    return [
+    makers = [
         functools.partial(
             plot_opd_profile,
             profile[profile["opd"].isin(part)],
@@ -925,6 +900,7 @@ def _opd_profile_parts(
         )
         for i, part in enumerate(parts, start=1)
     ]
+    return _made(makers, deferred)
 
 
 #: Headline indicators and their scales: smallest honest span of the value axis, the
@@ -977,10 +953,10 @@ RENAMED_KEYWORDS = _renamed_plot_keywords()
 
 
 def figure_parts(plot: Callable[..., object]) -> Callable[..., list[Callable[[], Figure]]] | None:
-    """For a plot function that splits a long list into several figures
-    (:func:`plot_predikat_pages`, :func:`plot_opd_profile_pages`): a function with the
-    same arguments that returns, instead of the figures, one call per part that makes
-    it; ``None`` for any other plot.
+    """For a plot function that splits a long list into several figures and can return
+    them deferred (:func:`plot_predikat_pages`, :func:`plot_opd_profile_pages`: a
+    ``deferred`` keyword): that function returning one call per part that makes it;
+    ``None`` for any other plot.
 
     A report draws its figures in several processes
     (:func:`kinerja_analysis.reporting.notebook.figure_pngs`): with the parts as calls,
@@ -990,10 +966,8 @@ def figure_parts(plot: Callable[..., object]) -> Callable[..., list[Callable[[],
     >>> figure_parts(plot_predikat_pages) is not None, figure_parts(plot_bars)
     (True, None)
     """
-    return _PARTS.get(plot)
-
-
-_PARTS: dict[Callable[..., object], Callable[..., list[Callable[[], Figure]]]] = {
-    plot_predikat_pages: _predikat_parts,
-    plot_opd_profile_pages: _opd_profile_parts,
-}
+    try:
+        takes = "deferred" in inspect.signature(plot).parameters
+    except (TypeError, ValueError):  # a callable without a signature
+        return None
+    return functools.partial(plot, deferred=True) if takes else None
