@@ -11,8 +11,11 @@
 3. **Validate once.** :func:`~kinerja_analysis.data.loading.load_dataset` in this
    process; the accepted tables go to ``<cache>/data`` and every notebook reloads them
    from there. Then the heavy cross-period models go once into ``<cache>/shared``.
-4. **Plan.** One run per period × notebook (× OPD with ``per_opd``); ``9x`` notebooks
-   are cross-period and run once, for the last period, into ``<out>/lintas_periode/``.
+4. **Plan.** One run per period × notebook (× OPD with ``per_opd``: an OPD with fewer
+   than ``min_sel`` ASN in a period has no run for it and an earlier document of it for
+   that period is withdrawn, :func:`~kinerja_analysis.reporting.tables.small_opds`);
+   ``9x`` notebooks are cross-period and run once, for the last period, into
+   ``<out>/lintas_periode/``.
    A run whose inputs (data checksum, parameters, agency profile, formats, package
    version and code, notebook source) are unchanged and whose published files are
    intact (SHA-256 in ``manifest.json``) is skipped unless ``force``.
@@ -577,6 +580,7 @@ def plan_runs(
     profile_path: str | None = None,
     staging_root: Path | None = None,
     opd_folders: Mapping[str, str] | None = None,
+    opds_by_period: Mapping[str, Sequence[str]] | None = None,
 ) -> list[RunSpec]:
     """The runs of a batch (pure: nothing is executed or written).
 
@@ -590,7 +594,10 @@ def plan_runs(
     (unique per batch) holds each run's private working folder. ``opd_folders``: the
     folder of every OPD of the dataset (:func:`folder_names` over all of them, small OPDs
     included), so a folder stays the same whichever OPDs get a document; default:
-    computed from ``opds``.
+    computed from ``opds``. ``opds_by_period``: the OPDs with a document in each period
+    (an OPD small in a period has none for it,
+    :func:`~kinerja_analysis.reporting.tables.small_opds`); when given, a period it does
+    not list gets no per-OPD run; default ``opds`` in every period.
     """
     from kinerja_analysis import __version__  # lazy: reads the installed version at call time
 
@@ -603,7 +610,10 @@ def plan_runs(
     staging_root = staging_root or (cache_dir.parent / "kerja" / "plan")
     # the folders of every OPD of the dataset, small ones included: an OPD's folder does
     # not change when another OPD of a colliding name drops under min_sel
-    folders = dict(opd_folders) if opd_folders is not None else folder_names(opds)
+    if opd_folders is not None:
+        folders = dict(opd_folders)
+    else:
+        folders = folder_names([*opds, *(o for v in (opds_by_period or {}).values() for o in v)])
 
     def add(nb: NotebookSpec, periode: str, opd: str | None, label: str) -> None:
         """One run of ``nb``: its folder, key and file names follow from where it belongs
@@ -662,7 +672,8 @@ def plan_runs(
                 continue
             add(nb, periode, None, periode)
             if nb.kode in settings.per_opd_notebooks:
-                for opd in opds:
+                own = opds if opds_by_period is None else opds_by_period.get(periode, ())
+                for opd in own:
                     add(nb, periode, opd, periode)
     if periods:
         last = periods[-1]
@@ -1303,17 +1314,36 @@ def _through(entry: dict[str, Any], bahasa: str) -> dict[str, Any]:
 _INDEX_WORDS = ("judul", "diperbarui", "lintas", "per_periode", "per_opd", "tren")
 
 
+def _small_words(small: Mapping[str, int], min_sel: int, bahasa: str) -> list[str]:
+    """The index's sentences on one period's OPDs without a report of their own (``{opd:
+    n_asn}`` in that period): those with some ASN (fewer than ``min_sel``), then those
+    with none yet (all their ASN in the register started after the period)."""
+    out = []
+    for key, names in (
+        ("indeks_opd_kecil", sorted(o for o, n in small.items() if n > 0)),
+        ("indeks_opd_kosong", sorted(o for o, n in small.items() if n <= 0)),
+    ):
+        if names:
+            out.append(
+                report_text.text(key, bahasa, min_sel=min_sel, opd=", ".join(names))  # type: ignore[arg-type]
+            )
+    return out
+
+
 def _write_index(
     out_dir: Path,
     bahasa: str,
     profil: AgencyProfile | None = None,
-    small: Mapping[str, Sequence[str]] | None = None,
+    small: Mapping[str, Mapping[str, int]] | None = None,
     min_sel: int = DEFAULTS.min_sel,
 ) -> Path:
     """Write ``index.html``: every period's reports, headline numbers, trend chart.
 
-    ``small``: per period, the OPDs given no report of their own this batch (fewer than
-    ``min_sel`` ASN); the page names them with the reason.
+    ``small``: per period, the OPDs given no report of their own for it this batch and
+    their ASN in that period (``{opd: n}``, fewer than ``min_sel``:
+    :func:`~kinerja_analysis.reporting.tables.small_opds`); the page names them under
+    their period with the reason (fewer than ``min_sel`` ASN in the period, or none yet),
+    not their counts.
 
     Every value from a manifest (titles, OPD names) is escaped by Jinja's autoescape;
     links are relative and built from folder and file names the batch made.
@@ -1350,14 +1380,7 @@ def _write_index(
                 ],
                 "laporan": _entries(out_dir / periode, periode, bahasa),
                 "per_opd": per_opd,
-                "opd_kecil": report_text.text(
-                    "indeks_opd_kecil",
-                    bahasa,  # type: ignore[arg-type]
-                    min_sel=min_sel,
-                    opd=", ".join(small[periode]),
-                )
-                if small and small.get(periode)
-                else "",
+                "opd_kecil": _small_words((small or {}).get(periode, {}), min_sel, bahasa),
             }
         )
     t = {k: report_text.text(f"indeks_{k}", bahasa) for k in _INDEX_WORDS}  # type: ignore[arg-type]
@@ -1385,17 +1408,21 @@ def _small_opd_runs(
     notebooks: Mapping[str, NotebookSpec],
     periods: Sequence[str],
     out_dir: Path,
-    small: Mapping[str, int],
+    small: Mapping[str, Mapping[str, int]],
     folders: Mapping[str, str],
     settings: BatchSettings,
     bahasa: str,
     cache_root: Path | None = None,
 ) -> list[RunResult]:
-    """The per-OPD runs not made because the OPD has fewer than ``min_sel`` ASN: one
-    ``dilewati`` result each (``reason="opd_kecil"``, the message in ``bahasa``). An
-    earlier document of such an OPD in ``out_dir`` (a folder the batch made, with its
-    manifest) is withdrawn, since it would publish a small group's figures, and so is a
-    failed notebook of it an earlier batch kept in ``cache_root/gagal``."""
+    """The per-OPD runs not made because the OPD has fewer than ``min_sel`` ASN in their
+    period (``small``: per period, ``{opd: n_asn}`` of
+    :func:`~kinerja_analysis.reporting.tables.small_opds`; ``folders`` the folder of every
+    OPD): one ``dilewati`` result each (``reason="opd_kecil"``, the message in ``bahasa``,
+    which gives the period and its count). An earlier document of such an OPD for that
+    period in ``out_dir`` (a folder the batch made, with its manifest) is withdrawn, since
+    it would publish a small group's figures, and so is a failed notebook of it an
+    earlier batch kept in ``cache_root/gagal``; its documents of other periods, where it
+    is large enough, are not touched."""
     if not settings.per_opd or not small:
         return []
     out: list[RunResult] = []
@@ -1403,7 +1430,7 @@ def _small_opd_runs(
         for nb in notebooks.values():
             if nb.lintas or nb.kode not in settings.per_opd_notebooks:
                 continue
-            for opd, n in sorted(small.items()):
+            for opd, n in sorted(small.get(periode, {}).items()):
                 folder = out_dir / periode / "opd" / folders[opd]
                 if within(folder, out_dir) and (folder / _MANIFEST).is_file():
                     shutil.rmtree(folder, ignore_errors=True)
@@ -1412,7 +1439,7 @@ def _small_opd_runs(
                     failed /= f"{nb.kode}_{nb.name}__{folders[opd]}.ipynb"
                     failed.unlink(missing_ok=True)
                 message = TEXT(
-                    "ringkas_opd_kecil",
+                    "ringkas_opd_kecil" if n else "ringkas_opd_kosong",
                     bahasa,  # type: ignore[arg-type]
                     opd=opd,
                     periode=periode,
@@ -1749,13 +1776,17 @@ def run_batch(
 
         # --- 4. plan and skip what is unchanged
         opds = sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if settings.per_opd else []
-        # an OPD under min_sel gets no document (every figure in it would describe fewer
-        # than min_sel people); decided before any kernel starts, so no failed notebook
+        # an OPD with fewer than min_sel ASN in a period gets no document for that period
+        # (every figure in it would describe fewer than min_sel people), one it has for
+        # the periods it is large enough in; decided per period on the register as that
+        # period's documents count it, before any kernel starts, so no failed notebook
         # with its numbers is kept either, and an earlier document of it is withdrawn
-        small = small_opds(ds.pegawai, settings.min_sel) if settings.per_opd else {}
+        small = (
+            {p: small_opds(ds, p, settings.min_sel) for p in [*chosen, *lost]}
+            if settings.per_opd
+            else {}
+        )
         all_folders = folder_names(opds)
-        small_folders = {o: f for o, f in all_folders.items() if o in small}
-        opds = [o for o in opds if o not in small]
         where = dict(
             opd_folders=all_folders,
             data_dir=data,
@@ -1763,6 +1794,7 @@ def run_batch(
             checksum=ds.checksum,
             periode_data=ds.periods,
             opds=opds,
+            opds_by_period={p: [o for o in opds if o not in n] for p, n in small.items()},
             profile_path=_profile_file(profil, cache_root),
         )
         plan = plan_runs(
@@ -1798,8 +1830,8 @@ def run_batch(
             else:
                 todo.append(spec)
         con.say(con.t("rencana", n_run=len(plan), n_baru=len(todo), n_lewat=len(plan) - len(todo)))
-        small_runs = _small_opd_runs(
-            found, chosen, out, small, small_folders, settings, bahasa, cache_root
+        small_runs = _small_opd_runs(  # the periods without usable rows too
+            found, [*chosen, *lost], out, small, all_folders, settings, bahasa, cache_root
         )
         for r in small_runs:
             results[r.key] = r
@@ -1833,7 +1865,10 @@ def run_batch(
             out,
             bahasa,
             profil,
-            {p: sorted({r.opd for r in small_runs if r.periode == p}) for p in chosen},
+            {  # per period, the OPDs whose document this batch did not make, and their ASN
+                p: {r.opd: small[p][r.opd] for r in small_runs if r.periode == p and r.opd}
+                for p in [*chosen, *lost]
+            },
             settings.min_sel,
         )
         ordered = tuple(results[s.key] for s in [*plan, *not_run]) + tuple(small_runs)

@@ -85,9 +85,11 @@ TEXT = Catalog(
             "({detik}).",
             "ringkas_lewat": "Dilewati: {n} laporan karena data, parameter dan kode tidak "
             "berubah sejak laporan terakhir (pakai --force untuk menulis ulang).",
-            "ringkas_opd_kecil": "Tanpa laporan per OPD: {opd} ({periode}) — {n} ASN, kurang "
-            "dari min_sel = {min_sel}; setiap angka laporannya akan menggambarkan terlalu "
-            "sedikit orang.",
+            "ringkas_opd_kecil": "Tanpa laporan per OPD: {opd} ({periode}) — {n} ASN pada "
+            "periode itu, kurang dari min_sel = {min_sel}; setiap angka laporannya akan "
+            "menggambarkan terlalu sedikit orang.",
+            "ringkas_opd_kosong": "Tanpa laporan per OPD: {opd} ({periode}) — belum ada ASN-nya "
+            "pada periode itu (semua ASN-nya dalam data pegawai mulai bertugas sesudahnya).",
             "ringkas_gagal": "Gagal: {kunci} — {pesan}",
             "ringkas_nb": "  notebook yang dijalankan disimpan di {path}",
             "ringkas_nb_tidak": "  tidak ada notebook yang dapat disimpan (kernel tidak sempat "
@@ -200,8 +202,11 @@ TEXT = Catalog(
             "({detik}).",
             "ringkas_lewat": "Skipped: {n} reports because data, parameters and code are "
             "unchanged since the last report (use --force to rewrite).",
-            "ringkas_opd_kecil": "No per-OPD report: {opd} ({periode}) — {n} ASN, fewer than "
-            "min_sel = {min_sel}; every figure of its report would describe too few people.",
+            "ringkas_opd_kecil": "No per-OPD report: {opd} ({periode}) — {n} ASN in that "
+            "period, fewer than min_sel = {min_sel}; every figure of its report would describe "
+            "too few people.",
+            "ringkas_opd_kosong": "No per-OPD report: {opd} ({periode}) — none of its ASN had "
+            "started by then (all its ASN in the employee register started later).",
             "ringkas_gagal": "Failed: {kunci} — {pesan}",
             "ringkas_nb": "  the executed notebook is kept at {path}",
             "ringkas_nb_tidak": "  no notebook could be kept (the kernel did not get to run)",

@@ -1171,7 +1171,8 @@ def city_suppressed_measures(
       :func:`predikat_by_opd` / :func:`output_vs_competency_by_opd`;
     - ``kesesuaian``: the OPD's row hidden in :func:`official_agreement_by_opd`.
 
-    An OPD with fewer than ``min_sel`` ASN has every measure.
+    An OPD with fewer than ``min_sel`` ASN in ``periode`` (:func:`small_opds`, the
+    rule the batch gives OPD documents by) has every measure.
 
     Parameters
     ----------
@@ -1191,7 +1192,7 @@ def city_suppressed_measures(
     peg = ds.pegawai
     opds = sorted(peg["opd"].dropna().astype(str).unique())
     hidden: dict[str, set[str]] = {o: set() for o in opds}
-    small = small_opds(peg, min_sel)
+    small = small_opds(ds, periode, min_sel)  # small in this period (one rule)
     for o in small:
         hidden[o].update(OPD_MEASURES)
 
@@ -1333,8 +1334,68 @@ def _status_withheld(
         out |= extra
 
 
-def small_opds(pegawai: pd.DataFrame, min_sel: int = DEFAULTS.min_sel) -> dict[str, int]:
-    """OPDs with fewer than ``min_sel`` ASN (``{opd: n_asn}``): they get no document of
-    their own, since every figure in it would describe fewer than ``min_sel`` people."""
-    n = pegawai.groupby("opd")["nip"].nunique()
+def small_opds(ds, periode: str, min_sel: int = DEFAULTS.min_sel) -> dict[str, int]:
+    """OPDs with fewer than ``min_sel`` ASN in ``periode`` (``{opd: n_asn}``): they get no
+    document of their own for that period, since every figure in it would describe fewer
+    than ``min_sel`` people, and the city's tables of the period hide every measure of
+    them (:func:`city_suppressed_measures`). The one rule for both, so the batch's plan
+    and the city's pattern agree.
+
+    An OPD's ASN in ``periode`` are the employees of the register as cut at the period's
+    end (:func:`~kinerja_analysis.analyses.shared.pegawai_through`: hired by then, or
+    named by a row of the period or earlier) whose ``opd`` is that OPD — the register
+    every document of the period counts, so ``n_asn`` is the head-count the OPD's own
+    document of that period would publish (:func:`headcount` of
+    ``data_through(ds, periode).pegawai``). Eligibility is therefore decided per period:
+    an OPD formed partway through the data (its ASN hired later) is small in the early
+    periods and not in the later ones. Every OPD of ``ds.pegawai`` is judged, so an OPD
+    none of whose ASN was employed by the period's end is listed with 0.
+
+    The register holds one row per employee with the OPD of the export and no end date
+    (data contract), so those who left are not counted in any period and those who moved
+    are counted in their new OPD in every period: as the register is cut, an OPD's count
+    never falls as the period advances. A new export after a reorganisation can make an
+    OPD small in periods in which an earlier batch gave it a document; the batch then
+    withdraws that document.
+
+    Parameters
+    ----------
+    ds
+        A :class:`~kinerja_analysis.Dataset` (or its ``tables``, a mapping holding
+        ``pegawai``): the whole dataset, or one cut at ``periode`` or later
+        (:func:`~kinerja_analysis.analyses.shared.data_through`); only rows up to the
+        period's end count.
+    periode
+        A period code (:mod:`kinerja_analysis.core.periods`).
+    min_sel
+        The smallest group a document shows (≥ 1).
+
+    Returns
+    -------
+    dict
+        ``{opd: n_asn}`` of the small OPDs, by OPD name.
+
+    Raises
+    ------
+    TypeError
+        ``ds`` is a register (a DataFrame): a whole register's count is not a period's.
+    PeriodError
+        ``periode`` is not a period code.
+
+    Examples
+    --------
+    >>> peg = pd.DataFrame({"nip": list("abcdefg"), "opd": ["A"] * 5 + ["B"] * 2,
+    ...     "tmt_cpns": pd.to_datetime(["2020-01-01"] * 6 + ["2024-05-01"])})
+    >>> small_opds({"pegawai": peg}, "2024Q1", 5), small_opds({"pegawai": peg}, "2024Q2", 2)
+    ({'B': 1}, {})
+    """
+    if isinstance(ds, pd.DataFrame):
+        raise TypeError(
+            "small_opds(ds, periode, min_sel) takes the dataset (or its tables) and the "
+            "period: an OPD is small per period, in the register cut at that period"
+        )
+    tables = ds.tables if hasattr(ds, "tables") else ds
+    n = headcount(pegawai_through(tables, periode))
+    every = pd.unique(tables["pegawai"]["opd"].dropna().astype(str))
+    n = n.rename(index=str).reindex(every, fill_value=0).sort_index()
     return {str(o): int(v) for o, v in n[n < min_sel].items()}
