@@ -15,6 +15,7 @@ stored; counts of a few ASN are not shown; data values in a note are escaped.
 from __future__ import annotations
 
 import dataclasses
+import html as _html
 import json
 import re
 from pathlib import Path
@@ -49,7 +50,8 @@ INDONESIAN = re.compile(r"\b(tidak|yang|dengan|untuk|baris|diperkirakan|karena|p
 
 def _plain(md: str) -> str:
     """What a reader sees of a Markdown sentence."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markdown_to_html(md))).strip()
+    text = _html.unescape(re.sub(r"<[^>]+>", " ", markdown_to_html(md)))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _from(ds, table: str, start: str):
