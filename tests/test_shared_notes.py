@@ -182,12 +182,18 @@ def test_the_balanced_panel_note_counts_what_the_estimator_left_out(windows):
     assert int(d["nip"].isin(left).sum()) == panel.fields["n_baris"]
 
 
-def test_notes_hold_no_personal_data(windows):
+def test_notes_hold_no_personal_data_and_name_no_opd(windows):
+    """Counts, not NIPs; and no OPD by name: an OPD with few trained ASN may be one whose
+    rows the city's tables hide (its subgroup notes count the OPDs instead)."""
+    seen_opd_count = False
     for ds, h in windows.values():
         text = json.dumps([n.to_json() for n in h.notes], ensure_ascii=False)
         assert not re.search(r"\d{18}", text)
         nips = set(ds.tables["pegawai"]["nip"].astype(str))
         assert not any(nip in text for nip in list(nips)[:500])
+        assert not any(o in text for o in set(ds.tables["pegawai"]["opd"].astype(str)))
+        seen_opd_count |= any(n.key == "subkelompok_kecil_jumlah" for n in h.notes)
+    assert seen_opd_count
 
 
 def test_a_few_asn_are_not_counted_in_words():
@@ -342,3 +348,26 @@ def test_batch_documents_hold_the_notes_in_their_language(synthetic_reports):
                 assert all(x in text for x in mine), [x for x in mine if x not in text]
             else:
                 assert any(x in text for x in mine)
+
+
+def test_opd_subgroups_are_counted_not_named():
+    from kinerja_analysis.analyses.training import _subgroup_notes
+
+    def fail(level, reason):
+        return not_estimated_note(
+            "pelatihan_subkelompok", NotEstimable("x", reason=reason),
+            key="subkelompok_tidak_diestimasi", subkelompok="opd", tingkat=[level],
+        )  # fmt: skip
+
+    failed = [fail("Dinas A", "no_att"), fail("Dinas B", "no_att"), fail("Dinas C", "no_rows")]
+    out = _subgroup_notes("pelatihan_subkelompok", "opd", ["Dinas D", "Dinas E"], failed, 20)
+    assert [(n.key, n.fields["n_tingkat"]) for n in out] == [
+        ("subkelompok_kecil_jumlah", 2),
+        ("subkelompok_tidak_diestimasi_jumlah", 2),
+        ("subkelompok_tidak_diestimasi_jumlah", 1),
+    ]
+    assert "Dinas" not in json.dumps([n.to_json() for n in out])
+    assert "untuk 2 kelompok tidak dapat diperkirakan" in note_text(out[1])
+    # levels that are keys of the contract are named
+    named = _subgroup_notes("pelatihan_subkelompok", "jenis_jabatan", ["jpt"], [], 20)
+    assert named[0].fields["tingkat"] == ["jpt"] and "JPT" in note_text(named[0])

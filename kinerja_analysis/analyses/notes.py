@@ -7,8 +7,9 @@ arises (the panel, the training, feedback and rollout analyses,
 layer's: :func:`kinerja_analysis.reporting.notes.note_text` writes a note in the
 document's language from the catalogue (``reporting/catalog/narrative.toml``,
 ``[notes]``, ``[note_analyses]``, ``[note_reasons]``), with its numbers formatted for
-that language. A note holds counts, period codes, keys and — for a subgroup that is an
-OPD — the OPD's name; never a NIP or a person's name.
+that language. A note holds counts, period codes and keys — a subgroup's levels when
+they are keys of the data contract (a jenis jabatan), their number when they are OPDs
+(:data:`kinerja_analysis.analyses.training.COUNTED_SUBGROUPS`); never a NIP or a name.
 
 :data:`NOTES` lists every key with the fields it carries; ``tidak_diestimasi`` (an
 analysis could not be estimated) also carries the facts of the
@@ -72,6 +73,10 @@ NOTES: dict[str, tuple[str, ...]] = {
     "sel_ditandai": ("analisis", "tanda", "n_sel"),
     # subgroup levels with fewer trained ASN than min_n: not estimated
     "subkelompok_kecil": ("analisis", "subkelompok", "tingkat", "min_n"),
+    # the same for levels that are OPDs: counted, not named (a hidden OPD stays hidden)
+    "subkelompok_kecil_jumlah": ("analisis", "subkelompok", "n_tingkat", "min_n"),
+    # n_tingkat OPD levels not estimable, for one reason (and its facts)
+    "subkelompok_tidak_diestimasi_jumlah": ("analisis", "subkelompok", "n_tingkat", "sebab"),
     # communication training: too few took it after a first training
     "komunikasi_sedikit": ("n_asn", "min_n"),
     # communication training: the sample the estimate is for

@@ -14,6 +14,7 @@ comparisons") and can be biased, even in sign.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -508,7 +509,8 @@ def _heterogeneity(
         level_of = panel.groupby("nip")[col].first()
         levels = sorted(level_of.dropna().unique())
         keys = _unique_keys(levels)
-        small = []
+        small: list[str] = []
+        failed: list[Note] = []
         for level in levels:
             treated_units = level_of.index[level_of == level]
             keep = never | d["nip"].isin(treated_units)
@@ -519,7 +521,7 @@ def _heterogeneity(
             try:
                 r = _did(d[keep], outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
             except NotEstimable as exc:
-                notes.append(
+                failed.append(
                     not_estimated_note(
                         f"{analysis}_subkelompok",
                         exc,
@@ -542,19 +544,46 @@ def _heterogeneity(
                     control_group=control_group,
                 )
             )
+        notes.extend(_subgroup_notes(f"{analysis}_subkelompok", col, small, failed, min_n))
+    return tidy_frame(rows)
+
+
+#: Subgroups whose levels are units of the organisation (an OPD): their notes count the
+#: levels instead of naming them — an OPD with few trained ASN may be one whose rows the
+#: city's tables hide, and a sentence naming it would give that back.
+COUNTED_SUBGROUPS = ("opd",)
+
+
+def _subgroup_notes(analysis, col, small, failed, min_n) -> list[Note]:
+    """The notes of one subgroup column: levels too small (``subkelompok_kecil``) and
+    levels not estimable (``subkelompok_tidak_diestimasi``), named — or, for the
+    columns of :data:`COUNTED_SUBGROUPS`, counted (``…_jumlah``: one note per reason and
+    facts)."""
+    out: list[Note] = []
+    if col not in COUNTED_SUBGROUPS:
         if small:
-            notes.append(
+            out.append(
                 Note(
                     "subkelompok_kecil",
-                    {
-                        "analisis": f"{analysis}_subkelompok",
-                        "subkelompok": col,
-                        "tingkat": small,
-                        "min_n": min_n,
-                    },
+                    {"analisis": analysis, "subkelompok": col, "tingkat": small, "min_n": min_n},
                 )
             )
-    return tidy_frame(rows)
+        return out + failed
+    if small:
+        out.append(
+            Note(
+                "subkelompok_kecil_jumlah",
+                {"analisis": analysis, "subkelompok": col, "n_tingkat": len(small), "min_n": min_n},
+            )
+        )
+    groups: dict[str, tuple[dict, int]] = {}
+    for n in failed:
+        f = {k: v for k, v in n.fields.items() if k != "tingkat"}
+        key = json.dumps(f, sort_keys=True)
+        groups[key] = (f, groups.get(key, (f, 0))[1] + 1)
+    for f, k in groups.values():
+        out.append(Note("subkelompok_tidak_diestimasi_jumlah", {**f, "n_tingkat": k}))
+    return out
 
 
 def _unique_keys(levels) -> dict:
