@@ -39,6 +39,7 @@ from kinerja_analysis.analyses.training import TWFE_CAVEAT, subgroup_difference
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.narrative import not_estimated_sentence
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.notes import effects_document_shown, note_lines
 from kinerja_analysis.reporting.text import sensitivity_display
 
 doc = setup(
@@ -229,6 +230,13 @@ if bersama.ordinal is not None and len(bersama.ordinal):
     doc.say("n20_ordinal_catatan")
 elif not doc.absent("umpan_balik"):
     doc.say("data_tidak_cukup")
+
+# %%
+# what could not be estimated or was left out, unless said beside an estimate above
+catatan = note_lines(bersama.notes, bahasa, shown=effects_document_shown(bersama), min_sel=min_sel)
+if catatan:
+    doc.say("n20_catatan_perhitungan")
+    doc.bullets(catatan)
 
 # %%
 doc.say("n20_catatan_metode")

@@ -42,21 +42,23 @@ def test_stored_results_keep_their_names_on_disk(tmp_path) -> None:
     written before the renaming reads back, and one written now reads in both."""
     import json
 
+    from kinerja_analysis.analyses.notes import Note
     from kinerja_analysis.analyses.shared import SharedResults
 
     frame = pd.DataFrame({"periode": ["2025Q1"], "x": [1.5]})
+    note = Note("tidak_diestimasi", {"analisis": "ordinal", "sebab": "one_category"})
     h = SharedResults(
         evaluasi=frame, skor_dimensi=frame, panel=frame, pelatihan_dynamic=frame,
-        reliability=frame, resmi_agreement=frame, notes=("tidak diestimasi",),
+        reliability=frame, resmi_agreement=frame, notes=(note,),
     )  # fmt: skip
     folder = save_shared(h, tmp_path / "baru")
     stems = {p.stem for p in folder.glob("*.parquet")}
     assert {"pelatihan_dinamis", "reliabilitas", "kesesuaian_resmi"} <= stems
     assert not {"pelatihan_dynamic", "reliability", "resmi_agreement"} & stems
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    assert meta["catatan"] == ["tidak diestimasi"] and "notes" not in meta
+    assert meta["catatan"] == [note.to_json()] and "notes" not in meta
     back = load_shared(folder)
-    assert back.notes == ("tidak diestimasi",)
+    assert back.notes == (note,)
     for name in ("pelatihan_dynamic", "reliability", "resmi_agreement"):
         pd.testing.assert_frame_equal(getattr(back, name), frame, obj=name)
     # the old attribute names still read, with a warning

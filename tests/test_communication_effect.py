@@ -38,10 +38,10 @@ def test_ci_covers_planted_truth(city_1500):
     # the fix must move the estimate, not only widen the interval
     assert abs(row["estimate"] - target) < 0.1
     assert row["ci_high"] - row["ci_low"] < 0.25
-    # the note says how many trainees were used and why
-    assert any(
-        "pelatihan pertamanya paling sedikit dua periode" in n for n in city_1500.shared.notes
-    )
+    # the note says how many trainees were used (of how many)
+    (note,) = [n for n in city_1500.shared.notes if n.key == "sampel_komunikasi"]
+    n_all = city_1500.shared.panel.loc[lambda p: p["g_komunikasi"] > 0, "nip"].nunique()
+    assert note.fields["n_asn_peserta"] == n_all > note.fields["n_asn"] > 0
 
 
 def test_training_did_says_how_many_asn_the_balanced_panel_leaves_out(city_1500):

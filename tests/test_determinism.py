@@ -53,7 +53,7 @@ _SCRIPT = textwrap.dedent(
     h = compute_shared(ds, seed=1, n_boot=19, reliability=False)
     out = {name: digest(getattr(h, name)) for name in _FRAMES if getattr(h, name) is not None}
     out["_set_order"] = list({"nip", "periode"})
-    out["_notes"] = list(h.notes)
+    out["_notes"] = [n.to_json() for n in h.notes]
     print(json.dumps(out))
     """
 )

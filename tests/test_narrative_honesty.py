@@ -43,7 +43,8 @@ def test_training_falls_back_to_not_yet_treated_controls_with_planted_truth():
     row = r.overall.set_index("term").loc["att_cs"]
     assert row["control_group"] == "not_yet_treated"
     assert abs(row["estimate"] - 2.0) < 0.25  # planted 2.0; SE ~0.1
-    assert any("not-yet-treated" in n for n in r.notes)
+    (note,) = [n for n in r.notes if n.key == "pembanding_belum_dilatih"]
+    assert note.fields["n_asn"] == 0 and note.fields["min_n"] == 5
 
 
 def test_training_keeps_never_treated_controls_when_there_are_enough():

@@ -97,7 +97,7 @@ def test_shared_results_without_numeric_tables(official_only: Path) -> None:
     off = ds.penilaian_resmi
     assert len(ev) == len(off)
     assert (ev["predikat"].astype(str).to_numpy() == off["predikat"].to_numpy()).all()
-    assert any("360" in c for c in h.notes)
+    assert [n.fields["periode"] for n in h.notes if n.key == "predikat_resmi"] == [list(ds.periods)]
 
 
 def _core(ds):

@@ -68,7 +68,9 @@ def test_a_period_without_360_takes_the_official_predikat(late_tables):
     h = shared[OFFICIAL]
     assert h.parameter["sumber_predikat"] == "resmi_skp"
     assert set(h.parameter["sumber_predikat_periode"].values()) == {"resmi_skp"}
-    assert f"Predikat periode 2024Q1, 2024Q2, {OFFICIAL} diambil dari hasil resmi" in h.notes[0]
+    first = h.notes[0]
+    assert first.key == "predikat_resmi"
+    assert first.fields["periode"] == ["2024Q1", "2024Q2", OFFICIAL]
     assert h.resmi_agreement is None  # nothing computed to compare with in this window
     f, md = _doc(ds, h, OFFICIAL)
     got = f.predikat_distribution.set_index("predikat")["n"]

@@ -18,6 +18,7 @@ import pytest
 
 from kinerja_analysis.analyses import shared as shared_mod
 from kinerja_analysis.analyses.feedback import estimate_feedback_effects
+from kinerja_analysis.analyses.notes import Note
 from kinerja_analysis.analyses.shared import compute_shared, prepare_shared
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.frames import merge_frames
@@ -98,9 +99,9 @@ def test_feedback_recorded_only_in_the_last_period_is_a_note(city_300):
     last = ds.periods[-1]
     h = compute_shared(_from(ds, "umpan_balik", last), n_boot=19, reliability=False)
     assert h.umpan_balik is None
-    note = next(n for n in h.notes if n.startswith("Efek umpan balik"))
-    assert "tidak dapat diestimasi" in note and "umpan balik periode sebelumnya" in note
-    assert "collinear" not in " ".join(h.notes)
+    note = next(n for n in h.notes if n.fields.get("analisis") == "umpan_balik")
+    assert note.key == "tidak_diestimasi" and note.fields["sebab"] == "few_lag_periods"
+    assert note.fields["n_periods"] == 0  # no period with last period's feedback known
     # periods before the table's first one are not recorded, not "no session"
     assert h.panel.loc[h.panel["periode"] != last, "n_umpan_balik"].isna().all()
     assert (h.panel.loc[h.panel["periode"] == last, "n_umpan_balik"] >= 0).all()
@@ -111,7 +112,9 @@ def test_feedback_starting_one_period_before_the_window_end_is_a_note(city_300):
     start, end = ds.periods[-2], ds.periods[-1]
     h = compute_shared(_from(ds, "umpan_balik", start), through=end, n_boot=19, reliability=False)
     assert h.umpan_balik is None  # one period with last period's feedback known
-    assert any(n.startswith("Efek umpan balik: tidak dapat diestimasi") for n in h.notes)
+    note = next(n for n in h.notes if n.fields.get("analisis") == "umpan_balik")
+    assert note.key == "tidak_diestimasi" and note.fields["sebab"] == "few_lag_periods"
+    assert note.fields["n_periods"] == 1
 
 
 # ----------------------------------------------------------------- empty tables (F2)
@@ -147,7 +150,8 @@ def test_window_with_only_official_ratings_is_evaluated_from_them(city_300):
     got = h.evaluasi.loc[h.evaluasi["periode"] == first].set_index("nip")["predikat"]
     assert len(got) == len(want) > 0
     assert (got.astype(str).reindex(want.index) == want).all()
-    assert any("hasil resmi e-Kinerja" in n for n in h.notes)
+    assert Note("predikat_resmi", {"periode": [first]}) in h.notes
+    assert Note("skp_tidak_ada", {"periode": [first]}) in h.notes
     # the next window has SKP rows for its period: official predikat, numeric capaian
     h2 = compute_shared(late, through=second, n_boot=19, reliability=False)
     assert h2.parameter["sumber_predikat"] == "resmi_skp"

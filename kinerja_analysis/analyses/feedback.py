@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.analyses.notes import Note, not_estimated_note
 from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
@@ -54,7 +55,8 @@ class FeedbackResult(Result):
 
     ``coefficients``: models ``dosis`` and ``kualitas``; ``contrast``: good minus poor
     session; ``lead_test``: the coefficient of next period's sessions. Every table is
-    tidy with context columns ``model, estimate_sd, label``.
+    tidy with context columns ``model, estimate_sd, label``. ``notes``: what could not
+    be estimated (:class:`~kinerja_analysis.analyses.notes.Note`).
     """
 
     coefficients: pd.DataFrame
@@ -62,7 +64,7 @@ class FeedbackResult(Result):
     lead_test: pd.DataFrame
     outcome_sd: float
     identification: str = FEEDBACK_IDENTIFICATION
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Note, ...] = field(default_factory=tuple)
 
     def tidy(self) -> pd.DataFrame:
         """All rows: coefficients, the contrast, the lead test."""
@@ -75,14 +77,6 @@ class FeedbackResult(Result):
         return pd.DataFrame(
             [{"n_obs": n, "outcome_sd": self.outcome_sd, "n_notes": len(self.notes)}]
         )
-
-
-#: The quality classes of the ``kualitas`` model, in the words of a report note.
-_QUALITY_WORDS = {
-    "n_baik_lag1": "berkualitas baik",
-    "n_netral_lag1": "berkualitas sedang",
-    "n_buruk_lag1": "berkualitas buruk",
-}
 
 
 def _number(x: float) -> str:
@@ -149,33 +143,34 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
     if n_t < 2:
         raise NotEstimable(
             "butuh paling sedikit dua periode yang umpan balik periode sebelumnya diketahui "
-            f"(ada {n_t}; umpan balik sebelum periode pertama tabelnya tidak tercatat)"
+            f"(ada {n_t}; umpan balik sebelum periode pertama tabelnya tidak tercatat)",
+            reason="few_lag_periods",
+            facts={"n_periods": int(n_t)},
         )
     lag = d.loc[known, "n_umpan_balik_lag1"]
     if lag.nunique() < 2:
         raise NotEstimable(
             "jumlah sesi umpan balik periode sebelumnya sama untuk semua ASN "
             f"({_number(lag.iloc[0])} sesi), sehingga tidak ada perbedaan yang dapat "
-            "dibandingkan"
+            "dibandingkan",
+            reason="constant_lag",
+            facts={"n_sessions": float(lag.iloc[0])},
         )
     sd = float(d[outcome].std())
     method = "FE pegawai + periode (pyfixest), SE klaster pegawai"
     fe = ["nip", "periode"]
-    notes: list[str] = []
+    notes: list[Note] = []
     quality = [q for q in ("n_baik_lag1", "n_netral_lag1", "n_buruk_lag1") if q in d.columns]
     absent = [q for q in quality if d.loc[known, q].nunique() < 2]
     for q in absent:
-        notes.append(
-            f"Umpan balik {_QUALITY_WORDS[q]}: jumlahnya sama untuk semua ASN pada periode "
-            "sebelumnya, sehingga pengaruhnya tidak dapat diestimasi."
-        )
+        notes.append(Note("umpan_balik_kelas_tetap", {"kelas": q}))
     quality = [q for q in quality if q not in absent]
     fits = {"dosis": fixest.feols(d, outcome, ["n_umpan_balik_lag1"], fe, cluster="nip")}
     if quality:
         try:
             fits["kualitas"] = fixest.feols(d, outcome, quality, fe, cluster="nip")
         except NotEstimable as exc:
-            notes.append(f"Model kualitas umpan balik tidak dapat diestimasi: {exc}.")
+            notes.append(not_estimated_note("umpan_balik_kualitas", exc))
     coefs = pd.concat(
         [_with_sd(fixest.tidy(f, method=method), m, sd) for m, f in fits.items()],
         ignore_index=True,
@@ -198,7 +193,7 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
                 sd,
             )
         except NotEstimable as exc:
-            notes.append(f"Selisih umpan balik baik dan buruk tidak dapat diestimasi: {exc}.")
+            notes.append(not_estimated_note("umpan_balik_kontras", exc))
     try:  # the lead needs a next period as well as a last one: three periods at least
         lead = fixest.feols(
             d, outcome, ["n_umpan_balik_lead1", "n_umpan_balik_lag1"], fe, cluster="nip"
@@ -208,10 +203,7 @@ def estimate_feedback_effects(panel: pd.DataFrame, outcome: str = "komposit") ->
         )
     except NotEstimable as exc:
         lead_t = pd.DataFrame(columns=[*coefs.columns])
-        notes.append(
-            "Uji lead umpan balik tidak dapat diestimasi (terlalu sedikit periode dengan "
-            f"periode sebelum dan sesudahnya): {exc}"
-        )
+        notes.append(not_estimated_note("umpan_balik_lead", exc))
     return FeedbackResult(
         tidy_frame(coefs),
         tidy_frame(contrast),

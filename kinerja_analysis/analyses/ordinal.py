@@ -46,7 +46,9 @@ def fit_ordinal_predikat(
     if len(present) < 2:
         raise NotEstimable(
             f"{len(d)} pengamatan lengkap dengan {len(present)} kategori predikat; "
-            "butuh paling sedikit dua kategori (dan umpan balik periode sebelumnya)"
+            "butuh paling sedikit dua kategori (dan umpan balik periode sebelumnya)",
+            reason="one_category",
+            facts={"n_obs": len(d), "n_categories": len(present)},
         )
     y = pd.Series(pd.Categorical(d["predikat"], categories=present, ordered=True), index=d.index)
     X = pd.concat(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.analyses.notes import Note
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
 from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK, TABLES
@@ -44,12 +45,13 @@ class PanelData:
     periods
         The evaluation periods, sorted.
     notes
-        What was excluded or could not be computed, in words.
+        What was excluded or could not be computed
+        (:class:`~kinerja_analysis.analyses.notes.Note`: a key and its numbers).
     """
 
     data: pd.DataFrame
     periods: tuple[str, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     def tidy(self) -> pd.DataFrame:
         return self.data
@@ -289,7 +291,7 @@ def build_panel(
     """
 
     periods = tuple(sorted(periods))
-    notes: list[str] = []
+    notes: list[Note] = []
     pegawai = tables["pegawai"]
     panel = _covariates(pegawai, periods)
     if skor_dimensi is None:
@@ -311,14 +313,13 @@ def build_panel(
         ft.insert(ft.columns.get_loc("g_komunikasi"), "relevansi", _relevance(ft, weakest))
         ft = ft.reset_index()
         panel = panel.merge(ft, on="nip", how="left")
-        n_before = int((ft["g"] == 0).sum())
-        if n_before:
-            notes.append(
-                f"{n_before} pegawai sudah mengikuti pelatihan sebelum periode pertama; "
-                "mereka tidak dipakai dalam estimasi DiD pelatihan."
-            )
+        # those trained before the window are counted where the estimate leaves them out
+        # (the training analysis's note ``dilatih_sebelum_jendela``)
     else:
-        notes.append("Tabel pelatihan tidak tersedia: efek pelatihan tidak diestimasi.")
+        if "pelatihan" not in tables:
+            notes.append(Note("tabel_tidak_ada", {"tabel": "pelatihan", "analisis": "pelatihan"}))
+        # a table without a training up to the window's end: the shared results' reason
+        # ``not_estimated["pelatihan"] = "no_training"`` says it
         panel["g"] = np.nan
     panel["g"] = panel["g"].astype("Float64")
     panel["pasca_latih"] = ((panel["g"] > 0) & (panel["t"] >= panel["g"])).fillna(False).astype(int)
@@ -341,7 +342,7 @@ def build_panel(
         for c in fb_cols:
             panel[f"{c}_lag1"] = lagged[c]
     else:
-        notes.append("Tabel umpan_balik tidak tersedia: efek umpan balik tidak diestimasi.")
+        notes.append(Note("tabel_tidak_ada", {"tabel": "umpan_balik", "analisis": "umpan_balik"}))
     panel = panel.sort_values(["nip", "t"], ignore_index=True)
     return PanelData(panel, periods, tuple(notes))
 
@@ -365,7 +366,8 @@ class EmployeeFrames:
     panel
         One row per employee x period: :func:`build_panel`'s ``data``.
     notes
-        What was excluded or could not be computed, in words.
+        What was excluded or could not be computed
+        (:class:`~kinerja_analysis.analyses.notes.Note`).
     resmi
         The official e-Kinerja results (``penilaian_resmi``) per employee x period:
         :func:`kinerja_analysis.domain.official.official_evaluation`; None without them.
@@ -385,7 +387,7 @@ class EmployeeFrames:
     evaluasi: pd.DataFrame
     skor_dimensi: pd.DataFrame
     panel: pd.DataFrame
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     resmi: pd.DataFrame | None = None
     predikat_source: str = "angka"
     predikat_sources: Mapping[str, str] = field(default_factory=dict)
@@ -433,7 +435,7 @@ def aggregate_per_employee(
     skp, perilaku = _table(tables, "skp"), _table(tables, "perilaku")
     pr = tables.get("penilaian_resmi")
     resmi = official_evaluation(decode_small_tables({"r": pr})["r"]) if pr is not None else None
-    notes: list[str] = []
+    notes: list[Note] = []
     skor_dimensi = perilaku_kerja(perilaku)
     # the predikat of each period come from the numbers where that period has them, and
     # from the official e-Kinerja results where only those exist (evaluation_by_period)
@@ -447,16 +449,9 @@ def aggregate_per_employee(
     sumber = by_period.get(sorted(periods)[-1], "angka") if periods else "angka"
     if official:
         without_skp = [p for p in official if by_period[p] == "resmi"]
-        notes.append(
-            f"Predikat periode {', '.join(official)} diambil dari hasil resmi e-Kinerja: "
-            "penilaian 360° numerik periode itu tidak tersedia, sehingga kemurahan penilai "
-            "dan reliabilitas penilaian tidak dapat dihitung"
-            + (
-                f"; capaian SKP numerik periode {', '.join(without_skp)} juga tidak tersedia."
-                if without_skp
-                else "."
-            )
-        )
+        notes.append(Note("predikat_resmi", {"periode": official}))
+        if without_skp:
+            notes.append(Note("skp_tidak_ada", {"periode": without_skp}))
     small = decode_small_tables({**tables, "skp": skp, "perilaku": perilaku})
     pdata = build_panel(small, periods, evaluasi=evaluasi, skor_dimensi=skor_dimensi)
     notes.extend(pdata.notes)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.analyses.notes import Note, not_estimated_note
 from kinerja_analysis.analyses.training import sensitivity_frame
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
@@ -45,6 +46,8 @@ from kinerja_analysis.methods.wildboot import cr1_covariance, wild_cluster_test
 MIN_CLUSTERS = 10
 #: Fewer adopting (or not-adopting) OPDs than this: ``few_clusters`` as well.
 MIN_CLUSTERS_PER_SIDE = 5
+#: Fewer OPDs with an outcome than this: that outcome is not estimated (a note says so).
+MIN_OPD = 4
 
 #: Why an outcome has no pre-trend test (``pretrend_reason`` of its overall row).
 PRETREND_REASONS = (
@@ -98,13 +101,14 @@ class RolloutResult(Result):
     (``e=-3``, …, ``e=0``, ``e=1``; ``e=-1`` is the reference); ``pretrend``: WCR test of
     the mean of the pre-period coefficients (placebo); ``sensitivity``: Rambachan & Roth
     sensitivity of each outcome's event study (CR1 covariance; with few clusters the
-    normal approximation it assumes is rough).
+    normal approximation it assumes is rough). ``notes``: OPDs left out and what could
+    not be estimated (:class:`~kinerja_analysis.analyses.notes.Note`).
     """
 
     overall: pd.DataFrame
     event: pd.DataFrame
     pretrend: pd.DataFrame
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     sensitivity: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
@@ -194,20 +198,29 @@ def estimate_rollout_effects(
         and ``pretrend_reason`` (:data:`PRETREND_REASONS`; empty when the pre-trend test
         is there).
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     always = sorted(data.loc[data["g"] == 1, "opd"].unique())
     if always:
-        notes.append(
-            f"{len(always)} OPD sudah menerapkan sistem sejak periode pertama; tanpa periode "
-            "pra-penerapan, OPD ini tidak dipakai dalam estimasi."
-        )
+        notes.append(Note("opd_sejak_awal", {"n_opd": len(always)}))
     d_all = data[data["g"] != 1]
     method = "ETWFE (Wooldridge 2021), wild cluster bootstrap (Webb) per OPD"
     overall, event, pre, sens = [], [], [], []
     for k, y in enumerate(outcomes):
         d = d_all[d_all[y].notna()].reset_index(drop=True)
-        if d["g"].gt(0).sum() == 0 or d["opd"].nunique() < 4:
-            notes.append(f"{y}: data tidak cukup untuk estimasi penerapan.")
+        if d["g"].gt(0).sum() == 0 or d["opd"].nunique() < MIN_OPD:
+            why = "no_adopting_opd" if d["g"].gt(0).sum() == 0 else "few_opd"
+            notes.append(
+                Note(
+                    "tidak_diestimasi",
+                    {
+                        "analisis": "penerapan_hasil",
+                        "sebab": why,
+                        "hasil": y,
+                        "n_opd": int(d["opd"].nunique()),
+                        "min_n": MIN_OPD,
+                    },
+                )
+            )
             continue
         n_cl = int(d["opd"].nunique())
         n_tr = int(d.loc[d["g"] > 0, "opd"].nunique())
@@ -226,7 +239,7 @@ def estimate_rollout_effects(
             X, names, info = _etwfe_design(d, leads=False)
             row = _wcr_row(X, names, info, info["e"] >= 0, "ATT", **kw)
         except ValueError as exc:
-            notes.append(f"{y}: efek penerapan tidak dapat diestimasi ({exc}).")
+            notes.append(not_estimated_note("penerapan_hasil", exc, hasil=y))
             continue
         row["flags"] = "few_clusters" if few else ""
         row["pretrend_reason"] = ""
@@ -263,7 +276,7 @@ def estimate_rollout_effects(
                 )
         except ValueError as exc:
             row["pretrend_reason"] = row["pretrend_reason"] or "not_estimable"
-            notes.append(f"{y}: studi peristiwa penerapan tidak dapat diestimasi ({exc}).")
+            notes.append(not_estimated_note("penerapan_studi_peristiwa", exc, hasil=y))
     sens = [x for x in sens if len(x)]
     return RolloutResult(
         tidy_frame(overall),

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from kinerja_analysis.analyses.notes import Note, not_estimated_note, note_list
 from kinerja_analysis.analyses.panel import (
     EmployeeFrames,
     aggregate_per_employee,
@@ -62,7 +63,9 @@ class SharedResults:
     ``pelatihan_dynamic`` and ``penerapan_dynamic`` are the event-study estimates of
     training and of the rollout, ``reliability`` the rater reliability per period,
     ``resmi_agreement`` the agreement of the official predikat with the computed one per
-    OPD, ``notes`` what could not be estimated, in words. The old field names
+    OPD, ``notes`` what could not be estimated or was left out, as
+    :class:`~kinerja_analysis.analyses.notes.Note` (a key and its numbers; a document
+    writes them in its language, :func:`kinerja_analysis.reporting.notes.note_lines`). The old field names
     (``pelatihan_dinamis``, ``penerapan_dinamis``, ``reliabilitas``,
     ``kesesuaian_resmi``, ``catatan``) still work for one release (constructor keywords
     and attribute reads, with a ``DeprecationWarning``). On disk (:func:`save_shared`)
@@ -90,12 +93,16 @@ class SharedResults:
     reliability: pd.DataFrame | None = None
     evaluasi_resmi: pd.DataFrame | None = None
     resmi_agreement: pd.DataFrame | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     parameter: Mapping[str, Any] = field(default_factory=dict)
     periode_akhir: str | None = None  # the window's last period (None: not recorded)
     #: effect tables that could not be estimated on this window → the reason's key
     #: (``{"pelatihan": "no_comparison"}``; :data:`~kinerja_analysis.analyses.training.NOT_ESTIMABLE_REASONS`)
     not_estimated: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # notes as Note objects whatever they were given as (stored dicts, old sentences)
+        object.__setattr__(self, "notes", note_list(self.notes))
 
 
 #: The tables of :class:`SharedResults` (every DataFrame field), derived from the class so
@@ -275,18 +282,19 @@ def pegawai_through(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Data
     return peg if keep.all() else peg.loc[keep].reset_index(drop=True)
 
 
-def _safe(notes: list[str], what: str, fn, *args, **kwargs):
+def _safe(notes: list[Note], what: str, fn, *args, **kwargs):
     """Run one analysis step; if it cannot be estimated on these data, note why.
 
-    Only :class:`~kinerja_analysis.core.errors.NotEstimable` becomes a note in the report
-    (too few units, no variation, no comparison group…), as does a singular design
-    (``LinAlgError``: collinear data); any other exception is a programming error and
-    propagates.
+    Only :class:`~kinerja_analysis.core.errors.NotEstimable` becomes a note (too few
+    units, no variation, no comparison group…: ``tidak_diestimasi`` with ``analisis =
+    what`` and the error's reason and facts, :func:`~kinerja_analysis.analyses.notes.not_estimated_note`),
+    as does a singular design (``LinAlgError``: collinear data, reason ``singular``);
+    any other exception is a programming error and propagates.
     """
     try:
         return fn(*args, **kwargs)
     except (NotEstimable, np.linalg.LinAlgError) as exc:
-        notes.append(f"{what}: tidak dapat diestimasi ({exc}).")
+        notes.append(not_estimated_note(what, exc))
         return None
 
 
@@ -303,7 +311,7 @@ _EFFECT_SUFFIX = {
 }
 
 
-def _keep(out: dict[str, Any], notes: list[str], prefix: str, result: Any) -> None:
+def _keep(out: dict[str, Any], notes: list[Note], prefix: str, result: Any) -> None:
     """Put the frames of an effect result into ``out`` under their SharedResults names
     (:data:`_EFFECT_SUFFIX`) and its notes into ``notes``."""
     for attr, suffix in _EFFECT_SUFFIX.items():
@@ -381,7 +389,7 @@ def compute_shared(
     if through is not None:
         ds = data_through(ds, akhir)
     t = decode_small_tables(ds.tables)
-    notes: list[str] = []
+    notes: list[Note] = []
     frames = aggregate(t, ds.periods)
     evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
     resmi, sumber = frames.resmi, frames.predikat_source
@@ -414,20 +422,17 @@ def compute_shared(
     # feedback recorded only from a later period: none in this window, nothing to estimate
     feedback = "umpan_balik" in t and len(t["umpan_balik"]) > 0
     if feedback and "skp" in t:
-        fb = _safe(notes, "Efek umpan balik", estimate_feedback_effects, panel, "capaian")
+        fb = _safe(notes, "umpan_balik", estimate_feedback_effects, panel, "capaian")
         if fb is not None:
             out["umpan_balik"] = fb.tidy()
             notes.extend(fb.notes)
     if "layanan" in t and "penerapan" in t and len(t["penerapan"]) == 0:
-        notes.append(
-            "Efek penerapan sistem evaluasi: sampai periode ini belum ada OPD yang "
-            "menerapkannya; tidak diestimasi."
-        )
+        notes.append(Note("penerapan_belum_ada"))
     elif "layanan" in t and "penerapan" in t:
         lay = prepare_layanan(t["layanan"], t["penerapan"], ds.periods)
         ro = _safe(
             notes,
-            "Efek penerapan sistem evaluasi",
+            "penerapan",
             estimate_rollout_effects,
             lay,
             n_boot=max(n_boot, DEFAULTS.n_boot_wild),
@@ -443,7 +448,7 @@ def compute_shared(
             if len(same) == len(by_period)
             else panel.loc[panel["periode"].astype(str).isin(same).to_numpy()]
         )
-        out["ordinal"] = _safe(notes, "Regresi logit ordinal", fit_ordinal_predikat, ordinal_panel)
+        out["ordinal"] = _safe(notes, "ordinal", fit_ordinal_predikat, ordinal_panel)
     if "survei" in t:
         skor = _periods_of(per_period, "survei_skor", ds.periods)
         if skor is None:
@@ -452,7 +457,7 @@ def compute_shared(
         if "pelatihan" in t and (skor["konstruk"] == "percaya_diri").any():
             out["komunikasi"] = _safe(
                 notes,
-                "Efek pelatihan komunikasi",
+                "komunikasi",
                 estimate_communication_training_effect,
                 skor,
                 t["pelatihan"],
@@ -460,7 +465,7 @@ def compute_shared(
     if reliability and "perilaku" in t:
         rel = _periods_of(per_period, "reliability", ds.periods)
         if rel is None:
-            rel = _safe(notes, "Reliabilitas penilai", rating_reliability, t["perilaku"])
+            rel = _safe(notes, "reliabilitas", rating_reliability, t["perilaku"])
         out["reliability"] = rel
     return SharedResults(
         evaluasi=evaluasi,
@@ -485,7 +490,9 @@ def _training_step(panel, notes, not_estimated, *, min_n, n_boot, seed):
     """The training effect on capaian (never-treated controls, else not-yet-treated:
     :func:`~kinerja_analysis.analyses.training.estimate_training_effects`). When it cannot
     be estimated, the reason's key goes to ``not_estimated["pelatihan"]`` (the documents
-    say it in words) and the estimator's message to ``notes``."""
+    say it in words beside the effect) and a ``tidak_diestimasi`` note to ``notes``
+    whose ``sebab`` is that reason or, for ``"other"``, the estimator's own
+    (``facts["cause"]``), which the documents then add."""
     from kinerja_analysis.analyses.training import (  # lazy: computing, not loading
         TrainingNotEstimable,
         estimate_training_effects,
@@ -501,11 +508,21 @@ def _training_step(panel, notes, not_estimated, *, min_n, n_boot, seed):
             seed=seed,
         )
     except (NotEstimable, np.linalg.LinAlgError) as exc:
-        notes.append(f"Efek pelatihan: tidak dapat diestimasi ({exc}).")
-        not_estimated["pelatihan"] = (
-            exc.reason if isinstance(exc, TrainingNotEstimable) else "other"
-        )
+        reason = exc.reason if isinstance(exc, TrainingNotEstimable) else "other"
+        not_estimated["pelatihan"] = reason
+        notes.append(_training_note("pelatihan", exc))
         return None
+
+
+def _training_note(analysis: str, exc: BaseException) -> Note:
+    """The note of a training estimate that could not be made: the training reason, or
+    for ``"other"`` the estimator's own (``facts["cause"]``) with its facts."""
+    note = not_estimated_note(analysis, exc)
+    f = dict(note.fields)
+    cause = f.pop("cause", None)
+    if f["sebab"] == "other" and cause:
+        f["sebab"] = cause
+    return Note(note.key, f)
 
 
 def _periods_of(h: SharedResults | None, name: str, periods: Iterable[str]) -> pd.DataFrame | None:
@@ -624,36 +641,32 @@ def _communication_on_service(panel, skor_dimensi, notes, *, n_boot, seed, min_n
     n_all = int(panel.loc[panel["g_komunikasi"] > 0, "nip"].nunique())
     n_tr = int(d.loc[d["g_komunikasi"] > 0, "nip"].nunique())
     if n_tr < min_n:
-        notes.append(
-            f"Pelatihan komunikasi: hanya {n_tr} ASN yang mengikutinya sesudah pelatihan "
-            f"pertama (< {min_n}); tidak diestimasi."
+        notes.append(Note("komunikasi_sedikit", {"n_asn": n_tr, "min_n": min_n}))
+        return None
+    try:
+        r = estimate_training_effects(
+            d,
+            "skor_pelayanan",
+            g_col="g_komunikasi",
+            subgroups=(),
+            n_boot=n_boot,
+            seed=seed,
+            sensitivity=False,
+            analysis="komunikasi_perilaku",
         )
+    except (NotEstimable, np.linalg.LinAlgError) as exc:
+        notes.append(_training_note("komunikasi_perilaku", exc))
         return None
-    r = _safe(
-        notes,
-        "Efek pelatihan komunikasi pada perilaku pelayanan",
-        estimate_training_effects,
-        d,
-        "skor_pelayanan",
-        g_col="g_komunikasi",
-        subgroups=(),
-        n_boot=n_boot,
-        seed=seed,
-        sensitivity=False,
-    )
-    if r is None:
-        return None
-    notes.append(
-        f"Pelatihan komunikasi → perilaku pelayanan: {n_tr} dari {n_all} peserta pelatihan "
-        "komunikasi, yaitu yang pelatihan pertamanya paling sedikit dua periode sebelumnya; "
-        "pembanding adalah ASN yang belum pernah ikut pelatihan komunikasi dan status "
-        "pelatihan pertamanya tidak berubah dalam jendela data."
-    )
+    notes.append(Note("sampel_komunikasi", {"n_asn": n_tr, "n_asn_peserta": n_all}))
     return r.overall.assign(pretrend_p=float(r.pretrend["p_value"].iloc[0]))
 
 
 def save_shared(h: SharedResults, folder: str | Path) -> Path:
-    """Write :class:`SharedResults` to ``folder`` (Parquet per table + ``meta.json``)."""
+    """Write :class:`SharedResults` to ``folder`` (Parquet per table + ``meta.json``).
+
+    ``meta.json`` holds the notes as data, each ``{"kunci": key, "isian": fields}``
+    (:meth:`~kinerja_analysis.analyses.notes.Note.to_json`) under ``catatan``, the
+    parameters, the window's last period and ``not_estimated``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     present = []
@@ -672,7 +685,7 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
         present.append(stored)
     meta = {
         "tables": present,
-        _STORED_AS["notes"]: list(h.notes),
+        _STORED_AS["notes"]: [n.to_json() for n in note_list(h.notes)],
         "parameter": dict(h.parameter),
         "periode_akhir": h.periode_akhir,
         "not_estimated": dict(h.not_estimated),
@@ -683,7 +696,14 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
 
 def load_shared(folder: str | Path) -> SharedResults:
     """Read what :func:`save_shared` wrote (tables and keys under their stored names,
-    :data:`_STORED_AS`; a field's own name is read too)."""
+    :data:`_STORED_AS`; a field's own name is read too).
+
+    Notes stored as sentences by an earlier version (a list of strings) load as
+    :data:`~kinerja_analysis.analyses.notes.LEGACY` notes holding the sentence as it
+    was, shown as it is. The batch and the notebooks never read such a store: its key
+    (:func:`shared_key`) holds :func:`analysis_fingerprint`, the source of the
+    computing layers, so any window stored before notes became data is computed again.
+    """
     folder = Path(folder)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     frames = {_FIELD_OF.get(n, n): pd.read_parquet(folder / f"{n}.parquet") for n in meta["tables"]}
@@ -691,7 +711,7 @@ def load_shared(folder: str | Path) -> SharedResults:
     notes = meta.get(_STORED_AS["notes"], meta.get("notes", ()))
     return SharedResults(
         **{k: v for k, v in frames.items() if k in known},
-        notes=tuple(notes),
+        notes=note_list(notes),
         parameter=meta.get("parameter", {}),
         periode_akhir=meta.get("periode_akhir"),
         not_estimated=meta.get("not_estimated", {}),

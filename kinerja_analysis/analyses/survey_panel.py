@@ -39,7 +39,11 @@ def _long_scores(skor: pd.DataFrame, konstruk: str) -> pd.DataFrame:
         raise ValueError(f"skor_konstruk holds no construct {konstruk!r}")
     d = d.dropna(subset=["skor"]).copy()
     if d.empty:
-        raise NotEstimable(f"tidak ada skor untuk konstruk {konstruk!r}")
+        raise NotEstimable(
+            f"tidak ada skor untuk konstruk {konstruk!r}",
+            reason="no_scores",
+            facts={"construct": konstruk},
+        )
     d["nip"] = d["nip"].astype(str)
     d["periode"] = d["periode"].astype(str)
     return d
@@ -134,7 +138,9 @@ def estimate_communication_training_effect(
     if len(periods) < 2 or d["pasca"].nunique() < 2:
         raise NotEstimable(
             f"{len(periods)} periode survei, {int((d['pasca'] > 0).sum())} pengamatan "
-            "sesudah pelatihan komunikasi; butuh dua periode dan kedua keadaan"
+            "sesudah pelatihan komunikasi; butuh dua periode dan kedua keadaan",
+            reason="survey_periods",
+            facts={"n_periods": len(periods), "n_post": int((d["pasca"] > 0).sum())},
         )
     fit = fixest.feols(d, "skor", ["pasca"], ["nip", "periode"], cluster="nip")
     out = fixest.tidy(

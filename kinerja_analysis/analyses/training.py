@@ -14,6 +14,7 @@ comparisons") and can be biased, even in sign.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kinerja_analysis.analyses.notes import Note, not_estimated_note
 from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
@@ -73,19 +75,19 @@ NOT_ESTIMABLE_REASONS = (
     "no_training",  # nobody had a first training in the window
     "no_cohort",  # every first training fell in the window's first period (no pre-period)
     "no_comparison",  # no never-treated ASN and no later cohort to serve as not-yet-treated
-    "other",  # the estimator's own reason (an English message in the shared notes)
+    "other",  # the estimator's own reason: in ``facts["cause"]`` (a NotEstimable reason key)
 )
 
 
 class TrainingNotEstimable(NotEstimable):
     """The training effect cannot be estimated; ``reason`` is one of
-    :data:`NOT_ESTIMABLE_REASONS` (the message says it in words)."""
+    :data:`NOT_ESTIMABLE_REASONS` (the message says it in words). ``facts`` holds the
+    estimator's own reason key under ``cause`` and its facts."""
 
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, reason: str, facts: dict[str, object] | None = None) -> None:
         if reason not in NOT_ESTIMABLE_REASONS:
             raise ValueError(f"unknown reason {reason!r} (known: {NOT_ESTIMABLE_REASONS})")
-        self.reason = reason
+        super().__init__(message, reason=reason, facts=facts)
 
 
 #: Columns of :meth:`TrainingResult.tidy` before this release (old name → new name).
@@ -103,7 +105,9 @@ class TrainingResult(Result):
     estimates (the one the report uses: it keeps its size with small cohorts), then on
     all pre-treatment ATT(g,t) cells as R ``did`` prints it; ``heterogeneity``: ATT per
     subgroup (sumber, relevansi, OPD, jabatan) with the group sizes; ``att_gt``: cells;
-    ``sensitivity``: :func:`sensitivity_frame` of the event study (Rambachan & Roth).
+    ``sensitivity``: :func:`sensitivity_frame` of the event study (Rambachan & Roth);
+    ``notes``: what the estimate left out or changed, as
+    :class:`~kinerja_analysis.analyses.notes.Note` (a key and its numbers).
 
     The DiD engine uses a balanced panel (as R ``did`` by default): an employee without
     the outcome or a covariate in any period of the window is left out. The CS row of
@@ -120,7 +124,7 @@ class TrainingResult(Result):
     heterogeneity: pd.DataFrame
     att_gt: pd.DataFrame
     outcome_sd: float
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     twfe_reason: str = TWFE_CAVEAT
     sensitivity: pd.DataFrame | None = None
 
@@ -247,7 +251,7 @@ def _balanced_first_treated(d: pd.DataFrame, outcome: str, cov: Sequence[str]) -
     return g.where(g <= ok["t"].max(), 0.0)
 
 
-def _control_group(d, outcome, cov, requested, notes) -> str:
+def _control_group(d, outcome, cov, requested, notes, analysis) -> str:
     """The comparison group: ``requested``, or for ``"auto"`` never-treated ASN when the
     sample has at least covariates + 5 of them (the estimator's small-group rule), else
     not-yet-treated ASN (with a note saying why)."""
@@ -257,10 +261,10 @@ def _control_group(d, outcome, cov, requested, notes) -> str:
     if n_never >= len(cov) + 5:
         return "never_treated"
     notes.append(
-        f"Pembanding: hanya {n_never} pegawai tidak pernah dilatih dalam jendela ini "
-        f"(< {len(cov) + 5}); efek pelatihan dibandingkan dengan pegawai yang belum "
-        "dilatih (not-yet-treated): kohort terakhir hanya menjadi pembanding dan periode "
-        "sejak kohort itu dilatih tidak dipakai."
+        Note(
+            "pembanding_belum_dilatih",
+            {"analisis": analysis, "n_asn": n_never, "min_n": len(cov) + 5},
+        )
     )
     return "not_yet_treated"
 
@@ -330,6 +334,7 @@ def estimate_training_effects(
     n_boot: int = DEFAULTS.n_boot,
     seed: int = DEFAULTS.seed,
     sensitivity: bool = True,
+    analysis: str = "pelatihan",
 ) -> TrainingResult:
     """Effect of the first training on ``outcome`` (staggered DiD) with TWFE beside it.
 
@@ -353,16 +358,26 @@ def estimate_training_effects(
     sensitivity
         Add the Rambachan & Roth sensitivity of the event study (:func:`sensitivity_frame`
         on the universal-base event study, the form HonestDiD's authors use for it).
+    analysis
+        The analysis the result's notes name (``analisis``,
+        :data:`kinerja_analysis.analyses.notes.ANALYSES`).
 
     Returns
     -------
     TrainingResult
+        Its ``notes`` (:class:`~kinerja_analysis.analyses.notes.Note`): ASN trained
+        before the window (``dilatih_sebelum_jendela``), the not-yet-treated comparison
+        (``pembanding_belum_dilatih``), the balanced panel (``panel_seimbang``), ASN
+        trained in the first period (``dilatih_periode_pertama``), redundant covariates,
+        small cohorts, flagged cells, subgroups too small or not estimable and a
+        sensitivity analysis that could not be made.
 
     Raises
     ------
     TrainingNotEstimable
         The effect cannot be estimated on these data; its ``reason`` says why
-        (:data:`NOT_ESTIMABLE_REASONS`).
+        (:data:`NOT_ESTIMABLE_REASONS`; for ``"other"``, ``facts["cause"]`` is the
+        estimator's own reason key).
 
     Examples
     --------
@@ -379,21 +394,21 @@ def estimate_training_effects(
     """
 
     d, cov = _did_sample(panel, outcome, g_col, covariates)
-    notes = []
+    notes: list[Note] = []
     n_before = int(panel.loc[panel[g_col] == 0, "nip"].nunique())
     if n_before:
-        notes.append(f"{n_before} pegawai dilatih sebelum periode pertama: tidak dipakai.")
+        notes.append(Note("dilatih_sebelum_jendela", {"analisis": analysis, "n_asn": n_before}))
     sd = float(panel[outcome].std())
-    control_group = _control_group(d, outcome, cov, control_group, notes)
+    control_group = _control_group(d, outcome, cov, control_group, notes, analysis)
     try:
         res = _did(d, outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
     except NotEstimable as exc:
         reason = _why_not_estimable(d, outcome, cov)
-        raise TrainingNotEstimable(str(exc), reason) from exc
-    notes.extend(res.notes)
+        raise TrainingNotEstimable(str(exc), reason, {"cause": exc.reason, **exc.facts}) from exc
     n_window = int(d["nip"].nunique())
     n_first = int(res.counts.get("units_dropped_treated_first_period", 0))
     n_incomplete = n_window - int(res.n_units) - n_first
+    notes.extend(_did_notes(res, n_incomplete, analysis))
     overall = [
         _simple_row(
             res, TERM_CS, "ATT (Callaway–Sant'Anna)", sd, outcome=outcome,
@@ -417,14 +432,15 @@ def estimate_training_effects(
     dyn = res.aggregate("dynamic").assign(outcome=outcome)
     grp = res.aggregate("group").assign(outcome=outcome)
     het = _heterogeneity(
-        panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes
-    )
+        panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes,
+        analysis,
+    )  # fmt: skip
     sens = None
     if sensitivity:
         try:
             sens = _event_study_sensitivity(d, outcome, cov, control_group, method, outcome=outcome)
         except NotEstimable as exc:
-            notes.append(f"Analisis sensitivitas Rambachan–Roth: tidak diestimasi ({exc}).")
+            notes.append(not_estimated_note(f"{analysis}_sensitivitas", exc))
     return TrainingResult(
         outcome,
         tidy_frame(overall),
@@ -442,9 +458,49 @@ def estimate_training_effects(
     )
 
 
+def _did_notes(res, n_incomplete: int, analysis: str) -> list[Note]:
+    """The DiD engine's sample changes as notes, from its structured facts (``counts``,
+    ``dropped_covariates``, ``small_cohorts``, the cells' flags) — its English ``notes``
+    are for programmers. A sample change the study cannot meet is not translated: time-
+    varying covariates (covariates enter at their first-period values), units first
+    trained after the window (trainings are cut at the window's end) and cohorts without
+    a pre-period (no anticipation; those trained in the first period are left out first).
+    """
+    c = res.counts
+    out: list[Note] = []
+    if n_incomplete > 0:
+        rows = int(c.get("rows_dropped_missing", 0)) + int(c.get("rows_dropped_unbalanced", 0))
+        out.append(
+            Note("panel_seimbang", {"analisis": analysis, "n_asn": n_incomplete, "n_baris": rows})
+        )
+    n_first = int(c.get("units_dropped_treated_first_period", 0))
+    if n_first:
+        out.append(Note("dilatih_periode_pertama", {"analisis": analysis, "n_asn": n_first}))
+    if res.dropped_covariates:
+        names = [str(x).removesuffix("_awal") for x in res.dropped_covariates]
+        out.append(Note("kovariat_redundan", {"analisis": analysis, "kovariat": names}))
+    if res.small_cohorts:
+        n_min = int(c.get("small_group_min", 0))
+        out.append(
+            Note(
+                "kohort_kecil",
+                {"analisis": analysis, "n_kohort": len(res.small_cohorts), "min_n": n_min},
+            )
+        )
+    if c.get("small_never_treated"):
+        out.append(
+            Note("pembanding_kecil", {"analisis": analysis, "min_n": int(c["small_group_min"])})
+        )
+    flags = res.att_gt["flag"].astype(str).str.split(",").explode()
+    for key, n in flags[flags != ""].value_counts(sort=False).sort_index().items():
+        out.append(Note("sel_ditandai", {"analisis": analysis, "tanda": key, "n_sel": int(n)}))
+    return out
+
+
 def _heterogeneity(
-    panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes
-) -> pd.DataFrame:
+    panel, d, outcome, cov, subgroups, min_n, control_group, method, n_boot, seed, sd, notes,
+    analysis,
+) -> pd.DataFrame:  # fmt: skip
     rows = []
     never = d["g_did"] == 0
     for col in subgroups:
@@ -453,19 +509,27 @@ def _heterogeneity(
         level_of = panel.groupby("nip")[col].first()
         levels = sorted(level_of.dropna().unique())
         keys = _unique_keys(levels)
+        small: list[str] = []
+        failed: list[Note] = []
         for level in levels:
             treated_units = level_of.index[level_of == level]
             keep = never | d["nip"].isin(treated_units)
             n_tr = int(d.loc[keep & ~never, "nip"].nunique())
             if n_tr < min_n:
-                notes.append(
-                    f"{col}={level}: hanya {n_tr} pegawai dilatih (< {min_n}); tidak diestimasi."
-                )
+                small.append(str(level))  # the count stays out: a small group
                 continue
             try:
                 r = _did(d[keep], outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
             except NotEstimable as exc:
-                notes.append(f"{col}={level}: tidak diestimasi ({exc}).")
+                failed.append(
+                    not_estimated_note(
+                        f"{analysis}_subkelompok",
+                        exc,
+                        key="subkelompok_tidak_diestimasi",
+                        subkelompok=col,
+                        tingkat=[str(level)],
+                    )
+                )
                 continue
             rows.append(
                 _simple_row(
@@ -480,7 +544,46 @@ def _heterogeneity(
                     control_group=control_group,
                 )
             )
+        notes.extend(_subgroup_notes(f"{analysis}_subkelompok", col, small, failed, min_n))
     return tidy_frame(rows)
+
+
+#: Subgroups whose levels are units of the organisation (an OPD): their notes count the
+#: levels instead of naming them — an OPD with few trained ASN may be one whose rows the
+#: city's tables hide, and a sentence naming it would give that back.
+COUNTED_SUBGROUPS = ("opd",)
+
+
+def _subgroup_notes(analysis, col, small, failed, min_n) -> list[Note]:
+    """The notes of one subgroup column: levels too small (``subkelompok_kecil``) and
+    levels not estimable (``subkelompok_tidak_diestimasi``), named — or, for the
+    columns of :data:`COUNTED_SUBGROUPS`, counted (``…_jumlah``: one note per reason and
+    facts)."""
+    out: list[Note] = []
+    if col not in COUNTED_SUBGROUPS:
+        if small:
+            out.append(
+                Note(
+                    "subkelompok_kecil",
+                    {"analisis": analysis, "subkelompok": col, "tingkat": small, "min_n": min_n},
+                )
+            )
+        return out + failed
+    if small:
+        out.append(
+            Note(
+                "subkelompok_kecil_jumlah",
+                {"analisis": analysis, "subkelompok": col, "n_tingkat": len(small), "min_n": min_n},
+            )
+        )
+    groups: dict[str, tuple[dict, int]] = {}
+    for n in failed:
+        f = {k: v for k, v in n.fields.items() if k != "tingkat"}
+        key = json.dumps(f, sort_keys=True)
+        groups[key] = (f, groups.get(key, (f, 0))[1] + 1)
+    for f, k in groups.values():
+        out.append(Note("subkelompok_tidak_diestimasi_jumlah", {**f, "n_tingkat": k}))
+    return out
 
 
 def _unique_keys(levels) -> dict:

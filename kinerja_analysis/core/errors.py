@@ -14,6 +14,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 __all__ = ["KinerjaError", "DatasetError", "PeriodError", "ParameterError", "NotEstimable"]
 
 
@@ -46,6 +49,39 @@ class ParameterError(KinerjaError, ValueError):
 class NotEstimable(KinerjaError, ValueError):
     """An estimate cannot be made from these data (a legitimate outcome, not a bug).
 
-    The message says why in words an analyst understands; shared analyses turn it into a
-    note in the report (:func:`kinerja_analysis.analyses.shared.compute_shared`).
+    Parameters
+    ----------
+    message
+        Why, in words an analyst reading a log understands.
+    reason
+        The same as a key (``"saturated"``, ``"few_observations"``…; ``"other"`` when
+        the raising code gives none). The shared analyses turn it into a keyed note
+        (:class:`kinerja_analysis.analyses.notes.Note`) whose words a document takes
+        from its catalogue in the document's language — the message itself never
+        reaches a document.
+    facts
+        The numbers behind the reason, under English names (``{"n_obs": 40,
+        "n_params": 40}``): counts and names of variables, never personal data.
+
+    >>> e = NotEstimable("40 observations for 40 parameters", reason="saturated",
+    ...                  facts={"n_obs": 40, "n_params": 40})
+    >>> e.reason, e.facts["n_obs"], str(e)
+    ('saturated', 40, '40 observations for 40 parameters')
     """
+
+    def __init__(
+        self, message: str = "", *, reason: str = "other", facts: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.facts = dict(facts or {})
+
+    def __reduce__(self):  # pickled across processes with its reason and facts
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type, args: tuple, state: dict) -> BaseException:
+    exc = Exception.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc

@@ -171,16 +171,24 @@ def feols(
     if n <= len(regressors) + 1:
         raise NotEstimable(
             f"model {model}: hanya {n} pengamatan tersisa setelah baris tanpa nilai dan "
-            "kelompok berisi satu pengamatan dikeluarkan"
+            "kelompok berisi satu pengamatan dikeluarkan",
+            reason="few_observations",
+            facts={"n_obs": n, "variables": list(regressors)},
         )
     for fe in fixed_effects:
         if sample[fe].nunique() < 2:
-            raise NotEstimable(f"model {model}: {fe} hanya mempunyai satu nilai pada data ini")
+            raise NotEstimable(
+                f"model {model}: {fe} hanya mempunyai satu nilai pada data ini",
+                reason="single_fixed_effect_level",
+                facts={"fixed_effect": fe, "variables": list(regressors)},
+            )
     constant = [r for r in regressors if sample[r].nunique() < 2]
     if constant:
         raise NotEstimable(
             f"model {model}: {', '.join(constant)} bernilai sama untuk semua pengamatan "
-            "(tidak ada variasi yang dapat dibandingkan)"
+            "(tidak ada variasi yang dapat dibandingkan)",
+            reason="no_variation",
+            facts={"variables": constant},
         )
     fml = model + (f" | {' + '.join(fixed_effects)}" if fixed_effects else "")
     vc = {"CRV1": cluster} if cluster else "iid"
@@ -192,11 +200,19 @@ def feols(
         except ValueError as exc:
             if _ALL_COLLINEAR.search(str(exc)) is None:
                 raise
-            raise NotEstimable(_collinear_message(model, regressors, fixed_effects)) from exc
+            raise NotEstimable(
+                _collinear_message(model, regressors, fixed_effects),
+                reason="collinear",
+                facts={"variables": list(regressors)},
+            ) from exc
     kept = {str(c) for c in fit.coef().index}
     dropped = [r for r in regressors if r not in kept]
     if dropped:
-        raise NotEstimable(_collinear_message(model, dropped, fixed_effects))
+        raise NotEstimable(
+            _collinear_message(model, dropped, fixed_effects),
+            reason="collinear",
+            facts={"variables": dropped},
+        )
     return fit
 
 
@@ -348,5 +364,11 @@ def contrast(
     try:
         fit = feols(d, outcome, regs, fixed_effects, cluster=cluster)
     except NotEstimable as exc:  # name the contrast's terms, not the helper column
-        raise NotEstimable(str(exc).replace(s, f"{a} + {b}")) from exc
+        facts = {
+            k: [f"{a} + {b}" if x == s else x for x in v] if k == "variables" else v
+            for k, v in exc.facts.items()
+        }
+        raise NotEstimable(
+            str(exc).replace(s, f"{a} + {b}"), reason=exc.reason, facts=facts
+        ) from exc
     return tidy(fit, method=method, alpha=alpha, names={a: f"{a}-{b}"}, keep=[f"{a}-{b}"])

@@ -584,7 +584,11 @@ def _variance_components(
     y = d[ratings].to_numpy(dtype=float)
     n, n_t, n_r = len(y), len(tu), len(ru)
     if n_t < 2 or n < 3:
-        raise NotEstimable(f"need at least 2 targets and 3 ratings, got {n_t} and {n}")
+        raise NotEstimable(
+            f"need at least 2 targets and 3 ratings, got {n_t} and {n}",
+            reason="few_targets",
+            facts={"n_targets": n_t, "n_ratings": n},
+        )
     n_i = np.bincount(t, minlength=n_t)
     k_h = float(n_t / np.sum(1.0 / n_i))
     m = _henderson3_moments(y, t, r, n_t, n_r)
@@ -866,7 +870,11 @@ def icc(
     dropped_note = f"{n_drop} row(s) with missing values dropped" if n_drop else ""
     n_t, n_r = d[targets].nunique(), d[raters].nunique()
     if n_t < 2:
-        raise NotEstimable(f"icc: need at least 2 targets, got {n_t}")
+        raise NotEstimable(
+            f"icc: need at least 2 targets, got {n_t}",
+            reason="few_targets",
+            facts={"n_targets": int(n_t), "n_ratings": len(d)},
+        )
     counts = d.groupby([targets, raters], sort=False).size()
     complete = bool(len(counts) == n_t * n_r and (counts == 1).all() and n_r >= 2)
     if design == "balanced" and not complete:

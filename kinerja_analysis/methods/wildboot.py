@@ -95,7 +95,9 @@ class _Design:
         k = int(np.linalg.matrix_rank(X))
         if n - k < 1:
             raise NotEstimable(
-                f"desain jenuh: {n} observasi untuk {k} parameter; tidak ada derajat bebas sisa"
+                f"desain jenuh: {n} observasi untuk {k} parameter; tidak ada derajat bebas sisa",
+                reason="saturated",
+                facts={"n_obs": n, "n_params": k},
             )
         self.xtx_inv = np.linalg.pinv(X.T @ X)
         self.beta = self.xtx_inv @ X.T @ y
@@ -240,7 +242,11 @@ def wild_cluster_test(
         raise ValueError("the sizes of X, y and c do not match")
     d = _Design(X, y, np.asarray(clusters), c)
     if d.G < 2:
-        raise NotEstimable("wild cluster bootstrap memerlukan minimal 2 klaster")
+        raise NotEstimable(
+            "wild cluster bootstrap memerlukan minimal 2 klaster",
+            reason="one_cluster",
+            facts={"n_clusters": d.G},
+        )
     v = bootstrap_weights(d.G, n_boot, weights, seed)
     p0 = d.p_value(0.0, v)
     se = np.sqrt(d.var)

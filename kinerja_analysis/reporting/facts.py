@@ -343,6 +343,7 @@ def period_facts(
         },
         withheld=withheld,
         not_estimated=dict(getattr(h, "not_estimated", {}) or {}) if opd is None else {},
+        notes=tuple(getattr(h, "notes", ()) or ()) if opd is None else (),
     )
 
 

@@ -41,6 +41,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.analyses.notes import Note, note_list
 from kinerja_analysis.analyses.rollout import MIN_CLUSTERS, MIN_CLUSTERS_PER_SIDE
 from kinerja_analysis.analyses.training import NOT_ESTIMABLE_REASONS
 from kinerja_analysis.core.checks import is_missing
@@ -53,6 +54,7 @@ from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.predikat import PREDIKAT_ORDER
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import Markdown, escape_markdown
+from kinerja_analysis.reporting.notes import effect_outcomes, note_lines
 from kinerja_analysis.reporting.privacy import suppress_small_cells
 from kinerja_analysis.reporting.text import (
     DIMENSIONS,
@@ -419,6 +421,13 @@ class PeriodFacts:
         (``{"pelatihan": "no_comparison"}``;
         :data:`kinerja_analysis.analyses.training.NOT_ESTIMABLE_REASONS`): the document
         says which and why, in Hasil, Kesimpulan and the executive summary.
+    notes
+        The shared results' notes (:class:`kinerja_analysis.analyses.notes.Note`: what
+        could not be estimated or was left out, as keys and numbers): the appendix's
+        "Asumsi dan keterbatasan" says each in the document's language
+        (:func:`kinerja_analysis.reporting.notes.note_lines`), except what the document
+        already says beside an estimate (an effect's reason for not being estimated,
+        its missing pre-trend test, comparison group or flags).
 
     The old field names (``tanggal_laporan``, ``distribusi_predikat``,
     ``distribusi_sebelumnya``, ``periode_sebelumnya``, ``kepatuhan_distribusi``,
@@ -457,6 +466,7 @@ class PeriodFacts:
     withheld: frozenset[str] = frozenset()
     predikat_sources: Mapping[str, str] = field(default_factory=dict)
     not_estimated: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
 
     def __post_init__(self) -> None:
         if self.bahasa not in ("id", "en"):
@@ -470,6 +480,7 @@ class PeriodFacts:
         object.__setattr__(self, "effects", tuple(self.effects))
         object.__setattr__(self, "withheld", frozenset(self.withheld))
         object.__setattr__(self, "not_estimated", dict(self.not_estimated))
+        object.__setattr__(self, "notes", note_list(self.notes))
         unknown = set(self.not_estimated.values()) - set(_NOT_ESTIMABLE_WORDS)
         if unknown:
             raise ValueError(
@@ -1593,6 +1604,38 @@ def _sources_by_period(sources: object, bahasa: fmt.Bahasa) -> str | None:
     return "; ".join(parts)
 
 
+#: The effect a note's ``analisis`` is about, where the document shows that effect's
+#: flags and comparison beside it (``effects.csv`` keys).
+_EFFECT_OF_ANALYSIS = {
+    "pelatihan": "pelatihan",
+    "komunikasi_perilaku": "pelatihan_komunikasi_perilaku",
+}
+
+
+def _shown_topics(fk: PeriodFacts, efek: list[dict[str, Any]]) -> set[tuple[str, ...]]:
+    """What this document already says beside its estimates, as note topics
+    (:func:`kinerja_analysis.reporting.notes.note_topic`): why an effect was not
+    estimated (Hasil, Kesimpulan), why a rollout outcome has no pre-trend test (the
+    effect's sentence, when it gives the reason), an effect's not-yet-trained comparison
+    (its sentence) and its flags (the appendix's estimation notes)."""
+    out = {("tidak_diestimasi", k, r) for k, r in fk.not_estimated.items()}
+    outcome = effect_outcomes()
+    for e in efek:
+        reason = e.get("pretrend_alasan")
+        stated = e["tingkat"] == "indikatif" and e["alasan"] == "pretrend_tidak_ada"
+        if stated and reason in ("saturated", "no_pre_period") and e["kunci"] in outcome:
+            out.add(("pretrend", outcome[e["kunci"]][1], reason))
+    by_key = {e.key: e for e in fk.effects}
+    for analysis, key in _EFFECT_OF_ANALYSIS.items():
+        eff = by_key.get(key)
+        if eff is None:
+            continue
+        out |= {("sel_ditandai", analysis, f) for f in eff.flags}
+        if eff.comparison == "not_yet_treated" and not is_missing(eff.estimate):
+            out.add(("pembanding_belum_dilatih", analysis))
+    return out
+
+
 def _not_estimated_context(fk: PeriodFacts) -> list[dict[str, str]]:
     """The effects that could not be estimated, each with its reason in words."""
     i = 0 if fk.bahasa == "id" else 1
@@ -1894,6 +1937,13 @@ def write_report(facts: PeriodFacts) -> Report:
         "batas_sensitivitas": BREAKDOWN_MIN,
         "tabel_efek": _effects_table_md(facts.effects, f),
         "catatan_efek": _effect_notes(facts.effects, b),
+        "catatan_perhitungan": note_lines(
+            facts.notes,
+            b,
+            shown=_shown_topics(facts, efek_list),
+            min_sel=facts.min_sel,
+        ),
+        "panel_seimbang_dicatat": any(n.key == "panel_seimbang" for n in facts.notes),
         "tabel_kualitas": _table_md(facts.kualitas_data, f)
         if facts.kualitas_data is not None
         else None,

@@ -117,6 +117,10 @@ NARRATIVE_SECTIONS = (
     "icc_categories",
     "not_estimable",
     "not_estimable_effects",
+    "notes",
+    "note_analyses",
+    "note_reasons",
+    "note_values",
 )
 _ASSUMPTION_PARTS = ("name", "holds", "violated")
 

@@ -57,9 +57,13 @@ class Cells:
         pgg = np.array([np.mean(self.g_unit == g) for g in glist])
         return glist, pgg, pgg[np.searchsorted(glist, self.group)]
 
+    def flag_keys(self) -> list[str]:
+        """The distinct flags of the cells (keys of :data:`~.attgt.FLAGS`), sorted."""
+        return sorted({f for fl in self.flags for f in fl.split(",") if f})
+
     def why_empty(self) -> str:
         """Why no ATT(g,t) is available, from the cells' flags."""
-        keys = sorted({f for fl in self.flags for f in fl.split(",") if f})
+        keys = self.flag_keys()
         return "no ATT(g,t) could be estimated" + (
             f" (cells flagged: {', '.join(keys)})" if keys else ""
         )
@@ -95,7 +99,11 @@ def _simple(cells: Cells, max_e: float) -> Aggregate:
     _, _, pg = cells.shares()
     keep = np.flatnonzero(ok & (grp <= tim) & (tim <= grp + max_e))
     if keep.size == 0:
-        raise NotEstimable(f"no post-treatment ATT(g,t) to aggregate: {cells.why_empty()}")
+        raise NotEstimable(
+            f"no post-treatment ATT(g,t) to aggregate: {cells.why_empty()}",
+            reason="no_post_att",
+            facts={"flags": cells.flag_keys()},
+        )
     w = pg[keep] / pg[keep].sum()
     f = combined_influence(cells.inffunc, keep, w, cells.g_unit, pg, grp, att)
     return Aggregate(
@@ -125,7 +133,11 @@ def _group(cells: Cells, max_e: float, alpha, n_boot, seed, weights) -> Aggregat
     ests_a, ifs_a = np.array(ests), np.column_stack(ifs)
     has = np.isfinite(ests_a)
     if not has.any():
-        raise NotEstimable(f"no cohort has a post-treatment ATT(g,t): {cells.why_empty()}")
+        raise NotEstimable(
+            f"no cohort has a post-treatment ATT(g,t): {cells.why_empty()}",
+            reason="no_post_att",
+            facts={"flags": cells.flag_keys()},
+        )
     wo = pgg[has] / pgg[has].sum()
     idx = np.flatnonzero(has)
     f = ifs_a[:, has] @ wo + share_influence(cells.g_unit, idx, pgg, glist, np.nan_to_num(ests_a))
@@ -147,7 +159,7 @@ def _group(cells: Cells, max_e: float, alpha, n_boot, seed, weights) -> Aggregat
 def _event_times(cells: Cells, min_e, max_e, balance_e) -> tuple[np.ndarray, np.ndarray]:
     ok, grp, tim = cells.ok, cells.group, cells.time
     if not ok.any():
-        raise NotEstimable(cells.why_empty())
+        raise NotEstimable(cells.why_empty(), reason="no_att", facts={"flags": cells.flag_keys()})
     ev = tim - grp
     include = ok.copy()
     eseq = np.unique(ev[include])
@@ -160,7 +172,8 @@ def _event_times(cells: Cells, min_e, max_e, balance_e) -> tuple[np.ndarray, np.
     if eseq.size == 0:
         raise NotEstimable(
             "no event times left after the window "
-            f"(min_e={min_e}, max_e={max_e}, balance_e={balance_e})"
+            f"(min_e={min_e}, max_e={max_e}, balance_e={balance_e})",
+            reason="no_event_times",
         )
     return eseq, include
 
@@ -238,7 +251,11 @@ def _calendar(cells: Cells, alpha, n_boot, seed, weights) -> Aggregate:
         fl.append(_flags_of(cells, wt))
         labs.append(cells.axis.label(t1))
     if not ests:
-        raise NotEstimable(f"no post-treatment ATT(g,t) to aggregate: {cells.why_empty()}")
+        raise NotEstimable(
+            f"no post-treatment ATT(g,t) to aggregate: {cells.why_empty()}",
+            reason="no_post_att",
+            facts={"flags": cells.flag_keys()},
+        )
     ests_a, ifs_a = np.array(ests), np.column_stack(ifs)
     crit = uniform_critical_value(ifs_a, alpha, n_boot, seed, weights)
     post = np.flatnonzero(ok & (grp <= tim))

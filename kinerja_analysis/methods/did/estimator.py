@@ -131,17 +131,22 @@ def _check_groups(p: DidPanel, control_group: str, anticipation: int) -> None:
             "(their units stay in the sample, as in R did)."
         )
     if glist.size == 0:
-        raise NotEstimable("no treated cohort with a pre-treatment period")
+        raise NotEstimable("no treated cohort with a pre-treatment period", reason="no_cohort")
     n_never = int(np.sum(~np.isfinite(p.g_unit)))
     p.counts["units_never_treated"] = n_never
     p.counts["cohorts"] = int(glist.size)
     req = p.X.shape[2] + 5
+    p.counts["small_group_min"] = req
     small = [p.axis.label(g) for g in glist if np.sum(p.g_unit == g) < req]
+    p.small_cohorts = tuple(small)
+    p.counts["small_never_treated"] = int(bool(n_never and n_never < req))
     if n_never and n_never < req:
         if control_group == "never_treated":
             raise NotEstimable(
                 f"the never-treated group is too small ({n_never} units); try "
-                "control_group='not_yet_treated'"
+                "control_group='not_yet_treated'",
+                reason="never_treated_too_small",
+                facts={"n_units": n_never, "n_min": req},
             )
         small.append("never treated")
     if small:
@@ -310,4 +315,6 @@ def staggered_did(
         boot_weights=boot_weights,
         covariates=tuple(panel.covariates),
         _cells=cells,
+        dropped_covariates=panel.dropped_covariates,
+        small_cohorts=panel.small_cohorts,
     )

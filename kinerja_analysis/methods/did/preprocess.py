@@ -227,6 +227,11 @@ class DidPanel:
         redundant ones).
     notes, counts
         Every sample change, in words and in numbers.
+    dropped_covariates
+        The covariates dropped as redundant (their names), in the order given.
+    small_cohorts
+        The cohorts (caller's labels) smaller than the estimator's size rule
+        (covariates + 5 units; set by the estimator's group check).
     """
 
     Y: np.ndarray
@@ -237,6 +242,8 @@ class DidPanel:
     covariates: list[str]
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    dropped_covariates: tuple[str, ...] = ()
+    small_cohorts: tuple[object, ...] = ()
 
 
 def _drop_missing(df, time, first_treated, outcome, unit, covariates, notes, counts):
@@ -254,7 +261,7 @@ def _drop_missing(df, time, first_treated, outcome, unit, covariates, notes, cou
         notes.append(f"{int(bad.sum())} rows dropped: missing outcome, period, unit or covariate.")
     keep = ~bad
     if not keep.any():
-        raise NotEstimable("no usable rows")
+        raise NotEstimable("no usable rows", reason="no_rows")
     return tcode[keep], gcode[keep], y[keep], uid[keep], xmat[keep], list(xcov.columns), axis
 
 
@@ -265,7 +272,7 @@ def _to_matrices(tcode, gcode, y, uid, xmat, unit, first_treated, unbalanced, no
     tidx = np.searchsorted(tlist, tcode)
     nu, nt = len(uniq_units), len(tlist)
     if nt < 2:
-        raise NotEstimable("need at least two periods")
+        raise NotEstimable("need at least two periods", reason="one_period")
     key = ucode.astype(np.int64) * nt + tidx
     if np.bincount(key, minlength=nu * nt).max() > 1:
         raise ValueError(f"duplicate ({unit}, time) rows: the panel must be one row per pair")
@@ -299,11 +306,14 @@ def _to_matrices(tcode, gcode, y, uid, xmat, unit, first_treated, unbalanced, no
     return Y[complete], X[:, complete, :], g_unit[complete], tlist
 
 
-def _drop_redundant(X: np.ndarray, names: list[str], notes, counts) -> tuple[np.ndarray, list[str]]:
+def _drop_redundant(
+    X: np.ndarray, names: list[str], notes, counts
+) -> tuple[np.ndarray, list[str], tuple[str, ...]]:
     k = X.shape[2]
     counts["covariates_dropped_redundant"] = 0
+    gone: list[str] = []
     if k == 0:
-        return X, names
+        return X, names, ()
     stacked = X.reshape(-1, k)
     drop = redundant_columns(stacked)
     if drop:
@@ -322,7 +332,7 @@ def _drop_redundant(X: np.ndarray, names: list[str], notes, counts) -> tuple[np.
             "covariates vary over time: each 2x2 comparison uses their values in its "
             "earlier period (as R did); prefer pre-treatment covariates."
         )
-    return X, names
+    return X, names, tuple(gone)
 
 
 def prepare_panel(
@@ -368,8 +378,8 @@ def prepare_panel(
     Y, X, g_unit, tlist = _to_matrices(
         tcode, gcode, y, uid, xmat, unit, first_treated, unbalanced, notes, counts
     )
-    X, names = _drop_redundant(X, names, notes, counts)
-    panel = DidPanel(Y, X, g_unit, tlist, axis, names, notes, counts)
+    X, names, gone = _drop_redundant(X, names, notes, counts)
+    panel = DidPanel(Y, X, g_unit, tlist, axis, names, notes, counts, gone)
     _recode_cohorts(panel, control_group, anticipation)
     return panel
 
@@ -388,7 +398,8 @@ def _recode_cohorts(p: DidPanel, control_group: str, anticipation: int) -> None:
     if not np.any(~np.isfinite(p.g_unit)):
         if control_group == "never_treated":
             raise NotEstimable(
-                "there are no never-treated units; use control_group='not_yet_treated'"
+                "there are no never-treated units; use control_group='not_yet_treated'",
+                reason="no_never_treated",
             )
         glast = np.max(p.g_unit)
         keep_t = p.tlist < glast - anticipation
@@ -401,7 +412,10 @@ def _recode_cohorts(p: DidPanel, control_group: str, anticipation: int) -> None:
         p.tlist, p.Y, p.X = p.tlist[keep_t], p.Y[:, keep_t], p.X[keep_t]
         p.g_unit = np.where(p.g_unit == glast, NEVER, p.g_unit)
         if len(p.tlist) < 2:
-            raise NotEstimable("fewer than two periods before the last cohort is treated")
+            raise NotEstimable(
+                "fewer than two periods before the last cohort is treated",
+                reason="few_periods_before_last_cohort",
+            )
     first = np.isfinite(p.g_unit) & (p.g_unit <= p.tlist[0])
     counts["units_dropped_treated_first_period"] = int(first.sum())
     if first.any():

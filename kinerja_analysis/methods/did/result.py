@@ -34,7 +34,15 @@ class DidResult(Result):
         Every sample change and warning, in words.
     counts : dict
         The numbers behind the notes (rows/units dropped and why, units used, cells
-        flagged).
+        flagged; ``small_group_min``: the size rule, covariates + 5 units;
+        ``small_never_treated``: 1 when the never-treated group is below it).
+    dropped_covariates : tuple of str
+        Covariates dropped as redundant (constant, or a linear combination of others).
+    small_cohorts : tuple
+        Cohorts (in the caller's coding) with fewer units than ``small_group_min``.
+
+    Callers that report to people take these structured facts, not the English
+    ``notes``, and say them in their own words.
     """
 
     att_gt: pd.DataFrame
@@ -50,6 +58,8 @@ class DidResult(Result):
     boot_weights: str
     covariates: tuple[str, ...]
     _cells: Cells = field(repr=False)
+    dropped_covariates: tuple[str, ...] = ()
+    small_cohorts: tuple[object, ...] = ()
 
     # ---- public -----------------------------------------------------------------
     @property
