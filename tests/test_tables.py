@@ -474,6 +474,35 @@ def test_capaian_by_training_keeps_what_is_publishable():
     assert not out["disembunyikan"].any() and out["n_asn"].tolist() == [30, 10, 40]
 
 
+def test_opd_documents_withhold_the_self_funded_share_the_city_hides():
+    """An OPD whose self-funded share the city's JP table hides (primary or as a
+    complement) gets ``jp_mandiri`` in its withheld measures, and its own JP table then
+    blanks the share: the city's self-funded JP less every share published anywhere
+    leaves the hidden OPDs together, never one small group."""
+    peg = _pegawai({"A": 20, "B": 20, "C": 20})
+    rows = []
+    for o, k in (("A", 2), ("B", 9), ("C", 12)):
+        members = [x for x in peg["nip"] if x.startswith(o)]
+        rows += [(x, "teknis", "difasilitasi", 10.0, "2025-02-01") for x in members[:15]]
+        rows += [(x, "teknis", "mandiri", 5.0, "2025-02-01") for x in members[-k:]]
+    pel = _pelatihan(rows)
+    skp = _skp([(x, "2024Q1", "i", "kuantitas", 10, 10) for x in peg["nip"]])
+    ds = SimpleNamespace(pegawai=peg, tables={"pegawai": peg, "pelatihan": pel, "skp": skp})
+    hidden = T.city_suppressed_measures(ds, None, "2025Q1", MIN)
+    assert {o for o, m in hidden.items() if "jp_mandiri" in m} == {"A", "B"}
+    assert not any("jp" in m for m in hidden.values())  # the other JP figures stay
+    for o in ("A", "B"):  # the OPD's own document: its "all" row is the OPD
+        mine = pel[pel["nip"].str.startswith(o)]
+        own = T.jp_summary(
+            T.jp_by_asn(mine, peg[peg["opd"] == o], "2025Q1"), MIN, withheld=hidden[o]
+        )
+        assert own["pct_jp_mandiri"].isna().all()
+    # B alone (9 self-funded trainees) would show its share in its own document
+    mine = pel[pel["nip"].str.startswith("B")]
+    alone = T.jp_summary(T.jp_by_asn(mine, peg[peg["opd"] == "B"], "2025Q1"), MIN)
+    assert alone["pct_jp_mandiri"].notna().all()
+
+
 # ----------------------------------------------------------------------------- headline
 
 
