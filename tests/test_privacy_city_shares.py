@@ -24,7 +24,9 @@ trainees, and "ASN tanpa umpan balik –").
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -34,7 +36,7 @@ from test_privacy_remainder import _blocks
 from kinerja_analysis.analyses.shared import pegawai_through
 from kinerja_analysis.core.periods import period_bounds
 from kinerja_analysis.data.synth import generate, write_dataset
-from kinerja_analysis.pipeline.batch import run_batch
+from kinerja_analysis.pipeline.batch import _write_index, run_batch
 from kinerja_analysis.reporting.narrative import PeriodFacts, write_report
 from kinerja_analysis.reporting.text import headline_value
 
@@ -382,3 +384,19 @@ def test_training_shares_withheld_in_words(bahasa):
 def test_headline_value_says_suppressed():
     assert headline_value("pct_jp_di_bawah_20", None, "id", hidden=True).startswith("disembunyikan")
     assert headline_value("pct_jp_di_bawah_20", float("nan"), "en").startswith("not available")
+
+
+def test_index_says_a_suppressed_headline(city, tmp_path):
+    """A period whose headline share is suppressed (kept as None in its manifest, as the
+    batch keeps a figure its headline table marks ``disembunyikan``) is written on the
+    index as suppressed, never as "not available" or as a number."""
+    out, planted, _ = city
+    copy = tmp_path / "reports"
+    shutil.copytree(out, copy)
+    manifest = copy / planted["last"] / "manifest.json"
+    body = json.loads(manifest.read_text("utf-8"))
+    body["runs"]["10"]["angka_utama"]["pct_jp_di_bawah_20"] = None
+    manifest.write_text(json.dumps(body), "utf-8")
+    html = _write_index(copy, "id").read_text("utf-8")
+    line = re.search(r"ASN dengan JP &lt; 20[^<]*(?:<[^>]+>\s*)*([^<]+)", html).group(1)
+    assert line.strip().startswith("disembunyikan (kelompok kecil") and "%" not in line

@@ -1110,7 +1110,9 @@ def _stage(fmt_name: str):
         raise
 
 
-def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes], dict[str, float]]:
+def render_outputs(
+    spec: RunSpec, nb: Any, work: Path
+) -> tuple[dict[str, bytes], dict[str, float | None]]:
     """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``."""
     bahasa = spec.parameters["bahasa"]
     profil = load_profile(spec.profile)
