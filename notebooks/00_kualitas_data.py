@@ -84,7 +84,7 @@ if doc.ds.validation.absent:
     doc.absent(*doc.ds.validation.absent)
 
 # %%
-lengkap = tables.period_coverage(t, doc.periode)
+lengkap = tables.period_coverage(t, doc.periode, min_sel)
 doc.say("n00_kelengkapan", "n00_cakupan", cakupan=doc.cakupan, periode=doc.period_text)
 if len(lengkap):
     doc.figure(
@@ -98,5 +98,7 @@ if len(lengkap):
         x_label=doc.text("n00_sumbu_porsi"),
     )
     doc.table(lengkap, "kelengkapan_periode")
+    if lengkap["disembunyikan"].any():
+        doc.say("sebagian_disembunyikan", min_sel=min_sel)
 else:
     doc.absent("skp", "penilaian_resmi", "perilaku", "pelatihan", "umpan_balik", "survei")

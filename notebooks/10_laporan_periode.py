@@ -86,7 +86,9 @@ doc.section(laporan, "hasil")
 
 # %%
 doc.say("angka_utama")
-angka = tables.headline_figures(t, doc.periode, withheld=doc.withheld, evaluasi=doc.shared.evaluasi)
+angka = tables.headline_figures(
+    t, doc.periode, withheld=doc.withheld, evaluasi=doc.shared.evaluasi, min_sel=min_sel
+)
 doc.save(angka, "angka_utama")
 doc.table(headline_display(angka, bahasa))
 
@@ -301,7 +303,7 @@ elif jp_ada and "jp" in doc.withheld:
     doc.withheld_note("jp")
 elif jp_ada:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
-    jp_opd = tables.jp_summary(jp, min_sel)
+    jp_opd = tables.jp_summary(jp, min_sel, withheld=doc.withheld)
     doc.save(jp_opd, "jp_per_opd")
     doc.say("jp", "jp_ringkas", cakupan=doc.cakupan)
     doc.table(
@@ -309,6 +311,10 @@ elif jp_ada:
         "jp_kota",
         percent_cols=["pct_di_bawah_20", "pct_jp_mandiri"],
     )
+    if "jp_mandiri" in doc.withheld:
+        doc.withheld_note("jp_mandiri", cells=True)
+    elif any("Semua OPD" in v for v in jp_opd.attrs.values()):
+        doc.say("sebagian_disembunyikan", min_sel=min_sel)
 
 # %%
 doc.section(laporan, "rekomendasi")

@@ -40,7 +40,7 @@ from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.narrative import not_estimated_sentence
 from kinerja_analysis.reporting.notebook import setup
 from kinerja_analysis.reporting.notes import effects_document_shown, note_lines
-from kinerja_analysis.reporting.text import sensitivity_display
+from kinerja_analysis.reporting.text import sensitivity_display, training_hours_sentence
 
 doc = setup(
     periode=periode,
@@ -72,13 +72,11 @@ else:
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
     jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
 if dicatat and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
-    doc.say(
-        "n20_paparan",
-        "n20_jp_kalimat",
-        periode=doc.period_text,
-        jp_rerata=doc.number(jp_kota.loc[0, "jp_rerata"], 1),
-        pct_di_bawah_20=doc.percent(jp_kota.loc[0, "pct_di_bawah_20"]),
-        pct_mandiri=doc.percent(jp_kota.loc[0, "pct_jp_mandiri"]),
+    # a share that would give back a small group is said to be withheld
+    doc.markdown(
+        doc.text("n20_paparan")
+        + "\n\n"
+        + training_hours_sentence(jp_kota, doc.period_text, bahasa, min_sel)
     )
 elif ada_pelatihan:
     doc.say("n20_paparan", "n20_jp_tidak_tersedia", periode=doc.period_text)
@@ -109,7 +107,7 @@ if not doc.absent("skp", "pelatihan") and dicatat:
 # %%
 doc.say("n20_umpan_balik")
 if "umpan_balik" in t:
-    ub = tables.umpan_balik_by_period(t["umpan_balik"], t["pegawai"])
+    ub = tables.umpan_balik_by_period(t["umpan_balik"], t["pegawai"], min_sel)
     doc.figure(
         plots.plot_trend,
         ub,
@@ -120,6 +118,8 @@ if "umpan_balik" in t:
         title=doc.text("n20_judul_umpan_balik"),
     )
     doc.table(ub, "umpan_balik_per_periode")
+    if ub["disembunyikan"].any():
+        doc.say("sebagian_disembunyikan", min_sel=min_sel)
 else:
     doc.absent("umpan_balik")
 

@@ -57,7 +57,7 @@ doc.say("n90_pengantar")
 # %%
 # the behaviour score of every period as the last window scores it (one rater model)
 evaluasi = doc.shared.evaluasi if "perilaku" in t else None
-lintas = tables.cross_period_summary(t, periode_semua, evaluasi=evaluasi)
+lintas = tables.cross_period_summary(t, periode_semua, evaluasi=evaluasi, min_sel=min_sel)
 doc.say(
     "n90_angka_utama",
     "n90_cakupan",
@@ -75,6 +75,14 @@ tanpa_jp = [
 ]
 if tanpa_jp:
     doc.say("n90_jp_tidak_tersedia", periode=", ".join(period_label(p, bahasa) for p in tanpa_jp))
+# a figure blank because, beside that period's number of ASN, it gives back a small group
+for indikator, kecil in lintas.attrs["disembunyikan"].items():
+    doc.say(
+        "n90_disembunyikan",
+        indikator=doc.label(indikator),
+        periode=", ".join(period_label(p, bahasa) for p in kecil),
+        min_sel=min_sel,
+    )
 
 # %%
 doc.say("n90_tren")

@@ -109,11 +109,28 @@ def test_period_coverage():
             }
         ),
     }
-    out = T.period_coverage(tables, "2025Q1").set_index("tabel")
+    out = T.period_coverage(tables, "2025Q1", min_sel=1).set_index("tabel")
     assert out.loc["skp", ["n_baris", "n_asn"]].tolist() == [3, 2]
     assert out.loc["skp", "pct_asn"] == 0.5
     assert out.loc["pelatihan", ["n_baris", "n_asn"]].tolist() == [2, 2]
     assert list(out.index) == ["skp", "pelatihan"]
+    assert not out["disembunyikan"].any()
+    # 2 of 4 ASN with an SKP (and 2 without) beside the head-count: both small groups
+    small = T.period_coverage(tables, "2025Q1", min_sel=MIN).set_index("tabel")
+    assert small[["n_asn", "pct_asn"]].isna().all().all() and small["disembunyikan"].all()
+    assert small.loc["skp", "n_baris"] == 3  # rows are not ASN
+
+
+def test_period_coverage_hides_a_small_rest():
+    """A table covering all ASN but a few states the few: head-count − n_asn is a group."""
+    peg = _pegawai({"A": 30})
+    skp = pd.DataFrame({"nip": peg["nip"].iloc[:28], "periode": "2025Q1"})  # 2 without
+    fb = pd.DataFrame({"nip": peg["nip"].iloc[:20], "periode": "2025Q1"})  # 10 without
+    out = T.period_coverage({"pegawai": peg, "skp": skp, "umpan_balik": fb}, "2025Q1", MIN)
+    out = out.set_index("tabel")
+    assert pd.isna(out.loc["skp", "n_asn"]) and pd.isna(out.loc["skp", "pct_asn"])
+    assert out.loc["umpan_balik", ["n_asn", "pct_asn"]].tolist() == [20, pytest.approx(2 / 3)]
+    assert out["disembunyikan"].tolist() == [True, False]
 
 
 # ----------------------------------------------------------------------------- 10 period
@@ -228,29 +245,103 @@ def _pelatihan(rows):
 def test_training_exposure_small_groups_hidden():
     rows = [(f"a{i}", "teknis", "difasilitasi", 10.0, "2025-02-01") for i in range(6)]
     rows += [("a0", "teknis", "difasilitasi", 4.0, "2025-03-01")]  # a second training
+    rows += [(f"e{i}", "manajerial", "difasilitasi", 6.0, "2025-01-05") for i in range(5)]
     rows += [(f"b{i}", "manajerial", "mandiri", 8.0, "2024-06-01") for i in range(2)]
     rows += [("c0", "teknis", "mandiri", 8.0, "2024-03-31")]  # before the window
     out = T.training_exposure(_pelatihan(rows), "2025Q1", min_sel=MIN)
     t = out.set_index(["jenis", "sumber"])
+    assert ("teknis", "mandiri") not in t.index
+    small = t.loc[("manajerial", "mandiri")]
+    assert small["disembunyikan"] and pd.isna(small["n_asn"]) and pd.isna(small["jp_total"])
+    # the JP of all sources is published (JP per ASN × ASN): the self-funded source's
+    # only cell is that total less the facilitated cells, so one of them (the smaller,
+    # manajerial: 5 ASN) is hidden with it; the self-funded share is not published (2
+    # self-funded trainees), so the facilitated source needs no second complement
+    assert t.loc[("manajerial", "difasilitasi"), "disembunyikan"]
     assert t.loc[("teknis", "difasilitasi"), ["n_pelatihan", "n_asn", "jp_total"]].tolist() == [
         7,
         6,
         64.0,
     ]
     assert t.loc[("teknis", "difasilitasi"), "jp_rerata"] == pytest.approx(64 / 7)
-    small = t.loc[("manajerial", "mandiri")]
-    assert small["disembunyikan"] and pd.isna(small["n_asn"]) and pd.isna(small["jp_total"])
-    assert ("teknis", "mandiri") not in t.index
-    assert out["disembunyikan"].sum() == 1  # the only self-funded cell
-    # a source's JP total is published elsewhere (JP per ASN and the self-funded share in
-    # the period document): a small cell is hidden with a complement of its source
-    rows2 = rows + [(f"d{i}", "fungsional", "difasilitasi", 29.0, "2025-01-10") for i in range(4)]
+    assert out["disembunyikan"].sum() == 2
+    _assert_protected(
+        [6, 5, 2],
+        out.set_index(["jenis", "sumber"]).loc[
+            [("teknis", "difasilitasi"), ("manajerial", "difasilitasi"), ("manajerial", "mandiri")],
+            "disembunyikan",
+        ],
+    )
+    # with 6 self-funded trainees the share is published, hence each source's JP total:
+    # a small cell is hidden with a complement of its own source
+    rows2 = [r for r in rows if not r[0].startswith("b")]
+    rows2 += [(f"b{i}", "manajerial", "mandiri", 8.0, "2024-06-01") for i in range(6)]
+    rows2 += [(f"d{i}", "fungsional", "difasilitasi", 29.0, "2025-01-10") for i in range(4)]
     out2 = T.training_exposure(_pelatihan(rows2), "2025Q1", min_sel=MIN).set_index(
         ["jenis", "sumber"]
     )
     assert out2.loc[("fungsional", "difasilitasi"), "disembunyikan"]
-    assert out2.loc[("teknis", "difasilitasi"), "disembunyikan"]  # its complement
-    assert pd.isna(out2.loc[("teknis", "difasilitasi"), "jp_total"])
+    assert out2.loc[("manajerial", "difasilitasi"), "disembunyikan"]  # its complement (5)
+    assert pd.isna(out2.loc[("manajerial", "difasilitasi"), "jp_total"])
+    assert not out2.loc[("manajerial", "mandiri"), "disembunyikan"]
+    assert not out2.loc[("teknis", "difasilitasi"), "disembunyikan"]
+
+
+def test_self_funded_source_is_not_given_back():
+    """The attack of the period documents on the training table: the whole JP (JP per
+    ASN × ASN) and the self-funded share of JP give each source's JP; a hidden cell is
+    recovered when it is its source's only hidden cell, or when the total less every
+    shown cell is one hidden cell. Before: the lone self-funded cell of 3 ASN was both."""
+    peg = _pegawai({"A": 20, "B": 20})
+    nips = peg["nip"].tolist()
+    rows = [(x, "teknis", "difasilitasi", 12.0, "2025-02-01") for x in nips[:25]]
+    rows += [(x, "manajerial", "difasilitasi", 9.0, "2025-03-01") for x in nips[10:30]]
+    rows += [(x, "teknis", "mandiri", 16.0, "2024-09-01") for x in nips[30:33]]  # 3 ASN
+    pel = _pelatihan(rows)
+    exposure = T.training_exposure(pel, "2025Q1", min_sel=MIN)
+    jp = T.jp_by_asn(pel, peg, "2025Q1")
+    city = T.jp_summary(jp, MIN).iloc[0]
+    assert pd.isna(city["pct_jp_mandiri"])  # 3 self-funded trainees: the share is withheld
+    total = city["jp_rerata"] * city["n_asn"]
+    shown = exposure.loc[~exposure["disembunyikan"]]
+    hidden = exposure.loc[exposure["disembunyikan"]]
+    assert len(hidden) >= 2  # the lone self-funded cell is not the only one hidden
+    assert total - shown["jp_total"].sum() != 48.0  # the 3 self-funded trainees' JP
+    # what is left hidden describes at least min_sel people in two cells or more
+    truth = pel.groupby(["jenis", "sumber"])["nip"].nunique()
+    assert sum(truth[(r.jenis, r.sumber)] for r in hidden.itertuples()) >= MIN
+    # with min_sel 3 the self-funded trainees are no small group: all is shown
+    assert not T.training_exposure(pel, "2025Q1", min_sel=3)["disembunyikan"].any()
+    assert T.jp_summary(jp, 3).iloc[0]["pct_jp_mandiri"] == pytest.approx(48 / total)
+
+
+def test_self_funded_share_follows_the_trainees():
+    """pct_jp_mandiri states the JP of the self-funded trainees and of those on
+    facilitated training: blank where either is 1..min_sel-1, an OPD's with complements
+    over the OPDs (the city's share is published), and withheld on request."""
+    peg = _pegawai({"A": 20, "B": 20, "C": 20})
+    rows = []
+    for o, k in (("A", 2), ("B", 9), ("C", 12)):  # self-funded trainees per OPD
+        members = [x for x in peg["nip"] if x.startswith(o)]
+        rows += [(x, "teknis", "difasilitasi", 10.0, "2025-02-01") for x in members[:15]]
+        rows += [(x, "teknis", "mandiri", 5.0, "2025-02-01") for x in members[-k:]]
+    jp = T.jp_by_asn(_pelatihan(rows), peg, "2025Q1")
+    js = T.jp_summary(jp, MIN).set_index("opd")
+    # A (2 self-funded) primary; B (9) the complement among the self-funded cells
+    assert js["pct_jp_mandiri"].isna().to_dict() == {
+        "Semua OPD": False,
+        "A": True,
+        "B": True,
+        "C": False,
+    }
+    assert js.attrs["mandiri_disembunyikan"] == ["A", "B"]
+    # the city's self-funded JP less C's leaves A and B together: 11 trainees
+    city = js.loc["Semua OPD", "pct_jp_mandiri"] * js.loc["Semua OPD", "jp_rerata"] * 60
+    c = js.loc["C", "pct_jp_mandiri"] * js.loc["C", "jp_rerata"] * 20
+    assert city - c == pytest.approx(5.0 * 11)
+    assert not js["disembunyikan"].any()  # the other JP figures stay
+    mask = T.jp_summary(jp, MIN, withheld=["jp_mandiri"])
+    assert mask["pct_jp_mandiri"].isna().all()
 
 
 def test_umpan_balik_by_period():
@@ -262,13 +353,43 @@ def test_umpan_balik_by_period():
             "kualitas": [4.0, 2.0, np.nan, 5.0],
         }
     )
-    out = T.umpan_balik_by_period(ub, _pegawai({"A": 4}))
+    out = T.umpan_balik_by_period(ub, _pegawai({"A": 4}), min_sel=1)
     assert out["periode"].tolist() == ["2024Q4", "2025Q1"]
     q1 = out.set_index("periode").loc["2025Q1"]
     assert q1["n_sesi"] == 3 and q1["sesi_per_asn"] == 0.75
     assert q1["pct_asn_tanpa_sesi"] == 0.5
     assert q1["kualitas_rerata"] == 3.0
     assert (q1["sesi_lisan"], q1["sesi_tertulis"]) == (2, 1)
+    assert not out["disembunyikan"].any()
+    # a city of 4: every share of it is a small group, and so are one or two raters
+    small = T.umpan_balik_by_period(ub, _pegawai({"A": 4}), min_sel=MIN).set_index("periode")
+    assert small[["pct_asn_tanpa_sesi", "kualitas_rerata"]].isna().all().all()
+    assert small["disembunyikan"].all() and small.loc["2025Q1", "n_sesi"] == 3
+
+
+def test_umpan_balik_by_period_hides_a_small_rest():
+    """Each period's head-count is published (n_sesi / sesi_per_asn gives it back): the
+    share without a session is blank where the ASN without, or those with, are 1..4."""
+    peg = _pegawai({"A": 40})
+    nips = peg["nip"].tolist()
+    ub = pd.DataFrame(
+        {
+            "nip": nips[:37] + nips[:20] + nips[:4],  # 3 without; 20 with; 4 with
+            "periode": ["2025Q1"] * 37 + ["2025Q2"] * 20 + ["2025Q3"] * 4,
+            "bentuk": "dialog_kinerja",
+            "kualitas": 4.0,
+        }
+    )
+    out = T.umpan_balik_by_period(ub, peg, min_sel=MIN).set_index("periode")
+    n_all = out["n_sesi"] / out["sesi_per_asn"]
+    assert n_all.tolist() == [40, 40, 40]
+    # the attack: head-count × share without = a number of ASN, and the rest
+    without = (n_all * out["pct_asn_tanpa_sesi"]).round()
+    assert without.isna().tolist() == [True, False, True]
+    assert without["2025Q2"] == 20
+    assert pd.isna(out.loc["2025Q3", "kualitas_rerata"])  # rated by 4 ASN
+    assert out.loc["2025Q1", "kualitas_rerata"] == 4.0  # the mean of 37 stays
+    assert out["disembunyikan"].tolist() == [True, False, True]
 
 
 def test_capaian_by_training_groups_and_complements():
@@ -286,6 +407,100 @@ def test_capaian_by_training_groups_and_complements():
     _assert_protected(pd.Series(n_true), out["disembunyikan"])
     assert out["n_asn"].iloc[2] == 7 and out["capaian_rerata"].iloc[2] == pytest.approx(90.0)
     assert out[["n_asn", "capaian_rerata"]].iloc[:2].isna().all().all()
+
+
+def _jp_groups_city(no_skp: dict[str, int], groups=(30, 10, 40)):
+    """ASN with an SKP in 2025Q1 in the three JP groups (``groups``: 0, 1–19, ≥ 20 JP), and
+    ASN without one: ``no_skp`` = how many at 0 JP and at 20 JP."""
+    rows, jp = [], []
+    i = 0
+    for k, hours in zip(groups, (0.0, 8.0, 24.0), strict=True):
+        for _ in range(k):
+            rows.append((f"s{i:03d}", "2025Q1", "i", "kuantitas", 10, 10))
+            jp.append((f"s{i:03d}", hours))
+            i += 1
+    for hours, k in (("0", no_skp.get("0", 0)), ("20", no_skp.get("20", 0))):
+        jp += [(f"t{hours}{j:02d}", float(hours)) for j in range(k)]
+    return _skp(rows), pd.DataFrame(jp, columns=["nip", "jp"])
+
+
+def _derived_groups(out: pd.DataFrame, jp: pd.DataFrame) -> list[float]:
+    """Every group of ASN the published figures give by subtraction: the head-count (every
+    ASN of ``jp``) less each shown group and less all of them; the city's numbers below
+    and at or above 20 JP (its share × head-count, published when not itself hidden)
+    less the shown groups on that side."""
+    n = out.set_index("kelompok_jp")["n_asn"]
+    shown = {k: float(v) for k, v in n.items() if pd.notna(v)}
+    head = len(jp)
+    below = float((jp["jp"] < 20).sum())
+    found = [head - v for v in shown.values()]
+    if len(shown) == 3:
+        found.append(head - sum(shown.values()))
+    if "0 JP" in shown and "1–19 JP" in shown:
+        found.append(below - shown["0 JP"] - shown["1–19 JP"])
+    if "≥ 20 JP" in shown:
+        found.append(head - below - shown["≥ 20 JP"])
+    return found
+
+
+@pytest.mark.parametrize(
+    "no_skp",
+    [{"0": 2}, {"20": 3}, {"0": 8, "20": 2}, {"0": 2, "20": 8}, {"0": 1, "20": 1}],
+)
+def test_capaian_by_training_head_count_remainder(no_skp):
+    """Beside the head-count (and the city's share below 20 JP), the JP groups of the ASN
+    with an SKP give back the ASN without one, by side of the 20-JP line: the groups
+    follow the remainder rule. Before, all three groups were shown and head-count less
+    their sum (2, 3 …), or the city's count on one side less its groups, was a small
+    group."""
+    skp, jp = _jp_groups_city(no_skp)
+    out = T.capaian_by_training(skp, jp, "2025Q1", MIN)
+    derived = _derived_groups(out, jp)
+    assert all(v == 0 or v >= MIN for v in derived), (out, derived)
+    # the SKP count the document states (when the rest is not small) less the shown groups
+    n_skp, rest = len(skp), len(jp) - len(skp)
+    shown = out["n_asn"].dropna()
+    if not (0 < rest < MIN) and len(shown) < 3:
+        assert n_skp - shown.sum() >= MIN
+
+
+def test_capaian_by_training_keeps_what_is_publishable():
+    # everyone has an SKP: nothing to give back, nothing hidden
+    skp, jp = _jp_groups_city({})
+    assert not T.capaian_by_training(skp, jp, "2025Q1", MIN)["disembunyikan"].any()
+    # 20 without an SKP, 10 on each side of the line: no small group either
+    skp, jp = _jp_groups_city({"0": 10, "20": 10})
+    out = T.capaian_by_training(skp, jp, "2025Q1", MIN)
+    assert not out["disembunyikan"].any() and out["n_asn"].tolist() == [30, 10, 40]
+
+
+def test_opd_documents_withhold_the_self_funded_share_the_city_hides():
+    """An OPD whose self-funded share the city's JP table hides (primary or as a
+    complement) gets ``jp_mandiri`` in its withheld measures, and its own JP table then
+    blanks the share: the city's self-funded JP less every share published anywhere
+    leaves the hidden OPDs together, never one small group."""
+    peg = _pegawai({"A": 20, "B": 20, "C": 20})
+    rows = []
+    for o, k in (("A", 2), ("B", 9), ("C", 12)):
+        members = [x for x in peg["nip"] if x.startswith(o)]
+        rows += [(x, "teknis", "difasilitasi", 10.0, "2025-02-01") for x in members[:15]]
+        rows += [(x, "teknis", "mandiri", 5.0, "2025-02-01") for x in members[-k:]]
+    pel = _pelatihan(rows)
+    skp = _skp([(x, "2024Q1", "i", "kuantitas", 10, 10) for x in peg["nip"]])
+    ds = SimpleNamespace(pegawai=peg, tables={"pegawai": peg, "pelatihan": pel, "skp": skp})
+    hidden = T.city_suppressed_measures(ds, None, "2025Q1", MIN)
+    assert {o for o, m in hidden.items() if "jp_mandiri" in m} == {"A", "B"}
+    assert not any("jp" in m for m in hidden.values())  # the other JP figures stay
+    for o in ("A", "B"):  # the OPD's own document: its "all" row is the OPD
+        mine = pel[pel["nip"].str.startswith(o)]
+        own = T.jp_summary(
+            T.jp_by_asn(mine, peg[peg["opd"] == o], "2025Q1"), MIN, withheld=hidden[o]
+        )
+        assert own["pct_jp_mandiri"].isna().all()
+    # B alone (9 self-funded trainees) would show its share in its own document
+    mine = pel[pel["nip"].str.startswith("B")]
+    alone = T.jp_summary(T.jp_by_asn(mine, peg[peg["opd"] == "B"], "2025Q1"), MIN)
+    assert alone["pct_jp_mandiri"].notna().all()
 
 
 # ----------------------------------------------------------------------------- headline
@@ -319,7 +534,7 @@ def _tables_for_headline():
 
 
 def test_headline_figures():
-    out = T.headline_figures(_tables_for_headline(), "2025Q1")
+    out = T.headline_figures(_tables_for_headline(), "2025Q1", min_sel=1)
     assert list(out.columns) == ["indikator", "nilai", "satuan", "disembunyikan"]
     assert not out["disembunyikan"].any()
     v = out.set_index("indikator")["nilai"]
@@ -333,6 +548,45 @@ def test_headline_figures():
     # the first period's 12-month window reaches before the data: no JP figures
     first = T.headline_figures(_tables_for_headline(), "2024Q2").set_index("indikator")
     assert first.loc[["jp_rerata", "pct_jp_di_bawah_20"], "nilai"].isna().all()
+    assert not first["disembunyikan"].any()  # not available, not suppressed
+    # a city of 4 ASN: 3 below 20 JP and 1 at or above are small groups beside n_asn
+    small = T.headline_figures(_tables_for_headline(), "2025Q1", min_sel=MIN)
+    small = small.set_index("indikator")
+    assert small.loc["pct_jp_di_bawah_20", "disembunyikan"]
+    assert pd.isna(small.loc["pct_jp_di_bawah_20", "nilai"])
+    assert small["disembunyikan"].sum() == 1 and small.loc["jp_rerata", "nilai"] == 10.0
+
+
+def _tables_below_20(n: int, below: int) -> dict[str, pd.DataFrame]:
+    """``n`` ASN of one OPD, all but ``below`` with 20 JP of training in early 2025."""
+    peg = _pegawai({"A": n})
+    rows = [(x, "teknis", "difasilitasi", 20.0, "2025-02-01") for x in peg["nip"][below:]]
+    rows.append((peg["nip"].iloc[0], "teknis", "difasilitasi", 20.0, "2023-06-01"))  # before
+    skp = _skp([(peg["nip"].iloc[0], "2024Q1", "i", "kuantitas", 10, 10)])  # data from 2024Q1
+    return {"pegawai": peg, "pelatihan": _pelatihan(rows), "skp": skp}
+
+
+@pytest.mark.parametrize(("n", "below", "hidden"), [(40, 3, True), (40, 37, True),
+                                                     (40, 5, False), (40, 0, False),
+                                                     (40, 40, False), (4, 0, True)])  # fmt: skip
+def test_city_share_below_20_hides_a_small_group(n, below, hidden):
+    """The city's share of ASN below 20 JP beside its number of ASN is a count of ASN,
+    and so is the rest: published only where both are 0 or at least min_sel, in the
+    headline, the cross-period summary and the JP table's all-OPD row alike."""
+    t = _tables_below_20(n, below)
+    head = T.headline_figures(t, "2025Q1", min_sel=MIN).set_index("indikator")
+    share = head.loc["pct_jp_di_bawah_20", "nilai"]
+    assert bool(head.loc["pct_jp_di_bawah_20", "disembunyikan"]) is hidden
+    assert pd.isna(share) is hidden
+    if not hidden:  # the attack reads back a group of 0 or >= min_sel only
+        k = round(share * head.loc["n_asn", "nilai"])
+        assert k == below and all(x == 0 or x >= MIN for x in (k, n - k))
+    lintas = T.cross_period_summary(t, ["2025Q1"], min_sel=MIN)
+    assert pd.isna(lintas["pct_jp_di_bawah_20"].iloc[0]) is hidden
+    assert lintas.attrs["disembunyikan"] == ({"pct_jp_di_bawah_20": ["2025Q1"]} if hidden else {})
+    js = T.jp_summary(T.jp_by_asn(t["pelatihan"], t["pegawai"], "2025Q1"), MIN, per_opd=False)
+    assert pd.isna(js.loc[0, "pct_di_bawah_20"]) is hidden
+    assert ("Semua OPD" in js.attrs["di_bawah_20_disembunyikan"]) is hidden
 
 
 def test_headline_behaviour_is_the_documents_score():

@@ -422,7 +422,7 @@ class RunResult:
     seconds: float = 0.0
     outputs: tuple[str, ...] = ()
     message: str = ""
-    headline_figures: dict[str, float] = field(default_factory=dict)
+    headline_figures: dict[str, float | None] = field(default_factory=dict)
     failed_notebook: str | None = None
     file_hashes: dict[str, str] = field(default_factory=dict)
     earlier_report: str | None = None  # date of the earlier good report kept after a failure
@@ -1121,7 +1121,9 @@ def _stage(fmt_name: str):
         raise
 
 
-def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes], dict[str, float]]:
+def render_outputs(
+    spec: RunSpec, nb: Any, work: Path
+) -> tuple[dict[str, bytes], dict[str, float | None]]:
     """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``."""
     bahasa = spec.parameters["bahasa"]
     profil = load_profile(spec.profile)
@@ -1149,7 +1151,12 @@ def render_outputs(spec: RunSpec, nb: Any, work: Path) -> tuple[dict[str, bytes]
     angka = {}
     if "angka_utama" in tables:
         a = tables["angka_utama"]
-        angka = {str(k): float(v) for k, v in zip(a["indikator"], a["nilai"], strict=True)}
+        # a figure suppressed as a small group is kept as None (not NaN: not available)
+        hidden = a["disembunyikan"] if "disembunyikan" in a else pd.Series(False, index=a.index)
+        angka = {
+            str(k): None if bool(h) else float(v)
+            for k, v, h in zip(a["indikator"], a["nilai"], hidden, strict=True)
+        }
     return files, angka
 
 
@@ -1374,7 +1381,10 @@ def _write_index(
             {
                 "judul": period_label(periode, bahasa),
                 "kepala": [
-                    {"label": headline_label(k, bahasa), "nilai": headline_value(k, v, bahasa)}
+                    {
+                        "label": headline_label(k, bahasa),
+                        "nilai": headline_value(k, v, bahasa, hidden=v is None),
+                    }
                     for k, v in angka.items()
                     if k in ("n_asn", "capaian_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
                 ],

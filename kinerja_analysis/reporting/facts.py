@@ -36,7 +36,12 @@ from kinerja_analysis.domain.ratings import DI_ATAS, DI_BAWAH
 from kinerja_analysis.methods.multiplicity import adjust_pvalues
 from kinerja_analysis.methods.power import mde
 from kinerja_analysis.reporting.narrative import Effect, PeriodFacts
-from kinerja_analysis.reporting.privacy import remainder_hidden, suppress_small_cells
+from kinerja_analysis.reporting.privacy import (
+    remainder_hidden,
+    sources_hidden,
+    subset_hidden,
+    suppress_small_cells,
+)
 from kinerja_analysis.reporting.tables import (
     jp_by_asn,
     jp_summary,
@@ -236,7 +241,7 @@ def period_facts(
     figures are left out of the facts (``predikat``: the predikat distributions and the
     distribution rules; ``perilaku``: the BerAKHLAK profile and training priorities;
     ``jp``: the JP figures, with ``pelatihan["jp_disembunyikan"]`` set so the narrative
-    says why).
+    says why; ``jp_mandiri``: the self-funded shares, flagged the same way).
 
     Only aggregates leave this function. ``predikat_organisasi`` is the organisation's
     own predikat that sets the SE MenPAN-RB 3/2023 distribution rules. ``profile`` is
@@ -279,10 +284,23 @@ def period_facts(
         pelatihan = {
             **pelatihan,
             "pct_di_bawah_20jp": None,
+            "pct_di_bawah_20jp_disembunyikan": False,  # said once, with every JP figure
             "jp_per_asn": None,
             "jp_per_opd": None,
             "jp_tidak_tersedia_sejak": None,
             "jp_disembunyikan": True,
+        }
+    if "jp_mandiri" in withheld and pelatihan is not None:
+        pelatihan = {
+            **pelatihan,
+            "pct_mandiri": None,
+            "pct_mandiri_tidak_sesuai": None,
+            # withheld where there is a figure to withhold (else: not available)
+            "pct_mandiri_disembunyikan": pelatihan.get("pct_mandiri") is not None
+            or bool(pelatihan.get("pct_mandiri_disembunyikan")),
+            "pct_mandiri_tidak_sesuai_disembunyikan": pelatihan.get("pct_mandiri_tidak_sesuai")
+            is not None
+            or bool(pelatihan.get("pct_mandiri_tidak_sesuai_disembunyikan")),
         }
     return PeriodFacts(
         periode=periode,
@@ -495,13 +513,16 @@ def _resistance_facts(
     # said in words, never shown as 0 % or 100 %
     tak_dinilai = []
     share, complete = _absence(ds, hasil, periode, peg)
-    base["pct_skp_kosong"] = _share_of_headcount(share.reindex(base.index), heads, min_sel)
+    base["pct_skp_kosong"], base["skp_kosong_disembunyikan"] = _share_of_headcount(
+        share.reindex(base.index), heads, min_sel, flags=True
+    )
     if not complete:
         tak_dinilai.append(hasil)
+    base["tanpa_umpan_balik_disembunyikan"] = False
     if _recorded(ds, "umpan_balik"):
         share, complete = _absence(ds, "umpan_balik", periode, peg)
-        base["pct_tanpa_umpan_balik"] = _share_of_headcount(
-            share.reindex(base.index), heads, min_sel
+        base["pct_tanpa_umpan_balik"], base["tanpa_umpan_balik_disembunyikan"] = (
+            _share_of_headcount(share.reindex(base.index), heads, min_sel, flags=True)
         )
         if not complete:
             tak_dinilai.append("umpan_balik")
@@ -520,22 +541,28 @@ def _resistance_facts(
         # 0 or at least min_sel (primary and complementary suppression over the OPDs)
         answered = s.groupby("opd")["nip"].nunique()
         base.loc[base.index.isin(suppressed_opds(answered, min_sel)), "penerimaan"] = np.nan
-    out = base.reset_index()[["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]]
+    cols = ["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]
+    out = base.reset_index()[cols + ["skp_kosong_disembunyikan", "tanpa_umpan_balik_disembunyikan"]]
     out.attrs["tak_dinilai"] = tak_dinilai
     out.attrs["tidak_tersedia"] = tidak_tersedia
     return out
 
 
-def _share_of_headcount(share: pd.Series, heads: pd.Series, min_sel: int) -> pd.Series:
+def _share_of_headcount(
+    share: pd.Series, heads: pd.Series, min_sel: int, *, flags: bool = False
+) -> pd.Series | tuple[pd.Series, pd.Series]:
     """``share`` (per OPD, of its public head-count ``heads``) with the shares blank that
     give back a group of 1..``min_sel``-1 ASN — the share's count or the rest of the OPD
     — with complements over the OPDs
     (:func:`~kinerja_analysis.reporting.privacy.remainder_hidden`); a missing share (not
-    assessable) stays missing."""
+    assessable) stays missing. With ``flags``, also which shares were blanked here (so a
+    text can say "withheld" rather than "not assessable")."""
     known = share.dropna()
     count = (known * heads.reindex(known.index)).round().astype(int)
     hide = remainder_hidden(count, heads.reindex(known.index), min_sel)
-    return share.mask(share.index.isin(list(hide)))
+    hidden = pd.Series(share.index.isin(list(hide)), index=share.index)
+    out = share.mask(hidden)
+    return (out, hidden) if flags else out
 
 
 def _training_facts(
@@ -543,7 +570,17 @@ def _training_facts(
 ) -> dict[str, Any] | None:
     """Training resources over the 12 months ending with ``periode`` — the same window as
     the report's tables (:func:`kinerja_analysis.reporting.tables.jp_by_asn`), so the narrative and
-    the tables state the same share below the 20 JP a year of PP 11/2017."""
+    the tables state the same share below the 20 JP a year of PP 11/2017.
+
+    Privacy, as in the tables: the share below 20 JP beside the number of ASN states
+    the ASN below and the rest (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`);
+    the self-funded share of trainings states the trainings of the self-funded trainees
+    and of those on facilitated training, and the share of self-funded trainings that
+    do not fit the job describes the self-funded trainees whose training fits and those
+    whose does not (:func:`~kinerja_analysis.reporting.privacy.sources_hidden`). A share
+    that would give back a group of 1..``min_sel``-1 ASN is ``None``, with its
+    ``<key>_disembunyikan`` flag set so the narrative says it is withheld.
+    """
 
     if not ds.has("pelatihan"):
         return None
@@ -554,9 +591,23 @@ def _training_facts(
     tidak = (
         ~mandiri["kompetensi_sasaran"].isin(BERAKHLAK) if len(mandiri) else pd.Series(dtype=bool)
     )
+    k = int(mandiri["nip"].nunique())
+    by_source = pd.DataFrame(
+        {"n_a": [k], "n_b": [int(p.loc[p["sumber"] != "mandiri", "nip"].nunique())]}
+    )
+    by_fit = pd.DataFrame(
+        {
+            "n_a": [int(mandiri.loc[tidak, "nip"].nunique()) if len(mandiri) else 0],
+            "n_b": [int(mandiri.loc[~tidak, "nip"].nunique()) if len(mandiri) else 0],
+        }
+    )
+    hide_share = bool(sources_hidden(by_source, min_sel))
+    hide_fit = 0 < k < min_sel or bool(sources_hidden(by_fit, min_sel))
     shares = {
-        "pct_mandiri": float(len(mandiri) / len(p)) if len(p) else None,
-        "pct_mandiri_tidak_sesuai": float(tidak.mean()) if len(mandiri) else None,
+        "pct_mandiri": float(len(mandiri) / len(p)) if len(p) and not hide_share else None,
+        "pct_mandiri_tidak_sesuai": float(tidak.mean()) if len(mandiri) and not hide_fit else None,
+        "pct_mandiri_disembunyikan": hide_share and len(p) > 0,
+        "pct_mandiri_tidak_sesuai_disembunyikan": hide_fit and len(mandiri) > 0,
     }
     if not jp_window_covered(periode, ds.periods[0]):
         # the window reaches before the data begin: the JP shares are not available
@@ -578,8 +629,11 @@ def _training_facts(
     off = js["disembunyikan"] | js["pct_di_bawah_20"].isna()
     hidden = set(js.loc[off & (js["opd"] != "Semua OPD"), "opd"])
     per_opd = per_opd[~per_opd["opd"].isin(hidden)].reset_index(drop=True)
+    below = int((jp["jp"] < 20).sum())
+    hide_below = subset_hidden(below, len(jp), min_sel)
     return {
-        "pct_di_bawah_20jp": float((jp["jp"] < 20).mean()),
+        "pct_di_bawah_20jp": None if hide_below else below / len(jp),
+        "pct_di_bawah_20jp_disembunyikan": hide_below,
         "jp_per_asn": float(jp["jp"].mean()),
         "jp_per_opd": per_opd,
         **shares,

@@ -371,12 +371,17 @@ class PeriodFacts:
         The estimated effects.
     resistensi
         ``opd, penerimaan`` (acceptance score of the new system, e.g. survey mean 1–5),
-        ``pct_skp_kosong``, ``pct_tanpa_umpan_balik``, ``n``.
+        ``pct_skp_kosong``, ``pct_tanpa_umpan_balik``, ``n`` (+ optional
+        ``skp_kosong_disembunyikan``, ``tanpa_umpan_balik_disembunyikan``: the share is
+        missing because it is withheld as a small group, not because it cannot be
+        assessed).
     pelatihan
         Mapping with any of ``pct_di_bawah_20jp`` (fraction of ASN below 20 JP in 12
         months), ``jp_by_asn`` (mean JP), ``jp_per_opd`` (DataFrame ``opd, jp_per_asn``
         [+ ``n``]), ``pct_mandiri`` (share of trainings self-sought),
-        ``pct_mandiri_tidak_sesuai`` (share of self-sought trainings not fitting the job).
+        ``pct_mandiri_tidak_sesuai`` (share of self-sought trainings not fitting the job);
+        ``<share>_disembunyikan`` (true: that share is missing because it is withheld as
+        a small group).
     prioritas_pelatihan
         ``opd, dimensi, kesenjangan, n_asn``: competency gaps (larger = more urgent).
     umpan_balik_needed
@@ -1185,13 +1190,22 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
     terendah = aman.dropna(subset=["penerimaan"]).sort_values("penerimaan", kind="stable")
     terendah = terendah.head(fk.thresholds.n_named) if _compares(terendah) else terendah.iloc[0:0]
     a = fk.thresholds
-    sinyal = aman[
-        (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.empty_skp_share)
-        | (
-            pd.to_numeric(aman["pct_tanpa_umpan_balik"], errors="coerce")
-            >= a.without_umpan_balik_share
-        )
-    ]
+
+    def hidden(col: str) -> pd.Series:
+        # a share withheld as a small group (or its complement), not one not assessable
+        if col not in aman.columns:
+            return pd.Series(False, index=aman.index)
+        return aman[col].fillna(False).astype(bool)
+
+    tanda = (pd.to_numeric(aman["pct_skp_kosong"], errors="coerce") >= a.empty_skp_share) | (
+        pd.to_numeric(aman["pct_tanpa_umpan_balik"], errors="coerce") >= a.without_umpan_balik_share
+    )
+    sinyal = aman[tanda]
+    # an OPD whose shown shares are under the thresholds but one of whose shares is
+    # withheld is not judged (its withheld share might be over): counted, never named
+    tak_dinilai = ~tanda & (
+        hidden("skp_kosong_disembunyikan") | hidden("tanpa_umpan_balik_disembunyikan")
+    )
     return {
         "terendah": [
             {
@@ -1199,12 +1213,18 @@ def _resistance_context(fk: PeriodFacts) -> dict[str, Any] | None:
                 "penerimaan": float(x.penerimaan),
                 "skp_kosong": _int_or_nan(x.pct_skp_kosong),
                 "tanpa_ub": _int_or_nan(x.pct_tanpa_umpan_balik),
+                "skp_kosong_disembunyikan": bool(getattr(x, "skp_kosong_disembunyikan", False)),
+                "tanpa_ub_disembunyikan": bool(
+                    getattr(x, "tanpa_umpan_balik_disembunyikan", False)
+                ),
             }
             for x in terendah.itertuples(index=False)
         ],
         "n_opd": len(aman),
         "n_kecil": n_kecil,
         "sinyal": [str(o) for o in sinyal["opd"]],
+        # OPDs not judged because a share of theirs is withheld as a small group
+        "n_disembunyikan": int(tak_dinilai.sum()),
         # "skp" / "penilaian_resmi" / "umpan_balik": absence not assessable this period
         "tak_dinilai": list(r.attrs.get("tak_dinilai", [])),
         # tables without any row up to this period (they start later): not available
@@ -1249,6 +1269,12 @@ def _training_context(fk: PeriodFacts, efek: dict[str, dict[str, Any]]) -> dict[
         "jp_per_asn": ambil("jp_per_asn"),
         "pct_mandiri": ambil("pct_mandiri"),
         "pct_mandiri_tidak_sesuai": ambil("pct_mandiri_tidak_sesuai"),
+        # a share withheld because it would give back a small group (said, not shown)
+        "pct_di_bawah_20jp_disembunyikan": bool(p.get("pct_di_bawah_20jp_disembunyikan")),
+        "pct_mandiri_disembunyikan": bool(p.get("pct_mandiri_disembunyikan")),
+        "pct_mandiri_tidak_sesuai_disembunyikan": bool(
+            p.get("pct_mandiri_tidak_sesuai_disembunyikan")
+        ),
         "jp_tidak_tersedia_sejak": p.get("jp_tidak_tersedia_sejak"),
         "jp_disembunyikan": bool(p.get("jp_disembunyikan", False)),
         "jp_opd": jp_opd,

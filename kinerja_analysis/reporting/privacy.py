@@ -5,7 +5,11 @@
   and, where a total is published, enough further cells are hidden that the first cannot
   be worked back by subtraction (*complementary suppression*);
   :func:`suppress_small_groups` is its front for one-row-per-group tables and
-  :func:`check_small_cells` lists rows that still break the rule.
+  :func:`check_small_cells` lists rows that still break the rule. Its fronts for
+  figures beside a published total: :func:`remainder_hidden` (a count or share of a
+  subset of each group's total: the rest is a cell too), :func:`subset_hidden` (the
+  same for one group) and :func:`sources_hidden` (a total split between two sources,
+  each part describing the people who have any of it).
 * :func:`scan_personal_data` — a scan of every file a run writes (HTML, PDF, XLSX,
   notebooks, JSON, CSV, Parquet, logs) for NIPs and employees' names, so tests can prove
   that nothing personal leaves the machine.
@@ -393,6 +397,95 @@ def remainder_hidden(
         group_totals=tot,
     )
     return set(s.loc[s["disembunyikan"], "grup"])
+
+
+def subset_hidden(count: float, total: float, min_sel: int = DEFAULTS.min_sel) -> bool:
+    """Whether a count of a subset of one group — or its share of the group — must be
+    hidden beside the group's published total: :func:`remainder_hidden` for a single
+    group (no margin over groups). True when the count or the rest (``total - count``)
+    is 1..``min_sel``-1, or when the group itself is smaller than ``min_sel`` (then even
+    "none" or "all" says something of each member).
+
+    This is the rule of every share of a published head-count: the city's share of ASN
+    below 20 JP beside its number of ASN, a period's share of ASN without feedback beside
+    that period's number of ASN, the number with an SKP beside the head-count.
+
+    Raises
+    ------
+    ValueError
+        ``count`` exceeds ``total``.
+
+    Examples
+    --------
+    >>> subset_hidden(297, 300, 5), subset_hidden(3, 300, 5), subset_hidden(150, 300, 5)
+    (True, True, False)
+    >>> subset_hidden(0, 300, 5), subset_hidden(300, 300, 5), subset_hidden(0, 3, 5)
+    (False, False, True)
+    """
+    return bool(remainder_hidden({0: count}, {0: total}, min_sel, margin=False))
+
+
+def sources_hidden(
+    counts: pd.DataFrame, min_sel: int = DEFAULTS.min_sel, *, by: str | None = None
+) -> set:
+    """Rows whose split of a published total between two sources must not be published.
+
+    A total of something the members of a group hold (the JP of an OPD, or of the city)
+    is published; a share of it that comes from one source (the self-funded share of JP)
+    publishes the source's part and the rest: each describes the members who have any
+    of it (``n_a`` and ``n_b`` people, who may overlap). Both are cells of
+    :func:`suppress_small_cells`: a row is returned when either is 1..``min_sel``-1, and,
+    when the parts' totals over the rows are published too (``by`` names the row key,
+    e.g. ``"opd"``, with the city's share beside the OPDs'), further rows, smallest first,
+    so that the hidden parts of each source together describe at least ``min_sel`` people
+    in two rows or more. A row where either part is empty (the share is 0 or 1) says
+    nothing the row's own total does not say: it is neither hidden nor a complement.
+
+    Parameters
+    ----------
+    counts
+        One row per group: ``n_a``, ``n_b`` (people with a part from each source) and, with
+        ``by``, the row key.
+    by
+        The row key column; ``None``: one row (or rows whose totals are not added up).
+
+    Returns
+    -------
+    set
+        The row keys (the index labels when ``by`` is ``None``) to hide.
+
+    Examples
+    --------
+    Three self-funded trainees in the city: the share would give their JP back.
+
+    >>> sorted(sources_hidden(pd.DataFrame({"n_a": [3], "n_b": [170]}), 5))
+    [0]
+    >>> d = pd.DataFrame({"opd": ["A", "B", "C"], "n_a": [2, 9, 30], "n_b": [40, 20, 50]})
+    >>> sorted(sources_hidden(d, 5, by="opd"))
+    ['A', 'B']
+    """
+    key = counts[by] if by is not None else pd.Series(counts.index, index=counts.index)
+    both = (counts["n_a"] > 0) & (counts["n_b"] > 0)
+    if not both.any():
+        return set()
+    d = counts.loc[both]
+    k = key.loc[both].to_numpy(dtype=object)
+    long = pd.DataFrame(
+        {
+            "baris": np.concatenate([k, k]),
+            "sumber": ["a"] * len(d) + ["b"] * len(d),
+            "n": np.concatenate([d["n_a"].to_numpy(float), d["n_b"].to_numpy(float)]),
+        }
+    )
+    s = suppress_small_cells(
+        long,
+        "n",
+        min_sel,
+        by="baris",
+        value_cols=[],
+        also_by=["sumber"] if by is not None else (),
+    )
+    return set(s.loc[s["disembunyikan"], "baris"])
 
 
 @renamed_keywords(nol_boleh="allow_zero")

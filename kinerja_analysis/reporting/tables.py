@@ -33,6 +33,8 @@ from kinerja_analysis.domain.predikat import (
 from kinerja_analysis.domain.skp import capaian_skp
 from kinerja_analysis.reporting.privacy import (
     remainder_hidden,
+    sources_hidden,
+    subset_hidden,
     suppress_small_cells,
     suppress_small_groups,
 )
@@ -80,15 +82,23 @@ def issues_by_rule(validation) -> pd.DataFrame:
     return out.sort_values("n_masalah", ascending=False, ignore_index=True)
 
 
-def period_coverage(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
+def period_coverage(
+    tables: Mapping[str, pd.DataFrame], periode: str, min_sel: int = DEFAULTS.min_sel
+) -> pd.DataFrame:
     """Coverage of one period: rows and employees per table, share of all employees.
+
+    The ASN a table covers are a subset of the period's published head-count, so the
+    rest (the ASN without an SKP, without feedback…) is published with them: ``n_asn``
+    and ``pct_asn`` are blank where either is 1..``min_sel``-1
+    (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`, the rule of every other
+    count of a subset of the head-count).
 
     Returns
     -------
     DataFrame
-        ``tabel, n_baris, n_asn, pct_asn`` for the period tables present (``skp``,
-        ``penilaian_resmi``, ``perilaku``, ``umpan_balik``, ``survei``) and ``pelatihan``
-        (trainings that started in the period).
+        ``tabel, n_baris, n_asn, pct_asn, disembunyikan`` for the period tables present
+        (``skp``, ``penilaian_resmi``, ``perilaku``, ``umpan_balik``, ``survei``) and
+        ``pelatihan`` (trainings that started in the period).
     """
 
     n_all = pegawai_through(tables, periode)["nip"].nunique()  # ASN by the period's end
@@ -105,6 +115,9 @@ def period_coverage(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Data
         rows.append(("pelatihan", len(p), p["nip"].nunique()))
     out = pd.DataFrame(rows, columns=["tabel", "n_baris", "n_asn"])
     out["pct_asn"] = out["n_asn"] / n_all if n_all else np.nan
+    # a table may name ASN outside the register's count (then nothing is a subset of it)
+    out = hide_remainder(out, "n_asn", n_all, min_sel, rows=out["n_asn"] <= n_all, also=["pct_asn"])
+    out["disembunyikan"] = out["n_asn"].isna().to_numpy(bool)
     return out
 
 
@@ -135,7 +148,7 @@ def headcount(pegawai: pd.DataFrame) -> pd.Series:
 def hide_remainder(
     df: pd.DataFrame,
     count_col: str,
-    total: int,
+    total: int | Sequence[int] | pd.Series,
     min_sel: int,
     *,
     rows: Sequence[bool] | None = None,
@@ -144,22 +157,32 @@ def hide_remainder(
     """Blank a count of ASN (and ``also``, figures that give it back, e.g. a share of it)
     on the rows where it or ``total - count`` is 1..``min_sel``-1: ``total`` is the
     published head-count of the document's scope (the city, or one OPD), so the rest is
-    published with the count (:func:`kinerja_analysis.reporting.privacy.remainder_hidden`
-    for one group). ``rows``: the rows whose count is of a subset of ``total`` (default
-    every row; e.g. only the current period's row of a per-period table, since the
-    head-count is the current one).
+    published with the count (:func:`kinerja_analysis.reporting.privacy.subset_hidden`,
+    the rule of :func:`~kinerja_analysis.reporting.privacy.remainder_hidden` for one
+    group). ``total`` is one number, or one per row (a per-period table whose periods
+    each have their own head-count). ``rows``: the rows whose count is of a subset of
+    ``total`` (default every row; e.g. only the current period's row of a per-period
+    table, since the head-count is the current one).
 
     >>> d = pd.DataFrame({"periode": ["2025Q3", "2025Q4"], "n_asn": [88, 87]})
     >>> hide_remainder(d, "n_asn", 89, 5, rows=[False, True])["n_asn"].tolist()
     [88, <NA>]
+    >>> hide_remainder(d, "n_asn", [90, 87], 5)["n_asn"].tolist()
+    [<NA>, 87]
     """
     out = df.copy()
     if out.empty:
         return out
     sel = np.ones(len(out), bool) if rows is None else np.asarray(rows, bool)
     n = pd.to_numeric(out[count_col], errors="coerce").to_numpy(float)
-    rest = total - n
-    small = sel & (((n > 0) & (n < min_sel)) | ((rest > 0) & (rest < min_sel)))
+    tot = np.broadcast_to(np.asarray(total, dtype=float), n.shape)
+    small = np.array(
+        [
+            bool(s) and not np.isnan(k) and subset_hidden(k, t, min_sel)
+            for s, k, t in zip(sel, n, tot, strict=True)
+        ],
+        dtype=bool,
+    )
     for c in (count_col, *also):
         if pd.api.types.is_integer_dtype(out[c]):
             out[c] = out[c].astype("Int64")
@@ -334,14 +357,33 @@ def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> p
     return out[["nip", "opd", "jp", "jp_difasilitasi", "jp_mandiri"]]
 
 
-def jp_summary(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.DataFrame:
+def jp_summary(
+    jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True, withheld: Iterable[str] = ()
+) -> pd.DataFrame:
     """JP per ASN summarised overall (``opd = "Semua OPD"``) and per OPD.
+
+    Privacy, besides the rows of fewer than ``min_sel`` ASN (hidden with their
+    complements, ``disembunyikan``):
+
+    * ``pct_di_bawah_20`` times a row's (public) head-count is a number of ASN, and so is
+      the rest: the all-OPD share is blank where either is 1..``min_sel``-1
+      (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`), an OPD's likewise with
+      complements over the OPDs (:func:`~kinerja_analysis.reporting.privacy.remainder_hidden`);
+    * ``pct_jp_mandiri`` times the row's JP (its mean times its head-count) is the JP of
+      its self-funded trainees, and the rest the JP of its trainees on facilitated
+      training: blank where either group is 1..``min_sel``-1 ASN, an OPD's with
+      complements over the OPDs (:func:`~kinerja_analysis.reporting.privacy.sources_hidden`);
+      ``withheld`` with ``"jp_mandiri"`` (an OPD's document whose share the city hides,
+      :func:`city_suppressed_measures`) blanks it on every row.
+
+    ``attrs``: ``di_bawah_20_disembunyikan`` and ``mandiri_disembunyikan``, the rows
+    (``opd``, sorted) whose share is blank by these rules.
 
     Returns
     -------
     DataFrame
-        ``opd, n_asn, jp_rerata, jp_median, pct_di_bawah_20, pct_jp_mandiri``; OPDs with
-        fewer than ``min_sel`` ASN suppressed (``disembunyikan``).
+        ``opd, n_asn, jp_rerata, jp_median, pct_di_bawah_20, pct_jp_mandiri,
+        disembunyikan``.
     """
 
     def summarise(g: pd.DataFrame) -> dict[str, float]:
@@ -352,6 +394,10 @@ def jp_summary(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.Da
             "jp_median": g["jp"].median(),
             "pct_di_bawah_20": float((g["jp"] < JP_MINIMUM).mean()),
             "pct_jp_mandiri": g["jp_mandiri"].sum() / tot if tot > 0 else np.nan,
+            # the people each part of the row's JP describes (not published)
+            "n_a": int((g["jp_mandiri"] > 0).sum()),
+            "n_b": int((g["jp_difasilitasi"] > 0).sum()),
+            "n_bawah": int((g["jp"] < JP_MINIMUM).sum()),
         }
 
     rows = [{"opd": "Semua OPD", **summarise(jp)}]
@@ -359,15 +405,30 @@ def jp_summary(jp: pd.DataFrame, min_sel: int, *, per_opd: bool = True) -> pd.Da
         rows += [{"opd": o, **summarise(g)} for o, g in jp.groupby("opd")]
     out = pd.DataFrame(rows)
     out["n_asn"] = out["n_asn"].astype("int64")
+    parts = out[["opd", "n_a", "n_b", "n_bawah"]]
+    out = out.drop(columns=["n_a", "n_b", "n_bawah"])
     # the groups add up to every ASN, whose mean capaian is shown elsewhere
     out = suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)
-    if per_opd:
+    city, opds = parts.iloc[:1], parts.iloc[1:]
+    below_hidden = set()
+    if subset_hidden(int(city["n_bawah"].iloc[0]), len(jp), min_sel):
+        below_hidden.add("Semua OPD")
+    mandiri_hidden = {"Semua OPD"} if sources_hidden(city, min_sel) else set()
+    if per_opd and len(opds):
         # the share below 20 JP times the OPD's (public) head-count is a count of its ASN,
         # and so is the rest: hidden where either is 1..min_sel-1, with complements over
         # the OPDs (the city's share is published)
-        below = jp.groupby("opd")["jp"].agg(lambda x: int((x < JP_MINIMUM).sum()))
-        hide = remainder_hidden(below, jp.groupby("opd").size(), min_sel)
-        out.loc[out["opd"].isin(hide), "pct_di_bawah_20"] = np.nan
+        heads = jp.groupby("opd").size()
+        below_hidden |= remainder_hidden(opds.set_index("opd")["n_bawah"], heads, min_sel)
+        mandiri_hidden |= sources_hidden(opds, min_sel, by="opd")
+    out.loc[out["opd"].isin(below_hidden), "pct_di_bawah_20"] = np.nan
+    if "jp_mandiri" in set(withheld):
+        mandiri_hidden |= set(out["opd"])
+    out.loc[out["opd"].isin(mandiri_hidden), "pct_jp_mandiri"] = np.nan
+    out.attrs = {
+        "di_bawah_20_disembunyikan": sorted(map(str, below_hidden)),
+        "mandiri_disembunyikan": sorted(map(str, mandiri_hidden)),
+    }
     return out
 
 
@@ -383,10 +444,14 @@ def training_exposure(
     -------
     DataFrame
         ``jenis, sumber, n_pelatihan, n_asn, jp_total, jp_rerata, disembunyikan``; groups
-        of fewer than ``min_sel`` ASN are suppressed with complements within each source:
-        the period document publishes the JP per ASN and the self-funded share of JP
-        (so each source's JP total), and the data-quality document the trainings
-        accepted, so one hidden cell of a source would be its total less the others.
+        of fewer than ``min_sel`` ASN are suppressed with complements within the whole
+        table and, where the self-funded share of JP is published, within each source:
+        the period document publishes the JP per ASN (so the JP of all sources) and the
+        self-funded share of JP unless its self-funded trainees or those on facilitated
+        training are a small group (:func:`jp_summary`; then each source's JP total),
+        and the data-quality document the trainings accepted. So one hidden cell of a
+        source would be its total less the others, and a source whose only cell is
+        hidden would be the whole total less the other source's cells.
     """
 
     _, akhir = period_bounds(periode)
@@ -402,25 +467,42 @@ def training_exposure(
         }
     ).reset_index()
     out = out.astype({"n_pelatihan": "int64", "n_asn": "int64"})
+    mandiri = p["sumber"] == "mandiri"
+    trainees = pd.DataFrame(
+        {"n_a": [p.loc[mandiri, "nip"].nunique()], "n_b": [p.loc[~mandiri, "nip"].nunique()]}
+    )
+    # each source's total is published with the self-funded share, where it stands
+    per_source = not sources_hidden(trainees, min_sel)
     return suppress_small_cells(
         out,
         "n_asn",
         min_sel,
-        by="sumber",
+        by="sumber" if per_source else None,
+        also_by=[()] if per_source else (),  # the total over both sources
         value_cols=["n_pelatihan", "jp_total", "jp_rerata"],
     )
 
 
-def umpan_balik_by_period(umpan_balik: pd.DataFrame, pegawai: pd.DataFrame) -> pd.DataFrame:
+def umpan_balik_by_period(
+    umpan_balik: pd.DataFrame, pegawai: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+) -> pd.DataFrame:
     """Feedback sessions per ASN per period, overall and by form.
+
+    Privacy: a period's number of ASN is published (here too: ``n_sesi / sesi_per_asn``),
+    so its share of ASN without a session states the number without and the number with:
+    ``pct_asn_tanpa_sesi`` is blank where either is 1..``min_sel``-1
+    (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`). ``kualitas_rerata``, the
+    mean rating of the sessions by those who rated them, is blank where they are fewer
+    than ``min_sel`` ASN.
 
     Returns
     -------
     DataFrame
-        ``periode, n_sesi, sesi_per_asn, pct_asn_tanpa_sesi, kualitas_rerata`` and one
-        ``sesi_<bentuk>`` column per form. Each period's ASN are those employed by its
-        end (:func:`~kinerja_analysis.analyses.shared.pegawai_through`): someone hired
-        later is not an ASN without feedback in it.
+        ``periode, n_sesi, sesi_per_asn, pct_asn_tanpa_sesi, kualitas_rerata``, one
+        ``sesi_<bentuk>`` column per form and ``disembunyikan`` (a figure of the row is
+        hidden). Each period's ASN are those employed by its end
+        (:func:`~kinerja_analysis.analyses.shared.pegawai_through`): someone hired later
+        is not an ASN without feedback in it.
     """
     g = umpan_balik.groupby("periode")
     out = pd.DataFrame({"n_sesi": g.size(), "n_asn_dapat": g["nip"].nunique()})
@@ -430,17 +512,41 @@ def umpan_balik_by_period(umpan_balik: pd.DataFrame, pegawai: pd.DataFrame) -> p
     )
     out["sesi_per_asn"] = out["n_sesi"] / n_all
     out["pct_asn_tanpa_sesi"] = 1 - out["n_asn_dapat"] / n_all
+    hidden = pd.Series(False, index=out.index)
     if "kualitas" in umpan_balik.columns:
         out["kualitas_rerata"] = g["kualitas"].mean().astype(float)
+        raters = umpan_balik.loc[umpan_balik["kualitas"].notna()].groupby("periode")["nip"]
+        few = raters.nunique().reindex(out.index, fill_value=0) < min_sel
+        hidden |= few & out["kualitas_rerata"].notna()
+        out.loc[few, "kualitas_rerata"] = np.nan
     bentuk = umpan_balik.pivot_table(
         index="periode", columns="bentuk", values="nip", aggfunc="size"
     )
     bentuk = bentuk.fillna(0).astype("int64")
     bentuk.columns = [f"sesi_{c}" for c in bentuk.columns]
+    # the ASN with a session and those without, beside each period's head-count
+    # (a count above the head-count, ASN outside the register, is never stated as a share)
+    rest = [
+        k > t or subset_hidden(k, t, min_sel)
+        for k, t in zip(out["n_asn_dapat"], n_all, strict=True)
+    ]
+    out.loc[np.asarray(rest, bool), "pct_asn_tanpa_sesi"] = np.nan
+    hidden |= np.asarray(rest, bool)
+    out["disembunyikan"] = hidden.to_numpy(bool)
     out = out.join(bentuk).drop(columns="n_asn_dapat").reset_index()
+    out = out[[c for c in out.columns if c != "disembunyikan"] + ["disembunyikan"]]
     out["n_sesi"] = out["n_sesi"].astype("int64")
     order = sort_periods(out["periode"])
     return out.set_index("periode").loc[order].reset_index()
+
+
+#: The JP groups of :func:`capaian_by_training` and the side of the 20-JP line (PP
+#: 11/2017 art. 203(4)) each lies on.
+JP_GROUPS: tuple[tuple[str, str], ...] = (
+    ("0 JP", "di_bawah_20"),
+    ("1–19 JP", "di_bawah_20"),
+    ("≥ 20 JP", "20_atau_lebih"),
+)
 
 
 def capaian_by_training(
@@ -450,24 +556,67 @@ def capaian_by_training(
 
     Groups: 0 JP, 1–19 JP, ≥ 20 JP in the 12 months ending with the period.
 
+    Privacy. The groups are the ASN *with* an SKP in the period; beside them the
+    documents publish the head-count (every ASN of ``jp``), the number with an SKP (the
+    SKP table's count, where :func:`hide_remainder` lets it stand) and the city's share
+    below 20 JP (:func:`jp_summary`, where :func:`~kinerja_analysis.reporting.privacy.subset_hidden`
+    lets it stand). So the ASN *without* an SKP below and at or above 20 JP are two
+    further, never-shown cells, and the groups are the cells of one table with these
+    published totals: the head-count (all five cells), each side of the 20-JP line (the
+    groups on that side and its cell without an SKP) and, where stated, the number with
+    an SKP (the three groups; its rest, the two cells without). A group is hidden when it
+    is 1..``min_sel``-1 or when a total less the shown groups would leave such a cell
+    alone (:func:`~kinerja_analysis.reporting.privacy.suppress_small_cells`: primary and
+    complementary suppression, a cell without an SKP that is empty never a complement).
+
+    Parameters
+    ----------
+    jp
+        :func:`jp_by_asn` of the period: ``nip, jp`` of every ASN of the head-count (an
+        ASN with an SKP missing from it counts 0 JP).
+
     Returns
     -------
     DataFrame
-        ``kelompok_jp, n_asn, capaian_rerata, capaian_sd`` (small groups suppressed).
+        ``kelompok_jp, n_asn, capaian_rerata, capaian_sd, disembunyikan``.
     """
     c = capaian_by_asn(rows_where(skp, skp["periode"] == periode))
     d = c.merge(jp[["nip", "jp"]], on="nip", how="left").fillna({"jp": 0.0})
-    d["kelompok_jp"] = pd.cut(
-        d["jp"], [-np.inf, 0, JP_MINIMUM - 1e-9, np.inf], labels=["0 JP", "1–19 JP", "≥ 20 JP"]
-    )
+    labels = [g for g, _ in JP_GROUPS]
+    d["kelompok_jp"] = pd.cut(d["jp"], [-np.inf, 0, JP_MINIMUM - 1e-9, np.inf], labels=labels)
     g = d.groupby("kelompok_jp", observed=False)["capaian"]
     out = pd.DataFrame(
         {"n_asn": g.size(), "capaian_rerata": g.mean(), "capaian_sd": g.std()}
     ).reset_index()
     out["kelompok_jp"] = out["kelompok_jp"].astype(str)
     out["n_asn"] = out["n_asn"].astype("int64")
-    # the groups add up to every ASN, whose mean capaian is shown elsewhere
-    return suppress_small_groups(out, "n_asn", min_sel, totals_shown=True)
+    # every ASN of the head-count, with or without an SKP, and their side of the line
+    everyone = pd.concat(
+        [jp[["nip", "jp"]], d.loc[~d["nip"].isin(jp["nip"]), ["nip", "jp"]]],
+        ignore_index=True,
+    ).drop_duplicates("nip")
+    below = everyone["jp"] < JP_MINIMUM
+    band = dict(JP_GROUPS)
+    out["sisi"] = out["kelompok_jp"].map(band)
+    totals = {
+        "di_bawah_20": int(below.sum()),
+        "20_atau_lebih": int((~below).sum()),
+    }
+    n_all, n_skp = len(everyone), int(out["n_asn"].sum())
+    out["dengan_skp"] = True
+    s = suppress_small_cells(
+        out,
+        "n_asn",
+        min_sel,
+        by="sisi",
+        value_cols=["capaian_rerata", "capaian_sd"],
+        # the head-count (every cell), and the number with an SKP (the groups; the
+        # cells without an SKP its rest) when the SKP table states it
+        also_by=[(), "dengan_skp"] if not subset_hidden(n_skp, n_all, min_sel) else [()],
+        group_totals=totals,
+    )
+    s.attrs = {}
+    return s.drop(columns=["sisi", "dengan_skp"])
 
 
 # ----------------------------------------------------------------------------- 30 survey
@@ -547,12 +696,15 @@ def headline_figures(
     *,
     withheld: Iterable[str] = (),
     evaluasi: pd.DataFrame | None = None,
+    min_sel: int = DEFAULTS.min_sel,
 ) -> pd.DataFrame:
     """Headline numbers of one period (for the report's first lines and the index page).
 
     ``withheld``: measures not to publish (an OPD's document,
     :func:`city_suppressed_measures`); their indicators (:data:`HEADLINE_MEASURE`) get
-    a missing value and ``disembunyikan`` True.
+    a missing value and ``disembunyikan`` True. So does ``pct_jp_di_bawah_20`` where the
+    ASN below 20 JP, or those at or above it, are 1..``min_sel``-1: beside ``n_asn`` the
+    share states both (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`).
 
     ``perilaku_rerata`` is the mean over ASN of the behaviour score the document's
     predikat is computed from (``skor_perilaku`` of ``evaluasi``,
@@ -570,16 +722,20 @@ def headline_figures(
         the 12-month window reaches before the first period of the data
         (:func:`jp_window_covered`).
     """
-    out = _headline_figures(tables, periode, evaluasi)
-    hide = out["indikator"].map(HEADLINE_MEASURE).isin(set(withheld))
+    out = _headline_figures(tables, periode, evaluasi, min_sel)
+    hide = out["indikator"].map(HEADLINE_MEASURE).isin(set(withheld)) | out["disembunyikan"]
     out.loc[hide, "nilai"] = np.nan
     out["disembunyikan"] = hide.to_numpy(dtype=bool)
     return out
 
 
 def _headline_figures(
-    tables: Mapping[str, pd.DataFrame], periode: str, evaluasi: pd.DataFrame | None
+    tables: Mapping[str, pd.DataFrame],
+    periode: str,
+    evaluasi: pd.DataFrame | None,
+    min_sel: int,
 ) -> pd.DataFrame:
+    hidden: set[str] = set()
     peg = pegawai_through(tables, periode)  # the ASN of this period, not those hired later
     rows = [
         ("n_asn", float(peg["nip"].nunique()), "orang"),
@@ -613,11 +769,17 @@ def _headline_figures(
         if first is not None and recorded and jp_window_covered(periode, first):
             jp = jp_by_asn(tables["pelatihan"], peg, periode)
             rows.append(("jp_rerata", float(jp["jp"].mean()), "JP/12 bulan"))
-            rows.append(("pct_jp_di_bawah_20", float((jp["jp"] < JP_MINIMUM).mean()), "fraksi"))
+            below = int((jp["jp"] < JP_MINIMUM).sum())
+            rows.append(("pct_jp_di_bawah_20", below / len(jp), "fraksi"))
+            # beside the number of ASN, the share states the ASN below 20 JP and the rest
+            if subset_hidden(below, len(jp), min_sel):
+                hidden.add("pct_jp_di_bawah_20")
         else:
             rows.append(("jp_rerata", np.nan, "JP/12 bulan"))
             rows.append(("pct_jp_di_bawah_20", np.nan, "fraksi"))
-    return pd.DataFrame(rows, columns=["indikator", "nilai", "satuan"])
+    out = pd.DataFrame(rows, columns=["indikator", "nilai", "satuan"])
+    out["disembunyikan"] = out["indikator"].isin(hidden).to_numpy(bool)
+    return out
 
 
 def cross_period_summary(
@@ -625,23 +787,29 @@ def cross_period_summary(
     periods: Sequence[str],
     *,
     evaluasi: pd.DataFrame | None = None,
+    min_sel: int = DEFAULTS.min_sel,
 ) -> pd.DataFrame:
     """:func:`headline_figures` for every period, wide: one row per period (``evaluasi``
-    as there).
+    and ``min_sel`` as there).
 
     Returns
     -------
     DataFrame
-        ``periode`` and one column per headline indikator.
+        ``periode`` and one column per headline indikator; ``attrs["disembunyikan"]``:
+        ``{indikator: [periods]}`` whose figure is hidden as a small group (missing, as a
+        figure that is not available is).
     """
-    rows = []
+    rows, hidden = [], {}
     for p in sort_periods(periods):
-        a = headline_figures(tables, p, evaluasi=evaluasi).set_index("indikator")["nilai"]
-        rows.append({"periode": p, **a.to_dict()})
+        a = headline_figures(tables, p, evaluasi=evaluasi, min_sel=min_sel)
+        rows.append({"periode": p, **a.set_index("indikator")["nilai"].to_dict()})
+        for k in a.loc[a["disembunyikan"], "indikator"]:
+            hidden.setdefault(str(k), []).append(p)
     out = pd.DataFrame(rows)
     for c in ("n_asn", "n_opd"):
         if c in out.columns:
             out[c] = out[c].round().astype("Int64")
+    out.attrs = {"disembunyikan": hidden}
     return out
 
 
@@ -1055,13 +1223,16 @@ def status_breakdown(
 #: The measures an OPD's own document publishes as the OPD's figures, each of which the
 #: city's document (or the set of all OPD documents of a batch, read together with the
 #: city's total) may suppress for that OPD: ``jp`` (training hours), ``capaian`` (SKP
-#: achievement), ``perilaku`` (behaviour ratings), ``predikat`` (predikat per OPD),
+#: achievement), ``jp_mandiri`` (the self-funded share of JP and of trainings, with the
+#: share of self-funded trainings that do not fit the job), ``perilaku`` (behaviour
+#: ratings), ``predikat`` (predikat per OPD),
 #: ``hvk`` (output vs competency), ``kesesuaian`` (official vs computed predikat),
 #: ``status`` (ASN and predikat per employment status). Per-period tables add
 #: ``"<measure>:<periode>"`` for each period whose row is withheld
 #: (:func:`city_suppressed_measures`, :func:`withhold_periods`).
 OPD_MEASURES: tuple[str, ...] = (
     "jp",
+    "jp_mandiri",
     "capaian",
     "perilaku",
     "predikat",
@@ -1165,6 +1336,8 @@ def city_suppressed_measures(
     - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``),
       or whose share below 20 JP it hides; only when the 12-month window is covered by
       the data;
+    - ``jp_mandiri``: the rows of :func:`jp_summary` whose self-funded share of JP it
+      hides (same window);
     - ``capaian`` / ``perilaku``: ASN with an SKP / a behaviour rating in ``periode``
       per OPD, suppressed over all OPDs (the city's headline mean is their total);
     - ``predikat`` / ``hvk``: an OPD with any cell hidden in the city's
@@ -1206,6 +1379,9 @@ def city_suppressed_measures(
         first = first_period(tabs)
         if first is not None and jp_window_covered(periode, first):
             js = jp_summary(jp_by_asn(tabs["pelatihan"], peg, periode), min_sel)
+            # an OPD whose self-funded share the city hides (its self-funded trainees, or
+            # those on facilitated training, are a small group or their complement)
+            mark("jp_mandiri", set(js.attrs["mandiri_disembunyikan"]) - {"Semua OPD"})
             js = js[js["opd"] != "Semua OPD"]
             mark("jp", js.loc[js["disembunyikan"], "opd"].astype(str))
             # an OPD whose share below 20 JP the city hides (its count below, or the

@@ -374,12 +374,18 @@ _HIDDEN: dict[str, str] = dict(zip(LANGUAGES, _MISSING["disembunyikan"], strict=
 
 
 @renamed_keywords(indikator="indicator", nilai="value")
-def headline_value(indicator: str, value: float, bahasa: fmt.Bahasa = "id") -> str:
+def headline_value(
+    indicator: str, value: float | None, bahasa: fmt.Bahasa = "id", *, hidden: bool = False
+) -> str:
     """A headline value written for the report (counts, percent, index, share).
 
     A missing JP figure is written as not available, with the reason (the 12-month
-    window reaches before the data begin, :func:`kinerja_analysis.reporting.tables.jp_window_covered`).
+    window reaches before the data begin, :func:`kinerja_analysis.reporting.tables.jp_window_covered`);
+    a ``hidden`` one (``disembunyikan`` of
+    :func:`~kinerja_analysis.reporting.tables.headline_figures`) as suppressed.
     """
+    if hidden:
+        return _HIDDEN[bahasa]
     if indicator in ("jp_rerata", "pct_jp_di_bawah_20") and (value is None or value != value):
         return _JP_NA[bahasa]
     if indicator in ("n_asn", "n_opd"):
@@ -476,6 +482,37 @@ def text(key: str, bahasa: fmt.Bahasa = "id", **fields: object) -> str:
     if bahasa not in TEXTS:
         raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
     return TEXTS[bahasa][key].format(**fields)
+
+
+def training_hours_sentence(
+    summary: pd.DataFrame, period_text: str, bahasa: fmt.Bahasa, min_sel: int
+) -> str:
+    """The sentence of the all-OPD row of
+    :func:`~kinerja_analysis.reporting.tables.jp_summary`: mean JP per ASN, the share of
+    ASN below 20 JP and the self-funded share of JP. A share the table leaves blank as a
+    small group (its ``attrs``) is said to be withheld, never printed as "–"; a share
+    with no value (no JP at all) is left out."""
+    row = summary.loc[summary["opd"] == "Semua OPD"].iloc[0]
+    hidden = {
+        "di_bawah_20": "Semua OPD" in summary.attrs.get("di_bawah_20_disembunyikan", ()),
+        "mandiri": "Semua OPD" in summary.attrs.get("mandiri_disembunyikan", ()),
+    }
+    parts = [
+        text(f"n20_jp_{k}", bahasa, pct=fmt.percent(row[c], 1, bahasa))
+        for k, c in (("di_bawah_20", "pct_di_bawah_20"), ("mandiri", "pct_jp_mandiri"))
+        if not hidden[k] and pd.notna(row[c])
+    ]
+    gone = [k for k, h in hidden.items() if h]
+    which = "keduanya" if len(gone) == 2 else gone[0] if gone else None
+    dan = f" {text('data_dan', bahasa)} "
+    return text(
+        "n20_jp_kalimat",
+        bahasa,
+        periode=period_text,
+        jp_rerata=fmt.number(row["jp_rerata"], 1, bahasa),
+        rincian=f"; {dan.join(parts)}" if parts else "",
+        ditahan=text(f"n20_jp_ditahan_{which}", bahasa, min_sel=min_sel) if which else "",
+    )
 
 
 @renamed_keywords(kota="totals")
