@@ -1268,7 +1268,10 @@ def suppressed_opds(counts: pd.Series, min_sel: int) -> set[str]:
     the one group of all OPDs (:func:`suppress_small_cells`)."""
     if counts.empty:
         return set()
-    t = pd.DataFrame({"opd": counts.index.astype(str), "n": counts.to_numpy(dtype="int64")})
+    # rows by OPD name: ties among equal counts go by name, as in residual_hidden, so
+    # every document of every period picks the same complements
+    counts = counts.set_axis(counts.index.astype(str)).sort_index()
+    t = pd.DataFrame({"opd": counts.index, "n": counts.to_numpy(dtype="int64")})
     s = suppress_small_cells(t, "n", min_sel, value_cols=[], totals_shown=True)
     return set(s.loc[s["disembunyikan"], "opd"])
 
@@ -1389,24 +1392,18 @@ def city_suppressed_measures(
             mark("jp", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(str))
     who = peg.drop_duplicates("nip").set_index("nip")["opd"]
     heads = headcount(peg)
+    docs = set(opds) - set(small)  # the OPDs with a document of their own
     for measure, name in (("capaian", "skp"), ("perilaku", "perilaku")):
         if name in tabs:
-            d = tabs[name]
-            d = rows_where(d, d["periode"] == periode)
-            counts = who.reindex(pd.unique(d["nip"])).dropna().value_counts()
-            mark(measure, suppressed_opds(counts, min_sel))
-            # the OPD's document states how many of its ASN have an SKP (a rating, per
-            # BerAKHLAK value) beside its head-count: the rest is a group too
-            for _, part in [(None, d)] + (
-                list(d.groupby("dimensi")) if "dimensi" in d.columns else []
-            ):
-                c = who.reindex(pd.unique(part["nip"])).dropna().value_counts()
-                mark(measure, remainder_hidden(c, heads, min_sel))
-    docs = set(opds) - set(small)  # the OPDs with a document of their own
-    if "skp" in tabs:
-        _mark_periods(hidden, "capaian", tabs["skp"], who, docs, periode, min_sel)
-    if "perilaku" in tabs:
-        _mark_periods(hidden, "perilaku", tabs["perilaku"], who, docs, periode, min_sel)
+            mark(measure, _rows_hidden(tabs[name], who, heads, periode, min_sel))
+            # the earlier periods' rows as their own documents left them out: a later
+            # document leaves out at least those (else the two together give them back)
+            earlier = {
+                p: _period_rows_hidden(ds, tabs[name], who, p, min_sel)
+                for p in sort_periods(tabs[name]["periode"].dropna().astype(str).unique())
+                if p != periode
+            }
+            _mark_periods(hidden, measure, tabs[name], who, docs, periode, min_sel, earlier)
     if h is not None:
         pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
         mark("predikat", pr.loc[pr["disembunyikan"], "opd"].astype(str).unique())
@@ -1435,6 +1432,41 @@ def city_suppressed_measures(
     return {o: frozenset(m) for o, m in hidden.items()}
 
 
+def _rows_hidden(
+    table: pd.DataFrame, who: pd.Series, heads: pd.Series, period: str, min_sel: int
+) -> set[str]:
+    """OPDs whose figures of ``table``'s measure in ``period`` (its ASN with a record
+    that period, per OPD) the city level hides: primary and complementary suppression
+    over all OPDs, and the rest of each OPD's head-count ``heads`` (per BerAKHLAK value
+    too), which its document states beside them."""
+    d = rows_where(table, table["periode"] == period)
+    counts = who.reindex(pd.unique(d["nip"])).dropna().value_counts()
+    out = set(suppressed_opds(counts, min_sel))
+    for _, part in [(None, d)] + (list(d.groupby("dimensi")) if "dimensi" in d.columns else []):
+        c = who.reindex(pd.unique(part["nip"])).dropna().value_counts()
+        out |= set(remainder_hidden(c, heads, min_sel))
+    return out
+
+
+def _period_rows_hidden(
+    ds, table: pd.DataFrame, who: pd.Series, period: str, min_sel: int
+) -> set[str]:
+    """OPDs whose row of ``period`` the OPD documents *of that period* leave out of the
+    measure's per-period table: :func:`_rows_hidden` with the head-counts of that
+    period, then the residual over that period's OPDs with a document
+    (:func:`residual_hidden`), as :func:`city_suppressed_measures` of that period
+    decides it."""
+    peg_p = pegawai_through(ds.tables, period)
+    small = set(small_opds(ds, period, min_sel))
+    own = _rows_hidden(table, who, headcount(peg_p), period, min_sel) | small
+    d = rows_where(table, table["periode"] == period).drop_duplicates("nip")
+    d = d.assign(opd=who.reindex(d["nip"]).to_numpy()).dropna(subset=["opd"])
+    counts = d.groupby("opd").size().rename("n").reset_index().assign(cell=period)
+    docs = set(peg_p["opd"].dropna().astype(str)) - small
+    hid = residual_hidden(counts, docs, min_sel, own_hidden={(o, period) for o in own})
+    return {o for o, _ in hid} | own
+
+
 def _mark_periods(
     hidden: dict[str, set[str]],
     measure: str,
@@ -1443,18 +1475,22 @@ def _mark_periods(
     docs: set[str],
     periode: str,
     min_sel: int,
+    earlier: Mapping[str, set[str]] | None = None,
 ) -> None:
     """Add ``"<measure>:<period>"`` for every period of ``table`` (cut at ``periode``)
-    whose row an OPD's
-    document must leave out of a per-period table (:func:`residual_hidden` per period:
-    an earlier period is differenced the same way as the current one); the current
-    period's rows hidden here also withhold the measure itself, and an OPD whose measure
-    is already withheld does not show the current period's row."""
+    whose row an OPD's document must leave out of a per-period table
+    (:func:`residual_hidden` per period: an earlier period is differenced the same way as
+    the current one); the current period's rows hidden here also withhold the measure
+    itself, and an OPD whose measure is already withheld does not show the current
+    period's row. ``earlier``: per earlier period, the OPDs whose row that period's own
+    documents leave out (:func:`_period_rows_hidden`); this document leaves them out
+    too, so that the documents of the two periods together show no row either hides."""
     d = table.drop_duplicates(["nip", "periode"])
     d = d.assign(opd=who.reindex(d["nip"]).to_numpy()).dropna(subset=["opd"])
     counts = d.groupby(["opd", "periode"]).size().rename("n").reset_index()
     counts = counts.rename(columns={"periode": "cell"})
     own = {(o, periode) for o, m in hidden.items() if measure in m}
+    own |= {(o, p) for p, opds in (earlier or {}).items() for o in opds}
     for o, p in residual_hidden(counts, docs, min_sel, own_hidden=own):
         hidden[o].add(f"{measure}:{p}")
         if p == periode:
