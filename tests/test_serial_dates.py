@@ -187,6 +187,30 @@ def test_a_serial_outside_the_range_is_rejected_with_the_old_message(base: Path)
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "pattern", "code"),
+    [
+        (["010524", "020524"], "ddmmyy", "%d%m%y"),  # days 1-7: inside the serial range
+        (["150224", "280224"], "ddmmyy", "%d%m%y"),
+        (["05022024", "28022024"], "ddmmyyyy", "%d%m%Y"),
+        (["20240205", "20241231"], "yyyymmdd", "%Y%m%d"),
+    ],
+)
+def test_a_date_typed_without_separators_is_not_a_serial(base, written, pattern, code) -> None:
+    """Excel never writes a General number with a leading zero: ``010524`` is 1 May 2024
+    typed as ``ddmmyy``, not serial 10524 (1928-10-23). Such dates are rejected with the
+    pattern named and the mapping setting that reads them, like ``dd/mm/yyyy``."""
+    df = pd.read_csv(base / "pelatihan.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "tanggal_mulai"], df.loc[0, "tanggal_selesai"] = written
+    df.to_csv(base / "pelatihan.csv", index=False)
+    rep, tables = validate(base)
+    assert _warnings(rep, "tanggal_mulai").empty and _warnings(rep, "tanggal_selesai").empty
+    hit = rep.issues[rep.issues["nilai"].isin(written)]
+    assert set(hit["tingkat"]) == {"tolak"} and len(hit) == 2
+    assert all(f"berpola {pattern}" in m and f'"{code}"' in m for m in hit["pesan"]), hit["pesan"]
+    assert STAFF not in set(tables["pelatihan"]["nip"])
+
+
 # ------------------------------------------------------------------------------ XLSX
 
 
@@ -310,3 +334,30 @@ def test_boss_keeps_being_the_supervisor_when_their_date_was_a_serial(base: Path
     assert rep.n_rejected == 0
     assert BOSS in set(tables["pegawai"]["nip"])
     assert set(tables["perilaku"]["id_penilai"]) >= {BOSS}
+
+
+def test_an_xlsx_date_time_cell_is_read_as_its_date_with_a_warning(base: Path) -> None:
+    """A date-formatted cell with a time of day (SIASN / e-Kinerja exports store TMT and
+    training starts so) is a date: read as its day, the time said to be dropped, as for a
+    serial with a fraction; midnight is a plain date."""
+    df = pd.read_csv(base / "pelatihan.csv", dtype=str, keep_default_na=False)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(df.columns))
+    for i, (_, row) in enumerate(df.iterrows()):
+        cells = [row[c] if row[c] != "" else None for c in df.columns]
+        start = df.columns.get_loc("tanggal_mulai")
+        cells[start] = datetime.fromisoformat(row["tanggal_mulai"]).replace(
+            hour=8 if i == 0 else 0, minute=30 if i == 0 else 0
+        )
+        ws.append(cells)
+    (base / "pelatihan.csv").unlink()
+    wb.save(base / "pelatihan.xlsx")
+    for bahasa, words in (("id", "jam 08:30 diabaikan"), ("en", "time of day 08:30 dropped")):
+        rep, tables = validate(base, bahasa=bahasa)
+        assert rep.n_rejected == 0, rep.issues[["nilai", "pesan"]]
+        w = rep.issues[rep.issues["aturan"] == "tanggal_dengan_jam"]
+        assert len(w) == 1 and w["baris"].iloc[0] == 2 and w["tingkat"].iloc[0] == "peringatan"
+        assert words in w["pesan"].iloc[0] and df.loc[0, "tanggal_mulai"] in w["pesan"].iloc[0]
+        got = tables["pelatihan"]["tanggal_mulai"].dt.strftime("%Y-%m-%d").tolist()
+        assert sorted(got) == sorted(df["tanggal_mulai"].tolist())

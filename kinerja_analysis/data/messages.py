@@ -70,6 +70,10 @@ _ID: dict[str, str] = {
         "Tanggal di Excel sebelum ekspor berikutnya"
     ),
     "jam_diabaikan": ", jam {jam} diabaikan",
+    "tanggal_jam_dibaca": (
+        "tanggal dengan jam; dibaca sebagai {tanggal}, jam {jam} diabaikan (kolom ini "
+        "berisi tanggal saja); baris tetap dipakai"
+    ),
     "sistem_tanggal_1900": "sistem tanggal 1900 buku kerja ini",
     "sistem_tanggal_1904": "sistem tanggal 1904 buku kerja ini",
     "sistem_tanggal_diasumsikan": (
@@ -521,6 +525,10 @@ _EN: dict[str, str] = {
         "the next export"
     ),
     "jam_diabaikan": ", time of day {jam} dropped",
+    "tanggal_jam_dibaca": (
+        "a date with a time of day; read as {tanggal}, time of day {jam} dropped (this "
+        "column holds dates only); the row is kept"
+    ),
     "sistem_tanggal_1900": "the workbook's 1900 date system",
     "sistem_tanggal_1904": "the workbook's 1904 date system",
     "sistem_tanggal_diasumsikan": (

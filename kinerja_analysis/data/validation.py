@@ -325,6 +325,10 @@ class Parsed:
     #: column's Excel serial numbers) and the warning of each, in row order
     converted: np.ndarray | None = None
     converted_reason: np.ndarray | str = ""
+    #: rows of a date column whose value was a date with a time of day (an XLSX
+    #: date-time cell): read as the date, with the warning of each, in row order
+    timed: np.ndarray | None = None
+    timed_reason: np.ndarray | str = ""
 
 
 def _spread(per_cat: np.ndarray, codes: np.ndarray, fill: Any) -> np.ndarray:
@@ -645,8 +649,29 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
         per = per.where(
             ~iso, pd.to_datetime(cats.where(iso).str[:10], format="%Y-%m-%d", errors="coerce")
         )
+    # a date with a time of day (an XLSX date-time cell, written yyyy-mm-ddThh:mm:ss by
+    # the reader): the date is read and the time said to be dropped
+    clock = cats.str.extract(_ISO_TIME)
+    timed_cat = per.isna().to_numpy() & clock[0].notna().to_numpy()
+    if timed_cat.any():
+        day = pd.to_datetime(clock[0].where(timed_cat), format="%Y-%m-%d", errors="coerce")
+        timed_cat &= day.notna().to_numpy()
+        per = per.where(~timed_cat, day)
     per_arr = per.to_numpy(dtype="datetime64[us]")
     values = _spread(per_arr, rc.codes, np.datetime64("NaT"))
+    timed_cat &= (clock[1] != "00:00").to_numpy()  # midnight: a plain date, nothing dropped
+    timed = _spread(timed_cat, rc.codes, False)
+    why_timed: np.ndarray | str = ""
+    if timed.any():
+        jam = clock[1].fillna("").to_numpy(dtype=object)
+        text = np.array(
+            [
+                st.msg("tanggal_jam_dibaca", tanggal=str(d)[:10], jam=j) if t else ""
+                for d, j, t in zip(per_arr.tolist(), jam.tolist(), timed_cat.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        why_timed = text[rc.codes[timed]]
     present_text = rc.codes >= 0
     human = fmt.replace("%Y", "yyyy").replace("%m", "mm").replace("%d", "dd")
     info = st.raw.info
@@ -698,7 +723,10 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
         st.msg("tanggal", format=human) + hint,
     ).astype(object)
     series = pd.Series(values.astype("datetime64[us]"))
-    return Parsed(series, bad, reason if bad.any() else "", "tipe:date", converted, why_converted)
+    return Parsed(
+        series, bad, reason if bad.any() else "", "tipe:date", converted, why_converted,
+        timed, why_timed,
+    )  # fmt: skip
 
 
 def _serial_warnings(
@@ -730,7 +758,14 @@ def _time_of_day(ms: int) -> str:
 
 #: Day, month, year patterns of dates written as text (``07/05/1968``, ``7-5-68``).
 _DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+#: ``yyyy-mm-dd`` with a time of day (``T`` or a space, ``hh:mm[:ss[.ffffff]]``): the
+#: date and ``hh:mm`` (with ``:ss`` when not zero).
+_ISO_TIME = r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::(?!00(?:\.0+)?$)\d{2})?)(?::00)?(?:\.\d+)?$"
 _YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+#: Dates typed without separators: ``ddmmyy`` / ``ddmmyyyy`` (or month first) and
+#: ``yyyymmdd``.
+_COMPACT_DMY = re.compile(r"(\d{2})(\d{2})(\d{2}|(?:19|20)\d{2})")
+_COMPACT_YMD = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})")
 #: Excel's day zero: serial 1 is 1900-01-01 in the 1900 date system; Excel counts a
 #: 29 February 1900 that never was (serial 60, Lotus 1-2-3's leap-year bug), so from
 #: serial 61 (1900-03-01) on the days count from 1899-12-30. The 1904 date system
@@ -746,7 +781,9 @@ _MS_PER_DAY = 86_400_000
 #: dates after the last period) then apply to the converted dates as to any other.
 SERIAL_RANGE = (10000, np.datetime64("2099-12-31", "D"))
 #: Texts read as serial numbers: digits, optionally a fraction (a time of day).
-_SERIAL_NUMBER = re.compile(r"\d{1,7}(?:\.\d+)?")
+#: A serial as Excel writes a General-formatted date: a whole number without a leading
+#: zero (``010524`` is a date typed as ``ddmmyy``, not a serial), a fraction allowed.
+_SERIAL_NUMBER = re.compile(r"[1-9]\d{0,6}(?:\.\d+)?")
 
 
 def excel_serial_dates(serial: np.ndarray, system: int = 1900) -> tuple[np.ndarray, np.ndarray]:
@@ -837,6 +874,11 @@ def serial_texts(texts: np.ndarray, decimal: str = ".") -> np.ndarray:
     return out
 
 
+def _sep(spec: str) -> str:
+    """The separator of a day-month-year pattern key (``"\\0"``: none, ``ddmmyy``)."""
+    return "" if spec[0] == "\0" else spec[0]
+
+
 def _human(code: str) -> str:
     return code.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy").replace("%y", "yy")
 
@@ -906,6 +948,18 @@ def date_format_hint(
         if m:
             groups.setdefault(("ymd", m.group(2)), [0, 0, 0])[0] += n
             continue
+        m = _COMPACT_YMD.fullmatch(t)
+        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+            groups.setdefault(("ymd", ""), [0, 0, 0])[0] += n
+            continue
+        m = _COMPACT_DMY.fullmatch(t)
+        if m and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 31:
+            a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
+            g = groups.setdefault(("dmy", "\0" + ("%Y" if len(y) == 4 else "%y")), [0, 0, 0])
+            g[0] += n
+            g[1] += n if a > 12 and b <= 12 else 0
+            g[2] += n if b > 12 and a <= 12 else 0
+            continue
         v = serial_texts(np.array([t], dtype=object), decimal)[0]
         if 1 <= v < 2958466:
             serial_rows += n
@@ -918,7 +972,9 @@ def date_format_hint(
             (
                 n,
                 _human(
-                    f"%d{k[1][0]}%m{k[1][0]}{k[1][1:]}" if k[0] == "dmy" else f"%Y{k[1]}%m{k[1]}%d"
+                    f"%d{_sep(k[1])}%m{_sep(k[1])}{k[1][1:]}"
+                    if k[0] == "dmy"
+                    else f"%Y{k[1]}%m{k[1]}%d"
                 ),
             )
             for k, (n, _, _) in groups.items()
@@ -936,7 +992,7 @@ def date_format_hint(
         if code == declared:
             return ""
         return message("saran_tanggal", bahasa, n=n, m=total, pola=_human(code), kode=code)
-    sep, yy = spec[0], spec[1:]
+    sep, yy = _sep(spec), spec[1:]
     dmy, mdy = f"%d{sep}%m{sep}{yy}", f"%m{sep}%d{sep}{yy}"
     if day_first and month_first:
         return message("saran_tanggal_campur", bahasa, pola_a=_human(dmy), pola_b=_human(mdy))
@@ -1101,6 +1157,11 @@ def parse_table(
                 parsed.converted_reason,
                 level="peringatan",
             )
+        if parsed.timed is not None and parsed.timed.any():
+            reject(
+                st, parsed.timed, col.name, "tanggal_dengan_jam", parsed.timed_reason,
+                level="peringatan",
+            )  # fmt: skip
         if parsed.bad.any():
             _report(st, col, parsed.bad, parsed.rule, parsed.reason, soft)
         if col.kind in {"category", "nip", "periode"}:  # codes: a control character is damage
