@@ -469,7 +469,9 @@ def _did_notes(res, n_incomplete: int, analysis: str) -> list[Note]:
     c = res.counts
     out: list[Note] = []
     if n_incomplete > 0:
-        rows = int(c.get("rows_dropped_missing", 0)) + int(c.get("rows_dropped_unbalanced", 0))
+        # the rows of data those ASN have (with an outcome): the panel's grid also holds
+        # their missing periods, which are no data left out
+        rows = int(c.get("rows_dropped_unbalanced", 0))
         out.append(
             Note("panel_seimbang", {"analisis": analysis, "n_asn": n_incomplete, "n_baris": rows})
         )
