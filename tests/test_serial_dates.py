@@ -361,3 +361,15 @@ def test_an_xlsx_date_time_cell_is_read_as_its_date_with_a_warning(base: Path) -
         assert words in w["pesan"].iloc[0] and df.loc[0, "tanggal_mulai"] in w["pesan"].iloc[0]
         got = tables["pelatihan"]["tanggal_mulai"].dt.strftime("%Y-%m-%d").tolist()
         assert sorted(got) == sorted(df["tanggal_mulai"].tolist())
+
+
+def test_a_serial_with_a_decimal_comma_in_a_point_file_gets_its_date_named(base: Path) -> None:
+    """``45413,75`` where the file's numbers use a decimal point is not read (the comma is
+    not this file's decimal mark), but the message says which date the serial stands for."""
+    df = pd.read_csv(base / "pelatihan.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "tanggal_mulai"] = f"{_serial('2024-05-01')},75"
+    df.to_csv(base / "pelatihan.csv", index=False)
+    rep, _ = validate(base)
+    hit = rep.issues[rep.issues["kolom"] == "tanggal_mulai"]
+    assert len(hit) == 1 and hit["tingkat"].iloc[0] == "tolak"
+    assert "= 2024-05-01" in hit["pesan"].iloc[0] and "angka seri" in hit["pesan"].iloc[0]

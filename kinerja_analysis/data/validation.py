@@ -961,6 +961,8 @@ def date_format_hint(
             g[2] += n if b > 12 and a <= 12 else 0
             continue
         v = serial_texts(np.array([t], dtype=object), decimal)[0]
+        if np.isnan(v) and decimal != ",":  # a serial with a decimal comma ("45413,75")
+            v = serial_texts(np.array([t], dtype=object), ",")[0]
         if 1 <= v < 2958466:
             serial_rows += n
             serial_first = serial_first if serial_first is not None else float(v)
