@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from planting import hire_later
 
 from kinerja_analysis.analyses.shared import data_through
-from kinerja_analysis.core.periods import period_bounds
 from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.reporting import tables
@@ -36,24 +36,7 @@ def _city(out, skp_missing_rate):
     take = peg.loc[(peg["opd"] == big) & ~peg["nip"].isin(bosses), "nip"].tolist()[:7]
     later = take[:4]
     peg.loc[peg["nip"].isin(take), "opd"] = NEW
-    peg.loc[peg["nip"].isin(later), "tmt_cpns"] = HIRED
-    for name, df in list(r.tables.items()):
-        cols = [c for c in ("nip", "id_penilai") if c in df.columns]
-        if name == "pegawai" or not cols:
-            continue
-        if "periode" in df.columns:
-            early = df["periode"].map(lambda c: period_bounds(str(c))[1]) < HIRED
-        elif "tanggal_mulai" in df.columns:
-            early = pd.to_datetime(df["tanggal_mulai"]) < HIRED
-        else:
-            continue
-        r.tables[name] = df.loc[~(df[cols].isin(later).any(axis=1) & early)]
-    # a NIP holds the month of TMT: the ASN hired later get NIPs of that month
-    renamed = {n: n[:8] + HIRED.strftime("%Y%m") + n[14:] for n in later}
-    for df in r.tables.values():
-        for c in ("nip", "nip_atasan", "id_penilai"):
-            if c in df.columns:
-                df[c] = df[c].map(lambda x: renamed.get(x, x))
+    hire_later(r, later, HIRED)
     write_dataset(r, out)
     return load_dataset(out)
 

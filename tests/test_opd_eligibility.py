@@ -18,9 +18,10 @@ import re
 
 import pandas as pd
 import pytest
+from planting import hire_later
 
 from kinerja_analysis.analyses.shared import data_through
-from kinerja_analysis.core.periods import period_bounds, period_label
+from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.synth import generate, write_dataset
 from kinerja_analysis.pipeline.batch import (
@@ -69,25 +70,7 @@ def _plant(r) -> None:
         moved.update(dict.fromkeys(take, opd))
         later += take[:n_late]
     peg["opd"] = [moved.get(n, o) for n, o in zip(peg["nip"], peg["opd"], strict=True)]
-    peg.loc[peg["nip"].isin(later), "tmt_cpns"] = HIRED
-    for name, df in r.tables.items():
-        cols = [c for c in ("nip", "id_penilai") if c in df.columns]
-        if name == "pegawai" or not cols:
-            continue
-        if "periode" in df.columns:
-            early = df["periode"].map(lambda c: period_bounds(str(c))[1]) < HIRED
-        elif "tanggal_mulai" in df.columns:
-            early = pd.to_datetime(df["tanggal_mulai"]) < HIRED
-        else:
-            continue
-        r.tables[name] = df.loc[~(df[cols].isin(later).any(axis=1) & early)]
-    # NIP digits 9-14: the month of TMT CPNS
-    ren = {n: n[:8] + HIRED.strftime("%Y%m") + n[14:] for n in later}
-    for df in r.tables.values():
-        for c in ("nip", "nip_atasan", "id_penilai"):
-            if c in df.columns:
-                df[c] = df[c].map(lambda x: ren.get(x, x))
-    assert peg["nip"].is_unique
+    hire_later(r, later, HIRED)
 
 
 @pytest.fixture(scope="module")
