@@ -96,3 +96,62 @@ def test_ties_among_equal_counts_go_by_opd_name() -> None:
     counts = pd.Series({"Dinas C": 30, "Dinas B": 18, "Dinas A": 18, "Dinas Kecil": 3})
     for order in (counts, counts.iloc[::-1], counts.sample(frac=1, random_state=1)):
         assert tables.suppressed_opds(order, MIN_SEL) == {"Dinas Kecil", "Dinas A"}
+
+
+# ------------------------------------------------------------------- the JP share alone
+
+
+@pytest.fixture(scope="module")
+def share_city(tmp_path_factory):
+    """300 ASN; in "Sekretariat Daerah" every ASN has 40 JP in the last 12 months but
+    three, who have none: its share below 20 JP (3 of 25) is a small group the city
+    hides, while its mean and median JP (25 ASN) are shown."""
+    r = generate(
+        n_pegawai=300, seed=3,
+        periods=("2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4"),
+    )  # fmt: skip
+    peg, p = r.tables["pegawai"], r.tables["pelatihan"]
+    nips = peg.loc[peg["opd"] == "Sekretariat Daerah", "nip"].tolist()
+    trained = nips[3:]  # the first three: no training in the window
+    window = pd.to_datetime(p["tanggal_mulai"]) >= pd.Timestamp("2025-01-01")
+    p = p.loc[~(p["nip"].isin(nips) & window)]
+    extra = p.iloc[[0] * len(trained)].copy()
+    extra["nip"] = trained
+    extra["id_pelatihan"] = [f"DF-20250310-{i:03d}" for i in range(len(trained))]
+    extra["jp"] = 40.0
+    extra["tanggal_mulai"] = extra["tanggal_selesai"] = pd.Timestamp("2025-03-10")
+    extra["sumber"] = "difasilitasi"
+    r.tables["pelatihan"] = pd.concat([p, extra], ignore_index=True)
+    data = tmp_path_factory.mktemp("jp_share") / "data"
+    write_dataset(r, data)
+    ds = load_dataset(data)
+    assert ds.validation.issues.query("tingkat == 'tolak'").empty
+    return ds
+
+
+def test_an_opd_withholds_only_the_jp_share_the_city_hides(share_city):
+    """The city's JP table hides the OPD's share below 20 JP but shows its mean and
+    median: the OPD's own document withholds the share (measure ``jp_bawah_20``) and
+    keeps the mean, instead of saying the city hides all its JP figures."""
+    ds = share_city
+    last = ds.periods[-1]
+    cut = data_through(ds, last)
+    city = tables.jp_summary(tables.jp_by_asn(cut.pelatihan, cut.pegawai, last), MIN_SEL)
+    row = city.set_index("opd").loc["Sekretariat Daerah"]
+    assert pd.isna(row["pct_di_bawah_20"]) and row["jp_rerata"] > 0 and not row["disembunyikan"]
+    m = tables.city_suppressed_measures(cut, None, last, MIN_SEL)["Sekretariat Daerah"]
+    assert "jp_bawah_20" in m and "jp" not in m
+    own = {n: d[d["nip"].isin(cut.pegawai.loc[cut.pegawai["opd"] == "Sekretariat Daerah", "nip"])]
+           if "nip" in d.columns else d for n, d in cut.tables.items()}  # fmt: skip
+    own["pegawai"] = cut.pegawai[cut.pegawai["opd"] == "Sekretariat Daerah"]
+    head = tables.headline_figures(own, last, withheld=m).set_index("indikator")
+    assert head.loc["jp_rerata", "nilai"] == pytest.approx(row["jp_rerata"])
+    assert pd.isna(head.loc["pct_jp_di_bawah_20", "nilai"])
+    assert head.loc["pct_jp_di_bawah_20", "disembunyikan"]
+    # the whole JP measure withheld takes the share with it
+    both = tables.headline_figures(own, last, withheld={"jp"}).set_index("indikator")
+    assert both.loc[["jp_rerata", "pct_jp_di_bawah_20"], "disembunyikan"].all()
+    js = tables.jp_summary(
+        tables.jp_by_asn(own["pelatihan"], own["pegawai"], last), MIN_SEL, withheld=m
+    )
+    assert js["pct_di_bawah_20"].isna().all() and js["jp_rerata"].notna().all()

@@ -290,6 +290,14 @@ def period_facts(
             "jp_tidak_tersedia_sejak": None,
             "jp_disembunyikan": True,
         }
+    elif "jp_bawah_20" in withheld and pelatihan is not None:
+        # the city hides this OPD's share below 20 JP (not its mean): withheld, and said so
+        pelatihan = {
+            **pelatihan,
+            "pct_di_bawah_20jp": None,
+            "pct_di_bawah_20jp_disembunyikan": pelatihan.get("pct_di_bawah_20jp") is not None
+            or bool(pelatihan.get("pct_di_bawah_20jp_disembunyikan")),
+        }
     if "jp_mandiri" in withheld and pelatihan is not None:
         pelatihan = {
             **pelatihan,

@@ -374,7 +374,8 @@ def jp_summary(
       training: blank where either group is 1..``min_sel``-1 ASN, an OPD's with
       complements over the OPDs (:func:`~kinerja_analysis.reporting.privacy.sources_hidden`);
       ``withheld`` with ``"jp_mandiri"`` (an OPD's document whose share the city hides,
-      :func:`city_suppressed_measures`) blanks it on every row.
+      :func:`city_suppressed_measures`) blanks it on every row, and ``"jp_bawah_20"``
+      the share below 20 JP likewise.
 
     ``attrs``: ``di_bawah_20_disembunyikan`` and ``mandiri_disembunyikan``, the rows
     (``opd``, sorted) whose share is blank by these rules.
@@ -421,6 +422,8 @@ def jp_summary(
         heads = jp.groupby("opd").size()
         below_hidden |= remainder_hidden(opds.set_index("opd")["n_bawah"], heads, min_sel)
         mandiri_hidden |= sources_hidden(opds, min_sel, by="opd")
+    if "jp_bawah_20" in set(withheld):
+        below_hidden |= set(out["opd"])
     out.loc[out["opd"].isin(below_hidden), "pct_di_bawah_20"] = np.nan
     if "jp_mandiri" in set(withheld):
         mandiri_hidden |= set(out["opd"])
@@ -686,7 +689,7 @@ HEADLINE_MEASURE: dict[str, str] = {
     "capaian_rerata": "capaian",
     "perilaku_rerata": "perilaku",
     "jp_rerata": "jp",
-    "pct_jp_di_bawah_20": "jp",
+    "pct_jp_di_bawah_20": "jp_bawah_20",
 }
 
 
@@ -723,7 +726,9 @@ def headline_figures(
         (:func:`jp_window_covered`).
     """
     out = _headline_figures(tables, periode, evaluasi, min_sel)
-    hide = out["indikator"].map(HEADLINE_MEASURE).isin(set(withheld)) | out["disembunyikan"]
+    # the share below 20 JP is one of the JP figures: withheld with them too
+    gone = set(withheld) | ({"jp_bawah_20"} if "jp" in set(withheld) else set())
+    hide = out["indikator"].map(HEADLINE_MEASURE).isin(gone) | out["disembunyikan"]
     out.loc[hide, "nilai"] = np.nan
     out["disembunyikan"] = hide.to_numpy(dtype=bool)
     return out
@@ -1232,6 +1237,7 @@ def status_breakdown(
 #: (:func:`city_suppressed_measures`, :func:`withhold_periods`).
 OPD_MEASURES: tuple[str, ...] = (
     "jp",
+    "jp_bawah_20",
     "jp_mandiri",
     "capaian",
     "perilaku",
@@ -1336,9 +1342,10 @@ def city_suppressed_measures(
 
     Per measure (see :data:`OPD_MEASURES`):
 
-    - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``),
-      or whose share below 20 JP it hides; only when the 12-month window is covered by
-      the data;
+    - ``jp``: the rows of :func:`jp_summary` over all ASN hidden (``disembunyikan``);
+      only when the 12-month window is covered by the data;
+    - ``jp_bawah_20``: the rows whose share below 20 JP it hides, their mean and median
+      shown (same window);
     - ``jp_mandiri``: the rows of :func:`jp_summary` whose self-funded share of JP it
       hides (same window);
     - ``capaian`` / ``perilaku``: ASN with an SKP / a behaviour rating in ``periode``
@@ -1388,8 +1395,9 @@ def city_suppressed_measures(
             js = js[js["opd"] != "Semua OPD"]
             mark("jp", js.loc[js["disembunyikan"], "opd"].astype(str))
             # an OPD whose share below 20 JP the city hides (its count below, or the
-            # rest, is a small group or their complement) does not state it either
-            mark("jp", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(str))
+            # rest, is a small group or their complement) does not state it either; its
+            # mean and median JP, which the city shows, stay
+            mark("jp_bawah_20", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(str))
     who = peg.drop_duplicates("nip").set_index("nip")["opd"]
     heads = headcount(peg)
     docs = set(opds) - set(small)  # the OPDs with a document of their own
