@@ -21,9 +21,9 @@ document passes the topics it states.
 >>> from kinerja_analysis.analyses.notes import Note
 >>> n = Note("panel_seimbang", {"analisis": "pelatihan", "n_asn": 237, "n_baris": 1612})
 >>> print(note_text(n))
-Panel seimbang (pengaruh pelatihan terhadap capaian SKP): 237 ASN (1.612 baris) tanpa data lengkap di setiap periode jendela tidak diikutkan.
+Panel seimbang (pengaruh pelatihan terhadap capaian SKP): 237 ASN tanpa data lengkap di setiap periode jendela tidak diikutkan, bersama 1.612 baris data mereka.
 >>> print(note_text(n, "en")[60:])
-237 ASN (1,612 rows) without complete data in every period of the window are left out.
+237 ASN without complete data in every period of the window are left out, with their 1,612 rows of data.
 """
 
 from __future__ import annotations
