@@ -1401,16 +1401,18 @@ def city_suppressed_measures(
     who = peg.drop_duplicates("nip").set_index("nip")["opd"]
     heads = headcount(peg)
     docs = set(opds) - set(small)  # the OPDs with a document of their own
+    registers: dict[str, tuple[pd.Series, set[str]]] = {}  # earlier periods, once each
     for measure, name in (("capaian", "skp"), ("perilaku", "perilaku")):
         if name in tabs:
             mark(measure, _rows_hidden(tabs[name], who, heads, periode, min_sel))
             # the earlier periods' rows as their own documents left them out: a later
             # document leaves out at least those (else the two together give them back)
-            earlier = {
-                p: _period_rows_hidden(ds, tabs[name], who, p, min_sel)
-                for p in sort_periods(tabs[name]["periode"].dropna().astype(str).unique())
-                if p != periode
-            }
+            earlier = {}
+            for p in sort_periods(tabs[name]["periode"].dropna().astype(str).unique()):
+                if p != periode:
+                    if p not in registers:
+                        registers[p] = _register_at(ds, p, min_sel)
+                    earlier[p] = _period_rows_hidden(tabs[name], who, p, min_sel, *registers[p])
             _mark_periods(hidden, measure, tabs[name], who, docs, periode, min_sel, earlier)
     if h is not None:
         pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
@@ -1456,21 +1458,30 @@ def _rows_hidden(
     return out
 
 
+def _register_at(ds, period: str, min_sel: int) -> tuple[pd.Series, set[str]]:
+    """The register as cut at ``period``: each OPD's head-count, and the OPDs too small
+    for a document of their own (:func:`small_opds`)."""
+    return headcount(pegawai_through(ds.tables, period)), set(small_opds(ds, period, min_sel))
+
+
 def _period_rows_hidden(
-    ds, table: pd.DataFrame, who: pd.Series, period: str, min_sel: int
+    table: pd.DataFrame,
+    who: pd.Series,
+    period: str,
+    min_sel: int,
+    heads: pd.Series,
+    small: set[str],
 ) -> set[str]:
     """OPDs whose row of ``period`` the OPD documents *of that period* leave out of the
-    measure's per-period table: :func:`_rows_hidden` with the head-counts of that
-    period, then the residual over that period's OPDs with a document
-    (:func:`residual_hidden`), as :func:`city_suppressed_measures` of that period
-    decides it."""
-    peg_p = pegawai_through(ds.tables, period)
-    small = set(small_opds(ds, period, min_sel))
-    own = _rows_hidden(table, who, headcount(peg_p), period, min_sel) | small
+    measure's per-period table: :func:`_rows_hidden` with that period's head-counts
+    ``heads``, then the residual over that period's OPDs with a document (those not in
+    ``small``, :func:`residual_hidden`), as :func:`city_suppressed_measures` of that
+    period decides it."""
+    own = _rows_hidden(table, who, heads, period, min_sel) | small
     d = rows_where(table, table["periode"] == period).drop_duplicates("nip")
     d = d.assign(opd=who.reindex(d["nip"]).to_numpy()).dropna(subset=["opd"])
     counts = d.groupby("opd").size().rename("n").reset_index().assign(cell=period)
-    docs = set(peg_p["opd"].dropna().astype(str)) - small
+    docs = set(map(str, heads.index)) - small
     hid = residual_hidden(counts, docs, min_sel, own_hidden={(o, period) for o in own})
     return {o for o, _ in hid} | own
 
