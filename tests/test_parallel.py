@@ -1,4 +1,4 @@
-"""fork_map: the results, order, warnings and errors of a plain map; figures drawn in
+"""fork_map and fork_start: the results, order, warnings and errors of a plain map; figures drawn in
 forked children are the same bytes."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import warnings
 
 import pytest
 
-from kinerja_analysis.core.parallel import available_cpus, fork_map
+from kinerja_analysis.core import parallel
+from kinerja_analysis.core.parallel import available_cpus, fork_map, fork_start
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -111,6 +112,79 @@ def test_a_child_that_dies_has_its_share_done_here() -> None:
 def test_processes_must_be_a_whole_number(bad) -> None:
     with pytest.raises(ValueError, match="processes must be a whole number"):
         fork_map(_square, [1], bad)
+    with pytest.raises(ValueError, match="processes must be a whole number"):
+        fork_start(_square, [1], bad)
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3, 8])
+def test_started_work_gives_a_plain_maps_results(processes) -> None:
+    items = list(range(11))
+    job = fork_start(_square, items, processes)
+    assert job.result() == [x * x for x in items]
+    assert job.result() == [x * x for x in items]  # collected once, kept
+    assert fork_start(_square, [], processes).result() == []
+
+
+@fork_only
+def test_started_work_runs_in_children_while_this_process_goes_on() -> None:
+    """All of the work is in children (none waits for this process), and they see the
+    items as they were at the start: a change made here afterwards is not theirs."""
+    state = {"value": 1}
+    job = fork_start(lambda i: (os.getpid(), state["value"] * i), [1, 2, 3, 4], 2)
+    state["value"] = 100  # this process goes on and changes its own data
+    pids, values = zip(*job.result(), strict=True)
+    assert os.getpid() not in pids and len(set(pids)) == 2
+    assert list(values) == [1, 2, 3, 4]
+    assert not parallel._OPEN  # every pipe read and closed
+
+
+@fork_only
+def test_a_later_child_does_not_hold_an_earlier_childs_pipe(monkeypatch) -> None:
+    """Two jobs pending at once: the second job's child closes the first one's pipe,
+    so cancelling the first (or this process dying) never leaves it waiting on a
+    reader in a sibling."""
+    first = fork_start(lambda _: "x" * (1 << 20), [0], 1)  # fills its pipe, then waits
+    (fd,) = parallel._OPEN
+    second = fork_start(lambda _: _fd_open(fd), [0], 1)
+    assert second.result() == [False]
+    assert first.result() == ["x" * (1 << 20)]
+    assert not parallel._OPEN
+
+
+def _fd_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+@fork_only
+def test_a_started_jobs_error_is_raised_when_collected_and_cancel_stops_it(monkeypatch):
+    parent = os.getpid()
+    forked = _record_forks(monkeypatch)
+
+    def fail(x):
+        if x == 3:
+            raise KeyError(f"item {x} in {'child' if os.getpid() != parent else 'parent'}")
+        return x
+
+    job = fork_start(fail, [0, 3, 1], 2)
+    with pytest.raises(KeyError, match="item 3 in parent"):
+        job.result()
+    slow = fork_start(lambda _: __import__("time").sleep(60), [0, 1], 2)
+    slow.cancel()
+    assert len(forked) == 4
+    assert _reaped(forked)
+    assert not parallel._OPEN
+
+
+def test_started_work_without_fork_is_done_at_once(monkeypatch) -> None:
+    monkeypatch.delattr(os, "fork", raising=False)
+    calls = []
+    job = fork_start(lambda x: calls.append(x) or x, [1, 2], 2)
+    assert calls == [1, 2]  # done when started
+    assert job.result() == [1, 2]
 
 
 def test_available_cpus() -> None:

@@ -15,6 +15,11 @@ records its warnings instead of printing them, writes one pickle to a pipe and l
 with :func:`os._exit`. Where there is no ``fork`` (Windows) or one process is asked for,
 the items are mapped in this process.
 
+:func:`fork_start` starts the same children and returns at once, so that this process
+goes on with other work while they compute; its :meth:`Forked.result` collects them. A
+report's figures are started so while its later cells run, when the batch runs it
+(:func:`kinerja_analysis.reporting.notebook.finish_figures`).
+
 Results and warnings are the same as a plain ``[fn(x) for x in items]``: a child's
 warnings are raised again here (with the place in the code that raised them), and when a
 child fails its share is done again here, so an exception is raised from this process
@@ -32,7 +37,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-__all__ = ["available_cpus", "fork_map"]
+__all__ = ["Forked", "available_cpus", "fork_call", "fork_map", "fork_start"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -84,35 +89,120 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R
     if n <= 1 or not hasattr(os, "fork"):
         return [fn(x) for x in items]
     shares = [range(i, len(items), n) for i in range(n)]
-    children: list[tuple[int, int, range]] = []
-    results: list = [None] * len(items)
+    forked = Forked(fn, items, shares[1:])
     try:
-        for share in shares[1:]:
-            children.append((*_fork_child(fn, items, share), share))
-        for i in shares[0]:
-            results[i] = fn(items[i])
-        while children:
-            pid, fd, share = children[0]
-            payload = _read_all(fd)  # an interrupt here: the finally below stops it
-            children.pop(0)
-            os.close(fd)
-            _, status = os.waitpid(pid, 0)
-            for i, value in zip(share, _results(status, payload, fn, items, share), strict=True):
-                results[i] = value
-    finally:
-        for pid, fd, _ in children:  # this process failed first: stop the others
+        here = {i: fn(items[i]) for i in shares[0]}
+    except BaseException:
+        forked.cancel()  # this process failed first: stop the others
+        raise
+    done = forked.result()
+    return [here[i] if i in here else done[i] for i in range(len(items))]
+
+
+def fork_start(fn: Callable[[T], R], items: Sequence[T], processes: int) -> Forked:
+    """Start ``[fn(x) for x in items]`` in up to ``processes`` forked children and
+    return at once; :meth:`Forked.result` collects the list.
+
+    This process goes on meanwhile (a report's next cells while its figures are drawn).
+    The children work on the items as they are now: what ``fn`` reads is inherited at
+    the fork, so a later change here is not seen there. Where there is no ``os.fork``,
+    the items are mapped here, now. Results, warnings and errors are those of
+    :func:`fork_map`, raised from :meth:`Forked.result`.
+
+    Raises
+    ------
+    ValueError
+        ``processes`` below 1.
+
+    Examples
+    --------
+    >>> job = fork_start(lambda x: x + 1, [1, 2, 3], processes=2)
+    >>> job.result()
+    [2, 3, 4]
+    """
+    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
+        raise ValueError(f"processes must be a whole number >= 1, got {processes!r}")
+    items = list(items)
+    n = min(processes, len(items))
+    if not hasattr(os, "fork") or n < 1:
+        return Forked(fn, items, [], ready=[fn(x) for x in items])
+    return Forked(fn, items, [range(i, len(items), n) for i in range(n)])
+
+
+def fork_call(make: Callable[[], R]) -> Forked:
+    """:func:`fork_start` of one call without arguments: ``make()`` in one forked child;
+    ``result()`` is ``[make()]``.
+
+    >>> fork_call(lambda: "selesai").result()
+    ['selesai']
+    """
+    return fork_start(_call, [make], 1)
+
+
+def _call(make: Callable[[], R]) -> R:
+    return make()
+
+
+class Forked:
+    """Children computing ``fn`` over shares of ``items`` (:func:`fork_start`).
+
+    Each child's results wait in its pipe until :meth:`result` reads them (a child whose
+    results outgrow the pipe's buffer waits there, its work done). :meth:`cancel` stops
+    the children that are left; so does a failing :meth:`result`.
+    """
+
+    def __init__(self, fn, items: list, shares: Sequence[range], ready: list | None = None):
+        self._fn, self._items = fn, items
+        self._results: list | None = ready
+        self._children: list[tuple[int, int, range]] = []
+        try:
+            for share in shares:
+                self._children.append((*_fork_child(fn, items, share), share))
+        except BaseException:
+            self.cancel()
+            raise
+
+    def result(self) -> list:
+        """The results in the order of the items, once; warnings and errors as
+        :func:`fork_map` raises them (a failed child's share is done again here)."""
+        if self._results is not None:
+            return self._results
+        results: dict[int, object] = {}
+        try:
+            while self._children:
+                pid, fd, share = self._children[0]
+                payload = _read_all(fd)  # an interrupt here: the finally below stops it
+                self._children.pop(0)
+                _OPEN.discard(fd)
+                os.close(fd)
+                _, status = os.waitpid(pid, 0)
+                values = _results(status, payload, self._fn, self._items, share)
+                results.update(zip(share, values, strict=True))
+        finally:
+            self.cancel()
+        self._results = [results.get(i) for i in range(len(self._items))]
+        return self._results
+
+    def cancel(self) -> None:
+        """Stop the children that have not been collected (their results are lost)."""
+        while self._children:
+            pid, fd, _ = self._children.pop()
             _stop(pid, fd)
-    return results
 
 
 def _stop(pid: int, fd: int) -> None:
     """Kill a child, close its pipe and reap it (each step may already be done)."""
+    _OPEN.discard(fd)
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         os.close(fd)
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+#: Read ends of the pipes of children not yet collected (a child closes its copies).
+_OPEN: set[int] = set()
 
 
 def _fork_child(fn, items, share) -> tuple[int, int]:
@@ -123,6 +213,9 @@ def _fork_child(fn, items, share) -> tuple[int, int]:
         code = 1
         try:
             os.close(read)
+            for fd in _OPEN:  # other children's pipes: only their parent reads them
+                with contextlib.suppress(OSError):
+                    os.close(fd)
             gc.disable()
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -138,6 +231,7 @@ def _fork_child(fn, items, share) -> tuple[int, int]:
         finally:
             os._exit(code)
     os.close(write)
+    _OPEN.add(read)
     return pid, read
 
 

@@ -68,6 +68,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as _dt
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -102,7 +103,7 @@ from kinerja_analysis.core.io import (
     hash_bytes,
     within,
 )
-from kinerja_analysis.core.parallel import available_cpus
+from kinerja_analysis.core.parallel import available_cpus, fork_call
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
 from kinerja_analysis.core.profile import (
     BUNDLED_PROFILE,
@@ -1124,30 +1125,36 @@ def _stage(fmt_name: str):
 def render_outputs(
     spec: RunSpec, nb: Any, work: Path
 ) -> tuple[dict[str, bytes], dict[str, float | None]]:
-    """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``."""
+    """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``.
+
+    With a CPU to spare (:func:`~kinerja_analysis.reporting.notebook.figure_processes`
+    above 1), the XLSX is written in a forked child while this process renders the PDF
+    (:func:`~kinerja_analysis.core.parallel.fork_call`); the bytes are the same.
+    """
     bahasa = spec.parameters["bahasa"]
     profil = load_profile(spec.profile)
-    with _stage("html"):
-        html = export.to_html(
-            nb, title=spec.title, periode=spec.periode_label, bahasa=bahasa, profile=profil
-        )
-    files: dict[str, bytes] = {}
-    if "html" in spec.formats:
-        files[f"{spec.stem}.html"] = html.encode("utf-8")
-    if "pdf" in spec.formats:
-        with _stage("pdf"):
-            files[f"{spec.stem}.pdf"] = export.pdf_bytes(html)
-    tables = read_tables(work)
+    xlsx = None
     if "xlsx" in spec.formats:
-        with _stage("xlsx"):
-            sheets = workbook_tables(work)  # titles as sheet names, values and headers in words
-            files[f"{spec.stem}.xlsx"] = export.xlsx_bytes(
-                sheets,
-                info=_workbook_info(spec, bahasa),
-                bahasa=bahasa,
-                source=export.source_note(profil, bahasa),
-                labels=workbook_labels(sheets),
+        make_xlsx = functools.partial(_xlsx_bytes, spec, work, bahasa, profil)
+        xlsx = fork_call(make_xlsx) if figure_processes() > 1 else None
+    try:
+        with _stage("html"):
+            html = export.to_html(
+                nb, title=spec.title, periode=spec.periode_label, bahasa=bahasa, profile=profil
             )
+        files: dict[str, bytes] = {}
+        if "html" in spec.formats:
+            files[f"{spec.stem}.html"] = html.encode("utf-8")
+        if "pdf" in spec.formats:
+            with _stage("pdf"):
+                files[f"{spec.stem}.pdf"] = export.pdf_bytes(html)
+        if "xlsx" in spec.formats:
+            with _stage("xlsx"):
+                files[f"{spec.stem}.xlsx"] = xlsx.result()[0] if xlsx else make_xlsx()
+    finally:
+        if xlsx is not None:
+            xlsx.cancel()
+    tables = read_tables(work)
     angka = {}
     if "angka_utama" in tables:
         a = tables["angka_utama"]
@@ -1158,6 +1165,18 @@ def render_outputs(
             for k, v, h in zip(a["indikator"], a["nilai"], hidden, strict=True)
         }
     return files, angka
+
+
+def _xlsx_bytes(spec: RunSpec, work: Path, bahasa: str, profil: AgencyProfile) -> bytes:
+    """The run's workbook: the tables its notebook saved in ``work``."""
+    sheets = workbook_tables(work)  # titles as sheet names, values and headers in words
+    return export.xlsx_bytes(
+        sheets,
+        info=_workbook_info(spec, bahasa),
+        bahasa=bahasa,
+        source=export.source_note(profil, bahasa),
+        labels=workbook_labels(sheets),
+    )
 
 
 def _run_one(spec: RunSpec) -> RunResult:
