@@ -129,6 +129,28 @@ def test_nip_structure_matches_birth_date_cpns_and_gender(res):
     assert (peg["tmt_cpns"] < START_OF_WINDOW).all()
 
 
+@pytest.mark.parametrize(
+    "periods",
+    [
+        ("2024Q1", "2024Q2", "2024Q3"),
+        ("2025-01", "2025-02", "2025-03"),
+        ("2025-05", "2025-06", "2025-07"),
+    ],
+)
+def test_pppk_are_appointed_before_the_window(periods):
+    # every employee has rows from the first period on: a PPPK appointed on 1 March of
+    # the first period's year would have sessions (and, by month, periods and trainings)
+    # before their appointment; TMT three months or more before the window, as a CPNS's
+    peg = generate(n_pegawai=300, seed=3, pppk_share=0.5, periods=periods).tables["pegawai"]
+    pppk = peg[peg["status_kepegawaian"] != "pns"]
+    start = pd.Timestamp(periods[0].replace("Q1", "-01"))
+    assert len(pppk) > 30
+    assert (pppk["tmt_cpns"] <= start - pd.DateOffset(months=3)).all()
+    assert (pppk["tmt_cpns"].dt.strftime("%m-%d") == "03-01").all()
+    assert (pppk["nip"].str[8:12] == pppk["tmt_cpns"].dt.strftime("%Y")).all()
+    assert pppk["tmt_cpns"].dt.year.min() >= 2019
+
+
 def test_golongan_is_consistent_with_jabatan(res):
     peg = res.tables["pegawai"]
     gol = TABLES["pegawai"].column("golongan").allowed

@@ -226,6 +226,23 @@ _ID: dict[str, str] = {
         "tanggal sesudah akhir periode terakhir dataset ({akhir}): kemungkinan salah ketik"
     ),
     "tanggal_terlalu_lama": "tanggal sebelum tahun 1900: kemungkinan salah ketik",
+    "pelatihan_sebelum_lahir": (
+        "tanggal_mulai sebelum tanggal lahir pegawainya ({file} baris {baris}): tidak "
+        "mungkin; periksa tanggal pelatihan ini atau tanggal_lahir di baris itu"
+    ),
+    "pelatihan_sebelum_tmt": (
+        "pelatihan dimulai sebelum TMT pegawainya (tmt_cpns di {file} baris {baris}); baris "
+        "tetap dipakai: bisa benar (pelatihan sebelum diangkat, mis. semasa tenaga honorer "
+        "sebelum menjadi PPPK atau CPNS), bila tidak periksa tanggalnya atau tmt_cpns"
+    ),
+    "umpan_balik_sebelum_tmt": (
+        "sesi umpan balik bertanggal sebelum TMT pegawainya (tmt_cpns di {file} baris "
+        "{baris}); baris tetap dipakai: periksa tanggal ini atau tmt_cpns"
+    ),
+    "periode_sebelum_tmt": (
+        "periode ini berakhir {akhir}, sebelum TMT pegawainya (tmt_cpns di {file} baris "
+        "{baris}); baris tetap dipakai: periksa periode ini atau tmt_cpns"
+    ),
     # ------------------------------------------------------------------ references
     "referensi": "{kolom} tidak dikenal: tidak ada dalam {apa}",
     "referensi_ditolak": (
@@ -665,6 +682,23 @@ _EN: dict[str, str] = {
     ),
     "tanggal_masa_depan": "date after the end of the dataset's last period ({akhir}): probably a typo",
     "tanggal_terlalu_lama": "date before 1900: probably a typo",
+    "pelatihan_sebelum_lahir": (
+        "tanggal_mulai is before the employee's birth date ({file} row {baris}): "
+        "impossible; check this training's date or tanggal_lahir on that row"
+    ),
+    "pelatihan_sebelum_tmt": (
+        "the training starts before the employee's appointment (tmt_cpns in {file} row "
+        "{baris}); the row is kept: this can be right (a training before appointment, e.g. "
+        "as honorary staff before becoming PPPK or CPNS); if not, check its date or tmt_cpns"
+    ),
+    "umpan_balik_sebelum_tmt": (
+        "feedback session dated before the employee's appointment (tmt_cpns in {file} row "
+        "{baris}); the row is kept: check this date or tmt_cpns"
+    ),
+    "periode_sebelum_tmt": (
+        "this period ended on {akhir}, before the employee's appointment (tmt_cpns in {file} "
+        "row {baris}); the row is kept: check this period or tmt_cpns"
+    ),
     "referensi": "unknown {kolom}: not in {apa}",
     "referensi_ditolak": (
         "the employee with this NIP was rejected in {file} row {baris} ({alasan}); this row "

@@ -44,7 +44,7 @@ from kinerja_analysis.data.validation import (
     reject,
 )
 
-__all__ = ["check_all", "PREDIKAT_MATRIX", "next_period_start"]
+__all__ = ["check_all", "EMPLOYEE_PERIOD_TABLES", "PREDIKAT_MATRIX", "next_period_start"]
 
 #: (rating hasil, rating perilaku) → predikat, PermenPAN-RB 6/2022 annex (DESIGN.md §3);
 #: equal to the domain's matrix (tested).
@@ -605,7 +605,8 @@ def next_period_start(report: Any, today: date | None) -> str | None:
 
 def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None:
     """Birth dates, appointment dates and training dates against each other and the
-    dataset's window."""
+    dataset's window; then each employee's rows in the other tables against the
+    employee's birth date and appointment (:func:`employee_dates`)."""
     if not periods:
         return
     end = period_bounds(max(periods, key=lambda p: period_bounds(p)[1]))[1]
@@ -634,6 +635,153 @@ def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None
         st = states.get(name)
         if st is not None:
             _future_dates(st, cols, end64, lo, end)
+    if peg is not None:
+        employee_dates(states, peg, periods, end64)
+
+
+#: The tables whose rows are one employee's in one period: a period that ended before
+#: the employee's appointment is flagged (:func:`employee_dates`).
+EMPLOYEE_PERIOD_TABLES = ("skp", "perilaku", "penilaian_resmi", "umpan_balik")
+
+
+def _rows_of_employees(st: TableState, nips: pd.Index) -> np.ndarray:
+    """Position in ``nips`` of each row's employee (``-1``: no NIP, or not in ``nips``),
+    looked up once per distinct NIP and spread through the column's codes."""
+    s = st.values["nip"]
+    cats = s.cat.categories.to_numpy(dtype=object)
+    where = nips.get_indexer(cats) if len(cats) else np.array([], dtype=np.int64)
+    return np.append(where, -1).astype(np.int64)[s.cat.codes.to_numpy()]
+
+
+def _per_row(st: TableState, key: str, n: int, rows: dict[str, np.ndarray], **fixed) -> np.ndarray:
+    """Message ``key`` for ``n`` hit rows, with ``rows`` fields differing per row (arrays
+    of text) and ``fixed`` fields the same for all: the template is rendered once, with
+    markers where the per-row fields go, and the rows' texts are joined around them
+    column by column (no formatting call per row).
+
+    >>> from types import SimpleNamespace
+    >>> st = SimpleNamespace(msg=lambda key, **f: "{a} dan {b} ({c})".format(**f))
+    >>> _per_row(st, "k", 2, {"a": np.array(["x", "y"], dtype=object),
+    ...                       "b": np.array(["1", "2"], dtype=object)}, c="tetap").tolist()
+    ['x dan 1 (tetap)', 'y dan 2 (tetap)']
+    """
+    marks = {k: f"\x00{k}\x00" for k in rows}
+    parts = re.split(r"\x00(\w+)\x00", st.msg(key, **fixed, **marks))
+    out = np.full(n, parts[0], dtype=object)
+    for name, text in zip(parts[1::2], parts[2::2], strict=True):
+        out = out + rows[name].astype(object) + text
+    return out
+
+
+def employee_dates(
+    states: Mapping[str, TableState], peg: TableState, periods: Sequence[str], end64
+) -> None:
+    """Each employee's rows in the other tables against the employee's birth date and
+    appointment (``pegawai.tanggal_lahir``, ``pegawai.tmt_cpns``: TMT CPNS of a PNS, TMT
+    PPPK of a PPPK).
+
+    * ``pelatihan_sebelum_lahir`` (rejected): a training that starts before the
+      employee was born cannot have happened; the row is rejected.
+    * ``tanggal_sebelum_tmt`` (warning, row kept): a training (``tanggal_mulai``) or a
+      feedback session (``umpan_balik.tanggal``) dated before the employee's appointment.
+      Not a rejection: trainings before appointment are real — most PPPK, and many
+      CPNS, served as honorary (non-ASN) staff first, and their trainings of those years
+      are carried in the training register — and a session dated before the appointment
+      points as much at ``tmt_cpns`` (a month-rounded or mistyped start in the pegawai
+      export) as at the session; rejecting would drop rows whose fault may lie in
+      another table. A BKPSDM analyst keeps them and checks them: the warning says so.
+    * ``periode_sebelum_tmt`` (warning, row kept): a row of an employee's period
+      (:data:`EMPLOYEE_PERIOD_TABLES`) whose period ended before the employee's
+      appointment: one warning per row, kept for the same reason.
+
+    The message names the employee's row in the pegawai file, never the birth date,
+    the appointment date or the NIP (the issues list goes to the data-quality
+    workbook; the employee's dates are personal data of another table). Rows already
+    rejected, rows whose NIP is not an accepted employee (reported once, as an unknown
+    or rejected employee, by the reference rules that follow), rows outside the
+    dataset's periods (rejected by the period rules) and employees whose ``tmt_cpns``
+    is after the dataset's last period (already warned about on their own row: every
+    row of theirs would follow from that one cell) are not checked. A feedback row
+    whose period ended before the appointment gets that warning alone, not the
+    session-date one as well.
+    """
+    d = peg.values
+    ok = ~peg.bad & d["nip"].notna().to_numpy()
+    if not ok.any():
+        return
+    nips = pd.Index(_text(d["nip"])[ok].to_numpy(dtype=object))
+    if nips.has_duplicates:  # the key rule rejects duplicates: never reached
+        return
+    born = d["tanggal_lahir"].to_numpy().astype("datetime64[D]")[ok]
+    tmt = d["tmt_cpns"].to_numpy().astype("datetime64[D]")[ok]
+    tmt = np.where(tmt > end64, np.datetime64("NaT"), tmt)  # warned on the pegawai row
+    line = peg.raw.rows[ok].astype(str).astype(object)  # the employee's row, as text
+    nat = np.datetime64("NaT")
+    born_x, tmt_x = np.append(born, nat), np.append(tmt, nat)  # index -1 → NaT
+
+    def msg(st: TableState, key: str, emp: np.ndarray, codes=None, akhir=None):
+        """The messages of the hit positions: the employee's row (and the end of the
+        row's period, ``akhir`` per category of ``codes``). One text per distinct
+        employee (and period), shared by its rows: a careless export with a wrong
+        ``tmt_cpns`` for thousands of employees hits millions of 360° rows, and the
+        texts would otherwise be one string object each."""
+
+        def build(pos: np.ndarray) -> np.ndarray:
+            k = emp[pos] if codes is None else emp[pos] * len(akhir) + codes[pos]
+            _, first, inv = np.unique(k, return_index=True, return_inverse=True)
+            one = pos[first]
+            fields = {"baris": line[emp[one]]}
+            if codes is not None:
+                fields["akhir"] = akhir[codes[one]]
+            return _per_row(st, key, len(one), fields, file=peg.file)[inv]
+
+        return build
+
+    ub_period = None
+    for name in EMPLOYEE_PERIOD_TABLES:
+        st = states.get(name)
+        if st is None or "periode" not in st.values or "nip" not in st.values:
+            continue
+        emp = _rows_of_employees(st, nips)
+        per = st.values["periode"]
+        cats = per.cat.categories.to_numpy(dtype=object)
+        last = np.array(
+            [period_bounds(c)[1].to_datetime64() if c in periods else nat for c in cats.tolist()],
+            dtype="datetime64[D]",
+        )  # a period outside the dataset's: rejected by the period rules, not checked here
+        codes = per.cat.codes.to_numpy()
+        ends = np.append(last, nat)[codes]
+        early = ~st.bad & (ends < tmt_x[emp])  # NaT on either side compares False
+        akhir = np.append(np.datetime_as_string(last, unit="D").astype(object), "")
+        reject(
+            st, early, "periode", "periode_sebelum_tmt",
+            msg(st, "periode_sebelum_tmt", emp, codes, akhir), level="peringatan",
+        )  # fmt: skip
+        if name == "umpan_balik":
+            ub_period = early
+    st = states.get("pelatihan")
+    if st is not None and "nip" in st.values:
+        emp = _rows_of_employees(st, nips)
+        start = st.values["tanggal_mulai"].to_numpy().astype("datetime64[D]")
+        reject(
+            st, ~st.bad & (start < born_x[emp]), "tanggal_mulai", "pelatihan_sebelum_lahir",
+            msg(st, "pelatihan_sebelum_lahir", emp),
+        )  # fmt: skip
+        reject(
+            st, ~st.bad & (start < tmt_x[emp]), "tanggal_mulai", "tanggal_sebelum_tmt",
+            msg(st, "pelatihan_sebelum_tmt", emp), level="peringatan",
+        )  # fmt: skip
+    st = states.get("umpan_balik")
+    if st is not None and "nip" in st.values and "tanggal" in st.values:
+        emp = _rows_of_employees(st, nips)
+        day = st.values["tanggal"].to_numpy().astype("datetime64[D]")
+        before = ~st.bad & (day < tmt_x[emp])
+        if ub_period is not None:
+            before &= ~ub_period
+        reject(
+            st, before, "tanggal", "tanggal_sebelum_tmt",
+            msg(st, "umpan_balik_sebelum_tmt", emp), level="peringatan",
+        )  # fmt: skip
 
 
 def _future_dates(st: TableState, cols: list[str], end64, lo, end) -> None:

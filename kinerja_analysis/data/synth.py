@@ -73,8 +73,9 @@ Latent model (i = employee, t = period, d = BerAKHLAK dimension, o = OPD)
 
 * Who is an ASN: with ``pppk_share > 0`` that share of pelaksana and fungsional staff
   are PPPK (a tenth of them PPPK paruh waktu): NI PPPK (birth date, year of appointment,
-  ``21``, gender, sequence), TMT PPPK from 2019, grade I–XVII at their education's entry
-  level; ``status_kepegawaian`` says which. The default city has none (0.0), so its
+  ``21``, gender, sequence), TMT PPPK from 2019 and before the window (as every CPNS
+  start: nobody has a row before their appointment), grade I–XVII at their education's
+  entry level; ``status_kepegawaian`` says which. The default city has none (0.0), so its
   planted truth is that of the PNS-only city.
 * Official results (``penilaian_resmi``, ``official_ratings=True``, the default): the
   supervisor's rating hasil kerja (capaian + ``N(0, official_hasil_sd^2)``, cut at
@@ -590,8 +591,10 @@ def _make_pppk(cfg, rng, kind, birth, cpns_m, female, edu, gol_names, ref):
     """Turn a share of pelaksana/fungsional staff into PPPK (``cfg.pppk_share``).
 
     A PPPK's NI PPPK is birth date + year of appointment + ``21`` + gender digit +
-    sequence; TMT PPPK 1 March of a year from 2019 (the first PPPK intake) to the first
-    period's year, at age 20 or more; grade I–XVII at the education's entry level (SMA V,
+    sequence; TMT PPPK 1 March of a year from 2019 (the first PPPK intake) to the last
+    year whose 1 March is three months or more before the first period starts (as a
+    PNS's CPNS start: every employee has rows from the first period on, so nobody is
+    appointed inside the window), at age 20 or more; grade I–XVII at the education's entry level (SMA V,
     D3 VII, S1 IX, S2 X: Perpres 98/2020), no seniority steps. Returns the PPPK mask,
     the new ``cpns_m``, ``gol_names``, the status per employee and the NIP stems' middle
     parts (6 characters: CPNS ``YYYYMM`` or ``YYYY21``).
@@ -603,10 +606,12 @@ def _make_pppk(cfg, rng, kind, birth, cpns_m, female, edu, gol_names, ref):
     if cfg.pppk_share <= 0:
         return pppk, cpns_m, gol_names, status, middle
     birth_year = birth.astype("datetime64[Y]").astype(int) + 1970
-    ref_year = int(str(ref)[:4])
+    latest = ref.astype("datetime64[M]") - 3  # the latest CPNS month (_make_city)
+    last_year = latest.astype("datetime64[Y]").astype(int) + 1970
+    last_year -= int(latest.astype(int) % 12 < 2)  # 1 March of that year after it
     lo = np.maximum(2019, birth_year + 20)
-    pppk = (kind >= 3) & (rng.random(n) < cfg.pppk_share) & (lo <= ref_year)
-    year = lo + np.floor(rng.random(n) * (ref_year - lo + 1)).astype(int)
+    pppk = (kind >= 3) & (rng.random(n) < cfg.pppk_share) & (lo <= last_year)
+    year = lo + np.floor(rng.random(n) * (last_year - lo + 1)).astype(int)
     cpns_m = cpns_m.copy()
     cpns_m[pppk] = (year[pppk] - 1970) * 12 + 2  # March
     gol_names = gol_names.copy()
