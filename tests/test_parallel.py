@@ -74,16 +74,21 @@ def _reaped(pids: list[int]) -> bool:
     return True
 
 
-@fork_only
-def test_an_error_is_raised_here_and_no_child_is_left(monkeypatch) -> None:
-    parent = os.getpid()
-    forked = _record_forks(monkeypatch)
+def _failing_on_3(parent: int):
+    """A function failing on item 3, saying in which process (``parent``: this one)."""
 
     def fail(x):
         if x == 3:
             raise KeyError(f"item {x} in {'child' if os.getpid() != parent else 'parent'}")
         return x
 
+    return fail
+
+
+@fork_only
+def test_an_error_is_raised_here_and_no_child_is_left(monkeypatch) -> None:
+    forked = _record_forks(monkeypatch)
+    fail = _failing_on_3(os.getpid())
     with pytest.raises(KeyError, match="item 3 in parent"):
         fork_map(fail, range(6), 3)
     # a child's error: its share is done again here, which raises with a local traceback
@@ -161,15 +166,8 @@ def _fd_open(fd: int) -> bool:
 
 @fork_only
 def test_a_started_jobs_error_is_raised_when_collected_and_cancel_stops_it(monkeypatch):
-    parent = os.getpid()
     forked = _record_forks(monkeypatch)
-
-    def fail(x):
-        if x == 3:
-            raise KeyError(f"item {x} in {'child' if os.getpid() != parent else 'parent'}")
-        return x
-
-    job = fork_start(fail, [0, 3, 1], 2)
+    job = fork_start(_failing_on_3(os.getpid()), [0, 3, 1], 2)
     with pytest.raises(KeyError, match="item 3 in parent"):
         job.result()
     slow = fork_start(lambda _: __import__("time").sleep(60), [0, 1], 2)

@@ -36,7 +36,7 @@ from nbclient.exceptions import CellExecutionError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.log import logger
-from papermill.utils import merge_kwargs, remove_args
+from papermill.utils import remove_args
 
 from kinerja_analysis.pipeline.procs import KERNEL_GUARD_LINE
 
@@ -153,30 +153,13 @@ class ThrottledSaveEngine(NBClientEngine):
     """
 
     @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man,
-        kernel_name,
-        log_output=False,
-        stdout_file=None,
-        stderr_file=None,
-        start_timeout=60,
-        execution_timeout=None,
-        **kwargs,
-    ):
-        kwargs = remove_args(["input_path"], **kwargs)
-        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final_kwargs = merge_kwargs(
-            safe_kwargs,
-            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-            startup_timeout=start_timeout,
-            kernel_name=kernel_name,
-            log=logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-        )
-        return _FinishingClient(nb_man, **final_kwargs).execute()
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        # NBClientEngine's arguments to its client (papermill 2.6), kept as they are
+        kwargs = remove_args(["input_path", "startup_timeout"], **kwargs)
+        kwargs["startup_timeout"] = kwargs.pop("start_timeout", 60)
+        kwargs["timeout"] = kwargs.pop("execution_timeout", None) or kwargs.get("timeout")
+        client = _FinishingClient(nb_man, kernel_name=kernel_name, log=logger, **kwargs)
+        return client.execute()
 
     @classmethod
     def execute_notebook(
