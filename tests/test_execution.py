@@ -57,7 +57,6 @@ def test_routine_saves_are_throttled_and_the_last_is_forced(tmp_path, writes, mo
 def test_a_quick_notebook_is_written_a_few_times_not_per_cell(tmp_path, writes) -> None:
     out = tmp_path / "run.ipynb"
     nb = execute_notebook(_notebook(*[f"y{i} = {i}" for i in range(20)]), out, {}, tmp_path)
-    assert len(nb.cells) == 20  # the engine's last call (figures) is not kept: no output
     assert all(c.metadata.papermill["status"] == "completed" for c in nb.cells)
     # papermill's per-cell option wrote it 2 x 20 + 2 times; here: the final saves only
     assert 1 <= len(writes) <= 3
@@ -102,87 +101,7 @@ def test_a_dead_kernels_notebook_says_where_it_died(tmp_path) -> None:
     assert "dead" in error.ename.lower() or "died" in error.evalue.lower()
 
 
-# ----------------------------------------------------------------------------- figures
-
-_FIGURE_CELL = """
-import os, pathlib, time, types
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from kinerja_analysis.reporting import notebook as N
-
-def plot(*, bahasa, width, fail=False):
-    time.sleep(1.0)  # long enough for the next cell to run meanwhile
-    if fail:
-        raise ValueError("gambar gagal: boom")
-    fig = plt.figure(figsize=(width, 1.5))
-    fig.add_subplot().bar(["a", "b"], [1, 2])
-    pathlib.Path("drawn").write_text(str(os.getpid()))
-    return fig
-
-doc = types.SimpleNamespace(bahasa="id")
-N.ReportSession.figure(doc, plot, fail={fail})
-"""
-
-
-def _figure_notebook(fail: bool = False):
-    return _notebook(
-        _FIGURE_CELL.format(fail=fail),
-        "import pathlib\nbefore = pathlib.Path('drawn').exists()\nprint(before)",
-    )
-
-
-def test_a_figure_is_drawn_while_the_next_cells_run_and_shown_in_its_cell(tmp_path) -> None:
-    """The engine's kernel draws a report figure in a child while the next cell runs;
-    after the last cell the figure replaces its placeholder, in the cell that showed it,
-    the same HTML as drawn in place; no cell is added to the notebook."""
-    from kinerja_analysis.reporting.notebook import figure_html
-
-    out = tmp_path / "run.ipynb"
-    nb = execute_notebook(_figure_notebook(), out, {}, tmp_path)
-    assert len(nb.cells) == 2
-    assert nb.cells[1].outputs[0].text.strip() == "False"  # ran before the figure was done
-    assert (tmp_path / "drawn").read_text() != ""  # drawn, in a process of its own
-    (shown,) = [o for o in nb.cells[0].outputs if o.output_type == "display_data"]
-    html = shown.data["text/html"]
-    assert html.count("data:image/png;base64,") == 2  # the page and the phone version
-
-    import matplotlib.pyplot as plt
-
-    def plot(*, bahasa, width):
-        fig = plt.figure(figsize=(width, 1.5))
-        fig.add_subplot().bar(["a", "b"], [1, 2])
-        return fig
-
-    assert html == figure_html(plot, bahasa="id")
-    saved = nbformat.read(out, as_version=4)
-    assert len(saved.cells) == 2
-    assert saved.cells[0].outputs[0].data["text/html"] == html
-
-
-def test_a_figure_that_fails_fails_the_run_in_a_last_cell(tmp_path) -> None:
-    out = tmp_path / "run.ipynb"
-    with pytest.raises(papermill.PapermillExecutionError, match="gambar gagal: boom"):
-        execute_notebook(_figure_notebook(fail=True), out, {}, tmp_path)
-    cells = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
-    assert len(cells) == 3
-    assert cells[-1].source == execution.FINISH_FIGURES
-    (error,) = [o for o in cells[-1].outputs if o.output_type == "error"]
-    assert error.ename == "ValueError"
-    assert [c.metadata.papermill["status"] for c in cells] == ["completed", "completed", "failed"]
-
-
-def test_figures_are_drawn_in_place_outside_the_batchs_kernel(monkeypatch) -> None:
-    """An analyst's JupyterLab (no FIGURES_LATER_ENV) draws each figure in its cell."""
-    from kinerja_analysis.reporting import notebook as N
-
-    monkeypatch.delenv(N.FIGURES_LATER_ENV, raising=False)
-    assert not N.figures_later()
-    monkeypatch.setenv(N.FIGURES_LATER_ENV, "1")
-    assert N.figures_later()
-    monkeypatch.setenv(N.FIGURES_LATER_ENV, "ya")
-    assert not N.figures_later()
-    N.finish_figures()  # nothing pending: nothing happens
+# ----------------------------------------------------------------------------- exports
 
 
 def test_the_workbook_written_beside_the_pdf_is_the_one_written_after_it(tmp_path, monkeypatch):

@@ -17,8 +17,8 @@ the items are mapped in this process.
 
 :func:`fork_start` starts the same children and returns at once, so that this process
 goes on with other work while they compute; its :meth:`Forked.result` collects them. A
-report's figures are started so while its later cells run, when the batch runs it
-(:func:`kinerja_analysis.reporting.notebook.finish_figures`).
+run's XLSX is written so while its PDF renders
+(:func:`kinerja_analysis.pipeline.batch.render_outputs`).
 
 Results and warnings are the same as a plain ``[fn(x) for x in items]``: a child's
 warnings are raised again here (with the place in the code that raised them), and when a

@@ -12,16 +12,6 @@ are never skipped: a failing cell's, and the final one (papermill makes it also 
 the kernel dies; the cell it died in is then marked failed, with the error as its
 output, and the cells after it stay pending).
 
-A report's figures are drawn while its later cells run: the kernel is started with
-:data:`~kinerja_analysis.reporting.notebook.FIGURES_LATER_ENV` set, so that
-``doc.figure`` starts the drawing in a forked child and shows an empty placeholder; after
-the notebook's last cell, the engine runs :data:`FINISH_FIGURES` in the same kernel
-(:class:`_FinishingClient`), which waits for the figures and puts each in its
-placeholder (a Jupyter display update, which nbclient applies to the cell that showed
-it). That last call is not kept in the executed notebook unless it shows something: a
-figure that failed, or a warning, is then in a last cell of its own, where papermill
-reports it like any failing cell.
-
 :func:`execute_notebook` is the one call the batch (and its benchmark) makes.
 """
 
@@ -32,36 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient.exceptions import CellExecutionError
-from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-from papermill.log import logger
-from papermill.utils import remove_args
 
-from kinerja_analysis.pipeline.procs import KERNEL_GUARD_LINE
+from kinerja_analysis.pipeline.procs import KERNEL_GUARD
 
-__all__ = ["ENGINE", "FINISH_FIGURES", "SAVE_EVERY", "ThrottledSaveEngine", "execute_notebook"]
+__all__ = ["ENGINE", "SAVE_EVERY", "ThrottledSaveEngine", "execute_notebook"]
 
 #: Seconds between two saves of a running notebook (a failing cell's and the final
 #: save are always made).
 SAVE_EVERY = 5.0
 #: The engine's name in papermill's registry.
 ENGINE = "kinerja"
-#: The kernel's environment variable that makes a report's figures drawn while its later
-#: cells run (the value of ``reporting.notebook.FIGURES_LATER_ENV``; a lower layer is
-#: not imported here: the kernel imports it).
-_FIGURES_LATER_ENV = "KINERJA_FIGURES_LATER"
-#: Run after a notebook's last cell: show the figures still being drawn (a notebook
-#: that never imported the report module has none).
-FINISH_FIGURES = (
-    "__import__('sys').modules.get('kinerja_analysis.reporting.notebook') "
-    "and __import__('sys').modules['kinerja_analysis.reporting.notebook'].finish_figures()"
-)
-#: Kernel start-up: the parent guard, and figures drawn while later cells run.
-_KERNEL_LINES = (
-    f"--IPKernelApp.exec_lines=[{KERNEL_GUARD_LINE!r}, "
-    f"\"__import__('os').environ.__setitem__('{_FIGURES_LATER_ENV}', '1')\"]"
-)
 
 
 class _ThrottledManager(NotebookExecutionManager):
@@ -112,54 +83,12 @@ class _ThrottledManager(NotebookExecutionManager):
         return super().notebook_complete(**kwargs)
 
 
-class _FinishingClient(PapermillNotebookClient):
-    """papermill's client that runs :data:`FINISH_FIGURES` after the last cell.
-
-    The call runs as a last cell, added to the notebook for the time it runs and kept
-    only when it has outputs (an error, a warning): papermill then saves and reports it
-    like any cell.
-    """
-
-    def papermill_execute_cells(self):
-        super().papermill_execute_cells()
-        if self.nb.metadata.papermill.get("exception"):
-            return  # a cell failed: the run stops there, as papermill's does
-        cell = nbformat.v4.new_code_cell(FINISH_FIGURES)
-        cell.metadata.papermill = {
-            "exception": None, "start_time": None, "end_time": None, "duration": None,
-            "status": self.nb_man.PENDING,
-        }  # fmt: skip
-        self.nb.cells.append(cell)
-        index = len(self.nb.cells) - 1
-        try:
-            self.nb_man.cell_start(cell, index)
-            self.execute_cell(cell, index, store_history=False)
-        except CellExecutionError as ex:
-            self.nb_man.cell_exception(cell, cell_index=index, exception=ex)
-        finally:
-            self.nb_man.cell_complete(cell, cell_index=index)
-        if not cell.outputs:
-            self.nb.cells.pop()
-
-
 class ThrottledSaveEngine(NBClientEngine):
-    """papermill's nbclient engine with :class:`_ThrottledManager` and
-    :class:`_FinishingClient`.
+    """papermill's nbclient engine with :class:`_ThrottledManager`.
 
     ``execute_notebook`` is papermill's ``Engine.execute_notebook`` (papermill 2.6) with
-    the manager class changed, and ``execute_managed_notebook`` is
-    ``NBClientEngine``'s with the client class changed: papermill has no option for
-    either.
+    the manager class changed: papermill has no option for it.
     """
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-        # NBClientEngine's arguments to its client (papermill 2.6), kept as they are
-        kwargs = remove_args(["input_path", "startup_timeout"], **kwargs)
-        kwargs["startup_timeout"] = kwargs.pop("start_timeout", 60)
-        kwargs["timeout"] = kwargs.pop("execution_timeout", None) or kwargs.get("timeout")
-        client = _FinishingClient(nb_man, kernel_name=kernel_name, log=logger, **kwargs)
-        return client.execute()
 
     @classmethod
     def execute_notebook(
@@ -235,6 +164,6 @@ def execute_notebook(
         autosave_cell_every=10,
         cwd=str(Path(cwd)),
         shutdown_kernel="immediate",
-        extra_arguments=[_KERNEL_LINES],
+        extra_arguments=[KERNEL_GUARD],
         kernel_manager_class=IPCKernelManager,
     )

@@ -22,14 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = [
-    "FolderBusy",
-    "FolderLock",
-    "die_with_parent",
-    "KERNEL_GUARD",
-    "KERNEL_GUARD_LINE",
-    "set_pdeathsig",
-]
+__all__ = ["FolderBusy", "FolderLock", "die_with_parent", "KERNEL_GUARD", "set_pdeathsig"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -162,9 +155,9 @@ def die_with_parent(poll: float = 0.25, *, pdeathsig: bool = True) -> None:
     threading.Thread(target=watch, name="kinerja-parent-watch", daemon=True).start()
 
 
-#: The Python line of :data:`KERNEL_GUARD`.
-KERNEL_GUARD_LINE = (
-    '__import__("kinerja_analysis.pipeline.procs", fromlist=["x"]).die_with_parent(pdeathsig=False)'
-)
 #: Kernel argument: ipykernel runs this line at start-up, before any notebook cell.
-KERNEL_GUARD = f"--IPKernelApp.exec_lines=[{KERNEL_GUARD_LINE!r}]"
+KERNEL_GUARD = (
+    "--IPKernelApp.exec_lines="
+    '[\'__import__("kinerja_analysis.pipeline.procs", fromlist=["x"])'
+    ".die_with_parent(pdeathsig=False)']"
+)

@@ -39,7 +39,7 @@ from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords, with_new_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, within
-from kinerja_analysis.core.parallel import Forked, available_cpus, fork_call, fork_map
+from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
@@ -840,54 +840,7 @@ class ReportSession:
 
         name = getattr(plot, "__name__", "plot")
         kwargs = with_new_keywords(kwargs, plots.RENAMED_KEYWORDS, name, stacklevel=2)
-        html = partial(figure_html, plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)
-        if not figures_later():
-            display(HTML(html()))
-            return
-        # drawn in a child while the next cells run; shown here by finish_figures()
-        handle = display(HTML(""), display_id=True)
-        _PENDING.append((handle, fork_call(html)))
-
-
-#: Environment variable: "1" in a kernel whose report figures are drawn while its later
-#: cells run; the engine that sets it calls :func:`finish_figures` after the last cell
-#: (:mod:`kinerja_analysis.pipeline.execution`).
-FIGURES_LATER_ENV = "KINERJA_FIGURES_LATER"
-
-#: Figures started by :meth:`ReportSession.figure` and not yet shown: (the display
-#: handle of each placeholder, the child drawing it), in the order of the notebook.
-_PENDING: list[tuple[Any, Forked]] = []
-
-
-def figures_later() -> bool:
-    """Whether :meth:`ReportSession.figure` starts its figure and goes on: in a kernel
-    with :data:`FIGURES_LATER_ENV` set to ``"1"`` (set by the batch's engine, which
-    calls :func:`finish_figures` at the end) on a system with ``fork``. Elsewhere (an
-    analyst's JupyterLab) a figure is drawn and shown in its own cell."""
-    return os.environ.get(FIGURES_LATER_ENV) == "1" and hasattr(os, "fork")
-
-
-def finish_figures() -> None:
-    """Wait for the figures :meth:`ReportSession.figure` started and put each in its
-    placeholder, in order (a display update: the output of the cell that showed the
-    placeholder becomes the figure).
-
-    Raises whatever drawing a figure raised (its child's work is done again here, so
-    the traceback is this process's); the figures after it are not drawn (the run has
-    failed). Calling it with nothing pending does nothing.
-    """
-    from IPython.display import HTML  # lazy: only inside a notebook kernel
-
-    try:
-        while _PENDING:
-            handle, job = _PENDING[0]
-            (html,) = job.result()
-            handle.update(HTML(html))
-            _PENDING.pop(0)
-    finally:
-        for _, job in _PENDING:
-            job.cancel()
-        _PENDING.clear()
+        display(HTML(figure_html(plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)))
 
 
 def figure_png(fig) -> tuple[str, float, float]:
