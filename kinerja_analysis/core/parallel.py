@@ -103,7 +103,7 @@ def fork_start(fn: Callable[[T], R], items: Sequence[T], processes: int) -> Fork
     """Start ``[fn(x) for x in items]`` in up to ``processes`` forked children and
     return at once; :meth:`Forked.result` collects the list.
 
-    This process goes on meanwhile (a report's next cells while its figures are drawn).
+    This process goes on meanwhile (a run renders its PDF while its XLSX is written).
     The children work on the items as they are now: what ``fn`` reads is inherited at
     the fork, so a later change here is not seen there. Where there is no ``os.fork``,
     the items are mapped here, now. Results, warnings and errors are those of
