@@ -680,7 +680,9 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
                 df[c] = df[c].astype("string")
         stored = _STORED_AS.get(name, name)
         atomic_write(
-            folder / f"{stored}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)
+            folder / f"{stored}.parquet",
+            lambda tmp, df=df: df.to_parquet(tmp, index=False),
+            private=True,  # per-employee rows (NIPs)
         )
         present.append(stored)
     meta = {
@@ -690,7 +692,7 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
         "periode_akhir": h.periode_akhir,
         "not_estimated": dict(h.not_estimated),
     }
-    atomic_write(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1))
+    atomic_write(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1), private=True)
     return folder
 
 
@@ -804,7 +806,7 @@ def _store(h: SharedResults, folder: Path, kunci: Mapping[str, Any]) -> Path:
     save_shared(h, tmp)
     m = json.loads((tmp / "meta.json").read_text(encoding="utf-8"))
     m["kunci"] = dict(kunci)
-    atomic_write(tmp / "meta.json", json.dumps(m, ensure_ascii=False, indent=1))
+    atomic_write(tmp / "meta.json", json.dumps(m, ensure_ascii=False, indent=1), private=True)
     if folder.exists():
         shutil.rmtree(folder, ignore_errors=True)
     try:

@@ -3,7 +3,10 @@
 - :func:`atomic_write` / :func:`atomic_writer` — every file the project writes goes to a
   unique temporary name in the target folder and is then ``os.replace``-d into place, so
   a reader (or a second run) never sees a half-written file, and a failed write leaves
-  the previous file untouched.
+  the previous file untouched. A file gets the permissions the user's umask gives a new
+  file (as ``open`` would; :func:`new_file_mode`), except a ``private`` one (raw values,
+  NIPs: the validated-data cache, validation outputs, a failed run's notebook), which is
+  readable by its owner only (0600) whatever the umask.
 - :func:`code_fingerprint` — one hash of the package's source and templates (recursive),
   used to decide whether cached results and reports are still current.
 """
@@ -20,6 +23,7 @@ from pathlib import Path
 __all__ = [
     "atomic_write",
     "atomic_writer",
+    "new_file_mode",
     "hash_bytes",
     "code_fingerprint",
     "within",
@@ -57,13 +61,36 @@ def folder_of(path: str | os.PathLike) -> Path:
     return p.parent if str(p.parent) != "." else p.resolve().parent
 
 
+def new_file_mode() -> int:
+    """The permission bits of a file this process creates with ``open``: ``0o666``
+    less the umask (0644 under the usual umask 022).
+
+    The umask is read from ``/proc/self/status`` where the system has it (Linux);
+    elsewhere it is read by setting it and putting it back, which is what Python offers.
+
+    >>> new_file_mode() & 0o600
+    384
+    """
+    mask = None
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                mask = int(line.split()[1], 8)
+    if mask is None:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_writer(path: str | os.PathLike, *, private: bool = False) -> Iterator[Path]:
     """Context manager yielding a temporary path; on success it replaces ``path``.
 
     The folder is created if needed. The temporary file is unique (several processes
     may write the same target at once: the last complete file wins, none is mixed).
     On an exception the temporary file is removed and ``path`` is left as it was.
+    The file gets :func:`new_file_mode` (a document others may be meant to read), or
+    0600 with ``private`` (a file holding personal data).
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -79,13 +106,20 @@ def atomic_writer(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        os.chmod(tmp, 0o600 if private else new_file_mode())
         os.replace(tmp, p)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write(path: str | os.PathLike, data: str | bytes | Callable[[Path], object]) -> Path:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`); returns the path.
+def atomic_write(
+    path: str | os.PathLike,
+    data: str | bytes | Callable[[Path], object],
+    *,
+    private: bool = False,
+) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`, also for
+    ``private``); returns the path.
 
     ``data`` is text (written as UTF-8), bytes, or a callable that writes the temporary
     path it is given (e.g. ``lambda p: df.to_parquet(p, index=False)``).
@@ -95,7 +129,7 @@ def atomic_write(path: str | os.PathLike, data: str | bytes | Callable[[Path], o
     >>> atomic_write(folder / "a.txt", "isi").read_text()
     'isi'
     """
-    with atomic_writer(path) as tmp:
+    with atomic_writer(path, private=private) as tmp:
         if isinstance(data, str):
             tmp.write_text(data, encoding="utf-8")
         elif isinstance(data, bytes | bytearray):

@@ -108,7 +108,7 @@ class TableStore:
         else:
             pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / "part-0.parquet")
         dtypes = {c: str(t) for c, t in df.dtypes.items()}
-        atomic_write(tmp / "_dtypes.json", json.dumps(dtypes, indent=1))
+        atomic_write(tmp / "_dtypes.json", json.dumps(dtypes, indent=1), private=True)
         if folder.exists():
             old = self.root / f".{name}.{os.getpid()}.old"
             os.replace(folder, old)

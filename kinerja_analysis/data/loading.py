@@ -412,7 +412,8 @@ def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:
     written inert (:func:`kinerja_analysis.core.cells.inert_frame`): these files hold
     values as typed in the raw data and are opened in Excel."""
     safe = inert_frame(df)
-    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False))
+    # private: the rows are raw values as typed (NIPs, names)
+    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False), private=True)
 
 
 # --------------------------------------------------------------------------- dataset
@@ -493,7 +494,11 @@ class Dataset:
             for c in df.columns:
                 if df[c].dtype == object:
                     df[c] = df[c].astype("string")
-            atomic_write(v / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
+            atomic_write(
+                v / f"{name}.parquet",
+                lambda tmp, df=df: df.to_parquet(tmp, index=False),
+                private=True,
+            )
         meta = {
             "version": CACHE_VERSION,
             "tables": sorted(self.tables),
@@ -506,7 +511,9 @@ class Dataset:
             "usable": rep.usable,
             "bahasa": rep.bahasa,
         }
-        atomic_write(cache / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False))
+        atomic_write(
+            cache / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False), private=True
+        )
         return cache
 
     @classmethod
@@ -1423,7 +1430,9 @@ def _to_cache(ds: Dataset, cache, bahasa: str, today: date | None) -> None:
     if nxt is not None:
         meta = json.loads((tmp / "meta.json").read_text(encoding="utf-8"))
         meta["next_period_start"] = nxt
-        atomic_write(tmp / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False))
+        atomic_write(
+            tmp / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False), private=True
+        )
     if folder.exists():
         shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)

@@ -101,6 +101,7 @@ from kinerja_analysis.core.io import (
     atomic_write,
     code_fingerprint,
     hash_bytes,
+    new_file_mode,
     within,
 )
 from kinerja_analysis.core.parallel import available_cpus, fork_call
@@ -1008,7 +1009,7 @@ def _keep_failed(spec: RunSpec, executed: Path, nb: Any = None) -> str | None:
             record["output_path"] = spec.failed_path.relative_to(
                 spec.failed_path.parents[2]
             ).as_posix()
-        atomic_write(spec.failed_path, nbformat.writes(kept))
+        atomic_write(spec.failed_path, nbformat.writes(kept), private=True)
         return str(spec.failed_path)
     except Exception:  # noqa: BLE001 - keeping the copy must not hide the run's own error
         return None
@@ -1068,9 +1069,11 @@ def publish(folder: Path, files: dict[str, bytes]) -> dict[str, str]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
+    mode = new_file_mode()  # documents to hand out: as the umask says (mkstemp's is 0600)
     try:
         for name, data in files.items():
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            os.fchmod(fd, mode)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

@@ -500,7 +500,8 @@ def _write_workbook(report, out: Path, bahasa: str) -> Path | None:
         _print(message("xlsx_terlalu_besar", bahasa, n=n, maks=XLSX_MAX_ROWS))
         return None
     sheets = {name.replace("/", " "): df for name, df in frames.items()}
-    return to_xlsx(sheets, Path(out) / "validasi.xlsx", bahasa=bahasa)  # type: ignore[arg-type]
+    # private: rejected rows as typed (NIPs, names)
+    return to_xlsx(sheets, Path(out) / "validasi.xlsx", bahasa=bahasa, private=True)  # type: ignore[arg-type]
 
 
 @app.command("validate", cls=Command)

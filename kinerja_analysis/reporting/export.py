@@ -697,6 +697,7 @@ def to_xlsx(
     bahasa: fmt.Bahasa = "id",
     source: str | None = None,
     labels: Mapping[str, str] | None = None,
+    private: bool = False,
 ) -> Path:
     """Write tables to an XLSX workbook, one sheet per table (atomic). THE workbook writer.
 
@@ -719,6 +720,9 @@ def to_xlsx(
         Source note printed under every table's title.
     labels
         Extra ``{column: header}`` labels.
+    private
+        The workbook holds personal data (a validation report's rejected rows): readable
+        by its owner only, whatever the umask (:func:`kinerja_analysis.core.io.atomic_writer`).
 
     Notes
     -----
@@ -733,7 +737,9 @@ def to_xlsx(
     Path
     """
     return atomic_write(
-        path, xlsx_bytes(tables, info=info, bahasa=bahasa, source=source, labels=labels)
+        path,
+        xlsx_bytes(tables, info=info, bahasa=bahasa, source=source, labels=labels),
+        private=private,
     )
 
 
