@@ -77,6 +77,7 @@ CONDA_NAMES: dict[str, str | None] = {
     "scipy": "scipy",
     "statsmodels": "statsmodels",
     "matplotlib": "matplotlib-base",  # conda-forge's "matplotlib" adds a Qt GUI backend
+    "pillow": "pillow",
     "seaborn": "seaborn",
     "pandera": "pandera",
     "pyfixest": "pyfixest",

@@ -47,9 +47,17 @@ def test_government_name_by_kind(kind, id_, en):
     assert (p.government("id"), p.government("en")) == (id_, en)
 
 
+def _png(path, size=(8, 6)) -> bytes:
+    """A real PNG (a small grey image) written to ``path``; its bytes."""
+    from PIL import Image
+
+    Image.new("RGB", size, (120, 120, 120)).save(path, format="PNG")
+    return path.read_bytes()
+
+
 def test_read_profile_and_round_trip(tmp_path):
     png = tmp_path / "logo.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    _png(png)
     f = tmp_path / "profil.yaml"
     f.write_text(
         "instansi:\n  nama: Sukamaju\n  jenis: Kabupaten\n  wilayah: Provinsi Contoh\n"
@@ -82,6 +90,25 @@ def test_bad_profiles_are_named(tmp_path, text, match):
     f = tmp_path / "profil.yaml"
     f.write_text(text)
     with pytest.raises(ProfileError, match=re.escape(match)):
+        read_profile(f)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda good: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2,  # the signature, then garbage
+        lambda good: good[: len(good) // 2],  # cut off
+        lambda good: b"\xff\xd8\xff\xe0" + bytes(range(200)),  # a JPEG signature, then garbage
+    ],
+)
+def test_a_damaged_logo_is_named_before_any_document(tmp_path, damage):
+    """A logo with the right signature that no renderer can draw (the browser showed a
+    broken image, the PDF left it out, and the batch said nothing)."""
+    good = _png(tmp_path / "baik.png", size=(64, 48))
+    (tmp_path / "logo.png").write_bytes(damage(good))
+    f = tmp_path / "profil.yaml"
+    f.write_text("instansi: {nama: X, jenis: kota}\nlogo: logo.png\n")
+    with pytest.raises(ProfileError, match=r"profil\.yaml: logo logo\.png tidak dapat dibaca"):
         read_profile(f)
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -93,6 +94,8 @@ PROFILE_ERRORS = Catalog(
             "logo_tidak_ada": "{where}: file logo tidak ditemukan: {file}",
             "logo_besar": "{where}: file logo {file} lebih dari 1 MB ({size} byte)",
             "logo_jenis": "{where}: logo {file} harus berkas PNG atau JPEG",
+            "logo_rusak": "{where}: logo {file} tidak dapat dibaca sebagai gambar (berkas rusak "
+            "atau terpotong); simpan ulang sebagai PNG atau JPEG",
             "nama": "{where}: instansi.nama harus diisi",
             "jenis": "{where}: instansi.jenis {value} tidak dikenal; pilih {choices}",
             "bahasa": "{where}: bahasa {value} tidak dikenal; pilih id atau en",
@@ -111,6 +114,8 @@ PROFILE_ERRORS = Catalog(
             "logo_tidak_ada": "{where}: logo file not found: {file}",
             "logo_besar": "{where}: logo file {file} is larger than 1 MB ({size} bytes)",
             "logo_jenis": "{where}: logo {file} must be a PNG or JPEG file",
+            "logo_rusak": "{where}: logo {file} cannot be read as an image (damaged or "
+            "truncated file); save it again as PNG or JPEG",
             "nama": "{where}: instansi.nama must be filled in",
             "jenis": "{where}: instansi.jenis {value} is not known; choose {choices}",
             "bahasa": "{where}: bahasa {value} is not known; choose id or en",
@@ -273,7 +278,22 @@ def _read_logo(path: Path, source: Path | None) -> bytes:
     data = path.read_bytes()
     if not any(data.startswith(m) for m in _LOGO_MAGIC):
         raise ProfileError("logo_jenis", where=where, file=path.name)
+    if not _decodes(data):
+        raise ProfileError("logo_rusak", where=where, file=path.name)
     return data
+
+
+def _decodes(data: bytes) -> bool:
+    """Whether Pillow decodes the whole image (a browser and WeasyPrint would draw it):
+    a right signature followed by damaged or cut-off data does not."""
+    from PIL import Image  # lazy: only when a profile has a logo
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 _KEYS = {"instansi", "logo", "penandatangan", "bahasa", "min_sel", "periode"}
