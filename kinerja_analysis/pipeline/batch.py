@@ -1492,6 +1492,34 @@ def _small_opd_runs(
     return out
 
 
+def _withdraw_gone_opds(
+    out_dir: Path, periods: Sequence[str], folders: Mapping[str, str]
+) -> dict[str, int]:
+    """Remove the per-OPD folders of ``periods`` under ``out_dir`` whose OPD is not in
+    the data any more; ``{periode: number removed}`` (periods with none left out).
+
+    ``folders`` is the folder of every OPD of the register (:func:`folder_names`). A
+    folder under ``<periode>/opd/`` that is none of them was written by a batch of
+    earlier data, for an OPD since renamed, merged or removed: beside the new documents
+    of the same period it would publish two head-counts of the same people (and its
+    numbers come from other data). Only folders a batch made (with its manifest) are
+    removed; the index no longer lists them.
+    """
+    keep = set(folders.values())
+    gone: dict[str, int] = {}
+    for periode in periods:
+        base = out_dir / periode / "opd"
+        if not base.is_dir():
+            continue
+        for folder in sorted(base.iterdir()):
+            if folder.name in keep or not folder.is_dir() or folder.is_symlink():
+                continue
+            if within(folder, out_dir) and (folder / _MANIFEST).is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+                gone[periode] = gone.get(periode, 0) + 1
+    return gone
+
+
 def _prepare_cache(ds, cache_root: Path) -> Path:
     """Write the validated tables once to ``<cache_root>/data`` (reused if unchanged)."""
     data = cache_root / "data"
@@ -1868,6 +1896,10 @@ def run_batch(
         for r in small_runs:
             results[r.key] = r
             con.log(f"run {r.key}: no document (OPD below min_sel)")
+        if settings.per_opd:
+            for periode, n in _withdraw_gone_opds(out, [*chosen, *lost], all_folders).items():
+                con.say(con.t("ringkas_opd_hilang", n=n, periode=periode))
+                con.log(f"{periode}: {n} per-OPD folders of OPDs not in the data withdrawn")
         for spec in not_run:  # marks an earlier good report of the period as not updated
             results[spec.key] = _log_run(
                 spec,

@@ -90,6 +90,9 @@ TEXT = Catalog(
             "menggambarkan terlalu sedikit orang.",
             "ringkas_opd_kosong": "Tanpa laporan per OPD: {opd} ({periode}) — belum ada ASN-nya "
             "pada periode itu (semua ASN-nya dalam data pegawai mulai bertugas sesudahnya).",
+            "ringkas_opd_hilang": "Ditarik: {n} laporan per OPD periode {periode} dari data "
+            "sebelumnya, karena OPD-nya tidak ada lagi dalam data ini (berganti nama, digabung "
+            "atau dihapus); laporan lamanya tidak boleh tampil di samping yang baru.",
             "ringkas_gagal": "Gagal: {kunci} — {pesan}",
             "ringkas_nb": "  notebook yang dijalankan disimpan di {path}",
             "ringkas_nb_tidak": "  tidak ada notebook yang dapat disimpan (kernel tidak sempat "
@@ -207,6 +210,9 @@ TEXT = Catalog(
             "too few people.",
             "ringkas_opd_kosong": "No per-OPD report: {opd} ({periode}) — none of its ASN had "
             "started by then (all its ASN in the employee register started later).",
+            "ringkas_opd_hilang": "Withdrawn: {n} per-OPD reports of {periode} from earlier "
+            "data, whose OPD is no longer in these data (renamed, merged or removed); an old "
+            "report must not stand beside the new ones.",
             "ringkas_gagal": "Failed: {kunci} — {pesan}",
             "ringkas_nb": "  the executed notebook is kept at {path}",
             "ringkas_nb_tidak": "  no notebook could be kept (the kernel did not get to run)",
