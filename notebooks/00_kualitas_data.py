@@ -84,7 +84,8 @@ if doc.ds.validation.absent:
     doc.absent(*doc.ds.validation.absent)
 
 # %%
-lengkap = tables.period_coverage(t, doc.periode, min_sel)
+# an OPD's document leaves out the counts the city level hides for it (doc.withheld)
+lengkap = tables.period_coverage(t, doc.periode, min_sel, withheld=doc.withheld)
 doc.say("n00_kelengkapan", "n00_cakupan", cakupan=doc.cakupan, periode=doc.period_text)
 if len(lengkap):
     doc.figure(
@@ -98,7 +99,9 @@ if len(lengkap):
         x_label=doc.text("n00_sumbu_porsi"),
     )
     doc.table(lengkap, "kelengkapan_periode")
-    if lengkap["disembunyikan"].any():
+    if lengkap.attrs["ditahan"]:
+        doc.withheld_note("cakupan", cells=True)
+    elif lengkap["disembunyikan"].any():
         doc.say("sebagian_disembunyikan", min_sel=min_sel)
 else:
     doc.absent("skp", "penilaian_resmi", "perilaku", "pelatihan", "umpan_balik", "survei")

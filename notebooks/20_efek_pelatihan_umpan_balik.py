@@ -64,14 +64,19 @@ doc.say("n20_pengantar")
 ada_pelatihan = "pelatihan" in t
 # a training table without any training up to the period says nothing of this period
 dicatat = ada_pelatihan and len(t["pelatihan"]) > 0
+# an OPD's document leaves out what the city level hides for it (doc.withheld: nothing in
+# the city's document), so that no two documents together give back a small group
 if not ada_pelatihan:
     doc.say("n20_paparan")
     doc.absent("pelatihan")
 else:
-    paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel)
+    paparan = tables.training_exposure(t["pelatihan"], doc.periode, min_sel, withheld=doc.withheld)
     jp = tables.jp_by_asn(t["pelatihan"], t["pegawai"], doc.periode)
-    jp_kota = tables.jp_summary(jp, min_sel, per_opd=False)
-if dicatat and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
+    jp_kota = tables.jp_summary(jp, min_sel, per_opd=False, withheld=doc.withheld)
+if dicatat and tables.jp_window_covered(doc.periode, doc.ds.periods[0]) and "jp" in doc.withheld:
+    doc.say("n20_paparan")
+    doc.withheld_note("jp")
+elif dicatat and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
     # a share that would give back a small group is said to be withheld
     doc.markdown(
         doc.text("n20_paparan")
@@ -80,7 +85,9 @@ if dicatat and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
     )
 elif ada_pelatihan:
     doc.say("n20_paparan", "n20_jp_tidak_tersedia", periode=doc.period_text)
-if ada_pelatihan and len(paparan):
+if ada_pelatihan and len(paparan) and "paparan" in doc.withheld:
+    doc.withheld_note("paparan")
+elif ada_pelatihan and len(paparan):
     doc.figure(
         plots.plot_bars,
         paparan,
@@ -92,6 +99,8 @@ if ada_pelatihan and len(paparan):
         x_label=doc.text("n20_sumbu_total_jp"),
     )
     doc.table(paparan, "paparan_pelatihan", decimals=1)
+    if any(m.startswith("paparan:") for m in doc.withheld):
+        doc.withheld_note("paparan", cells=True)
 elif ada_pelatihan and tables.jp_window_covered(doc.periode, doc.ds.periods[0]):
     doc.say("n20_paparan_kosong")
 elif ada_pelatihan:
@@ -100,14 +109,22 @@ elif ada_pelatihan:
 
 # %%
 doc.say("n20_capaian_jp")
-if not doc.absent("skp", "pelatihan") and dicatat:
-    menurut_jp = tables.capaian_by_training(t["skp"], jp, doc.periode, min_sel)
+if not doc.absent("skp", "pelatihan") and dicatat and "kelompok_jp" in doc.withheld:
+    doc.withheld_note("kelompok_jp")
+elif "skp" in t and dicatat:
+    menurut_jp = tables.capaian_by_training(
+        t["skp"], jp, doc.periode, min_sel, withheld=doc.withheld
+    )
     doc.table(menurut_jp, "capaian_menurut_jp", decimals=1)
+    if any(m.startswith("kelompok_jp:") for m in doc.withheld):
+        doc.withheld_note("kelompok_jp", cells=True)
 
 # %%
 doc.say("n20_umpan_balik")
 if "umpan_balik" in t:
-    ub = tables.umpan_balik_by_period(t["umpan_balik"], t["pegawai"], min_sel)
+    ub = tables.umpan_balik_by_period(
+        t["umpan_balik"], t["pegawai"], min_sel, withheld=doc.withheld
+    )
     doc.figure(
         plots.plot_trend,
         ub,
@@ -118,10 +135,19 @@ if "umpan_balik" in t:
         title=doc.text("n20_judul_umpan_balik"),
     )
     doc.table(ub, "umpan_balik_per_periode")
-    if ub["disembunyikan"].any():
+    if any(m.startswith("umpan_balik:") for m in doc.withheld):
+        doc.withheld_note("umpan_balik", periods=True)
+    elif any(m.startswith("umpan_balik_kualitas:") for m in doc.withheld):
+        doc.withheld_note("umpan_balik", cells=True)
+    elif ub["disembunyikan"].any():
         doc.say("sebagian_disembunyikan", min_sel=min_sel)
 else:
     doc.absent("umpan_balik")
+
+# %%
+if opd is not None:
+    # the designs below need the whole city: said so, and shown as the city's figures
+    doc.say("n20_efek_opd", opd=opd, instansi=doc.profile.government(bahasa))
 
 # %%
 doc.say("n20_efek_pelatihan")

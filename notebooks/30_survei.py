@@ -33,11 +33,11 @@ mapping: Optional[str] = None  # file pemetaan kolom ekspor (YAML); None: nama k
 pseudonim: bool = False  # True: NIP diganti pseudonim saat validasi (seperti kinerja validate)
 
 # %%
-from kinerja_analysis.analyses.survey_panel import acceptance_by_opd
 from kinerja_analysis.domain import survey
 from kinerja_analysis.methods.regression import ols_assumption_checks
 from kinerja_analysis.reporting import plots, tables
 from kinerja_analysis.reporting.notebook import setup
+from kinerja_analysis.reporting.privacy import subset_hidden
 from kinerja_analysis.reporting.text import assumption_checks_table
 
 doc = setup(
@@ -55,20 +55,39 @@ doc = setup(
 )
 t = doc.tables
 ada_survei = "survei" in t and "survei_instrumen" in t
+# an OPD's document withholds its survey where the city level hides it (doc.withheld)
+ditahan = ada_survei and "survei" in doc.withheld
 doc.say("n30_pengantar")
 
 # %%
-if ada_survei:
-    butir = tables.survei_items(t["survei"], t["survei_instrumen"], doc.periode, min_sel)
-    konstruk = tables.survei_constructs(butir)
-    n_responden = int(t["survei"].loc[t["survei"]["periode"] == doc.periode, "nip"].nunique())
-    doc.say(
-        "n30_konstruk",
-        "n30_responden",
-        periode=doc.period_text,
-        n=doc.number(n_responden, 0),
-        cakupan=doc.cakupan,
+if ditahan:
+    doc.say("n30_konstruk")
+    doc.withheld_note("survei")
+elif ada_survei:
+    # the number of ASN the document covers is public: a count of respondents (or of
+    # answers to an item) that would give back the rest as a small group is left out
+    jumlah_asn = tables.period_headcount(t, doc.periode)
+    butir = tables.survei_items(
+        t["survei"], t["survei_instrumen"], doc.periode, min_sel, total=jumlah_asn
     )
+    konstruk = tables.survei_constructs(butir)
+    n_responden = tables.survey_respondents(t["survei"], doc.periode)
+    if subset_hidden(n_responden, jumlah_asn, min_sel):
+        doc.say(
+            "n30_konstruk",
+            "n30_responden_ditahan",
+            periode=doc.period_text,
+            cakupan=doc.cakupan,
+            min_sel=min_sel,
+        )
+    else:
+        doc.say(
+            "n30_konstruk",
+            "n30_responden",
+            periode=doc.period_text,
+            n=doc.number(n_responden, 0),
+            cakupan=doc.cakupan,
+        )
     doc.figure(
         plots.plot_bars,
         konstruk,
@@ -85,14 +104,17 @@ else:
     doc.absent("survei", "survei_instrumen")
 
 # %%
-if ada_survei:
+if ada_survei and not ditahan:
     doc.say("n30_butir")
     doc.table(
         butir, "survei_butir", columns=["konstruk", "item", "teks", "terbalik", "n", "rerata", "sd"]
     )
 
 # %%
-if ada_survei:
+if ada_survei and opd is not None:
+    # the instrument's properties and the models are the whole survey's (city document)
+    doc.say("n30_uji_kota", instansi=doc.profile.government(bahasa))
+elif ada_survei:
     doc.say("n30_uji")
     valid = survey.item_validity(t["survei"], t["survei_instrumen"], periode=doc.periode)
     rel = survey.scale_reliability(t["survei"], t["survei_instrumen"], periode=doc.periode)
@@ -108,7 +130,7 @@ if ada_survei:
     )
 
 # %%
-if ada_survei:
+if ada_survei and opd is None:
     doc.say("n30_cfa")
     hasil_cfa = survey.cfa(t["survei"], t["survei_instrumen"], periode=doc.periode)
     doc.table(
@@ -139,7 +161,7 @@ if ada_survei:
         )
 
 # %%
-if ada_survei:
+if ada_survei and opd is None:
     doc.say("n30_regresi")
     skor = survey.construct_scores(t["survei"], t["survei_instrumen"], shape="wide")
     # constructs under their names, so the model's terms and sentences read as words
@@ -160,17 +182,27 @@ if ada_survei:
 # %%
 if ada_survei:
     doc.say("n30_komunikasi")
+    if opd is not None:
+        doc.say("n30_komunikasi_kota", opd=opd, instansi=doc.profile.government(bahasa))
     if doc.shared.komunikasi is not None:
         doc.table(
             doc.shared.komunikasi,
             columns=["term", "estimate", "ci_low", "ci_high", "p_value", "n_pegawai_dilatih"],
         )
-    skor_long = survey.construct_scores(t["survei"], t["survei_instrumen"])
-    penerimaan = acceptance_by_opd(skor_long, t["pegawai"], min_n=min_sel)
-    penerimaan = penerimaan[penerimaan["periode"] == doc.periode]
-    doc.table(
-        penerimaan,
-        "penerimaan_per_opd",
-        columns=["opd", "estimate", "ci_low", "ci_high", "n_obs"],
-        labels={"estimate": doc.label("penerimaan")},
+    # every OPD's row suppressed over all OPDs (the city's survey and register), then cut
+    # to this OPD's in its own document
+    penerimaan = tables.acceptance_table(
+        doc.ds.tables["survei"],
+        t["survei_instrumen"],
+        doc.ds.pegawai,
+        doc.periode,
+        min_sel,
+        opd=opd,
     )
+    if not ditahan:
+        doc.table(
+            penerimaan,
+            "penerimaan_per_opd",
+            columns=["opd", "estimate", "ci_low", "ci_high", "n_obs"],
+            labels={"estimate": doc.label("penerimaan")},
+        )

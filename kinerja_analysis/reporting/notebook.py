@@ -611,13 +611,17 @@ class ReportSession:
                 atomic_write(path, json.dumps(body, ensure_ascii=False, sort_keys=True))
         return hidden
 
-    def withheld_note(self, measure: str, *, cells: bool = False) -> None:
+    def withheld_note(self, measure: str, *, cells: bool = False, periods: bool = False) -> None:
         """Say that this OPD's figures of ``measure`` are suppressed, and why: only some
-        periods' rows of its per-period table when :attr:`withheld` lists only
-        ``"<measure>:<periode>"`` entries of it; only some cells (marked –, as the city's
-        table hides them) with ``cells``; else the measure as a whole."""
+        periods' rows of its per-period table with ``periods``, or when :attr:`withheld`
+        lists only ``"<measure>:<periode>"`` entries of it; only some cells (marked –, as
+        the city's pattern hides them) with ``cells`` (``"<measure>:<cell>"`` entries are
+        then cells, not periods); else the measure as a whole."""
         key = "disembunyikan_opd_sel" if cells else "disembunyikan_opd"
-        if measure not in self.withheld and any(m.startswith(f"{measure}:") for m in self.withheld):
+        by_period = measure not in self.withheld and any(
+            m.startswith(f"{measure}:") for m in self.withheld
+        )
+        if periods or (by_period and not cells):
             key = "disembunyikan_opd_periode"
         self.say(key, ukuran=self.text(f"ukuran_{measure}"), min_sel=self.min_sel)
 

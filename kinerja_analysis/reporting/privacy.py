@@ -98,6 +98,7 @@ def suppress_small_cells(
     hide_count: bool = True,
     hide_zero: bool = False,
     group_totals: Mapping[object, int] | pd.Series | int | None = None,
+    primary: Sequence[bool] | None = None,
 ) -> pd.DataFrame:
     """Suppress cells describing fewer than ``min_sel`` employees, with complementary cells.
 
@@ -145,6 +146,11 @@ def suppress_small_cells(
         ``group_totals`` without rows in ``df`` has its whole total as remainder. A
         remainder of 0 is treated as published (it is never chosen as a complement:
         hiding a cell known to be empty protects nothing).
+    primary
+        One flag per row of ``df``: rows hidden from the start for a reason the counts do
+        not show (another document's pattern, e.g. a cell that the documents of the other
+        OPDs, read together with the city's total, would give back), protected with
+        complements like a small cell.
 
     Returns
     -------
@@ -214,6 +220,11 @@ def suppress_small_cells(
     if group_totals is not None:
         n, key_cols = _with_remainder(n, key_cols, _groupings(by), group_totals, count_col)
     kecil = (n < min_sel) & ((n > 0) | hide_zero)
+    if primary is not None:
+        forced = np.asarray(primary, dtype=bool)
+        if forced.shape != (n_shown,):
+            raise ValueError(f"primary holds {forced.size} flags for a table of {n_shown} rows")
+        kecil[:n_shown] |= forced
     hide = kecil.copy()
     # an empty remainder (everyone of the group is in a displayed cell) is as good as
     # published (another document's count often says so): never a complement

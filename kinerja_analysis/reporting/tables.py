@@ -21,7 +21,7 @@ from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.frames import rows_where
 from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import period_bounds, sort_periods
-from kinerja_analysis.data.contract import BERAKHLAK
+from kinerja_analysis.data.contract import BERAKHLAK, TABLES
 from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.domain.perilaku import opd_profile
 from kinerja_analysis.domain.predikat import (
@@ -82,8 +82,26 @@ def issues_by_rule(validation) -> pd.DataFrame:
     return out.sort_values("n_masalah", ascending=False, ignore_index=True)
 
 
+#: The measure of :func:`city_suppressed_measures` whose pattern an OPD's row of
+#: :func:`period_coverage` follows: the table's ASN of the period are the count another
+#: document states too (the SKP table of the period report, the feedback table of the
+#: training document, the survey document's respondents), or a count of its own.
+COVERAGE_MEASURE: dict[str, str] = {
+    "skp": "capaian",
+    "penilaian_resmi": "cakupan_resmi",
+    "perilaku": "perilaku",
+    "umpan_balik": "umpan_balik",
+    "survei": "survei",
+    "pelatihan": "cakupan_pelatihan",
+}
+
+
 def period_coverage(
-    tables: Mapping[str, pd.DataFrame], periode: str, min_sel: int = DEFAULTS.min_sel
+    tables: Mapping[str, pd.DataFrame],
+    periode: str,
+    min_sel: int = DEFAULTS.min_sel,
+    *,
+    withheld: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Coverage of one period: rows and employees per table, share of all employees.
 
@@ -91,7 +109,14 @@ def period_coverage(
     rest (the ASN without an SKP, without feedback…) is published with them: ``n_asn``
     and ``pct_asn`` are blank where either is 1..``min_sel``-1
     (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`, the rule of every other
-    count of a subset of the head-count).
+    count of a subset of the head-count). In a table of one row per ASN and period (its
+    contract key is ``nip, periode``: official ratings, survey answers) the rows are
+    those ASN: ``n_baris`` is blank with them there.
+
+    ``withheld``: in an OPD's document, the measures the city level suppresses for it
+    (:func:`city_suppressed_measures`); a table whose measure
+    (:data:`COVERAGE_MEASURE`) is among them is blank the same way, so that the OPD
+    documents and the city's together never leave a small group over.
 
     Returns
     -------
@@ -117,7 +142,17 @@ def period_coverage(
     out["pct_asn"] = out["n_asn"] / n_all if n_all else np.nan
     # a table may name ASN outside the register's count (then nothing is a subset of it)
     out = hide_remainder(out, "n_asn", n_all, min_sel, rows=out["n_asn"] <= n_all, also=["pct_asn"])
+    keys = set(withheld)
+    gone = out["tabel"].map(lambda t: COVERAGE_MEASURE.get(str(t)) in keys).to_numpy(bool)
+    per_asn = out["tabel"].map(lambda t: TABLES[str(t)].key == ("nip", "periode")).to_numpy(bool)
+    out["n_baris"] = out["n_baris"].astype("Int64")
+    out.loc[per_asn & out["n_asn"].isna().to_numpy(bool), "n_baris"] = pd.NA
+    for c in ("n_baris", "n_asn", "pct_asn"):
+        if pd.api.types.is_integer_dtype(out[c]):
+            out[c] = out[c].astype("Int64")
+        out.loc[gone, c] = pd.NA if str(out[c].dtype) == "Int64" else np.nan
     out["disembunyikan"] = out["n_asn"].isna().to_numpy(bool)
+    out.attrs = {"ditahan": sorted(map(str, out.loc[gone, "tabel"]))}
     return out
 
 
@@ -438,10 +473,30 @@ def jp_summary(
 # ----------------------------------------------------------------------------- 20 exposure
 
 
+def exposure_cell(jenis: object, sumber: object) -> str:
+    """The measure of one cell of :func:`training_exposure` (``"paparan:<jenis>|<sumber>"``)
+    that :func:`city_suppressed_measures` lists for an OPD whose document must hide it."""
+    return f"paparan:{jenis}|{sumber}"
+
+
+def _exposure_window(pelatihan: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """The trainings that started in the 12 months ending with ``periode``."""
+    awal, akhir = jp_window(periode)
+    return pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
+
+
 def training_exposure(
-    pelatihan: pd.DataFrame, periode: str, min_sel: int = DEFAULTS.min_sel
+    pelatihan: pd.DataFrame,
+    periode: str,
+    min_sel: int = DEFAULTS.min_sel,
+    *,
+    withheld: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Trainings in the 12 months ending with ``periode`` by type and source.
+
+    ``withheld``: in an OPD's document, the measures the city level suppresses for it
+    (:func:`city_suppressed_measures`); its cells among them (:func:`exposure_cell`) are
+    hidden from the start, with complements as a small cell's.
 
     Returns
     -------
@@ -457,9 +512,7 @@ def training_exposure(
         hidden would be the whole total less the other source's cells.
     """
 
-    _, akhir = period_bounds(periode)
-    awal = akhir - pd.DateOffset(years=1) + pd.Timedelta(days=1)
-    p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
+    p = _exposure_window(pelatihan, periode)
     g = p.groupby(["jenis", "sumber"], observed=True)
     out = pd.DataFrame(
         {
@@ -476,6 +529,8 @@ def training_exposure(
     )
     # each source's total is published with the self-funded share, where it stands
     per_source = not sources_hidden(trainees, min_sel)
+    keys = set(withheld)
+    forced = [exposure_cell(j, s) in keys for j, s in zip(out["jenis"], out["sumber"], strict=True)]
     return suppress_small_cells(
         out,
         "n_asn",
@@ -483,11 +538,16 @@ def training_exposure(
         by="sumber" if per_source else None,
         also_by=[()] if per_source else (),  # the total over both sources
         value_cols=["n_pelatihan", "jp_total", "jp_rerata"],
+        primary=forced,
     )
 
 
 def umpan_balik_by_period(
-    umpan_balik: pd.DataFrame, pegawai: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
+    umpan_balik: pd.DataFrame,
+    pegawai: pd.DataFrame,
+    min_sel: int = DEFAULTS.min_sel,
+    *,
+    withheld: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Feedback sessions per ASN per period, overall and by form.
 
@@ -497,6 +557,10 @@ def umpan_balik_by_period(
     (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`). ``kualitas_rerata``, the
     mean rating of the sessions by those who rated them, is blank where they are fewer
     than ``min_sel`` ASN.
+
+    ``withheld``: in an OPD's document, the measures the city level suppresses for it
+    (:func:`city_suppressed_measures`): ``"umpan_balik:<periode>"`` blanks that period's
+    share without a session, ``"umpan_balik_kualitas:<periode>"`` its mean rating.
 
     Returns
     -------
@@ -535,6 +599,16 @@ def umpan_balik_by_period(
     ]
     out.loc[np.asarray(rest, bool), "pct_asn_tanpa_sesi"] = np.nan
     hidden |= np.asarray(rest, bool)
+    keys = set(withheld)
+    for measure, col in (
+        ("umpan_balik", "pct_asn_tanpa_sesi"),
+        ("umpan_balik_kualitas", "kualitas_rerata"),
+    ):
+        if col not in out.columns:
+            continue
+        gone = pd.Series([f"{measure}:{p}" in keys for p in out.index], index=out.index)
+        hidden |= gone & out[col].notna()
+        out.loc[gone, col] = np.nan
     out["disembunyikan"] = hidden.to_numpy(bool)
     out = out.join(bentuk).drop(columns="n_asn_dapat").reset_index()
     out = out[[c for c in out.columns if c != "disembunyikan"] + ["disembunyikan"]]
@@ -552,8 +626,29 @@ JP_GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _jp_groups(skp: pd.DataFrame, jp: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """The ASN with an SKP in ``periode``: ``nip, capaian, jp, kelompok_jp`` (their JP
+    group of :data:`JP_GROUPS`; an ASN missing from ``jp`` counts 0 JP)."""
+    c = capaian_by_asn(rows_where(skp, skp["periode"] == periode))
+    d = c.merge(jp[["nip", "jp"]], on="nip", how="left").fillna({"jp": 0.0})
+    labels = [g for g, _ in JP_GROUPS]
+    d["kelompok_jp"] = pd.cut(d["jp"], [-np.inf, 0, JP_MINIMUM - 1e-9, np.inf], labels=labels)
+    return d
+
+
+def jp_group_cell(kelompok: object) -> str:
+    """The measure of one row of :func:`capaian_by_training` (``"kelompok_jp:<group>"``)
+    that :func:`city_suppressed_measures` lists for an OPD whose document must hide it."""
+    return f"kelompok_jp:{kelompok}"
+
+
 def capaian_by_training(
-    skp: pd.DataFrame, jp: pd.DataFrame, periode: str, min_sel: int
+    skp: pd.DataFrame,
+    jp: pd.DataFrame,
+    periode: str,
+    min_sel: int,
+    *,
+    withheld: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Mean SKP capaian in ``periode`` by training exposure (descriptive, not causal).
 
@@ -577,16 +672,17 @@ def capaian_by_training(
     jp
         :func:`jp_by_asn` of the period: ``nip, jp`` of every ASN of the head-count (an
         ASN with an SKP missing from it counts 0 JP).
+    withheld
+        In an OPD's document, the measures the city level suppresses for it
+        (:func:`city_suppressed_measures`): its groups among them (:func:`jp_group_cell`)
+        are hidden from the start, with complements as a small group's.
 
     Returns
     -------
     DataFrame
         ``kelompok_jp, n_asn, capaian_rerata, capaian_sd, disembunyikan``.
     """
-    c = capaian_by_asn(rows_where(skp, skp["periode"] == periode))
-    d = c.merge(jp[["nip", "jp"]], on="nip", how="left").fillna({"jp": 0.0})
-    labels = [g for g, _ in JP_GROUPS]
-    d["kelompok_jp"] = pd.cut(d["jp"], [-np.inf, 0, JP_MINIMUM - 1e-9, np.inf], labels=labels)
+    d = _jp_groups(skp, jp, periode)
     g = d.groupby("kelompok_jp", observed=False)["capaian"]
     out = pd.DataFrame(
         {"n_asn": g.size(), "capaian_rerata": g.mean(), "capaian_sd": g.std()}
@@ -617,6 +713,7 @@ def capaian_by_training(
         # cells without an SKP its rest) when the SKP table states it
         also_by=[(), "dengan_skp"] if not subset_hidden(n_skp, n_all, min_sel) else [()],
         group_totals=totals,
+        primary=out["kelompok_jp"].map(lambda k: jp_group_cell(k) in set(withheld)).to_numpy(bool),
     )
     s.attrs = {}
     return s.drop(columns=["sisi", "dengan_skp"])
@@ -626,11 +723,22 @@ def capaian_by_training(
 
 
 def survei_items(
-    survei: pd.DataFrame, instrumen: pd.DataFrame, periode: str, min_sel: int
+    survei: pd.DataFrame,
+    instrumen: pd.DataFrame,
+    periode: str,
+    min_sel: int,
+    *,
+    total: int | None = None,
 ) -> pd.DataFrame:
     """Item means of the survey in one period, reverse-scored items flipped.
 
     A reversed item is scored ``skala_min + skala_max - x`` (default scale 1–5).
+
+    ``total``: the published head-count of the document's scope. An item's number of
+    answers is a subset of it, so the ASN who did not answer it are published with it:
+    ``n`` is blank where either is 1..``min_sel``-1
+    (:func:`~kinerja_analysis.reporting.privacy.subset_hidden`); the mean of at least
+    ``min_sel`` answers stays.
 
     Returns
     -------
@@ -663,7 +771,10 @@ def survei_items(
         )
     out = pd.DataFrame(rows, columns=["konstruk", "item", "teks", "terbalik", "n", "rerata", "sd"])
     out["n"] = out["n"].astype("int64")
-    return suppress_small_groups(out, "n", min_sel, ["rerata", "sd"])
+    out = suppress_small_groups(out, "n", min_sel, ["rerata", "sd"])
+    if total is not None:
+        out = hide_remainder(out, "n", total, min_sel, rows=out["n"].fillna(0) <= total)
+    return out
 
 
 @renamed_keywords(butir="items")
@@ -679,6 +790,78 @@ def survei_constructs(items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {"n_butir": g.size(), "n_min": g["n"].min(), "rerata": g["rerata"].mean()}
     ).reset_index()
+
+
+def period_headcount(tables: Mapping[str, pd.DataFrame], periode: str) -> int:
+    """The ASN of ``periode`` in ``tables`` (the register as cut at the period's end,
+    :func:`~kinerja_analysis.analyses.shared.pegawai_through`): the head-count a document
+    of the period publishes for its scope (the city, or one OPD)."""
+    return int(pegawai_through(tables, periode)["nip"].nunique())
+
+
+def survey_respondents(survei: pd.DataFrame, periode: str) -> int:
+    """The respondents of the survey in ``periode`` (distinct ASN with an answer row)."""
+    return int(rows_where(survei, survei["periode"] == periode, ["nip"])["nip"].nunique())
+
+
+def acceptance_table(
+    survei: pd.DataFrame,
+    instrumen: pd.DataFrame,
+    pegawai: pd.DataFrame,
+    periode: str,
+    min_sel: int = DEFAULTS.min_sel,
+    *,
+    opd: str | None = None,
+) -> pd.DataFrame:
+    """Acceptance of the evaluation system per OPD in ``periode``
+    (:func:`kinerja_analysis.analyses.survey_panel.acceptance_by_opd`), as a document
+    publishes it.
+
+    A mean of survey answers describes its respondents: an OPD's mean and interval are
+    blank unless its respondents, and those of every other OPD left out with it, are 0 or
+    at least ``min_sel`` (:func:`suppressed_opds`, the period report's rule for the same
+    score). The number of respondents is blank with them, and where it or the rest of the
+    OPD's head-count is 1..``min_sel``-1, with complements over the OPDs
+    (:func:`~kinerja_analysis.reporting.privacy.remainder_hidden`).
+
+    Parameters
+    ----------
+    pegawai
+        The register of every OPD (the city's), also in an OPD's document: its row is
+        suppressed over every OPD, as the city's document suppresses it, then cut.
+    opd
+        An OPD's own document: only its row.
+
+    Returns
+    -------
+    DataFrame
+        ``opd, estimate, ci_low, ci_high, n_obs, disembunyikan``.
+    """
+    from kinerja_analysis.analyses.survey_panel import acceptance_by_opd  # lazy: scipy
+    from kinerja_analysis.domain.survey import construct_scores  # lazy: the CFA engine
+
+    cols = ["opd", "estimate", "ci_low", "ci_high", "n_obs", "disembunyikan"]
+    empty = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+    if "penerimaan_sistem" not in set(instrumen["konstruk"]):
+        return empty
+    skor = construct_scores(rows_where(survei, survei["periode"] == periode), instrumen)
+    if skor["skor"].notna().sum() == 0:
+        return empty
+    d = acceptance_by_opd(skor, pegawai, min_n=min_sel)
+    d = d[d["periode"] == periode].reset_index(drop=True)
+    n = d.set_index("opd")["n_obs"]
+    mean_hidden = suppressed_opds(n, min_sel)
+    heads = headcount(pegawai)
+    count_hidden = mean_hidden | remainder_hidden(n[n.index.isin(heads.index)], heads, min_sel)
+    out = d[["opd", "estimate", "ci_low", "ci_high"]].copy()
+    out["n_obs"] = d["n_obs"].astype("Int64")
+    gone = out["opd"].isin(mean_hidden).to_numpy(bool)
+    out.loc[gone, ["estimate", "ci_low", "ci_high"]] = np.nan
+    out.loc[out["opd"].isin(count_hidden).to_numpy(bool), "n_obs"] = pd.NA
+    out["disembunyikan"] = out["opd"].isin(count_hidden).to_numpy(bool)
+    if opd is not None:
+        out = out[out["opd"] == opd]
+    return out.reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- headline
@@ -1232,9 +1415,16 @@ def status_breakdown(
 #: share of self-funded trainings that do not fit the job), ``perilaku`` (behaviour
 #: ratings), ``predikat`` (predikat per OPD),
 #: ``hvk`` (output vs competency), ``kesesuaian`` (official vs computed predikat),
-#: ``status`` (ASN and predikat per employment status). Per-period tables add
-#: ``"<measure>:<periode>"`` for each period whose row is withheld
-#: (:func:`city_suppressed_measures`, :func:`withhold_periods`).
+#: ``status`` (ASN and predikat per employment status); and those of the training,
+#: survey and data-quality documents: ``paparan`` (trainings by type and source),
+#: ``kelompok_jp`` (SKP achievement by JP group), ``umpan_balik`` (the ASN with a
+#: feedback session), ``umpan_balik_kualitas`` (their mean rating of the sessions),
+#: ``survei`` (the survey's respondents and their answers), ``cakupan_resmi`` and
+#: ``cakupan_pelatihan`` (the ASN with an official rating, and those who started a
+#: training, in the period). Per-period tables add ``"<measure>:<periode>"`` for each
+#: period whose row is withheld, tables of cells ``"<measure>:<cell>"`` for each cell
+#: (:func:`city_suppressed_measures`, :func:`withhold_periods`, :func:`exposure_cell`,
+#: :func:`jp_group_cell`).
 OPD_MEASURES: tuple[str, ...] = (
     "jp",
     "jp_bawah_20",
@@ -1245,6 +1435,13 @@ OPD_MEASURES: tuple[str, ...] = (
     "hvk",
     "kesesuaian",
     "status",
+    "paparan",
+    "kelompok_jp",
+    "umpan_balik",
+    "umpan_balik_kualitas",
+    "survei",
+    "cakupan_resmi",
+    "cakupan_pelatihan",
 )
 
 
@@ -1352,7 +1549,11 @@ def city_suppressed_measures(
       per OPD, suppressed over all OPDs (the city's headline mean is their total);
     - ``predikat`` / ``hvk``: an OPD with any cell hidden in the city's
       :func:`predikat_by_opd` / :func:`output_vs_competency_by_opd`;
-    - ``kesesuaian``: the OPD's row hidden in :func:`official_agreement_by_opd`.
+    - ``kesesuaian``: the OPD's row hidden in :func:`official_agreement_by_opd`;
+    - the training, survey and data-quality documents' measures (``paparan``,
+      ``kelompok_jp``, ``umpan_balik``, ``umpan_balik_kualitas``, ``survei``,
+      ``cakupan_resmi``, ``cakupan_pelatihan`` and their cells or periods):
+      :func:`_mark_other_documents`.
 
     An OPD with fewer than ``min_sel`` ASN in ``periode`` (:func:`small_opds`, the
     rule the batch gives OPD documents by) has every measure.
@@ -1439,7 +1640,166 @@ def city_suppressed_measures(
             mark("kesesuaian", ks.loc[ks["disembunyikan"], "opd"].astype(str))
     ev = h.evaluasi if h is not None else None
     mark("status", _status_withheld(peg, ev, periode, docs, hidden, min_sel))
+    _mark_other_documents(hidden, ds, periode, min_sel, who, docs)
     return {o: frozenset(m) for o, m in hidden.items()}
+
+
+def opd_cells_hidden(counts: pd.DataFrame, heads: pd.Series, min_sel: int) -> set[tuple[str, str]]:
+    """The (OPD, cell) counts of ASN to hide in the OPD documents when the city's
+    document publishes every cell's count over all OPDs and each OPD's head-count is
+    public: per cell, :func:`~kinerja_analysis.reporting.privacy.remainder_hidden` over
+    every OPD (a count or its rest of 1..``min_sel``-1, with complements so that the
+    hidden counts, and the hidden rests, of a cell together are 0 or at least
+    ``min_sel``). A cell holds any subset of an OPD's ASN (a training type, a JP group…);
+    the cells of one OPD need not add up to anything.
+
+    ``counts``: ``opd, cell, n``; an OPD of ``heads`` without a row of a cell counts 0.
+
+    >>> c = pd.DataFrame({"opd": ["A", "B", "C"], "cell": "x", "n": [3, 40, 50]})
+    >>> sorted(opd_cells_hidden(c, pd.Series({"A": 20, "B": 60, "C": 70}), 5))
+    [('A', 'x'), ('B', 'x')]
+    """
+    out: set[tuple[str, str]] = set()
+    heads = heads.set_axis(heads.index.astype(str)).sort_index()
+    for cell, g in counts.groupby("cell", sort=True):
+        n = g.groupby(g["opd"].astype(str))["n"].sum().reindex(heads.index, fill_value=0)
+        out |= {(str(o), str(cell)) for o in remainder_hidden(n, heads, min_sel)}
+    return out
+
+
+def _mark_other_documents(
+    hidden: dict[str, set[str]],
+    ds,
+    periode: str,
+    min_sel: int,
+    who: pd.Series,
+    docs: set[str],
+) -> None:
+    """The measures of the training, survey and data-quality documents
+    (:func:`city_suppressed_measures`), added to ``hidden`` for the OPDs with a document
+    (``docs``; the others have every measure already).
+
+    * ``umpan_balik:<p>`` for every period ``p`` of the feedback table (and
+      ``umpan_balik`` for ``periode``): the ASN with a session in ``p`` beside the OPD's
+      head-count of ``p`` (:func:`opd_cells_hidden`); ``umpan_balik_kualitas:<p>``: the
+      ASN who rated a session, over the OPDs (:func:`suppressed_opds`). Each period's
+      pattern is decided on that period's rows and register alone, so every document
+      that shows a period's row (that period's and every later one's) hides the same
+      OPDs.
+    * ``paparan:<jenis>|<sumber>`` (:func:`exposure_cell`) and ``kelompok_jp:<group>``
+      (:func:`jp_group_cell`): the cells of the training document's tables, by
+      :func:`opd_cells_hidden`; the whole table (``paparan``, ``kelompok_jp``) where the
+      figures its rows add up to are withheld (the OPD's JP, its self-funded share, its
+      SKP achievement or its share below 20 JP).
+    * ``survei``: the OPD's respondents and all their answers (:func:`_survey_withheld`).
+    * ``cakupan_resmi``, ``cakupan_pelatihan``: the data-quality document's counts of
+      ASN with an official rating and of those who started a training in ``periode``.
+    """
+    tabs = ds.tables
+    opds = sorted(hidden)
+
+    def counts(d: pd.DataFrame, cell: pd.Series | str) -> pd.DataFrame:
+        """ASN per OPD and cell (``opd, cell, n``) of the rows ``d``."""
+        d = d.assign(opd=who.reindex(d["nip"]).to_numpy(), cell=cell).dropna(subset=["opd"])
+        d = d.drop_duplicates(["opd", "cell", "nip"])
+        return d.groupby(["opd", "cell"]).size().rename("n").reset_index()
+
+    def mark(pairs: Iterable[tuple[str, str]], measure: str, *, whole: bool = False) -> None:
+        for o, cell in pairs:
+            if o in docs:
+                hidden[o].add(measure if whole else f"{measure}:{cell}")
+
+    def heads_at(tables: Mapping[str, pd.DataFrame], p: str) -> pd.Series:
+        return headcount(pegawai_through(tables, p)).rename(index=str).reindex(opds, fill_value=0)
+
+    heads = heads_at(tabs, periode)
+    if "umpan_balik" in tabs:
+        ub = tabs["umpan_balik"]
+        # each period's head-count as the feedback table counts it (umpan_balik_by_period)
+        both = {"pegawai": tabs["pegawai"], "umpan_balik": ub}
+        for p in sort_periods(ub["periode"].dropna().astype(str).unique()):
+            rows = rows_where(ub, ub["periode"] == p)
+            mark(opd_cells_hidden(counts(rows, p), heads_at(both, p), min_sel), "umpan_balik")
+            if "kualitas" in rows.columns:
+                rated = counts(rows.loc[rows["kualitas"].notna()], p).set_index("opd")["n"]
+                mark(((o, p) for o in suppressed_opds(rated, min_sel)), "umpan_balik_kualitas")
+        for o in docs:
+            for m in ("umpan_balik", "umpan_balik_kualitas"):
+                if f"{m}:{periode}" in hidden[o]:
+                    hidden[o].add(m)
+    if "pelatihan" in tabs:
+        pel = tabs["pelatihan"]
+        w = _exposure_window(pel, periode)
+        cell = [f"{j}|{s}" for j, s in zip(w["jenis"], w["sumber"], strict=True)]
+        mark(opd_cells_hidden(counts(w, pd.Series(cell, index=w.index)), heads, min_sel), "paparan")
+        a, b = period_bounds(periode)
+        started = pel[(pel["tanggal_mulai"] >= a) & (pel["tanggal_mulai"] <= b)]
+        mark(opd_cells_hidden(counts(started, ""), heads, min_sel), "cakupan_pelatihan", whole=True)
+        if "skp" in tabs:
+            g = _jp_groups(tabs["skp"], jp_by_asn(pel, tabs["pegawai"], periode), periode)
+            mark(
+                opd_cells_hidden(counts(g, g["kelompok_jp"].astype(str)), heads, min_sel),
+                "kelompok_jp",
+            )
+        for o in docs:
+            if hidden[o] & {"jp", "jp_mandiri"}:
+                hidden[o].add("paparan")
+            if hidden[o] & {"jp", "jp_bawah_20", "capaian"}:
+                hidden[o].add("kelompok_jp")
+    if "penilaian_resmi" in tabs:
+        r = tabs["penilaian_resmi"]
+        rows = rows_where(r, r["periode"] == periode)
+        mark(opd_cells_hidden(counts(rows, ""), heads, min_sel), "cakupan_resmi", whole=True)
+    if "survei" in tabs and "survei_instrumen" in tabs:
+        for o in _survey_withheld(tabs, periode, min_sel, who, heads, docs):
+            hidden[o].add("survei")
+
+
+def _survey_withheld(
+    tabs: Mapping[str, pd.DataFrame],
+    periode: str,
+    min_sel: int,
+    who: pd.Series,
+    heads: pd.Series,
+    docs: set[str],
+) -> set[str]:
+    """The OPDs (of ``docs``) whose survey document of ``periode`` withholds its
+    respondents and every answer of theirs (the ``survei`` measure).
+
+    Withheld: an OPD whose respondents, or the rest of its head-count ``heads``, are a
+    small group, with complements over the OPDs
+    (:func:`~kinerja_analysis.reporting.privacy.remainder_hidden`); an OPD whose
+    acceptance score the city's tables hide (:func:`acceptance_table`: the mean of
+    an OPD's item means is that score); and, until none is left, an OPD whose answers
+    to an item the city's count of that item's answers less those of every OPD that
+    publishes them would give back (:func:`residual_hidden`): withholding an OPD never
+    lets a residual fall into 1..``min_sel``-1, since each of its published counts is 0
+    or at least ``min_sel``. An item an OPD's document hides itself (fewer than
+    ``min_sel`` answers) stays in the residual."""
+    s = rows_where(tabs["survei"], tabs["survei"]["periode"] == periode)
+    s = s.assign(opd=who.reindex(s["nip"]).to_numpy()).dropna(subset=["opd"])
+    resp = s.drop_duplicates("nip").groupby("opd").size()
+    out = set(remainder_hidden(resp.reindex(heads.index, fill_value=0), heads, min_sel))
+    acc = acceptance_table(
+        tabs["survei"], tabs["survei_instrumen"], tabs["pegawai"], periode, min_sel
+    )
+    out |= set(acc.loc[acc["estimate"].isna(), "opd"].astype(str)) & set(resp.index)
+    parts = []
+    for item in tabs["survei_instrumen"]["item"]:
+        if item in s.columns:
+            a = s.loc[pd.to_numeric(s[item], errors="coerce").notna()]
+            parts.append(a.groupby("opd").size().rename("n").reset_index().assign(cell=item))
+    if not parts:
+        return out & docs
+    counts = pd.concat(parts, ignore_index=True)
+    n = {(str(o), c): int(k) for o, k, c in counts[["opd", "n", "cell"]].itertuples(index=False)}
+    while True:
+        pub = docs - out
+        need = residual_hidden(counts, pub, min_sel)
+        more = {o for o, c in need if o in pub and n.get((o, c), 0) >= min_sel}
+        if not more:
+            return out & docs
+        out |= more
 
 
 def _rows_hidden(
