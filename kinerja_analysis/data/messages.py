@@ -189,7 +189,8 @@ _ID: dict[str, str] = {
         "(kemungkinan salinan yang terpotong Excel): periksa apakah dua pegawai bergabung"
     ),
     "status_nip": (
-        "status_kepegawaian '{status}' tidak sesuai struktur nomor induk (struktur {jenis})"
+        "status_kepegawaian '{status}' tidak sesuai struktur nomor induk di kolom nip "
+        "(struktur {jenis})"
     ),
     "golongan_status": (
         "golongan '{golongan}' bukan golongan {status} (PNS: I/a–IV/e; PPPK: I–XVII)"
@@ -654,7 +655,10 @@ _EN: dict[str, str] = {
         "the first 15 digits of this NIP equal those of a NIP ending in 000 on row {baris} "
         "(probably a copy cut by Excel): check whether two employees were merged"
     ),
-    "status_nip": "status_kepegawaian '{status}' does not match the identifier's layout ({jenis})",
+    "status_nip": (
+        "status_kepegawaian '{status}' does not match the layout of the identifier in "
+        "column nip ({jenis})"
+    ),
     "golongan_status": "grade '{golongan}' is not a {status} grade (PNS: I/a–IV/e; PPPK: I–XVII)",
     "target_positif": "target must be > 0",
     "capaian_mustahil": (

@@ -286,16 +286,18 @@ def _official_rules(st: TableState) -> None:
     mismatch = ~st.bad & both & has_pred & (expect != pred.to_numpy())
 
     def msg(pos: np.ndarray) -> np.ndarray:
+        # the cells as written ("sangat baik", a mapping's code), not the value read
+        written = {c: st.text(c, pos) for c in ("predikat", "rating_hasil", "rating_perilaku")}
         return np.array(
             [
                 st.msg(
                     "predikat_matriks",
-                    predikat=pred.iloc[i],
-                    hasil=hasil.iloc[i],
-                    perilaku=peri.iloc[i],
+                    predikat=written["predikat"][j],
+                    hasil=written["rating_hasil"][j],
+                    perilaku=written["rating_perilaku"][j],
                     seharusnya=expect[i],
                 )
-                for i in pos
+                for j, i in enumerate(pos)
             ],
             dtype=object,
         )
@@ -343,10 +345,11 @@ def nip_structure(st: TableState, pseudonim: bool, run: Any) -> None:
     )
 
     def msg(pos: np.ndarray) -> np.ndarray:
+        written = st.text("golongan", pos)  # as written ("ix"), not as read ("IX")
         return np.array(
             [
-                st.msg("golongan_status", golongan=g[i], status="PNS" if is_pns[i] else "PPPK")
-                for i in pos
+                st.msg("golongan_status", golongan=w, status="PNS" if is_pns[i] else "PPPK")
+                for w, i in zip(written, pos, strict=True)
             ],
             dtype=object,
         )
@@ -366,14 +369,15 @@ def _nip_layout(st, s: pd.Series, ok, pppk_layout, status: pd.Series, status_giv
         mismatch = ok & status.notna().to_numpy() & (wants_pppk != pppk_layout)
 
         def msg(pos: np.ndarray) -> np.ndarray:
+            written = st.text("status_kepegawaian", pos)  # as written ("P3K"), not "pppk"
             return np.array(
                 [
                     st.msg(
                         "status_nip",
-                        status=st_arr[i],
+                        status=w,
                         jenis="NI PPPK" if pppk_layout[i] else "NIP PNS",
                     )
-                    for i in pos
+                    for w, i in zip(written, pos, strict=True)
                 ],
                 dtype=object,
             )
@@ -430,7 +434,7 @@ def _nip_layout(st, s: pd.Series, ok, pppk_layout, status: pd.Series, status_giv
     reject(
         st, g_mis, "nip", "nip_jenis_kelamin",
         lambda pos: np.array(
-            [st.msg("nip_jenis_kelamin", dalam_nip=gender[i], kolom=jk[i] or "") for i in pos],
+            [st.msg("nip_jenis_kelamin", dalam_nip=gender[i], kolom=w) for w, i in zip(st.text("jenis_kelamin", pos), pos, strict=True)],
             dtype=object,
         ),
     )  # fmt: skip
