@@ -305,36 +305,57 @@ class ValidationReport:
             akibat=akibat,
         )
 
-    def grouped(self) -> pd.DataFrame:
-        """Problems with the same table, rule, column, value and message as one group.
+    def grouped(self, examples: int = 3) -> pd.DataFrame:
+        """Problems of one cause as one group: the same table, file, column, rule,
+        message, level and root cause, whatever the values.
+
+        A rule's message carries the cause and the fix (a date format's hint is the
+        same for every failing date of the column), so one date format written
+        ``dd/mm/yyyy`` in 80 rows is one group with a few of its values, not 80 groups;
+        a rater unknown in 300 rows is one line, not 300. Every row stays in
+        :attr:`issues` (``masalah.csv``).
 
         Returns
         -------
         DataFrame
-            ``tabel, file, kolom, nilai, aturan, pesan, tingkat, sebab, n_baris, baris``
-            (``baris``: the first row numbers, comma-separated), largest groups first.
-            A rater unknown in 300 rows is one line, not 300.
+            ``tabel, file, kolom, nilai, aturan, pesan, tingkat, sebab, n_baris, baris,
+            n_nilai, contoh``: ``nilai`` the group's first value, ``baris`` its first
+            row numbers (comma-separated), ``n_nilai`` the number of distinct values
+            and ``contoh`` the first ``examples`` of them (a tuple), largest groups first.
         """
         iss = self.issues
         if iss.empty:
-            return iss.assign(n_baris=pd.Series(dtype="int64"))
-        keys = ["tabel", "file", "kolom", "nilai", "aturan", "pesan", "tingkat", "sebab"]
-        g = iss.assign(_b=iss["baris"].astype("Int64")).groupby(keys, sort=False, dropna=False)
-        out = g["_b"].agg(
-            n_baris="size",
-            baris=lambda s: ", ".join(str(int(x)) for x in s.dropna().head(8)),
+            return iss.assign(
+                n_baris=pd.Series(dtype="int64"),
+                baris=pd.Series(dtype="object"),
+                n_nilai=pd.Series(dtype="int64"),
+                contoh=pd.Series(dtype="object"),
+            )
+        keys = ["tabel", "file", "kolom", "aturan", "pesan", "tingkat", "sebab"]
+        frame = iss.assign(
+            _b=iss["baris"].astype("Int64"),
+            _v=iss["nilai"].where(iss["nilai"].notna(), "").astype(str),
         )
-        out = out.reset_index()
+        g = frame.groupby(keys, sort=False, dropna=False)
+        out = g.agg(
+            nilai=("_v", "first"),
+            n_baris=("_b", "size"),
+            baris=("_b", lambda s: ", ".join(str(int(x)) for x in s.dropna().head(8))),
+            n_nilai=("_v", "nunique"),
+            contoh=("_v", lambda s: tuple(pd.unique(s)[:examples])),
+        ).reset_index()
+        out = out[[*ISSUE_COLUMNS, "n_baris", "baris", "n_nilai", "contoh"]]
         level = out["tingkat"].map({"tolak": 0, "peringatan": 1}).fillna(2)
-        # a row's own problem (a root cause) before problems that follow from another
-        # table's rows (a reference to a rejected or unknown employee): the cause must be
-        # visible within the first groups shown, not after hundreds of its consequences
+        # a row's own problems (root causes; rejections, then warnings) before problems
+        # that follow from another table's rows (a reference to a rejected or unknown
+        # employee, which the root causes list already): the causes must be visible
+        # within the first groups shown, not after hundreds of their consequences
         dependent = (out["sebab"].fillna("").astype(str) != "") | out["aturan"].astype(
             str
         ).str.startswith("referensi")
         return (
             out.assign(_lvl=level, _dep=dependent.astype(int))
-            .sort_values(["_lvl", "_dep", "n_baris"], ascending=[True, True, False], kind="stable")
+            .sort_values(["_dep", "_lvl", "n_baris"], ascending=[True, True, False], kind="stable")
             .drop(columns=["_lvl", "_dep"])
             .reset_index(drop=True)
         )
@@ -386,7 +407,8 @@ _LEVELS = ("tolak", "peringatan", "fatal", "info")
 
 def _format_issue(r: Any, bahasa: str = "id") -> str:
     """``[tingkat] file baris N, kolom C, nilai 'V': pesan``; a group (from
-    :meth:`ValidationReport.grouped`) shows its row count and first rows instead of N."""
+    :meth:`ValidationReport.grouped`) shows its row count and first rows instead of N,
+    and a few of its values when it holds several."""
     where = str(r.file)
     word = "baris" if bahasa == "id" else "row"
     kol = "kolom" if bahasa == "id" else "column"
@@ -401,7 +423,11 @@ def _format_issue(r: Any, bahasa: str = "id") -> str:
         where += f" {word} {int(r.baris)}"
     if isinstance(r.kolom, str) and r.kolom:
         where += f", {kol} {r.kolom}"
-    if isinstance(r.nilai, str) and r.nilai != "":
+    k = getattr(r, "n_nilai", 1)
+    if k > 1:  # a group of several values: a few of them
+        contoh = ", ".join(repr(v) for v in r.contoh) + (", …" if k > len(r.contoh) else "")
+        where += ", " + message("kelompok_nilai", bahasa, n=k, contoh=contoh)
+    elif isinstance(r.nilai, str) and r.nilai != "":
         where += f", {val} {r.nilai!r}"
     level = message(f"tingkat_{r.tingkat}", bahasa) if r.tingkat in _LEVELS else r.tingkat
     return f"[{level}] {where}: {r.pesan}"

@@ -430,6 +430,7 @@ _ID: dict[str, str] = {
     "sebab_utama": "Sebab utama",
     "n_masalah": "{n} masalah dalam {k} kelompok (maks. {show} kelompok ditampilkan):",
     "kelompok_baris": "{n} baris: {baris}",
+    "kelompok_nilai": "{n} nilai berbeda, mis. {contoh}",
     "rincian_di": "Rincian dan baris yang ditolak: {out}",
     "xlsx_terlalu_besar": "validasi.xlsx tidak ditulis: {n} baris melebihi batas {maks} baris "
     "untuk satu buku kerja; semua baris ada di file CSV.",
@@ -836,6 +837,7 @@ _EN: dict[str, str] = {
     "sebab_utama": "Root causes",
     "n_masalah": "{n} problems in {k} groups (at most {show} groups shown):",
     "kelompok_baris": "{n} rows: {baris}",
+    "kelompok_nilai": "{n} distinct values, e.g. {contoh}",
     "rincian_di": "Details and rejected rows: {out}",
     "xlsx_terlalu_besar": "validasi.xlsx not written: {n} rows exceed the limit of {maks} rows "
     "for one workbook; every row is in the CSV files.",
