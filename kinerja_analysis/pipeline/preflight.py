@@ -368,7 +368,8 @@ def describe_rejects(report: Any, where: list[tuple[str, int]], bahasa: str, lim
         r = hit.iloc[0]
         kolom = str(r["kolom"]) if isinstance(r["kolom"], str) else ""
         nilai = r["nilai"] if isinstance(r["nilai"], str) else ""
-        if kolom in PERSONAL_COLUMNS:
+        # a key of several columns ("nip,periode,indikator,aspek") quotes each of them
+        if PERSONAL_COLUMNS.intersection(kolom.split(",")):
             nilai_teks = TEXT("nilai_pribadi", bahasa)  # type: ignore[arg-type]
         else:
             nilai_teks = TEXT("nilai", bahasa, nilai=repr(nilai[:60]))  # type: ignore[arg-type]
