@@ -130,4 +130,4 @@ def test_validation_workbook_holds_no_formula(hostile_out):
                         assert c.quotePrefix, c.value
     for v in HOSTILE:
         assert any(v.strip() in t for t in texts), v
-    assert any(name.startswith("penolakan") for name in wb.sheetnames)
+    assert any(name.startswith("Ditolak – ") for name in wb.sheetnames)  # rejected rows

@@ -75,6 +75,7 @@ __all__ = [
     "load_dataset",
     "validate_dataset",
     "check_data_folder",
+    "cause_text",
     "ISSUE_COLUMNS",
     "STRUCTURE_COLUMNS",
 ]
@@ -393,6 +394,24 @@ class ValidationReport:
             if len(rows):
                 out[f"penolakan/{name}"] = rows
         return out
+
+
+def cause_text(cause: object, bahasa: Bahasa = "id") -> str:
+    """A root-cause key of :attr:`ValidationReport.issues` (``sebab``) in words.
+
+    The key stays the same in both languages (``masalah.csv`` is read by scripts); a
+    person reads it in ``bahasa``. Anything else is returned as it is.
+
+    >>> cause_text("pegawai.csv baris 7", "en"), cause_text("periode 2030Q1", "en")
+    ('pegawai.csv row 7', 'period 2030Q1')
+    """
+    text = "" if cause is None or cause is pd.NA or cause != cause else str(cause)
+    if text.startswith("periode "):
+        return message("sebab_periode_kode", bahasa, periode=text.split(" ", 1)[1])
+    file, sep, baris = text.rpartition(" baris ")
+    if sep and file and baris.isdigit():
+        return message("sebab_baris", bahasa, file=file, baris=baris)
+    return text
 
 
 def _int_or_na(text: str) -> Any:

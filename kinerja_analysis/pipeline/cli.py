@@ -490,18 +490,19 @@ XLSX_MAX_ROWS = 200_000
 
 def _write_workbook(report, out: Path, bahasa: str) -> Path | None:
     """``validasi.xlsx``: the validation report's tables (summary, problems, root causes,
-    rejected rows as typed) through THE workbook writer — every text a string cell, never
-    a formula. Not written when the tables exceed :data:`XLSX_MAX_ROWS` rows (said)."""
-    from kinerja_analysis.reporting.export import to_xlsx  # lazy: openpyxl only with --out
+    rejected rows as typed) in the report's language — sheet names, headers, levels,
+    rules and root causes in words (:mod:`kinerja_analysis.reporting.validation_workbook`;
+    the CSV files keep their stable keys) — through THE workbook writer: every text a
+    string cell, never a formula. Not written when the tables exceed
+    :data:`XLSX_MAX_ROWS` rows (said)."""
+    from kinerja_analysis.reporting import validation_workbook  # lazy: openpyxl only with --out
 
     frames = report.files()
     n = sum(len(df) for df in frames.values())
     if n > XLSX_MAX_ROWS:
         _print(message("xlsx_terlalu_besar", bahasa, n=n, maks=XLSX_MAX_ROWS))
         return None
-    sheets = {name.replace("/", " "): df for name, df in frames.items()}
-    # private: rejected rows as typed (NIPs, names)
-    return to_xlsx(sheets, Path(out) / "validasi.xlsx", bahasa=bahasa, private=True)  # type: ignore[arg-type]
+    return validation_workbook.write_workbook(report, Path(out) / "validasi.xlsx", bahasa)  # type: ignore[arg-type]
 
 
 @app.command("validate", cls=Command)

@@ -108,6 +108,7 @@ LABEL_SECTIONS = (
     "headline_missing",
     "employment_status",
     "direction",
+    "validation_columns",
 )
 #: The tables of ``narrative.toml`` holding ``{id, en}`` entries (besides the
 #: ``[[effect_tables]]``).
