@@ -473,10 +473,11 @@ def jp_summary(
 # ----------------------------------------------------------------------------- 20 exposure
 
 
-def exposure_cell(jenis: object, sumber: object) -> str:
-    """The measure of one cell of :func:`training_exposure` (``"paparan:<jenis>|<sumber>"``)
-    that :func:`city_suppressed_measures` lists for an OPD whose document must hide it."""
-    return f"paparan:{jenis}|{sumber}"
+def exposure_cell(kind: object, source: object) -> str:
+    """The measure of one cell of :func:`training_exposure` (``"paparan:<jenis>|<sumber>"``:
+    the training's ``jenis`` and ``sumber``, ``kind`` and ``source`` here) that
+    :func:`city_suppressed_measures` lists for an OPD whose document must hide it."""
+    return f"paparan:{kind}|{source}"
 
 
 def _exposure_window(pelatihan: pd.DataFrame, periode: str) -> pd.DataFrame:
@@ -636,10 +637,10 @@ def _jp_groups(skp: pd.DataFrame, jp: pd.DataFrame, periode: str) -> pd.DataFram
     return d
 
 
-def jp_group_cell(kelompok: object) -> str:
+def jp_group_cell(group: object) -> str:
     """The measure of one row of :func:`capaian_by_training` (``"kelompok_jp:<group>"``)
     that :func:`city_suppressed_measures` lists for an OPD whose document must hide it."""
-    return f"kelompok_jp:{kelompok}"
+    return f"kelompok_jp:{group}"
 
 
 def capaian_by_training(
