@@ -110,7 +110,7 @@ if "skp" in t:
     capaian = tables.hide_remainder(
         capaian,
         "n_asn",
-        t["pegawai"]["nip"].nunique(),
+        doc.pegawai["nip"].nunique(),
         min_sel,
         rows=capaian["periode"] == doc.periode,
         also=["pct_di_bawah_100"],
@@ -132,7 +132,7 @@ elif "perilaku" in t:
             tables.perilaku_by_dimension(t["perilaku"], doc.periode, min_sel), "n_asn", min_sel
         ),
         "n_asn",
-        t["pegawai"]["nip"].nunique(),
+        doc.pegawai["nip"].nunique(),
         min_sel,
     )
     doc.say("perilaku")
@@ -152,13 +152,13 @@ doc.figure(
 )
 
 # %%
-if t["pegawai"]["status_kepegawaian"].nunique() > 1 and "status" in doc.withheld:
+if doc.pegawai["status_kepegawaian"].nunique() > 1 and "status" in doc.withheld:
     doc.say("status")
     doc.withheld_note("status")
-elif t["pegawai"]["status_kepegawaian"].nunique() > 1:
+elif doc.pegawai["status_kepegawaian"].nunique() > 1:
     doc.say("status")
     doc.table(
-        tables.status_breakdown(doc.shared.evaluasi, t["pegawai"], doc.periode, bahasa, min_sel),
+        tables.status_breakdown(doc.shared.evaluasi, doc.pegawai, doc.periode, bahasa, min_sel),
         "asn_per_status",
         doc.text("judul_status"),
         percent_cols=["pct_asn", "pct_sangat_baik", "pct_baik", "pct_di_bawah_baik"],
@@ -176,7 +176,7 @@ if not kesesuaian_ada:
         doc.say("data_tidak_cukup")
 if kesesuaian_ada:
     kesesuaian = tables.official_agreement_by_opd(
-        doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd, pegawai=doc.ds.pegawai
+        doc.shared.resmi_agreement, doc.periode, min_sel, opd=opd, pegawai=doc.city_pegawai
     )
     doc.save(kesesuaian, "kesesuaian_predikat_resmi", doc.text("judul_kesesuaian"))
     # the document's own total: the city's, or this OPD's row in an OPD's document
@@ -328,7 +328,7 @@ doc.section(laporan, "lampiran")
 # %%
 doc.section(laporan, "lampiran_tabel")
 doc.long_table(
-    tables.pegawai_by_opd(t["pegawai"]),
+    tables.pegawai_by_opd(doc.pegawai),
     "n_asn",
     "asn_per_opd",
     intro="lampiran_asn",

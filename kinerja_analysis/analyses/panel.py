@@ -251,6 +251,18 @@ def _covariates(pegawai: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
     return out.drop(columns=["tanggal_lahir", "tmt_cpns"])
 
 
+def _left_before(panel: pd.DataFrame, pegawai: pd.DataFrame) -> np.ndarray:
+    """Rows of ``panel`` whose period began on or after the employee's ``tmt_keluar``
+    (the first day they are no longer an ASN of the agency; optional column)."""
+    if "tmt_keluar" not in pegawai.columns:
+        return np.zeros(len(panel), dtype=bool)
+    gone = pegawai.drop_duplicates("nip").set_index("nip")["tmt_keluar"]
+    gone = pd.to_datetime(panel["nip"].map(gone))
+    per = panel["periode"].astype(str)
+    start = per.map({p: period_bounds(p)[0] for p in per.unique()})
+    return (start >= gone).fillna(False).to_numpy(bool)
+
+
 def _zscore(x: pd.Series) -> pd.Series:
     sd = x.std()
     return (x - x.mean()) / sd if sd and np.isfinite(sd) else x * np.nan
@@ -287,7 +299,8 @@ def build_panel(
         relevansi, komunikasi, g_komunikasi, pasca_latih`` (training); ``n_umpan_balik,
         n_baik, n_buruk, n_netral, kualitas_rata`` and their ``_lag1`` versions (feedback;
         the counts are 0 for an employee without a session in a period the
-        ``umpan_balik`` table covers, missing before its first period: not recorded).
+        ``umpan_balik`` table covers, missing before its first period: not recorded, and
+        in a period that began after the employee left, ``tmt_keluar``: not an ASN then).
     """
 
     periods = tuple(sorted(periods))
@@ -335,7 +348,9 @@ def build_panel(
         # before the table's first one is not recorded (missing), not "no session"
         have = set(tables["umpan_balik"]["periode"].dropna().astype(str))
         first = next((i for i, p in enumerate(periods) if p in have), len(periods))
+        # nor a period that began after the employee left (tmt_keluar): not an ASN then
         recorded = panel["periode"].astype(str).isin(periods[first:]).to_numpy()
+        recorded = recorded & ~_left_before(panel, pegawai)
         panel.loc[recorded, counts] = panel.loc[recorded, counts].fillna(0)
         panel = panel.sort_values(["nip", "t"], ignore_index=True)
         lagged = shift_by_period(panel, fb_cols, -1)  # t - 1 on the calendar, not the row above

@@ -150,9 +150,14 @@ def data_through(ds, periode: str):
         - ``penerapan``: OPDs whose structured evaluation started by then, and those
           listed without a start (an OPD that starts later is not yet treated in this
           window);
-        - ``pegawai``: the employees employed by then (:func:`pegawai_through`: an ASN
-          whose ``tmt_cpns`` — TMT CPNS, or TMT PPPK — falls after the period's end is
-          not yet an ASN of this window, unless a row of the window names them);
+        - ``pegawai``: the employees who were ASN at some time in the window, from the
+          start of the data's first period to the end of ``periode``: an ASN whose
+          ``tmt_cpns`` — TMT CPNS, or TMT PPPK — falls after the period's end is not yet
+          an ASN of this window, nor one whose ``tmt_keluar`` is on or before the data's
+          first day, unless a row of the window names them (the rule of
+          :func:`pegawai_through`, over the window). Those who left during the window
+          stay, with their rows of the periods they worked: the register of *one*
+          period, the one its head-counts count, is :func:`pegawai_through`'s;
         - ``survei_instrumen`` unchanged (a register, not events);
 
         and ``periods`` those of ``ds.periods`` up to ``periode``.
@@ -212,30 +217,52 @@ def data_through(ds, periode: str):
             continue
         tables[name] = df if bool(keep.all()) else df.loc[keep.to_numpy()].reset_index(drop=True)
     if "pegawai" in tables:
-        tables["pegawai"] = pegawai_through(tables, kode)
+        # everyone who was an ASN at some time in the window: those who left are kept for
+        # the periods they worked (each period's own count is pegawai_through's)
+        tables["pegawai"] = _employed(tables, period_bounds(ds.periods[0])[0], akhir)
     periods = tuple(p for p in ds.periods if period_bounds(p)[1] <= akhir)
     return dataclasses.replace(ds, tables=tables, periods=periods)
 
 
 def pegawai_through(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
-    """The employees of ``tables["pegawai"]`` who were ASN by the end of ``periode``.
+    """The employees of ``tables["pegawai"]`` who were ASN of the agency during ``periode``.
 
-    The register is a list of everyone employed when it was exported; a document of an
-    earlier period counts only those employed by its end, so that the same period's
-    numbers do not change when a later export adds the people hired since. An employee
-    is left out when their ``tmt_cpns`` (TMT CPNS for a PNS, TMT PPPK for a PPPK; data
-    contract) is after the last day of ``periode`` — unless a row of another table up
-    to that day names them (an SKP, official rating, 360° rating received, feedback
-    session or survey answer of a period ending by then, a training started by then):
-    the data then say they worked, and their rows are never dropped. A missing
-    ``tmt_cpns`` keeps the employee. Those who left are not in the register at all (the
-    contract has no end date), so an earlier period cannot count them.
+    The register is a list of everyone employed when it was exported, and of those who
+    left with the date they left (``tmt_keluar``, optional); a document of a period
+    counts only those employed in it, so that the same period's numbers do not change
+    when a later export adds the people hired since, and those who left are counted in
+    the periods they worked and in no later one. An employee is left out when
+
+    * their ``tmt_cpns`` (TMT CPNS for a PNS, TMT PPPK for a PPPK; data contract) is
+      after the last day of ``periode`` — not yet appointed — unless a row of another
+      table up to that day names them (an SKP, official rating, 360° rating received,
+      feedback session or survey answer of a period ending by then, a training started
+      by then): the data then say they worked;
+    * their ``tmt_keluar`` is on or before the first day of ``periode`` — they left
+      before it began — unless a row of ``periode`` itself names them (a row of a
+      period ending inside it, a training started inside it): the data then say they
+      still worked in it (validation warns about that row, ``periode_sesudah_keluar``).
+
+    The boundary follows what a TMT is: *terhitung mulai tanggal*, the day from which a
+    decision takes effect. ``tmt_keluar`` is the first day the employee is no longer an
+    ASN of the agency — the TMT of a retirement (the first day of the month after the
+    one in which the retirement age is reached; the PNS is discharged at that month's
+    end), of a transfer out (the day they start in the new agency) or of a discharge —
+    so the last day worked is the day before. Someone who left *during* a period worked
+    part of it and is counted in it (a TMT pensiun of 1 May counts in the second quarter,
+    whose first month they worked); a TMT of 1 April, the first day of that quarter,
+    means the last day worked was 31 March: counted in the first quarter, not in the
+    second. A rule that left out everyone gone by a period's *end* would drop, from the
+    period they last worked in, the SKP, rating and predikat they were evaluated on
+    (PermenPAN-RB 6/2022 evaluates the work of each period). A missing date keeps the
+    employee; their rows of other periods are never dropped.
 
     Parameters
     ----------
     tables
-        Canonical tables with ``pegawai`` (``nip``, ``tmt_cpns``); the other tables may
-        hold later rows too (only rows up to ``periode`` count).
+        Canonical tables with ``pegawai`` (``nip``, ``tmt_cpns``, optionally
+        ``tmt_keluar``); the other tables may hold later rows too (only rows up to
+        ``periode`` count).
     periode
         A period code.
 
@@ -247,38 +274,78 @@ def pegawai_through(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.Data
 
     Examples
     --------
-    >>> peg = pd.DataFrame({"nip": ["a", "b", "c", "d"], "tmt_cpns": pd.to_datetime(
-    ...     ["2020-01-01", "2025-10-01", None, "2025-10-01"])})
+    ``b`` and ``d`` are appointed in 2025Q4 (``d`` has an SKP of 2025Q3); ``e`` retired
+    with TMT 1 October 2025 and ``f`` moved out on 15 August 2025:
+
+    >>> peg = pd.DataFrame({"nip": ["a", "b", "c", "d", "e", "f"], "tmt_cpns": pd.to_datetime(
+    ...     ["2020-01-01", "2025-10-01", None, "2025-10-01", "2000-01-01", "2010-01-01"]),
+    ...     "tmt_keluar": pd.to_datetime([None, None, None, None, "2025-10-01", "2025-08-15"])})
     >>> skp = pd.DataFrame({"nip": ["b", "d"], "periode": ["2025Q4", "2025Q3"]})
     >>> pegawai_through({"pegawai": peg, "skp": skp}, "2025Q3")["nip"].tolist()
-    ['a', 'c', 'd']
-    >>> pegawai_through({"pegawai": peg, "skp": skp}, "2025Q4") is peg
+    ['a', 'c', 'd', 'e', 'f']
+    >>> pegawai_through({"pegawai": peg, "skp": skp}, "2025Q4")["nip"].tolist()
+    ['a', 'b', 'c', 'd']
+    >>> staying = peg.iloc[:3]
+    >>> pegawai_through({"pegawai": staying, "skp": skp}, "2025Q4") is staying
     True
     """
+    awal, akhir = period_bounds(parse_period(periode).code)
+    return _employed(tables, awal, akhir)
+
+
+def _employed(tables: Mapping[str, pd.DataFrame], awal, akhir) -> pd.DataFrame:
+    """The employees of ``tables["pegawai"]`` who were ASN at some time from ``awal`` to
+    ``akhir`` (:func:`pegawai_through`'s rule, over a span of periods: appointed by
+    ``akhir`` and not gone by ``awal``, or named by a row that says so)."""
     peg = tables["pegawai"]
-    if "tmt_cpns" not in peg.columns or peg.empty:
+    if peg.empty:
         return peg
-    akhir = period_bounds(parse_period(periode).code)[1]
-    late = (pd.to_datetime(peg["tmt_cpns"]) > akhir).fillna(False).to_numpy(bool)
-    if not late.any():
+    n = len(peg)
+    late = (
+        (pd.to_datetime(peg["tmt_cpns"]) > akhir).fillna(False).to_numpy(bool)
+        if "tmt_cpns" in peg.columns
+        else np.zeros(n, dtype=bool)
+    )
+    gone = (
+        (pd.to_datetime(peg["tmt_keluar"]) <= awal).fillna(False).to_numpy(bool)
+        if "tmt_keluar" in peg.columns
+        else np.zeros(n, dtype=bool)
+    )
+    if not (late | gone).any():
         return peg
-    candidates = set(peg.loc[late, "nip"].dropna().tolist())
-    named: set = set()
+    candidates = set(peg.loc[late | gone, "nip"].dropna().tolist())
+    named_by: set = set()  # a row up to akhir: they were appointed by then
+    named_in: set = set()  # a row from awal to akhir: they still worked then
     for name, df in tables.items():
         if name == "pegawai" or "nip" not in df.columns or df.empty:
             continue
-        rows = df.loc[in_values(df["nip"], candidates)]
-        if rows.empty:
+        if "periode" in df.columns:
+            column = "periode"
+        elif "tanggal_mulai" in df.columns:
+            column = "tanggal_mulai"
+        else:
             continue
-        if "periode" in rows.columns:
-            ends = {c: period_bounds(str(c))[1] for c in pd.unique(rows["periode"].dropna())}
-            rows = rows.loc[
-                rows["periode"].astype(object).map(ends).le(akhir).fillna(False).to_numpy(bool)
-            ]
-        elif "tanggal_mulai" in rows.columns:
-            rows = rows.loc[(rows["tanggal_mulai"] <= akhir).fillna(False).to_numpy(bool)]
-        named.update(rows["nip"].dropna().tolist())
-    keep = ~late | in_values(peg["nip"], named)
+        mine = in_values(df["nip"], candidates)
+        if not mine.any():
+            continue
+        # only the two columns of the candidates' rows (a few percent of the rows), and
+        # each distinct period's end looked up once
+        nip = np.asarray(df["nip"].array[mine], dtype=object)
+        if column == "periode":
+            codes, uniq = pd.factorize(np.asarray(df["periode"].array[mine], dtype=object))
+            ends = np.array(
+                [period_bounds(str(c))[1].to_datetime64() for c in uniq] + [np.datetime64("NaT")],
+                dtype="datetime64[ns]",
+            )
+            when = ends[codes]  # code -1 (no period) → NaT
+        else:
+            when = np.asarray(df["tanggal_mulai"].array[mine], dtype="datetime64[ns]")
+        upto = when <= np.datetime64(akhir)  # NaT compares False
+        named_by.update(nip[upto].tolist())
+        named_in.update(nip[upto & (when >= np.datetime64(awal))].tolist())
+    named_by.discard(None)
+    named_in.discard(None)
+    keep = (~late | in_values(peg["nip"], named_by)) & (~gone | in_values(peg["nip"], named_in))
     return peg if keep.all() else peg.loc[keep].reset_index(drop=True)
 
 

@@ -244,6 +244,28 @@ _ID: dict[str, str] = {
         "periode ini berakhir {akhir}, sebelum TMT pegawainya (tmt_cpns di {file} baris "
         "{baris}); baris tetap dipakai: periksa periode ini atau tmt_cpns"
     ),
+    "keluar_sebelum_lahir": "tmt_keluar sebelum tanggal lahir ({lahir}): tidak mungkin",
+    "keluar_sebelum_tmt": (
+        "tmt_keluar sebelum tmt_cpns ({tmt}): pegawai tidak dapat keluar sebelum diangkat"
+    ),
+    "keluar_masa_depan": (
+        "tmt_keluar sesudah akhir periode terakhir dataset ({akhir}): pegawai ini dihitung "
+        "di setiap periode dataset; benar bila keluarnya memang sesudah itu (mis. SK pensiun "
+        "yang sudah terbit), bila tidak periksa tanggalnya"
+    ),
+    "periode_sesudah_keluar": (
+        "periode ini dimulai {mulai}, sesudah pegawainya keluar (tmt_keluar di {file} baris "
+        "{baris}); baris tetap dipakai dan pegawai itu dihitung di periode ini: periksa "
+        "periode ini atau tmt_keluar"
+    ),
+    "pelatihan_sesudah_keluar": (
+        "pelatihan dimulai pada atau sesudah tanggal pegawainya keluar (tmt_keluar di {file} "
+        "baris {baris}); baris tetap dipakai: periksa tanggalnya atau tmt_keluar"
+    ),
+    "umpan_balik_sesudah_keluar": (
+        "sesi umpan balik bertanggal pada atau sesudah tanggal pegawainya keluar (tmt_keluar "
+        "di {file} baris {baris}); baris tetap dipakai: periksa tanggal ini atau tmt_keluar"
+    ),
     # ------------------------------------------------------------------ references
     "referensi": "{kolom} tidak dikenal: tidak ada dalam {apa}",
     "referensi_ditolak": (
@@ -311,6 +333,10 @@ _ID: dict[str, str] = {
     "kolom_ganda_beda": (
         "kolom '{kolom}' muncul lebih dari sekali ({posisi}) dengan isi berbeda (mis. baris "
         "{baris}); pilih satu kolom di file pemetaan"
+    ),
+    "kolom_ganda_digabung": (
+        "kolom '{kolom}' muncul lebih dari sekali ({posisi}), tidak pernah dengan isi "
+        "berbeda di satu baris: digabung, setiap baris dari kolom yang berisi"
     ),
     "survei_berpasangan": (
         "tabel survei dan survei_instrumen harus ada bersama-sama; {ada} dilewati"
@@ -707,6 +733,28 @@ _EN: dict[str, str] = {
         "this period ended on {akhir}, before the employee's appointment (tmt_cpns in {file} "
         "row {baris}); the row is kept: check this period or tmt_cpns"
     ),
+    "keluar_sebelum_lahir": "tmt_keluar is before the birth date ({lahir}): impossible",
+    "keluar_sebelum_tmt": (
+        "tmt_keluar is before tmt_cpns ({tmt}): an employee cannot leave before being appointed"
+    ),
+    "keluar_masa_depan": (
+        "tmt_keluar is after the end of the dataset's last period ({akhir}): the employee is "
+        "counted in every period of the dataset; right if they do leave after it (e.g. a "
+        "retirement decree already issued), otherwise check the date"
+    ),
+    "periode_sesudah_keluar": (
+        "this period began on {mulai}, after the employee left (tmt_keluar in {file} row "
+        "{baris}); the row is kept and the employee is counted in this period: check this "
+        "period or tmt_keluar"
+    ),
+    "pelatihan_sesudah_keluar": (
+        "the training starts on or after the date the employee left (tmt_keluar in {file} "
+        "row {baris}); the row is kept: check its date or tmt_keluar"
+    ),
+    "umpan_balik_sesudah_keluar": (
+        "feedback session dated on or after the date the employee left (tmt_keluar in "
+        "{file} row {baris}); the row is kept: check this date or tmt_keluar"
+    ),
     "referensi": "unknown {kolom}: not in {apa}",
     "referensi_ditolak": (
         "the employee with this NIP was rejected in {file} row {baris} ({alasan}); this row "
@@ -772,6 +820,10 @@ _EN: dict[str, str] = {
     "kolom_ganda_beda": (
         "column '{kolom}' appears more than once ({posisi}) with different contents (e.g. "
         "row {baris}); choose one column in the mapping file"
+    ),
+    "kolom_ganda_digabung": (
+        "column '{kolom}' appears more than once ({posisi}), never with different contents "
+        "on one row: merged, each row from the column that holds a value"
     ),
     "survei_berpasangan": "tables survei and survei_instrumen go together; {ada} skipped",
     "tabel_opsional_dilewati": "optional table not used because of the problems above",

@@ -1111,6 +1111,36 @@ def header_names(path: Path, spec: HeaderSpec) -> frozenset[str]:
     return frozenset(names)  # type: ignore[arg-type]
 
 
+def _complementary(texts: list[np.ndarray]) -> bool:
+    """Whether columns (their cell texts, ``""`` = empty) never disagree on a row: at
+    most one distinct non-empty text per row."""
+    stack = np.stack(texts)
+    filled = stack != ""
+    first = stack[np.argmax(filled, axis=0), np.arange(stack.shape[1])]
+    return bool(((stack == first) | ~filled).all())
+
+
+def _coalesce(group: list[RawColumn]) -> RawColumn:
+    """One column from complementary synonyms (:func:`_complementary`): each row's cell
+    from the first column filled in it; named and placed as the first."""
+    first = group[0]
+    cats = np.concatenate([c.cats for c in group])
+    offsets = np.cumsum([0] + [len(c.cats) for c in group[:-1]])
+    codes = np.full(len(first.codes), -1, dtype=np.int64)
+    num = None if all(c.num is None for c in group) else np.full(len(first.codes), np.nan)
+    taken = np.zeros(len(first.codes), dtype=bool)
+    for c, off in zip(group, offsets, strict=True):
+        text = (c.codes >= 0) & ~taken
+        codes[text] = c.codes[text] + off
+        taken |= text
+        if c.num is not None:
+            isn = ~np.isnan(c.num) & ~taken
+            num[isn] = c.num[isn]  # type: ignore[index]
+            taken |= isn
+    uniq, remap = _unique_texts(cats)
+    return RawColumn(first.name, first.header, first.position, remap_codes(codes, remap), uniq, num)
+
+
 def _name_columns(
     cols: list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]],
     spec: HeaderSpec,
@@ -1145,6 +1175,17 @@ def _name_columns(
                         "kolom_ganda_sama", "peringatan", column=canon, fields={"posisi": positions}
                     )
                 )
+            elif _complementary(texts):
+                # synonyms that never disagree on a row (an export with one date column
+                # per reason, "TMT Pensiun" and "TMT Berhenti"): one column, the filled cell
+                out[canon] = _coalesce(group)
+                problems.append(
+                    Problem(
+                        "kolom_ganda_digabung", "peringatan", column=canon,
+                        fields={"posisi": positions},
+                    )
+                )  # fmt: skip
+                continue
             else:
                 diff = next(
                     int(np.flatnonzero(texts[0] != t)[0])

@@ -635,6 +635,7 @@ def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None
             lambda pos: np.array([peg.msg("tmt_sebelum_lahir", tmt=str(tmt[i]), lahir=str(born[i]), usia=f"{at[i]:.0f}") for i in pos], dtype=object),
         )  # fmt: skip
         _future_dates(peg, ["tmt_cpns"], end64, lo, end)
+        leaving_dates(peg, end64, end)
     for name, cols in (("pelatihan", ["tanggal_mulai", "tanggal_selesai"]),):
         st = states.get(name)
         if st is not None:
@@ -643,8 +644,52 @@ def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None
         employee_dates(states, peg, periods, end64)
 
 
+def leaving_dates(peg: TableState, end64, end) -> None:
+    """The leaving date (``pegawai.tmt_keluar``, optional: the first day the employee is
+    no longer an ASN of this agency) against the employee's own dates.
+
+    * ``keluar_sebelum_lahir`` / ``keluar_sebelum_tmt``: a leaving date before the birth
+      date or before ``tmt_cpns`` cannot be; the column is optional, so, as for any bad
+      value in an optional column, the cell is emptied with a warning and the employee
+      kept (counted as still employed: the employee's rows say whether they worked).
+      A leaving date on the appointment day is not flagged.
+    * ``tanggal_masa_depan`` (warning, value kept): a leaving date after the end of the
+      dataset's last period; the employee is counted in every period, and a retirement
+      decree is issued before its TMT, so it may be right — the message says both.
+    """
+    d = peg.values
+    if "tmt_keluar" not in d:
+        return
+    keluar = d["tmt_keluar"].to_numpy().astype("datetime64[D]")
+    born = d["tanggal_lahir"].to_numpy().astype("datetime64[D]")
+    tmt = d["tmt_cpns"].to_numpy().astype("datetime64[D]")
+    ok = ~peg.bad & ~np.isnat(keluar)
+    early = ok & (keluar < born)  # NaT compares False
+    pos = reject(
+        peg, early, "tmt_keluar", "keluar_sebelum_lahir",
+        lambda pos: np.array([peg.msg("opsional_dikosongkan", pesan=peg.msg("keluar_sebelum_lahir", lahir=str(born[i]))) for i in pos], dtype=object),
+        level="peringatan",
+    )  # fmt: skip
+    cleared = early.copy()
+    early = ok & ~early & (keluar < tmt)
+    pos = np.concatenate([pos, reject(
+        peg, early, "tmt_keluar", "keluar_sebelum_tmt",
+        lambda pos: np.array([peg.msg("opsional_dikosongkan", pesan=peg.msg("keluar_sebelum_tmt", tmt=str(tmt[i]))) for i in pos], dtype=object),
+        level="peringatan",
+    )])  # fmt: skip
+    cleared |= early
+    if len(pos):
+        _clear(peg, "tmt_keluar", np.sort(pos))
+    reject(
+        peg, ok & ~cleared & (keluar > end64), "tmt_keluar", "tanggal_masa_depan",
+        lambda pos: peg.msg("keluar_masa_depan", akhir=end.strftime("%Y-%m-%d")),
+        level="peringatan",
+    )  # fmt: skip
+
+
 #: The tables whose rows are one employee's in one period: a period that ended before
-#: the employee's appointment is flagged (:func:`employee_dates`).
+#: the employee's appointment, or began after the employee left, is flagged
+#: (:func:`employee_dates`).
 EMPLOYEE_PERIOD_TABLES = ("skp", "perilaku", "penilaian_resmi", "umpan_balik")
 
 
@@ -680,9 +725,10 @@ def _per_row(st: TableState, key: str, n: int, rows: dict[str, np.ndarray], **fi
 def employee_dates(
     states: Mapping[str, TableState], peg: TableState, periods: Sequence[str], end64
 ) -> None:
-    """Each employee's rows in the other tables against the employee's birth date and
-    appointment (``pegawai.tanggal_lahir``, ``pegawai.tmt_cpns``: TMT CPNS of a PNS, TMT
-    PPPK of a PPPK).
+    """Each employee's rows in the other tables against the employee's birth date,
+    appointment and leaving (``pegawai.tanggal_lahir``, ``pegawai.tmt_cpns``: TMT CPNS
+    of a PNS, TMT PPPK of a PPPK; ``pegawai.tmt_keluar``, optional: the first day the
+    employee is no longer an ASN of this agency).
 
     * ``pelatihan_sebelum_lahir`` (rejected): a training that starts before the
       employee was born cannot have happened; the row is rejected.
@@ -697,17 +743,25 @@ def employee_dates(
     * ``periode_sebelum_tmt`` (warning, row kept): a row of an employee's period
       (:data:`EMPLOYEE_PERIOD_TABLES`) whose period ended before the employee's
       appointment: one warning per row, kept for the same reason.
+    * ``periode_sesudah_keluar`` (warning, row kept): a row of an employee's period
+      whose period began on or after ``tmt_keluar`` — the employee had left before it
+      began. Kept, and the employee is counted in that period
+      (:func:`kinerja_analysis.analyses.shared.pegawai_through`: a row of the period
+      names them), since the fault may lie in the leaving date as much as in the row.
+    * ``tanggal_sesudah_keluar`` (warning, row kept): a training or a feedback session
+      dated on or after ``tmt_keluar``.
 
     The message names the employee's row in the pegawai file, never the birth date,
-    the appointment date or the NIP (the issues list goes to the data-quality
-    workbook; the employee's dates are personal data of another table). Rows already
-    rejected, rows whose NIP is not an accepted employee (reported once, as an unknown
-    or rejected employee, by the reference rules that follow), rows outside the
-    dataset's periods (rejected by the period rules) and employees whose ``tmt_cpns``
-    is after the dataset's last period (already warned about on their own row: every
-    row of theirs would follow from that one cell) are not checked. A feedback row
-    whose period ended before the appointment gets that warning alone, not the
-    session-date one as well.
+    the appointment or leaving date or the NIP (the issues list goes to the
+    data-quality workbook; the employee's dates are personal data of another table).
+    Rows already rejected, rows whose NIP is not an accepted employee (reported once, as
+    an unknown or rejected employee, by the reference rules that follow), rows outside
+    the dataset's periods (rejected by the period rules), employees whose ``tmt_cpns``
+    is after the dataset's last period and those whose ``tmt_keluar`` is (already
+    warned about on their own row: every row of theirs would follow from that one cell)
+    are not checked against that date. A feedback row whose period ended before the
+    appointment, or began after the leaving, gets that warning alone, not the session
+    date's as well.
     """
     d = peg.values
     ok = ~peg.bad & d["nip"].notna().to_numpy()
@@ -716,27 +770,33 @@ def employee_dates(
     nips = pd.Index(_text(d["nip"])[ok].to_numpy(dtype=object))
     if nips.has_duplicates:  # the key rule rejects duplicates: never reached
         return
+    nat = np.datetime64("NaT")
     born = d["tanggal_lahir"].to_numpy().astype("datetime64[D]")[ok]
     tmt = d["tmt_cpns"].to_numpy().astype("datetime64[D]")[ok]
-    tmt = np.where(tmt > end64, np.datetime64("NaT"), tmt)  # warned on the pegawai row
+    tmt = np.where(tmt > end64, nat, tmt)  # warned on the pegawai row
+    if "tmt_keluar" in d:
+        gone = d["tmt_keluar"].to_numpy().astype("datetime64[D]")[ok]
+        gone = np.where(gone > end64, nat, gone)  # warned on the pegawai row
+    else:
+        gone = np.full(len(nips), nat, dtype="datetime64[D]")
     line = peg.raw.rows[ok].astype(str).astype(object)  # the employee's row, as text
-    nat = np.datetime64("NaT")
-    born_x, tmt_x = np.append(born, nat), np.append(tmt, nat)  # index -1 → NaT
+    # index -1 (a row of no accepted employee) → NaT
+    born_x, tmt_x, gone_x = (np.append(a, nat) for a in (born, tmt, gone))
 
-    def msg(st: TableState, key: str, emp: np.ndarray, codes=None, akhir=None):
-        """The messages of the hit positions: the employee's row (and the end of the
-        row's period, ``akhir`` per category of ``codes``). One text per distinct
-        employee (and period), shared by its rows: a careless export with a wrong
-        ``tmt_cpns`` for thousands of employees hits millions of 360° rows, and the
+    def msg(st: TableState, key: str, emp: np.ndarray, codes=None, per_code=None, field="akhir"):
+        """The messages of the hit positions: the employee's row (and a date of the
+        row's period, ``per_code`` per category of ``codes``, as ``field``). One text per
+        distinct employee (and period), shared by its rows: a careless export with a
+        wrong ``tmt_cpns`` for thousands of employees hits millions of 360° rows, and the
         texts would otherwise be one string object each."""
 
         def build(pos: np.ndarray) -> np.ndarray:
-            k = emp[pos] if codes is None else emp[pos] * len(akhir) + codes[pos]
+            k = emp[pos] if codes is None else emp[pos] * len(per_code) + codes[pos]
             _, first, inv = np.unique(k, return_index=True, return_inverse=True)
             one = pos[first]
             fields = {"baris": line[emp[one]]}
             if codes is not None:
-                fields["akhir"] = akhir[codes[one]]
+                fields[field] = per_code[codes[one]]
             return _per_row(st, key, len(one), fields, file=peg.file)[inv]
 
         return build
@@ -749,10 +809,14 @@ def employee_dates(
         emp = _rows_of_employees(st, nips)
         per = st.values["periode"]
         cats = per.cat.categories.to_numpy(dtype=object)
+        # a period outside the dataset's: rejected by the period rules, not checked here
+        bounds = [period_bounds(c) if c in periods else None for c in cats.tolist()]
+        first = np.array(
+            [nat if b is None else b[0].to_datetime64() for b in bounds], dtype="datetime64[D]"
+        )
         last = np.array(
-            [period_bounds(c)[1].to_datetime64() if c in periods else nat for c in cats.tolist()],
-            dtype="datetime64[D]",
-        )  # a period outside the dataset's: rejected by the period rules, not checked here
+            [nat if b is None else b[1].to_datetime64() for b in bounds], dtype="datetime64[D]"
+        )
         codes = per.cat.codes.to_numpy()
         ends = np.append(last, nat)[codes]
         early = ~st.bad & (ends < tmt_x[emp])  # NaT on either side compares False
@@ -761,8 +825,15 @@ def employee_dates(
             st, early, "periode", "periode_sebelum_tmt",
             msg(st, "periode_sebelum_tmt", emp, codes, akhir), level="peringatan",
         )  # fmt: skip
+        starts = np.append(first, nat)[codes]
+        after = ~st.bad & (starts >= gone_x[emp])
+        mulai = np.append(np.datetime_as_string(first, unit="D").astype(object), "")
+        reject(
+            st, after, "periode", "periode_sesudah_keluar",
+            msg(st, "periode_sesudah_keluar", emp, codes, mulai, "mulai"), level="peringatan",
+        )  # fmt: skip
         if name == "umpan_balik":
-            ub_period = early
+            ub_period = early | after
     st = states.get("pelatihan")
     if st is not None and "nip" in st.values:
         emp = _rows_of_employees(st, nips)
@@ -775,16 +846,26 @@ def employee_dates(
             st, ~st.bad & (start < tmt_x[emp]), "tanggal_mulai", "tanggal_sebelum_tmt",
             msg(st, "pelatihan_sebelum_tmt", emp), level="peringatan",
         )  # fmt: skip
+        reject(
+            st, ~st.bad & (start >= gone_x[emp]), "tanggal_mulai", "tanggal_sesudah_keluar",
+            msg(st, "pelatihan_sesudah_keluar", emp), level="peringatan",
+        )  # fmt: skip
     st = states.get("umpan_balik")
     if st is not None and "nip" in st.values and "tanggal" in st.values:
         emp = _rows_of_employees(st, nips)
         day = st.values["tanggal"].to_numpy().astype("datetime64[D]")
         before = ~st.bad & (day < tmt_x[emp])
+        after = ~st.bad & (day >= gone_x[emp])
         if ub_period is not None:
             before &= ~ub_period
+            after &= ~ub_period
         reject(
             st, before, "tanggal", "tanggal_sebelum_tmt",
             msg(st, "umpan_balik_sebelum_tmt", emp), level="peringatan",
+        )  # fmt: skip
+        reject(
+            st, after, "tanggal", "tanggal_sesudah_keluar",
+            msg(st, "umpan_balik_sesudah_keluar", emp), level="peringatan",
         )  # fmt: skip
 
 

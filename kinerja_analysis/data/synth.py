@@ -77,6 +77,17 @@ Latent model (i = employee, t = period, d = BerAKHLAK dimension, o = OPD)
   start: nobody has a row before their appointment), grade I–XVII at their education's
   entry level; ``status_kepegawaian`` says which. The default city has none (0.0), so its
   planted truth is that of the PNS-only city.
+* Who left (``leaver_share > 0``; default 0, none): that share of the employees who
+  supervise no one leave the agency during the window — retire, move out, are
+  discharged — on ``tmt_keluar`` (a new ``pegawai`` column, only then): in a period
+  from the second on, on its first day for about a third of them (the boundary: their
+  last period is the one before) and on a later day of it for the rest (that period is
+  their last). Their rows of the periods that begin on or after that day (SKP, 360°
+  ratings given and received, official results, feedback, survey answers) and their
+  trainings and sessions dated from it are not in the data; their earlier rows are.
+  ``realised.keluar`` gives the ASN per period and per OPD and period, the head-counts
+  a period's documents should publish. The training truth is taken over the
+  employee-periods in the data; ``jp_per_year`` still divides by every employee.
 * Official results (``penilaian_resmi``, ``official_ratings=True``, the default): the
   supervisor's rating hasil kerja (capaian + ``N(0, official_hasil_sd^2)``, cut at
   110/90), rating perilaku kerja (own 360° mean + ``N(0, official_perilaku_sd^2)``, cut at
@@ -245,6 +256,8 @@ class SynthConfig:
     # who is an ASN: PPPK among pelaksana and fungsional staff (UU 20/2023)
     pppk_share: float = 0.0
     pppk_paruh_waktu_share: float = 0.1
+    # who left during the window (pensiun, mutasi keluar, berhenti): tmt_keluar
+    leaver_share: float = 0.0
     # official e-Kinerja results (penilaian_resmi) and whether the numeric tables exist
     official_ratings: bool = True
     numeric_tables: bool = True
@@ -276,7 +289,7 @@ class SynthConfig:
             "p_komunikasi_other", "p_never_rollout", "survey_response_rate",
             "survey_item_missing", "kualitas_missing_rate", "skp_missing_rate",
             "p_feedback_rekan", "p_ever_trained_h0", "p_first_klasikal", "service_indicator_share",
-            "pppk_share", "pppk_paruh_waktu_share",
+            "pppk_share", "pppk_paruh_waktu_share", "leaver_share",
         ):  # fmt: skip
             v = getattr(self, name)
             if not (0.0 <= v <= 1.0):
@@ -1728,7 +1741,7 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
         cfg = dataclasses.replace(cfg, **overrides)
     # new streams go at the end: the first streams (and so the tables) stay as they were
     names = ("city", "latent", "training", "perf", "skp", "perilaku", "layanan", "survei",
-             "pppk", "official")  # fmt: skip
+             "pppk", "official", "keluar")  # fmt: skip
     rngs = dict(zip(names, (np.random.default_rng(s) for s in
                             np.random.SeedSequence(cfg.seed).spawn(len(names))), strict=True))  # fmt: skip
     city = _make_city(cfg, rngs["city"], rngs["pppk"])
@@ -1754,10 +1767,17 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
     }
     if cfg.official_ratings:
         tables["penilaian_resmi"] = _make_official(cfg, rngs["official"], city, perilaku, cap1)
+    keluar = _leavers(cfg, rngs["keluar"], city)
+    employed = None
+    if keluar is not None:
+        tables, employed = _leave(cfg, city, tables, keluar)
+        present = present & employed
     if not cfg.numeric_tables:
         del tables["skp"], tables["perilaku"]
     truth_tables = _truth_tables(cfg, city, lat, trn, perf, present, cap1, cap0, leniency,
                                  lay_eff, butir)  # fmt: skip
+    if keluar is not None:
+        truth_tables["pegawai"]["tmt_keluar"] = _dates(keluar)
     fb = perf.rows["kualitas"]
     truth = {
         "generator": "kinerja_analysis.synth",
@@ -1767,7 +1787,9 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
             {
                 "n_pegawai": len(city.nip),
                 "n_opd": len(city.opd_names),
-                "pelatihan": _training_truth(cfg, city, trn, perf, present, cap1, cap0, trn.rows),
+                "pelatihan": _training_truth(
+                    cfg, city, trn, perf, present, cap1, cap0, tables["pelatihan"]
+                ),
                 "layanan": _layanan_truth(lay_eff, cfg, city),
                 "umpan_balik": {
                     "effect_capaian_next_period": fb_real,
@@ -1782,11 +1804,96 @@ def generate(config: SynthConfig | None = None, **overrides: Any) -> SynthResult
                 "survey_response_share": float(len(survei) / perf.P.size),
                 "perilaku": rating_real,
                 "survei": survey_real,
+                **(
+                    {"keluar": _leaver_truth(cfg, city, keluar, employed)}
+                    if keluar is not None
+                    else {}
+                ),
             }
         ),
         "survei_loadings": {r.item: round(float(r.loading), 6) for r in butir.itertuples()},
     }
     return SynthResult(tables=tables, truth=truth, truth_tables=truth_tables)
+
+
+def _leavers(cfg: SynthConfig, rng: np.random.Generator, city: _City) -> np.ndarray | None:
+    """Each employee's ``tmt_keluar`` (``datetime64[D]``, NaT: stays), ``None`` without
+    leavers (``leaver_share = 0``: nothing drawn, the city as it was). Leavers are drawn
+    among those who supervise no one (their subordinates' supervisor stays); each leaves
+    in a period from the second on, on its first day with probability 1/3 (their last
+    period is the one before) and otherwise on a later day of it."""
+    if cfg.leaver_share <= 0:
+        return None
+    n, T = len(city.nip), len(cfg.periods)
+    eligible = np.flatnonzero(np.bincount(city.sup[city.sup >= 0], minlength=n) == 0)
+    eligible = eligible[city.sup[eligible] >= 0]  # never the Sekretaris Daerah
+    k = min(len(eligible), int(round(cfg.leaver_share * n)))
+    who = np.sort(rng.choice(eligible, size=k, replace=False))
+    per = rng.integers(1, T, size=k)
+    bounds = np.array([_period_bounds(p) for p in cfg.periods], dtype="datetime64[D]")
+    first, last = bounds[per, 0], bounds[per, 1]
+    span = (last - first).astype(np.int64)  # days after the first day
+    later = rng.random(k) >= 1 / 3
+    offset = np.where(later, 1 + np.floor(rng.random(k) * span).astype(np.int64), 0)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    out[who] = first + offset.astype("timedelta64[D]")
+    return out
+
+
+def _leave(cfg: SynthConfig, city: _City, tables: dict[str, pd.DataFrame], keluar: np.ndarray):
+    """The tables without what comes after each leaver's ``tmt_keluar`` — rows of a
+    period that begins on or after it (as employee or as rater), trainings and sessions
+    dated from it — and the register with ``tmt_keluar``; also ``employed`` (employee ×
+    period: the period began before they left)."""
+    starts = np.array([_period_bounds(p)[0] for p in cfg.periods], dtype="datetime64[D]")
+    employed = ~(starts[None, :] >= keluar[:, None])  # NaT compares False: stays
+    index = pd.Index(city.nip)
+    start_of = dict(zip(cfg.periods, starts, strict=True))
+    out = {}
+    for name, df in tables.items():
+        if name == "pegawai":
+            df = df.copy()
+            df.insert(df.columns.get_loc("tmt_cpns") + 1, "tmt_keluar", _dates(keluar))
+            out[name] = df
+            continue
+        if "nip" not in df.columns:
+            out[name] = df
+            continue
+        drop = np.zeros(len(df), dtype=bool)
+        for col in ("nip", "id_penilai"):
+            if col not in df.columns:
+                continue
+            who = index.get_indexer(df[col].astype(object))
+            gone = np.where(who >= 0, keluar[np.maximum(who, 0)], np.datetime64("NaT"))
+            if "periode" in df.columns:
+                begin = df["periode"].astype(object).map(start_of).to_numpy("datetime64[D]")
+                drop |= begin >= gone
+            for c in ("tanggal_mulai", "tanggal"):
+                if c in df.columns and col == "nip":
+                    drop |= df[c].to_numpy().astype("datetime64[D]") >= gone
+        out[name] = df.loc[~drop].reset_index(drop=True) if drop.any() else df
+    return out, employed
+
+
+def _leaver_truth(cfg: SynthConfig, city: _City, keluar: np.ndarray, employed: np.ndarray):
+    """How many left, and the ASN per period and per OPD and period: the head-counts a
+    period's documents count (:func:`kinerja_analysis.analyses.shared.pegawai_through`)."""
+    per_opd = {
+        p: {
+            str(o): int(c)
+            for o, c in zip(
+                city.opd_names,
+                np.bincount(city.opd[employed[:, t]], minlength=len(city.opd_names)),
+                strict=True,
+            )
+        }
+        for t, p in enumerate(cfg.periods)
+    }
+    return {
+        "n_keluar": int((~np.isnat(keluar)).sum()),
+        "asn_per_periode": {p: int(employed[:, t].sum()) for t, p in enumerate(cfg.periods)},
+        "asn_per_opd_periode": per_opd,
+    }
 
 
 def _truth_tables(cfg, city, lat, trn, perf, present, cap1, cap0, leniency, lay_eff, butir):

@@ -92,7 +92,11 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import typer
 
-from kinerja_analysis.analyses.shared import load_or_compute_shared, prepare_shared
+from kinerja_analysis.analyses.shared import (
+    data_through,
+    load_or_compute_shared,
+    prepare_shared,
+)
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns, renamed_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
@@ -1835,14 +1839,23 @@ def run_batch(
             con.log(f"shared window {p} failed: {_error_message(exc)}")
 
         # --- 4. plan and skip what is unchanged
-        opds = sorted(ds.pegawai["opd"].dropna().astype(str).unique()) if settings.per_opd else []
+        # the OPDs of whoever was an ASN in some period of the data (not of those who left
+        # before it begins: a register may list them, with an OPD since dissolved)
+        opds = (
+            sorted(data_through(ds, ds.periods[-1]).pegawai["opd"].dropna().astype(str).unique())
+            if settings.per_opd
+            else []
+        )
         # an OPD with fewer than min_sel ASN in a period gets no document for that period
         # (every figure in it would describe fewer than min_sel people), one it has for
         # the periods it is large enough in; decided per period on the register as that
         # period's documents count it, before any kernel starts, so no failed notebook
         # with its numbers is kept either, and an earlier document of it is withdrawn
         small = (
-            {p: small_opds(ds, p, settings.min_sel) for p in [*chosen, *lost]}
+            {
+                p: {o: n for o, n in small_opds(ds, p, settings.min_sel).items() if o in opds}
+                for p in [*chosen, *lost]
+            }
             if settings.per_opd
             else {}
         )

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kinerja_analysis.analyses.shared import SharedResults, data_through
+from kinerja_analysis.analyses.shared import SharedResults, data_through, pegawai_through
 from kinerja_analysis.analyses.training import training_power
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
@@ -43,6 +43,7 @@ from kinerja_analysis.reporting.privacy import (
     suppress_small_cells,
 )
 from kinerja_analysis.reporting.tables import (
+    headcount,
     jp_by_asn,
     jp_summary,
     jp_window,
@@ -268,14 +269,19 @@ def period_facts(
             f"(compute_shared(ds, through={periode!r}))"
         )
     ds = data_through(ds, periode)
-    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
-    nips = set(peg["nip"])
+    # the window's register (whoever was an ASN in one of its periods: the rows of earlier
+    # periods are theirs) and this period's (its head-counts: not those who left before
+    # it began, nor those hired after it; pegawai_through)
+    register = pegawai_through(ds.tables, periode)
+    reg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    peg = register if opd is None else register[register["opd"] == opd]
+    nips = set(reg["nip"])
     ev_all = rows_where(h.evaluasi, in_values(h.evaluasi["nip"], nips))
     ev = rows_where(ev_all, ev_all["periode"] == periode)
     prev = _previous_period(ds.periods, periode)
     ev_prev = rows_where(ev_all, ev_all["periode"] == prev) if prev else ev_all.iloc[0:0]
     sd = rows_where(h.skor_dimensi, in_values(h.skor_dimensi["nip"], nips))
-    kep = check_distribution(ev, peg, predikat_organisasi) if len(ev) else None
+    kep = check_distribution(ev, reg, predikat_organisasi) if len(ev) else None
     withheld = frozenset(withheld) if opd is not None else frozenset()
     tanpa_predikat = "predikat" in withheld
     tanpa_perilaku = "perilaku" in withheld
@@ -336,7 +342,7 @@ def period_facts(
         resistensi=_resistance_facts(ds, h, periode, peg, min_sel),
         pelatihan=pelatihan,
         kekuatan=_power_facts(h, periode) if opd is None else None,
-        prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, peg, periode),
+        prioritas_pelatihan=None if tanpa_perilaku else _training_priorities(sd, reg, periode),
         umpan_balik_needed=_feedback_needs(ds, periode, peg, min_sel),
         # a period in which nobody has a predikat (neither computed nor official) has no
         # candidates to count: not available, never "0 ASN Sangat Baik"
@@ -344,7 +350,9 @@ def period_facts(
         if not h.evaluasi.loc[h.evaluasi["periode"] == periode, "predikat"].notna().any()
         else _recognition_candidates(ev_all, periode, prev)
         if opd is None
-        else _opd_recognition_candidates(h.evaluasi, ds.pegawai, periode, prev, opd, min_sel),
+        else _opd_recognition_candidates(
+            h.evaluasi, ds.pegawai, periode, prev, opd, min_sel, heads=headcount(register)
+        ),
         kualitas_data=_data_quality(ds),
         periode_data=tuple(ds.periods),
         region_name=profile.name,
@@ -770,12 +778,17 @@ def _opd_recognition_candidates(
     prev: str | None,
     opd: str,
     min_sel: int,
+    *,
+    heads: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The recognition candidates of ``opd`` (:func:`_recognition_candidates`), each count
     withheld (``n`` missing, ``ditahan`` true) when the city's document, which states the
     count over all OPDs, less every OPD document's count would isolate a group of 1 to
     ``min_sel - 1`` ASN (:func:`~kinerja_analysis.reporting.tables.residual_hidden`, the
-    rule of the tables; OPDs under ``min_sel`` have no document)."""
+    rule of the tables; OPDs under ``min_sel`` have no document). ``pegawai``: the
+    window's register (the OPD of each evaluated employee, this period's and the
+    previous one's); ``heads``: the period's head-count per OPD, which decides the OPDs
+    with a document (default: ``pegawai``'s)."""
     who = pegawai.drop_duplicates("nip").set_index("nip")["opd"].astype(str)
     rows = []
     for o, nips in who.groupby(who).groups.items():
@@ -783,7 +796,7 @@ def _opd_recognition_candidates(
         for r in _recognition_candidates(ev, periode, prev).itertuples(index=False):
             rows.append({"opd": o, "cell": r.kriteria, "n": int(r.n)})
     counts = pd.DataFrame(rows, columns=["opd", "cell", "n"])
-    n_asn = who.value_counts()
+    n_asn = who.value_counts() if heads is None else heads.rename(index=str)
     docs = set(n_asn.index[n_asn >= min_sel])
     hidden = residual_hidden(counts, docs, min_sel)
     own = counts[counts["opd"] == opd]

@@ -32,6 +32,7 @@ from kinerja_analysis.analyses.shared import (
     SharedResults,
     data_through,
     load_or_compute_shared,
+    pegawai_through,
     shared_key,
     window_dir,
 )
@@ -535,9 +536,12 @@ class ReportSession:
 
     ``ds`` and ``tables`` hold only what was known at the end of ``periode``
     (:func:`kinerja_analysis.analyses.shared.data_through`): a notebook cannot use a
-    later period by accident. ``period_text`` is ``periode`` in words, in the session's
-    language (the old name ``periode_teks`` still reads it for one release, with a
-    ``DeprecationWarning``).
+    later period by accident. Their ``pegawai`` is the window's register, everyone who
+    was an ASN in one of its periods (the rows of the earlier periods are theirs); the
+    ASN *of the period*, whom the document counts, are :attr:`pegawai` (and
+    :attr:`city_pegawai` for the whole city). ``period_text`` is ``periode`` in words,
+    in the session's language (the old name ``periode_teks`` still reads it for one
+    release, with a ``DeprecationWarning``).
     """
 
     ds: Any
@@ -561,6 +565,20 @@ class ReportSession:
     def labels(self) -> dict[str, str]:
         """Column labels of the report tables in the session's language."""
         return column_labels(self.bahasa)
+
+    @cached_property
+    def pegawai(self) -> pd.DataFrame:
+        """The ASN of the document's period — of its OPD in an OPD's document — whom its
+        head-counts count: the register cut at :attr:`periode`
+        (:func:`~kinerja_analysis.analyses.shared.pegawai_through`: not those hired after
+        it, nor those who left before it began)."""
+        return pegawai_through(self.tables, self.periode)
+
+    @cached_property
+    def city_pegawai(self) -> pd.DataFrame:
+        """The ASN of the period in every OPD (:attr:`pegawai` of the city's document):
+        the head-counts an OPD's table is suppressed against, as the city's is."""
+        return pegawai_through(self.ds.tables, self.periode)
 
     @cached_property
     def shared(self) -> SharedResults:

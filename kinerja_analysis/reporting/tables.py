@@ -1021,6 +1021,14 @@ def _suppress_per_opd(
     return out, {o for o, h in out.attrs["sisa_disembunyikan"].items() if h}
 
 
+def _period_pegawai(ds, periode: str) -> pd.DataFrame:
+    """The ASN of ``periode`` in ``ds``'s register
+    (:func:`~kinerja_analysis.analyses.shared.pegawai_through` over its tables; an object
+    holding only ``pegawai`` is cut by the register's own dates)."""
+    tables = getattr(ds, "tables", None) or {"pegawai": ds.pegawai}
+    return pegawai_through(tables, periode)
+
+
 def predikat_by_opd(
     ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame:
@@ -1036,9 +1044,12 @@ def predikat_by_opd(
 
     With ``opd`` (an OPD's own document) the table is suppressed over every OPD, as the
     city's document is, and then cut to that OPD's rows: a cell hidden in the city's
-    table is hidden in the OPD's too, so the two cannot be differenced."""
+    table is hidden in the OPD's too, so the two cannot be differenced.
 
-    peg = ds.pegawai
+    The OPDs' ASN are those of the period (:func:`~kinerja_analysis.analyses.shared.
+    pegawai_through`: not those hired later, nor those who left before it began)."""
+
+    peg = _period_pegawai(ds, periode)
     ev = rows_where(
         h.evaluasi,
         (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"])),
@@ -1065,8 +1076,11 @@ def predikat_by_opd(
 def berakhlak_by_opd(
     ds, h: SharedResults, periode: str, *, opd: str | None = None, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame:
-    """OPD × BerAKHLAK mean scores of the period; cells of fewer than ``min_sel`` ASN blank."""
-    peg = ds.pegawai if opd is None else ds.pegawai[ds.pegawai["opd"] == opd]
+    """OPD × BerAKHLAK mean scores of the period; cells of fewer than ``min_sel`` ASN blank.
+    The OPDs' ASN are those of the period (:func:`~kinerja_analysis.analyses.shared.
+    pegawai_through`)."""
+    register = _period_pegawai(ds, periode)
+    peg = register if opd is None else register[register["opd"] == opd]
     sd = rows_where(
         h.skor_dimensi,
         (h.skor_dimensi["periode"] == periode) & in_values(h.skor_dimensi["nip"], set(peg["nip"])),
@@ -1076,7 +1090,7 @@ def berakhlak_by_opd(
     # how many of the OPD's ASN were rated, beside its public head-count, gives the
     # number not rated: the count is blank where either is 1..min_sel-1 (with
     # complements over the OPDs of each value; the mean of >= min_sel stays)
-    heads = headcount(ds.pegawai)
+    heads = headcount(register)
     counts = [c for c in ("n_pegawai", "n_obs") if c in prof.columns]
     for c in counts:
         prof[c] = prof[c].astype("Int64")
@@ -1084,9 +1098,9 @@ def berakhlak_by_opd(
         rows_where(
             h.skor_dimensi,
             (h.skor_dimensi["periode"] == periode)
-            & in_values(h.skor_dimensi["nip"], set(ds.pegawai["nip"])),
+            & in_values(h.skor_dimensi["nip"], set(register["nip"])),
         ),
-        ds.pegawai,
+        register,
     )
     for dim, g in full.groupby("dimensi"):
         hide = remainder_hidden(g.set_index("opd")["n_pegawai"], heads, min_sel)
@@ -1105,9 +1119,11 @@ def output_vs_competency_by_opd(
 
     With ``opd`` (an OPD's own document) the cells are suppressed over every OPD, as in
     the city's document, then cut to that OPD; its ``"Seluruh OPD"`` rows (the
-    document's own total) are that OPD's cells, hidden where the city hides them."""
+    document's own total) are that OPD's cells, hidden where the city hides them. The
+    OPDs' ASN are those of the period (:func:`~kinerja_analysis.analyses.shared.
+    pegawai_through`)."""
 
-    peg = ds.pegawai
+    peg = _period_pegawai(ds, periode)
     ev = rows_where(
         h.evaluasi,
         (h.evaluasi["periode"] == periode) & in_values(h.evaluasi["nip"], set(peg["nip"])),
@@ -1574,10 +1590,11 @@ def city_suppressed_measures(
         ``{opd: frozenset(measures)}`` for every OPD of ``ds.pegawai`` (empty set: all
         publishable).
     """
-    peg = ds.pegawai
-    opds = sorted(peg["opd"].dropna().astype(str).unique())
+    reg = ds.pegawai  # the window's register: whoever was an ASN in some period of it
+    peg = _period_pegawai(ds, periode)  # this period's ASN, the head-counts' register
+    opds = sorted(reg["opd"].dropna().astype(str).unique())
     hidden: dict[str, set[str]] = {o: set() for o in opds}
-    small = small_opds(ds, periode, min_sel)  # small in this period (one rule)
+    small = _small_in(peg, reg, min_sel)  # small in this period (small_opds' rule)
     for o in small:
         hidden[o].update(OPD_MEASURES)
 
@@ -1590,7 +1607,7 @@ def city_suppressed_measures(
     if "pelatihan" in tabs:
         first = first_period(tabs)
         if first is not None and jp_window_covered(periode, first):
-            js = jp_summary(jp_by_asn(tabs["pelatihan"], peg, periode), min_sel)
+            js = jp_summary(jp_by_asn(tabs["pelatihan"], reg, periode), min_sel)
             # an OPD whose self-funded share the city hides (its self-funded trainees, or
             # those on facilitated training, are a small group or their complement)
             mark("jp_mandiri", set(js.attrs["mandiri_disembunyikan"]) - {"Semua OPD"})
@@ -1600,7 +1617,9 @@ def city_suppressed_measures(
             # rest, is a small group or their complement) does not state it either; its
             # mean and median JP, which the city shows, stay
             mark("jp_bawah_20", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(str))
-    who = peg.drop_duplicates("nip").set_index("nip")["opd"]
+    # the OPD of every row's employee, of this period and of the earlier ones (those who
+    # left since have rows there); the head-counts are this period's
+    who = reg.drop_duplicates("nip").set_index("nip")["opd"]
     heads = headcount(peg)
     docs = set(opds) - set(small)  # the OPDs with a document of their own
     registers: dict[str, tuple[pd.Series, set[str]]] = {}  # earlier periods, once each
@@ -1822,7 +1841,8 @@ def _rows_hidden(
 def _register_at(ds, period: str, min_sel: int) -> tuple[pd.Series, set[str]]:
     """The register as cut at ``period``: each OPD's head-count, and the OPDs too small
     for a document of their own (:func:`small_opds`)."""
-    return headcount(pegawai_through(ds.tables, period)), set(small_opds(ds, period, min_sel))
+    register = _period_pegawai(ds, period)
+    return headcount(register), set(_small_in(register, ds.pegawai, min_sel))
 
 
 def _period_rows_hidden(
@@ -1933,22 +1953,22 @@ def small_opds(ds, periode: str, min_sel: int = DEFAULTS.min_sel) -> dict[str, i
     them (:func:`city_suppressed_measures`). The one rule for both, so the batch's plan
     and the city's pattern agree.
 
-    An OPD's ASN in ``periode`` are the employees of the register as cut at the period's
-    end (:func:`~kinerja_analysis.analyses.shared.pegawai_through`: hired by then, or
-    named by a row of the period or earlier) whose ``opd`` is that OPD — the register
-    every document of the period counts, so ``n_asn`` is the head-count the OPD's own
-    document of that period would publish (:func:`headcount` of
-    ``data_through(ds, periode).pegawai``). Eligibility is therefore decided per period:
-    an OPD formed partway through the data (its ASN hired later) is small in the early
-    periods and not in the later ones. Every OPD of ``ds.pegawai`` is judged, so an OPD
-    none of whose ASN was employed by the period's end is listed with 0.
+    An OPD's ASN in ``periode`` are the employees of the register as cut at the period
+    (:func:`~kinerja_analysis.analyses.shared.pegawai_through`: hired by its end and not
+    gone before it began, or named by a row that says otherwise) whose ``opd`` is that
+    OPD — the register every document of the period counts, so ``n_asn`` is the
+    head-count the OPD's own document of that period would publish (:func:`headcount`
+    of ``pegawai_through(data_through(ds, periode).tables, periode)``). Eligibility is
+    therefore decided per period: an OPD formed partway through the data (its ASN hired
+    later) is small in the early periods and not in the later ones, and one whose ASN
+    retire or move out (``tmt_keluar``) may become small in the later ones. Every OPD of
+    ``ds.pegawai`` is judged, so an OPD none of whose ASN was employed in the period is
+    listed with 0.
 
-    The register holds one row per employee with the OPD of the export and no end date
-    (data contract), so those who left are not counted in any period and those who moved
-    are counted in their new OPD in every period: as the register is cut, an OPD's count
-    never falls as the period advances. A new export after a reorganisation can make an
-    OPD small in periods in which an earlier batch gave it a document; the batch then
-    withdraws that document.
+    The register holds one row per employee with the OPD of the export (data contract):
+    those who moved between OPDs of the agency are counted in their new OPD in every
+    period. A new export after a reorganisation can make an OPD small in periods in
+    which an earlier batch gave it a document; the batch then withdraws that document.
 
     Parameters
     ----------
@@ -1987,7 +2007,13 @@ def small_opds(ds, periode: str, min_sel: int = DEFAULTS.min_sel) -> dict[str, i
             "period: an OPD is small per period, in the register cut at that period"
         )
     tables = ds.tables if hasattr(ds, "tables") else ds
-    n = headcount(pegawai_through(tables, periode))
-    every = pd.unique(tables["pegawai"]["opd"].dropna().astype(str))
+    return _small_in(pegawai_through(tables, periode), tables["pegawai"], min_sel)
+
+
+def _small_in(register: pd.DataFrame, pegawai: pd.DataFrame, min_sel: int) -> dict[str, int]:
+    """:func:`small_opds` from the period's register (``register``, cut from
+    ``pegawai``): every OPD of ``pegawai`` with fewer than ``min_sel`` ASN in it."""
+    n = headcount(register)
+    every = pd.unique(pegawai["opd"].dropna().astype(str))
     n = n.rename(index=str).reindex(every, fill_value=0).sort_index()
     return {str(o): int(v) for o, v in n[n < min_sel].items()}
