@@ -31,7 +31,7 @@ comments give each one's regulation): ``BERAKHLAK`` (the seven core values rated
 >>> VOCABULARIES["berakhlak"] == BERAKHLAK
 True
 >>> TABLES["perilaku"].column("skor")
-Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='', may_be_nip=False, codes=None)
+Column(name='skor', kind='int', required=True, nullable=False, allowed=None, low=1, high=5, doc='', may_be_nip=False, codes=None, published=False)
 """
 
 from __future__ import annotations
@@ -71,6 +71,11 @@ class Column:
     value or another competency): a value that is one of those codes written as exports
     write it (``Berorientasi Pelayanan``, ``KOMPETEN``, ``kolaboratif``) is read as the
     code; any other value is kept as written.
+
+    ``published`` marks a text column whose values a stakeholder document shows as
+    written (an OPD's name, a survey item's text): a value that holds an employee's NIP
+    or name rejects its row (:func:`kinerja_analysis.data.rules.personal_data`); in any
+    other text column it is a warning.
     """
 
     name: str
@@ -83,6 +88,7 @@ class Column:
     doc: str = ""
     may_be_nip: bool = False
     codes: tuple[str, ...] | None = None
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ _TOP_KEYS = ("vocabularies", "period_tables", "tables")
 _TABLE_KEYS = ("grain", "key", "required", "wide_items", "notes", "columns")
 _COLUMN_KEYS = (
     "kind", "required", "nullable", "allowed", "vocabulary", "low", "high", "doc", "may_be_nip",
-    "codes",
+    "codes", "published",
 )  # fmt: skip
 _NUMERIC = ("int", "float")
 
@@ -282,6 +288,10 @@ class _Checker:
             self.bad(f"{where}.may_be_nip", f"applies to str columns, not to {kind}")
         elif "may_be_nip" in raw:
             args["may_be_nip"] = self.flag(raw, "may_be_nip", False, where)
+        if "published" in raw and kind != "str":
+            self.bad(f"{where}.published", f"applies to str columns, not to {kind}")
+        elif "published" in raw:
+            args["published"] = self.flag(raw, "published", False, where)
         if "codes" in raw and kind != "str":
             self.bad(f"{where}.codes", f"applies to str columns, not to {kind}")
         elif "codes" in raw:

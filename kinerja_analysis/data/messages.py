@@ -266,6 +266,26 @@ _ID: dict[str, str] = {
         "sesi umpan balik bertanggal pada atau sesudah tanggal pegawainya keluar (tmt_keluar "
         "di {file} baris {baris}); baris tetap dipakai: periksa tanggal ini atau tmt_keluar"
     ),
+    # ------------------------------------------------------------------ personal data
+    "data_pribadi_nip": "memuat NIP pegawai ({file} baris {baris}); {akibat}",
+    "data_pribadi_nip_sendiri": (
+        "memuat NIP pegawai baris ini sendiri (isi kolom lain tampaknya bergeser ke sini); {akibat}"
+    ),
+    "data_pribadi_nip_bentuk": (
+        "memuat angka berbentuk NIP (18 digit) yang tidak ada di {file}: NIP siapa pun "
+        "adalah data pribadi; {akibat}"
+    ),
+    "data_pribadi_nama": "memuat nama pegawai ({file} baris {baris}); {akibat}",
+    "data_pribadi_nama_sendiri": (
+        "berisi nama pegawai baris ini sendiri (kolom nama tampaknya bergeser ke sini); {akibat}"
+    ),
+    "data_pribadi_terbit": (
+        "kolom {kolom} tampil apa adanya di dokumen, jadi baris ditolak (nilai di sini disamarkan)"
+    ),
+    "data_pribadi_tidak_terbit": (
+        "kolom {kolom} tidak tampil di dokumen, baris tetap dipakai: hapus NIP atau nama itu "
+        "dari sel ini (nilai di sini disamarkan)"
+    ),
     # ------------------------------------------------------------------ references
     "referensi": "{kolom} tidak dikenal: tidak ada dalam {apa}",
     "referensi_ditolak": (
@@ -754,6 +774,29 @@ _EN: dict[str, str] = {
     "umpan_balik_sesudah_keluar": (
         "feedback session dated on or after the date the employee left (tmt_keluar in "
         "{file} row {baris}); the row is kept: check this date or tmt_keluar"
+    ),
+    # ------------------------------------------------------------------ personal data
+    "data_pribadi_nip": "holds an employee's NIP ({file} row {baris}); {akibat}",
+    "data_pribadi_nip_sendiri": (
+        "holds this row's own employee's NIP (another column's content seems shifted "
+        "into this one); {akibat}"
+    ),
+    "data_pribadi_nip_bentuk": (
+        "holds a number in the shape of a NIP (18 digits) that is not in {file}: anyone's "
+        "NIP is personal data; {akibat}"
+    ),
+    "data_pribadi_nama": "holds an employee's name ({file} row {baris}); {akibat}",
+    "data_pribadi_nama_sendiri": (
+        "holds this row's own employee's name (the name column seems shifted into this "
+        "one); {akibat}"
+    ),
+    "data_pribadi_terbit": (
+        "column {kolom} is shown as written in the documents, so the row is rejected (the "
+        "value here is masked)"
+    ),
+    "data_pribadi_tidak_terbit": (
+        "column {kolom} is not shown in the documents, the row is kept: remove that NIP or "
+        "name from this cell (the value here is masked)"
     ),
     "referensi": "unknown {kolom}: not in {apa}",
     "referensi_ditolak": (

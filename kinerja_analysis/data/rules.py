@@ -28,6 +28,7 @@ from kinerja_analysis.core.periods import (
     period_bounds,
     sort_periods,
 )
+from kinerja_analysis.core.personal import Register, name_forms, words
 from kinerja_analysis.data.contract import (
     GOLONGAN,
     GOLONGAN_PPPK,
@@ -44,7 +45,14 @@ from kinerja_analysis.data.validation import (
     reject,
 )
 
-__all__ = ["check_all", "EMPLOYEE_PERIOD_TABLES", "PREDIKAT_MATRIX", "next_period_start"]
+__all__ = [
+    "check_all",
+    "EMPLOYEE_PERIOD_TABLES",
+    "PREDIKAT_MATRIX",
+    "next_period_start",
+    "personal_data",
+    "register_of",
+]
 
 #: (rating hasil, rating perilaku) → predikat, PermenPAN-RB 6/2022 annex (DESIGN.md §3);
 #: equal to the domain's matrix (tested).
@@ -501,6 +509,162 @@ def nip_sequence_other(st: TableState, pseudonim: bool) -> None:
             _clear(st, col.name, pos)
         else:
             reject(st, hit, col.name, "nip_urut_000", st.msg("nip_urut_000"))
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def register_of(peg: TableState) -> tuple[Register, np.ndarray, np.ndarray]:
+    """The employee register of the pegawai table: every row's NIP (as read, else as
+    written) and name, rejected rows included (a rejected employee is still a person).
+
+    Returns ``(register, nip_rows, name_rows)``: the file row of each NIP entry and of
+    each name entry of the register (:attr:`~kinerja_analysis.core.personal.Hit.entry`).
+    """
+    n = peg.n
+    read = _text(peg.values["nip"]).to_numpy(dtype=object) if "nip" in peg.values else None
+    written = peg.text("nip", np.arange(n))
+    nips = written if read is None else np.where(pd.isna(read), written, read)
+    names: list[object] = []
+    name_rows = np.empty(0, dtype=np.int64)
+    s = peg.values.get("nama")
+    if s is not None and isinstance(s.dtype, pd.CategoricalDtype) and len(s.cat.categories):
+        codes = s.cat.codes.to_numpy()
+        present = np.flatnonzero(codes >= 0)
+        cats, first = np.unique(codes[present], return_index=True)
+        names = s.cat.categories.to_numpy(dtype=object)[cats].tolist()
+        name_rows = peg.raw.rows[present[first]]
+    return Register(nips.tolist(), names), peg.raw.rows, name_rows
+
+
+def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> None:
+    """Text cells that hold an employee's NIP or name (rule ``data_pribadi``).
+
+    Every text column of every table (``kind: str``; not ``pegawai.nama`` itself, and
+    not a column that holds a NIP by design, ``may_be_nip``) is searched for the NIPs
+    and names of the employee register (:func:`register_of`; what counts as a hit:
+    :class:`~kinerja_analysis.core.personal.Register` — a registered NIP in any printed
+    form, a number in a NIP's shape, a registered name of two or more words inside the
+    text, or a registered name of any length as the whole cell), once per distinct text.
+
+    **Rejected** in a column the contract marks ``published`` (the OPD's name in
+    ``pegawai``, ``layanan`` and ``penerapan``; the survey instrument's ``item``,
+    ``konstruk`` and ``teks``): those values are printed as written in the stakeholder
+    documents, the index and the batch's console, so a value that carries personal data
+    must not be used, and it cannot be repaired by guessing. A NIP is never part of an
+    OPD's name or an item's text, and a person's name as an OPD is not a unit of the
+    organisation: the usual cause is a shifted row (the employee's own name in ``opd``),
+    whose other cells are then suspect too. Rejecting the row keeps the employee out of
+    every aggregate and names the row to correct; the employee's rows in the other
+    tables are set aside under this root cause. Kept as a warning instead, the row would
+    either publish the name or, if the cell were emptied, fail ``opd``'s own rule.
+
+    **Warning** (row kept) in every other text column (``jabatan``, ``pendidikan``,
+    ``skp.indikator``, ``pelatihan.nama_pelatihan``, …): their values are not published
+    today, and a work target or a training title may well name a colleague (an SKP
+    indicator "verifikasi berkas NIP …", a coaching session led by someone); rejecting
+    the row would drop real work from the analysis. The analyst is told all the same,
+    and the batch's check of every document before it is published
+    (:func:`kinerja_analysis.reporting.privacy.check_document`) stops any of them that
+    reaches a document later.
+
+    The message names the employee the data belongs to by their row in the pegawai file
+    (or says it is the row's own name or NIP), never the name or NIP itself; the issue's
+    value is the cell with the personal data masked (``UPT [NIP]``, ``[nama]``): the
+    issues list is printed by ``kinerja validate`` and kept in the batch's cache.
+    """
+    if peg is None:
+        return
+    register, nip_rows, name_rows = register_of(peg)
+    if not register:
+        return
+    for name, st in states.items():
+        for col in st.table.columns:
+            if col.kind != "str" or col.may_be_nip or col.name not in st.values:
+                continue
+            if name == "pegawai" and col.name == "nama":
+                continue
+            _personal_column(st, col, register, peg, nip_rows, name_rows)
+
+
+def _personal_column(
+    st: TableState,
+    col: Any,
+    register: Register,
+    peg: TableState,
+    nip_rows: np.ndarray,
+    name_rows: np.ndarray,
+) -> None:
+    """:func:`personal_data` for one text column ``col`` of ``st``."""
+    s = st.values[col.name]
+    if not isinstance(s.dtype, pd.CategoricalDtype) or not len(s.cat.categories):
+        return
+    cats = s.cat.categories.to_numpy(dtype=object)
+    found = register.scan(cats)
+    if not found:
+        return
+    codes = s.cat.codes.to_numpy()
+    hit_cat = np.zeros(len(cats) + 1, dtype=bool)  # code -1 (empty) → the last: False
+    hit_cat[list(found)] = True
+    rows = hit_cat[codes] & ~st.bad
+    if not rows.any():
+        return
+    akibat = st.msg(
+        "data_pribadi_terbit" if col.published else "data_pribadi_tidak_terbit", kolom=col.name
+    )
+    own_row = peg.raw.rows if st is peg else None
+    nama = peg.values.get("nama") if st is peg else None
+    own_names: dict[int, set[tuple[str, ...]]] = {}
+
+    def msg(pos: np.ndarray) -> np.ndarray:
+        out = []
+        for i in pos.tolist():
+            text = str(cats[codes[i]])
+            hits = found[int(codes[i])]
+            nip = next((h for h in hits if h.kind == "nip"), None)
+            shaped = next((h for h in hits if h.kind == "nip_bentuk"), None)
+            named = next((h for h in hits if h.kind == "nama"), None)
+            me = None if own_row is None else int(own_row[i])
+            if nip is not None:
+                row = int(nip_rows[nip.entry])
+                key = "data_pribadi_nip_sendiri" if row == me else "data_pribadi_nip"
+            elif shaped is not None:
+                key, row = "data_pribadi_nip_bentuk", 0
+            else:
+                row = int(name_rows[named.entry])
+                mine = me is not None and _own_name(text, named, i, nama, own_names)
+                key = "data_pribadi_nama_sendiri" if mine else "data_pribadi_nama"
+            out.append(st.msg(key, file=peg.file, baris=row, akibat=akibat))
+        return np.array(out, dtype=object)
+
+    def masked(pos: np.ndarray) -> np.ndarray:
+        shown: dict[int, str] = {}
+        out = []
+        for c in codes[pos].tolist():
+            if c not in shown:
+                shown[c] = register.mask(str(cats[c]))
+            out.append(shown[c])
+        return np.array(out, dtype=object)
+
+    level = "tolak" if col.published else "peringatan"
+    reject(st, rows, col.name, "data_pribadi", msg, level, values=masked)
+
+
+def _own_name(
+    text: str,
+    hit: Any,
+    pos: int,
+    nama: pd.Series | None,
+    cache: dict[int, set[tuple[str, ...]]],
+) -> bool:
+    """Whether the name ``hit`` found in ``text`` is the name of the pegawai row at
+    ``pos`` itself."""
+    if nama is None:
+        return False
+    if pos not in cache:
+        v = nama.iloc[pos]
+        cache[pos] = set(name_forms(str(v))) if isinstance(v, str) else set()
+    return tuple(words(text[hit.start : hit.end])) in cache[pos]
 
 
 # --------------------------------------------------------------------------- periods
@@ -1213,8 +1377,9 @@ def check_all(
     """Apply every rule in order and return the dataset's periods (``()`` = none valid).
 
     Order (as the row-by-row loader did, so a row is reported for its first problem):
-    table rules and keys; the employees' identifiers; periods; plausibility of dates;
-    references to employees and periods; supervisor loops.
+    table rules and keys; the employees' identifiers; NIPs and names in text columns
+    (:func:`personal_data`); periods; plausibility of dates; references to employees and
+    periods; supervisor loops.
     """
     if states.get("pegawai") is not None:
         nip_ids(states, states["pegawai"])
@@ -1227,6 +1392,8 @@ def check_all(
     if peg is not None:
         nip_structure(peg, pseudonim, run)
         check_key(peg)
+    # a NIP or a name in a text column (published: the row is rejected)
+    personal_data(states, peg)
     # periods
     if declared is not None:
         bad = [p for p in declared if not is_period(p)]

@@ -28,6 +28,7 @@ import pyarrow as pa
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import PeriodError
 from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period_text
+from kinerja_analysis.core.personal import NIP_SEPARATORS
 from kinerja_analysis.core.text import Bahasa
 from kinerja_analysis.data.contract import PREDIKAT, RATING, Column, Table
 from kinerja_analysis.data.mapping import FormatSpec
@@ -41,16 +42,12 @@ from kinerja_analysis.data.readers import (
     remap_codes,
 )
 
-__all__ = ["ISSUE_COLUMNS", "Issues", "TableState", "parse_table", "reject"]
+__all__ = ["ISSUE_COLUMNS", "NIP_SEPARATORS", "Issues", "TableState", "parse_table", "reject"]
 
 #: Columns of the issues table.
 ISSUE_COLUMNS = ["tabel", "file", "baris", "kolom", "nilai", "aturan", "pesan", "tingkat", "sebab"]
 
 _SCI = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
-#: Characters typed between the digit groups of a NIP (``19680507 198911 1 001``,
-#: ``19680507-198911-1-001``, ``19680507.198911.1.001``): spaces of every kind, dashes,
-#: dots, slashes and underscores.
-NIP_SEPARATORS = r"[\s\u00a0\u2007\u202f.\-\u2010-\u2015/_]"
 _TRUE = {"true", "1", "ya", "y", "yes", "t", "benar"}
 _FALSE = {"false", "0", "tidak", "n", "no", "f", "salah"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -152,6 +152,14 @@ from kinerja_analysis.reporting.notebook import (
     workbook_tables,
 )
 from kinerja_analysis.reporting.paths import folder_names
+from kinerja_analysis.reporting.privacy import (
+    PersonalDataFound,
+    Register,
+    check_document,
+    document_hits,
+    personal_register,
+    register_texts,
+)
 from kinerja_analysis.reporting.tables import small_opds
 from kinerja_analysis.reporting.text import headline_label, headline_value
 
@@ -464,6 +472,12 @@ class BatchSummary:
     warnings: tuple[str, ...] = ()
     bahasa: str = "id"
     settings: BatchSettings = field(default_factory=BatchSettings)
+    #: what the summary shows on a console passes it (NIPs and names masked)
+    redact: Redactor | None = field(default=None, repr=False, compare=False)
+
+    def _shown(self, text: str) -> str:
+        """``text`` (console markup, data escaped) with personal data masked."""
+        return text if self.redact is None else self.redact(text, markup=True)
 
     @property
     def gagal_dir(self) -> Path | None:
@@ -524,10 +538,10 @@ class BatchSummary:
                 r.message if r.status in ("gagal", "dibatalkan") or kecil else ", ".join(r.outputs)
             )
             t.add_row(
-                plain(r.key),
+                self._shown(plain(r.key)),
                 f"[{warna[r.status]}]{w('status_opd_kecil' if kecil else 'status_' + r.status)}[/]",
                 fmt.number(r.seconds, 1, bahasa),
-                plain(info, 160),
+                self._shown(plain(info, 160)),
             )
         if len(order) > limit:
             t.add_row("…", f"+{len(order) - limit}", "", "")
@@ -568,7 +582,7 @@ class BatchSummary:
         out += [plain(w, 400) for w in self.warnings]
         if self.log_path:
             out.append(t("ringkas_log", log=plain(self.log_path, 400)))
-        return out
+        return [self._shown(line) for line in out]
 
 
 @renamed_keywords(profil_path="profile_path")
@@ -765,7 +779,7 @@ def _remove_leftovers(folder: Path) -> None:
             p.unlink(missing_ok=True)
 
 
-def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
+def _log_run(spec: RunSpec, res: RunResult, register: Register | None = None) -> RunResult:
     """Record a finished run in its folder's manifest.
 
     A failed run keeps the earlier good report's entry (its files are untouched),
@@ -773,7 +787,23 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
     ``res`` with ``laporan_lama`` set then. Without an intact earlier report, the entry
     lists no file, only the failure: the index then names the report as failed on that
     date instead of leaving it out.
+
+    With ``register``, a run that failed and whose folder, OPD or title holds personal
+    data (a NIP or a name of the register: only when validation let it through) leaves
+    no trace in the report folder: no folder named after it, no manifest naming it (a
+    run that published passed :func:`~kinerja_analysis.reporting.privacy.check_document`,
+    which reads its file names too).
     """
+    if (
+        register is not None
+        and res.status != "ok"
+        and (
+            register.find(spec.key, whole=False)
+            or register.find(spec.title, whole=False)
+            or (spec.opd is not None and register.find(spec.opd))
+        )
+    ):
+        return res
     m = _read_manifest(spec.folder)
     m.setdefault("runs", {})
     today = _dt.date.today().isoformat()
@@ -817,8 +847,16 @@ def _log_run(spec: RunSpec, res: RunResult) -> RunResult:
 # ----------------------------------------------------------------------------- worker
 
 
+#: The batch's register of NIPs and names, in a worker (:func:`_init_worker`): every
+#: document is checked against it before it is published (:func:`_run_one`).
+_REGISTER: Register | None = None
+
+
 def _init_worker(
-    log_dir: str, redact: Redactor | None = None, figure_cpus: int | None = None
+    log_dir: str,
+    redact: Redactor | None = None,
+    figure_cpus: int | None = None,
+    register: Register | None = None,
 ) -> None:
     """Worker setup: die with the batch, leave Ctrl-C to the batch, stderr to a log.
 
@@ -830,8 +868,12 @@ def _init_worker(
     killed. Without it, standard error goes to the log directly. ``figure_cpus``
     (the CPUs left per worker) caps the processes its kernels draw a report's figures
     in (:func:`kinerja_analysis.reporting.notebook.figure_processes`; a
-    ``KINERJA_FIGURE_PROCESSES`` the analyst set is kept).
+    ``KINERJA_FIGURE_PROCESSES`` the analyst set is kept). ``register`` is the batch's
+    register of NIPs and names (:func:`~kinerja_analysis.reporting.privacy.
+    personal_register`) the worker checks each document against before publishing it.
     """
+    global _REGISTER
+    _REGISTER = register
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(AttributeError, OSError):
@@ -922,6 +964,7 @@ FAILURE_KINDS: tuple[str, ...] = (
     "disk",
     "data",
     "analisis",
+    "pribadi",
     "lain",
 )
 
@@ -937,7 +980,11 @@ def failure_kind(exc: BaseException, stage: str | None = None) -> tuple[str, dic
 
     >>> failure_kind(OSError(28, "No space left on device"))
     ('disk', {'jenis': 'OSError'})
+    >>> failure_kind(PersonalDataFound("laporan_periode_2025Q4.html", {"nama": 2}))
+    ('pribadi', {'dokumen': 'laporan_periode_2025Q4.html', 'nip': 0, 'nama': 2})
     """
+    if isinstance(exc, PersonalDataFound):  # the document's name is masked already
+        return "pribadi", {"dokumen": exc.document, "nip": exc.n_nip, "nama": exc.n_nama}
     stage = stage or getattr(exc, "kinerja_format", None)
     name = str(getattr(exc, "ename", type(exc).__name__))
     kind = type(exc).__name__
@@ -1130,13 +1177,21 @@ def _stage(fmt_name: str):
 
 
 def render_outputs(
-    spec: RunSpec, nb: Any, work: Path
+    spec: RunSpec,
+    nb: Any,
+    work: Path,
+    guard: Callable[[str, bytes | str], None] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, float | None]]:
     """The files of one run, rendered in memory: ``({file name: bytes}, headline numbers)``.
 
     With a CPU to spare (:func:`~kinerja_analysis.reporting.notebook.figure_processes`
     above 1), the XLSX is written in a forked child while this process renders the PDF
     (:func:`~kinerja_analysis.core.parallel.fork_call`); the bytes are the same.
+
+    ``guard(file name, content)`` is called on the HTML as soon as it is made (before
+    the PDF, which is rendered from exactly that HTML: it stands for both) and on the
+    workbook's bytes; it raises to stop the run
+    (:func:`~kinerja_analysis.reporting.privacy.check_document`).
     """
     bahasa = spec.parameters["bahasa"]
     profil = load_profile(spec.profile)
@@ -1149,6 +1204,8 @@ def render_outputs(
             html = export.to_html(
                 nb, title=spec.title, periode=spec.periode_label, bahasa=bahasa, profile=profil
             )
+        if guard is not None:
+            guard(f"{spec.stem}.html", html)
         files: dict[str, bytes] = {}
         if "html" in spec.formats:
             files[f"{spec.stem}.html"] = html.encode("utf-8")
@@ -1158,6 +1215,8 @@ def render_outputs(
         if "xlsx" in spec.formats:
             with _stage("xlsx"):
                 files[f"{spec.stem}.xlsx"] = xlsx.result()[0] if xlsx else make_xlsx()
+            if guard is not None:
+                guard(f"{spec.stem}.xlsx", files[f"{spec.stem}.xlsx"])
     finally:
         if xlsx is not None:
             xlsx.cancel()
@@ -1186,8 +1245,25 @@ def _xlsx_bytes(spec: RunSpec, work: Path, bahasa: str, profil: AgencyProfile) -
     )
 
 
+def _worker_register(spec: RunSpec) -> Register:
+    """The register a worker checks ``spec``'s documents against: the batch's
+    (:func:`_init_worker`), else — a run started outside a batch's pool — the one of the
+    validated tables in the run's cache (their accepted employees only)."""
+    if _REGISTER is not None:
+        return _REGISTER
+    cache = Path(str(spec.parameters.get("cache_dir") or ""))
+    if not (cache / "meta.json").is_file():
+        raise ValueError(f"no register of NIPs and names for {spec.key}: no cache at {cache}")
+    profil = load_profile(spec.profile)
+    allow = [profil.signatory.name] if profil.signatory else []
+    return personal_register(Dataset.load_cache(cache), allow=allow)
+
+
 def _run_one(spec: RunSpec) -> RunResult:
-    """Execute one run and publish it (in a worker process)."""
+    """Execute one run, check its documents for personal data and publish them (in a
+    worker process). A document holding a NIP or a name of the batch's register
+    (:func:`~kinerja_analysis.reporting.privacy.check_document`) fails the run: nothing
+    of it is published, an earlier good document stays."""
     from kinerja_analysis.pipeline.execution import (  # lazy: papermill, in workers only
         execute_notebook,
     )
@@ -1215,7 +1291,10 @@ def _run_one(spec: RunSpec) -> RunResult:
                 base, exc, bahasa, time.perf_counter() - t0, _keep_failed(spec, executed)
             )
         stderr = tuple(_stderr_lines(nb))
-        files, angka = render_outputs(spec, nb, work)
+        register = _worker_register(spec)
+        files, angka = render_outputs(
+            spec, nb, work, guard=functools.partial(check_document, register=register)
+        )
         hashes = publish(spec.folder, files)
         return RunResult(
             **base,
@@ -1363,12 +1442,23 @@ def _small_words(small: Mapping[str, int], min_sel: int, bahasa: str) -> list[st
     return out
 
 
+def _personal_entry(entry: Mapping[str, Any], register: Register) -> bool:
+    """Whether an index entry's title, OPD or links hold personal data of ``register``."""
+    texts = [str(entry.get("judul", "")), *(link["href"] for link in entry.get("links", []))]
+    opd = entry.get("opd")
+    return any(register.find(t, whole=False) for t in texts) or (
+        isinstance(opd, str) and bool(register.find(opd))
+    )
+
+
 def _write_index(
     out_dir: Path,
     bahasa: str,
     profil: AgencyProfile | None = None,
     small: Mapping[str, Mapping[str, int]] | None = None,
     min_sel: int = DEFAULTS.min_sel,
+    register: Register | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """Write ``index.html``: every period's reports, headline numbers, trend chart.
 
@@ -1380,8 +1470,34 @@ def _write_index(
 
     Every value from a manifest (titles, OPD names) is escaped by Jinja's autoescape;
     links are relative and built from folder and file names the batch made.
+
+    With ``register`` (the batch's NIPs and names), an entry whose title, OPD or links
+    hold personal data (a document an earlier batch published, or an OPD name validation
+    let through) is left out of the page, and so is such an OPD among the small ones;
+    the page as rendered is checked once more
+    (:func:`~kinerja_analysis.reporting.privacy.document_hits`) and, should it still hold
+    any, not written (the earlier index stays). Each of these is said in ``notes`` (in
+    ``bahasa``, without the data).
     """
     profil = load_profile(profil)
+    dropped: dict[str, int] = {}
+
+    def keep(entries: list[dict[str, Any]], periode: str) -> list[dict[str, Any]]:
+        if register is None:
+            return entries
+        out = [e for e in entries if not _personal_entry(e, register)]
+        if len(out) < len(entries):
+            dropped[periode] = dropped.get(periode, 0) + len(entries) - len(out)
+        return out
+
+    def keep_small(opds: Mapping[str, int], periode: str) -> dict[str, int]:
+        if register is None:
+            return dict(opds)
+        out = {o: n for o, n in opds.items() if not register.find(o)}
+        if len(out) < len(opds):
+            dropped[periode] = dropped.get(periode, 0) + len(opds) - len(out)
+        return out
+
     periodes = []
     for p in out_dir.iterdir():
         try:
@@ -1401,7 +1517,7 @@ def _write_index(
         per_opd = []
         for d in sorted(opd_dir.iterdir()) if opd_dir.is_dir() else []:
             if d.is_dir():
-                per_opd += _entries(d, f"{periode}/opd/{d.name}", bahasa)
+                per_opd += keep(_entries(d, f"{periode}/opd/{d.name}", bahasa), periode)
         per_opd.sort(key=lambda e: str(e.get("opd") or e["judul"]).casefold())
         blok.append(
             {
@@ -1414,9 +1530,11 @@ def _write_index(
                     for k, v in angka.items()
                     if k in ("n_asn", "capaian_rerata", "ikm_rerata", "pct_jp_di_bawah_20")
                 ],
-                "laporan": _entries(out_dir / periode, periode, bahasa),
+                "laporan": keep(_entries(out_dir / periode, periode, bahasa), periode),
                 "per_opd": per_opd,
-                "opd_kecil": _small_words((small or {}).get(periode, {}), min_sel, bahasa),
+                "opd_kecil": _small_words(
+                    keep_small((small or {}).get(periode, {}), periode), min_sel, bahasa
+                ),
             }
         )
     t = {k: report_text.text(f"indeks_{k}", bahasa) for k in _INDEX_WORDS}  # type: ignore[arg-type]
@@ -1430,10 +1548,25 @@ def _write_index(
             instansi=profil.government(bahasa),
             tanggal=fmt.date(_dt.date.today(), bahasa),  # type: ignore[arg-type]
             tren=_trend_chart(pd.DataFrame(utama_rows), bahasa) if utama_rows else None,
-            lintas=[_through(e, bahasa) for e in _entries(out_dir / LINTAS, LINTAS, bahasa)],
+            lintas=[
+                _through(e, bahasa)
+                for e in keep(_entries(out_dir / LINTAS, LINTAS, bahasa), LINTAS)
+            ],
             blok=list(reversed(blok)),
         )
     )
+    for periode, n in dropped.items():
+        if notes is not None:
+            notes.append(TEXT("indeks_entri_pribadi", bahasa, n=n, periode=periode))  # type: ignore[arg-type]
+    if register is not None:
+        hits = document_hits("index.html", page, register)
+        if hits:
+            if notes is not None:
+                n_nip = sum(v for k, v in hits.items() if k != "nama")
+                notes.append(
+                    TEXT("indeks_pribadi", bahasa, nip=n_nip, nama=hits.get("nama", 0))  # type: ignore[arg-type]
+                )
+            return out_dir / "index.html"
     return atomic_write(out_dir / "index.html", page)
 
 
@@ -1794,7 +1927,11 @@ def run_batch(
             )
             if problem:
                 raise ValueError(problem)
-        con.redact = Redactor(ds.pegawai["nama"] if "nama" in ds.pegawai.columns else ())
+        # every NIP and name of the register (rejected employees too): the documents, the
+        # index and the console are checked against it, the log is redacted with it
+        _, names = register_texts(ds)
+        con.redact = Redactor(names)
+        register = personal_register(ds, allow=[profil.signatory.name] if profil.signatory else ())
         # periods the agency expects a report for; a period whose rows were all rejected
         # becomes a failed run that names its rejects (the other periods go on)
         wanted = (
@@ -1886,7 +2023,9 @@ def run_batch(
         for spec in plan:
             _remove_leftovers(spec.folder)
             if spec.periode in window_failed:
-                results[spec.key] = _log_run(spec, _window_failure(spec, window_failed, bahasa))
+                results[spec.key] = _log_run(
+                    spec, _window_failure(spec, window_failed, bahasa), register
+                )
                 continue
             entry = None if settings.force else _unchanged(spec)
             if entry is not None:
@@ -1926,18 +2065,25 @@ def run_batch(
                     no_usable_data=True,
                     reason="data",
                 ),
+                register,
             )
 
         # --- 5. run
         try:
             if todo:
                 _execute(
-                    todo, results, workers=settings.workers, con=con, log_dir=cache_root / "log"
+                    todo,
+                    results,
+                    workers=settings.workers,
+                    con=con,
+                    log_dir=cache_root / "log",
+                    register=register,
                 )
         finally:
             shutil.rmtree(cache_root / "kerja" / batch_id, ignore_errors=True)
             redact_worker_logs(cache_root / "log", con.redact)
         # --- 6. index
+        index_notes: list[str] = []
         index = _write_index(
             out,
             bahasa,
@@ -1947,7 +2093,11 @@ def run_batch(
                 for p in [*chosen, *lost]
             },
             settings.min_sel,
+            register,
+            index_notes,
         )
+        for line in index_notes:
+            con.log(line)
         ordered = tuple(results[s.key] for s in [*plan, *not_run]) + tuple(small_runs)
         for r in ordered:
             con.log(f"run {r.key}: {r.status} {r.message}")
@@ -1958,9 +2108,10 @@ def run_batch(
             time.perf_counter() - t0,
             cache_root,
             con.log_path,
-            tuple([*partial.values(), *con.warning_lines()]),
+            tuple([*partial.values(), *index_notes, *con.warning_lines()]),
             bahasa,
             settings,
+            con.redact,
         )
 
 
@@ -1986,6 +2137,7 @@ def _execute(
     workers: int | None,
     con: BatchConsole,
     log_dir: Path,
+    register: Register | None = None,
 ) -> None:
     from rich.progress import (  # lazy: only for console output
         BarColumn,
@@ -2011,7 +2163,7 @@ def _execute(
         mp_context=ctx,
         initializer=_init_worker,
         # the CPUs no other worker uses draw this worker's figures
-        initargs=(str(log_dir), con.redact, max(1, available_cpus() // n_workers)),
+        initargs=(str(log_dir), con.redact, max(1, available_cpus() // n_workers), register),
     )
     futures: dict[Future, RunSpec] = {}
     t0 = time.perf_counter()
@@ -2029,14 +2181,15 @@ def _execute(
                         res = f.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker is a failed run
                         res = _crashed(spec, exc, con.bahasa)
-                    res = _log_run(spec, res)
+                    res = _log_run(spec, res, register)
                     results[spec.key] = res
                     con.log(f"run {spec.key}: {res.status} ({res.seconds:.1f} s) {res.message}")
                     if res.original_error:
                         con.log(f"run {spec.key}: original error: {res.original_error}")
                     for line in res.stderr:
                         con.record_warning(line, "stderr")
-                    bar.update(task, advance=1, description=f"{plain(spec.key, 60)} {res.status}")
+                    shown = con.shown(plain(spec.key, 60))
+                    bar.update(task, advance=1, description=f"{shown} {res.status}")
         executor.shutdown(wait=True)
         con.say(
             "✓ "

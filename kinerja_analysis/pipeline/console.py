@@ -119,6 +119,14 @@ TEXT = Catalog(
             "(galat {jenis}); dokumen periode ini tidak dibuat, periode lain tetap dibuat; "
             "rincian di log",
             "gagal_lain": "galat {jenis}; rincian di log",
+            "gagal_pribadi": "{dokumen} memuat data pribadi ({nip} NIP, {nama} nama pegawai), "
+            "jadi tidak diterbitkan; dokumen sebelumnya (bila ada) tetap. Cari sumbernya dengan "
+            "kinerja validate (aturan data_pribadi)",
+            "indeks_entri_pribadi": "index.html: {n} dokumen periode {periode} tidak "
+            "dicantumkan karena judul, OPD atau nama foldernya memuat data pribadi (NIP atau "
+            "nama pegawai); hapus dokumen itu dari folder laporan",
+            "indeks_pribadi": "index.html tidak diperbarui: halamannya memuat data pribadi "
+            "({nip} NIP, {nama} nama pegawai); indeks sebelumnya tetap",
             "gagal_disk": "disk penuh atau tidak dapat ditulisi ({jenis})",
             # the command line's own usage errors (kinerja_analysis.pipeline.cli)
             "cli_galat": "Galat",
@@ -238,6 +246,14 @@ TEXT = Catalog(
             "failed ({jenis} error); this period's documents were not made, the other "
             "periods' were; details in the log",
             "gagal_lain": "{jenis} error; details in the log",
+            "gagal_pribadi": "{dokumen} holds personal data ({nip} NIP, {nama} employee "
+            "names), so it was not published; the earlier document (if any) stays. Find the "
+            "source with kinerja validate (rule data_pribadi)",
+            "indeks_entri_pribadi": "index.html: {n} documents of {periode} are not listed "
+            "because their title, OPD or folder name holds personal data (an employee's NIP "
+            "or name); remove them from the report folder",
+            "indeks_pribadi": "index.html not updated: the page held personal data ({nip} "
+            "NIP, {nama} employee names); the earlier index stays",
             "gagal_disk": "the disk is full or cannot be written ({jenis})",
             # the command line's own usage errors (kinerja_analysis.pipeline.cli)
             "cli_galat": "Error",
@@ -300,6 +316,9 @@ class Redactor:
     'nip [NIP] ([nama])'
     >>> Redactor(["Sari Dewi"])("file SARI_DEWI.xlsx")
     'file [nama].xlsx'
+
+    With ``markup=True`` the marks are escaped for rich's console markup (``\\[nama]``),
+    for a line printed on the console.
     """
 
     def __init__(self, names: object = ()) -> None:
@@ -313,8 +332,9 @@ class Redactor:
                 self.names.add(words)
                 self.longest = max(self.longest, len(words))
 
-    def __call__(self, line: str) -> str:
-        line = _ID_RE.sub("[NIP]", line)
+    def __call__(self, line: str, markup: bool = False) -> str:
+        nip, nama = (r"\[NIP]", r"\[nama]") if markup else ("[NIP]", "[nama]")
+        line = _ID_RE.sub(nip.replace("\\", "\\\\"), line)
         if not self.names:
             return line
         spans = [(m.start(), m.end(), m.group(0).casefold()) for m in _WORD_RE.finditer(line)]
@@ -328,7 +348,7 @@ class Redactor:
                     break
             i += 1
         for a, b in reversed(hits):
-            line = line[:a] + "[nama]" + line[b:]
+            line = line[:a] + nama + line[b:]
         return line
 
 
@@ -460,9 +480,15 @@ class BatchConsole:
         with self.log_path.open("a", encoding="utf-8") as fh:
             fh.write(f"{stamp} {self.redact(clean_text(line))}\n")
 
+    def shown(self, text: str) -> str:
+        """``text`` (console markup, data escaped) with NIPs and names masked
+        (:class:`Redactor`): what the console may show."""
+        return self.redact(text, markup=True)
+
     def say(self, text: str, style: str | None = None) -> None:
-        """Show a line (already escaped where it holds data) and log it."""
-        self.console.print(text, style=style, highlight=False, soft_wrap=True)
+        """Show a line (already escaped where it holds data; NIPs and names masked) and
+        log it."""
+        self.console.print(self.shown(text), style=style, highlight=False, soft_wrap=True)
         self.log(text)
 
     def record_warning(self, message: str, category: str) -> None:

@@ -13,6 +13,11 @@
 * :func:`scan_personal_data` — a scan of every file a run writes (HTML, PDF, XLSX,
   notebooks, JSON, CSV, Parquet, logs) for NIPs and employees' names, so tests can prove
   that nothing personal leaves the machine.
+* :func:`check_document` — the batch's last check of a document before it is published:
+  the HTML (the PDF's source) or the workbook's bytes against the dataset's register of
+  NIPs and names (:func:`personal_register`, :class:`~kinerja_analysis.core.personal.
+  Register`); a hit raises :class:`PersonalDataFound`, which names the document and the
+  kind of data, never the data.
 
 Findings never repeat the personal data: excerpts are masked (``[NIP]``, ``[NAMA]``).
 """
@@ -20,9 +25,11 @@ Findings never repeat the personal data: excerpts are masked (``[NIP]``, ``[NAMA
 from __future__ import annotations
 
 import html as _html
+import io
 import json
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -31,6 +38,7 @@ import pandas as pd
 
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.personal import NIP_KINDS, NIP_SEPARATORS, Register, words
 
 
 @renamed_keywords(kolom_n="count_col", kolom="value_cols", total_ditampilkan="totals_shown")
@@ -540,9 +548,8 @@ _JSON_EXT = {".json", ".ipynb"}
 _GAMBAR_KEYS = {"image/png", "image/jpeg", "image/gif", "application/pdf"}
 # 18 digits not touching other hexadecimal characters (so a sha256 digest does not count)
 _NIP18 = re.compile(r"(?<![0-9A-Fa-f])(?<!\d[.,])\d{18}(?![0-9A-Fa-f])")  # not a decimal fraction
-# NIP written in its printed groups: 19850101 201001 1 001
-_NIP_SPASI = re.compile(r"(?<!\d)\d{8}[ .\u00a0]\d{6}[ .\u00a0]\d[ .\u00a0]\d{3}(?!\d)")
-_DIGITS = re.compile(r"\d{18,}")
+# NIP written in its printed groups: 19850101 201001 1 001, 19850101-201001-1-001
+_NIP_SPASI = re.compile(rf"(?<!\d)\d{{8}}({NIP_SEPARATORS})\d{{6}}\1\d\1\d{{3}}(?!\d)")
 _KATA = re.compile(r"\w+")
 _DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
 
@@ -559,6 +566,7 @@ class _Pattern:
             re.sub(r"\D", "", str(x)) for x in nip_values if x is not None and not pd.isna(x)
         }
         self.nips = {x for x in self.nips if len(x) == 18}
+        self.register = Register(sorted(self.nips))
         self.names: dict[int, set[tuple[str, ...]]] = {}
         for nm in names:
             if nm is None or (isinstance(nm, float) and np.isnan(nm)):
@@ -573,18 +581,14 @@ class _Pattern:
 
     def cari(self, teks: str) -> list[tuple[int, int, str]]:
         """Spans ``(start, end, jenis)`` of personal data in ``teks``."""
-        spans: list[tuple[int, int, str]] = []
-        for m in _DIGITS.finditer(teks):
-            run = m.group(0)
-            for i in range(len(run) - 17):
-                if run[i : i + 18] in self.nips:
-                    spans.append((m.start() + i, m.start() + i + 18, "nip_dikenal"))
-        for m in _NIP_SPASI.finditer(teks):
-            if re.sub(r"\D", "", m.group(0)) in self.nips:
-                spans.append((m.start(), m.end(), "nip_dikenal"))
-            else:
-                spans.append((m.start(), m.end(), "nip"))
-        for m in _NIP18.finditer(teks):
+        # a known NIP in any printed form (separators, inside a longer run of digits, a
+        # number in scientific notation): the batch's own matcher
+        spans: list[tuple[int, int, str]] = [
+            (h.start, h.end, "nip_dikenal")
+            for h in self.register.find(teks, whole=False)
+            if h.kind == "nip"
+        ]
+        for m in (*_NIP_SPASI.finditer(teks), *_NIP18.finditer(teks)):
             if not any(a <= m.start() < b for a, b, _ in spans):
                 spans.append((m.start(), m.end(), "nip"))
         if self.names:
@@ -745,8 +749,11 @@ def scan_personal_data(
     ``data:`` URIs removed), and any other UTF-8 text (CSV, logs, Markdown).
 
     *NIP*: any run of exactly 18 digits not touching other hexadecimal characters (so
-    hex digests are not flagged), any 8-6-1-3 digit group separated by space or point,
-    and any known NIP inside a longer digit run. *Names*: compared word by word
+    hex digests are not flagged), any 8-6-1-3 digit group separated by one kind of
+    separator (space, point, dash, slash…:
+    :data:`~kinerja_analysis.core.personal.NIP_SEPARATORS`), and a known NIP in any
+    form :class:`~kinerja_analysis.core.personal.Register` finds (with separators
+    anywhere, inside a longer digit run, as a number in scientific notation). *Names*: compared word by word
     (Unicode word characters, case-folded), so ``"siti  AMINAH"`` matches ``Siti Aminah``
     but ``Sitiaminah`` does not.
     """
@@ -777,3 +784,113 @@ def scan_personal_data(
     out.attrs["dipindai"] = dipindai
     out.attrs["dilewati"] = dilewati
     return out
+
+
+# ----------------------------------------------------------------------------- guard
+
+
+def register_texts(ds: object) -> tuple[list[object], list[str]]:
+    """The NIPs and the distinct names of a validated dataset's employees: its
+    ``pegawai`` table and the employee rows validation rejected (a rejected employee is
+    still a person: their name may stand in another row's cell)."""
+    tables = getattr(ds, "tables", {})
+    rejected = getattr(getattr(ds, "validation", None), "rejected_rows", None) or {}
+    nips: list[object] = []
+    names: dict[str, None] = {}
+    for df in (tables.get("pegawai"), rejected.get("pegawai")):
+        if df is None or not len(df):
+            continue
+        if "nip" in df.columns:
+            nips += df["nip"].astype(object).where(df["nip"].notna(), None).tolist()
+        if "nama" in df.columns:
+            names.update(dict.fromkeys(df["nama"].dropna().astype(str).unique().tolist()))
+    return nips, list(names)
+
+
+def personal_register(ds: object, allow: Iterable[str] = ()) -> Register:
+    """The register of :func:`register_texts` for :func:`check_document`. ``allow``:
+    texts a document may print although they hold a registered name (the signatory of
+    the agency profile: ``Register(allow=…)``)."""
+    nips, names = register_texts(ds)
+    return Register(nips, names, allow=allow)
+
+
+class PersonalDataFound(Exception):
+    """A document about to be published holds personal data: ``document`` (its file
+    name, with any personal data in it masked) and ``counts`` (``{kind: hits}``, kinds of
+    :class:`~kinerja_analysis.core.personal.Hit`). The message never holds the data."""
+
+    def __init__(self, document: str, counts: Mapping[str, int]) -> None:
+        self.document = document
+        self.counts = dict(counts)
+        self.n_nip = sum(n for k, n in self.counts.items() if k in NIP_KINDS)
+        self.n_nama = self.counts.get("nama", 0)
+        super().__init__(
+            f"{document}: personal data ({self.n_nip} NIP, {self.n_nama} names); not published"
+        )
+
+
+_TAG = re.compile(r"<[^>]*>")
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_ATTRIBUTE = re.compile(r"""=\s*"([^"]*)"|=\s*'([^']*)'""")
+
+
+def _markup_hits(markup: str, register: Register) -> list[str]:
+    """Kinds of the personal data in an HTML or XML text: NIPs and names of two or more
+    words anywhere in its text (tags read as spaces, entities decoded, ``data:`` URIs
+    left out), and a registered one-word name as a whole text node or attribute value (a
+    table cell that holds just ``Suparman``)."""
+    markup = _DATA_URI.sub("data:", markup)
+    kinds = [h.kind for h in register.find(_html.unescape(_TAG.sub(" ", markup)), whole=False)]
+    if register.names:
+        parts = [m.group(1) for m in _TEXT_NODE.finditer(markup)]
+        parts += [a or b for a, b in _ATTRIBUTE.findall(markup)]
+        for part in parts:
+            w = words(_html.unescape(part))
+            if len(w) == 1 and (w[0],) in register.names:
+                kinds.append("nama")
+    return kinds
+
+
+def document_hits(name: str, data: bytes | str, register: Register) -> dict[str, int]:
+    """``{kind: hits}`` of the personal data of ``register`` in one document about to be
+    published, read from its bytes: HTML (also the PDF's source: the PDF is rendered from
+    exactly this HTML), a workbook (every XML part of the XLSX: cell strings, numbers,
+    sheet names, properties) or any text. A PDF itself is read with ``pypdf``
+    (slow: the batch checks its HTML instead)."""
+    ext = Path(name).suffix.lower()
+    kinds: list[str] = []
+    if ext in (".xlsx", ".xlsm"):
+        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            for info in z.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    kinds += _markup_hits(z.read(info).decode("utf-8", "replace"), register)
+    elif ext == ".pdf":
+        from pypdf import PdfReader  # lazy: only when a PDF is read
+
+        raw = data if isinstance(data, bytes) else data.encode("latin-1")
+        for page in PdfReader(io.BytesIO(raw)).pages:
+            kinds += [h.kind for h in register.find(page.extract_text() or "", whole=False)]
+    else:
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        if ext in (".html", ".htm", ".xml", ".svg"):
+            kinds += _markup_hits(text, register)
+        else:
+            kinds += [h.kind for h in register.find(text, whole=False)]
+    counts: dict[str, int] = {}
+    for k in kinds:
+        counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+def check_document(name: str, data: bytes | str, register: Register) -> None:
+    """Raise :class:`PersonalDataFound` when the document ``name`` (its bytes or text
+    ``data``, and its file name, which holds an OPD's folder name) holds a NIP or a name
+    of ``register`` (:func:`document_hits`); nothing otherwise. An empty register checks
+    only for numbers in a NIP's shape."""
+    counts = document_hits(name, data, register)
+    for h in register.find(name, whole=False):
+        counts[h.kind] = counts.get(h.kind, 0) + 1
+    if counts:
+        raise PersonalDataFound(register.mask(name), counts)
