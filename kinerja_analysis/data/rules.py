@@ -572,6 +572,12 @@ def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> N
     (or says it is the row's own name or NIP), never the name or NIP itself; the issue's
     value is the cell with the personal data masked (``UPT [NIP]``, ``[nama]``): the
     issues list is printed by ``kinerja validate`` and kept in the batch's cache.
+
+    Cost: one search per distinct text (:meth:`~kinerja_analysis.core.personal.Register.
+    scan`). On the synthetic city of 20,000 ASN, 0.04–0.09 s of an 18–20 s validation;
+    a register of 100,000 NIPs and names (0.5 s to build) against 500,000 distinct texts
+    of one column (free-text SKP indicators of a province) about 2 s, on a 2-core
+    machine at load 3.
     """
     if peg is None:
         return

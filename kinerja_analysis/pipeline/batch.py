@@ -110,6 +110,7 @@ from kinerja_analysis.core.io import (
 )
 from kinerja_analysis.core.parallel import available_cpus, fork_call
 from kinerja_analysis.core.periods import parse_period, period_label, sort_periods
+from kinerja_analysis.core.personal import Register
 from kinerja_analysis.core.profile import (
     BUNDLED_PROFILE,
     PERIOD_KINDS,
@@ -154,7 +155,6 @@ from kinerja_analysis.reporting.notebook import (
 from kinerja_analysis.reporting.paths import folder_names
 from kinerja_analysis.reporting.privacy import (
     PersonalDataFound,
-    Register,
     check_document,
     document_hits,
     personal_register,
