@@ -86,6 +86,19 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
+def sheet_values(path: Path, prefix: str) -> list[tuple] | None:
+    """The rows (tuples of values) of a workbook's first sheet whose name starts with
+    ``prefix``, or ``None`` when it has no such sheet."""
+    from openpyxl import load_workbook  # lazy: only when reading workbooks
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = next((w for w in wb.worksheets if w.title.startswith(prefix)), None)
+        return None if ws is None else list(ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
+
+
 def xlsx_text(path: Path) -> str:
     """Every sheet name and every cell of a workbook, as text."""
     from openpyxl import load_workbook  # lazy: only when reading workbooks

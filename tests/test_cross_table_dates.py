@@ -42,6 +42,18 @@ def _append(path: Path, rows: list[dict]) -> None:
     pd.concat([df, pd.DataFrame(rows, dtype=str)], ignore_index=True).to_csv(path, index=False)
 
 
+def validate_counting_messages(folder: Path, monkeypatch):
+    """``validate_dataset(folder)``'s report and tables, and the keys of the messages its
+    rules built, one per call (a message built once per employee, not once per row)."""
+    calls: list[str] = []
+    real = validation.message
+    monkeypatch.setattr(
+        validation, "message", lambda k, *a, **f: calls.append(k) or real(k, *a, **f)
+    )
+    rep, tables, _ = validate_dataset(folder)
+    return rep, tables, calls
+
+
 def write_city(folder: Path) -> Path:
     """The small clean dataset of ``test_validation_inputs`` with official ratings,
     feedback sessions, and two employees appointed during 2024 whose rows start with
@@ -364,12 +376,7 @@ def test_a_careless_export_is_flagged_row_by_row(tmp_path: Path, monkeypatch) ->
     new = {n[:8] + hired.strftime("%Y%m") + n[14:] for n in later}
     out = tmp_path / "kota"
     write_dataset(r, out)
-    calls: list[str] = []
-    real = validation.message
-    monkeypatch.setattr(
-        validation, "message", lambda k, *a, **f: calls.append(k) or real(k, *a, **f)
-    )
-    rep, tables, _ = validate_dataset(out)
+    rep, tables, calls = validate_counting_messages(out, monkeypatch)
     hit = _new(rep)
     assert set(hit["tingkat"]) == {"peringatan"} and rep.usable
     expected: set[tuple[str, int, str]] = set()

@@ -16,14 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from test_cross_table_dates import PEG_ROW, write_city
+from test_cross_table_dates import PEG_ROW, validate_counting_messages, write_city
 from test_validation_inputs import BOSS, PEER, PPPK, STAFF, edit, validate
 
 from kinerja_analysis.analyses.panel import build_panel
 from kinerja_analysis.analyses.shared import data_through, pegawai_through
 from kinerja_analysis.core.periods import period_bounds
-from kinerja_analysis.data import validation
-from kinerja_analysis.data.loading import load_dataset, validate_dataset
+from kinerja_analysis.data.loading import load_dataset
 from kinerja_analysis.data.messages import MESSAGES
 from kinerja_analysis.data.rules import EMPLOYEE_PERIOD_TABLES
 from kinerja_analysis.data.synth import generate, write_dataset
@@ -466,12 +465,7 @@ def test_a_careless_export_is_flagged_row_by_row(tmp_path: Path, monkeypatch) ->
     out = tmp_path / "kota"
     write_dataset(r, out)
     gone = planted.tables["pegawai"].dropna(subset=["tmt_keluar"]).set_index("nip")["tmt_keluar"]
-    calls: list[str] = []
-    real = validation.message
-    monkeypatch.setattr(
-        validation, "message", lambda k, *a, **f: calls.append(k) or real(k, *a, **f)
-    )
-    rep, tables, _ = validate_dataset(out)
+    rep, tables, calls = validate_counting_messages(out, monkeypatch)
     hit = _new(rep)
     assert set(hit["tingkat"]) == {"peringatan"} and rep.usable and rep.n_rejected == 0
     expected: set[tuple[str, int, str]] = set()

@@ -24,7 +24,7 @@ from html import unescape
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from synthetic_reports import sheet_values
 
 from kinerja_analysis.analyses.shared import data_through, pegawai_through
 from kinerja_analysis.core.periods import period_label
@@ -337,14 +337,9 @@ def batch(tmp_path_factory):
 def _sheet(path, prefix: str) -> list[dict] | None:
     """The rows of the first sheet whose name starts with ``prefix`` (``{header:
     value}``), or ``None`` when the workbook has no such sheet."""
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = next((w for w in wb.worksheets if w.title.startswith(prefix)), None)
-        if ws is None:
-            return None
-        rows = list(ws.iter_rows(values_only=True))
-    finally:
-        wb.close()
+    rows = sheet_values(path, prefix)
+    if rows is None:
+        return None
     blank = next(i for i, r in enumerate(rows) if all(v is None for v in r))
     head = rows[blank + 1]
     return [dict(zip(head, r, strict=False)) for r in rows[blank + 2 :] if any(r)]

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from synthetic_reports import sheet_values
 
 from kinerja_analysis.analyses.shared import compute_shared, data_through
 from kinerja_analysis.core.periods import period_label
@@ -270,14 +271,9 @@ def test_batch_gives_small_opds_no_document(batch):
 
 
 def _sheet_rows(path, prefix):
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = next((w for w in wb.worksheets if w.title.startswith(prefix)), None)
-        if ws is None:
-            return None
-        rows = list(ws.iter_rows(values_only=True))
-    finally:
-        wb.close()
+    rows = sheet_values(path, prefix)
+    if rows is None:
+        return None
     head = next(i for i, r in enumerate(rows) if r and r[0] in ("OPD", "Indikator"))
     return [dict(zip(rows[head], r, strict=False)) for r in rows[head + 1 :]]
 
