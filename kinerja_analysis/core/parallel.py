@@ -82,13 +82,12 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R
     >>> fork_map(lambda x: x * x, [1, 2, 3], processes=2)
     [1, 4, 9]
     """
-    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
-        raise ValueError(f"processes must be a whole number >= 1, got {processes!r}")
+    _check_processes(processes)
     items = list(items)
     n = min(processes, len(items))
     if n <= 1 or not hasattr(os, "fork"):
         return [fn(x) for x in items]
-    shares = [range(i, len(items), n) for i in range(n)]
+    shares = _shares(len(items), n)
     forked = Forked(fn, items, shares[1:])
     try:
         here = {i: fn(items[i]) for i in shares[0]}
@@ -120,13 +119,12 @@ def fork_start(fn: Callable[[T], R], items: Sequence[T], processes: int) -> Fork
     >>> job.result()
     [2, 3, 4]
     """
-    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
-        raise ValueError(f"processes must be a whole number >= 1, got {processes!r}")
+    _check_processes(processes)
     items = list(items)
     n = min(processes, len(items))
     if not hasattr(os, "fork") or n < 1:
         return Forked(fn, items, [], ready=[fn(x) for x in items])
-    return Forked(fn, items, [range(i, len(items), n) for i in range(n)])
+    return Forked(fn, items, _shares(len(items), n))
 
 
 def fork_call(make: Callable[[], R]) -> Forked:
@@ -137,6 +135,16 @@ def fork_call(make: Callable[[], R]) -> Forked:
     ['selesai']
     """
     return fork_start(_call, [make], 1)
+
+
+def _check_processes(processes: object) -> None:
+    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
+        raise ValueError(f"processes must be a whole number >= 1, got {processes!r}")
+
+
+def _shares(n_items: int, n: int) -> list[range]:
+    """Item ``i`` goes to share ``i % n``."""
+    return [range(i, n_items, n) for i in range(n)]
 
 
 def _call(make: Callable[[], R]) -> R:
