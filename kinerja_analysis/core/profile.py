@@ -285,14 +285,23 @@ def _read_logo(path: Path, source: Path | None) -> bytes:
 
 def _decodes(data: bytes) -> bool:
     """Whether Pillow decodes the whole image (a browser and WeasyPrint would draw it):
-    a right signature followed by damaged or cut-off data does not."""
-    from PIL import Image  # lazy: only when a profile has a logo
+    a right signature followed by damaged or cut-off data does not.
 
+    WeasyPrint sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES`` when it is
+    imported, after which Pillow silently pads a cut-off image; the check turns it off
+    for its own decode and puts it back, so its answer does not depend on what else the
+    process has imported."""
+    from PIL import Image, ImageFile  # lazy: only when a profile has a logo
+
+    was = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return False
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = was
     return True
 
 
