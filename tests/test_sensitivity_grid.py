@@ -111,3 +111,27 @@ def test_sensitivity_frame_carries_the_flags_and_smoothness_is_never_censored():
     assert "ci_high_censored" not in shown
     assert all(isinstance(x, str) for x in shown["ci_high"])
     assert pd.api.types.is_bool_dtype(t["ci_high_censored"])
+
+
+def test_folded_normal_quantile_is_numpys_quantile_of_the_draws_exactly():
+    """The FLCI's quantile of |N(mu, 1)| (HonestDiD's 10^6 R draws, type 7) is taken from
+    the sorted draws by bisection; it must be the very number np.quantile gives over the
+    million folded draws — for quantiles from the tails to the middle and shifts that put
+    the fold anywhere in the draws (below all of them, above all, on a draw)."""
+    d = hd._fold_draws()
+    rng = np.random.default_rng(20261201)
+    shifts = [
+        *rng.normal(0, 2, 25),
+        0.0,
+        -0.0,
+        1e-300,
+        -40.0,
+        40.0,
+        float(-d[123]),  # the fold exactly on a draw
+        float(-d.min()),
+        float(-d.max()),
+    ]
+    for p in (0.95, 0.975, 0.9, 0.5, 0.05, 1e-7, 1 - 1e-7, 0.0, 1.0):
+        for mu in shifts:
+            want = float(np.quantile(np.abs(d + mu), p))
+            assert hd._qfoldednormal(p, mu) == want, (p, mu)

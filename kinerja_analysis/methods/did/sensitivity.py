@@ -137,9 +137,66 @@ def _fold_draws() -> np.ndarray:
     return r_rnorm(10**6, 0)
 
 
+@lru_cache(maxsize=1)
+def _fold_draws_sorted() -> np.ndarray:
+    return np.sort(_fold_draws())
+
+
 def _qfoldednormal(p: float, mu: float) -> float:
-    """``p`` quantile of ``|N(mu, 1)|`` as HonestDiD computes it (10^6 R draws, type 7)."""
-    return float(np.quantile(np.abs(_fold_draws() + mu), p))
+    """``p`` quantile of ``|N(mu, 1)|`` as HonestDiD computes it (10^6 R draws, type 7).
+
+    The same number as ``np.quantile(np.abs(draws + mu), p)`` (the test compares them
+    exactly), without its pass over the million draws: the FLCI's search for the
+    optimal ``h`` asks for it thousands of times with another ``mu`` each time, and the
+    partition took 10 ms a call (2.5 minutes of one shared run's rollout sensitivity on
+    a 400-ASN city). With the draws sorted once, ``|d + mu|`` is two sorted runs — the
+    draws below ``-mu`` negated in reverse, and the rest — and its ``k``-th smallest
+    value is found by bisection over how many come from each run (no library selects
+    an order statistic of two sorted arrays without merging them). The interpolation is
+    NumPy's "linear" method (Hyndman & Fan type 7) written out as NumPy computes it.
+    """
+    s = _fold_draws_sorted()
+    n = s.size
+    mu = float(mu)
+    # j: how many draws d have d + mu < 0 (d + mu rises with d, as rounded sums do)
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if float(s[mid]) + mu < 0:
+            lo = mid + 1
+        else:
+            hi = mid
+    j = lo
+
+    def neg(t: int) -> float:  # t-th smallest of |d + mu| among d + mu < 0
+        return -(float(s[j - 1 - t]) + mu) if t < j else math.inf
+
+    def pos(t: int) -> float:  # t-th smallest among d + mu >= 0
+        return float(s[j + t]) + mu if t < n - j else math.inf
+
+    def order_stats(k: int) -> tuple[float, float]:
+        """The k-th and (k+1)-th smallest (0-based) of the two runs together."""
+        a, b = max(0, k + 1 - (n - j)), min(k + 1, j)
+        while True:
+            i = (a + b) // 2  # taken from the negative run; k + 1 - i from the other
+            m = k + 1 - i
+            if i < b and pos(m - 1) > neg(i):
+                a = i + 1
+            elif i > a and neg(i - 1) > pos(m):
+                b = i - 1
+            else:
+                left = max(neg(i - 1) if i > 0 else -math.inf, pos(m - 1) if m > 0 else -math.inf)
+                return left, min(neg(i), pos(m))
+
+    # numpy's "linear": virtual index (n - 1) p, then _lerp
+    vi = (n - 1) * p
+    k = math.floor(vi)
+    if k >= n - 1:
+        return order_stats(n - 1)[0]
+    gamma = vi - k
+    x0, x1 = order_stats(k)
+    diff = x1 - x0
+    return float(x1 - diff * (1 - gamma)) if gamma >= 0.5 else float(x0 + diff * gamma)
 
 
 def _qtruncnorm(p: float, lo: float, hi: float) -> float:
