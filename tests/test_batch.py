@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_batch_safety import sigint_as_a_terminal_gives
 
 from kinerja_analysis.core.io import code_fingerprint
 from kinerja_analysis.core.periods import period_label
@@ -377,7 +378,12 @@ def test_interrupt_keeps_earlier_reports_and_rerun_completes(data_dir, dataset, 
         "--workers",
         "1",
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=sigint_as_a_terminal_gives,
+    )
     manifest = out / p1 / "manifest.json"
 
     def recorded() -> bool:

@@ -54,6 +54,14 @@ def _cmd(data_dir: Path, out: Path, *args: str) -> list[str]:
     ]
 
 
+def sigint_as_a_terminal_gives() -> None:
+    """``preexec_fn`` of a batch the test interrupts: SIGINT at its default, as in a
+    terminal's foreground job. A shell without job control starts a background command
+    (``make test &``, ``nohup``) with SIGINT ignored, exec keeps that, and Python then
+    leaves it ignored: the interrupt never arrived and the batch ran to its end."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(cond, timeout: float = 180.0, proc: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not cond():
@@ -191,6 +199,7 @@ def test_ctrl_c_in_a_terminal_prints_one_line(data_dir, periods, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=sigint_as_a_terminal_gives,
     )
     try:
         _wait_for(
