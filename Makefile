@@ -57,8 +57,10 @@ data: venv $(DATA)/truth.json ## Generate the synthetic Kotalama dataset into da
 reports: venv sysdeps data ## Write every period's report under reports/ (the main job)
 	$(VENV)/bin/kinerja batch --data $(DATA) --out $(REPORTS) $(if $(WORKERS),--workers $(WORKERS),)
 
+# The suite runs in one process per CPU (pytest-xdist), a test file per process at a time
+# so that a file's module fixtures (its synthetic city, its batch) are made once.
 test: venv sysdeps ## Run the test suite
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 lint: venv ## Lint (ruff)
 	$(VENV)/bin/ruff check .

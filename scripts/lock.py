@@ -97,6 +97,7 @@ CONDA_NAMES: dict[str, str | None] = {
     "threadpoolctl": "threadpoolctl",
     "wcwidth": "wcwidth",
     "pytest": "pytest",
+    "pytest-xdist": "pytest-xdist",
     "ruff": "ruff",
     "pypdf": "pypdf",
     "wildboottest": None,
