@@ -244,6 +244,7 @@ def batch(tiny_city, tmp_path_factory):
         per_opd=True,
         notebooks=["10"],
         workers=2,
+        formats=("html", "xlsx"),  # what the attacks read; the PDF is that HTML printed
         progress=False,
         cache_dir=cache,
         min_sel=MIN_SEL,
@@ -450,6 +451,7 @@ def gap_batch(tmp_path_factory):
         per_opd=True,
         notebooks=["10"],
         workers=2,
+        formats=("html", "xlsx"),  # what the attacks read; the PDF is that HTML printed
         progress=False,
         cache_dir=root / "cache",
         min_sel=MIN_SEL,
@@ -569,7 +571,14 @@ def test_opd_folder_is_stable_when_a_colliding_opd_drops(tmp_path):
     (the second OPD now under ``min_sel``): the first keeps its folder, the second's
     document is withdrawn, and no other folder appears."""
     out, cache = tmp_path / "reports", tmp_path / "cache"
-    kw = dict(per_opd=True, notebooks=["10"], workers=2, progress=False, min_sel=MIN_SEL)
+    kw = dict(
+        per_opd=True,
+        notebooks=["10"],
+        workers=2,
+        formats=("html",),  # folders and documents: the HTML is enough
+        progress=False,
+        min_sel=MIN_SEL,
+    )
     last = _collide_city(tmp_path / "d1", MIN_SEL + 1)
     run_batch(tmp_path / "d1", out, periods=[last], cache_dir=cache, **kw)
     first = {p.name for p in (out / last / "opd").iterdir()}

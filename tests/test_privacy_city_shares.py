@@ -123,6 +123,7 @@ def city(tmp_path_factory):
         periods=[planted["last"]],
         notebooks=["10", "20", "90"],
         workers=2,
+        formats=("html", "xlsx"),  # what the attacks read; the PDF is that HTML printed
         progress=False,
         cache_dir=root / "cache",
         min_sel=MIN_SEL,

@@ -409,6 +409,7 @@ def hostile(tmp_path_factory):
         per_opd=True,
         notebooks=["10"],
         workers=2,
+        formats=("html", "xlsx"),  # what the attacks read; the PDF is that HTML printed
         progress=False,
         cache_dir=root / "cache",
         min_sel=MIN_SEL,
