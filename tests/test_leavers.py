@@ -31,13 +31,15 @@ from kinerja_analysis.reporting.text import rule_label
 
 NEW_RULES = (
     "keluar_sebelum_lahir", "keluar_sebelum_tmt", "periode_sesudah_keluar",
-    "tanggal_sesudah_keluar",
+    "tanggal_sesudah_keluar", "penilai_sesudah_keluar",
 )  # fmt: skip
 #: Every rule about a leaving date, the warning of a date after the data included.
 LEAVING = (*NEW_RULES, "tanggal_masa_depan")
+#: The rules about the employee's own rows (a rater's leaving is checked on its own).
+OWN = tuple(r for r in LEAVING if r != "penilai_sesudah_keluar")
 NEW_MESSAGES = (
     "keluar_sebelum_lahir", "keluar_sebelum_tmt", "keluar_masa_depan", "periode_sesudah_keluar",
-    "pelatihan_sesudah_keluar", "umpan_balik_sesudah_keluar",
+    "pelatihan_sesudah_keluar", "umpan_balik_sesudah_keluar", "penilai_sesudah_keluar",
 )  # fmt: skip
 MIN_SEL = 5
 
@@ -139,9 +141,9 @@ def city(tmp_path: Path) -> Path:
     return folder
 
 
-def _new(rep) -> pd.DataFrame:
+def _new(rep, rules: tuple[str, ...] = LEAVING) -> pd.DataFrame:
     iss = rep.issues
-    m = iss["aturan"].isin(LEAVING)
+    m = iss["aturan"].isin(rules)
     cols = ["file", "baris", "kolom", "nilai", "aturan", "tingkat", "pesan"]
     return iss.loc[m, cols].sort_values(["file", "baris"]).reset_index(drop=True)
 
@@ -157,14 +159,55 @@ def _rows(path: Path, **where: str) -> list[int]:
 
 def test_a_register_with_leaving_dates_is_clean(city: Path) -> None:
     # PPPK moves out in the middle of the second quarter, after every row of theirs;
-    # BOSS (no rows of their own; rater and supervisor of the others) retired long ago
+    # BOSS (no rows of their own; rater and supervisor of the others) retires on the
+    # last day of the data, after rating both quarters
     edit(city / "pegawai.csv", PEG_ROW[PPPK], "tmt_keluar", "2024-06-15")
-    edit(city / "pegawai.csv", PEG_ROW[BOSS], "tmt_keluar", "2012-05-01")
+    edit(city / "pegawai.csv", PEG_ROW[BOSS], "tmt_keluar", "2024-06-30")
     rep, tables = validate(city)
     assert rep.exit_code == 0, rep.issues[["file", "baris", "aturan", "pesan"]]
     peg = tables["pegawai"].set_index("nip")
     assert peg.loc[PPPK, "tmt_keluar"] == pd.Timestamp("2024-06-15")
-    assert PPPK in _who(tables, "2024Q2") and BOSS not in _who(tables, "2024Q1")
+    assert PPPK in _who(tables, "2024Q2") and BOSS in _who(tables, "2024Q2")
+
+
+def test_ratings_given_after_the_rater_left_are_warned_and_kept(city: Path) -> None:
+    """A 360° rating or an official rating whose rater (an employee of the register)
+    had left before the row's period began: warned row by row, the rater's pegawai row
+    named (never the rater's NIP or leaving date), the row kept. A rater who left during
+    the period, and a rater who is no employee of the register, are not flagged."""
+    # BOSS, every 360° rater and the official appraiser here, moves out on 20 March
+    # 2024: the ratings of 2024Q1 were given while employed, those of 2024Q2 were not
+    edit(city / "pegawai.csv", PEG_ROW[BOSS], "tmt_keluar", "2024-03-20")
+    resmi = pd.read_csv(city / "penilaian_resmi.csv", dtype=str, keep_default_na=False)
+    resmi["nip_penilai"] = BOSS
+    resmi.loc[0, "nip_penilai"] = ""  # no appraiser named: not checked
+    resmi.to_csv(city / "penilaian_resmi.csv", index=False)
+    peri = pd.read_csv(city / "perilaku.csv", dtype=str, keep_default_na=False)
+    outside = peri.iloc[[-1]].assign(id_penilai="MITRA-07", peran_penilai="rekan")
+    pd.concat([peri, outside], ignore_index=True).to_csv(city / "perilaku.csv", index=False)
+    want = {
+        (f"{name}.csv", row, column, BOSS, "penilai_sesudah_keluar")
+        for name, column in (("perilaku", "id_penilai"), ("penilaian_resmi", "nip_penilai"))
+        for row in _rows(city / f"{name}.csv", **{column: BOSS, "periode": "2024Q2"})
+    }
+    assert {f for f, *_ in want} == {"perilaku.csv", "penilaian_resmi.csv"}
+    rep, tables = validate(city)
+    iss = rep.issues
+    hit = iss[iss["aturan"] == "penilai_sesudah_keluar"]
+    got = set(map(tuple, hit[["file", "baris", "kolom", "nilai", "aturan"]].values.tolist()))
+    assert got == want and len(hit) == len(want)
+    assert set(hit["tingkat"]) == {"peringatan"} and rep.n_rejected == 0
+    for text in hit["pesan"]:
+        assert text.startswith("periode ini dimulai 2024-04-01, sesudah penilainya keluar")
+        assert f"(tmt_keluar di pegawai.csv baris {PEG_ROW[BOSS]})" in text
+        assert BOSS not in text and "2024-03-20" not in text
+    for name in ("perilaku", "penilaian_resmi"):  # every row kept
+        assert len(tables[name]) == len(pd.read_csv(city / f"{name}.csv")), name
+    assert rule_label("penilai_sesudah_keluar", "en") == "Rater had left before the period"
+    en, _ = validate(city, bahasa="en")
+    texts = en.issues.loc[en.issues["aturan"] == "penilai_sesudah_keluar", "pesan"]
+    assert len(texts) == len(want)
+    assert texts.str.startswith("this period began on 2024-04-01, after its rater left").all()
 
 
 def test_a_leaving_date_before_birth_or_appointment_is_emptied(city: Path) -> None:
@@ -175,7 +218,12 @@ def test_a_leaving_date_before_birth_or_appointment_is_emptied(city: Path) -> No
     edit(city / "pegawai.csv", PEG_ROW[BOSS], "tmt_keluar", "2010-01-01")
     for bahasa, words in (("id", "tidak mungkin"), ("en", "impossible")):
         rep, tables = validate(city, bahasa=bahasa)
-        hit = _new(rep)
+        hit = _new(rep, OWN)
+        # BOSS rated in both quarters, after leaving: those ratings are warned about
+        rated = _new(rep, ("penilai_sesudah_keluar",))
+        assert len(rated) and rated["baris"].tolist() == _rows(
+            city / "perilaku.csv", id_penilai=BOSS
+        )
         assert hit.drop(columns="pesan").values.tolist() == [
             ["pegawai.csv", PEG_ROW[STAFF], "tmt_keluar", "1989-12-31", "keluar_sebelum_lahir",
              "peringatan"],
@@ -226,10 +274,17 @@ def test_rows_after_the_leaving_are_warned_row_by_row_and_kept(city: Path) -> No
                 want.add((f"{name}.csv", row, "periode", "2024Q2", "periode_sesudah_keluar"))
     want.add(("pelatihan.csv", 4, "tanggal_mulai", "2024-03-20", "tanggal_sesudah_keluar"))
     rep, tables = validate(city)
-    hit = _new(rep)
+    hit = _new(rep, OWN)
     got = set(map(tuple, hit[["file", "baris", "kolom", "nilai", "aturan"]].values.tolist()))
     assert got == want and len(hit) == len(want)
     assert {f for f, *_ in want} == {f"{n}.csv" for n in (*EMPLOYEE_PERIOD_TABLES, "pelatihan")}
+    # the 360° ratings they gave in 2024Q2, after leaving, are warned about as well
+    rated = _new(rep, ("penilai_sesudah_keluar",))
+    assert len(rated) and sorted(rated["baris"]) == sorted(
+        r
+        for n in (STAFF, PEER)
+        for r in _rows(city / "perilaku.csv", id_penilai=n, periode="2024Q2")
+    )
     assert set(hit["tingkat"]) == {"peringatan"} and rep.n_rejected == 0
     for text, file, row in zip(hit["pesan"], hit["file"], hit["baris"], strict=True):
         df = pd.read_csv(city / file, dtype=str, keep_default_na=False)
@@ -485,10 +540,19 @@ def test_a_careless_export_is_flagged_row_by_row(tmp_path: Path, monkeypatch) ->
                 expected |= {
                     (f"{name}.csv", i + 2, "tanggal_sesudah_keluar") for i in np.flatnonzero(dated)
                 }
+        # ratings whose rater had left before the period (beside the ratee's own rule)
+        for c in ("id_penilai", "nip_penilai"):
+            if c in df.columns:
+                start = df["periode"].map({p: period_bounds(p)[0] for p in df["periode"].unique()})
+                rated = (start >= pd.to_datetime(df[c].map(gone))).to_numpy()
+                expected |= {
+                    (f"{name}.csv", i + 2, "penilai_sesudah_keluar") for i in np.flatnonzero(rated)
+                }
     got = set(zip(hit["file"], hit["baris"].astype(int), hit["aturan"], strict=True))
     assert got == expected and len(hit) == len(expected)
     per_table = hit.groupby(["file", "aturan"]).size()
-    assert len(expected) > 300 and len(per_table) == 6, per_table
+    assert len(expected) > 300 and len(per_table) == len({(f, a) for f, _, a in expected})
+    assert ("perilaku.csv", "penilai_sesudah_keluar") in per_table.index, per_table
     built = [k for k in calls if k in NEW_MESSAGES]
     assert len(built) == len(per_table), built
     for name in EMPLOYEE_PERIOD_TABLES:

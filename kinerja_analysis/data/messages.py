@@ -266,6 +266,10 @@ _ID: dict[str, str] = {
         "sesi umpan balik bertanggal pada atau sesudah tanggal pegawainya keluar (tmt_keluar "
         "di {file} baris {baris}); baris tetap dipakai: periksa tanggal ini atau tmt_keluar"
     ),
+    "penilai_sesudah_keluar": (
+        "periode ini dimulai {mulai}, sesudah penilainya keluar (tmt_keluar di {file} baris "
+        "{baris}); baris tetap dipakai: periksa penilai, periode ini atau tmt_keluar"
+    ),
     # ------------------------------------------------------------------ personal data
     "data_pribadi_nip": "memuat NIP pegawai ({file} baris {baris}); {akibat}",
     "data_pribadi_nip_sendiri": (
@@ -774,6 +778,10 @@ _EN: dict[str, str] = {
     "umpan_balik_sesudah_keluar": (
         "feedback session dated on or after the date the employee left (tmt_keluar in "
         "{file} row {baris}); the row is kept: check this date or tmt_keluar"
+    ),
+    "penilai_sesudah_keluar": (
+        "this period began on {mulai}, after its rater left (tmt_keluar in {file} row "
+        "{baris}); the row is kept: check the rater, this period or tmt_keluar"
     ),
     # ------------------------------------------------------------------ personal data
     "data_pribadi_nip": "holds an employee's NIP ({file} row {baris}); {akibat}",

@@ -861,15 +861,22 @@ def leaving_dates(peg: TableState, end64, end) -> None:
 #: the employee's appointment, or began after the employee left, is flagged
 #: (:func:`employee_dates`).
 EMPLOYEE_PERIOD_TABLES = ("skp", "perilaku", "penilaian_resmi", "umpan_balik")
+#: Columns naming the employee who rated a row of a period: the 360° rater (a NIP or
+#: another id) and the official appraiser (``pejabat penilai kinerja``).
+RATER_COLUMNS = (("perilaku", "id_penilai"), ("penilaian_resmi", "nip_penilai"))
 
 
-def _rows_of_employees(st: TableState, nips: pd.Index) -> np.ndarray:
-    """Position in ``nips`` of each row's employee (``-1``: no NIP, or not in ``nips``),
-    looked up once per distinct NIP and spread through the column's codes."""
-    s = st.values["nip"]
-    cats = s.cat.categories.to_numpy(dtype=object)
+def _rows_of_employees(st: TableState, nips: pd.Index, column: str = "nip") -> np.ndarray:
+    """Position in ``nips`` of the employee each row's ``column`` names (``-1``: empty,
+    or not in ``nips``), looked up once per distinct value and spread through its codes."""
+    s = st.values[column]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats, codes = s.cat.categories.to_numpy(dtype=object), s.cat.codes.to_numpy()
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        cats = np.asarray(uniq, dtype=object)
     where = nips.get_indexer(cats) if len(cats) else np.array([], dtype=np.int64)
-    return np.append(where, -1).astype(np.int64)[s.cat.codes.to_numpy()]
+    return np.append(where, -1).astype(np.int64)[codes]
 
 
 def _per_row(st: TableState, key: str, n: int, rows: dict[str, np.ndarray], **fixed) -> np.ndarray:
@@ -920,6 +927,12 @@ def employee_dates(
       names them), since the fault may lie in the leaving date as much as in the row.
     * ``tanggal_sesudah_keluar`` (warning, row kept): a training or a feedback session
       dated on or after ``tmt_keluar``.
+    * ``penilai_sesudah_keluar`` (warning, row kept): a 360° rating (``perilaku.
+      id_penilai``) or an official rating (``penilaian_resmi.nip_penilai``) given by an
+      employee of the register in a period that began on or after the rater's
+      ``tmt_keluar``: someone who had left rated the period. Kept, as the fault may lie
+      in the leaving date, the period or the rater's id; an id that is no employee's (an
+      outside rater) is not checked.
 
     The message names the employee's row in the pegawai file, never the birth date,
     the appointment or leaving date or the NIP (the issues list goes to the
@@ -1004,6 +1017,24 @@ def employee_dates(
         )  # fmt: skip
         if name == "umpan_balik":
             ub_period = early | after
+    for name, column in RATER_COLUMNS:
+        st = states.get(name)
+        if st is None or column not in st.values or "periode" not in st.values:
+            continue
+        rater = _rows_of_employees(st, nips, column)
+        per = st.values["periode"]
+        cats = per.cat.categories.to_numpy(dtype=object).tolist()
+        first = np.array(
+            [period_bounds(c)[0].to_datetime64() if c in periods else nat for c in cats],
+            dtype="datetime64[D]",
+        )
+        codes = per.cat.codes.to_numpy()
+        starts = np.append(first, nat)[codes]
+        mulai = np.append(np.datetime_as_string(first, unit="D").astype(object), "")
+        reject(
+            st, ~st.bad & (starts >= gone_x[rater]), column, "penilai_sesudah_keluar",
+            msg(st, "penilai_sesudah_keluar", rater, codes, mulai, "mulai"), level="peringatan",
+        )  # fmt: skip
     st = states.get("pelatihan")
     if st is not None and "nip" in st.values:
         emp = _rows_of_employees(st, nips)
