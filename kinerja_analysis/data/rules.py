@@ -879,6 +879,22 @@ def _rows_of_employees(st: TableState, nips: pd.Index, column: str = "nip") -> n
     return np.append(where, -1).astype(np.int64)[codes]
 
 
+def _period_edges(
+    st: TableState, periods: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's period code (``-1``: empty) and, per category of ``st.values["periode"]``,
+    its first and last day (``NaT`` for a period outside the dataset's: rejected by the
+    period rules, not checked against dates)."""
+    per = st.values["periode"]
+    nat = np.datetime64("NaT")
+    bounds = [period_bounds(c) if c in periods else None for c in per.cat.categories.tolist()]
+    first, last = (
+        np.array([nat if b is None else b[i].to_datetime64() for b in bounds], "datetime64[D]")
+        for i in (0, 1)
+    )
+    return per.cat.codes.to_numpy(), first, last
+
+
 def _per_row(st: TableState, key: str, n: int, rows: dict[str, np.ndarray], **fixed) -> np.ndarray:
     """Message ``key`` for ``n`` hit rows, with ``rows`` fields differing per row (arrays
     of text) and ``fixed`` fields the same for all: the template is rendered once, with
@@ -990,17 +1006,7 @@ def employee_dates(
         if st is None or "periode" not in st.values or "nip" not in st.values:
             continue
         emp = _rows_of_employees(st, nips)
-        per = st.values["periode"]
-        cats = per.cat.categories.to_numpy(dtype=object)
-        # a period outside the dataset's: rejected by the period rules, not checked here
-        bounds = [period_bounds(c) if c in periods else None for c in cats.tolist()]
-        first = np.array(
-            [nat if b is None else b[0].to_datetime64() for b in bounds], dtype="datetime64[D]"
-        )
-        last = np.array(
-            [nat if b is None else b[1].to_datetime64() for b in bounds], dtype="datetime64[D]"
-        )
-        codes = per.cat.codes.to_numpy()
+        codes, first, last = _period_edges(st, periods)
         ends = np.append(last, nat)[codes]
         early = ~st.bad & (ends < tmt_x[emp])  # NaT on either side compares False
         akhir = np.append(np.datetime_as_string(last, unit="D").astype(object), "")
@@ -1022,13 +1028,7 @@ def employee_dates(
         if st is None or column not in st.values or "periode" not in st.values:
             continue
         rater = _rows_of_employees(st, nips, column)
-        per = st.values["periode"]
-        cats = per.cat.categories.to_numpy(dtype=object).tolist()
-        first = np.array(
-            [period_bounds(c)[0].to_datetime64() if c in periods else nat for c in cats],
-            dtype="datetime64[D]",
-        )
-        codes = per.cat.codes.to_numpy()
+        codes, first, _ = _period_edges(st, periods)
         starts = np.append(first, nat)[codes]
         mulai = np.append(np.datetime_as_string(first, unit="D").astype(object), "")
         reject(
