@@ -20,6 +20,7 @@ lines of defence are tested here:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
@@ -419,7 +420,7 @@ def _all_text_hits(paths, register: Register) -> list[str]:
     bad = []
     for p in paths:
         for f in [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file()):
-            if f.suffix in (".png", ".parquet", ".ipynb"):
+            if f.suffix in (".parquet", ".ipynb"):
                 continue
             from kinerja_analysis.reporting.privacy import document_hits
 
@@ -520,3 +521,89 @@ def test_the_scanner_finds_a_nip_with_dashes_and_as_a_number(tmp_path):
     found = scan_personal_data(tmp_path, [NIP], [])
     assert sorted(found["jenis"]) == ["nip", "nip_dikenal", "nip_dikenal"]
     assert not found["cuplikan"].str.contains("199103").any()
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def _predikat_figure_html(groups: list[str]) -> str:
+    """A page holding one real chart of the reports whose bars are named ``groups``."""
+    from kinerja_analysis.reporting import plots
+    from kinerja_analysis.reporting.notebook import figure_html
+
+    dist = pd.DataFrame(
+        [(g, p, 0.2) for g in groups for p in plots._PREDIKAT],
+        columns=["kelompok", "predikat", "persen"],
+    )
+    plots.use_style()
+    return f"<html><body><p>Distribusi predikat</p>{figure_html(plots.plot_predikat_distribution, dist, title='Predikat per OPD')}</body></html>"
+
+
+def test_the_guard_reads_the_texts_drawn_on_a_figure(tmp_path):
+    """A name or NIP that reaches a document only as a figure's text (a tick label drawn
+    from an OPD name) is found by the batch's check and by the scan, read from the PNG
+    itself; before, the check left images out and passed such a page."""
+    from kinerja_analysis.reporting.privacy import _DATA_URI, figure_texts
+
+    register = Register([NIP], ["Ratih Wijaya", "Suparman"])
+    for planted, kind in [
+        ("Bagian Ratih Wijaya", "nama"),
+        (f"UPT {GROUPED}", "nip"),
+        ("Suparman", "nama"),  # a one-word name as a whole label
+    ]:
+        page = _predikat_figure_html(["Dinas Pendidikan", planted])
+        # the page's own text does not hold it: only the figure does
+        assert not document_hits_of(_DATA_URI.sub("data:", page), register)
+        with pytest.raises(PersonalDataFound) as e:
+            check_document("laporan.html", page, register)
+        assert e.value.counts.get(kind) and NIP not in str(e.value) and "Ratih" not in str(e.value)
+        (tmp_path / "laporan.html").write_text(page, "utf-8")
+        found = scan_personal_data(tmp_path / "laporan.html", [NIP], ["Ratih Wijaya", "Suparman"])
+        # the chart drawn for the page and for a phone: both carry it
+        assert sorted(found["lokasi"]) == ["grafik 1", "grafik 2"]
+        assert (
+            "Ratih" not in found["cuplikan"].iloc[0] and "199103" not in found["cuplikan"].iloc[0]
+        )
+
+    # the texts are the drawn ones: the tick labels made while drawing, the title
+    clean = _predikat_figure_html(["Dinas Pendidikan", "Bagian Umum"])
+    png = base64.b64decode(re.search(r"base64,([^\"]+)", clean).group(1))
+    texts = figure_texts(png)
+    assert {"Dinas Pendidikan", "Bagian Umum", "Predikat per OPD"} <= set(texts)
+    check_document("laporan.html", clean, register)  # nothing raised
+
+    # a name is matched within one text, never across two neighbouring labels
+    split = _predikat_figure_html(["Ratih", "Wijaya"])
+    check_document("laporan.html", split, Register([], ["Ratih Wijaya"]))
+
+
+def document_hits_of(html: str, register: Register) -> dict[str, int]:
+    from kinerja_analysis.reporting.privacy import document_hits
+
+    return document_hits("laporan.html", html, register)
+
+
+def test_figures_in_png_files_and_notebooks_are_scanned_and_other_images_skipped(tmp_path):
+    page = _predikat_figure_html(["Dinas Pendidikan", "Bagian Ratih Wijaya"])
+    b64 = re.search(r"base64,([^\"]+)", page).group(1)
+    png = base64.b64decode(b64)
+    (tmp_path / "grafik.png").write_bytes(png)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("plot()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": b64})]
+    nb.cells = [cell]
+    nbformat.write(nb, str(tmp_path / "laporan.ipynb"))
+    # an image that is not one of the reports' figures carries no text: skipped, said so
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buf, format="PNG")
+    (tmp_path / "logo.png").write_bytes(buf.getvalue())
+
+    found = scan_personal_data(tmp_path, [NIP], ["Ratih Wijaya"])
+    assert sorted(Path(f).name for f in found["file"]) == ["grafik.png", "laporan.ipynb"]
+    assert (found["jenis"] == "nama").all()
+    assert [Path(f).name for f, _ in found.attrs["dilewati"]] == ["logo.png"]
+    with pytest.raises(PersonalDataFound):
+        check_document("grafik.png", png, Register([], ["Ratih Wijaya"]))
+    check_document("logo.png", buf.getvalue(), Register([], ["Ratih Wijaya"]))

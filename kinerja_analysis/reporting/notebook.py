@@ -55,6 +55,7 @@ from kinerja_analysis.reporting.markup import (
     table_class,
     width_style,
 )
+from kinerja_analysis.reporting.privacy import FIGURE_TEXT_KEY
 from kinerja_analysis.reporting.tables import city_suppressed_measures, top_and_bottom
 from kinerja_analysis.reporting.text import (
     TEXTS,
@@ -943,11 +944,14 @@ def _png(fig) -> tuple[str, float, float]:
     figure has are set so, and those made while drawing (tick labels) inherit it. Every
     text is drawn as the figures' fonts can draw it
     (:func:`kinerja_analysis.reporting.glyphs.drawable_figure`), a ready figure's too.
+    The PNG carries the texts drawn (:func:`drawn_texts`) in its
+    :data:`~kinerja_analysis.reporting.privacy.FIGURE_TEXT_KEY` chunk.
     """
     import matplotlib as mpl  # lazy: heavy; only for figures
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: as above
     from matplotlib.text import Text  # lazy: as above
     from PIL import Image  # lazy: with matplotlib, only for figures
+    from PIL.PngImagePlugin import PngInfo  # lazy: as above
 
     from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
     from kinerja_analysis.reporting.glyphs import drawable_figure  # lazy: as plots
@@ -961,11 +965,40 @@ def _png(fig) -> tuple[str, float, float]:
             text.set_parse_math(False)
         canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    # the texts drawn (tick labels made while drawing included) go with the image, so
+    # the personal-data checks read a figure as they read a table
+    info = PngInfo()
+    info.add_itxt(FIGURE_TEXT_KEY, "\n".join(drawn_texts(fig)))
     buf = io.BytesIO()
     # zlib level 3: on the report's charts both faster (about a third) and smaller than
     # Pillow's default 6; the image is lossless either way
-    Image.fromarray(rgb).save(buf, format="PNG", dpi=(plots.DPI, plots.DPI), compress_level=3)
+    Image.fromarray(rgb).save(
+        buf, format="PNG", dpi=(plots.DPI, plots.DPI), compress_level=3, pnginfo=info
+    )
     return base64.b64encode(buf.getvalue()).decode("ascii"), float(w), float(h)
+
+
+def drawn_texts(fig) -> list[str]:
+    """Every text a drawn figure shows, in the figure's order, each with its line
+    breaks turned into spaces: titles, axis and tick labels, legends, annotations, the
+    texts inside a chart's table. A text set invisible is left out.
+
+    >>> import matplotlib.figure
+    >>> fig = matplotlib.figure.Figure()
+    >>> ax = fig.subplots()
+    >>> _ = fig.suptitle("Capaian\\nper OPD"), ax.set_xlabel("OPD"), ax.set_xticks([0, 1], ["A", "B"])
+    >>> _ = ax.set_yticks([])
+    >>> drawn_texts(fig)
+    ['OPD', 'A', 'B', 'Capaian per OPD']
+    """
+    from matplotlib.text import Text  # lazy: heavy; only for figures
+
+    out = []
+    for artist in fig.findobj(Text):
+        value = " ".join(artist.get_text().split())
+        if value and artist.get_visible():
+            out.append(value)
+    return out
 
 
 def _figures(value) -> list:

@@ -24,6 +24,8 @@ Findings never repeat the personal data: excerpts are masked (``[NIP]``, ``[NAMA
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html as _html
 import io
 import json
@@ -554,6 +556,46 @@ _KATA = re.compile(r"\w+")
 _DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
 
 
+#: The PNG text chunk (iTXt) where every figure the reports draw carries the texts drawn
+#: on it (titles, tick labels, legends, annotations), one per line, so the personal-data
+#: checks read a figure's words as they read a table's (:func:`figure_texts`).
+FIGURE_TEXT_KEY = "kinerja:teks"
+
+_DATA_IMAGE = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=\s]+)")
+
+
+def figure_texts(png: bytes) -> list[str]:
+    """The texts a figure of the reports has drawn on it, read from its PNG's
+    :data:`FIGURE_TEXT_KEY` chunk: one string per text, ``[]`` when the image carries
+    none (a PNG from elsewhere, an image that is not a PNG or does not decode).
+
+    Read with Pillow from the chunks before the image data, without decoding a pixel.
+
+    >>> figure_texts(b"not an image")
+    []
+    """
+    from PIL import Image, UnidentifiedImageError  # lazy: only for documents with figures
+
+    try:
+        with Image.open(io.BytesIO(png)) as im:
+            value = im.info.get(FIGURE_TEXT_KEY)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return []  # not one of the reports' figures: nothing of ours is in it
+    return [t for t in str(value).split("\n") if t.strip()] if value else []
+
+
+def _embedded_figure_texts(markup: str) -> list[str]:
+    """:func:`figure_texts` of every PNG embedded as a ``data:`` URI in an HTML text."""
+    out: list[str] = []
+    for m in _DATA_IMAGE.finditer(markup):
+        try:
+            raw = base64.b64decode("".join(m.group(1).split()), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        out += figure_texts(raw)
+    return out
+
+
 def _words(teks: str) -> list[str]:
     return [m.group(0).casefold() for m in _KATA.finditer(teks)]
 
@@ -624,6 +666,9 @@ def _json_strings(obj: object, out: list[str]) -> None:
         for k, v in obj.items():
             out.append(str(k))
             if k in _GAMBAR_KEYS:
+                if k == "image/png":  # a figure's own texts (a notebook's output)
+                    png = "".join(v) if isinstance(v, list) else str(v)
+                    out += _embedded_figure_texts(f"data:image/png;base64,{png}")
                 continue
             _json_strings(v, out)
     elif isinstance(obj, list):
@@ -684,6 +729,11 @@ def _segments(path: Path) -> tuple[list[tuple[str, str]], str | None]:
                     segs.append((f"{c}[{i}]", t))
         return segs, None
     raw = path.read_bytes()
+    if ext == ".png":
+        texts = figure_texts(raw)
+        if not texts:
+            return [], "gambar tanpa teks yang dapat dibaca"
+        return [("grafik", t) for t in texts], None
     if ext in _JSON_EXT:
         try:
             obj = json.loads(raw.decode("utf-8"))
@@ -697,7 +747,13 @@ def _segments(path: Path) -> tuple[list[tuple[str, str]], str | None]:
         return [], "berkas biner yang tidak dikenal"
     teks = raw.decode("utf-8", errors="replace")
     if ext in (".html", ".htm", ".svg", ".xml"):
+        figures = [
+            (f"grafik {i}", t)
+            for i, m in enumerate(_DATA_IMAGE.finditer(teks), start=1)
+            for t in _embedded_figure_texts(m.group(0))
+        ]
         teks = _html.unescape(_DATA_URI.sub("data:", teks))
+        return [("teks", teks), *figures], None
     return [("teks", teks)], None
 
 
@@ -746,7 +802,10 @@ def scan_personal_data(
     Formats: PDF (text from ``pypdf``), XLSX (every cell through ``openpyxl``; numbers of
     10+ digits written as integers, so a NIP stored as a number is still found), Parquet,
     notebooks and JSON (every string, except embedded images), HTML (entities decoded,
-    ``data:`` URIs removed), and any other UTF-8 text (CSV, logs, Markdown).
+    ``data:`` URIs removed), and any other UTF-8 text (CSV, logs, Markdown). The texts
+    drawn on the reports' figures are read from the figures themselves
+    (:func:`figure_texts`): embedded in HTML or a notebook (``lokasi`` ``grafik N``, the
+    N-th image of the page) or a PNG file; any other image is skipped.
 
     *NIP*: any run of exactly 18 digits not touching other hexadecimal characters (so
     hex digests are not flagged), any 8-6-1-3 digit group separated by one kind of
@@ -839,14 +898,18 @@ def _markup_hits(markup: str, register: Register) -> list[str]:
     """Kinds of the personal data in an HTML or XML text: NIPs and names of two or more
     words anywhere in its text (tags read as spaces, entities decoded, ``data:`` URIs
     left out), and a registered one-word name as a whole text node or attribute value (a
-    table cell that holds just ``Suparman``)."""
+    table cell that holds just ``Suparman``). The texts drawn on its figures (PNG
+    ``data:`` URIs carrying :data:`FIGURE_TEXT_KEY`) are read one by one, as cells."""
+    drawn = _embedded_figure_texts(markup)
     markup = _DATA_URI.sub("data:", markup)
     kinds = [h.kind for h in register.find(_html.unescape(_TAG.sub(" ", markup)), whole=False)]
+    for text in drawn:
+        kinds += [h.kind for h in register.find(text, whole=False)]
     if register.names:
-        parts = [m.group(1) for m in _TEXT_NODE.finditer(markup)]
-        parts += [a or b for a, b in _ATTRIBUTE.findall(markup)]
-        for part in parts:
-            w = words(_html.unescape(part))
+        parts = [_html.unescape(m.group(1)) for m in _TEXT_NODE.finditer(markup)]
+        parts += [_html.unescape(a or b) for a, b in _ATTRIBUTE.findall(markup)]
+        for part in [*parts, *drawn]:
+            w = words(part)
             if len(w) == 1 and (w[0],) in register.names:
                 kinds.append("nama")
     return kinds
@@ -855,7 +918,8 @@ def _markup_hits(markup: str, register: Register) -> list[str]:
 def document_hits(name: str, data: bytes | str, register: Register) -> dict[str, int]:
     """``{kind: hits}`` of the personal data of ``register`` in one document about to be
     published, read from its bytes: HTML (also the PDF's source: the PDF is rendered from
-    exactly this HTML), a workbook (every XML part of the XLSX: cell strings, numbers,
+    exactly this HTML; the texts drawn on its figures included), a figure's PNG (its
+    :func:`figure_texts`), a workbook (every XML part of the XLSX: cell strings, numbers,
     sheet names, properties) or any text. A PDF itself is read with ``pypdf``
     (slow: the batch checks its HTML instead)."""
     ext = Path(name).suffix.lower()
@@ -866,6 +930,10 @@ def document_hits(name: str, data: bytes | str, register: Register) -> dict[str,
             for info in z.infolist():
                 if info.filename.endswith((".xml", ".rels")):
                     kinds += _markup_hits(z.read(info).decode("utf-8", "replace"), register)
+    elif ext == ".png":
+        raw = data if isinstance(data, bytes) else data.encode("latin-1")
+        for text in figure_texts(raw):
+            kinds += _markup_hits(f"<p>{_html.escape(text)}</p>", register)
     elif ext == ".pdf":
         from pypdf import PdfReader  # lazy: only when a PDF is read
 
