@@ -470,10 +470,14 @@ def test_a_batch_on_the_planted_city_publishes_no_personal_data(planted, planted
 
 
 @pytest.mark.slow
-def test_a_profile_that_prints_a_nip_stops_the_documents(planted, planted_cache, tmp_path):
+def test_a_profile_that_prints_a_nip_stops_the_batch_before_any_work(
+    planted, planted_cache, tmp_path
+):
     """A path validation does not read: the agency profile's signatory line carries an
-    employee's NIP. The batch's check stops the document in the worker; the earlier
-    document stays; the index says why; nothing published holds the NIP."""
+    employee's NIP (the usual layout under a signature). Every document would fail its
+    last check after the whole computation, with advice to look in the data (a fresh
+    tester); the batch now refuses the profile up front, naming its file and key; the
+    earlier documents stay; the message never holds the NIP."""
     from rich.console import Console
 
     from kinerja_analysis.data.loading import load_dataset
@@ -502,14 +506,28 @@ def test_a_profile_that_prints_a_nip_stops_the_documents(planted, planted_cache,
     folder = out / ds.periods[-1]
     before = _hashes(folder)
     buf = io.StringIO()
-    second = batch.run_batch(data, out, profile=bad, console=Console(file=buf, width=200), **kw)
-    (r,) = second.runs
-    assert second.exit_code == 1 and r.reason == "pribadi" and r.earlier_report
+    for bahasa in ("id", "en"):
+        with pytest.raises(ValueError) as e:
+            batch.run_batch(
+                data, out, profile=bad, console=Console(file=buf, width=200), bahasa=bahasa, **kw
+            )
+        assert str(e.value).startswith("profil_nip.yaml: penandatangan.jabatan: ")
+        assert ("NIP pegawai" if bahasa == "id" else "employee's NIP") in str(e.value)
+        assert grouped not in str(e.value) and nip not in str(e.value)
     assert _hashes(folder) == before
-    assert "memuat data pribadi" in (out / "index.html").read_text("utf-8")
     register = personal_register(ds)
     assert not _all_text_hits([out, cache / "log"], register)
-    assert grouped not in buf.getvalue() + "\n".join(second.lines("id"))
+    assert grouped not in buf.getvalue()
+    # the signatory's own name is printed (the profile allows it); another
+    # employee's name in the signatory's title is refused the same way
+    other = str(ds.pegawai["nama"].iloc[7])
+    named = tmp_path / "profil_nama.yaml"
+    named.write_text(
+        good.read_text("utf-8").replace("Sekretaris Daerah", f"Plh. Sekda a.n. {other}"),
+        "utf-8",
+    )
+    with pytest.raises(ValueError, match="penandatangan.jabatan: memuat nama pegawai"):
+        batch.run_batch(data, out, profile=named, **kw)
 
 
 def test_the_scanner_finds_a_nip_with_dashes_and_as_a_number(tmp_path):
@@ -607,3 +625,77 @@ def test_figures_in_png_files_and_notebooks_are_scanned_and_other_images_skipped
     with pytest.raises(PersonalDataFound):
         check_document("grafik.png", png, Register([], ["Ratih Wijaya"]))
     check_document("logo.png", buf.getvalue(), Register([], ["Ratih Wijaya"]))
+
+
+# ----------------------------------------------------------------------------- issues list
+
+#: Columns that hold a NIP by design: their values are the rows' keys and stay as written.
+_NIP_COLUMNS = {"nip", "nip_atasan", "id_penilai", "nip_penilai"}
+
+
+def _unmasked(issues: pd.DataFrame, register: Register) -> list[tuple]:
+    """Issues whose value or message still holds a registered name, or a NIP outside
+    the columns that hold one by design."""
+    out = []
+    for r in issues.itertuples():
+        for col in ("nilai", "pesan"):
+            v = getattr(r, col)
+            if not isinstance(v, str):
+                continue
+            hits = register.find(v, whole=col == "nilai")
+            if r.kolom in _NIP_COLUMNS:
+                hits = [h for h in hits if h.kind == "nama"]
+            if hits:
+                out.append((r.aturan, r.kolom, col))
+    return out
+
+
+def test_no_rule_quotes_personal_data_in_the_issues_list(tmp_path):
+    """The tester's case: an employee's name typed into ``opd`` in several spellings.
+    ``data_pribadi`` masked its values, but the spelling rule (``ejaan_nama``) quoted
+    the same cells as written in its values and messages, on the console of ``kinerja
+    validate``, in ``masalah.csv`` and ``validasi.xlsx``. Every issue is masked now,
+    whichever rule wrote it; a NIP in a NIP column stays, the row's key."""
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    r = generate(n_pegawai=80, seed=3)
+    peg = r.tables["pegawai"]
+    nama, nip = peg["nama"].tolist(), peg["nip"].tolist()
+    who = nama[5]
+    for i, v in zip(
+        (30, 31, 32),
+        (f"Bagian {who.upper()}", f"Bagian {who.replace(' ', chr(160))}", f"Bagian {who.lower()}"),
+        strict=True,
+    ):
+        peg.loc[i, "opd"] = v
+    peg.loc[40, "jabatan"] = f"Staf {nip[7]}"
+    peg.loc[41, "nip"] = nip[42]  # a duplicated NIP: the row's key, kept as written
+    folder = tmp_path / "kota"
+    write_dataset(r, folder)
+    register = Register(nip, nama)
+
+    rep, _, _ = validate_dataset(folder)
+    iss = rep.issues
+    spelling = iss[iss["aturan"] == "ejaan_nama"]
+    assert len(spelling) and spelling["nilai"].str.contains(r"\[nama\]").all()
+    assert not _unmasked(iss, register)
+    assert iss.loc[iss["kolom"] == "nip", "nilai"].isin([nip[42]]).any()
+
+    out = tmp_path / "validasi"
+    result = CliRunner().invoke(app, ["validate", str(folder), "--out", str(out), "--show", "200"])
+    assert result.exit_code == 1, result.output
+    shown = result.output + (out / "masalah.csv").read_text("utf-8")
+    for part in who.split():
+        assert part.lower() not in shown.lower(), part
+    # the issues' files and sheets (the rejected rows are the raw rows, by design)
+    written = scan_personal_data(
+        [out / n for n in ("masalah.csv", "masalah_struktur.csv", "sebab_utama.csv")]
+        + [out / "validasi.xlsx"],
+        [],
+        nama,
+    )
+    sheets = written["lokasi"].str.split("!").str[0]
+    names = written[(written["jenis"] == "nama") & ~sheets.str.startswith("Ditolak")]
+    assert names.empty, names

@@ -52,7 +52,7 @@ Python matcher then reads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 __all__ = ["NIP_SEPARATORS", "NIP_KINDS", "Hit", "Register", "name_forms", "words"]
@@ -205,11 +205,19 @@ class Register:
         """Whether all of ``text`` is a registered name (any number of words)."""
         return tuple(words(text)) in self.names
 
-    def mask(self, text: str, *, whole: bool = True) -> str:
-        """``text`` with each hit of :meth:`find` replaced by ``[NIP]`` or ``[nama]``."""
+    def mask(self, text: str, *, whole: bool = True, kinds: Collection[str] | None = None) -> str:
+        """``text`` with each hit of :meth:`find` replaced by ``[NIP]`` or ``[nama]``;
+        with ``kinds``, only the hits of those kinds (:attr:`Hit.kind`).
+
+        >>> r = Register(["196908251991032001"], ["Ratih Wijaya"])
+        >>> r.mask("Ratih Wijaya, 196908251991032001")
+        '[nama], [NIP]'
+        >>> r.mask("Ratih Wijaya, 196908251991032001", kinds={"nama"})
+        '[nama], 196908251991032001'
+        """
         out, pos = [], 0
         for h in self.find(text, whole=whole):
-            if h.start < pos:
+            if h.start < pos or (kinds is not None and h.kind not in kinds):
                 continue
             out += [text[pos : h.start], "[NIP]" if h.kind in NIP_KINDS else "[nama]"]
             pos = h.end

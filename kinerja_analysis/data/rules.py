@@ -537,7 +537,7 @@ def register_of(peg: TableState) -> tuple[Register, np.ndarray, np.ndarray]:
     return Register(nips.tolist(), names), peg.raw.rows, name_rows
 
 
-def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> None:
+def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> Register | None:
     """Text cells that hold an employee's NIP or name (rule ``data_pribadi``).
 
     Every text column of every table (``kind: str``; not ``pegawai.nama`` itself, and
@@ -573,6 +573,9 @@ def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> N
     value is the cell with the personal data masked (``UPT [NIP]``, ``[nama]``): the
     issues list is printed by ``kinerja validate`` and kept in the batch's cache.
 
+    Returns the register searched (``None`` without a pegawai table), for
+    :func:`mask_issues`.
+
     Cost: one search per distinct text (:meth:`~kinerja_analysis.core.personal.Register.
     scan`). On the synthetic city of 20,000 ASN, 0.04–0.09 s of an 18–20 s validation;
     a register of 100,000 NIPs and names (0.5 s to build) against 500,000 distinct texts
@@ -580,10 +583,10 @@ def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> N
     machine at load 3.
     """
     if peg is None:
-        return
+        return None
     register, nip_rows, name_rows = register_of(peg)
     if not register:
-        return
+        return register
     for name, st in states.items():
         for col in st.table.columns:
             if col.kind != "str" or col.may_be_nip or col.name not in st.values:
@@ -591,6 +594,7 @@ def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> N
             if name == "pegawai" and col.name == "nama":
                 continue
             _personal_column(st, col, register, peg, nip_rows, name_rows)
+    return register
 
 
 def _personal_column(
@@ -654,6 +658,80 @@ def _personal_column(
 
     level = "tolak" if col.published else "peringatan"
     reject(st, rows, col.name, "data_pribadi", msg, level, values=masked)
+
+
+_QUOTED = re.compile(r"'([^'\n]{1,500})'")
+
+
+def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) -> None:
+    """Mask the register's personal data in every issue's value and message, whatever
+    rule wrote it, and in the structural problems' messages.
+
+    :func:`personal_data` masks the values it reports, but other rules quote the same
+    cells as written (a spelling variant of an OPD's name that is an employee's name, a
+    date rule on a text that holds a NIP), and the issues list reaches the console of
+    ``kinerja validate``, ``masalah.csv``, ``validasi.xlsx`` and the batch's cache. A
+    value is searched as one cell (a registered one-word name that is all of it counts,
+    :meth:`~kinerja_analysis.core.personal.Register.find`); a message as free text,
+    with each of its quoted values (``'…'``) searched as a cell. A hit becomes
+    ``[NIP]`` or ``[nama]``; the row and column still say where to look.
+
+    NIPs stay as written in the columns that hold one by design (``kind: nip`` and
+    ``may_be_nip``: ``nip``, ``nip_atasan``, ``id_penilai``, …): there the value is the
+    row's key, which the analyst searches for (also in a key of several columns that
+    holds one: a duplicate key's value). Names are masked there too.
+
+    Cost: one search per distinct value, message and quoted value
+    (:meth:`~kinerja_analysis.core.personal.Register.scan` narrows many of them down in
+    Arrow first).
+    """
+    cache: dict[tuple[bool, bool, str], str] = {}
+
+    def masked(text: str, message: bool, keep_nips: bool) -> str:
+        key = (message, keep_nips, text)
+        if key not in cache:
+            kinds = {"nama"} if keep_nips else None
+            out = register.mask(text, whole=not message, kinds=kinds)
+            if message:  # a quoted value is one cell: a one-word name as all of it
+                out = _QUOTED.sub(lambda m: f"'{register.mask(m.group(1), kinds=kinds)}'", out)
+            cache[key] = out
+        return cache[key]
+
+    def masked_all(values: object, message: bool, keep_nips: bool) -> object:
+        """``values`` (one text or an array of them) with the hits masked; the same
+        object when nothing is found."""
+        one = not isinstance(values, np.ndarray | list | tuple | pd.Series)
+        arr = np.asarray([values] if one else list(values), dtype=object)
+        is_text = np.fromiter((isinstance(v, str) for v in arr), bool, len(arr))
+        if not is_text.any():
+            return values
+        uniq, inverse = np.unique(arr[is_text].astype(str), return_inverse=True)
+        texts = uniq.tolist()
+        hit = set(register.scan(texts))
+        if message:
+            quoted = [(i, m.group(1)) for i, t in enumerate(texts) for m in _QUOTED.finditer(t)]
+            hit |= {quoted[j][0] for j in register.scan([q for _, q in quoted])}
+        changed = False
+        new = uniq.astype(object)
+        for i in hit:
+            new[i] = masked(texts[i], message, keep_nips)
+            changed |= new[i] != texts[i]
+        if not changed:
+            return values
+        out = arr.copy()
+        out[is_text] = new[inverse]
+        return out[0] if one else out
+
+    for st in states.values():
+        by_design = {c.name for c in st.table.columns if c.kind == "nip" or c.may_be_nip}
+        for part in st.issues.parts:
+            # a key's columns are listed "nip,periode,…": a NIP in them is the key's
+            keep = any(c.strip() in by_design for c in str(part["kolom"]).split(","))
+            part["nilai"] = masked_all(part["nilai"], False, keep)
+            part["pesan"] = masked_all(part["pesan"], True, keep)
+    for problem in getattr(run, "structure", []):
+        problem["pesan"] = masked_all(problem["pesan"], True, False)
+        problem["file"] = masked_all(problem["file"], True, False)  # any file of the folder
 
 
 def _own_name(
@@ -1416,8 +1494,27 @@ def check_all(
     Order (as the row-by-row loader did, so a row is reported for its first problem):
     table rules and keys; the employees' identifiers; NIPs and names in text columns
     (:func:`personal_data`); periods; plausibility of dates; references to employees and
-    periods; supervisor loops.
+    periods; supervisor loops. Last, every issue's value and message is masked of the
+    register's names and NIPs (:func:`mask_issues`), whichever rule wrote it.
     """
+    registers: list[Register] = []
+    try:
+        return _check_rules(states, run, declared, pseudonim=pseudonim, registers=registers)
+    finally:
+        if registers:
+            mask_issues(states, run, registers[0])
+
+
+def _check_rules(
+    states: dict[str, TableState],
+    run: Any,
+    declared: tuple[str, ...] | None,
+    *,
+    pseudonim: bool,
+    registers: list[Register],
+) -> tuple[str, ...]:
+    """:func:`check_all` without the last masking; the register :func:`personal_data`
+    searched is appended to ``registers``."""
     if states.get("pegawai") is not None:
         nip_ids(states, states["pegawai"])
     for name, st in states.items():
@@ -1430,7 +1527,9 @@ def check_all(
         nip_structure(peg, pseudonim, run)
         check_key(peg)
     # a NIP or a name in a text column (published: the row is rejected)
-    personal_data(states, peg)
+    register = personal_data(states, peg)
+    if register:
+        registers.append(register)
     # periods
     if declared is not None:
         bad = [p for p in declared if not is_period(p)]
