@@ -90,7 +90,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "13"
+CACHE_VERSION = "14"
 
 
 # --------------------------------------------------------------------------- report
@@ -688,6 +688,7 @@ def _find_files(run: _Run) -> None:
             run.files[name] = found[0]
         elif TABLES[name].required:
             _required_missing(run, name, present)
+    _unread_files(run, present)
     if not any(t in run.files or run.status.get(t) for t in PERIOD_TABLES):
         saran = "".join(
             run.msg("saran_file_header_tabel", tabel=t, files=", ".join(fitting))
@@ -696,6 +697,45 @@ def _find_files(run: _Run) -> None:
         )
         run.problem("", "", "", run.msg("tabel_periode_tidak_ada") + saran, "fatal")
         run.fatal = True
+
+
+def _unread_files(run: _Run, present: list[str]) -> None:
+    """Warn about each data file of the folder (``.csv``, ``.xlsx``, ``.parquet``) that
+    no table reads: its name is not a table's and the mapping does not name it (a
+    ``umpan_balik 2024.csv``, a ``layanan (1).csv`` a browser saved twice). Left unsaid,
+    its rows would be dropped without a word and the documents would call the table
+    unavailable. The warning names the tables without a file whose required columns
+    its header holds (:func:`_files_fitting`). Excel's lock files (``~$…``) and hidden
+    files are not data and are passed over; a table found in two files is said by its
+    own rule (``tabel_ganda``)."""
+    taken = {p.resolve() for p in run.files.values()}
+    doubled = {f"{t}{ext}" for t in TABLE_ORDER for ext in _EXTENSIONS if run.status.get(t)}
+    unread = [
+        f
+        for f in present
+        if Path(f).suffix.lower() in _EXTENSIONS
+        and not f.startswith(("~$", "."))
+        and f not in doubled
+        and (run.data_dir / f).resolve() not in taken
+    ]
+    if not unread:
+        return
+    fits: dict[str, list[str]] = {}
+    for t in TABLE_ORDER:
+        if t in run.files or run.status.get(t):
+            continue
+        for f in _files_fitting(run, t, unread):
+            fits.setdefault(f, []).append(t)
+    for f in unread:
+        tables = fits.get(f, [])
+        saran = run.msg("file_cocok_tabel", tabel=", ".join(tables)) if tables else ""
+        run.problem(
+            tables[0] if len(tables) == 1 else "",
+            f,
+            "",
+            run.msg("file_tidak_dibaca", file=f) + saran,
+            "peringatan",
+        )
 
 
 def _required_missing(run: _Run, name: str, present: list[str]) -> None:

@@ -337,6 +337,12 @@ _ID: dict[str, str] = {
         "(file di folder: {ada})"
     ),
     "tabel_ganda": "Tabel '{tabel}' ada dalam lebih dari satu file: {files}; sisakan satu.",
+    "file_tidak_dibaca": (
+        "file '{file}' di folder data tidak dibaca: namanya bukan nama tabel (mis. "
+        "umpan_balik.csv) dan pemetaan kolom tidak menunjuknya; barisnya tidak ikut "
+        "dianalisis. Ganti namanya atau tunjuk file ini dalam pemetaan (--mapping)."
+    ),
+    "file_cocok_tabel": " Header-nya memuat semua kolom wajib tabel {tabel}, yang belum ada.",
     "kolom_wajib": (
         "kolom wajib tidak ada: {missing}. Kolom yang ada: {present}. Periksa nama kolom atau "
         "file pemetaan kolom."
@@ -851,6 +857,12 @@ _EN: dict[str, str] = {
         "the folder: {ada})"
     ),
     "tabel_ganda": "Table '{tabel}' is in more than one file: {files}; keep one.",
+    "file_tidak_dibaca": (
+        "file '{file}' in the data folder is not read: its name is not a table's (e.g. "
+        "umpan_balik.csv) and the column mapping does not name it; its rows are not "
+        "analysed. Rename it or name this file in the mapping (--mapping)."
+    ),
+    "file_cocok_tabel": " Its header holds every required column of table {tabel}, which has no file.",
     "kolom_wajib": (
         "required column(s) missing: {missing}. Columns present: {present}. Check the "
         "column names or the column-mapping file."
