@@ -83,10 +83,11 @@ class RoleWeights:
 
 @dataclass(frozen=True)
 class RaterModel(Result):
-    """Fitted crossed fixed-effects model of 360-degree ratings.
+    """Fitted crossed model of 360-degree ratings.
 
     ``skor = mu[ratee, periode, dimensi] + peran[role] + leniency[rater] + error``,
-    self-ratings excluded.
+    self-ratings excluded; ``mu`` and ``peran`` fixed, ``leniency`` random (see
+    :func:`rater_model`).
 
     Attributes
     ----------
@@ -271,6 +272,7 @@ def _fe_solve(
     ref: int | None,
     *,
     resid: bool = True,
+    ridge: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Least squares of ``y = mu[cell] + a[role] + b[rater]`` (``y`` may have columns).
 
@@ -283,7 +285,10 @@ def _fe_solve(
     rater effects: directions the data cannot identify — a rater rated nobody that
     anyone else rated, or, in a strictly layered hierarchy, a level-wide leniency that
     cannot be told apart from a role effect — are attributed to the roles, not to
-    individual raters. Then ``b`` is shifted to count-weighted mean 0 (into ``mu``).
+    individual raters. ``ridge`` replaces that tiny ridge: the mixed model's
+    ``k`` x ratings per unit (:func:`rater_model`), which shrinks the rater effects to
+    their best linear unbiased predictions. Then ``b`` is shifted to count-weighted mean
+    0 (into ``mu``).
     The residuals are computed only when ``resid`` (``None`` otherwise).
     """
     y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
@@ -306,7 +311,8 @@ def _fe_solve(
     drop = ref if ref is not None else 0
     keep = np.array([j for j in range(ng + nr) if j != drop])
     sub = a_mat[keep][:, keep]
-    pen = np.where(keep >= ng, 1e-7 * float(sub.diagonal().max()), 0.0)
+    lam = 1e-7 * float(sub.diagonal().max()) if ridge is None else ridge
+    pen = np.where(keep >= ng, lam, 0.0)
     sub = (sub + sparse.diags(pen)).tocsc()
     theta = np.zeros((ng + nr, y2.shape[1]))
     theta[keep] = splu(sub, permc_spec="MMD_AT_PLUS_A").solve(np.asarray(rhs[keep]))
@@ -364,7 +370,20 @@ def rater_model(
     ``a[atasan] = 0`` (peers' or subordinates' general inflation shows up in ``a``, not
     in the raters' leniency), ``b`` the rater's leniency with rating-weighted mean 0.
 
-    Shrinkage (empirical Bayes): ``leniency = b x n/(n + k)``. ``n`` (``n_efektif``) is
+    Shrinkage (empirical Bayes). The reported ``leniency`` and role effects (``efek``)
+    are the mixed model's joint solution — roles fixed, raters random with variance
+    ``var_leniency`` — i.e. the same least squares with a ridge of ``k`` x (ratings per
+    rater x employee x period) on the rater block (Henderson's mixed-model equations;
+    ``tests/test_scoring.py`` checks it against a dense solve). A direction the data
+    barely identify, such as the relative level of two groups of raters that only a
+    handful of ratings connect, is held near zero there instead of carrying the scale:
+    in the plain least squares, seven ratings of one employee by a colleague from
+    another unit moved a role effect by 0.8–1.2 and the city's mean score by 0.2–0.5
+    (``tests/test_rater_stability.py``). ``leniency_raw`` is the least-squares ``b``;
+    ``faktor_susut = n/(n + k)`` is the share of it a rater keeps where their design
+    overlaps no one else's (the joint solution then equals ``b x n/(n + k)``). With
+    ``k = 0`` both are the least squares; with ``var_leniency = 0`` every leniency is 0
+    and the roles are estimated without rater effects. ``n`` (``n_efektif``) is
     the rater's effective number of independent rated employee-periods,
     ``n = var_noise / Var(b)``, where the sampling variance ``Var(b)`` is obtained
     exactly in expectation by refitting the same design (rater x employee x period units)
@@ -445,6 +464,20 @@ def _fit_rater_model(
         var_len = var_noise / k if k > 0 else math.inf
     factor = np.where(ok, n_eff / (n_eff + k), 0.0) if math.isfinite(k) else np.zeros(nr)
     se = np.where(ok, np.sqrt(var_noise * v_unit), np.nan)
+    # the reported leniencies and role effects: the mixed model's joint solution (roles
+    # fixed, raters random with variance var_len), not the least-squares one shrunk
+    # rater by rater; see rater_model's Notes
+    b_raw = np.where(ok, b, 0.0)
+    if k > 0:
+        per_unit = len(y) / len(e_u)  # ratings per rater x employee x period
+        tiny = 1e-7 * float(np.bincount(rater_codes, minlength=nr).max())
+        lam = k * per_unit if math.isfinite(k) else 1e9 * float(len(y))
+        a, b, _ = _fe_solve(
+            y, cell, role_codes, rater_codes, (nc, ng, nr), ref, resid=False, ridge=max(lam, tiny)
+        )
+        lenient = np.where(ok, b, 0.0) if math.isfinite(k) else np.zeros(nr)
+    else:
+        lenient = b_raw
 
     # the roles each rater rated in ("atasan,rekan"), from a bit mask per rater
     mask = np.zeros(nr, dtype=np.int64)
@@ -453,7 +486,6 @@ def _fit_rater_model(
         int(v): ",".join(str(role_ids[j]) for j in range(ng) if int(v) >> j & 1)
         for v in np.unique(mask)
     }
-    b_raw = np.where(ok, b, 0.0)
     penilai = pd.DataFrame(
         {
             "id_penilai": np.asarray(rater_ids, dtype=object),
@@ -463,7 +495,7 @@ def _fit_rater_model(
             "n_efektif": n_eff,
             "leniency_raw": b_raw,
             "faktor_susut": factor,
-            "leniency": b_raw * factor,
+            "leniency": lenient,
             "std_error": se,
         }
     )
