@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from kinerja_analysis.reporting import plots
 from kinerja_analysis.reporting.plots import (
     plot_coefficients,
     plot_event_study,
@@ -591,3 +592,33 @@ def test_a_huge_name_is_cut_short_and_collides_with_nothing(lebar):
         w, h = fig.canvas.get_width_height()
         for t, b in texts:
             assert b.x0 >= -1 and b.x1 <= w + 1 and b.y0 >= -1 and b.y1 <= h + 1, t.get_text()
+
+
+@pytest.mark.parametrize("width", [plots.PAGE_WIDTH, plots.PHONE_WIDTH])
+@pytest.mark.parametrize(
+    ("limits", "decimals", "percent", "values"),
+    [
+        ((1, 5), 0, False, [3.2, 4.1, 2.7]),  # the survey's 1-5 scale (a tester's "2 2 3 4 5")
+        ((1, 5), 1, False, [3.25, 4.1, 2.7]),
+        (None, 0, True, [0.123, 0.456, 0.07]),
+        (None, 0, False, [7.0, 13.0, 2.0]),
+    ],
+)
+def test_value_ticks_print_what_they_mark(width, limits, decimals, percent, values):
+    """Each tick of a bar chart's value axis is a multiple of the step its label prints,
+    so no two labels read the same and none rounds away from its tick."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    d = pd.DataFrame({"k": ["a", "b", "c"], "v": values})
+    fig = plots.plot_bars(
+        d, category="k", value="v", limits=limits, decimals=decimals, percent=percent, width=width
+    )
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if lo - 1e-9 <= t <= hi + 1e-9]
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(ticks) >= 2 and len(set(labels)) == len(labels), labels
+    unit = 10.0 ** -(decimals + (2 if percent else 0))
+    assert all(abs(t / unit - round(t / unit)) < 1e-9 for t in ticks), ticks
+    plt.close(fig)

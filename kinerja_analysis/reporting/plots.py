@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.deprecation import renamed_keywords
@@ -329,11 +329,22 @@ def _chars_per_line(lebar: float, share: float = 1.0, pt: float = FONT_PT) -> in
     return max(8, int(lebar * share * 72 / (pt * 0.62)))
 
 
-def _value_ticks(ax, lebar: float, share: float, lo: float, hi: float, label_chars: int) -> None:
+def _value_ticks(
+    ax, lebar: float, share: float, lo: float, hi: float, label_chars: int, unit: float
+) -> None:
     """At most five ticks on a value x axis, fewer when their labels (``label_chars``
-    characters each) would not fit side by side in ``share`` of a ``lebar``-inch figure."""
+    characters each) would not fit side by side in ``share`` of a ``lebar``-inch figure.
+
+    Every tick is a whole multiple of ``unit``, the smallest step its label prints
+    (``10**-decimals``; a percent's on a 0–1 scale: ``10**-(decimals + 2)``): a tick at
+    1.6 printed with no decimals would read "2" beside a true 2 (a fresh tester's
+    "2 2 3 4 5" on a 1–5 scale).
+    """
     room = _chars_per_line(lebar, share, FONT_PT - 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(max(2, min(5, room // (label_chars + 3)))))
+    locator = MaxNLocator(max(2, min(5, room // (label_chars + 3))), integer=True)
+    ticks = locator.tick_values(lo / unit, hi / unit) * unit
+    ax.xaxis.set_major_locator(FixedLocator(np.round(ticks, 12)))
+    ax.set_xlim(lo, hi)
 
 
 def _legend_columns(labels: Sequence[str], lebar: float) -> int:
@@ -718,7 +729,7 @@ def plot_bars(
         len(fmt.percent(hi, 0, bahasa) if percent else fmt.number(hi, d_ticks, bahasa)),
         len(fmt.number(lo, d_ticks, bahasa)),
     )
-    _value_ticks(ax, width, 0.6, lo, hi, widest)
+    _value_ticks(ax, width, 0.6, lo, hi, widest, 10.0 ** -(d_ticks + (2 if percent else 0)))
     _number_axis(ax, bahasa, "x", d_ticks, percent=percent)
     if x_label:
         ax.set_xlabel(x_label)
