@@ -112,3 +112,7 @@ def test_batch_counts_rejects_under_every_spelling_of_their_period() -> None:
     # a long message is cut at a word, with an ellipsis
     cut = partial["2024Q3"].rsplit(" …", 1)[0].split()[-1]
     assert cut in ("sangat", "panjang"), partial["2024Q3"]
+    # a batch of one period says nothing of the others: their reports are not written
+    # (a fresh tester saw "laporan tetap ditulis" for three periods it did not run)
+    lost, partial = period_problems(report, periods, ["2024Q4"], None, "id")
+    assert not lost and list(partial) == ["2024Q4"]

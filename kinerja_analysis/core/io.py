@@ -139,6 +139,30 @@ def atomic_write(
     return Path(path)
 
 
+def json_text(obj: object, **kwargs: object) -> str:
+    """``obj`` as strict JSON text: a float that is not finite (NaN, ±inf: "not
+    available" in the project's tables) becomes ``null``, at any depth, since NaN is
+    not JSON and strict parsers (browsers' ``JSON.parse``, Node) refuse it.
+    ``kwargs`` go to :func:`json.dumps` (``allow_nan`` is always False).
+
+    >>> json_text({"jp_rerata": float("nan"), "n": [1, float("inf")], "ok": 2.5})
+    '{"jp_rerata": null, "n": [1, null], "ok": 2.5}'
+    """
+    import json  # lazy: few callers
+    import math
+
+    def clean(v: object) -> object:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        return v
+
+    return json.dumps(clean(obj), allow_nan=False, **kwargs)  # type: ignore[arg-type]
+
+
 def hash_bytes(*parts: bytes) -> str:
     """SHA-256 over the SHA-256 of each part (so part boundaries count), as hex.
 

@@ -102,6 +102,12 @@ PROFILE_ERRORS = Catalog(
             "min_sel": "{where}: min_sel harus bilangan bulat ≥ 1, bukan {value}",
             "periode": "{where}: periode {value} tidak dikenal; pilih {choices}",
             "nama_resmi": "{where}: instansi.nama_resmi harus berisi id dan en",
+            "data_pribadi_nip": "{where}: memuat NIP pegawai yang terdaftar; dokumen untuk "
+            "pemangku kepentingan tidak memuat NIP atau nama pegawai (selain nama "
+            "penandatangan), jadi hapus dari profil",
+            "data_pribadi_nama": "{where}: memuat nama pegawai yang terdaftar; dokumen untuk "
+            "pemangku kepentingan tidak memuat NIP atau nama pegawai (selain nama "
+            "penandatangan), jadi hapus dari profil",
         },
         "en": {
             "tidak_ada": "Agency profile file not found: {path}",
@@ -122,6 +128,12 @@ PROFILE_ERRORS = Catalog(
             "min_sel": "{where}: min_sel must be a whole number ≥ 1, not {value}",
             "periode": "{where}: periode {value} is not known; choose {choices}",
             "nama_resmi": "{where}: instansi.nama_resmi must hold id and en",
+            "data_pribadi_nip": "{where}: holds a registered employee's NIP; documents for "
+            "stakeholders carry no NIP or employee name (other than the signatory's "
+            "name), so remove it from the profile",
+            "data_pribadi_nama": "{where}: holds a registered employee's name; documents for "
+            "stakeholders carry no NIP or employee name (other than the signatory's "
+            "name), so remove it from the profile",
         },
     }
 )
@@ -216,6 +228,52 @@ class AgencyProfile:
     def period_kind(self) -> str:
         """The period kind letter (``"Q"`` for ``triwulan``)."""
         return PERIOD_KINDS[self.period]
+
+    def printed_texts(self) -> list[tuple[str, str]]:
+        """Every text of the profile a document prints, as ``(key, text)`` with the key
+        as the profile file spells it (``penandatangan.jabatan``).
+
+        >>> p = AgencyProfile("Kotalama", "kota", signatory=Signatory("Drs. A", "Sekda"))
+        >>> p.printed_texts()
+        [('instansi.nama', 'Kotalama'), ('penandatangan.nama', 'Drs. A'), ('penandatangan.jabatan', 'Sekda')]
+        """
+        out = [("instansi.nama", self.name)]
+        if self.region:
+            out.append(("instansi.wilayah", self.region))
+        for k, v in (self.official_name or {}).items():
+            out.append((f"instansi.nama_resmi.{k}", v))
+        if self.signatory is not None:
+            out += [
+                ("penandatangan.nama", self.signatory.name),
+                ("penandatangan.jabatan", self.signatory.title),
+            ]
+            if self.signatory.place:
+                out.append(("penandatangan.tempat", self.signatory.place))
+        return out
+
+    def check_personal_data(self, register: Any) -> None:
+        """Raise :class:`ProfileError` (``data_pribadi_nip`` or ``_nama``, naming the
+        file and key) when
+        a printed text (:meth:`printed_texts`) holds a NIP or a name of ``register``
+        (a :class:`~kinerja_analysis.core.personal.Register`, which allows the
+        signatory's own name): the batch checks this before any heavy work, where
+        otherwise every document would fail its last check. The message never holds the
+        data.
+
+        >>> from kinerja_analysis.core.personal import Register
+        >>> p = AgencyProfile("Kotalama", "kota",
+        ...     signatory=Signatory("Drs. A", "Sekda, NIP 19681129 199304 2 001"))
+        >>> p.check_personal_data(Register(["196811291993042001"], []))
+        Traceback (most recent call last):
+        ...
+        kinerja_analysis.core.profile.ProfileError: profil: penandatangan.jabatan: memuat NIP pegawai yang terdaftar; dokumen untuk pemangku kepentingan tidak memuat NIP atau nama pegawai (selain nama penandatangan), jadi hapus dari profil
+        """
+        where = self.source.name if self.source else "profil"
+        for key, text in self.printed_texts():
+            hits = register.find(text, whole=key != "penandatangan.nama")
+            if hits:
+                kind = "nama" if all(h.kind == "nama" for h in hits) else "nip"
+                raise ProfileError(f"data_pribadi_{kind}", where=f"{where}: {key}")
 
     def government(self, bahasa: str = "id") -> str:
         """The government's name as printed on a cover (``"Pemerintah Kota Kotalama"``)."""

@@ -105,6 +105,7 @@ from kinerja_analysis.core.io import (
     atomic_write,
     code_fingerprint,
     hash_bytes,
+    json_text,
     new_file_mode,
     within,
 )
@@ -727,7 +728,8 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _write_manifest(folder: Path, data: dict[str, Any]) -> None:
-    atomic_write(folder / _MANIFEST, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+    # published beside the documents: strict JSON (a missing value is null, never NaN)
+    atomic_write(folder / _MANIFEST, json_text(data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def _sha256_file(p: Path) -> str | None:
@@ -1932,6 +1934,12 @@ def run_batch(
         _, names = register_texts(ds)
         con.redact = Redactor(names)
         register = personal_register(ds, allow=[profil.signatory.name] if profil.signatory else ())
+        # a profile that prints a NIP or a name would fail every document at its last
+        # check: said now, naming the profile's key, before any heavy work
+        try:
+            profil.check_personal_data(register)
+        except ProfileError as exc:
+            raise ValueError(exc.text(bahasa)) from None
         # periods the agency expects a report for; a period whose rows were all rejected
         # becomes a failed run that names its rejects (the other periods go on)
         wanted = (
@@ -1950,9 +1958,8 @@ def run_batch(
                     available=", ".join(ds.periods),
                 )
             )
-        for p, line in partial.items():
-            if p in wanted:  # a period not asked for is not reported on
-                con.say(plain(line, 600), style="yellow")
+        for line in partial.values():  # only the periods written (not in the summary either)
+            con.say(plain(line, 600), style="yellow")
         chosen = [p for p in wanted if p in ds.periods]
         cache_data = _prepare_cache(ds, cache_root)
         shared = cache_root / "shared"

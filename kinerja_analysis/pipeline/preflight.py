@@ -399,11 +399,14 @@ def period_problems(
 
     ``lost``: periods of ``wanted`` (requested, or else the periods read in the raw data
     that hold as many rows as a normal period) that validation left without usable rows —
-    no report can be written for them. ``partial``: reported periods with rejected rows.
+    no report can be written for them. ``partial``: periods of ``wanted`` that are
+    reported (in ``periods``) and had rows rejected; a period the batch does not write
+    is not said to be written.
     """
     from kinerja_analysis.pipeline.console import TEXT  # lazy: console imports reporting
 
     periods = list(periods)
+    wanted = list(wanted)
     pending = set(getattr(report, "pending_periods", ()) or ())
     by_period = _rejects_by_period(report)
     lost: dict[str, str] = {}
@@ -431,7 +434,7 @@ def period_problems(
             contoh=describe_rejects(report, by_period[p], bahasa),
         )
         for p in periods
-        if by_period.get(p)
+        if p in wanted and by_period.get(p)
     }
     return lost, partial
 
