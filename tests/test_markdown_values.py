@@ -71,3 +71,20 @@ def test_narrative_keeps_hostile_opd_names_as_text(tmp_path):
         assert "Dinas Tautan</a>" not in out and "<strong>Dinas Tebal" not in out
         assert "<s>" not in out and "<img" not in out
     assert seen, "no OPD name reached the narrative: the test checks nothing"
+
+
+def test_a_right_to_left_value_is_isolated_so_the_sentence_keeps_its_order():
+    """A fresh tester's OPD named in Arabic script: in the PDF the percentage after it
+    was shown before it ("(%66,7) … دائرة الصحة"), beside the wrong OPD. A value with
+    right-to-left letters is now wrapped in FSI…PDI; other values are unchanged."""
+    name = "دائرة الصحة"
+    html = markdown_to_html(
+        Markdown("Tertinggi: ") + escape_markdown(name) + " (77,3%), lalu Dinas A (66,7%)."
+    )
+    assert f"\u2068{name}\u2069 (77,3%)" in html
+    for plain in ("Dinas Pendidikan", "Bagian Umum & Keuangan", "Ünïcödé Ωmega"):
+        assert "\u2068" not in markdown_to_html(escape_markdown(plain))
+    # the value's own bidi controls are still removed, and a value that spells the
+    # character reference is shown as text, never turned into a control
+    html = markdown_to_html(escape_markdown(f"\u202e{name}") + " " + escape_markdown("&#x2068;x"))
+    assert "\u202e" not in html and html.count("\u2068") == 1 and "&amp;#x2068;x" in html

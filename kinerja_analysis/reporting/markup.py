@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,10 @@ def escape_markdown(value: object) -> Markdown:
 
     Backslash-escapes every character with an inline meaning (CommonMark allows a
     backslash before any ASCII punctuation) and a list, quote or heading marker at the
-    start; line breaks become spaces (a value never starts a block). A
+    start; line breaks become spaces (a value never starts a block). A value with
+    right-to-left letters (an OPD's name in Arabic script) is isolated (Unicode
+    FSI…PDI, UAX #9), so the sentence around it keeps its order: without it, the
+    numbers after an Arabic name were shown before it, beside the wrong OPD. A
     :class:`Markdown` value is returned unchanged.
 
     >>> escape_markdown("**Dinas** [x](#a) ~~y~~")
@@ -91,6 +95,7 @@ def escape_markdown(value: object) -> Markdown:
     if isinstance(value, Markdown):
         return value
     s = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    rtl = _has_rtl(s)
     s = _MD_INLINE.sub(r"\\\1", s)
     m = _MD_LINE_START.match(s)
     if m and m.group(2) and m.group(2)[0].isdigit():  # "1. x": escape the dot
@@ -98,7 +103,21 @@ def escape_markdown(value: object) -> Markdown:
     elif m:  # "- x", "> x", "===": escape the marker
         at = m.start(2) if m.group(2) else m.start(3)
         s = s[:at] + "\\" + s[at:]
+    if rtl:  # isolated, as character references: the text's own controls are removed
+        s = f"{_ISOLATE_START}{s}{_ISOLATE_END}"
     return Markdown(s)
+
+
+#: FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE as Markdown character references:
+#: they pass :func:`clean_text` (which removes every bidi control a value carries) and
+#: the parser turns them into the characters.
+_ISOLATE_START, _ISOLATE_END = "&#x2068;", "&#x2069;"
+
+
+def _has_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left letter (bidi class R or AL: Arabic,
+    Hebrew, Syriac, Thaana, N'Ko …)."""
+    return any(ord(c) >= 0x590 and unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def clean_text(text: str) -> str:
