@@ -230,7 +230,7 @@ else:
     hvk = tables.output_vs_competency_by_opd(
         doc.ds, doc.shared, doc.periode, opd=opd, min_sel=min_sel
     )
-    hvk_kota = hvk[hvk["opd"] == "Seluruh OPD"]
+    hvk_kota = hvk[hvk["opd"] == (opd or "Seluruh OPD")]  # the document's own rows
     doc.save(hvk, "hasil_vs_kompetensi")
     # an OPD's cells are hidden as the city's table hides them (the same row is in both
     # workbooks): shown with their gaps unless every cell is hidden

@@ -1118,8 +1118,10 @@ def output_vs_competency_by_opd(
     suppressed with their complements within each OPD and across OPDs.
 
     With ``opd`` (an OPD's own document) the cells are suppressed over every OPD, as in
-    the city's document, then cut to that OPD; its ``"Seluruh OPD"`` rows (the
-    document's own total) are that OPD's cells, hidden where the city hides them. The
+    the city's document, then cut to that OPD; the ``"Seluruh OPD"`` rows are the
+    city's, as in the city's document (and as every other table of an OPD's document
+    has them): an OPD's document compares the OPD with the city. Before, they held the
+    OPD's own cells under the city's name, so the OPD was compared with itself. The
     OPDs' ASN are those of the period (:func:`~kinerja_analysis.analyses.shared.
     pegawai_through`)."""
 
@@ -1145,9 +1147,6 @@ def output_vs_competency_by_opd(
     out["n_pegawai"] = out["n_pegawai"].astype("Int64")
     out.loc[out["opd"].isin(sisa), ["n_pegawai", "persen"]] = pd.NA
     out.attrs = {}
-    if opd is not None:
-        out = out[out["opd"] == opd].sort_values("arah", ignore_index=True)
-        return pd.concat([out.assign(opd="Seluruh OPD"), out], ignore_index=True)
     kota = long.groupby("arah", as_index=False).agg(n=("n", "sum"), n_pegawai=("n_pegawai", "sum"))
     kota["persen"] = kota["n"] / kota["n_pegawai"]
     kota["opd"] = "Seluruh OPD"
@@ -1163,6 +1162,8 @@ def output_vs_competency_by_opd(
     if kota.attrs["sisa_disembunyikan"].get(None):
         kota[["n_pegawai", "persen"]] = pd.NA
     kota.attrs = {}
+    if opd is not None:
+        out = out[out["opd"] == opd]
     out = out.sort_values(["opd", "arah"], ignore_index=True)
     return pd.concat([kota[out.columns], out], ignore_index=True)
 
