@@ -396,6 +396,10 @@ _ID: dict[str, str] = {
     "status_dari_nip": (
         "Status kepegawaian (PNS/PPPK) tidak ada di data: ditentukan dari struktur nomor induk (kode 21 = PPPK)"
     ),
+    "status_sebagian_dari_nip": (
+        "Status kepegawaian kosong atau tidak dikenal pada {n} baris pegawai: ditentukan dari "
+        "struktur nomor induk (kode 21 = PPPK; PPPK paruh waktu tidak dapat dibedakan)"
+    ),
     # ------------------------------------------------------------------ mapping file
     "pemetaan_tidak_ada": "File pemetaan kolom tidak ditemukan: {file}",
     "folder_tidak_ada": "Folder data tidak ditemukan: {folder}",
@@ -914,6 +918,10 @@ _EN: dict[str, str] = {
     "opsional_tidak_ada": "Optional tables not present: {tabel}.",
     "status_dari_nip": (
         "Employment status (PNS/PPPK) is not in the data: taken from the identifier's layout (code 21 = PPPK)"
+    ),
+    "status_sebagian_dari_nip": (
+        "Employment status empty or not recognised in {n} employee rows: taken from the "
+        "identifier's layout (code 21 = PPPK; part-time PPPK cannot be told apart)"
     ),
     "sebab_ditolak": "{file} row {baris} rejected ({alasan}) → {akibat}",
     "sebab_ditolak_sel": (

@@ -333,6 +333,7 @@ def nip_structure(st: TableState, pseudonim: bool, run: Any) -> None:
     if not pseudonim:
         _nip_layout(st, s, ok, pppk_layout, status, status_given)
         _nip_truncation(st, arr, ok)
+    from_layout = pd.Series(np.where(pppk_layout, "pppk", "pns"), dtype=object)
     if not status_given:
         st.derived["status_kepegawaian"] = pd.Series(
             pd.Categorical(
@@ -340,6 +341,19 @@ def nip_structure(st: TableState, pseudonim: bool, run: Any) -> None:
             )
         )
         run.notes.append(run.msg("status_dari_nip"))
+    elif not pseudonim:
+        # a status left empty, or emptied as not recognised, is read from the NIP as for
+        # a missing column (a pseudonymised identifier has no layout to read)
+        empty = (status.isna().to_numpy() & ok).astype(bool)
+        if empty.any():
+            status = status.where(~pd.Series(empty), from_layout)
+            st.derived["status_kepegawaian"] = pd.Series(
+                pd.Categorical(
+                    status.where(pd.Series(ok), None),
+                    categories=["pns", "pppk", "pppk_paruh_waktu"],
+                )
+            )
+            run.notes.append(run.msg("status_sebagian_dari_nip", n=int(empty.sum())))
     # grade follows the status
     gol = _text(d["golongan"])
     st_arr = status.to_numpy(dtype=object)

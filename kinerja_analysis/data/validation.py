@@ -514,6 +514,10 @@ _ROMAN_PPPK = re.compile(
 )
 _STATUS = {
     "PNS": "pns", "CPNS": "pns", "PEGAWAI NEGERI SIPIL": "pns",
+    # SIASN's and BKN's wording: a regional or central civil servant, seconded or not
+    "PNS DAERAH": "pns", "PNS PUSAT": "pns", "PNSD": "pns", "CPNS DAERAH": "pns",
+    "CPNS PUSAT": "pns", "PNS PUSAT DPK": "pns", "PNS PUSAT DPB": "pns",
+    "CALON PEGAWAI NEGERI SIPIL": "pns",
     "PPPK": "pppk", "P3K": "pppk", "PPPK PENUH WAKTU": "pppk",
     "PPPK PARUH WAKTU": "pppk_paruh_waktu", "PPPK PW": "pppk_paruh_waktu",
     "P3K PARUH WAKTU": "pppk_paruh_waktu", "PPPK-PW": "pppk_paruh_waktu",
