@@ -2339,6 +2339,14 @@ def batch_command(
     except (ValueError, FileNotFoundError) as e:
         console.print(f"[bold red]{TEXT('kesalahan', say())}[/] {plain_lines(e)}", soft_wrap=True)
         raise typer.Exit(2) from None
+    except Exception as e:  # noqa: BLE001 - never a bare traceback for the user
+        # a file of the data that no check foresaw (validation reads every file and says
+        # why it cannot; this is the last net): one line, exit 2
+        error = plain(f"{type(e).__name__}: {e}", 400)
+        console.print(
+            f"[bold red]{TEXT('galat_tak_terduga', say(), error=error)}[/]", soft_wrap=True
+        )
+        raise typer.Exit(2) from None
     if len(summary.runs) <= 40 or summary.n_gagal:
         console.print(summary.rich_table())
     if rahasia:

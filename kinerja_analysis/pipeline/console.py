@@ -73,6 +73,8 @@ TEXT = Catalog(
             "status_dibatalkan": "dibatalkan",
             "data_tidak_dapat_dipakai": "Data tidak dapat dipakai:",
             "kesalahan": "Kesalahan:",
+            "galat_tak_terduga": "Galat tak terduga ({error}); batch berhenti. Laporkan ke "
+            "pengembang beserta perintah yang dijalankan.",
             "dibatalkan_cli": "Dibatalkan. Laporan yang sudah selesai tetap utuh.",
             "folder_dipakai": "Folder sedang dipakai: batch lain sedang menulis ke {out} (atau "
             "memakai cache yang sama). Tunggu sampai selesai, pakai --tunggu DETIK, atau pilih "
@@ -202,6 +204,8 @@ TEXT = Catalog(
             "status_dibatalkan": "cancelled",
             "data_tidak_dapat_dipakai": "The data cannot be used:",
             "kesalahan": "Error:",
+            "galat_tak_terduga": "Unexpected error ({error}); the batch stopped. Please report "
+            "it to the developers with the command that was run.",
             "dibatalkan_cli": "Cancelled. Reports already finished stay intact.",
             "folder_dipakai": "Folder in use: another batch is writing to {out} (or uses the "
             "same cache). Wait until it ends, use --tunggu SECONDS, or choose another --out.",

@@ -227,7 +227,11 @@ def scan_period_values(
             values = pd.read_parquet(path, columns=[col])[col]
         else:
             values = pd.read_excel(path, sheet_name=tm.sheet or 0, usecols=[col], dtype=object)[col]
-    except (OSError, ValueError, KeyError, ImportError):
+    except Exception:  # noqa: BLE001 - a file that cannot be read is left to validation
+        # a truncated workbook (zipfile.BadZipFile), an HTML table saved as .xlsx, a
+        # file locked by Excel …: validation reads every file and says why, with the file
+        # named ("file tidak dapat dibaca (BadZipFile: …)"); this quick look only asks
+        # for the period codes and never stops the batch itself
         return None
     examples: dict[str, str] = {}
     counts: dict[str, int] = {}
