@@ -366,13 +366,19 @@ def test_the_presets_read_one_leaving_date_column_per_reason(city: Path) -> None
     assert got.notna().sum() == 2
 
 
-def test_two_leaving_dates_that_disagree_on_a_row_stop_as_before(city: Path) -> None:
+def test_two_leaving_dates_that_disagree_on_a_row_are_emptied_with_a_warning(city: Path) -> None:
+    # an optional column: the row's cell is emptied with a warning naming both values;
+    # the register stays usable (it was a fatal for the whole dataset)
     mapping = _ekinerja_city(city, {PPPK: "2024-06-15"}, {PPPK: "2024-06-01"})
-    rep, _ = validate(city, mapping=mapping)
+    rep, tables = validate(city, mapping=mapping)
+    assert rep.usable
     s = rep.structure
-    hit = s[(s["kolom"] == "tmt_keluar") & (s["tingkat"] == "fatal")]
-    assert len(hit) == 1 and f"baris {PEG_ROW[PPPK]}" in hit["pesan"].iloc[0]
-    assert not rep.usable
+    hit = s[(s["kolom"] == "tmt_keluar") & (s["tingkat"] == "peringatan")]
+    assert len(hit) == 1 and f"(baris {PEG_ROW[PPPK]})" in hit["pesan"].iloc[0]
+    row = rep.issues[rep.issues["aturan"] == "kolom_ganda_bentrok"]
+    assert row["baris"].tolist() == [PEG_ROW[PPPK]]
+    assert row["nilai"].tolist() == ["2024-06-15 | 2024-06-01"]
+    assert pd.isna(tables["pegawai"].set_index("nip").loc[PPPK, "tmt_keluar"])
 
 
 # ------------------------------------------------------------------ a planted city

@@ -11,7 +11,9 @@ ditolak → 312 baris terkait disisihkan``); the full list goes to the rejects f
 :func:`load_dataset` returns the accepted rows as a :class:`Dataset`, or raises
 :class:`~kinerja_analysis.core.errors.DatasetError` (carrying the full report) when the
 data cannot be used at all: a required table that cannot be read, no period table, no
-valid period. One broken row or an empty optional file never makes a dataset unusable.
+valid period, a file that cannot be opened at all. One broken row or an empty optional
+file never makes a dataset unusable. Every column of a file that no table reads is named
+(a note), and one that looks like a missing column is warned about.
 
 How it scales: files are read column by column by pyarrow, dictionary-encoded
 (:mod:`kinerja_analysis.data.readers`), and every rule runs as a vectorised expression
@@ -31,9 +33,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -52,13 +56,21 @@ from kinerja_analysis.core.periods import is_period, period_bounds, sort_periods
 from kinerja_analysis.core.text import Bahasa, check_bahasa
 from kinerja_analysis.data import rules
 from kinerja_analysis.data.contract import PERIOD_TABLES, TABLE_ORDER, TABLES, Table
-from kinerja_analysis.data.mapping import ColumnMapping, TableMapping, read_mapping
+from kinerja_analysis.data.mapping import (
+    ColumnMapping,
+    TableMapping,
+    preset_synonyms,
+    read_mapping,
+)
 from kinerja_analysis.data.messages import message
 from kinerja_analysis.data.readers import (
     HeaderSpec,
+    Problem,
     RawTable,
     SourceError,
+    column_letter,
     header_names,
+    normalise_header,
     read_source,
 )
 from kinerja_analysis.data.validation import (
@@ -795,7 +807,165 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
 
 
 def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> HeaderSpec:
-    return HeaderSpec(canonical=(*[c.name for c in t.columns], *items), columns=dict(tm.kolom))
+    """What the table's header should hold under the mapping: its columns, the mapping's
+    headers and those it ignores, and which columns tolerate two source columns that
+    disagree (:class:`~kinerja_analysis.data.readers.HeaderSpec`): an optional or nullable
+    column (its conflicting cells are emptied, row by row), and, under one header written
+    twice, also a free-text column that no document publishes (the first is read). A key
+    column never does."""
+    optional = frozenset(
+        c.name for c in t.columns if (not c.required or c.nullable) and c.name not in t.key
+    )
+    text = frozenset(
+        c.name for c in t.columns if c.kind == "str" and not c.published and c.name not in t.key
+    )
+    return HeaderSpec(
+        canonical=(*[c.name for c in t.columns], *items),
+        columns=dict(tm.kolom),
+        ignored=tuple(tm.abaikan),
+        optional=optional,
+        keep_first=optional | text,
+    )
+
+
+#: Words of a header that say what kind of value a column holds (a date, a number, a
+#: name …) or are filler, not which column it is: never enough to take an unused header
+#: for a missing column.
+_GENERIC_WORDS = frozenset(
+    {
+        "data", "kolom", "nomor", "kode", "nama", "tanggal", "tgl", "tmt", "nip", "nilai",
+        "jenis", "tahun", "bulan", "kerja", "kinerja", "unit", "pegawai", "asn", "dan",
+        "atau", "yang", "per", "dari", "baru", "akhir", "lama", "keterangan", "ket",
+        "total", "jumlah",
+    }
+)  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    """The distinct words of a header or column name (letters only, lower case, at least
+    three letters, without :data:`_GENERIC_WORDS`)."""
+    return {w for w in re.findall(r"[^\W\d_]+", str(text).lower()) if len(w) >= 3} - _GENERIC_WORDS
+
+
+def _distinctive_words(t: Table, tm: TableMapping) -> dict[str, set[str]]:
+    """Per contract column of ``t``, the words that name it and no other column of the
+    table: from its name, the mapping's headers for it and every shipped preset's
+    (``TMT Pensiun``, ``TMT Berhenti`` → ``pensiun``, ``berhenti`` for ``tmt_keluar``)."""
+    synonyms = preset_synonyms(t.name)
+    words: dict[str, set[str]] = {}
+    for c in t.columns:
+        w = _words(c.name.replace("_", " "))
+        for header in (*synonyms.get(c.name, ()), *(h for h, d in tm.kolom.items() if d == c.name)):
+            w |= _words(header)
+        words[c.name] = w
+    return {
+        name: w - set().union(*(v for k, v in words.items() if k != name))
+        for name, w in words.items()
+    }
+
+
+def _unused_columns(
+    run: _Run, name: str, path: Path, raw: RawTable, tm: TableMapping, items: tuple[str, ...]
+) -> None:
+    """Make every column of the file that the table does not read visible.
+
+    - one note (``info``) listing the columns no contract column or mapping header names
+      (their contents are not read), with their letters, and one listing those the
+      mapping ignores (``abaikan``); a header under ``abaikan`` that is not in the file
+      is noted too;
+    - a warning for each unused header that shares a distinctive word
+      (:func:`_distinctive_words`) with a contract column that has no source column in
+      the file (``Tanggal Keluar`` → ``tmt_keluar``, ``Status ASN`` →
+      ``status_kepegawaian``), naming the column and the line of the mapping file that
+      reads it, or ignores it. Left unsaid, an export's own spelling of the leaving date
+      was dropped and every leaver counted as current staff.
+    """
+    t = TABLES[name]
+    contract = {c.name for c in t.columns} | set(items)
+    unused = [(c.header, c.position) for c in raw.columns.values() if c.name not in contract] + [
+        (h, pos) for h, pos, why in raw.set_aside if why == "ganda"
+    ]
+    ignored = [(h, pos) for h, pos, why in raw.set_aside if why == "abaikan"]
+
+    def listed(cols: list[tuple[str, int]]) -> str:
+        return ", ".join(
+            f"{h!r} ({_letter_word(run.bahasa)} {column_letter(pos)})"
+            if h
+            else f"({_letter_word(run.bahasa)} {column_letter(pos)})"
+            for h, pos in sorted(cols, key=lambda x: x[1])
+        )
+
+    if unused:
+        run.problem(name, path.name, "", run.msg("kolom_tidak_dipakai", n=len(unused), tabel=name,
+                    daftar=listed(unused)), "info")  # fmt: skip
+    if ignored:
+        run.problem(name, path.name, "", run.msg("kolom_diabaikan", daftar=listed(ignored)),
+                    "info")  # fmt: skip
+    seen = {normalise_header(h) for h, _ in ignored}
+    absent = [h for h in tm.abaikan if normalise_header(h) not in seen]
+    if absent:
+        run.problem(name, path.name, "", run.msg("abaikan_tidak_ada", tabel=name,
+                    daftar=", ".join(repr(h) for h in absent)), "info")  # fmt: skip
+    if not unused or t.wide_items:
+        return
+    missing = [c for c in t.columns if c.name not in raw.columns]
+    if not missing:
+        return
+    distinctive = _distinctive_words(t, tm)
+    dasar = run.msg("saran_dasar", preset=run.cmap.dasar) if run.cmap.dasar else ""
+    for header, pos in sorted(unused, key=lambda x: x[1]):
+        if not header:
+            continue
+        words = _words(header)
+        for c in missing:
+            shared = sorted(words & distinctive[c.name])
+            if not shared:
+                continue
+            run.problem(
+                name,
+                path.name,
+                c.name,
+                run.msg(
+                    "kolom_mirip",
+                    header=repr(header),
+                    huruf=column_letter(pos),
+                    jenis=run.msg("jenis_wajib" if c.required else "jenis_opsional"),
+                    kolom=c.name,
+                    kata=", ".join(shared),
+                    tabel=name,
+                    header_yaml=json.dumps(header, ensure_ascii=False),
+                    dasar=dasar,
+                ),
+                "peringatan",
+            )
+
+
+def _letter_word(bahasa: str) -> str:
+    return "kolom" if bahasa == "id" else "column"
+
+
+def _named_columns(p: Problem, bahasa: Bahasa) -> Problem:
+    """``p`` with the columns it names (``posisi``: ``'Unit Kerja' (kolom E), …``) in
+    ``bahasa``'s words."""
+    pairs = p.fields.get("kolom_huruf")
+    if not pairs:
+        return p
+    word = _letter_word(bahasa)
+    posisi = ", ".join(f"{h!r} ({word} {letter})" for h, letter in pairs)
+    return dataclasses.replace(p, fields={**p.fields, "posisi": posisi})
+
+
+def _unreadable(run: _Run, name: str, path: Path, text: str) -> None:
+    """A table's file that cannot be read at all (a truncated workbook, an HTML page saved
+    as ``.xlsx``): the data cannot be used, whichever table it is. The agency gave the
+    file; read as "table not available", every report would silently leave its contents
+    out (a period report without SKP)."""
+    saran = run.msg(
+        "file_rusak_saran" if TABLES[name].required else "file_rusak_opsional", tabel=name
+    )
+    run.problem(name, path.name, "", text + saran, "fatal")
+    run.status[name] = "tidak_dapat_dipakai"
+    run.fatal = True
 
 
 def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable | None:
@@ -820,13 +990,15 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             run.problem(name, path.name, "", run.msg("file_kosong"), "peringatan")
             run.unusable(name, path.name)
             return None
+        if exc.key == "file_rusak":
+            _unreadable(run, name, path, run.msg(exc.key, **fields))
+            return None
         run.problem(name, path.name, "", run.msg(exc.key, **fields), "fatal")
         run.unusable(name, path.name)
         return None
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
         error = f"{type(exc).__name__}: {exc}"
-        run.problem(name, path.name, "", run.msg("file_rusak", error=error), "fatal")
-        run.unusable(name, path.name)
+        _unreadable(run, name, path, run.msg("file_rusak", error=error))
         return None
     if not t.required and len(raw.rows) == 0 and not raw.broken:
         # a header and no data rows: said like a 0-byte file. An event table (trainings,
@@ -837,6 +1009,7 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         if name in PERIOD_TABLES:
             run.unusable(name, path.name)
             return None
+    raw.problems[:] = [_named_columns(p, run.bahasa) for p in raw.problems]
     fatal_cols = set()
     for p in raw.problems:
         if p.row is not None:
@@ -847,11 +1020,13 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         if "i" in fields:
             fields["baris"] = int(raw.rows[fields.pop("i")]) if raw.n_rows else "-"
         fields.setdefault("kolom", p.column)
+        fields.setdefault("tabel", name)
         run.problem(name, path.name, p.column, run.msg(p.key, **fields), p.level)
         if p.level == "fatal":
             fatal_cols.add(p.column)
     if raw.info.n_empty_rows:
         run.problem(name, path.name, "", run.msg("baris_kosong", n=raw.info.n_empty_rows), "info")
+    _unused_columns(run, name, path, raw, tm, items)
     missing = [c for c in missing_required(t, raw, items) if c not in fatal_cols]
     if missing or fatal_cols:
         if missing:

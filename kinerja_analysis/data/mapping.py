@@ -22,10 +22,14 @@ A mapping is a YAML file::
         nilai:                            # value labels -> canonical values, per column
           jenis_kelamin: {"Laki-laki": L, "Perempuan": P}
         format: {tanggal: "%d-%m-%Y"}     # per-table override of the format block
+        abaikan: ["Sub Unit Kerja"]       # export headers this table does not read
 
 Headers are matched exactly first, then loosely (case, spaces, ``_`` and ``.`` ignored);
 several export headers may map to one canonical column (synonyms: the one present is
-used). Number settings apply to cells written as **text** only: a cell that is a number
+used). A header under ``abaikan`` is never read, whatever ``kolom`` (or the preset)
+maps it to: the way to choose one of two columns a preset maps to the same canonical
+column (``Unit Kerja`` and ``Perangkat Daerah`` both → ``opd``), or to silence the
+warning about an unused header that looks like a missing column. Number settings apply to cells written as **text** only: a cell that is a number
 in an XLSX or Parquet file is used as it is and never re-parsed.
 
 Presets (``kinerja_analysis/data/presets/*.yaml``) describe the shipped e-Kinerja (BKN)
@@ -35,6 +39,8 @@ See ``data/README.md`` for the worked examples.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -47,6 +53,7 @@ from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.text import Bahasa
 from kinerja_analysis.data.contract import TABLES
 from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.readers import normalise_header
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ class TableMapping:
     kolom: Mapping[str, str] = field(default_factory=dict)
     nilai: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     format: FormatSpec = field(default_factory=FormatSpec)
+    #: Export headers this table does not read (matched as ``kolom``'s headers are).
+    abaikan: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,9 @@ class ColumnMapping:
 
 
 _TOP_KEYS = {"format", "tabel", "dasar"}
-_TABLE_KEYS = {"file", "sheet", "kolom", "nilai", "format"}
+_TABLE_KEYS = {"file", "sheet", "kolom", "nilai", "format", "abaikan"}
+#: Values of ``kolom`` that mean "do not read this header": said to belong in ``abaikan``.
+_IGNORE_WORDS = {"abaikan", "-", "ignore", "skip", "none", "null", "tidak", "kosong"}
 _FORMAT_KEYS = set(FormatSpec.__dataclass_fields__) - {"declared"}
 _PRESET_DIR = Path(__file__).parent / "presets"
 _DECIMALS = (".", ",")
@@ -109,6 +120,18 @@ _THOUSANDS = ("", ".", ",", " ", "'", "\u00a0")
 def presets() -> list[str]:
     """Names of the shipped mapping presets (``siasn``, ``ekinerja_bkn``)."""
     return sorted(p.stem for p in _PRESET_DIR.glob("*.yaml"))
+
+
+@functools.cache
+def preset_synonyms(table: str) -> dict[str, tuple[str, ...]]:
+    """Every export header the shipped presets map to a column of ``table``:
+    ``{canonical column: headers}`` (what a header that no mapping knows is compared
+    with, to tell which missing column it may be)."""
+    out: dict[str, list[str]] = {}
+    for name in presets():
+        for header, canon in read_mapping(preset_path(name)).for_table(table).kolom.items():
+            out.setdefault(canon, []).append(header)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def preset_path(name: str, bahasa: Bahasa = "id") -> Path:
@@ -265,12 +288,21 @@ def _check_table(
     known = {c.name for c in TABLES[name].columns}
     kolom: dict[str, str] = {}
     for src, dst in _mapping(p, f"{where}kolom", spec.get("kolom")).items():
+        hint = message("saran_abaikan", p.bahasa, tabel=name, header=_yaml_text(src))
         if not _scalar(src) or not isinstance(dst, str) or not dst.strip():
-            p.add(f"{where}kolom.{src}", dst, "harapan_kolom_tujuan")
+            p.add(f"{where}kolom.{src}", dst, "harapan_kolom_tujuan", saran=hint)
         elif dst not in known and not TABLES[name].wide_items:
-            p.add(f"{where}kolom.{src}", dst, "harapan_kolom_kontrak", ada=", ".join(sorted(known)))
+            extra = hint if dst.strip().lower() in _IGNORE_WORDS else ""
+            p.add(
+                f"{where}kolom.{src}",
+                dst,
+                "harapan_kolom_kontrak",
+                ada=", ".join(sorted(known)),
+                saran=extra,
+            )
         else:
             kolom[str(src)] = dst
+    abaikan = _check_ignored(p, name, spec.get("abaikan"))
     nilai: dict[str, dict[str, str]] = {}
     for col, labels in _mapping(p, f"{where}nilai", spec.get("nilai")).items():
         labels = _mapping(p, f"{where}nilai.{col}", labels)
@@ -280,7 +312,54 @@ def _check_table(
             else:
                 nilai.setdefault(str(col), {})[str(k)] = str(v)
     fmt = _check_format(p, f"{where}format.", _mapping(p, f"{where}format", spec.get("format")))
-    return TableMapping(file=file, sheet=sheet, kolom=kolom, nilai=nilai, format=base.merged(fmt))
+    return TableMapping(
+        file=file, sheet=sheet, kolom=kolom, nilai=nilai, format=base.merged(fmt), abaikan=abaikan
+    )
+
+
+def _yaml_text(value: Any) -> str:
+    """``value`` as a double-quoted YAML scalar (a JSON string is one), for a message that
+    shows the line to write."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _check_ignored(p: _Problems, name: str, value: Any) -> tuple[str, ...]:
+    """The headers of ``tabel.<name>.abaikan``: a list of non-empty header texts (numbers
+    are taken as their text, as a header cell holding ``2024``); anything else is a
+    problem naming the expected form."""
+    key = f"tabel.{name}.abaikan"
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        contoh = _yaml_text(value) if isinstance(value, str) and value.strip() else None
+        p.add(key, value, "harapan_abaikan", tabel=name, contoh=contoh or '"Unit Kerja"')
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(value):
+        if isinstance(item, bool) or not _scalar(item) or not str(item).strip():
+            p.add(f"{key}[{i}]", item, "harapan_abaikan", tabel=name, contoh='"Unit Kerja"')
+        else:
+            out.append(str(item).strip())
+    return tuple(dict.fromkeys(out))
+
+
+def _own_conflicts(p: _Problems, raw: Mapping[str, Any]) -> None:
+    """A header the mapping file itself both maps (``kolom``) and ignores (``abaikan``)
+    in one table is a problem: which one is meant cannot be told. (A header of the
+    preset's ``kolom`` under the file's ``abaikan`` is what ``abaikan`` is for.)"""
+    tabel = raw.get("tabel")
+    if not isinstance(tabel, Mapping):
+        return
+    for name, spec in tabel.items():
+        if not isinstance(spec, Mapping):
+            continue
+        kolom, abaikan = spec.get("kolom"), spec.get("abaikan")
+        if not isinstance(kolom, Mapping) or not isinstance(abaikan, list | tuple):
+            continue
+        ignored = {normalise_header(a) for a in abaikan if _scalar(a)}
+        for src in kolom:
+            if _scalar(src) and normalise_header(src) in ignored:
+                p.add(f"tabel.{name}.abaikan", str(src), "harapan_abaikan_kolom", tabel=name)
 
 
 def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMapping:
@@ -334,6 +413,7 @@ def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMappin
         p.add("(file)", raw, "harapan_pemetaan")
         p.raise_if_any()
     _keys(p, "", raw, _TOP_KEYS)
+    own = raw
     dasar = raw.get("dasar")
     if dasar is not None:
         if not isinstance(dasar, str) or dasar not in presets():
@@ -358,6 +438,7 @@ def read_mapping(path: str | Path | None, bahasa: Bahasa = "id") -> ColumnMappin
         tm = _check_table(p, name, _mapping(p, f"tabel.{name}", spec), base)
         if tm is not None:
             tables[name] = tm
+    _own_conflicts(p, own)
     p.raise_if_any()
     return ColumnMapping(format=base, tabel=tables, source_text=text, dasar=preset)
 
@@ -374,6 +455,21 @@ def _merge(a: Any, b: Any) -> Any:
     return b if b is not None else a
 
 
+def _merge_ignored(base: Any, own: Any, own_kolom: Any) -> Any:
+    """The preset's ``abaikan`` with the file's added; a header the file maps in its own
+    ``kolom`` is read, not ignored, even when the preset ignores it (SIASN's
+    ``TMT_PENSIUN``). A value of the wrong type is kept for the schema check."""
+    if own is not None and not isinstance(own, list | tuple):
+        return own
+    mapped = (
+        {normalise_header(k) for k in own_kolom if _scalar(k)}
+        if isinstance(own_kolom, Mapping)
+        else set()
+    )
+    kept = [h for h in (base or ()) if normalise_header(h) not in mapped]
+    return [*kept, *(own or ())]
+
+
 def _overlay(base: ColumnMapping, raw: Mapping[str, Any]) -> dict[str, Any]:
     """A raw mapping ``raw`` laid over the parsed preset ``base`` (see :func:`read_mapping`);
     values of the wrong type are kept for the schema check to report."""
@@ -386,6 +482,7 @@ def _overlay(base: ColumnMapping, raw: Mapping[str, Any]) -> dict[str, Any]:
             "sheet": tm.sheet,
             "kolom": dict(tm.kolom),
             "nilai": {k: dict(v) for k, v in tm.nilai.items()},
+            "abaikan": list(tm.abaikan),
             "format": {
                 k: v
                 for k, v in tm.format.__dict__.items()
@@ -404,6 +501,7 @@ def _overlay(base: ColumnMapping, raw: Mapping[str, Any]) -> dict[str, Any]:
             if key in spec:
                 cur[key] = spec[key]
         cur["kolom"] = _merge(cur.get("kolom", {}), spec.get("kolom"))
+        cur["abaikan"] = _merge_ignored(cur.get("abaikan"), spec.get("abaikan"), spec.get("kolom"))
         nilai = cur.get("nilai", {})
         user_nilai = spec.get("nilai")
         if isinstance(user_nilai, Mapping):

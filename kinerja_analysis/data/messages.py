@@ -351,6 +351,15 @@ _ID: dict[str, str] = {
     "tabel_kosong_header": "tabel kosong: hanya baris header, tanpa baris data",
     "header_kosong": "baris header tidak ditemukan",
     "file_rusak": "file tidak dapat dibaca ({error})",
+    "file_rusak_saran": (
+        "; simpan atau ekspor ulang file itu (mis. buka di Excel lalu Simpan Sebagai .xlsx)"
+    ),
+    "file_rusak_opsional": (
+        "; file ini diberikan untuk tabel {tabel}, dan laporan tanpa isinya akan diam-diam "
+        "berbeda: simpan atau ekspor ulang file itu (mis. buka di Excel lalu Simpan "
+        "Sebagai .xlsx), atau keluarkan dari folder data dan pemetaan bila tabel ini memang "
+        "tidak dipakai"
+    ),
     "jenis_file": "jenis file tidak didukung ({suffix})",
     "sheet_tidak_ada": "sheet '{sheet}' tidak ada; sheet yang ada: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' dipakai (kolomnya paling cocok); sheet dalam file: {sheets}",
@@ -361,9 +370,48 @@ _ID: dict[str, str] = {
     "baris_rusak_posisi": "nomor baris dari baris yang rusak tidak dapat dipastikan",
     "kolom_ganda_sama": "kolom '{kolom}' muncul lebih dari sekali ({posisi}); isinya sama, dipakai satu",
     "kolom_ganda_beda": (
-        "kolom '{kolom}' muncul lebih dari sekali ({posisi}) dengan isi berbeda (mis. baris "
-        "{baris}); pilih satu kolom di file pemetaan"
+        "kolom '{kolom}' muncul lebih dari sekali ({posisi}) dengan isi berbeda di {n} "
+        "baris (baris {baris}); kolom ini hanya dapat dibaca dari satu kolom file: pilih "
+        "satu dan abaikan yang lain di file pemetaan, mis. untuk membaca {pakai}: tabel: "
+        "{{{tabel}: {{abaikan: [{header}]}}}}"
     ),
+    "kolom_ganda_beda_nama_sama": (
+        "kolom '{kolom}' muncul lebih dari sekali dengan header yang sama ({posisi}) dan "
+        "isi berbeda di {n} baris (baris {baris}); pemetaan tidak dapat memilih satu dari "
+        "dua header yang sama: ganti nama header kolom yang salah di salinan file ekspor "
+        "(header yang tidak dikenal tidak dipakai)"
+    ),
+    "kolom_ganda_pertama": (
+        "kolom '{kolom}' muncul lebih dari sekali dengan header yang sama ({posisi}) dan "
+        "isi berbeda di {n} baris (baris {baris}): dipakai kolom {huruf} (yang pertama), "
+        "kolom {lain} tidak dipakai; bila yang benar kolom lain, ganti nama header kolom "
+        "yang salah di salinan file ekspor"
+    ),
+    "kolom_ganda_bentrok_ringkas": (
+        "kolom '{kolom}' muncul lebih dari sekali ({posisi}): digabung, setiap baris dari "
+        "kolom yang berisi (isi seperti '-' dihitung kosong); di {n} baris isinya berbeda "
+        "(baris {baris}): sel itu dikosongkan, dengan peringatan per baris. Bila hanya satu "
+        "kolom yang benar, abaikan yang lain di file pemetaan, mis. untuk membaca {pakai}: "
+        "tabel: {{{tabel}: {{abaikan: [{header}]}}}}"
+    ),
+    "kolom_ganda_bentrok": (
+        "kolom {posisi} berisi nilai berbeda di baris ini (nilai: berurutan menurut kolom)"
+    ),
+    "kolom_tidak_dipakai": (
+        "{n} kolom tidak dipakai (kontrak tabel {tabel} dan pemetaan tidak mengenalnya): {daftar}"
+    ),
+    "kolom_diabaikan": "kolom diabaikan sesuai pemetaan (abaikan): {daftar}",
+    "abaikan_tidak_ada": "header dalam abaikan tabel {tabel} tidak ada di file ini: {daftar}",
+    "kolom_mirip": (
+        "kolom {header} (kolom {huruf}) tidak dipakai, padahal kolom {jenis} {kolom} tidak "
+        "ada di file ini; mungkin itulah kolomnya (kata yang sama: {kata}). Bila benar, "
+        "petakan di file pemetaan: tabel: {{{tabel}: {{kolom: {{{header_yaml}: {kolom}}}}}}}"
+        "{dasar}; bila bukan, tulis tabel: {{{tabel}: {{abaikan: [{header_yaml}]}}}} agar "
+        "peringatan ini tidak muncul lagi"
+    ),
+    "jenis_wajib": "wajib",
+    "jenis_opsional": "opsional",
+    "daftar_dipendekkan": " … (daftar lengkap di masalah_struktur.csv dan validasi.xlsx: --out)",
     "kolom_ganda_digabung": (
         "kolom '{kolom}' muncul lebih dari sekali ({posisi}), tidak pernah dengan isi "
         "berbeda di satu baris: digabung, setiap baris dari kolom yang berisi"
@@ -442,8 +490,19 @@ _ID: dict[str, str] = {
         "bukan URL)"
     ),
     "harapan_sheet": "nama sheet (teks) atau nomor sheet (bilangan bulat ≥ 0, 0 = pertama)",
-    "harapan_kolom_tujuan": "nama kolom kontrak (teks)",
-    "harapan_kolom_kontrak": "kolom kontrak tabel ini ({ada})",
+    "harapan_kolom_tujuan": "nama kolom kontrak (teks){saran}",
+    "harapan_kolom_kontrak": "kolom kontrak tabel ini ({ada}){saran}",
+    "saran_abaikan": (
+        "; header yang tidak dibaca ditulis di daftar abaikan tabelnya, mis. tabel: "
+        "{{{tabel}: {{abaikan: [{header}]}}}}"
+    ),
+    "harapan_abaikan": (
+        "daftar header (teks) yang tidak dibaca, mis. tabel: {{{tabel}: {{abaikan: [{contoh}]}}}}"
+    ),
+    "harapan_abaikan_kolom": (
+        "header yang tidak sekaligus dipetakan di tabel.{tabel}.kolom (header ini ada di "
+        "kolom dan di abaikan; hapus salah satunya)"
+    ),
     "harapan_label": "label (teks atau angka) → nilai kanonik (teks atau angka)",
     "file_di_luar_folder": (
         "File untuk tabel '{tabel}' dalam pemetaan berada di luar folder data: {file}; "
@@ -548,8 +607,19 @@ _EN: dict[str, str] = {
         "out of the folder, not a URL)"
     ),
     "harapan_sheet": "a sheet name (text) or sheet number (whole number ≥ 0, 0 = first)",
-    "harapan_kolom_tujuan": "a contract column name (text)",
-    "harapan_kolom_kontrak": "a contract column of this table ({ada})",
+    "harapan_kolom_tujuan": "a contract column name (text){saran}",
+    "harapan_kolom_kontrak": "a contract column of this table ({ada}){saran}",
+    "saran_abaikan": (
+        "; a header not to read goes in its table's abaikan list, e.g. tabel: "
+        "{{{tabel}: {{abaikan: [{header}]}}}}"
+    ),
+    "harapan_abaikan": (
+        "a list of headers (text) not to read, e.g. tabel: {{{tabel}: {{abaikan: [{contoh}]}}}}"
+    ),
+    "harapan_abaikan_kolom": (
+        "a header not also mapped in tabel.{tabel}.kolom (this header is in both kolom "
+        "and abaikan; remove one of them)"
+    ),
     "harapan_label": "label (text or number) → canonical value (text or number)",
     "file_di_luar_folder": (
         "The file for table '{tabel}' in the mapping lies outside the data folder: {file}; "
@@ -875,6 +945,15 @@ _EN: dict[str, str] = {
     "tabel_kosong_header": "table is empty: a header row and no data rows",
     "header_kosong": "no header row found",
     "file_rusak": "file cannot be read ({error})",
+    "file_rusak_saran": (
+        "; save or export the file again (e.g. open it in Excel, then Save As .xlsx)"
+    ),
+    "file_rusak_opsional": (
+        "; this file is given for table {tabel}, and reports without its contents would "
+        "silently differ: save or export the file again (e.g. open it in Excel, then Save "
+        "As .xlsx), or take it out of the data folder and the mapping if this table is "
+        "not used"
+    ),
     "jenis_file": "unsupported file type ({suffix})",
     "sheet_tidak_ada": "sheet '{sheet}' does not exist; sheets present: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' used (its columns match best); sheets in the file: {sheets}",
@@ -885,9 +964,49 @@ _EN: dict[str, str] = {
     "baris_rusak_posisi": "the row numbers of broken rows could not be established",
     "kolom_ganda_sama": "column '{kolom}' appears more than once ({posisi}); same contents, one kept",
     "kolom_ganda_beda": (
-        "column '{kolom}' appears more than once ({posisi}) with different contents (e.g. "
-        "row {baris}); choose one column in the mapping file"
+        "column '{kolom}' appears more than once ({posisi}) with different contents on {n} "
+        "row(s) (row {baris}); it can be read from one column of the file only: choose one "
+        "and ignore the others in the mapping file, e.g. to read {pakai}: tabel: "
+        "{{{tabel}: {{abaikan: [{header}]}}}}"
     ),
+    "kolom_ganda_beda_nama_sama": (
+        "column '{kolom}' appears more than once under the same header ({posisi}) with "
+        "different contents on {n} row(s) (row {baris}); a mapping cannot choose one of "
+        "two identical headers: rename the wrong column's header in a copy of the export "
+        "(a header nobody knows is not used)"
+    ),
+    "kolom_ganda_pertama": (
+        "column '{kolom}' appears more than once under the same header ({posisi}) with "
+        "different contents on {n} row(s) (row {baris}): column {huruf} (the first) is "
+        "used, column {lain} is not used; if another column is the right one, rename the "
+        "wrong column's header in a copy of the export"
+    ),
+    "kolom_ganda_bentrok_ringkas": (
+        "column '{kolom}' appears more than once ({posisi}): merged, each row from the "
+        "column that holds a value (a text such as '-' counts as empty); on {n} row(s) they "
+        "differ (row {baris}): that cell is left empty, with a warning per row. If only one "
+        "column is right, ignore the others in the mapping file, e.g. to read {pakai}: "
+        "tabel: {{{tabel}: {{abaikan: [{header}]}}}}"
+    ),
+    "kolom_ganda_bentrok": (
+        "columns {posisi} hold different values on this row (value: in column order)"
+    ),
+    "kolom_tidak_dipakai": (
+        "{n} column(s) not used (neither table {tabel}'s contract nor the mapping knows "
+        "them): {daftar}"
+    ),
+    "kolom_diabaikan": "columns ignored as the mapping says (abaikan): {daftar}",
+    "abaikan_tidak_ada": "headers under table {tabel}'s abaikan not in this file: {daftar}",
+    "kolom_mirip": (
+        "column {header} (column {huruf}) is not used, while the {jenis} column {kolom} is "
+        "not in this file; it may be that column (shared word: {kata}). If so, map it in "
+        "the mapping file: tabel: {{{tabel}: {{kolom: {{{header_yaml}: {kolom}}}}}}}{dasar}; "
+        "if not, write tabel: {{{tabel}: {{abaikan: [{header_yaml}]}}}} and this warning "
+        "goes away"
+    ),
+    "jenis_wajib": "required",
+    "jenis_opsional": "optional",
+    "daftar_dipendekkan": " … (the full list is in masalah_struktur.csv and validasi.xlsx: --out)",
     "kolom_ganda_digabung": (
         "column '{kolom}' appears more than once ({posisi}), never with different contents "
         "on one row: merged, each row from the column that holds a value"

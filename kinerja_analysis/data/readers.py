@@ -35,8 +35,13 @@ What is detected and reported (never guessed silently), in :class:`ReadInfo`:
 - **empty rows** (``;;;;;`` as Excel writes them) are skipped and counted; **broken
   rows** (an unquoted delimiter inside a value) are set aside with their row number and
   text, the rest of the file is read;
-- **duplicate headers** — the same column twice: identical contents are kept once (a
-  warning), differing contents are a structural error for that column.
+- **duplicate headers** — several columns for one canonical column (:func:`_name_columns`):
+  identical contents are kept once, columns that never disagree on a row are merged, an
+  optional column's disagreeing cells are emptied row by row, the first of one header
+  written twice is kept for an optional or free-text column (each a warning); a key or
+  required column whose columns disagree is a structural error;
+- **ignored and unused headers** — a header the mapping ignores (``abaikan``) is never
+  read; the columns set aside are listed in :attr:`RawTable.set_aside`.
 
 Row numbers are those a spreadsheet shows: the header row's number plus the record's
 position (header on row 1 → first data row 2).
@@ -48,6 +53,7 @@ import codecs
 import csv
 import dataclasses
 import io
+import json
 import mmap
 import re
 import xml.etree.ElementTree as ET
@@ -230,6 +236,10 @@ class RawTable:
     problems: list[Problem]
     broken: list[tuple[int, str, int]] = field(default_factory=list)
     n_header_fields: int = 0
+    #: Columns of the file the reader did not keep: ``(header, position, why)`` with
+    #: ``why`` ``"abaikan"`` (the mapping ignores the header) or ``"ganda"`` (a second
+    #: column under a header already read, with other contents).
+    set_aside: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -304,10 +314,32 @@ class HeaderSpec:
 
     canonical: tuple[str, ...]
     columns: Mapping[str, str]
+    #: Headers the mapping says not to read (``abaikan``): never resolved, whatever
+    #: ``columns`` maps them to; matched exactly, then loosely.
+    ignored: tuple[str, ...] = ()
+    #: Canonical columns whose cells may be emptied (optional or nullable, not a key):
+    #: rows where two source columns of one of them disagree are emptied, each with a
+    #: warning, instead of the column failing (:func:`_name_columns`).
+    optional: frozenset[str] = frozenset()
+    #: Canonical columns (not a key; ``optional`` and free text not published) of which,
+    #: under two identical headers with different contents, the first is read with a
+    #: warning.
+    keep_first: frozenset[str] = frozenset()
+
+    def is_ignored(self, header: str) -> bool:
+        """Whether ``header`` is one of :attr:`ignored` (exactly or loosely)."""
+        if not self.ignored:
+            return False
+        h = header.replace("\ufeff", "").strip()
+        loose = normalise_header(h)
+        return any(h == x or normalise_header(x) == loose for x in self.ignored)
 
     def resolve(self, header: str) -> str | None:
-        """Canonical name for a header cell, or ``None`` when it is not expected."""
+        """Canonical name for a header cell, or ``None`` when it is not expected (or
+        ignored)."""
         h = header.replace("\ufeff", "").strip()
+        if self.is_ignored(h):
+            return None
         if h in self.columns:
             return self.columns[h]
         loose = normalise_header(h)
@@ -963,7 +995,8 @@ def read_source(
         cols4, rows, info = _read_parquet(path)
     else:  # pragma: no cover - the loader only passes known suffixes
         raise SourceError("jenis_file", suffix=suffix)
-    columns, extra = _name_columns(cols4, spec, problems)
+    set_aside: list[tuple[str, int, str]] = []
+    columns, extra = _name_columns(cols4, spec, problems, rows, set_aside)
     # empty rows (every cell empty): skipped and counted
     if columns or extra:
         allc = list(columns.values()) + extra
@@ -989,6 +1022,7 @@ def read_source(
         problems=problems,
         broken=broken,
         n_header_fields=len(cols4),
+        set_aside=set_aside,
     )
 
 
@@ -1111,46 +1145,142 @@ def header_names(path: Path, spec: HeaderSpec) -> frozenset[str]:
     return frozenset(names)  # type: ignore[arg-type]
 
 
-def _complementary(texts: list[np.ndarray]) -> bool:
-    """Whether columns (their cell texts, ``""`` = empty) never disagree on a row: at
-    most one distinct non-empty text per row."""
+#: Cell texts that stand for "no value" in an export (a dash, "N/A", "null" …), compared
+#: case-blind: where two columns mapped to one canonical column meet, such a cell gives
+#: way to the other column's value and never counts as a disagreement.
+PLACEHOLDERS = frozenset(
+    {"n/a", "na", "#n/a", "null", "none", "nil", "nihil", "tidak ada", "kosong"}
+)
+_DASHES = re.compile(r"^[\s\-\u2010-\u2015\u2212._/…]*$")
+
+
+def is_placeholder(text: object) -> bool:
+    """Whether a cell's text stands for "no value" (:data:`PLACEHOLDERS`, or only dashes,
+    dots and slashes: ``-``, ``--``, ``—``, ``...``); an empty text is not one.
+
+    >>> [is_placeholder(t) for t in ("-", " — ", "N/A", "2025-02-01", "", "0")]
+    [True, True, True, False, False, False]
+    """
+    if not isinstance(text, str) or not text.strip():
+        return False
+    t = text.strip()
+    return t.lower() in PLACEHOLDERS or bool(_DASHES.match(t))
+
+
+def _real_text(c: RawColumn) -> np.ndarray:
+    """A column's cell texts (:meth:`RawColumn.text`) with the placeholders
+    (:func:`is_placeholder`) as ``""``; decided once per distinct text."""
+    ph = np.fromiter((is_placeholder(t) for t in c.cats.tolist()), bool, len(c.cats))
+    if not ph.any():
+        return c.text()
+    codes = c.codes.copy()
+    codes[(codes >= 0) & ph[np.maximum(codes, 0)]] = -1
+    return RawColumn(c.name, c.header, c.position, codes, c.cats, c.num).text()
+
+
+def _disagree(texts: list[np.ndarray]) -> np.ndarray:
+    """Rows where columns (their cell texts, ``""`` = empty) hold two different
+    non-empty texts."""
     stack = np.stack(texts)
     filled = stack != ""
     first = stack[np.argmax(filled, axis=0), np.arange(stack.shape[1])]
-    return bool(((stack == first) | ~filled).all())
+    return ((stack != first) & filled).any(axis=0)
 
 
-def _coalesce(group: list[RawColumn]) -> RawColumn:
-    """One column from complementary synonyms (:func:`_complementary`): each row's cell
-    from the first column filled in it; named and placed as the first."""
+def _complementary(texts: list[np.ndarray]) -> bool:
+    """Whether columns (their cell texts, ``""`` = empty) never disagree on a row: at
+    most one distinct non-empty text per row."""
+    return not bool(_disagree(texts).any())
+
+
+def _coalesce(group: list[RawColumn], real: list[np.ndarray] | None = None) -> RawColumn:
+    """One column from synonyms: each row's cell from the first column filled in it;
+    named and placed as the first. With ``real`` (per column, the rows whose cell is a
+    value rather than a placeholder), a placeholder is taken only where no column holds
+    a value."""
     first = group[0]
+    n = len(first.codes)
     cats = np.concatenate([c.cats for c in group])
     offsets = np.cumsum([0] + [len(c.cats) for c in group[:-1]])
-    codes = np.full(len(first.codes), -1, dtype=np.int64)
-    num = None if all(c.num is None for c in group) else np.full(len(first.codes), np.nan)
-    taken = np.zeros(len(first.codes), dtype=bool)
-    for c, off in zip(group, offsets, strict=True):
-        text = (c.codes >= 0) & ~taken
+    present = [c.present for c in group]
+    choice = np.full(n, -1, dtype=np.int64)
+    for j in reversed(range(len(group))):
+        choice[present[j]] = j
+    if real is not None:
+        for j in reversed(range(len(group))):
+            choice[present[j] & real[j]] = j
+    codes = np.full(n, -1, dtype=np.int64)
+    num = None if all(c.num is None for c in group) else np.full(n, np.nan)
+    for j, (c, off) in enumerate(zip(group, offsets, strict=True)):
+        sel = choice == j
+        text = sel & (c.codes >= 0)
         codes[text] = c.codes[text] + off
-        taken |= text
-        if c.num is not None:
-            isn = ~np.isnan(c.num) & ~taken
-            num[isn] = c.num[isn]  # type: ignore[index]
-            taken |= isn
+        if c.num is not None and num is not None:
+            isn = sel & ~np.isnan(c.num)
+            num[isn] = c.num[isn]
     uniq, remap = _unique_texts(cats)
     return RawColumn(first.name, first.header, first.position, remap_codes(codes, remap), uniq, num)
+
+
+def column_letter(position: int) -> str:
+    """A spreadsheet's letter of the 1-based column ``position`` (1 → ``A``, 27 → ``AA``)."""
+    return _col_letter(position - 1)
+
+
+def _positions(group: list[RawColumn]) -> dict[str, Any]:
+    """Fields naming columns: ``posisi`` (``'Unit Kerja' (kolom E), …``) and
+    ``kolom_huruf``, the ``(header, letter)`` pairs a message in another language names
+    them with."""
+    pairs = tuple((c.header, _col_letter(c.position - 1)) for c in group)
+    return {
+        "posisi": ", ".join(f"{h!r} (kolom {letter})" for h, letter in pairs),
+        "kolom_huruf": pairs,
+    }
+
+
+def _first_rows(rows: np.ndarray, mask: np.ndarray, most: int = 5) -> str:
+    """The spreadsheet row numbers of the first ``most`` rows in ``mask``."""
+    at = np.flatnonzero(mask)
+    return ", ".join(str(int(rows[i])) if i < len(rows) else str(i) for i in at[:most]) + (
+        ", …" if len(at) > most else ""
+    )
 
 
 def _name_columns(
     cols: list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]],
     spec: HeaderSpec,
     problems: list[Problem],
+    rows: np.ndarray | None = None,
+    set_aside: list[tuple[str, int, str]] | None = None,
 ) -> tuple[dict[str, RawColumn], list[RawColumn]]:
-    """Canonical names for the columns; duplicates resolved or reported."""
+    """Canonical names for the columns; duplicates resolved or reported.
+
+    Several columns under one canonical name (synonyms, or one header twice):
+
+    - the same contents: one is read (a warning);
+    - never two different values on one row, a placeholder (:func:`is_placeholder`)
+      counting as empty: merged, each row from the column that holds a value (a warning);
+    - one header written twice, of a column in :attr:`HeaderSpec.keep_first`: the first
+      is read, the others set aside (a warning naming them by letter);
+    - different headers of a column in :attr:`HeaderSpec.optional`: merged, and each row
+      where they disagree is emptied with a row-level warning (file, row, both columns,
+      both values) — one employee's conflicting leaving date never makes the table
+      unusable;
+    - otherwise (a key, a required column): the column cannot be used (fatal), naming the
+      rows where the columns disagree and how to choose one in the mapping.
+
+    ``rows`` are the spreadsheet row numbers of the cells; ``set_aside`` receives the
+    columns not kept (``(header, position, why)``).
+    """
+    rows = np.arange(len(cols[0][1]) if cols else 0, dtype=np.int64) + 2 if rows is None else rows
+    aside: list[tuple[str, int, str]] = [] if set_aside is None else set_aside
     by_name: dict[str, list[RawColumn]] = {}
     extra: list[RawColumn] = []
     for pos, (header, codes, cats, num) in enumerate(cols, start=1):
         h = "" if header is None else str(header).replace("\ufeff", "").strip()
+        if h and spec.is_ignored(h):
+            aside.append((h, pos, "abaikan"))
+            continue
         canon = spec.resolve(h) if h else None
         if canon is None:
             name = h or f"kolom_{_col_letter(pos - 1)}"
@@ -1163,52 +1293,83 @@ def _name_columns(
     out: dict[str, RawColumn] = {}
     for canon, group in by_name.items():
         first = group[0]
-        if len(group) > 1:
-            positions = ", ".join(
-                f"{c.header!r} (kolom {_col_letter(c.position - 1)})" for c in group
-            )
-            texts = [c.text() for c in group]
-            same = all(np.array_equal(texts[0], t) for t in texts[1:])
-            if same:
-                problems.append(
-                    Problem(
-                        "kolom_ganda_sama", "peringatan", column=canon, fields={"posisi": positions}
-                    )
-                )
-            elif _complementary(texts):
-                # synonyms that never disagree on a row (an export with one date column
-                # per reason, "TMT Pensiun" and "TMT Berhenti"): one column, the filled cell
-                out[canon] = _coalesce(group)
-                problems.append(
-                    Problem(
-                        "kolom_ganda_digabung", "peringatan", column=canon,
-                        fields={"posisi": positions},
-                    )
-                )  # fmt: skip
-                continue
-            else:
-                diff = next(
-                    int(np.flatnonzero(texts[0] != t)[0])
-                    for t in texts[1:]
-                    if not np.array_equal(texts[0], t)
-                )
-                problems.append(
-                    Problem("kolom_ganda_beda", "fatal", column=canon,
-                            fields={"posisi": positions, "i": diff})
-                )  # fmt: skip
-                continue
-        out[canon] = first
-    # extra (unmapped) columns whose header equals a canonical name of another column
-    seen = set(out)
-    uniq_extra = []
-    for c in extra:
-        if c.name in seen:
+        if len(group) == 1:
+            out[canon] = first
+            continue
+        where = _positions(group)
+        texts = [c.text() for c in group]
+        if all(np.array_equal(texts[0], t) for t in texts[1:]):
+            problems.append(Problem("kolom_ganda_sama", "peringatan", column=canon, fields=where))
+            out[canon] = first
+            continue
+        blank = [_real_text(c) for c in group]
+        clash = _disagree(blank)
+        n = int(clash.sum())
+        if not n:
+            # synonyms that never disagree on a row (an export with one date column
+            # per reason, "TMT Pensiun" and "TMT Berhenti"): one column, the filled cell
+            out[canon] = _coalesce(group, [b != "" for b in blank])
             problems.append(
                 Problem(
-                    "kolom_ganda_sama", "peringatan", column=c.name, fields={"posisi": c.header}
+                    "kolom_ganda_digabung", "peringatan", column=canon,
+                    fields=where,
                 )
+            )  # fmt: skip
+            continue
+        fields = {
+            **where,
+            "n": n,
+            "baris": _first_rows(rows, clash),
+            "header": ", ".join(json.dumps(c.header, ensure_ascii=False) for c in group[1:]),
+            "pakai": repr(first.header),
+            "huruf": _col_letter(first.position - 1),
+            "lain": ", ".join(_col_letter(c.position - 1) for c in group[1:]),
+        }
+        one_header = len({normalise_header(c.header) for c in group}) == 1
+        if one_header and canon in spec.keep_first:
+            # one header written twice (two "Jabatan"): no mapping can name one of them
+            out[canon] = first
+            aside.extend((c.header, c.position, "ganda") for c in group[1:])
+            problems.append(Problem("kolom_ganda_pertama", "peringatan", column=canon,
+                                    fields=fields))  # fmt: skip
+            continue
+        if not one_header and canon in spec.optional:
+            merged = _coalesce(group, [b != "" for b in blank])
+            merged.codes[clash] = -1
+            if merged.num is not None:
+                merged.num[clash] = np.nan
+            out[canon] = merged
+            problems.append(
+                Problem("kolom_ganda_bentrok_ringkas", "peringatan", column=canon, fields=fields)
             )
+            pair = where
+            for i in np.flatnonzero(clash):
+                value = " | ".join(str(t[i]) if t[i] != "" else "''" for t in texts)
+                problems.append(
+                    Problem("kolom_ganda_bentrok", "peringatan", column=canon, value=value,
+                            row=int(rows[i]), fields=pair)
+                )  # fmt: skip
+            continue
+        key = "kolom_ganda_beda_nama_sama" if one_header else "kolom_ganda_beda"
+        problems.append(Problem(key, "fatal", column=canon, fields=fields))
+    # extra (unmapped) columns under a header already read
+    seen = set(out)
+    uniq_extra = []
+    first_of: dict[str, RawColumn] = {}
+    for c in extra:
+        if c.name in seen:
+            other = first_of.get(c.name)
+            if other is not None and np.array_equal(other.text(), c.text()):
+                problems.append(
+                    Problem(
+                        "kolom_ganda_sama", "peringatan", column=c.name,
+                        fields=_positions([other, c]),
+                    )
+                )  # fmt: skip
+            else:
+                aside.append((c.header or c.name, c.position, "ganda"))
             continue
         seen.add(c.name)
+        first_of[c.name] = c
         uniq_extra.append(c)
     return out, uniq_extra

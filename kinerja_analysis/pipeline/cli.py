@@ -445,6 +445,24 @@ def _print(text: str, style: str | None = None, *, err: bool = False) -> None:
     )
 
 
+#: Characters of a note (``info``) the console shows; the validation outputs hold it whole.
+INFO_MAX_CHARS = 400
+
+
+def _shortened(text: str, bahasa: str, limit: int = INFO_MAX_CHARS) -> str:
+    """A long note cut after the last list item that fits in ``limit`` characters, saying
+    where the whole of it is (a file's 80 unused columns; ``masalah_struktur.csv`` and
+    ``validasi.xlsx`` keep every one).
+
+    >>> _shortened("3 kolom: 'a', 'b', 'c'", "en", limit=17)
+    "3 kolom: 'a', 'b' … (the full list is in masalah_struktur.csv and validasi.xlsx: --out)"
+    """
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(", ", 0, limit + 2)
+    return (text[:cut] if cut > 0 else text[:limit]) + message("daftar_dipendekkan", bahasa)
+
+
 def _print_report(report, bahasa: str, show: int) -> None:
     """The whole validation report: summary, structure, root causes, grouped problems."""
     console.print(_summary_table(report, bahasa))
@@ -454,7 +472,7 @@ def _print_report(report, bahasa: str, show: int) -> None:
         _print("  " + message("cara_baca_baris", bahasa, file=r.file or r.tabel, cara=how))
     info = report.structure[report.structure["tingkat"] == "info"]
     for r in info.itertuples(index=False):
-        _print(f"  - {r.file or r.tabel}: {r.pesan}")
+        _print(f"  - {r.file or r.tabel}: {_shortened(str(r.pesan), bahasa)}")
     if report.periods:
         _print(message("periode_dataset", bahasa, periode=", ".join(report.periods)))
     struct = report.structure[report.structure["tingkat"] != "info"]
