@@ -128,7 +128,9 @@ class ValidationReport:
         (``"pegawai.csv baris 7"``, ``"periode 2030Q1"``; empty when the row is itself
         the cause).
     rejected_rows
-        Per table, the rejected rows as read (text) with ``baris`` and ``alasan``.
+        Per table, the rejected rows as read (text) with ``baris`` and ``alasan``; a
+        table read from several sheets of a workbook also has ``file`` first, the file
+        and sheet of each row as the issues name them (``Realisasi SKP.xlsx [SKP 2025]``).
     notes
         Dataset-level remarks (e.g. NIP structure check switched off).
     absent
@@ -268,7 +270,7 @@ class ValidationReport:
         for sebab, grp in dep.groupby("sebab", sort=False):
             parts, rincian, counts_all = [], [], {}
             for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
-                g = grp[grp["tingkat"] == level].drop_duplicates(["tabel", "baris"])
+                g = grp[grp["tingkat"] == level].drop_duplicates(["tabel", "file", "baris"])
                 counts = g.groupby("tabel", sort=True).size()
                 counts_all[level] = int(counts.sum())
                 if len(counts):
@@ -295,7 +297,7 @@ class ValidationReport:
             periode = sebab.split(" ", 1)[1]
             alasan = str(grp["pesan"].iloc[0]).split(": ", 1)[-1]
             return message("sebab_periode", b, periode=periode, alasan=alasan, akibat=akibat)
-        file, _, baris = sebab.partition(" baris ")
+        file, _, baris = sebab.rpartition(" baris ")
         own = self.issues[
             (self.issues["file"] == file)
             & (self.issues["baris"].astype("Int64") == _int_or_na(baris))
@@ -825,6 +827,7 @@ def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> Hea
         ignored=tuple(tm.abaikan),
         optional=optional,
         keep_first=optional | text,
+        required=(*t.required_columns, *items),
     )
 
 
@@ -1018,7 +1021,7 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         if "sheets" in fields:
             fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
         if "i" in fields:
-            fields["baris"] = int(raw.rows[fields.pop("i")]) if raw.n_rows else "-"
+            fields["baris"] = raw.row_ref(fields.pop("i")) if raw.n_rows else "-"
         fields.setdefault("kolom", p.column)
         fields.setdefault("tabel", name)
         run.problem(name, path.name, p.column, run.msg(p.key, **fields), p.level)
@@ -1164,7 +1167,18 @@ def validate_dataset(
     )
     if len(issues):
         issues["baris"] = issues["baris"].astype("Int64")
-        issues = issues.sort_values(["tabel", "baris"], kind="stable", ignore_index=True)
+        # rows of a table read from several sheets: sheet by sheet, in workbook order
+        sheet_rank = {
+            label: k
+            for st in run.states.values()
+            if st.raw.stacked
+            for k, label in enumerate(st.raw.labels())
+        }
+        issues = (
+            issues.assign(_s=issues["file"].map(sheet_rank).fillna(0) if sheet_rank else 0)
+            .sort_values(["tabel", "_s", "baris"], kind="stable", ignore_index=True)
+            .drop(columns="_s")
+        )
     structure = pd.DataFrame(run.structure, columns=STRUCTURE_COLUMNS)
     report = ValidationReport(
         summary=summary,
@@ -1186,8 +1200,14 @@ def _main_reasons(st: TableState, limit: int = 3) -> str:
     """The most frequent first reasons for rejecting ``st``'s rows, in words: column,
     number of rows, an example value and the message (``kolom nip, 400 baris, mis. nilai
     '1.96801E+17': NIP tersimpan sebagai angka …``)."""
-    frame = st.issues.frame()
-    rej = frame[frame["tingkat"] == "tolak"].drop_duplicates("baris", keep="first")
+    return _main_reasons_of(st.issues.frame(), st.bahasa, limit)
+
+
+def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str:
+    """:func:`_main_reasons` of one table's issues (:attr:`ValidationReport.issues`)."""
+    rej = frame[frame["tingkat"] == "tolak"]
+    # a row is its file (and sheet) and row number: two sheets each have a row 7
+    rej = rej.drop_duplicates(["file", "baris"], keep="first")
     if rej.empty:
         return ""
     rej = rej.assign(_k=rej["kolom"].fillna("").astype(str), _p=rej["pesan"].astype(str))
@@ -1196,13 +1216,17 @@ def _main_reasons(st: TableState, limit: int = 3) -> str:
     dep = rej["aturan"].astype(str) == "referensi:pegawai_ditolak"
     if dep.any():
         k = int(rej.loc[dep, "sebab"].astype(str).nunique())
-        rej.loc[dep, "_p"] = st.msg("sebab_pegawai_ditolak", k=k, contoh=rej.loc[dep, "_p"].iloc[0])
+        rej.loc[dep, "_p"] = message(
+            "sebab_pegawai_ditolak", bahasa, k=k, contoh=rej.loc[dep, "_p"].iloc[0]
+        )
     counts = rej.groupby(["_k", "_p"], sort=False).agg(
         n=("baris", "size"), nilai=("nilai", "first")
     )
     counts = counts.sort_values("n", ascending=False, kind="stable").head(limit)
     parts = [
-        st.msg("sebab_ringkas", kolom=k or "-", n=int(r.n), nilai=repr(str(r.nilai)), pesan=p)
+        message(
+            "sebab_ringkas", bahasa, kolom=k or "-", n=int(r.n), nilai=repr(str(r.nilai)), pesan=p
+        )
         for (k, p), r in counts.iterrows()
     ]
     if len(parts) == 1:
@@ -1486,7 +1510,8 @@ def _summary_row(name, file, read, acc, rej, warn, status, raw, st) -> dict[str,
             detected.append("desimal")
         row.update(
             format=info.format,
-            sheet=info.sheet or "",
+            # several sheets stacked: their names, " / " between (never in a sheet's name)
+            sheet=" / ".join(info.sheets_read) or info.sheet or "",
             baris_header=info.header_row,
             pemisah=info.delimiter or "",
             desimal=st.number_format[0] if st is not None and st.number_format else "",
@@ -1500,10 +1525,11 @@ def _summary_row(name, file, read, acc, rej, warn, status, raw, st) -> dict[str,
 
 def _rejected_rows(st: TableState) -> pd.DataFrame:
     pos = np.flatnonzero(st.bad)
-    cols: dict[str, Any] = {
-        "baris": st.raw.rows[pos],
-        "alasan": st.issues.first_reject_reason(pos),
-    }
+    cols: dict[str, Any] = {}
+    if st.raw.stacked:  # rows of several sheets: each row's file and sheet, as messages say
+        cols["file"] = st.raw.file_at(pos)
+    cols["baris"] = st.raw.rows[pos]
+    cols["alasan"] = st.issues.first_reject_reason(pos)
     for name, rc in st.raw.columns.items():
         cols[name] = rc.text(pos)
     out = pd.DataFrame(cols)

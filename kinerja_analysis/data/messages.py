@@ -363,6 +363,26 @@ _ID: dict[str, str] = {
     "jenis_file": "jenis file tidak didukung ({suffix})",
     "sheet_tidak_ada": "sheet '{sheet}' tidak ada; sheet yang ada: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' dipakai (kolomnya paling cocok); sheet dalam file: {sheets}",
+    "sheet_digabung": (
+        "sheet {daftar} (jumlah baris data) berkolom sama: semuanya dibaca dan barisnya "
+        "digabung berurutan; nomor baris dalam pesan berlaku di sheet yang disebut bersama "
+        "nama file, mis. '{contoh}' baris {baris}. Sheet dalam file: {sheets}"
+    ),
+    "sheet_lain_cocok": (
+        "sheet {lain} juga memuat semua kolom wajib tabel ini, tetapi kolomnya tidak sama "
+        "dengan sheet '{sheet}' yang dibaca (beda kolom: {beda}): barisnya TIDAK dibaca. "
+        "Bila barisnya bagian dari tabel ini, samakan kolomnya (sheet berkolom sama dibaca "
+        "dan digabung) atau salin barisnya ke sheet '{sheet}'; bila bukan, tulis sheet yang "
+        'dibaca di file pemetaan (tabel: {{{tabel}: {{sheet: "{sheet}"}}}}) agar '
+        "peringatan ini hilang"
+    ),
+    "sel_gabungan_diisi": (
+        "{n} rentang sel gabungan di area data, kolom '{header}' (kolom {huruf}){di}: "
+        "{ranges}; nilainya hanya tersimpan di sel teratas, tetapi Excel menampilkannya di "
+        "setiap baris rentangnya, maka nilai itu diisikan ke setiap baris rentangnya; "
+        "periksa bahwa nilainya memang berlaku untuk semua baris itu (lebih baik: batalkan "
+        "penggabungan sel di Excel lalu isi nilainya ke bawah)"
+    ),
     "header_digabung": "sel header digabung ({ranges}): nama kolom diambil dari sel gabungan",
     "baca_utf16": "file berpengodean {encoding} (bukan UTF-8); dibaca sebagai {encoding}",
     "baca_utf32": "file berpengodean {encoding} (bukan UTF-8); dibaca sebagai {encoding}",
@@ -544,6 +564,7 @@ _ID: dict[str, str] = {
     "kolom_cara_baca": "cara baca",
     "cara_baca": "{format}{sheet}, header baris {header}{pemisah}{desimal}{encoding}",
     "cara_sheet": ", sheet '{sheet}'",
+    "cara_sheets": ", sheet {sheets} (digabung)",
     "cara_pemisah": ", pemisah '{pemisah}'",
     "cara_desimal": ", desimal '{desimal}'",
     "cara_encoding": ", {encoding}",
@@ -957,6 +978,26 @@ _EN: dict[str, str] = {
     "jenis_file": "unsupported file type ({suffix})",
     "sheet_tidak_ada": "sheet '{sheet}' does not exist; sheets present: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' used (its columns match best); sheets in the file: {sheets}",
+    "sheet_digabung": (
+        "sheets {daftar} (data rows each) have the same columns: all are read and their "
+        "rows stacked in order; a row number in a message holds on the sheet named with the "
+        "file, e.g. '{contoh}' row {baris}. Sheets in the file: {sheets}"
+    ),
+    "sheet_lain_cocok": (
+        "sheet(s) {lain} also hold every required column of this table, but their columns "
+        "differ from those of sheet '{sheet}', which is read (columns differing: {beda}): "
+        "their rows are NOT read. If those rows belong to this table, give the sheets the "
+        "same columns (sheets with the same columns are read and stacked) or copy the rows "
+        "into sheet '{sheet}'; if not, name the sheet to read in the mapping file (tabel: "
+        '{{{tabel}: {{sheet: "{sheet}"}}}}) and this warning goes away'
+    ),
+    "sel_gabungan_diisi": (
+        "{n} merged cell range(s) in the data area, column '{header}' (column {huruf}){di}: "
+        "{ranges}; the value is stored in the top cell only, but Excel shows it on every "
+        "row of the range, so it was filled into every row of its range; check that it "
+        "holds for all those rows (better: unmerge the cells in Excel and fill the value "
+        "down)"
+    ),
     "header_digabung": "merged header cells ({ranges}): column names taken from the merged cell",
     "baca_utf16": "file encoded as {encoding} (not UTF-8); read as {encoding}",
     "baca_utf32": "file encoded as {encoding} (not UTF-8); read as {encoding}",
@@ -1077,6 +1118,7 @@ _EN: dict[str, str] = {
     "kolom_cara_baca": "read as",
     "cara_baca": "{format}{sheet}, header row {header}{pemisah}{desimal}{encoding}",
     "cara_sheet": ", sheet '{sheet}'",
+    "cara_sheets": ", sheets {sheets} (stacked)",
     "cara_pemisah": ", delimiter '{pemisah}'",
     "cara_desimal": ", decimal '{desimal}'",
     "cara_encoding": ", {encoding}",

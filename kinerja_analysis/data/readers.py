@@ -28,7 +28,14 @@ What is detected and reported (never guessed silently), in :class:`ReadInfo`:
   names (CSV and XLSX);
 - **sheet** (XLSX) — the named sheet (if it does not exist, the error lists the sheets
   that do), otherwise the sheet whose header matches best, so an instructions sheet in
-  front is not read as data; merged header cells take the merged cell's text; formula
+  front is not read as data, **together with every other sheet whose header gives the
+  same columns** (``SKP 2024`` and ``SKP 2025``; ``Pegawai Aktif`` and ``Pegawai
+  Pensiun``), stacked in workbook order, each row's messages naming its sheet
+  (``Realisasi SKP.xlsx [SKP 2025] baris 7``); a sheet holding the required columns
+  but other columns is not read, and a warning says so; merged header cells take the
+  merged cell's text; **merged cells of the data area** (a ``Unit Kerja`` cell merged
+  over its OPD's rows) are read as Excel shows them, the value on every row of the
+  range, and a warning names the ranges; formula
   cells without a cached value and Excel error values (``#REF!``) are flagged; the
   workbook's **date system** (1900, or 1904 when ``date1904`` is set; openpyxl's
   ``Workbook.epoch``), which the serial numbers of a date column are read in;
@@ -81,6 +88,7 @@ __all__ = [
     "detect_number_format",
     "header_names",
     "normalise_header",
+    "sheet_label",
 ]
 
 #: How many leading rows are searched for the header.
@@ -118,6 +126,9 @@ class Problem:
     value: str = ""
     row: int | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
+    #: The sheet of ``row`` where a table is read from several sheets of a workbook
+    #: (:attr:`ReadInfo.sheets_read`), else ``None``.
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,9 @@ class ReadInfo:
     #: Excel date system of an XLSX workbook (1900 or 1904); ``None`` where the file does
     #: not record one (CSV, Parquet).
     date_system: int | None = None
+    #: The sheets whose rows were read and stacked, in workbook order, when the table
+    #: comes from more than one sheet of a workbook (``sheet`` is the first); else ``()``.
+    sheets_read: tuple[str, ...] = ()
 
 
 class RawColumn:
@@ -240,10 +254,71 @@ class RawTable:
     #: ``why`` ``"abaikan"`` (the mapping ignores the header) or ``"ganda"`` (a second
     #: column under a header already read, with other contents).
     set_aside: list[tuple[str, int, str]] = field(default_factory=list)
+    #: Where the rows come from several sheets (:attr:`ReadInfo.sheets_read`): each row's
+    #: sheet, an index into ``info.sheets_read``; ``None`` for one sheet or a CSV/Parquet.
+    row_sheet: np.ndarray | None = None
 
     @property
     def n_rows(self) -> int:
         return len(self.rows)
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the rows come from more than one sheet."""
+        return self.row_sheet is not None
+
+    def labels(self) -> tuple[str, ...]:
+        """The file label of each sheet read (:func:`sheet_label`), or ``(file,)``."""
+        if self.row_sheet is None:
+            return (self.file,)
+        return tuple(sheet_label(self.file, s) for s in self.info.sheets_read)
+
+    def file_at(self, pos: np.ndarray) -> np.ndarray | str:
+        """The file label of the rows at positions ``pos``: the file's name, or for rows
+        stacked from several sheets ``"file.xlsx [sheet]"`` (one text per position) — what
+        every message, rejected row and root cause names, so that a row number is found
+        in Excel on the right sheet."""
+        if self.row_sheet is None:
+            return self.file
+        labels = np.array(self.labels(), dtype=object)
+        return labels[self.row_sheet[np.asarray(pos, dtype=np.int64)]]
+
+    def file_of(self, i: int) -> str:
+        """The file label of the row at position ``i`` (:meth:`file_at`)."""
+        if self.row_sheet is None:
+            return self.file
+        return sheet_label(self.file, self.info.sheets_read[int(self.row_sheet[i])])
+
+    def row_ref(self, i: int) -> int | str:
+        """Row ``i`` (a position) as another row's message names it: the spreadsheet row
+        number, with its sheet where the rows come from several sheets (``"20 (sheet
+        'Pegawai Aktif')"``)."""
+        row = int(self.rows[i])
+        if self.row_sheet is None:
+            return row
+        return f"{row} (sheet '{self.info.sheets_read[int(self.row_sheet[i])]}')"
+
+    def position(self, row: int, sheet: str | None = None) -> int | None:
+        """The position of spreadsheet row ``row`` (of ``sheet``, for stacked rows), or
+        ``None`` when that row is not among the table's rows."""
+        lo, hi = 0, len(self.rows)
+        if self.row_sheet is not None:
+            if sheet not in self.info.sheets_read:
+                return None
+            k = self.info.sheets_read.index(sheet)
+            lo = int(np.searchsorted(self.row_sheet, k, side="left"))
+            hi = int(np.searchsorted(self.row_sheet, k, side="right"))
+        pos = lo + int(np.searchsorted(self.rows[lo:hi], row))
+        if pos >= hi or self.rows[pos] != row:
+            return None
+        return pos
+
+
+def sheet_label(file: str, sheet: str) -> str:
+    """A file and one of its sheets as messages name them: ``"Realisasi SKP.xlsx [SKP
+    2025]"`` (Excel allows no ``[`` or ``]`` in a sheet's name, so the label is never
+    ambiguous)."""
+    return f"{file} [{sheet}]"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -325,6 +400,9 @@ class HeaderSpec:
     #: under two identical headers with different contents, the first is read with a
     #: warning.
     keep_first: frozenset[str] = frozenset()
+    #: The table's required columns: a second sheet of a workbook holding them all is a
+    #: candidate part of the same table (:func:`read_source`).
+    required: tuple[str, ...] = ()
 
     def is_ignored(self, header: str) -> bool:
         """Whether ``header`` is one of :attr:`ignored` (exactly or loosely)."""
@@ -354,9 +432,13 @@ class HeaderSpec:
         return None
 
     def score(self, cells: Sequence[Any]) -> int:
+        return len(self.names(cells))
+
+    def names(self, cells: Sequence[Any]) -> frozenset[str]:
+        """The canonical names a row of header cells gives."""
         names = {self.resolve(str(c)) for c in cells if c is not None and str(c).strip()}
         names.discard(None)
-        return len(names)
+        return frozenset(names)  # type: ignore[arg-type]
 
 
 def _best_header(rows: Sequence[Sequence[Any]], spec: HeaderSpec) -> tuple[int, int]:
@@ -746,11 +828,146 @@ def _cell_kind(v: Any) -> tuple[str | None, float]:
     return str(v), np.nan
 
 
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+@dataclass
+class _Sheet:
+    """One sheet of a workbook while it is read: its header and data rows."""
+
+    name: str
+    hidx: int  # 0-based row of the header
+    header: list[str]
+    merged: list[tuple[int, int, int, int]]
+    no_value: set[tuple[int, int]]
+    header_notes: list[str]
+    texts: list[list[Any]] = field(default_factory=list)
+    nums: list[list[float]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    n_empty: int = 0
+    formula_cells: list[tuple[int, int]] = field(default_factory=list)
+    error_cells: list[tuple[int, int, str]] = field(default_factory=list)
+    #: column → the merged ranges of the data area whose value was filled into it
+    filled: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _sheet_header(
+    path: Path, name: str, head_rows: list[list[Any]], spec: HeaderSpec, header_row: int | None
+) -> _Sheet:
+    """The header of one sheet (declared row, else the best-scoring of its first rows,
+    merged header cells resolved)."""
+    merged, no_value = _sheet_structure(path, name)
+    width = max((len(r) for r in head_rows), default=0)
+
+    def resolved(i: int) -> tuple[list[str], list[str]]:
+        cells = list(head_rows[i]) if i < len(head_rows) else []
+        cells += [None] * (width - len(cells))
+        return _resolve_header(cells, head_rows, i, merged, spec)
+
+    if header_row is not None:
+        hidx = max(0, int(header_row) - 1)
+    else:
+        # score each candidate row with merged cells resolved (a two-row header)
+        scores = [spec.score(resolved(i)[0]) for i in range(len(head_rows))]
+        hidx = int(np.argmax(scores)) if scores else 0
+    header, notes = resolved(hidx)
+    return _Sheet(name, hidx, header, merged, no_value, notes)
+
+
+def _sheet_rows(ws: Any, sh: _Sheet) -> None:
+    """Read the data rows of one sheet below its header into ``sh``.
+
+    A merged range of the data area (a ``Unit Kerja`` cell merged over the rows of its
+    OPD's block, as printed-style exports do) holds its value in its top-left cell only;
+    Excel shows it on every row of the range, and so it is read: the value is filled
+    into the range's empty cells of every row that holds data (``sh.filled`` says
+    which ranges, per column). Ranges that touch the header or the rows above it are
+    left as they are (title rows, a two-row header), and so is a range across several
+    columns that is all its row holds (a section title over the table).
+    """
+    header = sh.header
+    width = len(header)
+    texts: list[list[Any]] = [[] for _ in header]
+    nums: list[list[float]] = [[] for _ in header]
+    starts: dict[int, list[tuple[int, int, int, int]]] = {}
+    for r0, c0, r1, c1 in sh.merged:
+        if r0 > sh.hidx and c0 < width and (r1 > r0 or c1 > c0):
+            starts.setdefault(r0, []).append((r0, c0, r1, min(c1, width - 1)))
+    active: list[tuple[int, int, int, int, Any]] = []
+    no_value = sh.no_value
+    for r_i, row in enumerate(
+        ws.iter_rows(min_row=sh.hidx + 2, values_only=True), start=sh.hidx + 1
+    ):
+        cells = list(row)[:width] + [None] * max(0, width - len(row))
+        if active:
+            active = [a for a in active if a[2] >= r_i]
+        if starts:
+            for r0, c0, r1, c1 in starts.pop(r_i, ()):
+                v = cells[c0]
+                if _blank(v):
+                    continue
+                if c1 > c0 and all(_blank(x) for j, x in enumerate(cells) if not c0 <= j <= c1):
+                    continue  # a title across the table, all its row holds
+                active.append((r0, c0, r1, c1, v))
+        if all(_blank(c) for c in cells):
+            if not any((r_i, c) in no_value for c in range(width)):
+                sh.n_empty += 1
+                continue
+        for r0, c0, r1, c1, v in active:
+            for c in range(c0, c1 + 1):
+                if (r_i, c) != (r0, c0) and _blank(cells[c]):
+                    cells[c] = v
+                    ref = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+                    done = sh.filled.setdefault(c, [])
+                    if not done or done[-1] != ref:
+                        done.append(ref)
+        sh.rows.append(r_i + 1)
+        for c_i, v in enumerate(cells):
+            t, x = _cell_kind(v)
+            if t is not None and t.strip() in _EXCEL_ERRORS:
+                sh.error_cells.append((r_i + 1, c_i, t.strip()))
+            if v is None and (r_i, c_i) in no_value:
+                sh.formula_cells.append((r_i + 1, c_i))
+            texts[c_i].append(t)
+            nums[c_i].append(x)
+    sh.texts, sh.nums = texts, nums
+
+
+def _column_keys(header: Sequence[str], spec: HeaderSpec) -> list[tuple[str, int]]:
+    """A key per header cell that is the same for the same column in two sheets: its
+    canonical name (else its loose text; an empty header: its position) and which
+    occurrence of that name it is."""
+    seen: dict[str, int] = {}
+    keys = []
+    for pos, h in enumerate(header):
+        h = "" if h is None else str(h).strip()
+        base = (spec.resolve(h) or normalise_header(h)) if h else f"\x00{pos}"
+        k = seen.get(base, 0)
+        seen[base] = k + 1
+        keys.append((base, k))
+    return keys
+
+
+#: At most this many merged ranges are named per column in the message (then how many).
+_MERGED_SHOWN = 5
+
+
 def _read_xlsx(
     path: Path, spec: HeaderSpec, sheet: str | int | None, header_row: int | None
 ) -> tuple[
-    list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], np.ndarray, ReadInfo, list[Problem]
+    list[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
+    np.ndarray,
+    ReadInfo,
+    list[Problem],
+    np.ndarray | None,
 ]:
+    """Read a workbook's table: the named sheet, else the sheet whose header matches
+    best **and every other sheet whose header gives the same columns** (one year or one
+    group of employees per sheet: ``SKP 2024`` and ``SKP 2025``, ``Pegawai Aktif`` and
+    ``Pegawai Pensiun``), stacked in workbook order with each row's sheet
+    (``row_sheet``, the last item). A sheet that holds the required columns but other
+    columns is not read, and said."""
     import openpyxl  # lazy: only XLSX sources need it
     from openpyxl.utils.datetime import MAC_EPOCH  # lazy: only XLSX sources need it
 
@@ -763,6 +980,15 @@ def _read_xlsx(
     # the workbook's date system (its ``date1904`` property): openpyxl reads date-formatted
     # cells with it; a date column's plain numbers (serials) are read with it too
     date_system = 1904 if wb.epoch == MAC_EPOCH else 1900
+    heads: dict[str, list[list[Any]]] = {}
+
+    def head(nm: str) -> list[list[Any]]:
+        if nm not in heads:
+            heads[nm] = [
+                list(r) for r in wb[nm].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+            ]
+        return heads[nm]
+
     try:
         names = list(wb.sheetnames)
         if sheet is not None:
@@ -774,92 +1000,152 @@ def _read_xlsx(
                 chosen = str(sheet)
             else:
                 raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
-            head_rows = [
-                list(r) for r in wb[chosen].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-            ]
         else:
             detected.append("sheet")
-            scored = []
-            for i, nm in enumerate(names):
-                rows = [
-                    list(r) for r in wb[nm].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-                ]
-                _, s = _best_header(rows, spec)
-                scored.append((s, -i, nm, rows))
-            best = max(scored)
-            chosen, head_rows = best[2], best[3]
-            if chosen != names[0]:
-                problems.append(
-                    Problem("sheet_dipilih", "info", fields={"sheet": chosen, "sheets": names})
-                )
-        merged, no_value = _sheet_structure(path, chosen)
-        width = max((len(r) for r in head_rows), default=0)
-
-        def resolved(i: int) -> tuple[list[str], list[str]]:
-            cells = list(head_rows[i]) if i < len(head_rows) else []
-            cells += [None] * (width - len(cells))
-            return _resolve_header(cells, head_rows, i, merged, spec)
-
-        if header_row is not None:
-            hidx = max(0, int(header_row) - 1)
-        else:
-            # score each candidate row with merged cells resolved (a two-row header)
-            scores = [spec.score(resolved(i)[0]) for i in range(len(head_rows))]
-            hidx = int(np.argmax(scores)) if scores else 0
+            scored = [(_best_header(head(nm), spec)[1], -i, nm) for i, nm in enumerate(names)]
+            chosen = max(scored)[2]
+        first = _sheet_header(path, chosen, head(chosen), spec, header_row)
+        if header_row is None:
             detected.append("baris_header")
-        header, merged_notes = resolved(hidx)
-        if merged_notes:
+        if first.header_notes:
             problems.append(
-                Problem("header_digabung", "info", fields={"ranges": ", ".join(merged_notes)})
+                Problem("header_digabung", "info", fields={"ranges": ", ".join(first.header_notes)})
             )
-        texts: list[list[Any]] = [[] for _ in header]
-        nums: list[list[float]] = [[] for _ in header]
-        rows_out: list[int] = []
-        n_empty = 0
-        formula_cells: list[tuple[int, int]] = []
-        error_cells: list[tuple[int, int, str]] = []
-        for r_i, row in enumerate(
-            wb[chosen].iter_rows(min_row=hidx + 2, values_only=True), start=hidx + 1
-        ):
-            cells = list(row)[: len(header)] + [None] * max(0, len(header) - len(row))
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                if not any((r_i, c) in no_value for c in range(len(header))):
-                    n_empty += 1
+        parts = {chosen: first}
+        differ: list[tuple[str, frozenset[str]]] = []
+        if sheet is None and len(names) > 1:
+            want = spec.names(first.header)
+            need = set(spec.required) or set(want)
+            for nm in names:
+                if nm == chosen or not need:
                     continue
-            rows_out.append(r_i + 1)
-            for c_i, v in enumerate(cells):
-                t, x = _cell_kind(v)
-                if t is not None and t.strip() in _EXCEL_ERRORS:
-                    error_cells.append((r_i + 1, c_i, t.strip()))
-                if v is None and (r_i, c_i) in no_value:
-                    formula_cells.append((r_i + 1, c_i))
-                texts[c_i].append(t)
-                nums[c_i].append(x)
+                rows = head(nm)
+                got = spec.names(rows[_best_header(rows, spec)[0]]) if rows else frozenset()
+                if not need <= got:
+                    continue
+                other = _sheet_header(path, nm, rows, spec, header_row)
+                got = spec.names(other.header)
+                if got == want:
+                    parts[nm] = other
+                elif need <= got:
+                    differ.append((nm, got))
+        order = [nm for nm in names if nm in parts]
+        for nm in order:
+            _sheet_rows(wb[nm], parts[nm])
     finally:
         wb.close()
+    stacked = len(order) > 1
+    if stacked:
+        problems.append(
+            Problem(
+                "sheet_digabung",
+                "info",
+                fields={
+                    "daftar": ", ".join(f"'{nm}': {len(parts[nm].rows)}" for nm in order),
+                    "contoh": sheet_label(path.name, order[-1]),
+                    "baris": (parts[order[-1]].rows or [parts[order[-1]].hidx + 2])[0],
+                    "sheets": names,
+                },
+            )
+        )
+    elif sheet is None and chosen != names[0]:
+        problems.append(Problem("sheet_dipilih", "info", fields={"sheet": chosen, "sheets": names}))
+    if differ:
+        want = spec.names(first.header)
+        beda = "; ".join(
+            f"'{nm}': "
+            + ", ".join(
+                [f"-{c}" for c in sorted(want - got)] + [f"+{c}" for c in sorted(got - want)]
+            )
+            for nm, got in differ
+        )
+        problems.append(
+            Problem(
+                "sheet_lain_cocok",
+                "peringatan",
+                fields={
+                    "lain": ", ".join(f"'{nm}'" for nm, _ in differ),
+                    "sheet": chosen,
+                    "beda": beda,
+                },
+            )
+        )
+    # the columns of every sheet read, aligned by name (the first sheet's order, then
+    # columns only later sheets have)
+    keys = _column_keys(first.header, spec)
+    header = list(first.header)
+    for nm in order:
+        for k, h in zip(_column_keys(parts[nm].header, spec), parts[nm].header, strict=True):
+            if k not in keys:
+                keys.append(k)
+                header.append(h)
+    index = {k: j for j, k in enumerate(keys)}
+    texts: list[list[Any]] = [[] for _ in header]
+    nums: list[list[float]] = [[] for _ in header]
+    rows_out: list[int] = []
+    row_sheet: list[np.ndarray] = []
+    for s_i, nm in enumerate(order):
+        sh = parts[nm]
+        n = len(sh.rows)
+        where = {index[k]: c for c, k in enumerate(_column_keys(sh.header, spec))}
+        for j in range(len(header)):
+            c = where.get(j)
+            texts[j].extend(sh.texts[c] if c is not None else [None] * n)
+            nums[j].extend(sh.nums[c] if c is not None else [np.nan] * n)
+        rows_out.extend(sh.rows)
+        row_sheet.append(np.full(n, s_i, dtype=np.int16))
+        own = {c: header[j] for j, c in where.items()}
+        tag = nm if stacked else None
+        for r, c_i, t in sh.error_cells:
+            problems.append(
+                Problem("sel_galat_excel", "tolak", column=own[c_i], value=t, row=r, sheet=tag)
+            )
+        for r, c_i in sh.formula_cells:
+            problems.append(
+                Problem("rumus_tanpa_nilai", "tolak", column=own[c_i], row=r, sheet=tag,
+                        fields={"sel": f"{_col_letter(c_i)}{r}"})
+            )  # fmt: skip
+        for c_i, ranges in sh.filled.items():
+            shown = ", ".join(ranges[:_MERGED_SHOWN]) + (
+                ", …" if len(ranges) > _MERGED_SHOWN else ""
+            )
+            problems.append(
+                Problem(
+                    "sel_gabungan_diisi",
+                    "peringatan",
+                    column=own[c_i],
+                    fields={
+                        "n": len(ranges),
+                        "ranges": shown,
+                        "huruf": _col_letter(c_i),
+                        "header": own[c_i],
+                        "di": f" (sheet '{nm}')" if stacked else "",
+                    },
+                )
+            )
     cols = []
     for c_i, h in enumerate(header):
         codes, cats = _column_from_texts(texts[c_i])
         num = np.asarray(nums[c_i], dtype=np.float64)
         cols.append((h, codes, cats, num))
-    for r, c_i, t in error_cells:
-        problems.append(Problem("sel_galat_excel", "tolak", column=header[c_i], value=t, row=r))
-    for r, c_i in formula_cells:
-        problems.append(
-            Problem("rumus_tanpa_nilai", "tolak", column=header[c_i], row=r,
-                    fields={"sel": f"{_col_letter(c_i)}{r}"})
-        )  # fmt: skip
     info = ReadInfo(
         file=path.name,
         format="xlsx",
-        header_row=hidx + 1,
+        header_row=first.hidx + 1,
         sheet=chosen,
         sheets=tuple(names),
-        n_empty_rows=n_empty,
+        n_empty_rows=sum(parts[nm].n_empty for nm in order),
         detected=tuple(detected),
         date_system=date_system,
+        sheets_read=tuple(order) if stacked else (),
     )
-    return cols, np.asarray(rows_out, dtype=np.int64), info, problems
+    return (
+        cols,
+        np.asarray(rows_out, dtype=np.int64),
+        info,
+        problems,
+        np.concatenate(row_sheet) if stacked else None,
+    )
 
 
 def _resolve_header(
@@ -973,7 +1259,11 @@ def read_source(
     spec
         The expected header (canonical names and the mapping's header → name).
     sheet, delimiter, header_row, encoding
-        Declared settings; ``None`` = detect (reported in :class:`ReadInfo`).
+        Declared settings; ``None`` = detect (reported in :class:`ReadInfo`). A workbook
+        without a declared sheet gives the rows of every sheet whose header gives the
+        same columns as the best-matching one, stacked in workbook order
+        (:attr:`RawTable.row_sheet`; messages name such a row's sheet with its file,
+        :meth:`RawTable.file_at`).
 
     Raises
     ------
@@ -986,17 +1276,22 @@ def read_source(
         raise SourceError("file_kosong")
     problems: list[Problem] = []
     broken: list[tuple[int, str, int]] = []
+    row_sheet: np.ndarray | None = None
     if suffix == ".csv":
         cols3, rows, info, broken, problems = _read_csv(path, spec, delimiter, header_row, encoding)
         cols4 = [(h, c, k, None) for h, c, k in cols3]
     elif suffix == ".xlsx":
-        cols4, rows, info, problems = _read_xlsx(path, spec, sheet, header_row)
+        cols4, rows, info, problems, row_sheet = _read_xlsx(path, spec, sheet, header_row)
     elif suffix == ".parquet":
         cols4, rows, info = _read_parquet(path)
     else:  # pragma: no cover - the loader only passes known suffixes
         raise SourceError("jenis_file", suffix=suffix)
     set_aside: list[tuple[str, int, str]] = []
-    columns, extra = _name_columns(cols4, spec, problems, rows, set_aside)
+    sheet_of = None
+    if row_sheet is not None:
+        stacked_sheets, by_row = info.sheets_read, row_sheet
+        sheet_of = lambda i: stacked_sheets[int(by_row[i])]  # noqa: E731
+    columns, extra = _name_columns(cols4, spec, problems, rows, set_aside, sheet_of)
     # empty rows (every cell empty): skipped and counted
     if columns or extra:
         allc = list(columns.values()) + extra
@@ -1007,6 +1302,8 @@ def read_source(
         if n_empty:
             keep = np.flatnonzero(present)
             rows = rows[keep]
+            if row_sheet is not None:
+                row_sheet = row_sheet[keep]
             for c in allc:
                 c.codes = c.codes[keep]
                 if c.num is not None:
@@ -1023,6 +1320,7 @@ def read_source(
         broken=broken,
         n_header_fields=len(cols4),
         set_aside=set_aside,
+        row_sheet=row_sheet,
     )
 
 
@@ -1238,12 +1536,18 @@ def _positions(group: list[RawColumn]) -> dict[str, Any]:
     }
 
 
-def _first_rows(rows: np.ndarray, mask: np.ndarray, most: int = 5) -> str:
-    """The spreadsheet row numbers of the first ``most`` rows in ``mask``."""
+def _first_rows(rows: np.ndarray, mask: np.ndarray, most: int = 5, sheet_of: Any = None) -> str:
+    """The spreadsheet row numbers of the first ``most`` rows in ``mask`` (each with its
+    sheet, ``sheet_of(i)``, for rows stacked from several sheets)."""
     at = np.flatnonzero(mask)
-    return ", ".join(str(int(rows[i])) if i < len(rows) else str(i) for i in at[:most]) + (
-        ", …" if len(at) > most else ""
-    )
+
+    def one(i: int) -> str:
+        if i >= len(rows):
+            return str(i)
+        s = None if sheet_of is None else sheet_of(i)
+        return f"{int(rows[i])}" + (f" (sheet '{s}')" if s is not None else "")
+
+    return ", ".join(one(int(i)) for i in at[:most]) + (", …" if len(at) > most else "")
 
 
 def _name_columns(
@@ -1252,6 +1556,7 @@ def _name_columns(
     problems: list[Problem],
     rows: np.ndarray | None = None,
     set_aside: list[tuple[str, int, str]] | None = None,
+    sheet_of: Any = None,
 ) -> tuple[dict[str, RawColumn], list[RawColumn]]:
     """Canonical names for the columns; duplicates resolved or reported.
 
@@ -1269,7 +1574,8 @@ def _name_columns(
     - otherwise (a key, a required column): the column cannot be used (fatal), naming the
       rows where the columns disagree and how to choose one in the mapping.
 
-    ``rows`` are the spreadsheet row numbers of the cells; ``set_aside`` receives the
+    ``rows`` are the spreadsheet row numbers of the cells (``sheet_of(i)``: the sheet
+    of row ``i`` where the rows come from several sheets); ``set_aside`` receives the
     columns not kept (``(header, position, why)``).
     """
     rows = np.arange(len(cols[0][1]) if cols else 0, dtype=np.int64) + 2 if rows is None else rows
@@ -1319,7 +1625,7 @@ def _name_columns(
         fields = {
             **where,
             "n": n,
-            "baris": _first_rows(rows, clash),
+            "baris": _first_rows(rows, clash, sheet_of=sheet_of),
             "header": ", ".join(json.dumps(c.header, ensure_ascii=False) for c in group[1:]),
             "pakai": repr(first.header),
             "huruf": _col_letter(first.position - 1),
@@ -1347,7 +1653,8 @@ def _name_columns(
                 value = " | ".join(str(t[i]) if t[i] != "" else "''" for t in texts)
                 problems.append(
                     Problem("kolom_ganda_bentrok", "peringatan", column=canon, value=value,
-                            row=int(rows[i]), fields=pair)
+                            row=int(rows[i]), fields=pair,
+                            sheet=None if sheet_of is None else sheet_of(int(i)))
                 )  # fmt: skip
             continue
         key = "kolom_ganda_beda_nama_sama" if one_header else "kolom_ganda_beda"

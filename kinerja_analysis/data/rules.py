@@ -164,7 +164,7 @@ def check_key(st: TableState) -> None:
     def msg(pos: np.ndarray) -> np.ndarray:
         firsts = np.array([first_of[k] for k in key_ok[pos].tolist()], dtype=np.int64)
         mine, theirs = written(pos), written(firsts)
-        rows = st.raw.rows[firsts].tolist()
+        rows = [st.raw.row_ref(i) for i in firsts.tolist()]
         out = []
         for a, b, baris in zip(mine, theirs, rows, strict=True):
             differ = [k for k, x, y in zip(t.key, a, b, strict=True) if x != y]
@@ -469,13 +469,15 @@ def _nip_truncation(st: TableState, arr: np.ndarray, ok: np.ndarray) -> None:
     if not seq0.any():
         return
     prefix = np.array([x[:15] for x in arr], dtype=object)
-    rows = st.raw.rows
-    other: dict[str, int] = {}
-    for i in np.flatnonzero(valid & ~seq0):
-        other.setdefault(prefix[i], int(rows[i]))
-    first0: dict[str, int] = {}
-    for i in np.flatnonzero(seq0):
-        first0.setdefault(prefix[i], int(rows[i]))
+    ref = st.raw.row_ref
+    other: dict[str, int | str] = {}
+    for i in np.flatnonzero(valid & ~seq0).tolist():
+        if prefix[i] not in other:
+            other[prefix[i]] = ref(i)
+    first0: dict[str, int | str] = {}
+    for i in np.flatnonzero(seq0).tolist():
+        if prefix[i] not in first0:
+            first0[prefix[i]] = ref(i)
 
     def msg(pos: np.ndarray) -> np.ndarray:
         out = []
@@ -532,23 +534,26 @@ def register_of(peg: TableState) -> tuple[Register, np.ndarray, np.ndarray]:
     """The employee register of the pegawai table: every row's NIP (as read, else as
     written) and name, rejected rows included (a rejected employee is still a person).
 
-    Returns ``(register, nip_rows, name_rows)``: the file row of each NIP entry and of
-    each name entry of the register (:attr:`~kinerja_analysis.core.personal.Hit.entry`).
+    Returns ``(register, nip_pos, name_pos)``: the pegawai row (a position into the
+    table's rows) of each NIP entry and of each name entry of the register
+    (:attr:`~kinerja_analysis.core.personal.Hit.entry`); a message names it by
+    ``peg.raw.file_of`` and ``peg.raw.rows`` (positions, not row numbers: a table read
+    from two sheets has a row 7 in each).
     """
     n = peg.n
     read = _text(peg.values["nip"]).to_numpy(dtype=object) if "nip" in peg.values else None
     written = peg.text("nip", np.arange(n))
     nips = written if read is None else np.where(pd.isna(read), written, read)
     names: list[object] = []
-    name_rows = np.empty(0, dtype=np.int64)
+    name_pos = np.empty(0, dtype=np.int64)
     s = peg.values.get("nama")
     if s is not None and isinstance(s.dtype, pd.CategoricalDtype) and len(s.cat.categories):
         codes = s.cat.codes.to_numpy()
         present = np.flatnonzero(codes >= 0)
         cats, first = np.unique(codes[present], return_index=True)
         names = s.cat.categories.to_numpy(dtype=object)[cats].tolist()
-        name_rows = peg.raw.rows[present[first]]
-    return Register(nips.tolist(), names), peg.raw.rows, name_rows
+        name_pos = present[first]
+    return Register(nips.tolist(), names), np.arange(n, dtype=np.int64), name_pos
 
 
 def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> Register | None:
@@ -598,7 +603,7 @@ def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> R
     """
     if peg is None:
         return None
-    register, nip_rows, name_rows = register_of(peg)
+    register, nip_pos, name_pos = register_of(peg)
     if not register:
         return register
     for name, st in states.items():
@@ -607,7 +612,7 @@ def personal_data(states: Mapping[str, TableState], peg: TableState | None) -> R
                 continue
             if name == "pegawai" and col.name == "nama":
                 continue
-            _personal_column(st, col, register, peg, nip_rows, name_rows)
+            _personal_column(st, col, register, peg, nip_pos, name_pos)
     return register
 
 
@@ -616,8 +621,8 @@ def _personal_column(
     col: Any,
     register: Register,
     peg: TableState,
-    nip_rows: np.ndarray,
-    name_rows: np.ndarray,
+    nip_pos: np.ndarray,
+    name_pos: np.ndarray,
 ) -> None:
     """:func:`personal_data` for one text column ``col`` of ``st``."""
     s = st.values[col.name]
@@ -636,7 +641,7 @@ def _personal_column(
     akibat = st.msg(
         "data_pribadi_terbit" if col.published else "data_pribadi_tidak_terbit", kolom=col.name
     )
-    own_row = peg.raw.rows if st is peg else None
+    own = st is peg
     nama = peg.values.get("nama") if st is peg else None
     own_names: dict[int, set[tuple[str, ...]]] = {}
 
@@ -648,17 +653,19 @@ def _personal_column(
             nip = next((h for h in hits if h.kind == "nip"), None)
             shaped = next((h for h in hits if h.kind == "nip_bentuk"), None)
             named = next((h for h in hits if h.kind == "nama"), None)
-            me = None if own_row is None else int(own_row[i])
+            at: int | None = None  # the pegawai row the hit names (a position)
             if nip is not None:
-                row = int(nip_rows[nip.entry])
-                key = "data_pribadi_nip_sendiri" if row == me else "data_pribadi_nip"
+                at = int(nip_pos[nip.entry])
+                key = "data_pribadi_nip_sendiri" if own and at == i else "data_pribadi_nip"
             elif shaped is not None:
-                key, row = "data_pribadi_nip_bentuk", 0
+                key = "data_pribadi_nip_bentuk"
             else:
-                row = int(name_rows[named.entry])
-                mine = me is not None and _own_name(text, named, i, nama, own_names)
+                at = int(name_pos[named.entry])
+                mine = own and _own_name(text, named, i, nama, own_names)
                 key = "data_pribadi_nama_sendiri" if mine else "data_pribadi_nama"
-            out.append(st.msg(key, file=peg.file, baris=row, akibat=akibat))
+            row = 0 if at is None else int(peg.raw.rows[at])
+            file = peg.file if at is None else peg.raw.file_of(at)
+            out.append(st.msg(key, file=file, baris=row, akibat=akibat))
         return np.array(out, dtype=object)
 
     def masked(pos: np.ndarray) -> np.ndarray:
@@ -746,6 +753,42 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
     for problem in getattr(run, "structure", []):
         problem["pesan"] = masked_all(problem["pesan"], True, False)
         problem["file"] = masked_all(problem["file"], True, False)  # any file of the folder
+    # a table stacked from several sheets names each row's sheet with its file ("SKP.xlsx
+    # [<a name>]": a workbook with one sheet per employee): masked as a file's name is,
+    # and so in the root-cause keys that begin with such a label
+    renamed: dict[str, str] = {}
+    for st in states.values():
+        if getattr(st.raw, "stacked", False):
+            for label in st.raw.labels():
+                m = masked(label, True, False)
+                if m != label:
+                    renamed[label] = m
+    if renamed:
+        for st in states.values():
+            for part in st.issues.parts:
+                if "file" in part:
+                    part["file"] = masked_all(part["file"], True, False)
+                part["sebab"] = _renamed_causes(part["sebab"], renamed)
+
+
+def _renamed_causes(causes: object, renamed: Mapping[str, str]) -> object:
+    """Root-cause keys (``"<file label> baris 7"``) with their file label replaced as
+    ``renamed`` says."""
+
+    def one(v: object) -> object:
+        if isinstance(v, str):
+            label, sep, row = v.rpartition(" baris ")
+            if sep and label in renamed:
+                return f"{renamed[label]}{sep}{row}"
+        return v
+
+    if isinstance(causes, np.ndarray):
+        seen: dict[str, object] = {}
+        return np.array(
+            [seen.setdefault(v, one(v)) if isinstance(v, str) else v for v in causes.tolist()],
+            dtype=object,
+        )
+    return one(causes)
 
 
 def _own_name(
@@ -1071,6 +1114,8 @@ def employee_dates(
     else:
         gone = np.full(len(nips), nat, dtype="datetime64[D]")
     line = peg.raw.rows[ok].astype(str).astype(object)  # the employee's row, as text
+    # the file (and sheet, for rows stacked from several sheets) of the employee's row
+    where = peg.raw.file_at(np.flatnonzero(ok)) if peg.raw.stacked else None
     # index -1 (a row of no accepted employee) → NaT
     born_x, tmt_x, gone_x = (np.append(a, nat) for a in (born, tmt, gone))
 
@@ -1088,6 +1133,9 @@ def employee_dates(
             fields = {"baris": line[emp[one]]}
             if codes is not None:
                 fields[field] = per_code[codes[one]]
+            if where is not None:
+                fields["file"] = where[emp[one]]
+                return _per_row(st, key, len(one), fields)[inv]
             return _per_row(st, key, len(one), fields, file=peg.file)[inv]
 
         return build
@@ -1256,27 +1304,30 @@ def supervisor_loops(st: TableState) -> None:
 # --------------------------------------------------------------------------- references
 
 
-def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str]]:
-    """NIP → (row, first reason) of rejected employee rows whose NIP is readable."""
+def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str, str]]:
+    """NIP → (row, first reason, file) of rejected employee rows whose NIP is readable;
+    ``file`` is the pegawai file's name, with the row's sheet where the table was read
+    from several sheets (:meth:`~kinerja_analysis.data.readers.RawTable.file_of`)."""
     bad = np.flatnonzero(peg.bad)
     if not len(bad):
         return {}
     nip = _text(peg.values["nip"]).to_numpy(dtype=object)
     reasons = dict(zip(bad.tolist(), peg.issues.first_reject_reason(bad).tolist(), strict=True))
     accepted = set(nip[~peg.bad].tolist())
-    out: dict[str, tuple[int, str]] = {}
-    lossy_rows: dict[str, set[int]] = {}
+    out: dict[str, tuple[int, str, str]] = {}
+    lossy_rows: dict[str, set[int]] = {}  # positions (a row number may repeat across sheets)
     for i in bad.tolist():
         v = nip[i]
         if v is None:
             # the NIP cell itself failed: its text may still match a dependent row
             v = peg.text("nip", np.array([i]))[0] or None
         if v is not None and v not in accepted:
-            out.setdefault(str(v), (int(peg.raw.rows[i]), str(reasons[i])))
+            entry = (int(peg.raw.rows[i]), str(reasons[i]), peg.raw.file_of(i))
+            out.setdefault(str(v), entry)
             lossy = _lossy_key(str(v))
             if lossy is not None:
-                out.setdefault(lossy, (int(peg.raw.rows[i]), str(reasons[i])))
-                lossy_rows.setdefault(lossy, set()).add(int(peg.raw.rows[i]))
+                out.setdefault(lossy, entry)
+                lossy_rows.setdefault(lossy, set()).add(i)
     for key, rows_ in lossy_rows.items():
         if len(rows_) > 1:  # two employees round to the same number: no single root cause
             del out[key]
@@ -1306,7 +1357,7 @@ def _lossy_key(text: str, digits: int | None = None) -> str | None:
     return f"\u2248{digits}:{v:.{digits - 1}E}"
 
 
-def _lossy_digits(rejected: Mapping[str, tuple[int, str]]) -> list[int]:
+def _lossy_digits(rejected: Mapping[str, tuple[int, str, str]]) -> list[int]:
     """The numbers of significant digits of the lossy keys in ``rejected``."""
     return sorted(
         {int(k[1:].split(":", 1)[0]) for k in rejected if k.startswith("\u2248")}, reverse=True
@@ -1370,12 +1421,14 @@ def check_reference(
     column: str,
     known: pd.Index,
     what: str,
-    rejected: Mapping[str, tuple[int, str]],
+    rejected: Mapping[str, tuple[int, str, str]],
     peg_file: str,
     level: str = "tolak",
 ) -> None:
     """Values of ``column`` must be in ``known``; those that belong to a rejected employee
-    are set aside under that root cause instead of "unknown"."""
+    are set aside under that root cause instead of "unknown" (``rejected``: NIP → row,
+    reason and file of the employee's row, :func:`_rejected_pegawai`; ``peg_file`` the
+    pegawai file's name, kept for callers)."""
     s = st.values[column]
     cats = s.cat.categories.to_numpy(dtype=object)
     codes = s.cat.codes.to_numpy()
@@ -1411,7 +1464,10 @@ def check_reference(
             return np.array(
                 [
                     st.msg(
-                        key, file=peg_file, baris=rejected[vals[i]][0], alasan=rejected[vals[i]][1]
+                        key,
+                        file=rejected[vals[i]][2],
+                        baris=rejected[vals[i]][0],
+                        alasan=rejected[vals[i]][1],
                     )
                     for i in pos
                 ],
@@ -1419,7 +1475,9 @@ def check_reference(
             )
 
         def cause(pos: np.ndarray) -> np.ndarray:
-            return np.array([f"{peg_file} baris {rejected[vals[i]][0]}" for i in pos], dtype=object)
+            return np.array(
+                [f"{rejected[vals[i]][2]} baris {rejected[vals[i]][0]}" for i in pos], dtype=object
+            )
 
         reject(st, is_rej, column, "referensi:pegawai_ditolak", msg, level, cause=cause)
 

@@ -66,10 +66,21 @@ ABSURD = 1e9
 
 
 class Issues:
-    """The problems found in one table; positions are indices into the table's rows."""
+    """The problems found in one table; positions are indices into the table's rows.
 
-    def __init__(self, table: str, file: str, rows: np.ndarray) -> None:
+    ``file_at`` (optional) gives the file label of row positions where a table's rows
+    come from several sheets (:meth:`~kinerja_analysis.data.readers.RawTable.file_at`):
+    each problem then names its row's sheet with the file."""
+
+    def __init__(
+        self,
+        table: str,
+        file: str,
+        rows: np.ndarray,
+        file_at: Callable[[np.ndarray], np.ndarray | str] | None = None,
+    ) -> None:
         self.table, self.file, self.rows = table, file, rows
+        self.file_at = file_at
         self.parts: list[dict[str, Any]] = []
 
     @renamed_keywords(kolom="column", nilai="values", aturan="rule", pesan="message", tingkat="level", sebab="cause")  # fmt: skip
@@ -89,6 +100,7 @@ class Issues:
             return
         self.parts.append(
             {
+                "file": self.file if self.file_at is None else self.file_at(pos),
                 "baris": self.rows[pos],
                 "kolom": column or "",
                 "nilai": "" if values is None else values,
@@ -137,7 +149,7 @@ class Issues:
                 pd.DataFrame(
                     {
                         "tabel": self.table,
-                        "file": self.file,
+                        "file": _broadcast(p.get("file", self.file), n),
                         "baris": p["baris"],
                         "kolom": p["kolom"],
                         "nilai": _broadcast(p["nilai"], n),
@@ -1125,7 +1137,7 @@ def parse_table(
         raw=raw,
         fmt=fmt,
         bahasa=bahasa,
-        issues=Issues(table.name, raw.file, raw.rows),
+        issues=Issues(table.name, raw.file, raw.rows, raw.file_at if raw.stacked else None),
         bad=np.zeros(raw.n_rows, dtype=bool),
     )
     _reader_cells(st)
@@ -1195,8 +1207,8 @@ def _reader_cells(st: TableState) -> None:
     for p in raw.problems:
         if p.row is None:
             continue
-        pos = np.searchsorted(raw.rows, p.row)
-        if pos >= raw.n_rows or raw.rows[pos] != p.row:
+        pos = raw.position(p.row, p.sheet)
+        if pos is None:
             continue
         name = next((n for n, c in raw.columns.items() if c.header == p.column), p.column)
         rc = raw.columns.get(name)

@@ -396,11 +396,16 @@ def _read_as(r, bahasa: str) -> str:
         return message(key, bahasa, **{field: value})
 
     header = r.baris_header
+    sheets = str(r.sheet).split(" / ") if isinstance(r.sheet, str) and r.sheet else []
+    if len(sheets) > 1:  # stacked sheets (" / " is never in a sheet's name)
+        sheet = message("cara_sheets", bahasa, sheets=", ".join(f"'{s}'" for s in sheets))
+    else:
+        sheet = part("cara_sheet", "sheet", r.sheet)
     text = message(
         "cara_baca",
         bahasa,
         format=r.format.upper(),
-        sheet=part("cara_sheet", "sheet", r.sheet),
+        sheet=sheet,
         header=str(int(header)) if pd.notna(header) else "?",
         pemisah=part("cara_pemisah", "pemisah", r.pemisah),
         desimal=part("cara_desimal", "desimal", r.desimal) if r.format != "parquet" else "",

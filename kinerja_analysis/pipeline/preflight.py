@@ -343,30 +343,37 @@ PERSONAL_COLUMNS = frozenset({"nip", "nip_atasan", "id_penilai", "nama", "nama_p
 _REJECT_TABLES = ("skp", "penilaian_resmi", "perilaku")
 
 
-def _rejects_by_period(report: Any) -> dict[str, list[tuple[str, int]]]:
-    """``{period code: [(table, row), …]}`` of the rejected rows of the period tables."""
-    out: dict[str, list[tuple[str, int]]] = {}
+def _rejects_by_period(report: Any) -> dict[str, list[tuple[str, int, str]]]:
+    """``{period code: [(table, row, file), …]}`` of the rejected rows of the period
+    tables; ``file`` is the row's file and sheet where a table was read from several
+    sheets of a workbook (a row 7 in each), else ``""``."""
+    out: dict[str, list[tuple[str, int, str]]] = {}
     for table in _REJECT_TABLES:
         rows = report.rejected_rows.get(table) if report.rejected_rows else None
         if rows is None or not len(rows) or "periode" not in rows.columns:
             continue
-        for raw, baris in zip(rows["periode"], rows["baris"], strict=True):
+        files = rows["file"] if "file" in rows.columns else [""] * len(rows)
+        for raw, baris, file in zip(rows["periode"], rows["baris"], files, strict=True):
             for code in period_codes([raw]):
-                out.setdefault(code, []).append((table, int(baris)))
+                out.setdefault(code, []).append((table, int(baris), str(file)))
     return out
 
 
-def describe_rejects(report: Any, where: list[tuple[str, int]], bahasa: str, limit: int = 2) -> str:
-    """The first ``limit`` rejected rows as ``file baris N, kolom C, nilai 'V': pesan``;
-    values of personal columns (NIP, names) are not shown, only that they were hidden."""
+def describe_rejects(report: Any, where: list[tuple], bahasa: str, limit: int = 2) -> str:
+    """The first ``limit`` rejected rows (``(table, row)``, or ``(table, row, file)`` for
+    a row of a table read from several sheets) as ``file baris N, kolom C, nilai 'V':
+    pesan``; values of personal columns (NIP, names) are not shown, only that they were
+    hidden."""
     from kinerja_analysis.pipeline.console import TEXT  # lazy: console imports reporting
 
     issues = report.issues
     parts: list[str] = []
-    for table, baris in where:
+    for table, baris, *file in where:
         if len(parts) >= limit:
             break
         hit = issues[(issues["tabel"] == table) & (issues["baris"] == baris)]
+        if file and file[0]:
+            hit = hit[hit["file"] == file[0]]
         if not len(hit):
             continue
         r = hit.iloc[0]

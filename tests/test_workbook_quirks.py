@@ -1,0 +1,298 @@
+"""Workbooks as agencies export them: one table over several sheets (a year or a group
+of employees per sheet), merged cells in the data area (a ``Unit Kerja`` cell merged over
+its OPD's rows), and a table that loses most of its rows in validation.
+
+Each workbook is built here with openpyxl, a few rows each; every row number a message
+names is checked against the sheet it is on."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from kinerja_analysis.data.loading import validate_dataset
+from kinerja_analysis.pipeline.cli import app
+
+BOSS = "198503122010011001"
+STAFF = "199001012015032002"
+PEER = "199202022016011003"
+PPPK = "196804042023212001"
+TODAY = date(2026, 1, 15)
+
+PEGAWAI = [
+    "nip", "jenis_kelamin", "tanggal_lahir", "opd", "jabatan", "jenis_jabatan", "golongan",
+    "tmt_cpns", "nip_atasan", "status_kepegawaian",
+]  # fmt: skip
+PEOPLE = {
+    BOSS: [BOSS, "L", "1985-03-12", "Dinas A", "Kepala Dinas", "jpt", "IV/c", "2010-01-01", None, "PNS"],
+    STAFF: [STAFF, "P", "1990-01-01", "Dinas A", "Analis", "pelaksana", "III/a", "2015-03-01", BOSS, "PNS"],
+    PEER: [PEER, "L", "1992-02-02", "Dinas A", "Analis", "pelaksana", "III/a", "2016-01-01", BOSS, "PNS"],
+    PPPK: [PPPK, "P", "1968-04-04", "Dinas A", "Guru Ahli Pertama", "fungsional", "IX", "2023-03-01", BOSS, "PPPK"],
+}  # fmt: skip
+SKP = ["nip", "periode", "indikator", "aspek", "target", "realisasi"]
+
+
+def skp_rows(period: str) -> list[list]:
+    out = []
+    for nip in (STAFF, PEER, PPPK):
+        out.append([nip, period, "i1", "kuantitas", 10.0, 11.0])
+        out.append([nip, period, "i1", "waktu", 3.0, 3.0])
+    return out
+
+
+def workbook(path: Path, sheets: dict[str, list[list]]) -> openpyxl.Workbook:
+    """A workbook of ``sheets`` (name → rows, the header first), saved to ``path``."""
+    wb = openpyxl.Workbook()
+    for i, (name, rows) in enumerate(sheets.items()):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = name
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return wb
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    pd.DataFrame(rows, columns=header).to_csv(path, index=False)
+
+
+def folder(tmp_path: Path, *, pegawai: bool = True, skp: bool = True) -> Path:
+    """A small clean dataset as CSV (pegawai, skp of 2024Q1 and 2024Q2)."""
+    d = tmp_path / "data"
+    d.mkdir()
+    if pegawai:
+        write_csv(d / "pegawai.csv", PEGAWAI, list(PEOPLE.values()))
+    if skp:
+        write_csv(d / "skp.csv", SKP, skp_rows("2024Q1") + skp_rows("2024Q2"))
+    return d
+
+
+def validate(d: Path, mapping: Path | None = None, bahasa: str = "id"):
+    return validate_dataset(d, mapping=mapping, today=TODAY, bahasa=bahasa)[:2]
+
+
+def structure(rep, level: str | None = None) -> list[str]:
+    s = rep.structure
+    if level is not None:
+        s = s[s["tingkat"] == level]
+    return s["pesan"].astype(str).tolist()
+
+
+# --------------------------------------------------------------------------- several sheets
+
+
+def test_sheets_with_the_same_columns_are_all_read_and_stacked(tmp_path: Path) -> None:
+    """The tester's x_sheets_dup: one sheet per period; only the first was read, silently
+    (half the SKP rows lost, exit 0)."""
+    d = folder(tmp_path, skp=False)
+    workbook(
+        d / "skp.xlsx",
+        {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [SKP, *skp_rows("2024Q2")]},
+    )
+    rep, tables = validate(d)
+    assert len(tables["skp"]) == 12
+    assert sorted(tables["skp"]["periode"].unique()) == ["2024Q1", "2024Q2"]
+    assert rep.periods == ("2024Q1", "2024Q2")
+    row = rep.summary.set_index("tabel").loc["skp"]
+    assert (row["rows_read"], row["rows_rejected"], row["sheet"]) == (12, 0, "TW I / TW II")
+    note = [p for p in structure(rep, "info") if "'TW I': 6, 'TW II': 6" in p]
+    assert len(note) == 1 and "skp.xlsx [TW II]' baris 2" in note[0], structure(rep)
+    assert rep.exit_code == 0, (structure(rep), rep.messages())
+    en, _ = validate(d, bahasa="en")
+    assert any("'TW I': 6, 'TW II': 6" in p and "are read" in p for p in structure(en))
+
+
+def test_a_row_of_a_stacked_sheet_is_named_with_its_sheet_everywhere(tmp_path: Path) -> None:
+    """Row 3 of sheet 'TW II' is also row 3 of 'TW I': the console, masalah.csv, the
+    rejected rows and the validation workbook name the sheet with the file."""
+    d = folder(tmp_path, skp=False)
+    second = skp_rows("2024Q2")
+    second[1][5] = "tiga"  # row 3 of sheet TW II
+    workbook(d / "skp.xlsx", {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [SKP, *second]})
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app, ["validate", str(d), "--out", str(out), "--show", "20"], env={"COLUMNS": "250"}
+    )
+    assert res.exit_code == 1, res.output
+    assert "skp.xlsx [TW II] baris 3, kolom realisasi, nilai 'tiga'" in res.output
+    assert "sheet 'TW I', 'TW II' (digabung)" in res.output
+    masalah = pd.read_csv(out / "masalah.csv", dtype=str)
+    hit = masalah[masalah["kolom"] == "realisasi"]
+    assert hit[["file", "baris"]].values.tolist() == [["skp.xlsx [TW II]", "3"]]
+    rejected = pd.read_csv(out / "penolakan" / "skp.csv", dtype=str)
+    assert rejected[["file", "baris", "realisasi"]].values.tolist() == [
+        ["skp.xlsx [TW II]", "3", "tiga"]
+    ]
+    wb = openpyxl.load_workbook(out / "validasi.xlsx", read_only=True)
+    cells = {str(c) for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r}
+    assert "skp.xlsx [TW II]" in cells
+    # the row in Excel: sheet TW II, row 3 holds the value the message quotes
+    ws = openpyxl.load_workbook(d / "skp.xlsx")["TW II"]
+    assert ws["F3"].value == "tiga"
+
+
+def test_register_over_two_sheets_names_each_row_by_its_sheet(tmp_path: Path) -> None:
+    """The tester's x_sheets: 'Pegawai Aktif' and 'Pegawai Pensiun' (a summary sheet in
+    front). The second sheet's rows are read; a duplicate across the sheets, a rejected
+    employee of the second sheet and the rows that depend on it name the sheet."""
+    d = folder(tmp_path, pegawai=False)
+    bad = list(PEOPLE[PPPK])
+    bad[1] = "X"  # jenis_kelamin: Pegawai Pensiun row 2 rejected
+    workbook(
+        d / "pegawai.xlsx",
+        {
+            "Rekap OPD": [["opd", "jumlah"], ["Dinas A", 4]],
+            "Pegawai Aktif": [PEGAWAI, PEOPLE[BOSS], PEOPLE[STAFF], PEOPLE[PEER]],
+            "Pegawai Pensiun": [PEGAWAI, bad, PEOPLE[STAFF]],
+        },
+    )
+    rep, tables = validate(d)
+    assert sorted(tables["pegawai"]["nip"]) == sorted([BOSS, STAFF, PEER])
+    iss = rep.issues
+    dup = iss[iss["aturan"] == "kunci_unik"]
+    assert dup[["file", "baris"]].astype(str).values.tolist() == [
+        ["pegawai.xlsx [Pegawai Pensiun]", "3"]
+    ]
+    assert "baris 3 (sheet 'Pegawai Aktif')" in dup["pesan"].iloc[0]
+    own = iss[(iss["tabel"] == "pegawai") & (iss["kolom"] == "jenis_kelamin")]
+    assert own[["file", "baris"]].astype(str).values.tolist()[0] == [
+        "pegawai.xlsx [Pegawai Pensiun]",
+        "2",
+    ]
+    dep = iss[(iss["tabel"] == "skp") & (iss["tingkat"] == "tolak")]
+    assert len(dep) == 4 and set(dep["sebab"]) == {"pegawai.xlsx [Pegawai Pensiun] baris 2"}
+    assert "pegawai.xlsx [Pegawai Pensiun] baris 2" in dep["pesan"].iloc[0]
+    cause = rep.causes().iloc[0]
+    assert cause["pesan"].startswith(
+        "pegawai.xlsx [Pegawai Pensiun] baris 2 ditolak (kolom jenis_kelamin, nilai 'X'"
+    ), cause["pesan"]
+    assert rep.summary.set_index("tabel").loc["pegawai", "sheet"] == (
+        "Pegawai Aktif / Pegawai Pensiun"
+    )
+
+
+def test_a_mapping_naming_a_sheet_reads_only_that_sheet(tmp_path: Path) -> None:
+    d = folder(tmp_path, skp=False)
+    workbook(
+        d / "skp.xlsx",
+        {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [SKP, *skp_rows("2024Q2")]},
+    )
+    m = tmp_path / "m.yaml"
+    m.write_text('tabel:\n  skp:\n    sheet: "TW II"\n', encoding="utf-8")
+    rep, tables = validate(d, mapping=m)
+    assert len(tables["skp"]) == 6 and set(tables["skp"]["periode"]) == {"2024Q2"}
+    assert not any("TW I" in p for p in structure(rep)), structure(rep)
+    assert rep.issues.empty or not rep.issues["file"].str.contains(r"\[").any()
+
+
+def test_a_sheet_with_the_required_columns_but_other_columns_is_warned(tmp_path: Path) -> None:
+    """Stacking only sheets whose columns are the same: the other one is not read, and a
+    warning names it, what differs and how to fix it (never silent, never exit 0)."""
+    d = folder(tmp_path, pegawai=False)
+    short = PEGAWAI[:-1]  # no status_kepegawaian (optional)
+    workbook(
+        d / "pegawai.xlsx",
+        {
+            "Pegawai Aktif": [PEGAWAI, PEOPLE[BOSS], PEOPLE[STAFF], PEOPLE[PEER]],
+            "Pegawai Pensiun": [short, PEOPLE[PPPK][:-1]],
+        },
+    )
+    rep, tables = validate(d)
+    assert sorted(tables["pegawai"]["nip"]) == sorted([BOSS, STAFF, PEER])
+    warn = [p for p in structure(rep, "peringatan") if "'Pegawai Pensiun'" in p]
+    assert len(warn) == 1, structure(rep)
+    assert "TIDAK dibaca" in warn[0] and "-status_kepegawaian" in warn[0]
+    assert 'sheet: "Pegawai Aktif"' in warn[0]  # the mapping that silences it
+    assert rep.exit_code == 1
+    en, _ = validate(d, bahasa="en")
+    assert any("'Pegawai Pensiun'" in p and "NOT read" in p for p in structure(en, "peringatan"))
+
+
+# --------------------------------------------------------------------------- merged cells
+
+
+def test_merged_data_cells_take_the_value_excel_shows(tmp_path: Path) -> None:
+    """The tester's x_merged_data: the opd cell merged over its block's rows (below a
+    merged title row): every employee keeps the OPD, a warning names the range; the
+    title's merge is not touched."""
+    d = folder(tmp_path, pegawai=False)
+    rows = [list(PEOPLE[n]) for n in (BOSS, STAFF, PEER, PPPK)]
+    for r in rows[1:]:
+        r[3] = None
+    wb = workbook(d / "pegawai.xlsx", {"Pegawai": [["DAFTAR PEGAWAI"], [], PEGAWAI, *rows]})
+    ws = wb["Pegawai"]
+    ws.merge_cells("A1:J1")  # title
+    ws.merge_cells("D4:D7")  # opd of the block
+    wb.save(d / "pegawai.xlsx")
+    rep, tables = validate(d)
+    assert len(tables["pegawai"]) == 4, rep.messages()
+    assert set(tables["pegawai"]["opd"]) == {"Dinas A"}
+    warn = [p for p in structure(rep, "peringatan") if "D4:D7" in p]
+    assert len(warn) == 1 and "'opd' (kolom D)" in warn[0], structure(rep)
+    assert not any("A1:J1" in p for p in structure(rep, "peringatan"))
+    assert rep.summary.set_index("tabel").loc["pegawai", "baris_header"] == 3
+    en, _ = validate(d, bahasa="en")
+    assert any("D4:D7" in p and "filled into every row" in p for p in structure(en))
+
+
+def test_a_horizontally_merged_data_cell_fills_its_columns(tmp_path: Path) -> None:
+    """Target and realisasi merged over one row (the same number, printed once)."""
+    d = folder(tmp_path, skp=False)
+    rows = skp_rows("2024Q1")
+    rows[0][5] = None
+    wb = workbook(d / "skp.xlsx", {"SKP": [SKP, *rows]})
+    wb["SKP"].merge_cells("E2:F2")
+    wb.save(d / "skp.xlsx")
+    rep, tables = validate(d)
+    first = tables["skp"].iloc[0]
+    assert (first["target"], first["realisasi"]) == (10.0, 10.0)
+    assert rep.n_rejected == 0
+    assert any("E2:F2" in p and "(kolom F)" in p for p in structure(rep, "peringatan"))
+
+
+def test_a_title_merged_across_the_table_inside_the_data_is_left_alone(tmp_path: Path) -> None:
+    """A section title over the table's width between data rows is not a value of every
+    column: not filled (its row is rejected as before, naming its text)."""
+    d = folder(tmp_path, pegawai=False)
+    rows = [list(PEOPLE[n]) for n in (BOSS, STAFF, PEER, PPPK)]
+    wb = workbook(d / "pegawai.xlsx", {"Pegawai": [PEGAWAI, ["DINAS A"], *rows]})
+    wb["Pegawai"].merge_cells("A2:J2")
+    wb.save(d / "pegawai.xlsx")
+    rep, tables = validate(d)
+    assert len(tables["pegawai"]) == 4
+    assert not any("A2:J2" in p for p in structure(rep))
+    own = rep.issues[(rep.issues["baris"] == 2) & (rep.issues["tabel"] == "pegawai")]
+    assert set(own["kolom"]) >= {"nip"} and "opd" not in set(own["nilai"].astype(str))
+
+
+def test_merged_cells_of_a_stacked_sheet_name_their_sheet(tmp_path: Path) -> None:
+    d = folder(tmp_path, pegawai=False)
+    second = [list(PEOPLE[PEER]), list(PEOPLE[PPPK])]
+    second[1][3] = None
+    wb = workbook(
+        d / "pegawai.xlsx",
+        {"Aktif": [PEGAWAI, PEOPLE[BOSS], PEOPLE[STAFF]], "Lain": [PEGAWAI, *second]},
+    )
+    wb["Lain"].merge_cells("D2:D3")
+    wb.save(d / "pegawai.xlsx")
+    rep, tables = validate(d)
+    assert len(tables["pegawai"]) == 4 and set(tables["pegawai"]["opd"]) == {"Dinas A"}
+    assert any("D2:D3" in p and "(sheet 'Lain')" in p for p in structure(rep, "peringatan"))
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_every_new_message_has_both_languages(bahasa: str) -> None:
+    from kinerja_analysis.data.messages import message
+
+    for key in ("sheet_digabung", "sheet_lain_cocok", "sel_gabungan_diisi"):
+        text = message(
+            key, bahasa, daftar="'A': 1", contoh="x.xlsx [A]", baris=2, sheets="'A'", lain="'B'",
+            sheet="A", beda="-x", tabel="skp", n=1, ranges="D2:D3", huruf="D", header="opd",
+            di="", file="f", k=1, m=1, persen=50, sebab="-",
+        )  # fmt: skip
+        assert "{" not in text.replace("{skp", "").replace("{sheet", "")
