@@ -7,6 +7,7 @@ names is checked against the sheet it is on."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kinerja_analysis.data.loading import validate_dataset
+from kinerja_analysis.pipeline import batch
 from kinerja_analysis.pipeline.cli import app
 
 BOSS = "198503122010011001"
@@ -285,11 +287,78 @@ def test_merged_cells_of_a_stacked_sheet_name_their_sheet(tmp_path: Path) -> Non
     assert any("D2:D3" in p and "(sheet 'Lain')" in p for p in structure(rep, "peringatan"))
 
 
+# --------------------------------------------------------------------------- heavy losses
+
+
+def _empty_opd(d: Path, nips: tuple[str, ...]) -> None:
+    rows = [list(PEOPLE[n]) for n in (BOSS, STAFF, PEER, PPPK)]
+    for r in rows:
+        if r[0] in nips:
+            r[3] = None
+    write_csv(d / "pegawai.csv", PEGAWAI, rows)
+
+
+def test_a_table_that_loses_most_of_its_rows_is_warned(tmp_path: Path) -> None:
+    """3 of 4 employees rejected (opd empty): usable, but said as a structural warning
+    with the main cause, in both languages; one of 4 is not."""
+    d = folder(tmp_path)
+    _empty_opd(d, (BOSS, PEER, PPPK))
+    rep, tables = validate(d)
+    assert rep.usable and len(tables["pegawai"]) == 1
+    warn = [p for p in structure(rep, "peringatan") if "3 dari 4 baris (75%) ditolak" in p]
+    assert len(warn) == 1, structure(rep)
+    assert warn[0].startswith("pegawai.csv: ") and "kolom opd, 3 baris" in warn[0]
+    assert "hanya mencakup 1 baris" in warn[0]
+    # skp loses the rows of PEER and PPPK (8 of 12), set aside with them: also warned
+    skp = [p for p in structure(rep, "peringatan") if p.startswith("skp.csv: 8 dari 12")]
+    assert len(skp) == 1 and "(2 pegawai)" in skp[0], structure(rep)
+    # the root cause first: before the consequences in the structural problems
+    assert structure(rep)[0] == warn[0]
+    assert rep.heavy_losses() == [warn[0], skp[0]]
+    en, _ = validate(d, bahasa="en")
+    assert any("3 of 4 rows (75%) rejected" in p for p in structure(en, "peringatan"))
+    _empty_opd(d, (PPPK,))
+    rep, _ = validate(d)
+    assert not any("ditolak;" in p for p in structure(rep)), structure(rep)
+    assert rep.heavy_losses() == []
+
+
+def test_the_batch_console_says_a_table_lost_most_of_its_rows(tmp_path: Path, monkeypatch) -> None:
+    """``kinerja batch`` prints only the count of rejected rows of the validation: the
+    heavy loss is said on its console too, before any report is written."""
+    from rich.console import Console
+
+    def record(todo, results, **_):
+        for spec in todo:
+            results[spec.key] = batch.RunResult(
+                spec.key, spec.periode, spec.notebook.kode, spec.opd, "ok"
+            )
+
+    monkeypatch.setattr(batch, "_execute", record)
+    monkeypatch.setattr(batch, "prepare_shared", lambda *a, **k: None)
+    d = folder(tmp_path)
+    _empty_opd(d, (BOSS, PEER, PPPK))
+    profil = tmp_path / "profil.yaml"
+    profil.write_text(
+        "instansi:\n  nama: Kotalama\n  jenis: kota\npenandatangan:\n"
+        "  nama: Penandatangan Uji\n  jabatan: Sekretaris Daerah\nperiode: triwulan\n",
+        "utf-8",
+    )
+    buf = io.StringIO()
+    batch.run_batch(
+        d, tmp_path / "out", periods=["2024Q2"], notebooks=["10"], workers=1, progress=False,
+        cache_dir=tmp_path / "cache", profile=profil, console=Console(file=buf, width=300),
+    )  # fmt: skip
+    text = buf.getvalue()
+    assert "pegawai.csv: 3 dari 4 baris (75%) ditolak" in text, text
+    assert "kolom opd" in text
+
+
 @pytest.mark.parametrize("bahasa", ["id", "en"])
 def test_every_new_message_has_both_languages(bahasa: str) -> None:
     from kinerja_analysis.data.messages import message
 
-    for key in ("sheet_digabung", "sheet_lain_cocok", "sel_gabungan_diisi"):
+    for key in ("sheet_digabung", "sheet_lain_cocok", "sel_gabungan_diisi", "tabel_banyak_ditolak"):
         text = message(
             key, bahasa, daftar="'A': 1", contoh="x.xlsx [A]", baris=2, sheets="'A'", lain="'B'",
             sheet="A", beda="-x", tabel="skp", n=1, ranges="D2:D3", huruf="D", header="opd",

@@ -227,6 +227,12 @@ class ValidationReport:
         m = self._belong(table, periode)[1] & rp["nip"].notna()
         return sorted(set(rp.loc[m, "nip"].astype(str)))
 
+    def heavy_losses(self) -> list[str]:
+        """The warnings about tables the reports rest on that lost at least half their
+        rows in validation, with their main causes (also in :attr:`structure`), for a
+        console that shows no other structural problem (``kinerja batch``)."""
+        return [text for _, _, text in _heavy_losses(self.summary, self.issues, self.bahasa)]
+
     @property
     def n_rejected(self) -> int:
         return int(self.summary["rows_rejected"].sum()) if len(self.summary) else 0
@@ -1179,6 +1185,13 @@ def validate_dataset(
             .sort_values(["tabel", "_s", "baris"], kind="stable", ignore_index=True)
             .drop(columns="_s")
         )
+    losses = [
+        {"tabel": t, "file": f, "kolom": "", "pesan": text, "tingkat": "peringatan"}
+        for t, f, text in _heavy_losses(summary, issues, bahasa)
+    ]
+    if losses:  # first after what makes the data unusable: the cause before its effects
+        at = next((i for i, p in enumerate(run.structure) if p["tingkat"] != "fatal"), None)
+        run.structure[len(run.structure) if at is None else at : at] = losses
     structure = pd.DataFrame(run.structure, columns=STRUCTURE_COLUMNS)
     report = ValidationReport(
         summary=summary,
@@ -1232,6 +1245,47 @@ def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str
     if len(parts) == 1:
         return parts[0]
     return "; ".join(f"({i}) {p}" for i, p in enumerate(parts, start=1))
+
+
+#: A table the reports rest on (``pegawai``, ``skp``, ``penilaian_resmi``) that loses at
+#: least this share of its rows in validation is warned about (:func:`_heavy_losses`).
+HEAVY_LOSS_SHARE = 0.5
+
+
+def _heavy_losses(
+    summary: pd.DataFrame, issues: pd.DataFrame, bahasa: Bahasa
+) -> list[tuple[str, str, str]]:
+    """``(table, file, warning)`` for each table the reports rest on (``pegawai`` and the
+    period tables) that is used but lost at least :data:`HEAVY_LOSS_SHARE` of its rows
+    in validation, with its main causes.
+
+    A register whose ``Unit Kerja`` cells are empty on most rows keeps a handful of
+    employees; "no row accepted" makes such data unusable, but 6 of 250 would otherwise
+    pass with the rejects counted in one line, and a city report "on 6 ASN in 6 OPD" be
+    published. Not fatal: the rows left are valid, and the analyst may have meant it
+    (an export cut on purpose); said loudly, on the console of ``kinerja validate`` and
+    of ``kinerja batch`` (:meth:`ValidationReport.heavy_losses`).
+    """
+    out = []
+    for r in summary.itertuples(index=False):
+        if r.tabel not in ("pegawai", *PERIOD_TABLES) or r.status != "ok":
+            continue
+        n, k = int(r.rows_read), int(r.rows_rejected)
+        if n == 0 or k == n or k < HEAVY_LOSS_SHARE * n:
+            continue  # nothing accepted is said (and fatal) by _nothing_accepted
+        own = issues[issues["tabel"] == r.tabel] if len(issues) else issues
+        text = message(
+            "tabel_banyak_ditolak",
+            bahasa,
+            file=r.file,
+            k=k,
+            n=n,
+            m=n - k,
+            persen=int(100 * k / n),
+            sebab=_main_reasons_of(own, bahasa) if len(own) else "-",
+        )
+        out.append((str(r.tabel), str(r.file), text))
+    return out
 
 
 def _nothing_accepted(run: _Run) -> None:

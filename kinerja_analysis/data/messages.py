@@ -449,6 +449,11 @@ _ID: dict[str, str] = {
         "{file}: 0 dari {n} baris diterima, data tidak dapat dipakai; sebab utama: {sebab}"
     ),
     "sebab_ringkas": "kolom {kolom}, {n} baris (mis. nilai {nilai}): {pesan}",
+    "tabel_banyak_ditolak": (
+        "{file}: {k} dari {n} baris ({persen}%) ditolak; hasil dari data ini hanya mencakup "
+        "{m} baris sisanya. Sebab utama: {sebab}. Periksa sebab itu sebelum menerbitkan "
+        "laporan"
+    ),
     "tabel_tanpa_baris": "{file}: tabel {tabel} hanya berisi header, tanpa baris data",
     "tidak_ada_periode": "tidak ada periode yang valid; dataset tidak dapat dipakai",
     "periode_tidak_valid": "kode periode tidak valid: {kode}",
@@ -1063,6 +1068,11 @@ _EN: dict[str, str] = {
         "{file}: 0 of {n} rows accepted, the data cannot be used; main causes: {sebab}"
     ),
     "sebab_ringkas": "column {kolom}, {n} rows (e.g. value {nilai}): {pesan}",
+    "tabel_banyak_ditolak": (
+        "{file}: {k} of {n} rows ({persen}%) rejected; results from these data cover only "
+        "the remaining {m} rows. Main causes: {sebab}. Check that cause before publishing a "
+        "report"
+    ),
     "tabel_tanpa_baris": "{file}: table {tabel} holds only a header, no data rows",
     "tidak_ada_periode": "no valid period; the dataset cannot be used",
     "periode_tidak_valid": "invalid period code(s): {kode}",

@@ -1933,6 +1933,10 @@ def run_batch(
         # index and the console are checked against it, the log is redacted with it
         _, names = register_texts(ds)
         con.redact = Redactor(names)
+        # a table the reports rest on that lost most of its rows (a register whose Unit
+        # Kerja cells are empty on 244 of 250 rows): said here too, not only by validate
+        for line in ds.validation.heavy_losses():
+            con.say(plain(line, 600), style="yellow")
         register = personal_register(ds, allow=[profil.signatory.name] if profil.signatory else ())
         # a profile that prints a NIP or a name would fail every document at its last
         # check: said now, naming the profile's key, before any heavy work
