@@ -215,6 +215,28 @@ def test_a_sheet_with_the_required_columns_but_other_columns_is_warned(tmp_path:
     assert any("'Pegawai Pensiun'" in p and "NOT read" in p for p in structure(en, "peringatan"))
 
 
+def test_a_row_level_problem_of_the_reader_in_a_stacked_sheet_names_its_sheet(
+    tmp_path: Path,
+) -> None:
+    """Two columns mapped to one optional column that disagree on a row are emptied there
+    with a warning on that row: row 2 of the second sheet, not of the first."""
+    d = folder(tmp_path, pegawai=False)
+    head = [*PEGAWAI, "TMT Pensiun", "TMT Berhenti"]
+    first = [[*PEOPLE[BOSS], None, None], [*PEOPLE[STAFF], None, None]]
+    second = [[*PEOPLE[PEER], "2024-06-30", "2024-05-31"], [*PEOPLE[PPPK], None, None]]
+    workbook(d / "pegawai.xlsx", {"A": [head, *first], "B": [head, *second]})
+    m = tmp_path / "m.yaml"
+    m.write_text(
+        'tabel:\n  pegawai:\n    kolom: {"TMT Pensiun": tmt_keluar, "TMT Berhenti": tmt_keluar}\n',
+        encoding="utf-8",
+    )
+    rep, tables = validate(d, mapping=m)
+    assert len(tables["pegawai"]) == 4
+    hit = rep.issues[rep.issues["kolom"] == "tmt_keluar"]
+    assert hit[["file", "baris"]].astype(str).values.tolist() == [["pegawai.xlsx [B]", "2"]]
+    assert any("2 (sheet 'B')" in p for p in structure(rep, "peringatan")), structure(rep)
+
+
 # --------------------------------------------------------------------------- merged cells
 
 
