@@ -387,3 +387,25 @@ def test_every_new_message_has_both_languages(bahasa: str) -> None:
             di="", file="f", k=1, m=1, persen=50, sebab="-",
         )  # fmt: skip
         assert "{" not in text.replace("{skp", "").replace("{sheet", "")
+
+
+def test_heavy_loss_counts_are_written_as_each_language_writes_numbers() -> None:
+    from kinerja_analysis.data.loading import ISSUE_COLUMNS, _heavy_losses
+
+    summary = pd.DataFrame(
+        [
+            {"tabel": "skp", "file": "SKP.xlsx", "rows_read": 16845, "rows_rejected": 16461,
+             "status": "ok"},
+            {"tabel": "perilaku", "file": "p.csv", "rows_read": 10, "rows_rejected": 9,
+             "status": "ok"},  # not a table the reports rest on
+            {"tabel": "pegawai", "file": "p.csv", "rows_read": 10, "rows_rejected": 4,
+             "status": "ok"},  # under half
+        ]
+    )  # fmt: skip
+    issues = pd.DataFrame({c: [] for c in ISSUE_COLUMNS})
+    ((t, f, id_),) = _heavy_losses(summary, issues, "id")
+    assert (t, f) == ("skp", "SKP.xlsx")
+    assert id_.startswith("SKP.xlsx: 16.461 dari 16.845 baris (97%) ditolak")
+    assert "hanya mencakup 384 baris" in id_
+    ((_, _, en),) = _heavy_losses(summary, issues, "en")
+    assert en.startswith("SKP.xlsx: 16,461 of 16,845 rows (97%) rejected")

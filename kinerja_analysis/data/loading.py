@@ -1236,9 +1236,15 @@ def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str
         n=("baris", "size"), nilai=("nilai", "first")
     )
     counts = counts.sort_values("n", ascending=False, kind="stable").head(limit)
+    sep = "." if bahasa == "id" else ","
     parts = [
         message(
-            "sebab_ringkas", bahasa, kolom=k or "-", n=int(r.n), nilai=repr(str(r.nilai)), pesan=p
+            "sebab_ringkas",
+            bahasa,
+            kolom=k or "-",
+            n=f"{int(r.n):,}".replace(",", sep),
+            nilai=repr(str(r.nilai)),
+            pesan=p,
         )
         for (k, p), r in counts.iterrows()
     ]
@@ -1266,6 +1272,11 @@ def _heavy_losses(
     (an export cut on purpose); said loudly, on the console of ``kinerja validate`` and
     of ``kinerja batch`` (:meth:`ValidationReport.heavy_losses`).
     """
+    sep = "." if bahasa == "id" else ","
+
+    def count(x: int) -> str:
+        return f"{x:,}".replace(",", sep)
+
     out = []
     for r in summary.itertuples(index=False):
         if r.tabel not in ("pegawai", *PERIOD_TABLES) or r.status != "ok":
@@ -1278,9 +1289,9 @@ def _heavy_losses(
             "tabel_banyak_ditolak",
             bahasa,
             file=r.file,
-            k=k,
-            n=n,
-            m=n - k,
+            k=count(k),
+            n=count(n),
+            m=count(n - k),
             persen=int(100 * k / n),
             sebab=_main_reasons_of(own, bahasa) if len(own) else "-",
         )
