@@ -14,7 +14,8 @@ A mapping is a YAML file::
     tabel:
       pegawai:
         file: "Data Pegawai SIASN.xlsx"   # file name in the data folder (optional)
-        sheet: "Pegawai"                  # XLSX sheet (optional; default: best match)
+        sheet: "Pegawai"                  # XLSX sheet, read alone (optional; default: the
+                                          # best match and every sheet of the same columns)
         kolom:                            # export header -> canonical column
           "NIP Baru": nip
           "Unit Kerja": opd
