@@ -102,7 +102,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "14"
+CACHE_VERSION = "15"
 
 
 # --------------------------------------------------------------------------- report
