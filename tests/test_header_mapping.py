@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from test_validation_inputs import BOSS, PEER, PPPK, STAFF, validate, write_base
+from test_validation_inputs import BOSS, PEER, PPPK, STAFF, validate, write_base, yaml_file
 from typer.testing import CliRunner
 
 from kinerja_analysis import DatasetError
@@ -34,12 +34,6 @@ periode: triwulan
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
     return write_base(tmp_path / "data")
-
-
-def _mapping(tmp_path: Path, text: str, name: str = "pemetaan.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
@@ -102,7 +96,7 @@ PRESET_MAP = 'dasar: ekinerja_bkn\ntabel:\n  pegawai:\n    file: "Data Pegawai.x
 def test_unknown_headers_are_listed_and_look_alikes_warned(export: Path, tmp_path: Path) -> None:
     """t7 F2: 'Tanggal Keluar' and 'Status ASN' were dropped without a word (exit 0), so a
     leaver was counted as current staff."""
-    rep, tables = validate(export, mapping=_mapping(tmp_path, PRESET_MAP))
+    rep, tables = validate(export, mapping=yaml_file(tmp_path, PRESET_MAP, "pemetaan.yaml"))
     assert rep.usable and rep.exit_code == 1  # was 0: "Tidak ada masalah"
     assert "tmt_keluar" not in tables["pegawai"]  # not read: said below
     info = _structure(rep, "info")
@@ -127,7 +121,7 @@ def test_unknown_headers_are_listed_and_look_alikes_warned(export: Path, tmp_pat
         '    kolom: {"Tanggal Keluar": tmt_keluar, "Status ASN": status_kepegawaian}\n'
         '    abaikan: ["Alamat"]\n'
     )
-    rep2, tables2 = validate(export, mapping=_mapping(tmp_path, fixed, "m2.yaml"))
+    rep2, tables2 = validate(export, mapping=yaml_file(tmp_path, fixed, "m2.yaml"))
     peg = tables2["pegawai"].set_index("nip")
     assert str(peg.loc[PEER, "tmt_keluar"])[:10] == "2024-05-01"
     assert peg.loc[PPPK, "status_kepegawaian"] == "pppk"
@@ -138,7 +132,7 @@ def test_unknown_headers_are_listed_and_look_alikes_warned(export: Path, tmp_pat
 
 
 def test_look_alike_warning_in_english_and_in_the_outputs(export: Path, tmp_path: Path) -> None:
-    rep, _ = validate(export, mapping=_mapping(tmp_path, PRESET_MAP), bahasa="en")
+    rep, _ = validate(export, mapping=yaml_file(tmp_path, PRESET_MAP, "pemetaan.yaml"), bahasa="en")
     pesan = " ".join(_structure(rep)["pesan"])
     assert "3 column(s) not used" in pesan
     assert "column 'Tanggal Keluar' (column J) is not used, while the optional column" in pesan
@@ -213,7 +207,7 @@ def test_two_columns_of_a_required_field_name_a_real_conflict_and_say_how(
     """t7 F3: 'pilih satu kolom di file pemetaan' could not be done; the example row was
     the first row that differed at all (row 2: one of them empty), not a conflict."""
     _two_opd_columns(base)
-    rep, _ = validate(base, mapping=_mapping(tmp_path, TWO_OPD))
+    rep, _ = validate(base, mapping=yaml_file(tmp_path, TWO_OPD, "pemetaan.yaml"))
     assert not rep.usable
     fatal = _structure(rep, "fatal")["pesan"]
     text = fatal[fatal.str.contains("muncul lebih dari sekali")].iloc[0]
@@ -222,14 +216,14 @@ def test_two_columns_of_a_required_field_name_a_real_conflict_and_say_how(
     assert "untuk membaca 'Unit Kerja': tabel: {pegawai: {abaikan: [\"Perangkat Daerah\"]}}" in text
     # matched loosely, as kolom's headers
     fixed = TWO_OPD + 'tabel:\n  pegawai:\n    abaikan: ["unit kerja"]\n'
-    rep2, tables = validate(base, mapping=_mapping(tmp_path, fixed, "m2.yaml"))
+    rep2, tables = validate(base, mapping=yaml_file(tmp_path, fixed, "m2.yaml"))
     assert rep2.usable, _structure(rep2)
     assert set(tables["pegawai"]["opd"]) == {"Dinas A"}
     info = _structure(rep2, "info")["pesan"]
     assert info.str.contains(
         "kolom diabaikan sesuai pemetaan (abaikan): 'Unit Kerja' (kolom D)", regex=False
     ).any()
-    en, _ = validate(base, mapping=_mapping(tmp_path, TWO_OPD), bahasa="en")
+    en, _ = validate(base, mapping=yaml_file(tmp_path, TWO_OPD, "pemetaan.yaml"), bahasa="en")
     text = " ".join(_structure(en, "fatal")["pesan"])
     assert "different contents on 3 row(s) (row 3, 4, 5)" in text
     assert "e.g. to read 'Unit Kerja': tabel: {pegawai: {abaikan:" in text
@@ -237,7 +231,9 @@ def test_two_columns_of_a_required_field_name_a_real_conflict_and_say_how(
 
 def test_abaikan_over_a_preset_and_a_preset_abaikan_overridden(tmp_path: Path) -> None:
     m = read_mapping(
-        _mapping(tmp_path, 'dasar: ekinerja_bkn\ntabel:\n  pegawai:\n    abaikan: ["Unit Kerja"]\n')
+        yaml_file(
+            tmp_path, 'dasar: ekinerja_bkn\ntabel:\n  pegawai:\n    abaikan: ["Unit Kerja"]\n'
+        )
     )
     tm = m.for_table("pegawai")
     assert tm.abaikan == ("Unit Kerja",) and tm.kolom["Unit Kerja"] == "opd"  # ignored wins
@@ -245,7 +241,7 @@ def test_abaikan_over_a_preset_and_a_preset_abaikan_overridden(tmp_path: Path) -
     # agency that maps it in its own kolom reads it
     assert read_mapping("siasn").for_table("pegawai").abaikan == ("TMT_PENSIUN",)
     own = 'dasar: siasn\ntabel:\n  pegawai:\n    kolom: {"TMT Pensiun": tmt_keluar}\n'
-    assert read_mapping(_mapping(tmp_path, own, "m2.yaml")).for_table("pegawai").abaikan == ()
+    assert read_mapping(yaml_file(tmp_path, own, "m2.yaml")).for_table("pegawai").abaikan == ()
 
 
 @pytest.mark.parametrize(
@@ -276,7 +272,7 @@ def test_abaikan_over_a_preset_and_a_preset_abaikan_overridden(tmp_path: Path) -
 )
 def test_abaikan_is_checked_with_clear_messages(tmp_path: Path, text: str, said: str) -> None:
     with pytest.raises(DatasetError) as exc:
-        read_mapping(_mapping(tmp_path, text))
+        read_mapping(yaml_file(tmp_path, text, "pemetaan.yaml"))
     assert said in str(exc.value)
 
 
@@ -285,7 +281,7 @@ def test_abaikan_messages_in_english(tmp_path: Path) -> None:
         'dasar: ekinerja_bkn\ntabel:\n  pegawai:\n    kolom: {"Unit Kerja": null}\n    abaikan: 3\n'
     )
     with pytest.raises(DatasetError) as exc:
-        read_mapping(_mapping(tmp_path, text), "en")
+        read_mapping(yaml_file(tmp_path, text, "pemetaan.yaml"), "en")
     said = str(exc.value)
     assert "2 problems in the mapping file" in said
     assert "a header not to read goes in its table's abaikan list" in said
@@ -294,7 +290,7 @@ def test_abaikan_messages_in_english(tmp_path: Path) -> None:
 
 def test_an_abaikan_header_not_in_the_file_is_noted(base: Path, tmp_path: Path) -> None:
     rep, _ = validate(
-        base, mapping=_mapping(tmp_path, 'tabel:\n  skp:\n    abaikan: ["Sub Unit"]\n')
+        base, mapping=yaml_file(tmp_path, 'tabel:\n  skp:\n    abaikan: ["Sub Unit"]\n')
     )
     assert rep.exit_code == 0
     info = _structure(rep, "info")
@@ -372,7 +368,7 @@ def test_conflicting_optional_columns_are_warned_row_by_row(base: Path, tmp_path
     """t6 F10: one conflicting leaving date made the dataset unusable, named a row that
     was no conflict, and a '-' beside a date counted as a conflict."""
     _leaving_columns(base)
-    rep, tables = validate(base, mapping=_mapping(tmp_path, LEAVING))
+    rep, tables = validate(base, mapping=yaml_file(tmp_path, LEAVING, "pemetaan.yaml"))
     assert rep.usable  # was: fatal
     assert not len(_structure(rep, "fatal"))
     peg = tables["pegawai"].set_index("nip")["tmt_keluar"]
@@ -391,7 +387,7 @@ def test_conflicting_optional_columns_are_warned_row_by_row(base: Path, tmp_path
     text = summary[summary.str.contains("muncul lebih dari sekali")].iloc[0]
     assert "di 2 baris isinya berbeda (baris 2, 4)" in text
     assert "untuk membaca 'TMT Pensiun': tabel: {pegawai: {abaikan: [\"TMT Berhenti\"]}}" in text
-    en, _ = validate(base, mapping=_mapping(tmp_path, LEAVING), bahasa="en")
+    en, _ = validate(base, mapping=yaml_file(tmp_path, LEAVING, "pemetaan.yaml"), bahasa="en")
     row = en.issues[en.issues["aturan"] == "kolom_ganda_bentrok"]["pesan"].iloc[0]
     assert "hold different values on this row" in row and "value left empty, row kept" in row
     assert "columns 'TMT Pensiun' (column K), 'TMT Berhenti' (column L) hold" in row
@@ -402,7 +398,7 @@ def test_a_placeholder_beside_a_value_is_no_conflict(base: Path, tmp_path: Path)
     peg["TMT Pensiun"] = ["-", "N/A", "", "—"]
     peg["TMT Berhenti"] = ["", "2024-06-01", "-", "2024-06-10"]
     peg.to_csv(base / "pegawai.csv", index=False)
-    rep, tables = validate(base, mapping=_mapping(tmp_path, LEAVING))
+    rep, tables = validate(base, mapping=yaml_file(tmp_path, LEAVING, "pemetaan.yaml"))
     assert rep.usable and not (rep.issues["aturan"] == "kolom_ganda_bentrok").any()
     s = _structure(rep, "peringatan")["pesan"]
     assert s.str.contains("tidak pernah dengan isi berbeda di satu baris: digabung").any()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_validation_inputs import STAFF, TODAY, validate, write_base
+from test_validation_inputs import STAFF, TODAY, validate, write_base, yaml_file
 from typer.testing import CliRunner
 
 from kinerja_analysis import DatasetError
@@ -22,12 +22,6 @@ from kinerja_analysis.pipeline.cli import app
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
     return write_base(tmp_path / "data")
-
-
-def yaml_file(tmp_path: Path, text: str, name: str = "m.yaml") -> Path:
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    return p
 
 
 # --------------------------------------------------------------------- 2. confinement

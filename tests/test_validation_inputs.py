@@ -23,6 +23,13 @@ PPPK = "196804042023212001"  # woman born 1968-04-04, appointed 2023, code 21, s
 TODAY = date(2026, 1, 15)
 
 
+def yaml_file(tmp_path: Path, text: str, name: str = "m.yaml") -> Path:
+    """``text`` written to ``tmp_path / name`` (a mapping or profile file of a test)."""
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
 def write_base(folder: Path) -> Path:
     """A small clean dataset: three PNS and one PPPK, two quarters, every optional table
     that matters for these tests."""
