@@ -333,8 +333,13 @@ class ValidationReport:
         A rule's message carries the cause and the fix (a date format's hint is the
         same for every failing date of the column), so one date format written
         ``dd/mm/yyyy`` in 80 rows is one group with a few of its values, not 80 groups;
-        a rater unknown in 300 rows is one line, not 300. Every row stays in
-        :attr:`issues` (``masalah.csv``).
+        a rater unknown in 300 rows is one line, not 300. Messages are compared by their
+        shape (:func:`_message_shape`: quoted values, cell addresses, dates and numbers
+        set aside), so a message that carries a row's own detail — the cell of a
+        formula without a stored value, the date an Excel serial was read as, the row
+        of the rejected employee a dependent row points to — does not make a group per
+        row; the group shows its first message. Every row stays in :attr:`issues`
+        (``masalah.csv``) with its own message.
 
         Returns
         -------
@@ -352,13 +357,17 @@ class ValidationReport:
                 n_nilai=pd.Series(dtype="int64"),
                 contoh=pd.Series(dtype="object"),
             )
-        keys = ["tabel", "file", "kolom", "aturan", "pesan", "tingkat", "sebab"]
+        keys = ["tabel", "file", "kolom", "aturan", "_pesan", "tingkat", "_sebab"]
         frame = iss.assign(
             _b=iss["baris"].astype("Int64"),
             _v=iss["nilai"].where(iss["nilai"].notna(), "").astype(str),
+            _pesan=_message_shape(iss["pesan"]),
+            _sebab=_message_shape(iss["sebab"]),
         )
         g = frame.groupby(keys, sort=False, dropna=False)
         out = g.agg(
+            pesan=("pesan", "first"),
+            sebab=("sebab", "first"),
             nilai=("_v", "first"),
             n_baris=("_b", "size"),
             baris=("_b", lambda s: ", ".join(str(int(x)) for x in s.dropna().head(8))),
@@ -442,6 +451,29 @@ def _int_or_na(text: str) -> Any:
 
 
 _LEVELS = ("tolak", "peringatan", "fatal", "info")
+
+
+#: Per-row details inside a message: a quoted value, a cell address (``F12``), a date,
+#: a number (row numbers, serials, counts).
+_DETAIL = re.compile(
+    r"'[^']*'|\"[^\"]*\"|\b[A-Z]{1,3}\d+\b|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+    r"|\d+(?:[.,]\d+)*"
+)
+
+
+def _message_shape(messages: pd.Series) -> pd.Series:
+    """Each message with its per-row details replaced by ``…`` (:data:`_DETAIL`), the
+    key :meth:`ValidationReport.grouped` groups on; one regular expression pass per
+    distinct message.
+
+    >>> _message_shape(pd.Series(["sel F2 berisi rumus", "sel F3 berisi rumus",
+    ...                           "dibaca sebagai 2021-03-01 (serial 44256)"])).tolist()
+    ['sel … berisi rumus', 'sel … berisi rumus', 'dibaca sebagai … (serial …)']
+    """
+    text = messages.where(messages.notna(), "").astype(str)
+    codes, uniques = pd.factorize(text)
+    shapes = np.array([_DETAIL.sub("…", u) for u in uniques], dtype=object)
+    return pd.Series(shapes[codes] if len(uniques) else [], index=messages.index, dtype=object)
 
 
 def _format_issue(r: Any, bahasa: str = "id") -> str:
