@@ -699,3 +699,26 @@ def test_no_rule_quotes_personal_data_in_the_issues_list(tmp_path):
     sheets = written["lokasi"].str.split("!").str[0]
     names = written[(written["jenis"] == "nama") & ~sheets.str.startswith("Ditolak")]
     assert names.empty, names
+
+
+def test_a_label_row_of_the_register_is_not_a_person(tmp_path):
+    """A fresh tester's export: a row ``Dinas Kesehatan`` (in the name column, with no
+    NIP) over its unit's block. Its "name" entered the register, and every employee of
+    that unit then "held a registered name" in opd and was rejected (52 of 251)."""
+    r = generate(n_pegawai=80, seed=3)
+    peg = r.tables["pegawai"]
+    unit = str(peg["opd"].iloc[0])
+    write_dataset(r, tmp_path / "kota")
+    path = tmp_path / "kota" / "pegawai.csv"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    label = pd.DataFrame([{c: (unit if c == "nama" else "") for c in raw.columns}])
+    pd.concat([label, raw], ignore_index=True).to_csv(path, index=False)
+    rep, tables, _ = validate_dataset(tmp_path / "kota")
+    assert not (rep.issues["aturan"] == "data_pribadi").any()
+    assert len(tables["pegawai"]) == len(peg)  # only the label row is rejected
+    from kinerja_analysis.data.loading import load_dataset
+    from kinerja_analysis.reporting.privacy import register_texts
+
+    ds = load_dataset(tmp_path / "kota")
+    assert unit not in register_texts(ds)[1]  # the batch's guard: the same rule
+    assert set(peg["nama"]) <= set(register_texts(ds)[1])

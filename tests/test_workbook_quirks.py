@@ -264,8 +264,11 @@ def test_merged_data_cells_take_the_value_excel_shows(tmp_path: Path) -> None:
     assert any("D4:D7" in p and "filled into every row" in p for p in structure(en))
 
 
-def test_a_horizontally_merged_data_cell_fills_its_columns(tmp_path: Path) -> None:
-    """Target and realisasi merged over one row (the same number, printed once)."""
+def test_a_horizontally_merged_data_cell_fills_no_other_column(tmp_path: Path) -> None:
+    """A value merged across columns shows once over them; it is not the other columns'
+    value (a fresh tester's unit name merged over Unit Kerja and Jabatan became the
+    employee's jabatan, and over Jabatan..Golongan rejected the employee). The other
+    columns stay empty and are reported as such; the vertical extent is still filled."""
     d = folder(tmp_path, skp=False)
     rows = skp_rows("2024Q1")
     rows[0][5] = None
@@ -273,10 +276,22 @@ def test_a_horizontally_merged_data_cell_fills_its_columns(tmp_path: Path) -> No
     wb["SKP"].merge_cells("E2:F2")
     wb.save(d / "skp.xlsx")
     rep, tables = validate(d)
-    first = tables["skp"].iloc[0]
-    assert (first["target"], first["realisasi"]) == (10.0, 10.0)
-    assert rep.n_rejected == 0
-    assert any("E2:F2" in p and "(kolom F)" in p for p in structure(rep, "peringatan"))
+    assert not any("E2:F2" in p for p in structure(rep)), structure(rep)
+    empty = rep.issues[(rep.issues["baris"] == 2) & (rep.issues["kolom"] == "realisasi")]
+    assert len(empty) == 1  # named, not filled with the target
+
+    (tmp_path / "b").mkdir()
+    d2 = folder(tmp_path / "b", pegawai=False)
+    rows = [list(PEOPLE[n]) for n in (BOSS, STAFF, PEER, PPPK)]
+    rows[2][4] = None  # jabatan of the third employee, under a merge with its opd
+    wb = workbook(d2 / "pegawai.xlsx", {"Pegawai": [PEGAWAI, *rows]})
+    wb["Pegawai"].merge_cells("D4:E4")  # opd shown over jabatan on one row
+    wb.save(d2 / "pegawai.xlsx")
+    rep, tables = validate(d2)
+    # never across: the employee's jabatan is empty and said so, not the OPD's name
+    said = rep.issues[(rep.issues["baris"] == 4) & (rep.issues["kolom"] == "jabatan")]
+    assert len(said) == 1 and PEER not in set(tables["pegawai"]["nip"])
+    assert len(tables["pegawai"]) == 3
 
 
 def test_a_title_merged_across_the_table_inside_the_data_is_left_alone(tmp_path: Path) -> None:

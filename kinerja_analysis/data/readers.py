@@ -881,8 +881,11 @@ def _sheet_rows(ws: Any, sh: _Sheet) -> None:
     A merged range of the data area (a ``Unit Kerja`` cell merged over the rows of its
     OPD's block, as printed-style exports do) holds its value in its top-left cell only;
     Excel shows it on every row of the range, and so it is read: the value is filled
-    into the range's empty cells of every row that holds data (``sh.filled`` says
-    which ranges, per column). Ranges that touch the header or the rows above it are
+    into the range's first column on every row that holds data (``sh.filled`` says
+    which ranges, per column). The other columns of a range across several columns
+    stay as they are: one value shown over several columns is not each column's value
+    (a fresh tester's unit name merged over ``Unit Kerja`` and ``Jabatan`` became the
+    employee's jabatan). Ranges that touch the header or the rows above it are
     left as they are (title rows, a two-row header), and so is a range across several
     columns that is all its row holds (a section title over the table).
     """
@@ -915,13 +918,15 @@ def _sheet_rows(ws: Any, sh: _Sheet) -> None:
                 sh.n_empty += 1
                 continue
         for r0, c0, r1, c1, v in active:
-            for c in range(c0, c1 + 1):
-                if (r_i, c) != (r0, c0) and _blank(cells[c]):
-                    cells[c] = v
-                    ref = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
-                    done = sh.filled.setdefault(c, [])
-                    if not done or done[-1] != ref:
-                        done.append(ref)
+            # only down the range's first column: a range across columns shows one value
+            # over them, which is not the other columns' value (a unit's name merged over
+            # Unit Kerja and Jabatan is no one's jabatan)
+            if r_i != r0 and _blank(cells[c0]):
+                cells[c0] = v
+                ref = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+                done = sh.filled.setdefault(c0, [])
+                if not done or done[-1] != ref:
+                    done.append(ref)
         sh.rows.append(r_i + 1)
         for c_i, v in enumerate(cells):
             t, x = _cell_kind(v)

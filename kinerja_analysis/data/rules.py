@@ -539,17 +539,25 @@ def register_of(peg: TableState) -> tuple[Register, np.ndarray, np.ndarray]:
     (:attr:`~kinerja_analysis.core.personal.Hit.entry`); a message names it by
     ``peg.raw.file_of`` and ``peg.raw.rows`` (positions, not row numbers: a table read
     from two sheets has a row 7 in each).
+
+    A row whose NIP cell holds fewer than 8 digits is not a person's row (a label row
+    ``Dinas Kesehatan`` over its unit's block, a total row): its "name" is not
+    registered. Registered, a unit's name made every employee of that unit "hold a
+    name" and rejected them (a fresh tester's export with a label row per OPD).
     """
     n = peg.n
     read = _text(peg.values["nip"]).to_numpy(dtype=object) if "nip" in peg.values else None
     written = peg.text("nip", np.arange(n))
     nips = written if read is None else np.where(pd.isna(read), written, read)
+    person = np.fromiter(
+        (v is not None and sum(ch.isdigit() for ch in str(v)) >= 8 for v in nips), bool, n
+    )
     names: list[object] = []
     name_pos = np.empty(0, dtype=np.int64)
     s = peg.values.get("nama")
     if s is not None and isinstance(s.dtype, pd.CategoricalDtype) and len(s.cat.categories):
         codes = s.cat.codes.to_numpy()
-        present = np.flatnonzero(codes >= 0)
+        present = np.flatnonzero((codes >= 0) & person)
         cats, first = np.unique(codes[present], return_index=True)
         names = s.cat.categories.to_numpy(dtype=object)[cats].tolist()
         name_pos = present[first]

@@ -851,7 +851,8 @@ def scan_personal_data(
 def register_texts(ds: object) -> tuple[list[object], list[str]]:
     """The NIPs and the distinct names of a validated dataset's employees: its
     ``pegawai`` table and the employee rows validation rejected (a rejected employee is
-    still a person: their name may stand in another row's cell)."""
+    still a person: their name may stand in another row's cell), except a row whose NIP
+    holds fewer than 8 digits (a label or total row, not a person)."""
     tables = getattr(ds, "tables", {})
     rejected = getattr(getattr(ds, "validation", None), "rejected_rows", None) or {}
     nips: list[object] = []
@@ -862,7 +863,12 @@ def register_texts(ds: object) -> tuple[list[object], list[str]]:
         if "nip" in df.columns:
             nips += df["nip"].astype(object).where(df["nip"].notna(), None).tolist()
         if "nama" in df.columns:
-            names.update(dict.fromkeys(df["nama"].dropna().astype(str).unique().tolist()))
+            nama = df["nama"]
+            if "nip" in df.columns:  # a row without a person's identifier (a label row
+                # "Dinas Kesehatan" over its unit's block) has no person's name
+                digits = df["nip"].astype(str).str.count(r"\d")
+                nama = nama[(digits >= 8).to_numpy() & df["nip"].notna().to_numpy()]
+            names.update(dict.fromkeys(nama.dropna().astype(str).unique().tolist()))
     return nips, list(names)
 
 
