@@ -454,7 +454,10 @@ def test_leniency_and_roles_are_the_dense_mixed_model_solution():
     x dimension cells and roles unpenalised, raters with a ridge of
     ``k x ratings per rater-employee-period``), solved densely by numpy; leniencies
     centred as the model centres them."""
-    per, _, _, _ = simulate_360(seed=3, n_opd=2, sd_leniency=0.4)
+    # a small design (the dense matrix is cells x (roles + raters)): one OPD, one period
+    per, _, _, _ = simulate_360(
+        seed=3, n_opd=1, n_unit=2, per_unit=6, periods=("2024Q1",), sd_leniency=0.4
+    )
     k = 5.0
     m = rater_model(per, shrinkage_k=k)
     d = per[per["peran_penilai"] != "diri"].reset_index(drop=True)
