@@ -137,3 +137,20 @@ def test_a_message_with_a_rows_own_detail_is_one_group(city, bahasa):
     assert len(groups) == 2 and sorted(groups["n_baris"]) == [30, 30]
     assert set(groups["pesan"]) == {formula[0], serial[0]}  # the first row's message
     assert (groups["n_nilai"] == 30).all()
+
+
+@pytest.mark.parametrize("name", ["umpan_balik.xls", "umpan_balik.xlsm", "umpan_balik.csv.gz"])
+def test_a_table_file_in_a_format_not_read_is_named(city, tmp_path, name):
+    """A third tester's ``umpan_balik.xls`` beside CSV files: exit 0, "Tidak ada
+    masalah", the table unavailable. Now a warning names the file and the formats read."""
+    d = _copy(city, tmp_path)
+    (d / "umpan_balik.csv").rename(d / name)
+    for bahasa in ("id", "en"):
+        rep, tables, _ = validate_dataset(d, bahasa=bahasa)
+        s = rep.structure
+        got = s[s["file"] == name]
+        assert len(got) == 1 and got["tingkat"].iloc[0] == "peringatan"
+        assert got["pesan"].iloc[0] == MESSAGES(
+            "format_tidak_dibaca", bahasa, file=name, format=".csv, .parquet, .xlsx"
+        )
+        assert "umpan_balik" not in tables and rep.exit_code == 1

@@ -741,6 +741,7 @@ def _find_files(run: _Run) -> None:
         elif TABLES[name].required:
             _required_missing(run, name, present)
     _unread_files(run, present)
+    _unsupported_table_files(run, present)
     if not any(t in run.files or run.status.get(t) for t in PERIOD_TABLES):
         saran = "".join(
             run.msg("saran_file_header_tabel", tabel=t, files=", ".join(fitting))
@@ -788,6 +789,26 @@ def _unread_files(run: _Run, present: list[str]) -> None:
             run.msg("file_tidak_dibaca", file=f) + saran,
             "peringatan",
         )
+
+
+def _unsupported_table_files(run: _Run, present: list[str]) -> None:
+    """Warn about a file named as a table but in a format the loader does not read
+    (``umpan_balik.xls``, ``.xlsm``, ``.ods``, ``umpan_balik.csv.gz``): without a word,
+    the table would be called unavailable while its file sits in the folder. Only a
+    table no other file gives; the message says which formats are read."""
+    tables = set(TABLE_ORDER)
+    for f in present:
+        if f.startswith(("~$", ".")) or Path(f).suffix.lower() in _EXTENSIONS:
+            continue
+        stem = f.split(".", 1)[0]
+        if stem in tables and stem not in run.files and not run.status.get(stem):
+            run.problem(
+                stem,
+                f,
+                "",
+                run.msg("format_tidak_dibaca", file=f, format=", ".join(_EXTENSIONS)),
+                "peringatan",
+            )
 
 
 def _required_missing(run: _Run, name: str, present: list[str]) -> None:

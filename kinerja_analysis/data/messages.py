@@ -343,6 +343,11 @@ _ID: dict[str, str] = {
         "dianalisis. Ganti namanya atau tunjuk file ini dalam pemetaan (--mapping)."
     ),
     "file_cocok_tabel": " Header-nya memuat semua kolom wajib tabel {tabel}, yang belum ada.",
+    "format_tidak_dibaca": (
+        "file '{file}' bernama tabel, tetapi formatnya tidak dibaca (yang dibaca: {format}); "
+        "tabel ini dianggap tidak ada. Simpan ulang sebagai CSV atau XLSX (Excel: Simpan "
+        "Sebagai → Buku Kerja Excel .xlsx)."
+    ),
     "kolom_wajib": (
         "kolom wajib tidak ada: {missing}. Kolom yang ada: {present}. Periksa nama kolom atau "
         "file pemetaan kolom."
@@ -963,6 +968,11 @@ _EN: dict[str, str] = {
         "analysed. Rename it or name this file in the mapping (--mapping)."
     ),
     "file_cocok_tabel": " Its header holds every required column of table {tabel}, which has no file.",
+    "format_tidak_dibaca": (
+        "file '{file}' is named as a table but its format is not read (read: {format}); the "
+        "table counts as absent. Save it again as CSV or XLSX (Excel: Save As → Excel "
+        "Workbook .xlsx)."
+    ),
     "kolom_wajib": (
         "required column(s) missing: {missing}. Columns present: {present}. Check the "
         "column names or the column-mapping file."
