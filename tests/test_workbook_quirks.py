@@ -192,6 +192,27 @@ def test_a_mapping_naming_a_sheet_reads_only_that_sheet(tmp_path: Path) -> None:
     assert rep.issues.empty or not rep.issues["file"].str.contains(r"\[").any()
 
 
+def test_a_named_sheet_is_found_without_case_and_a_missing_one_stops(tmp_path: Path) -> None:
+    """A third tester's ``sheet: "skp 2025"`` for a sheet ``SKP 2025``: refused, and the
+    table silently dropped (exit 1; a batch would publish without SKP). Excel's sheet
+    names are compared without case; a sheet that does not exist makes the data
+    unusable, as a file that cannot be read does."""
+    d = folder(tmp_path, skp=False)
+    workbook(
+        d / "skp.xlsx",
+        {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [SKP, *skp_rows("2024Q2")]},
+    )
+    m = tmp_path / "m.yaml"
+    m.write_text('tabel:\n  skp:\n    sheet: "tw ii"\n', encoding="utf-8")
+    rep, tables = validate(d, mapping=m)
+    assert set(tables["skp"]["periode"]) == {"2024Q2"} and rep.usable
+    m.write_text('tabel:\n  skp:\n    sheet: "TW III"\n', encoding="utf-8")
+    rep, _ = validate(d, mapping=m)
+    assert not rep.usable and rep.exit_code == 2
+    fatal = structure(rep, "fatal")
+    assert any("'TW III'" in p and "'TW I', 'TW II'" in p for p in fatal), fatal
+
+
 def test_a_sheet_with_the_required_columns_but_other_columns_is_warned(tmp_path: Path) -> None:
     """Stacking only sheets whose columns are the same: the other one is not read, and a
     warning names it, what differs and how to fix it (never silent, never exit 0)."""

@@ -1055,6 +1055,13 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         if exc.key == "file_rusak":
             _unreadable(run, name, path, run.msg(exc.key, **fields))
             return None
+        if exc.key == "sheet_tidak_ada":  # the mapping names a sheet the file lacks: as
+            # for a file that cannot be read, the table the agency gave is not silently
+            # left out of every report
+            run.problem(name, path.name, "", run.msg(exc.key, **fields), "fatal")
+            run.status[name] = "tidak_dapat_dipakai"
+            run.fatal = True
+            return None
         run.problem(name, path.name, "", run.msg(exc.key, **fields), "fatal")
         run.unusable(name, path.name)
         return None

@@ -1003,6 +1003,11 @@ def _read_xlsx(
                 chosen = names[sheet]
             elif str(sheet) in names:
                 chosen = str(sheet)
+            elif [n for n in names if n.strip().casefold() == str(sheet).strip().casefold()]:
+                # Excel compares sheet names without case: two cannot differ only by it
+                chosen = next(
+                    n for n in names if n.strip().casefold() == str(sheet).strip().casefold()
+                )
             else:
                 raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
         else:
