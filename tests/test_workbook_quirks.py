@@ -178,15 +178,22 @@ def test_register_over_two_sheets_names_each_row_by_its_sheet(tmp_path: Path) ->
     )
 
 
-def test_a_mapping_naming_a_sheet_reads_only_that_sheet(tmp_path: Path) -> None:
+def _two_quarters(tmp_path: Path, sheet: str):
+    """``validate`` of a folder whose skp workbook has sheets ``TW I`` (2024Q1) and
+    ``TW II`` (2024Q2), with a mapping that names ``sheet``."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     d = folder(tmp_path, skp=False)
     workbook(
         d / "skp.xlsx",
         {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [SKP, *skp_rows("2024Q2")]},
     )
     m = tmp_path / "m.yaml"
-    m.write_text('tabel:\n  skp:\n    sheet: "TW II"\n', encoding="utf-8")
-    rep, tables = validate(d, mapping=m)
+    m.write_text(f'tabel:\n  skp:\n    sheet: "{sheet}"\n', encoding="utf-8")
+    return validate(d, mapping=m)
+
+
+def test_a_mapping_naming_a_sheet_reads_only_that_sheet(tmp_path: Path) -> None:
+    rep, tables = _two_quarters(tmp_path, "TW II")
     assert len(tables["skp"]) == 6 and set(tables["skp"]["periode"]) == {"2024Q2"}
     assert not any("TW I" in p for p in structure(rep)), structure(rep)
     assert rep.issues.empty or not rep.issues["file"].str.contains(r"\[").any()
@@ -197,17 +204,9 @@ def test_a_named_sheet_is_found_without_case_and_a_missing_one_stops(tmp_path: P
     table silently dropped (exit 1; a batch would publish without SKP). Excel's sheet
     names are compared without case; a sheet that does not exist makes the data
     unusable, as a file that cannot be read does."""
-    d = folder(tmp_path, skp=False)
-    workbook(
-        d / "skp.xlsx",
-        {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [SKP, *skp_rows("2024Q2")]},
-    )
-    m = tmp_path / "m.yaml"
-    m.write_text('tabel:\n  skp:\n    sheet: "tw ii"\n', encoding="utf-8")
-    rep, tables = validate(d, mapping=m)
+    rep, tables = _two_quarters(tmp_path / "a", "tw ii")
     assert set(tables["skp"]["periode"]) == {"2024Q2"} and rep.usable
-    m.write_text('tabel:\n  skp:\n    sheet: "TW III"\n', encoding="utf-8")
-    rep, _ = validate(d, mapping=m)
+    rep, _ = _two_quarters(tmp_path / "b", "TW III")
     assert not rep.usable and rep.exit_code == 2
     fatal = structure(rep, "fatal")
     assert any("'TW III'" in p and "'TW I', 'TW II'" in p for p in fatal), fatal

@@ -55,7 +55,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
-__all__ = ["NIP_SEPARATORS", "NIP_KINDS", "Hit", "Register", "name_forms", "words"]
+__all__ = ["NIP_SEPARATORS", "NIP_KINDS", "Hit", "Register", "is_person_id", "name_forms", "words"]
 
 #: Characters typed between the digit groups of a NIP (``19680507 198911 1 001``,
 #: ``19680507-198911-1-001``, ``19680507.198911.1.001``): spaces of every kind, dashes,
@@ -99,6 +99,20 @@ class Hit(NamedTuple):
     end: int
     kind: str
     entry: int
+
+
+def is_person_id(value: object) -> bool:
+    """Whether a register row's identifier cell can be a person's: it holds at least 8
+    digits (a NIP, even mangled by a spreadsheet). A label row over a unit's block
+    (``Dinas Kesehatan`` with no NIP) or a total row is not a person, and its "name" is
+    not a name to protect.
+
+    >>> is_person_id("19690825 199103 2 001"), is_person_id("1.96908251991032E+17")
+    (True, True)
+    >>> is_person_id("51 orang"), is_person_id(None), is_person_id(float("nan"))
+    (False, False, False)
+    """
+    return isinstance(value, str | int) and sum(ch.isdigit() for ch in str(value)) >= 8
 
 
 def words(text: str) -> list[str]:

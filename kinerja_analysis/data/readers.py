@@ -1001,15 +1001,13 @@ def _read_xlsx(
                 if not 0 <= sheet < len(names):
                     raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
                 chosen = names[sheet]
-            elif str(sheet) in names:
-                chosen = str(sheet)
-            elif [n for n in names if n.strip().casefold() == str(sheet).strip().casefold()]:
-                # Excel compares sheet names without case: two cannot differ only by it
-                chosen = next(
-                    n for n in names if n.strip().casefold() == str(sheet).strip().casefold()
-                )
             else:
-                raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
+                # Excel compares sheet names without case: two cannot differ only by it
+                folded = {n.strip().casefold(): n for n in names}
+                found = folded.get(str(sheet).strip().casefold())
+                if str(sheet) not in names and found is None:
+                    raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
+                chosen = str(sheet) if str(sheet) in names else str(found)
         else:
             detected.append("sheet")
             scored = [(_best_header(head(nm), spec)[1], -i, nm) for i, nm in enumerate(names)]

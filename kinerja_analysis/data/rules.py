@@ -28,7 +28,7 @@ from kinerja_analysis.core.periods import (
     period_bounds,
     sort_periods,
 )
-from kinerja_analysis.core.personal import Register, name_forms, words
+from kinerja_analysis.core.personal import Register, is_person_id, name_forms, words
 from kinerja_analysis.data.contract import (
     GOLONGAN,
     GOLONGAN_PPPK,
@@ -540,18 +540,16 @@ def register_of(peg: TableState) -> tuple[Register, np.ndarray, np.ndarray]:
     ``peg.raw.file_of`` and ``peg.raw.rows`` (positions, not row numbers: a table read
     from two sheets has a row 7 in each).
 
-    A row whose NIP cell holds fewer than 8 digits is not a person's row (a label row
-    ``Dinas Kesehatan`` over its unit's block, a total row): its "name" is not
-    registered. Registered, a unit's name made every employee of that unit "hold a
+    A row whose NIP cell is not a person's (:func:`~kinerja_analysis.core.personal.
+    is_person_id`: a label row ``Dinas Kesehatan`` over its unit's block, a total row)
+    adds no name. Registered, a unit's name made every employee of that unit "hold a
     name" and rejected them (a fresh tester's export with a label row per OPD).
     """
     n = peg.n
     read = _text(peg.values["nip"]).to_numpy(dtype=object) if "nip" in peg.values else None
     written = peg.text("nip", np.arange(n))
     nips = written if read is None else np.where(pd.isna(read), written, read)
-    person = np.fromiter(
-        (v is not None and sum(ch.isdigit() for ch in str(v)) >= 8 for v in nips), bool, n
-    )
+    person = np.fromiter((is_person_id(v) for v in nips), bool, n)
     names: list[object] = []
     name_pos = np.empty(0, dtype=np.int64)
     s = peg.values.get("nama")

@@ -285,7 +285,7 @@ def _fe_solve(
     rater effects: directions the data cannot identify — a rater rated nobody that
     anyone else rated, or, in a strictly layered hierarchy, a level-wide leniency that
     cannot be told apart from a role effect — are attributed to the roles, not to
-    individual raters. ``ridge`` replaces that tiny ridge: the mixed model's
+    individual raters. ``ridge`` (never below that tiny one) replaces it: the mixed model's
     ``k`` x ratings per unit (:func:`rater_model`), which shrinks the rater effects to
     their best linear unbiased predictions. Then ``b`` is shifted to count-weighted mean
     0 (into ``mu``).
@@ -311,7 +311,8 @@ def _fe_solve(
     drop = ref if ref is not None else 0
     keep = np.array([j for j in range(ng + nr) if j != drop])
     sub = a_mat[keep][:, keep]
-    lam = 1e-7 * float(sub.diagonal().max()) if ridge is None else ridge
+    tiny = 1e-7 * float(sub.diagonal().max())
+    lam = tiny if ridge is None else max(ridge, tiny)
     pen = np.where(keep >= ng, lam, 0.0)
     sub = (sub + sparse.diags(pen)).tocsc()
     theta = np.zeros((ng + nr, y2.shape[1]))
@@ -470,10 +471,9 @@ def _fit_rater_model(
     b_raw = np.where(ok, b, 0.0)
     if k > 0:
         per_unit = len(y) / len(e_u)  # ratings per rater x employee x period
-        tiny = 1e-7 * float(np.bincount(rater_codes, minlength=nr).max())
         lam = k * per_unit if math.isfinite(k) else 1e9 * float(len(y))
         a, b, _ = _fe_solve(
-            y, cell, role_codes, rater_codes, (nc, ng, nr), ref, resid=False, ridge=max(lam, tiny)
+            y, cell, role_codes, rater_codes, (nc, ng, nr), ref, resid=False, ridge=lam
         )
         lenient = np.where(ok, b, 0.0) if math.isfinite(k) else np.zeros(nr)
     else:

@@ -40,7 +40,13 @@ import pandas as pd
 
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
-from kinerja_analysis.core.personal import NIP_KINDS, NIP_SEPARATORS, Register, words
+from kinerja_analysis.core.personal import (
+    NIP_KINDS,
+    NIP_SEPARATORS,
+    Register,
+    is_person_id,
+    words,
+)
 
 
 @renamed_keywords(kolom_n="count_col", kolom="value_cols", total_ditampilkan="totals_shown")
@@ -866,8 +872,7 @@ def register_texts(ds: object) -> tuple[list[object], list[str]]:
             nama = df["nama"]
             if "nip" in df.columns:  # a row without a person's identifier (a label row
                 # "Dinas Kesehatan" over its unit's block) has no person's name
-                digits = df["nip"].astype(str).str.count(r"\d")
-                nama = nama[(digits >= 8).to_numpy() & df["nip"].notna().to_numpy()]
+                nama = nama[df["nip"].map(is_person_id).to_numpy(dtype=bool)]
             names.update(dict.fromkeys(nama.dropna().astype(str).unique().tolist()))
     return nips, list(names)
 
