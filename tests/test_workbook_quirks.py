@@ -212,27 +212,169 @@ def test_a_named_sheet_is_found_without_case_and_a_missing_one_stops(tmp_path: P
     assert any("'TW III'" in p and "'TW I', 'TW II'" in p for p in fatal), fatal
 
 
-def test_a_sheet_with_the_required_columns_but_other_columns_is_warned(tmp_path: Path) -> None:
-    """Stacking only sheets whose columns are the same: the other one is not read, and a
-    warning names it, what differs and how to fix it (never silent, never exit 0)."""
+def test_a_sheet_with_the_required_columns_but_other_columns_is_stacked(tmp_path: Path) -> None:
+    """A third tester's a_pensiun_extra_col: 'Pegawai Aktif' (242 rows) without TMT
+    Keluar beside 'Pegawai Pensiun' (8 rows) with it. The sheet with more columns was
+    read alone and the other said "NOT read": a batch published "1 ASN". Every sheet
+    holding the required columns is read; a column a sheet lacks is empty on its rows,
+    and a warning names which sheet lacks which column."""
     d = folder(tmp_path, pegawai=False)
     short = PEGAWAI[:-1]  # no status_kepegawaian (optional)
     workbook(
         d / "pegawai.xlsx",
         {
-            "Pegawai Aktif": [PEGAWAI, PEOPLE[BOSS], PEOPLE[STAFF], PEOPLE[PEER]],
-            "Pegawai Pensiun": [short, PEOPLE[PPPK][:-1]],
+            "Pegawai Aktif": [short, PEOPLE[BOSS][:-1], PEOPLE[STAFF][:-1], PEOPLE[PEER][:-1]],
+            "Pegawai Pensiun": [[*PEGAWAI, "Alasan Keluar"], [*PEOPLE[PPPK], "pensiun"]],
         },
     )
     rep, tables = validate(d)
-    assert sorted(tables["pegawai"]["nip"]) == sorted([BOSS, STAFF, PEER])
-    warn = [p for p in structure(rep, "peringatan") if "'Pegawai Pensiun'" in p]
+    peg = tables["pegawai"].set_index("nip")
+    assert sorted(peg.index) == sorted(PEOPLE)
+    assert peg.loc[PPPK, "status_kepegawaian"] == "pppk"
+    warn = [p for p in structure(rep, "peringatan") if "'Pegawai Aktif'" in p]
     assert len(warn) == 1, structure(rep)
-    assert "TIDAK dibaca" in warn[0] and "-status_kepegawaian" in warn[0]
-    assert 'sheet: "Pegawai Aktif"' in warn[0]  # the mapping that silences it
+    assert "'Pegawai Aktif': status_kepegawaian" in warn[0] and "TIDAK" not in warn[0]
+    assert not any("'Pegawai Pensiun':" in p and "kosong" in p for p in warn)
     assert rep.exit_code == 1
     en, _ = validate(d, bahasa="en")
-    assert any("'Pegawai Pensiun'" in p and "NOT read" in p for p in structure(en, "peringatan"))
+    assert any("a column a sheet lacks is empty" in p for p in structure(en, "peringatan"))
+
+
+def _register_sheets(d: Path, sheets: dict[str, list[list]]) -> None:
+    workbook(d / "pegawai.xlsx", {nm: [PEGAWAI, *rows] for nm, rows in sheets.items()})
+
+
+def _moved(row: list, opd: str = "Dinas Lama") -> list:
+    return [*row[:3], opd, *row[4:]]
+
+
+def test_an_old_copy_of_a_sheet_is_not_read_beside_the_current_one(tmp_path: Path) -> None:
+    """A third tester's a_peg_backup_first: Excel's "Move or Copy" put the old copy
+    'Pegawai (2)' before the current sheet; both were stacked, the copy's rows came first,
+    and every current row was rejected as a duplicate key. The copy (its name says so)
+    is left out, with a warning that counts the shared keys and the rows that differ."""
+    d = folder(tmp_path, pegawai=False)
+    people = list(PEOPLE.values())
+    _register_sheets(d, {"Pegawai (2)": [_moved(people[0]), *people[1:]], "Pegawai": people})
+    rep, tables = validate(d)
+    peg = tables["pegawai"].set_index("nip")
+    assert len(peg) == 4 and (peg["opd"] == "Dinas A").all()
+    assert rep.issues.empty, rep.messages()
+    warn = structure(rep, "peringatan")
+    assert len(warn) == 1 and "'Pegawai (2)'" in warn[0], warn
+    assert "4 dari 4 kunci [nip] sama, 1 di antaranya berbeda isi" in warn[0]
+    assert 'sheet: "Pegawai (2)"' in warn[0]  # how to read the copy instead
+    assert rep.summary.set_index("tabel").loc["pegawai", "sheet"] == "Pegawai"
+    en, _ = validate(d, bahasa="en")
+    assert any("4 of 4 keys [nip] shared" in p for p in structure(en, "peringatan"))
+
+
+def test_copies_that_cannot_be_told_apart_stop_and_a_mapping_settles_it(tmp_path: Path) -> None:
+    """Two sheets holding the same employees, neither named as a copy: which one holds
+    cannot be told from the file. Stacking them would reject one of each pair as a
+    duplicate, keeping whichever comes first; the data are unusable until the mapping
+    names the sheet."""
+    d = folder(tmp_path, pegawai=False)
+    people = list(PEOPLE.values())
+    _register_sheets(d, {"Pegawai Mei": [_moved(people[0]), *people[1:]], "Pegawai Juni": people})
+    rep, _ = validate(d)
+    assert not rep.usable and rep.exit_code == 2
+    fatal = structure(rep, "fatal")
+    assert any(
+        "'Pegawai Mei', 'Pegawai Juni'" in p and "4 dari 4 kunci" in p and 'sheet: "Pegawai Juni"'
+        in p for p in fatal
+    ), fatal  # fmt: skip
+    m = tmp_path / "pemetaan.yaml"
+    m.write_text('tabel:\n  pegawai:\n    sheet: "Pegawai Juni"\n', "utf-8")
+    rep, tables = validate(d, mapping=m)
+    assert rep.usable and (tables["pegawai"]["opd"] == "Dinas A").all()
+
+
+def test_parts_that_share_a_few_keys_are_still_stacked(tmp_path: Path) -> None:
+    """One employee in both sheets (a retiree still listed as active) is a duplicate row,
+    not a copy of the sheet: under half of the smaller sheet's keys are shared, so both
+    sheets are read and the duplicate is rejected row by row, naming its sheet."""
+    d = folder(tmp_path, pegawai=False)
+    _register_sheets(
+        d,
+        {
+            "Aktif": [PEOPLE[BOSS], PEOPLE[STAFF], PEOPLE[PEER]],
+            "Pensiun": [PEOPLE[PPPK], PEOPLE[BOSS], ["199202022016011009", *PEOPLE[PEER][1:]]],
+        },
+    )
+    rep, tables = validate(d)
+    assert len(tables["pegawai"]) == 5
+    dup = rep.issues[rep.issues["aturan"].astype(str).str.contains("duplikat|unik", regex=True)]
+    assert list(dup["file"]) == ["pegawai.xlsx [Pensiun]"], rep.messages()
+    assert not any("salinan" in p for p in structure(rep))
+
+
+@pytest.mark.parametrize(
+    ("name", "hidden", "key"),
+    [("Lama", True, "tersembunyi"), ("Contoh Pengisian", False, "contoh atau templat")],
+)
+def test_a_hidden_or_example_sheet_is_not_stacked(
+    tmp_path: Path, name: str, hidden: bool, key: str
+) -> None:
+    """A hidden sheet (an archive: a third tester's a_hidden_sheet, 20 employees with an
+    old unit) and a sheet of example rows (``Contoh Pengisian``, a made-up NIP) hold the
+    required columns, but their rows are no one's current data: not read, and said."""
+    d = folder(tmp_path, pegawai=False)
+    wb = workbook(
+        d / "pegawai.xlsx",
+        {
+            "Pegawai": [PEGAWAI, *PEOPLE.values()],
+            name: [PEGAWAI, ["199901012020011009", *PEOPLE[PEER][1:]]],
+        },
+    )
+    if hidden:
+        wb[name].sheet_state = "hidden"
+        wb.save(d / "pegawai.xlsx")
+    rep, tables = validate(d)
+    assert sorted(tables["pegawai"]["nip"]) == sorted(PEOPLE)
+    warn = [p for p in structure(rep, "peringatan") if f"'{name}'" in p]
+    assert len(warn) == 1 and key in warn[0] and "TIDAK dibaca" in warn[0], structure(rep)
+    assert f'sheet: "{name}"' in warn[0]
+
+
+def test_one_workbook_of_several_tables_reads_each_table_from_its_own_sheet(
+    tmp_path: Path,
+) -> None:
+    """A third tester's e_onebook: Pegawai, Rekap (official ratings) and SKP in one
+    workbook. The SKP sheet holds ``nip`` and ``periode``, every required column of the
+    official ratings: it is the SKP table's sheet (its other columns are SKP's), never
+    stacked under the ratings nor said to be "not read"."""
+    d = tmp_path / "data"
+    d.mkdir()
+    rekap = ["nip", "periode", "predikat"]
+    workbook(
+        d / "Kinerja.xlsx",
+        {
+            "Pegawai": [PEGAWAI, *PEOPLE.values()],
+            "Rekap": [rekap, *[[n, "2024Q1", "Baik"] for n in (STAFF, PEER, PPPK)]],
+            "SKP": [SKP, *skp_rows("2024Q1")],
+        },
+    )
+    m = tmp_path / "pemetaan.yaml"
+    m.write_text(
+        "tabel:\n" + "".join(
+            f'  {t}:\n    file: "Kinerja.xlsx"\n' for t in ("pegawai", "penilaian_resmi", "skp")
+        ),
+        "utf-8",
+    )  # fmt: skip
+    rep, tables = validate(d, mapping=m)
+    assert rep.exit_code == 0, (structure(rep), rep.messages())
+    assert len(tables["penilaian_resmi"]) == 3 and len(tables["skp"]) == 6
+    sheets = rep.summary.set_index("tabel")["sheet"]
+    assert (sheets["penilaian_resmi"], sheets["skp"]) == ("Rekap", "SKP")
+
+
+def test_looks_like_copy_reads_excel_copy_names() -> None:
+    from kinerja_analysis.data.readers import looks_like_copy, looks_like_example
+
+    assert looks_like_copy("SKP (3)") and looks_like_copy("salinan_pegawai")
+    assert not looks_like_copy("SKP 2024") and not looks_like_copy("Pegawai Oldenburg")
+    assert looks_like_example("CONTOH") and not looks_like_example("Kontoh")
 
 
 def test_a_row_level_problem_of_the_reader_in_a_stacked_sheet_names_its_sheet(
@@ -380,9 +522,8 @@ def test_a_table_that_loses_most_of_its_rows_is_warned(tmp_path: Path) -> None:
     assert rep.heavy_losses() == []
 
 
-def test_the_batch_console_says_a_table_lost_most_of_its_rows(tmp_path: Path, monkeypatch) -> None:
-    """``kinerja batch`` prints only the count of rejected rows of the validation: the
-    heavy loss is said on its console too, before any report is written."""
+def _batch_console(tmp_path: Path, d: Path, monkeypatch) -> str:
+    """What ``kinerja batch`` prints for the data in ``d`` (reports not run)."""
     from rich.console import Console
 
     def record(todo, results, **_):
@@ -393,8 +534,6 @@ def test_the_batch_console_says_a_table_lost_most_of_its_rows(tmp_path: Path, mo
 
     monkeypatch.setattr(batch, "_execute", record)
     monkeypatch.setattr(batch, "prepare_shared", lambda *a, **k: None)
-    d = folder(tmp_path)
-    _empty_opd(d, (BOSS, PEER, PPPK))
     profil = tmp_path / "profil.yaml"
     profil.write_text(
         "instansi:\n  nama: Kotalama\n  jenis: kota\npenandatangan:\n"
@@ -406,20 +545,44 @@ def test_the_batch_console_says_a_table_lost_most_of_its_rows(tmp_path: Path, mo
         d, tmp_path / "out", periods=["2024Q2"], notebooks=["10"], workers=1, progress=False,
         cache_dir=tmp_path / "cache", profile=profil, console=Console(file=buf, width=300),
     )  # fmt: skip
-    text = buf.getvalue()
+    return buf.getvalue()
+
+
+def test_the_batch_console_says_a_table_lost_most_of_its_rows(tmp_path: Path, monkeypatch) -> None:
+    """``kinerja batch`` prints only the count of rejected rows of the validation: the
+    heavy loss is said on its console too, before any report is written."""
+    d = folder(tmp_path)
+    _empty_opd(d, (BOSS, PEER, PPPK))
+    text = _batch_console(tmp_path, d, monkeypatch)
     assert "pegawai.csv: 3 dari 4 baris (75%) ditolak" in text, text
     assert "kolom opd" in text
+
+
+def test_the_batch_console_says_a_sheet_was_not_read(tmp_path: Path, monkeypatch) -> None:
+    """A third tester: the warning that a sheet was not read reached only ``kinerja
+    validate``; a batch published from the rest without a word. Every structural warning
+    is on the batch's console too."""
+    d = folder(tmp_path, pegawai=False)
+    people = list(PEOPLE.values())
+    _register_sheets(d, {"Pegawai (2)": [_moved(people[0]), *people[1:]], "Pegawai": people})
+    text = _batch_console(tmp_path, d, monkeypatch)
+    assert "pegawai.xlsx: sheet 'Pegawai (2)' memuat baris yang sama" in text, text
 
 
 @pytest.mark.parametrize("bahasa", ["id", "en"])
 def test_every_new_message_has_both_languages(bahasa: str) -> None:
     from kinerja_analysis.data.messages import message
 
-    for key in ("sheet_digabung", "sheet_lain_cocok", "sel_gabungan_diisi", "tabel_banyak_ditolak"):
+    keys = (
+        "sheet_digabung", "sheet_beda_kolom", "sheet_salinan", "sheet_salinan_ragu",
+        "sheet_tersembunyi", "sheet_contoh", "sel_gabungan_diisi", "tabel_banyak_ditolak",
+    )  # fmt: skip
+    for key in keys:
         text = message(
             key, bahasa, daftar="'A': 1", contoh="x.xlsx [A]", baris=2, sheets="'A'", lain="'B'",
             sheet="A", beda="-x", tabel="skp", n=1, ranges="D2:D3", huruf="D", header="opd",
-            di="", file="f", k=1, m=1, persen=50, sebab="-",
+            di="", file="f", k=1, m=1, persen=50, sebab="-", salinan="A (2)", kunci="nip",
+            n_beda=0,
         )  # fmt: skip
         assert "{" not in text.replace("{skp", "").replace("{sheet", "")
 

@@ -102,7 +102,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "15"
+CACHE_VERSION = "16"
 
 
 # --------------------------------------------------------------------------- report
@@ -232,6 +232,19 @@ class ValidationReport:
         rows in validation, with their main causes (also in :attr:`structure`), for a
         console that shows no other structural problem (``kinerja batch``)."""
         return [text for _, _, text in _heavy_losses(self.summary, self.issues, self.bahasa)]
+
+    def structural_warnings(self) -> list[str]:
+        """Every structural warning of the data as one line each, ``file: message``:
+        tables that lost most of their rows first, then what was not read as given
+        (a sheet that is a copy or hidden, a data file no table reads, an unused header
+        that looks like a missing column …), for a console that shows no other
+        structural problem (``kinerja batch``)."""
+        w = self.structure[self.structure["tingkat"] == "peringatan"]
+        out = []
+        for r in w.itertuples(index=False):
+            where, text = str(r.file or r.tabel), str(r.pesan)
+            out.append(text if not where or text.startswith(f"{where}:") else f"{where}: {text}")
+        return out
 
     @property
     def n_rejected(self) -> int:
@@ -867,6 +880,24 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
     return [f for *_, f in sorted(scored)]
 
 
+def _foreign_headers(run: _Run, name: str) -> frozenset[str]:
+    """The headers (compared loosely) of the other tables' columns that table ``name``
+    does not have: their canonical names and the headers the mapping gives them. A sheet
+    holding one of them beside ``name``'s required columns is another table's sheet of
+    the same workbook (the SKP sheet holds ``nip`` and ``periode`` as the official
+    ratings' sheet does), not a part of ``name``."""
+    own = {c.name for c in TABLES[name].columns}
+    out: set[str] = set()
+    for other, t in TABLES.items():
+        if other == name:
+            continue
+        cols = {c.name for c in t.columns} - own
+        out |= {normalise_header(c) for c in cols}
+        kolom = run.cmap.for_table(other).kolom
+        out |= {normalise_header(h) for h, c in kolom.items() if c in cols}
+    return frozenset(out)
+
+
 def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> HeaderSpec:
     """What the table's header should hold under the mapping: its columns, the mapping's
     headers and those it ignores, and which columns tolerate two source columns that
@@ -887,6 +918,7 @@ def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> Hea
         optional=optional,
         keep_first=optional | text,
         required=(*t.required_columns, *items),
+        key=tuple(t.key),
     )
 
 
@@ -1038,7 +1070,7 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
     try:
         raw = read_source(
             path,
-            _header_spec(t, tm, items),
+            dataclasses.replace(_header_spec(t, tm, items), foreign=_foreign_headers(run, name)),
             sheet=tm.sheet,
             delimiter=fmt.pemisah,
             header_row=fmt.baris_header,
@@ -1055,7 +1087,9 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         if exc.key == "file_rusak":
             _unreadable(run, name, path, run.msg(exc.key, **fields))
             return None
-        if exc.key == "sheet_tidak_ada":  # the mapping names a sheet the file lacks: as
+        fields.setdefault("tabel", name)
+        if exc.key in ("sheet_tidak_ada", "sheet_salinan_ragu"):  # the mapping names a
+            # sheet the file lacks, or two copies of the table cannot be told apart: as
             # for a file that cannot be read, the table the agency gave is not silently
             # left out of every report
             run.problem(name, path.name, "", run.msg(exc.key, **fields), "fatal")
@@ -1088,6 +1122,9 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
         if "i" in fields:
             fields["baris"] = raw.row_ref(fields.pop("i")) if raw.n_rows else "-"
+        for k in ("n", "m", "n_beda"):  # counts, written as the language writes them
+            if isinstance(fields.get(k), int):
+                fields[k] = _count(fields[k], run.bahasa)
         fields.setdefault("kolom", p.column)
         fields.setdefault("tabel", name)
         run.problem(name, path.name, p.column, run.msg(p.key, **fields), p.level)
@@ -1296,13 +1333,12 @@ def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str
         n=("baris", "size"), nilai=("nilai", "first")
     )
     counts = counts.sort_values("n", ascending=False, kind="stable").head(limit)
-    sep = "." if bahasa == "id" else ","
     parts = [
         message(
             "sebab_ringkas",
             bahasa,
             kolom=k or "-",
-            n=f"{int(r.n):,}".replace(",", sep),
+            n=_count(int(r.n), bahasa),
             nilai=repr(str(r.nilai)),
             pesan=p,
         )
@@ -1316,6 +1352,11 @@ def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str
 #: A table the reports rest on (``pegawai``, ``skp``, ``penilaian_resmi``) that loses at
 #: least this share of its rows in validation is warned about (:func:`_heavy_losses`).
 HEAVY_LOSS_SHARE = 0.5
+
+
+def _count(x: int, bahasa: Bahasa) -> str:
+    """A count as the language writes it: ``8.496`` (id), ``8,496`` (en)."""
+    return f"{x:,}".replace(",", "." if bahasa == "id" else ",")
 
 
 def _heavy_losses(
@@ -1332,11 +1373,6 @@ def _heavy_losses(
     (an export cut on purpose); said loudly, on the console of ``kinerja validate`` and
     of ``kinerja batch`` (:meth:`ValidationReport.heavy_losses`).
     """
-    sep = "." if bahasa == "id" else ","
-
-    def count(x: int) -> str:
-        return f"{x:,}".replace(",", sep)
-
     out = []
     for r in summary.itertuples(index=False):
         if r.tabel not in ("pegawai", *PERIOD_TABLES) or r.status != "ok":
@@ -1349,9 +1385,9 @@ def _heavy_losses(
             "tabel_banyak_ditolak",
             bahasa,
             file=r.file,
-            k=count(k),
-            n=count(n),
-            m=count(n - k),
+            k=_count(k, bahasa),
+            n=_count(n, bahasa),
+            m=_count(n - k, bahasa),
             persen=int(100 * k / n),
             sebab=_main_reasons_of(own, bahasa) if len(own) else "-",
         )

@@ -369,17 +369,43 @@ _ID: dict[str, str] = {
     "sheet_tidak_ada": "sheet '{sheet}' tidak ada; sheet yang ada: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' dipakai (kolomnya paling cocok); sheet dalam file: {sheets}",
     "sheet_digabung": (
-        "sheet {daftar} (jumlah baris data) berkolom sama: semuanya dibaca dan barisnya "
-        "digabung berurutan; nomor baris dalam pesan berlaku di sheet yang disebut bersama "
-        "nama file, mis. '{contoh}' baris {baris}. Sheet dalam file: {sheets}"
+        "sheet {daftar} (jumlah baris data) memuat kolom tabel ini: semuanya dibaca dan "
+        "barisnya digabung berurutan; nomor baris dalam pesan berlaku di sheet yang disebut "
+        "bersama nama file, mis. '{contoh}' baris {baris}. Sheet dalam file: {sheets}"
     ),
-    "sheet_lain_cocok": (
-        "sheet {lain} juga memuat semua kolom wajib tabel ini, tetapi kolomnya tidak sama "
-        "dengan sheet '{sheet}' yang dibaca (beda kolom: {beda}): barisnya TIDAK dibaca. "
-        "Bila barisnya bagian dari tabel ini, samakan kolomnya (sheet berkolom sama dibaca "
-        "dan digabung) atau salin barisnya ke sheet '{sheet}'; bila bukan, tulis sheet yang "
-        'dibaca di file pemetaan (tabel: {{{tabel}: {{sheet: "{sheet}"}}}}) agar '
-        "peringatan ini hilang"
+    "sheet_beda_kolom": (
+        "sheet yang dibaca tidak berkolom sama; kolom yang tidak ada di sebuah sheet kosong "
+        "pada baris sheet itu: {beda}. Periksa bahwa kolom itu memang tidak diisi di sheet "
+        "tersebut (mis. TMT Keluar hanya di sheet pegawai pensiun); bila sebuah sheet bukan "
+        "bagian tabel ini, tulis sheet yang dibaca di file pemetaan "
+        '(tabel: {{{tabel}: {{sheet: "..."}}}})'
+    ),
+    "sheet_salinan": (
+        "sheet '{salinan}' memuat baris yang sama dengan sheet '{sheet}' ({n} dari {m} kunci "
+        "[{kunci}] sama, {n_beda} di antaranya berbeda isi) dan namanya menandai salinan "
+        "atau arsip: sheet itu TIDAK dibaca; yang dibaca sheet '{sheet}'. Bila sheet "
+        "'{salinan}' yang benar, tulis di file pemetaan: "
+        '(tabel: {{{tabel}: {{sheet: "{salinan}"}}}})'
+    ),
+    "sheet_salinan_ragu": (
+        "sheet {daftar} memuat baris yang sama ({n} dari {m} kunci [{kunci}] sama): "
+        "tampaknya salinan satu tabel, dan dari file tidak dapat diketahui mana yang "
+        "berlaku, maka tabel ini tidak dibaca. Tulis sheet yang dibaca di file pemetaan, mis. "
+        '(tabel: {{{tabel}: {{sheet: "{sheet}"}}}}), atau beri sheet salinan nama yang '
+        "menandainya (mis. '... (lama)' atau 'Backup ...')"
+    ),
+    "sheet_contoh": (
+        "sheet {daftar} memuat kolom wajib tabel ini, tetapi namanya menandai contoh atau "
+        "templat pengisian: barisnya TIDAK dibaca. Bila barisnya data sungguhan, ganti nama "
+        "sheet itu agar dibaca dan digabung, atau tulis di file pemetaan (tabel: {{{tabel}: "
+        '{{sheet: "{contoh}"}}}}) untuk membaca sheet itu saja'
+    ),
+    "sheet_tersembunyi": (
+        "sheet {daftar} tersembunyi (hidden) dan memuat kolom wajib tabel ini: barisnya TIDAK "
+        "dibaca (sheet tersembunyi biasanya arsip atau salinan). Bila barisnya bagian dari "
+        "tabel ini, tampilkan sheet itu di Excel (Unhide) agar dibaca dan digabung, atau "
+        'tulis di file pemetaan (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) untuk membaca '
+        "sheet itu saja"
     ),
     "sel_gabungan_diisi": (
         "{n} rentang sel gabungan di area data, kolom '{header}' (kolom {huruf}){di}: "
@@ -994,17 +1020,41 @@ _EN: dict[str, str] = {
     "sheet_tidak_ada": "sheet '{sheet}' does not exist; sheets present: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' used (its columns match best); sheets in the file: {sheets}",
     "sheet_digabung": (
-        "sheets {daftar} (data rows each) have the same columns: all are read and their "
+        "sheets {daftar} (data rows each) hold this table's columns: all are read and their "
         "rows stacked in order; a row number in a message holds on the sheet named with the "
         "file, e.g. '{contoh}' row {baris}. Sheets in the file: {sheets}"
     ),
-    "sheet_lain_cocok": (
-        "sheet(s) {lain} also hold every required column of this table, but their columns "
-        "differ from those of sheet '{sheet}', which is read (columns differing: {beda}): "
-        "their rows are NOT read. If those rows belong to this table, give the sheets the "
-        "same columns (sheets with the same columns are read and stacked) or copy the rows "
-        "into sheet '{sheet}'; if not, name the sheet to read in the mapping file (tabel: "
-        '{{{tabel}: {{sheet: "{sheet}"}}}}) and this warning goes away'
+    "sheet_beda_kolom": (
+        "the sheets read do not have the same columns; a column a sheet lacks is empty on "
+        "that sheet's rows: {beda}. Check that the column is indeed not filled on that sheet "
+        "(e.g. TMT Keluar only on the sheet of retired employees); if a sheet is not part of "
+        "this table, name the sheet to read in the mapping file (tabel: {{{tabel}: {{sheet: "
+        '"..."}}}})'
+    ),
+    "sheet_salinan": (
+        "sheet '{salinan}' holds the same rows as sheet '{sheet}' ({n} of {m} keys "
+        "[{kunci}] shared, {n_beda} of them with other contents) and its name marks it as a "
+        "copy or an archive: it is NOT read; sheet '{sheet}' is. If sheet '{salinan}' is the "
+        'right one, write in the mapping file: (tabel: {{{tabel}: {{sheet: "{salinan}"}}}})'
+    ),
+    "sheet_salinan_ragu": (
+        "sheets {daftar} hold the same rows ({n} of {m} keys [{kunci}] shared): they look "
+        "like copies of one table, and the file does not tell which one holds, so this "
+        "table is not read. Name the sheet to read in the mapping file, e.g. (tabel: "
+        '{{{tabel}: {{sheet: "{sheet}"}}}}), or give the copy a name that marks it '
+        "(e.g. '... (old)' or 'Backup ...')"
+    ),
+    "sheet_contoh": (
+        "sheet(s) {daftar} hold this table's required columns, but their name marks an "
+        "example or a template to fill in: their rows are NOT read. If those rows are real "
+        "data, rename the sheet so that it is read and stacked, or write in the mapping file "
+        '(tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) to read that sheet alone'
+    ),
+    "sheet_tersembunyi": (
+        "sheet(s) {daftar} are hidden and hold this table's required columns: their rows are "
+        "NOT read (a hidden sheet is usually an archive or a copy). If those rows belong to "
+        "this table, unhide the sheet in Excel so that it is read and stacked, or write in "
+        'the mapping file (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) to read that sheet alone'
     ),
     "sel_gabungan_diisi": (
         "{n} merged cell range(s) in the data area, column '{header}' (column {huruf}){di}: "

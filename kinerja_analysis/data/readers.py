@@ -28,11 +28,13 @@ What is detected and reported (never guessed silently), in :class:`ReadInfo`:
   names (CSV and XLSX);
 - **sheet** (XLSX) — the named sheet (if it does not exist, the error lists the sheets
   that do), otherwise the sheet whose header matches best, so an instructions sheet in
-  front is not read as data, **together with every other sheet whose header gives the
-  same columns** (``SKP 2024`` and ``SKP 2025``; ``Pegawai Aktif`` and ``Pegawai
+  front is not read as data, **together with every other sheet holding the required
+  columns** (``SKP 2024`` and ``SKP 2025``; ``Pegawai Aktif`` and ``Pegawai
   Pensiun``), stacked in workbook order, each row's messages naming its sheet
-  (``Realisasi SKP.xlsx [SKP 2025] baris 7``); a sheet holding the required columns
-  but other columns is not read, and a warning says so; merged header cells take the
+  (``Realisasi SKP.xlsx [SKP 2025] baris 7``); a column one sheet lacks is empty on its
+  rows (a warning names them); an old copy of a sheet (:func:`_copies`), a hidden sheet
+  and an example sheet (:func:`looks_like_example`) are not read, each with a warning;
+  merged header cells take the
   merged cell's text; **merged cells of the data area** (a ``Unit Kerja`` cell merged
   over its OPD's rows) are read as Excel shows them, the value on every row of the
   range, and a warning names the ranges; formula
@@ -403,6 +405,13 @@ class HeaderSpec:
     #: The table's required columns: a second sheet of a workbook holding them all is a
     #: candidate part of the same table (:func:`read_source`).
     required: tuple[str, ...] = ()
+    #: The table's key columns: two sheets that share most of their keys are two copies
+    #: of one table, not two parts of it (:func:`_copies`).
+    key: tuple[str, ...] = ()
+    #: Headers (compared loosely, :func:`normalise_header`) of other tables' columns this
+    #: table does not have: a second sheet holding one is another table's sheet of the
+    #: same workbook, never a part of this table.
+    foreign: frozenset[str] = frozenset()
 
     def is_ignored(self, header: str) -> bool:
         """Whether ``header`` is one of :attr:`ignored` (exactly or loosely)."""
@@ -954,6 +963,153 @@ def _column_keys(header: Sequence[str], spec: HeaderSpec) -> list[tuple[str, int
     return keys
 
 
+def _visible(ws: Any) -> bool:
+    """Whether a sheet is shown in Excel (not ``hidden`` or ``veryHidden``)."""
+    return getattr(ws, "sheet_state", "visible") == "visible"
+
+
+#: Words of a sheet's name that mark it as a copy or an archive of another sheet (Excel's
+#: "Move or Copy" names a copy ``Pegawai (2)``).
+_COPY_WORDS = frozenset(
+    {
+        "backup", "bak", "bk", "cadangan", "lama", "old", "copy", "salinan", "arsip",
+        "archive", "draft", "draf", "temp", "tmp",
+    }
+)  # fmt: skip
+_COPY_SUFFIX = re.compile(r"\(\d+\)\s*$")
+#: Words of a sheet's name that mark it as an example or a template to fill in, whose
+#: rows are no one's data (``Contoh Pengisian``, ``Template``, ``Petunjuk``).
+_EXAMPLE_WORDS = frozenset(
+    {"contoh", "template", "templat", "petunjuk", "panduan", "example", "sample", "instruksi"}
+)
+
+#: Two sheets of one workbook that share at least this share of the keys of the smaller,
+#: and at least :data:`COPY_MIN_KEYS` keys, are two copies of one table (an old copy kept
+#: beside the current one), not two parts; a few shared keys are duplicate rows (a
+#: retiree still listed as active), rejected row by row.
+COPY_SHARE = 0.8
+COPY_MIN_KEYS = 3
+
+
+def looks_like_copy(sheet: str) -> bool:
+    """Whether a sheet's name says it is a copy or an archive: Excel's ``(2)`` suffix of
+    a copied sheet, or a word such as ``backup``, ``lama``, ``salinan``, ``arsip``.
+
+    >>> [looks_like_copy(s) for s in ("Pegawai (2)", "Backup lama", "SKP 2025", "Old_SKP")]
+    [True, True, False, True]
+    """
+    if _COPY_SUFFIX.search(sheet):
+        return True
+    return bool(_words(sheet) & _COPY_WORDS)
+
+
+def looks_like_example(sheet: str) -> bool:
+    """Whether a sheet's name says it holds an example or a template to fill in
+    (``Contoh Pengisian``, ``Template``, ``Petunjuk``).
+
+    >>> [looks_like_example(s) for s in ("Contoh Pengisian", "Template SKP", "SKP 2025")]
+    [True, True, False]
+    """
+    return bool(_words(sheet) & _EXAMPLE_WORDS)
+
+
+def _words(sheet: str) -> set[str]:
+    return set(re.split(r"[^0-9a-z]+", sheet.casefold()))
+
+
+def _cell_texts(sh: _Sheet, c: int) -> list[str]:
+    """The cells of column ``c`` as comparable texts (stripped, without case; a number
+    as its value)."""
+    out = []
+    for t, x in zip(sh.texts[c], sh.nums[c], strict=True):
+        if t is not None:
+            out.append(re.sub(r"\s+", " ", str(t)).strip().lstrip("'").casefold())
+        else:
+            out.append("" if np.isnan(x) else repr(float(x)))
+    return out
+
+
+def _copies(
+    sheets: Sequence[_Sheet], spec: HeaderSpec
+) -> tuple[dict[str, tuple[str, int, int, int]], tuple[list[str], int, int] | None]:
+    """Which sheets read for one table are copies of another, not parts of it.
+
+    Two sheets that share at least :data:`COPY_SHARE` of the keys of the smaller and at
+    least :data:`COPY_MIN_KEYS` (the table's key columns, :attr:`HeaderSpec.key`; NIP with its spaces and apostrophe
+    removed) hold the same rows twice: an old copy kept beside the current data
+    (``Pegawai (2)``, ``Backup lama``). Parts of a table share none (``SKP 2024`` and
+    ``SKP 2025``; ``Pegawai Aktif`` and ``Pegawai Pensiun``). Of a group of copies the
+    one sheet whose name does not mark it a copy (:func:`looks_like_copy`) is read;
+    when there is not exactly one, which is current cannot be told from the file.
+
+    Returns ``({copy: (sheet kept, keys shared, keys of the smaller, shared keys whose
+    rows differ)}, None)``, or ``({}, (the sheets, keys shared, keys of the smaller))``
+    when the sheets to read cannot be told apart. Written here because it is a rule of
+    this reader about workbooks, not a generic computation a library offers.
+    """
+    if len(sheets) < 2 or not spec.key:
+        return {}, None
+    keys: list[dict[tuple[str, ...], int] | None] = []
+    cols: list[dict[str, list[str]]] = []
+    for sh in sheets:
+        named: dict[str, list[str]] = {}
+        for c, h in enumerate(sh.header):
+            name = spec.resolve(str(h)) if h is not None and str(h).strip() else None
+            if name is not None and name not in named:
+                named[name] = _cell_texts(sh, c)
+        cols.append(named)
+        if not all(k in named for k in spec.key):
+            keys.append(None)
+            continue
+        parts = [
+            [re.sub(r"[\s'’.\-]", "", v) for v in named[k]] if k == "nip" else named[k]
+            for k in spec.key
+        ]
+        own: dict[tuple[str, ...], int] = {}
+        for i, kt in enumerate(zip(*parts, strict=True)):
+            if any(kt):
+                own.setdefault(kt, i)
+        keys.append(own)
+    n = len(sheets)
+    group = list(range(n))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = keys[i], keys[j]
+            if not a or not b:
+                continue
+            shared = len(a.keys() & b.keys())
+            if shared >= COPY_MIN_KEYS and shared >= COPY_SHARE * min(len(a), len(b)):
+                group[root(j)] = root(i)
+
+    def compare(i: int, j: int) -> tuple[int, int, int]:
+        a, b = keys[i] or {}, keys[j] or {}
+        common = a.keys() & b.keys()
+        same_cols = [c for c in cols[i] if c in cols[j]]
+        differ = sum(any(cols[i][c][a[k]] != cols[j][c][b[k]] for c in same_cols) for k in common)
+        return len(common), min(len(a), len(b)), differ
+
+    copies: dict[str, tuple[str, int, int, int]] = {}
+    for r in sorted({root(i) for i in range(n)}):
+        members = [i for i in range(n) if root(i) == r]
+        if len(members) < 2:
+            continue
+        current = [i for i in members if not looks_like_copy(sheets[i].name)]
+        if len(current) != 1:
+            shared, smaller, _ = compare(members[0], members[1])
+            return {}, ([sheets[i].name for i in members], shared, smaller)
+        kept = current[0]
+        for i in members:
+            if i != kept:
+                copies[sheets[i].name] = (sheets[kept].name, *compare(kept, i))
+    return copies, None
+
+
 #: At most this many merged ranges are named per column in the message (then how many).
 _MERGED_SHOWN = 5
 
@@ -968,11 +1124,12 @@ def _read_xlsx(
     np.ndarray | None,
 ]:
     """Read a workbook's table: the named sheet, else the sheet whose header matches
-    best **and every other sheet whose header gives the same columns** (one year or one
+    best **and every other sheet holding the required columns** (one year or one
     group of employees per sheet: ``SKP 2024`` and ``SKP 2025``, ``Pegawai Aktif`` and
     ``Pegawai Pensiun``), stacked in workbook order with each row's sheet
-    (``row_sheet``, the last item). A sheet that holds the required columns but other
-    columns is not read, and said."""
+    (``row_sheet``, the last item). Every sheet holding the required columns is read, a
+    column it lacks empty on its rows; a copy of another sheet (:func:`_copies`), a
+    hidden sheet and an example sheet are not, each said."""
     import openpyxl  # lazy: only XLSX sources need it
     from openpyxl.utils.datetime import MAC_EPOCH  # lazy: only XLSX sources need it
 
@@ -996,6 +1153,8 @@ def _read_xlsx(
 
     try:
         names = list(wb.sheetnames)
+        hidden: list[str] = []
+        examples: list[str] = []
         if sheet is not None:
             if isinstance(sheet, int) and not isinstance(sheet, bool):
                 if not 0 <= sheet < len(names):
@@ -1010,17 +1169,24 @@ def _read_xlsx(
                 chosen = str(sheet) if str(sheet) in names else str(found)
         else:
             detected.append("sheet")
-            scored = [(_best_header(head(nm), spec)[1], -i, nm) for i, nm in enumerate(names)]
-            chosen = max(scored)[2]
+            # a visible sheet whose header matches at all goes before a hidden one (an
+            # archived copy is hidden more often than the current data)
+            scored = [
+                (
+                    (s := _best_header(head(nm), spec)[1]) > 0
+                    and _visible(wb[nm])
+                    and not looks_like_example(nm),
+                    s,
+                    -i,
+                    nm,
+                )
+                for i, nm in enumerate(names)
+            ]
+            chosen = max(scored)[3]
         first = _sheet_header(path, chosen, head(chosen), spec, header_row)
         if header_row is None:
             detected.append("baris_header")
-        if first.header_notes:
-            problems.append(
-                Problem("header_digabung", "info", fields={"ranges": ", ".join(first.header_notes)})
-            )
         parts = {chosen: first}
-        differ: list[tuple[str, frozenset[str]]] = []
         if sheet is None and len(names) > 1:
             want = spec.names(first.header)
             need = set(spec.required) or set(want)
@@ -1031,17 +1197,48 @@ def _read_xlsx(
                 got = spec.names(rows[_best_header(rows, spec)[0]]) if rows else frozenset()
                 if not need <= got:
                     continue
+                if any(
+                    spec.resolve(str(h)) is None and normalise_header(h) in spec.foreign
+                    for h in rows[_best_header(rows, spec)[0]]
+                    if h is not None
+                ):
+                    continue  # another table's sheet (SKP beside the official ratings)
+                if not _visible(wb[nm]):
+                    hidden.append(nm)
+                    continue
+                if looks_like_example(nm):
+                    examples.append(nm)
+                    continue
                 other = _sheet_header(path, nm, rows, spec, header_row)
-                got = spec.names(other.header)
-                if got == want:
+                if need <= spec.names(other.header):
                     parts[nm] = other
-                elif need <= got:
-                    differ.append((nm, got))
         order = [nm for nm in names if nm in parts]
         for nm in order:
             _sheet_rows(wb[nm], parts[nm])
     finally:
         wb.close()
+    copies, unsure = _copies([parts[nm] for nm in order], spec)
+    if unsure:
+        raise SourceError(
+            "sheet_salinan_ragu",
+            daftar=", ".join(f"'{nm}'" for nm in unsure[0]),
+            kunci=", ".join(spec.key),
+            n=unsure[1],
+            m=unsure[2],
+            sheet=unsure[0][-1],
+        )
+    for nm in copies:
+        order.remove(nm)
+    if chosen not in order:  # the best-matching sheet was a copy of another
+        chosen = order[0]
+    first = parts[chosen]
+    if first.header_notes:
+        problems.append(
+            Problem("header_digabung", "info", fields={"ranges": ", ".join(first.header_notes)})
+        )
+    want = spec.names(first.header)
+    differ = [(nm, spec.names(parts[nm].header)) for nm in order]
+    differ = [(nm, got) for nm, got in differ if got != want]
     stacked = len(order) > 1
     if stacked:
         problems.append(
@@ -1059,25 +1256,48 @@ def _read_xlsx(
     elif sheet is None and chosen != names[0]:
         problems.append(Problem("sheet_dipilih", "info", fields={"sheet": chosen, "sheets": names}))
     if differ:
-        want = spec.names(first.header)
+        # every sheet holding the required columns is read: a column one sheet lacks is
+        # empty on its rows (Pegawai Aktif without TMT Keluar beside Pegawai Pensiun)
+        union = frozenset().union(*(spec.names(parts[nm].header) for nm in order))
         beda = "; ".join(
-            f"'{nm}': "
-            + ", ".join(
-                [f"-{c}" for c in sorted(want - got)] + [f"+{c}" for c in sorted(got - want)]
-            )
-            for nm, got in differ
+            f"'{nm}': " + ", ".join(sorted(union - got))
+            for nm, got in [(chosen, want), *differ]
+            if union - got
         )
         problems.append(
             Problem(
-                "sheet_lain_cocok",
+                "sheet_beda_kolom",
+                "peringatan",
+                fields={"beda": beda, "contoh": min((nm for nm, _ in differ), key=names.index)},
+            )
+        )
+    for nm, (kept, n, m, n_diff) in copies.items():
+        problems.append(
+            Problem(
+                "sheet_salinan",
                 "peringatan",
                 fields={
-                    "lain": ", ".join(f"'{nm}'" for nm, _ in differ),
-                    "sheet": chosen,
-                    "beda": beda,
+                    "salinan": nm,
+                    "sheet": kept,
+                    "n": n,
+                    "m": m,
+                    "kunci": ", ".join(spec.key),
+                    "n_beda": n_diff,
                 },
             )
         )
+    for key, skipped in (("sheet_tersembunyi", hidden), ("sheet_contoh", examples)):
+        if skipped:
+            problems.append(
+                Problem(
+                    key,
+                    "peringatan",
+                    fields={
+                        "daftar": ", ".join(f"'{nm}'" for nm in skipped),
+                        "contoh": skipped[0],
+                    },
+                )
+            )
     # the columns of every sheet read, aligned by name (the first sheet's order, then
     # columns only later sheets have)
     keys = _column_keys(first.header, spec)
@@ -1268,8 +1488,8 @@ def read_source(
         The expected header (canonical names and the mapping's header → name).
     sheet, delimiter, header_row, encoding
         Declared settings; ``None`` = detect (reported in :class:`ReadInfo`). A workbook
-        without a declared sheet gives the rows of every sheet whose header gives the
-        same columns as the best-matching one, stacked in workbook order
+        without a declared sheet gives the rows of every sheet holding the required
+        columns (copies, hidden and example sheets left out), stacked in workbook order
         (:attr:`RawTable.row_sheet`; messages name such a row's sheet with its file,
         :meth:`RawTable.file_at`).
 

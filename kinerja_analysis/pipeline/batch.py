@@ -172,6 +172,8 @@ _TMP_RE = re.compile(r"^\..+\.tmp$")
 _MANIFEST = "manifest.json"
 #: Exit code of ``kinerja batch`` when another batch holds the report folder.
 EXIT_BUSY = 3
+#: Structural warnings of the data the batch's console shows (then how many more).
+STRUCTURE_SHOWN = 8
 
 
 # ----------------------------------------------------------------------------- notebooks
@@ -1934,9 +1936,14 @@ def run_batch(
         _, names = register_texts(ds)
         con.redact = Redactor(names)
         # a table the reports rest on that lost most of its rows (a register whose Unit
-        # Kerja cells are empty on 244 of 250 rows): said here too, not only by validate
-        for line in ds.validation.heavy_losses():
+        # Kerja cells are empty on 244 of 250 rows), a sheet or a file not read as given
+        # (an old copy, a hidden sheet, ``umpan_balik 2024.csv``): said here too, not
+        # only by validate
+        warnings = ds.validation.structural_warnings()
+        for line in warnings[:STRUCTURE_SHOWN]:
             con.say(plain(line, 600), style="yellow")
+        if len(warnings) > STRUCTURE_SHOWN:
+            con.say(con.t("struktur_lain", k=len(warnings) - STRUCTURE_SHOWN), style="yellow")
         register = personal_register(ds, allow=[profil.signatory.name] if profil.signatory else ())
         # a profile that prints a NIP or a name would fail every document at its last
         # check: said now, naming the profile's key, before any heavy work
