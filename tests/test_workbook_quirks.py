@@ -369,6 +369,41 @@ def test_one_workbook_of_several_tables_reads_each_table_from_its_own_sheet(
     assert (sheets["penilaian_resmi"], sheets["skp"]) == ("Rekap", "SKP")
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_row_of_column_numbers_under_the_header_is_skipped(tmp_path: Path, kind: str) -> None:
+    """A fresh tester (t7 F13): government tables print ``(1) (2) (3) …`` under the header;
+    the row was read as an employee (one reject and two warnings). It is skipped and
+    said, and every row number a message names is still the spreadsheet's."""
+    d = folder(tmp_path, pegawai=False)
+    numbers = [f"({i + 1})" for i in range(len(PEGAWAI))]
+    bad = list(PEOPLE[PPPK])
+    bad[1] = "X"  # row 4 of the file: header 1, numbers 2, BOSS 3, this one 4
+    rows = [PEGAWAI, numbers, PEOPLE[BOSS], bad, PEOPLE[STAFF], PEOPLE[PEER]]
+    if kind == "xlsx":
+        workbook(d / "pegawai.xlsx", {"Pegawai": rows})
+    else:
+        pd.DataFrame(rows[1:], columns=PEGAWAI).to_csv(d / "pegawai.csv", index=False)
+    rep, tables = validate(d)
+    assert sorted(tables["pegawai"]["nip"]) == sorted([BOSS, STAFF, PEER])
+    own = rep.issues[rep.issues["tabel"] == "pegawai"]
+    assert list(own["baris"]) == [4] and set(own["kolom"]) == {"jenis_kelamin"}, rep.messages()
+    note = [p for p in structure(rep, "info") if "nomor kolom" in p]
+    assert len(note) == 1 and "baris 2 " in note[0], structure(rep)
+
+
+def test_stacked_sheets_each_skip_their_row_of_column_numbers(tmp_path: Path) -> None:
+    d = folder(tmp_path, skp=False)
+    numbers = list(range(1, len(SKP) + 1))
+    workbook(
+        d / "skp.xlsx",
+        {"TW I": [SKP, numbers, *skp_rows("2024Q1")], "TW II": [SKP, numbers, *skp_rows("2024Q2")]},
+    )
+    rep, tables = validate(d)
+    assert len(tables["skp"]) == 12 and rep.issues.empty, rep.messages()
+    notes = [p for p in structure(rep, "info") if "nomor kolom" in p]
+    assert len(notes) == 2 and "(sheet 'TW II')" in notes[1], notes
+
+
 def test_looks_like_copy_reads_excel_copy_names() -> None:
     from kinerja_analysis.data.readers import looks_like_copy, looks_like_example
 

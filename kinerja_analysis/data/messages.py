@@ -394,6 +394,10 @@ _ID: dict[str, str] = {
         '(tabel: {{{tabel}: {{sheet: "{sheet}"}}}}), atau beri sheet salinan nama yang '
         "menandainya (mis. '... (lama)' atau 'Backup ...')"
     ),
+    "baris_nomor_kolom": (
+        "baris {baris}{di} berisi nomor kolom ((1), (2), … seperti pada tabel dinas) di bawah "
+        "header: dilewati, bukan data"
+    ),
     "sheet_contoh": (
         "sheet {daftar} memuat kolom wajib tabel ini, tetapi namanya menandai contoh atau "
         "templat pengisian: barisnya TIDAK dibaca. Bila barisnya data sungguhan, ganti nama "
@@ -1043,6 +1047,10 @@ _EN: dict[str, str] = {
         "table is not read. Name the sheet to read in the mapping file, e.g. (tabel: "
         '{{{tabel}: {{sheet: "{sheet}"}}}}), or give the copy a name that marks it '
         "(e.g. '... (old)' or 'Backup ...')"
+    ),
+    "baris_nomor_kolom": (
+        "row {baris}{di} holds column numbers ((1), (2), … as government tables print them) "
+        "under the header: skipped, not data"
     ),
     "sheet_contoh": (
         "sheet(s) {daftar} hold this table's required columns, but their name marks an "

@@ -635,6 +635,12 @@ def _read_csv(
         raise SourceError("header_kosong")
     names = [f"c{i}" for i in range(len(header))]
     broken: list[tuple[int, str, int]] = []
+    # a row of column numbers under the header ((1) (2) (3) …, as government tables
+    # print them) is not a record: skipped, and said
+    below = list(csv.reader(io.StringIO(sample_text), delimiter=d))[idx + 1 : idx + 2]
+    numbered = int(bool(below) and is_numbering_row(below[0]))
+    if numbered:
+        problems.append(Problem("baris_nomor_kolom", "info", fields={"baris": idx + 2, "di": ""}))
 
     def on_invalid(row: Any) -> str:
         broken.append((-1, row.text, row.actual_columns))
@@ -642,7 +648,7 @@ def _read_csv(
 
     read_opts = pacsv.ReadOptions(
         column_names=names,
-        skip_rows=idx + 1,
+        skip_rows=idx + 1 + numbered,
         encoding="utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding,
         block_size=1 << 23,
     )
@@ -670,12 +676,12 @@ def _read_csv(
             problems.append(Problem("baca_cp1252", "info", fields={"encoding": "cp1252"}))
             return _read_csv(path, spec, delimiter or d, idx + 1, "cp1252")
         raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
-    first_data_row = idx + 2  # spreadsheet number of the record after the header
+    first_data_row = idx + 2 + numbered  # spreadsheet number of the first record read
     n = table.num_rows
     record_pos = np.arange(n, dtype=np.int64)
     if broken:
         # rows were skipped: recover every record's position with an exact pass
-        widths = _csv_record_widths(path, encoding, d, idx + 1)
+        widths = _csv_record_widths(path, encoding, d, idx + 1 + numbered)
         bad_pos = [i for i, w in enumerate(widths) if w not in (0, len(header))]
         if len(bad_pos) == len(broken) and len(widths) - len(bad_pos) == n:
             good = np.setdiff1d(np.arange(len(widths)), np.asarray(bad_pos, dtype=np.int64))
@@ -837,6 +843,40 @@ def _cell_kind(v: Any) -> tuple[str | None, float]:
     return str(v), np.nan
 
 
+_NUMBER_LABEL = re.compile(r"[(\[]?\s*(\d{1,3})\s*[)\]]?\.?")
+
+
+def is_numbering_row(cells: Sequence[Any]) -> bool:
+    """Whether a row holds only column numbers, ``(1) (2) (3) …`` or ``1 2 3 …`` in order
+    (at least three), as Indonesian government tables print under their header.
+
+    >>> is_numbering_row(["(1)", "(2)", "(3)", "(4)"]), is_numbering_row([1, 2, 3, None])
+    (True, True)
+    >>> is_numbering_row(["1", "2", "4"]), is_numbering_row(["198503122010011001", "L", "3"])
+    (False, False)
+    """
+    numbers = []
+    for c in cells:
+        if _blank(c):
+            continue
+        if isinstance(c, bool):
+            return False
+        if isinstance(c, (int, float)):
+            if not float(c).is_integer():
+                return False
+            numbers.append(int(c))
+            continue
+        m = _NUMBER_LABEL.fullmatch(str(c).strip())
+        if m is None:
+            return False
+        numbers.append(int(m.group(1)))
+    return (
+        len(numbers) >= 3
+        and numbers[0] in (0, 1)
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    )
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -855,6 +895,8 @@ class _Sheet:
     nums: list[list[float]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     n_empty: int = 0
+    #: The row of column numbers under the header, skipped (:func:`is_numbering_row`).
+    numbering_row: int | None = None
     formula_cells: list[tuple[int, int]] = field(default_factory=list)
     error_cells: list[tuple[int, int, str]] = field(default_factory=list)
     #: column → the merged ranges of the data area whose value was filled into it
@@ -926,6 +968,9 @@ def _sheet_rows(ws: Any, sh: _Sheet) -> None:
             if not any((r_i, c) in no_value for c in range(width)):
                 sh.n_empty += 1
                 continue
+        if not sh.rows and sh.numbering_row is None and is_numbering_row(cells):
+            sh.numbering_row = r_i + 1  # column numbers under the header: not a record
+            continue
         for r0, c0, r1, c1, v in active:
             # only down the range's first column: a range across columns shows one value
             # over them, which is not the other columns' value (a unit's name merged over
@@ -1324,6 +1369,14 @@ def _read_xlsx(
         row_sheet.append(np.full(n, s_i, dtype=np.int16))
         own = {c: header[j] for j, c in where.items()}
         tag = nm if stacked else None
+        if sh.numbering_row is not None:
+            problems.append(
+                Problem(
+                    "baris_nomor_kolom",
+                    "info",
+                    fields={"baris": sh.numbering_row, "di": f" (sheet '{nm}')" if stacked else ""},
+                )
+            )
         for r, c_i, t in sh.error_cells:
             problems.append(
                 Problem("sel_galat_excel", "tolak", column=own[c_i], value=t, row=r, sheet=tag)
