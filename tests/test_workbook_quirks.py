@@ -404,6 +404,39 @@ def test_stacked_sheets_each_skip_their_row_of_column_numbers(tmp_path: Path) ->
     assert len(notes) == 2 and "(sheet 'TW II')" in notes[1], notes
 
 
+def test_a_hidden_old_column_beside_the_visible_one_is_set_aside(tmp_path: Path) -> None:
+    """A fresh tester (t7 F13): a hidden old ``Predikat`` column (F) beside the current
+    one (G) made the official ratings unusable, and the message did not say that F is
+    hidden. The visible column is read; the hidden one is set aside, said by letter."""
+    d = folder(tmp_path)
+    rekap = ["nip", "periode", "predikat", "predikat"]
+    rows = [[n, "2024Q1", "Baik", p] for n, p in ((STAFF, "Sangat Baik"), (PEER, "Kurang"))]
+    wb = workbook(d / "penilaian_resmi.xlsx", {"Rekap": [rekap, *rows]})
+    wb["Rekap"].column_dimensions["C"].hidden = True
+    wb.save(d / "penilaian_resmi.xlsx")
+    rep, tables = validate(d)
+    assert rep.usable, structure(rep)
+    got = tables["penilaian_resmi"].set_index("nip")["predikat"].astype(str)
+    assert got.to_dict() == {STAFF: "Sangat Baik", PEER: "Kurang/Misconduct"}  # column D
+    warn = [p for p in structure(rep, "peringatan") if "tersembunyi" in p]
+    assert len(warn) == 1 and "kolom C ('predikat')" in warn[0] and "kolom D" in warn[0], warn
+    en, _ = validate(d, bahasa="en")
+    assert any("column C ('predikat') is hidden" in p for p in structure(en, "peringatan"))
+
+
+def test_hidden_rows_are_read_and_said(tmp_path: Path) -> None:
+    """Rows hidden or filtered out in Excel are still the table's rows: read, with a note
+    naming them (a tester saw 10 hidden employees read without a word)."""
+    d = folder(tmp_path, pegawai=False)
+    wb = workbook(d / "pegawai.xlsx", {"Pegawai": [PEGAWAI, *PEOPLE.values()]})
+    wb["Pegawai"].row_dimensions[3].hidden = True
+    wb.save(d / "pegawai.xlsx")
+    rep, tables = validate(d)
+    assert sorted(tables["pegawai"]["nip"]) == sorted(PEOPLE)
+    note = [p for p in structure(rep, "info") if "tersembunyi" in p]
+    assert len(note) == 1 and note[0].startswith("1 baris tersembunyi") and "(baris 3)" in note[0]
+
+
 def test_looks_like_copy_reads_excel_copy_names() -> None:
     from kinerja_analysis.data.readers import looks_like_copy, looks_like_example
 

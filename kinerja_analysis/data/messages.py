@@ -394,6 +394,18 @@ _ID: dict[str, str] = {
         '(tabel: {{{tabel}: {{sheet: "{sheet}"}}}}), atau beri sheet salinan nama yang '
         "menandainya (mis. '... (lama)' atau 'Backup ...')"
     ),
+    "baris_tersembunyi": (
+        "{n} baris tersembunyi di Excel{di} ikut dibaca sebagai data (baris {baris}); baris "
+        "yang disembunyikan atau tersaring tetap bagian dari tabel"
+    ),
+    "kolom_tersembunyi_ganda": (
+        "kolom {huruf} ('{header}') tersembunyi di Excel dan bernama sama dengan kolom "
+        "{pakai} yang tampak: kolom {huruf} TIDAK dibaca, yang dibaca kolom {pakai}. Bila "
+        "kolom {huruf} yang benar, tampilkan (Unhide) dan sembunyikan kolom {pakai}"
+    ),
+    "kolom_tersembunyi_dibaca": (
+        "kolom {huruf} ('{header}') tersembunyi di Excel tetapi dibaca sebagai {kolom}"
+    ),
     "baris_nomor_kolom": (
         "baris {baris}{di} berisi nomor kolom ((1), (2), … seperti pada tabel dinas) di bawah "
         "header: dilewati, bukan data"
@@ -1047,6 +1059,18 @@ _EN: dict[str, str] = {
         "table is not read. Name the sheet to read in the mapping file, e.g. (tabel: "
         '{{{tabel}: {{sheet: "{sheet}"}}}}), or give the copy a name that marks it '
         "(e.g. '... (old)' or 'Backup ...')"
+    ),
+    "baris_tersembunyi": (
+        "{n} row(s) hidden in Excel{di} are read as data (rows {baris}); rows hidden or "
+        "filtered out are still part of the table"
+    ),
+    "kolom_tersembunyi_ganda": (
+        "column {huruf} ('{header}') is hidden in Excel and has the name of visible column "
+        "{pakai}: column {huruf} is NOT read, column {pakai} is. If column {huruf} is the "
+        "right one, unhide it and hide column {pakai}"
+    ),
+    "kolom_tersembunyi_dibaca": (
+        "column {huruf} ('{header}') is hidden in Excel but read as {kolom}"
     ),
     "baris_nomor_kolom": (
         "row {baris}{di} holds column numbers ((1), (2), … as government tables print them) "

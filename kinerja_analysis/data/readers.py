@@ -152,6 +152,8 @@ class ReadInfo:
     #: The sheets whose rows were read and stacked, in workbook order, when the table
     #: comes from more than one sheet of a workbook (``sheet`` is the first); else ``()``.
     sheets_read: tuple[str, ...] = ()
+    #: Columns (1-based positions) hidden in Excel on every sheet read that has them.
+    hidden_columns: tuple[int, ...] = ()
 
 
 class RawColumn:
@@ -787,16 +789,36 @@ def _xml_unescape(s: str) -> str:
     )
 
 
-def _sheet_structure(path: Path, sheet: str) -> tuple[list[tuple[int, int, int, int]], set]:
-    """Merged ranges ``(row0, col0, row1, col1)`` (0-based, inclusive) and the cells
-    ``(row, col)`` holding a formula without a cached value, read from the sheet's XML."""
+_HIDDEN = re.compile(r'\bhidden="(?:1|true)"')
+
+
+def _sheet_structure(
+    path: Path, sheet: str
+) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]], set[int], set[int]]:
+    """Merged ranges ``(row0, col0, row1, col1)`` (0-based, inclusive), the cells
+    ``(row, col)`` holding a formula without a cached value, and the hidden rows and
+    columns (0-based), read from the sheet's XML (openpyxl's read-only mode gives
+    neither merged ranges nor hidden rows)."""
     merged: list[tuple[int, int, int, int]] = []
     no_value: set[tuple[int, int]] = set()
+    hidden_rows: set[int] = set()
+    hidden_cols: set[int] = set()
     with zipfile.ZipFile(path) as zf:
         part = _sheet_xml_path(zf, sheet)
         if part is None or part not in zf.namelist():
-            return merged, no_value
+            return merged, no_value, hidden_rows, hidden_cols
         xml = zf.read(part).decode("utf-8", "replace")
+    if "hidden=" in xml:
+        for m in re.finditer(r"<(?:\w+:)?row\b([^>]*)>", xml):
+            r = re.search(r'\br="(\d+)"', m.group(1))
+            if r and _HIDDEN.search(m.group(1)):
+                hidden_rows.add(int(r.group(1)) - 1)
+        for m in re.finditer(r"<(?:\w+:)?col\b([^>]*)/?>", xml):
+            lo = re.search(r'\bmin="(\d+)"', m.group(1))
+            hi = re.search(r'\bmax="(\d+)"', m.group(1))
+            if lo and hi and _HIDDEN.search(m.group(1)):
+                # a range to the sheet's last column (16384) hides what is beyond the data
+                hidden_cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), 1024)))
     for m in re.finditer(r'<mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
         a, b = _REF.match(m.group(1)), _REF.match(m.group(2))
         if a and b:
@@ -813,7 +835,7 @@ def _sheet_structure(path: Path, sheet: str) -> tuple[list[tuple[int, int, int, 
             body = m.group(3) or ""
             if "<f" in body and not re.search(r"<v>[^<]+</v>", body):
                 no_value.add((int(m.group(2)) - 1, _col_index(m.group(1))))
-    return merged, no_value
+    return merged, no_value, hidden_rows, hidden_cols
 
 
 def _cell_kind(v: Any) -> tuple[str | None, float]:
@@ -897,6 +919,10 @@ class _Sheet:
     n_empty: int = 0
     #: The row of column numbers under the header, skipped (:func:`is_numbering_row`).
     numbering_row: int | None = None
+    #: Rows and columns hidden in Excel (0-based), and the hidden rows read as data.
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    hidden_read: list[int] = field(default_factory=list)
     formula_cells: list[tuple[int, int]] = field(default_factory=list)
     error_cells: list[tuple[int, int, str]] = field(default_factory=list)
     #: column → the merged ranges of the data area whose value was filled into it
@@ -908,7 +934,7 @@ def _sheet_header(
 ) -> _Sheet:
     """The header of one sheet (declared row, else the best-scoring of its first rows,
     merged header cells resolved)."""
-    merged, no_value = _sheet_structure(path, name)
+    merged, no_value, hidden_rows, hidden_cols = _sheet_structure(path, name)
     width = max((len(r) for r in head_rows), default=0)
 
     def resolved(i: int) -> tuple[list[str], list[str]]:
@@ -923,7 +949,10 @@ def _sheet_header(
         scores = [spec.score(resolved(i)[0]) for i in range(len(head_rows))]
         hidx = int(np.argmax(scores)) if scores else 0
     header, notes = resolved(hidx)
-    return _Sheet(name, hidx, header, merged, no_value, notes)
+    return _Sheet(
+        name, hidx, header, merged, no_value, notes,
+        hidden_rows=hidden_rows, hidden_cols=hidden_cols,
+    )  # fmt: skip
 
 
 def _sheet_rows(ws: Any, sh: _Sheet) -> None:
@@ -971,6 +1000,8 @@ def _sheet_rows(ws: Any, sh: _Sheet) -> None:
         if not sh.rows and sh.numbering_row is None and is_numbering_row(cells):
             sh.numbering_row = r_i + 1  # column numbers under the header: not a record
             continue
+        if r_i in sh.hidden_rows:
+            sh.hidden_read.append(r_i + 1)  # hidden (or filtered out) in Excel: still data
         for r0, c0, r1, c1, v in active:
             # only down the range's first column: a range across columns shows one value
             # over them, which is not the other columns' value (a unit's name merged over
@@ -1357,10 +1388,13 @@ def _read_xlsx(
     nums: list[list[float]] = [[] for _ in header]
     rows_out: list[int] = []
     row_sheet: list[np.ndarray] = []
+    hidden_in: dict[int, bool] = {}
     for s_i, nm in enumerate(order):
         sh = parts[nm]
         n = len(sh.rows)
         where = {index[k]: c for c, k in enumerate(_column_keys(sh.header, spec))}
+        for j, c in where.items():  # hidden on every sheet that has it
+            hidden_in[j] = hidden_in.get(j, True) and c in sh.hidden_cols
         for j in range(len(header)):
             c = where.get(j)
             texts[j].extend(sh.texts[c] if c is not None else [None] * n)
@@ -1369,6 +1403,19 @@ def _read_xlsx(
         row_sheet.append(np.full(n, s_i, dtype=np.int16))
         own = {c: header[j] for j, c in where.items()}
         tag = nm if stacked else None
+        if sh.hidden_read:
+            shown = ", ".join(str(r) for r in sh.hidden_read[:_MERGED_SHOWN])
+            problems.append(
+                Problem(
+                    "baris_tersembunyi",
+                    "info",
+                    fields={
+                        "n": len(sh.hidden_read),
+                        "baris": shown + (", …" if len(sh.hidden_read) > _MERGED_SHOWN else ""),
+                        "di": f" (sheet '{nm}')" if stacked else "",
+                    },
+                )
+            )
         if sh.numbering_row is not None:
             problems.append(
                 Problem(
@@ -1419,6 +1466,7 @@ def _read_xlsx(
         detected=tuple(detected),
         date_system=date_system,
         sheets_read=tuple(order) if stacked else (),
+        hidden_columns=tuple(j + 1 for j, h in sorted(hidden_in.items()) if h),
     )
     return (
         cols,
@@ -1572,7 +1620,9 @@ def read_source(
     if row_sheet is not None:
         stacked_sheets, by_row = info.sheets_read, row_sheet
         sheet_of = lambda i: stacked_sheets[int(by_row[i])]  # noqa: E731
-    columns, extra = _name_columns(cols4, spec, problems, rows, set_aside, sheet_of)
+    columns, extra = _name_columns(
+        cols4, spec, problems, rows, set_aside, sheet_of, hidden=frozenset(info.hidden_columns)
+    )
     # empty rows (every cell empty): skipped and counted
     if columns or extra:
         allc = list(columns.values()) + extra
@@ -1838,6 +1888,7 @@ def _name_columns(
     rows: np.ndarray | None = None,
     set_aside: list[tuple[str, int, str]] | None = None,
     sheet_of: Any = None,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[dict[str, RawColumn], list[RawColumn]]:
     """Canonical names for the columns; duplicates resolved or reported.
 
@@ -1854,6 +1905,11 @@ def _name_columns(
       unusable;
     - otherwise (a key, a required column): the column cannot be used (fatal), naming the
       rows where the columns disagree and how to choose one in the mapping.
+
+    A column hidden in Excel (``hidden``: 1-based positions) beside a visible one of the
+    same name is set aside with a warning: the hidden one is the old one (a hidden old
+    ``Predikat`` beside the current one made the table unusable, the message silent on
+    which column was hidden). A hidden column read alone is read, with a note.
 
     ``rows`` are the spreadsheet row numbers of the cells (``sheet_of(i)``: the sheet
     of row ``i`` where the rows come from several sheets); ``set_aside`` receives the
@@ -1879,6 +1935,33 @@ def _name_columns(
         by_name.setdefault(canon, []).append(RawColumn(canon, h, pos, codes, cats, num))
     out: dict[str, RawColumn] = {}
     for canon, group in by_name.items():
+        shown = [c for c in group if c.position not in hidden]
+        if shown and len(shown) < len(group):
+            for c in group:
+                if c.position in hidden:
+                    aside.append((c.header, c.position, "ganda"))
+                    problems.append(
+                        Problem(
+                            "kolom_tersembunyi_ganda",
+                            "peringatan",
+                            column=canon,
+                            fields={
+                                "header": c.header,
+                                "huruf": _col_letter(c.position - 1),
+                                "pakai": _col_letter(shown[0].position - 1),
+                            },
+                        )
+                    )
+            group = shown
+        elif not shown:
+            problems.append(
+                Problem(
+                    "kolom_tersembunyi_dibaca",
+                    "info",
+                    column=canon,
+                    fields={"header": group[0].header, "huruf": _col_letter(group[0].position - 1)},
+                )
+            )
         first = group[0]
         if len(group) == 1:
             out[canon] = first
