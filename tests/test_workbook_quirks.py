@@ -8,6 +8,7 @@ names is checked against the sheet it is on."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -281,7 +282,8 @@ def test_copies_that_cannot_be_told_apart_stop_and_a_mapping_settles_it(tmp_path
     assert not rep.usable and rep.exit_code == 2
     fatal = structure(rep, "fatal")
     assert any(
-        "'Pegawai Mei', 'Pegawai Juni'" in p and "4 dari 4 kunci" in p and 'sheet: "Pegawai Juni"'
+        "'Pegawai Mei' (4), 'Pegawai Juni' (4)" in p and "4 dari 4 kunci" in p
+        and 'sheet: "Pegawai Juni"'
         in p for p in fatal
     ), fatal  # fmt: skip
     m = tmp_path / "pemetaan.yaml"
@@ -435,6 +437,196 @@ def test_hidden_rows_are_read_and_said(tmp_path: Path) -> None:
     assert sorted(tables["pegawai"]["nip"]) == sorted(PEOPLE)
     note = [p for p in structure(rep, "info") if "tersembunyi" in p]
     assert len(note) == 1 and note[0].startswith("1 baris tersembunyi") and "(baris 3)" in note[0]
+
+
+def _rekap_rows(period: str, people=(STAFF, PEER, PPPK), predikat: str = "Baik") -> list[list]:
+    return [[n, "Nama Pegawai", period, predikat] for n in people]
+
+
+REKAP = ["nip", "nama", "periode", "predikat"]
+
+
+def test_a_part_with_a_column_of_another_table_is_still_stacked(tmp_path: Path) -> None:
+    """A fourth tester (t9 F1): the e-Kinerja Rekap carries a ``Nama`` column, which is
+    the register's; any later sheet holding one was taken for another table's sheet and
+    dropped without a word (one Rekap sheet per year: 2025 lost at exit 0). A sheet is
+    another table's only when it holds that table's required columns this one lacks."""
+    d = folder(tmp_path)
+    workbook(
+        d / "penilaian_resmi.xlsx",
+        {
+            "Rekap 2024": [REKAP, *_rekap_rows("2024Q1")],
+            "Rekap 2025": [REKAP, *_rekap_rows("2024Q2")],
+        },
+    )
+    rep, tables = validate(d)
+    assert len(tables["penilaian_resmi"]) == 6, structure(rep)
+    assert set(tables["penilaian_resmi"]["periode"]) == {"2024Q1", "2024Q2"}
+
+
+def test_an_old_copy_first_is_left_out_with_another_tables_column(tmp_path: Path) -> None:
+    """t9 F2: 'Rekap (2)' (old values) before 'Rekap', both with ``Nama``: the current
+    sheet was dropped before the copy check, and the copy's values read silently."""
+    d = folder(tmp_path)
+    workbook(
+        d / "penilaian_resmi.xlsx",
+        {
+            "Rekap (2)": [REKAP, *_rekap_rows("2024Q1", predikat="Sangat Baik")],
+            "Rekap": [REKAP, *_rekap_rows("2024Q1")],
+        },
+    )
+    rep, tables = validate(d)
+    assert set(tables["penilaian_resmi"]["predikat"].astype(str)) == {"Baik"}
+    assert any("'Rekap (2)'" in p and "3 di antaranya berbeda isi" in p
+               for p in structure(rep, "peringatan")), structure(rep)  # fmt: skip
+
+
+def test_copies_are_found_when_they_write_the_period_differently(tmp_path: Path) -> None:
+    """t9 s_copy_periodfmt: the copy writes ``2024-Q1`` where the current sheet writes
+    ``Triwulan I 2024``; one period, one key."""
+    d = folder(tmp_path)
+    rekap = [c for c in REKAP if c != "nama"]
+    old = [[n, "2024-Q1", "Sangat Baik"] for n in (STAFF, PEER, PPPK)]
+    current = [[n, "Triwulan I 2024", "Baik"] for n in (STAFF, PEER, PPPK)]
+    workbook(d / "penilaian_resmi.xlsx", {"Rekap (2)": [rekap, *old], "Rekap": [rekap, *current]})
+    rep, tables = validate(d)
+    assert len(tables["penilaian_resmi"]) == 3 and rep.issues.empty, rep.messages()
+
+
+def test_a_sheet_of_this_table_in_another_layout_is_warned(tmp_path: Path) -> None:
+    """t9 F4: 'SKP 2024' without ``aspek`` (an older layout) was dropped with only an
+    info line; half the SKP gone at exit 0. A sheet holding at least half the required
+    columns, and no other table's, is this table's: a warning names what it lacks."""
+    d = folder(tmp_path, skp=False)
+    old = [[r[0], r[1], r[2], r[4], r[5]] for r in skp_rows("2024Q1")]
+    workbook(
+        d / "skp.xlsx",
+        {
+            "SKP 2024": [[c for c in SKP if c != "aspek"], *old],
+            "SKP 2025": [SKP, *skp_rows("2024Q2")],
+        },
+    )
+    rep, tables = validate(d)
+    assert set(tables["skp"]["periode"]) == {"2024Q2"}
+    warn = [p for p in structure(rep, "peringatan") if "'SKP 2024'" in p]
+    assert len(warn) == 1 and "kolom wajib aspek" in warn[0] and "TIDAK dibaca" in warn[0], warn
+    assert rep.exit_code == 1
+
+
+def test_a_register_sheet_is_not_taken_for_a_rating_sheet_with_the_same_columns(
+    tmp_path: Path,
+) -> None:
+    """t9 s_onebook: the Rekap sheet of one workbook carries every register column but
+    one, and ``periode``: it is the ratings' sheet, never said to be the register's in
+    another layout."""
+    d = tmp_path / "data"
+    d.mkdir()
+    people = [PEOPLE[n] for n in (STAFF, PEER, PPPK)]
+    workbook(
+        d / "Kinerja.xlsx",
+        {
+            "Pegawai": [PEGAWAI, *PEOPLE.values()],
+            "Rekap": [[*PEGAWAI[:-2], "periode", "predikat"],
+                      *[[*r[:-2], "2024Q1", "Baik"] for r in people]],
+            "SKP": [SKP, *skp_rows("2024Q1")],
+        },
+    )  # fmt: skip
+    m = tmp_path / "pemetaan.yaml"
+    m.write_text(
+        "tabel:\n" + "".join(
+            f'  {t}:\n    file: "Kinerja.xlsx"\n' for t in ("pegawai", "penilaian_resmi", "skp")
+        ),
+        "utf-8",
+    )  # fmt: skip
+    rep, tables = validate(d, mapping=m)
+    assert not structure(rep, "peringatan"), structure(rep)
+    assert len(tables["pegawai"]) == 4 and len(tables["penilaian_resmi"]) == 3
+
+
+def test_a_subset_sheet_is_read_once(tmp_path: Path) -> None:
+    """t9 F8: 'Pejabat Struktural', some rows of 'Pegawai' cell for cell, stopped the
+    data, and the fix offered read the subset. A sheet whose rows are all, unchanged, in
+    another sheet is not read twice; nothing is lost."""
+    d = folder(tmp_path, pegawai=False)
+    _register_sheets(
+        d,
+        {
+            "Pegawai": list(PEOPLE.values()),
+            "Pejabat Struktural": [PEOPLE[n] for n in (BOSS, STAFF, PEER)],
+        },
+    )
+    rep, tables = validate(d)
+    assert len(tables["pegawai"]) == 4 and rep.issues.empty
+    note = [p for p in structure(rep, "info") if "'Pejabat Struktural'" in p]
+    assert len(note) == 1 and "tidak dibaca dua kali" in note[0], structure(rep)
+    assert not structure(rep, "peringatan")
+
+
+def test_an_old_copy_with_rows_of_its_own_says_how_many(tmp_path: Path) -> None:
+    """t9 F7: the copy's rows that the sheet read lacks (new hires) were lost unsaid."""
+    d = folder(tmp_path, pegawai=False)
+    people = list(PEOPLE.values())
+    _register_sheets(d, {"Pegawai": people[:3], "Pegawai (2)": people})
+    rep, tables = validate(d)
+    warn = [p for p in structure(rep, "peringatan") if "'Pegawai (2)'" in p]
+    assert len(warn) == 1 and "1 kunci hanya ada di sheet 'Pegawai (2)'" in warn[0], warn
+
+
+def test_the_fix_offered_for_undecidable_copies_names_the_fullest_sheet(tmp_path: Path) -> None:
+    d = folder(tmp_path, pegawai=False)
+    people = list(PEOPLE.values())
+    _register_sheets(d, {"Pegawai": [_moved(people[0]), *people], "Pegawai Juni": people[:3]})
+    rep, _ = validate(d)
+    fatal = " ".join(structure(rep, "fatal"))
+    assert "'Pegawai' (5), 'Pegawai Juni' (3)" in fatal and 'sheet: "Pegawai"' in fatal, fatal
+
+
+def test_template_named_sheets_are_all_read_when_the_data_is_in_them(tmp_path: Path) -> None:
+    """t9 F9: 'Template 2024' was read (the best match) and 'Template 2025' skipped."""
+    d = folder(tmp_path, skp=False)
+    workbook(
+        d / "skp.xlsx",
+        {"Template 2024": [SKP, *skp_rows("2024Q1")], "Template 2025": [SKP, *skp_rows("2024Q2")]},
+    )
+    rep, tables = validate(d)
+    assert len(tables["skp"]) == 12, structure(rep)
+
+
+def test_a_hidden_column_of_a_later_sheet_is_set_aside_on_that_sheet(tmp_path: Path) -> None:
+    """t9 F5: a hidden old ``realisasi`` in the second of two stacked sheets lined up
+    with the first sheet's visible one, and the whole SKP table was lost."""
+    d = folder(tmp_path, skp=False)
+    second = [[*r[:5], r[5] / 2, r[5]] for r in skp_rows("2024Q2")]
+    wb = workbook(
+        d / "skp.xlsx",
+        {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [[*SKP, "realisasi"], *second]},
+    )
+    wb["TW II"].column_dimensions["F"].hidden = True
+    wb.save(d / "skp.xlsx")
+    rep, tables = validate(d)
+    assert len(tables["skp"]) == 12 and rep.usable, structure(rep)
+    assert (tables["skp"]["realisasi"].astype(float).isin([11.0, 3.0])).all()
+    warn = [p for p in structure(rep, "peringatan") if "tersembunyi" in p]
+    assert len(warn) == 1 and "kolom F ('realisasi') (sheet 'TW II')" in warn[0], warn
+
+
+def test_a_hidden_sheet_read_alone_and_a_very_hidden_part_are_said(tmp_path: Path) -> None:
+    """t9 F11: the only data sheet, hidden, is read with a note saying so; a veryHidden
+    part (not in Excel's Unhide list) is not told to be unhidden."""
+    d = folder(tmp_path, skp=False)
+    wb = workbook(
+        d / "skp.xlsx",
+        {"Keterangan": [["catatan"], ["lihat sheet lain"]], "SKP": [SKP, *skp_rows("2024Q1")],
+         "SKP 2": [SKP, *skp_rows("2024Q2")]},
+    )  # fmt: skip
+    wb["SKP"].sheet_state = "hidden"
+    wb["SKP 2"].sheet_state = "veryHidden"
+    wb.save(d / "skp.xlsx")
+    rep, tables = validate(d)
+    assert len(tables["skp"]) == 6
+    assert any("'SKP' tersembunyi di Excel, tetapi dibaca" in p for p in structure(rep, "info"))
+    warn = [p for p in structure(rep, "peringatan") if "'SKP 2'" in p]
+    assert len(warn) == 1 and "very hidden" in warn[0] and "Unhide)" not in warn[0], warn
 
 
 def test_looks_like_copy_reads_excel_copy_names() -> None:
@@ -644,15 +836,19 @@ def test_every_new_message_has_both_languages(bahasa: str) -> None:
     keys = (
         "sheet_digabung", "sheet_beda_kolom", "sheet_salinan", "sheet_salinan_ragu",
         "sheet_tersembunyi", "sheet_contoh", "sel_gabungan_diisi", "tabel_banyak_ditolak",
+        "sheet_kurang_kolom", "sheet_tabel_lain", "sheet_sangat_tersembunyi",
+        "sheet_dipilih_tersembunyi", "baris_nomor_kolom", "baris_tersembunyi", "sheet_isi_sama",
+        "kolom_tersembunyi_ganda", "kolom_tersembunyi_dibaca",
     )  # fmt: skip
     for key in keys:
         text = message(
             key, bahasa, daftar="'A': 1", contoh="x.xlsx [A]", baris=2, sheets="'A'", lain="'B'",
             sheet="A", beda="-x", tabel="skp", n=1, ranges="D2:D3", huruf="D", header="opd",
             di="", file="f", k=1, m=1, persen=50, sebab="-", salinan="A (2)", kunci="nip",
-            n_beda=0,
+            n_beda=0, n_hanya=0, sheet_lain="B", kurang="aspek", pakai="E", kolom="opd",
         )  # fmt: skip
-        assert "{" not in text.replace("{skp", "").replace("{sheet", "")
+        assert not re.search(r"\{[a-z_]+\}", text), (key, text)  # no field left unfilled
+        assert "{skp:" in text or "{" not in text, (key, text)  # braces only of a mapping line
 
 
 def test_heavy_loss_counts_are_written_as_each_language_writes_numbers() -> None:

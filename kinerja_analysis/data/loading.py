@@ -880,22 +880,25 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
     return [f for *_, f in sorted(scored)]
 
 
-def _foreign_headers(run: _Run, name: str) -> frozenset[str]:
-    """The headers (compared loosely) of the other tables' columns that table ``name``
-    does not have: their canonical names and the headers the mapping gives them. A sheet
-    holding one of them beside ``name``'s required columns is another table's sheet of
-    the same workbook (the SKP sheet holds ``nip`` and ``periode`` as the official
-    ratings' sheet does), not a part of ``name``."""
+def _other_tables(run: _Run, name: str) -> tuple[tuple[str, dict[str, str]], ...]:
+    """The contract's other tables as the reader compares a sheet's header with them
+    (:attr:`~kinerja_analysis.data.readers.HeaderSpec.others`): each table's required
+    columns that ``name`` does not have, by their canonical names and the headers the
+    mapping gives them, compared loosely. A sheet of one workbook holding all of them is
+    that table's sheet (the SKP sheet holds ``nip`` and ``periode``, as the official
+    ratings' sheet does, and ``indikator``, ``aspek``, ``target``, ``realisasi``), not a
+    part of ``name``."""
     own = {c.name for c in TABLES[name].columns}
-    out: set[str] = set()
+    out = []
     for other, t in TABLES.items():
-        if other == name:
+        need = set(t.required_columns) - own
+        if other == name or not need:
             continue
-        cols = {c.name for c in t.columns} - own
-        out |= {normalise_header(c) for c in cols}
+        cols = {normalise_header(c): c for c in need}
         kolom = run.cmap.for_table(other).kolom
-        out |= {normalise_header(h) for h, c in kolom.items() if c in cols}
-    return frozenset(out)
+        cols |= {normalise_header(h): c for h, c in kolom.items() if c in need}
+        out.append((other, cols))
+    return tuple(out)
 
 
 def _header_spec(t: Table, tm: TableMapping, items: tuple[str, ...] = ()) -> HeaderSpec:
@@ -1070,7 +1073,7 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
     try:
         raw = read_source(
             path,
-            dataclasses.replace(_header_spec(t, tm, items), foreign=_foreign_headers(run, name)),
+            dataclasses.replace(_header_spec(t, tm, items), others=_other_tables(run, name)),
             sheet=tm.sheet,
             delimiter=fmt.pemisah,
             header_row=fmt.baris_header,
@@ -1078,6 +1081,7 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         )
     except SourceError as exc:
         fields = dict(exc.fields)
+        _write_counts(fields, run.bahasa)
         if "sheets" in fields:
             fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
         if exc.key == "file_kosong" and not t.required:
@@ -1122,9 +1126,7 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
         if "i" in fields:
             fields["baris"] = raw.row_ref(fields.pop("i")) if raw.n_rows else "-"
-        for k in ("n", "m", "n_beda"):  # counts, written as the language writes them
-            if isinstance(fields.get(k), int):
-                fields[k] = _count(fields[k], run.bahasa)
+        _write_counts(fields, run.bahasa)
         fields.setdefault("kolom", p.column)
         fields.setdefault("tabel", name)
         run.problem(name, path.name, p.column, run.msg(p.key, **fields), p.level)
@@ -1357,6 +1359,14 @@ HEAVY_LOSS_SHARE = 0.5
 def _count(x: int, bahasa: Bahasa) -> str:
     """A count as the language writes it: ``8.496`` (id), ``8,496`` (en)."""
     return f"{x:,}".replace(",", "." if bahasa == "id" else ",")
+
+
+def _write_counts(fields: dict[str, Any], bahasa: Bahasa) -> None:
+    """The count fields of a reader's message (``n``, ``m``, ``n_beda``, ``n_hanya``)
+    written as the language writes numbers, in place."""
+    for k in ("n", "m", "n_beda", "n_hanya"):
+        if isinstance(fields.get(k), int) and not isinstance(fields.get(k), bool):
+            fields[k] = _count(fields[k], bahasa)
 
 
 def _heavy_losses(

@@ -382,13 +382,19 @@ _ID: dict[str, str] = {
     ),
     "sheet_salinan": (
         "sheet '{salinan}' memuat baris yang sama dengan sheet '{sheet}' ({n} dari {m} kunci "
-        "[{kunci}] sama, {n_beda} di antaranya berbeda isi) dan namanya menandai salinan "
-        "atau arsip: sheet itu TIDAK dibaca; yang dibaca sheet '{sheet}'. Bila sheet "
+        "[{kunci}] sama, {n_beda} di antaranya berbeda isi; {n_hanya} kunci hanya ada di "
+        "sheet '{salinan}') dan namanya menandai salinan atau arsip: sheet itu TIDAK "
+        "dibaca; yang dibaca sheet '{sheet}'. Bila sheet "
         "'{salinan}' yang benar, tulis di file pemetaan: "
         '(tabel: {{{tabel}: {{sheet: "{salinan}"}}}})'
     ),
+    "sheet_isi_sama": (
+        "sheet '{salinan}' hanya memuat baris yang juga ada, sama persis, di sheet '{sheet}' "
+        "({n} kunci [{kunci}]): tidak dibaca dua kali"
+    ),
     "sheet_salinan_ragu": (
-        "sheet {daftar} memuat baris yang sama ({n} dari {m} kunci [{kunci}] sama): "
+        "sheet {daftar} (jumlah baris) memuat baris yang sama ({n} dari {m} kunci [{kunci}] "
+        "sama): "
         "tampaknya salinan satu tabel, dan dari file tidak dapat diketahui mana yang "
         "berlaku, maka tabel ini tidak dibaca. Tulis sheet yang dibaca di file pemetaan, mis. "
         '(tabel: {{{tabel}: {{sheet: "{sheet}"}}}}), atau beri sheet salinan nama yang '
@@ -399,7 +405,7 @@ _ID: dict[str, str] = {
         "yang disembunyikan atau tersaring tetap bagian dari tabel"
     ),
     "kolom_tersembunyi_ganda": (
-        "kolom {huruf} ('{header}') tersembunyi di Excel dan bernama sama dengan kolom "
+        "kolom {huruf} ('{header}'){di} tersembunyi di Excel dan bernama sama dengan kolom "
         "{pakai} yang tampak: kolom {huruf} TIDAK dibaca, yang dibaca kolom {pakai}. Bila "
         "kolom {huruf} yang benar, tampilkan (Unhide) dan sembunyikan kolom {pakai}"
     ),
@@ -409,6 +415,26 @@ _ID: dict[str, str] = {
     "baris_nomor_kolom": (
         "baris {baris}{di} berisi nomor kolom ((1), (2), … seperti pada tabel dinas) di bawah "
         "header: dilewati, bukan data"
+    ),
+    "sheet_kurang_kolom": (
+        "sheet '{sheet_lain}' tampaknya bagian tabel ini, tetapi tidak memuat kolom wajib "
+        "{kurang} (tata letak lain?): barisnya TIDAK dibaca; yang dibaca sheet '{sheet}'. "
+        "Beri sheet itu kolom yang sama, atau petakan header-nya di file pemetaan "
+        '(tabel: {{{tabel}: {{kolom: {{"Header di file": nama_kolom}}}}}})'
+    ),
+    "sheet_tabel_lain": (
+        "sheet {daftar} juga memuat kolom wajib tabel ini, tetapi kolomnya lebih cocok "
+        "dengan tabel yang disebut: tidak digabung ke tabel ini"
+    ),
+    "sheet_sangat_tersembunyi": (
+        "sheet {daftar} disembunyikan sebagai 'very hidden' (tidak muncul di daftar Unhide "
+        "Excel) dan memuat kolom wajib tabel ini: barisnya TIDAK dibaca. Bila barisnya bagian "
+        'dari tabel ini, tulis di file pemetaan (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) '
+        "untuk membaca sheet itu, atau salin barisnya ke sheet yang tampak"
+    ),
+    "sheet_dipilih_tersembunyi": (
+        "sheet '{sheet}' tersembunyi di Excel, tetapi dibaca: tidak ada sheet tampak yang "
+        "memuat kolom tabel ini"
     ),
     "sheet_contoh": (
         "sheet {daftar} memuat kolom wajib tabel ini, tetapi namanya menandai contoh atau "
@@ -1049,12 +1075,18 @@ _EN: dict[str, str] = {
     ),
     "sheet_salinan": (
         "sheet '{salinan}' holds the same rows as sheet '{sheet}' ({n} of {m} keys "
-        "[{kunci}] shared, {n_beda} of them with other contents) and its name marks it as a "
-        "copy or an archive: it is NOT read; sheet '{sheet}' is. If sheet '{salinan}' is the "
+        "[{kunci}] shared, {n_beda} of them with other contents; {n_hanya} keys only in "
+        "sheet '{salinan}') and its name marks it as a copy or an archive: it is NOT read; "
+        "sheet '{sheet}' is. If sheet '{salinan}' is the "
         'right one, write in the mapping file: (tabel: {{{tabel}: {{sheet: "{salinan}"}}}})'
     ),
+    "sheet_isi_sama": (
+        "sheet '{salinan}' holds only rows that are also, cell for cell, in sheet '{sheet}' "
+        "({n} keys [{kunci}]): not read twice"
+    ),
     "sheet_salinan_ragu": (
-        "sheets {daftar} hold the same rows ({n} of {m} keys [{kunci}] shared): they look "
+        "sheets {daftar} (rows each) hold the same rows ({n} of {m} keys [{kunci}] shared): "
+        "they look "
         "like copies of one table, and the file does not tell which one holds, so this "
         "table is not read. Name the sheet to read in the mapping file, e.g. (tabel: "
         '{{{tabel}: {{sheet: "{sheet}"}}}}), or give the copy a name that marks it '
@@ -1065,7 +1097,7 @@ _EN: dict[str, str] = {
         "filtered out are still part of the table"
     ),
     "kolom_tersembunyi_ganda": (
-        "column {huruf} ('{header}') is hidden in Excel and has the name of visible column "
+        "column {huruf} ('{header}'){di} is hidden in Excel and has the name of visible column "
         "{pakai}: column {huruf} is NOT read, column {pakai} is. If column {huruf} is the "
         "right one, unhide it and hide column {pakai}"
     ),
@@ -1075,6 +1107,25 @@ _EN: dict[str, str] = {
     "baris_nomor_kolom": (
         "row {baris}{di} holds column numbers ((1), (2), … as government tables print them) "
         "under the header: skipped, not data"
+    ),
+    "sheet_kurang_kolom": (
+        "sheet '{sheet_lain}' looks like part of this table but lacks the required "
+        "column(s) {kurang} (another layout?): its rows are NOT read; sheet '{sheet}' is. "
+        "Give that sheet the same columns, or map its headers in the mapping file "
+        '(tabel: {{{tabel}: {{kolom: {{"Header in the file": column_name}}}}}})'
+    ),
+    "sheet_tabel_lain": (
+        "sheet(s) {daftar} also hold this table's required columns, but their columns fit "
+        "the table named better: not stacked into this table"
+    ),
+    "sheet_sangat_tersembunyi": (
+        "sheet(s) {daftar} are 'very hidden' (not listed in Excel's Unhide dialog) and hold "
+        "this table's required columns: their rows are NOT read. If those rows belong to "
+        'this table, write in the mapping file (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) '
+        "to read that sheet, or copy its rows to a visible sheet"
+    ),
+    "sheet_dipilih_tersembunyi": (
+        "sheet '{sheet}' is hidden in Excel but read: no visible sheet holds this table's columns"
     ),
     "sheet_contoh": (
         "sheet(s) {daftar} hold this table's required columns, but their name marks an "

@@ -67,7 +67,7 @@ import mmap
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -78,6 +78,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.periods import PeriodError, parse_period_text
 
 __all__ = [
     "RawColumn",
@@ -410,10 +411,11 @@ class HeaderSpec:
     #: The table's key columns: two sheets that share most of their keys are two copies
     #: of one table, not two parts of it (:func:`_copies`).
     key: tuple[str, ...] = ()
-    #: Headers (compared loosely, :func:`normalise_header`) of other tables' columns this
-    #: table does not have: a second sheet holding one is another table's sheet of the
-    #: same workbook, never a part of this table.
-    foreign: frozenset[str] = frozenset()
+    #: The other tables of the contract, each as ``(name, {header compared loosely
+    #: (:func:`normalise_header`) → column})`` over its required columns that this table
+    #: does not have, with the mapping's headers: a second sheet holding all of them is
+    #: that table's sheet of the same workbook (:meth:`other_table`), never a part.
+    others: tuple[tuple[str, Mapping[str, str]], ...] = ()
 
     def is_ignored(self, header: str) -> bool:
         """Whether ``header`` is one of :attr:`ignored` (exactly or loosely)."""
@@ -444,6 +446,17 @@ class HeaderSpec:
 
     def score(self, cells: Sequence[Any]) -> int:
         return len(self.names(cells))
+
+    def other_table(self, cells: Sequence[Any]) -> str | None:
+        """The other table (:attr:`others`) whose required columns that this table does
+        not have are all in a header row (the SKP sheet's ``indikator``, ``aspek``,
+        ``target``, ``realisasi`` for the official ratings; a rating sheet's
+        ``periode`` for the register); ``None`` when there is none."""
+        loose = {normalise_header(c) for c in cells if c is not None and str(c).strip()}
+        for name, cols in self.others:
+            if cols and {cols[h] for h in loose if h in cols} == set(cols.values()):
+                return name
+        return None
 
     def names(self, cells: Sequence[Any]) -> frozenset[str]:
         """The canonical names a row of header cells gives."""
@@ -923,6 +936,8 @@ class _Sheet:
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
     hidden_read: list[int] = field(default_factory=list)
+    #: Hidden columns not read: column → the visible column of the same name read instead.
+    dropped: dict[int, int] = field(default_factory=dict)
     formula_cells: list[tuple[int, int]] = field(default_factory=list)
     error_cells: list[tuple[int, int, str]] = field(default_factory=list)
     #: column → the merged ranges of the data area whose value was filled into it
@@ -1024,13 +1039,19 @@ def _sheet_rows(ws: Any, sh: _Sheet) -> None:
     sh.texts, sh.nums = texts, nums
 
 
-def _column_keys(header: Sequence[str], spec: HeaderSpec) -> list[tuple[str, int]]:
+def _column_keys(
+    header: Sequence[str], spec: HeaderSpec, skip: Collection[int] = ()
+) -> list[tuple[str, int] | None]:
     """A key per header cell that is the same for the same column in two sheets: its
     canonical name (else its loose text; an empty header: its position) and which
-    occurrence of that name it is."""
+    occurrence of that name it is; ``None`` for a position in ``skip`` (a column not
+    read), which counts as no occurrence."""
     seen: dict[str, int] = {}
-    keys = []
+    keys: list[tuple[str, int] | None] = []
     for pos, h in enumerate(header):
+        if pos in skip:
+            keys.append(None)
+            continue
         h = "" if h is None else str(h).strip()
         base = (spec.resolve(h) or normalise_header(h)) if h else f"\x00{pos}"
         k = seen.get(base, 0)
@@ -1039,9 +1060,31 @@ def _column_keys(header: Sequence[str], spec: HeaderSpec) -> list[tuple[str, int
     return keys
 
 
+def _hidden_duplicates(sh: _Sheet, spec: HeaderSpec) -> dict[int, int]:
+    """The columns of a sheet hidden in Excel beside a visible column of the same name
+    (the table's column it gives): hidden column → the visible one. The hidden one is the
+    old one (a hidden old ``Predikat`` beside the current one); it is not read."""
+    if not sh.hidden_cols:
+        return {}
+    name = {
+        c: spec.resolve(str(h)) for c, h in enumerate(sh.header) if h is not None and str(h).strip()
+    }
+    shown: dict[str, int] = {}
+    for c, n in name.items():
+        if n is not None and c not in sh.hidden_cols:
+            shown.setdefault(n, c)
+    return {
+        c: shown[n] for c, n in name.items() if n is not None and c in sh.hidden_cols and n in shown
+    }
+
+
 def _visible(ws: Any) -> bool:
     """Whether a sheet is shown in Excel (not ``hidden`` or ``veryHidden``)."""
-    return getattr(ws, "sheet_state", "visible") == "visible"
+    return _visible_state(getattr(ws, "sheet_state", "visible"))
+
+
+def _visible_state(state: str) -> bool:
+    return state == "visible"
 
 
 #: Words of a sheet's name that mark it as a copy or an archive of another sheet (Excel's
@@ -1105,9 +1148,26 @@ def _cell_texts(sh: _Sheet, c: int) -> list[str]:
     return out
 
 
+def _key_texts(column: str, texts: list[str]) -> list[str]:
+    """A key column's cells compared across sheets: a NIP without its spaces, dots and
+    apostrophe; a period as its code (``Triwulan I 2024`` and ``2024-Q1`` are one key,
+    :func:`~kinerja_analysis.core.periods.parse_period_text`); anything else as written."""
+    if column == "nip":
+        return [re.sub(r"[\s'’.\-]", "", v) for v in texts]
+    if column != "periode":
+        return texts
+    codes: dict[str, str] = {}
+    for v in set(texts):
+        try:
+            codes[v] = parse_period_text(v).code
+        except (PeriodError, ValueError):
+            codes[v] = v
+    return [codes[v] for v in texts]
+
+
 def _copies(
     sheets: Sequence[_Sheet], spec: HeaderSpec
-) -> tuple[dict[str, tuple[str, int, int, int]], tuple[list[str], int, int] | None]:
+) -> tuple[dict[str, tuple[str, int, int, int, int, str]], tuple[list[str], int, int] | None]:
     """Which sheets read for one table are copies of another, not parts of it.
 
     Two sheets that share at least :data:`COPY_SHARE` of the keys of the smaller and at
@@ -1118,10 +1178,18 @@ def _copies(
     one sheet whose name does not mark it a copy (:func:`looks_like_copy`) is read;
     when there is not exactly one, which is current cannot be told from the file.
 
+    First, a sheet holding every other sheet's rows of the group cell for cell (``Sheet1``
+    and ``Sheet2`` the same; ``Pejabat Struktural`` a subset of ``Pegawai``; a December
+    snapshot inside the next one) is read alone, nothing being lost; of such sheets one
+    not named as a copy (a copy that holds more is read only when no name says which
+    sheet is current: its extra rows may be people who have left since).
+
     Returns ``({copy: (sheet kept, keys shared, keys of the smaller, shared keys whose
-    rows differ)}, None)``, or ``({}, (the sheets, keys shared, keys of the smaller))``
-    when the sheets to read cannot be told apart. Written here because it is a rule of
-    this reader about workbooks, not a generic computation a library offers.
+    rows differ, keys only the copy holds, why)}, None)`` with ``why`` ``"isi"`` (its
+    rows are all in the sheet kept) or ``"nama"`` (its name marks a copy), or ``({},
+    (the sheets, keys shared, keys of the smaller))`` when the sheets to read cannot be
+    told apart. Written here because it is a rule of this reader about workbooks, not a
+    generic computation a library offers.
     """
     if len(sheets) < 2 or not spec.key:
         return {}, None
@@ -1137,10 +1205,7 @@ def _copies(
         if not all(k in named for k in spec.key):
             keys.append(None)
             continue
-        parts = [
-            [re.sub(r"[\s'’.\-]", "", v) for v in named[k]] if k == "nip" else named[k]
-            for k in spec.key
-        ]
+        parts = [_key_texts(k, named[k]) for k in spec.key]
         own: dict[tuple[str, ...], int] = {}
         for i, kt in enumerate(zip(*parts, strict=True)):
             if any(kt):
@@ -1163,26 +1228,37 @@ def _copies(
             if shared >= COPY_MIN_KEYS and shared >= COPY_SHARE * min(len(a), len(b)):
                 group[root(j)] = root(i)
 
-    def compare(i: int, j: int) -> tuple[int, int, int]:
+    def compare(i: int, j: int) -> tuple[int, int, int, int]:
         a, b = keys[i] or {}, keys[j] or {}
         common = a.keys() & b.keys()
         same_cols = [c for c in cols[i] if c in cols[j]]
         differ = sum(any(cols[i][c][a[k]] != cols[j][c][b[k]] for c in same_cols) for k in common)
-        return len(common), min(len(a), len(b)), differ
+        return len(common), min(len(a), len(b)), differ, len(b.keys() - a.keys())
 
-    copies: dict[str, tuple[str, int, int, int]] = {}
+    copies: dict[str, tuple[str, int, int, int, int, str]] = {}
     for r in sorted({root(i) for i in range(n)}):
         members = [i for i in range(n) if root(i) == r]
         if len(members) < 2:
             continue
-        current = [i for i in members if not looks_like_copy(sheets[i].name)]
+        # a sheet holding every other one's rows, cell for cell (a copy, or a subset
+        # such as 'Pejabat Struktural' of 'Pegawai'): read it alone, nothing is lost
+        whole = [
+            i for i in members
+            if all(compare(i, j)[2:] == (0, 0) for j in members if j != i)
+        ]  # fmt: skip
+        named = [i for i in members if not looks_like_copy(sheets[i].name)]
+        # a sheet named as a copy that holds more is read only when no name says which
+        # is current: its extra rows may be people who have left since
+        full = [i for i in whole if i in named] or (whole if not named else [])
+        current = full[:1] or named
         if len(current) != 1:
-            shared, smaller, _ = compare(members[0], members[1])
+            shared, smaller = compare(members[0], members[1])[:2]
             return {}, ([sheets[i].name for i in members], shared, smaller)
         kept = current[0]
         for i in members:
             if i != kept:
-                copies[sheets[i].name] = (sheets[kept].name, *compare(kept, i))
+                why = "isi" if full else "nama"
+                copies[sheets[i].name] = (sheets[kept].name, *compare(kept, i), why)
     return copies, None
 
 
@@ -1231,6 +1307,9 @@ def _read_xlsx(
         names = list(wb.sheetnames)
         hidden: list[str] = []
         examples: list[str] = []
+        elsewhere: list[tuple[str, str]] = []
+        very_hidden: list[str] = []
+        lacking: list[tuple[str, list[str]]] = []
         if sheet is not None:
             if isinstance(sheet, int) and not isinstance(sheet, bool):
                 if not 0 <= sheet < len(names):
@@ -1270,38 +1349,48 @@ def _read_xlsx(
                 if nm == chosen or not need:
                     continue
                 rows = head(nm)
-                got = spec.names(rows[_best_header(rows, spec)[0]]) if rows else frozenset()
+                cells = rows[_best_header(rows, spec)[0]] if rows else []
+                got = spec.names(cells)
+                other_table = spec.other_table(cells)
+                if other_table is not None:
+                    # another table's sheet of the same workbook (the SKP sheet holds the
+                    # official ratings' nip and periode, and four columns of its own)
+                    if need <= got:
+                        elsewhere.append((nm, other_table))
+                    continue
                 if not need <= got:
+                    if len(got & need) * 2 >= len(need) and len(need) > 1:
+                        # this table's sheet in another layout (an old SKP without Aspek)
+                        lacking.append((nm, sorted(need - got)))
                     continue
-                if any(
-                    spec.resolve(str(h)) is None and normalise_header(h) in spec.foreign
-                    for h in rows[_best_header(rows, spec)[0]]
-                    if h is not None
-                ):
-                    continue  # another table's sheet (SKP beside the official ratings)
                 if not _visible(wb[nm]):
-                    hidden.append(nm)
+                    (very_hidden if wb[nm].sheet_state == "veryHidden" else hidden).append(nm)
                     continue
-                if looks_like_example(nm):
+                if looks_like_example(nm) and not looks_like_example(chosen):
+                    # (when the best sheet is named as a template too, every such sheet
+                    # is the data: 'Template 2024' and 'Template 2025')
                     examples.append(nm)
                     continue
                 other = _sheet_header(path, nm, rows, spec, header_row)
                 if need <= spec.names(other.header):
                     parts[nm] = other
         order = [nm for nm in names if nm in parts]
+        chosen_state = getattr(wb[chosen], "sheet_state", "visible")
         for nm in order:
             _sheet_rows(wb[nm], parts[nm])
     finally:
         wb.close()
     copies, unsure = _copies([parts[nm] for nm in order], spec)
     if unsure:
+        size = {nm: len(parts[nm].rows) for nm in unsure[0]}
         raise SourceError(
             "sheet_salinan_ragu",
-            daftar=", ".join(f"'{nm}'" for nm in unsure[0]),
+            daftar=", ".join(f"'{nm}' ({size[nm]})" for nm in unsure[0]),
             kunci=", ".join(spec.key),
             n=unsure[1],
             m=unsure[2],
-            sheet=unsure[0][-1],
+            # the fullest as the example (on a tie the later one, more often the newer)
+            sheet=max(reversed(unsure[0]), key=lambda nm: size[nm]),
         )
     for nm in copies:
         order.remove(nm)
@@ -1347,11 +1436,11 @@ def _read_xlsx(
                 fields={"beda": beda, "contoh": min((nm for nm, _ in differ), key=names.index)},
             )
         )
-    for nm, (kept, n, m, n_diff) in copies.items():
+    for nm, (kept, n, m, n_diff, n_only, why) in copies.items():
         problems.append(
             Problem(
-                "sheet_salinan",
-                "peringatan",
+                "sheet_salinan" if why == "nama" else "sheet_isi_sama",
+                "peringatan" if why == "nama" else "info",
                 fields={
                     "salinan": nm,
                     "sheet": kept,
@@ -1359,10 +1448,33 @@ def _read_xlsx(
                     "m": m,
                     "kunci": ", ".join(spec.key),
                     "n_beda": n_diff,
+                    "n_hanya": n_only,
                 },
             )
         )
-    for key, skipped in (("sheet_tersembunyi", hidden), ("sheet_contoh", examples)):
+    for nm, cols in lacking:
+        problems.append(
+            Problem(
+                "sheet_kurang_kolom",
+                "peringatan",
+                fields={"sheet_lain": nm, "kurang": ", ".join(cols), "sheet": chosen},
+            )
+        )
+    if elsewhere:
+        problems.append(
+            Problem(
+                "sheet_tabel_lain",
+                "info",
+                fields={"daftar": ", ".join(f"'{nm}' ({t})" for nm, t in elsewhere)},
+            )
+        )
+    if sheet is None and not _visible_state(chosen_state):
+        problems.append(Problem("sheet_dipilih_tersembunyi", "info", fields={"sheet": chosen}))
+    for key, skipped in (
+        ("sheet_tersembunyi", hidden),
+        ("sheet_sangat_tersembunyi", very_hidden),
+        ("sheet_contoh", examples),
+    ):
         if skipped:
             problems.append(
                 Problem(
@@ -1374,13 +1486,31 @@ def _read_xlsx(
                     },
                 )
             )
+    for nm in order:
+        sh = parts[nm]
+        sh.dropped = _hidden_duplicates(sh, spec)
+        for c, shown in sh.dropped.items():
+            problems.append(
+                Problem(
+                    "kolom_tersembunyi_ganda",
+                    "peringatan",
+                    column=spec.resolve(str(sh.header[c])) or str(sh.header[c]),
+                    fields={
+                        "header": sh.header[c],
+                        "huruf": _col_letter(c),
+                        "pakai": _col_letter(shown),
+                        "di": f" (sheet '{nm}')" if stacked else "",
+                    },
+                )
+            )
     # the columns of every sheet read, aligned by name (the first sheet's order, then
     # columns only later sheets have)
-    keys = _column_keys(first.header, spec)
-    header = list(first.header)
-    for nm in order:
-        for k, h in zip(_column_keys(parts[nm].header, spec), parts[nm].header, strict=True):
-            if k not in keys:
+    keys: list[tuple[str, int]] = []
+    header: list[str] = []
+    for nm in [chosen, *order]:
+        sh = parts[nm]
+        for k, h in zip(_column_keys(sh.header, spec, sh.dropped), sh.header, strict=True):
+            if k is not None and k not in keys:
                 keys.append(k)
                 header.append(h)
     index = {k: j for j, k in enumerate(keys)}
@@ -1392,7 +1522,11 @@ def _read_xlsx(
     for s_i, nm in enumerate(order):
         sh = parts[nm]
         n = len(sh.rows)
-        where = {index[k]: c for c, k in enumerate(_column_keys(sh.header, spec))}
+        where = {
+            index[k]: c
+            for c, k in enumerate(_column_keys(sh.header, spec, sh.dropped))
+            if k is not None
+        }
         for j, c in where.items():  # hidden on every sheet that has it
             hidden_in[j] = hidden_in.get(j, True) and c in sh.hidden_cols
         for j in range(len(header)):
@@ -1906,10 +2040,9 @@ def _name_columns(
     - otherwise (a key, a required column): the column cannot be used (fatal), naming the
       rows where the columns disagree and how to choose one in the mapping.
 
-    A column hidden in Excel (``hidden``: 1-based positions) beside a visible one of the
-    same name is set aside with a warning: the hidden one is the old one (a hidden old
-    ``Predikat`` beside the current one made the table unusable, the message silent on
-    which column was hidden). A hidden column read alone is read, with a note.
+    A column hidden in Excel (``hidden``: 1-based positions) is read, with a note (one
+    hidden beside a visible one of the same name never gets here: the workbook reader
+    leaves it out, sheet by sheet, :func:`_hidden_duplicates`).
 
     ``rows`` are the spreadsheet row numbers of the cells (``sheet_of(i)``: the sheet
     of row ``i`` where the rows come from several sheets); ``set_aside`` receives the
@@ -1935,25 +2068,7 @@ def _name_columns(
         by_name.setdefault(canon, []).append(RawColumn(canon, h, pos, codes, cats, num))
     out: dict[str, RawColumn] = {}
     for canon, group in by_name.items():
-        shown = [c for c in group if c.position not in hidden]
-        if shown and len(shown) < len(group):
-            for c in group:
-                if c.position in hidden:
-                    aside.append((c.header, c.position, "ganda"))
-                    problems.append(
-                        Problem(
-                            "kolom_tersembunyi_ganda",
-                            "peringatan",
-                            column=canon,
-                            fields={
-                                "header": c.header,
-                                "huruf": _col_letter(c.position - 1),
-                                "pakai": _col_letter(shown[0].position - 1),
-                            },
-                        )
-                    )
-            group = shown
-        elif not shown:
+        if all(c.position in hidden for c in group):
             problems.append(
                 Problem(
                     "kolom_tersembunyi_dibaca",
