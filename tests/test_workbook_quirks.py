@@ -629,6 +629,30 @@ def test_a_hidden_sheet_read_alone_and_a_very_hidden_part_are_said(tmp_path: Pat
     assert len(warn) == 1 and "very hidden" in warn[0] and "Unhide)" not in warn[0], warn
 
 
+def test_sheets_named_after_employees_are_shown_by_their_place(tmp_path: Path) -> None:
+    """t9 F6: one SKP sheet per employee, named after them. The summary printed every
+    name while the messages masked them as '[nama]' (a reject on "[[nama]] baris 3" of
+    250 sheets cannot be found). Such a sheet is shown by its place in the workbook,
+    alike in the messages, rejected rows, root causes and summary; no name is printed."""
+    d = folder(tmp_path, pegawai=False, skp=False)
+    names = {BOSS: "Agus Hidayat", STAFF: "Sri Permana", PEER: "Yusuf Wijaya", PPPK: "Dewi Lestari"}
+    write_csv(d / "pegawai.csv", [*PEGAWAI, "nama"], [[*r, names[r[0]]] for r in PEOPLE.values()])
+    sheets = {}
+    for nip in (STAFF, PEER, PPPK):
+        sheets[names[nip]] = [SKP, *[r for r in skp_rows("2024Q1") if r[0] == nip]]
+    sheets[names[PEER]][2][5] = "abc"  # row 3 of the second sheet
+    workbook(d / "skp.xlsx", sheets)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["validate", str(d), "--out", str(out)])
+    assert res.exit_code == 1, res.output
+    text = res.output + "".join(f.read_text("utf-8") for f in out.rglob("*.csv"))
+    assert not any(n in text for n in names.values()), text
+    assert "skp.xlsx [#2] baris 3" in res.output, res.output
+    assert "sheet '#1', '#2', '#3'" in res.output or "#1 / #2 / #3" in text
+    rejected = (out / "penolakan" / "skp.csv").read_text("utf-8")
+    assert "skp.xlsx [#2],3," in rejected, rejected
+
+
 def test_looks_like_copy_reads_excel_copy_names() -> None:
     from kinerja_analysis.data.readers import looks_like_copy, looks_like_example
 

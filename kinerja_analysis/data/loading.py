@@ -1682,7 +1682,8 @@ def _summary_row(name, file, read, acc, rej, warn, status, raw, st) -> dict[str,
         row.update(
             format=info.format,
             # several sheets stacked: their names, " / " between (never in a sheet's name)
-            sheet=" / ".join(info.sheets_read) or info.sheet or "",
+            sheet=" / ".join(raw.shown(s) for s in info.sheets_read)
+            or (raw.shown(info.sheet) if info.sheet else ""),
             baris_header=info.header_row,
             pemisah=info.delimiter or "",
             desimal=st.number_format[0] if st is not None and st.number_format else "",

@@ -262,6 +262,10 @@ class RawTable:
     #: Where the rows come from several sheets (:attr:`ReadInfo.sheets_read`): each row's
     #: sheet, an index into ``info.sheets_read``; ``None`` for one sheet or a CSV/Parquet.
     row_sheet: np.ndarray | None = None
+    #: Sheets shown under another name in every message, rejected row and summary: a
+    #: sheet named after an employee is shown by its place in the workbook (``#17``),
+    #: set once the register is known (:func:`~kinerja_analysis.data.rules.mask_issues`).
+    sheet_alias: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -272,11 +276,15 @@ class RawTable:
         """Whether the rows come from more than one sheet."""
         return self.row_sheet is not None
 
+    def shown(self, sheet: str) -> str:
+        """A sheet's name as messages show it (:attr:`sheet_alias`)."""
+        return self.sheet_alias.get(sheet, sheet)
+
     def labels(self) -> tuple[str, ...]:
         """The file label of each sheet read (:func:`sheet_label`), or ``(file,)``."""
         if self.row_sheet is None:
             return (self.file,)
-        return tuple(sheet_label(self.file, s) for s in self.info.sheets_read)
+        return tuple(sheet_label(self.file, self.shown(s)) for s in self.info.sheets_read)
 
     def file_at(self, pos: np.ndarray) -> np.ndarray | str:
         """The file label of the rows at positions ``pos``: the file's name, or for rows
@@ -292,7 +300,7 @@ class RawTable:
         """The file label of the row at position ``i`` (:meth:`file_at`)."""
         if self.row_sheet is None:
             return self.file
-        return sheet_label(self.file, self.info.sheets_read[int(self.row_sheet[i])])
+        return sheet_label(self.file, self.shown(self.info.sheets_read[int(self.row_sheet[i])]))
 
     def row_ref(self, i: int) -> int | str:
         """Row ``i`` (a position) as another row's message names it: the spreadsheet row
@@ -301,7 +309,7 @@ class RawTable:
         row = int(self.rows[i])
         if self.row_sheet is None:
             return row
-        return f"{row} (sheet '{self.info.sheets_read[int(self.row_sheet[i])]}')"
+        return f"{row} (sheet '{self.shown(self.info.sheets_read[int(self.row_sheet[i])])}')"
 
     def position(self, row: int, sheet: str | None = None) -> int | None:
         """The position of spreadsheet row ``row`` (of ``sheet``, for stacked rows), or

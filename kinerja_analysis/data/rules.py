@@ -36,7 +36,7 @@ from kinerja_analysis.data.contract import (
     PREDIKAT,
     RATING,
 )
-from kinerja_analysis.data.readers import remap_codes
+from kinerja_analysis.data.readers import remap_codes, sheet_label
 from kinerja_analysis.data.validation import (
     NIP_SEPARATORS,
     TableState,
@@ -749,6 +749,46 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
         out[is_text] = new[inverse]
         return out[0] if one else out
 
+    # a sheet named after an employee (a workbook with one sheet per employee) is shown
+    # by its place in the workbook ("SKP.xlsx [#17]"): in every message, file label,
+    # root cause, rejected row and the summary, so that the row is still found in Excel
+    renamed: dict[str, str] = {}
+    for st in states.values():
+        info = st.raw.info
+        for k, nm in enumerate(info.sheets, start=1):
+            if register.mask(nm) != nm:
+                st.raw.sheet_alias[nm] = f"#{k}"
+        if st.raw.sheet_alias and getattr(st.raw, "stacked", False):
+            for nm in info.sheets_read:
+                if nm in st.raw.sheet_alias:
+                    old = sheet_label(st.raw.file, nm)
+                    renamed[old] = sheet_label(st.raw.file, st.raw.sheet_alias[nm])
+    aliases = {nm: a for st in states.values() for nm, a in st.raw.sheet_alias.items()}
+    if aliases:
+        quoted = re.compile(
+            "|".join(
+                rf"(?<=['\[]){re.escape(nm)}(?=['\]])"
+                for nm in sorted(aliases, key=len, reverse=True)
+            )
+        )
+
+        def shown(text: object) -> object:
+            if not isinstance(text, str):
+                return text
+            return quoted.sub(lambda m: aliases[m.group(0)], text)
+
+        for problem in getattr(run, "structure", []):
+            problem["pesan"] = shown(problem["pesan"])
+        for st in states.values():
+            for part in st.issues.parts:
+                part["pesan"] = _each(part["pesan"], shown)
+    if renamed:
+        for st in states.values():
+            for part in st.issues.parts:
+                if "file" in part:
+                    part["file"] = _each(part["file"], lambda f: renamed.get(f, f))
+                part["sebab"] = _renamed_causes(part["sebab"], renamed)
+
     for st in states.values():
         by_design = {c.name for c in st.table.columns if c.kind == "nip" or c.may_be_nip}
         for part in st.issues.parts:
@@ -759,22 +799,13 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
     for problem in getattr(run, "structure", []):
         problem["pesan"] = masked_all(problem["pesan"], True, False)
         problem["file"] = masked_all(problem["file"], True, False)  # any file of the folder
-    # a table stacked from several sheets names each row's sheet with its file ("SKP.xlsx
-    # [<a name>]": a workbook with one sheet per employee): masked as a file's name is,
-    # and so in the root-cause keys that begin with such a label
-    renamed: dict[str, str] = {}
-    for st in states.values():
-        if getattr(st.raw, "stacked", False):
-            for label in st.raw.labels():
-                m = masked(label, True, False)
-                if m != label:
-                    renamed[label] = m
-    if renamed:
-        for st in states.values():
-            for part in st.issues.parts:
-                if "file" in part:
-                    part["file"] = masked_all(part["file"], True, False)
-                part["sebab"] = _renamed_causes(part["sebab"], renamed)
+
+
+def _each(values: object, f: Any) -> object:
+    """``f`` applied to one value, or to each of an array of them."""
+    if isinstance(values, np.ndarray | list | tuple | pd.Series):
+        return np.asarray([f(v) for v in values], dtype=object)
+    return f(values)
 
 
 def _renamed_causes(causes: object, renamed: Mapping[str, str]) -> object:
