@@ -653,6 +653,44 @@ def test_sheets_named_after_employees_are_shown_by_their_place(tmp_path: Path) -
     assert "skp.xlsx [#2],3," in rejected, rejected
 
 
+@pytest.mark.parametrize(
+    "labels",
+    [
+        [chr(ord("a") + i) for i in range(len(PEGAWAI))],  # a b c …
+        [None, *[f"({i + 2})" for i in range(len(PEGAWAI) - 1)]],  # a blank No column
+        [*[f"({i + 1})" for i in range(len(PEGAWAI) - 1)], f"({len(PEGAWAI)})=(2)x(3)"],
+    ],
+    ids=["letters", "blank-first", "formula"],
+)
+def test_column_labels_in_other_styles_are_skipped(tmp_path: Path, labels: list) -> None:
+    """t9 F10: letters, a blank first label, a label with its formula were read as a
+    record (rejects with no hint)."""
+    d = folder(tmp_path, pegawai=False)
+    workbook(d / "pegawai.xlsx", {"Pegawai": [PEGAWAI, labels, *PEOPLE.values()]})
+    rep, tables = validate(d)
+    assert len(tables["pegawai"]) == 4 and rep.issues.empty, rep.messages()
+    assert any("baris 2 berisi nomor kolom" in p for p in structure(rep, "info"))
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_header_repeated_page_by_page_is_skipped(tmp_path: Path, kind: str) -> None:
+    """t9 F10: a table converted from PDF repeats its header and column numbers every
+    page: 94 rows gave 282 problems, quoting 'NIP' and '(1)' as values."""
+    d = folder(tmp_path, pegawai=False)
+    numbers = [f"({i + 1})" for i in range(len(PEGAWAI))]
+    people = list(PEOPLE.values())
+    rows = [PEGAWAI, numbers, *people[:2], PEGAWAI, numbers, *people[2:]]
+    if kind == "xlsx":
+        workbook(d / "pegawai.xlsx", {"Pegawai": rows})
+    else:
+        pd.DataFrame(rows[1:], columns=PEGAWAI).to_csv(d / "pegawai.csv", index=False)
+    rep, tables = validate(d)
+    assert len(tables["pegawai"]) == 4 and rep.issues.empty, rep.messages()
+    info = structure(rep, "info")
+    assert any("1 baris mengulang header" in p and "(baris 5;" in p for p in info), info
+    assert any("baris 6 berisi nomor kolom" in p for p in info), info
+
+
 def test_looks_like_copy_reads_excel_copy_names() -> None:
     from kinerja_analysis.data.readers import looks_like_copy, looks_like_example
 

@@ -400,6 +400,10 @@ _ID: dict[str, str] = {
         '(tabel: {{{tabel}: {{sheet: "{sheet}"}}}}), atau beri sheet salinan nama yang '
         "menandainya (mis. '... (lama)' atau 'Backup ...')"
     ),
+    "baris_header_ulang": (
+        "{n} baris mengulang header di tengah data (baris {baris}; tabel yang dicetak atau "
+        "dikonversi per halaman): dilewati, bukan data"
+    ),
     "baris_tersembunyi": (
         "{n} baris tersembunyi di Excel{di} ikut dibaca sebagai data (baris {baris}); baris "
         "yang disembunyikan atau tersaring tetap bagian dari tabel"
@@ -1091,6 +1095,10 @@ _EN: dict[str, str] = {
         "table is not read. Name the sheet to read in the mapping file, e.g. (tabel: "
         '{{{tabel}: {{sheet: "{sheet}"}}}}), or give the copy a name that marks it '
         "(e.g. '... (old)' or 'Backup ...')"
+    ),
+    "baris_header_ulang": (
+        "{n} row(s) repeat the header inside the data (rows {baris}; a table printed or "
+        "converted page by page): skipped, not data"
     ),
     "baris_tersembunyi": (
         "{n} row(s) hidden in Excel{di} are read as data (rows {baris}); rows hidden or "

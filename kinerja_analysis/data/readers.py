@@ -886,38 +886,147 @@ def _cell_kind(v: Any) -> tuple[str | None, float]:
     return str(v), np.nan
 
 
-_NUMBER_LABEL = re.compile(r"[(\[]?\s*(\d{1,3})\s*[)\]]?\.?")
+#: A column's number or letter as a printed table labels it: ``1``, ``(1)``, ``[1]``,
+#: ``1.``, ``a``, ``(a)``, optionally with how it is computed (``(6)=(5)/(4)``,
+#: ``6 = 4 x 5``).
+_COLUMN_LABEL = re.compile(r"[(\[]?\s*(\d{1,3}|[a-z])\s*[)\]]?\.?(?:\s*=.*)?", re.I | re.S)
+
+
+def _label_value(cell: Any) -> tuple[str, int] | None:
+    """``("n", number)`` or ``("a", letter's place)`` of a column label, else ``None``."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        f = float(cell)
+        return ("n", int(f)) if f.is_integer() and 0 <= f < 1000 else None
+    m = _COLUMN_LABEL.fullmatch(str(cell).strip())
+    if m is None:
+        return None
+    g = m.group(1)
+    return ("n", int(g)) if g.isdigit() else ("a", ord(g.lower()) - ord("a") + 1)
 
 
 def is_numbering_row(cells: Sequence[Any]) -> bool:
-    """Whether a row holds only column numbers, ``(1) (2) (3) …`` or ``1 2 3 …`` in order
-    (at least three), as Indonesian government tables print under their header.
+    """Whether a row holds only column labels in order, at least three: ``(1) (2) (3) …``,
+    ``1 2 3 …``, ``a b c …``, with a label's formula (``(6)=(5)/(4)``) allowed, as
+    Indonesian government tables print under their header; the first label may be a
+    later column's when the cells before it are empty (a blank ``No`` column).
 
     >>> is_numbering_row(["(1)", "(2)", "(3)", "(4)"]), is_numbering_row([1, 2, 3, None])
     (True, True)
-    >>> is_numbering_row(["1", "2", "4"]), is_numbering_row(["198503122010011001", "L", "3"])
-    (False, False)
+    >>> is_numbering_row(["a", "b", "c"]), is_numbering_row(["(1)", "(2)", "(3)=(1)x(2)"])
+    (True, True)
+    >>> is_numbering_row([None, "2", "3", "4"]), is_numbering_row(["1", "2", "4"])
+    (True, False)
+    >>> is_numbering_row(["198503122010011001", "L", "3"])
+    False
     """
-    numbers = []
-    for c in cells:
+    labels = []
+    first = None
+    for i, c in enumerate(cells):
         if _blank(c):
             continue
-        if isinstance(c, bool):
+        v = _label_value(c)
+        if v is None:
             return False
-        if isinstance(c, (int, float)):
-            if not float(c).is_integer():
-                return False
-            numbers.append(int(c))
-            continue
-        m = _NUMBER_LABEL.fullmatch(str(c).strip())
-        if m is None:
-            return False
-        numbers.append(int(m.group(1)))
-    return (
-        len(numbers) >= 3
-        and numbers[0] in (0, 1)
-        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+        first = i if first is None else first
+        labels.append(v)
+    if len(labels) < 3 or len({k for k, _ in labels}) != 1:
+        return False
+    numbers = [x for _, x in labels]
+    start = numbers[0]
+    return start in (0, 1, (first or 0) + 1) and numbers == list(range(start, start + len(numbers)))
+
+
+def _layout_rows(
+    cols: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the data rows that are the table's layout, not records: rows of
+    column labels (:func:`is_numbering_row`) and the header written again (a table
+    converted from PDF, or printed page by page, repeats both every page).
+
+    Vectorised over the coded columns; only rows whose every cell looks like a label,
+    or like its column's header, are looked at one by one."""
+    empty = np.empty(0, np.int64)
+    if not cols:
+        return empty, empty
+    n = len(cols[0][1])
+    # per column and distinct text: a label? the column's header? (cheap: distinct texts)
+    marks = []
+    for h, codes, cats, num in cols:
+        own = normalise_header(h) if h else ""
+        is_label = np.zeros(len(cats), dtype=bool)
+        is_head = np.zeros(len(cats), dtype=bool)
+        if len(cats):
+            text = np.asarray(cats, dtype=str)
+            size = np.char.str_len(text)
+            # only short texts, or ones with a bracket or a formula, can be a label; only
+            # texts about as long as the header can be it (a NIP is neither: 18 digits)
+            maybe = (size <= 3) | (np.char.find(text, "=") >= 0) | np.char.startswith(text, "(")
+            maybe |= np.char.startswith(text, "[")
+            for i in np.flatnonzero(maybe):
+                is_label[i] = _label_value(cats[i]) is not None
+            if own:
+                for i in np.flatnonzero(np.abs(size - len(h)) <= 3):
+                    is_head[i] = normalise_header(cats[i]) == own
+        marks.append((codes, num, is_label, is_head))
+
+    def cells(k: int, at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(label, header, filled) of column ``k`` at rows ``at``."""
+        codes, num, is_label, is_head = marks[k]
+        c = codes[at]
+        text = c >= 0
+        label = np.zeros(len(at), dtype=bool)
+        head = np.zeros(len(at), dtype=bool)
+        if len(is_label):
+            label[text] = is_label[c[text]]
+            head[text] = is_head[c[text]]
+        filled = text
+        if num is not None:
+            x = num[at]
+            numeric = ~text & np.isfinite(x)
+            whole = np.zeros(len(at), dtype=bool)
+            whole[numeric] = (np.mod(x[numeric], 1) == 0) & (x[numeric] >= 0) & (x[numeric] < 1000)
+            label |= whole
+            filled = filled | numeric
+        return label, head, filled
+
+    # a row can only be layout if each of its cells is empty, a label or its header: the
+    # columns that rule out most rows first (a NIP column rules out every record)
+    order = sorted(
+        range(len(cols)),
+        key=lambda k: (marks[k][2] | marks[k][3]).mean() if len(marks[k][2]) else 1.0,
     )
+    at = np.arange(n, dtype=np.int64)
+    for k in order:
+        label, head, filled = cells(k, at)
+        at = at[~filled | label | head]
+        if not len(at):
+            return empty, empty
+    labels = np.zeros(len(at), dtype=np.int32)
+    heads = np.zeros(len(at), dtype=np.int32)
+    filled_n = np.zeros(len(at), dtype=np.int32)
+    for k in range(len(cols)):
+        label, head, filled = cells(k, at)
+        labels += label & ~head
+        heads += head
+        filled_n += filled
+    numbering = []
+    for j in np.flatnonzero((labels == filled_n) & (filled_n >= 3)):
+        i = int(at[j])
+        row = []
+        for _, codes, cats, num in cols:
+            c = int(codes[i])
+            if c >= 0:
+                row.append(cats[c])
+            elif num is not None and np.isfinite(num[i]):
+                row.append(float(num[i]))
+            else:
+                row.append(None)
+        if is_numbering_row(row):
+            numbering.append(i)
+    repeats = at[(heads >= 3) & (heads * 5 >= filled_n * 4)]
+    return np.asarray(numbering, dtype=np.int64), repeats.astype(np.int64)
 
 
 def _blank(v: Any) -> bool:
@@ -1762,6 +1871,27 @@ def read_source(
     if row_sheet is not None:
         stacked_sheets, by_row = info.sheets_read, row_sheet
         sheet_of = lambda i: stacked_sheets[int(by_row[i])]  # noqa: E731
+    if suffix != ".parquet":
+        # rows of column labels and the header written again further down (a table
+        # printed or converted page by page): the table's layout, not records
+        numbering, repeats = _layout_rows(cols4)
+        drop = np.zeros(len(rows), dtype=bool)
+        for key, at in (("baris_nomor_kolom", numbering), ("baris_header_ulang", repeats)):
+            if len(at):
+                mask = np.zeros(len(rows), dtype=bool)
+                mask[at] = True
+                drop |= mask
+                fields = {"baris": _first_rows(rows, mask, sheet_of=sheet_of), "di": "",
+                          "n": int(mask.sum())}  # fmt: skip
+                problems.append(Problem(key, "info", fields=fields))
+        if drop.any():
+            keep = np.flatnonzero(~drop)
+            rows = rows[keep]
+            cols4 = [(h, c[keep], k, None if x is None else x[keep]) for h, c, k, x in cols4]
+            if row_sheet is not None:
+                row_sheet = row_sheet[keep]
+                stacked_sheets, by_row = info.sheets_read, row_sheet
+                sheet_of = lambda i: stacked_sheets[int(by_row[i])]  # noqa: E731
     columns, extra = _name_columns(
         cols4, spec, problems, rows, set_aside, sheet_of, hidden=frozenset(info.hidden_columns)
     )
