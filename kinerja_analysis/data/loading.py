@@ -76,6 +76,7 @@ from kinerja_analysis.data.readers import (
 from kinerja_analysis.data.validation import (
     ISSUE_COLUMNS,
     TableState,
+    broken_row_reason,
     missing_required,
     parse_table,
     string_series,
@@ -1532,16 +1533,12 @@ def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
         item_columns=items,
     )
     if raw.broken:
-        delim = raw.info.delimiter or ","
         st.issues.add_row_numbers(
             [b for b, _, _ in raw.broken],
             "",
             [t if len(t) <= 200 else t[:200] + "…" for _, t, _ in raw.broken],
             "baris_rusak",
-            [
-                st.msg("baris_rusak", n=k, m=raw.n_header_fields, pemisah=delim)
-                for _, _, k in raw.broken
-            ],
+            [broken_row_reason(st, k) for _, _, k in raw.broken],
             "tolak",
         )
     run.states[name] = st
@@ -1698,15 +1695,7 @@ def _rejected_rows(st: TableState) -> pd.DataFrame:
         br = pd.DataFrame(
             {
                 "baris": [b for b, _, _ in st.raw.broken],
-                "alasan": [
-                    st.msg(
-                        "baris_rusak",
-                        n=k,
-                        m=st.raw.n_header_fields,
-                        pemisah=st.raw.info.delimiter or ",",
-                    )
-                    for _, _, k in st.raw.broken
-                ],
+                "alasan": [broken_row_reason(st, k) for _, _, k in st.raw.broken],
                 "baris_mentah": [t for _, t, _ in st.raw.broken],
             }
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from kinerja_analysis.core.text import Bahasa, Catalog
 
-__all__ = ["MESSAGES", "message"]
+__all__ = ["MESSAGES", "delimiter_shown", "message"]
 
 _ID: dict[str, str] = {
     # ------------------------------------------------------------------ cell values
@@ -137,6 +137,15 @@ _ID: dict[str, str] = {
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
     "kunci_unik": "duplikat kunci ({kunci}) dengan baris {baris}",
+    "kunci_unik_identik": ("duplikat kunci ({kunci}): salinan identik baris {baris} - diabaikan"),
+    "kunci_unik_beda": (
+        "duplikat kunci ({kunci}), berbeda di kolom {kolom_beda} dari baris {baris}; baris "
+        "{baris} dipakai, baris ini tidak"
+    ),
+    "bukan_asn": (
+        "bukan ASN - di luar cakupan (ASN = PNS dan PPPK, UU 20/2023): baris ini dan "
+        "baris pegawai ini di tabel lain tidak dievaluasi; status tidak dibaca dari NIP"
+    ),
     "kunci_unik_pemisah": (
         "duplikat kunci ({kunci}) dengan baris {baris}: '{nilai}' dan '{nilai_lain}' "
         "(baris {baris}) ditulis berbeda, tetapi menjadi NIP yang sama setelah pemisahnya "
@@ -147,8 +156,13 @@ _ID: dict[str, str] = {
         "(baris {baris}) ditulis berbeda, tetapi dibaca sebagai nilai yang sama"
     ),
     "baris_rusak": (
-        "baris berisi {n} kolom sedangkan header {m} kolom (pemisah '{pemisah}' di dalam "
+        "baris berisi {n} kolom sedangkan header {m} kolom (pemisah {pemisah} di dalam "
         "nilai tanpa tanda kutip?); baris disisihkan"
+    ),
+    "baris_rusak_kurang": (
+        "baris berisi {n} kolom sedangkan header {m} kolom (baris terpotong, atau baris "
+        "baru di dalam sel tanpa tanda kutip yang memecah satu baris menjadi dua?); baris "
+        "disisihkan"
     ),
     "sel_galat_excel": "sel berisi galat Excel {nilai}",
     "rumus_tanpa_nilai": (
@@ -617,7 +631,7 @@ _ID: dict[str, str] = {
     "cara_baca": "{format}{sheet}, header baris {header}{pemisah}{desimal}{encoding}",
     "cara_sheet": ", sheet '{sheet}'",
     "cara_sheets": ", sheet {sheets} (digabung)",
-    "cara_pemisah": ", pemisah '{pemisah}'",
+    "cara_pemisah": ", pemisah {pemisah}",
     "cara_desimal": ", desimal '{desimal}'",
     "cara_encoding": ", {encoding}",
     "terdeteksi": " (terdeteksi)",
@@ -816,6 +830,16 @@ _EN: dict[str, str] = {
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",
+    "kunci_unik_identik": "duplicate key ({kunci}): an identical copy of row {baris} - ignored",
+    "kunci_unik_beda": (
+        "duplicate key ({kunci}), differing from row {baris} in column(s) {kolom_beda}; row "
+        "{baris} is used, this row is not"
+    ),
+    "bukan_asn": (
+        "not an ASN - outside the scope (ASN = PNS and PPPK, Law 20/2023): this row and "
+        "this employee's rows in other tables are not evaluated; the status is not read "
+        "from the NIP"
+    ),
     "kunci_unik_pemisah": (
         "duplicate key ({kunci}) of row {baris}: '{nilai}' and '{nilai_lain}' (row "
         "{baris}) are written differently but become the same NIP once their separators "
@@ -826,8 +850,12 @@ _EN: dict[str, str] = {
         "{baris}) are written differently but are read as the same value"
     ),
     "baris_rusak": (
-        "row has {n} fields while the header has {m} (delimiter '{pemisah}' inside an "
+        "row has {n} fields while the header has {m} (delimiter {pemisah} inside an "
         "unquoted value?); row set aside"
+    ),
+    "baris_rusak_kurang": (
+        "row has {n} fields while the header has {m} (a row cut short, or a line break "
+        "inside an unquoted value splitting one row in two?); row set aside"
     ),
     "sel_galat_excel": "cell holds the Excel error {nilai}",
     "rumus_tanpa_nilai": (
@@ -1221,7 +1249,7 @@ _EN: dict[str, str] = {
     "cara_baca": "{format}{sheet}, header row {header}{pemisah}{desimal}{encoding}",
     "cara_sheet": ", sheet '{sheet}'",
     "cara_sheets": ", sheets {sheets} (stacked)",
-    "cara_pemisah": ", delimiter '{pemisah}'",
+    "cara_pemisah": ", delimiter {pemisah}",
     "cara_desimal": ", decimal '{desimal}'",
     "cara_encoding": ", {encoding}",
     "terdeteksi": " (detected)",
@@ -1249,3 +1277,18 @@ MESSAGES = Catalog({"id": _ID, "en": _EN})
 def message(key: str, bahasa: Bahasa = "id", /, **fields: object) -> str:
     """The text of ``key`` in ``bahasa`` (see :data:`MESSAGES`)."""
     return MESSAGES(key, bahasa, **fields)
+
+
+#: Delimiters a person cannot see when quoted: named instead.
+_DELIMITER_WORDS = {"\t": {"id": "tab", "en": "tab"}, " ": {"id": "spasi", "en": "space"}}
+
+
+def delimiter_shown(delimiter: str, bahasa: Bahasa = "id") -> str:
+    """A CSV delimiter as a message shows it: quoted (``','``), or named when it would
+    look like nothing (a tab printed raw looks like spaces).
+
+    >>> delimiter_shown(";"), delimiter_shown(chr(9)), delimiter_shown(" ", "en")
+    ("';'", 'tab', 'space')
+    """
+    word = _DELIMITER_WORDS.get(delimiter)
+    return word[bahasa] if word else f"'{delimiter}'"

@@ -42,6 +42,8 @@ from kinerja_analysis.data.validation import (
     TableState,
     _bool,
     _cat_series,
+    broken_row_ids,
+    broken_row_reason,
     reject,
 )
 
@@ -1313,31 +1315,68 @@ def supervisor_loops(st: TableState) -> None:
 def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str, str]]:
     """NIP → (row, first reason, file) of rejected employee rows whose NIP is readable;
     ``file`` is the pegawai file's name, with the row's sheet where the table was read
-    from several sheets (:meth:`~kinerja_analysis.data.readers.RawTable.file_of`)."""
+    from several sheets (:meth:`~kinerja_analysis.data.readers.RawTable.file_of`).
+
+    Besides the NIP as read or written, a rejected row is found by:
+
+    * a NIP stored as a number with lost digits: its rounded value (:func:`_lossy_key`);
+    * a NIP cut by Excel to 15 digits and padded ``000`` (``196809242003042000``): its
+      first 15 digits (:func:`_cut_key`), the full NIP of the other tables begins so;
+    * a CSV line set aside as broken (too few or too many fields): the NIP its text
+      holds at the NIP column's position (:func:`~kinerja_analysis.data.validation.
+      broken_row_ids`) — for linking only, the line is never read as data.
+
+    A rounded or cut key two rows share names no single row and is dropped.
+    """
     bad = np.flatnonzero(peg.bad)
-    if not len(bad):
+    broken = broken_row_ids(peg.raw) if peg.raw.broken else []
+    if not len(bad) and not broken:
         return {}
     nip = _text(peg.values["nip"]).to_numpy(dtype=object)
     reasons = dict(zip(bad.tolist(), peg.issues.first_reject_reason(bad).tolist(), strict=True))
     accepted = set(nip[~peg.bad].tolist())
     out: dict[str, tuple[int, str, str]] = {}
-    lossy_rows: dict[str, set[int]] = {}  # positions (a row number may repeat across sheets)
+    shared_rows: dict[str, set[object]] = {}  # positions (a row number may repeat across sheets)
+
+    def add(v: str, entry: tuple[int, str, str], where: object) -> None:
+        out.setdefault(v, entry)
+        for key in (_lossy_key(v), _cut_key(v) if v.endswith("000") else None):
+            if key is not None:
+                out.setdefault(key, entry)
+                shared_rows.setdefault(key, set()).add(where)
+
     for i in bad.tolist():
         v = nip[i]
         if v is None:
             # the NIP cell itself failed: its text may still match a dependent row
             v = peg.text("nip", np.array([i]))[0] or None
         if v is not None and v not in accepted:
-            entry = (int(peg.raw.rows[i]), str(reasons[i]), peg.raw.file_of(i))
-            out.setdefault(str(v), entry)
-            lossy = _lossy_key(str(v))
-            if lossy is not None:
-                out.setdefault(lossy, entry)
-                lossy_rows.setdefault(lossy, set()).add(i)
-    for key, rows_ in lossy_rows.items():
+            add(str(v), (int(peg.raw.rows[i]), str(reasons[i]), peg.raw.file_of(i)), i)
+    if broken:
+        why = {row: broken_row_reason(peg, k) for row, _, k in peg.raw.broken}
+        for row, v in broken:
+            if v not in accepted:
+                add(v, (row, why[row], peg.file), ("baris", row))
+    for key, rows_ in shared_rows.items():
         if len(rows_) > 1:  # two employees round to the same number: no single root cause
-            del out[key]
+            out.pop(key, None)
     return out
+
+
+def _cut_key(text: str) -> str | None:
+    """The key under which a NIP Excel cut to 15 digits (``196809242003042000``: the
+    last three digits lost, ``000`` never a real sequence) and the full NIP it came
+    from (``196809242003042001``) meet: ``"15:"`` and the first 15 digits. ``None`` for a
+    text that is not 18 digits.
+
+    >>> _cut_key("196809242003042000") == _cut_key("196809242003042001")
+    True
+    >>> _cut_key("1.968E+17") is None
+    True
+    """
+    if len(text) != 18 or not text.isdigit():
+        return None
+    return f"15:{text[:15]}"
 
 
 _MANTISSA = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?[eE][+-]?\d+$")
@@ -1451,8 +1490,10 @@ def check_reference(
     for c in cats[np.unique(codes[unknown])].tolist():
         if c in rejected:
             key_of[c] = c
-        elif ks and len(c) == 18 and c.isdigit():
+        elif len(c) == 18 and c.isdigit():
             hit = next((k for k in (_lossy_key(c, d) for d in ks) if k in rejected), None)
+            if hit is None and _cut_key(c) in rejected:
+                hit = _cut_key(c)
             if hit is not None:
                 key_of[c] = hit
     rej_cat = np.fromiter((c in key_of for c in cats), dtype=bool, count=len(cats))
@@ -1581,6 +1622,22 @@ def check_all(
     finally:
         if registers:
             mask_issues(states, run, registers[0])
+            broken = _broken_register(states.get("pegawai"))
+            if broken:
+                mask_issues(states, run, broken)
+
+
+def _broken_register(peg: TableState | None) -> Register | None:
+    """The NIPs and names the pegawai file's broken CSV lines hold (recovered by their
+    columns' positions, :func:`~kinerja_analysis.data.validation.broken_row_ids`): such
+    a line is no row of the table, so :func:`register_of` does not know its person, and
+    its text is quoted as the issue's value."""
+    if peg is None or not peg.raw.broken:
+        return None
+    nips = [v for _, v in broken_row_ids(peg.raw, "nip")]
+    names = [v for _, v in broken_row_ids(peg.raw, "nama")]
+    register = Register(nips, names)
+    return register if register else None
 
 
 def _check_rules(

@@ -16,6 +16,8 @@ rules.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from kinerja_analysis.core.personal import NIP_SEPARATORS
 from kinerja_analysis.core.text import Bahasa
 from kinerja_analysis.data.contract import PREDIKAT, RATING, Column, Table
 from kinerja_analysis.data.mapping import FormatSpec
-from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.data.readers import (
     RawColumn,
     RawTable,
@@ -238,6 +240,53 @@ class TableState:
         if col is None:
             return np.full(len(pos), "", dtype=object)
         return col.text(np.asarray(pos, dtype=np.int64))
+
+
+def broken_row_reason(st: TableState, n_fields: int) -> str:
+    """Why a CSV line with ``n_fields`` fields was set aside: a line with too many fields
+    most likely holds the delimiter inside an unquoted value; one with too few was cut
+    short (or split in two by a line break inside an unquoted value)."""
+    m = st.raw.n_header_fields
+    key = "baris_rusak_kurang" if n_fields < m else "baris_rusak"
+    delim = delimiter_shown(st.raw.info.delimiter or ",", st.bahasa)
+    return st.msg(key, n=n_fields, m=m, pemisah=delim)
+
+
+def broken_row_ids(raw: RawTable, column: str = "nip") -> list[tuple[int, str]]:
+    """The identifier each broken CSV line (:attr:`RawTable.broken`) holds in ``column``,
+    recovered from the line's text for **linking only** (never accepted as data): the
+    field at the column's position, when the line has that many fields and the fields up
+    to it are intact (an extra delimiter or a cut further right does not move it).
+    A text that becomes 18 digits once separators are removed is read as that NIP, as a
+    NIP column is; anything else is kept as written (a pseudonym). Returns ``(row,
+    id)`` pairs; lines without a usable field are left out.
+
+    >>> from types import SimpleNamespace as NS
+    >>> raw = NS(broken=[(9, "'19690323 199604 1 001,Andi,L", 3), (12, "x", 1)],
+    ...          columns={"nip": NS(position=1)}, info=NS(delimiter=","))
+    >>> broken_row_ids(raw)
+    [(9, '196903231996041001'), (12, 'x')]
+    """
+    rc = raw.columns.get(column)
+    if rc is None or not raw.broken:
+        return []
+    at = int(rc.position) - 1  # 1-based
+    delim = raw.info.delimiter or ","
+    out: list[tuple[int, str]] = []
+    for row, text, _ in raw.broken:
+        try:
+            fields = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+        except csv.Error:
+            continue
+        if at >= len(fields):
+            continue
+        value = fields[at].strip().lstrip("'").strip()
+        bare = re.sub(NIP_SEPARATORS, "", value)
+        if re.fullmatch(r"\d{18}", bare):
+            value = bare
+        if value:
+            out.append((int(row), value))
+    return out
 
 
 @renamed_keywords(sebab="cause")

@@ -31,7 +31,7 @@ from typer.core import TyperCommand, TyperGroup
 from kinerja_analysis.core.config import DEFAULTS, SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
-from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.pipeline.batch import _message_language, batch_command
 from kinerja_analysis.pipeline.console import TEXT, path_problem
 from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
@@ -407,7 +407,9 @@ def _read_as(r, bahasa: str) -> str:
         format=r.format.upper(),
         sheet=sheet,
         header=str(int(header)) if pd.notna(header) else "?",
-        pemisah=part("cara_pemisah", "pemisah", r.pemisah),
+        pemisah=part(
+            "cara_pemisah", "pemisah", delimiter_shown(r.pemisah, bahasa) if r.pemisah else ""
+        ),
         desimal=part("cara_desimal", "desimal", r.desimal) if r.format != "parquet" else "",
         encoding=part("cara_encoding", "encoding", r.encoding) if r.format == "csv" else "",
     )

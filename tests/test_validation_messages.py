@@ -1,0 +1,136 @@
+"""Validation messages a real user trips over (fresh testers' findings): rows of an
+employee whose register row was set aside are grouped under that row, whatever set it
+aside (a broken CSV line, a NIP cut by Excel, a status that is not an ASN's); a
+duplicate says whether it is a copy; the hint of a broken line fits its fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from test_validation_inputs import PEER, PPPK, STAFF, edit, validate, write_base
+
+from kinerja_analysis.data.messages import message
+
+
+def _pegawai_lines(folder: Path) -> list[str]:
+    return (folder / "pegawai.csv").read_text(encoding="utf-8").splitlines()
+
+
+def _dependents(rep, nip: str) -> pd.DataFrame:
+    iss = rep.issues
+    return iss[(iss["kolom"] == "nip") & (iss["nilai"] == nip) & (iss["tabel"] != "pegawai")]
+
+
+# --------------------------------------------------------------------------- broken lines
+
+
+def test_a_broken_register_line_is_the_root_cause_of_its_employee_rows(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    lines = _pegawai_lines(base)
+    # STAFF (row 3): an unquoted comma in jabatan (one field too many); PEER (row 4): the
+    # line cut short after the OPD (five fields instead of ten)
+    lines[2] = lines[2].replace(",Analis,", ",Analis, Plt. Kasubag,")
+    lines[3] = ",".join(lines[3].split(",")[:5])
+    (base / "pegawai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        assert STAFF not in set(tables["pegawai"]["nip"])  # never accepted as data
+        assert PEER not in set(tables["pegawai"]["nip"])
+        for nip, row in ((STAFF, 3), (PEER, 4)):
+            dep = _dependents(rep, nip)
+            assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}, dep
+            assert set(dep["sebab"]) == {f"pegawai.csv baris {row}"}
+        # no "unknown NIP" left for them
+        plain = rep.issues[rep.issues["aturan"] == "referensi:pegawai"]
+        assert not set(plain["nilai"]) & {STAFF, PEER}
+        causes = rep.causes()
+        assert set(causes["sebab"]) == {"pegawai.csv baris 3", "pegawai.csv baris 4"}
+        broken = rep.issues[rep.issues["aturan"] == "baris_rusak"].set_index("baris")
+        many = message("baris_rusak", bahasa, n=11, m=10, pemisah="','")
+        few = message("baris_rusak_kurang", bahasa, n=5, m=10)
+        assert broken.loc[3, "pesan"] == many
+        assert broken.loc[4, "pesan"] == few
+        # the hint of a line with too few fields is not the unquoted delimiter
+        assert "','" not in few and ("terpotong" in few or "cut short" in few)
+        # two faults, two groups on the console
+        groups = rep.grouped()
+        assert len(groups[groups["aturan"] == "baris_rusak"]) == 2
+
+
+def test_a_broken_line_without_its_nip_field_links_nothing(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    lines = _pegawai_lines(base)
+    lines[2] = "Analis tanpa NIP"  # one field: the NIP column is the first, but unreadable
+    (base / "pegawai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep, _ = validate(base)
+    assert (rep.issues["aturan"] == "baris_rusak").sum() == 1
+    plain = rep.issues[rep.issues["aturan"] == "referensi:pegawai"]
+    assert set(plain["nilai"]) == {STAFF}  # unknown, honestly: no NIP to link by
+    assert (rep.issues["aturan"] == "referensi:pegawai_ditolak").sum() == 0
+
+
+def test_a_broken_lines_name_is_masked_in_the_issues(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.insert(1, "nama", ["Budi Santoso", "Ratih Kurniawan", "Andi Syahputra", "Sri Wahyuni"])
+    df.to_csv(base / "pegawai.csv", index=False)
+    lines = _pegawai_lines(base)
+    lines[3] = ",".join(lines[3].split(",")[:6])  # Andi's line cut short
+    (base / "pegawai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep, _ = validate(base)
+    text = " ".join(rep.issues["nilai"].astype(str)) + " ".join(rep.issues["pesan"].astype(str))
+    assert "Andi" not in text
+    broken = rep.issues[rep.issues["aturan"] == "baris_rusak"]
+    assert broken["nilai"].iloc[0].startswith("[NIP],[nama],")
+    assert len(_dependents(rep, PEER))
+
+
+# --------------------------------------------------------------------------- Excel's cut
+
+
+def test_rows_of_an_employee_whose_nip_excel_cut_are_grouped_under_that_row(
+    tmp_path: Path,
+) -> None:
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "nip", STAFF[:15] + "000")  # the other tables: full NIP
+    rep, _ = validate(base)
+    dep = _dependents(rep, STAFF)
+    assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}
+    assert set(dep["sebab"]) == {"pegawai.csv baris 3"}
+    assert "15" in dep["pesan"].iloc[0]  # the reason: the cut
+    assert STAFF not in set(rep.issues.loc[rep.issues["aturan"] == "referensi:pegawai", "nilai"])
+
+
+def test_two_cut_nips_of_one_prefix_name_no_single_row(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    cut = STAFF[:15] + "000"
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.loc[1, "nip"] = cut
+    twin = df.iloc[[1]].assign(jabatan="Analis Kedua")
+    pd.concat([df, twin]).to_csv(base / "pegawai.csv", index=False)
+    rep, _ = validate(base)
+    assert STAFF in set(rep.issues.loc[rep.issues["aturan"] == "referensi:pegawai", "nilai"])
+    # an accepted employee's rows are untouched
+    assert not len(_dependents(rep, PEER)) and not len(_dependents(rep, PPPK))
+
+
+def test_a_tab_delimiter_is_named_not_printed_raw(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "skp.csv", dtype=str, keep_default_na=False)
+    (base / "skp.csv").unlink()
+    df.to_csv(base / "skp.csv", sep="\t", index=False)
+    lines = (base / "skp.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] += "\textra"  # a line with one field too many: its hint names the delimiter
+    (base / "skp.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for bahasa, word in (("id", "pemisah tab"), ("en", "delimiter tab")):
+        res = CliRunner().invoke(app, ["validate", str(base), "--bahasa", bahasa, "--show", "50"])
+        assert "skp.csv: CSV, header" in res.output and word in res.output, res.output
+        assert "'\t'" not in res.output
+        rep, _ = validate(base, bahasa=bahasa)
+        hint = rep.issues.loc[rep.issues["aturan"] == "baris_rusak", "pesan"].iloc[0]
+        assert f"{word.split()[0]} tab " in hint
