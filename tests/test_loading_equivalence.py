@@ -64,6 +64,23 @@ def assert_equivalent(path: Path, **kw) -> tuple:
     assert (b.loc[numeric, "nilai"].str.fullmatch(r"\d\.\d+e\+\d+")).all()
     b.loc[numeric, "nilai"] = [str(int(float(v))) for v in b.loc[numeric, "nilai"]]
     b.loc[numeric, "pesan"] = a.loc[numeric, "pesan"] if numeric.any() else b.loc[numeric, "pesan"]
+    # difference 6: a duplicate key says whether it is an identical copy of the row kept
+    # or differs from it (and in which columns)
+    dup = b["aturan"] == "kunci_unik"
+    b.loc[dup, "pesan"] = (
+        b.loc[dup, "pesan"]
+        .str.replace(
+            r"^duplikat kunci \((.*)\): salinan identik baris (\S+) - diabaikan$",
+            r"duplikat kunci (\1) dengan baris \2",
+            regex=True,
+        )
+        .str.replace(
+            r"^duplikat kunci \((.*)\), berbeda di kolom .* dari baris (\S+); baris \S+ "
+            r"dipakai, baris ini tidak$",
+            r"duplikat kunci (\1) dengan baris \2",
+            regex=True,
+        )
+    )
     # difference 1: dependents of a rejected employee name their root cause
     dep = b["aturan"] == "referensi:pegawai_ditolak"
     old_dep = a["aturan"].str.startswith("referensi:pegawai") & a.set_index(

@@ -134,3 +134,41 @@ def test_a_tab_delimiter_is_named_not_printed_raw(tmp_path: Path) -> None:
         rep, _ = validate(base, bahasa=bahasa)
         hint = rep.issues.loc[rep.issues["aturan"] == "baris_rusak", "pesan"].iloc[0]
         assert f"{word.split()[0]} tab " in hint
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_a_duplicate_says_whether_it_is_a_copy_and_which_row_is_used(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    copy = df.iloc[[1]]  # STAFF, row 3, again: row 6
+    moved = df.iloc[[2]].assign(opd="Dinas B", jabatan="Analis Kebijakan")  # PEER: row 7
+    pd.concat([df, copy, moved]).to_csv(base / "pegawai.csv", index=False)
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        dup = rep.issues[rep.issues["aturan"] == "kunci_unik"].set_index("baris")
+        assert dup.loc[6, "pesan"] == message("kunci_unik_identik", bahasa, kunci="nip", baris=3)
+        assert dup.loc[7, "pesan"] == message(
+            "kunci_unik_beda", bahasa, kunci="nip", baris=4, kolom_beda="opd, jabatan"
+        )
+        assert dup.loc[7, "nilai"] == PEER  # the key, as before
+        peg = tables["pegawai"].set_index("nip")
+        assert peg.loc[PEER, "opd"] == "Dinas A"  # the first row is the one used
+        # a copy and a changed row are two causes: two groups
+        groups = rep.grouped()
+        assert len(groups[groups["aturan"] == "kunci_unik"]) == 2
+
+
+def test_a_duplicates_differing_value_that_is_a_name_is_not_shown(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.insert(1, "nama", ["Budi Santoso", "Ratih Kurniawan", "Andi Syahputra", "Sri Wahyuni"])
+    again = df.iloc[[1]].assign(nama="Ratih Kurniawati")
+    pd.concat([df, again]).to_csv(base / "pegawai.csv", index=False)
+    rep, _ = validate(base)
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert dup["pesan"].tolist() == [
+        message("kunci_unik_beda", "id", kunci="nip", baris=3, kolom_beda="nama")
+    ]
+    assert "Ratih" not in " ".join(rep.issues["pesan"].astype(str))

@@ -126,7 +126,11 @@ def _fmt_date(v: Any) -> str:
 
 
 def check_key(st: TableState) -> None:
-    """Duplicate keys: the second and later rows are rejected, pointing at the first."""
+    """Duplicate keys: the second and later rows are rejected, pointing at the first,
+    which is the row used. The message says whether the duplicate is an identical copy
+    of it (ignored) or differs, naming the columns that differ (a transfer between two
+    OPDs in one register, two predikat for one period): the analyst then knows which
+    version the analysis used."""
     t = st.table
     if not t.key or any(k not in st.values for k in t.key):
         return
@@ -163,16 +167,36 @@ def check_key(st: TableState) -> None:
             )
         return list(zip(*parts, strict=True))
 
+    def other_columns(pos: np.ndarray, firsts: np.ndarray) -> list[list[str]]:
+        """The columns (contract names; other columns by their header) in which each
+        duplicate row differs from the row kept, in file order."""
+        by_place = sorted(st.raw.columns.items(), key=lambda kv: kv[1].position)
+        diff: list[list[str]] = [[] for _ in range(len(pos))]
+        for name, rc in by_place:
+            if name in t.key:
+                continue
+            neq = np.flatnonzero(rc.text(pos) != rc.text(firsts))
+            for j in neq.tolist():
+                diff[j].append(name)
+        return diff
+
     def msg(pos: np.ndarray) -> np.ndarray:
         firsts = np.array([first_of[k] for k in key_ok[pos].tolist()], dtype=np.int64)
         mine, theirs = written(pos), written(firsts)
         rows = [st.raw.row_ref(i) for i in firsts.tolist()]
+        rest = other_columns(pos, firsts)
         out = []
-        for a, b, baris in zip(mine, theirs, rows, strict=True):
+        for a, b, baris, cols in zip(mine, theirs, rows, rest, strict=True):
             differ = [k for k, x, y in zip(t.key, a, b, strict=True) if x != y]
             kunci = ", ".join(t.key)
             if not differ:
-                out.append(st.msg("kunci_unik", kunci=kunci, baris=baris))
+                # a copy of the row kept, or another version of it: which row is used
+                if cols:
+                    text = st.msg("kunci_unik_beda", kunci=kunci, baris=baris,
+                                  kolom_beda=", ".join(cols))  # fmt: skip
+                else:
+                    text = st.msg("kunci_unik_identik", kunci=kunci, baris=baris)
+                out.append(text)
                 continue
             key_ = "kunci_unik_pemisah" if set(differ) <= nip_like else "kunci_unik_dibaca"
             nilai = " | ".join(x for k, x in zip(t.key, a, strict=True) if k in differ)
