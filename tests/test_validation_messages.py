@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from test_validation_inputs import PEER, PPPK, STAFF, edit, validate, write_base
+from test_validation_inputs import BOSS, PEER, PPPK, STAFF, edit, validate, write_base
 
 from kinerja_analysis.data.messages import message
 
@@ -172,3 +172,55 @@ def test_a_duplicates_differing_value_that_is_a_name_is_not_shown(tmp_path: Path
         message("kunci_unik_beda", "id", kunci="nip", baris=3, kolom_beda="nama")
     ]
     assert "Ratih" not in " ".join(rep.issues["pesan"].astype(str))
+
+
+# --------------------------------------------------------------------------- no ASN
+
+
+def test_a_status_that_is_no_asn_rejects_the_row_and_its_dependents(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Honorer")  # STAFF
+    edit(base / "pegawai.csv", 4, "status_kepegawaian", "Non-ASN")  # PEER
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        assert set(tables["pegawai"]["nip"]) == {BOSS, PPPK}  # never read as pns
+        own = rep.issues[rep.issues["aturan"] == "bukan_asn"]
+        assert own[["baris", "kolom", "nilai", "tingkat"]].astype(str).values.tolist() == [
+            ["3", "status_kepegawaian", "Honorer", "tolak"],
+            ["4", "status_kepegawaian", "Non-ASN", "tolak"],
+        ]
+        assert set(own["pesan"]) == {message("bukan_asn", bahasa)}
+        for nip, row in ((STAFF, 3), (PEER, 4)):
+            dep = _dependents(rep, nip)
+            assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}
+            assert set(dep["sebab"]) == {f"pegawai.csv baris {row}"}
+        # no "emptied, read from the NIP" for them
+        assert not any("2 " in n and "nomor induk" in n for n in rep.notes)
+        assert (rep.issues["kolom"] == "status_kepegawaian").sum() == 2
+        # the console: one root-cause line for both, one group of their rejections
+        res = CliRunner().invoke(app, ["validate", str(base), "--bahasa", bahasa])
+        lines = res.output.splitlines()
+        head = message("sebab_utama", bahasa)
+        causes = lines[lines.index(head) + 1 : lines.index(head) + 3]
+        assert "status_kepegawaian" in causes[0] and ": 3, 4)" in causes[0], res.output
+        assert "status_kepegawaian" not in causes[1]
+        groups = rep.grouped()
+        assert len(groups[groups["aturan"] == "bukan_asn"]) == 1
+
+
+def test_a_mapping_can_say_a_label_is_no_asn(tmp_path: Path) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Tenaga Ahli")
+    m = yaml_file(
+        tmp_path,
+        'tabel:\n  pegawai:\n    nilai:\n      status_kepegawaian: {"Tenaga Ahli": bukan_asn}\n',
+    )
+    rep, tables = validate(base, mapping=m)
+    assert STAFF not in set(tables["pegawai"]["nip"])
+    assert rep.issues.loc[rep.issues["baris"] == 3, "aturan"].tolist()[0] == "bukan_asn"

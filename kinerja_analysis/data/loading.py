@@ -311,6 +311,82 @@ class ValidationReport:
             ["n_baris", "n_peringatan", "sebab"], ascending=[False, False, True], ignore_index=True
         )
 
+    def cause_groups(self, examples: int = 3) -> pd.DataFrame:
+        """Root causes of one kind as one line, for the console: the causes of
+        :meth:`causes` whose own rows are in the same file and column and were rejected
+        for the same reason (:func:`_message_shape`: four register rows of people who
+        are no ASN, sixty rows emptied by a merged cell) are one group, naming their
+        rows, a few of their values and the dependent rows of them all; a cause alone
+        keeps its own line. ``sebab_utama.csv`` keeps one line per cause.
+
+        Returns
+        -------
+        DataFrame
+            ``pesan, n_sebab, n_baris, n_peringatan``, largest first.
+        """
+        causes = self.causes()
+        if causes.empty:
+            return pd.DataFrame({"pesan": [], "n_sebab": [], "n_baris": [], "n_peringatan": []})
+        iss = self.issues
+        own = iss[(iss["tingkat"] == "tolak") & (iss["sebab"].astype(str) == "")]
+        own = own.assign(_b=own["baris"].astype("Int64")).drop_duplicates(["file", "_b"])
+        own = own.set_index(["file", "_b"])
+        dep = iss[iss["sebab"].astype(str) != ""]
+        keys: list[tuple] = []
+        for sebab in causes["sebab"].astype(str).tolist():
+            file, sep, baris = sebab.rpartition(" baris ")
+            at = (file, _int_or_na(baris))
+            if sep and at in own.index:
+                r = own.loc[at]
+                keys.append(
+                    ("sel", file, str(r["kolom"]), _message_shape(pd.Series([r["pesan"]]))[0])
+                )
+            else:
+                keys.append(("satu", sebab))
+        causes = causes.assign(_k=keys)
+        rows = []
+        b = self.bahasa
+        for _, grp in causes.groupby("_k", sort=False):
+            if len(grp) == 1 or grp["_k"].iloc[0][0] == "satu":
+                for r in grp.itertuples(index=False):
+                    rows.append((r.pesan, 1, r.n_baris, r.n_peringatan))
+                continue
+            _, file, kolom, _ = grp["_k"].iloc[0]
+            order = [str(x).rpartition(" baris ")[2] for x in grp["sebab"]]
+            grp = grp.iloc[sorted(range(len(grp)), key=lambda i: _row_order(order[i]))]
+            firsts = [
+                own.loc[(file, _int_or_na(str(x).rpartition(" baris ")[2]))] for x in grp["sebab"]
+            ]
+            lines = [str(x).rpartition(" baris ")[2] for x in grp["sebab"]]
+            values = list(dict.fromkeys(str(f["nilai"]) for f in firsts))
+            where = message("kelompok_baris", b, n=len(lines), baris=", ".join(lines[:8]))
+            where += ", …" if len(lines) > 8 else ""
+            if len(values) > 1:
+                shown = ", ".join(repr(v) for v in values[:examples])
+                shown += ", …" if len(values) > examples else ""
+                nilai = message("kelompok_nilai", b, n=len(values), contoh=shown)
+            else:
+                nilai = message("kata_nilai", b, nilai=repr(values[0]))
+            mine = dep[dep["sebab"].isin(grp["sebab"].tolist())]
+            parts, totals = [], {}
+            for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
+                g = mine[mine["tingkat"] == level].drop_duplicates(["tabel", "file", "baris"])
+                counts = g.groupby("tabel", sort=True).size()
+                totals[level] = int(counts.sum())
+                if len(counts):
+                    text = ", ".join(f"{t}: {n}" for t, n in counts.items())
+                    parts.append(message(key, b, n=totals[level], rincian=text))
+            text = message(
+                "sebab_ditolak_kelompok", b, file=file, baris=where,
+                kolom=kolom or "-", nilai=nilai, alasan=str(firsts[0]["pesan"]),
+                akibat="; ".join(parts),
+            )  # fmt: skip
+            rows.append((text, len(grp), totals["tolak"], totals["peringatan"]))
+        out = pd.DataFrame(rows, columns=["pesan", "n_sebab", "n_baris", "n_peringatan"])
+        return out.sort_values(
+            ["n_baris", "n_peringatan"], ascending=[False, False], kind="stable", ignore_index=True
+        )
+
     def _cause_text(self, sebab: str, grp: pd.DataFrame, akibat: str) -> str:
         b = self.bahasa
         if sebab.startswith("periode "):
@@ -455,6 +531,12 @@ def cause_text(cause: object, bahasa: Bahasa = "id") -> str:
     if sep and file and baris.isdigit():
         return message("sebab_baris", bahasa, file=file, baris=baris)
     return text
+
+
+def _row_order(text: str) -> tuple[int, str]:
+    """A row reference (``"12"``, ``"20 (sheet 'Aktif')"``) in spreadsheet order."""
+    head = text.split(" ", 1)[0]
+    return (int(head) if head.isdigit() else 0, text)
 
 
 def _int_or_na(text: str) -> Any:

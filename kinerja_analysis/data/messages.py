@@ -599,6 +599,10 @@ _ID: dict[str, str] = {
     "sebab_ditolak_sel": (
         "{file} baris {baris} ditolak (kolom {kolom}, nilai {nilai}: {alasan}) → {akibat}"
     ),
+    "sebab_ditolak_kelompok": (
+        "{file} ({baris}) ditolak (kolom {kolom}, {nilai}: {alasan}) → {akibat}"
+    ),
+    "kata_nilai": "nilai {nilai}",
     "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
     "sebab_baris": "{file} baris {baris}",
     "sebab_periode_kode": "periode {periode}",
@@ -1217,6 +1221,10 @@ _EN: dict[str, str] = {
     "sebab_ditolak_sel": (
         "{file} row {baris} rejected (column {kolom}, value {nilai}: {alasan}) → {akibat}"
     ),
+    "sebab_ditolak_kelompok": (
+        "{file} ({baris}) rejected (column {kolom}, {nilai}: {alasan}) → {akibat}"
+    ),
+    "kata_nilai": "value {nilai}",
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
     "sebab_baris": "{file} row {baris}",
     "sebab_periode_kode": "period {periode}",

@@ -583,6 +583,24 @@ _STATUS = {
     "PPPK PARUH WAKTU": "pppk_paruh_waktu", "PPPK PW": "pppk_paruh_waktu",
     "P3K PARUH WAKTU": "pppk_paruh_waktu", "PPPK-PW": "pppk_paruh_waktu",
 }  # fmt: skip
+#: The canonical value of a status that says the person is no ASN (UU 20/2023: an ASN is
+#: a PNS or a PPPK): the row is outside the evaluation, rejected by :func:`_value_rules`
+#: with its own reason (``bukan_asn``), never read from the NIP. A mapping can send any
+#: other label here (``nilai: {status_kepegawaian: {"Tenaga Ahli": bukan_asn}}``).
+NON_ASN = "bukan_asn"
+#: Statuses of people who work for the agency but are no ASN, as exports write them
+#: (upper case, spaces, dashes and underscores as one space).
+_NON_ASN = frozenset(
+    {
+        "BUKAN ASN", "NON ASN", "NONASN", "NON PNS", "NON PNS NON PPPK",
+        "HONORER", "TENAGA HONORER", "HONORER DAERAH", "HONORER K2", "HONORER K1",
+        "THL", "TENAGA HARIAN LEPAS", "PHL", "PEKERJA HARIAN LEPAS",
+        "OUTSOURCING", "OUTSOURCE", "ALIH DAYA", "TENAGA ALIH DAYA",
+        "KONTRAK", "TENAGA KONTRAK", "PEGAWAI KONTRAK", "TKK", "TENAGA KERJA KONTRAK",
+        "PTT", "PEGAWAI TIDAK TETAP", "PTT DAERAH", "TKS", "TENAGA KERJA SUKARELA",
+        "SUKARELA", "MAGANG", "PESERTA MAGANG", "TENAGA MAGANG",
+    }
+)  # fmt: skip
 
 
 def _squash(text: str) -> str:
@@ -605,7 +623,8 @@ def normalise_category(column: str, text: str) -> str:
     """The canonical spelling of one category value (before the allowed-values check).
 
     ``jenis_kelamin`` words → ``L``/``P``; ``golongan`` → ``III/a`` or PPPK ``IX``;
-    ``status_kepegawaian`` → ``pns``/``pppk``/``pppk_paruh_waktu``; ratings →
+    ``status_kepegawaian`` → ``pns``/``pppk``/``pppk_paruh_waktu``, or ``bukan_asn`` for a
+    status that says the person is no ASN (``Honorer``, ``Non-ASN``, ``THL``); ratings →
     ``Di Atas Ekspektasi``…; ``predikat`` → ``Sangat Baik``…; anything else lower case
     with spaces as ``_`` (``Berorientasi Pelayanan`` → ``berorientasi_pelayanan``).
 
@@ -626,7 +645,13 @@ def normalise_category(column: str, text: str) -> str:
             return m.group(1).upper()
         return text
     if column == "status_kepegawaian":
-        return _STATUS.get(re.sub(r"[\s_]+", " ", text.upper()).strip(), text.lower())
+        key = re.sub(r"[\s_]+", " ", text.upper()).strip()
+        if key in _STATUS:
+            return _STATUS[key]
+        loose = re.sub(r"[\s_\-]+", " ", key).strip()
+        if loose in _NON_ASN:
+            return NON_ASN
+        return _STATUS.get(loose, text.lower())
     if column in {"rating_hasil", "rating_perilaku"}:
         return _RATING_KEYS.get(_squash(text), text)
     if column == "predikat":
@@ -1313,6 +1338,12 @@ def _value_rules(st: TableState, col: Column, values: pd.Series, soft: bool) -> 
     if col.required and not col.nullable:
         reject(st, ok & missing, col.name, "skema:not_nullable", st.msg("kosong"))
     ok = ~st.bad & ~missing
+    if col.name == "status_kepegawaian" and st.table.name == "pegawai":
+        # a person who is no ASN is outside the evaluation: the row goes, with its own
+        # reason (and the person's rows in the other tables under it), rather than the
+        # cell being emptied and the status read from the NIP
+        reject(st, ok & _bool(values == NON_ASN), col.name, "bukan_asn", st.msg("bukan_asn"))
+        ok = ~st.bad & ~missing
     if col.allowed is not None:
         bad = ok & ~_bool(values.isin(list(col.allowed)))
         rule = f"skema:isin({list(col.allowed)!r})"

@@ -490,7 +490,7 @@ def _print_report(report, bahasa: str, show: int) -> None:
             text = str(r.pesan)
             prefix = f"{where}: " if where and not text.startswith(f"{where}:") else ""
             _print(f"  [{message(f'tingkat_{r.tingkat}', bahasa)}] {prefix}{text}")
-    causes = report.causes()
+    causes = report.cause_groups()
     if len(causes):
         _print(message("sebab_utama", bahasa), "bold")
         for r in causes.head(show).itertuples(index=False):
