@@ -224,3 +224,59 @@ def test_a_mapping_can_say_a_label_is_no_asn(tmp_path: Path) -> None:
     rep, tables = validate(base, mapping=m)
     assert STAFF not in set(tables["pegawai"]["nip"])
     assert rep.issues.loc[rep.issues["baris"] == 3, "aturan"].tolist()[0] == "bukan_asn"
+
+
+# --------------------------------------------------------------------------- F13
+
+
+def test_a_period_spelling_not_read_names_the_spellings_and_the_mappings_fix(
+    tmp_path: Path,
+) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    edit(base / "skp.csv", 3, "periode", "Jan-Mar 2024")
+    for bahasa in ("id", "en"):
+        rep, _ = validate(base, bahasa=bahasa)
+        hit = rep.issues[(rep.issues["kolom"] == "periode") & (rep.issues["baris"] == 3)]
+        text = hit["pesan"].iloc[0]
+        assert text == message("periode_format", bahasa, tabel="skp")
+        assert "'TW I 2024'" in text and "Jan-Mar 2024" in text and "tabel: {skp:" in text
+    # the fix the message gives, as written there, is a mapping that works
+    fix = text[text.index("tabel: {") :]
+    rep, tables = validate(base, mapping=yaml_file(tmp_path, fix + "\n"))
+    assert not (rep.issues["kolom"] == "periode").any(), rep.messages()
+    assert (tables["skp"]["periode"] == "2024Q1").sum() == 6
+
+
+def test_a_file_that_is_not_what_its_name_says_is_named_with_the_way_to_save_it(
+    tmp_path: Path,
+) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    (base / "pegawai.csv").unlink()
+    cases = {
+        # an HTML table saved with an Excel name ("Export Excel" of a web application)
+        "Data Pegawai.xls": (peg.to_html(index=False).encode(), "file_sebenarnya_html"),
+        "Data Pegawai.xlsx": (peg.to_html(index=False).encode(), "file_sebenarnya_html"),
+        # Excel's "Unicode Text": UTF-16 with a BOM, tab-separated
+        "Data Pegawai.txt": (
+            peg.to_csv(sep="\t", index=False).encode("utf-16"),
+            "file_teks_unicode",
+        ),
+    }
+    for name, (content, key) in cases.items():
+        for f in base.glob("Data Pegawai.*"):
+            f.unlink()
+        (base / name).write_bytes(content)
+        m = yaml_file(tmp_path, f'tabel:\n  pegawai:\n    file: "{name}"\n')
+        for bahasa in ("id", "en"):
+            rep, _ = validate(base, mapping=m, bahasa=bahasa)
+            fatal = rep.structure[rep.structure["tingkat"] == "fatal"]["pesan"].tolist()
+            assert any(message(key, bahasa) in t for t in fatal), (name, fatal)
+    # renamed as the message says, the Unicode text is read
+    (base / "Data Pegawai.txt").rename(base / "pegawai.csv")
+    rep, tables = validate(base)
+    assert rep.usable and len(tables["pegawai"]) == 4

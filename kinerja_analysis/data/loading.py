@@ -902,7 +902,8 @@ def _unsupported_table_files(run: _Run, present: list[str]) -> None:
                 stem,
                 f,
                 "",
-                run.msg("format_tidak_dibaca", file=f, format=", ".join(_EXTENSIONS)),
+                run.msg("format_tidak_dibaca", file=f, format=", ".join(_EXTENSIONS))
+                + _sentence(file_kind_hint(run.data_dir / f, run.bahasa)),
                 "peringatan",
             )
 
@@ -1132,14 +1133,62 @@ def _named_columns(p: Problem, bahasa: Bahasa) -> Problem:
     return dataclasses.replace(p, fields={**p.fields, "posisi": posisi})
 
 
+def file_kind_hint(path: Path, bahasa: Bahasa = "id") -> str:
+    """What a file that could not be read as its name says really is, and how to save
+    it, from its first bytes (``""`` when nothing is recognised): an HTML table with an
+    Excel name (what many "Export Excel" buttons of web applications write), an Excel
+    97-2003 workbook (``.xls``), a workbook (``.xlsx``) under another name, or the
+    UTF-16 tab-separated text of Excel's "Unicode Text" (``.txt``).
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "pegawai.xls"
+    >>> _ = f.write_bytes(b"<html><body><table><tr><td>NIP</td></tr></table>")
+    >>> file_kind_hint(f, "en").split(":")[0]
+    '; the file is really an HTML table (a web page) with an Excel name, not an Excel workbook'
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return ""
+    suffix = path.suffix.lower()
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith(b"<") and any(t in low for t in (b"<table", b"<html", b"<!doctype html")):
+        return message("file_sebenarnya_html", bahasa)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix != ".xls":
+        return message("file_sebenarnya_xls", bahasa)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return message("file_xls_lama", bahasa)
+    if head.startswith(b"PK\x03\x04") and suffix not in (".xlsx", ".xlsm"):
+        return message("file_sebenarnya_xlsx", bahasa)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) and suffix != ".csv":
+        return message("file_teks_unicode", bahasa)
+    return ""
+
+
+def _sentence(hint: str) -> str:
+    """A hint of :func:`file_kind_hint` (``"; the file is …"``) as a sentence of its own.
+
+    >>> _sentence("; the file is X: do Y"), _sentence("")
+    (' The file is X: do Y.', '')
+    """
+    text = hint.removeprefix("; ")
+    return f" {text[:1].upper()}{text[1:]}." if text else ""
+
+
 def _unreadable(run: _Run, name: str, path: Path, text: str) -> None:
     """A table's file that cannot be read at all (a truncated workbook, an HTML page saved
     as ``.xlsx``): the data cannot be used, whichever table it is. The agency gave the
     file; read as "table not available", every report would silently leave its contents
-    out (a period report without SKP)."""
-    saran = run.msg(
-        "file_rusak_saran" if TABLES[name].required else "file_rusak_opsional", tabel=name
-    )
+    out (a period report without SKP). What the file really is, when its first bytes say
+    (:func:`file_kind_hint`), replaces the general advice to save it again."""
+    hint = file_kind_hint(path, run.bahasa)
+    if hint and TABLES[name].required:
+        saran = hint
+    else:
+        saran = hint + run.msg(
+            "file_rusak_saran" if TABLES[name].required else "file_rusak_opsional", tabel=name
+        )
     run.problem(name, path.name, "", text + saran, "fatal")
     run.status[name] = "tidak_dapat_dipakai"
     run.fatal = True
@@ -1179,7 +1228,8 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             run.status[name] = "tidak_dapat_dipakai"
             run.fatal = True
             return None
-        run.problem(name, path.name, "", run.msg(exc.key, **fields), "fatal")
+        hint = file_kind_hint(path, run.bahasa) if exc.key == "jenis_file" else ""
+        run.problem(name, path.name, "", run.msg(exc.key, **fields) + hint, "fatal")
         run.unusable(name, path.name)
         return None
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message

@@ -124,7 +124,12 @@ _ID: dict[str, str] = {
     "in_range": "di luar rentang yang diizinkan ({low}–{high})",
     "ge": "di bawah nilai minimum",
     "le": "di atas nilai maksimum",
-    "periode_format": "format periode salah (YYYY-MM, YYYYQn, YYYYSn atau YYYY)",
+    "periode_format": (
+        "format periode salah (YYYY-MM, YYYYQn, YYYYSn atau YYYY; dibaca juga mis. "
+        "'2024-Q1', 'TW I 2024', 'Triwulan II 2024', 'Q3 2024', 'Semester 1 2024', "
+        "'Januari 2024', 'Tahun 2024'); tulisan lain dapat dipetakan di file pemetaan, "
+        'mis. tabel: {{{tabel}: {{nilai: {{periode: {{"Jan-Mar 2024": 2024Q1}}}}}}}}'
+    ),
     "kosong": "nilai kosong (wajib diisi)",
     "karakter_kontrol": (
         "nilai berisi karakter kontrol (mis. NUL \\x00): isi sel rusak atau file terpotong"
@@ -380,6 +385,28 @@ _ID: dict[str, str] = {
         "tidak dipakai"
     ),
     "jenis_file": "jenis file tidak didukung ({suffix})",
+    "file_sebenarnya_html": (
+        "; file ini sebenarnya tabel HTML (halaman web) yang diberi nama file Excel, bukan "
+        "buku kerja Excel: buka di Excel lalu Simpan Sebagai 'Buku Kerja Excel (.xlsx)' "
+        "atau 'CSV UTF-8 (.csv)'"
+    ),
+    "file_xls_lama": (
+        "; file ini buku kerja Excel 97-2003 (.xls), format lama yang tidak dibaca: buka di "
+        "Excel lalu Simpan Sebagai 'Buku Kerja Excel (.xlsx)'"
+    ),
+    "file_sebenarnya_xls": (
+        "; file ini sebenarnya buku kerja Excel 97-2003 (.xls): buka di Excel lalu Simpan "
+        "Sebagai 'Buku Kerja Excel (.xlsx)'"
+    ),
+    "file_sebenarnya_xlsx": (
+        "; file ini sebenarnya buku kerja Excel (.xlsx) dengan nama lain: ganti akhiran "
+        "namanya menjadi .xlsx"
+    ),
+    "file_teks_unicode": (
+        "; file ini teks Unicode (UTF-16, kolom dipisah tab) seperti yang ditulis Excel "
+        "lewat Simpan Sebagai 'Teks Unicode (.txt)': ganti akhiran namanya menjadi .csv "
+        "(isinya dibaca apa adanya), atau simpan sebagai 'CSV UTF-8 (.csv)'"
+    ),
     "sheet_tidak_ada": "sheet '{sheet}' tidak ada; sheet yang ada: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' dipakai (kolomnya paling cocok); sheet dalam file: {sheets}",
     "sheet_digabung": (
@@ -822,7 +849,12 @@ _EN: dict[str, str] = {
     "in_range": "outside the allowed range ({low}–{high})",
     "ge": "below the minimum",
     "le": "above the maximum",
-    "periode_format": "wrong period format (YYYY-MM, YYYYQn, YYYYSn or YYYY)",
+    "periode_format": (
+        "wrong period format (YYYY-MM, YYYYQn, YYYYSn or YYYY; also read e.g. '2024-Q1', "
+        "'TW I 2024', 'Triwulan II 2024', 'Q3 2024', 'Semester 1 2024', 'Januari 2024', "
+        "'Tahun 2024'); another spelling can be mapped in the mapping file, e.g. "
+        'tabel: {{{tabel}: {{nilai: {{periode: {{"Jan-Mar 2024": 2024Q1}}}}}}}}'
+    ),
     "kosong": "empty value (required)",
     "karakter_kontrol": (
         "value contains control characters (e.g. NUL \\x00): damaged cell or truncated file"
@@ -1065,6 +1097,28 @@ _EN: dict[str, str] = {
         "not used"
     ),
     "jenis_file": "unsupported file type ({suffix})",
+    "file_sebenarnya_html": (
+        "; the file is really an HTML table (a web page) with an Excel name, not an Excel "
+        "workbook: open it in Excel, then Save As 'Excel Workbook (.xlsx)' or 'CSV UTF-8 "
+        "(.csv)'"
+    ),
+    "file_xls_lama": (
+        "; the file is an Excel 97-2003 workbook (.xls), an old format that is not read: "
+        "open it in Excel, then Save As 'Excel Workbook (.xlsx)'"
+    ),
+    "file_sebenarnya_xls": (
+        "; the file is really an Excel 97-2003 workbook (.xls): open it in Excel, then Save "
+        "As 'Excel Workbook (.xlsx)'"
+    ),
+    "file_sebenarnya_xlsx": (
+        "; the file is really an Excel workbook (.xlsx) under another name: rename it to "
+        "end in .xlsx"
+    ),
+    "file_teks_unicode": (
+        "; the file is Unicode text (UTF-16, tab-separated) as Excel writes it with Save As "
+        "'Unicode Text (.txt)': rename it to end in .csv (its contents are read as they "
+        "are), or save it as 'CSV UTF-8 (.csv)'"
+    ),
     "sheet_tidak_ada": "sheet '{sheet}' does not exist; sheets present: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' used (its columns match best); sheets in the file: {sheets}",
     "sheet_digabung": (

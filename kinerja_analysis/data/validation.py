@@ -686,7 +686,7 @@ def _parse_text(col: Column, rc: RawColumn, st: TableState, labels: Mapping[str,
                 out.append(None)
         ok = np.array([o is not None for o in out], dtype=bool)
         bad_cat = ~ok
-        reason_cat[bad_cat] = st.msg("periode_format")
+        reason_cat[bad_cat] = st.msg("periode_format", tabel=st.name)
         rule = f"skema:str_matches('{PERIOD_PATTERN}')"
         cats = np.array(
             [o if o is not None else c for o, c in zip(out, cats.tolist(), strict=True)],
