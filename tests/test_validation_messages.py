@@ -280,3 +280,92 @@ def test_a_file_that_is_not_what_its_name_says_is_named_with_the_way_to_save_it(
     (base / "Data Pegawai.txt").rename(base / "pegawai.csv")
     rep, tables = validate(base)
     assert rep.usable and len(tables["pegawai"]) == 4
+
+
+# --------------------------------------------------------------------------- N8
+
+
+def test_a_table_named_file_the_mapping_replaces_is_said_as_such(tmp_path: Path) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    (base / "Data Pegawai.csv").write_bytes((base / "pegawai.csv").read_bytes())
+    (base / "Realisasi SKP.csv").write_bytes((base / "skp.csv").read_bytes())
+    m = yaml_file(
+        tmp_path,
+        'tabel:\n  pegawai: {file: "Data Pegawai.csv"}\n  skp: {file: "Realisasi SKP.csv"}\n',
+    )
+    for bahasa in ("id", "en"):
+        rep, _ = validate(base, mapping=m, bahasa=bahasa)
+        st = rep.structure.set_index("file")
+        for f, tabel, used in (
+            ("pegawai.csv", "pegawai", "Data Pegawai.csv"),
+            ("skp.csv", "skp", "Realisasi SKP.csv"),
+        ):
+            assert st.loc[f, "pesan"] == message(
+                "file_tidak_dibaca_pemetaan", bahasa, file=f, tabel=tabel, dipakai=used
+            )
+        # an SKP export holds nip and periode, as every employee table does: no survey
+        assert "survei" not in " ".join(rep.structure["pesan"])
+
+
+def test_a_nip_inside_the_free_text_of_a_key_is_masked(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "skp.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "indikator"] = f"Pendampingan pegawai {PEER}"
+    pd.concat([df, df.iloc[[0]]]).to_csv(base / "skp.csv", index=False)
+    rep, _ = validate(base)
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert dup["nilai"].tolist() == [f"{STAFF} | 2024Q1 | Pendampingan pegawai [NIP] | kuantitas"]
+    text = " ".join(rep.issues["pesan"].astype(str)) + " ".join(rep.issues["nilai"].astype(str))
+    assert PEER not in text.replace(f"'{PEER}'", "")  # only as the key of PEER's own rows
+
+
+def test_a_required_column_the_mapping_ignores_is_named(tmp_path: Path) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    m = yaml_file(tmp_path, 'tabel:\n  pegawai:\n    abaikan: ["nip"]\n')
+    for bahasa in ("id", "en"):
+        rep, _ = validate(base, mapping=m, bahasa=bahasa)
+        fatal = rep.structure[rep.structure["tingkat"] == "fatal"]["pesan"].iloc[0]
+        word = "kolom" if bahasa == "id" else "column"
+        assert fatal.endswith(
+            " "
+            + message(
+                "kolom_wajib_diabaikan", bahasa, daftar=f"'nip' ({word} A)", tabel="pegawai",
+                header='"nip"',
+            )
+        ), fatal  # fmt: skip
+
+
+def test_the_problem_count_uses_the_languages_thousands_separator(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "perilaku.csv", dtype=str, keep_default_na=False)
+    big = pd.concat([df] * 100, ignore_index=True).assign(skor="9")  # 1,200 bad scores
+    big.to_csv(base / "perilaku.csv", index=False)
+    out = {
+        b: CliRunner().invoke(app, ["validate", str(base), "--bahasa", b]).output
+        for b in ("id", "en")
+    }
+    assert "1.2" in out["id"].split(" masalah dalam")[0][-8:], out["id"]
+    assert "1,2" in out["en"].split(" problems in")[0][-8:], out["en"]
+
+
+def test_an_opd_of_punctuation_only_is_no_name(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "opd", ".")
+    edit(base / "pegawai.csv", 4, "opd", " - ")
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        hit = rep.issues[rep.issues["aturan"] == "tanpa_isi"]
+        assert hit[["baris", "kolom", "tingkat"]].astype(str).values.tolist() == [
+            ["3", "opd", "tolak"],
+            ["4", "opd", "tolak"],
+        ]
+        assert set(hit["pesan"]) == {message("tanpa_isi", bahasa)}
+        assert set(tables["pegawai"]["opd"]) == {"Dinas A"}

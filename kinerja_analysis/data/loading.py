@@ -878,6 +878,12 @@ def _unread_files(run: _Run, present: list[str]) -> None:
     for f in unread:
         tables = fits.get(f, [])
         saran = run.msg("file_cocok_tabel", tabel=", ".join(tables)) if tables else ""
+        stem = Path(f).stem
+        if stem in run.files:  # a table's name, but the mapping names another file for it
+            text = run.msg("file_tidak_dibaca_pemetaan", file=f, tabel=stem,
+                           dipakai=run.files[stem].name)  # fmt: skip
+            run.problem(stem, f, "", text + saran, "peringatan")
+            continue
         run.problem(
             tables[0] if len(tables) == 1 else "",
             f,
@@ -936,6 +942,9 @@ def _listed(run: _Run, names: list[str], most: int = 30) -> str:
 
 #: At most this many of a folder's files are opened to suggest one by its header.
 _FIT_SCAN = 100
+#: Key columns of the employee tables, which alone say nothing about which table a
+#: header is (:func:`_files_fitting`).
+_SHARED_KEYS = frozenset({"nip", "periode"})
 
 
 def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
@@ -946,11 +955,18 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
     An export keeps its own file names (``DATA_UTAMA.csv``), which a preset
     (``--mapping siasn``) cannot know. The files are only suggested, never read in the
     table's place: two tables of one export share their key columns (NIP, periode), so a
-    header that fits is a hint, not proof.
+    header that fits is a hint, not proof. A table whose required columns are only the
+    keys every employee table shares (``nip``, ``periode``: ``penilaian_resmi``,
+    ``survei``) fits only a header that also holds one of its other columns; a survey's
+    item columns are named by its instrument, so ``survei`` is never suggested this way
+    (every SKP export would "fit" it).
     """
     t, tm = TABLES[name], run.cmap.for_table(name)
     spec = _header_spec(t, tm)
     need = {c.name for c in t.columns if c.required}
+    own = {c.name for c in t.columns} - need if need <= _SHARED_KEYS else set()
+    if need <= _SHARED_KEYS and not own:
+        return []
     taken = {p.resolve() for p in run.files.values()}
     scored = []
     data_files = [f for f in present if Path(f).suffix.lower() in _EXTENSIONS]
@@ -959,6 +975,8 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
         if path.resolve() in taken:
             continue
         got = header_names(path, spec)
+        if own and not own & got:
+            continue
         if need <= got:  # most columns first, then the largest file (data, not a header)
             scored.append((-len(got), -path.stat().st_size, f))
     return [f for *_, f in sorted(scored)]
@@ -1118,6 +1136,30 @@ def _unused_columns(
             )
 
 
+def _ignored_required(
+    run: _Run, name: str, tm: TableMapping, raw: RawTable, missing: list[str]
+) -> str:
+    """A required column said missing while the file has it under a header the
+    mapping's ``abaikan`` list sets aside (``abaikan: ["NIP"]``): said, with the fix."""
+    lookup = {str(k).strip().casefold(): v for k, v in tm.kolom.items()}
+    hits = []
+    for header, pos, why in raw.set_aside:
+        if why != "abaikan" or not header:
+            continue
+        key = str(header).strip().casefold()
+        target = lookup.get(key, key)
+        if target in missing:
+            hits.append((header, f"{header!r} ({_letter_word(run.bahasa)} {column_letter(pos)})"))
+    if not hits:
+        return ""
+    return " " + run.msg(
+        "kolom_wajib_diabaikan",
+        daftar=", ".join(h for _, h in hits),
+        tabel=name,
+        header=", ".join(json.dumps(h, ensure_ascii=False) for h, _ in hits),
+    )
+
+
 def _letter_word(bahasa: str) -> str:
     return "kolom" if bahasa == "id" else "column"
 
@@ -1275,7 +1317,8 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
                 path.name,
                 ", ".join(missing),
                 f"{path.name}: "
-                + run.msg("kolom_wajib", missing=repr(missing), present=repr(present)),
+                + run.msg("kolom_wajib", missing=repr(missing), present=repr(present))
+                + _ignored_required(run, name, tm, raw, missing),
                 "fatal",
             )
         run.unusable(name, path.name)

@@ -131,6 +131,9 @@ _ID: dict[str, str] = {
         'mis. tabel: {{{tabel}: {{nilai: {{periode: {{"Jan-Mar 2024": 2024Q1}}}}}}}}'
     ),
     "kosong": "nilai kosong (wajib diisi)",
+    "tanpa_isi": (
+        "nilai tanpa huruf atau angka (mis. '.', '-'): bukan nama, dibaca sebagai sel kosong"
+    ),
     "karakter_kontrol": (
         "nilai berisi karakter kontrol (mis. NUL \\x00): isi sel rusak atau file terpotong"
     ),
@@ -362,6 +365,12 @@ _ID: dict[str, str] = {
         "dianalisis. Ganti namanya atau tunjuk file ini dalam pemetaan (--mapping)."
     ),
     "file_cocok_tabel": " Header-nya memuat semua kolom wajib tabel {tabel}, yang belum ada.",
+    "file_tidak_dibaca_pemetaan": (
+        "file '{file}' di folder data tidak dibaca: pemetaan menunjuk file lain untuk "
+        "tabel {tabel} ('{dipakai}'); barisnya tidak ikut dianalisis. Keluarkan file ini "
+        "dari folder data bila memang tidak dipakai, atau tunjuk file ini untuk tabel "
+        "{tabel} dalam pemetaan (--mapping)."
+    ),
     "format_tidak_dibaca": (
         "file '{file}' bernama tabel, tetapi formatnya tidak dibaca (yang dibaca: {format}); "
         "tabel ini dianggap tidak ada. Simpan ulang sebagai CSV atau XLSX (Excel: Simpan "
@@ -509,6 +518,10 @@ _ID: dict[str, str] = {
         "{n} kolom tidak dipakai (kontrak tabel {tabel} dan pemetaan tidak mengenalnya): {daftar}"
     ),
     "kolom_diabaikan": "kolom diabaikan sesuai pemetaan (abaikan): {daftar}",
+    "kolom_wajib_diabaikan": (
+        "Kolom wajib itu ada di file, tetapi diabaikan oleh pemetaan: {daftar} tertulis "
+        "dalam abaikan tabel {tabel}; hapus {header} dari daftar abaikan itu."
+    ),
     "abaikan_tidak_ada": "header dalam abaikan tabel {tabel} tidak ada di file ini: {daftar}",
     "kolom_mirip": (
         "kolom {header} (kolom {huruf}) tidak dipakai, padahal kolom {jenis} {kolom} tidak "
@@ -856,6 +869,7 @@ _EN: dict[str, str] = {
         'tabel: {{{tabel}: {{nilai: {{periode: {{"Jan-Mar 2024": 2024Q1}}}}}}}}'
     ),
     "kosong": "empty value (required)",
+    "tanpa_isi": "value without a letter or digit (e.g. '.', '-'): no name, read as an empty cell",
     "karakter_kontrol": (
         "value contains control characters (e.g. NUL \\x00): damaged cell or truncated file"
     ),
@@ -1074,6 +1088,12 @@ _EN: dict[str, str] = {
         "analysed. Rename it or name this file in the mapping (--mapping)."
     ),
     "file_cocok_tabel": " Its header holds every required column of table {tabel}, which has no file.",
+    "file_tidak_dibaca_pemetaan": (
+        "file '{file}' in the data folder is not read: the mapping names another file for "
+        "table {tabel} ('{dipakai}'); its rows are not analysed. Take this file out of the "
+        "data folder if it is not used, or name it for table {tabel} in the mapping "
+        "(--mapping)."
+    ),
     "format_tidak_dibaca": (
         "file '{file}' is named as a table but its format is not read (read: {format}); the "
         "table counts as absent. Save it again as CSV or XLSX (Excel: Save As → Excel "
@@ -1220,6 +1240,10 @@ _EN: dict[str, str] = {
         "them): {daftar}"
     ),
     "kolom_diabaikan": "columns ignored as the mapping says (abaikan): {daftar}",
+    "kolom_wajib_diabaikan": (
+        "The required column is in the file, but the mapping ignores it: {daftar} is in "
+        "the abaikan list of table {tabel}; take {header} out of that list."
+    ),
     "abaikan_tidak_ada": "headers under table {tabel}'s abaikan not in this file: {daftar}",
     "kolom_mirip": (
         "column {header} (column {huruf}) is not used, while the {jenis} column {kolom} is "

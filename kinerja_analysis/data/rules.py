@@ -28,7 +28,13 @@ from kinerja_analysis.core.periods import (
     period_bounds,
     sort_periods,
 )
-from kinerja_analysis.core.personal import Register, is_person_id, name_forms, words
+from kinerja_analysis.core.personal import (
+    NIP_KINDS,
+    Register,
+    is_person_id,
+    name_forms,
+    words,
+)
 from kinerja_analysis.data.contract import (
     GOLONGAN,
     GOLONGAN_PPPK,
@@ -779,7 +785,13 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
         by_design = {c.name for c in st.table.columns if c.kind == "nip" or c.may_be_nip}
         for part in st.issues.parts:
             # a key's columns are listed "nip,periode,…": a NIP in them is the key's
-            keep = any(c.strip() in by_design for c in str(part["kolom"]).split(","))
+            cols = [c.strip() for c in str(part["kolom"]).split(",")]
+            keep = any(c in by_design for c in cols)
+            if len(cols) > 1 and keep and not all(c in by_design for c in cols):
+                # a key of several columns, some of them free text (an SKP indicator):
+                # only the key's own NIPs stay, a NIP or name inside the text goes
+                _mask_key_part(part, cols, by_design, register)
+                continue
             part["nilai"] = masked_all(part["nilai"], False, keep)
             part["pesan"] = masked_all(part["pesan"], True, keep)
     for problem in getattr(run, "structure", []):
@@ -801,6 +813,64 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
                 if "file" in part:
                     part["file"] = masked_all(part["file"], True, False)
                 part["sebab"] = _renamed_causes(part["sebab"], renamed)
+
+
+def _mask_key_part(part: dict, cols: list[str], by_design: set[str], register: Register) -> None:
+    """Mask an issue of a key of several columns (``nip | periode | indikator | aspek``)
+    column by column: the value's pieces of a NIP column (``by_design``) keep their NIP,
+    the others are masked whole; in the message, a NIP stays only where it is one of the
+    row's own key NIPs. A value that does not split into the key's pieces is masked
+    whole."""
+    n = len(part["baris"])
+    values = _text_array(part["nilai"], n)
+    messages = _text_array(part["pesan"], n)
+    cache: dict[tuple[str, str], tuple[str, str]] = {}
+    out_v, out_m = values.copy(), messages.copy()
+    for i, (v, m) in enumerate(zip(values.tolist(), messages.tolist(), strict=True)):
+        key = (v, m)
+        if key not in cache:
+            pieces = v.split(" | ") if isinstance(v, str) else []
+            own: set[str] = set()
+            if len(pieces) == len(cols):
+                shown = []
+                for c, piece in zip(cols, pieces, strict=True):
+                    if c in by_design:
+                        own.add(re.sub(NIP_SEPARATORS, "", piece))
+                        shown.append(register.mask(piece, kinds={"nama"}))
+                    else:
+                        shown.append(register.mask(piece))
+                new_v = " | ".join(shown)
+            else:
+                new_v = register.mask(v) if isinstance(v, str) else v
+            cache[key] = (new_v, _mask_but(register, m, own) if isinstance(m, str) else m)
+        out_v[i], out_m[i] = cache[key]
+    part["nilai"], part["pesan"] = out_v, out_m
+
+
+def _text_array(v: object, n: int) -> np.ndarray:
+    if isinstance(v, np.ndarray | list | tuple | pd.Series):
+        return np.asarray(list(v), dtype=object)
+    return np.full(n, v, dtype=object)
+
+
+def _mask_but(register: Register, text: str, nips: set[str]) -> str:
+    """``text`` (a message) with its personal data masked, but for the NIPs in ``nips``
+    (as digits), also inside quotes.
+
+    >>> r = Register(["196908251991032001", "198503122010011001"], ["Ratih Wijaya"])
+    >>> _mask_but(r, "'196908251991032001 | x 198503122010011001 Ratih Wijaya'",
+    ...           {"196908251991032001"})
+    "'196908251991032001 | x [NIP] [nama]'"
+    """
+    out, pos = [], 0
+    for h in register.find(text, whole=False):
+        if h.start < pos:
+            continue
+        if h.kind in NIP_KINDS and re.sub(r"\D", "", text[h.start : h.end]) in nips:
+            continue
+        out += [text[pos : h.start], "[NIP]" if h.kind in NIP_KINDS else "[nama]"]
+        pos = h.end
+    return "".join([*out, text[pos:]])
 
 
 def _renamed_causes(causes: object, renamed: Mapping[str, str]) -> object:

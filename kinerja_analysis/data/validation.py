@@ -1338,6 +1338,17 @@ def _value_rules(st: TableState, col: Column, values: pd.Series, soft: bool) -> 
     if col.required and not col.nullable:
         reject(st, ok & missing, col.name, "skema:not_nullable", st.msg("kosong"))
     ok = ~st.bad & ~missing
+    if col.kind == "str" and col.published and isinstance(values.dtype, pd.CategoricalDtype):
+        # a printed name with no letter or digit ('.', '-', '?'): no name at all, read as
+        # an empty cell would be (a required column rejects the row)
+        cats = values.cat.categories.to_numpy(dtype=object)
+        blank = np.fromiter((not any(ch.isalnum() for ch in str(c)) for c in cats), bool, len(cats))
+        if blank.any():
+            hit = ok & np.append(blank, False)[values.cat.codes.to_numpy()]
+            _report(st, col, hit, "tanpa_isi", st.msg("tanpa_isi"), soft)
+            values = _mask(values, hit)
+            missing = values.isna().to_numpy()
+            ok = ~st.bad & ~missing
     if col.name == "status_kepegawaian" and st.table.name == "pegawai":
         # a person who is no ASN is outside the evaluation: the row goes, with its own
         # reason (and the person's rows in the other tables under it), rather than the

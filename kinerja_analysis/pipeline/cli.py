@@ -497,7 +497,8 @@ def _print_report(report, bahasa: str, show: int) -> None:
             _print(f"  {r.pesan}")
     groups = report.grouped()
     if len(groups):
-        _print(message("n_masalah", bahasa, n=f"{len(report.issues):,}", k=len(groups), show=show))
+        n, k = (fmt.number(x, 0, bahasa) for x in (len(report.issues), len(groups)))  # type: ignore[arg-type]
+        _print(message("n_masalah", bahasa, n=n, k=k, show=show))
         for r in groups.head(show).itertuples(index=False):
             _print("  " + _format_issue(r, bahasa))
     elif not len(struct):
