@@ -783,11 +783,12 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
 
     for st in states.values():
         by_design = {c.name for c in st.table.columns if c.kind == "nip" or c.may_be_nip}
+        free_text = {c.name for c in st.table.columns if c.kind == "str"} - by_design
         for part in st.issues.parts:
             # a key's columns are listed "nip,periode,…": a NIP in them is the key's
             cols = [c.strip() for c in str(part["kolom"]).split(",")]
             keep = any(c in by_design for c in cols)
-            if len(cols) > 1 and keep and not all(c in by_design for c in cols):
+            if len(cols) > 1 and keep and free_text.intersection(cols):
                 # a key of several columns, some of them free text (an SKP indicator):
                 # only the key's own NIPs stay, a NIP or name inside the text goes
                 _mask_key_part(part, cols, by_design, register)
@@ -818,22 +819,44 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
 def _mask_key_part(part: dict, cols: list[str], by_design: set[str], register: Register) -> None:
     """Mask an issue of a key of several columns (``nip | periode | indikator | aspek``)
     column by column: the value's pieces of a NIP column (``by_design``) keep their NIP,
-    the others are masked whole; in the message, a NIP stays only where it is one of the
-    row's own key NIPs. A value that does not split into the key's pieces is masked
-    whole."""
+    the others are masked as cells; in the message, a NIP stays only where it is one of
+    the row's own key NIPs. A value that does not split into the key's pieces is masked
+    whole. Only the rows whose pieces or message hold personal data are rewritten: the
+    others are found by one search over the distinct pieces and messages (a whole file
+    exported twice makes millions of duplicates)."""
     n = len(part["baris"])
     values = _text_array(part["nilai"], n)
     messages = _text_array(part["pesan"], n)
-    cache: dict[tuple[str, str], tuple[str, str]] = {}
+    uv, vinv = np.unique(values.astype(str), return_inverse=True)
+    um, minv = np.unique(messages.astype(str), return_inverse=True)
+    split = [u.split(" | ") for u in uv.tolist()]
+    free = [i for i, c in enumerate(cols) if c not in by_design]
+    pieces = sorted({sp[i] for sp in split if len(sp) == len(cols) for i in free})
+    hit_pieces = {pieces[j] for j in register.scan(pieces)}
+    need_v = np.array(
+        [len(sp) != len(cols) or any(sp[i] in hit_pieces for i in free) for sp in split],
+        dtype=bool,
+    )
+    texts = um.tolist()
+    hit_m = set(register.scan(texts))
+    quoted = [(i, m.group(1)) for i, t in enumerate(texts) for m in _QUOTED.finditer(t)]
+    hit_m |= {quoted[j][0] for j in register.scan([q for _, q in quoted])}
+    need_m = np.zeros(len(texts), dtype=bool)
+    need_m[list(hit_m)] = True
+    rows = np.flatnonzero(need_v[vinv] | need_m[minv])
+    if not len(rows):
+        return
+    cache: dict[tuple[int, int], tuple[str, str]] = {}
     out_v, out_m = values.copy(), messages.copy()
-    for i, (v, m) in enumerate(zip(values.tolist(), messages.tolist(), strict=True)):
-        key = (v, m)
+    for r in rows.tolist():
+        key = (int(vinv[r]), int(minv[r]))
         if key not in cache:
-            pieces = v.split(" | ") if isinstance(v, str) else []
+            v, m = uv[key[0]], um[key[1]]
+            pieces_r = split[key[0]]
             own: set[str] = set()
-            if len(pieces) == len(cols):
+            if len(pieces_r) == len(cols):
                 shown = []
-                for c, piece in zip(cols, pieces, strict=True):
+                for c, piece in zip(cols, pieces_r, strict=True):
                     if c in by_design:
                         own.add(re.sub(NIP_SEPARATORS, "", piece))
                         shown.append(register.mask(piece, kinds={"nama"}))
@@ -841,9 +864,9 @@ def _mask_key_part(part: dict, cols: list[str], by_design: set[str], register: R
                         shown.append(register.mask(piece))
                 new_v = " | ".join(shown)
             else:
-                new_v = register.mask(v) if isinstance(v, str) else v
-            cache[key] = (new_v, _mask_but(register, m, own) if isinstance(m, str) else m)
-        out_v[i], out_m[i] = cache[key]
+                new_v = register.mask(v)
+            cache[key] = (new_v, _mask_but(register, m, own) if need_m[key[1]] else m)
+        out_v[r], out_m[r] = cache[key]
     part["nilai"], part["pesan"] = out_v, out_m
 
 
