@@ -369,3 +369,23 @@ def test_an_opd_of_punctuation_only_is_no_name(tmp_path: Path) -> None:
         ]
         assert set(hit["pesan"]) == {message("tanpa_isi", bahasa)}
         assert set(tables["pegawai"]["opd"]) == {"Dinas A"}
+
+
+def test_root_causes_of_one_kind_are_one_console_line_and_one_csv_line_each(
+    tmp_path: Path,
+) -> None:
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Honorer")
+    edit(base / "pegawai.csv", 4, "status_kepegawaian", "Honorer")
+    edit(base / "pegawai.csv", 5, "golongan", "XXV")  # PPPK: another cause, its own line
+    for bahasa, word in (("id", "nilai"), ("en", "value")):
+        rep, _ = validate(base, bahasa=bahasa)
+        assert len(rep.causes()) == 3  # sebab_utama.csv: one line per cause
+        groups = rep.cause_groups()
+        assert groups["n_sebab"].tolist() == [2, 1]
+        first = groups["pesan"].iloc[0]
+        assert f"{word} 'Honorer'" in first and message("bukan_asn", bahasa) in first
+        counted = rep.issues[
+            rep.issues["sebab"].isin(["pegawai.csv baris 3", "pegawai.csv baris 4"])
+        ]
+        assert groups["n_baris"].iloc[0] == int((counted["tingkat"] == "tolak").sum())

@@ -366,7 +366,7 @@ class ValidationReport:
                 shown += ", …" if len(values) > examples else ""
                 nilai = message("kelompok_nilai", b, n=len(values), contoh=shown)
             else:
-                nilai = message("kata_nilai", b, nilai=repr(values[0]))
+                nilai = message("nilai_satu", b, nilai=repr(values[0]))
             mine = dep[dep["sebab"].isin(grp["sebab"].tolist())]
             parts, totals = [], {}
             for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):

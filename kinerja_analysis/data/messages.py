@@ -642,7 +642,7 @@ _ID: dict[str, str] = {
     "sebab_ditolak_kelompok": (
         "{file} ({baris}) ditolak (kolom {kolom}, {nilai}: {alasan}) → {akibat}"
     ),
-    "kata_nilai": "nilai {nilai}",
+    "nilai_satu": "nilai {nilai}",
     "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
     "sebab_baris": "{file} baris {baris}",
     "sebab_periode_kode": "periode {periode}",
@@ -1302,7 +1302,7 @@ _EN: dict[str, str] = {
     "sebab_ditolak_kelompok": (
         "{file} ({baris}) rejected (column {kolom}, {nilai}: {alasan}) → {akibat}"
     ),
-    "kata_nilai": "value {nilai}",
+    "nilai_satu": "value {nilai}",
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
     "sebab_baris": "{file} row {baris}",
     "sebab_periode_kode": "period {periode}",
