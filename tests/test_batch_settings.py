@@ -266,3 +266,40 @@ def test_a_busy_folder_is_named_as_what_it_is(monkeypatch, tmp_path: Path, held:
     else:
         assert "Cache sedang dipakai" in text and "--cache lain" in text
         assert str(cache.resolve().name) in text
+
+
+@pytest.mark.parametrize(("min_sel", "warned"), [(1, True), (2, False), (None, False)])
+def test_min_sel_one_is_accepted_but_said_on_the_console_and_in_the_log(
+    monkeypatch, tmp_path: Path, min_sel, warned: bool
+) -> None:
+    """``--min-sel 1`` switches the suppression of small groups off: accepted (an agency
+    may decide so), but said once on the console and in the run log."""
+    import io
+
+    from rich.console import Console
+
+    from kinerja_analysis.pipeline.console import TEXT
+
+    class Stop(Exception):
+        pass
+
+    def stop(*_a, **_k):
+        raise Stop
+
+    monkeypatch.setattr(batch, "load_dataset", stop)  # nothing after the batch's start
+    contoh = Path(__file__).resolve().parents[1] / "data" / "contoh" / "siasn"
+    buf = io.StringIO()
+    for bahasa in ("id", "en"):
+        buf.seek(0), buf.truncate()
+        cache = tmp_path / f"cache-{bahasa}-{min_sel}"
+        with pytest.raises(Stop):
+            run_batch(
+                contoh, tmp_path / f"out-{bahasa}", profile=contoh / "profil_instansi.yaml",
+                mapping=contoh / "pemetaan.yaml", min_sel=min_sel, bahasa=bahasa,
+                cache_dir=cache, console=Console(file=buf, width=400), progress=False,
+            )  # fmt: skip
+        text = TEXT("min_sel_satu", bahasa, bawaan=5)
+        shown = " ".join(buf.getvalue().split())
+        logged = " ".join(p.read_text(encoding="utf-8") for p in (cache / "log").glob("batch-*"))
+        assert shown.count(text) == (1 if warned else 0), shown
+        assert (text in logged) == warned

@@ -210,7 +210,9 @@ def test_duplicate_key_rejected_with_pointer_to_first(mini: Path) -> None:
     pd.concat([df, df.iloc[[0]]]).to_csv(mini / "perilaku.csv", index=False)
     ds = load_dataset(mini)
     msg = ds.validation.issues.query("aturan == 'kunci_unik'")["pesan"].tolist()
-    assert msg == ["duplikat kunci (nip, periode, id_penilai, dimensi) dengan baris 2"]
+    assert msg == [
+        "duplikat kunci (nip, periode, id_penilai, dimensi): salinan identik baris 2 - diabaikan"
+    ]
 
 
 def test_unknown_supervisor_is_a_warning(mini: Path) -> None:

@@ -39,7 +39,7 @@ def test_an_empty_or_unknown_status_is_read_from_the_nip(tmp_path):
     peg["status_kepegawaian"] = peg["status_kepegawaian"].astype(object)
     full_time = [i for i, s in enumerate(truth) if s != "pppk_paruh_waktu"]
     unknown, empty = full_time[:5], full_time[5:10]
-    peg.loc[unknown, "status_kepegawaian"] = "Honorer"  # not a status: emptied, warned
+    peg.loc[unknown, "status_kepegawaian"] = "Lainnya"  # not a status: emptied, warned
     peg.loc[empty, "status_kepegawaian"] = None
     peg.loc[full_time[10], "status_kepegawaian"] = (
         "PNS Daerah" if truth.iloc[full_time[10]] == "pns" else "P3K"

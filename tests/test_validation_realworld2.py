@@ -198,7 +198,8 @@ def test_plain_duplicate_keeps_the_plain_message(base: Path) -> None:
     _edit(base / "pegawai.csv", f)
     rep, _ = validate(base)
     dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
-    assert len(dup) == 1 and dup["pesan"].iloc[0] == "duplikat kunci (nip) dengan baris 3"
+    assert len(dup) == 1
+    assert dup["pesan"].iloc[0] == "duplikat kunci (nip): salinan identik baris 3 - diabaikan"
     assert dup["nilai"].iloc[0] == STAFF
 
 

@@ -76,6 +76,7 @@ from kinerja_analysis.data.readers import (
 from kinerja_analysis.data.validation import (
     ISSUE_COLUMNS,
     TableState,
+    broken_row_reason,
     missing_required,
     parse_table,
     string_series,
@@ -102,7 +103,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "16"
+CACHE_VERSION = "17"
 
 
 # --------------------------------------------------------------------------- report
@@ -310,6 +311,82 @@ class ValidationReport:
             ["n_baris", "n_peringatan", "sebab"], ascending=[False, False, True], ignore_index=True
         )
 
+    def cause_groups(self, examples: int = 3) -> pd.DataFrame:
+        """Root causes of one kind as one line, for the console: the causes of
+        :meth:`causes` whose own rows are in the same file and column and were rejected
+        for the same reason (:func:`_message_shape`: four register rows of people who
+        are no ASN, sixty rows emptied by a merged cell) are one group, naming their
+        rows, a few of their values and the dependent rows of them all; a cause alone
+        keeps its own line. ``sebab_utama.csv`` keeps one line per cause.
+
+        Returns
+        -------
+        DataFrame
+            ``pesan, n_sebab, n_baris, n_peringatan``, largest first.
+        """
+        causes = self.causes()
+        if causes.empty:
+            return pd.DataFrame({"pesan": [], "n_sebab": [], "n_baris": [], "n_peringatan": []})
+        iss = self.issues
+        own = iss[(iss["tingkat"] == "tolak") & (iss["sebab"].astype(str) == "")]
+        own = own.assign(_b=own["baris"].astype("Int64")).drop_duplicates(["file", "_b"])
+        own = own.set_index(["file", "_b"])
+        dep = iss[iss["sebab"].astype(str) != ""]
+        keys: list[tuple] = []
+        for sebab in causes["sebab"].astype(str).tolist():
+            file, sep, baris = sebab.rpartition(" baris ")
+            at = (file, _int_or_na(baris))
+            if sep and at in own.index:
+                r = own.loc[at]
+                keys.append(
+                    ("sel", file, str(r["kolom"]), _message_shape(pd.Series([r["pesan"]]))[0])
+                )
+            else:
+                keys.append(("satu", sebab))
+        causes = causes.assign(_k=keys)
+        rows = []
+        b = self.bahasa
+        for _, grp in causes.groupby("_k", sort=False):
+            if len(grp) == 1 or grp["_k"].iloc[0][0] == "satu":
+                for r in grp.itertuples(index=False):
+                    rows.append((r.pesan, 1, r.n_baris, r.n_peringatan))
+                continue
+            _, file, kolom, _ = grp["_k"].iloc[0]
+            order = [str(x).rpartition(" baris ")[2] for x in grp["sebab"]]
+            grp = grp.iloc[sorted(range(len(grp)), key=lambda i: _row_order(order[i]))]
+            firsts = [
+                own.loc[(file, _int_or_na(str(x).rpartition(" baris ")[2]))] for x in grp["sebab"]
+            ]
+            lines = [str(x).rpartition(" baris ")[2] for x in grp["sebab"]]
+            values = list(dict.fromkeys(str(f["nilai"]) for f in firsts))
+            where = message("kelompok_baris", b, n=len(lines), baris=", ".join(lines[:8]))
+            where += ", …" if len(lines) > 8 else ""
+            if len(values) > 1:
+                shown = ", ".join(repr(v) for v in values[:examples])
+                shown += ", …" if len(values) > examples else ""
+                nilai = message("kelompok_nilai", b, n=len(values), contoh=shown)
+            else:
+                nilai = message("nilai_satu", b, nilai=repr(values[0]))
+            mine = dep[dep["sebab"].isin(grp["sebab"].tolist())]
+            parts, totals = [], {}
+            for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
+                g = mine[mine["tingkat"] == level].drop_duplicates(["tabel", "file", "baris"])
+                counts = g.groupby("tabel", sort=True).size()
+                totals[level] = int(counts.sum())
+                if len(counts):
+                    text = ", ".join(f"{t}: {n}" for t, n in counts.items())
+                    parts.append(message(key, b, n=totals[level], rincian=text))
+            text = message(
+                "sebab_ditolak_kelompok", b, file=file, baris=where,
+                kolom=kolom or "-", nilai=nilai, alasan=str(firsts[0]["pesan"]),
+                akibat="; ".join(parts),
+            )  # fmt: skip
+            rows.append((text, len(grp), totals["tolak"], totals["peringatan"]))
+        out = pd.DataFrame(rows, columns=["pesan", "n_sebab", "n_baris", "n_peringatan"])
+        return out.sort_values(
+            ["n_baris", "n_peringatan"], ascending=[False, False], kind="stable", ignore_index=True
+        )
+
     def _cause_text(self, sebab: str, grp: pd.DataFrame, akibat: str) -> str:
         b = self.bahasa
         if sebab.startswith("periode "):
@@ -454,6 +531,12 @@ def cause_text(cause: object, bahasa: Bahasa = "id") -> str:
     if sep and file and baris.isdigit():
         return message("sebab_baris", bahasa, file=file, baris=baris)
     return text
+
+
+def _row_order(text: str) -> tuple[int, str]:
+    """A row reference (``"12"``, ``"20 (sheet 'Aktif')"``) in spreadsheet order."""
+    head = text.split(" ", 1)[0]
+    return (int(head) if head.isdigit() else 0, text)
 
 
 def _int_or_na(text: str) -> Any:
@@ -795,6 +878,12 @@ def _unread_files(run: _Run, present: list[str]) -> None:
     for f in unread:
         tables = fits.get(f, [])
         saran = run.msg("file_cocok_tabel", tabel=", ".join(tables)) if tables else ""
+        stem = Path(f).stem
+        if stem in run.files:  # a table's name, but the mapping names another file for it
+            text = run.msg("file_tidak_dibaca_pemetaan", file=f, tabel=stem,
+                           dipakai=run.files[stem].name)  # fmt: skip
+            run.problem(stem, f, "", text + saran, "peringatan")
+            continue
         run.problem(
             tables[0] if len(tables) == 1 else "",
             f,
@@ -819,7 +908,8 @@ def _unsupported_table_files(run: _Run, present: list[str]) -> None:
                 stem,
                 f,
                 "",
-                run.msg("format_tidak_dibaca", file=f, format=", ".join(_EXTENSIONS)),
+                run.msg("format_tidak_dibaca", file=f, format=", ".join(_EXTENSIONS))
+                + _sentence(file_kind_hint(run.data_dir / f, run.bahasa)),
                 "peringatan",
             )
 
@@ -852,6 +942,9 @@ def _listed(run: _Run, names: list[str], most: int = 30) -> str:
 
 #: At most this many of a folder's files are opened to suggest one by its header.
 _FIT_SCAN = 100
+#: Key columns of the employee tables, which alone say nothing about which table a
+#: header is (:func:`_files_fitting`).
+_SHARED_KEYS = frozenset({"nip", "periode"})
 
 
 def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
@@ -862,11 +955,18 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
     An export keeps its own file names (``DATA_UTAMA.csv``), which a preset
     (``--mapping siasn``) cannot know. The files are only suggested, never read in the
     table's place: two tables of one export share their key columns (NIP, periode), so a
-    header that fits is a hint, not proof.
+    header that fits is a hint, not proof. A table whose required columns are only the
+    keys every employee table shares (``nip``, ``periode``: ``penilaian_resmi``,
+    ``survei``) fits only a header that also holds one of its other columns; a survey's
+    item columns are named by its instrument, so ``survei`` is never suggested this way
+    (every SKP export would "fit" it).
     """
     t, tm = TABLES[name], run.cmap.for_table(name)
     spec = _header_spec(t, tm)
     need = {c.name for c in t.columns if c.required}
+    own = {c.name for c in t.columns} - need if need <= _SHARED_KEYS else set()
+    if need <= _SHARED_KEYS and not own:
+        return []
     taken = {p.resolve() for p in run.files.values()}
     scored = []
     data_files = [f for f in present if Path(f).suffix.lower() in _EXTENSIONS]
@@ -875,6 +975,8 @@ def _files_fitting(run: _Run, name: str, present: list[str]) -> list[str]:
         if path.resolve() in taken:
             continue
         got = header_names(path, spec)
+        if own and not own & got:
+            continue
         if need <= got:  # most columns first, then the largest file (data, not a header)
             scored.append((-len(got), -path.stat().st_size, f))
     return [f for *_, f in sorted(scored)]
@@ -1037,6 +1139,30 @@ def _unused_columns(
             )
 
 
+def _ignored_required(
+    run: _Run, name: str, tm: TableMapping, raw: RawTable, missing: list[str]
+) -> str:
+    """A required column said missing while the file has it under a header the
+    mapping's ``abaikan`` list sets aside (``abaikan: ["NIP"]``): said, with the fix."""
+    lookup = {str(k).strip().casefold(): v for k, v in tm.kolom.items()}
+    hits = []
+    for header, pos, why in raw.set_aside:
+        if why != "abaikan" or not header:
+            continue
+        key = str(header).strip().casefold()
+        target = lookup.get(key, key)
+        if target in missing:
+            hits.append((header, f"{header!r} ({_letter_word(run.bahasa)} {column_letter(pos)})"))
+    if not hits:
+        return ""
+    return " " + run.msg(
+        "kolom_wajib_diabaikan",
+        daftar=", ".join(h for _, h in hits),
+        tabel=name,
+        header=", ".join(json.dumps(h, ensure_ascii=False) for h, _ in hits),
+    )
+
+
 def _letter_word(bahasa: str) -> str:
     return "kolom" if bahasa == "id" else "column"
 
@@ -1052,14 +1178,62 @@ def _named_columns(p: Problem, bahasa: Bahasa) -> Problem:
     return dataclasses.replace(p, fields={**p.fields, "posisi": posisi})
 
 
+def file_kind_hint(path: Path, bahasa: Bahasa = "id") -> str:
+    """What a file that could not be read as its name says really is, and how to save
+    it, from its first bytes (``""`` when nothing is recognised): an HTML table with an
+    Excel name (what many "Export Excel" buttons of web applications write), an Excel
+    97-2003 workbook (``.xls``), a workbook (``.xlsx``) under another name, or the
+    UTF-16 tab-separated text of Excel's "Unicode Text" (``.txt``).
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "pegawai.xls"
+    >>> _ = f.write_bytes(b"<html><body><table><tr><td>NIP</td></tr></table>")
+    >>> file_kind_hint(f, "en").split(":")[0]
+    '; the file is really an HTML table (a web page) with an Excel name, not an Excel workbook'
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return ""
+    suffix = path.suffix.lower()
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith(b"<") and any(t in low for t in (b"<table", b"<html", b"<!doctype html")):
+        return message("file_sebenarnya_html", bahasa)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix != ".xls":
+        return message("file_sebenarnya_xls", bahasa)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return message("file_xls_lama", bahasa)
+    if head.startswith(b"PK\x03\x04") and suffix not in (".xlsx", ".xlsm"):
+        return message("file_sebenarnya_xlsx", bahasa)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) and suffix != ".csv":
+        return message("file_teks_unicode", bahasa)
+    return ""
+
+
+def _sentence(hint: str) -> str:
+    """A hint of :func:`file_kind_hint` (``"; the file is …"``) as a sentence of its own.
+
+    >>> _sentence("; the file is X: do Y"), _sentence("")
+    (' The file is X: do Y.', '')
+    """
+    text = hint.removeprefix("; ")
+    return f" {text[:1].upper()}{text[1:]}." if text else ""
+
+
 def _unreadable(run: _Run, name: str, path: Path, text: str) -> None:
     """A table's file that cannot be read at all (a truncated workbook, an HTML page saved
     as ``.xlsx``): the data cannot be used, whichever table it is. The agency gave the
     file; read as "table not available", every report would silently leave its contents
-    out (a period report without SKP)."""
-    saran = run.msg(
-        "file_rusak_saran" if TABLES[name].required else "file_rusak_opsional", tabel=name
-    )
+    out (a period report without SKP). What the file really is, when its first bytes say
+    (:func:`file_kind_hint`), replaces the general advice to save it again."""
+    hint = file_kind_hint(path, run.bahasa)
+    if hint and TABLES[name].required:
+        saran = hint
+    else:
+        saran = hint + run.msg(
+            "file_rusak_saran" if TABLES[name].required else "file_rusak_opsional", tabel=name
+        )
     run.problem(name, path.name, "", text + saran, "fatal")
     run.status[name] = "tidak_dapat_dipakai"
     run.fatal = True
@@ -1100,7 +1274,8 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             run.status[name] = "tidak_dapat_dipakai"
             run.fatal = True
             return None
-        run.problem(name, path.name, "", run.msg(exc.key, **fields), "fatal")
+        hint = file_kind_hint(path, run.bahasa) if exc.key == "jenis_file" else ""
+        run.problem(name, path.name, "", run.msg(exc.key, **fields) + hint, "fatal")
         run.unusable(name, path.name)
         return None
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes a user message
@@ -1144,7 +1319,8 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
                 path.name,
                 ", ".join(missing),
                 f"{path.name}: "
-                + run.msg("kolom_wajib", missing=repr(missing), present=repr(present)),
+                + run.msg("kolom_wajib", missing=repr(missing), present=repr(present))
+                + _ignored_required(run, name, tm, raw, missing),
                 "fatal",
             )
         run.unusable(name, path.name)
@@ -1542,16 +1718,12 @@ def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
         item_columns=items,
     )
     if raw.broken:
-        delim = raw.info.delimiter or ","
         st.issues.add_row_numbers(
             [b for b, _, _ in raw.broken],
             "",
             [t if len(t) <= 200 else t[:200] + "…" for _, t, _ in raw.broken],
             "baris_rusak",
-            [
-                st.msg("baris_rusak", n=k, m=raw.n_header_fields, pemisah=delim)
-                for _, _, k in raw.broken
-            ],
+            [broken_row_reason(st, k) for _, _, k in raw.broken],
             "tolak",
         )
     run.states[name] = st
@@ -1709,15 +1881,7 @@ def _rejected_rows(st: TableState) -> pd.DataFrame:
         br = pd.DataFrame(
             {
                 "baris": [b for b, _, _ in st.raw.broken],
-                "alasan": [
-                    st.msg(
-                        "baris_rusak",
-                        n=k,
-                        m=st.raw.n_header_fields,
-                        pemisah=st.raw.info.delimiter or ",",
-                    )
-                    for _, _, k in st.raw.broken
-                ],
+                "alasan": [broken_row_reason(st, k) for _, _, k in st.raw.broken],
                 "baris_mentah": [t for _, t, _ in st.raw.broken],
             }
         )

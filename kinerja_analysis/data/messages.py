@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from kinerja_analysis.core.text import Bahasa, Catalog
 
-__all__ = ["MESSAGES", "message"]
+__all__ = ["MESSAGES", "delimiter_shown", "message"]
 
 _ID: dict[str, str] = {
     # ------------------------------------------------------------------ cell values
@@ -124,8 +124,16 @@ _ID: dict[str, str] = {
     "in_range": "di luar rentang yang diizinkan ({low}–{high})",
     "ge": "di bawah nilai minimum",
     "le": "di atas nilai maksimum",
-    "periode_format": "format periode salah (YYYY-MM, YYYYQn, YYYYSn atau YYYY)",
+    "periode_format": (
+        "format periode salah (YYYY-MM, YYYYQn, YYYYSn atau YYYY; dibaca juga mis. "
+        "'2024-Q1', 'TW I 2024', 'Triwulan II 2024', 'Q3 2024', 'Semester 1 2024', "
+        "'Januari 2024', 'Tahun 2024'); tulisan lain dapat dipetakan di file pemetaan, "
+        'mis. tabel: {{{tabel}: {{nilai: {{periode: {{"Jan-Mar 2024": 2024Q1}}}}}}}}'
+    ),
     "kosong": "nilai kosong (wajib diisi)",
+    "tanpa_isi": (
+        "nilai tanpa huruf atau angka (mis. '.', '-'): bukan nama, dibaca sebagai sel kosong"
+    ),
     "karakter_kontrol": (
         "nilai berisi karakter kontrol (mis. NUL \\x00): isi sel rusak atau file terpotong"
     ),
@@ -137,6 +145,15 @@ _ID: dict[str, str] = {
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
     "kunci_unik": "duplikat kunci ({kunci}) dengan baris {baris}",
+    "kunci_unik_identik": ("duplikat kunci ({kunci}): salinan identik baris {baris} - diabaikan"),
+    "kunci_unik_beda": (
+        "duplikat kunci ({kunci}), berbeda di kolom {kolom_beda} dari baris {baris}; baris "
+        "{baris} dipakai, baris ini tidak"
+    ),
+    "bukan_asn": (
+        "bukan ASN - di luar cakupan (ASN = PNS dan PPPK, UU 20/2023): baris ini dan "
+        "baris pegawai ini di tabel lain tidak dievaluasi; status tidak dibaca dari NIP"
+    ),
     "kunci_unik_pemisah": (
         "duplikat kunci ({kunci}) dengan baris {baris}: '{nilai}' dan '{nilai_lain}' "
         "(baris {baris}) ditulis berbeda, tetapi menjadi NIP yang sama setelah pemisahnya "
@@ -147,8 +164,13 @@ _ID: dict[str, str] = {
         "(baris {baris}) ditulis berbeda, tetapi dibaca sebagai nilai yang sama"
     ),
     "baris_rusak": (
-        "baris berisi {n} kolom sedangkan header {m} kolom (pemisah '{pemisah}' di dalam "
+        "baris berisi {n} kolom sedangkan header {m} kolom (pemisah {pemisah} di dalam "
         "nilai tanpa tanda kutip?); baris disisihkan"
+    ),
+    "baris_rusak_kurang": (
+        "baris berisi {n} kolom sedangkan header {m} kolom (baris terpotong, atau baris "
+        "baru di dalam sel tanpa tanda kutip yang memecah satu baris menjadi dua?); baris "
+        "disisihkan"
     ),
     "sel_galat_excel": "sel berisi galat Excel {nilai}",
     "rumus_tanpa_nilai": (
@@ -343,6 +365,12 @@ _ID: dict[str, str] = {
         "dianalisis. Ganti namanya atau tunjuk file ini dalam pemetaan (--mapping)."
     ),
     "file_cocok_tabel": " Header-nya memuat semua kolom wajib tabel {tabel}, yang belum ada.",
+    "file_tidak_dibaca_pemetaan": (
+        "file '{file}' di folder data tidak dibaca: pemetaan menunjuk file lain untuk "
+        "tabel {tabel} ('{dipakai}'); barisnya tidak ikut dianalisis. Keluarkan file ini "
+        "dari folder data bila memang tidak dipakai, atau tunjuk file ini untuk tabel "
+        "{tabel} dalam pemetaan (--mapping)."
+    ),
     "format_tidak_dibaca": (
         "file '{file}' bernama tabel, tetapi formatnya tidak dibaca (yang dibaca: {format}); "
         "tabel ini dianggap tidak ada. Simpan ulang sebagai CSV atau XLSX (Excel: Simpan "
@@ -366,6 +394,28 @@ _ID: dict[str, str] = {
         "tidak dipakai"
     ),
     "jenis_file": "jenis file tidak didukung ({suffix})",
+    "file_sebenarnya_html": (
+        "; file ini sebenarnya tabel HTML (halaman web) yang diberi nama file Excel, bukan "
+        "buku kerja Excel: buka di Excel lalu Simpan Sebagai 'Buku Kerja Excel (.xlsx)' "
+        "atau 'CSV UTF-8 (.csv)'"
+    ),
+    "file_xls_lama": (
+        "; file ini buku kerja Excel 97-2003 (.xls), format lama yang tidak dibaca: buka di "
+        "Excel lalu Simpan Sebagai 'Buku Kerja Excel (.xlsx)'"
+    ),
+    "file_sebenarnya_xls": (
+        "; file ini sebenarnya buku kerja Excel 97-2003 (.xls): buka di Excel lalu Simpan "
+        "Sebagai 'Buku Kerja Excel (.xlsx)'"
+    ),
+    "file_sebenarnya_xlsx": (
+        "; file ini sebenarnya buku kerja Excel (.xlsx) dengan nama lain: ganti akhiran "
+        "namanya menjadi .xlsx"
+    ),
+    "file_teks_unicode": (
+        "; file ini teks Unicode (UTF-16, kolom dipisah tab) seperti yang ditulis Excel "
+        "lewat Simpan Sebagai 'Teks Unicode (.txt)': ganti akhiran namanya menjadi .csv "
+        "(isinya dibaca apa adanya), atau simpan sebagai 'CSV UTF-8 (.csv)'"
+    ),
     "sheet_tidak_ada": "sheet '{sheet}' tidak ada; sheet yang ada: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' dipakai (kolomnya paling cocok); sheet dalam file: {sheets}",
     "sheet_digabung": (
@@ -498,6 +548,10 @@ _ID: dict[str, str] = {
         "{n} kolom tidak dipakai (kontrak tabel {tabel} dan pemetaan tidak mengenalnya): {daftar}"
     ),
     "kolom_diabaikan": "kolom diabaikan sesuai pemetaan (abaikan): {daftar}",
+    "kolom_wajib_diabaikan": (
+        "Kolom wajib itu ada di file, tetapi diabaikan oleh pemetaan: {daftar} tertulis "
+        "dalam abaikan tabel {tabel}; hapus {header} dari daftar abaikan itu."
+    ),
     "abaikan_tidak_ada": "header dalam abaikan tabel {tabel} tidak ada di file ini: {daftar}",
     "kolom_mirip": (
         "kolom {header} (kolom {huruf}) tidak dipakai, padahal kolom {jenis} {kolom} tidak "
@@ -615,6 +669,10 @@ _ID: dict[str, str] = {
     "sebab_ditolak_sel": (
         "{file} baris {baris} ditolak (kolom {kolom}, nilai {nilai}: {alasan}) → {akibat}"
     ),
+    "sebab_ditolak_kelompok": (
+        "{file} ({baris}) ditolak (kolom {kolom}, {nilai}: {alasan}) → {akibat}"
+    ),
+    "nilai_satu": "nilai {nilai}",
     "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
     "sebab_baris": "{file} baris {baris}",
     "sebab_periode_kode": "periode {periode}",
@@ -647,7 +705,7 @@ _ID: dict[str, str] = {
     "cara_baca": "{format}{sheet}, header baris {header}{pemisah}{desimal}{encoding}",
     "cara_sheet": ", sheet '{sheet}'",
     "cara_sheets": ", sheet {sheets} (digabung)",
-    "cara_pemisah": ", pemisah '{pemisah}'",
+    "cara_pemisah": ", pemisah {pemisah}",
     "cara_desimal": ", desimal '{desimal}'",
     "cara_encoding": ", {encoding}",
     "terdeteksi": " (terdeteksi)",
@@ -834,8 +892,14 @@ _EN: dict[str, str] = {
     "in_range": "outside the allowed range ({low}–{high})",
     "ge": "below the minimum",
     "le": "above the maximum",
-    "periode_format": "wrong period format (YYYY-MM, YYYYQn, YYYYSn or YYYY)",
+    "periode_format": (
+        "wrong period format (YYYY-MM, YYYYQn, YYYYSn or YYYY; also read e.g. '2024-Q1', "
+        "'TW I 2024', 'Triwulan II 2024', 'Q3 2024', 'Semester 1 2024', 'Januari 2024', "
+        "'Tahun 2024'); another spelling can be mapped in the mapping file, e.g. "
+        'tabel: {{{tabel}: {{nilai: {{periode: {{"Jan-Mar 2024": 2024Q1}}}}}}}}'
+    ),
     "kosong": "empty value (required)",
+    "tanpa_isi": "value without a letter or digit (e.g. '.', '-'): no name, read as an empty cell",
     "karakter_kontrol": (
         "value contains control characters (e.g. NUL \\x00): damaged cell or truncated file"
     ),
@@ -846,6 +910,16 @@ _EN: dict[str, str] = {
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",
+    "kunci_unik_identik": "duplicate key ({kunci}): an identical copy of row {baris} - ignored",
+    "kunci_unik_beda": (
+        "duplicate key ({kunci}), differing from row {baris} in column(s) {kolom_beda}; row "
+        "{baris} is used, this row is not"
+    ),
+    "bukan_asn": (
+        "not an ASN - outside the scope (ASN = PNS and PPPK, Law 20/2023): this row and "
+        "this employee's rows in other tables are not evaluated; the status is not read "
+        "from the NIP"
+    ),
     "kunci_unik_pemisah": (
         "duplicate key ({kunci}) of row {baris}: '{nilai}' and '{nilai_lain}' (row "
         "{baris}) are written differently but become the same NIP once their separators "
@@ -856,8 +930,12 @@ _EN: dict[str, str] = {
         "{baris}) are written differently but are read as the same value"
     ),
     "baris_rusak": (
-        "row has {n} fields while the header has {m} (delimiter '{pemisah}' inside an "
+        "row has {n} fields while the header has {m} (delimiter {pemisah} inside an "
         "unquoted value?); row set aside"
+    ),
+    "baris_rusak_kurang": (
+        "row has {n} fields while the header has {m} (a row cut short, or a line break "
+        "inside an unquoted value splitting one row in two?); row set aside"
     ),
     "sel_galat_excel": "cell holds the Excel error {nilai}",
     "rumus_tanpa_nilai": (
@@ -1040,6 +1118,12 @@ _EN: dict[str, str] = {
         "analysed. Rename it or name this file in the mapping (--mapping)."
     ),
     "file_cocok_tabel": " Its header holds every required column of table {tabel}, which has no file.",
+    "file_tidak_dibaca_pemetaan": (
+        "file '{file}' in the data folder is not read: the mapping names another file for "
+        "table {tabel} ('{dipakai}'); its rows are not analysed. Take this file out of the "
+        "data folder if it is not used, or name it for table {tabel} in the mapping "
+        "(--mapping)."
+    ),
     "format_tidak_dibaca": (
         "file '{file}' is named as a table but its format is not read (read: {format}); the "
         "table counts as absent. Save it again as CSV or XLSX (Excel: Save As → Excel "
@@ -1063,6 +1147,28 @@ _EN: dict[str, str] = {
         "not used"
     ),
     "jenis_file": "unsupported file type ({suffix})",
+    "file_sebenarnya_html": (
+        "; the file is really an HTML table (a web page) with an Excel name, not an Excel "
+        "workbook: open it in Excel, then Save As 'Excel Workbook (.xlsx)' or 'CSV UTF-8 "
+        "(.csv)'"
+    ),
+    "file_xls_lama": (
+        "; the file is an Excel 97-2003 workbook (.xls), an old format that is not read: "
+        "open it in Excel, then Save As 'Excel Workbook (.xlsx)'"
+    ),
+    "file_sebenarnya_xls": (
+        "; the file is really an Excel 97-2003 workbook (.xls): open it in Excel, then Save "
+        "As 'Excel Workbook (.xlsx)'"
+    ),
+    "file_sebenarnya_xlsx": (
+        "; the file is really an Excel workbook (.xlsx) under another name: rename it to "
+        "end in .xlsx"
+    ),
+    "file_teks_unicode": (
+        "; the file is Unicode text (UTF-16, tab-separated) as Excel writes it with Save As "
+        "'Unicode Text (.txt)': rename it to end in .csv (its contents are read as they "
+        "are), or save it as 'CSV UTF-8 (.csv)'"
+    ),
     "sheet_tidak_ada": "sheet '{sheet}' does not exist; sheets present: {sheets}",
     "sheet_dipilih": "sheet '{sheet}' used (its columns match best); sheets in the file: {sheets}",
     "sheet_digabung": (
@@ -1193,6 +1299,10 @@ _EN: dict[str, str] = {
         "them): {daftar}"
     ),
     "kolom_diabaikan": "columns ignored as the mapping says (abaikan): {daftar}",
+    "kolom_wajib_diabaikan": (
+        "The required column is in the file, but the mapping ignores it: {daftar} is in "
+        "the abaikan list of table {tabel}; take {header} out of that list."
+    ),
     "abaikan_tidak_ada": "headers under table {tabel}'s abaikan not in this file: {daftar}",
     "kolom_mirip": (
         "column {header} (column {huruf}) is not used, while the {jenis} column {kolom} is "
@@ -1248,6 +1358,10 @@ _EN: dict[str, str] = {
     "sebab_ditolak_sel": (
         "{file} row {baris} rejected (column {kolom}, value {nilai}: {alasan}) → {akibat}"
     ),
+    "sebab_ditolak_kelompok": (
+        "{file} ({baris}) rejected (column {kolom}, {nilai}: {alasan}) → {akibat}"
+    ),
+    "nilai_satu": "value {nilai}",
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
     "sebab_baris": "{file} row {baris}",
     "sebab_periode_kode": "period {periode}",
@@ -1280,7 +1394,7 @@ _EN: dict[str, str] = {
     "cara_baca": "{format}{sheet}, header row {header}{pemisah}{desimal}{encoding}",
     "cara_sheet": ", sheet '{sheet}'",
     "cara_sheets": ", sheets {sheets} (stacked)",
-    "cara_pemisah": ", delimiter '{pemisah}'",
+    "cara_pemisah": ", delimiter {pemisah}",
     "cara_desimal": ", decimal '{desimal}'",
     "cara_encoding": ", {encoding}",
     "terdeteksi": " (detected)",
@@ -1308,3 +1422,18 @@ MESSAGES = Catalog({"id": _ID, "en": _EN})
 def message(key: str, bahasa: Bahasa = "id", /, **fields: object) -> str:
     """The text of ``key`` in ``bahasa`` (see :data:`MESSAGES`)."""
     return MESSAGES(key, bahasa, **fields)
+
+
+#: Delimiters a person cannot see when quoted: named instead.
+_DELIMITER_WORDS = {"\t": {"id": "tab", "en": "tab"}, " ": {"id": "spasi", "en": "space"}}
+
+
+def delimiter_shown(delimiter: str, bahasa: Bahasa = "id") -> str:
+    """A CSV delimiter as a message shows it: quoted (``','``), or named when it would
+    look like nothing (a tab printed raw looks like spaces).
+
+    >>> delimiter_shown(";"), delimiter_shown(chr(9)), delimiter_shown(" ", "en")
+    ("';'", 'tab', 'space')
+    """
+    word = _DELIMITER_WORDS.get(delimiter)
+    return word[bahasa] if word else f"'{delimiter}'"

@@ -28,7 +28,13 @@ from kinerja_analysis.core.periods import (
     period_bounds,
     sort_periods,
 )
-from kinerja_analysis.core.personal import Register, is_person_id, name_forms, words
+from kinerja_analysis.core.personal import (
+    NIP_KINDS,
+    Register,
+    is_person_id,
+    name_forms,
+    words,
+)
 from kinerja_analysis.data.contract import (
     GOLONGAN,
     GOLONGAN_PPPK,
@@ -42,6 +48,8 @@ from kinerja_analysis.data.validation import (
     TableState,
     _bool,
     _cat_series,
+    broken_row_ids,
+    broken_row_reason,
     reject,
 )
 
@@ -124,7 +132,11 @@ def _fmt_date(v: Any) -> str:
 
 
 def check_key(st: TableState) -> None:
-    """Duplicate keys: the second and later rows are rejected, pointing at the first."""
+    """Duplicate keys: the second and later rows are rejected, pointing at the first,
+    which is the row used. The message says whether the duplicate is an identical copy
+    of it (ignored) or differs, naming the columns that differ (a transfer between two
+    OPDs in one register, two predikat for one period): the analyst then knows which
+    version the analysis used."""
     t = st.table
     if not t.key or any(k not in st.values for k in t.key):
         return
@@ -161,16 +173,36 @@ def check_key(st: TableState) -> None:
             )
         return list(zip(*parts, strict=True))
 
+    def other_columns(pos: np.ndarray, firsts: np.ndarray) -> list[list[str]]:
+        """The columns (contract names; other columns by their header) in which each
+        duplicate row differs from the row kept, in file order."""
+        by_place = sorted(st.raw.columns.items(), key=lambda kv: kv[1].position)
+        diff: list[list[str]] = [[] for _ in range(len(pos))]
+        for name, rc in by_place:
+            if name in t.key:
+                continue
+            neq = np.flatnonzero(rc.text(pos) != rc.text(firsts))
+            for j in neq.tolist():
+                diff[j].append(name)
+        return diff
+
     def msg(pos: np.ndarray) -> np.ndarray:
         firsts = np.array([first_of[k] for k in key_ok[pos].tolist()], dtype=np.int64)
         mine, theirs = written(pos), written(firsts)
         rows = [st.raw.row_ref(i) for i in firsts.tolist()]
+        rest = other_columns(pos, firsts)
         out = []
-        for a, b, baris in zip(mine, theirs, rows, strict=True):
+        for a, b, baris, cols in zip(mine, theirs, rows, rest, strict=True):
             differ = [k for k, x, y in zip(t.key, a, b, strict=True) if x != y]
             kunci = ", ".join(t.key)
             if not differ:
-                out.append(st.msg("kunci_unik", kunci=kunci, baris=baris))
+                # a copy of the row kept, or another version of it: which row is used
+                if cols:
+                    text = st.msg("kunci_unik_beda", kunci=kunci, baris=baris,
+                                  kolom_beda=", ".join(cols))  # fmt: skip
+                else:
+                    text = st.msg("kunci_unik_identik", kunci=kunci, baris=baris)
+                out.append(text)
                 continue
             key_ = "kunci_unik_pemisah" if set(differ) <= nip_like else "kunci_unik_dibaca"
             nilai = " | ".join(x for k, x in zip(t.key, a, strict=True) if k in differ)
@@ -791,9 +823,16 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
 
     for st in states.values():
         by_design = {c.name for c in st.table.columns if c.kind == "nip" or c.may_be_nip}
+        free_text = {c.name for c in st.table.columns if c.kind == "str"} - by_design
         for part in st.issues.parts:
             # a key's columns are listed "nip,periode,…": a NIP in them is the key's
-            keep = any(c.strip() in by_design for c in str(part["kolom"]).split(","))
+            cols = [c.strip() for c in str(part["kolom"]).split(",")]
+            keep = any(c in by_design for c in cols)
+            if len(cols) > 1 and keep and free_text.intersection(cols):
+                # a key of several columns, some of them free text (an SKP indicator):
+                # only the key's own NIPs stay, a NIP or name inside the text goes
+                _mask_key_part(part, cols, by_design, register)
+                continue
             part["nilai"] = masked_all(part["nilai"], False, keep)
             part["pesan"] = masked_all(part["pesan"], True, keep)
     for problem in getattr(run, "structure", []):
@@ -806,6 +845,86 @@ def _each(values: object, f: Any) -> object:
     if isinstance(values, np.ndarray | list | tuple | pd.Series):
         return np.asarray([f(v) for v in values], dtype=object)
     return f(values)
+
+
+def _mask_key_part(part: dict, cols: list[str], by_design: set[str], register: Register) -> None:
+    """Mask an issue of a key of several columns (``nip | periode | indikator | aspek``)
+    column by column: the value's pieces of a NIP column (``by_design``) keep their NIP,
+    the others are masked as cells; in the message, a NIP stays only where it is one of
+    the row's own key NIPs. A value that does not split into the key's pieces is masked
+    whole. Only the rows whose pieces or message hold personal data are rewritten: the
+    others are found by one search over the distinct pieces and messages (a whole file
+    exported twice makes millions of duplicates)."""
+    n = len(part["baris"])
+    values = _text_array(part["nilai"], n)
+    messages = _text_array(part["pesan"], n)
+    uv, vinv = np.unique(values.astype(str), return_inverse=True)
+    um, minv = np.unique(messages.astype(str), return_inverse=True)
+    split = [u.split(" | ") for u in uv.tolist()]
+    free = [i for i, c in enumerate(cols) if c not in by_design]
+    pieces = sorted({sp[i] for sp in split if len(sp) == len(cols) for i in free})
+    hit_pieces = {pieces[j] for j in register.scan(pieces)}
+    need_v = np.array(
+        [len(sp) != len(cols) or any(sp[i] in hit_pieces for i in free) for sp in split],
+        dtype=bool,
+    )
+    texts = um.tolist()
+    hit_m = set(register.scan(texts))
+    quoted = [(i, m.group(1)) for i, t in enumerate(texts) for m in _QUOTED.finditer(t)]
+    hit_m |= {quoted[j][0] for j in register.scan([q for _, q in quoted])}
+    need_m = np.zeros(len(texts), dtype=bool)
+    need_m[list(hit_m)] = True
+    rows = np.flatnonzero(need_v[vinv] | need_m[minv])
+    if not len(rows):
+        return
+    cache: dict[tuple[int, int], tuple[str, str]] = {}
+    out_v, out_m = values.copy(), messages.copy()
+    for r in rows.tolist():
+        key = (int(vinv[r]), int(minv[r]))
+        if key not in cache:
+            v, m = uv[key[0]], um[key[1]]
+            pieces_r = split[key[0]]
+            own: set[str] = set()
+            if len(pieces_r) == len(cols):
+                shown = []
+                for c, piece in zip(cols, pieces_r, strict=True):
+                    if c in by_design:
+                        own.add(re.sub(NIP_SEPARATORS, "", piece))
+                        shown.append(register.mask(piece, kinds={"nama"}))
+                    else:
+                        shown.append(register.mask(piece))
+                new_v = " | ".join(shown)
+            else:
+                new_v = register.mask(v)
+            cache[key] = (new_v, _mask_but(register, m, own) if need_m[key[1]] else m)
+        out_v[r], out_m[r] = cache[key]
+    part["nilai"], part["pesan"] = out_v, out_m
+
+
+def _text_array(v: object, n: int) -> np.ndarray:
+    if isinstance(v, np.ndarray | list | tuple | pd.Series):
+        return np.asarray(list(v), dtype=object)
+    return np.full(n, v, dtype=object)
+
+
+def _mask_but(register: Register, text: str, nips: set[str]) -> str:
+    """``text`` (a message) with its personal data masked, but for the NIPs in ``nips``
+    (as digits), also inside quotes.
+
+    >>> r = Register(["196908251991032001", "198503122010011001"], ["Ratih Wijaya"])
+    >>> _mask_but(r, "'196908251991032001 | x 198503122010011001 Ratih Wijaya'",
+    ...           {"196908251991032001"})
+    "'196908251991032001 | x [NIP] [nama]'"
+    """
+    out, pos = [], 0
+    for h in register.find(text, whole=False):
+        if h.start < pos:
+            continue
+        if h.kind in NIP_KINDS and re.sub(r"\D", "", text[h.start : h.end]) in nips:
+            continue
+        out += [text[pos : h.start], "[NIP]" if h.kind in NIP_KINDS else "[nama]"]
+        pos = h.end
+    return "".join([*out, text[pos:]])
 
 
 def _renamed_causes(causes: object, renamed: Mapping[str, str]) -> object:
@@ -1344,31 +1463,68 @@ def supervisor_loops(st: TableState) -> None:
 def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str, str]]:
     """NIP → (row, first reason, file) of rejected employee rows whose NIP is readable;
     ``file`` is the pegawai file's name, with the row's sheet where the table was read
-    from several sheets (:meth:`~kinerja_analysis.data.readers.RawTable.file_of`)."""
+    from several sheets (:meth:`~kinerja_analysis.data.readers.RawTable.file_of`).
+
+    Besides the NIP as read or written, a rejected row is found by:
+
+    * a NIP stored as a number with lost digits: its rounded value (:func:`_lossy_key`);
+    * a NIP cut by Excel to 15 digits and padded ``000`` (``196809242003042000``): its
+      first 15 digits (:func:`_cut_key`), the full NIP of the other tables begins so;
+    * a CSV line set aside as broken (too few or too many fields): the NIP its text
+      holds at the NIP column's position (:func:`~kinerja_analysis.data.validation.
+      broken_row_ids`) — for linking only, the line is never read as data.
+
+    A rounded or cut key two rows share names no single row and is dropped.
+    """
     bad = np.flatnonzero(peg.bad)
-    if not len(bad):
+    broken = broken_row_ids(peg.raw) if peg.raw.broken else []
+    if not len(bad) and not broken:
         return {}
     nip = _text(peg.values["nip"]).to_numpy(dtype=object)
     reasons = dict(zip(bad.tolist(), peg.issues.first_reject_reason(bad).tolist(), strict=True))
     accepted = set(nip[~peg.bad].tolist())
     out: dict[str, tuple[int, str, str]] = {}
-    lossy_rows: dict[str, set[int]] = {}  # positions (a row number may repeat across sheets)
+    shared_rows: dict[str, set[object]] = {}  # positions (a row number may repeat across sheets)
+
+    def add(v: str, entry: tuple[int, str, str], where: object) -> None:
+        out.setdefault(v, entry)
+        for key in (_lossy_key(v), _cut_key(v) if v.endswith("000") else None):
+            if key is not None:
+                out.setdefault(key, entry)
+                shared_rows.setdefault(key, set()).add(where)
+
     for i in bad.tolist():
         v = nip[i]
         if v is None:
             # the NIP cell itself failed: its text may still match a dependent row
             v = peg.text("nip", np.array([i]))[0] or None
         if v is not None and v not in accepted:
-            entry = (int(peg.raw.rows[i]), str(reasons[i]), peg.raw.file_of(i))
-            out.setdefault(str(v), entry)
-            lossy = _lossy_key(str(v))
-            if lossy is not None:
-                out.setdefault(lossy, entry)
-                lossy_rows.setdefault(lossy, set()).add(i)
-    for key, rows_ in lossy_rows.items():
+            add(str(v), (int(peg.raw.rows[i]), str(reasons[i]), peg.raw.file_of(i)), i)
+    if broken:
+        why = {row: broken_row_reason(peg, k) for row, _, k in peg.raw.broken}
+        for row, v in broken:
+            if v not in accepted:
+                add(v, (row, why[row], peg.file), ("baris", row))
+    for key, rows_ in shared_rows.items():
         if len(rows_) > 1:  # two employees round to the same number: no single root cause
-            del out[key]
+            out.pop(key, None)
     return out
+
+
+def _cut_key(text: str) -> str | None:
+    """The key under which a NIP Excel cut to 15 digits (``196809242003042000``: the
+    last three digits lost, ``000`` never a real sequence) and the full NIP it came
+    from (``196809242003042001``) meet: ``"15:"`` and the first 15 digits. ``None`` for a
+    text that is not 18 digits.
+
+    >>> _cut_key("196809242003042000") == _cut_key("196809242003042001")
+    True
+    >>> _cut_key("1.968E+17") is None
+    True
+    """
+    if len(text) != 18 or not text.isdigit():
+        return None
+    return f"15:{text[:15]}"
 
 
 _MANTISSA = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?[eE][+-]?\d+$")
@@ -1482,8 +1638,10 @@ def check_reference(
     for c in cats[np.unique(codes[unknown])].tolist():
         if c in rejected:
             key_of[c] = c
-        elif ks and len(c) == 18 and c.isdigit():
+        elif len(c) == 18 and c.isdigit():
             hit = next((k for k in (_lossy_key(c, d) for d in ks) if k in rejected), None)
+            if hit is None and _cut_key(c) in rejected:
+                hit = _cut_key(c)
             if hit is not None:
                 key_of[c] = hit
     rej_cat = np.fromiter((c in key_of for c in cats), dtype=bool, count=len(cats))
@@ -1612,6 +1770,22 @@ def check_all(
     finally:
         if registers:
             mask_issues(states, run, registers[0])
+            broken = _broken_register(states.get("pegawai"))
+            if broken:
+                mask_issues(states, run, broken)
+
+
+def _broken_register(peg: TableState | None) -> Register | None:
+    """The NIPs and names the pegawai file's broken CSV lines hold (recovered by their
+    columns' positions, :func:`~kinerja_analysis.data.validation.broken_row_ids`): such
+    a line is no row of the table, so :func:`register_of` does not know its person, and
+    its text is quoted as the issue's value."""
+    if peg is None or not peg.raw.broken:
+        return None
+    nips = [v for _, v in broken_row_ids(peg.raw, "nip")]
+    names = [v for _, v in broken_row_ids(peg.raw, "nama")]
+    register = Register(nips, names)
+    return register if register else None
 
 
 def _check_rules(

@@ -16,6 +16,8 @@ rules.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from kinerja_analysis.core.personal import NIP_SEPARATORS
 from kinerja_analysis.core.text import Bahasa
 from kinerja_analysis.data.contract import PREDIKAT, RATING, Column, Table
 from kinerja_analysis.data.mapping import FormatSpec
-from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.data.readers import (
     RawColumn,
     RawTable,
@@ -238,6 +240,53 @@ class TableState:
         if col is None:
             return np.full(len(pos), "", dtype=object)
         return col.text(np.asarray(pos, dtype=np.int64))
+
+
+def broken_row_reason(st: TableState, n_fields: int) -> str:
+    """Why a CSV line with ``n_fields`` fields was set aside: a line with too many fields
+    most likely holds the delimiter inside an unquoted value; one with too few was cut
+    short (or split in two by a line break inside an unquoted value)."""
+    m = st.raw.n_header_fields
+    key = "baris_rusak_kurang" if n_fields < m else "baris_rusak"
+    delim = delimiter_shown(st.raw.info.delimiter or ",", st.bahasa)
+    return st.msg(key, n=n_fields, m=m, pemisah=delim)
+
+
+def broken_row_ids(raw: RawTable, column: str = "nip") -> list[tuple[int, str]]:
+    """The identifier each broken CSV line (:attr:`RawTable.broken`) holds in ``column``,
+    recovered from the line's text for **linking only** (never accepted as data): the
+    field at the column's position, when the line has that many fields and the fields up
+    to it are intact (an extra delimiter or a cut further right does not move it).
+    A text that becomes 18 digits once separators are removed is read as that NIP, as a
+    NIP column is; anything else is kept as written (a pseudonym). Returns ``(row,
+    id)`` pairs; lines without a usable field are left out.
+
+    >>> from types import SimpleNamespace as NS
+    >>> raw = NS(broken=[(9, "'19690323 199604 1 001,Andi,L", 3), (12, "x", 1)],
+    ...          columns={"nip": NS(position=1)}, info=NS(delimiter=","))
+    >>> broken_row_ids(raw)
+    [(9, '196903231996041001'), (12, 'x')]
+    """
+    rc = raw.columns.get(column)
+    if rc is None or not raw.broken:
+        return []
+    at = int(rc.position) - 1  # 1-based
+    delim = raw.info.delimiter or ","
+    out: list[tuple[int, str]] = []
+    for row, text, _ in raw.broken:
+        try:
+            fields = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+        except csv.Error:
+            continue
+        if at >= len(fields):
+            continue
+        value = fields[at].strip().lstrip("'").strip()
+        bare = re.sub(NIP_SEPARATORS, "", value)
+        if re.fullmatch(r"\d{18}", bare):
+            value = bare
+        if value:
+            out.append((int(row), value))
+    return out
 
 
 @renamed_keywords(sebab="cause")
@@ -534,6 +583,24 @@ _STATUS = {
     "PPPK PARUH WAKTU": "pppk_paruh_waktu", "PPPK PW": "pppk_paruh_waktu",
     "P3K PARUH WAKTU": "pppk_paruh_waktu", "PPPK-PW": "pppk_paruh_waktu",
 }  # fmt: skip
+#: The canonical value of a status that says the person is no ASN (UU 20/2023: an ASN is
+#: a PNS or a PPPK): the row is outside the evaluation, rejected by :func:`_value_rules`
+#: with its own reason (``bukan_asn``), never read from the NIP. A mapping can send any
+#: other label here (``nilai: {status_kepegawaian: {"Tenaga Ahli": bukan_asn}}``).
+NON_ASN = "bukan_asn"
+#: Statuses of people who work for the agency but are no ASN, as exports write them
+#: (upper case, spaces, dashes and underscores as one space).
+_NON_ASN = frozenset(
+    {
+        "BUKAN ASN", "NON ASN", "NONASN", "NON PNS", "NON PNS NON PPPK",
+        "HONORER", "TENAGA HONORER", "HONORER DAERAH", "HONORER K2", "HONORER K1",
+        "THL", "TENAGA HARIAN LEPAS", "PHL", "PEKERJA HARIAN LEPAS",
+        "OUTSOURCING", "OUTSOURCE", "ALIH DAYA", "TENAGA ALIH DAYA",
+        "KONTRAK", "TENAGA KONTRAK", "PEGAWAI KONTRAK", "TKK", "TENAGA KERJA KONTRAK",
+        "PTT", "PEGAWAI TIDAK TETAP", "PTT DAERAH", "TKS", "TENAGA KERJA SUKARELA",
+        "SUKARELA", "MAGANG", "PESERTA MAGANG", "TENAGA MAGANG",
+    }
+)  # fmt: skip
 
 
 def _squash(text: str) -> str:
@@ -556,7 +623,8 @@ def normalise_category(column: str, text: str) -> str:
     """The canonical spelling of one category value (before the allowed-values check).
 
     ``jenis_kelamin`` words → ``L``/``P``; ``golongan`` → ``III/a`` or PPPK ``IX``;
-    ``status_kepegawaian`` → ``pns``/``pppk``/``pppk_paruh_waktu``; ratings →
+    ``status_kepegawaian`` → ``pns``/``pppk``/``pppk_paruh_waktu``, or ``bukan_asn`` for a
+    status that says the person is no ASN (``Honorer``, ``Non-ASN``, ``THL``); ratings →
     ``Di Atas Ekspektasi``…; ``predikat`` → ``Sangat Baik``…; anything else lower case
     with spaces as ``_`` (``Berorientasi Pelayanan`` → ``berorientasi_pelayanan``).
 
@@ -577,7 +645,13 @@ def normalise_category(column: str, text: str) -> str:
             return m.group(1).upper()
         return text
     if column == "status_kepegawaian":
-        return _STATUS.get(re.sub(r"[\s_]+", " ", text.upper()).strip(), text.lower())
+        key = re.sub(r"[\s_]+", " ", text.upper()).strip()
+        if key in _STATUS:
+            return _STATUS[key]
+        loose = re.sub(r"[\s_\-]+", " ", key).strip()
+        if loose in _NON_ASN:
+            return NON_ASN
+        return _STATUS.get(loose, text.lower())
     if column in {"rating_hasil", "rating_perilaku"}:
         return _RATING_KEYS.get(_squash(text), text)
     if column == "predikat":
@@ -612,7 +686,7 @@ def _parse_text(col: Column, rc: RawColumn, st: TableState, labels: Mapping[str,
                 out.append(None)
         ok = np.array([o is not None for o in out], dtype=bool)
         bad_cat = ~ok
-        reason_cat[bad_cat] = st.msg("periode_format")
+        reason_cat[bad_cat] = st.msg("periode_format", tabel=st.name)
         rule = f"skema:str_matches('{PERIOD_PATTERN}')"
         cats = np.array(
             [o if o is not None else c for o, c in zip(out, cats.tolist(), strict=True)],
@@ -1264,6 +1338,23 @@ def _value_rules(st: TableState, col: Column, values: pd.Series, soft: bool) -> 
     if col.required and not col.nullable:
         reject(st, ok & missing, col.name, "skema:not_nullable", st.msg("kosong"))
     ok = ~st.bad & ~missing
+    if col.kind == "str" and col.published and isinstance(values.dtype, pd.CategoricalDtype):
+        # a printed name with no letter or digit ('.', '-', '?'): no name at all, read as
+        # an empty cell would be (a required column rejects the row)
+        cats = values.cat.categories.to_numpy(dtype=object)
+        blank = np.fromiter((not any(ch.isalnum() for ch in str(c)) for c in cats), bool, len(cats))
+        if blank.any():
+            hit = ok & np.append(blank, False)[values.cat.codes.to_numpy()]
+            _report(st, col, hit, "tanpa_isi", st.msg("tanpa_isi"), soft)
+            values = _mask(values, hit)
+            missing = values.isna().to_numpy()
+            ok = ~st.bad & ~missing
+    if col.name == "status_kepegawaian" and st.table.name == "pegawai":
+        # a person who is no ASN is outside the evaluation: the row goes, with its own
+        # reason (and the person's rows in the other tables under it), rather than the
+        # cell being emptied and the status read from the NIP
+        reject(st, ok & _bool(values == NON_ASN), col.name, "bukan_asn", st.msg("bukan_asn"))
+        ok = ~st.bad & ~missing
     if col.allowed is not None:
         bad = ok & ~_bool(values.isin(list(col.allowed)))
         rule = f"skema:isin({list(col.allowed)!r})"

@@ -1907,6 +1907,8 @@ def run_batch(
             bahasa=bahasa,
         )
         con.log(f"batch {batch_id}: data={data} out={out} profil={profil.government(bahasa)}")
+        if settings.min_sel == 1:  # accepted, but the project's privacy rule is then off
+            con.say(con.t("min_sel_satu", bawaan=DEFAULTS.min_sel), style="yellow")
         shutil.rmtree(cache_root / "kerja", ignore_errors=True)  # staging of dead batches
 
         # --- 3. validate once, shared models once

@@ -31,7 +31,7 @@ from typer.core import TyperCommand, TyperGroup
 from kinerja_analysis.core.config import DEFAULTS, SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
-from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.pipeline.batch import _message_language, batch_command
 from kinerja_analysis.pipeline.console import TEXT, path_problem
 from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
@@ -407,7 +407,9 @@ def _read_as(r, bahasa: str) -> str:
         format=r.format.upper(),
         sheet=sheet,
         header=str(int(header)) if pd.notna(header) else "?",
-        pemisah=part("cara_pemisah", "pemisah", r.pemisah),
+        pemisah=part(
+            "cara_pemisah", "pemisah", delimiter_shown(r.pemisah, bahasa) if r.pemisah else ""
+        ),
         desimal=part("cara_desimal", "desimal", r.desimal) if r.format != "parquet" else "",
         encoding=part("cara_encoding", "encoding", r.encoding) if r.format == "csv" else "",
     )
@@ -488,14 +490,15 @@ def _print_report(report, bahasa: str, show: int) -> None:
             text = str(r.pesan)
             prefix = f"{where}: " if where and not text.startswith(f"{where}:") else ""
             _print(f"  [{message(f'tingkat_{r.tingkat}', bahasa)}] {prefix}{text}")
-    causes = report.causes()
+    causes = report.cause_groups()
     if len(causes):
         _print(message("sebab_utama", bahasa), "bold")
         for r in causes.head(show).itertuples(index=False):
             _print(f"  {r.pesan}")
     groups = report.grouped()
     if len(groups):
-        _print(message("n_masalah", bahasa, n=f"{len(report.issues):,}", k=len(groups), show=show))
+        n, k = (fmt.number(x, 0, bahasa) for x in (len(report.issues), len(groups)))  # type: ignore[arg-type]
+        _print(message("n_masalah", bahasa, n=n, k=k, show=show))
         for r in groups.head(show).itertuples(index=False):
             _print("  " + _format_issue(r, bahasa))
     elif not len(struct):

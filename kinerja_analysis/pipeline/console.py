@@ -50,6 +50,10 @@ TEXT = Catalog(
             "validasi_ok": "Data tervalidasi: {n_pegawai} ASN, {n_periode} periode ({periode})",
             "ditolak": "{n} baris ditolak saat validasi (rincian: kinerja validate --out)",
             "struktur_lain": "… dan {k} peringatan struktur lain (rincian: kinerja validate --out)",
+            "min_sel_satu": "Peringatan: min_sel = 1 mematikan penyembunyian kelompok kecil: "
+            "setiap kelompok, juga yang hanya berisi satu ASN, tampil di dokumen yang "
+            "diterbitkan, dan angkanya dapat menunjuk satu orang. Aturan data pribadi proyek "
+            "ini menyembunyikan kelompok kecil (bawaan min_sel = {bawaan}).",
             "bersama": "Menghitung model lintas periode (efek, skor, panel)",
             "bersama_ok": "Model lintas periode siap",
             "rencana": "{n_run} laporan direncanakan: {n_baru} dijalankan, {n_lewat} tidak berubah",
@@ -182,6 +186,10 @@ TEXT = Catalog(
             "validasi_ok": "Data validated: {n_pegawai} ASN, {n_periode} periods ({periode})",
             "ditolak": "{n} rows rejected by validation (details: kinerja validate --out)",
             "struktur_lain": "… and {k} more structural warnings (details: kinerja validate --out)",
+            "min_sel_satu": "Warning: min_sel = 1 switches the suppression of small groups "
+            "off: every group, also one of a single ASN, is shown in the published documents, "
+            "and its figures can point at one person. The project's personal-data rule "
+            "suppresses small groups (default min_sel = {bawaan}).",
             "bersama": "Fitting the cross-period models (effects, scores, panel)",
             "bersama_ok": "Cross-period models ready",
             "rencana": "{n_run} reports planned: {n_baru} to run, {n_lewat} unchanged",

@@ -1,0 +1,391 @@
+"""Validation messages a real user trips over (fresh testers' findings): rows of an
+employee whose register row was set aside are grouped under that row, whatever set it
+aside (a broken CSV line, a NIP cut by Excel, a status that is not an ASN's); a
+duplicate says whether it is a copy; the hint of a broken line fits its fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from test_validation_inputs import BOSS, PEER, PPPK, STAFF, edit, validate, write_base
+
+from kinerja_analysis.data.messages import message
+
+
+def _pegawai_lines(folder: Path) -> list[str]:
+    return (folder / "pegawai.csv").read_text(encoding="utf-8").splitlines()
+
+
+def _dependents(rep, nip: str) -> pd.DataFrame:
+    iss = rep.issues
+    return iss[(iss["kolom"] == "nip") & (iss["nilai"] == nip) & (iss["tabel"] != "pegawai")]
+
+
+# --------------------------------------------------------------------------- broken lines
+
+
+def test_a_broken_register_line_is_the_root_cause_of_its_employee_rows(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    lines = _pegawai_lines(base)
+    # STAFF (row 3): an unquoted comma in jabatan (one field too many); PEER (row 4): the
+    # line cut short after the OPD (five fields instead of ten)
+    lines[2] = lines[2].replace(",Analis,", ",Analis, Plt. Kasubag,")
+    lines[3] = ",".join(lines[3].split(",")[:5])
+    (base / "pegawai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        assert STAFF not in set(tables["pegawai"]["nip"])  # never accepted as data
+        assert PEER not in set(tables["pegawai"]["nip"])
+        for nip, row in ((STAFF, 3), (PEER, 4)):
+            dep = _dependents(rep, nip)
+            assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}, dep
+            assert set(dep["sebab"]) == {f"pegawai.csv baris {row}"}
+        # no "unknown NIP" left for them
+        plain = rep.issues[rep.issues["aturan"] == "referensi:pegawai"]
+        assert not set(plain["nilai"]) & {STAFF, PEER}
+        causes = rep.causes()
+        assert set(causes["sebab"]) == {"pegawai.csv baris 3", "pegawai.csv baris 4"}
+        broken = rep.issues[rep.issues["aturan"] == "baris_rusak"].set_index("baris")
+        many = message("baris_rusak", bahasa, n=11, m=10, pemisah="','")
+        few = message("baris_rusak_kurang", bahasa, n=5, m=10)
+        assert broken.loc[3, "pesan"] == many
+        assert broken.loc[4, "pesan"] == few
+        # the hint of a line with too few fields is not the unquoted delimiter
+        assert "','" not in few and ("terpotong" in few or "cut short" in few)
+        # two faults, two groups on the console
+        groups = rep.grouped()
+        assert len(groups[groups["aturan"] == "baris_rusak"]) == 2
+
+
+def test_a_broken_line_without_its_nip_field_links_nothing(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    lines = _pegawai_lines(base)
+    lines[2] = "Analis tanpa NIP"  # one field: the NIP column is the first, but unreadable
+    (base / "pegawai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep, _ = validate(base)
+    assert (rep.issues["aturan"] == "baris_rusak").sum() == 1
+    plain = rep.issues[rep.issues["aturan"] == "referensi:pegawai"]
+    assert set(plain["nilai"]) == {STAFF}  # unknown, honestly: no NIP to link by
+    assert (rep.issues["aturan"] == "referensi:pegawai_ditolak").sum() == 0
+
+
+def test_a_broken_lines_name_is_masked_in_the_issues(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.insert(1, "nama", ["Budi Santoso", "Ratih Kurniawan", "Andi Syahputra", "Sri Wahyuni"])
+    df.to_csv(base / "pegawai.csv", index=False)
+    lines = _pegawai_lines(base)
+    lines[3] = ",".join(lines[3].split(",")[:6])  # Andi's line cut short
+    (base / "pegawai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep, _ = validate(base)
+    text = " ".join(rep.issues["nilai"].astype(str)) + " ".join(rep.issues["pesan"].astype(str))
+    assert "Andi" not in text
+    broken = rep.issues[rep.issues["aturan"] == "baris_rusak"]
+    assert broken["nilai"].iloc[0].startswith("[NIP],[nama],")
+    assert len(_dependents(rep, PEER))
+
+
+# --------------------------------------------------------------------------- Excel's cut
+
+
+def test_rows_of_an_employee_whose_nip_excel_cut_are_grouped_under_that_row(
+    tmp_path: Path,
+) -> None:
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "nip", STAFF[:15] + "000")  # the other tables: full NIP
+    rep, _ = validate(base)
+    dep = _dependents(rep, STAFF)
+    assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}
+    assert set(dep["sebab"]) == {"pegawai.csv baris 3"}
+    assert "15" in dep["pesan"].iloc[0]  # the reason: the cut
+    assert STAFF not in set(rep.issues.loc[rep.issues["aturan"] == "referensi:pegawai", "nilai"])
+
+
+def test_two_cut_nips_of_one_prefix_name_no_single_row(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    cut = STAFF[:15] + "000"
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.loc[1, "nip"] = cut
+    twin = df.iloc[[1]].assign(jabatan="Analis Kedua")
+    pd.concat([df, twin]).to_csv(base / "pegawai.csv", index=False)
+    rep, _ = validate(base)
+    assert STAFF in set(rep.issues.loc[rep.issues["aturan"] == "referensi:pegawai", "nilai"])
+    # an accepted employee's rows are untouched
+    assert not len(_dependents(rep, PEER)) and not len(_dependents(rep, PPPK))
+
+
+def test_a_tab_delimiter_is_named_not_printed_raw(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "skp.csv", dtype=str, keep_default_na=False)
+    (base / "skp.csv").unlink()
+    df.to_csv(base / "skp.csv", sep="\t", index=False)
+    lines = (base / "skp.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] += "\textra"  # a line with one field too many: its hint names the delimiter
+    (base / "skp.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for bahasa, word in (("id", "pemisah tab"), ("en", "delimiter tab")):
+        res = CliRunner().invoke(app, ["validate", str(base), "--bahasa", bahasa, "--show", "50"])
+        assert "skp.csv: CSV, header" in res.output and word in res.output, res.output
+        assert "'\t'" not in res.output
+        rep, _ = validate(base, bahasa=bahasa)
+        hint = rep.issues.loc[rep.issues["aturan"] == "baris_rusak", "pesan"].iloc[0]
+        assert f"{word.split()[0]} tab " in hint
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_a_duplicate_says_whether_it_is_a_copy_and_which_row_is_used(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    copy = df.iloc[[1]]  # STAFF, row 3, again: row 6
+    moved = df.iloc[[2]].assign(opd="Dinas B", jabatan="Analis Kebijakan")  # PEER: row 7
+    pd.concat([df, copy, moved]).to_csv(base / "pegawai.csv", index=False)
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        dup = rep.issues[rep.issues["aturan"] == "kunci_unik"].set_index("baris")
+        assert dup.loc[6, "pesan"] == message("kunci_unik_identik", bahasa, kunci="nip", baris=3)
+        assert dup.loc[7, "pesan"] == message(
+            "kunci_unik_beda", bahasa, kunci="nip", baris=4, kolom_beda="opd, jabatan"
+        )
+        assert dup.loc[7, "nilai"] == PEER  # the key, as before
+        peg = tables["pegawai"].set_index("nip")
+        assert peg.loc[PEER, "opd"] == "Dinas A"  # the first row is the one used
+        # a copy and a changed row are two causes: two groups
+        groups = rep.grouped()
+        assert len(groups[groups["aturan"] == "kunci_unik"]) == 2
+
+
+def test_a_duplicates_differing_value_that_is_a_name_is_not_shown(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    df.insert(1, "nama", ["Budi Santoso", "Ratih Kurniawan", "Andi Syahputra", "Sri Wahyuni"])
+    again = df.iloc[[1]].assign(nama="Ratih Kurniawati")
+    pd.concat([df, again]).to_csv(base / "pegawai.csv", index=False)
+    rep, _ = validate(base)
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert dup["pesan"].tolist() == [
+        message("kunci_unik_beda", "id", kunci="nip", baris=3, kolom_beda="nama")
+    ]
+    assert "Ratih" not in " ".join(rep.issues["pesan"].astype(str))
+
+
+# --------------------------------------------------------------------------- no ASN
+
+
+def test_a_status_that_is_no_asn_rejects_the_row_and_its_dependents(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Honorer")  # STAFF
+    edit(base / "pegawai.csv", 4, "status_kepegawaian", "Non-ASN")  # PEER
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        assert set(tables["pegawai"]["nip"]) == {BOSS, PPPK}  # never read as pns
+        own = rep.issues[rep.issues["aturan"] == "bukan_asn"]
+        assert own[["baris", "kolom", "nilai", "tingkat"]].astype(str).values.tolist() == [
+            ["3", "status_kepegawaian", "Honorer", "tolak"],
+            ["4", "status_kepegawaian", "Non-ASN", "tolak"],
+        ]
+        assert set(own["pesan"]) == {message("bukan_asn", bahasa)}
+        for nip, row in ((STAFF, 3), (PEER, 4)):
+            dep = _dependents(rep, nip)
+            assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}
+            assert set(dep["sebab"]) == {f"pegawai.csv baris {row}"}
+        # no "emptied, read from the NIP" for them
+        assert not any("2 " in n and "nomor induk" in n for n in rep.notes)
+        assert (rep.issues["kolom"] == "status_kepegawaian").sum() == 2
+        # the console: one root-cause line for both, one group of their rejections
+        res = CliRunner().invoke(app, ["validate", str(base), "--bahasa", bahasa])
+        lines = res.output.splitlines()
+        head = message("sebab_utama", bahasa)
+        causes = lines[lines.index(head) + 1 : lines.index(head) + 3]
+        assert "status_kepegawaian" in causes[0] and ": 3, 4)" in causes[0], res.output
+        assert "status_kepegawaian" not in causes[1]
+        groups = rep.grouped()
+        assert len(groups[groups["aturan"] == "bukan_asn"]) == 1
+
+
+def test_a_mapping_can_say_a_label_is_no_asn(tmp_path: Path) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Tenaga Ahli")
+    m = yaml_file(
+        tmp_path,
+        'tabel:\n  pegawai:\n    nilai:\n      status_kepegawaian: {"Tenaga Ahli": bukan_asn}\n',
+    )
+    rep, tables = validate(base, mapping=m)
+    assert STAFF not in set(tables["pegawai"]["nip"])
+    assert rep.issues.loc[rep.issues["baris"] == 3, "aturan"].tolist()[0] == "bukan_asn"
+
+
+# --------------------------------------------------------------------------- F13
+
+
+def test_a_period_spelling_not_read_names_the_spellings_and_the_mappings_fix(
+    tmp_path: Path,
+) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    edit(base / "skp.csv", 3, "periode", "Jan-Mar 2024")
+    for bahasa in ("id", "en"):
+        rep, _ = validate(base, bahasa=bahasa)
+        hit = rep.issues[(rep.issues["kolom"] == "periode") & (rep.issues["baris"] == 3)]
+        text = hit["pesan"].iloc[0]
+        assert text == message("periode_format", bahasa, tabel="skp")
+        assert "'TW I 2024'" in text and "Jan-Mar 2024" in text and "tabel: {skp:" in text
+    # the fix the message gives, as written there, is a mapping that works
+    fix = text[text.index("tabel: {") :]
+    rep, tables = validate(base, mapping=yaml_file(tmp_path, fix + "\n"))
+    assert not (rep.issues["kolom"] == "periode").any(), rep.messages()
+    assert (tables["skp"]["periode"] == "2024Q1").sum() == 6
+
+
+def test_a_file_that_is_not_what_its_name_says_is_named_with_the_way_to_save_it(
+    tmp_path: Path,
+) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    (base / "pegawai.csv").unlink()
+    cases = {
+        # an HTML table saved with an Excel name ("Export Excel" of a web application)
+        "Data Pegawai.xls": (peg.to_html(index=False).encode(), "file_sebenarnya_html"),
+        "Data Pegawai.xlsx": (peg.to_html(index=False).encode(), "file_sebenarnya_html"),
+        # Excel's "Unicode Text": UTF-16 with a BOM, tab-separated
+        "Data Pegawai.txt": (
+            peg.to_csv(sep="\t", index=False).encode("utf-16"),
+            "file_teks_unicode",
+        ),
+    }
+    for name, (content, key) in cases.items():
+        for f in base.glob("Data Pegawai.*"):
+            f.unlink()
+        (base / name).write_bytes(content)
+        m = yaml_file(tmp_path, f'tabel:\n  pegawai:\n    file: "{name}"\n')
+        for bahasa in ("id", "en"):
+            rep, _ = validate(base, mapping=m, bahasa=bahasa)
+            fatal = rep.structure[rep.structure["tingkat"] == "fatal"]["pesan"].tolist()
+            assert any(message(key, bahasa) in t for t in fatal), (name, fatal)
+    # renamed as the message says, the Unicode text is read
+    (base / "Data Pegawai.txt").rename(base / "pegawai.csv")
+    rep, tables = validate(base)
+    assert rep.usable and len(tables["pegawai"]) == 4
+
+
+# --------------------------------------------------------------------------- N8
+
+
+def test_a_table_named_file_the_mapping_replaces_is_said_as_such(tmp_path: Path) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    (base / "Data Pegawai.csv").write_bytes((base / "pegawai.csv").read_bytes())
+    (base / "Realisasi SKP.csv").write_bytes((base / "skp.csv").read_bytes())
+    m = yaml_file(
+        tmp_path,
+        'tabel:\n  pegawai: {file: "Data Pegawai.csv"}\n  skp: {file: "Realisasi SKP.csv"}\n',
+    )
+    for bahasa in ("id", "en"):
+        rep, _ = validate(base, mapping=m, bahasa=bahasa)
+        st = rep.structure.set_index("file")
+        for f, tabel, used in (
+            ("pegawai.csv", "pegawai", "Data Pegawai.csv"),
+            ("skp.csv", "skp", "Realisasi SKP.csv"),
+        ):
+            assert st.loc[f, "pesan"] == message(
+                "file_tidak_dibaca_pemetaan", bahasa, file=f, tabel=tabel, dipakai=used
+            )
+        # an SKP export holds nip and periode, as every employee table does: no survey
+        assert "survei" not in " ".join(rep.structure["pesan"])
+
+
+def test_a_nip_inside_the_free_text_of_a_key_is_masked(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "skp.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "indikator"] = f"Pendampingan pegawai {PEER}"
+    pd.concat([df, df.iloc[[0]]]).to_csv(base / "skp.csv", index=False)
+    rep, _ = validate(base)
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert dup["nilai"].tolist() == [f"{STAFF} | 2024Q1 | Pendampingan pegawai [NIP] | kuantitas"]
+    text = " ".join(rep.issues["pesan"].astype(str)) + " ".join(rep.issues["nilai"].astype(str))
+    assert PEER not in text.replace(f"'{PEER}'", "")  # only as the key of PEER's own rows
+
+
+def test_a_required_column_the_mapping_ignores_is_named(tmp_path: Path) -> None:
+    from test_validation_inputs import yaml_file
+
+    base = write_base(tmp_path / "data")
+    m = yaml_file(tmp_path, 'tabel:\n  pegawai:\n    abaikan: ["nip"]\n')
+    for bahasa in ("id", "en"):
+        rep, _ = validate(base, mapping=m, bahasa=bahasa)
+        fatal = rep.structure[rep.structure["tingkat"] == "fatal"]["pesan"].iloc[0]
+        word = "kolom" if bahasa == "id" else "column"
+        assert fatal.endswith(
+            " "
+            + message(
+                "kolom_wajib_diabaikan", bahasa, daftar=f"'nip' ({word} A)", tabel="pegawai",
+                header='"nip"',
+            )
+        ), fatal  # fmt: skip
+
+
+def test_the_problem_count_uses_the_languages_thousands_separator(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kinerja_analysis.pipeline.cli import app
+
+    base = write_base(tmp_path / "data")
+    df = pd.read_csv(base / "perilaku.csv", dtype=str, keep_default_na=False)
+    big = pd.concat([df] * 100, ignore_index=True).assign(skor="9")  # 1,200 bad scores
+    big.to_csv(base / "perilaku.csv", index=False)
+    out = {
+        b: CliRunner().invoke(app, ["validate", str(base), "--bahasa", b]).output
+        for b in ("id", "en")
+    }
+    assert "1.2" in out["id"].split(" masalah dalam")[0][-8:], out["id"]
+    assert "1,2" in out["en"].split(" problems in")[0][-8:], out["en"]
+
+
+def test_an_opd_of_punctuation_only_is_no_name(tmp_path: Path) -> None:
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "opd", ".")
+    edit(base / "pegawai.csv", 4, "opd", " - ")
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        hit = rep.issues[rep.issues["aturan"] == "tanpa_isi"]
+        assert hit[["baris", "kolom", "tingkat"]].astype(str).values.tolist() == [
+            ["3", "opd", "tolak"],
+            ["4", "opd", "tolak"],
+        ]
+        assert set(hit["pesan"]) == {message("tanpa_isi", bahasa)}
+        assert set(tables["pegawai"]["opd"]) == {"Dinas A"}
+
+
+def test_root_causes_of_one_kind_are_one_console_line_and_one_csv_line_each(
+    tmp_path: Path,
+) -> None:
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Honorer")
+    edit(base / "pegawai.csv", 4, "status_kepegawaian", "Honorer")
+    edit(base / "pegawai.csv", 5, "golongan", "XXV")  # PPPK: another cause, its own line
+    for bahasa, word in (("id", "nilai"), ("en", "value")):
+        rep, _ = validate(base, bahasa=bahasa)
+        assert len(rep.causes()) == 3  # sebab_utama.csv: one line per cause
+        groups = rep.cause_groups()
+        assert groups["n_sebab"].tolist() == [2, 1]
+        first = groups["pesan"].iloc[0]
+        assert f"{word} 'Honorer'" in first and message("bukan_asn", bahasa) in first
+        counted = rep.issues[
+            rep.issues["sebab"].isin(["pegawai.csv baris 3", "pegawai.csv baris 4"])
+        ]
+        assert groups["n_baris"].iloc[0] == int((counted["tingkat"] == "tolak").sum())
