@@ -263,23 +263,64 @@ def _cross_counts(role: np.ndarray, rater: np.ndarray, ng: int, nr: int) -> spar
     return sparse.csr_matrix((vals[keep], (rows[keep], cols[keep])), shape=(ng + nr, ng + nr))
 
 
-def _fe_solve(
-    y: np.ndarray,
-    cell: np.ndarray,
-    role: np.ndarray,
-    rater: np.ndarray,
-    n: tuple[int, int, int],
-    ref: int | None,
-    *,
-    resid: bool = True,
-    ridge: float | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Least squares of ``y = mu[cell] + a[role] + b[rater]`` (``y`` may have columns).
+@dataclass(frozen=True)
+class _FeSystem:
+    """Reduced normal equations of ``y = mu[cell] + a[role] + b[rater]``, cells absorbed.
 
-    The cell effects are absorbed (within-cell demeaning) and the reduced normal
-    equations of ``(a, b)`` are solved by a sparse LU factorisation (minimum-degree
-    ordering of the symmetric pattern: a fifth of the fill of COLAMD on a province's
-    raters), with ``a[ref] = 0``
+    Built once per design and response (:func:`_fe_system`) and solved for any ridge
+    (:func:`_fe_solve`): the least-squares fit and the mixed model's joint solution of
+    :func:`rater_model` share it, so the ratings are swept once, not twice.
+    """
+
+    a_mat: sparse.csc_matrix  #: ``(ng + nr) x (ng + nr)``
+    rhs: np.ndarray  #: ``(ng + nr) x columns of y``
+    n_role: np.ndarray  #: ratings per role
+    n_rater: np.ndarray  #: ratings per rater
+    ng: int
+
+
+def _fe_system(
+    y: np.ndarray, cell: np.ndarray, role: np.ndarray, rater: np.ndarray, n: tuple[int, int, int]
+) -> _FeSystem:
+    """The reduced normal equations of :func:`_fe_solve` (``y`` may have columns)."""
+    y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
+    nc, ng, nr = n
+    dc = _indicator(cell, nc)
+    x = _design(role, rater, ng, nr)
+    cc = np.bincount(cell, minlength=nc).astype(float)
+    inv_cc = sparse.diags(1.0 / cc)
+    bx = (dc.T @ x).tocsr()
+    a_mat = (_cross_counts(role, rater, ng, nr) - bx.T @ inv_cc @ bx).tocsc()
+    rhs = np.asarray(x.T @ y2 - bx.T @ (inv_cc @ (dc.T @ y2)))
+    return _FeSystem(
+        a_mat=a_mat,
+        rhs=rhs,
+        n_role=np.bincount(role, minlength=ng),
+        n_rater=np.bincount(rater, minlength=nr),
+        ng=ng,
+    )
+
+
+def _design(role: np.ndarray, rater: np.ndarray, ng: int, nr: int) -> sparse.csr_matrix:
+    """Sparse ``m x (ng + nr)`` design of the role and rater effects (two ones a row)."""
+    m = len(role)
+    cols = np.empty(2 * m, dtype=np.int32)  # row i: [role_i, ng + rater_i]
+    cols[0::2] = role
+    cols[1::2] = ng + np.asarray(rater)
+    return sparse.csr_matrix(
+        (np.ones(2 * m), cols, np.arange(0, 2 * m + 1, 2, dtype=np.int64)), shape=(m, ng + nr)
+    )
+
+
+def _fe_solve(
+    system: _FeSystem, ref: int | None, *, ridge: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares of ``y = mu[cell] + a[role] + b[rater]`` from its normal equations.
+
+    The cell effects are absorbed (within-cell demeaning, :func:`_fe_system`) and the
+    reduced normal equations of ``(a, b)`` are solved by a sparse LU factorisation
+    (minimum-degree ordering of the symmetric pattern: a fifth of the fill of COLAMD on
+    a province's raters), with ``a[ref] = 0``
     and a ridge of 1e-7 x the largest diagonal element on the rater block only. Among
     the least-squares solutions this picks (in the limit) the one with the smallest
     rater effects: directions the data cannot identify — a rater rated nobody that
@@ -288,46 +329,44 @@ def _fe_solve(
     individual raters. ``ridge`` (never below that tiny one) replaces it: the mixed model's
     ``k`` x ratings per unit (:func:`rater_model`), which shrinks the rater effects to
     their best linear unbiased predictions. Then ``b`` is shifted to count-weighted mean
-    0 (into ``mu``).
-    The residuals are computed only when ``resid`` (``None`` otherwise).
+    0 (into ``mu``). Returns ``a`` and ``b`` with one column per column of ``y``
+    (residuals: :func:`_fe_resid`).
     """
-    y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
-    nc, ng, nr = n
-    dc = _indicator(cell, nc)
-    m = len(y2)
-    cols = np.empty(2 * m, dtype=np.int32)  # row i: [role_i, ng + rater_i]
-    cols[0::2] = role
-    cols[1::2] = ng + np.asarray(rater)
-    x = sparse.csr_matrix(
-        (np.ones(2 * m), cols, np.arange(0, 2 * m + 1, 2, dtype=np.int64)), shape=(m, ng + nr)
-    )
-    del cols
-    cc = np.bincount(cell, minlength=nc).astype(float)
-    inv_cc = sparse.diags(1.0 / cc)
-    bx = (dc.T @ x).tocsr()
-    a_mat = (_cross_counts(role, rater, ng, nr) - bx.T @ inv_cc @ bx).tocsc()
-    rhs = x.T @ y2 - bx.T @ (inv_cc @ (dc.T @ y2))
-    cnt_r = np.bincount(rater, minlength=nr)
+    ng = system.ng
+    size = system.a_mat.shape[0]
     drop = ref if ref is not None else 0
-    keep = np.array([j for j in range(ng + nr) if j != drop])
-    sub = a_mat[keep][:, keep]
+    keep = np.delete(np.arange(size), drop)
+    sub = system.a_mat[keep][:, keep]
     tiny = 1e-7 * float(sub.diagonal().max())
     lam = tiny if ridge is None else max(ridge, tiny)
     pen = np.where(keep >= ng, lam, 0.0)
     sub = (sub + sparse.diags(pen)).tocsc()
-    theta = np.zeros((ng + nr, y2.shape[1]))
-    theta[keep] = splu(sub, permc_spec="MMD_AT_PLUS_A").solve(np.asarray(rhs[keep]))
+    theta = np.zeros((size, system.rhs.shape[1]))
+    theta[keep] = splu(sub, permc_spec="MMD_AT_PLUS_A").solve(system.rhs[keep])
     a, b = theta[:ng], theta[ng:]
     if ref is None:
-        a = a - np.average(a, axis=0, weights=np.bincount(role, minlength=ng))
-    b = b - np.average(b, axis=0, weights=cnt_r)
-    shape = (-1,) if y.ndim == 1 else (-1, y2.shape[1])
-    if not resid:
-        return a.reshape(shape), b.reshape(shape), None
-    fit_ab = x @ np.vstack([a, b])
+        a = a - np.average(a, axis=0, weights=system.n_role)
+    b = b - np.average(b, axis=0, weights=system.n_rater)
+    return a, b
+
+
+def _fe_resid(
+    y: np.ndarray,
+    cell: np.ndarray,
+    role: np.ndarray,
+    rater: np.ndarray,
+    n: tuple[int, int, int],
+    a: np.ndarray,
+    b: np.ndarray,
+) -> np.ndarray:
+    """Residuals of ``y`` (one column) given ``a`` and ``b``; ``mu`` is the cell mean."""
+    y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
+    nc, ng, nr = n
+    dc = _indicator(cell, nc)
+    cc = np.bincount(cell, minlength=nc).astype(float)
+    fit_ab = _design(role, rater, ng, nr) @ np.vstack([a, b])
     mu = (dc.T @ (y2 - fit_ab)) / cc[:, None]
-    e = y2 - dc @ mu - fit_ab
-    return a.reshape(shape), b.reshape(shape), e.reshape(shape)
+    return (y2 - dc @ mu - fit_ab).reshape(-1)
 
 
 def rater_model(
@@ -432,7 +471,10 @@ def _fit_rater_model(
     rater_ids, role_ids = rt.rater_text[rater_used], rt.role_text[role_used]
     nc, nr, ng = int(cell.max()) + 1, len(rater_ids), len(role_ids)
     ref = list(role_ids).index("atasan") if "atasan" in list(role_ids) else None
-    a, b, resid = _fe_solve(y, cell, role_codes, rater_codes, (nc, ng, nr), ref)
+    system = _fe_system(y, cell, role_codes, rater_codes, (nc, ng, nr))
+    a2, b2 = _fe_solve(system, ref)
+    resid = _fe_resid(y, cell, role_codes, rater_codes, (nc, ng, nr), a2, b2)
+    a, b = a2[:, 0], b2[:, 0]
 
     # unit = rater x ratee x period (the 7 dimensions of one rating share a halo)
     n_p = len(rt.periode_values)
@@ -447,7 +489,7 @@ def _fit_rater_model(
     var_noise = float(pd.Series(e_u**2).sum() / dof) if dof > 0 else float("nan")
 
     probes = np.random.default_rng(seed).standard_normal((len(e_u), n_probe))
-    _, b_probe, _ = _fe_solve(probes, rp, g_u, r_u, (n_rp, ng, nr), ref, resid=False)
+    _, b_probe = _fe_solve(_fe_system(probes, rp, g_u, r_u, (n_rp, ng, nr)), ref)
     del probes
     v_unit = (b_probe**2).mean(axis=1)  # Var(b_r) per unit noise variance
     ok = v_unit > 1e-12
@@ -472,9 +514,9 @@ def _fit_rater_model(
     if k > 0:
         per_unit = len(y) / len(e_u)  # ratings per rater x employee x period
         lam = k * per_unit if math.isfinite(k) else 1e9 * float(len(y))
-        a, b, _ = _fe_solve(
-            y, cell, role_codes, rater_codes, (nc, ng, nr), ref, resid=False, ridge=lam
-        )
+        # same normal equations, another ridge: one more factorisation, no second sweep
+        a2, b2 = _fe_solve(system, ref, ridge=lam)
+        a, b = a2[:, 0], b2[:, 0]
         lenient = np.where(ok, b, 0.0) if math.isfinite(k) else np.zeros(nr)
     else:
         lenient = b_raw
