@@ -339,6 +339,18 @@ def test_a_hidden_or_example_sheet_is_not_stacked(
     assert f'sheet: "{name}"' in warn[0]
 
 
+def _one_workbook_mapping(tmp_path: Path) -> Path:
+    """A mapping reading the register, the official ratings and SKP from one workbook."""
+    m = tmp_path / "pemetaan.yaml"
+    m.write_text(
+        "tabel:\n" + "".join(
+            f'  {t}:\n    file: "Kinerja.xlsx"\n' for t in ("pegawai", "penilaian_resmi", "skp")
+        ),
+        "utf-8",
+    )  # fmt: skip
+    return m
+
+
 def test_one_workbook_of_several_tables_reads_each_table_from_its_own_sheet(
     tmp_path: Path,
 ) -> None:
@@ -357,14 +369,7 @@ def test_one_workbook_of_several_tables_reads_each_table_from_its_own_sheet(
             "SKP": [SKP, *skp_rows("2024Q1")],
         },
     )
-    m = tmp_path / "pemetaan.yaml"
-    m.write_text(
-        "tabel:\n" + "".join(
-            f'  {t}:\n    file: "Kinerja.xlsx"\n' for t in ("pegawai", "penilaian_resmi", "skp")
-        ),
-        "utf-8",
-    )  # fmt: skip
-    rep, tables = validate(d, mapping=m)
+    rep, tables = validate(d, mapping=_one_workbook_mapping(tmp_path))
     assert rep.exit_code == 0, (structure(rep), rep.messages())
     assert len(tables["penilaian_resmi"]) == 3 and len(tables["skp"]) == 6
     sheets = rep.summary.set_index("tabel")["sheet"]
@@ -531,14 +536,7 @@ def test_a_register_sheet_is_not_taken_for_a_rating_sheet_with_the_same_columns(
             "SKP": [SKP, *skp_rows("2024Q1")],
         },
     )  # fmt: skip
-    m = tmp_path / "pemetaan.yaml"
-    m.write_text(
-        "tabel:\n" + "".join(
-            f'  {t}:\n    file: "Kinerja.xlsx"\n' for t in ("pegawai", "penilaian_resmi", "skp")
-        ),
-        "utf-8",
-    )  # fmt: skip
-    rep, tables = validate(d, mapping=m)
+    rep, tables = validate(d, mapping=_one_workbook_mapping(tmp_path))
     assert not structure(rep, "peringatan"), structure(rep)
     assert len(tables["pegawai"]) == 4 and len(tables["penilaian_resmi"]) == 3
 

@@ -288,15 +288,7 @@ class ValidationReport:
         rows = []
         b = self.bahasa
         for sebab, grp in dep.groupby("sebab", sort=False):
-            parts, rincian, counts_all = [], [], {}
-            for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
-                g = grp[grp["tingkat"] == level].drop_duplicates(["tabel", "file", "baris"])
-                counts = g.groupby("tabel", sort=True).size()
-                counts_all[level] = int(counts.sum())
-                if len(counts):
-                    text = ", ".join(f"{t}: {n}" for t, n in counts.items())
-                    rincian.append(text)
-                    parts.append(message(key, b, n=int(counts.sum()), rincian=text))
+            parts, rincian, counts_all = _consequences(grp, b)
             rows.append(
                 {
                     "sebab": sebab,
@@ -368,14 +360,7 @@ class ValidationReport:
             else:
                 nilai = message("nilai_satu", b, nilai=repr(values[0]))
             mine = dep[dep["sebab"].isin(grp["sebab"].tolist())]
-            parts, totals = [], {}
-            for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
-                g = mine[mine["tingkat"] == level].drop_duplicates(["tabel", "file", "baris"])
-                counts = g.groupby("tabel", sort=True).size()
-                totals[level] = int(counts.sum())
-                if len(counts):
-                    text = ", ".join(f"{t}: {n}" for t, n in counts.items())
-                    parts.append(message(key, b, n=totals[level], rincian=text))
+            parts, _, totals = _consequences(mine, b)
             text = message(
                 "sebab_ditolak_kelompok", b, file=file, baris=where,
                 kolom=kolom or "-", nilai=nilai, alasan=str(firsts[0]["pesan"]),
@@ -1530,6 +1515,24 @@ def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str
 #: A table the reports rest on (``pegawai``, ``skp``, ``penilaian_resmi``) that loses at
 #: least this share of its rows in validation is warned about (:func:`_heavy_losses`).
 HEAVY_LOSS_SHARE = 0.5
+
+
+def _consequences(
+    dependents: pd.DataFrame, bahasa: Bahasa
+) -> tuple[list[str], list[str], dict[str, int]]:
+    """What root causes did to other rows: per level (rows set aside, warnings) the
+    sentence (``akibat_tolak``, ``akibat_peringatan``), the rows per table (``skp: 24,
+    perilaku: 280``) and the count, each row counted once."""
+    parts, rincian, totals = [], [], {}
+    for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
+        g = dependents[dependents["tingkat"] == level].drop_duplicates(["tabel", "file", "baris"])
+        counts = g.groupby("tabel", sort=True).size()
+        totals[level] = int(counts.sum())
+        if len(counts):
+            text = ", ".join(f"{t}: {n}" for t, n in counts.items())
+            rincian.append(text)
+            parts.append(message(key, bahasa, n=totals[level], rincian=text))
+    return parts, rincian, totals
 
 
 def _count(x: int, bahasa: Bahasa) -> str:
