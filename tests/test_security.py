@@ -3,8 +3,9 @@
 A small synthetic city whose OPD names and training titles carry attacks a person could
 type into an HR export — a script tag, an event handler, a ``<link rel=attachment>`` to
 a file of this machine, spreadsheet formulas (``=``, ``+``, ``-``, ``@``, tab, CR),
-control characters (vertical tab, NUL), two spellings of one OPD, an OPD named ``-`` and
-one that tries to climb out of the report folder — runs through ``run_batch`` with
+control characters (vertical tab, NUL), two spellings of one OPD, an OPD whose name
+leaves no ASCII for a folder (``中央局``; a name of punctuation only, ``-``, is no name and
+its rows are rejected in validation) and one that tries to climb out of the report folder — runs through ``run_batch`` with
 ``per_opd``. Every HTML, PDF and XLSX the batch writes is then read back.
 """
 
@@ -34,7 +35,7 @@ def opd_payloads(secret_uri: str) -> list[str]:
         # the same folder slug as the one above, another OPD (a name differing only in
         # letter case or spaces is the same OPD: validation reads it as one)
         "Sekretariat_Daerah",
-        "-",
+        "中央局",
         "+1+1 Dinas\x0bVT",
         "@SUM(1)\x00Badan",
         "../../../tmp/keluar\\..\\x",
@@ -117,7 +118,7 @@ def test_every_opd_gets_one_complete_report(batch, city):
     per_opd = tidy[tidy["opd"].notna()]
     assert sorted(per_opd["opd"]) == loaded(payloads)  # one run per OPD, the name as loaded
     folders = sorted((out / last / "opd").iterdir())
-    assert len(folders) == len(payloads)  # colliding spellings and "-" get their own folder
+    assert len(folders) == len(payloads)  # colliding spellings and "中央局" get their own folder
     for f in folders:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f.name), f.name
         assert sorted(p.suffix for p in f.iterdir() if p.name != "manifest.json") == [

@@ -135,3 +135,21 @@ def test_folded_normal_quantile_is_numpys_quantile_of_the_draws_exactly():
         for mu in shifts:
             want = float(np.quantile(np.abs(d + mu), p))
             assert hd._qfoldednormal(p, mu) == want, (p, mu)
+
+
+def test_a_singular_event_study_covariance_is_not_estimable():
+    """A subgroup whose event study rests on one cluster gives a rank-1 covariance (the
+    security city's after its OPD named '-' was read as no name): the FLCI search divided
+    by its zero smallest SD and the whole cross-period analysis failed. It is said as not
+    estimable, with the rank, for the analyses to note."""
+    from kinerja_analysis.core.errors import NotEstimable
+    from kinerja_analysis.methods.did.sensitivity import honest_did
+
+    b = np.array([0.3625, 0.27, 0.225, 4.65, 4.975, 6.0, 6.3125])
+    u = np.array([1.16, 0.6, 0.02, 0.29, 0.26, 0.19, 0.81])
+    for delta in ("smoothness", "relative_magnitudes"):
+        with pytest.raises(NotEstimable) as e:
+            honest_did(b, np.outer(u, u), 3, 4, delta=delta, l_vec=np.full(4, 0.25))
+        assert e.value.reason == "singular_vcov" and e.value.facts == {"rank": 1, "size": 7}
+    r = honest_did(b, np.outer(u, u) + np.eye(7) * 1e-4, 3, 4, delta="smoothness")
+    assert np.isfinite(r.tidy()["ci_low"]).all()  # full rank: estimated as before

@@ -115,6 +115,8 @@ REASONS: dict[str, tuple[str, ...]] = {
     "no_post_att": ("flags",),
     "no_att": ("flags",),
     "no_event_times": (),
+    # the sensitivity analysis (methods.did.sensitivity)
+    "singular_vcov": ("rank", "size"),
     # the wild cluster bootstrap (methods.wildboot)
     "saturated": ("n_obs", "n_params"),
     "one_cluster": ("n_clusters",),

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from kinerja_analysis.core.errors import NotEstimable
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 
 __all__ = [
@@ -569,6 +570,37 @@ def _check_inputs(betahat, sigma, n_pre, n_post, l_vec):
     if lv.size != n_post:
         raise ValueError(f"l_vec must have length n_post = {n_post}")
     return b, s, lv
+
+
+#: Eigenvalues of the event study's covariance below this share of the largest count as
+#: zero (:func:`_check_full_rank`).
+RANK_TOL = 1e-10
+
+
+def _check_full_rank(sigma: np.ndarray) -> None:
+    """Refuse a covariance matrix of the event-study coefficients that is singular.
+
+    Both sensitivity analyses of Rambachan & Roth (2023) take ``sigma`` as the estimates'
+    joint sampling variance; a singular one (an estimate from one cluster or cohort, so
+    that some combination of coefficients seems known exactly) makes the FLCI's
+    smallest standard deviation zero — a confidence interval of zero length at ``M = 0``
+    and a division by zero in HonestDiD's optimal-length search — and the C-LF test's
+    inverse undefined. That is a property of the data, not of the method.
+
+    Raises
+    ------
+    NotEstimable
+        ``reason="singular_vcov"``, with ``facts`` ``rank`` and ``size``.
+    """
+    eig = np.linalg.eigvalsh((sigma + sigma.T) / 2)
+    top = float(eig.max()) if eig.size else 0.0
+    rank = int((eig > RANK_TOL * top).sum()) if top > 0 else 0
+    if rank < sigma.shape[0]:
+        raise NotEstimable(
+            f"the event-study covariance matrix is singular (rank {rank} of {sigma.shape[0]})",
+            reason="singular_vcov",
+            facts={"rank": rank, "size": int(sigma.shape[0])},
+        )
 
 
 def _sd_theta(sigma, n_pre, n_post, l_vec) -> float:
@@ -1087,6 +1119,11 @@ def honest_did(
     -------
     SensitivityResult
 
+    Raises
+    ------
+    NotEstimable
+        ``sigma`` is singular (``reason="singular_vcov"``, :func:`_check_full_rank`).
+
     Notes
     -----
     The breakdown value is found by bisection on the test of ``theta = 0`` (RM: the
@@ -1103,6 +1140,7 @@ def honest_did(
     b, s, lv = _check_inputs(betahat, sigma, n_pre, n_post, l_vec)
     if delta not in ("relative_magnitudes", "smoothness"):
         raise ValueError(f"delta must be 'relative_magnitudes' or 'smoothness', got {delta!r}")
+    _check_full_rank(s)
     est = float(lv @ b[n_pre:])
     lo0, hi0 = original_ci(b, s, n_pre, n_post, l_vec=lv, alpha=alpha)
     if delta == "relative_magnitudes":
