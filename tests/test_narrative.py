@@ -768,3 +768,15 @@ def test_a_period_without_any_predikat_says_so(bahasa):
     assert "(0 OPD)" not in text and " 0 ASN" not in text
     assert ("yang terbanyak" if bahasa == "id" else "the most common") not in text
     assert ("belum dapat dinilai" if bahasa == "id" else "cannot be assessed") in text
+
+
+def test_the_appendix_says_suppression_is_off_when_min_sel_is_one():
+    """A fourth tester (t10 N9): with ``--min-sel 1`` the appendix promised "groups of
+    fewer than 1 ASN are not shown ... so that no employee can be identified"."""
+    for bahasa, off, on in (
+        ("id", "dimatikan untuk dokumen ini (min_sel = 1)", "kurang dari 5 ASN"),
+        ("en", "switched off for this document (min_sel = 1)", "fewer than 5 ASN"),
+    ):
+        lamp = write_report(fakta(bahasa=bahasa, min_sel=1))["lampiran"]
+        assert off in lamp and "1 ASN tidak" not in lamp and "fewer than 1 ASN" not in lamp
+        assert on in write_report(fakta(bahasa=bahasa, min_sel=5))["lampiran"]

@@ -55,3 +55,41 @@ def test_an_empty_or_unknown_status_is_read_from_the_nip(tmp_path):
         assert MESSAGES("status_sebagian_dari_nip", bahasa, n=10) in rep.notes
         warned = rep.issues[rep.issues["kolom"] == "status_kepegawaian"]
         assert sorted(warned["baris"]) == [i + 2 for i in unknown]  # the unknown values
+
+
+NON_ASN_SPELLINGS = [
+    "PPNPN", "Tenaga Pendukung", "THL-TB", "Tenaga Harian Lepas (THL)", "Honor Daerah",
+    "Pegawai Honorer", "Kontrak Daerah", "Tenaga Kontrak Daerah", "Outsourcing / Alih Daya",
+    "Pegawai BLUD", "PTT Kesehatan", "Honorer (Non ASN)", "Pegawai Non ASN", "Tenaga Ahli",
+    "Relawan", "Honorer K-2", "T. Honorer", "Kontrak BLUD", "Honorer", "Non-ASN", "Magang",
+]  # fmt: skip
+PPPK_SPELLINGS = {
+    "P3K PW": "pppk_paruh_waktu", "P3K-PW": "pppk_paruh_waktu",
+    "PPPK (Paruh Waktu)": "pppk_paruh_waktu", "PPPKPW": "pppk_paruh_waktu",
+    "PPPK Paruh Waktu (Kontrak)": "pppk_paruh_waktu",
+    "Pegawai Pemerintah dengan Perjanjian Kerja Paruh Waktu": "pppk_paruh_waktu",
+    "PPPK Guru": "pppk", "PPPK Teknis": "pppk", "PPPK Nakes": "pppk",
+    "PPPK Tenaga Kesehatan": "pppk", "Pegawai Pemerintah dengan Perjanjian Kerja": "pppk",
+    "PPPK Kontrak": "pppk", "PPPK Formasi 2024": "pppk", "PPPK Penuh Waktu": "pppk",
+    "PNS DPK": "pns", "CPNS": "pns", "Non PNS": "bukan_asn",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("label", NON_ASN_SPELLINGS)
+def test_realistic_non_asn_labels_are_no_asn(label: str) -> None:
+    """A fourth tester (t10 N1): 18 of 24 real labels of non-ASN staff (SIMPEG's
+    ``Pegawai Honorer``, ``THL-TB``, the central agencies' ``PPNPN``) were unknown, and
+    those people were counted as PNS or PPPK from their number's layout."""
+    from kinerja_analysis.data.validation import normalise_category
+
+    assert normalise_category("status_kepegawaian", label) == "bukan_asn"
+
+
+@pytest.mark.parametrize(("label", "status"), sorted(PPPK_SPELLINGS.items()))
+def test_pppk_and_pns_labels_keep_their_status(label: str, status: str) -> None:
+    """t10 N2: part-time PPPK spellings (``P3K-PW``, ``PPPK (Paruh Waktu)``) became
+    full-time PPPK from the NI layout; a PPPK label naming the job (``PPPK Guru``) was
+    "not allowed". Never taken for non-ASN (``PPPK Kontrak``)."""
+    from kinerja_analysis.data.validation import normalise_category
+
+    assert normalise_category("status_kepegawaian", label) == status

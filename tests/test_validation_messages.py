@@ -371,6 +371,17 @@ def test_an_opd_of_punctuation_only_is_no_name(tmp_path: Path) -> None:
         assert set(tables["pegawai"]["opd"]) == {"Dinas A"}
 
 
+def test_an_opd_written_as_a_stand_in_for_empty_is_no_name(tmp_path: Path) -> None:
+    """t10 N7: ``N/A`` and ``0`` (an Excel formula over an empty cell) became OPDs."""
+    base = write_base(tmp_path / "data")
+    edit(base / "pegawai.csv", 3, "opd", "N/A")
+    edit(base / "pegawai.csv", 4, "opd", "0")
+    rep, tables = validate(base)
+    hit = rep.issues[rep.issues["aturan"] == "tanpa_isi"]
+    assert hit["baris"].astype(int).tolist() == [3, 4]
+    assert set(tables["pegawai"]["opd"]) == {"Dinas A"}
+
+
 def test_root_causes_of_one_kind_are_one_console_line_and_one_csv_line_each(
     tmp_path: Path,
 ) -> None:

@@ -194,10 +194,31 @@ def _two_quarters(tmp_path: Path, sheet: str):
 
 
 def test_a_mapping_naming_a_sheet_reads_only_that_sheet(tmp_path: Path) -> None:
+    """A fourth tester (t10 N4): a mapping naming one sheet silently left out the other
+    sheet holding the table (all of 2024's SKP, exit 0). It is read alone, and the sheet
+    left out is named with the mapping line that reads both."""
     rep, tables = _two_quarters(tmp_path, "TW II")
     assert len(tables["skp"]) == 6 and set(tables["skp"]["periode"]) == {"2024Q2"}
-    assert not any("TW I" in p for p in structure(rep)), structure(rep)
+    warn = structure(rep, "peringatan")
+    assert len(warn) == 1 and "'TW I'" in warn[0] and '{sheet: ["TW II", "..."]}' in warn[0]
     assert rep.issues.empty or not rep.issues["file"].str.contains(r"\[").any()
+
+
+def test_a_mapping_may_name_several_sheets_or_a_sheet_by_its_place(tmp_path: Path) -> None:
+    """``sheet: [..]`` reads and stacks the sheets named, in that order; ``"#2"`` is the
+    second sheet, as messages name a sheet named after an employee (t10 N6)."""
+    d = folder(tmp_path, skp=False)
+    workbook(
+        d / "skp.xlsx",
+        {"TW I": [SKP, *skp_rows("2024Q1")], "TW II": [SKP, *skp_rows("2024Q2")]},
+    )
+    m = tmp_path / "m.yaml"
+    m.write_text('tabel:\n  skp:\n    sheet: ["TW I", "#2"]\n', encoding="utf-8")
+    rep, tables = validate(d, mapping=m)
+    assert len(tables["skp"]) == 12 and not structure(rep, "peringatan"), structure(rep)
+    m.write_text('tabel:\n  skp:\n    sheet: "#2"\n', encoding="utf-8")
+    rep, tables = validate(d, mapping=m)
+    assert set(tables["skp"]["periode"]) == {"2024Q2"}
 
 
 def test_a_named_sheet_is_found_without_case_and_a_missing_one_stops(tmp_path: Path) -> None:
@@ -336,7 +357,13 @@ def test_a_hidden_or_example_sheet_is_not_stacked(
     assert sorted(tables["pegawai"]["nip"]) == sorted(PEOPLE)
     warn = [p for p in structure(rep, "peringatan") if f"'{name}'" in p]
     assert len(warn) == 1 and key in warn[0] and "TIDAK dibaca" in warn[0], structure(rep)
-    assert f'sheet: "{name}"' in warn[0]
+    fix = f'sheet: ["Pegawai", "{name}"]'
+    assert fix in warn[0], warn
+    m = tmp_path / "m.yaml"  # the fix offered, pasted: both sheets read
+    m.write_text(f"tabel:\n  pegawai:\n    {fix}\n", encoding="utf-8")
+    rep, tables = validate(d, mapping=m)
+    assert rep.summary.set_index("tabel").loc["pegawai", "rows_read"] == 5
+    assert not structure(rep, "peringatan"), structure(rep)
 
 
 def _one_workbook_mapping(tmp_path: Path) -> Path:

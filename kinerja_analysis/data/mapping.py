@@ -86,7 +86,9 @@ class TableMapping:
     """Mapping of one canonical table."""
 
     file: str | None = None
-    sheet: str | int | None = None
+    #: The sheet (name, ``#n`` its place from 1, or a number from 0), or several as a
+    #: tuple, read and stacked; ``None``: the best sheet and its parts.
+    sheet: str | int | tuple[str | int, ...] | None = None
     kolom: Mapping[str, str] = field(default_factory=dict)
     nilai: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     format: FormatSpec = field(default_factory=FormatSpec)
@@ -278,12 +280,15 @@ def _check_table(
         elif not _inside_folder(file):
             p.add(f"{where}file", file, "harapan_file_dalam")
             file = None
-    if sheet is not None and (
-        isinstance(sheet, bool)
-        or not isinstance(sheet, str | int)
-        or (isinstance(sheet, int) and sheet < 0)
-        or (isinstance(sheet, str) and not sheet.strip())
-    ):
+
+    def one_sheet(x: object) -> bool:
+        return not isinstance(x, bool) and (
+            (isinstance(x, int) and x >= 0) or (isinstance(x, str) and bool(x.strip()))
+        )
+
+    if isinstance(sheet, list) and sheet and all(one_sheet(x) for x in sheet):
+        sheet = tuple(sheet)  # several sheets, read and stacked in the order given
+    elif sheet is not None and not one_sheet(sheet):
         p.add(f"{where}sheet", sheet, "harapan_sheet")
         sheet = None
     known = {c.name for c in TABLES[name].columns}

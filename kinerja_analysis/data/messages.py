@@ -132,7 +132,8 @@ _ID: dict[str, str] = {
     ),
     "kosong": "nilai kosong (wajib diisi)",
     "tanpa_isi": (
-        "nilai tanpa huruf atau angka (mis. '.', '-'): bukan nama, dibaca sebagai sel kosong"
+        "nilai tanpa huruf atau angka, atau pengganti sel kosong (mis. '.', '-', 'N/A', '0'): "
+        "bukan nama, dibaca sebagai sel kosong"
     ),
     "karakter_kontrol": (
         "nilai berisi karakter kontrol (mis. NUL \\x00): isi sel rusak atau file terpotong"
@@ -483,25 +484,30 @@ _ID: dict[str, str] = {
     "sheet_sangat_tersembunyi": (
         "sheet {daftar} disembunyikan sebagai 'very hidden' (tidak muncul di daftar Unhide "
         "Excel) dan memuat kolom wajib tabel ini: barisnya TIDAK dibaca. Bila barisnya bagian "
-        'dari tabel ini, tulis di file pemetaan (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) '
-        "untuk membaca sheet itu, atau salin barisnya ke sheet yang tampak"
+        'dari tabel ini, tulis di file pemetaan (tabel: {{{tabel}: {{sheet: ["{sheet}", "{contoh}"]}}}}) '
+        "untuk membaca keduanya, atau salin barisnya ke sheet yang tampak"
     ),
     "sheet_dipilih_tersembunyi": (
         "sheet '{sheet}' tersembunyi di Excel, tetapi dibaca: tidak ada sheet tampak yang "
         "memuat kolom tabel ini"
     ),
+    "sheet_tidak_dipetakan": (
+        "file pemetaan membaca sheet {dibaca} saja; sheet {daftar} juga memuat kolom wajib "
+        "tabel ini dan TIDAK dibaca. Bila barisnya bagian dari tabel ini, sebut semuanya di "
+        'pemetaan (tabel: {{{tabel}: {{sheet: [{dibaca}, "..."]}}}})'
+    ),
     "sheet_contoh": (
         "sheet {daftar} memuat kolom wajib tabel ini, tetapi namanya menandai contoh atau "
         "templat pengisian: barisnya TIDAK dibaca. Bila barisnya data sungguhan, ganti nama "
         "sheet itu agar dibaca dan digabung, atau tulis di file pemetaan (tabel: {{{tabel}: "
-        '{{sheet: "{contoh}"}}}}) untuk membaca sheet itu saja'
+        '{{sheet: ["{sheet}", "{contoh}"]}}}}) untuk membaca keduanya'
     ),
     "sheet_tersembunyi": (
         "sheet {daftar} tersembunyi (hidden) dan memuat kolom wajib tabel ini: barisnya TIDAK "
         "dibaca (sheet tersembunyi biasanya arsip atau salinan). Bila barisnya bagian dari "
         "tabel ini, tampilkan sheet itu di Excel (Unhide) agar dibaca dan digabung, atau "
-        'tulis di file pemetaan (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) untuk membaca '
-        "sheet itu saja"
+        'tulis di file pemetaan (tabel: {{{tabel}: {{sheet: ["{sheet}", "{contoh}"]}}}}) untuk '
+        "membaca keduanya"
     ),
     "sel_gabungan_diisi": (
         "{n} rentang sel gabungan di area data, kolom '{header}' (kolom {huruf}){di}: "
@@ -645,7 +651,10 @@ _ID: dict[str, str] = {
         "path relatif di dalam folder data (bukan path absolut, bukan '..' ke luar folder, "
         "bukan URL)"
     ),
-    "harapan_sheet": "nama sheet (teks) atau nomor sheet (bilangan bulat ≥ 0, 0 = pertama)",
+    "harapan_sheet": (
+        "nama sheet (teks, atau '#n' untuk sheet ke-n), nomor sheet (bilangan bulat ≥ 0, "
+        "0 = pertama), atau daftar sheet"
+    ),
     "harapan_kolom_tujuan": "nama kolom kontrak (teks){saran}",
     "harapan_kolom_kontrak": "kolom kontrak tabel ini ({ada}){saran}",
     "saran_abaikan": (
@@ -767,7 +776,10 @@ _EN: dict[str, str] = {
         "a relative path inside the data folder (not an absolute path, no '..' leading "
         "out of the folder, not a URL)"
     ),
-    "harapan_sheet": "a sheet name (text) or sheet number (whole number ≥ 0, 0 = first)",
+    "harapan_sheet": (
+        "a sheet name (text, or '#n' for the n-th sheet), a sheet number (whole number ≥ 0, "
+        "0 = first), or a list of sheets"
+    ),
     "harapan_kolom_tujuan": "a contract column name (text){saran}",
     "harapan_kolom_kontrak": "a contract column of this table ({ada}){saran}",
     "saran_abaikan": (
@@ -899,7 +911,10 @@ _EN: dict[str, str] = {
         'tabel: {{{tabel}: {{nilai: {{periode: {{"Jan-Mar 2024": 2024Q1}}}}}}}}'
     ),
     "kosong": "empty value (required)",
-    "tanpa_isi": "value without a letter or digit (e.g. '.', '-'): no name, read as an empty cell",
+    "tanpa_isi": (
+        "value without a letter or digit, or a stand-in for an empty cell (e.g. '.', '-', "
+        "'N/A', '0'): no name, read as an empty cell"
+    ),
     "karakter_kontrol": (
         "value contains control characters (e.g. NUL \\x00): damaged cell or truncated file"
     ),
@@ -1235,23 +1250,28 @@ _EN: dict[str, str] = {
     "sheet_sangat_tersembunyi": (
         "sheet(s) {daftar} are 'very hidden' (not listed in Excel's Unhide dialog) and hold "
         "this table's required columns: their rows are NOT read. If those rows belong to "
-        'this table, write in the mapping file (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) '
-        "to read that sheet, or copy its rows to a visible sheet"
+        'this table, write in the mapping file (tabel: {{{tabel}: {{sheet: ["{sheet}", "{contoh}"]}}}}) '
+        "to read both, or copy its rows to a visible sheet"
     ),
     "sheet_dipilih_tersembunyi": (
         "sheet '{sheet}' is hidden in Excel but read: no visible sheet holds this table's columns"
+    ),
+    "sheet_tidak_dipetakan": (
+        "the mapping file reads sheet(s) {dibaca} only; sheet(s) {daftar} also hold this "
+        "table's required columns and are NOT read. If their rows belong to this table, "
+        'name them all in the mapping (tabel: {{{tabel}: {{sheet: [{dibaca}, "..."]}}}})'
     ),
     "sheet_contoh": (
         "sheet(s) {daftar} hold this table's required columns, but their name marks an "
         "example or a template to fill in: their rows are NOT read. If those rows are real "
         "data, rename the sheet so that it is read and stacked, or write in the mapping file "
-        '(tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) to read that sheet alone'
+        '(tabel: {{{tabel}: {{sheet: ["{sheet}", "{contoh}"]}}}}) to read both'
     ),
     "sheet_tersembunyi": (
         "sheet(s) {daftar} are hidden and hold this table's required columns: their rows are "
         "NOT read (a hidden sheet is usually an archive or a copy). If those rows belong to "
         "this table, unhide the sheet in Excel so that it is read and stacked, or write in "
-        'the mapping file (tabel: {{{tabel}: {{sheet: "{contoh}"}}}}) to read that sheet alone'
+        'the mapping file (tabel: {{{tabel}: {{sheet: ["{sheet}", "{contoh}"]}}}}) to read both'
     ),
     "sel_gabungan_diisi": (
         "{n} merged cell range(s) in the data area, column '{header}' (column {huruf}){di}: "

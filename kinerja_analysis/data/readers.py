@@ -1177,6 +1177,33 @@ def _column_keys(
     return keys
 
 
+def _named_sheet(sheet: str | int, names: list[str]) -> str:
+    """The workbook's sheet a mapping names: a number counts from 0; a name is compared
+    without case (as Excel does: two sheets cannot differ only by it); ``#n`` is the n-th
+    sheet, counted from 1, as messages show a sheet named after an employee.
+
+    Raises
+    ------
+    SourceError
+        ``sheet_tidak_ada``: the workbook has no such sheet (the message lists them).
+    """
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
+        return names[sheet]
+    text = str(sheet)
+    if text in names:
+        return text
+    folded = {n.strip().casefold(): n for n in names}
+    found = folded.get(text.strip().casefold())
+    if found is not None:
+        return found
+    m = re.fullmatch(r"\s*#(\d+)\s*", text)
+    if m and 1 <= int(m.group(1)) <= len(names):
+        return names[int(m.group(1)) - 1]
+    raise SourceError("sheet_tidak_ada", sheet=text, sheets=names)
+
+
 def _hidden_duplicates(sh: _Sheet, spec: HeaderSpec) -> dict[int, int]:
     """The columns of a sheet hidden in Excel beside a visible column of the same name
     (the table's column it gives): hidden column → the visible one. The hidden one is the
@@ -1216,8 +1243,11 @@ _COPY_SUFFIX = re.compile(r"\(\d+\)\s*$")
 #: Words of a sheet's name that mark it as an example or a template to fill in, whose
 #: rows are no one's data (``Contoh Pengisian``, ``Template``, ``Petunjuk``).
 _EXAMPLE_WORDS = frozenset(
-    {"contoh", "template", "templat", "petunjuk", "panduan", "example", "sample", "instruksi"}
-)
+    {
+        "contoh", "template", "templat", "petunjuk", "panduan", "example", "sample",
+        "instruksi", "format", "form", "blangko", "blanko", "isian", "pengisian",
+    }
+)  # fmt: skip
 
 #: Two sheets of one workbook that share at least this share of the keys of the smaller,
 #: and at least :data:`COPY_MIN_KEYS` keys, are two copies of one table (an old copy kept
@@ -1384,7 +1414,10 @@ _MERGED_SHOWN = 5
 
 
 def _read_xlsx(
-    path: Path, spec: HeaderSpec, sheet: str | int | None, header_row: int | None
+    path: Path,
+    spec: HeaderSpec,
+    sheet: str | int | tuple[str | int, ...] | None,
+    header_row: int | None,
 ) -> tuple[
     list[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
     np.ndarray,
@@ -1427,18 +1460,13 @@ def _read_xlsx(
         elsewhere: list[tuple[str, str]] = []
         very_hidden: list[str] = []
         lacking: list[tuple[str, list[str]]] = []
+        named: list[str] = []
         if sheet is not None:
-            if isinstance(sheet, int) and not isinstance(sheet, bool):
-                if not 0 <= sheet < len(names):
-                    raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
-                chosen = names[sheet]
-            else:
-                # Excel compares sheet names without case: two cannot differ only by it
-                folded = {n.strip().casefold(): n for n in names}
-                found = folded.get(str(sheet).strip().casefold())
-                if str(sheet) not in names and found is None:
-                    raise SourceError("sheet_tidak_ada", sheet=str(sheet), sheets=names)
-                chosen = str(sheet) if str(sheet) in names else str(found)
+            named = [
+                _named_sheet(x, names)
+                for x in (sheet if isinstance(sheet, tuple | list) else (sheet,))
+            ]
+            chosen = named[0]
         else:
             detected.append("sheet")
             # a visible sheet whose header matches at all goes before a hidden one (an
@@ -1459,6 +1487,32 @@ def _read_xlsx(
         if header_row is None:
             detected.append("baris_header")
         parts = {chosen: first}
+        for nm in named[1:]:
+            parts[nm] = _sheet_header(path, nm, head(nm), spec, header_row)
+        if named:
+            # the mapping names the sheets: the others holding the table's required
+            # columns are not read, and said (a sheet of 2024 left out by a fix for 2025)
+            need = set(spec.required)
+            left = [
+                nm
+                for nm in names
+                if nm not in parts
+                and need
+                and head(nm)
+                and need <= spec.names(head(nm)[_best_header(head(nm), spec)[0]])
+                and spec.other_table(head(nm)[_best_header(head(nm), spec)[0]]) is None
+            ]
+            if left:
+                problems.append(
+                    Problem(
+                        "sheet_tidak_dipetakan",
+                        "peringatan",
+                        fields={
+                            "daftar": ", ".join(f"'{nm}'" for nm in left),
+                            "dibaca": ", ".join(f'"{nm}"' for nm in named),
+                        },
+                    )
+                )
         if sheet is None and len(names) > 1:
             want = spec.names(first.header)
             need = set(spec.required) or set(want)
@@ -1492,6 +1546,8 @@ def _read_xlsx(
                 if need <= spec.names(other.header):
                     parts[nm] = other
         order = [nm for nm in names if nm in parts]
+        if named:
+            order = list(dict.fromkeys(named))  # the order the mapping gives
         chosen_state = getattr(wb[chosen], "sheet_state", "visible")
         for nm in order:
             _sheet_rows(wb[nm], parts[nm])
@@ -1600,6 +1656,7 @@ def _read_xlsx(
                     fields={
                         "daftar": ", ".join(f"'{nm}'" for nm in skipped),
                         "contoh": skipped[0],
+                        "sheet": chosen,
                     },
                 )
             )
@@ -1825,7 +1882,7 @@ def read_source(
     path: Path,
     spec: HeaderSpec,
     *,
-    sheet: str | int | None = None,
+    sheet: str | int | tuple[str | int, ...] | None = None,
     delimiter: str | None = None,
     header_row: int | None = None,
     encoding: str | None = None,

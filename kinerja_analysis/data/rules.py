@@ -799,7 +799,7 @@ def mask_issues(states: Mapping[str, TableState], run: Any, register: Register) 
     if aliases:
         quoted = re.compile(
             "|".join(
-                rf"(?<=['\[]){re.escape(nm)}(?=['\]])"
+                rf"""(?<=['"\[]){re.escape(nm)}(?=['"\]])"""
                 for nm in sorted(aliases, key=len, reverse=True)
             )
         )

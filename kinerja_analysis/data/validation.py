@@ -40,6 +40,7 @@ from kinerja_analysis.data.readers import (
     RawTable,
     ReadInfo,
     detect_number_format,
+    is_placeholder,
     number_text,
     remap_codes,
 )
@@ -603,6 +604,59 @@ _NON_ASN = frozenset(
 )  # fmt: skip
 
 
+#: Words of a status label that say the person works for the agency but is no ASN, as
+#: SIMPEG, SIASN and agency sheets write them (``Honorer K-2``, ``THL-TB``, ``PPNPN``,
+#: ``Tenaga Pendukung``, ``Kontrak BLUD``); looked for as whole words of the label.
+_NON_ASN_WORDS = frozenset(
+    {
+        "HONORER", "HONOR", "PPNPN", "THL", "PHL", "OUTSOURCING", "OUTSOURCE", "KONTRAK",
+        "TKK", "PTT", "TKS", "SUKARELA", "MAGANG", "RELAWAN", "BLUD", "NONASN", "NONPNS",
+    }
+)  # fmt: skip
+_NON_ASN_PHRASES = (
+    "NON ASN", "BUKAN ASN", "NON PNS", "ALIH DAYA", "HARIAN LEPAS", "TENAGA PENDUKUNG",
+    "TENAGA AHLI", "TENAGA KERJA",
+)  # fmt: skip
+
+
+def _status(text: str) -> str:
+    """The canonical status of one label (:func:`normalise_category`).
+
+    Exact labels first (:data:`_STATUS`, :data:`_NON_ASN`); then by the label's words,
+    punctuation as spaces: a PPPK label (``PPPK``, ``P3K``, ``Perjanjian Kerja``) is
+    ``pppk``, or ``pppk_paruh_waktu`` when it says part time (``Paruh Waktu``, ``PW``:
+    ``P3K-PW``, ``PPPK (Paruh Waktu)``, ``PPPKPW``) — ``PPPK Guru``, ``PPPK Kontrak`` are
+    PPPK; a PNS label (``PNS``, ``CPNS`` as a word, not after ``Non``) is ``pns``; a
+    label holding a word or phrase of people who are no ASN (:data:`_NON_ASN_WORDS`,
+    ``Honorer K-2``, ``THL-TB``, ``Pegawai Non ASN``) is ``bukan_asn``; anything else is
+    left as written (lower case), for the allowed-values check to report.
+
+    >>> [_status(t) for t in ("P3K-PW", "PPPK Guru", "PNS DPK", "Honorer K-2", "PPNPN")]
+    ['pppk_paruh_waktu', 'pppk', 'pns', 'bukan_asn', 'bukan_asn']
+    >>> _status("Pegawai Pemerintah dengan Perjanjian Kerja Paruh Waktu"), _status("Lainnya")
+    ('pppk_paruh_waktu', 'lainnya')
+    """
+    key = re.sub(r"[\s_]+", " ", text.upper()).strip()
+    if key in _STATUS:
+        return _STATUS[key]
+    words = re.sub(r"[^0-9A-Z]+", " ", key).split()
+    joined = " ".join(words)
+    if joined in _STATUS:
+        return _STATUS[joined]
+    if joined in _NON_ASN:
+        return NON_ASN
+    pppk = {"PPPK", "P3K", "PPPKPW", "P3KPW"} & set(words) or "PERJANJIAN KERJA" in joined
+    if pppk:
+        part = "PARUH WAKTU" in joined or "PW" in words or {"PPPKPW", "P3KPW"} & set(words)
+        return "pppk_paruh_waktu" if part and "PENUH WAKTU" not in joined else "pppk"
+    negated = {"NON", "BUKAN"} & set(words)
+    if not negated and ({"PNS", "CPNS", "PNSD"} & set(words) or "NEGERI SIPIL" in joined):
+        return "pns"
+    if _NON_ASN_WORDS & set(words) or any(ph in joined for ph in _NON_ASN_PHRASES):
+        return NON_ASN
+    return text.lower()
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.upper())
 
@@ -645,13 +699,7 @@ def normalise_category(column: str, text: str) -> str:
             return m.group(1).upper()
         return text
     if column == "status_kepegawaian":
-        key = re.sub(r"[\s_]+", " ", text.upper()).strip()
-        if key in _STATUS:
-            return _STATUS[key]
-        loose = re.sub(r"[\s_\-]+", " ", key).strip()
-        if loose in _NON_ASN:
-            return NON_ASN
-        return _STATUS.get(loose, text.lower())
+        return _status(text)
     if column in {"rating_hasil", "rating_perilaku"}:
         return _RATING_KEYS.get(_squash(text), text)
     if column == "predikat":
@@ -1330,6 +1378,19 @@ def _mask(values: pd.Series, mask: np.ndarray) -> pd.Series:
     return values.mask(pd.Series(np.asarray(mask, dtype=bool), index=values.index))
 
 
+def _no_name(text: str) -> bool:
+    """Whether a printed name is no name: no letter or digit (``.``, ``-``, ``?``), a
+    stand-in for an empty cell (``N/A``, ``#N/A``, ``null``, ``tidak ada``:
+    :func:`~kinerja_analysis.data.readers.is_placeholder`), or ``0`` (what an Excel
+    formula over an empty cell shows).
+
+    >>> [_no_name(t) for t in (".", "N/A", "0", "Dinas 0", "Kecamatan X")]
+    [True, True, True, False, False]
+    """
+    t = text.strip()
+    return not any(ch.isalnum() for ch in t) or is_placeholder(t) or t == "0"
+
+
 def _value_rules(st: TableState, col: Column, values: pd.Series, soft: bool) -> pd.Series:
     """Required values, allowed values, ranges and absurd magnitudes of one column;
     returns the values with the cells of soft failures emptied."""
@@ -1342,7 +1403,7 @@ def _value_rules(st: TableState, col: Column, values: pd.Series, soft: bool) -> 
         # a printed name with no letter or digit ('.', '-', '?'): no name at all, read as
         # an empty cell would be (a required column rejects the row)
         cats = values.cat.categories.to_numpy(dtype=object)
-        blank = np.fromiter((not any(ch.isalnum() for ch in str(c)) for c in cats), bool, len(cats))
+        blank = np.fromiter((_no_name(str(c)) for c in cats), bool, len(cats))
         if blank.any():
             hit = ok & np.append(blank, False)[values.cat.codes.to_numpy()]
             _report(st, col, hit, "tanpa_isi", st.msg("tanpa_isi"), soft)
