@@ -91,7 +91,7 @@ def test_every_bad_mapping_value_is_named_in_one_run(tmp_path: Path) -> None:
         '  encoding: "rot13"\n'
         "tabel:\n"
         "  pegawai:\n"
-        "    sheet: [1, 2]\n"
+        "    sheet: [1, -2]\n"
         "    file: 42\n"
         "    kolom: {NIP: [1]}\n"
         "    format: {baris_header: -3, ribuan: x}\n"
@@ -107,7 +107,7 @@ def test_every_bad_mapping_value_is_named_in_one_run(tmp_path: Path) -> None:
         "format.desimal": "[',']",
         "format.pemisah": "''",
         "format.encoding": "'rot13'",
-        "tabel.pegawai.sheet": "[1, 2]",
+        "tabel.pegawai.sheet": "[1, -2]",
         "tabel.pegawai.file": "42",
         "tabel.pegawai.kolom.NIP": "[1]",
         "tabel.pegawai.format.baris_header": "-3",
