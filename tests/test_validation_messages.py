@@ -58,6 +58,25 @@ def test_a_broken_register_line_is_the_root_cause_of_its_employee_rows(tmp_path:
         assert len(groups[groups["aturan"] == "baris_rusak"]) == 2
 
 
+def test_a_broken_line_whose_comma_comes_before_the_nip_still_links(tmp_path: Path) -> None:
+    """A fourth tester (t10 N3): a name with a degree (``Dedi Sulistyo, S.Kom``) in a
+    column before the NIP moves the NIP one field right; the field at its place is no
+    NIP, and the person's rows elsewhere were "nip tidak dikenal". The one 18-digit
+    field within the line's shift is the NIP (for linking only)."""
+    base = write_base(tmp_path / "data")
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    peg.insert(0, "nama", [f"Pegawai {i}" for i in range(len(peg))])
+    peg.to_csv(base / "pegawai.csv", index=False)
+    lines = _pegawai_lines(base)
+    at = next(i for i, line in enumerate(lines) if STAFF in line.split(",")[1])
+    lines[at] = lines[at].replace(",", ", S.Kom,", 1)
+    (base / "pegawai.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep, tables = validate(base)
+    assert STAFF not in set(tables["pegawai"]["nip"])
+    dep = _dependents(rep, STAFF)
+    assert len(dep) and set(dep["sebab"]) == {f"pegawai.csv baris {at + 1}"}, rep.messages()
+
+
 def test_a_broken_line_without_its_nip_field_links_nothing(tmp_path: Path) -> None:
     base = write_base(tmp_path / "data")
     lines = _pegawai_lines(base)

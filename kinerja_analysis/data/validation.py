@@ -257,7 +257,9 @@ def broken_row_ids(raw: RawTable, column: str = "nip") -> list[tuple[int, str]]:
     """The identifier each broken CSV line (:attr:`RawTable.broken`) holds in ``column``,
     recovered from the line's text for **linking only** (never accepted as data): the
     field at the column's position, when the line has that many fields and the fields up
-    to it are intact (an extra delimiter or a cut further right does not move it).
+    to it are intact (an extra delimiter or a cut further right does not move it); for
+    the NIP column, when that field is no NIP, the one 18-digit field within the line's
+    shift of its place (a comma inside a name before it: ``Dedi Sulistyo, S.Kom``).
     A text that becomes 18 digits once separators are removed is read as that NIP, as a
     NIP column is; anything else is kept as written (a pseudonym). Returns ``(row,
     id)`` pairs; lines without a usable field are left out.
@@ -273,18 +275,35 @@ def broken_row_ids(raw: RawTable, column: str = "nip") -> list[tuple[int, str]]:
         return []
     at = int(rc.position) - 1  # 1-based
     delim = raw.info.delimiter or ","
+    width = int(getattr(raw, "n_header_fields", 0) or 0)
+
+    def nip(field: str) -> str | None:
+        bare = re.sub(NIP_SEPARATORS, "", field.strip().lstrip("'").strip())
+        return bare if re.fullmatch(r"\d{18}", bare) else None
+
     out: list[tuple[int, str]] = []
     for row, text, _ in raw.broken:
         try:
             fields = next(csv.reader(io.StringIO(text), delimiter=delim), [])
         except csv.Error:
             continue
+        # a delimiter inside a value before the column moves it right ("Dedi Sulistyo,
+        # S.Kom" in a name column first), a field lost before it moves it left: the NIP
+        # is then the one 18-digit field within that shift of its place
+        shift = len(fields) - width if width else 0
+        near = {
+            n
+            for d in range(min(0, shift), max(0, shift) + 1)
+            if 0 <= at + d < len(fields) and (n := nip(fields[at + d])) is not None
+        }
+        moved = column == "nip" and (at >= len(fields) or nip(fields[at]) is None)
+        if moved and len(near) == 1:
+            out.append((int(row), near.pop()))
+            continue
         if at >= len(fields):
             continue
         value = fields[at].strip().lstrip("'").strip()
-        bare = re.sub(NIP_SEPARATORS, "", value)
-        if re.fullmatch(r"\d{18}", bare):
-            value = bare
+        value = nip(value) or value
         if value:
             out.append((int(row), value))
     return out
