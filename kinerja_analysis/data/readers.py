@@ -1222,15 +1222,6 @@ def _hidden_duplicates(sh: _Sheet, spec: HeaderSpec) -> dict[int, int]:
     }
 
 
-def _visible(ws: Any) -> bool:
-    """Whether a sheet is shown in Excel (not ``hidden`` or ``veryHidden``)."""
-    return _visible_state(getattr(ws, "sheet_state", "visible"))
-
-
-def _visible_state(state: str) -> bool:
-    return state == "visible"
-
-
 #: Words of a sheet's name that mark it as a copy or an archive of another sheet (Excel's
 #: "Move or Copy" names a copy ``Pegawai (2)``).
 _COPY_WORDS = frozenset(
@@ -1453,8 +1444,14 @@ def _read_xlsx(
             ]
         return heads[nm]
 
+    def cells(nm: str) -> list[Any]:
+        """The row of a sheet that looks most like the header."""
+        rows = head(nm)
+        return rows[_best_header(rows, spec)[0]] if rows else []
+
     try:
         names = list(wb.sheetnames)
+        state = {nm: getattr(wb[nm], "sheet_state", "visible") for nm in names}
         hidden: list[str] = []
         examples: list[str] = []
         elsewhere: list[tuple[str, str]] = []
@@ -1474,7 +1471,7 @@ def _read_xlsx(
             scored = [
                 (
                     (s := _best_header(head(nm), spec)[1]) > 0
-                    and _visible(wb[nm])
+                    and state[nm] == "visible"
                     and not looks_like_example(nm),
                     s,
                     -i,
@@ -1498,9 +1495,8 @@ def _read_xlsx(
                 for nm in names
                 if nm not in parts
                 and need
-                and head(nm)
-                and need <= spec.names(head(nm)[_best_header(head(nm), spec)[0]])
-                and spec.other_table(head(nm)[_best_header(head(nm), spec)[0]]) is None
+                and need <= spec.names(cells(nm))
+                and spec.other_table(cells(nm)) is None
             ]
             if left:
                 problems.append(
@@ -1519,10 +1515,8 @@ def _read_xlsx(
             for nm in names:
                 if nm == chosen or not need:
                     continue
-                rows = head(nm)
-                cells = rows[_best_header(rows, spec)[0]] if rows else []
-                got = spec.names(cells)
-                other_table = spec.other_table(cells)
+                got = spec.names(cells(nm))
+                other_table = spec.other_table(cells(nm))
                 if other_table is not None:
                     # another table's sheet of the same workbook (the SKP sheet holds the
                     # official ratings' nip and periode, and four columns of its own)
@@ -1534,21 +1528,19 @@ def _read_xlsx(
                         # this table's sheet in another layout (an old SKP without Aspek)
                         lacking.append((nm, sorted(need - got)))
                     continue
-                if not _visible(wb[nm]):
-                    (very_hidden if wb[nm].sheet_state == "veryHidden" else hidden).append(nm)
+                if state[nm] != "visible":
+                    (very_hidden if state[nm] == "veryHidden" else hidden).append(nm)
                     continue
                 if looks_like_example(nm) and not looks_like_example(chosen):
                     # (when the best sheet is named as a template too, every such sheet
                     # is the data: 'Template 2024' and 'Template 2025')
                     examples.append(nm)
                     continue
-                other = _sheet_header(path, nm, rows, spec, header_row)
+                other = _sheet_header(path, nm, head(nm), spec, header_row)
                 if need <= spec.names(other.header):
                     parts[nm] = other
-        order = [nm for nm in names if nm in parts]
-        if named:
-            order = list(dict.fromkeys(named))  # the order the mapping gives
-        chosen_state = getattr(wb[chosen], "sheet_state", "visible")
+        # workbook order, or the order the mapping gives
+        order = list(dict.fromkeys(named)) if named else [nm for nm in names if nm in parts]
         for nm in order:
             _sheet_rows(wb[nm], parts[nm])
     finally:
@@ -1641,7 +1633,7 @@ def _read_xlsx(
                 fields={"daftar": ", ".join(f"'{nm}' ({t})" for nm, t in elsewhere)},
             )
         )
-    if sheet is None and not _visible_state(chosen_state):
+    if sheet is None and state[chosen] != "visible":
         problems.append(Problem("sheet_dipilih_tersembunyi", "info", fields={"sheet": chosen}))
     for key, skipped in (
         ("sheet_tersembunyi", hidden),
