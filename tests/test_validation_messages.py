@@ -193,6 +193,53 @@ def test_a_duplicates_differing_value_that_is_a_name_is_not_shown(tmp_path: Path
     assert "Ratih" not in " ".join(rep.issues["pesan"].astype(str))
 
 
+def test_a_kept_row_whose_earlier_copy_was_rejected_says_it_is_the_one_used(
+    tmp_path: Path,
+) -> None:
+    """The first copy of a key rejected for a bad value: the later copy is used, with a
+    warning naming the rejected row (before: used without a word, t10 N8)."""
+    base = write_base(tmp_path / "data")
+    skp = pd.read_csv(base / "skp.csv", dtype=str, keep_default_na=False)
+    again = skp.iloc[[0]].copy()  # STAFF 2024Q1 i1 kuantitas, row 2
+    skp.loc[0, "realisasi"] = "sebelas"  # the first copy cannot be read: rejected
+    pd.concat([skp, again]).to_csv(base / "skp.csv", index=False)
+    last = len(skp) + 2  # the appended copy's row in the file
+    for bahasa in ("id", "en"):
+        rep, tables = validate(base, bahasa=bahasa)
+        iss = rep.issues
+        note = iss[iss["aturan"] == "kunci_unik_ditolak"]
+        assert note["baris"].tolist() == [last], iss
+        assert note["tingkat"].tolist() == ["peringatan"]
+        assert note["pesan"].iloc[0] == message(
+            "kunci_unik_ditolak", bahasa, kunci="nip, periode, indikator, aspek", baris=2
+        )
+        assert not (iss["aturan"] == "kunci_unik").any()  # the copy is no duplicate
+        used = tables["skp"]
+        row = used[(used["nip"] == STAFF) & (used["periode"] == "2024Q1") & (used["aspek"] == "kuantitas")]
+        assert row["realisasi"].tolist() == [11]
+
+
+def test_a_register_row_rejected_by_its_nip_rules_does_not_take_its_copy_with_it(
+    tmp_path: Path,
+) -> None:
+    """The register's key rule runs after the NIP and grade rules: a first row rejected
+    for a grade its status cannot have leaves the corrected copy in use, instead of both
+    lost (the copy rejected as a duplicate of a row then rejected itself)."""
+    base = write_base(tmp_path / "data")
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    fixed = peg.iloc[[1]].copy()  # STAFF, row 3, again with its grade: row 6
+    peg.loc[1, "golongan"] = "IX"  # a PPPK grade for a PNS: rejected by the grade rule
+    pd.concat([peg, fixed]).to_csv(base / "pegawai.csv", index=False)
+    rep, tables = validate(base)
+    assert STAFF in set(tables["pegawai"]["nip"])
+    iss = rep.issues
+    assert iss.loc[iss["aturan"] == "golongan_status", "baris"].tolist() == [3]
+    assert iss.loc[iss["aturan"] == "kunci_unik_ditolak", "baris"].tolist() == [6]
+    assert not (iss["aturan"] == "kunci_unik").any()
+    # the employee's other rows are not orphaned
+    assert not set(iss.loc[iss["tabel"] != "pegawai", "nilai"].astype(str)) & {STAFF}
+
+
 # --------------------------------------------------------------------------- no ASN
 
 
@@ -229,6 +276,30 @@ def test_a_status_that_is_no_asn_rejects_the_row_and_its_dependents(tmp_path: Pa
         assert "status_kepegawaian" not in causes[1]
         groups = rep.grouped()
         assert len(groups[groups["aturan"] == "bukan_asn"]) == 1
+
+
+def test_someone_who_is_no_asn_gets_no_nip_message_for_a_nik(tmp_path: Path) -> None:
+    """An honorer is listed with a NIK (16 digits) or a THL number instead of a NIP: the
+    row's one reason is its status, and the person's rows elsewhere go under it (before:
+    the NIP message, as if an ASN had a wrong NIP, t10 N10)."""
+    base = write_base(tmp_path / "data")
+    nik, thl = "3201234507890001", "THL-2024-017"
+    for table in ("pegawai", "skp", "perilaku"):
+        f = base / f"{table}.csv"
+        f.write_text(
+            f.read_text(encoding="utf-8").replace(STAFF, nik).replace(PEER, thl), encoding="utf-8"
+        )
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Honorer")
+    edit(base / "pegawai.csv", 4, "status_kepegawaian", "THL")
+    for bahasa in ("id", "en"):
+        rep, _ = validate(base, bahasa=bahasa)
+        reg = rep.issues[rep.issues["tabel"] == "pegawai"]
+        assert reg[reg["baris"].isin([3, 4])]["aturan"].tolist() == ["bukan_asn", "bukan_asn"]
+        for ident, row in ((nik, 3), (thl, 4)):
+            dep = _dependents(rep, ident)
+            assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}, dep
+            assert set(dep["sebab"]) == {f"pegawai.csv baris {row}"}
+        assert set(rep.causes()["sebab"]) == {"pegawai.csv baris 3", "pegawai.csv baris 4"}
 
 
 def test_a_mapping_can_say_a_label_is_no_asn(tmp_path: Path) -> None:

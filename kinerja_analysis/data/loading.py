@@ -78,6 +78,7 @@ from kinerja_analysis.data.validation import (
     TableState,
     broken_row_reason,
     missing_required,
+    non_asn_ids,
     parse_table,
     string_series,
 )
@@ -1711,6 +1712,7 @@ def _rejected_presence(run: _Run) -> pd.DataFrame:
 def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
     raw = run.raws[name]
     tm = run.cmap.for_table(name)
+    peg = run.states.get("pegawai")
     st = parse_table(
         TABLES[name],
         raw,
@@ -1719,6 +1721,7 @@ def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
         pseudonim=run.pseudonim,
         bahasa=run.bahasa,
         item_columns=items,
+        non_asn_ids=non_asn_ids(peg) if peg is not None else frozenset(),
     )
     if raw.broken:
         st.issues.add_row_numbers(

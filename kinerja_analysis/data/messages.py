@@ -151,6 +151,10 @@ _ID: dict[str, str] = {
         "duplikat kunci ({kunci}), berbeda di kolom {kolom_beda} dari baris {baris}; baris "
         "{baris} dipakai, baris ini tidak"
     ),
+    "kunci_unik_ditolak": (
+        "kunci ({kunci}) sama dengan baris {baris}, yang ditolak (lihat pesannya); baris "
+        "ini yang dipakai"
+    ),
     "bukan_asn": (
         "bukan ASN - di luar cakupan (ASN = PNS dan PPPK, UU 20/2023): baris ini dan "
         "baris pegawai ini di tabel lain tidak dievaluasi; status tidak dibaca dari NIP"
@@ -929,6 +933,10 @@ _EN: dict[str, str] = {
     "kunci_unik_beda": (
         "duplicate key ({kunci}), differing from row {baris} in column(s) {kolom_beda}; row "
         "{baris} is used, this row is not"
+    ),
+    "kunci_unik_ditolak": (
+        "key ({kunci}) equal to row {baris}, which is rejected (see its message); this row "
+        "is the one used"
     ),
     "bukan_asn": (
         "not an ASN - outside the scope (ASN = PNS and PPPK, Law 20/2023): this row and "

@@ -142,6 +142,7 @@ def check_key(st: TableState) -> None:
         return
     ok = ~st.bad
     key = _combined_key([st.values[k] for k in t.key])
+    _rejected_copies(st, key, ok)
     key[~ok] = -1 - np.flatnonzero(~ok)  # rejected rows never collide
     # duplicates by sorting (a stable sort keeps the first row of a key first): half the
     # memory of a hash table over tens of millions of keys
@@ -214,6 +215,46 @@ def check_key(st: TableState) -> None:
         return np.array([" | ".join(row) for row in written(pos)], dtype=object)
 
     reject(st, dup, ",".join(t.key), "kunci_unik", msg, values=vals)
+
+
+def _rejected_copies(st: TableState, key: np.ndarray, ok: np.ndarray) -> None:
+    """A rejected row whose key (all of it read) is an accepted row's key: the accepted
+    row is the version the analysis uses, which the rejected row's own message does not
+    say. The first accepted row of each such key gets a warning naming the first rejected
+    row. Each rejected row is reported once, however often the key rule runs."""
+    t = st.table
+    present = np.logical_and.reduce([st.values[k].notna().to_numpy() for k in t.key])
+    gone = ~ok & present
+    gone[list(st.key_reported)] = False
+    if not gone.any() or not ok.any():
+        return
+    kept = np.flatnonzero(ok)
+    kept_keys, first = np.unique(key[kept], return_index=True)
+    lost = np.flatnonzero(gone)
+    where = np.searchsorted(kept_keys, key[lost]).clip(max=len(kept_keys) - 1)
+    hit = kept_keys[where] == key[lost]
+    if not hit.any():
+        return
+    lost, users = lost[hit], kept[first[where[hit]]]
+    st.key_reported.update(lost.tolist())
+    # one warning per accepted row, naming the first of its rejected copies
+    users, at = np.unique(users, return_index=True)
+    rejected = {u: st.raw.row_ref(r) for u, r in zip(users.tolist(), lost[at].tolist(), strict=True)}
+    kunci = ", ".join(t.key)
+    mask = np.zeros(st.n, dtype=bool)
+    mask[users] = True
+    reject(
+        st, mask, ",".join(t.key), "kunci_unik_ditolak",
+        lambda pos: np.array(
+            [st.msg("kunci_unik_ditolak", kunci=kunci, baris=rejected[i]) for i in pos.tolist()],
+            dtype=object,
+        ),
+        level="peringatan",
+        values=lambda pos: np.array(
+            [" | ".join(str(v) for v in row) for row in zip(*(st.text(k, pos) for k in t.key), strict=True)],
+            dtype=object,
+        ),
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- table rules
@@ -1802,7 +1843,7 @@ def _check_rules(
         nip_ids(states, states["pegawai"])
     for name, st in states.items():
         table_rules(st)
-        if name != "survei":
+        if name not in ("survei", "pegawai"):  # the register's after its NIP rules, below
             check_key(st)
         nip_sequence_other(st, pseudonim)
     peg = states.get("pegawai")

@@ -20,7 +20,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -45,7 +45,10 @@ from kinerja_analysis.data.readers import (
     remap_codes,
 )
 
-__all__ = ["ISSUE_COLUMNS", "NIP_SEPARATORS", "Issues", "TableState", "parse_table", "reject"]
+__all__ = [
+    "ISSUE_COLUMNS", "NIP_SEPARATORS", "Issues", "TableState", "non_asn_ids", "parse_table",
+    "reject",
+]  # fmt: skip
 
 #: Columns of the issues table.
 ISSUE_COLUMNS = ["tabel", "file", "baris", "kolom", "nilai", "aturan", "pesan", "tingkat", "sebab"]
@@ -219,6 +222,8 @@ class TableState:
     number_format: tuple[str, str] | None = None  # (desimal, ribuan) used for text numbers
     number_format_detected: bool = False
     derived: dict[str, pd.Series] = field(default_factory=dict)  # columns added by rules
+    key_reported: set[int] = field(default_factory=set)  # rejected copies of a kept key
+    non_asn_ids: frozenset[str] = frozenset()  # ids of no-ASN people, kept as written
 
     @property
     def name(self) -> str:
@@ -544,6 +549,10 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
     wrong = ~sci & ~pd.Series(norm, dtype=object).str.fullmatch(r"\d{18}").to_numpy()
     if pseudonim:
         wrong[:] = False
+    if st.non_asn_ids:  # the NIK or THL number of someone the register says is no ASN
+        spared = cats.isin(st.non_asn_ids).to_numpy()
+        wrong = wrong & ~spared
+        sci = sci & ~spared
     cat_reason = np.where(sci, _R["nip_hilang_digit"], np.where(wrong, _R["nip_18"], 0))
     codes = rc.codes
     reason_key = _spread(cat_reason.astype(np.int8), codes, 0)
@@ -1265,13 +1274,17 @@ def parse_table(
     pseudonim: bool,
     bahasa: Bahasa,
     item_columns: tuple[str, ...] = (),
+    non_asn_ids: frozenset[str] = frozenset(),
 ) -> TableState:
     """Parse every contract column of a raw table and apply the per-cell rules.
 
     A failing cell in a required, non-nullable column rejects its row; in a nullable or
     optional column it is a warning and the cell is left empty (the row is kept). Cells
     the reader flagged (an Excel error value, a formula without a stored value) are
-    reported first and read as empty.
+    reported first and read as empty. ``non_asn_ids`` (:func:`non_asn_ids` of the
+    register) are identifiers of people who are no ASN: in a NIP column they are kept as
+    written, not reported as malformed NIPs, so that the reference rule sets their rows
+    aside under the register row that says who they are.
     """
     st = TableState(
         table=table,
@@ -1280,11 +1293,13 @@ def parse_table(
         bahasa=bahasa,
         issues=Issues(table.name, raw.file, raw.rows, raw.file_at if raw.stacked else None),
         bad=np.zeros(raw.n_rows, dtype=bool),
+        non_asn_ids=non_asn_ids,
     )
     _reader_cells(st)
     (dec, th), detected = number_format_for(fmt, raw, table)
     st.number_format, st.number_format_detected = (dec, th), detected
-    for col in table.columns:
+    non_asn = np.zeros(raw.n_rows, dtype=bool)
+    for col in _parse_order(table):
         rc = raw.columns.get(col.name)
         if rc is None:
             continue
@@ -1318,6 +1333,10 @@ def parse_table(
                 st, parsed.timed, col.name, "tanggal_dengan_jam", parsed.timed_reason,
                 level="peringatan",
             )  # fmt: skip
+        if col.kind == "nip" and non_asn.any():
+            # a person who is no ASN has no NIP to get wrong (a NIK, a THL number): the
+            # row's reason is its status alone, and the person's rows elsewhere go under it
+            parsed = _without(parsed, non_asn)
         if parsed.bad.any():
             _report(st, col, parsed.bad, parsed.rule, parsed.reason, soft)
         if col.kind in {"category", "nip", "periode"}:  # codes: a control character is damage
@@ -1326,6 +1345,8 @@ def parse_table(
                 _report(st, col, ctrl, "karakter_kontrol", st.msg("karakter_kontrol"), soft)
                 values = _mask(values, ctrl)
         st.values[col.name] = _value_rules(st, col, values, soft)
+        if col.name == "status_kepegawaian" and table.name == "pegawai":
+            non_asn = _bool(st.values[col.name] == NON_ASN)
     for item in item_columns:
         rc = raw.columns[item]
         pseudo = Column(item, "float", required=True, nullable=True)
@@ -1339,6 +1360,34 @@ def parse_table(
             rc2 = rc.with_texts()
             st.values[name] = _cat_series(rc2.codes, rc2.cats)
     return st
+
+
+def non_asn_ids(register: TableState) -> frozenset[str]:
+    """The identifiers, as written, of the register's rows whose status says the person
+    is no ASN (``bukan_asn``): a NIK or a THL number where a NIP would be."""
+    status = register.values.get("status_kepegawaian")
+    if status is None or "nip" not in register.raw.columns:
+        return frozenset()
+    pos = np.flatnonzero(_bool(status == NON_ASN))
+    return frozenset(t for t in register.text("nip", pos).tolist() if t)
+
+
+def _without(parsed: Parsed, rows: np.ndarray) -> Parsed:
+    """``parsed`` with the failures of ``rows`` not reported (their per-row reasons
+    dropped with them)."""
+    keep = ~rows[parsed.bad]
+    reason = parsed.reason
+    if isinstance(reason, np.ndarray) and len(reason) == len(keep):
+        reason = reason[keep]
+    return replace(parsed, bad=parsed.bad & ~rows, reason=reason)
+
+
+def _parse_order(table: Table) -> list[Column]:
+    """The contract's columns in the order they are parsed: the register's status first,
+    so that a row of someone who is no ASN is known before the NIP is read."""
+    if table.name != "pegawai":
+        return list(table.columns)
+    return sorted(table.columns, key=lambda c: c.name != "status_kepegawaian")
 
 
 def _reader_cells(st: TableState) -> None:
