@@ -104,7 +104,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "17"
+CACHE_VERSION = "18"
 
 
 # --------------------------------------------------------------------------- report
