@@ -255,11 +255,15 @@ def test_a_sheet_with_the_required_columns_but_other_columns_is_stacked(tmp_path
     assert peg.loc[PPPK, "status_kepegawaian"] == "pppk"
     warn = [p for p in structure(rep, "peringatan") if "'Pegawai Aktif'" in p]
     assert len(warn) == 1, structure(rep)
-    assert "'Pegawai Aktif': status_kepegawaian" in warn[0] and "TIDAK" not in warn[0]
-    assert not any("'Pegawai Pensiun':" in p and "kosong" in p for p in warn)
+    # the sheet's rows are counted: how many rows the empty column touches
+    assert "'Pegawai Aktif' (3 baris): status_kepegawaian" in warn[0] and "TIDAK" not in warn[0]
+    assert not any("'Pegawai Pensiun' (" in p and "kosong" in p for p in warn)
     assert rep.exit_code == 1
     en, _ = validate(d, bahasa="en")
-    assert any("a column a sheet lacks is empty" in p for p in structure(en, "peringatan"))
+    assert any(
+        "a column a sheet lacks is empty" in p and "'Pegawai Aktif' (3 rows): status" in p
+        for p in structure(en, "peringatan")
+    )
 
 
 def _register_sheets(d: Path, sheets: dict[str, list[list]]) -> None:
@@ -456,6 +460,31 @@ def test_a_hidden_old_column_beside_the_visible_one_is_set_aside(tmp_path: Path)
     assert len(warn) == 1 and "kolom C ('predikat')" in warn[0] and "kolom D" in warn[0], warn
     en, _ = validate(d, bahasa="en")
     assert any("column C ('predikat') is hidden" in p for p in structure(en, "peringatan"))
+
+
+def test_a_hidden_column_under_another_header_is_named_with_both_headers(tmp_path: Path) -> None:
+    """A hidden 'Predikat Kinerja' beside a visible 'predikat', both mapped to the table's
+    predikat. The warning names both headers and the column they give, rather than call
+    them "of the same name" (t10 N11)."""
+    from test_validation_inputs import yaml_file
+
+    m = yaml_file(tmp_path, 'tabel:\n  penilaian_resmi:\n    kolom: {"Predikat Kinerja": predikat}\n')
+    d = folder(tmp_path)
+    rekap = ["nip", "periode", "Predikat Kinerja", "predikat"]
+    rows = [[n, "2024Q1", "Baik", p] for n, p in ((STAFF, "Sangat Baik"), (PEER, "Kurang"))]
+    wb = workbook(d / "penilaian_resmi.xlsx", {"Rekap": [rekap, *rows]})
+    wb["Rekap"].column_dimensions["C"].hidden = True
+    wb.save(d / "penilaian_resmi.xlsx")
+    rep, tables = validate(d, mapping=m)
+    assert rep.usable, structure(rep)
+    got = tables["penilaian_resmi"].set_index("nip")["predikat"].astype(str)
+    assert got[STAFF] == "Sangat Baik"  # column D
+    warn = [p for p in structure(rep, "peringatan") if "tersembunyi" in p]
+    assert len(warn) == 1, warn
+    assert "kolom C ('Predikat Kinerja')" in warn[0]
+    assert "(predikat) dengan kolom D ('predikat')" in warn[0] and "bernama sama" not in warn[0]
+    en, _ = validate(d, bahasa="en", mapping=m)
+    assert any("(predikat) as visible column D ('predikat')" in p for p in structure(en))
 
 
 def test_hidden_rows_are_read_and_said(tmp_path: Path) -> None:
@@ -933,6 +962,7 @@ def test_every_new_message_has_both_languages(bahasa: str) -> None:
             sheet="A", beda="-x", tabel="skp", n=1, ranges="D2:D3", huruf="D", header="opd",
             di="", file="f", k=1, m=1, persen=50, sebab="-", salinan="A (2)", kunci="nip",
             n_beda=0, n_hanya=0, sheet_lain="B", kurang="aspek", pakai="E", kolom="opd",
+            header_pakai="Unit Kerja",
         )  # fmt: skip
         assert not re.search(r"\{[a-z_]+\}", text), (key, text)  # no field left unfilled
         assert "{skp:" in text or "{" not in text, (key, text)  # braces only of a mapping line

@@ -1288,6 +1288,12 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         if "i" in fields:
             fields["baris"] = raw.row_ref(fields.pop("i")) if raw.n_rows else "-"
         _write_counts(fields, run.bahasa)
+        if isinstance(fields.get("beda"), list):  # the columns each stacked sheet lacks
+            word = "baris" if run.bahasa == "id" else "rows"
+            fields["beda"] = "; ".join(
+                f"'{nm}' ({_count(n, run.bahasa)} {word}): {', '.join(cols)}"
+                for nm, n, cols in fields["beda"]
+            )
         fields.setdefault("kolom", p.column)
         fields.setdefault("tabel", name)
         run.problem(name, path.name, p.column, run.msg(p.key, **fields), p.level)

@@ -464,8 +464,9 @@ _ID: dict[str, str] = {
         "yang disembunyikan atau tersaring tetap bagian dari tabel"
     ),
     "kolom_tersembunyi_ganda": (
-        "kolom {huruf} ('{header}'){di} tersembunyi di Excel dan bernama sama dengan kolom "
-        "{pakai} yang tampak: kolom {huruf} TIDAK dibaca, yang dibaca kolom {pakai}. Bila "
+        "kolom {huruf} ('{header}'){di} tersembunyi di Excel dan dibaca sebagai kolom yang "
+        "sama ({kolom}) dengan kolom {pakai} ('{header_pakai}') yang tampak: kolom {huruf} "
+        "TIDAK dibaca, yang dibaca kolom {pakai}. Bila "
         "kolom {huruf} yang benar, tampilkan (Unhide) dan sembunyikan kolom {pakai}"
     ),
     "kolom_tersembunyi_dibaca": (
@@ -1234,8 +1235,9 @@ _EN: dict[str, str] = {
         "filtered out are still part of the table"
     ),
     "kolom_tersembunyi_ganda": (
-        "column {huruf} ('{header}'){di} is hidden in Excel and has the name of visible column "
-        "{pakai}: column {huruf} is NOT read, column {pakai} is. If column {huruf} is the "
+        "column {huruf} ('{header}'){di} is hidden in Excel and reads as the same column "
+        "({kolom}) as visible column {pakai} ('{header_pakai}'): column {huruf} is NOT read, "
+        "column {pakai} is. If column {huruf} is the "
         "right one, unhide it and hide column {pakai}"
     ),
     "kolom_tersembunyi_dibaca": (

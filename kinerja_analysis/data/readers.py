@@ -1589,11 +1589,13 @@ def _read_xlsx(
         # every sheet holding the required columns is read: a column one sheet lacks is
         # empty on its rows (Pegawai Aktif without TMT Keluar beside Pegawai Pensiun)
         union = frozenset().union(*(spec.names(parts[nm].header) for nm in order))
-        beda = "; ".join(
-            f"'{nm}': " + ", ".join(sorted(union - got))
+        # (sheet, its rows, the columns it lacks), written in the message's language by
+        # the loader
+        beda = [
+            (nm, len(parts[nm].rows), sorted(union - got))
             for nm, got in [(chosen, want), *differ]
             if union - got
-        )
+        ]
         problems.append(
             Problem(
                 "sheet_beda_kolom",
@@ -1665,6 +1667,8 @@ def _read_xlsx(
                         "header": sh.header[c],
                         "huruf": _col_letter(c),
                         "pakai": _col_letter(shown),
+                        "header_pakai": sh.header[shown],
+                        "kolom": spec.resolve(str(sh.header[c])) or str(sh.header[c]),
                         "di": f" (sheet '{nm}')" if stacked else "",
                     },
                 )
