@@ -23,7 +23,11 @@ so that its peak RSS is its own (the batch's is the sum over its process tree, s
     the generator's Parquet files (valid by construction). ``--keys categorical``
     (default) keeps the identifier columns of the row-level tables dictionary-encoded,
     as Arrow reads them; ``--keys text`` holds them as strings (2.7 GB more at 100,000).
-    The child prints its own split (load / compute) and the CPU seconds of each step.
+    The child prints its own split (load / compute) and the CPU seconds of each step;
+    the rater reliability runs in a forked grandchild beside the other estimators (on a
+    machine with two CPUs or more), so its step is not in that list, while the CPU and
+    the peak memory of the stage are the whole process tree's (memory summed as PSS:
+    the pages the fork shares with its parent counted once).
 ``batch``
     ``kinerja batch`` for the last period (every notebook of a period), cold cache.
 
@@ -245,7 +249,7 @@ def stage_validate(folder: Path, cache: Path) -> dict | None:
 
 def stage_shared(folder: Path, cache: Path, keys: str) -> dict:
     cmd = [sys.executable, "-c", _SHARED, str(folder), str(cache), keys, str(ROOT / "bench")]
-    res = run_child(cmd)
+    res = run_child(cmd, tree=True)  # the rater reliability runs in a forked child
     child = res.pop("child")
     res.update({k: child[k] for k in ("load_s", "compute_s", "cpu_load_s", "steps_cpu_s", "notes")})
     return res

@@ -31,6 +31,39 @@ def test_same_inputs_same_numbers(ds, tmp_path) -> None:
     pd.testing.assert_frame_equal(fa.predikat_distribution, fc.predikat_distribution)
 
 
+def test_reliability_beside_the_estimators_equals_it_in_process(ds, monkeypatch) -> None:
+    """On a second CPU the rater reliability runs in a forked child beside the other
+    estimators: the same frames and notes as computed in this process (one CPU)."""
+    import kinerja_analysis.analyses.shared as S
+
+    monkeypatch.setattr(S, "available_cpus", lambda: 2)
+    forked = compute_shared(ds, seed=7, n_boot=99)
+    monkeypatch.setattr(S, "available_cpus", lambda: 1)
+    here = compute_shared(ds, seed=7, n_boot=99)
+    assert forked.reliability is not None and len(forked.reliability)
+    pd.testing.assert_frame_equal(forked.reliability, here.reliability)
+    assert forked.notes == here.notes
+
+
+def test_reliability_that_cannot_be_estimated_in_the_child_is_a_note(ds, monkeypatch) -> None:
+    """The child's failure is raised here again, where the step always ran: a step that
+    cannot be estimated becomes the ``reliabilitas`` note, as in one process."""
+    import kinerja_analysis.analyses.rater_reliability as R
+    import kinerja_analysis.analyses.shared as S
+    from kinerja_analysis.core.errors import NotEstimable
+
+    def impossible(perilaku):
+        raise NotEstimable(f"{len(perilaku)} ratings, no rater pair", reason="few_observations")
+
+    monkeypatch.setattr(R, "rating_reliability", impossible)
+    for cpus in (2, 1):
+        monkeypatch.setattr(S, "available_cpus", lambda cpus=cpus: cpus)
+        res = compute_shared(ds, seed=7, n_boot=99)
+        assert res.reliability is None
+        got = [n for n in res.notes if n.fields.get("analisis") == "reliabilitas"]
+        assert len(got) == 1, res.notes
+
+
 def test_unknown_period_is_named(ds) -> None:
     h = compute_shared(ds, seed=7, n_boot=99, reliability=False)
     with pytest.raises(ValueError, match="2031Q1"):

@@ -53,3 +53,26 @@ def test_missing_mask_values_count_as_false_and_plain_arrays_work() -> None:
 def test_a_mask_of_another_length_is_refused() -> None:
     with pytest.raises(ValueError, match="mask has 3 values for 8 rows"):
         rows_where(_frame(), np.array([True, False, True]))
+
+
+# --------------------------------------------------------------------------- group means
+
+
+def test_group_means_equal_pandas_grouped_means_on_narrow_and_wide_keys() -> None:
+    """core.keys.group_means against pandas' grouped mean: dense keys (bincount over the
+    key range) and keys far wider than the rows (numbered first), to 1e-12."""
+    import numpy as np
+
+    from kinerja_analysis.core.keys import group_means
+
+    rng = np.random.default_rng(7)
+    y = rng.normal(3.0, 1.0, 5000)
+    z = rng.integers(1, 6, 5000).astype(float)
+    y[::7] = np.nan  # skipped, as pandas skips them
+    for key in (rng.integers(0, 800, 5000), rng.integers(0, 800, 5000) * 10**9):
+        got = group_means(key, {"y": y, "z": z})
+        want = pd.DataFrame({"y": y, "z": z}).groupby(key, sort=True).mean()
+        assert got.index.tolist() == want.index.tolist()
+        np.testing.assert_allclose(got[["y", "z"]].to_numpy(), want.to_numpy(), rtol=0, atol=1e-12)
+        assert got["n"].tolist() == pd.Series(key).value_counts().sort_index().tolist()
+        assert (got["z"].to_numpy() == want["z"].to_numpy()).all()  # whole numbers: exact

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
-from kinerja_analysis.core.keys import text_codes
+from kinerja_analysis.core.keys import group_means, text_codes
 from kinerja_analysis.core.results import TIDY_COLUMNS, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.methods.reliability import (
@@ -172,7 +172,7 @@ def rating_reliability(
     person = list(dict.fromkeys(["nip", "periode", *cby]))
     n_dim = len(codes["dimensi"][1]) + 1
     cell = key_of(person) * n_dim + (codes["dimensi"][0] + 1)
-    cell_means = _group_means(cell, y)
+    cell_means = group_means(cell, {"y": y})["y"]
     del unit, rater
     people, at = np.unique(cell_means.index.to_numpy() // n_dim, return_inverse=True)
     dim_names = codes["dimensi"][1]
@@ -252,17 +252,3 @@ def _check_one_rating(perilaku: pd.DataFrame, g: pd.DataFrame) -> None:
         )
 
 
-def _group_means(key: np.ndarray, y: np.ndarray) -> pd.Series:
-    """Mean of ``y`` per distinct ``key`` (sorted), as ``Series.groupby(key).mean()``.
-
-    Whole-number ratings (the contract's 1-5 scores) are summed exactly in any order, so
-    a dense ``bincount`` over the key range gives the same means as pandas' compensated
-    sums, with no hash table over millions of rows; other values go through pandas.
-    """
-    whole = bool(np.all(y == np.round(y))) and float(np.abs(y).sum()) < 2.0**52
-    if len(key) and whole and key.min() >= 0 and key.max() < 4 * len(key) + 1024:
-        n = np.bincount(key)
-        s = np.bincount(key, weights=y)
-        at = np.flatnonzero(n)
-        return pd.Series(s[at] / n[at], index=at)
-    return pd.Series(y).groupby(key, sort=True).mean()

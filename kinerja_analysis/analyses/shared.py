@@ -28,6 +28,7 @@ The facts of one period (aggregates only) are then
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import json
 import os
@@ -52,6 +53,7 @@ from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable, PeriodError
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, hash_bytes
 from kinerja_analysis.core.keys import in_values
+from kinerja_analysis.core.parallel import available_cpus, fork_call
 from kinerja_analysis.core.periods import parse_period, period_bounds, sort_periods
 
 
@@ -466,74 +468,91 @@ def compute_shared(
     sumber = by_period.get(akhir, sumber)
     computed = [p for p, s in by_period.items() if s == "angka"]
     notes.extend(frames.notes)
-    out: dict[str, Any] = {}
-    if resmi is not None and computed:
-        # agreement where both exist: the periods whose predikat are computed
-        official = resmi.loc[resmi["periode"].astype(str).isin(computed).to_numpy()]
-        if len(official):
-            out["evaluasi_resmi"] = resmi
-            ev_computed = evaluasi.loc[evaluasi["periode"].astype(str).isin(computed).to_numpy()]
-            out["resmi_agreement"] = agreement_by_opd(official, ev_computed, t["pegawai"])
-    not_estimated: dict[str, str] = {}
-    if "pelatihan" in t and "skp" in t and not panel["g"].notna().any():
-        not_estimated["pelatihan"] = "no_training"
-    if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
-        tr = _training_step(panel, notes, not_estimated, min_n=min_n, n_boot=n_boot, seed=seed)
-        if tr is not None:
-            _keep(out, notes, "pelatihan", tr)
-        pel = _communication_on_service(
-            panel, skor_dimensi, notes, n_boot=n_boot, seed=seed, min_n=min_n
-        )
-        if pel is not None:
-            out["komunikasi_perilaku"] = pel
-    # feedback recorded only from a later period: none in this window, nothing to estimate
-    feedback = "umpan_balik" in t and len(t["umpan_balik"]) > 0
-    if feedback and "skp" in t:
-        fb = _safe(notes, "umpan_balik", estimate_feedback_effects, panel, "capaian")
-        if fb is not None:
-            out["umpan_balik"] = fb.tidy()
-            notes.extend(fb.notes)
-    if "layanan" in t and "penerapan" in t and len(t["penerapan"]) == 0:
-        notes.append(Note("penerapan_belum_ada"))
-    elif "layanan" in t and "penerapan" in t:
-        lay = prepare_layanan(t["layanan"], t["penerapan"], ds.periods)
-        ro = _safe(
-            notes,
-            "penerapan",
-            estimate_rollout_effects,
-            lay,
-            n_boot=max(n_boot, DEFAULTS.n_boot_wild),
-            seed=seed,
-        )
-        if ro is not None:
-            _keep(out, notes, "penerapan", ro)
-    if feedback and "predikat" in panel:
-        # one kind of predikat: those of the periods sharing the last period's source
-        same = [p for p, s in by_period.items() if s == sumber]
-        ordinal_panel = (
-            panel
-            if len(same) == len(by_period)
-            else panel.loc[panel["periode"].astype(str).isin(same).to_numpy()]
-        )
-        out["ordinal"] = _safe(notes, "ordinal", fit_ordinal_predikat, ordinal_panel)
-    if "survei" in t:
-        skor = _periods_of(per_period, "survei_skor", ds.periods)
-        if skor is None:
-            skor = construct_scores(t["survei"], t["survei_instrumen"])
-        out["survei_skor"] = skor
-        if "pelatihan" in t and (skor["konstruk"] == "percaya_diri").any():
-            out["komunikasi"] = _safe(
-                notes,
-                "komunikasi",
-                estimate_communication_training_effect,
-                skor,
-                t["pelatihan"],
+    # the rater reliability reads only the ratings: on a second CPU it runs in a forked
+    # child beside the estimators below, and is collected (a failure raised) where it
+    # always was
+    rel = _periods_of(per_period, "reliability", ds.periods) if reliability else None
+    job = None
+    if reliability and "perilaku" in t and rel is None and available_cpus() > 1:
+        job = fork_call(functools.partial(rating_reliability, t["perilaku"]))
+    try:
+        out: dict[str, Any] = {}
+        if resmi is not None and computed:
+            # agreement where both exist: the periods whose predikat are computed
+            official = resmi.loc[resmi["periode"].astype(str).isin(computed).to_numpy()]
+            if len(official):
+                out["evaluasi_resmi"] = resmi
+                ev_computed = evaluasi.loc[
+                    evaluasi["periode"].astype(str).isin(computed).to_numpy()
+                ]
+                out["resmi_agreement"] = agreement_by_opd(official, ev_computed, t["pegawai"])
+        not_estimated: dict[str, str] = {}
+        if "pelatihan" in t and "skp" in t and not panel["g"].notna().any():
+            not_estimated["pelatihan"] = "no_training"
+        if "pelatihan" in t and panel["g"].notna().any() and "skp" in t:
+            tr = _training_step(panel, notes, not_estimated, min_n=min_n, n_boot=n_boot, seed=seed)
+            if tr is not None:
+                _keep(out, notes, "pelatihan", tr)
+            pel = _communication_on_service(
+                panel, skor_dimensi, notes, n_boot=n_boot, seed=seed, min_n=min_n
             )
-    if reliability and "perilaku" in t:
-        rel = _periods_of(per_period, "reliability", ds.periods)
-        if rel is None:
-            rel = _safe(notes, "reliabilitas", rating_reliability, t["perilaku"])
-        out["reliability"] = rel
+            if pel is not None:
+                out["komunikasi_perilaku"] = pel
+        # feedback recorded only from a later period: none in this window, nothing to estimate
+        feedback = "umpan_balik" in t and len(t["umpan_balik"]) > 0
+        if feedback and "skp" in t:
+            fb = _safe(notes, "umpan_balik", estimate_feedback_effects, panel, "capaian")
+            if fb is not None:
+                out["umpan_balik"] = fb.tidy()
+                notes.extend(fb.notes)
+        if "layanan" in t and "penerapan" in t and len(t["penerapan"]) == 0:
+            notes.append(Note("penerapan_belum_ada"))
+        elif "layanan" in t and "penerapan" in t:
+            lay = prepare_layanan(t["layanan"], t["penerapan"], ds.periods)
+            ro = _safe(
+                notes,
+                "penerapan",
+                estimate_rollout_effects,
+                lay,
+                n_boot=max(n_boot, DEFAULTS.n_boot_wild),
+                seed=seed,
+            )
+            if ro is not None:
+                _keep(out, notes, "penerapan", ro)
+        if feedback and "predikat" in panel:
+            # one kind of predikat: those of the periods sharing the last period's source
+            same = [p for p, s in by_period.items() if s == sumber]
+            ordinal_panel = (
+                panel
+                if len(same) == len(by_period)
+                else panel.loc[panel["periode"].astype(str).isin(same).to_numpy()]
+            )
+            out["ordinal"] = _safe(notes, "ordinal", fit_ordinal_predikat, ordinal_panel)
+        if "survei" in t:
+            skor = _periods_of(per_period, "survei_skor", ds.periods)
+            if skor is None:
+                skor = construct_scores(t["survei"], t["survei_instrumen"])
+            out["survei_skor"] = skor
+            if "pelatihan" in t and (skor["konstruk"] == "percaya_diri").any():
+                out["komunikasi"] = _safe(
+                    notes,
+                    "komunikasi",
+                    estimate_communication_training_effect,
+                    skor,
+                    t["pelatihan"],
+                )
+        if reliability and "perilaku" in t:
+            if rel is None:
+                make = (
+                    (lambda: job.result()[0])
+                    if job is not None
+                    else functools.partial(rating_reliability, t["perilaku"])
+                )
+                rel = _safe(notes, "reliabilitas", make)
+            out["reliability"] = rel
+    finally:
+        if job is not None:
+            job.cancel()  # an error above: the child is not waited for
     return SharedResults(
         evaluasi=evaluasi,
         skor_dimensi=skor_dimensi,

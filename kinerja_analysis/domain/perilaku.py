@@ -21,7 +21,13 @@ from scipy.sparse.linalg import splu
 
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.deprecation import renamed_keywords
-from kinerja_analysis.core.keys import compress_codes, first_appearance, text_codes, with_pair_keys
+from kinerja_analysis.core.keys import (
+    compress_codes,
+    first_appearance,
+    group_means,
+    text_codes,
+    with_pair_keys,
+)
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ratings import rate
@@ -480,7 +486,7 @@ def _fit_rater_model(
     n_p = len(rt.periode_values)
     ratee_period = rt.ratee[rows].astype(np.int64) * n_p + rt.periode[rows]
     unit, first = first_appearance(rater_codes * (int(ratee_period.max()) + 1) + ratee_period)
-    e_u = pd.Series(resid).groupby(unit, sort=True).mean().to_numpy()
+    e_u = group_means(unit, {"e": resid})["e"].to_numpy()  # units 0..U-1: all present
     r_u, g_u = rater_codes[first], role_codes[first]
     rp, _ = first_appearance(ratee_period[first])
     n_rp = int(rp.max()) + 1
@@ -591,18 +597,6 @@ def _lookup(mapping: dict[str, float], text: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(v), 0.0, v)
 
 
-def _group_means(key: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Mean of each column and the group size per distinct ``key``, keys sorted.
-
-    pandas' grouped mean (compensated summation in row order), on an integer key.
-    """
-    frame = pd.DataFrame(columns)
-    g = frame.groupby(key, sort=True)
-    out = g.mean()
-    out["n"] = g.size()
-    return out
-
-
 def perilaku_kerja(
     perilaku: pd.DataFrame,
     *,
@@ -682,7 +676,7 @@ def _perilaku_scores(
         skor_adj = skor
     n_g = max(len(rt.role_text), 1)
     cell = rt.cell(rows)
-    per_role = _group_means(cell * n_g + role, {"adj": skor_adj, "raw": skor})
+    per_role = group_means(cell * n_g + role, {"adj": skor_adj, "raw": skor})
     del skor_adj, skor, role
     group = per_role.index.to_numpy()
     cells, pos = np.unique(group // n_g, return_inverse=True)
@@ -715,7 +709,7 @@ def _perilaku_scores(
 
     self_rows = np.flatnonzero(rt.diri)
     if len(self_rows):
-        diri = pd.Series(rt.skor[self_rows]).groupby(rt.cell(self_rows), sort=True).mean()
+        diri = group_means(rt.cell(self_rows), {"skor": rt.skor[self_rows]})["skor"]
         diri_cells = diri.index.to_numpy()
         at = np.searchsorted(cells, diri_cells)
         found = at < len(cells)
