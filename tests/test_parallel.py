@@ -329,3 +329,63 @@ def test_an_interrupt_while_waiting_for_a_child_leaves_no_child(monkeypatch) -> 
         signal.signal(signal.SIGALRM, old)
     assert len(forked) == 1
     assert _reaped(forked)
+
+
+@fork_only
+def test_children_are_collected_when_this_process_ignores_sigchld() -> None:
+    """With SIGCHLD ignored the system reaps children itself and ``waitpid`` has none
+    to wait for: the results a child sent are still used (tester helper-63 F7)."""
+    import signal
+
+    parent = os.getpid()
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        pids = fork_start(lambda _: os.getpid(), [0, 1], 2).result()
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+    assert parent not in pids  # done in the children, not again here
+    assert not parallel._OPEN
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+def test_a_child_dies_with_a_parent_killed_outright(tmp_path) -> None:
+    """A parent killed with SIGKILL (out of memory) takes its computing child with it."""
+    import signal
+    import subprocess
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import time\n"
+        "from kinerja_analysis.core.parallel import fork_call\n"
+        "job = fork_call(lambda: time.sleep(120))\n"
+        "print(job._children[0][0], flush=True)\n"
+        "time.sleep(120)\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(proc.stdout.readline())
+        os.kill(child, 0)  # running
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            # a zombie waiting for init to reap it counts as gone
+            try:
+                with open(f"/proc/{child}/stat", encoding="ascii") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        break
+            except FileNotFoundError:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(child, signal.SIGKILL)
+            pytest.fail("the child outlived its killed parent")
+    finally:
+        proc.kill()
+        proc.wait(10)

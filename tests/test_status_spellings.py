@@ -55,6 +55,12 @@ def test_an_empty_or_unknown_status_is_read_from_the_nip(tmp_path):
         assert MESSAGES("status_sebagian_dari_nip", bahasa, n=10) in rep.notes
         warned = rep.issues[rep.issues["kolom"] == "status_kepegawaian"]
         assert sorted(warned["baris"]) == [i + 2 for i in unknown]  # the unknown values
+        # each says how to map the label to no ASN if that is what it means
+        assert (
+            warned["pesan"]
+            .str.contains('nilai: {status_kepegawaian: {"lainnya": bukan_asn}}', regex=False)
+            .all()
+        )
 
 
 NON_ASN_SPELLINGS = [
@@ -62,6 +68,7 @@ NON_ASN_SPELLINGS = [
     "Pegawai Honorer", "Kontrak Daerah", "Tenaga Kontrak Daerah", "Outsourcing / Alih Daya",
     "Pegawai BLUD", "PTT Kesehatan", "Honorer (Non ASN)", "Pegawai Non ASN", "Tenaga Ahli",
     "Relawan", "Honorer K-2", "T. Honorer", "Kontrak BLUD", "Honorer", "Non-ASN", "Magang",
+    "GTT", "Guru Tidak Tetap", "GTT/PTT", "Pegawai Tidak Tetap Sekolah",
 ]  # fmt: skip
 PPPK_SPELLINGS = {
     "P3K PW": "pppk_paruh_waktu", "P3K-PW": "pppk_paruh_waktu",

@@ -215,7 +215,9 @@ def test_a_kept_row_whose_earlier_copy_was_rejected_says_it_is_the_one_used(
         )
         assert not (iss["aturan"] == "kunci_unik").any()  # the copy is no duplicate
         used = tables["skp"]
-        row = used[(used["nip"] == STAFF) & (used["periode"] == "2024Q1") & (used["aspek"] == "kuantitas")]
+        row = used[
+            (used["nip"] == STAFF) & (used["periode"] == "2024Q1") & (used["aspek"] == "kuantitas")
+        ]
         assert row["realisasi"].tolist() == [11]
 
 
@@ -238,6 +240,58 @@ def test_a_register_row_rejected_by_its_nip_rules_does_not_take_its_copy_with_it
     assert not (iss["aturan"] == "kunci_unik").any()
     # the employee's other rows are not orphaned
     assert not set(iss.loc[iss["tabel"] != "pegawai", "nilai"].astype(str)) & {STAFF}
+
+
+def test_a_copy_rejected_by_a_later_rule_does_not_take_the_good_copy_with_it(
+    tmp_path: Path,
+) -> None:
+    """Rules that judge a row by its own cells run before the key rule (a fresh tester,
+    t11 F1/F2): a first register row with an impossible birth date, a first training
+    row starting before the employee was born. Before, the later copy was rejected as a
+    duplicate of a row then rejected itself: the employee, the training, lost."""
+    base = write_base(tmp_path / "data")
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    bad = peg.iloc[[1]].assign(tanggal_lahir="1890-01-01")  # STAFF, 134 years old
+    pd.concat([peg.iloc[:1], bad, peg.iloc[1:]]).to_csv(base / "pegawai.csv", index=False)
+    pel = pd.read_csv(base / "pelatihan.csv", dtype=str, keep_default_na=False)
+    early = pel.iloc[[0]].assign(tanggal_mulai="1950-02-05", tanggal_selesai="1950-02-08")
+    pd.concat([early, pel]).to_csv(base / "pelatihan.csv", index=False)
+    # pseudonymised identifiers: no NIP layout to contradict the birth date, so the
+    # register's date rule is the one that rejects the first copy
+    rep, tables = validate(base, pseudonim=True)
+    iss = rep.issues
+    assert STAFF in set(tables["pegawai"]["nip"])
+    assert (tables["pelatihan"]["nip"] == STAFF).sum() == 1
+    assert not (iss["aturan"] == "kunci_unik").any(), iss
+    kept = iss[iss["aturan"] == "kunci_unik_ditolak"].set_index("tabel")["baris"]
+    assert kept.to_dict() == {"pegawai": 4, "pelatihan": 3}
+    assert iss.loc[iss["aturan"] == "tanggal_lahir_mustahil", "baris"].tolist() == [3]
+    assert iss.loc[iss["aturan"] == "pelatihan_sebelum_lahir", "baris"].tolist() == [2]
+    # the employee's rows elsewhere are theirs, not set aside
+    assert not (iss["aturan"] == "referensi:pegawai_ditolak").any()
+
+
+def test_of_two_copies_the_one_without_an_emptied_cell_is_used(tmp_path: Path) -> None:
+    """A first copy whose optional leaving date cannot be read (emptied, row kept) and a
+    second with a readable one: the second is used (t11 F3). Before, the damaged copy
+    was kept and the good one rejected, and the leaver counted as employed."""
+    base = write_base(tmp_path / "data")
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    peg["tmt_keluar"] = ""
+    damaged = peg.iloc[[1]].assign(tmt_keluar="31-31-2024")
+    good = peg.iloc[[1]].assign(tmt_keluar="2024-04-01")
+    rest = peg.drop(index=1)
+    pd.concat([rest.iloc[:1], damaged, good, rest.iloc[1:]]).to_csv(
+        base / "pegawai.csv", index=False
+    )
+    rep, tables = validate(base)
+    row = tables["pegawai"].set_index("nip").loc[STAFF]
+    assert str(row["tmt_keluar"])[:10] == "2024-04-01"
+    dup = rep.issues[rep.issues["aturan"] == "kunci_unik"]
+    assert dup["baris"].tolist() == [3]  # the damaged copy is the one set aside
+    assert dup["pesan"].iloc[0] == message(
+        "kunci_unik_beda", "id", kunci="nip", baris=4, kolom_beda="tmt_keluar"
+    )
 
 
 # --------------------------------------------------------------------------- no ASN
@@ -300,6 +354,31 @@ def test_someone_who_is_no_asn_gets_no_nip_message_for_a_nik(tmp_path: Path) -> 
             assert len(dep) and set(dep["aturan"]) == {"referensi:pegawai_ditolak"}, dep
             assert set(dep["sebab"]) == {f"pegawai.csv baris {row}"}
         assert set(rep.causes()["sebab"]) == {"pegawai.csv baris 3", "pegawai.csv baris 4"}
+
+
+def test_a_nik_is_matched_across_spellings_and_as_a_supervisor(tmp_path: Path) -> None:
+    """The NIK of someone who is no ASN, written with spaces in the register and plain
+    elsewhere, and named as a supervisor in the register itself: every row goes under
+    the register row, none gets a NIP message (t11 F4, F5). A placeholder id ('-') names
+    no one: other rows holding it are not that person's."""
+    base = write_base(tmp_path / "data")
+    nik_spaced, nik = "3201 0123 4567 8902", "3201012345678902"
+    for table in ("skp", "perilaku"):
+        f = base / f"{table}.csv"
+        f.write_text(f.read_text(encoding="utf-8").replace(STAFF, nik), encoding="utf-8")
+    edit(base / "pegawai.csv", 3, "nip", nik_spaced)
+    edit(base / "pegawai.csv", 3, "status_kepegawaian", "Honorer")
+    edit(base / "pegawai.csv", 4, "nip_atasan", nik)  # PEER's supervisor: the honorer
+    edit(base / "pegawai.csv", 5, "nip", "-")  # PPPK's NIP a placeholder
+    edit(base / "pegawai.csv", 5, "status_kepegawaian", "THL")
+    rep, _ = validate(base)
+    iss = rep.issues
+    assert not (iss["aturan"] == "tipe:nip").any(), iss[iss["aturan"] == "tipe:nip"]
+    dep = iss[iss["nilai"] == nik]
+    assert set(dep["aturan"]) == {"referensi:pegawai_ditolak"}, dep
+    assert set(dep["sebab"]) == {"pegawai.csv baris 3"}
+    assert "pegawai" in set(dep["tabel"])  # the supervisor column too
+    assert set(rep.causes()["sebab"]) == {"pegawai.csv baris 3"}
 
 
 def test_a_mapping_can_say_a_label_is_no_asn(tmp_path: Path) -> None:

@@ -266,6 +266,34 @@ def test_a_sheet_with_the_required_columns_but_other_columns_is_stacked(tmp_path
     )
 
 
+def test_every_sheet_lacking_a_column_is_named(tmp_path: Path) -> None:
+    """Two sheets with the same short header beside one with every column: both short
+    sheets are named with their row counts, not only the one the reader compared first
+    (tester helper-63 F6). The mapping puts a short sheet first, so the sheet the others
+    are compared with lacks the column itself."""
+    d = folder(tmp_path, pegawai=False)
+    short = PEGAWAI[:-1]
+    workbook(
+        d / "pegawai.xlsx",
+        {
+            "Aktif 1": [short, PEOPLE[BOSS][:-1], PEOPLE[STAFF][:-1]],
+            "Aktif 2": [short, PEOPLE[PEER][:-1]],
+            "Pensiun": [PEGAWAI, PEOPLE[PPPK]],
+        },
+    )
+    m = tmp_path / "m.yaml"
+    m.write_text(
+        'tabel:\n  pegawai:\n    sheet: ["Aktif 1", "Aktif 2", "Pensiun"]\n', encoding="utf-8"
+    )
+    rep, tables = validate(d, mapping=m)
+    assert sorted(tables["pegawai"]["nip"]) == sorted(PEOPLE)
+    warn = [p for p in structure(rep, "peringatan") if "status_kepegawaian" in p]
+    assert len(warn) == 1, structure(rep)
+    assert "'Aktif 1' (2 baris): status_kepegawaian" in warn[0]
+    assert "'Aktif 2' (1 baris): status_kepegawaian" in warn[0]
+    assert "'Pensiun' (" not in warn[0]
+
+
 def _register_sheets(d: Path, sheets: dict[str, list[list]]) -> None:
     workbook(d / "pegawai.xlsx", {nm: [PEGAWAI, *rows] for nm, rows in sheets.items()})
 
@@ -468,7 +496,9 @@ def test_a_hidden_column_under_another_header_is_named_with_both_headers(tmp_pat
     them "of the same name" (t10 N11)."""
     from test_validation_inputs import yaml_file
 
-    m = yaml_file(tmp_path, 'tabel:\n  penilaian_resmi:\n    kolom: {"Predikat Kinerja": predikat}\n')
+    m = yaml_file(
+        tmp_path, 'tabel:\n  penilaian_resmi:\n    kolom: {"Predikat Kinerja": predikat}\n'
+    )
     d = folder(tmp_path)
     rekap = ["nip", "periode", "Predikat Kinerja", "predikat"]
     rows = [[n, "2024Q1", "Baik", p] for n, p in ((STAFF, "Sangat Baik"), (PEER, "Kurang"))]

@@ -250,5 +250,3 @@ def _check_one_rating(perilaku: pd.DataFrame, g: pd.DataFrame) -> None:
             f"{perilaku.at[i, 'nip']!r} more than once on {perilaku.at[i, 'dimensi']!r} in "
             f"{perilaku.at[i, 'periode']!r} (row {i!r})"
         )
-
-

@@ -12,7 +12,8 @@ their forked workers flush the parent's standard streams on exit — in a Jupyte
 those are sockets of the parent. A child here touches nothing of the parent's: it
 disables the garbage collector (a collection would copy the parent's heap page by page),
 records its warnings instead of printing them, writes one pickle to a pipe and leaves
-with :func:`os._exit`. Where there is no ``fork`` (Windows) or one process is asked for,
+with :func:`os._exit`. On Linux a child asks to be killed when this process dies
+(:func:`set_pdeathsig`), so a parent killed outright leaves no child computing. Where there is no ``fork`` (Windows) or one process is asked for,
 the items are mapped in this process.
 
 :func:`fork_start` starts the same children and returns at once, so that this process
@@ -33,11 +34,21 @@ import gc
 import os
 import pickle
 import signal
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-__all__ = ["Forked", "available_cpus", "fork_call", "fork_map", "fork_start"]
+__all__ = [
+    "Forked",
+    "available_cpus",
+    "fork_call",
+    "fork_map",
+    "fork_start",
+    "set_pdeathsig",
+]
+
+_PR_SET_PDEATHSIG = 1
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -183,7 +194,12 @@ class Forked:
                 self._children.pop(0)
                 _OPEN.discard(fd)
                 os.close(fd)
-                _, status = os.waitpid(pid, 0)
+                try:
+                    _, status = os.waitpid(pid, 0)
+                except ChildProcessError:
+                    # already reaped by the system (SIGCHLD ignored in this process):
+                    # a child writes its payload only once its work succeeded
+                    status = 0
                 values = _results(status, payload, self._fn, self._items, share)
                 results.update(zip(share, values, strict=True))
         finally:
@@ -216,10 +232,16 @@ _OPEN: set[int] = set()
 def _fork_child(fn, items, share) -> tuple[int, int]:
     """Start a child computing ``fn`` on ``items[share]``; (its pid, read end of its pipe)."""
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         code = 1
         try:
+            # a parent killed outright (kill -9, out of memory) takes its child with it
+            # rather than leaving it computing for no one
+            set_pdeathsig()
+            if os.getppid() != parent:  # already gone before the request took effect
+                os._exit(1)
             os.close(read)
             for fd in _OPEN:  # other children's pipes: only their parent reads them
                 with contextlib.suppress(OSError):
@@ -261,3 +283,20 @@ def _results(status: int, payload: bytes, fn, items, share) -> list:
         # the same place; a warning shown "once" there is shown once per call)
         warnings.warn_explicit(message, category, filename, lineno)
     return out
+
+
+def set_pdeathsig(sig: int = signal.SIGKILL if hasattr(signal, "SIGKILL") else 9) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent thread ends
+    (``prctl(PR_SET_PDEATHSIG)``; no library offers it without a compiled extension).
+
+    Returns ``False`` where that is not available (other systems).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes  # lazy: Linux only
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
+    except (OSError, AttributeError):  # pragma: no cover - no libc/prctl
+        return False

@@ -78,7 +78,7 @@ from kinerja_analysis.data.validation import (
     TableState,
     broken_row_reason,
     missing_required,
-    non_asn_ids,
+    non_asn_keys,
     parse_table,
     string_series,
 )
@@ -104,7 +104,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "18"
+CACHE_VERSION = "19"
 
 
 # --------------------------------------------------------------------------- report
@@ -1727,7 +1727,7 @@ def _parse(run: _Run, name: str, items: tuple[str, ...] = ()) -> TableState:
         pseudonim=run.pseudonim,
         bahasa=run.bahasa,
         item_columns=items,
-        non_asn_ids=non_asn_ids(peg) if peg is not None else frozenset(),
+        non_asn_ids=non_asn_keys(peg) if peg is not None else frozenset(),
     )
     if raw.broken:
         st.issues.add_row_numbers(

@@ -121,6 +121,10 @@ _ID: dict[str, str] = {
     ),
     "bool": "bukan nilai ya/tidak (true/false, 1/0)",
     "isin": "nilai tidak diizinkan; yang boleh: {allowed}",
+    "status_tak_dikenal": (
+        "{pesan}; status dibaca dari NIP. Bila label ini berarti bukan ASN, tulis di file "
+        "pemetaan: nilai: {{status_kepegawaian: {{{label}: bukan_asn}}}}"
+    ),
     "in_range": "di luar rentang yang diizinkan ({low}–{high})",
     "ge": "di bawah nilai minimum",
     "le": "di atas nilai maksimum",
@@ -906,6 +910,10 @@ _EN: dict[str, str] = {
     ),
     "bool": "not a yes/no value (true/false, 1/0)",
     "isin": "value not allowed; allowed: {allowed}",
+    "status_tak_dikenal": (
+        "{pesan}; the status is read from the NIP. If this label means no ASN, write in "
+        "the mapping file: nilai: {{status_kepegawaian: {{{label}: bukan_asn}}}}"
+    ),
     "in_range": "outside the allowed range ({low}–{high})",
     "ge": "below the minimum",
     "le": "above the maximum",

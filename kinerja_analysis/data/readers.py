@@ -1591,10 +1591,11 @@ def _read_xlsx(
         union = frozenset().union(*(spec.names(parts[nm].header) for nm in order))
         # (sheet, its rows, the columns it lacks), written in the message's language by
         # the loader
+        # every sheet read that lacks a column, those with the chosen sheet's columns too
         beda = [
-            (nm, len(parts[nm].rows), sorted(union - got))
-            for nm, got in [(chosen, want), *differ]
-            if union - got
+            (nm, len(parts[nm].rows), sorted(union - spec.names(parts[nm].header)))
+            for nm in order
+            if union - spec.names(parts[nm].header)
         ]
         problems.append(
             Problem(

@@ -44,12 +44,14 @@ from kinerja_analysis.data.contract import (
 )
 from kinerja_analysis.data.readers import remap_codes, sheet_label
 from kinerja_analysis.data.validation import (
+    MIN_ID_CHARS,
     NIP_SEPARATORS,
     TableState,
     _bool,
     _cat_series,
     broken_row_ids,
     broken_row_reason,
+    id_key,
     reject,
 )
 
@@ -133,7 +135,8 @@ def _fmt_date(v: Any) -> str:
 
 def check_key(st: TableState) -> None:
     """Duplicate keys: the second and later rows are rejected, pointing at the first,
-    which is the row used. The message says whether the duplicate is an identical copy
+    which is the row used — the first with no cell emptied for a bad value, when there is
+    one (:attr:`TableState.emptied`). The message says whether the duplicate is an identical copy
     of it (ignored) or differs, naming the columns that differ (a transfer between two
     OPDs in one register, two predikat for one period): the analyst then knows which
     version the analysis used."""
@@ -145,8 +148,11 @@ def check_key(st: TableState) -> None:
     _rejected_copies(st, key, ok)
     key[~ok] = -1 - np.flatnonzero(~ok)  # rejected rows never collide
     # duplicates by sorting (a stable sort keeps the first row of a key first): half the
-    # memory of a hash table over tens of millions of keys
-    order = np.argsort(key, kind="stable")
+    # memory of a hash table over tens of millions of keys. A copy with a cell emptied
+    # for a bad value sorts after the copies without: the first intact copy is kept
+    # (a leaving date '31-31-2024' then a readable one: the readable one is used)
+    damaged = st.emptied is not None and bool((st.emptied & ok).any())
+    order = np.argsort(key * 2 + st.emptied if damaged else key, kind="stable")
     same = key[order[1:]] == key[order[:-1]]
     dup = np.zeros(len(key), dtype=bool)
     dup[order[1:][same]] = True
@@ -239,7 +245,9 @@ def _rejected_copies(st: TableState, key: np.ndarray, ok: np.ndarray) -> None:
     st.key_reported.update(lost.tolist())
     # one warning per accepted row, naming the first of its rejected copies
     users, at = np.unique(users, return_index=True)
-    rejected = {u: st.raw.row_ref(r) for u, r in zip(users.tolist(), lost[at].tolist(), strict=True)}
+    rejected = {
+        u: st.raw.row_ref(r) for u, r in zip(users.tolist(), lost[at].tolist(), strict=True)
+    }
     kunci = ", ".join(t.key)
     mask = np.zeros(st.n, dtype=bool)
     mask[users] = True
@@ -336,6 +344,7 @@ def _scale_rule(st: TableState, ok: np.ndarray) -> None:
 
 def _clear(st: TableState, column: str, pos: np.ndarray) -> None:
     """Empty cells of a working column (a soft failure found by a rule)."""
+    st.mark_emptied(pos)
     s = st.values[column]
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes = s.cat.codes.to_numpy().copy()
@@ -1109,41 +1118,59 @@ def next_period_start(report: Any, today: date | None) -> str | None:
 # --------------------------------------------------------------------------- plausibility
 
 
+def _window_end(periods: Sequence[str]) -> tuple[pd.Timestamp, np.datetime64]:
+    end = period_bounds(max(periods, key=lambda p: period_bounds(p)[1]))[1]
+    return end, np.datetime64(end.date())
+
+
 def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None:
     """Birth dates, appointment dates and training dates against each other and the
-    dataset's window; then each employee's rows in the other tables against the
-    employee's birth date and appointment (:func:`employee_dates`)."""
+    dataset's window (:func:`register_dates` for the register's own rows); then each
+    employee's rows in the other tables against the employee's birth date and
+    appointment (:func:`employee_dates`), which needs the register's key rule done."""
     if not periods:
         return
-    end = period_bounds(max(periods, key=lambda p: period_bounds(p)[1]))[1]
-    end64 = np.datetime64(end.date())
+    end, end64 = _window_end(periods)
     lo = np.datetime64("1900-01-01")
     peg = states.get("pegawai")
-    if peg is not None:
-        d, ok = peg.values, ~peg.bad
-        born = d["tanggal_lahir"].to_numpy().astype("datetime64[D]")
-        age = (end64 - born).astype("timedelta64[D]").astype(float) / 365.25
-        bad_age = ok & ~np.isnat(born) & ((age < AGE_RANGE[0]) | (age > AGE_RANGE[1]))
-        reject(
-            peg, bad_age, "tanggal_lahir", "tanggal_lahir_mustahil",
-            lambda pos: np.array([peg.msg("tanggal_lahir_mustahil", usia=f"{age[i]:.0f}", akhir=end.strftime("%Y-%m-%d")) for i in pos], dtype=object),
-        )  # fmt: skip
-        ok = ~peg.bad
-        tmt = d["tmt_cpns"].to_numpy().astype("datetime64[D]")
-        at = (tmt - born).astype("timedelta64[D]").astype(float) / 365.25
-        early = ok & ~np.isnat(tmt) & ~np.isnat(born) & (at < MIN_AGE_AT_APPOINTMENT)
-        reject(
-            peg, early, "tmt_cpns", "tmt_sebelum_lahir",
-            lambda pos: np.array([peg.msg("tmt_sebelum_lahir", tmt=str(tmt[i]), lahir=str(born[i]), usia=f"{at[i]:.0f}") for i in pos], dtype=object),
-        )  # fmt: skip
-        _future_dates(peg, ["tmt_cpns"], end64, lo, end)
-        leaving_dates(peg, end64, end)
+    if peg is not None and not peg.dates_checked:
+        register_dates(peg, periods)
     for name, cols in (("pelatihan", ["tanggal_mulai", "tanggal_selesai"]),):
         st = states.get(name)
         if st is not None:
             _future_dates(st, cols, end64, lo, end)
     if peg is not None:
         employee_dates(states, peg, periods, end64)
+
+
+def register_dates(peg: TableState, periods: Sequence[str]) -> None:
+    """The register's rows against themselves: an impossible age at the window's end, an
+    appointment before the age of 18, dates after the window, the leaving date against
+    the others. Each row by its own cells, so run before the key rule: a first copy
+    rejected here leaves its corrected copy in use."""
+    peg.dates_checked = True
+    if not periods:
+        return
+    end, end64 = _window_end(periods)
+    lo = np.datetime64("1900-01-01")
+    d, ok = peg.values, ~peg.bad
+    born = d["tanggal_lahir"].to_numpy().astype("datetime64[D]")
+    age = (end64 - born).astype("timedelta64[D]").astype(float) / 365.25
+    bad_age = ok & ~np.isnat(born) & ((age < AGE_RANGE[0]) | (age > AGE_RANGE[1]))
+    reject(
+        peg, bad_age, "tanggal_lahir", "tanggal_lahir_mustahil",
+        lambda pos: np.array([peg.msg("tanggal_lahir_mustahil", usia=f"{age[i]:.0f}", akhir=end.strftime("%Y-%m-%d")) for i in pos], dtype=object),
+    )  # fmt: skip
+    ok = ~peg.bad
+    tmt = d["tmt_cpns"].to_numpy().astype("datetime64[D]")
+    at = (tmt - born).astype("timedelta64[D]").astype(float) / 365.25
+    early = ok & ~np.isnat(tmt) & ~np.isnat(born) & (at < MIN_AGE_AT_APPOINTMENT)
+    reject(
+        peg, early, "tmt_cpns", "tmt_sebelum_lahir",
+        lambda pos: np.array([peg.msg("tmt_sebelum_lahir", tmt=str(tmt[i]), lahir=str(born[i]), usia=f"{at[i]:.0f}") for i in pos], dtype=object),
+    )  # fmt: skip
+    _future_dates(peg, ["tmt_cpns"], end64, lo, end)
+    leaving_dates(peg, end64, end)
 
 
 def leaving_dates(peg: TableState, end64, end) -> None:
@@ -1528,8 +1555,11 @@ def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str, str]]:
     shared_rows: dict[str, set[object]] = {}  # positions (a row number may repeat across sheets)
 
     def add(v: str, entry: tuple[int, str, str], where: object) -> None:
+        if len(id_key(v)) < MIN_ID_CHARS:
+            return  # '-', '0': a placeholder names no one, and no row is theirs
         out.setdefault(v, entry)
-        for key in (_lossy_key(v), _cut_key(v) if v.endswith("000") else None):
+        other = None if v.isdigit() and len(v) == 18 else _other_id_key(v)
+        for key in (_lossy_key(v), _cut_key(v) if v.endswith("000") else None, other):
             if key is not None:
                 out.setdefault(key, entry)
                 shared_rows.setdefault(key, set()).add(where)
@@ -1550,6 +1580,16 @@ def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str, str]]:
         if len(rows_) > 1:  # two employees round to the same number: no single root cause
             out.pop(key, None)
     return out
+
+
+def _other_id_key(text: str) -> str | None:
+    """The key under which an identifier that is no NIP (a NIK, a THL number) and its
+    other spellings meet: ``"id:"`` and :func:`~kinerja_analysis.data.validation.id_key`;
+    ``None`` for an 18-digit NIP or a placeholder too short to name anyone."""
+    if len(text) == 18 and text.isdigit():
+        return None
+    k = id_key(text)
+    return f"id:{k}" if len(k) >= MIN_ID_CHARS else None
 
 
 def _cut_key(text: str) -> str | None:
@@ -1679,6 +1719,8 @@ def check_reference(
     for c in cats[np.unique(codes[unknown])].tolist():
         if c in rejected:
             key_of[c] = c
+        elif (k := _other_id_key(c)) is not None and k in rejected:
+            key_of[c] = k  # a NIK or THL number written with other separators or case
         elif len(c) == 18 and c.isdigit():
             hit = next((k for k in (_lossy_key(c, d) for d in ks) if k in rejected), None)
             if hit is None and _cut_key(c) in rejected:
@@ -1839,17 +1881,19 @@ def _check_rules(
 ) -> tuple[str, ...]:
     """:func:`check_all` without the last masking; the register :func:`personal_data`
     searched is appended to ``registers``."""
+    # Every rule that judges a row by its own cells runs before the table's key rule, so
+    # that of two copies of a key the one kept is one no rule rejects: a first copy
+    # rejected (its grade, a name in its OPD, an impossible date) leaves the later one in
+    # use, with a warning naming it (kunci_unik_ditolak). The register's key rule comes
+    # before the rules that read the register by NIP (the other tables' dates).
     if states.get("pegawai") is not None:
         nip_ids(states, states["pegawai"])
-    for name, st in states.items():
+    for st in states.values():
         table_rules(st)
-        if name not in ("survei", "pegawai"):  # the register's after its NIP rules, below
-            check_key(st)
         nip_sequence_other(st, pseudonim)
     peg = states.get("pegawai")
     if peg is not None:
         nip_structure(peg, pseudonim, run)
-        check_key(peg)
     # a NIP or a name in a text column (published: the row is rejected)
     register = personal_data(states, peg)
     if register:
@@ -1869,12 +1913,14 @@ def _check_rules(
         run.problem("", "", "periode", run.msg("tidak_ada_periode"), "fatal")
     period_gaps(periods, run)
     sources = ", ".join(t for t in PERIOD_TABLES if t in states)
+    if peg is not None:
+        register_dates(peg, periods)
+        check_key(peg)
     date_rules(states, periods)
     if "umpan_balik" in states:
         dates_in_period(states["umpan_balik"], "tanggal")
     if "survei" in states and "survei_instrumen" in states:
         survey_item_rules(states["survei"], states["survei_instrumen"])
-        check_key(states["survei"])
     if peg is not None:
         ok = ~peg.bad
         nip = _text(peg.values["nip"])
@@ -1897,10 +1943,9 @@ def _check_rules(
             check_reference(st, "nip", known, "pegawai", rejected, peg.file)
         if "periode" in st.values and name != "penerapan" and periods:
             period_membership(st, periods, not_adopted, sources)
+        if peg is not None and name in {"layanan", "penerapan"} and "opd" in st.values:
+            fold_spellings(st, "opd", opd_spelling)  # the register's spelling
         if peg is not None and name in {"layanan", "penerapan"}:
-            if "opd" in st.values:
-                fold_spellings(st, "opd", opd_spelling)  # the register's spelling
-                check_key(st)  # two spellings of one OPD in one period: a duplicate
             check_reference(st, "opd", known_opd, "OPD pegawai", {}, peg.file, "peringatan")
         if peg is not None and name == "perilaku":
             check_reference(
@@ -1910,6 +1955,8 @@ def _check_rules(
             check_reference(
                 st, "nip_penilai", known, "pegawai (penilai)", rejected, peg.file, "peringatan"
             )
+        # last: two spellings of one OPD in one period are a duplicate too
+        check_key(st)
     if peg is not None:
         supervisor_loops(peg)
     return periods

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -46,7 +47,7 @@ from kinerja_analysis.data.readers import (
 )
 
 __all__ = [
-    "ISSUE_COLUMNS", "NIP_SEPARATORS", "Issues", "TableState", "non_asn_ids", "parse_table",
+    "ISSUE_COLUMNS", "NIP_SEPARATORS", "Issues", "TableState", "non_asn_keys", "parse_table",
     "reject",
 ]  # fmt: skip
 
@@ -223,7 +224,11 @@ class TableState:
     number_format_detected: bool = False
     derived: dict[str, pd.Series] = field(default_factory=dict)  # columns added by rules
     key_reported: set[int] = field(default_factory=set)  # rejected copies of a kept key
-    non_asn_ids: frozenset[str] = frozenset()  # ids of no-ASN people, kept as written
+    dates_checked: bool = False  # the register's own dates (rules.register_dates)
+    #: Rows kept with a cell emptied for a bad value (a soft failure), None when none:
+    #: of two copies of a key, the key rule keeps one without (rules.check_key).
+    emptied: np.ndarray | None = None
+    non_asn_ids: frozenset[str] = frozenset()  # id_key of no-ASN people: not NIP errors
 
     @property
     def name(self) -> str:
@@ -239,6 +244,12 @@ class TableState:
 
     def msg(self, key: str, **fields: Any) -> str:
         return message(key, self.bahasa, **fields)
+
+    def mark_emptied(self, rows: np.ndarray) -> None:
+        """Note rows (a mask or positions) whose cell was emptied for a bad value."""
+        if self.emptied is None:
+            self.emptied = np.zeros(self.n, dtype=bool)
+        self.emptied[rows] = True
 
     def text(self, column: str, pos: np.ndarray) -> np.ndarray:
         """Cell text of ``column`` at row positions ``pos`` (``""`` if the column is absent)."""
@@ -550,7 +561,7 @@ def _parse_nip(col: Column, rc: RawColumn, st: TableState, pseudonim: bool) -> P
     if pseudonim:
         wrong[:] = False
     if st.non_asn_ids:  # the NIK or THL number of someone the register says is no ASN
-        spared = cats.isin(st.non_asn_ids).to_numpy()
+        spared = cats.map(id_key).isin(st.non_asn_ids).to_numpy()
         wrong = wrong & ~spared
         sci = sci & ~spared
     cat_reason = np.where(sci, _R["nip_hilang_digit"], np.where(wrong, _R["nip_18"], 0))
@@ -615,7 +626,7 @@ _STATUS = {
 #: The canonical value of a status that says the person is no ASN (UU 20/2023: an ASN is
 #: a PNS or a PPPK): the row is outside the evaluation, rejected by :func:`_value_rules`
 #: with its own reason (``bukan_asn``), never read from the NIP. A mapping can send any
-#: other label here (``nilai: {status_kepegawaian: {"Tenaga Ahli": bukan_asn}}``).
+#: other label here (``nilai: {status_kepegawaian: {"Tenaga Teknis": bukan_asn}}``).
 NON_ASN = "bukan_asn"
 #: Statuses of people who work for the agency but are no ASN, as exports write them
 #: (upper case, spaces, dashes and underscores as one space).
@@ -634,16 +645,18 @@ _NON_ASN = frozenset(
 
 #: Words of a status label that say the person works for the agency but is no ASN, as
 #: SIMPEG, SIASN and agency sheets write them (``Honorer K-2``, ``THL-TB``, ``PPNPN``,
-#: ``Tenaga Pendukung``, ``Kontrak BLUD``); looked for as whole words of the label.
+#: ``Tenaga Pendukung``, ``Kontrak BLUD``, a school's ``GTT``/``Guru Tidak Tetap`` and
+#: ``PTT``/``Pegawai Tidak Tetap``); looked for as whole words of the label.
 _NON_ASN_WORDS = frozenset(
     {
         "HONORER", "HONOR", "PPNPN", "THL", "PHL", "OUTSOURCING", "OUTSOURCE", "KONTRAK",
         "TKK", "PTT", "TKS", "SUKARELA", "MAGANG", "RELAWAN", "BLUD", "NONASN", "NONPNS",
+        "GTT", "PTTK",
     }
 )  # fmt: skip
 _NON_ASN_PHRASES = (
     "NON ASN", "BUKAN ASN", "NON PNS", "ALIH DAYA", "HARIAN LEPAS", "TENAGA PENDUKUNG",
-    "TENAGA AHLI", "TENAGA KERJA",
+    "TENAGA AHLI", "TENAGA KERJA", "TIDAK TETAP",
 )  # fmt: skip
 
 
@@ -1281,7 +1294,7 @@ def parse_table(
     A failing cell in a required, non-nullable column rejects its row; in a nullable or
     optional column it is a warning and the cell is left empty (the row is kept). Cells
     the reader flagged (an Excel error value, a formula without a stored value) are
-    reported first and read as empty. ``non_asn_ids`` (:func:`non_asn_ids` of the
+    reported first and read as empty. ``non_asn_ids`` (:func:`non_asn_keys` of the
     register) are identifiers of people who are no ASN: in a NIP column they are kept as
     written, not reported as malformed NIPs, so that the reference rule sets their rows
     aside under the register row that says who they are.
@@ -1347,6 +1360,8 @@ def parse_table(
         st.values[col.name] = _value_rules(st, col, values, soft)
         if col.name == "status_kepegawaian" and table.name == "pegawai":
             non_asn = _bool(st.values[col.name] == NON_ASN)
+            # a supervisor who is no ASN: the register's own nip_atasan as the others
+            st.non_asn_ids = non_asn_keys(st)
     for item in item_columns:
         rc = raw.columns[item]
         pseudo = Column(item, "float", required=True, nullable=True)
@@ -1362,14 +1377,31 @@ def parse_table(
     return st
 
 
-def non_asn_ids(register: TableState) -> frozenset[str]:
-    """The identifiers, as written, of the register's rows whose status says the person
-    is no ASN (``bukan_asn``): a NIK or a THL number where a NIP would be."""
+def id_key(text: str) -> str:
+    """An identifier that is no NIP (a NIK, a THL number) as two tables written by hand
+    still agree on: separators (spaces, dots, dashes, slashes) removed, upper case.
+
+    >>> id_key("3201.0123 4567-8902"), id_key("thl-2024-001")
+    ('3201012345678902', 'THL2024001')
+    """
+    return re.sub(NIP_SEPARATORS, "", str(text)).upper()
+
+
+#: An identifier shorter than this (after :func:`id_key`) names no one: ``-``, ``0``,
+#: ``x`` are placeholders, and other tables' rows holding them are not that person's.
+MIN_ID_CHARS = 5
+
+
+def non_asn_keys(register: TableState) -> frozenset[str]:
+    """The identifiers (:func:`id_key`) of the register's rows whose status says the
+    person is no ASN (``bukan_asn``): a NIK or a THL number where a NIP would be.
+    Placeholders (fewer than :data:`MIN_ID_CHARS` letters and digits) are left out."""
     status = register.values.get("status_kepegawaian")
     if status is None or "nip" not in register.raw.columns:
         return frozenset()
     pos = np.flatnonzero(_bool(status == NON_ASN))
-    return frozenset(t for t in register.text("nip", pos).tolist() if t)
+    keys = (id_key(t) for t in register.text("nip", pos).tolist() if t)
+    return frozenset(k for k in keys if len(k) >= MIN_ID_CHARS)
 
 
 def _without(parsed: Parsed, rows: np.ndarray) -> Parsed:
@@ -1424,6 +1456,7 @@ def _report(
     st: TableState, col: Column, mask: np.ndarray, rule: str, reason: np.ndarray | str, soft: bool
 ) -> None:
     if soft:
+        st.mark_emptied(np.asarray(mask, dtype=bool))
         if isinstance(reason, np.ndarray):
             msg: Any = np.array(
                 [st.msg("opsional_dikosongkan", pesan=r) for r in reason], dtype=object
@@ -1487,7 +1520,23 @@ def _value_rules(st: TableState, col: Column, values: pd.Series, soft: bool) -> 
     if col.allowed is not None:
         bad = ok & ~_bool(values.isin(list(col.allowed)))
         rule = f"skema:isin({list(col.allowed)!r})"
-        _report(st, col, bad, rule, st.msg("isin", allowed=", ".join(col.allowed)), soft)
+        text = st.msg("isin", allowed=", ".join(col.allowed))
+        if col.name == "status_kepegawaian" and st.table.name == "pegawai" and bad.any():
+            # an unknown label is never guessed: read from the NIP, with the mapping that
+            # says it is no ASN when it is (a 'Tenaga Teknis' of the agency)
+            text = np.array(
+                [
+                    # quoted as YAML reads it back (JSON strings are YAML scalars)
+                    st.msg(
+                        "status_tak_dikenal",
+                        pesan=text,
+                        label=json.dumps(str(v), ensure_ascii=False),
+                    )
+                    for v in values[bad]
+                ],
+                dtype=object,
+            )
+        _report(st, col, bad, rule, text, soft)
         if soft and bad.any():
             values = _mask(values, bad)
     if col.kind in {"float", "int"} and (col.low is not None or col.high is not None):

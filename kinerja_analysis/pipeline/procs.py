@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["FolderBusy", "FolderLock", "die_with_parent", "KERNEL_GUARD", "set_pdeathsig"]
+from kinerja_analysis.core.parallel import set_pdeathsig
 
-_PR_SET_PDEATHSIG = 1
+__all__ = ["FolderBusy", "FolderLock", "die_with_parent", "KERNEL_GUARD", "set_pdeathsig"]
 
 
 class FolderBusy(RuntimeError):
@@ -95,22 +93,6 @@ class FolderLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-
-
-def set_pdeathsig(sig: int = signal.SIGKILL if hasattr(signal, "SIGKILL") else 9) -> bool:
-    """Ask Linux to send ``sig`` to this process when its parent thread ends.
-
-    Returns ``False`` where that is not available (other systems).
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes  # lazy: Linux only
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
-    except (OSError, AttributeError):  # pragma: no cover - no libc/prctl
-        return False
 
 
 def _kill_children() -> None:
