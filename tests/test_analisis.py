@@ -31,17 +31,34 @@ def test_same_inputs_same_numbers(ds, tmp_path) -> None:
     pd.testing.assert_frame_equal(fa.predikat_distribution, fc.predikat_distribution)
 
 
-def test_reliability_beside_the_estimators_equals_it_in_process(ds, monkeypatch) -> None:
-    """On a second CPU the rater reliability runs in a forked child beside the other
-    estimators: the same frames and notes as computed in this process (one CPU)."""
+def test_work_shared_over_cpus_equals_it_in_process(ds, monkeypatch) -> None:
+    """On a second CPU the rater reliability runs in a forked child beside the
+    aggregation and the estimators, and the training's subgroup estimates are shared out
+    over forked children: every frame and note is the same as computed in this process
+    (one CPU)."""
     import kinerja_analysis.analyses.shared as S
+    import kinerja_analysis.analyses.training as T
+    from kinerja_analysis.core import parallel
 
-    monkeypatch.setattr(S, "available_cpus", lambda: 2)
+    forks = []
+    fork = parallel._fork_child
+    monkeypatch.setattr(parallel, "_fork_child", lambda *a: forks.append(1) or fork(*a))
+    for mod in (S, T):
+        monkeypatch.setattr(mod, "available_cpus", lambda: 2)
     forked = compute_shared(ds, seed=7, n_boot=99)
-    monkeypatch.setattr(S, "available_cpus", lambda: 1)
+    n_forks = len(forks)
+    assert n_forks >= 2  # the reliability and the subgroups did go to children
+    for mod in (S, T):
+        monkeypatch.setattr(mod, "available_cpus", lambda: 1)
     here = compute_shared(ds, seed=7, n_boot=99)
+    assert len(forks) == n_forks  # no child on one CPU
     assert forked.reliability is not None and len(forked.reliability)
-    pd.testing.assert_frame_equal(forked.reliability, here.reliability)
+    assert forked.pelatihan_heterogen is not None and len(forked.pelatihan_heterogen) >= 2
+    for name in _FRAMES:
+        x, y = getattr(forked, name), getattr(here, name)
+        assert (x is None) == (y is None), name
+        if x is not None:
+            pd.testing.assert_frame_equal(x, y, obj=name)
     assert forked.notes == here.notes
 
 
