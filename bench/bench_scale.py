@@ -285,6 +285,14 @@ def main() -> None:
     ap.add_argument("--stages", nargs="+", default=["validate", "shared", "batch"])
     ap.add_argument("--keys", choices=["categorical", "text"], default="categorical")
     ap.add_argument("--data-dir", type=Path, default=RESULTS / "data")
+    ap.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="keep the validated caches here between runs (kota_<n>/ each), so that "
+        "--stages shared alone loads a cache (and validate, once the cache is there, "
+        "measures a cache hit); default: a fresh temporary folder per size",
+    )
     args = ap.parse_args()
     fmt = "csv" if columnar_loader() else "parquet"
     print(
@@ -296,20 +304,22 @@ def main() -> None:
         folder = ensure_city(n, args.data_dir, fmt)
         with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
             cache = Path(tmp) / "cache"
+            if args.cache_dir is not None:
+                cache = args.cache_dir / f"kota_{n}"
             for stage in args.stages:
                 if stage == "validate":
                     res = stage_validate(folder, cache / "data")
                 elif stage == "shared":
                     res = stage_shared(folder, cache / "data", args.keys)
                 else:
-                    res = stage_batch(folder, Path(tmp) / "reports", cache / "batch", "2025Q4")
+                    res = stage_batch(folder, Path(tmp) / "reports", Path(tmp) / "batch", "2025Q4")
                 if res is None:
                     print(f"{n:>7,} ASN  {stage:<8} skipped (needs the columnar loader)")
                     continue
                 rows[stage][n] = res
                 line = (
                     f"{n:>7,} ASN  {stage:<8} wall {res['wall_s']:7.1f} s  "
-                    f"cpu {res['cpu_s']:7.1f} s  peak RSS {res['peak_rss'] / 2**30:5.2f} GB"
+                    f"cpu {res['cpu_s']:7.1f} s  peak RSS {res['peak_rss'] / 2**30:5.2f} GiB"
                 )
                 if stage == "shared":
                     line += f"  (load {res['load_s']:.1f} s, compute {res['compute_s']:.1f} s)"

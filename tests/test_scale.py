@@ -229,3 +229,39 @@ def test_in_values_is_pandas_isin(dtype):
         got = in_values(s, allowed)
         assert got.dtype == bool and len(got) == len(s)
         np.testing.assert_array_equal(got, expected)
+
+
+def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> None:
+    """The rater model's reduced normal equations, summed over cells in parts (forked
+    children on a second CPU), equal the dense ``x'Mx`` and ``x'My`` of the design with
+    the cells absorbed (``M`` the within-cell demeaning), for one and for several
+    columns of ``y``; and the same digits in one process as over two."""
+    from kinerja_analysis.domain import perilaku as P
+
+    rng = np.random.default_rng(3)
+    m, nc, ng, nr = 3000, 400, 3, 60
+    cell = rng.integers(0, nc, m)
+    cell[:nc] = np.arange(nc)  # every cell rated
+    role, rater = rng.integers(0, ng, m), rng.integers(0, nr, m)
+    x = np.zeros((m, ng + nr))
+    x[np.arange(m), role] = 1
+    x[np.arange(m), ng + rater] = 1
+    d = np.zeros((m, nc))
+    d[np.arange(m), cell] = 1
+    within = np.eye(m) - d @ np.linalg.pinv(d)
+    for y in (rng.normal(size=m), rng.normal(size=(m, 4))):
+        y2 = y.reshape(m, -1)
+        one = P._fe_system(y, cell, role, rater, (nc, ng, nr))
+        monkeypatch.setattr(P, "_FE_PART_ROWS", 700)  # 3000 rows: 4 parts
+        for cpus in (1, 2):
+            monkeypatch.setattr(P, "available_cpus", lambda cpus=cpus: cpus)
+            parts = P._fe_system(y, cell, role, rater, (nc, ng, nr))
+            np.testing.assert_allclose(parts.a_mat.toarray(), x.T @ within @ x, atol=1e-9)
+            np.testing.assert_allclose(parts.rhs, x.T @ within @ y2, atol=1e-9)
+            np.testing.assert_allclose(parts.a_mat.toarray(), one.a_mat.toarray(), atol=1e-9)
+            if cpus == 1:
+                first = parts
+            else:  # the parts are fixed by the data: every digit the same on 2 CPUs
+                assert np.array_equal(parts.a_mat.toarray(), first.a_mat.toarray())
+                assert np.array_equal(parts.rhs, first.rhs)
+        monkeypatch.undo()

@@ -459,23 +459,23 @@ def compute_shared(
         ds = data_through(ds, akhir)
     t = decode_small_tables(ds.tables)
     notes: list[Note] = []
+    frames = aggregate(t, ds.periods)
+    evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
+    resmi, sumber = frames.resmi, frames.predikat_source
+    # each period's predikat source (computed where the numbers exist, official where
+    # only the official result does); the document's own is its window's last period
+    by_period = {p: frames.predikat_sources.get(p, sumber) for p in ds.periods}
+    sumber = by_period.get(akhir, sumber)
+    computed = [p for p, s in by_period.items() if s == "angka"]
+    notes.extend(frames.notes)
     # the rater reliability reads only the ratings: on a second CPU it runs in a forked
-    # child beside the per-employee aggregation (one thread) and the estimators below,
-    # and is collected (a failure raised) where it always was
+    # child beside the estimators below, and is collected (a failure raised) where it
+    # always was
     rel = _periods_of(per_period, "reliability", ds.periods) if reliability else None
     job = None
     if reliability and "perilaku" in t and rel is None and available_cpus() > 1:
         job = fork_call(functools.partial(rating_reliability, t["perilaku"]))
     try:
-        frames = aggregate(t, ds.periods)
-        evaluasi, skor_dimensi, panel = frames.evaluasi, frames.skor_dimensi, frames.panel
-        resmi, sumber = frames.resmi, frames.predikat_source
-        # each period's predikat source (computed where the numbers exist, official
-        # where only the official result does); the document's own is its window's last
-        by_period = {p: frames.predikat_sources.get(p, sumber) for p in ds.periods}
-        sumber = by_period.get(akhir, sumber)
-        computed = [p for p, s in by_period.items() if s == "angka"]
-        notes.extend(frames.notes)
         out: dict[str, Any] = {}
         if resmi is not None and computed:
             # agreement where both exist: the periods whose predikat are computed

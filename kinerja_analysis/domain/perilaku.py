@@ -28,6 +28,7 @@ from kinerja_analysis.core.keys import (
     text_codes,
     with_pair_keys,
 )
+from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ratings import rate
@@ -246,13 +247,13 @@ class _Ratings:
         }
 
 
-def _indicator(codes: np.ndarray, n: int) -> sparse.csr_matrix:
-    """Sparse ``len(codes) x n`` matrix with a one in column ``codes[i]`` of row ``i``."""
-    m = len(codes)
-    return sparse.csr_matrix(
-        (np.ones(m), np.asarray(codes, dtype=np.int64), np.arange(m + 1, dtype=np.int64)),
-        shape=(m, n),
-    )
+def _sums_by(codes: np.ndarray, y2: np.ndarray, n: int) -> np.ndarray:
+    """``(n, columns)`` sums of the rows of ``y2`` with each code ``0..n-1``."""
+    if y2.shape[1] == 1:
+        return np.bincount(codes, weights=y2[:, 0], minlength=n)[:, None]
+    m = len(codes)  # one one per column of a CSC indicator: no sort to build it
+    g = sparse.csc_matrix((np.ones(m), codes, np.arange(m + 1, dtype=np.int64)), shape=(n, m))
+    return np.asarray(g @ y2)
 
 
 def _cross_counts(role: np.ndarray, rater: np.ndarray, ng: int, nr: int) -> sparse.csr_matrix:
@@ -285,36 +286,61 @@ class _FeSystem:
     ng: int
 
 
+#: Ratings per part of the cells when the normal equations' cell term is summed in parts
+#: (:func:`_fe_system`); at most :data:`_FE_MAX_PARTS` parts. The parts depend only on
+#: the data, so the sums (and every digit after) are the same on any number of CPUs.
+_FE_PART_ROWS = 2_000_000
+_FE_MAX_PARTS = 4
+
+
 def _fe_system(
     y: np.ndarray, cell: np.ndarray, role: np.ndarray, rater: np.ndarray, n: tuple[int, int, int]
 ) -> _FeSystem:
-    """The reduced normal equations of :func:`_fe_solve` (``y`` may have columns)."""
+    """The reduced normal equations of :func:`_fe_solve` (``y`` may have columns).
+
+    With ``x`` the role and rater indicators and ``B`` the cells' counts of each role
+    and rater, ``A = x'x - B' diag(1/n_cell) B`` and ``rhs = x'y - B' (cell means of
+    y)``. ``x'x`` and ``x'y`` are sums by code; the two ``B'`` terms are sums over cells,
+    taken in up to :data:`_FE_MAX_PARTS` parts (cells ``c`` with ``c % parts == j``), shared out
+    over the CPUs this process may use (:func:`~kinerja_analysis.core.parallel.fork_map`:
+    at 100,000 ASN this is the largest single cost of the 360° scores) and added in the
+    parts' order.
+    """
     y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
     nc, ng, nr = n
-    dc = _indicator(cell, nc)
-    x = _design(role, rater, ng, nr)
+    cell = np.asarray(cell, dtype=np.int64)
+    role = np.asarray(role, dtype=np.int64)
+    rater = np.asarray(rater, dtype=np.int64)
     cc = np.bincount(cell, minlength=nc).astype(float)
-    inv_cc = sparse.diags(1.0 / cc)
-    bx = (dc.T @ x).tocsr()
-    a_mat = (_cross_counts(role, rater, ng, nr) - bx.T @ inv_cc @ bx).tocsc()
-    rhs = np.asarray(x.T @ y2 - bx.T @ (inv_cc @ (dc.T @ y2)))
+    with np.errstate(divide="ignore"):
+        inv_cc = np.where(cc > 0, 1.0 / cc, 0.0)
+    mean_y = _sums_by(cell, y2, nc) * inv_cc[:, None]  # cell means of y
+    xy = np.vstack([_sums_by(role, y2, ng), _sums_by(rater, y2, nr)])
+    parts = max(1, min(_FE_MAX_PARTS, -(-len(cell) // _FE_PART_ROWS)))
+
+    def cell_term(j: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+        # the cells c = j + parts * local: B'diag(1/n_cell)B and B' (cell means of y)
+        rows = np.flatnonzero(cell % parts == j) if parts > 1 else slice(None)
+        local = cell[rows] // parts
+        n_local = len(inv_cc[j::parts])
+        b = sparse.csr_matrix(
+            (
+                np.ones(2 * len(local)),
+                (np.concatenate([local, local]), np.concatenate([role[rows], ng + rater[rows]])),
+            ),
+            shape=(n_local, ng + nr),
+        )  # duplicates summed: counts
+        return (b.T @ (sparse.diags(inv_cc[j::parts]) @ b)).tocsr(), b.T @ mean_y[j::parts]
+
+    a_mat, rhs = _cross_counts(role, rater, ng, nr), xy
+    for term, by_cell in fork_map(cell_term, range(parts), min(available_cpus(), parts)):
+        a_mat, rhs = a_mat - term, rhs - by_cell
     return _FeSystem(
-        a_mat=a_mat,
+        a_mat=a_mat.tocsc(),
         rhs=rhs,
         n_role=np.bincount(role, minlength=ng),
         n_rater=np.bincount(rater, minlength=nr),
         ng=ng,
-    )
-
-
-def _design(role: np.ndarray, rater: np.ndarray, ng: int, nr: int) -> sparse.csr_matrix:
-    """Sparse ``m x (ng + nr)`` design of the role and rater effects (two ones a row)."""
-    m = len(role)
-    cols = np.empty(2 * m, dtype=np.int32)  # row i: [role_i, ng + rater_i]
-    cols[0::2] = role
-    cols[1::2] = ng + np.asarray(rater)
-    return sparse.csr_matrix(
-        (np.ones(2 * m), cols, np.arange(0, 2 * m + 1, 2, dtype=np.int64)), shape=(m, ng + nr)
     )
 
 
@@ -366,13 +392,12 @@ def _fe_resid(
     b: np.ndarray,
 ) -> np.ndarray:
     """Residuals of ``y`` (one column) given ``a`` and ``b``; ``mu`` is the cell mean."""
-    y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
-    nc, ng, nr = n
-    dc = _indicator(cell, nc)
+    y1 = np.asarray(y, dtype=float).reshape(-1)
+    nc = n[0]
     cc = np.bincount(cell, minlength=nc).astype(float)
-    fit_ab = _design(role, rater, ng, nr) @ np.vstack([a, b])
-    mu = (dc.T @ (y2 - fit_ab)) / cc[:, None]
-    return (y2 - dc @ mu - fit_ab).reshape(-1)
+    e = y1 - (np.asarray(a).reshape(-1)[role] + np.asarray(b).reshape(-1)[rater])
+    mu = np.bincount(cell, weights=e, minlength=nc) / np.where(cc > 0, cc, 1.0)
+    return e - mu[cell]
 
 
 def rater_model(
