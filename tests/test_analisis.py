@@ -33,7 +33,7 @@ def test_same_inputs_same_numbers(ds, tmp_path) -> None:
 
 def test_work_shared_over_cpus_equals_it_in_process(ds, monkeypatch) -> None:
     """On a second CPU the rater reliability runs in a forked child beside the
-    aggregation and the estimators, and the training's subgroup estimates are shared out
+    estimators, and the training's subgroup estimates are shared out
     over forked children: every frame and note is the same as computed in this process
     (one CPU)."""
     import kinerja_analysis.analyses.shared as S

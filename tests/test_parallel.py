@@ -113,6 +113,39 @@ def test_a_child_that_dies_has_its_share_done_here() -> None:
     assert fork_map(die_in_child, [1, 2, 3, 4], 2) == [-1, -2, -3, -4]
 
 
+def test_a_payload_cut_short_has_its_share_done_here(monkeypatch) -> None:
+    """A child that ends with status 0 halfway through sending its results (killed while
+    writing, where SIGCHLD is ignored and its status is lost) has its share done here,
+    rather than its half a payload read (review helper-64)."""
+    parent = os.getpid()
+    real_write = os.write
+
+    def cut(fd, data):
+        if os.getpid() == parent:
+            return real_write(fd, data)
+        real_write(fd, bytes(data[: len(data) // 2]))
+        os._exit(0)
+
+    monkeypatch.setattr(os, "write", cut)
+    where = fork_map(lambda _: os.getpid(), list(range(6)), 2)
+    assert where == [parent] * 6  # the child's share too, done again here
+
+
+def test_a_childs_repeated_warning_comes_once() -> None:
+    """A warning a child raises at one place for each of its items is raised here once,
+    as a plain loop under the default filter would show it."""
+    parent = os.getpid()
+
+    def warn(x):
+        if os.getpid() != parent:
+            warnings.warn("same", RuntimeWarning, stacklevel=1)
+        return x
+
+    with pytest.warns(RuntimeWarning, match="same") as record:
+        assert fork_map(warn, list(range(8)), 2) == list(range(8))
+    assert len(record) == 1
+
+
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2", None])
 def test_processes_must_be_a_whole_number(bad) -> None:
     with pytest.raises(ValueError, match="processes must be a whole number"):

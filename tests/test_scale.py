@@ -236,13 +236,21 @@ def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> 
     children on a second CPU), equal the dense ``x'Mx`` and ``x'My`` of the design with
     the cells absorbed (``M`` the within-cell demeaning), for one and for several
     columns of ``y``; and the same digits in one process as over two."""
+    from kinerja_analysis.core import parallel
     from kinerja_analysis.domain import perilaku as P
 
+    forks = []
+    fork = parallel._fork_child
+    monkeypatch.setattr(parallel, "_fork_child", lambda *a: forks.append(1) or fork(*a))
     rng = np.random.default_rng(3)
     m, nc, ng, nr = 3000, 400, 3, 60
-    cell = rng.integers(0, nc, m)
-    cell[:nc] = np.arange(nc)  # every cell rated
+    cell = rng.integers(0, nc - 50, m)
+    cell[: nc - 50] = np.arange(nc - 50)  # every cell rated
+    cell[-50:] = np.arange(nc - 50, nc)  # and 50 cells of a single rating
     role, rater = rng.integers(0, ng, m), rng.integers(0, nr, m)
+    # some raters twice in a cell (their counts are summed)
+    rater[401:600:2], cell[401:600:2] = rater[400:600:2], cell[400:600:2]
+    cell, rater = cell.astype(np.int32), rater.astype(np.int32)  # codes of any int type
     x = np.zeros((m, ng + nr))
     x[np.arange(m), role] = 1
     x[np.arange(m), ng + rater] = 1
@@ -251,6 +259,7 @@ def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> 
     within = np.eye(m) - d @ np.linalg.pinv(d)
     for y in (rng.normal(size=m), rng.normal(size=(m, 4))):
         y2 = y.reshape(m, -1)
+        monkeypatch.setattr(P, "_FE_PART_ROWS", 10**9)  # one part
         one = P._fe_system(y, cell, role, rater, (nc, ng, nr))
         monkeypatch.setattr(P, "_FE_PART_ROWS", 700)  # 3000 rows: 4 parts
         for cpus in (1, 2):
@@ -260,8 +269,8 @@ def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> 
             np.testing.assert_allclose(parts.rhs, x.T @ within @ y2, atol=1e-9)
             np.testing.assert_allclose(parts.a_mat.toarray(), one.a_mat.toarray(), atol=1e-9)
             if cpus == 1:
-                first = parts
+                first, n_forks = parts, len(forks)
             else:  # the parts are fixed by the data: every digit the same on 2 CPUs
+                assert len(forks) > n_forks  # the parts did go to a child
                 assert np.array_equal(parts.a_mat.toarray(), first.a_mat.toarray())
                 assert np.array_equal(parts.rhs, first.rhs)
-        monkeypatch.undo()

@@ -777,3 +777,22 @@ def test_no_input_mutation(sim):
     ikm_from_responses(resp)
     for orig, cp in zip(inputs + [ps, ev], copies + [ps_copy, ev_copy], strict=True):
         pd.testing.assert_frame_equal(orig, cp)
+
+
+def test_rater_model_with_only_the_supervisor_rating_adjusts_nothing():
+    """An export with only the supervisor's rating (and the self-rating): every rating
+    is alone in its cell, so no rater or role effect is identified. The model gives
+    them 0 (no adjustment) rather than failing on a singular factorisation, and where
+    one OPD has peers and subordinates too, their raters are still estimated."""
+    from kinerja_analysis.data.synth import generate
+
+    per = generate(n_pegawai=200, seed=4).tables["perilaku"]
+    only = per[per["peran_penilai"].isin(["atasan", "diri"])].reset_index(drop=True)
+    m = rater_model(only)
+    assert (m.penilai["leniency"] == 0).all() and (m.peran["efek"] == 0).all()
+    pd.testing.assert_frame_equal(perilaku_kerja(only), perilaku_kerja(only, adjust=False))
+    # one OPD keeps every role: its raters are estimated, the rest stay at 0
+    opd = per.merge(generate(n_pegawai=200, seed=4).tables["pegawai"][["nip", "opd"]])["opd"]
+    mixed = per[per["peran_penilai"].isin(["atasan", "diri"]) | (opd == opd.iloc[0]).to_numpy()]
+    lenient = rater_model(mixed.reset_index(drop=True)).penilai["leniency"]
+    assert (lenient != 0).sum() >= 3 and np.isfinite(lenient).all()

@@ -34,6 +34,7 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -228,6 +229,9 @@ def _stop(pid: int, fd: int) -> None:
 #: Read ends of the pipes of children not yet collected (a child closes its copies).
 _OPEN: set[int] = set()
 
+#: The length of a child's payload, written before it (8 bytes, little-endian).
+_SIZE = struct.Struct("<Q")
+
 
 def _fork_child(fn, items, share) -> tuple[int, int]:
     """Start a child computing ``fn`` on ``items[share]``; (its pid, read end of its pipe)."""
@@ -250,9 +254,14 @@ def _fork_child(fn, items, share) -> tuple[int, int]:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 out = [fn(items[i]) for i in share]
-            raised = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+            # each warning once per place, as a plain loop under the default filter shows it
+            raised = list(
+                dict.fromkeys((str(w.message), w.category, w.filename, w.lineno) for w in caught)
+            )
             payload = pickle.dumps((out, raised), protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(payload)
+            # its length first: a payload cut short (a child killed while writing, its exit
+            # status lost where SIGCHLD is ignored) is told from a whole one
+            view = memoryview(_SIZE.pack(len(payload)) + payload)
             while view:
                 view = view[os.write(write, view) :]
             code = 0
@@ -275,9 +284,11 @@ def _read_all(fd: int) -> bytes:
 
 def _results(status: int, payload: bytes, fn, items, share) -> list:
     """A child's results (its warnings raised here), or its share done here if it failed."""
-    if os.waitstatus_to_exitcode(status) != 0 or not payload:
+    head = payload[: _SIZE.size]
+    whole = len(head) == _SIZE.size and len(payload) == _SIZE.size + _SIZE.unpack(head)[0]
+    if os.waitstatus_to_exitcode(status) != 0 or not whole:
         return [fn(items[i]) for i in share]
-    out, raised = pickle.loads(payload)  # written by our own child just now
+    out, raised = pickle.loads(payload[_SIZE.size :])  # written by our own child just now
     for message, category, filename, lineno in raised:
         # where the child's code raised it, as a plain call would say (the filters see
         # the same place; a warning shown "once" there is shown once per call)

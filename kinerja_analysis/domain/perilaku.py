@@ -286,8 +286,8 @@ class _FeSystem:
     ng: int
 
 
-#: Ratings per part of the cells when the normal equations' cell term is summed in parts
-#: (:func:`_fe_system`); at most :data:`_FE_MAX_PARTS` parts. The parts depend only on
+#: One part of the cells per this many ratings when the normal equations' cell terms are
+#: summed in parts (:func:`_fe_system`), at most :data:`_FE_MAX_PARTS` parts. The parts depend only on
 #: the data, so the sums (and every digit after) are the same on any number of CPUs.
 _FE_PART_ROWS = 2_000_000
 _FE_MAX_PARTS = 4
@@ -369,9 +369,15 @@ def _fe_solve(
     drop = ref if ref is not None else 0
     keep = np.delete(np.arange(size), drop)
     sub = system.a_mat[keep][:, keep]
-    tiny = 1e-7 * float(sub.diagonal().max())
+    diag = sub.diagonal()
+    tiny = 1e-7 * float(diag.max())
     lam = tiny if ridge is None else max(ridge, tiny)
     pen = np.where(keep >= ng, lam, 0.0)
+    # a role or rater whose every rating is alone in its cell (only the supervisor rates
+    # an employee) has an all-zero row and right-hand side: no within-cell contrast
+    # identifies it, and a unit ridge there gives it effect 0 (no adjustment) where the
+    # factorisation would otherwise be singular
+    pen = np.where(diag > 0, pen, 1.0)
     sub = (sub + sparse.diags(pen)).tocsc()
     theta = np.zeros((size, system.rhs.shape[1]))
     theta[keep] = splu(sub, permc_spec="MMD_AT_PLUS_A").solve(system.rhs[keep])
