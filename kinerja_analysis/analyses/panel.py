@@ -346,7 +346,7 @@ def build_panel(
         counts = ["n_umpan_balik", "n_baik", "n_buruk", "n_netral"]
         # no row of an employee in a period the table covers: no session (0); a period
         # before the table's first one is not recorded (missing), not "no session"
-        have = set(tables["umpan_balik"]["periode"].dropna().astype(str))
+        have = set(tables["umpan_balik"]["periode"].dropna().astype(str).unique())
         first = next((i for i, p in enumerate(periods) if p in have), len(periods))
         # nor a period that began after the employee left (tmt_keluar): not an ASN then
         recorded = panel["periode"].astype(str).isin(periods[first:]).to_numpy()

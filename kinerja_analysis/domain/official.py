@@ -256,16 +256,17 @@ def evaluation_by_period(
     frames = [f for f in (computed, resmi) if f is not None]
     periods = sort_periods(pd.concat([f["periode"].astype(str) for f in frames]).unique())
     has_computed = (
-        set(computed.loc[computed["predikat"].notna(), "periode"].astype(str))
+        set(computed.loc[computed["predikat"].notna(), "periode"].astype(str).unique())
         if computed is not None
         else set()
     )
     has_capaian = (
-        set(computed.loc[computed["capaian"].notna(), "periode"].astype(str))
+        set(computed.loc[computed["capaian"].notna(), "periode"].astype(str).unique())
         if computed is not None and "capaian" in computed
         else set()
     )
-    has_resmi = set(resmi["periode"].astype(str)) if resmi is not None else set()
+    # the distinct periods first: a set of a column reads every row as a Python string
+    has_resmi = set(resmi["periode"].astype(str).unique()) if resmi is not None else set()
     sources = {}
     for p in periods:
         if computed is not None and (p in has_computed or p not in has_resmi):
