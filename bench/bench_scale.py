@@ -114,7 +114,9 @@ def columnar_loader() -> bool:
 def load_tables(folder: str, cache: str | None, keys: str):
     """The validated dataset of ``folder``, identifiers dictionary-encoded or as text.
 
-    With the columnar loader: from its Parquet cache (validated on first use). Otherwise
+    With the columnar loader: from its Parquet cache (validated on first use), through
+    ``load_dataset(keys=...)`` where the package has that option (identifier columns
+    read dictionary-encoded; earlier code: encoded here by pandas). Otherwise
     the generator's Parquet files are read directly (synthetic data are valid by
     construction; every table keeps the loader's dtypes).
     """
@@ -125,7 +127,10 @@ def load_tables(folder: str, cache: str | None, keys: str):
 
     folder = Path(folder)
     if columnar_loader():
-        ds = load_dataset(folder, cache=cache)
+        if "keys" in inspect.signature(load_dataset).parameters:
+            # read from the cache dictionary-encoded, as a user would for a province
+            return load_dataset(folder, cache=cache, keys=keys)
+        ds = load_dataset(folder, cache=cache)  # code before the keys option
         if keys == "categorical":
             tables = dict(ds.tables)
             for name in ("perilaku", "skp"):

@@ -274,3 +274,41 @@ def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> 
                 assert len(forks) > n_forks  # the parts did go to a child
                 assert np.array_equal(parts.a_mat.toarray(), first.a_mat.toarray())
                 assert np.array_equal(parts.rhs, first.rhs)
+
+
+def test_load_dataset_with_categorical_keys_equals_text(tmp_path) -> None:
+    """``load_dataset(keys="categorical")``, validated afresh and read back from the
+    cache (dictionary-encoded Parquet), holds the identifier columns of the row-level
+    tables as categoricals of text: decoded, every table equals the text load; the
+    other tables are the same; the shared analysis gives the same frames and notes."""
+    from kinerja_analysis.analyses.shared import _FRAMES, compute_shared
+    from kinerja_analysis.data.contract import ROW_LEVEL_TABLES, identifier_columns
+    from kinerja_analysis.data.loading import load_dataset
+    from kinerja_analysis.data.synth import write_dataset
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    write_dataset(generate(n_pegawai=250, seed=8), data)
+    text = load_dataset(data)
+    fresh = load_dataset(data, cache=cache, keys="categorical")
+    cached = load_dataset(data, cache=cache, keys="categorical")
+    assert load_dataset(data, cache=cache).tables["perilaku"]["nip"].dtype == "string"
+    for ds in (fresh, cached):
+        for name, df in text.tables.items():
+            got = ds.tables[name]
+            encoded = identifier_columns(name) if name in ROW_LEVEL_TABLES else ()
+            for c in df:
+                is_cat = isinstance(got[c].dtype, pd.CategoricalDtype)
+                assert is_cat == (c in encoded), (name, c)
+                if is_cat:
+                    assert got[c].cat.categories.dtype == df[c].dtype
+                    got = got.assign(**{c: got[c].astype(df[c].dtype)})
+            pd.testing.assert_frame_equal(got, df, obj=name)
+    with pytest.raises(ValueError, match="keys"):
+        load_dataset(data, keys="arrow")
+    a, b = compute_shared(text, n_boot=49), compute_shared(cached, n_boot=49)
+    for name in _FRAMES:
+        x, y = getattr(a, name), getattr(b, name)
+        assert (x is None) == (y is None), name
+        if x is not None:
+            pd.testing.assert_frame_equal(x, y, obj=name)
+    assert a.notes == b.notes

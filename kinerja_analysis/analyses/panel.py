@@ -25,7 +25,7 @@ import pandas as pd
 from kinerja_analysis.analyses.notes import Note
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
-from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK, TABLES
+from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK, ROW_LEVEL_TABLES, TABLES
 from kinerja_analysis.domain.official import evaluation_by_period, official_evaluation
 from kinerja_analysis.domain.perilaku import perilaku_kerja
 from kinerja_analysis.domain.predikat import evaluate_period
@@ -484,10 +484,6 @@ def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return pd.DataFrame(
         {c.name: pd.Series(dtype=kinds.get(c.kind, "string")) for c in TABLES[name].columns}
     )
-
-
-#: The tables of millions of rows, read only through integer codes (``core.keys``).
-ROW_LEVEL_TABLES: tuple[str, ...] = ("perilaku", "skp")
 
 
 def decode_small_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

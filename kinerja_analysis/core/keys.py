@@ -11,12 +11,17 @@ as one grouped by the text would be.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = [
     "text_codes", "first_appearance", "compress_codes", "group_means", "with_pair_keys",
-    "in_values",
+    "in_values", "dictionary_categorical",
 ]  # fmt: skip
 
 
@@ -211,3 +216,32 @@ def in_values(values: pd.Series, allowed: object) -> np.ndarray:
     arr = pa.array(values.array)
     found = pc.is_in(arr, value_set=pa.array(keep, type=arr.type, from_pandas=True))
     return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def dictionary_categorical(arr: pa.ChunkedArray | pa.Array) -> pd.Categorical:
+    """A dictionary-encoded Arrow text column as a pandas categorical whose categories
+    are text (``ArrowStringArray``, the dtype the loader gives text), missing values
+    as code -1; chunks with different dictionaries are unified first. A plain text
+    column is dictionary-encoded by Arrow (one hash pass, no Python strings).
+
+    >>> import pyarrow as pa
+    >>> c = dictionary_categorical(pa.chunked_array([pa.array(["b", "a", None, "b"])]))
+    >>> list(c.categories), c.codes.tolist()
+    (['b', 'a'], [0, 1, -1, 0])
+    """
+    import pyarrow as pa  # lazy: core stays light for the estimators that import it
+
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    one = arr.unify_dictionaries().combine_chunks() if arr.num_chunks else None
+    if one is None or len(one) == 0:
+        cats = pd.Index(pd.array([], dtype="string[pyarrow]"))
+        return pd.Categorical.from_codes(np.zeros(0, dtype=np.int32), cats)
+    if isinstance(one, pa.ChunkedArray):  # older pyarrow: combine_chunks keeps chunks
+        one = one.chunk(0)
+    codes = one.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    words = one.dictionary.cast(pa.large_string())
+    cats = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([words])))
+    return pd.Categorical.from_codes(codes, cats)

@@ -480,3 +480,23 @@ TABLES: dict[str, Table] = _CONTRACT.tables
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 #: Tables that carry the evaluation periods; a dataset needs at least one of them.
 PERIOD_TABLES: tuple[str, ...] = _CONTRACT.period_tables
+
+#: The tables of millions of rows at a province's scale (ratings, SKP indicators); the
+#: scores read them only through integer codes of their identifiers.
+ROW_LEVEL_TABLES: tuple[str, ...] = ("perilaku", "skp")
+
+
+def identifier_columns(table: str) -> tuple[str, ...]:
+    """The columns of a row-level table whose values repeat over its rows: NIP, period,
+    the categories and the free-text keys ``id_penilai`` and ``indikator``. These are
+    the columns a loader may hold dictionary-encoded
+    (:func:`~kinerja_analysis.data.loading.load_dataset`, ``keys="categorical"``).
+
+    >>> identifier_columns("perilaku")
+    ('nip', 'periode', 'id_penilai', 'peran_penilai', 'dimensi')
+    """
+    return tuple(
+        c.name
+        for c in TABLES[table].columns
+        if c.kind in ("nip", "periode", "category") or c.name in ("id_penilai", "indikator")
+    )

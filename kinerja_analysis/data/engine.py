@@ -50,6 +50,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from kinerja_analysis.core.io import atomic_write
+from kinerja_analysis.core.keys import dictionary_categorical
 from kinerja_analysis.core.periods import is_period, sort_periods
 
 __all__ = ["TableStore", "Engine", "LocalEngine", "AGGREGATIONS", "PARTITION_COLUMN"]
@@ -150,14 +151,23 @@ class TableStore:
         name: str,
         columns: Sequence[str] | None = None,
         periods: Sequence[str] | None = None,
+        dictionary: Sequence[str] = (),
     ) -> pd.DataFrame:
-        """Read a table (optionally some columns, some periods) as pandas, dtypes restored."""
+        """Read a table (optionally some columns, some periods) as pandas, dtypes restored.
+
+        The text columns named in ``dictionary`` come as pandas categoricals (categories
+        of the text dtype), read dictionary-encoded from Parquet: no per-row string is
+        made (the identifiers of a province's ratings: 0.5 GB rather than 2.7 GB).
+        """
         folder = self.root / name
         dtypes = self.dtypes(name)
         cols = list(dtypes) if columns is None else list(columns)
+        encoded = [c for c in dictionary if c in cols]
         parts = self.partitions(name)
         if not parts:
-            table = pq.read_table(folder / "part-0.parquet", columns=cols)
+            table = pq.read_table(
+                folder / "part-0.parquet", columns=cols, read_dictionary=encoded or None
+            )
             return _to_pandas(table, cols, dtypes)
         if periods is not None:
             wanted = set(periods)
@@ -165,14 +175,19 @@ class TableStore:
         stored = [c for c in cols if c != PARTITION_COLUMN]
         tables = []
         for p in parts:
-            t = pq.read_table(folder / f"{PARTITION_COLUMN}={p}" / "part-0.parquet", columns=stored)
+            t = pq.read_table(
+                folder / f"{PARTITION_COLUMN}={p}" / "part-0.parquet",
+                columns=stored,
+                read_dictionary=[c for c in encoded if c in stored] or None,
+            )
             if PARTITION_COLUMN in cols:
+                period = pa.DictionaryArray.from_arrays(
+                    pa.array(np.zeros(t.num_rows, dtype=np.int32)),
+                    pa.array([p], type=pa.large_string()),
+                )
                 t = t.append_column(
                     PARTITION_COLUMN,
-                    pa.DictionaryArray.from_arrays(
-                        pa.array(np.zeros(t.num_rows, dtype=np.int32)),
-                        pa.array([p], type=pa.large_string()),
-                    ).dictionary_decode(),
+                    period if PARTITION_COLUMN in encoded else period.dictionary_decode(),
                 )
             tables.append(t)
         if not tables:
@@ -197,7 +212,9 @@ def _to_pandas(table: pa.Table, cols: Sequence[str], dtypes: Mapping[str, str]) 
     for c in cols:
         arr = table.column(c)
         want = dtypes.get(c, "")
-        if want in {"string", "str"} or pa.types.is_large_string(arr.type):
+        if pa.types.is_dictionary(arr.type):
+            out[c] = dictionary_categorical(arr)
+        elif want in {"string", "str"} or pa.types.is_large_string(arr.type):
             if not pa.types.is_large_string(arr.type):
                 arr = arr.cast(pa.large_string())
             out[c] = pd.arrays.ArrowStringArray(arr)
@@ -228,8 +245,10 @@ class Engine(Protocol):
         table: str,
         columns: Sequence[str] | None = None,
         periods: Sequence[str] | None = None,
+        dictionary: Sequence[str] = (),
     ) -> pd.DataFrame:
-        """A table of the store as pandas (the small tables; the big ones are aggregated)."""
+        """A table of the store as pandas (the small tables; the big ones are aggregated);
+        the text columns in ``dictionary`` as categoricals (:meth:`TableStore.read`)."""
         ...
 
     def aggregate(
@@ -253,8 +272,8 @@ class LocalEngine:
 
     name = "lokal"
 
-    def read(self, store, table, columns=None, periods=None) -> pd.DataFrame:
-        return store.read(table, columns=columns, periods=periods)
+    def read(self, store, table, columns=None, periods=None, dictionary=()) -> pd.DataFrame:
+        return store.read(table, columns=columns, periods=periods, dictionary=dictionary)
 
     def aggregate(self, source, by, metrics) -> pd.DataFrame:
         bad = sorted({how for _, how in metrics.values()} - set(AGGREGATIONS))
