@@ -151,6 +151,8 @@ def test_data_through_of_a_cut_window_is_that_window(city):
     skp.loc[skp.index[:4], "periode"] = None
     odd = data_through(dataclasses.replace(ds, tables={**ds.tables, "skp": skp}), ds.periods[1])
     want = skp[skp["periode"].isin(ds.periods[:2])].reset_index(drop=True)
+    # a categorical period column lists only the window's periods (no empty ones)
+    want["periode"] = want["periode"].cat.remove_unused_categories()
     pd.testing.assert_frame_equal(odd.tables["skp"], want)
     assert odd.tables["skp"]["periode"].notna().all()
 

@@ -312,3 +312,46 @@ def test_load_dataset_with_categorical_keys_equals_text(tmp_path) -> None:
         if x is not None:
             pd.testing.assert_frame_equal(x, y, obj=name)
     assert a.notes == b.notes
+
+
+def test_dictionary_keys_sorted_text_only_and_an_older_engine_still_reads(tmp_path) -> None:
+    """Categories come sorted as ``astype("category")`` gives them (a published table's
+    role columns keep their order); non-text values are refused; an engine written to
+    the interface before the option (no ``dictionary``) still loads text; a dataset
+    stored from categoricals reads back as text unless asked (review helper-65)."""
+    import pyarrow as pa
+
+    from kinerja_analysis.core.keys import dictionary_categorical
+    from kinerja_analysis.data.engine import LocalEngine, TableStore
+    from kinerja_analysis.data.loading import Dataset, load_dataset
+    from kinerja_analysis.data.synth import write_dataset
+
+    c = dictionary_categorical(pa.chunked_array([pa.array(["rekan", None, "atasan", "diri"])]))
+    assert list(c.categories) == ["atasan", "diri", "rekan"] and c.codes.tolist() == [2, -1, 0, 1]
+    for bad in (pa.array([1, 2]), pa.array([True]), pa.array([1.5]).dictionary_encode()):
+        with pytest.raises(TypeError, match="text"):
+            dictionary_categorical(bad)
+
+    class OldEngine:  # read(store, table, columns, periods), as documented before
+        name = "lama"
+
+        def read(self, store, table, columns=None, periods=None):
+            return LocalEngine().read(store, table, columns=columns, periods=periods)
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    write_dataset(generate(n_pegawai=120, seed=2), data)
+    cat = load_dataset(data, cache=cache, keys="categorical")
+    folder = next(p for p in cache.iterdir() if (p / "meta.json").is_file())
+    text = Dataset.load_cache(folder, engine=OldEngine())
+    assert text.tables["perilaku"]["nip"].dtype == "string"
+    roles = cat.tables["perilaku"]["peran_penilai"].cat.categories
+    assert list(roles) == sorted(roles)
+    cat.save_cache(tmp_path / "again")
+    back = Dataset.load_cache(tmp_path / "again")
+    for name in ("perilaku", "skp"):
+        pd.testing.assert_frame_equal(back.tables[name], text.tables[name])
+    store = TableStore(folder / "tabel")
+    empty = store.read("perilaku", periods=["1999Q1"], dictionary=["nip"])
+    assert isinstance(empty["nip"].dtype, pd.CategoricalDtype) and empty["skor"].dtype == "int64"
+    with pytest.raises(TypeError, match="sequence"):
+        store.read("perilaku", dictionary="nip")

@@ -217,7 +217,11 @@ def data_through(ds, periode: str):
         else:
             tables[name] = df
             continue
-        tables[name] = df if bool(keep.all()) else df.loc[keep.to_numpy()].reset_index(drop=True)
+        cut = df if bool(keep.all()) else df.loc[keep.to_numpy()].reset_index(drop=True)
+        if cut is not df and isinstance(cut.get("periode", pd.Series()).dtype, pd.CategoricalDtype):
+            # a dictionary-encoded period column lists only the window's periods
+            cut = cut.assign(periode=cut["periode"].cat.remove_unused_categories())
+        tables[name] = cut
     if "pegawai" in tables:
         # everyone who was an ASN at some time in the window: those who left are kept for
         # the periods they worked (each period's own count is pegawai_through's)

@@ -219,29 +219,40 @@ def in_values(values: pd.Series, allowed: object) -> np.ndarray:
 
 
 def dictionary_categorical(arr: pa.ChunkedArray | pa.Array) -> pd.Categorical:
-    """A dictionary-encoded Arrow text column as a pandas categorical whose categories
-    are text (``ArrowStringArray``, the dtype the loader gives text), missing values
-    as code -1; chunks with different dictionaries are unified first. A plain text
-    column is dictionary-encoded by Arrow (one hash pass, no Python strings).
+    """An Arrow text column (dictionary-encoded or plain) as a pandas categorical whose
+    categories are text (``ArrowStringArray``, the dtype the loader gives text) in sorted
+    order, as ``astype("category")`` gives them; missing values as code -1. Chunks with
+    different dictionaries are unified; a plain column is dictionary-encoded by Arrow
+    (one hash pass, no Python strings); only the distinct values are sorted.
+
+    Raises
+    ------
+    TypeError
+        The values are not text (a number or a date would silently become text).
 
     >>> import pyarrow as pa
     >>> c = dictionary_categorical(pa.chunked_array([pa.array(["b", "a", None, "b"])]))
     >>> list(c.categories), c.codes.tolist()
-    (['b', 'a'], [0, 1, -1, 0])
+    (['a', 'b'], [1, 0, -1, 1])
     """
     import pyarrow as pa  # lazy: core stays light for the estimators that import it
+    import pyarrow.compute as pc  # lazy: as above
 
     if isinstance(arr, pa.Array):
         arr = pa.chunked_array([arr])
+    if not isinstance(arr, pa.ChunkedArray):
+        raise TypeError(f"dictionary_categorical: an Arrow array, not {type(arr).__name__}")
+    kind = arr.type.value_type if pa.types.is_dictionary(arr.type) else arr.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        raise TypeError(f"dictionary_categorical: text values only, not {kind}")
     if not pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_encode()
-    one = arr.unify_dictionaries().combine_chunks() if arr.num_chunks else None
-    if one is None or len(one) == 0:
-        cats = pd.Index(pd.array([], dtype="string[pyarrow]"))
-        return pd.Categorical.from_codes(np.zeros(0, dtype=np.int32), cats)
-    if isinstance(one, pa.ChunkedArray):  # older pyarrow: combine_chunks keeps chunks
-        one = one.chunk(0)
-    codes = one.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    one = arr.unify_dictionaries().combine_chunks()
     words = one.dictionary.cast(pa.large_string())
-    cats = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([words])))
-    return pd.Categorical.from_codes(codes, cats)
+    order = pc.array_sort_indices(words).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int64)  # index -1 (missing) stays -1
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1
+    codes = one.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+    cats = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([words.take(order)])))
+    return pd.Categorical.from_codes(rank[codes], cats)

@@ -162,13 +162,15 @@ class TableStore:
         folder = self.root / name
         dtypes = self.dtypes(name)
         cols = list(dtypes) if columns is None else list(columns)
+        if isinstance(dictionary, str):
+            raise TypeError("dictionary: a sequence of column names, not one string")
         encoded = [c for c in dictionary if c in cols]
         parts = self.partitions(name)
         if not parts:
             table = pq.read_table(
                 folder / "part-0.parquet", columns=cols, read_dictionary=encoded or None
             )
-            return _to_pandas(table, cols, dtypes)
+            return _to_pandas(table, cols, dtypes, encoded)
         if periods is not None:
             wanted = set(periods)
             parts = [p for p in parts if p in wanted]
@@ -190,11 +192,11 @@ class TableStore:
                     period if PARTITION_COLUMN in encoded else period.dictionary_decode(),
                 )
             tables.append(t)
-        if not tables:
-            return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in cols})
+        if not tables:  # no period selected: empty columns of the asked dtypes
+            return pd.DataFrame({c: _empty(dtypes[c], c in encoded) for c in cols})
         table = pa.concat_tables(tables)
         del tables
-        return _to_pandas(table, cols, dtypes)
+        return _to_pandas(table, cols, dtypes, encoded)
 
 
 def _period_rank(codes: np.ndarray) -> np.ndarray:
@@ -206,15 +208,29 @@ def _period_rank(codes: np.ndarray) -> np.ndarray:
     return pd.Series(codes, dtype=object).map(rank).to_numpy(dtype=np.int64)
 
 
-def _to_pandas(table: pa.Table, cols: Sequence[str], dtypes: Mapping[str, str]) -> pd.DataFrame:
-    """Arrow → pandas column by column: text without a copy, dtypes as written."""
+def _empty(dtype: str, encoded: bool) -> pd.Series:
+    """An empty column of ``dtype`` (a categorical of text when ``encoded``)."""
+    if encoded:
+        return pd.Series(pd.Categorical.from_codes([], pd.Index(pd.array([], dtype="string"))))
+    return pd.Series(dtype="string" if dtype == "category" else dtype)
+
+
+def _to_pandas(
+    table: pa.Table, cols: Sequence[str], dtypes: Mapping[str, str], encoded: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Arrow → pandas column by column: text without a copy, dtypes as written; the
+    columns in ``encoded`` as categoricals (any other dictionary column decoded)."""
     out: dict[str, object] = {}
     for c in cols:
         arr = table.column(c)
         want = dtypes.get(c, "")
-        if pa.types.is_dictionary(arr.type):
+        if c in encoded:
             out[c] = dictionary_categorical(arr)
-        elif want in {"string", "str"} or pa.types.is_large_string(arr.type):
+            continue
+        if pa.types.is_dictionary(arr.type):  # stored from a categorical: text here
+            arr = arr.cast(arr.type.value_type)
+            want = "string" if want == "category" else want
+        if want in {"string", "str"} or pa.types.is_large_string(arr.type):
             if not pa.types.is_large_string(arr.type):
                 arr = arr.cast(pa.large_string())
             out[c] = pd.arrays.ArrowStringArray(arr)
