@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from shared_frames import assert_same_shared
 
-from kinerja_analysis.analyses.shared import _FRAMES, compute_shared, load_shared, save_shared
+from kinerja_analysis.analyses.shared import compute_shared, load_shared, save_shared
 from kinerja_analysis.reporting.facts import period_facts
 
 
@@ -17,11 +18,7 @@ def ds(city_300):
 def test_same_inputs_same_numbers(ds, tmp_path) -> None:
     a = compute_shared(ds, seed=7, n_boot=99)
     b = compute_shared(ds, seed=7, n_boot=99)
-    for name in _FRAMES:
-        x, y = getattr(a, name), getattr(b, name)
-        assert (x is None) == (y is None), name
-        if x is not None:
-            pd.testing.assert_frame_equal(x, y, obj=name)
+    assert_same_shared(a, b, notes=False)
     # stored and reloaded, the facts of a period are the same
     folder = save_shared(a, tmp_path / "bersama")
     c = load_shared(folder)
@@ -54,12 +51,7 @@ def test_work_shared_over_cpus_equals_it_in_process(ds, monkeypatch) -> None:
     assert len(forks) == n_forks  # no child on one CPU
     assert forked.reliability is not None and len(forked.reliability)
     assert forked.pelatihan_heterogen is not None and len(forked.pelatihan_heterogen) >= 2
-    for name in _FRAMES:
-        x, y = getattr(forked, name), getattr(here, name)
-        assert (x is None) == (y is None), name
-        if x is not None:
-            pd.testing.assert_frame_equal(x, y, obj=name)
-    assert forked.notes == here.notes
+    assert_same_shared(forked, here)
 
 
 def test_reliability_that_cannot_be_estimated_in_the_child_is_a_note(ds, monkeypatch) -> None:

@@ -281,7 +281,9 @@ def test_load_dataset_with_categorical_keys_equals_text(tmp_path) -> None:
     cache (dictionary-encoded Parquet), holds the identifier columns of the row-level
     tables as categoricals of text: decoded, every table equals the text load; the
     other tables are the same; the shared analysis gives the same frames and notes."""
-    from kinerja_analysis.analyses.shared import _FRAMES, compute_shared
+    from shared_frames import assert_same_shared
+
+    from kinerja_analysis.analyses.shared import compute_shared
     from kinerja_analysis.data.contract import ROW_LEVEL_TABLES, identifier_columns
     from kinerja_analysis.data.loading import load_dataset
     from kinerja_analysis.data.synth import write_dataset
@@ -306,12 +308,7 @@ def test_load_dataset_with_categorical_keys_equals_text(tmp_path) -> None:
     with pytest.raises(ValueError, match="keys"):
         load_dataset(data, keys="arrow")
     a, b = compute_shared(text, n_boot=49), compute_shared(cached, n_boot=49)
-    for name in _FRAMES:
-        x, y = getattr(a, name), getattr(b, name)
-        assert (x is None) == (y is None), name
-        if x is not None:
-            pd.testing.assert_frame_equal(x, y, obj=name)
-    assert a.notes == b.notes
+    assert_same_shared(a, b)
 
 
 def test_dictionary_keys_sorted_text_only_and_an_older_engine_still_reads(tmp_path) -> None:

@@ -511,12 +511,13 @@ def _heterogeneity(
     notes in the same order as one by one; a third of the training step's time at
     100,000 ASN)."""
     never = d["g_did"] == 0
-    columns = []  # (col, keys, levels too small, the levels to estimate)
+    columns = []  # (col, levels too small, the levels to estimate)
     for col in subgroups:
         if col not in panel:
             continue
         level_of = panel.groupby("nip")[col].first()
         levels = sorted(level_of.dropna().unique())
+        keys = _unique_keys(levels)
         small: list[str] = []
         todo = []
         for level in levels:
@@ -526,11 +527,11 @@ def _heterogeneity(
             if n_tr < min_n:
                 small.append(str(level))  # the count stays out: a small group
                 continue
-            todo.append((col, level, keep, n_tr))
-        columns.append((col, _unique_keys(levels), small, todo))
+            todo.append((col, level, f"{col}={keys[level]}", keep, n_tr))
+        columns.append((col, small, todo))
 
     def estimate(task) -> dict[str, object] | Note:
-        col, level, keep, n_tr = task
+        col, level, term, keep, n_tr = task
         try:
             r = _did(d[keep], outcome, cov, control_group, method, n_boot=n_boot, seed=seed)
         except NotEstimable as exc:
@@ -543,7 +544,7 @@ def _heterogeneity(
             )
         return _simple_row(
             r,
-            f"{col}={keys_of[col][level]}",
+            term,
             f"{col} = {level}",
             sd,
             outcome=outcome,
@@ -553,11 +554,10 @@ def _heterogeneity(
             control_group=control_group,
         )
 
-    keys_of = {col: keys for col, keys, _, _ in columns}
     tasks = [task for *_, todo in columns for task in todo]
     done = iter(fork_map(estimate, tasks, min(available_cpus(), max(len(tasks), 1))))
     rows = []
-    for col, _, small, todo in columns:
+    for col, small, todo in columns:
         failed: list[Note] = []
         for _ in todo:
             got = next(done)
