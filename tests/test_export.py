@@ -156,6 +156,49 @@ def test_pdf_a4_with_page_numbers(html, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def _emoji_family() -> str | None:
+    """The first font family fontconfig has for U+1F3E5 (an emoji), or None."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return None
+    out = subprocess.run(
+        ["fc-list", ":charset=1f3e5", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    families = sorted(f.split(",")[0].strip() for f in out.splitlines() if f.strip())
+    return families[0] if families else None
+
+
+def test_pdf_draws_emoji_of_the_data_with_an_emoji_font(nb):
+    """An emoji in a value (a training title pasted from a chat app) is drawn by an
+    emoji font in the PDF, not as an empty box: scripts/system-deps.sh installs one."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    from kinerja_analysis.reporting.export import pdf_bytes
+
+    family = _emoji_family()
+    if family is None:
+        pytest.skip("no emoji font installed (scripts/system-deps.sh installs one)")
+    nb = copy.deepcopy(nb)
+    table = next(c for c in nb.cells if c.source.startswith("report.tabel"))
+    table.outputs[0]["data"]["text/html"] = (
+        "<table><tr><th>Pelatihan</th></tr><tr><td>Kepemimpinan \U0001f680 Dinas \U0001f3e5</td>"
+        "</tr></table>"
+    )
+    reader = PdfReader(io.BytesIO(pdf_bytes(to_html(nb, title="Uji", periode="2025Q4"))))
+    used = set()
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"Tf":
+                used.add(str(fonts[operands[0]].get_object()["/BaseFont"]))
+    # a subset font is named "ABCDEF+Family-Name"
+    assert family.replace(" ", "-") in {u.split("+", 1)[-1] for u in used}, used
+    assert "\U0001f3e5" in "".join(p.extract_text() for p in reader.pages)
+
+
 def test_xlsx_sheets_header_widths(tmp_path):
     from openpyxl import load_workbook
 
