@@ -210,6 +210,43 @@ def test_ratings_given_after_the_rater_left_are_warned_and_kept(city: Path) -> N
     assert texts.str.startswith("this period began on 2024-04-01, after its rater left").all()
 
 
+def test_a_supervisor_who_left_before_the_employee_is_warned(city: Path) -> None:
+    """``pegawai.nip_atasan`` naming an employee who had left before a period began in
+    which the employee still worked (no leaving date, or a later one than that period's
+    first day) is warned on the employee's row, naming the supervisor's pegawai row and
+    the period's first day (never the supervisor's leaving date); every row and cell is
+    kept. An employee who left by then is not warned, nor (in
+    ``test_a_register_with_leaving_dates_is_clean``) the staff of a supervisor who
+    left during the last period."""
+    edit(city / "pegawai.csv", PEG_ROW[BOSS], "tmt_keluar", "2024-03-20")
+    edit(city / "pegawai.csv", PEG_ROW[PEER], "tmt_keluar", "2024-03-01")  # left first
+    edit(city / "pegawai.csv", PEG_ROW[PPPK], "tmt_keluar", "2024-03-20")  # the same day
+    edit(city / "pegawai.csv", PEG_ROW[STAFF], "tmt_keluar", "2024-05-02")  # left later
+    peg = pd.read_csv(city / "pegawai.csv", dtype=str, keep_default_na=False)
+    stayed = set(peg.loc[peg["tmt_keluar"] == "", "nip"]) - {BOSS}
+    assert stayed and set(peg.loc[peg["nip"].isin(stayed), "nip_atasan"]) == {BOSS}
+    want = {
+        ("pegawai.csv", row, "nip_atasan", BOSS)
+        for row in sorted(PEG_ROW[n] for n in (*stayed, STAFF))
+    }
+    rep, tables = validate(city)
+    hit = rep.issues[rep.issues["aturan"] == "atasan_sesudah_keluar"]
+    assert set(map(tuple, hit[["file", "baris", "kolom", "nilai"]].values.tolist())) == want
+    assert len(hit) == len(want) and set(hit["tingkat"]) == {"peringatan"}
+    for text in hit["pesan"]:
+        assert text.startswith(
+            f"atasan langsung ini sudah keluar (tmt_keluar di pegawai.csv baris "
+            f"{PEG_ROW[BOSS]}) sebelum periode yang dimulai 2024-04-01"
+        )
+        assert BOSS not in text and "2024-03-20" not in text
+    kept = tables["pegawai"].set_index("nip")["nip_atasan"]
+    assert (kept.drop(BOSS) == BOSS).all() and len(kept) == len(peg)
+    assert rule_label("atasan_sesudah_keluar", "en") == "Supervisor had left before the employee"
+    en, _ = validate(city, bahasa="en")
+    texts = en.issues.loc[en.issues["aturan"] == "atasan_sesudah_keluar", "pesan"]
+    assert len(texts) == len(want) and texts.str.startswith("this supervisor had left").all()
+
+
 def test_a_leaving_date_before_birth_or_appointment_is_emptied(city: Path) -> None:
     # STAFF born 1990-01-01, appointed 2015-03-01; PEER appointed 2016-01-01; BOSS
     # appointed 2010-01-01 leaves that very day (not before it: not flagged)

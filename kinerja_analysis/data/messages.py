@@ -301,6 +301,11 @@ _ID: dict[str, str] = {
         "periode ini dimulai {mulai}, sesudah penilainya keluar (tmt_keluar di {file} baris "
         "{baris}); baris tetap dipakai: periksa penilai, periode ini atau tmt_keluar"
     ),
+    "atasan_sesudah_keluar": (
+        "atasan langsung ini sudah keluar (tmt_keluar di {file} baris {baris}) sebelum "
+        "periode yang dimulai {mulai}, saat pegawai ini masih bekerja; baris tetap dipakai: "
+        "periksa nip_atasan atau tmt_keluar keduanya"
+    ),
     # ------------------------------------------------------------------ personal data
     "data_pribadi_nip": "memuat NIP pegawai ({file} baris {baris}); {akibat}",
     "data_pribadi_nip_sendiri": (
@@ -1075,6 +1080,11 @@ _EN: dict[str, str] = {
     "penilai_sesudah_keluar": (
         "this period began on {mulai}, after its rater left (tmt_keluar in {file} row "
         "{baris}); the row is kept: check the rater, this period or tmt_keluar"
+    ),
+    "atasan_sesudah_keluar": (
+        "this supervisor had left (tmt_keluar in {file} row {baris}) before the period "
+        "beginning {mulai}, in which this employee still worked; the row is kept: check "
+        "nip_atasan or the two leaving dates"
     ),
     # ------------------------------------------------------------------ personal data
     "data_pribadi_nip": "holds an employee's NIP ({file} row {baris}); {akibat}",

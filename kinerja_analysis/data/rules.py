@@ -1308,6 +1308,15 @@ def employee_dates(
       ``tmt_keluar``: someone who had left rated the period. Kept, as the fault may lie
       in the leaving date, the period or the rater's id; an id that is no employee's (an
       outside rater) is not checked.
+    * ``atasan_sesudah_keluar`` (warning, row kept): an employee's supervisor
+      (``pegawai.nip_atasan``, an employee of the register) had left (``tmt_keluar``)
+      before a period of the dataset began in which the employee still worked (the
+      employee has no leaving date, or a later one than that period's first day). The
+      register names each employee's current (or, for a leaver, last) supervisor, so the
+      cell is stale for at least a whole period, or one of the two leaving dates is
+      wrong. A supervisor who left during the dataset's last period is not flagged (the
+      register may not name a successor yet). Kept: ``nip_atasan`` is not used by the
+      analysis, and the fault may lie in either row.
 
     The message names the employee's row in the pegawai file, never the birth date,
     the appointment or leaving date or the NIP (the issues list goes to the
@@ -1398,6 +1407,25 @@ def employee_dates(
         reject(
             st, ~st.bad & (starts >= gone_x[rater]), column, "penilai_sesudah_keluar",
             msg(st, "penilai_sesudah_keluar", rater, codes, mulai, "mulai"), level="peringatan",
+        )  # fmt: skip
+    if "nip_atasan" in d:
+        boss = _rows_of_employees(peg, nips, "nip_atasan")
+        own = np.full(peg.n, nat, dtype="datetime64[D]")
+        own[ok] = gone
+        # the first period that began on or after the supervisor's leaving (NaT: none;
+        # NaT sorts last)
+        starts = np.sort(
+            np.array([period_bounds(p)[0].to_datetime64() for p in periods], "datetime64[D]")
+        )
+        at = np.searchsorted(starts, gone_x)
+        after = np.append(starts, nat)[at][boss]
+        # NaT compares False: an employee without a leaving date stays past any date
+        stale = ~peg.bad & ~np.isnat(after) & ~(own <= after)
+        mulai = np.append(np.datetime_as_string(starts, unit="D").astype(object), "")
+        reject(
+            peg, stale, "nip_atasan", "atasan_sesudah_keluar",
+            msg(peg, "atasan_sesudah_keluar", boss, at[boss], mulai, "mulai"),
+            level="peringatan",
         )  # fmt: skip
     st = states.get("pelatihan")
     if st is not None and "nip" in st.values:
