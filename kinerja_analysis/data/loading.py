@@ -112,7 +112,7 @@ SUMMARY_COLUMNS = [
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
 #: Version of the validated-table cache layout and rules (part of the cache key).
-CACHE_VERSION = "19"
+CACHE_VERSION = "20"
 
 
 # --------------------------------------------------------------------------- report
