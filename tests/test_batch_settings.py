@@ -95,6 +95,41 @@ def test_keywords_and_a_settings_object_make_the_same_batch(
     assert b.settings.periods == tuple(last) and settings.profile is None
 
 
+def test_the_shared_models_get_dictionary_keys_and_the_reports_text(
+    city_300, tmp_path: Path, planned: list, monkeypatch
+) -> None:
+    """The batch validates with ``keys="categorical"``: the shared models read the
+    identifiers of the rating and SKP rows dictionary-encoded (a province's tables about
+    2.7 GB smaller), while the cache the reports load reads back as the text tables of a
+    plain ``load_dataset``, and the plan is the same as from text keys."""
+    import pandas as pd
+
+    from kinerja_analysis.data.contract import identifier_columns
+    from kinerja_analysis.data.loading import Dataset
+
+    seen: list = []
+    monkeypatch.setattr(batch, "prepare_shared", lambda ds, *a, **k: seen.append(ds))
+    cache = tmp_path / "cache"
+    run_batch(
+        city_300.data_dir,
+        tmp_path / "out",
+        periods=city_300.ds.periods[-1:],
+        per_opd=True,
+        notebooks=["10"],
+        cache_dir=cache,
+        progress=False,
+    )
+    (ds,) = seen
+    for table in ("perilaku", "skp"):
+        for col in identifier_columns(table):
+            assert isinstance(ds.tables[table][col].dtype, pd.CategoricalDtype), (table, col)
+    back = Dataset.load_cache(cache / "data")
+    for name, df in city_300.ds.tables.items():
+        pd.testing.assert_frame_equal(back.tables[name], df, check_exact=True, obj=name)
+    n_opd = city_300.ds.pegawai["opd"].nunique()
+    assert len(planned) == 1 + n_opd
+
+
 def test_a_keyword_replaces_that_field_of_the_settings(
     city_300, tmp_path: Path, planned: list
 ) -> None:

@@ -1913,8 +1913,16 @@ def run_batch(
 
         # --- 3. validate once, shared models once
         with con.phase("validasi"):
+            # the identifiers of the rating and SKP rows dictionary-encoded: the shared
+            # models read them so (the same results as on text, tested), a province's
+            # tables take about 2.7 GB less at 100,000 ASN; the cache written from them
+            # reads back as text in the reports
             ds = load_dataset(
-                data, mapping=settings.mapping, pseudonim=settings.pseudonim, bahasa=bahasa
+                data,
+                mapping=settings.mapping,
+                pseudonim=settings.pseudonim,
+                bahasa=bahasa,
+                keys="categorical",
             )
         con.say(
             con.t(
