@@ -654,6 +654,21 @@ def test_an_old_copy_with_rows_of_its_own_says_how_many(tmp_path: Path) -> None:
     rep, tables = validate(d)
     warn = [p for p in structure(rep, "peringatan") if "'Pegawai (2)'" in p]
     assert len(warn) == 1 and "1 kunci hanya ada di sheet 'Pegawai (2)'" in warn[0], warn
+    # the other tables' rows of that employee (PPPK, row 5 of the copy) are unknown
+    # still, each told where the employee stands, with that row as its cause
+    iss = rep.issues[rep.issues["nilai"] == PPPK]
+    assert len(iss) == 4 and set(iss["aturan"]) == {"referensi:pegawai"}, iss
+    assert set(iss["pesan"]) == {
+        "nip tidak dikenal: tidak ada dalam pegawai yang dibaca; hanya ada di "
+        "pegawai.xlsx [Pegawai (2)] baris 5, sheet yang tidak dibaca karena namanya "
+        "menandai salinan atau arsip"
+    }
+    assert set(iss["sebab"]) == {"pegawai.xlsx [Pegawai (2)] baris 5"}
+    other = rep.issues[rep.issues["nilai"] != PPPK]
+    assert not other["pesan"].str.contains("salinan").any()
+    en, _ = validate(d, bahasa="en")
+    texts = en.issues.loc[en.issues["nilai"] == PPPK, "pesan"]
+    assert texts.str.startswith("unknown nip: not in pegawai as read; only in pegawai.xlsx").all()
 
 
 def test_the_fix_offered_for_undecidable_copies_names_the_fullest_sheet(tmp_path: Path) -> None:

@@ -328,6 +328,10 @@ _ID: dict[str, str] = {
     ),
     # ------------------------------------------------------------------ references
     "referensi": "{kolom} tidak dikenal: tidak ada dalam {apa}",
+    "referensi_salinan": (
+        "{kolom} tidak dikenal: tidak ada dalam {apa} yang dibaca; hanya ada di {file} "
+        "baris {baris}, sheet yang tidak dibaca karena namanya menandai salinan atau arsip"
+    ),
     "referensi_ditolak": (
         "pegawai dengan NIP ini ditolak di {file} baris {baris} ({alasan}); baris ini ikut "
         "disisihkan"
@@ -1110,6 +1114,10 @@ _EN: dict[str, str] = {
         "name from this cell (the value here is masked)"
     ),
     "referensi": "unknown {kolom}: not in {apa}",
+    "referensi_salinan": (
+        "unknown {kolom}: not in {apa} as read; only in {file} row {baris}, a sheet not "
+        "read because its name marks a copy or an archive"
+    ),
     "referensi_ditolak": (
         "the employee with this NIP was rejected in {file} row {baris} ({alasan}); this row "
         "is set aside with it"

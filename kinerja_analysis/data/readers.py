@@ -155,6 +155,10 @@ class ReadInfo:
     sheets_read: tuple[str, ...] = ()
     #: Columns (1-based positions) hidden in Excel on every sheet read that has them.
     hidden_columns: tuple[int, ...] = ()
+    #: Keys of a one-column key (a register's NIP, separators removed) held only by a
+    #: sheet set aside as a copy or an archive (``sheet_salinan``): ``(key, sheet, row)``,
+    #: sorted; another table's row naming one is told where its employee stands.
+    copy_keys: tuple[tuple[str, str, int], ...] = ()
 
 
 class RawColumn:
@@ -1305,7 +1309,10 @@ def _key_texts(column: str, texts: list[str]) -> list[str]:
 
 def _copies(
     sheets: Sequence[_Sheet], spec: HeaderSpec
-) -> tuple[dict[str, tuple[str, int, int, int, int, str]], tuple[list[str], int, int] | None]:
+) -> tuple[
+    dict[str, tuple[str, int, int, int, int, str, tuple[tuple[str, str, int], ...]]],
+    tuple[list[str], int, int] | None,
+]:
     """Which sheets read for one table are copies of another, not parts of it.
 
     Two sheets that share at least :data:`COPY_SHARE` of the keys of the smaller and at
@@ -1323,8 +1330,10 @@ def _copies(
     sheet is current: its extra rows may be people who have left since).
 
     Returns ``({copy: (sheet kept, keys shared, keys of the smaller, shared keys whose
-    rows differ, keys only the copy holds, why)}, None)`` with ``why`` ``"isi"`` (its
-    rows are all in the sheet kept) or ``"nama"`` (its name marks a copy), or ``({},
+    rows differ, keys only the copy holds, why, those keys)}, None)`` with ``why``
+    ``"isi"`` (its rows are all in the sheet kept) or ``"nama"`` (its name marks a
+    copy), and, for a copy by name of a table with a one-column key, the ``(key, sheet,
+    spreadsheet row)`` of each key only the copy holds (else ``()``), or ``({},
     (the sheets, keys shared, keys of the smaller))`` when the sheets to read cannot be
     told apart. Written here because it is a rule of this reader about workbooks, not a
     generic computation a library offers.
@@ -1373,7 +1382,16 @@ def _copies(
         differ = sum(any(cols[i][c][a[k]] != cols[j][c][b[k]] for c in same_cols) for k in common)
         return len(common), min(len(a), len(b)), differ, len(b.keys() - a.keys())
 
-    copies: dict[str, tuple[str, int, int, int, int, str]] = {}
+    def only(i: int, kept: int) -> tuple[tuple[str, str, int], ...]:
+        """``(key, sheet, row)`` of the keys of a one-column key only sheet ``i`` holds."""
+        a, b = keys[kept] or {}, keys[i] or {}
+        if len(spec.key) != 1:
+            return ()
+        return tuple(
+            sorted((k[0], sheets[i].name, sheets[i].rows[b[k]]) for k in b.keys() - a.keys())
+        )
+
+    copies: dict[str, tuple[str, int, int, int, int, str, tuple[tuple[str, str, int], ...]]] = {}
     for r in sorted({root(i) for i in range(n)}):
         members = [i for i in range(n) if root(i) == r]
         if len(members) < 2:
@@ -1396,7 +1414,9 @@ def _copies(
         for i in members:
             if i != kept:
                 why = "isi" if full else "nama"
-                copies[sheets[i].name] = (sheets[kept].name, *compare(kept, i), why)
+                copies[sheets[i].name] = (
+                    sheets[kept].name, *compare(kept, i), why, only(i, kept) if why == "nama" else ()
+                )  # fmt: skip
     return copies, None
 
 
@@ -1604,7 +1624,7 @@ def _read_xlsx(
                 fields={"beda": beda, "contoh": min((nm for nm, _ in differ), key=names.index)},
             )
         )
-    for nm, (kept, n, m, n_diff, n_only, why) in copies.items():
+    for nm, (kept, n, m, n_diff, n_only, why, _) in copies.items():
         problems.append(
             Problem(
                 "sheet_salinan" if why == "nama" else "sheet_isi_sama",
@@ -1772,6 +1792,7 @@ def _read_xlsx(
         date_system=date_system,
         sheets_read=tuple(order) if stacked else (),
         hidden_columns=tuple(j + 1 for j, h in sorted(hidden_in.items()) if h),
+        copy_keys=tuple(sorted(k for *_, ks in copies.values() for k in ks)),
     )
     return (
         cols,

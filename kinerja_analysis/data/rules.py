@@ -1610,6 +1610,23 @@ def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str, str]]:
     return out
 
 
+def _copy_only_pegawai(peg: TableState, known: pd.Index) -> dict[str, tuple[str, int]]:
+    """NIP → (file and sheet, spreadsheet row) of the employees only a sheet of the
+    register set aside as a copy or an archive holds (``sheet_salinan``,
+    :attr:`~kinerja_analysis.data.readers.ReadInfo.copy_keys`) and no accepted row has:
+    another table's row naming one is unknown still, but told where its employee
+    stands (the sheet's message counts them)."""
+    keys = peg.raw.info.copy_keys
+    if not keys:
+        return {}
+    accepted = set(known.tolist())
+    out: dict[str, tuple[str, int]] = {}
+    for key, sheet, row in keys:
+        if key not in accepted:
+            out.setdefault(key, (sheet_label(peg.file, sheet), int(row)))
+    return out
+
+
 def _other_id_key(text: str) -> str | None:
     """The key under which an identifier that is no NIP (a NIK, a THL number) and its
     other spellings meet: ``"id:"`` and :func:`~kinerja_analysis.data.validation.id_key`;
@@ -1726,11 +1743,14 @@ def check_reference(
     rejected: Mapping[str, tuple[int, str, str]],
     peg_file: str,
     level: str = "tolak",
+    copies: Mapping[str, tuple[str, int]] | None = None,
 ) -> None:
     """Values of ``column`` must be in ``known``; those that belong to a rejected employee
     are set aside under that root cause instead of "unknown" (``rejected``: NIP → row,
     reason and file of the employee's row, :func:`_rejected_pegawai`; ``peg_file`` the
-    pegawai file's name, kept for callers)."""
+    pegawai file's name, kept for callers). An unknown value only a sheet set aside as a
+    copy holds (``copies``: key → (file and sheet, row), :func:`_copy_only_pegawai`) is
+    unknown still, its message naming that sheet and row and that row its cause."""
     s = st.values[column]
     cats = s.cat.categories.to_numpy(dtype=object)
     codes = s.cat.codes.to_numpy()
@@ -1760,6 +1780,23 @@ def check_reference(
     vals = np.full(st.n, None, dtype=object)
     vals[unknown] = [key_of.get(c, c) for c in cats[codes[unknown]].tolist()]
     plain = unknown & ~is_rej
+    if copies:
+        in_copy = np.fromiter((c in copies for c in cats), dtype=bool, count=len(cats))
+        copied = plain & np.append(in_copy, False)[codes]
+        plain &= ~copied
+        if copied.any():
+            reject(
+                st, copied, column, f"referensi:{what}",
+                lambda pos: np.array(
+                    [st.msg("referensi_salinan", kolom=column, apa=what, file=copies[vals[i]][0],
+                            baris=copies[vals[i]][1]) for i in pos],
+                    dtype=object,
+                ),
+                level,
+                cause=lambda pos: np.array(
+                    [f"{copies[vals[i]][0]} baris {copies[vals[i]][1]}" for i in pos], dtype=object
+                ),
+            )  # fmt: skip
     reject(
         st, plain, column, f"referensi:{what}", st.msg("referensi", kolom=column, apa=what), level
     )
@@ -1954,9 +1991,11 @@ def _check_rules(
         nip = _text(peg.values["nip"])
         known = pd.Index(nip[ok].dropna().unique())
         rejected = _rejected_pegawai(peg)
+        copies = _copy_only_pegawai(peg, known)
         check_reference(
-            peg, "nip_atasan", known, "pegawai (atasan)", rejected, peg.file, "peringatan"
-        )
+            peg, "nip_atasan", known, "pegawai (atasan)", rejected, peg.file, "peringatan",
+            copies=copies,
+        )  # fmt: skip
         # one OPD however its name's case and spaces are written (a hand-kept register)
         opd_spelling = fold_spellings(peg, "opd") if "opd" in peg.values else {}
         known_opd = pd.Index(_text(peg.values["opd"])[ok].dropna().unique())
@@ -1968,7 +2007,7 @@ def _check_rules(
         if name == "pegawai":
             continue
         if peg is not None and "nip" in st.values:
-            check_reference(st, "nip", known, "pegawai", rejected, peg.file)
+            check_reference(st, "nip", known, "pegawai", rejected, peg.file, copies=copies)
         if "periode" in st.values and name != "penerapan" and periods:
             period_membership(st, periods, not_adopted, sources)
         if peg is not None and name in {"layanan", "penerapan"} and "opd" in st.values:
@@ -1977,12 +2016,14 @@ def _check_rules(
             check_reference(st, "opd", known_opd, "OPD pegawai", {}, peg.file, "peringatan")
         if peg is not None and name == "perilaku":
             check_reference(
-                st, "id_penilai", known, "pegawai (penilai)", rejected, peg.file, "peringatan"
-            )
+                st, "id_penilai", known, "pegawai (penilai)", rejected, peg.file, "peringatan",
+                copies=copies,
+            )  # fmt: skip
         if peg is not None and name == "penilaian_resmi" and "nip_penilai" in st.values:
             check_reference(
-                st, "nip_penilai", known, "pegawai (penilai)", rejected, peg.file, "peringatan"
-            )
+                st, "nip_penilai", known, "pegawai (penilai)", rejected, peg.file, "peringatan",
+                copies=copies,
+            )  # fmt: skip
         # last: two spellings of one OPD in one period are a duplicate too
         check_key(st)
     if peg is not None:
