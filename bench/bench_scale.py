@@ -14,7 +14,8 @@ so that its peak RSS is its own (the batch's is the sum over its process tree, s
 ``validate``
     :func:`~kinerja_analysis.data.loading.load_dataset` on the raw files, timed by
     ``bench/bench_validate.py`` when the columnar loader is present (skipped otherwise:
-    the row-by-row loader needs about 40 GB at 100,000 ASN).
+    the row-by-row loader needs about 40 GB at 100,000 ASN), with ``--keys`` as
+    ``kinerja batch`` validates (``categorical``, the default) or as text.
 ``shared``
     Load the validated tables, then
     :func:`~kinerja_analysis.analyses.shared.compute_shared` — scores (360° rater model
@@ -243,13 +244,13 @@ def run_child(cmd: list[str], *, tree: bool = False) -> dict:
     return res
 
 
-def stage_validate(folder: Path, cache: Path) -> dict | None:
+def stage_validate(folder: Path, cache: Path, keys: str) -> dict | None:
     if not columnar_loader():
         return None
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_validate import measure_validate  # noqa: E402 - the data stream's bench
 
-    return measure_validate(folder, cache=cache)
+    return measure_validate(folder, cache=cache, keys=keys)
 
 
 def stage_shared(folder: Path, cache: Path, keys: str) -> dict:
@@ -313,7 +314,7 @@ def main() -> None:
                 cache = args.cache_dir / f"kota_{n}"
             for stage in args.stages:
                 if stage == "validate":
-                    res = stage_validate(folder, cache / "data")
+                    res = stage_validate(folder, cache / "data", args.keys)
                 elif stage == "shared":
                     res = stage_shared(folder, cache / "data", args.keys)
                 else:

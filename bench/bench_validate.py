@@ -40,8 +40,12 @@ if mode == "legacy":
     import legacy_loader as L
     ds = L.load_dataset(folder)
 else:
+    import inspect
     from kinerja_analysis.data.loading import load_dataset
-    ds = load_dataset(folder, cache=None if cache == "-" else cache)
+    kw = {"cache": None if cache == "-" else cache}
+    if sys.argv[4] != "text" and "keys" in inspect.signature(load_dataset).parameters:
+        kw["keys"] = sys.argv[4]  # code before the option loads text
+    ds = load_dataset(folder, **kw)
 rows = int(sum(len(df) for df in ds.tables.values()))
 wall = time.perf_counter() - t0
 ru = resource.getrusage(resource.RUSAGE_SELF)
@@ -60,16 +64,19 @@ def csv_bytes(folder: Path) -> int:
     )
 
 
-def measure_validate(folder: Path, *, cache: Path | None = None, legacy: bool = False) -> dict:
+def measure_validate(
+    folder: Path, *, cache: Path | None = None, legacy: bool = False, keys: str = "text"
+) -> dict:
     """Validate ``folder`` in a fresh Python process; wall seconds and peak RSS (bytes).
 
     With ``cache`` the validated tables are stored there (cold run) or read from there
-    (warm run, when the raw files are unchanged).
+    (warm run, when the raw files are unchanged). ``keys="categorical"``: the identifier
+    columns of the rating and SKP rows come out dictionary-encoded, as ``kinerja batch``
+    validates (``load_dataset(keys=...)``).
     """
     cmd = [sys.executable, "-c", _RUNNER, "legacy" if legacy else "new", str(folder)]
     cmd.append(str(cache) if cache is not None else "-")
-    if legacy:
-        cmd.append(str(ROOT / "tests"))
+    cmd.append(str(ROOT / "tests") if legacy else keys)
     t0 = time.perf_counter()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
     res = json.loads(out.stdout.strip().splitlines()[-1])

@@ -311,6 +311,34 @@ def test_load_dataset_with_categorical_keys_equals_text(tmp_path) -> None:
     assert_same_shared(a, b)
 
 
+def test_fresh_categorical_keys_are_the_encoding_of_the_accepted_text(tmp_path) -> None:
+    """Validated afresh with ``keys="categorical"``, an identifier column is built from
+    validation's codes, not from written-out text: it must be exactly Arrow's encoding
+    of the text load (sorted categories of the values present): a value only a
+    rejected row held (a rater id, a period) is no category."""
+    import pyarrow as pa
+
+    from kinerja_analysis.core.keys import dictionary_categorical
+    from kinerja_analysis.data.contract import identifier_columns
+    from kinerja_analysis.data.loading import load_dataset
+    from kinerja_analysis.data.synth import write_dataset
+
+    data = tmp_path / "data"
+    write_dataset(generate(n_pegawai=150, seed=4), data)
+    path = data / "perilaku.csv"
+    peri = pd.read_csv(path, dtype=str, keep_default_na=False)
+    bad = peri.iloc[[0, 1]].assign(id_penilai="ZZZ-HANYA-DITOLAK", skor="9")  # out of range
+    pd.concat([peri, bad], ignore_index=True).to_csv(path, index=False)
+    text = load_dataset(data)
+    fresh = load_dataset(data, keys="categorical")
+    assert text.validation.n_rejected == 2
+    for name in ("perilaku", "skp"):
+        for c in identifier_columns(name):
+            want = pd.Series(dictionary_categorical(pa.array(text.tables[name][c].array)))
+            pd.testing.assert_series_equal(fresh.tables[name][c], want, check_names=False)
+    assert "ZZZ-HANYA-DITOLAK" not in fresh.tables["perilaku"]["id_penilai"].cat.categories
+
+
 def test_dictionary_keys_sorted_text_only_and_an_older_engine_still_reads(tmp_path) -> None:
     """Categories come sorted as ``astype("category")`` gives them (a published table's
     role columns keep their order); non-text values are refused; an engine written to

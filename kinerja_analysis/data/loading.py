@@ -1395,9 +1395,15 @@ def validate_dataset(
     periods: Iterable[str] | None = None,
     bahasa: Bahasa = "id",
     today: date | None = None,
+    keys: Keys = "text",
 ) -> tuple[ValidationReport, dict[str, pd.DataFrame], tuple[str, ...]]:
     """Validate a dataset folder and report everything in one run (never raises for bad
     data; :func:`load_dataset` is the usual entry point).
+
+    ``keys="categorical"``: the identifier columns of the row-level tables come out
+    dictionary-encoded (:func:`load_dataset`), built from the codes validation works on
+    without writing every row's text first (at 100,000 ASN the 26.5 M ratings' five
+    identifier columns).
 
     Returns
     -------
@@ -1411,6 +1417,7 @@ def validate_dataset(
         Only when the folder or the mapping file itself cannot be read.
     """
     check_bahasa(bahasa)
+    _check_keys(keys)
     data_dir = check_data_folder(path, bahasa)
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     run = _Run(data_dir, cmap, pseudonim, bahasa, today or date.today())
@@ -1447,7 +1454,7 @@ def validate_dataset(
     _nothing_accepted(run)
     presence = _rejected_presence(run)
     rejected = _keep_rejected_rows(run)
-    tables, summary = _collect(run)
+    tables, summary = _collect(run, keys)
     notes = list(run.notes)
     if pseudonim:
         notes.insert(0, run.msg("pseudonim"))
@@ -1789,7 +1796,27 @@ def _keep_rejected_rows(run: _Run) -> dict[str, pd.DataFrame]:
     return rejected
 
 
-def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _final_categorical(s: pd.Series, keep: np.ndarray) -> pd.Series:
+    """The accepted rows of a working categorical column as :func:`_with_keys` would
+    encode their text (:func:`~kinerja_analysis.core.keys.dictionary_categorical`: the
+    values present as sorted text categories), from the column's codes: no row's text
+    is written out first."""
+    codes = s.cat.codes.to_numpy()[keep]
+    cats = s.cat.categories.to_numpy(dtype=object)
+    present = np.zeros(len(cats) + 1, dtype=bool)
+    present[codes] = True  # code -1 (missing) marks the last slot
+    used = np.flatnonzero(present[:-1])
+    remap = np.full(len(cats) + 1, -1, dtype=np.int32)
+    remap[used] = np.arange(len(used), dtype=np.int32)
+    idx = remap[codes]
+    arr = pa.DictionaryArray.from_arrays(
+        pa.array(idx, mask=idx < 0, type=pa.int32()),
+        pa.array(cats[used], type=pa.large_string()),
+    )
+    return pd.Series(dictionary_categorical(arr))
+
+
+def _collect(run: _Run, keys: Keys = "text") -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     rows = []
     for name in TABLE_ORDER:
@@ -1801,11 +1828,14 @@ def _collect(run: _Run) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
                 rows.append(_summary_row(name, file, 0, 0, 0, 0, status or "dilewati", None, None))
             continue
         keep = _canonical_order(st, np.flatnonzero(~st.bad))
+        encoded = _encoded_columns(name, keys)
         cols: dict[str, Any] = {}
         for c in list(st.values):
             v = st.values.pop(c)  # each working column goes as soon as its final is built
             if name == "perilaku" and c == "skor":
                 cols[c] = v.to_numpy(dtype=np.int64, na_value=0)[keep]
+            elif c in encoded and isinstance(v.dtype, pd.CategoricalDtype):
+                cols[c] = _final_categorical(v, keep)
             else:
                 cols[c] = _final_series(v, keep)
             del v
@@ -1994,7 +2024,13 @@ def load_dataset(
             cached.validation.write(rejects_dir, data_dir)
         return cached
     report, tables, items = validate_dataset(
-        data_dir, mapping=cmap, pseudonim=pseudonim, periods=declared, bahasa=bahasa, today=today
+        data_dir,
+        mapping=cmap,
+        pseudonim=pseudonim,
+        periods=declared,
+        bahasa=bahasa,
+        today=today,
+        keys=keys,
     )
     if rejects_dir is not None:
         report.write(rejects_dir, data_dir)
