@@ -40,6 +40,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -2018,32 +2019,45 @@ def load_dataset(
     data_dir = check_data_folder(path, bahasa)
     cmap = mapping if isinstance(mapping, ColumnMapping) else read_mapping(mapping, bahasa)
     declared = None if periods is None else tuple(str(p) for p in periods)
-    cached = _from_cache(cache, data_dir, cmap, pseudonim, declared, bahasa, today, keys)
-    if cached is not None:
-        if rejects_dir is not None:
-            cached.validation.write(rejects_dir, data_dir)
-        return cached
-    report, tables, items = validate_dataset(
-        data_dir,
-        mapping=cmap,
-        pseudonim=pseudonim,
-        periods=declared,
-        bahasa=bahasa,
-        today=today,
-        keys=keys,
-    )
+    used = list(_data_files(data_dir, cmap).values())
+    extra = _checksum_extra(pseudonim, declared)
+    # the raw files are hashed once: before the cache is looked up, or (no cache) in a
+    # thread beside validation — hashlib releases the GIL on large blocks, and
+    # validation's single-threaded stretches leave a CPU free (2.9 GB of CSV at
+    # 100,000 ASN: seconds)
+    with ThreadPoolExecutor(1) as pool:
+        if cache is not None:
+            digest = None
+            checksum = _checksum(used, cmap, extra)
+            cached = _from_cache(cache, checksum, bahasa, today, keys)
+            if cached is not None:
+                if rejects_dir is not None:
+                    cached.validation.write(rejects_dir, data_dir)
+                return cached
+        else:
+            digest = pool.submit(_checksum, used, cmap, extra)
+        report, tables, items = validate_dataset(
+            data_dir,
+            mapping=cmap,
+            pseudonim=pseudonim,
+            periods=declared,
+            bahasa=bahasa,
+            today=today,
+            keys=keys,
+        )
+        if digest is not None:
+            checksum = digest.result()
     if rejects_dir is not None:
         report.write(rejects_dir, data_dir)
     if not report.usable:
         exc = DatasetError(_unusable_message(report))
         exc.report = report  # type: ignore[attr-defined]
         raise exc
-    used = [p for n, p in _data_files(data_dir, cmap).items()]
     ds = Dataset(
         tables=tables,
         validation=report,
         periods=report.periods,
-        checksum=_checksum(used, cmap, _checksum_extra(pseudonim, declared)),
+        checksum=checksum,
         pseudonim=pseudonim,
         survey_items=items,
     )
@@ -2143,14 +2157,11 @@ def _cache_key(checksum: str, bahasa: str) -> str:
     return hashlib.sha256(f"{CACHE_VERSION}|{checksum}|{bahasa}".encode()).hexdigest()[:24]
 
 
-def _from_cache(
-    cache, data_dir, cmap, pseudonim, declared, bahasa, today, keys="text"
-) -> Dataset | None:
+def _from_cache(cache, checksum: str, bahasa, today, keys="text") -> Dataset | None:
+    """The dataset cached under ``checksum`` (of the raw files, :func:`_checksum`) in
+    ``cache``, or None."""
     if cache is None:
         return None
-    checksum = _checksum(
-        _data_files(data_dir, cmap).values(), cmap, _checksum_extra(pseudonim, declared)
-    )
     folder = Path(cache) / _cache_key(checksum, bahasa)
     meta = folder / "meta.json"
     if not meta.is_file():
