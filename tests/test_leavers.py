@@ -602,3 +602,33 @@ def test_a_careless_export_is_flagged_row_by_row(tmp_path: Path, monkeypatch) ->
         assert len(tables[name]) == len(pd.read_csv(out / f"{name}.csv"))
     # the rows name them in every period: counted in each (what the warnings say)
     assert all(len(pegawai_through(tables, p)) == 300 for p in full.truth["config"]["periods"])
+
+
+@pytest.mark.parametrize("on_or_after", [False, True])
+def test_dated_rows_equals_the_row_by_row_comparison(on_or_after: bool) -> None:
+    """``rules._dated_rows`` compares only the rows of employees whose date can pass;
+    it must equal ``~bad & (period date < / >= the employee's date)`` on every row,
+    with missing periods (code -1), periods outside the data (NaT), employees without
+    a date (NaT) and rows of no employee (-1)."""
+    from types import SimpleNamespace
+
+    from kinerja_analysis.data.rules import _dated_rows
+
+    rng = np.random.default_rng(5)
+    n_emp, n_rows = 60, 5000
+    per_code = np.array(
+        ["2024-01-01", "2024-04-01", "NaT", "2024-07-01", "2024-10-01"], "datetime64[D]"
+    )
+    for spread in (30, 400, 2000):  # dates inside the data, around it, mostly before it
+        dates = np.datetime64("2024-06-15") + rng.integers(-spread, spread, n_emp)
+        dates = dates.astype("datetime64[D]")
+        dates[rng.random(n_emp) < 0.3] = np.datetime64("NaT")
+        dates = np.append(dates, np.datetime64("NaT"))  # index -1: no employee
+        who = rng.integers(-1, n_emp, n_rows)
+        codes = rng.integers(-1, len(per_code), n_rows)
+        st = SimpleNamespace(bad=rng.random(n_rows) < 0.1)
+        day = np.append(per_code, np.datetime64("NaT"))[codes]
+        want = ~st.bad & ((day >= dates[who]) if on_or_after else (day < dates[who]))
+        got = _dated_rows(st, who, codes, per_code, dates, on_or_after=on_or_after)
+        assert got.dtype == bool and np.array_equal(got, want), spread
+        assert want.any() or spread == 2000

@@ -1238,6 +1238,39 @@ def _rows_of_employees(st: TableState, nips: pd.Index, column: str = "nip") -> n
     return np.append(where, -1).astype(np.int64)[codes]
 
 
+def _dated_rows(
+    st: TableState,
+    who: np.ndarray,
+    codes: np.ndarray,
+    per_code: np.ndarray,
+    dates: np.ndarray,
+    *,
+    on_or_after: bool,
+) -> np.ndarray:
+    """Rows of ``st`` not rejected whose period's date (``per_code[codes]``; code -1 and
+    a ``NaT`` date: none) is before (``on_or_after=False``) or on or after (True) the
+    date of the row's employee (``dates[who]``; ``who`` -1 is the last entry of
+    ``dates``, ``NaT``). ``NaT`` on either side compares False.
+
+    The same as ``~st.bad & (per_code[codes] < dates[who])`` (or ``>=``), but compared
+    only on the rows of employees whose date can pass against some period: a register
+    whose appointments all precede the data, or without leaving dates, costs one pass
+    over the employees, not several over 26.5 M ratings.
+    """
+    out = np.zeros(len(codes), dtype=bool)
+    known = per_code[~np.isnat(per_code)]
+    if not len(known):
+        return out
+    can = dates <= known.max() if on_or_after else dates > known.min()
+    if not can.any():
+        return out
+    rows = np.flatnonzero(can[who] & ~st.bad)
+    day = np.append(per_code, np.datetime64("NaT"))[codes[rows]]
+    mine = dates[who[rows]]
+    out[rows] = (day >= mine) if on_or_after else (day < mine)
+    return out
+
+
 def _period_edges(
     st: TableState, periods: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1380,15 +1413,13 @@ def employee_dates(
             continue
         emp = _rows_of_employees(st, nips)
         codes, first, last = _period_edges(st, periods)
-        ends = np.append(last, nat)[codes]
-        early = ~st.bad & (ends < tmt_x[emp])  # NaT on either side compares False
+        early = _dated_rows(st, emp, codes, last, tmt_x, on_or_after=False)
         akhir = np.append(np.datetime_as_string(last, unit="D").astype(object), "")
         reject(
             st, early, "periode", "periode_sebelum_tmt",
             msg(st, "periode_sebelum_tmt", emp, codes, akhir), level="peringatan",
         )  # fmt: skip
-        starts = np.append(first, nat)[codes]
-        after = ~st.bad & (starts >= gone_x[emp])
+        after = _dated_rows(st, emp, codes, first, gone_x, on_or_after=True)
         mulai = np.append(np.datetime_as_string(first, unit="D").astype(object), "")
         reject(
             st, after, "periode", "periode_sesudah_keluar",
@@ -1402,10 +1433,10 @@ def employee_dates(
             continue
         rater = _rows_of_employees(st, nips, column)
         codes, first, _ = _period_edges(st, periods)
-        starts = np.append(first, nat)[codes]
         mulai = np.append(np.datetime_as_string(first, unit="D").astype(object), "")
         reject(
-            st, ~st.bad & (starts >= gone_x[rater]), column, "penilai_sesudah_keluar",
+            st, _dated_rows(st, rater, codes, first, gone_x, on_or_after=True), column,
+            "penilai_sesudah_keluar",
             msg(st, "penilai_sesudah_keluar", rater, codes, mulai, "mulai"), level="peringatan",
         )  # fmt: skip
     if "nip_atasan" in d:
