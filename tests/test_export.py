@@ -157,17 +157,25 @@ def test_pdf_a4_with_page_numbers(html, tmp_path):
 
 
 def _emoji_family() -> str | None:
-    """The first font family fontconfig has for U+1F3E5 (an emoji), or None."""
+    """The font family fontconfig picks for U+1F3E5 (an emoji) beside the report's
+    font, or None when no installed font has it."""
     import shutil
     import subprocess
 
-    if shutil.which("fc-list") is None:
+    if shutil.which("fc-list") is None or shutil.which("fc-match") is None:
         return None
-    out = subprocess.run(
+    have = subprocess.run(
         ["fc-list", ":charset=1f3e5", "family"], capture_output=True, text=True, check=False
     ).stdout
-    families = sorted(f.split(",")[0].strip() for f in out.splitlines() if f.strip())
-    return families[0] if families else None
+    if not have.strip():
+        return None
+    picked = subprocess.run(
+        ["fc-match", "-f", "%{family}", "DejaVu Sans:charset=1f3e5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return picked.split(",")[0].strip() or None
 
 
 def test_pdf_draws_emoji_of_the_data_with_an_emoji_font(nb):

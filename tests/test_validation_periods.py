@@ -116,3 +116,39 @@ def test_batch_counts_rejects_under_every_spelling_of_their_period() -> None:
     # (a fresh tester saw "laporan tetap ditulis" for three periods it did not run)
     lost, partial = period_problems(report, periods, ["2024Q4"], None, "id")
     assert not lost and list(partial) == ["2024Q4"]
+
+
+@pytest.mark.parametrize("cells", [None, 10])
+def test_period_support_counts_distinct_employees_over_the_tables(monkeypatch, cells) -> None:
+    """``rules._period_support`` (a scatter over codes, or sorted pairs past
+    ``_PAIR_CELLS``) equals the distinct NIPs per period text over the accepted rows of
+    the period tables (``PERIOD_TABLES``), read as text; missing codes, rejected rows and
+    other tables do not count."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+
+    from kinerja_analysis.data import rules
+
+    if cells is not None:
+        monkeypatch.setattr(rules, "_PAIR_CELLS", cells)
+    rng = np.random.default_rng(11)
+    periods = ["2024Q1", "2024Q2", "2024-07", "Triwulan III 2024", "2024Q4"]
+    states, want = {}, {}
+    for name in (*rules.PERIOD_TABLES, "perilaku"):  # perilaku's periods are no support
+        n = 400
+        nip = pd.Series(rng.choice([f"19{i:016d}" for i in range(50)] + [None], n))
+        per = pd.Series(rng.choice(periods[: 3 + len(states)] + [None], n))
+        # each table's own category order (not sorted like the others')
+        nip_c = nip.astype(pd.CategoricalDtype(list(dict.fromkeys(nip.dropna()))))
+        per_c = per.astype(pd.CategoricalDtype(list(dict.fromkeys(per.dropna()))[::-1]))
+        bad = rng.random(n) < 0.2
+        states[name] = SimpleNamespace(values={"nip": nip_c, "periode": per_c}, bad=bad)
+        ok = ~bad & nip.notna().to_numpy() & per.notna().to_numpy()
+        if name not in rules.PERIOD_TABLES:
+            continue
+        for p, g in pd.DataFrame({"p": per[ok], "n": nip[ok]}).groupby("p"):
+            want.setdefault(p, set()).update(g["n"])
+    assert rules._period_support(states) == {p: len(v) for p, v in want.items()}
+    assert rules._period_support({}) == {}

@@ -1019,25 +1019,50 @@ def _own_name(
 
 def _period_support(states: Mapping[str, TableState]) -> dict[str, int]:
     """Distinct employees per period code in the period tables' accepted rows (computed on
-    the columns' codes: no text per row)."""
-    pairs: dict[str, set] = {}
-    for name in PERIOD_TABLES:
-        st = states.get(name)
-        if st is None or "periode" not in st.values:
-            continue
+    the columns' codes: no text per row, no sort of the rows).
+
+    The NIPs of all tables are numbered once (their distinct texts); each table marks
+    the (period, NIP) pairs its rows hold in a boolean array (periods × NIPs), and a
+    period's support is the number of NIPs any table marks for it.
+    """
+    used = [
+        st
+        for name in PERIOD_TABLES
+        if (st := states.get(name)) is not None and "periode" in st.values
+    ]
+    if not used:
+        return {}
+    every = pd.Index(
+        np.concatenate([st.values["nip"].cat.categories.to_numpy(dtype=object) for st in used])
+    ).unique()
+    members: dict[str, list[np.ndarray]] = {}
+    for st in used:
         ok = ~st.bad
         nip, per = st.values["nip"], st.values["periode"]
-        width = len(nip.cat.categories) + 1
+        to_every = every.get_indexer(nip.cat.categories.to_numpy(dtype=object))
         nc, pc = nip.cat.codes.to_numpy()[ok], per.cat.codes.to_numpy()[ok]
         good = (nc >= 0) & (pc >= 0)
-        uniq = np.unique(pc[good].astype(np.int64) * width + nc[good])
-        per_cats = per.cat.categories.to_numpy(dtype=object)
-        nip_cats = nip.cat.categories.to_numpy(dtype=object)
-        p_idx, n_idx = np.divmod(uniq, width)
-        for p_code in np.unique(p_idx):
-            members = nip_cats[n_idx[p_idx == p_code]]
-            pairs.setdefault(str(per_cats[p_code]), set()).update(members.tolist())
-    return {p: len(v) for p, v in pairs.items()}
+        nc, pc = nc[good], pc[good]
+        n_per = len(per.cat.categories)
+        if n_per * len(every) <= _PAIR_CELLS:  # one scatter over the rows
+            seen = np.zeros((n_per, len(every)), dtype=bool)
+            seen[pc, to_every[nc]] = True
+            groups = [(p, np.flatnonzero(seen[p])) for p in np.flatnonzero(seen.any(axis=1))]
+        else:  # very many period texts (a mangled column): sort the pairs instead
+            width = np.int64(len(every))
+            p_idx, e_idx = np.divmod(np.unique(pc.astype(np.int64) * width + to_every[nc]), width)
+            groups = [(p, e_idx[p_idx == p]) for p in np.unique(p_idx)]
+        for p, ids in groups:
+            members.setdefault(str(per.cat.categories[p]), []).append(ids)
+    return {
+        p: len(v[0]) if len(v) == 1 else len(np.unique(np.concatenate(v)))
+        for p, v in members.items()
+    }
+
+
+#: At most this many (period text, NIP) cells are marked in one boolean array
+#: (:func:`_period_support`); beyond, the pairs are sorted instead.
+_PAIR_CELLS = 200_000_000
 
 
 def choose_periods(
