@@ -247,6 +247,25 @@ def test_a_supervisor_who_left_before_the_employee_is_warned(city: Path) -> None
     assert len(texts) == len(want) and texts.str.startswith("this supervisor had left").all()
 
 
+def test_the_supervisor_warning_names_the_first_period_the_employee_worked(city: Path) -> None:
+    """helper-68 F4: the period named is the first that began on or after the
+    supervisor's leaving *and* that the employee worked in: BOSS leaves on the first
+    day of the data; LATE, appointed on 2024-04-01, is named with 2024Q2, not with
+    2024Q1 when they were not yet employed; the others with 2024Q1."""
+    from test_cross_table_dates import LATE
+
+    edit(city / "pegawai.csv", PEG_ROW[BOSS], "tmt_keluar", "2024-01-01")
+    rep, _ = validate(city)
+    hit = rep.issues[rep.issues["aturan"] == "atasan_sesudah_keluar"].set_index("baris")
+    peg = pd.read_csv(city / "pegawai.csv", dtype=str, keep_default_na=False)
+    assert peg.loc[peg["nip"] == LATE, "tmt_cpns"].iloc[0] == "2024-04-01"
+    staff = [n for n in PEG_ROW if n != BOSS]
+    assert sorted(hit.index) == sorted(PEG_ROW[n] for n in staff)
+    for nip in staff:
+        first = "2024-04-01" if nip == LATE else "2024-01-01"
+        assert f"sebelum periode yang dimulai {first}," in hit.loc[PEG_ROW[nip], "pesan"], nip
+
+
 def test_a_leaving_date_before_birth_or_appointment_is_emptied(city: Path) -> None:
     # STAFF born 1990-01-01, appointed 2015-03-01; PEER appointed 2016-01-01; BOSS
     # appointed 2010-01-01 leaves that very day (not before it: not flagged)

@@ -663,12 +663,35 @@ def test_an_old_copy_with_rows_of_its_own_says_how_many(tmp_path: Path) -> None:
         "pegawai.xlsx [Pegawai (2)] baris 5, sheet yang tidak dibaca karena namanya "
         "menandai salinan atau arsip"
     }
-    assert set(iss["sebab"]) == {"pegawai.xlsx [Pegawai (2)] baris 5"}
+    assert set(iss["sebab"]) == {"salinan pegawai.xlsx [Pegawai (2)]"}  # one cause: the sheet
+    (line,) = [t for t in rep.cause_groups()["pesan"] if "Pegawai (2)" in t]
+    assert line.startswith(
+        "pegawai.xlsx [Pegawai (2)] tidak dibaca (namanya menandai salinan atau arsip)"
+    ), line
+    assert "ditolak ()" not in line and "4 baris terkait disisihkan" in line, line
     other = rep.issues[rep.issues["nilai"] != PPPK]
     assert not other["pesan"].str.contains("salinan").any()
     en, _ = validate(d, bahasa="en")
     texts = en.issues.loc[en.issues["nilai"] == PPPK, "pesan"]
     assert texts.str.startswith("unknown nip: not in pegawai as read; only in pegawai.xlsx").all()
+
+
+def test_an_id_only_in_a_copy_is_found_whatever_its_case_and_separators(tmp_path: Path) -> None:
+    """helper-68 F3: ids that are no NIP (a pseudonymised export: ``PSD-0004``) were
+    compared case-folded and without separators in the copy, as written elsewhere: the
+    copy's message never showed. They are now looked up as the sheets were compared."""
+    from kinerja_analysis.data.readers import copy_key
+
+    assert copy_key("PSD-0004") == copy_key("psd 0004") == copy_key("'Psd.0004")
+    d = folder(tmp_path, pegawai=False, skp=False)
+    ids = {nip: f"PSD-{i + 1:04d}" for i, nip in enumerate(PEOPLE)}
+    people = [[ids.get(v, v) if isinstance(v, str) else v for v in row] for row in PEOPLE.values()]
+    _register_sheets(d, {"Pegawai": people[:3], "Pegawai (2)": people})
+    skp = [[ids.get(r[0], r[0]), *r[1:]] for r in skp_rows("2024Q1") + skp_rows("2024Q2")]
+    write_csv(d / "skp.csv", SKP, skp)
+    rep = validate_dataset(d, pseudonim=True, today=TODAY)[0]
+    iss = rep.issues[rep.issues["nilai"] == ids[PPPK]]
+    assert len(iss) == 4 and iss["pesan"].str.contains("hanya ada di pegawai.xlsx").all(), iss
 
 
 def test_the_fix_offered_for_undecidable_copies_names_the_fullest_sheet(tmp_path: Path) -> None:

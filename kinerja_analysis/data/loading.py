@@ -388,6 +388,9 @@ class ValidationReport:
             periode = sebab.split(" ", 1)[1]
             alasan = str(grp["pesan"].iloc[0]).split(": ", 1)[-1]
             return message("sebab_periode", b, periode=periode, alasan=alasan, akibat=akibat)
+        if sebab.startswith(rules.COPY_CAUSE):
+            sheet = sebab.removeprefix(rules.COPY_CAUSE)
+            return message("sebab_salinan", b, sheet=sheet, akibat=akibat)
         file, _, baris = sebab.rpartition(" baris ")
         own = self.issues[
             (self.issues["file"] == file)

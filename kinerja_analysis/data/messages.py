@@ -701,6 +701,10 @@ _ID: dict[str, str] = {
     ),
     "nilai_satu": "nilai {nilai}",
     "sebab_periode": "periode {periode} tidak dipakai ({alasan}) → {akibat}",
+    "sebab_salinan": (
+        "{sheet} tidak dibaca (namanya menandai salinan atau arsip), padahal hanya sheet itu "
+        "memuat NIP pegawainya → {akibat}"
+    ),
     "sebab_baris": "{file} baris {baris}",
     "sebab_periode_kode": "periode {periode}",
     "akibat_tolak": "{n} baris terkait disisihkan ({rincian})",
@@ -1419,6 +1423,10 @@ _EN: dict[str, str] = {
     ),
     "nilai_satu": "value {nilai}",
     "sebab_periode": "period {periode} not used ({alasan}) → {akibat}",
+    "sebab_salinan": (
+        "{sheet} not read (its name marks a copy or an archive), yet only that sheet holds "
+        "the employees' NIPs → {akibat}"
+    ),
     "sebab_baris": "{file} row {baris}",
     "sebab_periode_kode": "period {periode}",
     "akibat_tolak": "{n} dependent rows set aside ({rincian})",

@@ -1278,13 +1278,35 @@ def _words(sheet: str) -> set[str]:
     return set(re.split(r"[^0-9a-z]+", sheet.casefold()))
 
 
+def _cell_text(text: object) -> str:
+    """A text cell as sheets are compared: spaces folded and stripped, no leading
+    apostrophe, without case."""
+    return re.sub(r"\s+", " ", str(text)).strip().lstrip("'").casefold()
+
+
+def _nip_key(text: str) -> str:
+    """A compared NIP cell (:func:`_cell_text`) without its spaces, dots, hyphens and
+    apostrophes."""
+    return re.sub(r"[\s'’.\-]", "", text)
+
+
+def copy_key(text: str) -> str:
+    """A NIP (or another employee id) as :attr:`ReadInfo.copy_keys` holds it: the key
+    the register's sheets were compared by (:func:`_cell_text`, :func:`_nip_key`).
+
+    >>> copy_key("PSD-0001"), copy_key(" 19850312 201001 1 001")
+    ('psd0001', '198503122010011001')
+    """
+    return _nip_key(_cell_text(text))
+
+
 def _cell_texts(sh: _Sheet, c: int) -> list[str]:
-    """The cells of column ``c`` as comparable texts (stripped, without case; a number
-    as its value)."""
+    """The cells of column ``c`` as comparable texts (:func:`_cell_text`; a number as
+    its value)."""
     out = []
     for t, x in zip(sh.texts[c], sh.nums[c], strict=True):
         if t is not None:
-            out.append(re.sub(r"\s+", " ", str(t)).strip().lstrip("'").casefold())
+            out.append(_cell_text(t))
         else:
             out.append("" if np.isnan(x) else repr(float(x)))
     return out
@@ -1292,10 +1314,11 @@ def _cell_texts(sh: _Sheet, c: int) -> list[str]:
 
 def _key_texts(column: str, texts: list[str]) -> list[str]:
     """A key column's cells compared across sheets: a NIP without its spaces, dots and
-    apostrophe; a period as its code (``Triwulan I 2024`` and ``2024-Q1`` are one key,
-    :func:`~kinerja_analysis.core.periods.parse_period_text`); anything else as written."""
+    apostrophe (:func:`_nip_key`); a period as its code (``Triwulan I 2024`` and
+    ``2024-Q1`` are one key, :func:`~kinerja_analysis.core.periods.parse_period_text`);
+    anything else as written."""
     if column == "nip":
-        return [re.sub(r"[\s'’.\-]", "", v) for v in texts]
+        return [_nip_key(v) for v in texts]
     if column != "periode":
         return texts
     codes: dict[str, str] = {}

@@ -42,7 +42,7 @@ from kinerja_analysis.data.contract import (
     PREDIKAT,
     RATING,
 )
-from kinerja_analysis.data.readers import remap_codes, sheet_label
+from kinerja_analysis.data.readers import copy_key, remap_codes, sheet_label
 from kinerja_analysis.data.validation import (
     MIN_ID_CHARS,
     NIP_SEPARATORS,
@@ -1368,8 +1368,9 @@ def employee_dates(
       outside rater) is not checked.
     * ``atasan_sesudah_keluar`` (warning, row kept): an employee's supervisor
       (``pegawai.nip_atasan``, an employee of the register) had left (``tmt_keluar``)
-      before a period of the dataset began in which the employee still worked (the
-      employee has no leaving date, or a later one than that period's first day). The
+      before a period of the dataset began in which the employee worked (appointed by
+      its last day, and no leaving date or a later one than its first day); the first
+      such period is named. The
       register names each employee's current (or, for a leaver, last) supervisor, so the
       cell is stale for at least a whole period, or one of the two leaving dates is
       wrong. A supervisor who left during the dataset's last period is not flagged (the
@@ -1468,19 +1469,27 @@ def employee_dates(
         boss = _rows_of_employees(peg, nips, "nip_atasan")
         own = np.full(peg.n, nat, dtype="datetime64[D]")
         own[ok] = gone
-        # the first period that began on or after the supervisor's leaving (NaT: none;
-        # NaT sorts last)
-        starts = np.sort(
-            np.array([period_bounds(p)[0].to_datetime64() for p in periods], "datetime64[D]")
+        # the appointment as written (one after the data: no period worked, not flagged)
+        hired = d["tmt_cpns"].to_numpy().astype("datetime64[D]")
+        # periods by their first day; the named period is the first that began on or
+        # after the supervisor's leaving and that the employee worked in: appointed by
+        # its last day (NaT: appointed before the data) and not gone by its first day
+        bounds = sorted(
+            (period_bounds(p)[0].to_datetime64(), period_bounds(p)[1].to_datetime64())
+            for p in periods
         )
-        at = np.searchsorted(starts, gone_x)
-        after = np.append(starts, nat)[at][boss]
+        starts = np.array([b[0] for b in bounds], "datetime64[D]")
+        last_days = np.maximum.accumulate(np.array([b[1] for b in bounds], "datetime64[D]"))
+        boss_at = np.searchsorted(starts, gone_x)[boss]  # NaT sorts last: none
+        own_at = np.where(np.isnat(hired), 0, np.searchsorted(last_days, hired))
+        at = np.maximum(boss_at, own_at)
+        after = np.append(starts, nat)[at]
         # NaT compares False: an employee without a leaving date stays past any date
         stale = ~peg.bad & ~np.isnat(after) & ~(own <= after)
         mulai = np.append(np.datetime_as_string(starts, unit="D").astype(object), "")
         reject(
             peg, stale, "nip_atasan", "atasan_sesudah_keluar",
-            msg(peg, "atasan_sesudah_keluar", boss, at[boss], mulai, "mulai"),
+            msg(peg, "atasan_sesudah_keluar", boss, at, mulai, "mulai"),
             level="peringatan",
         )  # fmt: skip
     st = states.get("pelatihan")
@@ -1666,8 +1675,15 @@ def _rejected_pegawai(peg: TableState) -> dict[str, tuple[int, str, str]]:
     return out
 
 
+#: The root cause (``sebab``) of the rows whose employee only a register sheet set aside
+#: as a copy holds: this prefix and the sheet (``"salinan pegawai.xlsx [Pegawai (2)]"``),
+#: one cause per sheet.
+COPY_CAUSE = "salinan "
+
+
 def _copy_only_pegawai(peg: TableState, known: pd.Index) -> dict[str, tuple[str, int]]:
-    """NIP → (file and sheet, spreadsheet row) of the employees only a sheet of the
+    """Key (:func:`~kinerja_analysis.data.readers.copy_key`) → (file and sheet,
+    spreadsheet row) of the employees only a sheet of the
     register set aside as a copy or an archive holds (``sheet_salinan``,
     :attr:`~kinerja_analysis.data.readers.ReadInfo.copy_keys`) and no accepted row has:
     another table's row naming one is unknown still, but told where its employee
@@ -1675,7 +1691,7 @@ def _copy_only_pegawai(peg: TableState, known: pd.Index) -> dict[str, tuple[str,
     keys = peg.raw.info.copy_keys
     if not keys:
         return {}
-    accepted = set(known.tolist())
+    accepted = {copy_key(k) for k in known.tolist()}
     out: dict[str, tuple[str, int]] = {}
     for key, sheet, row in keys:
         if key not in accepted:
@@ -1806,7 +1822,8 @@ def check_reference(
     reason and file of the employee's row, :func:`_rejected_pegawai`; ``peg_file`` the
     pegawai file's name, kept for callers). An unknown value only a sheet set aside as a
     copy holds (``copies``: key → (file and sheet, row), :func:`_copy_only_pegawai`) is
-    unknown still, its message naming that sheet and row and that row its cause."""
+    unknown still, its message naming that sheet and row, its cause that sheet
+    (:data:`COPY_CAUSE`)."""
     s = st.values[column]
     cats = s.cat.categories.to_numpy(dtype=object)
     codes = s.cat.codes.to_numpy()
@@ -1837,9 +1854,15 @@ def check_reference(
     vals[unknown] = [key_of.get(c, c) for c in cats[codes[unknown]].tolist()]
     plain = unknown & ~is_rej
     if copies:
-        in_copy = np.fromiter((c in copies for c in cats), dtype=bool, count=len(cats))
+        # looked up as the register's sheets were compared (case, spaces, separators)
+        in_copy = np.zeros(len(cats), dtype=bool)
+        cat_key = np.full(len(cats), None, dtype=object)
+        for j in np.unique(codes[plain]).tolist():
+            if (k := copy_key(cats[j])) in copies:
+                in_copy[j], cat_key[j] = True, k
         copied = plain & np.append(in_copy, False)[codes]
         plain &= ~copied
+        vals[copied] = cat_key[codes[copied]]
         if copied.any():
             reject(
                 st, copied, column, f"referensi:{what}",
@@ -1850,7 +1873,7 @@ def check_reference(
                 ),
                 level,
                 cause=lambda pos: np.array(
-                    [f"{copies[vals[i]][0]} baris {copies[vals[i]][1]}" for i in pos], dtype=object
+                    [f"{COPY_CAUSE}{copies[vals[i]][0]}" for i in pos], dtype=object
                 ),
             )  # fmt: skip
     reject(
