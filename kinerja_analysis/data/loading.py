@@ -2040,14 +2040,9 @@ def load_dataset(
         else:
             digest = pool.submit(_checksum, used, cmap, extra)
         report, tables, items = validate_dataset(
-            data_dir,
-            mapping=cmap,
-            pseudonim=pseudonim,
-            periods=declared,
-            bahasa=bahasa,
-            today=today,
-            keys=keys,
-        )
+            data_dir, mapping=cmap, pseudonim=pseudonim, periods=declared, bahasa=bahasa,
+            today=today, keys=keys,
+        )  # fmt: skip
         if digest is not None:
             checksum = digest.result()
     if rejects_dir is not None:
