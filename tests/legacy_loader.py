@@ -207,7 +207,7 @@ class _Issues:
         elif isinstance(values, str):
             vals = [values] * n
         else:
-            vals = values.astype("string").fillna("").to_numpy()
+            vals = values.astype("string[pyarrow]").fillna("").to_numpy()
         msg = message.to_numpy() if isinstance(message, pd.Series) else [message] * n
         self.frames.append(
             pd.DataFrame(
@@ -274,7 +274,7 @@ class Dataset:
             ("_summary", self.validation.summary),
             ("_issues", self.validation.issues),
         ):
-            df = df.astype({"nilai": "string"} if "nilai" in df else {})
+            df = df.astype({"nilai": "string[pyarrow]"} if "nilai" in df else {})
             atomic_write(
                 cache / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)
             )
@@ -386,7 +386,9 @@ def _read_raw(path: Path, tm: TableMapping) -> tuple[pd.DataFrame, pd.DataFrame]
                     for c in raw.columns
                 }
             )
-            df = pd.DataFrame({c: raw[c].map(_cell_text).astype("string") for c in raw.columns})
+            df = pd.DataFrame(
+                {c: raw[c].map(_cell_text).astype("string[pyarrow]") for c in raw.columns}
+            )
         else:  # pragma: no cover - _find_file only returns known suffixes
             raise DatasetError(f"{path.name}: jenis file tidak didukung")
     except DatasetError:
@@ -399,7 +401,7 @@ def _read_raw(path: Path, tm: TableMapping) -> tuple[pd.DataFrame, pd.DataFrame]
     numeric.columns = df.columns
     df = df.rename(columns=dict(tm.kolom))
     numeric = numeric.rename(columns=dict(tm.kolom))
-    df = df.astype("string")
+    df = df.astype("string[pyarrow]")
     for col in df.columns:
         # a leading apostrophe is the spreadsheet marker for "keep as text"
         df[col] = df[col].str.strip().str.removeprefix("'").replace("", pd.NA)
@@ -668,7 +670,7 @@ def _check_key(res: _TableResult, t: Table) -> None:
         )
         mask = pd.Series(False, index=res.data.index)
         mask.loc[dup[dup].index] = True
-        vals = res.data[list(t.key)].astype("string").agg(" | ".join, axis=1)
+        vals = res.data[list(t.key)].astype("string[pyarrow]").agg(" | ".join, axis=1)
         _reject(res, mask, ",".join(t.key), "kunci_unik", msg.reindex(res.data.index), values=vals)
 
 

@@ -87,7 +87,8 @@ def test_stored_results_keep_their_names_on_disk(tmp_path) -> None:
     from kinerja_analysis.analyses.notes import Note
     from kinerja_analysis.analyses.shared import SharedResults
 
-    frame = pd.DataFrame({"periode": ["2025Q1"], "x": [1.5]})
+    # text of one dtype on any pandas (plain strings are object on pandas 2, stored as text)
+    frame = pd.DataFrame({"periode": pd.array(["2025Q1"], dtype="string[pyarrow]"), "x": [1.5]})
     note = Note("tidak_diestimasi", {"analisis": "ordinal", "sebab": "one_category"})
     h = SharedResults(
         evaluasi=frame, skor_dimensi=frame, panel=frame, pelatihan_dynamic=frame,

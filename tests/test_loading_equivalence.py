@@ -109,6 +109,11 @@ def assert_equivalent(path: Path, **kw) -> tuple:
             continue
         if "periode" in df:
             df = df.sort_values("periode", kind="stable")
+        # the old loader's dates have pandas' default unit (ns on pandas 2, us on 3); the
+        # loader's are datetime64[us] on either: compared in that unit
+        is_date = pd.api.types.is_datetime64_dtype
+        dates = [c for c in df.columns if is_date(df[c].dtype) and is_date(tables[name][c].dtype)]
+        df = df.astype({c: tables[name][c].dtype for c in dates})
         pd.testing.assert_frame_equal(
             df.reset_index(drop=True), tables[name][list(df.columns)].reset_index(drop=True)
         )

@@ -104,8 +104,8 @@ def test_table_store_partitions_and_reads_back_exactly(tmp_path: Path) -> None:
     n = 500
     df = pd.DataFrame(
         {
-            "nip": pd.array([f"N{i % 37:03d}" for i in range(n)], dtype="string"),
-            "periode": pd.array(rng.choice(["2025-02", "2025-01", "2025-10"], n), dtype="string"),
+            "nip": pd.array([f"N{i % 37:03d}" for i in range(n)], dtype="string[pyarrow]"),
+            "periode": pd.array(rng.choice(["2025-02", "2025-01", "2025-10"], n), dtype="string[pyarrow]"),
             "skor": rng.integers(1, 6, n),
             "x": pd.array(np.where(rng.random(n) < 0.1, np.nan, rng.random(n)), dtype="Float64"),
             "tanggal": pd.to_datetime("2025-01-01") + pd.to_timedelta(rng.integers(0, 300, n), "D"),
@@ -129,8 +129,8 @@ def test_local_engine_aggregates_like_pandas(tmp_path: Path) -> None:
     n = 2000
     df = pd.DataFrame(
         {
-            "nip": pd.array([f"N{i}" for i in rng.integers(0, 50, n)], dtype="string"),
-            "periode": pd.array(rng.choice(["2025Q1", "2025Q2"], n), dtype="string"),
+            "nip": pd.array([f"N{i}" for i in rng.integers(0, 50, n)], dtype="string[pyarrow]"),
+            "periode": pd.array(rng.choice(["2025Q1", "2025Q2"], n), dtype="string[pyarrow]"),
             "skor": np.where(rng.random(n) < 0.05, np.nan, rng.integers(1, 6, n).astype(float)),
         }
     )

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.notes import Note
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import period_bounds, period_index, period_kind, period_of
 from kinerja_analysis.data.contract import BERAKHLAK, GOLONGAN_RANK, ROW_LEVEL_TABLES, TABLES
@@ -87,7 +88,7 @@ def _first_training_rows(pelatihan: pd.DataFrame, periods: Sequence[str]) -> pd.
     p = pelatihan.sort_values(["nip", "tanggal_mulai", "id_pelatihan"]).copy()
     p["periode_latihan"] = period_of(p["tanggal_mulai"], kind)
     p["komunikasi"] = _is_communication(p)
-    first = p.groupby("nip", sort=True).head(1).set_index("nip")
+    first = p.groupby("nip", sort=True, observed=True).head(1).set_index("nip")
     before = first["periode_latihan"] < min(periods)
     after = first["periode_latihan"] > max(periods)
     out = pd.DataFrame(index=first.index)
@@ -99,7 +100,7 @@ def _first_training_rows(pelatihan: pd.DataFrame, periods: Sequence[str]) -> pd.
     out["sasaran_pertama"] = first["kompetensi_sasaran"]
     out["komunikasi"] = first["komunikasi"]
     out.loc[after, ["g_periode", "jenis_pertama", "sumber_pertama", "sasaran_pertama"]] = pd.NA
-    first_komm = p[p["komunikasi"]].groupby("nip")["periode_latihan"].min()
+    first_komm = p[p["komunikasi"]].groupby("nip", observed=True)["periode_latihan"].min()
     komm = first_komm.map(idx).astype("Float64")
     komm[first_komm < min(periods)] = 0  # before the window: always treated
     out["g_komunikasi"] = komm.reindex(out.index).astype("Float64")
@@ -112,7 +113,7 @@ def _is_communication(p: pd.DataFrame, kata_kunci: tuple[str, ...] = ("komunikas
     The target competency alone is not enough: many service-orientation webinars target
     ``berorientasi_pelayanan`` without training communication.
     """
-    name = p["nama_pelatihan"].astype("string").str.lower()
+    name = p["nama_pelatihan"].astype("string[pyarrow]").str.lower()
     hit = pd.Series(False, index=p.index)
     for word in kata_kunci:
         hit |= name.str.contains(word.lower(), regex=False).fillna(False).astype(bool)
@@ -120,7 +121,7 @@ def _is_communication(p: pd.DataFrame, kata_kunci: tuple[str, ...] = ("komunikas
 
 
 def _relevance(first: pd.DataFrame, weakest_before: pd.DataFrame | None) -> pd.Series:
-    target = first["sasaran_pertama"].astype("string")
+    target = first["sasaran_pertama"].astype("string[pyarrow]")
     in_framework = target.isin(BERAKHLAK).fillna(False)
     rel = pd.Series(np.where(in_framework, "lain", "tidak_sesuai"), index=first.index)
     if weakest_before is None or weakest_before.empty:
@@ -149,7 +150,7 @@ def weakest_dimension_before(
     means = s.groupby(["nip", "dimensi"], observed=True)["skor"].mean().reset_index()
     means = means.sort_values(["nip", "skor", "dimensi"])
     return (
-        means.groupby("nip")
+        means.groupby("nip", observed=True)
         .head(1)
         .rename(columns={"dimensi": "dimensi_terlemah"})[["nip", "dimensi_terlemah"]]
     )
@@ -178,7 +179,7 @@ def feedback_per_period(
             "kualitas": q,
         }
     )
-    g = frame.groupby(["nip", "periode"], sort=True)
+    g = frame.groupby(["nip", "periode"], sort=True, observed=True)
     out = g[["n_umpan_balik", "n_baik", "n_buruk", "n_netral", "n_tanpa_kualitas"]].sum()
     out["kualitas_rata"] = g["kualitas"].mean()
     return out.reset_index()
@@ -197,7 +198,12 @@ def jp_per_year(
     p = pelatihan.assign(tahun=pd.to_datetime(pelatihan["tanggal_mulai"]).dt.year)
     p = p[p["tahun"].isin(list(years))]
     jp = p.pivot_table(
-        index=["nip", "tahun"], columns="sumber", values="jp", aggfunc="sum", fill_value=0
+        index=["nip", "tahun"],
+        columns="sumber",
+        values="jp",
+        aggfunc="sum",
+        fill_value=0,
+        observed=True,
     )
     grid = pd.MultiIndex.from_product([pegawai["nip"], list(years)], names=["nip", "tahun"])
     jp = jp.reindex(grid, fill_value=0)
@@ -258,7 +264,7 @@ def _left_before(panel: pd.DataFrame, pegawai: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(panel), dtype=bool)
     gone = pegawai.drop_duplicates("nip").set_index("nip")["tmt_keluar"]
     gone = pd.to_datetime(panel["nip"].map(gone))
-    per = panel["periode"].astype(str)
+    per = panel["periode"].astype(TEXT_DTYPE)
     start = per.map({p: period_bounds(p)[0] for p in per.unique()})
     return (start >= gone).fillna(False).to_numpy(bool)
 
@@ -349,7 +355,7 @@ def build_panel(
         have = set(tables["umpan_balik"]["periode"].dropna().astype(str).unique())
         first = next((i for i, p in enumerate(periods) if p in have), len(periods))
         # nor a period that began after the employee left (tmt_keluar): not an ASN then
-        recorded = panel["periode"].astype(str).isin(periods[first:]).to_numpy()
+        recorded = panel["periode"].astype(TEXT_DTYPE).isin(periods[first:]).to_numpy()
         recorded = recorded & ~_left_before(panel, pegawai)
         panel.loc[recorded, counts] = panel.loc[recorded, counts].fillna(0)
         panel = panel.sort_values(["nip", "t"], ignore_index=True)
@@ -482,7 +488,10 @@ def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
         return tables[name]
     kinds = {"float": "float64", "int": "int64", "date": "datetime64[us]", "bool": "boolean"}
     return pd.DataFrame(
-        {c.name: pd.Series(dtype=kinds.get(c.kind, "string")) for c in TABLES[name].columns}
+        {
+            c.name: pd.Series(dtype=kinds.get(c.kind, "string[pyarrow]"))
+            for c in TABLES[name].columns
+        }
     )
 
 

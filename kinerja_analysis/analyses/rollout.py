@@ -36,6 +36,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.notes import Note, not_estimated_note
 from kinerja_analysis.analyses.training import sensitivity_frame
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
@@ -147,7 +148,9 @@ def _etwfe_design(d: pd.DataFrame, *, leads: bool) -> tuple[np.ndarray, list[str
     treated = d["g"] > 0
     rel = (d["t"] - d["g"]).where(treated)
     keep = treated & ((rel >= 0) | (leads & (rel < -1)))
-    cell = ("g" + d["g"].astype(int).astype(str) + "_t" + d["t"].astype(str)).where(keep)
+    cell = ("g" + d["g"].astype(int).astype(TEXT_DTYPE) + "_t" + d["t"].astype(TEXT_DTYPE)).where(
+        keep
+    )
     cells = pd.get_dummies(cell, dtype=float)
     info = pd.DataFrame({"cell": cells.columns})
     info["g"] = info["cell"].str.extract(r"g(\d+)_").astype(int)

@@ -48,6 +48,7 @@ from kinerja_analysis.analyses.panel import (
     aggregate_per_employee,
     decode_small_tables,
 )
+from kinerja_analysis.core.compat import TEXT_DTYPE, read_parquet
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable, PeriodError
@@ -483,11 +484,11 @@ def compute_shared(
         out: dict[str, Any] = {}
         if resmi is not None and computed:
             # agreement where both exist: the periods whose predikat are computed
-            official = resmi.loc[resmi["periode"].astype(str).isin(computed).to_numpy()]
+            official = resmi.loc[resmi["periode"].astype(TEXT_DTYPE).isin(computed).to_numpy()]
             if len(official):
                 out["evaluasi_resmi"] = resmi
                 ev_computed = evaluasi.loc[
-                    evaluasi["periode"].astype(str).isin(computed).to_numpy()
+                    evaluasi["periode"].astype(TEXT_DTYPE).isin(computed).to_numpy()
                 ]
                 out["resmi_agreement"] = agreement_by_opd(official, ev_computed, t["pegawai"])
         not_estimated: dict[str, str] = {}
@@ -529,7 +530,7 @@ def compute_shared(
             ordinal_panel = (
                 panel
                 if len(same) == len(by_period)
-                else panel.loc[panel["periode"].astype(str).isin(same).to_numpy()]
+                else panel.loc[panel["periode"].astype(TEXT_DTYPE).isin(same).to_numpy()]
             )
             out["ordinal"] = _safe(notes, "ordinal", fit_ordinal_predikat, ordinal_panel)
         if "survei" in t:
@@ -625,7 +626,9 @@ def _periods_of(h: SharedResults | None, name: str, periods: Iterable[str]) -> p
     periods = list(periods)
     if not periods or period_bounds(periods[-1])[1] > period_bounds(h.periode_akhir)[1]:
         return None  # h's window does not cover this one
-    return df.loc[df["periode"].astype("string").isin(periods).to_numpy()].reset_index(drop=True)
+    return df.loc[df["periode"].astype("string[pyarrow]").isin(periods).to_numpy()].reset_index(
+        drop=True
+    )
 
 
 @renamed_keywords(reliabilitas="reliability")
@@ -767,7 +770,7 @@ def save_shared(h: SharedResults, folder: str | Path) -> Path:
         df = df.copy()
         for c in df.columns:
             if df[c].dtype == object or isinstance(df[c].dtype, pd.CategoricalDtype):
-                df[c] = df[c].astype("string")
+                df[c] = df[c].astype("string[pyarrow]")
         stored = _STORED_AS.get(name, name)
         atomic_write(
             folder / f"{stored}.parquet",
@@ -798,7 +801,7 @@ def load_shared(folder: str | Path) -> SharedResults:
     """
     folder = Path(folder)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    frames = {_FIELD_OF.get(n, n): pd.read_parquet(folder / f"{n}.parquet") for n in meta["tables"]}
+    frames = {_FIELD_OF.get(n, n): read_parquet(folder / f"{n}.parquet") for n in meta["tables"]}
     known = {f.name for f in fields(SharedResults)}
     notes = meta.get(_STORED_AS["notes"], meta.get("notes", ()))
     return SharedResults(

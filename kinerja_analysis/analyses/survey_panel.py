@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable
@@ -44,8 +45,8 @@ def _long_scores(skor: pd.DataFrame, konstruk: str) -> pd.DataFrame:
             reason="no_scores",
             facts={"construct": konstruk},
         )
-    d["nip"] = d["nip"].astype(str)
-    d["periode"] = d["periode"].astype(str)
+    d["nip"] = d["nip"].astype(TEXT_DTYPE)
+    d["periode"] = d["periode"].astype(TEXT_DTYPE)
     return d
 
 
@@ -122,13 +123,13 @@ def estimate_communication_training_effect(
         pelatihan, ["nip", "nama_pelatihan", "kompetensi_sasaran", "tanggal_selesai"], "pelatihan"
     )
     pl = pelatihan.copy()
-    nama = pl["nama_pelatihan"].astype("string").str.lower().fillna("")
-    is_kom = pl["kompetensi_sasaran"].astype("string").isin(list(kompetensi)).fillna(False)
+    nama = pl["nama_pelatihan"].astype("string[pyarrow]").str.lower().fillna("")
+    is_kom = pl["kompetensi_sasaran"].astype("string[pyarrow]").isin(list(kompetensi)).fillna(False)
     for kw in keywords:
         is_kom |= nama.str.contains(kw.lower(), regex=False).fillna(False)
     pl = pl[is_kom.to_numpy(dtype=bool)]
-    pl = pl.assign(nip=pl["nip"].astype(str))
-    first = pl.groupby("nip")["tanggal_selesai"].min()
+    pl = pl.assign(nip=pl["nip"].astype(TEXT_DTYPE))
+    first = pl.groupby("nip", observed=True)["tanggal_selesai"].min()
     g_idx = _start_period(first, periods, start)
     pidx = {p: i for i, p in enumerate(periods)}
     d["t"] = d["periode"].map(pidx)
@@ -182,13 +183,13 @@ def acceptance_by_opd(
     require_columns(pegawai, ["nip", "opd"], "pegawai")
     d = _long_scores(skor_konstruk, konstruk)
     opd = (
-        pegawai.assign(nip=pegawai["nip"].astype(str))
+        pegawai.assign(nip=pegawai["nip"].astype(TEXT_DTYPE))
         .drop_duplicates("nip")
         .set_index("nip")["opd"]
     )
     d["opd"] = d["nip"].map(opd).fillna("(tidak diketahui)")
     rows = []
-    for (o, per), g in d.groupby(["opd", "periode"], sort=True):
+    for (o, per), g in d.groupby(["opd", "periode"], sort=True, observed=True):
         v = g["skor"].to_numpy(dtype=float)
         n = len(v)
         sup = n < min_n

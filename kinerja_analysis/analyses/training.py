@@ -25,6 +25,7 @@ from scipy import stats
 
 from kinerja_analysis.analyses.notes import Note, not_estimated_note
 from kinerja_analysis.analyses.panel import shift_by_period
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
 from kinerja_analysis.core.errors import NotEstimable
@@ -247,8 +248,8 @@ def _balanced_first_treated(d: pd.DataFrame, outcome: str, cov: Sequence[str]) -
     if ok.empty:
         return pd.Series(dtype="float64")
     n_t = ok["t"].nunique()
-    seen = ok.groupby("nip")["t"].nunique()
-    g = ok.groupby("nip")["g_did"].first()[seen == n_t]
+    seen = ok.groupby("nip", observed=True)["t"].nunique()
+    g = ok.groupby("nip", observed=True)["g_did"].first()[seen == n_t]
     return g.where(g <= ok["t"].max(), 0.0)
 
 
@@ -290,7 +291,9 @@ def _why_not_estimable(d: pd.DataFrame, outcome: str, cov: Sequence[str]) -> str
 
 def _baseline(panel: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
     """Time-invariant covariates: each employee's value in their first period."""
-    first = panel.sort_values("t").groupby("nip", sort=False)[list(covariates)].first()
+    first = (
+        panel.sort_values("t").groupby("nip", sort=False, observed=True)[list(covariates)].first()
+    )
     return first.add_suffix("_awal")
 
 
@@ -494,7 +497,7 @@ def _did_notes(res, n_incomplete: int, analysis: str) -> list[Note]:
         out.append(
             Note("pembanding_kecil", {"analisis": analysis, "min_n": int(c["small_group_min"])})
         )
-    flags = res.att_gt["flag"].astype(str).str.split(",").explode()
+    flags = res.att_gt["flag"].astype(TEXT_DTYPE).str.split(",").explode()
     for key, n in flags[flags != ""].value_counts(sort=False).sort_index().items():
         out.append(Note("sel_ditandai", {"analisis": analysis, "tanda": key, "n_sel": int(n)}))
     return out
@@ -515,7 +518,7 @@ def _heterogeneity(
     for col in subgroups:
         if col not in panel:
             continue
-        level_of = panel.groupby("nip")[col].first()
+        level_of = panel.groupby("nip", observed=True)[col].first()
         levels = sorted(level_of.dropna().unique())
         keys = _unique_keys(levels)
         small: list[str] = []
@@ -699,8 +702,8 @@ def training_power(
     >>> bool(big <= 190 / 2)
     True
     """
-    d = panel[panel["periode"].astype(str) <= periode]
-    now = d[d["periode"].astype(str) == periode]
+    d = panel[panel["periode"].astype(TEXT_DTYPE) <= periode]
+    now = d[d["periode"].astype(TEXT_DTYPE) == periode]
     if now.empty:
         return None
     t_now = int(now["t"].iloc[0])

@@ -4,6 +4,8 @@
   empty and hold pyarrow-backed columns.
 - :func:`rows_where` — ``df.loc[mask, columns]`` that slices instead of copying when the
   selected rows are one run (one period of a table read period by period).
+- :func:`row_numbers_only` — whether a frame's index only numbers its rows (and is left
+  out of a written table) or says something (and is written as columns).
 
 Why by hand: a pyarrow-backed column emptied by a boolean mask or a group-by of no rows
 holds a ``ChunkedArray`` with *no* chunks; pandas 3.x's outer merge on several keys
@@ -23,7 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["fresh_if_empty", "merge_frames", "rows_where"]
+from kinerja_analysis.core.compat import copy_on_write
+
+__all__ = ["fresh_if_empty", "merge_frames", "rows_where", "row_numbers_only"]
 
 
 def fresh_if_empty(df: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +75,10 @@ def rows_where(
     them. Why by hand: pandas copies on every boolean selection, and copying the text
     columns of 1.6 million pyarrow-backed ratings to select one period costs about
     0.2 s; no pandas option turns a contiguous mask into a slice. Under pandas'
-    copy-on-write a later change to the result never reaches ``df``.
+    copy-on-write (always on from pandas 3) a later change to the result never reaches
+    ``df``; without it (pandas 2's default) the run is copied, as ``.loc`` would, so a
+    change to the result cannot reach ``df`` there either
+    (:func:`~kinerja_analysis.core.compat.copy_on_write`).
 
     Raises
     ------
@@ -95,5 +102,34 @@ def rows_where(
     cols = slice(None) if columns is None else list(columns)
     idx = np.flatnonzero(m)
     if len(idx) and idx[-1] - idx[0] + 1 == len(idx):
-        return df.iloc[idx[0] : idx[-1] + 1].loc[:, cols]
+        run = df.iloc[idx[0] : idx[-1] + 1].loc[:, cols]
+        return run if copy_on_write() else run.copy()
     return df.loc[m, cols]
+
+
+def row_numbers_only(index: pd.Index) -> bool:
+    """``True`` when ``index`` only numbers rows — unnamed integer labels, as a frame
+    numbered ``0..n-1`` has and keeps through selecting, sorting or concatenating its
+    rows — and a written table leaves it out; ``False`` for an index that says
+    something (a group-by's keys, a named or text index), which a written table shows
+    as columns.
+
+    Why not ``isinstance(index, pd.RangeIndex)``: where pandas gives a ``RangeIndex``
+    depends on its version and on the data. Pandas 3 keeps one for evenly spaced rows
+    and even makes one of a column of consecutive numbers (``set_index``), pandas 2
+    does neither; a table must not gain a column of row numbers, or lose a column of
+    its own, by that.
+
+    >>> df = pd.DataFrame({"opd": ["A", "B", "C", "D"], "n": [1, 2, 3, 4]})
+    >>> row_numbers_only(df.index), row_numbers_only(df[df["n"] != 3].index)
+    (True, True)
+    >>> row_numbers_only(df.sort_values("n", ascending=False).index)
+    True
+    >>> row_numbers_only(df.set_index("opd").index), row_numbers_only(df.set_index("n").index)
+    (False, False)
+    """
+    return (
+        not isinstance(index, pd.MultiIndex)
+        and index.name is None
+        and pd.api.types.is_integer_dtype(index.dtype)
+    )

@@ -373,13 +373,13 @@ def period_of(dates: pd.Series, kind: str) -> pd.Series:
     if kind not in KINDS:
         raise ValueError(f"unknown period kind {kind!r} (expected M, Q, S or Y)")
     d = pd.to_datetime(dates)
-    year = d.dt.year.astype("Int64").astype("string").str.zfill(4)
+    year = d.dt.year.astype("Int64").astype("string[pyarrow]").str.zfill(4)
     if kind == "Y":
         return year
     if kind == "M":
-        return year + "-" + d.dt.month.astype("Int64").astype("string").str.zfill(2)
+        return year + "-" + d.dt.month.astype("Int64").astype("string[pyarrow]").str.zfill(2)
     number = (d.dt.month - 1) // (12 // KINDS[kind]) + 1
-    return year + kind + number.astype("Int64").astype("string")
+    return year + kind + number.astype("Int64").astype("string[pyarrow]")
 
 
 def period_ordinal(code: str) -> int:

@@ -211,8 +211,10 @@ def _period_rank(codes: np.ndarray) -> np.ndarray:
 def _empty(dtype: str, encoded: bool) -> pd.Series:
     """An empty column of ``dtype`` (a categorical of text when ``encoded``)."""
     if encoded:
-        return pd.Series(pd.Categorical.from_codes([], pd.Index(pd.array([], dtype="string"))))
-    return pd.Series(dtype="string" if dtype == "category" else dtype)
+        return pd.Series(
+            pd.Categorical.from_codes([], pd.Index(pd.array([], dtype="string[pyarrow]")))
+        )
+    return pd.Series(dtype="string[pyarrow]" if dtype in {"category", "string"} else dtype)
 
 
 def _to_pandas(
@@ -242,7 +244,7 @@ def _to_pandas(
 
 def _types_mapper(t: pa.DataType):
     if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return pd.StringDtype()
+        return pd.StringDtype("pyarrow")
     return None
 
 

@@ -51,6 +51,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kinerja_analysis.core.cells import inert_frame
+from kinerja_analysis.core.compat import TEXT_DTYPE, read_parquet
 from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write, folder_of, within
 from kinerja_analysis.core.keys import dictionary_categorical
@@ -222,7 +223,7 @@ class ValidationReport:
         if rp is None or rp.empty:
             return []
         m = self._belong(table, periode)[0] & rp["nip"].notna()
-        return sorted(set(rp.loc[m, "nip"].astype(str)))
+        return sorted(set(rp.loc[m, "nip"].astype(TEXT_DTYPE)))
 
     def presence_unknown(self, table: str, periode: str) -> list[str]:
         """NIPs of accepted employees with rejected ``table`` rows that *may* belong to
@@ -236,7 +237,7 @@ class ValidationReport:
         if rp is None or rp.empty:
             return []
         m = self._belong(table, periode)[1] & rp["nip"].notna()
-        return sorted(set(rp.loc[m, "nip"].astype(str)))
+        return sorted(set(rp.loc[m, "nip"].astype(TEXT_DTYPE)))
 
     def heavy_losses(self) -> list[str]:
         """The warnings about tables the reports rest on that lost at least half their
@@ -290,14 +291,14 @@ class ValidationReport:
             warnings), ``rincian`` (rows per table, e.g. ``skp: 24, perilaku: 280``) and
             ``pesan`` (the cause and its consequence in words), largest first.
         """
-        dep = self.issues[self.issues["sebab"].astype(str) != ""]
+        dep = self.issues[self.issues["sebab"].astype(TEXT_DTYPE) != ""]
         if dep.empty:
             return pd.DataFrame(
                 {"sebab": [], "n_baris": [], "n_peringatan": [], "rincian": [], "pesan": []}
             )
         rows = []
         b = self.bahasa
-        for sebab, grp in dep.groupby("sebab", sort=False):
+        for sebab, grp in dep.groupby("sebab", sort=False, observed=True):
             parts, rincian, counts_all = _consequences(grp, b)
             rows.append(
                 {
@@ -330,12 +331,12 @@ class ValidationReport:
         if causes.empty:
             return pd.DataFrame({"pesan": [], "n_sebab": [], "n_baris": [], "n_peringatan": []})
         iss = self.issues
-        own = iss[(iss["tingkat"] == "tolak") & (iss["sebab"].astype(str) == "")]
+        own = iss[(iss["tingkat"] == "tolak") & (iss["sebab"].astype(TEXT_DTYPE) == "")]
         own = own.assign(_b=own["baris"].astype("Int64")).drop_duplicates(["file", "_b"])
         own = own.set_index(["file", "_b"])
-        dep = iss[iss["sebab"].astype(str) != ""]
+        dep = iss[iss["sebab"].astype(TEXT_DTYPE) != ""]
         keys: list[tuple] = []
-        for sebab in causes["sebab"].astype(str).tolist():
+        for sebab in causes["sebab"].astype(TEXT_DTYPE).tolist():
             file, sep, baris = sebab.rpartition(" baris ")
             at = (file, _int_or_na(baris))
             if sep and at in own.index:
@@ -348,7 +349,7 @@ class ValidationReport:
         causes = causes.assign(_k=keys)
         rows = []
         b = self.bahasa
-        for _, grp in causes.groupby("_k", sort=False):
+        for _, grp in causes.groupby("_k", sort=False, observed=True):
             if len(grp) == 1 or grp["_k"].iloc[0][0] == "satu":
                 for r in grp.itertuples(index=False):
                     rows.append((r.pesan, 1, r.n_baris, r.n_peringatan))
@@ -396,7 +397,7 @@ class ValidationReport:
             (self.issues["file"] == file)
             & (self.issues["baris"].astype("Int64") == _int_or_na(baris))
             & (self.issues["tingkat"] == "tolak")
-            & (self.issues["sebab"].astype(str) == "")
+            & (self.issues["sebab"].astype(TEXT_DTYPE) == "")
         ]
         if not len(own):
             return message("sebab_ditolak", b, file=file, baris=baris, alasan="", akibat=akibat)
@@ -448,11 +449,11 @@ class ValidationReport:
         keys = ["tabel", "file", "kolom", "aturan", "_pesan", "tingkat", "_sebab"]
         frame = iss.assign(
             _b=iss["baris"].astype("Int64"),
-            _v=iss["nilai"].where(iss["nilai"].notna(), "").astype(str),
+            _v=iss["nilai"].where(iss["nilai"].notna(), "").astype(TEXT_DTYPE),
             _pesan=_message_shape(iss["pesan"]),
             _sebab=_message_shape(iss["sebab"]),
         )
-        g = frame.groupby(keys, sort=False, dropna=False)
+        g = frame.groupby(keys, sort=False, dropna=False, observed=True)
         out = g.agg(
             pesan=("pesan", "first"),
             sebab=("sebab", "first"),
@@ -462,14 +463,16 @@ class ValidationReport:
             n_nilai=("_v", "nunique"),
             contoh=("_v", lambda s: tuple(pd.unique(s)[:examples])),
         ).reset_index()
-        out = out[[*ISSUE_COLUMNS, "n_baris", "baris", "n_nilai", "contoh"]]
+        # ``baris`` once: the group's first row numbers (ISSUE_COLUMNS names it too)
+        first = [c for c in ISSUE_COLUMNS if c != "baris"]
+        out = out[[*first, "n_baris", "baris", "n_nilai", "contoh"]]
         level = out["tingkat"].map({"tolak": 0, "peringatan": 1}).fillna(2)
         # a row's own problems (root causes; rejections, then warnings) before problems
         # that follow from another table's rows (a reference to a rejected or unknown
         # employee, which the root causes list already): the causes must be visible
         # within the first groups shown, not after hundreds of their consequences
-        dependent = (out["sebab"].fillna("").astype(str) != "") | out["aturan"].astype(
-            str
+        dependent = (out["sebab"].fillna("").astype(TEXT_DTYPE) != "") | out["aturan"].astype(
+            TEXT_DTYPE
         ).str.startswith("referensi")
         return (
             out.assign(_lvl=level, _dep=dependent.astype(int))
@@ -564,7 +567,7 @@ def _message_shape(messages: pd.Series) -> pd.Series:
     ...                           "dibaca sebagai 2021-03-01 (serial 44256)"])).tolist()
     ['sel … berisi rumus', 'sel … berisi rumus', 'dibaca sebagai … (serial …)']
     """
-    text = messages.where(messages.notna(), "").astype(str)
+    text = messages.where(messages.notna(), "").astype(TEXT_DTYPE)
     codes, uniques = pd.factorize(text)
     shapes = np.array([_DETAIL.sub("…", u) for u in uniques], dtype=object)
     return pd.Series(shapes[codes] if len(uniques) else [], index=messages.index, dtype=object)
@@ -684,7 +687,7 @@ class Dataset:
             df = df.copy()
             for c in df.columns:
                 if df[c].dtype == object:
-                    df[c] = df[c].astype("string")
+                    df[c] = df[c].astype("string[pyarrow]")
             atomic_write(
                 v / f"{name}.parquet",
                 lambda tmp, df=df: df.to_parquet(tmp, index=False),
@@ -734,12 +737,12 @@ class Dataset:
             for n in meta["tables"]
         }
         v = cache / "_validasi"
-        issues = pd.read_parquet(v / "issues.parquet")
+        issues = read_parquet(v / "issues.parquet")
         issues["baris"] = issues["baris"].astype("Int64")
         report = ValidationReport(
-            summary=pd.read_parquet(v / "summary.parquet"),
+            summary=read_parquet(v / "summary.parquet"),
             issues=issues,
-            structure=pd.read_parquet(v / "structure.parquet"),
+            structure=read_parquet(v / "structure.parquet"),
             rejected_presence=_read_presence(v / "rejected_presence.parquet"),
             notes=tuple(meta.get("notes", ())),
             absent=tuple(meta.get("absent", ())),
@@ -1463,10 +1466,10 @@ def validate_dataset(
     if pseudonim:
         notes.insert(0, run.msg("pseudonim"))
     missing_opt = [n for n in TABLE_ORDER if n not in run.files and not TABLES[n].required]
-    issues = pd.concat(
-        [st.issues.frame() for st in run.states.values()] or [pd.DataFrame(columns=ISSUE_COLUMNS)],
-        ignore_index=True,
-    )
+    # the tables without problems left out: an empty frame's object columns would decide
+    # the dtypes on pandas 3 and not on pandas 2
+    found = [f for f in (st.issues.frame() for st in run.states.values()) if len(f)]
+    issues = pd.concat(found or [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True)
     if len(issues):
         issues["baris"] = issues["baris"].astype("Int64")
         # rows of a table read from several sheets: sheet by sheet, in workbook order
@@ -1519,16 +1522,18 @@ def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str
     rej = rej.drop_duplicates(["file", "baris"], keep="first")
     if rej.empty:
         return ""
-    rej = rej.assign(_k=rej["kolom"].fillna("").astype(str), _p=rej["pesan"].astype(str))
+    rej = rej.assign(
+        _k=rej["kolom"].fillna("").astype(TEXT_DTYPE), _p=rej["pesan"].astype(TEXT_DTYPE)
+    )
     # rows set aside because their employee was rejected are one cause, however many
     # employees: "300 employees rejected in pegawai.csv (e.g. …)", not one line each
-    dep = rej["aturan"].astype(str) == "referensi:pegawai_ditolak"
+    dep = rej["aturan"].astype(TEXT_DTYPE) == "referensi:pegawai_ditolak"
     if dep.any():
-        k = int(rej.loc[dep, "sebab"].astype(str).nunique())
+        k = int(rej.loc[dep, "sebab"].astype(TEXT_DTYPE).nunique())
         rej.loc[dep, "_p"] = message(
             "sebab_pegawai_ditolak", bahasa, k=k, contoh=rej.loc[dep, "_p"].iloc[0]
         )
-    counts = rej.groupby(["_k", "_p"], sort=False).agg(
+    counts = rej.groupby(["_k", "_p"], sort=False, observed=True).agg(
         n=("baris", "size"), nilai=("nilai", "first")
     )
     counts = counts.sort_values("n", ascending=False, kind="stable").head(limit)
@@ -1562,7 +1567,7 @@ def _consequences(
     parts, rincian, totals = [], [], {}
     for level, key in (("tolak", "akibat_tolak"), ("peringatan", "akibat_peringatan")):
         g = dependents[dependents["tingkat"] == level].drop_duplicates(["tabel", "file", "baris"])
-        counts = g.groupby("tabel", sort=True).size()
+        counts = g.groupby("tabel", sort=True, observed=True).size()
         totals[level] = int(counts.sum())
         if len(counts):
             text = ", ".join(f"{t}: {n}" for t, n in counts.items())
@@ -1740,7 +1745,7 @@ def _rejected_presence(run: _Run) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PRESENCE_COLUMNS})
     rows = pd.concat(frames, ignore_index=True)
-    out = rows.groupby(["tabel", "periode", "nip"], dropna=False, sort=True).size()
+    out = rows.groupby(["tabel", "periode", "nip"], dropna=False, sort=True, observed=True).size()
     return out.rename("n_baris").reset_index()[PRESENCE_COLUMNS]
 
 
@@ -2108,7 +2113,7 @@ def _with_keys(ds: Dataset, keys: Keys) -> Dataset:
 
 
 def _read_presence(path: Path) -> pd.DataFrame:
-    df = pd.read_parquet(path)
+    df = read_parquet(path)
     for c in ("tabel", "periode", "nip"):
         df[c] = df[c].astype(object).where(df[c].notna(), None)
     return df

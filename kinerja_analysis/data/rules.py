@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.periods import (
     is_period,
     missing_periods,
@@ -404,7 +405,7 @@ def nip_structure(st: TableState, pseudonim: bool, run: Any) -> None:
     d = st.values
     nip = _text(d["nip"])
     ok = ~st.bad & nip.notna().to_numpy()
-    s = nip.where(ok, "000000000000000000").astype(str)
+    s = nip.where(ok, "000000000000000000").astype(TEXT_DTYPE)
     arr = s.to_numpy()
     pppk_layout = s.str[12:14].to_numpy() == "21"
     status_given = "status_kepegawaian" in d

@@ -137,6 +137,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.periods import PERIOD_PATTERN, parse_period, period_bounds
 from kinerja_analysis.data.contract import (
@@ -508,11 +509,11 @@ def _period_bounds(code: str) -> tuple[np.datetime64, np.datetime64]:
 
 
 def _strs(values: Any, idx: np.ndarray | None = None) -> pd.Series:
-    """A pandas string Series of ``values[idx]`` (fast: built with pyarrow ``take``)."""
+    """``values[idx]`` as text (pandas 3's ``"str"``; fast: built with pyarrow ``take``)."""
     arr = pa.array(np.asarray(values, dtype=object), type=pa.string())
     if idx is not None:
         arr = arr.take(pa.array(np.asarray(idx, dtype=np.int64)))
-    return pd.Series(arr.to_pandas(), dtype="str")
+    return pd.Series(arr.to_pandas(), dtype=TEXT_DTYPE)
 
 
 def _dates(days: np.ndarray) -> pd.Series:
@@ -714,7 +715,7 @@ def _make_city(
         np.char.add(np.char.replace(bstr, "-", ""), middle.astype(str)),
         np.where(female, "2", "1"),
     )
-    seq = pd.Series(stem).groupby(stem, sort=False).cumcount().to_numpy() + 1
+    seq = pd.Series(stem).groupby(stem, sort=False, observed=True).cumcount().to_numpy() + 1
     if seq.max() > 999:  # pragma: no cover - needs millions of employees
         raise ValueError("too many employees share a birth date and CPNS month")
     nip = np.char.add(stem, np.char.zfill(seq.astype(str), 3)).astype(object)
@@ -1358,8 +1359,10 @@ def _make_official(cfg, rng, city: _City, perilaku: pd.DataFrame, cap_obs: np.nd
     pe = perilaku.assign(
         _e=idx.get_indexer(perilaku["nip"]), _t=perilaku["periode"].map(per_idx).to_numpy()
     )
-    sup_mean = pe[pe["peran_penilai"] == "atasan"].groupby(["_e", "_t"])["skor"].mean()
-    all_mean = pe.groupby(["_e", "_t"])["skor"].mean()
+    sup_mean = (
+        pe[pe["peran_penilai"] == "atasan"].groupby(["_e", "_t"], observed=True)["skor"].mean()
+    )
+    all_mean = pe.groupby(["_e", "_t"], observed=True)["skor"].mean()
     key = pd.MultiIndex.from_arrays([e, t])
     beh = sup_mean.reindex(key).to_numpy()
     beh = np.where(np.isnan(beh), all_mean.reindex(key).to_numpy(), beh)
@@ -1593,7 +1596,9 @@ def _training_truth(cfg, city, trn: _Training, perf: _Perf, present, cap1, cap0,
     # JP per calendar year
     years = sorted({p[:4] for p in cfg.periods})
     jp = (
-        rows.assign(_y=rows["tanggal_mulai"].dt.year.astype(str)).groupby(["nip", "_y"])["jp"].sum()
+        rows.assign(_y=rows["tanggal_mulai"].dt.year.astype(TEXT_DTYPE))
+        .groupby(["nip", "_y"], observed=True)["jp"]
+        .sum()
     )
     jp_share = {}
     for y in years:

@@ -444,7 +444,7 @@ def _cat_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
 def string_series(codes: np.ndarray, cats: np.ndarray) -> pd.Series:
     """A ``string`` Series from codes into distinct texts (empty → ``<NA>``)."""
     if len(cats) == 0:
-        return pd.Series(pd.array([pd.NA] * len(codes), dtype="string"))
+        return pd.Series(pd.array([pd.NA] * len(codes), dtype="string[pyarrow]"))
     idx = pa.array(codes, mask=codes < 0, type=pa.int32())
     arr = pa.DictionaryArray.from_arrays(idx, pa.array(cats, type=pa.large_string()))
     # large_string is what pandas' Arrow-backed strings hold: wrapped without a copy

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import sort_periods
 from kinerja_analysis.domain.predikat import PREDIKAT_DTYPE, PREDIKAT_ORDER, predikat
@@ -179,8 +180,10 @@ def agreement_by_opd(
     m = m.merge(pegawai[["nip", "opd"]].drop_duplicates("nip"), on="nip", how="left")
     rank = {p: i for i, p in enumerate(PREDIKAT_ORDER)}
     rows = []
-    for periode, per in m.groupby("periode", sort=True):
-        groups = [(str(o), g) for o, g in per.groupby("opd", sort=True)] + [(SELURUH_OPD, per)]
+    for periode, per in m.groupby("periode", sort=True, observed=True):
+        groups = [(str(o), g) for o, g in per.groupby("opd", sort=True, observed=True)] + [
+            (SELURUH_OPD, per)
+        ]
         for opd, g in groups:
             a = g["predikat_resmi"].astype(object)
             b = g["predikat_hitung"].astype(object)
@@ -254,19 +257,19 @@ def evaluation_by_period(
     if computed is None and resmi is None:
         raise ValueError("evaluation_by_period: neither computed nor official results")
     frames = [f for f in (computed, resmi) if f is not None]
-    periods = sort_periods(pd.concat([f["periode"].astype(str) for f in frames]).unique())
+    periods = sort_periods(pd.concat([f["periode"].astype(TEXT_DTYPE) for f in frames]).unique())
     has_computed = (
-        set(computed.loc[computed["predikat"].notna(), "periode"].astype(str).unique())
+        set(computed.loc[computed["predikat"].notna(), "periode"].astype(TEXT_DTYPE).unique())
         if computed is not None
         else set()
     )
     has_capaian = (
-        set(computed.loc[computed["capaian"].notna(), "periode"].astype(str).unique())
+        set(computed.loc[computed["capaian"].notna(), "periode"].astype(TEXT_DTYPE).unique())
         if computed is not None and "capaian" in computed
         else set()
     )
     # the distinct periods first: a set of a column reads every row as a Python string
-    has_resmi = set(resmi["periode"].astype(str).unique()) if resmi is not None else set()
+    has_resmi = set(resmi["periode"].astype(TEXT_DTYPE).unique()) if resmi is not None else set()
     sources = {}
     for p in periods:
         if computed is not None and (p in has_computed or p not in has_resmi):
@@ -276,17 +279,17 @@ def evaluation_by_period(
     official = [p for p, s in sources.items() if s != "angka"]
     if not official:
         return computed, sources  # type: ignore[return-value]
-    off = resmi.loc[resmi["periode"].astype(str).isin(official).to_numpy()]  # type: ignore[union-attr]
+    off = resmi.loc[resmi["periode"].astype(TEXT_DTYPE).isin(official).to_numpy()]  # type: ignore[union-attr]
     if computed is not None and has_capaian & set(official):
         h = computed[["nip", "periode", "capaian", "n_indikator"]]
-        h = h.loc[h["periode"].astype(str).isin(official).to_numpy()]
+        h = h.loc[h["periode"].astype(TEXT_DTYPE).isin(official).to_numpy()]
         off = off.drop(columns=["capaian", "n_indikator"]).merge(
             h, on=["nip", "periode"], how="left"
         )
     if len(official) == len(periods):
         return off.reset_index(drop=True), sources
     numeric = computed.loc[  # type: ignore[union-attr]
-        ~computed["periode"].astype(str).isin(official).to_numpy()  # type: ignore[union-attr]
+        ~computed["periode"].astype(TEXT_DTYPE).isin(official).to_numpy()  # type: ignore[union-attr]
     ]
     out = pd.concat([numeric, off])
     out["predikat"] = out["predikat"].astype(PREDIKAT_DTYPE)

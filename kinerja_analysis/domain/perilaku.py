@@ -20,6 +20,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.keys import (
     compress_codes,
@@ -124,7 +125,7 @@ class RaterModel(Result):
         p = self.penilai
         rows = pd.DataFrame(
             {
-                "term": "penilai:" + p["id_penilai"].astype(str),
+                "term": "penilai:" + p["id_penilai"].astype(TEXT_DTYPE),
                 "estimate": p["leniency"],
                 "std_error": p["std_error"] * p["faktor_susut"],
                 "n_obs": p["n_ratings"],
@@ -133,7 +134,7 @@ class RaterModel(Result):
         r = self.peran
         roles = pd.DataFrame(
             {
-                "term": "peran:" + r["peran_penilai"].astype(str),
+                "term": "peran:" + r["peran_penilai"].astype(TEXT_DTYPE),
                 "estimate": r["efek"],
                 "std_error": np.nan,
                 "n_obs": r["n_ratings"],
@@ -811,7 +812,7 @@ def summarise_perilaku(
             for c in ("skor", "skor_mentah", "n_penilai", "skor_diri", "selisih_diri")
         }
     )
-    g = frame.groupby(ratee * n_p + periode, sort=True)
+    g = frame.groupby(ratee * n_p + periode, sort=True, observed=True)
     out = g.agg(
         skor_perilaku=("skor", "mean"),
         skor_perilaku_mentah=("skor_mentah", "mean"),

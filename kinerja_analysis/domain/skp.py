@@ -188,8 +188,8 @@ def hasil_kerja(
     ok = (nip >= 0) & (periode >= 0) & (indikator >= 0)  # groupby leaves out missing keys
     n_p, n_i = max(len(periode_values), 1), max(len(indikator_values), 1)
     key = ((nip * n_p + periode) * n_i + indikator)[ok]
-    per_ind = pd.Series(capaian[ok]).groupby(key, sort=True).mean()
-    g = per_ind.groupby(per_ind.index.to_numpy() // n_i, sort=True)
+    per_ind = pd.Series(capaian[ok]).groupby(key, sort=True, observed=True).mean()
+    g = per_ind.groupby(per_ind.index.to_numpy() // n_i, sort=True, observed=True)
     out = pd.DataFrame({"capaian": g.mean(), "n_indikator": g.size()})
     out = with_pair_keys(out, nip_values, periode_values, ("nip", "periode"))
     out["rating_hasil"] = rate(out["capaian"], cutoffs.di_atas, cutoffs.di_bawah)

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable
@@ -64,10 +65,10 @@ def _check_instrument(instrumen: pd.DataFrame, survei: pd.DataFrame | None = Non
         raise ValueError("survei_instrumen: skala_max must be greater than skala_min")
     ter = ins["terbalik"]
     if ter.dtype == object or str(ter.dtype) in ("string", "str"):
-        ter = ter.astype("string").str.strip().str.lower().isin(["true", "1", "ya", "y"])
+        ter = ter.astype("string[pyarrow]").str.strip().str.lower().isin(["true", "1", "ya", "y"])
     ins["terbalik"] = ter.fillna(False).astype(bool)
-    ins["item"] = ins["item"].astype(str)
-    ins["konstruk"] = ins["konstruk"].astype(str)
+    ins["item"] = ins["item"].astype(TEXT_DTYPE)
+    ins["konstruk"] = ins["konstruk"].astype(TEXT_DTYPE)
     if survei is not None:
         absent = [i for i in ins["item"] if i not in survei.columns]
         if absent:
@@ -96,14 +97,14 @@ def _select_periods(survei: pd.DataFrame, periode: str | Sequence[str] | None) -
     if periode is None:
         return survei
     per = [periode] if isinstance(periode, str) else list(periode)
-    out = survei[survei["periode"].astype(str).isin(per)]
+    out = survei[survei["periode"].astype(TEXT_DTYPE).isin(per)]
     if out.empty:
         raise NotEstimable(f"survei: tidak ada baris untuk periode {per}")
     return out
 
 
 def _items_by_construct(ins: pd.DataFrame) -> dict[str, list[str]]:
-    return {k: g["item"].tolist() for k, g in ins.groupby("konstruk", sort=False)}
+    return {k: g["item"].tolist() for k, g in ins.groupby("konstruk", sort=False, observed=True)}
 
 
 # --------------------------------------------------------------------------- scoring
@@ -183,7 +184,12 @@ def construct_scores(
     if shape == "long":
         return long
     wide = long.pivot_table(
-        index=["nip", "periode"], columns="konstruk", values="skor", dropna=False, sort=False
+        index=["nip", "periode"],
+        columns="konstruk",
+        values="skor",
+        dropna=False,
+        sort=False,
+        observed=True,
     )
     wide.columns.name = None
     return wide.reset_index()
@@ -525,8 +531,8 @@ def describe_items(
     """
     ins = _check_instrument(instrumen, survei)
     x = _score_items(survei, ins) if recode_reversed else survei[ins["item"].tolist()].astype(float)
-    keys = [survei["periode"].astype(str)] if per_periode else []
-    groups = x.groupby(keys, sort=True) if keys else [((), x)]
+    keys = [survei["periode"].astype(TEXT_DTYPE)] if per_periode else []
+    groups = x.groupby(keys, sort=True, observed=True) if keys else [((), x)]
     rows = []
     for key, g in groups:
         for r in ins.itertuples(index=False):
@@ -575,11 +581,11 @@ def describe_constructs(
     1  2025Q2  1  2.33         rendah
     """
     ins = _check_instrument(instrumen, survei)
-    skala = ins.groupby("konstruk")[["skala_min", "skala_max"]].first()
+    skala = ins.groupby("konstruk", observed=True)[["skala_min", "skala_max"]].first()
     sk = construct_scores(survei, ins, min_answered=min_answered)
     keys = ["konstruk", "periode"] if per_periode else ["konstruk"]
     rows = []
-    for key, g in sk.groupby(keys, sort=True):
+    for key, g in sk.groupby(keys, sort=True, observed=True):
         key = key if isinstance(key, tuple) else (key,)
         k = key[0]
         lo, hi = skala.loc[k, "skala_min"], skala.loc[k, "skala_max"]
@@ -813,7 +819,7 @@ def invariance(
         raise ValueError(f"levels must be a non-empty subset of {_TINGKAT}, not {list(levels)}")
     x, spec, _ = _model_data(survei, instrumen)
     ok = x.notna().all(axis=1) & survei[group].notna()
-    grp = survei.loc[ok, group].astype(str)
+    grp = survei.loc[ok, group].astype(TEXT_DTYPE)
     groups = sorted(grp.unique())
     if len(groups) < 2:
         raise NotEstimable("invarians: perlu minimal 2 grup dengan data lengkap")

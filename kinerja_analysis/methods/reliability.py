@@ -875,7 +875,7 @@ def icc(
             reason="few_targets",
             facts={"n_targets": int(n_t), "n_ratings": len(d)},
         )
-    counts = d.groupby([targets, raters], sort=False).size()
+    counts = d.groupby([targets, raters], sort=False, observed=True).size()
     complete = bool(len(counts) == n_t * n_r and (counts == 1).all() and n_r >= 2)
     if design == "balanced" and not complete:
         raise ValueError(

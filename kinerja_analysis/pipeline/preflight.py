@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from kinerja_analysis.core.compat import read_parquet
 from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.core.periods import parse_period, parse_period_text, period_kind, sort_periods
 from kinerja_analysis.core.profile import PERIOD_KINDS, AgencyProfile
@@ -224,7 +225,7 @@ def scan_period_values(
                 keep_default_na=False,
             ).iloc[:, 0]
         elif path.suffix.lower() == ".parquet":
-            values = pd.read_parquet(path, columns=[col])[col]
+            values = read_parquet(path, columns=[col])[col]
         else:
             values = pd.read_excel(path, sheet_name=tm.sheet or 0, usecols=[col], dtype=object)[col]
     except Exception:  # noqa: BLE001 - a file that cannot be read is left to validation

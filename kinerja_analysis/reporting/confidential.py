@@ -35,7 +35,7 @@ def individual_sheet(ds, h: SharedResults, periode: str) -> pd.DataFrame:
     kk = strengths_weaknesses(sd, ds.pegawai)
     kk = kk[kk["kategori"].notna()]
     lists = (
-        kk.groupby(["nip", "kategori"])["dimensi"]
+        kk.groupby(["nip", "kategori"], observed=True)["dimensi"]
         .agg(lambda d: ", ".join(sorted(x.replace("_", " ") for x in d)))
         .unstack()
         .reindex(columns=["kekuatan", "kelemahan"])
@@ -53,7 +53,7 @@ def individual_sheet(ds, h: SharedResults, periode: str) -> pd.DataFrame:
         ev[[c for c in cols if c in ev]], on="nip", how="inner"
     )
     out = out.join(lists, on="nip")
-    out["predikat"] = out["predikat"].astype("string")
+    out["predikat"] = out["predikat"].astype("string[pyarrow]")
     return out.sort_values(["opd", "nip"], ignore_index=True)
 
 

@@ -49,6 +49,7 @@ import pandas as pd
 
 from kinerja_analysis.core.cells import FORMULA_START, formula_like  # noqa: F401 - re-exported
 from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.frames import row_numbers_only
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
@@ -484,7 +485,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
-    if not isinstance(out.index, pd.RangeIndex):
+    if not row_numbers_only(out.index):
         out = out.reset_index()
     for c in out.columns:
         if isinstance(out[c].dtype, pd.DatetimeTZDtype):

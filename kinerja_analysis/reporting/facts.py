@@ -24,6 +24,7 @@ import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults, data_through, pegawai_through
 from kinerja_analysis.analyses.training import training_power
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.frames import rows_where
@@ -63,7 +64,7 @@ def _row(df: pd.DataFrame | None, **match: object) -> pd.Series | None:
     for k, v in match.items():
         if k not in df:
             return None
-        m &= df[k].astype("string") == str(v)
+        m &= df[k].astype("string[pyarrow]") == str(v)
     hit = df[m]
     return None if hit.empty else hit.iloc[0]
 
@@ -119,7 +120,7 @@ def _breakdowns(h: SharedResults, spec: str) -> dict[str, object]:
     if t is None or t.empty:
         return {}
     if "outcome" in t:
-        t = t[t["outcome"].astype(str) == outcome]
+        t = t[t["outcome"].astype(TEXT_DTYPE) == outcome]
     out: dict[str, object] = {}
     for delta, key in (("relative_magnitudes", "breakdown_rm"), ("smoothness", "breakdown_sd")):
         d = t[t["delta"] == delta]
@@ -211,7 +212,7 @@ def _distribution(ev: pd.DataFrame) -> pd.DataFrame | None:
     if ev.empty:
         return None
     order = list(PREDIKAT_ORDER)
-    n = ev["predikat"].astype("string").value_counts().reindex(order, fill_value=0)
+    n = ev["predikat"].astype("string[pyarrow]").value_counts().reindex(order, fill_value=0)
     return pd.DataFrame({"predikat": order, "n": n.to_numpy().astype(int)})
 
 
@@ -390,8 +391,10 @@ def _distribution_as_city(dist: pd.DataFrame | None, ds, h, periode: str, opd, m
     if dist is None:
         return None
     row = predikat_by_opd(ds, h, periode, opd=opd, min_sel=min_sel)
-    flags = dict(zip(row["predikat"].astype(str), row["disembunyikan"].astype(bool), strict=True))
-    hidden = dist["predikat"].astype(str).map(lambda p: flags.get(p, True))
+    flags = dict(
+        zip(row["predikat"].astype(TEXT_DTYPE), row["disembunyikan"].astype(bool), strict=True)
+    )
+    hidden = dist["predikat"].astype(TEXT_DTYPE).map(lambda p: flags.get(p, True))
     sisa = opd in row.attrs.get("sisa_disembunyikan", frozenset())
     return dist.assign(disembunyikan=hidden.to_numpy(bool), total_disembunyikan=sisa)
 
@@ -421,7 +424,9 @@ def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> p
     "Kurang" cell is hidden."""
     pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
     off = pr[pr["disembunyikan"].astype(bool)]
-    hidden = set(zip(off["opd"].astype(str), off["predikat"].astype(str), strict=True))
+    hidden = set(
+        zip(off["opd"].astype(TEXT_DTYPE), off["predikat"].astype(TEXT_DTYPE), strict=True)
+    )
     # an OPD whose number with a predikat is hidden (its ASN without one are a small
     # group or their complement): a rule's share and deviation would give it back
     sisa = set(map(str, pr.attrs.get("sisa_disembunyikan", ())))
@@ -435,12 +440,12 @@ def _shown_compliance(kep: pd.DataFrame, ds, h, periode: str, min_sel: int) -> p
 
 
 def _berakhlak_profile(sd: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame | None:
-    cur = sd[sd["periode"] == periode].groupby("dimensi")["skor"].mean()
+    cur = sd[sd["periode"] == periode].groupby("dimensi", observed=True)["skor"].mean()
     if cur.empty:
         return None
     out = pd.DataFrame({"dimensi": cur.index, "skor": cur.to_numpy()})
     if prev:
-        before = sd[sd["periode"] == prev].groupby("dimensi")["skor"].mean()
+        before = sd[sd["periode"] == prev].groupby("dimensi", observed=True)["skor"].mean()
         out["perubahan"] = (cur - before.reindex(cur.index)).to_numpy()
     order = {d: i for i, d in enumerate(BERAKHLAK)}
     return out.sort_values("dimensi", key=lambda s: s.map(order)).reset_index(drop=True)
@@ -450,7 +455,9 @@ def _reliability_facts(rel: pd.DataFrame | None, periode: str) -> pd.DataFrame |
     if rel is None or rel.empty:
         return None
     r = rel[(rel["periode"] == periode)]
-    icc = r[r["analysis"] == "icc"].pivot_table(index="dimensi", columns="term", values="estimate")
+    icc = r[r["analysis"] == "icc"].pivot_table(
+        index="dimensi", columns="term", values="estimate", observed=True
+    )
     ka = r[r["analysis"] == "krippendorff"].set_index("dimensi")["estimate"]
     if icc.empty or "ICC1" not in icc:
         return None
@@ -503,7 +510,7 @@ def _absence(ds, table: str, periode: str, peg: pd.DataFrame) -> tuple[pd.Series
         unknown = set(rep.presence_unknown(table, periode)) - have
     w = peg.assign(
         ada=in_values(peg["nip"], list(have)), tak_tentu=in_values(peg["nip"], list(unknown))
-    ).groupby("opd")
+    ).groupby("opd", observed=True)
     share = 1 - w["ada"].mean()
     open_ = w["tak_tentu"].any()
     share[open_] = np.nan
@@ -513,7 +520,7 @@ def _absence(ds, table: str, periode: str, peg: pd.DataFrame) -> tuple[pd.Series
 def _resistance_facts(
     ds, h: SharedResults, periode: str, peg: pd.DataFrame, min_sel: int = DEFAULTS.min_sel
 ) -> pd.DataFrame | None:
-    base = peg.groupby("opd").size().rename("n").to_frame()
+    base = peg.groupby("opd", observed=True).size().rename("n").to_frame()
     heads = base["n"]
     # who has a result this period: SKP rows, or the official e-Kinerja result in a period
     # without SKP rows (the predikat source of the period; evaluation_by_period)
@@ -551,11 +558,11 @@ def _resistance_facts(
         s = h.survei_skor
         s = s[(s["periode"] == periode) & (s["konstruk"] == "penerimaan_sistem")]
         s = s.merge(peg[["nip", "opd"]], on="nip")
-        base["penerimaan"] = s.groupby("opd")["skor"].mean().reindex(base.index)
+        base["penerimaan"] = s.groupby("opd", observed=True)["skor"].mean().reindex(base.index)
         # a mean of survey answers describes its respondents: an OPD's score is named
         # only when its respondents, and those of every other OPD left out with it, are
         # 0 or at least min_sel (primary and complementary suppression over the OPDs)
-        answered = s.groupby("opd")["nip"].nunique()
+        answered = s.groupby("opd", observed=True)["nip"].nunique()
         base.loc[base.index.isin(suppressed_opds(answered, min_sel)), "penerimaan"] = np.nan
     cols = ["opd", "penerimaan", "pct_skp_kosong", "pct_tanpa_umpan_balik", "n"]
     out = base.reset_index()[cols + ["skp_kosong_disembunyikan", "tanpa_umpan_balik_disembunyikan"]]
@@ -637,7 +644,11 @@ def _training_facts(
     if not _recorded(ds, "pelatihan"):
         return None  # no training recorded up to this period: not available, not 0 JP
     jp = jp_by_asn(ds.pelatihan, peg, periode)
-    per_opd = jp.groupby("opd").agg(jp_per_asn=("jp", "mean"), n=("nip", "size")).reset_index()
+    per_opd = (
+        jp.groupby("opd", observed=True)
+        .agg(jp_per_asn=("jp", "mean"), n=("nip", "size"))
+        .reset_index()
+    )
     # the OPDs the report's JP table hides (small ones and their complements) are not
     # named with their JP in the text either: "lowest in X (n JP)" would undo the table
     js = jp_summary(jp, min_sel)
@@ -686,9 +697,9 @@ def _training_priorities(sd: pd.DataFrame, peg: pd.DataFrame, periode: str) -> p
     if cur.empty:
         return None
     m = cur.merge(peg[["nip", "opd"]], on="nip")
-    city = cur.groupby("dimensi")["skor"].mean()
+    city = cur.groupby("dimensi", observed=True)["skor"].mean()
     g = (
-        m.groupby(["opd", "dimensi"])
+        m.groupby(["opd", "dimensi"], observed=True)
         .agg(skor=("skor", "mean"), n_asn=("nip", "nunique"))
         .reset_index()
     )
@@ -722,18 +733,22 @@ def _feedback_needs(
         (ds.umpan_balik["periode"] == periode) & in_values(ds.umpan_balik["nip"], set(peg["nip"])),
     )
     got = peg.assign(ada=in_values(peg["nip"], set(fb["nip"])))
-    out = got.groupby("opd").agg(n=("nip", "size"), ada=("ada", "mean")).reset_index()
+    out = (
+        got.groupby("opd", observed=True).agg(n=("nip", "size"), ada=("ada", "mean")).reset_index()
+    )
     out["pct_tanpa_umpan_balik"] = 1 - out.pop("ada")
     q = fb.merge(peg[["nip", "opd"]], on="nip")
-    with_fb = got.groupby("opd")["ada"].sum().astype(int)
-    hidden = remainder_hidden(with_fb, got.groupby("opd").size(), min_sel)
+    with_fb = got.groupby("opd", observed=True)["ada"].sum().astype(int)
+    hidden = remainder_hidden(with_fb, got.groupby("opd", observed=True).size(), min_sel)
     n_unrated = len(q)
     if "kualitas" in q:
         rated = q[q["kualitas"].notna()]
         n_unrated = len(q) - len(rated)
-        poor = rated.assign(b=rated["kualitas"] <= 2).groupby("opd")["b"].mean()
+        poor = rated.assign(b=rated["kualitas"] <= 2).groupby("opd", observed=True)["b"].mean()
         out["pct_kualitas_buruk"] = out["opd"].map(poor)  # NaN: no rated session
-        rated_asn = rated.groupby("opd")["nip"].nunique().reindex(out["opd"], fill_value=0)
+        rated_asn = (
+            rated.groupby("opd", observed=True)["nip"].nunique().reindex(out["opd"], fill_value=0)
+        )
         hidden_q = suppressed_opds(rated_asn.astype(int), min_sel)
         out.loc[out["opd"].isin(hidden_q), "pct_kualitas_buruk"] = np.nan
     else:
@@ -752,16 +767,18 @@ def _feedback_needs(
 
 def _recognition_candidates(ev_all: pd.DataFrame, periode: str, prev: str | None) -> pd.DataFrame:
     cur = ev_all[ev_all["periode"] == periode]
-    sb = set(cur.loc[cur["predikat"].astype("string") == SANGAT_BAIK, "nip"])
+    sb = set(cur.loc[cur["predikat"].astype("string[pyarrow]") == SANGAT_BAIK, "nip"])
     rows = [{"kriteria": "Predikat Sangat Baik pada periode ini", "n": len(sb)}]
     if prev:
         before = ev_all[ev_all["periode"] == prev]
-        sb_prev = set(before.loc[before["predikat"].astype("string") == SANGAT_BAIK, "nip"])
+        sb_prev = set(
+            before.loc[before["predikat"].astype("string[pyarrow]") == SANGAT_BAIK, "nip"]
+        )
         rows.append(
             {"kriteria": "Predikat Sangat Baik dua periode berturut-turut", "n": len(sb & sb_prev)}
         )
-    top = cur[cur["rating_hasil"].astype("string") == DI_ATAS]
-    top = top[top["rating_perilaku"].astype("string") != DI_BAWAH]
+    top = cur[cur["rating_hasil"].astype("string[pyarrow]") == DI_ATAS]
+    top = top[top["rating_perilaku"].astype("string[pyarrow]") != DI_BAWAH]
     rows.append(
         {
             "kriteria": "Hasil kerja di atas ekspektasi tanpa catatan perilaku",
@@ -789,9 +806,9 @@ def _opd_recognition_candidates(
     window's register (the OPD of each evaluated employee, this period's and the
     previous one's); ``heads``: the period's head-count per OPD, which decides the OPDs
     with a document (default: ``pegawai``'s)."""
-    who = pegawai.drop_duplicates("nip").set_index("nip")["opd"].astype(str)
+    who = pegawai.drop_duplicates("nip").set_index("nip")["opd"].astype(TEXT_DTYPE)
     rows = []
-    for o, nips in who.groupby(who).groups.items():
+    for o, nips in who.groupby(who, observed=True).groups.items():
         ev = rows_where(evaluasi, in_values(evaluasi["nip"], set(nips)))
         for r in _recognition_candidates(ev, periode, prev).itertuples(index=False):
             rows.append({"opd": o, "cell": r.kriteria, "n": int(r.n)})

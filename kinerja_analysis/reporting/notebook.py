@@ -36,9 +36,11 @@ from kinerja_analysis.analyses.shared import (
     shared_key,
     window_dir,
 )
+from kinerja_analysis.core.compat import read_parquet
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords, with_new_keywords
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
+from kinerja_analysis.core.frames import row_numbers_only
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, within
 from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
@@ -275,7 +277,7 @@ def save_table(
     d = Path(output_dir) / _TABEL_DIR
     d.mkdir(parents=True, exist_ok=True)
     out = df.copy()
-    if not isinstance(out.index, pd.RangeIndex):
+    if not row_numbers_only(out.index):
         out = out.reset_index()
     out.columns = [str(c) for c in out.columns]
     path = d / f"{name}.parquet"
@@ -301,7 +303,7 @@ def read_tables(output_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
         return {}
     out = {}
     for e in json.loads(daftar_path.read_text("utf-8")):
-        df = pd.read_parquet(d / f"{e['nama']}.parquet")
+        df = read_parquet(d / f"{e['nama']}.parquet")
         df.attrs["judul"] = e["judul"]
         df.attrs["bahasa"] = e.get("bahasa", "id")
         out[e["nama"]] = df

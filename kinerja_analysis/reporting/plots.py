@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from kinerja_analysis.core.checks import require_columns
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.data.contract import BERAKHLAK
@@ -451,7 +452,7 @@ def plot_coefficients(
     require_columns(table, [label, "estimate", "ci_low", "ci_high"], "plot_coefficients")
     d = table.reset_index(drop=True)
     chars = _chars_per_line(width, 0.42)
-    labels = [wrap(x, chars, MAX_LABEL_LINES) for x in d[label].astype(str)]
+    labels = [wrap(x, chars, MAX_LABEL_LINES) for x in d[label].astype(TEXT_DTYPE)]
     lines = sum(max(1, x.count("\n") + 1) for x in labels)
     fig = plt.figure(
         figsize=(width, min(MAX_HEIGHT, 0.2 * lines + 0.25 * len(d) + 1.3)), layout="constrained"
@@ -495,11 +496,16 @@ def plot_predikat_distribution(
     """
     require_columns(distribution, ["kelompok", "predikat", "persen"], "plot_predikat_distribution")
     wide = distribution.pivot_table(
-        index="kelompok", columns="predikat", values="persen", aggfunc="sum", sort=False
+        index="kelompok",
+        columns="predikat",
+        values="persen",
+        aggfunc="sum",
+        sort=False,
+        observed=True,
     ).reindex(columns=list(_PREDIKAT))
     n = len(wide)
     chars = _chars_per_line(width, 0.8, FONT_PT - 0.5)
-    names = [wrap(k, chars, MAX_LABEL_LINES) for k in wide.index.astype(str)]
+    names = [wrap(k, chars, MAX_LABEL_LINES) for k in wide.index.astype(TEXT_DTYPE)]
     # in inches: each row is its label (one line per wrapped line) above a bar
     line, bar, gap = (FONT_PT + 2) / 72, 0.2, 0.1
     heights = [x.count("\n") * line + line + bar + gap for x in names]
@@ -585,14 +591,16 @@ def plot_opd_profile(
     room for the longest wrapped OPD name of ``profile``).
     """
     require_columns(profile, ["opd", "dimensi", "rerata"], "plot_opd_profile")
-    wide = profile.pivot_table(index="opd", columns="dimensi", values="rerata", dropna=False)
+    wide = profile.pivot_table(
+        index="opd", columns="dimensi", values="rerata", dropna=False, observed=True
+    )
     order = [d for d in BERAKHLAK if d in wide.columns]
     wide = wide[order + [c for c in wide.columns if c not in order]]
     n_rows, n_cols = wide.shape
     label_share = _heatmap_label_share(width)
     row_w = _chars_per_line(width, label_share, FONT_PT - 1)
-    row_names = [wrap(o, row_w, MAX_LABEL_LINES) for o in wide.index.astype(str)]
-    cell_h = row_height or _heatmap_row_height(list(wide.index.astype(str)), width)
+    row_names = [wrap(o, row_w, MAX_LABEL_LINES) for o in wide.index.astype(TEXT_DTYPE)]
+    cell_h = row_height or _heatmap_row_height(list(wide.index.astype(TEXT_DTYPE)), width)
     height = min(MAX_HEIGHT, _HEATMAP_EXTRA + cell_h * n_rows)
     fig = plt.figure(figsize=(width, height), layout="constrained")
     ax = fig.add_subplot()

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.compat import read_parquet
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.personal import (
@@ -254,7 +255,7 @@ def suppress_small_cells(
             changed = False
             for g in groupings:
                 keys = [np.zeros(len(n), dtype=int)] if not g else [key_cols[c] for c in g]
-                grp = pd.Series(order_all).groupby(keys, sort=False, dropna=False)
+                grp = pd.Series(order_all).groupby(keys, sort=False, dropna=False, observed=True)
                 for _, idx in grp:
                     rows = idx.to_numpy()
                     if not hide[rows].any():
@@ -318,7 +319,7 @@ def _with_remainder(
     else:
         gk = by[0]
         totals = dict(pd.Series(group_totals).items())
-        sums = pd.Series(n).groupby(key_cols[gk], sort=False).sum().to_dict()
+        sums = pd.Series(n).groupby(key_cols[gk], sort=False, observed=True).sum().to_dict()
     extra_n, extra_g = [], []
     for g, tot in totals.items():
         tot = float(tot)
@@ -726,7 +727,7 @@ def _segments(path: Path) -> tuple[list[tuple[str, str]], str | None]:
             wb.close()
         return segs, None
     if ext == ".parquet":
-        df = pd.read_parquet(path)
+        df = read_parquet(path)
         segs = [("kolom", " | ".join(map(str, df.columns)))]
         for c in df.columns:
             for i, v in enumerate(df[c].tolist()):

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_analysis.analyses.shared import SharedResults, pegawai_through
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.frames import rows_where
@@ -77,7 +78,7 @@ def issues_by_rule(validation) -> pd.DataFrame:
         return pd.DataFrame(
             {"tabel": [], "aturan": [], "tingkat": [], "n_masalah": pd.Series([], dtype="int64")}
         )
-    out = iss.groupby(["tabel", "aturan", "tingkat"], as_index=False).size()
+    out = iss.groupby(["tabel", "aturan", "tingkat"], as_index=False, observed=True).size()
     out = out.rename(columns={"size": "n_masalah"})
     return out.sort_values("n_masalah", ascending=False, ignore_index=True)
 
@@ -167,7 +168,7 @@ def pegawai_by_opd(pegawai: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``opd, n_asn, pct_asn``, largest OPD first.
     """
-    out = pegawai.groupby("opd", as_index=False)["nip"].nunique()
+    out = pegawai.groupby("opd", as_index=False, observed=True)["nip"].nunique()
     out = out.rename(columns={"nip": "n_asn"})
     out["pct_asn"] = out["n_asn"] / out["n_asn"].sum()
     return out.sort_values(["n_asn", "opd"], ascending=[False, True], ignore_index=True)
@@ -177,7 +178,9 @@ def headcount(pegawai: pd.DataFrame) -> pd.Series:
     """ASN per OPD (``opd`` -> count), the published head-count of :func:`pegawai_by_opd`:
     the total against which every per-OPD count of a subset of its ASN is differenced
     (:func:`kinerja_analysis.reporting.privacy.remainder_hidden`)."""
-    return pegawai.drop_duplicates("nip").groupby("opd")["nip"].size().astype("int64")
+    return (
+        pegawai.drop_duplicates("nip").groupby("opd", observed=True)["nip"].size().astype("int64")
+    )
 
 
 def hide_remainder(
@@ -238,7 +241,7 @@ def capaian_by_asn(skp: pd.DataFrame) -> pd.DataFrame:
     """
 
     c = capaian_skp(skp)
-    return c.groupby(["nip", "periode"], as_index=False)["capaian"].mean()
+    return c.groupby(["nip", "periode"], as_index=False, observed=True)["capaian"].mean()
 
 
 def capaian_by_period(skp: pd.DataFrame) -> pd.DataFrame:
@@ -251,7 +254,7 @@ def capaian_by_period(skp: pd.DataFrame) -> pd.DataFrame:
         employees whose mean capaian is below 100 %).
     """
     per = capaian_by_asn(skp)
-    g = per.groupby("periode")["capaian"]
+    g = per.groupby("periode", observed=True)["capaian"]
     out = pd.DataFrame(
         {
             "n_asn": g.size(),
@@ -290,22 +293,22 @@ def perilaku_by_dimension(
     if min_sel is not None:
         cols.append("id_penilai")
     d = rows_where(perilaku, perilaku["periode"] == periode, cols)
-    g = d.groupby("dimensi")
-    others = d[d["peran_penilai"] != "diri"].groupby("dimensi")["skor"]
+    g = d.groupby("dimensi", observed=True)
+    others = d[d["peran_penilai"] != "diri"].groupby("dimensi", observed=True)["skor"]
     out = pd.DataFrame(
         {"n_asn": g["nip"].nunique(), "n_penilaian": others.size(), "skor_rerata": others.mean()}
     )
     out["n_penilaian"] = out["n_penilaian"].fillna(0).astype("int64")
     per_peran = d.pivot_table(
-        index="dimensi", columns="peran_penilai", values="skor", aggfunc="mean"
+        index="dimensi", columns="peran_penilai", values="skor", aggfunc="mean", observed=True
     )
     if min_sel is not None:  # a mean of few raters' (or few ratees') ratings: blank
-        few = d.groupby(["dimensi", "peran_penilai"]).agg(
+        few = d.groupby(["dimensi", "peran_penilai"], observed=True).agg(
             r=("id_penilai", "nunique"), e=("nip", "nunique")
         )
         few = ((few["r"] < min_sel) | (few["e"] < min_sel)).unstack().reindex_like(per_peran)
         per_peran = per_peran.mask(few.fillna(True).astype(bool))
-        o = d[d["peran_penilai"] != "diri"].groupby("dimensi")
+        o = d[d["peran_penilai"] != "diri"].groupby("dimensi", observed=True)
         thin = (o["id_penilai"].nunique() < min_sel) | (o["nip"].nunique() < min_sel)
         out.loc[thin.reindex(out.index, fill_value=True).to_numpy(), "skor_rerata"] = np.nan
     per_peran.columns = [f"skor_{c}" for c in per_peran.columns]
@@ -384,7 +387,9 @@ def jp_by_asn(pelatihan: pd.DataFrame, pegawai: pd.DataFrame, periode: str) -> p
     pegawai = pegawai_through({"pegawai": pegawai, "pelatihan": pelatihan}, periode)
     base = pegawai[["nip", "opd"]].drop_duplicates("nip").reset_index(drop=True)
     p = pelatihan[(pelatihan["tanggal_mulai"] >= awal) & (pelatihan["tanggal_mulai"] <= akhir)]
-    by = p.pivot_table(index="nip", columns="sumber", values="jp", aggfunc="sum", fill_value=0)
+    by = p.pivot_table(
+        index="nip", columns="sumber", values="jp", aggfunc="sum", fill_value=0, observed=True
+    )
     out = base.merge(by, left_on="nip", right_index=True, how="left")
     for s in ("difasilitasi", "mandiri"):
         out[f"jp_{s}"] = out[s].fillna(0.0).astype(float) if s in out.columns else 0.0
@@ -438,7 +443,7 @@ def jp_summary(
 
     rows = [{"opd": "Semua OPD", **summarise(jp)}]
     if per_opd:
-        rows += [{"opd": o, **summarise(g)} for o, g in jp.groupby("opd")]
+        rows += [{"opd": o, **summarise(g)} for o, g in jp.groupby("opd", observed=True)]
     out = pd.DataFrame(rows)
     out["n_asn"] = out["n_asn"].astype("int64")
     parts = out[["opd", "n_a", "n_b", "n_bawah"]]
@@ -454,7 +459,7 @@ def jp_summary(
         # the share below 20 JP times the OPD's (public) head-count is a count of its ASN,
         # and so is the rest: hidden where either is 1..min_sel-1, with complements over
         # the OPDs (the city's share is published)
-        heads = jp.groupby("opd").size()
+        heads = jp.groupby("opd", observed=True).size()
         below_hidden |= remainder_hidden(opds.set_index("opd")["n_bawah"], heads, min_sel)
         mandiri_hidden |= sources_hidden(opds, min_sel, by="opd")
     if "jp_bawah_20" in set(withheld):
@@ -572,7 +577,7 @@ def umpan_balik_by_period(
         (:func:`~kinerja_analysis.analyses.shared.pegawai_through`): someone hired later
         is not an ASN without feedback in it.
     """
-    g = umpan_balik.groupby("periode")
+    g = umpan_balik.groupby("periode", observed=True)
     out = pd.DataFrame({"n_sesi": g.size(), "n_asn_dapat": g["nip"].nunique()})
     both = {"pegawai": pegawai, "umpan_balik": umpan_balik}
     n_all = pd.Series(
@@ -583,12 +588,14 @@ def umpan_balik_by_period(
     hidden = pd.Series(False, index=out.index)
     if "kualitas" in umpan_balik.columns:
         out["kualitas_rerata"] = g["kualitas"].mean().astype(float)
-        raters = umpan_balik.loc[umpan_balik["kualitas"].notna()].groupby("periode")["nip"]
+        raters = umpan_balik.loc[umpan_balik["kualitas"].notna()].groupby("periode", observed=True)[
+            "nip"
+        ]
         few = raters.nunique().reindex(out.index, fill_value=0) < min_sel
         hidden |= few & out["kualitas_rerata"].notna()
         out.loc[few, "kualitas_rerata"] = np.nan
     bentuk = umpan_balik.pivot_table(
-        index="periode", columns="bentuk", values="nip", aggfunc="size"
+        index="periode", columns="bentuk", values="nip", aggfunc="size", observed=True
     )
     bentuk = bentuk.fillna(0).astype("int64")
     bentuk.columns = [f"sesi_{c}" for c in bentuk.columns]
@@ -688,7 +695,7 @@ def capaian_by_training(
     out = pd.DataFrame(
         {"n_asn": g.size(), "capaian_rerata": g.mean(), "capaian_sd": g.std()}
     ).reset_index()
-    out["kelompok_jp"] = out["kelompok_jp"].astype(str)
+    out["kelompok_jp"] = out["kelompok_jp"].astype(TEXT_DTYPE)
     out["n_asn"] = out["n_asn"].astype("int64")
     # every ASN of the head-count, with or without an SKP, and their side of the line
     everyone = pd.concat(
@@ -787,7 +794,7 @@ def survei_constructs(items: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``konstruk, n_butir, n_min, rerata``.
     """
-    g = items.groupby("konstruk", sort=False)
+    g = items.groupby("konstruk", sort=False, observed=True)
     return pd.DataFrame(
         {"n_butir": g.size(), "n_min": g["n"].min(), "rerata": g["rerata"].mean()}
     ).reset_index()
@@ -945,7 +952,7 @@ def _headline_figures(
             p = tables["perilaku"]
             p = rows_where(p, p["periode"] == periode, ["nip", "peran_penilai", "skor"])
             p = p.loc[p["peran_penilai"] != "diri"]
-            skor = p.groupby("nip")["skor"].mean()
+            skor = p.groupby("nip", observed=True)["skor"].mean()
         rows.append(("perilaku_rerata", float(skor.mean()), "skor 1–5"))
     if "layanan" in tables:
         k = ikm_by_opd(tables["layanan"], periode)
@@ -1059,10 +1066,10 @@ def predikat_by_opd(
     grid = pd.MultiIndex.from_product(
         [sorted(ev["opd"].unique()), order], names=["opd", "predikat"]
     )
-    n = ev.groupby(["opd", ev["predikat"].astype("string")]).size()
+    n = ev.groupby(["opd", ev["predikat"].astype("string[pyarrow]")], observed=True).size()
     n.index = n.index.set_names(["opd", "predikat"])
     out = n.reindex(grid, fill_value=0).rename("n").reset_index()
-    out["persen"] = out["n"] / out.groupby("opd")["n"].transform("sum")
+    out["persen"] = out["n"] / out.groupby("opd", observed=True)["n"].transform("sum")
     # the ASN without a predikat (head-count less the row's sum) are a cell too
     out, sisa = _suppress_per_opd(out, "predikat", peg, min_sel)
     # a share of a shown cell gives back the row's sum (n / persen), hence the remainder
@@ -1102,7 +1109,7 @@ def berakhlak_by_opd(
         ),
         register,
     )
-    for dim, g in full.groupby("dimensi"):
+    for dim, g in full.groupby("dimensi", observed=True):
         hide = remainder_hidden(g.set_index("opd")["n_pegawai"], heads, min_sel)
         rows = (prof["dimensi"] == dim) & prof["opd"].isin(hide)
         prof.loc[rows, counts] = pd.NA
@@ -1147,7 +1154,9 @@ def output_vs_competency_by_opd(
     out["n_pegawai"] = out["n_pegawai"].astype("Int64")
     out.loc[out["opd"].isin(sisa), ["n_pegawai", "persen"]] = pd.NA
     out.attrs = {}
-    kota = long.groupby("arah", as_index=False).agg(n=("n", "sum"), n_pegawai=("n_pegawai", "sum"))
+    kota = long.groupby("arah", as_index=False, observed=True).agg(
+        n=("n", "sum"), n_pegawai=("n_pegawai", "sum")
+    )
     kota["persen"] = kota["n"] / kota["n_pegawai"]
     kota["opd"] = "Seluruh OPD"
     # the city's head-count is public too: its ASN without a comparison are a cell
@@ -1182,7 +1191,7 @@ def ikm_by_grade(ikm_opd: pd.DataFrame) -> pd.DataFrame:
     """
     if ikm_opd.empty:
         return pd.DataFrame(columns=["mutu", "kinerja", "n_opd", "ikm_rerata"])
-    g = ikm_opd.groupby(["mutu", "kinerja"], as_index=False).agg(
+    g = ikm_opd.groupby(["mutu", "kinerja"], as_index=False, observed=True).agg(
         n_opd=("opd", "nunique"), ikm_rerata=("ikm", "mean")
     )
     g["n_opd"] = g["n_opd"].astype("int64")
@@ -1198,10 +1207,12 @@ def output_vs_competency_wide(hvk: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``opd, n_pegawai, n_naik, n_turun, n_tetap``; the city row first.
     """
-    wide = hvk.pivot_table(index="opd", columns="arah", values="n", aggfunc="first", sort=False)
+    wide = hvk.pivot_table(
+        index="opd", columns="arah", values="n", aggfunc="first", sort=False, observed=True
+    )
     wide = wide.reindex(columns=["naik", "turun", "tetap"])
     wide.columns = [f"n_{c}" for c in wide.columns]
-    n = hvk.groupby("opd", sort=False)["n_pegawai"].first()
+    n = hvk.groupby("opd", sort=False, observed=True)["n_pegawai"].first()
     out = wide.join(n).reset_index()[["opd", "n_pegawai", "n_naik", "n_turun", "n_tetap"]]
     for c in ("n_pegawai", "n_naik", "n_turun", "n_tetap"):
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
@@ -1262,7 +1273,7 @@ def top_and_bottom(
 def order_groups(distribution: pd.DataFrame, *, by: str = "Sangat Baik") -> list[str]:
     """The groups (``opd``) of a long predikat table sorted by the share of ``by``
     (largest first; suppressed shares last), then by name."""
-    d = distribution[distribution["predikat"].astype("string") == by]
+    d = distribution[distribution["predikat"].astype("string[pyarrow]") == by]
     key = d.set_index("opd")["persen"].astype(float)
     names = sorted(pd.unique(distribution["opd"]))
     return sorted(
@@ -1469,7 +1480,7 @@ def withhold_periods(df: pd.DataFrame, measure: str, withheld: Iterable[str]) ->
     every numeric column becomes missing and ``disembunyikan`` is set, as a suppressed
     row of :func:`~kinerja_analysis.reporting.privacy.suppress_small_groups` looks."""
     keys = set(withheld)
-    rows = df["periode"].astype(str).map(lambda p: f"{measure}:{p}" in keys).to_numpy(bool)
+    rows = df["periode"].astype(TEXT_DTYPE).map(lambda p: f"{measure}:{p}" in keys).to_numpy(bool)
     out = df.copy()
     if "disembunyikan" not in out.columns:
         out["disembunyikan"] = False
@@ -1491,7 +1502,7 @@ def suppressed_opds(counts: pd.Series, min_sel: int) -> set[str]:
         return set()
     # rows by OPD name: ties among equal counts go by name, as in residual_hidden, so
     # every document of every period picks the same complements
-    counts = counts.set_axis(counts.index.astype(str)).sort_index()
+    counts = counts.set_axis(counts.index.astype(TEXT_DTYPE)).sort_index()
     t = pd.DataFrame({"opd": counts.index, "n": counts.to_numpy(dtype="int64")})
     s = suppress_small_cells(t, "n", min_sel, value_cols=[], totals_shown=True)
     return set(s.loc[s["disembunyikan"], "opd"])
@@ -1526,8 +1537,8 @@ def residual_hidden(
     pub = set(map(str, publishers))
     own = set(own_hidden or ())
     hidden: set[tuple[str, object]] = set()
-    for cell, g in counts.groupby("cell", sort=False):
-        n = dict(zip(g["opd"].astype(str), g["n"].astype(int), strict=True))
+    for cell, g in counts.groupby("cell", sort=False, observed=True):
+        n = dict(zip(g["opd"].astype(TEXT_DTYPE), g["n"].astype(int), strict=True))
         shown = {o for o, k in n.items() if o in pub and (k == 0 or k >= min_sel)}
         shown -= {o for o in shown if (o, cell) in own}
         while True:
@@ -1613,11 +1624,11 @@ def city_suppressed_measures(
             # those on facilitated training, are a small group or their complement)
             mark("jp_mandiri", set(js.attrs["mandiri_disembunyikan"]) - {"Semua OPD"})
             js = js[js["opd"] != "Semua OPD"]
-            mark("jp", js.loc[js["disembunyikan"], "opd"].astype(str))
+            mark("jp", js.loc[js["disembunyikan"], "opd"].astype(TEXT_DTYPE))
             # an OPD whose share below 20 JP the city hides (its count below, or the
             # rest, is a small group or their complement) does not state it either; its
             # mean and median JP, which the city shows, stay
-            mark("jp_bawah_20", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(str))
+            mark("jp_bawah_20", js.loc[js["pct_di_bawah_20"].isna(), "opd"].astype(TEXT_DTYPE))
     # the OPD of every row's employee, of this period and of the earlier ones (those who
     # left since have rows there); the head-counts are this period's
     who = reg.drop_duplicates("nip").set_index("nip")["opd"]
@@ -1638,7 +1649,7 @@ def city_suppressed_measures(
             _mark_periods(hidden, measure, tabs[name], who, docs, periode, min_sel, earlier)
     if h is not None:
         pr = predikat_by_opd(ds, h, periode, min_sel=min_sel)
-        mark("predikat", pr.loc[pr["disembunyikan"], "opd"].astype(str).unique())
+        mark("predikat", pr.loc[pr["disembunyikan"], "opd"].astype(TEXT_DTYPE).unique())
         # the previous period's distribution ("naik/turun"): each predikat a cell
         per = list(ds.periods)
         if periode in per and per.index(periode) > 0:
@@ -1647,18 +1658,22 @@ def city_suppressed_measures(
                 h.evaluasi, (h.evaluasi["periode"] == prev) & h.evaluasi["predikat"].notna()
             )
             e = e.assign(opd=who.reindex(e["nip"]).to_numpy()).dropna(subset=["opd"])
-            cnt = e.groupby(["opd", e["predikat"].astype(str)]).size().rename("n")
+            cnt = (
+                e.groupby(["opd", e["predikat"].astype(TEXT_DTYPE)], observed=True)
+                .size()
+                .rename("n")
+            )
             cnt = cnt.reset_index().rename(columns={"predikat": "cell"})
             own = {(o, c) for o, m in hidden.items() if "predikat" in m for c in cnt["cell"]}
             for o, _ in residual_hidden(cnt, docs, min_sel, own_hidden=own):
                 hidden[o].add(f"predikat:{prev}")
         hv = output_vs_competency_by_opd(ds, h, periode, min_sel=min_sel)
         hv = hv[hv["opd"] != "Seluruh OPD"]
-        mark("hvk", hv.loc[hv["disembunyikan"], "opd"].astype(str).unique())
+        mark("hvk", hv.loc[hv["disembunyikan"], "opd"].astype(TEXT_DTYPE).unique())
         if h.resmi_agreement is not None:
             ks = official_agreement_by_opd(h.resmi_agreement, periode, min_sel, pegawai=peg)
             ks = ks[ks["opd"] != "Seluruh OPD"]
-            mark("kesesuaian", ks.loc[ks["disembunyikan"], "opd"].astype(str))
+            mark("kesesuaian", ks.loc[ks["disembunyikan"], "opd"].astype(TEXT_DTYPE))
     ev = h.evaluasi if h is not None else None
     mark("status", _status_withheld(peg, ev, periode, docs, hidden, min_sel))
     _mark_other_documents(hidden, ds, periode, min_sel, who, docs)
@@ -1681,9 +1696,13 @@ def opd_cells_hidden(counts: pd.DataFrame, heads: pd.Series, min_sel: int) -> se
     [('A', 'x'), ('B', 'x')]
     """
     out: set[tuple[str, str]] = set()
-    heads = heads.set_axis(heads.index.astype(str)).sort_index()
-    for cell, g in counts.groupby("cell", sort=True):
-        n = g.groupby(g["opd"].astype(str))["n"].sum().reindex(heads.index, fill_value=0)
+    heads = heads.set_axis(heads.index.astype(TEXT_DTYPE)).sort_index()
+    for cell, g in counts.groupby("cell", sort=True, observed=True):
+        n = (
+            g.groupby(g["opd"].astype(TEXT_DTYPE), observed=True)["n"]
+            .sum()
+            .reindex(heads.index, fill_value=0)
+        )
         out |= {(str(o), str(cell)) for o in remainder_hidden(n, heads, min_sel)}
     return out
 
@@ -1723,7 +1742,7 @@ def _mark_other_documents(
         """ASN per OPD and cell (``opd, cell, n``) of the rows ``d``."""
         d = d.assign(opd=who.reindex(d["nip"]).to_numpy(), cell=cell).dropna(subset=["opd"])
         d = d.drop_duplicates(["opd", "cell", "nip"])
-        return d.groupby(["opd", "cell"]).size().rename("n").reset_index()
+        return d.groupby(["opd", "cell"], observed=True).size().rename("n").reset_index()
 
     def mark(pairs: Iterable[tuple[str, str]], measure: str, *, whole: bool = False) -> None:
         for o, cell in pairs:
@@ -1759,7 +1778,7 @@ def _mark_other_documents(
         if "skp" in tabs:
             g = _jp_groups(tabs["skp"], jp_by_asn(pel, tabs["pegawai"], periode), periode)
             mark(
-                opd_cells_hidden(counts(g, g["kelompok_jp"].astype(str)), heads, min_sel),
+                opd_cells_hidden(counts(g, g["kelompok_jp"].astype(TEXT_DTYPE)), heads, min_sel),
                 "kelompok_jp",
             )
         for o in docs:
@@ -1799,17 +1818,19 @@ def _survey_withheld(
     ``min_sel`` answers) stays in the residual."""
     s = rows_where(tabs["survei"], tabs["survei"]["periode"] == periode)
     s = s.assign(opd=who.reindex(s["nip"]).to_numpy()).dropna(subset=["opd"])
-    resp = s.drop_duplicates("nip").groupby("opd").size()
+    resp = s.drop_duplicates("nip").groupby("opd", observed=True).size()
     out = set(remainder_hidden(resp.reindex(heads.index, fill_value=0), heads, min_sel))
     acc = acceptance_table(
         tabs["survei"], tabs["survei_instrumen"], tabs["pegawai"], periode, min_sel
     )
-    out |= set(acc.loc[acc["estimate"].isna(), "opd"].astype(str)) & set(resp.index)
+    out |= set(acc.loc[acc["estimate"].isna(), "opd"].astype(TEXT_DTYPE)) & set(resp.index)
     parts = []
     for item in tabs["survei_instrumen"]["item"]:
         if item in s.columns:
             a = s.loc[pd.to_numeric(s[item], errors="coerce").notna()]
-            parts.append(a.groupby("opd").size().rename("n").reset_index().assign(cell=item))
+            parts.append(
+                a.groupby("opd", observed=True).size().rename("n").reset_index().assign(cell=item)
+            )
     if not parts:
         return out & docs
     counts = pd.concat(parts, ignore_index=True)
@@ -1833,7 +1854,9 @@ def _rows_hidden(
     d = rows_where(table, table["periode"] == period)
     counts = who.reindex(pd.unique(d["nip"])).dropna().value_counts()
     out = set(suppressed_opds(counts, min_sel))
-    for _, part in [(None, d)] + (list(d.groupby("dimensi")) if "dimensi" in d.columns else []):
+    for _, part in [(None, d)] + (
+        list(d.groupby("dimensi", observed=True)) if "dimensi" in d.columns else []
+    ):
         c = who.reindex(pd.unique(part["nip"])).dropna().value_counts()
         out |= set(remainder_hidden(c, heads, min_sel))
     return out
@@ -1862,7 +1885,7 @@ def _period_rows_hidden(
     own = _rows_hidden(table, who, heads, period, min_sel) | small
     d = rows_where(table, table["periode"] == period).drop_duplicates("nip")
     d = d.assign(opd=who.reindex(d["nip"]).to_numpy()).dropna(subset=["opd"])
-    counts = d.groupby("opd").size().rename("n").reset_index().assign(cell=period)
+    counts = d.groupby("opd", observed=True).size().rename("n").reset_index().assign(cell=period)
     docs = set(map(str, heads.index)) - small
     hid = residual_hidden(counts, docs, min_sel, own_hidden={(o, period) for o in own})
     return {o for o, _ in hid} | own
@@ -1888,7 +1911,7 @@ def _mark_periods(
     too, so that the documents of the two periods together show no row either hides."""
     d = table.drop_duplicates(["nip", "periode"])
     d = d.assign(opd=who.reindex(d["nip"]).to_numpy()).dropna(subset=["opd"])
-    counts = d.groupby(["opd", "periode"]).size().rename("n").reset_index()
+    counts = d.groupby(["opd", "periode"], observed=True).size().rename("n").reset_index()
     counts = counts.rename(columns={"periode": "cell"})
     own = {(o, periode) for o, m in hidden.items() if measure in m}
     own |= {(o, p) for p, opds in (earlier or {}).items() for o in opds}
@@ -1917,13 +1940,13 @@ def _status_withheld(
     loop repeats until no OPD changes, so every residual is 0 or ≥ ``min_sel``.
     """
     d = peg.drop_duplicates("nip")[["nip", "opd", "status_kepegawaian"]].dropna()
-    d = d.assign(opd=d["opd"].astype(str), status=d["status_kepegawaian"].astype(str))
+    d = d.assign(opd=d["opd"].astype(TEXT_DTYPE), status=d["status_kepegawaian"].astype(TEXT_DTYPE))
     pred = set()
     if evaluasi is not None and len(evaluasi):
         e = rows_where(evaluasi, evaluasi["periode"] == periode)
         pred = set(e.loc[e["predikat"].notna(), "nip"])
     d["punya"] = d["nip"].isin(pred).astype(int)
-    g = d.groupby(["opd", "status"])
+    g = d.groupby(["opd", "status"], observed=True)
     counts = pd.concat(
         [
             g.size().rename("n").reset_index().assign(cell=lambda x: x["status"]),
@@ -1936,7 +1959,7 @@ def _status_withheld(
         own = set()
         for o in pub:
             x = d.loc[d["opd"] == o]
-            t = x.groupby("status").size().rename("n_asn").reset_index()
+            t = x.groupby("status", observed=True).size().rename("n_asn").reset_index()
             s = suppress_small_cells(t, "n_asn", min_sel, value_cols=[], totals_shown=True)
             for st in s.loc[s["disembunyikan"], "status"]:
                 own.update({(o, st), (o, st + "|p")})

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.periods import period_label
@@ -450,7 +451,7 @@ def sensitivity_display(
         if col not in out:
             continue
         cens = (
-            out[flag].astype(str).str.lower().eq("true")
+            out[flag].astype(TEXT_DTYPE).str.lower().eq("true")
             if flag in out
             else pd.Series(False, index=out.index)
         )
