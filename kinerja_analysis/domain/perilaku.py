@@ -690,13 +690,14 @@ def _perilaku_scores(
     shrinkage_k: float | Literal["auto"],
     model: RaterModel | None,
 ) -> pd.DataFrame:
-    rows = np.flatnonzero(rt.others)
-    skor = rt.skor[rows]
-    role = rt.role[rows]
-    if adjust and len(rows):
+    if adjust and rt.others.any():
         fit = (
             model if model is not None else _fit_rater_model(rt, shrinkage_k, _N_PROBE, _PROBE_SEED)
         )
+    rows = np.flatnonzero(rt.others)  # taken after the fit: not held through it
+    skor = rt.skor[rows]
+    role = rt.role[rows]
+    if adjust and len(rows):
         len_map = dict(zip(fit.penilai["id_penilai"], fit.penilai["leniency"], strict=True))
         role_map = dict(zip(fit.peran["peran_penilai"], fit.peran["efek"], strict=True))
         corr = (
@@ -706,11 +707,19 @@ def _perilaku_scores(
     else:
         skor_adj = skor
     n_g = max(len(rt.role_text), 1)
-    cell = rt.cell(rows)
-    per_role = group_means(cell * n_g + role, {"adj": skor_adj, "raw": skor})
-    del skor_adj, skor, role
-    group = per_role.index.to_numpy()
-    cells, pos = np.unique(group // n_g, return_inverse=True)
+    key = rt.cell(rows)  # cell x role, in place: one array of the ratings' length
+    key *= n_g
+    key += role
+    per_role = group_means(key, {"adj": skor_adj, "raw": skor})
+    del skor_adj, skor, role, key
+    group = per_role.index.to_numpy()  # sorted: each cell's roles are consecutive
+    cell_of = group // n_g
+    new_cell = np.empty(len(group), dtype=bool)
+    new_cell[:1] = True
+    np.not_equal(cell_of[1:], cell_of[:-1], out=new_cell[1:])
+    cells = cell_of[new_cell]  # = np.unique(cell_of) and its inverse, without a sort
+    pos = np.cumsum(new_cell, dtype=np.int64) - 1
+    del cell_of, new_cell
     role_of = group % n_g
     wdict = weights.as_dict()
     cols: dict[str, np.ndarray] = {}
