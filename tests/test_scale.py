@@ -410,3 +410,32 @@ def test_weakest_dimension_before_equals_join(city) -> None:
             got = weakest_dimension_before(scores, gp, periods)
             pd.testing.assert_frame_equal(got, want, check_exact=True)
     assert len(weakest_dimension_before(sd, g.iloc[:0], periods)) == 0
+
+
+def test_rater_model_probes_in_a_child_give_the_same_digits(city, monkeypatch) -> None:
+    """The noise probes fitted in a forked child beside the least squares (a second CPU,
+    data above the threshold) give every digit of the rater model and the scores that
+    fitting them in this process gives."""
+    from kinerja_analysis.core import parallel
+    from kinerja_analysis.domain import perilaku as P
+
+    res, _ = city
+    per = res.tables["perilaku"]
+    forks = []
+    fork = parallel._fork_child
+    monkeypatch.setattr(parallel, "_fork_child", lambda *a: forks.append(1) or fork(*a))
+    monkeypatch.setattr(P, "available_cpus", lambda: 1)
+    here, scores_here = rater_model(per), perilaku_kerja(per)
+    assert not forks
+    monkeypatch.setattr(P, "available_cpus", lambda: 2)
+    monkeypatch.setattr(P, "_PROBE_FORK_VALUES", 0)
+    forked, scores_forked = rater_model(per), perilaku_kerja(per)
+    assert len(forks) == 2  # one child per fit
+    pd.testing.assert_frame_equal(forked.penilai, here.penilai, check_exact=True)
+    pd.testing.assert_frame_equal(forked.peran, here.peran, check_exact=True)
+    assert (forked.k, forked.var_leniency, forked.var_noise) == (
+        here.k,
+        here.var_leniency,
+        here.var_noise,
+    )
+    pd.testing.assert_frame_equal(scores_forked, scores_here, check_exact=True)
