@@ -439,3 +439,16 @@ def test_rater_model_probes_in_a_child_give_the_same_digits(city, monkeypatch) -
         here.var_noise,
     )
     pd.testing.assert_frame_equal(scores_forked, scores_here, check_exact=True)
+
+
+@pytest.mark.parametrize("kind", ["object", "category"])
+def test_text_codes_in_a_smaller_integer_type(kind) -> None:
+    """``text_codes(..., np.int32)``: the same codes (missing -1) in half the memory."""
+    s = pd.Series(["b", "a", None, "c", "a"], dtype=object).astype(kind)
+    wide, uniques, text = text_codes(s)
+    narrow, uniques32, text32 = text_codes(s, np.int32)
+    assert narrow.dtype == np.int32 and wide.dtype == np.int64
+    assert narrow.tolist() == wide.tolist() == [1, 0, -1, 2, 0]
+    assert list(uniques32) == list(uniques) and list(text32) == list(text)
+    with pytest.raises(ValueError, match="int8"):
+        text_codes(pd.Series([str(i) for i in range(200)]), np.int8)

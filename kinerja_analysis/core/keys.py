@@ -25,18 +25,23 @@ __all__ = [
 ]  # fmt: skip
 
 
-def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+def text_codes(
+    values: pd.Series | np.ndarray, dtype: type[np.signedinteger] = np.int64
+) -> tuple[np.ndarray, pd.Index, np.ndarray]:
     """Integer codes of a key column, ordered like its values' text.
 
     Parameters
     ----------
     values
         A key column of any dtype (object, string, categorical, integer).
+    dtype
+        Integer type of ``codes`` (``np.int32`` halves the memory of a column of
+        millions of rows; it must hold the number of distinct values).
 
     Returns
     -------
     codes, uniques, text
-        ``codes`` (int64, one per row, -1 where missing) number the distinct values in
+        ``codes`` (``dtype``, one per row, -1 where missing) number the distinct values in
         the order of their text (``str``), so that grouping or sorting by the codes
         orders rows exactly as grouping or sorting by the text would; ``uniques`` are
         the distinct values themselves (an Index with the input's dtype; for a
@@ -64,7 +69,9 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index, np
     text = np.asarray([str(v) for v in np.asarray(uniques, dtype=object)], dtype=object)
     order = np.argsort(text, kind="stable")
     # rank of each distinct value in text order; index -1 (missing) maps to the -1 at the end
-    lookup = np.empty(len(order) + 1, dtype=np.int64)
+    if len(order) >= np.iinfo(dtype).max:
+        raise ValueError(f"text_codes: {len(order)} distinct values do not fit {np.dtype(dtype)}")
+    lookup = np.empty(len(order) + 1, dtype=dtype)
     lookup[order] = np.arange(len(order))
     lookup[-1] = -1
     return lookup[codes], uniques.take(order), text[order]

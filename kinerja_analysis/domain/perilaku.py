@@ -214,16 +214,16 @@ class _Ratings:
         skor = pd.to_numeric(perilaku["skor"], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
         )
-        ratee, ratee_values, _ = text_codes(perilaku["nip"])
-        periode, periode_values, _ = text_codes(perilaku["periode"])
-        dimensi, dimensi_values, _ = text_codes(perilaku["dimensi"])
-        rater, _, rater_text = text_codes(perilaku["id_penilai"])
         small = np.int32  # codes of up to 2**31 distinct values; halves the memory
+        ratee, ratee_values, _ = text_codes(perilaku["nip"], small)
+        periode, periode_values, _ = text_codes(perilaku["periode"], small)
+        dimensi, dimensi_values, _ = text_codes(perilaku["dimensi"], small)
+        rater, _, rater_text = text_codes(perilaku["id_penilai"], small)
         return cls(
-            ratee=ratee.astype(small),
-            periode=periode.astype(small),
-            dimensi=dimensi.astype(small),
-            rater=rater.astype(small),
+            ratee=ratee,
+            periode=periode,
+            dimensi=dimensi,
+            rater=rater,
             role=role.astype(small),
             skor=skor,
             others=~diri & ~np.isnan(skor),
