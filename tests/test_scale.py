@@ -380,3 +380,103 @@ def test_dictionary_keys_sorted_text_only_and_an_older_engine_still_reads(tmp_pa
     assert isinstance(empty["nip"].dtype, pd.CategoricalDtype) and empty["skor"].dtype == "int64"
     with pytest.raises(TypeError, match="sequence"):
         store.read("perilaku", dictionary="nip")
+
+
+def _first_appearance_by_factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The numbering :func:`first_appearance` replaced: a hash pass over every row."""
+    codes, _ = pd.factorize(key, sort=False)
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    return np.asarray(codes, dtype=np.int64), first
+
+
+def test_first_appearance_equals_factorize_numbering() -> None:
+    """Dense keys (numbered by position), wide and negative ones (hashed), with and
+    without runs of equal keys: the same codes and first rows as pandas.factorize."""
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        n = int(rng.integers(1, 400))
+        span = int(rng.choice([2, 60, 5000, 10**12]))
+        key = rng.integers(0, span, n)
+        if rng.random() < 0.5:  # runs, as a table sorted by employee holds them
+            key = np.repeat(key, rng.integers(1, 8, n))
+        if rng.random() < 0.2:
+            key = key - span // 2
+        want = _first_appearance_by_factorize(key)
+        got = first_appearance(key)
+        assert got[0].dtype == np.int64 and got[1].dtype == np.int64
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    empty = first_appearance(np.zeros(0, dtype=np.int64))
+    assert len(empty[0]) == 0 and len(empty[1]) == 0
+
+
+def test_weakest_dimension_before_equals_join(city) -> None:
+    """The weakest dimension on integer codes gives the frame of the join and group-by
+    on the values: trained before the window, not in it, missing, ties, missing scores."""
+    from kinerja_analysis.analyses.panel import (
+        _first_training_rows,
+        _weakest_dimension_before_join,
+        weakest_dimension_before,
+    )
+
+    res, periods = city
+    t = res.tables
+    sd = perilaku_kerja(t["perilaku"])
+    g = _first_training_rows(t["pelatihan"], periods)["g_periode"]
+    i = np.arange(len(g))
+    variants = [
+        g,
+        g.iloc[::3],
+        g.where(i % 4 != 0, pd.NA),
+        g.where(i % 5 != 0, "<sebelum>"),
+    ]
+    tied = sd.assign(skor=sd["skor"].round(0))
+    tied.loc[tied.index[::5], "skor"] = np.nan
+    tied.loc[tied["nip"] == tied["nip"].iloc[0], "skor"] = np.nan  # no score at all
+    for scores in (sd, tied):
+        for gp in variants:
+            want = _weakest_dimension_before_join(scores, gp, periods)
+            got = weakest_dimension_before(scores, gp, periods)
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert len(weakest_dimension_before(sd, g.iloc[:0], periods)) == 0
+
+
+def test_rater_model_probes_in_a_child_give_the_same_digits(city, monkeypatch) -> None:
+    """The noise probes fitted in a forked child beside the least squares (a second CPU,
+    data above the threshold) give every digit of the rater model and the scores that
+    fitting them in this process gives."""
+    from kinerja_analysis.core import parallel
+    from kinerja_analysis.domain import perilaku as P
+
+    res, _ = city
+    per = res.tables["perilaku"]
+    forks = []
+    fork = parallel._fork_child
+    monkeypatch.setattr(parallel, "_fork_child", lambda *a: forks.append(1) or fork(*a))
+    monkeypatch.setattr(P, "available_cpus", lambda: 1)
+    here, scores_here = rater_model(per), perilaku_kerja(per)
+    assert not forks
+    monkeypatch.setattr(P, "available_cpus", lambda: 2)
+    monkeypatch.setattr(P, "_PROBE_FORK_VALUES", 0)
+    forked, scores_forked = rater_model(per), perilaku_kerja(per)
+    assert len(forks) == 2  # one child per fit
+    pd.testing.assert_frame_equal(forked.penilai, here.penilai, check_exact=True)
+    pd.testing.assert_frame_equal(forked.peran, here.peran, check_exact=True)
+    assert (forked.k, forked.var_leniency, forked.var_noise) == (
+        here.k,
+        here.var_leniency,
+        here.var_noise,
+    )
+    pd.testing.assert_frame_equal(scores_forked, scores_here, check_exact=True)
+
+
+@pytest.mark.parametrize("kind", ["object", "category"])
+def test_text_codes_in_a_smaller_integer_type(kind) -> None:
+    """``text_codes(..., np.int32)``: the same codes (missing -1) in half the memory."""
+    s = pd.Series(["b", "a", None, "c", "a"], dtype=object).astype(kind)
+    wide, uniques, text = text_codes(s)
+    narrow, uniques32, text32 = text_codes(s, np.int32)
+    assert narrow.dtype == np.int32 and wide.dtype == np.int64
+    assert narrow.tolist() == wide.tolist() == [1, 0, -1, 2, 0]
+    assert list(uniques32) == list(uniques) and list(text32) == list(text)
+    with pytest.raises(ValueError, match="int8"):
+        text_codes(pd.Series([str(i) for i in range(200)]), np.int8)

@@ -92,12 +92,11 @@ def rating_reliability(
     used = np.flatnonzero(~excluded[role] & ~np.isnan(skor))  # role -1 (missing): kept
     codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
     for c in dict.fromkeys(["nip", "periode", "dimensi", "id_penilai", *by]):
-        k, values, _ = text_codes(perilaku[c])
-        codes[c] = (k[used].astype(np.int32), values)
+        k, values, _ = text_codes(perilaku[c], np.int32)
+        codes[c] = (k[used], values)
         del k
     y = skor[used]
     del skor, role
-    index = perilaku.index[used]
 
     def key_of(columns: Sequence[str]) -> np.ndarray:
         """One int64 code per row for ``columns`` together, in their text order."""
@@ -134,7 +133,7 @@ def rating_reliability(
     blocks: list[pd.DataFrame] = []
     for ctx, rows in _groups(by, codes, key_of(by)):
         g = pd.DataFrame({"_unit": unit[rows], "id_penilai": rater[rows], "skor": y[rows]})
-        g.index = index[rows]
+        g.index = perilaku.index[used[rows]]  # per block: no copy of the whole index
         _check_one_rating(perilaku, g)
         if g["_unit"].nunique() >= 2:
             res = icc(g, "_unit", "id_penilai", "skor", ci=ci, method=method)
@@ -174,7 +173,10 @@ def rating_reliability(
     cell = key_of(person) * n_dim + (codes["dimensi"][0] + 1)
     cell_means = group_means(cell, {"y": y})["y"]
     del unit, rater
-    people, at = np.unique(cell_means.index.to_numpy() // n_dim, return_inverse=True)
+    of_person = cell_means.index.to_numpy() // n_dim  # sorted: np.unique by runs
+    new_person = np.r_[True, of_person[1:] != of_person[:-1]] if len(of_person) else of_person
+    people, at = of_person[new_person], np.cumsum(new_person, dtype=np.int64) - 1
+    del of_person, new_person
     dim_names = codes["dimensi"][1]
     wide = np.full((len(people), len(dim_names)), np.nan)
     wide[at, cell_means.index.to_numpy() % n_dim - 1] = cell_means.to_numpy()
@@ -184,8 +186,18 @@ def rating_reliability(
     col_of = {nm: j for j, nm in enumerate(names) if present[j]}
     dims = [c for c in BERAKHLAK if c in col_of] + [c for c in col_of if c not in BERAKHLAK]
     means = pd.DataFrame(wide[:, [col_of[c] for c in dims]], columns=dims)
-    # the groups of cby among the people, from the first row of each person
-    _, first_row = np.unique(cell // n_dim, return_index=True)
+    # the groups of cby among the people, from a row of each person (any: cby is part of
+    # the person key); by a scatter over the person codes where they are dense, no sort
+    person_key = cell // n_dim
+    del cell
+    if len(person_key) and int(person_key.max()) < 4 * len(person_key) + 1024:
+        slot = np.zeros(int(person_key.max()) + 1, dtype=np.int64)
+        slot[person_key] = np.arange(len(person_key))
+        first_row = slot[people]
+        del slot
+    else:
+        _, first_row = np.unique(person_key, return_index=True)
+    del person_key
     person_codes = {c: (codes[c][0][first_row], codes[c][1]) for c in cby}
     cby_key = np.zeros(len(people), dtype=np.int64)
     for c in cby:
@@ -228,7 +240,11 @@ def _groups(
     for c in by:
         ok &= codes[c][0] >= 0
     rows = np.flatnonzero(ok)
-    order = rows[np.argsort(key[rows], kind="stable")]
+    sub = key[rows]
+    if len(sub) and 0 <= sub.min() and sub.max() < 2**15:
+        sub = sub.astype(np.int16)  # a stable sort of small integers is a radix sort
+    order = rows[np.argsort(sub, kind="stable")]
+    del sub
     bounds = np.flatnonzero(np.diff(key[order])) + 1
     out = []
     for part in np.split(order, bounds):

@@ -10,6 +10,7 @@ per dimension (:func:`strengths_weaknesses`) and the OPD profile (:func:`opd_pro
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -29,7 +30,7 @@ from kinerja_analysis.core.keys import (
     text_codes,
     with_pair_keys,
 )
-from kinerja_analysis.core.parallel import available_cpus, fork_map
+from kinerja_analysis.core.parallel import available_cpus, fork_call, fork_map
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ratings import rate
@@ -166,6 +167,9 @@ class RaterModel(Result):
 #: (see :func:`rater_model`).
 _N_PROBE = 32
 _PROBE_SEED = 0
+#: Probe values (units x probes) from which the probes are fitted in a forked child beside
+#: the least squares (:func:`_fit_rater_model`; 100,000 ASN: about 3 M units x 32).
+_PROBE_FORK_VALUES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -211,16 +215,16 @@ class _Ratings:
         skor = pd.to_numeric(perilaku["skor"], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
         )
-        ratee, ratee_values, _ = text_codes(perilaku["nip"])
-        periode, periode_values, _ = text_codes(perilaku["periode"])
-        dimensi, dimensi_values, _ = text_codes(perilaku["dimensi"])
-        rater, _, rater_text = text_codes(perilaku["id_penilai"])
         small = np.int32  # codes of up to 2**31 distinct values; halves the memory
+        ratee, ratee_values, _ = text_codes(perilaku["nip"], small)
+        periode, periode_values, _ = text_codes(perilaku["periode"], small)
+        dimensi, dimensi_values, _ = text_codes(perilaku["dimensi"], small)
+        rater, _, rater_text = text_codes(perilaku["id_penilai"], small)
         return cls(
-            ratee=ratee.astype(small),
-            periode=periode.astype(small),
-            dimensi=dimensi.astype(small),
-            rater=rater.astype(small),
+            ratee=ratee,
+            periode=periode,
+            dimensi=dimensi,
+            rater=rater,
             role=role.astype(small),
             skor=skor,
             others=~diri & ~np.isnan(skor),
@@ -295,7 +299,12 @@ _FE_MAX_PARTS = 4
 
 
 def _fe_system(
-    y: np.ndarray, cell: np.ndarray, role: np.ndarray, rater: np.ndarray, n: tuple[int, int, int]
+    y: np.ndarray,
+    cell: np.ndarray,
+    role: np.ndarray,
+    rater: np.ndarray,
+    n: tuple[int, int, int],
+    processes: int | None = None,
 ) -> _FeSystem:
     """The reduced normal equations of :func:`_fe_solve` (``y`` may have columns).
 
@@ -305,7 +314,8 @@ def _fe_system(
     taken in up to :data:`_FE_MAX_PARTS` parts (cells ``c`` with ``c % parts == j``), shared out
     over the CPUs this process may use (:func:`~kinerja_analysis.core.parallel.fork_map`:
     at 100,000 ASN this is the largest single cost of the 360° scores) and added in the
-    parts' order.
+    parts' order. ``processes`` caps the processes (default: the CPUs, at most one per
+    part); the digits do not depend on it.
     """
     y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
     nc, ng, nr = n
@@ -334,7 +344,8 @@ def _fe_system(
         return (b.T @ (sparse.diags(inv_cc[j::parts]) @ b)).tocsr(), b.T @ mean_y[j::parts]
 
     a_mat, rhs = _cross_counts(role, rater, ng, nr), xy
-    for term, by_cell in fork_map(cell_term, range(parts), min(available_cpus(), parts)):
+    processes = min(available_cpus() if processes is None else processes, parts)
+    for term, by_cell in fork_map(cell_term, range(parts), processes):
         a_mat, rhs = a_mat - term, rhs - by_cell
     return _FeSystem(
         a_mat=a_mat.tocsc(),
@@ -405,6 +416,32 @@ def _fe_resid(
     e = y1 - (np.asarray(a).reshape(-1)[role] + np.asarray(b).reshape(-1)[rater])
     mu = np.bincount(cell, weights=e, minlength=nc) / np.where(cc > 0, cc, 1.0)
     return e - mu[cell]
+
+
+def _probe_variances(
+    n_units: int,
+    n_probe: int,
+    seed: int,
+    cell: np.ndarray,
+    role: np.ndarray,
+    rater: np.ndarray,
+    n: tuple[int, int, int],
+    ref: int | None,
+    processes: int | None,
+) -> np.ndarray:
+    """Sampling variance of each rater's least-squares effect per unit noise variance.
+
+    ``n_probe`` columns of standard normal noise (generator seeded with ``seed``), one
+    row per unit (rater x ratee x period; ``cell`` the ratee x period, ``role``, ``rater``
+    codes of each unit), fitted as :func:`_fe_solve` fits the ratings; returns the mean
+    square of the rater effects over the probes, one per rater (``n[2]``). See
+    :func:`rater_model`. ``processes``: as :func:`_fe_system`'s.
+    """
+    probes = np.random.default_rng(seed).standard_normal((n_units, n_probe))
+    system = _fe_system(probes, cell, role, rater, n, processes)
+    del probes
+    _, b_probe = _fe_solve(system, ref)
+    return (b_probe**2).mean(axis=1)
 
 
 def rater_model(
@@ -510,26 +547,49 @@ def _fit_rater_model(
     nc, nr, ng = int(cell.max()) + 1, len(rater_ids), len(role_ids)
     ref = list(role_ids).index("atasan") if "atasan" in list(role_ids) else None
     system = _fe_system(y, cell, role_codes, rater_codes, (nc, ng, nr))
-    a2, b2 = _fe_solve(system, ref)
-    resid = _fe_resid(y, cell, role_codes, rater_codes, (nc, ng, nr), a2, b2)
-    a, b = a2[:, 0], b2[:, 0]
 
     # unit = rater x ratee x period (the 7 dimensions of one rating share a halo)
     n_p = len(rt.periode_values)
     ratee_period = rt.ratee[rows].astype(np.int64) * n_p + rt.periode[rows]
+    del rows
     unit, first = first_appearance(rater_codes * (int(ratee_period.max()) + 1) + ratee_period)
-    e_u = group_means(unit, {"e": resid})["e"].to_numpy()  # units 0..U-1: all present
     r_u, g_u = rater_codes[first], role_codes[first]
     rp, _ = first_appearance(ratee_period[first])
+    n_u = len(first)  # units 0..U-1, all present
+    del ratee_period, first
     n_rp = int(rp.max()) + 1
-    n_units = np.bincount(r_u, minlength=nr)
-    dof = len(e_u) - (n_rp + nr + ng - 2)
-    var_noise = float(pd.Series(e_u**2).sum() / dof) if dof > 0 else float("nan")
+    # the noise probes need the units only: on a second CPU (and data large enough to be
+    # worth a process) they are fitted in a forked child while this process solves the
+    # least squares; the same digits either way
+    probe = functools.partial(
+        _probe_variances, n_u, n_probe, seed, rp, g_u, r_u, (n_rp, ng, nr), ref
+    )
+    forked = available_cpus() > 1 and n_u * n_probe >= _PROBE_FORK_VALUES
+    probe_job = fork_call(functools.partial(probe, 1)) if forked else None
 
-    probes = np.random.default_rng(seed).standard_normal((len(e_u), n_probe))
-    _, b_probe = _fe_solve(_fe_system(probes, rp, g_u, r_u, (n_rp, ng, nr)), ref)
-    del probes
-    v_unit = (b_probe**2).mean(axis=1)  # Var(b_r) per unit noise variance
+    try:
+        a2, b2 = _fe_solve(system, ref)
+        resid = _fe_resid(y, cell, role_codes, rater_codes, (nc, ng, nr), a2, b2)
+        a, b = a2[:, 0], b2[:, 0]
+        n_y = len(y)
+        del y, cell  # each array of the ratings' length is let go once used (a province: 170 MB)
+        e_u = group_means(unit, {"e": resid})["e"].to_numpy()
+        del unit, resid
+        # what the tables below need of the ratings
+        n_rating_rater = np.bincount(rater_codes, minlength=nr)
+        n_rating_role = np.bincount(role_codes, minlength=ng)
+        # the roles each rater rated in ("atasan,rekan"), from a bit mask per rater
+        mask = np.zeros(nr, dtype=np.int64)
+        np.bitwise_or.at(mask, rater_codes, np.left_shift(1, role_codes))
+        del rater_codes, role_codes
+        n_units = np.bincount(r_u, minlength=nr)
+        dof = len(e_u) - (n_rp + nr + ng - 2)
+        var_noise = float(pd.Series(e_u**2).sum() / dof) if dof > 0 else float("nan")
+
+        v_unit = probe_job.result()[0] if probe_job is not None else probe(None)
+    finally:
+        if probe_job is not None:
+            probe_job.cancel()  # an error here: the child is not waited for
     ok = v_unit > 1e-12
     with np.errstate(divide="ignore"):
         n_eff = np.where(ok, 1.0 / np.where(ok, v_unit, 1.0), 0.0)
@@ -550,8 +610,8 @@ def _fit_rater_model(
     # rater by rater; see rater_model's Notes
     b_raw = np.where(ok, b, 0.0)
     if k > 0:
-        per_unit = len(y) / len(e_u)  # ratings per rater x employee x period
-        lam = k * per_unit if math.isfinite(k) else 1e9 * float(len(y))
+        per_unit = n_y / len(e_u)  # ratings per rater x employee x period
+        lam = k * per_unit if math.isfinite(k) else 1e9 * float(n_y)
         # same normal equations, another ridge: one more factorisation, no second sweep
         a2, b2 = _fe_solve(system, ref, ridge=lam)
         a, b = a2[:, 0], b2[:, 0]
@@ -559,9 +619,6 @@ def _fit_rater_model(
     else:
         lenient = b_raw
 
-    # the roles each rater rated in ("atasan,rekan"), from a bit mask per rater
-    mask = np.zeros(nr, dtype=np.int64)
-    np.bitwise_or.at(mask, rater_codes, np.left_shift(1, role_codes))
     combos = {
         int(v): ",".join(str(role_ids[j]) for j in range(ng) if int(v) >> j & 1)
         for v in np.unique(mask)
@@ -570,7 +627,7 @@ def _fit_rater_model(
         {
             "id_penilai": np.asarray(rater_ids, dtype=object),
             "peran": np.asarray([combos[int(v)] for v in mask], dtype=object),
-            "n_ratings": np.bincount(rater_codes, minlength=nr).astype(int),
+            "n_ratings": n_rating_rater.astype(int),
             "n_dinilai": n_units.astype(int),
             "n_efektif": n_eff,
             "leniency_raw": b_raw,
@@ -583,7 +640,7 @@ def _fit_rater_model(
         {
             "peran_penilai": np.asarray(role_ids, dtype=object),
             "efek": a,
-            "n_ratings": np.bincount(role_codes, minlength=ng).astype(int),
+            "n_ratings": n_rating_role.astype(int),
         }
     )
     return RaterModel(
@@ -592,7 +649,7 @@ def _fit_rater_model(
         k=float(k),
         var_leniency=float(var_len),
         var_noise=var_noise,
-        n_ratings=len(y),
+        n_ratings=n_y,
     )
 
 
@@ -691,13 +748,14 @@ def _perilaku_scores(
     shrinkage_k: float | Literal["auto"],
     model: RaterModel | None,
 ) -> pd.DataFrame:
-    rows = np.flatnonzero(rt.others)
-    skor = rt.skor[rows]
-    role = rt.role[rows]
-    if adjust and len(rows):
+    if adjust and rt.others.any():
         fit = (
             model if model is not None else _fit_rater_model(rt, shrinkage_k, _N_PROBE, _PROBE_SEED)
         )
+    rows = np.flatnonzero(rt.others)  # taken after the fit: not held through it
+    skor = rt.skor[rows]
+    role = rt.role[rows]
+    if adjust and len(rows):
         len_map = dict(zip(fit.penilai["id_penilai"], fit.penilai["leniency"], strict=True))
         role_map = dict(zip(fit.peran["peran_penilai"], fit.peran["efek"], strict=True))
         corr = (
@@ -707,11 +765,19 @@ def _perilaku_scores(
     else:
         skor_adj = skor
     n_g = max(len(rt.role_text), 1)
-    cell = rt.cell(rows)
-    per_role = group_means(cell * n_g + role, {"adj": skor_adj, "raw": skor})
-    del skor_adj, skor, role
-    group = per_role.index.to_numpy()
-    cells, pos = np.unique(group // n_g, return_inverse=True)
+    key = rt.cell(rows)  # cell x role, in place: one array of the ratings' length
+    key *= n_g
+    key += role
+    per_role = group_means(key, {"adj": skor_adj, "raw": skor})
+    del skor_adj, skor, role, key
+    group = per_role.index.to_numpy()  # sorted: each cell's roles are consecutive
+    cell_of = group // n_g
+    new_cell = np.empty(len(group), dtype=bool)
+    new_cell[:1] = True
+    np.not_equal(cell_of[1:], cell_of[:-1], out=new_cell[1:])
+    cells = cell_of[new_cell]  # = np.unique(cell_of) and its inverse, without a sort
+    pos = np.cumsum(new_cell, dtype=np.int64) - 1
+    del cell_of, new_cell
     role_of = group % n_g
     wdict = weights.as_dict()
     cols: dict[str, np.ndarray] = {}
