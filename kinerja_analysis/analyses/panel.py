@@ -195,13 +195,14 @@ def weakest_dimension_before(
     row_of_group = np.empty(len(group), dtype=np.int64)
     row_of_group[np.searchsorted(group, key)] = rows
     row_of = row_of_group[first]
+    # text as pandas 3 infers it from the values, on pandas 2 too
     return pd.DataFrame(
         {
             "nip": d["nip"].iloc[row_of].to_numpy(),
             "dimensi_terlemah": d["dimensi"].iloc[row_of].to_numpy(),
         },
         index=pd.Index(first, dtype=np.int64),
-    )
+    ).astype(TEXT_DTYPE)
 
 
 def _weakest_dimension_before_join(

@@ -625,8 +625,9 @@ def _fit_rater_model(
     }
     penilai = pd.DataFrame(
         {
-            "id_penilai": np.asarray(rater_ids, dtype=object),
-            "peran": np.asarray([combos[int(v)] for v in mask], dtype=object),
+            # text as pandas 3 infers it, on pandas 2 too
+            "id_penilai": pd.array(np.asarray(rater_ids, dtype=object), dtype=TEXT_DTYPE),
+            "peran": pd.array([combos[int(v)] for v in mask], dtype=TEXT_DTYPE),
             "n_ratings": n_rating_rater.astype(int),
             "n_dinilai": n_units.astype(int),
             "n_efektif": n_eff,
