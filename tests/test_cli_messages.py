@@ -276,3 +276,17 @@ def test_the_library_names_a_file_given_as_the_data_folder(places, bahasa):
     # a missing folder is still "not found"
     with pytest.raises(DatasetError, match="tidak ditemukan"):
         validate_dataset(places["tmp"] / "tidak-ada")
+
+
+def test_validate_names_periods_of_mixed_kinds_as_the_parameter_at_fault(tmp_path):
+    """helper-68: ``--periode 2024Q1 --periode 2024`` ended as an "unexpected error, report
+    it to the developers"; it is the parameter that is wrong, said so, exit 2."""
+    from kinerja_analysis.data.synth import generate, write_dataset
+
+    write_dataset(generate(n_pegawai=60, seed=2), tmp_path / "d")
+    res = CliRunner().invoke(
+        app, ["validate", str(tmp_path / "d"), "--periode", "2024Q1", "--periode", "2024"]
+    )
+    assert res.exit_code == 2, res.output
+    assert "--periode:" in res.output and "satu jenis" in res.output, res.output
+    assert "pengembang" not in res.output and "Traceback" not in res.output

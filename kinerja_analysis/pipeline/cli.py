@@ -29,7 +29,7 @@ from typer._click.utils import PacifyFlushWrapper
 from typer.core import TyperCommand, TyperGroup
 
 from kinerja_analysis.core.config import DEFAULTS, SYNTH_MIN_PEGAWAI
-from kinerja_analysis.core.errors import DatasetError
+from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.pipeline.batch import _message_language, batch_command
@@ -562,6 +562,9 @@ def validate(
             _write_workbook(report, out, bahasa)
     except DatasetError as exc:
         _print(f"{message('data_tidak_dapat_dipakai', bahasa)}: {exc}", "bold red", err=True)
+        raise typer.Exit(2) from None
+    except PeriodError as exc:  # the periods asked for (--periode), not the data
+        _print(f"--periode: {exc}", "bold red", err=True)
         raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 - never a bare traceback for the user
         error = f"{type(exc).__name__}: {exc}"
