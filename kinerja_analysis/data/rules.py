@@ -1475,12 +1475,11 @@ def employee_dates(
         # periods by their first day; the named period is the first that began on or
         # after the supervisor's leaving and that the employee worked in: appointed by
         # its last day (NaT: appointed before the data) and not gone by its first day
-        bounds = sorted(
-            (period_bounds(p)[0].to_datetime64(), period_bounds(p)[1].to_datetime64())
-            for p in periods
-        )
-        starts = np.array([b[0] for b in bounds], "datetime64[D]")
-        last_days = np.maximum.accumulate(np.array([b[1] for b in bounds], "datetime64[D]"))
+        bounds = np.array(
+            sorted(tuple(d.to_datetime64() for d in period_bounds(p)) for p in periods),
+            "datetime64[D]",
+        ).reshape(-1, 2)
+        starts, last_days = bounds[:, 0], np.maximum.accumulate(bounds[:, 1])
         boss_at = np.searchsorted(starts, gone_x)[boss]  # NaT sorts last: none
         own_at = np.where(np.isnat(hired), 0, np.searchsorted(last_days, hired))
         at = np.maximum(boss_at, own_at)
