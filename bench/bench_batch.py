@@ -14,7 +14,9 @@ Phases are measured the way the batch runs a notebook (its own call,
 - ``imports``: the notebook's import cell alone;
 - ``load``: ``setup(...)`` on the batch cache plus ``doc.shared`` (cached shared results);
 - ``compute``: the report notebook's whole call minus the floor's whole call (its cells
-  after ``setup``: facts, tables, figures, and papermill's handling of their outputs);
+  after ``setup``: facts, tables, figures, and papermill's handling of their outputs;
+  figures are drawn beside the later cells and put in place by the cell the batch adds
+  after the last one, :func:`kinerja_analysis.reporting.notebook.finish_figures`);
 - ``exports``: the HTML, PDF and XLSX as the batch renders them
   (:func:`kinerja_analysis.pipeline.batch.render_outputs`: the XLSX is written in a
   forked child while the PDF renders, when a CPU is free);

@@ -69,7 +69,9 @@ def test_a_failing_cell_is_on_disk(tmp_path) -> None:
         execute_notebook(_notebook("a = 1", "1 / 0", "b = 2"), out, {}, tmp_path)
     cells = nbformat.read(out, as_version=4).cells
     statuses = [c.metadata.papermill["status"] for c in cells if c.cell_type == "code"]
-    assert statuses[-3:] == ["completed", "failed", "pending"]
+    # the last cell is the one that puts deferred figures in place: never reached
+    assert statuses[-4:] == ["completed", "failed", "pending", "pending"]
+    assert cells[-1].metadata.tags == [execution.FIGURES_TAG]
 
 
 def test_a_dying_kernel_leaves_the_notebook_up_to_its_cell(tmp_path) -> None:
@@ -95,10 +97,123 @@ def test_a_dead_kernels_notebook_says_where_it_died(tmp_path) -> None:
         )
     nb = nbformat.read(out, as_version=4)
     statuses = [c.metadata.papermill["status"] for c in nb.cells]
-    assert statuses == ["completed", "failed", "pending", "pending"]
+    assert statuses == ["completed", "failed", "pending", "pending", "pending"]
     assert nb.metadata.papermill["exception"] is True
     (error,) = [o for o in nb.cells[1].outputs if o.output_type == "error"]
     assert "dead" in error.ename.lower() or "died" in error.evalue.lower()
+
+
+# ----------------------------------------------------------------------------- figures
+
+_SESSION = """\
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib.figure import Figure
+from kinerja_analysis.reporting import notebook as N
+
+doc = N.ReportSession(
+    ds=None, periode="2025Q4", tables={}, period_text="", cakupan="", bahasa="id",
+    opd=None, min_sel=5, seed=1, output_dir=None, cache_dir=None,
+)
+
+
+def chart(i):
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    ax.bar(["a", "b", "c"], [i, i + 1, 2 * i])
+    ax.set_title(f"Gambar {i}")
+    return fig
+"""
+
+
+def _figure_outputs(nb) -> list[tuple[int, str, dict]]:
+    """(cell index, type, data) of every output but the printed text."""
+    return [
+        (i, o.output_type, dict(o.get("data", {})))
+        for i, c in enumerate(nb.cells)
+        for o in c.get("outputs", [])
+        if o.output_type != "stream"
+    ]
+
+
+def _html_of(outputs) -> list[str]:
+    return ["".join(d.get("text/html", "")) for _, _, d in outputs]
+
+
+def test_figures_drawn_beside_the_notebook_are_in_their_cells_at_the_end(
+    tmp_path, monkeypatch
+) -> None:
+    """In the batch's kernel each figure is drawn in a forked child while the notebook
+    goes on; the cell added after the last one puts them in place. The executed
+    notebook holds exactly the outputs of a run that draws each figure where it is
+    asked for (one CPU for figures: no deferral), in the same cells and order, and no
+    placeholder."""
+    cells = (
+        _SESSION,
+        "doc.figure(chart(1), alt='satu')\ndoc.figure(chart(2))\nprint(len(N._PENDING))",
+        "doc.figure(chart(3))\nprint(len(N._PENDING))",
+        "x = 1",
+    )
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
+    deferred = execute_notebook(_notebook(*cells), tmp_path / "a.ipynb", {}, tmp_path)
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "1")
+    drawn_here = execute_notebook(_notebook(*cells), tmp_path / "b.ipynb", {}, tmp_path)
+    # deferred: two figures pending after the second cell (at most one per CPU: the
+    # first was put in place when the third began)
+    printed = [
+        "".join(o.text).strip()
+        for c in deferred.cells
+        for o in c.get("outputs", [])
+        if o.output_type == "stream"
+    ]
+    assert printed == ["2", "2"]
+    printed = [
+        "".join(o.text).strip()
+        for c in drawn_here.cells
+        for o in c.get("outputs", [])
+        if o.output_type == "stream"
+    ]
+    assert printed == ["0", "0"]
+    got, want = _figure_outputs(deferred), _figure_outputs(drawn_here)
+    assert [i for i, _, _ in got] == [1, 1, 2]
+    assert all("<img" in h for h in _html_of(got))
+    assert got == want
+    saved = nbformat.read(tmp_path / "a.ipynb", as_version=4)
+    assert _figure_outputs(saved) == want  # the file written at the end, too
+    assert saved.cells[-1].metadata.tags == [execution.FIGURES_TAG]
+    assert not saved.cells[-1].outputs
+
+
+def test_pyplot_figures_given_ready_are_shown_once_as_drawn_here(tmp_path, monkeypatch) -> None:
+    """A ready pyplot figure is closed in the kernel once its child has its copy: the
+    inline backend shows no second image, and the next ``plt.gcf()`` is a new figure."""
+    cells = (
+        _SESSION + "\n%matplotlib inline\nimport matplotlib.pyplot as plt",
+        "fig, ax = plt.subplots()\nax.plot([1, 2])\ndoc.figure(fig)",
+        "plt.plot([1, 2])\ndoc.figure(plt.gcf())\nplt.plot([3, 1])\ndoc.figure(plt.gcf())",
+    )
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
+    deferred = execute_notebook(_notebook(*cells), tmp_path / "a.ipynb", {}, tmp_path)
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "1")
+    drawn_here = execute_notebook(_notebook(*cells), tmp_path / "b.ipynb", {}, tmp_path)
+    got = _figure_outputs(deferred)
+    assert [i for i, _, _ in got] == [1, 2, 2]
+    assert got == _figure_outputs(drawn_here)
+
+
+def test_a_figure_that_fails_to_draw_fails_the_run_naming_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
+    bad = "def rusak(**kw):\n    raise ValueError('gambar rusak')\n\ndoc.figure(rusak)"
+    out = tmp_path / "run.ipynb"
+    # the plot's name, the cell that asked for it, and the plot's own error
+    with pytest.raises(
+        papermill.PapermillExecutionError, match=r"FigureError.*rusak \(In \[2\]\).*gambar rusak"
+    ):
+        execute_notebook(_notebook(_SESSION, bad, "x = 1"), out, {}, tmp_path)
+    cells = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
+    # the figure's own cell went on; the cell that puts figures in place failed
+    assert [c.metadata.papermill["status"] for c in cells] == [*["completed"] * 3, "failed"]
+    assert cells[-1].metadata.tags == [execution.FIGURES_TAG]
 
 
 # ----------------------------------------------------------------------------- exports
@@ -149,3 +264,34 @@ def test_the_workbook_written_beside_the_pdf_is_the_one_written_after_it(tmp_pat
     assert forks == [1]
     assert beside == in_turn
     assert any("Dinas B" in row for sheet in in_turn for row in sheet)
+
+
+def test_a_plot_called_with_a_keyword_it_does_not_take_fails_in_its_own_cell(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
+    plot = "def plot(i, *, bahasa, width):\n    return chart(i)\n\ndoc.figure(plot, 1, nonsense=1)"
+    out = tmp_path / "run.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError, match="nonsense"):
+        execute_notebook(_notebook(_SESSION, plot, "x = 1"), out, {}, tmp_path)
+    cells = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
+    statuses = [c.metadata.papermill["status"] for c in cells]
+    assert statuses == ["completed", "failed", "pending", "pending"]
+
+
+def test_a_placeholder_never_reaches_a_document() -> None:
+    from kinerja_analysis.reporting.export import to_html
+    from kinerja_analysis.reporting.markup import FIGURE_PLACEHOLDER_CLASS
+
+    nb = _notebook("x = 1")
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": f'<p class="{FIGURE_PLACEHOLDER_CLASS}">…</p>'}
+        )
+    ]
+    with pytest.raises(ValueError, match="placeholder"):
+        to_html(nb, title="Uji", periode="2025Q4")
+    # the same words as data (escaped) are only text
+    nb.cells[0].outputs[0].data["text/plain"] = f'class="{FIGURE_PLACEHOLDER_CLASS}"'
+    nb.cells[0].outputs[0].data.pop("text/html")
+    assert "Uji" in to_html(nb, title="Uji", periode="2025Q4")

@@ -422,3 +422,24 @@ def test_a_child_dies_with_a_parent_killed_outright(tmp_path) -> None:
     finally:
         proc.kill()
         proc.wait(10)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe size: Linux")
+def test_a_child_whose_result_fits_the_pipe_exits_before_it_is_read() -> None:
+    """A report figure's payload (a few hundred kB) is more than a pipe's default 64 kB:
+    with the larger pipe the child writes it all and exits at once, rather than waiting,
+    with its copy of this process's memory, until :meth:`Forked.result` reads it."""
+    import time
+
+    job = parallel.fork_call(lambda: "x" * 400_000)
+    ((pid, _fd, _share),) = job._children
+    deadline = time.monotonic() + 20
+    done = 0
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as f:  # Z: exited, not yet reaped
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                done = 1
+                break
+        time.sleep(0.05)
+    assert done, "the child still waits for its pipe to be read"
+    assert job.result() == ["x" * 400_000]

@@ -40,6 +40,11 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+try:
+    import fcntl
+except ImportError:  # Windows: no pipes to size (and no fork)
+    fcntl = None
+
 __all__ = [
     "Forked",
     "available_cpus",
@@ -229,6 +234,11 @@ def _stop(pid: int, fd: int) -> None:
 #: Read ends of the pipes of children not yet collected (a child closes its copies).
 _OPEN: set[int] = set()
 
+#: Pipe capacity asked for (Linux; an unprivileged process may ask up to
+#: ``/proc/sys/fs/pipe-max-size``, 1 MiB by default); elsewhere the system's default.
+_PIPE_SIZE = 1 << 20
+_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+
 #: The length of a child's payload, written before it (8 bytes, little-endian).
 _SIZE = struct.Struct("<Q")
 
@@ -236,6 +246,12 @@ _SIZE = struct.Struct("<Q")
 def _fork_child(fn, items, share) -> tuple[int, int]:
     """Start a child computing ``fn`` on ``items[share]``; (its pid, read end of its pipe)."""
     read, write = os.pipe()
+    if _F_SETPIPE_SZ is not None:
+        # room for a report figure's payload (a few hundred kB): a child that is done
+        # exits at once instead of waiting, with its copy of the parent's memory, for
+        # the parent to read
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(write, _F_SETPIPE_SZ, _PIPE_SIZE)
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns

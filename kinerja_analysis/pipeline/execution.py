@@ -17,6 +17,7 @@ output, and the cells after it stay pending).
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,18 @@ from typing import Any
 import nbformat
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
+from kinerja_analysis.pipeline.kernels import IPCKernelManager
 from kinerja_analysis.pipeline.procs import KERNEL_GUARD
+from kinerja_analysis.reporting.notebook import DEFER_FIGURES_ENV
 
-__all__ = ["ENGINE", "SAVE_EVERY", "ThrottledSaveEngine", "execute_notebook"]
+__all__ = [
+    "ENGINE",
+    "FIGURES_TAG",
+    "SAVE_EVERY",
+    "ReportKernelManager",
+    "ThrottledSaveEngine",
+    "execute_notebook",
+]
 
 #: Seconds between two saves of a running notebook (a failing cell's and the final
 #: save are always made).
@@ -122,6 +132,37 @@ class ThrottledSaveEngine(NBClientEngine):
 
 papermill_engines.register(ENGINE, ThrottledSaveEngine)
 
+#: The tag of the cell :func:`execute_notebook` adds after a notebook's last cell; the
+#: exports leave it out, as papermill's ``injected-parameters``.
+FIGURES_TAG = "injected-figures"
+# a notebook that never imported the package has no figure pending: nothing imported,
+# and no name of the notebook's namespace is bound
+_FINISH_FIGURES = """\
+if "kinerja_analysis.reporting.notebook" in __import__("sys").modules:
+    __import__("kinerja_analysis.reporting.notebook", fromlist=["_"]).finish_figures()
+"""
+
+
+class ReportKernelManager(IPCKernelManager):
+    """The batch's kernel: IPC sockets (:class:`IPCKernelManager`), and figures drawn
+    in forked children while the notebook goes on (:data:`DEFER_FIGURES_ENV` set in
+    its environment; :func:`execute_notebook` adds the cell that puts them in place)."""
+
+    async def start_kernel(self, **kw: Any) -> None:
+        env = dict(kw.pop("env", None) or os.environ)
+        env[DEFER_FIGURES_ENV] = "1"
+        await super().start_kernel(env=env, **kw)
+
+
+def _with_figures_cell(nb: Any) -> Any:
+    """A copy of ``nb`` with a last cell that puts the figures drawn meanwhile in place
+    (:func:`kinerja_analysis.reporting.notebook.finish_figures`)."""
+    out = copy.deepcopy(nb)
+    out.cells.append(
+        nbformat.v4.new_code_cell(_FINISH_FIGURES, id=FIGURES_TAG, metadata={"tags": [FIGURES_TAG]})
+    )
+    return out
+
 
 def execute_notebook(
     nb: Any, executed: str | os.PathLike, parameters: dict[str, Any], cwd: str | os.PathLike
@@ -150,10 +191,8 @@ def execute_notebook(
     """
     import papermill as pm  # lazy: jupyter's client stack, only where a notebook runs
 
-    from kinerja_analysis.pipeline.kernels import IPCKernelManager  # lazy: as above
-
     return pm.execute_notebook(
-        nb,
+        _with_figures_cell(nb),
         str(executed),
         parameters=parameters,
         engine_name=ENGINE,
@@ -165,5 +204,5 @@ def execute_notebook(
         cwd=str(Path(cwd)),
         shutdown_kernel="immediate",
         extra_arguments=[KERNEL_GUARD],
-        kernel_manager_class=IPCKernelManager,
+        kernel_manager_class=ReportKernelManager,
     )

@@ -54,7 +54,12 @@ from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write
 from kinerja_analysis.core.periods import period_label
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
 from kinerja_analysis.reporting import fmt
-from kinerja_analysis.reporting.markup import CONTENT_SECURITY_POLICY, clean_text, markdown_to_html
+from kinerja_analysis.reporting.markup import (
+    CONTENT_SECURITY_POLICY,
+    FIGURE_PLACEHOLDER_CLASS,
+    clean_text,
+    markdown_to_html,
+)
 from kinerja_analysis.reporting.text import column_labels
 
 
@@ -65,7 +70,7 @@ def _bundled_government() -> dict[str, str]:
 
 #: The bundled example's government (the synthetic city); documents use the agency profile.
 INSTANSI = _bundled_government()
-_REMOVE_TAGS = ("parameters", "injected-parameters", "hapus", "remove_cell")
+_REMOVE_TAGS = ("parameters", "injected-parameters", "injected-figures", "hapus", "remove_cell")
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.DOTALL)
 # the phone version of a figure (reporting.notebook.figure_html): only <figure>/<img> inside,
@@ -318,6 +323,13 @@ def to_html(
     str
         A complete HTML document without ``<script>`` or external resources, with a
         Content-Security-Policy that forbids both.
+
+    Raises
+    ------
+    ValueError
+        ``bahasa`` is not ``"id"``/``"en"``, or an output of ``nb`` is still the
+        placeholder of a figure drawn beside the notebook (never a document with a
+        hole where a figure belongs).
     """
     if bahasa not in ("id", "en"):
         raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
@@ -332,6 +344,13 @@ def to_html(
     lab = _LABELS[bahasa]
     pemerintah = government or profile.government(bahasa)
     ttd = profile.signatory
+    body = _body_html(nb)
+    # a tag: a value of the data is escaped ("<" never reaches the body as markup)
+    if f'<p class="{FIGURE_PLACEHOLDER_CLASS}">' in body:
+        raise ValueError(
+            "the notebook still holds the placeholder of a figure that was never put in "
+            "place (it was drawn beside the notebook, and finish_figures() did not run)"
+        )
     page = _page_template().render(
         bahasa=bahasa,
         versi=__version__,
@@ -347,7 +366,7 @@ def to_html(
         tanggal_buat=fmt.date(tanggal, bahasa),
         ttd=ttd,
         css=_markup(_template("laporan.css")),
-        isi=_markup(_body_html(nb)),
+        isi=_markup(body),
         catatan=note or lab["catatan"],
     )
     return page

@@ -51,6 +51,11 @@ __all__ = [
 ]
 
 #: The policy of every exported HTML page: no scripts, no fetches; inline CSS, data: images.
+#: The class of the placeholder a figure drawn beside the notebook holds until it is put
+#: in place (:meth:`kinerja_analysis.reporting.notebook.ReportSession.figure`); an export
+#: refuses a notebook that still has one.
+FIGURE_PLACEHOLDER_CLASS = "grafik-tertunda"
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
     "base-uri 'none'; form-action 'none'"

@@ -14,6 +14,7 @@ import base64
 import contextlib
 import gc
 import html as _html
+import inspect
 import io
 import json
 import os
@@ -42,7 +43,7 @@ from kinerja_analysis.core.deprecation import renamed_keywords, with_new_keyword
 from kinerja_analysis.core.errors import DatasetError, ParameterError, PeriodError
 from kinerja_analysis.core.frames import row_numbers_only
 from kinerja_analysis.core.io import PACKAGE_ROOT, atomic_write, code_fingerprint, within
-from kinerja_analysis.core.parallel import available_cpus, fork_map
+from kinerja_analysis.core.parallel import available_cpus, fork_call, fork_map
 from kinerja_analysis.core.periods import parse_period, period_label
 from kinerja_analysis.core.profile import AgencyProfile, load_profile
 from kinerja_analysis.core.text import Bahasa, check_bahasa
@@ -50,6 +51,7 @@ from kinerja_analysis.data.loading import Dataset, check_data_folder, load_datas
 from kinerja_analysis.data.messages import message
 from kinerja_analysis.reporting import fmt
 from kinerja_analysis.reporting.markup import (
+    FIGURE_PLACEHOLDER_CLASS,
     breakable,
     clean_text,
     column_widths,
@@ -858,6 +860,18 @@ class ReportSession:
         ``width=PHONE_WIDTH`` and, unless the phone version comes in parts, with
         ``width=PAGE_WIDTH``; and ``bahasa``) or a ready ``Figure`` (drawn once). See
         :func:`figure_html` for how the versions are laid out.
+
+        In the batch's kernel (:func:`deferring_figures`) the figure is drawn in a
+        forked child while the notebook goes on: its place holds a short placeholder
+        (a Jupyter display with an id) until :func:`finish_figures`, which the batch
+        runs after the last cell, puts the figure there. No more figures are drawn at
+        a time than :func:`figure_processes` (the oldest is put in place first). The
+        outputs at the end are those of drawing each figure here. What differs: a plot
+        that fails while drawing fails the run later, in the cell that puts it in
+        place (:class:`FigureError`, naming the plot and the cell that asked for it;
+        arguments the plot does not take still fail here, at once), and the warnings
+        of drawing are shown there too. Everywhere else (JupyterLab, papermill by
+        hand) the figure is drawn here, now.
         """
         from IPython.display import HTML, display  # lazy: only inside a notebook kernel
 
@@ -865,7 +879,137 @@ class ReportSession:
 
         name = getattr(plot, "__name__", "plot")
         kwargs = with_new_keywords(kwargs, plots.RENAMED_KEYWORDS, name, stacklevel=2)
-        display(HTML(figure_html(plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)))
+        draw = partial(figure_html, plot, *args, alt=alt, bahasa=self.bahasa, **kwargs)
+        if not (deferring_figures() and _takes(plot, args, self.bahasa, kwargs)):
+            display(HTML(draw()))
+            return
+        # the batch's kernel: drawn in a forked child while the notebook goes on; a
+        # placeholder until finish_figures() puts the figure in its place
+        if len(_PENDING) >= figure_processes():
+            _finish_one()  # the oldest first: no more children drawing than that
+        job = fork_call(partial(_drawn_alone, draw))
+        if not callable(plot):  # the child has its copy; this one would show again
+            import matplotlib.pyplot as plt  # lazy: heavy; only for figures
+
+            for fig in _figures(plot):
+                plt.close(fig)
+        try:
+            note = _html.escape(text("umum_gambar_tertunda", self.bahasa))
+            handle = display(
+                HTML(f'<p class="{FIGURE_PLACEHOLDER_CLASS}">{note}</p>'), display_id=True
+            )
+        except BaseException:
+            job.cancel()
+            raise
+        _PENDING.append((job, handle, f"{name} (In [{_cell_number()}])"))
+
+
+class FigureError(RuntimeError):
+    """A figure drawn beside the notebook (:meth:`ReportSession.figure` in the batch's
+    kernel) could not be drawn; the plot's own error is its ``__cause__``."""
+
+
+#: Environment variable set in the batch's kernel (:mod:`kinerja_analysis.pipeline.execution`):
+#: :meth:`ReportSession.figure` draws in a forked child while the notebook goes on, and
+#: the batch runs :func:`finish_figures` after the last cell. Read (and removed, so that
+#: no process the notebook starts inherits it) when this module is imported.
+DEFER_FIGURES_ENV = "KINERJA_DEFER_FIGURES"
+_DEFER = os.environ.pop(DEFER_FIGURES_ENV, None) == "1"
+
+#: Figures being drawn (deferred mode): (the child, the display handle of its
+#: placeholder, the plot's name and the cell that asked for it).
+_PENDING: list[tuple[Any, Any, str]] = []
+
+
+def deferring_figures() -> bool:
+    """Whether :meth:`ReportSession.figure` defers its drawing: in the batch's kernel
+    (:data:`DEFER_FIGURES_ENV` was ``"1"`` when this module was imported), on a
+    platform with ``fork`` and with a CPU to spare (:func:`figure_processes` above 1)."""
+    return _DEFER and hasattr(os, "fork") and figure_processes() > 1
+
+
+def _takes(plot, args: tuple, bahasa: Bahasa, kwargs: dict) -> bool:
+    """Whether ``plot`` can be called as :func:`figure_html` calls it (a ready figure
+    can); a call it cannot take is made here, so its error comes from its own cell."""
+    if not callable(plot):
+        return True
+    from kinerja_analysis.reporting import plots  # lazy: matplotlib only for figures
+
+    try:
+        signature = inspect.signature(plot)
+    except (TypeError, ValueError):  # no signature to read: drawn here
+        return False
+    try:
+        signature.bind(*args, bahasa=bahasa, width=plots.PHONE_WIDTH, **kwargs)
+    except TypeError:
+        return False
+    return True
+
+
+def _cell_number() -> object:
+    """The number of the cell running now (its ``In [n]``), or ``"?"``.
+
+    IPython counts a cell it keeps in its history before running it: while the cell
+    runs, ``execution_count`` is already the next cell's number (papermill keeps every
+    cell in the history).
+    """
+    from IPython import get_ipython  # lazy: only inside a notebook kernel
+
+    count = getattr(get_ipython(), "execution_count", None)
+    return count - 1 if isinstance(count, int) and count > 1 else "?"
+
+
+def _drawn_alone(draw):
+    """``draw()`` in a child drawing one figure beside the notebook: its versions one
+    after the other (the notebook and the other figures use the other CPUs). Where the
+    child failed, the parent runs this again: the environment is restored."""
+    before = os.environ.get(FIGURE_PROCESSES_ENV)
+    os.environ[FIGURE_PROCESSES_ENV] = "1"
+    try:
+        return draw()
+    finally:
+        if before is None:
+            os.environ.pop(FIGURE_PROCESSES_ENV, None)
+        else:
+            os.environ[FIGURE_PROCESSES_ENV] = before
+
+
+def _finish_one() -> None:
+    """Put the oldest figure being drawn in its place (waits for it)."""
+    from IPython.display import HTML  # lazy: only inside a notebook kernel
+
+    job, handle, what = _PENDING.pop(0)
+    try:
+        markup = job.result()[0]
+    except Exception as exc:
+        raise FigureError(
+            f"the figure {what} could not be drawn: {type(exc).__name__}: {exc}"
+        ) from exc
+    handle.update(HTML(markup))
+
+
+def finish_figures() -> None:
+    """Put every figure still being drawn (deferred mode) in its place, in order.
+
+    The batch runs this after a report notebook's last cell
+    (:func:`kinerja_analysis.pipeline.execution.execute_notebook`); each placeholder
+    output is replaced by its figure (a Jupyter display update), so the executed
+    notebook holds the same outputs as a run that draws each figure where it is asked
+    for. Does nothing when no figure is pending.
+
+    Raises
+    ------
+    FigureError
+        A figure could not be drawn (the plot's error is its ``__cause__``); the
+        figures after it are not awaited.
+    """
+    try:
+        while _PENDING:
+            _finish_one()
+    finally:
+        while _PENDING:  # an error above: the others are not awaited
+            job, _, _ = _PENDING.pop()
+            job.cancel()
 
 
 def figure_png(fig) -> tuple[str, float, float]:
