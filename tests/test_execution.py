@@ -295,3 +295,41 @@ def test_a_placeholder_never_reaches_a_document() -> None:
     nb.cells[0].outputs[0].data["text/plain"] = f'class="{FIGURE_PLACEHOLDER_CLASS}"'
     nb.cells[0].outputs[0].data.pop("text/html")
     assert "Uji" in to_html(nb, title="Uji", periode="2025Q4")
+
+
+def test_a_figure_is_drawn_in_line_when_no_child_can_be_forked(monkeypatch) -> None:
+    """Out of memory or of processes, ``fork`` fails: the figure is drawn where it is
+    asked for, not lost and not a failed cell."""
+    import IPython.display
+    from matplotlib.figure import Figure
+
+    from kinerja_analysis.reporting import notebook as N
+
+    shown: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    monkeypatch.setattr(N, "_DEFER", True)
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
+
+    def no_fork(make):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(N, "fork_call", no_fork)
+    assert N.deferring_figures()
+    doc = N.ReportSession(
+        ds=None,
+        periode="2025Q4",
+        tables={},
+        period_text="",
+        cakupan="",
+        bahasa="id",
+        opd=None,
+        min_sel=5,
+        seed=1,
+        output_dir=None,
+        cache_dir=None,
+    )
+    fig = Figure(figsize=(2, 2))
+    fig.subplots().plot([1, 2])
+    doc.figure(fig)
+    assert len(shown) == 1 and "<img" in shown[0].data
+    assert not N._PENDING

@@ -887,7 +887,11 @@ class ReportSession:
         # placeholder until finish_figures() puts the figure in its place
         if len(_PENDING) >= figure_processes():
             _finish_one()  # the oldest first: no more children drawing than that
-        job = fork_call(partial(_drawn_alone, draw))
+        try:
+            job = fork_call(partial(_drawn_alone, draw))
+        except OSError:  # no fork now (out of memory, out of processes): drawn here
+            display(HTML(draw()))
+            return
         if not callable(plot):  # the child has its copy; this one would show again
             import matplotlib.pyplot as plt  # lazy: heavy; only for figures
 
