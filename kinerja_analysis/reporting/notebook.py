@@ -870,8 +870,10 @@ class ReportSession:
         that fails while drawing fails the run later, in the cell that puts it in
         place (:class:`FigureError`, naming the plot and the cell that asked for it;
         arguments the plot does not take still fail here, at once), and the warnings
-        of drawing are shown there too. Everywhere else (JupyterLab, papermill by
-        hand) the figure is drawn here, now.
+        of drawing are shown there too. A plot function should have no effect but its
+        figure: what it prints or draws from the global random generator stays in the
+        child. Everywhere else (JupyterLab, papermill by hand) the figure is drawn
+        here, now.
         """
         from IPython.display import HTML, display  # lazy: only inside a notebook kernel
 
