@@ -136,6 +136,26 @@ def _figure_outputs(nb) -> list[tuple[int, str, dict]]:
     ]
 
 
+def _printed(nb) -> list[str]:
+    """The text each printed output holds, stripped."""
+    return [
+        "".join(o.text).strip()
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.output_type == "stream"
+    ]
+
+
+def _run_both_ways(cells, tmp_path, monkeypatch):
+    """The executed notebook with figures drawn beside it (two processes for figures),
+    then drawn in line (one: no deferral); saved as ``a.ipynb`` and ``b.ipynb``."""
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
+    deferred = execute_notebook(_notebook(*cells), tmp_path / "a.ipynb", {}, tmp_path)
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "1")
+    drawn_here = execute_notebook(_notebook(*cells), tmp_path / "b.ipynb", {}, tmp_path)
+    return deferred, drawn_here
+
+
 def _html_of(outputs) -> list[str]:
     return ["".join(d.get("text/html", "")) for _, _, d in outputs]
 
@@ -154,26 +174,11 @@ def test_figures_drawn_beside_the_notebook_are_in_their_cells_at_the_end(
         "doc.figure(chart(3))\nprint(len(N._PENDING))",
         "x = 1",
     )
-    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
-    deferred = execute_notebook(_notebook(*cells), tmp_path / "a.ipynb", {}, tmp_path)
-    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "1")
-    drawn_here = execute_notebook(_notebook(*cells), tmp_path / "b.ipynb", {}, tmp_path)
+    deferred, drawn_here = _run_both_ways(cells, tmp_path, monkeypatch)
     # deferred: two figures pending after the second cell (at most one per CPU: the
     # first was put in place when the third began)
-    printed = [
-        "".join(o.text).strip()
-        for c in deferred.cells
-        for o in c.get("outputs", [])
-        if o.output_type == "stream"
-    ]
-    assert printed == ["2", "2"]
-    printed = [
-        "".join(o.text).strip()
-        for c in drawn_here.cells
-        for o in c.get("outputs", [])
-        if o.output_type == "stream"
-    ]
-    assert printed == ["0", "0"]
+    assert _printed(deferred) == ["2", "2"]
+    assert _printed(drawn_here) == ["0", "0"]
     got, want = _figure_outputs(deferred), _figure_outputs(drawn_here)
     assert [i for i, _, _ in got] == [1, 1, 2]
     assert all("<img" in h for h in _html_of(got))
@@ -192,10 +197,7 @@ def test_pyplot_figures_given_ready_are_shown_once_as_drawn_here(tmp_path, monke
         "fig, ax = plt.subplots()\nax.plot([1, 2])\ndoc.figure(fig)",
         "plt.plot([1, 2])\ndoc.figure(plt.gcf())\nplt.plot([3, 1])\ndoc.figure(plt.gcf())",
     )
-    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
-    deferred = execute_notebook(_notebook(*cells), tmp_path / "a.ipynb", {}, tmp_path)
-    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "1")
-    drawn_here = execute_notebook(_notebook(*cells), tmp_path / "b.ipynb", {}, tmp_path)
+    deferred, drawn_here = _run_both_ways(cells, tmp_path, monkeypatch)
     got = _figure_outputs(deferred)
     assert [i for i, _, _ in got] == [1, 2, 2]
     assert got == _figure_outputs(drawn_here)
