@@ -189,6 +189,25 @@ def test_figures_drawn_beside_the_notebook_are_in_their_cells_at_the_end(
     assert not saved.cells[-1].outputs
 
 
+def test_no_process_a_cell_starts_inherits_the_deferral(tmp_path, monkeypatch) -> None:
+    """The batch's kernel takes the flag at start-up: a process that the first cell
+    starts, before the notebook imports anything of ours, sees no variable (a nested
+    papermill run would otherwise leave placeholders), yet the figures are deferred."""
+    from kinerja_analysis.reporting.notebook import DEFER_FIGURES_ENV
+
+    monkeypatch.setenv("KINERJA_FIGURE_PROCESSES", "2")
+    look = f"print(repr(__import__('os').environ.get({DEFER_FIGURES_ENV!r})))"
+    probe = (
+        f"import subprocess, sys\n{look}\n"
+        f"print(subprocess.run([sys.executable, '-c', {look!r}], capture_output=True,"
+        " text=True, check=True).stdout)"
+    )
+    cells = (probe, _SESSION, "doc.figure(chart(1))\nprint(len(N._PENDING))")
+    nb = execute_notebook(_notebook(*cells), tmp_path / "a.ipynb", {}, tmp_path)
+    assert _printed(nb) == ["None\nNone", "1"]  # the kernel, then its child
+    assert ["<img" in h for h in _html_of(_figure_outputs(nb))] == [True]
+
+
 def test_pyplot_figures_given_ready_are_shown_once_as_drawn_here(tmp_path, monkeypatch) -> None:
     """A ready pyplot figure is closed in the kernel once its child has its copy: the
     inline backend shows no second image, and the next ``plt.gcf()`` is a new figure."""

@@ -26,7 +26,7 @@ import nbformat
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
 from kinerja_analysis.pipeline.kernels import IPCKernelManager
-from kinerja_analysis.pipeline.procs import KERNEL_GUARD
+from kinerja_analysis.pipeline.procs import GUARD_LINE, kernel_exec_lines
 from kinerja_analysis.reporting.notebook import DEFER_FIGURES_ENV
 
 __all__ = [
@@ -137,6 +137,10 @@ papermill_engines.register(ENGINE, ThrottledSaveEngine)
 FIGURES_TAG = "injected-figures"
 # a notebook that never imported the package has no figure pending: nothing imported,
 # and no name of the notebook's namespace is bound
+#: Start-up line of the batch's kernel: importing the module takes the flag and removes
+#: the variable from the kernel's environment before any cell runs, so that no process a
+#: cell starts (a nested papermill run, say) inherits it.
+_TAKE_FIGURES_FLAG = '__import__("kinerja_analysis.reporting.notebook")'
 _FINISH_FIGURES = """\
 if "kinerja_analysis.reporting.notebook" in __import__("sys").modules:
     __import__("kinerja_analysis.reporting.notebook", fromlist=["_"]).finish_figures()
@@ -203,6 +207,6 @@ def execute_notebook(
         autosave_cell_every=10,
         cwd=str(Path(cwd)),
         shutdown_kernel="immediate",
-        extra_arguments=[KERNEL_GUARD],
+        extra_arguments=[kernel_exec_lines(GUARD_LINE, _TAKE_FIGURES_FLAG)],
         kernel_manager_class=ReportKernelManager,
     )

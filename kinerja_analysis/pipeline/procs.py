@@ -22,7 +22,15 @@ from pathlib import Path
 
 from kinerja_analysis.core.parallel import set_pdeathsig
 
-__all__ = ["FolderBusy", "FolderLock", "die_with_parent", "KERNEL_GUARD", "set_pdeathsig"]
+__all__ = [
+    "FolderBusy",
+    "FolderLock",
+    "GUARD_LINE",
+    "KERNEL_GUARD",
+    "die_with_parent",
+    "kernel_exec_lines",
+    "set_pdeathsig",
+]
 
 
 class FolderBusy(RuntimeError):
@@ -137,9 +145,22 @@ def die_with_parent(poll: float = 0.25, *, pdeathsig: bool = True) -> None:
     threading.Thread(target=watch, name="kinerja-parent-watch", daemon=True).start()
 
 
-#: Kernel argument: ipykernel runs this line at start-up, before any notebook cell.
-KERNEL_GUARD = (
-    "--IPKernelApp.exec_lines="
-    '[\'__import__("kinerja_analysis.pipeline.procs", fromlist=["x"])'
-    ".die_with_parent(pdeathsig=False)']"
+#: The start-up line of :data:`KERNEL_GUARD`.
+GUARD_LINE = (
+    '__import__("kinerja_analysis.pipeline.procs", fromlist=["x"]).die_with_parent(pdeathsig=False)'
 )
+
+
+def kernel_exec_lines(*lines: str) -> str:
+    """The ipykernel argument that runs ``lines`` at start-up, before any notebook cell
+    (``--IPKernelApp.exec_lines``; one argument for all of them, since a second such
+    argument would replace the first). Each line must be a single Python statement.
+
+    >>> kernel_exec_lines("x = 1", "y = 2")
+    "--IPKernelApp.exec_lines=['x = 1', 'y = 2']"
+    """
+    return f"--IPKernelApp.exec_lines={list(lines)!r}"
+
+
+#: Kernel argument: ipykernel runs :data:`GUARD_LINE` at start-up, before any cell.
+KERNEL_GUARD = kernel_exec_lines(GUARD_LINE)

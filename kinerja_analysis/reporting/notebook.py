@@ -918,7 +918,8 @@ class FigureError(RuntimeError):
 #: Environment variable set in the batch's kernel (:mod:`kinerja_analysis.pipeline.execution`):
 #: :meth:`ReportSession.figure` draws in a forked child while the notebook goes on, and
 #: the batch runs :func:`finish_figures` after the last cell. Read (and removed, so that
-#: no process the notebook starts inherits it) when this module is imported.
+#: no process the notebook starts inherits it) when this module is imported, which the
+#: batch's kernel does at start-up, before any cell.
 DEFER_FIGURES_ENV = "KINERJA_DEFER_FIGURES"
 _DEFER = os.environ.pop(DEFER_FIGURES_ENV, None) == "1"
 
