@@ -68,6 +68,82 @@ def test_agreement_by_opd_counts_and_direction() -> None:
     assert out.loc["Seluruh OPD", "pct_sama"] == pytest.approx(1 / 3)
 
 
+def _agreement_by_crosstab(m: pd.DataFrame) -> list[dict]:
+    """Reference: one pandas crosstab and one statsmodels κ per (periode, OPD) group."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    rank = {p: i for i, p in enumerate(PREDIKAT_ORDER)}
+    rows = []
+    for periode, per in m.groupby("periode", sort=True):
+        groups = [(str(o), g) for o, g in per.groupby("opd", sort=True)]
+        for opd, g in [*groups, ("Seluruh OPD", per)]:
+            a, b = g["predikat_resmi"].astype(object), g["predikat_hitung"].astype(object)
+            both = a.notna() & b.notna()
+            a, b = a[both], b[both]
+            n, same, kappa = len(a), int((a == b).sum()), np.nan
+            if n >= 2:
+                t = pd.crosstab(
+                    pd.Categorical(a, categories=PREDIKAT_ORDER),
+                    pd.Categorical(b, categories=PREDIKAT_ORDER),
+                    dropna=False,
+                ).to_numpy(dtype=float)
+                if (t.sum(0) * t.sum(1)).sum() / n**2 < 1 - 1e-12:
+                    kappa = float(cohens_kappa(t, return_results=False))
+            ra, rb = a.map(rank), b.map(rank)
+            rows.append(
+                {"periode": periode, "opd": opd, "n": n, "n_sama": same,
+                 "pct_sama": same / n if n else np.nan, "kappa": kappa,
+                 "n_resmi_lebih_tinggi": int((ra > rb).sum()),
+                 "n_resmi_lebih_rendah": int((ra < rb).sum())}
+            )  # fmt: skip
+    return rows
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_agreement_by_opd_equals_one_crosstab_per_group(categorical: bool) -> None:
+    """The tables counted in one pass equal a crosstab per group, κ to 1e-12: missing
+    predikat on either side, an employee with no OPD (city total only), an OPD with no
+    complete pair, one-category groups (κ missing)."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    nips = [f"n{i:05d}" for i in range(n)]
+    opd = rng.choice(["Dinas A", "Dinas B", "Badan C", "Kec. D"], n).astype(object)
+    opd[:40] = "Kantor Kecil"
+    peg = pd.DataFrame({"nip": nips[20:], "opd": opd[20:]})  # 20 without an OPD
+    periods = ["2025-01", "2025-02", "2025-03"]
+    resmi = pd.DataFrame([(x, p) for p in periods for x in nips], columns=["nip", "periode"])
+    hitung = resmi.copy()
+    probs = [0.05, 0.15, 0.5, 0.2, 0.1]
+    for df in (resmi, hitung):
+        vals = rng.choice(PREDIKAT_ORDER, len(df), p=probs).astype(object)
+        vals[rng.random(len(df)) < 0.1] = None
+        df["predikat"] = vals
+    small = resmi["nip"].isin(nips[:40]).to_numpy()
+    resmi.loc[small & (resmi["periode"] == "2025-02").to_numpy(), "predikat"] = None
+    hitung.loc[small & (hitung["periode"] == "2025-03").to_numpy(), "predikat"] = "Baik"
+    resmi.loc[small & (resmi["periode"] == "2025-03").to_numpy(), "predikat"] = "Baik"
+    if categorical:
+        for df in (resmi, hitung):
+            df["predikat"] = df["predikat"].astype(pd.CategoricalDtype(PREDIKAT_ORDER))
+            df["periode"] = df["periode"].astype("category")
+        peg["opd"] = peg["opd"].astype("category")
+
+    got = agreement_by_opd(resmi, hitung, peg)
+
+    m = resmi.merge(hitung, on=["nip", "periode"], suffixes=("_resmi", "_hitung"))
+    m = m.merge(peg, on="nip", how="left")
+    want = pd.DataFrame(_agreement_by_crosstab(m))
+    assert got[["periode", "opd"]].astype(str).values.tolist() == (
+        want[["periode", "opd"]].astype(str).values.tolist()
+    )
+    for c in ("n", "n_sama", "n_resmi_lebih_tinggi", "n_resmi_lebih_rendah"):
+        assert got[c].tolist() == want[c].tolist(), c
+    for c in ("pct_sama", "kappa"):
+        np.testing.assert_allclose(got[c], want[c], rtol=0, atol=1e-12)
+    small_rows = got[got["opd"] == "Kantor Kecil"].set_index("periode")
+    assert small_rows.loc["2025-02", "n"] == 0 and np.isnan(small_rows.loc["2025-03", "kappa"])
+
+
 # --------------------------------------------------------------------------- with the data
 
 
