@@ -261,6 +261,27 @@ def test_missing_outcome_rows_dropped_and_counted(mpdta):
     assert res.n_units == 499
 
 
+@pytest.mark.parametrize("kind", ["object", "string", "category"])
+def test_unit_as_text_or_category_gives_the_same_numbers(mpdta, fits, kind):
+    """The unit column is only an identity: ids as text (Arrow strings, Python objects)
+    or as a category with unused levels give R's numbers, and a row without a unit is
+    dropped and counted like a row without an outcome."""
+    d = mpdta.copy()
+    ids = "c" + d["countyreal"].astype(str)
+    if kind == "category":
+        d["countyreal"] = pd.Categorical(ids, categories=["zzz", *sorted(ids.unique())])
+    else:
+        d["countyreal"] = ids.astype(object if kind == "object" else "string[pyarrow]")
+    res = staggered_did(d, "lemp", "countyreal", "year", "first.treat", n_boot=0)
+    base = fits["mpdta_nev_dr"]
+    np.testing.assert_allclose(res.att_gt["estimate"], base.att_gt["estimate"], atol=1e-12)
+    np.testing.assert_allclose(res.att_gt["std_error"], base.att_gt["std_error"], atol=1e-12)
+    d.loc[[3], "countyreal"] = None
+    gone = staggered_did(d, "lemp", "countyreal", "year", "first.treat", n_boot=0)
+    assert gone.counts["rows_dropped_missing"] == 1
+    assert gone.counts["units_dropped_unbalanced"] == 1 and gone.n_units == 499
+
+
 def test_input_not_mutated(mpdta):
     before = mpdta.copy()
     staggered_did(mpdta, "lemp", "countyreal", "year", "first.treat", covariates=["lpop"], n_boot=0)

@@ -251,8 +251,10 @@ def _drop_missing(df, time, first_treated, outcome, unit, covariates, notes, cou
     gcode = encode_first_treated(df[first_treated], axis)
     xcov = covariate_frame(df, covariates)
     y = pd.to_numeric(df[outcome], errors="raise").to_numpy(dtype=float)
-    uid = df[unit].to_numpy()
-    bad = ~np.isfinite(tcode) | ~np.isfinite(y) | pd.isna(uid)
+    # units as codes numbered by first appearance (-1 = missing), taken from the column
+    # itself: a text column is hashed where it lies, not copied out as Python strings
+    uid, _ = pd.factorize(df[unit])
+    bad = ~np.isfinite(tcode) | ~np.isfinite(y) | (uid < 0)
     xmat = xcov.to_numpy(dtype=float) if xcov.shape[1] else np.empty((len(df), 0))
     if xmat.shape[1]:
         bad |= ~np.isfinite(xmat).all(axis=1)
@@ -266,8 +268,9 @@ def _drop_missing(df, time, first_treated, outcome, unit, covariates, notes, cou
 
 
 def _to_matrices(tcode, gcode, y, uid, xmat, unit, first_treated, unbalanced, notes, counts):
-    """Unit × period matrices of the complete units (balanced as R ``did``)."""
-    ucode, uniq_units = pd.factorize(pd.Series(uid))
+    """Unit × period matrices of the complete units (balanced as R ``did``); ``uid`` are
+    unit codes, rows in their order of first appearance."""
+    ucode, uniq_units = pd.factorize(uid)
     tlist = np.sort(pd.unique(tcode))
     tidx = np.searchsorted(tlist, tcode)
     nu, nt = len(uniq_units), len(tlist)
