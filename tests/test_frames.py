@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from kinerja_analysis.core.compat import copy_on_write
-from kinerja_analysis.core.frames import rows_where
+from kinerja_analysis.core.frames import concat_rows, rows_where
 
 
 def _frame() -> pd.DataFrame:
@@ -79,3 +81,52 @@ def test_group_means_equal_pandas_grouped_means_on_narrow_and_wide_keys() -> Non
         np.testing.assert_allclose(got[["y", "z"]].to_numpy(), want.to_numpy(), rtol=0, atol=1e-12)
         assert got["n"].tolist() == pd.Series(key).value_counts().sort_index().tolist()
         assert (got["z"].to_numpy() == want["z"].to_numpy()).all()  # whole numbers: exact
+
+
+# --------------------------------------------------------------------------- concat_rows
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # pandas 2's concatenation warning
+        return concat_rows(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize(
+    ("values", "missing", "dtype"),
+    [
+        (np.array([1.5, 2.0]), pd.array([None], dtype="Int64"), "float64"),  # n_penilai
+        (np.array([1.5, 2.0]), pd.array([None], dtype=object), "float64"),
+        (pd.array(["a", "b"], dtype="string"), pd.array([np.nan]), "string"),
+        (pd.Categorical(["Baik", "Baik"]), pd.array([None], dtype=object), "category"),
+        (np.array([1, 2]), pd.array([np.nan]), "float64"),  # integers cannot hold NA
+        (np.array([True, False]), pd.array([None], dtype=object), "object"),
+    ],
+)
+def test_an_all_missing_column_takes_the_dtype_of_the_values(values, missing, dtype) -> None:
+    full = pd.DataFrame({"k": ["x", "y"], "v": values})
+    gap = pd.DataFrame({"k": ["z"], "v": missing})
+    for frames in ([full, gap], [gap, full]):
+        out = _stack(frames)
+        assert str(out["v"].dtype) == dtype
+        assert out["v"].isna().sum() == 1 and len(out) == 3
+        assert out["v"].dropna().tolist() == pd.Series(values).tolist()
+
+
+def test_empty_frames_keep_their_columns_but_not_their_dtypes() -> None:
+    a = pd.DataFrame({"x": [1.0, 2.0]})
+    e = pd.DataFrame({"x": pd.Series([], dtype=object), "only_here": pd.Series([], dtype=object)})
+    out = _stack([e, a, e])
+    assert list(out.columns) == ["x", "only_here"]
+    assert str(out["x"].dtype) == "float64" and out["x"].tolist() == [1.0, 2.0]
+    assert out["only_here"].isna().all()
+    assert list(_stack([e, e]).columns) == ["x", "only_here"]  # nothing but empty frames
+    with pytest.raises(ValueError, match="at least one frame"):
+        concat_rows([])
+
+
+def test_index_kept_unless_ignored() -> None:
+    a = pd.DataFrame({"x": [1.0]}, index=[7])
+    b = pd.DataFrame({"x": [2.0]}, index=[3])
+    assert concat_rows([a, b]).index.tolist() == [7, 3]
+    assert concat_rows([a, b], ignore_index=True).index.tolist() == [0, 1]

@@ -74,8 +74,8 @@ def _agreement_by_crosstab(m: pd.DataFrame) -> list[dict]:
 
     rank = {p: i for i, p in enumerate(PREDIKAT_ORDER)}
     rows = []
-    for periode, per in m.groupby("periode", sort=True):
-        groups = [(str(o), g) for o, g in per.groupby("opd", sort=True)]
+    for periode, per in m.groupby("periode", sort=True, observed=True):
+        groups = [(str(o), g) for o, g in per.groupby("opd", sort=True, observed=True)]
         for opd, g in [*groups, ("Seluruh OPD", per)]:
             a, b = g["predikat_resmi"].astype(object), g["predikat_hitung"].astype(object)
             both = a.notna() & b.notna()

@@ -21,6 +21,7 @@ import pandas as pd
 from kinerja_analysis.analyses.notes import Note, not_estimated_note
 from kinerja_analysis.analyses.panel import shift_by_period
 from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.frames import concat_rows
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 from kinerja_analysis.methods import fixest
 
@@ -68,7 +69,7 @@ class FeedbackResult(Result):
 
     def tidy(self) -> pd.DataFrame:
         """All rows: coefficients, the contrast, the lead test."""
-        out = pd.concat([self.coefficients, self.contrast, self.lead_test], ignore_index=True)
+        out = concat_rows([self.coefficients, self.contrast, self.lead_test], ignore_index=True)
         return check_tidy(tidy_frame(out))
 
     def glance(self) -> pd.DataFrame:

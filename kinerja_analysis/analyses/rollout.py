@@ -39,6 +39,7 @@ from kinerja_analysis.analyses.training import sensitivity_frame
 from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
+from kinerja_analysis.core.frames import concat_rows
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame, tidy_row
 from kinerja_analysis.domain.ikm import ikm
 from kinerja_analysis.methods.wildboot import cr1_covariance, wild_cluster_test
@@ -116,7 +117,7 @@ class RolloutResult(Result):
         """Overall ATT per outcome, then the event-time rows (``n_clusters`` was
         ``n_klaster`` before this release; the old name reads, with a warning, until the
         next)."""
-        out = pd.concat([self.overall, self.event, self.pretrend], ignore_index=True)
+        out = concat_rows([self.overall, self.event, self.pretrend], ignore_index=True)
         return renamed_columns(check_tidy(tidy_frame(out)), _OLD_COLUMNS, "RolloutResult.tidy()")
 
     def glance(self) -> pd.DataFrame:
@@ -286,7 +287,7 @@ def estimate_rollout_effects(
         tidy_frame(event),
         tidy_frame(pre),
         tuple(notes),
-        tidy_frame(pd.concat(sens, ignore_index=True)) if sens else None,
+        tidy_frame(concat_rows(sens, ignore_index=True)) if sens else None,
     )
 
 

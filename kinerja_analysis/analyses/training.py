@@ -29,6 +29,7 @@ from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_columns
 from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.frames import concat_rows
 from kinerja_analysis.core.parallel import available_cpus, fork_map
 from kinerja_analysis.core.periods import parse_period
 from kinerja_analysis.core.results import (
@@ -142,7 +143,7 @@ class TrainingResult(Result):
             self.group.assign(aggregation="group"),
             self.heterogeneity.assign(aggregation="subgroup"),
         ]
-        out = check_tidy(tidy_frame(pd.concat([p for p in parts if len(p)], ignore_index=True)))
+        out = check_tidy(tidy_frame(concat_rows(parts, ignore_index=True)))
         return renamed_columns(out, _OLD_TIDY_COLUMNS, "TrainingResult.tidy()")
 
     def glance(self) -> pd.DataFrame:
@@ -216,7 +217,7 @@ def sensitivity_frame(
         )
         t["delta"] = delta
         parts.append(t)
-    return tidy_frame(pd.concat(parts, ignore_index=True))
+    return tidy_frame(concat_rows(parts, ignore_index=True))
 
 
 def _did(d, y, cov, control_group, method, **kw):

@@ -4,6 +4,8 @@
   empty and hold pyarrow-backed columns.
 - :func:`rows_where` — ``df.loc[mask, columns]`` that slices instead of copying when the
   selected rows are one run (one period of a table read period by period).
+- :func:`concat_rows` — ``pd.concat`` of frames' rows with the same dtypes under
+  pandas 2 and 3 (empty frames and all-missing columns do not decide a dtype).
 - :func:`row_numbers_only` — whether a frame's index only numbers its rows (and is left
   out of a written table) or says something (and is written as columns).
 
@@ -27,7 +29,7 @@ import pandas as pd
 
 from kinerja_analysis.core.compat import copy_on_write
 
-__all__ = ["fresh_if_empty", "merge_frames", "rows_where", "row_numbers_only"]
+__all__ = ["concat_rows", "fresh_if_empty", "merge_frames", "rows_where", "row_numbers_only"]
 
 
 def fresh_if_empty(df: pd.DataFrame) -> pd.DataFrame:
@@ -60,6 +62,60 @@ def merge_frames(left: pd.DataFrame, right: pd.DataFrame, **kwargs: Any) -> pd.D
     (0, 3)
     """
     return fresh_if_empty(left).merge(fresh_if_empty(right), **kwargs)
+
+
+def concat_rows(frames: Sequence[pd.DataFrame], *, ignore_index: bool = False) -> pd.DataFrame:
+    """The rows of ``frames`` one after another (``pd.concat``), their dtypes the same
+    under pandas 2 and pandas 3.
+
+    pandas 2 leaves frames without rows and columns that are entirely missing out when it
+    settles a column's dtype (and warns that it will stop: ``FutureWarning``); pandas 3
+    counts them, so ``float64`` values stacked on an all-missing ``Int64`` column become
+    ``Float64`` there and stay ``float64`` under pandas 2. Here a frame without rows is
+    left out (unless every frame is empty) and an all-missing column takes the dtype its
+    column has in the first frame where it holds a value (``float64`` in place of an
+    integer dtype, ``object`` in place of ``bool``: those cannot hold a missing value),
+    so both versions give the result pandas 2 gave. Columns: every column of every
+    frame, in the order first seen. Why by hand: pandas offers no option for it.
+
+    Raises
+    ------
+    ValueError
+        With no frames.
+
+    >>> a = pd.DataFrame({"x": [1.5], "n": [3.0]})
+    >>> b = pd.DataFrame({"x": [2.5], "n": pd.array([None], dtype="Int64"), "s": ["k"]})
+    >>> out = concat_rows([a, b.iloc[:0], b], ignore_index=True)
+    >>> list(out.columns), str(out["n"].dtype), out["n"].tolist()
+    (['x', 'n', 's'], 'float64', [3.0, nan])
+    """
+    frames = list(frames)
+    if not frames:
+        raise ValueError("concat_rows needs at least one frame")
+    columns = list(dict.fromkeys(c for f in frames for c in f.columns))
+    full = [f for f in frames if len(f)]
+    if not full:
+        return pd.concat(frames, ignore_index=ignore_index)
+    target: dict[Any, Any] = {}
+    for f in full:
+        for c in f.columns:
+            if c not in target and f[c].notna().any():
+                dtype = f[c].dtype
+                if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+                    dtype = np.dtype("float64")
+                elif isinstance(dtype, np.dtype) and dtype.kind == "b":
+                    dtype = np.dtype("object")
+                target[c] = dtype
+    aligned = []
+    for f in full:
+        cast = {
+            c: target[c]
+            for c in f.columns
+            if c in target and f[c].dtype != target[c] and not f[c].notna().any()
+        }
+        aligned.append(f.astype(cast) if cast else f)
+    out = pd.concat(aligned, ignore_index=ignore_index)
+    return out if list(out.columns) == columns else out.reindex(columns=columns)
 
 
 def rows_where(

@@ -27,6 +27,7 @@ import pandas as pd
 from kinerja_analysis.core.checks import require_columns
 from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.deprecation import renamed_keywords
+from kinerja_analysis.core.frames import concat_rows
 from kinerja_analysis.core.periods import sort_periods
 from kinerja_analysis.domain.predikat import PREDIKAT_DTYPE, PREDIKAT_ORDER, predikat
 
@@ -311,6 +312,6 @@ def evaluation_by_period(
     numeric = computed.loc[  # type: ignore[union-attr]
         ~computed["periode"].astype(TEXT_DTYPE).isin(official).to_numpy()  # type: ignore[union-attr]
     ]
-    out = pd.concat([numeric, off])
+    out = concat_rows([numeric, off])
     out["predikat"] = out["predikat"].astype(PREDIKAT_DTYPE)
     return out.sort_values(["nip", "periode"], kind="stable").reset_index(drop=True), sources

@@ -34,6 +34,7 @@ from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
 from kinerja_analysis.core.errors import NotEstimable
+from kinerja_analysis.core.frames import concat_rows
 from kinerja_analysis.core.results import Result, check_tidy, tidy_frame
 from kinerja_analysis.methods.cfa import CfaFit, FactorSpec, fit_cfa, fit_invariance
 from kinerja_analysis.methods.reliability import alpha_if_deleted, cronbach_alpha
@@ -344,7 +345,7 @@ class ScaleReliability(Result):
             ci_high=np.nan,
             method="McDonald omega total (model satu faktor, ML)",
         )
-        return check_tidy(tidy_frame(pd.concat([a, o], ignore_index=True)))
+        return check_tidy(tidy_frame(concat_rows([a, o], ignore_index=True)))
 
     def glance(self) -> pd.DataFrame:
         """Constructs, how many are reliable (α ≥ 0.70), and improper ω models."""

@@ -27,7 +27,7 @@ from kinerja_analysis.analyses.training import training_power
 from kinerja_analysis.core.compat import TEXT_DTYPE
 from kinerja_analysis.core.config import DEFAULTS
 from kinerja_analysis.core.deprecation import renamed_keywords
-from kinerja_analysis.core.frames import rows_where
+from kinerja_analysis.core.frames import concat_rows, rows_where
 from kinerja_analysis.core.keys import in_values
 from kinerja_analysis.core.periods import parse_period, period_bounds
 from kinerja_analysis.core.profile import AgencyProfile, default_profile
@@ -844,7 +844,7 @@ def effects_table(h: SharedResults, bahasa: str = "id") -> pd.DataFrame:
     efek = effect_list(h)
     if not efek:
         return pd.DataFrame()
-    out = pd.concat([e.tidy() for e in efek], ignore_index=True)
+    out = concat_rows([e.tidy() for e in efek], ignore_index=True)
     out["label"] = [e.label_id if bahasa == "id" else e.label_en for e in efek]
     out["hasil"] = [e.hasil_id if bahasa == "id" else e.hasil_en for e in efek]
     return out

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from kinerja_analysis.core.frames import concat_rows
 from kinerja_analysis.core.results import tidy_frame
 from kinerja_analysis.methods import fixest
 from kinerja_analysis.methods.did.preprocess import (
@@ -191,6 +192,6 @@ def twfe_event_study(
     out = fixest.tidy(fit, method=method, alpha=alpha, names={**names, **dict(cov)})
     out = out[out["term"].str.startswith("e=")]
     ref_row = {"term": f"e={ref}", "estimate": 0.0, "n_obs": fixest.n_obs(fit), "method": method}
-    out = tidy_frame(pd.concat([out, pd.DataFrame([ref_row])], ignore_index=True))
+    out = tidy_frame(concat_rows([out, pd.DataFrame([ref_row])], ignore_index=True))
     out["event_time"] = out["term"].str[2:].astype(int)
     return out.sort_values("event_time").reset_index(drop=True)
