@@ -2,9 +2,10 @@
 
 Arrow parses a CSV in blocks on several threads (:func:`kinerja_analysis.data.readers.
 _arrow_csv`). Two things could go wrong there and must not: a quoted value holding a line
-break cut at a block's end, and broken lines reported in the threads' order instead of the
-file's (each text must stay with its own row number). The block size is made small so a
-small file spans hundreds of blocks; the reference is Python's ``csv`` module.
+break cut at a block's end (a record silently misread), and broken lines reported in the
+threads' order instead of the file's (each text must stay with its own row number). The
+block size is made small so a small file spans hundreds of blocks; the reference is
+Python's ``csv`` module.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def test_quoted_line_breaks_across_many_blocks(
     assert path.stat().st_size > 100 * readers._CSV_BLOCK_BYTES  # hundreds of blocks
 
     table = read_source(path, SPEC)
-    assert splits == [False, True]  # a block's end cut a quoted value: read serially
+    assert splits == [True]  # quotes: the serial split, once
 
     with path.open(newline="", encoding="utf-8") as fh:
         ref = list(csv.reader(fh))[1:]
@@ -99,7 +100,7 @@ def test_broken_lines_keep_their_own_text_and_row(
     assert _column(table, "catatan") == [f"baris {r - 2}" for r in kept]
 
 
-def test_a_file_without_block_trouble_is_read_once(
+def test_a_file_without_broken_lines_is_read_once(
     tmp_path: Path, small_blocks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _count_reads(monkeypatch)
@@ -108,7 +109,7 @@ def test_a_file_without_block_trouble_is_read_once(
     path.write_text("nip,catatan,nilai\n" + body, encoding="utf-8")
     table = read_source(path, SPEC)
     assert len(table.rows) == 3000
-    assert calls == [False]  # quotes, but no line break in them: the parallel split
+    assert calls == [True]  # quotes: split serially, once (no broken line to re-read)
 
 
 def test_reference_parser_agrees_on_a_small_file(tmp_path: Path) -> None:
@@ -119,3 +120,56 @@ def test_reference_parser_agrees_on_a_small_file(tmp_path: Path) -> None:
     table = read_source(path, SPEC)
     ref = list(csv.reader(io.StringIO(text)))[1:]
     assert _column(table, "catatan") == [r[1] for r in ref]
+
+
+@pytest.mark.parametrize(
+    "multi_line",
+    [
+        '"999999",catatan,"85\nd,e,f"\n',  # the rest after the break has three fields
+        '"999999",catatan,"\n\nd,e,f"\n',
+        '"catatan\npertama",baris,1\n',  # a line break in the first column
+    ],
+)
+@pytest.mark.parametrize("pad", range(40, 64, 3))
+def test_a_rare_quoted_line_break_at_a_block_end_is_not_misread(
+    tmp_path: Path, small_blocks: None, multi_line: str, pad: int
+) -> None:
+    """One multi-line value among plain rows, placed where a block ends: the parallel
+    split would drop the record's beginning and read its rest as a record of its own,
+    with no error (found by a reviewer); every record must read as ``csv`` reads it."""
+    rows = [f'"{100000 + i}",baris {i},{i % 97}\n' for i in range(300)]
+    text = "nip,catatan,nilai\n" + "".join(rows[:45]) + f'"1",{"x" * pad},1\n'
+    text += multi_line + "".join(rows[45:])
+    path = tmp_path / "jarang.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read_source(path, SPEC)
+    with path.open(newline="", encoding="utf-8") as fh:
+        ref = list(csv.reader(fh))[1:]
+    assert table.broken == [] and len(table.rows) == len(ref)
+    for j, name in enumerate(("nip", "catatan", "nilai")):
+        assert _column(table, name) == [r[j].strip() or None for r in ref]
+    assert table.rows.tolist() == list(range(2, 2 + len(ref)))
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_late_invalid_utf8_is_read_as_cp1252_and_said(tmp_path: Path, quoted: bool) -> None:
+    """Invalid UTF-8 beyond the sample the encoding is guessed from: the file is read
+    again as Windows-1252, and the result says so (the note used to be lost)."""
+    q = '"' if quoted else ""
+    body = "".join(f"{q}{100000 + i}{q},baris {i},{i % 7}\n" for i in range(6000))
+    path = tmp_path / "akhir.csv"
+    path.write_bytes(("nip,catatan,nilai\n" + body).encode() + "999,caf\xe9,1\n".encode("cp1252"))
+    assert path.stat().st_size > readers._SAMPLE_BYTES
+    table = read_source(path, SPEC)
+    assert table.info.encoding == "cp1252" and "encoding" in table.info.detected
+    assert [p.key for p in table.problems] == ["baca_cp1252"]
+    assert _column(table, "catatan")[-1] == "caf\xe9" and len(table.rows) == 6001
+
+
+def test_carriage_return_line_ends(tmp_path: Path) -> None:
+    """Old Mac line ends (CR only) read like LF ones, not a bare ``csv`` error."""
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b'nip,catatan,nilai\r"1","a",2\r3,b,4\r')
+    table = read_source(path, SPEC)
+    assert table.rows.tolist() == [2, 3]
+    assert _column(table, "catatan") == ["a", "b"]
