@@ -51,6 +51,11 @@ def test_kappa_matches_the_textbook_value() -> None:
     assert res["kappa"] == pytest.approx(0.4, abs=1e-12)
 
 
+def test_agreement_of_columns_of_different_lengths_is_refused() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        agreement(pd.Series(["Baik"] * 4), pd.Series(["Baik"] * 3))
+
+
 def test_agreement_by_opd_counts_and_direction() -> None:
     peg = pd.DataFrame({"nip": list("abcd"), "opd": ["X", "X", "Y", "Y"]})
     resmi = pd.DataFrame(

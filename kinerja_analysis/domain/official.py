@@ -108,6 +108,11 @@ def agreement(resmi: pd.Series, computed: pd.Series) -> dict[str, float]:
         missing. Reference: Cohen (1960), *Educational and Psychological
         Measurement* 20(1); computed by statsmodels.
 
+    Raises
+    ------
+    ValueError
+        When the two columns differ in length (they pair row by row).
+
     Examples
     --------
     >>> a = pd.Series(["Baik", "Baik", "Sangat Baik", None])
@@ -116,6 +121,11 @@ def agreement(resmi: pd.Series, computed: pd.Series) -> dict[str, float]:
     >>> r["n"], r["n_sama"], round(r["pct_sama"], 3)
     (3, 2, 0.667)
     """
+    if len(resmi) != len(computed):
+        raise ValueError(
+            f"agreement: {len(resmi)} official and {len(computed)} computed predikat; "
+            "the two columns pair row by row and must have the same length"
+        )
     a, b = _predikat_codes(resmi), _predikat_codes(computed)
     both = (a >= 0) & (b >= 0)
     table = np.bincount(a[both] * 5 + b[both], minlength=25).reshape(5, 5)
