@@ -14,8 +14,9 @@ same library writes and reads the partitioned Parquet store
 file's size: a column of 26 million 360° ratings is 26 million 4-byte codes plus its few
 distinct texts, and every rule runs once per distinct text and is spread to the rows by
 indexing (:class:`RawColumn`). Measured with ``bench/bench_validate.py`` on 2 cores:
-100,000 ASN × 8 quarters (2.8 GB of CSV, 36 million rows) validated in 35–42 s wall
-(27–30 s CPU) at 4.7 GB peak RSS (1.7× the CSV).
+100,000 ASN × 8 quarters (2.8 GB of CSV, 36 million rows) validated in 35–42 s wall on a
+quiet day and 51–67 s on a slow one, at 3.3 GiB peak RSS (1.2× the CSV; README,
+*Benchmarks at scale*).
 
 What is detected and reported (never guessed silently), in :class:`ReadInfo`:
 
