@@ -173,3 +173,14 @@ def test_carriage_return_line_ends(tmp_path: Path) -> None:
     table = read_source(path, SPEC)
     assert table.rows.tolist() == [2, 3]
     assert _column(table, "catatan") == ["a", "b"]
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_a_header_only_file_is_an_empty_table(tmp_path: Path, end: str) -> None:
+    """A file that ends on its header, with or without a line break after it, has no
+    records (Arrow cannot skip a header line that has no line end)."""
+    path = tmp_path / "kosong.csv"
+    path.write_text(f'"nip","catatan","nilai"{end}', encoding="utf-8", newline="")
+    table = read_source(path, SPEC)
+    assert len(table.rows) == 0 and table.broken == []
+    assert list(table.columns) == ["nip", "catatan", "nilai"]

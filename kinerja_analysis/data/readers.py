@@ -731,14 +731,24 @@ def _read_csv(
     try:
         table, broken = _arrow_csv(path, read_kw, d, conv, _has_quotes(path, encoding))
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) and encoding in {"utf-8", "utf-8-sig"}:
+        if "skip initial" in str(exc) and not any(
+            _csv_record_widths(path, encoding, d, read_kw["skip_rows"])
+        ):
+            # the file ends on its header (no line break after it): no records, as a
+            # header followed by a line break gives
+            table = pa.table(
+                {n: pa.array([], type=pa.dictionary(pa.int32(), pa.string())) for n in names}
+            )
+            broken = []
+        elif "UTF8" in str(exc) and encoding in {"utf-8", "utf-8-sig"}:
             # invalid UTF-8 further into the file than the sample: Windows-1252 it is
             problems.append(Problem("baca_cp1252", "info", fields={"encoding": "cp1252"}))
             cols, rows, info, broken, more = _read_csv(path, spec, d, idx + 1, "cp1252")
             # what this pass detected and said stays with the result
             info = dataclasses.replace(info, detected=tuple(detected))
             return cols, rows, info, broken, problems + more
-        raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
+        else:
+            raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
     first_data_row = idx + 2 + numbered  # spreadsheet number of the first record read
     n = table.num_rows
     record_pos = np.arange(n, dtype=np.int64)
