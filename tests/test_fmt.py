@@ -138,3 +138,15 @@ def test_slug():
     assert slug("Kecamatan Éast") == "kecamatan-east"
     with pytest.raises(ValueError):
         slug("///")
+
+
+def test_session_counts_by_form_are_whole_numbers_in_a_table() -> None:
+    """``sesi_<bentuk>`` columns of the feedback table count sessions: ``1.434``, not
+    ``1.434,00``; a column of such a name holding means keeps its two decimals."""
+    from kinerja_analysis.reporting.notebook import table_html
+
+    counts = pd.DataFrame({"periode": ["2025Q1"], "n_sesi": [6947], "sesi_coaching": [1434]})
+    html = table_html(counts)
+    assert ">1.434<" in html and "1.434,00" not in html
+    means = pd.DataFrame({"periode": ["2025Q1"], "sesi_coaching": [1.25]})
+    assert ">1,25<" in table_html(means)

@@ -721,8 +721,18 @@ def column_kind(key: str) -> tuple[str, int]:
 
 def series_kind(key: str, s: pd.Series) -> tuple[str, int]:
     """:func:`column_kind` refined by the column's data: a column the registry does not
-    know is ``ya_tidak`` when boolean, ``bilangan`` when integer, ``angka`` when numeric."""
+    know is ``ya_tidak`` when boolean, ``bilangan`` when integer, ``angka`` when numeric;
+    a ``sesi_<bentuk>`` or dimension column holding integers (sessions counted, not
+    averaged) is ``bilangan`` too, not a count with two decimals (``1.434,00``).
+
+    >>> series_kind("sesi_coaching", pd.Series([1434, 1422]))
+    ('bilangan', 0)
+    >>> series_kind("sesi_coaching", pd.Series([1.25, 0.5]))
+    ('angka', 2)
+    """
     jenis, d = column_kind(key)
+    if key not in COLUMNS and jenis == "angka" and pd.api.types.is_integer_dtype(s):
+        return "bilangan", 0
     if jenis == "teks" and pd.api.types.is_bool_dtype(s):
         jenis = "ya_tidak"
     elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
