@@ -60,7 +60,6 @@ from kinerja_analysis.reporting.text import (
     DIMENSIONS,
     CatalogError,
     catalog_pairs,
-    column_kind,
     column_label,
     dimension_label,
     flag_label,
@@ -70,6 +69,7 @@ from kinerja_analysis.reporting.text import (
     method_label,
     parameter_label,
     rule_label,
+    series_kind,
     value_label,
 )
 
@@ -758,13 +758,7 @@ def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> Markdown:
         cells = []
         for c in df.columns:
             v = shown[c].iloc[i]
-            jenis, d = column_kind(str(c))
-            if jenis == "teks" and pd.api.types.is_bool_dtype(df[c]):
-                jenis = "ya_tidak"
-            elif jenis == "teks" and pd.api.types.is_integer_dtype(df[c]):
-                jenis = "bilangan"
-            elif jenis == "teks" and pd.api.types.is_numeric_dtype(df[c]):
-                jenis = "angka"
+            jenis, d = series_kind(str(c), df[c])
             cells.append(_md_cell(format_value(v, jenis, d, f.b)))
         rows.append("| " + " | ".join(cells) + " |")
     return Markdown("\n".join([head, sep, *rows]))
