@@ -130,3 +130,16 @@ def test_index_kept_unless_ignored() -> None:
     b = pd.DataFrame({"x": [2.0]}, index=[3])
     assert concat_rows([a, b]).index.tolist() == [7, 3]
     assert concat_rows([a, b], ignore_index=True).index.tolist() == [0, 1]
+
+
+def test_nullable_integers_and_repeated_columns_stack_as_pandas_does() -> None:
+    """An all-missing ``Int64`` column under ``int64`` values stays ``Int64`` (both pandas
+    versions agree there); frames with a repeated column name go to ``pd.concat``."""
+    a = pd.DataFrame({"n": pd.array([None], dtype="Int64")})
+    b = pd.DataFrame({"n": np.array([2])})
+    for frames in ([a, b], [b, a]):
+        out = _stack(frames)
+        assert str(out["n"].dtype) == "Int64" and out["n"].isna().sum() == 1
+    dup = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    out = concat_rows([dup, dup], ignore_index=True)
+    assert list(out.columns) == ["a", "a"] and len(out) == 2

@@ -74,9 +74,12 @@ def concat_rows(frames: Sequence[pd.DataFrame], *, ignore_index: bool = False) -
     ``Float64`` there and stay ``float64`` under pandas 2. Here a frame without rows is
     left out (unless every frame is empty) and an all-missing column takes the dtype its
     column has in the first frame where it holds a value (``float64`` in place of an
-    integer dtype, ``object`` in place of ``bool``: those cannot hold a missing value),
-    so both versions give the result pandas 2 gave. Columns: every column of every
-    frame, in the order first seen. Why by hand: pandas offers no option for it.
+    integer dtype, ``object`` in place of ``bool``: those cannot hold a missing value;
+    an all-missing nullable ``Int64``/``boolean`` column is left as it is, which both
+    versions stack the same way), so both versions give the same dtypes: those of the
+    values. Columns: every column of every frame, in the order first seen. Frames with
+    repeated column names are stacked by ``pd.concat`` as they are. Why by hand: pandas
+    offers no option for it.
 
     Raises
     ------
@@ -94,24 +97,32 @@ def concat_rows(frames: Sequence[pd.DataFrame], *, ignore_index: bool = False) -
         raise ValueError("concat_rows needs at least one frame")
     columns = list(dict.fromkeys(c for f in frames for c in f.columns))
     full = [f for f in frames if len(f)]
-    if not full:
+    if not full or any(not f.columns.is_unique for f in frames):
         return pd.concat(frames, ignore_index=ignore_index)
     target: dict[Any, Any] = {}
+    widened: set[Any] = set()  # numpy int or bool values: the target can hold NA
     for f in full:
         for c in f.columns:
             if c not in target and f[c].notna().any():
                 dtype = f[c].dtype
-                if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-                    dtype = np.dtype("float64")
-                elif isinstance(dtype, np.dtype) and dtype.kind == "b":
-                    dtype = np.dtype("object")
+                if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+                    widened.add(c)
+                    dtype = np.dtype("object" if dtype.kind == "b" else "float64")
                 target[c] = dtype
     aligned = []
     for f in full:
         cast = {
             c: target[c]
             for c in f.columns
-            if c in target and f[c].dtype != target[c] and not f[c].notna().any()
+            if c in target
+            and f[c].dtype != target[c]
+            and not f[c].notna().any()
+            # Int64 or boolean where the values are int64 or bool: as it is
+            and not (
+                c in widened
+                and isinstance(f[c].dtype, pd.api.extensions.ExtensionDtype)
+                and f[c].dtype.kind in "iub"
+            )
         }
         aligned.append(f.astype(cast) if cast else f)
     out = pd.concat(aligned, ignore_index=ignore_index)
