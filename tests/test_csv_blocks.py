@@ -151,19 +151,25 @@ def test_a_rare_quoted_line_break_at_a_block_end_is_not_misread(
     assert table.rows.tolist() == list(range(2, 2 + len(ref)))
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 @pytest.mark.parametrize("quoted", [False, True])
-def test_late_invalid_utf8_is_read_as_cp1252_and_said(tmp_path: Path, quoted: bool) -> None:
+def test_late_invalid_utf8_is_read_as_cp1252_and_said(
+    tmp_path: Path, quoted: bool, bom: bytes
+) -> None:
     """Invalid UTF-8 beyond the sample the encoding is guessed from: the file is read
-    again as Windows-1252, and the result says so (the note used to be lost)."""
+    again as Windows-1252, and the result says so (the note used to be lost); a UTF-8
+    BOM in front does not become part of the first header ("ï»¿nip")."""
     q = '"' if quoted else ""
     body = "".join(f"{q}{100000 + i}{q},baris {i},{i % 7}\n" for i in range(6000))
     path = tmp_path / "akhir.csv"
-    path.write_bytes(("nip,catatan,nilai\n" + body).encode() + "999,caf\xe9,1\n".encode("cp1252"))
+    head = bom + ("nip,catatan,nilai\n" + body).encode()
+    path.write_bytes(head + "999,caf\xe9,1\n".encode("cp1252"))
     assert path.stat().st_size > readers._SAMPLE_BYTES
     table = read_source(path, SPEC)
     assert table.info.encoding == "cp1252" and "encoding" in table.info.detected
     assert [p.key for p in table.problems] == ["baca_cp1252"]
     assert _column(table, "catatan")[-1] == "caf\xe9" and len(table.rows) == 6001
+    assert list(table.columns) == ["nip", "catatan", "nilai"]
 
 
 def test_carriage_return_line_ends(tmp_path: Path) -> None:

@@ -692,6 +692,10 @@ def _read_csv(
         detected.append("encoding")
         if note:
             problems.append(Problem(note, "info", fields={"encoding": encoding}))
+    if sample.startswith(b"\xef\xbb\xbf") and encoding not in {"utf-8", "utf-8-sig"}:
+        # a UTF-8 BOM on a file read as Windows-1252 (invalid UTF-8 further in) is not
+        # text of the header ("ï»¿nip"): Arrow skips the header line, so only the sample
+        sample = sample[3:]
     sample_text = sample.decode(encoding, errors="replace")
     if encoding in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}:
         # decoding a truncated sample of a wide encoding can cut a character: drop the tail
