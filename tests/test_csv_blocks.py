@@ -190,3 +190,12 @@ def test_a_header_only_file_is_an_empty_table(tmp_path: Path, end: str) -> None:
     table = read_source(path, SPEC)
     assert len(table.rows) == 0 and table.broken == []
     assert list(table.columns) == ["nip", "catatan", "nilai"]
+
+
+def test_late_cp1252_fallback_says_each_thing_once(tmp_path: Path) -> None:
+    """The second (Windows-1252) pass finds the numbering row again: said once."""
+    body = "".join(f"{100000 + i},baris {i},{i % 7}\n" for i in range(9000))
+    path = tmp_path / "nomor.csv"
+    path.write_bytes(("nip,catatan,nilai\n(1),(2),(3)\n" + body).encode() + b"9000,caf\xe9,1\n")
+    keys = [p.key for p in read_source(path, SPEC).problems]
+    assert sorted(keys) == ["baca_cp1252", "baris_nomor_kolom"]

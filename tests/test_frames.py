@@ -143,3 +143,15 @@ def test_nullable_integers_and_repeated_columns_stack_as_pandas_does() -> None:
     dup = pd.DataFrame([[1, 2]], columns=["a", "a"])
     out = concat_rows([dup, dup], ignore_index=True)
     assert list(out.columns) == ["a", "a"] and len(out) == 2
+
+
+def test_casts_pandas_cannot_make_and_columns_only_empty_frames_have() -> None:
+    """An object column of ``pd.NA`` under int64 values is left to pandas (no error); a
+    column only an empty frame holds keeps that frame's dtype."""
+    a = pd.DataFrame({"term": ["x"], "n_obs": np.array([10])})
+    b = pd.DataFrame([{"term": "y", "n_obs": pd.NA}])
+    out = _stack([a, b])
+    assert out["n_obs"].tolist()[0] == 10 and pd.isna(out["n_obs"].iloc[1])
+    e = pd.DataFrame({"x": pd.Series([], dtype="float64"), "s": pd.Series([], dtype="Int64")})
+    out = _stack([pd.DataFrame({"x": [1.0]}), e])
+    assert list(out.columns) == ["x", "s"] and str(out["s"].dtype) == "Int64"

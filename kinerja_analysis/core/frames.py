@@ -124,9 +124,26 @@ def concat_rows(frames: Sequence[pd.DataFrame], *, ignore_index: bool = False) -
                 and f[c].dtype.kind in "iub"
             )
         }
-        aligned.append(f.astype(cast) if cast else f)
+        if cast:
+            f = f.copy()
+            for c, dtype in cast.items():
+                try:  # an object column of pd.NA cannot become float64: left to pandas
+                    f[c] = f[c].astype(dtype)
+                except (TypeError, ValueError):
+                    pass
+        aligned.append(f)
     out = pd.concat(aligned, ignore_index=ignore_index)
-    return out if list(out.columns) == columns else out.reindex(columns=columns)
+    if list(out.columns) == columns:
+        return out
+    out = out.reindex(columns=columns)
+    for f in frames:  # a column only an empty frame has keeps that frame's dtype
+        for c in f.columns:
+            if all(c not in g.columns for g in full) and f[c].dtype != out[c].dtype:
+                try:
+                    out[c] = out[c].astype(f[c].dtype)
+                except (TypeError, ValueError):  # int64 cannot hold the missing values
+                    pass
+    return out
 
 
 def rows_where(

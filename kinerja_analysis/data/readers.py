@@ -746,11 +746,12 @@ def _read_csv(
             broken = []
         elif "UTF8" in str(exc) and encoding in {"utf-8", "utf-8-sig"}:
             # invalid UTF-8 further into the file than the sample: Windows-1252 it is
-            problems.append(Problem("baca_cp1252", "info", fields={"encoding": "cp1252"}))
+            note = Problem("baca_cp1252", "info", fields={"encoding": "cp1252"})
             cols, rows, info, broken, more = _read_csv(path, spec, d, idx + 1, "cp1252")
-            # what this pass detected and said stays with the result
+            # what this pass detected stays with the result; the second pass finds and
+            # says the rest (a numbering row) again, so only the note is added
             info = dataclasses.replace(info, detected=tuple(detected))
-            return cols, rows, info, broken, problems + more
+            return cols, rows, info, broken, [note, *more]
         else:
             raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
     first_data_row = idx + 2 + numbered  # spreadsheet number of the first record read
