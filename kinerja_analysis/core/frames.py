@@ -99,24 +99,25 @@ def concat_rows(frames: Sequence[pd.DataFrame], *, ignore_index: bool = False) -
     full = [f for f in frames if len(f)]
     if not full or any(not f.columns.is_unique for f in frames):
         return pd.concat(frames, ignore_index=ignore_index)
+    holds = [{c: bool(f[c].notna().any()) for c in f.columns} for f in full]
     target: dict[Any, Any] = {}
     widened: set[Any] = set()  # numpy int or bool values: the target can hold NA
-    for f in full:
+    for f, h in zip(full, holds, strict=True):
         for c in f.columns:
-            if c not in target and f[c].notna().any():
+            if c not in target and h[c]:
                 dtype = f[c].dtype
                 if isinstance(dtype, np.dtype) and dtype.kind in "iub":
                     widened.add(c)
                     dtype = np.dtype("object" if dtype.kind == "b" else "float64")
                 target[c] = dtype
     aligned = []
-    for f in full:
+    for f, h in zip(full, holds, strict=True):
         cast = {
             c: target[c]
             for c in f.columns
             if c in target
+            and not h[c]
             and f[c].dtype != target[c]
-            and not f[c].notna().any()
             # Int64 or boolean where the values are int64 or bool: as it is
             and not (
                 c in widened
@@ -136,9 +137,10 @@ def concat_rows(frames: Sequence[pd.DataFrame], *, ignore_index: bool = False) -
     if list(out.columns) == columns:
         return out
     out = out.reindex(columns=columns)
+    in_full = {c for f in full for c in f.columns}
     for f in frames:  # a column only an empty frame has keeps that frame's dtype
         for c in f.columns:
-            if all(c not in g.columns for g in full) and f[c].dtype != out[c].dtype:
+            if c not in in_full and f[c].dtype != out[c].dtype:
                 try:
                     out[c] = out[c].astype(f[c].dtype)
                 except (TypeError, ValueError):  # int64 cannot hold the missing values

@@ -753,13 +753,13 @@ def _table_md(df: pd.DataFrame, f: _TemplateFormat) -> Markdown:
         )
         + "|"
     )
+    kinds = [series_kind(str(c), df[c]) for c in df.columns]  # once per column
     rows = []
     for i in range(len(df)):
-        cells = []
-        for c in df.columns:
-            v = shown[c].iloc[i]
-            jenis, d = series_kind(str(c), df[c])
-            cells.append(_md_cell(format_value(v, jenis, d, f.b)))
+        cells = [
+            _md_cell(format_value(shown[c].iloc[i], jenis, d, f.b))
+            for c, (jenis, d) in zip(df.columns, kinds, strict=True)
+        ]
         rows.append("| " + " | ".join(cells) + " |")
     return Markdown("\n".join([head, sep, *rows]))
 
