@@ -60,15 +60,17 @@ position (header on row 1 → first data row 2).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import dataclasses
 import io
 import json
 import mmap
 import re
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -575,23 +577,46 @@ def detect_number_format(texts: Sequence[str]) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- CSV
 
 
+def _csv_records(text: str, delimiter: str, most: int) -> tuple[list[list[str]], list[int]]:
+    """The first ``most`` CSV records of ``text`` and where each ends (a character offset).
+
+    Records end where Arrow ends them: at ``\\n``, ``\\r\\n`` or ``\\r`` outside quotes.
+    ``str.splitlines`` would also break at a form feed, vertical tab or U+2028 inside a
+    title cell and so count more records than the reader that reads the data.
+    Raises ``csv.Error`` as the ``csv`` module does.
+    """
+    pos = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal pos
+        for line in io.StringIO(text, newline=""):
+            pos += len(line)
+            yield line
+
+    rows: list[list[str]] = []
+    ends: list[int] = []
+    for row in csv.reader(lines(), delimiter=delimiter):
+        rows.append(row)
+        ends.append(pos)
+        if len(rows) >= most:
+            break
+    return rows, ends
+
+
 def _sniff_csv(
     sample_text: str, spec: HeaderSpec, delimiter: str | None
 ) -> tuple[str, int, list[str], bool]:
-    """Delimiter, header record index and header cells from the first lines of a CSV.
+    """Delimiter, header record index and header cells from the first records of a CSV.
 
     Returns ``(delimiter, header_index, header_cells, delimiter_detected)``.
     """
-    lines = sample_text.splitlines()[: HEADER_SEARCH_ROWS + 20]
-    text = "\n".join(lines)
     candidates = [delimiter] if delimiter else list(_DELIMITERS)
     best: tuple[int, int, int, str, int, list[str]] | None = None
     for d in candidates:
         try:
-            rows = list(csv.reader(io.StringIO(text), delimiter=d))
+            rows, _ = _csv_records(sample_text, d, HEADER_SEARCH_ROWS + 20)
         except csv.Error:
             continue
-        rows = [r for r in rows]
         if not rows:
             continue
         idx, score = _best_header(rows, spec)
@@ -607,6 +632,50 @@ def _sniff_csv(
     return d, idx, header, delimiter is None
 
 
+def _byte_offset(sample: bytes, encoding: str, text: str, chars: int) -> int:
+    """Where in ``sample`` the first ``chars`` characters of its decoded ``text`` end.
+
+    ``text`` is ``sample`` decoded with ``errors="replace"`` and a leading BOM removed;
+    ``chars`` falls at a record's end, so the prefix decodes whole. Found by bisection
+    over decoded prefix lengths, which works for any codec (one byte a character or
+    many). Raises ``ValueError`` when no byte offset decodes to exactly that prefix.
+    """
+
+    def decoded(b: int) -> str:
+        return sample[:b].decode(encoding, errors="replace").lstrip("\ufeff")
+
+    lo, hi = 0, len(sample)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(decoded(mid)) < chars:
+            lo = mid + 1
+        else:
+            hi = mid
+    # a wide character cut in half also decodes to one (replacement) character: the
+    # exact prefix is at most a few bytes further
+    for b in range(lo, min(lo + 4, len(sample)) + 1):
+        if decoded(b) == text[:chars]:
+            return b
+    raise ValueError(f"no byte offset ends the first {chars} characters")
+
+
+def _codec_after_bom(sample: bytes, encoding: str) -> str:
+    """The codec that decodes the file *after* its byte-order mark.
+
+    The data are read from an offset past the header, where a ``utf-16``/``utf-32``
+    decoder would meet no BOM and guess the machine's byte order: the order the BOM
+    names is made explicit. Other encodings are returned as they are.
+    """
+    boms = {
+        "utf-16": ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")),
+        "utf-32": ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")),
+    }
+    for bom, name in boms.get(codecs.lookup(encoding).name, ()):
+        if sample.startswith(bom):
+            return name
+    return encoding
+
+
 def _has_quotes(path: Path, encoding: str) -> bool:
     """Whether the file contains a double quote (cheap: a memory-mapped search)."""
     if encoding not in {"utf-8", "utf-8-sig", "cp1252"}:
@@ -619,21 +688,57 @@ def _has_quotes(path: Path, encoding: str) -> bool:
             return False
 
 
-def _csv_record_widths(path: Path, encoding: str, delimiter: str, skip: int) -> list[int]:
-    """Field count of every record after ``skip`` records (the slow exact pass, used only
+def _csv_record_widths(path: Path, encoding: str, delimiter: str, start: int) -> list[int]:
+    """Field count of every record from byte ``start`` on (the slow exact pass, used only
     when a file has broken lines)."""
-    with path.open(encoding=encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        for _ in range(skip):
-            next(reader, None)
-        return [len(r) if any(c != "" for c in r) else 0 for r in reader]
+    with path.open("rb") as raw:
+        raw.seek(start)
+        fh = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        return [
+            len(r) if any(c != "" for c in r) else 0 for r in csv.reader(fh, delimiter=delimiter)
+        ]
+
+
+@contextlib.contextmanager
+def _undecodable_rows(seen: list[BaseException]) -> Iterator[None]:
+    """Collect, instead of printing, the ``UnicodeDecodeError`` Arrow meets when it turns
+    a broken line of a file read as UTF-8 into text for the invalid-row handler.
+
+    Arrow raises that error inside its own callback code, where it is "ignored" (printed
+    to stderr by ``sys.unraisablehook``) and the read then fails with a bare "Expected N
+    columns" parse error. Seeing it here tells the reader that the cause is a
+    Windows-1252 byte, not the line's shape. Other unraisable exceptions go to the hook
+    that was in place.
+    """
+    previous = sys.unraisablehook
+
+    def hook(info: Any) -> None:
+        if isinstance(info.exc_value, UnicodeDecodeError):
+            seen.append(info.exc_value)
+        else:
+            previous(info)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _arrow_csv(
-    path: Path, read_kw: dict[str, Any], delimiter: str, conv: Any, quoted: bool
+    path: Path,
+    start: int,
+    read_kw: dict[str, Any],
+    delimiter: str,
+    conv: Any,
+    quoted: bool,
 ) -> tuple[pa.Table, list[tuple[int, str, int]]]:
-    """Arrow's read of a CSV and its broken lines ``(-1, text, n_fields)`` in file order.
+    """Arrow's read of a CSV from byte ``start`` and its broken lines ``(-1, text,
+    n_fields)`` in file order.
 
+    The records before ``start`` (title rows, the header) are found by
+    :func:`_csv_records`, not by Arrow's ``skip_rows``: that counts physical lines, so a
+    title cell holding a quoted line break would shift every record by one.
     Arrow splits the file into blocks and parses them on several threads:
 
     - A line break can only stand in a quoted value, so a file without any quote is
@@ -646,10 +751,15 @@ def _arrow_csv(
       file's, while their row numbers come from an exact pass in file order
       (:func:`_csv_record_widths`): a file with any is read again on one thread, so
       each text stays with its row.
+    - A record longer than a block (a huge quoted cell) makes Arrow fail with a
+      "straddling" error; the read is tried again with blocks eight times larger, up to
+      the file's size.
 
     Raises ``pyarrow.ArrowInvalid`` as Arrow does (undecodable text, a broken quote).
     """
     threads = True
+    block = read_kw["block_size"]
+    size = path.stat().st_size
     while True:
         broken: list[tuple[int, str, int]] = []
 
@@ -663,10 +773,22 @@ def _arrow_csv(
             ignore_empty_lines=False,
             invalid_row_handler=on_invalid,
         )
-        read_opts = pacsv.ReadOptions(**read_kw, use_threads=threads)
-        table = pacsv.read_csv(
-            path, read_options=read_opts, parse_options=parse_opts, convert_options=conv
-        )
+        read_opts = pacsv.ReadOptions(**{**read_kw, "block_size": block}, use_threads=threads)
+        undecodable: list[BaseException] = []
+        with pa.OSFile(str(path)) as source, _undecodable_rows(undecodable):
+            source.seek(start)
+            try:
+                table = pacsv.read_csv(
+                    source, read_options=read_opts, parse_options=parse_opts, convert_options=conv
+                )
+            except pa.ArrowInvalid as exc:
+                if undecodable:
+                    # a broken line Arrow could not hand over as UTF-8 text
+                    raise pa.ArrowInvalid(f"invalid UTF8 in a broken line: {exc}") from exc
+                if "straddl" in str(exc) and block < size:
+                    block = min(block * 8, max(size, 1 << 10) + 1)
+                    continue
+                raise
         if broken and threads:
             del table
             threads = False
@@ -683,6 +805,7 @@ def _read_csv(
 ) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], np.ndarray, ReadInfo, list, list[Problem]]:
     problems: list[Problem] = []
     detected: list[str] = []
+    size = path.stat().st_size
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)
     if not sample.strip():
@@ -692,21 +815,24 @@ def _read_csv(
         detected.append("encoding")
         if note:
             problems.append(Problem(note, "info", fields={"encoding": encoding}))
+    base = 0  # bytes before the sample's decoded text
     if sample.startswith(b"\xef\xbb\xbf") and encoding not in {"utf-8", "utf-8-sig"}:
         # a UTF-8 BOM on a file read as Windows-1252 (invalid UTF-8 further in) is not
-        # text of the header ("ï»¿nip"): Arrow skips the header line, so only the sample
-        sample = sample[3:]
-    sample_text = sample.decode(encoding, errors="replace")
-    if encoding in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}:
-        # decoding a truncated sample of a wide encoding can cut a character: drop the tail
-        sample_text = sample_text[: sample_text.rfind("\n") + 1] or sample_text
-    sample_text = sample_text.lstrip("\ufeff")
+        # text of the header ("ï»¿nip")
+        sample, base = sample[3:], 3
+    codec = _codec_after_bom(sample, encoding)
+    sample_text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+    if len(sample) + base < size:
+        # the sample stops inside the file: its last line is cut (and a wide character
+        # may be too), so it ends at its last line break
+        cut = max(sample_text.rfind("\n"), sample_text.rfind("\r"))
+        sample_text = sample_text[: cut + 1] or sample_text
     d, idx, header, d_detected = _sniff_csv(sample_text, spec, delimiter)
     if d_detected:
         detected.append("pemisah")
+    rows, ends = _csv_records(sample_text, d, HEADER_SEARCH_ROWS + 20)
     if header_row is not None:
         idx = max(0, int(header_row) - 1)
-        rows = list(csv.reader(io.StringIO(sample_text, newline=None), delimiter=d))
         header = rows[idx] if idx < len(rows) else []
     else:
         detected.append("baris_header")
@@ -715,15 +841,18 @@ def _read_csv(
     names = [f"c{i}" for i in range(len(header))]
     # a row of column numbers under the header ((1) (2) (3) …, as government tables
     # print them) is not a record: skipped, and said
-    below = list(csv.reader(io.StringIO(sample_text, newline=None), delimiter=d))[idx + 1 : idx + 2]
+    below = rows[idx + 1 : idx + 2]
     numbered = int(bool(below) and is_numbering_row(below[0]))
     if numbered:
         problems.append(Problem("baris_nomor_kolom", "info", fields={"baris": idx + 2, "di": ""}))
+    try:
+        start = base + _byte_offset(sample, encoding, sample_text, ends[idx + numbered])
+    except ValueError as exc:  # pragma: no cover - a codec that does not decode by prefix
+        raise SourceError("file_rusak", error=str(exc)) from exc
 
     read_kw = {
         "column_names": names,
-        "skip_rows": idx + 1 + numbered,
-        "encoding": "utf8" if encoding in {"utf-8", "utf-8-sig"} else encoding,
+        "encoding": "utf8" if encoding in {"utf-8", "utf-8-sig"} else codec,
         "block_size": _CSV_BLOCK_BYTES,
     }
     conv = pacsv.ConvertOptions(
@@ -733,33 +862,29 @@ def _read_csv(
         quoted_strings_can_be_null=True,
     )
     try:
-        table, broken = _arrow_csv(path, read_kw, d, conv, _has_quotes(path, encoding))
-    except pa.ArrowInvalid as exc:
-        if "skip initial" in str(exc) and not any(
-            _csv_record_widths(path, encoding, d, read_kw["skip_rows"])
-        ):
-            # the file ends on its header (no line break after it): no records, as a
-            # header followed by a line break gives
+        if start >= size:  # the file ends on its header: no records
             table = pa.table(
                 {n: pa.array([], type=pa.dictionary(pa.int32(), pa.string())) for n in names}
             )
             broken = []
-        elif "UTF8" in str(exc) and encoding in {"utf-8", "utf-8-sig"}:
+        else:
+            table, broken = _arrow_csv(path, start, read_kw, d, conv, _has_quotes(path, encoding))
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and encoding in {"utf-8", "utf-8-sig"}:
             # invalid UTF-8 further into the file than the sample: Windows-1252 it is
             note = Problem("baca_cp1252", "info", fields={"encoding": "cp1252"})
-            cols, rows, info, broken, more = _read_csv(path, spec, d, idx + 1, "cp1252")
+            cols, rows_at, info, broken, more = _read_csv(path, spec, d, idx + 1, "cp1252")
             # what this pass detected stays with the result; the second pass finds and
             # says the rest (a numbering row) again, so only the note is added
             info = dataclasses.replace(info, detected=tuple(detected))
-            return cols, rows, info, broken, [note, *more]
-        else:
-            raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
+            return cols, rows_at, info, broken, [note, *more]
+        raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
     first_data_row = idx + 2 + numbered  # spreadsheet number of the first record read
     n = table.num_rows
     record_pos = np.arange(n, dtype=np.int64)
     if broken:
         # rows were skipped: recover every record's position with an exact pass
-        widths = _csv_record_widths(path, encoding, d, idx + 1 + numbered)
+        widths = _csv_record_widths(path, codec, d, start)
         bad_pos = [i for i, w in enumerate(widths) if w not in (0, len(header))]
         if len(bad_pos) == len(broken) and len(widths) - len(bad_pos) == n:
             good = np.setdiff1d(np.arange(len(widths)), np.asarray(bad_pos, dtype=np.int64))
