@@ -721,25 +721,51 @@ def column_kind(key: str) -> tuple[str, int]:
 
 def series_kind(key: str, s: pd.Series) -> tuple[str, int]:
     """:func:`column_kind` refined by the column's data: a column the registry does not
-    know is ``ya_tidak`` when boolean, ``bilangan`` when integer, ``angka`` when numeric;
-    a ``sesi_<bentuk>`` or dimension column holding integers (sessions counted, not
-    averaged) is ``bilangan`` too, not a count with two decimals (``1.434,00``).
+    know is ``ya_tidak`` when boolean (a ``bool``/``boolean`` column, or an ``object``
+    one holding only ``True``/``False`` and missing values, as a merge leaves it),
+    ``bilangan`` when integer, ``angka`` when numeric; a ``sesi_<bentuk>`` or dimension
+    column holding integers (sessions counted, not averaged) is ``bilangan`` too, not a
+    count with two decimals (``1.434,00``), and so is a ``sesi_<bentuk>`` column of
+    whole numbers that missing (suppressed) cells turned to floats.
 
     >>> series_kind("sesi_coaching", pd.Series([1434, 1422]))
     ('bilangan', 0)
+    >>> series_kind("sesi_coaching", pd.Series([1434.0, None]))
+    ('bilangan', 0)
     >>> series_kind("sesi_coaching", pd.Series([1.25, 0.5]))
     ('angka', 2)
+    >>> series_kind("ikut", pd.Series([True, None, False], dtype=object))
+    ('ya_tidak', 2)
     """
     jenis, d = column_kind(key)
-    if key not in COLUMNS and jenis == "angka" and pd.api.types.is_integer_dtype(s):
-        return "bilangan", 0
-    if jenis == "teks" and pd.api.types.is_bool_dtype(s):
+    if key not in COLUMNS and jenis == "angka":
+        if pd.api.types.is_integer_dtype(s):
+            return "bilangan", 0
+        if str(key).startswith("sesi_") and _whole_floats(s):
+            return "bilangan", 0
+    if jenis == "teks" and _is_boolean(s):
         jenis = "ya_tidak"
     elif jenis == "teks" and pd.api.types.is_integer_dtype(s):
         jenis = "bilangan"
     elif jenis == "teks" and pd.api.types.is_numeric_dtype(s):
         jenis = "angka"
     return jenis, d
+
+
+def _is_boolean(s: pd.Series) -> bool:
+    """A boolean column, or an ``object`` one whose values are all booleans or missing."""
+    if pd.api.types.is_bool_dtype(s):
+        return True
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "boolean"
+
+
+def _whole_floats(s: pd.Series) -> bool:
+    """A float column whose present values are all whole numbers (at least one)."""
+    if not pd.api.types.is_float_dtype(s):
+        return False
+    v = s.to_numpy(dtype=float, na_value=np.nan)
+    v = v[np.isfinite(v)]
+    return bool(v.size) and bool(np.all(v == np.round(v)))
 
 
 def dimension_label(key: object, bahasa: fmt.Bahasa = "id") -> str:
