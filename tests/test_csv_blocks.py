@@ -156,19 +156,23 @@ def test_a_rare_quoted_line_break_at_a_block_end_is_not_misread(
 def test_late_invalid_utf8_is_read_as_cp1252_and_said(
     tmp_path: Path, quoted: bool, bom: bytes
 ) -> None:
-    """Invalid UTF-8 beyond the sample the encoding is guessed from: the file is read
-    again as Windows-1252, and the result says so (the note used to be lost); a UTF-8
-    BOM in front does not become part of the first header ("ï»¿nip")."""
+    """Bytes that are not UTF-8 beyond the sample the encoding is guessed from: the file
+    is read again, those bytes as Windows-1252 where they stand and the UTF-8 text around
+    them as UTF-8 (``José`` stays ``José``, not ``JosÃ©`` as a whole-file Windows-1252
+    reading gave), and the result says so; a UTF-8 BOM in front does not become part of
+    the first header ("ï»¿nip")."""
     q = '"' if quoted else ""
-    body = "".join(f"{q}{100000 + i}{q},baris {i},{i % 7}\n" for i in range(6000))
+    body = "".join(f"{q}{100000 + i}{q},baris {i} José Ñoño,{i % 7}\n" for i in range(6000))
     path = tmp_path / "akhir.csv"
     head = bom + ("nip,catatan,nilai\n" + body).encode()
-    path.write_bytes(head + "999,caf\xe9,1\n".encode("cp1252"))
+    path.write_bytes(head + "999,caf\xe9 Ñ,1\n".encode("cp1252") + "1000,José,2\n".encode())
     assert path.stat().st_size > readers._SAMPLE_BYTES
     table = read_source(path, SPEC)
-    assert table.info.encoding == "cp1252" and "encoding" in table.info.detected
-    assert [p.key for p in table.problems] == ["baca_cp1252"]
-    assert _column(table, "catatan")[-1] == "caf\xe9" and len(table.rows) == 6001
+    assert table.info.encoding == readers.UTF8_WIN1252 and "encoding" in table.info.detected
+    assert [p.key for p in table.problems] == ["baca_utf8_cp1252"]
+    notes = _column(table, "catatan")
+    assert notes[-2:] == ["caf\xe9 Ñ", "José"] and len(table.rows) == 6002
+    assert notes[0] == "baris 0 José Ñoño"
     assert list(table.columns) == ["nip", "catatan", "nilai"]
 
 
@@ -198,4 +202,4 @@ def test_late_cp1252_fallback_says_each_thing_once(tmp_path: Path) -> None:
     path = tmp_path / "nomor.csv"
     path.write_bytes(("nip,catatan,nilai\n(1),(2),(3)\n" + body).encode() + b"9000,caf\xe9,1\n")
     keys = [p.key for p in read_source(path, SPEC).problems]
-    assert sorted(keys) == ["baca_cp1252", "baris_nomor_kolom"]
+    assert sorted(keys) == ["baca_utf8_cp1252", "baris_nomor_kolom"]

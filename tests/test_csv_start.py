@@ -135,7 +135,7 @@ def test_windows_1252_byte_in_a_broken_line_late_in_the_file(
     assert len(rows) == 3 + 20_000 + 1
     assert cols["nip"][-1] == "5" and rows[-1] == 20_006
     assert [(r, text) for r, text, _ in t.broken] == [(20_005, "4,café,x,y")]
-    assert "baca_cp1252" in [p.key for p in t.problems]
+    assert "baca_utf8_cp1252" in [p.key for p in t.problems]
     assert "Exception ignored" not in capsys.readouterr().err
 
 
@@ -166,3 +166,97 @@ def test_explicit_header_row_counts_records_not_lines(tmp_path: Path, header_row
     cols, rows, _ = _read(path, header_row=header_row)
     assert cols["nip"] == ["1", "2", "3"]
     assert rows == [header_row + 1, header_row + 2, header_row + 3]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+@pytest.mark.parametrize("numbered", [False, True])
+def test_crlf_of_the_header_cut_by_the_sample(
+    tmp_path: Path, encoding: str, numbered: bool
+) -> None:
+    # the sample ends between the \r and the \n of the last record before the data:
+    # the \n is that record's, not an empty first record (rows once shifted by one)
+    unit = len("a".encode(encoding)) - len("".encode(encoding))
+    lead = len("".encode(encoding))  # a BOM
+    last = "(1),(2),(3)\r" if numbered else "nip,catatan,nilai\r"
+    before = "nip,catatan,nilai\r\n" if numbered else ""
+    pad = (readers._SAMPLE_BYTES - lead) // unit - len(last) - len(before) - len(",,\r\n") - 6
+    text = "Rekap " + "x" * pad + ",,\r\n" + before + last + "\n1,a,5\r\n2,b,6\r\n"
+    data = text.encode(encoding)
+    assert (
+        data[readers._SAMPLE_BYTES - unit : readers._SAMPLE_BYTES] == "\r".encode(encoding)[lead:]
+    )
+    path = tmp_path / "potong.csv"
+    path.write_bytes(data)
+    cols, rows, t = _read(path)
+    first = 4 if numbered else 3
+    assert cols["nip"] == ["1", "2"] and rows == [first, first + 1]
+    assert t.info.n_empty_rows == 0
+
+
+def test_declared_header_row_past_the_search_rows(tmp_path: Path) -> None:
+    titles = "".join(f"Catatan {i},,\n" for i in range(54))
+    path = tmp_path / "jauh.csv"
+    path.write_text(titles + BODY, encoding="utf-8")
+    cols, rows, _ = _read(path, header_row=55)
+    assert list(cols) == ["nip", "catatan", "nilai"] and rows == [56, 57, 58]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_bytes_windows_1252_leaves_undefined_are_read(tmp_path: Path, late: bool) -> None:
+    # 0x81 0x8D 0x8F 0x90 0x9D: Python's cp1252 refuses them, spreadsheets open the file
+    filler = b"8,h,9\n" * 12_000 if late else b""
+    path = tmp_path / "tak_terdefinisi.csv"
+    path.write_bytes(b"nip,catatan,nilai\n1,Jos\xe9\x81,5\n" + filler + b"2,a\x8d\x9d,6\n")
+    cols, rows, t = _read(path)
+    assert cols["catatan"][0] == "Jos\xe9\x81" and cols["catatan"][-1] == "a\x8d\x9d"
+    assert len(rows) == 2 + 12_000 * late
+
+
+def test_record_longer_than_any_block_after_transcoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Arrow's block counts UTF-8 bytes: "…" is one Windows-1252 byte and three in UTF-8
+    monkeypatch.setattr(readers, "_CSV_BLOCK_BYTES", 16)
+    path = tmp_path / "panjang.csv"
+    path.write_bytes(("nip,catatan,nilai\n1," + "\u2026" * 3000 + ",5\n").encode("cp1252"))
+    cols, rows, _ = _read(path, encoding="cp1252")
+    assert cols["catatan"] == ["\u2026" * 3000] and rows == [2]
+
+
+@pytest.mark.parametrize("spelling", ["UTF-8", "utf8", "UTF_8"])
+def test_declared_utf8_in_any_spelling_falls_back_per_byte(tmp_path: Path, spelling: str) -> None:
+    path = tmp_path / "ejaan.csv"
+    path.write_bytes((BODY + "8,h,9\n" * 12_000).encode() + b"9,caf\xe9,1\n")
+    cols, _, t = _read(path, encoding=spelling)
+    assert cols["catatan"][-1] == "café"
+    assert "baca_utf8_cp1252" in [p.key for p in t.problems]
+
+
+def test_a_declared_encoding_the_file_is_not_in_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "ascii.csv"
+    path.write_bytes(b"nip,catatan,nilai\n1,caf\xe9,5\n")
+    with pytest.raises(readers.SourceError) as err:
+        read_source(path, SPEC, encoding="ascii")
+    assert err.value.key == "file_rusak"
+
+
+def test_reads_on_several_threads_restore_the_first_hook() -> None:
+    import threading
+
+    before = sys.unraisablehook
+    inside, leave = threading.Barrier(3), threading.Event()
+
+    def read() -> None:
+        with readers._undecodable_rows([]):
+            inside.wait()
+            leave.wait()
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for th in threads:
+        th.start()
+    inside.wait()
+    assert sys.unraisablehook is not before
+    leave.set()
+    for th in threads:
+        th.join()
+    assert sys.unraisablehook is before

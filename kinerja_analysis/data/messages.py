@@ -538,6 +538,10 @@ _ID: dict[str, str] = {
     "baca_utf16": "file berpengodean {encoding} (bukan UTF-8); dibaca sebagai {encoding}",
     "baca_utf32": "file berpengodean {encoding} (bukan UTF-8); dibaca sebagai {encoding}",
     "baca_cp1252": "file bukan UTF-8; dibaca sebagai Windows-1252",
+    "baca_utf8_cp1252": (
+        "file UTF-8 ini memuat byte yang bukan UTF-8; byte itu dibaca sebagai Windows-1252, "
+        "teks lainnya tetap UTF-8"
+    ),
     "baris_rusak_posisi": "nomor baris dari baris yang rusak tidak dapat dipastikan",
     "kolom_ganda_sama": "kolom '{kolom}' muncul lebih dari sekali ({posisi}); isinya sama, dipakai satu",
     "kolom_ganda_beda": (
@@ -1324,6 +1328,10 @@ _EN: dict[str, str] = {
     "baca_utf16": "file encoded as {encoding} (not UTF-8); read as {encoding}",
     "baca_utf32": "file encoded as {encoding} (not UTF-8); read as {encoding}",
     "baca_cp1252": "file is not UTF-8; read as Windows-1252",
+    "baca_utf8_cp1252": (
+        "this UTF-8 file holds bytes that are not UTF-8; those bytes were read as "
+        "Windows-1252, the rest of the text as UTF-8"
+    ),
     "baris_rusak_posisi": "the row numbers of broken rows could not be established",
     "kolom_ganda_sama": "column '{kolom}' appears more than once ({posisi}); same contents, one kept",
     "kolom_ganda_beda": (

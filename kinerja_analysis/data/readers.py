@@ -63,11 +63,13 @@ import codecs
 import contextlib
 import csv
 import dataclasses
+import encodings.cp1252
 import io
 import json
 import mmap
 import re
 import sys
+import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -106,6 +108,72 @@ _EXCEL_ERRORS = frozenset(
 _SAMPLE_BYTES = 1 << 16
 #: Bytes Arrow parses per block of a CSV (tests set it small to cut a file into many).
 _CSV_BLOCK_BYTES = 1 << 23
+
+#: Windows-1252 as browsers and spreadsheets decode it (WHATWG): the five bytes Python's
+#: ``cp1252`` leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) become the C1 control
+#: characters of the same number instead of an error, so one such byte in an export
+#: never makes the whole file unreadable.
+_WIN1252_TABLE = "".join(
+    chr(i) if c == "\ufffe" else c for i, c in enumerate(encodings.cp1252.decoding_table)
+)
+_WIN1252_ENCODING = codecs.charmap_build(_WIN1252_TABLE)
+#: Codec names this module registers (see :func:`_codec_search`).
+WIN1252 = "kinerja_cp1252"
+UTF8_WIN1252 = "kinerja_utf8_cp1252"
+_UTF8 = frozenset({"utf-8", "utf-8-sig"})
+
+
+def _win1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Error handler: bytes that are not UTF-8 are read as Windows-1252."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return codecs.charmap_decode(bad, "strict", _WIN1252_TABLE)[0], exc.end
+
+
+codecs.register_error(UTF8_WIN1252, _win1252_bytes)
+
+
+class _Win1252Decoder(codecs.IncrementalDecoder):
+    def decode(self, input: bytes, final: bool = False) -> str:  # noqa: A002 - codecs API
+        return codecs.charmap_decode(input, "strict", _WIN1252_TABLE)[0]
+
+
+def _utf8_win1252_decoder(errors: str = "strict") -> codecs.IncrementalDecoder:
+    # the handler replaces any ``errors`` asked for: no byte fails, none is lost
+    return codecs.getincrementaldecoder("utf-8")(errors=UTF8_WIN1252)
+
+
+def _codec_search(name: str) -> codecs.CodecInfo | None:
+    """Two read-only codecs for exports:
+
+    - ``kinerja_cp1252``: Windows-1252 decoded as WHATWG does (:data:`_WIN1252_TABLE`);
+    - ``kinerja_utf8_cp1252``: UTF-8 in which each byte sequence that is not UTF-8 is read
+      as Windows-1252 — a UTF-8 export into which a few Windows-1252 bytes were typed or
+      pasted keeps its UTF-8 text (``José``) instead of being re-read whole as
+      Windows-1252 (``JosÃ©``).
+
+    Registered by name with :func:`codecs.register` because Arrow's CSV reader
+    transcodes other encodings through Python codecs looked up by name.
+    """
+    if name == WIN1252:
+        return codecs.CodecInfo(
+            name=WIN1252,
+            encode=lambda s, errors="strict": codecs.charmap_encode(s, errors, _WIN1252_ENCODING),
+            decode=lambda b, errors="strict": codecs.charmap_decode(b, "strict", _WIN1252_TABLE),
+            incrementaldecoder=_Win1252Decoder,
+        )
+    if name == UTF8_WIN1252:
+        return codecs.CodecInfo(
+            name=UTF8_WIN1252,
+            encode=codecs.utf_8_encode,
+            decode=lambda b, errors="strict": codecs.utf_8_decode(b, UTF8_WIN1252, True),
+            incrementaldecoder=_utf8_win1252_decoder,
+        )
+    return None
+
+
+codecs.register(_codec_search)
 
 
 class SourceError(Exception):
@@ -676,9 +744,19 @@ def _codec_after_bom(sample: bytes, encoding: str) -> str:
     return encoding
 
 
+def _line_feed_after(path: Path, start: int, codec: str) -> int:
+    """Bytes of a line feed at byte ``start`` of the file in ``codec`` (0 when there is
+    none)."""
+    one, two = "\n".encode(codec), "\n\n".encode(codec)
+    lf = two[len(one) :]  # one line feed without the BOM a wide codec puts first
+    with path.open("rb") as fh:
+        fh.seek(start)
+        return len(lf) if fh.read(len(lf)) == lf else 0
+
+
 def _has_quotes(path: Path, encoding: str) -> bool:
     """Whether the file contains a double quote (cheap: a memory-mapped search)."""
-    if encoding not in {"utf-8", "utf-8-sig", "cp1252"}:
+    if encoding not in {*_UTF8, "cp1252", WIN1252, UTF8_WIN1252}:
         return True
     with path.open("rb") as fh:
         try:
@@ -699,6 +777,21 @@ def _csv_record_widths(path: Path, encoding: str, delimiter: str, start: int) ->
         ]
 
 
+_HOOK_LOCK = threading.Lock()
+_HOOK_SEEN: list[list[BaseException]] = []  # the collectors of the reads under way
+_HOOK_PREVIOUS: list[Any] = []  # the hook in place before the first of them
+
+
+def _collect_undecodable(info: Any) -> None:
+    if isinstance(info.exc_value, UnicodeDecodeError) and _HOOK_SEEN:
+        for seen in _HOOK_SEEN:  # which read's thread raised it cannot be told
+            seen.append(info.exc_value)
+    elif _HOOK_PREVIOUS:
+        _HOOK_PREVIOUS[0](info)
+    else:  # pragma: no cover - only between the last read's exit and the restore
+        sys.__unraisablehook__(info)
+
+
 @contextlib.contextmanager
 def _undecodable_rows(seen: list[BaseException]) -> Iterator[None]:
     """Collect, instead of printing, the ``UnicodeDecodeError`` Arrow meets when it turns
@@ -708,21 +801,21 @@ def _undecodable_rows(seen: list[BaseException]) -> Iterator[None]:
     to stderr by ``sys.unraisablehook``) and the read then fails with a bare "Expected N
     columns" parse error. Seeing it here tells the reader that the cause is a
     Windows-1252 byte, not the line's shape. Other unraisable exceptions go to the hook
-    that was in place.
+    that was in place. Reads on several threads share one installed hook (a counted
+    install under a lock), so the hook in place before the first is the one restored.
     """
-    previous = sys.unraisablehook
-
-    def hook(info: Any) -> None:
-        if isinstance(info.exc_value, UnicodeDecodeError):
-            seen.append(info.exc_value)
-        else:
-            previous(info)
-
-    sys.unraisablehook = hook
+    with _HOOK_LOCK:
+        if not _HOOK_SEEN:
+            _HOOK_PREVIOUS[:] = [sys.unraisablehook]
+            sys.unraisablehook = _collect_undecodable
+        _HOOK_SEEN.append(seen)
     try:
         yield
     finally:
-        sys.unraisablehook = previous
+        with _HOOK_LOCK:
+            _HOOK_SEEN.remove(seen)
+            if not _HOOK_SEEN:
+                sys.unraisablehook = _HOOK_PREVIOUS.pop()
 
 
 def _arrow_csv(
@@ -759,7 +852,10 @@ def _arrow_csv(
     """
     threads = True
     block = read_kw["block_size"]
-    size = path.stat().st_size
+    # Arrow's blocks hold UTF-8: a transcoded file can grow up to 3x (a Windows-1252
+    # byte to three UTF-8 bytes), so the largest block needed is that of the whole file
+    grow = 1 if read_kw["encoding"] == "utf8" else 4
+    cap = grow * max(path.stat().st_size, 1 << 10) + 1
     while True:
         broken: list[tuple[int, str, int]] = []
 
@@ -785,8 +881,8 @@ def _arrow_csv(
                 if undecodable:
                     # a broken line Arrow could not hand over as UTF-8 text
                     raise pa.ArrowInvalid(f"invalid UTF8 in a broken line: {exc}") from exc
-                if "straddl" in str(exc) and block < size:
-                    block = min(block * 8, max(size, 1 << 10) + 1)
+                if "straddl" in str(exc) and block < cap:
+                    block = min(block * 8, cap)
                     continue
                 raise
         if broken and threads:
@@ -815,14 +911,19 @@ def _read_csv(
         detected.append("encoding")
         if note:
             problems.append(Problem(note, "info", fields={"encoding": encoding}))
+    else:
+        encoding = codecs.lookup(encoding).name  # "UTF-8", "utf8" -> "utf-8"
     base = 0  # bytes before the sample's decoded text
-    if sample.startswith(b"\xef\xbb\xbf") and encoding not in {"utf-8", "utf-8-sig"}:
+    if sample.startswith(b"\xef\xbb\xbf") and encoding not in _UTF8:
         # a UTF-8 BOM on a file read as Windows-1252 (invalid UTF-8 further in) is not
         # text of the header ("ï»¿nip")
         sample, base = sample[3:], 3
     codec = _codec_after_bom(sample, encoding)
-    sample_text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
-    if len(sample) + base < size:
+    if codec == "cp1252":
+        codec = WIN1252  # the five bytes Python leaves undefined are read, not fatal
+    sample_text = sample.decode(codec, errors="replace").lstrip("\ufeff")
+    truncated = len(sample) + base < size
+    if truncated:
         # the sample stops inside the file: its last line is cut (and a wide character
         # may be too), so it ends at its last line break
         cut = max(sample_text.rfind("\n"), sample_text.rfind("\r"))
@@ -830,7 +931,8 @@ def _read_csv(
     d, idx, header, d_detected = _sniff_csv(sample_text, spec, delimiter)
     if d_detected:
         detected.append("pemisah")
-    rows, ends = _csv_records(sample_text, d, HEADER_SEARCH_ROWS + 20)
+    most = max(HEADER_SEARCH_ROWS + 20, (header_row or 0) + 1)
+    rows, ends = _csv_records(sample_text, d, most)
     if header_row is not None:
         idx = max(0, int(header_row) - 1)
         header = rows[idx] if idx < len(rows) else []
@@ -845,14 +947,23 @@ def _read_csv(
     numbered = int(bool(below) and is_numbering_row(below[0]))
     if numbered:
         problems.append(Problem("baris_nomor_kolom", "info", fields={"baris": idx + 2, "di": ""}))
+    end = ends[idx + numbered]
     try:
-        start = base + _byte_offset(sample, encoding, sample_text, ends[idx + numbered])
+        # the mixed codec reads a cut multi-byte character as Windows-1252 bytes, so its
+        # prefixes are measured as UTF-8 (the header has no byte that is not UTF-8)
+        start = base + _byte_offset(
+            sample, "utf-8" if codec == UTF8_WIN1252 else codec, sample_text, end
+        )
     except ValueError as exc:  # pragma: no cover - a codec that does not decode by prefix
         raise SourceError("file_rusak", error=str(exc)) from exc
+    if truncated and end == len(sample_text) and sample_text.endswith("\r"):
+        # the sample ends between the \r and \n of the header's (or numbering row's) line
+        # end: the \n belongs to that record, not to an empty first record after it
+        start += _line_feed_after(path, start, codec)
 
     read_kw = {
         "column_names": names,
-        "encoding": "utf8" if encoding in {"utf-8", "utf-8-sig"} else codec,
+        "encoding": "utf8" if encoding in _UTF8 else codec,
         "block_size": _CSV_BLOCK_BYTES,
     }
     conv = pacsv.ConvertOptions(
@@ -868,12 +979,15 @@ def _read_csv(
             )
             broken = []
         else:
-            table, broken = _arrow_csv(path, start, read_kw, d, conv, _has_quotes(path, encoding))
+            table, broken = _arrow_csv(path, start, read_kw, d, conv, _has_quotes(path, codec))
+    except UnicodeError as exc:  # a declared encoding the file is not in (Arrow's transcoder)
+        raise SourceError("file_rusak", error=str(exc).splitlines()[0]) from exc
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) and encoding in {"utf-8", "utf-8-sig"}:
-            # invalid UTF-8 further into the file than the sample: Windows-1252 it is
-            note = Problem("baca_cp1252", "info", fields={"encoding": "cp1252"})
-            cols, rows_at, info, broken, more = _read_csv(path, spec, d, idx + 1, "cp1252")
+        if "UTF8" in str(exc) and encoding in _UTF8:
+            # bytes that are not UTF-8 further into the file than the sample: read as
+            # Windows-1252, each where it stands, and the UTF-8 text around them as UTF-8
+            note = Problem("baca_utf8_cp1252", "info", fields={"encoding": UTF8_WIN1252})
+            cols, rows_at, info, broken, more = _read_csv(path, spec, d, idx + 1, UTF8_WIN1252)
             # what this pass detected stays with the result; the second pass finds and
             # says the rest (a numbering row) again, so only the note is added
             info = dataclasses.replace(info, detected=tuple(detected))
