@@ -260,3 +260,23 @@ def test_reads_on_several_threads_restore_the_first_hook() -> None:
     for th in threads:
         th.join()
     assert sys.unraisablehook is before
+
+
+def test_utf8_with_a_windows_1252_byte_in_the_sample_keeps_its_utf8(tmp_path: Path) -> None:
+    # the whole file read as Windows-1252 would turn every "José" into "JosÃ©"
+    path = tmp_path / "campuran.csv"
+    path.write_bytes(
+        "Judul: Rekap Ñ\nnip,catatan,nilai\n1,José,5\n".encode() + b"2,caf\xe9,6\n3,\x81x,7\n"
+    )
+    cols, rows, t = _read(path)
+    assert cols["catatan"] == ["José", "café", "\x81x"] and rows == [3, 4, 5]
+    assert [p.key for p in t.problems] == ["baca_utf8_cp1252"]
+    assert t.info.encoding == readers.UTF8_WIN1252
+
+
+def test_windows_1252_file_stays_windows_1252(tmp_path: Path) -> None:
+    path = tmp_path / "win.csv"
+    path.write_bytes("Judul Ñ\nnip,catatan,nilai\n1,José,5\n2,…,6\n".encode("cp1252"))
+    cols, rows, t = _read(path)
+    assert cols["catatan"] == ["José", "…"] and rows == [3, 4]
+    assert [p.key for p in t.problems] == ["baca_cp1252"]

@@ -569,8 +569,16 @@ def detect_encoding(sample: bytes) -> tuple[str, str | None]:
     Returns ``(encoding, note_key)``: ``note_key`` names what was noticed (a catalogue
     key) or is ``None`` for plain UTF-8.
 
+    A sample that is not UTF-8 is Windows-1252 (``"cp1252"``), unless it also holds
+    multi-byte UTF-8 characters: then :data:`UTF8_WIN1252`, UTF-8 whose other bytes are
+    read as Windows-1252.
+
     >>> detect_encoding("nip;nama".encode("utf-16"))[0]
     'utf-16'
+    >>> detect_encoding(b"nama\\nJos\\xc3\\xa9\\ncaf\\xe9\\n" + b" " * 8)[0]
+    'kinerja_utf8_cp1252'
+    >>> detect_encoding(b"nama\\ncaf\\xe9\\n" + b" " * 8)[0]
+    'cp1252'
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", None
@@ -591,8 +599,17 @@ def detect_encoding(sample: bytes) -> tuple[str, str | None]:
     except UnicodeDecodeError as exc:
         # a multi-byte character cut at the end of the sample is still UTF-8
         if exc.start < len(sample) - 4:
+            text = sample.decode("utf-8", errors="surrogateescape")
+            if _UTF8_MULTIBYTE.search(text):
+                # UTF-8 text (é as two bytes) beside bytes that are not UTF-8: a UTF-8
+                # export with a few Windows-1252 bytes, read so, each where it stands
+                return UTF8_WIN1252, "baca_utf8_cp1252"
             return "cp1252", "baca_cp1252"
     return "utf-8", None
+
+
+#: A character decoded from a multi-byte UTF-8 sequence (not an escaped lone byte).
+_UTF8_MULTIBYTE = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")
 
 
 # --------------------------------------------------------------------------- number format
@@ -700,14 +717,29 @@ def _sniff_csv(
     return d, idx, header, delimiter is None
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
 def _byte_offset(sample: bytes, encoding: str, text: str, chars: int) -> int:
     """Where in ``sample`` the first ``chars`` characters of its decoded ``text`` end.
 
     ``text`` is ``sample`` decoded with ``errors="replace"`` and a leading BOM removed;
-    ``chars`` falls at a record's end, so the prefix decodes whole. Found by bisection
-    over decoded prefix lengths, which works for any codec (one byte a character or
-    many). Raises ``ValueError`` when no byte offset decodes to exactly that prefix.
+    ``chars`` falls just after a line end (a record's end). In an encoding that writes
+    line ends as the single bytes CR and LF and uses them for nothing else (UTF-8,
+    Windows-1252 and the mixed codec, whatever bytes they could not decode) the offset
+    is after the same number of line ends in the bytes: exact, however the text between
+    them decoded. Otherwise (UTF-16/32) it is found by bisection over decoded prefix
+    lengths. Raises ``ValueError`` when no byte offset decodes to exactly that prefix.
     """
+    if _one_char_bytes("\n", encoding) == b"\n" and _one_char_bytes("\r", encoding) == b"\r":
+        k = len(_LINE_END.findall(text, 0, chars))
+        if k == 0:
+            return 0
+        for i, m in enumerate(_LINE_END_BYTES.finditer(sample), 1):
+            if i == k:
+                return m.end()
+        raise ValueError(f"the sample has fewer than {k} line ends")
 
     def decoded(b: int) -> str:
         return sample[:b].decode(encoding, errors="replace").lstrip("\ufeff")
@@ -744,11 +776,17 @@ def _codec_after_bom(sample: bytes, encoding: str) -> str:
     return encoding
 
 
+def _one_char_bytes(char: str, codec: str) -> bytes:
+    """``char`` in ``codec`` without the BOM some codecs put first (``utf-16``,
+    ``utf-8-sig``)."""
+    one, two = char.encode(codec), (char * 2).encode(codec)
+    return two[len(one) :]
+
+
 def _line_feed_after(path: Path, start: int, codec: str) -> int:
     """Bytes of a line feed at byte ``start`` of the file in ``codec`` (0 when there is
     none)."""
-    one, two = "\n".encode(codec), "\n\n".encode(codec)
-    lf = two[len(one) :]  # one line feed without the BOM a wide codec puts first
+    lf = _one_char_bytes("\n", codec)
     with path.open("rb") as fh:
         fh.seek(start)
         return len(lf) if fh.read(len(lf)) == lf else 0
@@ -949,11 +987,7 @@ def _read_csv(
         problems.append(Problem("baris_nomor_kolom", "info", fields={"baris": idx + 2, "di": ""}))
     end = ends[idx + numbered]
     try:
-        # the mixed codec reads a cut multi-byte character as Windows-1252 bytes, so its
-        # prefixes are measured as UTF-8 (the header has no byte that is not UTF-8)
-        start = base + _byte_offset(
-            sample, "utf-8" if codec == UTF8_WIN1252 else codec, sample_text, end
-        )
+        start = base + _byte_offset(sample, codec, sample_text, end)
     except ValueError as exc:  # pragma: no cover - a codec that does not decode by prefix
         raise SourceError("file_rusak", error=str(exc)) from exc
     if truncated and end == len(sample_text) and sample_text.endswith("\r"):
