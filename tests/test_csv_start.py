@@ -280,3 +280,14 @@ def test_windows_1252_file_stays_windows_1252(tmp_path: Path) -> None:
     cols, rows, t = _read(path)
     assert cols["catatan"] == ["José", "…"] and rows == [3, 4]
     assert [p.key for p in t.problems] == ["baca_cp1252"]
+
+
+def test_header_behind_a_title_cell_longer_than_the_sample(tmp_path: Path) -> None:
+    # a pasted text of 100 KB in a quoted title cell: the header is looked for further
+    title = '"' + ("catatan panjang\n" * 6500) + '",,\n'
+    path = tmp_path / "judul_panjang.csv"
+    path.write_text(title + BODY, encoding="utf-8")
+    assert path.stat().st_size > readers._SAMPLE_BYTES
+    cols, rows, t = _read(path)
+    assert list(cols) == ["nip", "catatan", "nilai"] and cols["nip"] == ["1", "2", "3"]
+    assert rows == [3, 4, 5] and t.info.header_row == 2 and not t.broken

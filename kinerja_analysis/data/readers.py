@@ -106,6 +106,8 @@ _EXCEL_ERRORS = frozenset(
     {"#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 )
 _SAMPLE_BYTES = 1 << 16
+#: The largest sample searched for a header the first one did not hold.
+_MAX_SAMPLE_BYTES = 1 << 24
 #: Bytes Arrow parses per block of a CSV (tests set it small to cut a file into many).
 _CSV_BLOCK_BYTES = 1 << 23
 
@@ -955,18 +957,30 @@ def _read_csv(
     if sample.startswith(b"\xef\xbb\xbf") and encoding not in _UTF8:
         # a UTF-8 BOM on a file read as Windows-1252 (invalid UTF-8 further in) is not
         # text of the header ("ï»¿nip")
-        sample, base = sample[3:], 3
-    codec = _codec_after_bom(sample, encoding)
+        base = 3
+    codec = _codec_after_bom(sample[base:], encoding)
     if codec == "cp1252":
         codec = WIN1252  # the five bytes Python leaves undefined are read, not fatal
-    sample_text = sample.decode(codec, errors="replace").lstrip("\ufeff")
-    truncated = len(sample) + base < size
-    if truncated:
-        # the sample stops inside the file: its last line is cut (and a wide character
-        # may be too), so it ends at its last line break
-        cut = max(sample_text.rfind("\n"), sample_text.rfind("\r"))
-        sample_text = sample_text[: cut + 1] or sample_text
-    d, idx, header, d_detected = _sniff_csv(sample_text, spec, delimiter)
+    sample_bytes = _SAMPLE_BYTES
+    while True:
+        sample = sample[base:]
+        sample_text = sample.decode(codec, errors="replace").lstrip("\ufeff")
+        truncated = len(sample) + base < size
+        if truncated:
+            # the sample stops inside the file: its last line is cut (and a wide
+            # character may be too), so it ends at its last line break
+            cut = max(sample_text.rfind("\n"), sample_text.rfind("\r"))
+            sample_text = sample_text[: cut + 1] or sample_text
+        d, idx, header, d_detected = _sniff_csv(sample_text, spec, delimiter)
+        if header_row is not None or spec.score(header) or not truncated:
+            break
+        if sample_bytes >= _MAX_SAMPLE_BYTES:
+            break
+        # no column name in the first records: title cells longer than the sample (a
+        # pasted text) may hide the header further on
+        sample_bytes *= 16
+        with path.open("rb") as fh:
+            sample = fh.read(sample_bytes)
     if d_detected:
         detected.append("pemisah")
     most = max(HEADER_SEARCH_ROWS + 20, (header_row or 0) + 1)
