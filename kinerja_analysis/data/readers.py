@@ -1064,20 +1064,22 @@ def _read_csv(
         # drop it from the table, so the file is never held twice
         one = pa.table({name: table.column(name)}).unify_dictionaries().column(name)
         table = table.drop_columns([name])
-        codes = np.full(n, -1, dtype=np.int32)
-        off = 0
-        for ch in one.chunks:
-            k = len(ch)
-            codes[off : off + k] = ch.indices.fill_null(-1).to_numpy()
-            off += k
         raw_cats = (
             one.chunk(0).dictionary.to_numpy(zero_copy_only=False)
             if one.num_chunks
             else np.array([], dtype=object)
         )
-        del one
         cats, remap = _unique_texts(raw_cats)
-        codes = remap_codes(codes, remap)
+        # Arrow's code -> the normalised text's code, an empty cell (-1) staying -1,
+        # written chunk by chunk into the one column-sized array (no second copy)
+        lut = np.append(remap.astype(np.int32, copy=False), np.int32(-1))
+        codes = np.empty(n, dtype=np.int32)
+        off = 0
+        for ch in one.chunks:
+            k = len(ch)
+            codes[off : off + k] = lut[ch.indices.fill_null(-1).to_numpy()]
+            off += k
+        del one
         cols.append((header[i], codes, cats))
         pa.default_memory_pool().release_unused()
     del table
