@@ -135,7 +135,8 @@ def test_windows_1252_byte_in_a_broken_line_late_in_the_file(
     assert len(rows) == 3 + 20_000 + 1
     assert cols["nip"][-1] == "5" and rows[-1] == 20_006
     assert [(r, text) for r, text, _ in t.broken] == [(20_005, "4,café,x,y")]
-    assert "baca_utf8_cp1252" in [p.key for p in t.problems]
+    # ASCII and one byte that is not UTF-8 read the same either way: Windows-1252 it is
+    assert "baca_cp1252" in [p.key for p in t.problems]
     assert "Exception ignored" not in capsys.readouterr().err
 
 
@@ -229,7 +230,7 @@ def test_declared_utf8_in_any_spelling_falls_back_per_byte(tmp_path: Path, spell
     path.write_bytes((BODY + "8,h,9\n" * 12_000).encode() + b"9,caf\xe9,1\n")
     cols, _, t = _read(path, encoding=spelling)
     assert cols["catatan"][-1] == "café"
-    assert "baca_utf8_cp1252" in [p.key for p in t.problems]
+    assert "baca_cp1252" in [p.key for p in t.problems]
 
 
 def test_a_declared_encoding_the_file_is_not_in_is_a_clear_error(tmp_path: Path) -> None:
@@ -266,7 +267,8 @@ def test_utf8_with_a_windows_1252_byte_in_the_sample_keeps_its_utf8(tmp_path: Pa
     # the whole file read as Windows-1252 would turn every "José" into "JosÃ©"
     path = tmp_path / "campuran.csv"
     path.write_bytes(
-        "Judul: Rekap Ñ\nnip,catatan,nilai\n1,José,5\n".encode() + b"2,caf\xe9,6\n3,\x81x,7\n"
+        "Judul: Rekap Ñ – 2025\nnip,catatan,nilai\n1,José,5\n".encode()
+        + b"2,caf\xe9,6\n3,\x81x,7\n"
     )
     cols, rows, t = _read(path)
     assert cols["catatan"] == ["José", "café", "\x81x"] and rows == [3, 4, 5]
@@ -291,3 +293,57 @@ def test_header_behind_a_title_cell_longer_than_the_sample(tmp_path: Path) -> No
     cols, rows, t = _read(path)
     assert list(cols) == ["nip", "catatan", "nilai"] and cols["nip"] == ["1", "2", "3"]
     assert rows == [3, 4, 5] and t.info.header_row == 2 and not t.broken
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize("declared", [False, True])
+def test_header_past_the_sample_in_any_encoding(
+    tmp_path: Path, encoding: str, declared: bool
+) -> None:
+    # an ASCII title of 70,000 characters: the sample says UTF-8, the data say otherwise
+    text = '"' + "x" * 70_000 + '",,\n' + "nip,catatan,nilai\n1,Ma’ruf,2\n2,José,3\n"
+    path = tmp_path / "jauh.csv"
+    path.write_bytes(text.encode(encoding))
+    cols, rows, t = _read(path, **({"header_row": 2} if declared else {}))
+    assert cols["catatan"] == ["Ma’ruf", "José"] and rows == [3, 4]
+    assert t.info.header_row == 2
+
+
+def test_title_cell_longer_than_the_csv_field_limit(tmp_path: Path) -> None:
+    path = tmp_path / "batas.csv"
+    path.write_text('"' + "x" * 140_000 + '",,\n' + BODY, encoding="utf-8")
+    cols, rows, _ = _read(path)
+    assert cols["nip"] == ["1", "2", "3"] and rows == [3, 4, 5]
+    assert csv.field_size_limit() == 131_072  # the module's limit is given back
+
+
+def test_encoding_is_chosen_on_the_whole_file_not_its_first_64_kib(tmp_path: Path) -> None:
+    # one Windows-1252 apostrophe early, UTF-8 text after the sample: UTF-8 with one
+    # stray byte, not a Windows-1252 file ("Syafi’i" would become "Syafiâ€™i")
+    filler = "".join(f"{100 + i},baris {i},1\n" for i in range(4000))
+    path = tmp_path / "awal.csv"
+    path.write_bytes(
+        b"nip,catatan,nilai\n1,Ma\x92ruf,1\n"
+        + filler.encode()
+        + "9001,Syafi’i,2\n9002,José,3\n".encode()
+    )
+    assert path.stat().st_size > readers._SAMPLE_BYTES
+    cols, _, t = _read(path)
+    assert cols["catatan"][0] == "Ma’ruf" and cols["catatan"][-2:] == ["Syafi’i", "José"]
+    assert [p.key for p in t.problems] == ["baca_utf8_cp1252"]
+
+
+def test_windows_1252_file_with_a_pair_that_looks_like_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "pasangan.csv"
+    path.write_bytes(
+        "nip,catatan,nilai\n1,ANDRÉ\xa0X,1\n2,Ma’ruf,2\n3,SUHU 30°C,3\n".encode("cp1252")
+    )
+    cols, _, t = _read(path)
+    assert cols["catatan"] == ["ANDRÉ\xa0X", "Ma’ruf", "SUHU 30°C"]
+    assert [p.key for p in t.problems] == ["baca_cp1252"]
+
+
+def test_encodings_are_named_for_people() -> None:
+    assert readers.encoding_label(readers.UTF8_WIN1252) == "UTF-8 + Windows-1252"
+    assert readers.encoding_label("cp1252") == "Windows-1252"
+    assert readers.encoding_label("utf-16") == "utf-16"

@@ -72,7 +72,7 @@ import sys
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -571,13 +571,13 @@ def detect_encoding(sample: bytes) -> tuple[str, str | None]:
     Returns ``(encoding, note_key)``: ``note_key`` names what was noticed (a catalogue
     key) or is ``None`` for plain UTF-8.
 
-    A sample that is not UTF-8 is Windows-1252 (``"cp1252"``), unless it also holds
-    multi-byte UTF-8 characters: then :data:`UTF8_WIN1252`, UTF-8 whose other bytes are
-    read as Windows-1252.
+    A sample that is not UTF-8 is Windows-1252 (``"cp1252"``), unless it holds more
+    multi-byte UTF-8 characters than bytes that are not UTF-8 (:func:`_eight_bit`):
+    then :data:`UTF8_WIN1252`, UTF-8 whose other bytes are read as Windows-1252.
 
     >>> detect_encoding("nip;nama".encode("utf-16"))[0]
     'utf-16'
-    >>> detect_encoding(b"nama\\nJos\\xc3\\xa9\\ncaf\\xe9\\n" + b" " * 8)[0]
+    >>> detect_encoding("nama\\nJosé – Ma".encode() + b"\\x92ruf\\n" + b" " * 8)[0]
     'kinerja_utf8_cp1252'
     >>> detect_encoding(b"nama\\ncaf\\xe9\\n" + b" " * 8)[0]
     'cp1252'
@@ -601,17 +601,73 @@ def detect_encoding(sample: bytes) -> tuple[str, str | None]:
     except UnicodeDecodeError as exc:
         # a multi-byte character cut at the end of the sample is still UTF-8
         if exc.start < len(sample) - 4:
-            text = sample.decode("utf-8", errors="surrogateescape")
-            if _UTF8_MULTIBYTE.search(text):
-                # UTF-8 text (é as two bytes) beside bytes that are not UTF-8: a UTF-8
-                # export with a few Windows-1252 bytes, read so, each where it stands
-                return UTF8_WIN1252, "baca_utf8_cp1252"
-            return "cp1252", "baca_cp1252"
+            return _eight_bit(_utf8_evidence([sample]))
     return "utf-8", None
 
 
-#: A character decoded from a multi-byte UTF-8 sequence (not an escaped lone byte).
-_UTF8_MULTIBYTE = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")
+#: A character decoded from a multi-byte UTF-8 sequence (not an escaped lone byte),
+#: and one from a sequence of three or four bytes.
+_UTF8_MULTIBYTE = re.compile("[\u0080-\ud7ff\ue000-\U0010ffff]")
+_UTF8_LONG = re.compile("[\u0800-\ud7ff\ue000-\U0010ffff]")
+#: A byte that is not UTF-8, as ``surrogateescape`` decodes it.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+#: Enough non-ASCII evidence to choose between UTF-8 and Windows-1252.
+_EVIDENCE = 4096
+
+
+def _utf8_evidence(chunks: Iterable[bytes]) -> tuple[int, int]:
+    """``(weight of multi-byte UTF-8 characters, bytes that are not UTF-8)`` in
+    ``chunks`` (one byte stream), read until :data:`_EVIDENCE` of them are counted.
+
+    A character of three or four UTF-8 bytes (’, –, €) weighs 4: in Windows-1252 text it
+    would take a lower-case accented letter followed by two symbols from 0x80-0xBF,
+    while two bytes (``É`` before a no-break space) occur by chance more easily."""
+    dec = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    good = bad = 0
+    for chunk in chunks:
+        if chunk.isascii():
+            continue
+        text = dec.decode(chunk)
+        bad_here = sum(1 for _ in _NOT_UTF8.finditer(text))
+        good += sum(1 for _ in _UTF8_MULTIBYTE.finditer(text))
+        good += 3 * sum(1 for _ in _UTF8_LONG.finditer(text))
+        bad += bad_here
+        if good + bad >= _EVIDENCE:
+            break
+    return good, bad
+
+
+def _eight_bit(evidence: tuple[int, int]) -> tuple[str, str]:
+    """The encoding of a file that is not all UTF-8, from :func:`_utf8_evidence`.
+
+    More multi-byte UTF-8 characters than bytes that are not UTF-8: a UTF-8 export into
+    which a few Windows-1252 bytes were typed or pasted (``Ma\x92ruf`` beside
+    ``José``), read with :data:`UTF8_WIN1252`, each such byte where it stands.
+    Otherwise Windows-1252 throughout: in a Windows-1252 file a byte pair that happens to
+    be valid UTF-8 (``É`` before a no-break space) is rarer than its lone accented bytes.
+    """
+    good, bad = evidence
+    if good > bad:
+        return UTF8_WIN1252, "baca_utf8_cp1252"
+    return "cp1252", "baca_cp1252"
+
+
+def _file_chunks(path: Path, start: int = 0, size: int = 1 << 24) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        fh.seek(start)
+        while chunk := fh.read(size):
+            yield chunk
+
+
+def encoding_label(encoding: str) -> str:
+    """An encoding's name for a person (the codecs of this module by what they read)."""
+    return {
+        UTF8_WIN1252: "UTF-8 + Windows-1252",
+        WIN1252: "Windows-1252",
+        "cp1252": "Windows-1252",
+        "utf-8": "UTF-8",
+        "utf-8-sig": "UTF-8 (BOM)",
+    }.get(encoding, encoding)
 
 
 # --------------------------------------------------------------------------- number format
@@ -682,11 +738,18 @@ def _csv_records(text: str, delimiter: str, most: int) -> tuple[list[list[str]],
 
     rows: list[list[str]] = []
     ends: list[int] = []
-    for row in csv.reader(lines(), delimiter=delimiter):
-        rows.append(row)
-        ends.append(pos)
-        if len(rows) >= most:
-            break
+    # a title cell may be longer than the csv module's default field limit (128 Ki
+    # characters): the sample's own length is the limit while it is read
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        for row in csv.reader(lines(), delimiter=delimiter):
+            rows.append(row)
+            ends.append(pos)
+            if len(rows) >= most:
+                break
+    finally:
+        csv.field_size_limit(limit)
     return rows, ends
 
 
@@ -948,6 +1011,10 @@ def _read_csv(
         raise SourceError("file_kosong")
     if encoding is None:
         encoding, note = detect_encoding(sample)
+        if encoding in {"cp1252", UTF8_WIN1252} and len(sample) < size:
+            # the sample is not UTF-8: the choice between Windows-1252 and UTF-8 with a
+            # few such bytes is made on the whole file's evidence, not its first 64 KiB
+            encoding, note = _eight_bit(_utf8_evidence(_file_chunks(path)))
         detected.append("encoding")
         if note:
             problems.append(Problem(note, "info", fields={"encoding": encoding}))
@@ -972,12 +1039,17 @@ def _read_csv(
             cut = max(sample_text.rfind("\n"), sample_text.rfind("\r"))
             sample_text = sample_text[: cut + 1] or sample_text
         d, idx, header, d_detected = _sniff_csv(sample_text, spec, delimiter)
-        if header_row is not None or spec.score(header) or not truncated:
+        if not truncated or sample_bytes >= _MAX_SAMPLE_BYTES:
             break
-        if sample_bytes >= _MAX_SAMPLE_BYTES:
+        most = max(HEADER_SEARCH_ROWS + 20, (header_row or 0) + 2)
+        n_records = len(_csv_records(sample_text, d, most)[0])
+        if header_row is not None:
+            if n_records > header_row:  # the header and the row under it are in the sample
+                break
+        elif spec.score(header) or n_records >= HEADER_SEARCH_ROWS + 20:
             break
-        # no column name in the first records: title cells longer than the sample (a
-        # pasted text) may hide the header further on
+        # the header is not in the sample: title cells longer than the sample (a pasted
+        # text) may hide it further on
         sample_bytes *= 16
         with path.open("rb") as fh:
             sample = fh.read(sample_bytes)
@@ -1034,8 +1106,9 @@ def _read_csv(
         if "UTF8" in str(exc) and encoding in _UTF8:
             # bytes that are not UTF-8 further into the file than the sample: read as
             # Windows-1252, each where it stands, and the UTF-8 text around them as UTF-8
-            note = Problem("baca_utf8_cp1252", "info", fields={"encoding": UTF8_WIN1252})
-            cols, rows_at, info, broken, more = _read_csv(path, spec, d, idx + 1, UTF8_WIN1252)
+            again, key = _eight_bit(_utf8_evidence(_file_chunks(path)))
+            note = Problem(key, "info", fields={"encoding": again})
+            cols, rows_at, info, broken, more = _read_csv(path, spec, d, idx + 1, again)
             # what this pass detected stays with the result; the second pass finds and
             # says the rest (a numbering row) again, so only the note is added
             info = dataclasses.replace(info, detected=tuple(detected))
@@ -2442,8 +2515,10 @@ def _xlsx_head_rows(path: Path, max_rows: int) -> dict[str, list[list[Any]]]:
 def header_names(path: Path, spec: HeaderSpec) -> frozenset[str]:
     """The canonical names a file's header gives under ``spec``, from its first rows only.
 
-    The header is searched as :func:`read_source` searches it (delimiter and header row
-    of a CSV from its first 64 KiB; the best-scoring sheet and row of a workbook, from
+    The header is searched as :func:`read_source` first searches it (delimiter and
+    header row of a CSV from its first 64 KiB only: a header behind a title longer than
+    that, which :func:`read_source` still finds, gives nothing here; the best-scoring
+    sheet and row of a workbook, from
     its first rows only, :func:`_xlsx_head_rows`; a Parquet file's schema), without
     reading the data, so a folder's files can be told
     apart by their headers. A file that cannot be read gives an empty set (reading it

@@ -32,6 +32,7 @@ from kinerja_analysis.core.config import DEFAULTS, SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import delimiter_shown, message
+from kinerja_analysis.data.readers import encoding_label
 from kinerja_analysis.pipeline.batch import _message_language, batch_command
 from kinerja_analysis.pipeline.console import TEXT, path_problem
 from kinerja_analysis.pipeline.options import MappingOption, PseudonimOption
@@ -411,7 +412,9 @@ def _read_as(r, bahasa: str) -> str:
             "cara_pemisah", "pemisah", delimiter_shown(r.pemisah, bahasa) if r.pemisah else ""
         ),
         desimal=part("cara_desimal", "desimal", r.desimal) if r.format != "parquet" else "",
-        encoding=part("cara_encoding", "encoding", r.encoding) if r.format == "csv" else "",
+        encoding=part("cara_encoding", "encoding", encoding_label(r.encoding))
+        if r.format == "csv"
+        else "",
     )
     if r.terdeteksi:
         words = [message(f"kata_{k}", bahasa) for k in str(r.terdeteksi).split(", ")]
