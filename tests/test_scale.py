@@ -480,3 +480,27 @@ def test_text_codes_in_a_smaller_integer_type(kind) -> None:
     assert list(uniques32) == list(uniques) and list(text32) == list(text)
     with pytest.raises(ValueError, match="int8"):
         text_codes(pd.Series([str(i) for i in range(200)]), np.int8)
+
+
+def test_in_place_cell_codes_and_residuals_equal_the_formulas(city) -> None:
+    """The rating-length arithmetic done in place (one array, not one per operation)
+    gives the formulas' values to the last bit."""
+    from kinerja_analysis.domain import perilaku as pk
+
+    rt = pk._Ratings.of(city[0].tables["perilaku"])
+    rows = np.flatnonzero(rt.others)
+    n_p, n_d = len(rt.periode_values), len(rt.dimensi_values)
+    expected = (rt.ratee[rows].astype(np.int64) * n_p + rt.periode[rows]) * n_d + rt.dimensi[rows]
+    np.testing.assert_array_equal(rt.cell(rows), expected)
+    np.testing.assert_array_equal(rt.cell(), rt.cell(np.arange(len(rt.skor))))
+    rng = np.random.default_rng(5)
+    cell, _ = first_appearance(rt.cell(rows))
+    role, rater = rt.role[rows].astype(np.int64), rt.rater[rows].astype(np.int64)
+    a, b = rng.normal(size=role.max() + 1), rng.normal(size=rater.max() + 1)
+    y = rt.skor[rows]
+    nc = int(cell.max()) + 1
+    e = y - (a[role] + b[rater])
+    cc = np.bincount(cell, minlength=nc).astype(float)
+    mu = np.bincount(cell, weights=e, minlength=nc) / np.where(cc > 0, cc, 1.0)
+    got = pk._fe_resid(y, cell, role, rater, (nc, len(a), len(b)), a, b)
+    np.testing.assert_array_equal(got, e - mu[cell])
