@@ -434,7 +434,12 @@ def normalise_header(text: object) -> str:
 def remap_codes(codes: np.ndarray, remap: np.ndarray) -> np.ndarray:
     """``remap[codes]`` as ``int32``, code ``-1`` (empty) kept: one allocation, no temporaries
     the length of the column."""
-    return np.append(remap.astype(np.int32, copy=False), np.int32(-1))[codes]
+    return _code_lookup(remap)[codes]
+
+
+def _code_lookup(remap: np.ndarray) -> np.ndarray:
+    """``remap`` as ``int32`` with ``-1`` appended: indexing it by codes keeps code ``-1``."""
+    return np.append(remap.astype(np.int32, copy=False), np.int32(-1))
 
 
 def _unique_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -628,10 +633,9 @@ def _utf8_evidence(chunks: Iterable[bytes]) -> tuple[int, int]:
         if chunk.isascii():
             continue
         text = dec.decode(chunk)
-        bad_here = sum(1 for _ in _NOT_UTF8.finditer(text))
+        bad += sum(1 for _ in _NOT_UTF8.finditer(text))
         good += sum(1 for _ in _UTF8_MULTIBYTE.finditer(text))
         good += 3 * sum(1 for _ in _UTF8_LONG.finditer(text))
-        bad += bad_here
         if good + bad >= _EVIDENCE:
             break
     return good, bad
@@ -949,7 +953,7 @@ def _arrow_csv(
       each text stays with its row.
     - A record longer than a block (a huge quoted cell) makes Arrow fail with a
       "straddling" error; the read is tried again with blocks eight times larger, up to
-      the file's size.
+      the file's size (four times it when Arrow transcodes, as UTF-8 can be longer).
 
     Raises ``pyarrow.ArrowInvalid`` as Arrow does (undecodable text, a broken quote).
     """
@@ -1029,6 +1033,8 @@ def _read_csv(
     if codec == "cp1252":
         codec = WIN1252  # the five bytes Python leaves undefined are read, not fatal
     sample_bytes = _SAMPLE_BYTES
+    # records enough for the header search, and for a declared header and the row under it
+    most = max(HEADER_SEARCH_ROWS + 20, (header_row or 0) + 2)
     while True:
         sample = sample[base:]
         sample_text = sample.decode(codec, errors="replace").lstrip("\ufeff")
@@ -1039,14 +1045,13 @@ def _read_csv(
             cut = max(sample_text.rfind("\n"), sample_text.rfind("\r"))
             sample_text = sample_text[: cut + 1] or sample_text
         d, idx, header, d_detected = _sniff_csv(sample_text, spec, delimiter)
+        rows, ends = _csv_records(sample_text, d, most)
         if not truncated or sample_bytes >= _MAX_SAMPLE_BYTES:
             break
-        most = max(HEADER_SEARCH_ROWS + 20, (header_row or 0) + 2)
-        n_records = len(_csv_records(sample_text, d, most)[0])
         if header_row is not None:
-            if n_records > header_row:  # the header and the row under it are in the sample
+            if len(rows) > header_row:  # the header and the row under it are in the sample
                 break
-        elif spec.score(header) or n_records >= HEADER_SEARCH_ROWS + 20:
+        elif spec.score(header) or len(rows) >= HEADER_SEARCH_ROWS + 20:
             break
         # the header is not in the sample: title cells longer than the sample (a pasted
         # text) may hide it further on
@@ -1055,8 +1060,6 @@ def _read_csv(
             sample = fh.read(sample_bytes)
     if d_detected:
         detected.append("pemisah")
-    most = max(HEADER_SEARCH_ROWS + 20, (header_row or 0) + 1)
-    rows, ends = _csv_records(sample_text, d, most)
     if header_row is not None:
         idx = max(0, int(header_row) - 1)
         header = rows[idx] if idx < len(rows) else []
@@ -1145,7 +1148,7 @@ def _read_csv(
         cats, remap = _unique_texts(raw_cats)
         # Arrow's code -> the normalised text's code, an empty cell (-1) staying -1,
         # written chunk by chunk into the one column-sized array (no second copy)
-        lut = np.append(remap.astype(np.int32, copy=False), np.int32(-1))
+        lut = _code_lookup(remap)
         codes = np.empty(n, dtype=np.int32)
         off = 0
         for ch in one.chunks:
