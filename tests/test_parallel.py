@@ -443,3 +443,47 @@ def test_a_child_whose_result_fits_the_pipe_exits_before_it_is_read() -> None:
         time.sleep(0.05)
     assert done, "the child still waits for its pipe to be read"
     assert job.result() == ["x" * 400_000]
+
+
+@fork_only
+def test_shared_array_reaches_a_child_forked_before_it_was_filled() -> None:
+    """A child forked before :meth:`SharedArray.put` waits for the values, and gets them
+    exactly; a child that fails after reading has its share done again here, where the
+    values are already there."""
+    import numpy as np
+
+    from kinerja_analysis.core.parallel import SharedArray, fork_call
+
+    values = np.arange(50_000, dtype=np.int64)[::-1] * 3  # more than a pipe holds
+    order = SharedArray(len(values), np.int64)
+    try:
+        job = fork_call(lambda: (os.getpid(), order.get()))
+        here = os.getpid()
+        fail = fork_call(lambda: order.get()[0] if os.getpid() == here else 1 / 0)
+        order.put(values)
+        pid, got = job.result()[0]
+        assert pid != os.getpid()
+        np.testing.assert_array_equal(got, values)
+        assert fail.result() == [values[0]]  # the child divided by zero; redone here
+        np.testing.assert_array_equal(order.get(), values)
+        with pytest.raises(ValueError, match="once"):
+            order.put(values)
+    finally:
+        order.close()
+
+
+@fork_only
+def test_shared_array_get_before_put_and_wrong_shape() -> None:
+    import numpy as np
+
+    from kinerja_analysis.core.parallel import SharedArray, fork_call
+
+    order = SharedArray((2, 3), np.float64)
+    with pytest.raises(RuntimeError, match="before put"):
+        order.get()  # here, nothing put yet: an error, not a wait
+    with pytest.raises(ValueError, match=r"\(2, 3\)"):
+        order.put(np.zeros(6))
+    job = fork_call(order.get)
+    order.close()  # closed unfilled: the child is not left waiting
+    with pytest.raises(RuntimeError):
+        job.result()  # its share, done again here, has nothing to read either

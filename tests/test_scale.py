@@ -276,6 +276,41 @@ def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> 
                 assert np.array_equal(parts.rhs, first.rhs)
 
 
+def test_rater_model_reused_ordering_solves_like_a_fresh_factorisation() -> None:
+    """The second solve of a system (another ridge) reuses the first's column ordering;
+    its solution equals a fresh factorisation's (and the dense normal equations') to
+    1e-10, for each reference role and for several ridges."""
+    from kinerja_analysis.domain import perilaku as P
+
+    rng = np.random.default_rng(11)
+    m, nc, ng, nr = 4000, 500, 3, 120
+    cell = rng.integers(0, nc, m)
+    cell[:nc] = np.arange(nc)
+    role, rater = rng.integers(0, ng, m), rng.integers(0, nr, m)
+    y = rng.normal(size=(m, 2)) + rng.normal(size=nr)[rater, None]
+    for ref in (0, None):
+        reused = P._fe_system(y, cell, role, rater, (nc, ng, nr))
+        first = P._fe_solve(reused, ref)
+        assert len(reused.ordering) == 1
+        for ridge in (None, 0.5, 40.0):
+            fresh = P._fe_system(y, cell, role, rater, (nc, ng, nr))
+            want = P._fe_solve(fresh, ref, ridge=ridge)  # its own ordering
+            got = P._fe_solve(reused, ref, ridge=ridge)
+            for w, g in zip(want, got, strict=True):
+                np.testing.assert_allclose(g, w, rtol=0, atol=1e-10)
+        np.testing.assert_allclose(P._fe_solve(reused, ref)[1], first[1], rtol=0, atol=1e-10)
+        # the ridge-less solution solves the dense normal equations with a[ref] = 0
+        a, b = first
+        theta = np.vstack([a, b])
+        drop = 0 if ref is None else ref
+        keep = np.delete(np.arange(ng + nr), drop)
+        resid = (
+            reused.a_mat.toarray()[np.ix_(keep, keep)] @ (theta[keep] - theta[drop] * (ref is None))
+            - reused.rhs[keep]
+        )
+        assert np.abs(resid).max() < 1e-4 * np.abs(reused.rhs).max()
+
+
 def test_load_dataset_with_categorical_keys_equals_text(tmp_path) -> None:
     """``load_dataset(keys="categorical")``, validated afresh and read back from the
     cache (dictionary-encoded Parquet), holds the identifier columns of the row-level

@@ -19,7 +19,10 @@ the items are mapped in this process.
 :func:`fork_start` starts the same children and returns at once, so that this process
 goes on with other work while they compute; its :meth:`Forked.result` collects them. A
 run's XLSX is written so while its PDF renders
-(:func:`kinerja_analysis.pipeline.batch.render_outputs`).
+(:func:`kinerja_analysis.pipeline.batch.render_outputs`). A child started early may
+need an array this process computes meanwhile: :class:`SharedArray` hands it over once
+it is ready (the 360° rater model's noise probes wait so for the ratings' column
+ordering, :mod:`kinerja_analysis.domain.perilaku`).
 
 Results and warnings are the same as a plain ``[fn(x) for x in items]``: a child's
 warnings are raised again here (with the place in the code that raised them), and when a
@@ -31,14 +34,18 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import mmap
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+import numpy as np
 
 try:
     import fcntl
@@ -47,6 +54,7 @@ except ImportError:  # Windows: no pipes to size (and no fork)
 
 __all__ = [
     "Forked",
+    "SharedArray",
     "available_cpus",
     "fork_call",
     "fork_map",
@@ -218,6 +226,100 @@ class Forked:
         while self._children:
             pid, fd, _ = self._children.pop()
             _stop(pid, fd)
+
+
+class SharedArray:
+    """An array this process fills once, readable by children forked before it is filled.
+
+    Made before :func:`fork_call` or :func:`fork_start`: the values live in an anonymous
+    shared mapping, and a pipe says when they are there. :meth:`put` (in this process)
+    fills them once; :meth:`get` returns a copy: in a child it first waits until
+    :meth:`put` (or :meth:`close`) has run, in this process it needs :meth:`put` to
+    have run already (a child's share done again here, :func:`fork_map`, comes after
+    it). Any number of children may wait: the pipe's one byte is never read, only
+    waited for. Why not :mod:`multiprocessing.shared_memory`: a named segment outlives
+    a process killed before it unlinks it; an anonymous mapping goes with the last
+    process using it.
+
+    Parameters
+    ----------
+    shape, dtype
+        Of the array to hand over (fixed: the child maps it before it is filled).
+
+    Raises
+    ------
+    ValueError
+        :meth:`put` of another shape, or a second time.
+    RuntimeError
+        :meth:`get` in this process before :meth:`put`, or in a child after
+        :meth:`close` without :meth:`put`.
+
+    Examples
+    --------
+    >>> order = SharedArray(3, np.int64)
+    >>> job = fork_call(lambda: order.get() * 2)  # the child waits for put
+    >>> order.put(np.array([2, 0, 1]))
+    >>> job.result()[0].tolist(), order.get().tolist()
+    ([4, 0, 2], [2, 0, 1])
+    >>> order.close()
+    """
+
+    _PENDING, _FILLED, _CLOSED = 0, 1, 2
+    _HEADER = 64  #: bytes before the values: their state, then alignment
+
+    def __init__(self, shape: int | tuple[int, ...], dtype: np.typing.DTypeLike) -> None:
+        self._owner = os.getpid()
+        self._shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        self._dtype = np.dtype(dtype)
+        self._count = int(np.prod(self._shape))
+        # MAP_SHARED | MAP_ANONYMOUS: the same pages in this process and its children
+        self._map = mmap.mmap(-1, self._HEADER + self._count * self._dtype.itemsize)
+        self._read, self._write = os.pipe()
+
+    def _state(self) -> int:
+        if self._map.closed:  # closed here (close): as good as closed unfilled
+            return self._CLOSED
+        return self._map[0]
+
+    def _values(self) -> np.ndarray:
+        view = np.frombuffer(self._map, self._dtype, self._count, offset=self._HEADER)
+        return view.reshape(self._shape)
+
+    def put(self, values: np.ndarray) -> None:
+        """Fill the array (this process, once) and tell the children it is there."""
+        values = np.asarray(values)
+        if self._state() != self._PENDING or values.shape != self._shape:
+            again = " again" if self._state() != self._PENDING else ""
+            raise ValueError(
+                f"SharedArray.put: once, of shape {self._shape}; got {values.shape}{again}"
+            )
+        self._values()[...] = values
+        self._map[0] = self._FILLED
+        os.write(self._write, b"\x01")  # readable from now on: every waiting child wakes
+
+    def get(self) -> np.ndarray:
+        """A copy of the values (in a child: once :meth:`put` has run in the parent)."""
+        if os.getpid() == self._owner:
+            if self._state() != self._FILLED:
+                raise RuntimeError("SharedArray.get before put (or after close) here")
+        else:
+            while self._state() == self._PENDING:
+                select.select([self._read], [], [])  # waits; the byte stays for the others
+            if self._state() != self._FILLED:
+                raise RuntimeError("SharedArray: the parent closed it before put")
+        return self._values().copy()
+
+    def close(self) -> None:
+        """Release the pipe and the mapping here (a child still waiting is told)."""
+        with contextlib.suppress(OSError, ValueError):
+            if self._state() == self._PENDING:
+                self._map[0] = self._CLOSED
+                os.write(self._write, b"\x00")
+        for fd in (self._read, self._write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(BufferError):
+            self._map.close()
 
 
 def _stop(pid: int, fd: int) -> None:

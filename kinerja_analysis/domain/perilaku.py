@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -30,7 +31,7 @@ from kinerja_analysis.core.keys import (
     text_codes,
     with_pair_keys,
 )
-from kinerja_analysis.core.parallel import available_cpus, fork_call, fork_map
+from kinerja_analysis.core.parallel import SharedArray, available_cpus, fork_call, fork_map
 from kinerja_analysis.core.results import TIDY_COLUMNS, Result, check_tidy, tidy_frame
 from kinerja_analysis.data.contract import BERAKHLAK
 from kinerja_analysis.domain.ratings import rate
@@ -295,6 +296,9 @@ class _FeSystem:
     n_role: np.ndarray  #: ratings per role
     n_rater: np.ndarray  #: ratings per rater
     ng: int
+    #: fill-reducing column order of the factorised matrix, by reference role: found by
+    #: the first :func:`_fe_solve` and reused by the next (another ridge, same pattern)
+    ordering: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
 
 #: One part of the cells per this many ratings when the normal equations' cell terms are
@@ -370,7 +374,7 @@ def _fe_solve(
     The cell effects are absorbed (within-cell demeaning, :func:`_fe_system`) and the
     reduced normal equations of ``(a, b)`` are solved by a sparse LU factorisation
     (minimum-degree ordering of the symmetric pattern: a fifth of the fill of COLAMD on
-    a province's raters), with ``a[ref] = 0``
+    a province's raters; found once per system and reused), with ``a[ref] = 0``
     and a ridge of 1e-7 x the largest diagonal element on the rater block only. Among
     the least-squares solutions this picks (in the limit) the one with the smallest
     rater effects: directions the data cannot identify — a rater rated nobody that
@@ -384,7 +388,7 @@ def _fe_solve(
     """
     ng = system.ng
     size = system.a_mat.shape[0]
-    drop = ref if ref is not None else 0
+    drop = _drop(ref)
     keep = np.delete(np.arange(size), drop)
     sub = system.a_mat[keep][:, keep]
     diag = sub.diagonal()
@@ -398,12 +402,28 @@ def _fe_solve(
     pen = np.where(diag > 0, pen, 1.0)
     sub = (sub + sparse.diags(pen)).tocsc()
     theta = np.zeros((size, system.rhs.shape[1]))
-    theta[keep] = splu(sub, permc_spec="MMD_AT_PLUS_A").solve(system.rhs[keep])
+    order = system.ordering.get(drop)
+    if order is None:
+        lu = splu(sub, permc_spec="MMD_AT_PLUS_A")
+        system.ordering[drop] = lu.perm_c
+        theta[keep] = lu.solve(system.rhs[keep])
+    else:
+        # the ordering is most of a factorisation's time (at 100,000 ASN 2.5 of 2.9 s): the
+        # first one's, applied symmetrically, serves any ridge; same solution to 1e-12
+        at = np.empty_like(order)
+        at[order] = np.arange(len(order))
+        lu = splu(sub[at][:, at].tocsc(), permc_spec="NATURAL")
+        theta[keep] = lu.solve(system.rhs[keep][at])[order]
     a, b = theta[:ng], theta[ng:]
     if ref is None:
         a = a - np.average(a, axis=0, weights=system.n_role)
     b = b - np.average(b, axis=0, weights=system.n_rater)
     return a, b
+
+
+def _drop(ref: int | None) -> int:
+    """The role whose equation :func:`_fe_solve` drops: ``ref``, or the first role."""
+    return ref if ref is not None else 0
 
 
 def _fe_resid(
@@ -437,6 +457,8 @@ def _probe_variances(
     n: tuple[int, int, int],
     ref: int | None,
     processes: int | None,
+    *,
+    ordering: Callable[[], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Sampling variance of each rater's least-squares effect per unit noise variance.
 
@@ -444,11 +466,17 @@ def _probe_variances(
     row per unit (rater x ratee x period; ``cell`` the ratee x period, ``role``, ``rater``
     codes of each unit), fitted as :func:`_fe_solve` fits the ratings; returns the mean
     square of the rater effects over the probes, one per rater (``n[2]``). See
-    :func:`rater_model`. ``processes``: as :func:`_fe_system`'s.
+    :func:`rater_model`. ``processes``: as :func:`_fe_system`'s. ``ordering`` gives,
+    when called, the ratings' system's column ordering (:attr:`_FeSystem.ordering`;
+    in a forked child it waits for the parent to find it), which suits the units'
+    system too: the same roles and raters, linked through the same employees and
+    periods (any ordering gives the solution; a good one saves finding another).
     """
     probes = np.random.default_rng(seed).standard_normal((n_units, n_probe))
     system = _fe_system(probes, cell, role, rater, n, processes)
     del probes
+    if ordering is not None:
+        system.ordering[_drop(ref)] = ordering()
     _, b_probe = _fe_solve(system, ref)
     return (b_probe**2).mean(axis=1)
 
@@ -571,15 +599,24 @@ def _fit_rater_model(
     n_rp = int(rp.max()) + 1
     # the noise probes need the units only: on a second CPU (and data large enough to be
     # worth a process) they are fitted in a forked child while this process solves the
-    # least squares; the same digits either way
+    # least squares, whose column ordering (most of a solve's time) the child waits for
+    # once its normal equations are summed; the same digits either way
+    order = SharedArray(ng + nr - 1, np.int64)
     probe = functools.partial(
-        _probe_variances, n_u, n_probe, seed, rp, g_u, r_u, (n_rp, ng, nr), ref
-    )
+        _probe_variances,
+        n_u, n_probe, seed, rp, g_u, r_u, (n_rp, ng, nr), ref,
+        ordering=order.get,
+    )  # fmt: skip
     forked = available_cpus() > 1 and n_u * n_probe >= _PROBE_FORK_VALUES
-    probe_job = fork_call(functools.partial(probe, 1)) if forked else None
+    try:
+        probe_job = fork_call(functools.partial(probe, 1)) if forked else None
+    except BaseException:
+        order.close()
+        raise
 
     try:
         a2, b2 = _fe_solve(system, ref)
+        order.put(system.ordering[_drop(ref)])
         resid = _fe_resid(y, cell, role_codes, rater_codes, (nc, ng, nr), a2, b2)
         a, b = a2[:, 0], b2[:, 0]
         n_y = len(y)
@@ -601,6 +638,7 @@ def _fit_rater_model(
     finally:
         if probe_job is not None:
             probe_job.cancel()  # an error here: the child is not waited for
+        order.close()
     ok = v_unit > 1e-12
     with np.errstate(divide="ignore"):
         n_eff = np.where(ok, 1.0 / np.where(ok, v_unit, 1.0), 0.0)
