@@ -153,3 +153,32 @@ def test_a_singular_event_study_covariance_is_not_estimable():
         assert e.value.reason == "singular_vcov" and e.value.facts == {"rank": 1, "size": 7}
     r = honest_did(b, np.outer(u, u) + np.eye(7) * 1e-4, 3, 4, delta="smoothness")
     assert np.isfinite(r.tidy()["ci_low"]).all()  # full rank: estimated as before
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("bound", ["deviation from parallel trends", "deviation from linear trend"])
+def test_grid_tested_at_once_equals_point_by_point(case, bound):
+    """The C-LF grid's points tested together (one LP product for all, the conditional
+    part only where needed) accept exactly the points the one-at-a-time test accepts,
+    on every reference case, for each piece (s, sign) of Delta^RM."""
+    beta, sigma, n_pre, n_post = CASES[case]
+    if bound.endswith("linear trend") and n_pre < 2:
+        pytest.skip("Delta^SDRM needs two pre-periods")
+    lv = np.full(n_post, 1.0 / n_post)
+    kappa, alpha = 0.005, 0.05
+    sd = hd._sd_theta(sigma, n_pre, n_post, lv)
+    est = float(lv @ beta[n_pre:])
+    grid = est + np.linspace(-30 * sd, 30 * sd, 241)
+    seen = np.zeros(2, dtype=int)  # points rejected, accepted
+    for mbar in (0.25, 2.0):
+        pieces = hd._pieces(beta, sigma, n_pre, n_post, lv, mbar, kappa, bound)
+        one = [
+            [hd._accepts(fs, beta, sigma, n_pre, th, alpha, kappa) for th in grid] for fs in pieces
+        ]
+        for fs, want in zip(pieces, one, strict=True):
+            got = hd._accepts_many(fs, beta, sigma, n_pre, grid, alpha, kappa)
+            np.testing.assert_array_equal(got, want)
+        anywhere = hd._accepted_anywhere(pieces, beta, sigma, n_pre, grid, alpha, kappa)
+        np.testing.assert_array_equal(anywhere, np.any(one, axis=0))
+        seen += np.bincount(anywhere, minlength=2)
+    assert seen.min() > 0  # the grid crosses a set's bounds: both outcomes compared

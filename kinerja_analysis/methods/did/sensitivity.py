@@ -407,7 +407,19 @@ def _lf_cv(dual: _Dual, kappa: float, sims: int = 1000) -> float:
 def _arp_test(dual: _Dual, y: np.ndarray, alpha: float, kappa: float, lf_cv: float | None) -> bool:
     """Reject ``E[y - X delta] <= 0`` for all delta? (``.lp_conditional_test_fn``)."""
     eta_arr, lam_arr = dual.eta(y[:, None])
-    eta, lam = float(eta_arr[0]), lam_arr[:, 0]
+    return _arp_decide(dual, y, float(eta_arr[0]), lam_arr[:, 0], alpha, kappa, lf_cv)
+
+
+def _arp_decide(
+    dual: _Dual,
+    y: np.ndarray,
+    eta: float,
+    lam: np.ndarray,
+    alpha: float,
+    kappa: float,
+    lf_cv: float | None,
+) -> bool:
+    """:func:`_arp_test` given the LP's optimum ``eta`` and dual solution ``lam`` at ``y``."""
     if not np.isfinite(eta):
         return False
     if lf_cv is not None:
@@ -541,6 +553,36 @@ def _accepts(fs: _FixedS, betahat, sigma, n_pre, theta, alpha, kappa) -> bool:
         return not _test_no_nuisance(y, sigma, fs.a, fs.d, alpha, kappa, fs.lf_cv)
     y = (fs.y0 - fs.a1 * theta)[fs.rows]
     return not _arp_test(fs.dual, y, alpha, kappa, fs.lf_cv)
+
+
+def _accepts_many(fs: _FixedS, betahat, sigma, n_pre, thetas, alpha, kappa) -> np.ndarray:
+    """:func:`_accepts` at each of ``thetas``: the linear programs of all points at once
+    (one product with the dual's vertices), then the test's conditional part only at
+    the points that neither have no solution nor exceed the least-favourable value."""
+    if fs.dual is None:
+        return np.array([_accepts(fs, betahat, sigma, n_pre, th, alpha, kappa) for th in thetas])
+    ys = (fs.y0[:, None] - fs.a1[:, None] * np.asarray(thetas, dtype=float)[None, :])[fs.rows]
+    etas, lams = fs.dual.eta(ys)
+    accept = ~np.isfinite(etas)  # no solution: not rejected (_arp_decide)
+    rejected = ~accept & (etas > fs.lf_cv) if fs.lf_cv is not None else np.zeros_like(accept)
+    for j in np.flatnonzero(~accept & ~rejected):
+        accept[j] = not _arp_decide(
+            fs.dual, ys[:, j], float(etas[j]), lams[:, j], alpha, kappa, fs.lf_cv
+        )
+    return accept
+
+
+def _accepted_anywhere(pieces: list[_FixedS], betahat, sigma, n_pre, thetas, alpha, kappa):
+    """Whether any piece accepts each of ``thetas`` (a point accepted by one piece is not
+    tested by the next)."""
+    thetas = np.asarray(thetas, dtype=float)
+    accept = np.zeros(len(thetas), dtype=bool)
+    for fs in pieces:
+        todo = np.flatnonzero(~accept)
+        if not len(todo):
+            break
+        accept[todo] = _accepts_many(fs, betahat, sigma, n_pre, thetas[todo], alpha, kappa)
+    return accept
 
 
 def _pieces(betahat, sigma, n_pre, n_post, l_vec, mbar, kappa, bound) -> list[_FixedS]:
@@ -693,10 +735,7 @@ def relative_magnitudes_ci(
     pieces = _pieces(b, s, n_pre, n_post, lv, mbar, kappa, bound)
 
     def test(points: np.ndarray) -> np.ndarray:
-        return np.array(
-            [any(_accepts(fs, b, s, n_pre, th, alpha, kappa) for fs in pieces) for th in points],
-            dtype=bool,
-        )
+        return _accepted_anywhere(pieces, b, s, n_pre, points, alpha, kappa)
 
     accept = test(grid)
     est = float(lv @ b[n_pre:])
