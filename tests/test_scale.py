@@ -424,6 +424,40 @@ def _first_appearance_by_factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.asarray(codes, dtype=np.int64), first
 
 
+@pytest.mark.parametrize("n_cats", [1, 126, 127, 128, 40_000])
+@pytest.mark.parametrize("index_type", ["int32", "int8", "uint8", "uint32"])
+def test_dictionary_categorical_equals_astype_category(n_cats, index_type) -> None:
+    """An Arrow column read as a categorical equals ``astype("category")`` of its text:
+    the same categories in the same order, the same codes in the same integer type
+    (int8 up to 126 categories, int16 from 127: no widening copy), missing values -1;
+    for several chunks with different dictionaries, with and without missing values,
+    whatever integer type the dictionary's indices have."""
+    import pyarrow as pa
+
+    from kinerja_analysis.core.keys import dictionary_categorical
+
+    if index_type in ("int8", "uint8") and n_cats > 126:
+        pytest.skip("more categories than the index type holds")
+    rng = np.random.default_rng(n_cats)
+    words = np.array([f"w{i:05d}" for i in rng.permutation(n_cats)], dtype=object)
+    for with_null in (False, True):
+        chunks = []
+        for _ in range(3):
+            text = words[rng.integers(0, n_cats, 500)].copy()
+            if with_null:
+                text[rng.random(500) < 0.1] = None
+            enc = pa.array(text, type=pa.string()).dictionary_encode()
+            chunks.append(enc.cast(pa.dictionary(getattr(pa, index_type)(), pa.string())))
+        got = dictionary_categorical(pa.chunked_array(chunks))
+        flat = np.concatenate(
+            [c.dictionary_decode().to_numpy(zero_copy_only=False) for c in chunks]
+        )
+        want = pd.Series(flat, dtype=object).astype("category")
+        assert list(got.categories) == list(want.cat.categories)
+        assert got.codes.dtype == want.cat.codes.dtype
+        np.testing.assert_array_equal(got.codes, want.cat.codes.to_numpy())
+
+
 def test_first_appearance_equals_factorize_numbering() -> None:
     """Dense keys (numbered by position), wide and negative ones (hashed), with and
     without runs of equal keys: the same codes and first rows as pandas.factorize."""
