@@ -329,3 +329,43 @@ def test_fixest_adapter_refuses_a_fit_with_nothing_left():
     d = pd.DataFrame({"y": [1.0, 2.0, 3.0], "x": [0.0, 1.0, 0.0], "u": ["a", "b", "c"]})
     with pytest.raises(NotEstimable, match="hanya 0 pengamatan"):
         fixest.feols(d, "y", ["x"], ["u"], cluster="u")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_estimable_sample_equals_iterated_value_counts(seed) -> None:
+    """Singletons dropped by bincount on factorized levels leave exactly the rows (same
+    index, same order) that fixest's rule written with pandas' value counts leaves,
+    including chains where a drop makes another level a singleton, categorical and
+    text effects, and missing values dropped first."""
+    from kinerja_analysis.methods.fixest import _estimable_sample
+
+    def by_value_counts(data, cols, fixed_effects):
+        d = data[list(dict.fromkeys(cols))].dropna()
+        while fixed_effects and len(d):
+            keep = np.ones(len(d), dtype=bool)
+            for fe in fixed_effects:
+                keep &= d[fe].map(d[fe].value_counts()).to_numpy() > 1
+            if keep.all():
+                break
+            d = d[keep]
+        return d
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    data = pd.DataFrame(
+        {
+            "y": np.where(rng.random(n) < 0.05, np.nan, rng.normal(size=n)),
+            "unit": [f"u{i}" for i in rng.integers(0, 150, n)],
+            "t": rng.integers(0, 12, n),
+            "opd": pd.Categorical(rng.choice(list("abcdefg"), n), categories=list("abcdefgh")),
+        },
+        index=rng.permutation(n) * 3,
+    )
+    for fes in ([], ["unit"], ["unit", "t"], ["t", "opd", "unit"]):
+        got = _estimable_sample(data, ["y", *fes], fes)
+        want = by_value_counts(data, ["y", *fes], fes)
+        pd.testing.assert_frame_equal(got, want)
+    # a chain: dropping unit d makes period 1 a singleton, and dropping that, unit a
+    chain = pd.DataFrame({"y": 1.0, "unit": list("aabbcc") + ["d"], "t": [0, 1, 0, 2, 0, 2, 1]})
+    got = _estimable_sample(chain, ["y", "unit", "t"], ["unit", "t"])
+    pd.testing.assert_frame_equal(got, by_value_counts(chain, ["y", "unit", "t"], ["unit", "t"]))

@@ -67,15 +67,20 @@ def _estimable_sample(
     d = data[list(dict.fromkeys(cols))].dropna()
     if not fixed_effects:
         return d
-    while len(d):
-        keep = np.ones(len(d), dtype=bool)
-        for fe in fixed_effects:
-            counts = d[fe].map(d[fe].value_counts())
-            keep &= counts.to_numpy() > 1
+    # each effect's levels numbered once (no missing values are left), then counted by
+    # bincount on the rows still in: a hash of 800,000 NIPs per round and effect made
+    # this the costliest step of a fit at 100,000 ASN
+    codes = [pd.factorize(d[fe])[0] for fe in fixed_effects]
+    rows = np.arange(len(d))
+    while len(rows):
+        keep = np.ones(len(rows), dtype=bool)
+        for c in codes:
+            level = c[rows]
+            keep &= np.bincount(level)[level] > 1
         if keep.all():
             break
-        d = d[keep]
-    return d
+        rows = rows[keep]
+    return d if len(rows) == len(d) else d.iloc[rows]
 
 
 _ORDERED = False
