@@ -487,3 +487,22 @@ def test_shared_array_get_before_put_and_wrong_shape() -> None:
     order.close()  # closed unfilled: the child is not left waiting
     with pytest.raises(RuntimeError):
         job.result()  # its share, done again here, has nothing to read either
+
+
+def test_shared_array_closed_twice_leaves_other_files_alone() -> None:
+    """A second close does not close the descriptor numbers again: by then they may be
+    another file's (review helper-75)."""
+    import numpy as np
+
+    from kinerja_analysis.core.parallel import SharedArray
+
+    shared = SharedArray(4, np.float64)
+    shared.close()
+    read, write = os.pipe()  # may reuse the numbers just freed
+    try:
+        shared.close()
+        os.write(write, b"ok")
+        assert os.read(read, 2) == b"ok"
+    finally:
+        os.close(read)
+        os.close(write)

@@ -182,3 +182,37 @@ def test_grid_tested_at_once_equals_point_by_point(case, bound):
         np.testing.assert_array_equal(anywhere, np.any(one, axis=0))
         seen += np.bincount(anywhere, minlength=2)
     assert seen.min() > 0  # the grid crosses a set's bounds: both outcomes compared
+
+
+@pytest.mark.parametrize(
+    ("beta", "n_pre", "bound", "start"),
+    [
+        ([1.4, 0.2, -0.5], 1, "deviation from parallel trends", 0.2),
+        ([1.1, -0.4, 0.2, -0.5], 2, "deviation from linear trend", -0.2),
+    ],
+)
+def test_exact_ties_decided_alike_however_many_points(beta, n_pre, bound, start):
+    """At Mbar = 0 the vertices of the dual tie exactly, and a grid that starts at the
+    identified value puts a point on the tie: that point is accepted whether it is tested
+    alone, with one other point or with many (a product of all the columns at once took
+    another BLAS kernel and flipped it; one case divided by a zero variance; review
+    helper-75)."""
+    beta = np.asarray(beta, dtype=float)
+    m = len(beta)
+    sigma = np.full((m, m), 0.01) + np.eye(m) * 0.03
+    lv = np.array([1.0, 0.0])
+    first = []
+    for k in (1, 2, 5, 40):
+        r = hd.relative_magnitudes_ci(
+            beta, sigma, n_pre, 2, 0.0, l_vec=lv, grid_lb=start, grid_ub=start + 1.0,
+            grid_points=k, bound=bound,
+        )  # fmt: skip
+        assert r.grid[0] == start
+        first.append(bool(r.accept[0]))
+        pieces = hd._pieces(beta, sigma, n_pre, 2, lv, 0.0, 0.005, bound)
+        one = [
+            any(hd._accepts(fs, beta, sigma, n_pre, th, 0.05, 0.005) for fs in pieces)
+            for th in r.grid
+        ]
+        np.testing.assert_array_equal(r.accept, one)
+    assert first == [True] * 4

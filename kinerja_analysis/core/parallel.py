@@ -241,6 +241,12 @@ class SharedArray:
     a process killed before it unlinks it; an anonymous mapping goes with the last
     process using it.
 
+    Only for real children: where there is no ``os.fork`` (Windows), :func:`fork_call`
+    runs its call at once, before :meth:`put` — check ``hasattr(os, "fork")`` first and
+    otherwise call after :meth:`put`. And :meth:`put` before :meth:`Forked.result`:
+    a child waiting for values the parent only puts after collecting it waits until
+    the parent gives up (nothing tells it otherwise).
+
     Parameters
     ----------
     shape, dtype
@@ -257,9 +263,9 @@ class SharedArray:
     Examples
     --------
     >>> order = SharedArray(3, np.int64)
-    >>> job = fork_call(lambda: order.get() * 2)  # the child waits for put
-    >>> order.put(np.array([2, 0, 1]))
-    >>> job.result()[0].tolist(), order.get().tolist()
+    >>> child = fork_call(lambda: order.get() * 2) if hasattr(os, "fork") else None
+    >>> order.put(np.array([2, 0, 1]))  # a child started above waits until now
+    >>> (child.result()[0] if child else order.get() * 2).tolist(), order.get().tolist()
     ([4, 0, 2], [2, 0, 1])
     >>> order.close()
     """
@@ -303,8 +309,10 @@ class SharedArray:
             if self._state() != self._FILLED:
                 raise RuntimeError("SharedArray.get before put (or after close) here")
         else:
+            waiting = select.poll()  # poll, not select: any descriptor number
+            waiting.register(self._read, select.POLLIN)
             while self._state() == self._PENDING:
-                select.select([self._read], [], [])  # waits; the byte stays for the others
+                waiting.poll()  # until the byte is there; it stays there for the others
             if self._state() != self._FILLED:
                 raise RuntimeError("SharedArray: the parent closed it before put")
         return self._values().copy()
@@ -312,12 +320,16 @@ class SharedArray:
     def close(self) -> None:
         """Release the pipe and the mapping here (a child still waiting is told)."""
         with contextlib.suppress(OSError, ValueError):
-            if self._state() == self._PENDING:
+            if self._state() == self._PENDING and self._write >= 0:
                 self._map[0] = self._CLOSED
                 os.write(self._write, b"\x00")
         for fd in (self._read, self._write):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        # once only: a second close must not close the numbers again, by then perhaps
+        # another file's (review helper-75)
+        self._read = self._write = -1
         with contextlib.suppress(BufferError):
             self._map.close()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -607,7 +608,9 @@ def _fit_rater_model(
         n_u, n_probe, seed, rp, g_u, r_u, (n_rp, ng, nr), ref,
         ordering=order.get,
     )  # fmt: skip
-    forked = available_cpus() > 1 and n_u * n_probe >= _PROBE_FORK_VALUES
+    # (no os.fork, as on Windows: fork_call would run the probes at once, before the
+    # ordering they wait for is there; they run here after the solve instead)
+    forked = hasattr(os, "fork") and available_cpus() > 1 and n_u * n_probe >= _PROBE_FORK_VALUES
     try:
         probe_job = fork_call(functools.partial(probe, 1)) if forked else None
     except BaseException:

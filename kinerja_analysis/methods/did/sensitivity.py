@@ -449,6 +449,8 @@ def _arp_decide(
         gamma_b = np.column_stack([sd[~b_idx], x[~b_idx]]) @ mb_inv @ s_b - s_bc
         v_b = (mb_inv[0] @ s_b).ravel()
         sigma2_b = float(v_b @ sig @ v_b)
+        if abs(sigma2_b) < np.finfo(float).eps:  # as the degenerate branch: no variance
+            return eta > 0
         sigma_b = math.sqrt(sigma2_b)
         rho = gamma_b @ sig @ v_b / sigma2_b
         mm = (-gamma_b @ y) / rho + float(v_b @ y)
@@ -556,13 +558,24 @@ def _accepts(fs: _FixedS, betahat, sigma, n_pre, theta, alpha, kappa) -> bool:
 
 
 def _accepts_many(fs: _FixedS, betahat, sigma, n_pre, thetas, alpha, kappa) -> np.ndarray:
-    """:func:`_accepts` at each of ``thetas``: the linear programs of all points at once
-    (one product with the dual's vertices), then the test's conditional part only at
-    the points that neither have no solution nor exceed the least-favourable value."""
+    """:func:`_accepts` at each of ``thetas``: the linear program of each point as
+    :func:`_arp_test` solves it, then the test's conditional part only at the points that
+    neither have no solution nor exceed the least-favourable value.
+
+    Each point's program is solved on its own column, not as one product of all the
+    columns: a matrix product takes another BLAS kernel whose last bits differ, and at
+    exact ties between vertices (``Mbar = 0``, pre-period coefficients exactly 0) the
+    chosen vertex, and so the decision, would depend on how many points were tested
+    together (review helper-75).
+    """
     if fs.dual is None:
         return np.array([_accepts(fs, betahat, sigma, n_pre, th, alpha, kappa) for th in thetas])
     ys = (fs.y0[:, None] - fs.a1[:, None] * np.asarray(thetas, dtype=float)[None, :])[fs.rows]
-    etas, lams = fs.dual.eta(ys)
+    etas = np.empty(ys.shape[1])
+    lams = np.empty_like(ys)
+    for j in range(ys.shape[1]):
+        eta_j, lam_j = fs.dual.eta(ys[:, j : j + 1])  # exactly _arp_test's call
+        etas[j], lams[:, j] = eta_j[0], lam_j[:, 0]
     accept = ~np.isfinite(etas)  # no solution: not rejected (_arp_decide)
     rejected = ~accept & (etas > fs.lf_cv) if fs.lf_cv is not None else np.zeros_like(accept)
     for j in np.flatnonzero(~accept & ~rejected):
