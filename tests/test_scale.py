@@ -581,3 +581,39 @@ def test_in_place_cell_codes_and_residuals_equal_the_formulas(city) -> None:
     mu = np.bincount(cell, weights=e, minlength=nc) / np.where(cc > 0, cc, 1.0)
     got = pk._fe_resid(y, cell, role, rater, (nc, len(a), len(b)), a, b)
     np.testing.assert_array_equal(got, e - mu[cell])
+
+
+def test_dictionary_categorical_odd_dictionaries() -> None:
+    """What ``astype("category")`` of the text gives, also for a sliced array (unused
+    dictionary entries are not categories), a null inside the dictionary (missing, code
+    -1), chunks with 8-bit indices whose unified dictionary outgrows them, and string
+    views (review helper-75)."""
+    import pyarrow as pa
+
+    from kinerja_analysis.core.keys import dictionary_categorical
+
+    def same(arr) -> None:
+        got = dictionary_categorical(arr)
+        text = pa.chunked_array([arr]) if isinstance(arr, pa.Array) else arr
+        flat = [v.as_py() for chunk in text.chunks for v in chunk]
+        want = pd.Series(flat, dtype=object).astype("category")
+        assert list(got.categories) == list(want.cat.categories)
+        assert got.codes.dtype == want.cat.codes.dtype
+        np.testing.assert_array_equal(got.codes, want.cat.codes.to_numpy())
+
+    full = pa.array(["q", None, "b", "a", None, "b", "z"]).dictionary_encode()
+    same(full.slice(2, 4))
+    same(pa.chunked_array([full.slice(1, 3), full.slice(4)]))
+    same(
+        pa.DictionaryArray.from_arrays(
+            pa.array([0, 1, 1, 2], pa.int32()), pa.array([None, "a", "b"])
+        )
+    )
+    int8 = pa.dictionary(pa.int8(), pa.string())
+    halves = [
+        pa.array([f"a{i:03d}" for i in range(k, k + 100)]).dictionary_encode().cast(int8)
+        for k in (0, 100)
+    ]
+    same(pa.chunked_array(halves))  # 200 values: more than an int8 index holds
+    if hasattr(pa, "string_view"):
+        same(pa.array(["b", None, "a"], pa.string_view()))
