@@ -506,3 +506,33 @@ def test_shared_array_closed_twice_leaves_other_files_alone() -> None:
     finally:
         os.close(read)
         os.close(write)
+
+
+@fork_only
+def test_shared_array_child_not_left_waiting_when_the_parent_is_gone() -> None:
+    """A child waiting for values whose parent ends without putting them (its end of the
+    pipe closed, as when it dies where no death signal takes the child along) stops
+    with an error instead of waiting for ever (review helper-75)."""
+    import signal
+
+    import numpy as np
+
+    from kinerja_analysis.core.parallel import SharedArray, fork_call
+
+    shared = SharedArray(2, np.int64)
+    job = fork_call(shared.get)
+    os.close(shared._write)  # what the parent's death does to the pipe
+    shared._write = -1
+
+    def too_long(*_):
+        raise TimeoutError("the child is still waiting")
+
+    old = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(20)  # a child left waiting would hang the test: fail it instead
+    try:
+        with pytest.raises(RuntimeError):
+            job.result()  # the child failed; its share, redone here, has nothing either
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+        shared.close()

@@ -309,10 +309,19 @@ class SharedArray:
             if self._state() != self._FILLED:
                 raise RuntimeError("SharedArray.get before put (or after close) here")
         else:
+            if self._write >= 0:  # this child's copy: the pipe ends when the parent's does
+                with contextlib.suppress(OSError):
+                    os.close(self._write)
+                self._write = -1
             waiting = select.poll()  # poll, not select: any descriptor number
             waiting.register(self._read, select.POLLIN)
             while self._state() == self._PENDING:
-                waiting.poll()  # until the byte is there; it stays there for the others
+                events = waiting.poll()  # until the byte is there; it stays for the others
+                ended = any(e & (select.POLLHUP | select.POLLERR) for _, e in events)
+                if ended and self._state() == self._PENDING:
+                    # the parent died without a word (where no death signal took this
+                    # child with it): nothing will come
+                    raise RuntimeError("SharedArray: the parent is gone before put")
             if self._state() != self._FILLED:
                 raise RuntimeError("SharedArray: the parent closed it before put")
         return self._values().copy()
