@@ -336,6 +336,20 @@ class _Dual:
         best = np.argmax(vals, axis=0)
         return vals[best, np.arange(y.shape[1])], self.v[best].T
 
+    def eta_columns(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`eta` of each column of ``y`` exactly as a call on that column alone
+        gives it: each column's product with the vertices on its own (a product of all
+        the columns at once takes another BLAS kernel whose last bits differ, and at
+        exact ties the chosen vertex would then depend on the other columns; review
+        helper-75), the choice of vertex for all columns at once."""
+        if self.v is None or self.v.shape[0] == 0:
+            return self.eta(y)
+        vals = np.empty((self.v.shape[0], y.shape[1]))
+        for j in range(y.shape[1]):
+            vals[:, j : j + 1] = self.v @ y[:, j : j + 1]
+        best = np.argmax(vals, axis=0)
+        return vals[best, np.arange(y.shape[1])], self.v[best].T
+
     def value(self, a: np.ndarray) -> float:
         """``max_lam lam' a`` over the polytope."""
         if self.v is None:
@@ -562,20 +576,15 @@ def _accepts_many(fs: _FixedS, betahat, sigma, n_pre, thetas, alpha, kappa) -> n
     :func:`_arp_test` solves it, then the test's conditional part only at the points that
     neither have no solution nor exceed the least-favourable value.
 
-    Each point's program is solved on its own column, not as one product of all the
-    columns: a matrix product takes another BLAS kernel whose last bits differ, and at
-    exact ties between vertices (``Mbar = 0``, pre-period coefficients exactly 0) the
-    chosen vertex, and so the decision, would depend on how many points were tested
-    together (review helper-75).
+    Each point's program is solved on its own column (:meth:`_Dual.eta_columns`), not
+    as one product of all the columns: at exact ties between vertices (``Mbar = 0``,
+    pre-period coefficients exactly 0) the chosen vertex, and so the decision, would
+    otherwise depend on how many points were tested together (review helper-75).
     """
     if fs.dual is None:
         return np.array([_accepts(fs, betahat, sigma, n_pre, th, alpha, kappa) for th in thetas])
     ys = (fs.y0[:, None] - fs.a1[:, None] * np.asarray(thetas, dtype=float)[None, :])[fs.rows]
-    etas = np.empty(ys.shape[1])
-    lams = np.empty_like(ys)
-    for j in range(ys.shape[1]):
-        eta_j, lam_j = fs.dual.eta(ys[:, j : j + 1])  # exactly _arp_test's call
-        etas[j], lams[:, j] = eta_j[0], lam_j[:, 0]
+    etas, lams = fs.dual.eta_columns(ys)
     accept = ~np.isfinite(etas)  # no solution: not rejected (_arp_decide)
     rejected = ~accept & (etas > fs.lf_cv) if fs.lf_cv is not None else np.zeros_like(accept)
     for j in np.flatnonzero(~accept & ~rejected):
