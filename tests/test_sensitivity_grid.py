@@ -216,3 +216,30 @@ def test_exact_ties_decided_alike_however_many_points(beta, n_pre, bound, start)
         ]
         np.testing.assert_array_equal(r.accept, one)
     assert first == [True] * 4
+
+
+def test_edge_point_decided_alike_however_many_points():
+    """A point within an ulp of a piece's bound is decided the same alone and among 2,
+    5 or 40 points: each point's y reaches the conditional test as the same contiguous
+    vector (a strided column took another BLAS dot product and flipped it; review
+    helper-76)."""
+    beta = np.array([-0.07165584966957965, 0.049495628848707146, 0.0038646733860569667,
+                     -0.038540674746075476, -0.013763657076381884])  # fmt: skip
+    sigma = np.array([
+        [0.06840735174529501, 0.0057805529955924145, -0.02430868630062925, -0.027416783301843484, -0.01685529756485986],
+        [0.0057805529955924145, 0.021337822335062845, 0.0006887537607061297, 0.01467306866249103, -0.010586111200058987],
+        [-0.02430868630062925, 0.0006887537607061297, 0.08470876785313419, 0.032517649743020016, 0.00875430562830435],
+        [-0.027416783301843484, 0.01467306866249103, 0.032517649743020016, 0.06112447732304337, 0.0015214903270482482],
+        [-0.01685529756485986, -0.010586111200058987, 0.00875430562830435, 0.0015214903270482482, 0.054759979678837015],
+    ])  # fmt: skip
+    lv = np.array([0.45568264074657094, 0.3439971184453586, 0.20032024080807045])
+    theta, bound = -0.6618080723171644, "deviation from linear trend"
+    pieces = hd._pieces(beta, sigma, 2, 3, lv, 0.1, 0.005, bound)
+    alone = any(hd._accepts(fs, beta, sigma, 2, theta, 0.05, 0.005) for fs in pieces)
+    for k in (1, 2, 5, 40):
+        r = hd.relative_magnitudes_ci(
+            beta, sigma, 2, 3, 0.1, l_vec=lv, bound=bound, grid_lb=theta,
+            grid_ub=theta + 1.0, grid_points=k,
+        )  # fmt: skip
+        assert r.grid[0] == theta
+        assert bool(r.accept[0]) == alone

@@ -336,19 +336,23 @@ class _Dual:
         best = np.argmax(vals, axis=0)
         return vals[best, np.arange(y.shape[1])], self.v[best].T
 
-    def eta_columns(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`eta` of each column of ``y`` exactly as a call on that column alone
-        gives it: each column's product with the vertices on its own (a product of all
-        the columns at once takes another BLAS kernel whose last bits differ, and at
-        exact ties the chosen vertex would then depend on the other columns; review
-        helper-75), the choice of vertex for all columns at once."""
+    def eta_points(self, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`eta` of each row of ``ys`` (one point's ``y`` per row, C-contiguous)
+        exactly as ``eta(ys[j][:, None])`` gives it, the call :func:`_arp_test` makes:
+        each point's product with the vertices on its own, on a contiguous vector (a
+        product of all points at once, or of a strided column, takes another BLAS kernel
+        whose last bits differ, and at exact ties the chosen vertex would depend on the
+        other points; reviews helper-75 and helper-76), the choice of vertex for all
+        points at once. Returns the optima (one per row) and the dual solutions (one
+        column per row)."""
+        n = ys.shape[0]
         if self.v is None or self.v.shape[0] == 0:
-            return self.eta(y)
-        vals = np.empty((self.v.shape[0], y.shape[1]))
-        for j in range(y.shape[1]):
-            vals[:, j : j + 1] = self.v @ y[:, j : j + 1]
+            return self.eta(np.ascontiguousarray(ys.T))
+        vals = np.empty((self.v.shape[0], n))
+        for j in range(n):
+            vals[:, j : j + 1] = self.v @ ys[j][:, None]
         best = np.argmax(vals, axis=0)
-        return vals[best, np.arange(y.shape[1])], self.v[best].T
+        return vals[best, np.arange(n)], self.v[best].T
 
     def value(self, a: np.ndarray) -> float:
         """``max_lam lam' a`` over the polytope."""
@@ -576,21 +580,23 @@ def _accepts_many(fs: _FixedS, betahat, sigma, n_pre, thetas, alpha, kappa) -> n
     :func:`_arp_test` solves it, then the test's conditional part only at the points that
     neither have no solution nor exceed the least-favourable value.
 
-    Each point's program is solved on its own column (:meth:`_Dual.eta_columns`), not
+    Each point's program is solved on its own column (:meth:`_Dual.eta_points`), not
     as one product of all the columns: at exact ties between vertices (``Mbar = 0``,
     pre-period coefficients exactly 0) the chosen vertex, and so the decision, would
     otherwise depend on how many points were tested together (review helper-75).
     """
     if fs.dual is None:
         return np.array([_accepts(fs, betahat, sigma, n_pre, th, alpha, kappa) for th in thetas])
-    ys = (fs.y0[:, None] - fs.a1[:, None] * np.asarray(thetas, dtype=float)[None, :])[fs.rows]
-    etas, lams = fs.dual.eta_columns(ys)
+    # one point's y per row, each contiguous as _accepts makes it (a strided column
+    # takes another BLAS dot product in _arp_decide: last bits, and edge points, differ)
+    thetas = np.asarray(thetas, dtype=float)
+    ys = np.ascontiguousarray((fs.y0[None, :] - fs.a1[None, :] * thetas[:, None])[:, fs.rows])
+    etas, lams = fs.dual.eta_points(ys)
     accept = ~np.isfinite(etas)  # no solution: not rejected (_arp_decide)
     rejected = ~accept & (etas > fs.lf_cv) if fs.lf_cv is not None else np.zeros_like(accept)
     for j in np.flatnonzero(~accept & ~rejected):
-        accept[j] = not _arp_decide(
-            fs.dual, ys[:, j], float(etas[j]), lams[:, j], alpha, kappa, fs.lf_cv
-        )
+        lam = np.ascontiguousarray(lams[:, j])
+        accept[j] = not _arp_decide(fs.dual, ys[j], float(etas[j]), lam, alpha, kappa, fs.lf_cv)
     return accept
 
 
