@@ -536,3 +536,22 @@ def test_shared_array_child_not_left_waiting_when_the_parent_is_gone() -> None:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
         shared.close()
+
+
+@fork_only
+def test_shared_array_closed_in_a_child_still_filled_by_the_parent() -> None:
+    """A child's close releases its own copies only: the parent still puts, and other
+    children still get (review helper-76)."""
+    import numpy as np
+
+    from kinerja_analysis.core.parallel import SharedArray, fork_call
+
+    shared = SharedArray(2, np.int64)
+    try:
+        closer = fork_call(lambda: shared.close() or "closed")
+        assert closer.result() == ["closed"]
+        reader = fork_call(shared.get)
+        shared.put(np.array([5, 6]))
+        assert reader.result()[0].tolist() == [5, 6]
+    finally:
+        shared.close()

@@ -617,3 +617,12 @@ def test_dictionary_categorical_odd_dictionaries() -> None:
     same(pa.chunked_array(halves))  # 200 values: more than an int8 index holds
     if hasattr(pa, "string_view"):
         same(pa.array(["b", None, "a"], pa.string_view()))
+    # a value twice in one dictionary (Arrow allows it); a null in a dictionary of one
+    # of several chunks, which Arrow cannot unify (review helper-76)
+    same(
+        pa.DictionaryArray.from_arrays(
+            pa.array([0, 1, 2, 2], pa.int32()), pa.array(["a", "b", "a"])
+        )
+    )
+    with_null = pa.DictionaryArray.from_arrays(pa.array([0, 1], pa.int32()), pa.array([None, "x"]))
+    same(pa.chunked_array([with_null, pa.array(["y", "x"]).dictionary_encode()]))

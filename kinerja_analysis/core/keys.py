@@ -311,6 +311,10 @@ def dictionary_categorical(arr: pa.ChunkedArray | pa.Array) -> pd.Categorical:
     is_view = getattr(pa.types, "is_string_view", lambda _: False)
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or is_view(kind)):
         raise TypeError(f"dictionary_categorical: text values only, not {kind}")
+    if pa.types.is_dictionary(arr.type) and arr.num_chunks > 1:
+        if any(c.dictionary.null_count for c in arr.chunks):
+            # Arrow cannot unify dictionaries holding a null: read such a column as text
+            arr = arr.cast(kind)
     if not pa.types.is_dictionary(arr.type):
         arr = arr.cast(pa.large_string()) if is_view(kind) else arr
         arr = arr.dictionary_encode()
@@ -339,9 +343,17 @@ def dictionary_categorical(arr: pa.ChunkedArray | pa.Array) -> pd.Categorical:
     # the codes in the integer type pandas keeps for this many categories (int8 up to
     # 126, ...), so that neither Arrow's indices nor the codes are widened and copied
     # again: at 26.5 M ratings each such copy is 0.1-0.2 GB and about half a second
-    n = len(order)
+    # a dictionary may hold a value twice (Arrow allows it; a single chunk is not
+    # unified): equal neighbours in sorted order are one category
+    sorted_words = words.take(pa.array(order))
+    new = np.ones(len(order), dtype=bool)
+    if len(order) > 1:
+        same = pc.equal(sorted_words.slice(1), sorted_words.slice(0, len(order) - 1))
+        new[1:] = ~same.to_numpy(zero_copy_only=False)
+    n = int(new.sum())
     small = next(t for t in (np.int8, np.int16, np.int32, np.int64) if n < np.iinfo(t).max)
     code_of = np.full(n_words + 1, -1, dtype=small)  # by dictionary position; -1 stays -1
-    code_of[order] = np.arange(n)
-    cats = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([words.take(pa.array(order))])))
+    code_of[order] = np.cumsum(new) - 1
+    firsts = sorted_words.filter(pa.array(new)) if n < len(order) else sorted_words
+    cats = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([firsts])))
     return pd.Categorical.from_codes(code_of[raw], cats)

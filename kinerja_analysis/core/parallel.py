@@ -316,20 +316,22 @@ class SharedArray:
             waiting = select.poll()  # poll, not select: any descriptor number
             waiting.register(self._read, select.POLLIN)
             while self._state() == self._PENDING:
-                events = waiting.poll()  # until the byte is there; it stays for the others
-                ended = any(e & (select.POLLHUP | select.POLLERR) for _, e in events)
-                if ended and self._state() == self._PENDING:
-                    # the parent died without a word (where no death signal took this
-                    # child with it): nothing will come
+                waiting.poll()  # until the byte is there; it stays for the others
+                if self._state() == self._PENDING:
+                    # woken with nothing put (put and close set the state before the
+                    # byte): the parent is gone without a word (where no death signal
+                    # took this child with it), or the pipe is unusable; nothing will come
                     raise RuntimeError("SharedArray: the parent is gone before put")
             if self._state() != self._FILLED:
                 raise RuntimeError("SharedArray: the parent closed it before put")
         return self._values().copy()
 
     def close(self) -> None:
-        """Release the pipe and the mapping here (a child still waiting is told)."""
+        """Release the pipe and the mapping here (in the process that puts: a child
+        still waiting is told; in a child: its own copies only)."""
+        mine = os.getpid() == self._owner  # a child's close releases its copies only
         with contextlib.suppress(OSError, ValueError):
-            if self._state() == self._PENDING and self._write >= 0:
+            if mine and self._state() == self._PENDING and self._write >= 0:
                 self._map[0] = self._CLOSED
                 os.write(self._write, b"\x00")
         for fd in (self._read, self._write):
