@@ -340,9 +340,6 @@ def dictionary_categorical(arr: pa.ChunkedArray | pa.Array) -> pd.Categorical:
     kept = np.flatnonzero(used)
     cats_text = words.take(pa.array(kept)) if len(kept) < n_words else words
     order = kept[pc.array_sort_indices(cats_text).to_numpy()] if len(kept) else kept
-    # the codes in the integer type pandas keeps for this many categories (int8 up to
-    # 126, ...), so that neither Arrow's indices nor the codes are widened and copied
-    # again: at 26.5 M ratings each such copy is 0.1-0.2 GB and about half a second
     # a dictionary may hold a value twice (Arrow allows it; a single chunk is not
     # unified): equal neighbours in sorted order are one category
     sorted_words = words.take(pa.array(order))
@@ -351,6 +348,9 @@ def dictionary_categorical(arr: pa.ChunkedArray | pa.Array) -> pd.Categorical:
         same = pc.equal(sorted_words.slice(1), sorted_words.slice(0, len(order) - 1))
         new[1:] = ~same.to_numpy(zero_copy_only=False)
     n = int(new.sum())
+    # the codes in the integer type pandas keeps for this many categories (int8 up to
+    # 126, ...), so that neither Arrow's indices nor the codes are widened and copied
+    # again: at 26.5 M ratings each such copy is 0.1-0.2 GB and about half a second
     small = next(t for t in (np.int8, np.int16, np.int32, np.int64) if n < np.iinfo(t).max)
     code_of = np.full(n_words + 1, -1, dtype=small)  # by dictionary position; -1 stays -1
     code_of[order] = np.cumsum(new) - 1
