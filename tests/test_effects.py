@@ -369,3 +369,43 @@ def test_estimable_sample_equals_iterated_value_counts(seed) -> None:
     chain = pd.DataFrame({"y": 1.0, "unit": list("aabbcc") + ["d"], "t": [0, 1, 0, 2, 0, 2, 1]})
     got = _estimable_sample(chain, ["y", "unit", "t"], ["unit", "t"])
     pd.testing.assert_frame_equal(got, by_value_counts(chain, ["y", "unit", "t"], ["unit", "t"]))
+
+
+def test_subgroup_rows_are_the_level_plus_the_never_trained(city) -> None:
+    """Each subgroup estimate is ``staggered_did`` on the level's ASN plus the never-
+    trained ones, selected by NIP, with ``n_treated`` the level's trained ASN — for a
+    level with a missing value among its ASN, a level held only by untrained ASN, a
+    level that is a number and one that is text with accents."""
+    from kinerja_analysis.analyses.training import _did, _did_sample
+
+    _, panel = city
+    d0 = panel.data.copy()
+    num = pd.Series(pd.factorize(d0["nip"])[0] % 4, d0.index)
+    never = d0.groupby("nip")["g"].transform("first").isna()
+    d0["grp"] = np.select(
+        [num == 0, num == 1, num == 2, never], ["Dinas Ā", "B", None, "only_untrained"], "Dinas Ā"
+    )
+    d0["grp"] = d0["grp"].where(num != 2)  # no level: left out of every subgroup
+    d0["grp_num"] = num.astype("float64").where(num != 2)
+    r = estimate_training_effects(
+        d0, "capaian", subgroups=("grp", "grp_num"), min_n=5, n_boot=0, sensitivity=False
+    )
+    het = r.heterogeneity
+    d, cov = _did_sample(d0, "capaian", "g", ("golongan_num", "masa_kerja", "perempuan"))
+    cg = r.overall["control_group"].iloc[0]
+    for col in ("grp", "grp_num"):
+        level_of = d0.groupby("nip")[col].first()
+        for level in sorted(level_of.dropna().unique()):
+            units = level_of.index[level_of == level]
+            keep = (d["g_did"] == 0) | d["nip"].isin(units)
+            n_tr = d.loc[keep & (d["g_did"] != 0), "nip"].nunique()
+            row = het[(het["subgroup"] == col) & (het["level"] == str(level))]
+            if n_tr < 5:
+                assert row.empty
+                continue
+            ref = _did(d[keep], "capaian", cov, cg, "dr", n_boot=0).aggregate("simple")
+            assert len(row) == 1 and int(row["n_treated"].iloc[0]) == n_tr
+            assert float(row["estimate"].iloc[0]) == pytest.approx(
+                float(ref["estimate"].iloc[0]), abs=1e-12
+            )
+    assert "only_untrained" not in set(het["level"])
