@@ -278,6 +278,59 @@ def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> 
                 assert np.array_equal(parts.rhs, first.rhs)
 
 
+def test_rater_model_whole_blocks_sum_like_cells(monkeypatch) -> None:
+    """The normal equations with the whole blocks' cells taken from their units equal
+    the cell-by-cell ones and the dense ``x'Mx``, ``x'My`` (1e-9) — on blocks that are
+    whole and blocks that are not: a unit missing a dimension, a unit rating one twice,
+    a unit in two roles, a dimension nobody rated, a block of one unit; one and several
+    columns of ``y``; with the leftover cells in one part and in several (forked)."""
+    from kinerja_analysis.core.keys import first_appearance
+    from kinerja_analysis.domain import perilaku as P
+
+    rng = np.random.default_rng(5)
+    ng, nr, n_dim, n_block = 3, 40, 4, 120
+    rows = []  # (block, dim, rater, role)
+    for blk in range(n_block):
+        raters = rng.choice(nr, size=int(rng.integers(1, 6)), replace=False)
+        for r in raters:
+            g = int(rng.integers(0, ng))
+            rows += [(blk, d, int(r), g) for d in range(n_dim)]
+    rows = np.array(rows)
+    whole = np.ones(len(rows), dtype=bool)
+    k = {b: np.flatnonzero(rows[:, 0] == b) for b in (3, 7, 11, 15, 19)}
+    whole[k[3][1]] = False  # a unit without one of its dimensions
+    rows[k[7][1], 1] = rows[k[7][0], 1]  # a unit rating one dimension twice
+    rows[k[11][2], 3] = (rows[k[11][2], 3] + 1) % ng  # a unit in two roles
+    rows = rows[whole]
+    rows = rows[~((rows[:, 0] == 15) & (rows[:, 1] == 2))]  # nobody rated dimension 2
+    rows = rows[rng.permutation(len(rows))]
+    blk, dim, rater, role = rows.T
+    cell, _ = first_appearance(blk * n_dim + dim)
+    unit, first = first_appearance(rater * n_block + blk)
+    units = P._Units(unit, blk[first], role[first], rater[first], dim, n_dim)
+    m, nc = len(rows), int(cell.max()) + 1
+    x = np.zeros((m, ng + nr))
+    x[np.arange(m), role] = 1
+    x[np.arange(m), ng + rater] = 1
+    d = np.zeros((m, nc))
+    d[np.arange(m), cell] = 1
+    within = np.eye(m) - d @ np.linalg.pinv(d)
+    _, _, left = P._whole_blocks(np.zeros((m, 1)), cell, role, units, (nc, ng, nr))
+    assert set(blk[left]) == {3, 7, 11}  # the blocks that are not whole, only those
+    for y in (rng.normal(size=m), rng.normal(size=(m, 3))):
+        y2 = y.reshape(m, -1)
+        cells = P._fe_system(y, cell, role, rater, (nc, ng, nr))
+        for part_rows in (10**9, 20):  # the leftover ratings in one part, in four
+            monkeypatch.setattr(P, "_FE_PART_ROWS", part_rows)
+            got = P._fe_system(y, cell, role, rater, (nc, ng, nr), units=units)
+            np.testing.assert_allclose(got.a_mat.toarray(), x.T @ within @ x, atol=1e-9)
+            np.testing.assert_allclose(got.rhs, x.T @ within @ y2, atol=1e-9)
+            np.testing.assert_allclose(got.a_mat.toarray(), cells.a_mat.toarray(), atol=1e-9)
+            np.testing.assert_allclose(got.rhs, cells.rhs, atol=1e-9)
+            assert np.array_equal(got.n_role, cells.n_role)
+            assert np.array_equal(got.n_rater, cells.n_rater)
+
+
 def test_rater_model_reused_ordering_solves_like_a_fresh_factorisation() -> None:
     """The second solve of a system (another ridge) reuses the first's column ordering;
     its solution equals a fresh factorisation's (and the dense normal equations') to

@@ -309,6 +309,24 @@ _FE_PART_ROWS = 2_000_000
 _FE_MAX_PARTS = 4
 
 
+@dataclass(frozen=True)
+class _Units:
+    """The rater x ratee x period of each rating (a *unit*: one rater's rating of one
+    employee in one period, its dimensions one rating each), for :func:`_fe_system`.
+
+    ``of_row`` is each rating's unit (``0..U-1``); ``block`` each unit's ratee x period
+    (``0..B-1``; the cells of a block are its dimensions), ``role`` and ``rater`` each
+    unit's (its first rating's) codes; ``dim`` each rating's dimension (``0..n_dim-1``).
+    """
+
+    of_row: np.ndarray
+    block: np.ndarray
+    role: np.ndarray
+    rater: np.ndarray
+    dim: np.ndarray
+    n_dim: int
+
+
 def _fe_system(
     y: np.ndarray,
     cell: np.ndarray,
@@ -316,55 +334,122 @@ def _fe_system(
     rater: np.ndarray,
     n: tuple[int, int, int],
     processes: int | None = None,
+    *,
+    units: _Units | None = None,
 ) -> _FeSystem:
     """The reduced normal equations of :func:`_fe_solve` (``y`` may have columns).
 
     With ``x`` the role and rater indicators and ``B`` the cells' counts of each role
     and rater, ``A = x'x - B' diag(1/n_cell) B`` and ``rhs = x'y - B' (cell means of
-    y)``. ``x'x`` and ``x'y`` are sums by code; the two ``B'`` terms are sums over cells,
-    taken in up to :data:`_FE_MAX_PARTS` parts (cells ``c`` with ``c % parts == j``), shared out
-    over the CPUs this process may use (:func:`~kinerja_analysis.core.parallel.fork_map`:
-    at 100,000 ASN this is the largest single cost of the 360° scores) and added in the
-    parts' order. ``processes`` caps the processes (default: the CPUs, at most one per
-    part); the digits do not depend on it.
+    y)``. ``x'x`` and ``x'y`` are sums by code; the two ``B'`` terms are sums over cells.
+
+    With ``units`` (:class:`_Units`), the cells of a *whole block* — a ratee x period
+    each of whose units rated each of its dimensions once, in one role — hold the same
+    raters and roles, so their ``D`` rows of ``B`` (``D`` the block's dimensions, ``n``
+    its units) are one, taken from the units: ``D/n b b'`` and ``b (sum of the block's
+    y) / n`` (a seventh of the rows at 100,000 ASN, where the cell terms were the
+    largest single cost of the 360° scores; equal to the cell-by-cell sums up to
+    rounding, 1e-12 relative, test). The other cells' terms are summed from their
+    ratings in up to :data:`_FE_MAX_PARTS` parts (cells ``c`` with ``c % parts == j``),
+    shared out over the CPUs this process may use
+    (:func:`~kinerja_analysis.core.parallel.fork_map`) and added in the parts' order.
+    ``processes`` caps the processes (default: the CPUs, at most one per part); the
+    digits do not depend on it.
     """
     y2 = np.asarray(y, dtype=float).reshape(len(y), -1)
     nc, ng, nr = n
     cell = np.asarray(cell, dtype=np.int64)
     role = np.asarray(role, dtype=np.int64)
     rater = np.asarray(rater, dtype=np.int64)
+    a_mat = _cross_counts(role, rater, ng, nr)
+    rhs = np.vstack([_sums_by(role, y2, ng), _sums_by(rater, y2, nr)])  # x'y
+    n_role, n_rater = np.bincount(role, minlength=ng), np.bincount(rater, minlength=nr)
+    if units is not None:
+        term, by_block, left = _whole_blocks(y2, cell, role, units, n)
+        a_mat, rhs = a_mat - term, rhs - by_block
+        if len(left) < len(cell):
+            cell, role, rater, y2 = cell[left], role[left], rater[left], y2[left]
     cc = np.bincount(cell, minlength=nc).astype(float)
     with np.errstate(divide="ignore"):
         inv_cc = np.where(cc > 0, 1.0 / cc, 0.0)
     mean_y = _sums_by(cell, y2, nc) * inv_cc[:, None]  # cell means of y
-    xy = np.vstack([_sums_by(role, y2, ng), _sums_by(rater, y2, nr)])
     parts = max(1, min(_FE_MAX_PARTS, -(-len(cell) // _FE_PART_ROWS)))
 
     def cell_term(j: int) -> tuple[sparse.csr_matrix, np.ndarray]:
         # the cells c = j + parts * local: B'diag(1/n_cell)B and B' (cell means of y)
         rows = np.flatnonzero(cell % parts == j) if parts > 1 else slice(None)
-        local = cell[rows] // parts
-        n_local = len(inv_cc[j::parts])
-        b = sparse.csr_matrix(
-            (
-                np.ones(2 * len(local)),
-                (np.concatenate([local, local]), np.concatenate([role[rows], ng + rater[rows]])),
-            ),
-            shape=(n_local, ng + nr),
-        )  # duplicates summed: counts
-        return (b.T @ (sparse.diags(inv_cc[j::parts]) @ b)).tocsr(), b.T @ mean_y[j::parts]
+        return _weighted_cross(
+            cell[rows] // parts, role[rows], rater[rows], inv_cc[j::parts], mean_y[j::parts], n
+        )
 
-    a_mat, rhs = _cross_counts(role, rater, ng, nr), xy
     processes = min(available_cpus() if processes is None else processes, parts)
-    for term, by_cell in fork_map(cell_term, range(parts), processes):
-        a_mat, rhs = a_mat - term, rhs - by_cell
+    if len(cell):
+        for term, by_cell in fork_map(cell_term, range(parts), processes):
+            a_mat, rhs = a_mat - term, rhs - by_cell
     return _FeSystem(
         a_mat=a_mat.tocsc(),
         rhs=rhs,
-        n_role=np.bincount(role, minlength=ng),
-        n_rater=np.bincount(rater, minlength=nr),
+        n_role=n_role,
+        n_rater=n_rater,
         ng=ng,
     )
+
+
+def _weighted_cross(
+    group: np.ndarray,
+    role: np.ndarray,
+    rater: np.ndarray,
+    weight: np.ndarray,
+    value: np.ndarray,
+    n: tuple[int, int, int],
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """``B' diag(weight) B`` and ``B' value`` for ``B`` the counts of each role and rater
+    (columns ``role`` and ``ng + rater``; ``n = (_, ng, nr)``) per group, from one entry
+    per occurrence of a role and rater in a group (duplicates summed: counts);
+    ``weight`` and ``value`` have one entry (row) per group."""
+    _, ng, nr = n
+    k = len(group)
+    b = sparse.csr_matrix(
+        (np.ones(2 * k), (np.concatenate([group, group]), np.concatenate([role, ng + rater]))),
+        shape=(len(weight), ng + nr),
+    )
+    return (b.T @ (sparse.diags(weight) @ b)).tocsr(), b.T @ value
+
+
+def _whole_blocks(
+    y2: np.ndarray, cell: np.ndarray, role: np.ndarray, units: _Units, n: tuple[int, int, int]
+) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """The cell terms of :func:`_fe_system` over its whole blocks, and the ratings left.
+
+    A block is whole when each of its units has one rating in each of the block's cells
+    (dimensions), all in the unit's role: then every cell of the block holds the same
+    ``n`` units (raters and roles) once each, and its ``D`` cells' terms are
+    ``D/n b b'`` and ``b (sum of y over the block) / n`` with ``b`` the counts of the
+    block's units' roles and raters. Returns those summed (``(ng + nr)`` square and
+    ``(ng + nr) x columns``) and the rows (ratings) of the blocks that are not whole.
+    """
+    nc = n[0]
+    u, dim, n_dim = units.of_row, np.asarray(units.dim, dtype=np.int64), units.n_dim
+    n_u, n_b = len(units.role), int(units.block.max()) + 1 if len(units.block) else 0
+    per_dim = np.bincount(u * n_dim + dim, minlength=n_u * n_dim).reshape(n_u, n_dim)
+    ok = per_dim.max(axis=1, initial=0) <= 1  # a dimension at most once
+    # every rating in the unit's role (a count of those that are not)
+    ok &= np.bincount(u, weights=(role != units.role[u]).astype(float), minlength=n_u) == 0
+    block_of_cell = np.zeros(nc, dtype=np.int64)
+    block_of_cell[cell] = units.block[u]  # a cell is one dimension of one block
+    n_cells = np.bincount(block_of_cell[np.bincount(cell, minlength=nc) > 0], minlength=n_b)
+    ok &= per_dim.sum(axis=1) == n_cells[units.block]  # every cell of its block
+    n_units = np.bincount(units.block, minlength=n_b)
+    whole = (np.bincount(units.block, weights=~ok, minlength=n_b) == 0) & (n_units > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(whole, n_cells / n_units, 0.0)
+        value = _sums_by(units.block[u], y2, n_b) / n_units[:, None]
+    value[~whole] = 0.0
+    kept = np.flatnonzero(whole[units.block])
+    term, by_block = _weighted_cross(
+        units.block[kept], units.role[kept], units.rater[kept], weight, value, n
+    )
+    return term, by_block, np.flatnonzero(~whole[units.block[u]])
 
 
 def _fe_solve(
@@ -584,13 +669,13 @@ def _fit_rater_model(
     rater_ids, role_ids = rt.rater_text[rater_used], rt.role_text[role_used]
     nc, nr, ng = int(cell.max()) + 1, len(rater_ids), len(role_ids)
     ref = list(role_ids).index("atasan") if "atasan" in list(role_ids) else None
-    system = _fe_system(y, cell, role_codes, rater_codes, (nc, ng, nr))
 
     # unit = rater x ratee x period (the 7 dimensions of one rating share a halo)
     n_p = len(rt.periode_values)
     ratee_period = rt.ratee[rows].astype(np.int64)
     ratee_period *= n_p
     ratee_period += rt.periode[rows]
+    dim = rt.dimensi[rows]
     del rows
     unit, first = first_appearance(rater_codes * (int(ratee_period.max()) + 1) + ratee_period)
     r_u, g_u = rater_codes[first], role_codes[first]
@@ -599,8 +684,8 @@ def _fit_rater_model(
     del ratee_period, first
     n_rp = int(rp.max()) + 1
     # the noise probes need the units only: on a second CPU (and data large enough to be
-    # worth a process) they are fitted in a forked child while this process solves the
-    # least squares, whose column ordering (most of a solve's time) the child waits for
+    # worth a process) they are fitted in a forked child while this process sums and
+    # solves the least squares, whose column ordering (most of a solve's time) the child waits for
     # once its normal equations are summed; the same digits either way
     order = SharedArray(ng + nr - 1, np.int64)
     probe = functools.partial(
@@ -618,6 +703,9 @@ def _fit_rater_model(
         raise
 
     try:
+        units = _Units(unit, rp, g_u, r_u, dim, len(rt.dimensi_values))
+        system = _fe_system(y, cell, role_codes, rater_codes, (nc, ng, nr), units=units)
+        del units, dim
         a2, b2 = _fe_solve(system, ref)
         order.put(system.ordering[_drop(ref)])
         resid = _fe_resid(y, cell, role_codes, rater_codes, (nc, ng, nr), a2, b2)
