@@ -429,27 +429,35 @@ def _whole_blocks(
     ``(ng + nr) x columns``) and the rows (ratings) of the blocks that are not whole.
     """
     nc = n[0]
-    u, dim, n_dim = units.of_row, np.asarray(units.dim, dtype=np.int64), units.n_dim
+    u, dim, n_dim = units.of_row, units.dim, units.n_dim
     n_u, n_b = len(units.role), int(units.block.max()) + 1 if len(units.block) else 0
-    per_dim = np.bincount(u * n_dim + dim, minlength=n_u * n_dim).reshape(n_u, n_dim)
+    block = units.block[u]  # each rating's
+    key = u * n_dim
+    key += dim
+    per_dim = np.bincount(key, minlength=n_u * n_dim).reshape(n_u, n_dim)
+    del key
     ok = per_dim.max(axis=1, initial=0) <= 1  # a dimension at most once
-    # every rating in the unit's role (a count of those that are not)
-    ok &= np.bincount(u, weights=(role != units.role[u]).astype(float), minlength=n_u) == 0
+    n_rated = per_dim.sum(axis=1)
+    del per_dim
+    other_role = role != units.role[u]
+    if other_role.any():  # a unit in more than one role (the exception: counted only then)
+        ok &= np.bincount(u, weights=other_role, minlength=n_u) == 0
+    del other_role
     block_of_cell = np.zeros(nc, dtype=np.int64)
-    block_of_cell[cell] = units.block[u]  # a cell is one dimension of one block
+    block_of_cell[cell] = block  # a cell is one dimension of one block
     n_cells = np.bincount(block_of_cell[np.bincount(cell, minlength=nc) > 0], minlength=n_b)
-    ok &= per_dim.sum(axis=1) == n_cells[units.block]  # every cell of its block
+    ok &= n_rated == n_cells[units.block]  # every cell of its block
     n_units = np.bincount(units.block, minlength=n_b)
     whole = (np.bincount(units.block, weights=~ok, minlength=n_b) == 0) & (n_units > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         weight = np.where(whole, n_cells / n_units, 0.0)
-        value = _sums_by(units.block[u], y2, n_b) / n_units[:, None]
+        value = _sums_by(block, y2, n_b) / n_units[:, None]
     value[~whole] = 0.0
     kept = np.flatnonzero(whole[units.block])
     term, by_block = _weighted_cross(
         units.block[kept], units.role[kept], units.rater[kept], weight, value, n
     )
-    return term, by_block, np.flatnonzero(~whole[units.block[u]])
+    return term, by_block, np.flatnonzero(~whole[block])
 
 
 def _fe_solve(
