@@ -155,20 +155,47 @@ def _ordered_model_class() -> type:
             return np.concatenate([-(exog.T @ (w_u - w_l)), jac_th.T @ by_bound])
 
         def hessian(self, params):
+            # sum_i e_u a_u a_u' - e_l a_l a_l' - sc sc' (e = d / prob, sc = score_obs),
+            # by blocks: a row's threshold part is one of n_th + 2 rows of jac_th, picked by
+            # its category, so the blocks with thresholds are sums by category; only the
+            # covariates' block is a product over the rows (the full rows' three products
+            # were most of a Newton step at 800,000 employee-periods)
             prob, f_u, f_l, d_u, d_l, jac_th, incr = self._pieces(params)
-            a_u, a_l = self._rows(jac_th)
-            sc = (f_u / prob)[:, None] * a_u - (f_l / prob)[:, None] * a_l
-            h = (a_u * (d_u / prob)[:, None]).T @ a_u - (a_l * (d_l / prob)[:, None]).T @ a_l
-            h -= sc.T @ sc
-            # second derivatives of the thresholds: d2 threshold_j / d c_m^2 = exp(c_m)
             k_x, n_th = self.k_vars, self.k_levels - 1
             y = np.asarray(self.endog)
+            exog = np.asarray(self.exog, dtype=float)
+            s_u, s_l, e_u, e_l = f_u / prob, f_l / prob, d_u / prob, d_l / prob
+            s_d = s_u - s_l
+            n_b = n_th + 2  # rows of jac_th: thresholds -inf, 1..K-1, +inf
+            h = np.empty((k_x + n_th, k_x + n_th))
+            h[:k_x, :k_x] = (exog * (e_u - e_l - s_d * s_d)[:, None]).T @ exog
+            # the covariates x thresholds block: sum_i x_i (alpha_i J[y+1] + beta_i J[y])'
+            alpha, beta = s_d * s_u - e_u, e_l - s_d * s_l
+            by_cat = np.zeros((k_x, n_b))
+            for v in range(self.k_levels):
+                on = y == v
+                by_cat[:, v + 1] += exog[on].T @ alpha[on]
+                by_cat[:, v] += exog[on].T @ beta[on]
+            h[:k_x, k_x:] = by_cat @ jac_th
+            h[k_x:, :k_x] = h[:k_x, k_x:].T
+            # the thresholds' block, from sums by category
+            uu = np.bincount(y, e_u - s_u * s_u, self.k_levels)
+            ll = np.bincount(y, -e_l - s_l * s_l, self.k_levels)
+            ul = np.bincount(y, s_u * s_l, self.k_levels)
+            tt = np.zeros((n_th, n_th))
+            for v in range(self.k_levels):
+                up, lo = jac_th[v + 1], jac_th[v]
+                tt += uu[v] * np.outer(up, up) + ll[v] * np.outer(lo, lo)
+                tt += ul[v] * (np.outer(up, lo) + np.outer(lo, up))
+            # second derivatives of the thresholds: d2 threshold_j / d c_m^2 = exp(c_m)
+            su_cat = np.bincount(y, s_u, self.k_levels)
+            sl_cat = np.bincount(y, s_l, self.k_levels)
             for m in range(1, n_th):
-                on_u = (y + 1 >= m + 1) & (y + 1 <= n_th)
-                on_l = (y >= m + 1) & (y <= n_th)
-                h[k_x + m, k_x + m] += incr[m - 1] * (
-                    float((f_u / prob)[on_u].sum()) - float((f_l / prob)[on_l].sum())
+                # upper bound y + 1 in m+1..n_th, lower bound y in m+1..n_th
+                tt[m, m] += incr[m - 1] * (
+                    float(su_cat[m:n_th].sum()) - float(sl_cat[m + 1 : n_th + 1].sum())
                 )
+            h[k_x:, k_x:] = tt
             return h
 
     return _AnalyticOrderedModel
