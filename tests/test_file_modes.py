@@ -60,3 +60,16 @@ def test_validation_outputs_are_owner_only(tmp_path, city_300) -> None:
     assert {p.name: _mode(p) for p in written if p.is_file()} == {
         p.name: 0o600 for p in written if p.is_file()
     }
+
+
+def test_validated_data_cache_is_owner_only(tmp_path, city_300) -> None:
+    """The cache holds every validated table (NIPs, names, birth dates): each file 0600
+    and each folder it creates 0700 under the usual umask, rewritten tables too."""
+    cache = tmp_path / "cache"
+    with umask(0o022):
+        city_300.ds.save_cache(cache)
+        city_300.ds.save_cache(cache)  # a table replaced in place
+    found = [cache, *cache.rglob("*")]
+    assert any(p.suffix == ".parquet" and "tabel" in p.parts for p in found)
+    modes = {str(p.relative_to(tmp_path)): _mode(p) for p in found}
+    assert modes == {k: 0o700 if (tmp_path / k).is_dir() else 0o600 for k in modes}

@@ -61,6 +61,13 @@ PARTITION_COLUMN = "periode"
 AGGREGATIONS = ("count", "sum", "mean", "min", "max", "nunique")
 
 
+def _write_private(table: pa.Table, path: Path) -> None:
+    """Write ``table`` as Parquet to the new file ``path``, created owner-only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        pq.write_table(table, f)
+
+
 class TableStore:
     """Validated tables as partitioned Parquet under ``root`` (see the module docstring).
 
@@ -85,7 +92,11 @@ class TableStore:
         folder = self.root / name
         tmp = self.root / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        # employee-level data: folders and files readable by their owner only, whatever
+        # the umask (the folder is renamed into place whole, so each file needs no
+        # atomic write of its own)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp.mkdir(mode=0o700)
         if PARTITION_COLUMN in df.columns and len(df) and df[PARTITION_COLUMN].notna().all():
             # period codes as integers (no text per row), ranked in calendar order
             codes, uniques = pd.factorize(df[PARTITION_COLUMN])
@@ -102,12 +113,12 @@ class TableStore:
             rest = df.drop(columns=[PARTITION_COLUMN])
             for a, b in zip(starts, ends, strict=True):
                 part = tmp / f"{PARTITION_COLUMN}={by_rank[int(rank[a])]}"
-                part.mkdir()
+                part.mkdir(mode=0o700)
                 table = pa.Table.from_pandas(rest.iloc[a:b], preserve_index=False)
-                pq.write_table(table, part / "part-0.parquet")
+                _write_private(table, part / "part-0.parquet")
                 del table
         else:
-            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / "part-0.parquet")
+            _write_private(pa.Table.from_pandas(df, preserve_index=False), tmp / "part-0.parquet")
         dtypes = {c: str(t) for c, t in df.dtypes.items()}
         atomic_write(tmp / "_dtypes.json", json.dumps(dtypes, indent=1), private=True)
         if folder.exists():

@@ -671,12 +671,12 @@ class Dataset:
         from kinerja_analysis.data.engine import TableStore  # lazy: pyarrow.dataset
 
         cache = Path(cache_dir)
-        cache.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only: personal data
         store = TableStore(cache / "tabel")
         for name, df in self.tables.items():
             store.write(name, df)
         v = cache / "_validasi"
-        v.mkdir(exist_ok=True)
+        v.mkdir(mode=0o700, exist_ok=True)
         rep = self.validation
         for name, df in (
             ("summary", rep.summary),
