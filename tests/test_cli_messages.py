@@ -290,3 +290,19 @@ def test_validate_names_periods_of_mixed_kinds_as_the_parameter_at_fault(tmp_pat
     assert res.exit_code == 2, res.output
     assert "--periode:" in res.output and "satu jenis" in res.output, res.output
     assert "pengembang" not in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("limit", [20, 60, 200, 400])
+def test_a_long_console_line_ends_at_a_whole_word(limit) -> None:
+    """A message longer than its limit (the batch's summary of rejected rows) is cut
+    at the end of a word and says so with "…": at most ``limit`` characters, and every
+    word it shows is a word of the message, whole."""
+    from kinerja_analysis.pipeline.console import plain
+
+    words = [f"kata{i}" + "x" * (i % 7) for i in range(200)]
+    msg = " ".join(words)
+    out = plain(msg, limit)
+    assert len(out) <= limit and out.endswith("…")
+    shown = out[:-1].split()
+    assert shown and shown == words[: len(shown)]
+    assert plain(msg[:limit], limit) == msg[:limit]  # short enough: as it is

@@ -367,10 +367,24 @@ class Redactor:
 
 
 def plain(value: object, limit: int = 200) -> str:
-    """A data value safe to print on a console: no control characters, no rich markup."""
+    """A data value safe to print on a console: no control characters, no rich markup,
+    one line of at most ``limit`` characters — a longer one ends at a word with ``…``
+    (never mid-word).
+
+    >>> print(plain("[b]x[/b] satu dua tiga", 14))
+    \\[b]x\\[/b] satu…
+    """
     from rich.markup import escape  # lazy: only for console output
 
-    return escape(clean_text(str(value)).replace("\n", " ").replace("\r", " ")[:limit])
+    text = clean_text(str(value)).replace("\n", " ").replace("\r", " ")
+    if len(text) > limit:
+        cut = text[: max(limit - 1, 0)]
+        space = cut.rfind(" ")
+        # back to the last whole word (a long run without spaces is cut where it is)
+        if text[len(cut)] != " " and space >= limit // 2:
+            cut = cut[:space]
+        text = cut.rstrip() + "…"
+    return escape(text)
 
 
 def plain_lines(value: object, limit: int = 2000, max_lines: int = 60) -> str:
