@@ -368,3 +368,24 @@ def test_tables_emptied_only_by_rejected_employees_are_kept(base: Path) -> None:
     rep, tables = validate(base)
     assert rep.usable and "pelatihan" in tables and len(tables["pelatihan"]) == 0
     assert "pelatihan" not in rep.structure["tabel"].tolist()
+
+
+def test_an_impossible_date_gets_no_format_to_declare() -> None:
+    """helper-77: ``31/02/1970`` was told to declare ``%d/%m/%Y``, which would not read
+    it. A text that is no date in any order is a wrong value and counts toward no
+    pattern; the real dates beside it still get theirs, with their own count."""
+    from kinerja_analysis.data.validation import date_format_hint
+
+    def hint(texts, counts=None):
+        c = np.ones(len(texts), dtype=int) if counts is None else np.array(counts)
+        return date_format_hint(np.array(texts, dtype=object), c, "%Y-%m-%d", "en")
+
+    for bad in (["31/02/1970"], ["31/04/2001", "30-02-1999"], ["2024/02/30"], ["19990231"]):
+        assert hint(bad) == "", bad
+    got = hint(["31/02/1970", "25/12/1980"], [1, 3])
+    assert (
+        got.startswith("; 3 of 4 failing values follow the pattern dd/mm/yyyy")
+        and "%d/%m/%Y" in got
+    )
+    # 29 February: a date in leap years only
+    assert hint(["29/02/1999"]) == "" and "%d/%m/%Y" in hint(["29/02/2000", "13/01/2000"])

@@ -17,6 +17,7 @@ rules.
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import json
 import re
@@ -1111,31 +1112,27 @@ def date_format_hint(
         if n == 0:
             continue
         t = str(t).strip()
+        # a text of a pattern that is no date in either order (31/02/1970) is a wrong
+        # value, not a format to declare: it counts toward no pattern
         m = _DMY.fullmatch(t)
         if m:
             a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
-            yy = "%Y" if len(y) == 4 else "%y"
-            g = groups.setdefault(("dmy", f"{sep}{yy}"), [0, 0, 0])
-            g[0] += n
-            g[1] += n if a > 12 and b <= 12 else 0
-            g[2] += n if b > 12 and a <= 12 else 0
+            _day_month_orders(a, b, y, groups, ("dmy", f"{sep}{'%Y' if len(y) == 4 else '%y'}"), n)
             continue
         m = _YMD.fullmatch(t)
-        if m:
+        if m and _is_date(int(m.group(1)), int(m.group(3)), int(m.group(4))):
             groups.setdefault(("ymd", m.group(2)), [0, 0, 0])[0] += n
             continue
         m = _COMPACT_YMD.fullmatch(t)
-        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+        if m and _is_date(int(m.group(1)), int(m.group(2)), int(m.group(3))):
             groups.setdefault(("ymd", ""), [0, 0, 0])[0] += n
             continue
         m = _COMPACT_DMY.fullmatch(t)
-        if m and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 31:
+        if m:
             a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
-            g = groups.setdefault(("dmy", "\0" + ("%Y" if len(y) == 4 else "%y")), [0, 0, 0])
-            g[0] += n
-            g[1] += n if a > 12 and b <= 12 else 0
-            g[2] += n if b > 12 and a <= 12 else 0
-            continue
+            key = ("dmy", "\0" + ("%Y" if len(y) == 4 else "%y"))
+            if _day_month_orders(a, b, y, groups, key, n):
+                continue
         v = serial_texts(np.array([t], dtype=object), decimal)[0]
         if np.isnan(v) and decimal != ",":  # a serial with a decimal comma ("45413,75")
             v = serial_texts(np.array([t], dtype=object), ",")[0]
@@ -1183,6 +1180,30 @@ def date_format_hint(
         "saran_tanggal_ambigu", bahasa, n=n, m=total, pola_a=_human(dmy), pola_b=_human(mdy),
         kode_a=dmy, kode_b=mdy,
     )  # fmt: skip
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    """Whether ``year-month-day`` is a day of the calendar."""
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _day_month_orders(a: int, b: int, y: str, groups: dict, key: tuple, n: int) -> bool:
+    """Count ``n`` rows of ``a sep b sep y`` toward the day-month pattern ``key`` of
+    ``groups`` (``[rows, day first only, month first only]``), when it is a date in at
+    least one order; False (counted nowhere) when it is a date in neither."""
+    year = int(y) if len(y) == 4 else 2000 + int(y)
+    day_first, month_first = _is_date(year, b, a), _is_date(year, a, b)
+    if not (day_first or month_first):
+        return False
+    g = groups.setdefault(key, [0, 0, 0])
+    g[0] += n
+    g[1] += n if day_first and not month_first else 0
+    g[2] += n if month_first and not day_first else 0
+    return True
 
 
 def parse_column(col: Column, rc: RawColumn, st: TableState, pseudonim: bool, labels) -> Parsed:
