@@ -292,6 +292,29 @@ def test_validate_names_periods_of_mixed_kinds_as_the_parameter_at_fault(tmp_pat
     assert "pengembang" not in res.output and "Traceback" not in res.output
 
 
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_validate_refuses_a_malformed_period_before_reading_the_data(
+    tmp_path, monkeypatch, bahasa
+) -> None:
+    """helper-77: ``validate --periode garbage`` read every file (180 MB) before saying
+    the code was malformed, and showed it as a Python list. It is said first, in words."""
+    import kinerja_analysis.pipeline.cli as cli
+
+    def no_read(*a, **k):
+        raise AssertionError("the data were read")
+
+    monkeypatch.setattr(cli, "validate_dataset", no_read)
+    (tmp_path / "d").mkdir()
+    res = CliRunner().invoke(
+        app,
+        ["validate", str(tmp_path / "d"), "--periode", "2025Q4", "--periode", "garbage",
+         "--periode", "2025Q5", "--bahasa", bahasa],
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert "--periode:" in res.output and "'garbage', '2025Q5'" in res.output, res.output
+    assert "[" not in res.output and "Traceback" not in res.output
+
+
 @pytest.mark.parametrize("limit", [20, 60, 200, 400])
 def test_a_long_console_line_ends_at_a_whole_word(limit) -> None:
     """A message longer than its limit (the batch's summary of rejected rows) is cut

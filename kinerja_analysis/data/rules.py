@@ -2046,7 +2046,8 @@ def _check_rules(
     if declared is not None:
         bad = [p for p in declared if not is_period(p)]
         if bad:
-            run.problem("", "", "periode", run.msg("periode_tidak_valid", kode=bad), "fatal")
+            kode = ", ".join(repr(str(p)) for p in bad)
+            run.problem("", "", "periode", run.msg("periode_tidak_valid", kode=kode), "fatal")
             return ()
     support = _period_support(states)
     periods, not_adopted, pending = choose_periods(

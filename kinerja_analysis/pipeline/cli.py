@@ -30,6 +30,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from kinerja_analysis.core.config import DEFAULTS, SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.errors import DatasetError, PeriodError
+from kinerja_analysis.core.periods import is_period
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.data.readers import encoding_label
@@ -556,6 +557,13 @@ def validate(
         path_problem(mapping, "file", "mapping", bahasa) if mapping else None,
         path_problem(out, "folder", "out_validasi", bahasa) if out is not None else None,
     )
+    bad = [p for p in periode or () if not is_period(p)]
+    if bad:  # said before the data are read, not after
+        kode = ", ".join(repr(p) for p in bad)
+        _print(
+            f"--periode: {message('periode_tidak_valid', bahasa, kode=kode)}", "bold red", err=True
+        )
+        raise typer.Exit(2)
     try:
         report, _, _ = validate_dataset(
             data_dir, mapping=mapping, pseudonim=pseudonim, periods=periode, bahasa=bahasa
