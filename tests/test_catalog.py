@@ -302,3 +302,27 @@ def test_the_index_trend_chart_title_comes_from_the_catalogue(monkeypatch, bahas
     with pytest.raises(RuntimeError, match="enough"):
         batch._trend_chart(rows, bahasa)
     assert seen == [f"Judul agensi {bahasa}"]
+
+
+def test_counts_in_messages_have_the_languages_thousands_separator() -> None:
+    """ "0 dari 412365 baris" beside "5.998 ASN" was two ways of writing a count: every
+    integer count field (``n``, ``n_…``) is written as the documents write it; row
+    numbers, years and text are left alone."""
+    import numpy as np
+
+    from kinerja_analysis.core.text import Catalog
+    from kinerja_analysis.data.messages import MESSAGES
+
+    c = Catalog(
+        {
+            "id": {"k": "{n} dari {n_total} baris, baris {baris}, tahun {tahun}, {nama}"},
+            "en": {"k": "{n} of {n_total} rows, row {baris}, year {tahun}, {nama}"},
+        }
+    )
+    got = c("k", "id", n=np.int64(0), n_total=412365, baris=412366, tahun=2025, nama="1000")
+    assert got == "0 dari 412.365 baris, baris 412366, tahun 2025, 1000"
+    assert c("k", "en", n=1234, n_total=np.int32(5), baris=7, tahun=2025, nama="x") == (
+        "1,234 of 5 rows, row 7, year 2025, x"
+    )
+    msg = MESSAGES("tabel_opsional_kosong", "id", file="a.csv", n=412365, tabel="x", sebab="y")
+    assert "0 dari 412.365 baris" in msg

@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+import numbers
+
 from collections.abc import Mapping
 from typing import Literal
 
@@ -73,12 +75,32 @@ class Catalog:
     def __call__(self, key: str, bahasa: Bahasa = "id", /, **fields: object) -> str:
         """The text of ``key`` in ``bahasa`` with ``fields`` filled in.
 
+        Counts — integer fields named ``n`` or ``n_…`` — are written with the
+        language's thousands separator (``412.365`` in Indonesian, ``412,365`` in
+        English), as the documents write them; other fields (row numbers, years) as
+        they are.
+
         Raises ``KeyError`` for an unknown key (a programming error).
         """
         check_bahasa(bahasa)
-        return self._entries[bahasa][key].format(**fields)
+        shown = {
+            k: _count(v, bahasa) if (k == "n" or k.startswith("n_")) else v
+            for k, v in fields.items()
+        }
+        return self._entries[bahasa][key].format(**shown)
 
     def raw(self, bahasa: Bahasa = "id") -> dict[str, str]:
         """All texts of one language (a copy)."""
         check_bahasa(bahasa)
         return dict(self._entries[bahasa])
+
+
+def _count(value: object, bahasa: Bahasa) -> object:
+    """An integer count with the thousands separator of ``bahasa``; anything else as it is.
+
+    >>> _count(412365, "id"), _count(412365, "en"), _count(True, "id"), _count("7", "id")
+    ('412.365', '412,365', True, '7')
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}".replace(",", "." if bahasa == "id" else ",")
+    return value
