@@ -107,16 +107,21 @@ def test_aggregation_seam_equals_separate_calls(city) -> None:
     pd.testing.assert_frame_equal(cat.panel, panel.data, check_dtype=False, check_exact=True)
 
 
+def _ordered_model(distr, rng, n, slopes, levels):
+    """Our analytic ``OrderedModel`` on a latent logistic outcome cut into five
+    categories: covariates ``a`` (normal) and ``b`` (``levels`` integer values)."""
+    x = pd.DataFrame({"a": rng.normal(size=n), "b": rng.integers(0, levels, n).astype(float)})
+    lat = slopes[0] * x["a"] + slopes[1] * x["b"] + rng.logistic(size=n)
+    y = pd.Series(pd.Categorical(np.digitize(lat, [-2.5, -0.5, 1, 2.5]), ordered=True))
+    return _ordered_model_class()(y, x, distr=distr)
+
+
 @pytest.mark.parametrize("distr", ["logit", "probit"])
 def test_ordered_model_analytic_derivatives(distr) -> None:
     from statsmodels.tools.numdiff import approx_fprime, approx_hess
 
     rng = np.random.default_rng(0)
-    n = 2000
-    x = pd.DataFrame({"a": rng.normal(size=n), "b": rng.integers(0, 3, n).astype(float)})
-    lat = 0.5 * x["a"] - 0.3 * x["b"] + rng.logistic(size=n)
-    y = pd.Series(pd.Categorical(np.digitize(lat, [-2, -0.5, 1, 2.5]), ordered=True))
-    m = _ordered_model_class()(y, x, distr=distr)
+    m = _ordered_model(distr, rng, 2000, (0.5, -0.3), 3)
     p = m.start_params + rng.normal(scale=0.2, size=len(m.start_params))
     # numerical derivatives are accurate to about 1e-6 (score) and 1e-6 relative (Hessian)
     np.testing.assert_allclose(
@@ -133,11 +138,7 @@ def test_ordered_model_hessian_by_blocks_equals_full_rows(distr) -> None:
     full rows ``e_u a_u a_u' - e_l a_l a_l' - sc sc'`` to 1e-10 relative, with five
     categories, at the start parameters and far from them."""
     rng = np.random.default_rng(4)
-    n = 3000
-    x = pd.DataFrame({"a": rng.normal(size=n), "b": rng.integers(0, 4, n).astype(float)})
-    lat = 0.8 * x["a"] - 0.4 * x["b"] + rng.logistic(size=n)
-    y = pd.Series(pd.Categorical(np.digitize(lat, [-2.5, -0.5, 1, 2.5]), ordered=True))
-    m = _ordered_model_class()(y, x, distr=distr)
+    m = _ordered_model(distr, rng, 3000, (0.8, -0.4), 4)
     for scale in (0.0, 0.5, 2.0):
         p = m.start_params + rng.normal(scale=scale, size=len(m.start_params))
         prob, f_u, f_l, d_u, d_l, jac_th, incr = m._pieces(p)
@@ -261,6 +262,19 @@ def test_in_values_is_pandas_isin(dtype):
         np.testing.assert_array_equal(got, expected)
 
 
+def _dense_design(cell, role, rater, n):
+    """The rater model's dense design: ``x`` (role and rater indicators) and ``M``, the
+    within-cell demeaning (``n = (cells, roles, raters)``)."""
+    nc, ng, nr = n
+    m = len(cell)
+    x = np.zeros((m, ng + nr))
+    x[np.arange(m), role] = 1
+    x[np.arange(m), ng + rater] = 1
+    d = np.zeros((m, nc))
+    d[np.arange(m), cell] = 1
+    return x, np.eye(m) - d @ np.linalg.pinv(d)
+
+
 def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> None:
     """The rater model's reduced normal equations, summed over cells in parts (forked
     children on a second CPU), equal the dense ``x'Mx`` and ``x'My`` of the design with
@@ -281,12 +295,7 @@ def test_rater_model_normal_equations_in_parts_equal_dense_ones(monkeypatch) -> 
     # some raters twice in a cell (their counts are summed)
     rater[401:600:2], cell[401:600:2] = rater[400:600:2], cell[400:600:2]
     cell, rater = cell.astype(np.int32), rater.astype(np.int32)  # codes of any int type
-    x = np.zeros((m, ng + nr))
-    x[np.arange(m), role] = 1
-    x[np.arange(m), ng + rater] = 1
-    d = np.zeros((m, nc))
-    d[np.arange(m), cell] = 1
-    within = np.eye(m) - d @ np.linalg.pinv(d)
+    x, within = _dense_design(cell, role, rater, (nc, ng, nr))
     for y in (rng.normal(size=m), rng.normal(size=(m, 4))):
         y2 = y.reshape(m, -1)
         monkeypatch.setattr(P, "_FE_PART_ROWS", 10**9)  # one part
@@ -337,12 +346,7 @@ def test_rater_model_whole_blocks_sum_like_cells(monkeypatch) -> None:
     unit, first = first_appearance(rater * n_block + blk)
     units = P._Units(unit, blk[first], role[first], rater[first], dim, n_dim)
     m, nc = len(rows), int(cell.max()) + 1
-    x = np.zeros((m, ng + nr))
-    x[np.arange(m), role] = 1
-    x[np.arange(m), ng + rater] = 1
-    d = np.zeros((m, nc))
-    d[np.arange(m), cell] = 1
-    within = np.eye(m) - d @ np.linalg.pinv(d)
+    x, within = _dense_design(cell, role, rater, (nc, ng, nr))
     _, _, left = P._whole_blocks(np.zeros((m, 1)), cell, role, units, (nc, ng, nr))
     assert set(blk[left]) == {3, 7, 11}  # the blocks that are not whole, only those
     for y in (rng.normal(size=m), rng.normal(size=(m, 3))):
