@@ -326,3 +326,16 @@ def test_counts_in_messages_have_the_languages_thousands_separator() -> None:
     )
     msg = MESSAGES("tabel_opsional_kosong", "id", file="a.csv", n=412365, tabel="x", sebab="y")
     assert "0 dari 412.365 baris" in msg
+
+
+def test_every_count_of_a_sentence_is_written_alike() -> None:
+    """helper-78: "6.200 dari 6200 nilai" — the count beside ``n`` (``m``, ``maks``,
+    ``median``) got no separator. Every count field is written the same way."""
+    from kinerja_analysis.data.messages import MESSAGES
+
+    got = MESSAGES("saran_tanggal", "id", n=6200, m=412365, pola="dd/mm/yyyy", kode="%d/%m/%Y")
+    assert "6.200 dari 412.365 nilai" in got
+    got = MESSAGES("xlsx_terlalu_besar", "en", n=412365, maks=200000)
+    assert "412,365" in got and "200,000" in got
+    got = MESSAGES("alasan_periode_sedikit", "id", n=1500, median=1234567)
+    assert "1.500" in got and "1.234.567" in got and "e+" not in got

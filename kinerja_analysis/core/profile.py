@@ -332,7 +332,7 @@ def _read_logo(path: Path, source: Path | None) -> bytes:
     except OSError:
         raise ProfileError("logo_tidak_ada", where=where, file=path.name) from None
     if size > _LOGO_MAX:
-        raise ProfileError("logo_besar", where=where, file=path.name, size=f"{size:,}")
+        raise ProfileError("logo_besar", where=where, file=path.name, size=size)
     data = path.read_bytes()
     if not any(data.startswith(m) for m in _LOGO_MAGIC):
         raise ProfileError("logo_jenis", where=where, file=path.name)

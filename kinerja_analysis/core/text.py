@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import numbers
-
 from collections.abc import Mapping
 from typing import Literal
 
@@ -39,6 +38,11 @@ def check_bahasa(bahasa: object) -> None:
     """
     if bahasa not in LANGUAGES:
         raise ValueError(f"bahasa must be 'id' or 'en', not {bahasa!r}")
+
+
+#: Catalogue fields that hold a count (besides ``n_…``): written with the language's
+#: thousands separator by :class:`Catalog` (``{n} dari {m} nilai``, ``batas {maks}``).
+COUNT_FIELDS = frozenset({"n", "m", "maks", "median", "size"})
 
 
 class Catalog:
@@ -75,16 +79,16 @@ class Catalog:
     def __call__(self, key: str, bahasa: Bahasa = "id", /, **fields: object) -> str:
         """The text of ``key`` in ``bahasa`` with ``fields`` filled in.
 
-        Counts — integer fields named ``n`` or ``n_…`` — are written with the
-        language's thousands separator (``412.365`` in Indonesian, ``412,365`` in
-        English), as the documents write them; other fields (row numbers, years) as
-        they are.
+        Counts — integer fields named ``n``, ``n_…`` or one of :data:`COUNT_FIELDS`
+        — are written with the language's thousands separator (``412.365`` in
+        Indonesian, ``412,365`` in English), as the documents write them; other fields
+        (row numbers, years, codes) as they are.
 
         Raises ``KeyError`` for an unknown key (a programming error).
         """
         check_bahasa(bahasa)
         shown = {
-            k: _count(v, bahasa) if (k == "n" or k.startswith("n_")) else v
+            k: _count(v, bahasa) if (k in COUNT_FIELDS or k.startswith("n_")) else v
             for k, v in fields.items()
         }
         return self._entries[bahasa][key].format(**shown)

@@ -1110,7 +1110,8 @@ def choose_periods(
         med = float(np.median(list(keep.values())))
         for p, n in list(keep.items()):
             if n < MIN_PERIOD_SHARE * med:
-                reasons[p] = msg("alasan_periode_sedikit", n=n, median=f"{med:g}")
+                # a median of employee counts, written as a count (half an ASN: rounded)
+                reasons[p] = msg("alasan_periode_sedikit", n=n, median=round(med))
                 del keep[p]
     return tuple(sort_periods(keep)), reasons, tuple(sort_periods(pending))
 
