@@ -380,7 +380,10 @@ def test_an_impossible_date_gets_no_format_to_declare() -> None:
         c = np.ones(len(texts), dtype=int) if counts is None else np.array(counts)
         return date_format_hint(np.array(texts, dtype=object), c, "%Y-%m-%d", "en")
 
-    for bad in (["31/02/1970"], ["31/04/2001", "30-02-1999"], ["2024/02/30"], ["19990231"]):
+    for bad in (
+        ["31/02/1970"], ["31/04/2001", "30-02-1999"], ["2024/02/30"], ["19990231"],
+        ["310270"], ["290201"], ["31021970"],  # compact: no serial number to explain either
+    ):  # fmt: skip
         assert hint(bad) == "", bad
     got = hint(["31/02/1970", "25/12/1980"], [1, 3])
     assert (

@@ -1128,11 +1128,13 @@ def date_format_hint(
             groups.setdefault(("ymd", ""), [0, 0, 0])[0] += n
             continue
         m = _COMPACT_DMY.fullmatch(t)
-        if m:
+        if m and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 31:
+            # day and month in range: a compact date (310270 is 31 February, a wrong
+            # value, not a serial number to explain)
             a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
             key = ("dmy", "\0" + ("%Y" if len(y) == 4 else "%y"))
-            if _day_month_orders(a, b, y, groups, key, n):
-                continue
+            _day_month_orders(a, b, y, groups, key, n)
+            continue
         v = serial_texts(np.array([t], dtype=object), decimal)[0]
         if np.isnan(v) and decimal != ",":  # a serial with a decimal comma ("45413,75")
             v = serial_texts(np.array([t], dtype=object), ",")[0]
