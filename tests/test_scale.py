@@ -740,3 +740,18 @@ def test_dictionary_categorical_odd_dictionaries() -> None:
     )
     with_null = pa.DictionaryArray.from_arrays(pa.array([0, 1], pa.int32()), pa.array([None, "x"]))
     same(pa.chunked_array([with_null, pa.array(["y", "x"]).dictionary_encode()]))
+
+
+@pytest.mark.parametrize("column", ["nip", "periode", "dimensi", "id_penilai"])
+def test_rater_model_names_a_missing_key(column) -> None:
+    """helper-78: a missing key got code -1, which joined another rater's, ratee's or
+    cell's codes (a wrong leniency, or a numpy error). It is refused with the row."""
+    from kinerja_analysis.domain.perilaku import perilaku_kerja, rater_model
+
+    res = generate(n_pegawai=60, seed=3)
+    per = res.tables["perilaku"].copy()
+    per[column] = per[column].astype(object)
+    per.loc[per.index[5], column] = None
+    for fn in (rater_model, perilaku_kerja):
+        with pytest.raises(ValueError, match=rf"missing {column} in row {per.index[5]!r}"):
+            fn(per)

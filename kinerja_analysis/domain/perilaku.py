@@ -222,6 +222,13 @@ class _Ratings:
         periode, periode_values, _ = text_codes(perilaku["periode"], small)
         dimensi, dimensi_values, _ = text_codes(perilaku["dimensi"], small)
         rater, _, rater_text = text_codes(perilaku["id_penilai"], small)
+        # a missing key (code -1) would join another rater's, ratee's or cell's codes
+        for column, codes in (
+            ("nip", ratee), ("periode", periode), ("dimensi", dimensi), ("id_penilai", rater),
+        ):  # fmt: skip
+            if len(codes) and codes.min() < 0:
+                i = perilaku.index[int(np.argmax(codes < 0))]
+                raise ValueError(f"perilaku: missing {column} in row {i!r}")
         return cls(
             ratee=ratee,
             periode=periode,
@@ -604,6 +611,12 @@ def rater_model(
     -------
     RaterModel
         See the class for its tables.
+
+    Raises
+    ------
+    ValueError
+        A bad argument, no rating by others, an unknown ``peran_penilai`` or a
+        missing ``nip``, ``periode``, ``dimensi`` or ``id_penilai`` (the row named).
 
     Notes
     -----
