@@ -368,8 +368,9 @@ class Redactor:
 
 def plain(value: object, limit: int = 200) -> str:
     """A data value safe to print on a console: no control characters, no rich markup,
-    one line of at most ``limit`` characters — a longer one ends at a word with ``…``
-    (never mid-word).
+    one line of at most ``limit`` characters — a longer one ends with ``…`` after its
+    last whole word (cut where it is only when no word ends in the line's second half:
+    a long run without spaces).
 
     >>> print(plain("[b]x[/b] satu dua tiga", 14))
     \\[b]x\\[/b] satu…
@@ -379,9 +380,9 @@ def plain(value: object, limit: int = 200) -> str:
     text = clean_text(str(value)).replace("\n", " ").replace("\r", " ")
     if len(text) > limit:
         cut = text[: max(limit - 1, 0)]
-        space = cut.rfind(" ")
+        space = max(cut.rfind(c) for c in " \t\u00a0")
         # back to the last whole word (a long run without spaces is cut where it is)
-        if text[len(cut)] != " " and space >= limit // 2:
+        if not text[len(cut)].isspace() and space >= limit // 2:
             cut = cut[:space]
         text = cut.rstrip() + "…"
     return escape(text)
