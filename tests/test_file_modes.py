@@ -66,6 +66,10 @@ def test_validated_data_cache_is_owner_only(tmp_path, city_300) -> None:
     """The cache holds every validated table (NIPs, names, birth dates): each file 0600
     and each folder it creates 0700 under the usual umask, rewritten tables too."""
     cache = tmp_path / "cache"
+    for folder in ("tabel", "_validasi"):  # left by an older version: 0755
+        (cache / folder).mkdir(parents=True)
+        (cache / folder).chmod(0o755)
+    cache.chmod(0o700)
     with umask(0o022):
         city_300.ds.save_cache(cache)
         city_300.ds.save_cache(cache)  # a table replaced in place

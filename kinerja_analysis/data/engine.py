@@ -96,6 +96,7 @@ class TableStore:
         # the umask (the folder is renamed into place whole, so each file needs no
         # atomic write of its own)
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.root, 0o700)  # also a store folder made before it was owner-only
         tmp.mkdir(mode=0o700)
         if PARTITION_COLUMN in df.columns and len(df) and df[PARTITION_COLUMN].notna().all():
             # period codes as integers (no text per row), ranked in calendar order

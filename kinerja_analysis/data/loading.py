@@ -677,6 +677,7 @@ class Dataset:
             store.write(name, df)
         v = cache / "_validasi"
         v.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(v, 0o700)  # also one made before it was owner-only
         rep = self.validation
         for name, df in (
             ("summary", rep.summary),
