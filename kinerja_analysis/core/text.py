@@ -19,7 +19,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Literal
 
-__all__ = ["Bahasa", "LANGUAGES", "check_bahasa", "Catalog"]
+__all__ = ["Bahasa", "LANGUAGES", "COUNT_FIELDS", "check_bahasa", "Catalog", "format_count"]
 
 #: A document language: Indonesian (default) or English.
 Bahasa = Literal["id", "en"]
@@ -88,7 +88,7 @@ class Catalog:
         """
         check_bahasa(bahasa)
         shown = {
-            k: _count(v, bahasa) if (k in COUNT_FIELDS or k.startswith("n_")) else v
+            k: format_count(v, bahasa) if (k in COUNT_FIELDS or k.startswith("n_")) else v
             for k, v in fields.items()
         }
         return self._entries[bahasa][key].format(**shown)
@@ -99,10 +99,11 @@ class Catalog:
         return dict(self._entries[bahasa])
 
 
-def _count(value: object, bahasa: Bahasa) -> object:
-    """An integer count with the thousands separator of ``bahasa``; anything else as it is.
+def format_count(value: object, bahasa: Bahasa) -> object:
+    """An integer count with the thousands separator of ``bahasa`` (``8.496`` in
+    Indonesian, ``8,496`` in English); anything else (a bool, text) as it is.
 
-    >>> _count(412365, "id"), _count(412365, "en"), _count(True, "id"), _count("7", "id")
+    >>> format_count(412365, "id"), format_count(412365, "en"), format_count(True, "id"), format_count("7", "id")
     ('412.365', '412,365', True, '7')
     """
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):

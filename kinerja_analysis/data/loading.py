@@ -56,7 +56,7 @@ from kinerja_analysis.core.errors import DatasetError
 from kinerja_analysis.core.io import atomic_write, folder_of, within
 from kinerja_analysis.core.keys import dictionary_categorical
 from kinerja_analysis.core.periods import is_period, period_bounds, sort_periods
-from kinerja_analysis.core.text import Bahasa, check_bahasa
+from kinerja_analysis.core.text import Bahasa, check_bahasa, format_count
 from kinerja_analysis.data import rules
 from kinerja_analysis.data.contract import (
     PERIOD_TABLES,
@@ -1267,7 +1267,6 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
         )
     except SourceError as exc:
         fields = dict(exc.fields)
-        _write_counts(fields, run.bahasa)
         if "sheets" in fields:
             fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
         if exc.key == "file_kosong" and not t.required:
@@ -1313,11 +1312,10 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             fields["sheets"] = ", ".join(repr(s) for s in fields["sheets"])
         if "i" in fields:
             fields["baris"] = raw.row_ref(fields.pop("i")) if raw.n_rows else "-"
-        _write_counts(fields, run.bahasa)
         if isinstance(fields.get("beda"), list):  # the columns each stacked sheet lacks
             word = "baris" if run.bahasa == "id" else "rows"
             fields["beda"] = "; ".join(
-                f"'{nm}' ({_count(n, run.bahasa)} {word}): {', '.join(cols)}"
+                f"'{nm}' ({format_count(n, run.bahasa)} {word}): {', '.join(cols)}"
                 for nm, n, cols in fields["beda"]
             )
         fields.setdefault("kolom", p.column)
@@ -1543,7 +1541,7 @@ def _main_reasons_of(frame: pd.DataFrame, bahasa: Bahasa, limit: int = 3) -> str
             "sebab_ringkas",
             bahasa,
             kolom=k or "-",
-            n=_count(int(r.n), bahasa),
+            n=format_count(int(r.n), bahasa),
             nilai=repr(str(r.nilai)),
             pesan=p,
         )
@@ -1577,19 +1575,6 @@ def _consequences(
     return parts, rincian, totals
 
 
-def _count(x: int, bahasa: Bahasa) -> str:
-    """A count as the language writes it: ``8.496`` (id), ``8,496`` (en)."""
-    return f"{x:,}".replace(",", "." if bahasa == "id" else ",")
-
-
-def _write_counts(fields: dict[str, Any], bahasa: Bahasa) -> None:
-    """The count fields of a reader's message (``n``, ``m``, ``n_beda``, ``n_hanya``)
-    written as the language writes numbers, in place."""
-    for k in ("n", "m", "n_beda", "n_hanya"):
-        if isinstance(fields.get(k), int) and not isinstance(fields.get(k), bool):
-            fields[k] = _count(fields[k], bahasa)
-
-
 def _heavy_losses(
     summary: pd.DataFrame, issues: pd.DataFrame, bahasa: Bahasa
 ) -> list[tuple[str, str, str]]:
@@ -1616,9 +1601,9 @@ def _heavy_losses(
             "tabel_banyak_ditolak",
             bahasa,
             file=r.file,
-            k=_count(k, bahasa),
-            n=_count(n, bahasa),
-            m=_count(n - k, bahasa),
+            k=format_count(k, bahasa),
+            n=format_count(n, bahasa),
+            m=format_count(n - k, bahasa),
             persen=int(100 * k / n),
             sebab=_main_reasons_of(own, bahasa) if len(own) else "-",
         )

@@ -31,6 +31,7 @@ from typer.core import TyperCommand, TyperGroup
 from kinerja_analysis.core.config import DEFAULTS, SYNTH_MIN_PEGAWAI
 from kinerja_analysis.core.errors import DatasetError, PeriodError
 from kinerja_analysis.core.periods import is_period
+from kinerja_analysis.core.text import format_count
 from kinerja_analysis.data.loading import _format_issue, validate_dataset
 from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.data.readers import encoding_label
@@ -434,15 +435,14 @@ def _summary_table(report, bahasa: str = "id") -> Table:
         ("kolom_peringatan", "right"),
     ):
         table.add_column(message(key, bahasa), justify=justify)
-    sep = "." if bahasa == "id" else ","
     for r in report.summary.itertuples(index=False):
         table.add_row(
             Text(clean_text(str(r.tabel))),
             Text(clean_text(str(r.file))),
-            f"{r.rows_read:,}".replace(",", sep),
-            f"{r.rows_accepted:,}".replace(",", sep),
-            f"{r.rows_rejected:,}".replace(",", sep),
-            f"{r.n_peringatan:,}".replace(",", sep),
+            *(
+                str(format_count(int(v), bahasa))
+                for v in (r.rows_read, r.rows_accepted, r.rows_rejected, r.n_peringatan)
+            ),
         )
     return table
 
