@@ -35,6 +35,7 @@ configuration change (which :class:`Engine` to use), not a rewrite.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -59,13 +60,6 @@ __all__ = ["TableStore", "Engine", "LocalEngine", "AGGREGATIONS", "PARTITION_COL
 PARTITION_COLUMN = "periode"
 #: Aggregations an engine must provide (pandas / pyarrow / Spark SQL names agree).
 AGGREGATIONS = ("count", "sum", "mean", "min", "max", "nunique")
-
-
-def _write_private(table: pa.Table, path: Path) -> None:
-    """Write ``table`` as Parquet to the new file ``path``, created owner-only (0600)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        pq.write_table(table, f)
 
 
 class TableStore:
@@ -93,8 +87,7 @@ class TableStore:
         tmp = self.root / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         # employee-level data: folders and files readable by their owner only, whatever
-        # the umask (the folder is renamed into place whole, so each file needs no
-        # atomic write of its own)
+        # the umask
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.root, 0o700)  # also a store folder made before it was owner-only
         tmp.mkdir(mode=0o700)
@@ -116,10 +109,15 @@ class TableStore:
                 part = tmp / f"{PARTITION_COLUMN}={by_rank[int(rank[a])]}"
                 part.mkdir(mode=0o700)
                 table = pa.Table.from_pandas(rest.iloc[a:b], preserve_index=False)
-                _write_private(table, part / "part-0.parquet")
+                atomic_write(
+                    part / "part-0.parquet", functools.partial(pq.write_table, table), private=True
+                )
                 del table
         else:
-            _write_private(pa.Table.from_pandas(df, preserve_index=False), tmp / "part-0.parquet")
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            atomic_write(
+                tmp / "part-0.parquet", functools.partial(pq.write_table, table), private=True
+            )
         dtypes = {c: str(t) for c, t in df.dtypes.items()}
         atomic_write(tmp / "_dtypes.json", json.dumps(dtypes, indent=1), private=True)
         if folder.exists():
