@@ -23,6 +23,8 @@ Reference values and their sources:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -337,6 +339,73 @@ def test_unbalanced_reml_at_city_scale():
     res = icc(data, "target", "rater", "y").set_index("term")
     assert res.at["ICC2", "method"] == "reml_crossed"
     assert res.at["ICC2", "estimate"] == pytest.approx(0.25 / 0.75, abs=0.04)
+
+
+def _crossed_codes(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    t, tu = pd.factorize(data["target"], sort=False)
+    r, ru = pd.factorize(data["rater"], sort=False)
+    return data["y"].to_numpy(dtype=float), t, r, len(tu), len(ru)
+
+
+def test_reml_fill_rule_reads_the_henderson3_rater_factor(monkeypatch):
+    # The rule "REML only if its factor is small" takes the size from the rater system's
+    # minimum-degree LU, which the Henderson III solve has made: no factorisation of its
+    # own (it used to factorise the REML matrix once more, by COLAMD, to learn its size).
+    from scipy import sparse
+    from scipy.sparse import linalg as spla
+
+    from kinerja_analysis.methods import reliability as rel
+
+    y, t, r, n_t, n_r = _crossed_codes(simulate_crossed(4, n_t=1500, pool=60))
+    # the size, computed here from the design alone: the anchored reduced normal equations
+    za = sparse.csr_matrix((np.ones(len(t)), (np.arange(len(t)), t)), shape=(len(t), n_t))
+    zb = sparse.csr_matrix((np.ones(len(r)), (np.arange(len(r)), r)), shape=(len(r), n_r))
+    nab = (za.T @ zb).tocsr()
+    a_mat = (
+        sparse.diags(np.asarray(nab.sum(axis=0)).ravel())
+        - nab.T @ sparse.diags(1 / np.asarray(nab.sum(axis=1)).ravel()) @ nab
+    )
+    _, labels = sparse.csgraph.connected_components(
+        sparse.bmat([[None, nab], [nab.T, None]], format="csr"), directed=False
+    )
+    _, anchor = np.unique(labels[n_t:], return_index=True)
+    free = np.setdiff1d(np.arange(n_r), anchor)
+    sub = a_mat.tocsr()[free][:, free].tocsc()
+    expected = spla.splu(sub, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0).L.nnz
+
+    rel._DESIGN_CACHE.clear()
+    rel._henderson3_moments(y, t, r, n_t, n_r)  # factorises the rater system
+    specs: list[str] = []
+    real = spla.splu
+    monkeypatch.setattr(
+        rel.spla,
+        "splu",
+        lambda a, permc_spec=None, **kw: (
+            specs.append(permc_spec) or real(a, permc_spec=permc_spec, **kw)
+        ),
+    )
+    with pytest.raises(rel._FillTooLarge) as info:
+        rel._reml_crossed(y, t, r, n_t, n_r, start=[1.0, 1.0], max_fill=expected - 1)
+    assert info.value.args[0] == expected
+    assert specs == []  # decided without a factorisation
+    # one fewer non-zero allowed than the factor has: Henderson III, said in the note
+    monkeypatch.setattr(
+        rel, "_reml_crossed", functools.partial(rel._reml_crossed, max_fill=expected - 1)
+    )
+    vc = variance_components(simulate_crossed(4, n_t=1500, pool=60), "target", "rater", "y")
+    assert vc.method == "henderson3"
+    assert f"REML skipped (sparse factor with {expected} non-zeros" in vc.note
+    # exactly as many as allowed: REML, whose only COLAMD-free factorisations are the
+    # minimum-degree ordering (once) and the numeric ones in that order
+    monkeypatch.setattr(
+        rel, "_reml_crossed", functools.partial(rel._reml_crossed.func, max_fill=expected)
+    )
+    rel._DESIGN_CACHE.clear()
+    specs.clear()
+    vc = variance_components(simulate_crossed(4, n_t=1500, pool=60), "target", "rater", "y")
+    assert vc.method == "reml"
+    assert "COLAMD" not in specs and specs.count("MMD_AT_PLUS_A") == 2  # H3's, REML's order
+    assert set(specs) == {"MMD_AT_PLUS_A", "NATURAL"}
 
 
 # --------------------------------------------------------------------------------------
