@@ -39,6 +39,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -1190,12 +1191,33 @@ def _named_columns(p: Problem, bahasa: Bahasa) -> Problem:
     return dataclasses.replace(p, fields={**p.fields, "posisi": posisi})
 
 
+#: First bytes of compressed archives other than ZIP, and the format's name.
+_ARCHIVES = (
+    (b"\x1f\x8b", "GZIP"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+    (b"Rar!\x1a\x07", "RAR"),
+    (b"BZh", "BZIP2"),
+    (b"\xfd7zXZ\x00", "XZ"),
+)
+
+
+def _plain_zip(path: Path) -> bool:
+    """Whether ``path`` is a ZIP archive that is no Excel workbook (no ``xl/`` part); a
+    ZIP that cannot be listed counts as a workbook, as before."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return not any(n.startswith("xl/") for n in zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 def file_kind_hint(path: Path, bahasa: Bahasa = "id") -> str:
     """What a file that could not be read as its name says really is, and how to save
     it, from its first bytes (``""`` when nothing is recognised): an HTML table with an
     Excel name (what many "Export Excel" buttons of web applications write), an Excel
-    97-2003 workbook (``.xls``), a workbook (``.xlsx``) under another name, or the
-    UTF-16 tab-separated text of Excel's "Unicode Text" (``.txt``).
+    97-2003 workbook (``.xls``), a workbook (``.xlsx``) under another name, the
+    UTF-16 tab-separated text of Excel's "Unicode Text" (``.txt``), a ZIP or other
+    compressed archive, a PDF document, or a Parquet file under another name.
 
     >>> import tempfile
     >>> f = Path(tempfile.mkdtemp()) / "pegawai.xls"
@@ -1217,7 +1239,16 @@ def file_kind_hint(path: Path, bahasa: Bahasa = "id") -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return message("file_xls_lama", bahasa)
     if head.startswith(b"PK\x03\x04") and suffix not in (".xlsx", ".xlsm"):
-        return message("file_sebenarnya_xlsx", bahasa)
+        return message(
+            "file_sebenarnya_zip" if _plain_zip(path) else "file_sebenarnya_xlsx", bahasa
+        )
+    if head.startswith(b"%PDF-"):
+        return message("file_sebenarnya_pdf", bahasa)
+    if head.startswith(b"PAR1") and suffix != ".parquet":
+        return message("file_sebenarnya_parquet", bahasa)
+    for magic, jenis in _ARCHIVES:
+        if head.startswith(magic):
+            return message("file_sebenarnya_arsip", bahasa, jenis=jenis)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and suffix != ".csv":
         return message("file_teks_unicode", bahasa)
     return ""
@@ -1273,7 +1304,9 @@ def _read_table(run: _Run, name: str, items: tuple[str, ...] = ()) -> RawTable |
             run.problem(name, path.name, "", run.msg("file_kosong"), "peringatan")
             run.unusable(name, path.name)
             return None
-        if exc.key == "file_rusak":
+        if exc.key in ("file_rusak", "file_biner_tanda", "file_biner_kendali"):
+            # damaged or binary content (random bytes, a workbook or PDF named .csv): the
+            # file the agency gave cannot be used, whichever table it is
             _unreadable(run, name, path, run.msg(exc.key, **fields))
             return None
         fields.setdefault("tabel", name)

@@ -402,6 +402,15 @@ _ID: dict[str, str] = {
     "tabel_kosong_header": "tabel kosong: hanya baris header, tanpa baris data",
     "header_kosong": "baris header tidak ditemukan",
     "file_rusak": "file tidak dapat dibaca ({error})",
+    "file_biner_tanda": (
+        "file ini bukan file teks/CSV: isinya biner, diawali tanda file {jenis}; tidak "
+        "dibaca sebagai tabel"
+    ),
+    "file_biner_kendali": (
+        "file ini bukan file teks/CSV: isinya biner ({persen}% dari {n} karakter pertama "
+        "adalah byte NUL atau karakter kontrol, mis. data acak, terkompresi atau rusak); "
+        "tidak dibaca sebagai tabel"
+    ),
     "file_rusak_saran": (
         "; simpan atau ekspor ulang file itu (mis. buka di Excel lalu Simpan Sebagai .xlsx)"
     ),
@@ -428,6 +437,21 @@ _ID: dict[str, str] = {
     "file_sebenarnya_xlsx": (
         "; file ini sebenarnya buku kerja Excel (.xlsx) dengan nama lain: ganti akhiran "
         "namanya menjadi .xlsx"
+    ),
+    "file_sebenarnya_zip": (
+        "; file ini sebenarnya arsip ZIP: ekstrak isinya, lalu berikan file CSV atau XLSX "
+        "di dalamnya"
+    ),
+    "file_sebenarnya_arsip": (
+        "; file ini sebenarnya arsip terkompresi ({jenis}): ekstrak isinya, lalu berikan "
+        "file CSV atau XLSX di dalamnya"
+    ),
+    "file_sebenarnya_pdf": (
+        "; file ini sebenarnya dokumen PDF, bukan tabel data: minta ekspor CSV atau XLSX "
+        "dari aplikasi sumbernya"
+    ),
+    "file_sebenarnya_parquet": (
+        "; file ini sebenarnya file Parquet: ganti akhiran namanya menjadi .parquet"
     ),
     "file_teks_unicode": (
         "; file ini teks Unicode (UTF-16, kolom dipisah tab) seperti yang ditulis Excel "
@@ -1195,6 +1219,15 @@ _EN: dict[str, str] = {
     "tabel_kosong_header": "table is empty: a header row and no data rows",
     "header_kosong": "no header row found",
     "file_rusak": "file cannot be read ({error})",
+    "file_biner_tanda": (
+        "the file is not a text/CSV file: its content is binary, beginning with the "
+        "signature of the {jenis} format; not read as a table"
+    ),
+    "file_biner_kendali": (
+        "the file is not a text/CSV file: its content is binary ({persen}% of its first {n} "
+        "characters are NUL bytes or control characters, e.g. random, compressed or damaged "
+        "data); not read as a table"
+    ),
     "file_rusak_saran": (
         "; save or export the file again (e.g. open it in Excel, then Save As .xlsx)"
     ),
@@ -1221,6 +1254,20 @@ _EN: dict[str, str] = {
     "file_sebenarnya_xlsx": (
         "; the file is really an Excel workbook (.xlsx) under another name: rename it to "
         "end in .xlsx"
+    ),
+    "file_sebenarnya_zip": (
+        "; the file is really a ZIP archive: extract it, then give the CSV or XLSX file inside"
+    ),
+    "file_sebenarnya_arsip": (
+        "; the file is really a compressed archive ({jenis}): extract it, then give the CSV "
+        "or XLSX file inside"
+    ),
+    "file_sebenarnya_pdf": (
+        "; the file is really a PDF document, not a data table: ask the source application "
+        "for a CSV or XLSX export"
+    ),
+    "file_sebenarnya_parquet": (
+        "; the file is really a Parquet file: rename it to end in .parquet"
     ),
     "file_teks_unicode": (
         "; the file is Unicode text (UTF-16, tab-separated) as Excel writes it with Save As "

@@ -22,6 +22,9 @@ What is detected and reported (never guessed silently), in :class:`ReadInfo`:
 
 - **encoding** — UTF-8 (with or without BOM), UTF-16 (BOM, or NUL bytes in the text
   without one), otherwise Windows-1252;
+- **binary content** — a ``.csv`` whose first bytes are no text (random bytes, a
+  workbook, archive, PDF or image renamed; :func:`binary_content`) is not read as
+  Windows-1252 garbage: :class:`SourceError` ``file_biner_tanda`` / ``file_biner_kendali``;
 - **delimiter** — ``,`` ``;`` tab or ``|``: the one that makes the header line match the
   expected column names, else the one that splits the first lines most consistently;
 - **header row** — title rows above the header (``DAFTAR PEGAWAI NEGERI SIPIL``) are
@@ -92,6 +95,7 @@ __all__ = [
     "Problem",
     "SourceError",
     "read_source",
+    "binary_content",
     "detect_encoding",
     "detect_number_format",
     "header_names",
@@ -656,6 +660,78 @@ def _eight_bit(evidence: tuple[int, int]) -> tuple[str, str]:
     return "cp1252", "baca_cp1252"
 
 
+#: The first bytes of file formats that are no text table, and the format's name: a
+#: workbook, archive, document or image given (or renamed) as a ``.csv``.
+_SIGNATURES: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
+    (re.compile(pattern, re.S), kind)
+    for pattern, kind in (
+        (rb"PK(?:\x03\x04|\x05\x06|\x07\x08)", "ZIP"),  # also .xlsx, .docx, .ods
+        (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Excel 97-2003 (.xls)"),
+        (rb"%PDF-", "PDF"),
+        (rb"\x1f\x8b", "GZIP"),
+        (rb"PAR1", "Parquet"),
+        (rb"7z\xbc\xaf\x27\x1c", "7-Zip"),
+        (rb"Rar!\x1a\x07", "RAR"),
+        (rb"BZh[1-9]1AY&SY", "BZIP2"),
+        (rb"\xfd7zXZ\x00", "XZ"),
+        (rb"\x89PNG\r\n\x1a\n", "PNG"),
+        (rb"\xff\xd8\xff", "JPEG"),
+        (rb"GIF8[79]a", "GIF"),
+        (rb"SQLite format 3\x00", "SQLite"),
+        (rb"\x7fELF", "ELF"),
+    )
+)
+#: Characters no text table holds more than a few of: NUL and the other C0 controls but
+#: tab and line ends, DEL, the C1 controls (Windows-1252 reads its five undefined bytes as
+#: these) and U+FFFD (a UTF-16 or UTF-32 sequence that does not decode).
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+#: The share of such characters from which a file's first bytes are binary content:
+#: random or compressed bytes read as Windows-1252 give about 14 %, a binary format's
+#: runs of NUL bytes more; a text export holds at most a stray one.
+BINARY_SHARE = 0.05
+#: ... and at least this many of them.
+_BINARY_MIN = 4
+
+
+def binary_content(sample: bytes, encoding: str) -> tuple[str, dict[str, Any]] | None:
+    """Why the first bytes of a file given as a text table are binary content, or ``None``
+    when they are text: ``(catalogue key, fields)``.
+
+    - ``file_biner_tanda``: the bytes begin with the signature of a format that is no
+      text (:data:`_SIGNATURES`: ZIP — also a workbook ``.xlsx`` —, an Excel 97-2003
+      workbook, PDF, GZIP, Parquet, other archives, images, …), field ``jenis``;
+    - ``file_biner_kendali``: at least :data:`BINARY_SHARE` of the characters, decoded in
+      ``encoding``, are NUL bytes or other control characters (:data:`_NOT_TEXT`), fields
+      ``persen`` and ``n`` (characters looked at).
+
+    ``encoding`` is the one detected (:func:`detect_encoding`) or declared: a UTF-16 file
+    has a NUL byte in every other byte, and decoded as UTF-16 it holds none, so it stays
+    text; in a UTF-8 file a byte that is not UTF-8 is read as Windows-1252, as the
+    reader reads it, so a declared UTF-8 that is really Windows-1252 is no binary file.
+    A Windows-1252 or UTF-8 export with a few stray control characters stays text.
+
+    >>> binary_content(b"%PDF-1.7\\n...", "utf-8")
+    ('file_biner_tanda', {'jenis': 'PDF'})
+    >>> binary_content("nip;nama\\n1;Ani\\n".encode("utf-16"), "utf-16") is None
+    True
+    >>> binary_content(bytes(range(256)) * 8, "cp1252")[0]
+    'file_biner_kendali'
+    """
+    for pattern, kind in _SIGNATURES:
+        if pattern.match(sample):
+            return "file_biner_tanda", {"jenis": kind}
+    codec = UTF8_WIN1252 if codecs.lookup(encoding).name in _UTF8 else encoding
+    if codecs.lookup(codec).name == "cp1252":
+        codec = WIN1252
+    text = sample.decode(codec, errors="replace").lstrip("\ufeff")
+    if not text:
+        return None
+    odd = sum(1 for _ in _NOT_TEXT.finditer(text))
+    if odd >= _BINARY_MIN and odd >= BINARY_SHARE * len(text):
+        return "file_biner_kendali", {"persen": round(100 * odd / len(text)), "n": len(text)}
+    return None
+
+
 def _file_chunks(path: Path, start: int = 0, size: int = 1 << 24) -> Iterator[bytes]:
     with path.open("rb") as fh:
         fh.seek(start)
@@ -1032,6 +1108,9 @@ def _read_csv(
     codec = _codec_after_bom(sample[base:], encoding)
     if codec == "cp1252":
         codec = WIN1252  # the five bytes Python leaves undefined are read, not fatal
+    binary = binary_content(sample[base:], codec)
+    if binary is not None:  # random bytes, a workbook or a PDF named .csv: no text table
+        raise SourceError(binary[0], **binary[1])
     sample_bytes = _SAMPLE_BYTES
     # records enough for the header search, and for a declared header and the row under it
     most = max(HEADER_SEARCH_ROWS + 20, (header_row or 0) + 2)
@@ -2542,6 +2621,8 @@ def header_names(path: Path, spec: HeaderSpec) -> frozenset[str]:
             with path.open("rb") as fh:
                 sample = fh.read(_SAMPLE_BYTES)
             encoding, _ = detect_encoding(sample)
+            if binary_content(sample, encoding) is not None:
+                return frozenset()
             _, _, cells, _ = _sniff_csv(sample.decode(encoding, errors="replace"), spec, None)
         elif suffix == ".xlsx":
             cells, best = [], -1

@@ -1,0 +1,194 @@
+"""Untrusted raw files (review helper-79), each kind on a small dataset: a table file
+that is binary content, text cells that are spreadsheet formulas or their leftovers,
+and dates outside any plausible range. Each is named with its file (and row, column
+and value for a cell) in the one run's report, in both languages, without a traceback,
+and never makes the other tables unusable."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_validation_inputs import validate, write_base
+from typer.testing import CliRunner
+
+from kinerja_analysis.data.messages import message
+from kinerja_analysis.data.readers import HeaderSpec, header_names
+from kinerja_analysis.pipeline.cli import app
+
+BINARY = {
+    "id": "bukan file teks/CSV: isinya biner",
+    "en": "not a text/CSV file: its content is binary",
+}
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    return write_base(tmp_path / "data")
+
+
+def fatal_of(rep, file: str) -> list[str]:
+    st = rep.structure
+    return st.loc[(st["tingkat"] == "fatal") & (st["file"] == file), "pesan"].tolist()
+
+
+# --------------------------------------------------------------------- 1. binary content
+
+
+def _random(n: int = 20000) -> bytes:
+    return np.random.default_rng(79).bytes(n)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_random_bytes_as_a_table_are_said_to_be_binary_and_the_rest_validates(
+    base: Path, bahasa: str
+) -> None:
+    """``head -c 20000 /dev/urandom > pegawai.csv``: before, decoded as Windows-1252 and
+    reported as a CSV whose header lacks every required column (the header quoted as
+    mojibake). Now one fatal line naming the file as binary, the other tables read."""
+    (base / "pegawai.csv").write_bytes(_random())
+    rep, tables = validate(base, bahasa=bahasa)
+    assert not rep.usable
+    fatal = fatal_of(rep, "pegawai.csv")
+    assert len(fatal) == 1 and BINARY[bahasa] in fatal[0], fatal
+    assert "14%" in fatal[0]
+    # no header of mojibake quoted, no "required columns missing"
+    assert not rep.structure["pesan"].str.contains("kolom wajib|required column").any()
+    # the other tables are read and validated in the same run
+    assert {"skp", "perilaku", "pelatihan"} <= set(tables)
+    assert len(tables["skp"]) == 12 and len(tables["pelatihan"]) == 2
+
+
+def test_random_bytes_in_an_optional_table_name_the_file_and_keep_the_others(base: Path) -> None:
+    (base / "pelatihan.csv").write_bytes(_random(3000))
+    rep, tables = validate(base)
+    fatal = fatal_of(rep, "pelatihan.csv")
+    assert fatal and BINARY["id"] in fatal[0] and "pelatihan" in fatal[0]
+    assert len(tables["pegawai"]) == 4 and len(tables["skp"]) == 12
+
+
+def test_binary_table_through_the_cli_has_no_traceback(base: Path) -> None:
+    (base / "pegawai.csv").write_bytes(_random())
+    res = CliRunner().invoke(app, ["validate", str(base), "--bahasa", "en"])
+    out = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert "pegawai.csv: the file is not a text/CSV file" in out
+    assert "skp.csv" in out  # the other tables are summarised too
+
+
+def _xlsx(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False)
+    return buf.getvalue()
+
+
+def _zip(name: str, data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("kind", "jenis", "hint"),
+    [
+        ("xlsx", "ZIP", "file_sebenarnya_xlsx"),
+        ("zip", "ZIP", "file_sebenarnya_zip"),
+        ("gzip", "GZIP", "file_sebenarnya_arsip"),
+        ("pdf", "PDF", "file_sebenarnya_pdf"),
+        ("xls", "Excel 97-2003 (.xls)", "file_sebenarnya_xls"),
+        ("parquet", "Parquet", "file_sebenarnya_parquet"),
+    ],
+)
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_binary_format_renamed_to_csv_is_named_by_its_signature(
+    base: Path, kind: str, jenis: str, hint: str, bahasa: str
+) -> None:
+    csv = (base / "pegawai.csv").read_bytes()
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    pq = io.BytesIO()
+    peg.to_parquet(pq)
+    content = {
+        "xlsx": _xlsx(peg),
+        "zip": _zip("pegawai.csv", csv),
+        "gzip": gzip.compress(csv),
+        "pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + _random(2000),
+        "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000,
+        "parquet": pq.getvalue(),
+    }[kind]
+    (base / "pegawai.csv").write_bytes(content)
+    rep, tables = validate(base, bahasa=bahasa)
+    fatal = fatal_of(rep, "pegawai.csv")
+    assert fatal and fatal[0].startswith(message("file_biner_tanda", bahasa, jenis=jenis)), fatal
+    fields = {"jenis": "GZIP"} if hint == "file_sebenarnya_arsip" else {}
+    assert message(hint, bahasa, **fields) in fatal[0]
+    assert len(tables["skp"]) == 12
+
+
+def test_a_file_of_nul_bytes_is_binary(base: Path) -> None:
+    """A file allocated and never written (all NUL bytes): valid UTF-8 to a decoder."""
+    (base / "pegawai.csv").write_bytes(b"\x00" * 5000)
+    rep, _ = validate(base, bahasa="en")
+    fatal = fatal_of(rep, "pegawai.csv")
+    assert fatal and "100% of its first 5,000 characters" in fatal[0]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-16"),  # BOM: NUL bytes in every other byte
+        lambda t: t.encode("utf-16-le"),  # no BOM
+        lambda t: t.encode("utf-16-be"),
+        lambda t: t.encode("utf-8-sig"),
+        # Windows-1252 with accents, a vertical tab and a DOS end-of-file mark
+        lambda t: t.replace("Kepala Dinas", "Kepala\x0bDinas\x1a").encode("cp1252"),
+        # UTF-8 with a stray NUL and a byte that is not UTF-8
+        lambda t: t.replace("Kepala Dinas", "Kepala D\x00inas").encode() + b"\x81",
+    ],
+    ids=["utf16-bom", "utf16le", "utf16be", "utf8-bom", "cp1252-odd", "utf8-odd"],
+)
+def test_text_tables_with_a_few_odd_characters_are_still_read(base: Path, encode) -> None:
+    text = (base / "pegawai.csv").read_text(encoding="utf-8").replace("Analis", "Anális")
+    (base / "pegawai.csv").write_bytes(encode(text))
+    rep, tables = validate(base)
+    assert rep.usable, rep.structure
+    assert not fatal_of(rep, "pegawai.csv")
+    assert len(tables["pegawai"]) == 4
+    assert "Anális" in set(tables["pegawai"]["jabatan"].astype(str))
+
+
+def test_binary_content_rule() -> None:
+    from kinerja_analysis.data.readers import binary_content
+
+    rows = "nip;nama;opd\n" + "198503122010011001;Ani;Dinas A\n" * 50
+    for enc in ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "cp1252"):
+        assert binary_content(rows.encode(enc), enc) is None, enc
+    # a declared UTF-8 that is Windows-1252 full of accents stays text
+    assert binary_content(("é" * 500).encode("cp1252"), "utf-8") is None
+    assert binary_content(b"\x00" * 100, "utf-8") == (
+        "file_biner_kendali",
+        {"persen": 100, "n": 100},
+    )
+    # a stray control character or three is no binary file; random bytes are
+    assert binary_content(rows.replace("Ani", "A\x00ni", 3).encode(), "utf-8") is None
+    assert binary_content(_random(), "cp1252")[0] == "file_biner_kendali"
+    for head, jenis in ((b"PK\x03\x04", "ZIP"), (b"\x1f\x8b\x08", "GZIP"), (b"%PDF-1.7", "PDF")):
+        assert binary_content(head + b"nip;nama\n", "utf-8") == (
+            "file_biner_tanda",
+            {"jenis": jenis},
+        )
+
+
+def test_a_binary_file_gives_no_header(tmp_path: Path) -> None:
+    f = tmp_path / "x.csv"
+    f.write_bytes(b"nip,opd\n" + _random(2000))
+    spec = HeaderSpec(("nip", "opd"), {})
+    assert header_names(f, spec) == frozenset()
+    f.write_bytes(b"nip,opd\n1,A\n")
+    assert header_names(f, spec) == {"nip", "opd"}
