@@ -192,3 +192,127 @@ def test_a_binary_file_gives_no_header(tmp_path: Path) -> None:
     assert header_names(f, spec) == frozenset()
     f.write_bytes(b"nip,opd\n1,A\n")
     assert header_names(f, spec) == {"nip", "opd"}
+
+
+# --------------------------------------------------------------------- 2. formula texts
+
+
+def _set(path: Path, cells: dict[tuple[int, str], str]) -> None:
+    """Set cells (spreadsheet row, header = 1) as text."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for (row, column), value in cells.items():
+        df.loc[row - 2, column] = value
+    df.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_formula_texts_are_warned_of_and_kept_as_written(base: Path, bahasa: str) -> None:
+    """Before, ``=HYPERLINK(…)`` as an OPD name or ``#REF!`` as a jabatan was accepted
+    without a word. Now a warning names file, row, column and value; the row and the
+    text are kept as written (the outputs write them as text)."""
+    hyperlink = '=HYPERLINK("http://x","Klik")'
+    dde = "-2+3+cmd|' /C calc'!A0"
+    _set(base / "pegawai.csv", {(2, "opd"): hyperlink, (3, "jabatan"): "#REF!"})
+    _set(base / "pelatihan.csv", {(2, "nama_pelatihan"): dde, (3, "nama_pelatihan"): "@SUM(A1)"})
+    _set(base / "skp.csv", {(3, "indikator"): "+A1*2"})
+    rep, tables = validate(base, bahasa=bahasa)
+    iss = rep.issues
+    got = iss[iss["aturan"].isin(["teks_rumus", "teks_galat_excel"])]
+    assert set(got["tingkat"]) == {"peringatan"}
+    assert sorted(
+        zip(got["file"], got["baris"], got["kolom"], got["nilai"], got["aturan"], strict=True)
+    ) == [
+        ("pegawai.csv", 2, "opd", hyperlink, "teks_rumus"),
+        ("pegawai.csv", 3, "jabatan", "#REF!", "teks_galat_excel"),
+        ("pelatihan.csv", 2, "nama_pelatihan", dde, "teks_rumus"),
+        ("pelatihan.csv", 3, "nama_pelatihan", "@SUM(A1)", "teks_rumus"),
+        ("skp.csv", 3, "indikator", "+A1*2", "teks_rumus"),
+    ]
+    for rule in ("teks_rumus", "teks_galat_excel"):
+        assert set(got.loc[got["aturan"] == rule, "pesan"]) == {message(rule, bahasa)}
+    # kept: nothing rejected, the texts as written
+    assert not (iss["tingkat"] == "tolak").any(), iss
+    peg = tables["pegawai"]
+    assert hyperlink in set(peg["opd"].astype(str)) and "#REF!" in set(peg["jabatan"].astype(str))
+    assert dde in set(tables["pelatihan"]["nama_pelatihan"].astype(str))
+    assert len(tables["skp"]) == 12
+
+
+def test_a_long_formula_is_quoted_cut_short(base: Path) -> None:
+    long = "=CONCAT(" + "A1," * 400 + "A2)"
+    _set(base / "pelatihan.csv", {(2, "nama_pelatihan"): long})
+    rep, tables = validate(base)
+    got = rep.issues[rep.issues["aturan"] == "teks_rumus"]
+    assert got["nilai"].tolist() == [long[:200] + "…"]
+    assert long in set(tables["pelatihan"]["nama_pelatihan"].astype(str))
+
+
+def test_texts_that_only_look_like_formulas_are_not_warned_of(base: Path) -> None:
+    """A phone number, a note, a dash, a negative number in a text column; #N/A stays
+    a placeholder where it was one (a printed name: no name); a formula in a number
+    column is rejected as no number, as before, and not warned of twice."""
+    _set(
+        base / "pegawai.csv",
+        {
+            (2, "jabatan"): "+62 812-3456-7890",
+            (3, "jabatan"): "- Bagian Umum",
+            (4, "jabatan"): "@budi",
+            (5, "opd"): "#N/A",
+        },
+    )
+    _set(base / "pelatihan.csv", {(2, "nama_pelatihan"): "-5", (3, "nama_pelatihan"): "-"})
+    _set(base / "skp.csv", {(2, "realisasi"): "=A1*2"})
+    rep, _ = validate(base)
+    iss = rep.issues
+    assert not iss["aturan"].isin(["teks_rumus", "teks_galat_excel"]).any(), iss
+    assert iss.loc[iss["nilai"] == "#N/A", "aturan"].tolist() == ["tanpa_isi"]
+    assert iss.loc[iss["nilai"] == "=A1*2", "aturan"].tolist() == ["tipe:float"]
+
+
+def test_a_formula_as_a_pseudonym_is_warned_of(base: Path) -> None:
+    _set(base / "pelatihan.csv", {(3, "id_pelatihan"): "=1+1"})
+    df = pd.read_csv(base / "skp.csv", dtype=str, keep_default_na=False)
+    df.loc[df["nip"] == df["nip"].iloc[0], "nip"] = "@SUM(A1)"
+    df.to_csv(base / "skp.csv", index=False)
+    rep, _ = validate(base, pseudonim=True)
+    got = rep.issues[rep.issues["aturan"] == "teks_rumus"]
+    assert ("pelatihan.csv", "id_pelatihan", "=1+1") in set(
+        zip(got["file"], got["kolom"], got["nilai"], strict=True)
+    )
+    assert (got["kolom"] == "nip").sum() == 4  # the pseudonym's four SKP rows
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("=SUM(A1:A3)", "teks_rumus"),
+        ("  =1+1", "teks_rumus"),
+        ("==", "teks_rumus"),
+        ("+SUM(A1)", "teks_rumus"),
+        ('-HYPERLINK("http://x")', "teks_rumus"),
+        ("@_xlfn.CONCAT(A1)", "teks_rumus"),
+        ("-$A$1", "teks_rumus"),
+        ("+B2*3", "teks_rumus"),
+        ("-1+SUM(B2)", "teks_rumus"),
+        ("-2+3+cmd|' /C calc'!A0", "teks_rumus"),
+        ("#REF!", "teks_galat_excel"),
+        ("#value!", "teks_galat_excel"),
+        (" #DIV/0! ", "teks_galat_excel"),
+        ("#NAME?", "teks_galat_excel"),
+        ("=", None),
+        ("#N/A", None),
+        ("-", None),
+        ("-5", None),
+        ("+62 812-3456-7890", None),
+        ("+62-812-3456-7890", None),
+        ("- Bagian Umum", None),
+        ("-S1 Teknik Informatika", None),
+        ("@budi", None),
+        ("Dinas =Kesehatan", None),
+        ("Rapat #REF! tahunan", None),
+    ],
+)
+def test_formula_rule(text: str, rule: str | None) -> None:
+    from kinerja_analysis.data.validation import formula_text
+
+    assert formula_text(text) == rule

@@ -147,6 +147,17 @@ _ID: dict[str, str] = {
         "arah teks); baris baru dan tab menjadi spasi, karakter lain dihapus, dan baris "
         "tetap dipakai"
     ),
+    "teks_rumus": (
+        "teks berbentuk rumus spreadsheet (diawali '=', atau '+', '-', '@' diikuti fungsi "
+        "atau alamat sel): kemungkinan rumus atau sisa rumus dalam ekspor, karena ceroboh "
+        "atau disengaja; nilai tetap dipakai sebagai teks apa adanya dan tidak pernah "
+        "menjadi rumus di keluaran; periksa sel ini di file sumber"
+    ),
+    "teks_galat_excel": (
+        "teks berupa nilai galat spreadsheet (mis. #REF!, #VALUE!): sisa rumus yang gagal "
+        "saat ekspor; nilai tetap dipakai sebagai teks apa adanya; periksa sel ini di file "
+        "sumber dan ekspor ulang dengan nilainya"
+    ),
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
     "kunci_unik": "duplikat kunci ({kunci}) dengan baris {baris}",
@@ -976,6 +987,17 @@ _EN: dict[str, str] = {
         "text contains control characters (e.g. a line break inside the cell, tab, NUL, "
         "text-direction controls); line breaks and tabs became spaces, the others were "
         "removed, and the row is kept"
+    ),
+    "teks_rumus": (
+        "text in the form of a spreadsheet formula (beginning with '=', or '+', '-', '@' "
+        "followed by a function or a cell reference): probably a formula or a formula's "
+        "leftover in the export, careless or hostile; the value is kept as text as written "
+        "and never becomes a formula in the outputs; check this cell in the source file"
+    ),
+    "teks_galat_excel": (
+        "text that is a spreadsheet error value (e.g. #REF!, #VALUE!): the leftover of a "
+        "formula that failed in the export; the value is kept as text as written; check "
+        "this cell in the source file and export it again with its value"
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",

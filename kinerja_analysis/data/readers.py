@@ -106,9 +106,14 @@ __all__ = [
 #: How many leading rows are searched for the header.
 HEADER_SEARCH_ROWS = 30
 _DELIMITERS = (",", ";", "\t", "|")
-_EXCEL_ERRORS = frozenset(
-    {"#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
-)
+#: The error values a spreadsheet cell shows when its formula fails (Excel's, as
+#: LibreOffice writes them too): an XLSX cell holding one is flagged and read as empty
+#: (``sel_galat_excel``); a text cell of a CSV holding one is warned of by the
+#: validator (``teks_galat_excel``), ``#N/A`` there being a placeholder (:data:`PLACEHOLDERS`).
+EXCEL_ERRORS = frozenset(
+    {"#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA"}
+)  # fmt: skip
 _SAMPLE_BYTES = 1 << 16
 #: The largest sample searched for a header the first one did not hold.
 _MAX_SAMPLE_BYTES = 1 << 24
@@ -1646,7 +1651,7 @@ def _sheet_rows(ws: Any, sh: _Sheet) -> None:
         sh.rows.append(r_i + 1)
         for c_i, v in enumerate(cells):
             t, x = _cell_kind(v)
-            if t is not None and t.strip() in _EXCEL_ERRORS:
+            if t is not None and t.strip() in EXCEL_ERRORS:
                 sh.error_cells.append((r_i + 1, c_i, t.strip()))
             if v is None and (r_i, c_i) in no_value:
                 sh.formula_cells.append((r_i + 1, c_i))

@@ -38,6 +38,7 @@ from kinerja_analysis.data.contract import PREDIKAT, RATING, Column, Table
 from kinerja_analysis.data.mapping import FormatSpec
 from kinerja_analysis.data.messages import delimiter_shown, message
 from kinerja_analysis.data.readers import (
+    EXCEL_ERRORS,
     RawColumn,
     RawTable,
     ReadInfo,
@@ -68,6 +69,62 @@ _FREE_TEXT_DIRT = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _FREE_TEXT_SPACE = re.compile(r"[\t\n\r\x0b\x0c]")
 #: Absolute values above this are not plausible for any number in the contract.
 ABSURD = 1e9
+#: A function call (``SUM(``, ``HYPERLINK(``, ``_xlfn.CONCAT(``) or a cell reference
+#: (``A1``, ``$B$2``, followed by an operator or the end) where a formula's first operand
+#: stands, after any numbers joined by operators (``1+SUM(``).
+_FORMULA_OPERAND = re.compile(
+    r"(?:\d+(?:[.,]\d+)?\s*[-+*/^&]\s*)*"
+    r"(?:[A-Za-z_][A-Za-z0-9_.]*\(|\$?[A-Za-z]{1,3}\$?\d{1,7}\s*(?:[-+*/^&=<>:,;)]|$))"
+)
+#: A DDE call (``cmd|' /C calc'!A0``): application, ``|``, topic, ``!``.
+_DDE = re.compile(r"[A-Za-z0-9_.]+\|[^|]*!")
+#: Error values of :data:`~kinerja_analysis.data.readers.EXCEL_ERRORS` a text cell warns
+#: of: ``#N/A`` is not among them, being a placeholder for "no value".
+FORMULA_ERRORS = EXCEL_ERRORS - {"#N/A"}
+#: At most this many characters of a cell are quoted as an issue's value.
+SHOWN_CHARS = 200
+
+
+def formula_text(text: str) -> str | None:
+    """The rule a text cell breaks as a spreadsheet formula or its leftover, or ``None``.
+
+    - ``teks_galat_excel``: the whole cell (spaces aside, any case) is an error value a
+      failed formula shows (``#REF!``, ``#VALUE!``, ``#DIV/0!``, ``#NAME?``, …;
+      :data:`FORMULA_ERRORS`). ``#N/A`` is not: it is a placeholder for "no value"
+      (:data:`~kinerja_analysis.data.readers.PLACEHOLDERS`) and keeps being read as one;
+    - ``teks_rumus``: the cell (leading spaces aside) begins with ``=`` and holds more,
+      always; or with ``+``, ``-`` or ``@`` **followed by something only a formula
+      holds**: a function call or a cell reference as the first operand (``+SUM(A1)``,
+      ``@HYPERLINK(``, ``-A1*2``, ``-1+SUM(B2)``), or a DDE call anywhere
+      (``-2+3+cmd|' /C calc'!A0``).
+
+    Not formulas: ``-`` alone (a placeholder), a negative number (``-5``), a phone number
+    (``+62 812-3456-7890``), a list item or a note (``- Bagian Umum``, ``@budi``), a
+    degree (``-S1 Teknik``): a leading ``+``, ``-`` or ``@`` before a plain word or
+    number is written by people, and such a cell is text in every output anyway.
+
+    >>> [formula_text(t) for t in ("=SUM(A1:A3)", "#REF!", "#N/A", "+SUM(A1)", "-A1*2")]
+    ['teks_rumus', 'teks_galat_excel', None, 'teks_rumus', 'teks_rumus']
+    >>> [formula_text(t) for t in ("-", "-5", "+62 812-3456-7890", "- Bagian Umum", "@budi")]
+    [None, None, None, None, None]
+    """
+    t = text.lstrip(" ")
+    if not t:
+        return None
+    if t.rstrip(" ").upper() in FORMULA_ERRORS:
+        return "teks_galat_excel"
+    if t[0] == "=":
+        return "teks_rumus" if t[1:].strip() else None
+    if t[0] in "+-@":
+        rest = t[1:].lstrip(" ")
+        if _FORMULA_OPERAND.match(rest) or _DDE.search(rest):
+            return "teks_rumus"
+    return None
+
+
+def _shown_text(text: str) -> str:
+    """A cell's text as an issue quotes it: at most :data:`SHOWN_CHARS` characters."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 # --------------------------------------------------------------------------- issues
@@ -1375,6 +1432,8 @@ def parse_table(
             parsed = _without(parsed, non_asn)
         if parsed.bad.any():
             _report(st, col, parsed.bad, parsed.rule, parsed.reason, soft)
+        if col.kind in {"str", "nip"}:  # a text kept as written (a pseudonym too)
+            _formula_texts(st, col, rc, parsed.bad)
         if col.kind in {"category", "nip", "periode"}:  # codes: a control character is damage
             ctrl = _control_chars(rc) & ~parsed.bad
             if ctrl.any():
@@ -1398,6 +1457,26 @@ def parse_table(
             rc2 = rc.with_texts()
             st.values[name] = _cat_series(rc2.codes, rc2.cats)
     return st
+
+
+def _formula_texts(st: TableState, col: Column, rc: RawColumn, bad: np.ndarray) -> None:
+    """Warn of the kept text cells of ``col`` that are a spreadsheet formula or its
+    leftover (:func:`formula_text`): the value stays text as written — the outputs never
+    make it a formula (:mod:`kinerja_analysis.core.cells`) — and the analyst learns of a
+    careless or hostile export. The issue's value is the cell as written, cut to
+    :data:`SHOWN_CHARS` characters (personal data masked as in every issue)."""
+    if len(rc.cats) == 0:
+        return
+    keys = [formula_text(c) for c in rc.cats.tolist()]
+    if not any(keys):
+        return
+    for rule in ("teks_rumus", "teks_galat_excel"):
+        hit = np.array([k == rule for k in keys], dtype=bool)
+        rows = _spread(hit, rc.codes, False) & ~bad
+        reject(
+            st, rows, col.name, rule, st.msg(rule), level="peringatan",
+            values=lambda pos: np.array([_shown_text(t) for t in st.text(col.name, pos)], dtype=object),
+        )  # fmt: skip
 
 
 def id_key(text: str) -> str:
