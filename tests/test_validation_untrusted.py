@@ -316,3 +316,110 @@ def test_formula_rule(text: str, rule: str | None) -> None:
     from kinerja_analysis.data.validation import formula_text
 
     assert formula_text(text) == rule
+
+
+# --------------------------------------------------------------------- 3. implausible dates
+
+RANGE = {"dari": "1900-01-01", "sampai": "2099-12-31"}
+
+
+@pytest.mark.parametrize("bahasa", ["id", "en"])
+def test_a_date_outside_the_plausible_range_is_said_so_not_a_format_to_declare(
+    base: Path, bahasa: str
+) -> None:
+    """Before, ``01/01/1500`` and ``31/12/9999`` in a yyyy-mm-dd file were told to declare
+    ``%d/%m/%Y`` — which would read them as dates no ASN has. Now they are dates outside
+    the plausible range (the range named), and an impossible date beside them
+    (``31/02/1970``) still gets no format to declare."""
+    _set(
+        base / "pegawai.csv",
+        {
+            (3, "tanggal_lahir"): "01/01/1500",
+            (4, "tmt_cpns"): "31/12/9999",
+            (5, "tanggal_lahir"): "31/02/1970",
+        },
+    )
+    rep, _ = validate(base, bahasa=bahasa)
+    iss = rep.issues[rep.issues["file"] == "pegawai.csv"].set_index(["baris", "kolom"])
+    want = message("tanggal_luar_rentang", bahasa, **RANGE)
+    for at in ((3, "tanggal_lahir"), (4, "tmt_cpns")):
+        assert iss.loc[at, "aturan"] == "tanggal_luar_rentang", iss
+        assert iss.loc[at, "pesan"] == want and iss.loc[at, "tingkat"] == "tolak"
+    assert "1900-01-01" in want and "2099-12-31" in want
+    assert iss.loc[(5, "tanggal_lahir"), "pesan"] == message("tanggal", bahasa, format="yyyy-mm-dd")
+
+
+def test_the_real_dates_beside_an_implausible_one_still_get_their_format(base: Path) -> None:
+    _set(
+        base / "pegawai.csv",
+        {(3, "tanggal_lahir"): "01/01/1500", (4, "tanggal_lahir"): "25/12/1980"},
+    )
+    rep, _ = validate(base, bahasa="en")
+    iss = rep.issues[rep.issues["kolom"] == "tanggal_lahir"].set_index("baris")
+    assert iss.loc[3, "aturan"] == "tanggal_luar_rentang"
+    hint = iss.loc[4, "pesan"]
+    assert "1 of 1 failing values follow the pattern dd/mm/yyyy" in hint and "%d/%m/%Y" in hint
+
+
+def test_a_date_read_after_the_range_is_rejected_not_kept_with_a_warning(
+    base: Path, tmp_path: Path
+) -> None:
+    """In the declared format ``31/12/9999`` was read and kept with a warning ("after the
+    last period"), a training ending in the year 9999 entering the analysis. Now it is
+    outside the range: a required column rejects the row; the optional leaving date
+    (where ``9999-12-31`` stands for "not left") is emptied and the employee kept."""
+    from test_validation_inputs import yaml_file
+
+    for path in base.glob("*.csv"):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for c in df.columns:
+            if c.startswith(("tanggal", "tmt")):
+                df[c] = pd.to_datetime(df[c]).dt.strftime("%d/%m/%Y")
+        df.to_csv(path, index=False)
+    _set(base / "pelatihan.csv", {(3, "tanggal_selesai"): "31/12/9999"})
+    peg = pd.read_csv(base / "pegawai.csv", dtype=str, keep_default_na=False)
+    peg["tmt_keluar"] = ["", "31/12/9999", "", ""]
+    peg.to_csv(base / "pegawai.csv", index=False)
+    m = yaml_file(tmp_path, "format:\n  tanggal: '%d/%m/%Y'\n")
+    rep, tables = validate(base, mapping=m, bahasa="en")
+    iss = rep.issues
+    got = iss[iss["aturan"] == "tanggal_luar_rentang"].set_index("file")
+    assert got.loc["pelatihan.csv", "tingkat"] == "tolak"
+    assert got.loc["pegawai.csv", "tingkat"] == "peringatan"
+    assert got.loc["pegawai.csv", "kolom"] == "tmt_keluar"
+    assert "optional column" in got.loc["pegawai.csv", "pesan"]
+    assert not (iss["aturan"] == "tanggal_masa_depan").any(), iss
+    assert len(tables["pelatihan"]) == 1 and len(tables["pegawai"]) == 4
+    assert tables["pegawai"]["tmt_keluar"].isna().all()
+
+
+def test_a_feedback_date_before_1900_is_rejected(base: Path) -> None:
+    """``umpan_balik.tanggal`` had no lower bound: a session dated 1850 was kept with
+    warnings only (before the appointment, outside its period)."""
+    from test_validation_inputs import STAFF
+
+    pd.DataFrame(
+        {
+            "nip": [STAFF, STAFF],
+            "periode": ["2024Q1", "2024Q2"],
+            "tanggal": ["2024-02-10", "1850-05-10"],
+            "pemberi": ["atasan", "atasan"],
+            "bentuk": ["coaching", "coaching"],
+        }
+    ).to_csv(base / "umpan_balik.csv", index=False)
+    rep, tables = validate(base)
+    got = rep.issues[rep.issues["file"] == "umpan_balik.csv"]
+    assert got.loc[got["aturan"] == "tanggal_terlalu_lama", "baris"].tolist() == [3]
+    assert len(tables["umpan_balik"]) == 1
+
+
+def test_the_hint_counts_no_implausible_date() -> None:
+    from kinerja_analysis.data.validation import date_format_hint
+
+    def hint(texts):
+        c = np.ones(len(texts), dtype=int)
+        return date_format_hint(np.array(texts, dtype=object), c, "%Y-%m-%d", "en")
+
+    for bad in (["01/01/1500"], ["31/12/9999"], ["1500/01/01"], ["12/31/9999", "0999-12-31"]):
+        assert hint(bad) == "", bad
+    assert hint(["01/01/1500", "13/01/2000"]).startswith("; 1 of 2 failing values follow")

@@ -269,6 +269,11 @@ _ID: dict[str, str] = {
         "tanggal sesudah akhir periode terakhir dataset ({akhir}): kemungkinan salah ketik"
     ),
     "tanggal_terlalu_lama": "tanggal sebelum tahun 1900: kemungkinan salah ketik",
+    "tanggal_luar_rentang": (
+        "tanggal di luar rentang yang masuk akal untuk data ini ({dari} s.d. {sampai}): "
+        "kemungkinan salah ketik atau tanggal pengganti (mis. 31/12/9999 untuk 'tidak "
+        "ada'); bukan soal format tanggal: periksa nilainya di file sumber"
+    ),
     "pelatihan_sebelum_lahir": (
         "tanggal_mulai sebelum tanggal lahir pegawainya ({file} baris {baris}): tidak "
         "mungkin; periksa tanggal pelatihan ini atau tanggal_lahir di baris itu"
@@ -1096,6 +1101,11 @@ _EN: dict[str, str] = {
     ),
     "tanggal_masa_depan": "date after the end of the dataset's last period ({akhir}): probably a typo",
     "tanggal_terlalu_lama": "date before 1900: probably a typo",
+    "tanggal_luar_rentang": (
+        "date outside the plausible range for these data ({dari} to {sampai}): probably a "
+        "typo or a stand-in date (e.g. 31/12/9999 for 'none'); not a matter of the date "
+        "format: check the value in the source file"
+    ),
     "pelatihan_sebelum_lahir": (
         "tanggal_mulai is before the employee's birth date ({file} row {baris}): "
         "impossible; check this training's date or tanggal_lahir on that row"

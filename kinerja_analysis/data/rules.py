@@ -45,6 +45,7 @@ from kinerja_analysis.data.contract import (
 )
 from kinerja_analysis.data.readers import copy_key, remap_codes, sheet_label
 from kinerja_analysis.data.validation import (
+    DATE_RANGE,
     MIN_ID_CHARS,
     NIP_SEPARATORS,
     TableState,
@@ -1158,7 +1159,7 @@ def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None
     if not periods:
         return
     end, end64 = _window_end(periods)
-    lo = np.datetime64("1900-01-01")
+    lo = DATE_RANGE[0]
     peg = states.get("pegawai")
     if peg is not None and not peg.dates_checked:
         register_dates(peg, periods)
@@ -1166,6 +1167,10 @@ def date_rules(states: Mapping[str, TableState], periods: Sequence[str]) -> None
         st = states.get(name)
         if st is not None:
             _future_dates(st, cols, end64, lo, end)
+    st = states.get("umpan_balik")
+    if st is not None and "tanggal" in st.values:
+        # a session after the window is outside its period, which dates_in_period says
+        _old_dates(st, ["tanggal"], lo)
     if peg is not None:
         employee_dates(states, peg, periods, end64)
 
@@ -1179,7 +1184,7 @@ def register_dates(peg: TableState, periods: Sequence[str]) -> None:
     if not periods:
         return
     end, end64 = _window_end(periods)
-    lo = np.datetime64("1900-01-01")
+    lo = DATE_RANGE[0]
     d, ok = peg.values, ~peg.bad
     born = d["tanggal_lahir"].to_numpy().astype("datetime64[D]")
     age = (end64 - born).astype("timedelta64[D]").astype(float) / 365.25
@@ -1528,11 +1533,19 @@ def employee_dates(
         )  # fmt: skip
 
 
-def _future_dates(st: TableState, cols: list[str], end64, lo, end) -> None:
+def _old_dates(st: TableState, cols: list[str], lo) -> None:
+    """Dates before ``lo`` (:data:`~kinerja_analysis.data.validation.DATE_RANGE`'s
+    start), rejected: a typo, never a date of a serving ASN's data."""
     for c in cols:
         v = st.values[c].to_numpy().astype("datetime64[D]")
         ok = ~st.bad & ~np.isnat(v)
         reject(st, ok & (v < lo), c, "tanggal_terlalu_lama", st.msg("tanggal_terlalu_lama"))
+
+
+def _future_dates(st: TableState, cols: list[str], end64, lo, end) -> None:
+    _old_dates(st, cols, lo)
+    for c in cols:
+        v = st.values[c].to_numpy().astype("datetime64[D]")
         ok = ~st.bad & ~np.isnat(v)
         reject(
             st, ok & (v > end64), c, "tanggal_masa_depan",

@@ -481,6 +481,9 @@ class Parsed:
     #: date-time cell): read as the date, with the warning of each, in row order
     timed: np.ndarray | None = None
     timed_reason: np.ndarray | str = ""
+    #: rows of a date column whose text is a date outside :data:`DATE_RANGE` (value
+    #: empty), reported as ``tanggal_luar_rentang``, not as a type or format failure
+    implausible: np.ndarray | None = None
 
 
 def _spread(per_cat: np.ndarray, codes: np.ndarray, fill: Any) -> np.ndarray:
@@ -874,7 +877,11 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
     is a number — within :data:`SERIAL_RANGE`, read in the workbook's date system (1900
     assumed for a CSV). A converted cell is reported as a warning naming the date it was
     read as, and the row is kept; a number outside the range is rejected. Parquet
-    columns are typed: a number there is not a spreadsheet's serial and is rejected."""
+    columns are typed: a number there is not a spreadsheet's serial and is rejected. A
+    date read after the end of :data:`DATE_RANGE` (``31/12/9999``), or a text of a date
+    pattern no format reads whose year is outside it (``01/01/1500`` in a yyyy-mm-dd
+    file), is ``implausible`` (rule ``tanggal_luar_rentang``, the range named), not a
+    date to read in another format."""
     cats = pd.Series(rc.cats, dtype=object).astype(str)
     fmt = st.fmt.tanggal
     per = pd.to_datetime(cats, format=fmt, errors="coerce")
@@ -892,6 +899,11 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
         timed_cat &= day.notna().to_numpy()
         per = per.where(~timed_cat, day)
     per_arr = per.to_numpy(dtype="datetime64[us]")
+    # a date read after the plausible range (9999-12-31): not a date of the data
+    late_cat = ~np.isnat(per_arr) & (per_arr >= (DATE_RANGE[1] + 1).astype("datetime64[us]"))
+    if late_cat.any():
+        per_arr = np.where(late_cat, np.datetime64("NaT", "us"), per_arr)
+    timed_cat &= ~late_cat
     values = _spread(per_arr, rc.codes, np.datetime64("NaT"))
     timed_cat &= (clock[1] != "00:00").to_numpy()  # midnight: a plain date, nothing dropped
     timed = _spread(timed_cat, rc.codes, False)
@@ -936,7 +948,16 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
             converted[where[ok]] = True
             values[where[ok]] = dates[ok]
             why_converted = _serial_warnings(dates[ok], ms[ok], info, st)
-    bad = (present_text & np.isnat(values)) | (numeric & ~converted)
+    # a date outside the plausible range: read after its end (9999-12-31), or a text of
+    # a date pattern no format read (01/01/1500 in a yyyy-mm-dd file)
+    far_cat = late_cat.copy()
+    unread_cat = np.isnat(per_arr) & ~late_cat
+    if unread_cat.any():
+        far_cat[unread_cat] = [
+            _outside_date_range(t) for t in cats.to_numpy(dtype=object)[unread_cat].tolist()
+        ]
+    implausible = _spread(far_cat, rc.codes, False) & ~numeric & ~converted
+    bad = ((present_text & np.isnat(values)) | (numeric & ~converted)) & ~implausible
     # the reasons of the failing rows only, in row order; one hint per column, from the
     # pattern most failing values share
     hint = ""
@@ -959,7 +980,7 @@ def _parse_date(col: Column, rc: RawColumn, st: TableState) -> Parsed:
     series = pd.Series(values.astype("datetime64[us]"))
     return Parsed(
         series, bad, reason if bad.any() else "", "tipe:date", converted, why_converted,
-        timed, why_timed,
+        timed, why_timed, implausible,
     )  # fmt: skip
 
 
@@ -996,6 +1017,8 @@ _DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 #: date and ``hh:mm`` (with ``:ss`` when not zero).
 _ISO_TIME = r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::(?!00(?:\.0+)?$)\d{2})?)(?::00)?(?:\.\d+)?$"
 _YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+#: ``yyyy-mm-dd`` (a date of it outside :data:`DATE_RANGE` that no format read).
+_ISO_DATE = re.compile(r"(\d{4})(-)(\d{2})-(\d{2})")
 #: Dates typed without separators: ``ddmmyy`` / ``ddmmyyyy`` (or month first) and
 #: ``yyyymmdd``.
 _COMPACT_DMY = re.compile(r"(\d{2})(\d{2})(\d{2}|(?:19|20)\d{2})")
@@ -1014,6 +1037,16 @@ _MS_PER_DAY = 86_400_000
 #: contract's own date rules (age 15–80 at the last period, appointment after age 15,
 #: dates after the last period) then apply to the converted dates as to any other.
 SERIAL_RANGE = (10000, np.datetime64("2099-12-31", "D"))
+#: The dates any date column of the contract can plausibly hold — birth dates, TMT,
+#: leaving dates, training and feedback dates of a serving ASN: from 1900-01-01 (the
+#: bound of the date rule ``tanggal_terlalu_lama``) to 2099-12-31 (the last date an
+#: Excel serial number is read as, :data:`SERIAL_RANGE`). A text that is a date of
+#: a known pattern outside it (``01/01/1500``, ``31/12/9999``) is told it is outside
+#: this range, never to declare its date format (:func:`date_format_hint`); a date read
+#: after 2099-12-31 is rejected so (a column's empty-date stand-in ``9999-12-31`` too); one
+#: read before 1900 is left to the contract's date rules, which name it more precisely
+#: (the age it gives at the last period, ``tanggal_terlalu_lama``).
+DATE_RANGE = (np.datetime64("1900-01-01", "D"), SERIAL_RANGE[1])
 #: Texts read as serial numbers: digits, optionally a fraction (a time of day).
 #: A serial as Excel writes a General-formatted date: a whole number without a leading
 #: zero (``010524`` is a date typed as ``ddmmyy``, not a serial), a fraction allowed.
@@ -1169,8 +1202,11 @@ def date_format_hint(
         if n == 0:
             continue
         t = str(t).strip()
-        # a text of a pattern that is no date in either order (31/02/1970) is a wrong
-        # value, not a format to declare: it counts toward no pattern
+        # a text of a pattern that is no date in either order (31/02/1970), or a date
+        # outside the plausible range (01/01/1500, 31/12/9999), is a wrong value, not a
+        # format to declare: it counts toward no pattern
+        if _outside_date_range(t):
+            continue
         m = _DMY.fullmatch(t)
         if m:
             a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
@@ -1239,6 +1275,31 @@ def date_format_hint(
         "saran_tanggal_ambigu", bahasa, n=n, m=total, pola_a=_human(dmy), pola_b=_human(mdy),
         kode_a=dmy, kode_b=mdy,
     )  # fmt: skip
+
+
+def _outside_date_range(text: str) -> bool:
+    """Whether ``text`` is a date of a known pattern (``dd/mm/yyyy`` in either order,
+    ``yyyy-mm-dd``, ``yyyy/mm/dd``) with a four-digit year outside :data:`DATE_RANGE`
+    (a day of the calendar: ``31/02/1500`` is no date, and no date outside the range
+    either).
+
+    >>> [_outside_date_range(t) for t in ("01/01/1500", "31/12/9999", "0999-12-31")]
+    [True, True, True]
+    >>> [_outside_date_range(t) for t in ("31/12/2099", "31/02/1500", "1/1/50", "x")]
+    [False, False, False, False]
+    """
+    t = str(text).strip()
+    m = _DMY.fullmatch(t)
+    if m and len(m.group(4)) == 4:
+        a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        dated = _is_date(year, b, a) or _is_date(year, a, b)
+    else:
+        m = _YMD.fullmatch(t) or _ISO_DATE.fullmatch(t)
+        if not m:
+            return False
+        year = int(m.group(1))
+        dated = _is_date(year, int(m.group(3)), int(m.group(4)))
+    return dated and not (DATE_RANGE[0].item().year <= year <= DATE_RANGE[1].item().year)
 
 
 def _is_date(year: int, month: int, day: int) -> bool:
@@ -1432,6 +1493,11 @@ def parse_table(
             parsed = _without(parsed, non_asn)
         if parsed.bad.any():
             _report(st, col, parsed.bad, parsed.rule, parsed.reason, soft)
+        if parsed.implausible is not None and parsed.implausible.any():
+            text = st.msg(
+                "tanggal_luar_rentang", dari=str(DATE_RANGE[0]), sampai=str(DATE_RANGE[1])
+            )
+            _report(st, col, parsed.implausible, "tanggal_luar_rentang", text, soft)
         if col.kind in {"str", "nip"}:  # a text kept as written (a pseudonym too)
             _formula_texts(st, col, rc, parsed.bad)
         if col.kind in {"category", "nip", "periode"}:  # codes: a control character is damage
