@@ -208,34 +208,48 @@ def _set(path: Path, cells: dict[tuple[int, str], str]) -> None:
 @pytest.mark.parametrize("bahasa", ["id", "en"])
 def test_formula_texts_are_warned_of_and_kept_as_written(base: Path, bahasa: str) -> None:
     """Before, ``=HYPERLINK(…)`` as an OPD name or ``#REF!`` as a jabatan was accepted
-    without a word. Now a warning names file, row, column and value; the row and the
-    text are kept as written (the outputs write them as text)."""
+    without a word. Now each is named with file, row, column and value: a formula kept
+    as written with a warning (the outputs write it as text), an error value's row
+    rejected, as an error cell of a workbook is."""
     hyperlink = '=HYPERLINK("http://x","Klik")'
     dde = "-2+3+cmd|' /C calc'!A0"
-    _set(base / "pegawai.csv", {(2, "opd"): hyperlink, (3, "jabatan"): "#REF!"})
+    # (row 4's employee has no training: the formulas below stay in rows of their own)
+    _set(base / "pegawai.csv", {(2, "opd"): hyperlink, (4, "jabatan"): "#REF!"})
     _set(base / "pelatihan.csv", {(2, "nama_pelatihan"): dde, (3, "nama_pelatihan"): "@SUM(A1)"})
     _set(base / "skp.csv", {(3, "indikator"): "+A1*2"})
     rep, tables = validate(base, bahasa=bahasa)
     iss = rep.issues
     got = iss[iss["aturan"].isin(["teks_rumus", "teks_galat_excel"])]
-    assert set(got["tingkat"]) == {"peringatan"}
+    # a formula is kept with a warning; an error value (the value lost) rejects its row,
+    # as an error cell of a workbook does
+    assert dict(zip(got["aturan"], got["tingkat"], strict=True)) == {
+        "teks_rumus": "peringatan",
+        "teks_galat_excel": "tolak",
+    }
     assert sorted(
         zip(got["file"], got["baris"], got["kolom"], got["nilai"], got["aturan"], strict=True)
     ) == [
         ("pegawai.csv", 2, "opd", hyperlink, "teks_rumus"),
-        ("pegawai.csv", 3, "jabatan", "#REF!", "teks_galat_excel"),
+        ("pegawai.csv", 4, "jabatan", "#REF!", "teks_galat_excel"),
         ("pelatihan.csv", 2, "nama_pelatihan", dde, "teks_rumus"),
         ("pelatihan.csv", 3, "nama_pelatihan", "@SUM(A1)", "teks_rumus"),
         ("skp.csv", 3, "indikator", "+A1*2", "teks_rumus"),
     ]
     for rule in ("teks_rumus", "teks_galat_excel"):
         assert set(got.loc[got["aturan"] == rule, "pesan"]) == {message(rule, bahasa)}
-    # kept: nothing rejected, the texts as written
-    assert not (iss["tingkat"] == "tolak").any(), iss
+    # the formulas kept as written; the error value's row rejected, and the rows of
+    # its employee in the other tables with it (their cause names that row)
+    tolak = iss[iss["tingkat"] == "tolak"]
+    own = tolak[tolak["file"] == "pegawai.csv"]
+    assert list(zip(own["baris"], own["aturan"], strict=True)) == [(4, "teks_galat_excel")]
+    others = tolak[tolak["file"] != "pegawai.csv"]
+    assert len(others) and others["sebab"].str.contains("pegawai.csv").all(), others
     peg = tables["pegawai"]
-    assert hyperlink in set(peg["opd"].astype(str)) and "#REF!" in set(peg["jabatan"].astype(str))
+    assert hyperlink in set(peg["opd"].astype(str))
+    assert "#REF!" not in set(peg["jabatan"].astype(str))
     assert dde in set(tables["pelatihan"]["nama_pelatihan"].astype(str))
-    assert len(tables["skp"]) == 12
+    # skp: every row but those of the rejected employee (their cause names that row)
+    assert len(tables["skp"]) == 12 - (others["file"] == "skp.csv").sum()
 
 
 def test_a_long_formula_is_quoted_cut_short(base: Path) -> None:

@@ -154,9 +154,10 @@ _ID: dict[str, str] = {
         "menjadi rumus di keluaran; periksa sel ini di file sumber"
     ),
     "teks_galat_excel": (
-        "teks berupa nilai galat spreadsheet (mis. #REF!, #VALUE!): sisa rumus yang gagal "
-        "saat ekspor; nilai tetap dipakai sebagai teks apa adanya; periksa sel ini di file "
-        "sumber dan ekspor ulang dengan nilainya"
+        "teks berupa nilai galat spreadsheet (mis. #REF!, #VALUE!): nilai aslinya hilang "
+        "karena rumusnya gagal saat ekspor; baris tidak dipakai, sama seperti sel galat "
+        "dalam buku kerja Excel; perbaiki sel ini di file sumber dan ekspor ulang dengan "
+        "nilainya"
     ),
     "opsional_dikosongkan": "{pesan} (kolom opsional: nilai dikosongkan, baris tetap dipakai)",
     # ------------------------------------------------------------------ rows and keys
@@ -1000,9 +1001,10 @@ _EN: dict[str, str] = {
         "and never becomes a formula in the outputs; check this cell in the source file"
     ),
     "teks_galat_excel": (
-        "text that is a spreadsheet error value (e.g. #REF!, #VALUE!): the leftover of a "
-        "formula that failed in the export; the value is kept as text as written; check "
-        "this cell in the source file and export it again with its value"
+        "text that is a spreadsheet error value (e.g. #REF!, #VALUE!): the real value was "
+        "lost when its formula failed in the export; the row is not used, as with an error "
+        "cell of an Excel workbook; fix this cell in the source file and export it again "
+        "with its value"
     ),
     "opsional_dikosongkan": "{pesan} (optional column: value left empty, row kept)",
     "kunci_unik": "duplicate key ({kunci}) of row {baris}",

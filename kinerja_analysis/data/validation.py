@@ -1526,21 +1526,26 @@ def parse_table(
 
 
 def _formula_texts(st: TableState, col: Column, rc: RawColumn, bad: np.ndarray) -> None:
-    """Warn of the kept text cells of ``col`` that are a spreadsheet formula or its
-    leftover (:func:`formula_text`): the value stays text as written — the outputs never
-    make it a formula (:mod:`kinerja_analysis.core.cells`) — and the analyst learns of a
-    careless or hostile export. The issue's value is the cell as written, cut to
+    """Report the text cells of ``col`` that are a spreadsheet formula or its leftover
+    (:func:`formula_text`). A formula (``teks_rumus``) is a warning: the value stays text
+    as written — the outputs never make it a formula (:mod:`kinerja_analysis.core.cells`)
+    — and the analyst learns of a careless or hostile export. An error value
+    (``teks_galat_excel``) rejects the row, as an error cell of a workbook does
+    (``sel_galat_excel``): the real value was lost, and ``#REF!`` kept as an OPD name
+    would become an OPD of its own in the documents. The issue's value is the cell as written, cut to
     :data:`SHOWN_CHARS` characters (personal data masked as in every issue)."""
     if len(rc.cats) == 0:
         return
     keys = [formula_text(c) for c in rc.cats.tolist()]
     if not any(keys):
         return
-    for rule in ("teks_rumus", "teks_galat_excel"):
+    # a formula is kept (its text is all there is); an error value stands where the
+    # value was lost, and the row is rejected as an error cell of a workbook is
+    for rule, level in (("teks_rumus", "peringatan"), ("teks_galat_excel", "tolak")):
         hit = np.array([k == rule for k in keys], dtype=bool)
         rows = _spread(hit, rc.codes, False) & ~bad
         reject(
-            st, rows, col.name, rule, st.msg(rule), level="peringatan",
+            st, rows, col.name, rule, st.msg(rule), level=level,
             values=lambda pos: np.array([_shown_text(t) for t in st.text(col.name, pos)], dtype=object),
         )  # fmt: skip
 
