@@ -25,9 +25,8 @@ so that its peak RSS is its own (the batch's is the sum over its process tree, s
     (default) keeps the identifier columns of the row-level tables dictionary-encoded,
     as Arrow reads them; ``--keys text`` holds them as strings (2.7 GB more at 100,000).
     The child prints its own split (load / compute) and the CPU seconds of each step;
-    the rater reliability, and the rollout, ordered logit and survey scores, run in forked
-    grandchildren beside the other estimators (on a machine with two CPUs or more), so
-    their steps are not in that list, while the CPU and
+    the rater reliability runs in a forked grandchild beside the other estimators (on a
+    machine with two CPUs or more), so its step is not in that list, while the CPU and
     the peak memory of the stage are the whole process tree's (memory summed as PSS:
     the pages the fork shares with its parent counted once).
 ``batch``

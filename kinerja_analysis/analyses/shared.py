@@ -33,7 +33,7 @@ import inspect
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -411,9 +411,7 @@ def compute_shared(
 
     Runs with one BLAS thread (threadpoolctl): its matrix products are tall and thin,
     where OpenBLAS's threads cost more than they give (a fifth of the CPU time at
-    100,000 ASN on 2 cores); the numbers do not depend on it. On a second CPU the rater
-    reliability, and the rollout, ordered logit and survey scores, run in forked children
-    beside the training's estimates; results and notes are those of one process.
+    100,000 ASN on 2 cores); the numbers do not depend on it.
 
     Parameters
     ----------
@@ -449,11 +447,17 @@ def compute_shared(
     # The estimators (scipy.stats, statsmodels, pyfixest) are needed to compute the shared
     # results, not to load them: a report run only calls load_shared.
     from kinerja_analysis.analyses.feedback import estimate_feedback_effects  # lazy: as said
+    from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat  # lazy: as said
     from kinerja_analysis.analyses.rater_reliability import rating_reliability  # lazy: as said
+    from kinerja_analysis.analyses.rollout import (  # lazy: as said
+        estimate_rollout_effects,
+        prepare_layanan,
+    )
     from kinerja_analysis.analyses.survey_panel import (  # lazy: as said
         estimate_communication_training_effect,
     )
     from kinerja_analysis.domain.official import agreement_by_opd  # lazy: as said
+    from kinerja_analysis.domain.survey import construct_scores  # lazy: as said
 
     akhir = parse_period(through).code if through is not None else ds.periods[-1]
     if through is not None:
@@ -473,25 +477,10 @@ def compute_shared(
     # child beside the estimators below, and is collected (a failure raised) where it
     # always was
     rel = _periods_of(per_period, "reliability", ds.periods) if reliability else None
-    # so do the rollout, the ordered logit and the survey's scores (_forkable_steps):
-    # their results and notes come back in the order they always had
-    later = functools.partial(
-        _forkable_steps,
-        t,
-        panel,
-        ds.periods,
-        by_period,
-        sumber,
-        per_period,
-        n_boot=n_boot,
-        seed=seed,
-    )
-    job = later_job = None
+    job = None
+    if reliability and "perilaku" in t and rel is None and available_cpus() > 1:
+        job = fork_call(functools.partial(rating_reliability, t["perilaku"]))
     try:
-        if available_cpus() > 1:
-            if reliability and "perilaku" in t and rel is None:
-                job = fork_call(functools.partial(rating_reliability, t["perilaku"]))
-            later_job = fork_call(later)
         out: dict[str, Any] = {}
         if resmi is not None and computed:
             # agreement where both exist: the periods whose predikat are computed
@@ -514,19 +503,49 @@ def compute_shared(
             )
             if pel is not None:
                 out["komunikasi_perilaku"] = pel
-        if _has_feedback(t) and "skp" in t:
+        # feedback recorded only from a later period: none in this window, nothing to estimate
+        feedback = "umpan_balik" in t and len(t["umpan_balik"]) > 0
+        if feedback and "skp" in t:
             fb = _safe(notes, "umpan_balik", estimate_feedback_effects, panel, "capaian")
             if fb is not None:
                 out["umpan_balik"] = fb.tidy()
                 notes.extend(fb.notes)
-        part, later_notes = later_job.result()[0] if later_job is not None else later()
-        out.update(part)
-        notes.extend(later_notes)
-        skor = part.get("survei_skor")
-        if skor is not None and "pelatihan" in t and (skor["konstruk"] == "percaya_diri").any():
-            out["komunikasi"] = _safe(
-                notes, "komunikasi", estimate_communication_training_effect, skor, t["pelatihan"]
+        if "layanan" in t and "penerapan" in t and len(t["penerapan"]) == 0:
+            notes.append(Note("penerapan_belum_ada"))
+        elif "layanan" in t and "penerapan" in t:
+            lay = prepare_layanan(t["layanan"], t["penerapan"], ds.periods)
+            ro = _safe(
+                notes,
+                "penerapan",
+                estimate_rollout_effects,
+                lay,
+                n_boot=max(n_boot, DEFAULTS.n_boot_wild),
+                seed=seed,
             )
+            if ro is not None:
+                _keep(out, notes, "penerapan", ro)
+        if feedback and "predikat" in panel:
+            # one kind of predikat: those of the periods sharing the last period's source
+            same = [p for p, s in by_period.items() if s == sumber]
+            ordinal_panel = (
+                panel
+                if len(same) == len(by_period)
+                else panel.loc[panel["periode"].astype(TEXT_DTYPE).isin(same).to_numpy()]
+            )
+            out["ordinal"] = _safe(notes, "ordinal", fit_ordinal_predikat, ordinal_panel)
+        if "survei" in t:
+            skor = _periods_of(per_period, "survei_skor", ds.periods)
+            if skor is None:
+                skor = construct_scores(t["survei"], t["survei_instrumen"])
+            out["survei_skor"] = skor
+            if "pelatihan" in t and (skor["konstruk"] == "percaya_diri").any():
+                out["komunikasi"] = _safe(
+                    notes,
+                    "komunikasi",
+                    estimate_communication_training_effect,
+                    skor,
+                    t["pelatihan"],
+                )
         if reliability and "perilaku" in t:
             if rel is None:
                 make = (
@@ -537,9 +556,8 @@ def compute_shared(
                 rel = _safe(notes, "reliabilitas", make)
             out["reliability"] = rel
     finally:
-        for forked in (job, later_job):
-            if forked is not None:
-                forked.cancel()  # an error above: the child is not waited for
+        if job is not None:
+            job.cancel()  # an error above: the child is not waited for
     return SharedResults(
         evaluasi=evaluasi,
         skor_dimensi=skor_dimensi,
@@ -557,73 +575,6 @@ def compute_shared(
         not_estimated=not_estimated,
         **out,
     )
-
-
-def _forkable_steps(
-    t: Mapping[str, pd.DataFrame],
-    panel: pd.DataFrame,
-    periods: Sequence[str],
-    by_period: Mapping[str, str],
-    sumber: str,
-    per_period: SharedResults | None,
-    *,
-    n_boot: int,
-    seed: int,
-) -> tuple[dict[str, Any], list[Note]]:
-    """The estimators of :func:`compute_shared` that may run in a forked child: the
-    rollout's, the ordered logit of the predikat and the survey's construct scores.
-
-    They read the panel and the small tables only, and none calls pyfixest: its Rust
-    core's thread pool (rayon) does not survive a fork once this process has used it (a
-    child waits for its threads for ever), so the feedback and communication
-    regressions (pyfixest) stay in the main process. Returns the results under their
-    SharedResults names and the notes, in the order the steps ran.
-    """
-    # estimators (statsmodels, scipy) are needed to compute, not to load the results
-    from kinerja_analysis.analyses.ordinal import fit_ordinal_predikat  # lazy: as said
-    from kinerja_analysis.analyses.rollout import (  # lazy: as said
-        estimate_rollout_effects,
-        prepare_layanan,
-    )
-    from kinerja_analysis.domain.survey import construct_scores  # lazy: as said
-
-    out: dict[str, Any] = {}
-    notes: list[Note] = []
-    if "layanan" in t and "penerapan" in t and len(t["penerapan"]) == 0:
-        notes.append(Note("penerapan_belum_ada"))
-    elif "layanan" in t and "penerapan" in t:
-        lay = prepare_layanan(t["layanan"], t["penerapan"], periods)
-        ro = _safe(
-            notes,
-            "penerapan",
-            estimate_rollout_effects,
-            lay,
-            n_boot=max(n_boot, DEFAULTS.n_boot_wild),
-            seed=seed,
-        )
-        if ro is not None:
-            _keep(out, notes, "penerapan", ro)
-    if _has_feedback(t) and "predikat" in panel:
-        # one kind of predikat: those of the periods sharing the last period's source
-        same = [p for p, s in by_period.items() if s == sumber]
-        ordinal_panel = (
-            panel
-            if len(same) == len(by_period)
-            else panel.loc[panel["periode"].astype(TEXT_DTYPE).isin(same).to_numpy()]
-        )
-        out["ordinal"] = _safe(notes, "ordinal", fit_ordinal_predikat, ordinal_panel)
-    if "survei" in t:
-        skor = _periods_of(per_period, "survei_skor", periods)
-        if skor is None:
-            skor = construct_scores(t["survei"], t["survei_instrumen"])
-        out["survei_skor"] = skor
-    return out, notes
-
-
-def _has_feedback(t: Mapping[str, pd.DataFrame]) -> bool:
-    """Whether the window has feedback sessions (recorded only from a later period: none
-    in this window, nothing to estimate)."""
-    return "umpan_balik" in t and len(t["umpan_balik"]) > 0
 
 
 def _training_step(panel, notes, not_estimated, *, min_n, n_boot, seed):
