@@ -73,6 +73,47 @@ def test_reliability_that_cannot_be_estimated_in_the_child_is_a_note(ds, monkeyp
         assert len(got) == 1, res.notes
 
 
+def test_pyfixest_runs_in_this_process_only(ds, monkeypatch, tmp_path) -> None:
+    """pyfixest's Rust core keeps a thread pool (rayon) that a forked child does not
+    have: a child calling it after this process has used it waits for ever. So no
+    forked child of compute_shared (the rater reliability, the training's subgroups)
+    calls pyfixest, on a second call either (the first has started the pool here): every
+    call comes from this process, and the second call finishes (an alarm fails the test
+    instead of hanging it)."""
+    import os
+    import signal
+
+    import kinerja_analysis.analyses.shared as S
+    import kinerja_analysis.analyses.training as T
+    from kinerja_analysis.methods import fixest
+
+    calls = tmp_path / "pids"
+    real = fixest.feols
+
+    def feols(*args, **kwargs):
+        with calls.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fixest, "feols", feols)
+    for mod in (S, T):
+        monkeypatch.setattr(mod, "available_cpus", lambda: 2)
+
+    def hung(*_):
+        raise TimeoutError("compute_shared hung: a forked child waits on pyfixest's threads")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(600)
+    try:
+        for _ in range(2):
+            compute_shared(ds, seed=7, n_boot=99)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    pids = set(calls.read_text().split())
+    assert pids == {str(os.getpid())}
+
+
 def test_unknown_period_is_named(ds) -> None:
     h = compute_shared(ds, seed=7, n_boot=99, reliability=False)
     with pytest.raises(ValueError, match="2031Q1"):
