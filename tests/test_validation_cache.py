@@ -67,6 +67,40 @@ def test_cache_is_invalidated_when_a_raw_file_changes(base: Path, tmp_path: Path
     _assert_same(fresh, second)
 
 
+def test_cache_is_invalidated_when_the_validating_code_changes(
+    base: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Data validated by other rules or messages (another version of the package) are
+    validated again, not served from the cache: the key holds the fingerprint of the
+    validating code, which a changed rule changes."""
+    import kinerja_analysis.data.loading as loading
+
+    cache = tmp_path / "cache"
+    load_dataset(base, cache=cache, today=TODAY)
+    calls = []
+    real = loading.validate_dataset
+    monkeypatch.setattr(
+        loading, "validate_dataset", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    load_dataset(base, cache=cache, today=TODAY)
+    assert calls == []  # the same code: from the cache
+    # another version of a rule module: a different fingerprint of the data folder
+    pkg = tmp_path / "pkg"
+    shutil.copytree(loading.PACKAGE_ROOT / "data", pkg / "data")
+    shutil.copytree(loading.PACKAGE_ROOT / "core", pkg / "core")
+    with (pkg / "data" / "rules.py").open("a") as fh:
+        fh.write("\n# a rule changed\n")
+    monkeypatch.setattr(loading, "PACKAGE_ROOT", pkg)
+    loading.rules_fingerprint.cache_clear()
+    try:
+        load_dataset(base, cache=cache, today=TODAY)
+    finally:
+        loading.rules_fingerprint.cache_clear()
+    assert calls == [1]  # validated again
+    folders = [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert len(folders) == 2
+
+
 def test_cache_is_invalidated_by_the_mapping_and_the_options(base: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     a = load_dataset(base, cache=cache, today=TODAY)

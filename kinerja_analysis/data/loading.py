@@ -34,6 +34,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -54,7 +55,13 @@ import pyarrow as pa
 from kinerja_analysis.core.cells import inert_frame
 from kinerja_analysis.core.compat import TEXT_DTYPE, read_parquet
 from kinerja_analysis.core.errors import DatasetError
-from kinerja_analysis.core.io import atomic_write, folder_of, within
+from kinerja_analysis.core.io import (
+    PACKAGE_ROOT,
+    atomic_write,
+    code_fingerprint,
+    folder_of,
+    within,
+)
 from kinerja_analysis.core.keys import dictionary_categorical
 from kinerja_analysis.core.periods import is_period, period_bounds, sort_periods
 from kinerja_analysis.core.text import Bahasa, check_bahasa, format_count
@@ -114,7 +121,8 @@ SUMMARY_COLUMNS = [
     "format", "sheet", "baris_header", "pemisah", "desimal", "ribuan", "encoding",
     "terdeteksi", "baris_kosong",
 ]  # fmt: skip
-#: Version of the validated-table cache layout and rules (part of the cache key).
+#: Version of the validated-table cache layout (part of the cache key, with the
+#: validating code's own fingerprint, :func:`rules_fingerprint`).
 CACHE_VERSION = "20"
 
 
@@ -2176,7 +2184,18 @@ def _data_files(data_dir: Path, cmap: ColumnMapping) -> dict[str, Path]:
 
 
 def _cache_key(checksum: str, bahasa: str) -> str:
-    return hashlib.sha256(f"{CACHE_VERSION}|{checksum}|{bahasa}".encode()).hexdigest()[:24]
+    key = f"{CACHE_VERSION}|{rules_fingerprint()}|{checksum}|{bahasa}"
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+@functools.cache
+def rules_fingerprint() -> str:
+    """Fingerprint of the code that validates and words its messages (the package's
+    ``data`` and ``core`` folders, :func:`~kinerja_analysis.core.io.code_fingerprint`):
+    part of the validated-data cache's key, so that data validated by other rules or
+    messages (another version of kinerja) are validated again, not served from the
+    cache. Computed once per process (a hash of a few hundred kB)."""
+    return "".join(code_fingerprint(PACKAGE_ROOT / part) for part in ("data", "core"))
 
 
 def _from_cache(cache, checksum: str, bahasa, today, keys="text") -> Dataset | None:
